@@ -1,0 +1,88 @@
+//! The API model to formatted Rust source.
+
+mod operations;
+mod router;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::Api;
+pub use types::Uses;
+
+/// Generated source for one API.
+#[derive(Debug, Clone)]
+pub struct Emitted {
+    /// Formatted items, with no inner attributes, so the text can be `include!`d.
+    pub items: String,
+    /// Optional crates the items use.
+    pub uses: Uses,
+}
+
+/// Emits the items for `api`. `document_file` is the path, relative to the generated
+/// file, that `OPENAPI_DOCUMENT` includes.
+pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> {
+    let mut types = types::Types::new(&api.schemas);
+    let api_trait = operations::api_trait(api);
+    let mut operation_items = Vec::new();
+    for op in &api.operations {
+        operation_items.push(operations::request_struct(api, op, &mut types));
+        operation_items.push(operations::response_enum(api, op, &mut types));
+    }
+    let router = router::router(api);
+    if !types.problems.is_empty() {
+        return Err(std::mem::take(&mut types.problems));
+    }
+    let (type_items, uses) = types.finish();
+
+    let tokens = quote! {
+        /// Types generated from the schemas of the API.
+        #[allow(clippy::all, missing_docs)]
+        pub mod types {
+            #type_items
+        }
+
+        #api_trait
+
+        #(#operation_items)*
+
+        #router
+
+        /// The OpenAPI document this code was generated from, as JSON.
+        pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
+    };
+    let file: syn::File = match syn::parse2(tokens) {
+        Ok(file) => file,
+        Err(error) => {
+            // Emission writes only tokens it built itself, so this is a generator bug;
+            // say so instead of panicking.
+            return Err(vec![Diagnostic::new(
+                "",
+                format!("internal error: generated code does not parse ({error}); please report this spec"),
+            )]);
+        }
+    };
+    Ok(Emitted {
+        items: prettyplease::unparse(&file),
+        uses,
+    })
+}
+
+/// An identifier that is valid because the naming pass made it so.
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = ...]` lines for `text`, one attribute per line so prettyplease writes `///`.
+fn doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}

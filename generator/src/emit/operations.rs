@@ -1,0 +1,287 @@
+//! The trait, and one request struct and one response enum per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::Types;
+use super::{doc, ident};
+use crate::diagnostic::pointer_join;
+use crate::ir::{Api, BodyKind, Location, Operation, Response, ResponseBody, StatusSpec};
+
+/// The generated trait with one method per operation.
+pub fn api_trait(api: &Api) -> TokenStream {
+    let name = ident(&api.trait_name);
+    let mut trait_doc = format!("The operations of {} {}.", api.title, api.version);
+    if let Some(description) = &api.description {
+        trait_doc = format!("{trait_doc}\n\n{description}");
+    }
+    trait_doc.push_str(
+        "\n\nImplement this trait and pass the implementation to [`router`] to serve it.",
+    );
+    let trait_doc = doc(&trait_doc);
+    let methods = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        let docs = doc(&operation_doc(op));
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #docs
+            #deprecated
+            fn #method(
+                &self,
+                ctx: ::specfirst_runtime::RequestContext,
+                request: #request,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<#response, ::specfirst_runtime::HttpError>,
+            > + ::core::marker::Send;
+        }
+    });
+    quote! {
+        #trait_doc
+        pub trait #name: ::core::marker::Send + ::core::marker::Sync + 'static {
+            #(#methods)*
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut text = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        if !part.trim().is_empty() && !text.contains(part.trim()) {
+            text.push_str(part.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!(
+        "`{} {}` (operation `{}`)",
+        op.method, op.path, op.operation_id
+    ));
+    text
+}
+
+/// The request struct of `op`.
+pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
+    let name = ident(&op.request_type);
+    let struct_doc = doc(&format!(
+        "The input of [`{}::{}`]: `{} {}`.",
+        api.trait_name, op.method_name, op.method, op.path
+    ));
+    let mut fields = Vec::new();
+    for (index, param) in op.params.iter().enumerate() {
+        let pointer = pointer_join(&format!("{}/parameters", op.pointer), index.to_string());
+        let ty = types.type_of(&param.schema, &pointer);
+        let ty = if param.required {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        };
+        let field = ident(&param.field);
+        let location = match param.location {
+            Location::Path(_) => "Path",
+            Location::Query => "Query",
+            Location::Header => "Header",
+        };
+        let mut text = format!("{location} parameter `{}`.", param.name);
+        if let Some(description) = &param.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        fields.push(quote! { #docs pub #field: #ty, });
+    }
+    if let Some(body) = &op.body {
+        let pointer = format!("{}/requestBody", op.pointer);
+        let ty = match &body.kind {
+            BodyKind::Json(schema) | BodyKind::Form(schema) => types.type_of(schema, &pointer),
+            BodyKind::Bytes => quote!(::specfirst_runtime::Bytes),
+        };
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        };
+        let mut text = format!("The request body (`{}`).", body.media_type);
+        if let Some(description) = &body.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        fields.push(quote! { #docs pub body: #ty, });
+    }
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// The response enum of `op` and its `IntoResponse` implementation.
+pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
+    let name = ident(&op.response_type);
+    let enum_doc = doc(&format!(
+        "The responses of [`{}::{}`], one variant per declared status.",
+        api.trait_name, op.method_name
+    ));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for response in &op.responses {
+        let (variant, arm) = response_variant(op, response, types);
+        variants.push(variant);
+        arms.push(arm);
+    }
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::specfirst_runtime::__private::axum::response::IntoResponse for #name {
+            fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+                use ::specfirst_runtime::__private as rt;
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn response_variant(
+    op: &Operation,
+    response: &Response,
+    types: &mut Types,
+) -> (TokenStream, TokenStream) {
+    let variant = ident(&response.variant);
+    let key = match response.status {
+        StatusSpec::Code(code) => code.to_string(),
+        StatusSpec::Range(class) => format!("{class}XX"),
+        StatusSpec::Default => "default".into(),
+    };
+    let pointer = pointer_join(&format!("{}/responses", op.pointer), &key);
+    let mut text = match response.status {
+        StatusSpec::Code(_) => format!("Status {key}."),
+        StatusSpec::Range(_) => format!("Any {key} status."),
+        StatusSpec::Default => "Any status not declared otherwise.".into(),
+    };
+    if let Some(description) = &response.description {
+        text = format!("{}\n\n{text}", description.trim());
+    }
+    let variant_doc = doc(&text);
+
+    let mut fields = Vec::new();
+    let mut bindings = Vec::new();
+    let status_expr = match response.status {
+        StatusSpec::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(rt::status(#code))
+        }
+        _ => {
+            fields.push(quote! {
+                /// The status to answer with.
+                status: ::specfirst_runtime::StatusCode,
+            });
+            bindings.push(quote!(status));
+            match response.status {
+                StatusSpec::Range(class) => {
+                    let class = proc_macro2::Literal::u16_unsuffixed(class);
+                    quote! {
+                        match rt::check_class(status, #class) {
+                            Ok(status) => status,
+                            Err(error) => return rt::axum::response::IntoResponse::into_response(error),
+                        }
+                    }
+                }
+                _ => quote!(status),
+            }
+        }
+    };
+
+    let build = match &response.body {
+        None => quote!(rt::empty(status)),
+        Some(ResponseBody::Json { schema, .. }) => {
+            let ty = types.type_of(schema, &pointer);
+            fields.push(quote! {
+                /// The response body.
+                body: #ty,
+            });
+            bindings.push(quote!(body));
+            quote!(rt::json(status, &body))
+        }
+        Some(ResponseBody::Bytes {
+            media_type,
+            handler_sets_type,
+        }) => {
+            fields.push(quote! {
+                /// The response body.
+                body: ::specfirst_runtime::Bytes,
+            });
+            bindings.push(quote!(body));
+            if *handler_sets_type {
+                let text = format!("The concrete media type of the body, matching `{media_type}`.");
+                fields.push(quote! {
+                    #[doc = #text]
+                    content_type: ::std::string::String,
+                });
+                bindings.push(quote!(content_type));
+                quote!(rt::bytes(status, &content_type, body))
+            } else {
+                quote!(rt::bytes(status, #media_type, body))
+            }
+        }
+    };
+
+    let mut header_statements = Vec::new();
+    for header in &response.headers {
+        let field = ident(&header.field);
+        let ty = types.type_of(
+            &header.schema,
+            &pointer_join(&pointer_join(&pointer, "headers"), &header.name),
+        );
+        let wire = &header.name;
+        let mut text = format!("Response header `{wire}`.");
+        if let Some(description) = &header.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        if header.required {
+            fields.push(quote! { #docs #field: #ty, });
+            header_statements.push(quote!(rt::insert_header(&mut response, #wire, &#field);));
+        } else {
+            fields.push(quote! { #docs #field: ::core::option::Option<#ty>, });
+            header_statements.push(quote! {
+                if let Some(value) = &#field {
+                    rt::insert_header(&mut response, #wire, value);
+                }
+            });
+        }
+        bindings.push(quote!(#field));
+    }
+
+    let declaration = if fields.is_empty() {
+        quote! { #variant_doc #variant, }
+    } else {
+        quote! { #variant_doc #variant { #(#fields)* }, }
+    };
+    let pattern = if bindings.is_empty() {
+        quote!(Self::#variant)
+    } else {
+        quote!(Self::#variant { #(#bindings),* })
+    };
+    let body = if header_statements.is_empty() {
+        quote! {
+            let status = #status_expr;
+            #build
+        }
+    } else {
+        quote! {
+            let status = #status_expr;
+            let mut response = #build;
+            #(#header_statements)*
+            response
+        }
+    };
+    let arm = quote! { #pattern => { #body } };
+    (declaration, arm)
+}

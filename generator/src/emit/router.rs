@@ -1,0 +1,159 @@
+//! The router function and one axum handler per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::{Api, BodyKind, Location, Operation, Scalar, Shape};
+
+/// Method order for chaining: `get` must come before `head`, since axum's `get`
+/// also answers HEAD unless an explicit `head` route follows it.
+const ORDER: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+];
+
+/// `router`, `router_with_options` and the private handlers.
+pub fn router(api: &Api) -> TokenStream {
+    let trait_name = ident(&api.trait_name);
+
+    // Group operations by route, keeping the order in which routes first appear.
+    let mut routes: Vec<(&str, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        match routes.iter_mut().find(|(route, _)| *route == op.route) {
+            Some((_, ops)) => ops.push(op),
+            None => routes.push((&op.route, vec![op])),
+        }
+    }
+    let route_calls = routes.iter().map(|(route, ops)| {
+        let mut ops = ops.clone();
+        ops.sort_by_key(|op| ORDER.iter().position(|m| *m == op.method));
+        let mut chain = quote!();
+        for (index, op) in ops.iter().enumerate() {
+            let function = ident(&op.method.to_ascii_lowercase());
+            let handler = ident(&format!("handle_{}", op.method_name));
+            chain = if index == 0 {
+                quote!(rt::axum::routing::#function(handlers::#handler::<A>))
+            } else {
+                quote!(#chain.#function(handlers::#handler::<A>))
+            };
+        }
+        quote!(.route(#route, #chain))
+    });
+    let handlers = api.operations.iter().map(|op| handler(api, op));
+
+    quote! {
+        /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
+        pub fn router<A: #trait_name>(
+            api: ::std::sync::Arc<A>,
+        ) -> ::specfirst_runtime::__private::axum::Router {
+            router_with_options(api, &::specfirst_runtime::RouterOptions::default())
+        }
+
+        /// Serves `api` on an axum router configured by `options`.
+        pub fn router_with_options<A: #trait_name>(
+            api: ::std::sync::Arc<A>,
+            options: &::specfirst_runtime::RouterOptions,
+        ) -> ::specfirst_runtime::__private::axum::Router {
+            use ::specfirst_runtime::__private as rt;
+            let routes = rt::axum::Router::new()
+                .without_v07_checks()
+                #(#route_calls)*
+                .with_state(api);
+            rt::finish_router(routes, OPENAPI_DOCUMENT, options)
+        }
+
+        /// One handler per operation: decode the request, call the trait, encode the answer.
+        #[allow(deprecated)]
+        mod handlers {
+            use ::specfirst_runtime::__private as rt;
+            use ::std::sync::Arc;
+
+            #(#handlers)*
+        }
+    }
+}
+
+fn handler(api: &Api, op: &Operation) -> TokenStream {
+    let trait_name = ident(&api.trait_name);
+    let method = ident(&op.method_name);
+    let name = ident(&format!("handle_{}", op.method_name));
+    let decode = ident(&format!("decode_{}", op.method_name));
+    let request = ident(&op.request_type);
+    let operation_id = &op.operation_id;
+
+    let mut fields = Vec::new();
+    for param in &op.params {
+        let field = ident(&param.field);
+        let wire = &param.name;
+        let shape = match param.shape {
+            Shape::Scalar(scalar) => {
+                let scalar = scalar_tokens(scalar);
+                quote!(rt::Shape::Scalar(#scalar))
+            }
+            Shape::Array(item) => {
+                let item = scalar_tokens(item);
+                let explode = param.explode;
+                quote!(rt::Shape::Array { item: #item, explode: #explode })
+            }
+        };
+        let spec = match param.location {
+            Location::Path(index) => {
+                let index = proc_macro2::Literal::usize_unsuffixed(index);
+                quote!(rt::Param::path(#index, #wire, #shape))
+            }
+            Location::Query => quote!(rt::Param::query(#wire, #shape)),
+            Location::Header => quote!(rt::Param::header(#wire, #shape)),
+        };
+        let read = if param.required {
+            quote!(input.required(&#spec)?)
+        } else {
+            quote!(input.optional(&#spec)?)
+        };
+        fields.push(quote!(#field: #read,));
+    }
+    if let Some(body) = &op.body {
+        let read = match (&body.kind, body.required) {
+            (BodyKind::Json(_), true) => quote!(input.json_body().await?),
+            (BodyKind::Json(_), false) => quote!(input.json_body_optional().await?),
+            (BodyKind::Form(_), true) => quote!(input.form_body().await?),
+            (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
+            (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
+            (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
+        };
+        fields.push(quote!(body: #read,));
+    }
+    let input = if fields.is_empty() {
+        quote!(_input)
+    } else {
+        quote!(input)
+    };
+
+    quote! {
+        pub(super) async fn #name<A: super::#trait_name>(
+            rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+            mut input: rt::RawRequest,
+        ) -> rt::axum::response::Response {
+            let ctx = input.context(#operation_id);
+            match #decode(&mut input).await {
+                Ok(request) => rt::respond(api.#method(ctx, request).await),
+                Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            }
+        }
+
+        async fn #decode(
+            #input: &mut rt::RawRequest,
+        ) -> ::core::result::Result<super::#request, ::specfirst_runtime::HttpError> {
+            Ok(super::#request { #(#fields)* })
+        }
+    }
+}
+
+fn scalar_tokens(scalar: Scalar) -> TokenStream {
+    match scalar {
+        Scalar::String => quote!(rt::Scalar::String),
+        Scalar::Integer => quote!(rt::Scalar::Integer),
+        Scalar::Number => quote!(rt::Scalar::Number),
+        Scalar::Boolean => quote!(rt::Scalar::Boolean),
+        Scalar::Json => quote!(rt::Scalar::Json),
+    }
+}

@@ -1,0 +1,117 @@
+//! Schemas to Rust types through typify, with typify's failures turned into diagnostics.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use proc_macro2::TokenStream;
+use serde_json::Value;
+use typify::{TypeSpace, TypeSpaceSettings};
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::SchemaUse;
+
+/// The types of one API: component schemas first, inline ones as they are met.
+pub struct Types {
+    space: TypeSpace,
+    /// Problems typify raised, with the pointer of the schema it was given.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Which optional crates the generated types use, so the manifest names only those.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// `chrono`, for `date` and `date-time`.
+    pub chrono: bool,
+    /// `uuid`, for `uuid`.
+    pub uuid: bool,
+    /// `regress`, for `pattern`.
+    pub regress: bool,
+}
+
+impl Types {
+    /// A type space holding the component schemas.
+    pub fn new(schemas: &[(String, Value)]) -> Self {
+        let mut settings = TypeSpaceSettings::default();
+        settings.with_type_mod("types").with_struct_builder(false);
+        let mut space = TypeSpace::new(&settings);
+        let mut problems = Vec::new();
+        let mut converted = Vec::new();
+        for (name, schema) in schemas {
+            match serde_json::from_value::<schemars::schema::Schema>(schema.clone()) {
+                Ok(schema) => converted.push((name.clone(), schema)),
+                Err(error) => problems.push(Diagnostic::new(
+                    crate::diagnostic::pointer_join("/components/schemas", name),
+                    format!("schema cannot be read as JSON Schema: {error}"),
+                )),
+            }
+        }
+        if problems.is_empty() {
+            let result = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(converted)));
+            if let Some(message) = failure(result) {
+                problems.push(Diagnostic::new(
+                    "/components/schemas",
+                    format!("cannot generate types for the component schemas: {message}"),
+                ));
+            }
+        }
+        Self { space, problems }
+    }
+
+    /// The Rust type for `schema_use`, e.g. `types::Pet`; `pointer` locates failures.
+    pub fn type_of(&mut self, schema_use: &SchemaUse, pointer: &str) -> TokenStream {
+        let fallback = quote::quote!(::serde_json::Value);
+        let schema =
+            match serde_json::from_value::<schemars::schema::Schema>(schema_use.schema.clone()) {
+                Ok(schema) => schema,
+                Err(error) => {
+                    self.problems.push(Diagnostic::new(
+                        pointer,
+                        format!("schema cannot be read as JSON Schema: {error}"),
+                    ));
+                    return fallback;
+                }
+            };
+        let space = &mut self.space;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let id = space.add_type_with_name(&schema, Some(schema_use.name_hint.clone()))?;
+            space.get_type(&id).map(|ty| ty.ident())
+        }));
+        match result {
+            Ok(Ok(tokens)) => tokens,
+            other => {
+                let message = failure(other.map(|r| r.map(|_| ()))).unwrap_or_default();
+                self.problems.push(Diagnostic::new(
+                    pointer,
+                    format!("cannot generate a type for this schema: {message}"),
+                ));
+                fallback
+            }
+        }
+    }
+
+    /// The code of every type added so far, and the crates it needs.
+    pub fn finish(self) -> (TokenStream, Uses) {
+        let uses = Uses {
+            chrono: self.space.uses_chrono(),
+            uuid: self.space.uses_uuid(),
+            regress: self.space.uses_regress(),
+        };
+        (self.space.to_stream(), uses)
+    }
+}
+
+fn failure(result: std::thread::Result<Result<(), typify::Error>>) -> Option<String> {
+    match result {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(error.to_string()),
+        Err(panic) => Some(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .map_or_else(
+                    || "typify panicked".to_string(),
+                    |m| format!("typify panicked: {m}"),
+                ),
+        ),
+    }
+}

@@ -1,0 +1,29 @@
+//! The error type of the library.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostics;
+
+/// Why generation or checking could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec could not be read from disk.
+    #[error("{}: cannot read the spec: {source}", path.display())]
+    ReadSpec {
+        /// The spec's path.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The spec is malformed or uses something not supported; nothing was written.
+    #[error("{0}")]
+    Spec(Diagnostics),
+    /// Writing or reading generated output failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+}

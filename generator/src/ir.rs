@@ -1,0 +1,185 @@
+//! The API model the emitter works from: plain data, already named and checked.
+//!
+//! Names here are final Rust identifiers; schemas are draft-7 JSON Schema ready for
+//! typify. Nothing in this module knows about tokens.
+
+use serde_json::Value;
+
+pub use crate::schema::{Scalar, Shape};
+
+/// One API: what becomes one generated crate or file.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Name of the generated trait, e.g. `PetstoreApi`.
+    pub trait_name: String,
+    /// Component schemas, in document order, by their spec name.
+    pub schemas: Vec<(String, Value)>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation: a trait method, a request struct, a response enum and a route.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The spec's operationId, or one derived from method and path.
+    pub operation_id: String,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// The axum route, with path parameters renamed by position (`{p0}`, `{p1}`) so
+    /// routes that name a segment differently never conflict in the router.
+    pub route: String,
+    /// Trait method name.
+    pub method_name: String,
+    /// Request struct name.
+    pub request_type: String,
+    /// Response enum name.
+    pub response_type: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Path, query and header parameters, in that order.
+    pub params: Vec<Parameter>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Declared responses, in document order.
+    pub responses: Vec<Response>,
+}
+
+/// Where a parameter is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A path segment, by its position in the template.
+    Path(usize),
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter, which becomes one field of the request struct.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    /// The struct field.
+    pub field: String,
+    /// Where it is read from.
+    pub location: Location,
+    /// Whether a request without it is rejected.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// The value's schema.
+    pub schema: SchemaUse,
+    /// How the value is written on the wire.
+    pub shape: Shape,
+    /// For query arrays: repeated keys (`true`) or one comma-separated value.
+    pub explode: bool,
+}
+
+/// A schema used in one place, with the name typify should give it if it is inline.
+#[derive(Debug, Clone)]
+pub struct SchemaUse {
+    /// Draft-7 JSON Schema.
+    pub schema: Value,
+    /// PascalCase name for an inline type, derived from where the schema sits.
+    pub name_hint: String,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// The media type the body is read as.
+    pub media_type: String,
+    /// How it is decoded.
+    pub kind: BodyKind,
+    /// Whether an empty body is rejected.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a request body is decoded.
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    /// JSON into a typed value.
+    Json(SchemaUse),
+    /// `application/x-www-form-urlencoded` into a typed value.
+    Form(SchemaUse),
+    /// Any other media type: the raw bytes.
+    Bytes,
+}
+
+/// Which statuses a response stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusSpec {
+    /// One status code.
+    Code(u16),
+    /// A class such as `4XX`: the digit.
+    Range(u16),
+    /// `default`: any status not declared otherwise.
+    Default,
+}
+
+/// One declared response: a variant of the response enum.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The statuses it stands for.
+    pub status: StatusSpec,
+    /// Variant name.
+    pub variant: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Declared headers.
+    pub headers: Vec<ResponseHeader>,
+    /// The body, if any.
+    pub body: Option<ResponseBody>,
+}
+
+/// A declared response header.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// The header's name on the wire.
+    pub name: String,
+    /// The variant field.
+    pub field: String,
+    /// Whether the handler must give it.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// The value's schema.
+    pub schema: SchemaUse,
+}
+
+/// A response body.
+#[derive(Debug, Clone)]
+pub enum ResponseBody {
+    /// JSON from a typed value.
+    Json {
+        /// The media type written in `content-type`.
+        media_type: String,
+        /// The value's schema.
+        schema: SchemaUse,
+    },
+    /// Raw bytes of a declared media type; a wildcard type (`*/*`, `image/*`) makes the
+    /// handler name the concrete type.
+    Bytes {
+        /// The declared media type.
+        media_type: String,
+        /// Whether the handler gives the content type (the declared one has a `*`).
+        handler_sets_type: bool,
+    },
+}

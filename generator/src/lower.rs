@@ -1,0 +1,645 @@
+//! From a loaded document to the API model, collecting every problem on the way.
+//!
+//! The walk follows the raw JSON so every diagnostic carries the pointer of what the
+//! user wrote; each node is then read through `openapiv3`'s types.
+
+use std::collections::BTreeSet;
+
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
+use crate::ir::{
+    Api, BodyKind, Location, Operation, Parameter, RequestBody, Response, ResponseBody,
+    ResponseHeader, SchemaUse, StatusSpec,
+};
+use crate::load::Document;
+use crate::naming::{pascal, snake, Namespace};
+use crate::schema;
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const MAX_REF_HOPS: usize = 64;
+
+/// Builds the API model of `doc`, or every problem found in it.
+pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
+    let mut lower = Lower {
+        doc,
+        problems: Vec::new(),
+        methods: Namespace::default(),
+        types: Namespace::default(),
+    };
+    let api = lower.api();
+    if lower.problems.is_empty() {
+        Ok(api)
+    } else {
+        Err(Diagnostics::new(&doc.file, lower.problems))
+    }
+}
+
+struct Lower<'a> {
+    doc: &'a Document,
+    problems: Vec<Diagnostic>,
+    methods: Namespace,
+    types: Namespace,
+}
+
+impl<'a> Lower<'a> {
+    fn problem(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Diagnostic::new(pointer, message));
+    }
+
+    fn api(&mut self) -> Api {
+        let info = &self.doc.info;
+        let title = info.title.clone();
+        let base = pascal(&title, "Api");
+        let trait_name = if base.ends_with("Api") {
+            base
+        } else {
+            format!("{base}Api")
+        };
+        self.types.claim(&trait_name);
+
+        let mut schemas = Vec::new();
+        if let Some(Value::Object(map)) = self.doc.node("/components/schemas") {
+            for (name, schema) in map {
+                let pointer = pointer_join("/components/schemas", name);
+                let normalized = schema::normalize(schema, &pointer, &mut self.problems);
+                schemas.push((name.clone(), normalized));
+            }
+        }
+
+        let mut operations = Vec::new();
+        if let Some(Value::Object(paths)) = self.doc.node("/paths") {
+            for (path, _) in paths {
+                let pointer = pointer_join("/paths", path);
+                self.path_item(path, &pointer, &mut operations);
+            }
+        }
+        self.check_routes(&operations);
+
+        Api {
+            title,
+            version: info.version.clone(),
+            description: info.description.clone(),
+            trait_name,
+            schemas,
+            operations,
+        }
+    }
+
+    /// Follows `$ref`s from the node at `pointer` to the node that defines it.
+    fn deref(&mut self, pointer: &str) -> Option<(String, &'a Value)> {
+        let doc: &'a Document = self.doc;
+        let mut at = pointer.to_string();
+        let mut seen = BTreeSet::new();
+        for _ in 0..MAX_REF_HOPS {
+            let node = doc.node(&at)?;
+            let Some(reference) = node.get("$ref") else {
+                return Some((at, node));
+            };
+            let ref_pointer = pointer_join(&at, "$ref");
+            let Some(target) = reference.as_str() else {
+                self.problem(ref_pointer, "`$ref` must be a string");
+                return None;
+            };
+            let Some(local) = target.strip_prefix('#') else {
+                self.problem(
+                    ref_pointer,
+                    format!("external reference `{target}` is not supported; inline it or bundle the spec"),
+                );
+                return None;
+            };
+            if !seen.insert(local.to_string()) {
+                self.problem(ref_pointer, format!("reference cycle through `{target}`"));
+                return None;
+            }
+            if doc.node(local).is_none() {
+                self.problem(ref_pointer, format!("unresolved reference `{target}`"));
+                return None;
+            }
+            at = local.to_string();
+        }
+        self.problem(pointer, "reference chain too long");
+        None
+    }
+
+    /// Reads the node at `pointer` (after references) as `T`.
+    fn typed<T: DeserializeOwned>(&mut self, pointer: &str) -> Option<(String, T)> {
+        let (at, node) = self.deref(pointer)?;
+        match serde_path_to_error::deserialize::<_, T>(node) {
+            Ok(value) => Some((at, value)),
+            Err(error) => {
+                let mut inner = at.clone();
+                for segment in error.path().iter() {
+                    if let serde_path_to_error::Segment::Map { key } = segment {
+                        inner = pointer_join(&inner, key);
+                    } else if let serde_path_to_error::Segment::Seq { index } = segment {
+                        inner = pointer_join(&inner, index.to_string());
+                    }
+                }
+                self.problem(inner, format!("malformed: {}", error.inner()));
+                None
+            }
+        }
+    }
+
+    fn path_item(&mut self, path: &str, pointer: &str, operations: &mut Vec<Operation>) {
+        let Some((item_pointer, item)) = self.deref(pointer) else {
+            return;
+        };
+        let Some(item) = item.as_object() else {
+            self.problem(item_pointer, "a path item must be an object");
+            return;
+        };
+        let shared: Vec<String> = match item.get("parameters") {
+            Some(Value::Array(list)) => (0..list.len())
+                .map(|i| format!("{item_pointer}/parameters/{i}"))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for method in METHODS {
+            if item.contains_key(*method) {
+                let op_pointer = pointer_join(&item_pointer, method);
+                if let Some(op) = self.operation(path, method, &op_pointer, &shared) {
+                    operations.push(op);
+                }
+            }
+        }
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        pointer: &str,
+        shared_params: &[String],
+    ) -> Option<Operation> {
+        let (_, op) = self.typed::<openapiv3::Operation>(pointer)?;
+        let operation_id = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method} {path}"));
+        let method_name = self.methods.claim(&snake(&operation_id, "operation"));
+        let base = self
+            .types
+            .claim(pascal(&operation_id, "Operation").trim_end_matches('_'));
+        let request_type = format!("{base}Request");
+        let response_type = format!("{base}Response");
+
+        let (route, template) = self.route(path, pointer);
+        let mut fields = Namespace::with_reserved(["body"]);
+        let params = self.params(pointer, shared_params, &template, &base, &mut fields);
+        let body = self.request_body(pointer, &base);
+        let responses = self.responses(pointer, &base);
+
+        Some(Operation {
+            operation_id,
+            pointer: pointer.to_string(),
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            route,
+            method_name,
+            request_type,
+            response_type,
+            summary: op.summary,
+            description: op.description,
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+        })
+    }
+
+    /// The axum route for `path` and the names of its parameters in order.
+    fn route(&mut self, path: &str, pointer: &str) -> (String, Vec<String>) {
+        let mut names = Vec::new();
+        if !path.starts_with('/') {
+            self.problem(pointer, format!("path `{path}` must start with `/`"));
+            return (String::from("/"), names);
+        }
+        let mut route = String::new();
+        for segment in path.split('/').skip(1) {
+            route.push('/');
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                if !name.contains(['{', '}']) {
+                    route.push_str(&format!("{{p{}}}", names.len()));
+                    names.push(name.to_string());
+                    continue;
+                }
+            }
+            if segment.contains(['{', '}']) {
+                self.problem(
+                    pointer,
+                    format!(
+                        "path segment `{segment}` mixes literal text and a parameter, which is not supported yet"
+                    ),
+                );
+                continue;
+            }
+            route.push_str(segment);
+        }
+        let unique: BTreeSet<&String> = names.iter().collect();
+        if unique.len() != names.len() {
+            self.problem(pointer, format!("path `{path}` names a parameter twice"));
+        }
+        (route, names)
+    }
+
+    fn params(
+        &mut self,
+        op_pointer: &str,
+        shared: &[String],
+        template: &[String],
+        type_base: &str,
+        fields: &mut Namespace,
+    ) -> Vec<Parameter> {
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut declared: Vec<(String, openapiv3::Parameter)> = Vec::new();
+        let own_count = match self.doc.node(&format!("{op_pointer}/parameters")) {
+            Some(Value::Array(list)) => list.len(),
+            _ => 0,
+        };
+        let own: Vec<String> = (0..own_count)
+            .map(|i| format!("{op_pointer}/parameters/{i}"))
+            .collect();
+        for pointer in own.iter().chain(shared) {
+            let Some((at, param)) = self.typed::<openapiv3::Parameter>(pointer) else {
+                continue;
+            };
+            let key = (
+                location_word(&param),
+                param.parameter_data_ref().name.clone(),
+            );
+            if declared
+                .iter()
+                .any(|(_, p)| (location_word(p), p.parameter_data_ref().name.clone()) == key)
+            {
+                continue;
+            }
+            declared.push((at, param));
+        }
+
+        for name in template {
+            let found = declared.iter().any(|(_, p)| {
+                matches!(p, openapiv3::Parameter::Path { .. })
+                    && &p.parameter_data_ref().name == name
+            });
+            if !found {
+                self.problem(
+                    op_pointer,
+                    format!("path parameter `{name}` appears in the path but is not declared"),
+                );
+            }
+        }
+
+        let mut out = Vec::new();
+        for (at, param) in &declared {
+            if let Some(p) = self.param(at, param, template, type_base, fields) {
+                out.push(p);
+            }
+        }
+        out.sort_by_key(|p| match p.location {
+            Location::Path(i) => (0, i),
+            Location::Query => (1, 0),
+            Location::Header => (2, 0),
+        });
+        out
+    }
+
+    fn param(
+        &mut self,
+        at: &str,
+        param: &openapiv3::Parameter,
+        template: &[String],
+        type_base: &str,
+        fields: &mut Namespace,
+    ) -> Option<Parameter> {
+        use openapiv3::{HeaderStyle, Parameter as P, PathStyle, QueryStyle};
+        let data = param.parameter_data_ref();
+        let name = data.name.clone();
+        let (location, required, style_ok) = match param {
+            P::Path { style, .. } => {
+                let Some(index) = template.iter().position(|n| n == &name) else {
+                    self.problem(
+                        at,
+                        format!("path parameter `{name}` does not appear in the path"),
+                    );
+                    return None;
+                };
+                (
+                    Location::Path(index),
+                    true,
+                    matches!(style, PathStyle::Simple),
+                )
+            }
+            P::Query { style, .. } => (
+                Location::Query,
+                data.required,
+                matches!(style, QueryStyle::Form),
+            ),
+            P::Header { style, .. } => (
+                Location::Header,
+                data.required,
+                matches!(style, HeaderStyle::Simple),
+            ),
+            P::Cookie { .. } => {
+                self.problem(
+                    at,
+                    format!("cookie parameter `{name}` is not supported yet"),
+                );
+                return None;
+            }
+        };
+        if !style_ok {
+            self.problem(
+                pointer_join(at, "style"),
+                format!("parameter `{name}` uses a serialization style that is not supported yet"),
+            );
+            return None;
+        }
+        let openapiv3::ParameterSchemaOrContent::Schema(_) = &data.format else {
+            self.problem(
+                pointer_join(at, "content"),
+                format!("parameter `{name}` is described by `content`, which is not supported yet"),
+            );
+            return None;
+        };
+        let schema_pointer = pointer_join(at, "schema");
+        let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+        let shape = schema::shape(&self.doc.raw, &raw);
+        if location == Location::Query && self.resolved_type(&raw).as_deref() == Some("object") {
+            self.problem(
+                schema_pointer,
+                format!("object-valued query parameter `{name}` is not supported yet"),
+            );
+            return None;
+        }
+        // Absence already maps to `None`; a nullable parameter would double the Option.
+        let mut without_null = raw.clone();
+        if let Some(map) = without_null.as_object_mut() {
+            map.remove("nullable");
+        }
+        let schema = schema::normalize(&without_null, &schema_pointer, &mut self.problems);
+        let explode = data.explode.unwrap_or(true);
+        Some(Parameter {
+            field: fields.claim(&snake(&name, "param")),
+            name: name.clone(),
+            location,
+            required,
+            description: data.description.clone(),
+            schema: SchemaUse {
+                schema,
+                name_hint: format!("{type_base}{}", pascal(&name, "Param")),
+            },
+            shape,
+            explode,
+        })
+    }
+
+    fn resolved_type(&mut self, schema: &Value) -> Option<String> {
+        let mut node = schema;
+        for _ in 0..MAX_REF_HOPS {
+            match node.get("$ref").and_then(Value::as_str) {
+                Some(r) => node = self.doc.node(r.strip_prefix('#')?)?,
+                None => break,
+            }
+        }
+        node.get("type").and_then(Value::as_str).map(str::to_string)
+    }
+
+    fn request_body(&mut self, op_pointer: &str, type_base: &str) -> Option<RequestBody> {
+        let pointer = format!("{op_pointer}/requestBody");
+        self.doc.node(&pointer)?;
+        let (at, body) = self.typed::<openapiv3::RequestBody>(&pointer)?;
+        let content_pointer = pointer_join(&at, "content");
+        let Some(media_type) = pick_media_type(body.content.keys()) else {
+            self.problem(
+                content_pointer,
+                "a request body must declare at least one media type",
+            );
+            return None;
+        };
+        let schema_pointer = pointer_join(&pointer_join(&content_pointer, &media_type), "schema");
+        let schema_use = |this: &mut Self| {
+            let raw = this.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+            SchemaUse {
+                schema: schema::normalize(&raw, &schema_pointer, &mut this.problems),
+                name_hint: format!("{type_base}Body"),
+            }
+        };
+        let kind = if is_json(&media_type) {
+            BodyKind::Json(schema_use(self))
+        } else if media_type == "application/x-www-form-urlencoded" {
+            BodyKind::Form(schema_use(self))
+        } else {
+            BodyKind::Bytes
+        };
+        Some(RequestBody {
+            media_type,
+            kind,
+            required: body.required,
+            description: body.description,
+        })
+    }
+
+    fn responses(&mut self, op_pointer: &str, type_base: &str) -> Vec<Response> {
+        let pointer = format!("{op_pointer}/responses");
+        let keys: Vec<String> = match self.doc.node(&pointer) {
+            Some(Value::Object(map)) => map
+                .keys()
+                .filter(|k| !k.starts_with("x-"))
+                .cloned()
+                .collect(),
+            _ => {
+                self.problem(op_pointer, "an operation must declare `responses`");
+                return Vec::new();
+            }
+        };
+        let mut variants = Namespace::default();
+        let mut out = Vec::new();
+        for key in keys {
+            let at = pointer_join(&pointer, &key);
+            let Some(status) = parse_status(&key) else {
+                self.problem(
+                    at,
+                    format!("`{key}` is not a status code, a range such as `4XX`, or `default`"),
+                );
+                continue;
+            };
+            let Some((def, response)) = self.typed::<openapiv3::Response>(&at) else {
+                continue;
+            };
+            let variant = variants.claim(&variant_name(status));
+            let base = format!("{type_base}{variant}");
+            let mut header_fields = Namespace::with_reserved(["status", "body", "content_type"]);
+            let mut headers = Vec::new();
+            for (name, _) in &response.headers {
+                if name.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                let header_pointer = pointer_join(&pointer_join(&def, "headers"), name);
+                let Some((hdef, header)) = self.typed::<openapiv3::Header>(&header_pointer) else {
+                    continue;
+                };
+                let schema_pointer = pointer_join(&hdef, "schema");
+                let raw = match (&header.format, self.doc.node(&schema_pointer)) {
+                    (openapiv3::ParameterSchemaOrContent::Schema(_), Some(raw)) => raw.clone(),
+                    _ => {
+                        self.problem(
+                            hdef,
+                            format!("response header `{name}` must have a `schema`"),
+                        );
+                        continue;
+                    }
+                };
+                headers.push(ResponseHeader {
+                    name: name.to_ascii_lowercase(),
+                    field: header_fields.claim(&snake(name, "header")),
+                    required: header.required,
+                    description: header.description.clone(),
+                    schema: SchemaUse {
+                        schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
+                        name_hint: format!("{base}{}", pascal(name, "Header")),
+                    },
+                });
+            }
+            let body = pick_media_type(response.content.keys()).map(|media_type| {
+                let schema_pointer = pointer_join(
+                    &pointer_join(&pointer_join(&def, "content"), &media_type),
+                    "schema",
+                );
+                if is_json(&media_type) {
+                    let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+                    ResponseBody::Json {
+                        schema: SchemaUse {
+                            schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
+                            name_hint: format!("{base}Body"),
+                        },
+                        media_type,
+                    }
+                } else {
+                    ResponseBody::Bytes {
+                        handler_sets_type: media_type.contains('*'),
+                        media_type,
+                    }
+                }
+            });
+            out.push(Response {
+                status,
+                variant,
+                description: Some(response.description).filter(|d| !d.is_empty()),
+                headers,
+                body,
+            });
+        }
+        if out.is_empty()
+            && !self
+                .problems
+                .iter()
+                .any(|p| p.pointer.starts_with(&pointer))
+        {
+            self.problem(pointer, "an operation must declare at least one response");
+        }
+        out
+    }
+
+    /// Two operations on one route and method would make axum panic at start-up.
+    fn check_routes(&mut self, operations: &[Operation]) {
+        let mut seen = BTreeSet::new();
+        for op in operations {
+            if !seen.insert((op.route.clone(), op.method.clone())) {
+                self.problem(
+                    &op.pointer,
+                    format!(
+                        "`{} {}` matches the same requests as another operation (paths that differ only in parameter names)",
+                        op.method, op.path
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn location_word(param: &openapiv3::Parameter) -> &'static str {
+    match param {
+        openapiv3::Parameter::Path { .. } => "path",
+        openapiv3::Parameter::Query { .. } => "query",
+        openapiv3::Parameter::Header { .. } => "header",
+        openapiv3::Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// `application/json` and `+json` types, with or without parameters.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// JSON first, then form, then whatever comes first: one codec per body for now.
+fn pick_media_type<'k>(keys: impl Iterator<Item = &'k String> + Clone) -> Option<String> {
+    keys.clone()
+        .find(|k| is_json(k))
+        .or_else(|| {
+            keys.clone()
+                .find(|k| k.as_str() == "application/x-www-form-urlencoded")
+        })
+        .or_else(|| keys.clone().next())
+        .cloned()
+}
+
+fn parse_status(key: &str) -> Option<StatusSpec> {
+    if key == "default" {
+        return Some(StatusSpec::Default);
+    }
+    let bytes = key.as_bytes();
+    if bytes.len() != 3 {
+        return None;
+    }
+    if bytes[1..].eq_ignore_ascii_case(b"XX") && (b'1'..=b'5').contains(&bytes[0]) {
+        return Some(StatusSpec::Range(u16::from(bytes[0] - b'0')));
+    }
+    let code: u16 = key.parse().ok()?;
+    (100..=599)
+        .contains(&code)
+        .then_some(StatusSpec::Code(code))
+}
+
+fn variant_name(status: StatusSpec) -> String {
+    match status {
+        StatusSpec::Default => "Default".into(),
+        StatusSpec::Range(1) => "Informational".into(),
+        StatusSpec::Range(2) => "Success".into(),
+        StatusSpec::Range(3) => "Redirection".into(),
+        StatusSpec::Range(4) => "ClientError".into(),
+        StatusSpec::Range(_) => "ServerError".into(),
+        StatusSpec::Code(code) => http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(|reason| pascal(reason, "Status"))
+            .unwrap_or_else(|| format!("Status{code}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        assert_eq!(parse_status("200"), Some(StatusSpec::Code(200)));
+        assert_eq!(parse_status("4xx"), Some(StatusSpec::Range(4)));
+        assert_eq!(parse_status("default"), Some(StatusSpec::Default));
+        assert_eq!(parse_status("600"), None);
+        assert_eq!(parse_status("ok"), None);
+        assert_eq!(variant_name(StatusSpec::Code(204)), "NoContent");
+        assert_eq!(variant_name(StatusSpec::Code(418)), "ImATeapot");
+        assert_eq!(variant_name(StatusSpec::Code(599)), "Status599");
+    }
+}

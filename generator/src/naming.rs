@@ -1,0 +1,202 @@
+//! Turning whatever a spec calls things into valid, collision-free Rust identifiers.
+
+use std::collections::BTreeSet;
+
+/// Splits `name` into lowercase ASCII words at punctuation, spaces and case changes.
+///
+/// Non-ASCII letters are dropped rather than transliterated; the caller falls back
+/// to a generic name when nothing is left.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let prev = index.checked_sub(1).map(|i| chars[i]);
+        let next = chars.get(index + 1);
+        let boundary = match prev {
+            Some(p) if c.is_ascii_uppercase() => {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            }
+            _ => false,
+        };
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// `snake_case` identifier for `name`, never a keyword and never starting with a digit.
+pub fn snake(name: &str, fallback: &str) -> String {
+    let joined = words(name).join("_");
+    let mut ident = if joined.is_empty() {
+        fallback.to_string()
+    } else {
+        joined
+    };
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert_str(0, "n");
+    }
+    if is_keyword(&ident) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// `PascalCase` identifier for `name`, never a keyword and never starting with a digit.
+pub fn pascal(name: &str, fallback: &str) -> String {
+    let mut ident: String = words(name)
+        .iter()
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    if ident.is_empty() {
+        ident = fallback.to_string();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, 'N');
+    }
+    if is_keyword(&ident) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// Hands out names from one namespace, appending a number on collision.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace where `reserved` names are already taken.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            taken: reserved.into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// Claims `wanted`, or `wanted2`, `wanted3`, ... if it is taken. Snake-case names
+    /// get an underscore before the number so `id` and `id_2` read naturally.
+    pub fn claim(&mut self, wanted: &str) -> String {
+        if self.taken.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        let base = wanted.trim_end_matches('_');
+        let separator = if base.chars().any(|c| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"))
+    }
+}
+
+fn is_keyword(ident: &str) -> bool {
+    matches!(
+        ident,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+            | "union"
+            | "_"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        assert_eq!(snake("listPets", "x"), "list_pets");
+        assert_eq!(snake("HTTPServer", "x"), "http_server");
+        assert_eq!(snake("x-request-id", "x"), "x_request_id");
+        assert_eq!(snake("type", "x"), "type_");
+        assert_eq!(snake("2fa", "x"), "n2fa");
+        assert_eq!(snake("ünï", "field"), "n");
+        assert_eq!(snake("—", "field"), "field");
+        assert_eq!(pascal("list_pets", "X"), "ListPets");
+        assert_eq!(pascal("self", "X"), "Self_");
+        assert_eq!(pascal("404", "X"), "N404");
+    }
+
+    #[test]
+    fn collisions_get_numbers() {
+        let mut names = Namespace::with_reserved(["body"]);
+        assert_eq!(names.claim("body"), "body_2");
+        assert_eq!(names.claim("id"), "id");
+        assert_eq!(names.claim("id"), "id_2");
+        let mut types = Namespace::default();
+        assert_eq!(types.claim("Pet"), "Pet");
+        assert_eq!(types.claim("Pet"), "Pet2");
+    }
+}

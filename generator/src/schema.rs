@@ -1,0 +1,294 @@
+//! OpenAPI 3.0 schemas as JSON Schema that typify understands, and the wire shape of
+//! parameter schemas.
+//!
+//! typify reads JSON Schema draft 7 through schemars 0.8, which differs from OpenAPI
+//! 3.0 in a few keywords: `nullable` (ignored by typify), boolean `exclusiveMinimum`
+//! and `exclusiveMaximum` (numbers in draft 7), and `$ref` siblings (ignored in 3.0).
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{pointer_join, Diagnostic};
+
+/// Keywords whose value is one subschema.
+const SINGLE: &[&str] = &["items", "not", "additionalProperties"];
+/// Keywords whose value is a list of subschemas.
+const LISTS: &[&str] = &["allOf", "oneOf", "anyOf"];
+
+/// Rewrites one OpenAPI schema (and everything inside it) into draft-7 JSON Schema.
+///
+/// Local `$ref`s that do not point at `#/components/schemas/NAME` are reported, since
+/// typify names referenced types after the last segment of the reference.
+pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) -> Value {
+    let Value::Object(map) = schema else {
+        // `true`/`false` schemas and anything else pass through for typify to judge.
+        return schema.clone();
+    };
+    if let Some(reference) = map.get("$ref") {
+        if let Some(target) = reference.as_str() {
+            if component_schema_name(target).is_none() {
+                problems.push(Diagnostic::new(
+                    pointer_join(pointer, "$ref"),
+                    format!(
+                        "unsupported schema reference `{target}`: only `#/components/schemas/NAME` is supported here"
+                    ),
+                ));
+            }
+        }
+        let mut out = Map::new();
+        out.insert("$ref".into(), reference.clone());
+        return Value::Object(out);
+    }
+
+    let mut out = Map::new();
+    for (key, value) in map {
+        let child = pointer_join(pointer, key);
+        let converted = match key.as_str() {
+            "properties" => match value {
+                Value::Object(properties) => Value::Object(
+                    properties
+                        .iter()
+                        .map(|(name, property)| {
+                            let at = pointer_join(&child, name);
+                            (name.clone(), normalize(property, &at, problems))
+                        })
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+            k if SINGLE.contains(&k) && value.is_object() => normalize(value, &child, problems),
+            k if LISTS.contains(&k) => match value {
+                Value::Array(items) => Value::Array(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            normalize(item, &pointer_join(&child, i.to_string()), problems)
+                        })
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+            "nullable" | "exclusiveMinimum" | "exclusiveMaximum" | "discriminator" => continue,
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), converted);
+    }
+
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if map.get(flag) == Some(&Value::Bool(true)) {
+            if let Some(limit) = out.remove(bound) {
+                out.insert(flag.into(), limit);
+            }
+        }
+    }
+
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        return make_nullable(out);
+    }
+    Value::Object(out)
+}
+
+/// `nullable: true` as draft 7 spells it: `null` joins the type (and the enum, which
+/// would otherwise exclude it), or the whole schema becomes one alternative of two.
+fn make_nullable(mut schema: Map<String, Value>) -> Value {
+    match schema.get("type").cloned() {
+        Some(Value::String(single)) => {
+            schema.insert(
+                "type".into(),
+                Value::Array(vec![single.into(), "null".into()]),
+            );
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                if !values.contains(&Value::Null) {
+                    values.push(Value::Null);
+                }
+            }
+            Value::Object(schema)
+        }
+        _ => {
+            let mut outer = Map::new();
+            for key in ["title", "description", "default"] {
+                if let Some(value) = schema.remove(key) {
+                    outer.insert(key.into(), value);
+                }
+            }
+            let null = serde_json::json!({ "type": "null" });
+            outer.insert(
+                "oneOf".into(),
+                Value::Array(vec![Value::Object(schema), null]),
+            );
+            Value::Object(outer)
+        }
+    }
+}
+
+/// `NAME` of a `#/components/schemas/NAME` reference, unescaped.
+pub fn component_schema_name(reference: &str) -> Option<String> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    if name.contains('/') {
+        return None;
+    }
+    Some(name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// How a parameter's value is written on the wire, derived from its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// Kept as text.
+    String,
+    /// An integer.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// Anything else: parsed as JSON, falling back to text.
+    Json,
+}
+
+/// A parameter is either one scalar or a list of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One value.
+    Scalar(Scalar),
+    /// Several values of one kind.
+    Array(Scalar),
+}
+
+/// Classifies the raw (un-normalized) parameter schema, following component references.
+pub fn shape(root: &Value, schema: &Value) -> Shape {
+    let schema = follow(root, schema, 0);
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        let item = schema
+            .get("items")
+            .map_or(Scalar::Json, |items| scalar(root, items, 0));
+        return Shape::Array(item);
+    }
+    Shape::Scalar(scalar(root, schema, 0))
+}
+
+const MAX_DEPTH: usize = 32;
+
+fn follow<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) if depth < MAX_DEPTH => reference
+            .strip_prefix('#')
+            .and_then(|pointer| root.pointer(pointer))
+            .map_or(schema, |target| follow(root, target, depth + 1)),
+        _ => schema,
+    }
+}
+
+fn scalar(root: &Value, schema: &Value, depth: usize) -> Scalar {
+    if depth > MAX_DEPTH {
+        return Scalar::Json;
+    }
+    let schema = follow(root, schema, depth);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => return Scalar::String,
+        Some("integer") => return Scalar::Integer,
+        Some("number") => return Scalar::Number,
+        Some("boolean") => return Scalar::Boolean,
+        Some(_) => return Scalar::Json,
+        None => {}
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        if !values.is_empty() && values.iter().all(|v| v.is_string() || v.is_null()) {
+            return Scalar::String;
+        }
+    }
+    for key in LISTS {
+        if let Some(Value::Array(members)) = schema.get(*key) {
+            let kinds: Vec<Scalar> = members
+                .iter()
+                .filter(|m| m.get("type").and_then(Value::as_str) != Some("null"))
+                .map(|m| scalar(root, m, depth + 1))
+                .collect();
+            if let Some(first) = kinds.first() {
+                if kinds.iter().all(|k| k == first) {
+                    return *first;
+                }
+            }
+            return Scalar::Json;
+        }
+    }
+    Scalar::Json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nullable_becomes_a_type_list() {
+        let mut problems = Vec::new();
+        let out = normalize(
+            &json!({"type": "string", "enum": ["a"], "nullable": true}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(
+            out,
+            json!({"type": ["string", "null"], "enum": ["a", null]})
+        );
+        let out = normalize(
+            &json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true, "description": "d"}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(
+            out,
+            json!({"description": "d", "oneOf": [{"allOf": [{"$ref": "#/components/schemas/X"}]}, {"type": "null"}]})
+        );
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numbers() {
+        let mut problems = Vec::new();
+        let out = normalize(
+            &json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true, "maximum": 5, "exclusiveMaximum": false}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(
+            out,
+            json!({"type": "integer", "exclusiveMinimum": 1, "maximum": 5})
+        );
+    }
+
+    #[test]
+    fn foreign_references_are_reported() {
+        let mut problems = Vec::new();
+        normalize(
+            &json!({"items": {"$ref": "#/components/schemas/A/properties/b"}}),
+            "/x",
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].pointer, "/x/items/$ref");
+    }
+
+    #[test]
+    fn shapes() {
+        let root = json!({"components": {"schemas": {"Name": {"type": "string"}, "Either": {"oneOf": [{"type": "string", "format": "uuid"}, {"$ref": "#/components/schemas/Name"}]}}}});
+        assert_eq!(
+            shape(&root, &json!({"$ref": "#/components/schemas/Either"})),
+            Shape::Scalar(Scalar::String)
+        );
+        assert_eq!(
+            shape(
+                &root,
+                &json!({"type": "array", "items": {"type": "integer"}})
+            ),
+            Shape::Array(Scalar::Integer)
+        );
+        assert_eq!(
+            shape(&root, &json!({"type": "object"})),
+            Shape::Scalar(Scalar::Json)
+        );
+    }
+}

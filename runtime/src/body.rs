@@ -1,0 +1,266 @@
+//! Reading request bodies under a size limit and decoding them as JSON or forms.
+
+use axum::body::Body;
+use bytes::Bytes;
+use http::{header, HeaderMap, StatusCode};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::de::DeserializeOwned;
+
+use crate::HttpError;
+
+/// Largest request body accepted when no [`BodyLimit`] is present: 1 MiB.
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 1_048_576;
+
+/// Maximum request body size in bytes, read from the request extensions.
+///
+/// [`serve`](crate::serve) inserts it from
+/// [`ServerConfig::request_body_max_bytes`](crate::ServerConfig::request_body_max_bytes);
+/// without it the limit is 1 MiB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
+fn too_large(limit: usize) -> HttpError {
+    HttpError::for_status(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("request body exceeds the limit of {limit} bytes"),
+    )
+    .with_error_code("PayloadTooLarge")
+}
+
+/// Reads the whole body, failing as soon as it would exceed `limit` bytes.
+pub(crate) async fn read(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, HttpError> {
+    // A declared length over the limit is rejected before reading anything.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if is_length_limit(&*e) => Err(too_large(limit)),
+        Err(e) => Err(HttpError::bad_request(
+            "InvalidBody",
+            format!("failed to read request body: {e}"),
+        )),
+    }
+}
+
+fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// The media type of the `content-type` header without parameters, lowercased; `None` when
+/// the header is absent.
+fn media_type(headers: &HeaderMap) -> Option<Result<String, HttpError>> {
+    let value = headers.get(header::CONTENT_TYPE)?;
+    Some(match value.to_str() {
+        Ok(s) => Ok(s
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()),
+        Err(_) => Err(unsupported("a non-ASCII content type", "")),
+    })
+}
+
+fn unsupported(received: &str, expected: &str) -> HttpError {
+    let message = if expected.is_empty() {
+        format!("unsupported content type: {received}")
+    } else {
+        format!("unsupported content type \"{received}\"; expected {expected}")
+    };
+    HttpError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, message)
+        .with_error_code("UnsupportedMediaType")
+}
+
+/// Accepts a missing content type, `application/json` and any `type/subtype+json`.
+pub(crate) fn check_json_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
+    match media_type(headers) {
+        None => Ok(()),
+        Some(Err(e)) => Err(e),
+        Some(Ok(media)) => {
+            let is_json = media == "application/json"
+                || media
+                    .split_once('/')
+                    .is_some_and(|(ty, sub)| !ty.is_empty() && sub.ends_with("+json"));
+            if is_json {
+                Ok(())
+            } else {
+                Err(unsupported(&media, "application/json"))
+            }
+        }
+    }
+}
+
+/// Accepts a missing content type and `application/x-www-form-urlencoded`.
+pub(crate) fn check_form_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
+    match media_type(headers) {
+        None => Ok(()),
+        Some(Err(e)) => Err(e),
+        Some(Ok(media)) if media == "application/x-www-form-urlencoded" => Ok(()),
+        Some(Ok(media)) => Err(unsupported(&media, "application/x-www-form-urlencoded")),
+    }
+}
+
+pub(crate) fn missing_body() -> HttpError {
+    HttpError::bad_request("MissingBody", "request body is required")
+}
+
+/// Decodes JSON, naming the JSON pointer of the offending value on failure.
+pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let pointer = json_pointer(e.path());
+        invalid_json(&pointer, &e.into_inner())
+    })?;
+    // Trailing text after a complete document is an error too, located at the root.
+    deserializer.end().map_err(|e| invalid_json("/", &e))?;
+    Ok(value)
+}
+
+fn invalid_json(pointer: &str, error: &serde_json::Error) -> HttpError {
+    HttpError::bad_request(
+        "InvalidBody",
+        format!(
+            "invalid request body at {pointer}: {}",
+            describe_json_error(error)
+        ),
+    )
+}
+
+/// Data errors already have a pointer, so their position suffix is noise; syntax errors keep
+/// it because the pointer alone cannot locate malformed text.
+fn describe_json_error(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    if error.is_data() {
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        if let Some(stripped) = full.strip_suffix(&suffix) {
+            return stripped.to_owned();
+        }
+    }
+    full
+}
+
+/// Renders a serde_path_to_error path as an RFC 6901 JSON pointer, `/` for the root.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    if pointer.is_empty() {
+        pointer.push('/');
+    }
+    pointer
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body.
+pub(crate) fn decode_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
+    serde_urlencoded::from_bytes(bytes).map_err(|e| {
+        HttpError::bad_request("InvalidBody", format!("invalid form request body: {e}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Pet {
+        name: String,
+        tags: Vec<String>,
+    }
+
+    fn err<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        decode_json::<T>(json.as_bytes())
+            .unwrap_err()
+            .external_message
+    }
+
+    #[test]
+    fn pointers() {
+        assert_eq!(
+            err::<Pet>(r#"{"name":"a","tags":["x",3]}"#),
+            "invalid request body at /tags/1: invalid type: integer `3`, expected a string"
+        );
+        assert_eq!(
+            err::<Pet>(r#"{"tags":[]}"#),
+            "invalid request body at /: missing field `name`"
+        );
+        assert_eq!(
+            err::<Pet>(r#"{"name":"a","tags":[}"#),
+            "invalid request body at /tags/0: expected value at line 1 column 21"
+        );
+        assert!(err::<Pet>(r#"{"name":"a","tags":[]} x"#)
+            .starts_with("invalid request body at /: trailing characters at line 1"));
+        assert_eq!(
+            err::<std::collections::HashMap<String, u8>>(r#"{"a/b~c":-1}"#),
+            "invalid request body at /a~1b~0c: invalid value: integer `-1`, expected u8"
+        );
+    }
+
+    #[test]
+    fn content_types() {
+        let mut headers = HeaderMap::new();
+        assert!(check_json_content_type(&headers).is_ok());
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/merge-patch+json",
+            "Application/JSON",
+        ] {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ok));
+            assert!(check_json_content_type(&headers).is_ok(), "{ok}");
+        }
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        let e = check_json_content_type(&headers).unwrap_err();
+        assert_eq!(e.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            e.external_message,
+            "unsupported content type \"text/plain\"; expected application/json"
+        );
+        assert!(check_form_content_type(&headers).is_err());
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        assert!(check_form_content_type(&headers).is_ok());
+    }
+
+    #[tokio::test]
+    async fn limit() {
+        let headers = HeaderMap::new();
+        let ok = read(Body::from("abcd"), &headers, 4).await.unwrap();
+        assert_eq!(&ok[..], b"abcd");
+        let e = read(Body::from("abcde"), &headers, 4).await.unwrap_err();
+        assert_eq!(e.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(e.error_code.as_deref(), Some("PayloadTooLarge"));
+    }
+}

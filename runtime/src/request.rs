@@ -1,0 +1,191 @@
+//! The undecoded request that generated handlers pull parameters and bodies from.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use bytes::Bytes;
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
+use crate::params::{Location, Param};
+use crate::request_id::{self, RequestId};
+use crate::{HttpError, RequestContext};
+
+/// A request split into its parts, with path and query parameters extracted but not yet
+/// decoded and the body not yet read.
+///
+/// Generated handlers decode each declared parameter with [`required`](Self::required) or
+/// [`optional`](Self::optional) and read the body with one of the `*_body` methods, so
+/// every failure becomes an [`HttpError`] naming the parameter.
+#[derive(Debug)]
+pub struct RawRequest {
+    parts: Parts,
+    body: Option<Body>,
+    /// Path template variables in template order, already percent-decoded.
+    path_params: Vec<(String, String)>,
+    /// Query pairs in order of appearance, already form-decoded.
+    query: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for RawRequest {
+    type Rejection = HttpError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
+        let (mut parts, body) = request.into_parts();
+        let path_params = match RawPathParams::from_request_parts(&mut parts, state).await {
+            Ok(params) => params
+                .iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+            // Routes without template variables may carry no parameters at all.
+            Err(axum::extract::rejection::RawPathParamsRejection::MissingPathParams(_)) => {
+                Vec::new()
+            }
+            Err(e) => {
+                return Err(HttpError::bad_request(
+                    "InvalidParameter",
+                    format!("invalid path: {}", e.body_text().to_lowercase()),
+                ))
+            }
+        };
+        let query = match parts.uri.query() {
+            None => Vec::new(),
+            Some(raw) => serde_urlencoded::from_str(raw).map_err(|e| {
+                HttpError::bad_request("InvalidParameter", format!("invalid query string: {e}"))
+            })?,
+        };
+        Ok(Self {
+            parts,
+            body: Some(body),
+            path_params,
+            query,
+        })
+    }
+}
+
+impl RawRequest {
+    /// Metadata for the trait method serving `operation_id`.
+    pub fn context(&self, operation_id: &'static str) -> RequestContext {
+        // The router's span is current here, so the operation shows up on its log lines.
+        tracing::Span::current().record("operation_id", operation_id);
+        let request_id = self
+            .parts
+            .extensions
+            .get::<RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_else(request_id::current);
+        RequestContext {
+            request_id,
+            operation_id,
+            method: self.parts.method.clone(),
+            headers: self.parts.headers.clone(),
+            uri: self.parts.uri.clone(),
+        }
+    }
+
+    /// Decodes a parameter that may be absent.
+    pub fn optional<T: DeserializeOwned>(&self, param: &Param) -> Result<Option<T>, HttpError> {
+        let values = self.raw_values(param)?;
+        if values.is_empty() {
+            return Ok(None);
+        }
+        param.decode(&values).map(Some)
+    }
+
+    /// Decodes a parameter that must be present.
+    pub fn required<T: DeserializeOwned>(&self, param: &Param) -> Result<T, HttpError> {
+        self.optional(param)?.ok_or_else(|| param.missing())
+    }
+
+    /// Every raw value given for `param`: one per query pair or header line.
+    fn raw_values(&self, param: &Param) -> Result<Vec<&str>, HttpError> {
+        Ok(match param.location {
+            Location::Path(index) => self
+                .path_params
+                .get(index)
+                .filter(|(name, _)| name == param.name)
+                .or_else(|| self.path_params.iter().find(|(name, _)| name == param.name))
+                .map(|(_, value)| value.as_str())
+                .into_iter()
+                .collect(),
+            Location::Query => self
+                .query
+                .iter()
+                .filter(|(name, _)| name == param.name)
+                .map(|(_, value)| value.as_str())
+                .collect(),
+            Location::Header => self
+                .parts
+                .headers
+                .get_all(param.name)
+                .iter()
+                .map(|value| {
+                    std::str::from_utf8(value.as_bytes())
+                        .map_err(|_| param.invalid("header value is not valid UTF-8"))
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Reads the body, or `None` when it is empty.
+    async fn read_body(&mut self) -> Result<Option<Bytes>, HttpError> {
+        let body = self
+            .body
+            .take()
+            .ok_or_else(|| HttpError::for_internal_error("request body was read more than once"))?;
+        let limit = self
+            .parts
+            .extensions
+            .get::<BodyLimit>()
+            .map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+        let bytes = body::read(body, &self.parts.headers, limit).await?;
+        Ok((!bytes.is_empty()).then_some(bytes))
+    }
+
+    /// Reads and decodes a required JSON body.
+    pub async fn json_body<T: DeserializeOwned>(&mut self) -> Result<T, HttpError> {
+        self.json_body_optional()
+            .await?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// Reads and decodes an optional JSON body; an empty body is `None`.
+    pub async fn json_body_optional<T: DeserializeOwned>(
+        &mut self,
+    ) -> Result<Option<T>, HttpError> {
+        body::check_json_content_type(&self.parts.headers)?;
+        match self.read_body().await? {
+            Some(bytes) => body::decode_json(&bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads and decodes a required `application/x-www-form-urlencoded` body.
+    pub async fn form_body<T: DeserializeOwned>(&mut self) -> Result<T, HttpError> {
+        self.form_body_optional()
+            .await?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// Reads and decodes an optional `application/x-www-form-urlencoded` body; an empty body
+    /// is `None`.
+    pub async fn form_body_optional<T: DeserializeOwned>(
+        &mut self,
+    ) -> Result<Option<T>, HttpError> {
+        body::check_form_content_type(&self.parts.headers)?;
+        match self.read_body().await? {
+            Some(bytes) => body::decode_form(&bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads a required body of any content type.
+    pub async fn bytes_body(&mut self) -> Result<Bytes, HttpError> {
+        self.read_body().await?.ok_or_else(body::missing_body)
+    }
+
+    /// Reads an optional body of any content type; an empty body is `None`.
+    pub async fn bytes_body_optional(&mut self) -> Result<Option<Bytes>, HttpError> {
+        self.read_body().await
+    }
+}

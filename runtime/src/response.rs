@@ -1,0 +1,199 @@
+//! Helpers generated response enums use to build responses.
+//!
+//! Every response built here is marked as rendered, so the router middleware leaves error
+//! statuses that the OpenAPI document declares (with their own bodies) untouched.
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::header::{self, HeaderName};
+use http::{HeaderValue, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Rendered;
+use crate::HttpError;
+
+fn rendered(status: StatusCode, content_type: Option<HeaderValue>, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+    }
+    response.extensions_mut().insert(Rendered);
+    response
+}
+
+/// Turns a handler result into a response; errors become JSON error bodies.
+pub fn respond<R: IntoResponse>(result: Result<R, HttpError>) -> Response {
+    match result {
+        Ok(value) => {
+            let mut response = value.into_response();
+            response.extensions_mut().insert(Rendered);
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A JSON response, encoded into a single buffer.
+///
+/// Serialization failures (such as a map with non-string keys) become a 500 error.
+pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => rendered(
+            status,
+            Some(HeaderValue::from_static("application/json")),
+            Body::from(bytes),
+        ),
+        Err(e) => HttpError::for_internal_error(format!("failed to serialize response body: {e}"))
+            .into_response(),
+    }
+}
+
+/// The status for a code the generator read from the spec (always 100 to 599); anything
+/// else is answered as 500 rather than trusted.
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A response without a body.
+pub fn empty(status: StatusCode) -> Response {
+    rendered(status, None, Body::empty())
+}
+
+/// A response with an arbitrary body and content type; an invalid content type is a 500
+/// error.
+pub fn bytes(status: StatusCode, content_type: &str, body: Bytes) -> Response {
+    match HeaderValue::from_str(content_type) {
+        Ok(content_type) => rendered(status, Some(content_type), Body::from(body)),
+        Err(_) => {
+            HttpError::for_internal_error(format!("invalid response content type {content_type:?}"))
+                .into_response()
+        }
+    }
+}
+
+/// Checks that a status chosen by a handler belongs to the class the OpenAPI document
+/// declares (`class` 4 for a `4XX` response).
+pub fn check_class(status: StatusCode, class: u16) -> Result<StatusCode, HttpError> {
+    if status.as_u16() / 100 == class {
+        Ok(status)
+    } else {
+        Err(HttpError::for_internal_error(format!(
+            "handler returned status {} for a {class}XX response",
+            status.as_u16()
+        )))
+    }
+}
+
+/// Sets a response header from a typed value using the simple style: strings as-is, numbers
+/// and booleans in their JSON form, arrays comma-joined. `null` (an absent optional header)
+/// sets nothing.
+///
+/// A value that cannot be represented (an object, a nested array, or bytes not allowed in a
+/// header) replaces the response with a 500 error, since sending it without the header would
+/// break the documented contract.
+pub fn insert_header<T: Serialize>(response: &mut Response, name: &'static str, value: &T) {
+    match header_value(name, value) {
+        Ok(Some((name, value))) => {
+            response.headers_mut().insert(name, value);
+        }
+        Ok(None) => {}
+        Err(message) => *response = HttpError::for_internal_error(message).into_response(),
+    }
+}
+
+fn header_value<T: Serialize>(
+    name: &'static str,
+    value: &T,
+) -> Result<Option<(HeaderName, HeaderValue)>, String> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("invalid response header name {name:?}"))?;
+    let unrepresentable = || format!("response header {name:?} has a value that cannot be sent");
+    let value = serde_json::to_value(value)
+        .map_err(|e| format!("failed to serialize response header {name:?}: {e}"))?;
+    let text = match value {
+        Value::Null => return Ok(None),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| scalar_text(item).ok_or_else(unrepresentable))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(","),
+        other => scalar_text(&other).ok_or_else(unrepresentable)?,
+    };
+    let header_value = HeaderValue::from_str(&text).map_err(|_| unrepresentable())?;
+    Ok(Some((header_name, header_value)))
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(value: impl Serialize) -> Response {
+        let mut response = empty(StatusCode::OK);
+        insert_header(&mut response, "X-Things", &value);
+        response
+    }
+
+    #[test]
+    fn header_values() {
+        assert_eq!(header("a b").headers()["x-things"], "a b");
+        assert_eq!(header(12).headers()["x-things"], "12");
+        assert_eq!(header(true).headers()["x-things"], "true");
+        assert_eq!(header(vec![1, 2]).headers()["x-things"], "1,2");
+        assert!(header(Option::<u8>::None)
+            .headers()
+            .get("x-things")
+            .is_none());
+        assert_eq!(
+            header(serde_json::json!({"a": 1})).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            header("line\nbreak").status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(
+            check_class(StatusCode::NOT_FOUND, 4).unwrap(),
+            StatusCode::NOT_FOUND
+        );
+        let e = check_class(StatusCode::OK, 4).unwrap_err();
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            e.internal_message,
+            "handler returned status 200 for a 4XX response"
+        );
+    }
+
+    #[test]
+    fn bad_inputs_become_500() {
+        assert_eq!(
+            bytes(StatusCode::OK, "text/plain\n", Bytes::new()).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let map: std::collections::HashMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert_eq!(
+            json(StatusCode::OK, &map).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let ok = json(StatusCode::CREATED, &[1, 2]);
+        assert_eq!(ok.status(), StatusCode::CREATED);
+        assert_eq!(ok.headers()[header::CONTENT_TYPE], "application/json");
+    }
+}

@@ -1,0 +1,162 @@
+//! Wrapping the generated routes with the OpenAPI document route, JSON 404/405 handling,
+//! request ids, tracing spans and panic recovery.
+
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use http::{header, HeaderValue, Method, StatusCode, Uri};
+use tracing::Instrument;
+
+use crate::error::{ErrorBody, Rendered};
+use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
+use crate::{panic, response, HttpError};
+
+/// Largest error body produced elsewhere (e.g. by axum) that is kept as the error message.
+const MAX_FOREIGN_MESSAGE: usize = 1024;
+
+/// Options for [`finish_router`](crate::__private::finish_router).
+#[derive(Clone, Debug)]
+pub struct RouterOptions {
+    /// Path at which the OpenAPI document is served, or `None` to not serve it.
+    /// Defaults to `/openapi.json`.
+    pub openapi_path: Option<String>,
+}
+
+impl Default for RouterOptions {
+    fn default() -> Self {
+        Self {
+            openapi_path: Some("/openapi.json".into()),
+        }
+    }
+}
+
+/// Adds the OpenAPI document route, a JSON 404 fallback and the request middleware to the
+/// generated routes.
+///
+/// # Panics
+///
+/// Like any axum route registration, panics if `options.openapi_path` is already routed.
+pub fn finish_router(
+    routes: Router,
+    openapi_document: &'static str,
+    options: &RouterOptions,
+) -> Router {
+    let mut router = routes;
+    if let Some(path) = &options.openapi_path {
+        let path = if path.starts_with('/') {
+            path.clone()
+        } else {
+            format!("/{path}")
+        };
+        router = router.route(
+            &path,
+            get(move || async move {
+                response::bytes(
+                    StatusCode::OK,
+                    "application/json",
+                    Bytes::from_static(openapi_document.as_bytes()),
+                )
+            }),
+        );
+    }
+    router
+        .fallback(not_found)
+        .layer(middleware::from_fn(request_middleware))
+}
+
+async fn not_found(method: Method, uri: Uri) -> Response {
+    HttpError::for_not_found(format!("no route for {method} {}", uri.path())).into_response()
+}
+
+async fn request_middleware(mut request: Request, next: Next) -> Response {
+    let id = request_id::from_headers(request.headers());
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    // Field values are only formatted when a subscriber enables the span.
+    let span = tracing::info_span!(
+        "request",
+        method = %method,
+        path = %uri.path(),
+        request_id = %id,
+        operation_id = tracing::field::Empty,
+    );
+    let handle = async move {
+        let response = match panic::CatchUnwind::new(next.run(request)).await {
+            Ok(response) => response,
+            Err(payload) => HttpError::for_internal_error(format!(
+                "handler panicked: {}",
+                panic::message(&*payload)
+            ))
+            .into_response(),
+        };
+        if response.status().as_u16() >= 400 && response.extensions().get::<Rendered>().is_none() {
+            render_error(response, &method, &uri).await
+        } else {
+            response
+        }
+    };
+    let mut response = request_id::scope(id.clone(), handle).instrument(span).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
+}
+
+/// Rewrites an error response produced outside this crate (such as axum's 405) into the JSON
+/// error shape, keeping its headers (such as `Allow`).
+async fn render_error(response: Response, method: &Method, uri: &Uri) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let status = parts.status;
+    let message = match status {
+        StatusCode::NOT_FOUND => format!("no route for {method} {}", uri.path()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            format!("method {method} is not allowed for {}", uri.path())
+        }
+        _ => foreign_message(body)
+            .await
+            .unwrap_or_else(|| reason(status)),
+    };
+    let error_code = match status {
+        StatusCode::NOT_FOUND => Some("NotFound"),
+        StatusCode::METHOD_NOT_ALLOWED => Some("MethodNotAllowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => Some("PayloadTooLarge"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Some("UnsupportedMediaType"),
+        StatusCode::INTERNAL_SERVER_ERROR => Some("Internal"),
+        _ => None,
+    };
+    if status.is_server_error() {
+        tracing::error!(status = status.as_u16(), %message, "request failed");
+    }
+    let mut rendered = ErrorBody {
+        request_id: request_id::current(),
+        error_code: error_code.map(str::to_owned),
+        message,
+    }
+    .into_response(status);
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (name, value) in parts.headers.drain() {
+        if let Some(name) = name {
+            rendered.headers_mut().append(name, value);
+        }
+    }
+    rendered
+}
+
+/// The body of a foreign error response when it is short UTF-8 text.
+async fn foreign_message(body: axum::body::Body) -> Option<String> {
+    let bytes = axum::body::to_bytes(body, MAX_FOREIGN_MESSAGE).await.ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?.trim();
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    // Keep the crate's convention of lowercase messages.
+    Some(first.to_lowercase().chain(chars).collect())
+}
+
+fn reason(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("error").to_lowercase()
+}
