@@ -11,6 +11,10 @@ fn words(name: &str) -> Vec<String> {
     let mut current = String::new();
     let chars: Vec<char> = name.chars().collect();
     for (index, &c) in chars.iter().enumerate() {
+        // An apostrophe joins a word ("I'm", "don't") rather than splitting it.
+        if c == '\'' || c == '\u{2019}' {
+            continue;
+        }
         if !c.is_ascii_alphanumeric() {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));

@@ -16,11 +16,26 @@ fn main() {
             specs.push((stem, path));
         }
     }
-    let shared = root.join("../shared/specs/oxide");
+    let shared = root.join("../shared/specs");
+    let mut modules = String::new();
     if shared.is_dir() {
         println!("cargo::rustc-cfg=shared_specs");
-        for name in ["nexus", "nexus-internal", "gateway", "oximeter", "dns-server"] {
-            specs.push((format!("oxide_{}", name.replace('-', "_")), shared.join(format!("{name}.json"))));
+        for corpus in ["oxide", "dropshot"] {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join(corpus))
+                .expect("a corpus directory")
+                .map(|entry| entry.expect("readable entry").path())
+                .filter(|path| path.extension().is_some_and(|e| e == "json"))
+                .collect();
+            files.sort();
+            for path in files {
+                let stem = path.file_stem().expect("a file name").to_string_lossy().replace('-', "_");
+                let module = format!("{corpus}_{stem}");
+                modules.push_str(&format!(
+                    "/// Generated from `../shared/specs/{corpus}/{}`.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{module}.rs\"));\n}}\n",
+                    path.file_name().expect("a file name").to_string_lossy()
+                ));
+                specs.push((module, path));
+            }
         }
     } else {
         println!("cargo::warning=../shared/specs is missing: the Oxide specs are not compiled");
@@ -30,6 +45,7 @@ fn main() {
         println!("cargo::rerun-if-changed={}", path.display());
         generate(path, &out.join(format!("{stem}.rs")));
     }
+    std::fs::write(out.join("shared.rs"), modules).expect("OUT_DIR is writable");
     println!("cargo::rerun-if-changed={}", root.join("specs").display());
 }
 

@@ -1,0 +1,56 @@
+//! Every spec in `specs/invalid/` fails with diagnostics that name the file and the JSON
+//! pointer of each problem; the full text is snapshotted in `tests/snapshots/invalid/`.
+
+use specfirst::{Error, Generator};
+use specfirst_tests::{spec_files, workspace_root};
+
+#[test]
+fn invalid_specs_report_every_problem_with_its_pointer() {
+    let root = workspace_root();
+    let specs = spec_files(&root.join("specs/invalid"));
+    assert!(specs.len() >= 5, "expected invalid specs in specs/invalid/");
+    for spec in specs {
+        let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let relative = spec.strip_prefix(&root).unwrap_or(&spec).to_path_buf();
+        let bytes = std::fs::read(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        let error = match Generator::from_bytes(&relative, &bytes) {
+            Ok(_) => panic!("{} was accepted", spec.display()),
+            Err(error) => error,
+        };
+        let Error::Spec(diagnostics) = &error else {
+            panic!("{}: expected spec diagnostics, got {error}", spec.display());
+        };
+        let text = error.to_string();
+        for (line, item) in text.lines().zip(&diagnostics.items) {
+            assert!(
+                line.starts_with(&format!("{}#{}: ", relative.display(), item.pointer)),
+                "{line:?} does not start with the file and pointer"
+            );
+            // The pointer must resolve in the document (or be the root).
+            assert!(item.pointer.is_empty() || pointer_resolves(&bytes, &item.pointer), "{line}");
+        }
+        expectorate::assert_contents(root.join(format!("tests/snapshots/invalid/{name}.txt")), &format!("{text}\n"));
+    }
+}
+
+#[test]
+fn many_problems_are_all_reported_at_once() {
+    let spec = workspace_root().join("specs/invalid/many-problems.yaml");
+    let Err(Error::Spec(diagnostics)) = Generator::from_path(&spec) else {
+        panic!("many-problems.yaml was accepted");
+    };
+    assert!(diagnostics.items.len() >= 10, "{diagnostics}");
+}
+
+/// Whether `pointer` names a node of the YAML or JSON document in `bytes`.
+fn pointer_resolves(bytes: &[u8], pointer: &str) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let value: Option<serde_yaml::Value> = serde_yaml::from_str(text).ok();
+    let Some(value) = value else { return false };
+    let Ok(json) = serde_json_value(value) else { return false };
+    json.pointer(pointer).is_some()
+}
+
+fn serde_json_value(value: serde_yaml::Value) -> Result<serde_json::Value, serde_yaml::Error> {
+    serde_yaml::from_value(value)
+}

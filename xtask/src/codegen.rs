@@ -1,0 +1,82 @@
+//! The committed generated crates, and the check that keeps them fresh.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use specfirst::{CrateOptions, Generator, RuntimeDependency};
+
+/// Rewrite the committed files, or only compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write what the specs generate.
+    Write,
+    /// Fail with a diff when the committed files differ.
+    Check,
+}
+
+/// One committed crate: the spec it comes from and how it is generated.
+struct Job {
+    spec: &'static str,
+    dir: &'static str,
+    name: &'static str,
+    runtime_path: &'static str,
+}
+
+const JOBS: &[Job] = &[Job {
+    spec: "specs/bookshelf.yaml",
+    dir: "generated-example/api",
+    name: "bookshelf-api",
+    runtime_path: "../../runtime",
+}];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs every job in `mode`.
+pub fn run(mode: Mode) -> Result<()> {
+    let root = workspace_root();
+    let mut stale = Vec::new();
+    for job in JOBS {
+        // Relative spec paths keep the generated headers the same on every machine.
+        std::env::set_current_dir(&root)?;
+        let generator = Generator::from_path(job.spec)?;
+        let options = CrateOptions {
+            name: Some(job.name.to_string()),
+            runtime: RuntimeDependency::Path(job.runtime_path.to_string()),
+        };
+        match mode {
+            Mode::Write => {
+                generator.write_crate(job.dir, &options)?;
+                eprintln!("wrote {}", job.dir);
+            }
+            Mode::Check => {
+                for drift in generator.check_crate(job.dir, &options)? {
+                    print!("{}", drift.diff);
+                    stale.push(format!("{}/{}", job.dir, drift.path));
+                }
+            }
+        }
+    }
+    if !stale.is_empty() {
+        bail!(
+            "stale generated files: {}\nrun `cargo xtask codegen` and commit the result",
+            stale.join(", ")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` alone catches a committed crate that no longer matches its spec.
+    #[test]
+    fn generated_example_is_fresh() {
+        if let Err(error) = super::run(super::Mode::Check) {
+            panic!("{error}");
+        }
+    }
+}
