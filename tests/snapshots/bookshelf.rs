@@ -18,11 +18,13 @@ pub mod types {
         pub tags: ::std::vec::Vec<::std::string::String>,
         pub title: BookTitle,
     }
+
     ///`BookList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookList {
         pub items: ::std::vec::Vec<Book>,
     }
+
     ///`BookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -33,11 +35,13 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<BookTitle> for ::std::string::String {
         fn from(value: BookTitle) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for BookTitle {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -52,6 +56,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for BookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -60,6 +65,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for BookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -68,6 +74,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for BookTitle {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -80,6 +87,7 @@ pub mod types {
                 })
         }
     }
+
     ///The JSON body of every error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Error {
@@ -88,6 +96,7 @@ pub mod types {
         pub message: ::std::string::String,
         pub request_id: ::std::string::String,
     }
+
     ///What kind of book it is.
     #[derive(
         ::serde::Deserialize,
@@ -113,6 +122,7 @@ pub mod types {
         #[serde(rename = "history")]
         History,
     }
+
     impl ::std::fmt::Display for Genre {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -124,6 +134,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Genre {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -139,6 +150,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Genre {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -147,6 +159,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Genre {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -155,6 +168,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///The details a client gives for a book.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewBook {
@@ -167,6 +181,7 @@ pub mod types {
         pub tags: ::std::vec::Vec<::std::string::String>,
         pub title: NewBookTitle,
     }
+
     ///`NewBookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -177,11 +192,13 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<NewBookTitle> for ::std::string::String {
         fn from(value: NewBookTitle) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for NewBookTitle {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -196,6 +213,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for NewBookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -204,6 +222,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for NewBookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -212,6 +231,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for NewBookTitle {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -224,6 +244,7 @@ pub mod types {
                 })
         }
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -237,6 +258,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -245,11 +267,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -257,6 +281,7 @@ pub mod types {
         }
     }
 }
+
 /// The operations of Bookshelf API 1.0.0.
 ///
 /// A small catalogue of books: the flagship example of specfirst.
@@ -330,6 +355,7 @@ pub trait BookshelfApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         >,
     > + ::core::marker::Send;
 }
+
 /// The input of [`BookshelfApi::list_books`]: `GET /books`.
 #[derive(Debug, Clone)]
 pub struct ListBooksRequest {
@@ -350,6 +376,7 @@ pub struct ListBooksRequest {
     /// Header parameter `x-client-version`.
     pub x_client_version: ::core::option::Option<::std::string::String>,
 }
+
 /// The responses of [`BookshelfApi::list_books`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum ListBooksResponse {
@@ -379,6 +406,7 @@ pub enum ListBooksResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListBooksResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -408,6 +436,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListBooksR
         }
     }
 }
+
 /// The input of [`BookshelfApi::create_book`]: `POST /books`.
 #[derive(Debug, Clone)]
 pub struct CreateBookRequest {
@@ -418,6 +447,7 @@ pub struct CreateBookRequest {
     /// The request body (`application/json`).
     pub body: types::NewBook,
 }
+
 /// The responses of [`BookshelfApi::create_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum CreateBookResponse {
@@ -451,6 +481,7 @@ pub enum CreateBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for CreateBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -483,6 +514,7 @@ for CreateBookResponse {
         }
     }
 }
+
 /// The input of [`BookshelfApi::get_book`]: `GET /books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct GetBookRequest {
@@ -491,6 +523,7 @@ pub struct GetBookRequest {
     /// Path parameter `bookId`.
     pub book_id: ::uuid::Uuid,
 }
+
 /// The responses of [`BookshelfApi::get_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetBookResponse {
@@ -527,6 +560,7 @@ pub enum GetBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -560,6 +594,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookRes
         }
     }
 }
+
 /// The input of [`BookshelfApi::replace_book`]: `PUT /books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct ReplaceBookRequest {
@@ -570,6 +605,7 @@ pub struct ReplaceBookRequest {
     /// The request body (`application/json`).
     pub body: types::NewBook,
 }
+
 /// The responses of [`BookshelfApi::replace_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum ReplaceBookResponse {
@@ -606,6 +642,7 @@ pub enum ReplaceBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for ReplaceBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -640,6 +677,7 @@ for ReplaceBookResponse {
         }
     }
 }
+
 /// The input of [`BookshelfApi::delete_book`]: `DELETE /books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct DeleteBookRequest {
@@ -648,6 +686,7 @@ pub struct DeleteBookRequest {
     /// Path parameter `bookId`.
     pub book_id: ::uuid::Uuid,
 }
+
 /// The responses of [`BookshelfApi::delete_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum DeleteBookResponse {
@@ -672,6 +711,7 @@ pub enum DeleteBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for DeleteBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -692,12 +732,14 @@ for DeleteBookResponse {
         }
     }
 }
+
 /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
 pub fn router<A: BookshelfApi>(
     api: ::std::sync::Arc<A>,
 ) -> ::specfirst_runtime::__private::axum::Router {
     router_with_options(api, &::specfirst_runtime::RouterOptions::default())
 }
+
 /// Serves `api` on an axum router configured by `options`.
 pub fn router_with_options<A: BookshelfApi>(
     api: ::std::sync::Arc<A>,
@@ -720,6 +762,7 @@ pub fn router_with_options<A: BookshelfApi>(
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
+
 /// One handler per operation: decode the request, call the trait, encode the answer.
 #[allow(deprecated)]
 mod handlers {
@@ -735,6 +778,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_list_books(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -769,6 +813,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_create_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -779,6 +824,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_create_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -796,6 +842,7 @@ mod handlers {
             body: input.json_body().await?,
         })
     }
+
     pub(super) async fn handle_get_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -806,6 +853,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetBookRequest, ::specfirst_runtime::HttpError> {
@@ -816,6 +864,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_replace_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -826,6 +875,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_replace_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -840,6 +890,7 @@ mod handlers {
             body: input.json_body().await?,
         })
     }
+
     pub(super) async fn handle_delete_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -850,6 +901,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_delete_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -864,5 +916,6 @@ mod handlers {
         })
     }
 }
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("bookshelf.json");

@@ -15,6 +15,7 @@ pub mod types {
         #[serde(rename = "1st", skip_serializing_if = "::std::option::Option::is_none")]
         pub x1st: ::std::option::Option<::std::string::String>,
     }
+
     ///`Mod`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Mod {
@@ -26,6 +27,7 @@ pub mod types {
         )]
         pub match_: ::std::option::Option<i64>,
     }
+
     ///`Self_`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Self_ {
@@ -37,6 +39,7 @@ pub mod types {
         )]
         pub super_: ::std::option::Option<::std::boxed::Box<Self_>>,
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -50,6 +53,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -58,11 +62,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -70,6 +76,7 @@ pub mod types {
         }
     }
 }
+
 /// The operations of type: the naming torture test 0.1.
 ///
 /// Identifiers a spec may legally use that Rust does not accept as they are.
@@ -112,6 +119,7 @@ pub trait TypeTheNamingTortureTestApi: ::core::marker::Send + ::core::marker::Sy
         Output = ::core::result::Result<GetItem2Response, ::specfirst_runtime::HttpError>,
     > + ::core::marker::Send;
 }
+
 /// The input of [`TypeTheNamingTortureTestApi::self_`]: `GET /self/{type}/{2fa}`.
 #[derive(Debug, Clone)]
 pub struct SelfRequest {
@@ -128,6 +136,7 @@ pub struct SelfRequest {
     /// Header parameter `x-Request-ID`.
     pub x_request_id: ::core::option::Option<::std::string::String>,
 }
+
 /// The responses of [`TypeTheNamingTortureTestApi::self_`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum SelfResponse {
@@ -139,6 +148,7 @@ pub enum SelfResponse {
         body: types::Mod,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for SelfResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -150,12 +160,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for SelfRespon
         }
     }
 }
+
 /// The input of [`TypeTheNamingTortureTestApi::get_item`]: `GET /items/{id}`.
 #[derive(Debug, Clone)]
 pub struct GetItemRequest {
     /// Path parameter `id`.
     pub id: ::std::string::String,
 }
+
 /// The responses of [`TypeTheNamingTortureTestApi::get_item`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetItemResponse {
@@ -164,6 +176,7 @@ pub enum GetItemResponse {
     /// Status 204.
     NoContent,
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItemResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -175,12 +188,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItemRes
         }
     }
 }
+
 /// The input of [`TypeTheNamingTortureTestApi::delete_items_id`]: `DELETE /items/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteItemsIdRequest {
     /// Path parameter `id`.
     pub id: ::std::string::String,
 }
+
 /// The responses of [`TypeTheNamingTortureTestApi::delete_items_id`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum DeleteItemsIdResponse {
@@ -189,6 +204,7 @@ pub enum DeleteItemsIdResponse {
     /// Status 204.
     NoContent,
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for DeleteItemsIdResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -201,6 +217,7 @@ for DeleteItemsIdResponse {
         }
     }
 }
+
 /// The input of [`TypeTheNamingTortureTestApi::get_item_2`]: `GET /items/{name}/children`.
 #[derive(Debug, Clone)]
 pub struct GetItem2Request {
@@ -211,6 +228,7 @@ pub struct GetItem2Request {
     /// The request body (`application/json`).
     pub body: ::core::option::Option<types::GetItem2Body>,
 }
+
 /// The responses of [`TypeTheNamingTortureTestApi::get_item_2`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetItem2Response {
@@ -230,6 +248,7 @@ pub enum GetItem2Response {
     /// Status 599.
     Status599,
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItem2Response {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -249,12 +268,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItem2Re
         }
     }
 }
+
 /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
 pub fn router<A: TypeTheNamingTortureTestApi>(
     api: ::std::sync::Arc<A>,
 ) -> ::specfirst_runtime::__private::axum::Router {
     router_with_options(api, &::specfirst_runtime::RouterOptions::default())
 }
+
 /// Serves `api` on an axum router configured by `options`.
 pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
     api: ::std::sync::Arc<A>,
@@ -276,6 +297,7 @@ pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
+
 /// One handler per operation: decode the request, call the trait, encode the answer.
 #[allow(deprecated)]
 mod handlers {
@@ -291,6 +313,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_self_(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::SelfRequest, ::specfirst_runtime::HttpError> {
@@ -324,6 +347,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_get_item<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -334,6 +358,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_item(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetItemRequest, ::specfirst_runtime::HttpError> {
@@ -344,6 +369,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_delete_items_id<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -354,6 +380,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_delete_items_id(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -367,6 +394,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_get_item_2<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -377,6 +405,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_item_2(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetItem2Request, ::specfirst_runtime::HttpError> {
@@ -393,5 +422,6 @@ mod handlers {
         })
     }
 }
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("naming.json");

@@ -16,12 +16,14 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<Echo>
     for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: Echo) -> Self {
             value.0
         }
     }
+
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for Echo {
@@ -31,6 +33,7 @@ pub mod types {
             Self(value)
         }
     }
+
     ///`Kind`
     #[derive(
         ::serde::Deserialize,
@@ -50,6 +53,7 @@ pub mod types {
         #[serde(rename = "large")]
         Large,
     }
+
     impl ::std::fmt::Display for Kind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -58,6 +62,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Kind {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -70,6 +75,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Kind {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -78,6 +84,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Kind {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -86,6 +93,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///`PostFormBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PostFormBody {
@@ -93,6 +101,7 @@ pub mod types {
         pub age: ::std::option::Option<i64>,
         pub name: ::std::string::String,
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -106,6 +115,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -114,11 +124,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -126,6 +138,7 @@ pub mod types {
         }
     }
 }
+
 /// The operations of Params 1.
 ///
 /// Path, query and header parameters of every supported shape, and a form body.
@@ -157,6 +170,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         Output = ::core::result::Result<UploadResponse, ::specfirst_runtime::HttpError>,
     > + ::core::marker::Send;
 }
+
 /// The input of [`ParamsApi::get_thing`]: `GET /things/{id}/{kind}/{ids}`.
 #[derive(Debug, Clone)]
 pub struct GetThingRequest {
@@ -183,6 +197,7 @@ pub struct GetThingRequest {
     /// Header parameter `x-tags`.
     pub x_tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+
 /// The responses of [`ParamsApi::get_thing`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetThingResponse {
@@ -194,6 +209,7 @@ pub enum GetThingResponse {
         body: types::Echo,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetThingResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -205,12 +221,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetThingRe
         }
     }
 }
+
 /// The input of [`ParamsApi::post_form`]: `POST /forms`.
 #[derive(Debug, Clone)]
 pub struct PostFormRequest {
     /// The request body (`application/x-www-form-urlencoded`).
     pub body: types::PostFormBody,
 }
+
 /// The responses of [`ParamsApi::post_form`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum PostFormResponse {
@@ -219,6 +237,7 @@ pub enum PostFormResponse {
     /// Status 204.
     NoContent,
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for PostFormResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -230,12 +249,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PostFormRe
         }
     }
 }
+
 /// The input of [`ParamsApi::upload`]: `PUT /uploads`.
 #[derive(Debug, Clone)]
 pub struct UploadRequest {
     /// The request body (`application/octet-stream`).
     pub body: ::core::option::Option<::specfirst_runtime::Bytes>,
 }
+
 /// The responses of [`ParamsApi::upload`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum UploadResponse {
@@ -247,6 +268,7 @@ pub enum UploadResponse {
         body: u64,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for UploadResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -258,12 +280,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for UploadResp
         }
     }
 }
+
 /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
 pub fn router<A: ParamsApi>(
     api: ::std::sync::Arc<A>,
 ) -> ::specfirst_runtime::__private::axum::Router {
     router_with_options(api, &::specfirst_runtime::RouterOptions::default())
 }
+
 /// Serves `api` on an axum router configured by `options`.
 pub fn router_with_options<A: ParamsApi>(
     api: ::std::sync::Arc<A>,
@@ -281,6 +305,7 @@ pub fn router_with_options<A: ParamsApi>(
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
+
 /// One handler per operation: decode the request, call the trait, encode the answer.
 #[allow(deprecated)]
 mod handlers {
@@ -296,6 +321,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_thing(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetThingRequest, ::specfirst_runtime::HttpError> {
@@ -371,6 +397,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_post_form<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -381,6 +408,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_post_form(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::PostFormRequest, ::specfirst_runtime::HttpError> {
@@ -388,6 +416,7 @@ mod handlers {
             body: input.form_body().await?,
         })
     }
+
     pub(super) async fn handle_upload<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -398,6 +427,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_upload(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::UploadRequest, ::specfirst_runtime::HttpError> {
@@ -406,5 +436,6 @@ mod handlers {
         })
     }
 }
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("params.json");

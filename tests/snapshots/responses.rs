@@ -11,6 +11,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub score: ::std::option::Option<f64>,
     }
+
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Problem {
@@ -18,6 +19,7 @@ pub mod types {
         pub status: ::std::option::Option<i64>,
         pub title: ::std::string::String,
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -31,6 +33,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -39,11 +42,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -51,6 +56,7 @@ pub mod types {
         }
     }
 }
+
 /// The operations of Responses 1.
 ///
 /// Every kind of response the foundation supports.
@@ -80,12 +86,14 @@ pub trait ResponsesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         >,
     > + ::core::marker::Send;
 }
+
 /// The input of [`ResponsesApi::get_report`]: `GET /reports/{id}`.
 #[derive(Debug, Clone)]
 pub struct GetReportRequest {
     /// Path parameter `id`.
     pub id: ::std::string::String,
 }
+
 /// The responses of [`ResponsesApi::get_report`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetReportResponse {
@@ -139,6 +147,7 @@ pub enum GetReportResponse {
         body: types::Problem,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -182,12 +191,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportR
         }
     }
 }
+
 /// The input of [`ResponsesApi::get_raw_report`]: `GET /reports/{id}/raw`.
 #[derive(Debug, Clone)]
 pub struct GetRawReportRequest {
     /// Path parameter `id`.
     pub id: ::std::string::String,
 }
+
 /// The responses of [`ResponsesApi::get_raw_report`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetRawReportResponse {
@@ -210,6 +221,7 @@ pub enum GetRawReportResponse {
         content_type: ::std::string::String,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for GetRawReportResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -226,12 +238,14 @@ for GetRawReportResponse {
         }
     }
 }
+
 /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
 pub fn router<A: ResponsesApi>(
     api: ::std::sync::Arc<A>,
 ) -> ::specfirst_runtime::__private::axum::Router {
     router_with_options(api, &::specfirst_runtime::RouterOptions::default())
 }
+
 /// Serves `api` on an axum router configured by `options`.
 pub fn router_with_options<A: ResponsesApi>(
     api: ::std::sync::Arc<A>,
@@ -248,6 +262,7 @@ pub fn router_with_options<A: ResponsesApi>(
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
+
 /// One handler per operation: decode the request, call the trait, encode the answer.
 #[allow(deprecated)]
 mod handlers {
@@ -263,6 +278,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_report(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -276,6 +292,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_get_raw_report<A: super::ResponsesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -286,6 +303,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_raw_report(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -300,5 +318,6 @@ mod handlers {
         })
     }
 }
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("responses.json");

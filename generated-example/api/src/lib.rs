@@ -23,11 +23,13 @@ pub mod types {
         pub tags: ::std::vec::Vec<::std::string::String>,
         pub title: BookTitle,
     }
+
     ///`BookList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookList {
         pub items: ::std::vec::Vec<Book>,
     }
+
     ///`BookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -38,11 +40,13 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<BookTitle> for ::std::string::String {
         fn from(value: BookTitle) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for BookTitle {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -57,6 +61,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for BookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -65,6 +70,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for BookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -73,6 +79,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for BookTitle {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -85,6 +92,7 @@ pub mod types {
                 })
         }
     }
+
     ///The JSON body of every error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Error {
@@ -93,6 +101,7 @@ pub mod types {
         pub message: ::std::string::String,
         pub request_id: ::std::string::String,
     }
+
     ///What kind of book it is.
     #[derive(
         ::serde::Deserialize,
@@ -118,6 +127,7 @@ pub mod types {
         #[serde(rename = "history")]
         History,
     }
+
     impl ::std::fmt::Display for Genre {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -129,6 +139,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for Genre {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -144,6 +155,7 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for Genre {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -152,6 +164,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for Genre {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -160,6 +173,7 @@ pub mod types {
             value.parse()
         }
     }
+
     ///The details a client gives for a book.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewBook {
@@ -172,6 +186,7 @@ pub mod types {
         pub tags: ::std::vec::Vec<::std::string::String>,
         pub title: NewBookTitle,
     }
+
     ///`NewBookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -182,11 +197,13 @@ pub mod types {
             &self.0
         }
     }
+
     impl ::std::convert::From<NewBookTitle> for ::std::string::String {
         fn from(value: NewBookTitle) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for NewBookTitle {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -201,6 +218,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for NewBookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -209,6 +227,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for NewBookTitle {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -217,6 +236,7 @@ pub mod types {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for NewBookTitle {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -229,6 +249,7 @@ pub mod types {
                 })
         }
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -242,6 +263,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -250,11 +272,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -262,6 +286,7 @@ pub mod types {
         }
     }
 }
+
 /// The operations of Bookshelf API 1.0.0.
 ///
 /// A small catalogue of books: the flagship example of specfirst.
@@ -335,6 +360,7 @@ pub trait BookshelfApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         >,
     > + ::core::marker::Send;
 }
+
 /// The input of [`BookshelfApi::list_books`]: `GET /books`.
 #[derive(Debug, Clone)]
 pub struct ListBooksRequest {
@@ -355,6 +381,7 @@ pub struct ListBooksRequest {
     /// Header parameter `x-client-version`.
     pub x_client_version: ::core::option::Option<::std::string::String>,
 }
+
 /// The responses of [`BookshelfApi::list_books`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum ListBooksResponse {
@@ -384,6 +411,7 @@ pub enum ListBooksResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListBooksResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -413,6 +441,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListBooksR
         }
     }
 }
+
 /// The input of [`BookshelfApi::create_book`]: `POST /books`.
 #[derive(Debug, Clone)]
 pub struct CreateBookRequest {
@@ -423,6 +452,7 @@ pub struct CreateBookRequest {
     /// The request body (`application/json`).
     pub body: types::NewBook,
 }
+
 /// The responses of [`BookshelfApi::create_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum CreateBookResponse {
@@ -456,6 +486,7 @@ pub enum CreateBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for CreateBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -488,6 +519,7 @@ for CreateBookResponse {
         }
     }
 }
+
 /// The input of [`BookshelfApi::get_book`]: `GET /books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct GetBookRequest {
@@ -496,6 +528,7 @@ pub struct GetBookRequest {
     /// Path parameter `bookId`.
     pub book_id: ::uuid::Uuid,
 }
+
 /// The responses of [`BookshelfApi::get_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum GetBookResponse {
@@ -532,6 +565,7 @@ pub enum GetBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
@@ -565,6 +599,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookRes
         }
     }
 }
+
 /// The input of [`BookshelfApi::replace_book`]: `PUT /books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct ReplaceBookRequest {
@@ -575,6 +610,7 @@ pub struct ReplaceBookRequest {
     /// The request body (`application/json`).
     pub body: types::NewBook,
 }
+
 /// The responses of [`BookshelfApi::replace_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum ReplaceBookResponse {
@@ -611,6 +647,7 @@ pub enum ReplaceBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for ReplaceBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -645,6 +682,7 @@ for ReplaceBookResponse {
         }
     }
 }
+
 /// The input of [`BookshelfApi::delete_book`]: `DELETE /books/{bookId}`.
 #[derive(Debug, Clone)]
 pub struct DeleteBookRequest {
@@ -653,6 +691,7 @@ pub struct DeleteBookRequest {
     /// Path parameter `bookId`.
     pub book_id: ::uuid::Uuid,
 }
+
 /// The responses of [`BookshelfApi::delete_book`], one variant per declared status.
 #[derive(Debug, Clone)]
 pub enum DeleteBookResponse {
@@ -677,6 +716,7 @@ pub enum DeleteBookResponse {
         body: types::Error,
     },
 }
+
 impl ::specfirst_runtime::__private::axum::response::IntoResponse
 for DeleteBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
@@ -697,12 +737,14 @@ for DeleteBookResponse {
         }
     }
 }
+
 /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
 pub fn router<A: BookshelfApi>(
     api: ::std::sync::Arc<A>,
 ) -> ::specfirst_runtime::__private::axum::Router {
     router_with_options(api, &::specfirst_runtime::RouterOptions::default())
 }
+
 /// Serves `api` on an axum router configured by `options`.
 pub fn router_with_options<A: BookshelfApi>(
     api: ::std::sync::Arc<A>,
@@ -725,6 +767,7 @@ pub fn router_with_options<A: BookshelfApi>(
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
+
 /// One handler per operation: decode the request, call the trait, encode the answer.
 #[allow(deprecated)]
 mod handlers {
@@ -740,6 +783,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_list_books(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -774,6 +818,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_create_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -784,6 +829,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_create_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -801,6 +847,7 @@ mod handlers {
             body: input.json_body().await?,
         })
     }
+
     pub(super) async fn handle_get_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -811,6 +858,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_get_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetBookRequest, ::specfirst_runtime::HttpError> {
@@ -821,6 +869,7 @@ mod handlers {
                 )?,
         })
     }
+
     pub(super) async fn handle_replace_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -831,6 +880,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_replace_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -845,6 +895,7 @@ mod handlers {
             body: input.json_body().await?,
         })
     }
+
     pub(super) async fn handle_delete_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -855,6 +906,7 @@ mod handlers {
             Err(error) => rt::axum::response::IntoResponse::into_response(error),
         }
     }
+
     async fn decode_delete_book(
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<
@@ -869,5 +921,6 @@ mod handlers {
         })
     }
 }
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("openapi.json");

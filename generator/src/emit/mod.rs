@@ -64,7 +64,7 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         }
     };
     Ok(Emitted {
-        items: prettyplease::unparse(&file),
+        items: space_items(&prettyplease::unparse(&file)),
         uses,
     })
 }
@@ -85,4 +85,32 @@ fn doc(text: &str) -> TokenStream {
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// prettyplease puts items right after one another; a blank line between an item's
+/// closing brace and the next item at the same depth makes the output read like code
+/// written by hand.
+fn space_items(code: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "#[", "pub ", "pub(", "fn ", "async fn ", "impl ", "impl<", "mod ", "struct ",
+        "enum ", "trait ", "const ", "use ",
+    ];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let body = line.trim_start();
+            if prev.trim() == "}"
+                && indent(prev) == indent(line)
+                && ITEM_STARTS.iter().any(|start| body.starts_with(start))
+            {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
