@@ -220,7 +220,11 @@ impl BookshelfApi for Bookshelf {
         request: DeleteBookRequest,
     ) -> Result<DeleteBookResponse, HttpError> {
         let mut state = self.state()?;
-        match state.books.iter().position(|book| book.id == request.book_id) {
+        match state
+            .books
+            .iter()
+            .position(|book| book.id == request.book_id)
+        {
             Some(index) => {
                 // `remove`, not `swap_remove`, so the remaining books keep their order.
                 state.books.remove(index);

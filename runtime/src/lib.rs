@@ -40,6 +40,8 @@ pub mod __private {
     pub use crate::body::BodyLimit;
     pub use crate::params::{Location, Param, Scalar, Shape};
     pub use crate::request::RawRequest;
-    pub use crate::response::{bytes, check_class, empty, insert_header, json, respond, status};
+    pub use crate::response::{
+        bytes, check_class, empty, insert_header, json, json_as, respond, status,
+    };
     pub use crate::router::finish_router;
 }

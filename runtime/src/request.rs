@@ -100,11 +100,11 @@ impl RawRequest {
     /// Every raw value given for `param`: one per query pair or header line.
     fn raw_values(&self, param: &Param) -> Result<Vec<&str>, HttpError> {
         Ok(match param.location {
+            // Generated routes name segments by position (`{p0}`), so the index is what
+            // identifies a path parameter; `param.name` is only for messages.
             Location::Path(index) => self
                 .path_params
                 .get(index)
-                .filter(|(name, _)| name == param.name)
-                .or_else(|| self.path_params.iter().find(|(name, _)| name == param.name))
                 .map(|(_, value)| value.as_str())
                 .into_iter()
                 .collect(),

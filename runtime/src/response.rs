@@ -59,6 +59,17 @@ pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// A JSON response under another JSON media type, such as `application/problem+json`.
+pub fn json_as<T: Serialize>(status: StatusCode, content_type: &'static str, body: &T) -> Response {
+    let mut response = json(status, body);
+    if response.status() == status {
+        if let Ok(value) = HeaderValue::from_str(content_type) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+    }
+    response
+}
+
 /// A response without a body.
 pub fn empty(status: StatusCode) -> Response {
     rendered(status, None, Body::empty())

@@ -173,7 +173,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportR
             }
             Self::NotFound { body } => {
                 let status = rt::status(404);
-                rt::json(status, &body)
+                rt::json_as(status, "application/problem+json", &body)
             }
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {

@@ -200,14 +200,18 @@ fn response_variant(
 
     let build = match &response.body {
         None => quote!(rt::empty(status)),
-        Some(ResponseBody::Json { schema, .. }) => {
+        Some(ResponseBody::Json { schema, media_type }) => {
             let ty = types.type_of(schema, &pointer);
             fields.push(quote! {
                 /// The response body.
                 body: #ty,
             });
             bindings.push(quote!(body));
-            quote!(rt::json(status, &body))
+            if media_type == "application/json" {
+                quote!(rt::json(status, &body))
+            } else {
+                quote!(rt::json_as(status, #media_type, &body))
+            }
         }
         Some(ResponseBody::Bytes {
             media_type,
