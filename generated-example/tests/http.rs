@@ -652,27 +652,7 @@ async fn supplied_request_id_is_echoed() {
     server.stop().await;
 }
 
-/// Pins the current behaviour of the runtime bug that blocks every `/books/{bookId}`
-/// operation: `RawRequest` looks path values up by the spec name (`bookId`), but the generated
-/// route names them by position (`{p0}`). When this test fails, the bug is fixed: delete it
-/// and remove the `#[ignore]`s that mention it.
 #[tokio::test]
-async fn path_parameters_are_not_decoded_yet() {
-    let server = TestServer::start().await;
-    let book = server.create(dune()).await;
-    let id = book["id"].as_str().unwrap();
-    let message = expect_error(
-        server.get(&format!("/books/{id}")).send().await.unwrap(),
-        StatusCode::BAD_REQUEST,
-        "MissingParameter",
-    )
-    .await;
-    assert_eq!(message, "missing required path parameter \"bookId\"");
-    server.stop().await;
-}
-
-#[tokio::test]
-#[ignore = "blocked by the path-parameter bug in runtime/src/request.rs"]
 async fn get_returns_book_at_location() {
     let server = TestServer::start().await;
     let response = server.post("/books").json(&dune()).send().await.unwrap();
@@ -688,7 +668,6 @@ async fn get_returns_book_at_location() {
 }
 
 #[tokio::test]
-#[ignore = "blocked by the path-parameter bug in runtime/src/request.rs"]
 async fn get_unknown_book_is_404_with_request_id() {
     let server = TestServer::start().await;
     let id = uuid::Uuid::new_v4();
@@ -712,7 +691,6 @@ async fn get_unknown_book_is_404_with_request_id() {
 }
 
 #[tokio::test]
-#[ignore = "blocked by the path-parameter bug in runtime/src/request.rs"]
 async fn bad_book_id_is_400_naming_book_id() {
     let server = TestServer::start().await;
     for request in [
@@ -735,7 +713,6 @@ async fn bad_book_id_is_400_naming_book_id() {
 }
 
 #[tokio::test]
-#[ignore = "blocked by the path-parameter bug in runtime/src/request.rs"]
 async fn replace_keeps_identity_and_order() {
     let server = TestServer::start().await;
     let first = server.create(dune()).await;
@@ -813,7 +790,6 @@ async fn replace_keeps_identity_and_order() {
 }
 
 #[tokio::test]
-#[ignore = "blocked by the path-parameter bug in runtime/src/request.rs"]
 async fn delete_then_404() {
     let server = TestServer::start().await;
     let first = server.create(dune()).await;
@@ -844,7 +820,6 @@ async fn delete_then_404() {
 }
 
 #[tokio::test]
-#[ignore = "blocked by the path-parameter bug in runtime/src/request.rs"]
 async fn idempotent_retry_survives_delete() {
     let server = TestServer::start().await;
     let send = || {

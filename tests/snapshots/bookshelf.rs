@@ -725,10 +725,7 @@ for DeleteBookResponse {
                 let status = rt::status(404);
                 rt::json(status, &body)
             }
-            Self::Default { status, body } => {
-                let status = status;
-                rt::json(status, &body)
-            }
+            Self::Default { status, body } => rt::json(status, &body),
         }
     }
 }

@@ -184,10 +184,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportR
                 };
                 rt::json(status, &body)
             }
-            Self::Default { status, body } => {
-                let status = status;
-                rt::json(status, &body)
-            }
+            Self::Default { status, body } => rt::json(status, &body),
         }
     }
 }
@@ -232,7 +229,6 @@ for GetRawReportResponse {
                 rt::bytes(status, "application/pdf", body)
             }
             Self::Default { status, body, content_type } => {
-                let status = status;
                 rt::bytes(status, &content_type, body)
             }
         }

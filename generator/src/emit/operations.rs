@@ -273,14 +273,16 @@ fn response_variant(
     } else {
         quote!(Self::#variant { #(#bindings),* })
     };
+    // `default` variants already bind `status`; rebinding it would read as a mistake.
+    let bind_status = (response.status != StatusSpec::Default).then(|| quote!(let status = #status_expr;));
     let body = if header_statements.is_empty() {
         quote! {
-            let status = #status_expr;
+            #bind_status
             #build
         }
     } else {
         quote! {
-            let status = #status_expr;
+            #bind_status
             let mut response = #build;
             #(#header_statements)*
             response

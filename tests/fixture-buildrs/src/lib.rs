@@ -18,6 +18,11 @@ pub mod params {
     include!(concat!(env!("OUT_DIR"), "/params.rs"));
 }
 
+/// References of every component kind, and recursive schemas.
+pub mod refs {
+    include!(concat!(env!("OUT_DIR"), "/refs.rs"));
+}
+
 /// Responses of every supported kind.
 pub mod responses {
     include!(concat!(env!("OUT_DIR"), "/responses.rs"));

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use specfirst_fixture_buildrs::{params, responses};
+use specfirst_fixture_buildrs::{params, refs, responses};
 use specfirst_runtime::{serve_with_listener, Bytes, HttpError, RequestContext, ServerConfig, StatusCode};
 
 /// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
@@ -272,4 +272,45 @@ async fn the_document_is_served() {
     let doc: Value = reqwest::get(format!("{base}/openapi.json")).await.expect("request").json().await.expect("json");
     assert_eq!(doc["info"]["title"], "Responses");
     assert_eq!(serde_json::from_str::<Value>(responses::OPENAPI_DOCUMENT).expect("valid JSON"), doc);
+}
+
+struct Trees;
+
+fn depth(node: &refs::types::Node) -> u64 {
+    1 + node.children.iter().map(depth).max().unwrap_or(0)
+}
+
+impl refs::RefsApi for Trees {
+    async fn plant_tree(&self, _ctx: RequestContext, r: refs::PlantTreeRequest) -> Result<refs::PlantTreeResponse, HttpError> {
+        assert_eq!(r.x_trace.as_deref(), Some("t-1"), "a parameter reached through two references");
+        Ok(refs::PlantTreeResponse::Created { x_depth: depth(&r.body), body: r.body })
+    }
+
+    async fn get_tree(&self, _ctx: RequestContext, r: refs::GetTreeRequest) -> Result<refs::GetTreeResponse, HttpError> {
+        let body = refs::types::Node { name: format!("tree {}", r.tree_id), children: Vec::new(), parent: None };
+        Ok(refs::GetTreeResponse::Ok { x_depth: 1, body })
+    }
+
+    async fn get_tree_2(&self, ctx: RequestContext, r: refs::GetTree2Request) -> Result<refs::GetTree2Response, HttpError> {
+        let refs::GetTreeResponse::Ok { x_depth, body } = self.get_tree(ctx, refs::GetTreeRequest { tree_id: r.tree_id }).await?;
+        Ok(refs::GetTree2Response::Ok { x_depth, body })
+    }
+}
+
+#[tokio::test]
+async fn references_of_every_kind_are_followed() {
+    let (base, _stop) = start(refs::router(Arc::new(Trees))).await;
+    let client = reqwest::Client::new();
+    let tree = json!({"name": "oak", "children": [{"name": "branch", "children": [{"name": "twig"}]}]});
+    let response = client.post(format!("{base}/trees")).header("x-trace", "t-1").json(&tree).send().await.expect("request");
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["x-depth"], "3");
+    assert_eq!(response.json::<Value>().await.expect("json"), tree);
+
+    // `/forest/{treeId}` is a reference to the path item of `/trees/{treeId}`.
+    for path in ["/trees/7", "/forest/7"] {
+        let response = client.get(format!("{base}{path}")).send().await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.json::<Value>().await.expect("json")["name"], "tree 7");
+    }
 }
