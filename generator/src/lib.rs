@@ -155,7 +155,7 @@ impl Generator {
         if let Some(description) = &api.description {
             lib.push_str("//!\n");
             for line in description.trim().lines() {
-                lib.push_str(&format!("//! {line}").trim_end().to_string());
+                lib.push_str(format!("//! {line}").trim_end());
                 lib.push('\n');
             }
         }

@@ -51,7 +51,7 @@ pub fn snake(name: &str, fallback: &str) -> String {
         joined
     };
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
-        ident.insert_str(0, "n");
+        ident.insert(0, 'n');
     }
     if is_keyword(&ident) {
         ident.push('_');

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let root = manifest.join("../..");
     println!("cargo::rustc-check-cfg=cfg(shared_specs)");
@@ -12,7 +14,11 @@ fn main() {
     for entry in std::fs::read_dir(root.join("specs")).expect("specs/ exists") {
         let path = entry.expect("readable specs/ entry").path();
         if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
-            let stem = path.file_stem().expect("a file name").to_string_lossy().replace('-', "_");
+            let stem = path
+                .file_stem()
+                .expect("a file name")
+                .to_string_lossy()
+                .replace('-', "_");
             specs.push((stem, path));
         }
     }
@@ -28,7 +34,11 @@ fn main() {
                 .collect();
             files.sort();
             for path in files {
-                let stem = path.file_stem().expect("a file name").to_string_lossy().replace('-', "_");
+                let stem = path
+                    .file_stem()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .replace('-', "_");
                 let module = format!("{corpus}_{stem}");
                 modules.push_str(&format!(
                     "/// Generated from `../shared/specs/{corpus}/{}`.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{module}.rs\"));\n}}\n",

@@ -378,6 +378,7 @@ pub struct ListBooksRequest {
 }
 
 /// The responses of [`BookshelfApi::list_books`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ListBooksResponse {
     /// The matching books.
@@ -449,6 +450,7 @@ pub struct CreateBookRequest {
 }
 
 /// The responses of [`BookshelfApi::create_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum CreateBookResponse {
     /// The book was added.
@@ -525,6 +527,7 @@ pub struct GetBookRequest {
 }
 
 /// The responses of [`BookshelfApi::get_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetBookResponse {
     /// The book.
@@ -607,6 +610,7 @@ pub struct ReplaceBookRequest {
 }
 
 /// The responses of [`BookshelfApi::replace_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ReplaceBookResponse {
     /// The book as it is now.
@@ -688,6 +692,7 @@ pub struct DeleteBookRequest {
 }
 
 /// The responses of [`BookshelfApi::delete_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum DeleteBookResponse {
     /// The book was removed.

@@ -138,6 +138,7 @@ pub struct SelfRequest {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::self_`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SelfResponse {
     /// ok
@@ -169,6 +170,7 @@ pub struct GetItemRequest {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetItemResponse {
     /// empty
@@ -197,6 +199,7 @@ pub struct DeleteItemsIdRequest {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::delete_items_id`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum DeleteItemsIdResponse {
     /// deleted
@@ -230,6 +233,7 @@ pub struct GetItem2Request {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item_2`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetItem2Response {
     /// children

@@ -199,6 +199,7 @@ pub struct GetThingRequest {
 }
 
 /// The responses of [`ParamsApi::get_thing`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetThingResponse {
     /// echo of what was decoded
@@ -230,6 +231,7 @@ pub struct PostFormRequest {
 }
 
 /// The responses of [`ParamsApi::post_form`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum PostFormResponse {
     /// accepted
@@ -258,6 +260,7 @@ pub struct UploadRequest {
 }
 
 /// The responses of [`ParamsApi::upload`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum UploadResponse {
     /// size

@@ -103,6 +103,7 @@ pub struct PlantTreeRequest {
 }
 
 /// The responses of [`RefsApi::plant_tree`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum PlantTreeResponse {
     /// planted
@@ -140,6 +141,7 @@ pub struct GetTreeRequest {
 }
 
 /// The responses of [`RefsApi::get_tree`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetTreeResponse {
     /// the tree
@@ -177,6 +179,7 @@ pub struct GetTree2Request {
 }
 
 /// The responses of [`RefsApi::get_tree_2`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetTree2Response {
     /// the tree

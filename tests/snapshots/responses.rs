@@ -95,6 +95,7 @@ pub struct GetReportRequest {
 }
 
 /// The responses of [`ResponsesApi::get_report`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetReportResponse {
     /// the report
@@ -197,6 +198,7 @@ pub struct GetRawReportRequest {
 }
 
 /// The responses of [`ResponsesApi::get_raw_report`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetRawReportResponse {
     /// the raw bytes

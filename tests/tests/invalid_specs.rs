@@ -10,7 +10,10 @@ fn invalid_specs_report_every_problem_with_its_pointer() {
     let specs = spec_files(&root.join("specs/invalid"));
     assert!(specs.len() >= 5, "expected invalid specs in specs/invalid/");
     for spec in specs {
-        let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let relative = spec.strip_prefix(&root).unwrap_or(&spec).to_path_buf();
         let bytes = std::fs::read(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         let error = match Generator::from_bytes(&relative, &bytes) {
@@ -27,9 +30,15 @@ fn invalid_specs_report_every_problem_with_its_pointer() {
                 "{line:?} does not start with the file and pointer"
             );
             // The pointer must resolve in the document (or be the root).
-            assert!(item.pointer.is_empty() || pointer_resolves(&bytes, &item.pointer), "{line}");
+            assert!(
+                item.pointer.is_empty() || pointer_resolves(&bytes, &item.pointer),
+                "{line}"
+            );
         }
-        expectorate::assert_contents(root.join(format!("tests/snapshots/invalid/{name}.txt")), &format!("{text}\n"));
+        expectorate::assert_contents(
+            root.join(format!("tests/snapshots/invalid/{name}.txt")),
+            &format!("{text}\n"),
+        );
     }
 }
 
@@ -44,10 +53,14 @@ fn many_problems_are_all_reported_at_once() {
 
 /// Whether `pointer` names a node of the YAML or JSON document in `bytes`.
 fn pointer_resolves(bytes: &[u8], pointer: &str) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
     let value: Option<serde_yaml::Value> = serde_yaml::from_str(text).ok();
     let Some(value) = value else { return false };
-    let Ok(json) = serde_json_value(value) else { return false };
+    let Ok(json) = serde_json_value(value) else {
+        return false;
+    };
     json.pointer(pointer).is_some()
 }
 

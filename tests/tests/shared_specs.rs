@@ -7,8 +7,11 @@ use specfirst_tests::shared_specs;
 
 fn operation_count(spec: &std::path::Path) -> usize {
     let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
     doc["paths"]
         .as_object()
         .map(|paths| {
@@ -35,18 +38,29 @@ fn oxide_specs_generate_every_operation() {
             "{}: an operation was dropped",
             spec.display()
         );
-        let files = generator.module_files("api").unwrap_or_else(|e| panic!("{e}"));
+        let files = generator
+            .module_files("api")
+            .unwrap_or_else(|e| panic!("{e}"));
         let code = &files[0].contents;
         for op in &generator.api().operations {
-            assert!(code.contains(&format!("fn {}(", op.method_name)), "{} is missing", op.method_name);
+            assert!(
+                code.contains(&format!("fn {}(", op.method_name)),
+                "{} is missing",
+                op.method_name
+            );
         }
     }
 }
 
 #[test]
 fn nexus_has_its_317_operations() {
-    let Some(specs) = shared_specs("oxide") else { return };
-    let nexus = specs.iter().find(|p| p.ends_with("nexus.json")).expect("nexus.json");
+    let Some(specs) = shared_specs("oxide") else {
+        return;
+    };
+    let nexus = specs
+        .iter()
+        .find(|p| p.ends_with("nexus.json"))
+        .expect("nexus.json");
     let generator = Generator::from_path(nexus).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generator.api().operations.len(), 317);
 }

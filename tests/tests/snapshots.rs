@@ -13,17 +13,25 @@ fn generated_code_matches_snapshots() {
     let specs = spec_files(&root.join("specs"));
     assert!(specs.len() >= 4, "expected the project's specs in specs/");
     for spec in specs {
-        let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         // A relative path keeps the header identical on every machine.
         let relative = spec.strip_prefix(&root).unwrap_or(&spec).to_path_buf();
         let bytes = std::fs::read(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         let generator = Generator::from_bytes(&relative, &bytes).unwrap_or_else(|e| panic!("{e}"));
-        let files = generator.module_files(&name).unwrap_or_else(|e| panic!("{e}"));
+        let files = generator
+            .module_files(&name)
+            .unwrap_or_else(|e| panic!("{e}"));
         let code = files
             .iter()
             .find(|f| f.path.ends_with(".rs"))
             .unwrap_or_else(|| panic!("no Rust file generated for {name}"));
-        expectorate::assert_contents(root.join(format!("tests/snapshots/{name}.rs")), &code.contents);
+        expectorate::assert_contents(
+            root.join(format!("tests/snapshots/{name}.rs")),
+            &code.contents,
+        );
     }
 }
 
@@ -31,8 +39,17 @@ fn generated_code_matches_snapshots() {
 fn generation_is_deterministic() {
     let root = workspace_root();
     for spec in spec_files(&root.join("specs")) {
-        let first = Generator::from_path(&spec).and_then(|g| g.module_files("api")).unwrap_or_else(|e| panic!("{e}"));
-        let second = Generator::from_path(&spec).and_then(|g| g.module_files("api")).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(first, second, "{} generated different bytes twice", spec.display());
+        let first = Generator::from_path(&spec)
+            .and_then(|g| g.module_files("api"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let second = Generator::from_path(&spec)
+            .and_then(|g| g.module_files("api"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            first,
+            second,
+            "{} generated different bytes twice",
+            spec.display()
+        );
     }
 }

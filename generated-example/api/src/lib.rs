@@ -49,9 +49,7 @@ pub mod types {
 
     impl ::std::str::FromStr for BookTitle {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 200usize {
                 return Err("longer than 200 characters".into());
             }
@@ -64,9 +62,7 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for BookTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -113,7 +109,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum Genre {
         #[serde(rename = "fiction")]
@@ -142,9 +138,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Genre {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "fiction" => Ok(Self::Fiction),
                 "non-fiction" => Ok(Self::NonFiction),
@@ -158,9 +152,7 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Genre {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -206,9 +198,7 @@ pub mod types {
 
     impl ::std::str::FromStr for NewBookTitle {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 200usize {
                 return Err("longer than 200 characters".into());
             }
@@ -221,9 +211,7 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for NewBookTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -256,19 +244,13 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
 
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -305,10 +287,7 @@ pub trait BookshelfApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: ListBooksRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListBooksResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::core::result::Result<ListBooksResponse, ::specfirst_runtime::HttpError>,
     > + ::core::marker::Send;
     /// Add a book
     ///
@@ -318,10 +297,7 @@ pub trait BookshelfApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: CreateBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CreateBookResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::core::result::Result<CreateBookResponse, ::specfirst_runtime::HttpError>,
     > + ::core::marker::Send;
     /// Read one book
     ///
@@ -341,10 +317,7 @@ pub trait BookshelfApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: ReplaceBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ReplaceBookResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::core::result::Result<ReplaceBookResponse, ::specfirst_runtime::HttpError>,
     > + ::core::marker::Send;
     /// Remove a book
     ///
@@ -354,10 +327,7 @@ pub trait BookshelfApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: DeleteBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DeleteBookResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::core::result::Result<DeleteBookResponse, ::specfirst_runtime::HttpError>,
     > + ::core::marker::Send;
 }
 
@@ -383,6 +353,7 @@ pub struct ListBooksRequest {
 }
 
 /// The responses of [`BookshelfApi::list_books`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ListBooksResponse {
     /// The matching books.
@@ -454,6 +425,7 @@ pub struct CreateBookRequest {
 }
 
 /// The responses of [`BookshelfApi::create_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum CreateBookResponse {
     /// The book was added.
@@ -487,8 +459,7 @@ pub enum CreateBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for CreateBookResponse {
+impl ::specfirst_runtime::__private::axum::response::IntoResponse for CreateBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
@@ -530,6 +501,7 @@ pub struct GetBookRequest {
 }
 
 /// The responses of [`BookshelfApi::get_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum GetBookResponse {
     /// The book.
@@ -612,6 +584,7 @@ pub struct ReplaceBookRequest {
 }
 
 /// The responses of [`BookshelfApi::replace_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ReplaceBookResponse {
     /// The book as it is now.
@@ -648,8 +621,7 @@ pub enum ReplaceBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ReplaceBookResponse {
+impl ::specfirst_runtime::__private::axum::response::IntoResponse for ReplaceBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
@@ -693,6 +665,7 @@ pub struct DeleteBookRequest {
 }
 
 /// The responses of [`BookshelfApi::delete_book`], one variant per declared status.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum DeleteBookResponse {
     /// The book was removed.
@@ -717,8 +690,7 @@ pub enum DeleteBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for DeleteBookResponse {
+impl ::specfirst_runtime::__private::axum::response::IntoResponse for DeleteBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
@@ -783,36 +755,27 @@ mod handlers {
 
     async fn decode_list_books(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListBooksRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> ::core::result::Result<super::ListBooksRequest, ::specfirst_runtime::HttpError> {
         Ok(super::ListBooksRequest {
-            limit: input
-                .optional(
-                    &rt::Param::query("limit", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
-            genre: input
-                .optional(
-                    &rt::Param::query("genre", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
-            tag: input
-                .optional(
-                    &rt::Param::query(
-                        "tag",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: true,
-                        },
-                    ),
-                )?,
-            x_client_version: input
-                .optional(
-                    &rt::Param::header(
-                        "x-client-version",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            limit: input.optional(&rt::Param::query(
+                "limit",
+                rt::Shape::Scalar(rt::Scalar::Integer),
+            ))?,
+            genre: input.optional(&rt::Param::query(
+                "genre",
+                rt::Shape::Scalar(rt::Scalar::String),
+            ))?,
+            tag: input.optional(&rt::Param::query(
+                "tag",
+                rt::Shape::Array {
+                    item: rt::Scalar::String,
+                    explode: true,
+                },
+            ))?,
+            x_client_version: input.optional(&rt::Param::header(
+                "x-client-version",
+                rt::Shape::Scalar(rt::Scalar::String),
+            ))?,
         })
     }
 
@@ -829,18 +792,12 @@ mod handlers {
 
     async fn decode_create_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CreateBookRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> ::core::result::Result<super::CreateBookRequest, ::specfirst_runtime::HttpError> {
         Ok(super::CreateBookRequest {
-            idempotency_key: input
-                .optional(
-                    &rt::Param::header(
-                        "Idempotency-Key",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            idempotency_key: input.optional(&rt::Param::header(
+                "Idempotency-Key",
+                rt::Shape::Scalar(rt::Scalar::String),
+            ))?,
             body: input.json_body().await?,
         })
     }
@@ -860,10 +817,11 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetBookRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetBookRequest {
-            book_id: input
-                .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            book_id: input.required(&rt::Param::path(
+                0,
+                "bookId",
+                rt::Shape::Scalar(rt::Scalar::String),
+            ))?,
         })
     }
 
@@ -880,15 +838,13 @@ mod handlers {
 
     async fn decode_replace_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ReplaceBookRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> ::core::result::Result<super::ReplaceBookRequest, ::specfirst_runtime::HttpError> {
         Ok(super::ReplaceBookRequest {
-            book_id: input
-                .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            book_id: input.required(&rt::Param::path(
+                0,
+                "bookId",
+                rt::Shape::Scalar(rt::Scalar::String),
+            ))?,
             body: input.json_body().await?,
         })
     }
@@ -906,15 +862,13 @@ mod handlers {
 
     async fn decode_delete_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DeleteBookRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> ::core::result::Result<super::DeleteBookRequest, ::specfirst_runtime::HttpError> {
         Ok(super::DeleteBookRequest {
-            book_id: input
-                .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            book_id: input.required(&rt::Param::path(
+                0,
+                "bookId",
+                rt::Shape::Scalar(rt::Scalar::String),
+            ))?,
         })
     }
 }

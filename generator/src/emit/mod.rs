@@ -92,8 +92,20 @@ fn doc(text: &str) -> TokenStream {
 /// written by hand.
 fn space_items(code: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(", "fn ", "async fn ", "impl ", "impl<", "mod ", "struct ",
-        "enum ", "trait ", "const ", "use ",
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "async fn ",
+        "impl ",
+        "impl<",
+        "mod ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "const ",
+        "use ",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous: Option<&str> = None;

@@ -132,6 +132,9 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
     }
     quote! {
         #enum_doc
+        // Variants hold what the spec declares; boxing the large ones would only make
+        // handlers harder to write.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone)]
         pub enum #name {
             #(#variants)*
@@ -274,7 +277,8 @@ fn response_variant(
         quote!(Self::#variant { #(#bindings),* })
     };
     // `default` variants already bind `status`; rebinding it would read as a mistake.
-    let bind_status = (response.status != StatusSpec::Default).then(|| quote!(let status = #status_expr;));
+    let bind_status =
+        (response.status != StatusSpec::Default).then(|| quote!(let status = #status_expr;));
     let body = if header_statements.is_empty() {
         quote! {
             #bind_status

@@ -5,16 +5,27 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::{params, refs, responses};
-use specfirst_runtime::{serve_with_listener, Bytes, HttpError, RequestContext, ServerConfig, StatusCode};
+use specfirst_runtime::{
+    serve_with_listener, Bytes, HttpError, RequestContext, ServerConfig, StatusCode,
+};
 
 /// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
-async fn start(router: specfirst_runtime::__private::axum::Router) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+async fn start(
+    router: specfirst_runtime::__private::axum::Router,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = listener.local_addr().expect("address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(listener, ServerConfig::default(), router, async {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(serve_with_listener(
+        listener,
+        ServerConfig::default(),
+        router,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     (format!("http://{address}"), stop)
 }
 
@@ -34,7 +45,8 @@ impl params::ParamsApi for Params {
             "kinds": r.kinds, "csv": r.csv, "since": r.since, "count": r.count,
             "x_trace": r.x_trace, "x_tags": r.x_tags,
         });
-        let body = serde_json::from_value(echo).map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        let body = serde_json::from_value(echo)
+            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
         Ok(params::GetThingResponse::Ok { body })
     }
 
@@ -47,7 +59,11 @@ impl params::ParamsApi for Params {
         Ok(params::PostFormResponse::NoContent)
     }
 
-    async fn upload(&self, _ctx: RequestContext, r: params::UploadRequest) -> Result<params::UploadResponse, HttpError> {
+    async fn upload(
+        &self,
+        _ctx: RequestContext,
+        r: params::UploadRequest,
+    ) -> Result<params::UploadResponse, HttpError> {
         let size = r.body.map_or(0, |b| b.len() as u64);
         Ok(params::UploadResponse::Ok { body: size })
     }
@@ -94,7 +110,10 @@ async fn every_parameter_shape_decodes() {
 
 async fn error_of(response: reqwest::Response) -> (StatusCode, Value) {
     let status = StatusCode::from_u16(response.status().as_u16()).expect("a status");
-    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or("").to_string());
     assert_eq!(content_type.as_deref(), Some("application/json"));
     (status, response.json().await.expect("a JSON error body"))
 }
@@ -104,15 +123,60 @@ async fn bad_parameters_are_named() {
     let (base, _stop) = start(params::router(Arc::new(Params::default()))).await;
     let client = reqwest::Client::new();
     let cases: &[(&str, Option<&str>, &str, &str)] = &[
-        ("/things/x/large/1?flag=true", Some(TRACE), "InvalidParameter", "path parameter \"id\""),
-        ("/things/1/huge/1?flag=true", Some(TRACE), "InvalidParameter", "path parameter \"kind\""),
-        ("/things/1/large/1,x?flag=true", Some(TRACE), "InvalidParameter", "path parameter \"ids\""),
-        ("/things/1/large/1", Some(TRACE), "MissingParameter", "query parameter \"flag\""),
-        ("/things/1/large/1?flag=yes", Some(TRACE), "InvalidParameter", "query parameter \"flag\""),
-        ("/things/1/large/1?flag=true&count=-1", Some(TRACE), "InvalidParameter", "query parameter \"count\""),
-        ("/things/1/large/1?flag=true&since=yesterday", Some(TRACE), "InvalidParameter", "query parameter \"since\""),
-        ("/things/1/large/1?flag=true", None, "MissingParameter", "header parameter \"x-trace\""),
-        ("/things/1/large/1?flag=true", Some("not-a-uuid"), "InvalidParameter", "header parameter \"x-trace\""),
+        (
+            "/things/x/large/1?flag=true",
+            Some(TRACE),
+            "InvalidParameter",
+            "path parameter \"id\"",
+        ),
+        (
+            "/things/1/huge/1?flag=true",
+            Some(TRACE),
+            "InvalidParameter",
+            "path parameter \"kind\"",
+        ),
+        (
+            "/things/1/large/1,x?flag=true",
+            Some(TRACE),
+            "InvalidParameter",
+            "path parameter \"ids\"",
+        ),
+        (
+            "/things/1/large/1",
+            Some(TRACE),
+            "MissingParameter",
+            "query parameter \"flag\"",
+        ),
+        (
+            "/things/1/large/1?flag=yes",
+            Some(TRACE),
+            "InvalidParameter",
+            "query parameter \"flag\"",
+        ),
+        (
+            "/things/1/large/1?flag=true&count=-1",
+            Some(TRACE),
+            "InvalidParameter",
+            "query parameter \"count\"",
+        ),
+        (
+            "/things/1/large/1?flag=true&since=yesterday",
+            Some(TRACE),
+            "InvalidParameter",
+            "query parameter \"since\"",
+        ),
+        (
+            "/things/1/large/1?flag=true",
+            None,
+            "MissingParameter",
+            "header parameter \"x-trace\"",
+        ),
+        (
+            "/things/1/large/1?flag=true",
+            Some("not-a-uuid"),
+            "InvalidParameter",
+            "header parameter \"x-trace\"",
+        ),
     ];
     for (path, trace, code, needle) in cases {
         let mut request = client.get(format!("{base}{path}"));
@@ -123,7 +187,10 @@ async fn bad_parameters_are_named() {
         assert_eq!(status, 400, "{path}: {body}");
         assert_eq!(body["error_code"], *code, "{path}: {body}");
         let message = body["message"].as_str().unwrap_or_default();
-        assert!(message.contains(needle), "{path}: {message:?} should name {needle}");
+        assert!(
+            message.contains(needle),
+            "{path}: {message:?} should name {needle}"
+        );
     }
 }
 
@@ -140,14 +207,28 @@ async fn form_and_byte_bodies() {
         .await
         .expect("request");
     assert_eq!(response.status(), 204);
-    let form = api.last_form.lock().expect("not poisoned").clone().expect("a form was decoded");
+    let form = api
+        .last_form
+        .lock()
+        .expect("not poisoned")
+        .clone()
+        .expect("a form was decoded");
     assert_eq!((form.name.as_str(), form.age), ("Ada Lovelace", Some(36)));
 
     let (status, body) = error_of(
-        client.post(format!("{base}/forms")).header("content-type", "application/json").body("{}").send().await.expect("request"),
+        client
+            .post(format!("{base}/forms"))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("request"),
     )
     .await;
-    assert_eq!((status.as_u16(), body["error_code"].as_str()), (415, Some("UnsupportedMediaType")));
+    assert_eq!(
+        (status.as_u16(), body["error_code"].as_str()),
+        (415, Some("UnsupportedMediaType"))
+    );
 
     let (status, body) = error_of(
         client
@@ -159,7 +240,10 @@ async fn form_and_byte_bodies() {
             .expect("request"),
     )
     .await;
-    assert_eq!((status.as_u16(), body["error_code"].as_str()), (400, Some("InvalidBody")));
+    assert_eq!(
+        (status.as_u16(), body["error_code"].as_str()),
+        (400, Some("InvalidBody"))
+    );
 
     let size: u64 = client
         .put(format!("{base}/uploads"))
@@ -172,7 +256,14 @@ async fn form_and_byte_bodies() {
         .await
         .expect("json");
     assert_eq!(size, 1000);
-    let size: u64 = client.put(format!("{base}/uploads")).send().await.expect("request").json().await.expect("json");
+    let size: u64 = client
+        .put(format!("{base}/uploads"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(size, 0, "an optional empty body is None");
 }
 
@@ -186,19 +277,38 @@ impl responses::ResponsesApi for Reports {
     ) -> Result<responses::GetReportResponse, HttpError> {
         use responses::types::{GetReportOkBody, Problem};
         use responses::GetReportResponse as R;
-        let problem = |title: &str| Problem { title: title.into(), status: None };
+        let problem = |title: &str| Problem {
+            title: title.into(),
+            status: None,
+        };
         Ok(match r.id.as_str() {
             "ok" => R::Ok {
-                body: GetReportOkBody { id: "ok".into(), score: Some(0.5) },
+                body: GetReportOkBody {
+                    id: "ok".into(),
+                    score: Some(0.5),
+                },
                 x_rate_remaining: Some(9),
                 e_tag: "\"v1\"".into(),
             },
             "pending" => R::Accepted,
-            "moved" => R::SeeOther { location: "/reports/ok".into() },
-            "missing" => R::NotFound { body: problem("no such report") },
-            "gone" => R::ClientError { status: StatusCode::GONE, body: problem("gone") },
-            "wrong-class" => R::ClientError { status: StatusCode::OK, body: problem("not an error") },
-            "teapot" => R::Default { status: StatusCode::IM_A_TEAPOT, body: problem("short and stout") },
+            "moved" => R::SeeOther {
+                location: "/reports/ok".into(),
+            },
+            "missing" => R::NotFound {
+                body: problem("no such report"),
+            },
+            "gone" => R::ClientError {
+                status: StatusCode::GONE,
+                body: problem("gone"),
+            },
+            "wrong-class" => R::ClientError {
+                status: StatusCode::OK,
+                body: problem("not an error"),
+            },
+            "teapot" => R::Default {
+                status: StatusCode::IM_A_TEAPOT,
+                body: problem("short and stout"),
+            },
             _ => return Err(HttpError::for_not_found(format!("report {}", r.id))),
         })
     }
@@ -209,7 +319,9 @@ impl responses::ResponsesApi for Reports {
         r: responses::GetRawReportRequest,
     ) -> Result<responses::GetRawReportResponse, HttpError> {
         Ok(if r.id == "pdf" {
-            responses::GetRawReportResponse::Ok { body: Bytes::from_static(b"%PDF-1.7") }
+            responses::GetRawReportResponse::Ok {
+                body: Bytes::from_static(b"%PDF-1.7"),
+            }
         } else {
             responses::GetRawReportResponse::Default {
                 status: StatusCode::OK,
@@ -223,14 +335,20 @@ impl responses::ResponsesApi for Reports {
 #[tokio::test]
 async fn every_response_kind_is_encoded() {
     let (base, _stop) = start(responses::router(Arc::new(Reports))).await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let get = |path: &str| client.get(format!("{base}{path}")).send();
 
     let response = get("/reports/ok").await.expect("request");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-rate-remaining"], "9");
     assert_eq!(response.headers()["etag"], "\"v1\"");
-    assert_eq!(response.json::<Value>().await.expect("json"), json!({"id": "ok", "score": 0.5}));
+    assert_eq!(
+        response.json::<Value>().await.expect("json"),
+        json!({"id": "ok", "score": 0.5})
+    );
 
     let response = get("/reports/pending").await.expect("request");
     assert_eq!(response.status(), 202);
@@ -242,8 +360,14 @@ async fn every_response_kind_is_encoded() {
 
     let response = get("/reports/missing").await.expect("request");
     assert_eq!(response.status(), 404);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
-    assert_eq!(response.json::<Value>().await.expect("json")["title"], "no such report");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["title"],
+        "no such report"
+    );
 
     let response = get("/reports/gone").await.expect("request");
     assert_eq!(response.status(), 410);
@@ -252,26 +376,43 @@ async fn every_response_kind_is_encoded() {
 
     // A 4XX variant given a 2XX status breaks the contract: 500, in the error shape.
     let (status, body) = error_of(get("/reports/wrong-class").await.expect("request")).await;
-    assert_eq!((status.as_u16(), body["error_code"].as_str()), (500, Some("Internal")));
+    assert_eq!(
+        (status.as_u16(), body["error_code"].as_str()),
+        (500, Some("Internal"))
+    );
 
     // An HttpError from the handler is rendered as the JSON error body.
     let (status, body) = error_of(get("/reports/unknown").await.expect("request")).await;
-    assert_eq!((status.as_u16(), body["message"].as_str()), (404, Some("report unknown")));
+    assert_eq!(
+        (status.as_u16(), body["message"].as_str()),
+        (404, Some("report unknown"))
+    );
 
     let response = get("/reports/pdf/raw").await.expect("request");
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert_eq!(response.bytes().await.expect("body").as_ref(), b"%PDF-1.7");
     let response = get("/reports/text/raw").await.expect("request");
-    assert_eq!(response.headers()["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
     assert_eq!(response.text().await.expect("body"), "plain words");
 }
 
 #[tokio::test]
 async fn the_document_is_served() {
     let (base, _stop) = start(responses::router(Arc::new(Reports))).await;
-    let doc: Value = reqwest::get(format!("{base}/openapi.json")).await.expect("request").json().await.expect("json");
+    let doc: Value = reqwest::get(format!("{base}/openapi.json"))
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(doc["info"]["title"], "Responses");
-    assert_eq!(serde_json::from_str::<Value>(responses::OPENAPI_DOCUMENT).expect("valid JSON"), doc);
+    assert_eq!(
+        serde_json::from_str::<Value>(responses::OPENAPI_DOCUMENT).expect("valid JSON"),
+        doc
+    );
 }
 
 struct Trees;
@@ -281,18 +422,43 @@ fn depth(node: &refs::types::Node) -> u64 {
 }
 
 impl refs::RefsApi for Trees {
-    async fn plant_tree(&self, _ctx: RequestContext, r: refs::PlantTreeRequest) -> Result<refs::PlantTreeResponse, HttpError> {
-        assert_eq!(r.x_trace.as_deref(), Some("t-1"), "a parameter reached through two references");
-        Ok(refs::PlantTreeResponse::Created { x_depth: depth(&r.body), body: r.body })
+    async fn plant_tree(
+        &self,
+        _ctx: RequestContext,
+        r: refs::PlantTreeRequest,
+    ) -> Result<refs::PlantTreeResponse, HttpError> {
+        assert_eq!(
+            r.x_trace.as_deref(),
+            Some("t-1"),
+            "a parameter reached through two references"
+        );
+        Ok(refs::PlantTreeResponse::Created {
+            x_depth: depth(&r.body),
+            body: r.body,
+        })
     }
 
-    async fn get_tree(&self, _ctx: RequestContext, r: refs::GetTreeRequest) -> Result<refs::GetTreeResponse, HttpError> {
-        let body = refs::types::Node { name: format!("tree {}", r.tree_id), children: Vec::new(), parent: None };
+    async fn get_tree(
+        &self,
+        _ctx: RequestContext,
+        r: refs::GetTreeRequest,
+    ) -> Result<refs::GetTreeResponse, HttpError> {
+        let body = refs::types::Node {
+            name: format!("tree {}", r.tree_id),
+            children: Vec::new(),
+            parent: None,
+        };
         Ok(refs::GetTreeResponse::Ok { x_depth: 1, body })
     }
 
-    async fn get_tree_2(&self, ctx: RequestContext, r: refs::GetTree2Request) -> Result<refs::GetTree2Response, HttpError> {
-        let refs::GetTreeResponse::Ok { x_depth, body } = self.get_tree(ctx, refs::GetTreeRequest { tree_id: r.tree_id }).await?;
+    async fn get_tree_2(
+        &self,
+        ctx: RequestContext,
+        r: refs::GetTree2Request,
+    ) -> Result<refs::GetTree2Response, HttpError> {
+        let refs::GetTreeResponse::Ok { x_depth, body } = self
+            .get_tree(ctx, refs::GetTreeRequest { tree_id: r.tree_id })
+            .await?;
         Ok(refs::GetTree2Response::Ok { x_depth, body })
     }
 }
@@ -301,16 +467,30 @@ impl refs::RefsApi for Trees {
 async fn references_of_every_kind_are_followed() {
     let (base, _stop) = start(refs::router(Arc::new(Trees))).await;
     let client = reqwest::Client::new();
-    let tree = json!({"name": "oak", "children": [{"name": "branch", "children": [{"name": "twig"}]}]});
-    let response = client.post(format!("{base}/trees")).header("x-trace", "t-1").json(&tree).send().await.expect("request");
+    let tree =
+        json!({"name": "oak", "children": [{"name": "branch", "children": [{"name": "twig"}]}]});
+    let response = client
+        .post(format!("{base}/trees"))
+        .header("x-trace", "t-1")
+        .json(&tree)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["x-depth"], "3");
     assert_eq!(response.json::<Value>().await.expect("json"), tree);
 
     // `/forest/{treeId}` is a reference to the path item of `/trees/{treeId}`.
     for path in ["/trees/7", "/forest/7"] {
-        let response = client.get(format!("{base}{path}")).send().await.expect("request");
+        let response = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("request");
         assert_eq!(response.status(), 200, "{path}");
-        assert_eq!(response.json::<Value>().await.expect("json")["name"], "tree 7");
+        assert_eq!(
+            response.json::<Value>().await.expect("json")["name"],
+            "tree 7"
+        );
     }
 }
