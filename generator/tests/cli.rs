@@ -109,9 +109,8 @@ fn generate_then_check_fresh_then_stale() {
     let out = check(&["check", "specs/bookshelf.yaml", &out_arg]);
     assert_eq!(out.status.code(), Some(1));
 
-    let lib_path = out_dir.join("src/lib.rs");
-    let edited = lib.replace("pub trait BookshelfApi", "pub trait RenamedApi");
-    std::fs::write(&lib_path, edited).expect("writable");
+    let edited = code.replace("pub trait BookshelfApi", "pub trait RenamedApi");
+    std::fs::write(&code_path, edited).expect("writable");
     let out = check(&[
         "check",
         "specs/bookshelf.yaml",
@@ -122,7 +121,7 @@ fn generate_then_check_fresh_then_stale() {
     assert_eq!(out.status.code(), Some(1));
     let diff = text(&out.stdout);
     assert!(
-        diff.contains("--- a/src/lib.rs") && diff.contains("+++ b/src/lib.rs"),
+        diff.contains("--- a/src/generated.rs") && diff.contains("+++ b/src/generated.rs"),
         "{diff}"
     );
     assert!(
