@@ -1,65 +1,110 @@
-//! An in-memory implementation of the Bookshelf API (`specs/bookshelf.yaml`).
+//! An implementation of the Bookshelf API (`specs/bookshelf.yaml`) over SQLite.
 //!
-//! Everything HTTP-shaped (routing, parameter and body decoding, error bodies, request ids)
-//! is done by the generated `bookshelf-api` crate and `specfirst-runtime`; this crate only
-//! supplies the behaviour behind the [`BookshelfApi`] trait, which is the part a spec-first
-//! project writes by hand.
+//! Everything HTTP-shaped (routing, parameter and body decoding, error bodies, request
+//! ids, page tokens) is done by the generated `bookshelf-api` crate and
+//! `specfirst-runtime`; this crate only supplies the behaviour behind the
+//! [`BookshelfApi`] trait, which is the part a spec-first project writes by hand.
 
-use std::collections::HashMap;
-use std::num::NonZeroU32;
+mod store;
+
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use bookshelf_api::types::{Book, BookList, BookTitle, Error, NewBook};
+use bookshelf_api::types::{Book, BookSortMode, BookTitle, Error, Genre, NewBook, NewBookTitle};
 use bookshelf_api::{
     BookshelfApi, CreateBookRequest, CreateBookResponse, DeleteBookRequest, DeleteBookResponse,
     GetBookRequest, GetBookResponse, ListBooksRequest, ListBooksResponse, ReplaceBookRequest,
     ReplaceBookResponse,
 };
+use serde::{Deserialize, Serialize};
 use specfirst_runtime::{HttpError, RequestContext, StatusCode};
 use uuid::Uuid;
 
-/// Books returned by `GET /books` when the client gives no `limit`.
-pub const DEFAULT_LIMIT: u32 = 20;
+pub use store::StoreError;
 
-/// Most books `GET /books` returns, whatever `limit` asks for.
-///
-/// The spec declares `maximum: 100`, but the generated request type is a `NonZeroU32` that
-/// lets larger values through, so the cap is applied here.
-pub const MAX_LIMIT: u32 = 100;
-
-/// A bookshelf kept in memory, lost when the process exits.
-///
-/// One mutex guards all state: every operation is a short, non-blocking critical section, and
-/// a single lock keeps the book list and the idempotency records consistent with each other.
-#[derive(Debug, Default)]
-pub struct Bookshelf {
-    state: Mutex<State>,
+/// Where a scan of books resumes: the last book's title and id. Both sort keys are kept
+/// so one marker type serves every sort mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookMarker {
+    /// The last book's title.
+    pub title: String,
+    /// The last book's id.
+    pub id: Uuid,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    /// Books in the order they were added, which is the order `GET /books` promises.
-    books: Vec<Book>,
-    /// The book first created under each `Idempotency-Key`, exactly as it was returned.
-    ///
-    /// The snapshot, not the id, is kept so a retry gets the first result even after the book
-    /// was replaced or deleted. Records are never expired, which is acceptable only because
-    /// the whole store is in memory and meant for examples and tests.
-    created_by_key: HashMap<String, Book>,
+/// A bookshelf stored in SQLite: a file, or memory when no path is given.
+///
+/// One connection behind a mutex: every operation is a short query on an indexed table,
+/// and serialising them keeps a create and its idempotency record in step. The queries
+/// run on the async worker thread; they are sub-millisecond on this data, which is the
+/// trade an example may make and a production server would not.
+#[derive(Debug)]
+pub struct Bookshelf {
+    connection: Mutex<rusqlite::Connection>,
 }
 
 impl Bookshelf {
-    /// An empty bookshelf.
+    /// An empty bookshelf in memory.
     pub fn new() -> Self {
-        Self::default()
+        Self::open(None).unwrap_or_else(|e| unreachable!("an in-memory SQLite database always opens: {e}"))
     }
 
-    fn state(&self) -> Result<MutexGuard<'_, State>, HttpError> {
+    /// The bookshelf stored at `path` (created when missing), or an in-memory one.
+    pub fn open(path: Option<&Path>) -> Result<Self, StoreError> {
+        Ok(Self {
+            connection: Mutex::new(store::open(path)?),
+        })
+    }
+
+    /// Adds `count` generated books, for demonstrations and load tests.
+    pub fn fill_demo(&self, count: usize) -> Result<(), StoreError> {
+        const GENRES: [Genre; 5] = [Genre::Fiction, Genre::NonFiction, Genre::Poetry, Genre::Science, Genre::History];
+        let mut connection = self.connection.lock().map_err(|_| poisoned_store())?;
+        let transaction = connection.transaction()?;
+        for n in 0..count {
+            let book = Book {
+                id: Uuid::new_v4(),
+                title: BookTitle::try_from(format!("Volume {n:06}")).map_err(|e| StoreError::Corrupt {
+                    id: n.to_string(),
+                    reason: e.to_string(),
+                })?,
+                author: format!("Author {}", n % 97),
+                genre: GENRES[n % GENRES.len()],
+                tags: vec![format!("shelf-{}", n % 10)],
+                published_year: Some(1900 + (n % 125) as i32),
+                added_at: chrono::Utc::now(),
+            };
+            store::put(&transaction, &book)?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    fn connection(&self) -> Result<MutexGuard<'_, rusqlite::Connection>, HttpError> {
         // A poisoned lock means a panic mid-update; refusing is safer than serving state
         // that may be half-written.
-        self.state
+        self.connection
             .lock()
-            .map_err(|_| HttpError::for_internal_error("bookshelf state lock is poisoned"))
+            .map_err(|_| HttpError::for_internal_error("bookshelf connection lock is poisoned"))
+    }
+}
+
+impl Default for Bookshelf {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn poisoned_store() -> StoreError {
+    StoreError::Corrupt {
+        id: String::new(),
+        reason: "the connection lock is poisoned".into(),
+    }
+}
+
+impl From<StoreError> for HttpError {
+    fn from(error: StoreError) -> Self {
+        HttpError::for_internal_error(error.to_string())
     }
 }
 
@@ -78,11 +123,7 @@ fn not_found(ctx: &RequestContext, id: Uuid) -> Error {
 }
 
 /// Builds the stored book from the client's details.
-fn book_from(
-    id: Uuid,
-    added_at: chrono::DateTime<chrono::Utc>,
-    details: NewBook,
-) -> Result<Book, HttpError> {
+fn book_from(id: Uuid, added_at: chrono::DateTime<chrono::Utc>, details: NewBook) -> Result<Book, HttpError> {
     // `NewBookTitle` and `BookTitle` carry the same constraints, so this only fails if the
     // spec's two title schemas drift apart: a server bug, not a client one.
     let title = BookTitle::try_from(String::from(details.title))
@@ -100,7 +141,8 @@ fn book_from(
 
 /// Whether a retried create asks for the same book as the first request under its key.
 fn same_details(details: &NewBook, book: &Book) -> bool {
-    details.title.as_str() == book.title.as_str()
+    let title: &NewBookTitle = &details.title;
+    title.as_str() == book.title.as_str()
         && details.author == book.author
         && details.genre == book.genre
         && details.tags == book.tags
@@ -112,31 +154,33 @@ fn location(id: Uuid) -> String {
 }
 
 impl BookshelfApi for Bookshelf {
+    type ListBooksMarker = BookMarker;
+
     async fn list_books(
         &self,
         _ctx: RequestContext,
-        request: ListBooksRequest,
+        request: ListBooksRequest<BookMarker>,
     ) -> Result<ListBooksResponse, HttpError> {
         if let Some(version) = &request.x_client_version {
             tracing::debug!(client_version = %version, "listing books");
         }
-        let limit = request
-            .limit
-            .map_or(DEFAULT_LIMIT, NonZeroU32::get)
-            .min(MAX_LIMIT) as usize;
-        let tags = request.tag.unwrap_or_default();
-        let state = self.state()?;
-        let items = state
-            .books
-            .iter()
-            .filter(|book| request.genre.map_or(true, |genre| book.genre == genre))
-            .filter(|book| tags.iter().all(|tag| book.tags.contains(tag)))
-            .take(limit)
-            .cloned()
-            .collect();
-        Ok(ListBooksResponse::Ok {
-            body: BookList { items },
-        })
+        let scan = request.page.scan();
+        let tags = scan.tag.as_deref().unwrap_or_default();
+        let books = store::page(
+            &*self.connection()?,
+            &store::Scan {
+                sort: scan.sort_by.unwrap_or(BookSortMode::TitleAscending),
+                genre: scan.genre,
+                tags,
+                after: request.page.marker(),
+                limit: request.limit.get(),
+            },
+        )?;
+        let page = request.results_page(books, |last| BookMarker {
+            title: last.title.to_string(),
+            id: last.id,
+        });
+        Ok(ListBooksResponse::Ok { body: page.into() })
     }
 
     async fn create_book(
@@ -144,54 +188,45 @@ impl BookshelfApi for Bookshelf {
         ctx: RequestContext,
         request: CreateBookRequest,
     ) -> Result<CreateBookResponse, HttpError> {
-        let mut state = self.state()?;
+        let connection = self.connection()?;
         if let Some(key) = &request.idempotency_key {
-            if let Some(first) = state.created_by_key.get(key) {
+            if let Some(first) = store::created_by_key(&connection, key)? {
                 // Reusing a key for different details is almost certainly a client bug;
                 // silently returning the unrelated first book would hide it.
-                if !same_details(&request.body, first) {
+                if !same_details(&request.body, &first) {
                     return Ok(CreateBookResponse::ClientError {
                         status: StatusCode::UNPROCESSABLE_ENTITY,
                         body: Error {
                             request_id: ctx.request_id().to_owned(),
                             error_code: Some("IdempotencyKeyReused".to_owned()),
-                            message: format!(
-                                "idempotency key {key:?} was already used for a different book"
-                            ),
+                            message: format!("idempotency key {key:?} was already used for a different book"),
                         },
                     });
                 }
                 return Ok(CreateBookResponse::Created {
                     location: location(first.id),
-                    body: first.clone(),
+                    body: first,
                 });
             }
         }
         let book = book_from(Uuid::new_v4(), chrono::Utc::now(), request.body)?;
-        if let Some(key) = request.idempotency_key {
-            state.created_by_key.insert(key, book.clone());
+        store::put(&connection, &book)?;
+        if let Some(key) = &request.idempotency_key {
+            store::remember_key(&connection, key, &book)?;
         }
-        state.books.push(book.clone());
         Ok(CreateBookResponse::Created {
             location: location(book.id),
             body: book,
         })
     }
 
-    async fn get_book(
-        &self,
-        ctx: RequestContext,
-        request: GetBookRequest,
-    ) -> Result<GetBookResponse, HttpError> {
-        let state = self.state()?;
-        Ok(
-            match state.books.iter().find(|book| book.id == request.book_id) {
-                Some(book) => GetBookResponse::Ok { body: book.clone() },
-                None => GetBookResponse::NotFound {
-                    body: not_found(&ctx, request.book_id),
-                },
+    async fn get_book(&self, ctx: RequestContext, request: GetBookRequest) -> Result<GetBookResponse, HttpError> {
+        Ok(match store::get(&*self.connection()?, request.book_id)? {
+            Some(book) => GetBookResponse::Ok { body: book },
+            None => GetBookResponse::NotFound {
+                body: not_found(&ctx, request.book_id),
             },
-        )
+        })
     }
 
     async fn replace_book(
@@ -199,19 +234,16 @@ impl BookshelfApi for Bookshelf {
         ctx: RequestContext,
         request: ReplaceBookRequest,
     ) -> Result<ReplaceBookResponse, HttpError> {
-        let mut state = self.state()?;
-        let Some(slot) = state
-            .books
-            .iter_mut()
-            .find(|book| book.id == request.book_id)
-        else {
+        let connection = self.connection()?;
+        let Some(existing) = store::get(&connection, request.book_id)? else {
             return Ok(ReplaceBookResponse::NotFound {
                 body: not_found(&ctx, request.book_id),
             });
         };
         // Identity and history are the server's, not the client's: a replace keeps both.
-        *slot = book_from(slot.id, slot.added_at, request.body)?;
-        Ok(ReplaceBookResponse::Ok { body: slot.clone() })
+        let book = book_from(existing.id, existing.added_at, request.body)?;
+        store::put(&connection, &book)?;
+        Ok(ReplaceBookResponse::Ok { body: book })
     }
 
     async fn delete_book(
@@ -219,20 +251,12 @@ impl BookshelfApi for Bookshelf {
         ctx: RequestContext,
         request: DeleteBookRequest,
     ) -> Result<DeleteBookResponse, HttpError> {
-        let mut state = self.state()?;
-        match state
-            .books
-            .iter()
-            .position(|book| book.id == request.book_id)
-        {
-            Some(index) => {
-                // `remove`, not `swap_remove`, so the remaining books keep their order.
-                state.books.remove(index);
-                Ok(DeleteBookResponse::NoContent)
-            }
-            None => Ok(DeleteBookResponse::NotFound {
+        Ok(if store::delete(&*self.connection()?, request.book_id)? {
+            DeleteBookResponse::NoContent
+        } else {
+            DeleteBookResponse::NotFound {
                 body: not_found(&ctx, request.book_id),
-            }),
-        }
+            }
+        })
     }
 }

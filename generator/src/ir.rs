@@ -56,6 +56,32 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Declared responses, in document order.
     pub responses: Vec<Response>,
+    /// Set for operations marked `x-dropshot-pagination` (or `x-pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// A paginated operation in Dropshot's shape: `limit` and `page_token` query parameters
+/// are handled by the runtime, every other query parameter is a scan parameter.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The scan parameters; `required` means required on the first page.
+    pub scan: Vec<Parameter>,
+    /// Name of the generated struct holding the scan parameters.
+    pub scan_type: String,
+    /// Name of the trait's associated type for the position a scan resumes from.
+    pub marker_type: String,
+    /// The success body when it is a `{items, next_page}` page of a named item type,
+    /// so a `From<ResultsPage<Item>>` conversion can be generated.
+    pub page: Option<PageBody>,
+}
+
+/// A `{items: [Item], next_page}` response schema.
+#[derive(Debug, Clone)]
+pub struct PageBody {
+    /// The page schema (a component reference).
+    pub page: SchemaUse,
+    /// The item schema (a component reference).
+    pub item: SchemaUse,
 }
 
 /// Where a parameter is read from.
@@ -74,6 +100,8 @@ pub enum Location {
 pub struct Parameter {
     /// The name on the wire.
     pub name: String,
+    /// JSON pointer of the parameter object (after references).
+    pub pointer: String,
     /// The struct field.
     pub field: String,
     /// Where it is read from.

@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, BodyKind, Location, Operation, Parameter, RequestBody, Response, ResponseBody,
-    ResponseHeader, SchemaUse, StatusSpec,
+    Api, BodyKind, Location, Operation, PageBody, Pagination, Parameter, RequestBody, Response,
+    ResponseBody, ResponseHeader, SchemaUse, StatusSpec,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
@@ -190,9 +190,10 @@ impl<'a> Lower<'a> {
 
         let (route, template) = self.route(path, pointer);
         let mut fields = Namespace::with_reserved(["body"]);
-        let params = self.params(pointer, shared_params, &template, &base, &mut fields);
+        let mut params = self.params(pointer, shared_params, &template, &base, &mut fields);
         let body = self.request_body(pointer, &base);
         let responses = self.responses(pointer, &base);
+        let pagination = self.pagination(pointer, &base, &mut params, &responses);
 
         Some(Operation {
             operation_id,
@@ -209,6 +210,7 @@ impl<'a> Lower<'a> {
             params,
             body,
             responses,
+            pagination,
         })
     }
 
@@ -384,6 +386,7 @@ impl<'a> Lower<'a> {
         let schema = schema::normalize(&without_null, &schema_pointer, &mut self.problems);
         let explode = data.explode.unwrap_or(true);
         Some(Parameter {
+            pointer: at.to_string(),
             field: fields.claim(&snake(&name, "param")),
             name: name.clone(),
             location,
@@ -543,6 +546,97 @@ impl<'a> Lower<'a> {
             self.problem(pointer, "an operation must declare at least one response");
         }
         out
+    }
+
+    /// Splits the scan parameters out of `params` for an operation marked as paginated.
+    fn pagination(
+        &mut self,
+        op_pointer: &str,
+        type_base: &str,
+        params: &mut Vec<Parameter>,
+        responses: &[Response],
+    ) -> Option<Pagination> {
+        let (key, marker) = ["x-dropshot-pagination", "x-pagination"].iter().find_map(|key| {
+            let pointer = pointer_join(op_pointer, key);
+            self.doc.node(&pointer).map(|value| (pointer, value.clone()))
+        })?;
+        let required: Vec<String> = match &marker {
+            Value::Bool(false) => return None,
+            Value::Bool(true) | Value::Null => Vec::new(),
+            Value::Object(map) => match map.get("required") {
+                None => Vec::new(),
+                Some(Value::Array(names)) if names.iter().all(Value::is_string) => {
+                    names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()
+                }
+                Some(_) => {
+                    self.problem(pointer_join(&key, "required"), "`required` must be a list of query parameter names");
+                    return None;
+                }
+            },
+            _ => {
+                self.problem(key, "expected `true` or an object such as `{\"required\": []}`");
+                return None;
+            }
+        };
+        if !params.iter().any(|p| p.location == Location::Query && p.name == "page_token") {
+            self.problem(
+                key,
+                "a paginated operation must declare the `page_token` query parameter (and usually `limit`)",
+            );
+            return None;
+        }
+        let mut scan = Vec::new();
+        params.retain(|p| {
+            if p.location != Location::Query || p.name == "limit" || p.name == "page_token" {
+                return p.location != Location::Query;
+            }
+            scan.push(p.clone());
+            false
+        });
+        for name in &required {
+            match scan.iter_mut().find(|p| &p.name == name) {
+                Some(param) => param.required = true,
+                None => self.problem(
+                    pointer_join(&key, "required"),
+                    format!("`{name}` is not a query parameter of this operation"),
+                ),
+            }
+        }
+        Some(Pagination {
+            scan,
+            scan_type: format!("{type_base}Scan"),
+            marker_type: format!("{type_base}Marker"),
+            page: self.page_body(responses),
+        })
+    }
+
+    /// The `{items, next_page}` body of the first success response, when both the page
+    /// and its items are named component schemas.
+    fn page_body(&self, responses: &[Response]) -> Option<PageBody> {
+        let schema = responses.iter().find_map(|r| match (&r.status, &r.body) {
+            (StatusSpec::Code(200..=299), Some(ResponseBody::Json { schema, .. })) => Some(schema),
+            _ => None,
+        })?;
+        let reference = schema.schema.get("$ref")?.as_str()?;
+        let raw = self.doc.node(reference.strip_prefix('#')?)?;
+        let properties = raw.get("properties")?.as_object()?;
+        let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+        if keys != BTreeSet::from(["items", "next_page"]) {
+            return None;
+        }
+        let items = properties.get("items")?;
+        if items.get("type")?.as_str()? != "array" {
+            return None;
+        }
+        let item_ref = items.get("items")?.get("$ref")?.as_str()?;
+        schema::component_schema_name(item_ref)?;
+        Some(PageBody {
+            page: schema.clone(),
+            item: SchemaUse {
+                schema: json!({ "$ref": item_ref }),
+                name_hint: String::new(),
+            },
+        })
     }
 
     /// Two operations on one route and method would make axum panic at start-up.

@@ -30,7 +30,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         operation_items.push(operations::request_struct(api, op, &mut types));
         operation_items.push(operations::response_enum(api, op, &mut types));
     }
-    let router = router::router(api);
+    let conversions = operations::page_conversions(api, &mut types);
+    let router = router::router(api, &mut types);
     if !types.problems.is_empty() {
         return Err(std::mem::take(&mut types.problems));
     }
@@ -46,6 +47,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         #api_trait
 
         #(#operation_items)*
+
+        #conversions
 
         #router
 

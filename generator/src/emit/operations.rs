@@ -6,7 +6,9 @@ use quote::quote;
 use super::types::Types;
 use super::{doc, ident};
 use crate::diagnostic::pointer_join;
-use crate::ir::{Api, BodyKind, Location, Operation, Response, ResponseBody, StatusSpec};
+use crate::ir::{
+    Api, BodyKind, Location, Operation, Pagination, Parameter, Response, ResponseBody, StatusSpec,
+};
 
 /// The generated trait with one method per operation.
 pub fn api_trait(api: &Api) -> TokenStream {
@@ -25,7 +27,30 @@ pub fn api_trait(api: &Api) -> TokenStream {
         let response = ident(&op.response_type);
         let docs = doc(&operation_doc(op));
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let (marker, request) = match &op.pagination {
+            None => (quote!(), quote!(#request)),
+            Some(pagination) => {
+                let marker = ident(&pagination.marker_type);
+                let marker_doc = doc(&format!(
+                    "Where a scan of [`{}`](Self::{}) resumes: the implementation's own type, \
+                     put into each page token and handed back with the next page.",
+                    op.method_name, op.method_name
+                ));
+                (
+                    quote! {
+                        #marker_doc
+                        type #marker: ::serde::Serialize
+                            + ::serde::de::DeserializeOwned
+                            + ::core::marker::Send
+                            + ::core::marker::Sync
+                            + 'static;
+                    },
+                    quote!(#request<Self::#marker>),
+                )
+            }
+        };
         quote! {
+            #marker
             #docs
             #deprecated
             fn #method(
@@ -60,7 +85,29 @@ fn operation_doc(op: &Operation) -> String {
     text
 }
 
-/// The request struct of `op`.
+/// The field for one parameter: its declaration and its Rust type.
+fn param_field(param: &Parameter, types: &mut Types) -> (TokenStream, TokenStream) {
+    let ty = types.type_of(&param.schema, &param.pointer);
+    let ty = if param.required {
+        ty
+    } else {
+        quote!(::core::option::Option<#ty>)
+    };
+    let field = ident(&param.field);
+    let location = match param.location {
+        Location::Path(_) => "Path",
+        Location::Query => "Query",
+        Location::Header => "Header",
+    };
+    let mut text = format!("{location} parameter `{}`.", param.name);
+    if let Some(description) = &param.description {
+        text = format!("{}\n\n{text}", description.trim());
+    }
+    let docs = doc(&text);
+    (quote! { #docs pub #field: #ty, }, ty)
+}
+
+/// The request struct of `op`, with its scan struct when it is paginated.
 pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
     let name = ident(&op.request_type);
     let struct_doc = doc(&format!(
@@ -68,26 +115,16 @@ pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStre
         api.trait_name, op.method_name, op.method, op.path
     ));
     let mut fields = Vec::new();
-    for (index, param) in op.params.iter().enumerate() {
-        let pointer = pointer_join(&format!("{}/parameters", op.pointer), index.to_string());
-        let ty = types.type_of(&param.schema, &pointer);
-        let ty = if param.required {
-            ty
-        } else {
-            quote!(::core::option::Option<#ty>)
-        };
-        let field = ident(&param.field);
-        let location = match param.location {
-            Location::Path(_) => "Path",
-            Location::Query => "Query",
-            Location::Header => "Header",
-        };
-        let mut text = format!("{location} parameter `{}`.", param.name);
-        if let Some(description) = &param.description {
-            text = format!("{}\n\n{text}", description.trim());
-        }
-        let docs = doc(&text);
-        fields.push(quote! { #docs pub #field: #ty, });
+    let mut extra = quote!();
+    let mut generics = quote!();
+    if let Some(pagination) = &op.pagination {
+        let (scan_struct, page_fields, helpers) = pagination_items(api, op, pagination, types);
+        fields.extend(page_fields);
+        extra = quote! { #scan_struct #helpers };
+        generics = quote!(<M>);
+    }
+    for param in &op.params {
+        fields.push(param_field(param, types).0);
     }
     if let Some(body) = &op.body {
         let pointer = format!("{}/requestBody", op.pointer);
@@ -110,10 +147,103 @@ pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStre
     quote! {
         #struct_doc
         #[derive(Debug, Clone)]
-        pub struct #name {
+        pub struct #name #generics {
             #(#fields)*
         }
+
+        #extra
     }
+}
+
+/// For a paginated operation: the scan struct, the `limit` and `page` fields of the
+/// request, and the request's `results_page` helper.
+fn pagination_items(
+    api: &Api,
+    op: &Operation,
+    pagination: &Pagination,
+    types: &mut Types,
+) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    let scan = ident(&pagination.scan_type);
+    let request = ident(&op.request_type);
+    let operation_id = &op.operation_id;
+    let scan_fields = pagination.scan.iter().map(|param| {
+        let (field, _) = param_field(param, types);
+        let wire = &param.name;
+        let rename = (param.field != param.name).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #rename #field }
+    });
+    let scan_doc = doc(&format!(
+        "The scan parameters of [`{}::{}`]: given on the first page, then carried by the page \
+         token so every page of a scan sees the same ones.",
+        api.trait_name, op.method_name
+    ));
+    let scan_struct = quote! {
+        #scan_doc
+        #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #scan {
+            #(#scan_fields)*
+        }
+    };
+    let fields = vec![
+        quote! {
+            /// Items to return: the client's `limit`, or the server's default, capped by
+            /// the server's maximum.
+            pub limit: ::core::num::NonZeroU32,
+        },
+        quote! {
+            /// The first page with its scan parameters, or a later page with the marker
+            /// the previous page ended at.
+            pub page: ::specfirst_runtime::WhichPage<#scan, M>,
+        },
+    ];
+    let helpers = quote! {
+        impl<M: ::serde::Serialize> #request<M> {
+            /// A page of `items`: when the page is full, its `next_page` token resumes the
+            /// scan after the marker `marker` makes of the last item.
+            pub fn results_page<T>(
+                &self,
+                items: ::std::vec::Vec<T>,
+                marker: impl ::core::ops::FnOnce(&T) -> M,
+            ) -> ::specfirst_runtime::ResultsPage<T> {
+                ::specfirst_runtime::ResultsPage::new(
+                    items,
+                    self.limit,
+                    #operation_id,
+                    self.page.scan(),
+                    marker,
+                )
+            }
+        }
+    };
+    (scan_struct, fields, helpers)
+}
+
+/// `From<ResultsPage<Item>>` for each distinct `{items, next_page}` page type, so a
+/// handler can answer with `request.results_page(..).into()`.
+pub fn page_conversions(api: &Api, types: &mut Types) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let Some(page) = op.pagination.as_ref().and_then(|p| p.page.as_ref()) else {
+            continue;
+        };
+        let page_ty = types.type_of(&page.page, &op.pointer);
+        let item_ty = types.type_of(&page.item, &op.pointer);
+        if !seen.insert(page_ty.to_string()) {
+            continue;
+        }
+        out.push(quote! {
+            impl ::core::convert::From<::specfirst_runtime::ResultsPage<#item_ty>> for #page_ty {
+                fn from(page: ::specfirst_runtime::ResultsPage<#item_ty>) -> Self {
+                    Self {
+                        items: page.items,
+                        next_page: page.next_page,
+                    }
+                }
+            }
+        });
+    }
+    quote!(#(#out)*)
 }
 
 /// The response enum of `op` and its `IntoResponse` implementation.

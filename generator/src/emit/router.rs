@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Api, BodyKind, Location, Operation, Scalar, Shape};
+use super::types::Types;
+use crate::ir::{Api, BodyKind, Location, Operation, Parameter, Scalar, Shape};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
 /// also answers HEAD unless an explicit `head` route follows it.
@@ -13,7 +14,7 @@ const ORDER: &[&str] = &[
 ];
 
 /// `router`, `router_with_options` and the private handlers.
-pub fn router(api: &Api) -> TokenStream {
+pub fn router(api: &Api, types: &mut Types) -> TokenStream {
     let trait_name = ident(&api.trait_name);
 
     // Group operations by route, keeping the order in which routes first appear.
@@ -39,8 +40,14 @@ pub fn router(api: &Api) -> TokenStream {
         }
         quote!(.route(#route, #chain))
     });
-    let handlers = api.operations.iter().map(|op| handler(api, op));
+    let handlers: Vec<TokenStream> = api.operations.iter().map(|op| handler(api, op, types)).collect();
 
+    // Scan checks name parameter types, which typify writes relative to the API module.
+    let types_import = api
+        .operations
+        .iter()
+        .any(|op| op.pagination.is_some())
+        .then(|| quote!(use super::types;));
     quote! {
         /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
         pub fn router<A: #trait_name>(
@@ -67,13 +74,14 @@ pub fn router(api: &Api) -> TokenStream {
         mod handlers {
             use ::specfirst_runtime::__private as rt;
             use ::std::sync::Arc;
+            #types_import
 
             #(#handlers)*
         }
     }
 }
 
-fn handler(api: &Api, op: &Operation) -> TokenStream {
+fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
     let trait_name = ident(&api.trait_name);
     let method = ident(&op.method_name);
     let name = ident(&format!("handle_{}", op.method_name));
@@ -84,32 +92,51 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
     let mut fields = Vec::new();
     for param in &op.params {
         let field = ident(&param.field);
-        let wire = &param.name;
-        let shape = match param.shape {
-            Shape::Scalar(scalar) => {
-                let scalar = scalar_tokens(scalar);
-                quote!(rt::Shape::Scalar(#scalar))
-            }
-            Shape::Array(item) => {
-                let item = scalar_tokens(item);
-                let explode = param.explode;
-                quote!(rt::Shape::Array { item: #item, explode: #explode })
-            }
-        };
-        let spec = match param.location {
-            Location::Path(index) => {
-                let index = proc_macro2::Literal::usize_unsuffixed(index);
-                quote!(rt::Param::path(#index, #wire, #shape))
-            }
-            Location::Query => quote!(rt::Param::query(#wire, #shape)),
-            Location::Header => quote!(rt::Param::header(#wire, #shape)),
-        };
+        let spec = param_spec(param);
         let read = if param.required {
             quote!(input.required(&#spec)?)
         } else {
             quote!(input.optional(&#spec)?)
         };
         fields.push(quote!(#field: #read,));
+    }
+    let mut prelude = quote!();
+    let mut generics = quote!();
+    let mut marker_arg = quote!();
+    if let Some(pagination) = &op.pagination {
+        let scan = ident(&pagination.scan_type);
+        let marker = ident(&pagination.marker_type);
+        let mut first = Vec::new();
+        let mut checks = Vec::new();
+        for param in &pagination.scan {
+            let field = ident(&param.field);
+            let spec = param_spec(param);
+            let wire = &param.name;
+            let read = if param.required {
+                quote!(input.required(&#spec)?)
+            } else {
+                quote!(input.optional(&#spec)?)
+            };
+            first.push(quote!(#field: #read,));
+            let ty = types.type_of(&param.schema, &param.pointer);
+            checks.push(quote! {
+                token.check_unchanged::<#ty>(#wire, &input.optional(&#spec)?)?;
+            });
+        }
+        prelude = quote! {
+            let (limit, token) = rt::page_start::<M>(input, #operation_id)?;
+            let page = match token {
+                None => ::specfirst_runtime::WhichPage::First(super::#scan { #(#first)* }),
+                Some(token) => {
+                    #(#checks)*
+                    let scan = token.scan()?;
+                    ::specfirst_runtime::WhichPage::Next { scan, marker: token.marker }
+                }
+            };
+        };
+        fields.insert(0, quote!(limit, page,));
+        generics = quote!(<M: ::serde::de::DeserializeOwned>);
+        marker_arg = quote!(::<A::#marker>);
     }
     if let Some(body) = &op.body {
         let read = match (&body.kind, body.required) {
@@ -122,6 +149,7 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
         };
         fields.push(quote!(body: #read,));
     }
+    let request_args = if op.pagination.is_some() { quote!(<M>) } else { quote!() };
     let input = if fields.is_empty() {
         quote!(_input)
     } else {
@@ -134,15 +162,16 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
             mut input: rt::RawRequest,
         ) -> rt::axum::response::Response {
             let ctx = input.context(#operation_id);
-            match #decode(&mut input).await {
+            match #decode #marker_arg(&mut input).await {
                 Ok(request) => rt::respond(api.#method(ctx, request).await),
                 Err(error) => rt::axum::response::IntoResponse::into_response(error),
             }
         }
 
-        async fn #decode(
+        async fn #decode #generics(
             #input: &mut rt::RawRequest,
-        ) -> ::core::result::Result<super::#request, ::specfirst_runtime::HttpError> {
+        ) -> ::core::result::Result<super::#request #request_args, ::specfirst_runtime::HttpError> {
+            #prelude
             Ok(super::#request { #(#fields)* })
         }
     }
@@ -155,5 +184,29 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
         Scalar::Number => quote!(rt::Scalar::Number),
         Scalar::Boolean => quote!(rt::Scalar::Boolean),
         Scalar::Json => quote!(rt::Scalar::Json),
+    }
+}
+
+/// The runtime's description of where and how `param` is read.
+fn param_spec(param: &Parameter) -> TokenStream {
+    let wire = &param.name;
+    let shape = match param.shape {
+        Shape::Scalar(scalar) => {
+            let scalar = scalar_tokens(scalar);
+            quote!(rt::Shape::Scalar(#scalar))
+        }
+        Shape::Array(item) => {
+            let item = scalar_tokens(item);
+            let explode = param.explode;
+            quote!(rt::Shape::Array { item: #item, explode: #explode })
+        }
+    };
+    match param.location {
+        Location::Path(index) => {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote!(rt::Param::path(#index, #wire, #shape))
+        }
+        Location::Query => quote!(rt::Param::query(#wire, #shape)),
+        Location::Header => quote!(rt::Param::header(#wire, #shape)),
     }
 }

@@ -12,6 +12,9 @@ use crate::ir::SchemaUse;
 /// The types of one API: component schemas first, inline ones as they are met.
 pub struct Types {
     space: TypeSpace,
+    /// Types already made, so a schema used twice (a scan parameter is both a field and
+    /// a check) does not become two types.
+    made: std::collections::BTreeMap<(String, String), TokenStream>,
     /// Problems typify raised, with the pointer of the schema it was given.
     pub problems: Vec<Diagnostic>,
 }
@@ -53,11 +56,25 @@ impl Types {
                 ));
             }
         }
-        Self { space, problems }
+        Self {
+            space,
+            made: Default::default(),
+            problems,
+        }
     }
 
     /// The Rust type for `schema_use`, e.g. `types::Pet`; `pointer` locates failures.
     pub fn type_of(&mut self, schema_use: &SchemaUse, pointer: &str) -> TokenStream {
+        let key = (schema_use.schema.to_string(), schema_use.name_hint.clone());
+        if let Some(tokens) = self.made.get(&key) {
+            return tokens.clone();
+        }
+        let tokens = self.convert(schema_use, pointer);
+        self.made.insert(key, tokens.clone());
+        tokens
+    }
+
+    fn convert(&mut self, schema_use: &SchemaUse, pointer: &str) -> TokenStream {
         let fallback = quote::quote!(::serde_json::Value);
         let schema =
             match serde_json::from_value::<schemars::schema::Schema>(schema_use.schema.clone()) {

@@ -1,0 +1,215 @@
+//! The SQLite side of the example: schema, rows to books, and keyset-paginated queries.
+//!
+//! Each sort mode reads along an index in order (`(title, id)` or the primary key), and
+//! a later page starts strictly after the previous page's last row, so a scan sees
+//! every book exactly once even while books are added or removed behind it.
+
+use std::str::FromStr;
+
+use bookshelf_api::types::{Book, BookSortMode, BookTitle, Genre};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use uuid::Uuid;
+
+use crate::BookMarker;
+
+/// The tables and indexes; `IF NOT EXISTS` so an existing database file is reused.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS books (
+    id             TEXT PRIMARY KEY NOT NULL,
+    title          TEXT NOT NULL,
+    author         TEXT NOT NULL,
+    genre          TEXT NOT NULL,
+    published_year INTEGER,
+    added_at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS books_by_title ON books (title, id);
+CREATE TABLE IF NOT EXISTS book_tags (
+    book_id  TEXT NOT NULL REFERENCES books (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    tag      TEXT NOT NULL,
+    PRIMARY KEY (book_id, position)
+);
+CREATE INDEX IF NOT EXISTS book_tags_by_tag ON book_tags (tag, book_id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key  TEXT PRIMARY KEY NOT NULL,
+    book TEXT NOT NULL
+);
+";
+
+/// Opens (or creates) the database at `path`, or an in-memory one.
+pub fn open(path: Option<&std::path::Path>) -> rusqlite::Result<Connection> {
+    let connection = match path {
+        Some(path) => Connection::open(path)?,
+        None => Connection::open_in_memory()?,
+    };
+    connection.execute_batch("PRAGMA foreign_keys = ON;")?;
+    connection.execute_batch(SCHEMA)?;
+    Ok(connection)
+}
+
+/// Why a stored row could not be read back as a book.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A stored value no longer fits the API's types.
+    #[error("stored book {id} is invalid: {reason}")]
+    Corrupt {
+        /// The book's id.
+        id: String,
+        /// What does not fit.
+        reason: String,
+    },
+}
+
+fn corrupt(id: &str, reason: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        id: id.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+const COLUMNS: &str = "id, title, author, genre, published_year, added_at";
+
+fn book_from_row(connection: &Connection, row: &Row<'_>) -> Result<Book, StoreError> {
+    let id: String = row.get(0)?;
+    let title: String = row.get(1)?;
+    let genre: String = row.get(3)?;
+    let added_at: String = row.get(5)?;
+    let mut tags_query =
+        connection.prepare_cached("SELECT tag FROM book_tags WHERE book_id = ?1 ORDER BY position")?;
+    let tags = tags_query
+        .query_map([&id], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Book {
+        id: Uuid::parse_str(&id).map_err(|e| corrupt(&id, e))?,
+        title: BookTitle::try_from(title).map_err(|e| corrupt(&id, e))?,
+        author: row.get(2)?,
+        genre: Genre::from_str(&genre).map_err(|e| corrupt(&id, e))?,
+        published_year: row.get(4)?,
+        added_at: chrono::DateTime::parse_from_rfc3339(&added_at)
+            .map_err(|e| corrupt(&id, e))?
+            .with_timezone(&chrono::Utc),
+        tags,
+    })
+}
+
+/// The book with `id`, if there is one.
+pub fn get(connection: &Connection, id: Uuid) -> Result<Option<Book>, StoreError> {
+    let mut query = connection.prepare_cached(&format!("SELECT {COLUMNS} FROM books WHERE id = ?1"))?;
+    let mut rows = query.query([id.to_string()])?;
+    match rows.next()? {
+        Some(row) => book_from_row(connection, row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Inserts or replaces `book` with its tags.
+pub fn put(connection: &Connection, book: &Book) -> Result<(), StoreError> {
+    let id = book.id.to_string();
+    connection.execute(
+        "INSERT INTO books (id, title, author, genre, published_year, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET title = ?2, author = ?3, genre = ?4, published_year = ?5",
+        params![
+            id,
+            book.title.as_str(),
+            book.author,
+            book.genre.to_string(),
+            book.published_year,
+            book.added_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        ],
+    )?;
+    connection.execute("DELETE FROM book_tags WHERE book_id = ?1", [&id])?;
+    for (position, tag) in book.tags.iter().enumerate() {
+        connection.execute(
+            "INSERT INTO book_tags (book_id, position, tag) VALUES (?1, ?2, ?3)",
+            params![id, position as i64, tag],
+        )?;
+    }
+    Ok(())
+}
+
+/// Removes the book with `id`; whether there was one.
+pub fn delete(connection: &Connection, id: Uuid) -> Result<bool, StoreError> {
+    Ok(connection.execute("DELETE FROM books WHERE id = ?1", [id.to_string()])? > 0)
+}
+
+/// The book first created under an idempotency key, as it was returned then.
+pub fn created_by_key(connection: &Connection, key: &str) -> Result<Option<Book>, StoreError> {
+    let stored: Option<String> = connection
+        .query_row("SELECT book FROM idempotency_keys WHERE key = ?1", [key], |row| row.get(0))
+        .optional()?;
+    stored
+        .map(|json| serde_json::from_str(&json).map_err(|e| corrupt(key, e)))
+        .transpose()
+}
+
+/// Remembers `book` as the result of the first create under `key`.
+pub fn remember_key(connection: &Connection, key: &str, book: &Book) -> Result<(), StoreError> {
+    let json = serde_json::to_string(book).map_err(|e| corrupt(key, e))?;
+    connection.execute("INSERT INTO idempotency_keys (key, book) VALUES (?1, ?2)", params![key, json])?;
+    Ok(())
+}
+
+/// One page of a scan: filters, order, where to start and how many.
+pub struct Scan<'a> {
+    /// The order.
+    pub sort: BookSortMode,
+    /// Only this genre.
+    pub genre: Option<Genre>,
+    /// Only books carrying every one of these tags.
+    pub tags: &'a [String],
+    /// Start strictly after this position.
+    pub after: Option<&'a BookMarker>,
+    /// At most this many books.
+    pub limit: u32,
+}
+
+/// The books of one page of `scan`, in order.
+pub fn page(connection: &Connection, scan: &Scan<'_>) -> Result<Vec<Book>, StoreError> {
+    let mut conditions = Vec::new();
+    let mut values: Vec<SqlValue> = Vec::new();
+    let (order, cmp) = match scan.sort {
+        BookSortMode::TitleAscending => ("title ASC, id ASC", ">"),
+        BookSortMode::TitleDescending => ("title DESC, id DESC", "<"),
+        BookSortMode::IdAscending => ("id ASC", ">"),
+        BookSortMode::IdDescending => ("id DESC", "<"),
+    };
+    if let Some(after) = scan.after {
+        match scan.sort {
+            BookSortMode::TitleAscending | BookSortMode::TitleDescending => {
+                conditions.push(format!("(title, id) {cmp} (?, ?)"));
+                values.push(SqlValue::Text(after.title.clone()));
+            }
+            BookSortMode::IdAscending | BookSortMode::IdDescending => {
+                conditions.push(format!("id {cmp} ?"));
+            }
+        }
+        values.push(SqlValue::Text(after.id.to_string()));
+    }
+    if let Some(genre) = scan.genre {
+        conditions.push("genre = ?".into());
+        values.push(SqlValue::Text(genre.to_string()));
+    }
+    for tag in scan.tags {
+        conditions.push("EXISTS (SELECT 1 FROM book_tags t WHERE t.book_id = books.id AND t.tag = ?)".into());
+        values.push(SqlValue::Text(tag.clone()));
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    values.push(SqlValue::Integer(i64::from(scan.limit)));
+    let sql = format!("SELECT {COLUMNS} FROM books {filter} ORDER BY {order} LIMIT ?");
+    let mut query = connection.prepare_cached(&sql)?;
+    let mut rows = query.query(rusqlite::params_from_iter(values))?;
+    let mut books = Vec::new();
+    while let Some(row) = rows.next()? {
+        books.push(book_from_row(connection, row)?);
+    }
+    Ok(books)
+}
