@@ -453,14 +453,17 @@ pub struct ListBooksRequest<M> {
 /// The scan parameters of [`BookshelfApi::list_books`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListBooksScan {
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// The order of the scan; by title, ascending, when absent.
     ///
     /// Query parameter `sort_by`.
     pub sort_by: ::core::option::Option<types::BookSortMode>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Only books of this genre.
     ///
     /// Query parameter `genre`.
     pub genre: ::core::option::Option<types::Genre>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Only books carrying every one of these tags.
     ///
     /// Query parameter `tag`.

@@ -170,7 +170,11 @@ fn pagination_items(
         let (field, _) = param_field(param, types);
         let wire = &param.name;
         let rename = (param.field != param.name).then(|| quote!(#[serde(rename = #wire)]));
-        quote! { #rename #field }
+        // Absent filters stay out of the page token, keeping tokens short.
+        let skip = (!param.required).then(|| {
+            quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
+        });
+        quote! { #rename #skip #field }
     });
     let scan_doc = doc(&format!(
         "The scan parameters of [`{}::{}`]: given on the first page, then carried by the page \
