@@ -22,6 +22,9 @@ use uuid::Uuid;
 
 pub use store::StoreError;
 
+/// The most `tag` filters one listing may give; the spec's `maxItems`.
+pub const MAX_TAGS: usize = 16;
+
 /// Where a scan of books resumes: the last book's title and id. Both sort keys are kept
 /// so one marker type serves every sort mode.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +49,8 @@ pub struct Bookshelf {
 impl Bookshelf {
     /// An empty bookshelf in memory.
     pub fn new() -> Self {
-        Self::open(None).unwrap_or_else(|e| unreachable!("an in-memory SQLite database always opens: {e}"))
+        Self::open(None)
+            .unwrap_or_else(|e| unreachable!("an in-memory SQLite database always opens: {e}"))
     }
 
     /// The bookshelf stored at `path` (created when missing), or an in-memory one.
@@ -58,15 +62,23 @@ impl Bookshelf {
 
     /// Adds `count` generated books, for demonstrations and load tests.
     pub fn fill_demo(&self, count: usize) -> Result<(), StoreError> {
-        const GENRES: [Genre; 5] = [Genre::Fiction, Genre::NonFiction, Genre::Poetry, Genre::Science, Genre::History];
+        const GENRES: [Genre; 5] = [
+            Genre::Fiction,
+            Genre::NonFiction,
+            Genre::Poetry,
+            Genre::Science,
+            Genre::History,
+        ];
         let mut connection = self.connection.lock().map_err(|_| poisoned_store())?;
         let transaction = connection.transaction()?;
         for n in 0..count {
             let book = Book {
                 id: Uuid::new_v4(),
-                title: BookTitle::try_from(format!("Volume {n:06}")).map_err(|e| StoreError::Corrupt {
-                    id: n.to_string(),
-                    reason: e.to_string(),
+                title: BookTitle::try_from(format!("Volume {n:06}")).map_err(|e| {
+                    StoreError::Corrupt {
+                        id: n.to_string(),
+                        reason: e.to_string(),
+                    }
                 })?,
                 author: format!("Author {}", n % 97),
                 genre: GENRES[n % GENRES.len()],
@@ -123,7 +135,11 @@ fn not_found(ctx: &RequestContext, id: Uuid) -> Error {
 }
 
 /// Builds the stored book from the client's details.
-fn book_from(id: Uuid, added_at: chrono::DateTime<chrono::Utc>, details: NewBook) -> Result<Book, HttpError> {
+fn book_from(
+    id: Uuid,
+    added_at: chrono::DateTime<chrono::Utc>,
+    details: NewBook,
+) -> Result<Book, HttpError> {
     // `NewBookTitle` and `BookTitle` carry the same constraints, so this only fails if the
     // spec's two title schemas drift apart: a server bug, not a client one.
     let title = BookTitle::try_from(String::from(details.title))
@@ -166,6 +182,14 @@ impl BookshelfApi for Bookshelf {
         }
         let scan = request.page.scan();
         let tags = scan.tag.as_deref().unwrap_or_default();
+        if tags.len() > MAX_TAGS {
+            // Each tag is one indexed lookup; an unbounded list would let one request make
+            // the database do unbounded work.
+            return Err(HttpError::for_bad_request(
+                Some("InvalidParameter".into()),
+                format!("invalid value for query parameter \"tag\": at most {MAX_TAGS} tags may be given"),
+            ));
+        }
         let books = store::page(
             &*self.connection()?,
             &store::Scan {
@@ -199,7 +223,9 @@ impl BookshelfApi for Bookshelf {
                         body: Error {
                             request_id: ctx.request_id().to_owned(),
                             error_code: Some("IdempotencyKeyReused".to_owned()),
-                            message: format!("idempotency key {key:?} was already used for a different book"),
+                            message: format!(
+                                "idempotency key {key:?} was already used for a different book"
+                            ),
                         },
                     });
                 }
@@ -209,7 +235,9 @@ impl BookshelfApi for Bookshelf {
                 });
             }
         }
-        let book = book_from(Uuid::new_v4(), chrono::Utc::now(), request.body)?;
+        // SQLite keeps microseconds; trimming now means a later read returns the same value.
+        let added_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+        let book = book_from(Uuid::new_v4(), added_at, request.body)?;
         store::put(&connection, &book)?;
         if let Some(key) = &request.idempotency_key {
             store::remember_key(&connection, key, &book)?;
@@ -220,7 +248,11 @@ impl BookshelfApi for Bookshelf {
         })
     }
 
-    async fn get_book(&self, ctx: RequestContext, request: GetBookRequest) -> Result<GetBookResponse, HttpError> {
+    async fn get_book(
+        &self,
+        ctx: RequestContext,
+        request: GetBookRequest,
+    ) -> Result<GetBookResponse, HttpError> {
         Ok(match store::get(&*self.connection()?, request.book_id)? {
             Some(book) => GetBookResponse::Ok { body: book },
             None => GetBookResponse::NotFound {

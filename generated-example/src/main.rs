@@ -1,41 +1,233 @@
 //! Runs the in-memory Bookshelf API server until Ctrl-C.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use generated_example::Bookshelf;
-use specfirst_runtime::ServerConfig;
+use specfirst_runtime::{parse_duration_setting, InvalidDuration, ServerConfig, TlsConfig};
 use tracing_subscriber::EnvFilter;
 
 /// Serves the Bookshelf API from `specs/bookshelf.yaml`, keeping books in memory.
+///
+/// Settings come from the defaults, then the `--config` file, then the flags given.
 #[derive(Debug, Parser)]
 #[command(name = "generated-example", version)]
 struct Args {
-    /// Address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    bind: SocketAddr,
-    /// Largest request body accepted, in bytes; larger bodies get a 413.
-    #[arg(long, value_name = "BYTES", default_value_t = ServerConfig::default().request_body_max_bytes)]
-    body_limit: usize,
+    /// TOML file with server settings (the keys of `specfirst_runtime::ServerConfig`).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<SocketAddr>,
+    /// Largest request body accepted, in bytes; larger bodies get a 413 [default: 1048576].
+    #[arg(long, value_name = "BYTES")]
+    body_limit: Option<usize>,
+    /// Largest request head (request line and headers), in bytes; larger heads get a 431
+    /// [default: 65536].
+    #[arg(long, value_name = "BYTES")]
+    head_limit: Option<usize>,
+    /// Most header lines in a request; more get a 431 [default: 100].
+    #[arg(long, value_name = "COUNT")]
+    max_headers: Option<usize>,
+    /// Time allowed from request head to response head, such as `30s` or `off`; slow bodies
+    /// get a 408, slow handlers a 503 [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    request_timeout: Option<OrOff<Duration>>,
+    /// Time allowed to send a request head before the connection is closed [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    header_read_timeout: Option<OrOff<Duration>>,
+    /// Most requests handled at once, or `off`; more get an immediate 503 [default: 1024].
+    #[arg(long, value_name = "COUNT|off", value_parser = count)]
+    max_concurrent_requests: Option<OrOff<usize>>,
+    /// Time a graceful shutdown waits for in-flight requests, or `off` [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    shutdown_timeout: Option<OrOff<Duration>>,
+    /// PEM certificate chain; serves HTTPS together with `--tls-key`.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for `--tls-cert`.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Items per page of `GET /books` when the client gives no `limit` [default: 100].
+    #[arg(long, value_name = "COUNT")]
+    page_default_limit: Option<std::num::NonZeroU32>,
+    /// Most items per page of `GET /books`; larger limits are capped [default: 10000].
+    #[arg(long, value_name = "COUNT")]
+    page_max_limit: Option<std::num::NonZeroU32>,
+    /// SQLite database file for the books, created when missing [default: in memory].
+    #[arg(long, value_name = "FILE")]
+    database: Option<PathBuf>,
+    /// Fill the shelf with this many generated books at start.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    demo_items: usize,
+    /// Log format: `human` on a terminal and `json` otherwise, unless chosen here.
+    #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Auto,
+    Human,
+    Json,
+}
+
+/// A flag value that may be `off`; a newtype because clap reads `Option<Option<T>>` as a
+/// flag whose value may be left out.
+#[derive(Clone, Copy, Debug)]
+struct OrOff<T>(Option<T>);
+
+fn duration(text: &str) -> Result<OrOff<Duration>, InvalidDuration> {
+    parse_duration_setting(text).map(OrOff)
+}
+
+fn count(text: &str) -> Result<OrOff<usize>, String> {
+    if text == "off" {
+        return Ok(OrOff(None));
+    }
+    text.parse()
+        .map(|n| OrOff(Some(n)))
+        .map_err(|e| format!("expected a count or \"off\": {e}"))
+}
+
+impl Args {
+    /// The defaults, overridden by the config file, overridden by flags.
+    fn server_config(&self) -> anyhow::Result<ServerConfig> {
+        let mut config = match &self.config {
+            Some(path) => ServerConfig::from_toml_file(path)?,
+            None => ServerConfig::default(),
+        };
+        if let Some(bind) = self.bind {
+            config.bind_address = bind;
+        }
+        if let Some(bytes) = self.body_limit {
+            config.request_body_max_bytes = bytes;
+        }
+        if let Some(bytes) = self.head_limit {
+            config.request_head_max_bytes = bytes;
+        }
+        if let Some(count) = self.max_headers {
+            config.request_head_max_headers = count;
+        }
+        if let Some(timeout) = self.request_timeout {
+            config.request_timeout = timeout.0;
+        }
+        if let Some(timeout) = self.header_read_timeout {
+            config.header_read_timeout = timeout.0;
+        }
+        if let Some(count) = self.max_concurrent_requests {
+            config.max_concurrent_requests = count.0;
+        }
+        if let Some(timeout) = self.shutdown_timeout {
+            config.shutdown_timeout = timeout.0;
+        }
+        if let Some(count) = self.page_default_limit {
+            config.page_default_limit = count;
+        }
+        if let Some(count) = self.page_max_limit {
+            config.page_max_limit = count;
+        }
+        if let (Some(cert_file), Some(key_file)) = (&self.tls_cert, &self.tls_key) {
+            config.tls = Some(TlsConfig {
+                cert_file: cert_file.clone(),
+                key_file: key_file.clone(),
+            });
+        }
+        Ok(config)
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    // An unset or unparsable RUST_LOG should not silence the server.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = match format {
+        LogFormat::Auto => !std::io::stdout().is_terminal(),
+        LogFormat::Human => false,
+        LogFormat::Json => true,
+    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        // One object per line, with the request span's fields, for log collectors.
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
+    }
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            // An unset or unparsable RUST_LOG should not silence the server.
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
-    let config = ServerConfig {
-        bind_address: args.bind,
-        request_body_max_bytes: args.body_limit,
-    };
-    let app = generated_example::app(Arc::new(Bookshelf::new()));
+    init_logging(args.log_format);
+    let config = args.server_config()?;
+    let bind = config.bind_address;
+    let shelf = Bookshelf::open(args.database.as_deref())
+        .with_context(|| format!("opening the database {:?}", args.database))?;
+    if args.demo_items > 0 {
+        shelf
+            .fill_demo(args.demo_items)
+            .context("adding demo books")?;
+        tracing::info!(count = args.demo_items, "added demo books");
+    }
+    let app = generated_example::app(Arc::new(shelf));
     specfirst_runtime::serve(config, app)
         .await
-        .with_context(|| format!("serving on {}", args.bind))
+        .with_context(|| format!("serving on {bind}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<ServerConfig> {
+        let mut argv = vec!["generated-example"];
+        argv.extend_from_slice(args);
+        Args::try_parse_from(argv)?.server_config()
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let dir = std::env::temp_dir().join(format!("specfirst-main-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("server.toml");
+        std::fs::write(
+            &file,
+            "request_timeout = \"5s\"\nmax_concurrent_requests = 7\nbind_address = \"127.0.0.1:9\"\n",
+        )
+        .unwrap();
+        let config = parse(&[
+            "--config",
+            file.to_str().unwrap(),
+            "--max-concurrent-requests",
+            "off",
+            "--shutdown-timeout",
+            "250ms",
+            "--head-limit",
+            "9000",
+        ])
+        .unwrap();
+        assert_eq!(config.request_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(config.max_concurrent_requests, None);
+        assert_eq!(config.shutdown_timeout, Some(Duration::from_millis(250)));
+        assert_eq!(config.request_head_max_bytes, 9000);
+        assert_eq!(config.bind_address, "127.0.0.1:9".parse().unwrap());
+        std::fs::write(&file, "bogus = 1\n").unwrap();
+        let message = parse(&["--config", file.to_str().unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("unknown field `bogus`"), "{message}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_flags_are_rejected() {
+        assert!(parse(&["--request-timeout", "soon"]).is_err());
+        assert!(parse(&["--tls-cert", "c.pem"]).is_err());
+        let config = parse(&["--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
+        assert_eq!(config.tls.unwrap().key_file, PathBuf::from("k.pem"));
+    }
 }

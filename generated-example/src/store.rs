@@ -78,8 +78,8 @@ fn book_from_row(connection: &Connection, row: &Row<'_>) -> Result<Book, StoreEr
     let title: String = row.get(1)?;
     let genre: String = row.get(3)?;
     let added_at: String = row.get(5)?;
-    let mut tags_query =
-        connection.prepare_cached("SELECT tag FROM book_tags WHERE book_id = ?1 ORDER BY position")?;
+    let mut tags_query = connection
+        .prepare_cached("SELECT tag FROM book_tags WHERE book_id = ?1 ORDER BY position")?;
     let tags = tags_query
         .query_map([&id], |row| row.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -98,7 +98,8 @@ fn book_from_row(connection: &Connection, row: &Row<'_>) -> Result<Book, StoreEr
 
 /// The book with `id`, if there is one.
 pub fn get(connection: &Connection, id: Uuid) -> Result<Option<Book>, StoreError> {
-    let mut query = connection.prepare_cached(&format!("SELECT {COLUMNS} FROM books WHERE id = ?1"))?;
+    let mut query =
+        connection.prepare_cached(&format!("SELECT {COLUMNS} FROM books WHERE id = ?1"))?;
     let mut rows = query.query([id.to_string()])?;
     match rows.next()? {
         Some(row) => book_from_row(connection, row).map(Some),
@@ -119,7 +120,8 @@ pub fn put(connection: &Connection, book: &Book) -> Result<(), StoreError> {
             book.author,
             book.genre.to_string(),
             book.published_year,
-            book.added_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            book.added_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         ],
     )?;
     connection.execute("DELETE FROM book_tags WHERE book_id = ?1", [&id])?;
@@ -140,7 +142,11 @@ pub fn delete(connection: &Connection, id: Uuid) -> Result<bool, StoreError> {
 /// The book first created under an idempotency key, as it was returned then.
 pub fn created_by_key(connection: &Connection, key: &str) -> Result<Option<Book>, StoreError> {
     let stored: Option<String> = connection
-        .query_row("SELECT book FROM idempotency_keys WHERE key = ?1", [key], |row| row.get(0))
+        .query_row(
+            "SELECT book FROM idempotency_keys WHERE key = ?1",
+            [key],
+            |row| row.get(0),
+        )
         .optional()?;
     stored
         .map(|json| serde_json::from_str(&json).map_err(|e| corrupt(key, e)))
@@ -150,7 +156,10 @@ pub fn created_by_key(connection: &Connection, key: &str) -> Result<Option<Book>
 /// Remembers `book` as the result of the first create under `key`.
 pub fn remember_key(connection: &Connection, key: &str, book: &Book) -> Result<(), StoreError> {
     let json = serde_json::to_string(book).map_err(|e| corrupt(key, e))?;
-    connection.execute("INSERT INTO idempotency_keys (key, book) VALUES (?1, ?2)", params![key, json])?;
+    connection.execute(
+        "INSERT INTO idempotency_keys (key, book) VALUES (?1, ?2)",
+        params![key, json],
+    )?;
     Ok(())
 }
 
@@ -195,7 +204,9 @@ pub fn page(connection: &Connection, scan: &Scan<'_>) -> Result<Vec<Book>, Store
         values.push(SqlValue::Text(genre.to_string()));
     }
     for tag in scan.tags {
-        conditions.push("EXISTS (SELECT 1 FROM book_tags t WHERE t.book_id = books.id AND t.tag = ?)".into());
+        conditions.push(
+            "EXISTS (SELECT 1 FROM book_tags t WHERE t.book_id = books.id AND t.tag = ?)".into(),
+        );
         values.push(SqlValue::Text(tag.clone()));
     }
     let filter = if conditions.is_empty() {

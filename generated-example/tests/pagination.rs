@@ -18,13 +18,20 @@ struct Server {
 async fn start(books: usize) -> Server {
     let shelf = Bookshelf::new();
     shelf.fill_demo(books).expect("demo books");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let router = generated_example::app(Arc::new(shelf));
-    tokio::spawn(serve_with_listener(listener, ServerConfig::default(), router, async {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(serve_with_listener(
+        listener,
+        ServerConfig::default(),
+        router,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     Server {
         base,
         client: Client::new(),
@@ -55,7 +62,12 @@ impl Server {
 
 fn encode(token: &str) -> String {
     // Tokens are URL-safe base64 already; this guards against a future format change.
-    assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{token}");
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{token}"
+    );
     token.to_string()
 }
 
@@ -69,7 +81,11 @@ async fn limits_of_one_default_cap_and_beyond() {
     assert!(next.is_some(), "a full page has a next page");
 
     let (items, _) = server.page("").await;
-    assert_eq!(items.len(), defaults.default.get() as usize, "no limit means the default");
+    assert_eq!(
+        items.len(),
+        defaults.default.get() as usize,
+        "no limit means the default"
+    );
 
     // The cap is far above 250, so these return everything and end the scan.
     for limit in [defaults.max.get(), defaults.max.get() + 1, u32::MAX] {
@@ -81,7 +97,10 @@ async fn limits_of_one_default_cap_and_beyond() {
     let (status, body) = server.get("?limit=0").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error_code"], "InvalidParameter");
-    assert_eq!(body["message"], "invalid value for query parameter \"limit\": must be at least 1");
+    assert_eq!(
+        body["message"],
+        "invalid value for query parameter \"limit\": must be at least 1"
+    );
 }
 
 #[tokio::test]
@@ -93,12 +112,17 @@ async fn a_scan_sees_every_book_once_in_pages() {
     let mut pages = 1;
     loop {
         for book in &items {
-            assert!(seen.insert(book["id"].as_str().expect("id").to_string()), "a book came twice");
+            assert!(
+                seen.insert(book["id"].as_str().expect("id").to_string()),
+                "a book came twice"
+            );
             titles.push(book["title"].as_str().expect("title").to_string());
         }
         let Some(token) = next else { break };
         // Later pages need only the token: the scan parameters travel inside it.
-        (items, next) = server.page(&format!("?limit=10&page_token={}", encode(&token))).await;
+        (items, next) = server
+            .page(&format!("?limit=10&page_token={}", encode(&token)))
+            .await;
         pages += 1;
     }
     assert_eq!(seen.len(), 95);
@@ -112,22 +136,31 @@ async fn a_scan_sees_every_book_once_in_pages() {
 #[tokio::test]
 async fn scan_parameters_cannot_change_mid_scan() {
     let server = start(30).await;
-    let (_, next) = server.page("?limit=5&sort_by=id_ascending&genre=poetry").await;
+    let (_, next) = server
+        .page("?limit=5&sort_by=id_ascending&genre=poetry")
+        .await;
     let token = next.expect("a next page");
 
     // Repeating the same scan parameters with the token is fine.
     let (items, _) = server
-        .page(&format!("?limit=5&sort_by=id_ascending&genre=poetry&page_token={token}"))
+        .page(&format!(
+            "?limit=5&sort_by=id_ascending&genre=poetry&page_token={token}"
+        ))
         .await;
     assert!(items.iter().all(|b| b["genre"] == "poetry"));
 
     for changed in ["sort_by=title_ascending", "genre=history", "tag=shelf-1"] {
-        let (status, body) = server.get(&format!("?limit=5&{changed}&page_token={token}")).await;
+        let (status, body) = server
+            .get(&format!("?limit=5&{changed}&page_token={token}"))
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{changed}");
         assert_eq!(body["error_code"], "InvalidPageToken", "{changed}: {body}");
         let name = changed.split('=').next().expect("a name");
         assert!(
-            body["message"].as_str().expect("message").contains(&format!("\"{name}\"")),
+            body["message"]
+                .as_str()
+                .expect("message")
+                .contains(&format!("\"{name}\"")),
             "{changed}: {body}"
         );
     }
@@ -154,6 +187,9 @@ async fn bad_tokens_are_400_never_a_restart() {
         let (status, body) = server.get(&format!("?page_token={bad}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
         assert_eq!(body["error_code"], "InvalidPageToken", "{bad}: {body}");
-        assert!(body["message"].as_str().expect("message").contains(needle), "{body}");
+        assert!(
+            body["message"].as_str().expect("message").contains(needle),
+            "{body}"
+        );
     }
 }

@@ -556,29 +556,43 @@ impl<'a> Lower<'a> {
         params: &mut Vec<Parameter>,
         responses: &[Response],
     ) -> Option<Pagination> {
-        let (key, marker) = ["x-dropshot-pagination", "x-pagination"].iter().find_map(|key| {
-            let pointer = pointer_join(op_pointer, key);
-            self.doc.node(&pointer).map(|value| (pointer, value.clone()))
-        })?;
+        let (key, marker) = ["x-dropshot-pagination", "x-pagination"]
+            .iter()
+            .find_map(|key| {
+                let pointer = pointer_join(op_pointer, key);
+                self.doc
+                    .node(&pointer)
+                    .map(|value| (pointer, value.clone()))
+            })?;
         let required: Vec<String> = match &marker {
             Value::Bool(false) => return None,
             Value::Bool(true) | Value::Null => Vec::new(),
             Value::Object(map) => match map.get("required") {
                 None => Vec::new(),
-                Some(Value::Array(names)) if names.iter().all(Value::is_string) => {
-                    names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()
-                }
+                Some(Value::Array(names)) if names.iter().all(Value::is_string) => names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect(),
                 Some(_) => {
-                    self.problem(pointer_join(&key, "required"), "`required` must be a list of query parameter names");
+                    self.problem(
+                        pointer_join(&key, "required"),
+                        "`required` must be a list of query parameter names",
+                    );
                     return None;
                 }
             },
             _ => {
-                self.problem(key, "expected `true` or an object such as `{\"required\": []}`");
+                self.problem(
+                    key,
+                    "expected `true` or an object such as `{\"required\": []}`",
+                );
                 return None;
             }
         };
-        if !params.iter().any(|p| p.location == Location::Query && p.name == "page_token") {
+        if !params
+            .iter()
+            .any(|p| p.location == Location::Query && p.name == "page_token")
+        {
             self.problem(
                 key,
                 "a paginated operation must declare the `page_token` query parameter (and usually `limit`)",

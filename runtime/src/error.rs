@@ -72,6 +72,7 @@ impl HttpError {
     fn log(&self) {
         if self.status.is_server_error() {
             tracing::error!(
+                request_id = %request_id::current(),
                 status = self.status.as_u16(),
                 error_code = self.error_code.as_deref(),
                 internal_message = %self.internal_message,
@@ -79,6 +80,7 @@ impl HttpError {
             );
         } else {
             tracing::debug!(
+                request_id = %request_id::current(),
                 status = self.status.as_u16(),
                 error_code = self.error_code.as_deref(),
                 internal_message = %self.internal_message,

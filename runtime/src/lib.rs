@@ -11,8 +11,13 @@
 //! `x-request-id` header.
 
 mod body;
+mod config;
 mod context;
 mod error;
+mod head_errors;
+mod negotiate;
+mod observe;
+mod pagination;
 mod panic;
 mod params;
 mod request;
@@ -20,13 +25,17 @@ mod request_id;
 mod response;
 mod router;
 mod server;
+mod tls;
 
 pub use bytes::Bytes;
+pub use config::{parse_duration_setting, ConfigError, InvalidDuration, ServerConfig, TlsConfig};
 pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError};
 pub use http::StatusCode;
+pub use observe::{Observer, ResponseRecord};
+pub use pagination::{PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN};
 pub use router::RouterOptions;
-pub use server::{serve, serve_with_listener, ServerConfig};
+pub use server::{serve, serve_with_listener};
 
 /// Items used by generated code; not a stable API.
 #[doc(hidden)]
@@ -38,6 +47,7 @@ pub mod __private {
     pub use serde_json;
 
     pub use crate::body::BodyLimit;
+    pub use crate::pagination::{encode_token, page_start, PageToken};
     pub use crate::params::{Location, Param, Scalar, Shape};
     pub use crate::request::RawRequest;
     pub use crate::response::{

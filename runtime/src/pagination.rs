@@ -121,7 +121,11 @@ struct Envelope<'a> {
 }
 
 /// The token that resumes `operation_id`'s scan `scan` after `marker`.
-pub fn encode_token<S: Serialize, M: Serialize>(operation_id: &str, scan: &S, marker: &M) -> String {
+pub fn encode_token<S: Serialize, M: Serialize>(
+    operation_id: &str,
+    scan: &S,
+    marker: &M,
+) -> String {
     // Scan parameters and markers are generated types and the implementation's own
     // types; one that does not serialize is a bug, and an empty token ends the scan
     // rather than panicking.
@@ -153,12 +157,17 @@ pub struct PageToken<M> {
 impl<M> PageToken<M> {
     /// The scan parameters the token carries, as the operation's scan type.
     pub fn scan<S: DeserializeOwned>(&self) -> Result<S, HttpError> {
-        S::deserialize(&self.scan).map_err(|e| invalid_token(format!("its scan parameters do not fit: {e}")))
+        S::deserialize(&self.scan)
+            .map_err(|e| invalid_token(format!("its scan parameters do not fit: {e}")))
     }
 
     /// Refuses a scan parameter given in the query that differs from the one the token
     /// carries: a scan's order and filters are fixed by its first page.
-    pub fn check_unchanged<Q: Serialize>(&self, name: &str, given: &Option<Q>) -> Result<(), HttpError> {
+    pub fn check_unchanged<Q: Serialize>(
+        &self,
+        name: &str,
+        given: &Option<Q>,
+    ) -> Result<(), HttpError> {
         let Some(given) = given else { return Ok(()) };
         let given = serde_json::to_value(given).unwrap_or(Value::Null);
         let in_token = self.scan.get(name).unwrap_or(&Value::Null);
@@ -181,9 +190,14 @@ fn invalid_token(reason: impl std::fmt::Display) -> HttpError {
 }
 
 /// Decodes `page_token` for `operation_id`.
-pub fn decode_token<M: DeserializeOwned>(operation_id: &str, token: &str) -> Result<PageToken<M>, HttpError> {
+pub fn decode_token<M: DeserializeOwned>(
+    operation_id: &str,
+    token: &str,
+) -> Result<PageToken<M>, HttpError> {
     if token.len() > MAX_TOKEN_LEN {
-        return Err(invalid_token(format!("longer than {MAX_TOKEN_LEN} characters")));
+        return Err(invalid_token(format!(
+            "longer than {MAX_TOKEN_LEN} characters"
+        )));
     }
     let bytes = URL_SAFE_NO_PAD
         .decode(token)
@@ -195,10 +209,13 @@ pub fn decode_token<M: DeserializeOwned>(operation_id: &str, token: &str) -> Res
     if Sha256::digest(payload)[..CHECKSUM_LEN] != *checksum {
         return Err(invalid_token("corrupted or truncated"));
     }
-    let envelope: Envelope<'_> =
-        serde_json::from_slice(payload).map_err(|_| invalid_token("not a token this server issued"))?;
+    let envelope: Envelope<'_> = serde_json::from_slice(payload)
+        .map_err(|_| invalid_token("not a token this server issued"))?;
     if envelope.v != TOKEN_VERSION {
-        return Err(invalid_token(format!("version {} is not supported", envelope.v)));
+        return Err(invalid_token(format!(
+            "version {} is not supported",
+            envelope.v
+        )));
     }
     if envelope.op != operation_id {
         return Err(invalid_token(format!(
@@ -206,7 +223,8 @@ pub fn decode_token<M: DeserializeOwned>(operation_id: &str, token: &str) -> Res
             envelope.op
         )));
     }
-    let marker = M::deserialize(&envelope.marker).map_err(|e| invalid_token(format!("its marker does not fit: {e}")))?;
+    let marker = M::deserialize(&envelope.marker)
+        .map_err(|e| invalid_token(format!("its marker does not fit: {e}")))?;
     Ok(PageToken {
         scan: envelope.scan,
         marker,
@@ -220,18 +238,16 @@ pub fn page_start<M: DeserializeOwned>(
     operation_id: &str,
 ) -> Result<(NonZeroU32, Option<PageToken<M>>), HttpError> {
     let limits = input.extension::<PageLimits>().unwrap_or_default();
-    let limit = match input.optional::<u64>(&LIMIT)? {
+    // `limit` is a uint32 in Dropshot's shape: larger values are refused, not capped.
+    let limit = match input.optional::<u32>(&LIMIT)?.map(NonZeroU32::new) {
         None => limits.default,
-        Some(0) => {
+        Some(None) => {
             return Err(HttpError::bad_request(
                 "InvalidParameter",
                 "invalid value for query parameter \"limit\": must be at least 1",
             ))
         }
-        Some(n) => {
-            let capped = n.min(u64::from(limits.max.get()));
-            NonZeroU32::new(u32::try_from(capped).unwrap_or(u32::MAX)).unwrap_or(limits.max)
-        }
+        Some(Some(n)) => n.min(limits.max),
     };
     let token = match input.optional::<String>(&PAGE_TOKEN)? {
         None => None,
@@ -249,20 +265,36 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_refuse_tampering() {
-        let token = encode_token("listBooks", &json!({"sort_by": "title_ascending"}), &json!({"title": "Dune"}));
+        let token = encode_token(
+            "listBooks",
+            &json!({"sort_by": "title_ascending"}),
+            &json!({"title": "Dune"}),
+        );
         let decoded: PageToken<Value> = decode_token("listBooks", &token).expect("valid");
         assert_eq!(decoded.marker, json!({"title": "Dune"}));
-        assert_eq!(decoded.scan::<Value>().expect("scan"), json!({"sort_by": "title_ascending"}));
+        assert_eq!(
+            decoded.scan::<Value>().expect("scan"),
+            json!({"sort_by": "title_ascending"})
+        );
 
-        let message = |result: Result<PageToken<Value>, HttpError>| result.expect_err("refused").external_message;
-        assert!(message(decode_token("listAuthors", &token)).contains("belongs to operation \"listBooks\""));
-        assert!(message(decode_token("listBooks", &token[..token.len() - 3])).contains("invalid page_token"));
+        let message = |result: Result<PageToken<Value>, HttpError>| {
+            result.expect_err("refused").external_message
+        };
+        assert!(message(decode_token("listAuthors", &token))
+            .contains("belongs to operation \"listBooks\""));
+        assert!(
+            message(decode_token("listBooks", &token[..token.len() - 3]))
+                .contains("invalid page_token")
+        );
         let mut edited = token.clone().into_bytes();
         edited[5] = if edited[5] == b'A' { b'B' } else { b'A' };
         let edited = String::from_utf8(edited).expect("ascii");
         assert!(message(decode_token("listBooks", &edited)).contains("corrupted"));
         assert!(message(decode_token("listBooks", "!!!")).contains("not a token"));
-        assert!(message(decode_token("listBooks", &"A".repeat(MAX_TOKEN_LEN + 1))).contains("longer than"));
+        assert!(
+            message(decode_token("listBooks", &"A".repeat(MAX_TOKEN_LEN + 1)))
+                .contains("longer than")
+        );
     }
 
     #[test]
@@ -271,17 +303,27 @@ mod tests {
         let page = ResultsPage::new(vec![1, 2], limit, "op", &json!({}), |last| *last);
         let token = page.next_page.expect("a full page continues");
         assert_eq!(decode_token::<i32>("op", &token).expect("valid").marker, 2);
-        assert_eq!(ResultsPage::new(vec![1], limit, "op", &json!({}), |last| *last).next_page, None);
-        assert_eq!(ResultsPage::<i32>::new(vec![], limit, "op", &json!({}), |last| *last).next_page, None);
+        assert_eq!(
+            ResultsPage::new(vec![1], limit, "op", &json!({}), |last| *last).next_page,
+            None
+        );
+        assert_eq!(
+            ResultsPage::<i32>::new(vec![], limit, "op", &json!({}), |last| *last).next_page,
+            None
+        );
     }
 
     #[test]
     fn a_changed_scan_parameter_is_refused() {
         let token = encode_token("op", &json!({"sort_by": "id_ascending"}), &1);
         let decoded: PageToken<i32> = decode_token("op", &token).expect("valid");
-        assert!(decoded.check_unchanged("sort_by", &Some("id_ascending")).is_ok());
+        assert!(decoded
+            .check_unchanged("sort_by", &Some("id_ascending"))
+            .is_ok());
         assert!(decoded.check_unchanged::<String>("sort_by", &None).is_ok());
-        let error = decoded.check_unchanged("sort_by", &Some("id_descending")).expect_err("changed");
+        let error = decoded
+            .check_unchanged("sort_by", &Some("id_descending"))
+            .expect_err("changed");
         assert_eq!(error.error_code.as_deref(), Some("InvalidPageToken"));
     }
 }

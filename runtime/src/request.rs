@@ -7,6 +7,8 @@ use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
+use crate::negotiate;
+use crate::observe::OperationSlot;
 use crate::params::{Location, Param};
 use crate::request_id::{self, RequestId};
 use crate::{HttpError, RequestContext};
@@ -32,6 +34,9 @@ impl<S: Send + Sync> FromRequest<S> for RawRequest {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let (mut parts, body) = request.into_parts();
+        // Every generated operation answers in JSON, so a client that refuses JSON is told
+        // before the handler runs rather than after its side effects.
+        negotiate::check_accepts_json(&parts.headers)?;
         let path_params = match RawPathParams::from_request_parts(&mut parts, state).await {
             Ok(params) => params
                 .iter()
@@ -68,6 +73,9 @@ impl RawRequest {
     pub fn context(&self, operation_id: &'static str) -> RequestContext {
         // The router's span is current here, so the operation shows up on its log lines.
         tracing::Span::current().record("operation_id", operation_id);
+        if let Some(slot) = self.parts.extensions.get::<OperationSlot>() {
+            let _ = slot.0.set(operation_id);
+        }
         let request_id = self
             .parts
             .extensions
@@ -81,6 +89,11 @@ impl RawRequest {
             headers: self.parts.headers.clone(),
             uri: self.parts.uri.clone(),
         }
+    }
+
+    /// A value a layer put into the request's extensions (such as page limits).
+    pub fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        self.parts.extensions.get::<T>().cloned()
     }
 
     /// Decodes a parameter that may be absent.

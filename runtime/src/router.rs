@@ -1,7 +1,7 @@
 //! Wrapping the generated routes with the OpenAPI document route, JSON 404/405 handling,
 //! request ids, tracing spans and panic recovery.
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::error::{ErrorBody, Rendered};
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
+use crate::server::SpanOpened;
 use crate::{panic, response, HttpError};
 
 /// Largest error body produced elsewhere (e.g. by axum) that is kept as the error message.
@@ -72,26 +73,45 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 }
 
 async fn request_middleware(mut request: Request, next: Next) -> Response {
-    let id = request_id::from_headers(request.headers());
-    request.extensions_mut().insert(RequestId(id.clone()));
+    // Under `serve` the server middleware has already chosen the id and opened the span;
+    // the router may also be served by other means, so it does both itself otherwise.
+    let id = match request.extensions().get::<RequestId>() {
+        Some(id) => id.0.clone(),
+        None => {
+            let id = request_id::from_headers(request.headers());
+            request.extensions_mut().insert(RequestId(id.clone()));
+            id
+        }
+    };
     let method = request.method().clone();
     let uri = request.uri().clone();
-    // Field values are only formatted when a subscriber enables the span.
-    let span = tracing::info_span!(
-        "request",
-        method = %method,
-        path = %uri.path(),
-        request_id = %id,
-        operation_id = tracing::field::Empty,
-    );
-    let handle = async move {
+    let span = if request.extensions().get::<SpanOpened>().is_some() {
+        tracing::Span::current()
+    } else {
+        let template = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|path| path.as_str().to_owned());
+        // Field values are only formatted when a subscriber enables the span.
+        tracing::info_span!(
+            "request",
+            method = %method,
+            path = template.as_deref().unwrap_or("<unmatched>"),
+            request_id = %id,
+            operation_id = tracing::field::Empty,
+        )
+    };
+    let handle = async {
         let response = match panic::CatchUnwind::new(next.run(request)).await {
             Ok(response) => response,
-            Err(payload) => HttpError::for_internal_error(format!(
-                "handler panicked: {}",
-                panic::message(&*payload)
-            ))
-            .into_response(),
+            Err(payload) => {
+                let message = panic::message(&*payload);
+                // The span carries the id too, but a panic is the line people grep for, so
+                // it names the request itself.
+                tracing::error!(request_id = %id, panic = message, "handler panicked");
+                HttpError::for_internal_error(format!("handler panicked: {message}"))
+                    .into_response()
+            }
         };
         if response.status().as_u16() >= 400 && response.extensions().get::<Rendered>().is_none() {
             render_error(response, &method, &uri).await
@@ -125,6 +145,8 @@ async fn render_error(response: Response, method: &Method, uri: &Uri) -> Respons
         StatusCode::METHOD_NOT_ALLOWED => Some("MethodNotAllowed"),
         StatusCode::PAYLOAD_TOO_LARGE => Some("PayloadTooLarge"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => Some("UnsupportedMediaType"),
+        StatusCode::NOT_ACCEPTABLE => Some("NotAcceptable"),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => Some("HeadersTooLarge"),
         StatusCode::INTERNAL_SERVER_ERROR => Some("Internal"),
         _ => None,
     };

@@ -1,35 +1,38 @@
-//! Running a finished router on a TCP listener.
+//! Running a finished router: the accept loop, TLS, connection limits, per-request timeout,
+//! concurrency limit, observation and graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
 
-use axum::extract::DefaultBodyLimit;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
+use http::{header, HeaderValue, StatusCode};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+use tracing::Instrument;
 
-use crate::body::{BodyLimit, DEFAULT_BODY_LIMIT};
-
-/// Server settings.
-#[derive(Clone, Debug)]
-pub struct ServerConfig {
-    /// Address to listen on. Defaults to `127.0.0.1:8080`.
-    pub bind_address: SocketAddr,
-    /// Largest request body accepted, in bytes; larger bodies get a 413. Defaults to 1 MiB.
-    pub request_body_max_bytes: usize,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        Self {
-            bind_address: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            request_body_max_bytes: DEFAULT_BODY_LIMIT,
-        }
-    }
-}
+use crate::body::BodyLimit;
+use crate::config::{ServerConfig, TlsConfig};
+use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
+use crate::observe::{ObservedBody, OperationSlot, Pending, TrackedBody};
+use crate::pagination::PageLimits;
+use crate::request_id::{self, RequestId};
+use crate::{tls, HttpError};
 
 /// Binds `config.bind_address` and serves `router` until Ctrl-C, then finishes in-flight
-/// requests before returning.
-pub async fn serve(config: ServerConfig, router: Router) -> std::io::Result<()> {
+/// requests (up to `config.shutdown_timeout`) before returning.
+pub async fn serve(config: ServerConfig, router: Router) -> io::Result<()> {
     let listener = TcpListener::bind(config.bind_address).await?;
     serve_with_listener(listener, config, router, async {
         if let Err(e) = tokio::signal::ctrl_c().await {
@@ -43,20 +46,254 @@ pub async fn serve(config: ServerConfig, router: Router) -> std::io::Result<()> 
 }
 
 /// Serves `router` on an already bound listener until `shutdown` completes, then finishes
-/// in-flight requests before returning. `config.bind_address` is ignored.
+/// in-flight requests (up to `config.shutdown_timeout`) before returning.
+/// `config.bind_address` is ignored.
+///
+/// Fails at once when the TLS files in `config.tls` cannot be loaded.
 pub async fn serve_with_listener(
     listener: TcpListener,
     config: ServerConfig,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> io::Result<()> {
+    let tls = config.tls.as_ref().map(TlsConfig::acceptor).transpose()?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, "listening");
-    // axum's own limit would reject bodies before ours and with a plain-text error.
-    let app = router
+    tracing::info!(%address, tls = tls.is_some(), "listening");
+    let app = app(router, &config);
+    let http = http1_builder(&config);
+    let head_limits = HeadLimits {
+        max_bytes: config.request_head_max_bytes,
+        max_headers: config.request_head_max_headers,
+    };
+
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Running out of file descriptors or a connection reset before accept are
+                    // per-connection problems; back off briefly instead of spinning or exiting.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = shutdown.as_mut() => break,
+        };
+        // Responses are small writes; waiting for more data to coalesce only adds latency.
+        let _ = stream.set_nodelay(true);
+        let in_flight = InFlightCounter::default();
+        let service = hyper::service::service_fn({
+            let app = app.clone();
+            let in_flight = in_flight.clone();
+            move |request: http::Request<Incoming>| {
+                let mut request = request.map(Body::new);
+                request.extensions_mut().insert(in_flight.enter());
+                app.clone().oneshot(request)
+            }
+        });
+        let watcher = graceful.watcher();
+        let http = http.clone();
+        match &tls {
+            None => {
+                let stream = RewriteHeadErrors::new(stream, in_flight, head_limits);
+                let connection = http.serve_connection(TokioIo::new(stream), service);
+                tokio::spawn(async move {
+                    if let Err(e) = watcher.watch(connection).await {
+                        tracing::debug!(%peer, error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                let handshake_timeout = config.header_read_timeout;
+                tokio::spawn(async move {
+                    let handshake = acceptor.accept(stream);
+                    let stream = match handshake_timeout {
+                        Some(limit) => match tokio::time::timeout(limit, handshake).await {
+                            Ok(result) => result,
+                            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "timed out")),
+                        },
+                        None => handshake.await,
+                    };
+                    match stream {
+                        Ok(stream) => {
+                            let stream = RewriteHeadErrors::new(stream, in_flight, head_limits);
+                            let connection = http.serve_connection(TokioIo::new(stream), service);
+                            if let Err(e) = watcher.watch(connection).await {
+                                tracing::debug!(%peer, error = %e, "connection ended with an error");
+                            }
+                        }
+                        Err(e) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                    }
+                });
+            }
+        }
+    }
+
+    drop(listener);
+    tracing::info!(connections = graceful.count(), "shutting down");
+    match config.shutdown_timeout {
+        None => graceful.shutdown().await,
+        Some(limit) => {
+            if tokio::time::timeout(limit, graceful.shutdown())
+                .await
+                .is_err()
+            {
+                tracing::warn!(?limit, "graceful shutdown timed out; closing connections");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn http1_builder(config: &ServerConfig) -> hyper::server::conn::http1::Builder {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        // A client may shut down its sending side once the request is out; without this,
+        // hyper drops the response it is still computing when it reads that end-of-file.
+        .half_close(true)
+        .max_headers(config.request_head_max_headers)
+        .max_header_size(config.request_head_max_bytes)
+        // hyper cannot parse a head larger than its buffer, so the buffer must admit the
+        // configured head limit; 8 KiB is hyper's minimum.
+        .max_buf_size(config.request_head_max_bytes.saturating_add(1024).max(8192));
+    http
+}
+
+/// Settings the per-request middleware needs, shared by every request.
+struct Limits {
+    config: ServerConfig,
+    semaphore: Option<Arc<Semaphore>>,
+}
+
+/// The router with the server's per-request middleware and body limit.
+pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
+    let limits = Arc::new(Limits {
+        config: config.clone(),
+        semaphore: config
+            .max_concurrent_requests
+            .map(|n| Arc::new(Semaphore::new(n))),
+    });
+    router
+        .layer(middleware::from_fn_with_state(limits, server_middleware))
+        // axum's own limit would reject bodies before ours and with a plain-text error.
         .layer(DefaultBodyLimit::disable())
-        .layer(Extension(BodyLimit(config.request_body_max_bytes)));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+        .layer(Extension(BodyLimit(config.request_body_max_bytes)))
+        .layer(Extension(PageLimits {
+            default: config.page_default_limit.min(config.page_max_limit),
+            max: config.page_max_limit,
+        }))
+}
+
+/// Marks a request whose tracing span the server middleware opened, so the router
+/// middleware does not open a second one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SpanOpened;
+
+async fn server_middleware(
+    axum::extract::State(limits): axum::extract::State<Arc<Limits>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let id = request_id::from_headers(request.headers());
+    let method = request.method().clone();
+    let path_template = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned());
+    // Field values are only formatted when a subscriber enables the span.
+    let span = tracing::info_span!(
+        "request",
+        method = %method,
+        path = path_template.as_deref().unwrap_or("<unmatched>"),
+        request_id = %id,
+        operation_id = tracing::field::Empty,
+    );
+    let operation = OperationSlot::default();
+    let in_flight = request.extensions().get::<InFlight>().cloned();
+    let body_done = Arc::new(AtomicBool::new(false));
+    request.extensions_mut().insert(RequestId(id.clone()));
+    request.extensions_mut().insert(operation.clone());
+    request.extensions_mut().insert(SpanOpened);
+    let request = request.map(|body| Body::new(TrackedBody::new(body, body_done.clone())));
+
+    let handle = async {
+        let permit = match &limits.semaphore {
+            None => None,
+            Some(semaphore) => match semaphore.clone().try_acquire_owned() {
+                Ok(permit) => Some(permit),
+                // Queueing would let a burst pile up memory and latency; shedding at once
+                // lets clients and load balancers retry elsewhere.
+                Err(_) => return (overloaded(), None),
+            },
+        };
+        let response = match limits.config.request_timeout {
+            None => next.run(request).await,
+            Some(limit) => match tokio::time::timeout(limit, next.run(request)).await {
+                Ok(response) => response,
+                Err(_) if body_done.load(Ordering::Relaxed) => HttpError::for_status(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("request timed out after {} ms", limit.as_millis()),
+                )
+                .with_error_code("Timeout")
+                .into_response(),
+                Err(_) => {
+                    let mut response = HttpError::for_status(
+                        StatusCode::REQUEST_TIMEOUT,
+                        format!("request body not received within {} ms", limit.as_millis()),
+                    )
+                    .with_error_code("RequestTimeout")
+                    .into_response();
+                    // The rest of the body may still arrive; the connection cannot be reused.
+                    response
+                        .headers_mut()
+                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                    response
+                }
+            },
+        };
+        (response, permit)
+    };
+    let (mut response, permit) = request_id::scope(id.clone(), handle)
+        .instrument(span.clone())
+        .await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(request_id::REQUEST_ID_HEADER, value);
+    }
+    let pending = Pending {
+        observer: limits.config.observer.clone(),
+        span,
+        request_id: id,
+        operation,
+        method,
+        path_template,
+        status: response.status(),
+        started,
+        latency: started.elapsed(),
+        permit,
+        _in_flight: in_flight,
+    };
+    response.map(|body| Body::new(ObservedBody::new(body, pending)))
+}
+
+fn overloaded() -> Response {
+    HttpError::for_status(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "server is overloaded; retry later",
+    )
+    .with_error_code("Overloaded")
+    .into_response()
+}
+
+impl TlsConfig {
+    fn acceptor(&self) -> io::Result<TlsAcceptor> {
+        tls::acceptor(&self.cert_file, &self.key_file)
+    }
 }

@@ -75,10 +75,14 @@ fn items_containing(text: &str, needle: &str) -> Vec<String> {
             continue;
         }
         let mut start = index;
-        while start > 0 && (lines[start - 1].starts_with("///") || lines[start - 1].starts_with("#[")) {
+        while start > 0
+            && (lines[start - 1].starts_with("///") || lines[start - 1].starts_with("#["))
+        {
             start -= 1;
         }
-        let end = (index..lines.len()).find(|&i| lines[i] == "}").unwrap_or(index);
+        let end = (index..lines.len())
+            .find(|&i| lines[i] == "}")
+            .unwrap_or(index);
         out.push(lines[start..=end].join("\n"));
     }
     out
@@ -86,17 +90,36 @@ fn items_containing(text: &str, needle: &str) -> Vec<String> {
 
 #[test]
 fn nexus_paginated_operations_get_typed_scans() {
-    let Some(specs) = shared_specs("oxide") else { return };
-    let nexus = specs.iter().find(|p| p.ends_with("nexus.json")).expect("nexus.json");
+    let Some(specs) = shared_specs("oxide") else {
+        return;
+    };
+    let nexus = specs
+        .iter()
+        .find(|p| p.ends_with("nexus.json"))
+        .expect("nexus.json");
     let generator = Generator::from_path(nexus).unwrap_or_else(|e| panic!("{e}"));
-    let paginated = generator.api().operations.iter().filter(|op| op.pagination.is_some()).count();
+    let paginated = generator
+        .api()
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .count();
     assert_eq!(paginated, 80);
-    let code = generator.module_files("api").unwrap_or_else(|e| panic!("{e}")).remove(0).contents;
+    let code = generator
+        .module_files("api")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .remove(0)
+        .contents;
     let scans = items_containing(&code, "Scan {");
     assert_eq!(scans.len(), 80, "one scan struct per paginated operation");
-    let markers = code.lines().filter(|l| l.trim_start().starts_with("type ") && l.contains("Marker:")).count();
+    let markers = code
+        .lines()
+        .filter(|l| l.trim_start().starts_with("type ") && l.contains("Marker:"))
+        .count();
     assert_eq!(markers, 80, "one marker type per paginated operation");
-    let mut snapshot = String::from("// The scan structs generated for oxide/nexus.json's paginated operations.\n\n");
+    let mut snapshot = String::from(
+        "// The scan structs generated for oxide/nexus.json's paginated operations.\n\n",
+    );
     snapshot.push_str(&scans.join("\n\n"));
     snapshot.push('\n');
     expectorate::assert_contents(

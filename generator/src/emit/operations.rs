@@ -171,9 +171,9 @@ fn pagination_items(
         let wire = &param.name;
         let rename = (param.field != param.name).then(|| quote!(#[serde(rename = #wire)]));
         // Absent filters stay out of the page token, keeping tokens short.
-        let skip = (!param.required).then(|| {
-            quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
-        });
+        let skip = (!param.required).then(
+            || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
+        );
         quote! { #rename #skip #field }
     });
     let scan_doc = doc(&format!(

@@ -40,14 +40,19 @@ pub fn router(api: &Api, types: &mut Types) -> TokenStream {
         }
         quote!(.route(#route, #chain))
     });
-    let handlers: Vec<TokenStream> = api.operations.iter().map(|op| handler(api, op, types)).collect();
-
-    // Scan checks name parameter types, which typify writes relative to the API module.
-    let types_import = api
+    let handlers: Vec<TokenStream> = api
         .operations
         .iter()
-        .any(|op| op.pagination.is_some())
-        .then(|| quote!(use super::types;));
+        .map(|op| handler(api, op, types))
+        .collect();
+
+    // Scan checks name parameter types, which typify writes relative to the API module.
+    let uses_types = handlers.iter().any(|h| h.to_string().contains("types ::"));
+    let types_import = uses_types.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     quote! {
         /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
         pub fn router<A: #trait_name>(
@@ -149,7 +154,11 @@ fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
         };
         fields.push(quote!(body: #read,));
     }
-    let request_args = if op.pagination.is_some() { quote!(<M>) } else { quote!() };
+    let request_args = if op.pagination.is_some() {
+        quote!(<M>)
+    } else {
+        quote!()
+    };
     let input = if fields.is_empty() {
         quote!(_input)
     } else {

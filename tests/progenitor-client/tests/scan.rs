@@ -12,13 +12,20 @@ use specfirst_runtime::{serve_with_listener, ServerConfig};
 async fn start(books: usize) -> (String, tokio::sync::oneshot::Sender<()>) {
     let shelf = Bookshelf::new();
     shelf.fill_demo(books).expect("demo books");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let router = generated_example::app(Arc::new(shelf));
-    tokio::spawn(serve_with_listener(listener, ServerConfig::default(), router, async {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(serve_with_listener(
+        listener,
+        ServerConfig::default(),
+        router,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     (base, stop)
 }
 
@@ -54,7 +61,10 @@ async fn progenitor_streams_every_book_once_in_order_for_every_sort_mode() {
             .collect();
         let mut sorted = keys.clone();
         sorted.sort();
-        if matches!(mode, types::BookSortMode::TitleDescending | types::BookSortMode::IdDescending) {
+        if matches!(
+            mode,
+            types::BookSortMode::TitleDescending | types::BookSortMode::IdDescending
+        ) {
             sorted.reverse();
         }
         assert_eq!(keys, sorted, "{mode:?}: out of order");
