@@ -2,8 +2,10 @@
 //!
 //! - `codegen`: regenerate the committed crates (the example's generated API).
 //! - `check`: fail with a diff when a committed generated crate is stale.
+//! - `corpus`: generate and compile public OpenAPI corpora; write CORPUS.md.
 
 mod codegen;
+mod corpus;
 
 use anyhow::{bail, Result};
 
@@ -12,6 +14,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(codegen::Mode::Write),
         Some("check") => codegen::run(codegen::Mode::Check),
-        _ => bail!("usage: cargo xtask <codegen|check>\n  codegen  rewrite generated-example/api from specs/bookshelf.yaml\n  check    fail when generated-example/api is stale"),
+        Some("corpus") => corpus::run(&args[1..]),
+        // Internal: the generator worker that `corpus` starts.
+        Some("corpus-worker") => corpus::worker(),
+        _ => bail!("usage: cargo xtask <codegen|check|corpus>\n  codegen  rewrite generated-example/api from specs/bookshelf.yaml\n  check    fail when generated-example/api is stale\n  corpus   generate and compile public OpenAPI corpora, write CORPUS.md (see `cargo xtask corpus --help`)"),
     }
 }
