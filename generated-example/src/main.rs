@@ -62,6 +62,10 @@ struct Args {
     /// SQLite database file for the books, created when missing [default: in memory].
     #[arg(long, value_name = "FILE")]
     database: Option<PathBuf>,
+    /// Bearer token that allows adding, replacing and removing books; may be repeated.
+    /// Also read from `BOOKSHELF_API_TOKEN`. Without one the shelf is read-only.
+    #[arg(long, value_name = "TOKEN")]
+    api_token: Vec<String>,
     /// Fill the shelf with this many generated books at start.
     #[arg(long, value_name = "N", default_value_t = 0)]
     demo_items: usize,
@@ -165,8 +169,18 @@ async fn main() -> anyhow::Result<()> {
     init_logging(args.log_format);
     let config = args.server_config()?;
     let bind = config.bind_address;
-    let shelf = Bookshelf::open(args.database.as_deref())
+    let mut shelf = Bookshelf::open(args.database.as_deref())
         .with_context(|| format!("opening the database {:?}", args.database))?;
+    let from_env = std::env::var("BOOKSHELF_API_TOKEN")
+        .ok()
+        .filter(|token| !token.is_empty());
+    let tokens: Vec<&String> = args.api_token.iter().chain(&from_env).collect();
+    if tokens.is_empty() {
+        tracing::warn!("no --api-token given: adding, replacing and removing books is refused");
+    }
+    for token in tokens {
+        shelf = shelf.with_api_token(token.as_str());
+    }
     if args.demo_items > 0 {
         shelf
             .fill_demo(args.demo_items)

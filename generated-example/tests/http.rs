@@ -14,6 +14,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// The token the test server accepts for adding, replacing and removing books.
+const API_TOKEN: &str = "http-test-token";
+
 struct TestServer {
     base: String,
     client: Client,
@@ -30,7 +33,8 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
-        let app = generated_example::app(Arc::new(Bookshelf::new()));
+        let shelf = Bookshelf::new().with_api_token(API_TOKEN);
+        let app = generated_example::app(Arc::new(shelf));
         let task = tokio::spawn(serve_with_listener(listener, config, app, async {
             // A dropped sender also means "stop", so a panicking test does not leak a server.
             let _ = rx.await;
@@ -52,15 +56,15 @@ impl TestServer {
     }
 
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.post(self.url(path))
+        self.client.post(self.url(path)).bearer_auth(API_TOKEN)
     }
 
     fn put(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.put(self.url(path))
+        self.client.put(self.url(path)).bearer_auth(API_TOKEN)
     }
 
     fn delete(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.delete(self.url(path))
+        self.client.delete(self.url(path)).bearer_auth(API_TOKEN)
     }
 
     /// Creates a book and returns its JSON, checking only that creation succeeded.
@@ -399,8 +403,8 @@ async fn list_rejects_bad_query_parameters() {
     .await;
     assert_eq!(
         message,
-        "invalid value for query parameter \"genre\": unknown variant `unknown`, expected one of \
-         `fiction`, `non-fiction`, `poetry`, `science`, `history`"
+        "invalid value for query parameter \"genre\": \"unknown\" is not one of \"fiction\", \
+         \"non-fiction\", \"poetry\", \"science\", \"history\" (enum)"
     );
     server.stop().await;
 }
@@ -446,7 +450,7 @@ async fn create_rejects_bad_bodies() {
     .await;
     assert_eq!(
         message,
-        "invalid request body at /title: invalid type: integer `3`, expected a string"
+        "invalid request body: /title: expected a string, found a number"
     );
     let message = expect_error(
         post_raw(r#"{"title":"T","author":"A","genre":"romance"}"#)
@@ -458,8 +462,8 @@ async fn create_rejects_bad_bodies() {
     .await;
     assert_eq!(
         message,
-        "invalid request body at /genre: unknown variant `romance`, expected one of `fiction`, \
-         `non-fiction`, `poetry`, `science`, `history`"
+        "invalid request body: /genre: \"romance\" is not one of \"fiction\", \"non-fiction\", \
+         \"poetry\", \"science\", \"history\" (enum)"
     );
     let message = expect_error(
         post_raw(r#"{"title":"T","author":"A","genre":"poetry","tags":["a",1]}"#)
@@ -473,7 +477,7 @@ async fn create_rejects_bad_bodies() {
         message,
         "invalid request body at /tags/1: invalid type: integer `1`, expected a string"
     );
-    // The title's `minLength: 1` is enforced by the generated `NewBookTitle`.
+    // The title's `minLength: 1` is checked before the body is decoded.
     let message = expect_error(
         post_raw(r#"{"title":"","author":"A","genre":"poetry"}"#)
             .await
@@ -484,7 +488,7 @@ async fn create_rejects_bad_bodies() {
     .await;
     assert_eq!(
         message,
-        "invalid request body at /title: shorter than 1 characters"
+        "invalid request body: /title: shorter than 1 character (minLength)"
     );
     let message = expect_error(
         post_raw(r#"{"title":"T","author":"A"}"#).await.unwrap(),
@@ -492,7 +496,26 @@ async fn create_rejects_bad_bodies() {
         "InvalidBody",
     )
     .await;
-    assert_eq!(message, "invalid request body at /: missing field `genre`");
+    assert_eq!(
+        message,
+        "invalid request body: missing required property \"genre\" (required)"
+    );
+    // Every violation is listed, not only the first.
+    let message = expect_error(
+        post_raw(format!(r#"{{"title":"{}","genre":"romance"}}"#, "x".repeat(201)).leak())
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+        "InvalidBody",
+    )
+    .await;
+    assert_eq!(
+        message,
+        "invalid request body: missing required property \"author\" (required); \
+         /title: longer than 200 characters (maxLength); \
+         /genre: \"romance\" is not one of \"fiction\", \"non-fiction\", \"poetry\", \
+         \"science\", \"history\" (enum)"
+    );
 
     // No body at all, with and without a content type.
     let message = expect_error(
@@ -787,7 +810,7 @@ async fn replace_keeps_identity_and_order() {
     )
     .await;
     assert!(
-        message.starts_with("invalid request body at /genre: "),
+        message == "invalid request body: /genre: expected a string, found a number",
         "{message}"
     );
     server.stop().await;
@@ -844,5 +867,49 @@ async fn idempotent_retry_survives_delete() {
     let retried: Value = retry.json().await.unwrap();
     assert_eq!(retried, first);
     assert!(server.list("").await.is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn changes_need_the_api_token_and_reads_do_not() {
+    let server = TestServer::start().await;
+    let book = server.create(dune()).await;
+    let id = book["id"].as_str().unwrap().to_owned();
+    let anonymous = [
+        server.client.post(server.url("/books")).json(&dune()),
+        // A body that would be a 400 is not even read without a token.
+        server
+            .client
+            .post(server.url("/books"))
+            .header(CONTENT_TYPE, "application/json")
+            .body("{not json"),
+        server
+            .client
+            .put(server.url(&format!("/books/{id}")))
+            .json(&dune()),
+        server.client.delete(server.url(&format!("/books/{id}"))),
+        server
+            .client
+            .delete(server.url(&format!("/books/{id}")))
+            .bearer_auth("not-the-token"),
+    ];
+    for request in anonymous {
+        let response = request.send().await.unwrap();
+        assert_eq!(
+            response.headers()[reqwest::header::WWW_AUTHENTICATE],
+            "Bearer realm=\"Bookshelf API\""
+        );
+        let message = expect_error(response, StatusCode::UNAUTHORIZED, "Unauthenticated").await;
+        assert!(!message.contains("not-the-token"), "{message}");
+    }
+    // Reading stays open to anyone, and the book is untouched.
+    let response = server
+        .client
+        .get(server.url(&format!("/books/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(server.list("").await.len(), 1);
     server.stop().await;
 }

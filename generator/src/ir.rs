@@ -22,6 +22,8 @@ pub struct Api {
     pub schemas: Vec<(String, Value)>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// The security schemes, when at least one operation requires authentication.
+    pub auth: Option<Auth>,
 }
 
 /// One operation: a trait method, a request struct, a response enum and a route.
@@ -58,6 +60,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Set for operations marked `x-dropshot-pagination` (or `x-pagination`).
     pub pagination: Option<Pagination>,
+    /// The security requirements in force, any one of which admits a request; empty
+    /// when the operation is public.
+    pub security: Vec<Requirement>,
 }
 
 /// A paginated operation in Dropshot's shape: `limit` and `page_token` query parameters
@@ -210,4 +215,92 @@ pub enum ResponseBody {
         /// Whether the handler gives the content type (the declared one has a `*`).
         handler_sets_type: bool,
     },
+}
+
+/// The security schemes of an API, which become one authentication trait.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// Name of the generated trait, e.g. `PetstoreAuth`.
+    pub trait_name: String,
+    /// The realm named in `WWW-Authenticate` challenges: the API's title.
+    pub realm: String,
+    /// Every scheme under `components/securitySchemes`, in document order.
+    pub schemes: Vec<SecurityScheme>,
+}
+
+/// One entry of `components/securitySchemes`: a method of the authentication trait.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The name in the spec.
+    pub name: String,
+    /// The trait method.
+    pub method_name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// How the credential is presented.
+    pub kind: SchemeKind,
+}
+
+/// How a scheme's credential is presented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// HTTP `Authorization: Bearer <token>`.
+    Bearer {
+        /// `bearerFormat`, a hint only.
+        format: Option<String>,
+    },
+    /// HTTP `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where the key is read from.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// OAuth 2 access tokens, presented as bearer tokens and carrying scopes.
+    OAuth2 {
+        /// Every scope a flow declares.
+        scopes: Vec<String>,
+    },
+    /// OpenID Connect tokens, presented as bearer tokens and carrying scopes.
+    OpenIdConnect {
+        /// `openIdConnectUrl`.
+        url: String,
+    },
+}
+
+impl SchemeKind {
+    /// Whether requirements may name scopes for this scheme.
+    pub fn has_scopes(&self) -> bool {
+        matches!(self, Self::OAuth2 { .. } | Self::OpenIdConnect { .. })
+    }
+}
+
+/// Where an API key is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// One security requirement: every scheme in it must accept the request. An empty
+/// requirement admits anonymous requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requirement {
+    /// The schemes, in the order the spec lists them.
+    pub schemes: Vec<SchemeUse>,
+}
+
+/// A scheme named by a requirement, with the scopes it must grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeUse {
+    /// Index into [`Auth::schemes`].
+    pub scheme: usize,
+    /// Scopes the credential must carry (OAuth 2 and OpenID Connect only).
+    pub scopes: Vec<String>,
 }

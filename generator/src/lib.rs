@@ -24,6 +24,7 @@ pub mod lower;
 pub mod naming;
 mod output;
 pub mod schema;
+pub mod security;
 
 use std::path::{Path, PathBuf};
 

@@ -16,6 +16,7 @@ use crate::ir::{
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
 use crate::schema;
+use crate::security::Schemes;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -29,6 +30,7 @@ pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
         problems: Vec::new(),
         methods: Namespace::default(),
         types: Namespace::default(),
+        schemes: None,
     };
     let api = lower.api();
     if lower.problems.is_empty() {
@@ -43,6 +45,7 @@ struct Lower<'a> {
     problems: Vec<Diagnostic>,
     methods: Namespace,
     types: Namespace,
+    schemes: Option<Schemes>,
 }
 
 impl<'a> Lower<'a> {
@@ -60,6 +63,11 @@ impl<'a> Lower<'a> {
             format!("{base}Api")
         };
         self.types.claim(&trait_name);
+        let auth_trait = Schemes::declared(self.doc).then(|| {
+            self.types
+                .claim(&format!("{}Auth", trait_name.trim_end_matches("Api")))
+        });
+        self.schemes = Some(Schemes::read(self.doc, &mut self.problems));
 
         let mut schemas = Vec::new();
         if let Some(Value::Object(map)) = self.doc.node("/components/schemas") {
@@ -78,6 +86,10 @@ impl<'a> Lower<'a> {
             }
         }
         self.check_routes(&operations);
+        let auth = self
+            .schemes
+            .take()
+            .and_then(|schemes| schemes.finish(auth_trait, &title, &operations));
 
         Api {
             title,
@@ -86,6 +98,7 @@ impl<'a> Lower<'a> {
             trait_name,
             schemas,
             operations,
+            auth,
         }
     }
 
@@ -194,6 +207,10 @@ impl<'a> Lower<'a> {
         let body = self.request_body(pointer, &base);
         let responses = self.responses(pointer, &base);
         let pagination = self.pagination(pointer, &base, &mut params, &responses);
+        let security = match &self.schemes {
+            Some(schemes) => schemes.for_operation(self.doc, pointer, &mut self.problems),
+            None => Vec::new(),
+        };
 
         Some(Operation {
             operation_id,
@@ -211,6 +228,7 @@ impl<'a> Lower<'a> {
             body,
             responses,
             pagination,
+            security,
         })
     }
 

@@ -85,15 +85,103 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         }
     }
 
+    drop_mismatched_default(&mut out);
+    hide_colliding_enum(&mut out);
+
     if map.get("nullable") == Some(&Value::Bool(true)) {
         return make_nullable(out);
     }
     Value::Object(out)
 }
 
+/// Where an `enum` typify cannot name goes: typify ignores the key, so the type becomes
+/// a plain string, and the validation rules still check the values from here.
+pub const HIDDEN_ENUM: &str = "x-specfirst-enum";
+
+/// typify refuses (by panicking) string enums whose values map to the same Rust variant
+/// name, such as `reactions-+1` and `reactions--1`. Such an enum is kept for validation
+/// but hidden from typify.
+fn hide_colliding_enum(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    let Some(names) = values
+        .iter()
+        .map(Value::as_str)
+        .collect::<Option<Vec<&str>>>()
+    else {
+        return;
+    };
+    let unique = |rename: &dyn Fn(&str) -> String| {
+        let renamed: std::collections::BTreeSet<String> = names.iter().map(|n| rename(n)).collect();
+        renamed.len() == names.len()
+    };
+    // typify's two attempts: its plain sanitising, then elided characters as `X`.
+    let plain = |raw: &str| typify_variant_name(raw);
+    let with_x = |raw: &str| {
+        typify_variant_name(&raw.replace(
+            |c: char| c == '_' || !unicode_ident::is_xid_continue(c),
+            "X",
+        ))
+    };
+    if !unique(&plain) && !unique(&with_x) {
+        if let Some(values) = schema.remove("enum") {
+            schema.insert(HIDDEN_ENUM.into(), values);
+        }
+    }
+}
+
+/// The variant name typify derives from an enum value (its `sanitize` in Pascal case).
+fn typify_variant_name(raw: &str) -> String {
+    use heck::ToPascalCase;
+    match raw {
+        "+1" => "Plus1".into(),
+        "-1" => "Minus1".into(),
+        _ => raw
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_pascal_case(),
+    }
+}
+
+/// typify rejects a `default` that does not fit its schema; such a default is a spec
+/// error with no effect on the wire, so it is dropped rather than failing the schema.
+fn drop_mismatched_default(schema: &mut Map<String, Value>) {
+    let Some(default) = schema.get("default") else {
+        return;
+    };
+    let fits_type = match schema.get("type").and_then(Value::as_str) {
+        Some("string") => default.is_string(),
+        Some("integer") => default.is_i64() || default.is_u64(),
+        Some("number") => default.is_number(),
+        Some("boolean") => default.is_boolean(),
+        Some("array") => default.is_array(),
+        Some("object") => default.is_object(),
+        _ => true,
+    };
+    let fits_enum = match schema.get("enum") {
+        Some(Value::Array(values)) => values.contains(default),
+        _ => true,
+    };
+    if !(fits_type && fits_enum) {
+        schema.remove("default");
+    }
+}
+
 /// `nullable: true` as draft 7 spells it: `null` joins the type (and the enum, which
 /// would otherwise exclude it), or the whole schema becomes one alternative of two.
 fn make_nullable(mut schema: Map<String, Value>) -> Value {
+    // An object or array schema that leaves `type` implicit still has one; saying so
+    // keeps it a plain nullable type instead of a one-of typify names twice.
+    let has_composition =
+        LISTS.iter().any(|k| schema.contains_key(*k)) || schema.contains_key("$ref");
+    if !schema.contains_key("type") && !has_composition {
+        if schema.contains_key("properties") || schema.contains_key("additionalProperties") {
+            schema.insert("type".into(), "object".into());
+        } else if schema.contains_key("items") {
+            schema.insert("type".into(), "array".into());
+        }
+    }
     match schema.get("type").cloned() {
         Some(Value::String(single)) => {
             schema.insert(
@@ -270,6 +358,52 @@ mod tests {
         );
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].pointer, "/x/items/$ref");
+    }
+
+    #[test]
+    fn enums_typify_cannot_name_are_hidden_from_it() {
+        let mut problems = Vec::new();
+        let out = normalize(
+            &json!({"type": "string", "enum": ["reactions-+1", "reactions--1"]}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(
+            out,
+            json!({"type": "string", "x-specfirst-enum": ["reactions-+1", "reactions--1"]})
+        );
+        let kept = normalize(
+            &json!({"type": "string", "enum": ["a_b", "aB"]}),
+            "",
+            &mut problems,
+        );
+        assert!(
+            kept.get("enum").is_some(),
+            "typify's second attempt names these: {kept}"
+        );
+    }
+
+    #[test]
+    fn defaults_that_do_not_fit_are_dropped() {
+        let mut problems = Vec::new();
+        let out = normalize(
+            &json!({"type": "integer", "default": "ten"}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(out, json!({"type": "integer"}));
+        let out = normalize(
+            &json!({"type": "string", "enum": ["a"], "default": "b"}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(out, json!({"type": "string", "enum": ["a"]}));
+        let out = normalize(
+            &json!({"type": "string", "default": "b"}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(out, json!({"type": "string", "default": "b"}));
     }
 
     #[test]

@@ -132,6 +132,33 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpEr
     Ok(value)
 }
 
+/// Decodes JSON after checking it against `rules`, so every violation is reported at
+/// once rather than only the first one serde would meet.
+pub(crate) fn decode_json_checked<T: DeserializeOwned>(
+    bytes: &[u8],
+    rules: &'static crate::validate::Schema,
+) -> Result<T, HttpError> {
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        // Malformed JSON: decoding it again with path tracking locates the error.
+        Err(_) => return decode_json(bytes),
+    };
+    let violations = crate::validate::validate(&value, rules);
+    if !violations.is_empty() {
+        return Err(HttpError::bad_request(
+            "InvalidBody",
+            format!(
+                "invalid request body: {}",
+                crate::validate::describe_violations(&violations)
+            ),
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = json_pointer(e.path());
+        invalid_json(&pointer, &e.into_inner())
+    })
+}
+
 fn invalid_json(pointer: &str, error: &serde_json::Error) -> HttpError {
     HttpError::bad_request(
         "InvalidBody",

@@ -10,6 +10,7 @@
 //! the JSON [`ErrorBody`] shape used by Dropshot, and every response carries an
 //! `x-request-id` header.
 
+pub mod auth;
 mod body;
 mod config;
 mod context;
@@ -26,6 +27,7 @@ mod response;
 mod router;
 mod server;
 mod tls;
+mod validate;
 
 pub use bytes::Bytes;
 pub use config::{parse_duration_setting, ConfigError, InvalidDuration, ServerConfig, TlsConfig};
@@ -46,6 +48,7 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
+    pub use crate::auth::{AuthError, Authentication, Site};
     pub use crate::body::BodyLimit;
     pub use crate::pagination::{encode_token, page_start, PageToken};
     pub use crate::params::{Location, Param, Scalar, Shape};
@@ -54,4 +57,8 @@ pub mod __private {
         bytes, check_class, empty, insert_header, json, json_as, respond, status,
     };
     pub use crate::router::finish_router;
+    /// Schema descriptions generated code checks requests against.
+    pub mod validate {
+        pub use crate::validate::{Additional, Check, Kind, Schema};
+    }
 }

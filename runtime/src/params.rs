@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Number, Value};
 
+use crate::validate::{self, Schema};
 use crate::HttpError;
 
 /// The OpenAPI type of a single parameter value.
@@ -62,7 +63,7 @@ impl Location {
 }
 
 /// A parameter declared by an operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Param {
     /// Name as written in the OpenAPI document.
     pub name: &'static str,
@@ -70,15 +71,24 @@ pub struct Param {
     pub location: Location,
     /// Whether it is a single value or a list, and of what type.
     pub shape: Shape,
+    /// Constraints checked before the value is decoded, all reported at once.
+    pub rules: Option<&'static Schema>,
 }
 
 impl Param {
+    /// The same parameter with constraints to check before decoding.
+    pub const fn checked(mut self, rules: &'static Schema) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
     /// A path parameter at position `index` of the path template.
     pub const fn path(index: usize, name: &'static str, shape: Shape) -> Self {
         Self {
             name,
             location: Location::Path(index),
             shape,
+            rules: None,
         }
     }
 
@@ -88,6 +98,7 @@ impl Param {
             name,
             location: Location::Query,
             shape,
+            rules: None,
         }
     }
 
@@ -97,6 +108,7 @@ impl Param {
             name,
             location: Location::Header,
             shape,
+            rules: None,
         }
     }
 
@@ -165,6 +177,12 @@ impl Param {
                 Value::Array(items)
             }
         };
+        if let Some(rules) = self.rules {
+            let violations = validate::validate(&value, rules);
+            if !violations.is_empty() {
+                return Err(self.invalid(validate::describe_violations(&violations)));
+            }
+        }
         serde_json::from_value(value).map_err(|e| self.invalid(e))
     }
 }

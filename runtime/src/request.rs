@@ -91,6 +91,12 @@ impl RawRequest {
         }
     }
 
+    /// The request head, from which credentials are read.
+    #[doc(hidden)]
+    pub fn head(&self) -> &Parts {
+        &self.parts
+    }
+
     /// A value a layer put into the request's extensions (such as page limits).
     pub fn extension<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
         self.parts.extensions.get::<T>().cloned()
@@ -169,6 +175,29 @@ impl RawRequest {
         body::check_json_content_type(&self.parts.headers)?;
         match self.read_body().await? {
             Some(bytes) => body::decode_json(&bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads a required JSON body, checks it against `rules`, then decodes it.
+    pub async fn json_body_checked<T: DeserializeOwned>(
+        &mut self,
+        rules: &'static crate::validate::Schema,
+    ) -> Result<T, HttpError> {
+        self.json_body_optional_checked(rules)
+            .await?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// Reads an optional JSON body, checks it against `rules`, then decodes it; an empty
+    /// body is `None`.
+    pub async fn json_body_optional_checked<T: DeserializeOwned>(
+        &mut self,
+        rules: &'static crate::validate::Schema,
+    ) -> Result<Option<T>, HttpError> {
+        body::check_json_content_type(&self.parts.headers)?;
+        match self.read_body().await? {
+            Some(bytes) => body::decode_json_checked(&bytes, rules).map(Some),
             None => Ok(None),
         }
     }

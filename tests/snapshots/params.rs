@@ -335,7 +335,8 @@ mod handlers {
                 )?,
             kind: input
                 .required(
-                    &rt::Param::path(1, "kind", rt::Shape::Scalar(rt::Scalar::String)),
+                    &rt::Param::path(1, "kind", rt::Shape::Scalar(rt::Scalar::String))
+                        .checked(&super::rules::KIND),
                 )?,
             ids: input
                 .required(
@@ -359,12 +360,13 @@ mod handlers {
             kinds: input
                 .optional(
                     &rt::Param::query(
-                        "kinds",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: true,
-                        },
-                    ),
+                            "kinds",
+                            rt::Shape::Array {
+                                item: rt::Scalar::String,
+                                explode: true,
+                            },
+                        )
+                        .checked(&super::rules::GET_THING_KINDS),
                 )?,
             csv: input
                 .optional(
@@ -382,7 +384,8 @@ mod handlers {
                 )?,
             count: input
                 .optional(
-                    &rt::Param::query("count", rt::Shape::Scalar(rt::Scalar::Integer)),
+                    &rt::Param::query("count", rt::Shape::Scalar(rt::Scalar::Integer))
+                        .checked(&super::rules::GET_THING_COUNT),
                 )?,
             x_trace: input
                 .required(
@@ -438,6 +441,35 @@ mod handlers {
             body: input.bytes_body_optional().await?,
         })
     }
+}
+
+/// Constraints checked before handlers run, one static per schema node that
+/// has any, so every violation is reported at once with its JSON pointer.
+mod rules {
+    #[allow(unused_imports)]
+    use ::specfirst_runtime::__private::validate::{Additional, Check, Kind, Schema};
+    pub(super) static KIND: Schema = Schema {
+        kind: Some(Kind::String),
+        allowed: &["\"small\"", "\"large\""],
+        ..Schema::ANY
+    };
+
+    pub(super) static GET_THING_KINDS: Schema = Schema {
+        kind: Some(Kind::Array),
+        items: Some(&KIND),
+        ..Schema::ANY
+    };
+
+    pub(super) static GET_THING_COUNT: Schema = Schema {
+        kind: Some(Kind::Integer),
+        checks: &[
+            Check::Minimum {
+                value: 0f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

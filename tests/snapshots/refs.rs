@@ -258,7 +258,7 @@ mod handlers {
                 .optional(
                     &rt::Param::header("x-trace", rt::Shape::Scalar(rt::Scalar::String)),
                 )?,
-            body: input.json_body().await?,
+            body: input.json_body_checked(&super::rules::NODE).await?,
         })
     }
 
@@ -305,6 +305,31 @@ mod handlers {
                 )?,
         })
     }
+}
+
+/// Constraints checked before handlers run, one static per schema node that
+/// has any, so every violation is reported at once with its JSON pointer.
+mod rules {
+    #[allow(unused_imports)]
+    use ::specfirst_runtime::__private::validate::{Additional, Check, Kind, Schema};
+    pub(super) static NODE_CHILDREN: Schema = Schema {
+        kind: Some(Kind::Array),
+        items: Some(&NODE),
+        ..Schema::ANY
+    };
+
+    pub(super) static PARENT: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("node", &NODE)],
+        ..Schema::ANY
+    };
+
+    pub(super) static NODE: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("children", &NODE_CHILDREN), ("parent", &PARENT)],
+        required: &["name"],
+        ..Schema::ANY
+    };
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -2,7 +2,9 @@
 
 mod operations;
 mod router;
+mod security;
 mod types;
+mod validation;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -25,13 +27,16 @@ pub struct Emitted {
 pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> {
     let mut types = types::Types::new(&api.schemas);
     let api_trait = operations::api_trait(api);
+    let auth_trait = security::auth_trait(api);
     let mut operation_items = Vec::new();
     for op in &api.operations {
         operation_items.push(operations::request_struct(api, op, &mut types));
         operation_items.push(operations::response_enum(api, op, &mut types));
     }
     let conversions = operations::page_conversions(api, &mut types);
-    let router = router::router(api, &mut types);
+    let mut rules = validation::Rules::new(&api.schemas);
+    let router = router::router(api, &mut types, &mut rules);
+    let rules = rules.finish();
     if !types.problems.is_empty() {
         return Err(std::mem::take(&mut types.problems));
     }
@@ -46,11 +51,15 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
 
         #api_trait
 
+        #auth_trait
+
         #(#operation_items)*
 
         #conversions
 
         #router
+
+        #rules
 
         /// The OpenAPI document this code was generated from, as JSON.
         pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
@@ -116,7 +125,7 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let body = line.trim_start();
-            if prev.trim() == "}"
+            if matches!(prev.trim(), "}" | "};")
                 && indent(prev) == indent(line)
                 && ITEM_STARTS.iter().any(|start| body.starts_with(start))
             {

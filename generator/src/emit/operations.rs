@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::Types;
-use super::{doc, ident};
+use super::{doc, ident, security};
 use crate::diagnostic::pointer_join;
 use crate::ir::{
     Api, BodyKind, Location, Operation, Pagination, Parameter, Response, ResponseBody, StatusSpec,
@@ -21,11 +21,17 @@ pub fn api_trait(api: &Api) -> TokenStream {
         "\n\nImplement this trait and pass the implementation to [`router`] to serve it.",
     );
     let trait_doc = doc(&trait_doc);
+    let supertrait = security::supertrait(api);
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
-        let docs = doc(&operation_doc(op));
+        let mut text = operation_doc(op);
+        if let Some(line) = security::principal_doc(api, op) {
+            text = format!("{text}\n\n{line}");
+        }
+        let docs = doc(&text);
+        let principal = security::principal_param(op);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         let (marker, request) = match &op.pagination {
             None => (quote!(), quote!(#request)),
@@ -56,6 +62,7 @@ pub fn api_trait(api: &Api) -> TokenStream {
             fn #method(
                 &self,
                 ctx: ::specfirst_runtime::RequestContext,
+                #principal
                 request: #request,
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<#response, ::specfirst_runtime::HttpError>,
@@ -64,7 +71,7 @@ pub fn api_trait(api: &Api) -> TokenStream {
     });
     quote! {
         #trait_doc
-        pub trait #name: ::core::marker::Send + ::core::marker::Sync + 'static {
+        pub trait #name: #supertrait ::core::marker::Send + ::core::marker::Sync + 'static {
             #(#methods)*
         }
     }

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
 use super::types::Types;
+use super::validation::Rules;
+use super::{ident, security};
 use crate::ir::{Api, BodyKind, Location, Operation, Parameter, Scalar, Shape};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
@@ -14,7 +15,7 @@ const ORDER: &[&str] = &[
 ];
 
 /// `router`, `router_with_options` and the private handlers.
-pub fn router(api: &Api, types: &mut Types) -> TokenStream {
+pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {
     let trait_name = ident(&api.trait_name);
 
     // Group operations by route, keeping the order in which routes first appear.
@@ -43,7 +44,7 @@ pub fn router(api: &Api, types: &mut Types) -> TokenStream {
     let handlers: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| handler(api, op, types))
+        .map(|op| handler(api, op, types, rules))
         .collect();
 
     // Scan checks name parameter types, which typify writes relative to the API module.
@@ -86,7 +87,7 @@ pub fn router(api: &Api, types: &mut Types) -> TokenStream {
     }
 }
 
-fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
+fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {
     let trait_name = ident(&api.trait_name);
     let method = ident(&op.method_name);
     let name = ident(&format!("handle_{}", op.method_name));
@@ -97,7 +98,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
     let mut fields = Vec::new();
     for param in &op.params {
         let field = ident(&param.field);
-        let spec = param_spec(param);
+        let spec = param_spec(param, rules);
         let read = if param.required {
             quote!(input.required(&#spec)?)
         } else {
@@ -115,7 +116,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
         let mut checks = Vec::new();
         for param in &pagination.scan {
             let field = ident(&param.field);
-            let spec = param_spec(param);
+            let spec = param_spec(param, rules);
             let wire = &param.name;
             let read = if param.required {
                 quote!(input.required(&#spec)?)
@@ -145,8 +146,17 @@ fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let read = match (&body.kind, body.required) {
-            (BodyKind::Json(_), true) => quote!(input.json_body().await?),
-            (BodyKind::Json(_), false) => quote!(input.json_body_optional().await?),
+            (BodyKind::Json(schema), required) => {
+                let hint = format!("{}_body", op.method_name);
+                match (rules.for_use(&schema.schema, &hint), required) {
+                    (Some(checks), true) => quote!(input.json_body_checked(&#checks).await?),
+                    (Some(checks), false) => {
+                        quote!(input.json_body_optional_checked(&#checks).await?)
+                    }
+                    (None, true) => quote!(input.json_body().await?),
+                    (None, false) => quote!(input.json_body_optional().await?),
+                }
+            }
             (BodyKind::Form(_), true) => quote!(input.form_body().await?),
             (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
             (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
@@ -165,14 +175,21 @@ fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
         quote!(input)
     };
 
+    let security::HandlerAuth {
+        ctx_binding,
+        prelude: auth,
+        arg: principal,
+        function: authenticate,
+    } = security::handler_auth(api, op);
     quote! {
         pub(super) async fn #name<A: super::#trait_name>(
             rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
             mut input: rt::RawRequest,
         ) -> rt::axum::response::Response {
-            let ctx = input.context(#operation_id);
+            let #ctx_binding = input.context(#operation_id);
+            #auth
             match #decode #marker_arg(&mut input).await {
-                Ok(request) => rt::respond(api.#method(ctx, request).await),
+                Ok(request) => rt::respond(api.#method(ctx, #principal request).await),
                 Err(error) => rt::axum::response::IntoResponse::into_response(error),
             }
         }
@@ -183,6 +200,8 @@ fn handler(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
             #prelude
             Ok(super::#request { #(#fields)* })
         }
+
+        #authenticate
     }
 }
 
@@ -197,7 +216,7 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
 }
 
 /// The runtime's description of where and how `param` is read.
-fn param_spec(param: &Parameter) -> TokenStream {
+fn param_spec(param: &Parameter, rules: &mut Rules<'_>) -> TokenStream {
     let wire = &param.name;
     let shape = match param.shape {
         Shape::Scalar(scalar) => {
@@ -210,12 +229,16 @@ fn param_spec(param: &Parameter) -> TokenStream {
             quote!(rt::Shape::Array { item: #item, explode: #explode })
         }
     };
-    match param.location {
+    let spec = match param.location {
         Location::Path(index) => {
             let index = proc_macro2::Literal::usize_unsuffixed(index);
             quote!(rt::Param::path(#index, #wire, #shape))
         }
         Location::Query => quote!(rt::Param::query(#wire, #shape)),
         Location::Header => quote!(rt::Param::header(#wire, #shape)),
+    };
+    match rules.for_use(&param.schema.schema, &param.schema.name_hint) {
+        Some(checks) => quote!(#spec.checked(&#checks)),
+        None => spec,
     }
 }

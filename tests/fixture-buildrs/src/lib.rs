@@ -28,6 +28,11 @@ pub mod responses {
     include!(concat!(env!("OUT_DIR"), "/responses.rs"));
 }
 
+/// Every kind of security scheme and requirement.
+pub mod security {
+    include!(concat!(env!("OUT_DIR"), "/security.rs"));
+}
+
 // One module per document in `../shared/specs/oxide` and `../shared/specs/dropshot`.
 #[cfg(shared_specs)]
 include!(concat!(env!("OUT_DIR"), "/shared.rs"));

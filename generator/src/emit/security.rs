@@ -1,0 +1,409 @@
+//! The authentication trait, and the check each handler of a secured operation runs
+//! before it reads the request.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc, ident};
+use crate::ir::{Api, ApiKeyLocation, Auth, Operation, SchemeKind, SecurityScheme};
+use crate::security::COMBINE_METHOD;
+
+/// The authentication trait, when some operation requires authentication.
+pub fn auth_trait(api: &Api) -> TokenStream {
+    let Some(auth) = &api.auth else {
+        return quote!();
+    };
+    let name = ident(&auth.trait_name);
+    let trait_doc = doc(&format!(
+        "How callers of {} {} authenticate: one method per security scheme the operations \
+         use.\n\n\
+         Each method turns the credential a request presents into a [`Principal`](Self::Principal), \
+         or refuses it with an `HttpError` (such as \
+         [`auth::unauthenticated`](::specfirst_runtime::auth::unauthenticated), which gets the \
+         operation's `WWW-Authenticate` challenges). The router runs them before it reads the \
+         request body, and hands the principal to the operation. Never log or echo a \
+         credential.\n\n\
+         Implement this trait and [`{}`] on the same type.",
+        api.title, api.version, api.trait_name
+    ));
+    let methods = used_schemes(auth, api).into_iter().map(|scheme| {
+        let method = ident(&scheme.method_name);
+        let (credential, output, text) = match &scheme.kind {
+            SchemeKind::Bearer { format } => (
+                quote!(::specfirst_runtime::auth::Bearer),
+                quote!(Self::Principal),
+                format!(
+                    "HTTP bearer authentication: the token of `Authorization: Bearer <token>`{}.",
+                    format
+                        .as_ref()
+                        .map(|f| format!(" (format `{f}`)"))
+                        .unwrap_or_default()
+                ),
+            ),
+            SchemeKind::Basic => (
+                quote!(::specfirst_runtime::auth::Basic),
+                quote!(Self::Principal),
+                "HTTP basic authentication: the user name and password of \
+                 `Authorization: Basic <credentials>`."
+                    .to_string(),
+            ),
+            SchemeKind::ApiKey { location, name } => (
+                quote!(::specfirst_runtime::auth::ApiKey),
+                quote!(Self::Principal),
+                format!(
+                    "An API key in the `{name}` {}.",
+                    match location {
+                        ApiKeyLocation::Header => "header",
+                        ApiKeyLocation::Query => "query parameter",
+                        ApiKeyLocation::Cookie => "cookie",
+                    }
+                ),
+            ),
+            SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => (
+                quote!(::specfirst_runtime::auth::Bearer),
+                quote!(::specfirst_runtime::auth::Scoped<Self::Principal>),
+                format!(
+                    "{} access token, presented as `Authorization: Bearer <token>`. Return the \
+                     scopes it grants: the router checks them against each operation's \
+                     requirement (403 when one is missing).",
+                    match &scheme.kind {
+                        SchemeKind::OpenIdConnect { url } => format!("OpenID Connect (`{url}`)"),
+                        _ => "OAuth 2".to_string(),
+                    }
+                ),
+            ),
+        };
+        let mut text = format!("Scheme `{}`. {text}", scheme.name);
+        if let Some(description) = &scheme.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        quote! {
+            #docs
+            fn #method(
+                &self,
+                ctx: &::specfirst_runtime::RequestContext,
+                credential: #credential,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<#output, ::specfirst_runtime::HttpError>,
+            > + ::core::marker::Send;
+        }
+    });
+    let combine = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.security)
+        .any(|r| r.schemes.len() > 1)
+        .then(|| {
+            let combine = ident(COMBINE_METHOD);
+            quote! {
+                /// Joins the principals of a requirement that names several schemes, all of
+                /// which accepted the request, in the order the spec lists them. The default
+                /// keeps the first.
+                fn #combine(
+                    &self,
+                    first: Self::Principal,
+                    rest: ::std::vec::Vec<Self::Principal>,
+                ) -> Self::Principal {
+                    let _ = rest;
+                    first
+                }
+            }
+        });
+    quote! {
+        #trait_doc
+        pub trait #name: ::core::marker::Send + ::core::marker::Sync + 'static {
+            /// Who a request was authenticated as; the operations that require
+            /// authentication receive it.
+            type Principal: ::core::marker::Send + ::core::marker::Sync + 'static;
+
+            #(#methods)*
+
+            #combine
+        }
+    }
+}
+
+/// The schemes some operation names, in document order.
+fn used_schemes<'a>(auth: &'a Auth, api: &Api) -> Vec<&'a SecurityScheme> {
+    auth.schemes
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| {
+            api.operations
+                .iter()
+                .flat_map(|op| &op.security)
+                .flat_map(|r| &r.schemes)
+                .any(|u| u.scheme == *index)
+        })
+        .map(|(_, scheme)| scheme)
+        .collect()
+}
+
+/// The authentication trait as a supertrait of the API trait, when there is one.
+pub fn supertrait(api: &Api) -> TokenStream {
+    match &api.auth {
+        Some(auth) => {
+            let name = ident(&auth.trait_name);
+            quote!(#name +)
+        }
+        None => quote!(),
+    }
+}
+
+/// The principal parameter of a secured operation's trait method.
+pub fn principal_param(op: &Operation) -> TokenStream {
+    if op.security.is_empty() {
+        return quote!();
+    }
+    if anonymous_allowed(op) {
+        quote!(principal: ::core::option::Option<Self::Principal>,)
+    } else {
+        quote!(principal: Self::Principal,)
+    }
+}
+
+/// A line for the method docs of a secured operation.
+pub fn principal_doc(api: &Api, op: &Operation) -> Option<String> {
+    let auth = api.auth.as_ref()?;
+    if op.security.is_empty() {
+        return None;
+    }
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|r| {
+            if r.schemes.is_empty() {
+                return "anonymous".to_string();
+            }
+            r.schemes
+                .iter()
+                .map(|u| {
+                    let name = &auth.schemes[u.scheme].name;
+                    if u.scopes.is_empty() {
+                        format!("`{name}`")
+                    } else {
+                        format!("`{name}` (scopes {})", u.scopes.join(", "))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect();
+    Some(format!("Authentication: {}.", alternatives.join(", or ")))
+}
+
+fn anonymous_allowed(op: &Operation) -> bool {
+    op.security.iter().any(|r| r.schemes.is_empty())
+}
+
+/// What a handler adds for a secured operation.
+pub struct HandlerAuth {
+    /// How the handler binds the request context (`mut` when it is redacted).
+    pub ctx_binding: TokenStream,
+    /// Statements between making the context and decoding the request.
+    pub prelude: TokenStream,
+    /// The principal argument of the trait call.
+    pub arg: TokenStream,
+    /// The authentication function, beside the handler.
+    pub function: TokenStream,
+}
+
+/// The handler's authentication step for `op`; all empty for a public operation.
+pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
+    let (Some(auth), false) = (&api.auth, op.security.is_empty()) else {
+        return HandlerAuth {
+            ctx_binding: quote!(ctx),
+            prelude: quote!(),
+            arg: quote!(),
+            function: quote!(),
+        };
+    };
+    let auth_trait = ident(&auth.trait_name);
+    let api_trait = ident(&api.trait_name);
+    let function = format_ident!("authenticate_{}", op.method_name);
+    let anonymous = anonymous_allowed(op);
+
+    // Every scheme the operation names, once, in the order first named.
+    let mut named: Vec<usize> = Vec::new();
+    for requirement in &op.security {
+        for scheme_use in &requirement.schemes {
+            if !named.contains(&scheme_use.scheme) {
+                named.push(scheme_use.scheme);
+            }
+        }
+    }
+    let mut challenges: Vec<String> = Vec::new();
+    let mut sites: Vec<String> = Vec::new();
+    let mut site_tokens = Vec::new();
+    for index in &named {
+        let scheme = &auth.schemes[*index];
+        let challenge = challenge(&auth.realm, &scheme.kind);
+        if !challenges.contains(&challenge) {
+            challenges.push(challenge);
+        }
+        let site = site(&scheme.kind);
+        let key = site.to_string();
+        if !sites.contains(&key) {
+            sites.push(key);
+            site_tokens.push(site);
+        }
+    }
+
+    let alternatives = op
+        .security
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.schemes.is_empty())
+        .map(|(index, requirement)| {
+            let label = syn::Lifetime::new(&format!("'r{index}"), proc_macro2::Span::call_site());
+            let mut reads = Vec::new();
+            let mut calls = Vec::new();
+            let mut principals = Vec::new();
+            for (n, scheme_use) in requirement.schemes.iter().enumerate() {
+                let scheme = &auth.schemes[scheme_use.scheme];
+                let credential = format_ident!("c{n}");
+                let principal = format_ident!("p{n}");
+                let name = &scheme.name;
+                let read = match &scheme.kind {
+                    SchemeKind::Bearer { .. }
+                    | SchemeKind::OAuth2 { .. }
+                    | SchemeKind::OpenIdConnect { .. } => {
+                        quote!(auth.bearer(#name))
+                    }
+                    SchemeKind::Basic => quote!(auth.basic(#name)),
+                    SchemeKind::ApiKey { .. } => {
+                        let site = site(&scheme.kind);
+                        quote!(auth.api_key(#site, #name))
+                    }
+                };
+                reads.push(quote! {
+                    let ::core::option::Option::Some(#credential) = #read else { break #label };
+                });
+                let method = ident(&scheme.method_name);
+                let call = quote!(<A as super::#auth_trait>::#method(api, ctx, #credential).await);
+                let check = if scheme.kind.has_scopes() {
+                    let scopes = scheme_use.scopes.iter().map(|s| Literal::string(s));
+                    quote!(auth.scoped(#call, &[#(#scopes),*]))
+                } else {
+                    quote!(auth.accepted(#call))
+                };
+                calls.push(quote! {
+                    let ::core::option::Option::Some(#principal) = #check else { break #label };
+                });
+                principals.push(principal);
+            }
+            let first = &principals[0];
+            let rest = &principals[1..];
+            let principal = if rest.is_empty() {
+                quote!(#first)
+            } else {
+                let combine = ident(COMBINE_METHOD);
+                quote!(<A as super::#auth_trait>::#combine(api, #first, ::std::vec![#(#rest),*]))
+            };
+            let value = if anonymous {
+                quote!(::core::option::Option::Some(#principal))
+            } else {
+                principal
+            };
+            quote! {
+                #label: {
+                    #(#reads)*
+                    #(#calls)*
+                    return ::core::result::Result::Ok(#value);
+                }
+            }
+        });
+    let (output, finish) = if anonymous {
+        (
+            quote!(::core::option::Option<<A as super::#auth_trait>::Principal>),
+            quote!(auth.finish_anonymous()),
+        )
+    } else {
+        (
+            quote!(<A as super::#auth_trait>::Principal),
+            quote!(auth.finish()),
+        )
+    };
+    let challenges = challenges.iter().map(|c| Literal::string(c));
+    let doc_line = format!(
+        "Runs the security requirements of `{}` before anything reads the request.",
+        op.operation_id
+    );
+    let function_tokens = quote! {
+        #[doc = #doc_line]
+        async fn #function<A: super::#api_trait>(
+            api: &A,
+            head: &rt::http::request::Parts,
+            ctx: &mut ::specfirst_runtime::RequestContext,
+        ) -> ::core::result::Result<#output, rt::AuthError> {
+            let mut auth = rt::Authentication::start(head, ctx, &[#(#challenges),*], &[#(#site_tokens),*]);
+            let ctx = &*ctx;
+            #(#alternatives)*
+            #finish
+        }
+    };
+    HandlerAuth {
+        ctx_binding: quote!(mut ctx),
+        prelude: quote! {
+            let principal = match #function(&*api, input.head(), &mut ctx).await {
+                ::core::result::Result::Ok(principal) => principal,
+                ::core::result::Result::Err(error) => {
+                    return rt::axum::response::IntoResponse::into_response(error);
+                }
+            };
+        },
+        arg: quote!(principal,),
+        function: function_tokens,
+    }
+}
+
+/// Where a scheme's credential is presented, as a runtime `Site`.
+fn site(kind: &SchemeKind) -> TokenStream {
+    match kind {
+        SchemeKind::ApiKey { location, name } => match location {
+            ApiKeyLocation::Header => {
+                let name = name.to_ascii_lowercase();
+                quote!(rt::Site::Header(#name))
+            }
+            ApiKeyLocation::Query => quote!(rt::Site::Query(#name)),
+            ApiKeyLocation::Cookie => quote!(rt::Site::Cookie(#name)),
+        },
+        _ => quote!(rt::Site::Authorization),
+    }
+}
+
+/// The `WWW-Authenticate` challenge for a scheme.
+fn challenge(realm: &str, kind: &SchemeKind) -> String {
+    let realm = quoted(realm);
+    match kind {
+        SchemeKind::Basic => format!("Basic realm={realm}, charset=\"UTF-8\""),
+        SchemeKind::ApiKey { location, name } => format!(
+            "ApiKey realm={realm}, in=\"{}\", name={}",
+            match location {
+                ApiKeyLocation::Header => "header",
+                ApiKeyLocation::Query => "query",
+                ApiKeyLocation::Cookie => "cookie",
+            },
+            quoted(name)
+        ),
+        _ => format!("Bearer realm={realm}"),
+    }
+}
+
+/// A quoted-string of printable ASCII, so the challenge is a valid header value.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            _ => out.push('?'),
+        }
+    }
+    out.push('"');
+    out
+}

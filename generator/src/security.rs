@@ -1,0 +1,341 @@
+//! Lowering of `components/securitySchemes` and of the global and per-operation
+//! `security` requirements into the API model.
+//!
+//! Requirements follow OpenAPI's rules: an operation's own `security` replaces the
+//! document's; the listed requirements are alternatives (any one admits a request); the
+//! schemes inside one requirement must all accept it; an empty requirement `{}` admits
+//! anonymous requests, and `security: []` makes an operation public.
+
+use serde_json::Value;
+
+use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::ir::{
+    ApiKeyLocation, Auth, Operation, Requirement, SchemeKind, SchemeUse, SecurityScheme,
+};
+use crate::load::Document;
+use crate::naming::{snake, Namespace};
+
+const SCHEMES: &str = "/components/securitySchemes";
+
+/// The trait method every authentication trait has besides its scheme methods.
+pub const COMBINE_METHOD: &str = "combine_principals";
+
+/// The schemes a document declares, read once and used for every operation.
+pub struct Schemes {
+    schemes: Vec<SecurityScheme>,
+    /// Every declared name, readable or not, so a requirement naming a broken scheme is
+    /// not reported a second time.
+    names: Vec<String>,
+    /// The document-wide `security`, or `None` when absent.
+    global: Option<Vec<Requirement>>,
+}
+
+impl Schemes {
+    /// Reads `components/securitySchemes` and the global `security` of `doc`.
+    pub fn read(doc: &Document, problems: &mut Vec<Diagnostic>) -> Self {
+        let mut schemes = Vec::new();
+        let mut names = Vec::new();
+        let mut methods = Namespace::with_reserved([COMBINE_METHOD]);
+        match doc.node(SCHEMES) {
+            None => {}
+            Some(Value::Object(map)) => {
+                for (name, _) in map {
+                    let pointer = pointer_join(SCHEMES, name);
+                    names.push(name.clone());
+                    let Some((at, node)) = resolve(doc, &pointer, problems) else {
+                        continue;
+                    };
+                    if let Some(kind) = scheme_kind(node, &at, problems) {
+                        schemes.push(SecurityScheme {
+                            name: name.clone(),
+                            method_name: methods.claim(&snake(name, "scheme")),
+                            description: node
+                                .get("description")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                            kind,
+                        });
+                    }
+                }
+            }
+            Some(_) => problems.push(Diagnostic::new(
+                SCHEMES,
+                "`securitySchemes` must be an object",
+            )),
+        }
+        let mut this = Self {
+            schemes,
+            names,
+            global: None,
+        };
+        if doc.node("/security").is_some() {
+            this.global = Some(this.requirements_at(doc, "/security", problems));
+        }
+        this
+    }
+
+    /// The requirements in force for the operation at `op_pointer`.
+    pub fn for_operation(
+        &self,
+        doc: &Document,
+        op_pointer: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<Requirement> {
+        let own = pointer_join(op_pointer, "security");
+        if doc.node(&own).is_some() {
+            self.requirements_at(doc, &own, problems)
+        } else {
+            self.global.clone().unwrap_or_default()
+        }
+    }
+
+    /// The authentication model, when some operation requires authentication.
+    pub fn finish(
+        self,
+        trait_name: Option<String>,
+        realm: &str,
+        operations: &[Operation],
+    ) -> Option<Auth> {
+        let trait_name = trait_name?;
+        if operations.iter().all(|op| op.security.is_empty()) {
+            return None;
+        }
+        Some(Auth {
+            trait_name,
+            realm: realm.to_string(),
+            schemes: self.schemes,
+        })
+    }
+
+    /// Whether the document declares any scheme, so the trait name is claimed early.
+    pub fn declared(doc: &Document) -> bool {
+        matches!(doc.node(SCHEMES), Some(Value::Object(map)) if !map.is_empty())
+    }
+
+    /// Reads a `security` list, normalized: `[]` and a list of only `{}` are public
+    /// (no requirements at all).
+    fn requirements_at(
+        &self,
+        doc: &Document,
+        pointer: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<Requirement> {
+        let Some(Value::Array(list)) = doc.node(pointer) else {
+            problems.push(Diagnostic::new(
+                pointer,
+                "`security` must be a list of security requirement objects",
+            ));
+            return Vec::new();
+        };
+        let mut out: Vec<Requirement> = Vec::new();
+        for (index, entry) in list.iter().enumerate() {
+            let at = pointer_join(pointer, index.to_string());
+            let Some(map) = entry.as_object() else {
+                problems.push(Diagnostic::new(
+                    at,
+                    "a security requirement must be an object of scheme names to scope lists",
+                ));
+                continue;
+            };
+            let mut requirement = Requirement::default();
+            let mut complete = true;
+            for (name, scopes) in map {
+                let use_at = pointer_join(&at, name);
+                match self.scheme_use(name, scopes, &use_at, problems) {
+                    Some(scheme_use) => requirement.schemes.push(scheme_use),
+                    None => complete = false,
+                }
+            }
+            if complete && !out.contains(&requirement) {
+                out.push(requirement);
+            }
+        }
+        if out.iter().all(|r| r.schemes.is_empty()) {
+            return Vec::new();
+        }
+        out
+    }
+
+    fn scheme_use(
+        &self,
+        name: &str,
+        scopes: &Value,
+        at: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<SchemeUse> {
+        let Some(index) = self.schemes.iter().position(|s| s.name == name) else {
+            if !self.names.iter().any(|n| n == name) {
+                problems.push(Diagnostic::new(
+                    at,
+                    format!("unknown security scheme `{name}`; declare it under `components/securitySchemes`"),
+                ));
+            }
+            return None;
+        };
+        let scheme = &self.schemes[index];
+        let Some(list) = scopes.as_array() else {
+            problems.push(Diagnostic::new(at, "scopes must be a list of strings"));
+            return None;
+        };
+        let mut wanted = Vec::new();
+        for (i, scope) in list.iter().enumerate() {
+            let Some(scope) = scope.as_str() else {
+                problems.push(Diagnostic::new(
+                    pointer_join(at, i.to_string()),
+                    "a scope must be a string",
+                ));
+                return None;
+            };
+            wanted.push(scope.to_string());
+        }
+        if !wanted.is_empty() && !scheme.kind.has_scopes() {
+            problems.push(Diagnostic::new(
+                at,
+                format!(
+                    "scheme `{name}` takes no scopes (only oauth2 and openIdConnect do); use `[]`"
+                ),
+            ));
+            return None;
+        }
+        if let SchemeKind::OAuth2 { scopes: declared } = &scheme.kind {
+            for (i, scope) in wanted.iter().enumerate() {
+                if !declared.contains(scope) {
+                    problems.push(Diagnostic::new(
+                        pointer_join(at, i.to_string()),
+                        format!("scope `{scope}` is not declared by any flow of `{name}`"),
+                    ));
+                }
+            }
+        }
+        Some(SchemeUse {
+            scheme: index,
+            scopes: wanted,
+        })
+    }
+}
+
+/// Follows local `$ref`s from `pointer`.
+fn resolve<'d>(
+    doc: &'d Document,
+    pointer: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(String, &'d Value)> {
+    let mut at = pointer.to_string();
+    for _ in 0..16 {
+        let node = doc.node(&at)?;
+        let Some(reference) = node.get("$ref") else {
+            return Some((at, node));
+        };
+        let target = reference.as_str().and_then(|r| r.strip_prefix('#'));
+        match target {
+            Some(local) if doc.node(local).is_some() => at = local.to_string(),
+            _ => {
+                problems.push(Diagnostic::new(
+                    pointer_join(&at, "$ref"),
+                    format!("unresolved reference `{reference}`"),
+                ));
+                return None;
+            }
+        }
+    }
+    problems.push(Diagnostic::new(pointer, "reference chain too long"));
+    None
+}
+
+/// What kind of scheme the object at `at` describes.
+fn scheme_kind(node: &Value, at: &str, problems: &mut Vec<Diagnostic>) -> Option<SchemeKind> {
+    let text = |key: &str| node.get(key).and_then(Value::as_str);
+    let require = |key: &str, problems: &mut Vec<Diagnostic>| {
+        let value = text(key);
+        if value.is_none() {
+            problems.push(Diagnostic::new(
+                at,
+                format!("this scheme needs a string `{key}`"),
+            ));
+        }
+        value
+    };
+    match text("type") {
+        Some("http") => {
+            let scheme = require("scheme", problems)?;
+            match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => Some(SchemeKind::Bearer {
+                    format: text("bearerFormat").map(str::to_string),
+                }),
+                "basic" => Some(SchemeKind::Basic),
+                _ => {
+                    problems.push(Diagnostic::new(
+                        pointer_join(at, "scheme"),
+                        format!("HTTP authentication scheme `{scheme}` is not supported yet; `bearer` and `basic` are"),
+                    ));
+                    None
+                }
+            }
+        }
+        Some("apiKey") => {
+            let location = require("in", problems)?;
+            let name = require("name", problems)?.to_string();
+            let location = match location {
+                "header" => ApiKeyLocation::Header,
+                "query" => ApiKeyLocation::Query,
+                "cookie" => ApiKeyLocation::Cookie,
+                other => {
+                    problems.push(Diagnostic::new(
+                        pointer_join(at, "in"),
+                        format!("`{other}` is not `header`, `query` or `cookie`"),
+                    ));
+                    return None;
+                }
+            };
+            if name.is_empty() {
+                problems.push(Diagnostic::new(
+                    pointer_join(at, "name"),
+                    "an API key needs a non-empty `name`",
+                ));
+                return None;
+            }
+            Some(SchemeKind::ApiKey { location, name })
+        }
+        Some("oauth2") => {
+            let Some(Value::Object(flows)) = node.get("flows") else {
+                problems.push(Diagnostic::new(at, "an oauth2 scheme needs `flows`"));
+                return None;
+            };
+            let mut scopes: Vec<String> = Vec::new();
+            for flow in flows.values() {
+                if let Some(Value::Object(map)) = flow.get("scopes") {
+                    for scope in map.keys() {
+                        if !scopes.contains(scope) {
+                            scopes.push(scope.clone());
+                        }
+                    }
+                }
+            }
+            Some(SchemeKind::OAuth2 { scopes })
+        }
+        Some("openIdConnect") => Some(SchemeKind::OpenIdConnect {
+            url: require("openIdConnectUrl", problems)?.to_string(),
+        }),
+        Some("mutualTLS") => {
+            problems.push(Diagnostic::new(
+                pointer_join(at, "type"),
+                "`mutualTLS` is an OpenAPI 3.1 scheme type and is not supported yet; check client certificates in a proxy in front of the server",
+            ));
+            None
+        }
+        Some(other) => {
+            problems.push(Diagnostic::new(
+                pointer_join(at, "type"),
+                format!("unknown security scheme type `{other}`"),
+            ));
+            None
+        }
+        None => {
+            problems.push(Diagnostic::new(
+                at,
+                "a security scheme needs a string `type`",
+            ));
+            None
+        }
+    }
+}
