@@ -275,6 +275,20 @@ impl BookshelfApi for Bookshelf {
                         },
                     });
                 }
+                // A replay must not hand out the location of a book that is gone: the
+                // client would be told it exists. Refusing says what happened instead.
+                if store::get(&connection, first.id)?.is_none() {
+                    return Ok(CreateBookResponse::ClientError {
+                        status: StatusCode::CONFLICT,
+                        body: Error {
+                            request_id: ctx.request_id().to_owned(),
+                            error_code: Some("IdempotentResultGone".to_owned()),
+                            message: format!(
+                                "the book created with idempotency key {key:?} has since been deleted"
+                            ),
+                        },
+                    });
+                }
                 return Ok(CreateBookResponse::Created {
                     location: location(first.id),
                     body: first,

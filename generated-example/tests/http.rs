@@ -847,7 +847,7 @@ async fn delete_then_404() {
 }
 
 #[tokio::test]
-async fn idempotent_retry_survives_delete() {
+async fn idempotent_retry_after_delete_is_a_conflict() {
     let server = TestServer::start().await;
     let send = || {
         server
@@ -861,11 +861,11 @@ async fn idempotent_retry_survives_delete() {
     let response = server.delete(&format!("/books/{id}")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    // The retry gets the first result, not a second book.
+    // The retry neither creates a second book nor points at the deleted one.
     let retry = send().await.unwrap();
-    assert_eq!(retry.status(), StatusCode::CREATED);
-    let retried: Value = retry.json().await.unwrap();
-    assert_eq!(retried, first);
+    assert_eq!(retry.status(), StatusCode::CONFLICT);
+    let body: Value = retry.json().await.unwrap();
+    assert_eq!(body["error_code"], "IdempotentResultGone");
     assert!(server.list("").await.is_empty());
     server.stop().await;
 }
