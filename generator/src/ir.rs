@@ -60,6 +60,10 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Set for operations marked `x-dropshot-pagination` (or `x-pagination`).
     pub pagination: Option<Pagination>,
+    /// For each route parameter that stands for a segment mixing literal text and
+    /// parameters: the literal pieces around and between them (one more than the
+    /// parameters; the first and last may be empty).
+    pub segment_literals: std::collections::BTreeMap<usize, Vec<String>>,
     /// The security requirements in force, any one of which admits a request; empty
     /// when the operation is public.
     pub security: Vec<Requirement>,
@@ -92,8 +96,16 @@ pub struct PageBody {
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
-    /// A path segment, by its position in the template.
+    /// A whole path segment, by its position among the route's parameters.
     Path(usize),
+    /// One of several parameters sharing a segment with literal text (`{base}...{head}`):
+    /// the route parameter `segment`, split at the operation's literals for it.
+    PathPart {
+        /// The route parameter holding the whole segment.
+        segment: usize,
+        /// Which parameter of the segment this is, from 0.
+        position: usize,
+    },
     /// The query string.
     Query,
     /// A request header.

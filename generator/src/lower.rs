@@ -201,7 +201,11 @@ impl<'a> Lower<'a> {
         let request_type = format!("{base}Request");
         let response_type = format!("{base}Response");
 
-        let (route, template) = self.route(path, pointer);
+        let Route {
+            axum: route,
+            params: template,
+            literals: segment_literals,
+        } = self.route(path, pointer);
         let mut fields = Namespace::with_reserved(["body"]);
         let mut params = self.params(pointer, shared_params, &template, &base, &mut fields);
         let body = self.request_body(pointer, &base);
@@ -229,49 +233,73 @@ impl<'a> Lower<'a> {
             responses,
             pagination,
             security,
+            segment_literals,
         })
     }
 
-    /// The axum route for `path` and the names of its parameters in order.
-    fn route(&mut self, path: &str, pointer: &str) -> (String, Vec<String>) {
-        let mut names = Vec::new();
+    /// The axum route for `path`, each template parameter with where it is read from,
+    /// and the literal pieces of segments that mix text and parameters.
+    fn route(&mut self, path: &str, pointer: &str) -> Route {
+        let mut route = Route::default();
         if !path.starts_with('/') {
             self.problem(pointer, format!("path `{path}` must start with `/`"));
-            return (String::from("/"), names);
+            route.axum.push('/');
+            return route;
         }
-        let mut route = String::new();
+        let mut segment_count = 0;
         for segment in path.split('/').skip(1) {
-            route.push('/');
-            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                if !name.contains(['{', '}']) {
-                    route.push_str(&format!("{{p{}}}", names.len()));
-                    names.push(name.to_string());
-                    continue;
-                }
+            route.axum.push('/');
+            if !segment.contains(['{', '}']) {
+                route.axum.push_str(segment);
+                continue;
             }
-            if segment.contains(['{', '}']) {
+            let Some((literals, names)) = split_segment(segment) else {
+                self.problem(
+                    pointer,
+                    format!("path segment `{segment}` has unbalanced or nested braces"),
+                );
+                continue;
+            };
+            // Two parameters with nothing between them cannot be told apart.
+            if literals[1..literals.len() - 1].iter().any(String::is_empty) {
                 self.problem(
                     pointer,
                     format!(
-                        "path segment `{segment}` mixes literal text and a parameter, which is not supported yet"
+                        "path segment `{segment}` has two parameters with no text between them"
                     ),
                 );
                 continue;
             }
-            route.push_str(segment);
+            let index = segment_count;
+            segment_count += 1;
+            route.axum.push_str(&format!("{{p{index}}}"));
+            if names.len() == 1 && literals.iter().all(String::is_empty) {
+                route.params.push((names[0].clone(), Location::Path(index)));
+            } else {
+                for (position, name) in names.into_iter().enumerate() {
+                    route.params.push((
+                        name,
+                        Location::PathPart {
+                            segment: index,
+                            position,
+                        },
+                    ));
+                }
+                route.literals.insert(index, literals);
+            }
         }
-        let unique: BTreeSet<&String> = names.iter().collect();
-        if unique.len() != names.len() {
+        let unique: BTreeSet<&String> = route.params.iter().map(|(n, _)| n).collect();
+        if unique.len() != route.params.len() {
             self.problem(pointer, format!("path `{path}` names a parameter twice"));
         }
-        (route, names)
+        route
     }
 
     fn params(
         &mut self,
         op_pointer: &str,
         shared: &[String],
-        template: &[String],
+        template: &[(String, Location)],
         type_base: &str,
         fields: &mut Namespace,
     ) -> Vec<Parameter> {
@@ -301,7 +329,7 @@ impl<'a> Lower<'a> {
             declared.push((at, param));
         }
 
-        for name in template {
+        for (name, _) in template {
             let found = declared.iter().any(|(_, p)| {
                 matches!(p, openapiv3::Parameter::Path { .. })
                     && &p.parameter_data_ref().name == name
@@ -321,9 +349,10 @@ impl<'a> Lower<'a> {
             }
         }
         out.sort_by_key(|p| match p.location {
-            Location::Path(i) => (0, i),
-            Location::Query => (1, 0),
-            Location::Header => (2, 0),
+            Location::Path(i) => (0, i, 0),
+            Location::PathPart { segment, position } => (0, segment, position),
+            Location::Query => (1, 0, 0),
+            Location::Header => (2, 0, 0),
         });
         out
     }
@@ -332,7 +361,7 @@ impl<'a> Lower<'a> {
         &mut self,
         at: &str,
         param: &openapiv3::Parameter,
-        template: &[String],
+        template: &[(String, Location)],
         type_base: &str,
         fields: &mut Namespace,
     ) -> Option<Parameter> {
@@ -341,18 +370,15 @@ impl<'a> Lower<'a> {
         let name = data.name.clone();
         let (location, required, style_ok) = match param {
             P::Path { style, .. } => {
-                let Some(index) = template.iter().position(|n| n == &name) else {
+                let Some(location) = template.iter().find(|(n, _)| n == &name).map(|(_, l)| *l)
+                else {
                     self.problem(
                         at,
                         format!("path parameter `{name}` does not appear in the path"),
                     );
                     return None;
                 };
-                (
-                    Location::Path(index),
-                    true,
-                    matches!(style, PathStyle::Simple),
-                )
+                (location, true, matches!(style, PathStyle::Simple))
             }
             P::Query { style, .. } => (
                 Location::Query,
@@ -686,6 +712,42 @@ impl<'a> Lower<'a> {
             }
         }
     }
+}
+
+/// What [`Lower::route`] makes of a path template.
+#[derive(Default)]
+struct Route {
+    /// The axum route, parameters named by position.
+    axum: String,
+    /// Each template parameter and where it is read from.
+    params: Vec<(String, Location)>,
+    /// Literal pieces of mixed segments, by route parameter.
+    literals: std::collections::BTreeMap<usize, Vec<String>>,
+}
+
+/// A segment such as `{base}...{head}` as its literal pieces (one more than the names)
+/// and its parameter names; `None` for unbalanced or nested braces.
+fn split_segment(segment: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let mut literals = vec![String::new()];
+    let mut names = Vec::new();
+    let mut rest = segment;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return None;
+        }
+        literals.last_mut()?.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return None;
+        }
+        names.push(name.to_string());
+        literals.push(String::new());
+        rest = &after[close + 1..];
+    }
+    literals.last_mut()?.push_str(rest);
+    Some((literals, names))
 }
 
 fn location_word(param: &openapiv3::Parameter) -> &'static str {

@@ -46,6 +46,16 @@ pub enum Shape {
 pub enum Location {
     /// A path template variable, by its position in the template.
     Path(usize),
+    /// One of several variables sharing a segment with literal text, such as `head` in
+    /// `{base}...{head}`: the route variable `segment` split at `literals`.
+    PathPart {
+        /// The route variable holding the whole segment.
+        segment: usize,
+        /// The literal pieces around and between the variables (one more than them).
+        literals: &'static [&'static str],
+        /// Which variable of the segment, from 0.
+        position: usize,
+    },
     /// A query string parameter.
     Query,
     /// A request header.
@@ -55,7 +65,7 @@ pub enum Location {
 impl Location {
     pub(crate) fn word(self) -> &'static str {
         match self {
-            Location::Path(_) => "path",
+            Location::Path(_) | Location::PathPart { .. } => "path",
             Location::Query => "query",
             Location::Header => "header",
         }
@@ -87,6 +97,26 @@ impl Param {
         Self {
             name,
             location: Location::Path(index),
+            shape,
+            rules: None,
+        }
+    }
+
+    /// One of several path variables in a segment that mixes them with literal text.
+    pub const fn path_part(
+        segment: usize,
+        literals: &'static [&'static str],
+        position: usize,
+        name: &'static str,
+        shape: Shape,
+    ) -> Self {
+        Self {
+            name,
+            location: Location::PathPart {
+                segment,
+                literals,
+                position,
+            },
             shape,
             rules: None,
         }
@@ -324,5 +354,46 @@ mod tests {
         let e = Param::path(1, "id", Shape::Scalar(Scalar::String)).missing();
         assert_eq!(e.external_message, "missing required path parameter \"id\"");
         assert_eq!(e.error_code.as_deref(), Some("MissingParameter"));
+    }
+}
+
+/// The piece of `segment` at variable `position` when it is split at `literals`
+/// (`literals[0]` before the first variable, `literals[k]` between variable `k - 1` and
+/// `k`, the last after the last); `None` when the segment does not have that shape.
+pub(crate) fn split_segment<'a>(
+    segment: &'a str,
+    literals: &[&str],
+    position: usize,
+) -> Option<&'a str> {
+    let (first, rest) = literals.split_first()?;
+    let mut remaining = segment.strip_prefix(first)?;
+    let (last, between) = rest.split_last()?;
+    remaining = remaining.strip_suffix(last)?;
+    let mut pieces = Vec::with_capacity(between.len() + 1);
+    for separator in between {
+        let at = remaining.find(separator)?;
+        pieces.push(&remaining[..at]);
+        remaining = &remaining[at + separator.len()..];
+    }
+    pieces.push(remaining);
+    pieces.get(position).copied()
+}
+
+#[cfg(test)]
+mod segment_tests {
+    use super::split_segment;
+
+    #[test]
+    fn mixed_segments_split_at_their_literals() {
+        let compare = ["", "...", ""];
+        assert_eq!(split_segment("main...topic", &compare, 0), Some("main"));
+        assert_eq!(split_segment("main...topic", &compare, 1), Some("topic"));
+        assert_eq!(split_segment("main..topic", &compare, 1), None);
+        let file = ["", ".json"];
+        assert_eq!(split_segment("report.json", &file, 0), Some("report"));
+        assert_eq!(split_segment("report.yaml", &file, 0), None);
+        let versioned = ["v", ""];
+        assert_eq!(split_segment("v2", &versioned, 0), Some("2"));
+        assert_eq!(split_segment("x2", &versioned, 0), None);
     }
 }

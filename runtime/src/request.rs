@@ -127,6 +127,28 @@ impl RawRequest {
                 .map(|(_, value)| value.as_str())
                 .into_iter()
                 .collect(),
+            Location::PathPart {
+                segment,
+                literals,
+                position,
+            } => {
+                let whole = self
+                    .path_params
+                    .get(segment)
+                    .map(|(_, value)| value.as_str())
+                    .unwrap_or_default();
+                // The route matched the segment as a whole; text that does not have the
+                // template's shape means no operation is at this path after all.
+                let piece =
+                    crate::params::split_segment(whole, literals, position).ok_or_else(|| {
+                        HttpError::for_not_found(format!(
+                            "no route for {} {}",
+                            self.parts.method,
+                            self.parts.uri.path()
+                        ))
+                    })?;
+                vec![piece]
+            }
             Location::Query => self
                 .query
                 .iter()

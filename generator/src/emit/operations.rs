@@ -102,7 +102,7 @@ fn param_field(param: &Parameter, types: &mut Types) -> (TokenStream, TokenStrea
     };
     let field = ident(&param.field);
     let location = match param.location {
-        Location::Path(_) => "Path",
+        Location::Path(_) | Location::PathPart { .. } => "Path",
         Location::Query => "Query",
         Location::Header => "Header",
     };

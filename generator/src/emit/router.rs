@@ -98,7 +98,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
     let mut fields = Vec::new();
     for param in &op.params {
         let field = ident(&param.field);
-        let spec = param_spec(param, rules);
+        let spec = param_spec(op, param, rules);
         let read = if param.required {
             quote!(input.required(&#spec)?)
         } else {
@@ -116,7 +116,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         let mut checks = Vec::new();
         for param in &pagination.scan {
             let field = ident(&param.field);
-            let spec = param_spec(param, rules);
+            let spec = param_spec(op, param, rules);
             let wire = &param.name;
             let read = if param.required {
                 quote!(input.required(&#spec)?)
@@ -216,7 +216,7 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
 }
 
 /// The runtime's description of where and how `param` is read.
-fn param_spec(param: &Parameter, rules: &mut Rules<'_>) -> TokenStream {
+fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> TokenStream {
     let wire = &param.name;
     let shape = match param.shape {
         Shape::Scalar(scalar) => {
@@ -233,6 +233,16 @@ fn param_spec(param: &Parameter, rules: &mut Rules<'_>) -> TokenStream {
         Location::Path(index) => {
             let index = proc_macro2::Literal::usize_unsuffixed(index);
             quote!(rt::Param::path(#index, #wire, #shape))
+        }
+        Location::PathPart { segment, position } => {
+            let literals = op
+                .segment_literals
+                .get(&segment)
+                .cloned()
+                .unwrap_or_default();
+            let segment = proc_macro2::Literal::usize_unsuffixed(segment);
+            let position = proc_macro2::Literal::usize_unsuffixed(position);
+            quote!(rt::Param::path_part(#segment, &[#(#literals),*], #position, #wire, #shape))
         }
         Location::Query => quote!(rt::Param::query(#wire, #shape)),
         Location::Header => quote!(rt::Param::header(#wire, #shape)),

@@ -59,6 +59,26 @@ impl params::ParamsApi for Params {
         Ok(params::PostFormResponse::NoContent)
     }
 
+    async fn compare(
+        &self,
+        _ctx: RequestContext,
+        r: params::CompareRequest,
+    ) -> Result<params::CompareResponse, HttpError> {
+        Ok(params::CompareResponse::Ok {
+            body: vec![r.base, r.head],
+        })
+    }
+
+    async fn get_file(
+        &self,
+        _ctx: RequestContext,
+        r: params::GetFileRequest,
+    ) -> Result<params::GetFileResponse, HttpError> {
+        Ok(params::GetFileResponse::Ok {
+            body: r.name.get() as i64,
+        })
+    }
+
     async fn upload(
         &self,
         _ctx: RequestContext,
@@ -493,4 +513,38 @@ async fn references_of_every_kind_are_followed() {
             "tree 7"
         );
     }
+}
+
+#[tokio::test]
+async fn segments_mixing_text_and_parameters() {
+    let (base, _stop) = start(params::router(Arc::new(Params::default()))).await;
+    let get = |path: &str| reqwest::get(format!("{base}{path}"));
+    let names: Vec<String> = get("/compare/main...topic%2Fbranch")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(names, ["main", "topic/branch"]);
+    let number: i64 = get("/files/42.json")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(number, 42);
+
+    // The route matched, but the segment lacks the template's literal text: no such path.
+    let (status, body) = error_of(get("/compare/main..topic").await.expect("request")).await;
+    assert_eq!(
+        (status.as_u16(), body["error_code"].as_str()),
+        (404, Some("NotFound"))
+    );
+    let (status, _) = error_of(get("/files/42.yaml").await.expect("request")).await;
+    assert_eq!(status.as_u16(), 404);
+    // A piece that is there but does not fit its schema names its parameter.
+    let (status, body) = error_of(get("/files/0.json").await.expect("request")).await;
+    assert_eq!(status.as_u16(), 400);
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.contains("path parameter \"name\""), "{body}");
 }
