@@ -86,6 +86,7 @@ impl<'a> Lower<'a> {
             }
         }
         self.check_routes(&operations);
+        rename_colliding_components(&mut schemas, &mut operations);
         let auth = self
             .schemes
             .take()
@@ -329,20 +330,32 @@ impl<'a> Lower<'a> {
             declared.push((at, param));
         }
 
-        for (name, _) in template {
+        let mut out = Vec::new();
+        for (name, location) in template {
             let found = declared.iter().any(|(_, p)| {
                 matches!(p, openapiv3::Parameter::Path { .. })
                     && &p.parameter_data_ref().name == name
             });
             if !found {
-                self.problem(
-                    op_pointer,
-                    format!("path parameter `{name}` appears in the path but is not declared"),
-                );
+                // Undeclared template variables are common in real specs; the path still
+                // says where the value is, and text is all it can be.
+                out.push(Parameter {
+                    name: name.clone(),
+                    pointer: op_pointer.to_string(),
+                    field: fields.claim(&snake(name, "param")),
+                    location: *location,
+                    required: true,
+                    description: Some("Not declared in the spec; read from the path as text.".into()),
+                    schema: SchemaUse {
+                        schema: json!({ "type": "string" }),
+                        name_hint: format!("{type_base}{}", pascal(name, "Param")),
+                    },
+                    shape: schema::Shape::Scalar(schema::Scalar::String),
+                    explode: false,
+                });
             }
         }
 
-        let mut out = Vec::new();
         for (at, param) in &declared {
             if let Some(p) = self.param(at, param, template, type_base, fields) {
                 out.push(p);
@@ -531,16 +544,14 @@ impl<'a> Lower<'a> {
                     continue;
                 };
                 let schema_pointer = pointer_join(&hdef, "schema");
-                let raw = match (&header.format, self.doc.node(&schema_pointer)) {
-                    (openapiv3::ParameterSchemaOrContent::Schema(_), Some(raw)) => raw.clone(),
-                    _ => {
-                        self.problem(
-                            hdef,
-                            format!("response header `{name}` must have a `schema`"),
-                        );
-                        continue;
-                    }
-                };
+                // A header described without a schema (or by `content`) is still text on
+                // the wire; many real specs leave the schema out.
+                let _ = &header.format;
+                let raw = self
+                    .doc
+                    .node(&schema_pointer)
+                    .cloned()
+                    .unwrap_or_else(|| json!({ "type": "string" }));
                 headers.push(ResponseHeader {
                     name: name.to_ascii_lowercase(),
                     field: header_fields.claim(&snake(name, "header")),
@@ -587,7 +598,15 @@ impl<'a> Lower<'a> {
                 .iter()
                 .any(|p| p.pointer.starts_with(&pointer))
         {
-            self.problem(pointer, "an operation must declare at least one response");
+            // `responses: {}` declares nothing; any status with no body is all that can
+            // be promised.
+            out.push(Response {
+                status: StatusSpec::Default,
+                variant: "Default".into(),
+                description: Some("The spec declares no responses.".into()),
+                headers: Vec::new(),
+                body: None,
+            });
         }
         out
     }
@@ -709,6 +728,54 @@ impl<'a> Lower<'a> {
                         op.method, op.path
                     ),
                 );
+            }
+        }
+    }
+}
+
+/// typify names each component after its key in Pascal case, so `dataArray` and
+/// `DataArray` would both become `DataArray`. Later ones are renamed (and every reference
+/// to them rewritten) so each gets a type of its own.
+fn rename_colliding_components(schemas: &mut [(String, Value)], operations: &mut [Operation]) {
+    let keys: BTreeSet<String> = schemas.iter().map(|(k, _)| k.clone()).collect();
+    let mut taken = BTreeSet::new();
+    let mut renames = std::collections::BTreeMap::new();
+    for (key, _) in schemas.iter_mut() {
+        if taken.insert(schema::typify_variant_name(key)) {
+            continue;
+        }
+        let new = (2..)
+            .map(|n| format!("{key}{n}"))
+            .find(|candidate| !keys.contains(candidate) && !taken.contains(&schema::typify_variant_name(candidate)))
+            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        taken.insert(schema::typify_variant_name(&new));
+        renames.insert(std::mem::replace(key, new.clone()), new);
+    }
+    if renames.is_empty() {
+        return;
+    }
+    for (_, schema) in schemas.iter_mut() {
+        schema::rename_refs(schema, &renames);
+    }
+    let fix = |schema_use: &mut SchemaUse| schema::rename_refs(&mut schema_use.schema, &renames);
+    for op in operations {
+        op.params.iter_mut().for_each(|p| fix(&mut p.schema));
+        if let Some(pagination) = &mut op.pagination {
+            pagination.scan.iter_mut().for_each(|p| fix(&mut p.schema));
+            if let Some(page) = &mut pagination.page {
+                fix(&mut page.page);
+                fix(&mut page.item);
+            }
+        }
+        if let Some(body) = &mut op.body {
+            if let BodyKind::Json(schema) | BodyKind::Form(schema) = &mut body.kind {
+                fix(schema);
+            }
+        }
+        for response in &mut op.responses {
+            response.headers.iter_mut().for_each(|h| fix(&mut h.schema));
+            if let Some(ResponseBody::Json { schema, .. }) = &mut response.body {
+                fix(schema);
             }
         }
     }

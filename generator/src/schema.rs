@@ -131,8 +131,9 @@ fn hide_colliding_enum(schema: &mut Map<String, Value>) {
     }
 }
 
-/// The variant name typify derives from an enum value (its `sanitize` in Pascal case).
-fn typify_variant_name(raw: &str) -> String {
+/// The name typify derives from a value or a definition key (its `sanitize` in Pascal
+/// case).
+pub fn typify_variant_name(raw: &str) -> String {
     use heck::ToPascalCase;
     match raw {
         "+1" => "Plus1".into(),
@@ -424,5 +425,25 @@ mod tests {
             shape(&root, &json!({"type": "object"})),
             Shape::Scalar(Scalar::Json)
         );
+    }
+}
+
+/// Rewrites every `$ref` to a renamed component schema, anywhere inside `value`.
+pub fn rename_refs(value: &mut Value, renames: &std::collections::BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                if let Some(name) = component_schema_name(reference) {
+                    if let Some(new) = renames.get(&name) {
+                        *reference = format!("#/components/schemas/{}", new.replace('~', "~0").replace('/', "~1"));
+                    }
+                }
+            }
+            for child in map.values_mut() {
+                rename_refs(child, renames);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rename_refs(item, renames)),
+        _ => {}
     }
 }

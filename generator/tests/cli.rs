@@ -153,7 +153,7 @@ fn malformed_spec_writes_nothing_and_names_the_pointer() {
     let spec = temp.path().join("bad.yaml");
     std::fs::write(
         &spec,
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n        '7XX': {description: no such class}\n",
     )
     .expect("writable");
     let before_with_spec = snapshot(temp.path());
@@ -173,7 +173,7 @@ fn malformed_spec_writes_nothing_and_names_the_pointer() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("bad.yaml#/paths/~1a~1{id}/get: path parameter `id`"),
+        stderr.contains("bad.yaml#/paths/~1a~1{id}/get/responses/7XX: `7XX` is not a status code"),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");

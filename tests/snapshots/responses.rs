@@ -2,7 +2,7 @@
 // Do not edit by hand: change the spec and generate again.
 
 /// Types generated from the schemas of the API.
-#[allow(clippy::all, missing_docs)]
+#[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
     ///`GetReportOkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -44,7 +44,7 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
 
     let tokens = quote! {
         /// Types generated from the schemas of the API.
-        #[allow(clippy::all, missing_docs)]
+        #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
         pub mod types {
             #type_items
         }

@@ -47,6 +47,13 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
         .map(|op| handler(api, op, types, rules))
         .collect();
 
+    // An API without operations has no handlers, and so nothing to import.
+    let runtime_imports = (!handlers.is_empty()).then(|| {
+        quote! {
+            use ::specfirst_runtime::__private as rt;
+            use ::std::sync::Arc;
+        }
+    });
     // Scan checks name parameter types, which typify writes relative to the API module.
     let uses_types = handlers.iter().any(|h| h.to_string().contains("types ::"));
     let types_import = uses_types.then(|| {
@@ -78,8 +85,7 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
         /// One handler per operation: decode the request, call the trait, encode the answer.
         #[allow(deprecated)]
         mod handlers {
-            use ::specfirst_runtime::__private as rt;
-            use ::std::sync::Arc;
+            #runtime_imports
             #types_import
 
             #(#handlers)*
