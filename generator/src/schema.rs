@@ -306,6 +306,26 @@ fn scalar(root: &Value, schema: &Value, depth: usize) -> Scalar {
     Scalar::Json
 }
 
+/// Rewrites every `$ref` to a renamed component schema, anywhere inside `value`.
+pub fn rename_refs(value: &mut Value, renames: &std::collections::BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                if let Some(name) = component_schema_name(reference) {
+                    if let Some(new) = renames.get(&name) {
+                        *reference = format!("#/components/schemas/{}", new.replace('~', "~0").replace('/', "~1"));
+                    }
+                }
+            }
+            for child in map.values_mut() {
+                rename_refs(child, renames);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rename_refs(item, renames)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,25 +445,5 @@ mod tests {
             shape(&root, &json!({"type": "object"})),
             Shape::Scalar(Scalar::Json)
         );
-    }
-}
-
-/// Rewrites every `$ref` to a renamed component schema, anywhere inside `value`.
-pub fn rename_refs(value: &mut Value, renames: &std::collections::BTreeMap<String, String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if let Some(name) = component_schema_name(reference) {
-                    if let Some(new) = renames.get(&name) {
-                        *reference = format!("#/components/schemas/{}", new.replace('~', "~0").replace('/', "~1"));
-                    }
-                }
-            }
-            for child in map.values_mut() {
-                rename_refs(child, renames);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| rename_refs(item, renames)),
-        _ => {}
     }
 }
