@@ -85,6 +85,7 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         }
     }
 
+    clean_enum(&mut out);
     drop_mismatched_default(&mut out);
     hide_colliding_enum(&mut out);
 
@@ -145,21 +146,51 @@ pub fn typify_variant_name(raw: &str) -> String {
     }
 }
 
+/// Whether `value` has the JSON type `name` (`integer` counts only whole numbers).
+fn has_type(value: &Value, name: &str) -> bool {
+    match name {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "null" => value.is_null(),
+        _ => true,
+    }
+}
+
+/// An `enum` listing values of another type than the schema's (an empty string in a
+/// number enum) or the same value twice makes typify refuse the schema; neither value
+/// could be valid or distinct, so they are dropped.
+fn clean_enum(schema: &mut Map<String, Value>) {
+    let Some(type_name) = schema.get("type").and_then(Value::as_str).map(str::to_string) else {
+        return;
+    };
+    let Some(Value::Array(values)) = schema.get_mut("enum") else { return };
+    let mut kept: Vec<Value> = Vec::with_capacity(values.len());
+    for value in values.drain(..) {
+        if has_type(&value, &type_name) && !kept.contains(&value) {
+            kept.push(value);
+        }
+    }
+    if kept.is_empty() {
+        schema.remove("enum");
+    } else {
+        *values = kept;
+    }
+}
+
 /// typify rejects a `default` that does not fit its schema; such a default is a spec
 /// error with no effect on the wire, so it is dropped rather than failing the schema.
 fn drop_mismatched_default(schema: &mut Map<String, Value>) {
     let Some(default) = schema.get("default") else {
         return;
     };
-    let fits_type = match schema.get("type").and_then(Value::as_str) {
-        Some("string") => default.is_string(),
-        Some("integer") => default.is_i64() || default.is_u64(),
-        Some("number") => default.is_number(),
-        Some("boolean") => default.is_boolean(),
-        Some("array") => default.is_array(),
-        Some("object") => default.is_object(),
-        _ => true,
-    };
+    let fits_type = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .is_none_or(|name| has_type(default, name));
     let fits_enum = match schema.get("enum") {
         Some(Value::Array(values)) => values.contains(default),
         _ => true,
@@ -402,6 +433,15 @@ mod tests {
             kept.get("enum").is_some(),
             "typify's second attempt names these: {kept}"
         );
+    }
+
+    #[test]
+    fn enum_values_of_another_type_or_repeated_are_dropped() {
+        let mut problems = Vec::new();
+        let out = normalize(&json!({"type": "number", "enum": ["", "", 0, 2, 2]}), "", &mut problems);
+        assert_eq!(out, json!({"type": "number", "enum": [0, 2]}));
+        let out = normalize(&json!({"type": "integer", "enum": ["a"]}), "", &mut problems);
+        assert_eq!(out, json!({"type": "integer"}));
     }
 
     #[test]
