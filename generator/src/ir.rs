@@ -153,6 +153,9 @@ pub struct RequestBody {
     pub kind: BodyKind,
     /// Whether an empty body is rejected.
     pub required: bool,
+    /// The operation's own body limit (`x-specfirst-body-max-bytes`), replacing the
+    /// server's.
+    pub max_bytes: Option<u64>,
     /// `description`.
     pub description: Option<String>,
 }

@@ -22,6 +22,8 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 const MAX_REF_HOPS: usize = 64;
+/// The operation extension that sets the operation's own request body limit.
+pub const BODY_LIMIT_EXTENSION: &str = "x-specfirst-body-max-bytes";
 
 /// Builds the API model of `doc`, or every problem found in it.
 pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
@@ -496,9 +498,21 @@ impl<'a> Lower<'a> {
         } else {
             BodyKind::Bytes
         };
+        let limit_pointer = pointer_join(op_pointer, BODY_LIMIT_EXTENSION);
+        let max_bytes = match self.doc.node(&limit_pointer) {
+            None => None,
+            Some(value) => match value.as_u64().filter(|n| *n > 0) {
+                Some(n) => Some(n),
+                None => {
+                    self.problem(limit_pointer, "the body limit must be a positive number of bytes");
+                    None
+                }
+            },
+        };
         Some(RequestBody {
             media_type,
             kind,
+            max_bytes,
             required: body.required,
             description: body.description,
         })

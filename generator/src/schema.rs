@@ -190,7 +190,7 @@ fn drop_mismatched_default(schema: &mut Map<String, Value>) {
     let fits_type = schema
         .get("type")
         .and_then(Value::as_str)
-        .is_none_or(|name| has_type(default, name));
+        .map_or(true, |name| has_type(default, name));
     let fits_enum = match schema.get("enum") {
         Some(Value::Array(values)) => values.contains(default),
         _ => true,

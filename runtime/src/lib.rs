@@ -59,6 +59,6 @@ pub mod __private {
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.
     pub mod validate {
-        pub use crate::validate::{Additional, Check, Kind, Schema};
+        pub use crate::validate::{Additional, Check, Format, Kind, Schema};
     }
 }

@@ -168,6 +168,12 @@ impl RawRequest {
         })
     }
 
+    /// Sets the body limit for this operation, replacing the server-wide one: the spec's
+    /// `x-specfirst-body-max-bytes` on the operation.
+    pub fn limit_body(&mut self, max_bytes: usize) {
+        self.parts.extensions.insert(BodyLimit(max_bytes));
+    }
+
     /// Reads the body, or `None` when it is empty.
     async fn read_body(&mut self) -> Result<Option<Bytes>, HttpError> {
         let body = self

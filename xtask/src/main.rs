@@ -3,7 +3,9 @@
 //! - `codegen`: regenerate the committed crates (the example's generated API).
 //! - `check`: fail with a diff when a committed generated crate is stale.
 //! - `corpus`: generate and compile public OpenAPI corpora; write CORPUS.md.
+//! - `bench`: measure generation, compile cost and serving; write BENCHMARKS.md.
 
+mod bench;
 mod codegen;
 mod corpus;
 
@@ -15,8 +17,9 @@ fn main() -> Result<()> {
         Some("codegen") => codegen::run(codegen::Mode::Write),
         Some("check") => codegen::run(codegen::Mode::Check),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         // Internal: the generator worker that `corpus` starts.
         Some("corpus-worker") => corpus::worker(),
-        _ => bail!("usage: cargo xtask <codegen|check|corpus>\n  codegen  rewrite generated-example/api from specs/bookshelf.yaml\n  check    fail when generated-example/api is stale\n  corpus   generate and compile public OpenAPI corpora, write CORPUS.md (see `cargo xtask corpus --help`)"),
+        _ => bail!("usage: cargo xtask <codegen|check|corpus|bench>\n  codegen  rewrite generated-example/api from specs/bookshelf.yaml\n  check    fail when generated-example/api is stale\n  corpus   generate and compile public OpenAPI corpora, write CORPUS.md (see `cargo xtask corpus --help`)\n  bench    measure generation, compile cost and serving, write BENCHMARKS.md (see `cargo xtask bench --help`)"),
     }
 }

@@ -1144,7 +1144,8 @@ mod handlers {
         Ok(super::GetBookRequest {
             book_id: input
                 .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String)),
+                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String))
+                        .checked(&super::rules::GET_BOOK_BOOK_ID),
                 )?,
         })
     }
@@ -1177,7 +1178,8 @@ mod handlers {
         Ok(super::ReplaceBookRequest {
             book_id: input
                 .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String)),
+                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String))
+                        .checked(&super::rules::REPLACE_BOOK_BOOK_ID),
                 )?,
             body: input.json_body_checked(&super::rules::NEW_BOOK).await?,
         })
@@ -1236,7 +1238,8 @@ mod handlers {
         Ok(super::DeleteBookRequest {
             book_id: input
                 .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String)),
+                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String))
+                        .checked(&super::rules::DELETE_BOOK_BOOK_ID),
                 )?,
         })
     }
@@ -1271,7 +1274,10 @@ mod handlers {
 /// has any, so every violation is reported at once with its JSON pointer.
 mod rules {
     #[allow(unused_imports)]
-    use ::specfirst_runtime::__private::validate::{Additional, Check, Kind, Schema};
+    use ::specfirst_runtime::__private::validate::{
+        Additional, Check, Format, Kind, Schema,
+    };
+
     pub(super) static BOOK_SORT_MODE: Schema = Schema {
         kind: Some(Kind::String),
         allowed: &[
@@ -1311,6 +1317,24 @@ mod rules {
         kind: Some(Kind::Object),
         properties: &[("title", &NEW_BOOK_TITLE), ("genre", &GENRE)],
         required: &["title", "author", "genre"],
+        ..Schema::ANY
+    };
+
+    pub(super) static GET_BOOK_BOOK_ID: Schema = Schema {
+        kind: Some(Kind::String),
+        checks: &[Check::Format(Format::Uuid)],
+        ..Schema::ANY
+    };
+
+    pub(super) static REPLACE_BOOK_BOOK_ID: Schema = Schema {
+        kind: Some(Kind::String),
+        checks: &[Check::Format(Format::Uuid)],
+        ..Schema::ANY
+    };
+
+    pub(super) static DELETE_BOOK_BOOK_ID: Schema = Schema {
+        kind: Some(Kind::String),
+        checks: &[Check::Format(Format::Uuid)],
         ..Schema::ANY
     };
 }

@@ -169,6 +169,11 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
             (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
         };
         fields.push(quote!(body: #read,));
+        if let Some(max_bytes) = body.max_bytes {
+            let max_bytes = proc_macro2::Literal::usize_unsuffixed(usize::try_from(max_bytes).unwrap_or(usize::MAX));
+            let set = quote!(input.limit_body(#max_bytes););
+            prelude = quote!(#set #prelude);
+        }
     }
     let request_args = if op.pagination.is_some() {
         quote!(<M>)

@@ -54,7 +54,7 @@ impl<'a> Rules<'a> {
             /// has any, so every violation is reported at once with its JSON pointer.
             mod rules {
                 #[allow(unused_imports)]
-                use ::specfirst_runtime::__private::validate::{Additional, Check, Kind, Schema};
+                use ::specfirst_runtime::__private::validate::{Additional, Check, Format, Kind, Schema};
 
                 #(#statics)*
             }
@@ -268,6 +268,19 @@ fn checks(map: &serde_json::Map<String, Value>) -> Vec<TokenStream> {
         if regress::Regex::new(pattern).is_ok() {
             out.push(quote!(Check::Pattern(#pattern)));
         }
+    }
+    let format = match map.get("format").and_then(Value::as_str) {
+        Some("date-time") => Some(quote!(DateTime)),
+        Some("date") => Some(quote!(Date)),
+        Some("uuid") => Some(quote!(Uuid)),
+        Some("email") => Some(quote!(Email)),
+        Some("ipv4") => Some(quote!(Ipv4)),
+        Some("ipv6") => Some(quote!(Ipv6)),
+        Some("hostname") => Some(quote!(Hostname)),
+        _ => None,
+    };
+    if let Some(format) = format {
+        out.push(quote!(Check::Format(Format::#format)));
     }
     if map.get("uniqueItems") == Some(&Value::Bool(true)) {
         out.push(quote!(Check::UniqueItems));

@@ -265,6 +265,17 @@ async fn form_and_byte_bodies() {
         (400, Some("InvalidBody"))
     );
 
+    // The operation's own limit (`x-specfirst-body-max-bytes: 2048`) replaces the server's.
+    let (status, body) = error_of(
+        client
+            .put(format!("{base}/uploads"))
+            .body(vec![7u8; 2049])
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!((status.as_u16(), body["error_code"].as_str()), (413, Some("PayloadTooLarge")));
     let size: u64 = client
         .put(format!("{base}/uploads"))
         .header("content-type", "application/octet-stream")
