@@ -60,6 +60,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Set for operations marked `x-dropshot-pagination` (or `x-pagination`).
     pub pagination: Option<Pagination>,
+    /// Set for operations marked `x-ms-pageable` whose page is a named
+    /// `{items, next link}` schema.
+    pub link_pagination: Option<LinkPagination>,
     /// For each route parameter that stands for a segment mixing literal text and
     /// parameters: the literal pieces around and between them (one more than the
     /// parameters; the first and last may be empty).
@@ -318,4 +321,15 @@ pub struct SchemeUse {
     pub scheme: usize,
     /// Scopes the credential must carry (OAuth 2 and OpenID Connect only).
     pub scopes: Vec<String>,
+}
+
+/// An operation paged by next links (Azure's `x-ms-pageable`).
+#[derive(Debug, Clone)]
+pub struct LinkPagination {
+    /// The page schema (a component reference) and its item schema.
+    pub body: PageBody,
+    /// The Rust field holding the items (`itemName`, `value` by default).
+    pub items_field: String,
+    /// The Rust field holding the next link (`nextLinkName`).
+    pub next_field: String,
 }

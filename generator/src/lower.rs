@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, BodyKind, Location, Operation, PageBody, Pagination, Parameter, RequestBody, Response,
-    ResponseBody, ResponseHeader, SchemaUse, StatusSpec,
+    Api, BodyKind, LinkPagination, Location, Operation, PageBody, Pagination, Parameter,
+    RequestBody, Response, ResponseBody, ResponseHeader, SchemaUse, StatusSpec,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
@@ -214,6 +214,7 @@ impl<'a> Lower<'a> {
         let body = self.request_body(pointer, &base);
         let responses = self.responses(pointer, &base);
         let pagination = self.pagination(pointer, &base, &mut params, &responses);
+        let link_pagination = self.link_pagination(pointer, &responses);
         let security = match &self.schemes {
             Some(schemes) => schemes.for_operation(self.doc, pointer, &mut self.problems),
             None => Vec::new(),
@@ -235,6 +236,7 @@ impl<'a> Lower<'a> {
             body,
             responses,
             pagination,
+            link_pagination,
             security,
             segment_literals,
         })
@@ -347,7 +349,9 @@ impl<'a> Lower<'a> {
                     field: fields.claim(&snake(name, "param")),
                     location: *location,
                     required: true,
-                    description: Some("Not declared in the spec; read from the path as text.".into()),
+                    description: Some(
+                        "Not declared in the spec; read from the path as text.".into(),
+                    ),
                     schema: SchemaUse {
                         schema: json!({ "type": "string" }),
                         name_hint: format!("{type_base}{}", pascal(name, "Param")),
@@ -504,7 +508,10 @@ impl<'a> Lower<'a> {
             Some(value) => match value.as_u64().filter(|n| *n > 0) {
                 Some(n) => Some(n),
                 None => {
-                    self.problem(limit_pointer, "the body limit must be a positive number of bytes");
+                    self.problem(
+                        limit_pointer,
+                        "the body limit must be a positive number of bytes",
+                    );
                     None
                 }
             },
@@ -701,9 +708,49 @@ impl<'a> Lower<'a> {
         })
     }
 
+    /// Azure's `x-ms-pageable`: the page body's items and next-link fields, when the page
+    /// is a named schema holding exactly those two.
+    fn link_pagination(
+        &mut self,
+        op_pointer: &str,
+        responses: &[Response],
+    ) -> Option<LinkPagination> {
+        let pointer = pointer_join(op_pointer, "x-ms-pageable");
+        let marker = self.doc.node(&pointer)?;
+        let Some(marker) = marker.as_object() else {
+            self.problem(
+                pointer,
+                "`x-ms-pageable` must be an object such as `{\"nextLinkName\": \"nextLink\"}`",
+            );
+            return None;
+        };
+        let next = marker.get("nextLinkName").and_then(Value::as_str)?;
+        let items = marker
+            .get("itemName")
+            .and_then(Value::as_str)
+            .unwrap_or("value");
+        let body = self.page_body_with(responses, items, next)?;
+        Some(LinkPagination {
+            body,
+            items_field: schema::typify_field_name(items),
+            next_field: schema::typify_field_name(next),
+        })
+    }
+
     /// The `{items, next_page}` body of the first success response, when both the page
     /// and its items are named component schemas.
     fn page_body(&self, responses: &[Response]) -> Option<PageBody> {
+        self.page_body_with(responses, "items", "next_page")
+    }
+
+    /// The `{<items>, <next>}` body of the first success response, when both the page and
+    /// its items are named component schemas.
+    fn page_body_with(
+        &self,
+        responses: &[Response],
+        items_key: &str,
+        next_key: &str,
+    ) -> Option<PageBody> {
         let schema = responses.iter().find_map(|r| match (&r.status, &r.body) {
             (StatusSpec::Code(200..=299), Some(ResponseBody::Json { schema, .. })) => Some(schema),
             _ => None,
@@ -712,10 +759,10 @@ impl<'a> Lower<'a> {
         let raw = self.doc.node(reference.strip_prefix('#')?)?;
         let properties = raw.get("properties")?.as_object()?;
         let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
-        if keys != BTreeSet::from(["items", "next_page"]) {
+        if keys != BTreeSet::from([items_key, next_key]) {
             return None;
         }
-        let items = properties.get("items")?;
+        let items = properties.get(items_key)?;
         if items.get("type")?.as_str()? != "array" {
             return None;
         }
@@ -760,7 +807,10 @@ fn rename_colliding_components(schemas: &mut [(String, Value)], operations: &mut
         }
         let new = (2..)
             .map(|n| format!("{key}{n}"))
-            .find(|candidate| !keys.contains(candidate) && !taken.contains(&schema::typify_variant_name(candidate)))
+            .find(|candidate| {
+                !keys.contains(candidate)
+                    && !taken.contains(&schema::typify_variant_name(candidate))
+            })
             .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
         taken.insert(schema::typify_variant_name(&new));
         renames.insert(std::mem::replace(key, new.clone()), new);

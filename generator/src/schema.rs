@@ -164,10 +164,16 @@ fn has_type(value: &Value, name: &str) -> bool {
 /// number enum) or the same value twice makes typify refuse the schema; neither value
 /// could be valid or distinct, so they are dropped.
 fn clean_enum(schema: &mut Map<String, Value>) {
-    let Some(type_name) = schema.get("type").and_then(Value::as_str).map(str::to_string) else {
+    let Some(type_name) = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
         return;
     };
-    let Some(Value::Array(values)) = schema.get_mut("enum") else { return };
+    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+        return;
+    };
     let mut kept: Vec<Value> = Vec::with_capacity(values.len());
     for value in values.drain(..) {
         if has_type(&value, &type_name) && !kept.contains(&value) {
@@ -337,6 +343,25 @@ fn scalar(root: &Value, schema: &Value, depth: usize) -> Scalar {
     Scalar::Json
 }
 
+/// The field name typify gives a property (its `sanitize` in snake case).
+pub fn typify_field_name(raw: &str) -> String {
+    use heck::ToSnakeCase;
+    let name = raw
+        .replace('\'', "")
+        .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+        .to_snake_case();
+    let name = match name.chars().next() {
+        None => "x".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => name,
+        Some(_) => format!("x{name}"),
+    };
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
+}
+
 /// Rewrites every `$ref` to a renamed component schema, anywhere inside `value`.
 pub fn rename_refs(value: &mut Value, renames: &std::collections::BTreeMap<String, String>) {
     match value {
@@ -344,7 +369,10 @@ pub fn rename_refs(value: &mut Value, renames: &std::collections::BTreeMap<Strin
             if let Some(Value::String(reference)) = map.get_mut("$ref") {
                 if let Some(name) = component_schema_name(reference) {
                     if let Some(new) = renames.get(&name) {
-                        *reference = format!("#/components/schemas/{}", new.replace('~', "~0").replace('/', "~1"));
+                        *reference = format!(
+                            "#/components/schemas/{}",
+                            new.replace('~', "~0").replace('/', "~1")
+                        );
                     }
                 }
             }
@@ -438,9 +466,17 @@ mod tests {
     #[test]
     fn enum_values_of_another_type_or_repeated_are_dropped() {
         let mut problems = Vec::new();
-        let out = normalize(&json!({"type": "number", "enum": ["", "", 0, 2, 2]}), "", &mut problems);
+        let out = normalize(
+            &json!({"type": "number", "enum": ["", "", 0, 2, 2]}),
+            "",
+            &mut problems,
+        );
         assert_eq!(out, json!({"type": "number", "enum": [0, 2]}));
-        let out = normalize(&json!({"type": "integer", "enum": ["a"]}), "", &mut problems);
+        let out = normalize(
+            &json!({"type": "integer", "enum": ["a"]}),
+            "",
+            &mut problems,
+        );
         assert_eq!(out, json!({"type": "integer"}));
     }
 

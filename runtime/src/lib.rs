@@ -35,7 +35,7 @@ pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError};
 pub use http::StatusCode;
 pub use observe::{Observer, ResponseRecord};
-pub use pagination::{PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN};
+pub use pagination::{LinkPage, PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN};
 pub use router::RouterOptions;
 pub use server::{serve, serve_with_listener};
 

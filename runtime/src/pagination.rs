@@ -111,6 +111,23 @@ impl<T> ResultsPage<T> {
     }
 }
 
+/// One page of an operation paged by next links (Azure's `x-ms-pageable`): the items
+/// and the URL of the next page, which the implementation builds as it sees fit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkPage<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Where the next page is; `None` at the end.
+    pub next_link: Option<String>,
+}
+
+impl<T> LinkPage<T> {
+    /// A page of `items` whose next page is at `next_link`.
+    pub fn new(items: Vec<T>, next_link: Option<String>) -> Self {
+        Self { items, next_link }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Envelope<'a> {
     v: u8,

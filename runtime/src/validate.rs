@@ -132,7 +132,9 @@ fn digits(text: &str, len: usize) -> Option<u32> {
 
 fn is_date(text: &str) -> bool {
     let mut parts = text.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let (Some(year), Some(month), Some(day)) = (digits(y, 4), digits(m, 2), digits(d, 2)) else {
@@ -160,7 +162,9 @@ fn is_time(text: &str) -> bool {
         }
     };
     if let Some(offset) = offset {
-        let Some((h, m)) = offset.split_once(':') else { return false };
+        let Some((h, m)) = offset.split_once(':') else {
+            return false;
+        };
         if !matches!((digits(h, 2), digits(m, 2)), (Some(0..=23), Some(0..=59))) {
             return false;
         }
@@ -216,7 +220,9 @@ fn is_hostname(text: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 

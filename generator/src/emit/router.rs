@@ -170,7 +170,9 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         };
         fields.push(quote!(body: #read,));
         if let Some(max_bytes) = body.max_bytes {
-            let max_bytes = proc_macro2::Literal::usize_unsuffixed(usize::try_from(max_bytes).unwrap_or(usize::MAX));
+            let max_bytes = proc_macro2::Literal::usize_unsuffixed(
+                usize::try_from(max_bytes).unwrap_or(usize::MAX),
+            );
             let set = quote!(input.limit_body(#max_bytes););
             prelude = quote!(#set #prelude);
         }

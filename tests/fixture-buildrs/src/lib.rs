@@ -13,6 +13,11 @@ pub mod naming {
     include!(concat!(env!("OUT_DIR"), "/naming.rs"));
 }
 
+/// Azure's x-ms-pageable.
+pub mod pageable {
+    include!(concat!(env!("OUT_DIR"), "/pageable.rs"));
+}
+
 /// Parameters of every supported kind.
 pub mod params {
     include!(concat!(env!("OUT_DIR"), "/params.rs"));

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use specfirst_fixture_buildrs::{params, refs, responses};
+use specfirst_fixture_buildrs::{pageable, params, refs, responses};
 use specfirst_runtime::{
     serve_with_listener, Bytes, HttpError, RequestContext, ServerConfig, StatusCode,
 };
@@ -275,7 +275,10 @@ async fn form_and_byte_bodies() {
             .expect("request"),
     )
     .await;
-    assert_eq!((status.as_u16(), body["error_code"].as_str()), (413, Some("PayloadTooLarge")));
+    assert_eq!(
+        (status.as_u16(), body["error_code"].as_str()),
+        (413, Some("PayloadTooLarge"))
+    );
     let size: u64 = client
         .put(format!("{base}/uploads"))
         .header("content-type", "application/octet-stream")
@@ -558,4 +561,52 @@ async fn segments_mixing_text_and_parameters() {
     assert_eq!(status.as_u16(), 400);
     let message = body["message"].as_str().unwrap_or_default();
     assert!(message.contains("path parameter \"name\""), "{body}");
+}
+
+struct Vaults;
+
+impl pageable::PageableApi for Vaults {
+    async fn list_vaults(
+        &self,
+        _ctx: RequestContext,
+        r: pageable::ListVaultsRequest,
+    ) -> Result<pageable::ListVaultsResponse, HttpError> {
+        let start: usize = r.skiptoken.as_deref().unwrap_or("0").parse().unwrap_or(0);
+        let names = ["a", "b", "c", "d", "e"];
+        let items: Vec<_> = names
+            .iter()
+            .skip(start)
+            .take(2)
+            .map(|n| pageable::types::Vault {
+                name: n.to_string(),
+            })
+            .collect();
+        let next = (start + 2 < names.len()).then(|| format!("/vaults?$skiptoken={}", start + 2));
+        Ok(pageable::ListVaultsResponse::Ok {
+            body: specfirst_runtime::LinkPage::new(items, next).into(),
+        })
+    }
+}
+
+#[tokio::test]
+async fn next_links_page_through_an_x_ms_pageable_list() {
+    let (base, _stop) = start(pageable::router(Arc::new(Vaults))).await;
+    let mut url = format!("{base}/vaults");
+    let mut names = Vec::new();
+    for _ in 0..10 {
+        let page: Value = reqwest::get(&url)
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        for vault in page["value"].as_array().expect("value") {
+            names.push(vault["name"].as_str().expect("name").to_string());
+        }
+        match page["odata.nextLink"].as_str() {
+            Some(next) => url = format!("{base}{next}"),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["a", "b", "c", "d", "e"]);
 }
