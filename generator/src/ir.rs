@@ -333,3 +333,18 @@ pub struct LinkPagination {
     /// The Rust field holding the next link (`nextLinkName`).
     pub next_field: String,
 }
+
+impl Operation {
+    /// Names of the query parameters a request must have, sorted: what tells apart
+    /// operations that share a route and method.
+    pub fn required_query(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query && p.required)
+            .map(|p| p.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+}

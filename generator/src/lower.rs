@@ -252,6 +252,8 @@ impl<'a> Lower<'a> {
             return route;
         }
         let mut segment_count = 0;
+        // A fragment is never sent; AWS uses one to name operations that share a path.
+        let path = path.split('#').next().unwrap_or(path);
         for segment in path.split('/').skip(1) {
             route.axum.push('/');
             if !segment.contains(['{', '}']) {
@@ -778,14 +780,19 @@ impl<'a> Lower<'a> {
     }
 
     /// Two operations on one route and method would make axum panic at start-up.
+    /// Operations on one route and method are told apart by their required query
+    /// parameters (AWS writes `/tags/{arn}#tagKeys` for the one that needs `tagKeys`);
+    /// two that need the same ones would receive the same requests.
     fn check_routes(&mut self, operations: &[Operation]) {
         let mut seen = BTreeSet::new();
         for op in operations {
-            if !seen.insert((op.route.clone(), op.method.clone())) {
+            if !seen.insert((op.route.clone(), op.method.clone(), op.required_query())) {
                 self.problem(
                     &op.pointer,
                     format!(
-                        "`{} {}` matches the same requests as another operation (paths that differ only in parameter names)",
+                        "`{} {}` matches the same requests as another operation: their paths differ \
+                         only in parameter names or literal text after `#`, and they require the same \
+                         query parameters",
                         op.method, op.path
                     ),
                 );

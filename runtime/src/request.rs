@@ -102,6 +102,14 @@ impl RawRequest {
         self.parts.extensions.get::<T>().cloned()
     }
 
+    /// Whether the query string has every one of `names`; how generated code picks among
+    /// operations that share a route and method.
+    pub fn has_query(&self, names: &[&str]) -> bool {
+        names
+            .iter()
+            .all(|name| self.query.iter().any(|(key, _)| key == name))
+    }
+
     /// Decodes a parameter that may be absent.
     pub fn optional<T: DeserializeOwned>(&self, param: &Param) -> Result<Option<T>, HttpError> {
         let values = self.raw_values(param)?;

@@ -26,26 +26,45 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
             None => routes.push((&op.route, vec![op])),
         }
     }
-    let route_calls = routes.iter().map(|(route, ops)| {
-        let mut ops = ops.clone();
-        ops.sort_by_key(|op| ORDER.iter().position(|m| *m == op.method));
-        let mut chain = quote!();
-        for (index, op) in ops.iter().enumerate() {
-            let function = ident(&op.method.to_ascii_lowercase());
-            let handler = ident(&format!("handle_{}", op.method_name));
-            chain = if index == 0 {
-                quote!(rt::axum::routing::#function(handlers::#handler::<A>))
-            } else {
-                quote!(#chain.#function(handlers::#handler::<A>))
-            };
-        }
-        quote!(.route(#route, #chain))
-    });
-    let handlers: Vec<TokenStream> = api
+    let mut dispatchers = Vec::new();
+    let route_calls: Vec<TokenStream> = routes
+        .iter()
+        .map(|(route, ops)| {
+            let mut ops = ops.clone();
+            ops.sort_by_key(|op| ORDER.iter().position(|m| *m == op.method));
+            // One handler per method: a dispatcher when several operations share it.
+            let mut by_method: Vec<(&str, Vec<&Operation>)> = Vec::new();
+            for op in ops {
+                match by_method.iter_mut().find(|(m, _)| *m == op.method) {
+                    Some((_, same)) => same.push(op),
+                    None => by_method.push((&op.method, vec![op])),
+                }
+            }
+            let mut chain = quote!();
+            for (index, (method, same)) in by_method.iter().enumerate() {
+                let function = ident(&method.to_ascii_lowercase());
+                let handler = if same.len() == 1 {
+                    ident(&format!("handle_{}", same[0].method_name))
+                } else {
+                    let (name, dispatcher) = dispatcher(api, same);
+                    dispatchers.push(dispatcher);
+                    name
+                };
+                chain = if index == 0 {
+                    quote!(rt::axum::routing::#function(handlers::#handler::<A>))
+                } else {
+                    quote!(#chain.#function(handlers::#handler::<A>))
+                };
+            }
+            quote!(.route(#route, #chain))
+        })
+        .collect();
+    let mut handlers: Vec<TokenStream> = api
         .operations
         .iter()
         .map(|op| handler(api, op, types, rules))
         .collect();
+    handlers.extend(dispatchers);
 
     // An API without operations has no handlers, and so nothing to import.
     let runtime_imports = (!handlers.is_empty()).then(|| {
@@ -264,4 +283,36 @@ fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> Token
         Some(checks) => quote!(#spec.checked(&#checks)),
         None => spec,
     }
+}
+
+/// A handler for operations sharing a route and method: the first whose required query
+/// parameters are all present serves the request, most demanding first.
+fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
+    let trait_name = ident(&api.trait_name);
+    let mut ops = ops.to_vec();
+    ops.sort_by_key(|op| std::cmp::Reverse(op.required_query().len()));
+    let name = ident(&format!("dispatch_{}", ops[0].method_name));
+    let (fallback, rest) = ops
+        .split_last()
+        .unwrap_or_else(|| unreachable!("a dispatcher has operations"));
+    let tries = rest.iter().map(|op| {
+        let names = op.required_query();
+        let handler = ident(&format!("handle_{}", op.method_name));
+        quote! {
+            if input.has_query(&[#(#names),*]) {
+                return #handler(state, input).await;
+            }
+        }
+    });
+    let fallback = ident(&format!("handle_{}", fallback.method_name));
+    let code = quote! {
+        pub(super) async fn #name<A: super::#trait_name>(
+            state: rt::axum::extract::State<Arc<A>>,
+            input: rt::RawRequest,
+        ) -> rt::axum::response::Response {
+            #(#tries)*
+            #fallback(state, input).await
+        }
+    };
+    (name, code)
 }

@@ -69,6 +69,26 @@ impl params::ParamsApi for Params {
         })
     }
 
+    async fn delete_all_tags(
+        &self,
+        _ctx: RequestContext,
+        r: params::DeleteAllTagsRequest,
+    ) -> Result<params::DeleteAllTagsResponse, HttpError> {
+        Ok(params::DeleteAllTagsResponse::Ok {
+            body: format!("all of {}", r.arn),
+        })
+    }
+
+    async fn delete_some_tags(
+        &self,
+        _ctx: RequestContext,
+        r: params::DeleteSomeTagsRequest,
+    ) -> Result<params::DeleteSomeTagsResponse, HttpError> {
+        Ok(params::DeleteSomeTagsResponse::Ok {
+            body: format!("{} of {}", r.tag_keys.join("+"), r.arn),
+        })
+    }
+
     async fn get_file(
         &self,
         _ctx: RequestContext,
@@ -609,4 +629,25 @@ async fn next_links_page_through_an_x_ms_pageable_list() {
         }
     }
     assert_eq!(names, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn operations_sharing_a_route_are_told_apart_by_required_query_parameters() {
+    let (base, _stop) = start(params::router(Arc::new(Params::default()))).await;
+    let client = reqwest::Client::new();
+    let delete = |query: &str| client.delete(format!("{base}/tags/arn1{query}")).send();
+    let all: String = delete("")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all, "all of arn1");
+    let some: String = delete("?tagKeys=a&tagKeys=b")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(some, "a+b of arn1");
 }
