@@ -335,16 +335,27 @@ pub struct LinkPagination {
 }
 
 impl Operation {
-    /// Names of the query parameters a request must have, sorted: what tells apart
-    /// operations that share a route and method.
-    pub fn required_query(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
+    /// What a request must carry to be this operation rather than another on the same
+    /// route and method, sorted: its required query parameters (by name), and the
+    /// `name` or `name=value` conditions AWS writes after `#` in the path, each met by a
+    /// query parameter or a header.
+    pub fn discriminators(&self) -> Vec<(String, Option<String>)> {
+        let mut out: Vec<(String, Option<String>)> = self
             .params
             .iter()
             .filter(|p| p.location == Location::Query && p.required)
-            .map(|p| p.name.as_str())
+            .map(|p| (p.name.clone(), None))
             .collect();
-        names.sort_unstable();
-        names
+        if let Some((_, fragment)) = self.path.split_once('#') {
+            for condition in fragment.split('&').filter(|c| !c.is_empty()) {
+                out.push(match condition.split_once('=') {
+                    Some((name, value)) => (name.to_string(), Some(value.to_string())),
+                    None => (condition.to_string(), None),
+                });
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 }

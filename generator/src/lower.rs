@@ -781,18 +781,19 @@ impl<'a> Lower<'a> {
 
     /// Two operations on one route and method would make axum panic at start-up.
     /// Operations on one route and method are told apart by their required query
-    /// parameters (AWS writes `/tags/{arn}#tagKeys` for the one that needs `tagKeys`);
-    /// two that need the same ones would receive the same requests.
+    /// parameters and the conditions after `#` in their paths (AWS writes
+    /// `/#X-Amz-Target=Service.Operation`); two with the same ones would receive the same
+    /// requests.
     fn check_routes(&mut self, operations: &[Operation]) {
         let mut seen = BTreeSet::new();
         for op in operations {
-            if !seen.insert((op.route.clone(), op.method.clone(), op.required_query())) {
+            if !seen.insert((op.route.clone(), op.method.clone(), op.discriminators())) {
                 self.problem(
                     &op.pointer,
                     format!(
                         "`{} {}` matches the same requests as another operation: their paths differ \
-                         only in parameter names or literal text after `#`, and they require the same \
-                         query parameters",
+                         only in parameter names, and nothing (required query parameters, or conditions \
+                         after `#`) tells their requests apart",
                         op.method, op.path
                     ),
                 );

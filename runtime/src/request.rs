@@ -102,12 +102,32 @@ impl RawRequest {
         self.parts.extensions.get::<T>().cloned()
     }
 
-    /// Whether the query string has every one of `names`; how generated code picks among
-    /// operations that share a route and method.
-    pub fn has_query(&self, names: &[&str]) -> bool {
-        names
-            .iter()
-            .all(|name| self.query.iter().any(|(key, _)| key == name))
+    /// The 404 for a request no operation on its route accepts.
+    pub fn no_route(&self) -> HttpError {
+        HttpError::for_not_found(format!(
+            "no route for {} {}",
+            self.parts.method,
+            self.parts.uri.path()
+        ))
+    }
+
+    /// Whether every condition holds: a `(name, None)` when a query parameter or header
+    /// `name` is present, a `(name, Some(value))` when one has that value. How generated
+    /// code picks among operations that share a route and method.
+    pub fn satisfies(&self, conditions: &[(&str, Option<&str>)]) -> bool {
+        conditions.iter().all(|(name, value)| {
+            let in_query = self
+                .query
+                .iter()
+                .any(|(key, given)| key == name && value.map_or(true, |v| v == given));
+            let in_headers = self
+                .parts
+                .headers
+                .get_all(*name)
+                .iter()
+                .any(|given| value.map_or(true, |v| given.as_bytes() == v.as_bytes()));
+            in_query || in_headers
+        })
     }
 
     /// Decodes a parameter that may be absent.

@@ -285,33 +285,56 @@ fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> Token
     }
 }
 
-/// A handler for operations sharing a route and method: the first whose required query
-/// parameters are all present serves the request, most demanding first.
+/// A handler for operations sharing a route and method: the first whose conditions
+/// (required query parameters, conditions after `#`) all hold serves the request, the
+/// most demanding first; the least demanding takes the rest.
 fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
     let trait_name = ident(&api.trait_name);
     let mut ops = ops.to_vec();
-    ops.sort_by_key(|op| std::cmp::Reverse(op.required_query().len()));
+    ops.sort_by_key(|op| std::cmp::Reverse(op.discriminators().len()));
     let name = ident(&format!("dispatch_{}", ops[0].method_name));
     let (fallback, rest) = ops
         .split_last()
         .unwrap_or_else(|| unreachable!("a dispatcher has operations"));
+    // Every operation is tried on its conditions; a fallback with none of its own takes
+    // whatever the others do not, and otherwise a request matching none is a 404.
+    let (fallback, rest) = if fallback.discriminators().is_empty() {
+        (Some(*fallback), rest)
+    } else {
+        (None, &ops[..])
+    };
     let tries = rest.iter().map(|op| {
-        let names = op.required_query();
+        let conditions = op
+            .discriminators()
+            .into_iter()
+            .map(|(name, value)| match value {
+                Some(value) => quote!((#name, Some(#value))),
+                None => quote!((#name, None)),
+            });
         let handler = ident(&format!("handle_{}", op.method_name));
         quote! {
-            if input.has_query(&[#(#names),*]) {
+            if input.satisfies(&[#(#conditions),*]) {
                 return #handler(state, input).await;
             }
         }
     });
-    let fallback = ident(&format!("handle_{}", fallback.method_name));
+    let last = match fallback {
+        Some(op) => {
+            let handler = ident(&format!("handle_{}", op.method_name));
+            quote!(#handler(state, input).await)
+        }
+        None => quote! {
+            let _ = state;
+            rt::axum::response::IntoResponse::into_response(input.no_route())
+        },
+    };
     let code = quote! {
         pub(super) async fn #name<A: super::#trait_name>(
             state: rt::axum::extract::State<Arc<A>>,
             input: rt::RawRequest,
         ) -> rt::axum::response::Response {
             #(#tries)*
-            #fallback(state, input).await
+            #last
         }
     };
     (name, code)

@@ -89,6 +89,24 @@ impl params::ParamsApi for Params {
         })
     }
 
+    async fn push(
+        &self,
+        _ctx: RequestContext,
+        _r: params::PushRequest,
+    ) -> Result<params::PushResponse, HttpError> {
+        Ok(params::PushResponse::Ok {
+            body: "push".into(),
+        })
+    }
+
+    async fn pop(
+        &self,
+        _ctx: RequestContext,
+        _r: params::PopRequest,
+    ) -> Result<params::PopResponse, HttpError> {
+        Ok(params::PopResponse::Ok { body: "pop".into() })
+    }
+
     async fn get_file(
         &self,
         _ctx: RequestContext,
@@ -650,4 +668,33 @@ async fn operations_sharing_a_route_are_told_apart_by_required_query_parameters(
         .await
         .expect("json");
     assert_eq!(some, "a+b of arn1");
+}
+
+#[tokio::test]
+async fn conditions_after_a_fragment_pick_the_operation() {
+    let (base, _stop) = start(params::router(Arc::new(Params::default()))).await;
+    let client = reqwest::Client::new();
+    for (target, expected) in [("Queue.Push", "push"), ("Queue.Pop", "pop")] {
+        let answer: String = client
+            .post(format!("{base}/"))
+            .header("x-amz-target", target)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(answer, expected, "{target}");
+    }
+    let response = client
+        .post(format!("{base}/"))
+        .header("x-amz-target", "Queue.Peek")
+        .send()
+        .await
+        .expect("request");
+    let (status, body) = error_of(response).await;
+    assert_eq!(
+        (status.as_u16(), body["error_code"].as_str()),
+        (404, Some("NotFound"))
+    );
 }
