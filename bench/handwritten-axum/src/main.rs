@@ -316,8 +316,8 @@ async fn list_books(
             format!("invalid value for query parameter {name:?}: {why}"),
         )
     };
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| bad("", e.to_string()))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+        .map_err(|e| bad("", e.to_string()))?;
     let mut limit: u32 = 100;
     let mut token = None;
     let mut scan = ScanParams {
@@ -341,9 +341,7 @@ async fn list_books(
                         .map_err(|e| bad("sort_by", e.to_string()))?,
                 )
             }
-            "genre" => {
-                scan.genre = Some(genre(&value).ok_or_else(|| bad("genre", value.clone()))?)
-            }
+            "genre" => scan.genre = Some(genre(&value).ok_or_else(|| bad("genre", value.clone()))?),
             "tag" => {
                 let tags = scan.tag.get_or_insert_with(Vec::new);
                 tags.push(value);
