@@ -787,7 +787,13 @@ impl<'a> Lower<'a> {
     fn check_routes(&mut self, operations: &[Operation]) {
         let mut seen = BTreeSet::new();
         for op in operations {
-            if !seen.insert((op.route.clone(), op.method.clone(), op.discriminators())) {
+            let key = (
+                op.route.clone(),
+                op.method.clone(),
+                op.discriminators(),
+                op.segment_literals.clone(),
+            );
+            if !seen.insert(key) {
                 self.problem(
                     &op.pointer,
                     format!(

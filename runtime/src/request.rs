@@ -102,6 +102,14 @@ impl RawRequest {
         self.parts.extensions.get::<T>().cloned()
     }
 
+    /// Whether route variable `segment` has the literal text of a template segment that
+    /// mixes text and parameters (`...` in `{base}...{head}`).
+    pub fn segment_fits(&self, segment: usize, literals: &[&str]) -> bool {
+        self.path_params
+            .get(segment)
+            .is_some_and(|(_, value)| crate::params::split_segment(value, literals, 0).is_some())
+    }
+
     /// The 404 for a request no operation on its route accepts.
     pub fn no_route(&self) -> HttpError {
         HttpError::for_not_found(format!(

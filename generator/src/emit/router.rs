@@ -286,19 +286,21 @@ fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> Token
 }
 
 /// A handler for operations sharing a route and method: the first whose conditions
-/// (required query parameters, conditions after `#`) all hold serves the request, the
-/// most demanding first; the least demanding takes the rest.
+/// (required query parameters, conditions after `#`, the literal text of a mixed path
+/// segment) all hold serves the request, the most demanding first; one with no
+/// conditions takes the rest.
 fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
     let trait_name = ident(&api.trait_name);
     let mut ops = ops.to_vec();
-    ops.sort_by_key(|op| std::cmp::Reverse(op.discriminators().len()));
+    let demands = |op: &Operation| op.discriminators().len() + op.segment_literals.len();
+    ops.sort_by_key(|op| std::cmp::Reverse(demands(op)));
     let name = ident(&format!("dispatch_{}", ops[0].method_name));
     let (fallback, rest) = ops
         .split_last()
         .unwrap_or_else(|| unreachable!("a dispatcher has operations"));
     // Every operation is tried on its conditions; a fallback with none of its own takes
     // whatever the others do not, and otherwise a request matching none is a 404.
-    let (fallback, rest) = if fallback.discriminators().is_empty() {
+    let (fallback, rest) = if demands(fallback) == 0 {
         (Some(*fallback), rest)
     } else {
         (None, &ops[..])
@@ -311,9 +313,14 @@ fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream
                 Some(value) => quote!((#name, Some(#value))),
                 None => quote!((#name, None)),
             });
+        // A segment mixing text and parameters only fits requests with that text in it.
+        let shapes = op.segment_literals.iter().map(|(segment, literals)| {
+            let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
+            quote!(&& input.segment_fits(#segment, &[#(#literals),*]))
+        });
         let handler = ident(&format!("handle_{}", op.method_name));
         quote! {
-            if input.satisfies(&[#(#conditions),*]) {
+            if input.satisfies(&[#(#conditions),*]) #(#shapes)* {
                 return #handler(state, input).await;
             }
         }
