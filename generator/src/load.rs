@@ -121,7 +121,9 @@ fn typed(raw: &Value) -> Result<openapiv3::Info, (String, String)> {
     })
 }
 
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+/// serde's path to the node that failed, as a JSON pointer relative to where
+/// deserializing started.
+pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
     for segment in path.iter() {

@@ -147,14 +147,7 @@ impl<'a> Lower<'a> {
         match serde_path_to_error::deserialize::<_, T>(node) {
             Ok(value) => Some((at, value)),
             Err(error) => {
-                let mut inner = at.clone();
-                for segment in error.path().iter() {
-                    if let serde_path_to_error::Segment::Map { key } = segment {
-                        inner = pointer_join(&inner, key);
-                    } else if let serde_path_to_error::Segment::Seq { index } = segment {
-                        inner = pointer_join(&inner, index.to_string());
-                    }
-                }
+                let inner = format!("{at}{}", crate::load::path_to_pointer(error.path()));
                 self.problem(inner, format!("malformed: {}", error.inner()));
                 None
             }
@@ -569,7 +562,6 @@ impl<'a> Lower<'a> {
                 let schema_pointer = pointer_join(&hdef, "schema");
                 // A header described without a schema (or by `content`) is still text on
                 // the wire; many real specs leave the schema out.
-                let _ = &header.format;
                 let raw = self
                     .doc
                     .node(&schema_pointer)

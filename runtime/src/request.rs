@@ -175,14 +175,8 @@ impl RawRequest {
                     .unwrap_or_default();
                 // The route matched the segment as a whole; text that does not have the
                 // template's shape means no operation is at this path after all.
-                let piece =
-                    crate::params::split_segment(whole, literals, position).ok_or_else(|| {
-                        HttpError::for_not_found(format!(
-                            "no route for {} {}",
-                            self.parts.method,
-                            self.parts.uri.path()
-                        ))
-                    })?;
+                let piece = crate::params::split_segment(whole, literals, position)
+                    .ok_or_else(|| self.no_route())?;
                 vec![piece]
             }
             Location::Query => self
