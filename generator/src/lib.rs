@@ -22,6 +22,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod openapi31;
 mod output;
 pub mod schema;
 pub mod security;
@@ -107,7 +108,7 @@ impl Generator {
     }
 
     fn document_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.document.raw)
+        let mut text = serde_json::to_string_pretty(self.document.input())
             .unwrap_or_else(|_| unreachable!("a serde_json::Value always serializes"));
         text.push('\n');
         text

@@ -11,13 +11,27 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 
-/// A parsed OpenAPI 3.0 document.
+/// Which specification a document was written to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputVersion {
+    /// OpenAPI 3.0.x, read as it is.
+    OpenApi30,
+    /// OpenAPI 3.1.x, rewritten into 3.0 form (see [`crate::openapi31`]).
+    OpenApi31,
+}
+
+/// A parsed OpenAPI document, in the 3.0 form the generator reads.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The file the document came from, as the user named it.
     pub file: PathBuf,
-    /// The document as JSON, with the key order of the input.
+    /// The document as JSON in 3.0 form, with the key order of the input.
     pub raw: Value,
+    /// The version the input was written in.
+    pub version: InputVersion,
+    /// The input as written, when `raw` is a rewrite of it; this is what generated
+    /// servers publish.
+    pub original: Option<Value>,
     /// The document's `info`.
     pub info: openapiv3::Info,
     /// SHA-256 of the input bytes, in hex, written into generated headers.
@@ -44,15 +58,30 @@ impl Document {
         };
         let text = std::str::from_utf8(bytes)
             .map_err(|e| fail("", format!("the spec is not valid UTF-8: {e}")))?;
-        let raw = parse_text(text).map_err(|message| fail("", message))?;
-        check_version(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
+        let mut raw = parse_text(text).map_err(|message| fail("", message))?;
+        let version = check_version(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
+        let mut original = None;
+        if version == InputVersion::OpenApi31 {
+            original = Some(raw.clone());
+            let problems = crate::openapi31::downgrade(&mut raw);
+            if !problems.is_empty() {
+                return Err(Error::Spec(Diagnostics::new(file, problems)));
+            }
+        }
         let info = typed(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
         Ok(Self {
             file: file.to_path_buf(),
             raw,
+            version,
+            original,
             info,
             sha256: sha256_hex(bytes),
         })
+    }
+
+    /// The document as the user wrote it.
+    pub fn input(&self) -> &Value {
+        self.original.as_ref().unwrap_or(&self.raw)
     }
 
     /// The raw node at `pointer`, if there is one.
@@ -74,7 +103,7 @@ fn parse_text(text: &str) -> Result<Value, String> {
     }
 }
 
-fn check_version(raw: &Value) -> Result<(), (String, String)> {
+fn check_version(raw: &Value) -> Result<InputVersion, (String, String)> {
     let Some(object) = raw.as_object() else {
         return Err((String::new(), "the document must be a JSON object".into()));
     };
@@ -89,10 +118,11 @@ fn check_version(raw: &Value) -> Result<(), (String, String)> {
             String::new(),
             "missing the `openapi` version field; is this an OpenAPI document?".into(),
         )),
-        Some(Value::String(version)) if version.starts_with("3.0") => Ok(()),
+        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(InputVersion::OpenApi30),
+        Some(Value::String(version)) if version.starts_with("3.1.") => Ok(InputVersion::OpenApi31),
         Some(Value::String(version)) => Err((
             "/openapi".into(),
-            format!("OpenAPI {version} is not supported yet; only 3.0.x is"),
+            format!("OpenAPI {version} is not supported; 3.0.x and 3.1.x are"),
         )),
         Some(other) => Err((
             "/openapi".into(),

@@ -74,6 +74,22 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         out.insert(key.clone(), converted);
     }
 
+    // 3.1's tuples (`prefixItems`, then `items` for the rest) are draft 7's `items`
+    // list and `additionalItems`.
+    if let Some(Value::Array(prefix)) = map.get("prefixItems") {
+        out.remove("prefixItems");
+        let at = pointer_join(pointer, "prefixItems");
+        let prefix = prefix
+            .iter()
+            .enumerate()
+            .map(|(i, item)| normalize(item, &pointer_join(&at, i.to_string()), problems))
+            .collect();
+        if let Some(rest) = out.remove("items") {
+            out.insert("additionalItems".into(), rest);
+        }
+        out.insert("items".into(), Value::Array(prefix));
+    }
+
     for (flag, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),

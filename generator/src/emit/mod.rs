@@ -40,7 +40,7 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
     if !types.problems.is_empty() {
         return Err(std::mem::take(&mut types.problems));
     }
-    let (type_items, uses) = types.finish();
+    let (type_items, uses) = types.finish().map_err(|problem| vec![problem])?;
 
     let tokens = quote! {
         /// Types generated from the schemas of the API.

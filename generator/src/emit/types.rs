@@ -106,13 +106,26 @@ impl Types {
     }
 
     /// The code of every type added so far, and the crates it needs.
-    pub fn finish(self) -> (TokenStream, Uses) {
-        let uses = Uses {
-            chrono: self.space.uses_chrono(),
-            uuid: self.space.uses_uuid(),
-            regress: self.space.uses_regress(),
-        };
-        (self.space.to_stream(), uses)
+    ///
+    /// typify asserts some invariants only while writing code out, so a schema it
+    /// accepted can still make it panic here; that becomes a diagnostic.
+    pub fn finish(self) -> Result<(TokenStream, Uses), Diagnostic> {
+        let space = self.space;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let uses = Uses {
+                chrono: space.uses_chrono(),
+                uuid: space.uses_uuid(),
+                regress: space.uses_regress(),
+            };
+            (space.to_stream(), uses)
+        }));
+        result.map_err(|panic| {
+            let message = failure(Err(panic)).unwrap_or_default();
+            Diagnostic::new(
+                "/components/schemas",
+                format!("cannot write the generated types: {message}"),
+            )
+        })
     }
 }
 
