@@ -14,6 +14,8 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
+    /// `info.summary` (OpenAPI 3.1).
+    pub summary: Option<String>,
     /// `info.description`.
     pub description: Option<String>,
     /// Name of the generated trait, e.g. `PetstoreApi`.
@@ -24,6 +26,11 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The security schemes, when at least one operation requires authentication.
     pub auth: Option<Auth>,
+    /// The requests the API sends to its users (OpenAPI 3.1 `webhooks`), in document
+    /// order, each routed at `/` and its webhook name for a receiver to serve.
+    pub webhooks: Vec<Operation>,
+    /// Name of the generated webhooks trait, e.g. `PetstoreWebhooks`.
+    pub webhooks_trait: String,
 }
 
 /// One operation: a trait method, a request struct, a response enum and a route.

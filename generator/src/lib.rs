@@ -158,9 +158,9 @@ impl Generator {
             "//!\n//! Server interface for {} {}.\n",
             api.title, api.version
         ));
-        if let Some(description) = &api.description {
+        for text in [&api.summary, &api.description].into_iter().flatten() {
             lib.push_str("//!\n");
-            for line in description.trim().lines() {
+            for line in text.trim().lines() {
                 lib.push_str(format!("//! {line}").trim_end());
                 lib.push('\n');
             }

@@ -88,7 +88,32 @@ impl<'a> Lower<'a> {
             }
         }
         self.check_routes(&operations);
-        rename_colliding_components(&mut schemas, &mut operations);
+
+        // Webhooks are methods of their own trait, so their names do not compete with
+        // the operations'; their types share one namespace with everything else.
+        let webhooks_trait = self
+            .types
+            .claim(&format!("{}Webhooks", trait_name.trim_end_matches("Api")));
+        let mut webhooks = Vec::new();
+        if let Some(Value::Object(hooks)) = self.doc.node("/webhooks") {
+            let operation_methods = std::mem::take(&mut self.methods);
+            for (name, _) in hooks {
+                let pointer = pointer_join("/webhooks", name);
+                let path = format!("/{}", webhook_segment(name));
+                self.path_item(&path, &pointer, &mut webhooks);
+            }
+            self.methods = operation_methods;
+            for hook in &mut webhooks {
+                // A receiver authenticates deliveries itself (signatures, mostly); the
+                // API's own schemes say how its users call it, not how it calls them.
+                hook.security.clear();
+            }
+            self.check_routes(&webhooks);
+        }
+        rename_colliding_components(
+            &mut schemas,
+            operations.iter_mut().chain(webhooks.iter_mut()),
+        );
         let auth = self
             .schemes
             .take()
@@ -97,11 +122,18 @@ impl<'a> Lower<'a> {
         Api {
             title,
             version: info.version.clone(),
+            summary: self
+                .doc
+                .node("/info/summary")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             description: info.description.clone(),
             trait_name,
             schemas,
             operations,
             auth,
+            webhooks,
+            webhooks_trait,
         }
     }
 
@@ -803,7 +835,10 @@ impl<'a> Lower<'a> {
 /// typify names each component after its key in Pascal case, so `dataArray` and
 /// `DataArray` would both become `DataArray`. Later ones are renamed (and every reference
 /// to them rewritten) so each gets a type of its own.
-fn rename_colliding_components(schemas: &mut [(String, Value)], operations: &mut [Operation]) {
+fn rename_colliding_components<'o>(
+    schemas: &mut [(String, Value)],
+    operations: impl IntoIterator<Item = &'o mut Operation>,
+) {
     let keys: BTreeSet<String> = schemas.iter().map(|(k, _)| k.clone()).collect();
     let mut taken = BTreeSet::new();
     let mut renames = std::collections::BTreeMap::new();
@@ -885,6 +920,20 @@ fn split_segment(segment: &str) -> Option<(Vec<String>, Vec<String>)> {
     }
     literals.last_mut()?.push_str(rest);
     Some((literals, names))
+}
+
+/// A webhook name as one path segment: unreserved characters as they are, anything
+/// else percent-encoded, so every name makes a valid, distinct route.
+fn webhook_segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn location_word(param: &openapiv3::Parameter) -> &'static str {

@@ -74,20 +74,31 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         out.insert(key.clone(), converted);
     }
 
-    // 3.1's tuples (`prefixItems`, then `items` for the rest) are draft 7's `items`
-    // list and `additionalItems`.
+    // 3.1's tuples are draft 7's `items` list. Rust has fixed-size tuples only, so the
+    // tuple must have exactly as many items as `prefixItems` lists.
     if let Some(Value::Array(prefix)) = map.get("prefixItems") {
         out.remove("prefixItems");
         let at = pointer_join(pointer, "prefixItems");
+        let count = Value::from(prefix.len());
+        let closed = matches!(map.get("items"), Some(Value::Bool(false)))
+            || map.get("items") == Some(&serde_json::json!({ "not": {} }));
+        if !closed || map.get("minItems") != Some(&count) {
+            problems.push(Diagnostic::new(
+                at.clone(),
+                format!(
+                    "a tuple is supported only with exactly {count} items: add `items: false` \
+                     and `minItems: {count}`"
+                ),
+            ));
+        }
         let prefix = prefix
             .iter()
             .enumerate()
             .map(|(i, item)| normalize(item, &pointer_join(&at, i.to_string()), problems))
             .collect();
-        if let Some(rest) = out.remove("items") {
-            out.insert("additionalItems".into(), rest);
-        }
         out.insert("items".into(), Value::Array(prefix));
+        out.insert("additionalItems".into(), Value::Bool(false));
+        out.insert("maxItems".into(), count);
     }
 
     for (flag, bound) in [

@@ -243,7 +243,9 @@ pub struct Schema {
     pub required: &'static [&'static str],
     /// What an object allows beyond `properties`.
     pub additional: Additional,
-    /// The schema of every item of an array.
+    /// The schemas of an array's first items, by position (a tuple).
+    pub prefix_items: &'static [&'static Schema],
+    /// The schema of every item of an array (after `prefix_items`).
     pub items: Option<&'static Schema>,
     /// `allOf`: schemas the value must match as well.
     pub all_of: &'static [&'static Schema],
@@ -259,6 +261,7 @@ impl Schema {
         properties: &[],
         required: &[],
         additional: Additional::Any,
+        prefix_items: &[],
         items: None,
         all_of: &[],
     };
@@ -366,13 +369,18 @@ fn walk(
             }
         }
         Value::Array(items) => {
-            if let Some(child) = schema.items {
-                for (index, item) in items.iter().enumerate() {
-                    let len = pointer.len();
-                    let _ = write!(pointer, "/{index}");
-                    walk(item, child, pointer, out, depth + 1);
-                    pointer.truncate(len);
-                }
+            for (index, item) in items.iter().enumerate() {
+                let child = match schema.prefix_items.get(index) {
+                    Some(positional) => *positional,
+                    None => match schema.items {
+                        Some(child) => child,
+                        None => break,
+                    },
+                };
+                let len = pointer.len();
+                let _ = write!(pointer, "/{index}");
+                walk(item, child, pointer, out, depth + 1);
+                pointer.truncate(len);
             }
         }
         _ => {}
@@ -639,5 +647,37 @@ mod tests {
         assert_eq!(wrong.len(), 2, "{wrong:?}");
         assert_eq!(wrong[0].pointer, "/title");
         assert!(wrong[1].message.contains("(enum)"));
+    }
+
+    static LATITUDE: Schema = Schema {
+        kind: Some(Kind::Number),
+        checks: &[
+            Check::Minimum {
+                value: -90.0,
+                exclusive: false,
+            },
+            Check::Maximum {
+                value: 90.0,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+    static POINT: Schema = Schema {
+        kind: Some(Kind::Array),
+        prefix_items: &[&LATITUDE, &Schema::ANY],
+        items: Some(&Schema {
+            kind: Some(Kind::String),
+            ..Schema::ANY
+        }),
+        ..Schema::ANY
+    };
+
+    #[test]
+    fn tuple_items_are_checked_by_position() {
+        assert!(validate(&json!([45, 500, "rest"]), &POINT).is_empty());
+        let wrong = validate(&json!([91, "anything", 3]), &POINT);
+        let pointers: Vec<&str> = wrong.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/0", "/2"], "{wrong:?}");
     }
 }

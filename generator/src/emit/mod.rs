@@ -5,6 +5,7 @@ mod router;
 mod security;
 mod types;
 mod validation;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -36,6 +37,7 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
     let conversions = operations::page_conversions(api, &mut types);
     let mut rules = validation::Rules::new(&api.schemas);
     let router = router::router(api, &mut types, &mut rules);
+    let webhooks = webhooks::module(api, &mut types, &mut rules);
     let rules = rules.finish();
     if !types.problems.is_empty() {
         return Err(std::mem::take(&mut types.problems));
@@ -58,6 +60,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         #conversions
 
         #router
+
+        #webhooks
 
         #rules
 

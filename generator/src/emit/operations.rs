@@ -12,7 +12,6 @@ use crate::ir::{
 
 /// The generated trait with one method per operation.
 pub fn api_trait(api: &Api) -> TokenStream {
-    let name = ident(&api.trait_name);
     let mut trait_doc = format!("The operations of {} {}.", api.title, api.version);
     if let Some(description) = &api.description {
         trait_doc = format!("{trait_doc}\n\n{description}");
@@ -20,7 +19,13 @@ pub fn api_trait(api: &Api) -> TokenStream {
     trait_doc.push_str(
         "\n\nImplement this trait and pass the implementation to [`router`] to serve it.",
     );
-    let trait_doc = doc(&trait_doc);
+    operations_trait(api, &trait_doc)
+}
+
+/// A trait with one method per operation of `api`, documented by `trait_doc`.
+pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
+    let name = ident(&api.trait_name);
+    let trait_doc = doc(trait_doc);
     let supertrait = security::supertrait(api);
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);

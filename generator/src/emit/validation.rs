@@ -179,6 +179,23 @@ impl<'a> Rules<'a> {
             }
             _ => {}
         }
+        if let Some(Value::Array(positional)) = map.get("items") {
+            let mut children = Vec::new();
+            let mut any = false;
+            for (index, item) in positional.iter().enumerate() {
+                match self.node(item, &format!("{hint}_{index}"), depth + 1) {
+                    Some(child) => {
+                        any = true;
+                        children.push(quote!(&#child));
+                    }
+                    None => children.push(quote!(&Schema::ANY)),
+                }
+            }
+            if any {
+                fields.push(quote!(prefix_items: &[#(#children),*],));
+                constrains = true;
+            }
+        }
         if let Some(items) = map.get("items").filter(|i| i.is_object()) {
             if let Some(child) = self.node(items, &format!("{hint}_items"), depth + 1) {
                 fields.push(quote!(items: Some(&#child),));

@@ -18,6 +18,11 @@ pub mod pageable {
     include!(concat!(env!("OUT_DIR"), "/pageable.rs"));
 }
 
+/// OpenAPI 3.1: type lists, `null`, `const`, tuples, path items in components, webhooks.
+pub mod openapi31 {
+    include!(concat!(env!("OUT_DIR"), "/openapi31.rs"));
+}
+
 /// Parameters of every supported kind.
 pub mod params {
     include!(concat!(env!("OUT_DIR"), "/params.rs"));
