@@ -293,6 +293,8 @@ pub enum SchemeKind {
         /// `openIdConnectUrl`.
         url: String,
     },
+    /// A client certificate verified in the TLS handshake (OpenAPI 3.1 `mutualTLS`).
+    MutualTls,
 }
 
 impl SchemeKind {

@@ -316,13 +316,7 @@ fn scheme_kind(node: &Value, at: &str, problems: &mut Vec<Diagnostic>) -> Option
         Some("openIdConnect") => Some(SchemeKind::OpenIdConnect {
             url: require("openIdConnectUrl", problems)?.to_string(),
         }),
-        Some("mutualTLS") => {
-            problems.push(Diagnostic::new(
-                pointer_join(at, "type"),
-                "`mutualTLS` is an OpenAPI 3.1 scheme type and is not supported yet; check client certificates in a proxy in front of the server",
-            ));
-            None
-        }
+        Some("mutualTLS") => Some(SchemeKind::MutualTls),
         Some(other) => {
             problems.push(Diagnostic::new(
                 pointer_join(at, "type"),

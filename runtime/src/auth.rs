@@ -154,6 +154,44 @@ impl<P> Scoped<P> {
     }
 }
 
+/// The certificate chain a client presented in the TLS handshake, leaf first, already
+/// verified against the server's client CA (`tls.client_ca_file`). The server puts it
+/// into each request's extensions; OpenAPI's `mutualTLS` schemes receive it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientCertificate {
+    chain: std::sync::Arc<[Vec<u8>]>,
+}
+
+impl ClientCertificate {
+    /// A credential holding `chain`, DER-encoded certificates with the client's first.
+    /// `None` when the chain is empty.
+    pub fn new(chain: Vec<Vec<u8>>) -> Option<Self> {
+        (!chain.is_empty()).then(|| Self {
+            chain: chain.into(),
+        })
+    }
+
+    /// The client's own certificate, DER-encoded; parse it with an X.509 crate to read
+    /// its subject or extensions.
+    pub fn leaf_der(&self) -> &[u8] {
+        // `new` refuses empty chains.
+        self.chain.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// The whole chain as presented, DER-encoded, leaf first.
+    pub fn chain_der(&self) -> impl Iterator<Item = &[u8]> {
+        self.chain.iter().map(Vec::as_slice)
+    }
+}
+
+impl fmt::Debug for ClientCertificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCertificate")
+            .field("chain_len", &self.chain.len())
+            .finish()
+    }
+}
+
 /// Where a credential is presented; used by generated code.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
@@ -166,6 +204,8 @@ pub enum Site {
     Query(&'static str),
     /// A named cookie.
     Cookie(&'static str),
+    /// The TLS handshake (a client certificate): nothing in the request to hide.
+    Tls,
 }
 
 /// A rejected request: the error and the `WWW-Authenticate` challenges that go with it.
@@ -229,6 +269,7 @@ impl<'r> Authentication<'r> {
                 Site::Header(name) => mark_sensitive(ctx, name),
                 Site::Cookie(_) => mark_sensitive(ctx, header::COOKIE.as_str()),
                 Site::Query(name) => ctx.uri = redact_query(&ctx.uri, name),
+                Site::Tls => {}
             }
         }
         Self {
@@ -272,12 +313,20 @@ impl<'r> Authentication<'r> {
             Site::Header(name) => self.header(name, scheme)?,
             Site::Query(name) => query_value(&head.uri, name)?,
             Site::Cookie(name) => cookie_value(&head.headers, name)?,
+            // Not a place for a key; generated code never asks.
+            Site::Tls => return None,
         };
         if value.is_empty() {
             self.malformed(scheme);
             return None;
         }
         Some(ApiKey::new(value))
+    }
+
+    /// The verified client certificate of the connection, or `None` when the client
+    /// presented none (or the server does not ask for one: no `tls.client_ca_file`).
+    pub fn client_certificate(&mut self) -> Option<ClientCertificate> {
+        self.head.extensions.get::<ClientCertificate>().cloned()
     }
 
     /// The principal from an authentication method, or `None` when it refused (which is

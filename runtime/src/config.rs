@@ -82,6 +82,34 @@ pub struct TlsConfig {
     pub cert_file: PathBuf,
     /// PEM file holding the private key (PKCS#8, PKCS#1 or SEC1).
     pub key_file: PathBuf,
+    /// PEM file of the CAs that client certificates must chain to. When set, clients
+    /// are asked for a certificate, and operations secured by a `mutualTLS` scheme see
+    /// the verified chain; when unset, no client is asked.
+    #[serde(default)]
+    pub client_ca_file: Option<PathBuf>,
+    /// Refuse the TLS handshake of clients without a valid certificate, instead of
+    /// leaving it to each operation's `mutualTLS` requirement (needs `client_ca_file`).
+    #[serde(default)]
+    pub require_client_certificate: bool,
+}
+
+impl TlsConfig {
+    /// Serves HTTPS with the certificate chain and key in these PEM files, asking no
+    /// client for a certificate.
+    pub fn new(cert_file: impl Into<PathBuf>, key_file: impl Into<PathBuf>) -> Self {
+        Self {
+            cert_file: cert_file.into(),
+            key_file: key_file.into(),
+            client_ca_file: None,
+            require_client_certificate: false,
+        }
+    }
+
+    /// Also asks clients for a certificate that chains to a CA in `ca_file`.
+    pub fn with_client_ca(mut self, ca_file: impl Into<PathBuf>) -> Self {
+        self.client_ca_file = Some(ca_file.into());
+        self
+    }
 }
 
 /// Why a configuration could not be loaded.
@@ -249,6 +277,18 @@ mod tests {
     }
 
     #[test]
+    fn client_certificates() {
+        let config = ServerConfig::from_toml_str(
+            "[tls]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n\
+             client_ca_file = \"ca.pem\"\nrequire_client_certificate = true\n",
+        )
+        .unwrap();
+        let mut expected = TlsConfig::new("c.pem", "k.pem").with_client_ca("ca.pem");
+        expected.require_client_certificate = true;
+        assert_eq!(config.tls, Some(expected));
+    }
+
+    #[test]
     fn full_file() {
         let config = ServerConfig::from_toml_str(
             r#"
@@ -277,13 +317,7 @@ mod tests {
         );
         assert_eq!(config.max_concurrent_requests, None);
         assert_eq!(config.shutdown_timeout, Some(Duration::from_secs(60)));
-        assert_eq!(
-            config.tls,
-            Some(TlsConfig {
-                cert_file: "c.pem".into(),
-                key_file: "k.pem".into()
-            })
-        );
+        assert_eq!(config.tls, Some(TlsConfig::new("c.pem", "k.pem")));
     }
 
     #[test]

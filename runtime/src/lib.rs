@@ -29,6 +29,7 @@ mod server;
 mod tls;
 mod validate;
 
+pub use auth::ClientCertificate;
 pub use bytes::Bytes;
 pub use config::{parse_duration_setting, ConfigError, InvalidDuration, ServerConfig, TlsConfig};
 pub use context::RequestContext;

@@ -22,6 +22,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 use tracing::Instrument;
 
+use crate::auth::ClientCertificate;
 use crate::body::BodyLimit;
 use crate::config::{ServerConfig, TlsConfig};
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
@@ -85,21 +86,28 @@ pub async fn serve_with_listener(
         // Responses are small writes; waiting for more data to coalesce only adds latency.
         let _ = stream.set_nodelay(true);
         let in_flight = InFlightCounter::default();
-        let service = hyper::service::service_fn({
+        // One service per connection: every request carries the connection's in-flight
+        // counter and, over TLS, the client certificate the handshake verified.
+        let service = {
             let app = app.clone();
             let in_flight = in_flight.clone();
-            move |request: http::Request<Incoming>| {
-                let mut request = request.map(Body::new);
-                request.extensions_mut().insert(in_flight.enter());
-                app.clone().oneshot(request)
+            move |certificate: Option<ClientCertificate>| {
+                hyper::service::service_fn(move |request: http::Request<Incoming>| {
+                    let mut request = request.map(Body::new);
+                    request.extensions_mut().insert(in_flight.enter());
+                    if let Some(certificate) = &certificate {
+                        request.extensions_mut().insert(certificate.clone());
+                    }
+                    app.clone().oneshot(request)
+                })
             }
-        });
+        };
         let watcher = graceful.watcher();
         let http = http.clone();
         match &tls {
             None => {
                 let stream = RewriteHeadErrors::new(stream, in_flight, head_limits);
-                let connection = http.serve_connection(TokioIo::new(stream), service);
+                let connection = http.serve_connection(TokioIo::new(stream), service(None));
                 tokio::spawn(async move {
                     if let Err(e) = watcher.watch(connection).await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
@@ -120,8 +128,15 @@ pub async fn serve_with_listener(
                     };
                     match stream {
                         Ok(stream) => {
+                            let certificate =
+                                stream.get_ref().1.peer_certificates().and_then(|chain| {
+                                    ClientCertificate::new(
+                                        chain.iter().map(|c| c.as_ref().to_vec()).collect(),
+                                    )
+                                });
                             let stream = RewriteHeadErrors::new(stream, in_flight, head_limits);
-                            let connection = http.serve_connection(TokioIo::new(stream), service);
+                            let connection =
+                                http.serve_connection(TokioIo::new(stream), service(certificate));
                             if let Err(e) = watcher.watch(connection).await {
                                 tracing::debug!(%peer, error = %e, "connection ended with an error");
                             }
@@ -294,6 +309,11 @@ fn overloaded() -> Response {
 
 impl TlsConfig {
     fn acceptor(&self) -> io::Result<TlsAcceptor> {
-        tls::acceptor(&self.cert_file, &self.key_file)
+        tls::acceptor(
+            &self.cert_file,
+            &self.key_file,
+            self.client_ca_file.as_deref(),
+            self.require_client_certificate,
+        )
     }
 }

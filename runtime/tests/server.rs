@@ -431,10 +431,7 @@ fn self_signed(dir: &std::path::Path) -> (specfirst_runtime::TlsConfig, Vec<u8>)
     std::fs::write(&cert_file, cert.pem()).unwrap();
     std::fs::write(&key_file, key.serialize_pem()).unwrap();
     (
-        specfirst_runtime::TlsConfig {
-            cert_file,
-            key_file,
-        },
+        specfirst_runtime::TlsConfig::new(cert_file, key_file),
         cert.der().to_vec(),
     )
 }
@@ -484,10 +481,10 @@ async fn serves_https() {
 async fn unreadable_tls_files_fail_at_start() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let config = ServerConfig {
-        tls: Some(specfirst_runtime::TlsConfig {
-            cert_file: "/nonexistent/cert.pem".into(),
-            key_file: "/nonexistent/key.pem".into(),
-        }),
+        tls: Some(specfirst_runtime::TlsConfig::new(
+            "/nonexistent/cert.pem",
+            "/nonexistent/key.pem",
+        )),
         ..ServerConfig::default()
     };
     let result = tokio::time::timeout(

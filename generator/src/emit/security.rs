@@ -59,6 +59,14 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                     }
                 ),
             ),
+            SchemeKind::MutualTls => (
+                quote!(::specfirst_runtime::ClientCertificate),
+                quote!(Self::Principal),
+                "Mutual TLS: the certificate chain the client presented in the TLS \
+                 handshake, already verified against the CAs of the server's \
+                 `tls.client_ca_file`. Plain HTTP connections never carry one."
+                    .to_string(),
+            ),
             SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => (
                 quote!(::specfirst_runtime::auth::Bearer),
                 quote!(::specfirst_runtime::auth::Scoped<Self::Principal>),
@@ -272,6 +280,7 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
                         quote!(auth.bearer(#name))
                     }
                     SchemeKind::Basic => quote!(auth.basic(#name)),
+                    SchemeKind::MutualTls => quote!(auth.client_certificate()),
                     SchemeKind::ApiKey { .. } => {
                         let site = site(&scheme.kind);
                         quote!(auth.api_key(#site, #name))
@@ -369,6 +378,7 @@ fn site(kind: &SchemeKind) -> TokenStream {
             ApiKeyLocation::Query => quote!(rt::Site::Query(#name)),
             ApiKeyLocation::Cookie => quote!(rt::Site::Cookie(#name)),
         },
+        SchemeKind::MutualTls => quote!(rt::Site::Tls),
         _ => quote!(rt::Site::Authorization),
     }
 }
@@ -387,6 +397,9 @@ fn challenge(realm: &str, kind: &SchemeKind) -> String {
             },
             quoted(name)
         ),
+        // No registered HTTP scheme stands for a client certificate; this one names
+        // the OpenAPI scheme type, so a client can tell what it lacks.
+        SchemeKind::MutualTls => format!("MutualTLS realm={realm}"),
         _ => format!("Bearer realm={realm}"),
     }
 }
