@@ -18,11 +18,13 @@
 pub mod diagnostic;
 pub mod emit;
 mod error;
+pub mod hoist;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod openapi31;
+pub mod origins;
 mod output;
 pub mod schema;
 pub mod security;
@@ -90,7 +92,7 @@ impl Generator {
 
     fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {
         emit::emit(&self.api, document_file)
-            .map_err(|items| Error::Spec(Diagnostics::new(&self.document.file, items)))
+            .map_err(|items| Error::Spec(self.document.diagnostics(items)))
     }
 
     fn header(&self, comment: &str) -> String {

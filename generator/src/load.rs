@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::origins::Origins;
 
 /// Which specification a document was written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub struct Document {
     /// The input as written, when `raw` is a rewrite of it; this is what generated
     /// servers publish.
     pub original: Option<Value>,
+    /// Where nodes that loading moved were in the input, for diagnostics.
+    pub origins: Origins,
     /// The document's `info`.
     pub info: openapiv3::Info,
     /// SHA-256 of the input bytes, in hex, written into generated headers.
@@ -68,15 +71,26 @@ impl Document {
                 return Err(Error::Spec(Diagnostics::new(file, problems)));
             }
         }
+        let mut origins = Origins::default();
+        if crate::hoist::has_subschema_refs(&raw) {
+            original.get_or_insert_with(|| raw.clone());
+            crate::hoist::hoist_subschema_refs(&mut raw, &mut origins);
+        }
         let info = typed(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
         Ok(Self {
             file: file.to_path_buf(),
             raw,
             version,
             original,
+            origins,
             info,
             sha256: sha256_hex(bytes),
         })
+    }
+
+    /// `items` as diagnostics of this document, each pointing into the input.
+    pub fn diagnostics(&self, items: Vec<Diagnostic>) -> Diagnostics {
+        self.origins.diagnostics(&self.file, items)
     }
 
     /// The document as the user wrote it.

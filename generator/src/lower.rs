@@ -38,7 +38,7 @@ pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
     if lower.problems.is_empty() {
         Ok(api)
     } else {
-        Err(Diagnostics::new(&doc.file, lower.problems))
+        Err(doc.diagnostics(lower.problems))
     }
 }
 
@@ -152,22 +152,22 @@ impl<'a> Lower<'a> {
                 self.problem(ref_pointer, "`$ref` must be a string");
                 return None;
             };
-            let Some(local) = target.strip_prefix('#') else {
+            let Some(local) = crate::diagnostic::local_pointer(target) else {
                 self.problem(
                     ref_pointer,
                     format!("external reference `{target}` is not supported; inline it or bundle the spec"),
                 );
                 return None;
             };
-            if !seen.insert(local.to_string()) {
+            if !seen.insert(local.clone()) {
                 self.problem(ref_pointer, format!("reference cycle through `{target}`"));
                 return None;
             }
-            if doc.node(local).is_none() {
+            if doc.node(&local).is_none() {
                 self.problem(ref_pointer, format!("unresolved reference `{target}`"));
                 return None;
             }
-            at = local.to_string();
+            at = local;
         }
         self.problem(pointer, "reference chain too long");
         None
@@ -495,7 +495,7 @@ impl<'a> Lower<'a> {
         let mut node = schema;
         for _ in 0..MAX_REF_HOPS {
             match node.get("$ref").and_then(Value::as_str) {
-                Some(r) => node = self.doc.node(r.strip_prefix('#')?)?,
+                Some(r) => node = self.doc.node(&crate::diagnostic::local_pointer(r)?)?,
                 None => break,
             }
         }
@@ -782,7 +782,9 @@ impl<'a> Lower<'a> {
             _ => None,
         })?;
         let reference = schema.schema.get("$ref")?.as_str()?;
-        let raw = self.doc.node(reference.strip_prefix('#')?)?;
+        let raw = self
+            .doc
+            .node(&crate::diagnostic::local_pointer(reference)?)?;
         let properties = raw.get("properties")?.as_object()?;
         let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
         if keys != BTreeSet::from([items_key, next_key]) {

@@ -69,6 +69,11 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
                 other => other.clone(),
             },
             "nullable" | "exclusiveMinimum" | "exclusiveMaximum" | "discriminator" => continue,
+            // Annotations of the wrong JSON type (an `examples` map, a numeric title)
+            // make schemars refuse the whole schema; they mean nothing to the code.
+            "examples" if !value.is_array() => continue,
+            "title" | "description" | "$comment" if !value.is_string() => continue,
+            "readOnly" | "writeOnly" | "deprecated" if !value.is_boolean() => continue,
             _ => value.clone(),
         };
         out.insert(key.clone(), converted);
@@ -326,9 +331,8 @@ const MAX_DEPTH: usize = 32;
 
 fn follow<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) if depth < MAX_DEPTH => reference
-            .strip_prefix('#')
-            .and_then(|pointer| root.pointer(pointer))
+        Some(reference) if depth < MAX_DEPTH => crate::diagnostic::local_pointer(reference)
+            .and_then(|pointer| root.pointer(&pointer))
             .map_or(schema, |target| follow(root, target, depth + 1)),
         _ => schema,
     }

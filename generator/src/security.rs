@@ -226,9 +226,11 @@ fn resolve<'d>(
         let Some(reference) = node.get("$ref") else {
             return Some((at, node));
         };
-        let target = reference.as_str().and_then(|r| r.strip_prefix('#'));
+        let target = reference
+            .as_str()
+            .and_then(crate::diagnostic::local_pointer);
         match target {
-            Some(local) if doc.node(local).is_some() => at = local.to_string(),
+            Some(local) if doc.node(&local).is_some() => at = local,
             _ => {
                 problems.push(Diagnostic::new(
                     pointer_join(&at, "$ref"),

@@ -76,6 +76,12 @@ impl Types {
 
     fn convert(&mut self, schema_use: &SchemaUse, pointer: &str) -> TokenStream {
         let fallback = quote::quote!(::serde_json::Value);
+        // Without the component types every reference fails too; the problem with the
+        // components is the one to report.
+        if !self.problems.is_empty() && self.problems[0].pointer.starts_with("/components/schemas")
+        {
+            return fallback;
+        }
         let schema =
             match serde_json::from_value::<schemars::schema::Schema>(schema_use.schema.clone()) {
                 Ok(schema) => schema,

@@ -510,7 +510,7 @@ impl refs::RefsApi for Trees {
         r: refs::PlantTreeRequest,
     ) -> Result<refs::PlantTreeResponse, HttpError> {
         assert_eq!(
-            r.x_trace.as_deref(),
+            r.x_trace.as_deref().map(String::as_str),
             Some("t-1"),
             "a parameter reached through two references"
         );
@@ -542,6 +542,33 @@ impl refs::RefsApi for Trees {
             .get_tree(ctx, refs::GetTreeRequest { tree_id: r.tree_id })
             .await?;
         Ok(refs::GetTree2Response::Ok { x_depth, body })
+    }
+
+    async fn list_species(
+        &self,
+        _ctx: RequestContext,
+        r: refs::ListSpeciesRequest,
+    ) -> Result<refs::ListSpeciesResponse, HttpError> {
+        let all = [("PIN", "needle"), ("OAK", "broad")];
+        let wanted = r.leaf.map(|leaf| leaf.to_string());
+        let body = all
+            .iter()
+            .filter(|(_, leaf)| wanted.as_deref().map_or(true, |w| w == *leaf))
+            .map(|(code, leaf)| serde_json::from_value(json!({"code": code, "leaf": leaf})))
+            .collect::<Result<Vec<refs::types::Species>, _>>()
+            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        Ok(refs::ListSpeciesResponse::Ok { body })
+    }
+
+    async fn get_species(
+        &self,
+        _ctx: RequestContext,
+        r: refs::GetSpeciesRequest,
+    ) -> Result<refs::GetSpeciesResponse, HttpError> {
+        let body =
+            serde_json::from_value(json!({"code": r.code, "leaf": "broad", "family": "Fagaceae"}))
+                .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        Ok(refs::GetSpeciesResponse::Ok { body })
     }
 }
 
@@ -575,6 +602,38 @@ async fn references_of_every_kind_are_followed() {
             "tree 7"
         );
     }
+
+    // References into the middle of schemas share the types of their targets.
+    let needles: Value = client
+        .get(format!("{base}/species?leaf=needle"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(needles, json!([{"code": "PIN", "leaf": "needle"}]));
+    let bad_leaf = client
+        .get(format!("{base}/species?leaf=scale"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(bad_leaf.status(), 400);
+    let oak: Value = client
+        .get(format!("{base}/species/OAK"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(oak["family"], "Fagaceae");
+    let bad_code = client
+        .get(format!("{base}/species/oak"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(bad_code.status(), 400);
 }
 
 #[tokio::test]
