@@ -823,3 +823,71 @@ fn malformed_documents_do_not_panic() {
         let _ = diff_values(&tree(3), old);
     }
 }
+
+#[test]
+fn response_headers_removed_added_and_compared() {
+    let headers = |status: &str, headers: Value| {
+        with_op(json!({"responses": {status: {"description": "x", "headers": headers}}}))
+    };
+    let both = json!({
+        "ETag": {"schema": {"type": "string"}},
+        "X-Rate": {"schema": {"type": "integer"}},
+    });
+    let one = json!({"etag": {"schema": {"type": "string"}}});
+    expect(
+        &headers("200", both.clone()),
+        &headers("200", one.clone()),
+        &[(ChangeKind::ResponseHeaderRemoved, true)],
+    );
+    expect(
+        &headers("429", both.clone()),
+        &headers("429", one.clone()),
+        &[(ChangeKind::ResponseHeaderRemoved, false)],
+    );
+    expect(
+        &headers("200", one),
+        &headers("200", both),
+        &[(ChangeKind::ResponseHeaderAdded, false)],
+    );
+    expect(
+        &headers("200", json!({"X-Rate": {"schema": {"type": "integer"}}})),
+        &headers(
+            "200",
+            json!({"X-Rate": {"schema": {"type": "integer", "nullable": true}}}),
+        ),
+        &[(ChangeKind::TypeWidened, true)],
+    );
+}
+
+/// `count` components, each holding the next: deeper than comparisons nest.
+fn chain(count: usize, max_length: u64) -> Value {
+    let mut schemas = serde_json::Map::new();
+    for index in 0..count {
+        let next = if index + 1 == count {
+            json!({"type": "string", "maxLength": max_length})
+        } else {
+            json!({"$ref": format!("#/components/schemas/S{}", index + 1)})
+        };
+        schemas.insert(
+            format!("S{index}"),
+            json!({"type": "object", "properties": {"next": next}}),
+        );
+    }
+    with_op_and(
+        json!({"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}),
+        json!({"schemas": schemas}),
+    )
+}
+
+#[test]
+fn long_chains_of_components_are_compared_to_the_end() {
+    let changes = expect(
+        &chain(2000, 10),
+        &chain(2000, 5),
+        &[(ChangeKind::ConstraintNarrowed, true)],
+    );
+    assert_eq!(
+        changes[0].pointer,
+        "/components/schemas/S1999/properties/next/maxLength"
+    );
+}

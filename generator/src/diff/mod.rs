@@ -119,6 +119,10 @@ pub enum ChangeKind {
     ResponseMediaTypeRemoved,
     /// A new response media type (compatible).
     ResponseMediaTypeAdded,
+    /// A response header is gone: breaking for success statuses, else compatible.
+    ResponseHeaderRemoved,
+    /// A new response header (compatible).
+    ResponseHeaderAdded,
     /// Callers that met the old security requirements may not meet the new (breaking).
     SecurityRequirementAdded,
     /// Security requirements were relaxed: every old caller still qualifies (compatible).
@@ -178,8 +182,13 @@ pub fn diff_values(old: &Value, new: &Value) -> Vec<Change> {
         new,
         seen: HashSet::new(),
         changes: Vec::new(),
+        depth: 0,
+        pending: Vec::new(),
     };
     differ.paths();
+    while let Some((old, new, direction)) = differ.pending.pop() {
+        differ.schema(old, new, direction);
+    }
     let mut unique = HashSet::new();
     differ
         .changes
@@ -276,6 +285,10 @@ struct Differ<'a> {
     /// components are reported once, and recursive schemas end.
     seen: HashSet<(String, String, Direction)>,
     changes: Vec<Change>,
+    /// How deeply schema comparisons are nested right now.
+    depth: usize,
+    /// Schema pairs left for later because they were reached too deep.
+    pending: Vec<(Node<'a>, Node<'a>, Direction)>,
 }
 
 /// Follows local `$ref`s from `node` to the node they name. `None` when a reference
@@ -842,6 +855,56 @@ impl<'a> Differ<'a> {
                         Direction::Response,
                         is_success(status),
                     );
+                    self.headers(&place, old_node, new_node, is_success(status));
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Differ<'a> {
+    /// Compares the headers of two responses; header names are case-insensitive.
+    fn headers(&mut self, place: &str, old: &Node<'a>, new: &Node<'a>, success: bool) {
+        let headers = |side: Side, node: &Node<'a>| -> Vec<(String, Node<'a>)> {
+            node.child("headers")
+                .map(|headers| {
+                    headers
+                        .entries()
+                        .into_iter()
+                        .filter_map(|(name, node)| {
+                            Some((name.to_ascii_lowercase(), self.resolve(side, node)?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let old_headers = headers(Side::Old, old);
+        let new_headers = headers(Side::New, new);
+        for (name, node) in &old_headers {
+            if !new_headers.iter().any(|(n, _)| n == name) {
+                self.push(
+                    Side::Old,
+                    &node.pointer,
+                    ChangeKind::ResponseHeaderRemoved,
+                    success,
+                    format!("header `{name}` removed from {place}"),
+                );
+            }
+        }
+        for (name, new_node) in &new_headers {
+            match old_headers.iter().find(|(n, _)| n == name) {
+                None => self.push(
+                    Side::New,
+                    &new_node.pointer,
+                    ChangeKind::ResponseHeaderAdded,
+                    false,
+                    format!("header `{name}` added to {place}"),
+                ),
+                Some((_, old_node)) => {
+                    if let (Some(o), Some(n)) = (old_node.child("schema"), new_node.child("schema"))
+                    {
+                        self.schema(o, n, Direction::Response);
+                    }
                 }
             }
         }

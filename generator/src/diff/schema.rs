@@ -10,6 +10,8 @@ use super::{ChangeKind, Differ, Direction, Node, Side};
 const UPPER_BOUNDS: [&str; 4] = ["maxLength", "maximum", "maxItems", "maxProperties"];
 /// Lower bounds: raising one admits fewer values.
 const LOWER_BOUNDS: [&str; 4] = ["minLength", "minimum", "minItems", "minProperties"];
+/// How deep schema comparisons nest before the rest is deferred (see `schema`).
+const MAX_DEPTH: usize = 64;
 
 /// What a keyword present on one side or both amounts to.
 enum Verdict {
@@ -22,6 +24,18 @@ enum Verdict {
 impl<'a> Differ<'a> {
     /// Compares the schema at `old` with the one at `new`, both possibly `$ref`s.
     pub(super) fn schema(&mut self, old: Node<'a>, new: Node<'a>, direction: Direction) {
+        // A long chain of distinct components would nest this call once per link and
+        // could overflow the stack; past a depth the pair waits for its own walk.
+        if self.depth >= MAX_DEPTH {
+            self.pending.push((old, new, direction));
+            return;
+        }
+        self.depth += 1;
+        self.compare(old, new, direction);
+        self.depth -= 1;
+    }
+
+    fn compare(&mut self, old: Node<'a>, new: Node<'a>, direction: Direction) {
         let (old_raw, new_raw, new_pointer) = (old.value, new.value, new.pointer.clone());
         let (Some(old), Some(new)) = (self.resolve(Side::Old, old), self.resolve(Side::New, new))
         else {
