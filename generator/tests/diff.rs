@@ -891,3 +891,50 @@ fn long_chains_of_components_are_compared_to_the_end() {
         "/components/schemas/S1999/properties/next/maxLength"
     );
 }
+
+#[test]
+fn spelling_out_an_implied_type_is_not_a_change() {
+    let implied = json!({"properties": {"a": {"type": "string"}}});
+    let explicit = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+    expect(
+        &request_with(implied.clone()),
+        &request_with(explicit.clone()),
+        &[],
+    );
+    expect(&response_with(explicit), &response_with(implied), &[]);
+    // A different type is still one.
+    expect(
+        &request_with(json!({"items": {"type": "string"}})),
+        &request_with(json!({"type": "object"})),
+        &[(ChangeKind::TypeChanged, true)],
+    );
+}
+
+#[test]
+fn write_only_properties_do_not_matter_in_responses() {
+    let with_secret = |required: bool| {
+        json!({
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "password": {"type": "string", "writeOnly": true}},
+            "required": if required { json!(["name", "password"]) } else { json!(["name"]) },
+        })
+    };
+    let without =
+        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]});
+    expect(
+        &response_with(with_secret(true)),
+        &response_with(without.clone()),
+        &[],
+    );
+    expect(
+        &response_with(with_secret(true)),
+        &response_with(with_secret(false)),
+        &[],
+    );
+    // Clients did send it, though: the server now ignores it.
+    expect(
+        &request_with(with_secret(true)),
+        &request_with(without),
+        &[(ChangeKind::PropertyRemoved, false)],
+    );
+}

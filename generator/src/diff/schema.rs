@@ -340,8 +340,14 @@ impl<'a> Differ<'a> {
         let (old_props, new_props) = (props(old), props(new));
         let (old_required, new_required) = (required(old), required(new));
         let closed = new.value.get("additionalProperties") == Some(&Value::Bool(false));
+        // A write-only property never appears in responses, so losing it or its
+        // `required` there is no news to clients.
+        let write_only = |node: &Node<'a>| {
+            direction == Direction::Response
+                && node.value.get("writeOnly") == Some(&Value::Bool(true))
+        };
         for (name, node) in &old_props {
-            if new_props.iter().any(|(n, _)| n == name) {
+            if new_props.iter().any(|(n, _)| n == name) || write_only(node) {
                 continue;
             }
             let (breaking, why) = match direction {
@@ -393,7 +399,7 @@ impl<'a> Differ<'a> {
                     ChangeKind::PropertyMadeRequired,
                     &format!("property `{name}` is now required"),
                 ),
-                (true, false) => self.widened(
+                (true, false) if !write_only(old_node) => self.widened(
                     direction,
                     &new_node.pointer,
                     ChangeKind::PropertyMadeOptional,
@@ -521,14 +527,21 @@ impl<'a> Differ<'a> {
 }
 
 /// The types a schema admits, with `null` for `nullable: true`; `None` for any.
+///
+/// Without `type`, object and array keywords imply their type: specs often add
+/// `type: object` beside `properties` as a tidy-up, and calling that a narrowing
+/// would fail CI for nothing any client sends.
 fn type_set(schema: &Value) -> Option<BTreeSet<String>> {
-    let mut types: BTreeSet<String> = match schema.get("type")? {
-        Value::String(ty) => BTreeSet::from([ty.clone()]),
-        Value::Array(list) => list
+    const OBJECT: [&str; 3] = ["properties", "additionalProperties", "required"];
+    let mut types: BTreeSet<String> = match schema.get("type") {
+        Some(Value::String(ty)) => BTreeSet::from([ty.clone()]),
+        Some(Value::Array(list)) => list
             .iter()
             .filter_map(Value::as_str)
             .map(str::to_string)
             .collect(),
+        None if OBJECT.iter().any(|k| schema.get(k).is_some()) => BTreeSet::from(["object".into()]),
+        None if schema.get("items").is_some() => BTreeSet::from(["array".into()]),
         _ => return None,
     };
     if schema.get("nullable") == Some(&Value::Bool(true)) {
