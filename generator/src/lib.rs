@@ -15,7 +15,9 @@
 //! ```
 //! and then `include!(concat!(env!("OUT_DIR"), "/api.rs"));` in the crate.
 
+pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 mod error;
 pub mod hoist;

@@ -1,10 +1,12 @@
-//! The `specfirst` command line: generate a crate from a spec, or check that a
-//! committed crate still matches its spec.
+//! The `specfirst` command line: generate a crate from a spec, check that committed
+//! crates still match their specs, or classify the changes between two specs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
+use specfirst::diff::{self, Change, Side};
 use specfirst::{CrateOptions, Generator, RuntimeDependency};
 
 /// Generate typed axum servers from OpenAPI documents.
@@ -27,15 +29,44 @@ enum Command {
         #[command(flatten)]
         options: CrateArgs,
     },
-    /// Exit 0 when DIR is what SPEC generates, else print a unified diff and exit 1.
+    /// Exit 0 when DIR is what SPEC generates, 1 (with a unified diff) when it is
+    /// stale, 2 when the spec is unreadable. With --config, check every crate listed.
     Check {
         /// The OpenAPI 3.0 document, JSON or YAML.
-        spec: PathBuf,
+        #[arg(required_unless_present = "config")]
+        spec: Option<PathBuf>,
         /// The generated crate directory to compare.
-        dir: PathBuf,
+        #[arg(required_unless_present = "config")]
+        dir: Option<PathBuf>,
+        /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path), paths
+        /// relative to it; the exit code is the worst of all crates.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path"])]
+        config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         #[command(flatten)]
         options: CrateArgs,
     },
+    /// Classify every change from OLD to NEW as breaking or compatible for existing
+    /// clients. Exit 0 when none breaks, 1 when some do, 2 when a spec is unreadable.
+    Diff {
+        /// The spec clients were written against.
+        old: PathBuf,
+        /// The proposed spec.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Lines for people.
+    Text,
+    /// One JSON object on stdout, for programs.
+    Json,
 }
 
 #[derive(Args)]
@@ -76,28 +107,113 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { spec, dir, options } => {
-            let drift = Generator::from_path(&spec)
-                .and_then(|generator| generator.check_crate(&dir, &options.into()));
-            match drift {
-                Ok(drift) if drift.is_empty() => ExitCode::SUCCESS,
-                Ok(drift) => {
-                    for file in &drift {
-                        print!("{}", file.diff);
+        Command::Check {
+            spec,
+            dir,
+            config,
+            format,
+            options,
+        } => {
+            let entries = match (config, spec, dir) {
+                (Some(config), _, _) => match CheckConfig::from_path(&config) {
+                    Ok(config) => config.crates,
+                    Err(error) => {
+                        eprintln!("{error}");
+                        return ExitCode::from(Status::Error.exit_code());
                     }
-                    eprintln!(
-                        "{} is stale: {} file(s) differ from what {} generates; run `specfirst generate` again",
-                        dir.display(),
-                        drift.len(),
-                        spec.display()
-                    );
-                    ExitCode::from(1)
-                }
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::from(2)
-                }
+                },
+                (None, Some(spec), Some(dir)) => vec![CrateEntry {
+                    spec,
+                    dir,
+                    options: options.into(),
+                }],
+                // clap requires SPEC and DIR without --config.
+                _ => return ExitCode::from(Status::Error.exit_code()),
+            };
+            let reports: Vec<CrateReport> = entries.iter().map(check::check_crate).collect();
+            let worst = check::worst(&reports);
+            match format {
+                Format::Json => print_json(&serde_json::json!({
+                    "status": worst,
+                    "crates": reports,
+                })),
+                Format::Text => reports.iter().for_each(print_check),
             }
+            ExitCode::from(worst.exit_code())
+        }
+        Command::Diff { old, new, format } => {
+            let load = |path: &PathBuf| specfirst::load::Document::from_path(path);
+            let (old_doc, new_doc) = match (load(&old), load(&new)) {
+                (Ok(old_doc), Ok(new_doc)) => (old_doc, new_doc),
+                (old_result, new_result) => {
+                    for error in [old_result.err(), new_result.err()].into_iter().flatten() {
+                        eprintln!("{error}");
+                    }
+                    return ExitCode::from(2);
+                }
+            };
+            let changes = diff::diff(&old_doc, &new_doc);
+            let breaking = changes.iter().filter(|c| c.breaking).count();
+            match format {
+                Format::Json => print_json(&serde_json::json!({
+                    "old": old,
+                    "new": new,
+                    "breaking": breaking,
+                    "compatible": changes.len() - breaking,
+                    "changes": changes,
+                })),
+                Format::Text => print_diff(&old, &new, &changes),
+            }
+            ExitCode::from(u8::from(breaking > 0))
+        }
+    }
+}
+
+fn print_json(value: &serde_json::Value) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(error) => eprintln!("cannot serialize the report: {error}"),
+    }
+}
+
+fn print_check(report: &CrateReport) {
+    match report.status {
+        Status::Fresh => {}
+        Status::Stale => {
+            print!("{}", report.diff.as_deref().unwrap_or_default());
+            eprintln!(
+                "{} is stale: {} file(s) differ from what {} generates; run `specfirst generate` again",
+                report.dir.display(),
+                report.changed_files.len(),
+                report.spec.display()
+            );
+        }
+        Status::Error => eprintln!("{}", report.error.as_deref().unwrap_or_default()),
+    }
+}
+
+fn print_diff(old: &std::path::Path, new: &std::path::Path, changes: &[Change]) {
+    if changes.is_empty() {
+        println!("no changes between {} and {}", old.display(), new.display());
+        return;
+    }
+    for (breaking, title) in [(true, "breaking"), (false, "compatible")] {
+        let group: Vec<&Change> = changes.iter().filter(|c| c.breaking == breaking).collect();
+        if group.is_empty() {
+            continue;
+        }
+        println!("{} {title} change(s):", group.len());
+        for change in group {
+            let file = match change.side {
+                Side::Old => old,
+                Side::New => new,
+            };
+            println!(
+                "  {}#{}: {}",
+                file.display(),
+                change.pointer,
+                change.message
+            );
         }
     }
 }

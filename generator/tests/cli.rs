@@ -49,7 +49,7 @@ fn help_lists_the_commands() {
     let out = specfirst(&["--help"], &root());
     assert!(out.status.success());
     let help = text(&out.stdout);
-    for word in ["generate", "check"] {
+    for word in ["generate", "check", "diff"] {
         assert!(help.contains(word), "{help}");
     }
     let out = specfirst(&["generate", "--help"], &root());
@@ -237,4 +237,233 @@ fn yaml_and_json_give_the_same_code() {
             .join("\n")
     };
     assert_eq!(body(&from_yaml), body(&from_json));
+}
+
+#[test]
+fn diff_exit_codes_follow_the_verdict() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let spec = std::fs::read_to_string(root().join("specs/bookshelf.yaml")).expect("readable");
+    let write = |name: &str, text: &str| {
+        let path = temp.path().join(name);
+        std::fs::write(&path, text).expect("writable");
+        path.to_string_lossy().into_owned()
+    };
+    let old = write("old.yaml", &spec);
+    assert!(
+        spec.contains("maxLength: 200"),
+        "the edits below need this text"
+    );
+    let narrowed = write(
+        "narrowed.yaml",
+        &spec.replace("maxLength: 200", "maxLength: 100"),
+    );
+    let widened = write(
+        "widened.yaml",
+        &spec.replace("maxLength: 200", "maxLength: 300"),
+    );
+
+    let out = specfirst(&["diff", &old, &old], temp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("no changes"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // NewBook's title is sent by clients, so a lower maxLength breaks them.
+    let out = specfirst(&["diff", &old, &narrowed], temp.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("breaking change(s):"), "{report}");
+    assert!(
+        report.contains("narrowed.yaml#/components/schemas/NewBook/properties/title/maxLength"),
+        "{report}"
+    );
+
+    let out = specfirst(&["diff", &old, &narrowed, "--format", "json"], temp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(json["breaking"].as_u64() >= Some(1), "{json}");
+    let change = json["changes"]
+        .as_array()
+        .and_then(|changes| changes.iter().find(|c| c["breaking"] == true))
+        .expect("a breaking change");
+    assert_eq!(change["kind"], "constraint_narrowed", "{json}");
+    assert_eq!(change["side"], "new", "{json}");
+    assert!(
+        change["message"].as_str().unwrap_or("").contains("request"),
+        "{json}"
+    );
+
+    // The same schema is in responses too (Book is NewBook plus an id), where a
+    // higher maxLength is what breaks clients; this is why the diff still fails.
+    let out = specfirst(&["diff", &old, &widened, "--format", "json"], temp.path());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let kinds: Vec<(&str, bool)> = json["changes"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap_or(""), c["breaking"] == true))
+        .collect();
+    assert!(kinds.contains(&("constraint_widened", false)), "{json}");
+    assert!(kinds.contains(&("constraint_widened", true)), "{json}");
+    assert_eq!(out.status.code(), Some(1));
+
+    let bad = write("bad.yaml", "openapi: 2.0\n");
+    let out = specfirst(&["diff", &old, &bad], temp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad.yaml"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specfirst(&["diff", "no-such.yaml", &old], temp.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Generates specs/params.yaml into `dir` as `check` expects it.
+fn generate_params(dir: &Path) {
+    specfirst::Generator::from_path(root().join("specs/params.yaml"))
+        .and_then(|g| {
+            g.write_crate(
+                dir,
+                &specfirst::CrateOptions {
+                    name: None,
+                    runtime: specfirst::RuntimeDependency::Path("../runtime".into()),
+                },
+            )
+        })
+        .expect("generates");
+}
+
+#[test]
+fn check_reports_json() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let dir = temp.path().join("params");
+    generate_params(&dir);
+    let spec = root()
+        .join("specs/params.yaml")
+        .to_string_lossy()
+        .into_owned();
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let check = || {
+        specfirst(
+            &[
+                "check",
+                &spec,
+                &dir_arg,
+                "--runtime-path",
+                "../runtime",
+                "--format",
+                "json",
+            ],
+            temp.path(),
+        )
+    };
+    let out = check();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["status"], "fresh", "{json}");
+    assert_eq!(json["crates"][0]["status"], "fresh", "{json}");
+    assert_eq!(
+        json["crates"][0]["changed_files"],
+        serde_json::json!([]),
+        "{json}"
+    );
+
+    std::fs::write(dir.join("src/lib.rs"), "// edited\n").expect("writable");
+    let out = check();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["status"], "stale", "{json}");
+    let report = &json["crates"][0];
+    assert_eq!(
+        report["changed_files"],
+        serde_json::json!(["src/lib.rs"]),
+        "{json}"
+    );
+    assert!(
+        report["diff"].as_str().unwrap_or("").contains("-// edited"),
+        "{json}"
+    );
+}
+
+#[test]
+fn check_config_checks_every_crate_and_exits_with_the_worst() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    generate_params(&temp.path().join("crates/fresh"));
+    generate_params(&temp.path().join("crates/stale"));
+    std::fs::write(temp.path().join("crates/stale/src/generated.rs"), "").expect("writable");
+    let spec = root().join("specs/params.yaml");
+    std::fs::create_dir_all(temp.path().join("api")).expect("writable");
+    std::fs::copy(&spec, temp.path().join("api/params.yaml")).expect("copied");
+    let entry = |dir: &str| {
+        format!("[[crate]]\nspec = \"api/params.yaml\"\ndir = \"crates/{dir}\"\nruntime_path = \"../runtime\"\n")
+    };
+    let config = temp.path().join("specfirst.toml");
+    std::fs::write(&config, entry("fresh")).expect("writable");
+    // Paths are relative to the configuration, not to the working directory.
+    let elsewhere = root();
+    let config_arg = config.to_string_lossy().into_owned();
+    let out = specfirst(&["check", "--config", &config_arg], &elsewhere);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    std::fs::write(&config, format!("{}\n{}", entry("fresh"), entry("stale"))).expect("writable");
+    let out = specfirst(
+        &["check", "--config", &config_arg, "--format", "json"],
+        &elsewhere,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["status"], "stale", "{json}");
+    let statuses: Vec<&str> = json["crates"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| c["status"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(statuses, ["fresh", "stale"], "{json}");
+    assert_eq!(
+        json["crates"][1]["changed_files"],
+        serde_json::json!(["src/generated.rs"])
+    );
+
+    let missing = "[[crate]]\nspec = \"api/missing.yaml\"\ndir = \"crates/fresh\"\n";
+    std::fs::write(
+        &config,
+        format!("{}\n{}\n{missing}", entry("fresh"), entry("stale")),
+    )
+    .expect("writable");
+    let out = specfirst(
+        &["check", "--config", &config_arg, "--format", "json"],
+        &elsewhere,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["crates"][2]["status"], "error", "{json}");
+    assert!(
+        json["crates"][2]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("missing.yaml"),
+        "{json}"
+    );
+
+    // A typo in the configuration is an error, not an empty gate that always passes.
+    std::fs::write(&config, "[[crates]]\nspec = \"a\"\ndir = \"b\"\n").expect("writable");
+    let out = specfirst(&["check", "--config", &config_arg], &elsewhere);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("specfirst.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specfirst(&["check", "--config", "no-such.toml"], temp.path());
+    assert_eq!(out.status.code(), Some(2));
+    // SPEC DIR and --config do not mix.
+    let out = specfirst(
+        &["check", "a.yaml", "b", "--config", &config_arg],
+        temp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -1,0 +1,191 @@
+//! The CI gate: whether committed crates still match their specs, for one crate or
+//! for every crate a `specfirst.toml` lists, as reports a program can read.
+//!
+//! ```toml
+//! [[crate]]
+//! spec = "api/bookshelf.yaml"     # relative to this file
+//! dir = "crates/bookshelf-api"    # relative to this file
+//! name = "bookshelf-api"          # optional: the package name
+//! runtime_path = "../../runtime"  # optional: relative to the generated crate, as written
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CrateOptions, Generator, RuntimeDependency};
+
+/// Why a check configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{}: cannot read the configuration: {source}", path.display())]
+    Read {
+        /// The configuration file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not have the expected shape.
+    #[error("{}: {message}", path.display())]
+    Invalid {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong, from the TOML parser.
+        message: String,
+    },
+}
+
+/// The crates one `specfirst check --config` call checks.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// Each crate, with paths already made relative to the working directory.
+    pub crates: Vec<CrateEntry>,
+}
+
+/// One spec and the crate generated from it.
+#[derive(Debug, Clone)]
+pub struct CrateEntry {
+    /// The spec.
+    pub spec: PathBuf,
+    /// The generated crate's directory.
+    pub dir: PathBuf,
+    /// The options it was generated with.
+    pub options: CrateOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(rename = "crate", default)]
+    crates: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    spec: PathBuf,
+    dir: PathBuf,
+    name: Option<String>,
+    runtime_path: Option<String>,
+}
+
+impl CheckConfig {
+    /// Reads the configuration at `path`; `spec` and `dir` are relative to its
+    /// directory, so the check gives the same answer from any working directory.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or_else(|| Path::new(""));
+        Self::from_toml(path, base, &text)
+    }
+
+    /// Parses configuration text; `file` names it in errors and `base` is the
+    /// directory its paths are relative to.
+    pub fn from_toml(file: &Path, base: &Path, text: &str) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: file.to_path_buf(),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        if raw.crates.is_empty() {
+            // An empty gate would pass forever; more likely a typo such as `[[crates]]`.
+            return Err(invalid(
+                "no `[[crate]]` entries; list each spec and its crate directory".into(),
+            ));
+        }
+        let crates = raw
+            .crates
+            .into_iter()
+            .map(|entry| CrateEntry {
+                spec: base.join(entry.spec),
+                dir: base.join(entry.dir),
+                options: CrateOptions {
+                    name: entry.name,
+                    runtime: entry
+                        .runtime_path
+                        .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
+                },
+            })
+            .collect();
+        Ok(Self { crates })
+    }
+}
+
+/// Where a checked crate stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The crate is what the spec generates.
+    Fresh,
+    /// Some files differ from what the spec generates.
+    Stale,
+    /// The spec could not be read or generated from.
+    Error,
+}
+
+impl Status {
+    /// The exit code `specfirst check` uses: 0 fresh, 1 stale, 2 error.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::Fresh => 0,
+            Status::Stale => 1,
+            Status::Error => 2,
+        }
+    }
+}
+
+/// The result of checking one crate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrateReport {
+    /// The spec, as given.
+    pub spec: PathBuf,
+    /// The crate directory, as given.
+    pub dir: PathBuf,
+    /// Fresh, stale or error.
+    pub status: Status,
+    /// The files that differ, relative to `dir`.
+    pub changed_files: Vec<String>,
+    /// The unified diff of every changed file, when stale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+    /// Why the check failed, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Checks the crate in `entry.dir` against `entry.spec`.
+pub fn check_crate(entry: &CrateEntry) -> CrateReport {
+    let drift = Generator::from_path(&entry.spec)
+        .and_then(|generator| generator.check_crate(&entry.dir, &entry.options));
+    let (status, changed_files, diff, error) = match drift {
+        Ok(drift) if drift.is_empty() => (Status::Fresh, Vec::new(), None, None),
+        Ok(drift) => (
+            Status::Stale,
+            drift.iter().map(|file| file.path.clone()).collect(),
+            Some(drift.iter().map(|file| file.diff.as_str()).collect()),
+            None,
+        ),
+        Err(error) => (Status::Error, Vec::new(), None, Some(error.to_string())),
+    };
+    CrateReport {
+        spec: entry.spec.clone(),
+        dir: entry.dir.clone(),
+        status,
+        changed_files,
+        diff,
+        error,
+    }
+}
+
+/// The worst status among `reports`: what the whole gate answers.
+pub fn worst(reports: &[CrateReport]) -> Status {
+    reports
+        .iter()
+        .map(|report| report.status)
+        .max()
+        .unwrap_or(Status::Fresh)
+}
