@@ -553,7 +553,7 @@ impl refs::RefsApi for Trees {
         let wanted = r.leaf.map(|leaf| leaf.to_string());
         let body = all
             .iter()
-            .filter(|(_, leaf)| wanted.as_deref().map_or(true, |w| w == *leaf))
+            .filter(|(_, leaf)| wanted.is_none() || wanted.as_deref() == Some(*leaf))
             .map(|(code, leaf)| serde_json::from_value(json!({"code": code, "leaf": leaf})))
             .collect::<Result<Vec<refs::types::Species>, _>>()
             .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
