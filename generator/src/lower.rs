@@ -114,6 +114,13 @@ impl<'a> Lower<'a> {
             &mut schemas,
             operations.iter_mut().chain(webhooks.iter_mut()),
         );
+        let uses = operations
+            .iter_mut()
+            .chain(webhooks.iter_mut())
+            .flat_map(schema_uses)
+            .map(|schema_use| &mut schema_use.schema)
+            .collect();
+        schema::settle_inline_names(&mut schemas, uses);
         let auth = self
             .schemes
             .take()
@@ -864,28 +871,35 @@ fn rename_colliding_components<'o>(
     for (_, schema) in schemas.iter_mut() {
         schema::rename_refs(schema, &renames);
     }
-    let fix = |schema_use: &mut SchemaUse| schema::rename_refs(&mut schema_use.schema, &renames);
     for op in operations {
-        op.params.iter_mut().for_each(|p| fix(&mut p.schema));
-        if let Some(pagination) = &mut op.pagination {
-            pagination.scan.iter_mut().for_each(|p| fix(&mut p.schema));
-            if let Some(page) = &mut pagination.page {
-                fix(&mut page.page);
-                fix(&mut page.item);
-            }
-        }
-        if let Some(body) = &mut op.body {
-            if let BodyKind::Json(schema) | BodyKind::Form(schema) = &mut body.kind {
-                fix(schema);
-            }
-        }
-        for response in &mut op.responses {
-            response.headers.iter_mut().for_each(|h| fix(&mut h.schema));
-            if let Some(ResponseBody::Json { schema, .. }) = &mut response.body {
-                fix(schema);
-            }
+        for schema_use in schema_uses(op) {
+            schema::rename_refs(&mut schema_use.schema, &renames);
         }
     }
+}
+
+/// Every schema an operation uses, for passes over all of them.
+fn schema_uses(op: &mut Operation) -> Vec<&mut SchemaUse> {
+    let mut uses: Vec<&mut SchemaUse> = op.params.iter_mut().map(|p| &mut p.schema).collect();
+    if let Some(pagination) = &mut op.pagination {
+        uses.extend(pagination.scan.iter_mut().map(|p| &mut p.schema));
+        if let Some(page) = &mut pagination.page {
+            uses.push(&mut page.page);
+            uses.push(&mut page.item);
+        }
+    }
+    if let Some(body) = &mut op.body {
+        if let BodyKind::Json(schema) | BodyKind::Form(schema) = &mut body.kind {
+            uses.push(schema);
+        }
+    }
+    for response in &mut op.responses {
+        uses.extend(response.headers.iter_mut().map(|h| &mut h.schema));
+        if let Some(ResponseBody::Json { schema, .. }) = &mut response.body {
+            uses.push(schema);
+        }
+    }
+    uses
 }
 
 /// What [`Lower::route`] makes of a path template.

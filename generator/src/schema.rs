@@ -5,6 +5,8 @@
 //! 3.0 in a few keywords: `nullable` (ignored by typify), boolean `exclusiveMinimum`
 //! and `exclusiveMaximum` (numbers in draft 7), and `$ref` siblings (ignored in 3.0).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
@@ -282,6 +284,140 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
     }
 }
 
+/// Keeps typify from writing two types with one name.
+///
+/// typify names an inline schema after its `title` when it has one, else after its
+/// place (`Parent_property`), and writes two types when two different schemas get the
+/// same name. GitHub's specs repeat titles such as `author_association` on schemas that
+/// differ; Adyen's have a `PaymentInstrumentReference` component beside an inline
+/// `PaymentInstrument.reference`. A title that names a component, or that differing
+/// schemas share, is removed (kept as the description when there is none), and an
+/// inline property whose place-derived name is a component's gets a free title.
+/// Identical schemas sharing a title keep it: typify writes them as one type.
+pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Value>) {
+    let taken: BTreeSet<String> = components
+        .iter()
+        .map(|(name, _)| typify_variant_name(name))
+        .collect();
+    let mut shapes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, schema) in components.iter() {
+        visit_inline(schema, false, &mut |node| record_title(node, &mut shapes));
+    }
+    for schema in &uses {
+        visit_inline(schema, true, &mut |node| record_title(node, &mut shapes));
+    }
+    let unsafe_titles: BTreeSet<String> = shapes
+        .into_iter()
+        .filter(|(name, forms)| forms.len() > 1 || taken.contains(name))
+        .map(|(name, _)| name)
+        .collect();
+    let mut names = taken.clone();
+    names.extend(unsafe_titles.iter().cloned());
+    let mut drop_unsafe = |node: &mut Map<String, Value>| {
+        let Some(title) = node.get("title").and_then(Value::as_str) else {
+            return;
+        };
+        if unsafe_titles.contains(&typify_variant_name(title)) {
+            if let Some(title) = node.remove("title") {
+                node.entry("description").or_insert(title);
+            }
+        }
+    };
+    for (_, schema) in components.iter_mut() {
+        visit_inline_mut(schema, false, &mut drop_unsafe);
+    }
+    for schema in uses {
+        visit_inline_mut(schema, true, &mut drop_unsafe);
+    }
+    for (name, schema) in components.iter_mut() {
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            continue;
+        };
+        for (property, child) in properties.iter_mut() {
+            let Value::Object(child) = child else { continue };
+            if child.contains_key("$ref") || child.contains_key("title") {
+                continue;
+            }
+            let placed = typify_variant_name(&format!("{name}_{property}"));
+            if taken.contains(&placed) {
+                let free = (0..)
+                    .map(|n| match n {
+                        0 => format!("{placed}Value"),
+                        n => format!("{placed}Value{n}"),
+                    })
+                    .find(|candidate| !names.contains(candidate))
+                    .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+                names.insert(free.clone());
+                child.insert("title".into(), Value::String(free));
+            }
+        }
+    }
+}
+
+fn record_title(node: &Map<String, Value>, shapes: &mut BTreeMap<String, BTreeSet<String>>) {
+    if let Some(title) = node.get("title").and_then(Value::as_str) {
+        let mut shape = node.clone();
+        shape.remove("description");
+        shapes
+            .entry(typify_variant_name(title))
+            .or_default()
+            .insert(Value::Object(shape).to_string());
+    }
+}
+
+/// Calls `f` on every object schema inside `schema`, and on `schema` itself when
+/// `include_root` (a component's own title does not name its type; a use's does).
+fn visit_inline(schema: &Value, include_root: bool, f: &mut dyn FnMut(&Map<String, Value>)) {
+    let Value::Object(map) = schema else { return };
+    if include_root {
+        f(map);
+    }
+    for (key, value) in map {
+        match (key.as_str(), value) {
+            ("properties" | "patternProperties", Value::Object(children)) => {
+                children.values().for_each(|child| visit_inline(child, true, f));
+            }
+            (k, Value::Array(children)) if LISTS.contains(&k) || k == "items" => {
+                children.iter().for_each(|child| visit_inline(child, true, f));
+            }
+            (k, child) if SINGLE.contains(&k) || k == "additionalItems" => {
+                visit_inline(child, true, f);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// [`visit_inline`] with mutable access.
+fn visit_inline_mut(
+    schema: &mut Value,
+    include_root: bool,
+    f: &mut dyn FnMut(&mut Map<String, Value>),
+) {
+    let Value::Object(map) = schema else { return };
+    if include_root {
+        f(map);
+    }
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            ("properties" | "patternProperties", Value::Object(children)) => {
+                children
+                    .values_mut()
+                    .for_each(|child| visit_inline_mut(child, true, f));
+            }
+            (k, Value::Array(children)) if LISTS.contains(&k) || k == "items" => {
+                children
+                    .iter_mut()
+                    .for_each(|child| visit_inline_mut(child, true, f));
+            }
+            (k, child) if SINGLE.contains(&k) || k == "additionalItems" => {
+                visit_inline_mut(child, true, f);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// `NAME` of a `#/components/schemas/NAME` reference, unescaped.
 pub fn component_schema_name(reference: &str) -> Option<String> {
     let name = reference.strip_prefix("#/components/schemas/")?;
@@ -532,6 +668,38 @@ mod tests {
             &mut problems,
         );
         assert_eq!(out, json!({"type": "string", "default": "b"}));
+    }
+
+    #[test]
+    fn inline_names_never_collide() {
+        let mut components = vec![
+            (
+                "PaymentInstrument".to_string(),
+                json!({"properties": {
+                    "reference": {"type": "string", "maxLength": 150},
+                    "role": {"title": "author_association", "enum": ["a", "b"]},
+                    "kind": {"title": "Kind", "enum": ["x"]}
+                }}),
+            ),
+            ("PaymentInstrumentReference".to_string(), json!({"type": "object"})),
+            ("Other".to_string(), json!({"properties": {
+                "role": {"title": "author_association", "enum": ["a", "b", "c"]},
+                "kind": {"title": "Kind", "enum": ["x"]}
+            }})),
+        ];
+        let mut body = json!({"title": "Other", "type": "object"});
+        settle_inline_names(&mut components, vec![&mut body]);
+        let instrument = &components[0].1["properties"];
+        assert_eq!(instrument["reference"]["title"], "PaymentInstrumentReferenceValue");
+        // Differing schemas share the title: it goes, into the description.
+        assert_eq!(
+            instrument["role"],
+            json!({"description": "author_association", "enum": ["a", "b"]})
+        );
+        // Identical schemas share it: one type, so it stays.
+        assert_eq!(instrument["kind"]["title"], "Kind");
+        // A use's title that names a component goes.
+        assert_eq!(body, json!({"description": "Other", "type": "object"}));
     }
 
     #[test]
