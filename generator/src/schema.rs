@@ -323,8 +323,21 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
             }
         }
     };
-    for (_, schema) in components.iter_mut() {
+    for (name, schema) in components.iter_mut() {
         visit_inline_mut(schema, false, &mut drop_unsafe);
+        // A component is named by its key, but typify names the non-null part of a
+        // nullable one by its title, which can be another component's name.
+        if let Value::Object(root) = schema {
+            let renames = root
+                .get("title")
+                .and_then(Value::as_str)
+                .is_some_and(|title| typify_variant_name(title) != typify_variant_name(name));
+            if renames {
+                if let Some(title) = root.remove("title") {
+                    root.entry("description").or_insert(title);
+                }
+            }
+        }
     }
     for schema in uses {
         visit_inline_mut(schema, true, &mut drop_unsafe);
@@ -682,6 +695,10 @@ mod tests {
                 }}),
             ),
             ("PaymentInstrumentReference".to_string(), json!({"type": "object"})),
+            (
+                "nullable-other".to_string(),
+                json!({"title": "Other", "type": ["object", "null"]}),
+            ),
             ("Other".to_string(), json!({"properties": {
                 "role": {"title": "author_association", "enum": ["a", "b", "c"]},
                 "kind": {"title": "Kind", "enum": ["x"]}
@@ -700,6 +717,11 @@ mod tests {
         assert_eq!(instrument["kind"]["title"], "Kind");
         // A use's title that names a component goes.
         assert_eq!(body, json!({"description": "Other", "type": "object"}));
+        // So does a component's own title that names another.
+        assert_eq!(
+            components[2].1,
+            json!({"description": "Other", "type": ["object", "null"]})
+        );
     }
 
     #[test]
