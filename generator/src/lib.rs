@@ -25,6 +25,7 @@ pub mod naming;
 mod output;
 pub mod schema;
 pub mod security;
+pub mod swagger2;
 
 use std::path::{Path, PathBuf};
 
@@ -89,7 +90,7 @@ impl Generator {
 
     fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {
         emit::emit(&self.api, document_file)
-            .map_err(|items| Error::Spec(Diagnostics::new(&self.document.file, items)))
+            .map_err(|items| Error::Spec(self.document.diagnostics(items)))
     }
 
     fn header(&self, comment: &str) -> String {

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::swagger2::{self, Origins};
 
 /// A parsed OpenAPI 3.0 document.
 #[derive(Debug, Clone)]
@@ -22,6 +23,10 @@ pub struct Document {
     pub info: openapiv3::Info,
     /// SHA-256 of the input bytes, in hex, written into generated headers.
     pub sha256: String,
+    /// The document as written, when it was converted (from Swagger 2.0) into `raw`.
+    pub original: Option<Value>,
+    /// Maps pointers into `raw` back to pointers into what the user wrote.
+    pub origins: Origins,
 }
 
 impl Document {
@@ -45,6 +50,15 @@ impl Document {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| fail("", format!("the spec is not valid UTF-8: {e}")))?;
         let raw = parse_text(text).map_err(|message| fail("", message))?;
+        // Swagger 2.0 is rewritten as the OpenAPI 3.0 it means; everything after
+        // reads `raw`, and diagnostics go back through `origins`.
+        let (raw, original, origins) = if raw.get("swagger").is_some() {
+            let converted = swagger2::convert(&raw)
+                .map_err(|items| Error::Spec(Diagnostics::new(file, items)))?;
+            (converted.doc, Some(raw), converted.origins)
+        } else {
+            (raw, None, Origins::identity())
+        };
         check_version(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
         let info = typed(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
         Ok(Self {
@@ -52,7 +66,18 @@ impl Document {
             raw,
             info,
             sha256: sha256_hex(bytes),
+            original,
+            origins,
         })
+    }
+
+    /// `items`, found in `raw`, as diagnostics pointing into what the user wrote.
+    pub fn diagnostics(&self, items: Vec<Diagnostic>) -> Diagnostics {
+        let items = items
+            .into_iter()
+            .map(|item| Diagnostic::new(self.origins.original(&item.pointer), item.message))
+            .collect();
+        Diagnostics::new(&self.file, items)
     }
 
     /// The raw node at `pointer`, if there is one.

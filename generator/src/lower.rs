@@ -38,7 +38,7 @@ pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
     if lower.problems.is_empty() {
         Ok(api)
     } else {
-        Err(Diagnostics::new(&doc.file, lower.problems))
+        Err(doc.diagnostics(lower.problems))
     }
 }
 
