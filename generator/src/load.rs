@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::swagger2::{self, Origins};
 
-/// A parsed OpenAPI 3.0 document.
+/// A parsed OpenAPI 3.0 document (Swagger 2.0 input is converted to 3.0 first).
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The file the document came from, as the user named it.
