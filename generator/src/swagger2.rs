@@ -118,7 +118,11 @@ pub(crate) fn convert(raw: &Value) -> Result<Converted, Vec<Diagnostic>> {
         problems: Vec::new(),
         consumes: MediaTypes::default(),
         produces: MediaTypes::default(),
+        host: None,
+        base_path: None,
     };
+    converter.host = converter.top_string(root, "host");
+    converter.base_path = converter.top_string(root, "basePath");
     converter.consumes = converter
         .media_types(root.get("consumes"), "/consumes")
         .unwrap_or_default();
@@ -170,6 +174,10 @@ struct Converter<'a> {
     problems: Vec<Diagnostic>,
     consumes: MediaTypes,
     produces: MediaTypes,
+    /// The document's `host` and `basePath`, which operations with their own
+    /// `schemes` share.
+    host: Option<String>,
+    base_path: Option<String>,
 }
 
 impl<'a> Converter<'a> {
@@ -183,7 +191,7 @@ impl<'a> Converter<'a> {
         if let Some(info) = root.get("info") {
             out.insert("info".into(), info.clone());
         }
-        if let Some(servers) = self.servers(root, "", root.get("schemes"), "/schemes") {
+        if let Some(servers) = self.servers("", root.get("schemes"), "/schemes") {
             out.insert("servers".into(), servers);
         }
         for (key, value) in root {
@@ -213,39 +221,14 @@ impl<'a> Converter<'a> {
         Value::Object(out)
     }
 
-    /// `host`, `basePath` and `schemes` (of the document, or of one operation) as
-    /// `servers`; `None` when none of them is given.
+    /// `host`, `basePath` and `schemes` as `servers` (at `at`, the document root or an
+    /// operation with its own `schemes`); `None` when none of them is given.
     fn servers(
         &mut self,
-        root: &Map<String, Value>,
         at: &str,
         schemes: Option<&Value>,
         schemes_pointer: &str,
     ) -> Option<Value> {
-        let text = |this: &mut Self, key: &str| match root.get(key) {
-            None => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                this.problem(pointer_join(at, key), format!("`{key}` must be a string"));
-                None
-            }
-        };
-        // An operation's `schemes` reuses the document's host and base path.
-        let top = self.raw.as_object();
-        let host = if at.is_empty() {
-            text(self, "host")
-        } else {
-            top.and_then(|t| t.get("host"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let base = if at.is_empty() {
-            text(self, "basePath")
-        } else {
-            top.and_then(|t| t.get("basePath"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
         let schemes: Vec<String> = match schemes {
             None => Vec::new(),
             Some(Value::Array(list)) => list
@@ -258,6 +241,7 @@ impl<'a> Converter<'a> {
                 Vec::new()
             }
         };
+        let (host, base) = (self.host.clone(), self.base_path.clone());
         if host.is_none() && base.is_none() && schemes.is_empty() {
             return None;
         }
@@ -277,22 +261,26 @@ impl<'a> Converter<'a> {
                 }
             }
         }
-        let origin = if at.is_empty() && host.is_some() {
-            "/host".to_string()
-        } else {
-            schemes_pointer.to_string()
+        let origin = match (&host, schemes.is_empty()) {
+            (_, false) => schemes_pointer,
+            (Some(_), true) => "/host",
+            (None, true) => "/basePath",
         };
-        self.origins.record(
-            if at.is_empty() {
-                "/servers".to_string()
-            } else {
-                pointer_join(at, "servers")
-            },
-            origin,
-        );
+        self.origins.record(pointer_join(at, "servers"), origin);
         Some(Value::Array(
             urls.into_iter().map(|url| json!({ "url": url })).collect(),
         ))
+    }
+
+    /// A top-level string such as `host`, or a diagnostic when it is something else.
+    fn top_string(&mut self, root: &Map<String, Value>, key: &str) -> Option<String> {
+        match root.get(key)? {
+            Value::String(text) => Some(text.clone()),
+            _ => {
+                self.problem(pointer_join("", key), format!("`{key}` must be a string"));
+                None
+            }
+        }
     }
 
     /// Reads a `consumes` or `produces` list at `pointer`; `None` when absent or unusable.
@@ -901,8 +889,7 @@ impl<'a> Converter<'a> {
                     out.insert(key.clone(), responses);
                 }
                 "schemes" => {
-                    if let Some(servers) =
-                        self.servers(map, conv, Some(value), &pointer_join(orig, key))
+                    if let Some(servers) = self.servers(conv, Some(value), &pointer_join(orig, key))
                     {
                         out.insert("servers".into(), servers);
                     }
@@ -1831,6 +1818,22 @@ securityDefinitions:
         assert_eq!(
             servers("{paths: {}, basePath: /v2}"),
             Some(json!([{"url": "/v2"}]))
+        );
+        // An operation's own `schemes` become its own `servers`, on the document's host.
+        let out = converted(
+            r##"
+host: h.io
+paths:
+  /a: {get: {schemes: [wss], responses: {"200": {description: ok}}}}
+"##,
+        );
+        assert_eq!(
+            out.doc["paths"]["/a"]["get"]["servers"],
+            json!([{"url": "wss://h.io"}])
+        );
+        assert_eq!(
+            out.origins.original("/paths/~1a/get/servers/0"),
+            "/paths/~1a/get/schemes/0"
         );
     }
 
