@@ -641,8 +641,8 @@ impl<'a> Converter<'a> {
             Some("path") => Place::Path,
             Some("header") => Place::Header,
             Some("body" | "formData") => {
-                // Only reachable for a top-level parameter that is neither (handled by
-                // the callers); kept for safety.
+                // Callers turn these into request bodies before asking; a report
+                // beats a panic should one ever slip through.
                 self.problem(
                     pointer_join(orig, "in"),
                     "body and form parameters cannot be used here",
