@@ -64,6 +64,7 @@ pub fn hoist_subschema_refs(doc: &mut Value, origins: &mut Origins) {
     if targets.is_empty() {
         return;
     }
+    origins.next_stage();
     // Deepest first: a target inside another target moves out before its container,
     // and the container then carries the `$ref` that replaced it.
     let mut ordered: Vec<String> = targets.into_iter().collect();

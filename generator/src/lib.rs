@@ -30,6 +30,7 @@ pub mod origins;
 mod output;
 pub mod schema;
 pub mod security;
+pub mod swagger2;
 
 use std::path::{Path, PathBuf};
 

@@ -19,6 +19,8 @@ pub enum InputVersion {
     OpenApi30,
     /// OpenAPI 3.1.x, rewritten into 3.0 form (see [`crate::openapi31`]).
     OpenApi31,
+    /// Swagger 2.0, converted to OpenAPI 3.0 (see [`crate::swagger2`]).
+    Swagger20,
 }
 
 /// A parsed OpenAPI document, in the 3.0 form the generator reads.
@@ -61,9 +63,20 @@ impl Document {
         };
         let text = std::str::from_utf8(bytes)
             .map_err(|e| fail("", format!("the spec is not valid UTF-8: {e}")))?;
-        let mut raw = parse_text(text).map_err(|message| fail("", message))?;
-        let version = check_version(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
-        let mut original = None;
+        let parsed = parse_text(text).map_err(|message| fail("", message))?;
+        let mut origins = Origins::default();
+        let (mut raw, version, mut original) = if parsed.get("swagger").is_some() {
+            // Swagger 2.0 is rewritten as the OpenAPI 3.0 it means; everything after
+            // reads `raw`, and diagnostics go back through `origins`.
+            let converted = crate::swagger2::convert(&parsed)
+                .map_err(|items| Error::Spec(Diagnostics::new(file, items)))?;
+            origins = converted.origins;
+            (converted.doc, InputVersion::Swagger20, Some(parsed))
+        } else {
+            let version =
+                check_version(&parsed).map_err(|(pointer, message)| fail(&pointer, message))?;
+            (parsed, version, None)
+        };
         if version == InputVersion::OpenApi31 {
             original = Some(raw.clone());
             let problems = crate::openapi31::downgrade(&mut raw);
@@ -71,7 +84,6 @@ impl Document {
                 return Err(Error::Spec(Diagnostics::new(file, problems)));
             }
         }
-        let mut origins = Origins::default();
         if crate::hoist::has_subschema_refs(&raw) {
             original.get_or_insert_with(|| raw.clone());
             crate::hoist::hoist_subschema_refs(&mut raw, &mut origins);
@@ -121,12 +133,6 @@ fn check_version(raw: &Value) -> Result<InputVersion, (String, String)> {
     let Some(object) = raw.as_object() else {
         return Err((String::new(), "the document must be a JSON object".into()));
     };
-    if let Some(swagger) = object.get("swagger") {
-        return Err((
-            "/swagger".into(),
-            format!("Swagger {swagger} documents are not supported yet; convert to OpenAPI 3.0"),
-        ));
-    }
     match object.get("openapi") {
         None => Err((
             String::new(),
