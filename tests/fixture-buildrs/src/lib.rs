@@ -38,6 +38,11 @@ pub mod responses {
     include!(concat!(env!("OUT_DIR"), "/responses.rs"));
 }
 
+/// A Swagger 2.0 API, converted to OpenAPI 3.0 before generation.
+pub mod swagger2 {
+    include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
+}
+
 /// Every kind of security scheme and requirement.
 pub mod security {
     include!(concat!(env!("OUT_DIR"), "/security.rs"));
