@@ -1565,13 +1565,19 @@ mod rules {
 
     pub(super) static FILTER_RANGE: Schema = Schema {
         kind: Some(Kind::Object),
+        properties: &[("min", &Schema::ANY), ("max", &Schema::ANY)],
         additional: Additional::Deny,
         ..Schema::ANY
     };
 
     pub(super) static FILTER: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("range", &FILTER_RANGE)],
+        properties: &[
+            ("name", &Schema::ANY),
+            ("active", &Schema::ANY),
+            ("tags", &Schema::ANY),
+            ("range", &FILTER_RANGE),
+        ],
         additional: Additional::Deny,
         ..Schema::ANY
     };
@@ -1584,6 +1590,7 @@ mod rules {
 
     pub(super) static COOKIE_STYLES_PREFS: Schema = Schema {
         kind: Some(Kind::Object),
+        properties: &[("theme", &Schema::ANY)],
         additional: Additional::Deny,
         ..Schema::ANY
     };
