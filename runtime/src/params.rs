@@ -270,15 +270,15 @@ impl Param {
     /// request does not have it, `Err` with the reason when its text is malformed.
     fn extract(&self, raw: Raw<'_>) -> Result<Option<Value>, String> {
         match raw {
-            Raw::Segment(segment) => self.from_segment(segment).map(Some),
+            Raw::Segment(segment) => self.read_segment(segment).map(Some),
             Raw::Lines(lines) if lines.is_empty() => Ok(None),
-            Raw::Lines(lines) => self.from_lines(&lines).map(Some),
-            Raw::Pairs(pairs) => self.from_pairs(pairs),
+            Raw::Lines(lines) => self.read_lines(&lines).map(Some),
+            Raw::Pairs(pairs) => self.read_pairs(pairs),
         }
     }
 
     /// A path value: `simple`, `label` or `matrix`.
-    fn from_segment(&self, raw: &str) -> Result<Value, String> {
+    fn read_segment(&self, raw: &str) -> Result<Value, String> {
         if self.shape == Shape::JsonText {
             return json_text(raw);
         }
@@ -361,7 +361,7 @@ impl Param {
 
     /// A header value; several lines of a list are equivalent to one comma-joined line
     /// (RFC 9110), but a single value must come on one line.
-    fn from_lines(&self, lines: &[&str]) -> Result<Value, String> {
+    fn read_lines(&self, lines: &[&str]) -> Result<Value, String> {
         match (self.shape, lines) {
             (Shape::Scalar(_) | Shape::JsonText, [one]) => self.scalar(one),
             (Shape::Scalar(_) | Shape::JsonText, _) => {
@@ -381,7 +381,7 @@ impl Param {
 
     /// A query or cookie value, read from the pairs with this parameter's key (or, for
     /// exploded form objects and deep objects, the keys of its properties).
-    fn from_pairs(&self, pairs: &[(String, String)]) -> Result<Option<Value>, String> {
+    fn read_pairs(&self, pairs: &[(String, String)]) -> Result<Option<Value>, String> {
         let own = || {
             pairs
                 .iter()
