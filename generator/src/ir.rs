@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-pub use crate::schema::{Scalar, Shape};
+pub use crate::schema::{Field, ObjectShape, Scalar, Shape};
 
 /// One API: what becomes one generated crate or file.
 #[derive(Debug, Clone)]
@@ -120,6 +120,27 @@ pub enum Location {
     Query,
     /// A request header.
     Header,
+    /// A cookie in the `Cookie` header.
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `blue,black`; path and header.
+    Simple,
+    /// `.blue.black`; path.
+    Label,
+    /// `;color=blue,black`; path.
+    Matrix,
+    /// `color=blue&color=black`; query and cookie.
+    Form,
+    /// `color=blue%20black`; query.
+    SpaceDelimited,
+    /// `color=blue|black`; query.
+    PipeDelimited,
+    /// `color[R]=100`; query objects.
+    DeepObject,
 }
 
 /// One parameter, which becomes one field of the request struct.
@@ -141,8 +162,20 @@ pub struct Parameter {
     pub schema: SchemaUse,
     /// How the value is written on the wire.
     pub shape: Shape,
-    /// For query arrays: repeated keys (`true`) or one comma-separated value.
+    /// `style`, or the location's default.
+    pub style: Style,
+    /// `explode`, or the style's default (`true` for `form` only): for arrays and objects,
+    /// whether each item or property is written on its own.
     pub explode: bool,
+}
+
+impl Parameter {
+    /// Whether the query key of this parameter is its name; exploded `form` objects use
+    /// their properties' names and `deepObject`s `name[property]`.
+    pub fn keyed_by_name(&self) -> bool {
+        !matches!(self.shape, Shape::Object(_))
+            || (self.style != Style::DeepObject && !self.explode)
+    }
 }
 
 /// A schema used in one place, with the name typify should give it if it is inline.
@@ -352,7 +385,7 @@ impl Operation {
         let mut out: Vec<(String, Option<String>)> = self
             .params
             .iter()
-            .filter(|p| p.location == Location::Query && p.required)
+            .filter(|p| p.location == Location::Query && p.required && p.keyed_by_name())
             .map(|p| (p.name.clone(), None))
             .collect();
         if let Some((_, fragment)) = self.path.split_once('#') {

@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, BodyKind, LinkPagination, Location, Operation, PageBody, Pagination, Parameter,
-    RequestBody, Response, ResponseBody, ResponseHeader, SchemaUse, StatusSpec,
+    Api, BodyKind, Field, LinkPagination, Location, Operation, PageBody, Pagination, Parameter,
+    RequestBody, Response, ResponseBody, ResponseHeader, Scalar, SchemaUse, Shape, StatusSpec,
+    Style,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
@@ -391,6 +392,7 @@ impl<'a> Lower<'a> {
                         name_hint: format!("{type_base}{}", pascal(name, "Param")),
                     },
                     shape: schema::Shape::Scalar(schema::Scalar::String),
+                    style: Style::Simple,
                     explode: false,
                 });
             }
@@ -406,6 +408,7 @@ impl<'a> Lower<'a> {
             Location::PathPart { segment, position } => (0, segment, position),
             Location::Query => (1, 0, 0),
             Location::Header => (2, 0, 0),
+            Location::Cookie => (3, 0, 0),
         });
         out
     }
@@ -418,10 +421,10 @@ impl<'a> Lower<'a> {
         type_base: &str,
         fields: &mut Namespace,
     ) -> Option<Parameter> {
-        use openapiv3::{HeaderStyle, Parameter as P, PathStyle, QueryStyle};
+        use openapiv3::{Parameter as P, PathStyle, QueryStyle};
         let data = param.parameter_data_ref();
         let name = data.name.clone();
-        let (location, required, style_ok) = match param {
+        let (location, required, style) = match param {
             P::Path { style, .. } => {
                 let Some(location) = template.iter().find(|(n, _)| n == &name).map(|(_, l)| *l)
                 else {
@@ -431,57 +434,73 @@ impl<'a> Lower<'a> {
                     );
                     return None;
                 };
-                (location, true, matches!(style, PathStyle::Simple))
+                let style = match style {
+                    PathStyle::Simple => Style::Simple,
+                    PathStyle::Label => Style::Label,
+                    PathStyle::Matrix => Style::Matrix,
+                };
+                (location, true, style)
             }
-            P::Query { style, .. } => (
-                Location::Query,
-                data.required,
-                matches!(style, QueryStyle::Form),
-            ),
-            P::Header { style, .. } => (
-                Location::Header,
-                data.required,
-                matches!(style, HeaderStyle::Simple),
-            ),
-            P::Cookie { .. } => {
-                self.problem(
-                    at,
-                    format!("cookie parameter `{name}` is not supported yet"),
-                );
-                return None;
+            P::Query { style, .. } => {
+                let style = match style {
+                    QueryStyle::Form => Style::Form,
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
+                };
+                (Location::Query, data.required, style)
+            }
+            // Headers and cookies each have one style.
+            P::Header { .. } => (Location::Header, data.required, Style::Simple),
+            P::Cookie { .. } => (Location::Cookie, data.required, Style::Form),
+        };
+        let (schema_pointer, shape) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(_) => {
+                let pointer = pointer_join(at, "schema");
+                let raw = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
+                (Some(pointer), schema::shape(&self.doc.raw, &raw))
+            }
+            openapiv3::ParameterSchemaOrContent::Content(content) => {
+                let content_pointer = pointer_join(at, "content");
+                let Some(media_type) = pick_media_type(content.keys()) else {
+                    self.problem(
+                        content_pointer,
+                        format!("parameter `{name}` must declare one media type in `content`"),
+                    );
+                    return None;
+                };
+                if is_json(&media_type) {
+                    let pointer =
+                        pointer_join(&pointer_join(&content_pointer, &media_type), "schema");
+                    (Some(pointer), Shape::JsonText)
+                } else {
+                    // Other media types have no decoder here: the handler gets the text.
+                    (None, Shape::Scalar(Scalar::String))
+                }
             }
         };
-        if !style_ok {
-            self.problem(
-                pointer_join(at, "style"),
-                format!("parameter `{name}` uses a serialization style that is not supported yet"),
-            );
+        let explode = data.explode.unwrap_or(style == Style::Form);
+        if let Some(reason) = style_problem(style, explode, &shape) {
+            let style_pointer = pointer_join(at, "style");
+            let pointer = match self.doc.node(&style_pointer) {
+                Some(_) => style_pointer,
+                None => pointer_join(at, "schema"),
+            };
+            self.problem(pointer, format!("parameter `{name}`: {reason}"));
             return None;
         }
-        let openapiv3::ParameterSchemaOrContent::Schema(_) = &data.format else {
-            self.problem(
-                pointer_join(at, "content"),
-                format!("parameter `{name}` is described by `content`, which is not supported yet"),
-            );
-            return None;
+        let schema = match schema_pointer {
+            Some(schema_pointer) => {
+                let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+                // Absence already maps to `None`; a nullable parameter would double the Option.
+                let mut without_null = raw.clone();
+                if let Some(map) = without_null.as_object_mut() {
+                    map.remove("nullable");
+                }
+                schema::normalize(&without_null, &schema_pointer, &mut self.problems)
+            }
+            None => json!({"type": "string"}),
         };
-        let schema_pointer = pointer_join(at, "schema");
-        let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
-        let shape = schema::shape(&self.doc.raw, &raw);
-        if location == Location::Query && self.resolved_type(&raw).as_deref() == Some("object") {
-            self.problem(
-                schema_pointer,
-                format!("object-valued query parameter `{name}` is not supported yet"),
-            );
-            return None;
-        }
-        // Absence already maps to `None`; a nullable parameter would double the Option.
-        let mut without_null = raw.clone();
-        if let Some(map) = without_null.as_object_mut() {
-            map.remove("nullable");
-        }
-        let schema = schema::normalize(&without_null, &schema_pointer, &mut self.problems);
-        let explode = data.explode.unwrap_or(true);
         Some(Parameter {
             pointer: at.to_string(),
             field: fields.claim(&snake(&name, "param")),
@@ -494,19 +513,9 @@ impl<'a> Lower<'a> {
                 name_hint: format!("{type_base}{}", pascal(&name, "Param")),
             },
             shape,
+            style,
             explode,
         })
-    }
-
-    fn resolved_type(&mut self, schema: &Value) -> Option<String> {
-        let mut node = schema;
-        for _ in 0..MAX_REF_HOPS {
-            match node.get("$ref").and_then(Value::as_str) {
-                Some(r) => node = self.doc.node(&crate::diagnostic::local_pointer(r)?)?,
-                None => break,
-            }
-        }
-        node.get("type").and_then(Value::as_str).map(str::to_string)
     }
 
     fn request_body(&mut self, op_pointer: &str, type_base: &str) -> Option<RequestBody> {
@@ -959,6 +968,47 @@ fn location_word(param: &openapiv3::Parameter) -> &'static str {
         openapiv3::Parameter::Header { .. } => "header",
         openapiv3::Parameter::Cookie { .. } => "cookie",
     }
+}
+
+/// Why `style` cannot write a parameter of `shape`, if it cannot.
+fn style_problem(style: Style, explode: bool, shape: &Shape) -> Option<String> {
+    let object = match shape {
+        Shape::Object(object) => object,
+        _ if style == Style::DeepObject && *shape != Shape::JsonText => {
+            return Some("`deepObject` writes objects, and the schema is not an object".into())
+        }
+        _ => return None,
+    };
+    for (property, field) in &object.properties {
+        match field {
+            Field::Object(inner) if style == Style::DeepObject => {
+                if inner
+                    .properties
+                    .iter()
+                    .any(|(_, f)| matches!(f, Field::Object(_)))
+                {
+                    return Some(format!(
+                        "property `{property}` nests objects more than one level deep, \
+                         which `deepObject` parameters cannot carry"
+                    ));
+                }
+            }
+            Field::Object(_) => {
+                return Some(format!(
+                    "property `{property}` is an object, which only `deepObject` can write"
+                ))
+            }
+            Field::Scalar(_) | Field::Array(_) => {}
+        }
+    }
+    if style == Style::Form && explode && object.properties.is_empty() {
+        return Some(
+            "an exploded `form` object needs declared properties: its keys are its \
+             properties' names, which cannot be told apart from other parameters otherwise"
+                .into(),
+        );
+    }
+    None
 }
 
 /// `application/json` and `+json` types, with or without parameters.

@@ -455,25 +455,124 @@ pub enum Scalar {
     Json,
 }
 
-/// A parameter is either one scalar or a list of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a parameter's value is shaped on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shape {
     /// One value.
     Scalar(Scalar),
     /// Several values of one kind.
     Array(Scalar),
+    /// An object with named properties.
+    Object(ObjectShape),
+    /// A `content: application/json` parameter: the value is JSON text.
+    JsonText,
+}
+
+/// The properties of an object-valued parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectShape {
+    /// Declared properties (own and from `allOf` members), in schema order.
+    pub properties: Vec<(String, Field)>,
+    /// How undeclared keys are converted; `None` when `additionalProperties: false`
+    /// rejects them.
+    pub additional: Option<Scalar>,
+}
+
+/// The shape of one property of an object-valued parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// One value.
+    Scalar(Scalar),
+    /// Several values of one kind.
+    Array(Scalar),
+    /// A nested object.
+    Object(ObjectShape),
 }
 
 /// Classifies the raw (un-normalized) parameter schema, following component references.
 pub fn shape(root: &Value, schema: &Value) -> Shape {
-    let schema = follow(root, schema, 0);
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        let item = schema
-            .get("items")
-            .map_or(Scalar::Json, |items| scalar(root, items, 0));
-        return Shape::Array(item);
+    match field(root, schema, 0) {
+        Field::Scalar(scalar) => Shape::Scalar(scalar),
+        Field::Array(item) => Shape::Array(item),
+        Field::Object(object) => Shape::Object(object),
     }
-    Shape::Scalar(scalar(root, schema, 0))
+}
+
+/// How deep objects inside a parameter are described; deeper ones (recursive schemas
+/// included) are JSON scalars, which lowering reports for styles that cannot carry them.
+const MAX_OBJECT_DEPTH: usize = 3;
+
+fn field(root: &Value, schema: &Value, depth: usize) -> Field {
+    let schema = follow(root, schema, 0);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => Field::Array(
+            schema
+                .get("items")
+                .map_or(Scalar::Json, |items| scalar(root, items, 0)),
+        ),
+        _ if depth < MAX_OBJECT_DEPTH && is_object(root, schema, 0) => {
+            Field::Object(object_shape(root, schema, depth))
+        }
+        _ => Field::Scalar(scalar(root, schema, 0)),
+    }
+}
+
+/// `type: object`, or no type with properties (own or through `allOf`).
+fn is_object(root: &Value, schema: &Value, depth: usize) -> bool {
+    let schema = follow(root, schema, depth);
+    match schema.get("type").and_then(Value::as_str) {
+        Some(kind) => kind == "object",
+        None if depth > MAX_DEPTH => false,
+        None => {
+            schema.get("properties").is_some()
+                || schema
+                    .get("allOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|all| all.iter().any(|m| is_object(root, m, depth + 1)))
+        }
+    }
+}
+
+fn object_shape(root: &Value, schema: &Value, depth: usize) -> ObjectShape {
+    let mut properties = Vec::new();
+    collect_properties(root, schema, depth, 0, &mut properties);
+    let additional = match schema.get("additionalProperties") {
+        Some(Value::Bool(false)) => None,
+        Some(extra @ Value::Object(_)) => Some(scalar(root, extra, 0)),
+        // Absent or `true`: any value, kept as the text it arrived as.
+        _ => Some(Scalar::String),
+    };
+    ObjectShape {
+        properties,
+        additional,
+    }
+}
+
+fn collect_properties(
+    root: &Value,
+    schema: &Value,
+    depth: usize,
+    hops: usize,
+    out: &mut Vec<(String, Field)>,
+) {
+    let schema = follow(root, schema, 0);
+    if let Some(Value::Object(own)) = schema.get("properties") {
+        for (name, property) in own {
+            if !out.iter().any(|(known, _)| known == name) {
+                out.push((name.clone(), field(root, property, depth + 1)));
+            }
+        }
+    }
+    if hops < MAX_DEPTH {
+        for member in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_properties(root, member, depth, hops + 1, out);
+        }
+    }
 }
 
 const MAX_DEPTH: usize = 32;
@@ -739,8 +838,64 @@ mod tests {
             Shape::Array(Scalar::Integer)
         );
         assert_eq!(
+            shape(&root, &json!({"type": "string", "format": "binary"})),
+            Shape::Scalar(Scalar::String)
+        );
+    }
+
+    #[test]
+    fn object_shapes() {
+        let root = json!({"components": {"schemas": {
+            "Rgb": {"type": "object", "additionalProperties": false, "properties": {
+                "R": {"type": "integer"}, "G": {"type": "integer"}}},
+            "Named": {"allOf": [{"$ref": "#/components/schemas/Rgb"},
+                {"properties": {"name": {"type": "string"}}}]},
+            "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}},
+        }}});
+        let rgb = ObjectShape {
+            properties: vec![
+                ("R".into(), Field::Scalar(Scalar::Integer)),
+                ("G".into(), Field::Scalar(Scalar::Integer)),
+            ],
+            additional: None,
+        };
+        assert_eq!(
+            shape(&root, &json!({"$ref": "#/components/schemas/Rgb"})),
+            Shape::Object(rgb.clone())
+        );
+        let Shape::Object(named) = shape(&root, &json!({"$ref": "#/components/schemas/Named"}))
+        else {
+            panic!("an object");
+        };
+        assert_eq!(named.properties.len(), 3);
+        assert_eq!(named.additional, Some(Scalar::String));
+        let Shape::Object(filter) = shape(
+            &root,
+            &json!({"type": "object", "additionalProperties": {"type": "integer"}, "properties": {
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "color": {"$ref": "#/components/schemas/Rgb"}}}),
+        ) else {
+            panic!("an object");
+        };
+        assert_eq!(
+            filter.properties,
+            [
+                ("tags".into(), Field::Array(Scalar::String)),
+                ("color".into(), Field::Object(rgb)),
+            ]
+        );
+        assert_eq!(filter.additional, Some(Scalar::Integer));
+        // A recursive schema ends in a JSON scalar rather than looping.
+        assert!(matches!(
+            shape(&root, &json!({"$ref": "#/components/schemas/Node"})),
+            Shape::Object(_)
+        ));
+        assert_eq!(
             shape(&root, &json!({"type": "object"})),
-            Shape::Scalar(Scalar::Json)
+            Shape::Object(ObjectShape {
+                properties: Vec::new(),
+                additional: Some(Scalar::String)
+            })
         );
     }
 }

@@ -1575,8 +1575,7 @@ paths:
         assert_eq!(
             problems,
             [
-                "/paths/~1a/get/parameters/1/collectionFormat: parameter `q` uses a serialization style that is not supported yet",
-                "/paths/~1a/get/parameters/3: object-valued query parameter `bad` is not supported yet",
+                "/paths/~1a/get/parameters/3: parameter `bad`: an exploded `form` object needs declared properties: its keys are its properties' names, which cannot be told apart from other parameters otherwise",
                 "/paths/~1a/get/responses/200/schema/$ref: unsupported schema reference `#/components/schemas/X/properties/y`: only `#/components/schemas/NAME` is supported here",
             ]
         );

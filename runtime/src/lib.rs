@@ -52,7 +52,7 @@ pub mod __private {
     pub use crate::auth::{AuthError, Authentication, Site};
     pub use crate::body::BodyLimit;
     pub use crate::pagination::{encode_token, page_start, PageToken};
-    pub use crate::params::{Location, Param, Scalar, Shape};
+    pub use crate::params::{Field, Location, Object, Param, Property, Scalar, Shape, Style};
     pub use crate::request::RawRequest;
     pub use crate::response::{
         bytes, check_class, empty, insert_header, json, json_as, respond, status,

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
 use crate::negotiate;
 use crate::observe::OperationSlot;
-use crate::params::{Location, Param};
+use crate::params::{cookie_pairs, Location, Param, Raw};
 use crate::request_id::{self, RequestId};
 use crate::{HttpError, RequestContext};
 
@@ -140,29 +140,13 @@ impl RawRequest {
 
     /// Decodes a parameter that may be absent.
     pub fn optional<T: DeserializeOwned>(&self, param: &Param) -> Result<Option<T>, HttpError> {
-        let values = self.raw_values(param)?;
-        if values.is_empty() {
-            return Ok(None);
-        }
-        param.decode(&values).map(Some)
-    }
-
-    /// Decodes a parameter that must be present.
-    pub fn required<T: DeserializeOwned>(&self, param: &Param) -> Result<T, HttpError> {
-        self.optional(param)?.ok_or_else(|| param.missing())
-    }
-
-    /// Every raw value given for `param`: one per query pair or header line.
-    fn raw_values(&self, param: &Param) -> Result<Vec<&str>, HttpError> {
-        Ok(match param.location {
+        match param.location {
             // Generated routes name segments by position (`{p0}`), so the index is what
             // identifies a path parameter; `param.name` is only for messages.
-            Location::Path(index) => self
-                .path_params
-                .get(index)
-                .map(|(_, value)| value.as_str())
-                .into_iter()
-                .collect(),
+            Location::Path(index) => match self.path_params.get(index) {
+                Some((_, value)) => param.decode(Raw::Segment(value)),
+                None => Ok(None),
+            },
             Location::PathPart {
                 segment,
                 literals,
@@ -177,25 +161,35 @@ impl RawRequest {
                 // template's shape means no operation is at this path after all.
                 let piece = crate::params::split_segment(whole, literals, position)
                     .ok_or_else(|| self.no_route())?;
-                vec![piece]
+                param.decode(Raw::Segment(piece))
             }
-            Location::Query => self
-                .query
-                .iter()
-                .filter(|(name, _)| name == param.name)
-                .map(|(_, value)| value.as_str())
-                .collect(),
-            Location::Header => self
-                .parts
-                .headers
-                .get_all(param.name)
-                .iter()
-                .map(|value| {
-                    std::str::from_utf8(value.as_bytes())
-                        .map_err(|_| param.invalid("header value is not valid UTF-8"))
-                })
-                .collect::<Result<_, _>>()?,
-        })
+            Location::Query => param.decode(Raw::Pairs(&self.query)),
+            Location::Header => param.decode(Raw::Lines(self.header_lines(param, param.name)?)),
+            Location::Cookie => {
+                // Parsed per parameter: most operations have none, and few have several.
+                let lines = self.header_lines(param, http::header::COOKIE.as_str())?;
+                let cookies = cookie_pairs(lines.into_iter());
+                param.decode(Raw::Pairs(&cookies))
+            }
+        }
+    }
+
+    /// Decodes a parameter that must be present.
+    pub fn required<T: DeserializeOwned>(&self, param: &Param) -> Result<T, HttpError> {
+        self.optional(param)?.ok_or_else(|| param.missing())
+    }
+
+    /// Every line of header `name`, for `param`.
+    fn header_lines(&self, param: &Param, name: &str) -> Result<Vec<&str>, HttpError> {
+        self.parts
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|value| {
+                std::str::from_utf8(value.as_bytes())
+                    .map_err(|_| param.invalid("header value is not valid UTF-8"))
+            })
+            .collect()
     }
 
     /// Sets the body limit for this operation, replacing the server-wide one: the spec's

@@ -648,7 +648,7 @@ mod handlers {
                         "ids",
                         rt::Shape::Array {
                             item: rt::Scalar::Integer,
-                            explode: true,
+                            explode: false,
                         },
                     ),
                 )?,
@@ -702,7 +702,7 @@ mod handlers {
                         "x-tags",
                         rt::Shape::Array {
                             item: rt::Scalar::String,
-                            explode: true,
+                            explode: false,
                         },
                     ),
                 )?,

@@ -110,6 +110,7 @@ fn param_field(param: &Parameter, types: &mut Types) -> (TokenStream, TokenStrea
         Location::Path(_) | Location::PathPart { .. } => "Path",
         Location::Query => "Query",
         Location::Header => "Header",
+        Location::Cookie => "Cookie",
     };
     let mut text = format!("{location} parameter `{}`.", param.name);
     if let Some(description) = &param.description {

@@ -6,7 +6,9 @@ use quote::quote;
 use super::types::Types;
 use super::validation::Rules;
 use super::{ident, security};
-use crate::ir::{Api, BodyKind, Location, Operation, Parameter, Scalar, Shape};
+use crate::ir::{
+    Api, BodyKind, Field, Location, ObjectShape, Operation, Parameter, Scalar, Shape, Style,
+};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
 /// also answers HEAD unless an explicit `head` route follows it.
@@ -250,21 +252,29 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
 /// The runtime's description of where and how `param` is read.
 fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> TokenStream {
     let wire = &param.name;
-    let shape = match param.shape {
+    let explode = param.explode;
+    let shape = match &param.shape {
         Shape::Scalar(scalar) => {
-            let scalar = scalar_tokens(scalar);
+            let scalar = scalar_tokens(*scalar);
             quote!(rt::Shape::Scalar(#scalar))
         }
         Shape::Array(item) => {
-            let item = scalar_tokens(item);
-            let explode = param.explode;
+            let item = scalar_tokens(*item);
             quote!(rt::Shape::Array { item: #item, explode: #explode })
         }
+        Shape::Object(object) => {
+            let object = object_tokens(object);
+            quote!(rt::Shape::Object { object: #object, explode: #explode })
+        }
+        Shape::JsonText => quote!(rt::Shape::JsonText),
     };
-    let spec = match param.location {
+    let (spec, default_style) = match param.location {
         Location::Path(index) => {
             let index = proc_macro2::Literal::usize_unsuffixed(index);
-            quote!(rt::Param::path(#index, #wire, #shape))
+            (
+                quote!(rt::Param::path(#index, #wire, #shape)),
+                Style::Simple,
+            )
         }
         Location::PathPart { segment, position } => {
             let literals = op
@@ -274,15 +284,63 @@ fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> Token
                 .unwrap_or_default();
             let segment = proc_macro2::Literal::usize_unsuffixed(segment);
             let position = proc_macro2::Literal::usize_unsuffixed(position);
-            quote!(rt::Param::path_part(#segment, &[#(#literals),*], #position, #wire, #shape))
+            let spec =
+                quote!(rt::Param::path_part(#segment, &[#(#literals),*], #position, #wire, #shape));
+            (spec, Style::Simple)
         }
-        Location::Query => quote!(rt::Param::query(#wire, #shape)),
-        Location::Header => quote!(rt::Param::header(#wire, #shape)),
+        Location::Query => (quote!(rt::Param::query(#wire, #shape)), Style::Form),
+        Location::Header => (quote!(rt::Param::header(#wire, #shape)), Style::Simple),
+        Location::Cookie => (quote!(rt::Param::cookie(#wire, #shape)), Style::Form),
+    };
+    // Each location's constructor has its default style; only others are spelled out.
+    let spec = if param.style == default_style {
+        spec
+    } else {
+        let style = match param.style {
+            Style::Simple => quote!(Simple),
+            Style::Label => quote!(Label),
+            Style::Matrix => quote!(Matrix),
+            Style::Form => quote!(Form),
+            Style::SpaceDelimited => quote!(SpaceDelimited),
+            Style::PipeDelimited => quote!(PipeDelimited),
+            Style::DeepObject => quote!(DeepObject),
+        };
+        quote!(#spec.styled(rt::Style::#style))
     };
     match rules.for_use(&param.schema.schema, &param.schema.name_hint) {
         Some(checks) => quote!(#spec.checked(&#checks)),
         None => spec,
     }
+}
+
+/// An object parameter's properties as a `rt::Object` literal; only literals, so the
+/// compiler promotes the property slices to `'static` inside the handler.
+fn object_tokens(object: &ObjectShape) -> TokenStream {
+    let properties = object.properties.iter().map(|(name, field)| {
+        let value = match field {
+            Field::Scalar(scalar) => {
+                let scalar = scalar_tokens(*scalar);
+                quote!(rt::Field::Scalar(#scalar))
+            }
+            Field::Array(item) => {
+                let item = scalar_tokens(*item);
+                quote!(rt::Field::Array(#item))
+            }
+            Field::Object(inner) => {
+                let inner = object_tokens(inner);
+                quote!(rt::Field::Object(#inner))
+            }
+        };
+        quote!(rt::Property { name: #name, value: #value })
+    });
+    let additional = match object.additional {
+        Some(scalar) => {
+            let scalar = scalar_tokens(scalar);
+            quote!(::core::option::Option::Some(#scalar))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote!(rt::Object { properties: &[#(#properties),*], additional: #additional })
 }
 
 /// A handler for operations sharing a route and method: the first whose conditions

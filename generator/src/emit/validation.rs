@@ -147,11 +147,16 @@ impl<'a> Rules<'a> {
         }
 
         if let Some(Value::Object(properties)) = map.get("properties") {
+            // With `additionalProperties: false` an unlisted property is an unknown one, so
+            // declared properties without checks of their own are listed too.
+            let closed = map.get("additionalProperties") == Some(&Value::Bool(false));
             let mut entries = Vec::new();
             for (name, property) in properties {
                 let child_hint = format!("{hint}_{}", snake(name, "property"));
-                if let Some(child) = self.node(property, &child_hint, depth + 1) {
-                    entries.push(quote!((#name, &#child)));
+                match self.node(property, &child_hint, depth + 1) {
+                    Some(child) => entries.push(quote!((#name, &#child))),
+                    None if closed => entries.push(quote!((#name, &Schema::ANY))),
+                    None => {}
                 }
             }
             if !entries.is_empty() {

@@ -28,6 +28,11 @@ pub mod params {
     include!(concat!(env!("OUT_DIR"), "/params.rs"));
 }
 
+/// Every parameter style, location and explode setting; cookie and `content` parameters.
+pub mod param_styles {
+    include!(concat!(env!("OUT_DIR"), "/param_styles.rs"));
+}
+
 /// References of every component kind, and recursive schemas.
 pub mod refs {
     include!(concat!(env!("OUT_DIR"), "/refs.rs"));

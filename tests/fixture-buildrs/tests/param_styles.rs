@@ -1,0 +1,490 @@
+//! Every parameter style of `specs/param-styles.yaml` over real HTTP: each request is
+//! written the way the OpenAPI 3.0 style table writes it, the handler echoes what it
+//! decoded, and malformed values get a 400 naming the parameter and its location.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use specfirst_fixture_buildrs::param_styles as api;
+use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig};
+
+/// Serves the API on an ephemeral port; the server stops when the returned sender drops.
+async fn start() -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve_with_listener(
+        listener,
+        ServerConfig::default(),
+        api::router(Arc::new(Styles)),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (format!("http://{address}"), stop)
+}
+
+/// Echoes every decoded parameter back as JSON.
+struct Styles;
+
+fn echo(value: Value) -> Result<api::types::Echo, HttpError> {
+    serde_json::from_value(value).map_err(|e| HttpError::for_internal_error(e.to_string()))
+}
+
+impl api::ParamStylesApi for Styles {
+    async fn simple_path(
+        &self,
+        _ctx: RequestContext,
+        r: api::SimplePathRequest,
+    ) -> Result<api::SimplePathResponse, HttpError> {
+        let body = echo(json!({
+            "scalar": r.scalar, "list": r.list, "listx": r.listx, "obj": r.obj, "objx": r.objx,
+        }))?;
+        Ok(api::SimplePathResponse::Ok { body })
+    }
+
+    async fn label_path(
+        &self,
+        _ctx: RequestContext,
+        r: api::LabelPathRequest,
+    ) -> Result<api::LabelPathResponse, HttpError> {
+        let body = echo(json!({
+            "scalar": r.scalar, "list": r.list, "listx": r.listx, "obj": r.obj, "objx": r.objx,
+        }))?;
+        Ok(api::LabelPathResponse::Ok { body })
+    }
+
+    async fn matrix_path(
+        &self,
+        _ctx: RequestContext,
+        r: api::MatrixPathRequest,
+    ) -> Result<api::MatrixPathResponse, HttpError> {
+        let body = echo(json!({
+            "scalar": r.scalar, "list": r.list, "listx": r.listx, "obj": r.obj, "objx": r.objx,
+        }))?;
+        Ok(api::MatrixPathResponse::Ok { body })
+    }
+
+    async fn query_styles(
+        &self,
+        _ctx: RequestContext,
+        r: api::QueryStylesRequest,
+    ) -> Result<api::QueryStylesResponse, HttpError> {
+        let body = echo(json!({
+            "scalar": r.scalar, "list": r.list, "csv": r.csv, "point": r.point, "rgb": r.rgb,
+            "spaced": r.spaced, "spacedRgb": r.spaced_rgb, "piped": r.piped,
+            "pipedRgb": r.piped_rgb, "where": r.where_, "note": r.note,
+        }))?;
+        Ok(api::QueryStylesResponse::Ok { body })
+    }
+
+    async fn search(
+        &self,
+        _ctx: RequestContext,
+        r: api::SearchRequest,
+    ) -> Result<api::SearchResponse, HttpError> {
+        let body = echo(json!({"filter": r.filter, "labels": r.labels}))?;
+        Ok(api::SearchResponse::Ok { body })
+    }
+
+    async fn header_styles(
+        &self,
+        _ctx: RequestContext,
+        r: api::HeaderStylesRequest,
+    ) -> Result<api::HeaderStylesResponse, HttpError> {
+        let body = echo(json!({
+            "scalar": r.x_scalar, "list": r.x_list, "listx": r.x_listx, "obj": r.x_obj,
+            "objx": r.x_objx, "where": r.x_where,
+        }))?;
+        Ok(api::HeaderStylesResponse::Ok { body })
+    }
+
+    async fn cookie_styles(
+        &self,
+        _ctx: RequestContext,
+        r: api::CookieStylesRequest,
+    ) -> Result<api::CookieStylesResponse, HttpError> {
+        let body = echo(json!({
+            "session": r.session, "tags": r.tags, "csv": r.csv, "point": r.point, "rgb": r.rgb,
+            "prefs": r.prefs,
+        }))?;
+        Ok(api::CookieStylesResponse::Ok { body })
+    }
+}
+
+/// GETs `path` with `headers` and returns the status and JSON body.
+async fn get(base: &str, path: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+    let mut request = reqwest::Client::new().get(format!("{base}{path}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON body"))
+}
+
+async fn ok(base: &str, path: &str, headers: &[(&str, &str)]) -> Value {
+    let (status, body) = get(base, path, headers).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+/// Asserts a 400 whose message names `needle` (the location word and the parameter).
+async fn bad(base: &str, path: &str, headers: &[(&str, &str)], code: &str, needle: &str) {
+    let (status, body) = get(base, path, headers).await;
+    assert_eq!(status, 400, "{path} {headers:?}: {body}");
+    assert_eq!(body["error_code"], code, "{path} {headers:?}: {body}");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(needle),
+        "{path} {headers:?}: {message:?} should contain {needle:?}"
+    );
+}
+
+#[tokio::test]
+async fn path_styles_decode() {
+    let (base, _stop) = start().await;
+    let rgb = json!({"R": 1, "G": 2});
+    let rgb3 = json!({"R": 1, "G": 2, "B": 3});
+
+    let body = ok(&base, "/simple/5/1,2/a,b/R,1,G,2/R=1,G=2,B=3", &[]).await;
+    let expected =
+        json!({"scalar": 5, "list": [1, 2], "listx": ["a", "b"], "obj": rgb, "objx": rgb3});
+    assert_eq!(body, expected);
+
+    // Non-exploded label lists as the 3.0.3 table writes them, then as RFC 6570 does.
+    let body = ok(&base, "/label/.large/.1.2/.a.b/.R.1.G.2/.R=1.G=2.B=3", &[]).await;
+    let expected =
+        json!({"scalar": "large", "list": [1, 2], "listx": ["a", "b"], "obj": rgb, "objx": rgb3});
+    assert_eq!(body, expected);
+    let body = ok(&base, "/label/.small/.1,2/.a/.R,1,G,2/.R=1.G=2", &[]).await;
+    assert_eq!(body["list"], json!([1, 2]));
+    assert_eq!(body["listx"], json!(["a"]));
+    assert_eq!(body["obj"], rgb);
+
+    let body = ok(
+        &base,
+        "/matrix/;scalar=1.5/;list=1,2/;listx=a;listx=b/;obj=R,1,G,2/;R=1;G=2;B=3",
+        &[],
+    )
+    .await;
+    let expected =
+        json!({"scalar": 1.5, "list": [1, 2], "listx": ["a", "b"], "obj": rgb, "objx": rgb3});
+    assert_eq!(body, expected);
+}
+
+#[tokio::test]
+async fn bad_path_values_are_400() {
+    let (base, _stop) = start().await;
+    let cases = [
+        ("/simple/x/1/a/R,1,G,2/R=1,G=2", "path parameter \"scalar\""),
+        ("/simple/5/1/a/R,1,G/R=1,G=2", "property \"G\" has no value"),
+        (
+            "/simple/5/1/a/R,1,G,2/R=1,G=2,X=3",
+            "unknown property \"X\"",
+        ),
+        ("/simple/5/1/a/R,1,G,256/R=1,G=2", "path parameter \"obj\""),
+        ("/simple/5/1/a/R,1/R=1", "path parameter \"obj\""),
+        (
+            "/label/large/.1/.a/.R.1.G.2/.R=1.G=2",
+            "starting with \".\"",
+        ),
+        (
+            "/label/.huge/.1/.a/.R.1.G.2/.R=1.G=2",
+            "path parameter \"scalar\"",
+        ),
+        (
+            "/label/.large/.1/.a/.R.1.G.2/.R1.G=2",
+            "path parameter \"objx\"",
+        ),
+        (
+            "/matrix/scalar=1/;list=1/;listx=a/;obj=R,1,G,2/;R=1;G=2",
+            "starting with \";\"",
+        ),
+        (
+            "/matrix/;other=1/;list=1/;listx=a/;obj=R,1,G,2/;R=1;G=2",
+            "expected \";scalar=value\"",
+        ),
+        (
+            "/matrix/;scalar=1/;list=1/;listx=a;other=b/;obj=R,1,G,2/;R=1;G=2",
+            "path parameter \"listx\"",
+        ),
+        (
+            "/matrix/;scalar=1/;list=1/;listx=a/;obj=R,1,G,2/;R=x;G=2",
+            "property \"R\": expected an integer",
+        ),
+    ];
+    for (path, needle) in cases {
+        let (status, body) = get(&base, path, &[]).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(body["error_code"], "InvalidParameter", "{path}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(needle),
+            "{path}: {message:?} should contain {needle:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn query_styles_decode() {
+    let (base, _stop) = start().await;
+    let body = ok(
+        &base,
+        "/query?scalar=true&list=1&list=2&csv=a,b&x=1.5&y=-2&label=here&rgb=R,1,G,2\
+         &spaced=1%202+3&spacedRgb=R%201%20G%202&piped=a|b&pipedRgb=R|1|G|2|B|3\
+         &where=%7B%22field%22%3A%22name%22%2C%22equals%22%3A%5B1%2C2%5D%7D&note=just+text",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        body,
+        json!({
+            "scalar": true, "list": [1, 2], "csv": ["a", "b"],
+            "point": {"x": 1.5, "y": -2.0, "label": "here"},
+            "rgb": {"R": 1, "G": 2}, "spaced": [1, 2, 3], "spacedRgb": {"R": 1, "G": 2},
+            "piped": ["a", "b"], "pipedRgb": {"R": 1, "G": 2, "B": 3},
+            "where": {"field": "name", "equals": [1, 2]}, "note": "just text",
+        })
+    );
+    // Absent optional parameters, objects included, are null.
+    let body = ok(&base, "/query", &[]).await;
+    assert!(
+        body.as_object()
+            .expect("an object")
+            .values()
+            .all(Value::is_null),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn bad_query_values_are_400() {
+    let (base, _stop) = start().await;
+    let invalid = [
+        ("/query?list=1&list=x", "query parameter \"list\""),
+        (
+            "/query?csv=a&csv=b",
+            "expected a single comma-separated value, got 2",
+        ),
+        ("/query?x=1", "query parameter \"point\""),
+        (
+            "/query?x=east&y=1",
+            "property \"x\": expected a finite number",
+        ),
+        ("/query?rgb=R,1,G", "query parameter \"rgb\""),
+        ("/query?rgb=R,1,G,2,A,3", "unknown property \"A\""),
+        ("/query?spaced=1,2", "query parameter \"spaced\""),
+        ("/query?pipedRgb=R|300|G|2", "query parameter \"pipedRgb\""),
+        ("/query?where=%7Bnope", "expected JSON"),
+        ("/query?where=%7B%7D", "query parameter \"where\""),
+    ];
+    for (path, needle) in invalid {
+        let (status, body) = get(&base, path, &[]).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(needle),
+            "{path}: {message:?} should contain {needle:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn deep_objects_decode() {
+    let (base, _stop) = start().await;
+    let body = ok(
+        &base,
+        "/search?filter[name]=ann&filter[active]=true&filter[tags][]=a&filter[tags][]=b\
+         &filter[range][min]=1&filter[range][max]=9&labels[env]=prod&labels[team]=core",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        body,
+        json!({
+            "filter": {"name": "ann", "active": true, "tags": ["a", "b"], "range": {"min": 1, "max": 9}},
+            "labels": {"env": "prod", "team": "core"},
+        })
+    );
+    // Percent-encoded brackets are the same keys.
+    let body = ok(&base, "/search?filter%5Bname%5D=bo", &[]).await;
+    assert_eq!(body, json!({"filter": {"name": "bo"}, "labels": null}));
+
+    bad(
+        &base,
+        "/search",
+        &[],
+        "MissingParameter",
+        "query parameter \"filter\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/search?name=ann",
+        &[],
+        "MissingParameter",
+        "query parameter \"filter\"",
+    )
+    .await;
+    // Filter declares additionalProperties: false, so an undeclared key is an error.
+    bad(
+        &base,
+        "/search?filter[nope]=1",
+        &[],
+        "InvalidParameter",
+        "unknown property \"nope\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/search?filter[range][avg]=1",
+        &[],
+        "InvalidParameter",
+        "unknown property \"avg\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/search?filter[active]=maybe",
+        &[],
+        "InvalidParameter",
+        "query parameter \"filter\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/search?filter[name",
+        &[],
+        "InvalidParameter",
+        "malformed key",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn header_styles_decode() {
+    let (base, _stop) = start().await;
+    let body = ok(
+        &base,
+        "/headers",
+        &[
+            ("x-scalar", "7"),
+            ("x-list", "1, 2"),
+            ("x-list", "3"),
+            ("x-listx", "a,b"),
+            ("x-obj", "R,1,G,2"),
+            ("x-objx", "R=1, G=2, B=3"),
+            ("x-where", "{\"field\":\"a\",\"equals\":\"b,c\"}"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        body,
+        json!({
+            "scalar": 7, "list": [1, 2, 3], "listx": ["a", "b"], "obj": {"R": 1, "G": 2},
+            "objx": {"R": 1, "G": 2, "B": 3}, "where": {"field": "a", "equals": "b,c"},
+        })
+    );
+    bad(
+        &base,
+        "/headers",
+        &[],
+        "MissingParameter",
+        "header parameter \"x-scalar\"",
+    )
+    .await;
+    let scalar = ("x-scalar", "7");
+    bad(
+        &base,
+        "/headers",
+        &[scalar, ("x-obj", "R,1,G")],
+        "InvalidParameter",
+        "header parameter \"x-obj\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/headers",
+        &[scalar, ("x-objx", "R:1")],
+        "InvalidParameter",
+        "header parameter \"x-objx\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/headers",
+        &[scalar, ("x-where", "[]")],
+        "InvalidParameter",
+        "header parameter \"x-where\"",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn cookie_styles_decode() {
+    let (base, _stop) = start().await;
+    let body = ok(
+        &base,
+        "/cookies",
+        &[
+            ("cookie", "session=abc; tags=a; tags=b; csv=1,2"),
+            (
+                "cookie",
+                "x=1; y=2; label=%C3%A9t%C3%A9; rgb=R,1,G,2; prefs=%7B%22theme%22%3A%22dark%22%7D",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        body,
+        json!({
+            "session": "abc", "tags": ["a", "b"], "csv": [1, 2],
+            "point": {"x": 1.0, "y": 2.0, "label": "été"}, "rgb": {"R": 1, "G": 2},
+            "prefs": {"theme": "dark"},
+        })
+    );
+    let body = ok(&base, "/cookies", &[("cookie", "session=\"quoted\"")]).await;
+    assert_eq!(body["session"], "quoted");
+    assert_eq!(body["tags"], Value::Null);
+
+    bad(
+        &base,
+        "/cookies",
+        &[],
+        "MissingParameter",
+        "missing required cookie parameter \"session\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/cookies",
+        &[("cookie", "other=1")],
+        "MissingParameter",
+        "cookie parameter \"session\"",
+    )
+    .await;
+    let cases = [
+        ("session=ab", "cookie parameter \"session\""),
+        ("session=abc; csv=1,x", "cookie parameter \"csv\""),
+        ("session=abc; csv=1; csv=2", "cookie parameter \"csv\""),
+        ("session=abc; x=1", "cookie parameter \"point\""),
+        ("session=abc; rgb=R,1,Q,2", "cookie parameter \"rgb\""),
+        (
+            "session=abc; prefs=%7B%22size%22%3A1%7D",
+            "cookie parameter \"prefs\"",
+        ),
+    ];
+    for (cookie, needle) in cases {
+        bad(
+            &base,
+            "/cookies",
+            &[("cookie", cookie)],
+            "InvalidParameter",
+            needle,
+        )
+        .await;
+    }
+}
