@@ -1,5 +1,5 @@
-//! The `specfirst` command line: generate a crate from a spec, or check that a
-//! committed crate still matches its spec.
+//! The `specfirst` command line: generate a crate from a spec, check that a
+//! committed crate still matches its spec, or round-trip a spec through the model.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +35,13 @@ enum Command {
         dir: PathBuf,
         #[command(flatten)]
         options: CrateArgs,
+    },
+    /// Rebuild SPEC from the generator's model and compare: print each difference as
+    /// `POINTER: input=<json> output=<json>` and exit 1 when there is any, 2 when SPEC
+    /// cannot be read or lowered.
+    Roundtrip {
+        /// The OpenAPI 3.0 document, JSON or YAML.
+        spec: PathBuf,
     },
 }
 
@@ -99,5 +106,26 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Roundtrip { spec } => match Generator::from_path(&spec) {
+            Ok(generator) => {
+                let differences = generator.roundtrip();
+                if differences.is_empty() {
+                    return ExitCode::SUCCESS;
+                }
+                for difference in &differences {
+                    println!("{difference}");
+                }
+                eprintln!(
+                    "{}: {} difference(s) between the spec and the document rebuilt from the model",
+                    spec.display(),
+                    differences.len()
+                );
+                ExitCode::from(1)
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
