@@ -614,7 +614,7 @@ mod tests {
         assert_eq!(found[1].pointer, "/paths/~1a/get/parameters/header:q");
         assert_eq!(
             found[1].to_string(),
-            r#"/paths/~1a/get/parameters/header:q: input=(absent) output={"in":"header","name":"q"}"#
+            r#"/paths/~1a/get/parameters/header:q: input=(absent) output={"name":"q","in":"header"}"#
         );
     }
 }
