@@ -10,9 +10,9 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, ApiSource, BodyKind, LinkPagination, Location, MediaType, Operation, PageBody,
-    Pagination, Parameter, PathItemSource, RequestBody, Response, ResponseBody, ResponseHeader,
-    SchemaUse, StatusSpec,
+    Api, ApiSource, BodyKind, LinkPagination, Location, MediaType, Operation, PageBody, Pagination,
+    Parameter, PathItemSource, RequestBody, Response, ResponseBody, ResponseHeader, SchemaUse,
+    StatusSpec,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};

@@ -302,7 +302,12 @@ fn status_key(status: StatusSpec) -> String {
 /// module docs), in document order of the input.
 pub fn compare(input: &Value, output: &Value) -> Vec<Difference> {
     let mut out = Vec::new();
-    diff("", Some(&normalize(input)), Some(&normalize(output)), &mut out);
+    diff(
+        "",
+        Some(&normalize(input)),
+        Some(&normalize(output)),
+        &mut out,
+    );
     out
 }
 
@@ -460,9 +465,7 @@ fn response_normalized(document: &Value, response: &Value) -> Value {
     };
     let mut response = response.clone();
     response.remove("$ref");
-    response
-        .entry("description")
-        .or_insert_with(|| json!(""));
+    response.entry("description").or_insert_with(|| json!(""));
     if let Some(Value::Object(headers)) = response.get("headers") {
         let mut normalized = Map::new();
         for (name, header) in headers {

@@ -191,7 +191,10 @@ fn differences_after(corrupt: impl FnOnce(&mut Api)) -> Vec<Difference> {
 
 fn only(differences: Vec<Difference>) -> Difference {
     assert_eq!(differences.len(), 1, "{differences:#?}");
-    differences.into_iter().next().unwrap_or_else(|| unreachable!())
+    differences
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| unreachable!())
 }
 
 fn op<'a>(api: &'a mut Api, id: &str) -> &'a mut specfirst::ir::Operation {
@@ -307,7 +310,10 @@ fn a_changed_schema_keyword_is_caught() {
             .unwrap_or_else(|| panic!("no Pet"));
         pet.1["properties"]["name"]["maxLength"] = json!(41);
     }));
-    assert_eq!(found.pointer, "/components/schemas/Pet/properties/name/maxLength");
+    assert_eq!(
+        found.pointer,
+        "/components/schemas/Pet/properties/name/maxLength"
+    );
     assert_eq!(found.input, Some(json!(40)));
     assert_eq!(found.output, Some(json!(41)));
 }
@@ -320,7 +326,9 @@ fn a_dropped_media_type_is_caught() {
             .iter_mut()
             .find(|r| r.variant == "Ok")
             .unwrap_or_else(|| panic!("no 200"));
-        response.content.retain(|m| m.media_type != "application/xml");
+        response
+            .content
+            .retain(|m| m.media_type != "application/xml");
     }));
     assert_eq!(
         found.pointer,
@@ -348,7 +356,10 @@ fn changes_to_the_emitted_document_are_caught() {
     let pointers: Vec<&str> = found.iter().map(|d| d.pointer.as_str()).collect();
     assert_eq!(
         pointers,
-        ["/info/license/name", "/paths/~1things/post/requestBody/required"]
+        [
+            "/info/license/name",
+            "/paths/~1things/post/requestBody/required"
+        ]
     );
 }
 

