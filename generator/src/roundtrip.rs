@@ -12,6 +12,16 @@
 //! bounds) and colliding component names are renamed. The IR keeps each schema as
 //! written beside the normalized one ([`crate::ir::ApiSource::schemas`],
 //! `written_schema`, [`crate::ir::MediaType::schema`]), and the round trip emits those.
+//! Schema `$ref`s therefore keep their original component names.
+//!
+//! What the IR does not interpret at all is carried as written in `extra` maps:
+//! `servers`, `tags`, `externalDocs`, `callbacks`, `links`, examples, encodings,
+//! `x-` extensions, and `components/securitySchemes` ([`crate::ir::Auth`] exists only
+//! when some operation is secured, and models a scheme only as far as authentication
+//! needs).
+//!
+//! A difference is printed as `POINTER: input=<json> output=<json>`, with `(absent)`
+//! for the side that has nothing at the pointer.
 //!
 //! # Normalisation
 //!
