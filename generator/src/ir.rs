@@ -3,7 +3,7 @@
 //! Names here are final Rust identifiers; schemas are draft-7 JSON Schema ready for
 //! typify. Nothing in this module knows about tokens.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub use crate::schema::{Field, ObjectShape, Scalar, Shape};
 
@@ -31,6 +31,44 @@ pub struct Api {
     pub webhooks: Vec<Operation>,
     /// Name of the generated webhooks trait, e.g. `PetstoreWebhooks`.
     pub webhooks_trait: String,
+    /// What the code generator does not read but the round trip
+    /// ([`crate::roundtrip`]) needs to rebuild the document.
+    pub source: ApiSource,
+}
+
+/// The parts of a document the code generator does not model, kept so the round trip
+/// can rebuild the document from the IR alone.
+#[derive(Debug, Clone, Default)]
+pub struct ApiSource {
+    /// Top-level keys other than `info`, `paths`, `components` and `security` (the
+    /// global requirements are already folded into each [`Operation::security`]), as
+    /// written: `openapi`, `servers`, `tags`, `externalDocs`, `x-` extensions.
+    pub extra: Map<String, Value>,
+    /// `info` keys other than `title`, `version` and `description`, as written.
+    pub info_extra: Map<String, Value>,
+    /// `paths` keys that are extensions (`x-`), as written.
+    pub paths_extra: Map<String, Value>,
+    /// Every path item, in document order, with the keys the IR does not model (its
+    /// operations and `parameters` live in [`Api::operations`]).
+    pub path_items: Vec<PathItemSource>,
+    /// Component schemas as written, with their spec names, in document order.
+    /// [`Api::schemas`] holds them normalized for typify and with colliding names
+    /// renamed; the round trip emits these instead.
+    pub schemas: Vec<(String, Value)>,
+    /// `components` keys other than `schemas` and the sections the IR resolves
+    /// references into (`parameters`, `requestBodies`, `responses`, `headers`,
+    /// `pathItems`), as written: `securitySchemes`, `examples`, `links`, `callbacks`,
+    /// `x-` extensions.
+    pub components_extra: Map<String, Value>,
+}
+
+/// A path item's keys other than its operations and `parameters`, after references.
+#[derive(Debug, Clone)]
+pub struct PathItemSource {
+    /// The path template, the key under `paths`.
+    pub path: String,
+    /// `summary`, `description`, `servers`, `x-` extensions, as written.
+    pub extra: Map<String, Value>,
 }
 
 /// One operation: a trait method, a request struct, a response enum and a route.
@@ -77,6 +115,15 @@ pub struct Operation {
     /// The security requirements in force, any one of which admits a request; empty
     /// when the operation is public.
     pub security: Vec<Requirement>,
+    /// Whether the spec gives `operationId` ([`Operation::operation_id`] is derived
+    /// from method and path otherwise).
+    pub operation_id_declared: bool,
+    /// `responses` keys that are extensions (`x-`), as written.
+    pub responses_extra: Map<String, Value>,
+    /// Operation keys the IR does not model, as written: `tags`, `externalDocs`,
+    /// `callbacks`, `servers`, `x-` extensions (including the pagination markers, whose
+    /// effect is in [`Operation::pagination`] but whose spelling carries more).
+    pub extra: Map<String, Value>,
 }
 
 /// A paginated operation in Dropshot's shape: `limit` and `page_token` query parameters
@@ -92,6 +139,12 @@ pub struct Pagination {
     /// The success body when it is a `{items, next_page}` page of a named item type,
     /// so a `From<ResultsPage<Item>>` conversion can be generated.
     pub page: Option<PageBody>,
+    /// The `limit` and `page_token` parameters, which the runtime handles and which
+    /// are therefore in neither [`Operation::params`] nor `scan`.
+    pub runtime_params: Vec<Parameter>,
+    /// Scan parameters the marker's `required` list made required; the spec declares
+    /// them optional.
+    pub required_by_marker: Vec<String>,
 }
 
 /// A `{items: [Item], next_page}` response schema.
@@ -143,6 +196,21 @@ pub enum Style {
     DeepObject,
 }
 
+impl Style {
+    /// The name OpenAPI gives the style.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Simple => "simple",
+            Style::Label => "label",
+            Style::Matrix => "matrix",
+            Style::Form => "form",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+        }
+    }
+}
+
 /// One parameter, which becomes one field of the request struct.
 #[derive(Debug, Clone)]
 pub struct Parameter {
@@ -167,6 +235,25 @@ pub struct Parameter {
     /// `explode`, or the style's default (`true` for `form` only): for arrays and objects,
     /// whether each item or property is written on its own.
     pub explode: bool,
+    /// Whether the spec declares the parameter; `false` for a path template variable
+    /// it leaves undeclared.
+    pub declared: bool,
+    /// The schema as written, before normalization; `None` when absent.
+    pub written_schema: Option<Value>,
+    /// Parameter keys the IR does not model, as written: `deprecated`,
+    /// `allowEmptyValue`, `allowReserved`, `example`, `examples`, `x-` extensions.
+    pub extra: Map<String, Value>,
+}
+
+/// One entry of a `content` map, as written.
+#[derive(Debug, Clone)]
+pub struct MediaType {
+    /// The media type key.
+    pub media_type: String,
+    /// The schema as written, before normalization; `None` when absent.
+    pub schema: Option<Value>,
+    /// Other keys: `example`, `examples`, `encoding`, `x-` extensions.
+    pub extra: Map<String, Value>,
 }
 
 impl Parameter {
@@ -201,6 +288,10 @@ pub struct RequestBody {
     pub max_bytes: Option<u64>,
     /// `description`.
     pub description: Option<String>,
+    /// Every declared media type in document order, the decoded one included.
+    pub content: Vec<MediaType>,
+    /// Request body keys the IR does not model (`x-` extensions), as written.
+    pub extra: Map<String, Value>,
 }
 
 /// How a request body is decoded.
@@ -238,6 +329,16 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// The body, if any.
     pub body: Option<ResponseBody>,
+    /// Whether the spec declares the response; `false` for the one made up for
+    /// `responses: {}`.
+    pub declared: bool,
+    /// Every declared media type in document order, the one in `body` included.
+    pub content: Vec<MediaType>,
+    /// Headers the generator ignores (`Content-Type`, which the media type governs),
+    /// after references, by name as written.
+    pub ignored_headers: Map<String, Value>,
+    /// Response keys the IR does not model (`links`, `x-` extensions), as written.
+    pub extra: Map<String, Value>,
 }
 
 /// A declared response header.
@@ -253,6 +354,11 @@ pub struct ResponseHeader {
     pub description: Option<String>,
     /// The value's schema.
     pub schema: SchemaUse,
+    /// The schema as written, before normalization; `None` when absent.
+    pub written_schema: Option<Value>,
+    /// Header keys the IR does not model (`deprecated`, `style`, `explode`, `example`,
+    /// `examples`, `content`, `x-` extensions), as written.
+    pub extra: Map<String, Value>,
 }
 
 /// A response body.

@@ -28,6 +28,7 @@ pub mod naming;
 pub mod openapi31;
 pub mod origins;
 mod output;
+pub mod roundtrip;
 pub mod schema;
 pub mod security;
 pub mod swagger2;
@@ -91,6 +92,17 @@ impl Generator {
     /// The API model.
     pub fn api(&self) -> &ir::Api {
         &self.api
+    }
+
+    /// The spec as loaded: JSON, in the key order of the input.
+    pub fn document(&self) -> &serde_json::Value {
+        &self.document.raw
+    }
+
+    /// The differences between the spec and the document rebuilt from the API model
+    /// ([`roundtrip`]); empty when lowering lost nothing.
+    pub fn roundtrip(&self) -> Vec<roundtrip::Difference> {
+        roundtrip::compare(&self.document.raw, &roundtrip::emit_document(&self.api))
     }
 
     fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {

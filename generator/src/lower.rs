@@ -10,9 +10,9 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, BodyKind, Field, LinkPagination, Location, Operation, PageBody, Pagination, Parameter,
-    RequestBody, Response, ResponseBody, ResponseHeader, Scalar, SchemaUse, Shape, StatusSpec,
-    Style,
+    Api, ApiSource, BodyKind, Field, LinkPagination, Location, MediaType, Operation, PageBody,
+    Pagination, Parameter, PathItemSource, RequestBody, Response, ResponseBody, ResponseHeader,
+    Scalar, SchemaUse, Shape, StatusSpec, Style,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
@@ -81,11 +81,12 @@ impl<'a> Lower<'a> {
             }
         }
 
+        let mut source = self.api_source();
         let mut operations = Vec::new();
         if let Some(Value::Object(paths)) = self.doc.node("/paths") {
             for (path, _) in paths {
                 let pointer = pointer_join("/paths", path);
-                self.path_item(path, &pointer, &mut operations);
+                self.path_item(path, &pointer, &mut operations, &mut source);
             }
         }
         self.check_routes(&operations);
@@ -101,7 +102,9 @@ impl<'a> Lower<'a> {
             for (name, _) in hooks {
                 let pointer = pointer_join("/webhooks", name);
                 let path = format!("/{}", webhook_segment(name));
-                self.path_item(&path, &pointer, &mut webhooks);
+                // The round trip rebuilds webhooks from the top-level keys as written.
+                let mut scratch = ApiSource::default();
+                self.path_item(&path, &pointer, &mut webhooks, &mut scratch);
             }
             self.methods = operation_methods;
             for hook in &mut webhooks {
@@ -142,6 +145,46 @@ impl<'a> Lower<'a> {
             auth,
             webhooks,
             webhooks_trait,
+            source,
+        }
+    }
+
+    /// The document-level parts the round trip needs and the generator does not read.
+    fn api_source(&self) -> ApiSource {
+        let raw = &self.doc.raw;
+        let components = raw.get("components").unwrap_or(&Value::Null);
+        ApiSource {
+            extra: leftover(raw, &["info", "paths", "components", "security"]),
+            info_extra: leftover(
+                raw.get("info").unwrap_or(&Value::Null),
+                &["title", "version", "description"],
+            ),
+            paths_extra: match raw.get("paths") {
+                Some(Value::Object(paths)) => paths
+                    .iter()
+                    .filter(|(k, _)| k.starts_with("x-"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                _ => serde_json::Map::new(),
+            },
+            path_items: Vec::new(),
+            schemas: match components.get("schemas") {
+                Some(Value::Object(map)) => {
+                    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+                }
+                _ => Vec::new(),
+            },
+            components_extra: leftover(
+                components,
+                &[
+                    "schemas",
+                    "parameters",
+                    "requestBodies",
+                    "responses",
+                    "headers",
+                    "pathItems",
+                ],
+            ),
         }
     }
 
@@ -194,7 +237,17 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn path_item(&mut self, path: &str, pointer: &str, operations: &mut Vec<Operation>) {
+    fn path_item(
+        &mut self,
+        path: &str,
+        pointer: &str,
+        operations: &mut Vec<Operation>,
+        source: &mut ApiSource,
+    ) {
+        if path.starts_with("x-") {
+            // An extension of `paths`, kept in `ApiSource::paths_extra`.
+            return;
+        }
         let Some((item_pointer, item)) = self.deref(pointer) else {
             return;
         };
@@ -202,6 +255,12 @@ impl<'a> Lower<'a> {
             self.problem(item_pointer, "a path item must be an object");
             return;
         };
+        let mut modelled = METHODS.to_vec();
+        modelled.extend(["parameters", "$ref"]);
+        source.path_items.push(PathItemSource {
+            path: path.to_string(),
+            extra: leftover_map(item, &modelled),
+        });
         let shared: Vec<String> = match item.get("parameters") {
             Some(Value::Array(list)) => (0..list.len())
                 .map(|i| format!("{item_pointer}/parameters/{i}"))
@@ -226,6 +285,32 @@ impl<'a> Lower<'a> {
         shared_params: &[String],
     ) -> Option<Operation> {
         let (_, op) = self.typed::<openapiv3::Operation>(pointer)?;
+        let raw_op = self.doc.node(pointer).unwrap_or(&Value::Null);
+        let mut extra = leftover(
+            raw_op,
+            &[
+                "operationId",
+                "summary",
+                "description",
+                "deprecated",
+                "parameters",
+                "requestBody",
+                "responses",
+                "security",
+            ],
+        );
+        if op.request_body.is_some() {
+            // Read into `RequestBody::max_bytes`; without a body nothing reads it.
+            extra.remove(BODY_LIMIT_EXTENSION);
+        }
+        let responses_extra: serde_json::Map<String, Value> = match raw_op.get("responses") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter(|(k, _)| k.starts_with("x-"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            _ => serde_json::Map::new(),
+        };
         let operation_id = op
             .operation_id
             .clone()
@@ -272,6 +357,9 @@ impl<'a> Lower<'a> {
             link_pagination,
             security,
             segment_literals,
+            operation_id_declared: op.operation_id.is_some(),
+            responses_extra,
+            extra,
         })
     }
 
@@ -394,6 +482,9 @@ impl<'a> Lower<'a> {
                     shape: schema::Shape::Scalar(schema::Scalar::String),
                     style: Style::Simple,
                     explode: false,
+                    declared: false,
+                    written_schema: None,
+                    extra: serde_json::Map::new(),
                 });
             }
         }
@@ -501,6 +592,19 @@ impl<'a> Lower<'a> {
             }
             None => json!({"type": "string"}),
         };
+        let extra = leftover(
+            self.doc.node(at).unwrap_or(&Value::Null),
+            &[
+                "name",
+                "in",
+                "description",
+                "required",
+                "style",
+                "explode",
+                "schema",
+            ],
+        );
+        let written_schema = self.doc.node(&pointer_join(at, "schema")).cloned();
         Some(Parameter {
             pointer: at.to_string(),
             field: fields.claim(&snake(&name, "param")),
@@ -515,6 +619,9 @@ impl<'a> Lower<'a> {
             shape,
             style,
             explode,
+            declared: true,
+            written_schema,
+            extra,
         })
     }
 
@@ -559,12 +666,15 @@ impl<'a> Lower<'a> {
                 }
             },
         };
+        let raw_body = self.doc.node(&at).unwrap_or(&Value::Null);
         Some(RequestBody {
             media_type,
             kind,
             max_bytes,
             required: body.required,
             description: body.description,
+            content: media_types(raw_body),
+            extra: leftover(raw_body, &["description", "required", "content"]),
         })
     }
 
@@ -599,22 +709,29 @@ impl<'a> Lower<'a> {
             let base = format!("{type_base}{variant}");
             let mut header_fields = Namespace::with_reserved(["status", "body", "content_type"]);
             let mut headers = Vec::new();
+            let mut ignored_headers = serde_json::Map::new();
             for (name, _) in &response.headers {
+                let header_pointer = pointer_join(&pointer_join(&def, "headers"), name);
                 if name.eq_ignore_ascii_case("content-type") {
+                    if let Some((_, node)) = self.deref(&header_pointer) {
+                        ignored_headers.insert(name.clone(), node.clone());
+                    }
                     continue;
                 }
-                let header_pointer = pointer_join(&pointer_join(&def, "headers"), name);
                 let Some((hdef, header)) = self.typed::<openapiv3::Header>(&header_pointer) else {
                     continue;
                 };
                 let schema_pointer = pointer_join(&hdef, "schema");
                 // A header described without a schema (or by `content`) is still text on
                 // the wire; many real specs leave the schema out.
-                let raw = self
-                    .doc
-                    .node(&schema_pointer)
-                    .cloned()
+                let written_schema = self.doc.node(&schema_pointer).cloned();
+                let raw = written_schema
+                    .clone()
                     .unwrap_or_else(|| json!({ "type": "string" }));
+                let extra = leftover(
+                    self.doc.node(&hdef).unwrap_or(&Value::Null),
+                    &["description", "required", "schema"],
+                );
                 headers.push(ResponseHeader {
                     name: name.to_ascii_lowercase(),
                     field: header_fields.claim(&snake(name, "header")),
@@ -624,6 +741,8 @@ impl<'a> Lower<'a> {
                         schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
                         name_hint: format!("{base}{}", pascal(name, "Header")),
                     },
+                    written_schema,
+                    extra,
                 });
             }
             let body = pick_media_type(response.content.keys()).map(|media_type| {
@@ -647,12 +766,17 @@ impl<'a> Lower<'a> {
                     }
                 }
             });
+            let raw_response = self.doc.node(&def).unwrap_or(&Value::Null);
             out.push(Response {
                 status,
                 variant,
                 description: Some(response.description).filter(|d| !d.is_empty()),
                 headers,
                 body,
+                declared: true,
+                content: media_types(raw_response),
+                ignored_headers,
+                extra: leftover(raw_response, &["description", "headers", "content"]),
             });
         }
         if out.is_empty()
@@ -669,6 +793,10 @@ impl<'a> Lower<'a> {
                 description: Some("The spec declares no responses.".into()),
                 headers: Vec::new(),
                 body: None,
+                declared: false,
+                content: Vec::new(),
+                ignored_headers: serde_json::Map::new(),
+                extra: serde_json::Map::new(),
             });
         }
         out
@@ -726,16 +854,26 @@ impl<'a> Lower<'a> {
             return None;
         }
         let mut scan = Vec::new();
+        let mut runtime_params = Vec::new();
         params.retain(|p| {
             if p.location != Location::Query || p.name == "limit" || p.name == "page_token" {
+                if p.location == Location::Query {
+                    runtime_params.push(p.clone());
+                }
                 return p.location != Location::Query;
             }
             scan.push(p.clone());
             false
         });
+        let mut required_by_marker = Vec::new();
         for name in &required {
             match scan.iter_mut().find(|p| &p.name == name) {
-                Some(param) => param.required = true,
+                Some(param) => {
+                    if !param.required {
+                        required_by_marker.push(name.clone());
+                    }
+                    param.required = true;
+                }
                 None => self.problem(
                     pointer_join(&key, "required"),
                     format!("`{name}` is not a query parameter of this operation"),
@@ -747,6 +885,8 @@ impl<'a> Lower<'a> {
             scan_type: format!("{type_base}Scan"),
             marker_type: format!("{type_base}Marker"),
             page: self.page_body(responses),
+            runtime_params,
+            required_by_marker,
         })
     }
 
@@ -959,6 +1099,40 @@ fn webhook_segment(name: &str) -> String {
         }
     }
     out
+}
+
+/// The keys of `node` (an object) that are not in `modelled`, as written: what the
+/// round trip needs beside the IR's interpreted fields.
+fn leftover(node: &Value, modelled: &[&str]) -> serde_json::Map<String, Value> {
+    match node {
+        Value::Object(map) => leftover_map(map, modelled),
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn leftover_map(
+    map: &serde_json::Map<String, Value>,
+    modelled: &[&str],
+) -> serde_json::Map<String, Value> {
+    map.iter()
+        .filter(|(k, _)| !modelled.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Every entry of the `content` map of `node`, as written.
+fn media_types(node: &Value) -> Vec<MediaType> {
+    let Some(Value::Object(content)) = node.get("content") else {
+        return Vec::new();
+    };
+    content
+        .iter()
+        .map(|(media_type, entry)| MediaType {
+            media_type: media_type.clone(),
+            schema: entry.get("schema").cloned(),
+            extra: leftover(entry, &["schema"]),
+        })
+        .collect()
 }
 
 fn location_word(param: &openapiv3::Parameter) -> &'static str {

@@ -1,5 +1,6 @@
 //! The `specfirst` command line: generate a crate from a spec, check that committed
-//! crates still match their specs, or classify the changes between two specs.
+//! crates still match their specs, classify the changes between two specs, or
+//! round-trip a spec through the generator's model.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,13 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Rebuild SPEC from the generator's model and compare: print each difference as
+    /// `POINTER: input=<json> output=<json>` and exit 1 when there is any, 2 when SPEC
+    /// cannot be read or lowered.
+    Roundtrip {
+        /// The OpenAPI 3.0 document, JSON or YAML.
+        spec: PathBuf,
     },
 }
 
@@ -166,6 +174,27 @@ fn main() -> ExitCode {
             }
             ExitCode::from(u8::from(breaking > 0))
         }
+        Command::Roundtrip { spec } => match Generator::from_path(&spec) {
+            Ok(generator) => {
+                let differences = generator.roundtrip();
+                if differences.is_empty() {
+                    return ExitCode::SUCCESS;
+                }
+                for difference in &differences {
+                    println!("{difference}");
+                }
+                eprintln!(
+                    "{}: {} difference(s) between the spec and the document rebuilt from the model",
+                    spec.display(),
+                    differences.len()
+                );
+                ExitCode::from(1)
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -119,7 +119,10 @@ mod tests {
         origins.record("/paths/~1a/get/parameters/1", "/paths/~1a/get/parameters/2");
         // ...then hoisting moved a property out of a converted schema.
         origins.next_stage();
-        origins.record("/components/schemas/Inner", "/components/schemas/Outer/properties/inner");
+        origins.record(
+            "/components/schemas/Inner",
+            "/components/schemas/Outer/properties/inner",
+        );
         assert_eq!(
             origins.input_pointer("/components/schemas/Inner/type"),
             "/definitions/Outer/properties/inner/type"

@@ -347,7 +347,9 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
             continue;
         };
         for (property, child) in properties.iter_mut() {
-            let Value::Object(child) = child else { continue };
+            let Value::Object(child) = child else {
+                continue;
+            };
             if child.contains_key("$ref") || child.contains_key("title") {
                 continue;
             }
@@ -359,7 +361,9 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
                         n => format!("{placed}Value{n}"),
                     })
                     .find(|candidate| !names.contains(candidate))
-                    .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+                    .unwrap_or_else(|| {
+                        unreachable!("an unbounded range always yields a free name")
+                    });
                 names.insert(free.clone());
                 child.insert("title".into(), Value::String(free));
             }
@@ -388,10 +392,14 @@ fn visit_inline(schema: &Value, include_root: bool, f: &mut dyn FnMut(&Map<Strin
     for (key, value) in map {
         match (key.as_str(), value) {
             ("properties" | "patternProperties", Value::Object(children)) => {
-                children.values().for_each(|child| visit_inline(child, true, f));
+                children
+                    .values()
+                    .for_each(|child| visit_inline(child, true, f));
             }
             (k, Value::Array(children)) if LISTS.contains(&k) || k == "items" => {
-                children.iter().for_each(|child| visit_inline(child, true, f));
+                children
+                    .iter()
+                    .for_each(|child| visit_inline(child, true, f));
             }
             (k, child) if SINGLE.contains(&k) || k == "additionalItems" => {
                 visit_inline(child, true, f);
@@ -793,20 +801,29 @@ mod tests {
                     "kind": {"title": "Kind", "enum": ["x"]}
                 }}),
             ),
-            ("PaymentInstrumentReference".to_string(), json!({"type": "object"})),
+            (
+                "PaymentInstrumentReference".to_string(),
+                json!({"type": "object"}),
+            ),
             (
                 "nullable-other".to_string(),
                 json!({"title": "Other", "type": ["object", "null"]}),
             ),
-            ("Other".to_string(), json!({"properties": {
-                "role": {"title": "author_association", "enum": ["a", "b", "c"]},
-                "kind": {"title": "Kind", "enum": ["x"]}
-            }})),
+            (
+                "Other".to_string(),
+                json!({"properties": {
+                    "role": {"title": "author_association", "enum": ["a", "b", "c"]},
+                    "kind": {"title": "Kind", "enum": ["x"]}
+                }}),
+            ),
         ];
         let mut body = json!({"title": "Other", "type": "object"});
         settle_inline_names(&mut components, vec![&mut body]);
         let instrument = &components[0].1["properties"];
-        assert_eq!(instrument["reference"]["title"], "PaymentInstrumentReferenceValue");
+        assert_eq!(
+            instrument["reference"]["title"],
+            "PaymentInstrumentReferenceValue"
+        );
         // Differing schemas share the title: it goes, into the description.
         assert_eq!(
             instrument["role"],

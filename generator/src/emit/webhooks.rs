@@ -28,6 +28,7 @@ pub fn module(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
         auth: None,
         webhooks: Vec::new(),
         webhooks_trait: String::new(),
+        source: Default::default(),
     };
     let trait_doc = format!(
         "The webhooks of {} {}: the requests it sends to its users.\n\n\

@@ -1,0 +1,634 @@
+//! The lossless round trip: an OpenAPI document rebuilt from the IR alone, and a
+//! comparison with the input that reports every difference as a JSON pointer.
+//!
+//! [`emit_document`] never looks at the input document. It writes each node from the
+//! IR's interpreted fields (method, path, parameter name, location, `required`, style,
+//! `explode`, body and response media types, status, headers, security requirements)
+//! and adds back the keys the IR keeps unread in its `extra` maps. So a difference
+//! means lowering lost or changed something.
+//!
+//! Two things the code generator needs differently from how they are written are
+//! carried rather than undone. Schemas are normalized for typify (`nullable`, exclusive
+//! bounds) and colliding component names are renamed. The IR keeps each schema as
+//! written beside the normalized one ([`crate::ir::ApiSource::schemas`],
+//! `written_schema`, [`crate::ir::MediaType::schema`]), and the round trip emits those.
+//! Schema `$ref`s therefore keep their original component names.
+//!
+//! What the IR does not interpret at all is carried as written in `extra` maps:
+//! `servers`, `tags`, `externalDocs`, `callbacks`, `links`, examples, encodings,
+//! `x-` extensions, and `components/securitySchemes` ([`crate::ir::Auth`] exists only
+//! when some operation is secured, and models a scheme only as far as authentication
+//! needs).
+//!
+//! A difference is printed as `POINTER: input=<json> output=<json>`, with `(absent)`
+//! for the side that has nothing at the pointer.
+//!
+//! # Normalisation
+//!
+//! [`compare`] normalises both documents the same way before comparing them:
+//!
+//! 1. **References.** `$ref`s to path items, parameters, request bodies, responses and
+//!    response headers are replaced by their targets. Schema `$ref`s are kept as
+//!    written, and so are references inside extensions, examples, links and callbacks.
+//!    The sections those references point into (`components/parameters`,
+//!    `requestBodies`, `responses`, `headers`, `pathItems`) are then removed from both
+//!    sides. A component used only through references therefore drops out, and so does
+//!    one never used, which describes nothing of the API.
+//! 2. **Path-level parameters** are copied into each operation of the path item, and an
+//!    operation's own parameter with the same location and name wins. This is OpenAPI's
+//!    own rule.
+//! 3. **Parameter lists** become objects keyed `<in>:<name>`, because their order means
+//!    nothing. Differences inside parameters are reported under pointers such as
+//!    `/paths/~1pets/get/parameters/query:limit/schema`.
+//! 4. **Defaults.** These are removed: `required: false` (parameters, request bodies,
+//!    headers) and `required` on path parameters (always true); `deprecated: false`,
+//!    `allowEmptyValue: false`, `allowReserved: false`; `style` equal to the location's
+//!    default (`form` for query and cookie, `simple` for path and header); `explode`
+//!    equal to the style's default (`true` for `form`, else `false`).
+//! 5. **Security.** The document's `security` is copied into each operation without
+//!    its own, then removed. A list of only empty requirements (`[]`, `[{}]`) means
+//!    public, and is removed. Duplicate requirements are removed.
+//! 6. **Spellings.** Status ranges are upper-cased (`4xx` is `4XX`). Response header
+//!    names are lower-cased, because HTTP header names are case-insensitive. A response
+//!    without `description` has the empty one.
+//! 7. **Empty containers.** An empty `parameters`, `headers`, `content` or `components`
+//!    (or a `components` section) equals one that is absent. A missing `paths` is `{}`.
+//!
+//! Object key order never matters, and array order always does, except for point 3.
+
+use std::fmt;
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostic::pointer_join;
+use crate::ir::{Api, Location, MediaType, Operation, Parameter, Response, StatusSpec};
+use crate::lower::BODY_LIMIT_EXTENSION;
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const REUSE_SECTIONS: &[&str] = &[
+    "parameters",
+    "requestBodies",
+    "responses",
+    "headers",
+    "pathItems",
+];
+const MAX_REF_HOPS: usize = 64;
+
+/// One place where the two documents differ, after normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// JSON pointer into the normalised documents (see the module docs for how
+    /// parameter lists are keyed).
+    pub pointer: String,
+    /// The input's value there; `None` when the input has nothing there.
+    pub input: Option<Value>,
+    /// The emitted document's value there; `None` when it has nothing there.
+    pub output: Option<Value>,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |value: &Option<Value>| match value {
+            Some(value) => value.to_string(),
+            None => "(absent)".into(),
+        };
+        write!(
+            f,
+            "{}: input={} output={}",
+            if self.pointer.is_empty() {
+                "/"
+            } else {
+                &self.pointer
+            },
+            show(&self.input),
+            show(&self.output)
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// IR -> document.
+
+/// The OpenAPI document the IR describes, rebuilt from the IR alone.
+pub fn emit_document(api: &Api) -> Value {
+    let source = &api.source;
+    let mut root = source.extra.clone();
+
+    let mut info = Map::new();
+    info.insert("title".into(), json!(api.title));
+    info.insert("version".into(), json!(api.version));
+    if let Some(description) = &api.description {
+        info.insert("description".into(), json!(description));
+    }
+    info.extend(source.info_extra.clone());
+    root.insert("info".into(), Value::Object(info));
+
+    let mut paths = Map::new();
+    for item in &source.path_items {
+        paths.insert(item.path.clone(), Value::Object(item.extra.clone()));
+    }
+    for op in &api.operations {
+        let item = paths
+            .entry(op.path.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(item) = item {
+            item.insert(op.method.to_ascii_lowercase(), operation(api, op));
+        }
+    }
+    paths.extend(source.paths_extra.clone());
+    root.insert("paths".into(), Value::Object(paths));
+
+    let mut components = source.components_extra.clone();
+    if !source.schemas.is_empty() {
+        let schemas: Map<String, Value> = source.schemas.iter().cloned().collect();
+        components.insert("schemas".into(), Value::Object(schemas));
+    }
+    if !components.is_empty() {
+        root.insert("components".into(), Value::Object(components));
+    }
+    Value::Object(root)
+}
+
+fn operation(api: &Api, op: &Operation) -> Value {
+    let mut out = op.extra.clone();
+    if op.operation_id_declared {
+        out.insert("operationId".into(), json!(op.operation_id));
+    }
+    if let Some(summary) = &op.summary {
+        out.insert("summary".into(), json!(summary));
+    }
+    if let Some(description) = &op.description {
+        out.insert("description".into(), json!(description));
+    }
+    if op.deprecated {
+        out.insert("deprecated".into(), json!(true));
+    }
+
+    let mut params: Vec<Value> = op
+        .params
+        .iter()
+        .filter(|p| p.declared)
+        .map(|p| parameter(p, p.required))
+        .collect();
+    if let Some(pagination) = &op.pagination {
+        for p in &pagination.scan {
+            // The marker's `required` list is kept in the marker itself.
+            let required = p.required && !pagination.required_by_marker.contains(&p.name);
+            params.push(parameter(p, required));
+        }
+        params.extend(
+            pagination
+                .runtime_params
+                .iter()
+                .map(|p| parameter(p, p.required)),
+        );
+    }
+    if !params.is_empty() {
+        out.insert("parameters".into(), Value::Array(params));
+    }
+
+    if let Some(body) = &op.body {
+        let mut doc = body.extra.clone();
+        if let Some(description) = &body.description {
+            doc.insert("description".into(), json!(description));
+        }
+        if body.required {
+            doc.insert("required".into(), json!(true));
+        }
+        doc.insert("content".into(), content(&body.content));
+        out.insert("requestBody".into(), Value::Object(doc));
+        if let Some(limit) = body.max_bytes {
+            out.insert(BODY_LIMIT_EXTENSION.into(), json!(limit));
+        }
+    }
+
+    let mut responses = op.responses_extra.clone();
+    for response in op.responses.iter().filter(|r| r.declared) {
+        responses.insert(status_key(response.status), self::response(response));
+    }
+    out.insert("responses".into(), Value::Object(responses));
+
+    if !op.security.is_empty() {
+        let requirements: Vec<Value> = op
+            .security
+            .iter()
+            .map(|requirement| {
+                let mut object = Map::new();
+                for scheme_use in &requirement.schemes {
+                    let name = api
+                        .auth
+                        .as_ref()
+                        .and_then(|auth| auth.schemes.get(scheme_use.scheme))
+                        .map(|scheme| scheme.name.clone())
+                        .unwrap_or_default();
+                    object.insert(name, json!(scheme_use.scopes));
+                }
+                Value::Object(object)
+            })
+            .collect();
+        out.insert("security".into(), Value::Array(requirements));
+    }
+    Value::Object(out)
+}
+
+fn parameter(p: &Parameter, required: bool) -> Value {
+    let mut out = p.extra.clone();
+    out.insert("name".into(), json!(p.name));
+    let location = match p.location {
+        Location::Path(_) | Location::PathPart { .. } => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    };
+    out.insert("in".into(), json!(location));
+    if let Some(description) = &p.description {
+        out.insert("description".into(), json!(description));
+    }
+    if required {
+        out.insert("required".into(), json!(true));
+    }
+    out.insert("style".into(), json!(p.style.as_str()));
+    out.insert("explode".into(), json!(p.explode));
+    if let Some(schema) = &p.written_schema {
+        out.insert("schema".into(), schema.clone());
+    }
+    Value::Object(out)
+}
+
+fn response(response: &Response) -> Value {
+    let mut out = response.extra.clone();
+    out.insert(
+        "description".into(),
+        json!(response.description.clone().unwrap_or_default()),
+    );
+    let mut headers = response.ignored_headers.clone();
+    for header in &response.headers {
+        let mut doc = header.extra.clone();
+        if let Some(description) = &header.description {
+            doc.insert("description".into(), json!(description));
+        }
+        if header.required {
+            doc.insert("required".into(), json!(true));
+        }
+        if let Some(schema) = &header.written_schema {
+            doc.insert("schema".into(), schema.clone());
+        }
+        headers.insert(header.name.clone(), Value::Object(doc));
+    }
+    if !headers.is_empty() {
+        out.insert("headers".into(), Value::Object(headers));
+    }
+    if !response.content.is_empty() {
+        out.insert("content".into(), content(&response.content));
+    }
+    Value::Object(out)
+}
+
+fn content(media_types: &[MediaType]) -> Value {
+    let mut out = Map::new();
+    for media_type in media_types {
+        let mut doc = media_type.extra.clone();
+        if let Some(schema) = &media_type.schema {
+            doc.insert("schema".into(), schema.clone());
+        }
+        out.insert(media_type.media_type.clone(), Value::Object(doc));
+    }
+    Value::Object(out)
+}
+
+fn status_key(status: StatusSpec) -> String {
+    match status {
+        StatusSpec::Code(code) => code.to_string(),
+        StatusSpec::Range(digit) => format!("{digit}XX"),
+        StatusSpec::Default => "default".into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Normalisation and comparison.
+
+/// Every difference between `input` and `output` after both are normalised (see the
+/// module docs), in document order of the input.
+pub fn compare(input: &Value, output: &Value) -> Vec<Difference> {
+    let mut out = Vec::new();
+    diff(
+        "",
+        Some(&normalize(input)),
+        Some(&normalize(output)),
+        &mut out,
+    );
+    out
+}
+
+/// `document` with the module's normalisation rules applied.
+pub fn normalize(document: &Value) -> Value {
+    let Value::Object(map) = document else {
+        return document.clone();
+    };
+    let mut root = map.clone();
+    let global_security = root.remove("security");
+
+    let mut paths = Map::new();
+    if let Some(Value::Object(items)) = map.get("paths") {
+        for (path, item) in items {
+            if path.starts_with("x-") {
+                paths.insert(path.clone(), item.clone());
+                continue;
+            }
+            let item = path_item(document, item, global_security.as_ref());
+            paths.insert(path.clone(), item);
+        }
+    }
+    root.insert("paths".into(), Value::Object(paths));
+
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        for section in REUSE_SECTIONS {
+            components.remove(*section);
+        }
+        components.retain(|_, v| !is_empty_container(v));
+        if components.is_empty() {
+            root.remove("components");
+        }
+    }
+    Value::Object(root)
+}
+
+fn path_item(document: &Value, item: &Value, global_security: Option<&Value>) -> Value {
+    let Value::Object(item) = resolve(document, item) else {
+        return item.clone();
+    };
+    let mut item = item.clone();
+    item.remove("$ref");
+    let shared = params_by_key(document, item.remove("parameters").as_ref());
+    for method in METHODS {
+        if let Some(op) = item.get_mut(*method) {
+            *op = operation_normalized(document, op, &shared, global_security);
+        }
+    }
+    Value::Object(item)
+}
+
+fn operation_normalized(
+    document: &Value,
+    op: &Value,
+    shared: &Map<String, Value>,
+    global_security: Option<&Value>,
+) -> Value {
+    let Value::Object(op) = op else {
+        return op.clone();
+    };
+    let mut op = op.clone();
+    remove_if(&mut op, "deprecated", &json!(false));
+
+    let mut params = shared.clone();
+    params.extend(params_by_key(document, op.get("parameters")));
+    if params.is_empty() {
+        op.remove("parameters");
+    } else {
+        op.insert("parameters".into(), Value::Object(params));
+    }
+
+    if let Some(body) = op.get("requestBody") {
+        let mut body = resolve(document, body).clone();
+        if let Value::Object(map) = &mut body {
+            map.remove("$ref");
+            remove_if(map, "required", &json!(false));
+        }
+        op.insert("requestBody".into(), body);
+    }
+
+    if let Some(Value::Object(responses)) = op.get("responses") {
+        let mut normalized = Map::new();
+        for (key, response) in responses {
+            if key.starts_with("x-") {
+                normalized.insert(key.clone(), response.clone());
+                continue;
+            }
+            let key = if key.len() == 3 && key[1..].eq_ignore_ascii_case("xx") {
+                key.to_ascii_uppercase()
+            } else {
+                key.clone()
+            };
+            normalized.insert(key, response_normalized(document, response));
+        }
+        op.insert("responses".into(), Value::Object(normalized));
+    }
+
+    let security = op.get("security").or(global_security).cloned();
+    match security.map(security_normalized) {
+        Some(Some(security)) => {
+            op.insert("security".into(), security);
+        }
+        _ => {
+            op.remove("security");
+        }
+    }
+    Value::Object(op)
+}
+
+/// A parameter list as an object keyed `<in>:<name>`, each parameter resolved and
+/// normalised.
+fn params_by_key(document: &Value, list: Option<&Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(Value::Array(list)) = list else {
+        return out;
+    };
+    for (index, param) in list.iter().enumerate() {
+        let Value::Object(param) = resolve(document, param) else {
+            out.insert(format!("#{index}"), param.clone());
+            continue;
+        };
+        let mut param = param.clone();
+        param.remove("$ref");
+        let location = param.get("in").and_then(Value::as_str).unwrap_or("");
+        let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+        let key = format!("{location}:{name}");
+        let (default_style, location) = match location {
+            "path" => ("simple", "path"),
+            "header" => ("simple", "header"),
+            other => ("form", other),
+        };
+        if location == "path" {
+            param.remove("required");
+        } else {
+            remove_if(&mut param, "required", &json!(false));
+        }
+        for key in ["deprecated", "allowEmptyValue", "allowReserved"] {
+            remove_if(&mut param, key, &json!(false));
+        }
+        let style = param
+            .get("style")
+            .and_then(Value::as_str)
+            .unwrap_or(default_style)
+            .to_string();
+        remove_if(&mut param, "style", &json!(default_style));
+        remove_if(&mut param, "explode", &json!(style == "form"));
+        out.insert(key, Value::Object(param));
+    }
+    out
+}
+
+fn response_normalized(document: &Value, response: &Value) -> Value {
+    let Value::Object(response) = resolve(document, response) else {
+        return response.clone();
+    };
+    let mut response = response.clone();
+    response.remove("$ref");
+    response.entry("description").or_insert_with(|| json!(""));
+    if let Some(Value::Object(headers)) = response.get("headers") {
+        let mut normalized = Map::new();
+        for (name, header) in headers {
+            let mut header = resolve(document, header).clone();
+            if let Value::Object(map) = &mut header {
+                map.remove("$ref");
+                remove_if(map, "required", &json!(false));
+                remove_if(map, "deprecated", &json!(false));
+            }
+            normalized.insert(name.to_ascii_lowercase(), header);
+        }
+        response.insert("headers".into(), Value::Object(normalized));
+    }
+    for key in ["headers", "content"] {
+        if response.get(key).is_some_and(is_empty_container) {
+            response.remove(key);
+        }
+    }
+    Value::Object(response)
+}
+
+/// `None` when the requirements admit everyone; else the list without duplicates.
+fn security_normalized(security: Value) -> Option<Value> {
+    let Value::Array(list) = security else {
+        return Some(security);
+    };
+    if list
+        .iter()
+        .all(|r| r.as_object().is_some_and(Map::is_empty))
+    {
+        return None;
+    }
+    let mut out: Vec<Value> = Vec::new();
+    for requirement in list {
+        if !out.contains(&requirement) {
+            out.push(requirement);
+        }
+    }
+    Some(Value::Array(out))
+}
+
+/// Follows `$ref`s from `node` within `document`; an unresolvable one is kept.
+fn resolve<'v>(document: &'v Value, node: &'v Value) -> &'v Value {
+    let mut at = node;
+    for _ in 0..MAX_REF_HOPS {
+        let Some(target) = at
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        else {
+            return at;
+        };
+        match document.pointer(target) {
+            Some(next) => at = next,
+            None => return at,
+        }
+    }
+    at
+}
+
+fn remove_if(map: &mut Map<String, Value>, key: &str, default: &Value) {
+    if map.get(key) == Some(default) {
+        map.remove(key);
+    }
+}
+
+fn is_empty_container(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.is_empty(),
+        Value::Array(list) => list.is_empty(),
+        _ => false,
+    }
+}
+
+fn diff(pointer: &str, input: Option<&Value>, output: Option<&Value>, out: &mut Vec<Difference>) {
+    match (input, output) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            for (key, value) in a {
+                diff(&pointer_join(pointer, key), Some(value), b.get(key), out);
+            }
+            for (key, value) in b {
+                if !a.contains_key(key) {
+                    diff(&pointer_join(pointer, key), None, Some(value), out);
+                }
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            for index in 0..a.len().max(b.len()) {
+                diff(
+                    &pointer_join(pointer, index.to_string()),
+                    a.get(index),
+                    b.get(index),
+                    out,
+                );
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(Difference {
+            pointer: pointer.to_string(),
+            input: a.cloned(),
+            output: b.cloned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equivalent_spellings_are_equal() {
+        let a = json!({
+            "openapi": "3.0.3",
+            "security": [{}],
+            "paths": {"/a/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {
+                    "deprecated": false,
+                    "parameters": [{"name": "q", "in": "query", "required": false, "style": "form", "explode": true}],
+                    "responses": {"4xx": {"$ref": "#/components/responses/Err"}}
+                }
+            }},
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+                "responses": {"Err": {"description": "bad", "headers": {"X-Rate": {"required": false}}}}
+            }
+        });
+        let b = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a/{id}": {"get": {
+                "parameters": [
+                    {"name": "q", "in": "query"},
+                    {"name": "id", "in": "path", "schema": {"type": "string"}, "style": "simple", "explode": false}
+                ],
+                "responses": {"4XX": {"description": "bad", "headers": {"x-rate": {}}}}
+            }}}
+        });
+        assert_eq!(compare(&a, &b), Vec::new());
+    }
+
+    #[test]
+    fn differences_have_pointers() {
+        let a = json!({"paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query"}], "responses": {}}}}});
+        let b = json!({"paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "header"}], "responses": {}}}}});
+        let found = compare(&a, &b);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].pointer, "/paths/~1a/get/parameters/query:q");
+        assert_eq!(found[0].output, None);
+        assert_eq!(found[1].pointer, "/paths/~1a/get/parameters/header:q");
+        assert_eq!(
+            found[1].to_string(),
+            r#"/paths/~1a/get/parameters/header:q: input=(absent) output={"name":"q","in":"header"}"#
+        );
+    }
+}
