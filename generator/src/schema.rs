@@ -267,6 +267,22 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
             }
             Value::Object(schema)
         }
+        // Alternatives already: `null` is one more, rather than a wrapper whose inner
+        // type typify would give the component's own name.
+        _ if schema.contains_key("oneOf") || schema.contains_key("anyOf") => {
+            let key = if schema.contains_key("oneOf") {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
+            if let Some(Value::Array(alternatives)) = schema.get_mut(key) {
+                let null = serde_json::json!({ "type": "null" });
+                if !alternatives.contains(&null) {
+                    alternatives.push(null);
+                }
+            }
+            Value::Object(schema)
+        }
         _ => {
             let mut outer = Map::new();
             for key in ["title", "description", "default"] {
@@ -343,10 +359,11 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
         visit_inline_mut(schema, true, &mut drop_unsafe);
     }
     for (name, schema) in components.iter_mut() {
-        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
-            continue;
-        };
-        for (property, child) in properties.iter_mut() {
+        // typify merges `allOf` members into one struct, so their properties are the
+        // component's too.
+        let mut property_maps: Vec<&mut Map<String, Value>> = Vec::new();
+        collect_property_maps(schema, &mut property_maps);
+        for (property, child) in property_maps.into_iter().flat_map(|map| map.iter_mut()) {
             let Value::Object(child) = child else {
                 continue;
             };
@@ -367,6 +384,22 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
                 names.insert(free.clone());
                 child.insert("title".into(), Value::String(free));
             }
+        }
+    }
+}
+
+/// The `properties` of `schema` and of its inline `allOf` members.
+fn collect_property_maps<'s>(schema: &'s mut Value, out: &mut Vec<&'s mut Map<String, Value>>) {
+    let Value::Object(map) = schema else { return };
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            ("properties", Value::Object(properties)) => out.push(properties),
+            ("allOf", Value::Array(members)) => {
+                for member in members {
+                    collect_property_maps(member, out);
+                }
+            }
+            _ => {}
         }
     }
 }

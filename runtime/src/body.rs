@@ -205,9 +205,11 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
-/// Decodes an `application/x-www-form-urlencoded` body.
+/// Decodes an `application/x-www-form-urlencoded` body. A key repeated is a list, as
+/// HTML forms and OpenAPI's default (`form`, exploded) write arrays; a key given once
+/// is a list of one where the type wants a list.
 pub(crate) fn decode_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
-    serde_urlencoded::from_bytes(bytes).map_err(|e| {
+    serde_html_form::from_bytes(bytes).map_err(|e| {
         HttpError::bad_request("InvalidBody", format!("invalid form request body: {e}"))
     })
 }
@@ -279,6 +281,26 @@ mod tests {
             HeaderValue::from_static("application/x-www-form-urlencoded"),
         );
         assert!(check_form_content_type(&headers).is_ok());
+    }
+
+    #[test]
+    fn form_lists_are_repeated_keys() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Update {
+            name: String,
+            age: u8,
+            #[serde(default)]
+            nicknames: Vec<String>,
+        }
+        let update: Update = decode_form(b"name=Rex&age=3&nicknames=R&nicknames=Rexy%21").unwrap();
+        assert_eq!(update.nicknames, ["R", "Rexy!"]);
+        let one: Update = decode_form(b"name=Rex&age=3&nicknames=R").unwrap();
+        assert_eq!(one.nicknames, ["R"]);
+        let none: Update = decode_form(b"name=Rex&age=3").unwrap();
+        assert!(none.nicknames.is_empty());
+        let e = decode_form::<Update>(b"name=Rex&age=old").unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert_eq!(e.error_code.as_deref(), Some("InvalidBody"));
     }
 
     #[tokio::test]
