@@ -342,16 +342,10 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
     for (name, schema) in components.iter_mut() {
         visit_inline_mut(schema, false, &mut drop_unsafe);
         // A component is named by its key, but typify names the non-null part of a
-        // nullable one by its title, which can be another component's name.
+        // nullable one by its title: the component's own name, or another's.
         if let Value::Object(root) = schema {
-            let renames = root
-                .get("title")
-                .and_then(Value::as_str)
-                .is_some_and(|title| typify_variant_name(title) != typify_variant_name(name));
-            if renames {
-                if let Some(title) = root.remove("title") {
-                    root.entry("description").or_insert(title);
-                }
+            if let Some(title) = root.remove("title") {
+                root.entry("description").or_insert(title);
             }
         }
     }
@@ -866,7 +860,7 @@ mod tests {
         assert_eq!(instrument["kind"]["title"], "Kind");
         // A use's title that names a component goes.
         assert_eq!(body, json!({"description": "Other", "type": "object"}));
-        // So does a component's own title that names another.
+        // So does a component's own title.
         assert_eq!(
             components[2].1,
             json!({"description": "Other", "type": ["object", "null"]})
