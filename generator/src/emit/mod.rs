@@ -1,5 +1,6 @@
 //! The API model to formatted Rust source.
 
+mod describe;
 mod operations;
 mod router;
 mod security;
@@ -36,7 +37,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
     }
     let conversions = operations::page_conversions(api, &mut types);
     let mut rules = validation::Rules::new(&api.schemas);
-    let router = router::router(api, &mut types, &mut rules);
+    let (router, decoders) = router::router(api, &mut types, &mut rules);
+    let description = describe::description(api, &decoders);
     let webhooks = webhooks::module(api, &mut types, &mut rules);
     let rules = rules.finish();
     if !types.problems.is_empty() {
@@ -64,6 +66,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         #webhooks
 
         #rules
+
+        #description
 
         /// The OpenAPI document this code was generated from, as JSON.
         pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
