@@ -339,7 +339,7 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
             }
         }
     };
-    for (name, schema) in components.iter_mut() {
+    for (_, schema) in components.iter_mut() {
         visit_inline_mut(schema, false, &mut drop_unsafe);
         // A component is named by its key, but typify names the non-null part of a
         // nullable one by its title: the component's own name, or another's.
