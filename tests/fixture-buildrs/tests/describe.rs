@@ -34,7 +34,10 @@ fn every_module_describes_its_spec() {
             failures.push_str(&format!("{module} ({path}):\n{}", report(&differences)));
         }
     }
-    assert!(failures.is_empty(), "descriptions differ from their specs:\n{failures}");
+    assert!(
+        failures.is_empty(),
+        "descriptions differ from their specs:\n{failures}"
+    );
 }
 
 /// The bookshelf's description and spec.
@@ -103,7 +106,9 @@ fn a_removed_status_is_reported() {
     let differences = compare(&spec, &document);
     assert_eq!(differences.len(), 1, "{}", report(&differences));
     assert!(
-        differences[0].pointer.ends_with(&format!("/responses/{removed}")),
+        differences[0]
+            .pointer
+            .ends_with(&format!("/responses/{removed}")),
         "{}",
         report(&differences)
     );
