@@ -369,6 +369,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         + ::core::marker::Send
         + ::core::marker::Sync
         + 'static;
+
     /// List books
     ///
     /// Books one page at a time, sorted by title or by id, optionally filtered.
@@ -953,16 +954,19 @@ mod handlers {
         "x-client-version",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static LIST_BOOKS_SORT_BY: rt::Param = rt::Param::query(
             "sort_by",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::BOOK_SORT_MODE);
+
     pub(super) static LIST_BOOKS_GENRE: rt::Param = rt::Param::query(
             "genre",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::GENRE);
+
     pub(super) static LIST_BOOKS_TAG: rt::Param = rt::Param::query(
             "tag",
             rt::Shape::Array {
@@ -971,6 +975,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::LIST_BOOKS_TAG);
+
     pub(super) async fn handle_list_books<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1028,6 +1033,7 @@ mod handlers {
         "Idempotency-Key",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_create_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1090,6 +1096,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::GET_BOOK_BOOK_ID);
+
     pub(super) async fn handle_get_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1115,6 +1122,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::REPLACE_BOOK_BOOK_ID);
+
     pub(super) async fn handle_replace_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1177,6 +1185,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::DELETE_BOOK_BOOK_ID);
+
     pub(super) async fn handle_delete_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

@@ -312,27 +312,33 @@ mod handlers {
         "type",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static SELF_N2FA: rt::Param = rt::Param::path(
         1,
         "2fa",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) static SELF_ASYNC: rt::Param = rt::Param::query(
         "async",
         rt::Shape::Scalar(rt::Scalar::Boolean),
     );
+
     pub(super) static SELF_TYPE_2: rt::Param = rt::Param::query(
         "Type",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static SELF_TYPE_3: rt::Param = rt::Param::query(
         "type",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static SELF_X_REQUEST_ID: rt::Param = rt::Param::header(
         "x-Request-ID",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_self_<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -362,6 +368,7 @@ mod handlers {
         "id",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_get_item<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -386,6 +393,7 @@ mod handlers {
         "id",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_delete_items_id<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -413,10 +421,12 @@ mod handlers {
         "name",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static GET_ITEM_2_BODY_2: rt::Param = rt::Param::query(
         "body",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_get_item_2<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

@@ -773,11 +773,13 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::GET_SENSOR_ID);
+
     pub(super) static GET_SENSOR_PRECISION: rt::Param = rt::Param::query(
             "precision",
             rt::Shape::Scalar(rt::Scalar::Integer),
         )
         .checked(&super::rules::GET_SENSOR_PRECISION);
+
     pub(super) async fn handle_get_sensor<A: super::SensorsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -807,6 +809,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::RETIRE_SENSOR_ID);
+
     pub(super) async fn handle_retire_sensor<A: super::SensorsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

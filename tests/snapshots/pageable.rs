@@ -150,6 +150,7 @@ mod handlers {
         "$skiptoken",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_list_vaults<A: super::PageableApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

@@ -694,6 +694,7 @@ mod handlers {
         "scalar",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) static SIMPLE_PATH_LIST: rt::Param = rt::Param::path(
         1,
         "list",
@@ -702,6 +703,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static SIMPLE_PATH_LISTX: rt::Param = rt::Param::path(
         2,
         "listx",
@@ -710,6 +712,7 @@ mod handlers {
             explode: true,
         },
     );
+
     pub(super) static SIMPLE_PATH_OBJ: rt::Param = rt::Param::path(
             3,
             "obj",
@@ -735,6 +738,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::RGB);
+
     pub(super) static SIMPLE_PATH_OBJX: rt::Param = rt::Param::path(
             4,
             "objx",
@@ -760,6 +764,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::RGB);
+
     pub(super) async fn handle_simple_path<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -793,6 +798,7 @@ mod handlers {
         )
         .styled(rt::Style::Label)
         .checked(&super::rules::KIND);
+
     pub(super) static LABEL_PATH_LIST: rt::Param = rt::Param::path(
             1,
             "list",
@@ -802,6 +808,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::Label);
+
     pub(super) static LABEL_PATH_LISTX: rt::Param = rt::Param::path(
             2,
             "listx",
@@ -811,6 +818,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::Label);
+
     pub(super) static LABEL_PATH_OBJ: rt::Param = rt::Param::path(
             3,
             "obj",
@@ -837,6 +845,7 @@ mod handlers {
         )
         .styled(rt::Style::Label)
         .checked(&super::rules::RGB);
+
     pub(super) static LABEL_PATH_OBJX: rt::Param = rt::Param::path(
             4,
             "objx",
@@ -863,6 +872,7 @@ mod handlers {
         )
         .styled(rt::Style::Label)
         .checked(&super::rules::RGB);
+
     pub(super) async fn handle_label_path<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -895,6 +905,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::Number),
         )
         .styled(rt::Style::Matrix);
+
     pub(super) static MATRIX_PATH_LIST: rt::Param = rt::Param::path(
             1,
             "list",
@@ -904,6 +915,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::Matrix);
+
     pub(super) static MATRIX_PATH_LISTX: rt::Param = rt::Param::path(
             2,
             "listx",
@@ -913,6 +925,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::Matrix);
+
     pub(super) static MATRIX_PATH_OBJ: rt::Param = rt::Param::path(
             3,
             "obj",
@@ -939,6 +952,7 @@ mod handlers {
         )
         .styled(rt::Style::Matrix)
         .checked(&super::rules::RGB);
+
     pub(super) static MATRIX_PATH_OBJX: rt::Param = rt::Param::path(
             4,
             "objx",
@@ -965,6 +979,7 @@ mod handlers {
         )
         .styled(rt::Style::Matrix)
         .checked(&super::rules::RGB);
+
     pub(super) async fn handle_matrix_path<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -995,6 +1010,7 @@ mod handlers {
         "scalar",
         rt::Shape::Scalar(rt::Scalar::Boolean),
     );
+
     pub(super) static QUERY_STYLES_LIST: rt::Param = rt::Param::query(
         "list",
         rt::Shape::Array {
@@ -1002,6 +1018,7 @@ mod handlers {
             explode: true,
         },
     );
+
     pub(super) static QUERY_STYLES_CSV: rt::Param = rt::Param::query(
         "csv",
         rt::Shape::Array {
@@ -1009,6 +1026,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static QUERY_STYLES_POINT: rt::Param = rt::Param::query(
             "point",
             rt::Shape::Object {
@@ -1033,6 +1051,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::POINT);
+
     pub(super) static QUERY_STYLES_RGB: rt::Param = rt::Param::query(
             "rgb",
             rt::Shape::Object {
@@ -1057,6 +1076,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::RGB);
+
     pub(super) static QUERY_STYLES_SPACED: rt::Param = rt::Param::query(
             "spaced",
             rt::Shape::Array {
@@ -1065,6 +1085,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::SpaceDelimited);
+
     pub(super) static QUERY_STYLES_SPACED_RGB: rt::Param = rt::Param::query(
             "spacedRgb",
             rt::Shape::Object {
@@ -1090,6 +1111,7 @@ mod handlers {
         )
         .styled(rt::Style::SpaceDelimited)
         .checked(&super::rules::RGB);
+
     pub(super) static QUERY_STYLES_PIPED: rt::Param = rt::Param::query(
             "piped",
             rt::Shape::Array {
@@ -1098,6 +1120,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::PipeDelimited);
+
     pub(super) static QUERY_STYLES_PIPED_RGB: rt::Param = rt::Param::query(
             "pipedRgb",
             rt::Shape::Object {
@@ -1123,15 +1146,18 @@ mod handlers {
         )
         .styled(rt::Style::PipeDelimited)
         .checked(&super::rules::RGB);
+
     pub(super) static QUERY_STYLES_WHERE: rt::Param = rt::Param::query(
             "where",
             rt::Shape::JsonText,
         )
         .checked(&super::rules::WHERE);
+
     pub(super) static QUERY_STYLES_NOTE: rt::Param = rt::Param::query(
         "note",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_query_styles<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1205,6 +1231,7 @@ mod handlers {
         )
         .styled(rt::Style::DeepObject)
         .checked(&super::rules::FILTER);
+
     pub(super) static SEARCH_LABELS: rt::Param = rt::Param::query(
             "labels",
             rt::Shape::Object {
@@ -1216,6 +1243,7 @@ mod handlers {
             },
         )
         .styled(rt::Style::DeepObject);
+
     pub(super) async fn handle_search<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1240,6 +1268,7 @@ mod handlers {
         "x-scalar",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) static HEADER_STYLES_X_LIST: rt::Param = rt::Param::header(
         "x-list",
         rt::Shape::Array {
@@ -1247,6 +1276,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static HEADER_STYLES_X_LISTX: rt::Param = rt::Param::header(
         "x-listx",
         rt::Shape::Array {
@@ -1254,6 +1284,7 @@ mod handlers {
             explode: true,
         },
     );
+
     pub(super) static HEADER_STYLES_X_OBJ: rt::Param = rt::Param::header(
             "x-obj",
             rt::Shape::Object {
@@ -1278,6 +1309,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::RGB);
+
     pub(super) static HEADER_STYLES_X_OBJX: rt::Param = rt::Param::header(
             "x-objx",
             rt::Shape::Object {
@@ -1302,11 +1334,13 @@ mod handlers {
             },
         )
         .checked(&super::rules::RGB);
+
     pub(super) static HEADER_STYLES_X_WHERE: rt::Param = rt::Param::header(
             "x-where",
             rt::Shape::JsonText,
         )
         .checked(&super::rules::WHERE);
+
     pub(super) async fn handle_header_styles<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1339,6 +1373,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::COOKIE_STYLES_SESSION);
+
     pub(super) static COOKIE_STYLES_TAGS: rt::Param = rt::Param::cookie(
         "tags",
         rt::Shape::Array {
@@ -1346,6 +1381,7 @@ mod handlers {
             explode: true,
         },
     );
+
     pub(super) static COOKIE_STYLES_CSV: rt::Param = rt::Param::cookie(
         "csv",
         rt::Shape::Array {
@@ -1353,6 +1389,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static COOKIE_STYLES_POINT: rt::Param = rt::Param::cookie(
             "point",
             rt::Shape::Object {
@@ -1377,6 +1414,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::POINT);
+
     pub(super) static COOKIE_STYLES_RGB: rt::Param = rt::Param::cookie(
             "rgb",
             rt::Shape::Object {
@@ -1401,11 +1439,13 @@ mod handlers {
             },
         )
         .checked(&super::rules::RGB);
+
     pub(super) static COOKIE_STYLES_PREFS: rt::Param = rt::Param::cookie(
             "prefs",
             rt::Shape::JsonText,
         )
         .checked(&super::rules::COOKIE_STYLES_PREFS);
+
     pub(super) async fn handle_cookie_styles<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

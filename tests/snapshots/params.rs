@@ -622,12 +622,14 @@ mod handlers {
         "id",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) static GET_THING_KIND: rt::Param = rt::Param::path(
             1,
             "kind",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::KIND);
+
     pub(super) static GET_THING_IDS: rt::Param = rt::Param::path(
         2,
         "ids",
@@ -636,14 +638,17 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static GET_THING_FLAG: rt::Param = rt::Param::query(
         "flag",
         rt::Shape::Scalar(rt::Scalar::Boolean),
     );
+
     pub(super) static GET_THING_RATIO: rt::Param = rt::Param::query(
         "ratio",
         rt::Shape::Scalar(rt::Scalar::Number),
     );
+
     pub(super) static GET_THING_KINDS: rt::Param = rt::Param::query(
             "kinds",
             rt::Shape::Array {
@@ -652,6 +657,7 @@ mod handlers {
             },
         )
         .checked(&super::rules::GET_THING_KINDS);
+
     pub(super) static GET_THING_CSV: rt::Param = rt::Param::query(
         "csv",
         rt::Shape::Array {
@@ -659,21 +665,25 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static GET_THING_SINCE: rt::Param = rt::Param::query(
             "since",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::GET_THING_SINCE);
+
     pub(super) static GET_THING_COUNT: rt::Param = rt::Param::query(
             "count",
             rt::Shape::Scalar(rt::Scalar::Integer),
         )
         .checked(&super::rules::GET_THING_COUNT);
+
     pub(super) static GET_THING_X_TRACE: rt::Param = rt::Param::header(
             "x-trace",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::GET_THING_X_TRACE);
+
     pub(super) static GET_THING_X_TAGS: rt::Param = rt::Param::header(
         "x-tags",
         rt::Shape::Array {
@@ -681,6 +691,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) async fn handle_get_thing<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -717,6 +728,7 @@ mod handlers {
         "base",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static COMPARE_HEAD: rt::Param = rt::Param::path_part(
         0,
         &["", "...", ""],
@@ -724,6 +736,7 @@ mod handlers {
         "head",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_compare<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -749,6 +762,7 @@ mod handlers {
         "basehead",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_compare_joined<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -779,6 +793,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::Integer),
         )
         .checked(&super::rules::GET_FILE_NAME);
+
     pub(super) async fn handle_get_file<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -803,6 +818,7 @@ mod handlers {
         "arn",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_delete_all_tags<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -830,6 +846,7 @@ mod handlers {
         "arn",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) static DELETE_SOME_TAGS_TAG_KEYS: rt::Param = rt::Param::query(
         "tagKeys",
         rt::Shape::Array {
@@ -837,6 +854,7 @@ mod handlers {
             explode: true,
         },
     );
+
     pub(super) async fn handle_delete_some_tags<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

@@ -581,6 +581,7 @@ mod handlers {
         "x-trace",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_plant_tree<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -609,6 +610,7 @@ mod handlers {
         "treeId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) async fn handle_get_tree<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -633,6 +635,7 @@ mod handlers {
         "treeId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) async fn handle_get_tree_2<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -657,10 +660,12 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::SPECIES_LEAF);
+
     pub(super) static LIST_SPECIES_X_TRACE: rt::Param = rt::Param::header(
         "x-trace",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_list_species<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -690,6 +695,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::SPECIES_CODE);
+
     pub(super) async fn handle_get_species<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

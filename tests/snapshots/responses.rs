@@ -271,6 +271,7 @@ mod handlers {
         "id",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_get_report<A: super::ResponsesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -298,6 +299,7 @@ mod handlers {
         "id",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_get_raw_report<A: super::ResponsesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

@@ -934,6 +934,7 @@ mod handlers {
         "echo",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_get_query_key<A: super::SecurityApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

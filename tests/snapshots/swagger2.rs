@@ -807,6 +807,7 @@ mod handlers {
             rt::Shape::Scalar(rt::Scalar::Integer),
         )
         .checked(&super::rules::LIST_PETS_LIMIT);
+
     pub(super) static LIST_PETS_TAGS: rt::Param = rt::Param::query(
         "tags",
         rt::Shape::Array {
@@ -814,6 +815,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) static LIST_PETS_STATUS: rt::Param = rt::Param::query(
             "status",
             rt::Shape::Array {
@@ -822,10 +824,12 @@ mod handlers {
             },
         )
         .checked(&super::rules::LIST_PETS_STATUS);
+
     pub(super) static LIST_PETS_X_REQUEST_TAG: rt::Param = rt::Param::header(
         "X-Request-Tag",
         rt::Shape::Scalar(rt::Scalar::String),
     );
+
     pub(super) async fn handle_list_pets<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -907,6 +911,7 @@ mod handlers {
         "petId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) async fn handle_get_pet<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -962,6 +967,7 @@ mod handlers {
         "petId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) async fn handle_delete_pet<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1033,6 +1039,7 @@ mod handlers {
         "petId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) async fn handle_update_pet_with_form<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1099,6 +1106,7 @@ mod handlers {
         "petId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) async fn handle_upload_photo<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1159,6 +1167,7 @@ mod handlers {
         "petId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
+
     pub(super) static GET_PHOTO_SIZES: rt::Param = rt::Param::query(
         "sizes",
         rt::Shape::Array {
@@ -1166,6 +1175,7 @@ mod handlers {
             explode: false,
         },
     );
+
     pub(super) async fn handle_get_photo<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,

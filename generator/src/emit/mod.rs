@@ -133,9 +133,12 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let body = line.trim_start();
-            if matches!(prev.trim(), "}" | "};")
-                && indent(prev) == indent(line)
-                && ITEM_STARTS.iter().any(|start| body.starts_with(start))
+            // An item ends with its closing brace or parenthesis at its own depth, or
+            // with a `;` on a deeper continuation line (`.checked(&RULES);`).
+            let ends_item = (matches!(prev.trim(), "}" | "};" | ");")
+                && indent(prev) == indent(line))
+                || (prev.ends_with(';') && indent(prev) > indent(line));
+            if ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start))
             {
                 out.push('\n');
             }
