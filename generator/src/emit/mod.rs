@@ -138,8 +138,7 @@ fn space_items(code: &str) -> String {
             let ends_item = (matches!(prev.trim(), "}" | "};" | ");")
                 && indent(prev) == indent(line))
                 || (prev.ends_with(';') && indent(prev) > indent(line));
-            if ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start))
-            {
+            if ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start)) {
                 out.push('\n');
             }
         }
