@@ -14,6 +14,7 @@ pub mod auth;
 mod body;
 mod config;
 mod context;
+pub mod describe;
 mod error;
 mod head_errors;
 mod negotiate;

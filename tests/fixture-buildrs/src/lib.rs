@@ -56,3 +56,5 @@ pub mod security {
 // One module per document in `../shared/specs/oxide` and `../shared/specs/dropshot`.
 #[cfg(shared_specs)]
 include!(concat!(env!("OUT_DIR"), "/shared.rs"));
+
+include!(concat!(env!("OUT_DIR"), "/descriptions.rs"));
