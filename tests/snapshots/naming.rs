@@ -778,6 +778,10 @@ mod description {
                 name: "Self",
                 schema: r##"{"type":"object","required":["crate"],"properties":{"crate":{"type":"string"},"super":{"$ref":"#/components/schemas/Self"}}}"##,
             },
+            SchemaDescription {
+                name: "Reaction",
+                schema: r#"{"description":"GitHub's reaction names, two of them not identifiers at all.","type":"object","properties":{"content":{"type":"string","enum":["+1","-1","laugh","hooray"]},"+1":{"type":"integer"},"-1":{"type":"integer"}}}"#,
+            },
         ],
         components_extra: None,
     };
