@@ -61,6 +61,6 @@ pub mod __private {
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.
     pub mod validate {
-        pub use crate::validate::{Additional, Check, Format, Kind, Schema};
+        pub use crate::validate::{Additional, Check, Format, Kind, Schema, Tagged};
     }
 }

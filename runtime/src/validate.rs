@@ -249,6 +249,17 @@ pub struct Schema {
     pub items: Option<&'static Schema>,
     /// `allOf`: schemas the value must match as well.
     pub all_of: &'static [&'static Schema],
+    /// A `oneOf` with a `discriminator`: the alternative an object's tag selects.
+    pub tagged: Option<&'static Tagged>,
+}
+
+/// The alternatives of a discriminated `oneOf`, by the tag values that select them.
+#[derive(Debug, PartialEq)]
+pub struct Tagged {
+    /// The discriminating property.
+    pub property: &'static str,
+    /// Each tag value and the schema of the alternative it selects.
+    pub alternatives: &'static [(&'static str, &'static Schema)],
 }
 
 impl Schema {
@@ -264,6 +275,7 @@ impl Schema {
         prefix_items: &[],
         items: None,
         all_of: &[],
+        tagged: None,
     };
 }
 
@@ -334,6 +346,37 @@ fn walk(
     }
     for part in schema.all_of {
         walk(value, part, pointer, out, depth + 1);
+    }
+    if let (Some(tagged), Value::Object(map)) = (schema.tagged, value) {
+        let tag = map.get(tagged.property);
+        let chosen = tagged
+            .alternatives
+            .iter()
+            .find(|(name, _)| tag.and_then(Value::as_str) == Some(*name));
+        match (tag, chosen) {
+            (_, Some((_, alternative))) => walk(value, alternative, pointer, out, depth + 1),
+            (None, None) => out.push(Violation {
+                pointer: pointer.clone(),
+                message: format!(
+                    "missing required property \"{}\" (discriminator)",
+                    tagged.property
+                ),
+            }),
+            (Some(_), None) => {
+                let allowed: Vec<String> = tagged
+                    .alternatives
+                    .iter()
+                    .map(|(name, _)| format!("\"{name}\""))
+                    .collect();
+                out.push(Violation {
+                    pointer: format!(
+                        "{pointer}/{}",
+                        tagged.property.replace('~', "~0").replace('/', "~1")
+                    ),
+                    message: format!("must be one of {} (discriminator)", allowed.join(", ")),
+                });
+            }
+        }
     }
     match value {
         Value::Object(map) => {

@@ -48,6 +48,11 @@ pub mod swagger2 {
     include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
 }
 
+/// Composition, discriminators, maps, enums, formats, readOnly and writeOnly.
+pub mod schemas {
+    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+}
+
 /// Every kind of security scheme and requirement.
 pub mod security {
     include!(concat!(env!("OUT_DIR"), "/security.rs"));
