@@ -235,6 +235,12 @@ impl<'a> Rules<'a> {
                 constrains = true;
             }
         }
+        if let Some(names) = map.get("propertyNames").filter(|n| n.is_object()) {
+            if let Some(child) = self.node(names, &format!("{hint}_names"), depth + 1) {
+                fields.push(quote!(property_names: Some(&#child),));
+                constrains = true;
+            }
+        }
         if let Some(tagged) = map.get(crate::schema::TAGGED) {
             if let Some(tokens) = self.tagged(map, tagged, hint, depth) {
                 fields.push(quote!(tagged: Some(&#tokens),));
