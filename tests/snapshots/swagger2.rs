@@ -681,7 +681,16 @@ pub struct UploadPhotoRequest {
     /// Path parameter `petId`.
     pub pet_id: i64,
     /// The request body (`multipart/form-data`).
-    pub body: ::specfirst_runtime::Bytes,
+    pub body: UploadPhotoMultipart,
+}
+
+/// The `multipart/form-data` body of [`SwaggerTwoApi::upload_photo`], one field per part.
+#[derive(Debug, Clone)]
+pub struct UploadPhotoMultipart {
+    /// Part `caption`.
+    pub caption: ::core::option::Option<::std::string::String>,
+    /// File part `file`.
+    pub file: ::specfirst_runtime::Part,
 }
 
 /// The responses of [`SwaggerTwoApi::upload_photo`], one variant per declared status.
@@ -1123,7 +1132,7 @@ mod handlers {
                 .required(
                     &rt::Param::path(0, "petId", rt::Shape::Scalar(rt::Scalar::Integer)),
                 )?,
-            body: input.bytes_body().await?,
+            body: decode_upload_photo_multipart(&input.multipart_body().await?)?,
         })
     }
 
@@ -1149,6 +1158,18 @@ mod handlers {
             return ::core::result::Result::Ok(p0);
         }
         auth.finish()
+    }
+
+    fn decode_upload_photo_multipart(
+        parts: &rt::Multipart,
+    ) -> ::core::result::Result<
+        super::UploadPhotoMultipart,
+        ::specfirst_runtime::HttpError,
+    > {
+        Ok(super::UploadPhotoMultipart {
+            caption: parts.value("caption", rt::Scalar::String)?,
+            file: rt::Multipart::required(parts.file("file")?, "file")?,
+        })
     }
 
     pub(super) async fn handle_get_photo<A: super::SwaggerTwoApi>(

@@ -7,8 +7,10 @@ use super::types::Types;
 use super::validation::Rules;
 use super::{ident, security};
 use crate::ir::{
-    Api, BodyKind, Field, Location, ObjectShape, Operation, Parameter, Scalar, Shape, Style,
+    Api, BodyKind, Field, Location, MultipartBody, ObjectShape, Operation, Parameter, PartKind,
+    Scalar, Shape, Style,
 };
+use crate::naming::snake;
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
 /// also answers HEAD unless an explicit `head` route follows it.
@@ -171,23 +173,56 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         generics = quote!(<M: ::serde::de::DeserializeOwned>);
         marker_arg = quote!(::<A::#marker>);
     }
+    let mut multipart_decoders = Vec::new();
     if let Some(body) = &op.body {
-        let read = match (&body.kind, body.required) {
-            (BodyKind::Json(schema), required) => {
-                let hint = format!("{}_body", op.method_name);
-                match (rules.for_use(&schema.schema, &hint), required) {
-                    (Some(checks), true) => quote!(input.json_body_checked(&#checks).await?),
-                    (Some(checks), false) => {
-                        quote!(input.json_body_optional_checked(&#checks).await?)
+        let hint = format!("{}_body", op.method_name);
+        let read = if body.alternatives.is_empty() {
+            let read = read_body(&body.kind, body.required, &hint, rules);
+            if let BodyKind::Multipart(multipart) = &body.kind {
+                multipart_decoders.push(multipart_decoder(multipart));
+            }
+            read
+        } else {
+            let body_enum = ident(&super::operations::body_enum_name(op));
+            let declared = body.alternatives.iter().map(|a| a.media_type.as_str());
+            let last = body.alternatives.len() - 1;
+            let arms = body
+                .alternatives
+                .iter()
+                .enumerate()
+                .map(|(index, alternative)| {
+                    // The preferred type keeps the rule names it had as the only decoder.
+                    let hint = if alternative.media_type == body.media_type {
+                        hint.clone()
+                    } else {
+                        format!(
+                            "{}_{}_body",
+                            op.method_name,
+                            snake(&alternative.variant, "media")
+                        )
+                    };
+                    let read = read_body(&alternative.kind, body.required, &hint, rules);
+                    if let BodyKind::Multipart(multipart) = &alternative.kind {
+                        multipart_decoders.push(multipart_decoder(multipart));
                     }
-                    (None, true) => quote!(input.json_body().await?),
-                    (None, false) => quote!(input.json_body_optional().await?),
+                    let variant = ident(&alternative.variant);
+                    let value = if body.required {
+                        quote!(super::#body_enum::#variant(#read))
+                    } else {
+                        quote!(::core::option::Option::map(#read, super::#body_enum::#variant))
+                    };
+                    if index == last {
+                        quote!(_ => #value,)
+                    } else {
+                        let index = proc_macro2::Literal::usize_unsuffixed(index);
+                        quote!(#index => #value,)
+                    }
+                });
+            quote! {
+                match input.body_media_type(&[#(#declared),*])? {
+                    #(#arms)*
                 }
             }
-            (BodyKind::Form(_), true) => quote!(input.form_body().await?),
-            (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
-            (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
-            (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
         };
         fields.push(quote!(body: #read,));
         if let Some(max_bytes) = body.max_bytes {
@@ -236,6 +271,85 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         }
 
         #authenticate
+
+        #(#multipart_decoders)*
+    }
+}
+
+/// The expression reading a body of `kind`; `hint` names its validation rules.
+fn read_body(kind: &BodyKind, required: bool, hint: &str, rules: &mut Rules<'_>) -> TokenStream {
+    match (kind, required) {
+        (BodyKind::Json(schema), required) => match (rules.for_use(&schema.schema, hint), required)
+        {
+            (Some(checks), true) => quote!(input.json_body_checked(&#checks).await?),
+            (Some(checks), false) => {
+                quote!(input.json_body_optional_checked(&#checks).await?)
+            }
+            (None, true) => quote!(input.json_body().await?),
+            (None, false) => quote!(input.json_body_optional().await?),
+        },
+        (BodyKind::Form(_), true) => quote!(input.form_body().await?),
+        (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
+        (BodyKind::Multipart(multipart), true) => {
+            let decoder = multipart_decoder_name(multipart);
+            quote!(#decoder(&input.multipart_body().await?)?)
+        }
+        (BodyKind::Multipart(multipart), false) => {
+            let decoder = multipart_decoder_name(multipart);
+            quote! {
+                match input.multipart_body_optional().await? {
+                    ::core::option::Option::Some(parts) => ::core::option::Option::Some(#decoder(&parts)?),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+        }
+        (BodyKind::Text, true) => quote!(input.text_body().await?),
+        (BodyKind::Text, false) => quote!(input.text_body_optional().await?),
+        (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
+        (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
+    }
+}
+
+fn multipart_decoder_name(multipart: &MultipartBody) -> proc_macro2::Ident {
+    ident(&format!(
+        "decode_{}",
+        snake(&multipart.type_name, "multipart")
+    ))
+}
+
+/// The function turning the parts of a multipart body into its struct, each failure a 400
+/// naming the part.
+fn multipart_decoder(multipart: &MultipartBody) -> TokenStream {
+    let name = multipart_decoder_name(multipart);
+    let ty = ident(&multipart.type_name);
+    let fields = multipart.parts.iter().map(|part| {
+        let field = ident(&part.field);
+        let wire = &part.name;
+        let read = match &part.kind {
+            PartKind::Value { scalar, .. } => {
+                let scalar = scalar_tokens(*scalar);
+                quote!(parts.value(#wire, #scalar)?)
+            }
+            PartKind::Values { scalar, .. } => {
+                let scalar = scalar_tokens(*scalar);
+                quote!(parts.values(#wire, #scalar)?)
+            }
+            PartKind::File => quote!(parts.file(#wire)?),
+            PartKind::Files => quote!(parts.files(#wire)),
+        };
+        let read = if part.required {
+            quote!(rt::Multipart::required(#read, #wire)?)
+        } else {
+            read
+        };
+        quote!(#field: #read,)
+    });
+    quote! {
+        fn #name(
+            parts: &rt::Multipart,
+        ) -> ::core::result::Result<super::#ty, ::specfirst_runtime::HttpError> {
+            Ok(super::#ty { #(#fields)* })
+        }
     }
 }
 
