@@ -759,10 +759,7 @@ impl<'a> Lower<'a> {
             if let Some(Value::Array(members)) = node.get("allOf") {
                 // Popped from the end: pushed in reverse so members are read in order.
                 for index in (0..members.len()).rev() {
-                    pending.push(pointer_join(
-                        &pointer_join(&at, "allOf"),
-                        &index.to_string(),
-                    ));
+                    pending.push(pointer_join(&pointer_join(&at, "allOf"), index.to_string()));
                 }
             }
         }

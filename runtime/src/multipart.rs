@@ -159,7 +159,10 @@ mod tests {
 
     const BOUNDARY: &str = "X-BOUNDARY";
 
-    fn body(parts: &[(&str, Option<&str>, Option<&str>, &[u8])]) -> Bytes {
+    /// `(name, filename, content type, content)`.
+    type TestPart<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+    fn body(parts: &[TestPart<'_>]) -> Bytes {
         let mut out = Vec::new();
         for (name, filename, content_type, bytes) in parts {
             out.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -180,7 +183,7 @@ mod tests {
         out.into()
     }
 
-    async fn parse(parts: &[(&str, Option<&str>, Option<&str>, &[u8])]) -> Multipart {
+    async fn parse(parts: &[TestPart<'_>]) -> Multipart {
         Multipart::parse(body(parts), BOUNDARY.into())
             .await
             .unwrap()

@@ -107,8 +107,11 @@ impl api::MediaTypesApi for Server {
 
 const BOUNDARY: &str = "specfirst-boundary";
 
+/// `(name, filename, content type, content)`.
+type TestPart<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
 /// A multipart body: `(name, filename, content type, content)` per part.
-fn multipart(parts: &[(&str, Option<&str>, Option<&str>, &[u8])]) -> Vec<u8> {
+fn multipart(parts: &[TestPart<'_>]) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, filename, content_type, bytes) in parts {
         out.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
