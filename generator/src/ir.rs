@@ -422,11 +422,27 @@ pub struct Response {
     pub declared: bool,
     /// Every declared media type in document order, the one in `body` included.
     pub content: Vec<MediaType>,
+    /// When the response declares several media types: each of them with its body, in
+    /// document order. The variant's `body` is then an enum with one variant per entry,
+    /// and the handler's choice sets `content-type`. Empty for one media type, whose body
+    /// is [`Response::body`].
+    pub alternatives: Vec<ResponseAlternative>,
     /// Headers the generator ignores (`Content-Type`, which the media type governs),
     /// after references, by name as written.
     pub ignored_headers: Map<String, Value>,
     /// Response keys the IR does not model (`links`, `x-` extensions), as written.
     pub extra: Map<String, Value>,
+}
+
+/// One media type of a response that declares several: a variant of its body enum.
+#[derive(Debug, Clone)]
+pub struct ResponseAlternative {
+    /// The media type key, as written.
+    pub media_type: String,
+    /// The enum variant.
+    pub variant: String,
+    /// How a body of this type is encoded.
+    pub body: ResponseBody,
 }
 
 /// A declared response header.
@@ -467,6 +483,17 @@ pub enum ResponseBody {
         /// Whether the handler gives the content type (the declared one has a `*`).
         handler_sets_type: bool,
     },
+}
+
+impl ResponseBody {
+    /// The declared media type.
+    pub fn media_type(&self) -> String {
+        match self {
+            ResponseBody::Json { media_type, .. } | ResponseBody::Bytes { media_type, .. } => {
+                media_type.clone()
+            }
+        }
+    }
 }
 
 /// The security schemes of an API, which become one authentication trait.

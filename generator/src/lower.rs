@@ -12,8 +12,8 @@ use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
     Api, ApiSource, BodyAlternative, BodyKind, Field, LinkPagination, Location, MediaType,
     MultipartBody, MultipartPart, Operation, PageBody, Pagination, Parameter, PartKind,
-    PathItemSource, RequestBody, Response, ResponseBody, ResponseHeader, Scalar, SchemaUse, Shape,
-    StatusSpec, Style,
+    PathItemSource, RequestBody, Response, ResponseAlternative, ResponseBody, ResponseHeader,
+    Scalar, SchemaUse, Shape, StatusSpec, Style,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
@@ -694,6 +694,32 @@ impl<'a> Lower<'a> {
         })
     }
 
+    /// How a response body of `media_type` (a key under `content_pointer`) is encoded;
+    /// `name` is the name hint of an inline schema.
+    fn response_body(
+        &mut self,
+        content_pointer: &str,
+        media_type: &str,
+        name: &str,
+    ) -> ResponseBody {
+        if is_json(media_type) {
+            let schema_pointer = pointer_join(&pointer_join(content_pointer, media_type), "schema");
+            let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+            ResponseBody::Json {
+                schema: SchemaUse {
+                    schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
+                    name_hint: name.to_string(),
+                },
+                media_type: media_type.to_string(),
+            }
+        } else {
+            ResponseBody::Bytes {
+                handler_sets_type: media_type.contains('*'),
+                media_type: media_type.to_string(),
+            }
+        }
+    }
+
     /// How a body of `media_type` (a key under `content_pointer`) is decoded; `name` is the
     /// name hint of an inline schema, and a multipart struct is `{type_base}Multipart`.
     fn body_kind(
@@ -886,27 +912,32 @@ impl<'a> Lower<'a> {
                     extra,
                 });
             }
+            let content_pointer = pointer_join(&def, "content");
             let body = pick_media_type(response.content.keys()).map(|media_type| {
-                let schema_pointer = pointer_join(
-                    &pointer_join(&pointer_join(&def, "content"), &media_type),
-                    "schema",
-                );
-                if is_json(&media_type) {
-                    let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
-                    ResponseBody::Json {
-                        schema: SchemaUse {
-                            schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
-                            name_hint: format!("{base}Body"),
-                        },
-                        media_type,
-                    }
-                } else {
-                    ResponseBody::Bytes {
-                        handler_sets_type: media_type.contains('*'),
-                        media_type,
-                    }
-                }
+                self.response_body(&content_pointer, &media_type, &format!("{base}Body"))
             });
+            let mut alternatives = Vec::new();
+            if response.content.len() > 1 {
+                let mut names = Namespace::default();
+                let preferred = pick_media_type(response.content.keys());
+                for media_type in response.content.keys() {
+                    let name = names.claim(&media_variant(media_type));
+                    // The preferred type keeps the names it had as the only body.
+                    let body = match (&body, &preferred) {
+                        (Some(body), Some(preferred)) if preferred == media_type => body.clone(),
+                        _ => self.response_body(
+                            &content_pointer,
+                            media_type,
+                            &format!("{base}{name}Body"),
+                        ),
+                    };
+                    alternatives.push(ResponseAlternative {
+                        media_type: media_type.clone(),
+                        variant: name,
+                        body,
+                    });
+                }
+            }
             let raw_response = self.doc.node(&def).unwrap_or(&Value::Null);
             out.push(Response {
                 status,
@@ -916,6 +947,7 @@ impl<'a> Lower<'a> {
                 body,
                 declared: true,
                 content: media_types(raw_response),
+                alternatives,
                 ignored_headers,
                 extra: leftover(raw_response, &["description", "headers", "content"]),
             });
@@ -936,6 +968,7 @@ impl<'a> Lower<'a> {
                 body: None,
                 declared: false,
                 content: Vec::new(),
+                alternatives: Vec::new(),
                 ignored_headers: serde_json::Map::new(),
                 extra: serde_json::Map::new(),
             });
@@ -1189,8 +1222,18 @@ fn schema_uses(op: &mut Operation) -> Vec<&mut SchemaUse> {
     }
     for response in &mut op.responses {
         uses.extend(response.headers.iter_mut().map(|h| &mut h.schema));
+        let preferred = response.body.as_ref().map(ResponseBody::media_type);
         if let Some(ResponseBody::Json { schema, .. }) = &mut response.body {
             uses.push(schema);
+        }
+        for alternative in &mut response.alternatives {
+            // The preferred alternative is a copy of `body`, already listed.
+            if Some(alternative.media_type.as_str()) == preferred.as_deref() {
+                continue;
+            }
+            if let ResponseBody::Json { schema, .. } = &mut alternative.body {
+                uses.push(schema);
+            }
         }
     }
     uses

@@ -54,6 +54,7 @@ pub mod __private {
     pub use crate::auth::{AuthError, Authentication, Site};
     pub use crate::body::BodyLimit;
     pub use crate::multipart::Multipart;
+    pub use crate::negotiate::Produces;
     pub use crate::pagination::{encode_token, page_start, PageToken};
     pub use crate::params::{Field, Location, Object, Param, Property, Scalar, Shape, Style};
     pub use crate::request::RawRequest;

@@ -34,9 +34,13 @@ impl<S: Send + Sync> FromRequest<S> for RawRequest {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let (mut parts, body) = request.into_parts();
-        // Every generated operation answers in JSON, so a client that refuses JSON is told
-        // before the handler runs rather than after its side effects.
-        negotiate::check_accepts_json(&parts.headers)?;
+        // A client that refuses JSON (every operation's error format) and every other type
+        // the operation declares is told before the handler runs, not after its side effects.
+        let produces = parts
+            .extensions
+            .get::<negotiate::Produces>()
+            .map_or(&[][..], |produces| produces.0);
+        negotiate::check_acceptable(&parts.headers, produces)?;
         let path_params = match RawPathParams::from_request_parts(&mut parts, state).await {
             Ok(params) => params
                 .iter()

@@ -427,10 +427,12 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
     ));
     let mut variants = Vec::new();
     let mut arms = Vec::new();
+    let mut body_enums = Vec::new();
     for response in &op.responses {
-        let (variant, arm) = response_variant(op, response, types);
+        let (variant, arm, body_enum) = response_variant(op, response, types);
         variants.push(variant);
         arms.push(arm);
+        body_enums.push(body_enum);
     }
     quote! {
         #enum_doc
@@ -450,6 +452,99 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
                 }
             }
         }
+
+        #(#body_enums)*
+    }
+}
+
+/// The name of the body enum of a response with several media types.
+fn response_body_enum_name(op: &Operation, response: &Response) -> String {
+    format!("{}{}Body", op.response_type, response.variant)
+}
+
+/// The body enum of a response with several media types: one variant per media type,
+/// and the list of those types for [`RequestContext::preferred_media_type`].
+fn response_body_enum(
+    op: &Operation,
+    response: &Response,
+    types: &mut Types,
+    pointer: &str,
+) -> TokenStream {
+    let name = ident(&response_body_enum_name(op, response));
+    let enum_doc = doc(&format!(
+        "The body of [`{}::{}`], one variant per declared media type; the variant the \
+         handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for \
+         `RequestContext::preferred_media_type`, which reads the request's `Accept`.",
+        op.response_type, response.variant
+    ));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut media_types = Vec::new();
+    for alternative in &response.alternatives {
+        let variant = ident(&alternative.variant);
+        let media_type = &alternative.media_type;
+        media_types.push(media_type.clone());
+        let text = doc(&format!("`{media_type}`."));
+        let content_pointer = pointer_join(&format!("{pointer}/content"), media_type);
+        match &alternative.body {
+            ResponseBody::Json { schema, .. } => {
+                let ty = types.type_of(schema, &content_pointer);
+                variants.push(quote! { #text #variant(#ty), });
+                let build = if media_type == "application/json" {
+                    quote!(rt::json(status, &body))
+                } else {
+                    quote!(rt::json_as(status, #media_type, &body))
+                };
+                arms.push(quote! { Self::#variant(body) => #build, });
+            }
+            ResponseBody::Bytes {
+                handler_sets_type: true,
+                ..
+            } => {
+                let field_doc =
+                    format!("The concrete media type of the body, matching `{media_type}`.");
+                variants.push(quote! {
+                    #text
+                    #variant {
+                        #[doc = #field_doc]
+                        content_type: ::std::string::String,
+                        /// The response body.
+                        body: ::specfirst_runtime::Bytes,
+                    },
+                });
+                arms.push(quote! {
+                    Self::#variant { content_type, body } => rt::bytes(status, &content_type, body),
+                });
+            }
+            ResponseBody::Bytes { .. } => {
+                variants.push(quote! { #text #variant(::specfirst_runtime::Bytes), });
+                arms.push(quote! { Self::#variant(body) => rt::bytes(status, #media_type, body), });
+            }
+        }
+    }
+    quote! {
+        #enum_doc
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The declared media types, in document order.
+            pub const MEDIA_TYPES: &'static [&'static str] = &[#(#media_types),*];
+
+            /// The response with this body and `status`.
+            fn into_response_with(
+                self,
+                status: ::specfirst_runtime::StatusCode,
+            ) -> ::specfirst_runtime::__private::axum::response::Response {
+                use ::specfirst_runtime::__private as rt;
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
     }
 }
 
@@ -457,7 +552,7 @@ fn response_variant(
     op: &Operation,
     response: &Response,
     types: &mut Types,
-) -> (TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, TokenStream) {
     let variant = ident(&response.variant);
     let key = match response.status {
         StatusSpec::Code(code) => code.to_string(),
@@ -503,7 +598,18 @@ fn response_variant(
         }
     };
 
+    let mut body_enum = quote!();
     let build = match &response.body {
+        Some(_) if !response.alternatives.is_empty() => {
+            body_enum = response_body_enum(op, response, types, &pointer);
+            let ty = ident(&response_body_enum_name(op, response));
+            fields.push(quote! {
+                /// The response body, in the media type the handler chooses.
+                body: #ty,
+            });
+            bindings.push(quote!(body));
+            quote!(body.into_response_with(status))
+        }
         None => quote!(rt::empty(status)),
         Some(ResponseBody::Json { schema, media_type }) => {
             let ty = types.type_of(schema, &pointer);
@@ -595,5 +701,5 @@ fn response_variant(
         }
     };
     let arm = quote! { #pattern => { #body } };
-    (declaration, arm)
+    (declaration, arm, body_enum)
 }

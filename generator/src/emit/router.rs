@@ -54,10 +54,21 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
                     dispatchers.push(dispatcher);
                     name
                 };
+                // The Accept check runs in the extractor, before the handler: it learns
+                // the media types beyond JSON from the route.
+                let handler = match produces(same) {
+                    None => quote!(handlers::#handler::<A>),
+                    Some(types) => quote! {
+                        rt::axum::handler::Handler::layer(
+                            handlers::#handler::<A>,
+                            rt::axum::Extension(rt::Produces(&[#(#types),*])),
+                        )
+                    },
+                };
                 chain = if index == 0 {
-                    quote!(rt::axum::routing::#function(handlers::#handler::<A>))
+                    quote!(rt::axum::routing::#function(#handler))
                 } else {
-                    quote!(#chain.#function(handlers::#handler::<A>))
+                    quote!(#chain.#function(#handler))
                 };
             }
             quote!(.route(#route, #chain))
@@ -114,6 +125,25 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
             #(#handlers)*
         }
     }
+}
+
+/// The response media types of `ops` other than JSON ones, in document order; `None`
+/// when they only produce JSON, which every route accepts.
+fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
+    let mut types: Vec<String> = Vec::new();
+    for op in ops {
+        for response in &op.responses {
+            for media in &response.content {
+                let essence = media.media_type.split(';').next().unwrap_or("").trim();
+                let json = essence.eq_ignore_ascii_case("application/json")
+                    || essence.to_ascii_lowercase().ends_with("+json");
+                if !json && !types.contains(&media.media_type) {
+                    types.push(media.media_type.clone());
+                }
+            }
+        }
+    }
+    (!types.is_empty()).then_some(types)
 }
 
 fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {

@@ -96,12 +96,21 @@ impl api::MediaTypesApi for Server {
 
     async fn echo_text(
         &self,
-        _ctx: RequestContext,
+        ctx: RequestContext,
         request: api::EchoTextRequest,
     ) -> Result<api::EchoTextResponse, HttpError> {
-        Ok(api::EchoTextResponse::Ok {
-            body: received("text", request.body),
-        })
+        use api::EchoTextResponseOkBody as Body;
+        // The client's Accept picks the representation; the router already refused a
+        // client that accepts none of them.
+        let body = match ctx.preferred_media_type(Body::MEDIA_TYPES) {
+            Some(1) => Body::TextPlain(request.body.into()),
+            Some(2) => Body::ImageAny {
+                content_type: "image/gif".into(),
+                body: request.body.into(),
+            },
+            _ => Body::ApplicationJson(received("text", request.body)),
+        };
+        Ok(api::EchoTextResponse::Ok { body })
     }
 }
 
@@ -415,4 +424,70 @@ async fn text_bodies_are_utf8() {
     let (status, body) = post(&client, &echo, Some("text/plain"), "").await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error_code"], "MissingBody");
+}
+
+#[tokio::test]
+async fn accept_picks_the_response_media_type() {
+    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let client = reqwest::Client::new();
+    let echo = format!("{base}/echo");
+    let send = |accept: Option<&'static str>| {
+        let mut request = client
+            .post(&echo)
+            .header("content-type", "text/plain")
+            .body("hi");
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        async move {
+            let response = request.send().await.expect("send");
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            (status, content_type, response.text().await.expect("text"))
+        }
+    };
+    let (status, content_type, body) = send(None).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    let json: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["detail"], "hi");
+
+    let (status, content_type, body) = send(Some("text/plain")).await;
+    assert_eq!(
+        (status, content_type.as_str(), body.as_str()),
+        (200, "text/plain", "hi")
+    );
+
+    let (status, content_type, _) = send(Some("application/json;q=0.5, text/*;q=0.9")).await;
+    assert_eq!((status, content_type.as_str()), (200, "text/plain"));
+
+    let (status, content_type, body) = send(Some("image/gif")).await;
+    assert_eq!(
+        (status, content_type.as_str(), body.as_str()),
+        (200, "image/gif", "hi")
+    );
+
+    // Nothing the operation produces is acceptable: 406 before the handler runs.
+    let (status, _, body) = send(Some("application/xml")).await;
+    assert_eq!(status, 406, "{body}");
+    let body: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(body["error_code"], "NotAcceptable");
+    assert_eq!(
+        body["message"],
+        "cannot respond with any media type in Accept \"application/xml\"; this operation \
+         produces application/json, text/plain, image/*"
+    );
+
+    // Operations that only produce JSON still refuse clients that rule JSON out.
+    let response = client
+        .put(format!("{base}/uploads"))
+        .header("accept", "text/plain")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status().as_u16(), 406);
 }

@@ -151,7 +151,9 @@ impl api::SwaggerTwoApi for Pets {
             ),
         }))
         .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
-        Ok(api::UploadPhotoResponse::Ok { body })
+        Ok(api::UploadPhotoResponse::Ok {
+            body: api::UploadPhotoResponseOkBody::ApplicationJson(body),
+        })
     }
 
     async fn get_photo(
