@@ -118,8 +118,9 @@ pub(crate) fn check_form_content_type(headers: &HeaderMap) -> Result<(), HttpErr
 }
 
 /// Which of `declared` (an operation's request media types, in document order) the
-/// request's `content-type` names: an exact match first, then a declared wildcard (`image/*`,
-/// `*/*`), then a JSON type for any `type/subtype+json`. Parameters on either side are
+/// request's `content-type` names: an exact match first, then the first declared JSON type
+/// for any JSON request (`application/json`, `type/subtype+json`), then a declared
+/// wildcard (`image/*`, `*/*`). Parameters on either side are
 /// ignored. Without a `content-type` the first declared type is assumed, as a body that
 /// only accepts JSON accepts a request without one.
 pub(crate) fn choose_media_type(
@@ -131,7 +132,7 @@ pub(crate) fn choose_media_type(
         Some(received) => received?,
     };
     let declared: Vec<String> = declared.iter().map(|d| essence(d)).collect();
-    let (ty, sub) = received.split_once('/').unwrap_or((received.as_str(), ""));
+    let ty = received.split('/').next().unwrap_or_default();
     let exact = declared.iter().position(|d| *d == received);
     let wildcard = || {
         declared.iter().position(|d| match d.split_once('/') {
@@ -139,15 +140,23 @@ pub(crate) fn choose_media_type(
             _ => false,
         })
     };
+    let is_json = |media: &str| {
+        media == "application/json"
+            || media
+                .split_once('/')
+                .is_some_and(|(ty, sub)| !ty.is_empty() && sub.ends_with("+json"))
+    };
+    // Any JSON request fits a declared JSON type, as it does when JSON is the only one.
     let json = || {
-        let is_json = sub.ends_with("+json") && !ty.is_empty();
-        declared
-            .iter()
-            .position(|d| is_json && d == "application/json")
+        if is_json(&received) {
+            declared.iter().position(|d| is_json(d))
+        } else {
+            None
+        }
     };
     exact
-        .or_else(wildcard)
         .or_else(json)
+        .or_else(wildcard)
         .ok_or_else(|| unsupported(&received, &declared.join(", ")))
 }
 
@@ -392,6 +401,16 @@ mod tests {
             e.external_message,
             "unsupported content type \"application/xml\"; expected application/json, \
              application/x-www-form-urlencoded, text/plain, image/*"
+        );
+        // Any JSON request fits a JSON type declared under another name.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert_eq!(
+            choose_media_type(&headers, &["text/plain", "application/vnd.api+json"]).unwrap(),
+            1
         );
         // An exact match wins over a wildcard declared before it.
         let mut headers = HeaderMap::new();
