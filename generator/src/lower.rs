@@ -801,7 +801,14 @@ impl<'a> Lower<'a> {
                 schema.get("type").and_then(Value::as_str) == Some("string")
                     && schema.get("format").and_then(Value::as_str) == Some("binary")
             };
-            let written = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
+            let mut written = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
+            let is_required = required.contains(&part);
+            if !is_required {
+                // Absence already maps to `None`; a nullable part would double the Option.
+                if let Some(map) = written.as_object_mut() {
+                    map.remove("nullable");
+                }
+            }
             let schema = SchemaUse {
                 schema: schema::normalize(&written, &pointer, &mut self.problems),
                 name_hint: format!("{type_base}{}Part", pascal(&part, "Part")),
@@ -830,7 +837,7 @@ impl<'a> Lower<'a> {
             };
             parts.push(MultipartPart {
                 field: fields.claim(&snake(&part, "part")),
-                required: required.contains(&part),
+                required: is_required,
                 description: node
                     .get("description")
                     .and_then(Value::as_str)

@@ -94,6 +94,34 @@ impl api::MediaTypesApi for Server {
         })
     }
 
+    async fn edge_cases(
+        &self,
+        _ctx: RequestContext,
+        request: api::EdgeCasesRequest,
+    ) -> Result<api::EdgeCasesResponse, HttpError> {
+        use api::EdgeCasesRequestBody as Body;
+        let detail = match request.body {
+            None => "none".to_string(),
+            Some(Body::ApplicationJson(body)) => format!("json {:?}", body.a),
+            Some(Body::ApplicationMergePatchJson(body)) => format!("merge {:?}", body.b),
+            Some(Body::MultipartFormData(parts)) => format!(
+                "multipart {:?} {:?} {:?} {:?} {:?}",
+                parts.file_name,
+                parts.type_.map(|t| t.to_string()),
+                parts.self_,
+                parts.items.map(|items| items.len()),
+                parts.blob.map(|b| b.bytes.len()),
+            ),
+            Some(Body::Any(bytes)) => format!("any {}", bytes.len()),
+        };
+        Ok(api::EdgeCasesResponse::Created {
+            body: api::EdgeCasesResponseCreatedBody::Any {
+                content_type: "text/x-detail".into(),
+                body: detail.into(),
+            },
+        })
+    }
+
     async fn echo_text(
         &self,
         ctx: RequestContext,
@@ -490,4 +518,60 @@ async fn accept_picks_the_response_media_type() {
         .await
         .expect("send");
     assert_eq!(response.status().as_u16(), 406);
+}
+
+#[tokio::test]
+async fn edge_cases() {
+    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let client = reqwest::Client::new();
+    let edge = format!("{base}/edge");
+    let send = |content_type: Option<String>, body: Vec<u8>| {
+        let mut request = client.post(&edge).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        async move {
+            let response = request.send().await.expect("send");
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            (status, content_type, response.text().await.expect("text"))
+        }
+    };
+    let (status, content_type, body) = send(None, Vec::new()).await;
+    assert_eq!((status, content_type.as_str()), (201, "text/x-detail"));
+    assert_eq!(body, "none");
+    let (_, _, body) = send(
+        Some("application/merge-patch+json".into()),
+        br#"{"b":4}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(body, "merge Some(4)");
+    // Another JSON type goes to the first declared JSON type, before `*/*`.
+    let (_, _, body) = send(
+        Some("application/vnd.other+json".into()),
+        br#"{"a":"x"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(body, "json Some(\"x\")");
+    let parts = multipart(&[
+        ("file-name", None, None, b"n.txt"),
+        ("type", None, None, b"b"),
+        ("self", None, None, b"1.5"),
+        ("items", None, None, br#"{"author":"A"}"#),
+        ("items", None, None, br#"{"author":"B"}"#),
+        ("blob", Some("b.bin"), None, b"xyz"),
+    ]);
+    let (status, _, body) = send(Some(multipart_type()), parts).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body,
+        "multipart Some(\"n.txt\") Some(\"b\") Some(1.5) Some(2) Some(3)"
+    );
+    let (_, _, body) = send(Some("application/x-anything".into()), vec![1, 2]).await;
+    assert_eq!(body, "any 2");
 }
