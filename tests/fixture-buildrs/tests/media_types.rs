@@ -122,6 +122,16 @@ impl api::MediaTypesApi for Server {
         })
     }
 
+    async fn raw_multipart(
+        &self,
+        _ctx: RequestContext,
+        request: api::RawMultipartRequest,
+    ) -> Result<api::RawMultipartResponse, HttpError> {
+        // The raw body: the schema names no parts.
+        let _: specfirst_runtime::Bytes = request.body;
+        Ok(api::RawMultipartResponse::NoContent)
+    }
+
     async fn echo_text(
         &self,
         ctx: RequestContext,
