@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::params::{to_value, Scalar};
+use crate::validate::{self, Schema};
 use crate::HttpError;
 
 /// A file part of a `multipart/form-data` body (a property with `format: binary`).
@@ -110,6 +111,55 @@ impl Multipart {
         match self.single(name)? {
             None => Ok(None),
             Some(part) => Self::typed(name, Self::text_value(name, part, scalar)?).map(Some),
+        }
+    }
+
+    /// [`value`](Self::value), after checking the converted value against `rules`, so a
+    /// part's constraints (`maxLength`, `minimum`, ...) hold as a JSON body's do.
+    pub fn value_checked<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        scalar: Scalar,
+        rules: &'static Schema,
+    ) -> Result<Option<T>, HttpError> {
+        match self.single(name)? {
+            None => Ok(None),
+            Some(part) => {
+                let value = Self::text_value(name, part, scalar)?;
+                Self::check(name, &value, rules)?;
+                Self::typed(name, value).map(Some)
+            }
+        }
+    }
+
+    /// [`values`](Self::values), after checking the list against `rules`.
+    pub fn values_checked<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        scalar: Scalar,
+        rules: &'static Schema,
+    ) -> Result<Option<T>, HttpError> {
+        let items = self
+            .named(name)
+            .map(|part| Self::text_value(name, part, scalar))
+            .collect::<Result<Vec<_>, _>>()?;
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let value = Value::Array(items);
+        Self::check(name, &value, rules)?;
+        Self::typed(name, value).map(Some)
+    }
+
+    fn check(name: &str, value: &Value, rules: &'static Schema) -> Result<(), HttpError> {
+        let violations = validate::validate(value, rules);
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid_part(
+                name,
+                validate::describe_violations(&violations),
+            ))
         }
     }
 

@@ -209,7 +209,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         let read = if body.alternatives.is_empty() {
             let read = read_body(&body.kind, body.required, &hint, rules);
             if let BodyKind::Multipart(multipart) = &body.kind {
-                multipart_decoders.push(multipart_decoder(multipart));
+                multipart_decoders.push(multipart_decoder(multipart, rules));
             }
             read
         } else {
@@ -233,7 +233,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
                     };
                     let read = read_body(&alternative.kind, body.required, &hint, rules);
                     if let BodyKind::Multipart(multipart) = &alternative.kind {
-                        multipart_decoders.push(multipart_decoder(multipart));
+                        multipart_decoders.push(multipart_decoder(multipart, rules));
                     }
                     let variant = ident(&alternative.variant);
                     let value = if body.required {
@@ -349,20 +349,28 @@ fn multipart_decoder_name(multipart: &MultipartBody) -> proc_macro2::Ident {
 
 /// The function turning the parts of a multipart body into its struct, each failure a 400
 /// naming the part.
-fn multipart_decoder(multipart: &MultipartBody) -> TokenStream {
+fn multipart_decoder(multipart: &MultipartBody, rules: &mut Rules<'_>) -> TokenStream {
     let name = multipart_decoder_name(multipart);
     let ty = ident(&multipart.type_name);
+    let base = snake(&multipart.type_name, "multipart");
     let fields = multipart.parts.iter().map(|part| {
         let field = ident(&part.field);
         let wire = &part.name;
+        let hint = format!("{base}_{}", part.field);
         let read = match &part.kind {
-            PartKind::Value { scalar, .. } => {
+            PartKind::Value { scalar, schema } => {
                 let scalar = scalar_tokens(*scalar);
-                quote!(parts.value(#wire, #scalar)?)
+                match rules.for_use(&schema.schema, &hint) {
+                    Some(checks) => quote!(parts.value_checked(#wire, #scalar, &#checks)?),
+                    None => quote!(parts.value(#wire, #scalar)?),
+                }
             }
-            PartKind::Values { scalar, .. } => {
+            PartKind::Values { scalar, schema } => {
                 let scalar = scalar_tokens(*scalar);
-                quote!(parts.values(#wire, #scalar)?)
+                match rules.for_use(&schema.schema, &hint) {
+                    Some(checks) => quote!(parts.values_checked(#wire, #scalar, &#checks)?),
+                    None => quote!(parts.values(#wire, #scalar)?),
+                }
             }
             PartKind::File => quote!(parts.file(#wire)?),
             PartKind::Files => quote!(parts.files(#wire)),
@@ -374,6 +382,7 @@ fn multipart_decoder(multipart: &MultipartBody) -> TokenStream {
         };
         quote!(#field: #read,)
     });
+    let fields: Vec<TokenStream> = fields.collect();
     quote! {
         fn #name(
             parts: &rt::Multipart,

@@ -52,7 +52,7 @@ impl api::MediaTypesApi for Server {
                 "multipart",
                 format!(
                     "{} {:?} {:?} {:?} {:?} {}:{:?}:{:?}:{} extras={:?}",
-                    parts.title,
+                    parts.title.as_str(),
                     parts.priority,
                     parts.urgent,
                     parts.tags,
@@ -361,6 +361,32 @@ async fn multipart_parts_are_typed() {
     assert_eq!(
         received["message"],
         "invalid multipart part \"priority\": expected an integer"
+    );
+
+    // Parts are checked against their schema's constraints; the first failing part is
+    // reported with all of its violations.
+    let body = multipart(&[
+        ("title", None, None, b"a title far longer than twenty"),
+        ("priority", None, None, b"0"),
+        ("attachment", None, None, b"x"),
+    ]);
+    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    assert_eq!(status, 400, "{received}");
+    assert_eq!(
+        received["message"],
+        "invalid multipart part \"title\": longer than 20 characters (maxLength)"
+    );
+    let body = multipart(&[
+        ("title", None, None, b"T"),
+        ("priority", None, None, b"0"),
+        ("meta", None, None, b"{}"),
+        ("attachment", None, None, b"x"),
+    ]);
+    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    assert_eq!(status, 400, "{received}");
+    assert_eq!(
+        received["message"],
+        "invalid multipart part \"priority\": must be at least 1 (minimum)"
     );
 
     // A multipart content type without a boundary cannot be parsed.
