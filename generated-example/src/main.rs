@@ -137,10 +137,7 @@ impl Args {
             config.page_max_limit = count;
         }
         if let (Some(cert_file), Some(key_file)) = (&self.tls_cert, &self.tls_key) {
-            config.tls = Some(TlsConfig {
-                cert_file: cert_file.clone(),
-                key_file: key_file.clone(),
-            });
+            config.tls = Some(TlsConfig::new(cert_file.clone(), key_file.clone()));
         }
         Ok(config)
     }

@@ -55,6 +55,7 @@ const ANNOTATIONS: &[&str] = &[
 /// Keywords that constrain instances and that neither typify nor the validator reads;
 /// silently ignoring one would accept requests the spec forbids.
 const UNSUPPORTED: &[&str] = &[
+    "patternProperties",
     "if",
     "then",
     "else",
@@ -298,7 +299,9 @@ impl Rewrite {
             if let Some(child) = map.get_mut(key) {
                 if child.is_object() || child.is_boolean() {
                     // `additionalProperties: true/false` keeps its boolean 3.0 meaning.
-                    if key == "additionalProperties" && child.is_boolean() {
+                    if (key == "additionalProperties" || key == "unevaluatedProperties")
+                        && child.is_boolean()
+                    {
                         continue;
                     }
                     self.schema(child, &pointer_join(at, key));
@@ -325,6 +328,21 @@ impl Rewrite {
                     pointer_join(at, key),
                     format!("the JSON Schema keyword `{key}` is not supported"),
                 );
+            }
+        }
+        // Without composition, no keyword evaluates properties but `properties` and
+        // `additionalProperties`, so `unevaluatedProperties` means the latter.
+        if map.contains_key("unevaluatedProperties") {
+            let composed = ["allOf", "anyOf", "oneOf", "$ref", "patternProperties"]
+                .iter()
+                .any(|k| map.contains_key(*k));
+            if composed || map.contains_key("additionalProperties") {
+                self.problem(
+                    pointer_join(at, "unevaluatedProperties"),
+                    "`unevaluatedProperties` beside composition is not supported; use `additionalProperties` in the composed schemas",
+                );
+            } else if let Some(value) = map.remove("unevaluatedProperties") {
+                map.insert("additionalProperties".into(), value);
             }
         }
         if let Some(value) = map.remove("const") {

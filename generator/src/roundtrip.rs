@@ -322,6 +322,56 @@ pub fn compare(input: &Value, output: &Value) -> Vec<Difference> {
     out
 }
 
+/// [`compare`] for an `output` rebuilt from `loaded`, a rewrite of `input` made while
+/// loading (OpenAPI 3.1 in 3.0 form, Swagger 2.0 converted, sub-schema references moved
+/// into components). The comparison is in the input's own version: wherever the
+/// rebuilt document holds exactly what loading wrote, it is taken to hold what the input
+/// said there; everywhere else it must equal the input. A node the model lost or
+/// changed therefore still shows, at the input's pointer.
+pub fn compare_through(input: &Value, loaded: &Value, output: &Value) -> Vec<Difference> {
+    let input = normalize(input);
+    let loaded = normalize(loaded);
+    let mut output = normalize(output);
+    let mut rewrites = Vec::new();
+    diff("", Some(&input), Some(&loaded), &mut rewrites);
+    for rewrite in rewrites {
+        if output.pointer(&rewrite.pointer).cloned() == rewrite.output {
+            set_at(&mut output, &rewrite.pointer, rewrite.input);
+        }
+    }
+    let mut out = Vec::new();
+    diff("", Some(&input), Some(&output), &mut out);
+    out
+}
+
+/// Puts `value` at `pointer` (removes the member when `None`); the parent must exist.
+fn set_at(doc: &mut Value, pointer: &str, value: Option<Value>) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        if let Some(value) = value {
+            *doc = value;
+        }
+        return;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match (doc.pointer_mut(parent), value) {
+        (Some(Value::Object(map)), Some(value)) => {
+            map.insert(key, value);
+        }
+        (Some(Value::Object(map)), None) => {
+            map.remove(&key);
+        }
+        (Some(Value::Array(list)), value) => match (key.parse::<usize>(), value) {
+            (Ok(index), Some(value)) if index < list.len() => list[index] = value,
+            (Ok(index), Some(value)) if index == list.len() => list.push(value),
+            (Ok(index), None) if index + 1 == list.len() => {
+                list.pop();
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
 /// `document` with the module's normalisation rules applied.
 pub fn normalize(document: &Value) -> Value {
     let Value::Object(map) = document else {
@@ -525,11 +575,11 @@ fn resolve<'v>(document: &'v Value, node: &'v Value) -> &'v Value {
         let Some(target) = at
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
+            .and_then(crate::diagnostic::local_pointer)
         else {
             return at;
         };
-        match document.pointer(target) {
+        match document.pointer(&target) {
             Some(next) => at = next,
             None => return at,
         }
@@ -585,6 +635,34 @@ fn diff(pointer: &str, input: Option<&Value>, output: Option<&Value>, out: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rewrites_made_while_loading_compare_in_the_input_version() {
+        let input = json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {
+            "A": {"type": ["string", "null"], "maxLength": 3},
+            "B": {"const": 1}
+        }}});
+        let loaded = json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {
+            "A": {"type": "string", "nullable": true, "maxLength": 3},
+            "B": {"enum": [1]}
+        }}});
+        assert!(compare_through(&input, &loaded, &loaded).is_empty());
+        // A keyword the model changed still shows, at the input's pointer.
+        let mut lossy = loaded.clone();
+        lossy["components"]["schemas"]["A"]["maxLength"] = json!(4);
+        lossy["components"]["schemas"]["B"] = json!({"enum": [2]});
+        let found: Vec<String> = compare_through(&input, &loaded, &lossy)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/components/schemas/A/maxLength: input=3 output=4",
+                "/components/schemas/B/enum: input=(absent) output=[2]",
+            ]
+        );
+    }
 
     #[test]
     fn equivalent_spellings_are_equal() {

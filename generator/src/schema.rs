@@ -119,6 +119,9 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         }
     }
 
+    if let Some(discriminator) = map.get("discriminator") {
+        tag_alternatives(&mut out, discriminator);
+    }
     clean_enum(&mut out);
     drop_mismatched_default(&mut out);
     hide_colliding_enum(&mut out);
@@ -128,6 +131,80 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     }
     Value::Object(out)
 }
+
+/// typify ignores `discriminator`, so a `oneOf` of references would decode by trying
+/// each alternative, and a body naming one kind could decode as another. Each
+/// referenced alternative gets the tag values that select it (from `mapping`, else the
+/// schema's name) as a required single-value property: typify then writes an enum
+/// tagged by that property, and the validator checks the tag.
+fn tag_alternatives(schema: &mut Map<String, Value>, discriminator: &Value) {
+    let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        return;
+    };
+    let mapping: Vec<(String, String)> = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(value, target)| {
+                    let target = target.as_str()?;
+                    // A bare name stands for the component of that name.
+                    let target = if target.starts_with('#') {
+                        target.to_string()
+                    } else {
+                        format!("#/components/schemas/{target}")
+                    };
+                    Some((value.clone(), target))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut selected: Map<String, Value> = Map::new();
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = schema.get_mut(key) else {
+            continue;
+        };
+        for (index, alternative) in alternatives.iter_mut().enumerate() {
+            let Some(reference) = alternative.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut values: Vec<Value> = mapping
+                .iter()
+                .filter(|(_, target)| target == reference)
+                .map(|(value, _)| Value::String(value.clone()))
+                .collect();
+            if values.is_empty() {
+                match component_schema_name(reference) {
+                    Some(name) => values.push(Value::String(name)),
+                    None => continue,
+                }
+            }
+            for value in &values {
+                if let Value::String(value) = value {
+                    selected.insert(value.clone(), Value::from(index));
+                }
+            }
+            let tag = serde_json::json!({
+                "type": "object",
+                "required": [property],
+                "properties": { property: { "type": "string", "enum": values } },
+            });
+            *alternative = serde_json::json!({ "allOf": [alternative.clone(), tag] });
+        }
+        if !selected.is_empty() {
+            // For the validator, which checks the alternative the tag selects.
+            schema.insert(
+                TAGGED.into(),
+                serde_json::json!({ "property": property, "list": key, "by": selected }),
+            );
+            break;
+        }
+    }
+}
+
+/// Where the validator finds a discriminated `oneOf`'s tag values: the property, the
+/// list of alternatives, and the index each tag value selects. typify ignores it.
+pub const TAGGED: &str = "x-specfirst-tagged";
 
 /// Where an `enum` typify cannot name goes: typify ignores the key, so the type becomes
 /// a plain string, and the validation rules still check the values from here.
@@ -815,6 +892,30 @@ mod tests {
             &mut problems,
         );
         assert_eq!(out, json!({"type": "string", "default": "b"}));
+    }
+
+    #[test]
+    fn discriminated_alternatives_are_tagged() {
+        let mut problems = Vec::new();
+        let shape = normalize(
+            &json!({
+                "oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Rect"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"rect": "Rect"}}
+            }),
+            "/components/schemas/Shape",
+            &mut problems,
+        );
+        assert!(problems.is_empty());
+        assert_eq!(
+            shape,
+            json!({
+                "oneOf": [
+                    {"allOf": [{"$ref": "#/components/schemas/Circle"}, {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["Circle"]}}}]},
+                    {"allOf": [{"$ref": "#/components/schemas/Rect"}, {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["rect"]}}}]}
+                ],
+                TAGGED: {"property": "kind", "list": "oneOf", "by": {"Circle": 0, "rect": 1}}
+            })
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod auth;
 mod body;
 mod config;
 mod context;
+pub mod describe;
 mod error;
 mod head_errors;
 mod multipart;
@@ -64,6 +65,6 @@ pub mod __private {
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.
     pub mod validate {
-        pub use crate::validate::{Additional, Check, Format, Kind, Schema};
+        pub use crate::validate::{Additional, Check, Format, Kind, Schema, Tagged};
     }
 }

@@ -249,6 +249,19 @@ pub struct Schema {
     pub items: Option<&'static Schema>,
     /// `allOf`: schemas the value must match as well.
     pub all_of: &'static [&'static Schema],
+    /// A `oneOf` with a `discriminator`: the alternative an object's tag selects.
+    pub tagged: Option<&'static Tagged>,
+    /// `propertyNames`: the schema every key of an object must match, as a string.
+    pub property_names: Option<&'static Schema>,
+}
+
+/// The alternatives of a discriminated `oneOf`, by the tag values that select them.
+#[derive(Debug, PartialEq)]
+pub struct Tagged {
+    /// The discriminating property.
+    pub property: &'static str,
+    /// Each tag value and the schema of the alternative it selects.
+    pub alternatives: &'static [(&'static str, &'static Schema)],
 }
 
 impl Schema {
@@ -264,6 +277,8 @@ impl Schema {
         prefix_items: &[],
         items: None,
         all_of: &[],
+        tagged: None,
+        property_names: None,
     };
 }
 
@@ -335,6 +350,37 @@ fn walk(
     for part in schema.all_of {
         walk(value, part, pointer, out, depth + 1);
     }
+    if let (Some(tagged), Value::Object(map)) = (schema.tagged, value) {
+        let tag = map.get(tagged.property);
+        let chosen = tagged
+            .alternatives
+            .iter()
+            .find(|(name, _)| tag.and_then(Value::as_str) == Some(*name));
+        match (tag, chosen) {
+            (_, Some((_, alternative))) => walk(value, alternative, pointer, out, depth + 1),
+            (None, None) => out.push(Violation {
+                pointer: pointer.clone(),
+                message: format!(
+                    "missing required property \"{}\" (discriminator)",
+                    tagged.property
+                ),
+            }),
+            (Some(_), None) => {
+                let allowed: Vec<String> = tagged
+                    .alternatives
+                    .iter()
+                    .map(|(name, _)| format!("\"{name}\""))
+                    .collect();
+                out.push(Violation {
+                    pointer: format!(
+                        "{pointer}/{}",
+                        tagged.property.replace('~', "~0").replace('/', "~1")
+                    ),
+                    message: format!("must be one of {} (discriminator)", allowed.join(", ")),
+                });
+            }
+        }
+    }
     match value {
         Value::Object(map) => {
             for name in schema.required {
@@ -343,6 +389,31 @@ fn walk(
                         pointer: pointer.clone(),
                         message: format!("missing required property \"{name}\" (required)"),
                     });
+                }
+            }
+            if let Some(names) = schema.property_names {
+                for key in map.keys() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    let mut broken = Vec::new();
+                    walk(
+                        &Value::String(key.clone()),
+                        names,
+                        pointer,
+                        &mut broken,
+                        depth + 1,
+                    );
+                    pointer.truncate(len);
+                    for violation in broken {
+                        out.push(Violation {
+                            pointer: pointer.clone(),
+                            message: format!(
+                                "property name \"{key}\": {} (propertyNames)",
+                                violation.message
+                            ),
+                        });
+                    }
                 }
             }
             for (key, item) in map {
@@ -679,5 +750,26 @@ mod tests {
         let wrong = validate(&json!([91, "anything", 3]), &POINT);
         let pointers: Vec<&str> = wrong.iter().map(|v| v.pointer.as_str()).collect();
         assert_eq!(pointers, ["/0", "/2"], "{wrong:?}");
+    }
+
+    static KEYED: Schema = Schema {
+        kind: Some(Kind::Object),
+        property_names: Some(&Schema {
+            checks: &[Check::MaxLength(3)],
+            ..Schema::ANY
+        }),
+        ..Schema::ANY
+    };
+
+    #[test]
+    fn property_names_are_checked() {
+        assert!(validate(&json!({"abc": 1}), &KEYED).is_empty());
+        let wrong = validate(&json!({"abcd": 1}), &KEYED);
+        assert_eq!(wrong.len(), 1, "{wrong:?}");
+        assert_eq!(wrong[0].pointer, "");
+        assert!(
+            wrong[0].message.starts_with("property name \"abcd\": "),
+            "{wrong:?}"
+        );
     }
 }

@@ -51,11 +51,23 @@ fn main() {
         println!("cargo::warning=../shared/specs is missing: the Oxide specs are not compiled");
     }
     specs.sort();
+    // Every generated module's description with the spec it came from, so a test can
+    // compare each with its spec without a list kept by hand.
+    let mut described = String::from(
+        "/// Every generated module's `API_DESCRIPTION`, by module name, with its spec file.\n\
+         pub static DESCRIPTIONS: &[(&str, &str, &::specfirst_runtime::describe::ApiDescription)] = &[\n",
+    );
     for (stem, path) in &specs {
         println!("cargo::rerun-if-changed={}", path.display());
         generate(path, &out.join(format!("{stem}.rs")));
+        let spec = path.display().to_string();
+        described.push_str(&format!(
+            "    ({stem:?}, {spec:?}, &crate::{stem}::API_DESCRIPTION),\n"
+        ));
     }
+    described.push_str("];\n");
     std::fs::write(out.join("shared.rs"), modules).expect("OUT_DIR is writable");
+    std::fs::write(out.join("descriptions.rs"), described).expect("OUT_DIR is writable");
     println!("cargo::rerun-if-changed={}", root.join("specs").display());
 }
 

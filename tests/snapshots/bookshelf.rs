@@ -369,6 +369,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         + ::core::marker::Send
         + ::core::marker::Sync
         + 'static;
+
     /// List books
     ///
     /// Books one page at a time, sorted by title or by id, optionally filtered.
@@ -949,6 +950,32 @@ mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
     use super::types;
+    pub(super) static LIST_BOOKS_X_CLIENT_VERSION: rt::Param = rt::Param::header(
+        "x-client-version",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static LIST_BOOKS_SORT_BY: rt::Param = rt::Param::query(
+            "sort_by",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::BOOK_SORT_MODE);
+
+    pub(super) static LIST_BOOKS_GENRE: rt::Param = rt::Param::query(
+            "genre",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::GENRE);
+
+    pub(super) static LIST_BOOKS_TAG: rt::Param = rt::Param::query(
+            "tag",
+            rt::Shape::Array {
+                item: rt::Scalar::String,
+                explode: true,
+            },
+        )
+        .checked(&super::rules::LIST_BOOKS_TAG);
+
     pub(super) async fn handle_list_books<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -970,81 +997,24 @@ mod handlers {
         let page = match token {
             None => {
                 ::specfirst_runtime::WhichPage::First(super::ListBooksScan {
-                    sort_by: input
-                        .optional(
-                            &rt::Param::query(
-                                    "sort_by",
-                                    rt::Shape::Scalar(rt::Scalar::String),
-                                )
-                                .checked(&super::rules::BOOK_SORT_MODE),
-                        )?,
-                    genre: input
-                        .optional(
-                            &rt::Param::query(
-                                    "genre",
-                                    rt::Shape::Scalar(rt::Scalar::String),
-                                )
-                                .checked(&super::rules::GENRE),
-                        )?,
-                    tag: input
-                        .optional(
-                            &rt::Param::query(
-                                    "tag",
-                                    rt::Shape::Array {
-                                        item: rt::Scalar::String,
-                                        explode: true,
-                                    },
-                                )
-                                .checked(&super::rules::LIST_BOOKS_TAG),
-                        )?,
+                    sort_by: input.optional(&LIST_BOOKS_SORT_BY)?,
+                    genre: input.optional(&LIST_BOOKS_GENRE)?,
+                    tag: input.optional(&LIST_BOOKS_TAG)?,
                 })
             }
             Some(token) => {
                 token
                     .check_unchanged::<
                         types::BookSortMode,
-                    >(
-                        "sort_by",
-                        &input
-                            .optional(
-                                &rt::Param::query(
-                                        "sort_by",
-                                        rt::Shape::Scalar(rt::Scalar::String),
-                                    )
-                                    .checked(&super::rules::BOOK_SORT_MODE),
-                            )?,
-                    )?;
+                    >("sort_by", &input.optional(&LIST_BOOKS_SORT_BY)?)?;
                 token
                     .check_unchanged::<
                         types::Genre,
-                    >(
-                        "genre",
-                        &input
-                            .optional(
-                                &rt::Param::query(
-                                        "genre",
-                                        rt::Shape::Scalar(rt::Scalar::String),
-                                    )
-                                    .checked(&super::rules::GENRE),
-                            )?,
-                    )?;
+                    >("genre", &input.optional(&LIST_BOOKS_GENRE)?)?;
                 token
                     .check_unchanged::<
                         ::std::vec::Vec<::std::string::String>,
-                    >(
-                        "tag",
-                        &input
-                            .optional(
-                                &rt::Param::query(
-                                        "tag",
-                                        rt::Shape::Array {
-                                            item: rt::Scalar::String,
-                                            explode: true,
-                                        },
-                                    )
-                                    .checked(&super::rules::LIST_BOOKS_TAG),
-                            )?,
-                    )?;
+                    >("tag", &input.optional(&LIST_BOOKS_TAG)?)?;
                 let scan = token.scan()?;
                 ::specfirst_runtime::WhichPage::Next {
                     scan,
@@ -1055,15 +1025,14 @@ mod handlers {
         Ok(super::ListBooksRequest {
             limit,
             page,
-            x_client_version: input
-                .optional(
-                    &rt::Param::header(
-                        "x-client-version",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            x_client_version: input.optional(&LIST_BOOKS_X_CLIENT_VERSION)?,
         })
     }
+
+    pub(super) static CREATE_BOOK_IDEMPOTENCY_KEY: rt::Param = rt::Param::header(
+        "Idempotency-Key",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_create_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1091,13 +1060,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::CreateBookRequest {
-            idempotency_key: input
-                .optional(
-                    &rt::Param::header(
-                        "Idempotency-Key",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            idempotency_key: input.optional(&CREATE_BOOK_IDEMPOTENCY_KEY)?,
             body: input.json_body_checked(&super::rules::NEW_BOOK).await?,
         })
     }
@@ -1127,6 +1090,13 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static GET_BOOK_BOOK_ID: rt::Param = rt::Param::path(
+            0,
+            "bookId",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::GET_BOOK_BOOK_ID);
+
     pub(super) async fn handle_get_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1142,13 +1112,16 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetBookRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetBookRequest {
-            book_id: input
-                .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::GET_BOOK_BOOK_ID),
-                )?,
+            book_id: input.required(&GET_BOOK_BOOK_ID)?,
         })
     }
+
+    pub(super) static REPLACE_BOOK_BOOK_ID: rt::Param = rt::Param::path(
+            0,
+            "bookId",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::REPLACE_BOOK_BOOK_ID);
 
     pub(super) async fn handle_replace_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1176,11 +1149,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::ReplaceBookRequest {
-            book_id: input
-                .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::REPLACE_BOOK_BOOK_ID),
-                )?,
+            book_id: input.required(&REPLACE_BOOK_BOOK_ID)?,
             body: input.json_body_checked(&super::rules::NEW_BOOK).await?,
         })
     }
@@ -1210,6 +1179,13 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static DELETE_BOOK_BOOK_ID: rt::Param = rt::Param::path(
+            0,
+            "bookId",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::DELETE_BOOK_BOOK_ID);
+
     pub(super) async fn handle_delete_book<A: super::BookshelfApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1236,11 +1212,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::DeleteBookRequest {
-            book_id: input
-                .required(
-                    &rt::Param::path(0, "bookId", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::DELETE_BOOK_BOOK_ID),
-                )?,
+            book_id: input.required(&DELETE_BOOK_BOOK_ID)?,
         })
     }
 
@@ -1336,6 +1308,553 @@ mod rules {
         kind: Some(Kind::String),
         checks: &[Check::Format(Format::Uuid)],
         ..Schema::ANY
+    };
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::__private as rt;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Bookshelf API",
+        version: "1.0.0",
+        description: Some(
+            "A small catalogue of books: the flagship example of specfirst.\nCreate, list, read, replace and delete books.\nAnyone may list and read; adding, replacing and removing books takes a bearer token.\n",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/books",
+                operation_id: Some("listBooks"),
+                summary: Some("List books"),
+                description: Some(
+                    "Books one page at a time, sorted by title or by id, optionally filtered.\nPass a page's `next_page` as `page_token` to get the page after it.\n",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::LIST_BOOKS_X_CLIENT_VERSION,
+                        required: false,
+                        explode: Some(false),
+                        description: Some("The calling client's version, for the logs."),
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_BOOKS_SORT_BY,
+                        required: false,
+                        explode: Some(true),
+                        description: Some(
+                            "The order of the scan; by title, ascending, when absent.",
+                        ),
+                        schema: Some(
+                            r##"{"$ref":"#/components/schemas/BookSortMode"}"##,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_BOOKS_GENRE,
+                        required: false,
+                        explode: Some(true),
+                        description: Some("Only books of this genre."),
+                        schema: Some(r##"{"$ref":"#/components/schemas/Genre"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_BOOKS_TAG,
+                        required: false,
+                        explode: None,
+                        description: Some(
+                            "Only books carrying every one of these tags.",
+                        ),
+                        schema: Some(
+                            r#"{"type":"array","maxItems":16,"items":{"type":"string"}}"#,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &rt::Param::query(
+                            "limit",
+                            rt::Shape::Scalar(rt::Scalar::Integer),
+                        ),
+                        required: false,
+                        explode: Some(true),
+                        description: Some(
+                            "Maximum number of items returned by a single call",
+                        ),
+                        schema: Some(
+                            r#"{"nullable":true,"type":"integer","format":"uint32","minimum":1}"#,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &rt::Param::query(
+                            "page_token",
+                            rt::Shape::Scalar(rt::Scalar::String),
+                        ),
+                        required: false,
+                        explode: Some(true),
+                        description: Some(
+                            "Token returned by previous call to retrieve the subsequent page",
+                        ),
+                        schema: Some(r#"{"nullable":true,"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "One page of the matching books.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/BookResultsPage"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(4),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(5),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: Some(
+                    r#"{"tags":["books"],"x-dropshot-pagination":{"required":[]}}"#,
+                ),
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/books",
+                operation_id: Some("createBook"),
+                summary: Some("Add a book"),
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::CREATE_BOOK_IDEMPOTENCY_KEY,
+                        required: false,
+                        explode: Some(false),
+                        description: Some(
+                            "Repeating a request with the same key returns the first result.",
+                        ),
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(r##"{"$ref":"#/components/schemas/NewBook"}"##),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(201),
+                        description: "The book was added.",
+                        headers: &[
+                            HeaderDescription {
+                                name: "location",
+                                required: true,
+                                description: Some("Where the new book can be read."),
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Book"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(4),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(5),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "bearerAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: Some(r#"{"tags":["books"]}"#),
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/books/{bookId}",
+                operation_id: Some("getBook"),
+                summary: Some("Read one book"),
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_BOOK_BOOK_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: Some("The book's identifier."),
+                        schema: Some(r#"{"type":"string","format":"uuid"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "The book.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Book"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(404),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(4),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(5),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: Some(r#"{"tags":["books"]}"#),
+            },
+            OperationDescription {
+                method: "PUT",
+                path: "/books/{bookId}",
+                operation_id: Some("replaceBook"),
+                summary: Some("Replace a book's details"),
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::REPLACE_BOOK_BOOK_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: Some("The book's identifier."),
+                        schema: Some(r#"{"type":"string","format":"uuid"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(r##"{"$ref":"#/components/schemas/NewBook"}"##),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "The book as it is now.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Book"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(404),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(4),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(5),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "bearerAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: Some(r#"{"tags":["books"]}"#),
+            },
+            OperationDescription {
+                method: "DELETE",
+                path: "/books/{bookId}",
+                operation_id: Some("deleteBook"),
+                summary: Some("Remove a book"),
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::DELETE_BOOK_BOOK_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: Some("The book's identifier."),
+                        schema: Some(r#"{"type":"string","format":"uuid"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(204),
+                        description: "The book was removed.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(404),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(4),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(5),
+                        description: "An error, in the runtime's error shape.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "bearerAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: Some(r#"{"tags":["books"]}"#),
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Genre",
+                schema: r#"{"type":"string","description":"What kind of book it is.","enum":["fiction","non-fiction","poetry","science","history"]}"#,
+            },
+            SchemaDescription {
+                name: "NewBook",
+                schema: r##"{"type":"object","description":"The details a client gives for a book.","required":["title","author","genre"],"properties":{"title":{"type":"string","minLength":1,"maxLength":200},"author":{"type":"string"},"genre":{"$ref":"#/components/schemas/Genre"},"tags":{"type":"array","items":{"type":"string"}},"published_year":{"type":"integer","format":"int32","nullable":true,"description":"The year of first publication, when known."}}}"##,
+            },
+            SchemaDescription {
+                name: "Book",
+                schema: r##"{"description":"A book on the shelf.","allOf":[{"$ref":"#/components/schemas/NewBook"},{"type":"object","required":["id","added_at"],"properties":{"id":{"type":"string","format":"uuid"},"added_at":{"type":"string","format":"date-time"}}}]}"##,
+            },
+            SchemaDescription {
+                name: "BookSortMode",
+                schema: r#"{"description":"How a scan of books is ordered.","type":"string","enum":["title_ascending","title_descending","id_ascending","id_descending"]}"#,
+            },
+            SchemaDescription {
+                name: "BookResultsPage",
+                schema: r##"{"description":"A single page of results","type":"object","required":["items"],"properties":{"items":{"description":"list of items on this page of results","type":"array","items":{"$ref":"#/components/schemas/Book"}},"next_page":{"nullable":true,"description":"token used to fetch the next page of results (if any)","type":"string"}}}"##,
+            },
+            SchemaDescription {
+                name: "Error",
+                schema: r#"{"type":"object","description":"The JSON body of every error.","required":["request_id","message"],"properties":{"request_id":{"type":"string"},"error_code":{"type":"string"},"message":{"type":"string"}}}"#,
+            },
+        ],
+        components_extra: Some(
+            r#"{"securitySchemes":{"bearerAuth":{"type":"http","scheme":"bearer","description":"An API token given to the server (`--api-token`); needed to change the shelf."}}}"#,
+        ),
     };
 }
 

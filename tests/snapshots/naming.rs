@@ -386,6 +386,38 @@ pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static SELF_TYPE: rt::Param = rt::Param::path(
+        0,
+        "type",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static SELF_N2FA: rt::Param = rt::Param::path(
+        1,
+        "2fa",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
+    pub(super) static SELF_ASYNC: rt::Param = rt::Param::query(
+        "async",
+        rt::Shape::Scalar(rt::Scalar::Boolean),
+    );
+
+    pub(super) static SELF_TYPE_2: rt::Param = rt::Param::query(
+        "Type",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static SELF_TYPE_3: rt::Param = rt::Param::query(
+        "type",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static SELF_X_REQUEST_ID: rt::Param = rt::Param::header(
+        "x-Request-ID",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
     pub(super) async fn handle_self_<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -401,35 +433,20 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::SelfRequest, ::specfirst_runtime::HttpError> {
         Ok(super::SelfRequest {
-            type_: input
-                .required(
-                    &rt::Param::path(0, "type", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
-            n2fa: input
-                .required(
-                    &rt::Param::path(1, "2fa", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
-            async_: input
-                .optional(
-                    &rt::Param::query("async", rt::Shape::Scalar(rt::Scalar::Boolean)),
-                )?,
-            type_2: input
-                .optional(
-                    &rt::Param::query("Type", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
-            type_3: input
-                .optional(
-                    &rt::Param::query("type", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
-            x_request_id: input
-                .optional(
-                    &rt::Param::header(
-                        "x-Request-ID",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            type_: input.required(&SELF_TYPE)?,
+            n2fa: input.required(&SELF_N2FA)?,
+            async_: input.optional(&SELF_ASYNC)?,
+            type_2: input.optional(&SELF_TYPE_2)?,
+            type_3: input.optional(&SELF_TYPE_3)?,
+            x_request_id: input.optional(&SELF_X_REQUEST_ID)?,
         })
     }
+
+    pub(super) static GET_ITEM_ID: rt::Param = rt::Param::path(
+        0,
+        "id",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_get_item<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -446,12 +463,15 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetItemRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetItemRequest {
-            id: input
-                .required(
-                    &rt::Param::path(0, "id", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            id: input.required(&GET_ITEM_ID)?,
         })
     }
+
+    pub(super) static DELETE_ITEMS_ID_ID: rt::Param = rt::Param::path(
+        0,
+        "id",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_delete_items_id<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -471,12 +491,20 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::DeleteItemsIdRequest {
-            id: input
-                .required(
-                    &rt::Param::path(0, "id", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            id: input.required(&DELETE_ITEMS_ID_ID)?,
         })
     }
+
+    pub(super) static GET_ITEM_2_NAME: rt::Param = rt::Param::path(
+        0,
+        "name",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static GET_ITEM_2_BODY_2: rt::Param = rt::Param::query(
+        "body",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_get_item_2<A: super::TypeTheNamingTortureTestApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -493,17 +521,270 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetItem2Request, ::specfirst_runtime::HttpError> {
         Ok(super::GetItem2Request {
-            name: input
-                .required(
-                    &rt::Param::path(0, "name", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
-            body_2: input
-                .optional(
-                    &rt::Param::query("body", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            name: input.required(&GET_ITEM_2_NAME)?,
+            body_2: input.optional(&GET_ITEM_2_BODY_2)?,
             body: input.json_body_optional().await?,
         })
     }
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "type: the naming torture test",
+        version: "0.1",
+        description: Some(
+            "Identifiers a spec may legally use that Rust does not accept as they are.",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/self/{type}/{2fa}",
+                operation_id: Some("self"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::SELF_TYPE,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SELF_N2FA,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SELF_ASYNC,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"boolean"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SELF_TYPE_2,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SELF_TYPE_3,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SELF_X_REQUEST_ID,
+                        required: false,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "ok",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/mod"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/items/{id}",
+                operation_id: Some("get-item"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_ITEM_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(204),
+                        description: "empty",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "DELETE",
+                path: "/items/{id}",
+                operation_id: None,
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::DELETE_ITEMS_ID_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(204),
+                        description: "deleted",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: Some(r#"{"without an operationId":null}"#),
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/items/{name}/children",
+                operation_id: Some("getItem"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_ITEM_2_NAME,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_ITEM_2_BODY_2,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: Some(BodyDescription {
+                    required: false,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(
+                                r#"{"type":"object","properties":{"1st":{"type":"string"},"déjà vu":{"type":"integer"}}}"#,
+                            ),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "children",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"type":"array","items":{"$ref":"#/components/schemas/Self"}}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(418),
+                        description: "I'm a teapot",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(599),
+                        description: "not a registered status",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "mod",
+                schema: r#"{"type":"object","properties":{"fn":{"type":"string"},"match":{"type":"integer"}}}"#,
+            },
+            SchemaDescription {
+                name: "Self",
+                schema: r##"{"type":"object","required":["crate"],"properties":{"crate":{"type":"string"},"super":{"$ref":"#/components/schemas/Self"}}}"##,
+            },
+            SchemaDescription {
+                name: "Reaction",
+                schema: r#"{"description":"GitHub's reaction names, two of them not identifiers at all.","type":"object","properties":{"content":{"type":"string","enum":["+1","-1","laugh","hooray"]},"+1":{"type":"integer"},"-1":{"type":"integer"}}}"#,
+            },
+        ],
+        components_extra: None,
+    };
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -146,6 +146,11 @@ pub fn router_with_options<A: PageableApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static LIST_VAULTS_SKIPTOKEN: rt::Param = rt::Param::query(
+        "$skiptoken",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
     pub(super) async fn handle_list_vaults<A: super::PageableApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -164,15 +169,82 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::ListVaultsRequest {
-            skiptoken: input
-                .optional(
-                    &rt::Param::query(
-                        "$skiptoken",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            skiptoken: input.optional(&LIST_VAULTS_SKIPTOKEN)?,
         })
     }
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Pageable",
+        version: "1",
+        description: Some("Azure's x-ms-pageable, with a next link in the page body."),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/vaults",
+                operation_id: Some("listVaults"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::LIST_VAULTS_SKIPTOKEN,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "a page of vaults",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/VaultListResult"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: Some(r#"{"x-ms-pageable":{"nextLinkName":"odata.nextLink"}}"#),
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Vault",
+                schema: r#"{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}"#,
+            },
+            SchemaDescription {
+                name: "VaultListResult",
+                schema: r##"{"type":"object","properties":{"value":{"type":"array","items":{"$ref":"#/components/schemas/Vault"}},"odata.nextLink":{"type":"string"}}}"##,
+            },
+        ],
+        components_extra: None,
+    };
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -689,6 +689,82 @@ pub fn router_with_options<A: ParamStylesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static SIMPLE_PATH_SCALAR: rt::Param = rt::Param::path(
+        0,
+        "scalar",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
+    pub(super) static SIMPLE_PATH_LIST: rt::Param = rt::Param::path(
+        1,
+        "list",
+        rt::Shape::Array {
+            item: rt::Scalar::Integer,
+            explode: false,
+        },
+    );
+
+    pub(super) static SIMPLE_PATH_LISTX: rt::Param = rt::Param::path(
+        2,
+        "listx",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: true,
+        },
+    );
+
+    pub(super) static SIMPLE_PATH_OBJ: rt::Param = rt::Param::path(
+            3,
+            "obj",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .checked(&super::rules::RGB);
+
+    pub(super) static SIMPLE_PATH_OBJX: rt::Param = rt::Param::path(
+            4,
+            "objx",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: true,
+            },
+        )
+        .checked(&super::rules::RGB);
+
     pub(super) async fn handle_simple_path<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -707,90 +783,95 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::SimplePathRequest {
-            scalar: input
-                .required(
-                    &rt::Param::path(0, "scalar", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
-            list: input
-                .required(
-                    &rt::Param::path(
-                        1,
-                        "list",
-                        rt::Shape::Array {
-                            item: rt::Scalar::Integer,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            listx: input
-                .required(
-                    &rt::Param::path(
-                        2,
-                        "listx",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: true,
-                        },
-                    ),
-                )?,
-            obj: input
-                .required(
-                    &rt::Param::path(
-                            3,
-                            "obj",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .checked(&super::rules::RGB),
-                )?,
-            objx: input
-                .required(
-                    &rt::Param::path(
-                            4,
-                            "objx",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: true,
-                            },
-                        )
-                        .checked(&super::rules::RGB),
-                )?,
+            scalar: input.required(&SIMPLE_PATH_SCALAR)?,
+            list: input.required(&SIMPLE_PATH_LIST)?,
+            listx: input.required(&SIMPLE_PATH_LISTX)?,
+            obj: input.required(&SIMPLE_PATH_OBJ)?,
+            objx: input.required(&SIMPLE_PATH_OBJX)?,
         })
     }
+
+    pub(super) static LABEL_PATH_SCALAR: rt::Param = rt::Param::path(
+            0,
+            "scalar",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .styled(rt::Style::Label)
+        .checked(&super::rules::KIND);
+
+    pub(super) static LABEL_PATH_LIST: rt::Param = rt::Param::path(
+            1,
+            "list",
+            rt::Shape::Array {
+                item: rt::Scalar::Integer,
+                explode: false,
+            },
+        )
+        .styled(rt::Style::Label);
+
+    pub(super) static LABEL_PATH_LISTX: rt::Param = rt::Param::path(
+            2,
+            "listx",
+            rt::Shape::Array {
+                item: rt::Scalar::String,
+                explode: true,
+            },
+        )
+        .styled(rt::Style::Label);
+
+    pub(super) static LABEL_PATH_OBJ: rt::Param = rt::Param::path(
+            3,
+            "obj",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .styled(rt::Style::Label)
+        .checked(&super::rules::RGB);
+
+    pub(super) static LABEL_PATH_OBJX: rt::Param = rt::Param::path(
+            4,
+            "objx",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: true,
+            },
+        )
+        .styled(rt::Style::Label)
+        .checked(&super::rules::RGB);
 
     pub(super) async fn handle_label_path<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -810,96 +891,94 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::LabelPathRequest {
-            scalar: input
-                .required(
-                    &rt::Param::path(0, "scalar", rt::Shape::Scalar(rt::Scalar::String))
-                        .styled(rt::Style::Label)
-                        .checked(&super::rules::KIND),
-                )?,
-            list: input
-                .required(
-                    &rt::Param::path(
-                            1,
-                            "list",
-                            rt::Shape::Array {
-                                item: rt::Scalar::Integer,
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::Label),
-                )?,
-            listx: input
-                .required(
-                    &rt::Param::path(
-                            2,
-                            "listx",
-                            rt::Shape::Array {
-                                item: rt::Scalar::String,
-                                explode: true,
-                            },
-                        )
-                        .styled(rt::Style::Label),
-                )?,
-            obj: input
-                .required(
-                    &rt::Param::path(
-                            3,
-                            "obj",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::Label)
-                        .checked(&super::rules::RGB),
-                )?,
-            objx: input
-                .required(
-                    &rt::Param::path(
-                            4,
-                            "objx",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: true,
-                            },
-                        )
-                        .styled(rt::Style::Label)
-                        .checked(&super::rules::RGB),
-                )?,
+            scalar: input.required(&LABEL_PATH_SCALAR)?,
+            list: input.required(&LABEL_PATH_LIST)?,
+            listx: input.required(&LABEL_PATH_LISTX)?,
+            obj: input.required(&LABEL_PATH_OBJ)?,
+            objx: input.required(&LABEL_PATH_OBJX)?,
         })
     }
+
+    pub(super) static MATRIX_PATH_SCALAR: rt::Param = rt::Param::path(
+            0,
+            "scalar",
+            rt::Shape::Scalar(rt::Scalar::Number),
+        )
+        .styled(rt::Style::Matrix);
+
+    pub(super) static MATRIX_PATH_LIST: rt::Param = rt::Param::path(
+            1,
+            "list",
+            rt::Shape::Array {
+                item: rt::Scalar::Integer,
+                explode: false,
+            },
+        )
+        .styled(rt::Style::Matrix);
+
+    pub(super) static MATRIX_PATH_LISTX: rt::Param = rt::Param::path(
+            2,
+            "listx",
+            rt::Shape::Array {
+                item: rt::Scalar::String,
+                explode: true,
+            },
+        )
+        .styled(rt::Style::Matrix);
+
+    pub(super) static MATRIX_PATH_OBJ: rt::Param = rt::Param::path(
+            3,
+            "obj",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .styled(rt::Style::Matrix)
+        .checked(&super::rules::RGB);
+
+    pub(super) static MATRIX_PATH_OBJX: rt::Param = rt::Param::path(
+            4,
+            "objx",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: true,
+            },
+        )
+        .styled(rt::Style::Matrix)
+        .checked(&super::rules::RGB);
 
     pub(super) async fn handle_matrix_path<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -919,95 +998,165 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::MatrixPathRequest {
-            scalar: input
-                .required(
-                    &rt::Param::path(0, "scalar", rt::Shape::Scalar(rt::Scalar::Number))
-                        .styled(rt::Style::Matrix),
-                )?,
-            list: input
-                .required(
-                    &rt::Param::path(
-                            1,
-                            "list",
-                            rt::Shape::Array {
-                                item: rt::Scalar::Integer,
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::Matrix),
-                )?,
-            listx: input
-                .required(
-                    &rt::Param::path(
-                            2,
-                            "listx",
-                            rt::Shape::Array {
-                                item: rt::Scalar::String,
-                                explode: true,
-                            },
-                        )
-                        .styled(rt::Style::Matrix),
-                )?,
-            obj: input
-                .required(
-                    &rt::Param::path(
-                            3,
-                            "obj",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::Matrix)
-                        .checked(&super::rules::RGB),
-                )?,
-            objx: input
-                .required(
-                    &rt::Param::path(
-                            4,
-                            "objx",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: true,
-                            },
-                        )
-                        .styled(rt::Style::Matrix)
-                        .checked(&super::rules::RGB),
-                )?,
+            scalar: input.required(&MATRIX_PATH_SCALAR)?,
+            list: input.required(&MATRIX_PATH_LIST)?,
+            listx: input.required(&MATRIX_PATH_LISTX)?,
+            obj: input.required(&MATRIX_PATH_OBJ)?,
+            objx: input.required(&MATRIX_PATH_OBJX)?,
         })
     }
+
+    pub(super) static QUERY_STYLES_SCALAR: rt::Param = rt::Param::query(
+        "scalar",
+        rt::Shape::Scalar(rt::Scalar::Boolean),
+    );
+
+    pub(super) static QUERY_STYLES_LIST: rt::Param = rt::Param::query(
+        "list",
+        rt::Shape::Array {
+            item: rt::Scalar::Integer,
+            explode: true,
+        },
+    );
+
+    pub(super) static QUERY_STYLES_CSV: rt::Param = rt::Param::query(
+        "csv",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: false,
+        },
+    );
+
+    pub(super) static QUERY_STYLES_POINT: rt::Param = rt::Param::query(
+            "point",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "x",
+                            value: rt::Field::Scalar(rt::Scalar::Number),
+                        },
+                        rt::Property {
+                            name: "y",
+                            value: rt::Field::Scalar(rt::Scalar::Number),
+                        },
+                        rt::Property {
+                            name: "label",
+                            value: rt::Field::Scalar(rt::Scalar::String),
+                        },
+                    ],
+                    additional: ::core::option::Option::Some(rt::Scalar::String),
+                },
+                explode: true,
+            },
+        )
+        .checked(&super::rules::POINT);
+
+    pub(super) static QUERY_STYLES_RGB: rt::Param = rt::Param::query(
+            "rgb",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .checked(&super::rules::RGB);
+
+    pub(super) static QUERY_STYLES_SPACED: rt::Param = rt::Param::query(
+            "spaced",
+            rt::Shape::Array {
+                item: rt::Scalar::Integer,
+                explode: false,
+            },
+        )
+        .styled(rt::Style::SpaceDelimited);
+
+    pub(super) static QUERY_STYLES_SPACED_RGB: rt::Param = rt::Param::query(
+            "spacedRgb",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .styled(rt::Style::SpaceDelimited)
+        .checked(&super::rules::RGB);
+
+    pub(super) static QUERY_STYLES_PIPED: rt::Param = rt::Param::query(
+            "piped",
+            rt::Shape::Array {
+                item: rt::Scalar::String,
+                explode: false,
+            },
+        )
+        .styled(rt::Style::PipeDelimited);
+
+    pub(super) static QUERY_STYLES_PIPED_RGB: rt::Param = rt::Param::query(
+            "pipedRgb",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .styled(rt::Style::PipeDelimited)
+        .checked(&super::rules::RGB);
+
+    pub(super) static QUERY_STYLES_WHERE: rt::Param = rt::Param::query(
+            "where",
+            rt::Shape::JsonText,
+        )
+        .checked(&super::rules::WHERE);
+
+    pub(super) static QUERY_STYLES_NOTE: rt::Param = rt::Param::query(
+        "note",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_query_styles<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1027,173 +1176,73 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::QueryStylesRequest {
-            scalar: input
-                .optional(
-                    &rt::Param::query("scalar", rt::Shape::Scalar(rt::Scalar::Boolean)),
-                )?,
-            list: input
-                .optional(
-                    &rt::Param::query(
-                        "list",
-                        rt::Shape::Array {
-                            item: rt::Scalar::Integer,
-                            explode: true,
-                        },
-                    ),
-                )?,
-            csv: input
-                .optional(
-                    &rt::Param::query(
-                        "csv",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            point: input
-                .optional(
-                    &rt::Param::query(
-                            "point",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "x",
-                                            value: rt::Field::Scalar(rt::Scalar::Number),
-                                        },
-                                        rt::Property {
-                                            name: "y",
-                                            value: rt::Field::Scalar(rt::Scalar::Number),
-                                        },
-                                        rt::Property {
-                                            name: "label",
-                                            value: rt::Field::Scalar(rt::Scalar::String),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::Some(rt::Scalar::String),
-                                },
-                                explode: true,
-                            },
-                        )
-                        .checked(&super::rules::POINT),
-                )?,
-            rgb: input
-                .optional(
-                    &rt::Param::query(
-                            "rgb",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .checked(&super::rules::RGB),
-                )?,
-            spaced: input
-                .optional(
-                    &rt::Param::query(
-                            "spaced",
-                            rt::Shape::Array {
-                                item: rt::Scalar::Integer,
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::SpaceDelimited),
-                )?,
-            spaced_rgb: input
-                .optional(
-                    &rt::Param::query(
-                            "spacedRgb",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::SpaceDelimited)
-                        .checked(&super::rules::RGB),
-                )?,
-            piped: input
-                .optional(
-                    &rt::Param::query(
-                            "piped",
-                            rt::Shape::Array {
-                                item: rt::Scalar::String,
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::PipeDelimited),
-                )?,
-            piped_rgb: input
-                .optional(
-                    &rt::Param::query(
-                            "pipedRgb",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .styled(rt::Style::PipeDelimited)
-                        .checked(&super::rules::RGB),
-                )?,
-            where_: input
-                .optional(
-                    &rt::Param::query("where", rt::Shape::JsonText)
-                        .checked(&super::rules::WHERE),
-                )?,
-            note: input
-                .optional(
-                    &rt::Param::query("note", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            scalar: input.optional(&QUERY_STYLES_SCALAR)?,
+            list: input.optional(&QUERY_STYLES_LIST)?,
+            csv: input.optional(&QUERY_STYLES_CSV)?,
+            point: input.optional(&QUERY_STYLES_POINT)?,
+            rgb: input.optional(&QUERY_STYLES_RGB)?,
+            spaced: input.optional(&QUERY_STYLES_SPACED)?,
+            spaced_rgb: input.optional(&QUERY_STYLES_SPACED_RGB)?,
+            piped: input.optional(&QUERY_STYLES_PIPED)?,
+            piped_rgb: input.optional(&QUERY_STYLES_PIPED_RGB)?,
+            where_: input.optional(&QUERY_STYLES_WHERE)?,
+            note: input.optional(&QUERY_STYLES_NOTE)?,
         })
     }
+
+    pub(super) static SEARCH_FILTER: rt::Param = rt::Param::query(
+            "filter",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "name",
+                            value: rt::Field::Scalar(rt::Scalar::String),
+                        },
+                        rt::Property {
+                            name: "active",
+                            value: rt::Field::Scalar(rt::Scalar::Boolean),
+                        },
+                        rt::Property {
+                            name: "tags",
+                            value: rt::Field::Array(rt::Scalar::String),
+                        },
+                        rt::Property {
+                            name: "range",
+                            value: rt::Field::Object(rt::Object {
+                                properties: &[
+                                    rt::Property {
+                                        name: "min",
+                                        value: rt::Field::Scalar(rt::Scalar::Integer),
+                                    },
+                                    rt::Property {
+                                        name: "max",
+                                        value: rt::Field::Scalar(rt::Scalar::Integer),
+                                    },
+                                ],
+                                additional: ::core::option::Option::None,
+                            }),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: true,
+            },
+        )
+        .styled(rt::Style::DeepObject)
+        .checked(&super::rules::FILTER);
+
+    pub(super) static SEARCH_LABELS: rt::Param = rt::Param::query(
+            "labels",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[],
+                    additional: ::core::option::Option::Some(rt::Scalar::String),
+                },
+                explode: true,
+            },
+        )
+        .styled(rt::Style::DeepObject);
 
     pub(super) async fn handle_search<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1210,66 +1259,87 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::SearchRequest, ::specfirst_runtime::HttpError> {
         Ok(super::SearchRequest {
-            filter: input
-                .required(
-                    &rt::Param::query(
-                            "filter",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "name",
-                                            value: rt::Field::Scalar(rt::Scalar::String),
-                                        },
-                                        rt::Property {
-                                            name: "active",
-                                            value: rt::Field::Scalar(rt::Scalar::Boolean),
-                                        },
-                                        rt::Property {
-                                            name: "tags",
-                                            value: rt::Field::Array(rt::Scalar::String),
-                                        },
-                                        rt::Property {
-                                            name: "range",
-                                            value: rt::Field::Object(rt::Object {
-                                                properties: &[
-                                                    rt::Property {
-                                                        name: "min",
-                                                        value: rt::Field::Scalar(rt::Scalar::Integer),
-                                                    },
-                                                    rt::Property {
-                                                        name: "max",
-                                                        value: rt::Field::Scalar(rt::Scalar::Integer),
-                                                    },
-                                                ],
-                                                additional: ::core::option::Option::None,
-                                            }),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: true,
-                            },
-                        )
-                        .styled(rt::Style::DeepObject)
-                        .checked(&super::rules::FILTER),
-                )?,
-            labels: input
-                .optional(
-                    &rt::Param::query(
-                            "labels",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[],
-                                    additional: ::core::option::Option::Some(rt::Scalar::String),
-                                },
-                                explode: true,
-                            },
-                        )
-                        .styled(rt::Style::DeepObject),
-                )?,
+            filter: input.required(&SEARCH_FILTER)?,
+            labels: input.optional(&SEARCH_LABELS)?,
         })
     }
+
+    pub(super) static HEADER_STYLES_X_SCALAR: rt::Param = rt::Param::header(
+        "x-scalar",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
+    pub(super) static HEADER_STYLES_X_LIST: rt::Param = rt::Param::header(
+        "x-list",
+        rt::Shape::Array {
+            item: rt::Scalar::Integer,
+            explode: false,
+        },
+    );
+
+    pub(super) static HEADER_STYLES_X_LISTX: rt::Param = rt::Param::header(
+        "x-listx",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: true,
+        },
+    );
+
+    pub(super) static HEADER_STYLES_X_OBJ: rt::Param = rt::Param::header(
+            "x-obj",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .checked(&super::rules::RGB);
+
+    pub(super) static HEADER_STYLES_X_OBJX: rt::Param = rt::Param::header(
+            "x-objx",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: true,
+            },
+        )
+        .checked(&super::rules::RGB);
+
+    pub(super) static HEADER_STYLES_X_WHERE: rt::Param = rt::Param::header(
+            "x-where",
+            rt::Shape::JsonText,
+        )
+        .checked(&super::rules::WHERE);
 
     pub(super) async fn handle_header_styles<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1289,94 +1359,92 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::HeaderStylesRequest {
-            x_scalar: input
-                .required(
-                    &rt::Param::header(
-                        "x-scalar",
-                        rt::Shape::Scalar(rt::Scalar::Integer),
-                    ),
-                )?,
-            x_list: input
-                .optional(
-                    &rt::Param::header(
-                        "x-list",
-                        rt::Shape::Array {
-                            item: rt::Scalar::Integer,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            x_listx: input
-                .optional(
-                    &rt::Param::header(
-                        "x-listx",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: true,
-                        },
-                    ),
-                )?,
-            x_obj: input
-                .optional(
-                    &rt::Param::header(
-                            "x-obj",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .checked(&super::rules::RGB),
-                )?,
-            x_objx: input
-                .optional(
-                    &rt::Param::header(
-                            "x-objx",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: true,
-                            },
-                        )
-                        .checked(&super::rules::RGB),
-                )?,
-            x_where: input
-                .optional(
-                    &rt::Param::header("x-where", rt::Shape::JsonText)
-                        .checked(&super::rules::WHERE),
-                )?,
+            x_scalar: input.required(&HEADER_STYLES_X_SCALAR)?,
+            x_list: input.optional(&HEADER_STYLES_X_LIST)?,
+            x_listx: input.optional(&HEADER_STYLES_X_LISTX)?,
+            x_obj: input.optional(&HEADER_STYLES_X_OBJ)?,
+            x_objx: input.optional(&HEADER_STYLES_X_OBJX)?,
+            x_where: input.optional(&HEADER_STYLES_X_WHERE)?,
         })
     }
+
+    pub(super) static COOKIE_STYLES_SESSION: rt::Param = rt::Param::cookie(
+            "session",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::COOKIE_STYLES_SESSION);
+
+    pub(super) static COOKIE_STYLES_TAGS: rt::Param = rt::Param::cookie(
+        "tags",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: true,
+        },
+    );
+
+    pub(super) static COOKIE_STYLES_CSV: rt::Param = rt::Param::cookie(
+        "csv",
+        rt::Shape::Array {
+            item: rt::Scalar::Integer,
+            explode: false,
+        },
+    );
+
+    pub(super) static COOKIE_STYLES_POINT: rt::Param = rt::Param::cookie(
+            "point",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "x",
+                            value: rt::Field::Scalar(rt::Scalar::Number),
+                        },
+                        rt::Property {
+                            name: "y",
+                            value: rt::Field::Scalar(rt::Scalar::Number),
+                        },
+                        rt::Property {
+                            name: "label",
+                            value: rt::Field::Scalar(rt::Scalar::String),
+                        },
+                    ],
+                    additional: ::core::option::Option::Some(rt::Scalar::String),
+                },
+                explode: true,
+            },
+        )
+        .checked(&super::rules::POINT);
+
+    pub(super) static COOKIE_STYLES_RGB: rt::Param = rt::Param::cookie(
+            "rgb",
+            rt::Shape::Object {
+                object: rt::Object {
+                    properties: &[
+                        rt::Property {
+                            name: "R",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "G",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                        rt::Property {
+                            name: "B",
+                            value: rt::Field::Scalar(rt::Scalar::Integer),
+                        },
+                    ],
+                    additional: ::core::option::Option::None,
+                },
+                explode: false,
+            },
+        )
+        .checked(&super::rules::RGB);
+
+    pub(super) static COOKIE_STYLES_PREFS: rt::Param = rt::Param::cookie(
+            "prefs",
+            rt::Shape::JsonText,
+        )
+        .checked(&super::rules::COOKIE_STYLES_PREFS);
 
     pub(super) async fn handle_cookie_styles<A: super::ParamStylesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1396,90 +1464,12 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::CookieStylesRequest {
-            session: input
-                .required(
-                    &rt::Param::cookie("session", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::COOKIE_STYLES_SESSION),
-                )?,
-            tags: input
-                .optional(
-                    &rt::Param::cookie(
-                        "tags",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: true,
-                        },
-                    ),
-                )?,
-            csv: input
-                .optional(
-                    &rt::Param::cookie(
-                        "csv",
-                        rt::Shape::Array {
-                            item: rt::Scalar::Integer,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            point: input
-                .optional(
-                    &rt::Param::cookie(
-                            "point",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "x",
-                                            value: rt::Field::Scalar(rt::Scalar::Number),
-                                        },
-                                        rt::Property {
-                                            name: "y",
-                                            value: rt::Field::Scalar(rt::Scalar::Number),
-                                        },
-                                        rt::Property {
-                                            name: "label",
-                                            value: rt::Field::Scalar(rt::Scalar::String),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::Some(rt::Scalar::String),
-                                },
-                                explode: true,
-                            },
-                        )
-                        .checked(&super::rules::POINT),
-                )?,
-            rgb: input
-                .optional(
-                    &rt::Param::cookie(
-                            "rgb",
-                            rt::Shape::Object {
-                                object: rt::Object {
-                                    properties: &[
-                                        rt::Property {
-                                            name: "R",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "G",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                        rt::Property {
-                                            name: "B",
-                                            value: rt::Field::Scalar(rt::Scalar::Integer),
-                                        },
-                                    ],
-                                    additional: ::core::option::Option::None,
-                                },
-                                explode: false,
-                            },
-                        )
-                        .checked(&super::rules::RGB),
-                )?,
-            prefs: input
-                .optional(
-                    &rt::Param::cookie("prefs", rt::Shape::JsonText)
-                        .checked(&super::rules::COOKIE_STYLES_PREFS),
-                )?,
+            session: input.required(&COOKIE_STYLES_SESSION)?,
+            tags: input.optional(&COOKIE_STYLES_TAGS)?,
+            csv: input.optional(&COOKIE_STYLES_CSV)?,
+            point: input.optional(&COOKIE_STYLES_POINT)?,
+            rgb: input.optional(&COOKIE_STYLES_RGB)?,
+            prefs: input.optional(&COOKIE_STYLES_PREFS)?,
         })
     }
 }
@@ -1593,6 +1583,611 @@ mod rules {
         properties: &[("theme", &Schema::ANY)],
         additional: Additional::Deny,
         ..Schema::ANY
+    };
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Param styles",
+        version: "1",
+        description: Some(
+            "Every parameter style of OpenAPI 3.0 in every location it is allowed, with explode on and off, for scalars, arrays and objects; cookie parameters; `content` parameters.",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/simple/{scalar}/{list}/{listx}/{obj}/{objx}",
+                operation_id: Some("simplePath"),
+                summary: None,
+                description: Some(
+                    "`simple` (the path default): `5`, `1,2`, `R,1,G,2`, `R=1,G=2`.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::SIMPLE_PATH_SCALAR,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SIMPLE_PATH_LIST,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SIMPLE_PATH_LISTX,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SIMPLE_PATH_OBJ,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SIMPLE_PATH_OBJX,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/label/{scalar}/{list}/{listx}/{obj}/{objx}",
+                operation_id: Some("labelPath"),
+                summary: None,
+                description: Some(
+                    "`label`: `.large`, `.1.2` (or `.1,2`), `.a.b`, `.R.1.G.2`, `.R=1.G=2`.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::LABEL_PATH_SCALAR,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Kind"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LABEL_PATH_LIST,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LABEL_PATH_LISTX,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LABEL_PATH_OBJ,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LABEL_PATH_OBJX,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/matrix/{scalar}/{list}/{listx}/{obj}/{objx}",
+                operation_id: Some("matrixPath"),
+                summary: None,
+                description: Some(
+                    "`matrix`: `;scalar=1.5`, `;list=1,2`, `;listx=a;listx=b`, `;obj=R,1,G,2`, `;R=1;G=2`.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::MATRIX_PATH_SCALAR,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"number"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::MATRIX_PATH_LIST,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::MATRIX_PATH_LISTX,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::MATRIX_PATH_OBJ,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::MATRIX_PATH_OBJX,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/query",
+                operation_id: Some("queryStyles"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_SCALAR,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"boolean"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_LIST,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_CSV,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_POINT,
+                        required: false,
+                        explode: None,
+                        description: Some(
+                            "Exploded `form` object; its properties are the query keys `x`, `y` and `label`.",
+                        ),
+                        schema: Some(r##"{"$ref":"#/components/schemas/Point"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_RGB,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_SPACED,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_SPACED_RGB,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_PIPED,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_PIPED_RGB,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_WHERE,
+                        required: false,
+                        explode: Some(true),
+                        description: Some("JSON text in the query string."),
+                        schema: None,
+                        extra: Some(
+                            r##"{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Where"}}}}"##,
+                        ),
+                    },
+                    ParamDescription {
+                        decode: &handlers::QUERY_STYLES_NOTE,
+                        required: false,
+                        explode: Some(true),
+                        description: Some(
+                            "A `content` parameter of a non-JSON media type is its text.",
+                        ),
+                        schema: None,
+                        extra: Some(
+                            r#"{"content":{"text/plain":{"schema":{"type":"string"}}}}"#,
+                        ),
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/search",
+                operation_id: Some("search"),
+                summary: None,
+                description: Some(
+                    "`deepObject`: `filter[name]=x&filter[tags][]=a&filter[range][min]=1`.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::SEARCH_FILTER,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Filter"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::SEARCH_LABELS,
+                        required: false,
+                        explode: None,
+                        description: Some("A map; every `labels[key]` is kept."),
+                        schema: Some(
+                            r#"{"type":"object","additionalProperties":{"type":"string"}}"#,
+                        ),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/headers",
+                operation_id: Some("headerStyles"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::HEADER_STYLES_X_SCALAR,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::HEADER_STYLES_X_LIST,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::HEADER_STYLES_X_LISTX,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::HEADER_STYLES_X_OBJ,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::HEADER_STYLES_X_OBJX,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::HEADER_STYLES_X_WHERE,
+                        required: false,
+                        explode: Some(false),
+                        description: None,
+                        schema: None,
+                        extra: Some(
+                            r##"{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Where"}}}}"##,
+                        ),
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/cookies",
+                operation_id: Some("cookieStyles"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::COOKIE_STYLES_SESSION,
+                        required: true,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string","minLength":3}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::COOKIE_STYLES_TAGS,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::COOKIE_STYLES_CSV,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::COOKIE_STYLES_POINT,
+                        required: false,
+                        explode: None,
+                        description: Some(
+                            "Exploded `form` object; its properties are the cookies `x`, `y` and `label`.",
+                        ),
+                        schema: Some(r##"{"$ref":"#/components/schemas/Point"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::COOKIE_STYLES_RGB,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Rgb"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::COOKIE_STYLES_PREFS,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: None,
+                        extra: Some(
+                            r#"{"content":{"application/json":{"schema":{"type":"object","properties":{"theme":{"type":"string"}},"additionalProperties":false}}}}"#,
+                        ),
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Kind",
+                schema: r#"{"type":"string","enum":["small","large"]}"#,
+            },
+            SchemaDescription {
+                name: "Rgb",
+                schema: r#"{"description":"Undeclared keys are rejected (`additionalProperties` is false).","type":"object","additionalProperties":false,"required":["R","G"],"properties":{"R":{"type":"integer","minimum":0,"maximum":255},"G":{"type":"integer","minimum":0,"maximum":255},"B":{"type":"integer","minimum":0,"maximum":255}}}"#,
+            },
+            SchemaDescription {
+                name: "Point",
+                schema: r#"{"type":"object","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"},"label":{"type":"string"}}}"#,
+            },
+            SchemaDescription {
+                name: "Filter",
+                schema: r#"{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"active":{"type":"boolean"},"tags":{"type":"array","items":{"type":"string"}},"range":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer"},"max":{"type":"integer"}}}}}"#,
+            },
+            SchemaDescription {
+                name: "Where",
+                schema: r#"{"type":"object","required":["field"],"properties":{"field":{"type":"string"},"equals":{}}}"#,
+            },
+            SchemaDescription {
+                name: "Echo",
+                schema: r#"{"type":"object","additionalProperties":true}"#,
+            },
+        ],
+        components_extra: None,
     };
 }
 

@@ -617,6 +617,81 @@ pub fn router_with_options<A: ParamsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static GET_THING_ID: rt::Param = rt::Param::path(
+        0,
+        "id",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
+    pub(super) static GET_THING_KIND: rt::Param = rt::Param::path(
+            1,
+            "kind",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::KIND);
+
+    pub(super) static GET_THING_IDS: rt::Param = rt::Param::path(
+        2,
+        "ids",
+        rt::Shape::Array {
+            item: rt::Scalar::Integer,
+            explode: false,
+        },
+    );
+
+    pub(super) static GET_THING_FLAG: rt::Param = rt::Param::query(
+        "flag",
+        rt::Shape::Scalar(rt::Scalar::Boolean),
+    );
+
+    pub(super) static GET_THING_RATIO: rt::Param = rt::Param::query(
+        "ratio",
+        rt::Shape::Scalar(rt::Scalar::Number),
+    );
+
+    pub(super) static GET_THING_KINDS: rt::Param = rt::Param::query(
+            "kinds",
+            rt::Shape::Array {
+                item: rt::Scalar::String,
+                explode: true,
+            },
+        )
+        .checked(&super::rules::GET_THING_KINDS);
+
+    pub(super) static GET_THING_CSV: rt::Param = rt::Param::query(
+        "csv",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: false,
+        },
+    );
+
+    pub(super) static GET_THING_SINCE: rt::Param = rt::Param::query(
+            "since",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::GET_THING_SINCE);
+
+    pub(super) static GET_THING_COUNT: rt::Param = rt::Param::query(
+            "count",
+            rt::Shape::Scalar(rt::Scalar::Integer),
+        )
+        .checked(&super::rules::GET_THING_COUNT);
+
+    pub(super) static GET_THING_X_TRACE: rt::Param = rt::Param::header(
+            "x-trace",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::GET_THING_X_TRACE);
+
+    pub(super) static GET_THING_X_TAGS: rt::Param = rt::Param::header(
+        "x-tags",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: false,
+        },
+    );
+
     pub(super) async fn handle_get_thing<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -632,82 +707,35 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetThingRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetThingRequest {
-            id: input
-                .required(
-                    &rt::Param::path(0, "id", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
-            kind: input
-                .required(
-                    &rt::Param::path(1, "kind", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::KIND),
-                )?,
-            ids: input
-                .required(
-                    &rt::Param::path(
-                        2,
-                        "ids",
-                        rt::Shape::Array {
-                            item: rt::Scalar::Integer,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            flag: input
-                .required(
-                    &rt::Param::query("flag", rt::Shape::Scalar(rt::Scalar::Boolean)),
-                )?,
-            ratio: input
-                .optional(
-                    &rt::Param::query("ratio", rt::Shape::Scalar(rt::Scalar::Number)),
-                )?,
-            kinds: input
-                .optional(
-                    &rt::Param::query(
-                            "kinds",
-                            rt::Shape::Array {
-                                item: rt::Scalar::String,
-                                explode: true,
-                            },
-                        )
-                        .checked(&super::rules::GET_THING_KINDS),
-                )?,
-            csv: input
-                .optional(
-                    &rt::Param::query(
-                        "csv",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            since: input
-                .optional(
-                    &rt::Param::query("since", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::GET_THING_SINCE),
-                )?,
-            count: input
-                .optional(
-                    &rt::Param::query("count", rt::Shape::Scalar(rt::Scalar::Integer))
-                        .checked(&super::rules::GET_THING_COUNT),
-                )?,
-            x_trace: input
-                .required(
-                    &rt::Param::header("x-trace", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::GET_THING_X_TRACE),
-                )?,
-            x_tags: input
-                .optional(
-                    &rt::Param::header(
-                        "x-tags",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: false,
-                        },
-                    ),
-                )?,
+            id: input.required(&GET_THING_ID)?,
+            kind: input.required(&GET_THING_KIND)?,
+            ids: input.required(&GET_THING_IDS)?,
+            flag: input.required(&GET_THING_FLAG)?,
+            ratio: input.optional(&GET_THING_RATIO)?,
+            kinds: input.optional(&GET_THING_KINDS)?,
+            csv: input.optional(&GET_THING_CSV)?,
+            since: input.optional(&GET_THING_SINCE)?,
+            count: input.optional(&GET_THING_COUNT)?,
+            x_trace: input.required(&GET_THING_X_TRACE)?,
+            x_tags: input.optional(&GET_THING_X_TAGS)?,
         })
     }
+
+    pub(super) static COMPARE_BASE: rt::Param = rt::Param::path_part(
+        0,
+        &["", "...", ""],
+        0,
+        "base",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static COMPARE_HEAD: rt::Param = rt::Param::path_part(
+        0,
+        &["", "...", ""],
+        1,
+        "head",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_compare<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -724,28 +752,16 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::CompareRequest, ::specfirst_runtime::HttpError> {
         Ok(super::CompareRequest {
-            base: input
-                .required(
-                    &rt::Param::path_part(
-                        0,
-                        &["", "...", ""],
-                        0,
-                        "base",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
-            head: input
-                .required(
-                    &rt::Param::path_part(
-                        0,
-                        &["", "...", ""],
-                        1,
-                        "head",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            base: input.required(&COMPARE_BASE)?,
+            head: input.required(&COMPARE_HEAD)?,
         })
     }
+
+    pub(super) static COMPARE_JOINED_BASEHEAD: rt::Param = rt::Param::path(
+        0,
+        "basehead",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_compare_joined<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -765,16 +781,18 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::CompareJoinedRequest {
-            basehead: input
-                .required(
-                    &rt::Param::path(
-                        0,
-                        "basehead",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            basehead: input.required(&COMPARE_JOINED_BASEHEAD)?,
         })
     }
+
+    pub(super) static GET_FILE_NAME: rt::Param = rt::Param::path_part(
+            0,
+            &["", ".json"],
+            0,
+            "name",
+            rt::Shape::Scalar(rt::Scalar::Integer),
+        )
+        .checked(&super::rules::GET_FILE_NAME);
 
     pub(super) async fn handle_get_file<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -791,19 +809,15 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetFileRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetFileRequest {
-            name: input
-                .required(
-                    &rt::Param::path_part(
-                            0,
-                            &["", ".json"],
-                            0,
-                            "name",
-                            rt::Shape::Scalar(rt::Scalar::Integer),
-                        )
-                        .checked(&super::rules::GET_FILE_NAME),
-                )?,
+            name: input.required(&GET_FILE_NAME)?,
         })
     }
+
+    pub(super) static DELETE_ALL_TAGS_ARN: rt::Param = rt::Param::path(
+        0,
+        "arn",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_delete_all_tags<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -823,12 +837,23 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::DeleteAllTagsRequest {
-            arn: input
-                .required(
-                    &rt::Param::path(0, "arn", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            arn: input.required(&DELETE_ALL_TAGS_ARN)?,
         })
     }
+
+    pub(super) static DELETE_SOME_TAGS_ARN: rt::Param = rt::Param::path(
+        0,
+        "arn",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
+    pub(super) static DELETE_SOME_TAGS_TAG_KEYS: rt::Param = rt::Param::query(
+        "tagKeys",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: true,
+        },
+    );
 
     pub(super) async fn handle_delete_some_tags<A: super::ParamsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -848,20 +873,8 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::DeleteSomeTagsRequest {
-            arn: input
-                .required(
-                    &rt::Param::path(0, "arn", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
-            tag_keys: input
-                .required(
-                    &rt::Param::query(
-                        "tagKeys",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: true,
-                        },
-                    ),
-                )?,
+            arn: input.required(&DELETE_SOME_TAGS_ARN)?,
+            tag_keys: input.required(&DELETE_SOME_TAGS_TAG_KEYS)?,
         })
     }
 
@@ -1025,6 +1038,519 @@ mod rules {
             },
         ],
         ..Schema::ANY
+    };
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Params",
+        version: "1",
+        description: Some(
+            "Path, query and header parameters of every supported shape, and a form body.",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/things/{id}/{kind}/{ids}",
+                operation_id: Some("getThing"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_THING_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_KIND,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Kind"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_IDS,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_FLAG,
+                        required: true,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"boolean"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_RATIO,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"number","format":"double"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_KINDS,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(
+                            r##"{"type":"array","items":{"$ref":"#/components/schemas/Kind"}}"##,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_CSV,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_SINCE,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string","format":"date-time"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_COUNT,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(
+                            r#"{"type":"integer","format":"uint32","minimum":0,"nullable":true}"#,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_X_TRACE,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string","format":"uuid"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_THING_X_TAGS,
+                        required: false,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "echo of what was decoded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Echo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/compare/{base}...{head}",
+                operation_id: Some("compare"),
+                summary: None,
+                description: Some(
+                    "Two parameters in one segment, split at the literal text between them.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::COMPARE_BASE,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::COMPARE_HEAD,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the two names",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r#"{"type":"array","items":{"type":"string"}}"#,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/compare/{basehead}",
+                operation_id: Some("compareJoined"),
+                summary: None,
+                description: Some(
+                    "Shares its route with compare; requests whose segment has no `...` come here.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::COMPARE_JOINED_BASEHEAD,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the joined names",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r#"{"type":"array","items":{"type":"string"}}"#,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/files/{name}.json",
+                operation_id: Some("getFile"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_FILE_NAME,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","minimum":1}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the number",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r#"{"type":"integer"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "DELETE",
+                path: "/tags/{arn}",
+                operation_id: Some("deleteAllTags"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::DELETE_ALL_TAGS_ARN,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "all",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "DELETE",
+                path: "/tags/{arn}#tagKeys",
+                operation_id: Some("deleteSomeTags"),
+                summary: None,
+                description: Some(
+                    "Shares its route and method with deleteAllTags; the required query parameter tells them apart.",
+                ),
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::DELETE_SOME_TAGS_ARN,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::DELETE_SOME_TAGS_TAG_KEYS,
+                        required: true,
+                        explode: None,
+                        description: None,
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "some",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/#X-Amz-Target=Queue.Push",
+                operation_id: Some("push"),
+                summary: None,
+                description: Some(
+                    "AWS JSON protocol style; the header named after `#` picks the operation.",
+                ),
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "pushed",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/#X-Amz-Target=Queue.Pop",
+                operation_id: Some("pop"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "popped",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/forms",
+                operation_id: Some("postForm"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/x-www-form-urlencoded",
+                            schema: Some(
+                                r#"{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"age":{"type":"integer"}}}"#,
+                            ),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(204),
+                        description: "accepted",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "PUT",
+                path: "/uploads",
+                operation_id: Some("upload"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: false,
+                    max_bytes: Some(2048),
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/octet-stream",
+                            schema: Some(r#"{"type":"string","format":"binary"}"#),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "size",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r#"{"type":"integer","format":"uint64","minimum":0}"#,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Kind",
+                schema: r#"{"type":"string","enum":["small","large"]}"#,
+            },
+            SchemaDescription {
+                name: "Echo",
+                schema: r#"{"type":"object","additionalProperties":true}"#,
+            },
+        ],
+        components_extra: None,
     };
 }
 

@@ -577,6 +577,11 @@ pub fn router_with_options<A: RefsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static PLANT_TREE_X_TRACE: rt::Param = rt::Param::header(
+        "x-trace",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
     pub(super) async fn handle_plant_tree<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -595,13 +600,16 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::PlantTreeRequest {
-            x_trace: input
-                .optional(
-                    &rt::Param::header("x-trace", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            x_trace: input.optional(&PLANT_TREE_X_TRACE)?,
             body: input.json_body_checked(&super::rules::NODE).await?,
         })
     }
+
+    pub(super) static GET_TREE_TREE_ID: rt::Param = rt::Param::path(
+        0,
+        "treeId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
 
     pub(super) async fn handle_get_tree<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -618,12 +626,15 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetTreeRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetTreeRequest {
-            tree_id: input
-                .required(
-                    &rt::Param::path(0, "treeId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
+            tree_id: input.required(&GET_TREE_TREE_ID)?,
         })
     }
+
+    pub(super) static GET_TREE_2_TREE_ID: rt::Param = rt::Param::path(
+        0,
+        "treeId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
 
     pub(super) async fn handle_get_tree_2<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -640,12 +651,20 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetTree2Request, ::specfirst_runtime::HttpError> {
         Ok(super::GetTree2Request {
-            tree_id: input
-                .required(
-                    &rt::Param::path(0, "treeId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
+            tree_id: input.required(&GET_TREE_2_TREE_ID)?,
         })
     }
+
+    pub(super) static LIST_SPECIES_LEAF: rt::Param = rt::Param::query(
+            "leaf",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::SPECIES_LEAF);
+
+    pub(super) static LIST_SPECIES_X_TRACE: rt::Param = rt::Param::header(
+        "x-trace",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_list_species<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -665,17 +684,17 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::ListSpeciesRequest {
-            leaf: input
-                .optional(
-                    &rt::Param::query("leaf", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::SPECIES_LEAF),
-                )?,
-            x_trace: input
-                .optional(
-                    &rt::Param::header("x-trace", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            leaf: input.optional(&LIST_SPECIES_LEAF)?,
+            x_trace: input.optional(&LIST_SPECIES_X_TRACE)?,
         })
     }
+
+    pub(super) static GET_SPECIES_CODE: rt::Param = rt::Param::path(
+            0,
+            "code",
+            rt::Shape::Scalar(rt::Scalar::String),
+        )
+        .checked(&super::rules::SPECIES_CODE);
 
     pub(super) async fn handle_get_species<A: super::RefsApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -695,11 +714,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::GetSpeciesRequest {
-            code: input
-                .required(
-                    &rt::Param::path(0, "code", rt::Shape::Scalar(rt::Scalar::String))
-                        .checked(&super::rules::SPECIES_CODE),
-                )?,
+            code: input.required(&GET_SPECIES_CODE)?,
         })
     }
 }
@@ -741,6 +756,305 @@ mod rules {
         kind: Some(Kind::String),
         checks: &[Check::Pattern("^[A-Z]{3}$")],
         ..Schema::ANY
+    };
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Refs",
+        version: "1",
+        description: Some(
+            "References of every component kind, chains of them, recursive schemas, and references into the middle of schemas (percent-encoded too).",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "POST",
+                path: "/trees",
+                operation_id: Some("plantTree"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::PLANT_TREE_X_TRACE,
+                        required: false,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Trace"}"##),
+                        extra: None,
+                    },
+                ],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(r##"{"$ref":"#/components/schemas/Node"}"##),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(201),
+                        description: "planted",
+                        headers: &[
+                            HeaderDescription {
+                                name: "x-depth",
+                                required: true,
+                                description: Some("How deep the tree is."),
+                                schema: Some(r#"{"type":"integer","minimum":0}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Node"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/trees/{treeId}",
+                operation_id: Some("getTree"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_TREE_TREE_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the tree",
+                        headers: &[
+                            HeaderDescription {
+                                name: "x-depth",
+                                required: true,
+                                description: Some("How deep the tree is."),
+                                schema: Some(r#"{"type":"integer","minimum":0}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Node"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/forest/{treeId}",
+                operation_id: Some("getTree"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_TREE_2_TREE_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the tree",
+                        headers: &[
+                            HeaderDescription {
+                                name: "x-depth",
+                                required: true,
+                                description: Some("How deep the tree is."),
+                                schema: Some(r#"{"type":"integer","minimum":0}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Node"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/species",
+                operation_id: Some("listSpecies"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::LIST_SPECIES_LEAF,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/SpeciesLeaf"}"##),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_SPECIES_X_TRACE,
+                        required: false,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/Trace"}"##),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the species with that leaf",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"type":"array","items":{"$ref":"#/components/schemas/Species"}}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/species/{code}",
+                operation_id: Some("getSpecies"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_SPECIES_CODE,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r##"{"$ref":"#/components/schemas/SpeciesCode"}"##),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "one species",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Species"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Node",
+                schema: r##"{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/components/schemas/Node"}},"parent":{"$ref":"#/components/schemas/Parent"}}}"##,
+            },
+            SchemaDescription {
+                name: "Species",
+                schema: r##"{"type":"object","required":["code","leaf"],"properties":{"code":{"$ref":"#/components/schemas/SpeciesCode"},"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"},"family":{"$ref":"#/components/schemas/Family"}},"definitions":{"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"}}}"##,
+            },
+            SchemaDescription {
+                name: "Species/definitions",
+                schema: r##"{"family":{"$ref":"#/components/schemas/Family"}}"##,
+            },
+            SchemaDescription {
+                name: "Parent",
+                schema: r##"{"type":"object","properties":{"node":{"$ref":"#/components/schemas/Node"}}}"##,
+            },
+            SchemaDescription {
+                name: "SpeciesLeaf",
+                schema: r#"{"type":"string","enum":["needle","broad"]}"#,
+            },
+            SchemaDescription {
+                name: "SpeciesCode",
+                schema: r#"{"type":"string","pattern":"^[A-Z]{3}$"}"#,
+            },
+            SchemaDescription {
+                name: "Trace",
+                schema: r#"{"type":"string"}"#,
+            },
+            SchemaDescription {
+                name: "Family",
+                schema: r#"{"type":"string"}"#,
+            },
+        ],
+        components_extra: Some(
+            r##"{"x-path-items":{"OneTree":{"parameters":[{"name":"treeId","in":"path","required":true,"schema":{"type":"integer","format":"int64"}}],"get":{"operationId":"getTree","responses":{"200":{"description":"the tree","headers":{"X-Depth":{"$ref":"#/components/headers/Depth"}},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Node"}}}}}}}}}"##,
+        ),
     };
 }
 

@@ -271,6 +271,12 @@ pub fn router_with_options<A: ResponsesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static GET_REPORT_ID: rt::Param = rt::Param::path(
+        0,
+        "id",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
     pub(super) async fn handle_get_report<A: super::ResponsesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -289,12 +295,15 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::GetReportRequest {
-            id: input
-                .required(
-                    &rt::Param::path(0, "id", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            id: input.required(&GET_REPORT_ID)?,
         })
     }
+
+    pub(super) static GET_RAW_REPORT_ID: rt::Param = rt::Param::path(
+        0,
+        "id",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
 
     pub(super) async fn handle_get_raw_report<A: super::ResponsesApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -314,12 +323,217 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::GetRawReportRequest {
-            id: input
-                .required(
-                    &rt::Param::path(0, "id", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            id: input.required(&GET_RAW_REPORT_ID)?,
         })
     }
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Responses",
+        version: "1",
+        description: Some("Every kind of response the foundation supports."),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/reports/{id}",
+                operation_id: Some("getReport"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_REPORT_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the report",
+                        headers: &[
+                            HeaderDescription {
+                                name: "x-rate-remaining",
+                                required: false,
+                                description: Some("Requests left in this window."),
+                                schema: Some(r#"{"type":"integer"}"#),
+                                extra: None,
+                            },
+                            HeaderDescription {
+                                name: "etag",
+                                required: true,
+                                description: None,
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r#"{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"score":{"type":"number","nullable":true}}}"#,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(202),
+                        description: "still being computed",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(303),
+                        description: "moved",
+                        headers: &[
+                            HeaderDescription {
+                                name: "location",
+                                required: true,
+                                description: None,
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(404),
+                        description: "no such report",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/problem+json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Problem"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Range(4),
+                        description: "another client error",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Problem"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Default,
+                        description: "anything else",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Problem"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/reports/{id}/raw",
+                operation_id: Some("getRawReport"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_RAW_REPORT_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "the raw bytes",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/pdf",
+                                schema: Some(r#"{"type":"string","format":"binary"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Default,
+                        description: "whatever the handler serves",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "*/*",
+                                schema: Some(r#"{}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Problem",
+                schema: r#"{"type":"object","required":["title"],"properties":{"title":{"type":"string"},"status":{"type":"integer"}}}"#,
+            },
+        ],
+        components_extra: None,
+    };
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

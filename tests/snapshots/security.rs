@@ -930,6 +930,11 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static GET_QUERY_KEY_ECHO: rt::Param = rt::Param::query(
+        "echo",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
     pub(super) async fn handle_get_query_key<A: super::SecurityApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -956,10 +961,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::GetQueryKeyRequest {
-            echo: input
-                .optional(
-                    &rt::Param::query("echo", rt::Shape::Scalar(rt::Scalar::String)),
-                )?,
+            echo: input.optional(&GET_QUERY_KEY_ECHO)?,
         })
     }
 
@@ -1338,6 +1340,526 @@ mod rules {
         kind: Some(Kind::Object),
         required: &["name"],
         ..Schema::ANY
+    };
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Security",
+        version: "1",
+        description: Some(
+            "Every kind of security scheme, with global, per-operation, OR, AND and anonymous requirements.",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/public",
+                operation_id: Some("getPublic"),
+                summary: Some("No authentication at all"),
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/maybe",
+                operation_id: Some("getMaybe"),
+                summary: Some(
+                    "Anonymous callers allowed; a bearer token, when given, must be valid",
+                ),
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[],
+                    },
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "bearerAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/bearer",
+                operation_id: Some("getBearer"),
+                summary: Some("The global requirement (bearer)"),
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "bearerAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/basic",
+                operation_id: Some("getBasic"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "basicAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/header-key",
+                operation_id: Some("getHeaderKey"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "headerKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/query-key",
+                operation_id: Some("getQueryKey"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_QUERY_KEY_ECHO,
+                        required: false,
+                        explode: Some(true),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "queryKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/cookie-key",
+                operation_id: Some("getCookieKey"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "cookieKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/things",
+                operation_id: Some("listThings"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "oauth",
+                                scopes: &["read:things"],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/things",
+                operation_id: Some("createThing"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(
+                                r#"{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}"#,
+                            ),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "oauth",
+                                scopes: &["read:things", "write:things"],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/oidc",
+                operation_id: Some("getOidc"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "oidc",
+                                scopes: &["profile"],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/either",
+                operation_id: Some("getEither"),
+                summary: Some("Basic credentials or an API key header"),
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "basicAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "headerKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/both",
+                operation_id: Some("getBoth"),
+                summary: Some("An API key header and a bearer token together"),
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Who the caller was authenticated as.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Whoami"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "headerKey",
+                                scopes: &[],
+                            },
+                            SchemeRequirement {
+                                scheme: "bearerAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Whoami",
+                schema: r#"{"type":"object","required":["principal"],"properties":{"principal":{"type":"string"}}}"#,
+            },
+        ],
+        components_extra: Some(
+            r#"{"securitySchemes":{"bearerAuth":{"type":"http","scheme":"bearer","bearerFormat":"opaque"},"basicAuth":{"type":"http","scheme":"basic","description":"A user name and password."},"headerKey":{"type":"apiKey","in":"header","name":"X-Api-Key"},"queryKey":{"type":"apiKey","in":"query","name":"api_key"},"cookieKey":{"type":"apiKey","in":"cookie","name":"session"},"oauth":{"type":"oauth2","flows":{"clientCredentials":{"tokenUrl":"https://auth.example.com/token","scopes":{"read:things":"Read things","write:things":"Change things"}}}},"oidc":{"type":"openIdConnect","openIdConnectUrl":"https://auth.example.com/.well-known/openid-configuration"}}}"#,
+        ),
     };
 }
 

@@ -681,16 +681,7 @@ pub struct UploadPhotoRequest {
     /// Path parameter `petId`.
     pub pet_id: i64,
     /// The request body (`multipart/form-data`).
-    pub body: UploadPhotoMultipart,
-}
-
-/// The `multipart/form-data` body of [`SwaggerTwoApi::upload_photo`], one field per part.
-#[derive(Debug, Clone)]
-pub struct UploadPhotoMultipart {
-    /// Part `caption`.
-    pub caption: ::core::option::Option<::std::string::String>,
-    /// File part `file`.
-    pub file: ::specfirst_runtime::Part,
+    pub body: ::specfirst_runtime::Bytes,
 }
 
 /// The responses of [`SwaggerTwoApi::upload_photo`], one variant per declared status.
@@ -701,8 +692,8 @@ pub enum UploadPhotoResponse {
     ///
     /// Status 200.
     Ok {
-        /// The response body, in the media type the handler chooses.
-        body: UploadPhotoResponseOkBody,
+        /// The response body.
+        body: types::Photo,
     },
     /// Something went wrong
     ///
@@ -710,8 +701,8 @@ pub enum UploadPhotoResponse {
     Default {
         /// The status to answer with.
         status: ::specfirst_runtime::StatusCode,
-        /// The response body, in the media type the handler chooses.
-        body: UploadPhotoResponseDefaultBody,
+        /// The response body.
+        body: types::Error,
     },
 }
 
@@ -722,67 +713,9 @@ for UploadPhotoResponse {
         match self {
             Self::Ok { body } => {
                 let status = rt::status(200);
-                body.into_response_with(status)
+                rt::json(status, &body)
             }
-            Self::Default { status, body } => body.into_response_with(status),
-        }
-    }
-}
-
-/// The body of [`UploadPhotoResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum UploadPhotoResponseOkBody {
-    /// `application/json`.
-    ApplicationJson(types::Photo),
-    /// `application/xml`.
-    ApplicationXml(::specfirst_runtime::Bytes),
-}
-
-impl UploadPhotoResponseOkBody {
-    /// The declared media types, in document order.
-    pub const MEDIA_TYPES: &'static [&'static str] = &[
-        "application/json",
-        "application/xml",
-    ];
-    /// The response with this body and `status`.
-    fn into_response_with(
-        self,
-        status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
-        use ::specfirst_runtime::__private as rt;
-        match self {
-            Self::ApplicationJson(body) => rt::json(status, &body),
-            Self::ApplicationXml(body) => rt::bytes(status, "application/xml", body),
-        }
-    }
-}
-
-/// The body of [`UploadPhotoResponse::Default`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum UploadPhotoResponseDefaultBody {
-    /// `application/json`.
-    ApplicationJson(types::Error),
-    /// `application/xml`.
-    ApplicationXml(::specfirst_runtime::Bytes),
-}
-
-impl UploadPhotoResponseDefaultBody {
-    /// The declared media types, in document order.
-    pub const MEDIA_TYPES: &'static [&'static str] = &[
-        "application/json",
-        "application/xml",
-    ];
-    /// The response with this body and `status`.
-    fn into_response_with(
-        self,
-        status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
-        use ::specfirst_runtime::__private as rt;
-        match self {
-            Self::ApplicationJson(body) => rt::json(status, &body),
-            Self::ApplicationXml(body) => rt::bytes(status, "application/xml", body),
+            Self::Default { status, body } => rt::json(status, &body),
         }
     }
 }
@@ -854,21 +787,11 @@ pub fn router_with_options<A: SwaggerTwoApi>(
         )
         .route(
             "/pets/{p0}/photo",
-            rt::axum::routing::post(
-                rt::axum::handler::Handler::layer(
-                    handlers::handle_upload_photo::<A>,
-                    rt::axum::Extension(rt::Produces(&["application/xml"])),
-                ),
-            ),
+            rt::axum::routing::post(handlers::handle_upload_photo::<A>),
         )
         .route(
             "/pets/{p0}/photo.png",
-            rt::axum::routing::get(
-                rt::axum::handler::Handler::layer(
-                    handlers::handle_get_photo::<A>,
-                    rt::axum::Extension(rt::Produces(&["image/png"])),
-                ),
-            ),
+            rt::axum::routing::get(handlers::handle_get_photo::<A>),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
@@ -879,6 +802,34 @@ pub fn router_with_options<A: SwaggerTwoApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    pub(super) static LIST_PETS_LIMIT: rt::Param = rt::Param::query(
+            "limit",
+            rt::Shape::Scalar(rt::Scalar::Integer),
+        )
+        .checked(&super::rules::LIST_PETS_LIMIT);
+
+    pub(super) static LIST_PETS_TAGS: rt::Param = rt::Param::query(
+        "tags",
+        rt::Shape::Array {
+            item: rt::Scalar::String,
+            explode: false,
+        },
+    );
+
+    pub(super) static LIST_PETS_STATUS: rt::Param = rt::Param::query(
+            "status",
+            rt::Shape::Array {
+                item: rt::Scalar::String,
+                explode: true,
+            },
+        )
+        .checked(&super::rules::LIST_PETS_STATUS);
+
+    pub(super) static LIST_PETS_X_REQUEST_TAG: rt::Param = rt::Param::header(
+        "X-Request-Tag",
+        rt::Shape::Scalar(rt::Scalar::String),
+    );
+
     pub(super) async fn handle_list_pets<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -894,39 +845,10 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::ListPetsRequest, ::specfirst_runtime::HttpError> {
         Ok(super::ListPetsRequest {
-            limit: input
-                .optional(
-                    &rt::Param::query("limit", rt::Shape::Scalar(rt::Scalar::Integer))
-                        .checked(&super::rules::LIST_PETS_LIMIT),
-                )?,
-            tags: input
-                .optional(
-                    &rt::Param::query(
-                        "tags",
-                        rt::Shape::Array {
-                            item: rt::Scalar::String,
-                            explode: false,
-                        },
-                    ),
-                )?,
-            status: input
-                .optional(
-                    &rt::Param::query(
-                            "status",
-                            rt::Shape::Array {
-                                item: rt::Scalar::String,
-                                explode: true,
-                            },
-                        )
-                        .checked(&super::rules::LIST_PETS_STATUS),
-                )?,
-            x_request_tag: input
-                .optional(
-                    &rt::Param::header(
-                        "X-Request-Tag",
-                        rt::Shape::Scalar(rt::Scalar::String),
-                    ),
-                )?,
+            limit: input.optional(&LIST_PETS_LIMIT)?,
+            tags: input.optional(&LIST_PETS_TAGS)?,
+            status: input.optional(&LIST_PETS_STATUS)?,
+            x_request_tag: input.optional(&LIST_PETS_X_REQUEST_TAG)?,
         })
     }
 
@@ -984,6 +906,12 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static GET_PET_PET_ID: rt::Param = rt::Param::path(
+        0,
+        "petId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
     pub(super) async fn handle_get_pet<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1005,10 +933,7 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetPetRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetPetRequest {
-            pet_id: input
-                .required(
-                    &rt::Param::path(0, "petId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
+            pet_id: input.required(&GET_PET_PET_ID)?,
         })
     }
 
@@ -1037,6 +962,12 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static DELETE_PET_PET_ID: rt::Param = rt::Param::path(
+        0,
+        "petId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
     pub(super) async fn handle_delete_pet<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1063,10 +994,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::DeletePetRequest {
-            pet_id: input
-                .required(
-                    &rt::Param::path(0, "petId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
+            pet_id: input.required(&DELETE_PET_PET_ID)?,
         })
     }
 
@@ -1106,6 +1034,12 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static UPDATE_PET_WITH_FORM_PET_ID: rt::Param = rt::Param::path(
+        0,
+        "petId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
     pub(super) async fn handle_update_pet_with_form<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1138,10 +1072,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::UpdatePetWithFormRequest {
-            pet_id: input
-                .required(
-                    &rt::Param::path(0, "petId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
+            pet_id: input.required(&UPDATE_PET_WITH_FORM_PET_ID)?,
             body: input.form_body().await?,
         })
     }
@@ -1170,6 +1101,12 @@ mod handlers {
         auth.finish()
     }
 
+    pub(super) static UPLOAD_PHOTO_PET_ID: rt::Param = rt::Param::path(
+        0,
+        "petId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
     pub(super) async fn handle_upload_photo<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1196,11 +1133,8 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::UploadPhotoRequest {
-            pet_id: input
-                .required(
-                    &rt::Param::path(0, "petId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
-            body: decode_upload_photo_multipart(&input.multipart_body().await?)?,
+            pet_id: input.required(&UPLOAD_PHOTO_PET_ID)?,
+            body: input.bytes_body().await?,
         })
     }
 
@@ -1228,17 +1162,19 @@ mod handlers {
         auth.finish()
     }
 
-    fn decode_upload_photo_multipart(
-        parts: &rt::Multipart,
-    ) -> ::core::result::Result<
-        super::UploadPhotoMultipart,
-        ::specfirst_runtime::HttpError,
-    > {
-        Ok(super::UploadPhotoMultipart {
-            caption: parts.value("caption", rt::Scalar::String)?,
-            file: rt::Multipart::required(parts.file("file")?, "file")?,
-        })
-    }
+    pub(super) static GET_PHOTO_PET_ID: rt::Param = rt::Param::path(
+        0,
+        "petId",
+        rt::Shape::Scalar(rt::Scalar::Integer),
+    );
+
+    pub(super) static GET_PHOTO_SIZES: rt::Param = rt::Param::query(
+        "sizes",
+        rt::Shape::Array {
+            item: rt::Scalar::Integer,
+            explode: false,
+        },
+    );
 
     pub(super) async fn handle_get_photo<A: super::SwaggerTwoApi>(
         rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
@@ -1262,20 +1198,8 @@ mod handlers {
         input: &mut rt::RawRequest,
     ) -> ::core::result::Result<super::GetPhotoRequest, ::specfirst_runtime::HttpError> {
         Ok(super::GetPhotoRequest {
-            pet_id: input
-                .required(
-                    &rt::Param::path(0, "petId", rt::Shape::Scalar(rt::Scalar::Integer)),
-                )?,
-            sizes: input
-                .optional(
-                    &rt::Param::query(
-                        "sizes",
-                        rt::Shape::Array {
-                            item: rt::Scalar::Integer,
-                            explode: false,
-                        },
-                    ),
-                )?,
+            pet_id: input.required(&GET_PHOTO_PET_ID)?,
+            sizes: input.optional(&GET_PHOTO_SIZES)?,
         })
     }
 
@@ -1356,6 +1280,522 @@ mod rules {
         properties: &[("name", &NEW_PET_NAME), ("kind", &KIND)],
         required: &["name"],
         ..Schema::ANY
+    };
+}
+
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    use super::handlers;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Swagger Two",
+        version: "1.0.0",
+        description: Some(
+            "A Swagger 2.0 API, converted to OpenAPI 3.0 before generation.",
+        ),
+        info_extra: None,
+        extra: Some(
+            r#"{"openapi":"3.0.3","servers":[{"url":"https://api.example.com/v1"},{"url":"http://api.example.com/v1"}],"tags":[{"name":"pets"}]}"#,
+        ),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "GET",
+                path: "/pets",
+                operation_id: Some("listPets"),
+                summary: Some("Pets, filtered by tag and status"),
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::LIST_PETS_LIMIT,
+                        required: false,
+                        explode: Some(true),
+                        description: Some("How many pets at most"),
+                        schema: Some(
+                            r#"{"type":"integer","format":"int32","minimum":1,"maximum":100,"default":20}"#,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_PETS_TAGS,
+                        required: false,
+                        explode: None,
+                        description: Some("Tags, comma-separated"),
+                        schema: Some(r#"{"type":"array","items":{"type":"string"}}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_PETS_STATUS,
+                        required: false,
+                        explode: None,
+                        description: Some("Statuses, one query parameter each"),
+                        schema: Some(
+                            r#"{"type":"array","items":{"type":"string","enum":["available","pending","sold"]}}"#,
+                        ),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::LIST_PETS_X_REQUEST_TAG,
+                        required: false,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"string"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "The pets",
+                        headers: &[
+                            HeaderDescription {
+                                name: "x-total-count",
+                                required: false,
+                                description: Some("How many pets match"),
+                                schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                                extra: None,
+                            },
+                        ],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}"##,
+                                ),
+                                extra: Some(r#"{"example":[{"id":1,"name":"Rex"}]}"#),
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Default,
+                        description: "Something went wrong",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: Some(r#"{"tags":["pets"]}"#),
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/pets",
+                operation_id: Some("createPet"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: Some("The pet to add"),
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(r##"{"$ref":"#/components/schemas/NewPet"}"##),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(201),
+                        description: "Created",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Pet"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Default,
+                        description: "Something went wrong",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "apiKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: Some(r#"{"tags":["pets"]}"#),
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/pets/{petId}",
+                operation_id: Some("getPet"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_PET_PET_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "The pet",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Pet"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(404),
+                        description: "No such pet",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "basicAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "DELETE",
+                path: "/pets/{petId}",
+                operation_id: Some("deletePet"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::DELETE_PET_PET_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(204),
+                        description: "Deleted",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "basicAuth",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "apiKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/pets/{petId}/form",
+                operation_id: Some("updatePetWithForm"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::UPDATE_PET_WITH_FORM_PET_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/x-www-form-urlencoded",
+                            schema: Some(
+                                r#"{"type":"object","properties":{"name":{"type":"string","description":"New name"},"nicknames":{"type":"array","items":{"type":"string"}}},"required":["name"]}"#,
+                            ),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Updated",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Pet"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "apiKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/pets/{petId}/photo",
+                operation_id: Some("uploadPhoto"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::UPLOAD_PHOTO_PET_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "multipart/form-data",
+                            schema: Some(
+                                r#"{"type":"object","properties":{"caption":{"type":"string"},"file":{"type":"string","format":"binary"}},"required":["file"]}"#,
+                            ),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Uploaded",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Photo"}"##),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "application/xml",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Photo"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Default,
+                        description: "Something went wrong",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "application/xml",
+                                schema: Some(r##"{"$ref":"#/components/schemas/Error"}"##),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "apiKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+            OperationDescription {
+                method: "GET",
+                path: "/pets/{petId}/photo.png",
+                operation_id: Some("getPhoto"),
+                summary: None,
+                description: None,
+                deprecated: false,
+                parameters: &[
+                    ParamDescription {
+                        decode: &handlers::GET_PHOTO_PET_ID,
+                        required: true,
+                        explode: Some(false),
+                        description: None,
+                        schema: Some(r#"{"type":"integer","format":"int64"}"#),
+                        extra: None,
+                    },
+                    ParamDescription {
+                        decode: &handlers::GET_PHOTO_SIZES,
+                        required: false,
+                        explode: None,
+                        description: Some(
+                            "Comma-separated, 2.0's default collection format",
+                        ),
+                        schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+                        extra: None,
+                    },
+                ],
+                request_body: None,
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "The photo",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "image/png",
+                                schema: Some(r#"{"type":"string","format":"binary"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[
+                    SecurityRequirement {
+                        schemes: &[
+                            SchemeRequirement {
+                                scheme: "apiKey",
+                                scopes: &[],
+                            },
+                        ],
+                    },
+                ],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "NewPet",
+                schema: r##"{"type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1},"tag":{"type":"string","x-nullable":true,"nullable":true},"kind":{"$ref":"#/components/schemas/Kind"}}}"##,
+            },
+            SchemaDescription {
+                name: "Pet",
+                schema: r##"{"allOf":[{"$ref":"#/components/schemas/NewPet"},{"type":"object","required":["id"],"properties":{"id":{"type":"integer","format":"int64"},"owner":{"allOf":[{"$ref":"#/components/schemas/Owner"}],"nullable":true,"x-nullable":true}}}]}"##,
+            },
+            SchemaDescription {
+                name: "Kind",
+                schema: r#"{"type":"string","enum":["cat","dog"]}"#,
+            },
+            SchemaDescription {
+                name: "Owner",
+                schema: r#"{"type":"object","properties":{"name":{"type":"string"}}}"#,
+            },
+            SchemaDescription {
+                name: "Photo",
+                schema: r#"{"type":"object","required":["url"],"properties":{"url":{"type":"string","format":"uri"},"caption":{"type":"string"}}}"#,
+            },
+            SchemaDescription {
+                name: "Error",
+                schema: r#"{"type":"object","required":["message"],"properties":{"code":{"type":"integer","format":"int32"},"message":{"type":"string"}}}"#,
+            },
+        ],
+        components_extra: Some(
+            r#"{"securitySchemes":{"basicAuth":{"type":"http","scheme":"basic","description":"User name and password."},"apiKey":{"type":"apiKey","name":"X-Api-Key","in":"header"}}}"#,
+        ),
     };
 }
 

@@ -488,7 +488,7 @@ fn select_all(
     let mut stats = Vec::new();
     let mut docs = Vec::new();
     for name in &options.corpora {
-        let (origin, files) = corpus_files(name, &root, &cache)?;
+        let (origin, files) = corpus_files(name, root, cache)?;
         let files = files
             .into_iter()
             .map(|(rel, path)| {
@@ -497,7 +497,7 @@ fn select_all(
                 (rel, path, bytes, sniffed)
             })
             .collect();
-        let (corpus, selected) = select(name, origin, files, &options);
+        let (corpus, selected) = select(name, origin, files, options);
         let counts: Vec<String> = corpus
             .versions
             .iter()

@@ -1,5 +1,6 @@
 //! The API model to formatted Rust source.
 
+mod describe;
 mod operations;
 mod router;
 mod security;
@@ -36,7 +37,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
     }
     let conversions = operations::page_conversions(api, &mut types);
     let mut rules = validation::Rules::new(&api.schemas);
-    let router = router::router(api, &mut types, &mut rules);
+    let (router, decoders) = router::router(api, &mut types, &mut rules);
+    let description = describe::description(api, &decoders);
     let webhooks = webhooks::module(api, &mut types, &mut rules);
     let rules = rules.finish();
     if !types.problems.is_empty() {
@@ -64,6 +66,8 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         #webhooks
 
         #rules
+
+        #description
 
         /// The OpenAPI document this code was generated from, as JSON.
         pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
@@ -129,10 +133,12 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let body = line.trim_start();
-            if matches!(prev.trim(), "}" | "};")
-                && indent(prev) == indent(line)
-                && ITEM_STARTS.iter().any(|start| body.starts_with(start))
-            {
+            // An item ends with its closing brace or parenthesis at its own depth, or
+            // with a `;` on a deeper continuation line (`.checked(&RULES);`).
+            let ends_item = (matches!(prev.trim(), "}" | "};" | ");")
+                && indent(prev) == indent(line))
+                || (prev.ends_with(';') && indent(prev) > indent(line));
+            if ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start)) {
                 out.push('\n');
             }
         }

@@ -10,7 +10,7 @@ use crate::ir::{
     Api, BodyKind, Field, Location, MultipartBody, ObjectShape, Operation, Parameter, PartKind,
     Scalar, Shape, Style,
 };
-use crate::naming::snake;
+use crate::naming::{snake, Namespace};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
 /// also answers HEAD unless an explicit `head` route follows it.
@@ -18,9 +18,17 @@ const ORDER: &[&str] = &[
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
 ];
 
-/// `router`, `router_with_options` and the private handlers.
-pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {
+/// The static each decoded parameter's [`rt::Param`] is kept in, inside the `handlers`
+/// module: for every operation, its parameters and then its scan parameters. The
+/// description ([`super::describe`]) points at the same statics, so it says what the
+/// handlers do.
+pub type Decoders = Vec<Vec<String>>;
+
+/// `router`, `router_with_options` and the private handlers, and the names of the
+/// parameter decoders the handlers use.
+pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> (TokenStream, Decoders) {
     let trait_name = ident(&api.trait_name);
+    let decoders = decoder_names(&api.operations);
 
     // Group operations by route, keeping the order in which routes first appear.
     let mut routes: Vec<(&str, Vec<&Operation>)> = Vec::new();
@@ -77,7 +85,8 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
     let mut handlers: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| handler(api, op, types, rules))
+        .zip(&decoders)
+        .map(|(op, names)| handler(api, op, names, types, rules))
         .collect();
     handlers.extend(dispatchers);
 
@@ -95,7 +104,7 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
             use super::types;
         )
     });
-    quote! {
+    let tokens = quote! {
         /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
         pub fn router<A: #trait_name>(
             api: ::std::sync::Arc<A>,
@@ -124,7 +133,8 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
 
             #(#handlers)*
         }
-    }
+    };
+    (tokens, decoders)
 }
 
 /// The response media types of `ops` other than JSON ones, in document order; `None`
@@ -146,7 +156,30 @@ fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
     (!types.is_empty()).then_some(types)
 }
 
-fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {
+/// `LIST_BOOKS_LIMIT` for parameter `limit` of `list_books`, numbered on collision.
+fn decoder_names(operations: &[Operation]) -> Decoders {
+    let mut names = Namespace::default();
+    let upper = |name: &str| name.trim_end_matches('_').to_ascii_uppercase();
+    operations
+        .iter()
+        .map(|op| {
+            let scan = op.pagination.iter().flat_map(|p| &p.scan);
+            op.params
+                .iter()
+                .chain(scan)
+                .map(|p| names.claim(&format!("{}_{}", upper(&op.method_name), upper(&p.field))))
+                .collect()
+        })
+        .collect()
+}
+
+fn handler(
+    api: &Api,
+    op: &Operation,
+    decoders: &[String],
+    types: &mut Types,
+    rules: &mut Rules<'_>,
+) -> TokenStream {
     let trait_name = ident(&api.trait_name);
     let method = ident(&op.method_name);
     let name = ident(&format!("handle_{}", op.method_name));
@@ -155,9 +188,19 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
     let operation_id = &op.operation_id;
 
     let mut fields = Vec::new();
+    let mut statics = Vec::new();
+    let mut decoders = decoders.iter().map(|name| ident(name));
+    let mut decoder = |param: &Parameter, rules: &mut Rules<'_>| {
+        let name = decoders
+            .next()
+            .unwrap_or_else(|| unreachable!("one decoder name per parameter"));
+        let spec = param_spec(op, param, Some(rules));
+        statics.push(quote!(pub(super) static #name: rt::Param = #spec;));
+        name
+    };
     for param in &op.params {
         let field = ident(&param.field);
-        let spec = param_spec(op, param, rules);
+        let spec = decoder(param, rules);
         let read = if param.required {
             quote!(input.required(&#spec)?)
         } else {
@@ -175,7 +218,7 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         let mut checks = Vec::new();
         for param in &pagination.scan {
             let field = ident(&param.field);
-            let spec = param_spec(op, param, rules);
+            let spec = decoder(param, rules);
             let wire = &param.name;
             let read = if param.required {
                 quote!(input.required(&#spec)?)
@@ -281,6 +324,8 @@ fn handler(api: &Api, op: &Operation, types: &mut Types, rules: &mut Rules<'_>) 
         function: authenticate,
     } = security::handler_auth(api, op);
     quote! {
+        #(#statics)*
+
         pub(super) async fn #name<A: super::#trait_name>(
             rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
             mut input: rt::RawRequest,
@@ -402,8 +447,9 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
     }
 }
 
-/// The runtime's description of where and how `param` is read.
-fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> TokenStream {
+/// The runtime's description of where and how `param` is read, with its constraints
+/// when `rules` is given.
+pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_>>) -> TokenStream {
     let wire = &param.name;
     let explode = param.explode;
     let shape = match &param.shape {
@@ -460,7 +506,7 @@ fn param_spec(op: &Operation, param: &Parameter, rules: &mut Rules<'_>) -> Token
         };
         quote!(#spec.styled(rt::Style::#style))
     };
-    match rules.for_use(&param.schema.schema, &param.schema.name_hint) {
+    match rules.and_then(|rules| rules.for_use(&param.schema.schema, &param.schema.name_hint)) {
         Some(checks) => quote!(#spec.checked(&#checks)),
         None => spec,
     }

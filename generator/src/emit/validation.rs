@@ -99,6 +99,34 @@ impl<'a> Rules<'a> {
         Some(name)
     }
 
+    /// The `Tagged { .. }` expression of a discriminated `oneOf` (see
+    /// [`crate::schema::TAGGED`]).
+    fn tagged(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        tagged: &Value,
+        hint: &str,
+        depth: usize,
+    ) -> Option<TokenStream> {
+        let property = tagged.get("property")?.as_str()?;
+        let list = map.get(tagged.get("list")?.as_str()?)?.as_array()?;
+        let mut alternatives = Vec::new();
+        for (value, index) in tagged.get("by")?.as_object()? {
+            let index = usize::try_from(index.as_u64()?).ok()?;
+            let alternative = list.get(index)?;
+            let child = self.node(alternative, &format!("{hint}_{index}"), depth + 1);
+            let child = match child {
+                Some(child) => quote!(&#child),
+                None => quote!(&Schema::ANY),
+            };
+            alternatives.push(quote!((#value, #child)));
+        }
+        Some(quote!(::specfirst_runtime::__private::validate::Tagged {
+            property: #property,
+            alternatives: &[#(#alternatives),*],
+        }))
+    }
+
     /// The `Schema { .. }` expression for `schema`, or `None` when it constrains nothing.
     fn build(&mut self, schema: &Value, hint: &str, depth: usize) -> Option<TokenStream> {
         let map = schema.as_object()?;
@@ -204,6 +232,18 @@ impl<'a> Rules<'a> {
         if let Some(items) = map.get("items").filter(|i| i.is_object()) {
             if let Some(child) = self.node(items, &format!("{hint}_items"), depth + 1) {
                 fields.push(quote!(items: Some(&#child),));
+                constrains = true;
+            }
+        }
+        if let Some(names) = map.get("propertyNames").filter(|n| n.is_object()) {
+            if let Some(child) = self.node(names, &format!("{hint}_names"), depth + 1) {
+                fields.push(quote!(property_names: Some(&#child),));
+                constrains = true;
+            }
+        }
+        if let Some(tagged) = map.get(crate::schema::TAGGED) {
+            if let Some(tokens) = self.tagged(map, tagged, hint, depth) {
+                fields.push(quote!(tagged: Some(&#tokens),));
                 constrains = true;
             }
         }
@@ -314,4 +354,36 @@ fn upper(name: &str) -> String {
     snake(name, "schema")
         .trim_end_matches('_')
         .to_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn discriminated_one_of_checks_the_selected_alternative() {
+        let mut problems = Vec::new();
+        let shape = crate::schema::normalize(
+            &json!({
+                "oneOf": [{"$ref": "#/components/schemas/Circle"}],
+                "discriminator": {"propertyName": "kind"}
+            }),
+            "/components/schemas/Shape",
+            &mut problems,
+        );
+        let components = vec![
+            ("Shape".to_string(), shape),
+            (
+                "Circle".to_string(),
+                json!({"type": "object", "properties": {"radius": {"type": "number", "minimum": 1}}}),
+            ),
+        ];
+        let mut rules = Rules::new(&components);
+        let found = rules.for_use(&json!({"$ref": "#/components/schemas/Shape"}), "Body");
+        assert!(found.is_some());
+        let text = rules.finish().to_string();
+        assert!(text.contains("tagged"), "{text}");
+        assert!(text.contains("\"Circle\""), "{text}");
+    }
 }

@@ -45,7 +45,8 @@ pub fn module(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
         items.push(operations::request_struct(&hooks, op, types));
         items.push(operations::response_enum(&hooks, op, types));
     }
-    let router = router::router(&hooks, types, rules);
+    // The API's description carries the webhooks as written, under `webhooks`.
+    let (router, _) = router::router(&hooks, types, rules);
     quote! {
         /// Webhooks: the trait that receives them, their request and response types and
         /// the router that serves the trait.

@@ -53,6 +53,11 @@ pub mod swagger2 {
     include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
 }
 
+/// Composition, discriminators, maps, enums, formats, readOnly and writeOnly.
+pub mod schemas {
+    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+}
+
 /// Every kind of security scheme and requirement.
 pub mod security {
     include!(concat!(env!("OUT_DIR"), "/security.rs"));
@@ -61,3 +66,5 @@ pub mod security {
 // One module per document in `../shared/specs/oxide` and `../shared/specs/dropshot`.
 #[cfg(shared_specs)]
 include!(concat!(env!("OUT_DIR"), "/shared.rs"));
+
+include!(concat!(env!("OUT_DIR"), "/descriptions.rs"));

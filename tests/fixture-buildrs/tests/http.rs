@@ -495,6 +495,11 @@ async fn the_document_is_served() {
         serde_json::from_str::<Value>(responses::OPENAPI_DOCUMENT).expect("valid JSON"),
         doc
     );
+    // What the handlers decode and answer, described by the code itself, is what the
+    // served document says.
+    let described = responses::API_DESCRIPTION.to_openapi();
+    let differences = specfirst::roundtrip::compare(&doc, &described);
+    assert!(differences.is_empty(), "{differences:?}");
 }
 
 struct Trees;

@@ -188,6 +188,19 @@ async fn three_one_keywords_are_enforced() {
         bad_request(cold).await,
         "invalid request body: /value: must be greater than -273.15 (exclusiveMinimum)"
     );
+    // `propertyNames` holds for every key of the map.
+    let labelled = reading(json!({"sensor": "s", "value": 1, "labels": {"room": "attic"}}))
+        .await
+        .expect("send");
+    assert_eq!(labelled.status(), 201);
+    let badly_labelled = reading(json!({"sensor": "s", "value": 1, "labels": {"Room 2": "x"}}))
+        .await
+        .expect("send");
+    let message = bad_request(badly_labelled).await;
+    assert!(
+        message.contains("/labels: property name \"Room 2\": does not match"),
+        "{message}"
+    );
     for tag in [json!(true), json!(""), json!(-1)] {
         let response = reading(json!({"sensor": "s", "value": 1, "tag": tag}))
             .await
@@ -246,6 +259,14 @@ async fn webhooks_are_received() {
         .await
         .expect("send");
     assert_eq!(bad.status(), 400);
+    // `unevaluatedProperties: false` refuses what the alert does not declare.
+    let extra = client
+        .post(format!("{base}/alert"))
+        .json(&json!({"sensor": "boiler-1", "level": "critical", "note": "hot"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(extra.status(), 400);
     let unknown = client
         .post(format!("{base}/readings"))
         .json(&json!({}))

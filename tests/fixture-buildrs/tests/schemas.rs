@@ -1,0 +1,178 @@
+//! The schema fixture (`specs/schemas.yaml`) served on 127.0.0.1 and called over real
+//! HTTP: a discriminated `oneOf` decodes by its tag, an `anyOf` of scalars by trying
+//! each, formats become their Rust types, defaults fill in, maps and nested inline
+//! objects keep every key, and constraints hold.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use specfirst_fixture_buildrs::schemas as api;
+use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig};
+
+/// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
+async fn start(
+    router: specfirst_runtime::__private::axum::Router,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve_with_listener(
+        listener,
+        ServerConfig::default(),
+        router,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (format!("http://{address}"), stop)
+}
+
+struct Echo;
+
+impl api::SchemasApi for Echo {
+    async fn echo_shape(
+        &self,
+        _ctx: RequestContext,
+        r: api::EchoShapeRequest,
+    ) -> Result<api::EchoShapeResponse, HttpError> {
+        Ok(api::EchoShapeResponse::Ok { body: r.body })
+    }
+
+    async fn echo_record(
+        &self,
+        _ctx: RequestContext,
+        r: api::EchoRecordRequest,
+    ) -> Result<api::EchoRecordResponse, HttpError> {
+        let mut body = r.body;
+        // The typed fields carry their formats: a uuid, a timestamp, a date.
+        body.id = Some(uuid::Uuid::nil());
+        if let Some(created) = body.created {
+            body.name = format!("{} at {}", body.name, created.format("%Y-%m-%d"));
+        }
+        Ok(api::EchoRecordResponse::Ok { body })
+    }
+
+    async fn echo_value(
+        &self,
+        _ctx: RequestContext,
+        r: api::EchoValueRequest,
+    ) -> Result<api::EchoValueResponse, HttpError> {
+        let kind = match r.body {
+            api::types::EchoValueBody::String(_) => "text",
+            api::types::EchoValueBody::Integer(_) => "number",
+            api::types::EchoValueBody::Array(_) => "flags",
+        };
+        let body = serde_json::from_value(json!({ "kind": kind }))
+            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        Ok(api::EchoValueResponse::Ok { body })
+    }
+}
+
+async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn discriminated_shapes_decode_by_their_tag() {
+    let (base, _stop) = start(api::router(Arc::new(Echo))).await;
+    let (status, circle) = post(&base, "/shapes", json!({"kind": "circle", "radius": 2.5})).await;
+    assert_eq!(status, 200);
+    // The default fills in.
+    assert_eq!(
+        circle,
+        json!({"kind": "circle", "label": "unnamed", "radius": 2.5})
+    );
+    let (status, rect) = post(
+        &base,
+        "/shapes",
+        json!({"kind": "rect", "width": 2, "height": 3}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rect}");
+    assert_eq!(rect["kind"], "rect");
+    // The tag decides: a circle's fields under the rectangle's tag are refused.
+    let (status, _) = post(&base, "/shapes", json!({"kind": "rect", "radius": 2.5})).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(&base, "/shapes", json!({"kind": "triangle", "radius": 1})).await;
+    assert_eq!(status, 400);
+    // exclusiveMinimum 0 and minimum 1.
+    let (status, _) = post(&base, "/shapes", json!({"kind": "circle", "radius": 0})).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(
+        &base,
+        "/shapes",
+        json!({"kind": "rect", "width": 0, "height": 3}),
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn any_of_scalars_tries_each_alternative() {
+    let (base, _stop) = start(api::router(Arc::new(Echo))).await;
+    for (value, kind) in [
+        (json!("abc"), "text"),
+        (json!(42), "number"),
+        (json!([true, false]), "flags"),
+    ] {
+        let (status, body) = post(&base, "/values", value.clone()).await;
+        assert_eq!(status, 200, "{value}");
+        assert_eq!(body["kind"], kind, "{value}");
+    }
+    for bad in [json!("abcd"), json!(1.5), json!([1])] {
+        let (status, _) = post(&base, "/values", bad.clone()).await;
+        assert_eq!(status, 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn records_keep_formats_maps_and_nested_objects() {
+    let (base, _stop) = start(api::router(Arc::new(Echo))).await;
+    let record = json!({
+        "name": "r",
+        "secret": "s3",
+        "created": "2026-11-22T05:00:00Z",
+        "day": "2026-11-22",
+        "blob": "AAEC",
+        "small": 200,
+        "ratio": 0.5,
+        "level": 2,
+        "on": true,
+        "labels": {"a": "x", "b": "y"},
+        "limits": {"soft": 1, "hard": 2},
+        "address": {"street": "Main", "geo": {"lat": 1.5, "lon": -2.0}},
+    });
+    let (status, body) = post(&base, "/records", record).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "r at 2026-11-22");
+    assert_eq!(body["id"], "00000000-0000-0000-0000-000000000000");
+    assert_eq!(body["count"], 0, "the default");
+    assert_eq!(body["mode"], "careful", "the default");
+    assert_eq!(body["labels"], json!({"a": "x", "b": "y"}));
+    assert_eq!(body["limits"], json!({"soft": 1, "hard": 2}));
+    assert_eq!(body["address"]["geo"]["lon"], -2.0);
+
+    for (field, bad) in [
+        ("day", json!("22/11/2026")),
+        ("created", json!("yesterday")),
+        ("small", json!(256)),
+        ("level", json!(4)),
+        ("on", json!(false)),
+        ("mode", json!("reckless")),
+        ("labels", json!({"a": 1})),
+    ] {
+        let mut record = json!({"name": "r"});
+        record[field] = bad.clone();
+        let (status, _) = post(&base, "/records", record).await;
+        assert_eq!(status, 400, "{field}: {bad}");
+    }
+}
