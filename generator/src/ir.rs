@@ -290,8 +290,24 @@ pub struct RequestBody {
     pub description: Option<String>,
     /// Every declared media type in document order, the decoded one included.
     pub content: Vec<MediaType>,
+    /// When the body declares several media types: each of them, in document order,
+    /// with its own decoder. The request's `content-type` chooses one, and the request
+    /// struct's `body` is an enum with one variant per entry. Empty for one media type,
+    /// whose decoder is [`RequestBody::kind`].
+    pub alternatives: Vec<BodyAlternative>,
     /// Request body keys the IR does not model (`x-` extensions), as written.
     pub extra: Map<String, Value>,
+}
+
+/// One media type of a body that declares several: a variant of the body enum.
+#[derive(Debug, Clone)]
+pub struct BodyAlternative {
+    /// The media type key, as written.
+    pub media_type: String,
+    /// The enum variant.
+    pub variant: String,
+    /// How a body of this type is decoded.
+    pub kind: BodyKind,
 }
 
 /// How a request body is decoded.
@@ -301,8 +317,80 @@ pub enum BodyKind {
     Json(SchemaUse),
     /// `application/x-www-form-urlencoded` into a typed value.
     Form(SchemaUse),
+    /// `multipart/form-data` with an object schema: one typed field per part.
+    Multipart(MultipartBody),
+    /// `text/plain`: a string.
+    Text,
     /// Any other media type: the raw bytes.
     Bytes,
+}
+
+impl BodyKind {
+    /// Every schema the decoder uses, for passes over all of them.
+    pub fn schema_uses_mut(&mut self) -> Vec<&mut SchemaUse> {
+        match self {
+            BodyKind::Json(schema) | BodyKind::Form(schema) => vec![schema],
+            BodyKind::Multipart(multipart) => multipart
+                .parts
+                .iter_mut()
+                .filter_map(|part| match &mut part.kind {
+                    PartKind::Value { schema, .. } | PartKind::Values { schema, .. } => {
+                        Some(schema)
+                    }
+                    PartKind::File | PartKind::Files => None,
+                })
+                .collect(),
+            BodyKind::Text | BodyKind::Bytes => Vec::new(),
+        }
+    }
+}
+
+/// A `multipart/form-data` body read into a generated struct, one field per property.
+#[derive(Debug, Clone)]
+pub struct MultipartBody {
+    /// Name of the generated struct.
+    pub type_name: String,
+    /// The properties of the body schema (own and from `allOf` members), in schema order.
+    pub parts: Vec<MultipartPart>,
+}
+
+/// One property of a multipart body schema: the part (or parts) of that name.
+#[derive(Debug, Clone)]
+pub struct MultipartPart {
+    /// The part name on the wire.
+    pub name: String,
+    /// The struct field.
+    pub field: String,
+    /// Whether the schema lists it in `required`.
+    pub required: bool,
+    /// The property's `description`.
+    pub description: Option<String>,
+    /// How its content is converted.
+    pub kind: PartKind,
+}
+
+/// How a multipart part is converted.
+#[derive(Debug, Clone)]
+pub enum PartKind {
+    /// One part whose text is converted as a form field of kind `scalar` would be (objects
+    /// are JSON text, [`Scalar::Json`]).
+    Value {
+        /// How the text becomes a JSON value.
+        scalar: Scalar,
+        /// The property's schema.
+        schema: SchemaUse,
+    },
+    /// An array: one part per item, each converted as by [`PartKind::Value`].
+    Values {
+        /// How each item's text becomes a JSON value.
+        scalar: Scalar,
+        /// The array property's schema.
+        schema: SchemaUse,
+    },
+    /// A `format: binary` string: the bytes with their filename and content type.
+    File,
+    /// An array of `format: binary` strings: one part per file.
+    Files,
 }
 
 /// Which statuses a response stands for.
@@ -334,11 +422,27 @@ pub struct Response {
     pub declared: bool,
     /// Every declared media type in document order, the one in `body` included.
     pub content: Vec<MediaType>,
+    /// When the response declares several media types: each of them with its body, in
+    /// document order. The variant's `body` is then an enum with one variant per entry,
+    /// and the handler's choice sets `content-type`. Empty for one media type, whose body
+    /// is [`Response::body`].
+    pub alternatives: Vec<ResponseAlternative>,
     /// Headers the generator ignores (`Content-Type`, which the media type governs),
     /// after references, by name as written.
     pub ignored_headers: Map<String, Value>,
     /// Response keys the IR does not model (`links`, `x-` extensions), as written.
     pub extra: Map<String, Value>,
+}
+
+/// One media type of a response that declares several: a variant of its body enum.
+#[derive(Debug, Clone)]
+pub struct ResponseAlternative {
+    /// The media type key, as written.
+    pub media_type: String,
+    /// The enum variant.
+    pub variant: String,
+    /// How a body of this type is encoded.
+    pub body: ResponseBody,
 }
 
 /// A declared response header.
@@ -379,6 +483,17 @@ pub enum ResponseBody {
         /// Whether the handler gives the content type (the declared one has a `*`).
         handler_sets_type: bool,
     },
+}
+
+impl ResponseBody {
+    /// The declared media type.
+    pub fn media_type(&self) -> String {
+        match self {
+            ResponseBody::Json { media_type, .. } | ResponseBody::Bytes { media_type, .. } => {
+                media_type.clone()
+            }
+        }
+    }
 }
 
 /// The security schemes of an API, which become one authentication trait.

@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, ApiSource, BodyKind, Field, LinkPagination, Location, MediaType, Operation, PageBody,
-    Pagination, Parameter, PathItemSource, RequestBody, Response, ResponseBody, ResponseHeader,
+    Api, ApiSource, BodyAlternative, BodyKind, Field, LinkPagination, Location, MediaType,
+    MultipartBody, MultipartPart, Operation, PageBody, Pagination, Parameter, PartKind,
+    PathItemSource, RequestBody, Response, ResponseAlternative, ResponseBody, ResponseHeader,
     Scalar, SchemaUse, Shape, StatusSpec, Style,
 };
 use crate::load::Document;
@@ -637,21 +638,35 @@ impl<'a> Lower<'a> {
             );
             return None;
         };
-        let schema_pointer = pointer_join(&pointer_join(&content_pointer, &media_type), "schema");
-        let schema_use = |this: &mut Self| {
-            let raw = this.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
-            SchemaUse {
-                schema: schema::normalize(&raw, &schema_pointer, &mut this.problems),
-                name_hint: format!("{type_base}Body"),
+        let kind = self.body_kind(
+            &content_pointer,
+            &media_type,
+            type_base,
+            &format!("{type_base}Body"),
+        );
+        let mut alternatives = Vec::new();
+        if body.content.len() > 1 {
+            let mut variants = Namespace::default();
+            for other in body.content.keys() {
+                let variant = variants.claim(&media_variant(other));
+                // The preferred type keeps the names it had when it was the only decoder.
+                let kind = if *other == media_type {
+                    kind.clone()
+                } else {
+                    self.body_kind(
+                        &content_pointer,
+                        other,
+                        type_base,
+                        &format!("{type_base}{variant}Body"),
+                    )
+                };
+                alternatives.push(BodyAlternative {
+                    media_type: other.clone(),
+                    variant,
+                    kind,
+                });
             }
-        };
-        let kind = if is_json(&media_type) {
-            BodyKind::Json(schema_use(self))
-        } else if media_type == "application/x-www-form-urlencoded" {
-            BodyKind::Form(schema_use(self))
-        } else {
-            BodyKind::Bytes
-        };
+        }
         let limit_pointer = pointer_join(op_pointer, BODY_LIMIT_EXTENSION);
         let max_bytes = match self.doc.node(&limit_pointer) {
             None => None,
@@ -674,7 +689,166 @@ impl<'a> Lower<'a> {
             required: body.required,
             description: body.description,
             content: media_types(raw_body),
+            alternatives,
             extra: leftover(raw_body, &["description", "required", "content"]),
+        })
+    }
+
+    /// How a response body of `media_type` (a key under `content_pointer`) is encoded;
+    /// `name` is the name hint of an inline schema.
+    fn response_body(
+        &mut self,
+        content_pointer: &str,
+        media_type: &str,
+        name: &str,
+    ) -> ResponseBody {
+        if is_json(media_type) {
+            let schema_pointer = pointer_join(&pointer_join(content_pointer, media_type), "schema");
+            let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+            ResponseBody::Json {
+                schema: SchemaUse {
+                    schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
+                    name_hint: name.to_string(),
+                },
+                media_type: media_type.to_string(),
+            }
+        } else {
+            ResponseBody::Bytes {
+                handler_sets_type: media_type.contains('*'),
+                media_type: media_type.to_string(),
+            }
+        }
+    }
+
+    /// How a body of `media_type` (a key under `content_pointer`) is decoded; `name` is the
+    /// name hint of an inline schema, and a multipart struct is `{type_base}Multipart`.
+    fn body_kind(
+        &mut self,
+        content_pointer: &str,
+        media_type: &str,
+        type_base: &str,
+        name: &str,
+    ) -> BodyKind {
+        let schema_pointer = pointer_join(&pointer_join(content_pointer, media_type), "schema");
+        let schema_use = |this: &mut Self| {
+            let raw = this.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+            SchemaUse {
+                schema: schema::normalize(&raw, &schema_pointer, &mut this.problems),
+                name_hint: name.to_string(),
+            }
+        };
+        let essence = media_essence(media_type);
+        if is_json(media_type) {
+            BodyKind::Json(schema_use(self))
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form(schema_use(self))
+        } else if essence == "multipart/form-data" {
+            // A schema that is not an object of properties names no parts: bytes, as before.
+            match self.multipart_body(&schema_pointer, type_base) {
+                Some(multipart) => BodyKind::Multipart(multipart),
+                None => BodyKind::Bytes,
+            }
+        } else if essence == "text/plain" {
+            BodyKind::Text
+        } else {
+            BodyKind::Bytes
+        }
+    }
+
+    /// The parts of a `multipart/form-data` body: the properties of its object schema (own
+    /// and from `allOf` members), or `None` when it declares none.
+    fn multipart_body(&mut self, schema_pointer: &str, type_base: &str) -> Option<MultipartBody> {
+        self.doc.node(schema_pointer)?;
+        let mut properties: Vec<(String, String)> = Vec::new();
+        let mut required = BTreeSet::new();
+        let mut pending = vec![schema_pointer.to_string()];
+        let mut visited = 0;
+        while let Some(pointer) = pending.pop() {
+            visited += 1;
+            if visited > MAX_REF_HOPS {
+                break;
+            }
+            let Some((at, node)) = self.deref(&pointer) else {
+                continue;
+            };
+            if let Some(Value::Array(names)) = node.get("required") {
+                required.extend(names.iter().filter_map(Value::as_str).map(str::to_string));
+            }
+            if let Some(Value::Object(own)) = node.get("properties") {
+                let base = pointer_join(&at, "properties");
+                for key in own.keys() {
+                    if !properties.iter().any(|(known, _)| known == key) {
+                        properties.push((key.clone(), pointer_join(&base, key)));
+                    }
+                }
+            }
+            if let Some(Value::Array(members)) = node.get("allOf") {
+                // Popped from the end: pushed in reverse so members are read in order.
+                for index in (0..members.len()).rev() {
+                    pending.push(pointer_join(&pointer_join(&at, "allOf"), index.to_string()));
+                }
+            }
+        }
+        if properties.is_empty() {
+            return None;
+        }
+        let mut fields = Namespace::default();
+        let mut parts = Vec::new();
+        for (part, pointer) in properties {
+            let (_, node) = self.deref(&pointer)?;
+            let node = node.clone();
+            let binary = |schema: &Value| {
+                schema.get("type").and_then(Value::as_str) == Some("string")
+                    && schema.get("format").and_then(Value::as_str) == Some("binary")
+            };
+            let mut written = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
+            let is_required = required.contains(&part);
+            if !is_required {
+                // Absence already maps to `None`; a nullable part would double the Option.
+                if let Some(map) = written.as_object_mut() {
+                    map.remove("nullable");
+                }
+            }
+            let schema = SchemaUse {
+                schema: schema::normalize(&written, &pointer, &mut self.problems),
+                name_hint: format!("{type_base}{}Part", pascal(&part, "Part")),
+            };
+            let kind = if binary(&node) {
+                PartKind::File
+            } else if node.get("type").and_then(Value::as_str) == Some("array") {
+                let items_pointer = pointer_join(&resolved_pointer(self, &pointer), "items");
+                let items = self.deref(&items_pointer).map(|(_, items)| items.clone());
+                match items {
+                    Some(items) if binary(&items) => PartKind::Files,
+                    Some(items) => PartKind::Values {
+                        scalar: part_scalar(&self.doc.raw, &items),
+                        schema,
+                    },
+                    None => PartKind::Values {
+                        scalar: Scalar::Json,
+                        schema,
+                    },
+                }
+            } else {
+                PartKind::Value {
+                    scalar: part_scalar(&self.doc.raw, &node),
+                    schema,
+                }
+            };
+            parts.push(MultipartPart {
+                field: fields.claim(&snake(&part, "part")),
+                required: is_required,
+                description: node
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                name: part,
+                kind,
+            });
+        }
+        Some(MultipartBody {
+            type_name: format!("{type_base}Multipart"),
+            parts,
         })
     }
 
@@ -745,27 +919,32 @@ impl<'a> Lower<'a> {
                     extra,
                 });
             }
+            let content_pointer = pointer_join(&def, "content");
             let body = pick_media_type(response.content.keys()).map(|media_type| {
-                let schema_pointer = pointer_join(
-                    &pointer_join(&pointer_join(&def, "content"), &media_type),
-                    "schema",
-                );
-                if is_json(&media_type) {
-                    let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
-                    ResponseBody::Json {
-                        schema: SchemaUse {
-                            schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
-                            name_hint: format!("{base}Body"),
-                        },
-                        media_type,
-                    }
-                } else {
-                    ResponseBody::Bytes {
-                        handler_sets_type: media_type.contains('*'),
-                        media_type,
-                    }
-                }
+                self.response_body(&content_pointer, &media_type, &format!("{base}Body"))
             });
+            let mut alternatives = Vec::new();
+            if response.content.len() > 1 {
+                let mut names = Namespace::default();
+                let preferred = pick_media_type(response.content.keys());
+                for media_type in response.content.keys() {
+                    let name = names.claim(&media_variant(media_type));
+                    // The preferred type keeps the names it had as the only body.
+                    let body = match (&body, &preferred) {
+                        (Some(body), Some(preferred)) if preferred == media_type => body.clone(),
+                        _ => self.response_body(
+                            &content_pointer,
+                            media_type,
+                            &format!("{base}{name}Body"),
+                        ),
+                    };
+                    alternatives.push(ResponseAlternative {
+                        media_type: media_type.clone(),
+                        variant: name,
+                        body,
+                    });
+                }
+            }
             let raw_response = self.doc.node(&def).unwrap_or(&Value::Null);
             out.push(Response {
                 status,
@@ -775,6 +954,7 @@ impl<'a> Lower<'a> {
                 body,
                 declared: true,
                 content: media_types(raw_response),
+                alternatives,
                 ignored_headers,
                 extra: leftover(raw_response, &["description", "headers", "content"]),
             });
@@ -795,6 +975,7 @@ impl<'a> Lower<'a> {
                 body: None,
                 declared: false,
                 content: Vec::new(),
+                alternatives: Vec::new(),
                 ignored_headers: serde_json::Map::new(),
                 extra: serde_json::Map::new(),
             });
@@ -1038,14 +1219,28 @@ fn schema_uses(op: &mut Operation) -> Vec<&mut SchemaUse> {
         }
     }
     if let Some(body) = &mut op.body {
-        if let BodyKind::Json(schema) | BodyKind::Form(schema) = &mut body.kind {
-            uses.push(schema);
+        uses.extend(body.kind.schema_uses_mut());
+        // The preferred alternative is a copy of `kind`, already listed.
+        for alternative in &mut body.alternatives {
+            if alternative.media_type != body.media_type {
+                uses.extend(alternative.kind.schema_uses_mut());
+            }
         }
     }
     for response in &mut op.responses {
         uses.extend(response.headers.iter_mut().map(|h| &mut h.schema));
+        let preferred = response.body.as_ref().map(ResponseBody::media_type);
         if let Some(ResponseBody::Json { schema, .. }) = &mut response.body {
             uses.push(schema);
+        }
+        for alternative in &mut response.alternatives {
+            // The preferred alternative is a copy of `body`, already listed.
+            if Some(alternative.media_type.as_str()) == preferred.as_deref() {
+                continue;
+            }
+            if let ResponseBody::Json { schema, .. } = &mut alternative.body {
+                uses.push(schema);
+            }
         }
     }
     uses
@@ -1196,7 +1391,44 @@ pub fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-/// JSON first, then form, then whatever comes first: one codec per body for now.
+/// A media type without parameters, trimmed and lowercased.
+fn media_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The body enum's variant for `media_type`: `application/json` is `ApplicationJson`,
+/// `image/*` is `ImageAny`, `*/*` is `Any`.
+fn media_variant(media_type: &str) -> String {
+    let essence = media_essence(media_type);
+    if essence == "*/*" {
+        return "Any".into();
+    }
+    pascal(&essence.replace('*', "any"), "Media")
+}
+
+/// The pointer `pointer` resolves to through `$ref`s, or itself.
+fn resolved_pointer(lower: &mut Lower<'_>, pointer: &str) -> String {
+    lower
+        .deref(pointer)
+        .map_or_else(|| pointer.to_string(), |(at, _)| at)
+}
+
+/// How a multipart part's text becomes a JSON value: as a form field of its type, objects
+/// and anything without a simple type as JSON text.
+fn part_scalar(root: &Value, schema: &Value) -> Scalar {
+    match schema::shape(root, schema) {
+        Shape::Scalar(scalar) => scalar,
+        _ => Scalar::Json,
+    }
+}
+
+/// JSON first, then form, then whatever comes first: the decoder of a body with one
+/// media type, and the variant whose names stay as they were when there are several.
 fn pick_media_type<'k>(keys: impl Iterator<Item = &'k String> + Clone) -> Option<String> {
     keys.clone()
         .find(|k| is_json(k))

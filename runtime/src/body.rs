@@ -1,4 +1,5 @@
-//! Reading request bodies under a size limit and decoding them as JSON or forms.
+//! Reading request bodies under a size limit and decoding them as JSON, forms or text;
+//! choosing among an operation's declared media types.
 
 use axum::body::Body;
 use bytes::Bytes;
@@ -114,6 +115,92 @@ pub(crate) fn check_form_content_type(headers: &HeaderMap) -> Result<(), HttpErr
         Some(Ok(media)) if media == "application/x-www-form-urlencoded" => Ok(()),
         Some(Ok(media)) => Err(unsupported(&media, "application/x-www-form-urlencoded")),
     }
+}
+
+/// Which of `declared` (an operation's request media types, in document order) the
+/// request's `content-type` names: an exact match first, then the first declared JSON type
+/// for any JSON request (`application/json`, `type/subtype+json`), then a declared
+/// wildcard (`image/*`, `*/*`). Parameters on either side are
+/// ignored. Without a `content-type` the first declared type is assumed, as a body that
+/// only accepts JSON accepts a request without one.
+pub(crate) fn choose_media_type(
+    headers: &HeaderMap,
+    declared: &[&str],
+) -> Result<usize, HttpError> {
+    let received = match media_type(headers) {
+        None => return Ok(0),
+        Some(received) => received?,
+    };
+    let declared: Vec<String> = declared.iter().map(|d| essence(d)).collect();
+    let ty = received.split('/').next().unwrap_or_default();
+    let exact = declared.iter().position(|d| *d == received);
+    let wildcard = || {
+        declared.iter().position(|d| match d.split_once('/') {
+            Some((dty, "*")) => dty == "*" || dty == ty,
+            _ => false,
+        })
+    };
+    let is_json = |media: &str| {
+        media == "application/json"
+            || media
+                .split_once('/')
+                .is_some_and(|(ty, sub)| !ty.is_empty() && sub.ends_with("+json"))
+    };
+    // Any JSON request fits a declared JSON type, as it does when JSON is the only one.
+    let json = || {
+        if is_json(&received) {
+            declared.iter().position(|d| is_json(d))
+        } else {
+            None
+        }
+    };
+    exact
+        .or_else(json)
+        .or_else(wildcard)
+        .ok_or_else(|| unsupported(&received, &declared.join(", ")))
+}
+
+/// A media type without parameters, trimmed and lowercased.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The boundary of a `multipart/form-data` request; 415 for any other content type.
+pub(crate) fn multipart_boundary(headers: &HeaderMap) -> Result<String, HttpError> {
+    let value = headers
+        .get(header::CONTENT_TYPE)
+        .ok_or_else(|| unsupported("(none)", "multipart/form-data"))?;
+    let text = value
+        .to_str()
+        .map_err(|_| unsupported("a non-ASCII content type", ""))?;
+    if essence(text) != "multipart/form-data" {
+        return Err(unsupported(&essence(text), "multipart/form-data"));
+    }
+    multer::parse_boundary(text).map_err(|_| {
+        HttpError::bad_request(
+            "InvalidBody",
+            "multipart/form-data request without a boundary parameter",
+        )
+    })
+}
+
+/// A `text/*` body as a string; invalid UTF-8 is a 400, not a lossy conversion, so the
+/// handler never sees replacement characters the client did not send.
+pub(crate) fn decode_text(bytes: Bytes) -> Result<String, HttpError> {
+    String::from_utf8(bytes.into()).map_err(|e| {
+        HttpError::bad_request(
+            "InvalidBody",
+            format!(
+                "request body is not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
 }
 
 pub(crate) fn missing_body() -> HttpError {
@@ -281,6 +368,91 @@ mod tests {
             HeaderValue::from_static("application/x-www-form-urlencoded"),
         );
         assert!(check_form_content_type(&headers).is_ok());
+    }
+
+    #[test]
+    fn media_type_choice() {
+        let declared = [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "text/plain",
+            "image/*",
+        ];
+        let choose = |content_type: Option<&'static str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = content_type {
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(value));
+            }
+            choose_media_type(&headers, &declared)
+        };
+        assert_eq!(choose(None).unwrap(), 0);
+        assert_eq!(choose(Some("application/json")).unwrap(), 0);
+        assert_eq!(choose(Some("application/merge-patch+json")).unwrap(), 0);
+        assert_eq!(choose(Some("Text/Plain; charset=utf-8")).unwrap(), 2);
+        assert_eq!(
+            choose(Some("application/x-www-form-urlencoded")).unwrap(),
+            1
+        );
+        assert_eq!(choose(Some("image/png")).unwrap(), 3);
+        let e = choose(Some("application/xml")).unwrap_err();
+        assert_eq!(e.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(e.error_code.as_deref(), Some("UnsupportedMediaType"));
+        assert_eq!(
+            e.external_message,
+            "unsupported content type \"application/xml\"; expected application/json, \
+             application/x-www-form-urlencoded, text/plain, image/*"
+        );
+        // Any JSON request fits a JSON type declared under another name.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert_eq!(
+            choose_media_type(&headers, &["text/plain", "application/vnd.api+json"]).unwrap(),
+            1
+        );
+        // An exact match wins over a wildcard declared before it.
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+        assert_eq!(
+            choose_media_type(&headers, &["*/*", "image/png"]).unwrap(),
+            1
+        );
+    }
+
+    #[test]
+    fn text_and_boundaries() {
+        assert_eq!(
+            decode_text(Bytes::from_static(b"caf\xc3\xa9")).unwrap(),
+            "café"
+        );
+        let e = decode_text(Bytes::from_static(b"ab\xff")).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            e.external_message,
+            "request body is not valid UTF-8 (invalid byte at offset 2)"
+        );
+        let mut headers = HeaderMap::new();
+        assert!(multipart_boundary(&headers).is_err());
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("multipart/form-data; boundary=abc"),
+        );
+        assert_eq!(multipart_boundary(&headers).unwrap(), "abc");
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("multipart/form-data"),
+        );
+        assert_eq!(
+            multipart_boundary(&headers).unwrap_err().status,
+            StatusCode::BAD_REQUEST
+        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        assert_eq!(
+            multipart_boundary(&headers).unwrap_err().status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
     }
 
     #[test]

@@ -35,6 +35,14 @@ impl RequestContext {
         &self.headers
     }
 
+    /// Which of `offered` (a response's media types, such as a generated body enum's
+    /// `MEDIA_TYPES`) the request's `Accept` header prefers: the highest quality, the
+    /// earliest offered on a tie. Without a usable `Accept` the first is preferred; `None`
+    /// when the header rules every one out.
+    pub fn preferred_media_type(&self, offered: &[&str]) -> Option<usize> {
+        crate::negotiate::preferred(&self.headers, offered)
+    }
+
     /// The request URI as received (path and query).
     pub fn uri(&self) -> &Uri {
         &self.uri

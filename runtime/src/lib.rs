@@ -17,6 +17,7 @@ mod context;
 pub mod describe;
 mod error;
 mod head_errors;
+mod multipart;
 mod negotiate;
 mod observe;
 mod pagination;
@@ -36,6 +37,7 @@ pub use config::{parse_duration_setting, ConfigError, InvalidDuration, ServerCon
 pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError};
 pub use http::StatusCode;
+pub use multipart::Part;
 pub use observe::{Observer, ResponseRecord};
 pub use pagination::{LinkPage, PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN};
 pub use router::RouterOptions;
@@ -52,6 +54,8 @@ pub mod __private {
 
     pub use crate::auth::{AuthError, Authentication, Site};
     pub use crate::body::BodyLimit;
+    pub use crate::multipart::Multipart;
+    pub use crate::negotiate::Produces;
     pub use crate::pagination::{encode_token, page_start, PageToken};
     pub use crate::params::{Field, Location, Object, Param, Property, Scalar, Shape, Style};
     pub use crate::request::RawRequest;

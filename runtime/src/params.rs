@@ -647,7 +647,7 @@ impl ObjectBuilder {
     }
 }
 
-fn to_value(scalar: Scalar, raw: &str) -> Result<Value, &'static str> {
+pub(crate) fn to_value(scalar: Scalar, raw: &str) -> Result<Value, &'static str> {
     match scalar {
         Scalar::String => Ok(Value::String(raw.to_owned())),
         Scalar::Integer => parse_integer(raw).ok_or("expected an integer"),

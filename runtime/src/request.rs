@@ -34,9 +34,13 @@ impl<S: Send + Sync> FromRequest<S> for RawRequest {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let (mut parts, body) = request.into_parts();
-        // Every generated operation answers in JSON, so a client that refuses JSON is told
-        // before the handler runs rather than after its side effects.
-        negotiate::check_accepts_json(&parts.headers)?;
+        // A client that refuses JSON (every operation's error format) and every other type
+        // the operation declares is told before the handler runs, not after its side effects.
+        let produces = parts
+            .extensions
+            .get::<negotiate::Produces>()
+            .map_or(&[][..], |produces| produces.0);
+        negotiate::check_acceptable(&parts.headers, produces)?;
         let path_params = match RawPathParams::from_request_parts(&mut parts, state).await {
             Ok(params) => params
                 .iter()
@@ -269,6 +273,53 @@ impl RawRequest {
         body::check_form_content_type(&self.parts.headers)?;
         match self.read_body().await? {
             Some(bytes) => body::decode_form(&bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Which of the operation's request media types (in document order) the request's
+    /// `content-type` names, ignoring parameters and matching declared wildcards; 415 when
+    /// none does. A request without `content-type` is taken to be of the first type.
+    pub fn body_media_type(&self, declared: &[&str]) -> Result<usize, HttpError> {
+        body::choose_media_type(&self.parts.headers, declared)
+    }
+
+    /// Reads a required text body; 400 when it is not UTF-8.
+    pub async fn text_body(&mut self) -> Result<String, HttpError> {
+        self.text_body_optional()
+            .await?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// Reads an optional text body; an empty body is `None`, and 400 when it is not UTF-8.
+    pub async fn text_body_optional(&mut self) -> Result<Option<String>, HttpError> {
+        self.read_body().await?.map(body::decode_text).transpose()
+    }
+
+    /// Reads a required `multipart/form-data` body and splits it into its parts.
+    pub async fn multipart_body(&mut self) -> Result<crate::multipart::Multipart, HttpError> {
+        self.multipart_body_optional()
+            .await?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// Reads an optional `multipart/form-data` body; an empty body is `None`. The body
+    /// limit applies to the whole body, files included.
+    pub async fn multipart_body_optional(
+        &mut self,
+    ) -> Result<Option<crate::multipart::Multipart>, HttpError> {
+        // An empty optional body needs no content type, as for the other decoders.
+        let boundary = match body::multipart_boundary(&self.parts.headers) {
+            Ok(boundary) => boundary,
+            Err(e) => match self.read_body().await? {
+                None => return Ok(None),
+                Some(_) => return Err(e),
+            },
+        };
+        match self.read_body().await? {
+            Some(bytes) => crate::multipart::Multipart::parse(bytes, boundary)
+                .await
+                .map(Some),
             None => Ok(None),
         }
     }

@@ -255,7 +255,12 @@ pub fn router_with_options<A: ResponsesApi>(
         .route("/reports/{p0}", rt::axum::routing::get(handlers::handle_get_report::<A>))
         .route(
             "/reports/{p0}/raw",
-            rt::axum::routing::get(handlers::handle_get_raw_report::<A>),
+            rt::axum::routing::get(
+                rt::axum::handler::Handler::layer(
+                    handlers::handle_get_raw_report::<A>,
+                    rt::axum::Extension(rt::Produces(&["application/pdf", "*/*"])),
+                ),
+            ),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)

@@ -7,7 +7,8 @@ use super::types::Types;
 use super::{doc, ident, security};
 use crate::diagnostic::pointer_join;
 use crate::ir::{
-    Api, BodyKind, Location, Operation, Pagination, Parameter, Response, ResponseBody, StatusSpec,
+    Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind,
+    RequestBody, Response, ResponseBody, StatusSpec,
 };
 
 /// The generated trait with one method per operation.
@@ -141,16 +142,33 @@ pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStre
     }
     if let Some(body) = &op.body {
         let pointer = format!("{}/requestBody", op.pointer);
-        let ty = match &body.kind {
-            BodyKind::Json(schema) | BodyKind::Form(schema) => types.type_of(schema, &pointer),
-            BodyKind::Bytes => quote!(::specfirst_runtime::Bytes),
+        let (ty, mut text) = if body.alternatives.is_empty() {
+            let ty = body_type(&body.kind, types, &pointer);
+            if let BodyKind::Multipart(multipart) = &body.kind {
+                let item = multipart_struct(api, op, multipart, types, &pointer);
+                extra = quote! { #extra #item };
+            }
+            (ty, format!("The request body (`{}`).", body.media_type))
+        } else {
+            let item = body_enum(api, op, body, types, &pointer);
+            extra = quote! { #extra #item };
+            let name = ident(&body_enum_name(op));
+            let listed = body
+                .alternatives
+                .iter()
+                .map(|a| format!("`{}`", a.media_type))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                quote!(#name),
+                format!("The request body, one of {listed} as its `content-type` says."),
+            )
         };
         let ty = if body.required {
             ty
         } else {
             quote!(::core::option::Option<#ty>)
         };
-        let mut text = format!("The request body (`{}`).", body.media_type);
         if let Some(description) = &body.description {
             text = format!("{}\n\n{text}", description.trim());
         }
@@ -165,6 +183,120 @@ pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStre
         }
 
         #extra
+    }
+}
+
+/// The name of the body enum of an operation whose body has several media types.
+pub fn body_enum_name(op: &Operation) -> String {
+    format!("{}Body", op.request_type)
+}
+
+/// The Rust type a body of `kind` decodes into.
+fn body_type(kind: &BodyKind, types: &mut Types, pointer: &str) -> TokenStream {
+    match kind {
+        BodyKind::Json(schema) | BodyKind::Form(schema) => types.type_of(schema, pointer),
+        BodyKind::Multipart(multipart) => {
+            let name = ident(&multipart.type_name);
+            quote!(#name)
+        }
+        BodyKind::Text => quote!(::std::string::String),
+        BodyKind::Bytes => quote!(::specfirst_runtime::Bytes),
+    }
+}
+
+/// The enum of a body with several media types, with the multipart structs it uses.
+fn body_enum(
+    api: &Api,
+    op: &Operation,
+    body: &RequestBody,
+    types: &mut Types,
+    pointer: &str,
+) -> TokenStream {
+    let name = ident(&body_enum_name(op));
+    let enum_doc = doc(&format!(
+        "The request body of [`{}::{}`], one variant per declared media type; the request's \
+         `content-type` chooses.",
+        api.trait_name, op.method_name
+    ));
+    let mut items = Vec::new();
+    let variants = body.alternatives.iter().map(|alternative| {
+        let content_pointer = pointer_join(&format!("{pointer}/content"), &alternative.media_type);
+        let ty = body_type(&alternative.kind, types, &content_pointer);
+        if let BodyKind::Multipart(multipart) = &alternative.kind {
+            items.push(multipart_struct(
+                api,
+                op,
+                multipart,
+                types,
+                &content_pointer,
+            ));
+        }
+        let variant = ident(&alternative.variant);
+        let text = doc(&format!("`{}`.", alternative.media_type));
+        quote! { #text #variant(#ty), }
+    });
+    let variants: Vec<TokenStream> = variants.collect();
+    quote! {
+        #enum_doc
+        // Variants hold what the spec declares; boxing the large ones would only make
+        // handlers harder to write.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #(#items)*
+    }
+}
+
+/// The struct a `multipart/form-data` body is read into, one field per part.
+fn multipart_struct(
+    api: &Api,
+    op: &Operation,
+    multipart: &MultipartBody,
+    types: &mut Types,
+    pointer: &str,
+) -> TokenStream {
+    let name = ident(&multipart.type_name);
+    let struct_doc = doc(&format!(
+        "The `multipart/form-data` body of [`{}::{}`], one field per part.",
+        api.trait_name, op.method_name
+    ));
+    let fields = multipart.parts.iter().map(|part| {
+        let field = ident(&part.field);
+        let ty = match &part.kind {
+            PartKind::Value { schema, .. } | PartKind::Values { schema, .. } => {
+                types.type_of(schema, pointer)
+            }
+            PartKind::File => quote!(::specfirst_runtime::Part),
+            PartKind::Files => quote!(::std::vec::Vec<::specfirst_runtime::Part>),
+        };
+        let ty = if part.required {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        };
+        let what = match part.kind {
+            PartKind::Value { .. } => "Part",
+            PartKind::Values { .. } => "Repeated part",
+            PartKind::File => "File part",
+            PartKind::Files => "Repeated file part",
+        };
+        let mut text = format!("{what} `{}`.", part.name);
+        if let Some(description) = &part.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        quote! { #docs pub #field: #ty, }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
     }
 }
 
@@ -295,10 +427,12 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
     ));
     let mut variants = Vec::new();
     let mut arms = Vec::new();
+    let mut body_enums = Vec::new();
     for response in &op.responses {
-        let (variant, arm) = response_variant(op, response, types);
+        let (variant, arm, body_enum) = response_variant(op, response, types);
         variants.push(variant);
         arms.push(arm);
+        body_enums.push(body_enum);
     }
     quote! {
         #enum_doc
@@ -318,6 +452,99 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
                 }
             }
         }
+
+        #(#body_enums)*
+    }
+}
+
+/// The name of the body enum of a response with several media types.
+fn response_body_enum_name(op: &Operation, response: &Response) -> String {
+    format!("{}{}Body", op.response_type, response.variant)
+}
+
+/// The body enum of a response with several media types: one variant per media type,
+/// and the list of those types for [`RequestContext::preferred_media_type`].
+fn response_body_enum(
+    op: &Operation,
+    response: &Response,
+    types: &mut Types,
+    pointer: &str,
+) -> TokenStream {
+    let name = ident(&response_body_enum_name(op, response));
+    let enum_doc = doc(&format!(
+        "The body of [`{}::{}`], one variant per declared media type; the variant the \
+         handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for \
+         `RequestContext::preferred_media_type`, which reads the request's `Accept`.",
+        op.response_type, response.variant
+    ));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut media_types = Vec::new();
+    for alternative in &response.alternatives {
+        let variant = ident(&alternative.variant);
+        let media_type = &alternative.media_type;
+        media_types.push(media_type.clone());
+        let text = doc(&format!("`{media_type}`."));
+        let content_pointer = pointer_join(&format!("{pointer}/content"), media_type);
+        match &alternative.body {
+            ResponseBody::Json { schema, .. } => {
+                let ty = types.type_of(schema, &content_pointer);
+                variants.push(quote! { #text #variant(#ty), });
+                let build = if media_type == "application/json" {
+                    quote!(rt::json(status, &body))
+                } else {
+                    quote!(rt::json_as(status, #media_type, &body))
+                };
+                arms.push(quote! { Self::#variant(body) => #build, });
+            }
+            ResponseBody::Bytes {
+                handler_sets_type: true,
+                ..
+            } => {
+                let field_doc =
+                    format!("The concrete media type of the body, matching `{media_type}`.");
+                variants.push(quote! {
+                    #text
+                    #variant {
+                        #[doc = #field_doc]
+                        content_type: ::std::string::String,
+                        /// The response body.
+                        body: ::specfirst_runtime::Bytes,
+                    },
+                });
+                arms.push(quote! {
+                    Self::#variant { content_type, body } => rt::bytes(status, &content_type, body),
+                });
+            }
+            ResponseBody::Bytes { .. } => {
+                variants.push(quote! { #text #variant(::specfirst_runtime::Bytes), });
+                arms.push(quote! { Self::#variant(body) => rt::bytes(status, #media_type, body), });
+            }
+        }
+    }
+    quote! {
+        #enum_doc
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The declared media types, in document order.
+            pub const MEDIA_TYPES: &'static [&'static str] = &[#(#media_types),*];
+
+            /// The response with this body and `status`.
+            fn into_response_with(
+                self,
+                status: ::specfirst_runtime::StatusCode,
+            ) -> ::specfirst_runtime::__private::axum::response::Response {
+                use ::specfirst_runtime::__private as rt;
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
     }
 }
 
@@ -325,7 +552,7 @@ fn response_variant(
     op: &Operation,
     response: &Response,
     types: &mut Types,
-) -> (TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, TokenStream) {
     let variant = ident(&response.variant);
     let key = match response.status {
         StatusSpec::Code(code) => code.to_string(),
@@ -371,7 +598,18 @@ fn response_variant(
         }
     };
 
+    let mut body_enum = quote!();
     let build = match &response.body {
+        Some(_) if !response.alternatives.is_empty() => {
+            body_enum = response_body_enum(op, response, types, &pointer);
+            let ty = ident(&response_body_enum_name(op, response));
+            fields.push(quote! {
+                /// The response body, in the media type the handler chooses.
+                body: #ty,
+            });
+            bindings.push(quote!(body));
+            quote!(body.into_response_with(status))
+        }
         None => quote!(rt::empty(status)),
         Some(ResponseBody::Json { schema, media_type }) => {
             let ty = types.type_of(schema, &pointer);
@@ -463,5 +701,5 @@ fn response_variant(
         }
     };
     let arm = quote! { #pattern => { #body } };
-    (declaration, arm)
+    (declaration, arm, body_enum)
 }

@@ -7,9 +7,10 @@ use super::types::Types;
 use super::validation::Rules;
 use super::{ident, security};
 use crate::ir::{
-    Api, BodyKind, Field, Location, ObjectShape, Operation, Parameter, Scalar, Shape, Style,
+    Api, BodyKind, Field, Location, MultipartBody, ObjectShape, Operation, Parameter, PartKind,
+    Scalar, Shape, Style,
 };
-use crate::naming::Namespace;
+use crate::naming::{snake, Namespace};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
 /// also answers HEAD unless an explicit `head` route follows it.
@@ -61,10 +62,21 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> (TokenStre
                     dispatchers.push(dispatcher);
                     name
                 };
+                // The Accept check runs in the extractor, before the handler: it learns
+                // the media types beyond JSON from the route.
+                let handler = match produces(same) {
+                    None => quote!(handlers::#handler::<A>),
+                    Some(types) => quote! {
+                        rt::axum::handler::Handler::layer(
+                            handlers::#handler::<A>,
+                            rt::axum::Extension(rt::Produces(&[#(#types),*])),
+                        )
+                    },
+                };
                 chain = if index == 0 {
-                    quote!(rt::axum::routing::#function(handlers::#handler::<A>))
+                    quote!(rt::axum::routing::#function(#handler))
                 } else {
-                    quote!(#chain.#function(handlers::#handler::<A>))
+                    quote!(#chain.#function(#handler))
                 };
             }
             quote!(.route(#route, #chain))
@@ -123,6 +135,25 @@ pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> (TokenStre
         }
     };
     (tokens, decoders)
+}
+
+/// The response media types of `ops` other than JSON ones, in document order; `None`
+/// when they only produce JSON, which every route accepts.
+fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
+    let mut types: Vec<String> = Vec::new();
+    for op in ops {
+        for response in &op.responses {
+            for media in &response.content {
+                let essence = media.media_type.split(';').next().unwrap_or("").trim();
+                let json = essence.eq_ignore_ascii_case("application/json")
+                    || essence.to_ascii_lowercase().ends_with("+json");
+                if !json && !types.contains(&media.media_type) {
+                    types.push(media.media_type.clone());
+                }
+            }
+        }
+    }
+    (!types.is_empty()).then_some(types)
 }
 
 /// `LIST_BOOKS_LIMIT` for parameter `limit` of `list_books`, numbered on collision.
@@ -215,23 +246,56 @@ fn handler(
         generics = quote!(<M: ::serde::de::DeserializeOwned>);
         marker_arg = quote!(::<A::#marker>);
     }
+    let mut multipart_decoders = Vec::new();
     if let Some(body) = &op.body {
-        let read = match (&body.kind, body.required) {
-            (BodyKind::Json(schema), required) => {
-                let hint = format!("{}_body", op.method_name);
-                match (rules.for_use(&schema.schema, &hint), required) {
-                    (Some(checks), true) => quote!(input.json_body_checked(&#checks).await?),
-                    (Some(checks), false) => {
-                        quote!(input.json_body_optional_checked(&#checks).await?)
+        let hint = format!("{}_body", op.method_name);
+        let read = if body.alternatives.is_empty() {
+            let read = read_body(&body.kind, body.required, &hint, rules);
+            if let BodyKind::Multipart(multipart) = &body.kind {
+                multipart_decoders.push(multipart_decoder(multipart, rules));
+            }
+            read
+        } else {
+            let body_enum = ident(&super::operations::body_enum_name(op));
+            let declared = body.alternatives.iter().map(|a| a.media_type.as_str());
+            let last = body.alternatives.len() - 1;
+            let arms = body
+                .alternatives
+                .iter()
+                .enumerate()
+                .map(|(index, alternative)| {
+                    // The preferred type keeps the rule names it had as the only decoder.
+                    let hint = if alternative.media_type == body.media_type {
+                        hint.clone()
+                    } else {
+                        format!(
+                            "{}_{}_body",
+                            op.method_name,
+                            snake(&alternative.variant, "media")
+                        )
+                    };
+                    let read = read_body(&alternative.kind, body.required, &hint, rules);
+                    if let BodyKind::Multipart(multipart) = &alternative.kind {
+                        multipart_decoders.push(multipart_decoder(multipart, rules));
                     }
-                    (None, true) => quote!(input.json_body().await?),
-                    (None, false) => quote!(input.json_body_optional().await?),
+                    let variant = ident(&alternative.variant);
+                    let value = if body.required {
+                        quote!(super::#body_enum::#variant(#read))
+                    } else {
+                        quote!(::core::option::Option::map(#read, super::#body_enum::#variant))
+                    };
+                    if index == last {
+                        quote!(_ => #value,)
+                    } else {
+                        let index = proc_macro2::Literal::usize_unsuffixed(index);
+                        quote!(#index => #value,)
+                    }
+                });
+            quote! {
+                match input.body_media_type(&[#(#declared),*])? {
+                    #(#arms)*
                 }
             }
-            (BodyKind::Form(_), true) => quote!(input.form_body().await?),
-            (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
-            (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
-            (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
         };
         fields.push(quote!(body: #read,));
         if let Some(max_bytes) = body.max_bytes {
@@ -282,6 +346,94 @@ fn handler(
         }
 
         #authenticate
+
+        #(#multipart_decoders)*
+    }
+}
+
+/// The expression reading a body of `kind`; `hint` names its validation rules.
+fn read_body(kind: &BodyKind, required: bool, hint: &str, rules: &mut Rules<'_>) -> TokenStream {
+    match (kind, required) {
+        (BodyKind::Json(schema), required) => match (rules.for_use(&schema.schema, hint), required)
+        {
+            (Some(checks), true) => quote!(input.json_body_checked(&#checks).await?),
+            (Some(checks), false) => {
+                quote!(input.json_body_optional_checked(&#checks).await?)
+            }
+            (None, true) => quote!(input.json_body().await?),
+            (None, false) => quote!(input.json_body_optional().await?),
+        },
+        (BodyKind::Form(_), true) => quote!(input.form_body().await?),
+        (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
+        (BodyKind::Multipart(multipart), true) => {
+            let decoder = multipart_decoder_name(multipart);
+            quote!(#decoder(&input.multipart_body().await?)?)
+        }
+        (BodyKind::Multipart(multipart), false) => {
+            let decoder = multipart_decoder_name(multipart);
+            quote! {
+                match input.multipart_body_optional().await? {
+                    ::core::option::Option::Some(parts) => ::core::option::Option::Some(#decoder(&parts)?),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+        }
+        (BodyKind::Text, true) => quote!(input.text_body().await?),
+        (BodyKind::Text, false) => quote!(input.text_body_optional().await?),
+        (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
+        (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
+    }
+}
+
+fn multipart_decoder_name(multipart: &MultipartBody) -> proc_macro2::Ident {
+    ident(&format!(
+        "decode_{}",
+        snake(&multipart.type_name, "multipart")
+    ))
+}
+
+/// The function turning the parts of a multipart body into its struct, each failure a 400
+/// naming the part.
+fn multipart_decoder(multipart: &MultipartBody, rules: &mut Rules<'_>) -> TokenStream {
+    let name = multipart_decoder_name(multipart);
+    let ty = ident(&multipart.type_name);
+    let base = snake(&multipart.type_name, "multipart");
+    let fields = multipart.parts.iter().map(|part| {
+        let field = ident(&part.field);
+        let wire = &part.name;
+        let hint = format!("{base}_{}", part.field);
+        let read = match &part.kind {
+            PartKind::Value { scalar, schema } => {
+                let scalar = scalar_tokens(*scalar);
+                match rules.for_use(&schema.schema, &hint) {
+                    Some(checks) => quote!(parts.value_checked(#wire, #scalar, &#checks)?),
+                    None => quote!(parts.value(#wire, #scalar)?),
+                }
+            }
+            PartKind::Values { scalar, schema } => {
+                let scalar = scalar_tokens(*scalar);
+                match rules.for_use(&schema.schema, &hint) {
+                    Some(checks) => quote!(parts.values_checked(#wire, #scalar, &#checks)?),
+                    None => quote!(parts.values(#wire, #scalar)?),
+                }
+            }
+            PartKind::File => quote!(parts.file(#wire)?),
+            PartKind::Files => quote!(parts.files(#wire)),
+        };
+        let read = if part.required {
+            quote!(rt::Multipart::required(#read, #wire)?)
+        } else {
+            read
+        };
+        quote!(#field: #read,)
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    quote! {
+        fn #name(
+            parts: &rt::Multipart,
+        ) -> ::core::result::Result<super::#ty, ::specfirst_runtime::HttpError> {
+            Ok(super::#ty { #(#fields)* })
+        }
     }
 }
 

@@ -23,6 +23,11 @@ pub mod openapi31 {
     include!(concat!(env!("OUT_DIR"), "/openapi31.rs"));
 }
 
+/// Request bodies with several media types, multipart parts and text.
+pub mod media_types {
+    include!(concat!(env!("OUT_DIR"), "/media_types.rs"));
+}
+
 /// Parameters of every supported kind.
 pub mod params {
     include!(concat!(env!("OUT_DIR"), "/params.rs"));

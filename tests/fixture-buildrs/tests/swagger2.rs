@@ -143,10 +143,17 @@ impl api::SwaggerTwoApi for Pets {
         r: api::UploadPhotoRequest,
     ) -> Result<api::UploadPhotoResponse, HttpError> {
         let body = serde_json::from_value(json!({
-            "url": format!("/photos/{}/{}", r.pet_id, r.body.len()),
+            "url": format!(
+                "/photos/{}/{}/{}",
+                r.pet_id,
+                r.body.file.bytes.len(),
+                r.body.caption.as_deref().unwrap_or("-")
+            ),
         }))
         .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
-        Ok(api::UploadPhotoResponse::Ok { body })
+        Ok(api::UploadPhotoResponse::Ok {
+            body: api::UploadPhotoResponseOkBody::ApplicationJson(body),
+        })
     }
 
     async fn get_photo(
@@ -252,7 +259,7 @@ async fn a_swagger_two_api_serves_like_its_openapi_three_equivalent() {
         "Rex (R, Rexy)"
     );
 
-    // A `type: file` upload arrives as the multipart bytes.
+    // A `type: file` upload arrives as a typed multipart part.
     let uploaded = client
         .post(format!("{base}/pets/3/photo"))
         .header("x-api-key", "k-1")
@@ -262,6 +269,10 @@ async fn a_swagger_two_api_serves_like_its_openapi_three_equivalent() {
         .await
         .expect("send");
     assert_eq!(uploaded.status(), 200);
+    assert_eq!(
+        uploaded.json::<Value>().await.expect("json")["url"],
+        "/photos/3/3/-"
+    );
 
     // A `type: file` response is bytes with its media type.
     let photo = client
