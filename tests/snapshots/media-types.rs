@@ -1183,5 +1183,367 @@ mod rules {
     };
 }
 
+pub use description::API_DESCRIPTION;
+/// The API as this code serves it.
+mod description {
+    use ::specfirst_runtime::describe::*;
+    /// The API as this code serves it: every route's method and path, each
+    /// parameter as its handler decodes it, bodies, responses and security.
+    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
+    /// compare with the spec.
+    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
+        title: "Media Types",
+        version: "1",
+        description: Some(
+            "Request bodies with several media types, multipart parts and text.",
+        ),
+        info_extra: None,
+        extra: Some(r#"{"openapi":"3.0.3"}"#),
+        path_items: &[],
+        paths_extra: None,
+        operations: &[
+            OperationDescription {
+                method: "POST",
+                path: "/notes",
+                operation_id: Some("createNote"),
+                summary: None,
+                description: Some(
+                    "One body, six media types; the request's content-type chooses.",
+                ),
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(r##"{"$ref":"#/components/schemas/Note"}"##),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "application/x-www-form-urlencoded",
+                            schema: Some(r##"{"$ref":"#/components/schemas/Note"}"##),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "multipart/form-data",
+                            schema: Some(
+                                r##"{"type":"object","required":["title","attachment"],"properties":{"title":{"type":"string","maxLength":20,"description":"The note's title."},"priority":{"type":"integer","minimum":1},"urgent":{"type":"boolean"},"tags":{"type":"array","items":{"type":"string"}},"meta":{"$ref":"#/components/schemas/Meta"},"attachment":{"type":"string","format":"binary"},"extras":{"type":"array","items":{"type":"string","format":"binary"}}}}"##,
+                            ),
+                            extra: Some(
+                                r#"{"encoding":{"meta":{"contentType":"application/json"}}}"#,
+                            ),
+                        },
+                        MediaTypeDescription {
+                            media_type: "text/plain",
+                            schema: Some(r#"{"type":"string"}"#),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "application/octet-stream",
+                            schema: Some(r#"{"type":"string","format":"binary"}"#),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "image/*",
+                            schema: Some(r#"{"type":"string","format":"binary"}"#),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "What the server received.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Received"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "PUT",
+                path: "/uploads",
+                operation_id: Some("upload"),
+                summary: None,
+                description: Some(
+                    "An optional multipart body described by a component.",
+                ),
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: false,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "multipart/form-data",
+                            schema: Some(r##"{"$ref":"#/components/schemas/Upload"}"##),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "What the server received.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Received"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/echo",
+                operation_id: Some("echoText"),
+                summary: None,
+                description: Some(
+                    "A text body, answered as JSON or text as the client's Accept prefers.",
+                ),
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "text/plain",
+                            schema: Some(r#"{"type":"string"}"#),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "What the server received.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Received"}"##,
+                                ),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "text/plain",
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "image/*",
+                                schema: Some(r#"{"type":"string","format":"binary"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/edge",
+                operation_id: Some("edgeCases"),
+                summary: None,
+                description: Some("Names and shapes that must still compile."),
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: false,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "application/json",
+                            schema: Some(
+                                r#"{"type":"object","properties":{"a":{"type":"string"}}}"#,
+                            ),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "application/merge-patch+json",
+                            schema: Some(
+                                r#"{"type":"object","properties":{"b":{"type":"integer"}}}"#,
+                            ),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "multipart/form-data",
+                            schema: Some(
+                                r##"{"type":"object","properties":{"file-name":{"type":"string","nullable":true},"type":{"$ref":"#/components/schemas/Kind"},"self":{"type":"number"},"items":{"type":"array","items":{"$ref":"#/components/schemas/Meta"}},"blob":{"type":"string","format":"binary"}}}"##,
+                            ),
+                            extra: None,
+                        },
+                        MediaTypeDescription {
+                            media_type: "*/*",
+                            schema: Some(r#"{"type":"string","format":"binary"}"#),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(200),
+                        description: "Two JSON types and text.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Received"}"##,
+                                ),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "application/problem+json",
+                                schema: Some(
+                                    r#"{"type":"object","properties":{"title":{"type":"string"}}}"#,
+                                ),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "text/csv",
+                                schema: Some(r#"{"type":"string"}"#),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Code(201),
+                        description: "Anything, or JSON.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[
+                            MediaTypeDescription {
+                                media_type: "*/*",
+                                schema: Some(r#"{"type":"string","format":"binary"}"#),
+                                extra: None,
+                            },
+                            MediaTypeDescription {
+                                media_type: "application/json",
+                                schema: Some(
+                                    r##"{"$ref":"#/components/schemas/Received"}"##,
+                                ),
+                                extra: None,
+                            },
+                        ],
+                        extra: None,
+                    },
+                    ResponseDescription {
+                        status: Status::Default,
+                        description: "No body.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+            OperationDescription {
+                method: "POST",
+                path: "/raw-multipart",
+                operation_id: Some("rawMultipart"),
+                summary: None,
+                description: Some(
+                    "A multipart schema that names no parts arrives as bytes.",
+                ),
+                deprecated: false,
+                parameters: &[],
+                request_body: Some(BodyDescription {
+                    required: true,
+                    max_bytes: None,
+                    description: None,
+                    content: &[
+                        MediaTypeDescription {
+                            media_type: "multipart/form-data",
+                            schema: Some(r#"{"type":"string","format":"binary"}"#),
+                            extra: None,
+                        },
+                    ],
+                    extra: None,
+                }),
+                responses: &[
+                    ResponseDescription {
+                        status: Status::Code(204),
+                        description: "Received.",
+                        headers: &[],
+                        other_headers: None,
+                        content: &[],
+                        extra: None,
+                    },
+                ],
+                responses_extra: None,
+                security: &[],
+                extra: None,
+            },
+        ],
+        schemas: &[
+            SchemaDescription {
+                name: "Kind",
+                schema: r#"{"type":"string","enum":["a","b"]}"#,
+            },
+            SchemaDescription {
+                name: "Note",
+                schema: r#"{"type":"object","required":["title"],"properties":{"title":{"type":"string","minLength":1},"priority":{"type":"integer"}}}"#,
+            },
+            SchemaDescription {
+                name: "Meta",
+                schema: r#"{"type":"object","required":["author"],"properties":{"author":{"type":"string"}}}"#,
+            },
+            SchemaDescription {
+                name: "Upload",
+                schema: r#"{"allOf":[{"type":"object","required":["file"],"properties":{"file":{"type":"string","format":"binary"}}},{"type":"object","properties":{"label":{"type":"string","enum":["draft","final"]}}}]}"#,
+            },
+            SchemaDescription {
+                name: "Received",
+                schema: r#"{"type":"object","required":["kind"],"properties":{"kind":{"type":"string"},"detail":{"type":"string"}}}"#,
+            },
+        ],
+        components_extra: None,
+    };
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("media-types.json");

@@ -681,7 +681,16 @@ pub struct UploadPhotoRequest {
     /// Path parameter `petId`.
     pub pet_id: i64,
     /// The request body (`multipart/form-data`).
-    pub body: ::specfirst_runtime::Bytes,
+    pub body: UploadPhotoMultipart,
+}
+
+/// The `multipart/form-data` body of [`SwaggerTwoApi::upload_photo`], one field per part.
+#[derive(Debug, Clone)]
+pub struct UploadPhotoMultipart {
+    /// Part `caption`.
+    pub caption: ::core::option::Option<::std::string::String>,
+    /// File part `file`.
+    pub file: ::specfirst_runtime::Part,
 }
 
 /// The responses of [`SwaggerTwoApi::upload_photo`], one variant per declared status.
@@ -692,8 +701,8 @@ pub enum UploadPhotoResponse {
     ///
     /// Status 200.
     Ok {
-        /// The response body.
-        body: types::Photo,
+        /// The response body, in the media type the handler chooses.
+        body: UploadPhotoResponseOkBody,
     },
     /// Something went wrong
     ///
@@ -701,8 +710,8 @@ pub enum UploadPhotoResponse {
     Default {
         /// The status to answer with.
         status: ::specfirst_runtime::StatusCode,
-        /// The response body.
-        body: types::Error,
+        /// The response body, in the media type the handler chooses.
+        body: UploadPhotoResponseDefaultBody,
     },
 }
 
@@ -713,9 +722,67 @@ for UploadPhotoResponse {
         match self {
             Self::Ok { body } => {
                 let status = rt::status(200);
-                rt::json(status, &body)
+                body.into_response_with(status)
             }
-            Self::Default { status, body } => rt::json(status, &body),
+            Self::Default { status, body } => body.into_response_with(status),
+        }
+    }
+}
+
+/// The body of [`UploadPhotoResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum UploadPhotoResponseOkBody {
+    /// `application/json`.
+    ApplicationJson(types::Photo),
+    /// `application/xml`.
+    ApplicationXml(::specfirst_runtime::Bytes),
+}
+
+impl UploadPhotoResponseOkBody {
+    /// The declared media types, in document order.
+    pub const MEDIA_TYPES: &'static [&'static str] = &[
+        "application/json",
+        "application/xml",
+    ];
+    /// The response with this body and `status`.
+    fn into_response_with(
+        self,
+        status: ::specfirst_runtime::StatusCode,
+    ) -> ::specfirst_runtime::__private::axum::response::Response {
+        use ::specfirst_runtime::__private as rt;
+        match self {
+            Self::ApplicationJson(body) => rt::json(status, &body),
+            Self::ApplicationXml(body) => rt::bytes(status, "application/xml", body),
+        }
+    }
+}
+
+/// The body of [`UploadPhotoResponse::Default`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum UploadPhotoResponseDefaultBody {
+    /// `application/json`.
+    ApplicationJson(types::Error),
+    /// `application/xml`.
+    ApplicationXml(::specfirst_runtime::Bytes),
+}
+
+impl UploadPhotoResponseDefaultBody {
+    /// The declared media types, in document order.
+    pub const MEDIA_TYPES: &'static [&'static str] = &[
+        "application/json",
+        "application/xml",
+    ];
+    /// The response with this body and `status`.
+    fn into_response_with(
+        self,
+        status: ::specfirst_runtime::StatusCode,
+    ) -> ::specfirst_runtime::__private::axum::response::Response {
+        use ::specfirst_runtime::__private as rt;
+        match self {
+            Self::ApplicationJson(body) => rt::json(status, &body),
+            Self::ApplicationXml(body) => rt::bytes(status, "application/xml", body),
         }
     }
 }
@@ -787,11 +854,21 @@ pub fn router_with_options<A: SwaggerTwoApi>(
         )
         .route(
             "/pets/{p0}/photo",
-            rt::axum::routing::post(handlers::handle_upload_photo::<A>),
+            rt::axum::routing::post(
+                rt::axum::handler::Handler::layer(
+                    handlers::handle_upload_photo::<A>,
+                    rt::axum::Extension(rt::Produces(&["application/xml"])),
+                ),
+            ),
         )
         .route(
             "/pets/{p0}/photo.png",
-            rt::axum::routing::get(handlers::handle_get_photo::<A>),
+            rt::axum::routing::get(
+                rt::axum::handler::Handler::layer(
+                    handlers::handle_get_photo::<A>,
+                    rt::axum::Extension(rt::Produces(&["image/png"])),
+                ),
+            ),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
@@ -1134,7 +1211,7 @@ mod handlers {
     > {
         Ok(super::UploadPhotoRequest {
             pet_id: input.required(&UPLOAD_PHOTO_PET_ID)?,
-            body: input.bytes_body().await?,
+            body: decode_upload_photo_multipart(&input.multipart_body().await?)?,
         })
     }
 
@@ -1160,6 +1237,18 @@ mod handlers {
             return ::core::result::Result::Ok(p0);
         }
         auth.finish()
+    }
+
+    fn decode_upload_photo_multipart(
+        parts: &rt::Multipart,
+    ) -> ::core::result::Result<
+        super::UploadPhotoMultipart,
+        ::specfirst_runtime::HttpError,
+    > {
+        Ok(super::UploadPhotoMultipart {
+            caption: parts.value("caption", rt::Scalar::String)?,
+            file: rt::Multipart::required(parts.file("file")?, "file")?,
+        })
     }
 
     pub(super) static GET_PHOTO_PET_ID: rt::Param = rt::Param::path(
