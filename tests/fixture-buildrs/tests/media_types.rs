@@ -1,27 +1,13 @@
 //! Request bodies chosen by `content-type` (JSON, form, multipart, text, bytes, a
 //! wildcard), typed multipart parts and text bodies, over real HTTP.
 
+mod support;
+
 use std::sync::Arc;
 
 use serde_json::Value;
 use specfirst_fixture_buildrs::media_types as api;
-use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig};
-
-/// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
-async fn start(
-    router: specfirst_runtime::__private::axum::Router,
-    config: ServerConfig,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(listener, config, router, async {
-        let _ = stopped.await;
-    }));
-    (format!("http://{address}"), stop)
-}
+use specfirst_runtime::{HttpError, RequestContext, ServerConfig};
 
 struct Server;
 
@@ -199,7 +185,7 @@ async fn post(
 
 #[tokio::test]
 async fn each_media_type_is_its_own_variant() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let notes = format!("{base}/notes");
 
@@ -270,7 +256,7 @@ async fn each_media_type_is_its_own_variant() {
 
 #[tokio::test]
 async fn undeclared_media_types_are_415() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let (status, body) = post(
         &client,
@@ -292,7 +278,7 @@ async fn undeclared_media_types_are_415() {
 
 #[tokio::test]
 async fn multipart_parts_are_typed() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let notes = format!("{base}/notes");
     let content_type = multipart_type();
@@ -401,7 +387,7 @@ async fn multipart_bodies_obey_the_body_limit() {
         request_body_max_bytes: 256,
         ..ServerConfig::default()
     };
-    let (base, _stop) = start(api::router(Arc::new(Server)), config).await;
+    let (base, _stop) = support::start_with(api::router(Arc::new(Server)), config).await;
     let client = reqwest::Client::new();
     let big = vec![b'z'; 1024];
     let body = multipart(&[
@@ -421,7 +407,7 @@ async fn multipart_bodies_obey_the_body_limit() {
 
 #[tokio::test]
 async fn optional_multipart_from_a_component() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let uploads = format!("{base}/uploads");
     let send = |body: Vec<u8>, content_type: Option<String>| {
@@ -470,7 +456,7 @@ async fn optional_multipart_from_a_component() {
 
 #[tokio::test]
 async fn text_bodies_are_utf8() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let echo = format!("{base}/echo");
     let (status, body) = post(&client, &echo, Some("text/plain"), "héllo").await;
@@ -492,7 +478,7 @@ async fn text_bodies_are_utf8() {
 
 #[tokio::test]
 async fn accept_picks_the_response_media_type() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let echo = format!("{base}/echo");
     let send = |accept: Option<&'static str>| {
@@ -558,7 +544,7 @@ async fn accept_picks_the_response_media_type() {
 
 #[tokio::test]
 async fn edge_cases() {
-    let (base, _stop) = start(api::router(Arc::new(Server)), ServerConfig::default()).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
     let client = reqwest::Client::new();
     let edge = format!("{base}/edge");
     let send = |content_type: Option<String>, body: Vec<u8>| {

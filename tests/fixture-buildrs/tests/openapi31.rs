@@ -4,38 +4,17 @@
 //! webhooks router receives deliveries, and a `mutualTLS` requirement admits clients
 //! with a certificate from the configured CA only.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::openapi31 as api;
 use specfirst_runtime::{
-    serve_with_listener, ClientCertificate, HttpError, RequestContext, ServerConfig, StatusCode,
-    TlsConfig,
+    ClientCertificate, HttpError, RequestContext, ServerConfig, StatusCode, TlsConfig,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls;
-
-/// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
-async fn start(
-    router: specfirst_runtime::__private::axum::Router,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
-    start_with(router, ServerConfig::default()).await
-}
-
-async fn start_with(
-    router: specfirst_runtime::__private::axum::Router,
-    config: ServerConfig,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(listener, config, router, async {
-        let _ = stopped.await;
-    }));
-    (format!("http://{address}"), stop)
-}
 
 struct Sensors;
 
@@ -144,7 +123,7 @@ async fn bad_request(response: reqwest::Response) -> String {
 
 #[tokio::test]
 async fn three_one_keywords_are_enforced() {
-    let (base, _stop) = start(api::router(Arc::new(Sensors))).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Sensors))).await;
     let client = reqwest::Client::new();
 
     // A path item from components, a nullable integer with a numeric exclusive minimum.
@@ -235,7 +214,7 @@ async fn three_one_keywords_are_enforced() {
 #[tokio::test]
 async fn webhooks_are_received() {
     let receiver = Receiver::default();
-    let (base, _stop) = start(api::webhooks::router(Arc::new(receiver.clone()))).await;
+    let (base, _stop) = support::start(api::webhooks::router(Arc::new(receiver.clone()))).await;
     let client = reqwest::Client::new();
 
     let alert = client
@@ -365,7 +344,7 @@ async fn mutual_tls_admits_certified_clients_only() {
         tls: Some(tls),
         ..ServerConfig::default()
     };
-    let (base, _stop) = start_with(api::router(Arc::new(Sensors)), config).await;
+    let (base, _stop) = support::start_with(api::router(Arc::new(Sensors)), config).await;
     let retire =
         "DELETE /sensors/boiler-1 HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n";
 

@@ -2,29 +2,13 @@
 //! written the way the OpenAPI 3.0 style table writes it, the handler echoes what it
 //! decoded, and malformed values get a 400 naming the parameter and its location.
 
+mod support;
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::param_styles as api;
-use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig};
-
-/// Serves the API on an ephemeral port; the server stops when the returned sender drops.
-async fn start() -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(
-        listener,
-        ServerConfig::default(),
-        api::router(Arc::new(Styles)),
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    (format!("http://{address}"), stop)
-}
+use specfirst_runtime::{HttpError, RequestContext};
 
 /// Echoes every decoded parameter back as JSON.
 struct Styles;
@@ -145,7 +129,7 @@ async fn bad(base: &str, path: &str, headers: &[(&str, &str)], code: &str, needl
 
 #[tokio::test]
 async fn path_styles_decode() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let rgb = json!({"R": 1, "G": 2});
     let rgb3 = json!({"R": 1, "G": 2, "B": 3});
 
@@ -177,7 +161,7 @@ async fn path_styles_decode() {
 
 #[tokio::test]
 async fn bad_path_values_are_400() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let cases = [
         ("/simple/x/1/a/R,1,G,2/R=1,G=2", "path parameter \"scalar\""),
         ("/simple/5/1/a/R,1,G/R=1,G=2", "property \"G\" has no value"),
@@ -230,7 +214,7 @@ async fn bad_path_values_are_400() {
 
 #[tokio::test]
 async fn query_styles_decode() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
         &base,
         "/query?scalar=true&list=1&list=2&csv=a,b&x=1.5&y=-2&label=here&rgb=R,1,G,2\
@@ -262,7 +246,7 @@ async fn query_styles_decode() {
 
 #[tokio::test]
 async fn bad_query_values_are_400() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let invalid = [
         ("/query?list=1&list=x", "query parameter \"list\""),
         (
@@ -294,7 +278,7 @@ async fn bad_query_values_are_400() {
 
 #[tokio::test]
 async fn deep_objects_decode() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
         &base,
         "/search?filter[name]=ann&filter[active]=true&filter[tags][]=a&filter[tags][]=b\
@@ -366,7 +350,7 @@ async fn deep_objects_decode() {
 
 #[tokio::test]
 async fn header_styles_decode() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
         &base,
         "/headers",
@@ -425,7 +409,7 @@ async fn header_styles_decode() {
 
 #[tokio::test]
 async fn cookie_styles_decode() {
-    let (base, _stop) = start().await;
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
         &base,
         "/cookies",

@@ -3,31 +3,13 @@
 //! each, formats become their Rust types, defaults fill in, maps and nested inline
 //! objects keep every key, and constraints hold.
 
+mod support;
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::schemas as api;
-use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig};
-
-/// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
-async fn start(
-    router: specfirst_runtime::__private::axum::Router,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(
-        listener,
-        ServerConfig::default(),
-        router,
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    (format!("http://{address}"), stop)
-}
+use specfirst_runtime::{HttpError, RequestContext};
 
 struct Echo;
 
@@ -83,7 +65,7 @@ async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
 
 #[tokio::test]
 async fn discriminated_shapes_decode_by_their_tag() {
-    let (base, _stop) = start(api::router(Arc::new(Echo))).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Echo))).await;
     let (status, circle) = post(&base, "/shapes", json!({"kind": "circle", "radius": 2.5})).await;
     assert_eq!(status, 200);
     // The default fills in.
@@ -118,7 +100,7 @@ async fn discriminated_shapes_decode_by_their_tag() {
 
 #[tokio::test]
 async fn any_of_scalars_tries_each_alternative() {
-    let (base, _stop) = start(api::router(Arc::new(Echo))).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Echo))).await;
     for (value, kind) in [
         (json!("abc"), "text"),
         (json!(42), "number"),
@@ -136,7 +118,7 @@ async fn any_of_scalars_tries_each_alternative() {
 
 #[tokio::test]
 async fn records_keep_formats_maps_and_nested_objects() {
-    let (base, _stop) = start(api::router(Arc::new(Echo))).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Echo))).await;
     let record = json!({
         "name": "r",
         "secret": "s3",

@@ -3,32 +3,14 @@
 //! `type: file` upload, response headers, and `basic` and `apiKey` security definitions
 //! all behave as their OpenAPI 3.0 equivalents; the server publishes the 2.0 document.
 
+mod support;
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::swagger2 as api;
 use specfirst_runtime::auth::{ApiKey, Basic};
-use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig};
-
-/// Serves `router` on an ephemeral port; the server stops when the returned sender drops.
-async fn start(
-    router: specfirst_runtime::__private::axum::Router,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(
-        listener,
-        ServerConfig::default(),
-        router,
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    (format!("http://{address}"), stop)
-}
+use specfirst_runtime::{HttpError, RequestContext};
 
 struct Pets;
 
@@ -171,7 +153,7 @@ impl api::SwaggerTwoApi for Pets {
 
 #[tokio::test]
 async fn a_swagger_two_api_serves_like_its_openapi_three_equivalent() {
-    let (base, _stop) = start(api::router(Arc::new(Pets))).await;
+    let (base, _stop) = support::start(api::router(Arc::new(Pets))).await;
     let client = reqwest::Client::new();
 
     // csv and multi collection formats, a header, a response header; no credentials.
