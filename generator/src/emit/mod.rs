@@ -84,7 +84,7 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         }
     };
     Ok(Emitted {
-        items: space_items(&prettyplease::unparse(&file)),
+        items: upper_camel_variants(space_items(&prettyplease::unparse(&file))),
         uses,
     })
 }
@@ -146,5 +146,49 @@ fn space_items(code: &str) -> String {
         out.push('\n');
         previous = Some(line);
     }
+    out
+}
+
+/// typify writes the variants for the enum values `+1` and `-1` (GitHub's reactions) as
+/// `plus1` and `minus1`, which read wrong and warn. In formatted code such a variant is
+/// a line of its own (`plus1,`) or the last segment of a path (`Self::plus1`); a field
+/// of the same name (`pub plus1: ...`, `.plus1`) is neither and keeps its name. Done on
+/// the text, since a syntax-tree pass over a spec as large as GitHub's costs seconds.
+fn upper_camel_variants(code: String) -> String {
+    if !code.contains("plus1") && !code.contains("minus1") {
+        return code;
+    }
+    let mut out = String::with_capacity(code.len());
+    for line in code.lines() {
+        let mut line = line.to_string();
+        for (from, to) in [("plus1", "Plus1"), ("minus1", "Minus1")] {
+            if line.trim() == format!("{from},") {
+                line = line.replace(from, to);
+            }
+            line = replace_path_segment(&line, from, to);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `line` with every `::from` that ends an identifier written `::to`.
+fn replace_path_segment(line: &str, from: &str, to: &str) -> String {
+    let needle = format!("::{from}");
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(&needle) {
+        let after = &rest[at + needle.len()..];
+        let ends = after
+            .chars()
+            .next()
+            .map_or(true, |c| !(c.is_alphanumeric() || c == '_'));
+        out.push_str(&rest[..at]);
+        out.push_str("::");
+        out.push_str(if ends { to } else { from });
+        rest = after;
+    }
+    out.push_str(rest);
     out
 }

@@ -125,7 +125,6 @@ impl Types {
             };
             (space.to_stream(), uses)
         }));
-        let result = result.map(|(tokens, uses)| (upper_camel_variants(tokens), uses));
         result.map_err(|panic| {
             let message = failure(Err(panic)).unwrap_or_default();
             Diagnostic::new(
@@ -150,54 +149,5 @@ fn failure(result: std::thread::Result<Result<(), typify::Error>>) -> Option<Str
                     |m| format!("typify panicked: {m}"),
                 ),
         ),
-    }
-}
-
-/// typify writes the variants for the enum values `+1` and `-1` (GitHub's reactions) as
-/// `plus1` and `minus1`, which read wrong and warn; this renames those variants and
-/// every path to them. Fields of the same names (`+1` as a property) are not paths and
-/// keep their snake-case names.
-fn upper_camel_variants(tokens: TokenStream) -> TokenStream {
-    use syn::visit_mut::VisitMut;
-
-    struct Rename;
-    fn fixed(ident: &syn::Ident) -> Option<syn::Ident> {
-        let name = match ident.to_string().as_str() {
-            "plus1" => "Plus1",
-            "minus1" => "Minus1",
-            _ => return None,
-        };
-        Some(syn::Ident::new(name, ident.span()))
-    }
-    impl VisitMut for Rename {
-        fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
-            if let Some(ident) = fixed(&variant.ident) {
-                variant.ident = ident;
-            }
-            syn::visit_mut::visit_variant_mut(self, variant);
-        }
-        fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            if path.segments.len() >= 2 {
-                if let Some(last) = path.segments.last_mut() {
-                    if let Some(ident) = fixed(&last.ident) {
-                        last.ident = ident;
-                    }
-                }
-            }
-            syn::visit_mut::visit_path_mut(self, path);
-        }
-    }
-
-    let text = tokens.to_string();
-    if !text.contains("plus1") && !text.contains("minus1") {
-        return tokens;
-    }
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(mut file) => {
-            Rename.visit_file_mut(&mut file);
-            quote::quote!(#file)
-        }
-        // Not parseable as items: leave it to the compiler to say why.
-        Err(_) => tokens,
     }
 }
