@@ -299,32 +299,11 @@ fn resolve<'a>(doc: &'a Value, node: Node<'a>) -> Option<Node<'a>> {
         let Some(reference) = node.value.get("$ref").and_then(Value::as_str) else {
             return Some(node);
         };
-        let pointer = percent_decode(reference.strip_prefix('#')?);
+        let pointer = crate::diagnostic::local_pointer(reference)?;
         let value = doc.pointer(&pointer)?;
         node = Node { value, pointer };
     }
     None
-}
-
-/// Undoes URI escaping in a `$ref` fragment (`%7B` for `{`), which JSON pointers in
-/// URIs may use; malformed escapes are kept as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok();
-            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(byte);
-                index += 3;
-                continue;
-            }
-        }
-        out.push(bytes[index]);
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A path template with its parameter names blanked: `/books/{id}` and
