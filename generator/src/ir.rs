@@ -112,6 +112,10 @@ pub struct Operation {
     /// parameters: the literal pieces around and between them (one more than the
     /// parameters; the first and last may be empty).
     pub segment_literals: std::collections::BTreeMap<usize, Vec<String>>,
+    /// For route parameters that tell this operation apart from another with the same
+    /// route and method: the values (the parameter's string `enum`) a request must have
+    /// in that segment to be this operation's.
+    pub segment_values: std::collections::BTreeMap<usize, Vec<String>>,
     /// The security requirements in force, any one of which admits a request; empty
     /// when the operation is public.
     pub security: Vec<Requirement>,

@@ -3,7 +3,7 @@
 //! The walk follows the raw JSON so every diagnostic carries the pointer of what the
 //! user wrote; each node is then read through `openapiv3`'s types.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -90,7 +90,7 @@ impl<'a> Lower<'a> {
                 self.path_item(path, &pointer, &mut operations, &mut source);
             }
         }
-        self.check_routes(&operations);
+        self.check_routes(&mut operations);
 
         // Webhooks are methods of their own trait, so their names do not compete with
         // the operations'; their types share one namespace with everything else.
@@ -113,7 +113,7 @@ impl<'a> Lower<'a> {
                 // API's own schemes say how its users call it, not how it calls them.
                 hook.security.clear();
             }
-            self.check_routes(&webhooks);
+            self.check_routes(&mut webhooks);
         }
         rename_colliding_components(
             &mut schemas,
@@ -358,6 +358,7 @@ impl<'a> Lower<'a> {
             link_pagination,
             security,
             segment_literals,
+            segment_values: Default::default(),
             operation_id_declared: op.operation_id.is_some(),
             responses_extra,
             extra,
@@ -1146,29 +1147,108 @@ impl<'a> Lower<'a> {
     /// Operations on one route and method are told apart by their required query
     /// parameters and the conditions after `#` in their paths (AWS writes
     /// `/#X-Amz-Target=Service.Operation`); two with the same ones would receive the same
-    /// requests.
-    fn check_routes(&mut self, operations: &[Operation]) {
-        let mut seen = BTreeSet::new();
-        for op in operations {
+    /// requests, unless a path parameter's `enum` tells them apart (Trello's
+    /// `/boards/{id}/cards/{filter}` beside `/boards/{id}/cards/{idCard}`).
+    fn check_routes(&mut self, operations: &mut [Operation]) {
+        let mut groups: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+        for (index, op) in operations.iter().enumerate() {
             let key = (
                 op.route.clone(),
                 op.method.clone(),
                 op.discriminators(),
                 op.segment_literals.clone(),
             );
-            if !seen.insert(key) {
-                self.problem(
-                    &op.pointer,
-                    format!(
-                        "`{} {}` matches the same requests as another operation: their paths differ \
-                         only in parameter names, and nothing (required query parameters, or conditions \
-                         after `#`) tells their requests apart",
-                        op.method, op.path
-                    ),
+            groups.entry(key).or_default().push(index);
+        }
+        for members in groups.into_values().filter(|m| m.len() > 1) {
+            let enums: Vec<_> = members
+                .iter()
+                .map(|&i| self.segment_enums(&operations[i]))
+                .collect();
+            if let Some(values) = told_apart_by_value(&enums) {
+                for (&i, values) in members.iter().zip(values) {
+                    operations[i].segment_values = values;
+                }
+                continue;
+            }
+            for &i in &members[1..] {
+                let op = &operations[i];
+                let message = format!(
+                    "`{} {}` matches the same requests as another operation: their paths differ \
+                     only in parameter names, and nothing (required query parameters, conditions \
+                     after `#`, or an `enum` on a path parameter) tells their requests apart",
+                    op.method, op.path
                 );
+                self.problem(&op.pointer, message);
             }
         }
     }
+
+    /// Each whole-segment path parameter of `op` whose schema is an `enum` of strings, by
+    /// route parameter, with its values.
+    fn segment_enums(&self, op: &Operation) -> BTreeMap<usize, BTreeSet<String>> {
+        let mut out = BTreeMap::new();
+        for param in &op.params {
+            let Location::Path(segment) = param.location else {
+                continue;
+            };
+            let mut schema = &param.schema.schema;
+            // A component that is itself a reference is followed a few steps, not forever.
+            for _ in 0..4 {
+                let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
+                    break;
+                };
+                match crate::diagnostic::local_pointer(target).and_then(|p| self.doc.node(&p)) {
+                    Some(next) => schema = next,
+                    None => break,
+                }
+            }
+            let values: Option<BTreeSet<String>> = schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .and_then(|values| values.iter().map(|v| v.as_str().map(str::to_string)).collect());
+            if let Some(values) = values.filter(|v| !v.is_empty()) {
+                out.insert(segment, values);
+            }
+        }
+        out
+    }
+}
+
+/// How operations sharing a route, method and conditions are told apart by the values
+/// of their path parameters, given each one's `enum` segments. At most one operation may
+/// have no `enum` segment: it takes the requests the others do not. Every two others
+/// need a segment where both have an `enum` and no value is in both. Returns the values
+/// each operation requires (all its `enum` segments), in order, or `None` when some
+/// request would match two of them.
+fn told_apart_by_value(
+    enums: &[BTreeMap<usize, BTreeSet<String>>],
+) -> Option<Vec<BTreeMap<usize, Vec<String>>>> {
+    if enums.iter().filter(|own| own.is_empty()).count() > 1 {
+        return None;
+    }
+    for (i, own) in enums.iter().enumerate() {
+        for other in enums[i + 1..].iter().filter(|other| !other.is_empty()) {
+            let disjoint_somewhere = own.iter().any(|(segment, values)| {
+                other
+                    .get(segment)
+                    .is_some_and(|theirs| theirs.is_disjoint(values))
+            });
+            if !own.is_empty() && !disjoint_somewhere {
+                return None;
+            }
+        }
+    }
+    Some(
+        enums
+            .iter()
+            .map(|own| {
+                own.iter()
+                    .map(|(segment, values)| (*segment, values.iter().cloned().collect()))
+                    .collect()
+            })
+            .collect(),
+    )
 }
 
 /// typify names each component after its key in Pascal case, so `dataArray` and
@@ -1487,5 +1567,25 @@ mod tests {
         assert_eq!(variant_name(StatusSpec::Code(204)), "NoContent");
         assert_eq!(variant_name(StatusSpec::Code(418)), "ImATeapot");
         assert_eq!(variant_name(StatusSpec::Code(599)), "Status599");
+    }
+
+    #[test]
+    fn operations_told_apart_by_enum_segments() {
+        let set = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<BTreeSet<_>>();
+        let open = BTreeMap::new();
+        let filter = BTreeMap::from([(1, set(&["open", "closed"]))]);
+        let other = BTreeMap::from([(1, set(&["all"]))]);
+        let overlapping = BTreeMap::from([(1, set(&["all", "open"]))]);
+        let elsewhere = BTreeMap::from([(0, set(&["x"]))]);
+
+        let told = told_apart_by_value(&[filter.clone(), open.clone()]).expect("told apart");
+        assert_eq!(told[0], BTreeMap::from([(1, vec!["closed".to_string(), "open".to_string()])]));
+        assert!(told[1].is_empty());
+        assert!(told_apart_by_value(&[filter.clone(), other, open.clone()]).is_some());
+        // Two operations taking any value, a shared value, or enums on different segments
+        // (a request can fit both) are not told apart.
+        assert!(told_apart_by_value(&[open.clone(), open.clone()]).is_none());
+        assert!(told_apart_by_value(&[filter.clone(), overlapping]).is_none());
+        assert!(told_apart_by_value(&[filter, elsewhere, open]).is_none());
     }
 }

@@ -114,6 +114,14 @@ impl RawRequest {
             .is_some_and(|(_, value)| crate::params::split_segment(value, literals, 0).is_some())
     }
 
+    /// Whether route parameter `segment` is one of `values`: how generated code tells
+    /// apart operations whose paths differ only in an enum parameter's name.
+    pub fn segment_is(&self, segment: usize, values: &[&str]) -> bool {
+        self.path_params
+            .get(segment)
+            .is_some_and(|(_, value)| values.contains(&value.as_str()))
+    }
+
     /// The 404 for a request no operation on its route accepts.
     pub fn no_route(&self) -> HttpError {
         HttpError::for_not_found(format!(

@@ -544,12 +544,14 @@ fn object_tokens(object: &ObjectShape) -> TokenStream {
 
 /// A handler for operations sharing a route and method: the first whose conditions
 /// (required query parameters, conditions after `#`, the literal text of a mixed path
-/// segment) all hold serves the request, the most demanding first; one with no
+/// segment, the values of an enum path parameter) all hold serves the request, the most demanding first; one with no
 /// conditions takes the rest.
 fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
     let trait_name = ident(&api.trait_name);
     let mut ops = ops.to_vec();
-    let demands = |op: &Operation| op.discriminators().len() + op.segment_literals.len();
+    let demands = |op: &Operation| {
+        op.discriminators().len() + op.segment_literals.len() + op.segment_values.len()
+    };
     ops.sort_by_key(|op| std::cmp::Reverse(demands(op)));
     let name = ident(&format!("dispatch_{}", ops[0].method_name));
     let (fallback, rest) = ops
@@ -575,9 +577,14 @@ fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream
             let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
             quote!(&& input.segment_fits(#segment, &[#(#literals),*]))
         });
+        // A segment whose parameter is an enum only fits requests with one of its values.
+        let values = op.segment_values.iter().map(|(segment, values)| {
+            let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
+            quote!(&& input.segment_is(#segment, &[#(#values),*]))
+        });
         let handler = ident(&format!("handle_{}", op.method_name));
         quote! {
-            if input.satisfies(&[#(#conditions),*]) #(#shapes)* {
+            if input.satisfies(&[#(#conditions),*]) #(#shapes)* #(#values)* {
                 return #handler(state, input).await;
             }
         }

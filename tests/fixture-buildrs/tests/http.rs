@@ -87,6 +87,26 @@ impl params::ParamsApi for Params {
         Ok(params::PopResponse::Ok { body: "pop".into() })
     }
 
+    async fn list_board_cards(
+        &self,
+        _ctx: RequestContext,
+        r: params::ListBoardCardsRequest,
+    ) -> Result<params::ListBoardCardsResponse, HttpError> {
+        Ok(params::ListBoardCardsResponse::Ok {
+            body: format!("{:?} cards of {}", r.filter, r.board),
+        })
+    }
+
+    async fn get_board_card(
+        &self,
+        _ctx: RequestContext,
+        r: params::GetBoardCardRequest,
+    ) -> Result<params::GetBoardCardResponse, HttpError> {
+        Ok(params::GetBoardCardResponse::Ok {
+            body: format!("card {} of {}", r.card, r.board),
+        })
+    }
+
     async fn compare_joined(
         &self,
         _ctx: RequestContext,
@@ -724,6 +744,28 @@ async fn operations_sharing_a_route_are_told_apart_by_required_query_parameters(
         .await
         .expect("json");
     assert_eq!(some, "a+b of arn1");
+}
+
+#[tokio::test]
+async fn an_enum_path_parameter_picks_the_operation() {
+    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
+    let client = reqwest::Client::new();
+    for (segment, expected) in [
+        ("open", "Open cards of b1"),
+        ("closed", "Closed cards of b1"),
+        ("c42", "card c42 of b1"),
+        // Enum values are matched exactly: anything else is a card id.
+        ("Open", "card Open of b1"),
+    ] {
+        let response = client
+            .get(format!("{base}/boards/b1/cards/{segment}"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "{segment}");
+        let answer: String = response.json().await.expect("json");
+        assert_eq!(answer, expected, "{segment}");
+    }
 }
 
 #[tokio::test]
