@@ -127,7 +127,7 @@ impl api::MediaTypesApi for Server {
         // The client's Accept picks the representation; the router already refused a
         // client that accepts none of them.
         let body = match ctx.preferred_media_type(Body::MEDIA_TYPES) {
-            Some(1) => Body::TextPlain(request.body.into()),
+            Some(1) => Body::TextPlain(request.body),
             Some(2) => Body::ImageAny {
                 content_type: "image/gif".into(),
                 body: request.body.into(),
