@@ -60,7 +60,10 @@ pub(crate) fn read_error(error: &(dyn std::error::Error + 'static), limit: usize
     if is_length_limit(error) {
         too_large(limit)
     } else {
-        HttpError::bad_request("InvalidBody", format!("failed to read request body: {error}"))
+        HttpError::bad_request(
+            "InvalidBody",
+            format!("failed to read request body: {error}"),
+        )
     }
 }
 

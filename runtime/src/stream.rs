@@ -77,7 +77,7 @@ impl BodyStream {
     }
 
     /// Collects the rest of the body into one buffer, under the same limit (chunks already
-    /// taken count towards it).
+    /// taken count towards it); empty once the stream has ended or failed.
     pub async fn bytes(mut self) -> Result<Bytes, HttpError> {
         let Some(body) = self.body.take() else {
             return Ok(Bytes::new());
@@ -292,7 +292,9 @@ mod tests {
             format!("{:?}", Binary::from("hi")),
             "Binary::Bytes(b\"hi\")"
         );
-        let stream = Binary::from_stream(Iter(Vec::<Result<Bytes, std::io::Error>>::new().into_iter()));
+        let stream = Binary::from_stream(Iter(
+            Vec::<Result<Bytes, std::io::Error>>::new().into_iter(),
+        ));
         assert_eq!(format!("{stream:?}"), "Binary::Stream");
         let body = BodyStream::from(Bytes::from_static(b"x")).with_content_type("a/b");
         assert_eq!(

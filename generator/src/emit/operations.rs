@@ -561,12 +561,16 @@ fn response_body_enum(
             }
             ResponseBody::Bytes { .. } => {
                 variants.push(quote! { #text #variant(::specfirst_runtime::Binary), });
-                arms.push(quote! { Self::#variant(body) => rt::binary(status, #media_type, body), });
+                arms.push(
+                    quote! { Self::#variant(body) => rt::binary(status, #media_type, body), },
+                );
             }
             ResponseBody::Text { media_type } => {
                 variants.push(quote! { #text #variant(::std::string::String), });
                 let content_type = text_content_type(media_type);
-                arms.push(quote! { Self::#variant(body) => rt::text(status, #content_type, body), });
+                arms.push(
+                    quote! { Self::#variant(body) => rt::text(status, #content_type, body), },
+                );
             }
         }
     }

@@ -139,7 +139,11 @@ async fn upload(mut input: RawRequest) -> Response {
     respond(
         async {
             let body = input.stream_body()?.bytes().await?;
-            Ok(binary(StatusCode::OK, "application/octet-stream", body.into()))
+            Ok(binary(
+                StatusCode::OK,
+                "application/octet-stream",
+                body.into(),
+            ))
         }
         .await,
     )
