@@ -325,7 +325,7 @@ pub enum BodyKind {
     Multipart(MultipartBody),
     /// `text/plain`: a string.
     Text,
-    /// Any other media type: the raw bytes.
+    /// Any other media type: the raw bytes, streamed to the handler.
     Bytes,
 }
 
@@ -479,8 +479,13 @@ pub enum ResponseBody {
         /// The value's schema.
         schema: SchemaUse,
     },
-    /// Raw bytes of a declared media type; a wildcard type (`*/*`, `image/*`) makes the
-    /// handler name the concrete type.
+    /// `text/plain`: a string.
+    Text {
+        /// The declared media type.
+        media_type: String,
+    },
+    /// Raw bytes of a declared media type, whole or streamed; a wildcard type (`*/*`,
+    /// `image/*`) makes the handler name the concrete type.
     Bytes {
         /// The declared media type.
         media_type: String,
@@ -493,9 +498,9 @@ impl ResponseBody {
     /// The declared media type.
     pub fn media_type(&self) -> String {
         match self {
-            ResponseBody::Json { media_type, .. } | ResponseBody::Bytes { media_type, .. } => {
-                media_type.clone()
-            }
+            ResponseBody::Json { media_type, .. }
+            | ResponseBody::Text { media_type }
+            | ResponseBody::Bytes { media_type, .. } => media_type.clone(),
         }
     }
 }

@@ -713,6 +713,10 @@ impl<'a> Lower<'a> {
                 },
                 media_type: media_type.to_string(),
             }
+        } else if media_essence(media_type) == "text/plain" {
+            ResponseBody::Text {
+                media_type: media_type.to_string(),
+            }
         } else {
             ResponseBody::Bytes {
                 handler_sets_type: media_type.contains('*'),

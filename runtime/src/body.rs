@@ -20,7 +20,7 @@ pub(crate) const DEFAULT_BODY_LIMIT: usize = 1_048_576;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyLimit(pub usize);
 
-fn too_large(limit: usize) -> HttpError {
+pub(crate) fn too_large(limit: usize) -> HttpError {
     HttpError::for_status(
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("request body exceeds the limit of {limit} bytes"),
@@ -34,7 +34,16 @@ pub(crate) async fn read(
     headers: &HeaderMap,
     limit: usize,
 ) -> Result<Bytes, HttpError> {
-    // A declared length over the limit is rejected before reading anything.
+    check_declared_length(headers, limit)?;
+    Limited::new(body, limit)
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .map_err(|e| read_error(&*e, limit))
+}
+
+/// Rejects a declared `content-length` over `limit` before anything is read.
+pub(crate) fn check_declared_length(headers: &HeaderMap, limit: usize) -> Result<(), HttpError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -42,13 +51,19 @@ pub(crate) async fn read(
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large(limit));
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if is_length_limit(&*e) => Err(too_large(limit)),
-        Err(e) => Err(HttpError::bad_request(
+    Ok(())
+}
+
+/// The error for a failed read of a [`Limited`] body: 413 when the limit was hit, 400
+/// when the connection broke.
+pub(crate) fn read_error(error: &(dyn std::error::Error + 'static), limit: usize) -> HttpError {
+    if is_length_limit(error) {
+        too_large(limit)
+    } else {
+        HttpError::bad_request(
             "InvalidBody",
-            format!("failed to read request body: {e}"),
-        )),
+            format!("failed to read request body: {error}"),
+        )
     }
 }
 

@@ -28,6 +28,7 @@ mod request_id;
 mod response;
 mod router;
 mod server;
+mod stream;
 mod tls;
 mod validate;
 
@@ -42,6 +43,7 @@ pub use observe::{Observer, ResponseRecord};
 pub use pagination::{LinkPage, PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN};
 pub use router::RouterOptions;
 pub use server::{serve, serve_with_listener};
+pub use stream::{Binary, BodyStream};
 
 /// Items used by generated code; not a stable API.
 #[doc(hidden)]
@@ -60,7 +62,7 @@ pub mod __private {
     pub use crate::params::{Field, Location, Object, Param, Property, Scalar, Shape, Style};
     pub use crate::request::RawRequest;
     pub use crate::response::{
-        bytes, check_class, empty, insert_header, json, json_as, respond, status,
+        binary, check_class, empty, insert_header, json, json_as, respond, status, text,
     };
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.

@@ -210,18 +210,21 @@ impl RawRequest {
         self.parts.extensions.insert(BodyLimit(max_bytes));
     }
 
+    /// The operation's body limit, else the server's, else 1 MiB.
+    fn body_limit(&self) -> usize {
+        self.parts
+            .extensions
+            .get::<BodyLimit>()
+            .map_or(DEFAULT_BODY_LIMIT, |limit| limit.0)
+    }
+
     /// Reads the body, or `None` when it is empty.
     async fn read_body(&mut self) -> Result<Option<Bytes>, HttpError> {
         let body = self
             .body
             .take()
             .ok_or_else(|| HttpError::for_internal_error("request body was read more than once"))?;
-        let limit = self
-            .parts
-            .extensions
-            .get::<BodyLimit>()
-            .map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
-        let bytes = body::read(body, &self.parts.headers, limit).await?;
+        let bytes = body::read(body, &self.parts.headers, self.body_limit()).await?;
         Ok((!bytes.is_empty()).then_some(bytes))
     }
 
@@ -332,13 +335,19 @@ impl RawRequest {
         }
     }
 
-    /// Reads a required body of any content type.
-    pub async fn bytes_body(&mut self) -> Result<Bytes, HttpError> {
-        self.read_body().await?.ok_or_else(body::missing_body)
+    /// A required body of any content type, for the handler to read as it arrives; 400
+    /// when the request has none, 413 when its `content-length` is over the limit.
+    pub fn stream_body(&mut self) -> Result<crate::BodyStream, HttpError> {
+        self.stream_body_optional()?.ok_or_else(body::missing_body)
     }
 
-    /// Reads an optional body of any content type; an empty body is `None`.
-    pub async fn bytes_body_optional(&mut self) -> Result<Option<Bytes>, HttpError> {
-        self.read_body().await
+    /// An optional body of any content type, read as it arrives; `None` when the request
+    /// has none.
+    pub fn stream_body_optional(&mut self) -> Result<Option<crate::BodyStream>, HttpError> {
+        let body = self
+            .body
+            .take()
+            .ok_or_else(|| HttpError::for_internal_error("request body was read more than once"))?;
+        crate::BodyStream::new(body, &self.parts.headers, self.body_limit())
     }
 }

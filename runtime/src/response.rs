@@ -5,14 +5,13 @@
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use http::header::{self, HeaderName};
 use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Rendered;
-use crate::HttpError;
+use crate::{Binary, HttpError};
 
 fn rendered(status: StatusCode, content_type: Option<HeaderValue>, body: Body) -> Response {
     let mut response = Response::new(body);
@@ -75,16 +74,22 @@ pub fn empty(status: StatusCode) -> Response {
     rendered(status, None, Body::empty())
 }
 
-/// A response with an arbitrary body and content type; an invalid content type is a 500
-/// error.
-pub fn bytes(status: StatusCode, content_type: &str, body: Bytes) -> Response {
+/// A response with an arbitrary body, whole or streamed, and content type; an invalid
+/// content type is a 500 error.
+pub fn binary(status: StatusCode, content_type: &str, body: Binary) -> Response {
     match HeaderValue::from_str(content_type) {
-        Ok(content_type) => rendered(status, Some(content_type), Body::from(body)),
+        Ok(content_type) => rendered(status, Some(content_type), body.into_body()),
         Err(_) => {
             HttpError::for_internal_error(format!("invalid response content type {content_type:?}"))
                 .into_response()
         }
     }
+}
+
+/// A text response; `content_type` is the declared one, given a charset by the generator
+/// when it has no parameters of its own.
+pub fn text(status: StatusCode, content_type: &str, body: String) -> Response {
+    binary(status, content_type, Binary::from(body))
 }
 
 /// Checks that a status chosen by a handler belongs to the class the OpenAPI document
@@ -195,7 +200,7 @@ mod tests {
     #[test]
     fn bad_inputs_become_500() {
         assert_eq!(
-            bytes(StatusCode::OK, "text/plain\n", Bytes::new()).status(),
+            binary(StatusCode::OK, "text/plain\n", Binary::from("")).status(),
             StatusCode::INTERNAL_SERVER_ERROR
         );
         let map: std::collections::HashMap<(u8, u8), u8> = [((1, 2), 3)].into();

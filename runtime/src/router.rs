@@ -6,7 +6,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use bytes::Bytes;
 use http::{header, HeaderValue, Method, StatusCode, Uri};
 use tracing::Instrument;
 
@@ -55,10 +54,10 @@ pub fn finish_router(
         router = router.route(
             &path,
             get(move || async move {
-                response::bytes(
+                response::binary(
                     StatusCode::OK,
                     "application/json",
-                    Bytes::from_static(openapi_document.as_bytes()),
+                    openapi_document.as_bytes().into(),
                 )
             }),
         );

@@ -31,7 +31,7 @@ async fn echo(mut input: RawRequest) -> Response {
     let _ctx = input.context("echo");
     respond(
         async {
-            let body = input.bytes_body().await?;
+            let body = input.stream_body()?.bytes().await?;
             Ok::<_, HttpError>(json(StatusCode::OK, &body.len()))
         }
         .await,

@@ -460,7 +460,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
 }
 
 /// The input of [`MediaTypesApi::create_note`]: `POST /notes`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CreateNoteRequest {
     /// The request body, one of `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`, `application/octet-stream`, `image/*` as its `content-type` says.
     pub body: CreateNoteRequestBody,
@@ -468,7 +468,7 @@ pub struct CreateNoteRequest {
 
 /// The request body of [`MediaTypesApi::create_note`], one variant per declared media type; the request's `content-type` chooses.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum CreateNoteRequestBody {
     /// `application/json`.
     ApplicationJson(types::Note),
@@ -479,9 +479,9 @@ pub enum CreateNoteRequestBody {
     /// `text/plain`.
     TextPlain(::std::string::String),
     /// `application/octet-stream`.
-    ApplicationOctetStream(::specfirst_runtime::Bytes),
+    ApplicationOctetStream(::specfirst_runtime::BodyStream),
     /// `image/*`.
-    ImageAny(::specfirst_runtime::Bytes),
+    ImageAny(::specfirst_runtime::BodyStream),
 }
 
 /// The `multipart/form-data` body of [`MediaTypesApi::create_note`], one field per part.
@@ -581,7 +581,7 @@ pub struct EchoTextRequest {
 
 /// The responses of [`MediaTypesApi::echo_text`], one variant per declared status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EchoTextResponse {
     /// What the server received.
     ///
@@ -606,18 +606,18 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoTextRe
 
 /// The body of [`EchoTextResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EchoTextResponseOkBody {
     /// `application/json`.
     ApplicationJson(types::Received),
     /// `text/plain`.
-    TextPlain(::specfirst_runtime::Bytes),
+    TextPlain(::std::string::String),
     /// `image/*`.
     ImageAny {
         ///The concrete media type of the body, matching `image/*`.
         content_type: ::std::string::String,
-        /// The response body.
-        body: ::specfirst_runtime::Bytes,
+        /// The response body, whole or streamed.
+        body: ::specfirst_runtime::Binary,
     },
 }
 
@@ -636,16 +636,16 @@ impl EchoTextResponseOkBody {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
-            Self::TextPlain(body) => rt::bytes(status, "text/plain", body),
+            Self::TextPlain(body) => rt::text(status, "text/plain; charset=utf-8", body),
             Self::ImageAny { content_type, body } => {
-                rt::bytes(status, &content_type, body)
+                rt::binary(status, &content_type, body)
             }
         }
     }
 }
 
 /// The input of [`MediaTypesApi::edge_cases`]: `POST /edge`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct EdgeCasesRequest {
     /// The request body, one of `application/json`, `application/merge-patch+json`, `multipart/form-data`, `*/*` as its `content-type` says.
     pub body: ::core::option::Option<EdgeCasesRequestBody>,
@@ -653,7 +653,7 @@ pub struct EdgeCasesRequest {
 
 /// The request body of [`MediaTypesApi::edge_cases`], one variant per declared media type; the request's `content-type` chooses.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EdgeCasesRequestBody {
     /// `application/json`.
     ApplicationJson(types::EdgeCasesBody),
@@ -662,7 +662,7 @@ pub enum EdgeCasesRequestBody {
     /// `multipart/form-data`.
     MultipartFormData(EdgeCasesMultipart),
     /// `*/*`.
-    Any(::specfirst_runtime::Bytes),
+    Any(::specfirst_runtime::BodyStream),
 }
 
 /// The `multipart/form-data` body of [`MediaTypesApi::edge_cases`], one field per part.
@@ -682,7 +682,7 @@ pub struct EdgeCasesMultipart {
 
 /// The responses of [`MediaTypesApi::edge_cases`], one variant per declared status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EdgeCasesResponse {
     /// Two JSON types and text.
     ///
@@ -726,14 +726,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EdgeCasesR
 
 /// The body of [`EdgeCasesResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EdgeCasesResponseOkBody {
     /// `application/json`.
     ApplicationJson(types::Received),
     /// `application/problem+json`.
     ApplicationProblemJson(types::EdgeCasesOkApplicationProblemJsonBody),
     /// `text/csv`.
-    TextCsv(::specfirst_runtime::Bytes),
+    TextCsv(::specfirst_runtime::Binary),
 }
 
 impl EdgeCasesResponseOkBody {
@@ -754,21 +754,21 @@ impl EdgeCasesResponseOkBody {
             Self::ApplicationProblemJson(body) => {
                 rt::json_as(status, "application/problem+json", &body)
             }
-            Self::TextCsv(body) => rt::bytes(status, "text/csv", body),
+            Self::TextCsv(body) => rt::binary(status, "text/csv", body),
         }
     }
 }
 
 /// The body of [`EdgeCasesResponse::Created`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EdgeCasesResponseCreatedBody {
     /// `*/*`.
     Any {
         ///The concrete media type of the body, matching `*/*`.
         content_type: ::std::string::String,
-        /// The response body.
-        body: ::specfirst_runtime::Bytes,
+        /// The response body, whole or streamed.
+        body: ::specfirst_runtime::Binary,
     },
     /// `application/json`.
     ApplicationJson(types::Received),
@@ -784,17 +784,17 @@ impl EdgeCasesResponseCreatedBody {
     ) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Any { content_type, body } => rt::bytes(status, &content_type, body),
+            Self::Any { content_type, body } => rt::binary(status, &content_type, body),
             Self::ApplicationJson(body) => rt::json(status, &body),
         }
     }
 }
 
 /// The input of [`MediaTypesApi::raw_multipart`]: `POST /raw-multipart`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RawMultipartRequest {
     /// The request body (`multipart/form-data`).
-    pub body: ::specfirst_runtime::Bytes,
+    pub body: ::specfirst_runtime::BodyStream,
 }
 
 /// The responses of [`MediaTypesApi::raw_multipart`], one variant per declared status.
@@ -916,10 +916,10 @@ mod handlers {
                 3 => super::CreateNoteRequestBody::TextPlain(input.text_body().await?),
                 4 => {
                     super::CreateNoteRequestBody::ApplicationOctetStream(
-                        input.bytes_body().await?,
+                        input.stream_body()?,
                     )
                 }
-                _ => super::CreateNoteRequestBody::ImageAny(input.bytes_body().await?),
+                _ => super::CreateNoteRequestBody::ImageAny(input.stream_body()?),
             },
         })
     }
@@ -1069,7 +1069,7 @@ mod handlers {
                 }
                 _ => {
                     ::core::option::Option::map(
-                        input.bytes_body_optional().await?,
+                        input.stream_body_optional()?,
                         super::EdgeCasesRequestBody::Any,
                     )
                 }
@@ -1115,7 +1115,7 @@ mod handlers {
         ::specfirst_runtime::HttpError,
     > {
         Ok(super::RawMultipartRequest {
-            body: input.bytes_body().await?,
+            body: input.stream_body()?,
         })
     }
 }

@@ -703,10 +703,10 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PostFormRe
 }
 
 /// The input of [`ParamsApi::upload`]: `PUT /uploads`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct UploadRequest {
     /// The request body (`application/octet-stream`).
-    pub body: ::core::option::Option<::specfirst_runtime::Bytes>,
+    pub body: ::core::option::Option<::specfirst_runtime::BodyStream>,
 }
 
 /// The responses of [`ParamsApi::upload`], one variant per declared status.
@@ -1176,7 +1176,7 @@ mod handlers {
     ) -> ::core::result::Result<super::UploadRequest, ::specfirst_runtime::HttpError> {
         input.limit_body(2048);
         Ok(super::UploadRequest {
-            body: input.bytes_body_optional().await?,
+            body: input.stream_body_optional()?,
         })
     }
 

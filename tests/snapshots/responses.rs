@@ -199,14 +199,14 @@ pub struct GetRawReportRequest {
 
 /// The responses of [`ResponsesApi::get_raw_report`], one variant per declared status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum GetRawReportResponse {
     /// the raw bytes
     ///
     /// Status 200.
     Ok {
-        /// The response body.
-        body: ::specfirst_runtime::Bytes,
+        /// The response body, whole or streamed.
+        body: ::specfirst_runtime::Binary,
     },
     /// whatever the handler serves
     ///
@@ -214,8 +214,8 @@ pub enum GetRawReportResponse {
     Default {
         /// The status to answer with.
         status: ::specfirst_runtime::StatusCode,
-        /// The response body.
-        body: ::specfirst_runtime::Bytes,
+        /// The response body, whole or streamed.
+        body: ::specfirst_runtime::Binary,
         ///The concrete media type of the body, matching `*/*`.
         content_type: ::std::string::String,
     },
@@ -228,10 +228,10 @@ for GetRawReportResponse {
         match self {
             Self::Ok { body } => {
                 let status = rt::status(200);
-                rt::bytes(status, "application/pdf", body)
+                rt::binary(status, "application/pdf", body)
             }
             Self::Default { status, body, content_type } => {
-                rt::bytes(status, &content_type, body)
+                rt::binary(status, &content_type, body)
             }
         }
     }

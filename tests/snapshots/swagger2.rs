@@ -695,7 +695,7 @@ pub struct UploadPhotoMultipart {
 
 /// The responses of [`SwaggerTwoApi::upload_photo`], one variant per declared status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum UploadPhotoResponse {
     /// Uploaded
     ///
@@ -731,12 +731,12 @@ for UploadPhotoResponse {
 
 /// The body of [`UploadPhotoResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum UploadPhotoResponseOkBody {
     /// `application/json`.
     ApplicationJson(types::Photo),
     /// `application/xml`.
-    ApplicationXml(::specfirst_runtime::Bytes),
+    ApplicationXml(::specfirst_runtime::Binary),
 }
 
 impl UploadPhotoResponseOkBody {
@@ -753,19 +753,19 @@ impl UploadPhotoResponseOkBody {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
-            Self::ApplicationXml(body) => rt::bytes(status, "application/xml", body),
+            Self::ApplicationXml(body) => rt::binary(status, "application/xml", body),
         }
     }
 }
 
 /// The body of [`UploadPhotoResponse::Default`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum UploadPhotoResponseDefaultBody {
     /// `application/json`.
     ApplicationJson(types::Error),
     /// `application/xml`.
-    ApplicationXml(::specfirst_runtime::Bytes),
+    ApplicationXml(::specfirst_runtime::Binary),
 }
 
 impl UploadPhotoResponseDefaultBody {
@@ -782,7 +782,7 @@ impl UploadPhotoResponseDefaultBody {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
-            Self::ApplicationXml(body) => rt::bytes(status, "application/xml", body),
+            Self::ApplicationXml(body) => rt::binary(status, "application/xml", body),
         }
     }
 }
@@ -800,14 +800,14 @@ pub struct GetPhotoRequest {
 
 /// The responses of [`SwaggerTwoApi::get_photo`], one variant per declared status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum GetPhotoResponse {
     /// The photo
     ///
     /// Status 200.
     Ok {
-        /// The response body.
-        body: ::specfirst_runtime::Bytes,
+        /// The response body, whole or streamed.
+        body: ::specfirst_runtime::Binary,
     },
 }
 
@@ -817,7 +817,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPhotoRe
         match self {
             Self::Ok { body } => {
                 let status = rt::status(200);
-                rt::bytes(status, "image/png", body)
+                rt::binary(status, "image/png", body)
             }
         }
     }

@@ -175,9 +175,10 @@ pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStre
         let docs = doc(&text);
         fields.push(quote! { #docs pub body: #ty, });
     }
+    let derives = derives(op.body.as_ref().is_some_and(streams_body));
     quote! {
         #struct_doc
-        #[derive(Debug, Clone)]
+        #derives
         pub struct #name #generics {
             #(#fields)*
         }
@@ -191,6 +192,46 @@ pub fn body_enum_name(op: &Operation) -> String {
     format!("{}Body", op.request_type)
 }
 
+/// Whether a request body is (or may be, by its `content-type`) a [`BodyKind::Bytes`]
+/// stream, which cannot be cloned.
+fn streams_body(body: &RequestBody) -> bool {
+    matches!(body.kind, BodyKind::Bytes)
+        || body
+            .alternatives
+            .iter()
+            .any(|alternative| matches!(alternative.kind, BodyKind::Bytes))
+}
+
+/// Whether a response has a binary body (in any of its media types), which may be a stream
+/// and so cannot be cloned.
+fn streams_response(response: &Response) -> bool {
+    matches!(response.body, Some(ResponseBody::Bytes { .. }))
+        || response
+            .alternatives
+            .iter()
+            .any(|alternative| matches!(alternative.body, ResponseBody::Bytes { .. }))
+}
+
+/// The derives of a request or response type: a body stream is not `Clone`, so a type
+/// holding one is only `Debug`.
+fn derives(streams: bool) -> TokenStream {
+    if streams {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone)])
+    }
+}
+
+/// The `content-type` of a text response: the declared type, with a charset unless it
+/// carries parameters of its own, since a bare `text/plain` means US-ASCII.
+fn text_content_type(media_type: &str) -> String {
+    if media_type.contains(';') {
+        media_type.to_string()
+    } else {
+        "text/plain; charset=utf-8".to_string()
+    }
+}
+
 /// The Rust type a body of `kind` decodes into.
 fn body_type(kind: &BodyKind, types: &mut Types, pointer: &str) -> TokenStream {
     match kind {
@@ -200,7 +241,7 @@ fn body_type(kind: &BodyKind, types: &mut Types, pointer: &str) -> TokenStream {
             quote!(#name)
         }
         BodyKind::Text => quote!(::std::string::String),
-        BodyKind::Bytes => quote!(::specfirst_runtime::Bytes),
+        BodyKind::Bytes => quote!(::specfirst_runtime::BodyStream),
     }
 }
 
@@ -236,12 +277,13 @@ fn body_enum(
         quote! { #text #variant(#ty), }
     });
     let variants: Vec<TokenStream> = variants.collect();
+    let derives = derives(streams_body(body));
     quote! {
         #enum_doc
         // Variants hold what the spec declares; boxing the large ones would only make
         // handlers harder to write.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone)]
+        #derives
         pub enum #name {
             #(#variants)*
         }
@@ -434,12 +476,13 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
         arms.push(arm);
         body_enums.push(body_enum);
     }
+    let derives = derives(op.responses.iter().any(streams_response));
     quote! {
         #enum_doc
         // Variants hold what the spec declares; boxing the large ones would only make
         // handlers harder to write.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone)]
+        #derives
         pub enum #name {
             #(#variants)*
         }
@@ -508,24 +551,34 @@ fn response_body_enum(
                     #variant {
                         #[doc = #field_doc]
                         content_type: ::std::string::String,
-                        /// The response body.
-                        body: ::specfirst_runtime::Bytes,
+                        /// The response body, whole or streamed.
+                        body: ::specfirst_runtime::Binary,
                     },
                 });
                 arms.push(quote! {
-                    Self::#variant { content_type, body } => rt::bytes(status, &content_type, body),
+                    Self::#variant { content_type, body } => rt::binary(status, &content_type, body),
                 });
             }
             ResponseBody::Bytes { .. } => {
-                variants.push(quote! { #text #variant(::specfirst_runtime::Bytes), });
-                arms.push(quote! { Self::#variant(body) => rt::bytes(status, #media_type, body), });
+                variants.push(quote! { #text #variant(::specfirst_runtime::Binary), });
+                arms.push(
+                    quote! { Self::#variant(body) => rt::binary(status, #media_type, body), },
+                );
+            }
+            ResponseBody::Text { media_type } => {
+                variants.push(quote! { #text #variant(::std::string::String), });
+                let content_type = text_content_type(media_type);
+                arms.push(
+                    quote! { Self::#variant(body) => rt::text(status, #content_type, body), },
+                );
             }
         }
     }
+    let derives = derives(streams_response(response));
     quote! {
         #enum_doc
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone)]
+        #derives
         pub enum #name {
             #(#variants)*
         }
@@ -629,8 +682,8 @@ fn response_variant(
             handler_sets_type,
         }) => {
             fields.push(quote! {
-                /// The response body.
-                body: ::specfirst_runtime::Bytes,
+                /// The response body, whole or streamed.
+                body: ::specfirst_runtime::Binary,
             });
             bindings.push(quote!(body));
             if *handler_sets_type {
@@ -640,10 +693,19 @@ fn response_variant(
                     content_type: ::std::string::String,
                 });
                 bindings.push(quote!(content_type));
-                quote!(rt::bytes(status, &content_type, body))
+                quote!(rt::binary(status, &content_type, body))
             } else {
-                quote!(rt::bytes(status, #media_type, body))
+                quote!(rt::binary(status, #media_type, body))
             }
+        }
+        Some(ResponseBody::Text { media_type }) => {
+            fields.push(quote! {
+                /// The response body.
+                body: ::std::string::String,
+            });
+            bindings.push(quote!(body));
+            let content_type = text_content_type(media_type);
+            quote!(rt::text(status, #content_type, body))
         }
     };
 

@@ -380,8 +380,8 @@ fn read_body(kind: &BodyKind, required: bool, hint: &str, rules: &mut Rules<'_>)
         }
         (BodyKind::Text, true) => quote!(input.text_body().await?),
         (BodyKind::Text, false) => quote!(input.text_body_optional().await?),
-        (BodyKind::Bytes, true) => quote!(input.bytes_body().await?),
-        (BodyKind::Bytes, false) => quote!(input.bytes_body_optional().await?),
+        (BodyKind::Bytes, true) => quote!(input.stream_body()?),
+        (BodyKind::Bytes, false) => quote!(input.stream_body_optional()?),
     }
 }
 

@@ -11,7 +11,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::{json as j, Value};
 use specfirst_runtime::__private::{
-    bytes, check_class, empty, finish_router, insert_header, json, respond, Param, RawRequest,
+    binary, check_class, empty, finish_router, insert_header, json, respond, Param, RawRequest,
     Scalar, Shape,
 };
 use specfirst_runtime::{
@@ -138,8 +138,12 @@ async fn form(mut input: RawRequest) -> Response {
 async fn upload(mut input: RawRequest) -> Response {
     respond(
         async {
-            let body = input.bytes_body().await?;
-            Ok(bytes(StatusCode::OK, "application/octet-stream", body))
+            let body = input.stream_body()?.bytes().await?;
+            Ok(binary(
+                StatusCode::OK,
+                "application/octet-stream",
+                body.into(),
+            ))
         }
         .await,
     )
@@ -148,8 +152,11 @@ async fn upload(mut input: RawRequest) -> Response {
 async fn upload_optional(mut input: RawRequest) -> Response {
     respond(
         async {
-            let body = input.bytes_body_optional().await?;
-            Ok(json(StatusCode::OK, &body.map(|b| b.len())))
+            let length = match input.stream_body_optional()? {
+                Some(body) => Some(body.bytes().await?.len()),
+                None => None,
+            };
+            Ok(json(StatusCode::OK, &length))
         }
         .await,
     )

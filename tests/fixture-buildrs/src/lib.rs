@@ -48,6 +48,11 @@ pub mod responses {
     include!(concat!(env!("OUT_DIR"), "/responses.rs"));
 }
 
+/// Binary bodies as streams, text responses, media types without a codec.
+pub mod streaming {
+    include!(concat!(env!("OUT_DIR"), "/streaming.rs"));
+}
+
 /// A Swagger 2.0 API, converted to OpenAPI 3.0 before generation.
 pub mod swagger2 {
     include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));

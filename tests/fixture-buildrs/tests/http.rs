@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::{pageable, params, refs, responses};
-use specfirst_runtime::{Bytes, HttpError, RequestContext, StatusCode};
+use specfirst_runtime::{HttpError, RequestContext, StatusCode};
 
 #[derive(Default)]
 struct Params {
@@ -132,7 +132,10 @@ impl params::ParamsApi for Params {
         _ctx: RequestContext,
         r: params::UploadRequest,
     ) -> Result<params::UploadResponse, HttpError> {
-        let size = r.body.map_or(0, |b| b.len() as u64);
+        let size = match r.body {
+            Some(body) => body.bytes().await?.len() as u64,
+            None => 0,
+        };
         Ok(params::UploadResponse::Ok { body: size })
     }
 }
@@ -402,12 +405,12 @@ impl responses::ResponsesApi for Reports {
     ) -> Result<responses::GetRawReportResponse, HttpError> {
         Ok(if r.id == "pdf" {
             responses::GetRawReportResponse::Ok {
-                body: Bytes::from_static(b"%PDF-1.7"),
+                body: b"%PDF-1.7"[..].into(),
             }
         } else {
             responses::GetRawReportResponse::Default {
                 status: StatusCode::OK,
-                body: Bytes::from_static(b"plain words"),
+                body: "plain words".into(),
                 content_type: "text/plain; charset=utf-8".into(),
             }
         })

@@ -54,10 +54,10 @@ impl api::MediaTypesApi for Server {
                 ),
             ),
             Body::TextPlain(text) => received("text", text),
-            Body::ApplicationOctetStream(bytes) => {
-                received("bytes", format!("{:?}", bytes.to_vec()))
+            Body::ApplicationOctetStream(stream) => {
+                received("bytes", format!("{:?}", stream.bytes().await?.to_vec()))
             }
-            Body::ImageAny(bytes) => received("image", format!("{}", bytes.len())),
+            Body::ImageAny(stream) => received("image", format!("{}", stream.bytes().await?.len())),
         };
         Ok(api::CreateNoteResponse::Ok { body })
     }
@@ -98,7 +98,7 @@ impl api::MediaTypesApi for Server {
                 parts.items.map(|items| items.len()),
                 parts.blob.map(|b| b.bytes.len()),
             ),
-            Some(Body::Any(bytes)) => format!("any {}", bytes.len()),
+            Some(Body::Any(stream)) => format!("any {}", stream.bytes().await?.len()),
         };
         Ok(api::EdgeCasesResponse::Created {
             body: api::EdgeCasesResponseCreatedBody::Any {
@@ -114,7 +114,7 @@ impl api::MediaTypesApi for Server {
         request: api::RawMultipartRequest,
     ) -> Result<api::RawMultipartResponse, HttpError> {
         // The raw body: the schema names no parts.
-        let _: specfirst_runtime::Bytes = request.body;
+        let _: specfirst_runtime::BodyStream = request.body;
         Ok(api::RawMultipartResponse::NoContent)
     }
 
@@ -127,7 +127,7 @@ impl api::MediaTypesApi for Server {
         // The client's Accept picks the representation; the router already refused a
         // client that accepts none of them.
         let body = match ctx.preferred_media_type(Body::MEDIA_TYPES) {
-            Some(1) => Body::TextPlain(request.body.into()),
+            Some(1) => Body::TextPlain(request.body),
             Some(2) => Body::ImageAny {
                 content_type: "image/gif".into(),
                 body: request.body.into(),
@@ -509,11 +509,14 @@ async fn accept_picks_the_response_media_type() {
     let (status, content_type, body) = send(Some("text/plain")).await;
     assert_eq!(
         (status, content_type.as_str(), body.as_str()),
-        (200, "text/plain", "hi")
+        (200, "text/plain; charset=utf-8", "hi")
     );
 
     let (status, content_type, _) = send(Some("application/json;q=0.5, text/*;q=0.9")).await;
-    assert_eq!((status, content_type.as_str()), (200, "text/plain"));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/plain; charset=utf-8")
+    );
 
     let (status, content_type, body) = send(Some("image/gif")).await;
     assert_eq!(

@@ -1,0 +1,326 @@
+//! Binary bodies as streams over real HTTP: uploads taken chunk by chunk under the body
+//! limit, downloads sent as the handler produces them, and text responses.
+
+mod support;
+
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use specfirst_fixture_buildrs::streaming as api;
+use specfirst_runtime::{Binary, BodyStream, Bytes, HttpError, RequestContext, StatusCode};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[derive(Default)]
+struct Server {
+    /// Handler calls, so a test can tell that a request was refused before one.
+    calls: AtomicUsize,
+}
+
+/// Takes `body` chunk by chunk, never holding more than one.
+async fn count(body: Option<BodyStream>) -> Result<api::types::Received, HttpError> {
+    let Some(mut body) = body else {
+        return Ok(api::types::Received {
+            chunks: 0,
+            bytes: 0,
+            content_type: None,
+        });
+    };
+    let content_type = body.content_type().map(str::to_owned);
+    let (mut chunks, mut bytes) = (0, 0);
+    while let Some(chunk) = body.next_chunk().await {
+        chunks += 1;
+        bytes += chunk?.len() as i64;
+    }
+    Ok(api::types::Received {
+        chunks,
+        bytes,
+        content_type,
+    })
+}
+
+/// `left` bytes in chunks of at most 1024, each ready at once.
+struct Countdown {
+    left: usize,
+}
+
+impl futures_core::Stream for Countdown {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        let size = self.left.min(1024);
+        self.left -= size;
+        Poll::Ready(Some(Ok(Bytes::from(vec![b'x'; size]))))
+    }
+}
+
+impl api::StreamingApi for Server {
+    async fn upload_blob(
+        &self,
+        _ctx: RequestContext,
+        request: api::UploadBlobRequest,
+    ) -> Result<api::UploadBlobResponse, HttpError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let body = count(Some(request.body)).await?;
+        Ok(api::UploadBlobResponse::Ok { body })
+    }
+
+    async fn put_avatar(
+        &self,
+        _ctx: RequestContext,
+        request: api::PutAvatarRequest,
+    ) -> Result<api::PutAvatarResponse, HttpError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let body = count(request.body).await?;
+        Ok(api::PutAvatarResponse::Ok { body })
+    }
+
+    async fn download_blob(
+        &self,
+        _ctx: RequestContext,
+        request: api::DownloadBlobRequest,
+    ) -> Result<api::DownloadBlobResponse, HttpError> {
+        let left = usize::try_from(request.size).unwrap_or(usize::MAX);
+        Ok(api::DownloadBlobResponse::Ok {
+            body: Binary::from_stream(Countdown { left }),
+        })
+    }
+
+    async fn greet(
+        &self,
+        _ctx: RequestContext,
+        _request: api::GreetRequest,
+    ) -> Result<api::GreetResponse, HttpError> {
+        Ok(api::GreetResponse::Ok {
+            body: "héllo".to_string(),
+        })
+    }
+
+    async fn get_document(
+        &self,
+        _ctx: RequestContext,
+        request: api::GetDocumentRequest,
+    ) -> Result<api::GetDocumentResponse, HttpError> {
+        Ok(match request.name.as_str() {
+            "report" => api::GetDocumentResponse::Ok {
+                body: b"%PDF-1.7"[..].into(),
+            },
+            _ => api::GetDocumentResponse::Default {
+                status: StatusCode::OK,
+                body: "a,b\n1,2\n".into(),
+                content_type: "text/csv".into(),
+            },
+        })
+    }
+}
+
+/// Sends `PUT path` with a chunked body, one HTTP chunk per item of `chunks` with a pause
+/// between them, and returns the status and JSON body of the response. reqwest cannot
+/// send a body in chunks without its `stream` feature, so this speaks HTTP/1.1 itself.
+async fn put_chunked(base: &str, path: &str, chunks: &[Vec<u8>], pause: Duration) -> (u16, Value) {
+    let address = base.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "PUT {path} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/octet-stream\r\n\
+         transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.expect("head");
+    for chunk in chunks {
+        let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+        frame.extend_from_slice(chunk);
+        frame.extend_from_slice(b"\r\n");
+        socket.write_all(&frame).await.expect("chunk");
+        socket.flush().await.expect("flush");
+        tokio::time::sleep(pause).await;
+    }
+    socket.write_all(b"0\r\n\r\n").await.expect("last chunk");
+    let mut response = Vec::new();
+    socket.read_to_end(&mut response).await.expect("response");
+    let response = String::from_utf8(response).expect("UTF-8 response");
+    let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");
+    let status = head[9..12].parse().expect("status code");
+    // The JSON answers here carry a content-length, so the body is the JSON text itself.
+    (status, serde_json::from_str(body).expect("JSON body"))
+}
+
+#[tokio::test]
+async fn uploads_arrive_in_chunks() {
+    let (base, _stop) = support::start(api::router(Arc::new(Server::default()))).await;
+    let chunks = vec![vec![1u8; 1000], vec![2u8; 1000], vec![3u8; 1000]];
+    let (status, body) = put_chunked(&base, "/blobs", &chunks, Duration::from_millis(50)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["bytes"], 3000);
+    assert_eq!(body["contentType"], "application/octet-stream");
+    // The pauses keep the chunks apart, so the handler takes at least one per chunk sent.
+    let taken = body["chunks"].as_i64().expect("a count");
+    assert!(taken >= 3, "{taken} chunks");
+
+    // A body with a content-length is taken as it arrives too.
+    let response = reqwest::Client::new()
+        .put(format!("{base}/blobs"))
+        .body(vec![0u8; 4096])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["bytes"], 4096);
+    assert!(body.get("contentType").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn uploads_over_the_limit_are_413() {
+    let server = Arc::new(Server::default());
+    let (base, _stop) = support::start(api::router(server.clone())).await;
+
+    // A declared length over the operation's 4096 bytes is refused before the handler.
+    let response = reqwest::Client::new()
+        .put(format!("{base}/blobs"))
+        .body(vec![0u8; 4097])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error_code"], "PayloadTooLarge");
+    assert_eq!(
+        body["message"],
+        "request body exceeds the limit of 4096 bytes"
+    );
+    assert_eq!(server.calls.load(Ordering::SeqCst), 0);
+
+    // A chunked body has no length to check; it fails where it crosses the limit, with
+    // the same error, while the handler is reading it.
+    let chunks = vec![vec![0u8; 1000]; 5];
+    let (status, body) = put_chunked(&base, "/blobs", &chunks, Duration::ZERO).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error_code"], "PayloadTooLarge");
+    assert_eq!(
+        body["message"],
+        "request body exceeds the limit of 4096 bytes"
+    );
+    assert_eq!(server.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn missing_and_optional_bodies() {
+    let server = Arc::new(Server::default());
+    let (base, _stop) = support::start(api::router(server.clone())).await;
+    let client = reqwest::Client::new();
+
+    // A required body that is not there is a 400, as for every other decoder.
+    let response = client
+        .put(format!("{base}/blobs"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error_code"], "MissingBody");
+    assert_eq!(body["message"], "request body is required");
+    assert_eq!(server.calls.load(Ordering::SeqCst), 0);
+
+    // An optional one that is not there is `None`.
+    let response = client
+        .put(format!("{base}/avatar"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body, json!({"chunks": 0, "bytes": 0}));
+
+    // When it is there, the handler sees the concrete type `image/*` matched.
+    let response = client
+        .put(format!("{base}/avatar"))
+        .header("content-type", "image/png")
+        .body(vec![7u8; 10])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(
+        body,
+        json!({"chunks": 1, "bytes": 10, "contentType": "image/png"})
+    );
+}
+
+#[tokio::test]
+async fn downloads_stream_with_their_content_type() {
+    let (base, _stop) = support::start(api::router(Arc::new(Server::default()))).await;
+    let client = reqwest::Client::new();
+
+    let mut response = client
+        .get(format!("{base}/blobs/3000"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/octet-stream"
+    );
+    // A stream's length is unknown when the head is sent.
+    assert!(response.headers().get("content-length").is_none());
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
+    let (mut chunks, mut bytes) = (0, 0);
+    while let Some(chunk) = response.chunk().await.expect("chunk") {
+        chunks += 1;
+        bytes += chunk.len();
+        assert!(chunk.iter().all(|b| *b == b'x'));
+    }
+    assert_eq!(bytes, 3000);
+    assert!(chunks >= 2, "{chunks} chunks");
+
+    // Whole bytes under a declared type, and under the type the handler names.
+    let response = client
+        .get(format!("{base}/documents/report"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(response.headers()["content-length"], "8");
+    assert_eq!(response.bytes().await.expect("body"), "%PDF-1.7");
+    let response = client
+        .get(format!("{base}/documents/table"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.headers()["content-type"], "text/csv");
+    assert_eq!(response.text().await.expect("body"), "a,b\n1,2\n");
+}
+
+#[tokio::test]
+async fn text_responses_say_their_charset() {
+    let (base, _stop) = support::start(api::router(Arc::new(Server::default()))).await;
+    let response = reqwest::get(format!("{base}/greeting"))
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(response.text().await.expect("body"), "héllo");
+}
+
+#[test]
+fn binary_bodies_print_without_their_stream() {
+    let response = api::DownloadBlobResponse::Ok {
+        body: Binary::from_stream(Countdown { left: 1 }),
+    };
+    assert_eq!(format!("{response:?}"), "Ok { body: Binary::Stream }");
+    let request = api::UploadBlobRequest {
+        body: BodyStream::from(Bytes::from_static(b"abc")).with_content_type("a/b"),
+    };
+    assert!(format!("{request:?}").contains("content_type: Some(\"a/b\")"));
+}
