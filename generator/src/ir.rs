@@ -539,6 +539,12 @@ pub enum SchemeKind {
     },
     /// HTTP `Authorization: Basic <base64(user:password)>`.
     Basic,
+    /// Any other HTTP authentication scheme: `Authorization: <scheme> <credentials>`,
+    /// the credentials handed over as sent.
+    Http {
+        /// The scheme name as the spec writes it (`Digest`, `Negotiate`, a vendor's).
+        scheme: String,
+    },
     /// A key in a header, query parameter or cookie.
     ApiKey {
         /// Where the key is read from.

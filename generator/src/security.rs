@@ -265,10 +265,21 @@ fn scheme_kind(node: &Value, at: &str, problems: &mut Vec<Diagnostic>) -> Option
                     format: text("bearerFormat").map(str::to_string),
                 }),
                 "basic" => Some(SchemeKind::Basic),
+                // RFC 9110 names schemes with token characters; anything else could
+                // never be matched in an `Authorization` header.
+                _ if !scheme.is_empty()
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)) =>
+                {
+                    Some(SchemeKind::Http {
+                        scheme: scheme.to_string(),
+                    })
+                }
                 _ => {
                     problems.push(Diagnostic::new(
                         pointer_join(at, "scheme"),
-                        format!("HTTP authentication scheme `{scheme}` is not supported yet; `bearer` and `basic` are"),
+                        format!("`{scheme}` is not an HTTP authentication scheme name"),
                     ));
                     None
                 }

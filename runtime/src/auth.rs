@@ -110,6 +110,36 @@ impl fmt::Debug for Basic {
     }
 }
 
+/// The credentials of `Authorization: <scheme> <credentials>` for an HTTP
+/// authentication scheme other than Basic and Bearer (Digest, Negotiate, HOBA, a
+/// vendor's signature scheme), as sent: checking them is the scheme's business, which
+/// the implementation knows. `Debug` does not show them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpCredentials {
+    credentials: String,
+}
+
+impl HttpCredentials {
+    /// A credential holding `credentials` (the text after the scheme name).
+    pub fn new(credentials: impl Into<String>) -> Self {
+        Self {
+            credentials: credentials.into(),
+        }
+    }
+
+    /// The text after the scheme name, trimmed; empty when the header has only the name
+    /// (as in a first `Negotiate` round).
+    pub fn credentials(&self) -> &str {
+        &self.credentials
+    }
+}
+
+impl fmt::Debug for HttpCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HttpCredentials(<redacted>)")
+    }
+}
+
 /// An API key from a header, query parameter or cookie. `Debug` does not show the key.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey {
@@ -287,6 +317,13 @@ impl<'r> Authentication<'r> {
             return None;
         }
         Some(Bearer::new(value))
+    }
+
+    /// The credentials of `Authorization: <auth_scheme> ...` (the scheme name matched
+    /// without regard to case), or `None` when absent or sent with another scheme.
+    pub fn http(&mut self, auth_scheme: &str, scheme: &str) -> Option<HttpCredentials> {
+        self.authorization(auth_scheme, scheme)
+            .map(HttpCredentials::new)
     }
 
     /// The user name and password, or `None` when absent or malformed (which is recorded).

@@ -40,6 +40,15 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                         .unwrap_or_default()
                 ),
             ),
+            SchemeKind::Http { scheme } => (
+                quote!(::specfirst_runtime::auth::HttpCredentials),
+                quote!(Self::Principal),
+                format!(
+                    "HTTP `{scheme}` authentication: the credentials of \
+                     `Authorization: {scheme} <credentials>`, as sent; verifying them is up \
+                     to this method."
+                ),
+            ),
             SchemeKind::Basic => (
                 quote!(::specfirst_runtime::auth::Basic),
                 quote!(Self::Principal),
@@ -280,6 +289,7 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
                         quote!(auth.bearer(#name))
                     }
                     SchemeKind::Basic => quote!(auth.basic(#name)),
+                    SchemeKind::Http { scheme } => quote!(auth.http(#scheme, #name)),
                     SchemeKind::MutualTls => quote!(auth.client_certificate()),
                     SchemeKind::ApiKey { .. } => {
                         let site = site(&scheme.kind);
@@ -400,6 +410,7 @@ fn challenge(realm: &str, kind: &SchemeKind) -> String {
         // No registered HTTP scheme stands for a client certificate; this one names
         // the OpenAPI scheme type, so a client can tell what it lacks.
         SchemeKind::MutualTls => format!("MutualTLS realm={realm}"),
+        SchemeKind::Http { scheme } => format!("{scheme} realm={realm}"),
         _ => format!("Bearer realm={realm}"),
     }
 }

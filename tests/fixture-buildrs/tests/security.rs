@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 use specfirst_fixture_buildrs::security::{self, types::Whoami, SecurityApi, SecurityAuth};
-use specfirst_runtime::auth::{self, ApiKey, Basic, Bearer, Scoped};
+use specfirst_runtime::auth::{self, ApiKey, Basic, Bearer, HttpCredentials, Scoped};
 use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig, StatusCode};
 
 const BEARER: &str = "b3arer-t0ken-s3cret";
@@ -16,6 +16,7 @@ const PASSWORD: &str = "pa55w0rd-s3cret";
 const HEADER_KEY: &str = "h3ader-key-s3cret";
 const QUERY_KEY: &str = "qu3ry-key-s3cret";
 const COOKIE_KEY: &str = "c00kie-s3cret";
+const SIGNATURE: &str = "keyId=k1,signature=s1gnature-s3cret";
 const READER: &str = "r3ader-token-s3cret";
 const WRITER: &str = "wr1ter-token-s3cret";
 const OIDC_PROFILE: &str = "oidc-pr0file-s3cret";
@@ -27,6 +28,7 @@ const SECRETS: &[&str] = &[
     HEADER_KEY,
     QUERY_KEY,
     COOKIE_KEY,
+    SIGNATURE,
     READER,
     WRITER,
     OIDC_PROFILE,
@@ -78,6 +80,15 @@ impl SecurityAuth for Secure {
     ) -> Result<String, HttpError> {
         let ok = credential.username() == "ann" && credential.password() == PASSWORD;
         check(ctx, &credential, ok, "ann")
+    }
+
+    async fn signed_auth(
+        &self,
+        ctx: &RequestContext,
+        credential: HttpCredentials,
+    ) -> Result<String, HttpError> {
+        let ok = credential.credentials() == SIGNATURE;
+        check(ctx, &credential, ok, "signer")
     }
 
     async fn header_key(
@@ -205,6 +216,16 @@ impl SecurityApi for Secure {
         _: security::GetBasicRequest,
     ) -> Result<security::GetBasicResponse, HttpError> {
         Ok(security::GetBasicResponse::Ok {
+            body: self.answer(p),
+        })
+    }
+    async fn get_signed(
+        &self,
+        _: RequestContext,
+        p: String,
+        _: security::GetSignedRequest,
+    ) -> Result<security::GetSignedResponse, HttpError> {
+        Ok(security::GetSignedResponse::Ok {
             body: self.answer(p),
         })
     }
@@ -465,6 +486,38 @@ async fn bearer_scheme_from_the_global_requirement() {
 }
 
 #[tokio::test]
+async fn other_http_schemes_hand_over_their_credentials() {
+    let s = start().await;
+    // The scheme name is matched without regard to case, as HTTP says.
+    for name in ["Example-HMAC-SHA256", "example-hmac-sha256"] {
+        assert_eq!(
+            principal(
+                s.get("/signed")
+                    .header("authorization", format!("{name} {SIGNATURE}"))
+            )
+            .await,
+            "signer"
+        );
+    }
+    for request in [
+        s.get("/signed"),
+        s.get("/signed")
+            .header("authorization", "Example-HMAC-SHA256 forged"),
+        s.get("/signed")
+            .header("authorization", format!("Bearer {SIGNATURE}")),
+    ] {
+        let (code, _, challenges) = rejected(request, StatusCode::UNAUTHORIZED).await;
+        assert_eq!(
+            (code.as_str(), challenges),
+            (
+                "Unauthenticated",
+                vec!["Example-HMAC-SHA256 realm=\"Security\"".to_string()]
+            )
+        );
+    }
+}
+
+#[tokio::test]
 async fn basic_scheme() {
     let s = start().await;
     assert_eq!(
@@ -689,6 +742,11 @@ async fn credentials_never_reach_the_logs() {
     )
     .await;
     principal(s.get("/basic").basic_auth("ann", Some(PASSWORD))).await;
+    principal(
+        s.get("/signed")
+            .header("authorization", format!("Example-HMAC-SHA256 {SIGNATURE}")),
+    )
+    .await;
     principal(s.get("/header-key").header("x-api-key", HEADER_KEY)).await;
     principal(s.get(&format!("/query-key?api_key={QUERY_KEY}&echo=e"))).await;
     rejected(
