@@ -1210,7 +1210,12 @@ impl<'a> Lower<'a> {
             let values: Option<BTreeSet<String>> = schema
                 .get("enum")
                 .and_then(Value::as_array)
-                .and_then(|values| values.iter().map(|v| v.as_str().map(str::to_string)).collect());
+                .and_then(|values| {
+                    values
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                });
             if let Some(values) = values.filter(|v| !v.is_empty()) {
                 out.insert(segment, values);
             }
@@ -1575,7 +1580,12 @@ mod tests {
 
     #[test]
     fn operations_told_apart_by_enum_segments() {
-        let set = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<BTreeSet<_>>();
+        let set = |values: &[&str]| {
+            values
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<BTreeSet<_>>()
+        };
         let open = BTreeMap::new();
         let filter = BTreeMap::from([(1, set(&["open", "closed"]))]);
         let other = BTreeMap::from([(1, set(&["all"]))]);
@@ -1583,7 +1593,10 @@ mod tests {
         let elsewhere = BTreeMap::from([(0, set(&["x"]))]);
 
         let told = told_apart_by_value(&[filter.clone(), open.clone()]).expect("told apart");
-        assert_eq!(told[0], BTreeMap::from([(1, vec!["closed".to_string(), "open".to_string()])]));
+        assert_eq!(
+            told[0],
+            BTreeMap::from([(1, vec!["closed".to_string(), "open".to_string()])])
+        );
         assert!(told[1].is_empty());
         assert!(told_apart_by_value(&[filter.clone(), other, open.clone()]).is_some());
         // Two operations taking any value, a shared value, or enums on different segments

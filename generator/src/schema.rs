@@ -149,12 +149,25 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
     ),
     (
         "array",
-        &["items", "additionalItems", "uniqueItems", "minItems", "maxItems", "contains"],
+        &[
+            "items",
+            "additionalItems",
+            "uniqueItems",
+            "minItems",
+            "maxItems",
+            "contains",
+        ],
     ),
     ("string", &["minLength", "maxLength", "pattern"]),
     (
         "number",
-        &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
     ),
 ];
 
@@ -200,7 +213,10 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
         }
         let list = types.iter().map(|ty| Value::from(*ty)).collect();
         schema.insert("type".into(), Value::Array(list));
-    } else if types.first().is_some_and(|ty| *ty == "object" || *ty == "array") {
+    } else if types
+        .first()
+        .is_some_and(|ty| *ty == "object" || *ty == "array")
+    {
         schema.remove("format");
     }
 }
@@ -970,17 +986,27 @@ mod tests {
     #[test]
     fn types_agree_with_keywords() {
         let mut problems = Vec::new();
-        let settle = |schema: Value, problems: &mut Vec<Diagnostic>| normalize(&schema, "", problems);
+        let settle =
+            |schema: Value, problems: &mut Vec<Diagnostic>| normalize(&schema, "", problems);
         assert_eq!(
-            settle(json!({"type": "object", "format": "uri-map"}), &mut problems),
+            settle(
+                json!({"type": "object", "format": "uri-map"}),
+                &mut problems
+            ),
             json!({"type": "object"})
         );
         assert_eq!(
-            settle(json!({"uniqueItems": false, "properties": {}}), &mut problems),
+            settle(
+                json!({"uniqueItems": false, "properties": {}}),
+                &mut problems
+            ),
             json!({"properties": {}})
         );
         assert_eq!(
-            settle(json!({"items": {}, "properties": {}, "format": "x"}), &mut problems),
+            settle(
+                json!({"items": {}, "properties": {}, "format": "x"}),
+                &mut problems
+            ),
             json!({"items": {}, "properties": {}, "type": ["object", "array"]})
         );
         assert_eq!(

