@@ -2415,7 +2415,7 @@ mod tests {
             first: "api.rs:1:1: error[E0412]: cannot find type `X` in this scope".into(),
         };
         let mut w = String::new();
-        render_summary(&mut w, &[stats], &docs, &options.versions);
+        render_summary(&mut w, &[stats], &docs, &options.versions, true);
         assert!(
             w.contains("| corpus | version | documents | selected |"),
             "{w}"
@@ -2442,7 +2442,7 @@ mod tests {
             .filter(|d| d.version == Version::OpenApi31)
             .collect();
         let mut w = String::new();
-        render_version(&mut w, Version::OpenApi31, &v31);
+        render_version(&mut w, Version::OpenApi31, &v31, true);
         assert!(w.starts_with("\n## OpenAPI 3.1\n"), "{w}");
         assert!(
             w.contains("### 3.1 generation failures by cause (0 documents, 0 causes)"),
