@@ -123,6 +123,7 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         tag_alternatives(&mut out, discriminator);
     }
     settle_keyword_types(&mut out);
+    drop_colliding_required(&mut out);
     clean_enum(&mut out);
     drop_mismatched_default(&mut out);
     hide_colliding_enum(&mut out);
@@ -218,6 +219,31 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
         .is_some_and(|ty| *ty == "object" || *ty == "array")
     {
         schema.remove("format");
+    }
+}
+
+/// typify gives a `required` name that `properties` does not declare a field of its own,
+/// and a spec that requires `id` beside a declared `Id` (a casing slip) would get two
+/// fields named `id`. Such a name is dropped from `required` (for the types and the
+/// request rules alike): the declared property is what the spec means.
+fn drop_colliding_required(schema: &mut Map<String, Value>) {
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return;
+    };
+    let fields: BTreeSet<String> = properties.keys().map(|k| typify_field_name(k)).collect();
+    let declared: BTreeSet<&String> = properties.keys().collect();
+    let keep = |name: &Value| match name.as_str() {
+        Some(name) => {
+            declared.contains(&name.to_string()) || !fields.contains(&typify_field_name(name))
+        }
+        None => true,
+    };
+    let Some(Value::Array(required)) = schema.get("required") else {
+        return;
+    };
+    let kept: Vec<Value> = required.iter().filter(|name| keep(name)).cloned().collect();
+    if kept.len() != required.len() {
+        schema.insert("required".into(), Value::Array(kept));
     }
 }
 
@@ -981,6 +1007,21 @@ mod tests {
             &mut problems,
         );
         assert_eq!(out, json!({"type": "string", "default": "b"}));
+    }
+
+    #[test]
+    fn required_names_colliding_with_declared_fields_are_dropped() {
+        let mut problems = Vec::new();
+        let out = normalize(
+            &json!({
+                "type": "object",
+                "properties": {"Id": {"type": "string"}},
+                "required": ["id", "Id", "releaseDate"]
+            }),
+            "",
+            &mut problems,
+        );
+        assert_eq!(out["required"], json!(["Id", "releaseDate"]));
     }
 
     #[test]
