@@ -54,6 +54,25 @@ const ALONE_BYTES: u64 = 4 << 20;
 /// memory per MB checked, and a failed round checks the batch again.
 const BATCH_BYTES: u64 = 6 << 20;
 
+/// Memory rustc needs per byte of generated Rust it checks (about 300 MB per MB).
+const CHECK_MEMORY_PER_BYTE: u64 = 300;
+
+/// The largest generated module this machine can check while the other jobs check
+/// theirs: its share of the memory, at [`CHECK_MEMORY_PER_BYTE`]. `None` when the
+/// memory is unknown (no limit).
+fn largest_checkable(jobs: usize) -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kib: u64 = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024 / jobs.max(1) as u64 / CHECK_MEMORY_PER_BYTE)
+}
+
 const USAGE: &str =
     "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
@@ -1344,6 +1363,30 @@ fn compile_all(
     let mut ready: Vec<usize> = (0..docs.len())
         .filter(|&i| matches!(docs[i].generation, Generation::Ok { .. }))
         .collect();
+    // A module rustc cannot check in this machine's memory is a failure to compile
+    // here, said as such, rather than a run killed for want of memory.
+    if let Some(limit) = largest_checkable(options.jobs) {
+        ready.retain(|&i| {
+            let Generation::Ok { rs_bytes } = docs[i].generation else {
+                return true;
+            };
+            if rs_bytes <= limit {
+                return true;
+            }
+            docs[i].compilation = Compilation::Failed {
+                key: "too large to check on this machine".into(),
+                first: format!(
+                    "{:.0} MB of generated Rust needs about {:.0} GB of memory to check; \
+                     this machine allows {:.0} MB per check with {} job(s)",
+                    rs_bytes as f64 / 1e6,
+                    (rs_bytes * CHECK_MEMORY_PER_BYTE) as f64 / 1e9,
+                    limit as f64 / 1e6,
+                    options.jobs
+                ),
+            };
+            false
+        });
+    }
     ready.sort_unstable();
     let size = |i: usize| match docs[i].generation {
         Generation::Ok { rs_bytes } => rs_bytes,
