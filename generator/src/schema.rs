@@ -194,14 +194,30 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
         .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
         .map(|(ty, _)| *ty)
         .collect();
-    if types.len() > 1 {
-        if !types.contains(&"string") && !types.contains(&"number") {
+    match types.as_slice() {
+        [] => {
+            // A `format` alone (`date-time`, or a misplaced `string` or `boolean`)
+            // constrains strings only, so the schema accepts any value; typify panics
+            // on it rather than writing that.
             schema.remove("format");
         }
-        let list = types.iter().map(|ty| Value::from(*ty)).collect();
-        schema.insert("type".into(), Value::Array(list));
-    } else if types.first().is_some_and(|ty| *ty == "object" || *ty == "array") {
-        schema.remove("format");
+        // typify reads an untyped schema with string, object or array keywords as that
+        // type, but panics on one with number keywords only; it gets the type the
+        // keywords name, as the others do.
+        ["number"] => {
+            schema.insert("type".into(), "number".into());
+        }
+        ["object" | "array"] => {
+            schema.remove("format");
+        }
+        [_] => {}
+        _ => {
+            if !types.contains(&"string") && !types.contains(&"number") {
+                schema.remove("format");
+            }
+            let list = types.iter().map(|ty| Value::from(*ty)).collect();
+            schema.insert("type".into(), Value::Array(list));
+        }
     }
 }
 
@@ -290,8 +306,10 @@ fn hide_colliding_enum(schema: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
+    // typify leaves `null` out of the variants (it makes the type optional instead).
     let Some(names) = values
         .iter()
+        .filter(|value| !value.is_null())
         .map(Value::as_str)
         .collect::<Option<Vec<&str>>>()
     else {
@@ -316,17 +334,31 @@ fn hide_colliding_enum(schema: &mut Map<String, Value>) {
     }
 }
 
-/// The name typify derives from a value or a definition key (its `sanitize` in Pascal
-/// case).
+/// The name typify derives from a value or a definition key: typify-impl 0.8's
+/// `sanitize` in Pascal case, step for step, since a name that differs from typify's
+/// by a letter misses exactly the collisions this is used to foresee. `+1` and `-1`
+/// keep typify's lower-case spelling; an empty name is `X`; a name not starting with
+/// a letter (`2C`, `-3`) gets an `X` in front; a keyword gets `_` behind.
 pub fn typify_variant_name(raw: &str) -> String {
     use heck::ToPascalCase;
-    match raw {
-        "+1" => "Plus1".into(),
-        "-1" => "Minus1".into(),
+    let name = match raw {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
         _ => raw
             .replace('\'', "")
             .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
             .to_pascal_case(),
+    };
+    let name = match name.chars().next() {
+        None => "X".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => name,
+        Some(_) => format!("X{name}"),
+    };
+    // typify's keyword list (`accept_as_ident`); Pascal case leaves only `Self`.
+    if name == "Self" {
+        format!("{name}_")
+    } else {
+        name
     }
 }
 
