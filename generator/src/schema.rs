@@ -149,12 +149,25 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
     ),
     (
         "array",
-        &["items", "additionalItems", "uniqueItems", "minItems", "maxItems", "contains"],
+        &[
+            "items",
+            "additionalItems",
+            "uniqueItems",
+            "minItems",
+            "maxItems",
+            "contains",
+        ],
     ),
     ("string", &["minLength", "maxLength", "pattern"]),
     (
         "number",
-        &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
     ),
 ];
 
@@ -419,6 +432,171 @@ fn drop_mismatched_default(schema: &mut Map<String, Value>) {
     };
     if !(fits_type && fits_enum) {
         schema.remove("default");
+    }
+}
+
+/// [`normalize`], then [`drop_unfit_defaults`] with references resolved in `root`: the
+/// form every schema handed to typify takes.
+pub fn normalize_in(
+    root: &Value,
+    schema: &Value,
+    pointer: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Value {
+    let mut out = normalize(schema, pointer, problems);
+    drop_unfit_defaults(&mut out, root);
+    out
+}
+
+/// Drops, anywhere inside the normalized `schema`, each `default` that typify would
+/// refuse once references are followed into `root` (the raw document): a default
+/// beside `allOf: [$ref]` outside the referenced enum, `{}` for an object with required
+/// properties, a list of strings where the items are lists. typify fails the whole
+/// schema ("value does not conform to the given schema") for one such value, and a
+/// default only documents the server's behaviour, so it goes.
+pub fn drop_unfit_defaults(schema: &mut Value, root: &Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(default) = map.remove("default") {
+                let fits = fits(&default, &Value::Object(map.clone()), root, 0);
+                if fits {
+                    map.insert("default".into(), default);
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                // Values, not schemas: an enum of objects holds no defaults to check.
+                if !matches!(
+                    key.as_str(),
+                    "enum" | "const" | "default" | "example" | "examples"
+                ) && !key.starts_with("x-")
+                {
+                    drop_unfit_defaults(child, root);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| drop_unfit_defaults(item, root)),
+        _ => {}
+    }
+}
+
+/// Whether `value` is one typify accepts for `schema` (OpenAPI or normalized form),
+/// references resolved in `root`. Follows typify rather than JSON Schema where they
+/// part: an untyped schema with one type's keywords is that type, and a non-object
+/// value never fits an `anyOf` whose alternatives share its type (typify makes a
+/// struct of optional alternatives). Anything it does not judge fits, so only values
+/// that are surely refused are dropped.
+fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
+    let Value::Object(schema) = schema else {
+        return true;
+    };
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return match crate::diagnostic::local_pointer(reference).and_then(|p| root.pointer(&p)) {
+            Some(target) => fits(value, target, root, depth + 1),
+            None => true,
+        };
+    }
+    if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
+        return true;
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(name)) => vec![name.as_str()],
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        _ => {
+            let implied: Vec<&str> = TYPE_KEYWORDS
+                .iter()
+                .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
+                .map(|(ty, _)| *ty)
+                .collect();
+            if implied.len() == 1 {
+                implied
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    if !types.is_empty() && !types.iter().any(|name| has_type(value, name)) {
+        return false;
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        if !values.contains(value) {
+            return false;
+        }
+    }
+    if let Some(constant) = schema.get("const") {
+        if constant != value {
+            return false;
+        }
+    }
+    let members = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    if !members("allOf")
+        .iter()
+        .all(|member| fits(value, member, root, depth + 1))
+    {
+        return false;
+    }
+    let one_of = members("oneOf");
+    if !one_of.is_empty()
+        && !one_of
+            .iter()
+            .any(|member| fits(value, member, root, depth + 1))
+    {
+        return false;
+    }
+    let any_of = members("anyOf");
+    if !any_of.is_empty() {
+        let admitting = any_of
+            .iter()
+            .filter(|member| fits(value, member, root, depth + 1))
+            .count();
+        if admitting == 0 || (admitting > 1 && !value.is_object()) {
+            return false;
+        }
+    }
+    match value {
+        Value::Object(object) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            if let Some(Value::Array(required)) = schema.get("required") {
+                if required
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|name| !object.contains_key(name))
+                {
+                    return false;
+                }
+            }
+            let extra = schema.get("additionalProperties");
+            object.iter().all(|(key, item)| {
+                match properties.and_then(|properties| properties.get(key)) {
+                    Some(property) => fits(item, property, root, depth + 1),
+                    None => match extra {
+                        Some(extra @ Value::Object(_)) => fits(item, extra, root, depth + 1),
+                        // typify writes no map for unknown keys unless asked to.
+                        Some(Value::Bool(true)) => true,
+                        _ => properties.is_none(),
+                    },
+                }
+            })
+        }
+        Value::Array(items) => match schema.get("items") {
+            Some(item @ Value::Object(_)) => items.iter().all(|v| fits(v, item, root, depth + 1)),
+            Some(Value::Array(positions)) => items
+                .iter()
+                .zip(positions)
+                .all(|(v, item)| fits(v, item, root, depth + 1)),
+            _ => true,
+        },
+        _ => true,
     }
 }
 
@@ -1002,17 +1180,27 @@ mod tests {
     #[test]
     fn types_agree_with_keywords() {
         let mut problems = Vec::new();
-        let settle = |schema: Value, problems: &mut Vec<Diagnostic>| normalize(&schema, "", problems);
+        let settle =
+            |schema: Value, problems: &mut Vec<Diagnostic>| normalize(&schema, "", problems);
         assert_eq!(
-            settle(json!({"type": "object", "format": "uri-map"}), &mut problems),
+            settle(
+                json!({"type": "object", "format": "uri-map"}),
+                &mut problems
+            ),
             json!({"type": "object"})
         );
         assert_eq!(
-            settle(json!({"uniqueItems": false, "properties": {}}), &mut problems),
+            settle(
+                json!({"uniqueItems": false, "properties": {}}),
+                &mut problems
+            ),
             json!({"properties": {}})
         );
         assert_eq!(
-            settle(json!({"items": {}, "properties": {}, "format": "x"}), &mut problems),
+            settle(
+                json!({"items": {}, "properties": {}, "format": "x"}),
+                &mut problems
+            ),
             json!({"items": {}, "properties": {}, "type": ["object", "array"]})
         );
         assert_eq!(
