@@ -484,8 +484,8 @@ pub fn drop_unfit_defaults(schema: &mut Value, root: &Value) {
 /// Whether `value` is one typify accepts for `schema` (OpenAPI or normalized form),
 /// references resolved in `root`. Follows typify rather than JSON Schema where they
 /// part: an untyped schema with one type's keywords is that type, and a non-object
-/// value never fits an `anyOf` whose alternatives share its type (typify makes a
-/// struct of optional alternatives). Anything it does not judge fits, so only values
+/// value fits an `anyOf` only when one alternative admits it and every alternative
+/// declares its type (else typify makes a struct of optional alternatives). Anything it does not judge fits, so only values
 /// that are surely refused are dropped.
 fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
     let Value::Object(schema) = schema else {
@@ -559,7 +559,13 @@ fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
             .iter()
             .filter(|member| fits(value, member, root, depth + 1))
             .count();
-        if admitting == 0 || (admitting > 1 && !value.is_object()) {
+        // typify writes an enum only when it can tell the alternatives apart, which
+        // it does by their declared types; otherwise a struct, which only an object
+        // can fill.
+        let declared = any_of
+            .iter()
+            .all(|member| follow(root, member, 0).get("type").is_some());
+        if admitting == 0 || (!value.is_object() && (admitting > 1 || !declared)) {
             return false;
         }
     }
@@ -1138,6 +1144,102 @@ mod tests {
     }
 
     #[test]
+    fn enum_names_follow_typify_sanitize() {
+        assert_eq!(typify_variant_name(""), "X");
+        assert_eq!(typify_variant_name("2C"), "X2c");
+        assert_eq!(typify_variant_name("-3"), "X3");
+        assert_eq!(typify_variant_name("+1"), "plus1");
+        assert_eq!(typify_variant_name("self"), "Self_");
+        let mut problems = Vec::new();
+        // An empty string and `X` are both `X`; `-3` and `3` are both `X3`; `2C` and
+        // `X2C` are both `X2c`, in either of typify's attempts.
+        for values in [
+            json!(["", "X"]),
+            json!(["-3", "-1", "1", "3"]),
+            json!(["2C", "X2C", "43"]),
+        ] {
+            let out = normalize(
+                &json!({"type": "string", "enum": values.clone()}),
+                "",
+                &mut problems,
+            );
+            assert_eq!(out, json!({"type": "string", HIDDEN_ENUM: values}));
+        }
+        // typify leaves `null` out of the variants, so it does not stop the check.
+        let out = normalize(
+            &json!({"type": "string", "enum": ["", "X"], "nullable": true}),
+            "",
+            &mut problems,
+        );
+        assert!(out.get("enum").is_none(), "{out}");
+        let kept = normalize(&json!({"enum": ["", "a"]}), "", &mut problems);
+        assert!(kept.get("enum").is_some(), "{kept}");
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn defaults_are_checked_through_references() {
+        let root = json!({"components": {"schemas": {
+            "Sort": {"type": "string", "enum": ["asc", "desc"]},
+            "Named": {"type": "object", "required": ["name"],
+                "properties": {"name": {"type": "string"}}},
+            "Loose": {"anyOf": [{"$ref": "#/components/schemas/Named"}]},
+        }}});
+        let check = |schema: Value| {
+            let mut problems = Vec::new();
+            let out = normalize_in(&root, &schema, "", &mut problems);
+            assert!(problems.is_empty());
+            out.get("default").cloned()
+        };
+        let sort = json!([{"$ref": "#/components/schemas/Sort"}]);
+        assert_eq!(
+            check(json!({"allOf": sort, "default": "asc"})),
+            Some(json!("asc"))
+        );
+        assert_eq!(check(json!({"allOf": sort, "default": "up"})), None);
+        let named = json!([{"$ref": "#/components/schemas/Named"}]);
+        assert_eq!(check(json!({"allOf": named, "default": {}})), None);
+        assert_eq!(
+            check(json!({"allOf": named, "default": {"name": "a"}})),
+            Some(json!({"name": "a"}))
+        );
+        // Unknown keys fit only where typify keeps a map for them.
+        assert_eq!(
+            check(json!({"allOf": named, "default": {"name": "a", "b": 1}})),
+            None
+        );
+        // Untyped with `required`: typify makes an object, which `[]` is not.
+        assert_eq!(check(json!({"required": ["a"], "default": []})), None);
+        // Items that are lists, a default whose items are strings.
+        assert_eq!(
+            check(json!({"type": "array", "items": {"type": "array"}, "default": ["a"]})),
+            None
+        );
+        // Two string alternatives: typify writes a struct, which no string fills.
+        let either = json!([{"type": "string", "format": "date"}, {"type": "string"}]);
+        assert_eq!(
+            check(json!({"anyOf": either, "default": "2025-01-01"})),
+            None
+        );
+        // An alternative without a declared type: the same.
+        let mixed = json!([{"type": "string"}, {"$ref": "#/components/schemas/Loose"}]);
+        assert_eq!(check(json!({"anyOf": mixed, "default": "a"})), None);
+        let apart = json!([{"type": "string"}, {"type": "integer"}]);
+        assert_eq!(
+            check(json!({"anyOf": apart, "default": "a"})),
+            Some(json!("a"))
+        );
+        // Nested: a property's own default is judged on its own schema.
+        let out = normalize_in(
+            &root,
+            &json!({"properties": {"s": {"allOf": sort, "default": "no"}}}),
+            "",
+            &mut Vec::new(),
+        );
+        assert_eq!(out["properties"]["s"].get("default"), None);
+    }
+
+    #[test]
     fn enum_values_of_another_type_or_repeated_are_dropped() {
         let mut problems = Vec::new();
         let out = normalize(
@@ -1210,6 +1312,23 @@ mod tests {
         assert_eq!(
             settle(json!({"type": "string", "format": "date"}), &mut problems),
             json!({"type": "string", "format": "date"})
+        );
+        // A format alone constrains nothing typify can write (strings only): it goes.
+        assert_eq!(
+            settle(
+                json!({"format": "date-time", "readOnly": true}),
+                &mut problems
+            ),
+            json!({"readOnly": true})
+        );
+        assert_eq!(
+            settle(json!({"format": "boolean"}), &mut problems),
+            json!({})
+        );
+        // Number keywords alone: typify panics without the type they name.
+        assert_eq!(
+            settle(json!({"minimum": 1, "format": "int32"}), &mut problems),
+            json!({"minimum": 1, "format": "int32", "type": "number"})
         );
         assert!(problems.is_empty());
     }
