@@ -77,7 +77,8 @@ impl<'a> Lower<'a> {
         if let Some(Value::Object(map)) = self.doc.node("/components/schemas") {
             for (name, schema) in map {
                 let pointer = pointer_join("/components/schemas", name);
-                let normalized = schema::normalize(schema, &pointer, &mut self.problems);
+                let normalized =
+                    schema::normalize_in(&self.doc.raw, schema, &pointer, &mut self.problems);
                 schemas.push((name.clone(), normalized));
             }
         }
@@ -590,7 +591,12 @@ impl<'a> Lower<'a> {
                 if let Some(map) = without_null.as_object_mut() {
                     map.remove("nullable");
                 }
-                schema::normalize(&without_null, &schema_pointer, &mut self.problems)
+                schema::normalize_in(
+                    &self.doc.raw,
+                    &without_null,
+                    &schema_pointer,
+                    &mut self.problems,
+                )
             }
             None => json!({"type": "string"}),
         };
@@ -708,7 +714,12 @@ impl<'a> Lower<'a> {
             let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
             ResponseBody::Json {
                 schema: SchemaUse {
-                    schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
+                    schema: schema::normalize_in(
+                        &self.doc.raw,
+                        &raw,
+                        &schema_pointer,
+                        &mut self.problems,
+                    ),
                     name_hint: name.to_string(),
                 },
                 media_type: media_type.to_string(),
@@ -738,7 +749,12 @@ impl<'a> Lower<'a> {
         let schema_use = |this: &mut Self| {
             let raw = this.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
             SchemaUse {
-                schema: schema::normalize(&raw, &schema_pointer, &mut this.problems),
+                schema: schema::normalize_in(
+                    &this.doc.raw,
+                    &raw,
+                    &schema_pointer,
+                    &mut this.problems,
+                ),
                 name_hint: name.to_string(),
             }
         };
@@ -815,7 +831,7 @@ impl<'a> Lower<'a> {
                 }
             }
             let schema = SchemaUse {
-                schema: schema::normalize(&written, &pointer, &mut self.problems),
+                schema: schema::normalize_in(&self.doc.raw, &written, &pointer, &mut self.problems),
                 name_hint: format!("{type_base}{}Part", pascal(&part, "Part")),
             };
             let kind = if binary(&node) {
@@ -917,7 +933,12 @@ impl<'a> Lower<'a> {
                     required: header.required,
                     description: header.description.clone(),
                     schema: SchemaUse {
-                        schema: schema::normalize(&raw, &schema_pointer, &mut self.problems),
+                        schema: schema::normalize_in(
+                            &self.doc.raw,
+                            &raw,
+                            &schema_pointer,
+                            &mut self.problems,
+                        ),
                         name_hint: format!("{base}{}", pascal(name, "Header")),
                     },
                     written_schema,

@@ -208,17 +208,30 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
         .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
         .map(|(ty, _)| *ty)
         .collect();
-    if types.len() > 1 {
-        if !types.contains(&"string") && !types.contains(&"number") {
+    match types.as_slice() {
+        [] => {
+            // A `format` alone (`date-time`, or a misplaced `string` or `boolean`)
+            // constrains strings only, so the schema accepts any value; typify panics
+            // on it rather than writing that.
             schema.remove("format");
         }
-        let list = types.iter().map(|ty| Value::from(*ty)).collect();
-        schema.insert("type".into(), Value::Array(list));
-    } else if types
-        .first()
-        .is_some_and(|ty| *ty == "object" || *ty == "array")
-    {
-        schema.remove("format");
+        // typify reads an untyped schema with string, object or array keywords as that
+        // type, but panics on one with number keywords only; it gets the type the
+        // keywords name, as the others do.
+        ["number"] => {
+            schema.insert("type".into(), "number".into());
+        }
+        ["object" | "array"] => {
+            schema.remove("format");
+        }
+        [_] => {}
+        _ => {
+            if !types.contains(&"string") && !types.contains(&"number") {
+                schema.remove("format");
+            }
+            let list = types.iter().map(|ty| Value::from(*ty)).collect();
+            schema.insert("type".into(), Value::Array(list));
+        }
     }
 }
 
@@ -332,8 +345,10 @@ fn hide_colliding_enum(schema: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
+    // typify leaves `null` out of the variants (it makes the type optional instead).
     let Some(names) = values
         .iter()
+        .filter(|value| !value.is_null())
         .map(Value::as_str)
         .collect::<Option<Vec<&str>>>()
     else {
@@ -358,17 +373,31 @@ fn hide_colliding_enum(schema: &mut Map<String, Value>) {
     }
 }
 
-/// The name typify derives from a value or a definition key (its `sanitize` in Pascal
-/// case).
+/// The name typify derives from a value or a definition key: typify-impl 0.8's
+/// `sanitize` in Pascal case, step for step, since a name that differs from typify's
+/// by a letter misses exactly the collisions this is used to foresee. `+1` and `-1`
+/// keep typify's lower-case spelling; an empty name is `X`; a name not starting with
+/// a letter (`2C`, `-3`) gets an `X` in front; a keyword gets `_` behind.
 pub fn typify_variant_name(raw: &str) -> String {
     use heck::ToPascalCase;
-    match raw {
-        "+1" => "Plus1".into(),
-        "-1" => "Minus1".into(),
+    let name = match raw {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
         _ => raw
             .replace('\'', "")
             .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
             .to_pascal_case(),
+    };
+    let name = match name.chars().next() {
+        None => "X".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => name,
+        Some(_) => format!("X{name}"),
+    };
+    // typify's keyword list (`accept_as_ident`); Pascal case leaves only `Self`.
+    if name == "Self" {
+        format!("{name}_")
+    } else {
+        name
     }
 }
 
@@ -429,6 +458,177 @@ fn drop_mismatched_default(schema: &mut Map<String, Value>) {
     };
     if !(fits_type && fits_enum) {
         schema.remove("default");
+    }
+}
+
+/// [`normalize`], then [`drop_unfit_defaults`] with references resolved in `root`: the
+/// form every schema handed to typify takes.
+pub fn normalize_in(
+    root: &Value,
+    schema: &Value,
+    pointer: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Value {
+    let mut out = normalize(schema, pointer, problems);
+    drop_unfit_defaults(&mut out, root);
+    out
+}
+
+/// Drops, anywhere inside the normalized `schema`, each `default` that typify would
+/// refuse once references are followed into `root` (the raw document): a default
+/// beside `allOf: [$ref]` outside the referenced enum, `{}` for an object with required
+/// properties, a list of strings where the items are lists. typify fails the whole
+/// schema ("value does not conform to the given schema") for one such value, and a
+/// default only documents the server's behaviour, so it goes.
+pub fn drop_unfit_defaults(schema: &mut Value, root: &Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(default) = map.remove("default") {
+                let fits = fits(&default, &Value::Object(map.clone()), root, 0);
+                if fits {
+                    map.insert("default".into(), default);
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                // Values, not schemas: an enum of objects holds no defaults to check.
+                if !matches!(
+                    key.as_str(),
+                    "enum" | "const" | "default" | "example" | "examples"
+                ) && !key.starts_with("x-")
+                {
+                    drop_unfit_defaults(child, root);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| drop_unfit_defaults(item, root)),
+        _ => {}
+    }
+}
+
+/// Whether `value` is one typify accepts for `schema` (OpenAPI or normalized form),
+/// references resolved in `root`. Follows typify rather than JSON Schema where they
+/// part: an untyped schema with one type's keywords is that type, and a non-object
+/// value fits an `anyOf` only when one alternative admits it and every alternative
+/// declares its type (else typify makes a struct of optional alternatives). Anything it does not judge fits, so only values
+/// that are surely refused are dropped.
+fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
+    let Value::Object(schema) = schema else {
+        return true;
+    };
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return match crate::diagnostic::local_pointer(reference).and_then(|p| root.pointer(&p)) {
+            Some(target) => fits(value, target, root, depth + 1),
+            None => true,
+        };
+    }
+    if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
+        return true;
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(name)) => vec![name.as_str()],
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        _ => {
+            let implied: Vec<&str> = TYPE_KEYWORDS
+                .iter()
+                .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
+                .map(|(ty, _)| *ty)
+                .collect();
+            if implied.len() == 1 {
+                implied
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    if !types.is_empty() && !types.iter().any(|name| has_type(value, name)) {
+        return false;
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        if !values.contains(value) {
+            return false;
+        }
+    }
+    if let Some(constant) = schema.get("const") {
+        if constant != value {
+            return false;
+        }
+    }
+    let members = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    if !members("allOf")
+        .iter()
+        .all(|member| fits(value, member, root, depth + 1))
+    {
+        return false;
+    }
+    let one_of = members("oneOf");
+    if !one_of.is_empty()
+        && !one_of
+            .iter()
+            .any(|member| fits(value, member, root, depth + 1))
+    {
+        return false;
+    }
+    let any_of = members("anyOf");
+    if !any_of.is_empty() {
+        let admitting = any_of
+            .iter()
+            .filter(|member| fits(value, member, root, depth + 1))
+            .count();
+        // typify writes an enum only when it can tell the alternatives apart, which
+        // it does by their declared types; otherwise a struct, which only an object
+        // can fill.
+        let declared = any_of
+            .iter()
+            .all(|member| follow(root, member, 0).get("type").is_some());
+        if admitting == 0 || (!value.is_object() && (admitting > 1 || !declared)) {
+            return false;
+        }
+    }
+    match value {
+        Value::Object(object) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            if let Some(Value::Array(required)) = schema.get("required") {
+                if required
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|name| !object.contains_key(name))
+                {
+                    return false;
+                }
+            }
+            let extra = schema.get("additionalProperties");
+            object.iter().all(|(key, item)| {
+                match properties.and_then(|properties| properties.get(key)) {
+                    Some(property) => fits(item, property, root, depth + 1),
+                    None => match extra {
+                        Some(extra @ Value::Object(_)) => fits(item, extra, root, depth + 1),
+                        // typify writes no map for unknown keys unless asked to.
+                        Some(Value::Bool(true)) => true,
+                        _ => properties.is_none(),
+                    },
+                }
+            })
+        }
+        Value::Array(items) => match schema.get("items") {
+            Some(item @ Value::Object(_)) => items.iter().all(|v| fits(v, item, root, depth + 1)),
+            Some(Value::Array(positions)) => items
+                .iter()
+                .zip(positions)
+                .all(|(v, item)| fits(v, item, root, depth + 1)),
+            _ => true,
+        },
+        _ => true,
     }
 }
 
@@ -970,6 +1170,102 @@ mod tests {
     }
 
     #[test]
+    fn enum_names_follow_typify_sanitize() {
+        assert_eq!(typify_variant_name(""), "X");
+        assert_eq!(typify_variant_name("2C"), "X2c");
+        assert_eq!(typify_variant_name("-3"), "X3");
+        assert_eq!(typify_variant_name("+1"), "plus1");
+        assert_eq!(typify_variant_name("self"), "Self_");
+        let mut problems = Vec::new();
+        // An empty string and `X` are both `X`; `-3` and `3` are both `X3`; `2C` and
+        // `X2C` are both `X2c`, in either of typify's attempts.
+        for values in [
+            json!(["", "X"]),
+            json!(["-3", "-1", "1", "3"]),
+            json!(["2C", "X2C", "43"]),
+        ] {
+            let out = normalize(
+                &json!({"type": "string", "enum": values.clone()}),
+                "",
+                &mut problems,
+            );
+            assert_eq!(out, json!({"type": "string", HIDDEN_ENUM: values}));
+        }
+        // typify leaves `null` out of the variants, so it does not stop the check.
+        let out = normalize(
+            &json!({"type": "string", "enum": ["", "X"], "nullable": true}),
+            "",
+            &mut problems,
+        );
+        assert!(out.get("enum").is_none(), "{out}");
+        let kept = normalize(&json!({"enum": ["", "a"]}), "", &mut problems);
+        assert!(kept.get("enum").is_some(), "{kept}");
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn defaults_are_checked_through_references() {
+        let root = json!({"components": {"schemas": {
+            "Sort": {"type": "string", "enum": ["asc", "desc"]},
+            "Named": {"type": "object", "required": ["name"],
+                "properties": {"name": {"type": "string"}}},
+            "Loose": {"anyOf": [{"$ref": "#/components/schemas/Named"}]},
+        }}});
+        let check = |schema: Value| {
+            let mut problems = Vec::new();
+            let out = normalize_in(&root, &schema, "", &mut problems);
+            assert!(problems.is_empty());
+            out.get("default").cloned()
+        };
+        let sort = json!([{"$ref": "#/components/schemas/Sort"}]);
+        assert_eq!(
+            check(json!({"allOf": sort, "default": "asc"})),
+            Some(json!("asc"))
+        );
+        assert_eq!(check(json!({"allOf": sort, "default": "up"})), None);
+        let named = json!([{"$ref": "#/components/schemas/Named"}]);
+        assert_eq!(check(json!({"allOf": named, "default": {}})), None);
+        assert_eq!(
+            check(json!({"allOf": named, "default": {"name": "a"}})),
+            Some(json!({"name": "a"}))
+        );
+        // Unknown keys fit only where typify keeps a map for them.
+        assert_eq!(
+            check(json!({"allOf": named, "default": {"name": "a", "b": 1}})),
+            None
+        );
+        // Untyped with `required`: typify makes an object, which `[]` is not.
+        assert_eq!(check(json!({"required": ["a"], "default": []})), None);
+        // Items that are lists, a default whose items are strings.
+        assert_eq!(
+            check(json!({"type": "array", "items": {"type": "array"}, "default": ["a"]})),
+            None
+        );
+        // Two string alternatives: typify writes a struct, which no string fills.
+        let either = json!([{"type": "string", "format": "date"}, {"type": "string"}]);
+        assert_eq!(
+            check(json!({"anyOf": either, "default": "2025-01-01"})),
+            None
+        );
+        // An alternative without a declared type: the same.
+        let mixed = json!([{"type": "string"}, {"$ref": "#/components/schemas/Loose"}]);
+        assert_eq!(check(json!({"anyOf": mixed, "default": "a"})), None);
+        let apart = json!([{"type": "string"}, {"type": "integer"}]);
+        assert_eq!(
+            check(json!({"anyOf": apart, "default": "a"})),
+            Some(json!("a"))
+        );
+        // Nested: a property's own default is judged on its own schema.
+        let out = normalize_in(
+            &root,
+            &json!({"properties": {"s": {"allOf": sort, "default": "no"}}}),
+            "",
+            &mut Vec::new(),
+        );
+        assert_eq!(out["properties"]["s"].get("default"), None);
+    }
+
+    #[test]
     fn enum_values_of_another_type_or_repeated_are_dropped() {
         let mut problems = Vec::new();
         let out = normalize(
@@ -1057,6 +1353,23 @@ mod tests {
         assert_eq!(
             settle(json!({"type": "string", "format": "date"}), &mut problems),
             json!({"type": "string", "format": "date"})
+        );
+        // A format alone constrains nothing typify can write (strings only): it goes.
+        assert_eq!(
+            settle(
+                json!({"format": "date-time", "readOnly": true}),
+                &mut problems
+            ),
+            json!({"readOnly": true})
+        );
+        assert_eq!(
+            settle(json!({"format": "boolean"}), &mut problems),
+            json!({})
+        );
+        // Number keywords alone: typify panics without the type they name.
+        assert_eq!(
+            settle(json!({"minimum": 1, "format": "int32"}), &mut problems),
+            json!({"minimum": 1, "format": "int32", "type": "number"})
         );
         assert!(problems.is_empty());
     }
