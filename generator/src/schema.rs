@@ -124,6 +124,7 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     }
     settle_keyword_types(&mut out);
     drop_colliding_required(&mut out);
+    hide_mixed_enum(&mut out);
     clean_enum(&mut out);
     drop_mismatched_default(&mut out);
     hide_colliding_enum(&mut out);
@@ -233,6 +234,42 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
             schema.insert("type".into(), Value::Array(list));
         }
     }
+}
+
+/// An untyped `enum` whose values are of several JSON types (`[true, false, 0, 1]`)
+/// makes typify panic. The schema gets the list of those types, which typify writes as
+/// an untagged enum, and the values move where only the request rules read them.
+fn hide_mixed_enum(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") {
+        return;
+    }
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    let type_of = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let mut types: Vec<&str> = values.iter().map(type_of).collect();
+    types.sort_unstable();
+    types.dedup();
+    // An integer is a number too: one list entry covers both.
+    if types.contains(&"number") {
+        types.retain(|ty| *ty != "integer");
+    }
+    if types.iter().filter(|ty| **ty != "null").count() < 2 {
+        return;
+    }
+    if let Some(values) = schema.remove("enum") {
+        schema.insert(HIDDEN_ENUM.into(), values);
+    }
+    let list = types.into_iter().map(Value::from).collect();
+    schema.insert("type".into(), Value::Array(list));
 }
 
 /// typify gives a `required` name that `properties` does not declare a field of its own,
@@ -1303,6 +1340,18 @@ mod tests {
             &mut problems,
         );
         assert_eq!(out, json!({"type": "string", "default": "b"}));
+    }
+
+    #[test]
+    fn enums_of_several_types_get_a_type_list() {
+        let mut problems = Vec::new();
+        let out = normalize(&json!({"enum": [true, false, 0, 1]}), "", &mut problems);
+        assert_eq!(
+            out,
+            json!({"type": ["boolean", "integer"], HIDDEN_ENUM: [true, false, 0, 1]})
+        );
+        let out = normalize(&json!({"enum": ["a", "b"]}), "", &mut problems);
+        assert_eq!(out, json!({"enum": ["a", "b"]}));
     }
 
     #[test]
