@@ -1451,6 +1451,9 @@ fn style_problem(location: Location, style: Style, explode: bool, shape: &Shape)
         Shape::Object(object) => object,
         // Stripe writes lists as `deepObject` (`expand[]=a`), and the runtime reads them.
         Shape::Array(_) if style == Style::DeepObject => return None,
+        // A composition (Stripe's `created`: an integer or a `{gt, lt}` range) may be an
+        // object or a list; the runtime reads `name=v`, `name[k]=v` and `name[]=v` for it.
+        Shape::Scalar(Scalar::Json) if style == Style::DeepObject => return None,
         _ if style == Style::DeepObject && *shape != Shape::JsonText => {
             return Some("`deepObject` writes objects, and the schema is not an object".into())
         }

@@ -449,6 +449,9 @@ impl Param {
             Shape::Array { item, .. } if self.style == Style::DeepObject => {
                 deep_array(item, self.name, pairs)
             }
+            Shape::Scalar(scalar) if self.style == Style::DeepObject => {
+                deep_any(scalar, self.name, pairs)
+            }
             Shape::Array {
                 item,
                 explode: true,
@@ -620,6 +623,81 @@ fn deep_object(
         builder.add_path(&path, value)?;
     }
     Ok(found.then(|| builder.finish()))
+}
+
+/// A `deepObject` parameter whose schema is a composition (Stripe's `created`: an
+/// integer or a `{gt, lt}` range). A plain `name=value` is the scalar, converted as
+/// `scalar`; `name[a][b]=v` keys build objects and `name[]`/`name[0]` lists, each value
+/// read as JSON when it parses and as text otherwise. The generated type then decides
+/// which alternative the value is.
+fn deep_any(
+    scalar: Scalar,
+    name: &str,
+    pairs: &[(String, String)],
+) -> Result<Option<Value>, String> {
+    let mut plain = Vec::new();
+    let mut tree = Value::Null;
+    for (key, value) in pairs {
+        let Some(rest) = key.strip_prefix(name) else {
+            continue;
+        };
+        if rest.is_empty() {
+            plain.push(value.as_str());
+            continue;
+        }
+        if !rest.starts_with('[') {
+            continue;
+        }
+        let path = brackets(rest).ok_or_else(|| format!("malformed key \"{key}\""))?;
+        let item = to_value(Scalar::Json, value).map_err(str::to_owned)?;
+        insert_path(&mut tree, &path, item).map_err(|reason| format!("key \"{key}\": {reason}"))?;
+    }
+    match (plain.as_slice(), tree.is_null()) {
+        ([], true) => Ok(None),
+        ([], false) => Ok(Some(tree)),
+        ([one], true) => to_value(scalar, one).map(Some).map_err(str::to_owned),
+        ([_], false) => Err(format!(
+            "both \"{name}\" and \"{name}[...]\" keys are given"
+        )),
+        (many, _) => Err(format!("expected a single value, got {}", many.len())),
+    }
+}
+
+/// Puts `value` at `path` below `target`: names are object keys, empty or numeric
+/// segments list items. An index already seen addresses its item (so `a[0][x]` and
+/// `a[0][y]` fill one object); any other index appends, keeping items in order.
+fn insert_path(target: &mut Value, path: &[&str], value: Value) -> Result<(), String> {
+    let Some((segment, rest)) = path.split_first() else {
+        if !target.is_null() {
+            return Err("given more than once".to_owned());
+        }
+        *target = value;
+        return Ok(());
+    };
+    if segment.bytes().all(|b| b.is_ascii_digit()) {
+        if target.is_null() {
+            *target = Value::Array(Vec::new());
+        }
+        let Value::Array(items) = target else {
+            return Err("mixes list items and property names".to_owned());
+        };
+        let at = match segment.parse::<usize>() {
+            Ok(index) if index < items.len() && !rest.is_empty() => index,
+            _ => {
+                items.push(Value::Null);
+                items.len() - 1
+            }
+        };
+        insert_path(&mut items[at], rest, value)
+    } else {
+        if target.is_null() {
+            *target = Value::Object(Map::new());
+        }
+        let Value::Object(map) = target else {
+            return Err("mixes list items and property names".to_owned());
+        };
+        insert_path(map.entry(*segment).or_insert(Value::Null), rest, value)
+    }
 }
 
 /// The names in `[a][b][]`; `None` unless the text is only bracketed names.
@@ -1323,6 +1401,63 @@ mod tests {
         assert!(
             message(query(&ids, &[("ids[]", "x")]).unwrap_err()).ends_with("expected an integer")
         );
+    }
+
+    #[test]
+    fn deep_compositions() {
+        let created =
+            Param::query("created", Shape::Scalar(Scalar::Json)).styled(Style::DeepObject);
+        assert_eq!(
+            query(&created, &[("created", "5")]).unwrap(),
+            Some(json!(5))
+        );
+        assert_eq!(
+            query(
+                &created,
+                &[
+                    ("created[gt]", "1"),
+                    ("created[lte]", "9"),
+                    ("createdx", "0")
+                ]
+            )
+            .unwrap(),
+            Some(json!({"gt": 1, "lte": 9}))
+        );
+        assert_eq!(query(&created, &[("other", "1")]).unwrap(), None);
+        assert!(
+            message(query(&created, &[("created", "1"), ("created[gt]", "1")]).unwrap_err())
+                .ends_with("both \"created\" and \"created[...]\" keys are given")
+        );
+        assert!(message(
+            query(&created, &[("created[gt]", "1"), ("created[gt]", "2")]).unwrap_err()
+        )
+        .ends_with("key \"created[gt]\": given more than once"));
+        let discounts =
+            Param::query("discounts", Shape::Scalar(Scalar::Json)).styled(Style::DeepObject);
+        assert_eq!(
+            query(
+                &discounts,
+                &[
+                    ("discounts[0][coupon]", "a"),
+                    ("discounts[0][discount]", "b"),
+                    ("discounts[1][coupon]", "c"),
+                ]
+            )
+            .unwrap(),
+            Some(json!([{"coupon": "a", "discount": "b"}, {"coupon": "c"}]))
+        );
+        assert_eq!(
+            query(&discounts, &[("discounts[]", "x"), ("discounts[]", "y")]).unwrap(),
+            Some(json!(["x", "y"]))
+        );
+        assert_eq!(
+            query(&discounts, &[("discounts", "")]).unwrap(),
+            Some(json!(""))
+        );
+        assert!(message(
+            query(&discounts, &[("discounts[0]", "x"), ("discounts[a]", "y")]).unwrap_err()
+        )
+        .ends_with("mixes list items and property names"));
     }
 
     #[test]
