@@ -444,9 +444,7 @@ pub fn run(args: &[String]) -> Result<()> {
 fn survey_generation(docs: &[Doc], build: &Path, took: Duration) -> Result<()> {
     let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     for doc in docs {
-        let count = counts
-            .entry((doc.corpus, doc.version.label()))
-            .or_default();
+        let count = counts.entry((doc.corpus, doc.version.label())).or_default();
         count.1 += 1;
         match &doc.generation {
             Generation::Ok { .. } => count.0 += 1,
