@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-pub use crate::schema::{Field, ObjectShape, Scalar, Shape};
+pub use crate::schema::{Extra, Field, ObjectShape, Scalar, Shape};
 
 /// One API: what becomes one generated crate or file.
 #[derive(Debug, Clone)]
@@ -264,8 +264,29 @@ impl Parameter {
     /// Whether the query key of this parameter is its name; exploded `form` objects use
     /// their properties' names and `deepObject`s `name[property]`.
     pub fn keyed_by_name(&self) -> bool {
-        !matches!(self.shape, Shape::Object(_))
-            || (self.style != Style::DeepObject && !self.explode)
+        match self.shape {
+            Shape::Object(_) => self.style != Style::DeepObject && !self.explode,
+            // `name[]` and `name[0]` as well as `name`.
+            Shape::Array(_) => self.style != Style::DeepObject,
+            _ => true,
+        }
+    }
+
+    /// Whether this is an exploded `form` query object that takes the query keys no other
+    /// parameter names, as a map: one without declared properties, or one whose schema
+    /// writes `additionalProperties`. OpenAPI has no other way to say "the remaining
+    /// query parameters", and such an object's keys cannot be anything else.
+    pub fn collects_rest(&self) -> bool {
+        match &self.shape {
+            Shape::Object(object) => {
+                self.location == Location::Query
+                    && self.style == Style::Form
+                    && self.explode
+                    && object.additional.is_some()
+                    && (object.properties.is_empty() || object.declares_additional)
+            }
+            _ => false,
+        }
     }
 }
 

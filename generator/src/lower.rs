@@ -492,10 +492,27 @@ impl<'a> Lower<'a> {
             }
         }
 
+        let mut collector: Option<String> = None;
         for (at, param) in &declared {
-            if let Some(p) = self.param(at, param, template, type_base, fields) {
-                out.push(p);
+            let Some(p) = self.param(at, param, template, type_base, fields) else {
+                continue;
+            };
+            if p.collects_rest() {
+                if let Some(first) = &collector {
+                    self.problem(
+                        &p.pointer,
+                        format!(
+                            "parameter `{}`: only one exploded `form` object per operation can \
+                             take the query keys no other parameter names, and `{first}` \
+                             already does; declare this one's properties or use `deepObject`",
+                            p.name
+                        ),
+                    );
+                    continue;
+                }
+                collector = Some(p.name.clone());
             }
+            out.push(p);
         }
         out.sort_by_key(|p| match p.location {
             Location::Path(i) => (0, i, 0),
@@ -574,7 +591,7 @@ impl<'a> Lower<'a> {
             }
         };
         let explode = data.explode.unwrap_or(style == Style::Form);
-        if let Some(reason) = style_problem(style, explode, &shape) {
+        if let Some(reason) = style_problem(location, style, explode, &shape) {
             let style_pointer = pointer_join(at, "style");
             let pointer = match self.doc.node(&style_pointer) {
                 Some(_) => style_pointer,
@@ -1450,9 +1467,14 @@ fn location_word(param: &openapiv3::Parameter) -> &'static str {
 }
 
 /// Why `style` cannot write a parameter of `shape`, if it cannot.
-fn style_problem(style: Style, explode: bool, shape: &Shape) -> Option<String> {
+fn style_problem(location: Location, style: Style, explode: bool, shape: &Shape) -> Option<String> {
     let object = match shape {
         Shape::Object(object) => object,
+        // Stripe writes lists as `deepObject` (`expand[]=a`), and the runtime reads them.
+        Shape::Array(_) if style == Style::DeepObject => return None,
+        // A composition (Stripe's `created`: an integer or a `{gt, lt}` range) may be an
+        // object or a list; the runtime reads `name=v`, `name[k]=v` and `name[]=v` for it.
+        Shape::Scalar(Scalar::Json) if style == Style::DeepObject => return None,
         _ if style == Style::DeepObject && *shape != Shape::JsonText => {
             return Some("`deepObject` writes objects, and the schema is not an object".into())
         }
@@ -1480,7 +1502,10 @@ fn style_problem(style: Style, explode: bool, shape: &Shape) -> Option<String> {
             Field::Scalar(_) | Field::Array(_) => {}
         }
     }
-    if style == Style::Form && explode && object.properties.is_empty() {
+    // A query object without properties that admits other keys collects the query keys
+    // no other parameter names (`Parameter::collects_rest`); a cookie has no such rest.
+    let collects = location == Location::Query && object.additional.is_some();
+    if style == Style::Form && explode && object.properties.is_empty() && !collects {
         return Some(
             "an exploded `form` object needs declared properties: its keys are its \
              properties' names, which cannot be told apart from other parameters otherwise"

@@ -939,7 +939,19 @@ pub struct ObjectShape {
     pub properties: Vec<(String, Field)>,
     /// How undeclared keys are converted; `None` when `additionalProperties: false`
     /// rejects them.
-    pub additional: Option<Scalar>,
+    pub additional: Option<Extra>,
+    /// Whether the schema writes `additionalProperties` as `true` or a schema: it then
+    /// means to hold keys beyond its properties, rather than merely not forbidding them.
+    pub declares_additional: bool,
+}
+
+/// How the values under an object parameter's undeclared keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    /// One value per key.
+    Scalar(Scalar),
+    /// Several values per key, the key repeated.
+    Array(Scalar),
 }
 
 /// The shape of one property of an object-valued parameter.
@@ -1000,15 +1012,27 @@ fn is_object(root: &Value, schema: &Value, depth: usize) -> bool {
 fn object_shape(root: &Value, schema: &Value, depth: usize) -> ObjectShape {
     let mut properties = Vec::new();
     collect_properties(root, schema, depth, 0, &mut properties);
-    let additional = match schema.get("additionalProperties") {
+    let written = schema.get("additionalProperties");
+    let additional = match written {
         Some(Value::Bool(false)) => None,
-        Some(extra @ Value::Object(_)) => Some(scalar(root, extra, 0)),
+        Some(extra @ Value::Object(_)) => {
+            let extra = follow(root, extra, 0);
+            Some(match extra.get("type").and_then(Value::as_str) {
+                Some("array") => Extra::Array(
+                    extra
+                        .get("items")
+                        .map_or(Scalar::Json, |items| scalar(root, items, 0)),
+                ),
+                _ => Extra::Scalar(scalar(root, extra, 0)),
+            })
+        }
         // Absent or `true`: any value, kept as the text it arrived as.
-        _ => Some(Scalar::String),
+        _ => Some(Extra::Scalar(Scalar::String)),
     };
     ObjectShape {
         properties,
         additional,
+        declares_additional: matches!(written, Some(Value::Bool(true) | Value::Object(_))),
     }
 }
 
@@ -1532,6 +1556,7 @@ mod tests {
                 ("G".into(), Field::Scalar(Scalar::Integer)),
             ],
             additional: None,
+            declares_additional: false,
         };
         assert_eq!(
             shape(&root, &json!({"$ref": "#/components/schemas/Rgb"})),
@@ -1542,7 +1567,8 @@ mod tests {
             panic!("an object");
         };
         assert_eq!(named.properties.len(), 3);
-        assert_eq!(named.additional, Some(Scalar::String));
+        assert_eq!(named.additional, Some(Extra::Scalar(Scalar::String)));
+        assert!(!named.declares_additional);
         let Shape::Object(filter) = shape(
             &root,
             &json!({"type": "object", "additionalProperties": {"type": "integer"}, "properties": {
@@ -1558,7 +1584,15 @@ mod tests {
                 ("color".into(), Field::Object(rgb)),
             ]
         );
-        assert_eq!(filter.additional, Some(Scalar::Integer));
+        assert_eq!(filter.additional, Some(Extra::Scalar(Scalar::Integer)));
+        assert!(filter.declares_additional);
+        let Shape::Object(lists) = shape(
+            &root,
+            &json!({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "boolean"}}}),
+        ) else {
+            panic!("an object");
+        };
+        assert_eq!(lists.additional, Some(Extra::Array(Scalar::Boolean)));
         // A recursive schema ends in a JSON scalar rather than looping.
         assert!(matches!(
             shape(&root, &json!({"$ref": "#/components/schemas/Node"})),
@@ -1568,7 +1602,8 @@ mod tests {
             shape(&root, &json!({"type": "object"})),
             Shape::Object(ObjectShape {
                 properties: Vec::new(),
-                additional: Some(Scalar::String)
+                additional: Some(Extra::Scalar(Scalar::String)),
+                declares_additional: false,
             })
         );
     }

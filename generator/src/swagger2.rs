@@ -1567,6 +1567,7 @@ paths:
         - {in: body, name: b, schema: {type: object}}
         - {name: q, in: query, type: array, items: {type: string}, collectionFormat: pipes}
         - {name: p, in: query, type: string, x-ok: 1}
+        - {name: rest, in: query, type: object}
         - {name: bad, in: query, type: object}
       responses:
         "200":
@@ -1577,7 +1578,7 @@ paths:
         assert_eq!(
             problems,
             [
-                "/paths/~1a/get/parameters/3: parameter `bad`: an exploded `form` object needs declared properties: its keys are its properties' names, which cannot be told apart from other parameters otherwise",
+                "/paths/~1a/get/parameters/4: parameter `bad`: only one exploded `form` object per operation can take the query keys no other parameter names, and `rest` already does; declare this one's properties or use `deepObject`",
                 "/paths/~1a/get/responses/200/schema/$ref: unsupported schema reference `#/components/schemas/X/properties/y`: only `#/components/schemas/NAME` is supported here",
             ]
         );

@@ -59,7 +59,9 @@ pub mod __private {
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;
     pub use crate::pagination::{encode_token, page_start, PageToken};
-    pub use crate::params::{Field, Location, Object, Param, Property, Scalar, Shape, Style};
+    pub use crate::params::{
+        Claim, Extra, Field, Location, Object, Param, Property, Scalar, Shape, Style,
+    };
     pub use crate::request::RawRequest;
     pub use crate::response::{
         binary, check_class, empty, insert_header, json, json_as, respond, status, text,

@@ -66,7 +66,40 @@ pub struct Object {
     /// Keys that are not declared properties: `None` rejects them (the schema says
     /// `additionalProperties: false`), `Some(kind)` keeps them, converted as `kind`, for the
     /// generated type to accept or ignore.
-    pub additional: Option<Scalar>,
+    pub additional: Option<Extra>,
+}
+
+/// The type of the values an [`Object`] keeps under keys it does not declare
+/// (`additionalProperties`). A separate type from [`Field`] because undeclared keys
+/// never hold nested objects here, and because `Field` holds an `Object` by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra {
+    /// One value per key; a repeated key is an error.
+    Scalar(Scalar),
+    /// A list per key: the key repeated (`tag=a&tag=b`) gives several items.
+    Array(Scalar),
+}
+
+/// A query key that something other than a collecting parameter reads, so that
+/// parameter leaves it alone (see [`Param::collecting`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Exactly this key: another parameter's name, a property of another exploded `form`
+    /// object, or a key the runtime reads itself (pagination's `limit`, `page_token`).
+    Key(&'static str),
+    /// Keys `name[...]`: a `deepObject` parameter's.
+    Under(&'static str),
+}
+
+impl Claim {
+    fn takes(&self, key: &str) -> bool {
+        match self {
+            Claim::Key(name) => key == *name,
+            Claim::Under(name) => key
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('[')),
+        }
+    }
 }
 
 /// One declared property of an [`Object`].
@@ -167,12 +200,23 @@ pub struct Param {
     pub shape: Shape,
     /// Constraints checked before the value is decoded, all reported at once.
     pub rules: Option<&'static Schema>,
+    /// For an exploded `form` object that collects the query keys no other parameter
+    /// names (OpenAPI's way of writing "the remaining parameters, as a map"): the keys
+    /// others read. `None` for every other parameter, whose keys are its own.
+    pub others: Option<&'static [Claim]>,
 }
 
 impl Param {
     /// The same parameter with constraints to check before decoding.
     pub const fn checked(mut self, rules: &'static Schema) -> Self {
         self.rules = Some(rules);
+        self
+    }
+
+    /// The same exploded `form` object collecting every query key that is neither one of
+    /// its declared properties nor claimed by `others`, as its undeclared properties.
+    pub const fn collecting(mut self, others: &'static [Claim]) -> Self {
+        self.others = Some(others);
         self
     }
 
@@ -189,6 +233,7 @@ impl Param {
             style,
             shape,
             rules: None,
+            others: None,
         }
     }
 
@@ -400,7 +445,13 @@ impl Param {
             Shape::Object {
                 object,
                 explode: true,
-            } => exploded_form_object(&object, pairs),
+            } => exploded_form_object(&object, self.others, pairs),
+            Shape::Array { item, .. } if self.style == Style::DeepObject => {
+                deep_array(item, self.name, pairs)
+            }
+            Shape::Scalar(scalar) if self.style == Style::DeepObject => {
+                deep_any(scalar, self.name, pairs)
+            }
             Shape::Array {
                 item,
                 explode: true,
@@ -501,21 +552,57 @@ fn object_from_list<'a>(
     Ok(builder.finish())
 }
 
-/// An exploded `form` object: each declared property is its own query key or cookie, so
-/// keys that are not declared belong to something else and are not collected.
+/// An exploded `form` object: each declared property is its own query key or cookie.
+/// Keys that are not declared belong to something else and are not collected, unless the
+/// object collects the rest (`others` is given): then every key nobody else claims is
+/// one of its undeclared properties.
 fn exploded_form_object(
     object: &Object,
+    others: Option<&[Claim]>,
     pairs: &[(String, String)],
 ) -> Result<Option<Value>, String> {
     let mut builder = ObjectBuilder::new(object);
     let mut found = false;
     for (key, value) in pairs {
-        if object.properties.iter().any(|p| p.name == key) {
+        let declared = object.properties.iter().any(|p| p.name == key);
+        let collected = || others.is_some_and(|others| !others.iter().any(|c| c.takes(key)));
+        if declared || collected() {
             found = true;
             builder.add(key, value)?;
         }
     }
     Ok(found.then(|| builder.finish()))
+}
+
+/// A `deepObject` array. OpenAPI defines `deepObject` for objects only; APIs that use it
+/// for lists (Stripe) write `name[]=a&name[]=b` or `name[0]=a&name[1]=b`, and clients
+/// also send plain `name=a&name=b`. All three are read, items in order of appearance.
+fn deep_array(
+    item: Scalar,
+    name: &str,
+    pairs: &[(String, String)],
+) -> Result<Option<Value>, String> {
+    let mut values = Vec::new();
+    for (key, value) in pairs {
+        let Some(rest) = key.strip_prefix(name) else {
+            continue;
+        };
+        let index = match rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            Some(index) => index,
+            None if rest.is_empty() => "",
+            // Another parameter whose name starts with this one's.
+            None if !rest.starts_with('[') => continue,
+            None => return Err(format!("malformed key \"{key}\"")),
+        };
+        if !index.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("key \"{key}\": a list takes no property names"));
+        }
+        values.push(value.as_str());
+    }
+    if values.is_empty() {
+        return Ok(None);
+    }
+    items(item, values.into_iter().map(Ok)).map(Some)
 }
 
 /// A `deepObject`: every key `name[property]`, `name[property][]` (an array item) or
@@ -536,6 +623,81 @@ fn deep_object(
         builder.add_path(&path, value)?;
     }
     Ok(found.then(|| builder.finish()))
+}
+
+/// A `deepObject` parameter whose schema is a composition (Stripe's `created`: an
+/// integer or a `{gt, lt}` range). A plain `name=value` is the scalar, converted as
+/// `scalar`; `name[a][b]=v` keys build objects and `name[]`/`name[0]` lists, each value
+/// read as JSON when it parses and as text otherwise. The generated type then decides
+/// which alternative the value is.
+fn deep_any(
+    scalar: Scalar,
+    name: &str,
+    pairs: &[(String, String)],
+) -> Result<Option<Value>, String> {
+    let mut plain = Vec::new();
+    let mut tree = Value::Null;
+    for (key, value) in pairs {
+        let Some(rest) = key.strip_prefix(name) else {
+            continue;
+        };
+        if rest.is_empty() {
+            plain.push(value.as_str());
+            continue;
+        }
+        if !rest.starts_with('[') {
+            continue;
+        }
+        let path = brackets(rest).ok_or_else(|| format!("malformed key \"{key}\""))?;
+        let item = to_value(Scalar::Json, value).map_err(str::to_owned)?;
+        insert_path(&mut tree, &path, item).map_err(|reason| format!("key \"{key}\": {reason}"))?;
+    }
+    match (plain.as_slice(), tree.is_null()) {
+        ([], true) => Ok(None),
+        ([], false) => Ok(Some(tree)),
+        ([one], true) => to_value(scalar, one).map(Some).map_err(str::to_owned),
+        ([_], false) => Err(format!(
+            "both \"{name}\" and \"{name}[...]\" keys are given"
+        )),
+        (many, _) => Err(format!("expected a single value, got {}", many.len())),
+    }
+}
+
+/// Puts `value` at `path` below `target`: names are object keys, empty or numeric
+/// segments list items. An index already seen addresses its item (so `a[0][x]` and
+/// `a[0][y]` fill one object); any other index appends, keeping items in order.
+fn insert_path(target: &mut Value, path: &[&str], value: Value) -> Result<(), String> {
+    let Some((segment, rest)) = path.split_first() else {
+        if !target.is_null() {
+            return Err("given more than once".to_owned());
+        }
+        *target = value;
+        return Ok(());
+    };
+    if segment.bytes().all(|b| b.is_ascii_digit()) {
+        if target.is_null() {
+            *target = Value::Array(Vec::new());
+        }
+        let Value::Array(items) = target else {
+            return Err("mixes list items and property names".to_owned());
+        };
+        let at = match segment.parse::<usize>() {
+            Ok(index) if index < items.len() && !rest.is_empty() => index,
+            _ => {
+                items.push(Value::Null);
+                items.len() - 1
+            }
+        };
+        insert_path(&mut items[at], rest, value)
+    } else {
+        if target.is_null() {
+            *target = Value::Object(Map::new());
+        }
+        let Value::Object(map) = target else {
+            return Err("mixes list items and property names".to_owned());
+        };
+        insert_path(map.entry(*segment).or_insert(Value::Null), rest, value)
+    }
 }
 
 /// The names in `[a][b][]`; `None` unless the text is only bracketed names.
@@ -571,10 +733,11 @@ impl ObjectBuilder {
         if let Some(property) = self.object.properties.iter().find(|p| p.name == key) {
             return Ok(property.value);
         }
-        self.object
-            .additional
-            .map(Field::Scalar)
-            .ok_or_else(|| format!("unknown property \"{key}\""))
+        match self.object.additional {
+            Some(Extra::Scalar(scalar)) => Ok(Field::Scalar(scalar)),
+            Some(Extra::Array(item)) => Ok(Field::Array(item)),
+            None => Err(format!("unknown property \"{key}\"")),
+        }
     }
 
     /// One `key=value`; a repeated key adds an item to an array property.
@@ -773,7 +936,7 @@ mod tests {
                 }),
             },
         ],
-        additional: Some(Scalar::String),
+        additional: Some(Extra::Scalar(Scalar::String)),
     };
 
     const fn array(item: Scalar, explode: bool) -> Shape {
@@ -1144,6 +1307,157 @@ mod tests {
             message(query(&filter, &[("filter[name][]", "1")]).unwrap_err())
                 .ends_with("property \"name\" is not an object")
         );
+    }
+
+    /// A free-form exploded `form` object of `additional` values beside a declared
+    /// property `own`, collecting what `limit`, `sort[...]` and `q` leave.
+    fn collector(additional: Extra) -> Param {
+        const OTHERS: &[Claim] = &[Claim::Key("limit"), Claim::Under("sort"), Claim::Key("q")];
+        const OWN: &[Property] = &[Property {
+            name: "own",
+            value: Field::Scalar(Scalar::Integer),
+        }];
+        Param::query(
+            "filter",
+            Shape::Object {
+                object: Object {
+                    properties: OWN,
+                    additional: Some(additional),
+                },
+                explode: true,
+            },
+        )
+        .collecting(OTHERS)
+    }
+
+    #[test]
+    fn collected_form_objects() {
+        let strings = collector(Extra::Scalar(Scalar::String));
+        let raw = [
+            ("limit", "5"),
+            ("q", "x"),
+            ("sort[by]", "name"),
+            ("sorting", "kept"),
+            ("own", "3"),
+            ("color", "red"),
+        ];
+        assert_eq!(
+            query(&strings, &raw).unwrap(),
+            Some(json!({"sorting": "kept", "own": 3, "color": "red"}))
+        );
+        // Only claimed keys: nothing to collect.
+        assert_eq!(query(&strings, &[("limit", "5")]).unwrap(), None);
+        assert!(
+            message(query(&strings, &[("a", "1"), ("a", "2")]).unwrap_err())
+                .ends_with("property \"a\" is given more than once")
+        );
+        let numbers = collector(Extra::Scalar(Scalar::Number));
+        assert_eq!(
+            query(&numbers, &[("a", "1.5")]).unwrap(),
+            Some(json!({"a": 1.5}))
+        );
+        assert!(message(query(&numbers, &[("a", "x")]).unwrap_err())
+            .ends_with("property \"a\": expected a finite number"));
+        let flags = collector(Extra::Scalar(Scalar::Boolean));
+        assert_eq!(
+            query(&flags, &[("a", "true")]).unwrap(),
+            Some(json!({"a": true}))
+        );
+        let lists = collector(Extra::Array(Scalar::Integer));
+        assert_eq!(
+            query(&lists, &[("a", "1"), ("b", "2"), ("a", "3")]).unwrap(),
+            Some(json!({"a": [1, 3], "b": [2]}))
+        );
+        // Without `collecting`, undeclared keys stay other parameters'.
+        let mut plain = collector(Extra::Scalar(Scalar::String));
+        plain.others = None;
+        assert_eq!(
+            query(&plain, &[("own", "1"), ("color", "red")]).unwrap(),
+            Some(json!({"own": 1}))
+        );
+    }
+
+    #[test]
+    fn deep_object_arrays() {
+        let expand = Param::query("expand", array(Scalar::String, true)).styled(Style::DeepObject);
+        for raw in [
+            &[("expand[]", "a"), ("expand[]", "b")][..],
+            &[("expand[0]", "a"), ("expand[1]", "b")],
+            &[("expand", "a"), ("expand", "b")],
+            &[("expand[]", "a"), ("expandable", "x"), ("expand[7]", "b")],
+        ] {
+            assert_eq!(query(&expand, raw).unwrap(), Some(json!(["a", "b"])));
+        }
+        assert_eq!(query(&expand, &[("expandable", "x")]).unwrap(), None);
+        assert!(message(query(&expand, &[("expand[x]", "a")]).unwrap_err())
+            .ends_with("key \"expand[x]\": a list takes no property names"));
+        assert!(message(query(&expand, &[("expand[0", "a")]).unwrap_err())
+            .ends_with("malformed key \"expand[0\""));
+        let ids = Param::query("ids", array(Scalar::Integer, false)).styled(Style::DeepObject);
+        assert_eq!(
+            query(&ids, &[("ids[]", "1"), ("ids[]", "2")]).unwrap(),
+            Some(json!([1, 2]))
+        );
+        assert!(
+            message(query(&ids, &[("ids[]", "x")]).unwrap_err()).ends_with("expected an integer")
+        );
+    }
+
+    #[test]
+    fn deep_compositions() {
+        let created =
+            Param::query("created", Shape::Scalar(Scalar::Json)).styled(Style::DeepObject);
+        assert_eq!(
+            query(&created, &[("created", "5")]).unwrap(),
+            Some(json!(5))
+        );
+        assert_eq!(
+            query(
+                &created,
+                &[
+                    ("created[gt]", "1"),
+                    ("created[lte]", "9"),
+                    ("createdx", "0")
+                ]
+            )
+            .unwrap(),
+            Some(json!({"gt": 1, "lte": 9}))
+        );
+        assert_eq!(query(&created, &[("other", "1")]).unwrap(), None);
+        assert!(
+            message(query(&created, &[("created", "1"), ("created[gt]", "1")]).unwrap_err())
+                .ends_with("both \"created\" and \"created[...]\" keys are given")
+        );
+        assert!(message(
+            query(&created, &[("created[gt]", "1"), ("created[gt]", "2")]).unwrap_err()
+        )
+        .ends_with("key \"created[gt]\": given more than once"));
+        let discounts =
+            Param::query("discounts", Shape::Scalar(Scalar::Json)).styled(Style::DeepObject);
+        assert_eq!(
+            query(
+                &discounts,
+                &[
+                    ("discounts[0][coupon]", "a"),
+                    ("discounts[0][discount]", "b"),
+                    ("discounts[1][coupon]", "c"),
+                ]
+            )
+            .unwrap(),
+            Some(json!([{"coupon": "a", "discount": "b"}, {"coupon": "c"}]))
+        );
+        assert_eq!(
+            query(&discounts, &[("discounts[]", "x"), ("discounts[]", "y")]).unwrap(),
+            Some(json!(["x", "y"]))
+        );
+        assert_eq!(
+            query(&discounts, &[("discounts", "")]).unwrap(),
+            Some(json!(""))
+        );
+        assert!(message(
+            query(&discounts, &[("discounts[0]", "x"), ("discounts[a]", "y")]).unwrap_err()
+        )
+        .ends_with("mixes list items and property names"));
     }
 
     #[test]

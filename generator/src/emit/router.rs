@@ -7,8 +7,8 @@ use super::types::Types;
 use super::validation::Rules;
 use super::{ident, security};
 use crate::ir::{
-    Api, BodyKind, Field, Location, MultipartBody, ObjectShape, Operation, Parameter, PartKind,
-    Scalar, Shape, Style,
+    Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
+    PartKind, Scalar, Shape, Style,
 };
 use crate::naming::{snake, Namespace};
 
@@ -506,10 +506,61 @@ pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_
         };
         quote!(#spec.styled(rt::Style::#style))
     };
+    let spec = if param.collects_rest() {
+        let claims = claimed_keys(op, param).into_iter().map(|(key, under)| {
+            if under {
+                quote!(rt::Claim::Under(#key))
+            } else {
+                quote!(rt::Claim::Key(#key))
+            }
+        });
+        quote!(#spec.collecting(&[#(#claims),*]))
+    } else {
+        spec
+    };
     match rules.and_then(|rules| rules.for_use(&param.schema.schema, &param.schema.name_hint)) {
         Some(checks) => quote!(#spec.checked(&#checks)),
         None => spec,
     }
+}
+
+/// The query keys something other than `collector` reads, sorted: `(name, false)` for
+/// a key, `(name, true)` for a `deepObject`'s `name[...]` keys. The runtime's own keys
+/// (pagination's `limit` and `page_token`) and the names in AWS `#` conditions, which
+/// choose the operation, are among them.
+fn claimed_keys(op: &Operation, collector: &Parameter) -> Vec<(String, bool)> {
+    let scan = op.pagination.iter().flat_map(|p| &p.scan);
+    let mut keys = std::collections::BTreeSet::new();
+    for param in op.params.iter().chain(scan) {
+        if param.location != Location::Query || param.name == collector.name {
+            continue;
+        }
+        match &param.shape {
+            Shape::Object(object) if param.style == Style::Form && param.explode => {
+                keys.extend(
+                    object
+                        .properties
+                        .iter()
+                        .map(|(name, _)| (name.clone(), false)),
+                );
+            }
+            _ => {
+                keys.insert((param.name.clone(), false));
+            }
+        }
+        if param.style == Style::DeepObject {
+            keys.insert((param.name.clone(), true));
+        }
+    }
+    if op.pagination.is_some() {
+        keys.insert(("limit".to_string(), false));
+        keys.insert(("page_token".to_string(), false));
+    }
+    for (name, _) in op.discriminators() {
+        keys.insert((name, false));
+    }
+    // Its own declared properties are read by name before any claim is looked at.
+    keys.into_iter().collect()
 }
 
 /// An object parameter's properties as a `rt::Object` literal; only literals, so the
@@ -533,9 +584,13 @@ fn object_tokens(object: &ObjectShape) -> TokenStream {
         quote!(rt::Property { name: #name, value: #value })
     });
     let additional = match object.additional {
-        Some(scalar) => {
+        Some(Extra::Scalar(scalar)) => {
             let scalar = scalar_tokens(scalar);
-            quote!(::core::option::Option::Some(#scalar))
+            quote!(::core::option::Option::Some(rt::Extra::Scalar(#scalar)))
+        }
+        Some(Extra::Array(item)) => {
+            let item = scalar_tokens(item);
+            quote!(::core::option::Option::Some(rt::Extra::Array(#item)))
         }
         None => quote!(::core::option::Option::None),
     };

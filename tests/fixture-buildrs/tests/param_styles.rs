@@ -73,6 +73,26 @@ impl api::ParamStylesApi for Styles {
         Ok(api::SearchResponse::Ok { body })
     }
 
+    async fn rest(
+        &self,
+        _ctx: RequestContext,
+        r: api::RestRequest,
+    ) -> Result<api::RestResponse, HttpError> {
+        let body = echo(json!({
+            "q": r.q, "expand": r.expand, "created": r.created, "extra": r.extra,
+        }))?;
+        Ok(api::RestResponse::Ok { body })
+    }
+
+    async fn rest_lists(
+        &self,
+        _ctx: RequestContext,
+        r: api::RestListsRequest,
+    ) -> Result<api::RestListsResponse, HttpError> {
+        let body = echo(json!({"rest": r.rest}))?;
+        Ok(api::RestListsResponse::Ok { body })
+    }
+
     async fn header_styles(
         &self,
         _ctx: RequestContext,
@@ -471,4 +491,106 @@ async fn cookie_styles_decode() {
         )
         .await;
     }
+}
+
+#[tokio::test]
+async fn free_form_objects_take_the_remaining_keys() {
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    // `q`, `expand[]` and `created[...]` are other parameters'; the rest is the map.
+    let body = ok(
+        &base,
+        "/rest?q=x&size=2&expand[]=a&created[gt]=1&width=-7&expand[]=b",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        body,
+        json!({
+            "q": "x", "expand": ["a", "b"], "created": {"gt": 1},
+            "extra": {"size": 2, "width": -7},
+        })
+    );
+    // Nothing left over: the map is absent.
+    let body = ok(&base, "/rest?q=x", &[]).await;
+    assert_eq!(
+        body,
+        json!({"q": "x", "expand": null, "created": null, "extra": null})
+    );
+    // A value of the map's type that does not parse is the usual 400.
+    bad(
+        &base,
+        "/rest?size=big",
+        &[],
+        "InvalidParameter",
+        "invalid value for query parameter \"extra\": property \"size\": expected an integer",
+    )
+    .await;
+    bad(
+        &base,
+        "/rest?size=1&size=2",
+        &[],
+        "InvalidParameter",
+        "property \"size\" is given more than once",
+    )
+    .await;
+
+    // Declared properties are read by name; repeated undeclared keys make lists.
+    let body = ok(&base, "/rest/lists?own=true&a=1&b=x&a=2", &[]).await;
+    assert_eq!(
+        body,
+        json!({"rest": {"own": true, "a": ["1", "2"], "b": ["x"]}})
+    );
+    bad(
+        &base,
+        "/rest/lists?own=maybe",
+        &[],
+        "InvalidParameter",
+        "query parameter \"rest\"",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn deep_object_lists_and_compositions_decode() {
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    for query in [
+        "expand[]=a&expand[]=b",
+        "expand[0]=a&expand[1]=b",
+        "expand%5B%5D=a&expand%5B%5D=b",
+        "expand=a&expand=b",
+    ] {
+        let body = ok(&base, &format!("/rest?{query}"), &[]).await;
+        assert_eq!(body["expand"], json!(["a", "b"]), "{query}");
+        assert_eq!(body["extra"], Value::Null, "{query}");
+    }
+    bad(
+        &base,
+        "/rest?expand[x]=a",
+        &[],
+        "InvalidParameter",
+        "query parameter \"expand\"",
+    )
+    .await;
+
+    // Stripe's `created`: an integer, or a range of integers.
+    let body = ok(&base, "/rest?created=5", &[]).await;
+    assert_eq!(body["created"], json!(5));
+    let body = ok(&base, "/rest?created[gt]=1&created[lt]=9", &[]).await;
+    assert_eq!(body["created"], json!({"gt": 1, "lt": 9}));
+    bad(
+        &base,
+        "/rest?created[gt]=soon",
+        &[],
+        "InvalidParameter",
+        "query parameter \"created\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/rest?created=1&created[gt]=2",
+        &[],
+        "InvalidParameter",
+        "query parameter \"created\"",
+    )
+    .await;
 }
