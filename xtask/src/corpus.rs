@@ -640,7 +640,10 @@ fn select(
         });
     }
     if name == DIRECTORY {
-        if let (Some(n), Some(docs)) = (options.sample, candidates.get_mut(&Version::OpenApi30)) {
+        // Without `--sample` every document is ranked all the same, so a whole run's
+        // results.json tells how any seeded sample (the ranks below its size) fared.
+        if let Some(docs) = candidates.get_mut(&Version::OpenApi30) {
+            let n = options.sample.unwrap_or(docs.len());
             let mut keep: Vec<(usize, usize)> = sample_indices(docs.len(), n, options.seed)
                 .into_iter()
                 .enumerate()
