@@ -68,63 +68,6 @@ const UNSUPPORTED: &[&str] = &[
     "$dynamicRef",
     "$recursiveRef",
 ];
-/// Which keywords belong to which instance type, for splitting a schema with a list of
-/// types into one alternative per type.
-const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
-    (
-        "string",
-        &[
-            "minLength",
-            "maxLength",
-            "pattern",
-            "contentEncoding",
-            "contentMediaType",
-        ],
-    ),
-    (
-        "number",
-        &[
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-        ],
-    ),
-    (
-        "integer",
-        &[
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-        ],
-    ),
-    (
-        "array",
-        &[
-            "items",
-            "prefixItems",
-            "minItems",
-            "maxItems",
-            "uniqueItems",
-        ],
-    ),
-    (
-        "object",
-        &[
-            "properties",
-            "required",
-            "additionalProperties",
-            "patternProperties",
-            "propertyNames",
-            "minProperties",
-            "maxProperties",
-            "unevaluatedProperties",
-        ],
-    ),
-];
 
 /// Rewrites the 3.1 document `doc` into 3.0 form in place, returning what cannot be.
 pub fn downgrade(doc: &mut Value) -> Vec<Diagnostic> {
@@ -444,7 +387,9 @@ impl Rewrite {
                     .map(|name| {
                         let mut alternative = Map::new();
                         alternative.insert("type".into(), Value::String(name.clone()));
-                        if let Some((_, keys)) = TYPE_KEYWORDS.iter().find(|(t, _)| t == name) {
+                        if let Some((_, keys)) =
+                            crate::schema::TYPE_KEYWORDS.iter().find(|(t, _)| t == name)
+                        {
                             for key in *keys {
                                 if let Some(value) = map.get(*key) {
                                     alternative.insert((*key).into(), value.clone());
@@ -454,7 +399,7 @@ impl Rewrite {
                         Value::Object(alternative)
                     })
                     .collect();
-                for (_, keys) in TYPE_KEYWORDS {
+                for (_, keys) in crate::schema::TYPE_KEYWORDS {
                     for key in *keys {
                         map.remove(*key);
                     }

@@ -135,8 +135,9 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     Value::Object(out)
 }
 
-/// The keywords that apply to one JSON type only, by that type.
-const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
+/// The keywords that apply to one JSON type only, by that type (OpenAPI 3.0 and 3.1
+/// spellings both). `integer` repeats `number`'s, for splitting a list of types.
+pub(crate) const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
     (
         "object",
         &[
@@ -147,12 +148,14 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
             "maxProperties",
             "patternProperties",
             "propertyNames",
+            "unevaluatedProperties",
         ],
     ),
     (
         "array",
         &[
             "items",
+            "prefixItems",
             "additionalItems",
             "uniqueItems",
             "minItems",
@@ -160,18 +163,40 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
             "contains",
         ],
     ),
-    ("string", &["minLength", "maxLength", "pattern"]),
     (
-        "number",
+        "string",
         &[
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "contentEncoding",
+            "contentMediaType",
         ],
     ),
+    ("number", NUMBER_KEYWORDS),
+    ("integer", NUMBER_KEYWORDS),
 ];
+
+/// The keywords of numbers, integers included.
+const NUMBER_KEYWORDS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
+
+/// The types whose keywords `schema` has, `integer` left out (its keywords are
+/// `number`'s).
+fn implied_types(schema: &Map<String, Value>) -> Vec<&'static str> {
+    TYPE_KEYWORDS
+        .iter()
+        .filter(|(ty, keywords)| {
+            *ty != "integer" && keywords.iter().any(|k| schema.contains_key(*k))
+        })
+        .map(|(ty, _)| *ty)
+        .collect()
+}
 
 /// Makes the type of a schema agree with its keywords, which typify needs and JSON
 /// Schema does not: a `format` beside `type: object` (`uri-map`, a media type), or an
@@ -204,11 +229,7 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
         _ => false,
     };
     schema.retain(|key, value| !vacuous(key, value));
-    let types: Vec<&str> = TYPE_KEYWORDS
-        .iter()
-        .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
-        .map(|(ty, _)| *ty)
-        .collect();
+    let types = implied_types(schema);
     match types.as_slice() {
         [] => {
             // A `format` alone (`date-time`, or a misplaced `string` or `boolean`)
@@ -570,11 +591,7 @@ fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
         Some(Value::String(name)) => vec![name.as_str()],
         Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
         _ => {
-            let implied: Vec<&str> = TYPE_KEYWORDS
-                .iter()
-                .filter(|(_, keywords)| keywords.iter().any(|k| schema.contains_key(*k)))
-                .map(|(ty, _)| *ty)
-                .collect();
+            let implied = implied_types(schema);
             if implied.len() == 1 {
                 implied
             } else {
