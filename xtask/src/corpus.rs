@@ -1846,8 +1846,8 @@ fn render_report(
 ) -> String {
     let mut out = String::new();
     let w = &mut out;
-    let _ = writeln!(w, "# Corpus results\n");
     if options.generate_only {
+        let _ = writeln!(w, "# Corpus generation survey\n");
         let _ = writeln!(
             w,
             "Public OpenAPI documents generated with specfirst {}, written by `cargo xtask corpus \
@@ -1856,6 +1856,7 @@ fn render_report(
             specfirst::VERSION
         );
     } else {
+        let _ = writeln!(w, "# Corpus results\n");
         let _ = writeln!(
         w,
         "Public OpenAPI documents generated with specfirst {} and compiled with `cargo check`, \
