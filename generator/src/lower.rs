@@ -1234,17 +1234,7 @@ impl<'a> Lower<'a> {
             let Location::Path(segment) = param.location else {
                 continue;
             };
-            let mut schema = &param.schema.schema;
-            // A component that is itself a reference is followed a few steps, not forever.
-            for _ in 0..4 {
-                let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
-                    break;
-                };
-                match crate::diagnostic::local_pointer(target).and_then(|p| self.doc.node(&p)) {
-                    Some(next) => schema = next,
-                    None => break,
-                }
-            }
+            let schema = schema::follow(&self.doc.raw, &param.schema.schema, 0);
             let values: Option<BTreeSet<String>> = schema
                 .get("enum")
                 .and_then(Value::as_array)

@@ -1082,7 +1082,9 @@ fn collect_properties(
 
 const MAX_DEPTH: usize = 32;
 
-fn follow<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> &'a Value {
+/// The schema a `$ref` chain starting at `schema` ends at, within `root`; `schema` itself
+/// when it is no reference, the target is missing, or the chain runs too deep.
+pub(crate) fn follow<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) if depth < MAX_DEPTH => crate::diagnostic::local_pointer(reference)
             .and_then(|pointer| root.pointer(&pointer))
