@@ -18,6 +18,12 @@
 //!    the file of their primary span; failed documents leave the batch and the rest is
 //!    checked again, so one bad document never fails its neighbours.
 //!
+//! Each check's answer goes into a ledger (`target/corpus-cache/checks.jsonl`,
+//! [`ledger`]) keyed by the module's code and everything else rustc sees; a later run
+//! reuses the answer for identical code instead of checking it again, so a long run
+//! that stops part-way, or a run after a change that alters a few documents, checks
+//! only what is new. `--fresh` checks everything.
+//!
 //! With `--roundtrip` the run stops after fetching: each selected document is lowered
 //! and rebuilt from the model ([`specfirst::roundtrip`]), nothing is compiled and no
 //! report is written. The run fails when a document that lowers has a difference.
@@ -32,6 +38,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+
+mod ledger;
 
 /// The corpora, by report name: the npm package, or `None` for `../shared/specs`.
 const CORPORA: &[(&str, Option<&str>)] = &[
@@ -77,7 +85,7 @@ const USAGE: &str =
     "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
                           [--gen-timeout SECS] [--check-timeout SECS] [--roundtrip]
-                          [--generate-only]
+                          [--generate-only] [--fresh] [--ledger PATH]
   --roundtrip         only round-trip each document through the model (no generation,
                       no compilation, no report); exit 1 when one that lowers differs
   --generate-only     stop after generating: print each failure and write
@@ -93,7 +101,11 @@ const USAGE: &str =
   --batch N           generated modules per checked crate (default 50)
   --report PATH       where to write the report (default CORPUS.md in the workspace root)
   --gen-timeout SECS  give up on one document's generation after SECS (default 600)
-  --check-timeout SECS  give up on one `cargo check` after SECS (default 3600)";
+  --check-timeout SECS  give up on one `cargo check` after SECS (default 3600)
+  --fresh             check every module again instead of reusing the ledger's answers
+                      for identical code (answers are still recorded)
+  --ledger PATH       where checks are recorded and reused from
+                      (default target/corpus-cache/checks.jsonl)";
 
 /// Command-line options of `cargo xtask corpus`.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +124,10 @@ pub struct Options {
     roundtrip: bool,
     /// Stop after generation: no compilation, no report.
     generate_only: bool,
+    /// Check every module, reusing no earlier answer.
+    fresh: bool,
+    /// The check ledger, when not the default.
+    ledger: Option<PathBuf>,
 }
 
 impl Options {
@@ -130,6 +146,8 @@ impl Options {
             check_timeout: Duration::from_secs(3600),
             roundtrip: false,
             generate_only: false,
+            fresh: false,
+            ledger: None,
         };
         let mut iter = args.iter().peekable();
         while let Some(arg) = iter.next() {
@@ -175,6 +193,8 @@ impl Options {
                 }
                 "--roundtrip" => options.roundtrip = true,
                 "--generate-only" => options.generate_only = true,
+                "--fresh" => options.fresh = true,
+                "--ledger" => options.ledger = Some(PathBuf::from(value(arg)?)),
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),
             }
@@ -419,7 +439,7 @@ pub fn run(args: &[String]) -> Result<()> {
 
     // 3. Compile.
     let compile_started = Instant::now();
-    compile_all(&mut docs, &gen_root, &build, &root, &options)?;
+    let reused = compile_all(&mut docs, &gen_root, &build, &root, &options)?;
     let compile_time = compile_started.elapsed();
 
     // 4. Report.
@@ -428,7 +448,7 @@ pub fn run(args: &[String]) -> Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     let timing = format!(
-        "{} total: fetch and classify {}, generate {}, compile {}",
+        "{} total: fetch and classify {}, generate {}, compile {}{reused}",
         minutes(started.elapsed()),
         minutes(generate_started.duration_since(started)),
         minutes(generate_time),
@@ -1356,13 +1376,15 @@ fn manifest(root: &Path) -> String {
 /// What checking found for one document: its compilation and its warnings.
 type Verdict = (usize, Compilation, Vec<(String, String)>);
 
+/// Stage 3: checks every generated module that the ledger has no answer for. Returns
+/// a note for the report's timing line on how many answers the ledger gave.
 fn compile_all(
     docs: &mut [Doc],
     gen_root: &Path,
     build: &Path,
     root: &Path,
     options: &Options,
-) -> Result<()> {
+) -> Result<String> {
     let mut ready: Vec<usize> = (0..docs.len())
         .filter(|&i| matches!(docs[i].generation, Generation::Ok { .. }))
         .collect();
@@ -1391,6 +1413,44 @@ fn compile_all(
         });
     }
     ready.sort_unstable();
+
+    // Answers for identical code in an identical environment need no second check.
+    let ledger_path = options
+        .ledger
+        .clone()
+        .unwrap_or_else(|| root.join("target/corpus-cache/checks.jsonl"));
+    let ledger = ledger::Ledger::open(
+        &ledger_path,
+        ledger::environment(root, &manifest(root))?,
+        !options.fresh,
+    )?;
+    let checked = ready.len();
+    let mut digests: HashMap<usize, String> = HashMap::new();
+    let mut kept = Vec::new();
+    for i in ready {
+        let code_path = docs[i].dir(gen_root, i).join("api.rs");
+        let code = std::fs::read(&code_path)
+            .with_context(|| format!("cannot read {}", code_path.display()))?;
+        let digest = ledger::module_digest(&code);
+        if let Some(entry) = ledger.lookup(&digest) {
+            docs[i].compilation = entry.compilation.clone();
+            docs[i].warnings = entry.warnings.clone();
+        } else {
+            digests.insert(i, digest);
+            kept.push(i);
+        }
+    }
+    let ready = kept;
+    let reused = checked - ready.len();
+    if reused > 0 {
+        eprintln!(
+            "corpus: {reused} of {checked} modules answered by {}; checking {}",
+            ledger.path().display(),
+            ready.len()
+        );
+    }
+    let names: HashMap<usize, String> = ready.iter().map(|&i| (i, docs[i].name())).collect();
+
     let size = |i: usize| match docs[i].generation {
         Generation::Ok { rs_bytes } => rs_bytes,
         _ => 0,
@@ -1421,7 +1481,7 @@ fn compile_all(
         .collect();
     // rustc checks one crate mostly on one core: one scratch crate and one target
     // directory per job, so the jobs do not wait on each other's locks.
-    let slots = options.jobs.min(count).max(1);
+    let slots = options.jobs.min(count);
     let queue = Mutex::new(batches.into_iter().enumerate().collect::<VecDeque<_>>());
     let verdicts: Mutex<Vec<Verdict>> = Mutex::new(Vec::new());
     let started = Instant::now();
@@ -1435,7 +1495,8 @@ fn compile_all(
                 files: &files,
                 gen_root,
             };
-            let (queue, verdicts) = (&queue, &verdicts);
+            let (queue, verdicts, ledger) = (&queue, &verdicts, &ledger);
+            let (digests, names) = (&digests, &names);
             handles.push(scope.spawn(move || -> Result<()> {
                 checker.prepare(root)?;
                 while let Some((number, batch)) = queue.lock().ok().and_then(|mut q| q.pop_front())
@@ -1443,6 +1504,12 @@ fn compile_all(
                     let size = batch.len();
                     let mut found = Vec::new();
                     checker.check_set(batch, &mut found)?;
+                    for (index, compilation, warnings) in &found {
+                        if let (Some(digest), Some(name)) = (digests.get(index), names.get(index))
+                        {
+                            ledger.record(digest, name, compilation, warnings)?;
+                        }
+                    }
                     let failed = found
                         .iter()
                         .filter(|(_, c, _)| *c != Compilation::Ok)
@@ -1471,7 +1538,15 @@ fn compile_all(
         docs[index].compilation = compilation;
         docs[index].warnings = warnings;
     }
-    Ok(())
+    Ok(if reused == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({reused} of {checked} modules not checked again: {} held the answer for \
+             identical code, runtime, dependencies and toolchain)",
+            ledger.path().strip_prefix(root).unwrap_or(ledger.path()).display()
+        )
+    })
 }
 
 struct Checker<'a> {
