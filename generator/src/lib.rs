@@ -177,13 +177,16 @@ impl Generator {
         let emitted = self.emit("openapi.json")?;
         let api = &self.api;
         let mut lib = self.header("//!");
+        // A line break in the title or version would end the comment mid-sentence.
+        let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
         lib.push_str(&format!(
             "//!\n//! Server interface for {} {}.\n",
-            api.title, api.version
+            one_line(&api.title),
+            one_line(&api.version)
         ));
         for text in [&api.summary, &api.description].into_iter().flatten() {
             lib.push_str("//!\n");
-            for line in text.trim().lines() {
+            for line in schema::unix_line_breaks(text).trim().lines() {
                 lib.push_str(format!("//! {line}").trim_end());
                 lib.push('\n');
             }

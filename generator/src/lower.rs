@@ -82,6 +82,7 @@ impl<'a> Lower<'a> {
                 schemas.push((name.clone(), normalized));
             }
         }
+        schema::split_nullable_wrappers(&mut schemas);
 
         let mut source = self.api_source();
         let mut operations = Vec::new();
@@ -1168,6 +1169,21 @@ impl<'a> Lower<'a> {
         let properties = raw.get("properties")?.as_object()?;
         let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
         if keys != BTreeSet::from([items_key, next_key]) {
+            return None;
+        }
+        // The runtime's pages hold the next marker as an `Option`; a required one is a
+        // plain field the conversion cannot fill on the last page.
+        let next = properties.get(next_key)?;
+        let required = raw
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|names| names.iter().any(|name| name == next_key));
+        let nullable = next.get("nullable") == Some(&Value::Bool(true))
+            || next
+                .get("type")
+                .and_then(Value::as_array)
+                .is_some_and(|types| types.iter().any(|t| t == "null"));
+        if required && !nullable {
             return None;
         }
         let items = properties.get(items_key)?;

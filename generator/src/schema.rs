@@ -75,6 +75,11 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
             // make schemars refuse the whole schema; they mean nothing to the code.
             "examples" if !value.is_array() => continue,
             "title" | "description" | "$comment" if !value.is_string() => continue,
+            // typify copies these into doc comments, where rustc refuses a bare CR.
+            "title" | "description" => match value.as_str() {
+                Some(text) => Value::String(unix_line_breaks(text)),
+                None => continue,
+            },
             "readOnly" | "writeOnly" | "deprecated" if !value.is_boolean() => continue,
             _ => value.clone(),
         };
@@ -128,11 +133,18 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     clean_enum(&mut out);
     drop_mismatched_default(&mut out);
     hide_colliding_enum(&mut out);
+    drop_alternatives_beside_enum(&mut out);
 
     if map.get("nullable") == Some(&Value::Bool(true)) {
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// `text` with Windows (`\r\n`) and lone `\r` line breaks as `\n`, since rustc refuses a
+/// bare CR in a doc comment.
+pub(crate) fn unix_line_breaks(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// The keywords that apply to one JSON type only, by that type (OpenAPI 3.0 and 3.1
@@ -431,6 +443,18 @@ fn hide_colliding_enum(schema: &mut Map<String, Value>) {
     }
 }
 
+/// An `enum` lists every value its schema admits, so `anyOf` or `oneOf` beside it can
+/// only repeat or contradict it. typify would write a wrapper that checks the values
+/// against an inner type made of the alternatives, which cannot be compared and does
+/// not compile (GitHub's Pages `source`: `type: string`, an `enum`, and an `anyOf` of
+/// that string enum and an object). The alternatives go; the enum says it all.
+fn drop_alternatives_beside_enum(schema: &mut Map<String, Value>) {
+    if matches!(schema.get("enum"), Some(Value::Array(_))) {
+        schema.remove("anyOf");
+        schema.remove("oneOf");
+    }
+}
+
 /// The name typify derives from a value or a definition key: typify-impl 0.8's
 /// `sanitize` in Pascal case, step for step, since a name that differs from typify's
 /// by a letter misses exactly the collisions this is used to foresee. `+1` and `-1`
@@ -571,6 +595,27 @@ pub fn drop_unfit_defaults(schema: &mut Value, root: &Value) {
 /// value fits an `anyOf` only when one alternative admits it and every alternative
 /// declares its type (else typify makes a struct of optional alternatives). Anything it does not judge fits, so only values
 /// that are surely refused are dropped.
+/// Whether `number` lies within the bounds of `schema`, in either spelling of exclusive
+/// bounds (3.0's `exclusiveMinimum: true` beside `minimum`, or 3.1's number). typify
+/// picks `NonZeroU32` for `minimum: 1`, where a default of `0` does not compile.
+fn within_bounds(number: f64, schema: &Map<String, Value>) -> bool {
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let flag = |key: &str| schema.get(key) == Some(&Value::Bool(true));
+    let low = match bound("minimum") {
+        Some(min) if flag("exclusiveMinimum") => number > min,
+        Some(min) => number >= min,
+        None => true,
+    };
+    let high = match bound("maximum") {
+        Some(max) if flag("exclusiveMaximum") => number < max,
+        Some(max) => number <= max,
+        None => true,
+    };
+    let exclusive_low = bound("exclusiveMinimum").map_or(true, |min| number > min);
+    let exclusive_high = bound("exclusiveMaximum").map_or(true, |max| number < max);
+    low && high && exclusive_low && exclusive_high
+}
+
 fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
     let Value::Object(schema) = schema else {
         return true;
@@ -609,6 +654,11 @@ fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
     }
     if let Some(constant) = schema.get("const") {
         if constant != value {
+            return false;
+        }
+    }
+    if let Some(number) = value.as_f64() {
+        if !within_bounds(number, schema) {
             return false;
         }
     }
@@ -798,49 +848,175 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
     for schema in uses {
         visit_inline_mut(schema, true, &mut drop_unsafe);
     }
-    for (name, schema) in components.iter_mut() {
-        // typify merges `allOf` members into one struct, so their properties are the
-        // component's too.
-        let mut property_maps: Vec<&mut Map<String, Value>> = Vec::new();
-        collect_property_maps(schema, &mut property_maps);
-        for (property, child) in property_maps.into_iter().flat_map(|map| map.iter_mut()) {
-            let Value::Object(child) = child else {
-                continue;
-            };
-            if child.contains_key("$ref") || child.contains_key("title") {
-                continue;
-            }
-            let placed = typify_variant_name(&format!("{name}_{property}"));
-            if taken.contains(&placed) {
-                let free = (0..)
-                    .map(|n| match n {
-                        0 => format!("{placed}Value"),
-                        n => format!("{placed}Value{n}"),
-                    })
-                    .find(|candidate| !names.contains(candidate))
-                    .unwrap_or_else(|| {
-                        unreachable!("an unbounded range always yields a free name")
-                    });
-                names.insert(free.clone());
-                child.insert("title".into(), Value::String(free));
-            }
+    let index: BTreeMap<String, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.clone(), i))
+        .collect();
+    let mut found = Vec::new();
+    for (i, (name, schema)) in components.iter().enumerate() {
+        let mut walk = PlacedWalk {
+            components,
+            index: &index,
+            taken: &taken,
+            merged: BTreeSet::from([i]),
+            found: &mut found,
+        };
+        walk.children(schema, i, "", name, 0);
+    }
+    for (owner, pointer, placed) in found {
+        let Some(Value::Object(child)) = components[owner].1.pointer_mut(&pointer) else {
+            continue;
+        };
+        // Another component that merges this one may have named it already.
+        if child.contains_key("title") {
+            continue;
         }
+        let free = (0..)
+            .map(|n| match n {
+                0 => format!("{placed}Value"),
+                n => format!("{placed}Value{n}"),
+            })
+            .find(|candidate| !names.contains(candidate))
+            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        names.insert(free.clone());
+        child.insert("title".into(), Value::String(free));
     }
 }
 
-/// The `properties` of `schema` and of its inline `allOf` members.
-fn collect_property_maps<'s>(schema: &'s mut Value, out: &mut Vec<&'s mut Map<String, Value>>) {
-    let Value::Object(map) = schema else { return };
-    for (key, value) in map.iter_mut() {
-        match (key.as_str(), value) {
-            ("properties", Value::Object(properties)) => out.push(properties),
-            ("allOf", Value::Array(members)) => {
-                for member in members {
-                    collect_property_maps(member, out);
+/// Gives the inner schema of a nullable component a component of its own when typify
+/// would give it the wrapper's name.
+///
+/// A nullable component that is neither a plain object nor a set of alternatives (an
+/// `allOf`, say) is normalized to `oneOf: [inner, {type: null}]`. typify writes that as
+/// a newtype over `Option<inner>` and names an inline `inner` after the component
+/// itself, so two types share the name (Plaid's `AccountProductAccessNullable`). The
+/// inner schema moves to `{name}Inner`, the name typify gives the inner type of other
+/// nullable components, and the wrapper refers to it.
+pub fn split_nullable_wrappers(components: &mut Vec<(String, Value)>) {
+    let mut names: BTreeSet<String> = components
+        .iter()
+        .map(|(name, _)| typify_variant_name(name))
+        .collect();
+    let null = serde_json::json!({ "type": "null" });
+    let mut added = Vec::new();
+    for (name, schema) in components.iter_mut() {
+        let Some(Value::Array(alternatives)) = schema.get_mut("oneOf") else {
+            continue;
+        };
+        if alternatives.len() != 2 || !alternatives.contains(&null) {
+            continue;
+        }
+        let Some(inner) = alternatives.iter_mut().find(|a| **a != null) else {
+            continue;
+        };
+        let named = ["allOf", "enum", "const"]
+            .iter()
+            .any(|key| inner.get(*key).is_some());
+        if !named || inner.get("$ref").is_some() {
+            continue;
+        }
+        let key = (1..)
+            .map(|n| match n {
+                1 => format!("{name}Inner"),
+                n => format!("{name}Inner{n}"),
+            })
+            .find(|candidate| !names.contains(&typify_variant_name(candidate)))
+            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        names.insert(typify_variant_name(&key));
+        let reference = serde_json::json!({
+            "$ref": pointer_join("#/components/schemas", &key),
+        });
+        added.push((key, std::mem::replace(inner, reference)));
+    }
+    components.extend(added);
+}
+
+/// Finds the inline schemas inside components whose place-derived name, the one typify
+/// gives a schema without a title, is a component's name.
+///
+/// typify names a property's schema `{Parent}{Property}`, array items `{Parent}Item`
+/// and map values `{Parent}Value`, and merges `allOf` members into one struct, so the
+/// properties of a referenced member are named after the component that merges them:
+/// Bitbucket's `team` merges `account`, whose inline `links` becomes `TeamLinks`
+/// beside the `team_links` component.
+struct PlacedWalk<'a> {
+    components: &'a [(String, Value)],
+    index: &'a BTreeMap<String, usize>,
+    taken: &'a BTreeSet<String>,
+    /// Components merged into the one being walked, so a cycle of `allOf`s ends.
+    merged: BTreeSet<usize>,
+    /// (component, pointer inside it, place-derived name) of each collision.
+    found: &'a mut Vec<(usize, String, String)>,
+}
+
+impl PlacedWalk<'_> {
+    /// Visits the inline schemas that `node`, at `pointer` in component `owner`, holds
+    /// as the type named `base`.
+    fn children(&mut self, node: &Value, owner: usize, pointer: &str, base: &str, depth: usize) {
+        let Value::Object(map) = node else { return };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Some(Value::Object(properties)) = map.get("properties") {
+            let at = pointer_join(pointer, "properties");
+            for (property, child) in properties {
+                let placed = typify_variant_name(&format!("{base}_{property}"));
+                self.child(child, owner, &pointer_join(&at, property), placed, depth);
+            }
+        }
+        let name = typify_variant_name(base);
+        if let Some(items @ Value::Object(_)) = map.get("items") {
+            let placed = typify_variant_name(&format!("{name}Item"));
+            self.child(items, owner, &pointer_join(pointer, "items"), placed, depth);
+        }
+        if let Some(values @ Value::Object(_)) = map.get("additionalProperties") {
+            let placed = typify_variant_name(&format!("{name}Value"));
+            let at = pointer_join(pointer, "additionalProperties");
+            self.child(values, owner, &at, placed, depth);
+        }
+        let Some(Value::Array(members)) = map.get("allOf") else {
+            return;
+        };
+        let at = pointer_join(pointer, "allOf");
+        for (i, member) in members.iter().enumerate() {
+            let referenced = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(component_schema_name)
+                .and_then(|name| self.index.get(&name).copied());
+            match referenced {
+                Some(target) if self.merged.insert(target) => {
+                    let schema = &self.components[target].1;
+                    self.children(schema, target, "", base, depth + 1);
+                }
+                Some(_) => {}
+                None => {
+                    let at = pointer_join(&at, i.to_string());
+                    self.children(member, owner, &at, base, depth + 1);
                 }
             }
-            _ => {}
         }
+    }
+
+    /// Records `child` when it is inline, untitled and its name `placed` is taken, then
+    /// visits its own children under the name typify gives it.
+    fn child(&mut self, child: &Value, owner: usize, pointer: &str, placed: String, depth: usize) {
+        let Value::Object(map) = child else { return };
+        if map.contains_key("$ref") {
+            return;
+        }
+        let base = match map.get("title").and_then(Value::as_str) {
+            Some(title) => title.to_string(),
+            None => {
+                if self.taken.contains(&placed) {
+                    self.found
+                        .push((owner, pointer.to_string(), placed.clone()));
+                }
+                placed
+            }
+        };
+        self.children(child, owner, pointer, &base, depth + 1);
     }
 }
 
@@ -1284,6 +1460,49 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_beside_an_enum_are_dropped() {
+        let mut problems = Vec::new();
+        let schema = json!({
+            "type": "string",
+            "enum": ["gh-pages", "master"],
+            "anyOf": [
+                {"type": "string", "enum": ["gh-pages", "master"]},
+                {"type": "object", "properties": {"branch": {"type": "string"}}},
+            ],
+        });
+        let out = normalize(&schema, "", &mut problems);
+        assert_eq!(
+            out,
+            json!({"type": "string", "enum": ["gh-pages", "master"]})
+        );
+        // Without an enum the alternatives are the type.
+        let schema = json!({"anyOf": [{"type": "string"}, {"type": "integer"}]});
+        assert_eq!(normalize(&schema, "", &mut problems), schema);
+    }
+
+    #[test]
+    fn defaults_outside_the_bounds_are_dropped() {
+        let root = json!({});
+        let check = |schema: Value| {
+            let mut problems = Vec::new();
+            normalize_in(&root, &schema, "", &mut problems)
+                .get("default")
+                .cloned()
+        };
+        let bounded = |default: i64| json!({"type": "integer", "minimum": 1, "maximum": 11, "default": default});
+        assert_eq!(check(bounded(0)), None);
+        assert_eq!(check(bounded(12)), None);
+        assert_eq!(check(bounded(1)), Some(json!(1)));
+        assert_eq!(check(bounded(11)), Some(json!(11)));
+        // 3.0's boolean exclusive bound, which normalizing turns into 3.1's number.
+        let exclusive =
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "default": 0});
+        assert_eq!(check(exclusive), None);
+        let exclusive = json!({"type": "number", "exclusiveMaximum": 5, "default": 4.5});
+        assert_eq!(check(exclusive), Some(json!(4.5)));
+    }
+
+    #[test]
     fn defaults_are_checked_through_references() {
         let root = json!({"components": {"schemas": {
             "Sort": {"type": "string", "enum": ["asc", "desc"]},
@@ -1538,6 +1757,80 @@ mod tests {
             components[2].1,
             json!({"description": "Other", "type": ["object", "null"]})
         );
+    }
+
+    #[test]
+    fn nullable_compositions_get_a_component_for_their_inner_schema() {
+        let mut problems = Vec::new();
+        let raw = json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Base"}]});
+        let mut components = vec![
+            ("Base".to_string(), json!({"type": "object"})),
+            (
+                "BaseNullable".to_string(),
+                normalize(&raw, "", &mut problems),
+            ),
+            // A plain nullable object is `type: [object, null]`, which typify names well.
+            (
+                "Plain".to_string(),
+                normalize(
+                    &json!({"nullable": true, "type": "object"}),
+                    "",
+                    &mut problems,
+                ),
+            ),
+        ];
+        split_nullable_wrappers(&mut components);
+        assert_eq!(components.len(), 4);
+        assert_eq!(
+            components[1].1["oneOf"],
+            json!([{"$ref": "#/components/schemas/BaseNullableInner"}, {"type": "null"}])
+        );
+        assert_eq!(components[3].0, "BaseNullableInner");
+        assert_eq!(
+            components[3].1,
+            json!({"allOf": [{"$ref": "#/components/schemas/Base"}]})
+        );
+    }
+
+    #[test]
+    fn merged_and_item_names_never_collide() {
+        let mut components = vec![
+            (
+                "account".to_string(),
+                json!({"type": "object", "properties": {
+                    "links": {"type": "object", "properties": {"self": {"type": "string"}}}
+                }}),
+            ),
+            (
+                "team".to_string(),
+                json!({"allOf": [
+                    {"$ref": "#/components/schemas/account"},
+                    {"properties": {"links": {"$ref": "#/components/schemas/team_links"}}},
+                ]}),
+            ),
+            ("team_links".to_string(), json!({"type": "object"})),
+            (
+                "cloudInfo".to_string(),
+                json!({"type": "array", "items": {"type": "object"}}),
+            ),
+            ("cloudInfoItem".to_string(), json!({"type": "object"})),
+            // A cycle of `allOf`s ends.
+            (
+                "a".to_string(),
+                json!({"allOf": [{"$ref": "#/components/schemas/b"}]}),
+            ),
+            (
+                "b".to_string(),
+                json!({"allOf": [{"$ref": "#/components/schemas/a"}]}),
+            ),
+        ];
+        settle_inline_names(&mut components, Vec::new());
+        // `team` merges `account`, whose inline `links` typify would call `TeamLinks`.
+        assert_eq!(
+            components[0].1["properties"]["links"]["title"],
+            "TeamLinksValue"
+        );
+        assert_eq!(components[3].1["items"]["title"], "CloudInfoItemValue");
     }
 
     #[test]

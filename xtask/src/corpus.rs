@@ -1505,8 +1505,7 @@ fn compile_all(
                     let mut found = Vec::new();
                     checker.check_set(batch, &mut found)?;
                     for (index, compilation, warnings) in &found {
-                        if let (Some(digest), Some(name)) = (digests.get(index), names.get(index))
-                        {
+                        if let (Some(digest), Some(name)) = (digests.get(index), names.get(index)) {
                             ledger.record(digest, name, compilation, warnings)?;
                         }
                     }
@@ -1544,7 +1543,11 @@ fn compile_all(
         format!(
             " ({reused} of {checked} modules not checked again: {} held the answer for \
              identical code, runtime, dependencies and toolchain)",
-            ledger.path().strip_prefix(root).unwrap_or(ledger.path()).display()
+            ledger
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(ledger.path())
+                .display()
         )
     })
 }

@@ -1,6 +1,7 @@
 //! The API model to formatted Rust source.
 
 mod describe;
+mod fields;
 mod operations;
 mod router;
 mod security;
@@ -72,7 +73,7 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         /// The OpenAPI document this code was generated from, as JSON.
         pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
     };
-    let file: syn::File = match syn::parse2(tokens) {
+    let mut file: syn::File = match syn::parse2(tokens) {
         Ok(file) => file,
         Err(error) => {
             // Emission writes only tokens it built itself, so this is a generator bug;
@@ -83,6 +84,15 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
             )]);
         }
     };
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "types" {
+                if let Some((_, items)) = &mut module.content {
+                    fields::separate_fields(items);
+                }
+            }
+        }
+    }
     Ok(Emitted {
         items: upper_camel_variants(space_items(&prettyplease::unparse(&file))),
         uses,
@@ -94,8 +104,26 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// `use ::specfirst_runtime::__private as rt;` when `code` names `rt`, else nothing: a
+/// body whose every arm defers to another type's code would warn of an unused import.
+fn runtime_import(code: &[TokenStream]) -> Option<TokenStream> {
+    fn names_rt(tokens: &TokenStream) -> bool {
+        tokens.clone().into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => ident == "rt",
+            proc_macro2::TokenTree::Group(group) => names_rt(&group.stream()),
+            _ => false,
+        })
+    }
+    code.iter().any(names_rt).then(|| {
+        quote!(
+            use ::specfirst_runtime::__private as rt;
+        )
+    })
+}
+
 /// `#[doc = ...]` lines for `text`, one attribute per line so prettyplease writes `///`.
 fn doc(text: &str) -> TokenStream {
+    let text = crate::schema::unix_line_breaks(text);
     let lines = text.trim().lines().map(|line| {
         let line = if line.is_empty() {
             String::new()

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::Types;
-use super::{doc, ident, security};
+use super::{doc, ident, runtime_import, security};
 use crate::diagnostic::pointer_join;
 use crate::ir::{
     Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind,
@@ -477,6 +477,7 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
         body_enums.push(body_enum);
     }
     let derives = derives(op.responses.iter().any(streams_response));
+    let rt = runtime_import(&arms);
     quote! {
         #enum_doc
         // Variants hold what the spec declares; boxing the large ones would only make
@@ -489,7 +490,7 @@ pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStrea
 
         impl ::specfirst_runtime::__private::axum::response::IntoResponse for #name {
             fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
-                use ::specfirst_runtime::__private as rt;
+                #rt
                 match self {
                     #(#arms)*
                 }
@@ -575,6 +576,7 @@ fn response_body_enum(
         }
     }
     let derives = derives(streams_response(response));
+    let rt = runtime_import(&arms);
     quote! {
         #enum_doc
         #[allow(clippy::large_enum_variant)]
@@ -592,7 +594,7 @@ fn response_body_enum(
                 self,
                 status: ::specfirst_runtime::StatusCode,
             ) -> ::specfirst_runtime::__private::axum::response::Response {
-                use ::specfirst_runtime::__private as rt;
+                #rt
                 match self {
                     #(#arms)*
                 }

@@ -703,6 +703,22 @@ impl pageable::PageableApi for Vaults {
             body: specfirst_runtime::LinkPage::new(items, next).into(),
         })
     }
+
+    // The page requires `nextLink`, so the handler builds it itself.
+    async fn list_tenants(
+        &self,
+        _ctx: RequestContext,
+        _r: pageable::ListTenantsRequest,
+    ) -> Result<pageable::ListTenantsResponse, HttpError> {
+        Ok(pageable::ListTenantsResponse::Ok {
+            body: pageable::types::TenantListResult {
+                next_link: String::new(),
+                value: vec![pageable::types::Tenant {
+                    id: Some("t1".into()),
+                }],
+            },
+        })
+    }
 }
 
 #[tokio::test]

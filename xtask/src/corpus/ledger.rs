@@ -148,7 +148,11 @@ pub(super) fn environment(root: &Path, manifest: &str) -> Result<String> {
     collect_files(&runtime, &mut files)?;
     files.sort();
     for file in files {
-        let name = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let name = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         let bytes = std::fs::read(&file).with_context(|| format!("cannot read {name}"))?;
         part(&name, &bytes);
     }
@@ -163,8 +167,7 @@ pub(super) fn environment(root: &Path, manifest: &str) -> Result<String> {
 
 /// Every file under `dir` except build output.
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?
-    {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let path = entry?.path();
         if path.is_dir() {
             if path.file_name().is_some_and(|name| name == "target") {
@@ -244,10 +247,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "specfirst-ledger-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("specfirst-ledger-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("checks.jsonl")
@@ -260,10 +261,15 @@ mod tests {
             key: "E0277: the trait bound `…` is not satisfied".into(),
             first: "api.rs:3:1: error[E0277]: the trait bound `X: Y` is not satisfied".into(),
         };
-        let warnings = vec![("unused_imports".to_string(), "api.rs:1:1: warning".to_string())];
+        let warnings = vec![(
+            "unused_imports".to_string(),
+            "api.rs:1:1: warning".to_string(),
+        )];
         {
             let ledger = Ledger::open(&path, "env-a".into(), true).unwrap();
-            ledger.record("m1", "dir:a.json", &Compilation::Ok, &warnings).unwrap();
+            ledger
+                .record("m1", "dir:a.json", &Compilation::Ok, &warnings)
+                .unwrap();
             ledger.record("m2", "dir:b.json", &failed, &[]).unwrap();
             // Not the code's doing: checked again next time.
             let timeout = Compilation::Failed {
