@@ -113,9 +113,8 @@ pub struct Operation {
     /// parameters; the first and last may be empty).
     pub segment_literals: std::collections::BTreeMap<usize, Vec<String>>,
     /// For route parameters that tell this operation apart from another with the same
-    /// route and method: the values (the parameter's string `enum`) a request must have
-    /// in that segment to be this operation's.
-    pub segment_values: std::collections::BTreeMap<usize, Vec<String>>,
+    /// route and method: what a request's segment must be to be this operation's.
+    pub segment_classes: std::collections::BTreeMap<usize, SegmentClass>,
     /// The security requirements in force, any one of which admits a request; empty
     /// when the operation is public.
     pub security: Vec<Requirement>,
@@ -128,6 +127,52 @@ pub struct Operation {
     /// `callbacks`, `servers`, `x-` extensions (including the pagination markers, whose
     /// effect is in [`Operation::pagination`] but whose spelling carries more).
     pub extra: Map<String, Value>,
+}
+
+/// The values a whole-segment path parameter accepts, when they tell operations that
+/// share a route apart (`/icons/{id}` with an integer `id` beside `/icons/{term}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentClass {
+    /// One of these strings: the parameter's string `enum`.
+    OneOf(Vec<String>),
+    /// An optional sign and decimal digits: `type: integer`.
+    Integer,
+    /// A hyphenated UUID (`8-4-4-4-12` hex digits): `format: uuid`.
+    Uuid,
+}
+
+impl SegmentClass {
+    /// Whether no segment is in both classes.
+    pub fn is_disjoint(&self, other: &SegmentClass) -> bool {
+        match (self, other) {
+            (Self::OneOf(a), Self::OneOf(b)) => a.iter().all(|value| !b.contains(value)),
+            (Self::OneOf(values), class) | (class, Self::OneOf(values)) => {
+                values.iter().all(|value| !class.admits(value))
+            }
+            // A hyphenated UUID has four hyphens; an integer has at most a leading sign.
+            (Self::Integer, Self::Uuid) | (Self::Uuid, Self::Integer) => true,
+            (Self::Integer, Self::Integer) | (Self::Uuid, Self::Uuid) => false,
+        }
+    }
+
+    /// Whether `segment` is in this class; the same test the runtime makes
+    /// (`RawRequest::segment_is`, `segment_is_integer`, `segment_is_uuid`).
+    pub fn admits(&self, segment: &str) -> bool {
+        match self {
+            Self::OneOf(values) => values.iter().any(|value| value == segment),
+            Self::Integer => {
+                let digits = segment.strip_prefix(['+', '-']).unwrap_or(segment);
+                !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+            }
+            Self::Uuid => {
+                segment.len() == 36
+                    && segment.char_indices().all(|(i, c)| match i {
+                        8 | 13 | 18 | 23 => c == '-',
+                        _ => c.is_ascii_hexdigit(),
+                    })
+            }
+        }
+    }
 }
 
 /// A paginated operation in Dropshot's shape: `limit` and `page_token` query parameters

@@ -13,7 +13,7 @@ use crate::ir::{
     Api, ApiSource, BodyAlternative, BodyKind, Field, LinkPagination, Location, MediaType,
     MultipartBody, MultipartPart, Operation, PageBody, Pagination, Parameter, PartKind,
     PathItemSource, RequestBody, Response, ResponseAlternative, ResponseBody, ResponseHeader,
-    Scalar, SchemaUse, Shape, StatusSpec, Style,
+    Scalar, SchemaUse, SegmentClass, Shape, StatusSpec, Style,
 };
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
@@ -360,7 +360,7 @@ impl<'a> Lower<'a> {
             link_pagination,
             security,
             segment_literals,
-            segment_values: Default::default(),
+            segment_classes: Default::default(),
             operation_id_declared: op.operation_id.is_some(),
             responses_extra,
             extra,
@@ -1205,8 +1205,10 @@ impl<'a> Lower<'a> {
     /// Operations on one route and method are told apart by their required query
     /// parameters and the conditions after `#` in their paths (AWS writes
     /// `/#X-Amz-Target=Service.Operation`); two with the same ones would receive the same
-    /// requests, unless a path parameter's `enum` tells them apart (Trello's
-    /// `/boards/{id}/cards/{filter}` beside `/boards/{id}/cards/{idCard}`).
+    /// requests, unless what a path parameter accepts tells them apart: an `enum`
+    /// (`/cards/{filter}` beside `/cards/{idCard}`), an integer (The Noun Project's
+    /// `/icon/{id}` beside `/icon/{term}`) or a UUID (Xero's `/Attachments/{AttachmentID}`
+    /// beside `/Attachments/{FileName}`).
     fn check_routes(&mut self, operations: &mut [Operation]) {
         let mut groups: BTreeMap<_, Vec<usize>> = BTreeMap::new();
         for (index, op) in operations.iter().enumerate() {
@@ -1219,13 +1221,13 @@ impl<'a> Lower<'a> {
             groups.entry(key).or_default().push(index);
         }
         for members in groups.into_values().filter(|m| m.len() > 1) {
-            let enums: Vec<_> = members
+            let classes: Vec<_> = members
                 .iter()
-                .map(|&i| self.segment_enums(&operations[i]))
+                .map(|&i| self.segment_classes(&operations[i]))
                 .collect();
-            if let Some(values) = told_apart_by_value(&enums) {
-                for (&i, values) in members.iter().zip(values) {
-                    operations[i].segment_values = values;
+            if let Some(classes) = told_apart_by_value(&classes) {
+                for (&i, classes) in members.iter().zip(classes) {
+                    operations[i].segment_classes = classes;
                 }
                 continue;
             }
@@ -1234,7 +1236,8 @@ impl<'a> Lower<'a> {
                 let message = format!(
                     "`{} {}` matches the same requests as another operation: their paths differ \
                      only in parameter names, and nothing (required query parameters, conditions \
-                     after `#`, or an `enum` on a path parameter) tells their requests apart",
+                     after `#`, or a path parameter's `enum`, integer type or UUID format) tells \
+                     their requests apart",
                     op.method, op.path
                 );
                 self.problem(&op.pointer, message);
@@ -1242,16 +1245,16 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// Each whole-segment path parameter of `op` whose schema is an `enum` of strings, by
-    /// route parameter, with its values.
-    fn segment_enums(&self, op: &Operation) -> BTreeMap<usize, BTreeSet<String>> {
+    /// Each whole-segment path parameter of `op` whose schema narrows what the segment
+    /// can be (a string `enum`, an integer, a UUID), by route parameter.
+    fn segment_classes(&self, op: &Operation) -> BTreeMap<usize, SegmentClass> {
         let mut out = BTreeMap::new();
         for param in &op.params {
             let Location::Path(segment) = param.location else {
                 continue;
             };
             let schema = schema::follow(&self.doc.raw, &param.schema.schema, 0);
-            let values: Option<BTreeSet<String>> = schema
+            let values: Option<Vec<String>> = schema
                 .get("enum")
                 .and_then(Value::as_array)
                 .and_then(|values| {
@@ -1260,48 +1263,71 @@ impl<'a> Lower<'a> {
                         .map(|v| v.as_str().map(str::to_string))
                         .collect()
                 });
-            if let Some(values) = values.filter(|v| !v.is_empty()) {
-                out.insert(segment, values);
-            }
+            let class = match values {
+                Some(mut values) if !values.is_empty() => {
+                    values.sort();
+                    values.dedup();
+                    SegmentClass::OneOf(values)
+                }
+                _ => match (
+                    schema.get("type").and_then(Value::as_str),
+                    schema.get("format").and_then(Value::as_str),
+                ) {
+                    (Some("integer"), _) => SegmentClass::Integer,
+                    (Some("string"), Some("uuid")) => SegmentClass::Uuid,
+                    _ => continue,
+                },
+            };
+            out.insert(segment, class);
         }
         out
     }
 }
 
-/// How operations sharing a route, method and conditions are told apart by the values
-/// of their path parameters, given each one's `enum` segments. At most one operation may
-/// have no `enum` segment: it takes the requests the others do not. Every two others
-/// need a segment where both have an `enum` and no value is in both. Returns the values
-/// each operation requires (all its `enum` segments), in order, or `None` when some
-/// request would match two of them.
+/// How operations sharing a route, method and conditions are told apart by what their
+/// path parameters accept, given each one's narrowed segments
+/// ([`Lower::segment_classes`]). A segment narrowed alike in every operation tells
+/// none apart and is left to decoding (a bad value is a 400, not a 404). At most one
+/// operation may then have no narrowed segment: it takes the requests the others do
+/// not. Every two others need a segment both narrow to disjoint classes. Returns the
+/// classes each operation requires, in order, or `None` when some request would match
+/// two of them.
 fn told_apart_by_value(
-    enums: &[BTreeMap<usize, BTreeSet<String>>],
-) -> Option<Vec<BTreeMap<usize, Vec<String>>>> {
-    if enums.iter().filter(|own| own.is_empty()).count() > 1 {
+    classes: &[BTreeMap<usize, SegmentClass>],
+) -> Option<Vec<BTreeMap<usize, SegmentClass>>> {
+    let segments: BTreeSet<usize> = classes.iter().flat_map(|own| own.keys().copied()).collect();
+    let alike: BTreeSet<usize> = segments
+        .into_iter()
+        .filter(|segment| {
+            let first = classes.first().and_then(|own| own.get(segment));
+            first.is_some() && classes.iter().all(|own| own.get(segment) == first)
+        })
+        .collect();
+    let classes: Vec<BTreeMap<usize, SegmentClass>> = classes
+        .iter()
+        .map(|own| {
+            own.iter()
+                .filter(|(segment, _)| !alike.contains(segment))
+                .map(|(segment, class)| (*segment, class.clone()))
+                .collect()
+        })
+        .collect();
+    if classes.iter().filter(|own| own.is_empty()).count() > 1 {
         return None;
     }
-    for (i, own) in enums.iter().enumerate() {
-        for other in enums[i + 1..].iter().filter(|other| !other.is_empty()) {
-            let disjoint_somewhere = own.iter().any(|(segment, values)| {
+    for (i, own) in classes.iter().enumerate() {
+        for other in classes[i + 1..].iter().filter(|other| !other.is_empty()) {
+            let disjoint_somewhere = own.iter().any(|(segment, class)| {
                 other
                     .get(segment)
-                    .is_some_and(|theirs| theirs.is_disjoint(values))
+                    .is_some_and(|theirs| theirs.is_disjoint(class))
             });
             if !own.is_empty() && !disjoint_somewhere {
                 return None;
             }
         }
     }
-    Some(
-        enums
-            .iter()
-            .map(|own| {
-                own.iter()
-                    .map(|(segment, values)| (*segment, values.iter().cloned().collect()))
-                    .collect()
-            })
-            .collect(),
-    )
+    Some(classes)
 }
 
 /// typify names each component after its key in Pascal case, so `dataArray` and
@@ -1632,23 +1658,16 @@ mod tests {
 
     #[test]
     fn operations_told_apart_by_enum_segments() {
-        let set = |values: &[&str]| {
-            values
-                .iter()
-                .map(|v| v.to_string())
-                .collect::<BTreeSet<_>>()
-        };
+        let set =
+            |values: &[&str]| SegmentClass::OneOf(values.iter().map(|v| v.to_string()).collect());
         let open = BTreeMap::new();
-        let filter = BTreeMap::from([(1, set(&["open", "closed"]))]);
+        let filter = BTreeMap::from([(1, set(&["closed", "open"]))]);
         let other = BTreeMap::from([(1, set(&["all"]))]);
         let overlapping = BTreeMap::from([(1, set(&["all", "open"]))]);
         let elsewhere = BTreeMap::from([(0, set(&["x"]))]);
 
         let told = told_apart_by_value(&[filter.clone(), open.clone()]).expect("told apart");
-        assert_eq!(
-            told[0],
-            BTreeMap::from([(1, vec!["closed".to_string(), "open".to_string()])])
-        );
+        assert_eq!(told[0], filter);
         assert!(told[1].is_empty());
         assert!(told_apart_by_value(&[filter.clone(), other, open.clone()]).is_some());
         // Two operations taking any value, a shared value, or enums on different segments
@@ -1656,5 +1675,58 @@ mod tests {
         assert!(told_apart_by_value(&[open.clone(), open.clone()]).is_none());
         assert!(told_apart_by_value(&[filter.clone(), overlapping]).is_none());
         assert!(told_apart_by_value(&[filter, elsewhere, open]).is_none());
+    }
+
+    #[test]
+    fn operations_told_apart_by_integer_and_uuid_segments() {
+        use SegmentClass::{Integer, OneOf, Uuid};
+        let any = BTreeMap::new();
+        // `/icon/{id}` (integer) beside `/icon/{term}`: integers go to the first.
+        let told = told_apart_by_value(&[BTreeMap::from([(0, Integer)]), any.clone()])
+            .expect("an integer segment beside a free one");
+        assert_eq!(told[0], BTreeMap::from([(0, Integer)]));
+        // A segment narrowed alike everywhere tells nothing apart and is dropped:
+        // `/{AccountID}/Attachments/{AttachmentID}` beside `/{AccountID}/Attachments/{FileName}`.
+        let told = told_apart_by_value(&[
+            BTreeMap::from([(0, Uuid), (1, Uuid)]),
+            BTreeMap::from([(0, Uuid)]),
+        ])
+        .expect("a UUID segment beside a free one");
+        assert_eq!(told, vec![BTreeMap::from([(1, Uuid)]), BTreeMap::new()]);
+        // An integer is never a hyphenated UUID; enum values are checked one by one.
+        assert!(told_apart_by_value(&[
+            BTreeMap::from([(1, Uuid)]),
+            BTreeMap::from([(1, Integer)])
+        ])
+        .is_some());
+        let words = OneOf(vec!["all".into(), "open".into()]);
+        let numbers = OneOf(vec!["1".into(), "open".into()]);
+        assert!(told_apart_by_value(&[
+            BTreeMap::from([(0, Integer)]),
+            BTreeMap::from([(0, words)])
+        ])
+        .is_some());
+        assert!(told_apart_by_value(&[
+            BTreeMap::from([(0, Integer)]),
+            BTreeMap::from([(0, numbers)])
+        ])
+        .is_none());
+        assert!(told_apart_by_value(&[
+            BTreeMap::from([(0, Integer)]),
+            BTreeMap::from([(0, Integer)]),
+            any
+        ])
+        .is_none());
+    }
+
+    #[test]
+    fn segment_classes_admit_what_the_runtime_admits() {
+        assert!(SegmentClass::Integer.admits("-42"));
+        assert!(SegmentClass::Integer.admits("+7"));
+        assert!(!SegmentClass::Integer.admits("-"));
+        assert!(!SegmentClass::Integer.admits("4a"));
+        assert!(SegmentClass::Uuid.admits("67e55044-10b1-426f-9247-bb680e5fe0c8"));
+        assert!(!SegmentClass::Uuid.admits("67e5504410b1426f9247bb680e5fe0c8"));
+        assert!(!SegmentClass::Uuid.admits("67e55044-10b1-426f-9247-bb680e5fe0cg"));
     }
 }

@@ -122,6 +122,30 @@ impl RawRequest {
             .is_some_and(|(_, value)| values.contains(&value.as_str()))
     }
 
+    /// Whether route parameter `segment` is an integer (an optional sign and decimal
+    /// digits): how generated code tells `/icons/{id}` with an integer `id` apart from
+    /// `/icons/{term}`. A value out of the parameter's range still goes to the integer
+    /// operation, whose decoding rejects it with a precise 400.
+    pub fn segment_is_integer(&self, segment: usize) -> bool {
+        self.path_params.get(segment).is_some_and(|(_, value)| {
+            let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        })
+    }
+
+    /// Whether route parameter `segment` is a hyphenated UUID (`8-4-4-4-12` hex digits):
+    /// how generated code tells a `format: uuid` parameter's operation apart from one
+    /// taking any string in that segment.
+    pub fn segment_is_uuid(&self, segment: usize) -> bool {
+        self.path_params.get(segment).is_some_and(|(_, value)| {
+            value.len() == 36
+                && value.char_indices().all(|(i, c)| match i {
+                    8 | 13 | 18 | 23 => c == '-',
+                    _ => c.is_ascii_hexdigit(),
+                })
+        })
+    }
+
     /// The 404 for a request no operation on its route accepts.
     pub fn no_route(&self) -> HttpError {
         HttpError::for_not_found(format!(

@@ -8,7 +8,7 @@ use super::validation::Rules;
 use super::{ident, security};
 use crate::ir::{
     Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
-    PartKind, Scalar, Shape, Style,
+    PartKind, Scalar, SegmentClass, Shape, Style,
 };
 use crate::naming::{snake, Namespace};
 
@@ -599,13 +599,13 @@ fn object_tokens(object: &ObjectShape) -> TokenStream {
 
 /// A handler for operations sharing a route and method: the first whose conditions
 /// (required query parameters, conditions after `#`, the literal text of a mixed path
-/// segment, the values of an enum path parameter) all hold serves the request, the most demanding first; one with no
-/// conditions takes the rest.
+/// segment, what a path parameter accepts) all hold serves the request, the most
+/// demanding first; one with no conditions takes the rest.
 fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
     let trait_name = ident(&api.trait_name);
     let mut ops = ops.to_vec();
     let demands = |op: &Operation| {
-        op.discriminators().len() + op.segment_literals.len() + op.segment_values.len()
+        op.discriminators().len() + op.segment_literals.len() + op.segment_classes.len()
     };
     ops.sort_by_key(|op| std::cmp::Reverse(demands(op)));
     let name = ident(&format!("dispatch_{}", ops[0].method_name));
@@ -632,10 +632,17 @@ fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream
             let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
             quote!(&& input.segment_fits(#segment, &[#(#literals),*]))
         });
-        // A segment whose parameter is an enum only fits requests with one of its values.
-        let values = op.segment_values.iter().map(|(segment, values)| {
+        // A segment whose parameter is an enum, an integer or a UUID only fits requests
+        // with such a value there.
+        let values = op.segment_classes.iter().map(|(segment, class)| {
             let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
-            quote!(&& input.segment_is(#segment, &[#(#values),*]))
+            match class {
+                SegmentClass::OneOf(values) => {
+                    quote!(&& input.segment_is(#segment, &[#(#values),*]))
+                }
+                SegmentClass::Integer => quote!(&& input.segment_is_integer(#segment)),
+                SegmentClass::Uuid => quote!(&& input.segment_is_uuid(#segment)),
+            }
         });
         let handler = ident(&format!("handle_{}", op.method_name));
         quote! {
