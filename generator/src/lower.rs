@@ -1512,26 +1512,17 @@ fn style_problem(location: Location, style: Style, explode: bool, shape: &Shape)
         }
         _ => return None,
     };
+    // A nested object takes a key per property: brackets below a `deepObject`'s name
+    // (`name[inner][x]=1`), and in an exploded `form` query object, which OpenAPI leaves
+    // undefined, brackets below the property as qs and Rails write it (`inner[x]=1`).
+    let brackets = style == Style::DeepObject
+        || (style == Style::Form && explode && location == Location::Query);
     for (property, field) in &object.properties {
-        match field {
-            Field::Object(inner) if style == Style::DeepObject => {
-                if inner
-                    .properties
-                    .iter()
-                    .any(|(_, f)| matches!(f, Field::Object(_)))
-                {
-                    return Some(format!(
-                        "property `{property}` nests objects more than one level deep, \
-                         which `deepObject` parameters cannot carry"
-                    ));
-                }
-            }
-            Field::Object(_) => {
-                return Some(format!(
-                    "property `{property}` is an object, which only `deepObject` can write"
-                ))
-            }
-            Field::Scalar(_) | Field::Array(_) => {}
+        if matches!(field, Field::Object(_)) && !brackets {
+            return Some(format!(
+                "property `{property}` is an object, which only `deepObject` and exploded \
+                 `form` query objects can write"
+            ));
         }
     }
     // A query object without properties that admits other keys collects the query keys

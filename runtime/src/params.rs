@@ -565,6 +565,11 @@ fn exploded_form_object(
     let mut found = false;
     for (key, value) in pairs {
         let declared = object.properties.iter().any(|p| p.name == key);
+        if let Some(path) = nested_key(object, key) {
+            found = true;
+            builder.add_path(&path?, value)?;
+            continue;
+        }
         let collected = || others.is_some_and(|others| !others.iter().any(|c| c.takes(key)));
         if declared || collected() {
             found = true;
@@ -572,6 +577,23 @@ fn exploded_form_object(
         }
     }
     Ok(found.then(|| builder.finish()))
+}
+
+/// A key `inner[x]` (or `inner[x][y]`, `inner[list][]`) under a nested object property
+/// `inner` of an exploded `form` object, as qs and Rails write nested objects, which
+/// OpenAPI leaves undefined: the property path, or an error for malformed brackets.
+/// `None` when the key does not start with such a property's name and `[`.
+fn nested_key<'k>(object: &Object, key: &'k str) -> Option<Result<Vec<&'k str>, String>> {
+    let (name, rest) = key.split_at(key.find('[')?);
+    object
+        .properties
+        .iter()
+        .any(|p| p.name == name && matches!(p.value, Field::Object(_)))
+        .then(|| {
+            let mut path = vec![name];
+            path.extend(brackets(rest).ok_or_else(|| format!("malformed key \"{key}\""))?);
+            Ok(path)
+        })
 }
 
 /// A `deepObject` array. OpenAPI defines `deepObject` for objects only; APIs that use it
@@ -1237,6 +1259,41 @@ mod tests {
             cookie.decode::<Value>(Raw::Pairs(&found)).unwrap(),
             Some(json!({"R": 100, "G": 200}))
         );
+    }
+
+    #[test]
+    fn form_objects_with_nested_objects() {
+        // FILTER as an exploded `form` object: its nested `range` arrives as qs and Rails
+        // write it, `range[min]=1`, and its undeclared keys are kept.
+        let filter = Param::query(
+            "filter",
+            Shape::Object {
+                object: FILTER,
+                explode: true,
+            },
+        );
+        let decoded = query(
+            &filter,
+            &[
+                ("name", "ann"),
+                ("range[min]", "1.5"),
+                ("range[max]", "3"),
+                ("tags", "a"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            decoded,
+            Some(json!({"name": "ann", "tags": ["a"], "range": {"min": 1.5, "max": 3}}))
+        );
+        assert!(message(query(&filter, &[("range[avg]", "1")]).unwrap_err())
+            .ends_with("property \"range\": unknown property \"avg\""));
+        assert!(message(query(&filter, &[("range[min", "1")]).unwrap_err())
+            .ends_with("malformed key \"range[min\""));
+        assert!(message(query(&filter, &[("range", "1")]).unwrap_err())
+            .ends_with("property \"range\" is an object, which needs a key per property"));
+        // Brackets under a property that is not an object are not this object's.
+        assert_eq!(query(&filter, &[("name[x]", "1")]).unwrap(), None);
     }
 
     #[test]

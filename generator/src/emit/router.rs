@@ -537,12 +537,13 @@ fn claimed_keys(op: &Operation, collector: &Parameter) -> Vec<(String, bool)> {
         }
         match &param.shape {
             Shape::Object(object) if param.style == Style::Form && param.explode => {
-                keys.extend(
-                    object
-                        .properties
-                        .iter()
-                        .map(|(name, _)| (name.clone(), false)),
-                );
+                for (name, field) in &object.properties {
+                    keys.insert((name.clone(), false));
+                    // A nested object's properties arrive as `name[...]`.
+                    if matches!(field, Field::Object(_)) {
+                        keys.insert((name.clone(), true));
+                    }
+                }
             }
             _ => {
                 keys.insert((param.name.clone(), false));

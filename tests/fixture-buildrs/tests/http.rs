@@ -865,7 +865,10 @@ async fn integer_and_uuid_path_parameters_pick_the_operation() {
     // segment both operations narrow alike is checked by decoding: precise 400s.
     for (path, parameter) in [
         ("/icons/99999999999", "path parameter \"id\""),
-        ("/owners/not-a-uuid/attachments/report.pdf", "path parameter \"owner\""),
+        (
+            "/owners/not-a-uuid/attachments/report.pdf",
+            "path parameter \"owner\"",
+        ),
     ] {
         let response = client
             .get(format!("{base}{path}"))
@@ -875,7 +878,9 @@ async fn integer_and_uuid_path_parameters_pick_the_operation() {
         assert_eq!(response.status(), 400, "{path}");
         let error: Value = response.json().await.expect("json");
         assert!(
-            error["message"].as_str().is_some_and(|m| m.contains(parameter)),
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(parameter)),
             "{path}: {error}"
         );
     }

@@ -93,6 +93,15 @@ impl api::ParamStylesApi for Styles {
         Ok(api::RestListsResponse::Ok { body })
     }
 
+    async fn boxes(
+        &self,
+        _ctx: RequestContext,
+        r: api::BoxesRequest,
+    ) -> Result<api::BoxesResponse, HttpError> {
+        let body = echo(json!({"box": r.box_, "rest": r.rest}))?;
+        Ok(api::BoxesResponse::Ok { body })
+    }
+
     async fn header_styles(
         &self,
         _ctx: RequestContext,
@@ -491,6 +500,57 @@ async fn cookie_styles_decode() {
         )
         .await;
     }
+}
+
+#[tokio::test]
+async fn form_objects_read_nested_objects_in_brackets() {
+    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let body = ok(
+        &base,
+        "/boxes?label=a&corner[x]=1&corner[y]=-2&style[border][width]=3&tint=red",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        body,
+        json!({
+            "box": {"label": "a", "corner": {"x": 1, "y": -2}, "style": {"border": {"width": 3}}},
+            "rest": {"tint": "red"},
+        })
+    );
+    // The nested object's own rules hold: required properties, types, bounds.
+    bad(
+        &base,
+        "/boxes?corner[x]=1",
+        &[],
+        "InvalidParameter",
+        "query parameter \"box\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/boxes?corner[x]=one&corner[y]=2",
+        &[],
+        "InvalidParameter",
+        "property \"corner\": property \"x\": expected an integer",
+    )
+    .await;
+    bad(
+        &base,
+        "/boxes?style[border][width]=-1",
+        &[],
+        "InvalidParameter",
+        "query parameter \"box\"",
+    )
+    .await;
+    bad(
+        &base,
+        "/boxes?corner=1",
+        &[],
+        "InvalidParameter",
+        "property \"corner\" is an object, which needs a key per property",
+    )
+    .await;
 }
 
 #[tokio::test]
