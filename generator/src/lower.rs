@@ -230,6 +230,11 @@ impl<'a> Lower<'a> {
     /// Reads the node at `pointer` (after references) as `T`.
     fn typed<T: DeserializeOwned>(&mut self, pointer: &str) -> Option<(String, T)> {
         let (at, node) = self.deref(pointer)?;
+        self.read_as(at, node)
+    }
+
+    /// `node` (found at `at`) as a `T`, or a diagnostic at the part that does not fit.
+    fn read_as<T: DeserializeOwned>(&mut self, at: String, node: &Value) -> Option<(String, T)> {
         match serde_path_to_error::deserialize::<_, T>(node) {
             Ok(value) => Some((at, value)),
             Err(error) => {
@@ -238,6 +243,22 @@ impl<'a> Lower<'a> {
                 None
             }
         }
+    }
+
+    /// [`Self::typed`] on the node at `pointer` without its `skipped` keys.
+    fn typed_except<T: DeserializeOwned>(
+        &mut self,
+        pointer: &str,
+        skipped: &[&str],
+    ) -> Option<(String, T)> {
+        let (at, node) = self.deref(pointer)?;
+        let mut node = node.clone();
+        if let Some(object) = node.as_object_mut() {
+            for key in skipped {
+                object.remove(*key);
+            }
+        }
+        self.read_as(at, &node)
     }
 
     fn path_item(
@@ -287,7 +308,9 @@ impl<'a> Lower<'a> {
         pointer: &str,
         shared_params: &[String],
     ) -> Option<Operation> {
-        let (_, op) = self.typed::<openapiv3::Operation>(pointer)?;
+        // Callbacks are kept as written (in `extra`), never read; openapiv3 cannot read a
+        // callback that is a `$ref` (PeerTube's), so they are not handed to it.
+        let (_, op) = self.typed_except::<openapiv3::Operation>(pointer, &["callbacks"])?;
         let raw_op = self.doc.node(pointer).unwrap_or(&Value::Null);
         let mut extra = leftover(
             raw_op,

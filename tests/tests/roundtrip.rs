@@ -9,9 +9,9 @@ use specfirst_tests::{shared_specs, spec_files, workspace_root};
 
 /// A spec using what lowering does not interpret: servers, tags, external docs,
 /// extensions at every level, path-level parameters, references to every reusable
-/// component kind, several media types, examples, encodings, links, callbacks,
-/// deprecated parameters, status ranges, a Content-Type header, security overrides,
-/// nullable schemas and component names typify would make collide.
+/// component kind, several media types, examples, encodings, links, callbacks (one a
+/// `$ref`), deprecated parameters, status ranges, a Content-Type header, security
+/// overrides, nullable schemas and component names typify would make collide.
 const RICH: &str = r##"
 openapi: 3.0.3
 info:
@@ -93,6 +93,8 @@ paths:
             post:
               requestBody: {content: {application/json: {schema: {type: object}}}}
               responses: {"200": {description: ok}}
+        removed:
+          $ref: "#/components/callbacks/Removed"
       responses:
         "204": {description: Stored.}
   /things:
@@ -153,6 +155,11 @@ components:
       schema: {type: integer}
   examples:
     Cat: {value: {name: Tom}}
+  callbacks:
+    Removed:
+      "{$request.body#/url}":
+        delete:
+          responses: {"204": {description: ok}}
   securitySchemes:
     oauth:
       type: oauth2
