@@ -136,9 +136,37 @@ fn needs_hoisting(pointer: &str) -> bool {
     let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
     match tokens.as_slice() {
         ["components", "schemas", _] => false,
-        ["components", "schemas", _, _, ..] => true,
-        _ => tokens.contains(&"schema"),
+        ["components", "schemas", _, rest @ ..] => !in_data(rest),
+        _ => match tokens.iter().position(|token| *token == "schema") {
+            Some(at) => !in_data(&tokens[at + 1..]),
+            None => false,
+        },
     }
+}
+
+/// Whether the tokens below a schema lead into a value that is data, not a schema:
+/// an `example`, a `default`, an `enum`, a `const` or an extension. Shutterstock's
+/// examples hold `{"$ref": ".../Schema/example"}`, which must not become a type.
+fn in_data(tokens: &[&str]) -> bool {
+    let mut at = 0;
+    while let Some(&token) = tokens.get(at) {
+        match token {
+            "example" | "examples" | "default" | "enum" | "const" => return true,
+            _ if token.starts_with("x-") => return true,
+            // A name or an index follows; it is not a keyword.
+            "properties" | "patternProperties" | "definitions" | "$defs" | "allOf" | "anyOf"
+            | "oneOf" | "prefixItems" => at += 2,
+            "items"
+                if tokens
+                    .get(at + 1)
+                    .is_some_and(|next| next.parse::<usize>().is_ok()) =>
+            {
+                at += 2
+            }
+            _ => at += 1,
+        }
+    }
+    false
 }
 
 fn collect_targets(node: &Value, out: &mut BTreeSet<String>) {
@@ -261,6 +289,39 @@ mod tests {
             origins.input_pointer("/components/schemas/AccountType2/enum"),
             "/components/schemas/Account/definitions/type/enum"
         );
+    }
+
+    #[test]
+    fn references_into_examples_are_not_schemas() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {
+                "type": "object",
+                "properties": {"example": {"type": "string"}},
+                "example": {"b": 1}
+            },
+            "B": {
+                "type": "object",
+                "properties": {
+                    "c": {"$ref": "#/components/schemas/A/properties/example"}
+                },
+                "example": {"$ref": "#/components/schemas/A/example"}
+            }
+        }}});
+        let mut origins = Origins::default();
+        hoist_subschema_refs(&mut doc, &mut origins);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        // A property named `example` is a schema and moves; the example itself does not.
+        let names: BTreeSet<&str> = schemas.keys().map(String::as_str).collect();
+        assert_eq!(names, BTreeSet::from(["A", "AExample", "B"]), "{doc}");
+        assert_eq!(schemas["A"]["example"], json!({"b": 1}));
+        assert_eq!(
+            schemas["B"]["example"],
+            json!({"$ref": "#/components/schemas/A/example"})
+        );
+        assert!(in_data(&["properties", "a", "default"]));
+        assert!(!in_data(&["properties", "default"]));
+        assert!(in_data(&["x-examples", "one"]));
+        assert!(!in_data(&["allOf", "0", "items", "properties", "enum"]));
     }
 
     #[test]
