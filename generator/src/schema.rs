@@ -127,6 +127,7 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     if let Some(discriminator) = map.get("discriminator") {
         tag_alternatives(&mut out, discriminator);
     }
+    drop_keywords_beside_enum(&mut out);
     settle_keyword_types(&mut out);
     drop_colliding_required(&mut out);
     hide_mixed_enum(&mut out);
@@ -266,6 +267,37 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
             let list = types.iter().map(|ty| Value::from(*ty)).collect();
             schema.insert("type".into(), Value::Array(list));
         }
+    }
+}
+
+/// An untyped `enum` beside keywords of a type none of its values has (`enum: [""]`
+/// with `items`, New York Times' `GeoFacet`) makes typify panic. Those keywords
+/// constrain no value the enum admits, so they go.
+fn drop_keywords_beside_enum(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") {
+        return;
+    }
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    let admitted = |ty: &str| {
+        values.iter().any(|value| match value {
+            Value::Bool(_) => ty == "boolean",
+            Value::Number(_) => ty == "number" || ty == "integer",
+            Value::String(_) => ty == "string",
+            Value::Array(_) => ty == "array",
+            Value::Object(_) => ty == "object",
+            Value::Null => false,
+        })
+    };
+    let unused: Vec<&str> = TYPE_KEYWORDS
+        .iter()
+        .filter(|(ty, _)| !admitted(ty))
+        .flat_map(|(_, keywords)| keywords.iter().copied())
+        .filter(|keyword| !NUMBER_KEYWORDS.contains(keyword) || !admitted("number"))
+        .collect();
+    for keyword in unused {
+        schema.remove(keyword);
     }
 }
 
@@ -1456,6 +1488,25 @@ mod tests {
         assert!(out.get("enum").is_none(), "{out}");
         let kept = normalize(&json!({"enum": ["", "a"]}), "", &mut problems);
         assert!(kept.get("enum").is_some(), "{kept}");
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn keywords_no_enum_value_can_meet_are_dropped() {
+        let mut problems = Vec::new();
+        let schema = json!({"enum": ["", "a"], "items": {}, "maxLength": 3, "minimum": 1});
+        assert_eq!(
+            normalize(&schema, "", &mut problems),
+            json!({"enum": ["", "a"], "maxLength": 3})
+        );
+        let schema = json!({"enum": [1, 2], "minimum": 1, "pattern": "x"});
+        assert_eq!(
+            normalize(&schema, "", &mut problems),
+            json!({"enum": [1, 2], "minimum": 1})
+        );
+        // A typed schema keeps what it has: typify reads it by its type.
+        let schema = json!({"type": "string", "enum": ["a"], "maxLength": 3});
+        assert_eq!(normalize(&schema, "", &mut problems), schema);
         assert!(problems.is_empty());
     }
 
