@@ -81,7 +81,15 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
                 None => continue,
             },
             "readOnly" | "writeOnly" | "deprecated" if !value.is_boolean() => continue,
-            _ => value.clone(),
+            // A constraint of the wrong JSON type (api.video's `pattern: 0`) means
+            // nothing the generator could enforce: the spec has to say what it meant.
+            k => {
+                if let Some(expected) = constraint_type_problem(k, value) {
+                    problems.push(Diagnostic::new(child, format!("`{k}` must be {expected}")));
+                    continue;
+                }
+                value.clone()
+            }
         };
         out.insert(key.clone(), converted);
     }
@@ -140,6 +148,33 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// What constraint `keyword` must be when `value` is not that: `pattern` a string,
+/// the counts non-negative integers, the bounds numbers, `required` a list of names.
+fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'static str> {
+    let fits = match keyword {
+        "pattern" => value.is_string(),
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+            value.is_u64()
+        }
+        "minimum" | "maximum" | "multipleOf" => value.is_number(),
+        "uniqueItems" => value.is_boolean(),
+        "required" => value
+            .as_array()
+            .is_some_and(|names| names.iter().all(Value::is_string)),
+        "enum" => value.is_array(),
+        _ => return None,
+    };
+    match (fits, keyword) {
+        (true, _) => None,
+        (false, "pattern") => Some("a string (a regular expression)"),
+        (false, "minimum" | "maximum" | "multipleOf") => Some("a number"),
+        (false, "uniqueItems") => Some("a boolean"),
+        (false, "required") => Some("a list of property names"),
+        (false, "enum") => Some("a list of values"),
+        (false, _) => Some("a non-negative integer"),
+    }
 }
 
 /// `text` with Windows (`\r\n`) and lone `\r` line breaks as `\n`, since rustc refuses a
@@ -1508,6 +1543,29 @@ mod tests {
         let schema = json!({"type": "string", "enum": ["a"], "maxLength": 3});
         assert_eq!(normalize(&schema, "", &mut problems), schema);
         assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn constraints_of_the_wrong_type_are_reported_where_they_are() {
+        let mut problems = Vec::new();
+        let schema = json!({
+            "type": "object",
+            "properties": {"timecode": {"type": "string", "pattern": 0, "maxLength": -1}},
+            "required": "timecode",
+        });
+        normalize(&schema, "/components/schemas/Pick", &mut problems);
+        let found: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.pointer, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/components/schemas/Pick/properties/timecode/pattern: `pattern` must be a string (a regular expression)",
+                "/components/schemas/Pick/properties/timecode/maxLength: `maxLength` must be a non-negative integer",
+                "/components/schemas/Pick/required: `required` must be a list of property names",
+            ]
+        );
     }
 
     #[test]
