@@ -325,7 +325,20 @@ impl<'a> Lower<'a> {
                 "security",
             ],
         );
-        if op.request_body.is_some() {
+        // An empty `content` (Just Eat's) declares no media type: there is no body to
+        // read, and the request body stays in `extra` as written.
+        let body_pointer = pointer_join(pointer, "requestBody");
+        let media_less = raw_op.get("requestBody").is_some()
+            && self.deref(&body_pointer).is_some_and(|(_, body)| {
+                body.get("content")
+                    .and_then(Value::as_object)
+                    .is_some_and(serde_json::Map::is_empty)
+            });
+        if media_less {
+            if let Some(body) = raw_op.get("requestBody") {
+                extra.insert("requestBody".into(), body.clone());
+            }
+        } else if op.request_body.is_some() {
             // Read into `RequestBody::max_bytes`; without a body nothing reads it.
             extra.remove(BODY_LIMIT_EXTENSION);
         }
@@ -355,7 +368,11 @@ impl<'a> Lower<'a> {
         } = self.route(path, pointer);
         let mut fields = Namespace::with_reserved(["body"]);
         let mut params = self.params(pointer, shared_params, &template, &base, &mut fields);
-        let body = self.request_body(pointer, &base);
+        let body = if media_less {
+            None
+        } else {
+            self.request_body(pointer, &base)
+        };
         let responses = self.responses(pointer, &base);
         let pagination = self.pagination(pointer, &base, &mut params, &responses);
         let link_pagination = self.link_pagination(pointer, &responses);

@@ -118,6 +118,14 @@ impl api::MediaTypesApi for Server {
         Ok(api::RawMultipartResponse::NoContent)
     }
 
+    async fn ping(
+        &self,
+        _ctx: RequestContext,
+        _request: api::PingRequest,
+    ) -> Result<api::PingResponse, HttpError> {
+        Ok(api::PingResponse::NoContent)
+    }
+
     async fn echo_text(
         &self,
         ctx: RequestContext,
@@ -181,6 +189,22 @@ async fn post(
     let response = request.send().await.expect("send");
     let status = response.status().as_u16();
     (status, response.json().await.expect("a JSON body"))
+}
+
+#[tokio::test]
+async fn a_body_without_media_types_is_not_read() {
+    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
+    let client = reqwest::Client::new();
+    for body in ["", "anything at all"] {
+        let response = client
+            .post(format!("{base}/pings"))
+            .header("content-type", "application/x-unknown")
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 204, "{body:?}");
+    }
 }
 
 #[tokio::test]
