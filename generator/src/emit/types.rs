@@ -1,6 +1,8 @@
 //! Schemas to Rust types through typify, with typify's failures turned into diagnostics.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
@@ -48,7 +50,7 @@ impl Types {
             }
         }
         if problems.is_empty() {
-            let result = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(converted)));
+            let result = quietly(|| space.add_ref_types(converted));
             if let Some(message) = failure(result) {
                 problems.push(Diagnostic::new(
                     "/components/schemas",
@@ -94,10 +96,10 @@ impl Types {
                 }
             };
         let space = &mut self.space;
-        let result = catch_unwind(AssertUnwindSafe(|| {
+        let result = quietly(|| {
             let id = space.add_type_with_name(&schema, Some(schema_use.name_hint.clone()))?;
             space.get_type(&id).map(|ty| ty.ident())
-        }));
+        });
         match result {
             Ok(Ok(tokens)) => tokens,
             other => {
@@ -117,14 +119,14 @@ impl Types {
     /// accepted can still make it panic here; that becomes a diagnostic.
     pub fn finish(self) -> Result<(TokenStream, Uses), Diagnostic> {
         let space = self.space;
-        let result = catch_unwind(AssertUnwindSafe(|| {
+        let result = quietly(|| {
             let uses = Uses {
                 chrono: space.uses_chrono(),
                 uuid: space.uses_uuid(),
                 regress: space.uses_regress(),
             };
             (space.to_stream(), uses)
-        }));
+        });
         result.map_err(|panic| {
             let message = failure(Err(panic)).unwrap_or_default();
             Diagnostic::new(
@@ -149,5 +151,44 @@ fn failure(result: std::thread::Result<Result<(), typify::Error>>) -> Option<Str
                     |m| format!("typify panicked: {m}"),
                 ),
         ),
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs typify under [`quietly`].
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic. typify panics on schemas it cannot handle; that becomes
+/// a diagnostic, so the default hook's message and backtrace on stderr would only be
+/// noise. The hook installed once here stays silent for this thread while `f` runs and
+/// hands every other panic to the hook that was there before.
+fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|quiet| quiet.set(false));
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_panics_are_caught_and_the_thread_is_loud_again() {
+        let result = quietly(|| -> u8 { panic!("typify gave up") });
+        let payload = result.expect_err("the panic is caught");
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"typify gave up"));
+        assert!(!QUIET.with(Cell::get));
+        assert_eq!(quietly(|| 7).ok(), Some(7));
     }
 }
