@@ -305,6 +305,19 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
     }
 }
 
+/// The JSON Schema type of `value`: `integer` for whole numbers, `number` for others.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 /// An untyped `enum` beside keywords of a type none of its values has (`enum: [""]`
 /// with `items`, New York Times' `GeoFacet`) makes typify panic. Those keywords
 /// constrain no value the enum admits, so they go.
@@ -315,15 +328,13 @@ fn drop_keywords_beside_enum(schema: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
+    // Any number admits the keywords of `number` and of `integer` alike.
+    let numeric = |ty: &str| matches!(ty, "number" | "integer");
     let admitted = |ty: &str| {
-        values.iter().any(|value| match value {
-            Value::Bool(_) => ty == "boolean",
-            Value::Number(_) => ty == "number" || ty == "integer",
-            Value::String(_) => ty == "string",
-            Value::Array(_) => ty == "array",
-            Value::Object(_) => ty == "object",
-            Value::Null => false,
-        })
+        values
+            .iter()
+            .map(json_type)
+            .any(|own| own == ty || (numeric(own) && numeric(ty)))
     };
     let unused: Vec<&str> = TYPE_KEYWORDS
         .iter()
@@ -346,16 +357,7 @@ fn hide_mixed_enum(schema: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
-    let type_of = |value: &Value| match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    let mut types: Vec<&str> = values.iter().map(type_of).collect();
+    let mut types: Vec<&str> = values.iter().map(json_type).collect();
     types.sort_unstable();
     types.dedup();
     // An integer is a number too: one list entry covers both.
