@@ -621,9 +621,79 @@ pub fn normalize_in(
     problems: &mut Vec<Diagnostic>,
 ) -> Value {
     let mut out = normalize(schema, pointer, problems);
+    visit_inline_mut(&mut out, true, &mut |node| drop_contradicted_type(node, root));
     drop_unfit_defaults(&mut out, root);
     out
 }
+
+/// A `type` beside `oneOf`/`anyOf` that every alternative contradicts (Channel 4's
+/// `type: object` around a string enum and a string) admits no value at all, and typify
+/// writes code for it that does not compile. The alternatives are what such a spec
+/// means: the `type` goes, with the keywords of that type, which constrain no value
+/// the alternatives admit. Alternatives are followed through `root`; one whose types
+/// cannot be told keeps the schema as written.
+fn drop_contradicted_type(schema: &mut Map<String, Value>, root: &Value) {
+    let Some(own) = schema.get("type").and_then(Value::as_str) else {
+        return;
+    };
+    let own_keywords = TYPE_KEYWORDS
+        .iter()
+        .find(|(ty, _)| *ty == own)
+        .map_or(&[][..], |(_, keywords)| *keywords);
+    let alternatives = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| schema.get(*key).and_then(Value::as_array))
+        .flatten();
+    let numeric = |ty: &str| matches!(ty, "number" | "integer");
+    let mut any = false;
+    for alternative in alternatives {
+        any = true;
+        let Some(types) = admitted_types(follow(root, alternative, 0)) else {
+            return;
+        };
+        if types
+            .iter()
+            .any(|ty| *ty == own || (numeric(ty) && numeric(own)))
+        {
+            return;
+        }
+    }
+    if !any {
+        return;
+    }
+    schema.remove("type");
+    for keyword in own_keywords {
+        schema.remove(*keyword);
+    }
+}
+
+/// The JSON types a schema admits as far as its `type` or its `enum` tell (`null` left
+/// out: a nullable alternative admits its type too), or `None` when neither does.
+fn admitted_types(schema: &Value) -> Option<Vec<&'static str>> {
+    let named = |ty: &Value| {
+        TYPE_NAMES
+            .iter()
+            .copied()
+            .find(|name| ty.as_str() == Some(*name))
+    };
+    match (schema.get("type"), schema.get("enum")) {
+        (Some(Value::Array(types)), _) => Some(types.iter().filter_map(named).collect()),
+        (Some(ty), _) => named(ty).map(|ty| vec![ty]),
+        (None, Some(Value::Array(values))) => Some(
+            values
+                .iter()
+                .map(json_type)
+                .filter(|ty| *ty != "null")
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The type names of JSON Schema.
+const TYPE_NAMES: &[&str] = &[
+    "null", "boolean", "object", "array", "number", "integer", "string",
+];
 
 /// Drops, anywhere inside the normalized `schema`, each `default` that typify would
 /// refuse once references are followed into `root` (the raw document): a default
@@ -848,6 +918,10 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
             }
             Value::Object(schema)
         }
+        // A schema that constrains nothing admits `null` already. Wrapping it would
+        // give typify two unit variants to write when `allOf` merges two such
+        // schemas (intellifi's `kv_value`), an assertion inside typify.
+        _ if schema.keys().all(|key| is_annotation(key)) => Value::Object(schema),
         _ => {
             let mut outer = Map::new();
             for key in ["title", "description", "default"] {
@@ -863,6 +937,25 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
             Value::Object(outer)
         }
     }
+}
+
+/// Whether `keyword` only describes a schema, constraining no value.
+fn is_annotation(keyword: &str) -> bool {
+    keyword.starts_with("x-")
+        || matches!(
+            keyword,
+            "title"
+                | "description"
+                | "default"
+                | "example"
+                | "examples"
+                | "deprecated"
+                | "readOnly"
+                | "writeOnly"
+                | "externalDocs"
+                | "xml"
+                | "$comment"
+        )
 }
 
 /// Keeps typify from writing two types with one name.
@@ -1442,6 +1535,13 @@ mod tests {
             out,
             json!({"description": "d", "oneOf": [{"allOf": [{"$ref": "#/components/schemas/X"}]}, {"type": "null"}]})
         );
+        // Any value already (intellifi's `kv_value`): nothing to add.
+        let out = normalize(
+            &json!({"description": "d", "example": "e", "nullable": true}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(out, json!({"description": "d", "example": "e"}));
         assert!(problems.is_empty());
     }
 
@@ -1611,6 +1711,49 @@ mod tests {
         assert_eq!(check(exclusive), None);
         let exclusive = json!({"type": "number", "exclusiveMaximum": 5, "default": 4.5});
         assert_eq!(check(exclusive), Some(json!(4.5)));
+    }
+
+    #[test]
+    fn a_type_every_alternative_contradicts_goes() {
+        let root = json!({"components": {"schemas": {
+            "Kind": {"enum": ["text", "html"]},
+            "Mime": {"type": "string", "pattern": ".+/.+"},
+            "Point": {"type": "object", "properties": {"x": {"type": "number"}}},
+            "Count": {"type": "integer"},
+            "Loose": {"minLength": 1},
+        }}});
+        let check = |schema: Value| {
+            let mut problems = Vec::new();
+            let out = normalize_in(&root, &schema, "", &mut problems);
+            assert!(problems.is_empty());
+            out
+        };
+        let alternatives = |names: &[&str]| -> Value {
+            names
+                .iter()
+                .map(|name| json!({"$ref": format!("#/components/schemas/{name}")}))
+                .collect()
+        };
+        // Channel 4's `ContentTypeType`: no object is a string.
+        let contradicted = json!({"type": "object", "additionalProperties": false,
+            "oneOf": alternatives(&["Kind", "Mime"])});
+        assert_eq!(
+            check(contradicted),
+            json!({"oneOf": alternatives(&["Kind", "Mime"])})
+        );
+        let inline = json!({"type": "object", "anyOf": [{"type": "string"}, {"type": ["boolean", "null"]}]});
+        assert_eq!(check(inline).get("type"), None);
+        // One alternative of the type, a number where an integer is, or an alternative
+        // whose type nothing tells, and the schema stays as written.
+        for kept in [
+            json!({"type": "object", "oneOf": alternatives(&["Kind", "Point"])}),
+            json!({"type": "number", "oneOf": alternatives(&["Count"])}),
+            json!({"type": "object", "oneOf": alternatives(&["Kind", "Loose"])}),
+            json!({"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+            json!({"type": "object", "additionalProperties": false}),
+        ] {
+            assert_eq!(check(kept.clone()), kept);
+        }
     }
 
     #[test]
