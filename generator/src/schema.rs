@@ -621,7 +621,9 @@ pub fn normalize_in(
     problems: &mut Vec<Diagnostic>,
 ) -> Value {
     let mut out = normalize(schema, pointer, problems);
-    visit_inline_mut(&mut out, true, &mut |node| drop_contradicted_type(node, root));
+    visit_inline_mut(&mut out, true, &mut |node| {
+        drop_contradicted_type(node, root)
+    });
     drop_unfit_defaults(&mut out, root);
     out
 }
@@ -1741,7 +1743,8 @@ mod tests {
             check(contradicted),
             json!({"oneOf": alternatives(&["Kind", "Mime"])})
         );
-        let inline = json!({"type": "object", "anyOf": [{"type": "string"}, {"type": ["boolean", "null"]}]});
+        let inline =
+            json!({"type": "object", "anyOf": [{"type": "string"}, {"type": ["boolean", "null"]}]});
         assert_eq!(check(inline).get("type"), None);
         // One alternative of the type, a number where an integer is, or an alternative
         // whose type nothing tells, and the schema stays as written.

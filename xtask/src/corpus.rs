@@ -33,7 +33,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -79,6 +79,14 @@ fn largest_checkable(jobs: usize) -> Option<u64> {
         .parse()
         .ok()?;
     Some(kib * 1024 / jobs.max(1) as u64 / CHECK_MEMORY_PER_BYTE)
+}
+
+/// Whether a batch of `bytes` of generated Rust is checked while no other job checks
+/// anything: rustc's need runs up to twice [`CHECK_MEMORY_PER_BYTE`] on the largest
+/// modules (24 MB of GitHub Enterprise's API took 12 GB), so two modules above half
+/// their share, checked at once, exhaust the memory that each alone fits in.
+fn runs_alone(bytes: u64, largest_checkable: Option<u64>) -> bool {
+    largest_checkable.is_some_and(|limit| bytes > limit / 2)
 }
 
 const USAGE: &str =
@@ -1474,6 +1482,17 @@ fn compile_all(
         batches.push(current);
     }
     let count = batches.len();
+    let limit = largest_checkable(options.jobs);
+    let batches: Vec<(Vec<usize>, bool)> = batches
+        .into_iter()
+        .map(|batch| {
+            let bytes = batch.iter().map(|&i| size(i)).sum();
+            (batch, runs_alone(bytes, limit))
+        })
+        .collect();
+    // A job checking a batch that runs alone holds this for writing, every other job
+    // for reading.
+    let exclusive = RwLock::new(());
     let files: HashMap<PathBuf, usize> = docs
         .iter()
         .enumerate()
@@ -1495,14 +1514,27 @@ fn compile_all(
                 files: &files,
                 gen_root,
             };
-            let (queue, verdicts, ledger) = (&queue, &verdicts, &ledger);
+            let (queue, verdicts, ledger, exclusive) = (&queue, &verdicts, &ledger, &exclusive);
             let (digests, names) = (&digests, &names);
             handles.push(scope.spawn(move || -> Result<()> {
                 checker.prepare(root)?;
-                while let Some((number, batch)) = queue.lock().ok().and_then(|mut q| q.pop_front())
+                while let Some((number, (batch, alone))) =
+                    queue.lock().ok().and_then(|mut q| q.pop_front())
                 {
                     let size = batch.len();
                     let mut found = Vec::new();
+                    // A poisoned lock only means another job failed, which ends the run.
+                    let (_reading, _writing) = if alone {
+                        (
+                            None,
+                            Some(exclusive.write().unwrap_or_else(|e| e.into_inner())),
+                        )
+                    } else {
+                        (
+                            Some(exclusive.read().unwrap_or_else(|e| e.into_inner())),
+                            None,
+                        )
+                    };
                     checker.check_set(batch, &mut found)?;
                     for (index, compilation, warnings) in &found {
                         if let (Some(digest), Some(name)) = (digests.get(index), names.get(index)) {
@@ -2310,6 +2342,16 @@ mod tests {
 
     fn args(text: &str) -> Vec<String> {
         text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn modules_above_half_a_share_run_alone() {
+        // Two jobs on 24 GiB: 12 GiB each, 43 MB of Rust at most, so GitHub
+        // Enterprise's 24 MB modules run alone and ordinary batches share.
+        let limit = Some(24 * (1 << 30) / 2 / CHECK_MEMORY_PER_BYTE);
+        assert!(runs_alone(24_000_000, limit));
+        assert!(!runs_alone(BATCH_BYTES, limit));
+        assert!(!runs_alone(24_000_000, None));
     }
 
     #[test]
