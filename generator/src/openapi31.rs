@@ -39,19 +39,6 @@ fn known_dialect(dialect: &str) -> bool {
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-/// Schema keywords that are pure annotation: beside a `$ref` they change nothing.
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "summary",
-    "examples",
-    "example",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    "externalDocs",
-];
 /// Keywords that constrain instances and that neither typify nor the validator reads;
 /// silently ignoring one would accept requests the spec forbids.
 const UNSUPPORTED: &[&str] = &[
@@ -336,9 +323,11 @@ impl Rewrite {
         // In 3.1 a `$ref`'s siblings apply too; 3.0 ignores them, so constraints move
         // beside the reference into an `allOf`.
         if map.contains_key("$ref") {
-            let constraining = map
-                .keys()
-                .any(|k| k != "$ref" && !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
+            let constraining = map.keys().any(|k| {
+                k != "$ref"
+                    && !crate::schema::ANNOTATIONS.contains(&k.as_str())
+                    && !k.starts_with("x-")
+            });
             if constraining {
                 if let Some(reference) = map.remove("$ref") {
                     let mut only = Map::new();

@@ -305,6 +305,13 @@ fn settle_keyword_types(schema: &mut Map<String, Value>) {
     }
 }
 
+/// Whether JSON types `a` and `b` share values: equal, or both numeric (any number
+/// admits the keywords of `number` and of `integer` alike).
+fn same_kind(a: &str, b: &str) -> bool {
+    let numeric = |ty: &str| matches!(ty, "number" | "integer");
+    a == b || (numeric(a) && numeric(b))
+}
+
 /// The JSON Schema type of `value`: `integer` for whole numbers, `number` for others.
 fn json_type(value: &Value) -> &'static str {
     match value {
@@ -328,14 +335,7 @@ fn drop_keywords_beside_enum(schema: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
-    // Any number admits the keywords of `number` and of `integer` alike.
-    let numeric = |ty: &str| matches!(ty, "number" | "integer");
-    let admitted = |ty: &str| {
-        values
-            .iter()
-            .map(json_type)
-            .any(|own| own == ty || (numeric(own) && numeric(ty)))
-    };
+    let admitted = |ty: &str| values.iter().map(json_type).any(|own| same_kind(own, ty));
     let unused: Vec<&str> = TYPE_KEYWORDS
         .iter()
         .filter(|(ty, _)| !admitted(ty))
@@ -646,17 +646,13 @@ fn drop_contradicted_type(schema: &mut Map<String, Value>, root: &Value) {
         .iter()
         .filter_map(|key| schema.get(*key).and_then(Value::as_array))
         .flatten();
-    let numeric = |ty: &str| matches!(ty, "number" | "integer");
     let mut any = false;
     for alternative in alternatives {
         any = true;
         let Some(types) = admitted_types(follow(root, alternative, 0)) else {
             return;
         };
-        if types
-            .iter()
-            .any(|ty| *ty == own || (numeric(ty) && numeric(own)))
-        {
+        if types.iter().any(|ty| same_kind(ty, own)) {
             return;
         }
     }
@@ -941,23 +937,26 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
     }
 }
 
-/// Whether `keyword` only describes a schema, constraining no value.
+/// Schema keywords that are pure annotation: beside a `$ref` they change nothing.
+pub(crate) const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "summary",
+    "examples",
+    "example",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+    "externalDocs",
+];
+
+/// Whether `keyword` only describes a schema, constraining no value: an
+/// [`ANNOTATIONS`] keyword, an extension, a `default` or an `xml` hint.
 fn is_annotation(keyword: &str) -> bool {
-    keyword.starts_with("x-")
-        || matches!(
-            keyword,
-            "title"
-                | "description"
-                | "default"
-                | "example"
-                | "examples"
-                | "deprecated"
-                | "readOnly"
-                | "writeOnly"
-                | "externalDocs"
-                | "xml"
-                | "$comment"
-        )
+    ANNOTATIONS.contains(&keyword)
+        || keyword.starts_with("x-")
+        || matches!(keyword, "default" | "xml")
 }
 
 /// Keeps typify from writing two types with one name.

@@ -1398,7 +1398,8 @@ fn compile_all(
         .collect();
     // A module rustc cannot check in this machine's memory is a failure to compile
     // here, said as such, rather than a run killed for want of memory.
-    if let Some(limit) = largest_checkable(options.jobs) {
+    let limit = largest_checkable(options.jobs);
+    if let Some(limit) = limit {
         ready.retain(|&i| {
             let Generation::Ok { rs_bytes } = docs[i].generation else {
                 return true;
@@ -1482,7 +1483,6 @@ fn compile_all(
         batches.push(current);
     }
     let count = batches.len();
-    let limit = largest_checkable(options.jobs);
     let batches: Vec<(Vec<usize>, bool)> = batches
         .into_iter()
         .map(|batch| {
