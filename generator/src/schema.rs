@@ -969,7 +969,8 @@ fn is_annotation(keyword: &str) -> bool {
 /// schemas share, is removed (kept as the description when there is none), and an
 /// inline property whose place-derived name is a component's gets a free title.
 /// Identical schemas sharing a title keep it: typify writes them as one type.
-pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Value>) {
+pub fn settle_inline_names(components: &mut [(String, Value)], mut uses: Vec<&mut Value>) {
+    yield_to_merged_properties(components, &mut uses);
     let taken: BTreeSet<String> = components
         .iter()
         .map(|(name, _)| typify_variant_name(name))
@@ -1024,6 +1025,7 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
             taken: &taken,
             merged: BTreeSet::from([i]),
             found: &mut found,
+            merges: &mut BTreeSet::new(),
         };
         walk.children(schema, i, "", name, 0);
     }
@@ -1044,6 +1046,72 @@ pub fn settle_inline_names(components: &mut [(String, Value)], uses: Vec<&mut Va
             .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
         names.insert(free.clone());
         child.insert("title".into(), Value::String(free));
+    }
+}
+
+/// Renames a component whose type name typify also gives a property that `allOf`
+/// members declare differently.
+///
+/// typify merges such a property's schemas into a type of its own, named after its
+/// place (`{Parent}{Property}`) because merging drops titles, and writes a component
+/// of that name as well: Bitbucket's `team` merges `account`, whose `links` is an
+/// `account_links`, with its own `links`, a `team_links`; the merged type and the
+/// `team_links` component are both `TeamLinks`. The merge cannot be renamed, so the
+/// component becomes `{key}2` (the suffix used for component keys that collide after
+/// case conversion) and every `$ref` to it follows.
+fn yield_to_merged_properties(components: &mut [(String, Value)], uses: &mut [&mut Value]) {
+    let index: BTreeMap<String, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.clone(), i))
+        .collect();
+    let taken: BTreeSet<String> = components
+        .iter()
+        .map(|(name, _)| typify_variant_name(name))
+        .collect();
+    let mut merges = BTreeSet::new();
+    for (i, (name, schema)) in components.iter().enumerate() {
+        let mut walk = PlacedWalk {
+            components,
+            index: &index,
+            taken: &taken,
+            merged: BTreeSet::from([i]),
+            found: &mut Vec::new(),
+            merges: &mut merges,
+        };
+        walk.children(schema, i, "", name, 0);
+    }
+    let colliding: Vec<String> = components
+        .iter()
+        .map(|(key, _)| key.clone())
+        .filter(|key| merges.contains(&typify_variant_name(key)))
+        .collect();
+    if colliding.is_empty() {
+        return;
+    }
+    let mut keys: BTreeSet<String> = index.into_keys().collect();
+    let mut names = taken;
+    names.extend(merges.iter().cloned());
+    let mut renames = BTreeMap::new();
+    for key in colliding {
+        let new = (2..)
+            .map(|n| format!("{key}{n}"))
+            .find(|candidate| {
+                !keys.contains(candidate) && !names.contains(&typify_variant_name(candidate))
+            })
+            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        keys.insert(new.clone());
+        names.insert(typify_variant_name(&new));
+        renames.insert(key, new);
+    }
+    for (key, schema) in components.iter_mut() {
+        if let Some(new) = renames.get(key.as_str()) {
+            *key = new.clone();
+        }
+        rename_refs(schema, &renames);
+    }
+    for schema in uses.iter_mut() {
+        rename_refs(schema, &renames);
     }
 }
 
@@ -1111,6 +1179,9 @@ struct PlacedWalk<'a> {
     merged: BTreeSet<usize>,
     /// (component, pointer inside it, place-derived name) of each collision.
     found: &'a mut Vec<(usize, String, String)>,
+    /// Place-derived names of the properties typify merges from several `allOf`
+    /// members that declare them differently.
+    merges: &'a mut BTreeSet<String>,
 }
 
 impl PlacedWalk<'_> {
@@ -1141,6 +1212,14 @@ impl PlacedWalk<'_> {
         let Some(Value::Array(members)) = map.get("allOf") else {
             return;
         };
+        let mut declared = BTreeMap::new();
+        self.declarations(node, &mut declared, &mut BTreeSet::new(), depth);
+        for (property, schemas) in declared {
+            if schemas.iter().any(|schema| *schema != schemas[0]) {
+                self.merges
+                    .insert(typify_variant_name(&format!("{base}_{property}")));
+            }
+        }
         let at = pointer_join(pointer, "allOf");
         for (i, member) in members.iter().enumerate() {
             let referenced = member
@@ -1158,6 +1237,47 @@ impl PlacedWalk<'_> {
                     let at = pointer_join(&at, i.to_string());
                     self.children(member, owner, &at, base, depth + 1);
                 }
+            }
+        }
+    }
+
+    /// Collects the schemas that `node` and its `allOf` members, followed through
+    /// `$ref`s, declare for each property: what typify merges into one struct.
+    fn declarations(
+        &self,
+        node: &Value,
+        declared: &mut BTreeMap<String, Vec<Value>>,
+        seen: &mut BTreeSet<usize>,
+        depth: usize,
+    ) {
+        let Value::Object(map) = node else { return };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Some(Value::Object(properties)) = map.get("properties") {
+            for (property, schema) in properties {
+                declared
+                    .entry(property.clone())
+                    .or_default()
+                    .push(schema.clone());
+            }
+        }
+        let Some(Value::Array(members)) = map.get("allOf") else {
+            return;
+        };
+        for member in members {
+            let referenced = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(component_schema_name)
+                .and_then(|name| self.index.get(&name).copied());
+            match referenced {
+                Some(target) if seen.insert(target) => {
+                    let schema = &self.components[target].1;
+                    self.declarations(schema, declared, seen, depth + 1);
+                }
+                Some(_) => {}
+                None => self.declarations(member, declared, seen, depth + 1),
             }
         }
     }
@@ -2061,7 +2181,7 @@ mod tests {
                 "team".to_string(),
                 json!({"allOf": [
                     {"$ref": "#/components/schemas/account"},
-                    {"properties": {"links": {"$ref": "#/components/schemas/team_links"}}},
+                    {"properties": {"name": {"type": "string"}}},
                 ]}),
             ),
             ("team_links".to_string(), json!({"type": "object"})),
@@ -2087,6 +2207,66 @@ mod tests {
             "TeamLinksValue"
         );
         assert_eq!(components[3].1["items"]["title"], "CloudInfoItemValue");
+        assert_eq!(components[2].0, "team_links");
+    }
+
+    #[test]
+    fn components_yield_to_merged_properties() {
+        let mut components = vec![
+            (
+                "account".to_string(),
+                json!({"type": "object", "properties": {
+                    "links": {"$ref": "#/components/schemas/account_links"}
+                }}),
+            ),
+            (
+                "account_links".to_string(),
+                json!({"type": "object", "properties": {"avatar": {"type": "string"}}}),
+            ),
+            // Bitbucket: `links` is an `account_links` in one member and a `team_links`
+            // in the other, so typify writes a merged `TeamLinks` of its own.
+            (
+                "team".to_string(),
+                json!({"allOf": [
+                    {"$ref": "#/components/schemas/account"},
+                    {"properties": {"links": {"$ref": "#/components/schemas/team_links"}}},
+                ]}),
+            ),
+            (
+                "team_links".to_string(),
+                json!({"type": "object", "properties": {"html": {"type": "string"}}}),
+            ),
+            ("team_links2".to_string(), json!({"type": "string"})),
+            // The same schema in both members is not merged into a type of its own.
+            (
+                "club".to_string(),
+                json!({"allOf": [
+                    {"$ref": "#/components/schemas/account"},
+                    {"properties": {"links": {"$ref": "#/components/schemas/account_links"}}},
+                ]}),
+            ),
+            ("club_links".to_string(), json!({"type": "object"})),
+        ];
+        let mut body = json!({"$ref": "#/components/schemas/team_links"});
+        settle_inline_names(&mut components, vec![&mut body]);
+        let keys: Vec<&str> = components.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "account",
+                "account_links",
+                "team",
+                "team_links3",
+                "team_links2",
+                "club",
+                "club_links"
+            ]
+        );
+        assert_eq!(
+            components[2].1["allOf"][1]["properties"]["links"]["$ref"],
+            "#/components/schemas/team_links3"
+        );
+        assert_eq!(body["$ref"], "#/components/schemas/team_links3");
     }
 
     #[test]
