@@ -144,7 +144,11 @@ pub fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) 
     hide_colliding_enum(&mut out);
     drop_alternatives_beside_enum(&mut out);
 
-    if map.get("nullable") == Some(&Value::Bool(true)) {
+    // An untyped enum that lists `null` admits it as `nullable` would; typify writes
+    // such an enum as an `Option` of itself under the same name.
+    let lists_null = !out.contains_key("type")
+        && matches!(out.get("enum"), Some(Value::Array(values)) if values.contains(&Value::Null));
+    if map.get("nullable") == Some(&Value::Bool(true)) || lists_null {
         return make_nullable(out);
     }
     Value::Object(out)
@@ -322,6 +326,26 @@ fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
+    }
+}
+
+/// The one JSON type the non-null values of `schema`'s `enum` share (`number` when
+/// integers and other numbers mix), if they share one.
+fn enum_values_type(schema: &Map<String, Value>) -> Option<&'static str> {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return None;
+    };
+    let mut kinds = values
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(json_type)
+        .collect::<BTreeSet<_>>();
+    if kinds.len() == 2 && kinds.contains("integer") && kinds.contains("number") {
+        kinds.remove("integer");
+    }
+    match kinds.len() {
+        1 => kinds.pop_first(),
+        _ => None,
     }
 }
 
@@ -885,6 +909,10 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
             schema.insert("type".into(), "object".into());
         } else if schema.contains_key("items") {
             schema.insert("type".into(), "array".into());
+        } else if let Some(kind) = enum_values_type(&schema) {
+            // Wrapped instead, the inner enum would still list `null` and typify would
+            // write it as an `Option` of itself (Plaid's `OwnershipType`).
+            schema.insert("type".into(), kind.into());
         }
     }
     match schema.get("type").cloned() {
@@ -1212,10 +1240,35 @@ impl PlacedWalk<'_> {
         let Some(Value::Array(members)) = map.get("allOf") else {
             return;
         };
-        let mut declared = BTreeMap::new();
-        self.declarations(node, &mut declared, &mut BTreeSet::new(), depth);
-        for (property, schemas) in declared {
-            if schemas.iter().any(|schema| *schema != schemas[0]) {
+        // typify merges the members pairwise: a property two members declare
+        // differently is merged, and so is one that a member without it admits only
+        // through an `additionalProperties` schema (Zuora's custom-field maps).
+        let own = Value::Object(
+            map.iter()
+                .filter(|(key, _)| *key != "allOf")
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        );
+        let mut parts = Vec::new();
+        for part in std::iter::once(&own).chain(members) {
+            let mut declared = BTreeMap::new();
+            let mut open = false;
+            let mut seen = BTreeSet::new();
+            self.declarations(part, &mut declared, &mut open, &mut seen, depth);
+            parts.push((declared, open));
+        }
+        let mut schemas: BTreeMap<&String, Vec<&Value>> = BTreeMap::new();
+        for (declared, _) in &parts {
+            for (property, declarations) in declared {
+                schemas.entry(property).or_default().extend(declarations);
+            }
+        }
+        for (property, schemas) in schemas {
+            let differ = schemas.iter().any(|schema| *schema != schemas[0]);
+            let filtered = parts
+                .iter()
+                .any(|(declared, open)| *open && !declared.contains_key(property));
+            if differ || filtered {
                 self.merges
                     .insert(typify_variant_name(&format!("{base}_{property}")));
             }
@@ -1243,10 +1296,12 @@ impl PlacedWalk<'_> {
 
     /// Collects the schemas that `node` and its `allOf` members, followed through
     /// `$ref`s, declare for each property: what typify merges into one struct.
+    /// `open` is set when one of them has an `additionalProperties` schema.
     fn declarations(
         &self,
         node: &Value,
         declared: &mut BTreeMap<String, Vec<Value>>,
+        open: &mut bool,
         seen: &mut BTreeSet<usize>,
         depth: usize,
     ) {
@@ -1254,6 +1309,19 @@ impl PlacedWalk<'_> {
         if depth > MAX_DEPTH {
             return;
         }
+        let referenced = map
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(component_schema_name)
+            .and_then(|name| self.index.get(&name).copied());
+        if let Some(target) = referenced {
+            if seen.insert(target) {
+                let schema = &self.components[target].1;
+                self.declarations(schema, declared, open, seen, depth + 1);
+            }
+            return;
+        }
+        *open |= matches!(map.get("additionalProperties"), Some(Value::Object(_)));
         if let Some(Value::Object(properties)) = map.get("properties") {
             for (property, schema) in properties {
                 declared
@@ -1266,19 +1334,7 @@ impl PlacedWalk<'_> {
             return;
         };
         for member in members {
-            let referenced = member
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(component_schema_name)
-                .and_then(|name| self.index.get(&name).copied());
-            match referenced {
-                Some(target) if seen.insert(target) => {
-                    let schema = &self.components[target].1;
-                    self.declarations(schema, declared, seen, depth + 1);
-                }
-                Some(_) => {}
-                None => self.declarations(member, declared, seen, depth + 1),
-            }
+            self.declarations(member, declared, open, seen, depth + 1);
         }
     }
 
@@ -1663,6 +1719,26 @@ mod tests {
             &mut problems,
         );
         assert_eq!(out, json!({"description": "d", "example": "e"}));
+        // An untyped enum takes its values' type, so `null` is not left inside a
+        // wrapper (Plaid's `OwnershipType`); one that lists `null` is nullable.
+        let typed = json!({"type": ["string", "null"], "enum": [null, "a"]});
+        let out = normalize(
+            &json!({"enum": [null, "a"], "nullable": true}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(out, typed);
+        let out = normalize(&json!({"enum": [null, "a"]}), "", &mut problems);
+        assert_eq!(out, typed);
+        let out = normalize(
+            &json!({"enum": [1, 2.5], "nullable": true}),
+            "",
+            &mut problems,
+        );
+        assert_eq!(
+            out,
+            json!({"type": ["number", "null"], "enum": [1, 2.5, null]})
+        );
         assert!(problems.is_empty());
     }
 
@@ -2246,6 +2322,20 @@ mod tests {
                 ]}),
             ),
             ("club_links".to_string(), json!({"type": "object"})),
+            // Zuora: `billing` is not in `custom`, which admits it only through its
+            // `additionalProperties` schema, so typify merges the two.
+            (
+                "order".to_string(),
+                json!({"allOf": [
+                    {"properties": {"billing": {"$ref": "#/components/schemas/orderBilling"}}},
+                    {"$ref": "#/components/schemas/custom"},
+                ]}),
+            ),
+            ("orderBilling".to_string(), json!({"type": "object"})),
+            (
+                "custom".to_string(),
+                json!({"type": "object", "additionalProperties": {"description": "d"}}),
+            ),
         ];
         let mut body = json!({"$ref": "#/components/schemas/team_links"});
         settle_inline_names(&mut components, vec![&mut body]);
@@ -2259,7 +2349,10 @@ mod tests {
                 "team_links3",
                 "team_links2",
                 "club",
-                "club_links"
+                "club_links",
+                "order",
+                "orderBilling2",
+                "custom"
             ]
         );
         assert_eq!(
