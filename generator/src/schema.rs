@@ -1077,14 +1077,16 @@ pub fn settle_inline_names(components: &mut [(String, Value)], mut uses: Vec<&mu
     }
 }
 
-/// Renames a component whose type name typify also gives a property that `allOf`
-/// members declare differently.
+/// Renames a component whose type name typify also gives a property it merges from
+/// `allOf` members.
 ///
-/// typify merges such a property's schemas into a type of its own, named after its
-/// place (`{Parent}{Property}`) because merging drops titles, and writes a component
-/// of that name as well: Bitbucket's `team` merges `account`, whose `links` is an
-/// `account_links`, with its own `links`, a `team_links`; the merged type and the
-/// `team_links` component are both `TeamLinks`. The merge cannot be renamed, so the
+/// typify merges a property that members declare differently, or that a member
+/// without it admits only through an `additionalProperties` schema, into a type of
+/// its own, named after its place (`{Parent}{Property}`) because merging drops
+/// titles, and writes a component of that name as well: Bitbucket's `team` merges
+/// `account`, whose `links` is an `account_links`, with its own `links`, a
+/// `team_links`; the merged type and the `team_links` component are both
+/// `TeamLinks`. The merge cannot be renamed, so the
 /// component becomes `{key}2` (the suffix used for component keys that collide after
 /// case conversion) and every `$ref` to it follows.
 fn yield_to_merged_properties(components: &mut [(String, Value)], uses: &mut [&mut Value]) {
@@ -1207,8 +1209,8 @@ struct PlacedWalk<'a> {
     merged: BTreeSet<usize>,
     /// (component, pointer inside it, place-derived name) of each collision.
     found: &'a mut Vec<(usize, String, String)>,
-    /// Place-derived names of the properties typify merges from several `allOf`
-    /// members that declare them differently.
+    /// Place-derived names of the properties typify merges from `allOf` members into
+    /// a type of their own.
     merges: &'a mut BTreeSet<String>,
 }
 
