@@ -1384,13 +1384,9 @@ fn rename_colliding_components<'o>(
         if taken.insert(schema::typify_variant_name(key)) {
             continue;
         }
-        let new = (2..)
-            .map(|n| format!("{key}{n}"))
-            .find(|candidate| {
-                !keys.contains(candidate)
-                    && !taken.contains(&schema::typify_variant_name(candidate))
-            })
-            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        let new = schema::numbered_key(key, |candidate| {
+            !keys.contains(candidate) && !taken.contains(&schema::typify_variant_name(candidate))
+        });
         taken.insert(schema::typify_variant_name(&new));
         renames.insert(std::mem::replace(key, new.clone()), new);
     }

@@ -1053,7 +1053,7 @@ pub fn settle_inline_names(components: &mut [(String, Value)], mut uses: Vec<&mu
             taken: &taken,
             merged: BTreeSet::from([i]),
             found: &mut found,
-            merges: &mut BTreeSet::new(),
+            merges: None,
         };
         walk.children(schema, i, "", name, 0);
     }
@@ -1087,8 +1087,8 @@ pub fn settle_inline_names(components: &mut [(String, Value)], mut uses: Vec<&mu
 /// `account`, whose `links` is an `account_links`, with its own `links`, a
 /// `team_links`; the merged type and the `team_links` component are both
 /// `TeamLinks`. The merge cannot be renamed, so the
-/// component becomes `{key}2` (the suffix used for component keys that collide after
-/// case conversion) and every `$ref` to it follows.
+/// component becomes `{key}2` ([`numbered_key`], as for component keys that collide
+/// after case conversion) and every `$ref` to it follows.
 fn yield_to_merged_properties(components: &mut [(String, Value)], uses: &mut [&mut Value]) {
     let index: BTreeMap<String, usize> = components
         .iter()
@@ -1107,7 +1107,7 @@ fn yield_to_merged_properties(components: &mut [(String, Value)], uses: &mut [&m
             taken: &taken,
             merged: BTreeSet::from([i]),
             found: &mut Vec::new(),
-            merges: &mut merges,
+            merges: Some(&mut merges),
         };
         walk.children(schema, i, "", name, 0);
     }
@@ -1124,12 +1124,9 @@ fn yield_to_merged_properties(components: &mut [(String, Value)], uses: &mut [&m
     names.extend(merges.iter().cloned());
     let mut renames = BTreeMap::new();
     for key in colliding {
-        let new = (2..)
-            .map(|n| format!("{key}{n}"))
-            .find(|candidate| {
-                !keys.contains(candidate) && !names.contains(&typify_variant_name(candidate))
-            })
-            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+        let new = numbered_key(&key, |candidate| {
+            !keys.contains(candidate) && !names.contains(&typify_variant_name(candidate))
+        });
         keys.insert(new.clone());
         names.insert(typify_variant_name(&new));
         renames.insert(key, new);
@@ -1143,6 +1140,15 @@ fn yield_to_merged_properties(components: &mut [(String, Value)], uses: &mut [&m
     for schema in uses.iter_mut() {
         rename_refs(schema, &renames);
     }
+}
+
+/// The first of `{key}2`, `{key}3`, ... that `free` accepts: the name a component
+/// gets when its own is taken.
+pub fn numbered_key(key: &str, free: impl Fn(&str) -> bool) -> String {
+    (2..)
+        .map(|n| format!("{key}{n}"))
+        .find(|candidate| free(candidate))
+        .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"))
 }
 
 /// Gives the inner schema of a nullable component a component of its own when typify
@@ -1210,14 +1216,23 @@ struct PlacedWalk<'a> {
     /// (component, pointer inside it, place-derived name) of each collision.
     found: &'a mut Vec<(usize, String, String)>,
     /// Place-derived names of the properties typify merges from `allOf` members into
-    /// a type of their own.
-    merges: &'a mut BTreeSet<String>,
+    /// a type of their own, when the walk looks for them.
+    merges: Option<&'a mut BTreeSet<String>>,
 }
 
-impl PlacedWalk<'_> {
+/// What one `allOf` member declares, followed through its own members and `$ref`s.
+#[derive(Default)]
+struct Declarations<'a> {
+    /// Each property's schemas.
+    properties: BTreeMap<&'a str, Vec<&'a Value>>,
+    /// Whether it admits other properties through an `additionalProperties` schema.
+    open: bool,
+}
+
+impl<'a> PlacedWalk<'a> {
     /// Visits the inline schemas that `node`, at `pointer` in component `owner`, holds
     /// as the type named `base`.
-    fn children(&mut self, node: &Value, owner: usize, pointer: &str, base: &str, depth: usize) {
+    fn children(&mut self, node: &'a Value, owner: usize, pointer: &str, base: &str, depth: usize) {
         let Value::Object(map) = node else { return };
         if depth > MAX_DEPTH {
             return;
@@ -1242,47 +1257,12 @@ impl PlacedWalk<'_> {
         let Some(Value::Array(members)) = map.get("allOf") else {
             return;
         };
-        // typify merges the members pairwise: a property two members declare
-        // differently is merged, and so is one that a member without it admits only
-        // through an `additionalProperties` schema (Zuora's custom-field maps).
-        let own = Value::Object(
-            map.iter()
-                .filter(|(key, _)| *key != "allOf")
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect(),
-        );
-        let mut parts = Vec::new();
-        for part in std::iter::once(&own).chain(members) {
-            let mut declared = BTreeMap::new();
-            let mut open = false;
-            let mut seen = BTreeSet::new();
-            self.declarations(part, &mut declared, &mut open, &mut seen, depth);
-            parts.push((declared, open));
-        }
-        let mut schemas: BTreeMap<&String, Vec<&Value>> = BTreeMap::new();
-        for (declared, _) in &parts {
-            for (property, declarations) in declared {
-                schemas.entry(property).or_default().extend(declarations);
-            }
-        }
-        for (property, schemas) in schemas {
-            let differ = schemas.iter().any(|schema| *schema != schemas[0]);
-            let filtered = parts
-                .iter()
-                .any(|(declared, open)| *open && !declared.contains_key(property));
-            if differ || filtered {
-                self.merges
-                    .insert(typify_variant_name(&format!("{base}_{property}")));
-            }
+        if self.merges.is_some() {
+            self.record_merges(map, members, base, depth);
         }
         let at = pointer_join(pointer, "allOf");
         for (i, member) in members.iter().enumerate() {
-            let referenced = member
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(component_schema_name)
-                .and_then(|name| self.index.get(&name).copied());
-            match referenced {
+            match self.referenced(member) {
                 Some(target) if self.merged.insert(target) => {
                     let schema = &self.components[target].1;
                     self.children(schema, target, "", base, depth + 1);
@@ -1296,14 +1276,52 @@ impl PlacedWalk<'_> {
         }
     }
 
-    /// Collects the schemas that `node` and its `allOf` members, followed through
-    /// `$ref`s, declare for each property: what typify merges into one struct.
-    /// `open` is set when one of them has an `additionalProperties` schema.
+    /// Records the place-derived names of the properties typify merges from the
+    /// `allOf` `members` of `map` into a type of their own.
+    ///
+    /// typify merges the members pairwise: a property two members declare differently
+    /// is merged, and so is one that a member without it admits only through an
+    /// `additionalProperties` schema (Zuora's custom-field maps).
+    fn record_merges(
+        &mut self,
+        map: &'a Map<String, Value>,
+        members: &'a [Value],
+        base: &str,
+        depth: usize,
+    ) {
+        let mut parts = vec![Declarations::default()];
+        self.declare(map, &mut parts[0]);
+        for member in members {
+            let mut part = Declarations::default();
+            self.declarations(member, &mut part, &mut BTreeSet::new(), depth);
+            parts.push(part);
+        }
+        let mut schemas: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+        for part in &parts {
+            for (property, declared) in &part.properties {
+                schemas.entry(property).or_default().extend(declared);
+            }
+        }
+        let Some(merges) = self.merges.as_deref_mut() else {
+            return;
+        };
+        for (property, schemas) in schemas {
+            let differ = schemas.iter().any(|schema| *schema != schemas[0]);
+            let filtered = parts
+                .iter()
+                .any(|part| part.open && !part.properties.contains_key(property));
+            if differ || filtered {
+                merges.insert(typify_variant_name(&format!("{base}_{property}")));
+            }
+        }
+    }
+
+    /// Collects what `node` and its `allOf` members, followed through `$ref`s, declare:
+    /// the parts typify merges into one struct.
     fn declarations(
         &self,
-        node: &Value,
-        declared: &mut BTreeMap<String, Vec<Value>>,
-        open: &mut bool,
+        node: &'a Value,
+        part: &mut Declarations<'a>,
         seen: &mut BTreeSet<usize>,
         depth: usize,
     ) {
@@ -1311,38 +1329,48 @@ impl PlacedWalk<'_> {
         if depth > MAX_DEPTH {
             return;
         }
-        let referenced = map
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(component_schema_name)
-            .and_then(|name| self.index.get(&name).copied());
-        if let Some(target) = referenced {
+        if let Some(target) = self.referenced(node) {
             if seen.insert(target) {
                 let schema = &self.components[target].1;
-                self.declarations(schema, declared, open, seen, depth + 1);
+                self.declarations(schema, part, seen, depth + 1);
             }
             return;
         }
-        *open |= matches!(map.get("additionalProperties"), Some(Value::Object(_)));
+        self.declare(map, part);
+        if let Some(Value::Array(members)) = map.get("allOf") {
+            for member in members {
+                self.declarations(member, part, seen, depth + 1);
+            }
+        }
+    }
+
+    /// Adds the properties `map` declares itself, and whether it has an
+    /// `additionalProperties` schema, to `part`.
+    fn declare(&self, map: &'a Map<String, Value>, part: &mut Declarations<'a>) {
+        part.open |= matches!(map.get("additionalProperties"), Some(Value::Object(_)));
         if let Some(Value::Object(properties)) = map.get("properties") {
             for (property, schema) in properties {
-                declared
-                    .entry(property.clone())
-                    .or_default()
-                    .push(schema.clone());
+                part.properties.entry(property).or_default().push(schema);
             }
         }
-        let Some(Value::Array(members)) = map.get("allOf") else {
-            return;
-        };
-        for member in members {
-            self.declarations(member, declared, open, seen, depth + 1);
-        }
+    }
+
+    /// The component a `$ref` in `node` names, if it names one.
+    fn referenced(&self, node: &Value) -> Option<usize> {
+        let name = component_schema_name(node.get("$ref")?.as_str()?)?;
+        self.index.get(&name).copied()
     }
 
     /// Records `child` when it is inline, untitled and its name `placed` is taken, then
     /// visits its own children under the name typify gives it.
-    fn child(&mut self, child: &Value, owner: usize, pointer: &str, placed: String, depth: usize) {
+    fn child(
+        &mut self,
+        child: &'a Value,
+        owner: usize,
+        pointer: &str,
+        placed: String,
+        depth: usize,
+    ) {
         let Value::Object(map) = child else { return };
         if map.contains_key("$ref") {
             return;
