@@ -111,7 +111,7 @@ impl RawRequest {
     pub fn segment_fits(&self, segment: usize, literals: &[&str]) -> bool {
         self.path_params
             .get(segment)
-            .is_some_and(|(_, value)| crate::params::split_segment(value, literals, 0).is_some())
+            .is_some_and(|(_, value)| crate::params::segment_piece(value, literals, 0).is_some())
     }
 
     /// Whether route parameter `segment` is one of `values`: how generated code tells
@@ -195,7 +195,7 @@ impl RawRequest {
                     .unwrap_or_default();
                 // The route matched the segment as a whole; text that does not have the
                 // template's shape means no operation is at this path after all.
-                let piece = crate::params::split_segment(whole, literals, position)
+                let piece = crate::params::segment_piece(whole, literals, position)
                     .ok_or_else(|| self.no_route())?;
                 param.decode(Raw::Segment(piece))
             }

@@ -1,0 +1,287 @@
+//! The description of a parameter that generated code writes and every reading step
+//! works from. All of it is `Copy` and built by `const fn`s, so an operation's parameters
+//! are `static` data rather than something assembled per request.
+
+use crate::validate::Schema;
+use crate::HttpError;
+
+/// The OpenAPI type of a single parameter value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    /// Taken verbatim.
+    String,
+    /// A signed or unsigned 64-bit integer.
+    Integer,
+    /// A finite floating-point number.
+    Number,
+    /// Exactly `true` or `false`.
+    Boolean,
+    /// Parsed as JSON, falling back to the raw string; used for schemas without a simple type.
+    Json,
+}
+
+/// Whether a parameter holds one value, a list of values or an object, and of what types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A single value.
+    Scalar(Scalar),
+    /// A list of values.
+    Array {
+        /// Type of each item.
+        item: Scalar,
+        /// The OpenAPI `explode`: for `form` (query, cookie), repeated keys (`?a=1&a=2`)
+        /// rather than one joined value (`?a=1,2`); for `label` and `matrix`, one prefix per
+        /// item. `simple` arrays read the same either way.
+        explode: bool,
+    },
+    /// An object with named properties (`R=100,G=200`, `color[R]=100`, ...).
+    Object {
+        /// Its declared properties and what happens to other keys.
+        object: Object,
+        /// The OpenAPI `explode`: whether each property is its own `name=value` (or its own
+        /// query key, for `form`) rather than a flat list alternating names and values.
+        explode: bool,
+    },
+    /// A `content: application/json` parameter: the raw value is a JSON document.
+    JsonText,
+}
+
+/// The declared properties of an object-valued parameter (or of a nested object in a
+/// `deepObject` parameter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Object {
+    /// Properties by name, each with the type its raw value is converted to.
+    pub properties: &'static [Property],
+    /// Keys that are not declared properties: `None` rejects them (the schema says
+    /// `additionalProperties: false`), `Some(kind)` keeps them, converted as `kind`, for the
+    /// generated type to accept or ignore.
+    pub additional: Option<Extra>,
+}
+
+/// The type of the values an [`Object`] keeps under keys it does not declare
+/// (`additionalProperties`). A separate type from [`Field`] because undeclared keys
+/// never hold nested objects here, and because `Field` holds an `Object` by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra {
+    /// One value per key; a repeated key is an error.
+    Scalar(Scalar),
+    /// A list per key: the key repeated (`tag=a&tag=b`) gives several items.
+    Array(Scalar),
+}
+
+/// A query key that something other than a collecting parameter reads, so that
+/// parameter leaves it alone (see [`Param::collecting`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Exactly this key: another parameter's name, a property of another exploded `form`
+    /// object, or a key the runtime reads itself (pagination's `limit`, `page_token`).
+    Key(&'static str),
+    /// Keys `name[...]`: a `deepObject` parameter's.
+    Under(&'static str),
+}
+
+impl Claim {
+    pub(super) fn takes(&self, key: &str) -> bool {
+        match self {
+            Claim::Key(name) => key == *name,
+            Claim::Under(name) => key
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('[')),
+        }
+    }
+}
+
+/// One declared property of an [`Object`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// Name as written in the schema and on the wire.
+    pub name: &'static str,
+    /// The type of its value.
+    pub value: Field,
+}
+
+/// The type of an object property's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// One value.
+    Scalar(Scalar),
+    /// A list of values: the property's key repeated (`R=1&R=2`, `color[R][]=1`).
+    Array(Scalar),
+    /// A nested object, only written by `deepObject` (`color[range][min]=1`).
+    Object(Object),
+}
+
+/// How a parameter's value is written (the OpenAPI `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `blue`, `blue,black`, `R,100,G,200` or exploded `R=100,G=200`: path and header.
+    Simple,
+    /// `.blue`, `.blue.black`, `.R=100.G=200`: path.
+    Label,
+    /// `;color=blue`, `;color=blue,black`, `;color=blue;color=black`, `;R=100;G=200`: path.
+    Matrix,
+    /// `color=blue`, `color=blue&color=black`, `color=blue,black`, `R=100&G=200`: query and
+    /// cookie.
+    Form,
+    /// `color=blue%20black`: query.
+    SpaceDelimited,
+    /// `color=blue|black`: query.
+    PipeDelimited,
+    /// `color[R]=100&color[G]=200`: query objects.
+    DeepObject,
+}
+
+/// Where a parameter is found in the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A path template variable, by its position in the template.
+    Path(usize),
+    /// One of several variables sharing a segment with literal text, such as `head` in
+    /// `{base}...{head}`: the route variable `segment` split at `literals`.
+    PathPart {
+        /// The route variable holding the whole segment.
+        segment: usize,
+        /// The literal pieces around and between the variables (one more than them).
+        literals: &'static [&'static str],
+        /// Which variable of the segment, from 0.
+        position: usize,
+    },
+    /// A query string parameter.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie in the `Cookie` header(s).
+    Cookie,
+}
+
+impl Location {
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Location::Path(_) | Location::PathPart { .. } => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter declared by an operation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Param {
+    /// Name as written in the OpenAPI document.
+    pub name: &'static str,
+    /// Where the parameter is found.
+    pub location: Location,
+    /// How its value is written; the location's default unless [`styled`](Self::styled).
+    pub style: Style,
+    /// Whether it is a single value, a list or an object, and of what types.
+    pub shape: Shape,
+    /// Constraints checked before the value is decoded, all reported at once.
+    pub rules: Option<&'static Schema>,
+    /// For an exploded `form` object that collects the query keys no other parameter
+    /// names (OpenAPI's way of writing "the remaining parameters, as a map"): the keys
+    /// others read. `None` for every other parameter, whose keys are its own.
+    pub others: Option<&'static [Claim]>,
+}
+
+impl Param {
+    /// The same parameter with constraints to check before decoding.
+    pub const fn checked(mut self, rules: &'static Schema) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// The same exploded `form` object collecting every query key that is neither one of
+    /// its declared properties nor claimed by `others`, as its undeclared properties.
+    pub const fn collecting(mut self, others: &'static [Claim]) -> Self {
+        self.others = Some(others);
+        self
+    }
+
+    /// The same parameter written in `style` rather than its location's default.
+    pub const fn styled(mut self, style: Style) -> Self {
+        self.style = style;
+        self
+    }
+
+    const fn at(location: Location, style: Style, name: &'static str, shape: Shape) -> Self {
+        Self {
+            name,
+            location,
+            style,
+            shape,
+            rules: None,
+            others: None,
+        }
+    }
+
+    /// A path parameter at position `index` of the path template, in `simple` style.
+    pub const fn path(index: usize, name: &'static str, shape: Shape) -> Self {
+        Self::at(Location::Path(index), Style::Simple, name, shape)
+    }
+
+    /// One of several path variables in a segment that mixes them with literal text.
+    pub const fn path_part(
+        segment: usize,
+        literals: &'static [&'static str],
+        position: usize,
+        name: &'static str,
+        shape: Shape,
+    ) -> Self {
+        let location = Location::PathPart {
+            segment,
+            literals,
+            position,
+        };
+        Self::at(location, Style::Simple, name, shape)
+    }
+
+    /// A query parameter, in `form` style.
+    pub const fn query(name: &'static str, shape: Shape) -> Self {
+        Self::at(Location::Query, Style::Form, name, shape)
+    }
+
+    /// A header parameter, in `simple` style.
+    pub const fn header(name: &'static str, shape: Shape) -> Self {
+        Self::at(Location::Header, Style::Simple, name, shape)
+    }
+
+    /// A cookie parameter, in `form` style.
+    pub const fn cookie(name: &'static str, shape: Shape) -> Self {
+        Self::at(Location::Cookie, Style::Form, name, shape)
+    }
+
+    pub(crate) fn missing(&self) -> HttpError {
+        HttpError::bad_request(
+            "MissingParameter",
+            format!(
+                "missing required {} parameter \"{}\"",
+                self.location.word(),
+                self.name
+            ),
+        )
+    }
+
+    pub(crate) fn invalid(&self, reason: impl std::fmt::Display) -> HttpError {
+        HttpError::bad_request(
+            "InvalidParameter",
+            format!(
+                "invalid value for {} parameter \"{}\": {reason}",
+                self.location.word(),
+                self.name
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_message() {
+        let e = Param::path(1, "id", Shape::Scalar(Scalar::String)).missing();
+        assert_eq!(e.external_message, "missing required path parameter \"id\"");
+        assert_eq!(e.error_code.as_deref(), Some("MissingParameter"));
+    }
+}
