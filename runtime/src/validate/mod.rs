@@ -1,0 +1,20 @@
+//! Schema constraints checked before a handler runs, with every violation reported by
+//! the JSON pointer of the bad value and the rule it broke.
+//!
+//! Generated code describes each schema as a tree of `static` [`Schema`] values; the
+//! checks here walk a decoded `serde_json::Value` against that tree. Types alone
+//! (what serde enforces while deserializing) stop at the first error; this pass lists
+//! all of them, which is what a client fixing a request wants.
+//!
+//! [`schema`] holds the description generated code writes, [`walk`] the pass over a value
+//! and the violations it reports, [`checks`] the single-keyword constraints and
+//! [`formats`] the syntax of the `format`s that have one.
+
+mod checks;
+mod formats;
+mod schema;
+mod walk;
+
+pub use formats::Format;
+pub use schema::{Additional, Check, Kind, Schema, Tagged};
+pub use walk::{describe_violations, validate};
