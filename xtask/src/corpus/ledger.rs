@@ -24,7 +24,7 @@ use anyhow::{Context, Result};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::Compilation;
+use super::model::Compilation;
 
 /// Bumped whenever the way checks are run or messages attributed changes, so that
 /// answers given under the old rules are not reused.
