@@ -1,0 +1,250 @@
+//! Running and timing commands, and the figures made of the times: the pieces every
+//! section of the bench shares.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{bail, Context, Result};
+
+/// A command as run and as shown in the report.
+#[derive(Clone)]
+pub(super) struct Cmd {
+    program: String,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    dir: Option<PathBuf>,
+}
+
+impl Cmd {
+    /// A command running `program` with no arguments.
+    pub(super) fn new(program: impl Into<String>) -> Self {
+        Cmd {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            dir: None,
+        }
+    }
+    /// Adds one argument.
+    pub(super) fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_string_lossy().into_owned());
+        self
+    }
+    /// Adds arguments.
+    pub(super) fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(
+        mut self,
+        args: I,
+    ) -> Self {
+        for arg in args {
+            self = self.arg(arg);
+        }
+        self
+    }
+    /// Sets an environment variable.
+    pub(super) fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.env
+            .push((key.into(), value.as_ref().to_string_lossy().into_owned()));
+        self
+    }
+    /// Runs the command in `dir`.
+    pub(super) fn dir(mut self, dir: &Path) -> Self {
+        self.dir = Some(dir.to_path_buf());
+        self
+    }
+    /// The shell line, with paths under `root` shown relative to it.
+    pub(super) fn display(&self, root: &Path) -> String {
+        let root = format!("{}/", root.display());
+        let mut words: Vec<String> = self.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        words.push(self.program.clone());
+        words.extend(self.args.iter().cloned());
+        let line = words
+            .iter()
+            .map(|w| w.replace(&root, ""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        match &self.dir {
+            Some(dir) if format!("{}/", dir.display()) != root => {
+                format!(
+                    "(cd {} && {line})",
+                    dir.display().to_string().replace(&root, "")
+                )
+            }
+            _ => line,
+        }
+    }
+    /// The command to run, under `/usr/bin/time` writing peak memory to `wrap_time`
+    /// when given.
+    pub(super) fn command(&self, wrap_time: Option<&Path>) -> Command {
+        let mut command = match wrap_time {
+            Some(out) => {
+                let mut c = Command::new("/usr/bin/time");
+                c.arg("-f").arg("%M").arg("-o").arg(out).arg(&self.program);
+                c
+            }
+            None => Command::new(&self.program),
+        };
+        command.args(&self.args);
+        for (k, v) in &self.env {
+            command.env(k, v);
+        }
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
+        command
+    }
+}
+
+/// One timed run of a command.
+pub(super) struct Timed {
+    pub(super) wall: Duration,
+    /// Peak resident memory in KiB, when `/usr/bin/time` is available.
+    pub(super) max_rss_kib: Option<u64>,
+    /// Whether the command succeeded.
+    pub(super) ok: bool,
+}
+
+/// Whether GNU time is there to measure peak memory.
+fn time_available() -> bool {
+    Path::new("/usr/bin/time").is_file()
+}
+
+/// Runs `cmd` with output to `log`, measuring wall time and (when possible) peak RSS.
+pub(super) fn timed(cmd: &Cmd, log: &Path) -> Result<Timed> {
+    let rss_file = log.with_extension("rss");
+    let wrap = time_available().then_some(rss_file.as_path());
+    let out = std::fs::File::create(log)?;
+    let started = Instant::now();
+    let status = cmd
+        .command(wrap)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .status()
+        .with_context(|| format!("cannot run {}", cmd.program))?;
+    let wall = started.elapsed();
+    let max_rss_kib = wrap.and_then(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        // With a failing command, GNU time writes "Command exited with non-zero status".
+        text.lines().last()?.trim().parse().ok()
+    });
+    Ok(Timed {
+        wall,
+        max_rss_kib,
+        ok: status.success(),
+    })
+}
+
+/// Runs `cmd` with its output in `log`, failing with the log's tail when it fails.
+pub(super) fn run_quiet(cmd: &Cmd, log: &Path) -> Result<()> {
+    let t = timed(cmd, log)?;
+    if !t.ok {
+        bail!(
+            "{} failed; see {}\n{}",
+            cmd.program,
+            log.display(),
+            tail(log, 15)
+        );
+    }
+    Ok(())
+}
+
+/// The last `lines` lines of a log.
+fn tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The median of the finite values; NaN when there are none.
+pub(super) fn median(values: &[f64]) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// A duration in seconds, as the figures are kept.
+pub(super) fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// Seconds as the report shows them: milliseconds below one second, `n/a` for NaN.
+pub(super) fn fmt_secs(s: f64) -> String {
+    if !s.is_finite() {
+        "n/a".into()
+    } else if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+/// KiB as the report shows memory: MiB with one decimal, `n/a` for NaN.
+pub(super) fn fmt_mib(kib: f64) -> String {
+    if kib.is_finite() {
+        format!("{:.1} MiB", kib / 1024.0)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// `a / b` as the report shows a ratio (`1.25x`); `n/a` when either is missing.
+pub(super) fn ratio(a: f64, b: f64) -> String {
+    if a.is_finite() && b.is_finite() && b > 0.0 {
+        format!("{:.2}x", a / b)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// Sets a file's modification time to now, so cargo rebuilds its crate.
+pub(super) fn touch(path: &Path) -> Result<()> {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(SystemTime::now()))
+        .with_context(|| format!("touching {}", path.display()))
+}
+
+/// The first line a command prints (stdout, else stderr, as `java -version` writes
+/// there), or `not found` when it cannot run.
+pub(super) fn first_line_of(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| {
+            let text = if o.stdout.is_empty() {
+                o.stderr
+            } else {
+                o.stdout
+            };
+            String::from_utf8_lossy(&text)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_else(|| "not found".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
+}
