@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-pub use crate::schema::{Extra, Field, ObjectShape, Scalar, Shape};
+pub use crate::lower::schema::{Extra, Field, ObjectShape, Scalar, Shape};
 
 /// One API: what becomes one generated crate or file.
 #[derive(Debug, Clone)]

@@ -62,11 +62,8 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostic::pointer_join;
 use crate::ir::{Api, Location, MediaType, Operation, Parameter, Response, StatusSpec};
-use crate::lower::BODY_LIMIT_EXTENSION;
+use crate::keywords::{BODY_LIMIT_EXTENSION, METHODS};
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 const REUSE_SECTIONS: &[&str] = &[
     "parameters",
     "requestBodies",

@@ -32,12 +32,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::pointer_join;
+use crate::keywords::METHODS;
 use crate::load::Document;
-
-/// The HTTP methods an OpenAPI path item can hold operations for.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// How many `$ref`s in a row are followed before giving up, so a reference cycle such
 /// as `A: {$ref: B}, B: {$ref: A}` ends instead of looping.

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::keywords::{ANNOTATIONS, HIDDEN_ENUM, NUMBER_KEYWORDS, TAGGED, TYPE_KEYWORDS};
+use crate::text::unix_line_breaks;
 
 /// Keywords whose value is one subschema.
 const SINGLE: &[&str] = &["items", "not", "additionalProperties"];
@@ -180,63 +182,6 @@ fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'static str>
         (false, _) => Some("a non-negative integer"),
     }
 }
-
-/// `text` with Windows (`\r\n`) and lone `\r` line breaks as `\n`, since rustc refuses a
-/// bare CR in a doc comment.
-pub(crate) fn unix_line_breaks(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n")
-}
-
-/// The keywords that apply to one JSON type only, by that type (OpenAPI 3.0 and 3.1
-/// spellings both). `integer` repeats `number`'s, for splitting a list of types.
-pub(crate) const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
-    (
-        "object",
-        &[
-            "properties",
-            "additionalProperties",
-            "required",
-            "minProperties",
-            "maxProperties",
-            "patternProperties",
-            "propertyNames",
-            "unevaluatedProperties",
-        ],
-    ),
-    (
-        "array",
-        &[
-            "items",
-            "prefixItems",
-            "additionalItems",
-            "uniqueItems",
-            "minItems",
-            "maxItems",
-            "contains",
-        ],
-    ),
-    (
-        "string",
-        &[
-            "minLength",
-            "maxLength",
-            "pattern",
-            "contentEncoding",
-            "contentMediaType",
-        ],
-    ),
-    ("number", NUMBER_KEYWORDS),
-    ("integer", NUMBER_KEYWORDS),
-];
-
-/// The keywords of numbers, integers included.
-const NUMBER_KEYWORDS: &[&str] = &[
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-];
 
 /// The types whose keywords `schema` has, `integer` left out (its keywords are
 /// `number`'s).
@@ -492,14 +437,6 @@ fn tag_alternatives(schema: &mut Map<String, Value>, discriminator: &Value) {
         }
     }
 }
-
-/// Where the validator finds a discriminated `oneOf`'s tag values: the property, the
-/// list of alternatives, and the index each tag value selects. typify ignores it.
-pub const TAGGED: &str = "x-specfirst-tagged";
-
-/// Where an `enum` typify cannot name goes: typify ignores the key, so the type becomes
-/// a plain string, and the validation rules still check the values from here.
-pub const HIDDEN_ENUM: &str = "x-specfirst-enum";
 
 /// typify refuses (by panicking) string enums whose values map to the same Rust variant
 /// name, such as `reactions-+1` and `reactions--1`. Such an enum is kept for validation
@@ -964,20 +901,6 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
         }
     }
 }
-
-/// Schema keywords that are pure annotation: beside a `$ref` they change nothing.
-pub(crate) const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "summary",
-    "examples",
-    "example",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    "externalDocs",
-];
 
 /// Whether `keyword` only describes a schema, constraining no value: an
 /// [`ANNOTATIONS`] keyword, an extension, a `default` or an `xml` hint.

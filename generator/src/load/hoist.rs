@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{escape_token, local_pointer};
 use crate::naming::pascal;
-use crate::origins::Origins;
+use crate::load::origins::Origins;
 
 /// Tokens that say how a schema nests, not what it is; left out of derived names.
 const STRUCTURAL: &[&str] = &[

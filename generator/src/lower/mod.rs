@@ -3,6 +3,9 @@
 //! The walk follows the raw JSON so every diagnostic carries the pointer of what the
 //! user wrote; each node is then read through `openapiv3`'s types.
 
+pub(crate) mod schema;
+pub(crate) mod security;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::DeserializeOwned;
@@ -15,17 +18,13 @@ use crate::ir::{
     PathItemSource, RequestBody, Response, ResponseAlternative, ResponseBody, ResponseHeader,
     Scalar, SchemaUse, SegmentClass, Shape, StatusSpec, Style,
 };
+use crate::keywords::METHODS;
+use crate::keywords::BODY_LIMIT_EXTENSION;
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
-use crate::schema;
-use crate::security::Schemes;
+use security::Schemes;
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 const MAX_REF_HOPS: usize = 64;
-/// The operation extension that sets the operation's own request body limit.
-pub const BODY_LIMIT_EXTENSION: &str = "x-specfirst-body-max-bytes";
 
 /// Builds the API model of `doc`, or every problem found in it.
 pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
