@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::ident;
 use crate::naming::{snake, Namespace};
-use crate::lower::schema::component_schema_name;
+use crate::load::refs::component_schema_name;
 
 /// Builds the rule statics of one API.
 pub struct Rules<'a> {

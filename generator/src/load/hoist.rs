@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{escape_token, local_pointer};
+use crate::diagnostic::escape_token;
+use crate::load::refs::local_pointer;
 use crate::naming::pascal;
 use crate::load::origins::Origins;
 

@@ -5,6 +5,7 @@
 //! and because every diagnostic needs a JSON pointer into what the user wrote.
 
 pub(crate) mod hoist;
+pub(crate) mod refs;
 mod openapi31;
 pub(crate) mod origins;
 mod swagger2;

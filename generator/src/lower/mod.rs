@@ -20,11 +20,11 @@ use crate::ir::{
 };
 use crate::keywords::METHODS;
 use crate::keywords::BODY_LIMIT_EXTENSION;
+use crate::load::refs::{self, Broken, MAX_REF_HOPS};
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
 use security::Schemes;
 
-const MAX_REF_HOPS: usize = 64;
 
 /// Builds the API model of `doc`, or every problem found in it.
 pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
@@ -193,36 +193,26 @@ impl<'a> Lower<'a> {
     /// Follows `$ref`s from the node at `pointer` to the node that defines it.
     fn deref(&mut self, pointer: &str) -> Option<(String, &'a Value)> {
         let doc: &'a Document = self.doc;
-        let mut at = pointer.to_string();
-        let mut seen = BTreeSet::new();
-        for _ in 0..MAX_REF_HOPS {
-            let node = doc.node(&at)?;
-            let Some(reference) = node.get("$ref") else {
-                return Some((at, node));
-            };
-            let ref_pointer = pointer_join(&at, "$ref");
-            let Some(target) = reference.as_str() else {
-                self.problem(ref_pointer, "`$ref` must be a string");
-                return None;
-            };
-            let Some(local) = crate::diagnostic::local_pointer(target) else {
-                self.problem(
-                    ref_pointer,
-                    format!("external reference `{target}` is not supported; inline it or bundle the spec"),
-                );
-                return None;
-            };
-            if !seen.insert(local.clone()) {
-                self.problem(ref_pointer, format!("reference cycle through `{target}`"));
-                return None;
+        let node = doc.node(pointer)?;
+        let stopped = match refs::resolve(&doc.raw, pointer, node) {
+            Ok(found) => return Some(found),
+            Err(stopped) => stopped,
+        };
+        let ref_pointer = pointer_join(&stopped.at, "$ref");
+        match stopped.why {
+            Broken::NotAString => self.problem(ref_pointer, "`$ref` must be a string"),
+            Broken::External(target) => self.problem(
+                ref_pointer,
+                format!("external reference `{target}` is not supported; inline it or bundle the spec"),
+            ),
+            Broken::Cycle(target) => {
+                self.problem(ref_pointer, format!("reference cycle through `{target}`"))
             }
-            if doc.node(&local).is_none() {
-                self.problem(ref_pointer, format!("unresolved reference `{target}`"));
-                return None;
+            Broken::Unresolved(target) => {
+                self.problem(ref_pointer, format!("unresolved reference `{target}`"))
             }
-            at = local;
+            Broken::TooLong => self.problem(pointer, "reference chain too long"),
         }
-        self.problem(pointer, "reference chain too long");
         None
     }
 
@@ -1204,7 +1194,7 @@ impl<'a> Lower<'a> {
         let reference = schema.schema.get("$ref")?.as_str()?;
         let raw = self
             .doc
-            .node(&crate::diagnostic::local_pointer(reference)?)?;
+            .node(&refs::local_pointer(reference)?)?;
         let properties = raw.get("properties")?.as_object()?;
         let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
         if keys != BTreeSet::from([items_key, next_key]) {
@@ -1230,7 +1220,7 @@ impl<'a> Lower<'a> {
             return None;
         }
         let item_ref = items.get("items")?.get("$ref")?.as_str()?;
-        schema::component_schema_name(item_ref)?;
+        refs::component_schema_name(item_ref)?;
         Some(PageBody {
             page: schema.clone(),
             item: SchemaUse {
@@ -1292,7 +1282,7 @@ impl<'a> Lower<'a> {
             let Location::Path(segment) = param.location else {
                 continue;
             };
-            let schema = schema::follow(&self.doc.raw, &param.schema.schema, 0);
+            let schema = refs::follow(&self.doc.raw, &param.schema.schema);
             let values: Option<Vec<String>> = schema
                 .get("enum")
                 .and_then(Value::as_array)

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::keywords::{ANNOTATIONS, HIDDEN_ENUM, NUMBER_KEYWORDS, TAGGED, TYPE_KEYWORDS};
+use crate::load::refs::{self, component_schema_name, follow};
 use crate::text::unix_line_breaks;
 
 /// Keywords whose value is one subschema.
@@ -610,7 +611,7 @@ fn drop_contradicted_type(schema: &mut Map<String, Value>, root: &Value) {
     let mut any = false;
     for alternative in alternatives {
         any = true;
-        let Some(types) = admitted_types(follow(root, alternative, 0)) else {
+        let Some(types) = admitted_types(follow(root, alternative)) else {
             return;
         };
         if types.iter().any(|ty| same_kind(ty, own)) {
@@ -714,17 +715,17 @@ fn within_bounds(number: f64, schema: &Map<String, Value>) -> bool {
     low && high && exclusive_low && exclusive_high
 }
 
-fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
-    let Value::Object(schema) = schema else {
+fn fits(value: &Value, node: &Value, root: &Value, depth: usize) -> bool {
+    let Value::Object(schema) = node else {
         return true;
     };
     if depth > MAX_DEPTH {
         return true;
     }
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        return match crate::diagnostic::local_pointer(reference).and_then(|p| root.pointer(&p)) {
-            Some(target) => fits(value, target, root, depth + 1),
-            None => true,
+    if schema.contains_key("$ref") {
+        return match refs::resolve(root, "", node) {
+            Ok((_, target)) => fits(value, target, root, depth + 1),
+            Err(_) => true,
         };
     }
     if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
@@ -792,7 +793,7 @@ fn fits(value: &Value, schema: &Value, root: &Value, depth: usize) -> bool {
         // can fill.
         let declared = any_of
             .iter()
-            .all(|member| follow(root, member, 0).get("type").is_some());
+            .all(|member| follow(root, member).get("type").is_some());
         if admitting == 0 || (!value.is_object() && (admitting > 1 || !declared)) {
             return false;
         }
@@ -1380,15 +1381,6 @@ fn visit_inline_mut(
     }
 }
 
-/// `NAME` of a `#/components/schemas/NAME` reference, unescaped.
-pub fn component_schema_name(reference: &str) -> Option<String> {
-    let name = reference.strip_prefix("#/components/schemas/")?;
-    if name.contains('/') {
-        return None;
-    }
-    Some(name.replace("~1", "/").replace("~0", "~"))
-}
-
 /// How a parameter's value is written on the wire, derived from its schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scalar {
@@ -1464,7 +1456,7 @@ pub fn shape(root: &Value, schema: &Value) -> Shape {
 const MAX_OBJECT_DEPTH: usize = 3;
 
 fn field(root: &Value, schema: &Value, depth: usize) -> Field {
-    let schema = follow(root, schema, 0);
+    let schema = follow(root, schema);
     match schema.get("type").and_then(Value::as_str) {
         Some("array") => Field::Array(
             schema
@@ -1480,7 +1472,7 @@ fn field(root: &Value, schema: &Value, depth: usize) -> Field {
 
 /// `type: object`, or no type with properties (own or through `allOf`).
 fn is_object(root: &Value, schema: &Value, depth: usize) -> bool {
-    let schema = follow(root, schema, depth);
+    let schema = follow(root, schema);
     match schema.get("type").and_then(Value::as_str) {
         Some(kind) => kind == "object",
         None if depth > MAX_DEPTH => false,
@@ -1501,7 +1493,7 @@ fn object_shape(root: &Value, schema: &Value, depth: usize) -> ObjectShape {
     let additional = match written {
         Some(Value::Bool(false)) => None,
         Some(extra @ Value::Object(_)) => {
-            let extra = follow(root, extra, 0);
+            let extra = follow(root, extra);
             Some(match extra.get("type").and_then(Value::as_str) {
                 Some("array") => Extra::Array(
                     extra
@@ -1528,7 +1520,7 @@ fn collect_properties(
     hops: usize,
     out: &mut Vec<(String, Field)>,
 ) {
-    let schema = follow(root, schema, 0);
+    let schema = follow(root, schema);
     if let Some(Value::Object(own)) = schema.get("properties") {
         for (name, property) in own {
             if !out.iter().any(|(known, _)| known == name) {
@@ -1550,22 +1542,11 @@ fn collect_properties(
 
 const MAX_DEPTH: usize = 32;
 
-/// The schema a `$ref` chain starting at `schema` ends at, within `root`; `schema` itself
-/// when it is no reference, the target is missing, or the chain runs too deep.
-pub(crate) fn follow<'a>(root: &'a Value, schema: &'a Value, depth: usize) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) if depth < MAX_DEPTH => crate::diagnostic::local_pointer(reference)
-            .and_then(|pointer| root.pointer(&pointer))
-            .map_or(schema, |target| follow(root, target, depth + 1)),
-        _ => schema,
-    }
-}
-
 fn scalar(root: &Value, schema: &Value, depth: usize) -> Scalar {
     if depth > MAX_DEPTH {
         return Scalar::Json;
     }
-    let schema = follow(root, schema, depth);
+    let schema = follow(root, schema);
     match schema.get("type").and_then(Value::as_str) {
         Some("string") => return Scalar::String,
         Some("integer") => return Scalar::Integer,
