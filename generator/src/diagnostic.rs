@@ -70,4 +70,3 @@ pub fn escape_token(token: &str) -> String {
 pub fn pointer_join(base: &str, token: impl AsRef<str>) -> String {
     format!("{base}/{}", escape_token(token.as_ref()))
 }
-

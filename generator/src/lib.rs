@@ -26,8 +26,8 @@ pub mod load;
 mod lower;
 mod naming;
 mod output;
-mod text;
 pub mod roundtrip;
+mod text;
 
 use std::path::{Path, PathBuf};
 

@@ -13,8 +13,8 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
-use crate::naming::{snake, Namespace};
 use crate::load::refs::component_schema_name;
+use crate::naming::{snake, Namespace};
 
 /// Builds the rule statics of one API.
 pub struct Rules<'a> {

@@ -5,9 +5,9 @@
 //! and because every diagnostic needs a JSON pointer into what the user wrote.
 
 pub(crate) mod hoist;
-pub(crate) mod refs;
 mod openapi31;
 pub(crate) mod origins;
+pub(crate) mod refs;
 mod swagger2;
 
 use std::path::{Path, PathBuf};

@@ -321,11 +321,9 @@ impl Rewrite {
         // In 3.1 a `$ref`'s siblings apply too; 3.0 ignores them, so constraints move
         // beside the reference into an `allOf`.
         if map.contains_key("$ref") {
-            let constraining = map.keys().any(|k| {
-                k != "$ref"
-                    && !ANNOTATIONS.contains(&k.as_str())
-                    && !k.starts_with("x-")
-            });
+            let constraining = map
+                .keys()
+                .any(|k| k != "$ref" && !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
             if constraining {
                 if let Some(reference) = map.remove("$ref") {
                     let mut only = Map::new();
@@ -374,9 +372,7 @@ impl Rewrite {
                     .map(|name| {
                         let mut alternative = Map::new();
                         alternative.insert("type".into(), Value::String(name.clone()));
-                        if let Some((_, keys)) =
-                            TYPE_KEYWORDS.iter().find(|(t, _)| t == name)
-                        {
+                        if let Some((_, keys)) = TYPE_KEYWORDS.iter().find(|(t, _)| t == name) {
                             for key in *keys {
                                 if let Some(value) = map.get(*key) {
                                     alternative.insert((*key).into(), value.clone());
