@@ -66,7 +66,7 @@ impl<'a> Lower<'a> {
                         schema: json!({ "type": "string" }),
                         name_hint: format!("{type_base}{}", pascal(name, "Param")),
                     },
-                    shape: schema::Shape::Scalar(schema::Scalar::String),
+                    shape: Shape::Scalar(Scalar::String),
                     style: Style::Simple,
                     explode: false,
                     declared: false,
