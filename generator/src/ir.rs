@@ -5,8 +5,6 @@
 
 use serde_json::{Map, Value};
 
-pub use crate::schema::{Extra, Field, ObjectShape, Scalar, Shape};
-
 /// One API: what becomes one generated crate or file.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -203,6 +201,67 @@ pub struct PageBody {
     pub page: SchemaUse,
     /// The item schema (a component reference).
     pub item: SchemaUse,
+}
+
+/// How a parameter's value is written on the wire, derived from its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// Kept as text.
+    String,
+    /// An integer.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// Anything else: parsed as JSON, falling back to text.
+    Json,
+}
+
+/// How a parameter's value is shaped on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// One value.
+    Scalar(Scalar),
+    /// Several values of one kind.
+    Array(Scalar),
+    /// An object with named properties.
+    Object(ObjectShape),
+    /// A `content: application/json` parameter: the value is JSON text.
+    JsonText,
+}
+
+/// The properties of an object-valued parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectShape {
+    /// Declared properties (own and from `allOf` members), in schema order.
+    pub properties: Vec<(String, Field)>,
+    /// How undeclared keys are converted; `None` when `additionalProperties: false`
+    /// rejects them.
+    pub additional: Option<Extra>,
+    /// Whether the schema writes `additionalProperties` as `true` or a schema: it then
+    /// means to hold keys beyond its properties, rather than merely not forbidding them.
+    pub declares_additional: bool,
+}
+
+/// How the values under an object parameter's undeclared keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    /// One value per key.
+    Scalar(Scalar),
+    /// Several values per key, the key repeated.
+    Array(Scalar),
+}
+
+/// The shape of one property of an object-valued parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// One value.
+    Scalar(Scalar),
+    /// Several values of one kind.
+    Array(Scalar),
+    /// A nested object.
+    Object(ObjectShape),
 }
 
 /// Where a parameter is read from.

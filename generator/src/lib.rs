@@ -16,22 +16,18 @@
 //! and then `include!(concat!(env!("OUT_DIR"), "/api.rs"));` in the crate.
 
 pub mod check;
-pub mod diagnostic;
+mod diagnostic;
 pub mod diff;
-pub mod emit;
+mod emit;
 mod error;
-pub mod hoist;
 pub mod ir;
+mod keywords;
 pub mod load;
-pub mod lower;
-pub mod naming;
-pub mod openapi31;
-pub mod origins;
+mod lower;
+mod naming;
 mod output;
 pub mod roundtrip;
-pub mod schema;
-pub mod security;
-pub mod swagger2;
+mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -186,7 +182,7 @@ impl Generator {
         ));
         for text in [&api.summary, &api.description].into_iter().flatten() {
             lib.push_str("//!\n");
-            for line in schema::unix_line_breaks(text).trim().lines() {
+            for line in text::unix_line_breaks(text).trim().lines() {
                 lib.push_str(format!("//! {line}").trim_end());
                 lib.push('\n');
             }

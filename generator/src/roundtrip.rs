@@ -62,11 +62,9 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostic::pointer_join;
 use crate::ir::{Api, Location, MediaType, Operation, Parameter, Response, StatusSpec};
-use crate::lower::BODY_LIMIT_EXTENSION;
+use crate::keywords::{BODY_LIMIT_EXTENSION, METHODS};
+use crate::load::refs::follow;
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 const REUSE_SECTIONS: &[&str] = &[
     "parameters",
     "requestBodies",
@@ -74,7 +72,6 @@ const REUSE_SECTIONS: &[&str] = &[
     "headers",
     "pathItems",
 ];
-const MAX_REF_HOPS: usize = 64;
 
 /// One place where the two documents differ, after normalisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -406,7 +403,7 @@ pub fn normalize(document: &Value) -> Value {
 }
 
 fn path_item(document: &Value, item: &Value, global_security: Option<&Value>) -> Value {
-    let Value::Object(item) = resolve(document, item) else {
+    let Value::Object(item) = follow(document, item) else {
         return item.clone();
     };
     let mut item = item.clone();
@@ -441,7 +438,7 @@ fn operation_normalized(
     }
 
     if let Some(body) = op.get("requestBody") {
-        let mut body = resolve(document, body).clone();
+        let mut body = follow(document, body).clone();
         if let Value::Object(map) = &mut body {
             map.remove("$ref");
             remove_if(map, "required", &json!(false));
@@ -486,7 +483,7 @@ fn params_by_key(document: &Value, list: Option<&Value>) -> Map<String, Value> {
         return out;
     };
     for (index, param) in list.iter().enumerate() {
-        let Value::Object(param) = resolve(document, param) else {
+        let Value::Object(param) = follow(document, param) else {
             out.insert(format!("#{index}"), param.clone());
             continue;
         };
@@ -521,7 +518,7 @@ fn params_by_key(document: &Value, list: Option<&Value>) -> Map<String, Value> {
 }
 
 fn response_normalized(document: &Value, response: &Value) -> Value {
-    let Value::Object(response) = resolve(document, response) else {
+    let Value::Object(response) = follow(document, response) else {
         return response.clone();
     };
     let mut response = response.clone();
@@ -530,7 +527,7 @@ fn response_normalized(document: &Value, response: &Value) -> Value {
     if let Some(Value::Object(headers)) = response.get("headers") {
         let mut normalized = Map::new();
         for (name, header) in headers {
-            let mut header = resolve(document, header).clone();
+            let mut header = follow(document, header).clone();
             if let Value::Object(map) = &mut header {
                 map.remove("$ref");
                 remove_if(map, "required", &json!(false));
@@ -566,25 +563,6 @@ fn security_normalized(security: Value) -> Option<Value> {
         }
     }
     Some(Value::Array(out))
-}
-
-/// Follows `$ref`s from `node` within `document`; an unresolvable one is kept.
-fn resolve<'v>(document: &'v Value, node: &'v Value) -> &'v Value {
-    let mut at = node;
-    for _ in 0..MAX_REF_HOPS {
-        let Some(target) = at
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(crate::diagnostic::local_pointer)
-        else {
-            return at;
-        };
-        match document.pointer(&target) {
-            Some(next) => at = next,
-            None => return at,
-        }
-    }
-    at
 }
 
 fn remove_if(map: &mut Map<String, Value>, key: &str, default: &Value) {

@@ -32,16 +32,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::pointer_join;
+use crate::keywords::METHODS;
+use crate::load::refs;
 use crate::load::Document;
-
-/// The HTTP methods an OpenAPI path item can hold operations for.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// How many `$ref`s in a row are followed before giving up, so a reference cycle such
-/// as `A: {$ref: B}, B: {$ref: A}` ends instead of looping.
-const MAX_REF_HOPS: usize = 64;
 
 /// One difference between the old and the new spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -294,16 +287,8 @@ struct Differ<'a> {
 /// Follows local `$ref`s from `node` to the node they name. `None` when a reference
 /// is external, dangling or part of a cycle.
 fn resolve<'a>(doc: &'a Value, node: Node<'a>) -> Option<Node<'a>> {
-    let mut node = node;
-    for _ in 0..MAX_REF_HOPS {
-        let Some(reference) = node.value.get("$ref").and_then(Value::as_str) else {
-            return Some(node);
-        };
-        let pointer = crate::diagnostic::local_pointer(reference)?;
-        let value = doc.pointer(&pointer)?;
-        node = Node { value, pointer };
-    }
-    None
+    let (pointer, value) = refs::resolve(doc, &node.pointer, node.value).ok()?;
+    Some(Node { value, pointer })
 }
 
 /// A path template with its parameter names blanked: `/books/{id}` and

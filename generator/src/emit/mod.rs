@@ -123,7 +123,7 @@ fn runtime_import(code: &[TokenStream]) -> Option<TokenStream> {
 
 /// `#[doc = ...]` lines for `text`, one attribute per line so prettyplease writes `///`.
 fn doc(text: &str) -> TokenStream {
-    let text = crate::schema::unix_line_breaks(text);
+    let text = crate::text::unix_line_breaks(text);
     let lines = text.trim().lines().map(|line| {
         let line = if line.is_empty() {
             String::new()

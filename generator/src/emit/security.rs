@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident};
 use crate::ir::{Api, ApiKeyLocation, Auth, Operation, SchemeKind, SecurityScheme};
-use crate::security::COMBINE_METHOD;
+use crate::lower::security::COMBINE_METHOD;
 
 /// The authentication trait, when some operation requires authentication.
 pub fn auth_trait(api: &Api) -> TokenStream {

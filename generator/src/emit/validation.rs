@@ -13,8 +13,8 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
+use crate::load::refs::component_schema_name;
 use crate::naming::{snake, Namespace};
-use crate::schema::component_schema_name;
 
 /// Builds the rule statics of one API.
 pub struct Rules<'a> {
@@ -100,7 +100,7 @@ impl<'a> Rules<'a> {
     }
 
     /// The `Tagged { .. }` expression of a discriminated `oneOf` (see
-    /// [`crate::schema::TAGGED`]).
+    /// [`crate::keywords::TAGGED`]).
     fn tagged(
         &mut self,
         map: &serde_json::Map<String, Value>,
@@ -161,7 +161,7 @@ impl<'a> Rules<'a> {
 
         let values = map
             .get("enum")
-            .or_else(|| map.get(crate::schema::HIDDEN_ENUM));
+            .or_else(|| map.get(crate::keywords::HIDDEN_ENUM));
         if let Some(Value::Array(values)) = values {
             let texts: Vec<String> = values.iter().map(Value::to_string).collect();
             fields.push(quote!(allowed: &[#(#texts),*],));
@@ -241,7 +241,7 @@ impl<'a> Rules<'a> {
                 constrains = true;
             }
         }
-        if let Some(tagged) = map.get(crate::schema::TAGGED) {
+        if let Some(tagged) = map.get(crate::keywords::TAGGED) {
             if let Some(tokens) = self.tagged(map, tagged, hint, depth) {
                 fields.push(quote!(tagged: Some(&#tokens),));
                 constrains = true;
@@ -364,7 +364,7 @@ mod tests {
     #[test]
     fn discriminated_one_of_checks_the_selected_alternative() {
         let mut problems = Vec::new();
-        let shape = crate::schema::normalize(
+        let shape = crate::lower::schema::normalize(
             &json!({
                 "oneOf": [{"$ref": "#/components/schemas/Circle"}],
                 "discriminator": {"propertyName": "kind"}

@@ -12,11 +12,11 @@
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
-use crate::origins::Origins;
+use crate::keywords::SWAGGER2_METHODS;
+use crate::load::origins::Origins;
 
 /// The OpenAPI version converted documents declare.
 const TARGET_VERSION: &str = "3.0.3";
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
 /// The media type a 2.0 body has when neither the document nor the operation says.
 const DEFAULT_MEDIA_TYPE: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -516,7 +516,7 @@ impl<'a> Converter<'a> {
                 "$ref" => {
                     out.insert(key.clone(), value.clone());
                 }
-                k if METHODS.contains(&k) => {
+                k if SWAGGER2_METHODS.contains(&k) => {
                     let op = self.operation(
                         value,
                         &pointer_join(orig, key),

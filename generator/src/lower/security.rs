@@ -12,6 +12,7 @@ use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::ir::{
     ApiKeyLocation, Auth, Operation, Requirement, SchemeKind, SchemeUse, SecurityScheme,
 };
+use crate::load::refs::{self, Broken};
 use crate::load::Document;
 use crate::naming::{snake, Namespace};
 
@@ -220,27 +221,22 @@ fn resolve<'d>(
     pointer: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(String, &'d Value)> {
-    let mut at = pointer.to_string();
-    for _ in 0..16 {
-        let node = doc.node(&at)?;
-        let Some(reference) = node.get("$ref") else {
-            return Some((at, node));
-        };
-        let target = reference
-            .as_str()
-            .and_then(crate::diagnostic::local_pointer);
-        match target {
-            Some(local) if doc.node(&local).is_some() => at = local,
-            _ => {
-                problems.push(Diagnostic::new(
-                    pointer_join(&at, "$ref"),
-                    format!("unresolved reference `{reference}`"),
-                ));
-                return None;
-            }
+    let stopped = match refs::resolve(&doc.raw, pointer, doc.node(pointer)?) {
+        Ok(found) => return Some(found),
+        Err(stopped) => stopped,
+    };
+    match stopped.why {
+        Broken::Cycle(_) | Broken::TooLong => {
+            problems.push(Diagnostic::new(pointer, "reference chain too long"))
+        }
+        Broken::NotAString | Broken::External(_) | Broken::Unresolved(_) => {
+            let reference = &stopped.node["$ref"];
+            problems.push(Diagnostic::new(
+                pointer_join(&stopped.at, "$ref"),
+                format!("unresolved reference `{reference}`"),
+            ))
         }
     }
-    problems.push(Diagnostic::new(pointer, "reference chain too long"));
     None
 }
 

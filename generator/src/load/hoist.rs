@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{escape_token, local_pointer};
+use crate::diagnostic::escape_token;
+use crate::load::origins::Origins;
+use crate::load::refs::local_pointer;
 use crate::naming::pascal;
-use crate::origins::Origins;
 
 /// Tokens that say how a schema nests, not what it is; left out of derived names.
 const STRUCTURAL: &[&str] = &[

@@ -14,6 +14,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::keywords::{ANNOTATIONS, METHODS, TYPE_KEYWORDS};
 
 /// The dialect 3.1 documents use unless they say otherwise.
 const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
@@ -36,9 +37,6 @@ fn known_dialect(dialect: &str) -> bool {
                 || dialect == format!("https://json-schema.org/{draft}")
         })
 }
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 /// Keywords that constrain instances and that neither typify nor the validator reads;
 /// silently ignoring one would accept requests the spec forbids.
 const UNSUPPORTED: &[&str] = &[
@@ -323,11 +321,9 @@ impl Rewrite {
         // In 3.1 a `$ref`'s siblings apply too; 3.0 ignores them, so constraints move
         // beside the reference into an `allOf`.
         if map.contains_key("$ref") {
-            let constraining = map.keys().any(|k| {
-                k != "$ref"
-                    && !crate::schema::ANNOTATIONS.contains(&k.as_str())
-                    && !k.starts_with("x-")
-            });
+            let constraining = map
+                .keys()
+                .any(|k| k != "$ref" && !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
             if constraining {
                 if let Some(reference) = map.remove("$ref") {
                     let mut only = Map::new();
@@ -376,9 +372,7 @@ impl Rewrite {
                     .map(|name| {
                         let mut alternative = Map::new();
                         alternative.insert("type".into(), Value::String(name.clone()));
-                        if let Some((_, keys)) =
-                            crate::schema::TYPE_KEYWORDS.iter().find(|(t, _)| t == name)
-                        {
+                        if let Some((_, keys)) = TYPE_KEYWORDS.iter().find(|(t, _)| t == name) {
                             for key in *keys {
                                 if let Some(value) = map.get(*key) {
                                     alternative.insert((*key).into(), value.clone());
@@ -388,7 +382,7 @@ impl Rewrite {
                         Value::Object(alternative)
                     })
                     .collect();
-                for (_, keys) in crate::schema::TYPE_KEYWORDS {
+                for (_, keys) in TYPE_KEYWORDS {
                     for key in *keys {
                         map.remove(*key);
                     }

@@ -4,22 +4,28 @@
 //! schemas are handed to typify from the raw text (nothing lost to the typed model)
 //! and because every diagnostic needs a JSON pointer into what the user wrote.
 
+pub(crate) mod hoist;
+mod openapi31;
+pub(crate) mod origins;
+pub(crate) mod refs;
+mod swagger2;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::origins::Origins;
+use crate::load::origins::Origins;
 
 /// Which specification a document was written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputVersion {
     /// OpenAPI 3.0.x, read as it is.
     OpenApi30,
-    /// OpenAPI 3.1.x, rewritten into 3.0 form (see [`crate::openapi31`]).
+    /// OpenAPI 3.1.x, rewritten into 3.0 form (see [`crate::load::openapi31`]).
     OpenApi31,
-    /// Swagger 2.0, converted to OpenAPI 3.0 (see [`crate::swagger2`]).
+    /// Swagger 2.0, converted to OpenAPI 3.0 (see [`crate::load::swagger2`]).
     Swagger20,
 }
 
@@ -68,7 +74,7 @@ impl Document {
         let (mut raw, version, mut original) = if parsed.get("swagger").is_some() {
             // Swagger 2.0 is rewritten as the OpenAPI 3.0 it means; everything after
             // reads `raw`, and diagnostics go back through `origins`.
-            let converted = crate::swagger2::convert(&parsed)
+            let converted = crate::load::swagger2::convert(&parsed)
                 .map_err(|items| Error::Spec(Diagnostics::new(file, items)))?;
             origins = converted.origins;
             (converted.doc, InputVersion::Swagger20, Some(parsed))
@@ -79,14 +85,14 @@ impl Document {
         };
         if version == InputVersion::OpenApi31 {
             original = Some(raw.clone());
-            let problems = crate::openapi31::downgrade(&mut raw);
+            let problems = crate::load::openapi31::downgrade(&mut raw);
             if !problems.is_empty() {
                 return Err(Error::Spec(Diagnostics::new(file, problems)));
             }
         }
-        if crate::hoist::has_subschema_refs(&raw) {
+        if crate::load::hoist::has_subschema_refs(&raw) {
             original.get_or_insert_with(|| raw.clone());
-            crate::hoist::hoist_subschema_refs(&mut raw, &mut origins);
+            crate::load::hoist::hoist_subschema_refs(&mut raw, &mut origins);
         }
         let info = typed(&raw).map_err(|(pointer, message)| fail(&pointer, message))?;
         Ok(Self {

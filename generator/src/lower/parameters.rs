@@ -1,0 +1,290 @@
+//! Parameters: location, style, `explode` and wire shape, checked against each other.
+
+use serde_json::{json, Value};
+
+use crate::diagnostic::pointer_join;
+use crate::ir::{Field, Location, Parameter, Scalar, SchemaUse, Shape, Style};
+use crate::naming::{pascal, snake, Namespace};
+
+use super::bodies::{is_json, pick_media_type};
+use super::{leftover, schema, Lower};
+
+impl<'a> Lower<'a> {
+    pub(super) fn params(
+        &mut self,
+        op_pointer: &str,
+        shared: &[String],
+        template: &[(String, Location)],
+        type_base: &str,
+        fields: &mut Namespace,
+    ) -> Vec<Parameter> {
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut declared: Vec<(String, openapiv3::Parameter)> = Vec::new();
+        let own_count = match self.doc.node(&format!("{op_pointer}/parameters")) {
+            Some(Value::Array(list)) => list.len(),
+            _ => 0,
+        };
+        let own: Vec<String> = (0..own_count)
+            .map(|i| format!("{op_pointer}/parameters/{i}"))
+            .collect();
+        for pointer in own.iter().chain(shared) {
+            let Some((at, param)) = self.typed::<openapiv3::Parameter>(pointer) else {
+                continue;
+            };
+            let key = (
+                location_word(&param),
+                param.parameter_data_ref().name.clone(),
+            );
+            if declared
+                .iter()
+                .any(|(_, p)| (location_word(p), p.parameter_data_ref().name.clone()) == key)
+            {
+                continue;
+            }
+            declared.push((at, param));
+        }
+
+        let mut out = Vec::new();
+        for (name, location) in template {
+            let found = declared.iter().any(|(_, p)| {
+                matches!(p, openapiv3::Parameter::Path { .. })
+                    && &p.parameter_data_ref().name == name
+            });
+            if !found {
+                // Undeclared template variables are common in real specs; the path still
+                // says where the value is, and text is all it can be.
+                out.push(Parameter {
+                    name: name.clone(),
+                    pointer: op_pointer.to_string(),
+                    field: fields.claim(&snake(name, "param")),
+                    location: *location,
+                    required: true,
+                    description: Some(
+                        "Not declared in the spec; read from the path as text.".into(),
+                    ),
+                    schema: SchemaUse {
+                        schema: json!({ "type": "string" }),
+                        name_hint: format!("{type_base}{}", pascal(name, "Param")),
+                    },
+                    shape: Shape::Scalar(Scalar::String),
+                    style: Style::Simple,
+                    explode: false,
+                    declared: false,
+                    written_schema: None,
+                    extra: serde_json::Map::new(),
+                });
+            }
+        }
+
+        let mut collector: Option<String> = None;
+        for (at, param) in &declared {
+            let Some(p) = self.param(at, param, template, type_base, fields) else {
+                continue;
+            };
+            if p.collects_rest() {
+                if let Some(first) = &collector {
+                    self.problem(
+                        &p.pointer,
+                        format!(
+                            "parameter `{}`: only one exploded `form` object per operation can \
+                             take the query keys no other parameter names, and `{first}` \
+                             already does; declare this one's properties or use `deepObject`",
+                            p.name
+                        ),
+                    );
+                    continue;
+                }
+                collector = Some(p.name.clone());
+            }
+            out.push(p);
+        }
+        out.sort_by_key(|p| match p.location {
+            Location::Path(i) => (0, i, 0),
+            Location::PathPart { segment, position } => (0, segment, position),
+            Location::Query => (1, 0, 0),
+            Location::Header => (2, 0, 0),
+            Location::Cookie => (3, 0, 0),
+        });
+        out
+    }
+
+    pub(super) fn param(
+        &mut self,
+        at: &str,
+        param: &openapiv3::Parameter,
+        template: &[(String, Location)],
+        type_base: &str,
+        fields: &mut Namespace,
+    ) -> Option<Parameter> {
+        use openapiv3::{Parameter as P, PathStyle, QueryStyle};
+        let data = param.parameter_data_ref();
+        let name = data.name.clone();
+        let (location, required, style) = match param {
+            P::Path { style, .. } => {
+                let Some(location) = template.iter().find(|(n, _)| n == &name).map(|(_, l)| *l)
+                else {
+                    self.problem(
+                        at,
+                        format!("path parameter `{name}` does not appear in the path"),
+                    );
+                    return None;
+                };
+                let style = match style {
+                    PathStyle::Simple => Style::Simple,
+                    PathStyle::Label => Style::Label,
+                    PathStyle::Matrix => Style::Matrix,
+                };
+                (location, true, style)
+            }
+            P::Query { style, .. } => {
+                let style = match style {
+                    QueryStyle::Form => Style::Form,
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
+                };
+                (Location::Query, data.required, style)
+            }
+            // Headers and cookies each have one style.
+            P::Header { .. } => (Location::Header, data.required, Style::Simple),
+            P::Cookie { .. } => (Location::Cookie, data.required, Style::Form),
+        };
+        let (schema_pointer, shape) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(_) => {
+                let pointer = pointer_join(at, "schema");
+                let raw = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
+                (Some(pointer), schema::shape(&self.doc.raw, &raw))
+            }
+            openapiv3::ParameterSchemaOrContent::Content(content) => {
+                let content_pointer = pointer_join(at, "content");
+                let Some(media_type) = pick_media_type(content.keys()) else {
+                    self.problem(
+                        content_pointer,
+                        format!("parameter `{name}` must declare one media type in `content`"),
+                    );
+                    return None;
+                };
+                if is_json(&media_type) {
+                    let pointer =
+                        pointer_join(&pointer_join(&content_pointer, &media_type), "schema");
+                    (Some(pointer), Shape::JsonText)
+                } else {
+                    // Other media types have no decoder here: the handler gets the text.
+                    (None, Shape::Scalar(Scalar::String))
+                }
+            }
+        };
+        let explode = data.explode.unwrap_or(style == Style::Form);
+        if let Some(reason) = style_problem(location, style, explode, &shape) {
+            let style_pointer = pointer_join(at, "style");
+            let pointer = match self.doc.node(&style_pointer) {
+                Some(_) => style_pointer,
+                None => pointer_join(at, "schema"),
+            };
+            self.problem(pointer, format!("parameter `{name}`: {reason}"));
+            return None;
+        }
+        let schema = match schema_pointer {
+            Some(schema_pointer) => {
+                let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
+                // Absence already maps to `None`; a nullable parameter would double the Option.
+                let mut without_null = raw.clone();
+                if let Some(map) = without_null.as_object_mut() {
+                    map.remove("nullable");
+                }
+                schema::normalize_in(
+                    &self.doc.raw,
+                    &without_null,
+                    &schema_pointer,
+                    &mut self.problems,
+                )
+            }
+            None => json!({"type": "string"}),
+        };
+        let extra = leftover(
+            self.doc.node(at).unwrap_or(&Value::Null),
+            &[
+                "name",
+                "in",
+                "description",
+                "required",
+                "style",
+                "explode",
+                "schema",
+            ],
+        );
+        let written_schema = self.doc.node(&pointer_join(at, "schema")).cloned();
+        Some(Parameter {
+            pointer: at.to_string(),
+            field: fields.claim(&snake(&name, "param")),
+            name: name.clone(),
+            location,
+            required,
+            description: data.description.clone(),
+            schema: SchemaUse {
+                schema,
+                name_hint: format!("{type_base}{}", pascal(&name, "Param")),
+            },
+            shape,
+            style,
+            explode,
+            declared: true,
+            written_schema,
+            extra,
+        })
+    }
+}
+
+pub(super) fn location_word(param: &openapiv3::Parameter) -> &'static str {
+    match param {
+        openapiv3::Parameter::Path { .. } => "path",
+        openapiv3::Parameter::Query { .. } => "query",
+        openapiv3::Parameter::Header { .. } => "header",
+        openapiv3::Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// Why `style` cannot write a parameter of `shape`, if it cannot.
+pub(super) fn style_problem(
+    location: Location,
+    style: Style,
+    explode: bool,
+    shape: &Shape,
+) -> Option<String> {
+    let object = match shape {
+        Shape::Object(object) => object,
+        // Stripe writes lists as `deepObject` (`expand[]=a`), and the runtime reads them.
+        Shape::Array(_) if style == Style::DeepObject => return None,
+        // A composition (Stripe's `created`: an integer or a `{gt, lt}` range) may be an
+        // object or a list; the runtime reads `name=v`, `name[k]=v` and `name[]=v` for it.
+        Shape::Scalar(Scalar::Json) if style == Style::DeepObject => return None,
+        _ if style == Style::DeepObject && *shape != Shape::JsonText => {
+            return Some("`deepObject` writes objects, and the schema is not an object".into())
+        }
+        _ => return None,
+    };
+    // A nested object takes a key per property: brackets below a `deepObject`'s name
+    // (`name[inner][x]=1`), and in an exploded `form` query object, which OpenAPI leaves
+    // undefined, brackets below the property as qs and Rails write it (`inner[x]=1`).
+    let brackets = style == Style::DeepObject
+        || (style == Style::Form && explode && location == Location::Query);
+    for (property, field) in &object.properties {
+        if matches!(field, Field::Object(_)) && !brackets {
+            return Some(format!(
+                "property `{property}` is an object, which only `deepObject` and exploded \
+                 `form` query objects can write"
+            ));
+        }
+    }
+    // A query object without properties that admits other keys collects the query keys
+    // no other parameter names (`Parameter::collects_rest`); a cookie has no such rest.
+    let collects = location == Location::Query && object.additional.is_some();
+    if style == Style::Form && explode && object.properties.is_empty() && !collects {
+        return Some(
+            "an exploded `form` object needs declared properties: its keys are its \
+             properties' names, which cannot be told apart from other parameters otherwise"
+                .into(),
+        );
+    }
+    None
+}

@@ -1,0 +1,252 @@
+//! Enums and discriminators made safe for typify: mixed and colliding values hidden for
+//! the validator, tags recorded, keywords no value can meet dropped.
+
+use std::collections::BTreeSet;
+
+use super::normalize::{has_type, json_type, same_kind};
+
+use serde_json::{Map, Value};
+
+use crate::keywords::{HIDDEN_ENUM, NUMBER_KEYWORDS, TAGGED, TYPE_KEYWORDS};
+use crate::load::refs::component_schema_name;
+
+/// The one JSON type the non-null values of `schema`'s `enum` share (`number` when
+/// integers and other numbers mix), if they share one.
+pub(super) fn enum_values_type(schema: &Map<String, Value>) -> Option<&'static str> {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return None;
+    };
+    let mut kinds = values
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(json_type)
+        .collect::<BTreeSet<_>>();
+    if kinds.len() == 2 && kinds.contains("integer") && kinds.contains("number") {
+        kinds.remove("integer");
+    }
+    match kinds.len() {
+        1 => kinds.pop_first(),
+        _ => None,
+    }
+}
+
+/// An untyped `enum` beside keywords of a type none of its values has (`enum: [""]`
+/// with `items`, New York Times' `GeoFacet`) makes typify panic. Those keywords
+/// constrain no value the enum admits, so they go.
+pub(super) fn drop_keywords_beside_enum(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") {
+        return;
+    }
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    let admitted = |ty: &str| values.iter().map(json_type).any(|own| same_kind(own, ty));
+    let unused: Vec<&str> = TYPE_KEYWORDS
+        .iter()
+        .filter(|(ty, _)| !admitted(ty))
+        .flat_map(|(_, keywords)| keywords.iter().copied())
+        .filter(|keyword| !NUMBER_KEYWORDS.contains(keyword) || !admitted("number"))
+        .collect();
+    for keyword in unused {
+        schema.remove(keyword);
+    }
+}
+
+/// An untyped `enum` whose values are of several JSON types (`[true, false, 0, 1]`)
+/// makes typify panic. The schema gets the list of those types, which typify writes as
+/// an untagged enum, and the values move where only the request rules read them.
+pub(super) fn hide_mixed_enum(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") {
+        return;
+    }
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    let mut types: Vec<&str> = values.iter().map(json_type).collect();
+    types.sort_unstable();
+    types.dedup();
+    // An integer is a number too: one list entry covers both.
+    if types.contains(&"number") {
+        types.retain(|ty| *ty != "integer");
+    }
+    if types.iter().filter(|ty| **ty != "null").count() < 2 {
+        return;
+    }
+    if let Some(values) = schema.remove("enum") {
+        schema.insert(HIDDEN_ENUM.into(), values);
+    }
+    let list = types.into_iter().map(Value::from).collect();
+    schema.insert("type".into(), Value::Array(list));
+}
+
+/// typify ignores `discriminator`, so a `oneOf` of references would decode by trying
+/// each alternative, and a body naming one kind could decode as another. Each
+/// referenced alternative gets the tag values that select it (from `mapping`, else the
+/// schema's name) as a required single-value property: typify then writes an enum
+/// tagged by that property, and the validator checks the tag.
+pub(super) fn tag_alternatives(schema: &mut Map<String, Value>, discriminator: &Value) {
+    let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        return;
+    };
+    let mapping: Vec<(String, String)> = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(value, target)| {
+                    let target = target.as_str()?;
+                    // A bare name stands for the component of that name.
+                    let target = if target.starts_with('#') {
+                        target.to_string()
+                    } else {
+                        format!("#/components/schemas/{target}")
+                    };
+                    Some((value.clone(), target))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut selected: Map<String, Value> = Map::new();
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = schema.get_mut(key) else {
+            continue;
+        };
+        for (index, alternative) in alternatives.iter_mut().enumerate() {
+            let Some(reference) = alternative.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut values: Vec<Value> = mapping
+                .iter()
+                .filter(|(_, target)| target == reference)
+                .map(|(value, _)| Value::String(value.clone()))
+                .collect();
+            if values.is_empty() {
+                match component_schema_name(reference) {
+                    Some(name) => values.push(Value::String(name)),
+                    None => continue,
+                }
+            }
+            for value in &values {
+                if let Value::String(value) = value {
+                    selected.insert(value.clone(), Value::from(index));
+                }
+            }
+            let tag = serde_json::json!({
+                "type": "object",
+                "required": [property],
+                "properties": { property: { "type": "string", "enum": values } },
+            });
+            *alternative = serde_json::json!({ "allOf": [alternative.clone(), tag] });
+        }
+        if !selected.is_empty() {
+            // For the validator, which checks the alternative the tag selects.
+            schema.insert(
+                TAGGED.into(),
+                serde_json::json!({ "property": property, "list": key, "by": selected }),
+            );
+            break;
+        }
+    }
+}
+
+/// typify refuses (by panicking) string enums whose values map to the same Rust variant
+/// name, such as `reactions-+1` and `reactions--1`. Such an enum is kept for validation
+/// but hidden from typify.
+pub(super) fn hide_colliding_enum(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    // typify leaves `null` out of the variants (it makes the type optional instead).
+    let Some(names) = values
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(Value::as_str)
+        .collect::<Option<Vec<&str>>>()
+    else {
+        return;
+    };
+    let unique = |rename: &dyn Fn(&str) -> String| {
+        let renamed: std::collections::BTreeSet<String> = names.iter().map(|n| rename(n)).collect();
+        renamed.len() == names.len()
+    };
+    // typify's two attempts: its plain sanitising, then elided characters as `X`.
+    let plain = |raw: &str| typify_variant_name(raw);
+    let with_x = |raw: &str| {
+        typify_variant_name(&raw.replace(
+            |c: char| c == '_' || !unicode_ident::is_xid_continue(c),
+            "X",
+        ))
+    };
+    if !unique(&plain) && !unique(&with_x) {
+        if let Some(values) = schema.remove("enum") {
+            schema.insert(HIDDEN_ENUM.into(), values);
+        }
+    }
+}
+
+/// An `enum` lists every value its schema admits, so `anyOf` or `oneOf` beside it can
+/// only repeat or contradict it. typify would write a wrapper that checks the values
+/// against an inner type made of the alternatives, which cannot be compared and does
+/// not compile (GitHub's Pages `source`: `type: string`, an `enum`, and an `anyOf` of
+/// that string enum and an object). The alternatives go; the enum says it all.
+pub(super) fn drop_alternatives_beside_enum(schema: &mut Map<String, Value>) {
+    if matches!(schema.get("enum"), Some(Value::Array(_))) {
+        schema.remove("anyOf");
+        schema.remove("oneOf");
+    }
+}
+
+/// The name typify derives from a value or a definition key: typify-impl 0.8's
+/// `sanitize` in Pascal case, step for step, since a name that differs from typify's
+/// by a letter misses exactly the collisions this is used to foresee. `+1` and `-1`
+/// keep typify's lower-case spelling; an empty name is `X`; a name not starting with
+/// a letter (`2C`, `-3`) gets an `X` in front; a keyword gets `_` behind.
+pub(crate) fn typify_variant_name(raw: &str) -> String {
+    use heck::ToPascalCase;
+    let name = match raw {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => raw
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_pascal_case(),
+    };
+    let name = match name.chars().next() {
+        None => "X".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => name,
+        Some(_) => format!("X{name}"),
+    };
+    // typify's keyword list (`accept_as_ident`); Pascal case leaves only `Self`.
+    if name == "Self" {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// An `enum` listing values of another type than the schema's (an empty string in a
+/// number enum) or the same value twice makes typify refuse the schema; neither value
+/// could be valid or distinct, so they are dropped.
+pub(super) fn clean_enum(schema: &mut Map<String, Value>) {
+    let Some(type_name) = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+        return;
+    };
+    let mut kept: Vec<Value> = Vec::with_capacity(values.len());
+    for value in values.drain(..) {
+        if has_type(&value, &type_name) && !kept.contains(&value) {
+            kept.push(value);
+        }
+    }
+    if kept.is_empty() {
+        schema.remove("enum");
+    } else {
+        *values = kept;
+    }
+}

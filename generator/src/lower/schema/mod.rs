@@ -1,0 +1,24 @@
+//! OpenAPI 3.0 schemas as JSON Schema that typify understands, and the wire shape of
+//! parameter schemas.
+//!
+//! typify reads JSON Schema draft 7 through schemars 0.8, which differs from OpenAPI
+//! 3.0 in a few keywords: `nullable` (ignored by typify), boolean `exclusiveMinimum`
+//! and `exclusiveMaximum` (numbers in draft 7), and `$ref` siblings (ignored in 3.0).
+
+mod defaults;
+mod enums;
+mod names;
+mod normalize;
+mod shape;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use enums::typify_variant_name;
+pub(crate) use names::{
+    numbered_key, rename_refs, settle_inline_names, split_nullable_wrappers, typify_field_name,
+};
+pub(crate) use normalize::normalize_in;
+pub(crate) use shape::shape;
+// The validation rules' tests build their input the way lowering does.
+#[cfg(test)]
+pub(crate) use normalize::normalize;

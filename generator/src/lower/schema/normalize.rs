@@ -1,0 +1,476 @@
+//! OpenAPI 3.0 schemas rewritten as the draft-7 JSON Schema typify reads: `nullable`,
+//! exclusive bounds, keywords of the wrong type, `$ref` siblings, contradicted types.
+
+use std::collections::BTreeSet;
+
+use super::defaults::{drop_mismatched_default, drop_unfit_defaults};
+use super::enums::{
+    clean_enum, drop_alternatives_beside_enum, drop_keywords_beside_enum, enum_values_type,
+    hide_colliding_enum, hide_mixed_enum, tag_alternatives,
+};
+use super::names::{typify_field_name, visit_inline_mut};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::keywords::{ANNOTATIONS, TYPE_KEYWORDS};
+use crate::load::refs::{component_schema_name, follow};
+use crate::text::unix_line_breaks;
+
+/// Keywords whose value is one subschema.
+pub(super) const SINGLE: &[&str] = &["items", "not", "additionalProperties"];
+
+/// Keywords whose value is a list of subschemas.
+pub(super) const LISTS: &[&str] = &["allOf", "oneOf", "anyOf"];
+
+/// Rewrites one OpenAPI schema (and everything inside it) into draft-7 JSON Schema.
+///
+/// Local `$ref`s that do not point at `#/components/schemas/NAME` are reported, since
+/// typify names referenced types after the last segment of the reference.
+pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) -> Value {
+    let Value::Object(map) = schema else {
+        // `true`/`false` schemas and anything else pass through for typify to judge.
+        return schema.clone();
+    };
+    if let Some(reference) = map.get("$ref") {
+        if let Some(target) = reference.as_str() {
+            if component_schema_name(target).is_none() {
+                problems.push(Diagnostic::new(
+                    pointer_join(pointer, "$ref"),
+                    format!(
+                        "unsupported schema reference `{target}`: only `#/components/schemas/NAME` is supported here"
+                    ),
+                ));
+            }
+        }
+        let mut out = Map::new();
+        out.insert("$ref".into(), reference.clone());
+        return Value::Object(out);
+    }
+
+    let mut out = Map::new();
+    for (key, value) in map {
+        let child = pointer_join(pointer, key);
+        let converted = match key.as_str() {
+            "properties" => match value {
+                Value::Object(properties) => Value::Object(
+                    properties
+                        .iter()
+                        .map(|(name, property)| {
+                            let at = pointer_join(&child, name);
+                            (name.clone(), normalize(property, &at, problems))
+                        })
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+            k if SINGLE.contains(&k) && value.is_object() => normalize(value, &child, problems),
+            k if LISTS.contains(&k) => match value {
+                Value::Array(items) => Value::Array(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            normalize(item, &pointer_join(&child, i.to_string()), problems)
+                        })
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+            "nullable" | "exclusiveMinimum" | "exclusiveMaximum" | "discriminator" => continue,
+            // Annotations of the wrong JSON type (an `examples` map, a numeric title)
+            // make schemars refuse the whole schema; they mean nothing to the code.
+            "examples" if !value.is_array() => continue,
+            "title" | "description" | "$comment" if !value.is_string() => continue,
+            // typify copies these into doc comments, where rustc refuses a bare CR.
+            "title" | "description" => match value.as_str() {
+                Some(text) => Value::String(unix_line_breaks(text)),
+                None => continue,
+            },
+            "readOnly" | "writeOnly" | "deprecated" if !value.is_boolean() => continue,
+            // A constraint of the wrong JSON type (api.video's `pattern: 0`) means
+            // nothing the generator could enforce: the spec has to say what it meant.
+            k => {
+                if let Some(expected) = constraint_type_problem(k, value) {
+                    problems.push(Diagnostic::new(child, format!("`{k}` must be {expected}")));
+                    continue;
+                }
+                value.clone()
+            }
+        };
+        out.insert(key.clone(), converted);
+    }
+
+    // 3.1's tuples are draft 7's `items` list. Rust has fixed-size tuples only, so the
+    // tuple must have exactly as many items as `prefixItems` lists.
+    if let Some(Value::Array(prefix)) = map.get("prefixItems") {
+        out.remove("prefixItems");
+        let at = pointer_join(pointer, "prefixItems");
+        let count = Value::from(prefix.len());
+        let closed = matches!(map.get("items"), Some(Value::Bool(false)))
+            || map.get("items") == Some(&serde_json::json!({ "not": {} }));
+        if !closed || map.get("minItems") != Some(&count) {
+            problems.push(Diagnostic::new(
+                at.clone(),
+                format!(
+                    "a tuple is supported only with exactly {count} items: add `items: false` \
+                     and `minItems: {count}`"
+                ),
+            ));
+        }
+        let prefix = prefix
+            .iter()
+            .enumerate()
+            .map(|(i, item)| normalize(item, &pointer_join(&at, i.to_string()), problems))
+            .collect();
+        out.insert("items".into(), Value::Array(prefix));
+        out.insert("additionalItems".into(), Value::Bool(false));
+        out.insert("maxItems".into(), count);
+    }
+
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if map.get(flag) == Some(&Value::Bool(true)) {
+            if let Some(limit) = out.remove(bound) {
+                out.insert(flag.into(), limit);
+            }
+        }
+    }
+
+    if let Some(discriminator) = map.get("discriminator") {
+        tag_alternatives(&mut out, discriminator);
+    }
+    drop_keywords_beside_enum(&mut out);
+    settle_keyword_types(&mut out);
+    drop_colliding_required(&mut out);
+    hide_mixed_enum(&mut out);
+    clean_enum(&mut out);
+    drop_mismatched_default(&mut out);
+    hide_colliding_enum(&mut out);
+    drop_alternatives_beside_enum(&mut out);
+
+    // An untyped enum that lists `null` admits it as `nullable` would; typify writes
+    // such an enum as an `Option` of itself under the same name.
+    let lists_null = !out.contains_key("type")
+        && matches!(out.get("enum"), Some(Value::Array(values)) if values.contains(&Value::Null));
+    if map.get("nullable") == Some(&Value::Bool(true)) || lists_null {
+        return make_nullable(out);
+    }
+    Value::Object(out)
+}
+
+/// What constraint `keyword` must be when `value` is not that: `pattern` a string,
+/// the counts non-negative integers, the bounds numbers, `required` a list of names.
+pub(super) fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'static str> {
+    let fits = match keyword {
+        "pattern" => value.is_string(),
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+            value.is_u64()
+        }
+        "minimum" | "maximum" | "multipleOf" => value.is_number(),
+        "uniqueItems" => value.is_boolean(),
+        "required" => value
+            .as_array()
+            .is_some_and(|names| names.iter().all(Value::is_string)),
+        "enum" => value.is_array(),
+        _ => return None,
+    };
+    match (fits, keyword) {
+        (true, _) => None,
+        (false, "pattern") => Some("a string (a regular expression)"),
+        (false, "minimum" | "maximum" | "multipleOf") => Some("a number"),
+        (false, "uniqueItems") => Some("a boolean"),
+        (false, "required") => Some("a list of property names"),
+        (false, "enum") => Some("a list of values"),
+        (false, _) => Some("a non-negative integer"),
+    }
+}
+
+/// The types whose keywords `schema` has, `integer` left out (its keywords are
+/// `number`'s).
+pub(super) fn implied_types(schema: &Map<String, Value>) -> Vec<&'static str> {
+    TYPE_KEYWORDS
+        .iter()
+        .filter(|(ty, keywords)| {
+            *ty != "integer" && keywords.iter().any(|k| schema.contains_key(*k))
+        })
+        .map(|(ty, _)| *ty)
+        .collect()
+}
+
+/// Makes the type of a schema agree with its keywords, which typify needs and JSON
+/// Schema does not: a `format` beside `type: object` (`uri-map`, a media type), or an
+/// untyped schema mixing object and array keywords, are valid documents that typify
+/// refuses with a panic.
+///
+/// A `format` only means something for strings and numbers, so it goes elsewhere.
+/// Keywords that constrain nothing (`uniqueItems: false`, a zero minimum count) go. An
+/// untyped schema whose keywords still belong to several types gets the list of those
+/// types, which is what it accepts: a value of any other type passes each keyword.
+pub(super) fn settle_keyword_types(schema: &mut Map<String, Value>) {
+    let typed_without_format = matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("object" | "array" | "boolean" | "null")
+    );
+    if typed_without_format {
+        schema.remove("format");
+    }
+    if schema.contains_key("type")
+        || schema.contains_key("$ref")
+        || LISTS.iter().any(|k| schema.contains_key(*k))
+        || schema.contains_key("enum")
+        || schema.contains_key("const")
+    {
+        return;
+    }
+    let vacuous = |key: &str, value: &Value| match key {
+        "uniqueItems" => value == &Value::Bool(false),
+        "minItems" | "minProperties" | "minLength" => value.as_u64() == Some(0),
+        _ => false,
+    };
+    schema.retain(|key, value| !vacuous(key, value));
+    let types = implied_types(schema);
+    match types.as_slice() {
+        [] => {
+            // A `format` alone (`date-time`, or a misplaced `string` or `boolean`)
+            // constrains strings only, so the schema accepts any value; typify panics
+            // on it rather than writing that.
+            schema.remove("format");
+        }
+        // typify reads an untyped schema with string, object or array keywords as that
+        // type, but panics on one with number keywords only; it gets the type the
+        // keywords name, as the others do.
+        ["number"] => {
+            schema.insert("type".into(), "number".into());
+        }
+        ["object" | "array"] => {
+            schema.remove("format");
+        }
+        [_] => {}
+        _ => {
+            if !types.contains(&"string") && !types.contains(&"number") {
+                schema.remove("format");
+            }
+            let list = types.iter().map(|ty| Value::from(*ty)).collect();
+            schema.insert("type".into(), Value::Array(list));
+        }
+    }
+}
+
+/// Whether JSON types `a` and `b` share values: equal, or both numeric (any number
+/// admits the keywords of `number` and of `integer` alike).
+pub(super) fn same_kind(a: &str, b: &str) -> bool {
+    let numeric = |ty: &str| matches!(ty, "number" | "integer");
+    a == b || (numeric(a) && numeric(b))
+}
+
+/// The JSON Schema type of `value`: `integer` for whole numbers, `number` for others.
+pub(super) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// typify gives a `required` name that `properties` does not declare a field of its own,
+/// and a spec that requires `id` beside a declared `Id` (a casing slip) would get two
+/// fields named `id`. Such a name is dropped from `required` (for the types and the
+/// request rules alike): the declared property is what the spec means.
+pub(super) fn drop_colliding_required(schema: &mut Map<String, Value>) {
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return;
+    };
+    let fields: BTreeSet<String> = properties.keys().map(|k| typify_field_name(k)).collect();
+    let declared: BTreeSet<&String> = properties.keys().collect();
+    let keep = |name: &Value| match name.as_str() {
+        Some(name) => {
+            declared.contains(&name.to_string()) || !fields.contains(&typify_field_name(name))
+        }
+        None => true,
+    };
+    let Some(Value::Array(required)) = schema.get("required") else {
+        return;
+    };
+    let kept: Vec<Value> = required.iter().filter(|name| keep(name)).cloned().collect();
+    if kept.len() != required.len() {
+        schema.insert("required".into(), Value::Array(kept));
+    }
+}
+
+/// Whether `value` has the JSON type `name` (`integer` counts only whole numbers).
+pub(super) fn has_type(value: &Value, name: &str) -> bool {
+    match name {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "null" => value.is_null(),
+        _ => true,
+    }
+}
+
+/// [`normalize`], then [`drop_unfit_defaults`] with references resolved in `root`: the
+/// form every schema handed to typify takes.
+pub(crate) fn normalize_in(
+    root: &Value,
+    schema: &Value,
+    pointer: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Value {
+    let mut out = normalize(schema, pointer, problems);
+    visit_inline_mut(&mut out, true, &mut |node| {
+        drop_contradicted_type(node, root)
+    });
+    drop_unfit_defaults(&mut out, root);
+    out
+}
+
+/// A `type` beside `oneOf`/`anyOf` that every alternative contradicts (Channel 4's
+/// `type: object` around a string enum and a string) admits no value at all, and typify
+/// writes code for it that does not compile. The alternatives are what such a spec
+/// means: the `type` goes, with the keywords of that type, which constrain no value
+/// the alternatives admit. Alternatives are followed through `root`; one whose types
+/// cannot be told keeps the schema as written.
+pub(super) fn drop_contradicted_type(schema: &mut Map<String, Value>, root: &Value) {
+    let Some(own) = schema.get("type").and_then(Value::as_str) else {
+        return;
+    };
+    let own_keywords = TYPE_KEYWORDS
+        .iter()
+        .find(|(ty, _)| *ty == own)
+        .map_or(&[][..], |(_, keywords)| *keywords);
+    let alternatives = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| schema.get(*key).and_then(Value::as_array))
+        .flatten();
+    let mut any = false;
+    for alternative in alternatives {
+        any = true;
+        let Some(types) = admitted_types(follow(root, alternative)) else {
+            return;
+        };
+        if types.iter().any(|ty| same_kind(ty, own)) {
+            return;
+        }
+    }
+    if !any {
+        return;
+    }
+    schema.remove("type");
+    for keyword in own_keywords {
+        schema.remove(*keyword);
+    }
+}
+
+/// The JSON types a schema admits as far as its `type` or its `enum` tell (`null` left
+/// out: a nullable alternative admits its type too), or `None` when neither does.
+pub(super) fn admitted_types(schema: &Value) -> Option<Vec<&'static str>> {
+    let named = |ty: &Value| {
+        TYPE_NAMES
+            .iter()
+            .copied()
+            .find(|name| ty.as_str() == Some(*name))
+    };
+    match (schema.get("type"), schema.get("enum")) {
+        (Some(Value::Array(types)), _) => Some(types.iter().filter_map(named).collect()),
+        (Some(ty), _) => named(ty).map(|ty| vec![ty]),
+        (None, Some(Value::Array(values))) => Some(
+            values
+                .iter()
+                .map(json_type)
+                .filter(|ty| *ty != "null")
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The type names of JSON Schema.
+pub(super) const TYPE_NAMES: &[&str] = &[
+    "null", "boolean", "object", "array", "number", "integer", "string",
+];
+
+/// `nullable: true` as draft 7 spells it: `null` joins the type (and the enum, which
+/// would otherwise exclude it), or the whole schema becomes one alternative of two.
+pub(super) fn make_nullable(mut schema: Map<String, Value>) -> Value {
+    // An object or array schema that leaves `type` implicit still has one; saying so
+    // keeps it a plain nullable type instead of a one-of typify names twice.
+    let has_composition =
+        LISTS.iter().any(|k| schema.contains_key(*k)) || schema.contains_key("$ref");
+    if !schema.contains_key("type") && !has_composition {
+        if schema.contains_key("properties") || schema.contains_key("additionalProperties") {
+            schema.insert("type".into(), "object".into());
+        } else if schema.contains_key("items") {
+            schema.insert("type".into(), "array".into());
+        } else if let Some(kind) = enum_values_type(&schema) {
+            // Wrapped instead, the inner enum would still list `null` and typify would
+            // write it as an `Option` of itself (Plaid's `OwnershipType`).
+            schema.insert("type".into(), kind.into());
+        }
+    }
+    match schema.get("type").cloned() {
+        Some(Value::String(single)) => {
+            schema.insert(
+                "type".into(),
+                Value::Array(vec![single.into(), "null".into()]),
+            );
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                if !values.contains(&Value::Null) {
+                    values.push(Value::Null);
+                }
+            }
+            Value::Object(schema)
+        }
+        // Alternatives already: `null` is one more, rather than a wrapper whose inner
+        // type typify would give the component's own name.
+        _ if schema.contains_key("oneOf") || schema.contains_key("anyOf") => {
+            let key = if schema.contains_key("oneOf") {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
+            if let Some(Value::Array(alternatives)) = schema.get_mut(key) {
+                let null = serde_json::json!({ "type": "null" });
+                if !alternatives.contains(&null) {
+                    alternatives.push(null);
+                }
+            }
+            Value::Object(schema)
+        }
+        // A schema that constrains nothing admits `null` already. Wrapping it would
+        // give typify two unit variants to write when `allOf` merges two such
+        // schemas (intellifi's `kv_value`), an assertion inside typify.
+        _ if schema.keys().all(|key| is_annotation(key)) => Value::Object(schema),
+        _ => {
+            let mut outer = Map::new();
+            for key in ["title", "description", "default"] {
+                if let Some(value) = schema.remove(key) {
+                    outer.insert(key.into(), value);
+                }
+            }
+            let null = serde_json::json!({ "type": "null" });
+            outer.insert(
+                "oneOf".into(),
+                Value::Array(vec![Value::Object(schema), null]),
+            );
+            Value::Object(outer)
+        }
+    }
+}
+
+/// Whether `keyword` only describes a schema, constraining no value: an
+/// [`ANNOTATIONS`] keyword, an extension, a `default` or an `xml` hint.
+pub(super) fn is_annotation(keyword: &str) -> bool {
+    ANNOTATIONS.contains(&keyword)
+        || keyword.starts_with("x-")
+        || matches!(keyword, "default" | "xml")
+}
