@@ -5,6 +5,9 @@
 
 use serde_json::{Map, Value};
 
+pub use specfirst_model::Status as StatusSpec;
+pub use specfirst_model::{Extra, Scalar, Style};
+
 /// One API: what becomes one generated crate or file.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -203,21 +206,6 @@ pub struct PageBody {
     pub item: SchemaUse,
 }
 
-/// How a parameter's value is written on the wire, derived from its schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scalar {
-    /// Kept as text.
-    String,
-    /// An integer.
-    Integer,
-    /// Any JSON number.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-    /// Anything else: parsed as JSON, falling back to text.
-    Json,
-}
-
 /// How a parameter's value is shaped on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shape {
@@ -242,15 +230,6 @@ pub struct ObjectShape {
     /// Whether the schema writes `additionalProperties` as `true` or a schema: it then
     /// means to hold keys beyond its properties, rather than merely not forbidding them.
     pub declares_additional: bool,
-}
-
-/// How the values under an object parameter's undeclared keys are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extra {
-    /// One value per key.
-    Scalar(Scalar),
-    /// Several values per key, the key repeated.
-    Array(Scalar),
 }
 
 /// The shape of one property of an object-valued parameter.
@@ -283,40 +262,6 @@ pub enum Location {
     Header,
     /// A cookie in the `Cookie` header.
     Cookie,
-}
-
-/// How a parameter's value is written (OpenAPI `style`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    /// `blue,black`; path and header.
-    Simple,
-    /// `.blue.black`; path.
-    Label,
-    /// `;color=blue,black`; path.
-    Matrix,
-    /// `color=blue&color=black`; query and cookie.
-    Form,
-    /// `color=blue%20black`; query.
-    SpaceDelimited,
-    /// `color=blue|black`; query.
-    PipeDelimited,
-    /// `color[R]=100`; query objects.
-    DeepObject,
-}
-
-impl Style {
-    /// The name OpenAPI gives the style.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Style::Simple => "simple",
-            Style::Label => "label",
-            Style::Matrix => "matrix",
-            Style::Form => "form",
-            Style::SpaceDelimited => "spaceDelimited",
-            Style::PipeDelimited => "pipeDelimited",
-            Style::DeepObject => "deepObject",
-        }
-    }
 }
 
 /// One parameter, which becomes one field of the request struct.
@@ -520,17 +465,6 @@ pub enum PartKind {
     File,
     /// An array of `format: binary` strings: one part per file.
     Files,
-}
-
-/// Which statuses a response stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusSpec {
-    /// One status code.
-    Code(u16),
-    /// A class such as `4XX`: the digit.
-    Range(u16),
-    /// `default`: any status not declared otherwise.
-    Default,
 }
 
 /// One declared response: a variant of the response enum.

@@ -88,4 +88,4 @@ pub(crate) const TAGGED: &str = "x-specfirst-tagged";
 pub(crate) const HIDDEN_ENUM: &str = "x-specfirst-enum";
 
 /// The operation extension that sets the operation's own request body limit.
-pub(crate) const BODY_LIMIT_EXTENSION: &str = "x-specfirst-body-max-bytes";
+pub(crate) use specfirst_model::extensions::BODY_LIMIT as BODY_LIMIT_EXTENSION;

@@ -61,8 +61,10 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::pointer_join;
-use crate::ir::{Api, Location, MediaType, Operation, Parameter, Response, StatusSpec};
-use crate::keywords::{BODY_LIMIT_EXTENSION, METHODS};
+use specfirst_model::{openapi, In};
+
+use crate::ir::{Api, Location, MediaType, Operation, Parameter, Response};
+use crate::keywords::METHODS;
 use crate::load::refs::follow;
 
 const REUSE_SECTIONS: &[&str] = &[
@@ -110,60 +112,36 @@ impl fmt::Display for Difference {
 
 /// The OpenAPI document the IR describes, rebuilt from the IR alone.
 pub fn emit_document(api: &Api) -> Value {
-    let source = &api.source;
-    let mut root = source.extra.clone();
-
-    let mut info = Map::new();
-    info.insert("title".into(), json!(api.title));
-    info.insert("version".into(), json!(api.version));
-    if let Some(description) = &api.description {
-        info.insert("description".into(), json!(description));
-    }
-    info.extend(source.info_extra.clone());
-    root.insert("info".into(), Value::Object(info));
-
-    let mut paths = Map::new();
-    for item in &source.path_items {
-        paths.insert(item.path.clone(), Value::Object(item.extra.clone()));
-    }
-    for op in &api.operations {
-        let item = paths
-            .entry(op.path.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(item) = item {
-            item.insert(op.method.to_ascii_lowercase(), operation(api, op));
-        }
-    }
-    paths.extend(source.paths_extra.clone());
-    root.insert("paths".into(), Value::Object(paths));
-
-    let mut components = source.components_extra.clone();
-    if !source.schemas.is_empty() {
-        let schemas: Map<String, Value> = source.schemas.iter().cloned().collect();
-        components.insert("schemas".into(), Value::Object(schemas));
-    }
-    if !components.is_empty() {
-        root.insert("components".into(), Value::Object(components));
-    }
-    Value::Object(root)
+    describe(api).to_openapi()
 }
 
-fn operation(api: &Api, op: &Operation) -> Value {
-    let mut out = op.extra.clone();
-    if op.operation_id_declared {
-        out.insert("operationId".into(), json!(op.operation_id));
+/// The IR as the shared model of an API, which [`openapi::Api::to_openapi`] writes
+/// out the same way the runtime writes a generated crate's `API_DESCRIPTION`.
+fn describe(api: &Api) -> openapi::Api {
+    let source = &api.source;
+    openapi::Api {
+        title: api.title.clone(),
+        version: api.version.clone(),
+        description: api.description.clone(),
+        info_extra: source.info_extra.clone(),
+        extra: source.extra.clone(),
+        path_items: source
+            .path_items
+            .iter()
+            .map(|item| openapi::PathItem {
+                path: item.path.clone(),
+                extra: item.extra.clone(),
+            })
+            .collect(),
+        paths_extra: source.paths_extra.clone(),
+        operations: api.operations.iter().map(|op| operation(api, op)).collect(),
+        schemas: source.schemas.clone(),
+        components_extra: source.components_extra.clone(),
     }
-    if let Some(summary) = &op.summary {
-        out.insert("summary".into(), json!(summary));
-    }
-    if let Some(description) = &op.description {
-        out.insert("description".into(), json!(description));
-    }
-    if op.deprecated {
-        out.insert("deprecated".into(), json!(true));
-    }
+}
 
-    let mut params: Vec<Value> = op
+fn operation(api: &Api, op: &Operation) -> openapi::Operation {
+    let mut parameters: Vec<openapi::Parameter> = op
         .params
         .iter()
         .filter(|p| p.declared)
@@ -173,134 +151,111 @@ fn operation(api: &Api, op: &Operation) -> Value {
         for p in &pagination.scan {
             // The marker's `required` list is kept in the marker itself.
             let required = p.required && !pagination.required_by_marker.contains(&p.name);
-            params.push(parameter(p, required));
+            parameters.push(parameter(p, required));
         }
-        params.extend(
+        parameters.extend(
             pagination
                 .runtime_params
                 .iter()
                 .map(|p| parameter(p, p.required)),
         );
     }
-    if !params.is_empty() {
-        out.insert("parameters".into(), Value::Array(params));
-    }
-
-    if let Some(body) = &op.body {
-        let mut doc = body.extra.clone();
-        if let Some(description) = &body.description {
-            doc.insert("description".into(), json!(description));
-        }
-        if body.required {
-            doc.insert("required".into(), json!(true));
-        }
-        doc.insert("content".into(), content(&body.content));
-        out.insert("requestBody".into(), Value::Object(doc));
-        if let Some(limit) = body.max_bytes {
-            out.insert(BODY_LIMIT_EXTENSION.into(), json!(limit));
-        }
-    }
-
-    let mut responses = op.responses_extra.clone();
-    for response in op.responses.iter().filter(|r| r.declared) {
-        responses.insert(status_key(response.status), self::response(response));
-    }
-    out.insert("responses".into(), Value::Object(responses));
-
-    if !op.security.is_empty() {
-        let requirements: Vec<Value> = op
-            .security
-            .iter()
-            .map(|requirement| {
-                let mut object = Map::new();
-                for scheme_use in &requirement.schemes {
+    let request_body = op.body.as_ref().map(|body| openapi::RequestBody {
+        required: body.required,
+        max_bytes: body.max_bytes,
+        description: body.description.clone(),
+        content: content(&body.content),
+        extra: body.extra.clone(),
+    });
+    let security = op
+        .security
+        .iter()
+        .map(|requirement| openapi::Requirement {
+            schemes: requirement
+                .schemes
+                .iter()
+                .map(|scheme_use| {
                     let name = api
                         .auth
                         .as_ref()
                         .and_then(|auth| auth.schemes.get(scheme_use.scheme))
                         .map(|scheme| scheme.name.clone())
                         .unwrap_or_default();
-                    object.insert(name, json!(scheme_use.scopes));
-                }
-                Value::Object(object)
-            })
-            .collect();
-        out.insert("security".into(), Value::Array(requirements));
+                    (name, scheme_use.scopes.clone())
+                })
+                .collect(),
+        })
+        .collect();
+    openapi::Operation {
+        method: op.method.clone(),
+        path: op.path.clone(),
+        operation_id: op.operation_id_declared.then(|| op.operation_id.clone()),
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        deprecated: op.deprecated,
+        parameters,
+        request_body,
+        responses: op
+            .responses
+            .iter()
+            .filter(|r| r.declared)
+            .map(response)
+            .collect(),
+        responses_extra: op.responses_extra.clone(),
+        security,
+        extra: op.extra.clone(),
     }
-    Value::Object(out)
 }
 
-fn parameter(p: &Parameter, required: bool) -> Value {
-    let mut out = p.extra.clone();
-    out.insert("name".into(), json!(p.name));
+fn parameter(p: &Parameter, required: bool) -> openapi::Parameter {
     let location = match p.location {
-        Location::Path(_) | Location::PathPart { .. } => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
+        Location::Path(_) | Location::PathPart { .. } => In::Path,
+        Location::Query => In::Query,
+        Location::Header => In::Header,
+        Location::Cookie => In::Cookie,
     };
-    out.insert("in".into(), json!(location));
-    if let Some(description) = &p.description {
-        out.insert("description".into(), json!(description));
+    openapi::Parameter {
+        name: p.name.clone(),
+        location,
+        required,
+        style: p.style,
+        explode: p.explode,
+        description: p.description.clone(),
+        schema: p.written_schema.clone(),
+        extra: p.extra.clone(),
     }
-    if required {
-        out.insert("required".into(), json!(true));
-    }
-    out.insert("style".into(), json!(p.style.as_str()));
-    out.insert("explode".into(), json!(p.explode));
-    if let Some(schema) = &p.written_schema {
-        out.insert("schema".into(), schema.clone());
-    }
-    Value::Object(out)
 }
 
-fn response(response: &Response) -> Value {
-    let mut out = response.extra.clone();
-    out.insert(
-        "description".into(),
-        json!(response.description.clone().unwrap_or_default()),
-    );
-    let mut headers = response.ignored_headers.clone();
-    for header in &response.headers {
-        let mut doc = header.extra.clone();
-        if let Some(description) = &header.description {
-            doc.insert("description".into(), json!(description));
-        }
-        if header.required {
-            doc.insert("required".into(), json!(true));
-        }
-        if let Some(schema) = &header.written_schema {
-            doc.insert("schema".into(), schema.clone());
-        }
-        headers.insert(header.name.clone(), Value::Object(doc));
+fn response(response: &Response) -> openapi::Response {
+    openapi::Response {
+        status: response.status,
+        description: response.description.clone().unwrap_or_default(),
+        headers: response
+            .headers
+            .iter()
+            .map(|header| openapi::Header {
+                name: header.name.clone(),
+                required: header.required,
+                description: header.description.clone(),
+                schema: header.written_schema.clone(),
+                extra: header.extra.clone(),
+            })
+            .collect(),
+        other_headers: response.ignored_headers.clone(),
+        content: content(&response.content),
+        extra: response.extra.clone(),
     }
-    if !headers.is_empty() {
-        out.insert("headers".into(), Value::Object(headers));
-    }
-    if !response.content.is_empty() {
-        out.insert("content".into(), content(&response.content));
-    }
-    Value::Object(out)
 }
 
-fn content(media_types: &[MediaType]) -> Value {
-    let mut out = Map::new();
-    for media_type in media_types {
-        let mut doc = media_type.extra.clone();
-        if let Some(schema) = &media_type.schema {
-            doc.insert("schema".into(), schema.clone());
-        }
-        out.insert(media_type.media_type.clone(), Value::Object(doc));
-    }
-    Value::Object(out)
-}
-
-fn status_key(status: StatusSpec) -> String {
-    match status {
-        StatusSpec::Code(code) => code.to_string(),
-        StatusSpec::Range(digit) => format!("{digit}XX"),
-        StatusSpec::Default => "default".into(),
-    }
+fn content(media_types: &[MediaType]) -> Vec<openapi::MediaType> {
+    media_types
+        .iter()
+        .map(|media_type| openapi::MediaType {
+            media_type: media_type.media_type.clone(),
+            schema: media_type.schema.clone(),
+            extra: media_type.extra.clone(),
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------

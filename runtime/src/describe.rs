@@ -15,12 +15,12 @@
 //! keys the code does not interpret (`extra`: `servers`, `tags`, examples, `x-`
 //! extensions, ...), parsed when the document is built.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+use specfirst_model::{extensions, openapi, In};
+
+pub use specfirst_model::Status;
 
 use crate::params::{Location, Param, Shape, Style};
-
-/// The extension that carries an operation's own body limit.
-const BODY_LIMIT_EXTENSION: &str = "x-specfirst-body-max-bytes";
 
 /// One API: what one generated module serves.
 #[derive(Clone, Copy, Debug)]
@@ -144,17 +144,6 @@ pub struct MediaTypeDescription {
     pub extra: Option<&'static str>,
 }
 
-/// Which statuses a response stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// One status code.
-    Code(u16),
-    /// A class such as `4XX`, by its digit.
-    Range(u16),
-    /// `default`.
-    Default,
-}
-
 /// One declared response.
 #[derive(Clone, Copy, Debug)]
 pub struct ResponseDescription {
@@ -211,193 +200,158 @@ impl ApiDescription {
     /// as a JSON string where it belongs, so a comparison with the spec reports it
     /// rather than this function failing.
     pub fn to_openapi(&self) -> Value {
-        let mut root = object(self.extra);
+        self.model().to_openapi()
+    }
 
-        let mut info = Map::new();
-        info.insert("title".into(), json!(self.title));
-        info.insert("version".into(), json!(self.version));
-        if let Some(description) = self.description {
-            info.insert("description".into(), json!(description));
-        }
-        info.extend(object(self.info_extra));
-        root.insert("info".into(), Value::Object(info));
-
-        let mut paths = Map::new();
-        for item in self.path_items {
-            paths.insert(item.path.into(), Value::Object(object(Some(item.extra))));
-        }
-        for op in self.operations {
-            let item = paths
-                .entry(op.path)
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(item) = item {
-                item.insert(op.method.to_ascii_lowercase(), op.to_openapi());
-            }
-        }
-        paths.extend(object(self.paths_extra));
-        root.insert("paths".into(), Value::Object(paths));
-
-        let mut components = object(self.components_extra);
-        if !self.schemas.is_empty() {
-            let schemas: Map<String, Value> = self
+    /// The description in the model the OpenAPI writer reads, with the JSON text parsed.
+    pub fn model(&self) -> openapi::Api {
+        openapi::Api {
+            title: self.title.into(),
+            version: self.version.into(),
+            description: text(self.description),
+            info_extra: object(self.info_extra),
+            extra: object(self.extra),
+            path_items: self
+                .path_items
+                .iter()
+                .map(|item| openapi::PathItem {
+                    path: item.path.into(),
+                    extra: object(Some(item.extra)),
+                })
+                .collect(),
+            paths_extra: object(self.paths_extra),
+            operations: self.operations.iter().map(|op| op.model()).collect(),
+            schemas: self
                 .schemas
                 .iter()
                 .map(|s| (s.name.to_string(), parse(s.schema)))
-                .collect();
-            components.insert("schemas".into(), Value::Object(schemas));
+                .collect(),
+            components_extra: object(self.components_extra),
         }
-        if !components.is_empty() {
-            root.insert("components".into(), Value::Object(components));
-        }
-        Value::Object(root)
     }
 }
 
 impl OperationDescription {
     /// The OpenAPI operation object.
     pub fn to_openapi(&self) -> Value {
-        let mut out = object(self.extra);
-        if let Some(id) = self.operation_id {
-            out.insert("operationId".into(), json!(id));
+        self.model().to_openapi()
+    }
+
+    fn model(&self) -> openapi::Operation {
+        openapi::Operation {
+            method: self.method.into(),
+            path: self.path.into(),
+            operation_id: text(self.operation_id),
+            summary: text(self.summary),
+            description: text(self.description),
+            deprecated: self.deprecated,
+            parameters: self.parameters.iter().map(|p| p.model()).collect(),
+            request_body: self.request_body.as_ref().map(|body| openapi::RequestBody {
+                required: body.required,
+                max_bytes: body.max_bytes,
+                description: text(body.description),
+                content: content(body.content),
+                extra: object(body.extra),
+            }),
+            responses: self.responses.iter().map(|r| r.model()).collect(),
+            responses_extra: object(self.responses_extra),
+            security: self
+                .security
+                .iter()
+                .map(SecurityRequirement::model)
+                .collect(),
+            extra: object(self.extra),
         }
-        insert_some(&mut out, "summary", self.summary);
-        insert_some(&mut out, "description", self.description);
-        if self.deprecated {
-            out.insert("deprecated".into(), json!(true));
+    }
+}
+
+impl SecurityRequirement {
+    fn model(&self) -> openapi::Requirement {
+        let scheme = |s: &SchemeRequirement| {
+            let scopes = s.scopes.iter().map(|scope| scope.to_string());
+            (s.scheme.to_string(), scopes.collect())
+        };
+        openapi::Requirement {
+            schemes: self.schemes.iter().map(scheme).collect(),
         }
-        if !self.parameters.is_empty() {
-            let params = self.parameters.iter().map(ParamDescription::to_openapi);
-            out.insert("parameters".into(), Value::Array(params.collect()));
-        }
-        if let Some(body) = &self.request_body {
-            let mut doc = object(body.extra);
-            insert_some(&mut doc, "description", body.description);
-            if body.required {
-                doc.insert("required".into(), json!(true));
-            }
-            doc.insert("content".into(), content(body.content));
-            out.insert("requestBody".into(), Value::Object(doc));
-            if let Some(limit) = body.max_bytes {
-                out.insert(BODY_LIMIT_EXTENSION.into(), json!(limit));
-            }
-        }
-        let mut responses = object(self.responses_extra);
-        for response in self.responses {
-            responses.insert(response.status.key(), response.to_openapi());
-        }
-        out.insert("responses".into(), Value::Object(responses));
-        if !self.security.is_empty() {
-            let requirements = self.security.iter().map(|requirement| {
-                let schemes = requirement
-                    .schemes
-                    .iter()
-                    .map(|s| (s.scheme.to_string(), json!(s.scopes)));
-                Value::Object(schemes.collect())
-            });
-            out.insert("security".into(), Value::Array(requirements.collect()));
-        }
-        Value::Object(out)
     }
 }
 
 impl ParamDescription {
     /// The OpenAPI parameter object.
     pub fn to_openapi(&self) -> Value {
+        self.model().to_openapi()
+    }
+
+    fn model(&self) -> openapi::Parameter {
         let decode = self.decode;
-        let mut out = object(self.extra);
-        out.insert("name".into(), json!(decode.name));
-        out.insert("in".into(), json!(decode.location.word()));
-        insert_some(&mut out, "description", self.description);
-        // Path parameters are always required; the handler reads them either way.
-        let path = matches!(
-            decode.location,
-            Location::Path(_) | Location::PathPart { .. }
-        );
-        if self.required || path {
-            out.insert("required".into(), json!(true));
-        }
-        out.insert("style".into(), json!(style_name(decode.style)));
+        let location = match decode.location {
+            Location::Path(_) | Location::PathPart { .. } => In::Path,
+            Location::Query => In::Query,
+            Location::Header => In::Header,
+            Location::Cookie => In::Cookie,
+        };
         let explode = match decode.shape {
             Shape::Array { explode, .. } | Shape::Object { explode, .. } => explode,
             Shape::Scalar(_) | Shape::JsonText => {
                 self.explode.unwrap_or(decode.style == Style::Form)
             }
         };
-        out.insert("explode".into(), json!(explode));
-        if let Some(schema) = self.schema {
-            out.insert("schema".into(), parse(schema));
+        openapi::Parameter {
+            name: decode.name.into(),
+            location,
+            // Path parameters are always required; the handler reads them either way.
+            required: self.required || location == In::Path,
+            style: decode.style,
+            explode,
+            description: text(self.description),
+            schema: self.schema.map(parse),
+            extra: object(self.extra),
         }
-        Value::Object(out)
     }
 }
 
 impl ResponseDescription {
     /// The OpenAPI response object.
     pub fn to_openapi(&self) -> Value {
-        let mut out = object(self.extra);
-        out.insert("description".into(), json!(self.description));
-        let mut headers = object(self.other_headers);
-        for header in self.headers {
-            let mut doc = object(header.extra);
-            insert_some(&mut doc, "description", header.description);
-            if header.required {
-                doc.insert("required".into(), json!(true));
-            }
-            if let Some(schema) = header.schema {
-                doc.insert("schema".into(), parse(schema));
-            }
-            headers.insert(header.name.into(), Value::Object(doc));
-        }
-        if !headers.is_empty() {
-            out.insert("headers".into(), Value::Object(headers));
-        }
-        if !self.content.is_empty() {
-            out.insert("content".into(), content(self.content));
-        }
-        Value::Object(out)
+        self.model().to_openapi()
     }
-}
 
-impl Status {
-    /// The key under `responses`: `200`, `4XX` or `default`.
-    pub fn key(self) -> String {
-        match self {
-            Status::Code(code) => code.to_string(),
-            Status::Range(digit) => format!("{digit}XX"),
-            Status::Default => "default".into(),
+    fn model(&self) -> openapi::Response {
+        openapi::Response {
+            status: self.status,
+            description: self.description.into(),
+            headers: self
+                .headers
+                .iter()
+                .map(|header| openapi::Header {
+                    name: header.name.into(),
+                    required: header.required,
+                    description: text(header.description),
+                    schema: header.schema.map(parse),
+                    extra: object(header.extra),
+                })
+                .collect(),
+            other_headers: object(self.other_headers),
+            content: content(self.content),
+            extra: object(self.extra),
         }
     }
 }
 
-/// The name OpenAPI gives a style.
-fn style_name(style: Style) -> &'static str {
-    match style {
-        Style::Simple => "simple",
-        Style::Label => "label",
-        Style::Matrix => "matrix",
-        Style::Form => "form",
-        Style::SpaceDelimited => "spaceDelimited",
-        Style::PipeDelimited => "pipeDelimited",
-        Style::DeepObject => "deepObject",
-    }
+fn content(media_types: &[MediaTypeDescription]) -> Vec<openapi::MediaType> {
+    media_types
+        .iter()
+        .map(|media_type| openapi::MediaType {
+            media_type: media_type.media_type.into(),
+            schema: media_type.schema.map(parse),
+            extra: object(media_type.extra),
+        })
+        .collect()
 }
 
-fn content(media_types: &[MediaTypeDescription]) -> Value {
-    let mut out = Map::new();
-    for media_type in media_types {
-        let mut doc = object(media_type.extra);
-        if let Some(schema) = media_type.schema {
-            doc.insert("schema".into(), parse(schema));
-        }
-        out.insert(media_type.media_type.into(), Value::Object(doc));
-    }
-    Value::Object(out)
-}
-
-fn insert_some(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
-    if let Some(value) = value {
-        map.insert(key.into(), json!(value));
-    }
+fn text(text: Option<&str>) -> Option<String> {
+    text.map(str::to_string)
 }
 
 /// JSON text as a value; text that does not parse stays a string, so it shows up in a
@@ -406,15 +360,15 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into()))
 }
 
-/// A JSON object's text as a map; anything else is kept under `x-specfirst-unreadable`
-/// for the same reason as in [`parse`].
+/// A JSON object's text as a map; anything else is kept under
+/// [`extensions::UNREADABLE`] for the same reason as in [`parse`].
 fn object(text: Option<&str>) -> Map<String, Value> {
     match text.map(parse) {
         None => Map::new(),
         Some(Value::Object(map)) => map,
         Some(other) => {
             let mut map = Map::new();
-            map.insert("x-specfirst-unreadable".into(), other);
+            map.insert(extensions::UNREADABLE.into(), other);
             map
         }
     }
@@ -424,6 +378,7 @@ fn object(text: Option<&str>) -> Map<String, Value> {
 mod tests {
     use super::*;
     use crate::params::Scalar;
+    use serde_json::json;
 
     static LIMIT: Param = Param::query("limit", Shape::Scalar(Scalar::Integer));
     static IDS: Param = Param::query(

@@ -10,6 +10,9 @@
 //! the JSON [`ErrorBody`] shape used by Dropshot, and every response carries an
 //! `x-request-id` header.
 
+/// The vocabulary and the OpenAPI writer this crate shares with the generator.
+pub use specfirst_model as model;
+
 pub mod auth;
 mod body;
 mod config;

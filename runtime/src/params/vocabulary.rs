@@ -2,23 +2,10 @@
 //! works from. All of it is `Copy` and built by `const fn`s, so an operation's parameters
 //! are `static` data rather than something assembled per request.
 
+pub use specfirst_model::{Extra, Scalar, Style};
+
 use crate::validate::Schema;
 use crate::HttpError;
-
-/// The OpenAPI type of a single parameter value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scalar {
-    /// Taken verbatim.
-    String,
-    /// A signed or unsigned 64-bit integer.
-    Integer,
-    /// A finite floating-point number.
-    Number,
-    /// Exactly `true` or `false`.
-    Boolean,
-    /// Parsed as JSON, falling back to the raw string; used for schemas without a simple type.
-    Json,
-}
 
 /// Whether a parameter holds one value, a list of values or an object, and of what types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,17 +43,6 @@ pub struct Object {
     /// `additionalProperties: false`), `Some(kind)` keeps them, converted as `kind`, for the
     /// generated type to accept or ignore.
     pub additional: Option<Extra>,
-}
-
-/// The type of the values an [`Object`] keeps under keys it does not declare
-/// (`additionalProperties`). A separate type from [`Field`] because undeclared keys
-/// never hold nested objects here, and because `Field` holds an `Object` by value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Extra {
-    /// One value per key; a repeated key is an error.
-    Scalar(Scalar),
-    /// A list per key: the key repeated (`tag=a&tag=b`) gives several items.
-    Array(Scalar),
 }
 
 /// A query key that something other than a collecting parameter reads, so that
@@ -109,26 +85,6 @@ pub enum Field {
     Array(Scalar),
     /// A nested object, only written by `deepObject` (`color[range][min]=1`).
     Object(Object),
-}
-
-/// How a parameter's value is written (the OpenAPI `style`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    /// `blue`, `blue,black`, `R,100,G,200` or exploded `R=100,G=200`: path and header.
-    Simple,
-    /// `.blue`, `.blue.black`, `.R=100.G=200`: path.
-    Label,
-    /// `;color=blue`, `;color=blue,black`, `;color=blue;color=black`, `;R=100;G=200`: path.
-    Matrix,
-    /// `color=blue`, `color=blue&color=black`, `color=blue,black`, `R=100&G=200`: query and
-    /// cookie.
-    Form,
-    /// `color=blue%20black`: query.
-    SpaceDelimited,
-    /// `color=blue|black`: query.
-    PipeDelimited,
-    /// `color[R]=100&color[G]=200`: query objects.
-    DeepObject,
 }
 
 /// Where a parameter is found in the request.

@@ -1,0 +1,10 @@
+//! The `x-specfirst-*` extensions: keys specfirst reads from a spec or writes into the
+//! documents it produces.
+
+/// On an operation: the operation's own request body limit in bytes, replacing the
+/// server's.
+pub const BODY_LIMIT: &str = "x-specfirst-body-max-bytes";
+
+/// Where the runtime's description keeps a JSON text that should have been an object
+/// but is not, so a comparison with the spec shows it instead of it vanishing.
+pub const UNREADABLE: &str = "x-specfirst-unreadable";

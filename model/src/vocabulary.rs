@@ -1,0 +1,111 @@
+//! The words of OpenAPI's parameter and response vocabulary that both sides use as is.
+//!
+//! Generated code writes these in `static`s (`rt::Scalar::Integer`, `rt::Style::Form`),
+//! and the generator's API model holds the same values, so each is one `Copy` enum.
+
+/// The type of a single parameter value on the wire, derived from its schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    /// Taken verbatim.
+    String,
+    /// A signed or unsigned 64-bit integer.
+    Integer,
+    /// A finite floating-point number.
+    Number,
+    /// Exactly `true` or `false`.
+    Boolean,
+    /// Parsed as JSON, falling back to the raw string; used for schemas without a simple type.
+    Json,
+}
+
+/// The type of the values an object-valued parameter keeps under keys it does not
+/// declare (`additionalProperties`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra {
+    /// One value per key; a repeated key is an error.
+    Scalar(Scalar),
+    /// A list per key: the key repeated (`tag=a&tag=b`) gives several items.
+    Array(Scalar),
+}
+
+/// How a parameter's value is written (the OpenAPI `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `blue`, `blue,black`, `R,100,G,200` or exploded `R=100,G=200`: path and header.
+    Simple,
+    /// `.blue`, `.blue.black`, `.R=100.G=200`: path.
+    Label,
+    /// `;color=blue`, `;color=blue,black`, `;color=blue;color=black`, `;R=100;G=200`: path.
+    Matrix,
+    /// `color=blue`, `color=blue&color=black`, `color=blue,black`, `R=100&G=200`: query and
+    /// cookie.
+    Form,
+    /// `color=blue%20black`: query.
+    SpaceDelimited,
+    /// `color=blue|black`: query.
+    PipeDelimited,
+    /// `color[R]=100&color[G]=200`: query objects.
+    DeepObject,
+}
+
+impl Style {
+    /// The name OpenAPI gives the style.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Simple => "simple",
+            Style::Label => "label",
+            Style::Matrix => "matrix",
+            Style::Form => "form",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+        }
+    }
+}
+
+/// Where a parameter is, as OpenAPI's `in` says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum In {
+    /// `path`.
+    Path,
+    /// `query`.
+    Query,
+    /// `header`.
+    Header,
+    /// `cookie`.
+    Cookie,
+}
+
+impl In {
+    /// The value of `in`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            In::Path => "path",
+            In::Query => "query",
+            In::Header => "header",
+            In::Cookie => "cookie",
+        }
+    }
+}
+
+/// Which statuses a response stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A class such as `4XX`, by its digit.
+    Range(u16),
+    /// `default`: any status not declared otherwise.
+    Default,
+}
+
+impl Status {
+    /// The key under `responses`: `200`, `4XX` or `default`.
+    pub fn key(self) -> String {
+        match self {
+            Status::Code(code) => code.to_string(),
+            Status::Range(digit) => format!("{digit}XX"),
+            Status::Default => "default".into(),
+        }
+    }
+}
