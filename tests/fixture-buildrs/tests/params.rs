@@ -185,10 +185,9 @@ const TRACE: &str = "6f1c1a7e-8a3b-4c5d-9e0f-1a2b3c4d5e6f";
 
 #[tokio::test]
 async fn every_parameter_shape_decodes() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let client = reqwest::Client::new();
-    let response = client
-        .get(format!("{base}/things/42/large/1,2,3?flag=true&ratio=0.5&kinds=small&kinds=large&csv=a,b&since=2024-01-02T03:04:05Z&count=7"))
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
+    let response = http
+        .get("/things/42/large/1,2,3?flag=true&ratio=0.5&kinds=small&kinds=large&csv=a,b&since=2024-01-02T03:04:05Z&count=7")
         .header("x-trace", TRACE)
         .header("x-tags", "red, blue")
         .send()
@@ -206,8 +205,8 @@ async fn every_parameter_shape_decodes() {
     );
 
     // Optional parameters left out are None.
-    let echo: Value = client
-        .get(format!("{base}/things/1/small/9?flag=false"))
+    let echo: Value = http
+        .get("/things/1/small/9?flag=false")
         .header("x-trace", TRACE)
         .send()
         .await
@@ -222,8 +221,7 @@ async fn every_parameter_shape_decodes() {
 
 #[tokio::test]
 async fn bad_parameters_are_named() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
     let cases: &[(&str, Option<&str>, &str, &str)] = &[
         (
             "/things/x/large/1?flag=true",
@@ -281,7 +279,7 @@ async fn bad_parameters_are_named() {
         ),
     ];
     for (path, trace, code, needle) in cases {
-        let mut request = client.get(format!("{base}{path}"));
+        let mut request = http.get(path);
         if let Some(trace) = trace {
             request = request.header("x-trace", *trace);
         }
@@ -299,10 +297,9 @@ async fn bad_parameters_are_named() {
 #[tokio::test]
 async fn form_and_byte_bodies() {
     let api = Arc::new(Params::default());
-    let (base, _stop) = support::start(params::router(api.clone())).await;
-    let client = reqwest::Client::new();
-    let response = client
-        .post(format!("{base}/forms"))
+    let http = support::start(params::router(api.clone())).await;
+    let response = http
+        .post("/forms")
         .header("content-type", "application/x-www-form-urlencoded")
         .body("name=Ada+Lovelace&age=36")
         .send()
@@ -318,8 +315,7 @@ async fn form_and_byte_bodies() {
     assert_eq!((form.name.as_str(), form.age), ("Ada Lovelace", Some(36)));
 
     let (status, body) = error_of(
-        client
-            .post(format!("{base}/forms"))
+        http.post("/forms")
             .header("content-type", "application/json")
             .body("{}")
             .send()
@@ -333,8 +329,7 @@ async fn form_and_byte_bodies() {
     );
 
     let (status, body) = error_of(
-        client
-            .post(format!("{base}/forms"))
+        http.post("/forms")
             .header("content-type", "application/x-www-form-urlencoded")
             .body("age=36")
             .send()
@@ -349,8 +344,7 @@ async fn form_and_byte_bodies() {
 
     // The operation's own limit (`x-specfirst-body-max-bytes: 2048`) replaces the server's.
     let (status, body) = error_of(
-        client
-            .put(format!("{base}/uploads"))
+        http.put("/uploads")
             .body(vec![7u8; 2049])
             .send()
             .await
@@ -361,8 +355,8 @@ async fn form_and_byte_bodies() {
         (status.as_u16(), body["error_code"].as_str()),
         (413, Some("PayloadTooLarge"))
     );
-    let size: u64 = client
-        .put(format!("{base}/uploads"))
+    let size: u64 = http
+        .put("/uploads")
         .header("content-type", "application/octet-stream")
         .body(vec![7u8; 1000])
         .send()
@@ -372,8 +366,8 @@ async fn form_and_byte_bodies() {
         .await
         .expect("json");
     assert_eq!(size, 1000);
-    let size: u64 = client
-        .put(format!("{base}/uploads"))
+    let size: u64 = http
+        .put("/uploads")
         .send()
         .await
         .expect("request")
@@ -385,8 +379,8 @@ async fn form_and_byte_bodies() {
 
 #[tokio::test]
 async fn segments_mixing_text_and_parameters() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let get = |path: &str| reqwest::get(format!("{base}{path}"));
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
+    let get = |path: &str| http.get(path).send();
     let names: Vec<String> = get("/compare/main...topic%2Fbranch")
         .await
         .expect("request")
@@ -421,9 +415,8 @@ async fn segments_mixing_text_and_parameters() {
 
 #[tokio::test]
 async fn operations_sharing_a_route_are_told_apart_by_required_query_parameters() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let client = reqwest::Client::new();
-    let delete = |query: &str| client.delete(format!("{base}/tags/arn1{query}")).send();
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
+    let delete = |query: &str| http.delete(&format!("/tags/arn1{query}")).send();
     let all: String = delete("")
         .await
         .expect("request")
@@ -442,8 +435,7 @@ async fn operations_sharing_a_route_are_told_apart_by_required_query_parameters(
 
 #[tokio::test]
 async fn an_enum_path_parameter_picks_the_operation() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
     for (segment, expected) in [
         ("open", "Open cards of b1"),
         ("closed", "Closed cards of b1"),
@@ -451,8 +443,8 @@ async fn an_enum_path_parameter_picks_the_operation() {
         // Enum values are matched exactly: anything else is a card id.
         ("Open", "card Open of b1"),
     ] {
-        let response = client
-            .get(format!("{base}/boards/b1/cards/{segment}"))
+        let response = http
+            .get(&format!("/boards/b1/cards/{segment}"))
             .send()
             .await
             .expect("request");
@@ -464,8 +456,7 @@ async fn an_enum_path_parameter_picks_the_operation() {
 
 #[tokio::test]
 async fn integer_and_uuid_path_parameters_pick_the_operation() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
     let owner = "67e55044-10b1-426f-9247-bb680e5fe0c8";
     let attachment = "0f8fad5b-d9cb-469f-a165-70867728950e";
     for (path, expected) in [
@@ -487,11 +478,7 @@ async fn integer_and_uuid_path_parameters_pick_the_operation() {
             format!("file 0f8fad5bd9cb469fa16570867728950e of {owner}"),
         ),
     ] {
-        let response = client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .expect("request");
+        let response = http.get(&path).send().await.expect("request");
         assert_eq!(response.status(), 200, "{path}");
         let answer: String = response.json().await.expect("json");
         assert_eq!(answer, expected, "{path}");
@@ -505,11 +492,7 @@ async fn integer_and_uuid_path_parameters_pick_the_operation() {
             "path parameter \"owner\"",
         ),
     ] {
-        let response = client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .expect("request");
+        let response = http.get(path).send().await.expect("request");
         assert_eq!(response.status(), 400, "{path}");
         let error: Value = response.json().await.expect("json");
         assert!(
@@ -523,11 +506,10 @@ async fn integer_and_uuid_path_parameters_pick_the_operation() {
 
 #[tokio::test]
 async fn conditions_after_a_fragment_pick_the_operation() {
-    let (base, _stop) = support::start(params::router(Arc::new(Params::default()))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
     for (target, expected) in [("Queue.Push", "push"), ("Queue.Pop", "pop")] {
-        let answer: String = client
-            .post(format!("{base}/"))
+        let answer: String = http
+            .post("/")
             .header("x-amz-target", target)
             .send()
             .await
@@ -537,8 +519,8 @@ async fn conditions_after_a_fragment_pick_the_operation() {
             .expect("json");
         assert_eq!(answer, expected, "{target}");
     }
-    let response = client
-        .post(format!("{base}/"))
+    let response = http
+        .post("/")
         .header("x-amz-target", "Queue.Peek")
         .send()
         .await

@@ -86,12 +86,11 @@ impl refs::RefsApi for Trees {
 
 #[tokio::test]
 async fn references_of_every_kind_are_followed() {
-    let (base, _stop) = support::start(refs::router(Arc::new(Trees))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(refs::router(Arc::new(Trees))).await;
     let tree =
         json!({"name": "oak", "children": [{"name": "branch", "children": [{"name": "twig"}]}]});
-    let response = client
-        .post(format!("{base}/trees"))
+    let response = http
+        .post("/trees")
         .header("x-trace", "t-1")
         .json(&tree)
         .send()
@@ -103,11 +102,7 @@ async fn references_of_every_kind_are_followed() {
 
     // `/forest/{treeId}` is a reference to the path item of `/trees/{treeId}`.
     for path in ["/trees/7", "/forest/7"] {
-        let response = client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .expect("request");
+        let response = http.get(path).send().await.expect("request");
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(
             response.json::<Value>().await.expect("json")["name"],
@@ -116,8 +111,8 @@ async fn references_of_every_kind_are_followed() {
     }
 
     // References into the middle of schemas share the types of their targets.
-    let needles: Value = client
-        .get(format!("{base}/species?leaf=needle"))
+    let needles: Value = http
+        .get("/species?leaf=needle")
         .send()
         .await
         .expect("request")
@@ -125,14 +120,14 @@ async fn references_of_every_kind_are_followed() {
         .await
         .expect("json");
     assert_eq!(needles, json!([{"code": "PIN", "leaf": "needle"}]));
-    let bad_leaf = client
-        .get(format!("{base}/species?leaf=scale"))
+    let bad_leaf = http
+        .get("/species?leaf=scale")
         .send()
         .await
         .expect("request");
     assert_eq!(bad_leaf.status(), 400);
-    let oak: Value = client
-        .get(format!("{base}/species/OAK"))
+    let oak: Value = http
+        .get("/species/OAK")
         .send()
         .await
         .expect("request")
@@ -140,10 +135,6 @@ async fn references_of_every_kind_are_followed() {
         .await
         .expect("json");
     assert_eq!(oak["family"], "Fagaceae");
-    let bad_code = client
-        .get(format!("{base}/species/oak"))
-        .send()
-        .await
-        .expect("request");
+    let bad_code = http.get("/species/oak").send().await.expect("request");
     assert_eq!(bad_code.status(), 400);
 }
