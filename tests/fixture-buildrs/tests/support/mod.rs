@@ -3,10 +3,11 @@
 //!
 //! Every HTTP test of this crate uses it, and so do the tests of `generated-example` and
 //! `specfirst-progenitor-client`, which compile this file as their own module with
-//! `#[path]` (a helper crate would need a dependency those packages' manifests do not
-//! have). It names only what all three have: `specfirst_runtime`, `tokio`, `reqwest`
-//! and `serde_json`. The runtime's own tests keep their support module: compiled there,
-//! this file would see the runtime as a second crate.
+//! `#[path]`: no helper crate, workspace member or manifest change. So it names only what
+//! all three have: `specfirst_runtime`, `tokio`, `serde_json` and `reqwest` (0.13 in
+//! `specfirst-progenitor-client`, progenitor's; what is used here is the same in 0.12).
+//! The runtime's own tests keep their support module: the runtime is published, and its
+//! tests must not reach outside its package.
 
 #![allow(dead_code)] // Each test file uses part of it.
 
