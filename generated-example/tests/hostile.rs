@@ -1,26 +1,28 @@
 //! Hostile requests against the example server over raw TCP: none may crash or hang the
 //! server, and every error it answers with must be the JSON error body.
 
+// The test server shared with the fixture's tests (see its documentation).
+#[path = "../../tests/fixture-buildrs/tests/support/mod.rs"]
+mod support;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use generated_example::Bookshelf;
-use specfirst_runtime::{serve_with_listener, ErrorBody, ServerConfig};
+use specfirst_runtime::{ErrorBody, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::net::TcpStream;
 
 /// Bounds every test, so a hang is a failure.
 const LIMIT: Duration = Duration::from_secs(30);
 /// The bearer token the raw `POST /books` requests carry.
 const API_TOKEN: &str = "hostile-test-token";
 
+/// The example server; `addr` is where the raw requests go.
 struct Server {
+    http: support::Server,
     addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
@@ -35,35 +37,26 @@ impl Server {
     }
 
     async fn start_with(config: ServerConfig) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = oneshot::channel::<()>();
         let shelf = Bookshelf::new().with_api_token(API_TOKEN);
         let app = generated_example::app(Arc::new(shelf));
-        let task = tokio::spawn(serve_with_listener(listener, config, app, async {
-            let _ = rx.await;
-        }));
+        let http = support::start_with(app, config).await;
         Self {
-            addr,
-            shutdown: Some(tx),
-            task,
+            addr: http.addr,
+            http,
         }
     }
 
     /// Checks the server still answers a normal request, then stops it cleanly.
-    async fn still_healthy_then_stop(mut self) {
+    async fn still_healthy_then_stop(self) {
         let text = send(
             self.addr,
             b"GET /books HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
         )
         .await;
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
-        let _ = self.shutdown.take().unwrap().send(());
-        tokio::time::timeout(LIMIT, &mut self.task)
+        tokio::time::timeout(LIMIT, self.http.stop())
             .await
-            .expect("shutdown hangs")
-            .unwrap()
-            .unwrap();
+            .expect("shutdown hangs");
     }
 }
 

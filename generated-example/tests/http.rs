@@ -3,25 +3,25 @@
 //! Each test gets its own server and empty shelf so tests can run in parallel without seeing
 //! each other's books.
 
+// The test server shared with the fixture's tests (see its documentation).
+#[path = "../../tests/fixture-buildrs/tests/support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 
 use generated_example::Bookshelf;
 use reqwest::header::{ALLOW, CONTENT_TYPE, LOCATION};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
-use specfirst_runtime::{serve_with_listener, ServerConfig};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use specfirst_runtime::ServerConfig;
 
 /// The token the test server accepts for adding, replacing and removing books.
 const API_TOKEN: &str = "http-test-token";
 
+/// The example server with an empty shelf; its requests that change books carry the token.
 struct TestServer {
-    base: String,
-    client: Client,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    /// The server itself, for requests without the token.
+    http: support::Server,
 }
 
 impl TestServer {
@@ -30,41 +30,27 @@ impl TestServer {
     }
 
     async fn start_with(config: ServerConfig) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = oneshot::channel::<()>();
         let shelf = Bookshelf::new().with_api_token(API_TOKEN);
         let app = generated_example::app(Arc::new(shelf));
-        let task = tokio::spawn(serve_with_listener(listener, config, app, async {
-            // A dropped sender also means "stop", so a panicking test does not leak a server.
-            let _ = rx.await;
-        }));
         Self {
-            base,
-            client: Client::new(),
-            shutdown: Some(tx),
-            task: Some(task),
+            http: support::start_with(app, config).await,
         }
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.get(self.url(path))
+        self.http.get(path)
     }
 
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.post(self.url(path)).bearer_auth(API_TOKEN)
+        self.http.post(path).bearer_auth(API_TOKEN)
     }
 
     fn put(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.put(self.url(path)).bearer_auth(API_TOKEN)
+        self.http.put(path).bearer_auth(API_TOKEN)
     }
 
     fn delete(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.delete(self.url(path)).bearer_auth(API_TOKEN)
+        self.http.delete(path).bearer_auth(API_TOKEN)
     }
 
     /// Creates a book and returns its JSON, checking only that creation succeeded.
@@ -82,17 +68,8 @@ impl TestServer {
     }
 
     /// Stops the server and checks that the graceful shutdown finished cleanly.
-    async fn stop(mut self) {
-        let _ = self.shutdown.take().unwrap().send(());
-        self.task.take().unwrap().await.unwrap().unwrap();
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    async fn stop(self) {
+        self.http.stop().await;
     }
 }
 
@@ -625,8 +602,8 @@ async fn unknown_path_is_json_404() {
 async fn wrong_method_is_json_405_with_allow() {
     let server = TestServer::start().await;
     let response = server
-        .client
-        .patch(server.url("/books"))
+        .http
+        .request(reqwest::Method::PATCH, "/books")
         .send()
         .await
         .unwrap();
@@ -876,21 +853,18 @@ async fn changes_need_the_api_token_and_reads_do_not() {
     let book = server.create(dune()).await;
     let id = book["id"].as_str().unwrap().to_owned();
     let anonymous = [
-        server.client.post(server.url("/books")).json(&dune()),
+        server.http.post("/books").json(&dune()),
         // A body that would be a 400 is not even read without a token.
         server
-            .client
-            .post(server.url("/books"))
+            .http
+            .post("/books")
             .header(CONTENT_TYPE, "application/json")
             .body("{not json"),
+        server.http.put(&format!("/books/{id}")).json(&dune()),
+        server.http.delete(&format!("/books/{id}")),
         server
-            .client
-            .put(server.url(&format!("/books/{id}")))
-            .json(&dune()),
-        server.client.delete(server.url(&format!("/books/{id}"))),
-        server
-            .client
-            .delete(server.url(&format!("/books/{id}")))
+            .http
+            .delete(&format!("/books/{id}"))
             .bearer_auth("not-the-token"),
     ];
     for request in anonymous {
@@ -904,8 +878,8 @@ async fn changes_need_the_api_token_and_reads_do_not() {
     }
     // Reading stays open to anyone, and the book is untouched.
     let response = server
-        .client
-        .get(server.url(&format!("/books/{id}")))
+        .http
+        .get(&format!("/books/{id}"))
         .send()
         .await
         .unwrap();

@@ -1,49 +1,32 @@
 //! Pagination over real HTTP: page sizes at the edges, scans that try to change their
 //! sort mid-way, and tokens that were tampered with, truncated or issued elsewhere.
 
+// The test server shared with the fixture's tests (see its documentation).
+#[path = "../../tests/fixture-buildrs/tests/support/mod.rs"]
+mod support;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use generated_example::Bookshelf;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
-use specfirst_runtime::{serve_with_listener, PageLimits, ServerConfig};
+use specfirst_runtime::PageLimits;
 
-struct Server {
-    base: String,
-    client: Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
+/// The example server with `books` demo books.
+struct Server(support::Server);
 
 async fn start(books: usize) -> Server {
     let shelf = Bookshelf::new();
     shelf.fill_demo(books).expect("demo books");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let router = generated_example::app(Arc::new(shelf));
-    tokio::spawn(serve_with_listener(
-        listener,
-        ServerConfig::default(),
-        router,
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    Server {
-        base,
-        client: Client::new(),
-        _stop: stop,
-    }
+    Server(support::start(generated_example::app(Arc::new(shelf))).await)
 }
 
 impl Server {
     async fn get(&self, query: &str) -> (StatusCode, Value) {
         let response = self
-            .client
-            .get(format!("{}/books{query}", self.base))
+            .0
+            .get(&format!("/books{query}"))
             .send()
             .await
             .expect("request");

@@ -1,6 +1,27 @@
-//! Generates one module per spec into OUT_DIR, the way a user's build script would.
+//! Generates one module per spec into OUT_DIR, the way a user's build script would: every
+//! spec in `specs/` and every document in `../shared/specs/{oxide,dropshot}`. Adding a
+//! spec to `specs/` is all it takes to compile it here; `src/lib.rs` has no list of them.
+//!
+//! Written to OUT_DIR beside the generated code:
+//! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
+//!   `SNAPSHOTTED`, the code of each `specs/` module by spec name, from the same files;
+//! - `descriptions.rs`: `DESCRIPTIONS`, every module's `API_DESCRIPTION` with its spec.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// One spec to generate.
+struct Spec {
+    /// The Rust module.
+    module: String,
+    /// The generated file in OUT_DIR, without `.rs`.
+    file: String,
+    /// The spec, as the module's documentation names it.
+    shown: String,
+    path: PathBuf,
+    /// Whether `tests/snapshots/<file>.rs` holds its code.
+    snapshotted: bool,
+}
 
 fn main() {
     let manifest = PathBuf::from(
@@ -8,71 +29,135 @@ fn main() {
     );
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let root = manifest.join("../..");
-    println!("cargo::rustc-check-cfg=cfg(shared_specs)");
 
-    let mut specs: Vec<(String, PathBuf)> = Vec::new();
-    for entry in std::fs::read_dir(root.join("specs")).expect("specs/ exists") {
-        let path = entry.expect("readable specs/ entry").path();
-        if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
-            let stem = path
-                .file_stem()
-                .expect("a file name")
-                .to_string_lossy()
-                .replace('-', "_");
-            specs.push((stem, path));
-        }
+    let mut specs = Vec::new();
+    for path in spec_files(&root.join("specs"), &["yaml", "json"]) {
+        let name = file_stem(&path);
+        specs.push(Spec {
+            module: name.replace('-', "_"),
+            // The spec's own name, as `tests/snapshots/` has it: the generated code names
+            // its document file after it (`include_str!("media-types.json")`), so only
+            // this name makes the code compiled here the snapshot byte for byte.
+            file: name.clone(),
+            shown: format!("specs/{}", file_name(&path)),
+            path,
+            snapshotted: true,
+        });
     }
+    // The Oxide and Dropshot documents are part of what this crate checks: without them
+    // the build fails rather than quietly compiling less.
     let shared = root.join("../shared/specs");
-    let mut modules = String::new();
-    if shared.is_dir() {
-        println!("cargo::rustc-cfg=shared_specs");
-        for corpus in ["oxide", "dropshot"] {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join(corpus))
-                .expect("a corpus directory")
-                .map(|entry| entry.expect("readable entry").path())
-                .filter(|path| path.extension().is_some_and(|e| e == "json"))
-                .collect();
-            files.sort();
-            for path in files {
-                let stem = path
-                    .file_stem()
-                    .expect("a file name")
-                    .to_string_lossy()
-                    .replace('-', "_");
-                let module = format!("{corpus}_{stem}");
-                modules.push_str(&format!(
-                    "/// Generated from `../shared/specs/{corpus}/{}`.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{module}.rs\"));\n}}\n",
-                    path.file_name().expect("a file name").to_string_lossy()
-                ));
-                specs.push((module, path));
-            }
+    assert!(
+        shared.is_dir(),
+        "../shared/specs is missing (looked for {}): this crate compiles the Oxide and \
+         Dropshot specs in it; check out the shared specs beside the workspace",
+        shared.display()
+    );
+    for corpus in ["oxide", "dropshot"] {
+        for path in spec_files(&shared.join(corpus), &["json"]) {
+            let module = format!("{corpus}_{}", file_stem(&path).replace('-', "_"));
+            specs.push(Spec {
+                file: module.clone(),
+                module,
+                shown: format!("../shared/specs/{corpus}/{}", file_name(&path)),
+                path,
+                snapshotted: false,
+            });
         }
-    } else {
-        println!("cargo::warning=../shared/specs is missing: the Oxide specs are not compiled");
     }
-    specs.sort();
+    specs.sort_by(|a, b| a.module.cmp(&b.module));
+
+    let mut modules = String::new();
+    let mut snapshotted = String::from(
+        "/// The code of every module generated from `specs/`, by spec name: the files the\n\
+         /// modules above `include!`, to compare with `tests/snapshots/<name>.rs`.\n\
+         pub static SNAPSHOTTED: &[(&str, &str)] = &[\n",
+    );
     // Every generated module's description with the spec it came from, so a test can
     // compare each with its spec without a list kept by hand.
     let mut described = String::from(
         "/// Every generated module's `API_DESCRIPTION`, by module name, with its spec file.\n\
          pub static DESCRIPTIONS: &[(&str, &str, &::specfirst_runtime::describe::ApiDescription)] = &[\n",
     );
-    for (stem, path) in &specs {
-        println!("cargo::rerun-if-changed={}", path.display());
-        generate(path, &out.join(format!("{stem}.rs")));
-        let spec = path.display().to_string();
-        described.push_str(&format!(
-            "    ({stem:?}, {spec:?}, &crate::{stem}::API_DESCRIPTION),\n"
-        ));
+    for spec in &specs {
+        println!("cargo::rerun-if-changed={}", spec.path.display());
+        let generator =
+            specfirst::Generator::from_path(&spec.path).unwrap_or_else(|error| panic!("{error}"));
+        let target = out.join(format!("{}.rs", spec.file));
+        if let Err(error) = generator.write_to(&target) {
+            panic!("{error}");
+        }
+        let (module, file) = (&spec.module, &spec.file);
+        let _ = write!(
+            modules,
+            "{}/// Generated from `{}`.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"));\n}}\n\n",
+            summary(generator.document()),
+            spec.shown,
+        );
+        if spec.snapshotted {
+            let _ = writeln!(
+                snapshotted,
+                "    ({file:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"))),"
+            );
+        }
+        let _ = writeln!(
+            described,
+            "    ({module:?}, {:?}, &crate::{module}::API_DESCRIPTION),",
+            spec.path.display().to_string()
+        );
     }
+    snapshotted.push_str("];\n");
     described.push_str("];\n");
-    std::fs::write(out.join("shared.rs"), modules).expect("OUT_DIR is writable");
+    modules.push_str(&snapshotted);
+    std::fs::write(out.join("modules.rs"), modules).expect("OUT_DIR is writable");
     std::fs::write(out.join("descriptions.rs"), described).expect("OUT_DIR is writable");
     println!("cargo::rerun-if-changed={}", root.join("specs").display());
+    println!("cargo::rerun-if-changed={}", shared.display());
 }
 
-fn generate(spec: &Path, out: &Path) {
-    if let Err(error) = specfirst::Generator::from_path(spec).and_then(|g| g.write_to(out)) {
-        panic!("{error}");
+/// The files directly in `dir` with one of `extensions`, sorted by name.
+fn spec_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()))
+        .map(|entry| entry.expect("a readable directory entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The first lines of a module's documentation: the spec's `info.title`, and its
+/// description (or 3.1 summary) on one line, each a `///` line followed by a blank one.
+fn summary(document: &serde_json::Value) -> String {
+    let info = &document["info"];
+    let one_line = |key: &str| {
+        info[key]
+            .as_str()
+            .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|text| !text.is_empty())
+    };
+    let mut doc = String::new();
+    let title = one_line("title").unwrap_or_else(|| "An API without a title".into());
+    let _ = writeln!(doc, "/// {title}\n///");
+    if let Some(text) = one_line("description").or_else(|| one_line("summary")) {
+        let _ = writeln!(doc, "/// {text}\n///");
     }
+    doc
 }

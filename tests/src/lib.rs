@@ -21,8 +21,22 @@ pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The real-world specs in `../shared/specs/`, when that directory is present.
-pub fn shared_specs(corpus: &str) -> Option<Vec<PathBuf>> {
-    let dir = workspace_root().join("../shared/specs").join(corpus);
-    dir.is_dir().then(|| spec_files(&dir))
+/// `../shared/specs/`, the real-world specs beside the workspace. The tests that use it
+/// fail without it, naming the path, rather than passing without checking anything.
+pub fn shared_specs_dir() -> PathBuf {
+    let dir = workspace_root().join("../shared/specs");
+    assert!(
+        dir.is_dir(),
+        "{} is missing: these tests need the shared specs checked out beside the workspace",
+        dir.display()
+    );
+    dir
+}
+
+/// The real-world specs in `../shared/specs/<corpus>/`; panics naming the path when it is
+/// missing.
+pub fn shared_specs(corpus: &str) -> Vec<PathBuf> {
+    let dir = shared_specs_dir().join(corpus);
+    assert!(dir.is_dir(), "{} is missing", dir.display());
+    spec_files(&dir)
 }

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use specfirst::ir::{Api, Location};
 use specfirst::roundtrip::{compare, emit_document, Difference};
 use specfirst::Generator;
-use specfirst_tests::{shared_specs, spec_files, workspace_root};
+use specfirst_tests::{shared_specs, shared_specs_dir, spec_files, workspace_root};
 
 /// A spec using what lowering does not interpret: servers, tags, external docs,
 /// extensions at every level, path-level parameters, references to every reusable
@@ -223,11 +223,9 @@ fn project_specs_round_trip() {
 
 #[test]
 fn shared_specs_round_trip() {
-    let Ok(entries) = std::fs::read_dir(workspace_root().join("../shared/specs")) else {
-        eprintln!("../shared/specs is missing; skipping");
-        return;
-    };
-    let mut corpora: Vec<String> = entries
+    let dir = shared_specs_dir();
+    let mut corpora: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -235,7 +233,7 @@ fn shared_specs_round_trip() {
     corpora.sort();
     let mut count = 0;
     for corpus in corpora {
-        for spec in shared_specs(&corpus).unwrap_or_default() {
+        for spec in shared_specs(&corpus) {
             let generator = Generator::from_path(&spec).unwrap_or_else(|e| panic!("{e}"));
             assert_round_trips(&generator, &spec.display().to_string());
             count += 1;

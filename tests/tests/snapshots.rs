@@ -2,7 +2,9 @@
 //! a change to the generator shows up as a reviewable diff. Regenerate with
 //! `EXPECTORATE=overwrite cargo test -p specfirst-tests --test snapshots`.
 //!
-//! The same code is compiled under `#![deny(warnings)]` by `tests/fixture-buildrs`.
+//! The same code is compiled under `#![deny(warnings)]` by `tests/fixture-buildrs`, whose
+//! build script generates every spec in `specs/` again; its `snapshots` test checks that
+//! the files it compiles are these snapshots byte for byte.
 
 use specfirst::Generator;
 use specfirst_tests::{spec_files, workspace_root};

@@ -177,12 +177,12 @@ fn multipart_type() -> String {
 }
 
 async fn post(
-    client: &reqwest::Client,
-    url: &str,
+    http: &support::Server,
+    path: &str,
     content_type: Option<&str>,
     body: impl Into<reqwest::Body>,
 ) -> (u16, Value) {
-    let mut request = client.post(url).body(body);
+    let mut request = http.post(path).body(body);
     if let Some(content_type) = content_type {
         request = request.header("content-type", content_type);
     }
@@ -193,11 +193,10 @@ async fn post(
 
 #[tokio::test]
 async fn a_body_without_media_types_is_not_read() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(api::router(Arc::new(Server))).await;
     for body in ["", "anything at all"] {
-        let response = client
-            .post(format!("{base}/pings"))
+        let response = http
+            .post("/pings")
             .header("content-type", "application/x-unknown")
             .body(body)
             .send()
@@ -209,13 +208,12 @@ async fn a_body_without_media_types_is_not_read() {
 
 #[tokio::test]
 async fn each_media_type_is_its_own_variant() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let notes = format!("{base}/notes");
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let notes = "/notes";
 
     let (status, body) = post(
-        &client,
-        &notes,
+        &http,
+        notes,
         Some("application/json"),
         r#"{"title":"Dune","priority":2}"#,
     )
@@ -225,8 +223,8 @@ async fn each_media_type_is_its_own_variant() {
 
     // Media-type parameters are ignored, and `+json` types are JSON.
     let (status, body) = post(
-        &client,
-        &notes,
+        &http,
+        notes,
         Some("application/merge-patch+json; charset=utf-8"),
         r#"{"title":"Dune"}"#,
     )
@@ -234,13 +232,13 @@ async fn each_media_type_is_its_own_variant() {
     assert_eq!((status, &body["kind"]), (200, &"json".into()), "{body}");
 
     // The JSON variant is still validated.
-    let (status, body) = post(&client, &notes, Some("application/json"), r#"{"title":""}"#).await;
+    let (status, body) = post(&http, notes, Some("application/json"), r#"{"title":""}"#).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error_code"], "InvalidBody");
 
     let (status, body) = post(
-        &client,
-        &notes,
+        &http,
+        notes,
         Some("application/x-www-form-urlencoded"),
         "title=Emma&priority=5",
     )
@@ -249,8 +247,8 @@ async fn each_media_type_is_its_own_variant() {
     assert_eq!(body["detail"], "Emma Some(5)");
 
     let (status, body) = post(
-        &client,
-        &notes,
+        &http,
+        notes,
         Some("text/plain; charset=utf-8"),
         "plain words",
     )
@@ -259,8 +257,8 @@ async fn each_media_type_is_its_own_variant() {
     assert_eq!(body["detail"], "plain words");
 
     let (status, body) = post(
-        &client,
-        &notes,
+        &http,
+        notes,
         Some("application/octet-stream"),
         vec![0u8, 1, 2],
     )
@@ -269,26 +267,19 @@ async fn each_media_type_is_its_own_variant() {
     assert_eq!(body["detail"], "[0, 1, 2]");
 
     // `image/*` takes any image type.
-    let (status, body) = post(&client, &notes, Some("image/png"), vec![9u8; 7]).await;
+    let (status, body) = post(&http, notes, Some("image/png"), vec![9u8; 7]).await;
     assert_eq!((status, &body["kind"]), (200, &"image".into()), "{body}");
     assert_eq!(body["detail"], "7");
 
     // Without a content-type the first declared type is assumed.
-    let (status, body) = post(&client, &notes, None, r#"{"title":"Bare"}"#).await;
+    let (status, body) = post(&http, notes, None, r#"{"title":"Bare"}"#).await;
     assert_eq!((status, &body["kind"]), (200, &"json".into()), "{body}");
 }
 
 #[tokio::test]
 async fn undeclared_media_types_are_415() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let (status, body) = post(
-        &client,
-        &format!("{base}/notes"),
-        Some("application/xml"),
-        "<note/>",
-    )
-    .await;
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let (status, body) = post(&http, "/notes", Some("application/xml"), "<note/>").await;
     assert_eq!(status, 415, "{body}");
     assert_eq!(body["error_code"], "UnsupportedMediaType");
     assert_eq!(
@@ -302,9 +293,8 @@ async fn undeclared_media_types_are_415() {
 
 #[tokio::test]
 async fn multipart_parts_are_typed() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let notes = format!("{base}/notes");
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let notes = "/notes";
     let content_type = multipart_type();
 
     let body = multipart(&[
@@ -328,7 +318,7 @@ async fn multipart_parts_are_typed() {
         ("extras", Some("one.bin"), None, b"1"),
         ("extras", Some("two.bin"), None, b"2"),
     ]);
-    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    let (status, received) = post(&http, notes, Some(&content_type), body).await;
     assert_eq!(status, 200, "{received}");
     assert_eq!(received["kind"], "multipart");
     assert_eq!(
@@ -343,7 +333,7 @@ async fn multipart_parts_are_typed() {
         ("title", None, None, b"Short"),
         ("attachment", Some("a.bin"), None, b"x"),
     ]);
-    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    let (status, received) = post(&http, notes, Some(&content_type), body).await;
     assert_eq!(status, 200, "{received}");
     assert_eq!(
         received["detail"],
@@ -352,7 +342,7 @@ async fn multipart_parts_are_typed() {
 
     // A missing required part is a 400 that names it.
     let body = multipart(&[("title", None, None, b"No file")]);
-    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    let (status, received) = post(&http, notes, Some(&content_type), body).await;
     assert_eq!(status, 400, "{received}");
     assert_eq!(received["error_code"], "InvalidBody");
     assert_eq!(
@@ -366,7 +356,7 @@ async fn multipart_parts_are_typed() {
         ("priority", None, None, b"high"),
         ("attachment", None, None, b"x"),
     ]);
-    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    let (status, received) = post(&http, notes, Some(&content_type), body).await;
     assert_eq!(status, 400, "{received}");
     assert_eq!(
         received["message"],
@@ -380,7 +370,7 @@ async fn multipart_parts_are_typed() {
         ("priority", None, None, b"0"),
         ("attachment", None, None, b"x"),
     ]);
-    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    let (status, received) = post(&http, notes, Some(&content_type), body).await;
     assert_eq!(status, 400, "{received}");
     assert_eq!(
         received["message"],
@@ -392,7 +382,7 @@ async fn multipart_parts_are_typed() {
         ("meta", None, None, b"{}"),
         ("attachment", None, None, b"x"),
     ]);
-    let (status, received) = post(&client, &notes, Some(&content_type), body).await;
+    let (status, received) = post(&http, notes, Some(&content_type), body).await;
     assert_eq!(status, 400, "{received}");
     assert_eq!(
         received["message"],
@@ -400,7 +390,7 @@ async fn multipart_parts_are_typed() {
     );
 
     // A multipart content type without a boundary cannot be parsed.
-    let (status, received) = post(&client, &notes, Some("multipart/form-data"), "x").await;
+    let (status, received) = post(&http, notes, Some("multipart/form-data"), "x").await;
     assert_eq!(status, 400, "{received}");
     assert_eq!(received["error_code"], "InvalidBody");
 }
@@ -411,31 +401,23 @@ async fn multipart_bodies_obey_the_body_limit() {
         request_body_max_bytes: 256,
         ..ServerConfig::default()
     };
-    let (base, _stop) = support::start_with(api::router(Arc::new(Server)), config).await;
-    let client = reqwest::Client::new();
+    let http = support::start_with(api::router(Arc::new(Server)), config).await;
     let big = vec![b'z'; 1024];
     let body = multipart(&[
         ("title", None, None, b"Big"),
         ("attachment", Some("big.bin"), None, &big),
     ]);
-    let (status, received) = post(
-        &client,
-        &format!("{base}/notes"),
-        Some(&multipart_type()),
-        body,
-    )
-    .await;
+    let (status, received) = post(&http, "/notes", Some(&multipart_type()), body).await;
     assert_eq!(status, 413, "{received}");
     assert_eq!(received["error_code"], "PayloadTooLarge");
 }
 
 #[tokio::test]
 async fn optional_multipart_from_a_component() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let uploads = format!("{base}/uploads");
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let uploads = "/uploads";
     let send = |body: Vec<u8>, content_type: Option<String>| {
-        let mut request = client.put(&uploads).body(body);
+        let mut request = http.put(uploads).body(body);
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
         }
@@ -480,14 +462,13 @@ async fn optional_multipart_from_a_component() {
 
 #[tokio::test]
 async fn text_bodies_are_utf8() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let echo = format!("{base}/echo");
-    let (status, body) = post(&client, &echo, Some("text/plain"), "héllo").await;
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let echo = "/echo";
+    let (status, body) = post(&http, echo, Some("text/plain"), "héllo").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["detail"], "héllo");
 
-    let (status, body) = post(&client, &echo, Some("text/plain"), vec![b'a', 0xff, b'b']).await;
+    let (status, body) = post(&http, echo, Some("text/plain"), vec![b'a', 0xff, b'b']).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error_code"], "InvalidBody");
     assert_eq!(
@@ -495,19 +476,18 @@ async fn text_bodies_are_utf8() {
         "request body is not valid UTF-8 (invalid byte at offset 1)"
     );
 
-    let (status, body) = post(&client, &echo, Some("text/plain"), "").await;
+    let (status, body) = post(&http, echo, Some("text/plain"), "").await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error_code"], "MissingBody");
 }
 
 #[tokio::test]
 async fn accept_picks_the_response_media_type() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let echo = format!("{base}/echo");
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let echo = "/echo";
     let send = |accept: Option<&'static str>| {
-        let mut request = client
-            .post(&echo)
+        let mut request = http
+            .post(echo)
             .header("content-type", "text/plain")
             .body("hi");
         if let Some(accept) = accept {
@@ -560,8 +540,8 @@ async fn accept_picks_the_response_media_type() {
     );
 
     // Operations that only produce JSON still refuse clients that rule JSON out.
-    let response = client
-        .put(format!("{base}/uploads"))
+    let response = http
+        .put("/uploads")
         .header("accept", "text/plain")
         .send()
         .await
@@ -571,11 +551,10 @@ async fn accept_picks_the_response_media_type() {
 
 #[tokio::test]
 async fn edge_cases() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server))).await;
-    let client = reqwest::Client::new();
-    let edge = format!("{base}/edge");
+    let http = support::start(api::router(Arc::new(Server))).await;
+    let edge = "/edge";
     let send = |content_type: Option<String>, body: Vec<u8>| {
-        let mut request = client.post(&edge).body(body);
+        let mut request = http.post(edge).body(body);
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
         }

@@ -6,6 +6,7 @@
 
 mod support;
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
@@ -123,12 +124,11 @@ async fn bad_request(response: reqwest::Response) -> String {
 
 #[tokio::test]
 async fn three_one_keywords_are_enforced() {
-    let (base, _stop) = support::start(api::router(Arc::new(Sensors))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(api::router(Arc::new(Sensors))).await;
 
     // A path item from components, a nullable integer with a numeric exclusive minimum.
-    let ok = client
-        .get(format!("{base}/sensors/boiler-1?precision=3"))
+    let ok = http
+        .get("/sensors/boiler-1?precision=3")
         .send()
         .await
         .expect("send");
@@ -137,21 +137,17 @@ async fn three_one_keywords_are_enforced() {
     assert_eq!(sensor["location"], json!([52.37, 3.0]));
     assert_eq!(sensor["kind"], "thermometer");
     assert_eq!(sensor["retired"], Value::Null);
-    let zero = client
-        .get(format!("{base}/sensors/boiler-1?precision=0"))
+    let zero = http
+        .get("/sensors/boiler-1?precision=0")
         .send()
         .await
         .expect("send");
     assert_eq!(zero.status(), 400);
-    let bad_id = client
-        .get(format!("{base}/sensors/Boiler!"))
-        .send()
-        .await
-        .expect("send");
+    let bad_id = http.get("/sensors/Boiler!").send().await.expect("send");
     assert_eq!(bad_id.status(), 400);
 
     // Numeric exclusive bound, a type list of string and integer, a `$ref` sibling.
-    let reading = |body: Value| client.post(format!("{base}/readings")).json(&body).send();
+    let reading = |body: Value| http.post("/readings").json(&body).send();
     for tag in [json!("t1"), json!(7)] {
         let response = reading(json!({"sensor": "s", "value": 21.5, "tag": tag}))
             .await
@@ -188,16 +184,12 @@ async fn three_one_keywords_are_enforced() {
     }
 
     // No declared responses: the handler picks the status.
-    let ping = client
-        .get(format!("{base}/ping"))
-        .send()
-        .await
-        .expect("send");
+    let ping = http.get("/ping").send().await.expect("send");
     assert_eq!(ping.status(), 202);
 
     // The served document is the 3.1 input, not its 3.0 rewrite.
-    let document: Value = client
-        .get(format!("{base}/openapi.json"))
+    let document: Value = http
+        .get("/openapi.json")
         .send()
         .await
         .expect("send")
@@ -214,40 +206,39 @@ async fn three_one_keywords_are_enforced() {
 #[tokio::test]
 async fn webhooks_are_received() {
     let receiver = Receiver::default();
-    let (base, _stop) = support::start(api::webhooks::router(Arc::new(receiver.clone()))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(api::webhooks::router(Arc::new(receiver.clone()))).await;
 
-    let alert = client
-        .post(format!("{base}/alert"))
+    let alert = http
+        .post("/alert")
         .json(&json!({"sensor": "boiler-1", "level": "critical"}))
         .send()
         .await
         .expect("send");
     assert_eq!(alert.status(), 204);
-    let removed = client
-        .post(format!("{base}/sensor.removed"))
+    let removed = http
+        .post("/sensor.removed")
         .json(&json!({"id": "boiler-2"}))
         .send()
         .await
         .expect("send");
     assert_eq!(removed.status(), 200);
-    let bad = client
-        .post(format!("{base}/alert"))
+    let bad = http
+        .post("/alert")
         .json(&json!({"sensor": "boiler-1", "level": "mild"}))
         .send()
         .await
         .expect("send");
     assert_eq!(bad.status(), 400);
     // `unevaluatedProperties: false` refuses what the alert does not declare.
-    let extra = client
-        .post(format!("{base}/alert"))
+    let extra = http
+        .post("/alert")
         .json(&json!({"sensor": "boiler-1", "level": "critical", "note": "hot"}))
         .send()
         .await
         .expect("send");
     assert_eq!(extra.status(), 400);
-    let unknown = client
-        .post(format!("{base}/readings"))
+    let unknown = http
+        .post("/readings")
         .json(&json!({}))
         .send()
         .await
@@ -290,7 +281,12 @@ fn issue(ca_name: &str) -> Issued {
 
 /// Sends one request over TLS, with `identity` as the client certificate, and returns
 /// the whole response as text.
-async fn send_tls(base: &str, server_ca: &str, identity: Option<&Issued>, request: &str) -> String {
+async fn send_tls(
+    address: SocketAddr,
+    server_ca: &str,
+    identity: Option<&Issued>,
+    request: &str,
+) -> String {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
     let mut roots = rustls::RootCertStore::empty();
@@ -312,7 +308,6 @@ async fn send_tls(base: &str, server_ca: &str, identity: Option<&Issued>, reques
             .expect("client identity"),
     };
     let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client));
-    let address = base.trim_start_matches("http://");
     let tcp = tokio::net::TcpStream::connect(address)
         .await
         .expect("connect");
@@ -344,14 +339,14 @@ async fn mutual_tls_admits_certified_clients_only() {
         tls: Some(tls),
         ..ServerConfig::default()
     };
-    let (base, _stop) = support::start_with(api::router(Arc::new(Sensors)), config).await;
+    let http = support::start_with(api::router(Arc::new(Sensors)), config).await;
     let retire =
         "DELETE /sensors/boiler-1 HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n";
 
-    let admitted = send_tls(&base, &server.ca_pem, Some(&robots), retire).await;
+    let admitted = send_tls(http.addr, &server.ca_pem, Some(&robots), retire).await;
     assert!(admitted.starts_with("HTTP/1.1 204"), "{admitted}");
 
-    let anonymous = send_tls(&base, &server.ca_pem, None, retire).await;
+    let anonymous = send_tls(http.addr, &server.ca_pem, None, retire).await;
     assert!(anonymous.starts_with("HTTP/1.1 401"), "{anonymous}");
     assert!(
         anonymous
@@ -366,7 +361,7 @@ async fn mutual_tls_admits_certified_clients_only() {
 
     // Operations without the requirement serve clients without a certificate.
     let public = send_tls(
-        &base,
+        http.addr,
         &server.ca_pem,
         None,
         "GET /sensors/boiler-1 HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
@@ -376,9 +371,9 @@ async fn mutual_tls_admits_certified_clients_only() {
 
     // A certificate from a CA the server does not trust fails the handshake itself.
     let refused = tokio::spawn({
-        let base = base.clone();
+        let address = http.addr;
         let server_ca = server.ca_pem.clone();
-        async move { send_tls(&base, &server_ca, Some(&strangers), retire).await }
+        async move { send_tls(address, &server_ca, Some(&strangers), retire).await }
     })
     .await;
     match refused {

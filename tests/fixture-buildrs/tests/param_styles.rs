@@ -128,8 +128,8 @@ impl api::ParamStylesApi for Styles {
 }
 
 /// GETs `path` with `headers` and returns the status and JSON body.
-async fn get(base: &str, path: &str, headers: &[(&str, &str)]) -> (u16, Value) {
-    let mut request = reqwest::Client::new().get(format!("{base}{path}"));
+async fn get(http: &support::Server, path: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+    let mut request = http.get(path);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -138,15 +138,21 @@ async fn get(base: &str, path: &str, headers: &[(&str, &str)]) -> (u16, Value) {
     (status, response.json().await.expect("a JSON body"))
 }
 
-async fn ok(base: &str, path: &str, headers: &[(&str, &str)]) -> Value {
-    let (status, body) = get(base, path, headers).await;
+async fn ok(http: &support::Server, path: &str, headers: &[(&str, &str)]) -> Value {
+    let (status, body) = get(http, path, headers).await;
     assert_eq!(status, 200, "{path}: {body}");
     body
 }
 
 /// Asserts a 400 whose message names `needle` (the location word and the parameter).
-async fn bad(base: &str, path: &str, headers: &[(&str, &str)], code: &str, needle: &str) {
-    let (status, body) = get(base, path, headers).await;
+async fn bad(
+    http: &support::Server,
+    path: &str,
+    headers: &[(&str, &str)],
+    code: &str,
+    needle: &str,
+) {
+    let (status, body) = get(http, path, headers).await;
     assert_eq!(status, 400, "{path} {headers:?}: {body}");
     assert_eq!(body["error_code"], code, "{path} {headers:?}: {body}");
     let message = body["message"].as_str().unwrap_or_default();
@@ -158,27 +164,27 @@ async fn bad(base: &str, path: &str, headers: &[(&str, &str)], code: &str, needl
 
 #[tokio::test]
 async fn path_styles_decode() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let rgb = json!({"R": 1, "G": 2});
     let rgb3 = json!({"R": 1, "G": 2, "B": 3});
 
-    let body = ok(&base, "/simple/5/1,2/a,b/R,1,G,2/R=1,G=2,B=3", &[]).await;
+    let body = ok(&http, "/simple/5/1,2/a,b/R,1,G,2/R=1,G=2,B=3", &[]).await;
     let expected =
         json!({"scalar": 5, "list": [1, 2], "listx": ["a", "b"], "obj": rgb, "objx": rgb3});
     assert_eq!(body, expected);
 
     // Non-exploded label lists as the 3.0.3 table writes them, then as RFC 6570 does.
-    let body = ok(&base, "/label/.large/.1.2/.a.b/.R.1.G.2/.R=1.G=2.B=3", &[]).await;
+    let body = ok(&http, "/label/.large/.1.2/.a.b/.R.1.G.2/.R=1.G=2.B=3", &[]).await;
     let expected =
         json!({"scalar": "large", "list": [1, 2], "listx": ["a", "b"], "obj": rgb, "objx": rgb3});
     assert_eq!(body, expected);
-    let body = ok(&base, "/label/.small/.1,2/.a/.R,1,G,2/.R=1.G=2", &[]).await;
+    let body = ok(&http, "/label/.small/.1,2/.a/.R,1,G,2/.R=1.G=2", &[]).await;
     assert_eq!(body["list"], json!([1, 2]));
     assert_eq!(body["listx"], json!(["a"]));
     assert_eq!(body["obj"], rgb);
 
     let body = ok(
-        &base,
+        &http,
         "/matrix/;scalar=1.5/;list=1,2/;listx=a;listx=b/;obj=R,1,G,2/;R=1;G=2;B=3",
         &[],
     )
@@ -190,7 +196,7 @@ async fn path_styles_decode() {
 
 #[tokio::test]
 async fn bad_path_values_are_400() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let cases = [
         ("/simple/x/1/a/R,1,G,2/R=1,G=2", "path parameter \"scalar\""),
         ("/simple/5/1/a/R,1,G/R=1,G=2", "property \"G\" has no value"),
@@ -230,7 +236,7 @@ async fn bad_path_values_are_400() {
         ),
     ];
     for (path, needle) in cases {
-        let (status, body) = get(&base, path, &[]).await;
+        let (status, body) = get(&http, path, &[]).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert_eq!(body["error_code"], "InvalidParameter", "{path}: {body}");
         let message = body["message"].as_str().unwrap_or_default();
@@ -243,9 +249,9 @@ async fn bad_path_values_are_400() {
 
 #[tokio::test]
 async fn query_styles_decode() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
-        &base,
+        &http,
         "/query?scalar=true&list=1&list=2&csv=a,b&x=1.5&y=-2&label=here&rgb=R,1,G,2\
          &spaced=1%202+3&spacedRgb=R%201%20G%202&piped=a|b&pipedRgb=R|1|G|2|B|3\
          &where=%7B%22field%22%3A%22name%22%2C%22equals%22%3A%5B1%2C2%5D%7D&note=just+text",
@@ -263,7 +269,7 @@ async fn query_styles_decode() {
         })
     );
     // Absent optional parameters, objects included, are null.
-    let body = ok(&base, "/query", &[]).await;
+    let body = ok(&http, "/query", &[]).await;
     assert!(
         body.as_object()
             .expect("an object")
@@ -275,7 +281,7 @@ async fn query_styles_decode() {
 
 #[tokio::test]
 async fn bad_query_values_are_400() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let invalid = [
         ("/query?list=1&list=x", "query parameter \"list\""),
         (
@@ -295,7 +301,7 @@ async fn bad_query_values_are_400() {
         ("/query?where=%7B%7D", "query parameter \"where\""),
     ];
     for (path, needle) in invalid {
-        let (status, body) = get(&base, path, &[]).await;
+        let (status, body) = get(&http, path, &[]).await;
         assert_eq!(status, 400, "{path}: {body}");
         let message = body["message"].as_str().unwrap_or_default();
         assert!(
@@ -307,9 +313,9 @@ async fn bad_query_values_are_400() {
 
 #[tokio::test]
 async fn deep_objects_decode() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
-        &base,
+        &http,
         "/search?filter[name]=ann&filter[active]=true&filter[tags][]=a&filter[tags][]=b\
          &filter[range][min]=1&filter[range][max]=9&labels[env]=prod&labels[team]=core",
         &[],
@@ -323,11 +329,11 @@ async fn deep_objects_decode() {
         })
     );
     // Percent-encoded brackets are the same keys.
-    let body = ok(&base, "/search?filter%5Bname%5D=bo", &[]).await;
+    let body = ok(&http, "/search?filter%5Bname%5D=bo", &[]).await;
     assert_eq!(body, json!({"filter": {"name": "bo"}, "labels": null}));
 
     bad(
-        &base,
+        &http,
         "/search",
         &[],
         "MissingParameter",
@@ -335,7 +341,7 @@ async fn deep_objects_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/search?name=ann",
         &[],
         "MissingParameter",
@@ -344,7 +350,7 @@ async fn deep_objects_decode() {
     .await;
     // Filter declares additionalProperties: false, so an undeclared key is an error.
     bad(
-        &base,
+        &http,
         "/search?filter[nope]=1",
         &[],
         "InvalidParameter",
@@ -352,7 +358,7 @@ async fn deep_objects_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/search?filter[range][avg]=1",
         &[],
         "InvalidParameter",
@@ -360,7 +366,7 @@ async fn deep_objects_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/search?filter[active]=maybe",
         &[],
         "InvalidParameter",
@@ -368,7 +374,7 @@ async fn deep_objects_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/search?filter[name",
         &[],
         "InvalidParameter",
@@ -379,9 +385,9 @@ async fn deep_objects_decode() {
 
 #[tokio::test]
 async fn header_styles_decode() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
-        &base,
+        &http,
         "/headers",
         &[
             ("x-scalar", "7"),
@@ -402,7 +408,7 @@ async fn header_styles_decode() {
         })
     );
     bad(
-        &base,
+        &http,
         "/headers",
         &[],
         "MissingParameter",
@@ -411,7 +417,7 @@ async fn header_styles_decode() {
     .await;
     let scalar = ("x-scalar", "7");
     bad(
-        &base,
+        &http,
         "/headers",
         &[scalar, ("x-obj", "R,1,G")],
         "InvalidParameter",
@@ -419,7 +425,7 @@ async fn header_styles_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/headers",
         &[scalar, ("x-objx", "R:1")],
         "InvalidParameter",
@@ -427,7 +433,7 @@ async fn header_styles_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/headers",
         &[scalar, ("x-where", "[]")],
         "InvalidParameter",
@@ -438,9 +444,9 @@ async fn header_styles_decode() {
 
 #[tokio::test]
 async fn cookie_styles_decode() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
-        &base,
+        &http,
         "/cookies",
         &[
             ("cookie", "session=abc; tags=a; tags=b; csv=1,2"),
@@ -459,12 +465,12 @@ async fn cookie_styles_decode() {
             "prefs": {"theme": "dark"},
         })
     );
-    let body = ok(&base, "/cookies", &[("cookie", "session=\"quoted\"")]).await;
+    let body = ok(&http, "/cookies", &[("cookie", "session=\"quoted\"")]).await;
     assert_eq!(body["session"], "quoted");
     assert_eq!(body["tags"], Value::Null);
 
     bad(
-        &base,
+        &http,
         "/cookies",
         &[],
         "MissingParameter",
@@ -472,7 +478,7 @@ async fn cookie_styles_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/cookies",
         &[("cookie", "other=1")],
         "MissingParameter",
@@ -492,7 +498,7 @@ async fn cookie_styles_decode() {
     ];
     for (cookie, needle) in cases {
         bad(
-            &base,
+            &http,
             "/cookies",
             &[("cookie", cookie)],
             "InvalidParameter",
@@ -504,9 +510,9 @@ async fn cookie_styles_decode() {
 
 #[tokio::test]
 async fn form_objects_read_nested_objects_in_brackets() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     let body = ok(
-        &base,
+        &http,
         "/boxes?label=a&corner[x]=1&corner[y]=-2&style[border][width]=3&tint=red",
         &[],
     )
@@ -520,7 +526,7 @@ async fn form_objects_read_nested_objects_in_brackets() {
     );
     // The nested object's own rules hold: required properties, types, bounds.
     bad(
-        &base,
+        &http,
         "/boxes?corner[x]=1",
         &[],
         "InvalidParameter",
@@ -528,7 +534,7 @@ async fn form_objects_read_nested_objects_in_brackets() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/boxes?corner[x]=one&corner[y]=2",
         &[],
         "InvalidParameter",
@@ -536,7 +542,7 @@ async fn form_objects_read_nested_objects_in_brackets() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/boxes?style[border][width]=-1",
         &[],
         "InvalidParameter",
@@ -544,7 +550,7 @@ async fn form_objects_read_nested_objects_in_brackets() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/boxes?corner=1",
         &[],
         "InvalidParameter",
@@ -555,10 +561,10 @@ async fn form_objects_read_nested_objects_in_brackets() {
 
 #[tokio::test]
 async fn free_form_objects_take_the_remaining_keys() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     // `q`, `expand[]` and `created[...]` are other parameters'; the rest is the map.
     let body = ok(
-        &base,
+        &http,
         "/rest?q=x&size=2&expand[]=a&created[gt]=1&width=-7&expand[]=b",
         &[],
     )
@@ -571,14 +577,14 @@ async fn free_form_objects_take_the_remaining_keys() {
         })
     );
     // Nothing left over: the map is absent.
-    let body = ok(&base, "/rest?q=x", &[]).await;
+    let body = ok(&http, "/rest?q=x", &[]).await;
     assert_eq!(
         body,
         json!({"q": "x", "expand": null, "created": null, "extra": null})
     );
     // A value of the map's type that does not parse is the usual 400.
     bad(
-        &base,
+        &http,
         "/rest?size=big",
         &[],
         "InvalidParameter",
@@ -586,7 +592,7 @@ async fn free_form_objects_take_the_remaining_keys() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/rest?size=1&size=2",
         &[],
         "InvalidParameter",
@@ -595,13 +601,13 @@ async fn free_form_objects_take_the_remaining_keys() {
     .await;
 
     // Declared properties are read by name; repeated undeclared keys make lists.
-    let body = ok(&base, "/rest/lists?own=true&a=1&b=x&a=2", &[]).await;
+    let body = ok(&http, "/rest/lists?own=true&a=1&b=x&a=2", &[]).await;
     assert_eq!(
         body,
         json!({"rest": {"own": true, "a": ["1", "2"], "b": ["x"]}})
     );
     bad(
-        &base,
+        &http,
         "/rest/lists?own=maybe",
         &[],
         "InvalidParameter",
@@ -612,19 +618,19 @@ async fn free_form_objects_take_the_remaining_keys() {
 
 #[tokio::test]
 async fn deep_object_lists_and_compositions_decode() {
-    let (base, _stop) = support::start(api::router(Arc::new(Styles))).await;
+    let http = support::start(api::router(Arc::new(Styles))).await;
     for query in [
         "expand[]=a&expand[]=b",
         "expand[0]=a&expand[1]=b",
         "expand%5B%5D=a&expand%5B%5D=b",
         "expand=a&expand=b",
     ] {
-        let body = ok(&base, &format!("/rest?{query}"), &[]).await;
+        let body = ok(&http, &format!("/rest?{query}"), &[]).await;
         assert_eq!(body["expand"], json!(["a", "b"]), "{query}");
         assert_eq!(body["extra"], Value::Null, "{query}");
     }
     bad(
-        &base,
+        &http,
         "/rest?expand[x]=a",
         &[],
         "InvalidParameter",
@@ -633,12 +639,12 @@ async fn deep_object_lists_and_compositions_decode() {
     .await;
 
     // Stripe's `created`: an integer, or a range of integers.
-    let body = ok(&base, "/rest?created=5", &[]).await;
+    let body = ok(&http, "/rest?created=5", &[]).await;
     assert_eq!(body["created"], json!(5));
-    let body = ok(&base, "/rest?created[gt]=1&created[lt]=9", &[]).await;
+    let body = ok(&http, "/rest?created[gt]=1&created[lt]=9", &[]).await;
     assert_eq!(body["created"], json!({"gt": 1, "lt": 9}));
     bad(
-        &base,
+        &http,
         "/rest?created[gt]=soon",
         &[],
         "InvalidParameter",
@@ -646,7 +652,7 @@ async fn deep_object_lists_and_compositions_decode() {
     )
     .await;
     bad(
-        &base,
+        &http,
         "/rest?created=1&created[gt]=2",
         &[],
         "InvalidParameter",

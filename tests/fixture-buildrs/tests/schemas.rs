@@ -52,21 +52,16 @@ impl api::SchemasApi for Echo {
     }
 }
 
-async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
+async fn post(http: &support::Server, path: &str, body: Value) -> (u16, Value) {
+    let response = http.post(path).json(&body).send().await.expect("send");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
 async fn discriminated_shapes_decode_by_their_tag() {
-    let (base, _stop) = support::start(api::router(Arc::new(Echo))).await;
-    let (status, circle) = post(&base, "/shapes", json!({"kind": "circle", "radius": 2.5})).await;
+    let http = support::start(api::router(Arc::new(Echo))).await;
+    let (status, circle) = post(&http, "/shapes", json!({"kind": "circle", "radius": 2.5})).await;
     assert_eq!(status, 200);
     // The default fills in.
     assert_eq!(
@@ -74,7 +69,7 @@ async fn discriminated_shapes_decode_by_their_tag() {
         json!({"kind": "circle", "label": "unnamed", "radius": 2.5})
     );
     let (status, rect) = post(
-        &base,
+        &http,
         "/shapes",
         json!({"kind": "rect", "width": 2, "height": 3}),
     )
@@ -82,15 +77,15 @@ async fn discriminated_shapes_decode_by_their_tag() {
     assert_eq!(status, 200, "{rect}");
     assert_eq!(rect["kind"], "rect");
     // The tag decides: a circle's fields under the rectangle's tag are refused.
-    let (status, _) = post(&base, "/shapes", json!({"kind": "rect", "radius": 2.5})).await;
+    let (status, _) = post(&http, "/shapes", json!({"kind": "rect", "radius": 2.5})).await;
     assert_eq!(status, 400);
-    let (status, _) = post(&base, "/shapes", json!({"kind": "triangle", "radius": 1})).await;
+    let (status, _) = post(&http, "/shapes", json!({"kind": "triangle", "radius": 1})).await;
     assert_eq!(status, 400);
     // exclusiveMinimum 0 and minimum 1.
-    let (status, _) = post(&base, "/shapes", json!({"kind": "circle", "radius": 0})).await;
+    let (status, _) = post(&http, "/shapes", json!({"kind": "circle", "radius": 0})).await;
     assert_eq!(status, 400);
     let (status, _) = post(
-        &base,
+        &http,
         "/shapes",
         json!({"kind": "rect", "width": 0, "height": 3}),
     )
@@ -100,25 +95,25 @@ async fn discriminated_shapes_decode_by_their_tag() {
 
 #[tokio::test]
 async fn any_of_scalars_tries_each_alternative() {
-    let (base, _stop) = support::start(api::router(Arc::new(Echo))).await;
+    let http = support::start(api::router(Arc::new(Echo))).await;
     for (value, kind) in [
         (json!("abc"), "text"),
         (json!(42), "number"),
         (json!([true, false]), "flags"),
     ] {
-        let (status, body) = post(&base, "/values", value.clone()).await;
+        let (status, body) = post(&http, "/values", value.clone()).await;
         assert_eq!(status, 200, "{value}");
         assert_eq!(body["kind"], kind, "{value}");
     }
     for bad in [json!("abcd"), json!(1.5), json!([1])] {
-        let (status, _) = post(&base, "/values", bad.clone()).await;
+        let (status, _) = post(&http, "/values", bad.clone()).await;
         assert_eq!(status, 400, "{bad}");
     }
 }
 
 #[tokio::test]
 async fn records_keep_formats_maps_and_nested_objects() {
-    let (base, _stop) = support::start(api::router(Arc::new(Echo))).await;
+    let http = support::start(api::router(Arc::new(Echo))).await;
     let record = json!({
         "name": "r",
         "secret": "s3",
@@ -133,7 +128,7 @@ async fn records_keep_formats_maps_and_nested_objects() {
         "limits": {"soft": 1, "hard": 2},
         "address": {"street": "Main", "geo": {"lat": 1.5, "lon": -2.0}},
     });
-    let (status, body) = post(&base, "/records", record).await;
+    let (status, body) = post(&http, "/records", record).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["name"], "r at 2026-11-22");
     assert_eq!(body["id"], "00000000-0000-0000-0000-000000000000");
@@ -154,7 +149,7 @@ async fn records_keep_formats_maps_and_nested_objects() {
     ] {
         let mut record = json!({"name": "r"});
         record[field] = bad.clone();
-        let (status, _) = post(&base, "/records", record).await;
+        let (status, _) = post(&http, "/records", record).await;
         assert_eq!(status, 400, "{field}: {bad}");
     }
 }

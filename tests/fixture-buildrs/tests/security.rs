@@ -2,6 +2,8 @@
 //! requirements, anonymous operations, 401 and 403 with their `WWW-Authenticate`
 //! challenges, authentication before the body is read, and no credential in the logs.
 
+mod support;
+
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -9,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 use specfirst_fixture_buildrs::security::{self, types::Whoami, SecurityApi, SecurityAuth};
 use specfirst_runtime::auth::{self, ApiKey, Basic, Bearer, HttpCredentials, Scoped};
-use specfirst_runtime::{serve_with_listener, HttpError, RequestContext, ServerConfig, StatusCode};
+use specfirst_runtime::{HttpError, RequestContext, StatusCode};
 
 const BEARER: &str = "b3arer-t0ken-s3cret";
 const PASSWORD: &str = "pa55w0rd-s3cret";
@@ -342,40 +344,26 @@ impl Write for Sink {
     }
 }
 
+/// The served implementation, whose counters the tests read, and its server.
 struct Server {
-    base: String,
     api: Arc<Secure>,
-    client: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    http: support::Server,
 }
 
 async fn start() -> Server {
     captured_logs();
     let api = Arc::new(Secure::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(
-        listener,
-        ServerConfig::default(),
-        security::router(api.clone()),
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    Server {
-        base,
-        api,
-        client: reqwest::Client::new(),
-        _stop: stop,
-    }
+    let http = support::start(security::router(api.clone())).await;
+    Server { api, http }
 }
 
 impl Server {
     fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client.get(format!("{}{path}", self.base))
+        self.http.get(path)
+    }
+
+    fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(path)
     }
 }
 
@@ -608,8 +596,7 @@ async fn oauth2_and_openid_connect_scopes() {
         "writer"
     );
     let create = |token: &str| {
-        s.client
-            .post(format!("{}/things", s.base))
+        s.post("/things")
             .bearer_auth(token)
             .json(&serde_json::json!({"name": "x"}))
     };
@@ -696,7 +683,7 @@ async fn alternatives_and_combined_requirements() {
 #[tokio::test]
 async fn authentication_runs_before_the_body_is_read() {
     let s = start().await;
-    let post = || s.client.post(format!("{}/things", s.base));
+    let post = || s.post("/things");
     // A body that is not even JSON, and one of the wrong type: still 401, not 400 or 415.
     let (code, _, _) = rejected(
         post()
@@ -761,16 +748,14 @@ async fn credentials_never_reach_the_logs() {
     .await;
     principal(s.get("/things").bearer_auth(READER)).await;
     rejected(
-        s.client
-            .post(format!("{}/things", s.base))
+        s.post("/things")
             .bearer_auth(READER)
             .json(&serde_json::json!({"name": "x"})),
         StatusCode::FORBIDDEN,
     )
     .await;
     principal(
-        s.client
-            .post(format!("{}/things", s.base))
+        s.post("/things")
             .bearer_auth(WRITER)
             .json(&serde_json::json!({"name": "x"})),
     )

@@ -123,8 +123,13 @@ impl api::StreamingApi for Server {
 /// Sends `PUT path` with a chunked body, one HTTP chunk per item of `chunks` with a pause
 /// between them, and returns the status and JSON body of the response. reqwest cannot
 /// send a body in chunks without its `stream` feature, so this speaks HTTP/1.1 itself.
-async fn put_chunked(base: &str, path: &str, chunks: &[Vec<u8>], pause: Duration) -> (u16, Value) {
-    let address = base.trim_start_matches("http://");
+async fn put_chunked(
+    http: &support::Server,
+    path: &str,
+    chunks: &[Vec<u8>],
+    pause: Duration,
+) -> (u16, Value) {
+    let address = http.addr;
     let mut socket = tokio::net::TcpStream::connect(address)
         .await
         .expect("connect");
@@ -153,9 +158,9 @@ async fn put_chunked(base: &str, path: &str, chunks: &[Vec<u8>], pause: Duration
 
 #[tokio::test]
 async fn uploads_arrive_in_chunks() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server::default()))).await;
+    let http = support::start(api::router(Arc::new(Server::default()))).await;
     let chunks = vec![vec![1u8; 1000], vec![2u8; 1000], vec![3u8; 1000]];
-    let (status, body) = put_chunked(&base, "/blobs", &chunks, Duration::from_millis(50)).await;
+    let (status, body) = put_chunked(&http, "/blobs", &chunks, Duration::from_millis(50)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["bytes"], 3000);
     assert_eq!(body["contentType"], "application/octet-stream");
@@ -164,8 +169,8 @@ async fn uploads_arrive_in_chunks() {
     assert!(taken >= 3, "{taken} chunks");
 
     // A body with a content-length is taken as it arrives too.
-    let response = reqwest::Client::new()
-        .put(format!("{base}/blobs"))
+    let response = http
+        .put("/blobs")
         .body(vec![0u8; 4096])
         .send()
         .await
@@ -179,11 +184,11 @@ async fn uploads_arrive_in_chunks() {
 #[tokio::test]
 async fn uploads_over_the_limit_are_413() {
     let server = Arc::new(Server::default());
-    let (base, _stop) = support::start(api::router(server.clone())).await;
+    let http = support::start(api::router(server.clone())).await;
 
     // A declared length over the operation's 4096 bytes is refused before the handler.
-    let response = reqwest::Client::new()
-        .put(format!("{base}/blobs"))
+    let response = http
+        .put("/blobs")
         .body(vec![0u8; 4097])
         .send()
         .await
@@ -200,7 +205,7 @@ async fn uploads_over_the_limit_are_413() {
     // A chunked body has no length to check; it fails where it crosses the limit, with
     // the same error, while the handler is reading it.
     let chunks = vec![vec![0u8; 1000]; 5];
-    let (status, body) = put_chunked(&base, "/blobs", &chunks, Duration::ZERO).await;
+    let (status, body) = put_chunked(&http, "/blobs", &chunks, Duration::ZERO).await;
     assert_eq!(status, 413, "{body}");
     assert_eq!(body["error_code"], "PayloadTooLarge");
     assert_eq!(
@@ -213,15 +218,10 @@ async fn uploads_over_the_limit_are_413() {
 #[tokio::test]
 async fn missing_and_optional_bodies() {
     let server = Arc::new(Server::default());
-    let (base, _stop) = support::start(api::router(server.clone())).await;
-    let client = reqwest::Client::new();
+    let http = support::start(api::router(server.clone())).await;
 
     // A required body that is not there is a 400, as for every other decoder.
-    let response = client
-        .put(format!("{base}/blobs"))
-        .send()
-        .await
-        .expect("request");
+    let response = http.put("/blobs").send().await.expect("request");
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error_code"], "MissingBody");
@@ -229,18 +229,14 @@ async fn missing_and_optional_bodies() {
     assert_eq!(server.calls.load(Ordering::SeqCst), 0);
 
     // An optional one that is not there is `None`.
-    let response = client
-        .put(format!("{base}/avatar"))
-        .send()
-        .await
-        .expect("request");
+    let response = http.put("/avatar").send().await.expect("request");
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body, json!({"chunks": 0, "bytes": 0}));
 
     // When it is there, the handler sees the concrete type `image/*` matched.
-    let response = client
-        .put(format!("{base}/avatar"))
+    let response = http
+        .put("/avatar")
         .header("content-type", "image/png")
         .body(vec![7u8; 10])
         .send()
@@ -256,14 +252,9 @@ async fn missing_and_optional_bodies() {
 
 #[tokio::test]
 async fn downloads_stream_with_their_content_type() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server::default()))).await;
-    let client = reqwest::Client::new();
+    let http = support::start(api::router(Arc::new(Server::default()))).await;
 
-    let mut response = client
-        .get(format!("{base}/blobs/3000"))
-        .send()
-        .await
-        .expect("request");
+    let mut response = http.get("/blobs/3000").send().await.expect("request");
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -282,29 +273,19 @@ async fn downloads_stream_with_their_content_type() {
     assert!(chunks >= 2, "{chunks} chunks");
 
     // Whole bytes under a declared type, and under the type the handler names.
-    let response = client
-        .get(format!("{base}/documents/report"))
-        .send()
-        .await
-        .expect("request");
+    let response = http.get("/documents/report").send().await.expect("request");
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert_eq!(response.headers()["content-length"], "8");
     assert_eq!(response.bytes().await.expect("body"), "%PDF-1.7");
-    let response = client
-        .get(format!("{base}/documents/table"))
-        .send()
-        .await
-        .expect("request");
+    let response = http.get("/documents/table").send().await.expect("request");
     assert_eq!(response.headers()["content-type"], "text/csv");
     assert_eq!(response.text().await.expect("body"), "a,b\n1,2\n");
 }
 
 #[tokio::test]
 async fn text_responses_say_their_charset() {
-    let (base, _stop) = support::start(api::router(Arc::new(Server::default()))).await;
-    let response = reqwest::get(format!("{base}/greeting"))
-        .await
-        .expect("request");
+    let http = support::start(api::router(Arc::new(Server::default()))).await;
+    let response = http.get("/greeting").send().await.expect("request");
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],

@@ -1,38 +1,28 @@
 //! progenitor's generated client pages through 1,000 books on our running server with
 //! its `stream()` method: every book exactly once, in order, for every sort mode.
 
+// The test server shared with the fixture's tests (see its documentation).
+#[path = "../../fixture-buildrs/tests/support/mod.rs"]
+mod support;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
 use generated_example::Bookshelf;
 use specfirst_progenitor_client::{types, Client};
-use specfirst_runtime::{serve_with_listener, ServerConfig};
 
-async fn start(books: usize) -> (String, tokio::sync::oneshot::Sender<()>) {
+/// The example server with `books` demo books.
+async fn start(books: usize) -> support::Server {
     let shelf = Bookshelf::new();
     shelf.fill_demo(books).expect("demo books");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let router = generated_example::app(Arc::new(shelf));
-    tokio::spawn(serve_with_listener(
-        listener,
-        ServerConfig::default(),
-        router,
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    (base, stop)
+    support::start(generated_example::app(Arc::new(shelf))).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progenitor_streams_every_book_once_in_order_for_every_sort_mode() {
-    let (base, _stop) = start(1000).await;
-    let client = Client::new(&base);
+    let server = start(1000).await;
+    let client = Client::new(&server.base);
     for (mode, page_size) in [
         (types::BookSortMode::TitleAscending, 7),
         (types::BookSortMode::TitleDescending, 100),
@@ -73,8 +63,8 @@ async fn progenitor_streams_every_book_once_in_order_for_every_sort_mode() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progenitor_streams_filtered_scans() {
-    let (base, _stop) = start(1000).await;
-    let client = Client::new(&base);
+    let server = start(1000).await;
+    let client = Client::new(&server.base);
     let poetry: Vec<types::Book> = client
         .list_books()
         .genre(types::Genre::Poetry)

@@ -1,27 +1,121 @@
-//! Serving a generated router on 127.0.0.1 for the HTTP tests of this crate.
+//! The one test server: a router served on an ephemeral port of 127.0.0.1, and requests
+//! to it by path.
+//!
+//! Every HTTP test of this crate uses it, and so do the tests of `generated-example` and
+//! `specfirst-progenitor-client`, which compile this file as their own module with
+//! `#[path]`: no helper crate, workspace member or manifest change. So it names only what
+//! all three have: `specfirst_runtime`, `tokio`, `serde_json` and `reqwest` (0.13 in
+//! `specfirst-progenitor-client`, progenitor's; what is used here is the same in 0.12).
+//! The runtime's own tests keep their support module: the runtime is published, and its
+//! tests must not reach outside its package.
 
+#![allow(dead_code)] // Each test file uses part of it.
+
+use std::net::SocketAddr;
+
+use serde_json::Value;
 use specfirst_runtime::__private::axum::Router;
-use specfirst_runtime::{serve_with_listener, ServerConfig};
+use specfirst_runtime::{serve_with_listener, ServerConfig, StatusCode};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
-/// Serves `router` with the default config on an ephemeral port; the server stops when
-/// the returned sender drops.
-#[allow(dead_code)] // Each test crate uses one of the two.
-pub async fn start(router: Router) -> (String, tokio::sync::oneshot::Sender<()>) {
+/// A running server and a client for it; dropping it stops the server, so a test that
+/// panics does not leave one behind.
+pub struct Server {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// `http://` and `addr`, the start of every URL.
+    pub base: String,
+    /// The client the request methods use.
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Serves `router` with the default config.
+pub async fn start(router: Router) -> Server {
     start_with(router, ServerConfig::default()).await
 }
 
-/// [`start`] with `config`.
-pub async fn start_with(
-    router: Router,
-    config: ServerConfig,
-) -> (String, tokio::sync::oneshot::Sender<()>) {
+/// Serves `router` with `config`.
+pub async fn start_with(router: Router, config: ServerConfig) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_with_listener(listener, config, router, async {
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve_with_listener(listener, config, router, async {
+        // A dropped sender also means "stop".
         let _ = stopped.await;
     }));
-    (format!("http://{address}"), stop)
+    Server {
+        addr,
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+impl Server {
+    /// The URL of `path`, which starts with `/` and may carry a query.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A `method` request for `path`.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    /// A `GET` request for `path`.
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::GET, path)
+    }
+
+    /// A `POST` request for `path`.
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::POST, path)
+    }
+
+    /// A `PUT` request for `path`.
+    pub fn put(&self, path: &str) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::PUT, path)
+    }
+
+    /// A `DELETE` request for `path`.
+    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::DELETE, path)
+    }
+
+    /// Stops the server and waits for its graceful shutdown, which must succeed.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("the server task")
+                .expect("a clean shutdown");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The status and JSON body of an error response, which must be JSON.
+pub async fn error_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = StatusCode::from_u16(response.status().as_u16()).expect("a status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or("").to_string());
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    (status, response.json().await.expect("a JSON error body"))
 }

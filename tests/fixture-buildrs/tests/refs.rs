@@ -1,0 +1,140 @@
+//! `specs/refs.yaml` served on 127.0.0.1 and called over real HTTP: references of every
+//! component kind followed.
+
+mod support;
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use specfirst_fixture_buildrs::refs;
+use specfirst_runtime::{HttpError, RequestContext};
+
+struct Trees;
+
+fn depth(node: &refs::types::Node) -> u64 {
+    1 + node.children.iter().map(depth).max().unwrap_or(0)
+}
+
+impl refs::RefsApi for Trees {
+    async fn plant_tree(
+        &self,
+        _ctx: RequestContext,
+        r: refs::PlantTreeRequest,
+    ) -> Result<refs::PlantTreeResponse, HttpError> {
+        assert_eq!(
+            r.x_trace.as_deref().map(String::as_str),
+            Some("t-1"),
+            "a parameter reached through two references"
+        );
+        Ok(refs::PlantTreeResponse::Created {
+            x_depth: depth(&r.body),
+            body: r.body,
+        })
+    }
+
+    async fn get_tree(
+        &self,
+        _ctx: RequestContext,
+        r: refs::GetTreeRequest,
+    ) -> Result<refs::GetTreeResponse, HttpError> {
+        let body = refs::types::Node {
+            name: format!("tree {}", r.tree_id),
+            children: Vec::new(),
+            parent: None,
+        };
+        Ok(refs::GetTreeResponse::Ok { x_depth: 1, body })
+    }
+
+    async fn get_tree_2(
+        &self,
+        ctx: RequestContext,
+        r: refs::GetTree2Request,
+    ) -> Result<refs::GetTree2Response, HttpError> {
+        let refs::GetTreeResponse::Ok { x_depth, body } = self
+            .get_tree(ctx, refs::GetTreeRequest { tree_id: r.tree_id })
+            .await?;
+        Ok(refs::GetTree2Response::Ok { x_depth, body })
+    }
+
+    async fn list_species(
+        &self,
+        _ctx: RequestContext,
+        r: refs::ListSpeciesRequest,
+    ) -> Result<refs::ListSpeciesResponse, HttpError> {
+        let all = [("PIN", "needle"), ("OAK", "broad")];
+        let wanted = r.leaf.map(|leaf| leaf.to_string());
+        let body = all
+            .iter()
+            .filter(|(_, leaf)| wanted.is_none() || wanted.as_deref() == Some(*leaf))
+            .map(|(code, leaf)| serde_json::from_value(json!({"code": code, "leaf": leaf})))
+            .collect::<Result<Vec<refs::types::Species>, _>>()
+            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        Ok(refs::ListSpeciesResponse::Ok { body })
+    }
+
+    async fn get_species(
+        &self,
+        _ctx: RequestContext,
+        r: refs::GetSpeciesRequest,
+    ) -> Result<refs::GetSpeciesResponse, HttpError> {
+        let body =
+            serde_json::from_value(json!({"code": r.code, "leaf": "broad", "family": "Fagaceae"}))
+                .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        Ok(refs::GetSpeciesResponse::Ok { body })
+    }
+}
+
+#[tokio::test]
+async fn references_of_every_kind_are_followed() {
+    let http = support::start(refs::router(Arc::new(Trees))).await;
+    let tree =
+        json!({"name": "oak", "children": [{"name": "branch", "children": [{"name": "twig"}]}]});
+    let response = http
+        .post("/trees")
+        .header("x-trace", "t-1")
+        .json(&tree)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["x-depth"], "3");
+    assert_eq!(response.json::<Value>().await.expect("json"), tree);
+
+    // `/forest/{treeId}` is a reference to the path item of `/trees/{treeId}`.
+    for path in ["/trees/7", "/forest/7"] {
+        let response = http.get(path).send().await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.json::<Value>().await.expect("json")["name"],
+            "tree 7"
+        );
+    }
+
+    // References into the middle of schemas share the types of their targets.
+    let needles: Value = http
+        .get("/species?leaf=needle")
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(needles, json!([{"code": "PIN", "leaf": "needle"}]));
+    let bad_leaf = http
+        .get("/species?leaf=scale")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(bad_leaf.status(), 400);
+    let oak: Value = http
+        .get("/species/OAK")
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(oak["family"], "Fagaceae");
+    let bad_code = http.get("/species/oak").send().await.expect("request");
+    assert_eq!(bad_code.status(), 400);
+}
