@@ -1,8 +1,11 @@
 //! The API model to formatted Rust source.
 
+mod api_trait;
 mod describe;
 mod fields;
-mod operations;
+mod pages;
+mod requests;
+mod responses;
 mod router;
 mod security;
 mod types;
@@ -29,14 +32,14 @@ pub struct Emitted {
 /// file, that `OPENAPI_DOCUMENT` includes.
 pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> {
     let mut types = types::Types::new(&api.schemas);
-    let api_trait = operations::api_trait(api);
+    let api_trait = api_trait::api_trait(api);
     let auth_trait = security::auth_trait(api);
     let mut operation_items = Vec::new();
     for op in &api.operations {
-        operation_items.push(operations::request_struct(api, op, &mut types));
-        operation_items.push(operations::response_enum(api, op, &mut types));
+        operation_items.push(requests::request_struct(api, op, &mut types));
+        operation_items.push(responses::response_enum(api, op, &mut types));
     }
-    let conversions = operations::page_conversions(api, &mut types);
+    let conversions = pages::page_conversions(api, &mut types);
     let mut rules = validation::Rules::new(&api.schemas);
     let (router, decoders) = router::router(api, &mut types, &mut rules);
     let description = describe::description(api, &decoders);
@@ -119,6 +122,16 @@ fn runtime_import(code: &[TokenStream]) -> Option<TokenStream> {
             use ::specfirst_runtime::__private as rt;
         )
     })
+}
+
+/// The derives of a request or response type: a body stream is not `Clone`, so a type
+/// holding one is only `Debug`.
+fn derives(streams: bool) -> TokenStream {
+    if streams {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone)])
+    }
 }
 
 /// `#[doc = ...]` lines for `text`, one attribute per line so prettyplease writes `///`.

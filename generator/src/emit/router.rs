@@ -256,7 +256,7 @@ fn handler(
             }
             read
         } else {
-            let body_enum = ident(&super::operations::body_enum_name(op));
+            let body_enum = ident(&super::requests::body_enum_name(op));
             let declared = body.alternatives.iter().map(|a| a.media_type.as_str());
             let last = body.alternatives.len() - 1;
             let arms = body
