@@ -4,21 +4,21 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::types::Types;
 use crate::ir::Api;
+use crate::lower::Types;
 
 /// `From<ResultsPage<Item>>` for each distinct `{items, next_page}` page type, so a
 /// handler can answer with `request.results_page(..).into()`, and `From<LinkPage<Item>>`
 /// for each `x-ms-pageable` page type.
-pub fn page_conversions(api: &Api, types: &mut Types) -> TokenStream {
+pub fn page_conversions(api: &Api, types: &Types) -> TokenStream {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for op in &api.operations {
         let Some(page) = op.pagination.as_ref().and_then(|p| p.page.as_ref()) else {
             continue;
         };
-        let page_ty = types.type_of(&page.page, &op.pointer);
-        let item_ty = types.type_of(&page.item, &op.pointer);
+        let page_ty = types.type_of(&page.page);
+        let item_ty = types.type_of(&page.item);
         if !seen.insert(page_ty.to_string()) {
             continue;
         }
@@ -37,8 +37,8 @@ pub fn page_conversions(api: &Api, types: &mut Types) -> TokenStream {
         let Some(link) = &op.link_pagination else {
             continue;
         };
-        let page_ty = types.type_of(&link.body.page, &op.pointer);
-        let item_ty = types.type_of(&link.body.item, &op.pointer);
+        let page_ty = types.type_of(&link.body.page);
+        let item_ty = types.type_of(&link.body.item);
         if !seen.insert(page_ty.to_string()) {
             continue;
         }

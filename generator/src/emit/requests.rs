@@ -5,16 +5,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::Types;
 use super::{derives, doc, ident};
-use crate::diagnostic::pointer_join;
 use crate::ir::{
     Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind, RequestBody,
 };
+use crate::lower::Types;
 
 /// The field for one parameter: its declaration and its Rust type.
-fn param_field(param: &Parameter, types: &mut Types) -> (TokenStream, TokenStream) {
-    let ty = types.type_of(&param.schema, &param.pointer);
+fn param_field(param: &Parameter, types: &Types) -> (TokenStream, TokenStream) {
+    let ty = types.type_of(&param.schema);
     let ty = if param.required {
         ty
     } else {
@@ -36,7 +35,7 @@ fn param_field(param: &Parameter, types: &mut Types) -> (TokenStream, TokenStrea
 }
 
 /// The request struct of `op`, with its scan struct when it is paginated.
-pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
+pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
     let name = ident(&op.request_type);
     let struct_doc = doc(&format!(
         "The input of [`{}::{}`]: `{} {}`.",
@@ -55,16 +54,15 @@ pub fn request_struct(api: &Api, op: &Operation, types: &mut Types) -> TokenStre
         fields.push(param_field(param, types).0);
     }
     if let Some(body) = &op.body {
-        let pointer = format!("{}/requestBody", op.pointer);
         let (ty, mut text) = if body.alternatives.is_empty() {
-            let ty = body_type(&body.kind, types, &pointer);
+            let ty = body_type(&body.kind, types);
             if let BodyKind::Multipart(multipart) = &body.kind {
-                let item = multipart_struct(api, op, multipart, types, &pointer);
+                let item = multipart_struct(api, op, multipart, types);
                 extra = quote! { #extra #item };
             }
             (ty, format!("The request body (`{}`).", body.media_type))
         } else {
-            let item = body_enum(api, op, body, types, &pointer);
+            let item = body_enum(api, op, body, types);
             extra = quote! { #extra #item };
             let name = ident(&body_enum_name(op));
             let listed = body
@@ -117,9 +115,9 @@ fn streams_body(body: &RequestBody) -> bool {
 }
 
 /// The Rust type a body of `kind` decodes into.
-fn body_type(kind: &BodyKind, types: &mut Types, pointer: &str) -> TokenStream {
+fn body_type(kind: &BodyKind, types: &Types) -> TokenStream {
     match kind {
-        BodyKind::Json(schema) | BodyKind::Form(schema) => types.type_of(schema, pointer),
+        BodyKind::Json(schema) | BodyKind::Form(schema) => types.type_of(schema),
         BodyKind::Multipart(multipart) => {
             let name = ident(&multipart.type_name);
             quote!(#name)
@@ -130,13 +128,7 @@ fn body_type(kind: &BodyKind, types: &mut Types, pointer: &str) -> TokenStream {
 }
 
 /// The enum of a body with several media types, with the multipart structs it uses.
-fn body_enum(
-    api: &Api,
-    op: &Operation,
-    body: &RequestBody,
-    types: &mut Types,
-    pointer: &str,
-) -> TokenStream {
+fn body_enum(api: &Api, op: &Operation, body: &RequestBody, types: &Types) -> TokenStream {
     let name = ident(&body_enum_name(op));
     let enum_doc = doc(&format!(
         "The request body of [`{}::{}`], one variant per declared media type; the request's \
@@ -145,16 +137,9 @@ fn body_enum(
     ));
     let mut items = Vec::new();
     let variants = body.alternatives.iter().map(|alternative| {
-        let content_pointer = pointer_join(&format!("{pointer}/content"), &alternative.media_type);
-        let ty = body_type(&alternative.kind, types, &content_pointer);
+        let ty = body_type(&alternative.kind, types);
         if let BodyKind::Multipart(multipart) = &alternative.kind {
-            items.push(multipart_struct(
-                api,
-                op,
-                multipart,
-                types,
-                &content_pointer,
-            ));
+            items.push(multipart_struct(api, op, multipart, types));
         }
         let variant = ident(&alternative.variant);
         let text = doc(&format!("`{}`.", alternative.media_type));
@@ -181,8 +166,7 @@ fn multipart_struct(
     api: &Api,
     op: &Operation,
     multipart: &MultipartBody,
-    types: &mut Types,
-    pointer: &str,
+    types: &Types,
 ) -> TokenStream {
     let name = ident(&multipart.type_name);
     let struct_doc = doc(&format!(
@@ -193,7 +177,7 @@ fn multipart_struct(
         let field = ident(&part.field);
         let ty = match &part.kind {
             PartKind::Value { schema, .. } | PartKind::Values { schema, .. } => {
-                types.type_of(schema, pointer)
+                types.type_of(schema)
             }
             PartKind::File => quote!(::specfirst_runtime::Part),
             PartKind::Files => quote!(::std::vec::Vec<::specfirst_runtime::Part>),
@@ -232,7 +216,7 @@ fn pagination_items(
     api: &Api,
     op: &Operation,
     pagination: &Pagination,
-    types: &mut Types,
+    types: &Types,
 ) -> (TokenStream, Vec<TokenStream>, TokenStream) {
     let scan = ident(&pagination.scan_type);
     let request = ident(&op.request_type);

@@ -4,13 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::Types;
 use super::{derives, doc, ident, runtime_import};
-use crate::diagnostic::pointer_join;
 use crate::ir::{Api, Operation, Response, ResponseBody, StatusSpec};
+use crate::lower::Types;
 
 /// The response enum of `op` and its `IntoResponse` implementation.
-pub fn response_enum(api: &Api, op: &Operation, types: &mut Types) -> TokenStream {
+pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
     let name = ident(&op.response_type);
     let enum_doc = doc(&format!(
         "The responses of [`{}::{}`], one variant per declared status.",
@@ -57,12 +56,7 @@ fn response_body_enum_name(op: &Operation, response: &Response) -> String {
 
 /// The body enum of a response with several media types: one variant per media type,
 /// and the list of those types for [`RequestContext::preferred_media_type`].
-fn response_body_enum(
-    op: &Operation,
-    response: &Response,
-    types: &mut Types,
-    pointer: &str,
-) -> TokenStream {
+fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> TokenStream {
     let name = ident(&response_body_enum_name(op, response));
     let enum_doc = doc(&format!(
         "The body of [`{}::{}`], one variant per declared media type; the variant the \
@@ -78,10 +72,9 @@ fn response_body_enum(
         let media_type = &alternative.media_type;
         media_types.push(media_type.clone());
         let text = doc(&format!("`{media_type}`."));
-        let content_pointer = pointer_join(&format!("{pointer}/content"), media_type);
         match &alternative.body {
             ResponseBody::Json { schema, .. } => {
-                let ty = types.type_of(schema, &content_pointer);
+                let ty = types.type_of(schema);
                 variants.push(quote! { #text #variant(#ty), });
                 let build = if media_type == "application/json" {
                     quote!(rt::json(status, &body))
@@ -155,7 +148,7 @@ fn response_body_enum(
 fn response_variant(
     op: &Operation,
     response: &Response,
-    types: &mut Types,
+    types: &Types,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let variant = ident(&response.variant);
     let key = match response.status {
@@ -163,7 +156,6 @@ fn response_variant(
         StatusSpec::Range(class) => format!("{class}XX"),
         StatusSpec::Default => "default".into(),
     };
-    let pointer = pointer_join(&format!("{}/responses", op.pointer), &key);
     let mut text = match response.status {
         StatusSpec::Code(_) => format!("Status {key}."),
         StatusSpec::Range(_) => format!("Any {key} status."),
@@ -205,7 +197,7 @@ fn response_variant(
     let mut body_enum = quote!();
     let build = match &response.body {
         Some(_) if !response.alternatives.is_empty() => {
-            body_enum = response_body_enum(op, response, types, &pointer);
+            body_enum = response_body_enum(op, response, types);
             let ty = ident(&response_body_enum_name(op, response));
             fields.push(quote! {
                 /// The response body, in the media type the handler chooses.
@@ -216,7 +208,7 @@ fn response_variant(
         }
         None => quote!(rt::empty(status)),
         Some(ResponseBody::Json { schema, media_type }) => {
-            let ty = types.type_of(schema, &pointer);
+            let ty = types.type_of(schema);
             fields.push(quote! {
                 /// The response body.
                 body: #ty,
@@ -263,10 +255,7 @@ fn response_variant(
     let mut header_statements = Vec::new();
     for header in &response.headers {
         let field = ident(&header.field);
-        let ty = types.type_of(
-            &header.schema,
-            &pointer_join(&pointer_join(&pointer, "headers"), &header.name),
-        );
+        let ty = types.type_of(&header.schema);
         let wire = &header.name;
         let mut text = format!("Response header `{wire}`.");
         if let Some(description) = &header.description {

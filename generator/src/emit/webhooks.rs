@@ -4,13 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::Types;
 use super::validation::Rules;
 use super::{api_trait, requests, responses, router};
 use crate::ir::Api;
+use crate::lower::Types;
 
 /// The `webhooks` module, or nothing when the API declares no webhooks.
-pub fn module(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {
+pub fn module(api: &Api, types: &Types, rules: &mut Rules<'_>) -> TokenStream {
     if api.webhooks.is_empty() {
         return quote!();
     }
