@@ -67,6 +67,8 @@ pub struct CrateOptions {
 pub struct Generator {
     document: load::Document,
     api: ir::Api,
+    /// The Rust type of every schema the API uses.
+    types: lower::Types,
 }
 
 impl Generator {
@@ -82,7 +84,12 @@ impl Generator {
 
     fn from_document(document: load::Document) -> Result<Self, Error> {
         let api = lower::lower(&document).map_err(Error::Spec)?;
-        Ok(Self { document, api })
+        let types = lower::types::resolve(&document, &api).map_err(Error::Spec)?;
+        Ok(Self {
+            document,
+            api,
+            types,
+        })
     }
 
     /// The API model.
@@ -107,9 +114,8 @@ impl Generator {
         )
     }
 
-    fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {
-        emit::emit(&self.api, document_file)
-            .map_err(|items| Error::Spec(self.document.diagnostics(items)))
+    fn emit(&self, document_file: &str) -> emit::Emitted {
+        emit::emit(&self.api, &self.types, document_file)
     }
 
     fn header(&self, comment: &str) -> String {
@@ -136,7 +142,7 @@ impl Generator {
     /// The files of a single-module build: `<stem>.rs`, to be `include!`d, and
     /// `<stem>.json`, the document it serves.
     pub fn module_files(&self, stem: &str) -> Result<Vec<GeneratedFile>, Error> {
-        let emitted = self.emit(&format!("{stem}.json"))?;
+        let emitted = self.emit(&format!("{stem}.json"));
         Ok(vec![
             GeneratedFile {
                 path: format!("{stem}.rs"),
@@ -170,7 +176,7 @@ impl Generator {
     /// The code lives in `generated.rs` behind `#[rustfmt::skip]`, so `cargo fmt` in the
     /// user's workspace never rewrites it and `specfirst check` stays green.
     pub fn crate_files(&self, options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
-        let emitted = self.emit("openapi.json")?;
+        let emitted = self.emit("openapi.json");
         let api = &self.api;
         let mut lib = self.header("//!");
         // A line break in the title or version would end the comment mid-sentence.
@@ -208,7 +214,7 @@ impl Generator {
         ])
     }
 
-    fn manifest(&self, options: &CrateOptions, uses: emit::Uses) -> String {
+    fn manifest(&self, options: &CrateOptions, uses: lower::Uses) -> String {
         let name = options
             .name
             .clone()

@@ -1,20 +1,21 @@
 //! The API model to formatted Rust source.
 
+mod api_trait;
 mod describe;
 mod fields;
-mod operations;
+mod pages;
+mod requests;
+mod responses;
 mod router;
 mod security;
-mod types;
 mod validation;
 mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::diagnostic::Diagnostic;
 use crate::ir::Api;
-pub use types::Uses;
+use crate::lower::{Types, Uses};
 
 /// Generated source for one API.
 #[derive(Debug, Clone)]
@@ -25,27 +26,27 @@ pub struct Emitted {
     pub uses: Uses,
 }
 
-/// Emits the items for `api`. `document_file` is the path, relative to the generated
-/// file, that `OPENAPI_DOCUMENT` includes.
-pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> {
-    let mut types = types::Types::new(&api.schemas);
-    let api_trait = operations::api_trait(api);
+/// Emits the items for `api`, whose schemas lowering typed into `types`. `document_file`
+/// is the path, relative to the generated file, that `OPENAPI_DOCUMENT` includes.
+///
+/// The emitters look types up in the order [`crate::lower::types`] added them; a change
+/// to what they look up, or when, belongs there too.
+pub fn emit(api: &Api, types: &Types, document_file: &str) -> Emitted {
+    let api_trait = api_trait::api_trait(api);
     let auth_trait = security::auth_trait(api);
     let mut operation_items = Vec::new();
     for op in &api.operations {
-        operation_items.push(operations::request_struct(api, op, &mut types));
-        operation_items.push(operations::response_enum(api, op, &mut types));
+        operation_items.push(requests::request_struct(api, op, types));
+        operation_items.push(responses::response_enum(api, op, types));
     }
-    let conversions = operations::page_conversions(api, &mut types);
+    let conversions = pages::page_conversions(api, types);
     let mut rules = validation::Rules::new(&api.schemas);
-    let (router, decoders) = router::router(api, &mut types, &mut rules);
+    let (router, decoders) = router::router(api, types, &mut rules);
     let description = describe::description(api, &decoders);
-    let webhooks = webhooks::module(api, &mut types, &mut rules);
+    let webhooks = webhooks::module(api, types, &mut rules);
     let rules = rules.finish();
-    if !types.problems.is_empty() {
-        return Err(std::mem::take(&mut types.problems));
-    }
-    let (type_items, uses) = types.finish().map_err(|problem| vec![problem])?;
+    let type_items = types.items();
+    let uses = types.uses();
 
     let tokens = quote! {
         /// Types generated from the schemas of the API.
@@ -73,15 +74,20 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
         /// The OpenAPI document this code was generated from, as JSON.
         pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
     };
-    let mut file: syn::File = match syn::parse2(tokens) {
+    let mut file: syn::File = match syn::parse2(tokens.clone()) {
         Ok(file) => file,
         Err(error) => {
-            // Emission writes only tokens it built itself, so this is a generator bug;
-            // say so instead of panicking.
-            return Err(vec![Diagnostic::new(
-                "",
-                format!("internal error: generated code does not parse ({error}); please report this spec"),
-            )]);
+            // Emitting writes only tokens it built itself, so this is a generator bug, not
+            // a problem with the spec. A debug build stops here; otherwise the code is
+            // written unformatted, and the compiler shows where it breaks.
+            let message = format!(
+                "internal error: generated code does not parse ({error}); please report this spec"
+            );
+            debug_assert!(false, "{message}");
+            return Emitted {
+                items: format!("// specfirst {message}\n{tokens}\n"),
+                uses,
+            };
         }
     };
     for item in &mut file.items {
@@ -93,10 +99,10 @@ pub fn emit(api: &Api, document_file: &str) -> Result<Emitted, Vec<Diagnostic>> 
             }
         }
     }
-    Ok(Emitted {
+    Emitted {
         items: upper_camel_variants(space_items(&prettyplease::unparse(&file))),
         uses,
-    })
+    }
 }
 
 /// An identifier that is valid because the naming pass made it so.
@@ -119,6 +125,16 @@ fn runtime_import(code: &[TokenStream]) -> Option<TokenStream> {
             use ::specfirst_runtime::__private as rt;
         )
     })
+}
+
+/// The derives of a request or response type: a body stream is not `Clone`, so a type
+/// holding one is only `Debug`.
+fn derives(streams: bool) -> TokenStream {
+    if streams {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone)])
+    }
 }
 
 /// `#[doc = ...]` lines for `text`, one attribute per line so prettyplease writes `///`.

@@ -3,13 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::Types;
 use super::validation::Rules;
 use super::{ident, security};
 use crate::ir::{
     Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
     PartKind, Scalar, SegmentClass, Shape, Style,
 };
+use crate::lower::Types;
 use crate::naming::{snake, Namespace};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
@@ -26,7 +26,7 @@ pub type Decoders = Vec<Vec<String>>;
 
 /// `router`, `router_with_options` and the private handlers, and the names of the
 /// parameter decoders the handlers use.
-pub fn router(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> (TokenStream, Decoders) {
+pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, Decoders) {
     let trait_name = ident(&api.trait_name);
     let decoders = decoder_names(&api.operations);
 
@@ -177,7 +177,7 @@ fn handler(
     api: &Api,
     op: &Operation,
     decoders: &[String],
-    types: &mut Types,
+    types: &Types,
     rules: &mut Rules<'_>,
 ) -> TokenStream {
     let trait_name = ident(&api.trait_name);
@@ -226,7 +226,7 @@ fn handler(
                 quote!(input.optional(&#spec)?)
             };
             first.push(quote!(#field: #read,));
-            let ty = types.type_of(&param.schema, &param.pointer);
+            let ty = types.type_of(&param.schema);
             checks.push(quote! {
                 token.check_unchanged::<#ty>(#wire, &input.optional(&#spec)?)?;
             });
@@ -256,7 +256,7 @@ fn handler(
             }
             read
         } else {
-            let body_enum = ident(&super::operations::body_enum_name(op));
+            let body_enum = ident(&super::requests::body_enum_name(op));
             let declared = body.alternatives.iter().map(|a| a.media_type.as_str());
             let last = body.alternatives.len() - 1;
             let arms = body

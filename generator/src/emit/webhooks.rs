@@ -4,14 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations;
-use super::router;
-use super::types::Types;
 use super::validation::Rules;
+use super::{api_trait, requests, responses, router};
 use crate::ir::Api;
+use crate::lower::Types;
 
 /// The `webhooks` module, or nothing when the API declares no webhooks.
-pub fn module(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStream {
+pub fn module(api: &Api, types: &Types, rules: &mut Rules<'_>) -> TokenStream {
     if api.webhooks.is_empty() {
         return quote!();
     }
@@ -39,11 +38,11 @@ pub fn module(api: &Api, types: &mut Types, rules: &mut Rules<'_>) -> TokenStrea
          the methods.",
         api.title, api.version
     );
-    let webhook_trait = operations::operations_trait(&hooks, &trait_doc);
+    let webhook_trait = api_trait::operations_trait(&hooks, &trait_doc);
     let mut items = Vec::new();
     for op in &hooks.operations {
-        items.push(operations::request_struct(&hooks, op, types));
-        items.push(operations::response_enum(&hooks, op, types));
+        items.push(requests::request_struct(&hooks, op, types));
+        items.push(responses::response_enum(&hooks, op, types));
     }
     // The API's description carries the webhooks as written, under `webhooks`.
     let (router, _) = router::router(&hooks, types, rules);

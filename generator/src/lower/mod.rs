@@ -11,6 +11,7 @@ mod responses;
 mod routes;
 pub(crate) mod schema;
 pub(crate) mod security;
+pub(crate) mod types;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -25,6 +26,7 @@ use crate::naming::{pascal, snake, Namespace};
 use names::{rename_colliding_components, schema_uses};
 use routes::{webhook_segment, Route};
 use security::Schemes;
+pub(crate) use types::{Types, Uses};
 
 /// Builds the API model of `doc`, or every problem found in it.
 pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {

@@ -1,0 +1,94 @@
+//! The trait with one method per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, security};
+use crate::ir::{Api, Operation};
+
+/// The generated trait with one method per operation.
+pub fn api_trait(api: &Api) -> TokenStream {
+    let mut trait_doc = format!("The operations of {} {}.", api.title, api.version);
+    if let Some(description) = &api.description {
+        trait_doc = format!("{trait_doc}\n\n{description}");
+    }
+    trait_doc.push_str(
+        "\n\nImplement this trait and pass the implementation to [`router`] to serve it.",
+    );
+    operations_trait(api, &trait_doc)
+}
+
+/// A trait with one method per operation of `api`, documented by `trait_doc`.
+pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
+    let name = ident(&api.trait_name);
+    let trait_doc = doc(trait_doc);
+    let supertrait = security::supertrait(api);
+    let methods = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        let mut text = operation_doc(op);
+        if let Some(line) = security::principal_doc(api, op) {
+            text = format!("{text}\n\n{line}");
+        }
+        let docs = doc(&text);
+        let principal = security::principal_param(op);
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let (marker, request) = match &op.pagination {
+            None => (quote!(), quote!(#request)),
+            Some(pagination) => {
+                let marker = ident(&pagination.marker_type);
+                let marker_doc = doc(&format!(
+                    "Where a scan of [`{}`](Self::{}) resumes: the implementation's own type, \
+                     put into each page token and handed back with the next page.",
+                    op.method_name, op.method_name
+                ));
+                (
+                    quote! {
+                        #marker_doc
+                        type #marker: ::serde::Serialize
+                            + ::serde::de::DeserializeOwned
+                            + ::core::marker::Send
+                            + ::core::marker::Sync
+                            + 'static;
+                    },
+                    quote!(#request<Self::#marker>),
+                )
+            }
+        };
+        quote! {
+            #marker
+            #docs
+            #deprecated
+            fn #method(
+                &self,
+                ctx: ::specfirst_runtime::RequestContext,
+                #principal
+                request: #request,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<#response, ::specfirst_runtime::HttpError>,
+            > + ::core::marker::Send;
+        }
+    });
+    quote! {
+        #trait_doc
+        pub trait #name: #supertrait ::core::marker::Send + ::core::marker::Sync + 'static {
+            #(#methods)*
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut text = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        if !part.trim().is_empty() && !text.contains(part.trim()) {
+            text.push_str(part.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!(
+        "`{} {}` (operation `{}`)",
+        op.method, op.path, op.operation_id
+    ));
+    text
+}

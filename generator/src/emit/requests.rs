@@ -1,0 +1,278 @@
+//! One request struct per operation: its parameters, its body (with the body enum of
+//! several media types and the multipart structs) and, when it is paginated, its scan
+//! struct.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{derives, doc, ident};
+use crate::ir::{
+    Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind, RequestBody,
+};
+use crate::lower::Types;
+
+/// The field for one parameter: its declaration and its Rust type.
+fn param_field(param: &Parameter, types: &Types) -> (TokenStream, TokenStream) {
+    let ty = types.type_of(&param.schema);
+    let ty = if param.required {
+        ty
+    } else {
+        quote!(::core::option::Option<#ty>)
+    };
+    let field = ident(&param.field);
+    let location = match param.location {
+        Location::Path(_) | Location::PathPart { .. } => "Path",
+        Location::Query => "Query",
+        Location::Header => "Header",
+        Location::Cookie => "Cookie",
+    };
+    let mut text = format!("{location} parameter `{}`.", param.name);
+    if let Some(description) = &param.description {
+        text = format!("{}\n\n{text}", description.trim());
+    }
+    let docs = doc(&text);
+    (quote! { #docs pub #field: #ty, }, ty)
+}
+
+/// The request struct of `op`, with its scan struct when it is paginated.
+pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
+    let name = ident(&op.request_type);
+    let struct_doc = doc(&format!(
+        "The input of [`{}::{}`]: `{} {}`.",
+        api.trait_name, op.method_name, op.method, op.path
+    ));
+    let mut fields = Vec::new();
+    let mut extra = quote!();
+    let mut generics = quote!();
+    if let Some(pagination) = &op.pagination {
+        let (scan_struct, page_fields, helpers) = pagination_items(api, op, pagination, types);
+        fields.extend(page_fields);
+        extra = quote! { #scan_struct #helpers };
+        generics = quote!(<M>);
+    }
+    for param in &op.params {
+        fields.push(param_field(param, types).0);
+    }
+    if let Some(body) = &op.body {
+        let (ty, mut text) = if body.alternatives.is_empty() {
+            let ty = body_type(&body.kind, types);
+            if let BodyKind::Multipart(multipart) = &body.kind {
+                let item = multipart_struct(api, op, multipart, types);
+                extra = quote! { #extra #item };
+            }
+            (ty, format!("The request body (`{}`).", body.media_type))
+        } else {
+            let item = body_enum(api, op, body, types);
+            extra = quote! { #extra #item };
+            let name = ident(&body_enum_name(op));
+            let listed = body
+                .alternatives
+                .iter()
+                .map(|a| format!("`{}`", a.media_type))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                quote!(#name),
+                format!("The request body, one of {listed} as its `content-type` says."),
+            )
+        };
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        };
+        if let Some(description) = &body.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        fields.push(quote! { #docs pub body: #ty, });
+    }
+    let derives = derives(op.body.as_ref().is_some_and(streams_body));
+    quote! {
+        #struct_doc
+        #derives
+        pub struct #name #generics {
+            #(#fields)*
+        }
+
+        #extra
+    }
+}
+
+/// The name of the body enum of an operation whose body has several media types.
+pub fn body_enum_name(op: &Operation) -> String {
+    format!("{}Body", op.request_type)
+}
+
+/// Whether a request body is (or may be, by its `content-type`) a [`BodyKind::Bytes`]
+/// stream, which cannot be cloned.
+fn streams_body(body: &RequestBody) -> bool {
+    matches!(body.kind, BodyKind::Bytes)
+        || body
+            .alternatives
+            .iter()
+            .any(|alternative| matches!(alternative.kind, BodyKind::Bytes))
+}
+
+/// The Rust type a body of `kind` decodes into.
+fn body_type(kind: &BodyKind, types: &Types) -> TokenStream {
+    match kind {
+        BodyKind::Json(schema) | BodyKind::Form(schema) => types.type_of(schema),
+        BodyKind::Multipart(multipart) => {
+            let name = ident(&multipart.type_name);
+            quote!(#name)
+        }
+        BodyKind::Text => quote!(::std::string::String),
+        BodyKind::Bytes => quote!(::specfirst_runtime::BodyStream),
+    }
+}
+
+/// The enum of a body with several media types, with the multipart structs it uses.
+fn body_enum(api: &Api, op: &Operation, body: &RequestBody, types: &Types) -> TokenStream {
+    let name = ident(&body_enum_name(op));
+    let enum_doc = doc(&format!(
+        "The request body of [`{}::{}`], one variant per declared media type; the request's \
+         `content-type` chooses.",
+        api.trait_name, op.method_name
+    ));
+    let mut items = Vec::new();
+    let variants = body.alternatives.iter().map(|alternative| {
+        let ty = body_type(&alternative.kind, types);
+        if let BodyKind::Multipart(multipart) = &alternative.kind {
+            items.push(multipart_struct(api, op, multipart, types));
+        }
+        let variant = ident(&alternative.variant);
+        let text = doc(&format!("`{}`.", alternative.media_type));
+        quote! { #text #variant(#ty), }
+    });
+    let variants: Vec<TokenStream> = variants.collect();
+    let derives = derives(streams_body(body));
+    quote! {
+        #enum_doc
+        // Variants hold what the spec declares; boxing the large ones would only make
+        // handlers harder to write.
+        #[allow(clippy::large_enum_variant)]
+        #derives
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #(#items)*
+    }
+}
+
+/// The struct a `multipart/form-data` body is read into, one field per part.
+fn multipart_struct(
+    api: &Api,
+    op: &Operation,
+    multipart: &MultipartBody,
+    types: &Types,
+) -> TokenStream {
+    let name = ident(&multipart.type_name);
+    let struct_doc = doc(&format!(
+        "The `multipart/form-data` body of [`{}::{}`], one field per part.",
+        api.trait_name, op.method_name
+    ));
+    let fields = multipart.parts.iter().map(|part| {
+        let field = ident(&part.field);
+        let ty = match &part.kind {
+            PartKind::Value { schema, .. } | PartKind::Values { schema, .. } => {
+                types.type_of(schema)
+            }
+            PartKind::File => quote!(::specfirst_runtime::Part),
+            PartKind::Files => quote!(::std::vec::Vec<::specfirst_runtime::Part>),
+        };
+        let ty = if part.required {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        };
+        let what = match part.kind {
+            PartKind::Value { .. } => "Part",
+            PartKind::Values { .. } => "Repeated part",
+            PartKind::File => "File part",
+            PartKind::Files => "Repeated file part",
+        };
+        let mut text = format!("{what} `{}`.", part.name);
+        if let Some(description) = &part.description {
+            text = format!("{}\n\n{text}", description.trim());
+        }
+        let docs = doc(&text);
+        quote! { #docs pub #field: #ty, }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// For a paginated operation: the scan struct, the `limit` and `page` fields of the
+/// request, and the request's `results_page` helper.
+fn pagination_items(
+    api: &Api,
+    op: &Operation,
+    pagination: &Pagination,
+    types: &Types,
+) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    let scan = ident(&pagination.scan_type);
+    let request = ident(&op.request_type);
+    let operation_id = &op.operation_id;
+    let scan_fields = pagination.scan.iter().map(|param| {
+        let (field, _) = param_field(param, types);
+        let wire = &param.name;
+        let rename = (param.field != param.name).then(|| quote!(#[serde(rename = #wire)]));
+        // Absent filters stay out of the page token, keeping tokens short.
+        let skip = (!param.required).then(
+            || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
+        );
+        quote! { #rename #skip #field }
+    });
+    let scan_doc = doc(&format!(
+        "The scan parameters of [`{}::{}`]: given on the first page, then carried by the page \
+         token so every page of a scan sees the same ones.",
+        api.trait_name, op.method_name
+    ));
+    let scan_struct = quote! {
+        #scan_doc
+        #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #scan {
+            #(#scan_fields)*
+        }
+    };
+    let fields = vec![
+        quote! {
+            /// Items to return: the client's `limit`, or the server's default, capped by
+            /// the server's maximum.
+            pub limit: ::core::num::NonZeroU32,
+        },
+        quote! {
+            /// The first page with its scan parameters, or a later page with the marker
+            /// the previous page ended at.
+            pub page: ::specfirst_runtime::WhichPage<#scan, M>,
+        },
+    ];
+    let helpers = quote! {
+        impl<M: ::serde::Serialize> #request<M> {
+            /// A page of `items`: when the page is full, its `next_page` token resumes the
+            /// scan after the marker `marker` makes of the last item.
+            pub fn results_page<T>(
+                &self,
+                items: ::std::vec::Vec<T>,
+                marker: impl ::core::ops::FnOnce(&T) -> M,
+            ) -> ::specfirst_runtime::ResultsPage<T> {
+                ::specfirst_runtime::ResultsPage::new(
+                    items,
+                    self.limit,
+                    #operation_id,
+                    self.page.scan(),
+                    marker,
+                )
+            }
+        }
+    };
+    (scan_struct, fields, helpers)
+}

@@ -1,0 +1,387 @@
+//! The last step of lowering: the Rust type of every schema the API uses, through
+//! typify, with typify's failures (errors and panics) turned into diagnostics. Once this
+//! has succeeded, emitting only looks types up and cannot fail.
+//!
+//! typify names inline types, and orders the code it writes, by the order in which
+//! schemas are added to its type space, so the generated code depends on that order.
+//! [`resolve`] adds them in the order the emitters ask for them: for each operation its
+//! request struct then its response enum, then the page conversions, then the router's
+//! scan checks, then the same for the webhooks. The walk mirrors the emitters rather
+//! than running them twice: it is short, and it keeps emitting free of typify. A use the
+//! walk missed is a generator bug that [`Types::type_of`] catches in debug builds.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+
+use proc_macro2::TokenStream;
+use serde_json::Value;
+use typify::{TypeSpace, TypeSpaceSettings};
+
+use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
+use crate::ir::{Api, BodyKind, Operation, PartKind, ResponseBody, SchemaUse, StatusSpec};
+use crate::load::Document;
+
+/// The types of one API, ready to emit.
+///
+/// The code is kept as text so the generator holding it stays `Send` and `Sync`
+/// (`proc_macro2`'s tokens are neither); turning the text back into tokens gives the
+/// tokens typify wrote.
+#[derive(Debug, Clone)]
+pub struct Types {
+    /// The Rust type of each schema use, e.g. `types :: Pet`, by the schema's JSON and
+    /// its name hint.
+    made: BTreeMap<(String, String), String>,
+    /// The code of every type.
+    items: String,
+    /// The optional crates that code uses.
+    uses: Uses,
+}
+
+/// Which optional crates the generated types use, so the manifest names only those.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// `chrono`, for `date` and `date-time`.
+    pub chrono: bool,
+    /// `uuid`, for `uuid`.
+    pub uuid: bool,
+    /// `regress`, for `pattern`.
+    pub regress: bool,
+}
+
+impl Types {
+    /// The Rust type for `schema_use`, e.g. `types::Pet`.
+    pub fn type_of(&self, schema_use: &SchemaUse) -> TokenStream {
+        let key = (schema_use.schema.to_string(), schema_use.name_hint.clone());
+        let found = self.made.get(&key).and_then(|text| text.parse().ok());
+        debug_assert!(
+            found.is_some(),
+            "no type for the schema use {:?}: the typing walk and the emitters disagree",
+            schema_use.name_hint
+        );
+        found.unwrap_or_else(|| quote::quote!(::serde_json::Value))
+    }
+
+    /// The code of every type.
+    pub fn items(&self) -> TokenStream {
+        let items = self.items.parse();
+        debug_assert!(items.is_ok(), "typify's code reads back as tokens");
+        items.unwrap_or_default()
+    }
+
+    /// The optional crates the types use.
+    pub fn uses(&self) -> Uses {
+        self.uses
+    }
+}
+
+/// The types of `api`, whose schemas `doc` holds, or every problem typify had with them.
+pub fn resolve(doc: &Document, api: &Api) -> Result<Types, Diagnostics> {
+    let mut typing = Typing::new(&api.schemas);
+    for op in &api.operations {
+        typing.request(op);
+        typing.responses(op);
+    }
+    typing.pages(&api.operations);
+    typing.scan_checks(&api.operations);
+    for hook in &api.webhooks {
+        typing.request(hook);
+        typing.responses(hook);
+    }
+    typing.scan_checks(&api.webhooks);
+    if !typing.problems.is_empty() {
+        return Err(doc.diagnostics(typing.problems));
+    }
+    typing
+        .finish()
+        .map_err(|problem| doc.diagnostics(vec![problem]))
+}
+
+/// A type space being filled: component schemas first, inline ones as they are met.
+struct Typing {
+    space: TypeSpace,
+    /// Types already made, so a schema used twice (a scan parameter is both a field and
+    /// a check) does not become two types.
+    made: BTreeMap<(String, String), TokenStream>,
+    /// Problems typify raised, with the pointer of the schema it was given.
+    problems: Vec<Diagnostic>,
+}
+
+/// The walk over the API in the order the emitters look types up.
+impl Typing {
+    /// What `emit::requests::request_struct` looks up: the scan parameters, the
+    /// parameters, then the body (each media type's, when it has several).
+    fn request(&mut self, op: &Operation) {
+        if let Some(pagination) = &op.pagination {
+            for param in &pagination.scan {
+                self.type_of(&param.schema, &param.pointer);
+            }
+        }
+        for param in &op.params {
+            self.type_of(&param.schema, &param.pointer);
+        }
+        let Some(body) = &op.body else { return };
+        let pointer = format!("{}/requestBody", op.pointer);
+        if body.alternatives.is_empty() {
+            self.body(&body.kind, &pointer);
+        } else {
+            for alternative in &body.alternatives {
+                let pointer = pointer_join(&format!("{pointer}/content"), &alternative.media_type);
+                self.body(&alternative.kind, &pointer);
+            }
+        }
+    }
+
+    /// A body's value, or its multipart struct's parts.
+    fn body(&mut self, kind: &BodyKind, pointer: &str) {
+        match kind {
+            BodyKind::Json(schema) | BodyKind::Form(schema) => {
+                self.type_of(schema, pointer);
+            }
+            BodyKind::Multipart(multipart) => {
+                for part in &multipart.parts {
+                    if let PartKind::Value { schema, .. } | PartKind::Values { schema, .. } =
+                        &part.kind
+                    {
+                        self.type_of(schema, pointer);
+                    }
+                }
+            }
+            BodyKind::Text | BodyKind::Bytes => {}
+        }
+    }
+
+    /// What `emit::responses::response_enum` looks up: for each response its JSON body
+    /// (each media type's, when it has several), then its headers.
+    fn responses(&mut self, op: &Operation) {
+        for response in &op.responses {
+            let key = match response.status {
+                StatusSpec::Code(code) => code.to_string(),
+                StatusSpec::Range(class) => format!("{class}XX"),
+                StatusSpec::Default => "default".into(),
+            };
+            let pointer = pointer_join(&format!("{}/responses", op.pointer), &key);
+            if response.body.is_some() && !response.alternatives.is_empty() {
+                for alternative in &response.alternatives {
+                    if let ResponseBody::Json { schema, .. } = &alternative.body {
+                        let pointer =
+                            pointer_join(&format!("{pointer}/content"), &alternative.media_type);
+                        self.type_of(schema, &pointer);
+                    }
+                }
+            } else if let Some(ResponseBody::Json { schema, .. }) = &response.body {
+                self.type_of(schema, &pointer);
+            }
+            for header in &response.headers {
+                let pointer = pointer_join(&pointer_join(&pointer, "headers"), &header.name);
+                self.type_of(&header.schema, &pointer);
+            }
+        }
+    }
+
+    /// What `emit::pages::page_conversions` looks up: each page type and its item type,
+    /// the `x-dropshot-pagination` ones first, then the `x-ms-pageable` ones.
+    fn pages(&mut self, operations: &[Operation]) {
+        for op in operations {
+            if let Some(page) = op.pagination.as_ref().and_then(|p| p.page.as_ref()) {
+                self.type_of(&page.page, &op.pointer);
+                self.type_of(&page.item, &op.pointer);
+            }
+        }
+        for op in operations {
+            if let Some(link) = &op.link_pagination {
+                self.type_of(&link.body.page, &op.pointer);
+                self.type_of(&link.body.item, &op.pointer);
+            }
+        }
+    }
+
+    /// What `emit::router::router` looks up: the type of each scan parameter, which a
+    /// later page's token is checked against.
+    fn scan_checks(&mut self, operations: &[Operation]) {
+        for op in operations {
+            for param in op.pagination.iter().flat_map(|p| &p.scan) {
+                self.type_of(&param.schema, &param.pointer);
+            }
+        }
+    }
+}
+
+impl Typing {
+    /// A type space holding the component schemas.
+    fn new(schemas: &[(String, Value)]) -> Self {
+        let mut settings = TypeSpaceSettings::default();
+        settings.with_type_mod("types").with_struct_builder(false);
+        let mut space = TypeSpace::new(&settings);
+        let mut problems = Vec::new();
+        let mut converted = Vec::new();
+        for (name, schema) in schemas {
+            match serde_json::from_value::<schemars::schema::Schema>(schema.clone()) {
+                Ok(schema) => converted.push((name.clone(), schema)),
+                Err(error) => problems.push(Diagnostic::new(
+                    pointer_join("/components/schemas", name),
+                    format!("schema cannot be read as JSON Schema: {error}"),
+                )),
+            }
+        }
+        if problems.is_empty() {
+            let result = quietly(|| space.add_ref_types(converted));
+            if let Some(message) = failure(result) {
+                problems.push(Diagnostic::new(
+                    "/components/schemas",
+                    format!("cannot generate types for the component schemas: {message}"),
+                ));
+            }
+        }
+        Self {
+            space,
+            made: Default::default(),
+            problems,
+        }
+    }
+
+    /// Adds the type for `schema_use` unless it is there already; `pointer` locates
+    /// failures.
+    fn type_of(&mut self, schema_use: &SchemaUse, pointer: &str) {
+        let key = (schema_use.schema.to_string(), schema_use.name_hint.clone());
+        if self.made.contains_key(&key) {
+            return;
+        }
+        let tokens = self.convert(schema_use, pointer);
+        self.made.insert(key, tokens);
+    }
+
+    fn convert(&mut self, schema_use: &SchemaUse, pointer: &str) -> TokenStream {
+        let fallback = quote::quote!(::serde_json::Value);
+        // Without the component types every reference fails too; the problem with the
+        // components is the one to report.
+        if !self.problems.is_empty() && self.problems[0].pointer.starts_with("/components/schemas")
+        {
+            return fallback;
+        }
+        let schema =
+            match serde_json::from_value::<schemars::schema::Schema>(schema_use.schema.clone()) {
+                Ok(schema) => schema,
+                Err(error) => {
+                    self.problems.push(Diagnostic::new(
+                        pointer,
+                        format!("schema cannot be read as JSON Schema: {error}"),
+                    ));
+                    return fallback;
+                }
+            };
+        let space = &mut self.space;
+        let result = quietly(|| {
+            let id = space.add_type_with_name(&schema, Some(schema_use.name_hint.clone()))?;
+            space.get_type(&id).map(|ty| ty.ident())
+        });
+        match result {
+            Ok(Ok(tokens)) => tokens,
+            other => {
+                let message = failure(other.map(|r| r.map(|_| ()))).unwrap_or_default();
+                self.problems.push(Diagnostic::new(
+                    pointer,
+                    format!("cannot generate a type for this schema: {message}"),
+                ));
+                fallback
+            }
+        }
+    }
+
+    /// The code of every type added, and the crates it needs.
+    ///
+    /// typify asserts some invariants only while writing code out, so a schema it
+    /// accepted can still make it panic here; that becomes a diagnostic.
+    fn finish(self) -> Result<Types, Diagnostic> {
+        let space = self.space;
+        let result = quietly(|| {
+            let uses = Uses {
+                chrono: space.uses_chrono(),
+                uuid: space.uses_uuid(),
+                regress: space.uses_regress(),
+            };
+            (space.to_stream(), uses)
+        });
+        match result {
+            Ok((items, uses)) => Ok(Types {
+                made: self
+                    .made
+                    .into_iter()
+                    .map(|(key, tokens)| (key, tokens.to_string()))
+                    .collect(),
+                items: items.to_string(),
+                uses,
+            }),
+            Err(panic) => {
+                let message = failure(Err(panic)).unwrap_or_default();
+                Err(Diagnostic::new(
+                    "/components/schemas",
+                    format!("cannot write the generated types: {message}"),
+                ))
+            }
+        }
+    }
+}
+
+fn failure(result: std::thread::Result<Result<(), typify::Error>>) -> Option<String> {
+    match result {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(error.to_string()),
+        Err(panic) => Some(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .map_or_else(
+                    || "typify panicked".to_string(),
+                    |m| format!("typify panicked: {m}"),
+                ),
+        ),
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs typify under [`quietly`].
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic. typify panics on schemas it cannot handle; that becomes
+/// a diagnostic, so the default hook's message and backtrace on stderr would only be
+/// noise. The hook installed once here stays silent for this thread while `f` runs and
+/// hands every other panic to the hook that was there before.
+fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|quiet| quiet.set(false));
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_panics_are_caught_and_the_thread_is_loud_again() {
+        let result = quietly(|| -> u8 { panic!("typify gave up") });
+        let payload = result.expect_err("the panic is caught");
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"typify gave up"));
+        assert!(!QUIET.with(Cell::get));
+        assert_eq!(quietly(|| 7).ok(), Some(7));
+    }
+
+    #[test]
+    fn types_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Types>();
+    }
+}
