@@ -1,9 +1,23 @@
-//! `specfirst` turns an OpenAPI 3.0 document into a Rust crate: typed models, one
-//! trait with an async method per operation, and a function that serves any
-//! implementation of that trait on an axum router through `specfirst-runtime`.
+//! `specfirst` turns an OpenAPI document (3.0, 3.1 or Swagger 2.0) into a Rust crate:
+//! typed models, one trait with an async method per operation, and a function that
+//! serves any implementation of that trait on an axum router through
+//! `specfirst-runtime`.
 //!
-//! The flow is one way: [`load`] reads the spec, [`lower`] builds the API model in
-//! [`ir`], and [`emit`] writes Rust from the model.
+//! The library's API:
+//!
+//! - [`Generator`]: load and check a spec ([`Generator::from_path`]), then write a whole
+//!   crate ([`Generator::write_crate`]), a module for `build.rs`
+//!   ([`Generator::write_to`]), or compare a crate on disk with what the spec generates
+//!   ([`Generator::check_crate`]). Every problem in the spec comes back at once in an
+//!   [`Error`], each [`Diagnostic`] naming the file and the JSON pointer of the node.
+//! - [`load`]: the spec read into one JSON document in OpenAPI 3.0 form.
+//! - [`ir`]: the API model the code is generated from ([`Generator::api`]).
+//! - [`roundtrip`]: the model written back as OpenAPI and compared with the input.
+//! - [`check`]: the CI gate over the crates a `specfirst.toml` lists.
+//! - [`diff`]: breaking and compatible changes between two versions of a spec.
+//!
+//! Inside, the flow is one way: loading, lowering into the model (where every problem
+//! is found, typify's included), then emitting Rust, which cannot fail.
 //!
 //! From a build script:
 //!
@@ -67,24 +81,28 @@ pub struct CrateOptions {
 pub struct Generator {
     document: load::Document,
     api: ir::Api,
-    /// The Rust type of every schema the API uses.
-    types: lower::Types,
+    /// The Rust type of every schema the API uses, or what typify could not type.
+    types: Result<lower::Types, Diagnostics>,
 }
 
 impl Generator {
-    /// Loads and checks the spec at `path`; every problem found is in the error.
+    /// Loads and checks the spec at `path`; every problem found is in the error, except
+    /// schemas typify cannot turn into types, which the methods that write code report.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
         Self::from_document(load::Document::from_path(path.as_ref())?)
     }
 
-    /// Loads and checks a spec from memory; `file` names it in diagnostics.
+    /// Loads and checks a spec from memory; `file` names it in diagnostics. Reports
+    /// problems as [`Generator::from_path`] does.
     pub fn from_bytes(file: impl AsRef<Path>, bytes: &[u8]) -> Result<Self, Error> {
         Self::from_document(load::Document::from_bytes(file.as_ref(), bytes)?)
     }
 
     fn from_document(document: load::Document) -> Result<Self, Error> {
         let api = lower::lower(&document).map_err(Error::Spec)?;
-        let types = lower::types::resolve(&document, &api).map_err(Error::Spec)?;
+        // typify runs now, so every problem is known before emitting; a spec it cannot
+        // type still lowers, so the round trip and the model stay available for it.
+        let types = lower::types::resolve(&document, &api);
         Ok(Self {
             document,
             api,
@@ -114,8 +132,11 @@ impl Generator {
         )
     }
 
-    fn emit(&self, document_file: &str) -> emit::Emitted {
-        emit::emit(&self.api, &self.types, document_file)
+    fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {
+        match &self.types {
+            Ok(types) => Ok(emit::emit(&self.api, types, document_file)),
+            Err(problems) => Err(Error::Spec(problems.clone())),
+        }
     }
 
     fn header(&self, comment: &str) -> String {
@@ -142,7 +163,7 @@ impl Generator {
     /// The files of a single-module build: `<stem>.rs`, to be `include!`d, and
     /// `<stem>.json`, the document it serves.
     pub fn module_files(&self, stem: &str) -> Result<Vec<GeneratedFile>, Error> {
-        let emitted = self.emit(&format!("{stem}.json"));
+        let emitted = self.emit(&format!("{stem}.json"))?;
         Ok(vec![
             GeneratedFile {
                 path: format!("{stem}.rs"),
@@ -176,7 +197,7 @@ impl Generator {
     /// The code lives in `generated.rs` behind `#[rustfmt::skip]`, so `cargo fmt` in the
     /// user's workspace never rewrites it and `specfirst check` stays green.
     pub fn crate_files(&self, options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
-        let emitted = self.emit("openapi.json");
+        let emitted = self.emit("openapi.json")?;
         let api = &self.api;
         let mut lib = self.header("//!");
         // A line break in the title or version would end the comment mid-sentence.

@@ -23,9 +23,9 @@ use crate::load::origins::Origins;
 pub enum InputVersion {
     /// OpenAPI 3.0.x, read as it is.
     OpenApi30,
-    /// OpenAPI 3.1.x, rewritten into 3.0 form (see [`crate::load::openapi31`]).
+    /// OpenAPI 3.1.x, rewritten into 3.0 form (see `load/openapi31.rs`).
     OpenApi31,
-    /// Swagger 2.0, converted to OpenAPI 3.0 (see [`crate::load::swagger2`]).
+    /// Swagger 2.0, converted to OpenAPI 3.0 (see `load/swagger2/`).
     Swagger20,
 }
 
