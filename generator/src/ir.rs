@@ -3,6 +3,8 @@
 //! Names here are final Rust identifiers; schemas are draft-7 JSON Schema ready for
 //! typify. Nothing in this module knows about tokens.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 pub use specfirst_model::Status as StatusSpec;
@@ -695,4 +697,53 @@ impl Operation {
         out.dedup();
         out
     }
+}
+
+/// The method every generated authentication trait has besides its scheme methods;
+/// scheme methods are named around it.
+pub const COMBINE_METHOD: &str = "combine_principals";
+
+/// The Rust types of one API as typify wrote them, found at the end of lowering.
+///
+/// Kept as text, not tokens, so the generator holding it stays `Send` and `Sync`
+/// (`proc_macro2`'s tokens are neither) and the model stays plain data; the emitters
+/// read the text back as the tokens typify wrote.
+#[derive(Debug, Clone)]
+pub struct Types {
+    /// The Rust type of each schema use, e.g. `types :: Pet`, by the schema's JSON and
+    /// its name hint.
+    pub(crate) made: BTreeMap<(String, String), String>,
+    /// The code of every type.
+    pub(crate) items: String,
+    /// The optional crates that code uses.
+    pub(crate) uses: Uses,
+}
+
+impl Types {
+    /// The Rust type written for `schema_use`, if typing saw it.
+    pub(crate) fn type_text(&self, schema_use: &SchemaUse) -> Option<&str> {
+        let key = (schema_use.schema.to_string(), schema_use.name_hint.clone());
+        self.made.get(&key).map(String::as_str)
+    }
+
+    /// The code of every type.
+    pub(crate) fn items_text(&self) -> &str {
+        &self.items
+    }
+
+    /// The optional crates the types use.
+    pub fn uses(&self) -> Uses {
+        self.uses
+    }
+}
+
+/// Which optional crates the generated types use, so the manifest names only those.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// `chrono`, for `date` and `date-time`.
+    pub chrono: bool,
+    /// `uuid`, for `uuid`.
+    pub uuid: bool,
+    /// `regress`, for `pattern`.
+    pub regress: bool,
 }

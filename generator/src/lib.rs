@@ -82,7 +82,7 @@ pub struct Generator {
     document: load::Document,
     api: ir::Api,
     /// The Rust type of every schema the API uses, or what typify could not type.
-    types: Result<lower::Types, Diagnostics>,
+    types: Result<ir::Types, Diagnostics>,
 }
 
 impl Generator {
@@ -235,7 +235,7 @@ impl Generator {
         ])
     }
 
-    fn manifest(&self, options: &CrateOptions, uses: lower::Uses) -> String {
+    fn manifest(&self, options: &CrateOptions, uses: ir::Uses) -> String {
         let name = options
             .name
             .clone()

@@ -15,7 +15,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::Api;
-use crate::lower::{Types, Uses};
+use crate::ir::{SchemaUse, Types, Uses};
 
 /// Generated source for one API.
 #[derive(Debug, Clone)]
@@ -235,4 +235,32 @@ fn replace_path_segment(line: &str, from: &str, to: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The types typing found, read back as the tokens typify wrote.
+trait TypeTokens {
+    /// The Rust type for `schema_use`, e.g. `types::Pet`.
+    fn type_of(&self, schema_use: &SchemaUse) -> TokenStream;
+    /// The code of every type.
+    fn items(&self) -> TokenStream;
+}
+
+impl TypeTokens for Types {
+    fn type_of(&self, schema_use: &SchemaUse) -> TokenStream {
+        let found = self
+            .type_text(schema_use)
+            .and_then(|text| text.parse().ok());
+        debug_assert!(
+            found.is_some(),
+            "no type for the schema use {:?}: the typing walk and the emitters disagree",
+            schema_use.name_hint
+        );
+        found.unwrap_or_else(|| quote!(::serde_json::Value))
+    }
+
+    fn items(&self) -> TokenStream {
+        let items = self.items_text().parse();
+        debug_assert!(items.is_ok(), "typify's code reads back as tokens");
+        items.unwrap_or_default()
+    }
 }

@@ -4,8 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
+use super::TypeTokens;
 use crate::ir::Api;
-use crate::lower::Types;
+use crate::ir::Types;
 
 /// `From<ResultsPage<Item>>` for each distinct `{items, next_page}` page type, so a
 /// handler can answer with `request.results_page(..).into()`, and `From<LinkPage<Item>>`

@@ -5,11 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::TypeTokens;
 use super::{derives, doc, ident};
+use crate::ir::Types;
 use crate::ir::{
     Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind, RequestBody,
 };
-use crate::lower::Types;
 
 /// The field for one parameter: its declaration and its Rust type.
 fn param_field(param: &Parameter, types: &Types) -> (TokenStream, TokenStream) {

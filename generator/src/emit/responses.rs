@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::TypeTokens;
 use super::{derives, doc, ident, runtime_import};
+use crate::ir::Types;
 use crate::ir::{Api, Operation, Response, ResponseBody, StatusSpec};
-use crate::lower::Types;
 
 /// The response enum of `op` and its `IntoResponse` implementation.
 pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {

@@ -4,12 +4,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::validation::Rules;
+use super::TypeTokens;
 use super::{ident, security};
+use crate::ir::Types;
 use crate::ir::{
     Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
     PartKind, Scalar, SegmentClass, Shape, Style,
 };
-use crate::lower::Types;
 use crate::naming::{snake, Namespace};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`

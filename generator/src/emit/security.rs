@@ -5,8 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, ident};
+use crate::ir::COMBINE_METHOD;
 use crate::ir::{Api, ApiKeyLocation, Auth, Operation, SchemeKind, SecurityScheme};
-use crate::lower::security::COMBINE_METHOD;
 
 /// The authentication trait, when some operation requires authentication.
 pub fn auth_trait(api: &Api) -> TokenStream {

@@ -7,7 +7,7 @@ use quote::quote;
 use super::validation::Rules;
 use super::{api_trait, requests, responses, router};
 use crate::ir::Api;
-use crate::lower::Types;
+use crate::ir::Types;
 
 /// The `webhooks` module, or nothing when the API declares no webhooks.
 pub fn module(api: &Api, types: &Types, rules: &mut Rules<'_>) -> TokenStream {

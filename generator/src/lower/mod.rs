@@ -26,7 +26,6 @@ use crate::naming::{pascal, snake, Namespace};
 use names::{rename_colliding_components, schema_uses};
 use routes::{webhook_segment, Route};
 use security::Schemes;
-pub(crate) use types::{Types, Uses};
 
 /// Builds the API model of `doc`, or every problem found in it.
 pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::ir::COMBINE_METHOD;
 use crate::ir::{
     ApiKeyLocation, Auth, Operation, Requirement, SchemeKind, SchemeUse, SecurityScheme,
 };
@@ -17,9 +18,6 @@ use crate::load::Document;
 use crate::naming::{snake, Namespace};
 
 const SCHEMES: &str = "/components/securitySchemes";
-
-/// The trait method every authentication trait has besides its scheme methods.
-pub const COMBINE_METHOD: &str = "combine_principals";
 
 /// The schemes a document declares, read once and used for every operation.
 pub struct Schemes {

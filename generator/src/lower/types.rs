@@ -8,7 +8,7 @@
 //! request struct then its response enum, then the page conversions, then the router's
 //! scan checks, then the same for the webhooks. The walk mirrors the emitters rather
 //! than running them twice: it is short, and it keeps emitting free of typify. A use the
-//! walk missed is a generator bug that [`Types::type_of`] catches in debug builds.
+//! walk missed is a generator bug that the emitters catch in debug builds.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -20,61 +20,10 @@ use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
-use crate::ir::{Api, BodyKind, Operation, PartKind, ResponseBody, SchemaUse, StatusSpec};
+use crate::ir::{
+    Api, BodyKind, Operation, PartKind, ResponseBody, SchemaUse, StatusSpec, Types, Uses,
+};
 use crate::load::Document;
-
-/// The types of one API, ready to emit.
-///
-/// The code is kept as text so the generator holding it stays `Send` and `Sync`
-/// (`proc_macro2`'s tokens are neither); turning the text back into tokens gives the
-/// tokens typify wrote.
-#[derive(Debug, Clone)]
-pub struct Types {
-    /// The Rust type of each schema use, e.g. `types :: Pet`, by the schema's JSON and
-    /// its name hint.
-    made: BTreeMap<(String, String), String>,
-    /// The code of every type.
-    items: String,
-    /// The optional crates that code uses.
-    uses: Uses,
-}
-
-/// Which optional crates the generated types use, so the manifest names only those.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Uses {
-    /// `chrono`, for `date` and `date-time`.
-    pub chrono: bool,
-    /// `uuid`, for `uuid`.
-    pub uuid: bool,
-    /// `regress`, for `pattern`.
-    pub regress: bool,
-}
-
-impl Types {
-    /// The Rust type for `schema_use`, e.g. `types::Pet`.
-    pub fn type_of(&self, schema_use: &SchemaUse) -> TokenStream {
-        let key = (schema_use.schema.to_string(), schema_use.name_hint.clone());
-        let found = self.made.get(&key).and_then(|text| text.parse().ok());
-        debug_assert!(
-            found.is_some(),
-            "no type for the schema use {:?}: the typing walk and the emitters disagree",
-            schema_use.name_hint
-        );
-        found.unwrap_or_else(|| quote::quote!(::serde_json::Value))
-    }
-
-    /// The code of every type.
-    pub fn items(&self) -> TokenStream {
-        let items = self.items.parse();
-        debug_assert!(items.is_ok(), "typify's code reads back as tokens");
-        items.unwrap_or_default()
-    }
-
-    /// The optional crates the types use.
-    pub fn uses(&self) -> Uses {
-        self.uses
-    }
-}
 
 /// The types of `api`, whose schemas `doc` holds, or every problem typify had with them.
 pub fn resolve(doc: &Document, api: &Api) -> Result<Types, Diagnostics> {
