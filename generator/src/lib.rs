@@ -133,8 +133,9 @@ impl Generator {
     }
 
     fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {
+        let published = self.document.input();
         match &self.types {
-            Ok(types) => Ok(emit::emit(&self.api, types, document_file)),
+            Ok(types) => Ok(emit::emit(&self.api, types, published, document_file)),
             Err(problems) => Err(Error::Spec(problems.clone())),
         }
     }

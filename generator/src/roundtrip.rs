@@ -116,7 +116,7 @@ pub fn emit_document(api: &Api) -> Value {
 }
 
 /// The IR as the shared model of an API, which [`openapi::Api::to_openapi`] writes
-/// out the same way the runtime writes a generated crate's `API_DESCRIPTION`.
+/// out; a generated crate's `API_DESCRIPTION` keeps what it writes.
 fn describe(api: &Api) -> openapi::Api {
     let source = &api.source;
     openapi::Api {

@@ -6,12 +6,15 @@
 //! - [`extensions`]: the `x-specfirst-*` keys specfirst reads from or writes into a
 //!   document.
 //! - [`openapi`]: an API as the generated code serves it, and the one writer that turns
-//!   it into an OpenAPI 3.0 document. The generator's round trip and the runtime's
-//!   `ApiDescription::to_openapi` both go through it, so the two cannot drift apart.
+//!   it into an OpenAPI 3.0 document. The generator's round trip and a generated
+//!   crate's `API_DESCRIPTION` are both its output, so the two cannot drift apart.
+//! - [`compact`]: the text `API_DESCRIPTION` keeps that document in, packed against the
+//!   document the crate publishes; the generator packs it and the runtime unpacks it.
 //!
 //! The runtime re-exports what generated code names, so a generated crate still
 //! depends on `specfirst-runtime` alone.
 
+pub mod compact;
 pub mod extensions;
 pub mod openapi;
 pub mod vocabulary;

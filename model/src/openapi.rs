@@ -7,9 +7,9 @@
 //! written, and so are the keys the code does not interpret (`extra`: `servers`,
 //! `tags`, examples, `x-` extensions, ...), which the writer adds back unchanged.
 //!
-//! The generator builds an [`Api`] from its model for the round trip, and the runtime
-//! builds one from a generated crate's `API_DESCRIPTION`; both then call
-//! [`Api::to_openapi`].
+//! The generator builds an [`Api`] from its model and calls [`Api::to_openapi`], for
+//! the round trip and for a generated crate's `API_DESCRIPTION`, which keeps the
+//! document it writes ([`crate::compact`]).
 
 use serde_json::{json, Map, Value};
 

@@ -8,376 +8,163 @@
 //! description into an OpenAPI 3.0 document, which a test can compare with the spec
 //! (the generator's `specfirst::roundtrip::compare` does so after normalising both).
 //!
-//! Everything the code interprets is a structured field: methods, paths, operation ids,
-//! parameter names, locations, `required`, styles, `explode`, body and response media
-//! types, statuses, header names and security requirements. Schemas are carried as the
-//! JSON text the spec wrote (generated types do not keep their schema), and so are the
-//! keys the code does not interpret (`extra`: `servers`, `tags`, examples, `x-`
-//! extensions, ...), parsed when the document is built.
+//! The description is data. Everything but the decoders is one JSON text: the OpenAPI
+//! document the generator wrote from its model of the API (methods, paths, operation
+//! ids, `required`, bodies, media types, statuses, headers, security, schemas and every
+//! key the code does not interpret), written by the model's one writer
+//! ([`specfirst_model::openapi::Api::to_openapi`]), without what the decoders say.
+//! Where that document repeats a node of the published one (`OPENAPI_DOCUMENT`), the
+//! text refers to it instead ([`specfirst_model::compact`]). Beside the text, one
+//! table lists each operation's decoders.
 
 use serde_json::{Map, Value};
-use specfirst_model::{extensions, openapi, In};
+use specfirst_model::{compact, extensions, In};
 
-pub use specfirst_model::Status;
-
-use crate::params::{Location, Param, Shape, Style};
+use crate::params::{Location, Param, Shape};
 
 /// One API: what one generated module serves.
 #[derive(Clone, Copy, Debug)]
 pub struct ApiDescription {
-    /// `info.title`.
-    pub title: &'static str,
-    /// `info.version`.
-    pub version: &'static str,
-    /// `info.description`.
-    pub description: Option<&'static str>,
-    /// Other `info` keys, as a JSON object.
-    pub info_extra: Option<&'static str>,
-    /// Top-level keys other than `info`, `paths` and `components` (`openapi`,
-    /// `servers`, `tags`, `webhooks`, `x-` extensions), as a JSON object.
-    pub extra: Option<&'static str>,
-    /// Path items, in document order, with the keys that are not operations or
-    /// parameters; a path whose item has none of those need not be listed.
-    pub path_items: &'static [PathItemDescription],
-    /// `paths` keys that are extensions, as a JSON object.
-    pub paths_extra: Option<&'static str>,
-    /// Every operation the router serves, in document order.
-    pub operations: &'static [OperationDescription],
-    /// Component schemas as written, in document order.
-    pub schemas: &'static [SchemaDescription],
-    /// `components` keys other than `schemas` (`securitySchemes`, `examples`, ...), as a
-    /// JSON object.
-    pub components_extra: Option<&'static str>,
+    /// The OpenAPI 3.0 document the generator wrote from its model of the API, as
+    /// [`specfirst_model::compact::pack`] writes it against [`Self::published`]. Its
+    /// parameters leave out what their decoders say: `name`, `in`, `style`, `explode`
+    /// for lists and objects, and `required` on the path.
+    pub document: &'static str,
+    /// The document the crate publishes (`OPENAPI_DOCUMENT`), which
+    /// [`Self::document`] refers into.
+    pub published: &'static str,
+    /// The decoders of each operation's parameters: one list per operation, in the
+    /// order [`Self::document`] lists the operations (path items in the order of
+    /// `paths`, then each item's operations in order), each in the order of the
+    /// operation's `parameters`. Pagination's `limit` and `page_token`, which the runtime
+    /// reads rather than a handler, are described by the [`Param`] it would decode them
+    /// with.
+    pub decoders: &'static [&'static [&'static Param]],
 }
 
-/// A path item's keys other than its operations and parameters.
-#[derive(Clone, Copy, Debug)]
-pub struct PathItemDescription {
-    /// The path template.
-    pub path: &'static str,
-    /// `summary`, `description`, `servers`, `x-` extensions, as a JSON object.
-    pub extra: &'static str,
-}
-
-/// A component schema.
-#[derive(Clone, Copy, Debug)]
-pub struct SchemaDescription {
-    /// Its name under `components/schemas`.
-    pub name: &'static str,
-    /// The schema as written, as JSON.
-    pub schema: &'static str,
-}
-
-/// One operation: a route, a handler and a trait method.
-#[derive(Clone, Copy, Debug)]
-pub struct OperationDescription {
-    /// The HTTP method, upper case.
-    pub method: &'static str,
+/// One operation, with the decoders of its parameters.
+#[derive(Clone, Debug)]
+pub struct OperationDecoders {
+    /// The HTTP method, lower case.
+    pub method: String,
     /// The path template as written in the spec.
-    pub path: &'static str,
-    /// `operationId`, when the spec gives one.
-    pub operation_id: Option<&'static str>,
-    /// `summary`.
-    pub summary: Option<&'static str>,
-    /// `description`.
-    pub description: Option<&'static str>,
-    /// `deprecated`.
-    pub deprecated: bool,
-    /// The parameters, in the order the handler reads them.
-    pub parameters: &'static [ParamDescription],
-    /// The request body, if any.
-    pub request_body: Option<BodyDescription>,
-    /// The responses, in document order.
-    pub responses: &'static [ResponseDescription],
-    /// `responses` keys that are extensions, as a JSON object.
-    pub responses_extra: Option<&'static str>,
-    /// The security requirements, any one of which admits a request; empty when the
-    /// operation is public.
-    pub security: &'static [SecurityRequirement],
-    /// Other operation keys (`tags`, `externalDocs`, `callbacks`, `x-` extensions), as
-    /// a JSON object.
-    pub extra: Option<&'static str>,
-}
-
-/// One parameter, described by the [`Param`] its handler decodes it with.
-#[derive(Clone, Copy, Debug)]
-pub struct ParamDescription {
-    /// How the handler decodes it: name, location, style and, for lists and objects,
-    /// `explode`.
-    pub decode: &'static Param,
-    /// Whether the handler rejects a request without it.
-    pub required: bool,
-    /// `explode`, for values whose decoding does not depend on it (single values, JSON
-    /// text); `None` takes it from the list or object shape in [`Self::decode`].
-    pub explode: Option<bool>,
-    /// `description`.
-    pub description: Option<&'static str>,
-    /// The schema as written, as JSON.
-    pub schema: Option<&'static str>,
-    /// Other keys (`deprecated`, `example`, `content`, `x-` extensions), as a JSON object.
-    pub extra: Option<&'static str>,
-}
-
-/// A request body.
-#[derive(Clone, Copy, Debug)]
-pub struct BodyDescription {
-    /// Whether the handler rejects an empty body.
-    pub required: bool,
-    /// The operation's own body limit, replacing the server's.
-    pub max_bytes: Option<u64>,
-    /// `description`.
-    pub description: Option<&'static str>,
-    /// Every declared media type, in document order.
-    pub content: &'static [MediaTypeDescription],
-    /// Other keys (`x-` extensions), as a JSON object.
-    pub extra: Option<&'static str>,
-}
-
-/// One entry of a `content` map.
-#[derive(Clone, Copy, Debug)]
-pub struct MediaTypeDescription {
-    /// The media type.
-    pub media_type: &'static str,
-    /// The schema as written, as JSON.
-    pub schema: Option<&'static str>,
-    /// Other keys (`example`, `examples`, `encoding`, `x-` extensions), as a JSON object.
-    pub extra: Option<&'static str>,
-}
-
-/// One declared response.
-#[derive(Clone, Copy, Debug)]
-pub struct ResponseDescription {
-    /// The statuses it stands for.
-    pub status: Status,
-    /// `description`.
-    pub description: &'static str,
-    /// The headers the code sets.
-    pub headers: &'static [HeaderDescription],
-    /// Headers the code does not set (`Content-Type`, which the media type governs), as
-    /// a JSON object.
-    pub other_headers: Option<&'static str>,
-    /// Every declared media type, in document order.
-    pub content: &'static [MediaTypeDescription],
-    /// Other keys (`links`, `x-` extensions), as a JSON object.
-    pub extra: Option<&'static str>,
-}
-
-/// A response header the code sets.
-#[derive(Clone, Copy, Debug)]
-pub struct HeaderDescription {
-    /// The header name.
-    pub name: &'static str,
-    /// Whether every response of its kind carries it.
-    pub required: bool,
-    /// `description`.
-    pub description: Option<&'static str>,
-    /// The schema as written, as JSON.
-    pub schema: Option<&'static str>,
-    /// Other keys (`deprecated`, `example`, `x-` extensions), as a JSON object.
-    pub extra: Option<&'static str>,
-}
-
-/// One security requirement: every scheme in it must accept the request.
-#[derive(Clone, Copy, Debug)]
-pub struct SecurityRequirement {
-    /// The schemes, in the order the spec lists them.
-    pub schemes: &'static [SchemeRequirement],
-}
-
-/// A scheme named by a requirement.
-#[derive(Clone, Copy, Debug)]
-pub struct SchemeRequirement {
-    /// Its name under `components/securitySchemes`.
-    pub scheme: &'static str,
-    /// Scopes the credential must carry.
-    pub scopes: &'static [&'static str],
+    pub path: String,
+    /// The decoders, in the order of the operation's `parameters`.
+    pub parameters: &'static [&'static Param],
 }
 
 impl ApiDescription {
-    /// The OpenAPI 3.0 document this description stands for.
+    /// The OpenAPI 3.0 document this description stands for: [`Self::document`]
+    /// unpacked, with each parameter's name, location, style and, for lists and
+    /// objects, `explode` taken from its decoder (and path parameters required).
     ///
-    /// JSON text that does not parse (the generator only writes text that does) is kept
-    /// as a JSON string where it belongs, so a comparison with the spec reports it
-    /// rather than this function failing.
+    /// This function does not fail. Text that does not parse (the generator only
+    /// writes text that does) is kept under [`extensions::UNREADABLE`], and decoders
+    /// without a parameter, or parameters without a decoder, are described as far as
+    /// they go, so a comparison with the spec reports them.
     pub fn to_openapi(&self) -> Value {
-        self.model().to_openapi()
-    }
-
-    /// The description in the model the OpenAPI writer reads, with the JSON text parsed.
-    pub fn model(&self) -> openapi::Api {
-        openapi::Api {
-            title: self.title.into(),
-            version: self.version.into(),
-            description: text(self.description),
-            info_extra: object(self.info_extra),
-            extra: object(self.extra),
-            path_items: self
-                .path_items
-                .iter()
-                .map(|item| openapi::PathItem {
-                    path: item.path.into(),
-                    extra: object(Some(item.extra)),
-                })
-                .collect(),
-            paths_extra: object(self.paths_extra),
-            operations: self.operations.iter().map(|op| op.model()).collect(),
-            schemas: self
-                .schemas
-                .iter()
-                .map(|s| (s.name.to_string(), parse(s.schema)))
-                .collect(),
-            components_extra: object(self.components_extra),
-        }
-    }
-}
-
-impl OperationDescription {
-    /// The OpenAPI operation object.
-    pub fn to_openapi(&self) -> Value {
-        self.model().to_openapi()
-    }
-
-    fn model(&self) -> openapi::Operation {
-        openapi::Operation {
-            method: self.method.into(),
-            path: self.path.into(),
-            operation_id: text(self.operation_id),
-            summary: text(self.summary),
-            description: text(self.description),
-            deprecated: self.deprecated,
-            parameters: self.parameters.iter().map(|p| p.model()).collect(),
-            request_body: self.request_body.as_ref().map(|body| openapi::RequestBody {
-                required: body.required,
-                max_bytes: body.max_bytes,
-                description: text(body.description),
-                content: content(body.content),
-                extra: object(body.extra),
-            }),
-            responses: self.responses.iter().map(|r| r.model()).collect(),
-            responses_extra: object(self.responses_extra),
-            security: self
-                .security
-                .iter()
-                .map(SecurityRequirement::model)
-                .collect(),
-            extra: object(self.extra),
-        }
-    }
-}
-
-impl SecurityRequirement {
-    fn model(&self) -> openapi::Requirement {
-        let scheme = |s: &SchemeRequirement| {
-            let scopes = s.scopes.iter().map(|scope| scope.to_string());
-            (s.scheme.to_string(), scopes.collect())
-        };
-        openapi::Requirement {
-            schemes: self.schemes.iter().map(scheme).collect(),
-        }
-    }
-}
-
-impl ParamDescription {
-    /// The OpenAPI parameter object.
-    pub fn to_openapi(&self) -> Value {
-        self.model().to_openapi()
-    }
-
-    fn model(&self) -> openapi::Parameter {
-        let decode = self.decode;
-        let location = match decode.location {
-            Location::Path(_) | Location::PathPart { .. } => In::Path,
-            Location::Query => In::Query,
-            Location::Header => In::Header,
-            Location::Cookie => In::Cookie,
-        };
-        let explode = match decode.shape {
-            Shape::Array { explode, .. } | Shape::Object { explode, .. } => explode,
-            Shape::Scalar(_) | Shape::JsonText => {
-                self.explode.unwrap_or(decode.style == Style::Form)
+        let mut document = match self.unpacked() {
+            Ok(document) => document,
+            Err(error) => {
+                let mut map = Map::new();
+                let text = format!("{error}: {}", self.document);
+                map.insert(extensions::UNREADABLE.into(), Value::String(text));
+                return Value::Object(map);
             }
         };
-        openapi::Parameter {
-            name: decode.name.into(),
-            location,
-            // Path parameters are always required; the handler reads them either way.
-            required: self.required || location == In::Path,
-            style: decode.style,
-            explode,
-            description: text(self.description),
-            schema: self.schema.map(parse),
-            extra: object(self.extra),
+        let mut decoders = self.decoders.iter();
+        for (_, _, op) in compact::operations_mut(&mut document) {
+            let Some(decoders) = decoders.next() else {
+                break;
+            };
+            describe_parameters(op, decoders);
         }
+        let left = decoders.len();
+        if left > 0 {
+            if let Value::Object(root) = &mut document {
+                let text = format!("decoders for {left} operations not in the document");
+                root.insert(extensions::UNREADABLE.into(), Value::String(text));
+            }
+        }
+        document
+    }
+
+    /// Each operation's method and path, with the decoders of its parameters, in the
+    /// order of [`Self::decoders`]; empty when the document does not parse.
+    pub fn operations(&self) -> Vec<OperationDecoders> {
+        let Ok(mut document) = self.unpacked() else {
+            return Vec::new();
+        };
+        compact::operations_mut(&mut document)
+            .into_iter()
+            .zip(self.decoders)
+            .map(|((path, method, _), parameters)| OperationDecoders {
+                method: method.into(),
+                path: path.into(),
+                parameters,
+            })
+            .collect()
+    }
+
+    fn unpacked(&self) -> Result<Value, serde_json::Error> {
+        let published = serde_json::from_str(self.published)?;
+        compact::unpack(self.document, &published)
     }
 }
 
-impl ResponseDescription {
-    /// The OpenAPI response object.
-    pub fn to_openapi(&self) -> Value {
-        self.model().to_openapi()
-    }
-
-    fn model(&self) -> openapi::Response {
-        openapi::Response {
-            status: self.status,
-            description: self.description.into(),
-            headers: self
-                .headers
-                .iter()
-                .map(|header| openapi::Header {
-                    name: header.name.into(),
-                    required: header.required,
-                    description: text(header.description),
-                    schema: header.schema.map(parse),
-                    extra: object(header.extra),
-                })
-                .collect(),
-            other_headers: object(self.other_headers),
-            content: content(self.content),
-            extra: object(self.extra),
-        }
-    }
-}
-
-fn content(media_types: &[MediaTypeDescription]) -> Vec<openapi::MediaType> {
-    media_types
+/// The operation's `parameters`, each completed from its decoder.
+fn describe_parameters(op: &mut Map<String, Value>, decoders: &[&Param]) {
+    let mut written = match op.remove("parameters") {
+        Some(Value::Array(list)) => list.into_iter(),
+        Some(other) => vec![other].into_iter(),
+        None => Vec::new().into_iter(),
+    };
+    let mut parameters: Vec<Value> = decoders
         .iter()
-        .map(|media_type| openapi::MediaType {
-            media_type: media_type.media_type.into(),
-            schema: media_type.schema.map(parse),
-            extra: object(media_type.extra),
+        .map(|decode| match written.next() {
+            Some(Value::Object(data)) => parameter(decode, data),
+            Some(other) => other,
+            None => parameter(decode, Map::new()),
         })
-        .collect()
-}
-
-fn text(text: Option<&str>) -> Option<String> {
-    text.map(str::to_string)
-}
-
-/// JSON text as a value; text that does not parse stays a string, so it shows up in a
-/// comparison instead of vanishing.
-fn parse(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into()))
-}
-
-/// A JSON object's text as a map; anything else is kept under
-/// [`extensions::UNREADABLE`] for the same reason as in [`parse`].
-fn object(text: Option<&str>) -> Map<String, Value> {
-    match text.map(parse) {
-        None => Map::new(),
-        Some(Value::Object(map)) => map,
-        Some(other) => {
-            let mut map = Map::new();
-            map.insert(extensions::UNREADABLE.into(), other);
-            map
-        }
+        .collect();
+    parameters.extend(written);
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
     }
+}
+
+/// The parameter object: name and location from the decoder, then the data, then
+/// style and `explode`.
+fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
+    let location = match decode.location {
+        Location::Path(_) | Location::PathPart { .. } => In::Path,
+        Location::Query => In::Query,
+        Location::Header => In::Header,
+        Location::Cookie => In::Cookie,
+    };
+    let mut out = Map::new();
+    out.insert("name".into(), decode.name.into());
+    out.insert("in".into(), location.as_str().into());
+    out.extend(data);
+    // Path parameters are always required; the handler reads them either way.
+    if location == In::Path {
+        out.insert("required".into(), true.into());
+    }
+    out.insert("style".into(), decode.style.as_str().into());
+    match decode.shape {
+        Shape::Array { explode, .. } | Shape::Object { explode, .. } => {
+            out.insert("explode".into(), explode.into());
+        }
+        // Decoding does not depend on it, so the data says it.
+        Shape::Scalar(_) | Shape::JsonText => {}
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Scalar;
+    use crate::params::{Scalar, Style};
     use serde_json::json;
 
     static LIMIT: Param = Param::query("limit", Shape::Scalar(Scalar::Integer));
@@ -387,65 +174,20 @@ mod tests {
             item: Scalar::String,
             explode: false,
         },
-    );
+    )
+    .styled(Style::PipeDelimited);
+    static ID: Param = Param::path(0, "id", Shape::Scalar(Scalar::String));
+
+    static PUBLISHED: &str =
+        r#"{"openapi":"3.0.3","components":{"schemas":{"Thing":{"type":"object"}}}}"#;
 
     static API: ApiDescription = ApiDescription {
-        title: "T",
-        version: "1",
-        description: None,
-        info_extra: None,
-        extra: Some(r#"{"openapi":"3.0.3"}"#),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[OperationDescription {
-            method: "GET",
-            path: "/a",
-            operation_id: Some("list"),
-            summary: None,
-            description: None,
-            deprecated: false,
-            parameters: &[
-                ParamDescription {
-                    decode: &LIMIT,
-                    required: false,
-                    explode: Some(true),
-                    description: None,
-                    schema: Some(r#"{"type":"integer"}"#),
-                    extra: None,
-                },
-                ParamDescription {
-                    decode: &IDS,
-                    required: true,
-                    explode: None,
-                    description: None,
-                    schema: None,
-                    extra: None,
-                },
-            ],
-            request_body: None,
-            responses: &[ResponseDescription {
-                status: Status::Range(4),
-                description: "bad",
-                headers: &[],
-                other_headers: None,
-                content: &[MediaTypeDescription {
-                    media_type: "application/json",
-                    schema: Some("not json"),
-                    extra: None,
-                }],
-                extra: None,
-            }],
-            responses_extra: None,
-            security: &[SecurityRequirement {
-                schemes: &[SchemeRequirement {
-                    scheme: "oauth",
-                    scopes: &["read"],
-                }],
-            }],
-            extra: None,
-        }],
-        schemas: &[],
-        components_extra: None,
+        document: r#"{"openapi":"3.0.3","paths":{
+"/a":{"get":{"operationId":"list","parameters":[{"explode":true,"schema":{"type":"integer"}},{"required":true}],"responses":{"4XX":{"description":"bad"}}}},
+"/a/{id}":{"delete":{"parameters":[{"schema":{"type":"string"}}],"responses":{}}}},
+"components":{"$doc":"/components"}}"#,
+        published: PUBLISHED,
+        decoders: &[&[&LIMIT, &IDS], &[&ID]],
     };
 
     #[test]
@@ -458,13 +200,46 @@ mod tests {
             op["parameters"][0],
             json!({"name": "limit", "in": "query", "style": "form", "explode": true, "schema": {"type": "integer"}})
         );
-        // The list's explode comes from the shape it is decoded with.
-        assert_eq!(op["parameters"][1]["explode"], false);
-        assert_eq!(op["parameters"][1]["required"], true);
+        // The list's style and explode come from the decoder it is decoded with.
         assert_eq!(
-            op["responses"]["4XX"]["content"]["application/json"]["schema"],
-            "not json"
+            op["parameters"][1],
+            json!({"name": "ids", "in": "query", "required": true, "style": "pipeDelimited", "explode": false})
         );
-        assert_eq!(op["security"], json!([{"oauth": ["read"]}]));
+        assert_eq!(
+            doc["paths"]["/a/{id}"]["delete"]["parameters"][0],
+            json!({"name": "id", "in": "path", "required": true, "style": "simple", "schema": {"type": "string"}})
+        );
+        assert_eq!(
+            doc["components"],
+            json!({"schemas": {"Thing": {"type": "object"}}})
+        );
+        let operations = API.operations();
+        assert_eq!(operations.len(), 2);
+        assert_eq!(operations[1].method, "delete");
+        assert_eq!(operations[1].path, "/a/{id}");
+        assert_eq!(operations[1].parameters[0].name, "id");
+    }
+
+    #[test]
+    fn what_does_not_fit_is_reported_not_dropped() {
+        let unreadable = ApiDescription {
+            document: "not json",
+            ..API
+        };
+        assert!(unreadable.to_openapi()[extensions::UNREADABLE].is_string());
+        // One decoder too many for the first operation, one operation too many.
+        static MORE: &[&[&Param]] = &[&[&LIMIT, &IDS, &ID], &[], &[&ID]];
+        let more = ApiDescription {
+            decoders: MORE,
+            ..API
+        };
+        let doc = more.to_openapi();
+        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][2]["name"], "id");
+        // The path parameter without a decoder stays as the data has it.
+        assert_eq!(
+            doc["paths"]["/a/{id}"]["delete"]["parameters"][0],
+            json!({"schema": {"type": "string"}})
+        );
+        assert!(doc[extensions::UNREADABLE].is_string());
     }
 }

@@ -531,259 +531,34 @@ mod handlers {
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
-    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::describe::ApiDescription;
     use super::handlers;
     /// The API as this code serves it: every route's method and path, each
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        title: "type: the naming torture test",
-        version: "0.1",
-        description: Some(
-            "Identifiers a spec may legally use that Rust does not accept as they are.",
-        ),
-        info_extra: None,
-        extra: Some(r#"{"openapi":"3.0.3"}"#),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[
-            OperationDescription {
-                method: "GET",
-                path: "/self/{type}/{2fa}",
-                operation_id: Some("self"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::SELF_TYPE,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::SELF_N2FA,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"integer"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::SELF_ASYNC,
-                        required: false,
-                        explode: Some(true),
-                        description: None,
-                        schema: Some(r#"{"type":"boolean"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::SELF_TYPE_2,
-                        required: false,
-                        explode: Some(true),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::SELF_TYPE_3,
-                        required: false,
-                        explode: Some(true),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::SELF_X_REQUEST_ID,
-                        required: false,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "ok",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(r##"{"$ref":"#/components/schemas/mod"}"##),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/items/{id}",
-                operation_id: Some("get-item"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::GET_ITEM_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(204),
-                        description: "empty",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "DELETE",
-                path: "/items/{id}",
-                operation_id: None,
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::DELETE_ITEMS_ID_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(204),
-                        description: "deleted",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[],
-                        extra: Some(r#"{"without an operationId":null}"#),
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/items/{name}/children",
-                operation_id: Some("getItem"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::GET_ITEM_2_NAME,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::GET_ITEM_2_BODY_2,
-                        required: false,
-                        explode: Some(true),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: Some(BodyDescription {
-                    required: false,
-                    max_bytes: None,
-                    description: None,
-                    content: &[
-                        MediaTypeDescription {
-                            media_type: "application/json",
-                            schema: Some(
-                                r#"{"type":"object","properties":{"1st":{"type":"string"},"déjà vu":{"type":"integer"}}}"#,
-                            ),
-                            extra: None,
-                        },
-                    ],
-                    extra: None,
-                }),
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "children",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"type":"array","items":{"$ref":"#/components/schemas/Self"}}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Code(418),
-                        description: "I'm a teapot",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Code(599),
-                        description: "not a registered status",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
+        document: r#"{"openapi":"3.0.3",
+"info":{"$doc":0},
+"paths":{
+"/self/{type}/{2fa}":{"get":{"operationId":"self","parameters":[{"schema":{"$doc":0},"explode":false},{"schema":{"$doc":0},"explode":false},{"schema":{"$doc":0},"explode":true},{"schema":{"$doc":0},"explode":true},{"schema":{"$doc":0},"explode":true},{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}},
+"/items/{id}":{"get":{"operationId":"get-item","parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}},"delete":{"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}},
+"/items/{name}/children":{"get":{"operationId":"getItem","parameters":[{"schema":{"$doc":0},"explode":false},{"schema":{"$doc":0},"explode":true}],"requestBody":{"$doc":0},"responses":{"$doc":0}}}},
+"components":{"$doc":0}}"#,
+        published: super::OPENAPI_DOCUMENT,
+        decoders: &[
+            &[
+                &handlers::SELF_TYPE,
+                &handlers::SELF_N2FA,
+                &handlers::SELF_ASYNC,
+                &handlers::SELF_TYPE_2,
+                &handlers::SELF_TYPE_3,
+                &handlers::SELF_X_REQUEST_ID,
+            ],
+            &[&handlers::GET_ITEM_ID],
+            &[&handlers::DELETE_ITEMS_ID_ID],
+            &[&handlers::GET_ITEM_2_NAME, &handlers::GET_ITEM_2_BODY_2],
         ],
-        schemas: &[
-            SchemaDescription {
-                name: "mod",
-                schema: r#"{"type":"object","properties":{"fn":{"type":"string"},"match":{"type":"integer"}}}"#,
-            },
-            SchemaDescription {
-                name: "Self",
-                schema: r##"{"type":"object","required":["crate"],"properties":{"crate":{"type":"string"},"super":{"$ref":"#/components/schemas/Self"}}}"##,
-            },
-            SchemaDescription {
-                name: "Reaction",
-                schema: r#"{"description":"GitHub's reaction names, two of them not identifiers at all.","type":"object","properties":{"content":{"type":"string","enum":["+1","-1","laugh","hooray"]},"+1":{"type":"integer"},"-1":{"type":"integer"}}}"#,
-            },
-        ],
-        components_extra: None,
     };
 }
 

@@ -1238,199 +1238,29 @@ mod rules {
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
-    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::describe::ApiDescription;
     use super::handlers;
     /// The API as this code serves it: every route's method and path, each
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        title: "Sensors",
-        version: "1.0.0",
-        description: None,
-        info_extra: Some(
-            r#"{"summary":"Readings from sensors, and the alerts they raise.","license":{"name":"Apache 2.0","identifier":"Apache-2.0"}}"#,
-        ),
-        extra: Some(
-            r##"{"openapi":"3.1.0","jsonSchemaDialect":"https://spec.openapis.org/oas/3.1/dialect/base","webhooks":{"alert":{"post":{"operationId":"alertRaised","summary":"Sent when a reading crosses a threshold.","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Alert"}}}},"responses":{"204":{"description":"Received."}}}},"sensor.removed":{"post":{"requestBody":{"content":{"application/json":{"schema":{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}}},"responses":{"200":{"description":"Received."}}}}}}"##,
-        ),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[
-            OperationDescription {
-                method: "GET",
-                path: "/sensors/{id}",
-                operation_id: Some("getSensor"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::GET_SENSOR_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string","pattern":"^[a-z0-9-]+$"}"#),
-                        extra: None,
-                    },
-                    ParamDescription {
-                        decode: &handlers::GET_SENSOR_PRECISION,
-                        required: false,
-                        explode: Some(true),
-                        description: None,
-                        schema: Some(
-                            r#"{"minimum":0,"exclusiveMinimum":true,"maximum":6,"nullable":true,"type":"integer"}"#,
-                        ),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "The sensor.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(r##"{"$ref":"#/components/schemas/Sensor"}"##),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "DELETE",
-                path: "/sensors/{id}",
-                operation_id: Some("retireSensor"),
-                summary: None,
-                description: Some(
-                    "Only clients with a certificate from the maintenance CA may retire a sensor.",
-                ),
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::RETIRE_SENSOR_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string","pattern":"^[a-z0-9-]+$"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(204),
-                        description: "Retired.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[
-                    SecurityRequirement {
-                        schemes: &[
-                            SchemeRequirement {
-                                scheme: "clientCert",
-                                scopes: &[],
-                            },
-                        ],
-                    },
-                ],
-                extra: None,
-            },
-            OperationDescription {
-                method: "POST",
-                path: "/readings",
-                operation_id: Some("addReading"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[],
-                request_body: Some(BodyDescription {
-                    required: true,
-                    max_bytes: None,
-                    description: None,
-                    content: &[
-                        MediaTypeDescription {
-                            media_type: "application/json",
-                            schema: Some(r##"{"$ref":"#/components/schemas/Reading"}"##),
-                            extra: None,
-                        },
-                    ],
-                    extra: None,
-                }),
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(201),
-                        description: "Stored.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/Reading"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/ping",
-                operation_id: Some("ping"),
-                summary: None,
-                description: Some("An operation without `responses`, which 3.1 allows."),
-                deprecated: false,
-                parameters: &[],
-                request_body: None,
-                responses: &[],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
+        document: r##"{"openapi":"3.1.0",
+"jsonSchemaDialect":{"$doc":0},
+"webhooks":{"$doc":0},
+"info":{"$doc":0},
+"paths":{
+"/sensors/{id}":{"get":{"operationId":"getSensor","parameters":[{"schema":{"type":"string","pattern":"^[a-z0-9-]+$"},"explode":false},{"schema":{"minimum":0,"exclusiveMinimum":true,"maximum":6,"nullable":true,"type":"integer"},"explode":true}],"responses":{"$doc":"/components/pathItems/Sensor/get/responses"}},"delete":{"operationId":"retireSensor","description":{"$doc":"/components/pathItems/Sensor/delete/description"},"parameters":[{"schema":{"type":"string","pattern":"^[a-z0-9-]+$"},"explode":false}],"responses":{"204":{"description":"Retired."}},"security":[{"clientCert":[]}]}},
+"/readings":{"$doc":0},
+"/ping":{"get":{"operationId":"ping","description":{"$doc":0},"responses":{}}}},
+"components":{"securitySchemes":{"$doc":0},"schemas":{"Sensor":{"type":"object","required":{"$doc":0},"properties":{"id":{"$doc":0},"kind":{"enum":["thermometer"]},"label":{"maxLength":40,"nullable":true,"type":"string"},"location":{"description":{"$doc":0},"type":"array","prefixItems":{"$doc":0},"items":{"not":{}},"minItems":2},"firmware":{"$doc":0},"calibration":{"maxProperties":4,"allOf":[{"$ref":"#/components/schemas/Calibration"}]},"retired":{"$doc":0},"notes":{}}},"Firmware":{"type":"object","required":{"$doc":0},"properties":{"version":{"$doc":0},"image":{"type":"string","contentEncoding":"base64","format":"byte"}}},"Calibration":{"$doc":0},"Reading":{"type":"object","required":{"$doc":0},"properties":{"sensor":{"$doc":0},"value":{"type":"number","exclusiveMinimum":true,"minimum":-273.15},"tag":{"anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":0}]},"labels":{"$doc":0}}},"Alert":{"type":"object","properties":{"$doc":0},"required":{"$doc":0},"additionalProperties":false}}}}"##,
+        published: super::OPENAPI_DOCUMENT,
+        decoders: &[
+            &[&handlers::GET_SENSOR_ID, &handlers::GET_SENSOR_PRECISION],
+            &[&handlers::RETIRE_SENSOR_ID],
+            &[],
+            &[],
         ],
-        schemas: &[
-            SchemaDescription {
-                name: "Sensor",
-                schema: r##"{"type":"object","required":["id","kind","location","firmware"],"properties":{"id":{"type":"string","examples":["boiler-1"]},"kind":{"enum":["thermometer"]},"label":{"maxLength":40,"nullable":true,"type":"string"},"location":{"description":"Latitude and longitude.","type":"array","prefixItems":[{"type":"number","minimum":-90,"maximum":90},{"type":"number","minimum":-180,"maximum":180}],"items":{"not":{}},"minItems":2},"firmware":{"$ref":"#/components/schemas/Firmware","description":"The installed firmware."},"calibration":{"maxProperties":4,"allOf":[{"$ref":"#/components/schemas/Calibration"}]},"retired":{"type":"null"},"notes":{}}}"##,
-            },
-            SchemaDescription {
-                name: "Firmware",
-                schema: r#"{"type":"object","required":["version"],"properties":{"version":{"type":"string"},"image":{"type":"string","contentEncoding":"base64","format":"byte"}}}"#,
-            },
-            SchemaDescription {
-                name: "Calibration",
-                schema: r#"{"type":"object","additionalProperties":{"type":"number"}}"#,
-            },
-            SchemaDescription {
-                name: "Reading",
-                schema: r#"{"type":"object","required":["sensor","value"],"properties":{"sensor":{"type":"string"},"value":{"type":"number","exclusiveMinimum":true,"minimum":-273.15},"tag":{"anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":0}]},"labels":{"type":"object","propertyNames":{"pattern":"^[a-z]+$"},"additionalProperties":{"type":"string"}}}}"#,
-            },
-            SchemaDescription {
-                name: "Alert",
-                schema: r#"{"type":"object","properties":{"sensor":{"type":"string"},"level":{"enum":["warning","critical"]}},"required":["sensor","level"],"additionalProperties":false}"#,
-            },
-        ],
-        components_extra: Some(
-            r#"{"securitySchemes":{"clientCert":{"type":"mutualTLS","description":"A certificate issued by the maintenance CA."}}}"#,
-        ),
     };
 }
 

@@ -256,114 +256,21 @@ mod handlers {
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
-    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::describe::ApiDescription;
     use super::handlers;
     /// The API as this code serves it: every route's method and path, each
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        title: "Pageable",
-        version: "1",
-        description: Some("Azure's x-ms-pageable, with a next link in the page body."),
-        info_extra: None,
-        extra: Some(r#"{"openapi":"3.0.3"}"#),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[
-            OperationDescription {
-                method: "GET",
-                path: "/vaults",
-                operation_id: Some("listVaults"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::LIST_VAULTS_SKIPTOKEN,
-                        required: false,
-                        explode: Some(true),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "a page of vaults",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/VaultListResult"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: Some(r#"{"x-ms-pageable":{"nextLinkName":"odata.nextLink"}}"#),
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/tenants",
-                operation_id: Some("listTenants"),
-                summary: None,
-                description: Some(
-                    "The page requires `nextLink`, so it cannot be built from a `LinkPage` (whose next link is optional) and gets no conversion.",
-                ),
-                deprecated: false,
-                parameters: &[],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "a page of tenants",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/TenantListResult"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: Some(r#"{"x-ms-pageable":{"nextLinkName":"nextLink"}}"#),
-            },
-        ],
-        schemas: &[
-            SchemaDescription {
-                name: "Tenant",
-                schema: r#"{"type":"object","properties":{"id":{"type":"string"}}}"#,
-            },
-            SchemaDescription {
-                name: "TenantListResult",
-                schema: r##"{"type":"object","required":["nextLink"],"properties":{"value":{"type":"array","items":{"$ref":"#/components/schemas/Tenant"}},"nextLink":{"type":"string"}}}"##,
-            },
-            SchemaDescription {
-                name: "Vault",
-                schema: r#"{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}"#,
-            },
-            SchemaDescription {
-                name: "VaultListResult",
-                schema: r##"{"type":"object","properties":{"value":{"type":"array","items":{"$ref":"#/components/schemas/Vault"}},"odata.nextLink":{"type":"string"}}}"##,
-            },
-        ],
-        components_extra: None,
+        document: r#"{"openapi":"3.0.3",
+"info":{"$doc":0},
+"paths":{
+"/vaults":{"get":{"x-ms-pageable":{"$doc":0},"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":true}],"responses":{"$doc":0}}},
+"/tenants":{"$doc":0}},
+"components":{"$doc":0}}"#,
+        published: super::OPENAPI_DOCUMENT,
+        decoders: &[&[&handlers::LIST_VAULTS_SKIPTOKEN], &[]],
     };
 }
 

@@ -331,208 +331,21 @@ mod handlers {
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
-    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::describe::ApiDescription;
     use super::handlers;
     /// The API as this code serves it: every route's method and path, each
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        title: "Responses",
-        version: "1",
-        description: Some("Every kind of response the foundation supports."),
-        info_extra: None,
-        extra: Some(r#"{"openapi":"3.0.3"}"#),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[
-            OperationDescription {
-                method: "GET",
-                path: "/reports/{id}",
-                operation_id: Some("getReport"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::GET_REPORT_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "the report",
-                        headers: &[
-                            HeaderDescription {
-                                name: "x-rate-remaining",
-                                required: false,
-                                description: Some("Requests left in this window."),
-                                schema: Some(r#"{"type":"integer"}"#),
-                                extra: None,
-                            },
-                            HeaderDescription {
-                                name: "etag",
-                                required: true,
-                                description: None,
-                                schema: Some(r#"{"type":"string"}"#),
-                                extra: None,
-                            },
-                        ],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r#"{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"score":{"type":"number","nullable":true}}}"#,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Code(202),
-                        description: "still being computed",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Code(303),
-                        description: "moved",
-                        headers: &[
-                            HeaderDescription {
-                                name: "location",
-                                required: true,
-                                description: None,
-                                schema: Some(r#"{"type":"string"}"#),
-                                extra: None,
-                            },
-                        ],
-                        other_headers: None,
-                        content: &[],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Code(404),
-                        description: "no such report",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/problem+json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/Problem"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Range(4),
-                        description: "another client error",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/Problem"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Default,
-                        description: "anything else",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/Problem"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/reports/{id}/raw",
-                operation_id: Some("getRawReport"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::GET_RAW_REPORT_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "the raw bytes",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/pdf",
-                                schema: Some(r#"{"type":"string","format":"binary"}"#),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Default,
-                        description: "whatever the handler serves",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "*/*",
-                                schema: Some(r#"{}"#),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-        ],
-        schemas: &[
-            SchemaDescription {
-                name: "Problem",
-                schema: r#"{"type":"object","required":["title"],"properties":{"title":{"type":"string"},"status":{"type":"integer"}}}"#,
-            },
-        ],
-        components_extra: None,
+        document: r#"{"openapi":"3.0.3",
+"info":{"$doc":0},
+"paths":{
+"/reports/{id}":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"200":{"description":{"$doc":0},"headers":{"x-rate-remaining":{"description":"Requests left in this window.","schema":{"type":"integer"}},"etag":{"required":true,"schema":{"type":"string"}}},"content":{"$doc":0}},"202":{"$doc":0},"303":{"$doc":0},"404":{"$doc":0},"4XX":{"$doc":0},"default":{"$doc":0}}}},
+"/reports/{id}/raw":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}}},
+"components":{"$doc":0}}"#,
+        published: super::OPENAPI_DOCUMENT,
+        decoders: &[&[&handlers::GET_REPORT_ID], &[&handlers::GET_RAW_REPORT_ID]],
     };
 }
 

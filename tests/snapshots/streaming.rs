@@ -490,242 +490,30 @@ mod rules {
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
-    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::describe::ApiDescription;
     use super::handlers;
     /// The API as this code serves it: every route's method and path, each
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        title: "Streaming",
-        version: "1",
-        description: Some(
-            "Binary bodies read and written as streams, text responses, and media types without a codec (images, PDF, any type).",
-        ),
-        info_extra: None,
-        extra: Some(r#"{"openapi":"3.0.3"}"#),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[
-            OperationDescription {
-                method: "PUT",
-                path: "/blobs",
-                operation_id: Some("uploadBlob"),
-                summary: None,
-                description: Some(
-                    "A required binary body, taken chunk by chunk under a small limit.",
-                ),
-                deprecated: false,
-                parameters: &[],
-                request_body: Some(BodyDescription {
-                    required: true,
-                    max_bytes: Some(4096),
-                    description: None,
-                    content: &[
-                        MediaTypeDescription {
-                            media_type: "application/octet-stream",
-                            schema: Some(r#"{"type":"string","format":"binary"}"#),
-                            extra: None,
-                        },
-                    ],
-                    extra: None,
-                }),
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "How the body arrived.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/Received"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "PUT",
-                path: "/avatar",
-                operation_id: Some("putAvatar"),
-                summary: None,
-                description: Some(
-                    "An optional image of any type; the request's content type names it.",
-                ),
-                deprecated: false,
-                parameters: &[],
-                request_body: Some(BodyDescription {
-                    required: false,
-                    max_bytes: None,
-                    description: None,
-                    content: &[
-                        MediaTypeDescription {
-                            media_type: "image/*",
-                            schema: Some(r#"{"type":"string","format":"binary"}"#),
-                            extra: None,
-                        },
-                    ],
-                    extra: None,
-                }),
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "What was received, if anything.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"$ref":"#/components/schemas/Received"}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/blobs/{size}",
-                operation_id: Some("downloadBlob"),
-                summary: None,
-                description: Some(
-                    "A body of `size` bytes, streamed in chunks of at most 1024 bytes.",
-                ),
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::DOWNLOAD_BLOB_SIZE,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"integer","minimum":0}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "The bytes.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/octet-stream",
-                                schema: Some(r#"{"type":"string","format":"binary"}"#),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/greeting",
-                operation_id: Some("greet"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "A line of text.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "text/plain",
-                                schema: Some(r#"{"type":"string"}"#),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/documents/{name}",
-                operation_id: Some("getDocument"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::GET_DOCUMENT_NAME,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"string"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "The document as a PDF.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/pdf",
-                                schema: Some(r#"{"type":"string","format":"binary"}"#),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                    ResponseDescription {
-                        status: Status::Default,
-                        description: "The document in whatever type the server has it.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "*/*",
-                                schema: Some(r#"{"type":"string","format":"binary"}"#),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
+        document: r#"{"openapi":"3.0.3",
+"info":{"$doc":0},
+"paths":{
+"/blobs":{"$doc":0},
+"/avatar":{"$doc":0},
+"/blobs/{size}":{"get":{"operationId":{"$doc":0},"description":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}},
+"/greeting":{"$doc":0},
+"/documents/{name}":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}}},
+"components":{"$doc":0}}"#,
+        published: super::OPENAPI_DOCUMENT,
+        decoders: &[
+            &[],
+            &[],
+            &[&handlers::DOWNLOAD_BLOB_SIZE],
+            &[],
+            &[&handlers::GET_DOCUMENT_NAME],
         ],
-        schemas: &[
-            SchemaDescription {
-                name: "Received",
-                schema: r#"{"type":"object","required":["chunks","bytes"],"properties":{"chunks":{"type":"integer","description":"How many chunks the handler took."},"bytes":{"type":"integer","description":"How many bytes they held."},"contentType":{"type":"string","nullable":true}}}"#,
-            },
-        ],
-        components_extra: None,
     };
 }
 

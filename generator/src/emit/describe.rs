@@ -1,54 +1,68 @@
 //! `API_DESCRIPTION`: the API as the generated code serves it, for
 //! `specfirst_runtime::describe` to turn into an OpenAPI document.
 //!
-//! It is written from the IR the way [`crate::roundtrip::emit_document`] writes a
-//! document, but as `static` data the generated crate carries. Parameters point at the
-//! `rt::Param` statics the handlers decode with ([`super::router::Decoders`]), so the
-//! description follows the code rather than a second copy of the spec. Schemas and the
-//! keys the IR keeps unread (`extra`) are JSON text, as written.
+//! It is the document [`crate::roundtrip::emit_document`] writes from the IR, kept as
+//! data rather than code: one JSON text, packed against the published document
+//! ([`specfirst_model::compact`]), and one table that links each operation's parameters
+//! to the `rt::Param` statics its handler decodes them with ([`super::router::Decoders`]).
+//! What a decoder says (a parameter's name, location and style, `explode` for lists and
+//! objects, `required` on the path) is left out of the text and read from the decoder,
+//! so the description follows the code rather than a second copy of the spec.
+
+use std::collections::HashMap;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
+use specfirst_model::compact;
 
 use super::ident;
 use super::router::{param_spec, Decoders};
-use crate::ir::{Api, MediaType, Operation, Parameter, RequestBody, Response, Shape, StatusSpec};
+use crate::ir::{Api, Location, Operation, Parameter, Shape};
+use crate::roundtrip::emit_document;
 
-/// The `description` module and the `API_DESCRIPTION` it exports.
-pub fn description(api: &Api, decoders: &Decoders) -> TokenStream {
-    let source = &api.source;
-    let title = &api.title;
-    let version = &api.version;
-    let description = opt_text(api.description.as_deref());
-    let info_extra = opt_object(&source.info_extra);
-    let extra = opt_object(&source.extra);
-    let paths_extra = opt_object(&source.paths_extra);
-    let components_extra = opt_object(&source.components_extra);
-    // A path item only needs its own entry for keys besides its operations, or when no
-    // operation lists the path (a path item with parameters only).
-    let path_items = source
-        .path_items
-        .iter()
-        .filter(|item| {
-            !item.extra.is_empty() || !api.operations.iter().any(|op| op.path == item.path)
-        })
-        .map(|item| {
-            let path = &item.path;
-            let extra = json_text(&Value::Object(item.extra.clone()));
-            quote!(PathItemDescription { path: #path, extra: #extra })
-        });
-    let schemas = source.schemas.iter().map(|(name, schema)| {
-        let schema = json_text(schema);
-        quote!(SchemaDescription { name: #name, schema: #schema })
-    });
-    let mut uses_runtime_params = false;
-    let operations: Vec<TokenStream> = api
+/// The `description` module and the `API_DESCRIPTION` it exports. `published` is the
+/// document the crate carries as `OPENAPI_DOCUMENT`.
+pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenStream {
+    let mut document = emit_document(api);
+    let by_route: HashMap<(&str, String), usize> = api
         .operations
         .iter()
-        .zip(decoders)
-        .map(|(op, names)| operation(api, op, names, &mut uses_runtime_params))
+        .enumerate()
+        .map(|(index, op)| ((op.path.as_str(), op.method.to_ascii_lowercase()), index))
         .collect();
+    let mut uses_runtime_params = false;
+    let mut links_by_route = HashMap::new();
+    for (path, method, written) in compact::operations_mut(&mut document) {
+        let Some(&index) = by_route.get(&(path, method.to_string())) else {
+            continue;
+        };
+        let op = &api.operations[index];
+        let names = decoders.get(index).map(Vec::as_slice).unwrap_or_default();
+        let (params, links) = links(op, names, &mut uses_runtime_params);
+        if let Some(Value::Array(list)) = written.get_mut("parameters") {
+            for (written, p) in list.iter_mut().zip(params) {
+                if let Value::Object(written) = written {
+                    leave_to_decoder(written, p);
+                }
+            }
+        }
+        links_by_route.insert((path.to_string(), method.to_string()), links);
+    }
+    let packed = compact::pack(&document, published);
+    // The runtime lists the operations of the unpacked text, where a node the text
+    // refers to has the published document's order of keys; the table follows it.
+    let mut unpacked = compact::unpack(&packed, published).unwrap_or(document);
+    let table = compact::operations_mut(&mut unpacked)
+        .into_iter()
+        .map(|(path, method, _)| {
+            let links = links_by_route.remove(&(path.to_string(), method.to_string()));
+            let links = links.unwrap_or_default();
+            quote!(&[#(#links),*])
+        })
+        .collect::<Vec<_>>();
+    let text = json_text(&packed);
+
     let rt = uses_runtime_params.then(|| {
         quote!(
             use ::specfirst_runtime::__private as rt;
@@ -64,7 +78,7 @@ pub fn description(api: &Api, decoders: &Decoders) -> TokenStream {
 
         /// The API as this code serves it.
         mod description {
-            use ::specfirst_runtime::describe::*;
+            use ::specfirst_runtime::describe::ApiDescription;
             #rt
             #handlers
 
@@ -73,234 +87,79 @@ pub fn description(api: &Api, decoders: &Decoders) -> TokenStream {
             /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
             /// compare with the spec.
             pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-                title: #title,
-                version: #version,
-                description: #description,
-                info_extra: #info_extra,
-                extra: #extra,
-                path_items: &[#(#path_items),*],
-                paths_extra: #paths_extra,
-                operations: &[#(#operations),*],
-                schemas: &[#(#schemas),*],
-                components_extra: #components_extra,
+                document: #text,
+                published: super::OPENAPI_DOCUMENT,
+                decoders: &[#(#table),*],
             };
         }
     }
 }
 
-fn operation(
-    api: &Api,
-    op: &Operation,
+/// The parameters the writer lists for `op`, in its order, each with the decoder its
+/// handler reads it with: the declared parameters and the scan parameters by the
+/// statics in `names` (one per parameter, declared or not, then one per scan
+/// parameter), then `limit` and `page_token`, which the runtime's pagination reads.
+fn links<'a>(
+    op: &'a Operation,
     names: &[String],
     uses_runtime_params: &mut bool,
-) -> TokenStream {
-    let method = &op.method;
-    let path = &op.path;
-    let operation_id = opt_text(op.operation_id_declared.then_some(op.operation_id.as_str()));
-    let summary = opt_text(op.summary.as_deref());
-    let description = opt_text(op.description.as_deref());
-    let deprecated = op.deprecated;
-
-    // The handler decodes `params` and then the scan parameters with the statics in
-    // `names`, in that order.
+) -> (Vec<&'a Parameter>, Vec<TokenStream>) {
+    let scan = op.pagination.iter().flat_map(|p| &p.scan);
     let mut params = Vec::new();
+    let mut links = Vec::new();
     let mut names = names.iter();
-    for p in &op.params {
+    for (p, scanned) in op
+        .params
+        .iter()
+        .map(|p| (p, false))
+        .chain(scan.map(|p| (p, true)))
+    {
         let name = names.next();
-        if let (true, Some(name)) = (p.declared, name) {
-            let name = ident(name);
-            params.push(param(p, quote!(&handlers::#name), p.required));
+        if !(p.declared || scanned) {
+            continue;
         }
-    }
-    if let Some(pagination) = &op.pagination {
-        for p in &pagination.scan {
-            if let Some(name) = names.next() {
+        params.push(p);
+        links.push(match name {
+            Some(name) => {
                 let name = ident(name);
-                // The spec's own `required`; the marker's list is kept in the marker.
-                let required = p.required && !pagination.required_by_marker.contains(&p.name);
-                params.push(param(p, quote!(&handlers::#name), required));
+                quote!(&handlers::#name)
             }
-        }
-        // `limit` and `page_token` are read by the runtime's pagination, not by a
-        // parameter decoder, so they are described where they are.
-        for p in &pagination.runtime_params {
-            *uses_runtime_params = true;
-            let decode = param_spec(op, p, None);
-            params.push(param(p, quote!(&#decode), p.required));
-        }
-    }
-
-    let body = match &op.body {
-        Some(body) => {
-            let body = request_body(body);
-            quote!(Some(#body))
-        }
-        None => quote!(None),
-    };
-    let responses = op.responses.iter().filter(|r| r.declared).map(response);
-    let responses_extra = opt_object(&op.responses_extra);
-    let security = op.security.iter().map(|requirement| {
-        let schemes = requirement.schemes.iter().map(|scheme_use| {
-            let scheme = api
-                .auth
-                .as_ref()
-                .and_then(|auth| auth.schemes.get(scheme_use.scheme))
-                .map(|scheme| scheme.name.as_str())
-                .unwrap_or_default();
-            let scopes = &scheme_use.scopes;
-            quote!(SchemeRequirement { scheme: #scheme, scopes: &[#(#scopes),*] })
+            // The router names a decoder for every parameter; without one, the
+            // description says what the model says.
+            None => {
+                *uses_runtime_params = true;
+                let decode = param_spec(op, p, None);
+                quote!(&#decode)
+            }
         });
-        quote!(SecurityRequirement { schemes: &[#(#schemes),*] })
-    });
-    let extra = opt_object(&op.extra);
-    quote! {
-        OperationDescription {
-            method: #method,
-            path: #path,
-            operation_id: #operation_id,
-            summary: #summary,
-            description: #description,
-            deprecated: #deprecated,
-            parameters: &[#(#params),*],
-            request_body: #body,
-            responses: &[#(#responses),*],
-            responses_extra: #responses_extra,
-            security: &[#(#security),*],
-            extra: #extra,
-        }
+    }
+    for p in op.pagination.iter().flat_map(|p| &p.runtime_params) {
+        *uses_runtime_params = true;
+        params.push(p);
+        let decode = param_spec(op, p, None);
+        links.push(quote!(&#decode));
+    }
+    (params, links)
+}
+
+/// Removes from a written parameter what its decoder says.
+fn leave_to_decoder(written: &mut Map<String, Value>, p: &Parameter) {
+    for key in ["name", "in", "style"] {
+        written.remove(key);
+    }
+    // Single values and JSON text decode the same either way, so their `explode` is
+    // data; lists and objects are decoded by it.
+    if matches!(p.shape, Shape::Array(_) | Shape::Object(_)) {
+        written.remove("explode");
+    }
+    if matches!(p.location, Location::Path(_) | Location::PathPart { .. }) {
+        written.remove("required");
     }
 }
 
-fn param(p: &Parameter, decode: TokenStream, required: bool) -> TokenStream {
-    // Lists and objects are decoded by their `explode`, so the decoder carries it.
-    let explode = match p.shape {
-        Shape::Array(_) | Shape::Object(_) => quote!(None),
-        Shape::Scalar(_) | Shape::JsonText => {
-            let explode = p.explode;
-            quote!(Some(#explode))
-        }
-    };
-    let description = opt_text(p.description.as_deref());
-    let schema = opt_json(p.written_schema.as_ref());
-    let extra = opt_object(&p.extra);
-    quote! {
-        ParamDescription {
-            decode: #decode,
-            required: #required,
-            explode: #explode,
-            description: #description,
-            schema: #schema,
-            extra: #extra,
-        }
-    }
-}
-
-fn request_body(body: &RequestBody) -> TokenStream {
-    let required = body.required;
-    let max_bytes = match body.max_bytes {
-        Some(limit) => {
-            let limit = Literal::u64_unsuffixed(limit);
-            quote!(Some(#limit))
-        }
-        None => quote!(None),
-    };
-    let description = opt_text(body.description.as_deref());
-    let content = content(&body.content);
-    let extra = opt_object(&body.extra);
-    quote! {
-        BodyDescription {
-            required: #required,
-            max_bytes: #max_bytes,
-            description: #description,
-            content: #content,
-            extra: #extra,
-        }
-    }
-}
-
-fn response(response: &Response) -> TokenStream {
-    let status = match response.status {
-        StatusSpec::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            quote!(Status::Code(#code))
-        }
-        StatusSpec::Range(digit) => {
-            let digit = Literal::u16_unsuffixed(digit);
-            quote!(Status::Range(#digit))
-        }
-        StatusSpec::Default => quote!(Status::Default),
-    };
-    let description = response.description.as_deref().unwrap_or_default();
-    let headers = response.headers.iter().map(|header| {
-        let name = &header.name;
-        let required = header.required;
-        let description = opt_text(header.description.as_deref());
-        let schema = opt_json(header.written_schema.as_ref());
-        let extra = opt_object(&header.extra);
-        quote! {
-            HeaderDescription {
-                name: #name,
-                required: #required,
-                description: #description,
-                schema: #schema,
-                extra: #extra,
-            }
-        }
-    });
-    let other_headers = opt_object(&response.ignored_headers);
-    let content = content(&response.content);
-    let extra = opt_object(&response.extra);
-    quote! {
-        ResponseDescription {
-            status: #status,
-            description: #description,
-            headers: &[#(#headers),*],
-            other_headers: #other_headers,
-            content: #content,
-            extra: #extra,
-        }
-    }
-}
-
-fn content(media_types: &[MediaType]) -> TokenStream {
-    let entries = media_types.iter().map(|media_type| {
-        let name = &media_type.media_type;
-        let schema = opt_json(media_type.schema.as_ref());
-        let extra = opt_object(&media_type.extra);
-        quote!(MediaTypeDescription { media_type: #name, schema: #schema, extra: #extra })
-    });
-    quote!(&[#(#entries),*])
-}
-
-fn opt_text(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(text) => quote!(Some(#text)),
-        None => quote!(None),
-    }
-}
-
-fn opt_json(value: Option<&Value>) -> TokenStream {
-    match value {
-        Some(value) => {
-            let text = json_text(value);
-            quote!(Some(#text))
-        }
-        None => quote!(None),
-    }
-}
-
-fn opt_object(map: &Map<String, Value>) -> TokenStream {
-    if map.is_empty() {
-        quote!(None)
-    } else {
-        opt_json(Some(&Value::Object(map.clone())))
-    }
-}
-
-/// `value` as compact JSON in a raw string literal, which reads as the JSON itself
-/// rather than as escaped quotes.
-fn json_text(value: &Value) -> TokenStream {
-    let text = value.to_string();
+/// `text` in a raw string literal, which reads as the JSON itself rather than as
+/// escaped quotes.
+fn json_text(text: &str) -> TokenStream {
     // One more `#` than the longest run that follows a quote inside the text.
     let mut hashes = 1;
     for (index, _) in text.match_indices('"') {
@@ -315,6 +174,6 @@ fn json_text(value: &Value) -> TokenStream {
             return quote!(#literal);
         }
     }
-    let literal = Literal::string(&text);
+    let literal = Literal::string(text);
     quote!(#literal)
 }

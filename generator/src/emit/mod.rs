@@ -13,6 +13,7 @@ mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use serde_json::Value;
 
 use crate::ir::Api;
 use crate::ir::{SchemaUse, Types, Uses};
@@ -27,11 +28,12 @@ pub struct Emitted {
 }
 
 /// Emits the items for `api`, whose schemas lowering typed into `types`. `document_file`
-/// is the path, relative to the generated file, that `OPENAPI_DOCUMENT` includes.
+/// is the path, relative to the generated file, that `OPENAPI_DOCUMENT` includes, and
+/// `document` what it holds.
 ///
 /// The emitters look types up in the order [`crate::lower::types`] added them; a change
 /// to what they look up, or when, belongs there too.
-pub fn emit(api: &Api, types: &Types, document_file: &str) -> Emitted {
+pub fn emit(api: &Api, types: &Types, document: &Value, document_file: &str) -> Emitted {
     let api_trait = api_trait::api_trait(api);
     let auth_trait = security::auth_trait(api);
     let mut operation_items = Vec::new();
@@ -42,7 +44,7 @@ pub fn emit(api: &Api, types: &Types, document_file: &str) -> Emitted {
     let conversions = pages::page_conversions(api, types);
     let mut rules = validation::Rules::new(&api.schemas);
     let (router, decoders) = router::router(api, types, &mut rules);
-    let description = describe::description(api, &decoders);
+    let description = describe::description(api, document, &decoders);
     let webhooks = webhooks::module(api, types, &mut rules);
     let rules = rules.finish();
     let type_items = types.items();
