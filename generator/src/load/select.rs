@@ -7,9 +7,11 @@
 //! only removes members of objects, so every node left keeps its JSON pointer and
 //! diagnostics still point into the input file.
 //!
-//! 1. **Operations.** Each path item under `paths` and `webhooks` is followed through
-//!    `$ref`s; an operation is kept when one of its `tags` or its `operationId` is
-//!    selected. The others are removed, and so is a path item left without operations.
+//! 1. **Operations.** Each path item under `paths`, `webhooks` and `x-webhooks` (the
+//!    extension 3.0 documents such as GitHub's describe webhooks with; the generator
+//!    does not read it, but the crate serves it) is followed through `$ref`s; an
+//!    operation is kept when one of its `tags` or its `operationId` is selected. The
+//!    others are removed, and so is a path item left without operations.
 //! 2. **Reusable parts.** The entries of each section of `components` (in Swagger 2.0:
 //!    `definitions`, `parameters`, `responses`, `securityDefinitions`) are kept when
 //!    something kept reaches them: a `$ref` to the entry or into it, a discriminator's
@@ -226,6 +228,9 @@ pub(crate) fn prune(doc: &mut Value, selection: &Selection) -> Result<(), Reject
     Ok(())
 }
 
+/// The top-level members whose entries are path items.
+const OPERATION_SECTIONS: [&str; 3] = ["paths", "webhooks", "x-webhooks"];
+
 /// What the walk over operations found.
 #[derive(Default)]
 struct Scan {
@@ -242,7 +247,7 @@ fn scan(doc: &Value, selection: &Selection) -> Scan {
     // Path items that share a definition through `$ref`s share its operations, and so
     // the decision about each.
     let mut scan = Scan::default();
-    for section in ["paths", "webhooks"] {
+    for section in OPERATION_SECTIONS {
         let Some(Value::Object(items)) = doc.get(section) else {
             continue;
         };
@@ -883,6 +888,34 @@ mod tests {
         let kept = pruned(doc, &operations(&["orderPlaced"]));
         assert_eq!(keys(&kept, "/webhooks"), ["orderPlaced"]);
         assert_eq!(keys(&kept, "/components/schemas"), ["Order"]);
+    }
+
+    #[test]
+    fn webhooks_of_the_3_0_extension_too() {
+        let hook = |id: &str, schema: &str| {
+            json!({"post": {"operationId": id,
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+                "responses": {"200": {"description": "ok"}}}})
+        };
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a", "tags": ["a"],
+                "responses": {"204": {"description": "a"}}}}},
+            "x-webhooks": {
+                "push": hook("push", "Push"),
+                "star": hook("star", "Star")
+            },
+            "components": {"schemas": {"Push": {"type": "object"}, "Star": {"type": "object"}}}
+        });
+        let kept = pruned(doc.clone(), &tags(&["a"]));
+        assert_eq!(kept["x-webhooks"], json!({}));
+        assert!(keys(&kept, "/components/schemas").is_empty());
+        let kept = pruned(doc, &operations(&["star"]));
+        assert_eq!(keys(&kept, "/x-webhooks"), ["star"]);
+        assert!(kept.pointer("/paths/~1a").is_none());
+        assert_eq!(keys(&kept, "/components/schemas"), ["Star"]);
     }
 
     #[test]
