@@ -7,13 +7,15 @@
 //! dir = "crates/bookshelf-api"    # relative to this file
 //! name = "bookshelf-api"          # optional: the package name
 //! runtime_path = "../../runtime"  # optional: relative to the generated crate, as written
+//! tags = ["books"]                # optional: only the operations with these tags...
+//! operations = ["getAuthor"]      # ...or these operationIds (see `Selection`)
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CrateOptions, Generator, RuntimeDependency};
+use crate::{CrateOptions, Generator, RuntimeDependency, Selection};
 
 /// Why a check configuration could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,8 @@ pub struct CrateEntry {
     pub dir: PathBuf,
     /// The options it was generated with.
     pub options: CrateOptions,
+    /// The operations it was generated with; [`Selection::is_all`] for every one.
+    pub selection: Selection,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +72,10 @@ struct RawEntry {
     dir: PathBuf,
     name: Option<String>,
     runtime_path: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    operations: Vec<String>,
 }
 
 impl CheckConfig {
@@ -108,6 +116,10 @@ impl CheckConfig {
                     runtime: entry
                         .runtime_path
                         .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
+                },
+                selection: Selection {
+                    tags: entry.tags,
+                    operations: entry.operations,
                 },
             })
             .collect();
@@ -159,7 +171,7 @@ pub struct CrateReport {
 
 /// Checks the crate in `entry.dir` against `entry.spec`.
 pub fn check_crate(entry: &CrateEntry) -> CrateReport {
-    let drift = Generator::from_path(&entry.spec)
+    let drift = Generator::from_path_with(&entry.spec, &entry.selection)
         .and_then(|generator| generator.check_crate(&entry.dir, &entry.options));
     let (status, changed_files, diff, error) = match drift {
         Ok(drift) if drift.is_empty() => (Status::Fresh, Vec::new(), None, None),

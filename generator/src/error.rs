@@ -18,6 +18,15 @@ pub enum Error {
     /// The spec is malformed or uses something not supported; nothing was written.
     #[error("{0}")]
     Spec(Diagnostics),
+    /// The selection names a tag or an `operationId` no operation of the spec has;
+    /// nothing was written.
+    #[error("{}: {unmatched}", path.display())]
+    Unselected {
+        /// The spec's path.
+        path: PathBuf,
+        /// The names that matched nothing, and what the spec has instead.
+        unmatched: crate::load::Unmatched,
+    },
     /// Writing or reading generated output failed.
     #[error("{}: {source}", path.display())]
     Io {

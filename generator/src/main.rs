@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
 use specfirst::diff::{self, Change, Side};
-use specfirst::{CrateOptions, Generator, RuntimeDependency};
+use specfirst::{CrateOptions, Generator, RuntimeDependency, Selection};
 
 /// Generate typed axum servers from OpenAPI documents.
 #[derive(Parser)]
@@ -29,6 +29,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         options: CrateArgs,
+        #[command(flatten)]
+        select: SelectArgs,
     },
     /// Exit 0 when DIR is what SPEC generates, 1 (with a unified diff) when it is
     /// stale, 2 when the spec is unreadable. With --config, check every crate listed.
@@ -39,15 +41,17 @@ enum Command {
         /// The generated crate directory to compare.
         #[arg(required_unless_present = "config")]
         dir: Option<PathBuf>,
-        /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path), paths
-        /// relative to it; the exit code is the worst of all crates.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path"])]
+        /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, tags,
+        /// operations), paths relative to it; the exit code is the worst of all crates.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations"])]
         config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[command(flatten)]
         options: CrateArgs,
+        #[command(flatten)]
+        select: SelectArgs,
     },
     /// Classify every change from OLD to NEW as breaking or compatible for existing
     /// clients. Exit 0 when none breaks, 1 when some do, 2 when a spec is unreadable.
@@ -60,12 +64,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Rebuild SPEC from the generator's model and compare: print each difference as
-    /// `POINTER: input=<json> output=<json>` and exit 1 when there is any, 2 when SPEC
-    /// cannot be read or lowered.
+    /// Rebuild SPEC (or the part --tags and --operations select) from the generator's
+    /// model and compare: print each difference as `POINTER: input=<json>
+    /// output=<json>` and exit 1 when there is any, 2 when SPEC cannot be read or lowered.
     Roundtrip {
         /// The OpenAPI 3.0 document, JSON or YAML.
         spec: PathBuf,
+        #[command(flatten)]
+        select: SelectArgs,
     },
 }
 
@@ -88,6 +94,28 @@ struct CrateArgs {
     runtime_path: Option<String>,
 }
 
+/// Which operations to generate; without either option, all of them.
+#[derive(Args)]
+struct SelectArgs {
+    /// Only the operations with one of these tags (and the components they use).
+    /// Repeat the option or separate tags with commas.
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    tags: Vec<String>,
+    /// Only the operations with these operationIds, besides those --tags keeps.
+    /// Repeat the option or separate ids with commas.
+    #[arg(long, value_name = "OPERATION_ID", value_delimiter = ',')]
+    operations: Vec<String>,
+}
+
+impl From<SelectArgs> for Selection {
+    fn from(args: SelectArgs) -> Self {
+        Selection {
+            tags: args.tags,
+            operations: args.operations,
+        }
+    }
+}
+
 impl From<CrateArgs> for CrateOptions {
     fn from(args: CrateArgs) -> Self {
         CrateOptions {
@@ -101,8 +129,13 @@ impl From<CrateArgs> for CrateOptions {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Generate { spec, out, options } => {
-            let result = Generator::from_path(&spec)
+        Command::Generate {
+            spec,
+            out,
+            options,
+            select,
+        } => {
+            let result = Generator::from_path_with(&spec, &select.into())
                 .and_then(|generator| generator.write_crate(&out, &options.into()));
             match result {
                 Ok(()) => {
@@ -121,6 +154,7 @@ fn main() -> ExitCode {
             config,
             format,
             options,
+            select,
         } => {
             let entries = match (config, spec, dir) {
                 (Some(config), _, _) => match CheckConfig::from_path(&config) {
@@ -134,6 +168,7 @@ fn main() -> ExitCode {
                     spec,
                     dir,
                     options: options.into(),
+                    selection: select.into(),
                 }],
                 // clap requires SPEC and DIR without --config.
                 _ => return ExitCode::from(Status::Error.exit_code()),
@@ -174,27 +209,33 @@ fn main() -> ExitCode {
             }
             ExitCode::from(u8::from(breaking > 0))
         }
-        Command::Roundtrip { spec } => match Generator::from_path(&spec) {
-            Ok(generator) => {
-                let differences = generator.roundtrip();
-                if differences.is_empty() {
-                    return ExitCode::SUCCESS;
-                }
-                for difference in &differences {
-                    println!("{difference}");
-                }
-                eprintln!(
-                    "{}: {} difference(s) between the spec and the document rebuilt from the model",
-                    spec.display(),
-                    differences.len()
-                );
-                ExitCode::from(1)
+        Command::Roundtrip { spec, select } => roundtrip(&spec, &select.into()),
+    }
+}
+
+/// `specfirst roundtrip`: 0 when the model loses nothing, 1 with the differences, 2
+/// when the spec cannot be read or lowered.
+fn roundtrip(spec: &std::path::Path, selection: &Selection) -> ExitCode {
+    match Generator::from_path_with(spec, selection) {
+        Ok(generator) => {
+            let differences = generator.roundtrip();
+            if differences.is_empty() {
+                return ExitCode::SUCCESS;
             }
-            Err(error) => {
-                eprintln!("{error}");
-                ExitCode::from(2)
+            for difference in &differences {
+                println!("{difference}");
             }
-        },
+            eprintln!(
+                "{}: {} difference(s) between the spec and the document rebuilt from the model",
+                spec.display(),
+                differences.len()
+            );
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -53,7 +53,9 @@ fn help_lists_the_commands() {
         assert!(help.contains(word), "{help}");
     }
     let out = specfirst(&["generate", "--help"], &root());
-    assert!(text(&out.stdout).contains("--runtime-path"));
+    for option in ["--runtime-path", "--tags", "--operations"] {
+        assert!(text(&out.stdout).contains(option), "{option}");
+    }
 }
 
 #[test]
@@ -497,4 +499,207 @@ fn roundtrip_exit_codes() {
     let out = specfirst(&["roundtrip", "missing.yaml"], &dir);
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Generates `spec` (relative to the workspace) into `dir` with `extra` arguments.
+fn generate_into(spec: &str, dir: &Path, extra: &[&str]) -> Output {
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let mut args = vec![
+        "generate",
+        spec,
+        "--out",
+        &dir_arg,
+        "--runtime-path",
+        "../runtime",
+    ];
+    args.extend_from_slice(extra);
+    specfirst(&args, &root())
+}
+
+#[test]
+fn generate_with_tags_keeps_their_operations_and_what_they_use() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let dir = temp.path().join("pets");
+    let out = generate_into("specs/swagger2.yaml", &dir, &["--tags", "pets"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let read = |file: &str| std::fs::read_to_string(dir.join(file)).expect("written");
+
+    // Every header says the crate is partial.
+    for file in ["Cargo.toml", "src/lib.rs", "src/generated.rs"] {
+        let head = read(file).lines().next().unwrap_or_default().to_string();
+        assert!(head.ends_with(", selection: tags pets."), "{file}: {head}");
+    }
+    let code = read("src/generated.rs");
+    for kept in ["fn list_pets(", "fn create_pet(", "pub struct Pet "] {
+        assert!(code.contains(kept), "{kept} missing");
+    }
+    for dropped in ["fn get_pet(", "fn upload_photo(", "pub struct Photo "] {
+        assert!(!code.contains(dropped), "{dropped} generated");
+    }
+
+    // The crate serves the selected document, in the spec's own version.
+    let served: serde_json::Value = serde_json::from_str(&read("src/openapi.json")).expect("JSON");
+    assert_eq!(served["swagger"], "2.0");
+    let keys = |pointer: &str| -> Vec<String> {
+        served
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_object)
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(keys("/paths"), ["/pets"]);
+    assert_eq!(keys("/paths/~1pets"), ["get", "post"]);
+    assert_eq!(
+        keys("/definitions"),
+        ["NewPet", "Pet", "Kind", "Owner", "Error"]
+    );
+    // `basicAuth` is only required by operations left out.
+    assert_eq!(keys("/securityDefinitions"), ["apiKey"]);
+
+    // Repeated options and comma lists mean the same; tags and operationIds add up.
+    let other = temp.path().join("other");
+    let out = generate_into(
+        "specs/swagger2.yaml",
+        &other,
+        &[
+            "--operations",
+            "getPet,deletePet",
+            "--operations",
+            "getPhoto",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(other.join("src/generated.rs")).expect("written");
+    assert!(code
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .ends_with(", selection: operations getPet,deletePet,getPhoto."));
+    assert!(code.contains("fn get_photo(") && !code.contains("fn list_pets("));
+
+    let out = specfirst(
+        &["roundtrip", "specs/swagger2.yaml", "--tags", "pets"],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn without_a_selection_the_crate_is_the_whole_spec() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let out = generate_into("specs/bookshelf.yaml", temp.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(temp.path().join("src/generated.rs")).expect("written");
+    assert!(!code.contains("selection:"));
+    let served = std::fs::read(temp.path().join("src/openapi.json")).expect("written");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_slice(&std::fs::read(root().join("specs/bookshelf.yaml")).expect("spec"))
+            .expect("YAML");
+    let served: serde_yaml::Value = serde_json::from_slice(&served).expect("JSON");
+    assert_eq!(served, spec);
+}
+
+#[test]
+fn a_selected_name_that_matches_nothing_is_an_error() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let dir = temp.path().join("crate");
+    let out = generate_into(
+        "specs/bookshelf.yaml",
+        &dir,
+        &["--tags", "books,shelves", "--operations", "getbook"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("specs/bookshelf.yaml: "), "{stderr}");
+    assert!(
+        stderr.contains("tag `shelves` (the operations' tags are `books`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("operationId `getbook` (did you mean `getBook`?)"),
+        "{stderr}"
+    );
+    assert!(!dir.exists(), "nothing is written");
+
+    // A reference into an operation left out names both places.
+    let out = specfirst(
+        &["roundtrip", "specs/refs.yaml", "--operations", "getSpecies"],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("specs/refs.yaml#/paths/~1species~1{code}/get/responses/200/"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("is part of operation `listSpecies`, which the selection leaves out"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_regenerates_with_the_same_selection() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let dir = temp.path().join("crates/books");
+    let out = generate_into("specs/bookshelf.yaml", &dir, &["--operations", "getBook"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "specs/bookshelf.yaml",
+            &dir_arg,
+            "--runtime-path",
+            "../runtime",
+        ];
+        args.extend_from_slice(extra);
+        specfirst(&args, &root())
+    };
+    let out = check(&["--operations", "getBook"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // The whole spec generates something else, and so does another selection.
+    let out = check(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("+pub struct CreateBookRequest"));
+    let out = check(&["--operations", "getBook,listBooks"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = check(&["--tags", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("tag `nope`"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // specfirst.toml takes the same selection as keys.
+    std::fs::create_dir_all(temp.path().join("api")).expect("writable");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("api/bookshelf.yaml"),
+    )
+    .expect("copied");
+    let config = temp.path().join("specfirst.toml");
+    let config_arg = config.to_string_lossy().into_owned();
+    let entry = "[[crate]]\nspec = \"api/bookshelf.yaml\"\ndir = \"crates/books\"\nruntime_path = \"../runtime\"\n";
+    let with_keys = |keys: &str| {
+        std::fs::write(&config, format!("{entry}{keys}")).expect("writable");
+        specfirst(&["check", "--config", &config_arg], temp.path())
+    };
+    let out = with_keys("operations = [\"getBook\"]\n");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = with_keys("tags = []\noperations = [\"getBook\"]\n");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = with_keys("");
+    assert_eq!(out.status.code(), Some(1));
+    let out = with_keys("tags = [\"books\"]\n");
+    assert_eq!(out.status.code(), Some(1));
+    let out = with_keys("tag = [\"books\"]\n");
+    assert_eq!(out.status.code(), Some(2), "a misspelt key is an error");
+    // The command line's selection does not mix with --config.
+    let out = specfirst(
+        &["check", "--config", &config_arg, "--tags", "books"],
+        temp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
 }

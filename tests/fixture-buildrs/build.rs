@@ -1,6 +1,8 @@
 //! Generates one module per spec into OUT_DIR, the way a user's build script would: every
 //! spec in `specs/` and every document in `../shared/specs/{oxide,dropshot}`. Adding a
 //! spec to `specs/` is all it takes to compile it here; `src/lib.rs` has no list of them.
+//! A few selections of `specs/` (`SELECTED`) are compiled too, as crates of some
+//! operations only must compile on their own.
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -10,17 +12,39 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use specfirst::Selection;
+
+/// Partial modules: (module, spec in `specs/`, tags, operationIds). Their descriptions
+/// are compared with the selected document the generator writes beside them.
+const SELECTED: &[(&str, &str, &[&str], &[&str])] = &[
+    ("selected_swagger2_pets", "swagger2.yaml", &["pets"], &[]),
+    (
+        "selected_security",
+        "security.yaml",
+        &[],
+        &["getBearer", "getEither", "listThings"],
+    ),
+    (
+        "selected_openapi31_webhook",
+        "openapi31.yaml",
+        &[],
+        &["alertRaised"],
+    ),
+];
+
 /// One spec to generate.
 struct Spec {
     /// The Rust module.
     module: String,
     /// The generated file in OUT_DIR, without `.rs`.
     file: String,
-    /// The spec, as the module's documentation names it.
+    /// The spec, as the module's documentation names it (Markdown).
     shown: String,
     path: PathBuf,
     /// Whether `tests/snapshots/<file>.rs` holds its code.
     snapshotted: bool,
+    /// The operations generated; all of them but for `SELECTED`.
+    selection: Selection,
 }
 
 fn main() {
@@ -39,9 +63,23 @@ fn main() {
             // its document file after it (`include_str!("media-types.json")`), so only
             // this name makes the code compiled here the snapshot byte for byte.
             file: name.clone(),
-            shown: format!("specs/{}", file_name(&path)),
+            shown: format!("`specs/{}`", file_name(&path)),
             path,
             snapshotted: true,
+            selection: Selection::default(),
+        });
+    }
+    for (module, spec, tags, operations) in SELECTED {
+        let selection = Selection::default()
+            .with_tags(tags.iter().copied())
+            .with_operations(operations.iter().copied());
+        specs.push(Spec {
+            module: module.to_string(),
+            file: module.to_string(),
+            shown: format!("`specs/{spec}`, selection: {selection}"),
+            path: root.join("specs").join(spec),
+            snapshotted: false,
+            selection,
         });
     }
     // The Oxide and Dropshot documents are part of what this crate checks: without them
@@ -59,9 +97,10 @@ fn main() {
             specs.push(Spec {
                 file: module.clone(),
                 module,
-                shown: format!("../shared/specs/{corpus}/{}", file_name(&path)),
+                shown: format!("`../shared/specs/{corpus}/{}`", file_name(&path)),
                 path,
                 snapshotted: false,
+                selection: Selection::default(),
             });
         }
     }
@@ -81,8 +120,8 @@ fn main() {
     );
     for spec in &specs {
         println!("cargo::rerun-if-changed={}", spec.path.display());
-        let generator =
-            specfirst::Generator::from_path(&spec.path).unwrap_or_else(|error| panic!("{error}"));
+        let generator = specfirst::Generator::from_path_with(&spec.path, &spec.selection)
+            .unwrap_or_else(|error| panic!("{error}"));
         let target = out.join(format!("{}.rs", spec.file));
         if let Err(error) = generator.write_to(&target) {
             panic!("{error}");
@@ -90,7 +129,7 @@ fn main() {
         let (module, file) = (&spec.module, &spec.file);
         let _ = write!(
             modules,
-            "{}/// Generated from `{}`.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"));\n}}\n\n",
+            "{}/// Generated from {}.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"));\n}}\n\n",
             summary(generator.document()),
             spec.shown,
         );
@@ -100,10 +139,16 @@ fn main() {
                 "    ({file:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"))),"
             );
         }
+        // A partial module describes the selected document, written beside its code.
+        let described_spec = if spec.selection.is_all() {
+            spec.path.clone()
+        } else {
+            out.join(format!("{file}.json"))
+        };
         let _ = writeln!(
             described,
             "    ({module:?}, {:?}, &crate::{module}::API_DESCRIPTION),",
-            spec.path.display().to_string()
+            described_spec.display().to_string()
         );
     }
     snapshotted.push_str("];\n");

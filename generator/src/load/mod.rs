@@ -8,6 +8,7 @@ pub(crate) mod hoist;
 mod openapi31;
 pub(crate) mod origins;
 pub(crate) mod refs;
+mod select;
 mod swagger2;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::load::origins::Origins;
+pub use select::{Selection, Unmatched};
 
 /// Which specification a document was written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,20 +49,39 @@ pub struct Document {
     pub info: openapiv3::Info,
     /// SHA-256 of the input bytes, in hex, written into generated headers.
     pub sha256: String,
+    /// The operations kept; everything else was removed from `raw` and `original`.
+    pub selection: Selection,
 }
 
 impl Document {
     /// Reads and parses the spec at `path`.
     pub fn from_path(path: &Path) -> Result<Self, Error> {
+        Self::from_path_with(path, &Selection::default())
+    }
+
+    /// Reads and parses the spec at `path`, keeping only what `selection` keeps (see
+    /// [`Selection`]).
+    pub fn from_path_with(path: &Path, selection: &Selection) -> Result<Self, Error> {
         let bytes = std::fs::read(path).map_err(|source| Error::ReadSpec {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_bytes(path, &bytes)
+        Self::from_bytes_with(path, &bytes, selection)
     }
 
     /// Parses `bytes`, naming them `file` in diagnostics.
     pub fn from_bytes(file: &Path, bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_bytes_with(file, bytes, &Selection::default())
+    }
+
+    /// Parses `bytes`, naming them `file` in diagnostics, keeping only what `selection`
+    /// keeps. The selection applies to the input as written, before any conversion, so
+    /// [`Document::input`] is the selected document in the input's own version.
+    pub fn from_bytes_with(
+        file: &Path,
+        bytes: &[u8],
+        selection: &Selection,
+    ) -> Result<Self, Error> {
         let fail = |pointer: &str, message: String| {
             Error::Spec(Diagnostics::new(
                 file,
@@ -69,19 +90,31 @@ impl Document {
         };
         let text = std::str::from_utf8(bytes)
             .map_err(|e| fail("", format!("the spec is not valid UTF-8: {e}")))?;
-        let parsed = parse_text(text).map_err(|message| fail("", message))?;
+        let mut parsed = parse_text(text).map_err(|message| fail("", message))?;
+        let version = if parsed.get("swagger").is_some() {
+            InputVersion::Swagger20
+        } else {
+            check_version(&parsed).map_err(|(pointer, message)| fail(&pointer, message))?
+        };
+        // What is not selected is gone before anything else reads the document; only
+        // object members are removed, so the pointers of what is left do not change.
+        select::prune(&mut parsed, selection).map_err(|rejected| match rejected {
+            select::Rejected::Unmatched(unmatched) => Error::Unselected {
+                path: file.to_path_buf(),
+                unmatched,
+            },
+            select::Rejected::Dangling(items) => Error::Spec(Diagnostics::new(file, items)),
+        })?;
         let mut origins = Origins::default();
-        let (mut raw, version, mut original) = if parsed.get("swagger").is_some() {
+        let (mut raw, mut original) = if version == InputVersion::Swagger20 {
             // Swagger 2.0 is rewritten as the OpenAPI 3.0 it means; everything after
             // reads `raw`, and diagnostics go back through `origins`.
             let converted = crate::load::swagger2::convert(&parsed)
                 .map_err(|items| Error::Spec(Diagnostics::new(file, items)))?;
             origins = converted.origins;
-            (converted.doc, InputVersion::Swagger20, Some(parsed))
+            (converted.doc, Some(parsed))
         } else {
-            let version =
-                check_version(&parsed).map_err(|(pointer, message)| fail(&pointer, message))?;
-            (parsed, version, None)
+            (parsed, None)
         };
         if version == InputVersion::OpenApi31 {
             original = Some(raw.clone());
@@ -103,6 +136,7 @@ impl Document {
             origins,
             info,
             sha256: sha256_hex(bytes),
+            selection: selection.clone(),
         })
     }
 
