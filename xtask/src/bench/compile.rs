@@ -148,7 +148,7 @@ fn count_lines(dir: &Path) -> usize {
 
 /// Gives a generated crate a `[workspace]` table of its own so cargo does not look for one
 /// above it.
-fn own_workspace(crate_dir: &Path) -> Result<()> {
+pub(super) fn own_workspace(crate_dir: &Path) -> Result<()> {
     let manifest = crate_dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)?;
     if !text.lines().any(|l| l.trim() == "[workspace]") {
@@ -169,7 +169,7 @@ pub(super) fn compile(cx: &mut Ctx) -> Result<()> {
         return Ok(());
     }
     let crate_dir = cx.dir.join("nexus-api");
-    let gen = Cmd::new(cx.root.join("target/release/specfirst").to_string_lossy())
+    let gen = Cmd::new(cx.specfirst.to_string_lossy())
         .arg("generate")
         .arg(nexus.canonicalize()?)
         .arg("--out")

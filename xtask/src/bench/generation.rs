@@ -91,26 +91,26 @@ fn openapi_generator_jar(cx: &Ctx) -> Result<PathBuf> {
 }
 
 /// The runs of one generator on one spec.
-struct GenResult {
+pub(super) struct GenResult {
     /// Wall time of each run, in seconds.
-    wall: Vec<f64>,
+    pub(super) wall: Vec<f64>,
     /// Peak RSS of each run in KiB, when `/usr/bin/time` measured it.
-    rss: Vec<f64>,
+    pub(super) rss: Vec<f64>,
     /// How many runs succeeded.
-    ok: usize,
+    pub(super) ok: usize,
     /// How many runs there were: `--runs`, or fewer for a slow generator.
-    runs: usize,
+    pub(super) runs: usize,
     /// The first failure's diagnostics, summed up for the table.
-    note: String,
+    pub(super) note: String,
 }
 
 impl GenResult {
     /// The median wall time.
-    fn wall(&self) -> f64 {
+    pub(super) fn wall(&self) -> f64 {
         median(&self.wall)
     }
     /// The median time with the number of runs behind it when it is not the usual.
-    fn wall_shown(&self, usual: usize) -> String {
+    pub(super) fn wall_shown(&self, usual: usize) -> String {
         if self.runs == usual {
             fmt_secs(self.wall())
         } else {
@@ -118,14 +118,14 @@ impl GenResult {
         }
     }
     /// The median peak RSS.
-    fn rss(&self) -> f64 {
+    pub(super) fn rss(&self) -> f64 {
         median(&self.rss)
     }
 }
 
 /// Runs one generator `runs` times (fewer when it is slow), removing `out` before each
 /// run, with each run's output in `logs/{log_stem}-{run}.log`.
-fn measure_generation(
+pub(super) fn measure_generation(
     cx: &Ctx,
     cmd: &Cmd,
     out: &Path,
@@ -188,7 +188,7 @@ fn measure_generation(
 pub(super) fn generation(cx: &mut Ctx) -> Result<()> {
     eprintln!("bench: generation");
     let specs = specs(cx)?;
-    let specfirst = cx.root.join("target/release/specfirst");
+    let specfirst = &cx.specfirst;
     let jar = if cx.opts.rust_axum {
         match openapi_generator_jar(cx) {
             Ok(jar) => Some(jar),

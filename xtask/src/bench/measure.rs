@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
@@ -132,6 +134,145 @@ pub(super) fn timed(cmd: &Cmd, log: &Path) -> Result<Timed> {
         wall,
         max_rss_kib,
         ok: status.success(),
+    })
+}
+
+/// Why [`timed_limited`] stopped a command before it finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Stopped {
+    /// It ran past its time budget.
+    Timeout,
+    /// `MemAvailable` fell below the floor while it ran.
+    LowMemory,
+}
+
+/// One run of [`timed_limited`]: the timing, and why it was stopped when it was.
+pub(super) struct Limited {
+    pub(super) timed: Timed,
+    pub(super) stopped: Option<Stopped>,
+}
+
+/// `MemAvailable` from `/proc/meminfo`, in KiB.
+pub(super) fn mem_available_kib() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemAvailable:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The pids of `pid`'s descendants, from the parent pids in `/proc/*/stat`.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((child, ppid));
+        }
+    }
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let p = found[i];
+        found.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// Like [`timed`], but the command and everything it started are killed when it runs
+/// longer than `limit` or when `MemAvailable` falls below `floor_kib` while it runs: on
+/// a machine shared with others, a build that would bring on the OOM killer is stopped
+/// before the OOM killer can take someone else's process.
+pub(super) fn timed_limited(
+    cmd: &Cmd,
+    log: &Path,
+    limit: Duration,
+    floor_kib: u64,
+) -> Result<Limited> {
+    let rss_file = log.with_extension("rss");
+    let wrap = time_available().then_some(rss_file.as_path());
+    let out = std::fs::File::create(log)?;
+    let started = Instant::now();
+    let mut command = cmd.command(wrap);
+    command
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(out);
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot run {}", cmd.program))?;
+    // A watcher thread checks the budget and memory every 100 ms while this thread waits,
+    // so the wall time is not rounded to the watcher's period.
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let done = done.clone();
+        let pid = child.id();
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                let stop = if started.elapsed() > limit {
+                    Some(Stopped::Timeout)
+                } else if mem_available_kib().is_some_and(|kib| kib < floor_kib) {
+                    Some(Stopped::LowMemory)
+                } else {
+                    None
+                };
+                if stop.is_some() {
+                    // The whole tree (`time`, cargo, rustc, ...), twice in case cargo
+                    // started a process between the listing and the kill.
+                    for _ in 0..2 {
+                        if done.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let mut pids: Vec<String> =
+                            descendants(pid).iter().map(u32::to_string).collect();
+                        pids.push(pid.to_string());
+                        let _ = Command::new("kill")
+                            .arg("-KILL")
+                            .args(&pids)
+                            .stderr(Stdio::null())
+                            .status();
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    return stop;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            None
+        })
+    };
+    let status = child.wait()?;
+    done.store(true, Ordering::Relaxed);
+    let stopped = watcher.join().unwrap_or(None);
+    let wall = started.elapsed();
+    let max_rss_kib = wrap.and_then(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        text.lines().last()?.trim().parse().ok()
+    });
+    Ok(Limited {
+        timed: Timed {
+            wall,
+            max_rss_kib,
+            ok: status.success() && stopped.is_none(),
+        },
+        stopped,
     })
 }
 

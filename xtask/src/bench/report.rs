@@ -49,7 +49,11 @@ pub(super) fn report(
         "Written by `cargo xtask bench{}` on {date} in {:.0} minutes. Rerun it to refresh \
          this file; downloads, tools and builds are cached under `target/` (`target/bench`, \
          `target/bench-venv`, `target/corpus-cache`).\n",
-        if cx.opts.quick { " --quick" } else { "" },
+        cx.opts
+            .args
+            .iter()
+            .map(|a| format!(" {a}"))
+            .collect::<String>(),
         took.as_secs_f64() / 60.0
     );
     if cx.opts.quick {
@@ -81,11 +85,14 @@ pub(super) fn report(
         }
     );
     s.push_str(&cx.out);
-    let _ = writeln!(s, "## Aims from issue 8\n");
-    for aim in &cx.aims {
-        let _ = writeln!(s, "- {aim}");
+    // The weight section states none: a run of it alone has no aims to list.
+    if !cx.aims.is_empty() {
+        let _ = writeln!(s, "## Aims from issue 8\n");
+        for aim in &cx.aims {
+            let _ = writeln!(s, "- {aim}");
+        }
+        s.push('\n');
     }
-    s.push('\n');
     let _ = writeln!(s, "## Commands\n");
     let _ = writeln!(s, "Paths are relative to the workspace root; logs of every run are in `target/bench/logs/`.\n");
     let _ = writeln!(s, "```sh");

@@ -295,7 +295,7 @@ pub(super) fn serving(cx: &mut Ctx) -> Result<()> {
     let servers = [
         Server {
             name: "specfirst",
-            exe: cx.root.join("target/release/generated-example"),
+            exe: cx.release.join("generated-example"),
         },
         Server {
             name: "handwritten",
