@@ -84,7 +84,6 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OrderLine {
         pub sku: OrderLineSku,
-        ///Where the line stands.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<OrderLineState>,
     }
@@ -214,11 +213,9 @@ pub mod types {
     ///`PlaceOrderBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PlaceOrderBody {
-        ///Who pays, when not the receiver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bill_to: ::std::option::Option<Address>,
         pub lines: ::std::vec::Vec<OrderLine>,
-        ///Where the order goes, written out again.
         pub ship_to: Address,
     }
 

@@ -11,11 +11,13 @@
 //!
 //! An inline schema identical to a component becomes a `$ref` to it; inline schemas
 //! identical to each other in two or more places become one new component, named by
-//! the first of those places (components first, then the operations in the order the
-//! emitters look their types up), with every place referring to it. A place keeps its
-//! `description` (the field's doc comment) and its `default` beside the `$ref`. A
-//! nullable place (`type: [object, null]`) shares the shape of its non-null part and
-//! becomes `oneOf: [{$ref}, {type: null}]`, which typify writes as the `Option` it was.
+//! the first of those places (components first, then the operations' schemas in
+//! document order) under the name typify gave it there, with every place referring to
+//! it. The `$ref` stands alone, so the places' own descriptions give way to the shared
+//! type's ([`reference`]), and a schema with a `default` is left where it is: typify
+//! reads a place's default into its field. A nullable place (`type: [object, null]`)
+//! shares the shape of its non-null part and becomes `oneOf: [{$ref}, {type: null}]`,
+//! which typify writes as the `Option` it was.
 //!
 //! Only the schemas typify and the validation rules read change: the IR keeps every
 //! schema as written for the round trip.
@@ -194,7 +196,11 @@ fn canonical(map: &Map<String, Value>, ids: &[usize]) -> String {
 /// Schemas typify writes as plain Rust types (`String`, `Vec<T>`, `Option<T>`, a map)
 /// would become a new named type, so they are left where they are.
 fn names_a_type(map: &Map<String, Value>) -> bool {
-    if map.contains_key("$ref") || map.contains_key("x-rust-type") {
+    // typify reads a place's `default` into its field, which a reference cannot carry.
+    if ["$ref", "x-rust-type", "default"]
+        .iter()
+        .any(|key| map.contains_key(*key))
+    {
         return false;
     }
     let ty = map.get("type");
@@ -232,11 +238,14 @@ fn names_a_type(map: &Map<String, Value>) -> bool {
 
 /// The non-null part of a nullable schema (`type: [object, null]`, a string enum
 /// listing `null`), when that part names a type: the shape it shares with other places.
-/// The `default` stays with the place, where typify reads it.
+/// A default other than `null` belongs to the place (see [`names_a_type`]).
 fn non_null_part(map: &Map<String, Value>) -> Option<Map<String, Value>> {
     let Some(Value::Array(types)) = map.get("type") else {
         return None;
     };
+    if map.get("default").is_some_and(|default| !default.is_null()) {
+        return None;
+    }
     let [first, second] = types.as_slice() else {
         return None;
     };
@@ -388,8 +397,9 @@ struct Shared {
 /// one new component, appended to `components`, that all of them refer to.
 ///
 /// `uses` are the schemas the operations use, each with the name typify would give it
-/// inline, in the order typify meets them; `copies` are other schemas to rewrite the
-/// same way (a preferred media type's copy of the body it duplicates), not counted.
+/// inline, operation by operation in document order; `copies` are other schemas to
+/// rewrite the same way (a preferred media type's copy of the body it duplicates), not
+/// counted.
 pub(crate) fn share_identical_shapes(
     components: &mut Vec<(String, Value)>,
     mut uses: Vec<(&str, &mut Value)>,
@@ -456,10 +466,11 @@ pub(crate) fn share_identical_shapes(
         let free = |candidate: &str| {
             !keys.contains(candidate) && !names.contains(&typify_variant_name(candidate))
         };
-        let key = if free(&representative.name) {
-            representative.name.clone()
+        let key = key_for(&representative.name);
+        let key = if free(&key) {
+            key
         } else {
-            numbered_key(&representative.name, free)
+            numbered_key(&key, free)
         };
         keys.insert(key.clone());
         names.insert(typify_variant_name(&key));
@@ -484,6 +495,23 @@ pub(crate) fn share_identical_shapes(
     }
     for (schema, tree) in copies.into_iter().zip(&copy_trees) {
         shared.rewrite(schema, tree, Role::Place);
+    }
+}
+
+/// A component key typify names `name` (a name in Pascal case): typify reads a key's
+/// words afresh, so `AX` would be `Ax`, while `A_X` is `AX`.
+fn key_for(name: &str) -> String {
+    let mut key = String::with_capacity(name.len() + 8);
+    for (i, c) in name.chars().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            key.push('_');
+        }
+        key.push(c);
+    }
+    if typify_variant_name(&key) == name {
+        key
+    } else {
+        name.to_string()
     }
 }
 
@@ -636,13 +664,13 @@ impl Naming<'_> {
 
 impl Shared {
     /// Rewrites `node`, which is `role` to its parent, and what it holds: a shared
-    /// shape at a place becomes a reference, keeping the place's description and default.
+    /// shape at a place becomes a reference.
     fn rewrite(&self, node: &mut Value, tree: &Tree, role: Role) {
         let Value::Object(map) = node else { return };
         let counted = self.counted[tree.id];
         if role == Role::Place && self.merged[counted] {
             if let Some(target) = self.targets.get(&counted) {
-                *node = reference(map, target, counted != tree.id);
+                *node = reference(target, counted != tree.id);
                 return;
             }
         }
@@ -655,22 +683,18 @@ impl Shared {
     }
 }
 
-/// A `$ref` to the component `target` standing for the schema `map` at a place, with
-/// the place's description (the field's doc comment) and default; for a nullable
+/// A `$ref` to the component `target` standing for a schema at a place; for a nullable
 /// place, the `oneOf` of that reference and `null` typify writes as an `Option`.
-fn reference(map: &Map<String, Value>, target: &str, nullable: bool) -> Value {
+///
+/// Nothing stays beside the reference: typify merges schemas (`allOf` members, an
+/// object's properties into its alternatives, through references too) and asserts
+/// that a reference it merges carries no annotations, so a place's own description
+/// gives way to the shared type's.
+fn reference(target: &str, nullable: bool) -> Value {
     let reference = serde_json::json!({ "$ref": pointer_join("#/components/schemas", target) });
-    let mut out = if nullable {
+    if nullable {
         serde_json::json!({ "oneOf": [reference, { "type": "null" }] })
     } else {
         reference
-    };
-    if let Value::Object(out) = &mut out {
-        for key in ["description", "default"] {
-            if let Some(value) = map.get(key) {
-                out.insert(key.into(), value.clone());
-            }
-        }
     }
-    out
 }

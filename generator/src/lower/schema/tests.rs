@@ -809,17 +809,19 @@ fn identical_inline_objects_become_one_component() {
             ("BillBody", address("Where to bill", "Bergen")),
         ],
     );
-    // Titles are set aside; the shared type has the name typify gave the first place:
-    // its title.
+    // Titles are set aside; the shared type has the name typify gave the first place,
+    // its title, with the words of the key apart so typify reads them back alike.
     assert_eq!(components.len(), 1);
-    assert_eq!(components[0].0, "WhereToShipAddress");
+    assert_eq!(components[0].0, "Where_To_Ship_Address");
     assert_eq!(components[0].1, address("Where to ship", "Oslo"));
-    // Each place keeps its own description beside the reference.
-    let mut ship = reference("WhereToShipAddress");
-    ship["description"] = json!("Where to ship");
-    let mut bill = reference("WhereToShipAddress");
-    bill["description"] = json!("Where to bill");
-    assert_eq!(uses, vec![ship, bill]);
+    // The references stand alone: typify refuses annotations beside one it merges.
+    assert_eq!(
+        uses,
+        vec![
+            reference("Where_To_Ship_Address"),
+            reference("Where_To_Ship_Address")
+        ]
+    );
 }
 
 #[test]
@@ -840,6 +842,10 @@ fn schemas_differing_in_what_the_code_does_stay_apart() {
         // The order of the fields is the order typify writes them in.
         json!({"type": "object", "properties": {"b": {"type": "integer"}, "a": {"type": "string"}}}),
     ];
+    // typify reads a default into the field, so a schema with one stays in place.
+    let sorted = json!({"type": "string", "enum": ["asc", "desc"], "default": "asc"});
+    let (components, _) = share(&[], &[("ABody", sorted.clone()), ("BBody", sorted)]);
+    assert!(components.is_empty());
     for other in differing {
         let (components, uses) = share(
             &[],
@@ -867,21 +873,19 @@ fn an_inline_copy_of_a_component_refers_to_it() {
         &[("Pet", pet.clone()), ("Owner", owner)],
         &[("AddPetBody", described)],
     );
-    let mut expected = reference("Pet");
-    expected["description"] = json!("A pet to add.");
-    assert_eq!(uses, vec![expected]);
+    assert_eq!(uses, vec![reference("Pet")]);
     // Inside components too; the enum repeated inside `Pet` and `Owner` becomes one.
     assert_eq!(components[1].1["properties"]["pet"], reference("Pet"));
     assert_eq!(components.len(), 3);
     assert_eq!(
         components[2],
         (
-            "PetKind".to_string(),
+            "Pet_Kind".to_string(),
             json!({"type": "string", "enum": ["cat", "dog"]})
         )
     );
-    assert_eq!(components[0].1["properties"]["kind"], reference("PetKind"));
-    assert_eq!(components[1].1["properties"]["kind"], reference("PetKind"));
+    assert_eq!(components[0].1["properties"]["kind"], reference("Pet_Kind"));
+    assert_eq!(components[1].1["properties"]["kind"], reference("Pet_Kind"));
 }
 
 #[test]
@@ -900,22 +904,21 @@ fn a_nullable_place_shares_its_non_null_part() {
         )],
         &[("GetBody", link.clone())],
     );
-    // The non-null part keeps the description, as typify's inner type did; the
-    // default stays with the place.
+    // The non-null part keeps the description, as typify's inner type did; a `null`
+    // default is the `Option`'s own.
     assert_eq!(components.len(), 2);
     let mut shared = link.clone();
     shared["description"] = json!("Maybe a link.");
-    assert_eq!(components[1], ("PageNext".to_string(), shared));
+    assert_eq!(components[1], ("Page_Next".to_string(), shared));
     assert_eq!(
         components[0].1["properties"]["next"],
-        json!({
-            "oneOf": [reference("PageNext"), {"type": "null"}],
-            "description": "Maybe a link.",
-            "default": null,
-        })
+        json!({"oneOf": [reference("Page_Next"), {"type": "null"}]})
     );
-    assert_eq!(components[0].1["properties"]["self"], reference("PageNext"));
-    assert_eq!(uses, vec![reference("PageNext")]);
+    assert_eq!(
+        components[0].1["properties"]["self"],
+        reference("Page_Next")
+    );
+    assert_eq!(uses, vec![reference("Page_Next")]);
 }
 
 #[test]
@@ -927,8 +930,11 @@ fn shapes_repeated_only_inside_a_shared_shape_stay_inline() {
         },
     });
     let (components, uses) = share(&[], &[("ABody", order.clone()), ("BBody", order.clone())]);
-    assert_eq!(components, vec![("ABody".to_string(), order)]);
-    assert_eq!(uses, vec![reference("ABody"), reference("ABody")]);
+    // Keyed so that typify names it `ABody`, as it named the first place (`ABody` would
+    // be `Abody`).
+    assert_eq!(components, vec![("A_Body".to_string(), order)]);
+    assert_eq!(typify_variant_name(&components[0].0), "ABody");
+    assert_eq!(uses, vec![reference("A_Body"), reference("A_Body")]);
 }
 
 #[test]
@@ -945,16 +951,16 @@ fn shared_names_are_deterministic_and_never_collide() {
     let first = share(&components, &uses);
     assert_eq!(first, share(&components, &uses));
     let (components, uses) = first;
-    assert_eq!(components[3], ("IssueState2".to_string(), state.clone()));
+    assert_eq!(components[3], ("Issue_State2".to_string(), state.clone()));
     assert_eq!(
         components[1].1["properties"]["state"],
-        reference("IssueState2")
+        reference("Issue_State2")
     );
     assert_eq!(
         components[2].1["properties"]["state"],
-        reference("IssueState2")
+        reference("Issue_State2")
     );
-    assert_eq!(uses[0]["items"], reference("IssueState2"));
+    assert_eq!(uses[0]["items"], reference("Issue_State2"));
     // A title no other shape has names the shared type.
     let mut titled = state.clone();
     titled["title"] = json!("Issue state kind");
@@ -965,7 +971,7 @@ fn shared_names_are_deterministic_and_never_collide() {
         )],
         &[("ListBody", json!({"type": "array", "items": state}))],
     );
-    assert_eq!(components[1], ("IssueStateKind".to_string(), titled));
+    assert_eq!(components[1], ("Issue_State_Kind".to_string(), titled));
 }
 
 #[test]
