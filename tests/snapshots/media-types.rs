@@ -295,66 +295,6 @@ pub mod types {
         }
     }
 
-    ///`UploadLabelPart`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UploadLabelPart {
-        #[serde(rename = "draft")]
-        Draft,
-        #[serde(rename = "final")]
-        Final,
-    }
-
-    impl ::std::fmt::Display for UploadLabelPart {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Draft => f.write_str("draft"),
-                Self::Final => f.write_str("final"),
-            }
-        }
-    }
-
-    impl ::std::str::FromStr for UploadLabelPart {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "draft" => Ok(Self::Draft),
-                "final" => Ok(Self::Final),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-
-    impl ::std::convert::TryFrom<&str> for UploadLabelPart {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for UploadLabelPart {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -554,7 +494,7 @@ pub struct UploadMultipart {
     /// File part `file`.
     pub file: ::specfirst_runtime::Part,
     /// Part `label`.
-    pub label: ::core::option::Option<types::UploadLabelPart>,
+    pub label: ::core::option::Option<types::UploadLabel>,
 }
 
 /// The responses of [`MediaTypesApi::upload`], one variant per declared status.
@@ -1023,11 +963,7 @@ mod handlers {
         Ok(super::UploadMultipart {
             file: rt::Multipart::required(parts.file("file")?, "file")?,
             label: parts
-                .value_checked(
-                    "label",
-                    rt::Scalar::String,
-                    &super::rules::UPLOAD_MULTIPART_LABEL,
-                )?,
+                .value_checked("label", rt::Scalar::String, &super::rules::UPLOAD_LABEL)?,
         })
     }
 
@@ -1217,7 +1153,7 @@ mod rules {
         ..Schema::ANY
     };
 
-    pub(super) static UPLOAD_MULTIPART_LABEL: Schema = Schema {
+    pub(super) static UPLOAD_LABEL: Schema = Schema {
         kind: Some(Kind::String),
         allowed: &["\"draft\"", "\"final\""],
         ..Schema::ANY

@@ -23,7 +23,7 @@ use crate::keywords::METHODS;
 use crate::load::refs::{self, Broken};
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
-use names::{rename_colliding_components, schema_uses};
+use names::{rename_colliding_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
 use security::Schemes;
 
@@ -121,10 +121,30 @@ impl<'a> Lower<'a> {
             &mut schemas,
             operations.iter_mut().chain(webhooks.iter_mut()),
         );
+        let (uses, copies): (Vec<_>, Vec<_>) = operations
+            .iter_mut()
+            .chain(webhooks.iter_mut())
+            .map(schema_uses_and_copies)
+            .unzip();
+        let uses = uses
+            .into_iter()
+            .flatten()
+            .map(|schema_use| (schema_use.name_hint.as_str(), &mut schema_use.schema))
+            .collect();
+        let copies = copies
+            .into_iter()
+            .flatten()
+            .map(|schema_use| &mut schema_use.schema)
+            .collect();
+        schema::share_identical_shapes(&mut schemas, uses, copies);
+        // The copies too: a component renamed here may be one the copies now refer to.
         let uses = operations
             .iter_mut()
             .chain(webhooks.iter_mut())
-            .flat_map(schema_uses)
+            .flat_map(|op| {
+                let (uses, copies) = schema_uses_and_copies(op);
+                uses.into_iter().chain(copies)
+            })
             .map(|schema_use| &mut schema_use.schema)
             .collect();
         schema::settle_inline_names(&mut schemas, uses);

@@ -35,15 +35,22 @@ pub(super) fn rename_colliding_components<'o>(
         schema::rename_refs(schema, &renames);
     }
     for op in operations {
-        for schema_use in schema_uses(op) {
+        let (uses, copies) = schema_uses_and_copies(op);
+        for schema_use in uses.into_iter().chain(copies) {
             schema::rename_refs(&mut schema_use.schema, &renames);
         }
     }
 }
 
-/// Every schema an operation uses, for passes over all of them.
-pub(super) fn schema_uses(op: &mut Operation) -> Vec<&mut SchemaUse> {
+/// Every schema an operation uses, for passes over all of them, and apart from them
+/// the copies: the preferred media type's alternative of a body or a response that
+/// declares several is a copy of the body listed, which passes that count schemas
+/// must not see twice and passes that rewrite them must reach as well.
+pub(super) fn schema_uses_and_copies(
+    op: &mut Operation,
+) -> (Vec<&mut SchemaUse>, Vec<&mut SchemaUse>) {
     let mut uses: Vec<&mut SchemaUse> = op.params.iter_mut().map(|p| &mut p.schema).collect();
+    let mut copies = Vec::new();
     if let Some(pagination) = &mut op.pagination {
         uses.extend(pagination.scan.iter_mut().map(|p| &mut p.schema));
         if let Some(page) = &mut pagination.page {
@@ -53,9 +60,10 @@ pub(super) fn schema_uses(op: &mut Operation) -> Vec<&mut SchemaUse> {
     }
     if let Some(body) = &mut op.body {
         uses.extend(body.kind.schema_uses_mut());
-        // The preferred alternative is a copy of `kind`, already listed.
         for alternative in &mut body.alternatives {
-            if alternative.media_type != body.media_type {
+            if alternative.media_type == body.media_type {
+                copies.extend(alternative.kind.schema_uses_mut());
+            } else {
                 uses.extend(alternative.kind.schema_uses_mut());
             }
         }
@@ -67,14 +75,15 @@ pub(super) fn schema_uses(op: &mut Operation) -> Vec<&mut SchemaUse> {
             uses.push(schema);
         }
         for alternative in &mut response.alternatives {
-            // The preferred alternative is a copy of `body`, already listed.
-            if Some(alternative.media_type.as_str()) == preferred.as_deref() {
+            let ResponseBody::Json { schema, .. } = &mut alternative.body else {
                 continue;
-            }
-            if let ResponseBody::Json { schema, .. } = &mut alternative.body {
+            };
+            if Some(alternative.media_type.as_str()) == preferred.as_deref() {
+                copies.push(schema);
+            } else {
                 uses.push(schema);
             }
         }
     }
-    uses
+    (uses, copies)
 }

@@ -10,6 +10,7 @@ mod enums;
 mod names;
 mod normalize;
 mod shape;
+mod shared;
 #[cfg(test)]
 mod tests;
 
@@ -19,6 +20,7 @@ pub(crate) use names::{
 };
 pub(crate) use normalize::normalize_in;
 pub(crate) use shape::shape;
+pub(crate) use shared::share_identical_shapes;
 // The validation rules' tests build their input the way lowering does.
 #[cfg(test)]
 pub(crate) use normalize::normalize;
