@@ -678,205 +678,27 @@ mod rules {
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
-    use ::specfirst_runtime::describe::*;
+    use ::specfirst_runtime::describe::ApiDescription;
     use super::handlers;
     /// The API as this code serves it: every route's method and path, each
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        title: "Shared Shapes",
-        version: "1",
-        description: Some(
-            "The same shape written in several places, as large APIs write them, becomes one type: copies that differ only in descriptions, titles or examples share it, copies of a component are that component, and copies that differ in a constraint stay apart.",
-        ),
-        info_extra: None,
-        extra: Some(r#"{"openapi":"3.0.3"}"#),
-        path_items: &[],
-        paths_extra: None,
-        operations: &[
-            OperationDescription {
-                method: "GET",
-                path: "/orders",
-                operation_id: Some("listOrders"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::LIST_ORDERS_STATE,
-                        required: false,
-                        explode: Some(true),
-                        description: Some(
-                            "Only the orders whose lines are all in this state.",
-                        ),
-                        schema: Some(r#"{"type":"string","enum":["open","closed"]}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "The orders.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r##"{"type":"array","items":{"$ref":"#/components/schemas/Order"}}"##,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "POST",
-                path: "/orders",
-                operation_id: Some("placeOrder"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[],
-                request_body: Some(BodyDescription {
-                    required: true,
-                    max_bytes: None,
-                    description: None,
-                    content: &[
-                        MediaTypeDescription {
-                            media_type: "application/json",
-                            schema: Some(
-                                r#"{"type":"object","required":["ship_to","lines"],"properties":{"ship_to":{"description":"Where the order goes, written out again.","type":"object","required":["city"],"properties":{"city":{"type":"string","minLength":1,"example":"Oslo"},"zip":{"type":"string"}}},"bill_to":{"description":"Who pays, when not the receiver.","nullable":true,"type":"object","required":["city"],"properties":{"city":{"type":"string","minLength":1,"description":"The city to bill."},"zip":{"type":"string"}}},"lines":{"type":"array","items":{"type":"object","required":["sku"],"properties":{"sku":{"type":"string","pattern":"^[A-Z]{3}-[0-9]+$"},"state":{"type":"string","enum":["open","closed"]}}}}}}"#,
-                            ),
-                            extra: None,
-                        },
-                    ],
-                    extra: None,
-                }),
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(201),
-                        description: "The order as placed.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(r##"{"$ref":"#/components/schemas/Order"}"##),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "GET",
-                path: "/orders/{id}/summary",
-                operation_id: Some("summarizeOrder"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[
-                    ParamDescription {
-                        decode: &handlers::SUMMARIZE_ORDER_ID,
-                        required: true,
-                        explode: Some(false),
-                        description: None,
-                        schema: Some(r#"{"type":"integer"}"#),
-                        extra: None,
-                    },
-                ],
-                request_body: None,
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "What the order adds up to.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r#"{"description":"An order's totals.","type":"object","required":["lines"],"properties":{"lines":{"type":"integer","minimum":0},"total":{"type":"number"}}}"#,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
-            OperationDescription {
-                method: "POST",
-                path: "/drafts",
-                operation_id: Some("saveDraft"),
-                summary: None,
-                description: None,
-                deprecated: false,
-                parameters: &[],
-                request_body: Some(BodyDescription {
-                    required: true,
-                    max_bytes: None,
-                    description: None,
-                    content: &[
-                        MediaTypeDescription {
-                            media_type: "application/json",
-                            schema: Some(
-                                r#"{"type":"object","required":["ship_to"],"properties":{"ship_to":{"description":"An address still being written, so its city may be empty.","type":"object","required":["city"],"properties":{"city":{"type":"string"},"zip":{"type":"string"}}}}}"#,
-                            ),
-                            extra: None,
-                        },
-                    ],
-                    extra: None,
-                }),
-                responses: &[
-                    ResponseDescription {
-                        status: Status::Code(200),
-                        description: "What the draft adds up to.",
-                        headers: &[],
-                        other_headers: None,
-                        content: &[
-                            MediaTypeDescription {
-                                media_type: "application/json",
-                                schema: Some(
-                                    r#"{"description":"A draft's totals, the same shape as an order's.","type":"object","required":["lines"],"properties":{"lines":{"type":"integer","minimum":0,"description":"Lines so far."},"total":{"type":"number"}}}"#,
-                                ),
-                                extra: None,
-                            },
-                        ],
-                        extra: None,
-                    },
-                ],
-                responses_extra: None,
-                security: &[],
-                extra: None,
-            },
+        document: r#"{"openapi":"3.0.3",
+"info":{"$doc":0},
+"paths":{
+"/orders":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":true,"description":{"$doc":0}}],"responses":{"$doc":0}},"post":{"$doc":0}},
+"/orders/{id}/summary":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}},
+"/drafts":{"$doc":0}},
+"components":{"$doc":0}}"#,
+        published: super::OPENAPI_DOCUMENT,
+        decoders: &[
+            &[&handlers::LIST_ORDERS_STATE],
+            &[],
+            &[&handlers::SUMMARIZE_ORDER_ID],
+            &[],
         ],
-        schemas: &[
-            SchemaDescription {
-                name: "Address",
-                schema: r#"{"type":"object","required":["city"],"properties":{"city":{"type":"string","minLength":1},"zip":{"type":"string"}}}"#,
-            },
-            SchemaDescription {
-                name: "Order",
-                schema: r##"{"type":"object","required":["id","ship_to","lines"],"properties":{"id":{"type":"integer"},"ship_to":{"$ref":"#/components/schemas/Address"},"lines":{"type":"array","items":{"title":"Order line","type":"object","required":["sku"],"properties":{"sku":{"type":"string","pattern":"^[A-Z]{3}-[0-9]+$"},"state":{"description":"Where the line stands.","type":"string","enum":["open","closed"]}}}}}}"##,
-            },
-        ],
-        components_extra: None,
     };
 }
 
