@@ -4,11 +4,8 @@
 //! One table each, so loading, lowering, emitting, the round trip and `diff` cannot
 //! drift apart on what a keyword means.
 
-/// The HTTP methods an OpenAPI 3 path item can hold operations for, in the order the
-/// specification lists them.
-pub(crate) const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+/// The HTTP methods an OpenAPI 3 path item can hold operations for.
+pub(crate) use specfirst_model::vocabulary::METHODS;
 
 /// The HTTP methods a Swagger 2.0 path item can hold (2.0 has no `trace`).
 pub(crate) const SWAGGER2_METHODS: &[&str] =

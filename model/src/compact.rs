@@ -26,13 +26,10 @@ use std::hash::Hasher;
 
 use serde_json::{Map, Value};
 
+use crate::vocabulary::METHODS;
+
 /// The key of a reference to a node of the published document.
 pub const REFERENCE: &str = "$doc";
-
-/// The keys of a path item that are operations, as the writer spells them.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// `description` as compact JSON text, each node that `published` holds too (and whose
 /// reference is shorter) written as a reference to it. The top-level members and the

@@ -3,6 +3,12 @@
 //! Generated code writes these in `static`s (`rt::Scalar::Integer`, `rt::Style::Form`),
 //! and the generator's API model holds the same values, so each is one `Copy` enum.
 
+/// The HTTP methods an OpenAPI 3 path item can hold operations for, in the order the
+/// specification lists them: the keys of a path item that are operations.
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 /// The type of a single parameter value on the wire, derived from its schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scalar {

@@ -21,7 +21,9 @@ use super::measure::{
 };
 use super::{Ctx, SLOW_RUN, SLOW_RUNS};
 use crate::corpus;
-use builds::{estimate, fmt_bytes, fmt_mem, read_peaks, record_peak, rustc_peak, Build, Mode, Peak};
+use builds::{
+    estimate, fmt_bytes, fmt_mem, read_peaks, record_peak, rustc_peak, Build, Mode, Peak,
+};
 use parts::*;
 
 mod builds;
