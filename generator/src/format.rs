@@ -59,7 +59,7 @@ pub(crate) fn format(
     });
     if let Ok(done) = done.into_iter().collect::<Result<Vec<_>, _>>() {
         if edits_stay_in_batches(&done) {
-            let mut out = Joined::default();
+            let mut out = Joined::with_capacity(done.iter().map(Done::len).sum());
             join(&code, &mut done.into_iter(), &mut out);
             return Ok(out.text);
         }
@@ -171,6 +171,9 @@ pub(crate) type Task<'s, R> = Box<dyn FnOnce() -> R + Send + 's>;
 /// `tasks` run on every core, those at the indices `first` before the others; their
 /// results in the order of the tasks.
 pub(crate) fn parallel<'s, R: Send>(tasks: Vec<Task<'s, R>>, first: &[usize]) -> Vec<R> {
+    if tasks.len() < 2 {
+        return tasks.into_iter().map(|task| task()).collect();
+    }
     let order: Vec<usize> = first
         .iter()
         .copied()
@@ -339,6 +342,16 @@ enum Done {
         head: String,
         foot: String,
     },
+}
+
+impl Done {
+    /// The length of the text.
+    fn len(&self) -> usize {
+        match self {
+            Done::Items { text, .. } => text.len(),
+            Done::Module { head, foot } => head.len() + foot.len(),
+        }
+    }
 }
 
 /// The types an edit changed in a batch, and the names of the batch's structs and of
@@ -514,12 +527,18 @@ fn edits_stay_in_batches(done: &[Done]) -> bool {
 
 /// Formatted pieces joined with a blank line between items, as [`space_items`] puts it
 /// inside each piece.
-#[derive(Default)]
 pub(crate) struct Joined {
     pub text: String,
 }
 
 impl Joined {
+    /// Room for pieces of `len` bytes in all, and the blank lines between them.
+    pub fn with_capacity(len: usize) -> Self {
+        Self {
+            text: String::with_capacity(len + len / 16),
+        }
+    }
+
     /// Adds `piece`, text of whole lines.
     pub fn push(&mut self, piece: &str) {
         if piece.is_empty() {

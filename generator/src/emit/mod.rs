@@ -57,7 +57,9 @@ pub fn emit(api: &Api, types: &Types, document_file: &str) -> Emitted {
     }
     let formatted = format::parallel(tasks, &first);
     let joined = types_module(types).and_then(|(head, foot)| {
-        let mut out = format::Joined::default();
+        let pieces: usize = formatted.iter().flatten().map(String::len).sum();
+        let len = head.len() + types.items_text().len() + foot.len() + pieces;
+        let mut out = format::Joined::with_capacity(len);
         out.push(&head);
         out.push(types.items_text());
         out.push(&foot);

@@ -50,6 +50,9 @@ pub fn resolve(doc: &Document, api: &Api) -> Result<Types, Diagnostics> {
         .map_err(|problem| doc.diagnostics(vec![problem]))
 }
 
+/// Component schemas one thread reads as typify's JSON Schema at a time.
+const COMPONENTS_PER_TASK: usize = 64;
+
 /// A type space being filled: component schemas first, inline ones as they are met.
 struct Typing {
     space: TypeSpace,
@@ -168,8 +171,21 @@ impl Typing {
         let mut space = TypeSpace::new(&settings);
         let mut problems = Vec::new();
         let mut converted = Vec::new();
-        for (name, schema) in schemas {
-            match read_schema(schema) {
+        // Read on every core: GitHub's thousand components take a while.
+        let tasks = schemas
+            .chunks(COMPONENTS_PER_TASK)
+            .map(|chunk| -> format::Task<'_, Vec<_>> {
+                Box::new(move || {
+                    chunk
+                        .iter()
+                        .map(|(_, schema)| read_schema(schema))
+                        .collect()
+                })
+            })
+            .collect();
+        let read = format::parallel(tasks, &[]).into_iter().flatten();
+        for ((name, _), schema) in schemas.iter().zip(read) {
+            match schema {
                 Ok(schema) => converted.push((name.clone(), schema)),
                 Err(error) => problems.push(Diagnostic::new(
                     pointer_join("/components/schemas", name),
