@@ -707,13 +707,14 @@ pub const COMBINE_METHOD: &str = "combine_principals";
 ///
 /// Kept as text, not tokens, so the generator holding it stays `Send` and `Sync`
 /// (`proc_macro2`'s tokens are neither) and the model stays plain data; the emitters
-/// read the text back as the tokens typify wrote.
+/// read a type's text back as the tokens typify wrote, and write the code of every type
+/// as it is, formatted already.
 #[derive(Debug, Clone)]
 pub struct Types {
     /// The Rust type of each schema use, e.g. `types :: Pet`, by the schema's JSON and
     /// its name hint.
     pub(crate) made: BTreeMap<(String, String), String>,
-    /// The code of every type.
+    /// The code of every type, formatted as the items of the `types` module.
     pub(crate) items: String,
     /// The optional crates that code uses.
     pub(crate) uses: Uses,
@@ -726,7 +727,7 @@ impl Types {
         self.made.get(&key).map(String::as_str)
     }
 
-    /// The code of every type.
+    /// The code of every type, formatted as the items of the `types` module.
     pub(crate) fn items_text(&self) -> &str {
         &self.items
     }

@@ -35,6 +35,7 @@ mod diagnostic;
 pub mod diff;
 mod emit;
 mod error;
+mod format;
 pub mod ir;
 mod keywords;
 pub mod load;

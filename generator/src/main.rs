@@ -10,6 +10,12 @@ use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
 use specfirst::diff::{self, Change, Side};
 use specfirst::{CrateOptions, Generator, RuntimeDependency, Selection};
 
+/// Generating a big API allocates and frees millions of small values (tokens, syntax
+/// trees, strings); mimalloc does that in a third less time than the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate typed axum servers from OpenAPI documents.
 #[derive(Parser)]
 #[command(name = "specfirst", version, about, long_about = None)]

@@ -2,7 +2,6 @@
 
 mod api_trait;
 mod describe;
-mod fields;
 mod pages;
 mod requests;
 mod responses;
@@ -15,6 +14,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use crate::format;
 use crate::ir::Api;
 use crate::ir::{SchemaUse, Types, Uses};
 
@@ -31,53 +31,52 @@ pub struct Emitted {
 /// is the path, relative to the generated file, that `OPENAPI_DOCUMENT` includes, and
 /// `document` what it holds.
 ///
-/// The emitters look types up in the order [`crate::lower::types`] added them; a change
-/// to what they look up, or when, belongs there too.
+/// The items are built and formatted in parts on every core, each part on the thread
+/// that built it ([`format::parallel`]), and joined in order; typing formatted the types
+/// already. The emitters look up the types that [`crate::lower::types`] made for what
+/// they look up; a change to what they look up belongs there too.
 pub fn emit(api: &Api, types: &Types, document: &Value, document_file: &str) -> Emitted {
-    let api_trait = api_trait::api_trait(api);
-    let auth_trait = security::auth_trait(api);
-    let mut operation_items = Vec::new();
-    for op in &api.operations {
-        operation_items.push(requests::request_struct(api, op, types));
-        operation_items.push(responses::response_enum(api, op, types));
-    }
-    let conversions = pages::page_conversions(api, types);
-    let mut rules = validation::Rules::new(&api.schemas);
-    let (router, decoders) = router::router(api, types, &mut rules);
-    let description = describe::description(api, document, &decoders);
-    let webhooks = webhooks::module(api, types, &mut rules);
-    let rules = rules.finish();
-    let type_items = types.items();
-    let uses = types.uses();
-
-    let tokens = quote! {
-        /// Types generated from the schemas of the API.
-        #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
-        pub mod types {
-            #type_items
-        }
-
-        #api_trait
-
-        #auth_trait
-
-        #(#operation_items)*
-
-        #conversions
-
-        #router
-
-        #webhooks
-
-        #rules
-
-        #description
-
-        /// The OpenAPI document this code was generated from, as JSON.
-        pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
+    let parts = &Parts {
+        api,
+        types,
+        document,
+        document_file,
     };
-    let mut file: syn::File = match syn::parse2(tokens.clone()) {
-        Ok(file) => file,
+    // In the order of the output. The router and the description, the biggest, are
+    // built first, so that no thread is left with a big one at the end.
+    let mut tasks: Vec<format::Task<'_, Result<String, String>>> = Vec::new();
+    let mut first = Vec::new();
+    for part in [Part::ApiTrait, Part::AuthTrait] {
+        tasks.push(Box::new(move || format::items(parts.tokens(part))));
+    }
+    for chunk in api.operations.chunks(OPERATIONS_PER_TASK) {
+        tasks.push(Box::new(move || format::items(parts.operations(chunk))));
+    }
+    for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
+        if matches!(part, Part::Description | Part::Router) {
+            first.push(tasks.len());
+        }
+        tasks.push(Box::new(move || format::items(parts.tokens(part))));
+    }
+    let formatted = format::parallel(tasks, &first);
+    let joined = types_module(types).and_then(|(head, foot)| {
+        let pieces: usize = formatted.iter().flatten().map(String::len).sum();
+        let len = head.len() + types.items_text().len() + foot.len() + pieces;
+        let mut out = format::Joined::with_capacity(len);
+        out.push(&head);
+        out.push(types.items_text());
+        out.push(&foot);
+        for piece in formatted {
+            out.push(&piece?);
+        }
+        Ok(out.text)
+    });
+    let uses = types.uses();
+    match joined {
+        Ok(items) => Emitted {
+            items: upper_camel_variants(items),
+            uses,
+        },
         Err(error) => {
             // Emitting writes only tokens it built itself, so this is a generator bug, not
             // a problem with the spec. A debug build stops here; otherwise the code is
@@ -86,24 +85,108 @@ pub fn emit(api: &Api, types: &Types, document: &Value, document_file: &str) -> 
                 "internal error: generated code does not parse ({error}); please report this spec"
             );
             debug_assert!(false, "{message}");
-            return Emitted {
-                items: format!("// specfirst {message}\n{tokens}\n"),
+            Emitted {
+                items: format!("// specfirst {message}\n{}\n", parts.unformatted()),
                 uses,
-            };
-        }
-    };
-    for item in &mut file.items {
-        if let syn::Item::Mod(module) = item {
-            if module.ident == "types" {
-                if let Some((_, items)) = &mut module.content {
-                    fields::separate_fields(items);
-                }
             }
         }
     }
-    Emitted {
-        items: upper_camel_variants(space_items(&prettyplease::unparse(&file))),
-        uses,
+}
+
+/// The formatted text of the `types` module before its items and after them.
+fn types_module(types: &Types) -> Result<(String, String), String> {
+    let module = quote! {
+        /// Types generated from the schemas of the API.
+        #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
+        pub mod types {}
+    };
+    if types.items_text().is_empty() {
+        format::items(module).map(|text| (text, String::new()))
+    } else {
+        format::module_parts(module)
+    }
+}
+
+/// Operations whose request structs and response enums one task builds and formats.
+const OPERATIONS_PER_TASK: usize = 32;
+
+/// The parts of the emitted code besides the types and the operations' items.
+#[derive(Clone, Copy)]
+enum Part {
+    ApiTrait,
+    AuthTrait,
+    Pages,
+    /// The router, the webhooks and the validation rules both add to.
+    Router,
+    Description,
+    Document,
+}
+
+/// What the parts are built from.
+struct Parts<'a> {
+    api: &'a Api,
+    types: &'a Types,
+    /// The published document, which the description is packed against.
+    document: &'a Value,
+    document_file: &'a str,
+}
+
+impl Parts<'_> {
+    fn tokens(&self, part: Part) -> TokenStream {
+        let Self {
+            api,
+            types,
+            document,
+            document_file,
+        } = *self;
+        match part {
+            Part::ApiTrait => api_trait::api_trait(api),
+            Part::AuthTrait => security::auth_trait(api),
+            Part::Pages => pages::page_conversions(api, types),
+            Part::Router => {
+                let mut rules = validation::Rules::new(&api.schemas);
+                let (router, _) = router::router(api, types, &mut rules);
+                let webhooks = webhooks::module(api, types, &mut rules);
+                let rules = rules.finish();
+                quote!(#router #webhooks #rules)
+            }
+            Part::Description => {
+                describe::description(api, document, &router::decoder_names(&api.operations))
+            }
+            Part::Document => quote! {
+                /// The OpenAPI document this code was generated from, as JSON.
+                pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
+            },
+        }
+    }
+
+    /// The request struct and response enum of each of `operations`.
+    fn operations(&self, operations: &[crate::ir::Operation]) -> TokenStream {
+        let mut tokens = TokenStream::new();
+        for op in operations {
+            tokens.extend(requests::request_struct(self.api, op, self.types));
+            tokens.extend(responses::response_enum(self.api, op, self.types));
+        }
+        tokens
+    }
+
+    /// All the code, unformatted but for the types.
+    fn unformatted(&self) -> TokenStream {
+        let items: TokenStream = self.types.items_text().parse().unwrap_or_default();
+        let mut tokens = quote! {
+            /// Types generated from the schemas of the API.
+            #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
+            pub mod types {
+                #items
+            }
+        };
+        tokens.extend(self.tokens(Part::ApiTrait));
+        tokens.extend(self.tokens(Part::AuthTrait));
+        tokens.extend(self.operations(&self.api.operations));
+        for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
+            tokens.extend(self.tokens(part));
+        }
+        tokens
     }
 }
 
@@ -153,70 +236,61 @@ fn doc(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// prettyplease puts items right after one another; a blank line between an item's
-/// closing brace and the next item at the same depth makes the output read like code
-/// written by hand.
-fn space_items(code: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///",
-        "#[",
-        "pub ",
-        "pub(",
-        "fn ",
-        "async fn ",
-        "impl ",
-        "impl<",
-        "mod ",
-        "struct ",
-        "enum ",
-        "trait ",
-        "const ",
-        "use ",
-    ];
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in code.lines() {
-        if let Some(prev) = previous {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let body = line.trim_start();
-            // An item ends with its closing brace or parenthesis at its own depth, or
-            // with a `;` on a deeper continuation line (`.checked(&RULES);`).
-            let ends_item = (matches!(prev.trim(), "}" | "};" | ");")
-                && indent(prev) == indent(line))
-                || (prev.ends_with(';') && indent(prev) > indent(line));
-            if ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start)) {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
-    }
-    out
-}
-
 /// typify writes the variants for the enum values `+1` and `-1` (GitHub's reactions) as
 /// `plus1` and `minus1`, which read wrong and warn. In formatted code such a variant is
 /// a line of its own (`plus1,`) or the last segment of a path (`Self::plus1`); a field
 /// of the same name (`pub plus1: ...`, `.plus1`) is neither and keeps its name. Done on
 /// the text, since a syntax-tree pass over a spec as large as GitHub's costs seconds.
 fn upper_camel_variants(code: String) -> String {
-    if !code.contains("plus1") && !code.contains("minus1") {
+    const NAMES: [(&str, &str); 2] = [("plus1", "Plus1"), ("minus1", "Minus1")];
+    // The lines that name a variant, found by their `1`s: one search through the text
+    // instead of one per name and line.
+    let mut starts = Vec::new();
+    let mut from = 0;
+    while let Some(found) = code[from..].find('1') {
+        let at = from + found + 1;
+        if NAMES.iter().any(|(name, _)| code[..at].ends_with(name)) {
+            let start = code[..at].rfind('\n').map_or(0, |end| end + 1);
+            if starts.last() != Some(&start) {
+                starts.push(start);
+            }
+        }
+        from = at;
+    }
+    if starts.is_empty() {
         return code;
     }
     let mut out = String::with_capacity(code.len());
-    for line in code.lines() {
-        let mut line = line.to_string();
-        for (from, to) in [("plus1", "Plus1"), ("minus1", "Minus1")] {
-            if line.trim() == format!("{from},") {
-                line = line.replace(from, to);
-            }
-            line = replace_path_segment(&line, from, to);
+    if code.contains('\r') || !code.ends_with('\n') {
+        // `lines` drops a `\r` before a line break and adds the last line break.
+        for line in code.lines() {
+            out.push_str(&upper_camel_line(line, &NAMES));
+            out.push('\n');
         }
-        out.push_str(&line);
-        out.push('\n');
+        return out;
     }
+    // Every other line stays as it is.
+    let mut copied = 0;
+    for start in starts {
+        let end = start + code[start..].find('\n').unwrap_or(code.len() - start);
+        out.push_str(&code[copied..start]);
+        out.push_str(&upper_camel_line(&code[start..end], &NAMES));
+        copied = end;
+    }
+    out.push_str(&code[copied..]);
     out
+}
+
+/// `line` with the variants of `names` renamed.
+fn upper_camel_line(line: &str, names: &[(&str, &str)]) -> String {
+    let mut line = line.to_string();
+    for (from, to) in names {
+        if line.trim() == format!("{from},") {
+            line = line.replace(from, to);
+        }
+        line = replace_path_segment(&line, from, to);
+    }
+    line
 }
 
 /// `line` with every `::from` that ends an identifier written `::to`.
@@ -243,8 +317,6 @@ fn replace_path_segment(line: &str, from: &str, to: &str) -> String {
 trait TypeTokens {
     /// The Rust type for `schema_use`, e.g. `types::Pet`.
     fn type_of(&self, schema_use: &SchemaUse) -> TokenStream;
-    /// The code of every type.
-    fn items(&self) -> TokenStream;
 }
 
 impl TypeTokens for Types {
@@ -258,11 +330,5 @@ impl TypeTokens for Types {
             schema_use.name_hint
         );
         found.unwrap_or_else(|| quote!(::serde_json::Value))
-    }
-
-    fn items(&self) -> TokenStream {
-        let items = self.items_text().parse();
-        debug_assert!(items.is_ok(), "typify's code reads back as tokens");
-        items.unwrap_or_default()
     }
 }

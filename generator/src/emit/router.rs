@@ -158,7 +158,7 @@ fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
 }
 
 /// `LIST_BOOKS_LIMIT` for parameter `limit` of `list_books`, numbered on collision.
-fn decoder_names(operations: &[Operation]) -> Decoders {
+pub(super) fn decoder_names(operations: &[Operation]) -> Decoders {
     let mut names = Namespace::default();
     let upper = |name: &str| name.trim_end_matches('_').to_ascii_uppercase();
     operations

@@ -10,6 +10,8 @@
 //! than running them twice: it is short, and it keeps emitting free of typify. A use the
 //! walk missed is a generator bug that the emitters catch in debug builds.
 
+mod fields;
+
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -20,6 +22,7 @@ use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
+use crate::format;
 use crate::ir::{
     Api, BodyKind, Operation, PartKind, ResponseBody, SchemaUse, StatusSpec, Types, Uses,
 };
@@ -46,6 +49,9 @@ pub fn resolve(doc: &Document, api: &Api) -> Result<Types, Diagnostics> {
         .finish()
         .map_err(|problem| doc.diagnostics(vec![problem]))
 }
+
+/// Component schemas one thread reads as typify's JSON Schema at a time.
+const COMPONENTS_PER_TASK: usize = 64;
 
 /// A type space being filled: component schemas first, inline ones as they are met.
 struct Typing {
@@ -165,8 +171,21 @@ impl Typing {
         let mut space = TypeSpace::new(&settings);
         let mut problems = Vec::new();
         let mut converted = Vec::new();
-        for (name, schema) in schemas {
-            match serde_json::from_value::<schemars::schema::Schema>(schema.clone()) {
+        // Read on every core: GitHub's thousand components take a while.
+        let tasks = schemas
+            .chunks(COMPONENTS_PER_TASK)
+            .map(|chunk| -> format::Task<'_, Vec<_>> {
+                Box::new(move || {
+                    chunk
+                        .iter()
+                        .map(|(_, schema)| read_schema(schema))
+                        .collect()
+                })
+            })
+            .collect();
+        let read = format::parallel(tasks, &[]).into_iter().flatten();
+        for ((name, _), schema) in schemas.iter().zip(read) {
+            match schema {
                 Ok(schema) => converted.push((name.clone(), schema)),
                 Err(error) => problems.push(Diagnostic::new(
                     pointer_join("/components/schemas", name),
@@ -209,17 +228,16 @@ impl Typing {
         {
             return fallback;
         }
-        let schema =
-            match serde_json::from_value::<schemars::schema::Schema>(schema_use.schema.clone()) {
-                Ok(schema) => schema,
-                Err(error) => {
-                    self.problems.push(Diagnostic::new(
-                        pointer,
-                        format!("schema cannot be read as JSON Schema: {error}"),
-                    ));
-                    return fallback;
-                }
-            };
+        let schema = match read_schema(&schema_use.schema) {
+            Ok(schema) => schema,
+            Err(error) => {
+                self.problems.push(Diagnostic::new(
+                    pointer,
+                    format!("schema cannot be read as JSON Schema: {error}"),
+                ));
+                return fallback;
+            }
+        };
         let space = &mut self.space;
         let result = quietly(|| {
             let id = space.add_type_with_name(&schema, Some(schema_use.name_hint.clone()))?;
@@ -238,7 +256,7 @@ impl Typing {
         }
     }
 
-    /// The code of every type added, and the crates it needs.
+    /// The code of every type added, formatted, and the crates it needs.
     ///
     /// typify asserts some invariants only while writing code out, so a schema it
     /// accepted can still make it panic here; that becomes a diagnostic.
@@ -259,7 +277,7 @@ impl Typing {
                     .into_iter()
                     .map(|(key, tokens)| (key, tokens.to_string()))
                     .collect(),
-                items: items.to_string(),
+                items: format_items(items),
                 uses,
             }),
             Err(panic) => {
@@ -271,6 +289,29 @@ impl Typing {
             }
         }
     }
+}
+
+/// typify's code formatted once, as the items of the `types` module emitting writes
+/// around it, with the fields its structs would repeat told apart.
+fn format_items(items: TokenStream) -> String {
+    match format::format(1, Some(fields::separate_fields), |code| code.push(items)) {
+        Ok(text) => text,
+        Err(unparsable) => {
+            // Like emitting's own code, typify's is expected to parse: a debug build
+            // stops here; otherwise the code is written unformatted.
+            let message = format!(
+                "internal error: generated types do not parse ({}); please report this spec",
+                unparsable.message
+            );
+            debug_assert!(false, "{message}");
+            format!("// specfirst {message}\n{}\n", unparsable.code)
+        }
+    }
+}
+
+/// `schema` as typify reads it, without copying the JSON first.
+fn read_schema(schema: &Value) -> serde_json::Result<schemars::schema::Schema> {
+    serde::Deserialize::deserialize(schema)
 }
 
 fn failure(result: std::thread::Result<Result<(), typify::Error>>) -> Option<String> {

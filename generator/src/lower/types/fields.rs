@@ -12,8 +12,9 @@ use proc_macro2::{Ident, Span};
 use syn::visit_mut::VisitMut;
 
 /// Renames the duplicate fields of every struct in `items`, and the same fields where
-/// typify's own impls of that struct build it (`Default`).
-pub fn separate_fields(items: &mut [syn::Item]) {
+/// typify's own impls of that struct build it (`Default`); the names of the structs
+/// whose fields were renamed.
+pub fn separate_fields(items: &mut [syn::Item]) -> Vec<String> {
     // Struct name -> field name -> the name each occurrence takes, in order.
     let mut renames: BTreeMap<String, BTreeMap<String, Vec<Ident>>> = BTreeMap::new();
     for item in items.iter_mut() {
@@ -24,7 +25,7 @@ pub fn separate_fields(items: &mut [syn::Item]) {
         }
     }
     if renames.is_empty() {
-        return;
+        return Vec::new();
     }
     for item in items.iter_mut() {
         let syn::Item::Impl(item) = item else {
@@ -40,6 +41,7 @@ pub fn separate_fields(items: &mut [syn::Item]) {
             Constructions { fields }.visit_item_impl_mut(item);
         }
     }
+    renames.into_keys().collect()
 }
 
 /// Renames the duplicate fields of `item`; the renames by field name, if any.
