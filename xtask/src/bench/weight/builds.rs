@@ -72,8 +72,32 @@ pub(super) fn record_peak(path: &Path, peaks: &mut Vec<Peak>, peak: Peak) -> Res
 /// earlier run, scaled to its size now; else a straight line through the smallest and
 /// largest other crates measured (through the origin when there is only one, which
 /// overestimates, as small crates carry a fixed cost); for a release build with no
-/// release figures, the `cargo check` estimate. `None` when nothing was measured yet.
+/// release figures, the `cargo check` estimate. For a release build, the crate's own
+/// `cargo check` peak is a floor: a release build's rustc has taken more than the same
+/// crate's check every time (bookshelf, nexus, Stripe and GitHub alike). `None` when
+/// nothing was measured yet.
 pub(super) fn estimate(peaks: &[Peak], key: &str, mode: Mode, bytes: f64) -> Option<(f64, String)> {
+    let guess = estimate_from(peaks, key, mode, bytes);
+    if mode == Mode::Release {
+        let own_check = peaks
+            .iter()
+            .find(|p| p.key == key && p.mode == Mode::Check.key() && p.bytes > 0.0);
+        if let Some(own) = own_check {
+            let floor = own.kib * bytes / own.bytes;
+            let below = match &guess {
+                Some((kib, _)) => *kib < floor,
+                None => true,
+            };
+            if below {
+                return Some((floor, "its own `cargo check` peak".into()));
+            }
+        }
+    }
+    guess
+}
+
+/// [`estimate`] from the figures of `mode` builds alone.
+fn estimate_from(peaks: &[Peak], key: &str, mode: Mode, bytes: f64) -> Option<(f64, String)> {
     let same_mode = |m: &'static str| peaks.iter().filter(move |p| p.mode == m && p.bytes > 0.0);
     if let Some(own) = same_mode(mode.key()).find(|p| p.key == key) {
         return Some((
@@ -84,7 +108,7 @@ pub(super) fn estimate(peaks: &[Peak], key: &str, mode: Mode, bytes: f64) -> Opt
     let mut refs: Vec<&Peak> = same_mode(mode.key()).collect();
     if refs.is_empty() {
         return match mode {
-            Mode::Release => estimate(peaks, key, Mode::Check, bytes)
+            Mode::Release => estimate_from(peaks, key, Mode::Check, bytes)
                 .map(|(kib, basis)| (kib, format!("the `cargo check` estimate ({basis})"))),
             Mode::Check => None,
         };
@@ -185,6 +209,17 @@ mod tests {
         assert!(basis.contains("cargo check"));
         // One crate measured: through the origin.
         let (kib, _) = estimate(&peaks[1..], "github", Mode::Check, 2e6).unwrap();
+        assert_eq!(kib, 2200.0);
+        // A release build needs at least what the same crate's check took.
+        let peaks = [
+            peak("bookshelf", "release", 1e5, 300.0),
+            peak("nexus", "release", 1e6, 1200.0),
+            peak("github", "check", 2e6, 5000.0),
+        ];
+        let (kib, basis) = estimate(&peaks, "github", Mode::Release, 2e6).unwrap();
+        assert_eq!(kib, 5000.0);
+        assert!(basis.contains("cargo check"));
+        let (kib, _) = estimate(&peaks, "stripe", Mode::Release, 2e6).unwrap();
         assert_eq!(kib, 2200.0);
     }
 
