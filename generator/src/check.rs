@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CrateOptions, Generator, RuntimeDependency, Selection};
+use crate::{CrateOptions, Generator, RuntimeDependency, Selection, Split};
 
 /// Why a check configuration could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,10 @@ struct RawEntry {
     tags: Vec<String>,
     #[serde(default)]
     operations: Vec<String>,
+    /// `auto`, `always` or `never`, as `--split`.
+    split: Option<String>,
+    /// Bytes of Rust per model crate, as `--split-size`.
+    split_size: Option<usize>,
 }
 
 impl CheckConfig {
@@ -105,10 +109,15 @@ impl CheckConfig {
                 "no `[[crate]]` entries; list each spec and its crate directory".into(),
             ));
         }
-        let crates = raw
-            .crates
-            .into_iter()
-            .map(|entry| CrateEntry {
+        let mut crates = Vec::with_capacity(raw.crates.len());
+        for entry in raw.crates {
+            let split = match entry.split {
+                Some(text) => text.parse::<Split>().map_err(|message| {
+                    invalid(format!("crate {}: {message}", entry.dir.display()))
+                })?,
+                None => Split::default(),
+            };
+            crates.push(CrateEntry {
                 spec: base.join(entry.spec),
                 dir: base.join(entry.dir),
                 options: CrateOptions {
@@ -116,13 +125,15 @@ impl CheckConfig {
                     runtime: entry
                         .runtime_path
                         .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
+                    split,
+                    split_size: entry.split_size,
                 },
                 selection: Selection {
                     tags: entry.tags,
                     operations: entry.operations,
                 },
-            })
-            .collect();
+            });
+        }
         Ok(Self { crates })
     }
 }
@@ -200,4 +211,37 @@ pub fn worst(reports: &[CrateReport]) -> Status {
         .map(|report| report.status)
         .max()
         .unwrap_or(Status::Fresh)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::CheckConfig;
+    use crate::Split;
+
+    #[test]
+    fn a_crate_entry_takes_the_split_keys() {
+        let text =
+            "[[crate]]\nspec = \"a.yaml\"\ndir = \"a\"\nsplit = \"always\"\nsplit_size = 4000\n\n\
+                    [[crate]]\nspec = \"b.yaml\"\ndir = \"b\"\n";
+        let config =
+            CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), text).unwrap();
+        assert_eq!(config.crates[0].options.split, Split::Always);
+        assert_eq!(config.crates[0].options.split_size, Some(4000));
+        assert_eq!(config.crates[1].options.split, Split::Auto);
+        assert_eq!(config.crates[1].options.split_size, None);
+    }
+
+    #[test]
+    fn an_unknown_split_names_the_file_and_the_crate() {
+        let text = "[[crate]]\nspec = \"a.yaml\"\ndir = \"a\"\nsplit = \"sometimes\"\n";
+        let error = CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("specfirst.toml") && error.contains("sometimes"),
+            "{error}"
+        );
+    }
 }

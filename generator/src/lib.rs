@@ -77,6 +77,64 @@ pub struct CrateOptions {
     pub name: Option<String>,
     /// Where `specfirst-runtime` comes from.
     pub runtime: RuntimeDependency,
+    /// Whether the types go into model crates of their own.
+    pub split: Split,
+    /// About how many bytes of Rust one model crate holds when split; `None` for
+    /// [`Split::PART_BYTES`].
+    pub split_size: Option<usize>,
+}
+
+/// Whether a generated crate's types go into model crates of their own, `models-1`,
+/// `models-2`, ... inside the crate's directory, each depending only on earlier ones.
+///
+/// rustc compiles a crate in one piece, so its memory and time grow with the crate;
+/// split, a big API's types compile in parts of about 1.2 MB, one rustc each, and a
+/// change to the operations does not recompile the types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Split {
+    /// Split when the types are more than [`Split::AUTO_ABOVE`] bytes of Rust.
+    #[default]
+    Auto,
+    /// Always: even a small API's types are a crate of their own.
+    Always,
+    /// Never: the types stay in the crate's `types` module.
+    Never,
+}
+
+impl Split {
+    /// The size of the types above which [`Split::Auto`] splits them: two parts' worth.
+    /// Oxide's nexus (0.9 MB of types) stays one crate; GitHub's (4.7 MB) and Stripe's
+    /// are split.
+    pub const AUTO_ABOVE: usize = 2 * Split::PART_BYTES;
+
+    /// About how many bytes of Rust one model crate holds by default: GitHub's 4.7 MB of
+    /// types took 4.7 GiB to check as one crate; in parts this size each rustc peaks
+    /// near 1.6 GiB.
+    pub const PART_BYTES: usize = emit::models::PART_BYTES;
+
+    /// Its name in `--split` and `specfirst.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Auto => "auto",
+            Split::Always => "always",
+            Split::Never => "never",
+        }
+    }
+}
+
+impl std::str::FromStr for Split {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "auto" => Ok(Split::Auto),
+            "always" => Ok(Split::Always),
+            "never" => Ok(Split::Never),
+            other => Err(format!(
+                "unknown split {other:?}: choose auto, always or never"
+            )),
+        }
+    }
 }
 
 /// A loaded, checked spec, ready to generate code from.
@@ -170,12 +228,22 @@ impl Generator {
         )
     }
 
-    fn emit(&self, document_file: &str) -> Result<emit::Emitted, Error> {
+    fn emit(&self, document_file: &str, model_crates: &[String]) -> Result<emit::Emitted, Error> {
         let published = self.document.input();
-        match &self.types {
-            Ok(types) => Ok(emit::emit(&self.api, types, published, document_file)),
-            Err(problems) => Err(Error::Spec(problems.clone())),
-        }
+        let types = self.types()?;
+        Ok(emit::emit(
+            &self.api,
+            types,
+            published,
+            document_file,
+            model_crates,
+        ))
+    }
+
+    fn types(&self) -> Result<&ir::Types, Error> {
+        self.types
+            .as_ref()
+            .map_err(|problems| Error::Spec(problems.clone()))
     }
 
     fn header(&self, comment: &str) -> String {
@@ -207,7 +275,7 @@ impl Generator {
     /// The files of a single-module build: `<stem>.rs`, to be `include!`d, and
     /// `<stem>.json`, the document it serves.
     pub fn module_files(&self, stem: &str) -> Result<Vec<GeneratedFile>, Error> {
-        let emitted = self.emit(&format!("{stem}.json"))?;
+        let emitted = self.emit(&format!("{stem}.json"), &[])?;
         Ok(vec![
             GeneratedFile {
                 path: format!("{stem}.rs"),
@@ -240,8 +308,29 @@ impl Generator {
     ///
     /// The code lives in `generated.rs` behind `#[rustfmt::skip]`, so `cargo fmt` in the
     /// user's workspace never rewrites it and `specfirst check` stays green.
+    ///
+    /// With the types split ([`Split`]), also each model crate's `models-N/Cargo.toml`,
+    /// `models-N/src/lib.rs` and `models-N/src/generated.rs`.
     pub fn crate_files(&self, options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
-        let emitted = self.emit("openapi.json")?;
+        let name = options
+            .name
+            .clone()
+            .unwrap_or_else(|| self.default_crate_name());
+        let types = self.types()?;
+        let split = match options.split {
+            Split::Never => None,
+            Split::Auto if types.items_text().len() <= Split::AUTO_ABOVE => None,
+            Split::Auto | Split::Always => emit::models::split(
+                types.items_text(),
+                options.split_size.unwrap_or(Split::PART_BYTES).max(1),
+            ),
+        };
+        let parts = split.unwrap_or_default();
+        let model_names: Vec<String> = (1..=parts.len())
+            .map(|k| format!("{name}-models-{k}"))
+            .collect();
+        let model_crates: Vec<String> = model_names.iter().map(|n| n.replace('-', "_")).collect();
+        let emitted = self.emit("openapi.json", &model_crates)?;
         let api = &self.api;
         let mut lib = self.header("//!");
         // A line break in the title or version would end the comment mid-sentence.
@@ -259,10 +348,10 @@ impl Generator {
             }
         }
         lib.push_str("\n#[rustfmt::skip]\nmod generated;\n\npub use generated::*;\n");
-        Ok(vec![
+        let mut files = vec![
             GeneratedFile {
                 path: "Cargo.toml".into(),
-                contents: self.manifest(options, emitted.uses),
+                contents: self.manifest(&name, options, emitted.uses, &model_names),
             },
             GeneratedFile {
                 path: "src/lib.rs".into(),
@@ -276,14 +365,92 @@ impl Generator {
                 path: "src/openapi.json".into(),
                 contents: self.document_json(),
             },
-        ])
+        ];
+        for (k, part) in parts.iter().enumerate() {
+            files.extend(self.model_crate(&name, k, parts.len(), part, &model_names));
+        }
+        Ok(files)
     }
 
-    fn manifest(&self, options: &CrateOptions, uses: ir::Uses) -> String {
-        let name = options
-            .name
-            .clone()
-            .unwrap_or_else(|| self.default_crate_name());
+    /// The files of model crate `k` (from 0) of `count`, `models-{k + 1}/`.
+    fn model_crate(
+        &self,
+        api_crate: &str,
+        k: usize,
+        count: usize,
+        part: &emit::models::Part,
+        names: &[String],
+    ) -> Vec<GeneratedFile> {
+        let dir = format!("models-{}", k + 1);
+        let what = format!(
+            "Types of {} {}, part {} of {count}, for the crate `{api_crate}`",
+            self.api.title,
+            self.api.version,
+            k + 1
+        );
+        let mut manifest = self.header("#");
+        manifest.push_str(&format!(
+            "[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\n\n",
+            toml_string(&names[k]),
+            toml_string(&format!("{what}, generated by specfirst")),
+        ));
+        manifest.push_str("[dependencies]\n");
+        let uses = self.types.as_ref().map(|t| t.uses()).unwrap_or_default();
+        let mut deps: Vec<String> = part
+            .imports
+            .iter()
+            .map(|&j| format!("{} = {{ path = \"../models-{}\" }}\n", names[j], j + 1))
+            .collect();
+        deps.extend(dependency_lines(uses));
+        deps.sort();
+        manifest.extend(deps);
+
+        let mut lib = self.header("//!");
+        lib.push_str(&format!(
+            "//!\n//! {}.\n\n#[rustfmt::skip]\nmod generated;\n\npub use generated::types::*;\n",
+            what.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+        let imports: String = part
+            .imports
+            .iter()
+            .map(|&j| format!("    use ::{}::*;\n", names[j].replace('-', "_")))
+            .collect();
+        let code = format!(
+            "{}\n/// Types generated from the schemas of the API, part {} of {count}.\n\
+             #[allow(clippy::all, missing_docs, dead_code, unused_comparisons, unused_imports)]\n\
+             pub mod types {{\n{imports}{}{}}}\n",
+            self.header("//"),
+            k + 1,
+            if imports.is_empty() || part.items.is_empty() {
+                ""
+            } else {
+                "\n"
+            },
+            part.items,
+        );
+        vec![
+            GeneratedFile {
+                path: format!("{dir}/Cargo.toml"),
+                contents: manifest,
+            },
+            GeneratedFile {
+                path: format!("{dir}/src/lib.rs"),
+                contents: lib,
+            },
+            GeneratedFile {
+                path: format!("{dir}/src/generated.rs"),
+                contents: code,
+            },
+        ]
+    }
+
+    fn manifest(
+        &self,
+        name: &str,
+        options: &CrateOptions,
+        uses: ir::Uses,
+        model_names: &[String],
+    ) -> String {
         let runtime = match &options.runtime {
             RuntimeDependency::Version(version) => format!("version = {}", toml_string(version)),
             RuntimeDependency::Path(path) => format!("path = {}", toml_string(path)),
@@ -291,25 +458,20 @@ impl Generator {
         let mut text = self.header("#");
         text.push_str(&format!(
             "[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\n\n",
-            toml_string(&name),
+            toml_string(name),
             toml_string(&format!(
                 "Server interface for {} {}, generated by specfirst",
                 self.api.title, self.api.version
             )),
         ));
         text.push_str("[dependencies]\n");
-        if uses.chrono {
-            text.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+        let mut deps = dependency_lines(uses);
+        deps.push(format!("specfirst-runtime = {{ {runtime} }}\n"));
+        for (k, model) in model_names.iter().enumerate() {
+            deps.push(format!("{model} = {{ path = \"models-{}\" }}\n", k + 1));
         }
-        if uses.regress {
-            text.push_str("regress = \"0.10\"\n");
-        }
-        text.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
-        text.push_str("serde_json = \"1\"\n");
-        text.push_str(&format!("specfirst-runtime = {{ {runtime} }}\n"));
-        if uses.uuid {
-            text.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
-        }
+        deps.sort();
+        text.extend(deps);
         text
     }
 
@@ -321,8 +483,19 @@ impl Generator {
     }
 
     /// Writes the whole crate into `dir`; on any error nothing is changed.
+    ///
+    /// Model crates of an earlier generation that this one no longer has (`models-N`
+    /// directories whose manifest specfirst wrote) are removed once the new files are
+    /// in place.
     pub fn write_crate(&self, dir: impl AsRef<Path>, options: &CrateOptions) -> Result<(), Error> {
-        output::write_all(dir.as_ref(), &self.crate_files(options)?)
+        let dir = dir.as_ref();
+        let files = self.crate_files(options)?;
+        output::write_all(dir, &files)?;
+        for stale in output::stale_model_crates(dir, &files) {
+            let path = dir.join(stale);
+            std::fs::remove_dir_all(&path).map_err(|source| Error::Io { path, source })?;
+        }
+        Ok(())
     }
 
     /// How the crate in `dir` differs from what this spec generates; empty when fresh.
@@ -331,8 +504,35 @@ impl Generator {
         dir: impl AsRef<Path>,
         options: &CrateOptions,
     ) -> Result<Vec<Drift>, Error> {
-        Ok(output::drift(dir.as_ref(), &self.crate_files(options)?))
+        let files = self.crate_files(options)?;
+        let mut drift = output::drift(dir.as_ref(), &files);
+        for stale in output::stale_model_crates(dir.as_ref(), &files) {
+            drift.push(Drift {
+                diff: format!(
+                    "{stale}/ is a model crate the spec no longer generates: remove it\n"
+                ),
+                path: format!("{stale}/"),
+            });
+        }
+        Ok(drift)
     }
+}
+
+/// The manifest lines of the crates the types use (`uses`) and serde's, one each.
+fn dependency_lines(uses: ir::Uses) -> Vec<String> {
+    let mut lines = Vec::new();
+    if uses.chrono {
+        lines.push("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n".to_string());
+    }
+    if uses.regress {
+        lines.push("regress = \"0.10\"\n".to_string());
+    }
+    lines.push("serde = { version = \"1\", features = [\"derive\"] }\n".to_string());
+    lines.push("serde_json = \"1\"\n".to_string());
+    if uses.uuid {
+        lines.push("uuid = { version = \"1\", features = [\"serde\"] }\n".to_string());
+    }
+    lines
 }
 
 fn toml_string(value: &str) -> String {

@@ -48,8 +48,8 @@ enum Command {
         #[arg(required_unless_present = "config")]
         dir: Option<PathBuf>,
         /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, tags,
-        /// operations), paths relative to it; the exit code is the worst of all crates.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations"])]
+        /// operations, split, split_size), paths relative to it; the exit code is the worst of all crates.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations", "split", "split_size"])]
         config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -98,6 +98,14 @@ struct CrateArgs {
     /// instead of by version.
     #[arg(long, value_name = "DIR")]
     runtime_path: Option<String>,
+    /// Put the types in model crates of their own (models-1, models-2, ... in the
+    /// crate's directory), so rustc compiles a big API in parts: auto splits when the
+    /// types are over 2.4 MB of Rust.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    split: String,
+    /// About how many bytes of Rust one model crate holds when the types are split.
+    #[arg(long, value_name = "BYTES", default_value_t = specfirst::Split::PART_BYTES)]
+    split_size: usize,
 }
 
 /// Which operations to generate; without either option, all of them.
@@ -129,6 +137,9 @@ impl From<CrateArgs> for CrateOptions {
             runtime: args
                 .runtime_path
                 .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
+            // clap admits only the names `Split` parses.
+            split: args.split.parse().unwrap_or_default(),
+            split_size: Some(args.split_size),
         }
     }
 }

@@ -332,6 +332,7 @@ fn generate_params(dir: &Path) {
                 &specfirst::CrateOptions {
                     name: None,
                     runtime: specfirst::RuntimeDependency::Path("../runtime".into()),
+                    ..Default::default()
                 },
             )
         })
@@ -702,4 +703,89 @@ fn check_regenerates_with_the_same_selection() {
         temp.path(),
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn split_types_go_into_model_crates_that_check_keeps_fresh() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let dir = temp.path().join("api");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let split = ["--split", "always", "--split-size", "4000"];
+    let out = generate_into("specs/schemas.yaml", &dir, &split);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let parts: Vec<usize> = (1..=20)
+        .filter(|k| dir.join(format!("models-{k}/src/generated.rs")).is_file())
+        .collect();
+    assert!(parts.len() > 1, "several model crates: {parts:?}");
+    for k in &parts {
+        assert!(
+            manifest.contains(&format!("models-{k} = {{ path = \"models-{k}\" }}")),
+            "{manifest}"
+        );
+    }
+    let code = std::fs::read_to_string(dir.join("src/generated.rs")).unwrap();
+    assert!(code.contains("pub use ::schemas_models_1::*;"), "{code}");
+    assert!(!code.contains("pub struct Record "), "the types moved out");
+
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "specs/schemas.yaml",
+            &dir_arg,
+            "--runtime-path",
+            "../runtime",
+        ];
+        args.extend_from_slice(extra);
+        specfirst(&args, &root())
+    };
+    assert_eq!(check(&split).status.code(), Some(0));
+    // The same crate is stale for one generated whole.
+    let whole = check(&["--split", "never"]);
+    assert_eq!(whole.status.code(), Some(1));
+
+    // Generating whole removes the model crates specfirst wrote, and only those.
+    let own = dir.join("models-7");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(own.join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
+    let out = generate_into("specs/schemas.yaml", &dir, &["--split", "never"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!dir.join("models-1").exists(), "stale model crate left");
+    assert!(
+        own.join("Cargo.toml").is_file(),
+        "a directory of the user's was removed"
+    );
+    assert_eq!(check(&["--split", "never"]).status.code(), Some(0));
+
+    // A model crate left behind is drift that check names.
+    let out = generate_into("specs/schemas.yaml", &dir, &split);
+    assert!(out.status.success());
+    let leftover = dir.join("models-1");
+    let copy = dir.join("models-19");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(leftover.join("Cargo.toml"), copy.join("Cargo.toml")).unwrap();
+    let stale = check(&split);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        text(&stale.stdout).contains("models-19/"),
+        "{}",
+        text(&stale.stdout)
+    );
+}
+
+#[test]
+fn an_unknown_split_is_refused() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let out = generate_into(
+        "specs/schemas.yaml",
+        &temp.path().join("api"),
+        &["--split", "sometimes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("sometimes"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!temp.path().join("api").exists());
 }

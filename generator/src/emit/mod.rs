@@ -2,6 +2,7 @@
 
 mod api_trait;
 mod describe;
+pub(crate) mod models;
 mod pages;
 mod requests;
 mod responses;
@@ -35,7 +36,17 @@ pub struct Emitted {
 /// that built it ([`format::parallel`]), and joined in order; typing formatted the types
 /// already. The emitters look up the types that [`crate::lower::types`] made for what
 /// they look up; a change to what they look up belongs there too.
-pub fn emit(api: &Api, types: &Types, document: &Value, document_file: &str) -> Emitted {
+///
+/// `model_crates` names the crates holding the types when they are split off
+/// ([`models::split`]); the `types` module then re-exports them. Empty, it holds the
+/// types itself.
+pub fn emit(
+    api: &Api,
+    types: &Types,
+    document: &Value,
+    document_file: &str,
+    model_crates: &[String],
+) -> Emitted {
     let parts = &Parts {
         api,
         types,
@@ -59,18 +70,29 @@ pub fn emit(api: &Api, types: &Types, document: &Value, document_file: &str) -> 
         tasks.push(Box::new(move || format::items(parts.tokens(part))));
     }
     let formatted = format::parallel(tasks, &first);
-    let joined = types_module(types).and_then(|(head, foot)| {
-        let pieces: usize = formatted.iter().flatten().map(String::len).sum();
-        let len = head.len() + types.items_text().len() + foot.len() + pieces;
-        let mut out = format::Joined::with_capacity(len);
-        out.push(&head);
-        out.push(types.items_text());
-        out.push(&foot);
-        for piece in formatted {
-            out.push(&piece?);
-        }
-        Ok(out.text)
-    });
+    let joined = types_module(types.items_text().is_empty() && model_crates.is_empty()).and_then(
+        |(head, foot)| {
+            let reexports: String = model_crates
+                .iter()
+                .map(|name| format!("    pub use ::{name}::*;\n"))
+                .collect();
+            let inner = if model_crates.is_empty() {
+                types.items_text()
+            } else {
+                &reexports
+            };
+            let pieces: usize = formatted.iter().flatten().map(String::len).sum();
+            let len = head.len() + inner.len() + foot.len() + pieces;
+            let mut out = format::Joined::with_capacity(len);
+            out.push(&head);
+            out.push(inner);
+            out.push(&foot);
+            for piece in formatted {
+                out.push(&piece?);
+            }
+            Ok(out.text)
+        },
+    );
     let uses = types.uses();
     match joined {
         Ok(items) => Emitted {
@@ -93,14 +115,15 @@ pub fn emit(api: &Api, types: &Types, document: &Value, document_file: &str) -> 
     }
 }
 
-/// The formatted text of the `types` module before its items and after them.
-fn types_module(types: &Types) -> Result<(String, String), String> {
+/// The formatted text of the `types` module before its items and after them (all of it
+/// when it has no items).
+fn types_module(empty: bool) -> Result<(String, String), String> {
     let module = quote! {
         /// Types generated from the schemas of the API.
         #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
         pub mod types {}
     };
-    if types.items_text().is_empty() {
+    if empty {
         format::items(module).map(|text| (text, String::new()))
     } else {
         format::module_parts(module)

@@ -148,7 +148,15 @@ pub(super) fn rustc_peak(dir: &Path, name: &str) -> Option<f64> {
             continue;
         };
         let f: Vec<&str> = line.split_whitespace().collect();
-        if f.first() == Some(&name) {
+        // The crate's own rustc, or one of its model crates' (`NAME_models_N`).
+        let ours = f.first().is_some_and(|crate_name| {
+            *crate_name == name
+                || crate_name
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix("_models_"))
+                    .is_some_and(|k| k.parse::<usize>().is_ok())
+        });
+        if ours {
             if let Some(kib) = f.get(1).and_then(|k| k.parse::<f64>().ok()) {
                 peak = Some(peak.map_or(kib, |p: f64| p.max(kib)));
             }

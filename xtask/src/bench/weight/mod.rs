@@ -208,8 +208,28 @@ fn build_dependencies(
     })
 }
 
+/// The crate's `src/generated.rs`, then each model crate's (`models-N/src/generated.rs`,
+/// when `specfirst generate` split the types off), in order.
+fn generated_files(crate_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut models: Vec<(usize, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(crate_dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(k) = name.strip_prefix("models-").and_then(|k| k.parse().ok()) {
+            let file = entry.path().join("src/generated.rs");
+            if file.is_file() {
+                models.push((k, file));
+            }
+        }
+    }
+    models.sort();
+    let mut files = vec![crate_dir.join("src/generated.rs")];
+    files.extend(models.into_iter().map(|(_, file)| file));
+    Ok(files)
+}
+
 /// Runs `mode` builds of the crate in `crate_dir`: its dependencies first (not measured),
-/// then up to `--runs` rebuilds of the crate alone after touching `generated.rs`, fewer
+/// then up to `--runs` rebuilds of the crate (and its model crates) after touching their
+/// `generated.rs`, fewer
 /// for slow builds, each only when the memory its rustc is expected to take is free.
 fn measure_build(
     cx: &Ctx,
@@ -271,7 +291,9 @@ fn measure_build(
         for entry in std::fs::read_dir(&place.rustc_dir)?.flatten() {
             std::fs::remove_file(entry.path())?;
         }
-        touch(&crate_dir.join("src/generated.rs"))?;
+        for file in generated_files(crate_dir)? {
+            touch(&file)?;
+        }
         let log = cx
             .logs
             .join(format!("weight-{key}-{}-{run}.log", mode.key()));
@@ -383,7 +405,13 @@ fn weigh(cx: &mut Ctx, place: &mut Place, spec: &WeightSpec) -> Result<Weighed> 
     }
     // The last run's crate stays: sizes and builds are of it.
     let text = std::fs::read_to_string(crate_dir.join("src/generated.rs"))?;
-    let sizes = Sizes::of(&text);
+    let mut sizes = Sizes::of(&text);
+    // Split types are the models too, in crates of their own.
+    for file in generated_files(&crate_dir)?.into_iter().skip(1) {
+        let models = std::fs::read_to_string(file)?;
+        sizes.bytes[0] += models.len();
+        sizes.lines[0] += models.matches('\n').count();
+    }
     let bytes = sizes.total_bytes() as f64;
     weighed.sizes = Some(sizes);
     weighed.document = std::fs::metadata(crate_dir.join("src/openapi.json"))
@@ -454,7 +482,7 @@ pub(super) fn weight(cx: &mut Ctx) -> Result<()> {
         "(cd target/bench/weight/KEY && CARGO_TARGET_DIR=target/bench/weight/target CARGO_INCREMENTAL=0 RUSTC_WRAPPER=target/bench/weight/rustc-peak.sh SPECFIRST_BENCH_RUSTC_DIR=target/bench/weight/rustc cargo build --release --quiet)".into(),
     );
     cx.commands.push(
-        "# for each KEY of --weight-specs: once with src/lib.rs emptied (dependencies), then again after touching src/generated.rs".into(),
+        "# for each KEY of --weight-specs: once with src/lib.rs emptied (dependencies), then again after touching src/generated.rs and models-*/src/generated.rs".into(),
     );
     let s = write_weight(cx, &rows, place.wrapper.is_some())?;
     cx.out.push_str(&s);
@@ -482,15 +510,17 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
     writeln!(
         s,
         "- **Size**: bytes and lines (newlines, as `wc -l`) of `src/generated.rs`, the file \
-         the crate is made of; `lib.rs` only includes it. The crate also embeds its OpenAPI \
-         document (`src/openapi.json`, with `include_str!`), shown apart."
+         the crate is made of; `lib.rs` only includes it. When `specfirst generate` split \
+         the types into model crates (`--split auto`, the default: types over 2.4 MB), \
+         their `models-N/src/generated.rs` count too, as *models*. The crate also embeds its \
+         OpenAPI document (`src/openapi.json`, with `include_str!`), shown apart."
     )?;
     writeln!(
         s,
         "- **Parts**: `generated.rs` is split at its top-level items (a scan of brackets, \
          skipping comments, strings and char literals), each item taking the doc comments \
          and attributes before it and the blank lines after it, so the parts add up to the \
-         file. *models* is `pub mod types`; *operations* the API and authentication traits, \
+         file. *models* is `pub mod types` (and the model crates, when split); *operations* the API and authentication traits, \
          each operation's request struct, response enum and body types and their impls \
          (and `pub mod webhooks` when the spec has webhooks); *handlers* `mod handlers` and \
          the `router` functions; *rules* `mod rules`, the validation rules; *description* \
@@ -502,7 +532,7 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
         "- **Builds**: `cargo check` and `cargo build --release` in the crate with a target \
          directory shared by these crates (`target/bench/weight/target`), its dependencies \
          built first (with `src/lib.rs` emptied, not measured), then timed after touching \
-         `src/generated.rs`, with `CARGO_INCREMENTAL=0` so that each run compiles the whole \
+         `src/generated.rs` and the model crates' (so they compile again too), with `CARGO_INCREMENTAL=0` so that each run compiles the whole \
          crate, as after a change to the spec: median of {runs} runs, 3 for a build whose \
          first run takes over a minute, 1 for one over four minutes. The dependency versions \
          are the workspace's (its `Cargo.lock` is copied in)."
@@ -512,8 +542,8 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
             s,
             "- **Peak rustc memory**: cargo runs every rustc through a `RUSTC_WRAPPER` script \
              that runs it under `/usr/bin/time -f %M`; the figure is the largest maximum \
-             resident set size of the rustc compiling the generated crate (dependencies are \
-             already built). Wrapping `cargo` in `/usr/bin/time` would not single it out: \
+             resident set size of the rustcs compiling the generated crate and its model \
+             crates (dependencies are already built). Wrapping `cargo` in `/usr/bin/time` would not single it out: \
              that reports the largest peak among cargo and every process it started."
         )?;
     } else {

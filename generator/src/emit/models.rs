@@ -1,0 +1,660 @@
+//! The `types` module of a big API cut into model crates.
+//!
+//! rustc's memory and time grow with the size of a crate, and typify's types are most of
+//! a big API's code (GitHub's: 4.7 MB, which one rustc checks in 4.7 GiB). So the types
+//! are cut into parts of about [`PART_BYTES`], each a crate of its own that depends
+//! only on earlier parts: a type, with its impls and the default-value functions its
+//! fields name, goes to the part after every part holding a type it names, and types
+//! that name each other stay together. The API crate re-exports every part from its
+//! `types` module, so the paths in the rest of the code do not change.
+//!
+//! The cut is made on the formatted text, whose shape prettyplease fixes: the items of
+//! the module four spaces deep, a blank line between two items. Text that does not come
+//! apart that way is not cut ([`split`] gives `None`), and stays one module.
+
+use std::collections::{BTreeSet, HashMap};
+
+/// About how many bytes of types one model crate holds unless told otherwise
+/// ([`crate::Split::PART_BYTES`] says why this many).
+pub const PART_BYTES: usize = 1_200_000;
+
+/// One model crate's share of the types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Its items, formatted as the items of the `types` module, in the order typify
+    /// wrote them.
+    pub items: String,
+    /// The earlier parts (by index) whose types these items name.
+    pub imports: Vec<usize>,
+}
+
+/// What one top-level item of the types module is.
+enum Kind<'t> {
+    /// A type, or an impl for it, by the type's name.
+    Owned(&'t str),
+    /// typify's `defaults` module: the functions serde calls for default values.
+    Defaults,
+    /// typify's `error` module, which conversions name as `self::error`.
+    Error,
+}
+
+/// One top-level item's text and what it is.
+struct Item<'t> {
+    text: &'t str,
+    kind: Kind<'t>,
+}
+
+/// `items`, the text of the types module's items, cut into parts of about
+/// `part_bytes` each, every part naming only types of itself and of earlier parts.
+/// `None` when the text does not come apart into items as prettyplease writes them.
+pub fn split(items: &str, part_bytes: usize) -> Option<Vec<Part>> {
+    let chunks = top_level_chunks(items)?;
+    let mut owners: Vec<&str> = Vec::new();
+    let mut owner_index: HashMap<&str, usize> = HashMap::new();
+    // A first pass names the types, so an impl written before its type is still placed.
+    for chunk in &chunks {
+        if let Some(name) = defined_name(chunk) {
+            if !owner_index.contains_key(name) {
+                owner_index.insert(name, owners.len());
+                owners.push(name);
+            }
+        }
+    }
+    let mut parsed = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        parsed.push(Item {
+            text: chunk,
+            kind: classify(chunk, &owner_index)?,
+        });
+    }
+    let defaults = match parsed
+        .iter()
+        .find(|item| matches!(item.kind, Kind::Defaults))
+    {
+        Some(item) => default_functions(item.text)?,
+        None => Defaults::default(),
+    };
+
+    // Each type's items, sizes and the types and default functions they name.
+    let n = owners.len();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut sizes = vec![0usize; n];
+    let mut names: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    let mut uses_defaults: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    for (at, item) in parsed.iter().enumerate() {
+        let Kind::Owned(owner) = item.kind else {
+            continue;
+        };
+        let id = owner_index[owner];
+        members[id].push(at);
+        sizes[id] += item.text.len();
+        for word in code_words(item.text) {
+            if let Some(&other) = owner_index.get(word) {
+                if other != id {
+                    names[id].insert(other);
+                }
+            }
+        }
+        for (f, function) in defaults.functions.iter().enumerate() {
+            if names_function(item.text, function.name) {
+                uses_defaults[id].insert(f);
+            }
+        }
+    }
+    // A default function's body names the type it returns: that is the field's need.
+    for id in 0..n {
+        for &f in &uses_defaults[id] {
+            let function = &defaults.functions[f];
+            sizes[id] += function.text.len();
+            for word in code_words(function.text) {
+                if let Some(&other) = owner_index.get(word) {
+                    if other != id {
+                        names[id].insert(other);
+                    }
+                }
+            }
+        }
+    }
+
+    // Types that name each other stay together; a group comes after what it names.
+    let groups = strongly_connected(&names);
+    let mut part_of = vec![0usize; n];
+    let mut part_sizes: Vec<usize> = vec![0];
+    for group in &groups {
+        let size: usize = group.iter().map(|&id| sizes[id]).sum();
+        let current = part_sizes.len() - 1;
+        if part_sizes[current] > 0 && part_sizes[current] + size > part_bytes {
+            part_sizes.push(0);
+        }
+        let current = part_sizes.len() - 1;
+        part_sizes[current] += size;
+        for &id in group {
+            part_of[id] = current;
+        }
+    }
+
+    let count = part_sizes.len();
+    let mut texts: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut imports: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
+    let mut part_defaults: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
+    for id in 0..n {
+        let part = part_of[id];
+        texts[part].extend(&members[id]);
+        part_defaults[part].extend(&uses_defaults[id]);
+        for &other in &names[id] {
+            if part_of[other] != part {
+                imports[part].insert(part_of[other]);
+            }
+        }
+    }
+    let error = parsed
+        .iter()
+        .position(|item| matches!(item.kind, Kind::Error));
+    let mut parts = Vec::with_capacity(count);
+    for part in 0..count {
+        let mut at = std::mem::take(&mut texts[part]);
+        if part == 0 {
+            at.extend(error);
+        } else if error.is_some() && at.iter().any(|&i| parsed[i].text.contains("error::")) {
+            imports[part].insert(0);
+        }
+        at.sort_unstable();
+        let mut text = String::new();
+        for i in at {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(parsed[i].text);
+        }
+        if !part_defaults[part].is_empty() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            // Private, unlike typify's: each part has its own, and a glob import of an
+            // earlier part must not bring that part's.
+            text.push_str("    mod defaults {\n");
+            let mut first = true;
+            for &f in &part_defaults[part] {
+                if !first {
+                    text.push('\n');
+                }
+                first = false;
+                text.push_str(defaults.functions[f].text);
+            }
+            text.push_str("    }\n");
+        }
+        parts.push(Part {
+            items: super::upper_camel_variants(text),
+            imports: imports[part].iter().copied().collect(),
+        });
+    }
+    Some(parts)
+}
+
+/// The top-level items of `items`: each begins after a blank line, an item's closing
+/// line or the start, with a line four spaces deep, outside a block comment, and ends
+/// with a line break.
+/// `None` when the text is not items four spaces deep.
+fn top_level_chunks(items: &str) -> Option<Vec<&str>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut in_comment = false;
+    let mut previous_blank = true;
+    let mut at = 0;
+    for line in items.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !in_comment && previous_blank && at > start && is_item_start(body) {
+            chunks.push(&items[start..at]);
+            start = at;
+        }
+        if at == start && !is_item_start(body) {
+            return None;
+        }
+        let was_in_comment = in_comment;
+        in_comment = comment_state(body, in_comment);
+        // An item ends before a blank line, or with its own closing line four spaces
+        // deep (a doc comment written as a block follows with no blank line).
+        previous_blank = !in_comment
+            && (body.is_empty()
+                || (!was_in_comment
+                    && body.strip_prefix("    ").is_some_and(|rest| {
+                        !rest.starts_with(char::is_whitespace)
+                            && (rest.ends_with('}') || rest.ends_with(';'))
+                            && !rest.starts_with("//")
+                    })));
+        at += line.len();
+    }
+    if start < items.len() {
+        chunks.push(&items[start..]);
+    }
+    // An item's text ends with its closing line and the blank line after it; the blank
+    // line goes back between items when parts are joined.
+    Some(
+        chunks
+            .into_iter()
+            .map(|chunk| {
+                chunk
+                    .strip_suffix('\n')
+                    .filter(|c| c.ends_with('\n'))
+                    .unwrap_or(chunk)
+            })
+            .collect(),
+    )
+}
+
+/// Whether `line` begins an item four spaces deep.
+fn is_item_start(line: &str) -> bool {
+    line.strip_prefix("    ")
+        .is_some_and(|rest| rest.starts_with(|c: char| !c.is_whitespace() && c != '}' && c != ')'))
+}
+
+/// Whether a block comment is open after `line`, given whether one was before it.
+fn comment_state(line: &str, mut open: bool) -> bool {
+    let mut rest = line;
+    loop {
+        if open {
+            match rest.find("*/") {
+                Some(end) => {
+                    open = false;
+                    rest = &rest[end + 2..];
+                }
+                None => return true,
+            }
+        } else {
+            let trimmed = rest.trim_start();
+            // Only doc comments open a block here: typify writes no other comments, and
+            // a `/*` inside a string literal is not at the start of a line.
+            if trimmed.starts_with("/**") || trimmed.starts_with("/*!") {
+                open = true;
+                rest = &trimmed[3..];
+            } else {
+                return false;
+            }
+        }
+    }
+}
+
+/// The lines of `chunk` that are code, not doc comments or attributes' doc text.
+fn code_lines(chunk: &str) -> impl Iterator<Item = &str> {
+    let mut in_comment = false;
+    chunk.lines().filter(move |line| {
+        let was = in_comment;
+        in_comment = comment_state(line, in_comment);
+        !was && !in_comment
+            && !line.trim_start().starts_with("///")
+            && !line.trim_start().starts_with("//!")
+    })
+}
+
+/// The identifiers in the code of `chunk`.
+fn code_words(chunk: &str) -> impl Iterator<Item = &str> {
+    code_lines(chunk).flat_map(|line| {
+        line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+/// The line of `chunk` that begins the item itself, after its docs and attributes:
+/// the first line of code four spaces deep that opens no attribute and closes none.
+fn head_line(chunk: &str) -> Option<&str> {
+    code_lines(chunk).find(|line| {
+        line.strip_prefix("    ").is_some_and(|rest| {
+            !rest.starts_with(|c: char| c.is_whitespace() || c == '#' || c == ')' || c == ']')
+        })
+    })
+}
+
+/// The name of the struct, enum or type alias `chunk` defines, if it defines one.
+fn defined_name(chunk: &str) -> Option<&str> {
+    let line = head_line(chunk)?;
+    let rest = line.trim_start().strip_prefix("pub ")?;
+    let rest = ["struct ", "enum ", "type "]
+        .iter()
+        .find_map(|keyword| rest.strip_prefix(keyword))?;
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// What `chunk` is; `None` for an item this module does not know how to place.
+fn classify<'t>(chunk: &'t str, owners: &HashMap<&'t str, usize>) -> Option<Kind<'t>> {
+    if let Some(name) = defined_name(chunk) {
+        return Some(Kind::Owned(name));
+    }
+    let first = head_line(chunk)?.trim_start();
+    let code = code_lines(chunk)
+        .skip_while(|line| line.trim_start() != first)
+        .skip(1);
+    match first {
+        "pub mod defaults {" => return Some(Kind::Defaults),
+        "pub mod error {" => return Some(Kind::Error),
+        _ => {}
+    }
+    if !first.starts_with("impl") {
+        return None;
+    }
+    // The impl's header, up to the brace that opens its body.
+    let mut header = first.to_string();
+    for line in code {
+        if header.trim_end().ends_with('{') {
+            break;
+        }
+        header.push(' ');
+        header.push_str(line.trim());
+    }
+    let header = header.trim_end().strip_suffix('{')?;
+    // The type after `for`, when it is one of ours; else the first of ours the header
+    // names (`impl From<Ours> for String`): the orphan rule puts the impl beside it.
+    header
+        .rsplit_once(" for ")
+        .and_then(|(_, target)| local_in(target, owners))
+        .or_else(|| local_in(header, owners))
+        .map(Kind::Owned)
+}
+
+/// The first of `owners` named in `text`, as `owners` spells it (borrowed from there).
+fn local_in<'t>(text: &str, owners: &HashMap<&'t str, usize>) -> Option<&'t str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .find_map(|word| owners.get_key_value(word).map(|(name, _)| *name))
+}
+
+/// Whether `text` names `defaults::{name}` (not a longer name that begins so).
+fn names_function(text: &str, name: &str) -> bool {
+    let needle = format!("defaults::{name}");
+    text.match_indices(&needle).any(|(at, _)| {
+        !text[at + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// The functions of typify's `defaults` module.
+#[derive(Default)]
+struct Defaults<'t> {
+    functions: Vec<Function<'t>>,
+}
+
+/// One function of the `defaults` module: its name and text, eight spaces deep.
+struct Function<'t> {
+    name: &'t str,
+    text: &'t str,
+}
+
+/// The functions inside `module`, the text of `pub mod defaults { ... }`.
+fn default_functions(module: &str) -> Option<Defaults<'_>> {
+    let open = module.find("pub mod defaults {\n")? + "pub mod defaults {\n".len();
+    let close = module.rfind("    }\n")?;
+    let body = module.get(open..close)?;
+    let mut functions = Vec::new();
+    for text in body.split("\n\n") {
+        let text = text.trim_end_matches('\n');
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("pub(super) fn "))?;
+        let rest = line.trim_start().strip_prefix("pub(super) fn ")?;
+        let end = rest.find(['<', '('])?;
+        let start = body.as_ptr() as usize;
+        let offset = text.as_ptr() as usize - start;
+        // Each function's text with its line break, as it stands in the module.
+        let with_break = &body[offset..offset + text.len() + 1];
+        functions.push(Function {
+            name: &rest[..end],
+            text: with_break,
+        });
+    }
+    Some(Defaults { functions })
+}
+
+/// Strongly connected components of the graph `edges` (node to the nodes it names),
+/// each after every component it names, nodes in the order of their numbers.
+fn strongly_connected(edges: &[BTreeSet<usize>]) -> Vec<Vec<usize>> {
+    // Tarjan's algorithm without recursion: GitHub's types chain thousands deep.
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::new();
+    let adjacency: Vec<Vec<usize>> = edges.iter().map(|e| e.iter().copied().collect()).collect();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = calls.last_mut() {
+            if let Some(&to) = adjacency[node].get(*edge) {
+                *edge += 1;
+                if index[to] == usize::MAX {
+                    index[to] = next;
+                    low[to] = next;
+                    next += 1;
+                    stack.push(to);
+                    on_stack[to] = true;
+                    calls.push((to, 0));
+                } else if on_stack[to] {
+                    low[node] = low[node].min(index[to]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                out.push(component);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items as typify and prettyplease write them: a block doc comment with a blank
+    /// line and no blank line before it, an impl for a foreign type, a type that names
+    /// a later one, two types that name each other, defaults and the error module.
+    const ITEMS: &str = r#"    ///`Owner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Owner {
+        pub pet: Pet,
+        #[serde(default = "defaults::owner_mode")]
+        pub mode: Mode,
+    }
+    /**A pet.
+
+    Four spaces deep, after a blank line, and still the comment.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Pet {
+        pub name: ::std::string::String,
+        #[serde(default = "defaults::pet_name_x")]
+        pub nick: ::std::string::String,
+    }
+
+    impl ::std::convert::From<Pet> for ::std::string::String {
+        fn from(value: Pet) -> Self {
+            value.name
+        }
+    }
+
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+    pub enum Mode {
+        Careful,
+    }
+
+    impl ::std::str::FromStr for Mode {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            Ok(Self::Careful)
+        }
+    }
+
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Tree {
+        pub forest: ::std::vec::Vec<Forest>,
+    }
+
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Forest {
+        pub trees: ::std::vec::Vec<Tree>,
+    }
+
+    /// Generation of default values for serde.
+    pub mod defaults {
+        pub(super) fn owner_mode() -> super::Mode {
+            super::Mode::Careful
+        }
+
+        pub(super) fn pet_name_x() -> ::std::string::String {
+            "x".to_string()
+        }
+    }
+
+    /// Error types.
+    pub mod error {
+        pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    }
+"#;
+
+    /// Which part holds the item whose text has `needle`.
+    fn part_with(parts: &[Part], needle: &str) -> usize {
+        let found: Vec<usize> = (0..parts.len())
+            .filter(|&k| parts[k].items.contains(needle))
+            .collect();
+        assert_eq!(found.len(), 1, "{needle} in parts {found:?}");
+        found[0]
+    }
+
+    #[test]
+    fn items_come_apart_where_prettyplease_puts_them_together() {
+        let chunks = top_level_chunks(ITEMS).unwrap();
+        let heads: Vec<&str> = chunks
+            .iter()
+            .map(|c| head_line(c).unwrap().trim())
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                "pub struct Owner {",
+                "pub struct Pet {",
+                "impl ::std::convert::From<Pet> for ::std::string::String {",
+                "pub enum Mode {",
+                "impl ::std::str::FromStr for Mode {",
+                "pub struct Tree {",
+                "pub struct Forest {",
+                "pub mod defaults {",
+                "pub mod error {",
+            ]
+        );
+        // Nothing is lost: the pieces are the text again, blank lines aside.
+        let joined: String = chunks.concat();
+        let without_blanks = |t: &str| {
+            t.lines()
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(without_blanks(&joined), without_blanks(ITEMS));
+    }
+
+    #[test]
+    fn every_part_names_only_itself_and_earlier_parts() {
+        // Parts so small that every type would be a part of its own.
+        let parts = split(ITEMS, 1).unwrap();
+        let owner = part_with(&parts, "pub struct Owner");
+        let pet = part_with(&parts, "pub struct Pet");
+        let mode = part_with(&parts, "pub enum Mode");
+        assert!(pet < owner && mode < owner, "{parts:#?}");
+        assert!(parts[owner].imports.contains(&pet) && parts[owner].imports.contains(&mode));
+        // An impl goes with our type, even when it is for a foreign one.
+        assert_eq!(part_with(&parts, "for ::std::string::String"), pet);
+        assert_eq!(part_with(&parts, "impl ::std::str::FromStr for Mode"), mode);
+        // Types that name each other stay together.
+        assert_eq!(
+            part_with(&parts, "pub struct Tree"),
+            part_with(&parts, "pub struct Forest")
+        );
+        // The error module is in the first part, and a part that uses it imports it.
+        assert_eq!(part_with(&parts, "pub mod error"), 0);
+        assert!(mode == 0 || parts[mode].imports.contains(&0));
+        // Each default function goes with the field that names it, in a private module.
+        assert!(parts[owner]
+            .items
+            .contains("    mod defaults {\n        pub(super) fn owner_mode()"));
+        assert_eq!(part_with(&parts, "fn pet_name_x"), pet);
+        assert!(!parts.iter().any(|p| p.items.contains("pub mod defaults")));
+        for (k, part) in parts.iter().enumerate() {
+            assert!(
+                part.imports.iter().all(|&j| j < k),
+                "part {k}: {:?}",
+                part.imports
+            );
+        }
+    }
+
+    #[test]
+    fn big_parts_hold_everything_once() {
+        let parts = split(ITEMS, usize::MAX).unwrap();
+        assert_eq!(parts.len(), 1);
+        assert!(parts[0].imports.is_empty());
+        for needle in [
+            "pub struct Owner",
+            "pub struct Forest",
+            "pub mod error",
+            "fn owner_mode",
+        ] {
+            assert_eq!(parts[0].items.matches(needle).count(), 1, "{needle}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_items_is_not_cut() {
+        assert_eq!(split("pub struct NotIndented;\n", 1), None);
+        assert_eq!(split("    const SURPRISE: u8 = 1;\n", 1), None);
+    }
+
+    #[test]
+    fn a_default_function_is_named_whole() {
+        assert!(names_function(
+            "default = \"defaults::pet_name\")",
+            "pet_name"
+        ));
+        assert!(!names_function(
+            "default = \"defaults::pet_name_x\")",
+            "pet_name"
+        ));
+        assert!(names_function(
+            "defaults::default_u64::<i64, 3>",
+            "default_u64"
+        ));
+    }
+
+    #[test]
+    fn cycles_are_one_component_after_what_they_name() {
+        let edges: Vec<BTreeSet<usize>> = vec![
+            BTreeSet::from([1]),
+            BTreeSet::from([2]),
+            BTreeSet::from([1, 3]),
+            BTreeSet::new(),
+        ];
+        assert_eq!(
+            strongly_connected(&edges),
+            vec![vec![3], vec![1, 2], vec![0]]
+        );
+    }
+}
