@@ -444,6 +444,12 @@ pub(crate) fn share_identical_shapes(
         representatives: Vec::new(),
         chosen: BTreeSet::new(),
         inline_names: BTreeSet::new(),
+        components: components
+            .iter()
+            .map(|(key, schema)| (key.as_str(), schema))
+            .collect(),
+        merging: 0,
+        siblings: None,
     };
     for ((name, schema), tree) in components.iter().zip(&component_trees) {
         naming.children(schema, tree, &typify_variant_name(name), false);
@@ -587,6 +593,16 @@ struct Naming<'a> {
     chosen: BTreeSet<usize>,
     /// Names typify gives the inline types that stay inline.
     inline_names: BTreeSet<String>,
+    /// The components by key, to read the properties of an `allOf` member that refers
+    /// to one.
+    components: HashMap<&'a str, &'a Value>,
+    /// How many properties the walk is inside that typify merges from two `allOf`
+    /// members: it writes a type of its own there, named by the place, even where one
+    /// of them refers to a shared shape.
+    merging: usize,
+    /// Set for one call of [`Naming::children`] on an `allOf` member: the properties
+    /// the other members of that `allOf` have.
+    siblings: Option<BTreeSet<String>>,
 }
 
 impl Naming<'_> {
@@ -597,6 +613,12 @@ impl Naming<'_> {
             Some(title) if self.title_is_safe(title, counted) => typify_variant_name(title),
             _ => placed,
         };
+        if self.merging > 0 {
+            // The merged type takes this name, so a shared type must not (ghec's
+            // `scim-enterprise-group-response` merges its `members` with those of
+            // `group-response`: both were `ScimEnterpriseGroupResponseMembersItem`).
+            self.inline_names.insert(typify_variant_name(&name));
+        }
         if !self.merged[counted] {
             self.inline_names.insert(typify_variant_name(&name));
             self.children(node, tree, &name, false);
@@ -624,6 +646,30 @@ impl Naming<'_> {
         self.children(node, tree, &name, false);
     }
 
+    /// The properties `schema` has, through references and its own `allOf` members.
+    fn properties(&self, schema: &Value, depth: usize) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let Value::Object(map) = schema else { return out };
+        if depth > MAX_NESTING {
+            return out;
+        }
+        if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+            let key = target.strip_prefix("#/components/schemas/").unwrap_or("");
+            if let Some(component) = self.components.get(key) {
+                out.extend(self.properties(component, depth + 1));
+            }
+        }
+        if let Some(Value::Object(properties)) = map.get("properties") {
+            out.extend(properties.keys().cloned());
+        }
+        if let Some(Value::Array(members)) = map.get("allOf") {
+            for member in members {
+                out.extend(self.properties(member, depth + 1));
+            }
+        }
+        out
+    }
+
     /// A title names the shared type when no other shape has it and no component does.
     fn title_is_safe(&self, title: &str, shape: usize) -> bool {
         let name = typify_variant_name(title);
@@ -638,8 +684,15 @@ impl Naming<'_> {
     /// The subschemas of `node`, a type typify names `base`, under the names typify
     /// gives them; `member` when `node` is a variant ([`Role::Member`]).
     fn children(&mut self, node: &Value, tree: &Tree, base: &str, member: bool) {
+        let siblings = self.siblings.take();
         let Value::Object(map) = node else { return };
         let name = typify_variant_name(base);
+        let members: Vec<BTreeSet<String>> = match map.get("allOf") {
+            Some(Value::Array(list)) if list.len() > 1 => {
+                list.iter().map(|member| self.properties(member, 0)).collect()
+            }
+            _ => Vec::new(),
+        };
         for ((slot, role), child_tree) in slots(map, member).into_iter().zip(&tree.children) {
             let Some(child) = slot.get(map) else { continue };
             let placed = match &slot {
@@ -654,10 +707,30 @@ impl Naming<'_> {
                 Slot::Nth(key, index) => typify_variant_name(&format!("{name}_{key}_{index}")),
                 Slot::One(key) => typify_variant_name(&format!("{name}_{key}")),
             };
+            let merged = match &slot {
+                Slot::Named(key, property) if key == "properties" => siblings
+                    .as_ref()
+                    .is_some_and(|others| others.contains(property)),
+                _ => false,
+            };
+            if let Slot::Nth(key, index) = &slot {
+                if key == "allOf" && !members.is_empty() {
+                    let others = members
+                        .iter()
+                        .enumerate()
+                        .filter(|(other, _)| other != index)
+                        .flat_map(|(_, properties)| properties.iter().cloned())
+                        .collect();
+                    self.siblings = Some(others);
+                }
+            }
+            self.merging += usize::from(merged);
             match role {
                 Role::Place => self.place(child, child_tree, placed),
                 role => self.children(child, child_tree, &placed, role == Role::Member),
             }
+            self.merging -= usize::from(merged);
+            self.siblings = None;
         }
     }
 }

@@ -994,3 +994,53 @@ fn variants_and_constants_stay_where_typify_reads_them() {
     assert!(components.is_empty(), "{components:?}");
     assert_eq!(uses, vec![members, other]);
 }
+
+#[test]
+fn a_shared_type_takes_no_name_typify_gives_a_merged_property() {
+    // ghec's `scim-enterprise-group-response`: an `allOf` of `group-response` and an
+    // object whose `members` typify merges with `group-response`'s, writing a merged
+    // item type named by that place. The shared item shape must be named otherwise.
+    let item = json!({
+        "type": "object",
+        "properties": {"value": {"type": "string"}, "display": {"type": "string"}},
+    });
+    let mut required = item.clone();
+    required["required"] = json!(["value"]);
+    let components = [
+        (
+            "GroupResponse",
+            json!({"type": "object", "properties": {
+                "members": {"type": "array", "items": required},
+            }}),
+        ),
+        (
+            "ScimGroup",
+            json!({"allOf": [
+                reference("GroupResponse"),
+                {"type": "object", "properties": {
+                    "members": {"type": "array", "items": item.clone()},
+                }},
+            ]}),
+        ),
+    ];
+    let uses = [("ListBody", json!({"type": "array", "items": item.clone()}))];
+    let (components, uses) = share(&components, &uses);
+    let (key, body) = &components[2];
+    assert_eq!(body, &item);
+    assert_ne!(typify_variant_name(key), "ScimGroupMembersItem", "{key}");
+    assert_eq!(uses[0]["items"], reference(key));
+    // A property only one member has is merged with nothing: its name stays free.
+    let (components, _) = share(
+        &[(
+            "ScimGroup",
+            json!({"allOf": [
+                {"type": "object", "properties": {"id": {"type": "string"}}},
+                {"type": "object", "properties": {
+                    "members": {"type": "array", "items": item.clone()},
+                }},
+            ]}),
+        )],
+        &[("ListBody", json!({"type": "array", "items": item}))],
+    );
+    assert_eq!(typify_variant_name(&components[1].0), "ScimGroupMembersItem");
+}
