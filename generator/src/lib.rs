@@ -231,13 +231,20 @@ impl Generator {
     fn emit(&self, document_file: &str, model_crates: &[String]) -> Result<emit::Emitted, Error> {
         let published = self.document.input();
         let types = self.types()?;
-        Ok(emit::emit(
-            &self.api,
-            types,
-            published,
-            document_file,
-            model_crates,
-        ))
+        let at = emit::TypesAt::Here;
+        debug_assert!(model_crates.is_empty());
+        Ok(emit::emit(&self.api, types, published, document_file, at))
+    }
+
+    /// [`Generator::emit`] for a crate whose types are in `model_crates` but for `kept`.
+    fn emit_split(&self, model_crates: &[String], kept: &str) -> Result<emit::Emitted, Error> {
+        let published = self.document.input();
+        let types = self.types()?;
+        let at = emit::TypesAt::Crates {
+            crates: model_crates,
+            kept,
+        };
+        Ok(emit::emit(&self.api, types, published, "openapi.json", at))
     }
 
     fn types(&self) -> Result<&ir::Types, Error> {
@@ -323,14 +330,23 @@ impl Generator {
             Split::Auto | Split::Always => emit::models::split(
                 types.items_text(),
                 options.split_size.unwrap_or(Split::PART_BYTES).max(1),
+                &emit::models::page_types(&self.api, types),
             ),
+        }
+        // Nothing to split off when every type stays.
+        .filter(|split| !split.parts.is_empty());
+        let (parts, kept) = match &split {
+            Some(split) => (split.parts.as_slice(), split.kept.as_str()),
+            None => (&[][..], ""),
         };
-        let parts = split.unwrap_or_default();
         let model_names: Vec<String> = (1..=parts.len())
             .map(|k| format!("{name}-models-{k}"))
             .collect();
         let model_crates: Vec<String> = model_names.iter().map(|n| n.replace('-', "_")).collect();
-        let emitted = self.emit("openapi.json", &model_crates)?;
+        let emitted = match split {
+            Some(_) => self.emit_split(&model_crates, kept)?,
+            None => self.emit("openapi.json", &[])?,
+        };
         let api = &self.api;
         let mut lib = self.header("//!");
         // A line break in the title or version would end the comment mid-sentence.

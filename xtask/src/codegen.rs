@@ -1,4 +1,4 @@
-//! The committed generated crates (the example's API and a split fixture), and the
+//! The committed generated crates (the example's API and two split fixtures), and the
 //! check that keeps them fresh.
 
 use std::path::{Path, PathBuf};
@@ -45,6 +45,16 @@ const JOBS: &[Job] = &[
         runtime_path: "../../runtime",
         split: Split::Always,
         split_size: Some(4000),
+    },
+    // A paginated spec split: its page types stay in the API crate, which converts the
+    // runtime's pages into them.
+    Job {
+        spec: "specs/pageable.yaml",
+        dir: "tests/split-pageable",
+        name: "pageable-split-api",
+        runtime_path: "../../runtime",
+        split: Split::Always,
+        split_size: Some(1500),
     },
 ];
 

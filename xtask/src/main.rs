@@ -20,6 +20,6 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(&args[1..]),
         // Internal: the generator worker that `corpus` starts.
         Some("corpus-worker") => corpus::worker(),
-        _ => bail!("usage: cargo xtask <codegen|check|corpus|bench>\n  codegen  rewrite generated-example/api and tests/split-schemas from specs/\n  check    fail when generated-example/api is stale\n  corpus   generate and compile public OpenAPI corpora, write CORPUS.md (see `cargo xtask corpus --help`)\n  bench    measure generation, compile cost and serving, write BENCHMARKS.md (see `cargo xtask bench --help`)"),
+        _ => bail!("usage: cargo xtask <codegen|check|corpus|bench>\n  codegen  rewrite generated-example/api and tests/split-* from specs/\n  check    fail when generated-example/api is stale\n  corpus   generate and compile public OpenAPI corpora, write CORPUS.md (see `cargo xtask corpus --help`)\n  bench    measure generation, compile cost and serving, write BENCHMARKS.md (see `cargo xtask bench --help`)"),
     }
 }

@@ -19,6 +19,21 @@ use crate::format;
 use crate::ir::Api;
 use crate::ir::{SchemaUse, Types, Uses};
 
+/// Where the types of the API are.
+#[derive(Debug, Clone, Copy)]
+pub enum TypesAt<'a> {
+    /// In the `types` module.
+    Here,
+    /// In model crates of these names, which the `types` module re-exports; `kept`,
+    /// formatted items, stays in the module ([`models::Split::kept`]).
+    Crates {
+        /// The model crates' names, as Rust spells them.
+        crates: &'a [String],
+        /// The types that stay.
+        kept: &'a str,
+    },
+}
+
 /// Generated source for one API.
 #[derive(Debug, Clone)]
 pub struct Emitted {
@@ -37,15 +52,14 @@ pub struct Emitted {
 /// already. The emitters look up the types that [`crate::lower::types`] made for what
 /// they look up; a change to what they look up belongs there too.
 ///
-/// `model_crates` names the crates holding the types when they are split off
-/// ([`models::split`]); the `types` module then re-exports them. Empty, it holds the
-/// types itself.
+/// `at` says where the types are: here, or in model crates ([`models::split`]) that
+/// the `types` module re-exports.
 pub fn emit(
     api: &Api,
     types: &Types,
     document: &Value,
     document_file: &str,
-    model_crates: &[String],
+    at: TypesAt<'_>,
 ) -> Emitted {
     let parts = &Parts {
         api,
@@ -70,29 +84,33 @@ pub fn emit(
         tasks.push(Box::new(move || format::items(parts.tokens(part))));
     }
     let formatted = format::parallel(tasks, &first);
-    let joined = types_module(types.items_text().is_empty() && model_crates.is_empty()).and_then(
-        |(head, foot)| {
-            let reexports: String = model_crates
+    let inner = match at {
+        TypesAt::Here => types.items_text().to_string(),
+        TypesAt::Crates { crates, kept } => {
+            let mut text: String = crates
                 .iter()
                 .map(|name| format!("    pub use ::{name}::*;\n"))
                 .collect();
-            let inner = if model_crates.is_empty() {
-                types.items_text()
-            } else {
-                &reexports
-            };
-            let pieces: usize = formatted.iter().flatten().map(String::len).sum();
-            let len = head.len() + inner.len() + foot.len() + pieces;
-            let mut out = format::Joined::with_capacity(len);
-            out.push(&head);
-            out.push(inner);
-            out.push(&foot);
-            for piece in formatted {
-                out.push(&piece?);
+            if !kept.is_empty() {
+                text.push('\n');
+                text.push_str(kept);
             }
-            Ok(out.text)
-        },
-    );
+            text
+        }
+    };
+    let joined = types_module(inner.is_empty()).and_then(|(head, foot)| {
+        let inner = inner.as_str();
+        let pieces: usize = formatted.iter().flatten().map(String::len).sum();
+        let len = head.len() + inner.len() + foot.len() + pieces;
+        let mut out = format::Joined::with_capacity(len);
+        out.push(&head);
+        out.push(inner);
+        out.push(&foot);
+        for piece in formatted {
+            out.push(&piece?);
+        }
+        Ok(out.text)
+    });
     let uses = types.uses();
     match joined {
         Ok(items) => Emitted {

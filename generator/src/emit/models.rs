@@ -18,6 +18,17 @@ use std::collections::{BTreeSet, HashMap};
 /// ([`crate::Split::PART_BYTES`] says why this many).
 pub const PART_BYTES: usize = 1_200_000;
 
+/// The types cut into model crates, and those that stay in the API crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Each model crate's share, in order.
+    pub parts: Vec<Part>,
+    /// The items that stay in the API crate's `types` module: the types `split` was
+    /// told to keep, and every type that names one of them, with their impls and
+    /// default functions; formatted as the module's items.
+    pub kept: String,
+}
+
 /// One model crate's share of the types.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
@@ -46,8 +57,11 @@ struct Item<'t> {
 
 /// `items`, the text of the types module's items, cut into parts of about
 /// `part_bytes` each, every part naming only types of itself and of earlier parts.
+/// The types named in `keep` stay in the API crate, as does every type that names one
+/// of them: the API crate implements the runtime's traits for them (the page
+/// conversions), which the orphan rule allows only in the crate defining the type.
 /// `None` when the text does not come apart into items as prettyplease writes them.
-pub fn split(items: &str, part_bytes: usize) -> Option<Vec<Part>> {
+pub fn split(items: &str, part_bytes: usize, keep: &BTreeSet<String>) -> Option<Split> {
     let chunks = top_level_chunks(items)?;
     let mut owners: Vec<&str> = Vec::new();
     let mut owner_index: HashMap<&str, usize> = HashMap::new();
@@ -116,11 +130,26 @@ pub fn split(items: &str, part_bytes: usize) -> Option<Vec<Part>> {
         }
     }
 
+    // What stays in the API crate: the kept types and whatever names them.
+    let mut named_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (id, named) in names.iter().enumerate() {
+        for &other in named {
+            named_by[other].push(id);
+        }
+    }
+    let mut stays = vec![false; n];
+    let mut queue: Vec<usize> = (0..n).filter(|&id| keep.contains(owners[id])).collect();
+    while let Some(id) = queue.pop() {
+        if !std::mem::replace(&mut stays[id], true) {
+            queue.extend(&named_by[id]);
+        }
+    }
+
     // Types that name each other stay together; a group comes after what it names.
     let groups = strongly_connected(&names);
     let mut part_of = vec![0usize; n];
     let mut part_sizes: Vec<usize> = vec![0];
-    for group in &groups {
+    for group in groups.iter().filter(|group| !stays[group[0]]) {
         let size: usize = group.iter().map(|&id| sizes[id]).sum();
         let current = part_sizes.len() - 1;
         if part_sizes[current] > 0 && part_sizes[current] + size > part_bytes {
@@ -133,7 +162,12 @@ pub fn split(items: &str, part_bytes: usize) -> Option<Vec<Part>> {
         }
     }
 
-    let count = part_sizes.len();
+    // The API crate's share is one more part, after every model crate.
+    let count = part_sizes.len() + 1;
+    let kept = count - 1;
+    for id in (0..n).filter(|&id| stays[id]) {
+        part_of[id] = kept;
+    }
     let mut texts: Vec<Vec<usize>> = vec![Vec::new(); count];
     let mut imports: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
     let mut part_defaults: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
@@ -188,7 +222,28 @@ pub fn split(items: &str, part_bytes: usize) -> Option<Vec<Part>> {
             imports: imports[part].iter().copied().collect(),
         });
     }
-    Some(parts)
+    let kept = parts.pop().map(|part| part.items).unwrap_or_default();
+    Some(Split { parts, kept })
+}
+
+/// The page types of paginated operations, as typify named them: the API crate
+/// converts the runtime's pages into them, so they stay there ([`split`]).
+pub fn page_types(api: &crate::ir::Api, types: &crate::ir::Types) -> BTreeSet<String> {
+    let mut pages = Vec::new();
+    for op in &api.operations {
+        if let Some(page) = op.pagination.as_ref().and_then(|p| p.page.as_ref()) {
+            pages.push(&page.page);
+        }
+        if let Some(link) = &op.link_pagination {
+            pages.push(&link.body.page);
+        }
+    }
+    pages
+        .into_iter()
+        .filter_map(|page| types.type_text(page))
+        .filter_map(|text| text.rsplit("::").next())
+        .map(|name| name.trim().to_string())
+        .collect()
 }
 
 /// The top-level items of `items`: each begins after a blank line, an item's closing
@@ -575,7 +630,7 @@ mod tests {
     #[test]
     fn every_part_names_only_itself_and_earlier_parts() {
         // Parts so small that every type would be a part of its own.
-        let parts = split(ITEMS, 1).unwrap();
+        let parts = split(ITEMS, 1, &BTreeSet::new()).unwrap().parts;
         let owner = part_with(&parts, "pub struct Owner");
         let pet = part_with(&parts, "pub struct Pet");
         let mode = part_with(&parts, "pub enum Mode");
@@ -609,7 +664,7 @@ mod tests {
 
     #[test]
     fn big_parts_hold_everything_once() {
-        let parts = split(ITEMS, usize::MAX).unwrap();
+        let parts = split(ITEMS, usize::MAX, &BTreeSet::new()).unwrap().parts;
         assert_eq!(parts.len(), 1);
         assert!(parts[0].imports.is_empty());
         for needle in [
@@ -623,9 +678,41 @@ mod tests {
     }
 
     #[test]
+    fn kept_types_and_what_names_them_stay_in_the_api_crate() {
+        let keep = BTreeSet::from(["Pet".to_string()]);
+        let split = split(ITEMS, 1, &keep).unwrap();
+        // `Owner` names `Pet`; `Mode` names neither and goes to a model crate.
+        for needle in [
+            "pub struct Pet",
+            "pub struct Owner",
+            "for ::std::string::String",
+            "fn owner_mode",
+            "fn pet_name_x",
+        ] {
+            assert!(split.kept.contains(needle), "{needle} kept: {}", split.kept);
+            assert!(
+                !split.parts.iter().any(|p| p.items.contains(needle)),
+                "{needle} moved"
+            );
+        }
+        assert!(split.kept.contains("    mod defaults {"));
+        assert!(split
+            .parts
+            .iter()
+            .any(|p| p.items.contains("pub enum Mode")));
+        assert!(split.parts[0].items.contains("pub mod error"));
+    }
+
+    #[test]
     fn text_that_is_not_items_is_not_cut() {
-        assert_eq!(split("pub struct NotIndented;\n", 1), None);
-        assert_eq!(split("    const SURPRISE: u8 = 1;\n", 1), None);
+        assert_eq!(
+            split("pub struct NotIndented;\n", 1, &BTreeSet::new()),
+            None
+        );
+        assert_eq!(
+            split("    const SURPRISE: u8 = 1;\n", 1, &BTreeSet::new()),
+            None
+        );
     }
 
     #[test]

@@ -649,7 +649,9 @@ impl Naming<'_> {
     /// The properties `schema` has, through references and its own `allOf` members.
     fn properties(&self, schema: &Value, depth: usize) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        let Value::Object(map) = schema else { return out };
+        let Value::Object(map) = schema else {
+            return out;
+        };
         if depth > MAX_NESTING {
             return out;
         }
@@ -688,9 +690,10 @@ impl Naming<'_> {
         let Value::Object(map) = node else { return };
         let name = typify_variant_name(base);
         let members: Vec<BTreeSet<String>> = match map.get("allOf") {
-            Some(Value::Array(list)) if list.len() > 1 => {
-                list.iter().map(|member| self.properties(member, 0)).collect()
-            }
+            Some(Value::Array(list)) if list.len() > 1 => list
+                .iter()
+                .map(|member| self.properties(member, 0))
+                .collect(),
             _ => Vec::new(),
         };
         for ((slot, role), child_tree) in slots(map, member).into_iter().zip(&tree.children) {

@@ -1042,5 +1042,8 @@ fn a_shared_type_takes_no_name_typify_gives_a_merged_property() {
         )],
         &[("ListBody", json!({"type": "array", "items": item}))],
     );
-    assert_eq!(typify_variant_name(&components[1].0), "ScimGroupMembersItem");
+    assert_eq!(
+        typify_variant_name(&components[1].0),
+        "ScimGroupMembersItem"
+    );
 }
