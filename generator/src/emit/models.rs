@@ -89,6 +89,13 @@ pub fn split(items: &str, part_bytes: usize, keep: &BTreeSet<String>) -> Option<
         None => Defaults::default(),
     };
 
+    let function_index: HashMap<&str, usize> = defaults
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(f, function)| (function.name, f))
+        .collect();
+
     // Each type's items, sizes and the types and default functions they name.
     let n = owners.len();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -109,8 +116,8 @@ pub fn split(items: &str, part_bytes: usize, keep: &BTreeSet<String>) -> Option<
                 }
             }
         }
-        for (f, function) in defaults.functions.iter().enumerate() {
-            if names_function(item.text, function.name) {
+        for name in named_functions(item.text) {
+            if let Some(&f) = function_index.get(name) {
                 uses_defaults[id].insert(f);
             }
         }
@@ -414,11 +421,14 @@ fn local_in<'t>(text: &str, owners: &HashMap<&'t str, usize>) -> Option<&'t str>
         .find_map(|word| owners.get_key_value(word).map(|(name, _)| *name))
 }
 
-/// Whether `text` names `defaults::{name}` (not a longer name that begins so).
-fn names_function(text: &str, name: &str) -> bool {
-    let needle = format!("defaults::{name}");
-    text.match_indices(&needle).any(|(at, _)| {
-        !text[at + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+/// The functions `text` names as `defaults::name`, each name whole.
+fn named_functions(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("defaults::").map(move |(at, needle)| {
+        let rest = &text[at + needle.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        &rest[..end]
     })
 }
 
@@ -717,18 +727,16 @@ mod tests {
 
     #[test]
     fn a_default_function_is_named_whole() {
-        assert!(names_function(
-            "default = \"defaults::pet_name\")",
-            "pet_name"
-        ));
-        assert!(!names_function(
-            "default = \"defaults::pet_name_x\")",
-            "pet_name"
-        ));
-        assert!(names_function(
-            "defaults::default_u64::<i64, 3>",
-            "default_u64"
-        ));
+        let names = |text| named_functions(text).collect::<Vec<_>>();
+        assert_eq!(names(r#"default = "defaults::pet_name")"#), ["pet_name"]);
+        assert_eq!(
+            names(r#"default = "defaults::pet_name_x")"#),
+            ["pet_name_x"]
+        );
+        assert_eq!(
+            names("defaults::default_u64::<i64, 3> defaults::a"),
+            ["default_u64", "a"]
+        );
     }
 
     #[test]
