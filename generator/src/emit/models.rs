@@ -62,175 +62,234 @@ struct Item<'t> {
 /// conversions), which the orphan rule allows only in the crate defining the type.
 /// `None` when the text does not come apart into items as prettyplease writes them.
 pub fn split(items: &str, part_bytes: usize, keep: &BTreeSet<String>) -> Option<Split> {
-    let chunks = top_level_chunks(items)?;
-    let mut owners: Vec<&str> = Vec::new();
-    let mut owner_index: HashMap<&str, usize> = HashMap::new();
-    // A first pass names the types, so an impl written before its type is still placed.
-    for chunk in &chunks {
-        if let Some(name) = defined_name(chunk) {
-            if !owner_index.contains_key(name) {
-                owner_index.insert(name, owners.len());
-                owners.push(name);
-            }
-        }
-    }
-    let mut parsed = Vec::with_capacity(chunks.len());
-    for chunk in &chunks {
-        parsed.push(Item {
-            text: chunk,
-            kind: classify(chunk, &owner_index)?,
-        });
-    }
-    let defaults = match parsed
-        .iter()
-        .find(|item| matches!(item.kind, Kind::Defaults))
-    {
-        Some(item) => default_functions(item.text)?,
-        None => Defaults::default(),
-    };
-
-    let function_index: HashMap<&str, usize> = defaults
-        .functions
-        .iter()
-        .enumerate()
-        .map(|(f, function)| (function.name, f))
-        .collect();
-
-    // Each type's items, sizes and the types and default functions they name.
-    let n = owners.len();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut sizes = vec![0usize; n];
-    let mut names: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
-    let mut uses_defaults: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
-    for (at, item) in parsed.iter().enumerate() {
-        let Kind::Owned(owner) = item.kind else {
-            continue;
-        };
-        let id = owner_index[owner];
-        members[id].push(at);
-        sizes[id] += item.text.len();
-        for word in code_words(item.text) {
-            if let Some(&other) = owner_index.get(word) {
-                if other != id {
-                    names[id].insert(other);
-                }
-            }
-        }
-        for name in named_functions(item.text) {
-            if let Some(&f) = function_index.get(name) {
-                uses_defaults[id].insert(f);
-            }
-        }
-    }
-    // A default function's body names the type it returns: that is the field's need.
-    for id in 0..n {
-        for &f in &uses_defaults[id] {
-            let function = &defaults.functions[f];
-            sizes[id] += function.text.len();
-            for word in code_words(function.text) {
-                if let Some(&other) = owner_index.get(word) {
-                    if other != id {
-                        names[id].insert(other);
-                    }
-                }
-            }
-        }
-    }
-
-    // What stays in the API crate: the kept types and whatever names them.
-    let mut named_by: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (id, named) in names.iter().enumerate() {
-        for &other in named {
-            named_by[other].push(id);
-        }
-    }
-    let mut stays = vec![false; n];
-    let mut queue: Vec<usize> = (0..n).filter(|&id| keep.contains(owners[id])).collect();
-    while let Some(id) = queue.pop() {
-        if !std::mem::replace(&mut stays[id], true) {
-            queue.extend(&named_by[id]);
-        }
-    }
-
-    // Types that name each other stay together; a group comes after what it names.
-    let groups = strongly_connected(&names);
-    let mut part_of = vec![0usize; n];
-    let mut part_sizes: Vec<usize> = vec![0];
-    for group in groups.iter().filter(|group| !stays[group[0]]) {
-        let size: usize = group.iter().map(|&id| sizes[id]).sum();
-        let current = part_sizes.len() - 1;
-        if part_sizes[current] > 0 && part_sizes[current] + size > part_bytes {
-            part_sizes.push(0);
-        }
-        let current = part_sizes.len() - 1;
-        part_sizes[current] += size;
-        for &id in group {
-            part_of[id] = current;
-        }
-    }
-
-    // The API crate's share is one more part, after every model crate.
-    let count = part_sizes.len() + 1;
-    let kept = count - 1;
-    for id in (0..n).filter(|&id| stays[id]) {
-        part_of[id] = kept;
-    }
-    let mut texts: Vec<Vec<usize>> = vec![Vec::new(); count];
-    let mut imports: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
-    let mut part_defaults: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
-    for id in 0..n {
-        let part = part_of[id];
-        texts[part].extend(&members[id]);
-        part_defaults[part].extend(&uses_defaults[id]);
-        for &other in &names[id] {
-            if part_of[other] != part {
-                imports[part].insert(part_of[other]);
-            }
-        }
-    }
-    let error = parsed
-        .iter()
-        .position(|item| matches!(item.kind, Kind::Error));
-    let mut parts = Vec::with_capacity(count);
-    for part in 0..count {
-        let mut at = std::mem::take(&mut texts[part]);
-        if part == 0 {
-            at.extend(error);
-        } else if error.is_some() && at.iter().any(|&i| parsed[i].text.contains("error::")) {
-            imports[part].insert(0);
-        }
-        at.sort_unstable();
-        let mut text = String::new();
-        for i in at {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(parsed[i].text);
-        }
-        if !part_defaults[part].is_empty() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            // Private, unlike typify's: each part has its own, and a glob import of an
-            // earlier part must not bring that part's.
-            text.push_str("    mod defaults {\n");
-            let mut first = true;
-            for &f in &part_defaults[part] {
-                if !first {
-                    text.push('\n');
-                }
-                first = false;
-                text.push_str(defaults.functions[f].text);
-            }
-            text.push_str("    }\n");
-        }
-        parts.push(Part {
-            items: super::upper_camel_variants(text),
-            imports: imports[part].iter().copied().collect(),
-        });
-    }
+    let module = Module::read(items)?;
+    let graph = Graph::of(&module);
+    let stays = graph.staying(&module, keep);
+    let (part_of, count) = graph.place(part_bytes, &stays);
+    let mut parts = module.assemble(&graph, &part_of, count);
+    // The API crate's share is the last part.
     let kept = parts.pop().map(|part| part.items).unwrap_or_default();
     Some(Split { parts, kept })
+}
+
+/// The types module read into items.
+struct Module<'t> {
+    /// The types' names, each once, in the order typify wrote them.
+    owners: Vec<&'t str>,
+    owner_index: HashMap<&'t str, usize>,
+    items: Vec<Item<'t>>,
+    defaults: Defaults<'t>,
+    function_index: HashMap<&'t str, usize>,
+}
+
+impl<'t> Module<'t> {
+    /// `items` cut into items and told apart; `None` for text this module cannot cut.
+    fn read(items: &'t str) -> Option<Self> {
+        let chunks = top_level_chunks(items)?;
+        let mut owners: Vec<&str> = Vec::new();
+        let mut owner_index: HashMap<&str, usize> = HashMap::new();
+        // A first pass names the types, so an impl written before its type is placed.
+        for chunk in &chunks {
+            if let Some(name) = defined_name(chunk) {
+                if !owner_index.contains_key(name) {
+                    owner_index.insert(name, owners.len());
+                    owners.push(name);
+                }
+            }
+        }
+        let mut parsed = Vec::with_capacity(chunks.len());
+        for chunk in &chunks {
+            parsed.push(Item {
+                text: chunk,
+                kind: classify(chunk, &owner_index)?,
+            });
+        }
+        let defaults = match parsed
+            .iter()
+            .find(|item| matches!(item.kind, Kind::Defaults))
+        {
+            Some(item) => default_functions(item.text)?,
+            None => Defaults::default(),
+        };
+        let function_index = defaults
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(f, function)| (function.name, f))
+            .collect();
+        Some(Self {
+            owners,
+            owner_index,
+            items: parsed,
+            defaults,
+            function_index,
+        })
+    }
+
+    /// The other types `text` names, by number, besides `id`.
+    fn named_types(&self, text: &str, id: usize, into: &mut BTreeSet<usize>) {
+        for word in code_words(text) {
+            if let Some(&other) = self.owner_index.get(word) {
+                if other != id {
+                    into.insert(other);
+                }
+            }
+        }
+    }
+
+    /// The text of each of `count` parts, given the part of each type: its items in
+    /// the order typify wrote them, then its default functions in a module of its own.
+    fn assemble(&self, graph: &Graph, part_of: &[usize], count: usize) -> Vec<Part> {
+        let mut texts: Vec<Vec<usize>> = vec![Vec::new(); count];
+        let mut imports: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
+        let mut part_defaults: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
+        for (id, &part) in part_of.iter().enumerate() {
+            texts[part].extend(&graph.members[id]);
+            part_defaults[part].extend(&graph.uses_defaults[id]);
+            for &other in &graph.names[id] {
+                if part_of[other] != part {
+                    imports[part].insert(part_of[other]);
+                }
+            }
+        }
+        let error = self
+            .items
+            .iter()
+            .position(|item| matches!(item.kind, Kind::Error));
+        let mut parts = Vec::with_capacity(count);
+        for part in 0..count {
+            let mut at = std::mem::take(&mut texts[part]);
+            if part == 0 {
+                at.extend(error);
+            } else if error.is_some() && at.iter().any(|&i| self.items[i].text.contains("error::"))
+            {
+                imports[part].insert(0);
+            }
+            at.sort_unstable();
+            let mut text = String::new();
+            for i in at {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(self.items[i].text);
+            }
+            if !part_defaults[part].is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                // Private, unlike typify's: each part has its own, and a glob import of
+                // an earlier part must not bring that part's.
+                text.push_str("    mod defaults {\n");
+                let mut first = true;
+                for &f in &part_defaults[part] {
+                    if !first {
+                        text.push('\n');
+                    }
+                    first = false;
+                    text.push_str(self.defaults.functions[f].text);
+                }
+                text.push_str("    }\n");
+            }
+            parts.push(Part {
+                items: super::upper_camel_variants(text),
+                imports: imports[part].iter().copied().collect(),
+            });
+        }
+        parts
+    }
+}
+
+/// Each type's items and size, and the types and default functions it names.
+struct Graph {
+    members: Vec<Vec<usize>>,
+    sizes: Vec<usize>,
+    names: Vec<BTreeSet<usize>>,
+    uses_defaults: Vec<BTreeSet<usize>>,
+}
+
+impl Graph {
+    fn of(module: &Module<'_>) -> Self {
+        let n = module.owners.len();
+        let mut graph = Graph {
+            members: vec![Vec::new(); n],
+            sizes: vec![0; n],
+            names: vec![BTreeSet::new(); n],
+            uses_defaults: vec![BTreeSet::new(); n],
+        };
+        for (at, item) in module.items.iter().enumerate() {
+            let Kind::Owned(owner) = item.kind else {
+                continue;
+            };
+            let id = module.owner_index[owner];
+            graph.members[id].push(at);
+            graph.sizes[id] += item.text.len();
+            module.named_types(item.text, id, &mut graph.names[id]);
+            for name in named_functions(item.text) {
+                if let Some(&f) = module.function_index.get(name) {
+                    graph.uses_defaults[id].insert(f);
+                }
+            }
+        }
+        // A default function's body names the type it returns: the field's need.
+        for id in 0..n {
+            for &f in &graph.uses_defaults[id] {
+                let function = &module.defaults.functions[f];
+                graph.sizes[id] += function.text.len();
+                module.named_types(function.text, id, &mut graph.names[id]);
+            }
+        }
+        graph
+    }
+
+    /// Which types stay in the API crate: those in `keep` and whatever names them.
+    fn staying(&self, module: &Module<'_>, keep: &BTreeSet<String>) -> Vec<bool> {
+        let n = self.names.len();
+        let mut named_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (id, named) in self.names.iter().enumerate() {
+            for &other in named {
+                named_by[other].push(id);
+            }
+        }
+        let mut stays = vec![false; n];
+        let mut queue: Vec<usize> = (0..n)
+            .filter(|&id| keep.contains(module.owners[id]))
+            .collect();
+        while let Some(id) = queue.pop() {
+            if !std::mem::replace(&mut stays[id], true) {
+                queue.extend(&named_by[id]);
+            }
+        }
+        stays
+    }
+
+    /// The part of each type, and how many parts there are: model crates of about
+    /// `part_bytes` filled in the order of the groups of types that name each other
+    /// (each after what it names), then the API crate's share, the types that `stays`.
+    fn place(&self, part_bytes: usize, stays: &[bool]) -> (Vec<usize>, usize) {
+        let n = self.names.len();
+        let mut part_of = vec![0usize; n];
+        let mut part_sizes: Vec<usize> = vec![0];
+        for group in strongly_connected(&self.names)
+            .iter()
+            .filter(|group| !stays[group[0]])
+        {
+            let size: usize = group.iter().map(|&id| self.sizes[id]).sum();
+            let current = part_sizes.len() - 1;
+            if part_sizes[current] > 0 && part_sizes[current] + size > part_bytes {
+                part_sizes.push(0);
+            }
+            let current = part_sizes.len() - 1;
+            part_sizes[current] += size;
+            for &id in group {
+                part_of[id] = current;
+            }
+        }
+        let count = part_sizes.len() + 1;
+        for id in (0..n).filter(|&id| stays[id]) {
+            part_of[id] = count - 1;
+        }
+        (part_of, count)
+    }
 }
 
 /// The page types of paginated operations, as typify named them: the API crate
