@@ -5,7 +5,9 @@
 //! are cut into parts of about [`PART_BYTES`], each a crate of its own that depends
 //! only on earlier parts: a type, with its impls and the default-value functions its
 //! fields name, goes to the part after every part holding a type it names, and types
-//! that name each other stay together. The API crate re-exports every part from its
+//! that name each other stay together. Parts are filled by depth, so parts of one
+//! depth name none of each other and cargo checks them side by side; typify's `error`
+//! module, which most parts name, is a part of its own. The API crate re-exports every part from its
 //! `types` module, so the paths in the rest of the code do not change.
 //!
 //! The cut is made on the formatted text, whose shape prettyplease fixes: the items of
@@ -65,7 +67,11 @@ pub fn split(items: &str, part_bytes: usize, keep: &BTreeSet<String>) -> Option<
     let module = Module::read(items)?;
     let graph = Graph::of(&module);
     let stays = graph.staying(&module, keep);
-    let (part_of, count) = graph.place(part_bytes, &stays);
+    let error_alone = module
+        .items
+        .iter()
+        .any(|item| matches!(item.kind, Kind::Error));
+    let (part_of, count) = graph.place(part_bytes, &stays, error_alone);
     let mut parts = module.assemble(&graph, &part_of, count);
     // The API crate's share is the last part.
     let kept = parts.pop().map(|part| part.items).unwrap_or_default();
@@ -263,19 +269,54 @@ impl Graph {
     }
 
     /// The part of each type, and how many parts there are: model crates of about
-    /// `part_bytes` filled in the order of the groups of types that name each other
-    /// (each after what it names), then the API crate's share, the types that `stays`.
-    fn place(&self, part_bytes: usize, stays: &[bool]) -> (Vec<usize>, usize) {
+    /// `part_bytes`, then the API crate's share, the types that `stays`.
+    ///
+    /// Parts are filled with the groups of types that name each other, by depth (how
+    /// long the longest chain of names below a group is), so that a group comes after
+    /// what it names, and the groups of one depth, which name none of each other, fill
+    /// parts that depend on none of each other: cargo checks those side by side.
+    ///
+    /// With `error_alone`, the first part is left for typify's `error` module alone:
+    /// most parts name its `ConversionError`, and with it in a part of types, every
+    /// part would wait for that one.
+    fn place(&self, part_bytes: usize, stays: &[bool], error_alone: bool) -> (Vec<usize>, usize) {
         let n = self.names.len();
+        let groups = strongly_connected(&self.names);
+        // Each group after what it names, so depths come from earlier groups.
+        let mut group_of = vec![0usize; n];
+        for (g, group) in groups.iter().enumerate() {
+            for &id in group {
+                group_of[id] = g;
+            }
+        }
+        let mut depth = vec![0usize; groups.len()];
+        for (g, group) in groups.iter().enumerate() {
+            depth[g] = group
+                .iter()
+                .flat_map(|&id| &self.names[id])
+                .map(|&other| group_of[other])
+                .filter(|&other| other != g)
+                .map(|other| depth[other] + 1)
+                .max()
+                .unwrap_or(0);
+        }
+        let mut order: Vec<usize> = (0..groups.len())
+            .filter(|&g| !stays[groups[g][0]])
+            .collect();
+        order.sort_by_key(|&g| depth[g]);
         let mut part_of = vec![0usize; n];
-        let mut part_sizes: Vec<usize> = vec![0];
-        for group in strongly_connected(&self.names)
-            .iter()
-            .filter(|group| !stays[group[0]])
-        {
+        let mut part_sizes: Vec<usize> = if error_alone { vec![0, 0] } else { vec![0] };
+        let mut last_depth = 0;
+        for &g in &order {
+            let group = &groups[g];
             let size: usize = group.iter().map(|&id| self.sizes[id]).sum();
             let current = part_sizes.len() - 1;
-            if part_sizes[current] > 0 && part_sizes[current] + size > part_bytes {
+            // A part half full ends where the depth changes, so the next part holds
+            // none of what this depth's types name and neither waits for the other.
+            let full = part_sizes[current] + size > part_bytes
+                || (depth[g] != last_depth && part_sizes[current] >= part_bytes / 2);
+            last_depth = depth[g];
+            if part_sizes[current] > 0 && full {
                 part_sizes.push(0);
             }
             let current = part_sizes.len() - 1;
@@ -734,16 +775,56 @@ mod tests {
     #[test]
     fn big_parts_hold_everything_once() {
         let parts = split(ITEMS, usize::MAX, &BTreeSet::new()).unwrap().parts;
-        assert_eq!(parts.len(), 1);
+        // The error module alone, then every type.
+        assert_eq!(parts.len(), 2);
         assert!(parts[0].imports.is_empty());
-        for needle in [
-            "pub struct Owner",
-            "pub struct Forest",
-            "pub mod error",
-            "fn owner_mode",
-        ] {
-            assert_eq!(parts[0].items.matches(needle).count(), 1, "{needle}");
+        assert!(parts[0].items.trim_start().starts_with("/// Error types."));
+        assert!(!parts[0].items.contains("pub struct Owner"));
+        assert_eq!(parts[1].imports, [0]);
+        for needle in ["pub struct Owner", "pub struct Forest", "fn owner_mode"] {
+            assert_eq!(parts[1].items.matches(needle).count(), 1, "{needle}");
         }
+    }
+
+    #[test]
+    fn types_of_one_depth_fill_parts_that_need_none_of_each_other() {
+        // Three leaves of one depth, each a part when parts are small, and a type naming
+        // two of them: the leaves' parts name only the error module's.
+        let leaf = |name: &str| {
+            format!(
+                "    #[derive(Clone, Debug)]\n    pub struct {name} {{\n        pub x: u8,\n    }}\n"
+            )
+        };
+        let items = [
+            leaf("A"),
+            leaf("B"),
+            leaf("C"),
+            "    #[derive(Clone, Debug)]\n    pub struct Top {\n        pub a: A,\n        pub c: C,\n    }\n".to_string(),
+            "    /// Error types.\n    pub mod error {\n        pub struct ConversionError;\n    }\n".to_string(),
+        ]
+        .join("\n");
+        let parts = split(&items, 1, &BTreeSet::new()).unwrap().parts;
+        assert_eq!(parts.len(), 5, "{parts:#?}");
+        let top = part_with(&parts, "pub struct Top");
+        assert_eq!(top, 4);
+        for leaf in ["pub struct A ", "pub struct B ", "pub struct C "] {
+            let at = part_with(&parts, leaf);
+            assert!((1..4).contains(&at));
+            assert!(
+                parts[at].imports.is_empty(),
+                "{leaf}: {:?}",
+                parts[at].imports
+            );
+        }
+        let mut top_imports = parts[top].imports.clone();
+        top_imports.sort_unstable();
+        assert_eq!(
+            top_imports,
+            [
+                part_with(&parts, "pub struct A "),
+                part_with(&parts, "pub struct C ")
+            ]
+        );
     }
 
     #[test]

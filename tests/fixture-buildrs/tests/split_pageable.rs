@@ -25,8 +25,8 @@ impl api::PageableApi for Vaults {
             .iter()
             .skip(start)
             .take(2)
-            // `Vault` lives in the first model crate, re-exported through `types`.
-            .map(|n| pageable_split_api_models_1::Vault {
+            // `Vault` lives in a model crate, re-exported through `types`.
+            .map(|n| api::types::Vault {
                 name: n.to_string(),
             })
             .collect();

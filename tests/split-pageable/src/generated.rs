@@ -5,6 +5,7 @@
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
     pub use ::pageable_split_api_models_1::*;
+    pub use ::pageable_split_api_models_2::*;
 
     ///`VaultListResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

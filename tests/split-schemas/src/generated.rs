@@ -10,6 +10,7 @@ pub mod types {
     pub use ::schemas_split_api_models_4::*;
     pub use ::schemas_split_api_models_5::*;
     pub use ::schemas_split_api_models_6::*;
+    pub use ::schemas_split_api_models_7::*;
 }
 
 /// The operations of Schemas 1.
