@@ -11,82 +11,53 @@ use serde_json::{json, Value};
 use specfirst_fixture_buildrs::schemas as one;
 use specfirst_runtime::{HttpError, RequestContext};
 
-/// The split crate's implementation, echoing as `schemas.rs` does for the module.
-struct SplitEcho;
+/// `$name`, the same echo as `schemas.rs` writes for the module, for the generated API
+/// at `$api`.
+macro_rules! echo {
+    ($name:ident, $($api:ident)::+) => {
+        struct $name;
 
-impl schemas_split_api::SchemasApi for SplitEcho {
-    async fn echo_shape(
-        &self,
-        _ctx: RequestContext,
-        r: schemas_split_api::EchoShapeRequest,
-    ) -> Result<schemas_split_api::EchoShapeResponse, HttpError> {
-        Ok(schemas_split_api::EchoShapeResponse::Ok { body: r.body })
-    }
+        impl $($api)::+::SchemasApi for $name {
+            async fn echo_shape(
+                &self,
+                _ctx: RequestContext,
+                r: $($api)::+::EchoShapeRequest,
+            ) -> Result<$($api)::+::EchoShapeResponse, HttpError> {
+                Ok($($api)::+::EchoShapeResponse::Ok { body: r.body })
+            }
 
-    async fn echo_record(
-        &self,
-        _ctx: RequestContext,
-        r: schemas_split_api::EchoRecordRequest,
-    ) -> Result<schemas_split_api::EchoRecordResponse, HttpError> {
-        let mut body = r.body;
-        body.id = Some(uuid::Uuid::nil());
-        Ok(schemas_split_api::EchoRecordResponse::Ok { body })
-    }
+            async fn echo_record(
+                &self,
+                _ctx: RequestContext,
+                r: $($api)::+::EchoRecordRequest,
+            ) -> Result<$($api)::+::EchoRecordResponse, HttpError> {
+                let mut body = r.body;
+                body.id = Some(uuid::Uuid::nil());
+                Ok($($api)::+::EchoRecordResponse::Ok { body })
+            }
 
-    async fn echo_value(
-        &self,
-        _ctx: RequestContext,
-        r: schemas_split_api::EchoValueRequest,
-    ) -> Result<schemas_split_api::EchoValueResponse, HttpError> {
-        // The body's type comes from a model crate, through the API crate's `types`.
-        let kind = match r.body {
-            schemas_split_api::types::EchoValueBody::String(_) => "text",
-            schemas_split_api::types::EchoValueBody::Integer(_) => "number",
-            schemas_split_api::types::EchoValueBody::Array(_) => "flags",
-        };
-        let body = serde_json::from_value(json!({ "kind": kind }))
-            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
-        Ok(schemas_split_api::EchoValueResponse::Ok { body })
-    }
+            async fn echo_value(
+                &self,
+                _ctx: RequestContext,
+                r: $($api)::+::EchoValueRequest,
+            ) -> Result<$($api)::+::EchoValueResponse, HttpError> {
+                // In the split crate the body's type comes from a model crate, through
+                // the API crate's `types`.
+                let kind = match r.body {
+                    $($api)::+::types::EchoValueBody::String(_) => "text",
+                    $($api)::+::types::EchoValueBody::Integer(_) => "number",
+                    $($api)::+::types::EchoValueBody::Array(_) => "flags",
+                };
+                let body = serde_json::from_value(json!({ "kind": kind }))
+                    .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+                Ok($($api)::+::EchoValueResponse::Ok { body })
+            }
+        }
+    };
 }
 
-/// The module's implementation, the same echo.
-struct OneEcho;
-
-impl one::SchemasApi for OneEcho {
-    async fn echo_shape(
-        &self,
-        _ctx: RequestContext,
-        r: one::EchoShapeRequest,
-    ) -> Result<one::EchoShapeResponse, HttpError> {
-        Ok(one::EchoShapeResponse::Ok { body: r.body })
-    }
-
-    async fn echo_record(
-        &self,
-        _ctx: RequestContext,
-        r: one::EchoRecordRequest,
-    ) -> Result<one::EchoRecordResponse, HttpError> {
-        let mut body = r.body;
-        body.id = Some(uuid::Uuid::nil());
-        Ok(one::EchoRecordResponse::Ok { body })
-    }
-
-    async fn echo_value(
-        &self,
-        _ctx: RequestContext,
-        r: one::EchoValueRequest,
-    ) -> Result<one::EchoValueResponse, HttpError> {
-        let kind = match r.body {
-            one::types::EchoValueBody::String(_) => "text",
-            one::types::EchoValueBody::Integer(_) => "number",
-            one::types::EchoValueBody::Array(_) => "flags",
-        };
-        let body = serde_json::from_value(json!({ "kind": kind }))
-            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
-        Ok(one::EchoValueResponse::Ok { body })
-    }
-}
+echo!(SplitEcho, schemas_split_api);
+echo!(OneEcho, one);
 
 async fn post(http: &support::Server, path: &str, body: &Value) -> (u16, Value) {
     let response = http.post(path).json(body).send().await.expect("send");
