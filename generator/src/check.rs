@@ -117,6 +117,13 @@ impl CheckConfig {
                 })?,
                 None => Split::default(),
             };
+            if entry.split_size == Some(0) {
+                return Err(invalid(format!(
+                    "crate {}: split_size must be at least 1",
+                    entry.dir.display()
+                )));
+            }
+            let split_size = entry.split_size;
             crates.push(CrateEntry {
                 spec: base.join(entry.spec),
                 dir: base.join(entry.dir),
@@ -126,7 +133,7 @@ impl CheckConfig {
                         .runtime_path
                         .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
                     split,
-                    split_size: entry.split_size,
+                    split_size,
                 },
                 selection: Selection {
                     tags: entry.tags,
@@ -231,6 +238,18 @@ mod tests {
         assert_eq!(config.crates[0].options.split_size, Some(4000));
         assert_eq!(config.crates[1].options.split, Split::Auto);
         assert_eq!(config.crates[1].options.split_size, None);
+    }
+
+    #[test]
+    fn a_zero_split_size_is_refused() {
+        let text = "[[crate]]\nspec = \"a.yaml\"\ndir = \"a\"\nsplit_size = 0\n";
+        let error = CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("specfirst.toml") && error.contains("split_size"),
+            "{error}"
+        );
     }
 
     #[test]

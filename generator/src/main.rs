@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
 use specfirst::diff::{self, Change, Side};
-use specfirst::{CrateOptions, Generator, RuntimeDependency, Selection};
+use specfirst::{CrateOptions, Generator, RuntimeDependency, Selection, Split};
 
 /// Generating a big API allocates and frees millions of small values (tokens, syntax
 /// trees, strings); mimalloc does that in a third less time than the system allocator.
@@ -101,10 +101,11 @@ struct CrateArgs {
     /// Put the types in model crates of their own (models-1, models-2, ... in the
     /// crate's directory), so rustc compiles a big API in parts: auto splits when the
     /// types are over 2.4 MB of Rust.
-    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
-    split: String,
-    /// About how many bytes of Rust one model crate holds when the types are split.
-    #[arg(long, value_name = "BYTES", default_value_t = specfirst::Split::PART_BYTES)]
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = |text: &str| text.parse::<Split>())]
+    split: Split,
+    /// About how many bytes of Rust one model crate holds when the types are split
+    /// (at least 1).
+    #[arg(long, value_name = "BYTES", default_value_t = Split::PART_BYTES, value_parser = split_size)]
     split_size: usize,
 }
 
@@ -138,9 +139,18 @@ impl From<CrateArgs> for CrateOptions {
                 .runtime_path
                 .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
             // clap admits only the names `Split` parses.
-            split: args.split.parse().unwrap_or_default(),
+            split: args.split,
             split_size: Some(args.split_size),
         }
+    }
+}
+
+/// `--split-size`: a byte count of at least 1.
+fn split_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("a model crate holds at least 1 byte".into()),
+        Ok(bytes) => Ok(bytes),
+        Err(error) => Err(error.to_string()),
     }
 }
 

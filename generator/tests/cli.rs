@@ -789,3 +789,20 @@ fn an_unknown_split_is_refused() {
     );
     assert!(!temp.path().join("api").exists());
 }
+
+#[test]
+fn a_zero_split_size_is_refused() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let out = generate_into(
+        "specs/schemas.yaml",
+        &temp.path().join("api"),
+        &["--split", "always", "--split-size", "0"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("at least 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!temp.path().join("api").exists());
+}

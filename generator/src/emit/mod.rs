@@ -84,8 +84,9 @@ pub fn emit(
         tasks.push(Box::new(move || format::items(parts.tokens(part))));
     }
     let formatted = format::parallel(tasks, &first);
-    let inner = match at {
-        TypesAt::Here => types.items_text().to_string(),
+    // The types' text as typing wrote it, not copied, or the re-exports of the crates.
+    let inner: std::borrow::Cow<'_, str> = match at {
+        TypesAt::Here => types.items_text().into(),
         TypesAt::Crates { crates, kept } => {
             let mut text: String = crates
                 .iter()
@@ -95,11 +96,11 @@ pub fn emit(
                 text.push('\n');
                 text.push_str(kept);
             }
-            text
+            text.into()
         }
     };
     let joined = types_module(inner.is_empty()).and_then(|(head, foot)| {
-        let inner = inner.as_str();
+        let inner = &*inner;
         let pieces: usize = formatted.iter().flatten().map(String::len).sum();
         let len = head.len() + inner.len() + foot.len() + pieces;
         let mut out = format::Joined::with_capacity(len);
