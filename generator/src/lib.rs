@@ -149,6 +149,8 @@ pub struct Generator {
     api: ir::Api,
     /// The Rust type of every schema the API uses, or what typify could not type.
     types: Result<ir::Types, Diagnostics>,
+    /// The code that needs no types, written while typing ran.
+    untyped: emit::Untyped,
 }
 
 impl Generator {
@@ -196,12 +198,22 @@ impl Generator {
     fn from_document(document: load::Document) -> Result<Self, Error> {
         let api = lower::lower(&document).map_err(Error::Spec)?;
         // typify runs now, so every problem is known before emitting; a spec it cannot
-        // type still lowers, so the round trip and the model stay available for it.
-        let types = lower::types::resolve(&document, &api);
+        // type still lowers, so the round trip and the model stay available for it. What
+        // needs no types is written meanwhile on another thread: typing runs on one core
+        // for most of its time.
+        let (types, untyped) = std::thread::scope(|scope| {
+            let untyped = scope.spawn(|| emit::Untyped::new(&api, document.input()));
+            let types = lower::types::resolve(&document, &api);
+            let untyped = untyped
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (types, untyped)
+        });
         Ok(Self {
             document,
             api,
             types,
+            untyped,
         })
     }
 
@@ -243,6 +255,7 @@ impl Generator {
             published,
             document_file,
             at,
+            &self.untyped,
         ))
     }
 

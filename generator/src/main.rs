@@ -162,8 +162,13 @@ fn main() -> ExitCode {
             options,
             select,
         } => {
-            let result = Generator::from_path_with(&spec, &select.into())
-                .and_then(|generator| generator.write_crate(&out, &options.into()));
+            let result = Generator::from_path_with(&spec, &select.into()).and_then(|generator| {
+                let written = generator.write_crate(&out, &options.into());
+                // The process ends next: freeing the spec's model piece by piece would
+                // only delay that (by about 5% of the time for GitHub's spec).
+                std::mem::forget(generator);
+                written
+            });
             match result {
                 Ok(()) => {
                     eprintln!("wrote {}", out.display());

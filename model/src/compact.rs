@@ -20,9 +20,9 @@
 //! [`operations_mut`] walks a document's operations in the order the generated crate
 //! lists the decoders of their parameters.
 
-use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::Hasher;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::{Map, Value};
 
@@ -70,19 +70,142 @@ pub fn operations_mut(document: &mut Value) -> Vec<(&str, &str, &mut Map<String,
         .collect()
 }
 
+/// The operations of the document [`unpack`] makes of `text`, as [`operations_mut`]
+/// lists them, without unpacking the rest: a reference only changes that order where
+/// it stands for the whole document, `paths` or a path item.
+pub fn packed_operations(
+    text: &str,
+    published: &Value,
+) -> Result<Vec<(String, String)>, serde_json::Error> {
+    let packed: Value = serde_json::from_str(text)?;
+    let same_paths = published.get("paths");
+    // What a reference brings back is the published node whole, with nothing to resolve.
+    let (root, whole) = referred(&packed, Some(published), published);
+    let paths = root.get("paths").map(|paths| match whole {
+        true => (paths, true),
+        false => referred(paths, same_paths, published),
+    });
+    let Some((Value::Object(paths), whole)) = paths else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    for (path, item) in paths.iter().filter(|(path, _)| !path.starts_with("x-")) {
+        let (item, _) = match whole {
+            true => (item, true),
+            false => referred(item, same_paths.and_then(|same| same.get(path)), published),
+        };
+        if let Value::Object(item) = item {
+            found.extend(
+                item.iter()
+                    .filter(|(method, op)| METHODS.contains(&method.as_str()) && op.is_object())
+                    .map(|(method, _)| (path.clone(), method.clone())),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// The node `value` stands for, and whether a reference brought it: the node a
+/// reference refers to (one that does not resolve stays itself, as [`unpack`] leaves
+/// it; `same` is the published node at the place of `value`), else `value`.
+fn referred<'v>(
+    value: &'v Value,
+    same: Option<&'v Value>,
+    published: &'v Value,
+) -> (&'v Value, bool) {
+    let target = match value {
+        Value::Object(map) if map.len() == 1 => match map.get(REFERENCE) {
+            Some(Value::String(pointer)) => published.pointer(pointer),
+            Some(Value::Number(number)) if number.as_u64() == Some(0) => same,
+            _ => None,
+        },
+        _ => None,
+    };
+    match target {
+        Some(target) => (target, true),
+        None => (value, false),
+    }
+}
+
 /// The nodes of the published document worth referring to, by a hash of their value.
 #[derive(Default)]
 struct Index<'a> {
-    nodes: HashMap<u64, (String, &'a Value)>,
+    nodes: HashMap<u64, (String, &'a Value), BuildHasherDefault<Settled>>,
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Settled(u64);
+
+impl Hasher for Settled {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// The hash of a node's parts: eight bytes at a time, multiplied and mixed, so that it
+/// is fast on long strings; std's SipHash guards against chosen collisions, which a
+/// spec's author cannot gain anything by, and a collision only costs a reference.
+#[derive(Default)]
+struct NodeHasher(u64);
+
+impl NodeHasher {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for NodeHasher {
+    fn finish(&self) -> u64 {
+        // splitmix64's finisher, so that every bit of the input reaches every bit.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        // The length tells `ab` from `ab\0`.
+        self.mix(u64::from_le_bytes(word) ^ ((bytes.len() as u64) << 56));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.mix(value);
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.mix(u64::from(value) | 1 << 63);
+    }
 }
 
 impl<'a> Index<'a> {
     /// Adds `value`, at `pointer`, and the nodes under it; returns its measure.
     fn add(&mut self, value: &'a Value, pointer: &mut String) -> Measure {
         let at = pointer.len();
-        let mut child = |index: &mut Self, key: &str, child: &'a Value| {
+        let mut child = |index: &mut Self, key: Key<'_>, child: &'a Value| {
             pointer.push('/');
-            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            key.push_escaped(pointer);
             let measured = index.add(child, pointer);
             pointer.truncate(at);
             measured
@@ -92,20 +215,48 @@ impl<'a> Index<'a> {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| child(self, &i.to_string(), item)),
+                    .map(|(i, item)| child(self, Key::Index(i), item)),
             ),
             Value::Object(map) => Measure::object(
                 map.iter()
-                    .map(|(key, value)| (key.as_str(), child(self, key, value))),
+                    .map(|(key, value)| (key.as_str(), child(self, Key::Name(key), value))),
             ),
             _ => Measure::leaf(value),
         };
-        if measured.len > reference(pointer).to_string().len() {
+        if measured.len > reference_len(pointer) {
             if let Entry::Vacant(entry) = self.nodes.entry(measured.hash) {
                 entry.insert((pointer.clone(), value));
             }
         }
         measured
+    }
+}
+
+/// A step of a JSON pointer.
+#[derive(Clone, Copy)]
+enum Key<'k> {
+    Index(usize),
+    Name(&'k str),
+}
+
+impl Key<'_> {
+    /// Appends the step to `pointer`, `~` and `/` escaped as JSON pointers escape them.
+    fn push_escaped(self, pointer: &mut String) {
+        match self {
+            Key::Index(i) => {
+                use std::fmt::Write;
+                let _ = write!(pointer, "{i}");
+            }
+            Key::Name(name) => {
+                for c in name.chars() {
+                    match c {
+                        '~' => pointer.push_str("~0"),
+                        '/' => pointer.push_str("~1"),
+                        c => pointer.push(c),
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -120,7 +271,7 @@ impl Packer<'_> {
     fn pack(&self, value: &Value, same: Option<&Value>) -> (Value, Measure) {
         if same == Some(value) {
             let measured = Measure::of(value);
-            if measured.len > same_place().to_string().len() {
+            if measured.len > SAME_PLACE_LEN {
                 return (same_place(), measured);
             }
         }
@@ -165,6 +316,29 @@ fn reference(pointer: &str) -> Value {
     Value::Object(map)
 }
 
+/// The length of the text of [`reference`]`(pointer)`, without writing it.
+fn reference_len(pointer: &str) -> usize {
+    r#"{"$doc":}"#.len() + string_len(pointer)
+}
+
+/// The length of the text of [`same_place`].
+const SAME_PLACE_LEN: usize = r#"{"$doc":0}"#.len();
+
+/// The length of `text` as a JSON string, quoted and escaped as `serde_json` writes it:
+/// a quote, a backslash and the control characters are escaped, `\b`, `\t`, `\n`,
+/// `\f` and `\r` in two characters, the others as `\u00XX`.
+fn string_len(text: &str) -> usize {
+    let escapes: usize = text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 1,
+            0x00..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    text.len() + 2 + escapes
+}
+
 /// A reference to the node at the same place.
 fn same_place() -> Value {
     let mut map = Map::new();
@@ -193,17 +367,29 @@ impl Measure {
     }
 
     fn leaf(value: &Value) -> Self {
-        let text = value.to_string();
-        let mut hasher = DefaultHasher::new();
-        hasher.write(text.as_bytes());
+        let mut hasher = NodeHasher::default();
+        // A string is hashed as it is, without writing its text; its tag keeps it
+        // apart from the other leaves, which are short and hashed as their text.
+        let len = match value {
+            Value::String(text) => {
+                hasher.write_u8(b'"');
+                hasher.write(text.as_bytes());
+                string_len(text)
+            }
+            _ => {
+                let text = value.to_string();
+                hasher.write(text.as_bytes());
+                text.len()
+            }
+        };
         Self {
             hash: hasher.finish(),
-            len: text.len(),
+            len,
         }
     }
 
     fn array(items: impl IntoIterator<Item = Self>) -> Self {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = NodeHasher::default();
         hasher.write_u8(b'[');
         let (mut len, mut count) = (2, 0);
         for item in items {
@@ -220,14 +406,14 @@ impl Measure {
     fn object<'k>(members: impl IntoIterator<Item = (&'k str, Self)>) -> Self {
         let (mut sum, mut len, mut count) = (0u64, 2, 0);
         for (key, value) in members {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = NodeHasher::default();
             hasher.write(key.as_bytes());
             hasher.write_u64(value.hash);
             sum = sum.wrapping_add(hasher.finish());
-            len += Value::from(key).to_string().len() + 1 + value.len;
+            len += string_len(key) + 1 + value.len;
             count += 1;
         }
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = NodeHasher::default();
         hasher.write_u8(b'{');
         hasher.write_u64(sum);
         Self {
@@ -374,6 +560,70 @@ mod tests {
             unpack(text, &published()).ok(),
             Some(json!({"info": {"$doc": "/nowhere"}, "x-new": {"$doc": 0}}))
         );
+    }
+
+    /// [`packed_operations`] as [`operations_mut`] lists the unpacked document.
+    fn assert_listed_as_unpacked(description: &Value, published: &Value) {
+        let text = pack(description, published);
+        let mut unpacked = unpack(&text, published).unwrap();
+        let expected: Vec<(String, String)> = operations_mut(&mut unpacked)
+            .into_iter()
+            .map(|(path, method, _)| (path.to_string(), method.to_string()))
+            .collect();
+        assert_eq!(
+            packed_operations(&text, published).unwrap(),
+            expected,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn operations_are_listed_without_unpacking() {
+        let published = json!({"paths": {
+            "/b": {"summary": "a summary long enough to refer to", "post": {"operationId": "make-b"}, "get": {"operationId": "read-b"}},
+            "/a": {"delete": {"operationId": "remove-a-and-everything-below"}},
+            "x-ext": {"get": {}}
+        }});
+        // Whole document, `paths` and path items by reference, in the published order.
+        assert_listed_as_unpacked(&published, &published);
+        let mut reordered = json!({"paths": {
+            "/a": published["paths"]["/a"].clone(),
+            "/b": {"get": {"operationId": "read-b"}, "post": {"operationId": "make-b"}, "summary": "a summary long enough to refer to"}
+        }});
+        assert_listed_as_unpacked(&reordered, &published);
+        // An item equal to another path's, and one of the description's own.
+        reordered["paths"]["/c"] = published["paths"]["/b"].clone();
+        reordered["paths"]["/d"] = json!({"put": {}, "get": {"$doc": 0}});
+        assert_listed_as_unpacked(&reordered, &published);
+        assert_listed_as_unpacked(&json!({"paths": {}}), &published);
+        assert_listed_as_unpacked(&json!({"info": {}}), &published);
+    }
+
+    #[test]
+    fn lengths_are_those_of_the_written_text() {
+        for text in [
+            "",
+            "plain",
+            "quote \" and \\",
+            "\u{0}\u{1f}\n\t\r\u{8}\u{c}",
+            "é ✓ \u{7f}",
+        ] {
+            assert_eq!(
+                string_len(text),
+                Value::from(text).to_string().len(),
+                "{text:?}"
+            );
+            assert_eq!(
+                Measure::of(&json!(text)).len,
+                Value::from(text).to_string().len()
+            );
+        }
+        for pointer in ["", "/a~1b/0", "/with \"quote\""] {
+            assert_eq!(reference_len(pointer), reference(pointer).to_string().len());
+        }
+        assert_eq!(SAME_PLACE_LEN, same_place().to_string().len());
+        let node = json!({"k\n": [1, "two", null, {"x": true}], "": 2.5});
+        assert_eq!(Measure::of(&node).len, node.to_string().len());
     }
 
     #[test]

@@ -52,12 +52,16 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
     let packed = compact::pack(&document, published);
     // The runtime lists the operations of the unpacked text, where a node the text
     // refers to has the published document's order of keys; the table follows it.
-    let mut unpacked = compact::unpack(&packed, published).unwrap_or(document);
-    let table = compact::operations_mut(&mut unpacked)
+    let listed = compact::packed_operations(&packed, published).unwrap_or_else(|_| {
+        compact::operations_mut(&mut document)
+            .into_iter()
+            .map(|(path, method, _)| (path.to_string(), method.to_string()))
+            .collect()
+    });
+    let table = listed
         .into_iter()
-        .map(|(path, method, _)| {
-            let links = links_by_route.remove(&(path.to_string(), method.to_string()));
-            let links = links.unwrap_or_default();
+        .map(|route| {
+            let links = links_by_route.remove(&route).unwrap_or_default();
             quote!(&[#(#links),*])
         })
         .collect::<Vec<_>>();

@@ -43,9 +43,37 @@ pub struct Emitted {
     pub uses: Uses,
 }
 
+/// Formatted items, or why they do not parse.
+pub type Formatted = Result<String, String>;
+
+/// The parts of the code that need no types, formatted, so that they can be written
+/// while typing runs: the API and authentication traits, and the `description` module.
+#[derive(Debug, Clone)]
+pub struct Untyped {
+    api_trait: Formatted,
+    auth_trait: Formatted,
+    description: Formatted,
+}
+
+impl Untyped {
+    /// The parts of `api` that need no types; `document` is the published document,
+    /// which the description is packed against.
+    pub fn new(api: &Api, document: &Value) -> Self {
+        Self {
+            description: format::items(describe::description(
+                api,
+                document,
+                &router::decoder_names(&api.operations),
+            )),
+            api_trait: format::items(api_trait::api_trait(api)),
+            auth_trait: format::items(security::auth_trait(api)),
+        }
+    }
+}
+
 /// Emits the items for `api`, whose schemas lowering typed into `types`. `document_file`
 /// is the path, relative to the generated file, that `OPENAPI_DOCUMENT` includes, and
-/// `document` what it holds.
+/// `document` what it holds; `untyped` is [`Untyped::new`]`(api, document)`.
 ///
 /// The items are built and formatted in parts on every core, each part on the thread
 /// that built it ([`format::parallel`]), and joined in order; typing formatted the types
@@ -60,6 +88,7 @@ pub fn emit(
     document: &Value,
     document_file: &str,
     at: TypesAt<'_>,
+    untyped: &Untyped,
 ) -> Emitted {
     let parts = &Parts {
         api,
@@ -67,21 +96,26 @@ pub fn emit(
         document,
         document_file,
     };
-    // In the order of the output. The router and the description, the biggest, are
-    // built first, so that no thread is left with a big one at the end.
-    let mut tasks: Vec<format::Task<'_, Result<String, String>>> = Vec::new();
+    // In the order of the output. The router, the biggest, is built first, so that no
+    // thread is left with a big one at the end.
+    let mut tasks: Vec<format::Task<'_, Formatted>> = Vec::new();
     let mut first = Vec::new();
-    for part in [Part::ApiTrait, Part::AuthTrait] {
-        tasks.push(Box::new(move || format::items(parts.tokens(part))));
+    for written in [&untyped.api_trait, &untyped.auth_trait] {
+        tasks.push(Box::new(move || written.clone()));
     }
     for chunk in api.operations.chunks(OPERATIONS_PER_TASK) {
         tasks.push(Box::new(move || format::items(parts.operations(chunk))));
     }
     for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
-        if matches!(part, Part::Description | Part::Router) {
-            first.push(tasks.len());
+        match part {
+            Part::Description => tasks.push(Box::new(move || untyped.description.clone())),
+            _ => {
+                if matches!(part, Part::Router) {
+                    first.push(tasks.len());
+                }
+                tasks.push(Box::new(move || format::items(parts.tokens(part))));
+            }
         }
-        tasks.push(Box::new(move || format::items(parts.tokens(part))));
     }
     let formatted = format::parallel(tasks, &first);
     // The types' text as typing wrote it, not copied, or the re-exports of the crates.
