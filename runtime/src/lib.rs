@@ -53,12 +53,15 @@ pub use stream::{Binary, BodyStream};
 pub mod __private {
     pub use ::bytes;
     pub use axum;
+    pub use axum::extract::State;
+    pub use axum::response::Response;
     pub use http;
     pub use serde;
     pub use serde_json;
 
     pub use crate::auth::{AuthError, Authentication, Site};
     pub use crate::body::BodyLimit;
+    pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;
     pub use crate::pagination::{encode_token, page_start, PageToken};
@@ -67,7 +70,7 @@ pub mod __private {
     };
     pub use crate::request::RawRequest;
     pub use crate::response::{
-        binary, check_class, empty, insert_header, json, json_as, respond, status, text,
+        binary, check_class, empty, insert_header, json, json_as, reject, respond, status, text,
     };
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.

@@ -37,6 +37,12 @@ pub fn respond<R: IntoResponse>(result: Result<R, HttpError>) -> Response {
     }
 }
 
+/// The response for a request refused before its handler ran: a decoding or an
+/// authentication error.
+pub fn reject(error: impl IntoResponse) -> Response {
+    error.into_response()
+}
+
 /// A JSON response, encoded into a single buffer.
 ///
 /// Serialization failures (such as a map with non-string keys) become a 500 error.

@@ -8,14 +8,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Book {
         pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        pub author: ::std::string::String,
+        pub author: String,
         pub genre: Genre,
         pub id: ::uuid::Uuid,
         ///The year of first publication, when known.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub published_year: ::std::option::Option<i32>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub published_year: Option<i32>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub tags: Vec<String>,
         pub title: BookTitle,
     }
 
@@ -23,10 +23,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BookResultsPage {
         ///list of items on this page of results
-        pub items: ::std::vec::Vec<Book>,
+        pub items: Vec<Book>,
         ///token used to fetch the next page of results (if any)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub next_page: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub next_page: Option<String>,
     }
 
     ///How a scan of books is ordered.
@@ -66,9 +66,7 @@ pub mod types {
 
     impl ::std::str::FromStr for BookSortMode {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "title_ascending" => Ok(Self::TitleAscending),
                 "title_descending" => Ok(Self::TitleDescending),
@@ -81,18 +79,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for BookSortMode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for BookSortMode {
+    impl ::std::convert::TryFrom<String> for BookSortMode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -100,15 +94,15 @@ pub mod types {
     ///`BookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct BookTitle(::std::string::String);
+    pub struct BookTitle(String);
     impl ::std::ops::Deref for BookTitle {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<BookTitle> for ::std::string::String {
+    impl From<BookTitle> for String {
         fn from(value: BookTitle) -> Self {
             value.0
         }
@@ -116,9 +110,7 @@ pub mod types {
 
     impl ::std::str::FromStr for BookTitle {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 200usize {
                 return Err("longer than 200 characters".into());
             }
@@ -131,28 +123,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for BookTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for BookTitle {
+    impl ::std::convert::TryFrom<String> for BookTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for BookTitle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -163,10 +151,10 @@ pub mod types {
     ///The JSON body of every error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Error {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_code: ::std::option::Option<::std::string::String>,
-        pub message: ::std::string::String,
-        pub request_id: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub error_code: Option<String>,
+        pub message: String,
+        pub request_id: String,
     }
 
     ///What kind of book it is.
@@ -209,9 +197,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Genre {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "fiction" => Ok(Self::Fiction),
                 "non-fiction" => Ok(Self::NonFiction),
@@ -225,18 +211,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Genre {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Genre {
+    impl ::std::convert::TryFrom<String> for Genre {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -244,28 +226,28 @@ pub mod types {
     ///The details a client gives for a book.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewBook {
-        pub author: ::std::string::String,
+        pub author: String,
         pub genre: Genre,
         ///The year of first publication, when known.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub published_year: ::std::option::Option<i32>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub published_year: Option<i32>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub tags: Vec<String>,
         pub title: NewBookTitle,
     }
 
     ///`NewBookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct NewBookTitle(::std::string::String);
+    pub struct NewBookTitle(String);
     impl ::std::ops::Deref for NewBookTitle {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<NewBookTitle> for ::std::string::String {
+    impl From<NewBookTitle> for String {
         fn from(value: NewBookTitle) -> Self {
             value.0
         }
@@ -273,9 +255,7 @@ pub mod types {
 
     impl ::std::str::FromStr for NewBookTitle {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 200usize {
                 return Err("longer than 200 characters".into());
             }
@@ -288,28 +268,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for NewBookTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for NewBookTitle {
+    impl ::std::convert::TryFrom<String> for NewBookTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for NewBookTitle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -555,10 +531,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListBooksR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
@@ -711,14 +684,8 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
-            Self::NotFound { body } => {
-                let status = rt::status(404);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
+            Self::NotFound { body } => rt::json(rt::status(404), &body),
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
@@ -795,14 +762,8 @@ for ReplaceBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
-            Self::NotFound { body } => {
-                let status = rt::status(404);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
+            Self::NotFound { body } => rt::json(rt::status(404), &body),
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
@@ -874,14 +835,8 @@ for DeleteBookResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
-            Self::NotFound { body } => {
-                let status = rt::status(404);
-                rt::json(status, &body)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
+            Self::NotFound { body } => rt::json(rt::status(404), &body),
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
@@ -949,6 +904,7 @@ pub fn router_with_options<A: BookshelfApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::BookshelfApi as Api;
     use super::types;
     pub(super) static LIST_BOOKS_X_CLIENT_VERSION: rt::Param = rt::Param::header(
         "x-client-version",
@@ -976,23 +932,20 @@ mod handlers {
         )
         .checked(&super::rules::LIST_BOOKS_TAG);
 
-    pub(super) async fn handle_list_books<A: super::BookshelfApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_books<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listBooks");
         match decode_list_books::<A::ListBooksMarker>(&mut input).await {
             Ok(request) => rt::respond(api.list_books(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_books<M: ::serde::de::DeserializeOwned>(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListBooksRequest<M>,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListBooksRequest<M>, rt::HttpError> {
         let (limit, token) = rt::page_start::<M>(input, "listBooks")?;
         let page = match token {
             None => {
@@ -1034,31 +987,26 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_create_book<A: super::BookshelfApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_create_book<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("createBook");
         let principal = match authenticate_create_book(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_create_book(&mut input).await {
             Ok(request) => rt::respond(api.create_book(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_create_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CreateBookRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::CreateBookRequest, rt::HttpError> {
         Ok(super::CreateBookRequest {
             idempotency_key: input.optional(&CREATE_BOOK_IDEMPOTENCY_KEY)?,
             body: input.json_body_checked(&super::rules::NEW_BOOK).await?,
@@ -1066,7 +1014,7 @@ mod handlers {
     }
 
     ///Runs the security requirements of `createBook` before anything reads the request.
-    async fn authenticate_create_book<A: super::BookshelfApi>(
+    async fn authenticate_create_book<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1090,72 +1038,60 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) static GET_BOOK_BOOK_ID: rt::Param = rt::Param::path(
+    pub(super) static PATH_BOOK_ID: rt::Param = rt::Param::path(
             0,
             "bookId",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::GET_BOOK_BOOK_ID);
 
-    pub(super) async fn handle_get_book<A: super::BookshelfApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_book<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getBook");
         match decode_get_book(&mut input).await {
             Ok(request) => rt::respond(api.get_book(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetBookRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetBookRequest, rt::HttpError> {
         Ok(super::GetBookRequest {
-            book_id: input.required(&GET_BOOK_BOOK_ID)?,
+            book_id: input.required(&PATH_BOOK_ID)?,
         })
     }
 
-    pub(super) static REPLACE_BOOK_BOOK_ID: rt::Param = rt::Param::path(
-            0,
-            "bookId",
-            rt::Shape::Scalar(rt::Scalar::String),
-        )
-        .checked(&super::rules::REPLACE_BOOK_BOOK_ID);
-
-    pub(super) async fn handle_replace_book<A: super::BookshelfApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_replace_book<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("replaceBook");
         let principal = match authenticate_replace_book(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_replace_book(&mut input).await {
             Ok(request) => rt::respond(api.replace_book(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_replace_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ReplaceBookRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ReplaceBookRequest, rt::HttpError> {
         Ok(super::ReplaceBookRequest {
-            book_id: input.required(&REPLACE_BOOK_BOOK_ID)?,
+            book_id: input.required(&PATH_BOOK_ID)?,
             body: input.json_body_checked(&super::rules::NEW_BOOK).await?,
         })
     }
 
     ///Runs the security requirements of `replaceBook` before anything reads the request.
-    async fn authenticate_replace_book<A: super::BookshelfApi>(
+    async fn authenticate_replace_book<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1179,45 +1115,33 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) static DELETE_BOOK_BOOK_ID: rt::Param = rt::Param::path(
-            0,
-            "bookId",
-            rt::Shape::Scalar(rt::Scalar::String),
-        )
-        .checked(&super::rules::DELETE_BOOK_BOOK_ID);
-
-    pub(super) async fn handle_delete_book<A: super::BookshelfApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_delete_book<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("deleteBook");
         let principal = match authenticate_delete_book(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_delete_book(&mut input).await {
             Ok(request) => rt::respond(api.delete_book(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_delete_book(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DeleteBookRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::DeleteBookRequest, rt::HttpError> {
         Ok(super::DeleteBookRequest {
-            book_id: input.required(&DELETE_BOOK_BOOK_ID)?,
+            book_id: input.required(&PATH_BOOK_ID)?,
         })
     }
 
     ///Runs the security requirements of `deleteBook` before anything reads the request.
-    async fn authenticate_delete_book<A: super::BookshelfApi>(
+    async fn authenticate_delete_book<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1297,18 +1221,6 @@ mod rules {
         checks: &[Check::Format(Format::Uuid)],
         ..Schema::ANY
     };
-
-    pub(super) static REPLACE_BOOK_BOOK_ID: Schema = Schema {
-        kind: Some(Kind::String),
-        checks: &[Check::Format(Format::Uuid)],
-        ..Schema::ANY
-    };
-
-    pub(super) static DELETE_BOOK_BOOK_ID: Schema = Schema {
-        kind: Some(Kind::String),
-        checks: &[Check::Format(Format::Uuid)],
-        ..Schema::ANY
-    };
 }
 
 pub use description::API_DESCRIPTION;
@@ -1339,9 +1251,9 @@ mod description {
                 &rt::Param::query("page_token", rt::Shape::Scalar(rt::Scalar::String)),
             ],
             &[&handlers::CREATE_BOOK_IDEMPOTENCY_KEY],
-            &[&handlers::GET_BOOK_BOOK_ID],
-            &[&handlers::REPLACE_BOOK_BOOK_ID],
-            &[&handlers::DELETE_BOOK_BOOK_ID],
+            &[&handlers::PATH_BOOK_ID],
+            &[&handlers::PATH_BOOK_ID],
+            &[&handlers::PATH_BOOK_ID],
         ],
     };
 }

@@ -7,15 +7,15 @@ pub mod types {
     ///The note's title.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateNoteTitlePart(::std::string::String);
+    pub struct CreateNoteTitlePart(String);
     impl ::std::ops::Deref for CreateNoteTitlePart {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateNoteTitlePart> for ::std::string::String {
+    impl From<CreateNoteTitlePart> for String {
         fn from(value: CreateNoteTitlePart) -> Self {
             value.0
         }
@@ -23,9 +23,7 @@ pub mod types {
 
     impl ::std::str::FromStr for CreateNoteTitlePart {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 20usize {
                 return Err("longer than 20 characters".into());
             }
@@ -35,28 +33,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CreateNoteTitlePart {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CreateNoteTitlePart {
+    impl ::std::convert::TryFrom<String> for CreateNoteTitlePart {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateNoteTitlePart {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -67,22 +61,22 @@ pub mod types {
     ///`EdgeCasesApplicationMergePatchJsonBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EdgeCasesApplicationMergePatchJsonBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub b: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub b: Option<i64>,
     }
 
     ///`EdgeCasesBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EdgeCasesBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub a: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub a: Option<String>,
     }
 
     ///`EdgeCasesOkApplicationProblemJsonBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EdgeCasesOkApplicationProblemJsonBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
     }
 
     ///`Kind`
@@ -116,9 +110,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "a" => Ok(Self::A),
                 "b" => Ok(Self::B),
@@ -129,18 +121,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Kind {
+    impl ::std::convert::TryFrom<String> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -148,29 +136,29 @@ pub mod types {
     ///`Meta`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Meta {
-        pub author: ::std::string::String,
+        pub author: String,
     }
 
     ///`Note`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Note {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub priority: Option<i64>,
         pub title: NoteTitle,
     }
 
     ///`NoteTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct NoteTitle(::std::string::String);
+    pub struct NoteTitle(String);
     impl ::std::ops::Deref for NoteTitle {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<NoteTitle> for ::std::string::String {
+    impl From<NoteTitle> for String {
         fn from(value: NoteTitle) -> Self {
             value.0
         }
@@ -178,9 +166,7 @@ pub mod types {
 
     impl ::std::str::FromStr for NoteTitle {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -190,28 +176,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for NoteTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for NoteTitle {
+    impl ::std::convert::TryFrom<String> for NoteTitle {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for NoteTitle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -222,17 +204,17 @@ pub mod types {
     ///`Received`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Received {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detail: ::std::option::Option<::std::string::String>,
-        pub kind: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub detail: Option<String>,
+        pub kind: String,
     }
 
     ///`Upload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Upload {
-        pub file: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<UploadLabel>,
+        pub file: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub label: Option<UploadLabel>,
     }
 
     ///`UploadLabel`
@@ -266,9 +248,7 @@ pub mod types {
 
     impl ::std::str::FromStr for UploadLabel {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "draft" => Ok(Self::Draft),
                 "final" => Ok(Self::Final),
@@ -279,18 +259,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for UploadLabel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for UploadLabel {
+    impl ::std::convert::TryFrom<String> for UploadLabel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -473,10 +449,7 @@ for CreateNoteResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -514,10 +487,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for UploadResp
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -546,10 +516,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoTextRe
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                body.into_response_with(status)
-            }
+            Self::Ok { body } => body.into_response_with(rt::status(200)),
         }
     }
 }
@@ -661,14 +628,8 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EdgeCasesR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                body.into_response_with(status)
-            }
-            Self::Created { body } => {
-                let status = rt::status(201);
-                body.into_response_with(status)
-            }
+            Self::Ok { body } => body.into_response_with(rt::status(200)),
+            Self::Created { body } => body.into_response_with(rt::status(201)),
             Self::Default { status } => rt::empty(status),
         }
     }
@@ -762,10 +723,7 @@ for RawMultipartResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -787,10 +745,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PingRespon
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -844,23 +799,21 @@ pub fn router_with_options<A: MediaTypesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) async fn handle_create_note<A: super::MediaTypesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    use super::MediaTypesApi as Api;
+    pub(super) async fn handle_create_note<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("createNote");
         match decode_create_note(&mut input).await {
             Ok(request) => rt::respond(api.create_note(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_create_note(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CreateNoteRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::CreateNoteRequest, rt::HttpError> {
         Ok(super::CreateNoteRequest {
             body: match input
                 .body_media_type(
@@ -933,20 +886,20 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_upload<A: super::MediaTypesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_upload<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("upload");
         match decode_upload(&mut input).await {
             Ok(request) => rt::respond(api.upload(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_upload(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::UploadRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::UploadRequest, rt::HttpError> {
         Ok(super::UploadRequest {
             body: match input.multipart_body_optional().await? {
                 ::core::option::Option::Some(parts) => {
@@ -967,42 +920,39 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_echo_text<A: super::MediaTypesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_echo_text<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoText");
         match decode_echo_text(&mut input).await {
             Ok(request) => rt::respond(api.echo_text(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_text(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::EchoTextRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::EchoTextRequest, rt::HttpError> {
         Ok(super::EchoTextRequest {
             body: input.text_body().await?,
         })
     }
 
-    pub(super) async fn handle_edge_cases<A: super::MediaTypesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_edge_cases<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("edgeCases");
         match decode_edge_cases(&mut input).await {
             Ok(request) => rt::respond(api.edge_cases(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_edge_cases(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EdgeCasesRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EdgeCasesRequest, rt::HttpError> {
         Ok(super::EdgeCasesRequest {
             body: match input
                 .body_media_type(
@@ -1069,42 +1019,39 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_raw_multipart<A: super::MediaTypesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_raw_multipart<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("rawMultipart");
         match decode_raw_multipart(&mut input).await {
             Ok(request) => rt::respond(api.raw_multipart(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_raw_multipart(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::RawMultipartRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::RawMultipartRequest, rt::HttpError> {
         Ok(super::RawMultipartRequest {
             body: input.stream_body()?,
         })
     }
 
-    pub(super) async fn handle_ping<A: super::MediaTypesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_ping<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("ping");
         match decode_ping(&mut input).await {
             Ok(request) => rt::respond(api.ping(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_ping(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::PingRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::PingRequest, rt::HttpError> {
         Ok(super::PingRequest {})
     }
 }

@@ -7,36 +7,30 @@ pub mod types {
     ///`GetItem2Body`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetItem2Body {
-        #[serde(
-            rename = "déjà vu",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub déjà_vu: ::std::option::Option<i64>,
-        #[serde(rename = "1st", skip_serializing_if = "::std::option::Option::is_none")]
-        pub x1st: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "déjà vu", skip_serializing_if = "Option::is_none")]
+        pub déjà_vu: Option<i64>,
+        #[serde(rename = "1st", skip_serializing_if = "Option::is_none")]
+        pub x1st: Option<String>,
     }
 
     ///`Mod`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Mod {
-        #[serde(rename = "fn", skip_serializing_if = "::std::option::Option::is_none")]
-        pub fn_: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "match",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub match_: ::std::option::Option<i64>,
+        #[serde(rename = "fn", skip_serializing_if = "Option::is_none")]
+        pub fn_: Option<String>,
+        #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+        pub match_: Option<i64>,
     }
 
     ///GitHub's reaction names, two of them not identifiers at all.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Reaction {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<ReactionContent>,
-        #[serde(rename = "-1", skip_serializing_if = "::std::option::Option::is_none")]
-        pub minus1: ::std::option::Option<i64>,
-        #[serde(rename = "+1", skip_serializing_if = "::std::option::Option::is_none")]
-        pub plus1: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub content: Option<ReactionContent>,
+        #[serde(rename = "-1", skip_serializing_if = "Option::is_none")]
+        pub minus1: Option<i64>,
+        #[serde(rename = "+1", skip_serializing_if = "Option::is_none")]
+        pub plus1: Option<i64>,
     }
 
     ///`ReactionContent`
@@ -76,9 +70,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ReactionContent {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "+1" => Ok(Self::Plus1),
                 "-1" => Ok(Self::Minus1),
@@ -91,18 +83,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ReactionContent {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ReactionContent {
+    impl ::std::convert::TryFrom<String> for ReactionContent {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -111,12 +99,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Self_ {
         #[serde(rename = "crate")]
-        pub crate_: ::std::string::String,
-        #[serde(
-            rename = "super",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub super_: ::std::option::Option<::std::boxed::Box<Self_>>,
+        pub crate_: String,
+        #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
+        pub super_: Option<Box<Self_>>,
     }
 
     /// Error types.
@@ -233,10 +218,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for SelfRespon
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -262,10 +244,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItemRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -292,10 +271,7 @@ for DeleteItemsIdResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -336,18 +312,9 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItem2Re
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
-            Self::ImATeapot => {
-                let status = rt::status(418);
-                rt::empty(status)
-            }
-            Self::Status599 => {
-                let status = rt::status(599);
-                rt::empty(status)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
+            Self::ImATeapot => rt::empty(rt::status(418)),
+            Self::Status599 => rt::empty(rt::status(599)),
         }
     }
 }
@@ -386,6 +353,7 @@ pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::TypeTheNamingTortureTestApi as Api;
     pub(super) static SELF_TYPE: rt::Param = rt::Param::path(
         0,
         "type",
@@ -418,20 +386,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_self_<A: super::TypeTheNamingTortureTestApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_self_<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("self");
         match decode_self_(&mut input).await {
             Ok(request) => rt::respond(api.self_(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_self_(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::SelfRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::SelfRequest, rt::HttpError> {
         Ok(super::SelfRequest {
             type_: input.required(&SELF_TYPE)?,
             n2fa: input.required(&SELF_N2FA)?,
@@ -442,56 +410,47 @@ mod handlers {
         })
     }
 
-    pub(super) static GET_ITEM_ID: rt::Param = rt::Param::path(
+    pub(super) static PATH_ID: rt::Param = rt::Param::path(
         0,
         "id",
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_item<A: super::TypeTheNamingTortureTestApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_item<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("get-item");
         match decode_get_item(&mut input).await {
             Ok(request) => rt::respond(api.get_item(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_item(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetItemRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetItemRequest, rt::HttpError> {
         Ok(super::GetItemRequest {
-            id: input.required(&GET_ITEM_ID)?,
+            id: input.required(&PATH_ID)?,
         })
     }
 
-    pub(super) static DELETE_ITEMS_ID_ID: rt::Param = rt::Param::path(
-        0,
-        "id",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
-    pub(super) async fn handle_delete_items_id<A: super::TypeTheNamingTortureTestApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_delete_items_id<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("delete /items/{id}");
         match decode_delete_items_id(&mut input).await {
             Ok(request) => rt::respond(api.delete_items_id(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_delete_items_id(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DeleteItemsIdRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::DeleteItemsIdRequest, rt::HttpError> {
         Ok(super::DeleteItemsIdRequest {
-            id: input.required(&DELETE_ITEMS_ID_ID)?,
+            id: input.required(&PATH_ID)?,
         })
     }
 
@@ -506,20 +465,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_item_2<A: super::TypeTheNamingTortureTestApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_item_2<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getItem");
         match decode_get_item_2(&mut input).await {
             Ok(request) => rt::respond(api.get_item_2(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_item_2(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetItem2Request, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetItem2Request, rt::HttpError> {
         Ok(super::GetItem2Request {
             name: input.required(&GET_ITEM_2_NAME)?,
             body_2: input.optional(&GET_ITEM_2_BODY_2)?,
@@ -555,8 +514,8 @@ mod description {
                 &handlers::SELF_TYPE_3,
                 &handlers::SELF_X_REQUEST_ID,
             ],
-            &[&handlers::GET_ITEM_ID],
-            &[&handlers::DELETE_ITEMS_ID_ID],
+            &[&handlers::PATH_ID],
+            &[&handlers::PATH_ID],
             &[&handlers::GET_ITEM_2_NAME, &handlers::GET_ITEM_2_BODY_2],
         ],
     };

@@ -9,7 +9,7 @@ pub mod types {
     #[serde(deny_unknown_fields)]
     pub struct Alert {
         pub level: AlertLevel,
-        pub sensor: ::std::string::String,
+        pub sensor: String,
     }
 
     ///`AlertLevel`
@@ -43,9 +43,7 @@ pub mod types {
 
     impl ::std::str::FromStr for AlertLevel {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "warning" => Ok(Self::Warning),
                 "critical" => Ok(Self::Critical),
@@ -56,18 +54,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for AlertLevel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for AlertLevel {
+    impl ::std::convert::TryFrom<String> for AlertLevel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -75,24 +69,22 @@ pub mod types {
     ///`Calibration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct Calibration(pub ::std::collections::HashMap<::std::string::String, f64>);
+    pub struct Calibration(pub ::std::collections::HashMap<String, f64>);
     impl ::std::ops::Deref for Calibration {
-        type Target = ::std::collections::HashMap<::std::string::String, f64>;
-        fn deref(&self) -> &::std::collections::HashMap<::std::string::String, f64> {
+        type Target = ::std::collections::HashMap<String, f64>;
+        fn deref(&self) -> &::std::collections::HashMap<String, f64> {
             &self.0
         }
     }
 
-    impl ::std::convert::From<Calibration>
-    for ::std::collections::HashMap<::std::string::String, f64> {
+    impl From<Calibration> for ::std::collections::HashMap<String, f64> {
         fn from(value: Calibration) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<::std::collections::HashMap<::std::string::String, f64>>
-    for Calibration {
-        fn from(value: ::std::collections::HashMap<::std::string::String, f64>) -> Self {
+    impl From<::std::collections::HashMap<String, f64>> for Calibration {
+        fn from(value: ::std::collections::HashMap<String, f64>) -> Self {
             Self(value)
         }
     }
@@ -100,23 +92,23 @@ pub mod types {
     ///`Firmware`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Firmware {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<::std::string::String>,
-        pub version: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub image: Option<String>,
+        pub version: String,
     }
 
     ///`GetSensorId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct GetSensorId(::std::string::String);
+    pub struct GetSensorId(String);
     impl ::std::ops::Deref for GetSensorId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<GetSensorId> for ::std::string::String {
+    impl From<GetSensorId> for String {
         fn from(value: GetSensorId) -> Self {
             value.0
         }
@@ -124,9 +116,7 @@ pub mod types {
 
     impl ::std::str::FromStr for GetSensorId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[a-z0-9-]+$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -138,28 +128,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for GetSensorId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for GetSensorId {
+    impl ::std::convert::TryFrom<String> for GetSensorId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for GetSensorId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -170,7 +156,7 @@ pub mod types {
     ///`PostSensorRemovedBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PostSensorRemovedBody {
-        pub id: ::std::string::String,
+        pub id: String,
     }
 
     ///`Reading`
@@ -180,25 +166,25 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub labels: ::std::collections::HashMap<ReadingLabelsKey, ::std::string::String>,
-        pub sensor: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<ReadingTag>,
+        pub labels: ::std::collections::HashMap<ReadingLabelsKey, String>,
+        pub sensor: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub tag: Option<ReadingTag>,
         pub value: f64,
     }
 
     ///`ReadingLabelsKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct ReadingLabelsKey(::std::string::String);
+    pub struct ReadingLabelsKey(String);
     impl ::std::ops::Deref for ReadingLabelsKey {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<ReadingLabelsKey> for ::std::string::String {
+    impl From<ReadingLabelsKey> for String {
         fn from(value: ReadingLabelsKey) -> Self {
             value.0
         }
@@ -206,9 +192,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ReadingLabelsKey {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[a-z]+$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -220,28 +204,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ReadingLabelsKey {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ReadingLabelsKey {
+    impl ::std::convert::TryFrom<String> for ReadingLabelsKey {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ReadingLabelsKey {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -268,9 +248,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ReadingTag {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if let Ok(v) = value.parse() {
                 Ok(Self::String(v))
             } else if let Ok(v) = value.parse() {
@@ -283,29 +261,25 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ReadingTag {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ReadingTag {
+    impl ::std::convert::TryFrom<String> for ReadingTag {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::From<ReadingTagString> for ReadingTag {
+    impl From<ReadingTagString> for ReadingTag {
         fn from(value: ReadingTagString) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<u64> for ReadingTag {
+    impl From<u64> for ReadingTag {
         fn from(value: u64) -> Self {
             Self::Integer(value)
         }
@@ -314,15 +288,15 @@ pub mod types {
     ///`ReadingTagString`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct ReadingTagString(::std::string::String);
+    pub struct ReadingTagString(String);
     impl ::std::ops::Deref for ReadingTagString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<ReadingTagString> for ::std::string::String {
+    impl From<ReadingTagString> for String {
         fn from(value: ReadingTagString) -> Self {
             value.0
         }
@@ -330,9 +304,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ReadingTagString {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -342,28 +314,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ReadingTagString {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ReadingTagString {
+    impl ::std::convert::TryFrom<String> for ReadingTagString {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ReadingTagString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -374,15 +342,15 @@ pub mod types {
     ///`RetireSensorId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RetireSensorId(::std::string::String);
+    pub struct RetireSensorId(String);
     impl ::std::ops::Deref for RetireSensorId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RetireSensorId> for ::std::string::String {
+    impl From<RetireSensorId> for String {
         fn from(value: RetireSensorId) -> Self {
             value.0
         }
@@ -390,9 +358,7 @@ pub mod types {
 
     impl ::std::str::FromStr for RetireSensorId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[a-z0-9-]+$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -404,28 +370,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for RetireSensorId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for RetireSensorId {
+    impl ::std::convert::TryFrom<String> for RetireSensorId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RetireSensorId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -440,16 +402,16 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub calibration: ::std::collections::HashMap<::std::string::String, f64>,
+        pub calibration: ::std::collections::HashMap<String, f64>,
         pub firmware: Firmware,
-        pub id: ::std::string::String,
+        pub id: String,
         pub kind: SensorKind,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<SensorLabel>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub label: Option<SensorLabel>,
         ///Latitude and longitude.
         pub location: (f64, f64),
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub notes: Option<::serde_json::Value>,
         #[serde(default)]
         pub retired: (),
     }
@@ -482,9 +444,7 @@ pub mod types {
 
     impl ::std::str::FromStr for SensorKind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "thermometer" => Ok(Self::Thermometer),
                 _ => Err("invalid value".into()),
@@ -494,18 +454,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for SensorKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SensorKind {
+    impl ::std::convert::TryFrom<String> for SensorKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -513,15 +469,15 @@ pub mod types {
     ///`SensorLabel`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct SensorLabel(::std::string::String);
+    pub struct SensorLabel(String);
     impl ::std::ops::Deref for SensorLabel {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<SensorLabel> for ::std::string::String {
+    impl From<SensorLabel> for String {
         fn from(value: SensorLabel) -> Self {
             value.0
         }
@@ -529,9 +485,7 @@ pub mod types {
 
     impl ::std::str::FromStr for SensorLabel {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 40usize {
                 return Err("longer than 40 characters".into());
             }
@@ -541,28 +495,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for SensorLabel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SensorLabel {
+    impl ::std::convert::TryFrom<String> for SensorLabel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SensorLabel {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -708,10 +658,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetSensorR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -738,10 +685,7 @@ for RetireSensorResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -771,10 +715,7 @@ for AddReadingResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Created { body } => {
-                let status = rt::status(201);
-                rt::json(status, &body)
-            }
+            Self::Created { body } => rt::json(rt::status(201), &body),
         }
     }
 }
@@ -835,7 +776,8 @@ pub fn router_with_options<A: SensorsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) static GET_SENSOR_ID: rt::Param = rt::Param::path(
+    use super::SensorsApi as Api;
+    pub(super) static PATH_ID: rt::Param = rt::Param::path(
             0,
             "id",
             rt::Shape::Scalar(rt::Scalar::String),
@@ -848,68 +790,53 @@ mod handlers {
         )
         .checked(&super::rules::GET_SENSOR_PRECISION);
 
-    pub(super) async fn handle_get_sensor<A: super::SensorsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_sensor<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getSensor");
         match decode_get_sensor(&mut input).await {
             Ok(request) => rt::respond(api.get_sensor(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_sensor(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetSensorRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetSensorRequest, rt::HttpError> {
         Ok(super::GetSensorRequest {
-            id: input.required(&GET_SENSOR_ID)?,
+            id: input.required(&PATH_ID)?,
             precision: input.optional(&GET_SENSOR_PRECISION)?,
         })
     }
 
-    pub(super) static RETIRE_SENSOR_ID: rt::Param = rt::Param::path(
-            0,
-            "id",
-            rt::Shape::Scalar(rt::Scalar::String),
-        )
-        .checked(&super::rules::RETIRE_SENSOR_ID);
-
-    pub(super) async fn handle_retire_sensor<A: super::SensorsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_retire_sensor<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("retireSensor");
         let principal = match authenticate_retire_sensor(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_retire_sensor(&mut input).await {
             Ok(request) => rt::respond(api.retire_sensor(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_retire_sensor(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::RetireSensorRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::RetireSensorRequest, rt::HttpError> {
         Ok(super::RetireSensorRequest {
-            id: input.required(&RETIRE_SENSOR_ID)?,
+            id: input.required(&PATH_ID)?,
         })
     }
 
     ///Runs the security requirements of `retireSensor` before anything reads the request.
-    async fn authenticate_retire_sensor<A: super::SensorsApi>(
+    async fn authenticate_retire_sensor<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -933,42 +860,39 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_add_reading<A: super::SensorsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_add_reading<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("addReading");
         match decode_add_reading(&mut input).await {
             Ok(request) => rt::respond(api.add_reading(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_add_reading(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::AddReadingRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::AddReadingRequest, rt::HttpError> {
         Ok(super::AddReadingRequest {
             body: input.json_body_checked(&super::rules::READING).await?,
         })
     }
 
-    pub(super) async fn handle_ping<A: super::SensorsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_ping<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("ping");
         match decode_ping(&mut input).await {
             Ok(request) => rt::respond(api.ping(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_ping(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::PingRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::PingRequest, rt::HttpError> {
         Ok(super::PingRequest {})
     }
 }
@@ -1034,10 +958,7 @@ pub mod webhooks {
         ) -> ::specfirst_runtime::__private::axum::response::Response {
             use ::specfirst_runtime::__private as rt;
             match self {
-                Self::NoContent => {
-                    let status = rt::status(204);
-                    rt::empty(status)
-                }
+                Self::NoContent => rt::empty(rt::status(204)),
             }
         }
     }
@@ -1066,10 +987,7 @@ pub mod webhooks {
         ) -> ::specfirst_runtime::__private::axum::response::Response {
             use ::specfirst_runtime::__private as rt;
             match self {
-                Self::Ok => {
-                    let status = rt::status(200);
-                    rt::empty(status)
-                }
+                Self::Ok => rt::empty(rt::status(200)),
             }
         }
     }
@@ -1103,45 +1021,40 @@ pub mod webhooks {
     mod handlers {
         use ::specfirst_runtime::__private as rt;
         use ::std::sync::Arc;
-        pub(super) async fn handle_alert_raised<A: super::SensorsWebhooks>(
-            rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+        use super::SensorsWebhooks as Api;
+        pub(super) async fn handle_alert_raised<A: Api>(
+            rt::State(api): rt::State<Arc<A>>,
             mut input: rt::RawRequest,
-        ) -> rt::axum::response::Response {
+        ) -> rt::Response {
             let ctx = input.context("alertRaised");
             match decode_alert_raised(&mut input).await {
                 Ok(request) => rt::respond(api.alert_raised(ctx, request).await),
-                Err(error) => rt::axum::response::IntoResponse::into_response(error),
+                Err(error) => rt::reject(error),
             }
         }
 
         async fn decode_alert_raised(
             input: &mut rt::RawRequest,
-        ) -> ::core::result::Result<
-            super::AlertRaisedRequest,
-            ::specfirst_runtime::HttpError,
-        > {
+        ) -> Result<super::AlertRaisedRequest, rt::HttpError> {
             Ok(super::AlertRaisedRequest {
                 body: input.json_body_checked(&super::rules::ALERT).await?,
             })
         }
 
-        pub(super) async fn handle_post_sensor_removed<A: super::SensorsWebhooks>(
-            rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+        pub(super) async fn handle_post_sensor_removed<A: Api>(
+            rt::State(api): rt::State<Arc<A>>,
             mut input: rt::RawRequest,
-        ) -> rt::axum::response::Response {
+        ) -> rt::Response {
             let ctx = input.context("post /sensor.removed");
             match decode_post_sensor_removed(&mut input).await {
                 Ok(request) => rt::respond(api.post_sensor_removed(ctx, request).await),
-                Err(error) => rt::axum::response::IntoResponse::into_response(error),
+                Err(error) => rt::reject(error),
             }
         }
 
         async fn decode_post_sensor_removed(
             input: &mut rt::RawRequest,
-        ) -> ::core::result::Result<
-            super::PostSensorRemovedRequest,
-            ::specfirst_runtime::HttpError,
-        > {
+        ) -> Result<super::PostSensorRemovedRequest, rt::HttpError> {
             Ok(super::PostSensorRemovedRequest {
                 body: input
                     .json_body_optional_checked(&super::rules::POST_SENSOR_REMOVED_BODY)
@@ -1177,12 +1090,6 @@ mod rules {
                 exclusive: false,
             },
         ],
-        ..Schema::ANY
-    };
-
-    pub(super) static RETIRE_SENSOR_ID: Schema = Schema {
-        kind: Some(Kind::String),
-        checks: &[Check::Pattern("^[a-z0-9-]+$")],
         ..Schema::ANY
     };
 
@@ -1256,8 +1163,8 @@ mod description {
 "components":{"securitySchemes":{"$doc":0},"schemas":{"Sensor":{"type":"object","required":{"$doc":0},"properties":{"id":{"$doc":0},"kind":{"enum":["thermometer"]},"label":{"maxLength":40,"nullable":true,"type":"string"},"location":{"description":{"$doc":0},"type":"array","prefixItems":{"$doc":0},"items":{"not":{}},"minItems":2},"firmware":{"$doc":0},"calibration":{"maxProperties":4,"allOf":[{"$ref":"#/components/schemas/Calibration"}]},"retired":{"$doc":0},"notes":{}}},"Firmware":{"type":"object","required":{"$doc":0},"properties":{"version":{"$doc":0},"image":{"type":"string","contentEncoding":"base64","format":"byte"}}},"Calibration":{"$doc":0},"Reading":{"type":"object","required":{"$doc":0},"properties":{"sensor":{"$doc":0},"value":{"type":"number","exclusiveMinimum":true,"minimum":-273.15},"tag":{"anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":0}]},"labels":{"$doc":0}}},"Alert":{"type":"object","properties":{"$doc":0},"required":{"$doc":0},"additionalProperties":false}}}}"##,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[
-            &[&handlers::GET_SENSOR_ID, &handlers::GET_SENSOR_PRECISION],
-            &[&handlers::RETIRE_SENSOR_ID],
+            &[&handlers::PATH_ID, &handlers::GET_SENSOR_PRECISION],
+            &[&handlers::PATH_ID],
             &[],
             &[],
         ],

@@ -7,35 +7,32 @@ pub mod types {
     ///`Tenant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Tenant {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
     }
 
     ///`TenantListResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TenantListResult {
         #[serde(rename = "nextLink")]
-        pub next_link: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub value: ::std::vec::Vec<Tenant>,
+        pub next_link: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub value: Vec<Tenant>,
     }
 
     ///`Vault`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Vault {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     ///`VaultListResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VaultListResult {
-        #[serde(
-            rename = "odata.nextLink",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub odata_next_link: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub value: ::std::vec::Vec<Vault>,
+        #[serde(rename = "odata.nextLink", skip_serializing_if = "Option::is_none")]
+        pub odata_next_link: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub value: Vec<Vault>,
     }
 
     /// Error types.
@@ -132,10 +129,7 @@ for ListVaultsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -161,10 +155,7 @@ for ListTenantsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -205,50 +196,45 @@ pub fn router_with_options<A: PageableApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::PageableApi as Api;
     pub(super) static LIST_VAULTS_SKIPTOKEN: rt::Param = rt::Param::query(
         "$skiptoken",
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_list_vaults<A: super::PageableApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_vaults<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listVaults");
         match decode_list_vaults(&mut input).await {
             Ok(request) => rt::respond(api.list_vaults(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_vaults(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListVaultsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListVaultsRequest, rt::HttpError> {
         Ok(super::ListVaultsRequest {
             skiptoken: input.optional(&LIST_VAULTS_SKIPTOKEN)?,
         })
     }
 
-    pub(super) async fn handle_list_tenants<A: super::PageableApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_tenants<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listTenants");
         match decode_list_tenants(&mut input).await {
             Ok(request) => rt::respond(api.list_tenants(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_tenants(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListTenantsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListTenantsRequest, rt::HttpError> {
         Ok(super::ListTenantsRequest {})
     }
 }

@@ -8,12 +8,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct BoxesBox {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub corner: ::std::option::Option<BoxesBoxCorner>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub style: ::std::option::Option<BoxesBoxStyle>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub corner: Option<BoxesBoxCorner>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub style: Option<BoxesBoxStyle>,
     }
 
     ///`BoxesBoxCorner`
@@ -27,37 +27,37 @@ pub mod types {
     ///`BoxesBoxStyle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BoxesBoxStyle {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub border: ::std::option::Option<BoxesBoxStyleBorder>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub border: Option<BoxesBoxStyleBorder>,
     }
 
     ///`BoxesBoxStyleBorder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BoxesBoxStyleBorder {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub width: ::std::option::Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub width: Option<u64>,
     }
 
     ///`CookieStylesPrefs`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct CookieStylesPrefs {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub theme: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub theme: Option<String>,
     }
 
     ///`CookieStylesSession`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CookieStylesSession(::std::string::String);
+    pub struct CookieStylesSession(String);
     impl ::std::ops::Deref for CookieStylesSession {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CookieStylesSession> for ::std::string::String {
+    impl From<CookieStylesSession> for String {
         fn from(value: CookieStylesSession) -> Self {
             value.0
         }
@@ -65,9 +65,7 @@ pub mod types {
 
     impl ::std::str::FromStr for CookieStylesSession {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 3usize {
                 return Err("shorter than 3 characters".into());
             }
@@ -77,28 +75,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CookieStylesSession {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CookieStylesSession {
+    impl ::std::convert::TryFrom<String> for CookieStylesSession {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CookieStylesSession {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -109,29 +103,22 @@ pub mod types {
     ///`Echo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct Echo(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    pub struct Echo(pub ::serde_json::Map<String, ::serde_json::Value>);
     impl ::std::ops::Deref for Echo {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        type Target = ::serde_json::Map<String, ::serde_json::Value>;
+        fn deref(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
             &self.0
         }
     }
 
-    impl ::std::convert::From<Echo>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    impl From<Echo> for ::serde_json::Map<String, ::serde_json::Value> {
         fn from(value: Echo) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for Echo {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
+    impl From<::serde_json::Map<String, ::serde_json::Value>> for Echo {
+        fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
             Self(value)
         }
     }
@@ -140,24 +127,24 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct Filter {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub active: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub range: ::std::option::Option<FilterRange>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub active: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub range: Option<FilterRange>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub tags: Vec<String>,
     }
 
     ///`FilterRange`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct FilterRange {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub min: Option<i64>,
     }
 
     ///`Kind`
@@ -191,9 +178,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "small" => Ok(Self::Small),
                 "large" => Ok(Self::Large),
@@ -204,18 +189,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Kind {
+    impl ::std::convert::TryFrom<String> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -223,8 +204,8 @@ pub mod types {
     ///`Point`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Point {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
         pub x: f64,
         pub y: f64,
     }
@@ -235,14 +216,14 @@ pub mod types {
     pub enum RestCreated {
         Integer(i64),
         Object {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            gt: ::std::option::Option<i64>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            lt: ::std::option::Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            gt: Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            lt: Option<i64>,
         },
     }
 
-    impl ::std::convert::From<i64> for RestCreated {
+    impl From<i64> for RestCreated {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
@@ -251,21 +232,18 @@ pub mod types {
     ///`RestListsRest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RestListsRest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub own: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub own: Option<bool>,
         #[serde(flatten)]
-        pub extra: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub extra: ::std::collections::HashMap<String, Vec<String>>,
     }
 
     ///Undeclared keys are rejected (`additionalProperties` is false).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Rgb {
-        #[serde(rename = "B", skip_serializing_if = "::std::option::Option::is_none")]
-        pub b: ::std::option::Option<u8>,
+        #[serde(rename = "B", skip_serializing_if = "Option::is_none")]
+        pub b: Option<u8>,
         #[serde(rename = "G")]
         pub g: u8,
         #[serde(rename = "R")]
@@ -275,9 +253,9 @@ pub mod types {
     ///`Where`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Where {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub equals: ::std::option::Option<::serde_json::Value>,
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub equals: Option<::serde_json::Value>,
+        pub field: String,
     }
 
     /// Error types.
@@ -473,10 +451,7 @@ for SimplePathResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -513,10 +488,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for LabelPathR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -554,10 +526,7 @@ for MatrixPathResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -613,10 +582,7 @@ for QueryStylesResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -651,10 +617,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for SearchResp
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -695,10 +658,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for RestRespon
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -731,10 +691,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for BoxesRespo
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -763,10 +720,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for RestListsR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -806,10 +760,7 @@ for HeaderStylesResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -851,10 +802,7 @@ for CookieStylesResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -902,6 +850,7 @@ pub fn router_with_options<A: ParamStylesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::ParamStylesApi as Api;
     pub(super) static SIMPLE_PATH_SCALAR: rt::Param = rt::Param::path(
         0,
         "scalar",
@@ -978,23 +927,20 @@ mod handlers {
         )
         .checked(&super::rules::RGB);
 
-    pub(super) async fn handle_simple_path<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_simple_path<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("simplePath");
         match decode_simple_path(&mut input).await {
             Ok(request) => rt::respond(api.simple_path(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_simple_path(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::SimplePathRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::SimplePathRequest, rt::HttpError> {
         Ok(super::SimplePathRequest {
             scalar: input.required(&SIMPLE_PATH_SCALAR)?,
             list: input.required(&SIMPLE_PATH_LIST)?,
@@ -1086,23 +1032,20 @@ mod handlers {
         .styled(rt::Style::Label)
         .checked(&super::rules::RGB);
 
-    pub(super) async fn handle_label_path<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_label_path<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("labelPath");
         match decode_label_path(&mut input).await {
             Ok(request) => rt::respond(api.label_path(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_label_path(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::LabelPathRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::LabelPathRequest, rt::HttpError> {
         Ok(super::LabelPathRequest {
             scalar: input.required(&LABEL_PATH_SCALAR)?,
             list: input.required(&LABEL_PATH_LIST)?,
@@ -1193,23 +1136,20 @@ mod handlers {
         .styled(rt::Style::Matrix)
         .checked(&super::rules::RGB);
 
-    pub(super) async fn handle_matrix_path<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_matrix_path<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("matrixPath");
         match decode_matrix_path(&mut input).await {
             Ok(request) => rt::respond(api.matrix_path(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_matrix_path(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::MatrixPathRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::MatrixPathRequest, rt::HttpError> {
         Ok(super::MatrixPathRequest {
             scalar: input.required(&MATRIX_PATH_SCALAR)?,
             list: input.required(&MATRIX_PATH_LIST)?,
@@ -1373,23 +1313,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_query_styles<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_query_styles<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("queryStyles");
         match decode_query_styles(&mut input).await {
             Ok(request) => rt::respond(api.query_styles(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_query_styles(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::QueryStylesRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::QueryStylesRequest, rt::HttpError> {
         Ok(super::QueryStylesRequest {
             scalar: input.optional(&QUERY_STYLES_SCALAR)?,
             list: input.optional(&QUERY_STYLES_LIST)?,
@@ -1461,20 +1398,20 @@ mod handlers {
         )
         .styled(rt::Style::DeepObject);
 
-    pub(super) async fn handle_search<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_search<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("search");
         match decode_search(&mut input).await {
             Ok(request) => rt::respond(api.search(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_search(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::SearchRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::SearchRequest, rt::HttpError> {
         Ok(super::SearchRequest {
             filter: input.required(&SEARCH_FILTER)?,
             labels: input.optional(&SEARCH_LABELS)?,
@@ -1523,20 +1460,20 @@ mod handlers {
             ],
         );
 
-    pub(super) async fn handle_rest<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_rest<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("rest");
         match decode_rest(&mut input).await {
             Ok(request) => rt::respond(api.rest(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_rest(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::RestRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::RestRequest, rt::HttpError> {
         Ok(super::RestRequest {
             q: input.optional(&REST_Q)?,
             expand: input.optional(&REST_EXPAND)?,
@@ -1624,20 +1561,20 @@ mod handlers {
             ],
         );
 
-    pub(super) async fn handle_boxes<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_boxes<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("boxes");
         match decode_boxes(&mut input).await {
             Ok(request) => rt::respond(api.boxes(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_boxes(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::BoxesRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::BoxesRequest, rt::HttpError> {
         Ok(super::BoxesRequest {
             box_: input.optional(&BOXES_BOX)?,
             rest: input.optional(&BOXES_REST)?,
@@ -1663,23 +1600,20 @@ mod handlers {
         )
         .collecting(&[]);
 
-    pub(super) async fn handle_rest_lists<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_rest_lists<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("restLists");
         match decode_rest_lists(&mut input).await {
             Ok(request) => rt::respond(api.rest_lists(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_rest_lists(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::RestListsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::RestListsRequest, rt::HttpError> {
         Ok(super::RestListsRequest {
             rest: input.optional(&REST_LISTS_REST)?,
         })
@@ -1762,23 +1696,20 @@ mod handlers {
         )
         .checked(&super::rules::WHERE);
 
-    pub(super) async fn handle_header_styles<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_header_styles<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("headerStyles");
         match decode_header_styles(&mut input).await {
             Ok(request) => rt::respond(api.header_styles(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_header_styles(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::HeaderStylesRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::HeaderStylesRequest, rt::HttpError> {
         Ok(super::HeaderStylesRequest {
             x_scalar: input.required(&HEADER_STYLES_X_SCALAR)?,
             x_list: input.optional(&HEADER_STYLES_X_LIST)?,
@@ -1869,23 +1800,20 @@ mod handlers {
         )
         .checked(&super::rules::COOKIE_STYLES_PREFS);
 
-    pub(super) async fn handle_cookie_styles<A: super::ParamStylesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_cookie_styles<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("cookieStyles");
         match decode_cookie_styles(&mut input).await {
             Ok(request) => rt::respond(api.cookie_styles(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_cookie_styles(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CookieStylesRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::CookieStylesRequest, rt::HttpError> {
         Ok(super::CookieStylesRequest {
             session: input.required(&COOKIE_STYLES_SESSION)?,
             tags: input.optional(&COOKIE_STYLES_TAGS)?,

@@ -35,9 +35,7 @@ pub mod types {
 
     impl ::std::str::FromStr for CardFilter {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "open" => Ok(Self::Open),
                 "closed" => Ok(Self::Closed),
@@ -48,18 +46,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CardFilter {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CardFilter {
+    impl ::std::convert::TryFrom<String> for CardFilter {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -67,29 +61,22 @@ pub mod types {
     ///`Echo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct Echo(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    pub struct Echo(pub ::serde_json::Map<String, ::serde_json::Value>);
     impl ::std::ops::Deref for Echo {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        type Target = ::serde_json::Map<String, ::serde_json::Value>;
+        fn deref(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
             &self.0
         }
     }
 
-    impl ::std::convert::From<Echo>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    impl From<Echo> for ::serde_json::Map<String, ::serde_json::Value> {
         fn from(value: Echo) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for Echo {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
+    impl From<::serde_json::Map<String, ::serde_json::Value>> for Echo {
+        fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
             Self(value)
         }
     }
@@ -125,9 +112,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "small" => Ok(Self::Small),
                 "large" => Ok(Self::Large),
@@ -138,18 +123,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Kind {
+    impl ::std::convert::TryFrom<String> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -157,9 +138,9 @@ pub mod types {
     ///`PostFormBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PostFormBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub age: ::std::option::Option<i64>,
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub age: Option<i64>,
+        pub name: String,
     }
 
     /// Error types.
@@ -417,10 +398,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetThingRe
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -451,10 +429,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for CompareRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -484,10 +459,7 @@ for CompareJoinedResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -516,10 +488,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetFileRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -549,10 +518,7 @@ for DeleteAllTagsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -584,10 +550,7 @@ for DeleteSomeTagsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -612,10 +575,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PushRespon
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -640,10 +600,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PopRespons
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -675,10 +632,7 @@ for ListBoardCardsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -710,10 +664,7 @@ for GetBoardCardResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -742,10 +693,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetIconRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -775,10 +723,7 @@ for SearchIconsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -810,10 +755,7 @@ for GetAttachmentResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -845,10 +787,7 @@ for GetAttachmentByNameResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -874,10 +813,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PostFormRe
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -906,10 +842,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for UploadResp
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -960,6 +893,7 @@ pub fn router_with_options<A: ParamsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::ParamsApi as Api;
     pub(super) static GET_THING_ID: rt::Param = rt::Param::path(
         0,
         "id",
@@ -1035,20 +969,20 @@ mod handlers {
         },
     );
 
-    pub(super) async fn handle_get_thing<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_thing<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getThing");
         match decode_get_thing(&mut input).await {
             Ok(request) => rt::respond(api.get_thing(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_thing(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetThingRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetThingRequest, rt::HttpError> {
         Ok(super::GetThingRequest {
             id: input.required(&GET_THING_ID)?,
             kind: input.required(&GET_THING_KIND)?,
@@ -1080,20 +1014,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_compare<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_compare<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("compare");
         match decode_compare(&mut input).await {
             Ok(request) => rt::respond(api.compare(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_compare(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::CompareRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::CompareRequest, rt::HttpError> {
         Ok(super::CompareRequest {
             base: input.required(&COMPARE_BASE)?,
             head: input.required(&COMPARE_HEAD)?,
@@ -1106,23 +1040,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_compare_joined<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_compare_joined<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("compareJoined");
         match decode_compare_joined(&mut input).await {
             Ok(request) => rt::respond(api.compare_joined(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_compare_joined(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CompareJoinedRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::CompareJoinedRequest, rt::HttpError> {
         Ok(super::CompareJoinedRequest {
             basehead: input.required(&COMPARE_JOINED_BASEHEAD)?,
         })
@@ -1137,58 +1068,49 @@ mod handlers {
         )
         .checked(&super::rules::GET_FILE_NAME);
 
-    pub(super) async fn handle_get_file<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_file<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getFile");
         match decode_get_file(&mut input).await {
             Ok(request) => rt::respond(api.get_file(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_file(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetFileRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetFileRequest, rt::HttpError> {
         Ok(super::GetFileRequest {
             name: input.required(&GET_FILE_NAME)?,
         })
     }
 
-    pub(super) static DELETE_ALL_TAGS_ARN: rt::Param = rt::Param::path(
+    pub(super) static PATH_ARN: rt::Param = rt::Param::path(
         0,
         "arn",
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_delete_all_tags<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_delete_all_tags<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("deleteAllTags");
         match decode_delete_all_tags(&mut input).await {
             Ok(request) => rt::respond(api.delete_all_tags(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_delete_all_tags(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DeleteAllTagsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::DeleteAllTagsRequest, rt::HttpError> {
         Ok(super::DeleteAllTagsRequest {
-            arn: input.required(&DELETE_ALL_TAGS_ARN)?,
+            arn: input.required(&PATH_ARN)?,
         })
     }
-
-    pub(super) static DELETE_SOME_TAGS_ARN: rt::Param = rt::Param::path(
-        0,
-        "arn",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
 
     pub(super) static DELETE_SOME_TAGS_TAG_KEYS: rt::Param = rt::Param::query(
         "tagKeys",
@@ -1198,64 +1120,61 @@ mod handlers {
         },
     );
 
-    pub(super) async fn handle_delete_some_tags<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_delete_some_tags<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("deleteSomeTags");
         match decode_delete_some_tags(&mut input).await {
             Ok(request) => rt::respond(api.delete_some_tags(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_delete_some_tags(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DeleteSomeTagsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::DeleteSomeTagsRequest, rt::HttpError> {
         Ok(super::DeleteSomeTagsRequest {
-            arn: input.required(&DELETE_SOME_TAGS_ARN)?,
+            arn: input.required(&PATH_ARN)?,
             tag_keys: input.required(&DELETE_SOME_TAGS_TAG_KEYS)?,
         })
     }
 
-    pub(super) async fn handle_push<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_push<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("push");
         match decode_push(&mut input).await {
             Ok(request) => rt::respond(api.push(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_push(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::PushRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::PushRequest, rt::HttpError> {
         Ok(super::PushRequest {})
     }
 
-    pub(super) async fn handle_pop<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_pop<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("pop");
         match decode_pop(&mut input).await {
             Ok(request) => rt::respond(api.pop(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_pop(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::PopRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::PopRequest, rt::HttpError> {
         Ok(super::PopRequest {})
     }
 
-    pub(super) static LIST_BOARD_CARDS_BOARD: rt::Param = rt::Param::path(
+    pub(super) static PATH_BOARD: rt::Param = rt::Param::path(
         0,
         "board",
         rt::Shape::Scalar(rt::Scalar::String),
@@ -1268,34 +1187,25 @@ mod handlers {
         )
         .checked(&super::rules::CARD_FILTER);
 
-    pub(super) async fn handle_list_board_cards<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_board_cards<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listBoardCards");
         match decode_list_board_cards(&mut input).await {
             Ok(request) => rt::respond(api.list_board_cards(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_board_cards(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListBoardCardsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListBoardCardsRequest, rt::HttpError> {
         Ok(super::ListBoardCardsRequest {
-            board: input.required(&LIST_BOARD_CARDS_BOARD)?,
+            board: input.required(&PATH_BOARD)?,
             filter: input.required(&LIST_BOARD_CARDS_FILTER)?,
         })
     }
-
-    pub(super) static GET_BOARD_CARD_BOARD: rt::Param = rt::Param::path(
-        0,
-        "board",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
 
     pub(super) static GET_BOARD_CARD_CARD: rt::Param = rt::Param::path(
         1,
@@ -1303,25 +1213,22 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_board_card<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_board_card<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getBoardCard");
         match decode_get_board_card(&mut input).await {
             Ok(request) => rt::respond(api.get_board_card(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_board_card(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetBoardCardRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetBoardCardRequest, rt::HttpError> {
         Ok(super::GetBoardCardRequest {
-            board: input.required(&GET_BOARD_CARD_BOARD)?,
+            board: input.required(&PATH_BOARD)?,
             card: input.required(&GET_BOARD_CARD_CARD)?,
         })
     }
@@ -1332,20 +1239,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
 
-    pub(super) async fn handle_get_icon<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_icon<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getIcon");
         match decode_get_icon(&mut input).await {
             Ok(request) => rt::respond(api.get_icon(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_icon(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetIconRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetIconRequest, rt::HttpError> {
         Ok(super::GetIconRequest {
             id: input.required(&GET_ICON_ID)?,
         })
@@ -1357,29 +1264,26 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_search_icons<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_search_icons<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("searchIcons");
         match decode_search_icons(&mut input).await {
             Ok(request) => rt::respond(api.search_icons(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_search_icons(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::SearchIconsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::SearchIconsRequest, rt::HttpError> {
         Ok(super::SearchIconsRequest {
             term: input.required(&SEARCH_ICONS_TERM)?,
         })
     }
 
-    pub(super) static GET_ATTACHMENT_OWNER: rt::Param = rt::Param::path(
+    pub(super) static PATH_OWNER: rt::Param = rt::Param::path(
             0,
             "owner",
             rt::Shape::Scalar(rt::Scalar::String),
@@ -1393,35 +1297,25 @@ mod handlers {
         )
         .checked(&super::rules::GET_ATTACHMENT_ATTACHMENT);
 
-    pub(super) async fn handle_get_attachment<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_attachment<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getAttachment");
         match decode_get_attachment(&mut input).await {
             Ok(request) => rt::respond(api.get_attachment(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_attachment(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetAttachmentRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetAttachmentRequest, rt::HttpError> {
         Ok(super::GetAttachmentRequest {
-            owner: input.required(&GET_ATTACHMENT_OWNER)?,
+            owner: input.required(&PATH_OWNER)?,
             attachment: input.required(&GET_ATTACHMENT_ATTACHMENT)?,
         })
     }
-
-    pub(super) static GET_ATTACHMENT_BY_NAME_OWNER: rt::Param = rt::Param::path(
-            0,
-            "owner",
-            rt::Shape::Scalar(rt::Scalar::String),
-        )
-        .checked(&super::rules::GET_ATTACHMENT_BY_NAME_OWNER);
 
     pub(super) static GET_ATTACHMENT_BY_NAME_FILE_NAME: rt::Param = rt::Param::path(
         1,
@@ -1429,92 +1323,89 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_attachment_by_name<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_attachment_by_name<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getAttachmentByName");
         match decode_get_attachment_by_name(&mut input).await {
             Ok(request) => rt::respond(api.get_attachment_by_name(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_attachment_by_name(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetAttachmentByNameRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetAttachmentByNameRequest, rt::HttpError> {
         Ok(super::GetAttachmentByNameRequest {
-            owner: input.required(&GET_ATTACHMENT_BY_NAME_OWNER)?,
+            owner: input.required(&PATH_OWNER)?,
             file_name: input.required(&GET_ATTACHMENT_BY_NAME_FILE_NAME)?,
         })
     }
 
-    pub(super) async fn handle_post_form<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_post_form<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("postForm");
         match decode_post_form(&mut input).await {
             Ok(request) => rt::respond(api.post_form(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_post_form(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::PostFormRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::PostFormRequest, rt::HttpError> {
         Ok(super::PostFormRequest {
             body: input.form_body().await?,
         })
     }
 
-    pub(super) async fn handle_upload<A: super::ParamsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_upload<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("upload");
         match decode_upload(&mut input).await {
             Ok(request) => rt::respond(api.upload(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_upload(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::UploadRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::UploadRequest, rt::HttpError> {
         input.limit_body(2048);
         Ok(super::UploadRequest {
             body: input.stream_body_optional()?,
         })
     }
 
-    pub(super) async fn dispatch_compare<A: super::ParamsApi>(
-        state: rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn dispatch_compare<A: Api>(
+        state: rt::State<Arc<A>>,
         input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_fits(0, &["", "...", ""]) {
             return handle_compare(state, input).await;
         }
         handle_compare_joined(state, input).await
     }
 
-    pub(super) async fn dispatch_delete_some_tags<A: super::ParamsApi>(
-        state: rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn dispatch_delete_some_tags<A: Api>(
+        state: rt::State<Arc<A>>,
         input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         if input.satisfies(&[("tagKeys", None)]) {
             return handle_delete_some_tags(state, input).await;
         }
         handle_delete_all_tags(state, input).await
     }
 
-    pub(super) async fn dispatch_push<A: super::ParamsApi>(
-        state: rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn dispatch_push<A: Api>(
+        state: rt::State<Arc<A>>,
         input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         if input.satisfies(&[("X-Amz-Target", Some("Queue.Push"))]) {
             return handle_push(state, input).await;
         }
@@ -1522,33 +1413,33 @@ mod handlers {
             return handle_pop(state, input).await;
         }
         let _ = state;
-        rt::axum::response::IntoResponse::into_response(input.no_route())
+        rt::reject(input.no_route())
     }
 
-    pub(super) async fn dispatch_list_board_cards<A: super::ParamsApi>(
-        state: rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn dispatch_list_board_cards<A: Api>(
+        state: rt::State<Arc<A>>,
         input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_is(1, &["closed", "open"]) {
             return handle_list_board_cards(state, input).await;
         }
         handle_get_board_card(state, input).await
     }
 
-    pub(super) async fn dispatch_get_icon<A: super::ParamsApi>(
-        state: rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn dispatch_get_icon<A: Api>(
+        state: rt::State<Arc<A>>,
         input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_is_integer(0) {
             return handle_get_icon(state, input).await;
         }
         handle_search_icons(state, input).await
     }
 
-    pub(super) async fn dispatch_get_attachment<A: super::ParamsApi>(
-        state: rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn dispatch_get_attachment<A: Api>(
+        state: rt::State<Arc<A>>,
         input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_is_uuid(1) {
             return handle_get_attachment(state, input).await;
         }
@@ -1627,12 +1518,6 @@ mod rules {
         checks: &[Check::Format(Format::Uuid)],
         ..Schema::ANY
     };
-
-    pub(super) static GET_ATTACHMENT_BY_NAME_OWNER: Schema = Schema {
-        kind: Some(Kind::String),
-        checks: &[Check::Format(Format::Uuid)],
-        ..Schema::ANY
-    };
 }
 
 pub use description::API_DESCRIPTION;
@@ -1683,19 +1568,16 @@ mod description {
             &[&handlers::COMPARE_BASE, &handlers::COMPARE_HEAD],
             &[&handlers::COMPARE_JOINED_BASEHEAD],
             &[&handlers::GET_FILE_NAME],
-            &[&handlers::DELETE_ALL_TAGS_ARN],
-            &[&handlers::DELETE_SOME_TAGS_ARN, &handlers::DELETE_SOME_TAGS_TAG_KEYS],
+            &[&handlers::PATH_ARN],
+            &[&handlers::PATH_ARN, &handlers::DELETE_SOME_TAGS_TAG_KEYS],
             &[],
             &[],
-            &[&handlers::LIST_BOARD_CARDS_BOARD, &handlers::LIST_BOARD_CARDS_FILTER],
-            &[&handlers::GET_BOARD_CARD_BOARD, &handlers::GET_BOARD_CARD_CARD],
+            &[&handlers::PATH_BOARD, &handlers::LIST_BOARD_CARDS_FILTER],
+            &[&handlers::PATH_BOARD, &handlers::GET_BOARD_CARD_CARD],
             &[&handlers::GET_ICON_ID],
             &[&handlers::SEARCH_ICONS_TERM],
-            &[&handlers::GET_ATTACHMENT_OWNER, &handlers::GET_ATTACHMENT_ATTACHMENT],
-            &[
-                &handlers::GET_ATTACHMENT_BY_NAME_OWNER,
-                &handlers::GET_ATTACHMENT_BY_NAME_FILE_NAME,
-            ],
+            &[&handlers::PATH_OWNER, &handlers::GET_ATTACHMENT_ATTACHMENT],
+            &[&handlers::PATH_OWNER, &handlers::GET_ATTACHMENT_BY_NAME_FILE_NAME],
             &[],
             &[],
         ],

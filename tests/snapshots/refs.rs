@@ -17,22 +17,22 @@ pub mod types {
         PartialOrd
     )]
     #[serde(transparent)]
-    pub struct Family(pub ::std::string::String);
+    pub struct Family(pub String);
     impl ::std::ops::Deref for Family {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<Family> for ::std::string::String {
+    impl From<Family> for String {
         fn from(value: Family) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Family {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Family {
+        fn from(value: String) -> Self {
             Self(value)
         }
     }
@@ -45,7 +45,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Family {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
         }
     }
@@ -53,41 +53,41 @@ pub mod types {
     ///`Node`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Node {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub children: ::std::vec::Vec<Node>,
-        pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent: ::std::option::Option<Parent>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub children: Vec<Node>,
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub parent: Option<Parent>,
     }
 
     ///`Parent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Parent {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub node: ::std::option::Option<::std::boxed::Box<Node>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub node: Option<Box<Node>>,
     }
 
     ///`Species`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Species {
         pub code: SpeciesCode,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub family: ::std::option::Option<Family>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub family: Option<Family>,
         pub leaf: SpeciesLeaf,
     }
 
     ///`SpeciesCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct SpeciesCode(::std::string::String);
+    pub struct SpeciesCode(String);
     impl ::std::ops::Deref for SpeciesCode {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<SpeciesCode> for ::std::string::String {
+    impl From<SpeciesCode> for String {
         fn from(value: SpeciesCode) -> Self {
             value.0
         }
@@ -95,9 +95,7 @@ pub mod types {
 
     impl ::std::str::FromStr for SpeciesCode {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[A-Z]{3}$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -109,28 +107,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for SpeciesCode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SpeciesCode {
+    impl ::std::convert::TryFrom<String> for SpeciesCode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeciesCode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -149,13 +143,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<SpeciesDefinitions> for ::serde_json::Value {
+    impl From<SpeciesDefinitions> for ::serde_json::Value {
         fn from(value: SpeciesDefinitions) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<::serde_json::Value> for SpeciesDefinitions {
+    impl From<::serde_json::Value> for SpeciesDefinitions {
         fn from(value: ::serde_json::Value) -> Self {
             Self(value)
         }
@@ -192,9 +186,7 @@ pub mod types {
 
     impl ::std::str::FromStr for SpeciesLeaf {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "needle" => Ok(Self::Needle),
                 "broad" => Ok(Self::Broad),
@@ -205,18 +197,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for SpeciesLeaf {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SpeciesLeaf {
+    impl ::std::convert::TryFrom<String> for SpeciesLeaf {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -234,22 +222,22 @@ pub mod types {
         PartialOrd
     )]
     #[serde(transparent)]
-    pub struct Trace(pub ::std::string::String);
+    pub struct Trace(pub String);
     impl ::std::ops::Deref for Trace {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<Trace> for ::std::string::String {
+    impl From<Trace> for String {
         fn from(value: Trace) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Trace {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Trace {
+        fn from(value: String) -> Self {
             Self(value)
         }
     }
@@ -262,7 +250,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Trace {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
         }
     }
@@ -504,10 +492,7 @@ for ListSpeciesResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -537,10 +522,7 @@ for GetSpeciesResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -577,81 +559,73 @@ pub fn router_with_options<A: RefsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) static PLANT_TREE_X_TRACE: rt::Param = rt::Param::header(
+    use super::RefsApi as Api;
+    pub(super) static HEADER_X_TRACE: rt::Param = rt::Param::header(
         "x-trace",
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_plant_tree<A: super::RefsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_plant_tree<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("plantTree");
         match decode_plant_tree(&mut input).await {
             Ok(request) => rt::respond(api.plant_tree(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_plant_tree(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::PlantTreeRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::PlantTreeRequest, rt::HttpError> {
         Ok(super::PlantTreeRequest {
-            x_trace: input.optional(&PLANT_TREE_X_TRACE)?,
+            x_trace: input.optional(&HEADER_X_TRACE)?,
             body: input.json_body_checked(&super::rules::NODE).await?,
         })
     }
 
-    pub(super) static GET_TREE_TREE_ID: rt::Param = rt::Param::path(
+    pub(super) static PATH_TREE_ID: rt::Param = rt::Param::path(
         0,
         "treeId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
 
-    pub(super) async fn handle_get_tree<A: super::RefsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_tree<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getTree");
         match decode_get_tree(&mut input).await {
             Ok(request) => rt::respond(api.get_tree(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_tree(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetTreeRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetTreeRequest, rt::HttpError> {
         Ok(super::GetTreeRequest {
-            tree_id: input.required(&GET_TREE_TREE_ID)?,
+            tree_id: input.required(&PATH_TREE_ID)?,
         })
     }
 
-    pub(super) static GET_TREE_2_TREE_ID: rt::Param = rt::Param::path(
-        0,
-        "treeId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
-    );
-
-    pub(super) async fn handle_get_tree_2<A: super::RefsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_tree_2<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getTree");
         match decode_get_tree_2(&mut input).await {
             Ok(request) => rt::respond(api.get_tree_2(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_tree_2(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetTree2Request, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetTree2Request, rt::HttpError> {
         Ok(super::GetTree2Request {
-            tree_id: input.required(&GET_TREE_2_TREE_ID)?,
+            tree_id: input.required(&PATH_TREE_ID)?,
         })
     }
 
@@ -661,31 +635,23 @@ mod handlers {
         )
         .checked(&super::rules::SPECIES_LEAF);
 
-    pub(super) static LIST_SPECIES_X_TRACE: rt::Param = rt::Param::header(
-        "x-trace",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
-    pub(super) async fn handle_list_species<A: super::RefsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_species<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listSpecies");
         match decode_list_species(&mut input).await {
             Ok(request) => rt::respond(api.list_species(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_species(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListSpeciesRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListSpeciesRequest, rt::HttpError> {
         Ok(super::ListSpeciesRequest {
             leaf: input.optional(&LIST_SPECIES_LEAF)?,
-            x_trace: input.optional(&LIST_SPECIES_X_TRACE)?,
+            x_trace: input.optional(&HEADER_X_TRACE)?,
         })
     }
 
@@ -696,23 +662,20 @@ mod handlers {
         )
         .checked(&super::rules::SPECIES_CODE);
 
-    pub(super) async fn handle_get_species<A: super::RefsApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_species<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getSpecies");
         match decode_get_species(&mut input).await {
             Ok(request) => rt::respond(api.get_species(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_species(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetSpeciesRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetSpeciesRequest, rt::HttpError> {
         Ok(super::GetSpeciesRequest {
             code: input.required(&GET_SPECIES_CODE)?,
         })
@@ -780,10 +743,10 @@ mod description {
 "components":{"x-path-items":{"$doc":0},"schemas":{"Node":{"$doc":0},"Species":{"type":"object","required":{"$doc":0},"properties":{"code":{"$ref":"#/components/schemas/SpeciesCode"},"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"},"family":{"$ref":"#/components/schemas/Family"}},"definitions":{"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"}}},"Species/definitions":{"family":{"$ref":"#/components/schemas/Family"}},"Parent":{"$doc":0},"SpeciesLeaf":{"type":"string","enum":["needle","broad"]},"SpeciesCode":{"type":"string","pattern":"^[A-Z]{3}$"},"Trace":{"type":"string"},"Family":{"type":"string"}}}}"##,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[
-            &[&handlers::PLANT_TREE_X_TRACE],
-            &[&handlers::GET_TREE_TREE_ID],
-            &[&handlers::GET_TREE_2_TREE_ID],
-            &[&handlers::LIST_SPECIES_LEAF, &handlers::LIST_SPECIES_X_TRACE],
+            &[&handlers::HEADER_X_TRACE],
+            &[&handlers::PATH_TREE_ID],
+            &[&handlers::PATH_TREE_ID],
+            &[&handlers::LIST_SPECIES_LEAF, &handlers::HEADER_X_TRACE],
             &[&handlers::GET_SPECIES_CODE],
         ],
     };

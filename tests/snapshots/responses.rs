@@ -7,17 +7,17 @@ pub mod types {
     ///`GetReportOkBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetReportOkBody {
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub score: ::std::option::Option<f64>,
+        pub id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub score: Option<f64>,
     }
 
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Problem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i64>,
-        pub title: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<i64>,
+        pub title: String,
     }
 
     /// Error types.
@@ -162,10 +162,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportR
                 rt::insert_header(&mut response, "etag", &e_tag);
                 response
             }
-            Self::Accepted => {
-                let status = rt::status(202);
-                rt::empty(status)
-            }
+            Self::Accepted => rt::empty(rt::status(202)),
             Self::SeeOther { location } => {
                 let status = rt::status(303);
                 let mut response = rt::empty(status);
@@ -173,8 +170,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportR
                 response
             }
             Self::NotFound { body } => {
-                let status = rt::status(404);
-                rt::json_as(status, "application/problem+json", &body)
+                rt::json_as(rt::status(404), "application/problem+json", &body)
             }
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
@@ -226,10 +222,7 @@ for GetRawReportResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::binary(status, "application/pdf", body)
-            }
+            Self::Ok { body } => rt::binary(rt::status(200), "application/pdf", body),
             Self::Default { status, body, content_type } => {
                 rt::binary(status, &content_type, body)
             }
@@ -271,59 +264,48 @@ pub fn router_with_options<A: ResponsesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) static GET_REPORT_ID: rt::Param = rt::Param::path(
+    use super::ResponsesApi as Api;
+    pub(super) static PATH_ID: rt::Param = rt::Param::path(
         0,
         "id",
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_report<A: super::ResponsesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_report<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getReport");
         match decode_get_report(&mut input).await {
             Ok(request) => rt::respond(api.get_report(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_report(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetReportRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetReportRequest, rt::HttpError> {
         Ok(super::GetReportRequest {
-            id: input.required(&GET_REPORT_ID)?,
+            id: input.required(&PATH_ID)?,
         })
     }
 
-    pub(super) static GET_RAW_REPORT_ID: rt::Param = rt::Param::path(
-        0,
-        "id",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
-    pub(super) async fn handle_get_raw_report<A: super::ResponsesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_raw_report<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getRawReport");
         match decode_get_raw_report(&mut input).await {
             Ok(request) => rt::respond(api.get_raw_report(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_raw_report(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetRawReportRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetRawReportRequest, rt::HttpError> {
         Ok(super::GetRawReportRequest {
-            id: input.required(&GET_RAW_REPORT_ID)?,
+            id: input.required(&PATH_ID)?,
         })
     }
 }
@@ -345,7 +327,7 @@ mod description {
 "/reports/{id}/raw":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}}},
 "components":{"$doc":0}}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[&[&handlers::GET_REPORT_ID], &[&handlers::GET_RAW_REPORT_ID]],
+        decoders: &[&[&handlers::PATH_ID], &[&handlers::PATH_ID]],
     };
 }
 

@@ -7,9 +7,9 @@ pub mod types {
     ///`Circle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Circle {
-        pub kind: ::std::string::String,
+        pub kind: String,
         #[serde(default = "defaults::circle_label")]
-        pub label: ::std::string::String,
+        pub label: String,
         pub radius: f64,
     }
 
@@ -19,23 +19,23 @@ pub mod types {
     pub enum EchoValueBody {
         String(EchoValueBodyString),
         Integer(i64),
-        Array(::std::vec::Vec<bool>),
+        Array(Vec<bool>),
     }
 
-    impl ::std::convert::From<EchoValueBodyString> for EchoValueBody {
+    impl From<EchoValueBodyString> for EchoValueBody {
         fn from(value: EchoValueBodyString) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<i64> for EchoValueBody {
+    impl From<i64> for EchoValueBody {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
     }
 
-    impl ::std::convert::From<::std::vec::Vec<bool>> for EchoValueBody {
-        fn from(value: ::std::vec::Vec<bool>) -> Self {
+    impl From<Vec<bool>> for EchoValueBody {
+        fn from(value: Vec<bool>) -> Self {
             Self::Array(value)
         }
     }
@@ -43,15 +43,15 @@ pub mod types {
     ///`EchoValueBodyString`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct EchoValueBodyString(::std::string::String);
+    pub struct EchoValueBodyString(String);
     impl ::std::ops::Deref for EchoValueBodyString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<EchoValueBodyString> for ::std::string::String {
+    impl From<EchoValueBodyString> for String {
         fn from(value: EchoValueBodyString) -> Self {
             value.0
         }
@@ -59,9 +59,7 @@ pub mod types {
 
     impl ::std::str::FromStr for EchoValueBodyString {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 3usize {
                 return Err("longer than 3 characters".into());
             }
@@ -71,28 +69,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for EchoValueBodyString {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for EchoValueBodyString {
+    impl ::std::convert::TryFrom<String> for EchoValueBodyString {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for EchoValueBodyString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -140,9 +134,7 @@ pub mod types {
 
     impl ::std::str::FromStr for EchoValueOkBodyKind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "text" => Ok(Self::Text),
                 "number" => Ok(Self::Number),
@@ -154,18 +146,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for EchoValueOkBodyKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for EchoValueOkBodyKind {
+    impl ::std::convert::TryFrom<String> for EchoValueOkBodyKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -173,65 +161,62 @@ pub mod types {
     ///`Record`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Record {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<RecordAddress>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub blob: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub address: Option<RecordAddress>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub blob: Option<String>,
         #[serde(default)]
         pub count: i64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub day: ::std::option::Option<::chrono::naive::NaiveDate>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub grade: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub created: Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub day: Option<::chrono::naive::NaiveDate>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub grade: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub id: Option<::uuid::Uuid>,
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub labels: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub level: ::std::option::Option<RecordLevel>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limits: ::std::option::Option<RecordLimits>,
+        pub labels: ::std::collections::HashMap<String, String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub level: Option<RecordLevel>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub limits: Option<RecordLimits>,
         #[serde(default = "defaults::record_mode")]
         pub mode: RecordMode,
-        pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub on: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub order: ::std::option::Option<SortOrder>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ratio: ::std::option::Option<f32>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub secret: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub small: ::std::option::Option<i32>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stamp: ::std::option::Option<::serde_json::Value>,
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub on: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub order: Option<SortOrder>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ratio: Option<f32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub secret: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub small: Option<i32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stamp: Option<::serde_json::Value>,
     }
 
     ///`RecordAddress`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordAddress {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub geo: ::std::option::Option<RecordAddressGeo>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub street: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub geo: Option<RecordAddressGeo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub street: Option<String>,
     }
 
     ///`RecordAddressGeo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordAddressGeo {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lat: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lon: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub lat: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub lon: Option<f64>,
     }
 
     ///`RecordLevel`
@@ -245,7 +230,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<RecordLevel> for i64 {
+    impl From<RecordLevel> for i64 {
         fn from(value: RecordLevel) -> Self {
             value.0
         }
@@ -253,9 +238,7 @@ pub mod types {
 
     impl ::std::convert::TryFrom<i64> for RecordLevel {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: i64,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: i64) -> Result<Self, self::error::ConversionError> {
             if ![1_i64, 2_i64, 3_i64].contains(&value) {
                 Err("invalid value".into())
             } else {
@@ -265,7 +248,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for RecordLevel {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -277,10 +260,10 @@ pub mod types {
     ///`RecordLimits`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecordLimits {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub soft: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub soft: Option<i64>,
         #[serde(flatten)]
-        pub extra: ::std::collections::HashMap<::std::string::String, i64>,
+        pub extra: ::std::collections::HashMap<String, i64>,
     }
 
     ///`RecordMode`
@@ -314,9 +297,7 @@ pub mod types {
 
     impl ::std::str::FromStr for RecordMode {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "fast" => Ok(Self::Fast),
                 "careful" => Ok(Self::Careful),
@@ -327,23 +308,19 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for RecordMode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for RecordMode {
+    impl ::std::convert::TryFrom<String> for RecordMode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::default::Default for RecordMode {
+    impl Default for RecordMode {
         fn default() -> Self {
             RecordMode::Careful
         }
@@ -353,9 +330,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Rectangle {
         pub height: ::std::num::NonZeroU64,
-        pub kind: ::std::string::String,
+        pub kind: String,
         #[serde(default = "defaults::rectangle_label")]
-        pub label: ::std::string::String,
+        pub label: String,
         pub width: ::std::num::NonZeroU32,
     }
 
@@ -366,14 +343,14 @@ pub mod types {
         Variant0 {
             kind: ShapeVariant0Kind,
             #[serde(default = "defaults::shape_variant0_label")]
-            label: ::std::string::String,
+            label: String,
             radius: f64,
         },
         Variant1 {
             height: ::std::num::NonZeroU64,
             kind: ShapeVariant1Kind,
             #[serde(default = "defaults::shape_variant1_label")]
-            label: ::std::string::String,
+            label: String,
             width: ::std::num::NonZeroU32,
         },
     }
@@ -381,9 +358,9 @@ pub mod types {
     ///`ShapeBase`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ShapeBase {
-        pub kind: ::std::string::String,
+        pub kind: String,
         #[serde(default = "defaults::shape_base_label")]
-        pub label: ::std::string::String,
+        pub label: String,
     }
 
     ///`ShapeVariant0Kind`
@@ -414,9 +391,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ShapeVariant0Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "circle" => Ok(Self::Circle),
                 _ => Err("invalid value".into()),
@@ -426,18 +401,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ShapeVariant0Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ShapeVariant0Kind {
+    impl ::std::convert::TryFrom<String> for ShapeVariant0Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -470,9 +441,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ShapeVariant1Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "rect" => Ok(Self::Rect),
                 _ => Err("invalid value".into()),
@@ -482,18 +451,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ShapeVariant1Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ShapeVariant1Kind {
+    impl ::std::convert::TryFrom<String> for ShapeVariant1Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -529,9 +494,7 @@ pub mod types {
 
     impl ::std::str::FromStr for SortOrder {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "asc" => Ok(Self::Asc),
                 "desc" => Ok(Self::Desc),
@@ -542,18 +505,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for SortOrder {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SortOrder {
+    impl ::std::convert::TryFrom<String> for SortOrder {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -687,10 +646,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoShapeR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -720,10 +676,7 @@ for EchoRecordResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -752,10 +705,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoValueR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -787,67 +737,59 @@ pub fn router_with_options<A: SchemasApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) async fn handle_echo_shape<A: super::SchemasApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    use super::SchemasApi as Api;
+    pub(super) async fn handle_echo_shape<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoShape");
         match decode_echo_shape(&mut input).await {
             Ok(request) => rt::respond(api.echo_shape(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_shape(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EchoShapeRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EchoShapeRequest, rt::HttpError> {
         Ok(super::EchoShapeRequest {
             body: input.json_body_checked(&super::rules::SHAPE).await?,
         })
     }
 
-    pub(super) async fn handle_echo_record<A: super::SchemasApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_echo_record<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoRecord");
         match decode_echo_record(&mut input).await {
             Ok(request) => rt::respond(api.echo_record(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_record(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EchoRecordRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EchoRecordRequest, rt::HttpError> {
         Ok(super::EchoRecordRequest {
             body: input.json_body_checked(&super::rules::RECORD).await?,
         })
     }
 
-    pub(super) async fn handle_echo_value<A: super::SchemasApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_echo_value<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoValue");
         match decode_echo_value(&mut input).await {
             Ok(request) => rt::respond(api.echo_value(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_value(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EchoValueRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EchoValueRequest, rt::HttpError> {
         Ok(super::EchoValueRequest {
             body: input.json_body().await?,
         })

@@ -7,13 +7,13 @@ pub mod types {
     ///`CreateThingBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateThingBody {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     ///`Whoami`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Whoami {
-        pub principal: ::std::string::String,
+        pub principal: String,
     }
 
     /// Error types.
@@ -356,10 +356,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPublicR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -384,10 +381,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetMaybeRe
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -412,10 +406,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBearerR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -440,10 +431,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBasicRe
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -468,10 +456,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetSignedR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -497,10 +482,7 @@ for GetHeaderKeyResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -530,10 +512,7 @@ for GetQueryKeyResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -559,10 +538,7 @@ for GetCookieKeyResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -588,10 +564,7 @@ for ListThingsResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -621,10 +594,7 @@ for CreateThingResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -649,10 +619,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetOidcRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -677,10 +644,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetEitherR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -705,10 +669,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBothRes
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -759,52 +720,48 @@ pub fn router_with_options<A: SecurityApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) async fn handle_get_public<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    use super::SecurityApi as Api;
+    pub(super) async fn handle_get_public<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getPublic");
         match decode_get_public(&mut input).await {
             Ok(request) => rt::respond(api.get_public(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_public(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetPublicRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetPublicRequest, rt::HttpError> {
         Ok(super::GetPublicRequest {})
     }
 
-    pub(super) async fn handle_get_maybe<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_maybe<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getMaybe");
         let principal = match authenticate_get_maybe(&*api, input.head(), &mut ctx).await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_maybe(&mut input).await {
             Ok(request) => rt::respond(api.get_maybe(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_maybe(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetMaybeRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetMaybeRequest, rt::HttpError> {
         Ok(super::GetMaybeRequest {})
     }
 
     ///Runs the security requirements of `getMaybe` before anything reads the request.
-    async fn authenticate_get_maybe<A: super::SecurityApi>(
+    async fn authenticate_get_maybe<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -831,36 +788,31 @@ mod handlers {
         auth.finish_anonymous()
     }
 
-    pub(super) async fn handle_get_bearer<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_bearer<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getBearer");
         let principal = match authenticate_get_bearer(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_bearer(&mut input).await {
             Ok(request) => rt::respond(api.get_bearer(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_bearer(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetBearerRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetBearerRequest, rt::HttpError> {
         Ok(super::GetBearerRequest {})
     }
 
     ///Runs the security requirements of `getBearer` before anything reads the request.
-    async fn authenticate_get_bearer<A: super::SecurityApi>(
+    async fn authenticate_get_bearer<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -884,32 +836,30 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_basic<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_basic<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getBasic");
         let principal = match authenticate_get_basic(&*api, input.head(), &mut ctx).await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_basic(&mut input).await {
             Ok(request) => rt::respond(api.get_basic(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_basic(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetBasicRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetBasicRequest, rt::HttpError> {
         Ok(super::GetBasicRequest {})
     }
 
     ///Runs the security requirements of `getBasic` before anything reads the request.
-    async fn authenticate_get_basic<A: super::SecurityApi>(
+    async fn authenticate_get_basic<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -933,36 +883,31 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_signed<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_signed<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getSigned");
         let principal = match authenticate_get_signed(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_signed(&mut input).await {
             Ok(request) => rt::respond(api.get_signed(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_signed(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetSignedRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetSignedRequest, rt::HttpError> {
         Ok(super::GetSignedRequest {})
     }
 
     ///Runs the security requirements of `getSigned` before anything reads the request.
-    async fn authenticate_get_signed<A: super::SecurityApi>(
+    async fn authenticate_get_signed<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -985,36 +930,31 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_header_key<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_header_key<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getHeaderKey");
         let principal = match authenticate_get_header_key(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_header_key(&mut input).await {
             Ok(request) => rt::respond(api.get_header_key(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_header_key(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetHeaderKeyRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetHeaderKeyRequest, rt::HttpError> {
         Ok(super::GetHeaderKeyRequest {})
     }
 
     ///Runs the security requirements of `getHeaderKey` before anything reads the request.
-    async fn authenticate_get_header_key<A: super::SecurityApi>(
+    async fn authenticate_get_header_key<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1042,38 +982,33 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_query_key<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_query_key<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getQueryKey");
         let principal = match authenticate_get_query_key(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_query_key(&mut input).await {
             Ok(request) => rt::respond(api.get_query_key(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_query_key(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetQueryKeyRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetQueryKeyRequest, rt::HttpError> {
         Ok(super::GetQueryKeyRequest {
             echo: input.optional(&GET_QUERY_KEY_ECHO)?,
         })
     }
 
     ///Runs the security requirements of `getQueryKey` before anything reads the request.
-    async fn authenticate_get_query_key<A: super::SecurityApi>(
+    async fn authenticate_get_query_key<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1096,36 +1031,31 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_cookie_key<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_cookie_key<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getCookieKey");
         let principal = match authenticate_get_cookie_key(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_cookie_key(&mut input).await {
             Ok(request) => rt::respond(api.get_cookie_key(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_cookie_key(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetCookieKeyRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetCookieKeyRequest, rt::HttpError> {
         Ok(super::GetCookieKeyRequest {})
     }
 
     ///Runs the security requirements of `getCookieKey` before anything reads the request.
-    async fn authenticate_get_cookie_key<A: super::SecurityApi>(
+    async fn authenticate_get_cookie_key<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1148,36 +1078,31 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_list_things<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_things<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("listThings");
         let principal = match authenticate_list_things(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_list_things(&mut input).await {
             Ok(request) => rt::respond(api.list_things(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_things(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListThingsRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListThingsRequest, rt::HttpError> {
         Ok(super::ListThingsRequest {})
     }
 
     ///Runs the security requirements of `listThings` before anything reads the request.
-    async fn authenticate_list_things<A: super::SecurityApi>(
+    async fn authenticate_list_things<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1203,38 +1128,33 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_create_thing<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_create_thing<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("createThing");
         let principal = match authenticate_create_thing(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_create_thing(&mut input).await {
             Ok(request) => rt::respond(api.create_thing(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_create_thing(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CreateThingRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::CreateThingRequest, rt::HttpError> {
         Ok(super::CreateThingRequest {
             body: input.json_body_checked(&super::rules::CREATE_THING_BODY).await?,
         })
     }
 
     ///Runs the security requirements of `createThing` before anything reads the request.
-    async fn authenticate_create_thing<A: super::SecurityApi>(
+    async fn authenticate_create_thing<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1260,32 +1180,30 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_oidc<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_oidc<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getOidc");
         let principal = match authenticate_get_oidc(&*api, input.head(), &mut ctx).await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_oidc(&mut input).await {
             Ok(request) => rt::respond(api.get_oidc(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_oidc(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetOidcRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetOidcRequest, rt::HttpError> {
         Ok(super::GetOidcRequest {})
     }
 
     ///Runs the security requirements of `getOidc` before anything reads the request.
-    async fn authenticate_get_oidc<A: super::SecurityApi>(
+    async fn authenticate_get_oidc<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1311,36 +1229,31 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_either<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_either<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getEither");
         let principal = match authenticate_get_either(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_either(&mut input).await {
             Ok(request) => rt::respond(api.get_either(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_either(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetEitherRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetEitherRequest, rt::HttpError> {
         Ok(super::GetEitherRequest {})
     }
 
     ///Runs the security requirements of `getEither` before anything reads the request.
-    async fn authenticate_get_either<A: super::SecurityApi>(
+    async fn authenticate_get_either<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1375,32 +1288,30 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_both<A: super::SecurityApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_both<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getBoth");
         let principal = match authenticate_get_both(&*api, input.head(), &mut ctx).await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_both(&mut input).await {
             Ok(request) => rt::respond(api.get_both(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_both(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetBothRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetBothRequest, rt::HttpError> {
         Ok(super::GetBothRequest {})
     }
 
     ///Runs the security requirements of `getBoth` before anything reads the request.
-    async fn authenticate_get_both<A: super::SecurityApi>(
+    async fn authenticate_get_both<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,

@@ -8,22 +8,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Address {
         pub city: AddressCity,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub zip: Option<String>,
     }
 
     ///`AddressCity`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct AddressCity(::std::string::String);
+    pub struct AddressCity(String);
     impl ::std::ops::Deref for AddressCity {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<AddressCity> for ::std::string::String {
+    impl From<AddressCity> for String {
         fn from(value: AddressCity) -> Self {
             value.0
         }
@@ -31,9 +31,7 @@ pub mod types {
 
     impl ::std::str::FromStr for AddressCity {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -43,28 +41,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for AddressCity {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for AddressCity {
+    impl ::std::convert::TryFrom<String> for AddressCity {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AddressCity {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -76,7 +70,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Order {
         pub id: i64,
-        pub lines: ::std::vec::Vec<OrderLine>,
+        pub lines: Vec<OrderLine>,
         pub ship_to: Address,
     }
 
@@ -84,22 +78,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OrderLine {
         pub sku: OrderLineSku,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<OrderLineState>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub state: Option<OrderLineState>,
     }
 
     ///`OrderLineSku`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct OrderLineSku(::std::string::String);
+    pub struct OrderLineSku(String);
     impl ::std::ops::Deref for OrderLineSku {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<OrderLineSku> for ::std::string::String {
+    impl From<OrderLineSku> for String {
         fn from(value: OrderLineSku) -> Self {
             value.0
         }
@@ -107,9 +101,7 @@ pub mod types {
 
     impl ::std::str::FromStr for OrderLineSku {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[A-Z]{3}-[0-9]+$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -121,28 +113,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for OrderLineSku {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for OrderLineSku {
+    impl ::std::convert::TryFrom<String> for OrderLineSku {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for OrderLineSku {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -181,9 +169,7 @@ pub mod types {
 
     impl ::std::str::FromStr for OrderLineState {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "open" => Ok(Self::Open),
                 "closed" => Ok(Self::Closed),
@@ -194,18 +180,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for OrderLineState {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for OrderLineState {
+    impl ::std::convert::TryFrom<String> for OrderLineState {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -213,9 +195,9 @@ pub mod types {
     ///`PlaceOrderBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PlaceOrderBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bill_to: ::std::option::Option<Address>,
-        pub lines: ::std::vec::Vec<OrderLine>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bill_to: Option<Address>,
+        pub lines: Vec<OrderLine>,
         pub ship_to: Address,
     }
 
@@ -228,17 +210,17 @@ pub mod types {
     ///An address still being written, so its city may be empty.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SaveDraftBodyShipTo {
-        pub city: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub zip: ::std::option::Option<::std::string::String>,
+        pub city: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub zip: Option<String>,
     }
 
     ///An order's totals.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SummarizeOrderOkBody {
         pub lines: u64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub total: Option<f64>,
     }
 
     /// Error types.
@@ -357,10 +339,7 @@ for ListOrdersResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -390,10 +369,7 @@ for PlaceOrderResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Created { body } => {
-                let status = rt::status(201);
-                rt::json(status, &body)
-            }
+            Self::Created { body } => rt::json(rt::status(201), &body),
         }
     }
 }
@@ -423,10 +399,7 @@ for SummarizeOrderResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -455,10 +428,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for SaveDraftR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -497,51 +467,46 @@ pub fn router_with_options<A: SharedShapesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::SharedShapesApi as Api;
     pub(super) static LIST_ORDERS_STATE: rt::Param = rt::Param::query(
             "state",
             rt::Shape::Scalar(rt::Scalar::String),
         )
         .checked(&super::rules::ORDER_LINE_STATE);
 
-    pub(super) async fn handle_list_orders<A: super::SharedShapesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_orders<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listOrders");
         match decode_list_orders(&mut input).await {
             Ok(request) => rt::respond(api.list_orders(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_orders(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::ListOrdersRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::ListOrdersRequest, rt::HttpError> {
         Ok(super::ListOrdersRequest {
             state: input.optional(&LIST_ORDERS_STATE)?,
         })
     }
 
-    pub(super) async fn handle_place_order<A: super::SharedShapesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_place_order<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("placeOrder");
         match decode_place_order(&mut input).await {
             Ok(request) => rt::respond(api.place_order(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_place_order(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::PlaceOrderRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::PlaceOrderRequest, rt::HttpError> {
         Ok(super::PlaceOrderRequest {
             body: input.json_body_checked(&super::rules::PLACE_ORDER_BODY).await?,
         })
@@ -553,45 +518,39 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
 
-    pub(super) async fn handle_summarize_order<A: super::SharedShapesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_summarize_order<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("summarizeOrder");
         match decode_summarize_order(&mut input).await {
             Ok(request) => rt::respond(api.summarize_order(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_summarize_order(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::SummarizeOrderRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::SummarizeOrderRequest, rt::HttpError> {
         Ok(super::SummarizeOrderRequest {
             id: input.required(&SUMMARIZE_ORDER_ID)?,
         })
     }
 
-    pub(super) async fn handle_save_draft<A: super::SharedShapesApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_save_draft<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("saveDraft");
         match decode_save_draft(&mut input).await {
             Ok(request) => rt::respond(api.save_draft(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_save_draft(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::SaveDraftRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::SaveDraftRequest, rt::HttpError> {
         Ok(super::SaveDraftRequest {
             body: input.json_body_checked(&super::rules::SAVE_DRAFT_BODY).await?,
         })

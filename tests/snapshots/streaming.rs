@@ -11,11 +11,8 @@ pub mod types {
         pub bytes: i64,
         ///How many chunks the handler took.
         pub chunks: i64,
-        #[serde(
-            rename = "contentType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub content_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "contentType", skip_serializing_if = "Option::is_none")]
+        pub content_type: Option<String>,
     }
 
     /// Error types.
@@ -146,10 +143,7 @@ for UploadBlobResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -178,10 +172,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for PutAvatarR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -212,8 +203,7 @@ for DownloadBlobResponse {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::binary(status, "application/octet-stream", body)
+                rt::binary(rt::status(200), "application/octet-stream", body)
             }
         }
     }
@@ -240,8 +230,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GreetRespo
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::text(status, "text/plain; charset=utf-8", body)
+                rt::text(rt::status(200), "text/plain; charset=utf-8", body)
             }
         }
     }
@@ -283,10 +272,7 @@ for GetDocumentResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::binary(status, "application/pdf", body)
-            }
+            Self::Ok { body } => rt::binary(rt::status(200), "application/pdf", body),
             Self::Default { status, body, content_type } => {
                 rt::binary(status, &content_type, body)
             }
@@ -347,46 +333,41 @@ pub fn router_with_options<A: StreamingApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) async fn handle_upload_blob<A: super::StreamingApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    use super::StreamingApi as Api;
+    pub(super) async fn handle_upload_blob<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("uploadBlob");
         match decode_upload_blob(&mut input).await {
             Ok(request) => rt::respond(api.upload_blob(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_upload_blob(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::UploadBlobRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::UploadBlobRequest, rt::HttpError> {
         input.limit_body(4096);
         Ok(super::UploadBlobRequest {
             body: input.stream_body()?,
         })
     }
 
-    pub(super) async fn handle_put_avatar<A: super::StreamingApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_put_avatar<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("putAvatar");
         match decode_put_avatar(&mut input).await {
             Ok(request) => rt::respond(api.put_avatar(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_put_avatar(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::PutAvatarRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::PutAvatarRequest, rt::HttpError> {
         Ok(super::PutAvatarRequest {
             body: input.stream_body_optional()?,
         })
@@ -399,42 +380,39 @@ mod handlers {
         )
         .checked(&super::rules::DOWNLOAD_BLOB_SIZE);
 
-    pub(super) async fn handle_download_blob<A: super::StreamingApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_download_blob<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("downloadBlob");
         match decode_download_blob(&mut input).await {
             Ok(request) => rt::respond(api.download_blob(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_download_blob(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DownloadBlobRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::DownloadBlobRequest, rt::HttpError> {
         Ok(super::DownloadBlobRequest {
             size: input.required(&DOWNLOAD_BLOB_SIZE)?,
         })
     }
 
-    pub(super) async fn handle_greet<A: super::StreamingApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_greet<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("greet");
         match decode_greet(&mut input).await {
             Ok(request) => rt::respond(api.greet(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_greet(
         _input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GreetRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GreetRequest, rt::HttpError> {
         Ok(super::GreetRequest {})
     }
 
@@ -444,23 +422,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_get_document<A: super::StreamingApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_document<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("getDocument");
         match decode_get_document(&mut input).await {
             Ok(request) => rt::respond(api.get_document(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_document(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::GetDocumentRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::GetDocumentRequest, rt::HttpError> {
         Ok(super::GetDocumentRequest {
             name: input.required(&GET_DOCUMENT_NAME)?,
         })

@@ -7,9 +7,9 @@ pub mod types {
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Error {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<i32>,
-        pub message: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub code: Option<i32>,
+        pub message: String,
     }
 
     ///`Kind`
@@ -43,9 +43,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "cat" => Ok(Self::Cat),
                 "dog" => Ok(Self::Dog),
@@ -56,18 +54,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Kind {
+    impl ::std::convert::TryFrom<String> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -106,9 +100,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ListPetsStatusItem {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "available" => Ok(Self::Available),
                 "pending" => Ok(Self::Pending),
@@ -120,18 +112,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ListPetsStatusItem {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ListPetsStatusItem {
+    impl ::std::convert::TryFrom<String> for ListPetsStatusItem {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -139,25 +127,25 @@ pub mod types {
     ///`NewPet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewPet {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kind: ::std::option::Option<Kind>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub kind: Option<Kind>,
         pub name: NewPetName,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub tag: Option<String>,
     }
 
     ///`NewPetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct NewPetName(::std::string::String);
+    pub struct NewPetName(String);
     impl ::std::ops::Deref for NewPetName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<NewPetName> for ::std::string::String {
+    impl From<NewPetName> for String {
         fn from(value: NewPetName) -> Self {
             value.0
         }
@@ -165,9 +153,7 @@ pub mod types {
 
     impl ::std::str::FromStr for NewPetName {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -177,28 +163,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for NewPetName {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for NewPetName {
+    impl ::std::convert::TryFrom<String> for NewPetName {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for NewPetName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -209,35 +191,35 @@ pub mod types {
     ///`Owner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Owner {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
     }
 
     ///`Pet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Pet {
         pub id: i64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kind: ::std::option::Option<Kind>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub kind: Option<Kind>,
         pub name: PetName,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<Owner>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub owner: Option<Owner>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub tag: Option<String>,
     }
 
     ///`PetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct PetName(::std::string::String);
+    pub struct PetName(String);
     impl ::std::ops::Deref for PetName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<PetName> for ::std::string::String {
+    impl From<PetName> for String {
         fn from(value: PetName) -> Self {
             value.0
         }
@@ -245,9 +227,7 @@ pub mod types {
 
     impl ::std::str::FromStr for PetName {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -257,28 +237,24 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for PetName {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for PetName {
+    impl ::std::convert::TryFrom<String> for PetName {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for PetName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -289,18 +265,18 @@ pub mod types {
     ///`Photo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Photo {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub caption: ::std::option::Option<::std::string::String>,
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub caption: Option<String>,
+        pub url: String,
     }
 
     ///`UpdatePetWithFormBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdatePetWithFormBody {
         ///New name
-        pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub nicknames: ::std::vec::Vec<::std::string::String>,
+        pub name: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub nicknames: Vec<String>,
     }
 
     /// Error types.
@@ -562,10 +538,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for CreatePetR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Created { body } => {
-                let status = rt::status(201);
-                rt::json(status, &body)
-            }
+            Self::Created { body } => rt::json(rt::status(201), &body),
             Self::Default { status, body } => rt::json(status, &body),
         }
     }
@@ -599,14 +572,8 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPetResp
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
-            Self::NotFound => {
-                let status = rt::status(404);
-                rt::empty(status)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
+            Self::NotFound => rt::empty(rt::status(404)),
         }
     }
 }
@@ -632,10 +599,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for DeletePetR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::NoContent => {
-                let status = rt::status(204);
-                rt::empty(status)
-            }
+            Self::NoContent => rt::empty(rt::status(204)),
         }
     }
 }
@@ -667,10 +631,7 @@ for UpdatePetWithFormResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -720,10 +681,7 @@ for UploadPhotoResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                body.into_response_with(status)
-            }
+            Self::Ok { body } => body.into_response_with(rt::status(200)),
             Self::Default { status, body } => body.into_response_with(status),
         }
     }
@@ -815,10 +773,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPhotoRe
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::binary(status, "image/png", body)
-            }
+            Self::Ok { body } => rt::binary(rt::status(200), "image/png", body),
         }
     }
 }
@@ -879,6 +834,7 @@ pub fn router_with_options<A: SwaggerTwoApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
+    use super::SwaggerTwoApi as Api;
     pub(super) static LIST_PETS_LIMIT: rt::Param = rt::Param::query(
             "limit",
             rt::Shape::Scalar(rt::Scalar::Integer),
@@ -907,20 +863,20 @@ mod handlers {
         rt::Shape::Scalar(rt::Scalar::String),
     );
 
-    pub(super) async fn handle_list_pets<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_list_pets<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("listPets");
         match decode_list_pets(&mut input).await {
             Ok(request) => rt::respond(api.list_pets(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_list_pets(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::ListPetsRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::ListPetsRequest, rt::HttpError> {
         Ok(super::ListPetsRequest {
             limit: input.optional(&LIST_PETS_LIMIT)?,
             tags: input.optional(&LIST_PETS_TAGS)?,
@@ -929,38 +885,33 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_create_pet<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_create_pet<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("createPet");
         let principal = match authenticate_create_pet(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_create_pet(&mut input).await {
             Ok(request) => rt::respond(api.create_pet(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_create_pet(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::CreatePetRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::CreatePetRequest, rt::HttpError> {
         Ok(super::CreatePetRequest {
             body: input.json_body_checked(&super::rules::NEW_PET).await?,
         })
     }
 
     ///Runs the security requirements of `createPet` before anything reads the request.
-    async fn authenticate_create_pet<A: super::SwaggerTwoApi>(
+    async fn authenticate_create_pet<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -983,39 +934,37 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) static GET_PET_PET_ID: rt::Param = rt::Param::path(
+    pub(super) static PATH_PET_ID: rt::Param = rt::Param::path(
         0,
         "petId",
         rt::Shape::Scalar(rt::Scalar::Integer),
     );
 
-    pub(super) async fn handle_get_pet<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_pet<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getPet");
         let principal = match authenticate_get_pet(&*api, input.head(), &mut ctx).await {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_pet(&mut input).await {
             Ok(request) => rt::respond(api.get_pet(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_pet(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetPetRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetPetRequest, rt::HttpError> {
         Ok(super::GetPetRequest {
-            pet_id: input.required(&GET_PET_PET_ID)?,
+            pet_id: input.required(&PATH_PET_ID)?,
         })
     }
 
     ///Runs the security requirements of `getPet` before anything reads the request.
-    async fn authenticate_get_pet<A: super::SwaggerTwoApi>(
+    async fn authenticate_get_pet<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1039,44 +988,33 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) static DELETE_PET_PET_ID: rt::Param = rt::Param::path(
-        0,
-        "petId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
-    );
-
-    pub(super) async fn handle_delete_pet<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_delete_pet<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("deletePet");
         let principal = match authenticate_delete_pet(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_delete_pet(&mut input).await {
             Ok(request) => rt::respond(api.delete_pet(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_delete_pet(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::DeletePetRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::DeletePetRequest, rt::HttpError> {
         Ok(super::DeletePetRequest {
-            pet_id: input.required(&DELETE_PET_PET_ID)?,
+            pet_id: input.required(&PATH_PET_ID)?,
         })
     }
 
     ///Runs the security requirements of `deletePet` before anything reads the request.
-    async fn authenticate_delete_pet<A: super::SwaggerTwoApi>(
+    async fn authenticate_delete_pet<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1111,16 +1049,10 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) static UPDATE_PET_WITH_FORM_PET_ID: rt::Param = rt::Param::path(
-        0,
-        "petId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
-    );
-
-    pub(super) async fn handle_update_pet_with_form<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_update_pet_with_form<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("updatePetWithForm");
         let principal = match authenticate_update_pet_with_form(
                 &*api,
@@ -1130,32 +1062,27 @@ mod handlers {
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_update_pet_with_form(&mut input).await {
             Ok(request) => {
                 rt::respond(api.update_pet_with_form(ctx, principal, request).await)
             }
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_update_pet_with_form(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::UpdatePetWithFormRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::UpdatePetWithFormRequest, rt::HttpError> {
         Ok(super::UpdatePetWithFormRequest {
-            pet_id: input.required(&UPDATE_PET_WITH_FORM_PET_ID)?,
+            pet_id: input.required(&PATH_PET_ID)?,
             body: input.form_body().await?,
         })
     }
 
     ///Runs the security requirements of `updatePetWithForm` before anything reads the request.
-    async fn authenticate_update_pet_with_form<A: super::SwaggerTwoApi>(
+    async fn authenticate_update_pet_with_form<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1178,45 +1105,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) static UPLOAD_PHOTO_PET_ID: rt::Param = rt::Param::path(
-        0,
-        "petId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
-    );
-
-    pub(super) async fn handle_upload_photo<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_upload_photo<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("uploadPhoto");
         let principal = match authenticate_upload_photo(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_upload_photo(&mut input).await {
             Ok(request) => rt::respond(api.upload_photo(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_upload_photo(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::UploadPhotoRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::UploadPhotoRequest, rt::HttpError> {
         Ok(super::UploadPhotoRequest {
-            pet_id: input.required(&UPLOAD_PHOTO_PET_ID)?,
+            pet_id: input.required(&PATH_PET_ID)?,
             body: decode_upload_photo_multipart(&input.multipart_body().await?)?,
         })
     }
 
     ///Runs the security requirements of `uploadPhoto` before anything reads the request.
-    async fn authenticate_upload_photo<A: super::SwaggerTwoApi>(
+    async fn authenticate_upload_photo<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1251,12 +1167,6 @@ mod handlers {
         })
     }
 
-    pub(super) static GET_PHOTO_PET_ID: rt::Param = rt::Param::path(
-        0,
-        "petId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
-    );
-
     pub(super) static GET_PHOTO_SIZES: rt::Param = rt::Param::query(
         "sizes",
         rt::Shape::Array {
@@ -1265,35 +1175,33 @@ mod handlers {
         },
     );
 
-    pub(super) async fn handle_get_photo<A: super::SwaggerTwoApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_get_photo<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let mut ctx = input.context("getPhoto");
         let principal = match authenticate_get_photo(&*api, input.head(), &mut ctx).await
         {
             ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => {
-                return rt::axum::response::IntoResponse::into_response(error);
-            }
+            ::core::result::Result::Err(error) => return rt::reject(error),
         };
         match decode_get_photo(&mut input).await {
             Ok(request) => rt::respond(api.get_photo(ctx, principal, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_get_photo(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<super::GetPhotoRequest, ::specfirst_runtime::HttpError> {
+    ) -> Result<super::GetPhotoRequest, rt::HttpError> {
         Ok(super::GetPhotoRequest {
-            pet_id: input.required(&GET_PHOTO_PET_ID)?,
+            pet_id: input.required(&PATH_PET_ID)?,
             sizes: input.optional(&GET_PHOTO_SIZES)?,
         })
     }
 
     ///Runs the security requirements of `getPhoto` before anything reads the request.
-    async fn authenticate_get_photo<A: super::SwaggerTwoApi>(
+    async fn authenticate_get_photo<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1402,11 +1310,11 @@ mod description {
                 &handlers::LIST_PETS_X_REQUEST_TAG,
             ],
             &[],
-            &[&handlers::GET_PET_PET_ID],
-            &[&handlers::DELETE_PET_PET_ID],
-            &[&handlers::UPDATE_PET_WITH_FORM_PET_ID],
-            &[&handlers::UPLOAD_PHOTO_PET_ID],
-            &[&handlers::GET_PHOTO_PET_ID, &handlers::GET_PHOTO_SIZES],
+            &[&handlers::PATH_PET_ID],
+            &[&handlers::PATH_PET_ID],
+            &[&handlers::PATH_PET_ID],
+            &[&handlers::PATH_PET_ID],
+            &[&handlers::PATH_PET_ID, &handlers::GET_PHOTO_SIZES],
         ],
     };
 }

@@ -195,6 +195,14 @@ fn response_variant(
         }
     };
 
+    // With a fixed status and no headers the arm is one expression; otherwise the status
+    // is bound first and the headers added to the response built.
+    let inline = matches!(response.status, StatusSpec::Code(_)) && response.headers.is_empty();
+    let status = if inline {
+        status_expr.clone()
+    } else {
+        quote!(status)
+    };
     let mut body_enum = quote!();
     let build = match &response.body {
         Some(_) if !response.alternatives.is_empty() => {
@@ -205,9 +213,9 @@ fn response_variant(
                 body: #ty,
             });
             bindings.push(quote!(body));
-            quote!(body.into_response_with(status))
+            quote!(body.into_response_with(#status))
         }
-        None => quote!(rt::empty(status)),
+        None => quote!(rt::empty(#status)),
         Some(ResponseBody::Json { schema, media_type }) => {
             let ty = types.type_of(schema);
             fields.push(quote! {
@@ -216,9 +224,9 @@ fn response_variant(
             });
             bindings.push(quote!(body));
             if media_type == "application/json" {
-                quote!(rt::json(status, &body))
+                quote!(rt::json(#status, &body))
             } else {
-                quote!(rt::json_as(status, #media_type, &body))
+                quote!(rt::json_as(#status, #media_type, &body))
             }
         }
         Some(ResponseBody::Bytes {
@@ -237,9 +245,9 @@ fn response_variant(
                     content_type: ::std::string::String,
                 });
                 bindings.push(quote!(content_type));
-                quote!(rt::binary(status, &content_type, body))
+                quote!(rt::binary(#status, &content_type, body))
             } else {
-                quote!(rt::binary(status, #media_type, body))
+                quote!(rt::binary(#status, #media_type, body))
             }
         }
         Some(ResponseBody::Text { media_type }) => {
@@ -249,7 +257,7 @@ fn response_variant(
             });
             bindings.push(quote!(body));
             let content_type = text_content_type(media_type);
-            quote!(rt::text(status, #content_type, body))
+            quote!(rt::text(#status, #content_type, body))
         }
     };
 
@@ -290,6 +298,9 @@ fn response_variant(
     // `default` variants already bind `status`; rebinding it would read as a mistake.
     let bind_status =
         (response.status != StatusSpec::Default).then(|| quote!(let status = #status_expr;));
+    if inline {
+        return (declaration, quote! { #pattern => #build, }, body_enum);
+    }
     let body = if header_statements.is_empty() {
         quote! {
             #bind_status

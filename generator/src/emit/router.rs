@@ -1,5 +1,7 @@
 //! The router function and one axum handler per operation.
 
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -59,7 +61,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                 let handler = if same.len() == 1 {
                     ident(&format!("handle_{}", same[0].method_name))
                 } else {
-                    let (name, dispatcher) = dispatcher(api, same);
+                    let (name, dispatcher) = dispatcher(same);
                     dispatchers.push(dispatcher);
                     name
                 };
@@ -83,11 +85,13 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             quote!(.route(#route, #chain))
         })
         .collect();
+    // A shared decoder is written before the first handler that uses it.
+    let mut written = HashSet::new();
     let mut handlers: Vec<TokenStream> = api
         .operations
         .iter()
         .zip(&decoders)
-        .map(|(op, names)| handler(api, op, names, types, rules))
+        .map(|(op, names)| handler(api, op, names, &mut written, types, rules))
         .collect();
     handlers.extend(dispatchers);
 
@@ -96,6 +100,8 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         quote! {
             use ::specfirst_runtime::__private as rt;
             use ::std::sync::Arc;
+
+            use super::#trait_name as Api;
         }
     });
     // Scan checks name parameter types, which typify writes relative to the API module.
@@ -157,31 +163,74 @@ fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
     (!types.is_empty()).then_some(types)
 }
 
-/// `LIST_BOOKS_LIMIT` for parameter `limit` of `list_books`, numbered on collision.
+/// `LIST_BOOKS_LIMIT` for parameter `limit` of `list_books`, numbered on collision. A
+/// decoder written the same way for several parameters (GitHub's `owner`, in 525
+/// operations) is one static they share, named for its location and field:
+/// `PATH_OWNER`, `QUERY_PER_PAGE`.
 pub(super) fn decoder_names(operations: &[Operation]) -> Decoders {
+    // The decoder and the schema its constraints come from say all a static holds.
+    let keys: Vec<Vec<String>> = operations
+        .iter()
+        .map(|op| {
+            decoded(op)
+                .map(|p| format!("{} {}", param_spec(op, p, None), p.schema.schema))
+                .collect()
+        })
+        .collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for key in keys.iter().flatten() {
+        *uses.entry(key).or_default() += 1;
+    }
     let mut names = Namespace::default();
+    let mut shared: HashMap<&str, String> = HashMap::new();
     let upper = |name: &str| name.trim_end_matches('_').to_ascii_uppercase();
     operations
         .iter()
-        .map(|op| {
-            let scan = op.pagination.iter().flat_map(|p| &p.scan);
-            op.params
-                .iter()
-                .chain(scan)
-                .map(|p| names.claim(&format!("{}_{}", upper(&op.method_name), upper(&p.field))))
+        .zip(&keys)
+        .map(|(op, keys)| {
+            decoded(op)
+                .zip(keys)
+                .map(|(p, key)| {
+                    if uses[key.as_str()] == 1 {
+                        return names.claim(&format!(
+                            "{}_{}",
+                            upper(&op.method_name),
+                            upper(&p.field)
+                        ));
+                    }
+                    shared
+                        .entry(key)
+                        .or_insert_with(|| {
+                            let place = match p.location {
+                                Location::Path(_) | Location::PathPart { .. } => "PATH",
+                                Location::Query => "QUERY",
+                                Location::Header => "HEADER",
+                                Location::Cookie => "COOKIE",
+                            };
+                            names.claim(&format!("{place}_{}", upper(&p.field)))
+                        })
+                        .clone()
+                })
                 .collect()
         })
         .collect()
+}
+
+/// The parameters of `op` that the handler decodes with a static: its parameters,
+/// then its scan parameters.
+fn decoded(op: &Operation) -> impl Iterator<Item = &Parameter> {
+    let scan = op.pagination.iter().flat_map(|p| &p.scan);
+    op.params.iter().chain(scan)
 }
 
 fn handler(
     api: &Api,
     op: &Operation,
     decoders: &[String],
+    written: &mut HashSet<String>,
     types: &Types,
     rules: &mut Rules<'_>,
 ) -> TokenStream {
-    let trait_name = ident(&api.trait_name);
     let method = ident(&op.method_name);
     let name = ident(&format!("handle_{}", op.method_name));
     let decode = ident(&format!("decode_{}", op.method_name));
@@ -195,8 +244,10 @@ fn handler(
         let name = decoders
             .next()
             .unwrap_or_else(|| unreachable!("one decoder name per parameter"));
-        let spec = param_spec(op, param, Some(rules));
-        statics.push(quote!(pub(super) static #name: rt::Param = #spec;));
+        if written.insert(name.to_string()) {
+            let spec = param_spec(op, param, Some(rules));
+            statics.push(quote!(pub(super) static #name: rt::Param = #spec;));
+        }
         name
     };
     for param in &op.params {
@@ -327,21 +378,21 @@ fn handler(
     quote! {
         #(#statics)*
 
-        pub(super) async fn #name<A: super::#trait_name>(
-            rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+        pub(super) async fn #name<A: Api>(
+            rt::State(api): rt::State<Arc<A>>,
             mut input: rt::RawRequest,
-        ) -> rt::axum::response::Response {
+        ) -> rt::Response {
             let #ctx_binding = input.context(#operation_id);
             #auth
             match #decode #marker_arg(&mut input).await {
                 Ok(request) => rt::respond(api.#method(ctx, #principal request).await),
-                Err(error) => rt::axum::response::IntoResponse::into_response(error),
+                Err(error) => rt::reject(error),
             }
         }
 
         async fn #decode #generics(
             #input: &mut rt::RawRequest,
-        ) -> ::core::result::Result<super::#request #request_args, ::specfirst_runtime::HttpError> {
+        ) -> Result<super::#request #request_args, rt::HttpError> {
             #prelude
             Ok(super::#request { #(#fields)* })
         }
@@ -603,8 +654,7 @@ fn object_tokens(object: &ObjectShape) -> TokenStream {
 /// (required query parameters, conditions after `#`, the literal text of a mixed path
 /// segment, what a path parameter accepts) all hold serves the request, the most
 /// demanding first; one with no conditions takes the rest.
-fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
-    let trait_name = ident(&api.trait_name);
+fn dispatcher(ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
     let mut ops = ops.to_vec();
     let demands = |op: &Operation| {
         op.discriminators().len() + op.segment_literals.len() + op.segment_classes.len()
@@ -660,14 +710,14 @@ fn dispatcher(api: &Api, ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream
         }
         None => quote! {
             let _ = state;
-            rt::axum::response::IntoResponse::into_response(input.no_route())
+            rt::reject(input.no_route())
         },
     };
     let code = quote! {
-        pub(super) async fn #name<A: super::#trait_name>(
-            state: rt::axum::extract::State<Arc<A>>,
+        pub(super) async fn #name<A: Api>(
+            state: rt::State<Arc<A>>,
             input: rt::RawRequest,
-        ) -> rt::axum::response::Response {
+        ) -> rt::Response {
             #(#tries)*
             #last
         }

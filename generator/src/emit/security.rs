@@ -237,7 +237,6 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
         };
     };
     let auth_trait = ident(&auth.trait_name);
-    let api_trait = ident(&api.trait_name);
     let function = format_ident!("authenticate_{}", op.method_name);
     let anonymous = anonymous_allowed(op);
 
@@ -351,7 +350,7 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
     );
     let function_tokens = quote! {
         #[doc = #doc_line]
-        async fn #function<A: super::#api_trait>(
+        async fn #function<A: Api>(
             api: &A,
             head: &rt::http::request::Parts,
             ctx: &mut ::specfirst_runtime::RequestContext,
@@ -367,9 +366,7 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
         prelude: quote! {
             let principal = match #function(&*api, input.head(), &mut ctx).await {
                 ::core::result::Result::Ok(principal) => principal,
-                ::core::result::Result::Err(error) => {
-                    return rt::axum::response::IntoResponse::into_response(error);
-                }
+                ::core::result::Result::Err(error) => return rt::reject(error),
             };
         },
         arg: quote!(principal,),

@@ -11,6 +11,7 @@
 //! walk missed is a generator bug that the emitters catch in debug builds.
 
 mod fields;
+mod prelude;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -19,7 +20,7 @@ use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
-use typify::{TypeSpace, TypeSpaceSettings};
+use typify::{TypeDetails, TypeSpace, TypeSpaceSettings};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::format;
@@ -270,6 +271,13 @@ impl Typing {
             };
             (space.to_stream(), uses)
         });
+        // A type of the spec named like one of the prelude's keeps typify's full paths.
+        let shadowed = space.iter_types().any(|t| {
+            matches!(
+                t.details(),
+                TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)
+            ) && prelude::shadowed(&t.name())
+        });
         match result {
             Ok((items, uses)) => Ok(Types {
                 made: self
@@ -277,7 +285,7 @@ impl Typing {
                     .into_iter()
                     .map(|(key, tokens)| (key, tokens.to_string()))
                     .collect(),
-                items: format_items(items),
+                items: format_items(items, !shadowed),
                 uses,
             }),
             Err(panic) => {
@@ -291,10 +299,22 @@ impl Typing {
     }
 }
 
+/// [`prelude::shorten`], then [`fields::separate_fields`] (whose names it returns).
+fn shorten_and_separate(items: &mut [syn::Item]) -> Vec<String> {
+    prelude::shorten(items);
+    fields::separate_fields(items)
+}
+
 /// typify's code formatted once, as the items of the `types` module emitting writes
-/// around it, with the fields its structs would repeat told apart.
-fn format_items(items: TokenStream) -> String {
-    match format::format(1, Some(fields::separate_fields), |code| code.push(items)) {
+/// around it, with the fields its structs would repeat told apart, and with the
+/// prelude's short names for standard types when `short_paths` ([`prelude`]).
+fn format_items(items: TokenStream, short_paths: bool) -> String {
+    let edit: format::Edit = if short_paths {
+        shorten_and_separate
+    } else {
+        fields::separate_fields
+    };
+    match format::format(1, Some(edit), |code| code.push(items)) {
         Ok(text) => text,
         Err(unparsable) => {
             // Like emitting's own code, typify's is expected to parse: a debug build

@@ -10,7 +10,6 @@ pub mod types {
     pub use ::schemas_split_api_models_4::*;
     pub use ::schemas_split_api_models_5::*;
     pub use ::schemas_split_api_models_6::*;
-    pub use ::schemas_split_api_models_7::*;
 }
 
 /// The operations of Schemas 1.
@@ -78,10 +77,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoShapeR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -111,10 +107,7 @@ for EchoRecordResponse {
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -143,10 +136,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoValueR
     fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                let status = rt::status(200);
-                rt::json(status, &body)
-            }
+            Self::Ok { body } => rt::json(rt::status(200), &body),
         }
     }
 }
@@ -178,67 +168,59 @@ pub fn router_with_options<A: SchemasApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
-    pub(super) async fn handle_echo_shape<A: super::SchemasApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    use super::SchemasApi as Api;
+    pub(super) async fn handle_echo_shape<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoShape");
         match decode_echo_shape(&mut input).await {
             Ok(request) => rt::respond(api.echo_shape(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_shape(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EchoShapeRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EchoShapeRequest, rt::HttpError> {
         Ok(super::EchoShapeRequest {
             body: input.json_body_checked(&super::rules::SHAPE).await?,
         })
     }
 
-    pub(super) async fn handle_echo_record<A: super::SchemasApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_echo_record<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoRecord");
         match decode_echo_record(&mut input).await {
             Ok(request) => rt::respond(api.echo_record(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_record(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EchoRecordRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EchoRecordRequest, rt::HttpError> {
         Ok(super::EchoRecordRequest {
             body: input.json_body_checked(&super::rules::RECORD).await?,
         })
     }
 
-    pub(super) async fn handle_echo_value<A: super::SchemasApi>(
-        rt::axum::extract::State(api): rt::axum::extract::State<Arc<A>>,
+    pub(super) async fn handle_echo_value<A: Api>(
+        rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
-    ) -> rt::axum::response::Response {
+    ) -> rt::Response {
         let ctx = input.context("echoValue");
         match decode_echo_value(&mut input).await {
             Ok(request) => rt::respond(api.echo_value(ctx, request).await),
-            Err(error) => rt::axum::response::IntoResponse::into_response(error),
+            Err(error) => rt::reject(error),
         }
     }
 
     async fn decode_echo_value(
         input: &mut rt::RawRequest,
-    ) -> ::core::result::Result<
-        super::EchoValueRequest,
-        ::specfirst_runtime::HttpError,
-    > {
+    ) -> Result<super::EchoValueRequest, rt::HttpError> {
         Ok(super::EchoValueRequest {
             body: input.json_body().await?,
         })

@@ -7,22 +7,22 @@ pub mod types {
     ///`Tenant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Tenant {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
     }
 
     ///`TenantListResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TenantListResult {
         #[serde(rename = "nextLink")]
-        pub next_link: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub value: ::std::vec::Vec<Tenant>,
+        pub next_link: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub value: Vec<Tenant>,
     }
 
     ///`Vault`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Vault {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 }
