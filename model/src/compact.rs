@@ -224,8 +224,18 @@ impl<'a> Index<'a> {
             _ => Measure::leaf(value),
         };
         if measured.len > reference_len(pointer) {
-            if let Entry::Vacant(entry) = self.nodes.entry(measured.hash) {
-                entry.insert((pointer.clone(), value));
+            // Of the places that hold a node, the one with the shortest pointer (the first
+            // of those in document order) is referred to.
+            match self.nodes.entry(measured.hash) {
+                Entry::Vacant(entry) => {
+                    entry.insert((pointer.clone(), value));
+                }
+                Entry::Occupied(mut entry) => {
+                    let (held, node) = entry.get();
+                    if reference_len(pointer) < reference_len(held) && *node == value {
+                        entry.insert((pointer.clone(), value));
+                    }
+                }
             }
         }
         measured
@@ -534,6 +544,18 @@ mod tests {
         );
         assert!(text.contains("\n\"paths\":{\n\"/a/{id}\":"), "{text}");
         assert_eq!(unpack(&text, &published).ok(), Some(description));
+    }
+
+    #[test]
+    fn the_shortest_pointer_to_a_node_is_the_one_referred_to() {
+        let node = json!({"description": "A node that is long enough to refer to"});
+        let published =
+            json!({"paths": {"/a/long/path": {"get": node.clone()}}, "x": node.clone()});
+        let description = json!({"elsewhere": node});
+        assert_eq!(
+            pack(&description, &published),
+            r#"{"elsewhere":{"$doc":"/x"}}"#
+        );
     }
 
     #[test]
