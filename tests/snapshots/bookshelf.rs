@@ -992,7 +992,7 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("createBook");
-        let principal = match authenticate_create_book(&*api, input.head(), &mut ctx)
+        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
@@ -1013,8 +1013,8 @@ mod handlers {
         })
     }
 
-    ///Runs the security requirements of `createBook` before anything reads the request.
-    async fn authenticate_create_book<A: Api>(
+    ///Runs the security requirements of `createBook` and 2 other operations before anything reads the request.
+    async fn authenticate_bearer_auth<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1069,7 +1069,7 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("replaceBook");
-        let principal = match authenticate_replace_book(&*api, input.head(), &mut ctx)
+        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
@@ -1090,37 +1090,12 @@ mod handlers {
         })
     }
 
-    ///Runs the security requirements of `replaceBook` before anything reads the request.
-    async fn authenticate_replace_book<A: Api>(
-        api: &A,
-        head: &rt::http::request::Parts,
-        ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::BookshelfAuth>::Principal, rt::AuthError> {
-        let mut auth = rt::Authentication::start(
-            head,
-            ctx,
-            &["Bearer realm=\"Bookshelf API\""],
-            &[rt::Site::Authorization],
-        );
-        let ctx = &*ctx;
-        'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("bearerAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
-                .accepted(<A as super::BookshelfAuth>::bearer_auth(api, ctx, c0).await)
-            else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
-        }
-        auth.finish()
-    }
-
     pub(super) async fn handle_delete_book<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("deleteBook");
-        let principal = match authenticate_delete_book(&*api, input.head(), &mut ctx)
+        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
             .await
         {
             ::core::result::Result::Ok(principal) => principal,
@@ -1138,31 +1113,6 @@ mod handlers {
         Ok(super::DeleteBookRequest {
             book_id: input.required(&PATH_BOOK_ID)?,
         })
-    }
-
-    ///Runs the security requirements of `deleteBook` before anything reads the request.
-    async fn authenticate_delete_book<A: Api>(
-        api: &A,
-        head: &rt::http::request::Parts,
-        ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::BookshelfAuth>::Principal, rt::AuthError> {
-        let mut auth = rt::Authentication::start(
-            head,
-            ctx,
-            &["Bearer realm=\"Bookshelf API\""],
-            &[rt::Site::Authorization],
-        );
-        let ctx = &*ctx;
-        'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("bearerAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
-                .accepted(<A as super::BookshelfAuth>::bearer_auth(api, ctx, c0).await)
-            else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
-        }
-        auth.finish()
     }
 }
 

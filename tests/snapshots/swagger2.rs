@@ -890,9 +890,7 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("createPet");
-        let principal = match authenticate_create_pet(&*api, input.head(), &mut ctx)
-            .await
-        {
+        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
             ::core::result::Result::Ok(principal) => principal,
             ::core::result::Result::Err(error) => return rt::reject(error),
         };
@@ -910,8 +908,8 @@ mod handlers {
         })
     }
 
-    ///Runs the security requirements of `createPet` before anything reads the request.
-    async fn authenticate_create_pet<A: Api>(
+    ///Runs the security requirements of `createPet` and 3 other operations before anything reads the request.
+    async fn authenticate_api_key<A: Api>(
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
@@ -1054,13 +1052,7 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("updatePetWithForm");
-        let principal = match authenticate_update_pet_with_form(
-                &*api,
-                input.head(),
-                &mut ctx,
-            )
-            .await
-        {
+        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
             ::core::result::Result::Ok(principal) => principal,
             ::core::result::Result::Err(error) => return rt::reject(error),
         };
@@ -1081,38 +1073,12 @@ mod handlers {
         })
     }
 
-    ///Runs the security requirements of `updatePetWithForm` before anything reads the request.
-    async fn authenticate_update_pet_with_form<A: Api>(
-        api: &A,
-        head: &rt::http::request::Parts,
-        ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
-        let mut auth = rt::Authentication::start(
-            head,
-            ctx,
-            &["ApiKey realm=\"Swagger Two\", in=\"header\", name=\"X-Api-Key\""],
-            &[rt::Site::Header("x-api-key")],
-        );
-        let ctx = &*ctx;
-        'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "apiKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
-                .accepted(<A as super::SwaggerTwoAuth>::api_key(api, ctx, c0).await)
-            else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
-        }
-        auth.finish()
-    }
-
     pub(super) async fn handle_upload_photo<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("uploadPhoto");
-        let principal = match authenticate_upload_photo(&*api, input.head(), &mut ctx)
-            .await
-        {
+        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
             ::core::result::Result::Ok(principal) => principal,
             ::core::result::Result::Err(error) => return rt::reject(error),
         };
@@ -1129,30 +1095,6 @@ mod handlers {
             pet_id: input.required(&PATH_PET_ID)?,
             body: decode_upload_photo_multipart(&input.multipart_body().await?)?,
         })
-    }
-
-    ///Runs the security requirements of `uploadPhoto` before anything reads the request.
-    async fn authenticate_upload_photo<A: Api>(
-        api: &A,
-        head: &rt::http::request::Parts,
-        ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
-        let mut auth = rt::Authentication::start(
-            head,
-            ctx,
-            &["ApiKey realm=\"Swagger Two\", in=\"header\", name=\"X-Api-Key\""],
-            &[rt::Site::Header("x-api-key")],
-        );
-        let ctx = &*ctx;
-        'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "apiKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
-                .accepted(<A as super::SwaggerTwoAuth>::api_key(api, ctx, c0).await)
-            else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
-        }
-        auth.finish()
     }
 
     fn decode_upload_photo_multipart(
@@ -1180,8 +1122,7 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let mut ctx = input.context("getPhoto");
-        let principal = match authenticate_get_photo(&*api, input.head(), &mut ctx).await
-        {
+        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
             ::core::result::Result::Ok(principal) => principal,
             ::core::result::Result::Err(error) => return rt::reject(error),
         };
@@ -1198,30 +1139,6 @@ mod handlers {
             pet_id: input.required(&PATH_PET_ID)?,
             sizes: input.optional(&GET_PHOTO_SIZES)?,
         })
-    }
-
-    ///Runs the security requirements of `getPhoto` before anything reads the request.
-    async fn authenticate_get_photo<A: Api>(
-        api: &A,
-        head: &rt::http::request::Parts,
-        ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
-        let mut auth = rt::Authentication::start(
-            head,
-            ctx,
-            &["ApiKey realm=\"Swagger Two\", in=\"header\", name=\"X-Api-Key\""],
-            &[rt::Site::Header("x-api-key")],
-        );
-        let ctx = &*ctx;
-        'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "apiKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
-                .accepted(<A as super::SwaggerTwoAuth>::api_key(api, ctx, c0).await)
-            else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
-        }
-        auth.finish()
     }
 }
 

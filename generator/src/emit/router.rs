@@ -85,13 +85,18 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             quote!(.route(#route, #chain))
         })
         .collect();
-    // A shared decoder is written before the first handler that uses it.
+    // A shared decoder or authentication function is written before the first handler
+    // that uses it.
     let mut written = HashSet::new();
+    let authenticators = authenticators(api);
     let mut handlers: Vec<TokenStream> = api
         .operations
         .iter()
         .zip(&decoders)
-        .map(|(op, names)| handler(api, op, names, &mut written, types, rules))
+        .zip(&authenticators)
+        .map(|((op, names), auth)| {
+            handler(api, op, names, auth.as_ref(), &mut written, types, rules)
+        })
         .collect();
     handlers.extend(dispatchers);
 
@@ -223,10 +228,61 @@ fn decoded(op: &Operation) -> impl Iterator<Item = &Parameter> {
     op.params.iter().chain(scan)
 }
 
+/// The authentication function of a secured operation: its name, and the operations
+/// that call it (by `operationId`, in document order).
+struct Authenticator {
+    name: String,
+    users: Vec<String>,
+}
+
+/// The authentication function of each operation, `None` for a public one. Operations
+/// whose functions would be the same share one, named for its schemes
+/// ([`security::shared_function_name`]); Stripe's 587 operations call one.
+fn authenticators(api: &Api) -> Vec<Option<Authenticator>> {
+    let placeholder = ident("authenticate");
+    let keys: Vec<Option<String>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let function = security::handler_auth(api, op, &placeholder).function;
+            (!function.is_empty()).then(|| function.to_string())
+        })
+        .collect();
+    let mut users: HashMap<&str, Vec<String>> = HashMap::new();
+    for (op, key) in api.operations.iter().zip(&keys) {
+        if let Some(key) = key {
+            users.entry(key).or_default().push(op.operation_id.clone());
+        }
+    }
+    let mut names = Namespace::default();
+    let mut shared: HashMap<&str, String> = HashMap::new();
+    api.operations
+        .iter()
+        .zip(&keys)
+        .map(|(op, key)| {
+            let key = key.as_deref()?;
+            let users = &users[key];
+            let name = if users.len() == 1 {
+                names.claim(&format!("authenticate_{}", op.method_name))
+            } else {
+                shared
+                    .entry(key)
+                    .or_insert_with(|| names.claim(&security::shared_function_name(api, op)))
+                    .clone()
+            };
+            Some(Authenticator {
+                name,
+                users: users.clone(),
+            })
+        })
+        .collect()
+}
+
 fn handler(
     api: &Api,
     op: &Operation,
     decoders: &[String],
+    authenticator: Option<&Authenticator>,
     written: &mut HashSet<String>,
     types: &Types,
     rules: &mut Rules<'_>,
@@ -369,12 +425,33 @@ fn handler(
         quote!(input)
     };
 
+    let authenticate_name = ident(authenticator.map_or("authenticate", |a| a.name.as_str()));
     let security::HandlerAuth {
         ctx_binding,
         prelude: auth,
         arg: principal,
         function: authenticate,
-    } = security::handler_auth(api, op);
+    } = security::handler_auth(api, op, &authenticate_name);
+    let authenticate = match authenticator {
+        Some(authenticator) if written.insert(authenticator.name.clone()) => {
+            let doc_line = match authenticator.users.as_slice() {
+                [only] => format!(
+                    "Runs the security requirements of `{only}` before anything reads the request."
+                ),
+                [first, rest @ ..] => format!(
+                    "Runs the security requirements of `{first}` and {} other operation{} before anything reads the request.",
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" }
+                ),
+                [] => unreachable!("an authentication function has an operation that calls it"),
+            };
+            quote! {
+                #[doc = #doc_line]
+                #authenticate
+            }
+        }
+        _ => quote!(),
+    };
     quote! {
         #(#statics)*
 

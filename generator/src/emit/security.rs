@@ -1,7 +1,7 @@
 //! The authentication trait, and the check each handler of a secured operation runs
 //! before it reads the request.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, ident};
@@ -222,12 +222,14 @@ pub struct HandlerAuth {
     pub prelude: TokenStream,
     /// The principal argument of the trait call.
     pub arg: TokenStream,
-    /// The authentication function, beside the handler.
+    /// The authentication function the prelude calls, undocumented; empty for a public
+    /// operation.
     pub function: TokenStream,
 }
 
-/// The handler's authentication step for `op`; all empty for a public operation.
-pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
+/// The handler's authentication step for `op`, calling the function it names
+/// `function`; all empty for a public operation.
+pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth {
     let (Some(auth), false) = (&api.auth, op.security.is_empty()) else {
         return HandlerAuth {
             ctx_binding: quote!(ctx),
@@ -237,7 +239,6 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
         };
     };
     let auth_trait = ident(&auth.trait_name);
-    let function = format_ident!("authenticate_{}", op.method_name);
     let anonymous = anonymous_allowed(op);
 
     // Every scheme the operation names, once, in the order first named.
@@ -344,12 +345,7 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
         )
     };
     let challenges = challenges.iter().map(|c| Literal::string(c));
-    let doc_line = format!(
-        "Runs the security requirements of `{}` before anything reads the request.",
-        op.operation_id
-    );
     let function_tokens = quote! {
-        #[doc = #doc_line]
         async fn #function<A: Api>(
             api: &A,
             head: &rt::http::request::Parts,
@@ -372,6 +368,28 @@ pub fn handler_auth(api: &Api, op: &Operation) -> HandlerAuth {
         arg: quote!(principal,),
         function: function_tokens,
     }
+}
+
+/// The name of the authentication function that operations with `op`'s requirements
+/// share: `authenticate_` and the schemes' method names, `_and_` within a requirement
+/// and `_or_` between them (`anonymous` for the empty one).
+pub fn shared_function_name(api: &Api, op: &Operation) -> String {
+    let Some(auth) = &api.auth else {
+        return "authenticate".into();
+    };
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|requirement| match requirement.schemes.as_slice() {
+            [] => "anonymous".to_string(),
+            schemes => schemes
+                .iter()
+                .map(|s| auth.schemes[s.scheme].method_name.as_str())
+                .collect::<Vec<_>>()
+                .join("_and_"),
+        })
+        .collect();
+    format!("authenticate_{}", alternatives.join("_or_"))
 }
 
 /// Where a scheme's credential is presented, as a runtime `Site`.
