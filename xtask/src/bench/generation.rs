@@ -302,12 +302,18 @@ pub(super) fn generation(cx: &mut Ctx) -> Result<()> {
     s.push('\n');
     cx.out.push_str(&s);
     match github_time {
-        (time, true) if time.is_finite() => cx.aims.push(format!(
-            "Generation of GitHub's spec under one second: {} (median {}).{}",
-            if time < 1.0 { "met" } else { "**not met**" },
-            fmt_secs(time),
-            if time < 1.0 { "" } else { concat!(" ", "What limits it: `perf` shows the time in building, parsing and formatting the generated code (typify's types, `quote`, `syn` and `prettyplease` over about 10 MB of Rust for this spec): allocation and token-stream drops lead the profile; loading and lowering take under a second.") }
-        )),
+        (time, true) if time.is_finite() => {
+            cx.aims.push(format!(
+                "Generation of GitHub's spec under one second: {} (median {}).",
+                if time < 1.0 { "met" } else { "**not met**" },
+                fmt_secs(time),
+            ));
+            cx.weight_aims.push(format!(
+                "Generation of GitHub's spec in at most 1.5 s: {} (median {}).",
+                if time <= 1.5 { "met" } else { "**not met**" },
+                fmt_secs(time),
+            ));
+        }
         (time, false) if time.is_finite() => cx.aims.push(format!(
             "Generation of GitHub's spec under one second: **not met**: specfirst currently \
              rejects the spec with diagnostics (after a median {}; see the table), so there is \
@@ -317,20 +323,19 @@ pub(super) fn generation(cx: &mut Ctx) -> Result<()> {
         _ => {}
     }
     for (key, speedup) in speedups {
+        let verdict = if speedup >= 20.0 {
+            "met"
+        } else {
+            "**not met**"
+        };
         cx.aims.push(format!(
-            "At least 20x faster than rust-axum on `{key}`: {} ({speedup:.1}x).{}",
-            if speedup >= 20.0 {
-                "met"
-            } else {
-                "**not met**"
-            },
-            if speedup >= 20.0 {
-                ""
-            } else {
-                " What limits it: rust-axum's fixed cost (JVM start-up) weighs less on a large \
-                 spec, while ours grows with the code written out (see the GitHub aim)."
-            }
+            "At least 20x faster than rust-axum on `{key}`: {verdict} ({speedup:.1}x)."
         ));
+        if key == "github" {
+            cx.weight_aims.push(format!(
+                "Generation of GitHub's spec at least 20x faster than rust-axum: {verdict} ({speedup:.1}x)."
+            ));
+        }
     }
     Ok(())
 }

@@ -19,7 +19,9 @@
 //! 5. **Weight.** For bookshelf, nexus, Stripe, GitHub and GitHub Enterprise Cloud: the
 //!    generated crate's bytes and lines split by part (models, operations, handlers,
 //!    rules, description), generation time and memory, and `cargo check` and
-//!    `cargo build --release` of it with the peak memory of its rustc.
+//!    `cargo build --release` of it with the peak memory of its rustc; and beside it,
+//!    openapi-to-rust's server output (crates.io, installed into `target/bench/tools`)
+//!    for five specs both generate, by size and `cargo check`.
 //!
 //! Everything is kept under `target/bench` and reused on the next run.
 //!
@@ -48,7 +50,7 @@ mod weight;
 const USAGE: &str =
     "usage: cargo xtask bench [--quick] [--runs N] [--duration SECS] [--report PATH]
                          [--skip-generation] [--skip-compile] [--skip-serving] [--skip-weight]
-                         [--only SECTIONS] [--no-rust-axum]
+                         [--only SECTIONS] [--no-rust-axum] [--no-openapi-to-rust]
                          [--weight-specs SPECS] [--weight-timeout SECS]
   --quick            a short smoke run: 1 run of everything, 2 s load runs, no rust-axum compile
   --runs N           runs per measurement, medians reported (default 5)
@@ -57,6 +59,7 @@ const USAGE: &str =
   --skip-generation, --skip-compile, --skip-serving, --skip-weight   leave a section out
   --only SECTIONS    run only these sections, comma-separated: generation, compile, serving, weight
   --no-rust-axum     do not run OpenAPI Generator's rust-axum
+  --no-openapi-to-rust  do not compare the weight with openapi-to-rust's output
   --weight-specs SPECS  the weight section's specs, comma-separated
                      (default all: bookshelf,nexus,stripe,github,ghec)
   --weight-timeout SECS  stop any one build of the weight section after SECS (default 900)";
@@ -87,6 +90,8 @@ struct Options {
     weight: bool,
     /// Whether OpenAPI Generator's rust-axum is measured beside specfirst.
     rust_axum: bool,
+    /// Whether the weight section compares with openapi-to-rust's output.
+    openapi_to_rust: bool,
     /// The weight section's specs, as keys of [`weight::SPECS`], in its order.
     weight_specs: Vec<&'static str>,
     /// The budget of each build in the weight section.
@@ -108,6 +113,7 @@ impl Options {
             serving: true,
             weight: true,
             rust_axum: true,
+            openapi_to_rust: true,
             weight_specs: weight::SPECS.iter().map(|s| s.key).collect(),
             weight_timeout: Duration::from_secs(900),
             args: args.to_vec(),
@@ -166,6 +172,7 @@ impl Options {
                     options.weight_timeout = Duration::from_secs(secs);
                 }
                 "--no-rust-axum" => options.rust_axum = false,
+                "--no-openapi-to-rust" => options.openapi_to_rust = false,
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument {other:?}\n{USAGE}"),
             }
@@ -213,6 +220,8 @@ struct Ctx {
     out: String,
     /// Aims from issue 8 and whether they were met.
     aims: Vec<String>,
+    /// Aims from issue 20 (weight) and whether they were met.
+    weight_aims: Vec<String>,
     /// The commands the report lists, as a reader would type them.
     commands: Vec<String>,
 }
@@ -237,6 +246,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         opts,
         out: String::new(),
         aims: Vec::new(),
+        weight_aims: Vec::new(),
         commands: Vec::new(),
     };
 
@@ -323,6 +333,10 @@ mod tests {
         assert_eq!(full.weight_timeout, Duration::from_secs(900));
     }
 
+    fn full_peers(args: &[&str]) -> bool {
+        parse(args).unwrap().openapi_to_rust
+    }
+
     fn parse(args: &[&str]) -> Result<Options> {
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         Options::parse(&args)
@@ -348,6 +362,7 @@ mod tests {
         let timeout = parse(&["--weight-timeout", "60"]).unwrap();
         assert_eq!(timeout.weight_timeout, Duration::from_secs(60));
         assert!(parse(&["--weight-timeout", "soon"]).is_err());
+        assert!(full_peers(&[]) && !full_peers(&["--no-openapi-to-rust"]));
         assert_eq!(timeout.args, ["--weight-timeout", "60"]);
     }
 }

@@ -1,5 +1,5 @@
 //! BENCHMARKS.md: the machine, the noise it was measured under, the sections in
-//! the order they ran, the aims of issue 8 and every command.
+//! the order they ran, the aims of issues 8 and 20 and every command.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -85,13 +85,17 @@ pub(super) fn report(
         }
     );
     s.push_str(&cx.out);
-    // The weight section states none: a run of it alone has no aims to list.
-    if !cx.aims.is_empty() {
-        let _ = writeln!(s, "## Aims from issue 8\n");
-        for aim in &cx.aims {
-            let _ = writeln!(s, "- {aim}");
+    for (title, aims) in [
+        ("Aims from issue 8", &cx.aims),
+        ("Aims from issue 20 (weight)", &cx.weight_aims),
+    ] {
+        if !aims.is_empty() {
+            let _ = writeln!(s, "## {title}\n");
+            for aim in aims {
+                let _ = writeln!(s, "- {aim}");
+            }
+            s.push('\n');
         }
-        s.push('\n');
     }
     let _ = writeln!(s, "## Commands\n");
     let _ = writeln!(s, "Paths are relative to the workspace root; logs of every run are in `target/bench/logs/`.\n");

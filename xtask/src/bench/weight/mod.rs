@@ -28,6 +28,7 @@ use parts::*;
 
 mod builds;
 mod parts;
+mod peers;
 
 /// One spec the section can weigh.
 pub(super) struct WeightSpec {
@@ -209,8 +210,27 @@ fn build_dependencies(
 }
 
 /// The crate's `src/generated.rs`, then each model crate's (`models-N/src/generated.rs`,
-/// when `specfirst generate` split the types off), in order.
+/// when `specfirst generate` split the types off), in order. A crate of another
+/// generator, without `src/generated.rs`, is every `.rs` file under `src/` but `lib.rs`.
 fn generated_files(crate_dir: &Path) -> Result<Vec<PathBuf>> {
+    if !crate_dir.join("src/generated.rs").is_file() {
+        let mut files = Vec::new();
+        let mut dirs = vec![crate_dir.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)?.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && path != crate_dir.join("src/lib.rs")
+                {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        return Ok(files);
+    }
     let mut models: Vec<(usize, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(crate_dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -484,7 +504,11 @@ pub(super) fn weight(cx: &mut Ctx) -> Result<()> {
     cx.commands.push(
         "# for each KEY of --weight-specs: once with src/lib.rs emptied (dependencies), then again after touching src/generated.rs and models-*/src/generated.rs".into(),
     );
-    let s = write_weight(cx, &rows, place.wrapper.is_some())?;
+    weight_aims(cx, &rows);
+    let mut s = write_weight(cx, &rows, place.wrapper.is_some())?;
+    if cx.opts.openapi_to_rust {
+        s.push_str(&peers::peers(cx, &mut place)?);
+    }
     cx.out.push_str(&s);
     Ok(())
 }
@@ -682,6 +706,59 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
     }
     s.push('\n');
     Ok(s)
+}
+
+/// The aims of the issue about weight that the rows answer: GitHub's crate at most 8 MB
+/// of Rust and its `cargo check` at most a quarter of the 350 s measured when the issue
+/// was filed; `cargo check` of GitHub's, ghec's and Stripe's crates under 4 GiB of rustc;
+/// nexus's at most half the 13.7 s measured then.
+fn weight_aims(cx: &mut Ctx, rows: &[Weighed]) {
+    const GIB_KIB: f64 = 1024.0 * 1024.0;
+    let row = |name: &str| rows.iter().find(|r| short_label(r) == name);
+    let met = |ok: bool| if ok { "met" } else { "**not met**" };
+    let check = |row: &Weighed| {
+        row.check.as_ref().filter(|b| b.ok).map(|b| {
+            (
+                median(&b.wall),
+                b.rustc_kib.iter().copied().fold(f64::NAN, f64::max),
+            )
+        })
+    };
+    if let Some(github) = row("GitHub") {
+        if let Some(sizes) = &github.sizes {
+            let bytes = sizes.total_bytes() as f64;
+            cx.weight_aims.push(format!(
+                "GitHub's crate at most 8 MB of Rust: {} ({}).",
+                met(bytes <= 8e6),
+                fmt_bytes(bytes)
+            ));
+        }
+        if let Some((time, _)) = check(github) {
+            cx.weight_aims.push(format!(
+                "GitHub's `cargo check` in at most a quarter of 350 s (87.5 s): {} ({}).",
+                met(time <= 87.5),
+                fmt_secs(time)
+            ));
+        }
+    }
+    for name in ["GitHub", "GitHub Enterprise Cloud", "Stripe"] {
+        if let Some((_, peak)) = row(name).and_then(check) {
+            if peak.is_finite() {
+                cx.weight_aims.push(format!(
+                    "{name}'s `cargo check` peaks under 4 GiB of rustc: {} ({}).",
+                    met(peak < 4.0 * GIB_KIB),
+                    fmt_mem(peak)
+                ));
+            }
+        }
+    }
+    if let Some((time, _)) = row("Oxide nexus").and_then(check) {
+        cx.weight_aims.push(format!(
+            "nexus's `cargo check` in at most half of 13.7 s (6.85 s): {} ({}).",
+            met(time <= 6.85),
+            fmt_secs(time)
+        ));
+    }
 }
 
 /// A spec's name without where it came from, for the tables after the first.
