@@ -287,6 +287,16 @@ pub(super) fn drop_colliding_required(schema: &mut Map<String, Value>) {
     let Some(Value::Object(properties)) = schema.get("properties") else {
         return;
     };
+    // Most schemas require only what they declare: nothing to compare names for.
+    let Some(Value::Array(required)) = schema.get("required") else {
+        return;
+    };
+    if required
+        .iter()
+        .all(|name| name.as_str().is_none_or(|name| properties.contains_key(name)))
+    {
+        return;
+    }
     let fields: BTreeSet<String> = properties.keys().map(|k| typify_field_name(k)).collect();
     let declared: BTreeSet<&String> = properties.keys().collect();
     let keep = |name: &Value| match name.as_str() {
@@ -294,9 +304,6 @@ pub(super) fn drop_colliding_required(schema: &mut Map<String, Value>) {
             declared.contains(&name.to_string()) || !fields.contains(&typify_field_name(name))
         }
         None => true,
-    };
-    let Some(Value::Array(required)) = schema.get("required") else {
-        return;
     };
     let kept: Vec<Value> = required.iter().filter(|name| keep(name)).cloned().collect();
     if kept.len() != required.len() {
