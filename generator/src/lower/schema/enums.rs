@@ -202,6 +202,23 @@ pub(super) fn drop_alternatives_beside_enum(schema: &mut Map<String, Value>) {
 /// keep typify's lower-case spelling; an empty name is `X`; a name not starting with
 /// a letter (`2C`, `-3`) gets an `X` in front; a keyword gets `_` behind.
 pub(crate) fn typify_variant_name(raw: &str) -> String {
+    // Naming asks for the same names many times over (each place of a big spec's shapes,
+    // pass after pass), and Pascal-casing was the costliest step of lowering GitHub's
+    // spec. The names are kept for the life of the thread: a few bytes per name.
+    thread_local! {
+        static NAMES: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(name) = NAMES.with(|names| names.borrow().get(raw).cloned()) {
+        return name;
+    }
+    let name = pascal_variant_name(raw);
+    NAMES.with(|names| names.borrow_mut().insert(raw.to_string(), name.clone()));
+    name
+}
+
+/// [`typify_variant_name`], worked out.
+fn pascal_variant_name(raw: &str) -> String {
     use heck::ToPascalCase;
     let name = match raw {
         "+1" => "plus1".to_string(),

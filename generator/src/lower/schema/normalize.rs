@@ -291,10 +291,11 @@ pub(super) fn drop_colliding_required(schema: &mut Map<String, Value>) {
     let Some(Value::Array(required)) = schema.get("required") else {
         return;
     };
-    if required
-        .iter()
-        .all(|name| name.as_str().is_none_or(|name| properties.contains_key(name)))
-    {
+    let declares = |name: &Value| match name.as_str() {
+        Some(name) => properties.contains_key(name),
+        None => true,
+    };
+    if required.iter().all(declares) {
         return;
     }
     let fields: BTreeSet<String> = properties.keys().map(|k| typify_field_name(k)).collect();
