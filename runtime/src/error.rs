@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::request_id;
 
+/// What a handler (and an authentication method) returns: its value, or the
+/// [`HttpError`] that becomes the response. The generated traits are written with it;
+/// `Result<T, HttpError>` is the same type.
+pub type Result<T, E = HttpError> = std::result::Result<T, E>;
+
 /// An error to report to the client, shaped like Dropshot's `HttpError`.
 ///
 /// The external message is sent to the client; the internal message is only logged, so it

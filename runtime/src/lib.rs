@@ -39,7 +39,7 @@ pub use auth::ClientCertificate;
 pub use bytes::Bytes;
 pub use config::{parse_duration_setting, ConfigError, InvalidDuration, ServerConfig, TlsConfig};
 pub use context::RequestContext;
-pub use error::{ErrorBody, HttpError};
+pub use error::{ErrorBody, HttpError, Result};
 pub use http::StatusCode;
 pub use multipart::Part;
 pub use observe::{Observer, ResponseRecord};
@@ -54,7 +54,7 @@ pub mod __private {
     pub use ::bytes;
     pub use axum;
     pub use axum::extract::State;
-    pub use axum::response::Response;
+    pub use axum::response::{IntoResponse, Response};
     pub use http;
     pub use serde;
     pub use serde_json;
@@ -70,7 +70,8 @@ pub mod __private {
     };
     pub use crate::request::RawRequest;
     pub use crate::response::{
-        binary, check_class, empty, insert_header, json, json_as, reject, respond, status, text,
+        binary, check_class, empty, insert_header, json, json_as, plain_text, reject, respond,
+        status, text,
     };
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.

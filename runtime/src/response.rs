@@ -98,6 +98,12 @@ pub fn text(status: StatusCode, content_type: &str, body: String) -> Response {
     binary(status, content_type, Binary::from(body))
 }
 
+/// A `text/plain; charset=utf-8` response: [`text`] for the media type most text
+/// responses declare.
+pub fn plain_text(status: StatusCode, body: String) -> Response {
+    text(status, "text/plain; charset=utf-8", body)
+}
+
 /// Checks that a status chosen by a handler belongs to the class the OpenAPI document
 /// declares (`class` 4 for a `4XX` response).
 pub fn check_class(status: StatusCode, class: u16) -> Result<StatusCode, HttpError> {

@@ -357,10 +357,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         ctx: ::specfirst_runtime::RequestContext,
         request: ListBooksRequest<Self::ListBooksMarker>,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListBooksResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListBooksResponse>,
     > + ::core::marker::Send;
     /// Add a book
     ///
@@ -373,10 +370,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         principal: Self::Principal,
         request: CreateBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CreateBookResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<CreateBookResponse>,
     > + ::core::marker::Send;
     /// Read one book
     ///
@@ -386,7 +380,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         ctx: ::specfirst_runtime::RequestContext,
         request: GetBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetBookResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetBookResponse>,
     > + ::core::marker::Send;
     /// Replace a book's details
     ///
@@ -399,10 +393,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         principal: Self::Principal,
         request: ReplaceBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ReplaceBookResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ReplaceBookResponse>,
     > + ::core::marker::Send;
     /// Remove a book
     ///
@@ -415,10 +406,7 @@ pub trait BookshelfApi: BookshelfAuth + ::core::marker::Send + ::core::marker::S
         principal: Self::Principal,
         request: DeleteBookRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DeleteBookResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<DeleteBookResponse>,
     > + ::core::marker::Send;
 }
 
@@ -439,7 +427,7 @@ pub trait BookshelfAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::Bearer,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
 }
 
@@ -527,26 +515,22 @@ pub enum ListBooksResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListBooksResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListBooksResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
             Self::ServerError { status, body } => {
                 let status = match rt::check_class(status, 5) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
@@ -600,9 +584,8 @@ pub enum CreateBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for CreateBookResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CreateBookResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Created { body, location } => {
@@ -614,18 +597,14 @@ for CreateBookResponse {
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
             Self::ServerError { status, body } => {
                 let status = match rt::check_class(status, 5) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
@@ -680,8 +659,8 @@ pub enum GetBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetBookResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -689,18 +668,14 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBookRes
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
             Self::ServerError { status, body } => {
                 let status = match rt::check_class(status, 5) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
@@ -757,9 +732,8 @@ pub enum ReplaceBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ReplaceBookResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ReplaceBookResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -767,18 +741,14 @@ for ReplaceBookResponse {
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
             Self::ServerError { status, body } => {
                 let status = match rt::check_class(status, 5) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
@@ -830,9 +800,8 @@ pub enum DeleteBookResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for DeleteBookResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for DeleteBookResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -840,18 +809,14 @@ for DeleteBookResponse {
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
             Self::ServerError { status, body } => {
                 let status = match rt::check_class(status, 5) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
@@ -995,8 +960,8 @@ mod handlers {
         let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_create_book(&mut input).await {
             Ok(request) => rt::respond(api.create_book(ctx, principal, request).await),
@@ -1018,7 +983,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::BookshelfAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::BookshelfAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1027,13 +992,11 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("bearerAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.bearer("bearerAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::BookshelfAuth>::bearer_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1072,8 +1035,8 @@ mod handlers {
         let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_replace_book(&mut input).await {
             Ok(request) => rt::respond(api.replace_book(ctx, principal, request).await),
@@ -1098,8 +1061,8 @@ mod handlers {
         let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_delete_book(&mut input).await {
             Ok(request) => rt::respond(api.delete_book(ctx, principal, request).await),

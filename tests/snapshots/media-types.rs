@@ -322,10 +322,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: CreateNoteRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CreateNoteResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<CreateNoteResponse>,
     > + ::core::marker::Send;
     /// An optional multipart body described by a component.
     ///
@@ -335,7 +332,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: UploadRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<UploadResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<UploadResponse>,
     > + ::core::marker::Send;
     /// A text body, answered as JSON or text as the client's Accept prefers.
     ///
@@ -345,7 +342,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoTextRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<EchoTextResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<EchoTextResponse>,
     > + ::core::marker::Send;
     /// Names and shapes that must still compile.
     ///
@@ -355,10 +352,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EdgeCasesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EdgeCasesResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EdgeCasesResponse>,
     > + ::core::marker::Send;
     /// A multipart schema that names no parts arrives as bytes.
     ///
@@ -368,10 +362,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: RawMultipartRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            RawMultipartResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<RawMultipartResponse>,
     > + ::core::marker::Send;
     /// A request body whose `content` is empty declares no media type: no body is read, and the declaration is kept as written.
     ///
@@ -381,7 +372,7 @@ pub trait MediaTypesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: PingRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<PingResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<PingResponse>,
     > + ::core::marker::Send;
 }
 
@@ -444,9 +435,8 @@ pub enum CreateNoteResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for CreateNoteResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CreateNoteResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -483,8 +473,8 @@ pub enum UploadResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for UploadResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for UploadResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -512,8 +502,8 @@ pub enum EchoTextResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoTextResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoTextResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => body.into_response_with(rt::status(200)),
@@ -549,7 +539,7 @@ impl EchoTextResponseOkBody {
     fn into_response_with(
         self,
         status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
+    ) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
@@ -624,8 +614,8 @@ pub enum EdgeCasesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for EdgeCasesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EdgeCasesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => body.into_response_with(rt::status(200)),
@@ -658,7 +648,7 @@ impl EdgeCasesResponseOkBody {
     fn into_response_with(
         self,
         status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
+    ) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
@@ -692,7 +682,7 @@ impl EdgeCasesResponseCreatedBody {
     fn into_response_with(
         self,
         status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
+    ) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Any { content_type, body } => rt::binary(status, &content_type, body),
@@ -718,9 +708,8 @@ pub enum RawMultipartResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for RawMultipartResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for RawMultipartResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -741,8 +730,8 @@ pub enum PingResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PingResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PingResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),

@@ -153,7 +153,7 @@ pub trait TypeTheNamingTortureTestApi: ::core::marker::Send + ::core::marker::Sy
         ctx: ::specfirst_runtime::RequestContext,
         request: SelfRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<SelfResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<SelfResponse>,
     > + ::core::marker::Send;
     /// `GET /items/{id}` (operation `get-item`)
     fn get_item(
@@ -161,7 +161,7 @@ pub trait TypeTheNamingTortureTestApi: ::core::marker::Send + ::core::marker::Sy
         ctx: ::specfirst_runtime::RequestContext,
         request: GetItemRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetItemResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetItemResponse>,
     > + ::core::marker::Send;
     /// `DELETE /items/{id}` (operation `delete /items/{id}`)
     fn delete_items_id(
@@ -169,10 +169,7 @@ pub trait TypeTheNamingTortureTestApi: ::core::marker::Send + ::core::marker::Sy
         ctx: ::specfirst_runtime::RequestContext,
         request: DeleteItemsIdRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DeleteItemsIdResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<DeleteItemsIdResponse>,
     > + ::core::marker::Send;
     /// `GET /items/{name}/children` (operation `getItem`)
     fn get_item_2(
@@ -180,7 +177,7 @@ pub trait TypeTheNamingTortureTestApi: ::core::marker::Send + ::core::marker::Sy
         ctx: ::specfirst_runtime::RequestContext,
         request: GetItem2Request,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetItem2Response, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetItem2Response>,
     > + ::core::marker::Send;
 }
 
@@ -214,8 +211,8 @@ pub enum SelfResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for SelfResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for SelfResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -240,8 +237,8 @@ pub enum GetItemResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItemResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetItemResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -266,9 +263,8 @@ pub enum DeleteItemsIdResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for DeleteItemsIdResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for DeleteItemsIdResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -308,8 +304,8 @@ pub enum GetItem2Response {
     Status599,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetItem2Response {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetItem2Response {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

@@ -567,10 +567,7 @@ pub trait SensorsApi: SensorsAuth + ::core::marker::Send + ::core::marker::Sync 
         ctx: ::specfirst_runtime::RequestContext,
         request: GetSensorRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetSensorResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetSensorResponse>,
     > + ::core::marker::Send;
     /// Only clients with a certificate from the maintenance CA may retire a sensor.
     ///
@@ -583,10 +580,7 @@ pub trait SensorsApi: SensorsAuth + ::core::marker::Send + ::core::marker::Sync 
         principal: Self::Principal,
         request: RetireSensorRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            RetireSensorResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<RetireSensorResponse>,
     > + ::core::marker::Send;
     /// `POST /readings` (operation `addReading`)
     fn add_reading(
@@ -594,10 +588,7 @@ pub trait SensorsApi: SensorsAuth + ::core::marker::Send + ::core::marker::Sync 
         ctx: ::specfirst_runtime::RequestContext,
         request: AddReadingRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            AddReadingResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<AddReadingResponse>,
     > + ::core::marker::Send;
     /// An operation without `responses`, which 3.1 allows.
     ///
@@ -607,7 +598,7 @@ pub trait SensorsApi: SensorsAuth + ::core::marker::Send + ::core::marker::Sync 
         ctx: ::specfirst_runtime::RequestContext,
         request: PingRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<PingResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<PingResponse>,
     > + ::core::marker::Send;
 }
 
@@ -628,7 +619,7 @@ pub trait SensorsAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::ClientCertificate,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
 }
 
@@ -654,8 +645,8 @@ pub enum GetSensorResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetSensorResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetSensorResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -680,9 +671,8 @@ pub enum RetireSensorResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for RetireSensorResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for RetireSensorResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -710,9 +700,8 @@ pub enum AddReadingResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for AddReadingResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for AddReadingResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Created { body } => rt::json(rt::status(201), &body),
@@ -736,8 +725,8 @@ pub enum PingResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PingResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PingResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Default { status } => rt::empty(status),
@@ -818,8 +807,8 @@ mod handlers {
         let principal = match authenticate_retire_sensor(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_retire_sensor(&mut input).await {
             Ok(request) => rt::respond(api.retire_sensor(ctx, principal, request).await),
@@ -840,7 +829,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SensorsAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SensorsAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -849,13 +838,11 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.client_certificate() else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.client_certificate() else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SensorsAuth>::client_cert(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -916,10 +903,7 @@ pub mod webhooks {
             ctx: ::specfirst_runtime::RequestContext,
             request: AlertRaisedRequest,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<
-                AlertRaisedResponse,
-                ::specfirst_runtime::HttpError,
-            >,
+            Output = ::specfirst_runtime::Result<AlertRaisedResponse>,
         > + ::core::marker::Send;
         /// `POST /sensor.removed` (operation `post /sensor.removed`)
         fn post_sensor_removed(
@@ -927,10 +911,7 @@ pub mod webhooks {
             ctx: ::specfirst_runtime::RequestContext,
             request: PostSensorRemovedRequest,
         ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<
-                PostSensorRemovedResponse,
-                ::specfirst_runtime::HttpError,
-            >,
+            Output = ::specfirst_runtime::Result<PostSensorRemovedResponse>,
         > + ::core::marker::Send;
     }
 
@@ -951,11 +932,8 @@ pub mod webhooks {
         NoContent,
     }
 
-    impl ::specfirst_runtime::__private::axum::response::IntoResponse
-    for AlertRaisedResponse {
-        fn into_response(
-            self,
-        ) -> ::specfirst_runtime::__private::axum::response::Response {
+    impl ::specfirst_runtime::__private::IntoResponse for AlertRaisedResponse {
+        fn into_response(self) -> ::specfirst_runtime::__private::Response {
             use ::specfirst_runtime::__private as rt;
             match self {
                 Self::NoContent => rt::empty(rt::status(204)),
@@ -980,11 +958,8 @@ pub mod webhooks {
         Ok,
     }
 
-    impl ::specfirst_runtime::__private::axum::response::IntoResponse
-    for PostSensorRemovedResponse {
-        fn into_response(
-            self,
-        ) -> ::specfirst_runtime::__private::axum::response::Response {
+    impl ::specfirst_runtime::__private::IntoResponse for PostSensorRemovedResponse {
+        fn into_response(self) -> ::specfirst_runtime::__private::Response {
             use ::specfirst_runtime::__private as rt;
             match self {
                 Self::Ok => rt::empty(rt::status(200)),

@@ -309,10 +309,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: SimplePathRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            SimplePathResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<SimplePathResponse>,
     > + ::core::marker::Send;
     /// `label`: `.large`, `.1.2` (or `.1,2`), `.a.b`, `.R.1.G.2`, `.R=1.G=2`.
     ///
@@ -322,10 +319,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: LabelPathRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            LabelPathResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<LabelPathResponse>,
     > + ::core::marker::Send;
     /// `matrix`: `;scalar=1.5`, `;list=1,2`, `;listx=a;listx=b`, `;obj=R,1,G,2`, `;R=1;G=2`.
     ///
@@ -335,10 +329,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: MatrixPathRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            MatrixPathResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<MatrixPathResponse>,
     > + ::core::marker::Send;
     /// `GET /query` (operation `queryStyles`)
     fn query_styles(
@@ -346,10 +337,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: QueryStylesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            QueryStylesResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<QueryStylesResponse>,
     > + ::core::marker::Send;
     /// `deepObject`: `filter[name]=x&filter[tags][]=a&filter[range][min]=1`.
     ///
@@ -359,7 +347,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: SearchRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<SearchResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<SearchResponse>,
     > + ::core::marker::Send;
     /// A free-form exploded `form` object takes every query key no other parameter names: `?q=x&color=red&size=2` gives `q` and `{color: red, size: 2}`.
     ///
@@ -369,7 +357,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: RestRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<RestResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<RestResponse>,
     > + ::core::marker::Send;
     /// An exploded `form` object with nested objects, which OpenAPI leaves undefined, read as qs and Rails write them: `?label=a&corner[x]=1&style[border][width]=2`; the keys no parameter names go to `rest`.
     ///
@@ -379,7 +367,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: BoxesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<BoxesResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<BoxesResponse>,
     > + ::core::marker::Send;
     /// The rest as lists: `?a=1&a=2&b=3` gives `{a: [1, 2], b: [3]}`; `own` is declared.
     ///
@@ -389,10 +377,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: RestListsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            RestListsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<RestListsResponse>,
     > + ::core::marker::Send;
     /// `GET /headers` (operation `headerStyles`)
     fn header_styles(
@@ -400,10 +385,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: HeaderStylesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            HeaderStylesResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<HeaderStylesResponse>,
     > + ::core::marker::Send;
     /// `GET /cookies` (operation `cookieStyles`)
     fn cookie_styles(
@@ -411,10 +393,7 @@ pub trait ParamStylesApi: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: ::specfirst_runtime::RequestContext,
         request: CookieStylesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CookieStylesResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<CookieStylesResponse>,
     > + ::core::marker::Send;
 }
 
@@ -446,9 +425,8 @@ pub enum SimplePathResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for SimplePathResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for SimplePathResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -484,8 +462,8 @@ pub enum LabelPathResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for LabelPathResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for LabelPathResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -521,9 +499,8 @@ pub enum MatrixPathResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for MatrixPathResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for MatrixPathResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -577,9 +554,8 @@ pub enum QueryStylesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for QueryStylesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for QueryStylesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -613,8 +589,8 @@ pub enum SearchResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for SearchResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for SearchResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -654,8 +630,8 @@ pub enum RestResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for RestResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for RestResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -687,8 +663,8 @@ pub enum BoxesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for BoxesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for BoxesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -716,8 +692,8 @@ pub enum RestListsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for RestListsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for RestListsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -755,9 +731,8 @@ pub enum HeaderStylesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for HeaderStylesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for HeaderStylesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -797,9 +772,8 @@ pub enum CookieStylesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for CookieStylesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CookieStylesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

@@ -192,7 +192,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetThingRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetThingResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetThingResponse>,
     > + ::core::marker::Send;
     /// Two parameters in one segment, split at the literal text between them.
     ///
@@ -202,7 +202,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: CompareRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<CompareResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<CompareResponse>,
     > + ::core::marker::Send;
     /// Shares its route with compare; requests whose segment has no `...` come here.
     ///
@@ -212,10 +212,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: CompareJoinedRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CompareJoinedResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<CompareJoinedResponse>,
     > + ::core::marker::Send;
     /// `GET /files/{name}.json` (operation `getFile`)
     fn get_file(
@@ -223,7 +220,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetFileRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetFileResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetFileResponse>,
     > + ::core::marker::Send;
     /// `DELETE /tags/{arn}` (operation `deleteAllTags`)
     fn delete_all_tags(
@@ -231,10 +228,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: DeleteAllTagsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DeleteAllTagsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<DeleteAllTagsResponse>,
     > + ::core::marker::Send;
     /// Shares its route and method with deleteAllTags; the required query parameter tells them apart.
     ///
@@ -244,10 +238,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: DeleteSomeTagsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DeleteSomeTagsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<DeleteSomeTagsResponse>,
     > + ::core::marker::Send;
     /// AWS JSON protocol style; the header named after `#` picks the operation.
     ///
@@ -257,7 +248,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: PushRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<PushResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<PushResponse>,
     > + ::core::marker::Send;
     /// `POST /#X-Amz-Target=Queue.Pop` (operation `pop`)
     fn pop(
@@ -265,7 +256,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: PopRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<PopResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<PopResponse>,
     > + ::core::marker::Send;
     /// Shares its route and method with getBoardCard; the `enum` of `filter` tells them apart.
     ///
@@ -275,10 +266,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: ListBoardCardsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListBoardCardsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListBoardCardsResponse>,
     > + ::core::marker::Send;
     /// `GET /boards/{board}/cards/{card}` (operation `getBoardCard`)
     fn get_board_card(
@@ -286,10 +274,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetBoardCardRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetBoardCardResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetBoardCardResponse>,
     > + ::core::marker::Send;
     /// Shares its route and method with searchIcons; integers are ids, other segments search terms.
     ///
@@ -299,7 +284,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetIconRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetIconResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetIconResponse>,
     > + ::core::marker::Send;
     /// `GET /icons/{term}` (operation `searchIcons`)
     fn search_icons(
@@ -307,10 +292,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: SearchIconsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            SearchIconsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<SearchIconsResponse>,
     > + ::core::marker::Send;
     /// Shares its route and method with getAttachmentByName; a UUID in the last segment is an attachment id. `owner` is a UUID in both, so it tells nothing apart and a bad one is a 400.
     ///
@@ -320,10 +302,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetAttachmentRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetAttachmentResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetAttachmentResponse>,
     > + ::core::marker::Send;
     /// `GET /owners/{owner}/attachments/{fileName}` (operation `getAttachmentByName`)
     fn get_attachment_by_name(
@@ -331,10 +310,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetAttachmentByNameRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetAttachmentByNameResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetAttachmentByNameResponse>,
     > + ::core::marker::Send;
     /// `POST /forms` (operation `postForm`)
     fn post_form(
@@ -342,7 +318,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: PostFormRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<PostFormResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<PostFormResponse>,
     > + ::core::marker::Send;
     /// `PUT /uploads` (operation `upload`)
     fn upload(
@@ -350,7 +326,7 @@ pub trait ParamsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: UploadRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<UploadResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<UploadResponse>,
     > + ::core::marker::Send;
 }
 
@@ -394,8 +370,8 @@ pub enum GetThingResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetThingResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetThingResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -425,8 +401,8 @@ pub enum CompareResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for CompareResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CompareResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -454,9 +430,8 @@ pub enum CompareJoinedResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for CompareJoinedResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CompareJoinedResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -484,8 +459,8 @@ pub enum GetFileResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetFileResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetFileResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -513,9 +488,8 @@ pub enum DeleteAllTagsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for DeleteAllTagsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for DeleteAllTagsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -545,9 +519,8 @@ pub enum DeleteSomeTagsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for DeleteSomeTagsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for DeleteSomeTagsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -571,8 +544,8 @@ pub enum PushResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PushResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PushResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -596,8 +569,8 @@ pub enum PopResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PopResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PopResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -627,9 +600,8 @@ pub enum ListBoardCardsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ListBoardCardsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListBoardCardsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -659,9 +631,8 @@ pub enum GetBoardCardResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetBoardCardResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetBoardCardResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -689,8 +660,8 @@ pub enum GetIconResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetIconResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetIconResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -718,9 +689,8 @@ pub enum SearchIconsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for SearchIconsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for SearchIconsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -750,9 +720,8 @@ pub enum GetAttachmentResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetAttachmentResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetAttachmentResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -782,9 +751,8 @@ pub enum GetAttachmentByNameResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetAttachmentByNameResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetAttachmentByNameResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -809,8 +777,8 @@ pub enum PostFormResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PostFormResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PostFormResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -838,8 +806,8 @@ pub enum UploadResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for UploadResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for UploadResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

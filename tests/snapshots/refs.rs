@@ -304,10 +304,7 @@ pub trait RefsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: PlantTreeRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            PlantTreeResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<PlantTreeResponse>,
     > + ::core::marker::Send;
     /// `GET /trees/{treeId}` (operation `getTree`)
     fn get_tree(
@@ -315,7 +312,7 @@ pub trait RefsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetTreeRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetTreeResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetTreeResponse>,
     > + ::core::marker::Send;
     /// `GET /forest/{treeId}` (operation `getTree`)
     fn get_tree_2(
@@ -323,7 +320,7 @@ pub trait RefsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetTree2Request,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetTree2Response, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetTree2Response>,
     > + ::core::marker::Send;
     /// `GET /species` (operation `listSpecies`)
     fn list_species(
@@ -331,10 +328,7 @@ pub trait RefsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: ListSpeciesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListSpeciesResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListSpeciesResponse>,
     > + ::core::marker::Send;
     /// `GET /species/{code}` (operation `getSpecies`)
     fn get_species(
@@ -342,10 +336,7 @@ pub trait RefsApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetSpeciesRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetSpeciesResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetSpeciesResponse>,
     > + ::core::marker::Send;
 }
 
@@ -375,8 +366,8 @@ pub enum PlantTreeResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PlantTreeResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PlantTreeResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Created { body, x_depth } => {
@@ -413,8 +404,8 @@ pub enum GetTreeResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetTreeResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetTreeResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body, x_depth } => {
@@ -451,8 +442,8 @@ pub enum GetTree2Response {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetTree2Response {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetTree2Response {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body, x_depth } => {
@@ -487,9 +478,8 @@ pub enum ListSpeciesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ListSpeciesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListSpeciesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -517,9 +507,8 @@ pub enum GetSpeciesResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetSpeciesResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetSpeciesResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

@@ -69,10 +69,7 @@ pub trait ResponsesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetReportRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetReportResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetReportResponse>,
     > + ::core::marker::Send;
     /// `GET /reports/{id}/raw` (operation `getRawReport`)
     fn get_raw_report(
@@ -80,10 +77,7 @@ pub trait ResponsesApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetRawReportRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetRawReportResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetRawReportResponse>,
     > + ::core::marker::Send;
 }
 
@@ -149,8 +143,8 @@ pub enum GetReportResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetReportResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body, x_rate_remaining, e_tag } => {
@@ -175,9 +169,7 @@ impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetReportR
             Self::ClientError { status, body } => {
                 let status = match rt::check_class(status, 4) {
                     Ok(status) => status,
-                    Err(error) => {
-                        return rt::axum::response::IntoResponse::into_response(error);
-                    }
+                    Err(error) => return rt::reject(error),
                 };
                 rt::json(status, &body)
             }
@@ -217,9 +209,8 @@ pub enum GetRawReportResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetRawReportResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetRawReportResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::binary(rt::status(200), "application/pdf", body),

@@ -593,10 +593,7 @@ pub trait SchemasApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoShapeRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EchoShapeResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EchoShapeResponse>,
     > + ::core::marker::Send;
     /// `POST /records` (operation `echoRecord`)
     fn echo_record(
@@ -604,10 +601,7 @@ pub trait SchemasApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoRecordRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EchoRecordResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EchoRecordResponse>,
     > + ::core::marker::Send;
     /// `POST /values` (operation `echoValue`)
     fn echo_value(
@@ -615,10 +609,7 @@ pub trait SchemasApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoValueRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EchoValueResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EchoValueResponse>,
     > + ::core::marker::Send;
 }
 
@@ -642,8 +633,8 @@ pub enum EchoShapeResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoShapeResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoShapeResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -671,9 +662,8 @@ pub enum EchoRecordResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for EchoRecordResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoRecordResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -701,8 +691,8 @@ pub enum EchoValueResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoValueResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoValueResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

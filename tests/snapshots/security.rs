@@ -67,10 +67,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         ctx: ::specfirst_runtime::RequestContext,
         request: GetPublicRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetPublicResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetPublicResponse>,
     > + ::core::marker::Send;
     /// Anonymous callers allowed; a bearer token, when given, must be valid
     ///
@@ -83,7 +80,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: ::core::option::Option<Self::Principal>,
         request: GetMaybeRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetMaybeResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetMaybeResponse>,
     > + ::core::marker::Send;
     /// The global requirement (bearer)
     ///
@@ -96,10 +93,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetBearerRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetBearerResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetBearerResponse>,
     > + ::core::marker::Send;
     /// `GET /basic` (operation `getBasic`)
     ///
@@ -110,7 +104,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetBasicRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetBasicResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetBasicResponse>,
     > + ::core::marker::Send;
     /// A vendor's own HTTP authentication scheme
     ///
@@ -123,10 +117,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetSignedRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetSignedResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetSignedResponse>,
     > + ::core::marker::Send;
     /// `GET /header-key` (operation `getHeaderKey`)
     ///
@@ -137,10 +128,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetHeaderKeyRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetHeaderKeyResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetHeaderKeyResponse>,
     > + ::core::marker::Send;
     /// `GET /query-key` (operation `getQueryKey`)
     ///
@@ -151,10 +139,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetQueryKeyRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetQueryKeyResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetQueryKeyResponse>,
     > + ::core::marker::Send;
     /// `GET /cookie-key` (operation `getCookieKey`)
     ///
@@ -165,10 +150,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetCookieKeyRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetCookieKeyResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetCookieKeyResponse>,
     > + ::core::marker::Send;
     /// `GET /things` (operation `listThings`)
     ///
@@ -179,10 +161,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: ListThingsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListThingsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListThingsResponse>,
     > + ::core::marker::Send;
     /// `POST /things` (operation `createThing`)
     ///
@@ -193,10 +172,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: CreateThingRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CreateThingResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<CreateThingResponse>,
     > + ::core::marker::Send;
     /// `GET /oidc` (operation `getOidc`)
     ///
@@ -207,7 +183,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetOidcRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetOidcResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetOidcResponse>,
     > + ::core::marker::Send;
     /// Basic credentials or an API key header
     ///
@@ -220,10 +196,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetEitherRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetEitherResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetEitherResponse>,
     > + ::core::marker::Send;
     /// An API key header and a bearer token together
     ///
@@ -236,7 +209,7 @@ pub trait SecurityApi: SecurityAuth + ::core::marker::Send + ::core::marker::Syn
         principal: Self::Principal,
         request: GetBothRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetBothResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetBothResponse>,
     > + ::core::marker::Send;
 }
 
@@ -255,7 +228,7 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::Bearer,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// A user name and password.
     ///
@@ -265,7 +238,7 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::Basic,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// A signature scheme of the vendor's; the credentials are checked by the implementation.
     ///
@@ -275,7 +248,7 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::HttpCredentials,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// Scheme `headerKey`. An API key in the `X-Api-Key` header.
     fn header_key(
@@ -283,7 +256,7 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::ApiKey,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// Scheme `queryKey`. An API key in the `api_key` query parameter.
     fn query_key(
@@ -291,7 +264,7 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::ApiKey,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// Scheme `cookieKey`. An API key in the `session` cookie.
     fn cookie_key(
@@ -299,7 +272,7 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::ApiKey,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// Scheme `oauth`. OAuth 2 access token, presented as `Authorization: Bearer <token>`. Return the scopes it grants: the router checks them against each operation's requirement (403 when one is missing).
     fn oauth(
@@ -307,9 +280,8 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::Bearer,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
+        Output = ::specfirst_runtime::Result<
             ::specfirst_runtime::auth::Scoped<Self::Principal>,
-            ::specfirst_runtime::HttpError,
         >,
     > + ::core::marker::Send;
     /// Scheme `oidc`. OpenID Connect (`https://auth.example.com/.well-known/openid-configuration`) access token, presented as `Authorization: Bearer <token>`. Return the scopes it grants: the router checks them against each operation's requirement (403 when one is missing).
@@ -318,9 +290,8 @@ pub trait SecurityAuth: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::Bearer,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
+        Output = ::specfirst_runtime::Result<
             ::specfirst_runtime::auth::Scoped<Self::Principal>,
-            ::specfirst_runtime::HttpError,
         >,
     > + ::core::marker::Send;
     /// Joins the principals of a requirement that names several schemes, all of
@@ -352,8 +323,8 @@ pub enum GetPublicResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPublicResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetPublicResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -377,8 +348,8 @@ pub enum GetMaybeResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetMaybeResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetMaybeResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -402,8 +373,8 @@ pub enum GetBearerResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBearerResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetBearerResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -427,8 +398,8 @@ pub enum GetBasicResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBasicResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetBasicResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -452,8 +423,8 @@ pub enum GetSignedResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetSignedResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetSignedResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -477,9 +448,8 @@ pub enum GetHeaderKeyResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetHeaderKeyResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetHeaderKeyResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -507,9 +477,8 @@ pub enum GetQueryKeyResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetQueryKeyResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetQueryKeyResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -533,9 +502,8 @@ pub enum GetCookieKeyResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetCookieKeyResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetCookieKeyResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -559,9 +527,8 @@ pub enum ListThingsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ListThingsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListThingsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -589,9 +556,8 @@ pub enum CreateThingResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for CreateThingResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CreateThingResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -615,8 +581,8 @@ pub enum GetOidcResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetOidcResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetOidcResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -640,8 +606,8 @@ pub enum GetEitherResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetEitherResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetEitherResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -665,8 +631,8 @@ pub enum GetBothResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetBothResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetBothResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -745,8 +711,8 @@ mod handlers {
         let mut ctx = input.context("getMaybe");
         let principal = match authenticate_get_maybe(&*api, input.head(), &mut ctx).await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_maybe(&mut input).await {
             Ok(request) => rt::respond(api.get_maybe(ctx, principal, request).await),
@@ -765,10 +731,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<
-        ::core::option::Option<<A as super::SecurityAuth>::Principal>,
-        rt::AuthError,
-    > {
+    ) -> Result<Option<<A as super::SecurityAuth>::Principal>, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -777,13 +740,11 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r1: {
-            let ::core::option::Option::Some(c0) = auth.bearer("bearerAuth") else {
-                break 'r1
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.bearer("bearerAuth") else { break 'r1 };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::bearer_auth(api, ctx, c0).await)
             else { break 'r1 };
-            return ::core::result::Result::Ok(::core::option::Option::Some(p0));
+            return Ok(Some(p0));
         }
         auth.finish_anonymous()
     }
@@ -796,8 +757,8 @@ mod handlers {
         let principal = match authenticate_get_bearer(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_bearer(&mut input).await {
             Ok(request) => rt::respond(api.get_bearer(ctx, principal, request).await),
@@ -816,7 +777,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -825,13 +786,11 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("bearerAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.bearer("bearerAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::bearer_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -843,8 +802,8 @@ mod handlers {
         let mut ctx = input.context("getBasic");
         let principal = match authenticate_get_basic(&*api, input.head(), &mut ctx).await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_basic(&mut input).await {
             Ok(request) => rt::respond(api.get_basic(ctx, principal, request).await),
@@ -863,7 +822,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -872,13 +831,11 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.basic("basicAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.basic("basicAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::basic_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -891,8 +848,8 @@ mod handlers {
         let principal = match authenticate_get_signed(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_signed(&mut input).await {
             Ok(request) => rt::respond(api.get_signed(ctx, principal, request).await),
@@ -911,7 +868,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -920,12 +877,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .http("Example-HMAC-SHA256", "signedAuth") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.http("Example-HMAC-SHA256", "signedAuth") else {
+                break 'r0
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::signed_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -938,8 +896,8 @@ mod handlers {
         let principal = match authenticate_get_header_key(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_header_key(&mut input).await {
             Ok(request) => rt::respond(api.get_header_key(ctx, principal, request).await),
@@ -958,7 +916,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -967,12 +925,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "headerKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.api_key(rt::Site::Header("x-api-key"), "headerKey") else {
+                break 'r0
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::header_key(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -990,8 +949,8 @@ mod handlers {
         let principal = match authenticate_get_query_key(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_query_key(&mut input).await {
             Ok(request) => rt::respond(api.get_query_key(ctx, principal, request).await),
@@ -1012,7 +971,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1021,12 +980,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Query("api_key"), "queryKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.api_key(rt::Site::Query("api_key"), "queryKey") else {
+                break 'r0
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::query_key(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1039,8 +999,8 @@ mod handlers {
         let principal = match authenticate_get_cookie_key(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_cookie_key(&mut input).await {
             Ok(request) => rt::respond(api.get_cookie_key(ctx, principal, request).await),
@@ -1059,7 +1019,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1068,12 +1028,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Cookie("session"), "cookieKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.api_key(rt::Site::Cookie("session"), "cookieKey") else {
+                break 'r0
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::cookie_key(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1086,8 +1047,8 @@ mod handlers {
         let principal = match authenticate_list_things(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_list_things(&mut input).await {
             Ok(request) => rt::respond(api.list_things(ctx, principal, request).await),
@@ -1106,7 +1067,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1115,15 +1076,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("oauth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.bearer("oauth") else { break 'r0 };
+            let Some(p0) = auth
                 .scoped(
                     <A as super::SecurityAuth>::oauth(api, ctx, c0).await,
                     &["read:things"],
                 ) else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1136,8 +1095,8 @@ mod handlers {
         let principal = match authenticate_create_thing(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_create_thing(&mut input).await {
             Ok(request) => rt::respond(api.create_thing(ctx, principal, request).await),
@@ -1158,7 +1117,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1167,15 +1126,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("oauth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.bearer("oauth") else { break 'r0 };
+            let Some(p0) = auth
                 .scoped(
                     <A as super::SecurityAuth>::oauth(api, ctx, c0).await,
                     &["read:things", "write:things"],
                 ) else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1187,8 +1144,8 @@ mod handlers {
         let mut ctx = input.context("getOidc");
         let principal = match authenticate_get_oidc(&*api, input.head(), &mut ctx).await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_oidc(&mut input).await {
             Ok(request) => rt::respond(api.get_oidc(ctx, principal, request).await),
@@ -1207,7 +1164,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1216,15 +1173,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.bearer("oidc") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.bearer("oidc") else { break 'r0 };
+            let Some(p0) = auth
                 .scoped(
                     <A as super::SecurityAuth>::oidc(api, ctx, c0).await,
                     &["profile"],
                 ) else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1237,8 +1192,8 @@ mod handlers {
         let principal = match authenticate_get_either(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_either(&mut input).await {
             Ok(request) => rt::respond(api.get_either(ctx, principal, request).await),
@@ -1257,7 +1212,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1269,21 +1224,20 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.basic("basicAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.basic("basicAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::basic_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         'r1: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "headerKey") else { break 'r1 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.api_key(rt::Site::Header("x-api-key"), "headerKey") else {
+                break 'r1
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::header_key(api, ctx, c0).await)
             else { break 'r1 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1295,8 +1249,8 @@ mod handlers {
         let mut ctx = input.context("getBoth");
         let principal = match authenticate_get_both(&*api, input.head(), &mut ctx).await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_both(&mut input).await {
             Ok(request) => rt::respond(api.get_both(ctx, principal, request).await),
@@ -1315,7 +1269,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SecurityAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1327,18 +1281,17 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "headerKey") else { break 'r0 };
-            let ::core::option::Option::Some(c1) = auth.bearer("bearerAuth") else {
+            let Some(c0) = auth.api_key(rt::Site::Header("x-api-key"), "headerKey") else {
                 break 'r0
             };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c1) = auth.bearer("bearerAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SecurityAuth>::header_key(api, ctx, c0).await)
             else { break 'r0 };
-            let ::core::option::Option::Some(p1) = auth
+            let Some(p1) = auth
                 .accepted(<A as super::SecurityAuth>::bearer_auth(api, ctx, c1).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(
+            return Ok(
                 <A as super::SecurityAuth>::combine_principals(api, p0, ::std::vec![p1]),
             );
         }

@@ -272,10 +272,7 @@ pub trait SharedShapesApi: ::core::marker::Send + ::core::marker::Sync + 'static
         ctx: ::specfirst_runtime::RequestContext,
         request: ListOrdersRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListOrdersResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListOrdersResponse>,
     > + ::core::marker::Send;
     /// `POST /orders` (operation `placeOrder`)
     fn place_order(
@@ -283,10 +280,7 @@ pub trait SharedShapesApi: ::core::marker::Send + ::core::marker::Sync + 'static
         ctx: ::specfirst_runtime::RequestContext,
         request: PlaceOrderRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            PlaceOrderResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<PlaceOrderResponse>,
     > + ::core::marker::Send;
     /// `GET /orders/{id}/summary` (operation `summarizeOrder`)
     fn summarize_order(
@@ -294,10 +288,7 @@ pub trait SharedShapesApi: ::core::marker::Send + ::core::marker::Sync + 'static
         ctx: ::specfirst_runtime::RequestContext,
         request: SummarizeOrderRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            SummarizeOrderResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<SummarizeOrderResponse>,
     > + ::core::marker::Send;
     /// `POST /drafts` (operation `saveDraft`)
     fn save_draft(
@@ -305,10 +296,7 @@ pub trait SharedShapesApi: ::core::marker::Send + ::core::marker::Sync + 'static
         ctx: ::specfirst_runtime::RequestContext,
         request: SaveDraftRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            SaveDraftResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<SaveDraftResponse>,
     > + ::core::marker::Send;
 }
 
@@ -334,9 +322,8 @@ pub enum ListOrdersResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ListOrdersResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListOrdersResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -364,9 +351,8 @@ pub enum PlaceOrderResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for PlaceOrderResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PlaceOrderResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Created { body } => rt::json(rt::status(201), &body),
@@ -394,9 +380,8 @@ pub enum SummarizeOrderResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for SummarizeOrderResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for SummarizeOrderResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -424,8 +409,8 @@ pub enum SaveDraftResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for SaveDraftResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for SaveDraftResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

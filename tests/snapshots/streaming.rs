@@ -66,10 +66,7 @@ pub trait StreamingApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: UploadBlobRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            UploadBlobResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<UploadBlobResponse>,
     > + ::core::marker::Send;
     /// An optional image of any type; the request's content type names it.
     ///
@@ -79,10 +76,7 @@ pub trait StreamingApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: PutAvatarRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            PutAvatarResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<PutAvatarResponse>,
     > + ::core::marker::Send;
     /// A body of `size` bytes, streamed in chunks of at most 1024 bytes.
     ///
@@ -92,10 +86,7 @@ pub trait StreamingApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: DownloadBlobRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DownloadBlobResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<DownloadBlobResponse>,
     > + ::core::marker::Send;
     /// `GET /greeting` (operation `greet`)
     fn greet(
@@ -103,7 +94,7 @@ pub trait StreamingApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GreetRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GreetResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GreetResponse>,
     > + ::core::marker::Send;
     /// `GET /documents/{name}` (operation `getDocument`)
     fn get_document(
@@ -111,10 +102,7 @@ pub trait StreamingApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: GetDocumentRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            GetDocumentResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<GetDocumentResponse>,
     > + ::core::marker::Send;
 }
 
@@ -138,9 +126,8 @@ pub enum UploadBlobResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for UploadBlobResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for UploadBlobResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -168,8 +155,8 @@ pub enum PutAvatarResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for PutAvatarResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for PutAvatarResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -197,9 +184,8 @@ pub enum DownloadBlobResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for DownloadBlobResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for DownloadBlobResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => {
@@ -225,13 +211,11 @@ pub enum GreetResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GreetResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GreetResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
-            Self::Ok { body } => {
-                rt::text(rt::status(200), "text/plain; charset=utf-8", body)
-            }
+            Self::Ok { body } => rt::plain_text(rt::status(200), body),
         }
     }
 }
@@ -267,9 +251,8 @@ pub enum GetDocumentResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for GetDocumentResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetDocumentResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::binary(rt::status(200), "application/pdf", body),

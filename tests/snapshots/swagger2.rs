@@ -330,7 +330,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         ctx: ::specfirst_runtime::RequestContext,
         request: ListPetsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<ListPetsResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<ListPetsResponse>,
     > + ::core::marker::Send;
     /// `POST /pets` (operation `createPet`)
     ///
@@ -341,10 +341,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         principal: Self::Principal,
         request: CreatePetRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            CreatePetResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<CreatePetResponse>,
     > + ::core::marker::Send;
     /// `GET /pets/{petId}` (operation `getPet`)
     ///
@@ -355,7 +352,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         principal: Self::Principal,
         request: GetPetRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetPetResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetPetResponse>,
     > + ::core::marker::Send;
     /// `DELETE /pets/{petId}` (operation `deletePet`)
     ///
@@ -366,10 +363,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         principal: Self::Principal,
         request: DeletePetRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            DeletePetResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<DeletePetResponse>,
     > + ::core::marker::Send;
     /// `POST /pets/{petId}/form` (operation `updatePetWithForm`)
     ///
@@ -380,10 +374,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         principal: Self::Principal,
         request: UpdatePetWithFormRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            UpdatePetWithFormResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<UpdatePetWithFormResponse>,
     > + ::core::marker::Send;
     /// `POST /pets/{petId}/photo` (operation `uploadPhoto`)
     ///
@@ -394,10 +385,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         principal: Self::Principal,
         request: UploadPhotoRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            UploadPhotoResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<UploadPhotoResponse>,
     > + ::core::marker::Send;
     /// `GET /pets/{petId}/photo.png` (operation `getPhoto`)
     ///
@@ -408,7 +396,7 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + ::core::marker::Send + ::core::marker:
         principal: Self::Principal,
         request: GetPhotoRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<GetPhotoResponse, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<GetPhotoResponse>,
     > + ::core::marker::Send;
 }
 
@@ -429,7 +417,7 @@ pub trait SwaggerTwoAuth: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::Basic,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
     /// Scheme `apiKey`. An API key in the `X-Api-Key` header.
     fn api_key(
@@ -437,7 +425,7 @@ pub trait SwaggerTwoAuth: ::core::marker::Send + ::core::marker::Sync + 'static 
         ctx: &::specfirst_runtime::RequestContext,
         credential: ::specfirst_runtime::auth::ApiKey,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Self::Principal, ::specfirst_runtime::HttpError>,
+        Output = ::specfirst_runtime::Result<Self::Principal>,
     > + ::core::marker::Send;
 }
 
@@ -486,8 +474,8 @@ pub enum ListPetsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for ListPetsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListPetsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body, x_total_count } => {
@@ -534,8 +522,8 @@ pub enum CreatePetResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for CreatePetResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for CreatePetResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Created { body } => rt::json(rt::status(201), &body),
@@ -568,8 +556,8 @@ pub enum GetPetResponse {
     NotFound,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPetResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetPetResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -595,8 +583,8 @@ pub enum DeletePetResponse {
     NoContent,
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for DeletePetResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for DeletePetResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
@@ -626,9 +614,8 @@ pub enum UpdatePetWithFormResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for UpdatePetWithFormResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for UpdatePetWithFormResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -676,9 +663,8 @@ pub enum UploadPhotoResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for UploadPhotoResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for UploadPhotoResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => body.into_response_with(rt::status(200)),
@@ -707,7 +693,7 @@ impl UploadPhotoResponseOkBody {
     fn into_response_with(
         self,
         status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
+    ) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
@@ -736,7 +722,7 @@ impl UploadPhotoResponseDefaultBody {
     fn into_response_with(
         self,
         status: ::specfirst_runtime::StatusCode,
-    ) -> ::specfirst_runtime::__private::axum::response::Response {
+    ) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::ApplicationJson(body) => rt::json(status, &body),
@@ -769,8 +755,8 @@ pub enum GetPhotoResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for GetPhotoResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for GetPhotoResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::binary(rt::status(200), "image/png", body),
@@ -891,8 +877,8 @@ mod handlers {
     ) -> rt::Response {
         let mut ctx = input.context("createPet");
         let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_create_pet(&mut input).await {
             Ok(request) => rt::respond(api.create_pet(ctx, principal, request).await),
@@ -913,7 +899,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -922,12 +908,13 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "apiKey") else { break 'r0 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.api_key(rt::Site::Header("x-api-key"), "apiKey") else {
+                break 'r0
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SwaggerTwoAuth>::api_key(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -944,8 +931,8 @@ mod handlers {
     ) -> rt::Response {
         let mut ctx = input.context("getPet");
         let principal = match authenticate_get_pet(&*api, input.head(), &mut ctx).await {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_pet(&mut input).await {
             Ok(request) => rt::respond(api.get_pet(ctx, principal, request).await),
@@ -966,7 +953,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -975,13 +962,11 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.basic("basicAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.basic("basicAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SwaggerTwoAuth>::basic_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -994,8 +979,8 @@ mod handlers {
         let principal = match authenticate_delete_pet(&*api, input.head(), &mut ctx)
             .await
         {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_delete_pet(&mut input).await {
             Ok(request) => rt::respond(api.delete_pet(ctx, principal, request).await),
@@ -1016,7 +1001,7 @@ mod handlers {
         api: &A,
         head: &rt::http::request::Parts,
         ctx: &mut ::specfirst_runtime::RequestContext,
-    ) -> ::core::result::Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
+    ) -> Result<<A as super::SwaggerTwoAuth>::Principal, rt::AuthError> {
         let mut auth = rt::Authentication::start(
             head,
             ctx,
@@ -1028,21 +1013,20 @@ mod handlers {
         );
         let ctx = &*ctx;
         'r0: {
-            let ::core::option::Option::Some(c0) = auth.basic("basicAuth") else {
-                break 'r0
-            };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.basic("basicAuth") else { break 'r0 };
+            let Some(p0) = auth
                 .accepted(<A as super::SwaggerTwoAuth>::basic_auth(api, ctx, c0).await)
             else { break 'r0 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         'r1: {
-            let ::core::option::Option::Some(c0) = auth
-                .api_key(rt::Site::Header("x-api-key"), "apiKey") else { break 'r1 };
-            let ::core::option::Option::Some(p0) = auth
+            let Some(c0) = auth.api_key(rt::Site::Header("x-api-key"), "apiKey") else {
+                break 'r1
+            };
+            let Some(p0) = auth
                 .accepted(<A as super::SwaggerTwoAuth>::api_key(api, ctx, c0).await)
             else { break 'r1 };
-            return ::core::result::Result::Ok(p0);
+            return Ok(p0);
         }
         auth.finish()
     }
@@ -1053,8 +1037,8 @@ mod handlers {
     ) -> rt::Response {
         let mut ctx = input.context("updatePetWithForm");
         let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_update_pet_with_form(&mut input).await {
             Ok(request) => {
@@ -1079,8 +1063,8 @@ mod handlers {
     ) -> rt::Response {
         let mut ctx = input.context("uploadPhoto");
         let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_upload_photo(&mut input).await {
             Ok(request) => rt::respond(api.upload_photo(ctx, principal, request).await),
@@ -1123,8 +1107,8 @@ mod handlers {
     ) -> rt::Response {
         let mut ctx = input.context("getPhoto");
         let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            ::core::result::Result::Ok(principal) => principal,
-            ::core::result::Result::Err(error) => return rt::reject(error),
+            Ok(principal) => principal,
+            Err(error) => return rt::reject(error),
         };
         match decode_get_photo(&mut input).await {
             Ok(request) => rt::respond(api.get_photo(ctx, principal, request).await),

@@ -66,7 +66,7 @@ pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
                 #principal
                 request: #request,
             ) -> impl ::core::future::Future<
-                Output = ::core::result::Result<#response, ::specfirst_runtime::HttpError>,
+                Output = ::specfirst_runtime::Result<#response>,
             > + ::core::marker::Send;
         }
     });

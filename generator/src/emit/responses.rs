@@ -37,8 +37,8 @@ pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
             #(#variants)*
         }
 
-        impl ::specfirst_runtime::__private::axum::response::IntoResponse for #name {
-            fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+        impl ::specfirst_runtime::__private::IntoResponse for #name {
+            fn into_response(self) -> ::specfirst_runtime::__private::Response {
                 #rt
                 match self {
                     #(#arms)*
@@ -136,7 +136,7 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
             fn into_response_with(
                 self,
                 status: ::specfirst_runtime::StatusCode,
-            ) -> ::specfirst_runtime::__private::axum::response::Response {
+            ) -> ::specfirst_runtime::__private::Response {
                 #rt
                 match self {
                     #(#arms)*
@@ -186,7 +186,7 @@ fn response_variant(
                     quote! {
                         match rt::check_class(status, #class) {
                             Ok(status) => status,
-                            Err(error) => return rt::axum::response::IntoResponse::into_response(error),
+                            Err(error) => return rt::reject(error),
                         }
                     }
                 }
@@ -256,8 +256,10 @@ fn response_variant(
                 body: ::std::string::String,
             });
             bindings.push(quote!(body));
-            let content_type = text_content_type(media_type);
-            quote!(rt::text(#status, #content_type, body))
+            match text_content_type(media_type) {
+                plain if plain == PLAIN_TEXT => quote!(rt::plain_text(#status, body)),
+                content_type => quote!(rt::text(#status, #content_type, body)),
+            }
         }
     };
 
@@ -328,12 +330,15 @@ fn streams_response(response: &Response) -> bool {
             .any(|alternative| matches!(alternative.body, ResponseBody::Bytes { .. }))
 }
 
+/// The `content-type` the runtime's `plain_text` answers with.
+const PLAIN_TEXT: &str = "text/plain; charset=utf-8";
+
 /// The `content-type` of a text response: the declared type, with a charset unless it
 /// carries parameters of its own, since a bare `text/plain` means US-ASCII.
 fn text_content_type(media_type: &str) -> String {
     if media_type.contains(';') {
         media_type.to_string()
     } else {
-        "text/plain; charset=utf-8".to_string()
+        PLAIN_TEXT.to_string()
     }
 }

@@ -102,7 +102,7 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                 ctx: &::specfirst_runtime::RequestContext,
                 credential: #credential,
             ) -> impl ::core::future::Future<
-                Output = ::core::result::Result<#output, ::specfirst_runtime::HttpError>,
+                Output = ::specfirst_runtime::Result<#output>,
             > + ::core::marker::Send;
         }
     });
@@ -297,7 +297,7 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
                     }
                 };
                 reads.push(quote! {
-                    let ::core::option::Option::Some(#credential) = #read else { break #label };
+                    let Some(#credential) = #read else { break #label };
                 });
                 let method = ident(&scheme.method_name);
                 let call = quote!(<A as super::#auth_trait>::#method(api, ctx, #credential).await);
@@ -308,7 +308,7 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
                     quote!(auth.accepted(#call))
                 };
                 calls.push(quote! {
-                    let ::core::option::Option::Some(#principal) = #check else { break #label };
+                    let Some(#principal) = #check else { break #label };
                 });
                 principals.push(principal);
             }
@@ -321,7 +321,7 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
                 quote!(<A as super::#auth_trait>::#combine(api, #first, ::std::vec![#(#rest),*]))
             };
             let value = if anonymous {
-                quote!(::core::option::Option::Some(#principal))
+                quote!(Some(#principal))
             } else {
                 principal
             };
@@ -329,13 +329,13 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
                 #label: {
                     #(#reads)*
                     #(#calls)*
-                    return ::core::result::Result::Ok(#value);
+                    return Ok(#value);
                 }
             }
         });
     let (output, finish) = if anonymous {
         (
-            quote!(::core::option::Option<<A as super::#auth_trait>::Principal>),
+            quote!(Option<<A as super::#auth_trait>::Principal>),
             quote!(auth.finish_anonymous()),
         )
     } else {
@@ -350,7 +350,7 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
             api: &A,
             head: &rt::http::request::Parts,
             ctx: &mut ::specfirst_runtime::RequestContext,
-        ) -> ::core::result::Result<#output, rt::AuthError> {
+        ) -> Result<#output, rt::AuthError> {
             let mut auth = rt::Authentication::start(head, ctx, &[#(#challenges),*], &[#(#site_tokens),*]);
             let ctx = &*ctx;
             #(#alternatives)*
@@ -361,8 +361,8 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
         ctx_binding: quote!(mut ctx),
         prelude: quote! {
             let principal = match #function(&*api, input.head(), &mut ctx).await {
-                ::core::result::Result::Ok(principal) => principal,
-                ::core::result::Result::Err(error) => return rt::reject(error),
+                Ok(principal) => principal,
+                Err(error) => return rt::reject(error),
             };
         },
         arg: quote!(principal,),

@@ -29,10 +29,7 @@ pub trait PageableApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: ListVaultsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListVaultsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListVaultsResponse>,
     > + ::core::marker::Send;
     /// The page requires `nextLink`, so it cannot be built from a `LinkPage` (whose next link is optional) and gets no conversion.
     ///
@@ -42,10 +39,7 @@ pub trait PageableApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: ListTenantsRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ListTenantsResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<ListTenantsResponse>,
     > + ::core::marker::Send;
 }
 
@@ -69,9 +63,8 @@ pub enum ListVaultsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ListVaultsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListVaultsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -95,9 +88,8 @@ pub enum ListTenantsResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for ListTenantsResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for ListTenantsResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

@@ -24,10 +24,7 @@ pub trait SchemasApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoShapeRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EchoShapeResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EchoShapeResponse>,
     > + ::core::marker::Send;
     /// `POST /records` (operation `echoRecord`)
     fn echo_record(
@@ -35,10 +32,7 @@ pub trait SchemasApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoRecordRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EchoRecordResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EchoRecordResponse>,
     > + ::core::marker::Send;
     /// `POST /values` (operation `echoValue`)
     fn echo_value(
@@ -46,10 +40,7 @@ pub trait SchemasApi: ::core::marker::Send + ::core::marker::Sync + 'static {
         ctx: ::specfirst_runtime::RequestContext,
         request: EchoValueRequest,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            EchoValueResponse,
-            ::specfirst_runtime::HttpError,
-        >,
+        Output = ::specfirst_runtime::Result<EchoValueResponse>,
     > + ::core::marker::Send;
 }
 
@@ -73,8 +64,8 @@ pub enum EchoShapeResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoShapeResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoShapeResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -102,9 +93,8 @@ pub enum EchoRecordResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse
-for EchoRecordResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoRecordResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -132,8 +122,8 @@ pub enum EchoValueResponse {
     },
 }
 
-impl ::specfirst_runtime::__private::axum::response::IntoResponse for EchoValueResponse {
-    fn into_response(self) -> ::specfirst_runtime::__private::axum::response::Response {
+impl ::specfirst_runtime::__private::IntoResponse for EchoValueResponse {
+    fn into_response(self) -> ::specfirst_runtime::__private::Response {
         use ::specfirst_runtime::__private as rt;
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
