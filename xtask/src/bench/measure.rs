@@ -259,9 +259,10 @@ pub(super) fn timed_limited(
         })
     };
     let status = child.wait()?;
+    // Before the watcher is joined: it may sleep up to 100 ms more before it sees `done`.
+    let wall = started.elapsed();
     done.store(true, Ordering::Relaxed);
     let stopped = watcher.join().unwrap_or(None);
-    let wall = started.elapsed();
     let max_rss_kib = wrap.and_then(|path| {
         let text = std::fs::read_to_string(path).ok()?;
         text.lines().last()?.trim().parse().ok()
