@@ -9,6 +9,10 @@ pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The `content-type` of a `text/plain` response: its declared type with the charset
+/// the body is written in, since a bare `text/plain` means US-ASCII.
+pub const PLAIN_TEXT: &str = "text/plain; charset=utf-8";
+
 /// The type of a single parameter value on the wire, derived from its schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scalar {

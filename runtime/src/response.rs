@@ -101,7 +101,7 @@ pub fn text(status: StatusCode, content_type: &str, body: String) -> Response {
 /// A `text/plain; charset=utf-8` response: [`text`] for the media type most text
 /// responses declare.
 pub fn plain_text(status: StatusCode, body: String) -> Response {
-    text(status, "text/plain; charset=utf-8", body)
+    text(status, specfirst_model::vocabulary::PLAIN_TEXT, body)
 }
 
 /// Checks that a status chosen by a handler belongs to the class the OpenAPI document

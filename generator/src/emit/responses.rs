@@ -3,6 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use specfirst_model::vocabulary::PLAIN_TEXT;
 
 use super::TypeTokens;
 use super::{derives, doc, ident, runtime_import};
@@ -329,9 +330,6 @@ fn streams_response(response: &Response) -> bool {
             .iter()
             .any(|alternative| matches!(alternative.body, ResponseBody::Bytes { .. }))
 }
-
-/// The `content-type` the runtime's `plain_text` answers with.
-const PLAIN_TEXT: &str = "text/plain; charset=utf-8";
 
 /// The `content-type` of a text response: the declared type, with a charset unless it
 /// carries parameters of its own, since a bare `text/plain` means US-ASCII.

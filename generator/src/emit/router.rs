@@ -173,51 +173,36 @@ fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
 /// operations) is one static they share, named for its location and field:
 /// `PATH_OWNER`, `QUERY_PER_PAGE`.
 pub(super) fn decoder_names(operations: &[Operation]) -> Decoders {
+    let upper = |name: &str| name.trim_end_matches('_').to_ascii_uppercase();
     // The decoder and the schema its constraints come from say all a static holds.
-    let keys: Vec<Vec<String>> = operations
+    let params: Vec<((&Operation, &Parameter), String)> = operations
         .iter()
-        .map(|op| {
-            decoded(op)
-                .map(|p| format!("{} {}", param_spec(op, p, None), p.schema.schema))
-                .collect()
+        .flat_map(|op| {
+            decoded(op).map(move |p| {
+                (
+                    (op, p),
+                    format!("{} {}", param_spec(op, p, None), p.schema.schema),
+                )
+            })
         })
         .collect();
-    let mut uses: HashMap<&str, usize> = HashMap::new();
-    for key in keys.iter().flatten() {
-        *uses.entry(key).or_default() += 1;
-    }
-    let mut names = Namespace::default();
-    let mut shared: HashMap<&str, String> = HashMap::new();
-    let upper = |name: &str| name.trim_end_matches('_').to_ascii_uppercase();
+    let names = share_names(
+        &params,
+        |(op, p)| format!("{}_{}", upper(&op.method_name), upper(&p.field)),
+        |(_, p)| {
+            let place = match p.location {
+                Location::Path(_) | Location::PathPart { .. } => "PATH",
+                Location::Query => "QUERY",
+                Location::Header => "HEADER",
+                Location::Cookie => "COOKIE",
+            };
+            format!("{place}_{}", upper(&p.field))
+        },
+    );
+    let mut names = names.into_iter();
     operations
         .iter()
-        .zip(&keys)
-        .map(|(op, keys)| {
-            decoded(op)
-                .zip(keys)
-                .map(|(p, key)| {
-                    if uses[key.as_str()] == 1 {
-                        return names.claim(&format!(
-                            "{}_{}",
-                            upper(&op.method_name),
-                            upper(&p.field)
-                        ));
-                    }
-                    shared
-                        .entry(key)
-                        .or_insert_with(|| {
-                            let place = match p.location {
-                                Location::Path(_) | Location::PathPart { .. } => "PATH",
-                                Location::Query => "QUERY",
-                                Location::Header => "HEADER",
-                                Location::Cookie => "COOKIE",
-                            };
-                            names.claim(&format!("{place}_{}", upper(&p.field)))
-                        })
-                        .clone()
-                })
-                .collect()
-        })
+        .map(|op| names.by_ref().take(decoded(op).count()).collect())
         .collect()
 }
 
@@ -226,6 +211,35 @@ pub(super) fn decoder_names(operations: &[Operation]) -> Decoders {
 fn decoded(op: &Operation) -> impl Iterator<Item = &Parameter> {
     let scan = op.pagination.iter().flat_map(|p| &p.scan);
     op.params.iter().chain(scan)
+}
+
+/// Names for items keyed by the code they stand for: an item whose key no other has is
+/// named `own(item)`; items with the same key share one name, `shared` of the first of
+/// them. Names are claimed in the order of the items, numbered on collision.
+fn share_names<T>(
+    items: &[(T, String)],
+    own: impl Fn(&T) -> String,
+    shared: impl Fn(&T) -> String,
+) -> Vec<String> {
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for (_, key) in items {
+        *uses.entry(key).or_default() += 1;
+    }
+    let mut names = Namespace::default();
+    let mut given: HashMap<&str, String> = HashMap::new();
+    items
+        .iter()
+        .map(|(item, key)| {
+            if uses[key.as_str()] == 1 {
+                names.claim(&own(item))
+            } else {
+                given
+                    .entry(key)
+                    .or_insert_with(|| names.claim(&shared(item)))
+                    .clone()
+            }
+        })
+        .collect()
 }
 
 /// The authentication function of a secured operation: its name, and the operations
@@ -240,39 +254,31 @@ struct Authenticator {
 /// ([`security::shared_function_name`]); Stripe's 587 operations call one.
 fn authenticators(api: &Api) -> Vec<Option<Authenticator>> {
     let placeholder = ident("authenticate");
-    let keys: Vec<Option<String>> = api
+    let secured: Vec<(&Operation, String)> = api
         .operations
         .iter()
-        .map(|op| {
+        .filter_map(|op| {
             let function = security::handler_auth(api, op, &placeholder).function;
-            (!function.is_empty()).then(|| function.to_string())
+            (!function.is_empty()).then(|| (op, function.to_string()))
         })
         .collect();
+    let names = share_names(
+        &secured,
+        |op| format!("authenticate_{}", op.method_name),
+        |op| security::shared_function_name(api, op),
+    );
     let mut users: HashMap<&str, Vec<String>> = HashMap::new();
-    for (op, key) in api.operations.iter().zip(&keys) {
-        if let Some(key) = key {
-            users.entry(key).or_default().push(op.operation_id.clone());
-        }
+    for ((op, _), name) in secured.iter().zip(&names) {
+        users.entry(name).or_default().push(op.operation_id.clone());
     }
-    let mut names = Namespace::default();
-    let mut shared: HashMap<&str, String> = HashMap::new();
+    let mut by_operation = secured.iter().zip(&names).peekable();
     api.operations
         .iter()
-        .zip(&keys)
-        .map(|(op, key)| {
-            let key = key.as_deref()?;
-            let users = &users[key];
-            let name = if users.len() == 1 {
-                names.claim(&format!("authenticate_{}", op.method_name))
-            } else {
-                shared
-                    .entry(key)
-                    .or_insert_with(|| names.claim(&security::shared_function_name(api, op)))
-                    .clone()
-            };
+        .map(|op| {
+            let (_, name) = by_operation.next_if(|((secured, _), _)| std::ptr::eq(*secured, op))?;
             Some(Authenticator {
-                name,
-                users: users.clone(),
+                name: name.clone(),
+                users: users[name.as_str()].clone(),
             })
         })
         .collect()

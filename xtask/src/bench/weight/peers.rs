@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
+use specfirst_model::vocabulary::METHODS;
 
 use super::builds::{fmt_bytes, Build, Mode};
 use super::{generated_files, measure_build, own_workspace, Place};
@@ -245,9 +246,6 @@ fn config(spec: &Path, document: &Value) -> Result<String> {
     let Some(Value::Object(paths)) = document.get("paths") else {
         bail!("{} has no paths", spec.display());
     };
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let mut operations = Vec::new();
     for (path, item) in paths {
         let Some(item) = item.as_object() else {
