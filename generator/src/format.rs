@@ -34,7 +34,7 @@ const WRAPPER: &str = "mod __specfirst_depth {";
 /// the names of the types it changed; every struct of such a name and every impl for it
 /// must be in the batch (a batch ends before an item that is not an impl, so a struct
 /// and the impls written right after it stay together).
-pub(crate) type Edit = fn(&mut [syn::Item]) -> Vec<String>;
+pub(crate) type Edit = fn(&mut Vec<syn::Item>) -> Vec<String>;
 
 /// Code that does not parse: why, and the code unformatted.
 pub(crate) struct Unparsable {
@@ -476,7 +476,7 @@ fn unwrap(text: &str, depth: usize) -> Option<&str> {
 }
 
 /// `edit` over one batch's `items`.
-fn apply(edit: Edit, items: &mut [syn::Item]) -> Edited {
+fn apply(edit: Edit, items: &mut Vec<syn::Item>) -> Edited {
     let changed = edit(items);
     let mut types = Vec::new();
     for item in items.iter() {
@@ -790,7 +790,7 @@ mod tests {
     }
 
     /// Renames the field `second` of `Item1`, where it is declared and built.
-    fn rename_second(items: &mut [syn::Item]) -> Vec<String> {
+    fn rename_second(items: &mut Vec<syn::Item>) -> Vec<String> {
         struct Rename;
         impl syn::visit_mut::VisitMut for Rename {
             fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {

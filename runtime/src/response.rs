@@ -117,6 +117,20 @@ pub fn check_class(status: StatusCode, class: u16) -> Result<StatusCode, HttpErr
     }
 }
 
+/// The response `build` makes with `status` when `status` belongs to the class the
+/// OpenAPI document declares ([`check_class`]); otherwise the 500 that says it does not.
+/// Generated code answers a range response (`2XX`) with one call of this.
+pub fn in_class(
+    status: StatusCode,
+    class: u16,
+    build: impl FnOnce(StatusCode) -> Response,
+) -> Response {
+    match check_class(status, class) {
+        Ok(status) => build(status),
+        Err(error) => reject(error),
+    }
+}
+
 /// Sets a response header from a typed value using the simple style: strings as-is, numbers
 /// and booleans in their JSON form, arrays comma-joined. `null` (an absent optional header)
 /// sets nothing.
@@ -207,6 +221,14 @@ mod tests {
             e.internal_message,
             "handler returned status 200 for a 4XX response"
         );
+    }
+
+    #[test]
+    fn a_status_outside_its_class_is_not_built() {
+        let built = in_class(StatusCode::CREATED, 2, empty);
+        assert_eq!(built.status(), StatusCode::CREATED);
+        let refused = in_class(StatusCode::OK, 4, |_| unreachable!("not built"));
+        assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -18,6 +18,23 @@ pub fn api_trait(api: &Api) -> TokenStream {
     operations_trait(api, &trait_doc)
 }
 
+/// The names the traits' signatures use, imported once at the top of the code, since
+/// people read the traits to implement them, and the runtime's helpers for generated
+/// code as `rt`, which the response enums' impls use: nothing when there are no
+/// operations. Standard names the prelude has (`Send`, `Sync`) need no import; the
+/// code beside them defines no item of these names (its types end in `Request`,
+/// `Response` or `Body`).
+pub fn imports(api: &Api) -> TokenStream {
+    if api.operations.is_empty() && api.webhooks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        use ::core::future::Future;
+        use ::specfirst_runtime::__private as rt;
+        use ::specfirst_runtime::{RequestContext, Result};
+    }
+}
+
 /// A trait with one method per operation of `api`, documented by `trait_doc`.
 pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
     let name = ident(&api.trait_name);
@@ -48,8 +65,8 @@ pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
                         #marker_doc
                         type #marker: ::serde::Serialize
                             + ::serde::de::DeserializeOwned
-                            + ::core::marker::Send
-                            + ::core::marker::Sync
+                            + Send
+                            + Sync
                             + 'static;
                     },
                     quote!(#request<Self::#marker>),
@@ -62,17 +79,15 @@ pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
             #deprecated
             fn #method(
                 &self,
-                ctx: ::specfirst_runtime::RequestContext,
+                ctx: RequestContext,
                 #principal
                 request: #request,
-            ) -> impl ::core::future::Future<
-                Output = ::specfirst_runtime::Result<#response>,
-            > + ::core::marker::Send;
+            ) -> impl Future<Output = Result<#response>> + Send;
         }
     });
     quote! {
         #trait_doc
-        pub trait #name: #supertrait ::core::marker::Send + ::core::marker::Sync + 'static {
+        pub trait #name: #supertrait Send + Sync + 'static {
             #(#methods)*
         }
     }

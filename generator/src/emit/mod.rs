@@ -50,6 +50,7 @@ pub type Formatted = Result<String, String>;
 /// while typing runs: the API and authentication traits, and the `description` module.
 #[derive(Debug, Clone)]
 pub struct Untyped {
+    imports: Formatted,
     api_trait: Formatted,
     auth_trait: Formatted,
     description: Formatted,
@@ -65,6 +66,7 @@ impl Untyped {
                 document,
                 &router::decoder_names(&api.operations),
             )),
+            imports: format::items(api_trait::imports(api)),
             api_trait: format::items(api_trait::api_trait(api)),
             auth_trait: format::items(security::auth_trait(api)),
         }
@@ -135,9 +137,14 @@ pub fn emit(
     };
     let joined = types_module(inner.is_empty()).and_then(|(head, foot)| {
         let inner = &*inner;
+        let mut imports = untyped.imports.clone()?;
+        if !imports.is_empty() {
+            imports.push('\n');
+        }
         let pieces: usize = formatted.iter().flatten().map(String::len).sum();
-        let len = head.len() + inner.len() + foot.len() + pieces;
+        let len = imports.len() + head.len() + inner.len() + foot.len() + pieces;
         let mut out = format::Joined::with_capacity(len);
+        out.push(&imports);
         out.push(&head);
         out.push(inner);
         out.push(&foot);
@@ -249,13 +256,14 @@ impl Parts<'_> {
     /// All the code, unformatted but for the types.
     fn unformatted(&self) -> TokenStream {
         let items: TokenStream = self.types.items_text().parse().unwrap_or_default();
-        let mut tokens = quote! {
+        let mut tokens = api_trait::imports(self.api);
+        tokens.extend(quote! {
             /// Types generated from the schemas of the API.
             #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
             pub mod types {
                 #items
             }
-        };
+        });
         tokens.extend(self.tokens(Part::ApiTrait));
         tokens.extend(self.tokens(Part::AuthTrait));
         tokens.extend(self.operations(&self.api.operations));
@@ -269,23 +277,6 @@ impl Parts<'_> {
 /// An identifier that is valid because the naming pass made it so.
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// `use ::specfirst_runtime::__private as rt;` when `code` names `rt`, else nothing: a
-/// body whose every arm defers to another type's code would warn of an unused import.
-fn runtime_import(code: &[TokenStream]) -> Option<TokenStream> {
-    fn names_rt(tokens: &TokenStream) -> bool {
-        tokens.clone().into_iter().any(|tree| match tree {
-            proc_macro2::TokenTree::Ident(ident) => ident == "rt",
-            proc_macro2::TokenTree::Group(group) => names_rt(&group.stream()),
-            _ => false,
-        })
-    }
-    code.iter().any(names_rt).then(|| {
-        quote!(
-            use ::specfirst_runtime::__private as rt;
-        )
-    })
 }
 
 /// The derives of a request or response type: a body stream is not `Clone`, so a type
@@ -314,7 +305,8 @@ fn doc(text: &str) -> TokenStream {
 
 /// typify writes the variants for the enum values `+1` and `-1` (GitHub's reactions) as
 /// `plus1` and `minus1`, which read wrong and warn. In formatted code such a variant is
-/// a line of its own (`plus1,`) or the last segment of a path (`Self::plus1`); a field
+/// a line of its own (`plus1,`, or `plus1 = "+1",` in a `string_enum!`) or the last
+/// segment of a path (`Self::plus1`); a field
 /// of the same name (`pub plus1: ...`, `.plus1`) is neither and keeps its name. Done on
 /// the text, since a syntax-tree pass over a spec as large as GitHub's costs seconds.
 fn upper_camel_variants(code: String) -> String {
@@ -361,7 +353,8 @@ fn upper_camel_variants(code: String) -> String {
 fn upper_camel_line(line: &str, names: &[(&str, &str)]) -> String {
     let mut line = line.to_string();
     for (from, to) in names {
-        if line.trim() == format!("{from},") {
+        let variant = line.trim();
+        if variant == format!("{from},") || variant.starts_with(&format!("{from} = \"")) {
             line = line.replace(from, to);
         }
         line = replace_path_segment(&line, from, to);
@@ -406,5 +399,29 @@ impl TypeTokens for Types {
             schema_use.name_hint
         );
         found.unwrap_or_else(|| quote!(::serde_json::Value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plus_and_minus_variants_are_upper_camel_case_wherever_written() {
+        let code = "    pub enum Reaction {\n        plus1,\n        minus1,\n    }\n    \
+                    string_enum! {\n        pub enum Content {\n            plus1 = \"+1\",\n            \
+                    minus1 = \"-1\",\n        }\n    }\n    \
+                    fn f() { Content::plus1; }\n    pub struct S { pub plus1: i64 }\n";
+        let renamed = upper_camel_variants(code.to_string());
+        assert!(
+            renamed.contains("        Plus1,\n        Minus1,\n"),
+            "{renamed}"
+        );
+        assert!(
+            renamed.contains("Plus1 = \"+1\",\n            Minus1 = \"-1\","),
+            "{renamed}"
+        );
+        assert!(renamed.contains("Content::Plus1;"), "{renamed}");
+        assert!(renamed.contains("pub plus1: i64"), "{renamed}");
     }
 }

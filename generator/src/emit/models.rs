@@ -49,6 +49,9 @@ enum Kind<'t> {
     Defaults,
     /// typify's `error` module, which conversions name as `self::error`.
     Error,
+    /// A macro's definition, by the macro's name: each part that invokes the macro
+    /// holds a copy, before its other items.
+    Macro(&'t str),
 }
 
 /// One top-level item's text and what it is.
@@ -162,9 +165,26 @@ impl<'t> Module<'t> {
             .items
             .iter()
             .position(|item| matches!(item.kind, Kind::Error));
+        let macros: Vec<(usize, String)> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item.kind {
+                Kind::Macro(name) => Some((i, format!("    {name}! {{"))),
+                _ => None,
+            })
+            .collect();
         let mut parts = Vec::with_capacity(count);
         for part in 0..count {
             let mut at = std::mem::take(&mut texts[part]);
+            for (i, invocation) in &macros {
+                if at
+                    .iter()
+                    .any(|&j| self.items[j].text.contains(invocation.as_str()))
+                {
+                    at.push(*i);
+                }
+            }
             if part == 0 {
                 at.extend(error);
             } else if error.is_some() && at.iter().any(|&i| self.items[i].text.contains("error::"))
@@ -466,9 +486,16 @@ fn head_line(chunk: &str) -> Option<&str> {
     })
 }
 
-/// The name of the struct, enum or type alias `chunk` defines, if it defines one.
+/// The name of the struct, enum or type alias `chunk` defines, if it defines one; also
+/// when a macro invocation defines it (`string_enum! {` with `pub enum Name {` inside).
 fn defined_name(chunk: &str) -> Option<&str> {
-    let line = head_line(chunk)?;
+    let mut line = head_line(chunk)?;
+    if line.ends_with("! {") && !line.contains("macro_rules!") {
+        line = code_lines(chunk)
+            .skip_while(|code| *code != line)
+            .skip(1)
+            .find(|code| !code.trim_start().starts_with('#'))?;
+    }
     let rest = line.trim_start().strip_prefix("pub ")?;
     let rest = ["struct ", "enum ", "type "]
         .iter()
@@ -492,6 +519,12 @@ fn classify<'t>(chunk: &'t str, owners: &HashMap<&'t str, usize>) -> Option<Kind
         "pub mod defaults {" => return Some(Kind::Defaults),
         "pub mod error {" => return Some(Kind::Error),
         _ => {}
+    }
+    if let Some(name) = first
+        .strip_prefix("macro_rules! ")
+        .and_then(|rest| rest.strip_suffix(" {"))
+    {
+        return Some(Kind::Macro(name));
     }
     if !first.starts_with("impl") {
         return None;
@@ -769,6 +802,52 @@ mod tests {
                 "part {k}: {:?}",
                 part.imports
             );
+        }
+    }
+
+    /// [`ITEMS`] after a macro's definition, with two types written by invocations of it:
+    /// one that `Owner` names and one that nothing names.
+    fn items_with_macro() -> String {
+        let definition = "    /// Writes an enum.\n    macro_rules! string_enum {\n        \
+                          ($($tokens:tt)*) => { type E = self::error::ConversionError; };\n    }\n";
+        let invocation = |name: &str| {
+            format!("    string_enum! {{\n        ///`{name}`\n        pub enum {name} {{\n            \
+                     A = \"a\",\n        }}\n    }}\n")
+        };
+        let items = ITEMS.replace(
+            "        pub mode: Mode,\n",
+            "        pub mode: Mode,\n        pub kind: Kind,\n",
+        );
+        format!(
+            "{definition}\n{items}\n{}\n{}",
+            invocation("Kind"),
+            invocation("Lone")
+        )
+    }
+
+    #[test]
+    fn a_macro_is_defined_in_every_part_that_invokes_it() {
+        let items = items_with_macro();
+        let parts = split(&items, 1, &BTreeSet::new()).unwrap().parts;
+        let kind = part_with(&parts, "pub enum Kind");
+        let lone = part_with(&parts, "pub enum Lone");
+        assert!(kind < part_with(&parts, "pub struct Owner"), "{parts:#?}");
+        for (k, part) in parts.iter().enumerate() {
+            let defines = part.items.matches("macro_rules! string_enum {").count();
+            let invokes = part.items.contains("    string_enum! {");
+            assert_eq!(defines, usize::from(invokes), "part {k}: {}", part.items);
+            if invokes {
+                // The definition comes first, and the macro's code names the error module.
+                assert!(
+                    part.items.starts_with("    /// Writes an enum."),
+                    "{}",
+                    part.items
+                );
+            }
+        }
+        for part in [kind, lone] {
+            assert!(parts[part].items.contains("macro_rules!"));
+            assert!(part == 0 || parts[part].imports.contains(&0), "{parts:#?}");
         }
     }
 

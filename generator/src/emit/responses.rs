@@ -6,7 +6,7 @@ use quote::quote;
 use specfirst_model::vocabulary::PLAIN_TEXT;
 
 use super::TypeTokens;
-use super::{derives, doc, ident, runtime_import};
+use super::{derives, doc, ident};
 use crate::ir::Types;
 use crate::ir::{Api, Operation, Response, ResponseBody, StatusSpec};
 
@@ -27,7 +27,6 @@ pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         body_enums.push(body_enum);
     }
     let derives = derives(op.responses.iter().any(streams_response));
-    let rt = runtime_import(&arms);
     quote! {
         #enum_doc
         // Variants hold what the spec declares; boxing the large ones would only make
@@ -38,9 +37,8 @@ pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
             #(#variants)*
         }
 
-        impl ::specfirst_runtime::__private::IntoResponse for #name {
-            fn into_response(self) -> ::specfirst_runtime::__private::Response {
-                #rt
+        impl rt::IntoResponse for #name {
+            fn into_response(self) -> rt::Response {
                 match self {
                     #(#arms)*
                 }
@@ -120,7 +118,6 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
         }
     }
     let derives = derives(streams_response(response));
-    let rt = runtime_import(&arms);
     quote! {
         #enum_doc
         #[allow(clippy::large_enum_variant)]
@@ -137,8 +134,7 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
             fn into_response_with(
                 self,
                 status: ::specfirst_runtime::StatusCode,
-            ) -> ::specfirst_runtime::__private::Response {
-                #rt
+            ) -> rt::Response {
                 match self {
                     #(#arms)*
                 }
@@ -196,13 +192,12 @@ fn response_variant(
         }
     };
 
-    // With a fixed status and no headers the arm is one expression; otherwise the status
-    // is bound first and the headers added to the response built.
-    let inline = matches!(response.status, StatusSpec::Code(_)) && response.headers.is_empty();
-    let status = if inline {
-        status_expr.clone()
-    } else {
-        quote!(status)
+    // With no headers the arm is one expression (a range's check wraps it: `in_class`);
+    // otherwise the status is bound first and the headers added to the response built.
+    let inline = response.headers.is_empty() && response.status != StatusSpec::Default;
+    let status = match response.status {
+        StatusSpec::Code(_) if inline => status_expr.clone(),
+        _ => quote!(status),
     };
     let mut body_enum = quote!();
     let build = match &response.body {
@@ -302,6 +297,17 @@ fn response_variant(
     let bind_status =
         (response.status != StatusSpec::Default).then(|| quote!(let status = #status_expr;));
     if inline {
+        let build = match response.status {
+            StatusSpec::Range(class) => {
+                let class = proc_macro2::Literal::u16_unsuffixed(class);
+                if response.body.is_none() {
+                    quote!(rt::in_class(status, #class, rt::empty))
+                } else {
+                    quote!(rt::in_class(status, #class, |status| #build))
+                }
+            }
+            _ => build,
+        };
         return (declaration, quote! { #pattern => #build, }, body_enum);
     }
     let body = if header_statements.is_empty() {

@@ -116,6 +116,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             use super::types;
         )
     });
+    let routes = route_statements(&route_calls);
     let tokens = quote! {
         /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
         pub fn router<A: #trait_name>(
@@ -130,10 +131,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             options: &::specfirst_runtime::RouterOptions,
         ) -> ::specfirst_runtime::__private::axum::Router {
             use ::specfirst_runtime::__private as rt;
-            let routes = rt::axum::Router::new()
-                .without_v07_checks()
-                #(#route_calls)*
-                .with_state(api);
+            #routes
             rt::finish_router(routes, OPENAPI_DOCUMENT, options)
         }
 
@@ -147,6 +145,34 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         }
     };
     (tokens, decoders)
+}
+
+/// Routes added by one chain of method calls at most: rustc checks a chain by recursion,
+/// and Microsoft Graph's 5,000 routes in one chain overflow its stack.
+const ROUTES_PER_CHAIN: usize = 256;
+
+/// The statements that bind `routes` to the router with every route of `route_calls`
+/// (`.route(...)` calls), in chains of at most [`ROUTES_PER_CHAIN`].
+fn route_statements(route_calls: &[TokenStream]) -> TokenStream {
+    let mut chunks = route_calls.chunks(ROUTES_PER_CHAIN);
+    let first = chunks.next().unwrap_or_default();
+    let mut rest: Vec<&[TokenStream]> = chunks.collect();
+    let last = rest.pop();
+    let Some(last) = last else {
+        return quote! {
+            let routes = rt::axum::Router::new()
+                .without_v07_checks()
+                #(#first)*
+                .with_state(api);
+        };
+    };
+    quote! {
+        let routes = rt::axum::Router::new()
+            .without_v07_checks()
+            #(#first)*;
+        #(let routes = routes #(#rest)*;)*
+        let routes = routes #(#last)* .with_state(api);
+    }
 }
 
 /// The response media types of `ops` other than JSON ones, in document order; `None`
@@ -806,4 +832,51 @@ fn dispatcher(ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
         }
     };
     (name, code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(n: usize) -> Vec<TokenStream> {
+        (0..n)
+            .map(|i| {
+                let path = format!("/r{i}");
+                quote!(.route(#path, rt::axum::routing::get(handlers::h::<A>)))
+            })
+            .collect()
+    }
+
+    /// The longest chain of `.route(...)` calls in `statements`.
+    fn longest_chain(statements: &TokenStream) -> usize {
+        statements
+            .to_string()
+            .split(';')
+            .map(|statement| statement.matches(". route (").count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_few_routes_are_one_chain() {
+        let statements = route_statements(&calls(3));
+        let text = statements.to_string();
+        assert_eq!(text.matches("let routes").count(), 1, "{text}");
+        assert!(text.contains("with_state (api) ;"), "{text}");
+        assert_eq!(longest_chain(&statements), 3);
+    }
+
+    #[test]
+    fn many_routes_are_chains_of_bounded_length() {
+        let n = ROUTES_PER_CHAIN * 2 + 5;
+        let statements = route_statements(&calls(n));
+        let text = statements.to_string();
+        assert_eq!(text.matches(". route (").count(), n);
+        assert_eq!(text.matches("let routes").count(), 3, "{text}");
+        assert_eq!(longest_chain(&statements), ROUTES_PER_CHAIN);
+        // Every route is added once, in order, and the state comes last.
+        assert!(text.find("\"/r0\"") < text.find(&format!("\"/r{}\"", n - 1)));
+        assert!(text.trim_end().ends_with("with_state (api) ;"), "{text}");
+        syn::parse2::<syn::Block>(quote!({ #statements })).expect("the statements parse");
+    }
 }

@@ -99,11 +99,9 @@ pub fn auth_trait(api: &Api) -> TokenStream {
             #docs
             fn #method(
                 &self,
-                ctx: &::specfirst_runtime::RequestContext,
+                ctx: &RequestContext,
                 credential: #credential,
-            ) -> impl ::core::future::Future<
-                Output = ::specfirst_runtime::Result<#output>,
-            > + ::core::marker::Send;
+            ) -> impl Future<Output = Result<#output>> + Send;
         }
     });
     let combine = api
@@ -129,10 +127,10 @@ pub fn auth_trait(api: &Api) -> TokenStream {
         });
     quote! {
         #trait_doc
-        pub trait #name: ::core::marker::Send + ::core::marker::Sync + 'static {
+        pub trait #name: Send + Sync + 'static {
             /// Who a request was authenticated as; the operations that require
             /// authentication receive it.
-            type Principal: ::core::marker::Send + ::core::marker::Sync + 'static;
+            type Principal: Send + Sync + 'static;
 
             #(#methods)*
 

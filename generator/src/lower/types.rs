@@ -12,6 +12,7 @@
 
 mod fields;
 mod prelude;
+mod string_enums;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -299,21 +300,56 @@ impl Typing {
     }
 }
 
+/// [`string_enums::collapse`], [`prelude::shorten`], then [`fields::separate_fields`];
+/// the names of the types the first and the last changed.
+fn collapse_shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
+    let mut changed = string_enums::collapse(items);
+    changed.extend(shorten_and_separate(items));
+    changed
+}
+
+/// [`string_enums::collapse`], then [`fields::separate_fields`]; the names of the types
+/// they changed.
+fn collapse_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
+    let mut changed = string_enums::collapse(items);
+    changed.extend(fields::separate_fields(items));
+    changed
+}
+
 /// [`prelude::shorten`], then [`fields::separate_fields`] (whose names it returns).
-fn shorten_and_separate(items: &mut [syn::Item]) -> Vec<String> {
+#[allow(clippy::ptr_arg)] // an edit, which may drop items
+fn shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
     prelude::shorten(items);
     fields::separate_fields(items)
 }
 
+/// [`fields::separate_fields`] as an edit.
+#[allow(clippy::ptr_arg)] // an edit, which may drop items
+fn separate(items: &mut Vec<syn::Item>) -> Vec<String> {
+    fields::separate_fields(items)
+}
+
 /// typify's code formatted once, as the items of the `types` module emitting writes
-/// around it, with the fields its structs would repeat told apart, and with the
-/// prelude's short names for standard types when `short_paths` ([`prelude`]).
+/// around it: string enums as one macro invocation each ([`string_enums`]) when there
+/// are enough of them to pay for the macro's definition, the fields its structs would
+/// repeat told apart, and with the prelude's short names for standard types when
+/// `short_paths` ([`prelude`]).
 fn format_items(items: TokenStream, short_paths: bool) -> String {
-    let edit: format::Edit = if short_paths {
-        shorten_and_separate
+    let (collapsing, plain): (format::Edit, format::Edit) = if short_paths {
+        (collapse_shorten_and_separate, shorten_and_separate)
     } else {
-        fields::separate_fields
+        (collapse_and_separate, separate)
     };
+    let collapsed = format_with(items.clone(), collapsing);
+    if string_enums::pays(&collapsed) {
+        string_enums::define_where_used(string_enums::macro_heads(collapsed))
+    } else {
+        format_with(items, plain)
+    }
+}
+
+/// typify's code formatted with `edit`.
+fn format_with(items: TokenStream, edit: format::Edit) -> String {
     match format::format(1, Some(edit), |code| code.push(items)) {
         Ok(text) => text,
         Err(unparsable) => {

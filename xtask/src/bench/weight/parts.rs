@@ -55,7 +55,8 @@ pub(super) fn classify(keyword: &str, name: &str) -> Part {
         ("mod", "description") | ("use", "description") | ("const", "OPENAPI_DOCUMENT") => {
             Part::Description
         }
-        ("mod", "webhooks") | ("trait" | "struct" | "enum" | "impl" | "type", _) => {
+        // The imports at the top serve the traits and the response enums' impls.
+        ("mod", "webhooks") | ("trait" | "struct" | "enum" | "impl" | "type" | "use", _) => {
             Part::Operations
         }
         _ => Part::Other,
