@@ -996,13 +996,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("rawMultipart");
-        match decode_raw_multipart(&mut input).await {
+        match decode_raw_multipart(&mut input) {
             Ok(request) => rt::respond(api.raw_multipart(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_raw_multipart(
+    fn decode_raw_multipart(
         input: &mut rt::RawRequest,
     ) -> Result<super::RawMultipartRequest, rt::HttpError> {
         Ok(super::RawMultipartRequest {
@@ -1015,13 +1015,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("ping");
-        match decode_ping(&mut input).await {
+        match decode_ping(&mut input) {
             Ok(request) => rt::respond(api.ping(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_ping(
+    fn decode_ping(
         _input: &mut rt::RawRequest,
     ) -> Result<super::PingRequest, rt::HttpError> {
         Ok(super::PingRequest {})

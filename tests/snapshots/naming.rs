@@ -379,13 +379,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("self");
-        match decode_self_(&mut input).await {
+        match decode_self_(&mut input) {
             Ok(request) => rt::respond(api.self_(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_self_(
+    fn decode_self_(
         input: &mut rt::RawRequest,
     ) -> Result<super::SelfRequest, rt::HttpError> {
         Ok(super::SelfRequest {
@@ -409,13 +409,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("get-item");
-        match decode_get_item(&mut input).await {
+        match decode_get_item(&mut input) {
             Ok(request) => rt::respond(api.get_item(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_item(
+    fn decode_get_item(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetItemRequest, rt::HttpError> {
         Ok(super::GetItemRequest {
@@ -428,13 +428,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("delete /items/{id}");
-        match decode_delete_items_id(&mut input).await {
+        match decode_delete_items_id(&mut input) {
             Ok(request) => rt::respond(api.delete_items_id(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_delete_items_id(
+    fn decode_delete_items_id(
         input: &mut rt::RawRequest,
     ) -> Result<super::DeleteItemsIdRequest, rt::HttpError> {
         Ok(super::DeleteItemsIdRequest {

@@ -774,13 +774,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getSensor");
-        match decode_get_sensor(&mut input).await {
+        match decode_get_sensor(&mut input) {
             Ok(request) => rt::respond(api.get_sensor(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_sensor(
+    fn decode_get_sensor(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetSensorRequest, rt::HttpError> {
         Ok(super::GetSensorRequest {
@@ -800,13 +800,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_retire_sensor(&mut input).await {
+        match decode_retire_sensor(&mut input) {
             Ok(request) => rt::respond(api.retire_sensor(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_retire_sensor(
+    fn decode_retire_sensor(
         input: &mut rt::RawRequest,
     ) -> Result<super::RetireSensorRequest, rt::HttpError> {
         Ok(super::RetireSensorRequest {
@@ -861,13 +861,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("ping");
-        match decode_ping(&mut input).await {
+        match decode_ping(&mut input) {
             Ok(request) => rt::respond(api.ping(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_ping(
+    fn decode_ping(
         _input: &mut rt::RawRequest,
     ) -> Result<super::PingRequest, rt::HttpError> {
         Ok(super::PingRequest {})

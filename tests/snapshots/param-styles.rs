@@ -880,13 +880,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("simplePath");
-        match decode_simple_path(&mut input).await {
+        match decode_simple_path(&mut input) {
             Ok(request) => rt::respond(api.simple_path(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_simple_path(
+    fn decode_simple_path(
         input: &mut rt::RawRequest,
     ) -> Result<super::SimplePathRequest, rt::HttpError> {
         Ok(super::SimplePathRequest {
@@ -985,13 +985,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("labelPath");
-        match decode_label_path(&mut input).await {
+        match decode_label_path(&mut input) {
             Ok(request) => rt::respond(api.label_path(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_label_path(
+    fn decode_label_path(
         input: &mut rt::RawRequest,
     ) -> Result<super::LabelPathRequest, rt::HttpError> {
         Ok(super::LabelPathRequest {
@@ -1089,13 +1089,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("matrixPath");
-        match decode_matrix_path(&mut input).await {
+        match decode_matrix_path(&mut input) {
             Ok(request) => rt::respond(api.matrix_path(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_matrix_path(
+    fn decode_matrix_path(
         input: &mut rt::RawRequest,
     ) -> Result<super::MatrixPathRequest, rt::HttpError> {
         Ok(super::MatrixPathRequest {
@@ -1266,13 +1266,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("queryStyles");
-        match decode_query_styles(&mut input).await {
+        match decode_query_styles(&mut input) {
             Ok(request) => rt::respond(api.query_styles(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_query_styles(
+    fn decode_query_styles(
         input: &mut rt::RawRequest,
     ) -> Result<super::QueryStylesRequest, rt::HttpError> {
         Ok(super::QueryStylesRequest {
@@ -1351,13 +1351,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("search");
-        match decode_search(&mut input).await {
+        match decode_search(&mut input) {
             Ok(request) => rt::respond(api.search(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_search(
+    fn decode_search(
         input: &mut rt::RawRequest,
     ) -> Result<super::SearchRequest, rt::HttpError> {
         Ok(super::SearchRequest {
@@ -1413,13 +1413,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("rest");
-        match decode_rest(&mut input).await {
+        match decode_rest(&mut input) {
             Ok(request) => rt::respond(api.rest(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_rest(
+    fn decode_rest(
         input: &mut rt::RawRequest,
     ) -> Result<super::RestRequest, rt::HttpError> {
         Ok(super::RestRequest {
@@ -1514,13 +1514,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("boxes");
-        match decode_boxes(&mut input).await {
+        match decode_boxes(&mut input) {
             Ok(request) => rt::respond(api.boxes(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_boxes(
+    fn decode_boxes(
         input: &mut rt::RawRequest,
     ) -> Result<super::BoxesRequest, rt::HttpError> {
         Ok(super::BoxesRequest {
@@ -1553,13 +1553,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("restLists");
-        match decode_rest_lists(&mut input).await {
+        match decode_rest_lists(&mut input) {
             Ok(request) => rt::respond(api.rest_lists(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_rest_lists(
+    fn decode_rest_lists(
         input: &mut rt::RawRequest,
     ) -> Result<super::RestListsRequest, rt::HttpError> {
         Ok(super::RestListsRequest {
@@ -1649,13 +1649,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("headerStyles");
-        match decode_header_styles(&mut input).await {
+        match decode_header_styles(&mut input) {
             Ok(request) => rt::respond(api.header_styles(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_header_styles(
+    fn decode_header_styles(
         input: &mut rt::RawRequest,
     ) -> Result<super::HeaderStylesRequest, rt::HttpError> {
         Ok(super::HeaderStylesRequest {
@@ -1753,13 +1753,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("cookieStyles");
-        match decode_cookie_styles(&mut input).await {
+        match decode_cookie_styles(&mut input) {
             Ok(request) => rt::respond(api.cookie_styles(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_cookie_styles(
+    fn decode_cookie_styles(
         input: &mut rt::RawRequest,
     ) -> Result<super::CookieStylesRequest, rt::HttpError> {
         Ok(super::CookieStylesRequest {

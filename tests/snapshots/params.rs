@@ -898,13 +898,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getThing");
-        match decode_get_thing(&mut input).await {
+        match decode_get_thing(&mut input) {
             Ok(request) => rt::respond(api.get_thing(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_thing(
+    fn decode_get_thing(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetThingRequest, rt::HttpError> {
         Ok(super::GetThingRequest {
@@ -943,13 +943,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("compare");
-        match decode_compare(&mut input).await {
+        match decode_compare(&mut input) {
             Ok(request) => rt::respond(api.compare(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_compare(
+    fn decode_compare(
         input: &mut rt::RawRequest,
     ) -> Result<super::CompareRequest, rt::HttpError> {
         Ok(super::CompareRequest {
@@ -969,13 +969,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("compareJoined");
-        match decode_compare_joined(&mut input).await {
+        match decode_compare_joined(&mut input) {
             Ok(request) => rt::respond(api.compare_joined(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_compare_joined(
+    fn decode_compare_joined(
         input: &mut rt::RawRequest,
     ) -> Result<super::CompareJoinedRequest, rt::HttpError> {
         Ok(super::CompareJoinedRequest {
@@ -997,13 +997,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getFile");
-        match decode_get_file(&mut input).await {
+        match decode_get_file(&mut input) {
             Ok(request) => rt::respond(api.get_file(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_file(
+    fn decode_get_file(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetFileRequest, rt::HttpError> {
         Ok(super::GetFileRequest {
@@ -1022,13 +1022,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("deleteAllTags");
-        match decode_delete_all_tags(&mut input).await {
+        match decode_delete_all_tags(&mut input) {
             Ok(request) => rt::respond(api.delete_all_tags(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_delete_all_tags(
+    fn decode_delete_all_tags(
         input: &mut rt::RawRequest,
     ) -> Result<super::DeleteAllTagsRequest, rt::HttpError> {
         Ok(super::DeleteAllTagsRequest {
@@ -1049,13 +1049,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("deleteSomeTags");
-        match decode_delete_some_tags(&mut input).await {
+        match decode_delete_some_tags(&mut input) {
             Ok(request) => rt::respond(api.delete_some_tags(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_delete_some_tags(
+    fn decode_delete_some_tags(
         input: &mut rt::RawRequest,
     ) -> Result<super::DeleteSomeTagsRequest, rt::HttpError> {
         Ok(super::DeleteSomeTagsRequest {
@@ -1069,13 +1069,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("push");
-        match decode_push(&mut input).await {
+        match decode_push(&mut input) {
             Ok(request) => rt::respond(api.push(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_push(
+    fn decode_push(
         _input: &mut rt::RawRequest,
     ) -> Result<super::PushRequest, rt::HttpError> {
         Ok(super::PushRequest {})
@@ -1086,13 +1086,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("pop");
-        match decode_pop(&mut input).await {
+        match decode_pop(&mut input) {
             Ok(request) => rt::respond(api.pop(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_pop(
+    fn decode_pop(
         _input: &mut rt::RawRequest,
     ) -> Result<super::PopRequest, rt::HttpError> {
         Ok(super::PopRequest {})
@@ -1116,13 +1116,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listBoardCards");
-        match decode_list_board_cards(&mut input).await {
+        match decode_list_board_cards(&mut input) {
             Ok(request) => rt::respond(api.list_board_cards(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_board_cards(
+    fn decode_list_board_cards(
         input: &mut rt::RawRequest,
     ) -> Result<super::ListBoardCardsRequest, rt::HttpError> {
         Ok(super::ListBoardCardsRequest {
@@ -1142,13 +1142,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getBoardCard");
-        match decode_get_board_card(&mut input).await {
+        match decode_get_board_card(&mut input) {
             Ok(request) => rt::respond(api.get_board_card(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_board_card(
+    fn decode_get_board_card(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetBoardCardRequest, rt::HttpError> {
         Ok(super::GetBoardCardRequest {
@@ -1168,13 +1168,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getIcon");
-        match decode_get_icon(&mut input).await {
+        match decode_get_icon(&mut input) {
             Ok(request) => rt::respond(api.get_icon(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_icon(
+    fn decode_get_icon(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetIconRequest, rt::HttpError> {
         Ok(super::GetIconRequest {
@@ -1193,13 +1193,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("searchIcons");
-        match decode_search_icons(&mut input).await {
+        match decode_search_icons(&mut input) {
             Ok(request) => rt::respond(api.search_icons(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_search_icons(
+    fn decode_search_icons(
         input: &mut rt::RawRequest,
     ) -> Result<super::SearchIconsRequest, rt::HttpError> {
         Ok(super::SearchIconsRequest {
@@ -1226,13 +1226,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getAttachment");
-        match decode_get_attachment(&mut input).await {
+        match decode_get_attachment(&mut input) {
             Ok(request) => rt::respond(api.get_attachment(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_attachment(
+    fn decode_get_attachment(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetAttachmentRequest, rt::HttpError> {
         Ok(super::GetAttachmentRequest {
@@ -1252,13 +1252,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getAttachmentByName");
-        match decode_get_attachment_by_name(&mut input).await {
+        match decode_get_attachment_by_name(&mut input) {
             Ok(request) => rt::respond(api.get_attachment_by_name(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_attachment_by_name(
+    fn decode_get_attachment_by_name(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetAttachmentByNameRequest, rt::HttpError> {
         Ok(super::GetAttachmentByNameRequest {
@@ -1291,13 +1291,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("upload");
-        match decode_upload(&mut input).await {
+        match decode_upload(&mut input) {
             Ok(request) => rt::respond(api.upload(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_upload(
+    fn decode_upload(
         input: &mut rt::RawRequest,
     ) -> Result<super::UploadRequest, rt::HttpError> {
         input.limit_body(2048);

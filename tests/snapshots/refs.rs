@@ -574,13 +574,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getTree");
-        match decode_get_tree(&mut input).await {
+        match decode_get_tree(&mut input) {
             Ok(request) => rt::respond(api.get_tree(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_tree(
+    fn decode_get_tree(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetTreeRequest, rt::HttpError> {
         Ok(super::GetTreeRequest {
@@ -593,13 +593,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getTree");
-        match decode_get_tree_2(&mut input).await {
+        match decode_get_tree_2(&mut input) {
             Ok(request) => rt::respond(api.get_tree_2(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_tree_2(
+    fn decode_get_tree_2(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetTree2Request, rt::HttpError> {
         Ok(super::GetTree2Request {
@@ -618,13 +618,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listSpecies");
-        match decode_list_species(&mut input).await {
+        match decode_list_species(&mut input) {
             Ok(request) => rt::respond(api.list_species(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_species(
+    fn decode_list_species(
         input: &mut rt::RawRequest,
     ) -> Result<super::ListSpeciesRequest, rt::HttpError> {
         Ok(super::ListSpeciesRequest {
@@ -645,13 +645,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getSpecies");
-        match decode_get_species(&mut input).await {
+        match decode_get_species(&mut input) {
             Ok(request) => rt::respond(api.get_species(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_species(
+    fn decode_get_species(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetSpeciesRequest, rt::HttpError> {
         Ok(super::GetSpeciesRequest {

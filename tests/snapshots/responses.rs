@@ -261,13 +261,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getReport");
-        match decode_get_report(&mut input).await {
+        match decode_get_report(&mut input) {
             Ok(request) => rt::respond(api.get_report(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_report(
+    fn decode_get_report(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetReportRequest, rt::HttpError> {
         Ok(super::GetReportRequest {
@@ -280,13 +280,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getRawReport");
-        match decode_get_raw_report(&mut input).await {
+        match decode_get_raw_report(&mut input) {
             Ok(request) => rt::respond(api.get_raw_report(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_raw_report(
+    fn decode_get_raw_report(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetRawReportRequest, rt::HttpError> {
         Ok(super::GetRawReportRequest {

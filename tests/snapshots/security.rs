@@ -641,13 +641,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getPublic");
-        match decode_get_public(&mut input).await {
+        match decode_get_public(&mut input) {
             Ok(request) => rt::respond(api.get_public(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_public(
+    fn decode_get_public(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetPublicRequest, rt::HttpError> {
         Ok(super::GetPublicRequest {})
@@ -663,13 +663,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_maybe(&mut input).await {
+        match decode_get_maybe(&mut input) {
             Ok(request) => rt::respond(api.get_maybe(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_maybe(
+    fn decode_get_maybe(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetMaybeRequest, rt::HttpError> {
         Ok(super::GetMaybeRequest {})
@@ -709,13 +709,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_bearer(&mut input).await {
+        match decode_get_bearer(&mut input) {
             Ok(request) => rt::respond(api.get_bearer(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_bearer(
+    fn decode_get_bearer(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetBearerRequest, rt::HttpError> {
         Ok(super::GetBearerRequest {})
@@ -754,13 +754,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_basic(&mut input).await {
+        match decode_get_basic(&mut input) {
             Ok(request) => rt::respond(api.get_basic(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_basic(
+    fn decode_get_basic(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetBasicRequest, rt::HttpError> {
         Ok(super::GetBasicRequest {})
@@ -800,13 +800,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_signed(&mut input).await {
+        match decode_get_signed(&mut input) {
             Ok(request) => rt::respond(api.get_signed(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_signed(
+    fn decode_get_signed(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetSignedRequest, rt::HttpError> {
         Ok(super::GetSignedRequest {})
@@ -848,13 +848,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_header_key(&mut input).await {
+        match decode_get_header_key(&mut input) {
             Ok(request) => rt::respond(api.get_header_key(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_header_key(
+    fn decode_get_header_key(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetHeaderKeyRequest, rt::HttpError> {
         Ok(super::GetHeaderKeyRequest {})
@@ -901,13 +901,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_query_key(&mut input).await {
+        match decode_get_query_key(&mut input) {
             Ok(request) => rt::respond(api.get_query_key(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_query_key(
+    fn decode_get_query_key(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetQueryKeyRequest, rt::HttpError> {
         Ok(super::GetQueryKeyRequest {
@@ -951,13 +951,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_cookie_key(&mut input).await {
+        match decode_get_cookie_key(&mut input) {
             Ok(request) => rt::respond(api.get_cookie_key(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_cookie_key(
+    fn decode_get_cookie_key(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetCookieKeyRequest, rt::HttpError> {
         Ok(super::GetCookieKeyRequest {})
@@ -999,13 +999,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_list_things(&mut input).await {
+        match decode_list_things(&mut input) {
             Ok(request) => rt::respond(api.list_things(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_things(
+    fn decode_list_things(
         _input: &mut rt::RawRequest,
     ) -> Result<super::ListThingsRequest, rt::HttpError> {
         Ok(super::ListThingsRequest {})
@@ -1096,13 +1096,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_oidc(&mut input).await {
+        match decode_get_oidc(&mut input) {
             Ok(request) => rt::respond(api.get_oidc(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_oidc(
+    fn decode_get_oidc(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetOidcRequest, rt::HttpError> {
         Ok(super::GetOidcRequest {})
@@ -1144,13 +1144,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_either(&mut input).await {
+        match decode_get_either(&mut input) {
             Ok(request) => rt::respond(api.get_either(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_either(
+    fn decode_get_either(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetEitherRequest, rt::HttpError> {
         Ok(super::GetEitherRequest {})
@@ -1201,13 +1201,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_both(&mut input).await {
+        match decode_get_both(&mut input) {
             Ok(request) => rt::respond(api.get_both(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_both(
+    fn decode_get_both(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GetBothRequest, rt::HttpError> {
         Ok(super::GetBothRequest {})

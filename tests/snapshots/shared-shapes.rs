@@ -456,13 +456,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listOrders");
-        match decode_list_orders(&mut input).await {
+        match decode_list_orders(&mut input) {
             Ok(request) => rt::respond(api.list_orders(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_orders(
+    fn decode_list_orders(
         input: &mut rt::RawRequest,
     ) -> Result<super::ListOrdersRequest, rt::HttpError> {
         Ok(super::ListOrdersRequest {
@@ -500,13 +500,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("summarizeOrder");
-        match decode_summarize_order(&mut input).await {
+        match decode_summarize_order(&mut input) {
             Ok(request) => rt::respond(api.summarize_order(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_summarize_order(
+    fn decode_summarize_order(
         input: &mut rt::RawRequest,
     ) -> Result<super::SummarizeOrderRequest, rt::HttpError> {
         Ok(super::SummarizeOrderRequest {

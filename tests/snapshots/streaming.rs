@@ -311,13 +311,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("uploadBlob");
-        match decode_upload_blob(&mut input).await {
+        match decode_upload_blob(&mut input) {
             Ok(request) => rt::respond(api.upload_blob(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_upload_blob(
+    fn decode_upload_blob(
         input: &mut rt::RawRequest,
     ) -> Result<super::UploadBlobRequest, rt::HttpError> {
         input.limit_body(4096);
@@ -331,13 +331,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("putAvatar");
-        match decode_put_avatar(&mut input).await {
+        match decode_put_avatar(&mut input) {
             Ok(request) => rt::respond(api.put_avatar(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_put_avatar(
+    fn decode_put_avatar(
         input: &mut rt::RawRequest,
     ) -> Result<super::PutAvatarRequest, rt::HttpError> {
         Ok(super::PutAvatarRequest {
@@ -357,13 +357,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("downloadBlob");
-        match decode_download_blob(&mut input).await {
+        match decode_download_blob(&mut input) {
             Ok(request) => rt::respond(api.download_blob(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_download_blob(
+    fn decode_download_blob(
         input: &mut rt::RawRequest,
     ) -> Result<super::DownloadBlobRequest, rt::HttpError> {
         Ok(super::DownloadBlobRequest {
@@ -376,13 +376,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("greet");
-        match decode_greet(&mut input).await {
+        match decode_greet(&mut input) {
             Ok(request) => rt::respond(api.greet(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_greet(
+    fn decode_greet(
         _input: &mut rt::RawRequest,
     ) -> Result<super::GreetRequest, rt::HttpError> {
         Ok(super::GreetRequest {})
@@ -399,13 +399,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getDocument");
-        match decode_get_document(&mut input).await {
+        match decode_get_document(&mut input) {
             Ok(request) => rt::respond(api.get_document(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_document(
+    fn decode_get_document(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetDocumentRequest, rt::HttpError> {
         Ok(super::GetDocumentRequest {

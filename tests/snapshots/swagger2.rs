@@ -831,13 +831,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listPets");
-        match decode_list_pets(&mut input).await {
+        match decode_list_pets(&mut input) {
             Ok(request) => rt::respond(api.list_pets(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_pets(
+    fn decode_list_pets(
         input: &mut rt::RawRequest,
     ) -> Result<super::ListPetsRequest, rt::HttpError> {
         Ok(super::ListPetsRequest {
@@ -911,13 +911,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_pet(&mut input).await {
+        match decode_get_pet(&mut input) {
             Ok(request) => rt::respond(api.get_pet(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_pet(
+    fn decode_get_pet(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetPetRequest, rt::HttpError> {
         Ok(super::GetPetRequest {
@@ -959,13 +959,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_delete_pet(&mut input).await {
+        match decode_delete_pet(&mut input) {
             Ok(request) => rt::respond(api.delete_pet(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_delete_pet(
+    fn decode_delete_pet(
         input: &mut rt::RawRequest,
     ) -> Result<super::DeletePetRequest, rt::HttpError> {
         Ok(super::DeletePetRequest {
@@ -1087,13 +1087,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_get_photo(&mut input).await {
+        match decode_get_photo(&mut input) {
             Ok(request) => rt::respond(api.get_photo(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_photo(
+    fn decode_get_photo(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetPhotoRequest, rt::HttpError> {
         Ok(super::GetPhotoRequest {

@@ -849,13 +849,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listBooks");
-        match decode_list_books::<A::ListBooksMarker>(&mut input).await {
+        match decode_list_books::<A::ListBooksMarker>(&mut input) {
             Ok(request) => rt::respond(api.list_books(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_books<M: ::serde::de::DeserializeOwned>(
+    fn decode_list_books<M: ::serde::de::DeserializeOwned>(
         input: &mut rt::RawRequest,
     ) -> Result<super::ListBooksRequest<M>, rt::HttpError> {
         let (limit, token) = rt::page_start::<M>(input, "listBooks")?;
@@ -960,13 +960,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getBook");
-        match decode_get_book(&mut input).await {
+        match decode_get_book(&mut input) {
             Ok(request) => rt::respond(api.get_book(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_book(
+    fn decode_get_book(
         input: &mut rt::RawRequest,
     ) -> Result<super::GetBookRequest, rt::HttpError> {
         Ok(super::GetBookRequest {
@@ -1011,13 +1011,13 @@ mod handlers {
             Ok(principal) => principal,
             Err(error) => return rt::reject(error),
         };
-        match decode_delete_book(&mut input).await {
+        match decode_delete_book(&mut input) {
             Ok(request) => rt::respond(api.delete_book(ctx, principal, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_delete_book(
+    fn decode_delete_book(
         input: &mut rt::RawRequest,
     ) -> Result<super::DeleteBookRequest, rt::HttpError> {
         Ok(super::DeleteBookRequest {

@@ -484,6 +484,17 @@ fn handler(
         }
         _ => quote!(),
     };
+    // Decoding waits only for a body read whole; without one it is a plain function,
+    // which spares rustc a state machine per operation.
+    let decoded = quote! {
+        #prelude
+        Ok(super::#request { #(#fields)* })
+    };
+    let (asyncness, wait) = if awaits(&decoded) {
+        (quote!(async), quote!(.await))
+    } else {
+        (quote!(), quote!())
+    };
     quote! {
         #(#statics)*
 
@@ -493,23 +504,32 @@ fn handler(
         ) -> rt::Response {
             let #ctx_binding = input.context(#operation_id);
             #auth
-            match #decode #marker_arg(&mut input).await {
+            match #decode #marker_arg(&mut input) #wait {
                 Ok(request) => rt::respond(api.#method(ctx, #principal request).await),
                 Err(error) => rt::reject(error),
             }
         }
 
-        async fn #decode #generics(
+        #asyncness fn #decode #generics(
             #input: &mut rt::RawRequest,
         ) -> Result<super::#request #request_args, rt::HttpError> {
-            #prelude
-            Ok(super::#request { #(#fields)* })
+            #decoded
         }
 
         #authenticate
 
         #(#multipart_decoders)*
     }
+}
+
+/// Whether `code` waits for a future (`.await`) outside any closure or async block
+/// of its own: generated decoders have none.
+fn awaits(code: &TokenStream) -> bool {
+    code.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => ident == "await",
+        proc_macro2::TokenTree::Group(group) => awaits(&group.stream()),
+        _ => false,
+    })
 }
 
 /// The expression reading a body of `kind`; `hint` names its validation rules.

@@ -142,13 +142,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listVaults");
-        match decode_list_vaults(&mut input).await {
+        match decode_list_vaults(&mut input) {
             Ok(request) => rt::respond(api.list_vaults(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_vaults(
+    fn decode_list_vaults(
         input: &mut rt::RawRequest,
     ) -> Result<super::ListVaultsRequest, rt::HttpError> {
         Ok(super::ListVaultsRequest {
@@ -161,13 +161,13 @@ mod handlers {
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("listTenants");
-        match decode_list_tenants(&mut input).await {
+        match decode_list_tenants(&mut input) {
             Ok(request) => rt::respond(api.list_tenants(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_list_tenants(
+    fn decode_list_tenants(
         _input: &mut rt::RawRequest,
     ) -> Result<super::ListTenantsRequest, rt::HttpError> {
         Ok(super::ListTenantsRequest {})
