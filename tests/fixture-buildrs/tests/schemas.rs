@@ -153,3 +153,39 @@ async fn records_keep_formats_maps_and_nested_objects() {
         assert_eq!(status, 400, "{field}: {bad}");
     }
 }
+
+/// An enum of strings, written as a `string_enum!` invocation, keeps everything typify
+/// gives it: serde's names, `Display`, `FromStr`, both `TryFrom`s, the derives and the
+/// `Default` written beside it.
+#[test]
+fn string_enums_keep_their_conversions() {
+    use api::types::RecordMode;
+    assert_eq!(RecordMode::Fast.to_string(), "fast");
+    assert_eq!(
+        "careful".parse::<RecordMode>().ok(),
+        Some(RecordMode::Careful)
+    );
+    assert_eq!(
+        "Careful".parse::<RecordMode>().map_err(|e| e.to_string()),
+        Err("invalid value".to_string())
+    );
+    assert_eq!(RecordMode::try_from("fast").ok(), Some(RecordMode::Fast));
+    assert_eq!(
+        RecordMode::try_from(String::from("careful")).ok(),
+        Some(RecordMode::Careful)
+    );
+    assert_eq!(
+        serde_json::to_value(RecordMode::Careful).unwrap(),
+        json!("careful")
+    );
+    assert_eq!(
+        serde_json::from_value::<RecordMode>(json!("fast")).unwrap(),
+        RecordMode::Fast
+    );
+    assert!(serde_json::from_value::<RecordMode>(json!("Fast")).is_err());
+    // Copy, Ord and Hash come with the derives.
+    let modes: std::collections::BTreeSet<RecordMode> =
+        [RecordMode::Careful, RecordMode::Fast].into();
+    assert_eq!(modes.into_iter().next(), Some(RecordMode::Fast));
+    assert_eq!(RecordMode::default(), RecordMode::Careful);
+}
