@@ -195,7 +195,9 @@ fn render_line(
 ) -> Option<String> {
     let (outcome, key, first) = match compilation {
         Compilation::Ok => ("ok", "", ""),
-        Compilation::Failed { key, first } if !key.starts_with("check failed") => {
+        Compilation::Failed { key, first }
+            if !key.starts_with("check failed") && !machine_failure(key) =>
+        {
             ("failed", key.as_str(), first.as_str())
         }
         Compilation::Failed { .. } | Compilation::NotRun => return None,
@@ -210,6 +212,12 @@ fn render_line(
         "warnings": warnings.iter().map(|(k, t)| json!([k, t])).collect::<Vec<_>>(),
     });
     Some(format!("{line}\n"))
+}
+
+/// Whether a compiler error says the machine failed, not the code: an operating
+/// system error (`No space left on device (os error 28)` while writing metadata).
+fn machine_failure(key: &str) -> bool {
+    key.contains("(os error ")
 }
 
 /// Reads one ledger line of `environment`: the module digest and its entry.
@@ -277,6 +285,13 @@ mod tests {
                 first: "cargo check timed out after 1s".into(),
             };
             ledger.record("m3", "dir:c.json", &timeout, &[]).unwrap();
+            let disk_full = Compilation::Failed {
+                key: "failed to write to `…`: No space left on device (os error 28)".into(),
+                first:
+                    "error: failed to write to `full.rmeta`: No space left on device (os error 28)"
+                        .into(),
+            };
+            ledger.record("m4", "dir:d.json", &disk_full, &[]).unwrap();
         }
         let ledger = Ledger::open(&path, "env-a".into(), true).unwrap();
         assert_eq!(
@@ -288,6 +303,11 @@ mod tests {
         );
         assert_eq!(ledger.lookup("m2").map(|e| &e.compilation), Some(&failed));
         assert_eq!(ledger.lookup("m3"), None);
+        assert_eq!(
+            ledger.lookup("m4"),
+            None,
+            "a full disk is not the code's doing"
+        );
 
         let fresh = Ledger::open(&path, "env-a".into(), false).unwrap();
         assert_eq!(fresh.lookup("m1"), None, "--fresh reuses nothing");
