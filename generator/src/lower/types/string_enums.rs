@@ -107,7 +107,7 @@ pub fn pays(items: &str) -> bool {
 
 /// Whether `items`, text of the `types` module's items, invoke the macro.
 pub fn used_in(items: &str) -> bool {
-    items.contains("    string_enum! {")
+    items.contains(&format!("    {NAME}! {{"))
 }
 
 /// `items` with [`DEFINITION`] before them when they invoke it (a macro is known only
