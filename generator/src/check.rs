@@ -199,7 +199,7 @@ pub fn check_crate(entry: &CrateEntry) -> CrateReport {
             Some(drift.iter().map(|file| file.diff.as_str()).collect()),
             None,
         ),
-        Err(error) => (Status::Error, Vec::new(), None, Some(error.to_string())),
+        Err(error) => (Status::Error, Vec::new(), None, Some(error.report())),
     };
     CrateReport {
         spec: entry.spec.clone(),

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostics;
 
 /// Why generation or checking could not be done.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` writes one line per problem. [`Error::report`] (which `Debug` writes too, so
+/// that a build script returning this error prints it readably) adds, for problems in the
+/// spec, the line of the spec each one is on.
+#[derive(thiserror::Error)]
 pub enum Error {
     /// The spec could not be read from disk.
     #[error("{}: cannot read the spec: {source}", path.display())]
@@ -35,4 +39,49 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// The error as a person reads it, in rustc's manner: for a spec's problems, each one's
+    /// `file:line:column` and the spec's line with the node underlined (read again from
+    /// the spec's file, when it is still there), else the `Display` text.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Spec(diagnostics) => {
+                let source = std::fs::read_to_string(&diagnostics.file).ok();
+                let mut text = diagnostics.render(source.as_deref());
+                text.truncate(text.trim_end().len());
+                text
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.report())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic, Diagnostics};
+
+    #[test]
+    fn debug_is_the_report_a_build_script_prints() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let spec = dir.path().join("api.yaml");
+        std::fs::write(&spec, "openapi: 3.0.3\ninfo: 5\n").expect("writable");
+        let error = Error::Spec(Diagnostics::new(
+            &spec,
+            vec![Diagnostic::new("/info", "must be an object")],
+        ));
+        let debug = format!("{error:?}");
+        assert_eq!(debug, error.report());
+        assert!(debug.starts_with("error: "), "{debug}");
+        assert!(debug.contains("api.yaml:2:1\n"), "{debug}");
+        assert!(debug.contains("2 | info: 5\n  | ^^^^"), "{debug}");
+    }
 }

@@ -28,7 +28,7 @@ struct Cli {
 enum Command {
     /// Write a whole crate (Cargo.toml and src/) generated from SPEC into DIR.
     Generate {
-        /// The OpenAPI 3.0 document, JSON or YAML.
+        /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML.
         spec: PathBuf,
         /// The crate directory to write; created if missing.
         #[arg(long, short)]
@@ -41,7 +41,7 @@ enum Command {
     /// Exit 0 when DIR is what SPEC generates, 1 (with a unified diff) when it is
     /// stale, 2 when the spec is unreadable. With --config, check every crate listed.
     Check {
-        /// The OpenAPI 3.0 document, JSON or YAML.
+        /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML.
         #[arg(required_unless_present = "config")]
         spec: Option<PathBuf>,
         /// The generated crate directory to compare.
@@ -74,7 +74,7 @@ enum Command {
     /// model and compare: print each difference as `POINTER: input=<json>
     /// output=<json>` and exit 1 when there is any, 2 when SPEC cannot be read or lowered.
     Roundtrip {
-        /// The OpenAPI 3.0 document, JSON or YAML.
+        /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML.
         spec: PathBuf,
         #[command(flatten)]
         select: SelectArgs,
@@ -175,7 +175,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
-                    eprintln!("{error}");
+                    eprintln!("{}", error.report());
                     ExitCode::FAILURE
                 }
             }
@@ -222,7 +222,7 @@ fn main() -> ExitCode {
                 (Ok(old_doc), Ok(new_doc)) => (old_doc, new_doc),
                 (old_result, new_result) => {
                     for error in [old_result.err(), new_result.err()].into_iter().flatten() {
-                        eprintln!("{error}");
+                        eprintln!("{}", error.report());
                     }
                     return ExitCode::from(2);
                 }
@@ -265,7 +265,7 @@ fn roundtrip(spec: &std::path::Path, selection: &Selection) -> ExitCode {
             ExitCode::from(1)
         }
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("{}", error.report());
             ExitCode::from(2)
         }
     }

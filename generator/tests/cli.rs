@@ -59,6 +59,20 @@ fn help_lists_the_commands() {
 }
 
 #[test]
+fn help_names_every_input_version() {
+    for command in ["generate", "check", "roundtrip"] {
+        let out = specfirst(&[command, "--help"], &root());
+        let help = text(&out.stdout);
+        for version in ["OpenAPI 3.0", "3.1", "Swagger 2.0"] {
+            assert!(
+                help.contains(version),
+                "{command} --help lacks {version}: {help}"
+            );
+        }
+    }
+}
+
+#[test]
 fn generate_then_check_fresh_then_stale() {
     let temp = tempfile::tempdir().expect("a temp dir");
     let out_dir = temp.path().join("crate");
@@ -198,6 +212,38 @@ fn malformed_spec_writes_nothing_and_names_the_pointer() {
 }
 
 #[test]
+fn diagnostics_show_the_line_of_the_spec() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    // Line 40 holds the bad node, in YAML and in JSON.
+    let mut yaml =
+        String::from("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: |\n");
+    while yaml.lines().count() < 36 {
+        yaml.push_str("    A line of description.\n");
+    }
+    yaml.push_str("paths:\n  /a:\n    get:\n      operationId: [not, a, string]\n      responses:\n        '200': {description: ok}\n");
+    let mut json = String::from("{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\n  \"paths\": {\n");
+    while json.lines().count() < 39 {
+        json.push_str("    \"/padding\": {},\n");
+    }
+    json.push_str("    \"/a\": {\"get\": {\"operationId\": 7, \"responses\": {\"200\": {\"description\": \"ok\"}}}}\n  }\n}\n");
+    for (name, spec, column, line) in [
+        ("spec.yaml", &yaml, 7, "      operationId: [not, a, string]"),
+        ("spec.json", &json, 20, "    \"/a\": {\"get\": {\"operationId\": 7, \"responses\": {\"200\": {\"description\": \"ok\"}}}}"),
+    ] {
+        std::fs::write(temp.path().join(name), spec).expect("writable");
+        let out = specfirst(&["generate", name, "--out", "out"], temp.path());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(&format!("{name}#/paths/~1a/get/operationId: ")), "{stderr}");
+        assert!(stderr.contains(&format!("--> {name}:40:{column}\n")), "{stderr}");
+        assert!(stderr.contains(&format!("40 | {line}\n")), "{stderr}");
+        let underline = format!("   | {}^^^^^^^^^^^", " ".repeat(line.find("operationId").unwrap_or(0) - usize::from(name.ends_with("json"))));
+        assert!(stderr.contains(&underline), "{stderr}");
+        assert!(!temp.path().join("out").exists());
+    }
+}
+
+#[test]
 fn missing_spec_file_is_a_clear_error() {
     let out = specfirst(
         &["generate", "no-such-spec.yaml", "--out", "unused"],
@@ -210,6 +256,66 @@ fn missing_spec_file_is_a_clear_error() {
         text(&out.stderr)
     );
     assert!(!root().join("unused").exists());
+}
+
+#[test]
+fn check_ignores_comments_and_layout_but_not_values() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let spec = temp.path().join("params.yaml");
+    let original = std::fs::read_to_string(root().join("specs/params.yaml")).expect("readable");
+    std::fs::write(&spec, &original).expect("writable");
+    let spec_arg = spec.to_string_lossy().into_owned();
+    let dir_arg = temp.path().join("crate").to_string_lossy().into_owned();
+    let out = specfirst(
+        &[
+            "generate",
+            &spec_arg,
+            "--out",
+            &dir_arg,
+            "--runtime-path",
+            "../runtime",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let check = || {
+        specfirst(
+            &["check", &spec_arg, &dir_arg, "--runtime-path", "../runtime"],
+            temp.path(),
+        )
+    };
+
+    // The same document with comments and blank lines between its top-level keys: no
+    // value changed, so the crate is still what it generates.
+    let relaid: String = original
+        .lines()
+        .map(|line| match line.chars().next() {
+            Some(c) if !c.is_whitespace() && c != '#' => format!("\n# A comment.\n{line}\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(relaid, original);
+    std::fs::write(&spec, relaid).expect("writable");
+    let out = check();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    // A changed value is drift, and the diff shows it.
+    let retitled = original.replacen("title: ", "title: Renamed ", 1);
+    assert_ne!(retitled, original, "params.yaml has a title");
+    std::fs::write(&spec, retitled).expect("writable");
+    let out = check();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Renamed"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -229,7 +335,15 @@ fn yaml_and_json_give_the_same_code() {
     let from_json = specfirst::Generator::from_path(&json_path)
         .and_then(|g| g.module_files("api"))
         .expect("generates");
-    // Only the header (file name and hash) differs.
+    // Only the header's file name differs: the hash is over the parsed document.
+    let header = |files: &[specfirst::GeneratedFile]| {
+        files[0]
+            .contents
+            .lines()
+            .next()
+            .map(|line| line.replace(".json`", ".yaml`"))
+    };
+    assert_eq!(header(&from_yaml), header(&from_json));
     let body = |files: &[specfirst::GeneratedFile]| {
         files[0]
             .contents

@@ -47,7 +47,9 @@ pub struct Document {
     pub origins: Origins,
     /// The document's `info`.
     pub info: openapiv3::Info,
-    /// SHA-256 of the input bytes, in hex, written into generated headers.
+    /// SHA-256, in hex, of the document as parsed (compact JSON, keys in input order),
+    /// written into generated headers: comments, quoting and layout do not change it, and
+    /// a YAML spec and its JSON translation share it.
     pub sha256: String,
     /// The operations kept; everything else was removed from `raw` and `original`.
     pub selection: Selection,
@@ -91,6 +93,7 @@ impl Document {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| fail("", format!("the spec is not valid UTF-8: {e}")))?;
         let mut parsed = parse_text(text).map_err(|message| fail("", message))?;
+        let sha256 = document_sha256(&parsed);
         let version = if parsed.get("swagger").is_some() {
             InputVersion::Swagger20
         } else {
@@ -135,7 +138,7 @@ impl Document {
             original,
             origins,
             info,
-            sha256: sha256_hex(bytes),
+            sha256,
             selection: selection.clone(),
         })
     }
@@ -230,8 +233,12 @@ pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// The hash of `parsed` that generated headers carry: over the document, not its text, so
+/// that `specfirst check` does not call a crate stale after an edit that changes no value.
+fn document_sha256(parsed: &Value) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
+    let compact = serde_json::to_vec(parsed)
+        .unwrap_or_else(|_| unreachable!("a serde_json::Value always serializes"));
+    let digest = sha2::Sha256::digest(compact);
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -1,0 +1,194 @@
+//! Problems found in a spec, each tied to the JSON pointer of the node at fault.
+
+use std::fmt;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+pub mod locate;
+
+/// One problem in a spec: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The JSON pointer of the offending node, e.g. `/paths/~1pets/get`.
+    pub pointer: String,
+    /// What is wrong, lowercase, saying what to do where it can.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `pointer`.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every problem found in one spec file, sorted by pointer.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    /// The spec the problems were found in, as the user named it.
+    pub file: PathBuf,
+    /// The problems, sorted and without duplicates.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Collects `items` for `file`, sorted and deduplicated so output is stable.
+    pub fn new(file: impl Into<PathBuf>, mut items: Vec<Diagnostic>) -> Self {
+        items.sort();
+        items.dedup();
+        Self {
+            file: file.into(),
+            items,
+        }
+    }
+}
+
+impl Diagnostics {
+    /// The problems as a person reads them, in rustc's manner: each problem's line as
+    /// [`Display`](fmt::Display) writes it, then, when `source` (the spec's text) has the
+    /// node, `file:line:column` and that line with the node underlined.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut out = String::new();
+        for item in &self.items {
+            let _ = writeln!(
+                out,
+                "error: {}#{}: {}",
+                self.file.display(),
+                item.pointer,
+                item.message
+            );
+            let Some(source) = source else { continue };
+            let Some(at) = locate::locate(source, &item.pointer) else {
+                continue;
+            };
+            let Some(line) = source.lines().nth(at.line - 1) else {
+                continue;
+            };
+            let number = at.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let line = line.replace('\t', " ");
+            let start: String = line.chars().take(at.column - 1).collect();
+            let marks = "^".repeat(token_width(&line[start.len()..]));
+            let _ = writeln!(
+                out,
+                "{gutter}--> {}:{}:{}",
+                self.file.display(),
+                at.line,
+                at.column
+            );
+            let _ = writeln!(out, "{gutter} |");
+            let _ = writeln!(out, "{number} | {line}");
+            let _ = writeln!(
+                out,
+                "{gutter} | {}{marks}",
+                " ".repeat(start.chars().count())
+            );
+        }
+        out
+    }
+}
+
+/// How many characters of `rest` the node starting it takes on its line: a quoted
+/// string to its closing quote, else up to the `:` of a key, a separator of flow
+/// collections or a comment; at least one.
+fn token_width(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    let width = match chars.next() {
+        Some((_, quote @ ('"' | '\''))) => {
+            let mut escaped = false;
+            chars
+                .find(|&(_, c)| {
+                    let closes = c == quote && !escaped;
+                    escaped = quote == '"' && c == '\\' && !escaped;
+                    closes
+                })
+                .map_or(rest.len(), |(index, c)| index + c.len_utf8())
+        }
+        Some(_) => rest
+            .find([',', ']', '}'])
+            .into_iter()
+            .chain(rest.find(": "))
+            .chain(rest.find(" #"))
+            .chain(rest.ends_with(':').then(|| rest.len() - 1))
+            .min()
+            .unwrap_or(rest.len()),
+        None => 0,
+    };
+    rest[..width].trim_end().chars().count().max(1)
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, item) in self.items.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(
+                f,
+                "{}#{}: {}",
+                self.file.display(),
+                item.pointer,
+                item.message
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes one reference token for a JSON pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Joins `base` and one unescaped `token` into a JSON pointer.
+pub fn pointer_join(base: &str, token: impl AsRef<str>) -> String {
+    format!("{base}/{}", escape_token(token.as_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_points_at_the_line_of_the_node() {
+        let source = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      operationId: 5 # why\n      'x-y': {a: 1}\n";
+        let diagnostics = Diagnostics::new(
+            "api.yaml",
+            vec![
+                Diagnostic::new("/paths/~1a/get/operationId", "must be a string"),
+                Diagnostic::new("/paths/~1a/get/x-y/a", "unknown"),
+                Diagnostic::new("", "at the root"),
+            ],
+        );
+        let expected = "\
+error: api.yaml#: at the root
+error: api.yaml#/paths/~1a/get/operationId: must be a string
+ --> api.yaml:5:7
+  |
+5 |       operationId: 5 # why
+  |       ^^^^^^^^^^^
+error: api.yaml#/paths/~1a/get/x-y/a: unknown
+ --> api.yaml:6:15
+  |
+6 |       'x-y': {a: 1}
+  |               ^
+";
+        assert_eq!(diagnostics.render(Some(source)), expected);
+        // Without the text, each problem is its one line.
+        assert_eq!(
+            diagnostics.render(None).lines().count(),
+            diagnostics.items.len()
+        );
+    }
+
+    #[test]
+    fn a_quoted_key_is_underlined_with_its_quotes() {
+        assert_eq!(token_width("\"a\\\"b\": 1"), 6);
+        assert_eq!(token_width("'it''s': 1"), 4);
+        assert_eq!(token_width("name"), 4);
+        assert_eq!(token_width(""), 1);
+    }
+}
