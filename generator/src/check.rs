@@ -9,13 +9,14 @@
 //! runtime_path = "../../runtime"  # optional: relative to the generated crate, as written
 //! tags = ["books"]                # optional: only the operations with these tags...
 //! operations = ["getAuthor"]      # ...or these operationIds (see `Selection`)
+//! default_not_implemented = true  # optional: methods answer 501 until written
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CrateOptions, Generator, RuntimeDependency, Selection, Split};
+use crate::{CrateOptions, Generator, MethodBodies, RuntimeDependency, Selection, Split};
 
 /// Why a check configuration could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,8 @@ pub struct CrateEntry {
     pub options: CrateOptions,
     /// The operations it was generated with; [`Selection::is_all`] for every one.
     pub selection: Selection,
+    /// How its trait's methods were written (`--default-not-implemented`).
+    pub bodies: MethodBodies,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +83,9 @@ struct RawEntry {
     split: Option<String>,
     /// Bytes of Rust per model crate, as `--split-size`.
     split_size: Option<usize>,
+    /// As `--default-not-implemented`.
+    #[serde(default)]
+    default_not_implemented: bool,
 }
 
 impl CheckConfig {
@@ -139,6 +145,11 @@ impl CheckConfig {
                     tags: entry.tags,
                     operations: entry.operations,
                 },
+                bodies: if entry.default_not_implemented {
+                    MethodBodies::NotImplemented
+                } else {
+                    MethodBodies::Required
+                },
             });
         }
         Ok(Self { crates })
@@ -189,8 +200,11 @@ pub struct CrateReport {
 
 /// Checks the crate in `entry.dir` against `entry.spec`.
 pub fn check_crate(entry: &CrateEntry) -> CrateReport {
-    let drift = Generator::from_path_with(&entry.spec, &entry.selection)
-        .and_then(|generator| generator.check_crate(&entry.dir, &entry.options));
+    let drift = Generator::from_path_with(&entry.spec, &entry.selection).and_then(|generator| {
+        generator
+            .with_method_bodies(entry.bodies)
+            .check_crate(&entry.dir, &entry.options)
+    });
     let (status, changed_files, diff, error) = match drift {
         Ok(drift) if drift.is_empty() => (Status::Fresh, Vec::new(), None, None),
         Ok(drift) => (

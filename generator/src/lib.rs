@@ -48,6 +48,7 @@ mod text;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use emit::MethodBodies;
 pub use error::Error;
 pub use load::Selection;
 pub use output::{Drift, GeneratedFile};
@@ -151,6 +152,8 @@ pub struct Generator {
     types: Result<ir::Types, Diagnostics>,
     /// The code that needs no types, written while typing ran.
     untyped: emit::Untyped,
+    /// How the API trait's methods are written.
+    bodies: MethodBodies,
 }
 
 impl Generator {
@@ -214,7 +217,26 @@ impl Generator {
             api,
             types,
             untyped,
+            bodies: MethodBodies::default(),
         })
+    }
+
+    /// Writes the API trait's methods as `bodies` says: with
+    /// [`MethodBodies::NotImplemented`] (`--default-not-implemented` on the command line),
+    /// each has a default body answering `501 Not Implemented`, so a server serves its
+    /// first operation before the last is written. The headers of the generated files
+    /// say so, and `specfirst check` needs the same setting.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), specfirst::Error> {
+    /// let generator = specfirst::Generator::from_path("api.yaml")?
+    ///     .with_method_bodies(specfirst::MethodBodies::NotImplemented);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_method_bodies(mut self, bodies: MethodBodies) -> Self {
+        self.untyped.set_method_bodies(&self.api, bodies);
+        self.bodies = bodies;
+        self
     }
 
     /// The API model.
@@ -277,8 +299,13 @@ impl Generator {
             selection if selection.is_all() => String::new(),
             selection => format!(", selection: {selection}"),
         };
+        // So is a trait whose methods answer 501 until written: `check` needs the setting.
+        let bodies = match self.bodies {
+            MethodBodies::Required => "",
+            MethodBodies::NotImplemented => ", methods default to 501 Not Implemented",
+        };
         format!(
-            "{comment} {GENERATED_MARK} {VERSION} from `{file}` (sha256 {}){selection}.\n\
+            "{comment} {GENERATED_MARK} {VERSION} from `{file}` (sha256 {}){selection}{bodies}.\n\
              {comment} Do not edit by hand: change the spec and generate again.\n",
             self.document.sha256
         )

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
 use specfirst::diff::{self, Change, Side};
-use specfirst::{CrateOptions, Generator, RuntimeDependency, Selection, Split};
+use specfirst::{CrateOptions, Generator, MethodBodies, RuntimeDependency, Selection, Split};
 
 /// Generating a big API allocates and frees millions of small values (tokens, syntax
 /// trees, strings); mimalloc does that in a third less time than the system allocator.
@@ -48,8 +48,8 @@ enum Command {
         #[arg(required_unless_present = "config")]
         dir: Option<PathBuf>,
         /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, tags,
-        /// operations, split, split_size), paths relative to it; the exit code is the worst of all crates.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations", "split", "split_size"])]
+        /// operations, split, split_size, default_not_implemented), paths relative to it; the exit code is the worst of all crates.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations", "split", "split_size", "default_not_implemented"])]
         config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -107,6 +107,21 @@ struct CrateArgs {
     /// (at least 1).
     #[arg(long, value_name = "BYTES", default_value_t = Split::PART_BYTES, value_parser = split_size)]
     split_size: usize,
+    /// Give every method of the API trait a default body that answers 501 Not
+    /// Implemented, so the server serves the operations written so far.
+    #[arg(long)]
+    default_not_implemented: bool,
+}
+
+impl CrateArgs {
+    /// How the API trait's methods are written.
+    fn bodies(&self) -> MethodBodies {
+        if self.default_not_implemented {
+            MethodBodies::NotImplemented
+        } else {
+            MethodBodies::Required
+        }
+    }
 }
 
 /// Which operations to generate; without either option, all of them.
@@ -162,7 +177,9 @@ fn main() -> ExitCode {
             options,
             select,
         } => {
+            let bodies = options.bodies();
             let result = Generator::from_path_with(&spec, &select.into()).and_then(|generator| {
+                let generator = generator.with_method_bodies(bodies);
                 let written = generator.write_crate(&out, &options.into());
                 // The process ends next: freeing the spec's model piece by piece would
                 // only delay that (by about 5% of the time for GitHub's spec).
@@ -199,6 +216,7 @@ fn main() -> ExitCode {
                 (None, Some(spec), Some(dir)) => vec![CrateEntry {
                     spec,
                     dir,
+                    bodies: options.bodies(),
                     options: options.into(),
                     selection: select.into(),
                 }],

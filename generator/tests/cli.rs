@@ -244,6 +244,70 @@ fn diagnostics_show_the_line_of_the_spec() {
 }
 
 #[test]
+fn default_not_implemented_is_recorded_and_checked() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let spec = root().join("specs/bookshelf.yaml");
+    std::fs::copy(&spec, temp.path().join("bookshelf.yaml")).expect("copied");
+    let generate = specfirst(
+        &[
+            "generate",
+            "bookshelf.yaml",
+            "--out",
+            "api",
+            "--runtime-path",
+            "../runtime",
+            "--default-not-implemented",
+        ],
+        temp.path(),
+    );
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    let code = std::fs::read_to_string(temp.path().join("api/src/generated.rs")).expect("written");
+    assert!(
+        code.lines()
+            .next()
+            .unwrap_or("")
+            .ends_with(", methods default to 501 Not Implemented."),
+        "{}",
+        &code[..200]
+    );
+    assert!(
+        code.contains("rt::not_implemented(\"listBooks\")"),
+        "a default body"
+    );
+
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "bookshelf.yaml",
+            "api",
+            "--runtime-path",
+            "../runtime",
+        ];
+        args.extend_from_slice(extra);
+        specfirst(&args, temp.path()).status.code()
+    };
+    assert_eq!(check(&["--default-not-implemented"]), Some(0));
+    assert_eq!(check(&[]), Some(1), "without the setting the trait differs");
+
+    let config = temp.path().join("specfirst.toml");
+    let entry =
+        "[[crate]]\nspec = \"bookshelf.yaml\"\ndir = \"api\"\nruntime_path = \"../runtime\"\n";
+    std::fs::write(&config, format!("{entry}default_not_implemented = true\n")).expect("writable");
+    let config_arg = config.to_string_lossy().into_owned();
+    let out = specfirst(&["check", "--config", &config_arg], &root());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    std::fs::write(&config, entry).expect("writable");
+    let out = specfirst(&["check", "--config", &config_arg], &root());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
 fn missing_spec_file_is_a_clear_error() {
     let out = specfirst(
         &["generate", "no-such-spec.yaml", "--out", "unused"],

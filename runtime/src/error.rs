@@ -64,6 +64,17 @@ impl HttpError {
         }
     }
 
+    /// A `501 Not Implemented` error with error code `NotImplemented`, for an operation
+    /// the server declares but does not serve yet: what the trait methods of a crate
+    /// generated with `--default-not-implemented` answer until they are written.
+    pub fn for_not_implemented(operation_id: &str) -> Self {
+        Self::for_status(
+            StatusCode::NOT_IMPLEMENTED,
+            format!("operation `{operation_id}` is not implemented"),
+        )
+        .with_error_code("NotImplemented")
+    }
+
     /// Replaces the error code.
     pub fn with_error_code(mut self, code: impl Into<String>) -> Self {
         self.error_code = Some(code.into());

@@ -70,8 +70,8 @@ pub mod __private {
     };
     pub use crate::request::RawRequest;
     pub use crate::response::{
-        binary, check_class, empty, in_class, insert_header, json, json_as, plain_text, reject,
-        respond, status, text,
+        binary, check_class, empty, in_class, insert_header, json, json_as, not_implemented,
+        plain_text, reject, respond, status, text,
     };
     pub use crate::router::finish_router;
     /// Schema descriptions generated code checks requests against.

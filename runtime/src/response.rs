@@ -131,6 +131,12 @@ pub fn in_class(
     }
 }
 
+/// The answer of a trait method's default body in a crate generated with
+/// `--default-not-implemented`: `501 Not Implemented` naming the operation, at once.
+pub fn not_implemented<T>(operation_id: &str) -> std::future::Ready<Result<T, HttpError>> {
+    std::future::ready(Err(HttpError::for_not_implemented(operation_id)))
+}
+
 /// Sets a response header from a typed value using the simple style: strings as-is, numbers
 /// and booleans in their JSON form, arrays comma-joined. `null` (an absent optional header)
 /// sets nothing.
@@ -187,6 +193,19 @@ mod tests {
         let mut response = empty(StatusCode::OK);
         insert_header(&mut response, "X-Things", &value);
         response
+    }
+
+    #[tokio::test]
+    async fn not_implemented_is_a_501_naming_the_operation() {
+        let error = not_implemented::<()>("list_pets")
+            .await
+            .expect_err("never a value");
+        assert_eq!(error.status, StatusCode::NOT_IMPLEMENTED);
+        assert_eq!(error.error_code.as_deref(), Some("NotImplemented"));
+        assert_eq!(
+            error.external_message,
+            "operation `list_pets` is not implemented"
+        );
     }
 
     #[test]

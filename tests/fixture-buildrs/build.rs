@@ -2,7 +2,8 @@
 //! spec in `specs/` and every document in `../shared/specs/{oxide,dropshot}`. Adding a
 //! spec to `specs/` is all it takes to compile it here; `src/lib.rs` has no list of them.
 //! A few selections of `specs/` (`SELECTED`) are compiled too, as crates of some
-//! operations only must compile on their own.
+//! operations only must compile on their own, and a few specs with methods that default
+//! to 501 (`NOT_IMPLEMENTED`).
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -12,7 +13,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use specfirst::Selection;
+use specfirst::{MethodBodies, Selection};
 
 /// Partial modules: (module, spec in `specs/`, tags, operationIds). Their descriptions
 /// are compared with the selected document the generator writes beside them.
@@ -32,6 +33,13 @@ const SELECTED: &[(&str, &str, &[&str], &[&str])] = &[
     ),
 ];
 
+/// Modules whose trait methods default to `501 Not Implemented`: (module, spec in
+/// `specs/`). Secured and paginated operations have the most to their signatures.
+const NOT_IMPLEMENTED: &[(&str, &str)] = &[
+    ("unimplemented_security", "security.yaml"),
+    ("unimplemented_bookshelf", "bookshelf.yaml"),
+];
+
 /// One spec to generate.
 struct Spec {
     /// The Rust module.
@@ -45,6 +53,8 @@ struct Spec {
     snapshotted: bool,
     /// The operations generated; all of them but for `SELECTED`.
     selection: Selection,
+    /// How the trait's methods are written; with default bodies for `NOT_IMPLEMENTED`.
+    bodies: MethodBodies,
 }
 
 fn main() {
@@ -67,6 +77,7 @@ fn main() {
             path,
             snapshotted: true,
             selection: Selection::default(),
+            bodies: MethodBodies::Required,
         });
     }
     for (module, spec, tags, operations) in SELECTED {
@@ -80,6 +91,18 @@ fn main() {
             path: root.join("specs").join(spec),
             snapshotted: false,
             selection,
+            bodies: MethodBodies::Required,
+        });
+    }
+    for (module, spec) in NOT_IMPLEMENTED {
+        specs.push(Spec {
+            module: module.to_string(),
+            file: module.to_string(),
+            shown: format!("`specs/{spec}`, methods defaulting to 501"),
+            path: root.join("specs").join(spec),
+            snapshotted: false,
+            selection: Selection::default(),
+            bodies: MethodBodies::NotImplemented,
         });
     }
     // The Oxide and Dropshot documents are part of what this crate checks: without them
@@ -101,6 +124,7 @@ fn main() {
                 path,
                 snapshotted: false,
                 selection: Selection::default(),
+                bodies: MethodBodies::Required,
             });
         }
     }
@@ -121,10 +145,11 @@ fn main() {
     for spec in &specs {
         println!("cargo::rerun-if-changed={}", spec.path.display());
         let generator = specfirst::Generator::from_path_with(&spec.path, &spec.selection)
-            .unwrap_or_else(|error| panic!("{error}"));
+            .unwrap_or_else(|error| panic!("{}", error.report()))
+            .with_method_bodies(spec.bodies);
         let target = out.join(format!("{}.rs", spec.file));
         if let Err(error) = generator.write_to(&target) {
-            panic!("{error}");
+            panic!("{}", error.report());
         }
         let (module, file) = (&spec.module, &spec.file);
         let _ = write!(

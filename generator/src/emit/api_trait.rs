@@ -6,8 +6,19 @@ use quote::quote;
 use super::{doc, ident, security};
 use crate::ir::{Api, Operation};
 
+/// What the methods of the generated trait are written with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MethodBodies {
+    /// No body: the implementation writes every method.
+    #[default]
+    Required,
+    /// A default body answering `501 Not Implemented`, so that a big API serves its
+    /// first operation before its last is written.
+    NotImplemented,
+}
+
 /// The generated trait with one method per operation.
-pub fn api_trait(api: &Api) -> TokenStream {
+pub fn api_trait(api: &Api, bodies: MethodBodies) -> TokenStream {
     let mut trait_doc = format!("The operations of {} {}.", api.title, api.version);
     if let Some(description) = &api.description {
         trait_doc = format!("{trait_doc}\n\n{description}");
@@ -15,7 +26,14 @@ pub fn api_trait(api: &Api) -> TokenStream {
     trait_doc.push_str(
         "\n\nImplement this trait and pass the implementation to [`router`] to serve it.",
     );
-    operations_trait(api, &trait_doc)
+    if bodies == MethodBodies::NotImplemented {
+        trait_doc.push_str(
+            " Every method has a default body that answers `501 Not Implemented` with the \
+             JSON error body (error code `NotImplemented`): implement the operations one at \
+             a time.",
+        );
+    }
+    operations_trait(api, &trait_doc, bodies)
 }
 
 /// The names the traits' signatures use, imported once at the top of the code, since
@@ -35,8 +53,9 @@ pub fn imports(api: &Api) -> TokenStream {
     }
 }
 
-/// A trait with one method per operation of `api`, documented by `trait_doc`.
-pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
+/// A trait with one method per operation of `api`, documented by `trait_doc`, with
+/// methods written as `bodies` says.
+pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> TokenStream {
     let name = ident(&api.trait_name);
     let trait_doc = doc(trait_doc);
     let supertrait = security::supertrait(api);
@@ -73,6 +92,21 @@ pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
                 )
             }
         };
+        let body = match bodies {
+            MethodBodies::Required => quote!(;),
+            MethodBodies::NotImplemented => {
+                let operation_id = &op.operation_id;
+                let unused = if principal.is_empty() {
+                    quote!((ctx, request))
+                } else {
+                    quote!((ctx, principal, request))
+                };
+                quote!({
+                    let _ = #unused;
+                    rt::not_implemented(#operation_id)
+                })
+            }
+        };
         quote! {
             #marker
             #docs
@@ -82,7 +116,8 @@ pub fn operations_trait(api: &Api, trait_doc: &str) -> TokenStream {
                 ctx: RequestContext,
                 #principal
                 request: #request,
-            ) -> impl Future<Output = Result<#response>> + Send;
+            ) -> impl Future<Output = Result<#response>> + Send
+            #body
         }
     });
     quote! {

@@ -11,6 +11,8 @@ mod security;
 mod validation;
 mod webhooks;
 
+pub use api_trait::MethodBodies;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -52,6 +54,7 @@ pub type Formatted = Result<String, String>;
 pub struct Untyped {
     imports: Formatted,
     api_trait: Formatted,
+    bodies: MethodBodies,
     auth_trait: Formatted,
     description: Formatted,
 }
@@ -67,8 +70,17 @@ impl Untyped {
                 &router::decoder_names(&api.operations),
             )),
             imports: format::items(api_trait::imports(api)),
-            api_trait: format::items(api_trait::api_trait(api)),
+            api_trait: format::items(api_trait::api_trait(api, MethodBodies::default())),
+            bodies: MethodBodies::default(),
             auth_trait: format::items(security::auth_trait(api)),
+        }
+    }
+
+    /// Writes the API trait's methods as `bodies` says.
+    pub fn set_method_bodies(&mut self, api: &Api, bodies: MethodBodies) {
+        if bodies != self.bodies {
+            self.api_trait = format::items(api_trait::api_trait(api, bodies));
+            self.bodies = bodies;
         }
     }
 }
@@ -97,6 +109,7 @@ pub fn emit(
         types,
         document,
         document_file,
+        bodies: untyped.bodies,
     };
     // In the order of the output. The router, the biggest, is built first, so that no
     // thread is left with a big one at the end.
@@ -212,6 +225,8 @@ struct Parts<'a> {
     /// The published document, which the description is packed against.
     document: &'a Value,
     document_file: &'a str,
+    /// How the API trait's methods are written.
+    bodies: MethodBodies,
 }
 
 impl Parts<'_> {
@@ -221,9 +236,10 @@ impl Parts<'_> {
             types,
             document,
             document_file,
+            bodies,
         } = *self;
         match part {
-            Part::ApiTrait => api_trait::api_trait(api),
+            Part::ApiTrait => api_trait::api_trait(api, bodies),
             Part::AuthTrait => security::auth_trait(api),
             Part::Pages => pages::page_conversions(api, types),
             Part::Router => {

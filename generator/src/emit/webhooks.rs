@@ -38,7 +38,8 @@ pub fn module(api: &Api, types: &Types, rules: &mut Rules<'_>) -> TokenStream {
          the methods.",
         api.title, api.version
     );
-    let webhook_trait = api_trait::operations_trait(&hooks, &trait_doc);
+    let webhook_trait =
+        api_trait::operations_trait(&hooks, &trait_doc, api_trait::MethodBodies::Required);
     let mut items = Vec::new();
     for op in &hooks.operations {
         items.push(requests::request_struct(&hooks, op, types));
