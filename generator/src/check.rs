@@ -7,6 +7,8 @@
 //! dir = "crates/bookshelf-api"    # relative to this file
 //! name = "bookshelf-api"          # optional: the package name
 //! runtime_path = "../../runtime"  # optional: relative to the generated crate, as written
+//! runtime_version = "0.1"         # optional, instead: from crates.io; without either, the
+//!                                 # runtime this specfirst was built from
 //! tags = ["books"]                # optional: only the operations with these tags...
 //! operations = ["getAuthor"]      # ...or these operationIds (see `Selection`)
 //! default_not_implemented = true  # optional: methods answer 501 until written
@@ -75,6 +77,7 @@ struct RawEntry {
     dir: PathBuf,
     name: Option<String>,
     runtime_path: Option<String>,
+    runtime_version: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
@@ -130,14 +133,24 @@ impl CheckConfig {
                 )));
             }
             let split_size = entry.split_size;
+            let dir = base.join(entry.dir);
+            let runtime = match (entry.runtime_path, entry.runtime_version) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(format!(
+                        "crate {}: runtime_path and runtime_version exclude each other",
+                        dir.display()
+                    )))
+                }
+                (Some(path), None) => RuntimeDependency::Path(path),
+                (None, Some(version)) => RuntimeDependency::Version(version),
+                (None, None) => RuntimeDependency::built_for(&dir),
+            };
             crates.push(CrateEntry {
                 spec: base.join(entry.spec),
-                dir: base.join(entry.dir),
+                dir,
                 options: CrateOptions {
                     name: entry.name,
-                    runtime: entry
-                        .runtime_path
-                        .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
+                    runtime,
                     split,
                     split_size,
                 },
@@ -196,6 +209,8 @@ pub struct CrateReport {
     /// Why the check failed, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The command that generates the crate again with the settings checked.
+    pub regenerate: String,
 }
 
 /// Checks the crate in `entry.dir` against `entry.spec`.
@@ -222,6 +237,60 @@ pub fn check_crate(entry: &CrateEntry) -> CrateReport {
         changed_files,
         diff,
         error,
+        regenerate: regenerate_command(entry),
+    }
+}
+
+/// `specfirst generate` with every setting `entry` was checked with, shell-quoted.
+pub fn regenerate_command(entry: &CrateEntry) -> String {
+    let mut args: Vec<String> = vec![
+        "specfirst".into(),
+        "generate".into(),
+        entry.spec.display().to_string(),
+        "--out".into(),
+        entry.dir.display().to_string(),
+    ];
+    let options = &entry.options;
+    if let Some(name) = &options.name {
+        args.extend(["--crate-name".into(), name.clone()]);
+    }
+    match &options.runtime {
+        RuntimeDependency::Path(path) => args.extend(["--runtime-path".into(), path.clone()]),
+        RuntimeDependency::Version(version) => {
+            args.extend(["--runtime-version".into(), version.clone()])
+        }
+    }
+    if options.split != Split::default() {
+        args.extend(["--split".into(), options.split.name().into()]);
+    }
+    if let Some(size) = options.split_size.filter(|&size| size != Split::PART_BYTES) {
+        args.extend(["--split-size".into(), size.to_string()]);
+    }
+    if !entry.selection.tags.is_empty() {
+        args.extend(["--tags".into(), entry.selection.tags.join(",")]);
+    }
+    if !entry.selection.operations.is_empty() {
+        args.extend(["--operations".into(), entry.selection.operations.join(",")]);
+    }
+    if entry.bodies == MethodBodies::NotImplemented {
+        args.push("--default-not-implemented".into());
+    }
+    args.iter()
+        .map(|arg| shell_word(arg))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `word` as a POSIX shell reads it back: as is when it holds only safe characters.
+fn shell_word(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:,=@+".contains(c));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -238,8 +307,8 @@ pub fn worst(reports: &[CrateReport]) -> Status {
 mod tests {
     use std::path::Path;
 
-    use super::CheckConfig;
-    use crate::Split;
+    use super::{regenerate_command, CheckConfig, CrateEntry};
+    use crate::{CrateOptions, MethodBodies, RuntimeDependency, Selection, Split};
 
     #[test]
     fn a_crate_entry_takes_the_split_keys() {
@@ -275,6 +344,58 @@ mod tests {
         assert!(
             error.contains("specfirst.toml") && error.contains("sometimes"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn the_runtime_is_a_path_a_version_or_the_one_specfirst_was_built_from() {
+        let parse = |extra: &str| {
+            let text = format!("[[crate]]\nspec = \"a.yaml\"\ndir = \"a\"\n{extra}");
+            CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), &text)
+        };
+        let runtime =
+            |extra: &str| parse(extra).map(|config| config.crates[0].options.runtime.clone());
+        assert_eq!(
+            runtime("runtime_version = \"0.1\"\n").ok(),
+            Some(RuntimeDependency::Version("0.1".into()))
+        );
+        assert_eq!(
+            runtime("runtime_path = \"../rt\"\n").ok(),
+            Some(RuntimeDependency::Path("../rt".into()))
+        );
+        assert_eq!(
+            runtime("").ok(),
+            Some(RuntimeDependency::built_for(Path::new("a")))
+        );
+        let error = parse("runtime_path = \"../rt\"\nruntime_version = \"0.1\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("exclude each other"), "{error}");
+    }
+
+    #[test]
+    fn the_regenerate_command_carries_every_setting() {
+        let entry = CrateEntry {
+            spec: "api specs/a.yaml".into(),
+            dir: "crates/a".into(),
+            options: CrateOptions {
+                name: Some("a-api".into()),
+                runtime: RuntimeDependency::Path("../rt".into()),
+                split: Split::Always,
+                split_size: Some(1000),
+            },
+            selection: Selection {
+                tags: vec!["x".into(), "y".into()],
+                operations: vec!["op".into()],
+            },
+            bodies: MethodBodies::NotImplemented,
+        };
+        assert_eq!(
+            regenerate_command(&entry),
+            "specfirst generate 'api specs/a.yaml' --out crates/a --crate-name a-api \
+             --runtime-path ../rt --split always --split-size 1000 --tags x,y --operations op \
+             --default-not-implemented"
         );
     }
 }

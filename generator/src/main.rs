@@ -47,9 +47,9 @@ enum Command {
         /// The generated crate directory to compare.
         #[arg(required_unless_present = "config")]
         dir: Option<PathBuf>,
-        /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, tags,
+        /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, runtime_version, tags,
         /// operations, split, split_size, default_not_implemented), paths relative to it; the exit code is the worst of all crates.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations", "split", "split_size", "default_not_implemented"])]
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations", "split", "split_size", "default_not_implemented", "runtime_version"])]
         config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -95,9 +95,12 @@ struct CrateArgs {
     #[arg(long)]
     crate_name: Option<String>,
     /// Depend on specfirst-runtime at this path (relative to the generated crate)
-    /// instead of by version.
+    /// [default: the runtime this specfirst was built from, while its sources are there]
     #[arg(long, value_name = "DIR")]
     runtime_path: Option<String>,
+    /// Depend on specfirst-runtime from crates.io by this version requirement.
+    #[arg(long, value_name = "REQ", conflicts_with = "runtime_path")]
+    runtime_version: Option<String>,
     /// Put the types in model crates of their own (models-1, models-2, ... in the
     /// crate's directory), so rustc compiles a big API in parts: auto splits when the
     /// types are over 2.4 MB of Rust.
@@ -146,16 +149,21 @@ impl From<SelectArgs> for Selection {
     }
 }
 
-impl From<CrateArgs> for CrateOptions {
-    fn from(args: CrateArgs) -> Self {
+impl CrateArgs {
+    /// The options for a crate in `dir`; without `--runtime-path` or
+    /// `--runtime-version`, it depends on the runtime this binary was built from.
+    fn options(self, dir: &std::path::Path) -> CrateOptions {
+        let runtime = match (self.runtime_path, self.runtime_version) {
+            (Some(path), _) => RuntimeDependency::Path(path),
+            (None, Some(version)) => RuntimeDependency::Version(version),
+            (None, None) => RuntimeDependency::built_for(dir),
+        };
         CrateOptions {
-            name: args.crate_name,
-            runtime: args
-                .runtime_path
-                .map_or_else(RuntimeDependency::default, RuntimeDependency::Path),
+            name: self.crate_name,
+            runtime,
             // clap admits only the names `Split` parses.
-            split: args.split,
-            split_size: Some(args.split_size),
+            split: self.split,
+            split_size: Some(self.split_size),
         }
     }
 }
@@ -178,9 +186,11 @@ fn main() -> ExitCode {
             select,
         } => {
             let bodies = options.bodies();
+            let chosen = options.runtime_path.is_some() || options.runtime_version.is_some();
+            let options = options.options(&out);
             let result = Generator::from_path_with(&spec, &select.into()).and_then(|generator| {
                 let generator = generator.with_method_bodies(bodies);
-                let written = generator.write_crate(&out, &options.into());
+                let written = generator.write_crate(&out, &options);
                 // The process ends next: freeing the spec's model piece by piece would
                 // only delay that (by about 5% of the time for GitHub's spec).
                 std::mem::forget(generator);
@@ -189,6 +199,20 @@ fn main() -> ExitCode {
             match result {
                 Ok(()) => {
                     eprintln!("wrote {}", out.display());
+                    if !chosen {
+                        let why = match options.runtime {
+                            RuntimeDependency::Path(_) => {
+                                "the runtime this specfirst was built from"
+                            }
+                            RuntimeDependency::Version(_) => {
+                                "from crates.io: the sources this specfirst was built from are gone"
+                            }
+                        };
+                        eprintln!(
+                            "specfirst-runtime: {} ({why}); choose with --runtime-path DIR or --runtime-version REQ",
+                            options.runtime.describe()
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
@@ -215,9 +239,9 @@ fn main() -> ExitCode {
                 },
                 (None, Some(spec), Some(dir)) => vec![CrateEntry {
                     spec,
-                    dir,
                     bodies: options.bodies(),
-                    options: options.into(),
+                    options: options.options(&dir),
+                    dir,
                     selection: select.into(),
                 }],
                 // clap requires SPEC and DIR without --config.
@@ -302,10 +326,11 @@ fn print_check(report: &CrateReport) {
         Status::Stale => {
             print!("{}", report.diff.as_deref().unwrap_or_default());
             eprintln!(
-                "{} is stale: {} file(s) differ from what {} generates; run `specfirst generate` again",
+                "{} is stale: {} file(s) differ from what {} generates; generate it again:\n  {}",
                 report.dir.display(),
                 report.changed_files.len(),
-                report.spec.display()
+                report.spec.display(),
+                report.regenerate
             );
         }
         Status::Error => eprintln!("{}", report.error.as_deref().unwrap_or_default()),

@@ -308,6 +308,98 @@ fn default_not_implemented_is_recorded_and_checked() {
 }
 
 #[test]
+fn by_default_the_crate_depends_on_the_runtime_specfirst_was_built_from() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("api.yaml"),
+    )
+    .expect("copied");
+    let out = specfirst(
+        &["generate", "api.yaml", "--out", "crates/api"],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let manifest =
+        std::fs::read_to_string(temp.path().join("crates/api/Cargo.toml")).expect("written");
+    let line = manifest
+        .lines()
+        .find(|line| line.starts_with("specfirst-runtime = { path = \""))
+        .unwrap_or_else(|| panic!("a path dependency: {manifest}"));
+    let path = line
+        .trim_start_matches("specfirst-runtime = { path = \"")
+        .trim_end_matches("\" }");
+    // The path is relative to the crate and leads to this workspace's runtime.
+    assert!(path.starts_with("../"), "{path}");
+    let runtime = temp.path().join("crates/api").join(path);
+    assert_eq!(
+        runtime.canonicalize().expect("the runtime is there"),
+        root().join("runtime").canonicalize().expect("canonical"),
+    );
+    assert!(
+        stderr.contains(&format!(
+            "specfirst-runtime: path {path:?} (the runtime this specfirst was built from)"
+        )),
+        "{stderr}"
+    );
+
+    // `check` without flags makes the same choice.
+    let check = specfirst(&["check", "api.yaml", "crates/api"], temp.path());
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
+
+    // Stale, it says how to generate the crate again, with every setting.
+    let out = specfirst(
+        &[
+            "check",
+            "api.yaml",
+            "crates/api",
+            "--runtime-version",
+            "0.1",
+            "--tags",
+            "books",
+        ],
+        temp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "generate it again:\n  specfirst generate api.yaml --out crates/api --runtime-version 0.1 --tags books\n"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specfirst(
+        &[
+            "generate",
+            "api.yaml",
+            "--out",
+            "crates/api",
+            "--runtime-version",
+            "0.1",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("specfirst-runtime:"),
+        "a chosen runtime needs no note"
+    );
+    let manifest =
+        std::fs::read_to_string(temp.path().join("crates/api/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("specfirst-runtime = { version = \"0.1\" }"),
+        "{manifest}"
+    );
+}
+
+#[test]
 fn missing_spec_file_is_a_clear_error() {
     let out = specfirst(
         &["generate", "no-such-spec.yaml", "--out", "unused"],
