@@ -20,6 +20,7 @@ mod context;
 pub mod describe;
 mod error;
 mod head_errors;
+mod logs;
 mod multipart;
 mod negotiate;
 mod observe;

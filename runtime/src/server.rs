@@ -33,7 +33,18 @@ use crate::{tls, HttpError};
 
 /// Binds `config.bind_address` and serves `router` until Ctrl-C, then finishes in-flight
 /// requests (up to `config.shutdown_timeout`) before returning.
+///
+/// When the application has installed no `tracing` subscriber, this installs one that
+/// writes to stderr at `info`, filtered by `RUST_LOG` (`target=level` directives), and
+/// says so: a first run shows where it listens and every failed request.
 pub async fn serve(config: ServerConfig, router: Router) -> io::Result<()> {
+    if crate::logs::install_default() {
+        tracing::info!(
+            "no tracing subscriber was installed, so specfirst-runtime logs to stderr: \
+             RUST_LOG=debug shows more, RUST_LOG=off nothing, and installing your own \
+             subscriber before `serve` replaces this one"
+        );
+    }
     let listener = TcpListener::bind(config.bind_address).await?;
     serve_with_listener(listener, config, router, async {
         if let Err(e) = tokio::signal::ctrl_c().await {
@@ -59,7 +70,8 @@ pub async fn serve_with_listener(
 ) -> io::Result<()> {
     let tls = config.tls.as_ref().map(TlsConfig::acceptor).transpose()?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, tls = tls.is_some(), "listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%address, tls = tls.is_some(), "listening on {scheme}://{address}");
     let app = app(router, &config);
     let http = http1_builder(&config);
     let head_limits = HeadLimits {

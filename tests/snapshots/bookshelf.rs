@@ -424,6 +424,7 @@ pub trait BookshelfAuth: Send + Sync + 'static {
 }
 
 /// The input of [`BookshelfApi::list_books`]: `GET /books`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListBooksRequest<M> {
     /// Items to return: the client's `limit`, or the server's default, capped by
@@ -439,6 +440,7 @@ pub struct ListBooksRequest<M> {
 }
 
 /// The scan parameters of [`BookshelfApi::list_books`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListBooksScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -458,6 +460,7 @@ pub struct ListBooksScan {
     pub tag: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[allow(dead_code)]
 impl<M: ::serde::Serialize> ListBooksRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
     /// scan after the marker `marker` makes of the last item.
@@ -477,7 +480,7 @@ impl<M: ::serde::Serialize> ListBooksRequest<M> {
 }
 
 /// The responses of [`BookshelfApi::list_books`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListBooksResponse {
     /// One page of the matching books.
@@ -522,6 +525,7 @@ impl rt::IntoResponse for ListBooksResponse {
 }
 
 /// The input of [`BookshelfApi::create_book`]: `POST /books`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CreateBookRequest {
     /// Repeating a request with the same key returns the first result.
@@ -533,7 +537,7 @@ pub struct CreateBookRequest {
 }
 
 /// The responses of [`BookshelfApi::create_book`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CreateBookResponse {
     /// The book was added.
@@ -587,6 +591,7 @@ impl rt::IntoResponse for CreateBookResponse {
 }
 
 /// The input of [`BookshelfApi::get_book`]: `GET /books/{bookId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetBookRequest {
     /// The book's identifier.
@@ -596,7 +601,7 @@ pub struct GetBookRequest {
 }
 
 /// The responses of [`BookshelfApi::get_book`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetBookResponse {
     /// The book.
@@ -649,6 +654,7 @@ impl rt::IntoResponse for GetBookResponse {
 }
 
 /// The input of [`BookshelfApi::replace_book`]: `PUT /books/{bookId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ReplaceBookRequest {
     /// The book's identifier.
@@ -660,7 +666,7 @@ pub struct ReplaceBookRequest {
 }
 
 /// The responses of [`BookshelfApi::replace_book`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ReplaceBookResponse {
     /// The book as it is now.
@@ -713,6 +719,7 @@ impl rt::IntoResponse for ReplaceBookResponse {
 }
 
 /// The input of [`BookshelfApi::delete_book`]: `DELETE /books/{bookId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct DeleteBookRequest {
     /// The book's identifier.
@@ -722,7 +729,7 @@ pub struct DeleteBookRequest {
 }
 
 /// The responses of [`BookshelfApi::delete_book`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum DeleteBookResponse {
     /// The book was removed.
@@ -1083,6 +1090,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1093,6 +1101,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r##"{"openapi":"3.0.3",
 "info":{"$doc":0},

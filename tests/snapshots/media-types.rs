@@ -369,6 +369,7 @@ pub trait MediaTypesApi: Send + Sync + 'static {
 }
 
 /// The input of [`MediaTypesApi::create_note`]: `POST /notes`.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub struct CreateNoteRequest {
     /// The request body, one of `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`, `application/octet-stream`, `image/*` as its `content-type` says.
@@ -376,7 +377,7 @@ pub struct CreateNoteRequest {
 }
 
 /// The request body of [`MediaTypesApi::create_note`], one variant per declared media type; the request's `content-type` chooses.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum CreateNoteRequestBody {
     /// `application/json`.
@@ -394,6 +395,7 @@ pub enum CreateNoteRequestBody {
 }
 
 /// The `multipart/form-data` body of [`MediaTypesApi::create_note`], one field per part.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CreateNoteMultipart {
     /// The note's title.
@@ -415,7 +417,7 @@ pub struct CreateNoteMultipart {
 }
 
 /// The responses of [`MediaTypesApi::create_note`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CreateNoteResponse {
     /// What the server received.
@@ -436,6 +438,7 @@ impl rt::IntoResponse for CreateNoteResponse {
 }
 
 /// The input of [`MediaTypesApi::upload`]: `PUT /uploads`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct UploadRequest {
     /// The request body (`multipart/form-data`).
@@ -443,6 +446,7 @@ pub struct UploadRequest {
 }
 
 /// The `multipart/form-data` body of [`MediaTypesApi::upload`], one field per part.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct UploadMultipart {
     /// File part `file`.
@@ -452,7 +456,7 @@ pub struct UploadMultipart {
 }
 
 /// The responses of [`MediaTypesApi::upload`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum UploadResponse {
     /// What the server received.
@@ -473,6 +477,7 @@ impl rt::IntoResponse for UploadResponse {
 }
 
 /// The input of [`MediaTypesApi::echo_text`]: `POST /echo`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct EchoTextRequest {
     /// The request body (`text/plain`).
@@ -480,7 +485,7 @@ pub struct EchoTextRequest {
 }
 
 /// The responses of [`MediaTypesApi::echo_text`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum EchoTextResponse {
     /// What the server received.
@@ -501,7 +506,7 @@ impl rt::IntoResponse for EchoTextResponse {
 }
 
 /// The body of [`EchoTextResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum EchoTextResponseOkBody {
     /// `application/json`.
@@ -540,6 +545,7 @@ impl EchoTextResponseOkBody {
 }
 
 /// The input of [`MediaTypesApi::edge_cases`]: `POST /edge`.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub struct EdgeCasesRequest {
     /// The request body, one of `application/json`, `application/merge-patch+json`, `multipart/form-data`, `*/*` as its `content-type` says.
@@ -547,7 +553,7 @@ pub struct EdgeCasesRequest {
 }
 
 /// The request body of [`MediaTypesApi::edge_cases`], one variant per declared media type; the request's `content-type` chooses.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum EdgeCasesRequestBody {
     /// `application/json`.
@@ -561,6 +567,7 @@ pub enum EdgeCasesRequestBody {
 }
 
 /// The `multipart/form-data` body of [`MediaTypesApi::edge_cases`], one field per part.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct EdgeCasesMultipart {
     /// Part `file-name`.
@@ -576,7 +583,7 @@ pub struct EdgeCasesMultipart {
 }
 
 /// The responses of [`MediaTypesApi::edge_cases`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum EdgeCasesResponse {
     /// Two JSON types and text.
@@ -613,7 +620,7 @@ impl rt::IntoResponse for EdgeCasesResponse {
 }
 
 /// The body of [`EdgeCasesResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum EdgeCasesResponseOkBody {
     /// `application/json`.
@@ -647,7 +654,7 @@ impl EdgeCasesResponseOkBody {
 }
 
 /// The body of [`EdgeCasesResponse::Created`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum EdgeCasesResponseCreatedBody {
     /// `*/*`.
@@ -677,6 +684,7 @@ impl EdgeCasesResponseCreatedBody {
 }
 
 /// The input of [`MediaTypesApi::raw_multipart`]: `POST /raw-multipart`.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub struct RawMultipartRequest {
     /// The request body (`multipart/form-data`).
@@ -684,7 +692,7 @@ pub struct RawMultipartRequest {
 }
 
 /// The responses of [`MediaTypesApi::raw_multipart`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum RawMultipartResponse {
     /// Received.
@@ -702,10 +710,11 @@ impl rt::IntoResponse for RawMultipartResponse {
 }
 
 /// The input of [`MediaTypesApi::ping`]: `POST /pings`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PingRequest {}
 /// The responses of [`MediaTypesApi::ping`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PingResponse {
     /// Pinged.
@@ -1091,6 +1100,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1099,6 +1109,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,

@@ -178,6 +178,7 @@ pub trait TypeTheNamingTortureTestApi: Send + Sync + 'static {
 }
 
 /// The input of [`TypeTheNamingTortureTestApi::self_`]: `GET /self/{type}/{2fa}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct SelfRequest {
     /// Path parameter `type`.
@@ -195,7 +196,7 @@ pub struct SelfRequest {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::self_`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum SelfResponse {
     /// ok
@@ -216,6 +217,7 @@ impl rt::IntoResponse for SelfResponse {
 }
 
 /// The input of [`TypeTheNamingTortureTestApi::get_item`]: `GET /items/{id}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetItemRequest {
     /// Path parameter `id`.
@@ -223,7 +225,7 @@ pub struct GetItemRequest {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetItemResponse {
     /// empty
@@ -241,6 +243,7 @@ impl rt::IntoResponse for GetItemResponse {
 }
 
 /// The input of [`TypeTheNamingTortureTestApi::delete_items_id`]: `DELETE /items/{id}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct DeleteItemsIdRequest {
     /// Path parameter `id`.
@@ -248,7 +251,7 @@ pub struct DeleteItemsIdRequest {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::delete_items_id`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum DeleteItemsIdResponse {
     /// deleted
@@ -266,6 +269,7 @@ impl rt::IntoResponse for DeleteItemsIdResponse {
 }
 
 /// The input of [`TypeTheNamingTortureTestApi::get_item_2`]: `GET /items/{name}/children`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetItem2Request {
     /// Path parameter `name`.
@@ -277,7 +281,7 @@ pub struct GetItem2Request {
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item_2`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetItem2Response {
     /// children
@@ -475,6 +479,7 @@ mod handlers {
     }
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -484,6 +489,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

@@ -618,6 +618,7 @@ pub trait SensorsAuth: Send + Sync + 'static {
 }
 
 /// The input of [`SensorsApi::get_sensor`]: `GET /sensors/{id}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetSensorRequest {
     /// Path parameter `id`.
@@ -627,7 +628,7 @@ pub struct GetSensorRequest {
 }
 
 /// The responses of [`SensorsApi::get_sensor`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetSensorResponse {
     /// The sensor.
@@ -648,6 +649,7 @@ impl rt::IntoResponse for GetSensorResponse {
 }
 
 /// The input of [`SensorsApi::retire_sensor`]: `DELETE /sensors/{id}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct RetireSensorRequest {
     /// Path parameter `id`.
@@ -655,7 +657,7 @@ pub struct RetireSensorRequest {
 }
 
 /// The responses of [`SensorsApi::retire_sensor`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum RetireSensorResponse {
     /// Retired.
@@ -673,6 +675,7 @@ impl rt::IntoResponse for RetireSensorResponse {
 }
 
 /// The input of [`SensorsApi::add_reading`]: `POST /readings`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct AddReadingRequest {
     /// The request body (`application/json`).
@@ -680,7 +683,7 @@ pub struct AddReadingRequest {
 }
 
 /// The responses of [`SensorsApi::add_reading`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum AddReadingResponse {
     /// Stored.
@@ -701,10 +704,11 @@ impl rt::IntoResponse for AddReadingResponse {
 }
 
 /// The input of [`SensorsApi::ping`]: `GET /ping`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PingRequest {}
 /// The responses of [`SensorsApi::ping`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PingResponse {
     /// The spec declares no responses.
@@ -902,6 +906,7 @@ pub mod webhooks {
     }
 
     /// The input of [`SensorsWebhooks::alert_raised`]: `POST /alert`.
+    #[allow(dead_code)]
     #[derive(Debug, Clone)]
     pub struct AlertRaisedRequest {
         /// The request body (`application/json`).
@@ -909,7 +914,7 @@ pub mod webhooks {
     }
 
     /// The responses of [`SensorsWebhooks::alert_raised`], one variant per declared status.
-    #[allow(clippy::large_enum_variant)]
+    #[allow(clippy::large_enum_variant, dead_code)]
     #[derive(Debug, Clone)]
     pub enum AlertRaisedResponse {
         /// Received.
@@ -927,6 +932,7 @@ pub mod webhooks {
     }
 
     /// The input of [`SensorsWebhooks::post_sensor_removed`]: `POST /sensor.removed`.
+    #[allow(dead_code)]
     #[derive(Debug, Clone)]
     pub struct PostSensorRemovedRequest {
         /// The request body (`application/json`).
@@ -934,7 +940,7 @@ pub mod webhooks {
     }
 
     /// The responses of [`SensorsWebhooks::post_sensor_removed`], one variant per declared status.
-    #[allow(clippy::large_enum_variant)]
+    #[allow(clippy::large_enum_variant, dead_code)]
     #[derive(Debug, Clone)]
     pub enum PostSensorRemovedResponse {
         /// Received.
@@ -1101,6 +1107,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1110,6 +1117,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r##"{"openapi":"3.1.0",
 "jsonSchemaDialect":{"$doc":0},

@@ -1,6 +1,7 @@
 // The scan structs generated for oxide/nexus.json's paginated operations.
 
 /// The scan parameters of [`OxideRegionApi::probe_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProbeListScan {
     /// Name or ID of the project
@@ -13,6 +14,7 @@ pub struct ProbeListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AffinityGroupListScan {
     /// Name or ID of the project
@@ -25,6 +27,7 @@ pub struct AffinityGroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::affinity_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AffinityGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -38,6 +41,7 @@ pub struct AffinityGroupMemberListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_class_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlertClassListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -50,6 +54,7 @@ pub struct AlertClassListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_receiver_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlertReceiverListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -58,6 +63,7 @@ pub struct AlertReceiverListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_delivery_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlertDeliveryListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -91,6 +97,7 @@ pub struct AlertDeliveryListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlertListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -122,6 +129,7 @@ pub struct AlertListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::anti_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AntiAffinityGroupListScan {
     /// Name or ID of the project
@@ -134,6 +142,7 @@ pub struct AntiAffinityGroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::anti_affinity_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AntiAffinityGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -147,6 +156,7 @@ pub struct AntiAffinityGroupMemberListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::certificate_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CertificateListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -155,6 +165,7 @@ pub struct CertificateListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DiskListScan {
     /// Name or ID of the project
@@ -167,6 +178,7 @@ pub struct DiskListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::external_subnet_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExternalSubnetListScan {
     /// Name or ID of the project
@@ -179,6 +191,7 @@ pub struct ExternalSubnetListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::floating_ip_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FloatingIpListScan {
     /// Name or ID of the project
@@ -191,6 +204,7 @@ pub struct FloatingIpListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -199,6 +213,7 @@ pub struct GroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::image_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImageListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -212,6 +227,7 @@ pub struct ImageListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceListScan {
     /// Name or ID of the project
@@ -224,6 +240,7 @@ pub struct InstanceListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceAffinityGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -237,6 +254,7 @@ pub struct InstanceAffinityGroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_anti_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceAntiAffinityGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -250,6 +268,7 @@ pub struct InstanceAntiAffinityGroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -263,6 +282,7 @@ pub struct InstanceDiskListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_multicast_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceMulticastGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -276,6 +296,7 @@ pub struct InstanceMulticastGroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_ssh_public_key_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceSshPublicKeyListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -289,6 +310,7 @@ pub struct InstanceSshPublicKeyListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_ip_address_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InternetGatewayIpAddressListScan {
     /// Name or ID of the internet gateway
@@ -311,6 +333,7 @@ pub struct InternetGatewayIpAddressListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InternetGatewayIpPoolListScan {
     /// Name or ID of the internet gateway
@@ -333,6 +356,7 @@ pub struct InternetGatewayIpPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InternetGatewayListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -350,6 +374,7 @@ pub struct InternetGatewayListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -364,6 +389,7 @@ pub struct IpPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::current_user_access_token_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CurrentUserAccessTokenListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -372,6 +398,7 @@ pub struct CurrentUserAccessTokenListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::current_user_groups`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CurrentUserGroupsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -380,6 +407,7 @@ pub struct CurrentUserGroupsScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::current_user_ssh_key_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CurrentUserSshKeyListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -388,6 +416,7 @@ pub struct CurrentUserSshKeyListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_metric`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloMetricScan {
     /// An exclusive end time of metrics.
@@ -411,6 +440,7 @@ pub struct SiloMetricScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::multicast_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MulticastGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -419,6 +449,7 @@ pub struct MulticastGroupListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::multicast_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MulticastGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -427,6 +458,7 @@ pub struct MulticastGroupMemberListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_network_interface_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstanceNetworkInterfaceListScan {
     /// Name or ID of the instance
@@ -444,6 +476,7 @@ pub struct InstanceNetworkInterfaceListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::project_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProjectListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -452,6 +485,7 @@ pub struct ProjectListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::snapshot_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SnapshotListScan {
     /// Name or ID of the project
@@ -464,6 +498,7 @@ pub struct SnapshotListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -472,6 +507,7 @@ pub struct SubnetPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::audit_log_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -489,6 +525,7 @@ pub struct AuditLogListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list_adoption_requests`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PhysicalDiskListAdoptionRequestsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -497,6 +534,7 @@ pub struct PhysicalDiskListAdoptionRequestsScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PhysicalDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -505,8 +543,10 @@ pub struct PhysicalDiskListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list_unadopted`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PhysicalDiskListUnadoptedScan {}
+#[allow(dead_code)]
 impl<M: ::serde::Serialize> PhysicalDiskListUnadoptedRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
     /// scan after the marker `marker` makes of the last item.
@@ -526,6 +566,7 @@ impl<M: ::serde::Serialize> PhysicalDiskListUnadoptedRequest<M> {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_lldp_neighbors`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingSwitchPortLldpNeighborsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -534,6 +575,7 @@ pub struct NetworkingSwitchPortLldpNeighborsScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::rack_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RackListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -542,6 +584,7 @@ pub struct RackListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SledListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -550,6 +593,7 @@ pub struct SledListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_physical_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SledPhysicalDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -558,6 +602,7 @@ pub struct SledPhysicalDiskListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_instance_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SledInstanceListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -566,8 +611,10 @@ pub struct SledInstanceListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_list_uninitialized`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SledListUninitializedScan {}
+#[allow(dead_code)]
 impl<M: ::serde::Serialize> SledListUninitializedRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
     /// scan after the marker `marker` makes of the last item.
@@ -587,6 +634,7 @@ impl<M: ::serde::Serialize> SledListUninitializedRequest<M> {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingSwitchPortListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -600,6 +648,7 @@ pub struct NetworkingSwitchPortListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::switch_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SwitchListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -608,6 +657,7 @@ pub struct SwitchListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_identity_provider_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloIdentityProviderListScan {
     /// Name or ID of the silo
@@ -620,6 +670,7 @@ pub struct SiloIdentityProviderListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemIpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -637,8 +688,10 @@ pub struct SystemIpPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_range_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemIpPoolRangeListScan {}
+#[allow(dead_code)]
 impl<M: ::serde::Serialize> SystemIpPoolRangeListRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
     /// scan after the marker `marker` makes of the last item.
@@ -658,6 +711,7 @@ impl<M: ::serde::Serialize> SystemIpPoolRangeListRequest<M> {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemIpPoolSiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -666,6 +720,7 @@ pub struct SystemIpPoolSiloListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_metric`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemMetricScan {
     /// An exclusive end time of metrics.
@@ -689,6 +744,7 @@ pub struct SystemMetricScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_address_lot_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingAddressLotListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -697,6 +753,7 @@ pub struct NetworkingAddressLotListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_address_lot_block_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingAddressLotBlockListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -705,6 +762,7 @@ pub struct NetworkingAddressLotBlockListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_bgp_config_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingBgpConfigListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -713,6 +771,7 @@ pub struct NetworkingBgpConfigListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_bgp_announce_set_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingBgpAnnounceSetListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -721,6 +780,7 @@ pub struct NetworkingBgpAnnounceSetListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_loopback_address_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingLoopbackAddressListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -729,6 +789,7 @@ pub struct NetworkingLoopbackAddressListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_settings_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NetworkingSwitchPortSettingsListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -742,6 +803,7 @@ pub struct NetworkingSwitchPortSettingsListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_quotas_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemQuotasListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -750,6 +812,7 @@ pub struct SystemQuotasListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -758,6 +821,7 @@ pub struct SiloListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloIpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -766,6 +830,7 @@ pub struct SiloIpPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloSubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -774,6 +839,7 @@ pub struct SiloSubnetPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemSubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -782,8 +848,10 @@ pub struct SystemSubnetPoolListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemSubnetPoolMemberListScan {}
+#[allow(dead_code)]
 impl<M: ::serde::Serialize> SystemSubnetPoolMemberListRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
     /// scan after the marker `marker` makes of the last item.
@@ -803,6 +871,7 @@ impl<M: ::serde::Serialize> SystemSubnetPoolMemberListRequest<M> {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemSubnetPoolSiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -811,6 +880,7 @@ pub struct SystemSubnetPoolSiloListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::support_bundle_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SupportBundleListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -819,8 +889,10 @@ pub struct SupportBundleListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_timeseries_schema_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemTimeseriesSchemaListScan {}
+#[allow(dead_code)]
 impl<M: ::serde::Serialize> SystemTimeseriesSchemaListRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
     /// scan after the marker `marker` makes of the last item.
@@ -840,6 +912,7 @@ impl<M: ::serde::Serialize> SystemTimeseriesSchemaListRequest<M> {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_update_repository_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemUpdateRepositoryListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -848,6 +921,7 @@ pub struct SystemUpdateRepositoryListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::system_update_trust_root_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SystemUpdateTrustRootListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -856,6 +930,7 @@ pub struct SystemUpdateTrustRootListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_user_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloUserListScan {
     /// Name or ID of the silo
@@ -868,6 +943,7 @@ pub struct SiloUserListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::user_builtin_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserBuiltinListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -876,6 +952,7 @@ pub struct UserBuiltinListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_utilization_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SiloUtilizationListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -884,6 +961,7 @@ pub struct SiloUtilizationListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::user_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -895,6 +973,7 @@ pub struct UserListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::user_token_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserTokenListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -903,6 +982,7 @@ pub struct UserTokenListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::user_session_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserSessionListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -911,6 +991,7 @@ pub struct UserSessionListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_router_route_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VpcRouterRouteListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -933,6 +1014,7 @@ pub struct VpcRouterRouteListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_router_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VpcRouterListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -950,6 +1032,7 @@ pub struct VpcRouterListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_subnet_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VpcSubnetListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -967,6 +1050,7 @@ pub struct VpcSubnetListScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_subnet_list_network_interfaces`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VpcSubnetListNetworkInterfacesScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -985,6 +1069,7 @@ pub struct VpcSubnetListNetworkInterfacesScan {
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
+#[allow(dead_code)]
 #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VpcListScan {
     /// Name or ID of the project

@@ -382,6 +382,7 @@ pub trait ParamStylesApi: Send + Sync + 'static {
 }
 
 /// The input of [`ParamStylesApi::simple_path`]: `GET /simple/{scalar}/{list}/{listx}/{obj}/{objx}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct SimplePathRequest {
     /// Path parameter `scalar`.
@@ -397,7 +398,7 @@ pub struct SimplePathRequest {
 }
 
 /// The responses of [`ParamStylesApi::simple_path`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum SimplePathResponse {
     /// what was decoded
@@ -418,6 +419,7 @@ impl rt::IntoResponse for SimplePathResponse {
 }
 
 /// The input of [`ParamStylesApi::label_path`]: `GET /label/{scalar}/{list}/{listx}/{obj}/{objx}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct LabelPathRequest {
     /// Path parameter `scalar`.
@@ -433,7 +435,7 @@ pub struct LabelPathRequest {
 }
 
 /// The responses of [`ParamStylesApi::label_path`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum LabelPathResponse {
     /// what was decoded
@@ -454,6 +456,7 @@ impl rt::IntoResponse for LabelPathResponse {
 }
 
 /// The input of [`ParamStylesApi::matrix_path`]: `GET /matrix/{scalar}/{list}/{listx}/{obj}/{objx}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct MatrixPathRequest {
     /// Path parameter `scalar`.
@@ -469,7 +472,7 @@ pub struct MatrixPathRequest {
 }
 
 /// The responses of [`ParamStylesApi::matrix_path`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum MatrixPathResponse {
     /// what was decoded
@@ -490,6 +493,7 @@ impl rt::IntoResponse for MatrixPathResponse {
 }
 
 /// The input of [`ParamStylesApi::query_styles`]: `GET /query`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct QueryStylesRequest {
     /// Query parameter `scalar`.
@@ -523,7 +527,7 @@ pub struct QueryStylesRequest {
 }
 
 /// The responses of [`ParamStylesApi::query_styles`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum QueryStylesResponse {
     /// what was decoded
@@ -544,6 +548,7 @@ impl rt::IntoResponse for QueryStylesResponse {
 }
 
 /// The input of [`ParamStylesApi::search`]: `GET /search`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     /// Query parameter `filter`.
@@ -557,7 +562,7 @@ pub struct SearchRequest {
 }
 
 /// The responses of [`ParamStylesApi::search`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum SearchResponse {
     /// what was decoded
@@ -578,6 +583,7 @@ impl rt::IntoResponse for SearchResponse {
 }
 
 /// The input of [`ParamStylesApi::rest`]: `GET /rest`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct RestRequest {
     /// Query parameter `q`.
@@ -597,7 +603,7 @@ pub struct RestRequest {
 }
 
 /// The responses of [`ParamStylesApi::rest`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum RestResponse {
     /// what was decoded
@@ -618,6 +624,7 @@ impl rt::IntoResponse for RestResponse {
 }
 
 /// The input of [`ParamStylesApi::boxes`]: `GET /boxes`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct BoxesRequest {
     /// Query parameter `box`.
@@ -629,7 +636,7 @@ pub struct BoxesRequest {
 }
 
 /// The responses of [`ParamStylesApi::boxes`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum BoxesResponse {
     /// what was decoded
@@ -650,6 +657,7 @@ impl rt::IntoResponse for BoxesResponse {
 }
 
 /// The input of [`ParamStylesApi::rest_lists`]: `GET /rest/lists`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct RestListsRequest {
     /// Query parameter `rest`.
@@ -657,7 +665,7 @@ pub struct RestListsRequest {
 }
 
 /// The responses of [`ParamStylesApi::rest_lists`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum RestListsResponse {
     /// what was decoded
@@ -678,6 +686,7 @@ impl rt::IntoResponse for RestListsResponse {
 }
 
 /// The input of [`ParamStylesApi::header_styles`]: `GET /headers`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct HeaderStylesRequest {
     /// Header parameter `x-scalar`.
@@ -695,7 +704,7 @@ pub struct HeaderStylesRequest {
 }
 
 /// The responses of [`ParamStylesApi::header_styles`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum HeaderStylesResponse {
     /// what was decoded
@@ -716,6 +725,7 @@ impl rt::IntoResponse for HeaderStylesResponse {
 }
 
 /// The input of [`ParamStylesApi::cookie_styles`]: `GET /cookies`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CookieStylesRequest {
     /// Cookie parameter `session`.
@@ -735,7 +745,7 @@ pub struct CookieStylesRequest {
 }
 
 /// The responses of [`ParamStylesApi::cookie_styles`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CookieStylesResponse {
     /// what was decoded
@@ -1927,6 +1937,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1936,6 +1947,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

@@ -303,6 +303,7 @@ pub trait ParamsApi: Send + Sync + 'static {
 }
 
 /// The input of [`ParamsApi::get_thing`]: `GET /things/{id}/{kind}/{ids}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetThingRequest {
     /// Path parameter `id`.
@@ -330,7 +331,7 @@ pub struct GetThingRequest {
 }
 
 /// The responses of [`ParamsApi::get_thing`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetThingResponse {
     /// echo of what was decoded
@@ -351,6 +352,7 @@ impl rt::IntoResponse for GetThingResponse {
 }
 
 /// The input of [`ParamsApi::compare`]: `GET /compare/{base}...{head}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CompareRequest {
     /// Path parameter `base`.
@@ -360,7 +362,7 @@ pub struct CompareRequest {
 }
 
 /// The responses of [`ParamsApi::compare`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CompareResponse {
     /// the two names
@@ -381,6 +383,7 @@ impl rt::IntoResponse for CompareResponse {
 }
 
 /// The input of [`ParamsApi::compare_joined`]: `GET /compare/{basehead}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CompareJoinedRequest {
     /// Path parameter `basehead`.
@@ -388,7 +391,7 @@ pub struct CompareJoinedRequest {
 }
 
 /// The responses of [`ParamsApi::compare_joined`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CompareJoinedResponse {
     /// the joined names
@@ -409,6 +412,7 @@ impl rt::IntoResponse for CompareJoinedResponse {
 }
 
 /// The input of [`ParamsApi::get_file`]: `GET /files/{name}.json`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetFileRequest {
     /// Path parameter `name`.
@@ -416,7 +420,7 @@ pub struct GetFileRequest {
 }
 
 /// The responses of [`ParamsApi::get_file`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetFileResponse {
     /// the number
@@ -437,6 +441,7 @@ impl rt::IntoResponse for GetFileResponse {
 }
 
 /// The input of [`ParamsApi::delete_all_tags`]: `DELETE /tags/{arn}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct DeleteAllTagsRequest {
     /// Path parameter `arn`.
@@ -444,7 +449,7 @@ pub struct DeleteAllTagsRequest {
 }
 
 /// The responses of [`ParamsApi::delete_all_tags`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum DeleteAllTagsResponse {
     /// all
@@ -465,6 +470,7 @@ impl rt::IntoResponse for DeleteAllTagsResponse {
 }
 
 /// The input of [`ParamsApi::delete_some_tags`]: `DELETE /tags/{arn}#tagKeys`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct DeleteSomeTagsRequest {
     /// Path parameter `arn`.
@@ -474,7 +480,7 @@ pub struct DeleteSomeTagsRequest {
 }
 
 /// The responses of [`ParamsApi::delete_some_tags`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum DeleteSomeTagsResponse {
     /// some
@@ -495,10 +501,11 @@ impl rt::IntoResponse for DeleteSomeTagsResponse {
 }
 
 /// The input of [`ParamsApi::push`]: `POST /#X-Amz-Target=Queue.Push`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PushRequest {}
 /// The responses of [`ParamsApi::push`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PushResponse {
     /// pushed
@@ -519,10 +526,11 @@ impl rt::IntoResponse for PushResponse {
 }
 
 /// The input of [`ParamsApi::pop`]: `POST /#X-Amz-Target=Queue.Pop`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PopRequest {}
 /// The responses of [`ParamsApi::pop`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PopResponse {
     /// popped
@@ -543,6 +551,7 @@ impl rt::IntoResponse for PopResponse {
 }
 
 /// The input of [`ParamsApi::list_board_cards`]: `GET /boards/{board}/cards/{filter}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListBoardCardsRequest {
     /// Path parameter `board`.
@@ -552,7 +561,7 @@ pub struct ListBoardCardsRequest {
 }
 
 /// The responses of [`ParamsApi::list_board_cards`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListBoardCardsResponse {
     /// cards
@@ -573,6 +582,7 @@ impl rt::IntoResponse for ListBoardCardsResponse {
 }
 
 /// The input of [`ParamsApi::get_board_card`]: `GET /boards/{board}/cards/{card}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetBoardCardRequest {
     /// Path parameter `board`.
@@ -582,7 +592,7 @@ pub struct GetBoardCardRequest {
 }
 
 /// The responses of [`ParamsApi::get_board_card`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetBoardCardResponse {
     /// card
@@ -603,6 +613,7 @@ impl rt::IntoResponse for GetBoardCardResponse {
 }
 
 /// The input of [`ParamsApi::get_icon`]: `GET /icons/{id}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetIconRequest {
     /// Path parameter `id`.
@@ -610,7 +621,7 @@ pub struct GetIconRequest {
 }
 
 /// The responses of [`ParamsApi::get_icon`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetIconResponse {
     /// icon
@@ -631,6 +642,7 @@ impl rt::IntoResponse for GetIconResponse {
 }
 
 /// The input of [`ParamsApi::search_icons`]: `GET /icons/{term}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct SearchIconsRequest {
     /// Path parameter `term`.
@@ -638,7 +650,7 @@ pub struct SearchIconsRequest {
 }
 
 /// The responses of [`ParamsApi::search_icons`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum SearchIconsResponse {
     /// icons
@@ -659,6 +671,7 @@ impl rt::IntoResponse for SearchIconsResponse {
 }
 
 /// The input of [`ParamsApi::get_attachment`]: `GET /owners/{owner}/attachments/{attachment}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetAttachmentRequest {
     /// Path parameter `owner`.
@@ -668,7 +681,7 @@ pub struct GetAttachmentRequest {
 }
 
 /// The responses of [`ParamsApi::get_attachment`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetAttachmentResponse {
     /// attachment
@@ -689,6 +702,7 @@ impl rt::IntoResponse for GetAttachmentResponse {
 }
 
 /// The input of [`ParamsApi::get_attachment_by_name`]: `GET /owners/{owner}/attachments/{fileName}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetAttachmentByNameRequest {
     /// Path parameter `owner`.
@@ -698,7 +712,7 @@ pub struct GetAttachmentByNameRequest {
 }
 
 /// The responses of [`ParamsApi::get_attachment_by_name`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetAttachmentByNameResponse {
     /// attachment
@@ -719,6 +733,7 @@ impl rt::IntoResponse for GetAttachmentByNameResponse {
 }
 
 /// The input of [`ParamsApi::post_form`]: `POST /forms`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PostFormRequest {
     /// The request body (`application/x-www-form-urlencoded`).
@@ -726,7 +741,7 @@ pub struct PostFormRequest {
 }
 
 /// The responses of [`ParamsApi::post_form`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PostFormResponse {
     /// accepted
@@ -744,6 +759,7 @@ impl rt::IntoResponse for PostFormResponse {
 }
 
 /// The input of [`ParamsApi::upload`]: `PUT /uploads`.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub struct UploadRequest {
     /// The request body (`application/octet-stream`).
@@ -751,7 +767,7 @@ pub struct UploadRequest {
 }
 
 /// The responses of [`ParamsApi::upload`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum UploadResponse {
     /// size
@@ -1444,6 +1460,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1453,6 +1470,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

@@ -335,6 +335,7 @@ pub trait RefsApi: Send + Sync + 'static {
 }
 
 /// The input of [`RefsApi::plant_tree`]: `POST /trees`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PlantTreeRequest {
     /// Header parameter `x-trace`.
@@ -344,7 +345,7 @@ pub struct PlantTreeRequest {
 }
 
 /// The responses of [`RefsApi::plant_tree`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PlantTreeResponse {
     /// planted
@@ -374,6 +375,7 @@ impl rt::IntoResponse for PlantTreeResponse {
 }
 
 /// The input of [`RefsApi::get_tree`]: `GET /trees/{treeId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetTreeRequest {
     /// Path parameter `treeId`.
@@ -381,7 +383,7 @@ pub struct GetTreeRequest {
 }
 
 /// The responses of [`RefsApi::get_tree`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetTreeResponse {
     /// the tree
@@ -411,6 +413,7 @@ impl rt::IntoResponse for GetTreeResponse {
 }
 
 /// The input of [`RefsApi::get_tree_2`]: `GET /forest/{treeId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetTree2Request {
     /// Path parameter `treeId`.
@@ -418,7 +421,7 @@ pub struct GetTree2Request {
 }
 
 /// The responses of [`RefsApi::get_tree_2`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetTree2Response {
     /// the tree
@@ -448,6 +451,7 @@ impl rt::IntoResponse for GetTree2Response {
 }
 
 /// The input of [`RefsApi::list_species`]: `GET /species`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListSpeciesRequest {
     /// Query parameter `leaf`.
@@ -457,7 +461,7 @@ pub struct ListSpeciesRequest {
 }
 
 /// The responses of [`RefsApi::list_species`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListSpeciesResponse {
     /// the species with that leaf
@@ -478,6 +482,7 @@ impl rt::IntoResponse for ListSpeciesResponse {
 }
 
 /// The input of [`RefsApi::get_species`]: `GET /species/{code}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetSpeciesRequest {
     /// Path parameter `code`.
@@ -485,7 +490,7 @@ pub struct GetSpeciesRequest {
 }
 
 /// The responses of [`RefsApi::get_species`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetSpeciesResponse {
     /// one species
@@ -700,6 +705,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -709,6 +715,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r##"{"openapi":"3.0.3",
 "info":{"$doc":0},

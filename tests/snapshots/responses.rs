@@ -82,6 +82,7 @@ pub trait ResponsesApi: Send + Sync + 'static {
 }
 
 /// The input of [`ResponsesApi::get_report`]: `GET /reports/{id}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetReportRequest {
     /// Path parameter `id`.
@@ -89,7 +90,7 @@ pub struct GetReportRequest {
 }
 
 /// The responses of [`ResponsesApi::get_report`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetReportResponse {
     /// the report
@@ -174,6 +175,7 @@ impl rt::IntoResponse for GetReportResponse {
 }
 
 /// The input of [`ResponsesApi::get_raw_report`]: `GET /reports/{id}/raw`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetRawReportRequest {
     /// Path parameter `id`.
@@ -181,7 +183,7 @@ pub struct GetRawReportRequest {
 }
 
 /// The responses of [`ResponsesApi::get_raw_report`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum GetRawReportResponse {
     /// the raw bytes
@@ -295,6 +297,7 @@ mod handlers {
     }
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -304,6 +307,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

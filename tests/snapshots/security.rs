@@ -270,10 +270,11 @@ pub trait SecurityAuth: Send + Sync + 'static {
 }
 
 /// The input of [`SecurityApi::get_public`]: `GET /public`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetPublicRequest {}
 /// The responses of [`SecurityApi::get_public`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetPublicResponse {
     /// Who the caller was authenticated as.
@@ -294,10 +295,11 @@ impl rt::IntoResponse for GetPublicResponse {
 }
 
 /// The input of [`SecurityApi::get_maybe`]: `GET /maybe`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetMaybeRequest {}
 /// The responses of [`SecurityApi::get_maybe`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetMaybeResponse {
     /// Who the caller was authenticated as.
@@ -318,10 +320,11 @@ impl rt::IntoResponse for GetMaybeResponse {
 }
 
 /// The input of [`SecurityApi::get_bearer`]: `GET /bearer`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetBearerRequest {}
 /// The responses of [`SecurityApi::get_bearer`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetBearerResponse {
     /// Who the caller was authenticated as.
@@ -342,10 +345,11 @@ impl rt::IntoResponse for GetBearerResponse {
 }
 
 /// The input of [`SecurityApi::get_basic`]: `GET /basic`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetBasicRequest {}
 /// The responses of [`SecurityApi::get_basic`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetBasicResponse {
     /// Who the caller was authenticated as.
@@ -366,10 +370,11 @@ impl rt::IntoResponse for GetBasicResponse {
 }
 
 /// The input of [`SecurityApi::get_signed`]: `GET /signed`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetSignedRequest {}
 /// The responses of [`SecurityApi::get_signed`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetSignedResponse {
     /// Who the caller was authenticated as.
@@ -390,10 +395,11 @@ impl rt::IntoResponse for GetSignedResponse {
 }
 
 /// The input of [`SecurityApi::get_header_key`]: `GET /header-key`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetHeaderKeyRequest {}
 /// The responses of [`SecurityApi::get_header_key`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetHeaderKeyResponse {
     /// Who the caller was authenticated as.
@@ -414,6 +420,7 @@ impl rt::IntoResponse for GetHeaderKeyResponse {
 }
 
 /// The input of [`SecurityApi::get_query_key`]: `GET /query-key`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetQueryKeyRequest {
     /// Query parameter `echo`.
@@ -421,7 +428,7 @@ pub struct GetQueryKeyRequest {
 }
 
 /// The responses of [`SecurityApi::get_query_key`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetQueryKeyResponse {
     /// Who the caller was authenticated as.
@@ -442,10 +449,11 @@ impl rt::IntoResponse for GetQueryKeyResponse {
 }
 
 /// The input of [`SecurityApi::get_cookie_key`]: `GET /cookie-key`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetCookieKeyRequest {}
 /// The responses of [`SecurityApi::get_cookie_key`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetCookieKeyResponse {
     /// Who the caller was authenticated as.
@@ -466,10 +474,11 @@ impl rt::IntoResponse for GetCookieKeyResponse {
 }
 
 /// The input of [`SecurityApi::list_things`]: `GET /things`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListThingsRequest {}
 /// The responses of [`SecurityApi::list_things`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListThingsResponse {
     /// Who the caller was authenticated as.
@@ -490,6 +499,7 @@ impl rt::IntoResponse for ListThingsResponse {
 }
 
 /// The input of [`SecurityApi::create_thing`]: `POST /things`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CreateThingRequest {
     /// The request body (`application/json`).
@@ -497,7 +507,7 @@ pub struct CreateThingRequest {
 }
 
 /// The responses of [`SecurityApi::create_thing`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CreateThingResponse {
     /// Who the caller was authenticated as.
@@ -518,10 +528,11 @@ impl rt::IntoResponse for CreateThingResponse {
 }
 
 /// The input of [`SecurityApi::get_oidc`]: `GET /oidc`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetOidcRequest {}
 /// The responses of [`SecurityApi::get_oidc`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetOidcResponse {
     /// Who the caller was authenticated as.
@@ -542,10 +553,11 @@ impl rt::IntoResponse for GetOidcResponse {
 }
 
 /// The input of [`SecurityApi::get_either`]: `GET /either`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetEitherRequest {}
 /// The responses of [`SecurityApi::get_either`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetEitherResponse {
     /// Who the caller was authenticated as.
@@ -566,10 +578,11 @@ impl rt::IntoResponse for GetEitherResponse {
 }
 
 /// The input of [`SecurityApi::get_both`]: `GET /both`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetBothRequest {}
 /// The responses of [`SecurityApi::get_both`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetBothResponse {
     /// Who the caller was authenticated as.
@@ -1263,6 +1276,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1272,6 +1286,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

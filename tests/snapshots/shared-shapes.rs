@@ -297,6 +297,7 @@ pub trait SharedShapesApi: Send + Sync + 'static {
 }
 
 /// The input of [`SharedShapesApi::list_orders`]: `GET /orders`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListOrdersRequest {
     /// Only the orders whose lines are all in this state.
@@ -306,7 +307,7 @@ pub struct ListOrdersRequest {
 }
 
 /// The responses of [`SharedShapesApi::list_orders`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListOrdersResponse {
     /// The orders.
@@ -327,6 +328,7 @@ impl rt::IntoResponse for ListOrdersResponse {
 }
 
 /// The input of [`SharedShapesApi::place_order`]: `POST /orders`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PlaceOrderRequest {
     /// The request body (`application/json`).
@@ -334,7 +336,7 @@ pub struct PlaceOrderRequest {
 }
 
 /// The responses of [`SharedShapesApi::place_order`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PlaceOrderResponse {
     /// The order as placed.
@@ -355,6 +357,7 @@ impl rt::IntoResponse for PlaceOrderResponse {
 }
 
 /// The input of [`SharedShapesApi::summarize_order`]: `GET /orders/{id}/summary`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct SummarizeOrderRequest {
     /// Path parameter `id`.
@@ -362,7 +365,7 @@ pub struct SummarizeOrderRequest {
 }
 
 /// The responses of [`SharedShapesApi::summarize_order`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum SummarizeOrderResponse {
     /// What the order adds up to.
@@ -383,6 +386,7 @@ impl rt::IntoResponse for SummarizeOrderResponse {
 }
 
 /// The input of [`SharedShapesApi::save_draft`]: `POST /drafts`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct SaveDraftRequest {
     /// The request body (`application/json`).
@@ -390,7 +394,7 @@ pub struct SaveDraftRequest {
 }
 
 /// The responses of [`SharedShapesApi::save_draft`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum SaveDraftResponse {
     /// What the draft adds up to.
@@ -611,6 +615,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -620,6 +625,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

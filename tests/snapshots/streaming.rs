@@ -101,6 +101,7 @@ pub trait StreamingApi: Send + Sync + 'static {
 }
 
 /// The input of [`StreamingApi::upload_blob`]: `PUT /blobs`.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub struct UploadBlobRequest {
     /// The request body (`application/octet-stream`).
@@ -108,7 +109,7 @@ pub struct UploadBlobRequest {
 }
 
 /// The responses of [`StreamingApi::upload_blob`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum UploadBlobResponse {
     /// How the body arrived.
@@ -129,6 +130,7 @@ impl rt::IntoResponse for UploadBlobResponse {
 }
 
 /// The input of [`StreamingApi::put_avatar`]: `PUT /avatar`.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub struct PutAvatarRequest {
     /// The request body (`image/*`).
@@ -136,7 +138,7 @@ pub struct PutAvatarRequest {
 }
 
 /// The responses of [`StreamingApi::put_avatar`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum PutAvatarResponse {
     /// What was received, if anything.
@@ -157,6 +159,7 @@ impl rt::IntoResponse for PutAvatarResponse {
 }
 
 /// The input of [`StreamingApi::download_blob`]: `GET /blobs/{size}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct DownloadBlobRequest {
     /// Path parameter `size`.
@@ -164,7 +167,7 @@ pub struct DownloadBlobRequest {
 }
 
 /// The responses of [`StreamingApi::download_blob`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum DownloadBlobResponse {
     /// The bytes.
@@ -187,10 +190,11 @@ impl rt::IntoResponse for DownloadBlobResponse {
 }
 
 /// The input of [`StreamingApi::greet`]: `GET /greeting`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GreetRequest {}
 /// The responses of [`StreamingApi::greet`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GreetResponse {
     /// A line of text.
@@ -211,6 +215,7 @@ impl rt::IntoResponse for GreetResponse {
 }
 
 /// The input of [`StreamingApi::get_document`]: `GET /documents/{name}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetDocumentRequest {
     /// Path parameter `name`.
@@ -218,7 +223,7 @@ pub struct GetDocumentRequest {
 }
 
 /// The responses of [`StreamingApi::get_document`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum GetDocumentResponse {
     /// The document as a PDF.
@@ -434,6 +439,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -443,6 +449,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

@@ -416,6 +416,7 @@ pub trait SwaggerTwoAuth: Send + Sync + 'static {
 }
 
 /// The input of [`SwaggerTwoApi::list_pets`]: `GET /pets`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListPetsRequest {
     /// How many pets at most
@@ -435,7 +436,7 @@ pub struct ListPetsRequest {
 }
 
 /// The responses of [`SwaggerTwoApi::list_pets`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListPetsResponse {
     /// The pets
@@ -477,6 +478,7 @@ impl rt::IntoResponse for ListPetsResponse {
 }
 
 /// The input of [`SwaggerTwoApi::create_pet`]: `POST /pets`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct CreatePetRequest {
     /// The pet to add
@@ -486,7 +488,7 @@ pub struct CreatePetRequest {
 }
 
 /// The responses of [`SwaggerTwoApi::create_pet`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum CreatePetResponse {
     /// Created
@@ -517,6 +519,7 @@ impl rt::IntoResponse for CreatePetResponse {
 }
 
 /// The input of [`SwaggerTwoApi::get_pet`]: `GET /pets/{petId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetPetRequest {
     /// Path parameter `petId`.
@@ -524,7 +527,7 @@ pub struct GetPetRequest {
 }
 
 /// The responses of [`SwaggerTwoApi::get_pet`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum GetPetResponse {
     /// The pet
@@ -550,6 +553,7 @@ impl rt::IntoResponse for GetPetResponse {
 }
 
 /// The input of [`SwaggerTwoApi::delete_pet`]: `DELETE /pets/{petId}`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct DeletePetRequest {
     /// Path parameter `petId`.
@@ -557,7 +561,7 @@ pub struct DeletePetRequest {
 }
 
 /// The responses of [`SwaggerTwoApi::delete_pet`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum DeletePetResponse {
     /// Deleted
@@ -575,6 +579,7 @@ impl rt::IntoResponse for DeletePetResponse {
 }
 
 /// The input of [`SwaggerTwoApi::update_pet_with_form`]: `POST /pets/{petId}/form`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct UpdatePetWithFormRequest {
     /// Path parameter `petId`.
@@ -584,7 +589,7 @@ pub struct UpdatePetWithFormRequest {
 }
 
 /// The responses of [`SwaggerTwoApi::update_pet_with_form`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum UpdatePetWithFormResponse {
     /// Updated
@@ -605,6 +610,7 @@ impl rt::IntoResponse for UpdatePetWithFormResponse {
 }
 
 /// The input of [`SwaggerTwoApi::upload_photo`]: `POST /pets/{petId}/photo`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct UploadPhotoRequest {
     /// Path parameter `petId`.
@@ -614,6 +620,7 @@ pub struct UploadPhotoRequest {
 }
 
 /// The `multipart/form-data` body of [`SwaggerTwoApi::upload_photo`], one field per part.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct UploadPhotoMultipart {
     /// Part `caption`.
@@ -623,7 +630,7 @@ pub struct UploadPhotoMultipart {
 }
 
 /// The responses of [`SwaggerTwoApi::upload_photo`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum UploadPhotoResponse {
     /// Uploaded
@@ -654,7 +661,7 @@ impl rt::IntoResponse for UploadPhotoResponse {
 }
 
 /// The body of [`UploadPhotoResponse::Ok`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum UploadPhotoResponseOkBody {
     /// `application/json`.
@@ -682,7 +689,7 @@ impl UploadPhotoResponseOkBody {
 }
 
 /// The body of [`UploadPhotoResponse::Default`], one variant per declared media type; the variant the handler returns sets `content-type`. [`Self::MEDIA_TYPES`] lists them for `RequestContext::preferred_media_type`, which reads the request's `Accept`.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum UploadPhotoResponseDefaultBody {
     /// `application/json`.
@@ -710,6 +717,7 @@ impl UploadPhotoResponseDefaultBody {
 }
 
 /// The input of [`SwaggerTwoApi::get_photo`]: `GET /pets/{petId}/photo.png`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct GetPhotoRequest {
     /// Path parameter `petId`.
@@ -721,7 +729,7 @@ pub struct GetPhotoRequest {
 }
 
 /// The responses of [`SwaggerTwoApi::get_photo`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
 pub enum GetPhotoResponse {
     /// The photo
@@ -1158,6 +1166,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -1167,6 +1176,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r##"{"openapi":"3.0.3",
 "servers":[{"url":"https://api.example.com/v1"},{"url":"http://api.example.com/v1"}],

@@ -78,6 +78,8 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
         )
     });
     quote! {
+        // A binary crate that includes the code need not use it.
+        #[allow(unused_imports)]
         pub use description::API_DESCRIPTION;
 
         /// The API as this code serves it.
@@ -90,6 +92,7 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
             /// parameter as its handler decodes it, bodies, responses and security.
             /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
             /// compare with the spec.
+            #[allow(dead_code)]
             pub static API_DESCRIPTION: ApiDescription = ApiDescription {
                 document: #text,
                 published: super::OPENAPI_DOCUMENT,

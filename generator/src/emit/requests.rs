@@ -91,6 +91,8 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
     let derives = derives(op.body.as_ref().is_some_and(streams_body));
     quote! {
         #struct_doc
+        // A binary crate that includes the code reads only the fields it needs.
+        #[allow(dead_code)]
         #derives
         pub struct #name #generics {
             #(#fields)*
@@ -151,8 +153,9 @@ fn body_enum(api: &Api, op: &Operation, body: &RequestBody, types: &Types) -> To
     quote! {
         #enum_doc
         // Variants hold what the spec declares; boxing the large ones would only make
-        // handlers harder to write.
-        #[allow(clippy::large_enum_variant)]
+        // handlers harder to write. A binary crate that includes the code reads only the
+        // bodies it needs.
+        #[allow(clippy::large_enum_variant, dead_code)]
         #derives
         pub enum #name {
             #(#variants)*
@@ -204,6 +207,8 @@ fn multipart_struct(
     let fields: Vec<TokenStream> = fields.collect();
     quote! {
         #struct_doc
+        // A binary crate that includes the code reads only the fields it needs.
+        #[allow(dead_code)]
         #[derive(Debug, Clone)]
         pub struct #name {
             #(#fields)*
@@ -239,6 +244,7 @@ fn pagination_items(
     ));
     let scan_struct = quote! {
         #scan_doc
+        #[allow(dead_code)]
         #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #scan {
             #(#scan_fields)*
@@ -257,6 +263,7 @@ fn pagination_items(
         },
     ];
     let helpers = quote! {
+        #[allow(dead_code)]
         impl<M: ::serde::Serialize> #request<M> {
             /// A page of `items`: when the page is full, its `next_page` token resumes the
             /// scan after the marker `marker` makes of the last item.

@@ -44,6 +44,7 @@ pub trait PageableApi: Send + Sync + 'static {
 }
 
 /// The input of [`PageableApi::list_vaults`]: `GET /vaults`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListVaultsRequest {
     /// Query parameter `$skiptoken`.
@@ -51,7 +52,7 @@ pub struct ListVaultsRequest {
 }
 
 /// The responses of [`PageableApi::list_vaults`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListVaultsResponse {
     /// a page of vaults
@@ -72,10 +73,11 @@ impl rt::IntoResponse for ListVaultsResponse {
 }
 
 /// The input of [`PageableApi::list_tenants`]: `GET /tenants`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct ListTenantsRequest {}
 /// The responses of [`PageableApi::list_tenants`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum ListTenantsResponse {
     /// a page of tenants
@@ -174,6 +176,7 @@ mod handlers {
     }
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -183,6 +186,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},

@@ -41,6 +41,7 @@ pub trait SchemasApi: Send + Sync + 'static {
 }
 
 /// The input of [`SchemasApi::echo_shape`]: `POST /shapes`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct EchoShapeRequest {
     /// The request body (`application/json`).
@@ -48,7 +49,7 @@ pub struct EchoShapeRequest {
 }
 
 /// The responses of [`SchemasApi::echo_shape`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum EchoShapeResponse {
     /// The same shape.
@@ -69,6 +70,7 @@ impl rt::IntoResponse for EchoShapeResponse {
 }
 
 /// The input of [`SchemasApi::echo_record`]: `POST /records`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct EchoRecordRequest {
     /// The request body (`application/json`).
@@ -76,7 +78,7 @@ pub struct EchoRecordRequest {
 }
 
 /// The responses of [`SchemasApi::echo_record`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum EchoRecordResponse {
     /// The record as stored.
@@ -97,6 +99,7 @@ impl rt::IntoResponse for EchoRecordResponse {
 }
 
 /// The input of [`SchemasApi::echo_value`]: `POST /values`.
+#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct EchoValueRequest {
     /// The request body (`application/json`).
@@ -104,7 +107,7 @@ pub struct EchoValueRequest {
 }
 
 /// The responses of [`SchemasApi::echo_value`], one variant per declared status.
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
 pub enum EchoValueResponse {
     /// The same value, with its kind.
@@ -413,6 +416,7 @@ mod rules {
     };
 }
 
+#[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description {
@@ -421,6 +425,7 @@ mod description {
     /// parameter as its handler decodes it, bodies, responses and security.
     /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
     /// compare with the spec.
+    #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
