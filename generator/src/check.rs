@@ -118,54 +118,104 @@ impl CheckConfig {
                 "no `[[crate]]` entries; list each spec and its crate directory".into(),
             ));
         }
-        let mut crates = Vec::with_capacity(raw.crates.len());
-        for entry in raw.crates {
-            let split = match entry.split {
-                Some(text) => text.parse::<Split>().map_err(|message| {
-                    invalid(format!("crate {}: {message}", entry.dir.display()))
-                })?,
-                None => Split::default(),
-            };
-            if entry.split_size == Some(0) {
-                return Err(invalid(format!(
-                    "crate {}: split_size must be at least 1",
-                    entry.dir.display()
-                )));
-            }
-            let split_size = entry.split_size;
-            let dir = base.join(entry.dir);
-            let runtime = match (entry.runtime_path, entry.runtime_version) {
-                (Some(_), Some(_)) => {
-                    return Err(invalid(format!(
-                        "crate {}: runtime_path and runtime_version exclude each other",
-                        dir.display()
-                    )))
-                }
-                (Some(path), None) => RuntimeDependency::Path(path),
-                (None, Some(version)) => RuntimeDependency::Version(version),
-                (None, None) => RuntimeDependency::built_for(&dir),
-            };
-            crates.push(CrateEntry {
-                spec: base.join(entry.spec),
-                dir,
-                options: CrateOptions {
-                    name: entry.name,
-                    runtime,
-                    split,
-                    split_size,
-                },
-                selection: Selection {
-                    tags: entry.tags,
-                    operations: entry.operations,
-                },
-                bodies: if entry.default_not_implemented {
-                    MethodBodies::NotImplemented
-                } else {
-                    MethodBodies::Required
-                },
-            });
-        }
+        let crates = raw
+            .crates
+            .into_iter()
+            .map(|entry| entry.resolve(base).map_err(invalid))
+            .collect::<Result<_, _>>()?;
         Ok(Self { crates })
+    }
+}
+
+impl RawEntry {
+    /// The entry, with `spec` and `dir` taken relative to `base`; why it cannot be used.
+    fn resolve(self, base: &Path) -> Result<CrateEntry, String> {
+        let dir = base.join(&self.dir);
+        let split = match self.split {
+            Some(text) => text
+                .parse::<Split>()
+                .map_err(|message| format!("crate {}: {message}", dir.display()))?,
+            None => Split::default(),
+        };
+        if self.split_size == Some(0) {
+            return Err(format!(
+                "crate {}: split_size must be at least 1",
+                dir.display()
+            ));
+        }
+        let runtime = match (self.runtime_path, self.runtime_version) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "crate {}: runtime_path and runtime_version exclude each other",
+                    dir.display()
+                ))
+            }
+            (Some(path), None) => RuntimeDependency::Path(path),
+            (None, Some(version)) => RuntimeDependency::Version(version),
+            (None, None) => RuntimeDependency::built_for(&dir),
+        };
+        Ok(CrateEntry {
+            spec: base.join(self.spec),
+            dir,
+            options: CrateOptions {
+                name: self.name,
+                runtime,
+                split,
+                split_size: self.split_size,
+            },
+            selection: Selection {
+                tags: self.tags,
+                operations: self.operations,
+            },
+            bodies: if self.default_not_implemented {
+                MethodBodies::NotImplemented
+            } else {
+                MethodBodies::Required
+            },
+        })
+    }
+}
+
+impl CrateEntry {
+    /// The crate in `dir` as its manifest records it: the spec and settings in
+    /// `[package.metadata.specfirst]`, which `specfirst generate` writes, and the package
+    /// name; the spec is relative to `dir`.
+    pub fn from_crate_dir(dir: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let dir = dir.as_ref();
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.clone(),
+            message,
+        };
+        let manifest: toml::Table = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let package = manifest.get("package").and_then(toml::Value::as_table);
+        let Some(mut settings) = package
+            .and_then(|package| package.get("metadata"))
+            .and_then(|metadata| metadata.get("specfirst"))
+            .and_then(toml::Value::as_table)
+            .cloned()
+        else {
+            return Err(invalid(
+                "no [package.metadata.specfirst] table: not a crate specfirst generated, or one \
+                 generated before crates recorded their settings; give the spec too"
+                    .into(),
+            ));
+        };
+        settings.insert("dir".into(), toml::Value::String(".".into()));
+        if let Some(name) = package.and_then(|package| package.get("name")) {
+            settings.insert("name".into(), name.clone());
+        }
+        let raw: RawEntry = toml::Value::Table(settings)
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(format!("[package.metadata.specfirst]: {e}")))?;
+        let mut entry = raw.resolve(dir).map_err(invalid)?;
+        // `dir/.` reads worse in reports than the directory as given.
+        entry.dir = dir.to_path_buf();
+        Ok(entry)
     }
 }
 

@@ -491,6 +491,17 @@ impl Generator {
     /// With the types split ([`Split`]), also each model crate's `models-N/Cargo.toml`,
     /// `models-N/src/lib.rs` and `models-N/src/generated.rs`.
     pub fn crate_files(&self, options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
+        self.crate_files_in(None, options)
+    }
+
+    /// [`Generator::crate_files`] for a crate in `dir`: its manifest then records, in
+    /// `[package.metadata.specfirst]`, the spec (relative to `dir`) and every setting, so
+    /// that `specfirst check DIR` generates it again without flags.
+    fn crate_files_in(
+        &self,
+        dir: Option<&Path>,
+        options: &CrateOptions,
+    ) -> Result<Vec<GeneratedFile>, Error> {
         let name = options
             .name
             .clone()
@@ -543,7 +554,13 @@ impl Generator {
         let mut files = vec![
             GeneratedFile {
                 path: "Cargo.toml".into(),
-                contents: self.manifest(&name, options, emitted.uses, &model_names),
+                contents: {
+                    let mut manifest = self.manifest(&name, options, emitted.uses, &model_names);
+                    if let Some(dir) = dir {
+                        manifest.push_str(&self.settings(dir, options));
+                    }
+                    manifest
+                },
             },
             GeneratedFile {
                 path: "src/lib.rs".into(),
@@ -636,6 +653,52 @@ impl Generator {
         ]
     }
 
+    /// The `[package.metadata.specfirst]` table of a crate in `dir`: the spec and the
+    /// settings other than the package name, each only when it is not the default.
+    fn settings(&self, dir: &Path, options: &CrateOptions) -> String {
+        let spec = self
+            .document
+            .file
+            .canonicalize()
+            .ok()
+            .and_then(|spec| relative_path(dir, &spec))
+            .unwrap_or_else(|| self.document.file.display().to_string());
+        let list = |items: &[String]| {
+            let items: Vec<String> = items.iter().map(|item| toml_string(item)).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let mut text = String::from(
+            "\n# What `specfirst check` generates this crate again with, when given only its directory.\n\
+             [package.metadata.specfirst]\n",
+        );
+        text.push_str(&format!("spec = {}\n", toml_string(&spec)));
+        match &options.runtime {
+            RuntimeDependency::Path(path) => {
+                text.push_str(&format!("runtime_path = {}\n", toml_string(path)))
+            }
+            RuntimeDependency::Version(version) => {
+                text.push_str(&format!("runtime_version = {}\n", toml_string(version)))
+            }
+        }
+        let selection = &self.document.selection;
+        if !selection.tags.is_empty() {
+            text.push_str(&format!("tags = {}\n", list(&selection.tags)));
+        }
+        if !selection.operations.is_empty() {
+            text.push_str(&format!("operations = {}\n", list(&selection.operations)));
+        }
+        if options.split != Split::default() {
+            text.push_str(&format!("split = {}\n", toml_string(options.split.name())));
+        }
+        if let Some(size) = options.split_size.filter(|&size| size != Split::PART_BYTES) {
+            text.push_str(&format!("split_size = {size}\n"));
+        }
+        if self.bodies == MethodBodies::NotImplemented {
+            text.push_str("default_not_implemented = true\n");
+        }
+        text
+    }
+
     fn manifest(
         &self,
         name: &str,
@@ -681,7 +744,7 @@ impl Generator {
     /// in place.
     pub fn write_crate(&self, dir: impl AsRef<Path>, options: &CrateOptions) -> Result<(), Error> {
         let dir = dir.as_ref();
-        let files = self.crate_files(options)?;
+        let files = self.crate_files_in(Some(dir), options)?;
         output::write_all(dir, &files)?;
         for stale in output::stale_model_crates(dir, &files) {
             let path = dir.join(stale);
@@ -696,7 +759,7 @@ impl Generator {
         dir: impl AsRef<Path>,
         options: &CrateOptions,
     ) -> Result<Vec<Drift>, Error> {
-        let files = self.crate_files(options)?;
+        let files = self.crate_files_in(Some(dir.as_ref()), options)?;
         let mut drift = output::drift(dir.as_ref(), &files);
         for stale in output::stale_model_crates(dir.as_ref(), &files) {
             drift.push(Drift {

@@ -26,26 +26,32 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write a whole crate (Cargo.toml and src/) generated from SPEC into DIR.
+    /// Write a whole crate (Cargo.toml and src/) generated from SPEC into DIR. With
+    /// --config, write every crate listed.
     Generate {
         /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML.
-        spec: PathBuf,
+        #[arg(required_unless_present = "config")]
+        spec: Option<PathBuf>,
         /// The crate directory to write; created if missing.
-        #[arg(long, short)]
-        out: PathBuf,
+        #[arg(long, short, required_unless_present = "config")]
+        out: Option<PathBuf>,
+        /// A `specfirst.toml` of `[[crate]]` entries, as `check --config` reads.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "out", "crate_name", "runtime_path", "tags", "operations", "split", "split_size", "default_not_implemented", "runtime_version"])]
+        config: Option<PathBuf>,
         #[command(flatten)]
         options: CrateArgs,
         #[command(flatten)]
         select: SelectArgs,
     },
     /// Exit 0 when DIR is what SPEC generates, 1 (with a unified diff) when it is
-    /// stale, 2 when the spec is unreadable. With --config, check every crate listed.
+    /// stale, 2 when the spec is unreadable. Given only DIR, check it with the spec and
+    /// settings its Cargo.toml records. With --config, check every crate listed.
     Check {
-        /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML.
+        /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML; or,
+        /// alone, the crate directory.
         #[arg(required_unless_present = "config")]
         spec: Option<PathBuf>,
         /// The generated crate directory to compare.
-        #[arg(required_unless_present = "config")]
         dir: Option<PathBuf>,
         /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, runtime_version, tags,
         /// operations, split, split_size, default_not_implemented), paths relative to it; the exit code is the worst of all crates.
@@ -117,6 +123,33 @@ struct CrateArgs {
 }
 
 impl CrateArgs {
+    /// Whether no option was given.
+    fn is_default(&self) -> bool {
+        self.crate_name.is_none()
+            && self.runtime_path.is_none()
+            && self.runtime_version.is_none()
+            && self.split == Split::default()
+            && self.split_size == Split::PART_BYTES
+            && !self.default_not_implemented
+    }
+
+    /// The options for a crate in `dir`; without `--runtime-path` or
+    /// `--runtime-version`, it depends on the runtime this binary was built from.
+    fn options(self, dir: &std::path::Path) -> CrateOptions {
+        let runtime = match (self.runtime_path, self.runtime_version) {
+            (Some(path), _) => RuntimeDependency::Path(path),
+            (None, Some(version)) => RuntimeDependency::Version(version),
+            (None, None) => RuntimeDependency::built_for(dir),
+        };
+        CrateOptions {
+            name: self.crate_name,
+            runtime,
+            // clap admits only the names `Split` parses.
+            split: self.split,
+            split_size: Some(self.split_size),
+        }
+    }
+
     /// How the API trait's methods are written.
     fn bodies(&self) -> MethodBodies {
         if self.default_not_implemented {
@@ -140,30 +173,18 @@ struct SelectArgs {
     operations: Vec<String>,
 }
 
+impl SelectArgs {
+    /// Whether no operation was selected: all of them.
+    fn is_default(&self) -> bool {
+        self.tags.is_empty() && self.operations.is_empty()
+    }
+}
+
 impl From<SelectArgs> for Selection {
     fn from(args: SelectArgs) -> Self {
         Selection {
             tags: args.tags,
             operations: args.operations,
-        }
-    }
-}
-
-impl CrateArgs {
-    /// The options for a crate in `dir`; without `--runtime-path` or
-    /// `--runtime-version`, it depends on the runtime this binary was built from.
-    fn options(self, dir: &std::path::Path) -> CrateOptions {
-        let runtime = match (self.runtime_path, self.runtime_version) {
-            (Some(path), _) => RuntimeDependency::Path(path),
-            (None, Some(version)) => RuntimeDependency::Version(version),
-            (None, None) => RuntimeDependency::built_for(dir),
-        };
-        CrateOptions {
-            name: self.crate_name,
-            runtime,
-            // clap admits only the names `Split` parses.
-            split: self.split,
-            split_size: Some(self.split_size),
         }
     }
 }
@@ -182,44 +203,39 @@ fn main() -> ExitCode {
         Command::Generate {
             spec,
             out,
+            config,
             options,
             select,
         } => {
-            let bodies = options.bodies();
-            let chosen = options.runtime_path.is_some() || options.runtime_version.is_some();
-            let options = options.options(&out);
-            let result = Generator::from_path_with(&spec, &select.into()).and_then(|generator| {
-                let generator = generator.with_method_bodies(bodies);
-                let written = generator.write_crate(&out, &options);
-                // The process ends next: freeing the spec's model piece by piece would
-                // only delay that (by about 5% of the time for GitHub's spec).
-                std::mem::forget(generator);
-                written
-            });
-            match result {
-                Ok(()) => {
-                    eprintln!("wrote {}", out.display());
-                    if !chosen {
-                        let why = match options.runtime {
-                            RuntimeDependency::Path(_) => {
-                                "the runtime this specfirst was built from"
-                            }
-                            RuntimeDependency::Version(_) => {
-                                "from crates.io: the sources this specfirst was built from are gone"
-                            }
-                        };
-                        eprintln!(
-                            "specfirst-runtime: {} ({why}); choose with --runtime-path DIR or --runtime-version REQ",
-                            options.runtime.describe()
-                        );
+            let entries = match (config, spec, out) {
+                (Some(config), _, _) => match CheckConfig::from_path(&config) {
+                    Ok(config) => config.crates,
+                    Err(error) => {
+                        eprintln!("{error}");
+                        return ExitCode::FAILURE;
                     }
-                    ExitCode::SUCCESS
+                },
+                (None, Some(spec), Some(out)) => {
+                    let chosen =
+                        options.runtime_path.is_some() || options.runtime_version.is_some();
+                    let entry = CrateEntry {
+                        spec,
+                        bodies: options.bodies(),
+                        options: options.options(&out),
+                        dir: out,
+                        selection: select.into(),
+                    };
+                    return generate(&entry, !chosen);
                 }
-                Err(error) => {
-                    eprintln!("{}", error.report());
-                    ExitCode::FAILURE
-                }
-            }
+                // clap requires SPEC and --out without --config.
+                _ => return ExitCode::FAILURE,
+            };
+            // Every crate, even after one fails, so one run reports every problem.
+            let codes: Vec<ExitCode> = entries.iter().map(|entry| generate(entry, false)).collect();
+            codes
+                .into_iter()
+                .find(|code| *code != ExitCode::SUCCESS)
+                .unwrap_or(ExitCode::SUCCESS)
         }
         Command::Check {
             spec,
@@ -237,6 +253,25 @@ fn main() -> ExitCode {
                         return ExitCode::from(Status::Error.exit_code());
                     }
                 },
+                (None, Some(dir), None)
+                    if dir.is_dir() && options.is_default() && select.is_default() =>
+                {
+                    match CrateEntry::from_crate_dir(&dir) {
+                        Ok(entry) => vec![entry],
+                        Err(error) => {
+                            eprintln!("{error}");
+                            return ExitCode::from(Status::Error.exit_code());
+                        }
+                    }
+                }
+                (None, Some(spec), None) => {
+                    eprintln!(
+                        "{}: give the crate directory too (`specfirst check SPEC DIR`), or only a crate \
+                         directory, without settings: it is checked with those its Cargo.toml records",
+                        spec.display()
+                    );
+                    return ExitCode::from(Status::Error.exit_code());
+                }
                 (None, Some(spec), Some(dir)) => vec![CrateEntry {
                     spec,
                     bodies: options.bodies(),
@@ -284,6 +319,41 @@ fn main() -> ExitCode {
             ExitCode::from(u8::from(breaking > 0))
         }
         Command::Roundtrip { spec, select } => roundtrip(&spec, &select.into()),
+    }
+}
+
+/// `specfirst generate` of one crate; with `say_runtime`, says which runtime the crate
+/// depends on (the user chose none).
+fn generate(entry: &CrateEntry, say_runtime: bool) -> ExitCode {
+    let result = Generator::from_path_with(&entry.spec, &entry.selection).and_then(|generator| {
+        let generator = generator.with_method_bodies(entry.bodies);
+        let written = generator.write_crate(&entry.dir, &entry.options);
+        // The process ends next: freeing the spec's model piece by piece would only
+        // delay that (by about 5% of the time for GitHub's spec).
+        std::mem::forget(generator);
+        written
+    });
+    match result {
+        Ok(()) => {
+            eprintln!("wrote {}", entry.dir.display());
+            if say_runtime {
+                let why = match entry.options.runtime {
+                    RuntimeDependency::Path(_) => "the runtime this specfirst was built from",
+                    RuntimeDependency::Version(_) => {
+                        "from crates.io: the sources this specfirst was built from are gone"
+                    }
+                };
+                eprintln!(
+                    "specfirst-runtime: {} ({why}); choose with --runtime-path DIR or --runtime-version REQ",
+                    entry.options.runtime.describe()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{}", error.report());
+            ExitCode::FAILURE
+        }
     }
 }
 

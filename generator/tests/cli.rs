@@ -400,6 +400,121 @@ fn by_default_the_crate_depends_on_the_runtime_specfirst_was_built_from() {
 }
 
 #[test]
+fn a_crate_records_its_settings_so_check_needs_only_its_directory() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::create_dir_all(temp.path().join("api")).expect("writable");
+    let spec = temp.path().join("api/bookshelf.yaml");
+    std::fs::copy(root().join("specs/bookshelf.yaml"), &spec).expect("copied");
+    let out = specfirst(
+        &[
+            "generate",
+            "api/bookshelf.yaml",
+            "--out",
+            "crates/shelf",
+            "--crate-name",
+            "shelf",
+            "--runtime-version",
+            "0.1",
+            "--tags",
+            "books",
+            "--split",
+            "always",
+            "--default-not-implemented",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest =
+        std::fs::read_to_string(temp.path().join("crates/shelf/Cargo.toml")).expect("written");
+    let settings = manifest
+        .split_once("[package.metadata.specfirst]\n")
+        .map(|(_, table)| table)
+        .unwrap_or_else(|| panic!("no settings table: {manifest}"));
+    assert_eq!(
+        settings,
+        "spec = \"../../api/bookshelf.yaml\"\nruntime_version = \"0.1\"\ntags = [\"books\"]\nsplit = \"always\"\ndefault_not_implemented = true\n"
+    );
+    let parsed: toml::Table = toml::from_str(&manifest).expect("the manifest is TOML");
+    assert_eq!(parsed["package"]["name"].as_str(), Some("shelf"));
+
+    // The directory alone, from anywhere: fresh, then stale when the spec changes.
+    let dir = temp
+        .path()
+        .join("crates/shelf")
+        .to_string_lossy()
+        .into_owned();
+    let out = specfirst(&["check", &dir], &root());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let original = std::fs::read_to_string(&spec).expect("readable");
+    std::fs::write(&spec, original.replacen("title: ", "title: Renamed ", 1)).expect("writable");
+    let out = specfirst(&["check", &dir], &root());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--crate-name shelf --runtime-version 0.1 --split always --tags books --default-not-implemented"), "{}", text(&out.stderr));
+
+    // Settings beside a lone directory are refused rather than ignored.
+    let out = specfirst(&["check", &dir, "--tags", "books"], &root());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    // A crate without the table says what to do.
+    std::fs::write(
+        temp.path().join("crates/shelf/Cargo.toml"),
+        "[package]\nname = \"x\"\n",
+    )
+    .expect("writable");
+    let out = specfirst(&["check", &dir], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("[package.metadata.specfirst]"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn generate_with_a_config_writes_every_crate() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("bookshelf.yaml"),
+    )
+    .expect("copied");
+    std::fs::copy(
+        root().join("specs/params.yaml"),
+        temp.path().join("params.yaml"),
+    )
+    .expect("copied");
+    std::fs::write(
+        temp.path().join("specfirst.toml"),
+        "[[crate]]\nspec = \"bookshelf.yaml\"\ndir = \"crates/shelf\"\nruntime_path = \"../../rt\"\ndefault_not_implemented = true\n\n\
+         [[crate]]\nspec = \"params.yaml\"\ndir = \"crates/params\"\nruntime_version = \"0.1\"\n",
+    )
+    .expect("writable");
+    let config = temp
+        .path()
+        .join("specfirst.toml")
+        .to_string_lossy()
+        .into_owned();
+    let out = specfirst(&["generate", "--config", &config], &root());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shelf = std::fs::read_to_string(temp.path().join("crates/shelf/src/generated.rs"))
+        .expect("written");
+    assert!(shelf.contains("rt::not_implemented(\"listBooks\")"));
+    let params =
+        std::fs::read_to_string(temp.path().join("crates/params/Cargo.toml")).expect("written");
+    assert!(
+        params.contains("specfirst-runtime = { version = \"0.1\" }"),
+        "{params}"
+    );
+    let out = specfirst(&["check", "--config", &config], &root());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
 fn missing_spec_file_is_a_clear_error() {
     let out = specfirst(
         &["generate", "no-such-spec.yaml", "--out", "unused"],
@@ -595,7 +710,13 @@ fn diff_exit_codes_follow_the_verdict() {
 
 /// Generates specs/params.yaml into `dir` as `check` expects it.
 fn generate_params(dir: &Path) {
-    specfirst::Generator::from_path(root().join("specs/params.yaml"))
+    generate_params_from(&root().join("specs/params.yaml"), dir);
+}
+
+/// The crate a copy of `specs/params.yaml` at `spec` generates into `dir`: its manifest
+/// records where its spec is.
+fn generate_params_from(spec: &Path, dir: &Path) {
+    specfirst::Generator::from_path(spec)
         .and_then(|g| {
             g.write_crate(
                 dir,
@@ -664,12 +785,14 @@ fn check_reports_json() {
 #[test]
 fn check_config_checks_every_crate_and_exits_with_the_worst() {
     let temp = tempfile::tempdir().expect("a temp dir");
-    generate_params(&temp.path().join("crates/fresh"));
-    generate_params(&temp.path().join("crates/stale"));
-    std::fs::write(temp.path().join("crates/stale/src/generated.rs"), "").expect("writable");
     let spec = root().join("specs/params.yaml");
     std::fs::create_dir_all(temp.path().join("api")).expect("writable");
     std::fs::copy(&spec, temp.path().join("api/params.yaml")).expect("copied");
+    // The crates record their spec, so they are generated from the copy the file names.
+    let copy = temp.path().join("api/params.yaml");
+    generate_params_from(&copy, &temp.path().join("crates/fresh"));
+    generate_params_from(&copy, &temp.path().join("crates/stale"));
+    std::fs::write(temp.path().join("crates/stale/src/generated.rs"), "").expect("writable");
     let entry = |dir: &str| {
         format!("[[crate]]\nspec = \"api/params.yaml\"\ndir = \"crates/{dir}\"\nruntime_path = \"../runtime\"\n")
     };
@@ -950,6 +1073,14 @@ fn check_regenerates_with_the_same_selection() {
         temp.path().join("api/bookshelf.yaml"),
     )
     .expect("copied");
+    // The crate records its spec, so it is generated from the copy the file names.
+    let copy = temp
+        .path()
+        .join("api/bookshelf.yaml")
+        .to_string_lossy()
+        .into_owned();
+    let out = generate_into(&copy, &dir, &["--operations", "getBook"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let config = temp.path().join("specfirst.toml");
     let config_arg = config.to_string_lossy().into_owned();
     let entry = "[[crate]]\nspec = \"api/bookshelf.yaml\"\ndir = \"crates/books\"\nruntime_path = \"../runtime\"\n";
