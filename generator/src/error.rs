@@ -58,6 +58,25 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error as JSON objects, one per problem, for tools: a spec's problems as
+    /// [`Diagnostics::json`] writes them (with the spec's text read again for lines and
+    /// columns), any other error as one `{"level": "error", "message": ...}`.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        match self {
+            Error::Spec(diagnostics) => {
+                let source = std::fs::read_to_string(&diagnostics.file).ok();
+                diagnostics.json(source.as_deref())
+            }
+            other => vec![serde_json::json!({
+                "level": "error",
+                "message": other.to_string(),
+                "rendered": other.to_string(),
+            })],
+        }
+    }
+}
+
 impl std::fmt::Debug for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.report())
@@ -83,5 +102,16 @@ mod tests {
         assert!(debug.starts_with("error: "), "{debug}");
         assert!(debug.contains("api.yaml:2:1\n"), "{debug}");
         assert!(debug.contains("2 | info: 5\n  | ^^^^"), "{debug}");
+
+        let json = error.json();
+        assert_eq!(json.len(), 1);
+        assert_eq!(json[0]["pointer"], "/info");
+        assert_eq!(json[0]["message"], "must be an object");
+        assert_eq!(json[0]["line"], 2);
+        assert_eq!(json[0]["column"], 1);
+        assert_eq!(
+            json[0]["rendered"].as_str(),
+            Some(format!("{}\n", error.report()).as_str())
+        );
     }
 }

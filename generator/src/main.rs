@@ -22,6 +22,34 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How problems in specs are printed on stderr: for people, like rustc (the file,
+    /// pointer, line and column, and the line underlined), or as one JSON object per
+    /// line, for tools.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// Like rustc's messages.
+    Human,
+    /// One JSON object per problem and line: level, file, pointer, message, line,
+    /// column and rendered.
+    Json,
+}
+
+impl MessageFormat {
+    /// Prints `error` on stderr in this format.
+    fn print(self, error: &specfirst::Error) {
+        match self {
+            MessageFormat::Human => eprintln!("{}", error.report()),
+            MessageFormat::Json => {
+                for object in error.json() {
+                    eprintln!("{object}");
+                }
+            }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -199,7 +227,9 @@ fn split_size(text: &str) -> Result<usize, String> {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let messages = cli.message_format;
+    match cli.command {
         Command::Generate {
             spec,
             out,
@@ -225,13 +255,16 @@ fn main() -> ExitCode {
                         dir: out,
                         selection: select.into(),
                     };
-                    return generate(&entry, !chosen);
+                    return generate(&entry, !chosen, messages);
                 }
                 // clap requires SPEC and --out without --config.
                 _ => return ExitCode::FAILURE,
             };
             // Every crate, even after one fails, so one run reports every problem.
-            let codes: Vec<ExitCode> = entries.iter().map(|entry| generate(entry, false)).collect();
+            let codes: Vec<ExitCode> = entries
+                .iter()
+                .map(|entry| generate(entry, false, messages))
+                .collect();
             codes
                 .into_iter()
                 .find(|code| *code != ExitCode::SUCCESS)
@@ -299,7 +332,7 @@ fn main() -> ExitCode {
                 (Ok(old_doc), Ok(new_doc)) => (old_doc, new_doc),
                 (old_result, new_result) => {
                     for error in [old_result.err(), new_result.err()].into_iter().flatten() {
-                        eprintln!("{}", error.report());
+                        messages.print(&error);
                     }
                     return ExitCode::from(2);
                 }
@@ -318,13 +351,13 @@ fn main() -> ExitCode {
             }
             ExitCode::from(u8::from(breaking > 0))
         }
-        Command::Roundtrip { spec, select } => roundtrip(&spec, &select.into()),
+        Command::Roundtrip { spec, select } => roundtrip(&spec, &select.into(), messages),
     }
 }
 
 /// `specfirst generate` of one crate; with `say_runtime`, says which runtime the crate
 /// depends on (the user chose none).
-fn generate(entry: &CrateEntry, say_runtime: bool) -> ExitCode {
+fn generate(entry: &CrateEntry, say_runtime: bool, messages: MessageFormat) -> ExitCode {
     let result = Generator::from_path_with(&entry.spec, &entry.selection).and_then(|generator| {
         let generator = generator.with_method_bodies(entry.bodies);
         let written = generator.write_crate(&entry.dir, &entry.options);
@@ -351,7 +384,7 @@ fn generate(entry: &CrateEntry, say_runtime: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("{}", error.report());
+            messages.print(&error);
             ExitCode::FAILURE
         }
     }
@@ -359,7 +392,7 @@ fn generate(entry: &CrateEntry, say_runtime: bool) -> ExitCode {
 
 /// `specfirst roundtrip`: 0 when the model loses nothing, 1 with the differences, 2
 /// when the spec cannot be read or lowered.
-fn roundtrip(spec: &std::path::Path, selection: &Selection) -> ExitCode {
+fn roundtrip(spec: &std::path::Path, selection: &Selection, messages: MessageFormat) -> ExitCode {
     match Generator::from_path_with(spec, selection) {
         Ok(generator) => {
             let differences = generator.roundtrip();
@@ -377,7 +410,7 @@ fn roundtrip(spec: &std::path::Path, selection: &Selection) -> ExitCode {
             ExitCode::from(1)
         }
         Err(error) => {
-            eprintln!("{}", error.report());
+            messages.print(&error);
             ExitCode::from(2)
         }
     }

@@ -515,6 +515,43 @@ fn generate_with_a_config_writes_every_crate() {
 }
 
 #[test]
+fn message_format_json_gives_tools_one_object_per_problem() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        temp.path().join("bad.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: 5\n      responses:\n        '7XX': {description: no such class}\n",
+    )
+    .expect("writable");
+    for command in [
+        &["generate", "bad.yaml", "--out", "out"][..],
+        &["roundtrip", "bad.yaml"],
+    ] {
+        let mut args = command.to_vec();
+        args.extend(["--message-format", "json"]);
+        let out = specfirst(&args, temp.path());
+        assert_ne!(out.status.code(), Some(0));
+        let objects: Vec<serde_json::Value> = text(&out.stderr)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
+            .collect();
+        assert!(!objects.is_empty(), "{}", text(&out.stderr));
+        let first = &objects[0];
+        assert_eq!(first["level"], "error");
+        assert_eq!(first["file"], "bad.yaml");
+        assert_eq!(first["pointer"], "/paths/~1a/get/operationId", "{first}");
+        assert_eq!(first["line"], 6, "{first}");
+        assert_eq!(first["column"], 7, "{first}");
+        assert!(
+            first["rendered"]
+                .as_str()
+                .unwrap_or("")
+                .contains("6 |       operationId: 5"),
+            "{first}"
+        );
+    }
+}
+
+#[test]
 fn missing_spec_file_is_a_clear_error() {
     let out = specfirst(
         &["generate", "no-such-spec.yaml", "--out", "unused"],

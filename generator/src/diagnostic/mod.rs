@@ -91,6 +91,34 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// Each problem as one JSON object, for tools (`--message-format json`): `level`,
+    /// `file`, `pointer`, `message`, `line` and `column` (one-based, `null` when `source`
+    /// does not have the node) and `rendered`, the text [`Diagnostics::render`] writes
+    /// for it.
+    pub fn json(&self, source: Option<&str>) -> Vec<serde_json::Value> {
+        self.items
+            .iter()
+            .map(|item| {
+                let at = source.and_then(|source| locate::locate(source, &item.pointer));
+                let single = Diagnostics {
+                    file: self.file.clone(),
+                    items: vec![item.clone()],
+                };
+                serde_json::json!({
+                    "level": "error",
+                    "file": self.file.display().to_string(),
+                    "pointer": item.pointer,
+                    "message": item.message,
+                    "line": at.map(|at| at.line),
+                    "column": at.map(|at| at.column),
+                    "rendered": single.render(source),
+                })
+            })
+            .collect()
+    }
+}
+
 /// How many characters of `rest` the node starting it takes on its line: a quoted
 /// string to its closing quote, else up to the `:` of a key, a separator of flow
 /// collections or a comment; at least one.
