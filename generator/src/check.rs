@@ -177,6 +177,13 @@ impl RawEntry {
 }
 
 impl CrateEntry {
+    /// The spec loaded with this entry's selection, writing the trait's methods as the
+    /// entry says: what `generate` and `check` run for it, and what a build script
+    /// reading a `specfirst.toml` calls.
+    pub fn generator(&self) -> Result<Generator, crate::Error> {
+        Ok(Generator::from_path_with(&self.spec, &self.selection)?.with_method_bodies(self.bodies))
+    }
+
     /// The crate in `dir` as its manifest records it: the spec and settings in
     /// `[package.metadata.specfirst]`, which `specfirst generate` writes, and the package
     /// name; the spec is relative to `dir`.
@@ -265,11 +272,9 @@ pub struct CrateReport {
 
 /// Checks the crate in `entry.dir` against `entry.spec`.
 pub fn check_crate(entry: &CrateEntry) -> CrateReport {
-    let drift = Generator::from_path_with(&entry.spec, &entry.selection).and_then(|generator| {
-        generator
-            .with_method_bodies(entry.bodies)
-            .check_crate(&entry.dir, &entry.options)
-    });
+    let drift = entry
+        .generator()
+        .and_then(|generator| generator.check_crate(&entry.dir, &entry.options));
     let (status, changed_files, diff, error) = match drift {
         Ok(drift) if drift.is_empty() => (Status::Fresh, Vec::new(), None, None),
         Ok(drift) => (
@@ -447,5 +452,26 @@ mod tests {
              --runtime-path ../rt --split always --split-size 1000 --tags x,y --operations op \
              --default-not-implemented"
         );
+    }
+
+    #[test]
+    fn an_entry_gives_the_generator_a_build_script_needs() {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/bookshelf.yaml");
+        let text = format!(
+            "[[crate]]\nspec = {:?}\ndir = \"api\"\noperations = [\"getBook\"]\ndefault_not_implemented = true\n",
+            spec.display().to_string()
+        );
+        let config = CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), &text)
+            .expect("valid");
+        let files = config.crates[0]
+            .generator()
+            .and_then(|generator| generator.module_files("api"))
+            .expect("generates");
+        let code = &files[0].contents;
+        assert!(
+            code.contains("rt::not_implemented(\"getBook\")"),
+            "the setting is applied"
+        );
+        assert!(!code.contains("fn list_books("), "the selection is applied");
     }
 }

@@ -64,7 +64,7 @@ enum Command {
         #[arg(long, short, required_unless_present = "config")]
         out: Option<PathBuf>,
         /// A `specfirst.toml` of `[[crate]]` entries, as `check --config` reads.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "out", "crate_name", "runtime_path", "tags", "operations", "split", "split_size", "default_not_implemented", "runtime_version"])]
+        #[arg(long, value_name = "FILE", conflicts_with = "spec")]
         config: Option<PathBuf>,
         #[command(flatten)]
         options: CrateArgs,
@@ -83,7 +83,7 @@ enum Command {
         dir: Option<PathBuf>,
         /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, runtime_version, tags,
         /// operations, split, split_size, default_not_implemented), paths relative to it; the exit code is the worst of all crates.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["spec", "dir", "crate_name", "runtime_path", "tags", "operations", "split", "split_size", "default_not_implemented", "runtime_version"])]
+        #[arg(long, value_name = "FILE", conflicts_with = "spec")]
         config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -138,12 +138,13 @@ struct CrateArgs {
     /// Put the types in model crates of their own (models-1, models-2, ... in the
     /// crate's directory), so rustc compiles a big API in parts: auto splits when the
     /// types are over 2.4 MB of Rust.
-    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = |text: &str| text.parse::<Split>())]
-    split: Split,
+    /// [default: auto]
+    #[arg(long, value_name = "WHEN", value_parser = |text: &str| text.parse::<Split>())]
+    split: Option<Split>,
     /// About how many bytes of Rust one model crate holds when the types are split
-    /// (at least 1).
-    #[arg(long, value_name = "BYTES", default_value_t = Split::PART_BYTES, value_parser = split_size)]
-    split_size: usize,
+    /// (at least 1) [default: 1200000]
+    #[arg(long, value_name = "BYTES", value_parser = split_size)]
+    split_size: Option<usize>,
     /// Give every method of the API trait a default body that answers 501 Not
     /// Implemented, so the server serves the operations written so far.
     #[arg(long)]
@@ -151,30 +152,54 @@ struct CrateArgs {
 }
 
 impl CrateArgs {
-    /// Whether no option was given.
-    fn is_default(&self) -> bool {
-        self.crate_name.is_none()
-            && self.runtime_path.is_none()
-            && self.runtime_version.is_none()
-            && self.split == Split::default()
-            && self.split_size == Split::PART_BYTES
-            && !self.default_not_implemented
-    }
-
     /// The options for a crate in `dir`; without `--runtime-path` or
     /// `--runtime-version`, it depends on the runtime this binary was built from.
-    fn options(self, dir: &std::path::Path) -> CrateOptions {
-        let runtime = match (self.runtime_path, self.runtime_version) {
-            (Some(path), _) => RuntimeDependency::Path(path),
-            (None, Some(version)) => RuntimeDependency::Version(version),
+    fn options(&self, dir: &std::path::Path) -> CrateOptions {
+        let runtime = match (&self.runtime_path, &self.runtime_version) {
+            (Some(path), _) => RuntimeDependency::Path(path.clone()),
+            (None, Some(version)) => RuntimeDependency::Version(version.clone()),
             (None, None) => RuntimeDependency::built_for(dir),
         };
         CrateOptions {
-            name: self.crate_name,
+            name: self.crate_name.clone(),
             runtime,
-            // clap admits only the names `Split` parses.
-            split: self.split,
-            split_size: Some(self.split_size),
+            split: self.split.unwrap_or_default(),
+            split_size: self.split_size,
+        }
+    }
+
+    /// Whether a runtime was named (or the default chosen).
+    fn names_runtime(&self) -> bool {
+        self.runtime_path.is_some() || self.runtime_version.is_some()
+    }
+
+    /// `entry` (from a `specfirst.toml` or a crate's manifest) with the options given on
+    /// the command line put over its own.
+    fn put_over(&self, entry: &mut CrateEntry, select: &SelectArgs) {
+        let options = &mut entry.options;
+        if let Some(name) = &self.crate_name {
+            options.name = Some(name.clone());
+        }
+        if let Some(path) = &self.runtime_path {
+            options.runtime = RuntimeDependency::Path(path.clone());
+        }
+        if let Some(version) = &self.runtime_version {
+            options.runtime = RuntimeDependency::Version(version.clone());
+        }
+        if let Some(split) = self.split {
+            options.split = split;
+        }
+        if let Some(size) = self.split_size {
+            options.split_size = Some(size);
+        }
+        if self.default_not_implemented {
+            entry.bodies = MethodBodies::NotImplemented;
+        }
+        if !(select.tags.is_empty() && select.operations.is_empty()) {
+            entry.selection = Selection {
+                tags: select.tags.clone(),
+                operations: select.operations.clone(),
+            };
         }
     }
 
@@ -199,13 +224,6 @@ struct SelectArgs {
     /// Repeat the option or separate ids with commas.
     #[arg(long, value_name = "OPERATION_ID", value_delimiter = ',')]
     operations: Vec<String>,
-}
-
-impl SelectArgs {
-    /// Whether no operation was selected: all of them.
-    fn is_default(&self) -> bool {
-        self.tags.is_empty() && self.operations.is_empty()
-    }
 }
 
 impl From<SelectArgs> for Selection {
@@ -246,8 +264,6 @@ fn main() -> ExitCode {
                     }
                 },
                 (None, Some(spec), Some(out)) => {
-                    let chosen =
-                        options.runtime_path.is_some() || options.runtime_version.is_some();
                     let entry = CrateEntry {
                         spec,
                         bodies: options.bodies(),
@@ -255,15 +271,18 @@ fn main() -> ExitCode {
                         dir: out,
                         selection: select.into(),
                     };
-                    return generate(&entry, !chosen, messages);
+                    return generate(&entry, !options.names_runtime(), messages);
                 }
                 // clap requires SPEC and --out without --config.
                 _ => return ExitCode::FAILURE,
             };
             // Every crate, even after one fails, so one run reports every problem.
             let codes: Vec<ExitCode> = entries
-                .iter()
-                .map(|entry| generate(entry, false, messages))
+                .into_iter()
+                .map(|mut entry| {
+                    options.put_over(&mut entry, &select);
+                    generate(&entry, false, messages)
+                })
                 .collect();
             codes
                 .into_iter()
@@ -280,27 +299,33 @@ fn main() -> ExitCode {
         } => {
             let entries = match (config, spec, dir) {
                 (Some(config), _, _) => match CheckConfig::from_path(&config) {
-                    Ok(config) => config.crates,
+                    Ok(config) => config
+                        .crates
+                        .into_iter()
+                        .map(|mut entry| {
+                            options.put_over(&mut entry, &select);
+                            entry
+                        })
+                        .collect(),
                     Err(error) => {
                         eprintln!("{error}");
                         return ExitCode::from(Status::Error.exit_code());
                     }
                 },
-                (None, Some(dir), None)
-                    if dir.is_dir() && options.is_default() && select.is_default() =>
-                {
-                    match CrateEntry::from_crate_dir(&dir) {
-                        Ok(entry) => vec![entry],
-                        Err(error) => {
-                            eprintln!("{error}");
-                            return ExitCode::from(Status::Error.exit_code());
-                        }
+                (None, Some(dir), None) if dir.is_dir() => match CrateEntry::from_crate_dir(&dir) {
+                    Ok(mut entry) => {
+                        options.put_over(&mut entry, &select);
+                        vec![entry]
                     }
-                }
+                    Err(error) => {
+                        eprintln!("{error}");
+                        return ExitCode::from(Status::Error.exit_code());
+                    }
+                },
                 (None, Some(spec), None) => {
                     eprintln!(
                         "{}: give the crate directory too (`specfirst check SPEC DIR`), or only a crate \
-                         directory, without settings: it is checked with those its Cargo.toml records",
+                         directory: it is checked with the spec and settings its Cargo.toml records",
                         spec.display()
                     );
                     return ExitCode::from(Status::Error.exit_code());
@@ -358,8 +383,7 @@ fn main() -> ExitCode {
 /// `specfirst generate` of one crate; with `say_runtime`, says which runtime the crate
 /// depends on (the user chose none).
 fn generate(entry: &CrateEntry, say_runtime: bool, messages: MessageFormat) -> ExitCode {
-    let result = Generator::from_path_with(&entry.spec, &entry.selection).and_then(|generator| {
-        let generator = generator.with_method_bodies(entry.bodies);
+    let result = entry.generator().and_then(|generator| {
         let written = generator.write_crate(&entry.dir, &entry.options);
         // The process ends next: freeing the spec's model piece by piece would only
         // delay that (by about 5% of the time for GitHub's spec).

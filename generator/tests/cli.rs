@@ -451,15 +451,20 @@ fn a_crate_records_its_settings_so_check_needs_only_its_directory() {
         text(&out.stdout),
         text(&out.stderr)
     );
+    // Flags override what the manifest records.
+    let out = specfirst(&["check", &dir, "--runtime-version", "0.2"], &root());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("+specfirst-runtime = { version = \"0.2\" }"),
+        "{}",
+        text(&out.stdout)
+    );
     let original = std::fs::read_to_string(&spec).expect("readable");
     std::fs::write(&spec, original.replacen("title: ", "title: Renamed ", 1)).expect("writable");
     let out = specfirst(&["check", &dir], &root());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("--crate-name shelf --runtime-version 0.1 --split always --tags books --default-not-implemented"), "{}", text(&out.stderr));
 
-    // Settings beside a lone directory are refused rather than ignored.
-    let out = specfirst(&["check", &dir, "--tags", "books"], &root());
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     // A crate without the table says what to do.
     std::fs::write(
         temp.path().join("crates/shelf/Cargo.toml"),
@@ -512,6 +517,28 @@ fn generate_with_a_config_writes_every_crate() {
     );
     let out = specfirst(&["check", "--config", &config], &root());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Flags override every entry's settings.
+    let out = specfirst(
+        &["check", "--config", &config, "--runtime-version", "0.1"],
+        &root(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the shelf crate names a path: {}",
+        text(&out.stderr)
+    );
+    let out = specfirst(
+        &["generate", "--config", &config, "--runtime-version", "0.1"],
+        &root(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shelf =
+        std::fs::read_to_string(temp.path().join("crates/shelf/Cargo.toml")).expect("written");
+    assert!(
+        shelf.contains("specfirst-runtime = { version = \"0.1\" }"),
+        "{shelf}"
+    );
 }
 
 #[test]
