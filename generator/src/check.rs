@@ -7,8 +7,8 @@
 //! dir = "crates/bookshelf-api"    # relative to this file
 //! name = "bookshelf-api"          # optional: the package name
 //! runtime_path = "../../runtime"  # optional: relative to the generated crate, as written
-//! runtime_version = "0.1"         # optional, instead: from crates.io; without either, the
-//!                                 # runtime this specfirst was built from
+//! runtime_version = "0.1"         # optional, instead: from crates.io; or runtime_git = URL;
+//!                                 # without any, the runtime this specfirst was built from
 //! tags = ["books"]                # optional: only the operations with these tags...
 //! operations = ["getAuthor"]      # ...or these operationIds (see `Selection`)
 //! default_not_implemented = true  # optional: methods answer 501 until written
@@ -78,6 +78,7 @@ struct RawEntry {
     name: Option<String>,
     runtime_path: Option<String>,
     runtime_version: Option<String>,
+    runtime_git: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
@@ -143,16 +144,17 @@ impl RawEntry {
                 dir.display()
             ));
         }
-        let runtime = match (self.runtime_path, self.runtime_version) {
-            (Some(_), Some(_)) => {
+        let runtime = match (self.runtime_path, self.runtime_version, self.runtime_git) {
+            (Some(path), None, None) => RuntimeDependency::Path(path),
+            (None, Some(version), None) => RuntimeDependency::Version(version),
+            (None, None, Some(url)) => RuntimeDependency::Git(url),
+            (None, None, None) => RuntimeDependency::built_for(&dir),
+            _ => {
                 return Err(format!(
-                    "crate {}: runtime_path and runtime_version exclude each other",
+                    "crate {}: runtime_path, runtime_version and runtime_git exclude each other",
                     dir.display()
                 ))
             }
-            (Some(path), None) => RuntimeDependency::Path(path),
-            (None, Some(version)) => RuntimeDependency::Version(version),
-            (None, None) => RuntimeDependency::built_for(&dir),
         };
         Ok(CrateEntry {
             spec: base.join(self.spec),
@@ -314,6 +316,7 @@ pub fn regenerate_command(entry: &CrateEntry) -> String {
         RuntimeDependency::Version(version) => {
             args.extend(["--runtime-version".into(), version.clone()])
         }
+        RuntimeDependency::Git(url) => args.extend(["--runtime-git".into(), url.clone()]),
     }
     if options.split != Split::default() {
         args.extend(["--split".into(), options.split.name().into()]);
@@ -427,6 +430,12 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(error.contains("exclude each other"), "{error}");
+        assert_eq!(
+            runtime("runtime_git = \"https://example.com/specfirst\"\n").ok(),
+            Some(RuntimeDependency::Git(
+                "https://example.com/specfirst".into()
+            ))
+        );
     }
 
     #[test]

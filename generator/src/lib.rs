@@ -67,6 +67,8 @@ pub enum RuntimeDependency {
     Version(String),
     /// From a local directory, written as given (relative to the generated crate).
     Path(String),
+    /// From a git repository holding the workspace, by URL (its default branch).
+    Git(String),
 }
 
 impl Default for RuntimeDependency {
@@ -99,6 +101,7 @@ impl RuntimeDependency {
         match self {
             Self::Version(version) => format!("version {version:?}"),
             Self::Path(path) => format!("path {path:?}"),
+            Self::Git(url) => format!("git {url:?}"),
         }
     }
 }
@@ -679,6 +682,9 @@ impl Generator {
             RuntimeDependency::Version(version) => {
                 text.push_str(&format!("runtime_version = {}\n", toml_string(version)))
             }
+            RuntimeDependency::Git(url) => {
+                text.push_str(&format!("runtime_git = {}\n", toml_string(url)))
+            }
         }
         let selection = &self.document.selection;
         if !selection.tags.is_empty() {
@@ -709,6 +715,7 @@ impl Generator {
         let runtime = match &options.runtime {
             RuntimeDependency::Version(version) => format!("version = {}", toml_string(version)),
             RuntimeDependency::Path(path) => format!("path = {}", toml_string(path)),
+            RuntimeDependency::Git(url) => format!("git = {}", toml_string(url)),
         };
         let mut text = self.header("#");
         text.push_str(&format!(

@@ -135,6 +135,9 @@ struct CrateArgs {
     /// Depend on specfirst-runtime from crates.io by this version requirement.
     #[arg(long, value_name = "REQ", conflicts_with = "runtime_path")]
     runtime_version: Option<String>,
+    /// Depend on specfirst-runtime from this git repository (specfirst's workspace).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["runtime_path", "runtime_version"])]
+    runtime_git: Option<String>,
     /// Put the types in model crates of their own (models-1, models-2, ... in the
     /// crate's directory), so rustc compiles a big API in parts: auto splits when the
     /// types are over 2.4 MB of Rust.
@@ -155,10 +158,11 @@ impl CrateArgs {
     /// The options for a crate in `dir`; without `--runtime-path` or
     /// `--runtime-version`, it depends on the runtime this binary was built from.
     fn options(&self, dir: &std::path::Path) -> CrateOptions {
-        let runtime = match (&self.runtime_path, &self.runtime_version) {
-            (Some(path), _) => RuntimeDependency::Path(path.clone()),
-            (None, Some(version)) => RuntimeDependency::Version(version.clone()),
-            (None, None) => RuntimeDependency::built_for(dir),
+        let runtime = match (&self.runtime_path, &self.runtime_version, &self.runtime_git) {
+            (Some(path), _, _) => RuntimeDependency::Path(path.clone()),
+            (None, Some(version), _) => RuntimeDependency::Version(version.clone()),
+            (None, None, Some(url)) => RuntimeDependency::Git(url.clone()),
+            (None, None, None) => RuntimeDependency::built_for(dir),
         };
         CrateOptions {
             name: self.crate_name.clone(),
@@ -170,7 +174,7 @@ impl CrateArgs {
 
     /// Whether a runtime was named (or the default chosen).
     fn names_runtime(&self) -> bool {
-        self.runtime_path.is_some() || self.runtime_version.is_some()
+        self.runtime_path.is_some() || self.runtime_version.is_some() || self.runtime_git.is_some()
     }
 
     /// `entry` (from a `specfirst.toml` or a crate's manifest) with the options given on
@@ -185,6 +189,9 @@ impl CrateArgs {
         }
         if let Some(version) = &self.runtime_version {
             options.runtime = RuntimeDependency::Version(version.clone());
+        }
+        if let Some(url) = &self.runtime_git {
+            options.runtime = RuntimeDependency::Git(url.clone());
         }
         if let Some(split) = self.split {
             options.split = split;
@@ -396,12 +403,12 @@ fn generate(entry: &CrateEntry, say_runtime: bool, messages: MessageFormat) -> E
             if say_runtime {
                 let why = match entry.options.runtime {
                     RuntimeDependency::Path(_) => "the runtime this specfirst was built from",
-                    RuntimeDependency::Version(_) => {
+                    RuntimeDependency::Version(_) | RuntimeDependency::Git(_) => {
                         "from crates.io: the sources this specfirst was built from are gone"
                     }
                 };
                 eprintln!(
-                    "specfirst-runtime: {} ({why}); choose with --runtime-path DIR or --runtime-version REQ",
+                    "specfirst-runtime: {} ({why}); choose with --runtime-path DIR, --runtime-version REQ or --runtime-git URL",
                     entry.options.runtime.describe()
                 );
             }

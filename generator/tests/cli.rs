@@ -397,6 +397,28 @@ fn by_default_the_crate_depends_on_the_runtime_specfirst_was_built_from() {
         manifest.contains("specfirst-runtime = { version = \"0.1\" }"),
         "{manifest}"
     );
+    let out = specfirst(
+        &[
+            "generate",
+            "api.yaml",
+            "--out",
+            "crates/api",
+            "--runtime-git",
+            "https://example.com/specfirst.git",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest =
+        std::fs::read_to_string(temp.path().join("crates/api/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("specfirst-runtime = { git = \"https://example.com/specfirst.git\" }"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("runtime_git = \"https://example.com/specfirst.git\""),
+        "{manifest}"
+    );
 }
 
 #[test]
