@@ -34,6 +34,11 @@ pub(crate) fn acceptor(
     }
     let key =
         PrivateKeyDer::from_pem_file(key_file).map_err(|e| invalid("private key", key_file, &e))?;
+    // ring builds with a C compiler alone (aws-lc-rs wants cmake), which keeps the
+    // runtime buildable anywhere Rust is. rustls releases after 0.23.46 deprecate it for
+    // lacking post-quantum key exchange; a crate resolving that version must still
+    // build without a warning.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
