@@ -311,13 +311,8 @@ pub fn regenerate_command(entry: &CrateEntry) -> String {
     if let Some(name) = &options.name {
         args.extend(["--crate-name".into(), name.clone()]);
     }
-    match &options.runtime {
-        RuntimeDependency::Path(path) => args.extend(["--runtime-path".into(), path.clone()]),
-        RuntimeDependency::Version(version) => {
-            args.extend(["--runtime-version".into(), version.clone()])
-        }
-        RuntimeDependency::Git(url) => args.extend(["--runtime-git".into(), url.clone()]),
-    }
+    let (key, value) = options.runtime.key_and_value();
+    args.extend([format!("--runtime-{key}"), value.to_string()]);
     if options.split != Split::default() {
         args.extend(["--split".into(), options.split.name().into()]);
     }

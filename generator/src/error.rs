@@ -48,26 +48,20 @@ impl Error {
     pub fn report(&self) -> String {
         match self {
             Error::Spec(diagnostics) => {
-                let source = std::fs::read_to_string(&diagnostics.file).ok();
-                let mut text = diagnostics.render(source.as_deref());
+                let mut text = diagnostics.render(spec_text(diagnostics).as_deref());
                 text.truncate(text.trim_end().len());
                 text
             }
             other => other.to_string(),
         }
     }
-}
 
-impl Error {
     /// The error as JSON objects, one per problem, for tools: a spec's problems as
     /// [`Diagnostics::json`] writes them (with the spec's text read again for lines and
     /// columns), any other error as one `{"level": "error", "message": ...}`.
     pub fn json(&self) -> Vec<serde_json::Value> {
         match self {
-            Error::Spec(diagnostics) => {
-                let source = std::fs::read_to_string(&diagnostics.file).ok();
-                diagnostics.json(source.as_deref())
-            }
+            Error::Spec(diagnostics) => diagnostics.json(spec_text(diagnostics).as_deref()),
             other => vec![serde_json::json!({
                 "level": "error",
                 "message": other.to_string(),
@@ -75,6 +69,11 @@ impl Error {
             })],
         }
     }
+}
+
+/// The text of the spec `diagnostics` are about, when its file can still be read.
+fn spec_text(diagnostics: &Diagnostics) -> Option<String> {
+    std::fs::read_to_string(&diagnostics.file).ok()
 }
 
 impl std::fmt::Debug for Error {

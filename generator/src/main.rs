@@ -158,23 +158,22 @@ impl CrateArgs {
     /// The options for a crate in `dir`; without `--runtime-path` or
     /// `--runtime-version`, it depends on the runtime this binary was built from.
     fn options(&self, dir: &std::path::Path) -> CrateOptions {
-        let runtime = match (&self.runtime_path, &self.runtime_version, &self.runtime_git) {
-            (Some(path), _, _) => RuntimeDependency::Path(path.clone()),
-            (None, Some(version), _) => RuntimeDependency::Version(version.clone()),
-            (None, None, Some(url)) => RuntimeDependency::Git(url.clone()),
-            (None, None, None) => RuntimeDependency::built_for(dir),
-        };
         CrateOptions {
             name: self.crate_name.clone(),
-            runtime,
+            runtime: self
+                .runtime()
+                .unwrap_or_else(|| RuntimeDependency::built_for(dir)),
             split: self.split.unwrap_or_default(),
             split_size: self.split_size,
         }
     }
 
-    /// Whether a runtime was named (or the default chosen).
-    fn names_runtime(&self) -> bool {
-        self.runtime_path.is_some() || self.runtime_version.is_some() || self.runtime_git.is_some()
+    /// The runtime the flags name; clap lets at most one of them through.
+    fn runtime(&self) -> Option<RuntimeDependency> {
+        let path = self.runtime_path.clone().map(RuntimeDependency::Path);
+        let version = self.runtime_version.clone().map(RuntimeDependency::Version);
+        path.or(version)
+            .or_else(|| self.runtime_git.clone().map(RuntimeDependency::Git))
     }
 
     /// `entry` (from a `specfirst.toml` or a crate's manifest) with the options given on
@@ -184,14 +183,8 @@ impl CrateArgs {
         if let Some(name) = &self.crate_name {
             options.name = Some(name.clone());
         }
-        if let Some(path) = &self.runtime_path {
-            options.runtime = RuntimeDependency::Path(path.clone());
-        }
-        if let Some(version) = &self.runtime_version {
-            options.runtime = RuntimeDependency::Version(version.clone());
-        }
-        if let Some(url) = &self.runtime_git {
-            options.runtime = RuntimeDependency::Git(url.clone());
+        if let Some(runtime) = self.runtime() {
+            options.runtime = runtime;
         }
         if let Some(split) = self.split {
             options.split = split;
@@ -278,7 +271,7 @@ fn main() -> ExitCode {
                         dir: out,
                         selection: select.into(),
                     };
-                    return generate(&entry, !options.names_runtime(), messages);
+                    return generate(&entry, options.runtime().is_none(), messages);
                 }
                 // clap requires SPEC and --out without --config.
                 _ => return ExitCode::FAILURE,

@@ -503,6 +503,38 @@ fn a_crate_records_its_settings_so_check_needs_only_its_directory() {
 }
 
 #[test]
+fn check_refuses_a_lone_spec_and_a_crate_with_bad_settings() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("api.yaml"),
+    )
+    .expect("copied");
+    // A spec without a crate directory is not enough.
+    let out = specfirst(&["check", "api.yaml"], temp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("give the crate directory too"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A recorded setting the check does not know is named, not ignored.
+    std::fs::create_dir_all(temp.path().join("crate")).expect("writable");
+    std::fs::write(
+        temp.path().join("crate/Cargo.toml"),
+        "[package]\nname = \"x\"\n\n[package.metadata.specfirst]\nspec = \"../api.yaml\"\nsplitt = \"always\"\n",
+    )
+    .expect("writable");
+    let out = specfirst(&["check", "crate"], temp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("Cargo.toml") && stderr.contains("splitt"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn generate_with_a_config_writes_every_crate() {
     let temp = tempfile::tempdir().expect("a temp dir");
     std::fs::copy(

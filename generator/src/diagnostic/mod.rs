@@ -51,47 +51,12 @@ impl Diagnostics {
     /// [`Display`](fmt::Display) writes it, then, when `source` (the spec's text) has the
     /// node, `file:line:column` and that line with the node underlined.
     pub fn render(&self, source: Option<&str>) -> String {
-        let mut out = String::new();
-        for item in &self.items {
-            let _ = writeln!(
-                out,
-                "error: {}#{}: {}",
-                self.file.display(),
-                item.pointer,
-                item.message
-            );
-            let Some(source) = source else { continue };
-            let Some(at) = locate::locate(source, &item.pointer) else {
-                continue;
-            };
-            let Some(line) = source.lines().nth(at.line - 1) else {
-                continue;
-            };
-            let number = at.line.to_string();
-            let gutter = " ".repeat(number.len());
-            let line = line.replace('\t', " ");
-            let start: String = line.chars().take(at.column - 1).collect();
-            let marks = "^".repeat(token_width(&line[start.len()..]));
-            let _ = writeln!(
-                out,
-                "{gutter}--> {}:{}:{}",
-                self.file.display(),
-                at.line,
-                at.column
-            );
-            let _ = writeln!(out, "{gutter} |");
-            let _ = writeln!(out, "{number} | {line}");
-            let _ = writeln!(
-                out,
-                "{gutter} | {}{marks}",
-                " ".repeat(start.chars().count())
-            );
-        }
-        out
+        self.items
+            .iter()
+            .map(|item| self.render_item(item, source, locate_in(source, item)))
+            .collect()
     }
-}
 
-impl Diagnostics {
     /// Each problem as one JSON object, for tools (`--message-format json`): `level`,
     /// `file`, `pointer`, `message`, `line` and `column` (one-based, `null` when `source`
     /// does not have the node) and `rendered`, the text [`Diagnostics::render`] writes
@@ -100,11 +65,8 @@ impl Diagnostics {
         self.items
             .iter()
             .map(|item| {
-                let at = source.and_then(|source| locate::locate(source, &item.pointer));
-                let single = Diagnostics {
-                    file: self.file.clone(),
-                    items: vec![item.clone()],
-                };
+                // Found once: each search reads the spec's text again.
+                let at = locate_in(source, item);
                 serde_json::json!({
                     "level": "error",
                     "file": self.file.display().to_string(),
@@ -112,11 +74,57 @@ impl Diagnostics {
                     "message": item.message,
                     "line": at.map(|at| at.line),
                     "column": at.map(|at| at.column),
-                    "rendered": single.render(source),
+                    "rendered": self.render_item(item, source, at),
                 })
             })
             .collect()
     }
+
+    /// One problem as [`Diagnostics::render`] writes it, its node found at `at`.
+    fn render_item(
+        &self,
+        item: &Diagnostic,
+        source: Option<&str>,
+        at: Option<locate::Position>,
+    ) -> String {
+        let mut out = format!(
+            "error: {}#{}: {}\n",
+            self.file.display(),
+            item.pointer,
+            item.message
+        );
+        let (Some(source), Some(at)) = (source, at) else {
+            return out;
+        };
+        let Some(line) = source.lines().nth(at.line - 1) else {
+            return out;
+        };
+        let number = at.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let line = line.replace('\t', " ");
+        let start: String = line.chars().take(at.column - 1).collect();
+        let marks = "^".repeat(token_width(&line[start.len()..]));
+        let _ = writeln!(
+            out,
+            "{gutter}--> {}:{}:{}",
+            self.file.display(),
+            at.line,
+            at.column
+        );
+        let _ = writeln!(out, "{gutter} |");
+        let _ = writeln!(out, "{number} | {line}");
+        let _ = writeln!(
+            out,
+            "{gutter} | {}{marks}",
+            " ".repeat(start.chars().count())
+        );
+        out
+    }
+}
+
+/// Where `item`'s node is in `source`, when there is a source and it has the node.
+fn locate_in(source: Option<&str>, item: &Diagnostic) -> Option<locate::Position> {
+    source.and_then(|source| locate::locate(source, &item.pointer))
 }
 
 /// How many characters of `rest` the node starting it takes on its line: a quoted

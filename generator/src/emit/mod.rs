@@ -76,6 +76,11 @@ impl Untyped {
         }
     }
 
+    /// How the API trait's methods are written.
+    pub fn method_bodies(&self) -> MethodBodies {
+        self.bodies
+    }
+
     /// Writes the API trait's methods as `bodies` says.
     pub fn set_method_bodies(&mut self, api: &Api, bodies: MethodBodies) {
         if bodies != self.bodies {
