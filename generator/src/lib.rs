@@ -426,7 +426,7 @@ impl Generator {
             },
         ];
         for (k, part) in parts.iter().enumerate() {
-            files.extend(self.model_crate(&name, k, parts.len(), part, &model_names));
+            files.extend(self.model_crate(&name, k, parts.len(), part, &model_names, options));
         }
         Ok(files)
     }
@@ -439,6 +439,7 @@ impl Generator {
         count: usize,
         part: &emit::models::Part,
         names: &[String],
+        options: &CrateOptions,
     ) -> Vec<GeneratedFile> {
         let dir = format!("models-{}", k + 1);
         let what = format!(
@@ -461,6 +462,14 @@ impl Generator {
             .map(|&j| format!("{} = {{ path = \"../models-{}\" }}\n", names[j], j + 1))
             .collect();
         deps.extend(dependency_lines(uses));
+        if part.items.contains("::specfirst_runtime::") {
+            let runtime = options.runtime.one_level_down();
+            let (key, value) = runtime.key_and_value();
+            deps.push(format!(
+                "specfirst-runtime = {{ {key} = {} }}\n",
+                toml_string(value)
+            ));
+        }
         deps.sort();
         manifest.extend(deps);
 

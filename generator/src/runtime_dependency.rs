@@ -52,6 +52,15 @@ impl RuntimeDependency {
         }
     }
 
+    /// The same runtime for a crate one directory further down (a model crate in
+    /// `models-N`): a relative path gains a `../`.
+    pub fn one_level_down(&self) -> Self {
+        match self {
+            Self::Path(path) if Path::new(path).is_relative() => Self::Path(format!("../{path}")),
+            other => other.clone(),
+        }
+    }
+
     /// How a person reads it: `path "../runtime"` or `version "0.1.0"`.
     pub fn describe(&self) -> String {
         let (key, value) = self.key_and_value();
@@ -132,6 +141,23 @@ pub(crate) fn relative_path(dir: &Path, target: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crate_further_down_climbs_one_more_level() {
+        let down = |dependency: RuntimeDependency| dependency.one_level_down();
+        assert_eq!(
+            down(RuntimeDependency::Path("../runtime".into())),
+            RuntimeDependency::Path("../../runtime".into())
+        );
+        assert_eq!(
+            down(RuntimeDependency::Path("/opt/runtime".into())),
+            RuntimeDependency::Path("/opt/runtime".into())
+        );
+        assert_eq!(
+            down(RuntimeDependency::Version("0.1".into())),
+            RuntimeDependency::Version("0.1".into())
+        );
+    }
 
     #[test]
     fn relative_paths_climb_to_the_common_ancestor() {

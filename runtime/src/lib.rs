@@ -18,6 +18,7 @@ mod body;
 mod config;
 mod context;
 pub mod describe;
+mod deserialize;
 mod error;
 mod head_errors;
 mod logs;
@@ -61,6 +62,10 @@ pub mod __private {
     pub use serde_json;
 
     pub use crate::auth::{AuthError, Authentication, Site};
+    /// What `deserialize_struct!` expands to calls.
+    pub mod deserialize {
+        pub use crate::deserialize::{field, missing, skip, Keys};
+    }
     pub use crate::body::BodyLimit;
     pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;

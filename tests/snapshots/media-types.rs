@@ -8,6 +8,8 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///The note's title.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -63,25 +65,28 @@ pub mod types {
     }
 
     ///`EdgeCasesApplicationMergePatchJsonBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct EdgeCasesApplicationMergePatchJsonBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub b: Option<i64>,
     }
+    deserialize_struct!(EdgeCasesApplicationMergePatchJsonBody { b });
 
     ///`EdgeCasesBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct EdgeCasesBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub a: Option<String>,
     }
+    deserialize_struct!(EdgeCasesBody { a });
 
     ///`EdgeCasesOkApplicationProblemJsonBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct EdgeCasesOkApplicationProblemJsonBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
     }
+    deserialize_struct!(EdgeCasesOkApplicationProblemJsonBody { title });
 
     ///`Kind`
     #[derive(
@@ -138,18 +143,20 @@ pub mod types {
     }
 
     ///`Meta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Meta {
         pub author: String,
     }
+    deserialize_struct!(Meta { author });
 
     ///`Note`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Note {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub priority: Option<i64>,
         pub title: NoteTitle,
     }
+    deserialize_struct!(Note { priority, title });
 
     ///`NoteTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -206,20 +213,22 @@ pub mod types {
     }
 
     ///`Received`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Received {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
         pub kind: String,
     }
+    deserialize_struct!(Received { detail, kind });
 
     ///`Upload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Upload {
         pub file: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub label: Option<UploadLabel>,
     }
+    deserialize_struct!(Upload { file, label });
 
     ///`UploadLabel`
     #[derive(

@@ -8,26 +8,30 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`GetItem2Body`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct GetItem2Body {
         #[serde(rename = "déjà vu", skip_serializing_if = "Option::is_none")]
         pub déjà_vu: Option<i64>,
         #[serde(rename = "1st", skip_serializing_if = "Option::is_none")]
         pub x1st: Option<String>,
     }
+    deserialize_struct!(GetItem2Body { déjà_vu: "déjà vu", x1st: "1st" });
 
     ///`Mod`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct Mod {
         #[serde(rename = "fn", skip_serializing_if = "Option::is_none")]
         pub fn_: Option<String>,
         #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
         pub match_: Option<i64>,
     }
+    deserialize_struct!(Mod { fn_: "fn", match_: "match" });
 
     ///GitHub's reaction names, two of them not identifiers at all.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct Reaction {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub content: Option<ReactionContent>,
@@ -36,6 +40,7 @@ pub mod types {
         #[serde(rename = "+1", skip_serializing_if = "Option::is_none")]
         pub plus1: Option<i64>,
     }
+    deserialize_struct!(Reaction { content, minus1: "-1", plus1: "+1" });
 
     ///`ReactionContent`
     #[derive(
@@ -100,13 +105,14 @@ pub mod types {
     }
 
     ///`Self_`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Self_ {
         #[serde(rename = "crate")]
         pub crate_: String,
         #[serde(rename = "super", skip_serializing_if = "Option::is_none")]
         pub super_: Option<Box<Self_>>,
     }
+    deserialize_struct!(Self_ { crate_: "crate", super_: "super" });
 
     /// Error types.
     pub mod error {

@@ -8,13 +8,16 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Alert`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Alert {
         pub level: AlertLevel,
         pub sensor: String,
     }
+    deserialize_struct!(Alert { level, sensor }, deny_unknown_fields);
 
     ///`AlertLevel`
     #[derive(
@@ -94,12 +97,13 @@ pub mod types {
     }
 
     ///`Firmware`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Firmware {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub image: Option<String>,
         pub version: String,
     }
+    deserialize_struct!(Firmware { image, version });
 
     ///`GetSensorId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -158,13 +162,14 @@ pub mod types {
     }
 
     ///`PostSensorRemovedBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct PostSensorRemovedBody {
         pub id: String,
     }
+    deserialize_struct!(PostSensorRemovedBody { id });
 
     ///`Reading`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Reading {
         #[serde(
             default,
@@ -176,6 +181,7 @@ pub mod types {
         pub tag: Option<ReadingTag>,
         pub value: f64,
     }
+    deserialize_struct!(Reading { labels default, sensor, tag, value });
 
     ///`ReadingLabelsKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -400,7 +406,7 @@ pub mod types {
     }
 
     ///`Sensor`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Sensor {
         #[serde(
             default,
@@ -419,6 +425,9 @@ pub mod types {
         #[serde(default)]
         pub retired: (),
     }
+    deserialize_struct!(Sensor {
+        calibration default, firmware, id, kind, label, location, notes, retired default,
+    });
 
     ///`SensorKind`
     #[derive(

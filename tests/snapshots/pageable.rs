@@ -8,36 +8,42 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Tenant`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct Tenant {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
+    deserialize_struct!(Tenant { id });
 
     ///`TenantListResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct TenantListResult {
         #[serde(rename = "nextLink")]
         pub next_link: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub value: Vec<Tenant>,
     }
+    deserialize_struct!(TenantListResult { next_link: "nextLink", value default });
 
     ///`Vault`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Vault {
         pub name: String,
     }
+    deserialize_struct!(Vault { name });
 
     ///`VaultListResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct VaultListResult {
         #[serde(rename = "odata.nextLink", skip_serializing_if = "Option::is_none")]
         pub odata_next_link: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub value: Vec<Vault>,
     }
+    deserialize_struct!(VaultListResult { odata_next_link: "odata.nextLink", value default });
 
     /// Error types.
     pub mod error {

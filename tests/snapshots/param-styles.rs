@@ -8,8 +8,10 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`BoxesBox`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct BoxesBox {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -19,36 +21,41 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub style: Option<BoxesBoxStyle>,
     }
+    deserialize_struct!(BoxesBox { corner, label, style }, deny_unknown_fields);
 
     ///`BoxesBoxCorner`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct BoxesBoxCorner {
         pub x: i64,
         pub y: i64,
     }
+    deserialize_struct!(BoxesBoxCorner { x, y }, deny_unknown_fields);
 
     ///`BoxesBoxStyle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct BoxesBoxStyle {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub border: Option<BoxesBoxStyleBorder>,
     }
+    deserialize_struct!(BoxesBoxStyle { border });
 
     ///`BoxesBoxStyleBorder`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct BoxesBoxStyleBorder {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub width: Option<u64>,
     }
+    deserialize_struct!(BoxesBoxStyleBorder { width });
 
     ///`CookieStylesPrefs`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct CookieStylesPrefs {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub theme: Option<String>,
     }
+    deserialize_struct!(CookieStylesPrefs { theme }, deny_unknown_fields);
 
     ///`CookieStylesSession`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -128,7 +135,7 @@ pub mod types {
     }
 
     ///`Filter`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct Filter {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,9 +147,10 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
     }
+    deserialize_struct!(Filter { active, name, range, tags default }, deny_unknown_fields);
 
     ///`FilterRange`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct FilterRange {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,6 +158,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub min: Option<i64>,
     }
+    deserialize_struct!(FilterRange { max, min }, deny_unknown_fields);
 
     ///`Kind`
     #[derive(
@@ -206,13 +215,14 @@ pub mod types {
     }
 
     ///`Point`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Point {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         pub x: f64,
         pub y: f64,
     }
+    deserialize_struct!(Point { label, x, y });
 
     ///`RestCreated`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -243,7 +253,7 @@ pub mod types {
     }
 
     ///Undeclared keys are rejected (`additionalProperties` is false).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct Rgb {
         #[serde(rename = "B", skip_serializing_if = "Option::is_none")]
@@ -253,14 +263,16 @@ pub mod types {
         #[serde(rename = "R")]
         pub r: u8,
     }
+    deserialize_struct!(Rgb { b: "B", g: "G", r: "R" }, deny_unknown_fields);
 
     ///`Where`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Where {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub equals: Option<::serde_json::Value>,
         pub field: String,
     }
+    deserialize_struct!(Where { equals, field });
 
     /// Error types.
     pub mod error {

@@ -8,6 +8,8 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`CardFilter`
     #[derive(
         ::serde::Deserialize,
@@ -140,12 +142,13 @@ pub mod types {
     }
 
     ///`PostFormBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct PostFormBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub age: Option<i64>,
         pub name: String,
     }
+    deserialize_struct!(PostFormBody { age, name });
 
     /// Error types.
     pub mod error {

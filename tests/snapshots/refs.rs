@@ -8,6 +8,8 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Family`
     #[derive(
         ::serde::Deserialize,
@@ -55,7 +57,7 @@ pub mod types {
     }
 
     ///`Node`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Node {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub children: Vec<Node>,
@@ -63,22 +65,25 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub parent: Option<Parent>,
     }
+    deserialize_struct!(Node { children default, name, parent });
 
     ///`Parent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct Parent {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub node: Option<Box<Node>>,
     }
+    deserialize_struct!(Parent { node });
 
     ///`Species`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Species {
         pub code: SpeciesCode,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub family: Option<Family>,
         pub leaf: SpeciesLeaf,
     }
+    deserialize_struct!(Species { code, family, leaf });
 
     ///`SpeciesCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

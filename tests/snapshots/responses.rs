@@ -8,21 +8,25 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`GetReportOkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct GetReportOkBody {
         pub id: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub score: Option<f64>,
     }
+    deserialize_struct!(GetReportOkBody { id, score });
 
     ///`Problem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Problem {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<i64>,
         pub title: String,
     }
+    deserialize_struct!(Problem { status, title });
 
     /// Error types.
     pub mod error {

@@ -8,6 +8,8 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     /// An enum of strings: the enum, whose variants serde reads and writes as their
     /// strings, with `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` by the
     /// same strings.
@@ -74,13 +76,14 @@ pub mod types {
     }
 
     ///`Circle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Circle {
         pub kind: String,
         #[serde(default = "defaults::circle_label")]
         pub label: String,
         pub radius: f64,
     }
+    deserialize_struct!(Circle { kind, label default = defaults::circle_label, radius });
 
     ///A value of one of several shapes, told apart by trying each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -164,10 +167,11 @@ pub mod types {
     }
 
     ///`EchoValueOkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct EchoValueOkBody {
         pub kind: EchoValueOkBodyKind,
     }
+    deserialize_struct!(EchoValueOkBody { kind });
 
     string_enum! {
         ///`EchoValueOkBodyKind`
@@ -179,7 +183,7 @@ pub mod types {
     }
 
     ///`Record`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Record {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub address: Option<RecordAddress>,
@@ -220,24 +224,30 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub stamp: Option<::serde_json::Value>,
     }
+    deserialize_struct!(Record {
+        address, blob, count default, created, day, grade, id, labels default, level, limits,
+        mode default = defaults::record_mode, name, on, order, ratio, secret, small, stamp,
+    });
 
     ///`RecordAddress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordAddress {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub geo: Option<RecordAddressGeo>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub street: Option<String>,
     }
+    deserialize_struct!(RecordAddress { geo, street });
 
     ///`RecordAddressGeo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordAddressGeo {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub lat: Option<f64>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub lon: Option<f64>,
     }
+    deserialize_struct!(RecordAddressGeo { lat, lon });
 
     ///`RecordLevel`
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -301,7 +311,7 @@ pub mod types {
     }
 
     ///`Rectangle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Rectangle {
         pub height: ::std::num::NonZeroU64,
         pub kind: String,
@@ -309,6 +319,9 @@ pub mod types {
         pub label: String,
         pub width: ::std::num::NonZeroU32,
     }
+    deserialize_struct!(Rectangle {
+        height, kind, label default = defaults::rectangle_label, width,
+    });
 
     ///`Shape`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -330,12 +343,13 @@ pub mod types {
     }
 
     ///`ShapeBase`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct ShapeBase {
         pub kind: String,
         #[serde(default = "defaults::shape_base_label")]
         pub label: String,
     }
+    deserialize_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
 
     string_enum! {
         ///`ShapeVariant0Kind`

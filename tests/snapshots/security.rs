@@ -8,17 +8,21 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`CreateThingBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct CreateThingBody {
         pub name: String,
     }
+    deserialize_struct!(CreateThingBody { name });
 
     ///`Whoami`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Whoami {
         pub principal: String,
     }
+    deserialize_struct!(Whoami { principal });
 
     /// Error types.
     pub mod error {

@@ -8,13 +8,16 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Address`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Address {
         pub city: AddressCity,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub zip: Option<String>,
     }
+    deserialize_struct!(Address { city, zip });
 
     ///`AddressCity`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -71,20 +74,22 @@ pub mod types {
     }
 
     ///`Order`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Order {
         pub id: i64,
         pub lines: Vec<OrderLine>,
         pub ship_to: Address,
     }
+    deserialize_struct!(Order { id, lines, ship_to });
 
     ///Order line
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct OrderLine {
         pub sku: OrderLineSku,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub state: Option<OrderLineState>,
     }
+    deserialize_struct!(OrderLine { sku, state });
 
     ///`OrderLineSku`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -197,35 +202,39 @@ pub mod types {
     }
 
     ///`PlaceOrderBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct PlaceOrderBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub bill_to: Option<Address>,
         pub lines: Vec<OrderLine>,
         pub ship_to: Address,
     }
+    deserialize_struct!(PlaceOrderBody { bill_to, lines, ship_to });
 
     ///`SaveDraftBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct SaveDraftBody {
         pub ship_to: SaveDraftBodyShipTo,
     }
+    deserialize_struct!(SaveDraftBody { ship_to });
 
     ///An address still being written, so its city may be empty.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct SaveDraftBodyShipTo {
         pub city: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub zip: Option<String>,
     }
+    deserialize_struct!(SaveDraftBodyShipTo { city, zip });
 
     ///An order's totals.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct SummarizeOrderOkBody {
         pub lines: u64,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub total: Option<f64>,
     }
+    deserialize_struct!(SummarizeOrderOkBody { lines, total });
 
     /// Error types.
     pub mod error {

@@ -8,8 +8,10 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Received`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Received {
         ///How many bytes they held.
         pub bytes: i64,
@@ -18,6 +20,7 @@ pub mod types {
         #[serde(rename = "contentType", skip_serializing_if = "Option::is_none")]
         pub content_type: Option<String>,
     }
+    deserialize_struct!(Received { bytes, chunks, content_type: "contentType" });
 
     /// Error types.
     pub mod error {

@@ -8,13 +8,16 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Error`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Error {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         pub message: String,
     }
+    deserialize_struct!(Error { code, message });
 
     ///`Kind`
     #[derive(
@@ -129,7 +132,7 @@ pub mod types {
     }
 
     ///`NewPet`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct NewPet {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub kind: Option<Kind>,
@@ -137,6 +140,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
     }
+    deserialize_struct!(NewPet { kind, name, tag });
 
     ///`NewPetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -193,14 +197,15 @@ pub mod types {
     }
 
     ///`Owner`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct Owner {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
+    deserialize_struct!(Owner { name });
 
     ///`Pet`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Pet {
         pub id: i64,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -211,6 +216,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
     }
+    deserialize_struct!(Pet { id, kind, name, owner, tag });
 
     ///`PetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -267,21 +273,23 @@ pub mod types {
     }
 
     ///`Photo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Photo {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub caption: Option<String>,
         pub url: String,
     }
+    deserialize_struct!(Photo { caption, url });
 
     ///`UpdatePetWithFormBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct UpdatePetWithFormBody {
         ///New name
         pub name: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub nicknames: Vec<String>,
     }
+    deserialize_struct!(UpdatePetWithFormBody { name, nicknames default });
 
     /// Error types.
     pub mod error {

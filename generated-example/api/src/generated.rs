@@ -8,8 +8,10 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///A book on the shelf.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Book {
         pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub author: String,
@@ -22,9 +24,10 @@ pub mod types {
         pub tags: Vec<String>,
         pub title: BookTitle,
     }
+    deserialize_struct!(Book { added_at, author, genre, id, published_year, tags default, title });
 
     ///A single page of results
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct BookResultsPage {
         ///list of items on this page of results
         pub items: Vec<Book>,
@@ -32,6 +35,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub next_page: Option<String>,
     }
+    deserialize_struct!(BookResultsPage { items, next_page });
 
     ///How a scan of books is ordered.
     #[derive(
@@ -153,13 +157,14 @@ pub mod types {
     }
 
     ///The JSON body of every error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Error {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         pub message: String,
         pub request_id: String,
     }
+    deserialize_struct!(Error { error_code, message, request_id });
 
     ///What kind of book it is.
     #[derive(
@@ -228,7 +233,7 @@ pub mod types {
     }
 
     ///The details a client gives for a book.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct NewBook {
         pub author: String,
         pub genre: Genre,
@@ -239,6 +244,7 @@ pub mod types {
         pub tags: Vec<String>,
         pub title: NewBookTitle,
     }
+    deserialize_struct!(NewBook { author, genre, published_year, tags default, title });
 
     ///`NewBookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

@@ -49,8 +49,8 @@ enum Kind<'t> {
     Defaults,
     /// typify's `error` module, which conversions name as `self::error`.
     Error,
-    /// A macro's definition, by the macro's name: each part that invokes the macro
-    /// holds a copy, before its other items.
+    /// A macro's definition, or its import from the runtime, by the macro's name: each
+    /// part that invokes the macro holds a copy, before its other items.
     Macro(&'t str),
 }
 
@@ -170,7 +170,7 @@ impl<'t> Module<'t> {
             .iter()
             .enumerate()
             .filter_map(|(i, item)| match item.kind {
-                Kind::Macro(name) => Some((i, format!("    {name}! {{"))),
+                Kind::Macro(name) => Some((i, format!("    {name}!"))),
                 _ => None,
             })
             .collect();
@@ -526,6 +526,18 @@ fn classify<'t>(chunk: &'t str, owners: &HashMap<&'t str, usize>) -> Option<Kind
     {
         return Some(Kind::Macro(name));
     }
+    // A macro imported from the runtime, as a definition would be.
+    if let Some(name) = first
+        .strip_prefix("use ::specfirst_runtime::")
+        .and_then(|rest| rest.strip_suffix(';'))
+    {
+        return Some(Kind::Macro(name));
+    }
+    // An invocation that implements a trait for a type (`deserialize_struct!(Name {`)
+    // goes where an impl for it would.
+    if let Some((_, args)) = first.split_once("!(") {
+        return local_in(args, owners).map(Kind::Owned);
+    }
     if !first.starts_with("impl") {
         return None;
     }
@@ -849,6 +861,39 @@ mod tests {
             assert!(parts[part].items.contains("macro_rules!"));
             assert!(part == 0 || parts[part].imports.contains(&0), "{parts:#?}");
         }
+    }
+
+    #[test]
+    fn an_invocation_goes_with_its_type_and_the_import_with_it() {
+        // As the runtime's `deserialize_struct!` is imported and invoked after a struct.
+        let items = format!(
+            "    use ::specfirst_runtime::deserialize_struct;\n\n{}",
+            ITEMS.replace(
+                "        pub nick: ::std::string::String,\n    }\n",
+                "        pub nick: ::std::string::String,\n    }\n    \
+                 deserialize_struct!(Pet { name, nick default = defaults::pet_name_x });\n",
+            )
+        );
+        let parts = split(&items, 1, &BTreeSet::new()).unwrap().parts;
+        let pet = part_with(&parts, "pub struct Pet");
+        assert_eq!(part_with(&parts, "deserialize_struct!(Pet"), pet);
+        assert_eq!(
+            part_with(&parts, "use ::specfirst_runtime::deserialize_struct;"),
+            pet
+        );
+        assert!(
+            parts[pet]
+                .items
+                .starts_with("    use ::specfirst_runtime::deserialize_struct;\n"),
+            "{}",
+            parts[pet].items
+        );
+        // The default function the invocation names goes with it.
+        assert!(
+            parts[pet].items.contains("fn pet_name_x"),
+            "{}",
+            parts[pet].items
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 mod fields;
 mod prelude;
 mod string_enums;
+mod struct_reads;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -300,33 +301,37 @@ impl Typing {
     }
 }
 
-/// [`string_enums::collapse`], [`prelude::shorten`], then [`fields::separate_fields`];
-/// the names of the types the first and the last changed.
+/// [`string_enums::collapse`], [`prelude::shorten`], [`fields::separate_fields`], then
+/// [`struct_reads::collapse`]; the names of the types they changed.
 fn collapse_shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
     let mut changed = string_enums::collapse(items);
     changed.extend(shorten_and_separate(items));
     changed
 }
 
-/// [`string_enums::collapse`], then [`fields::separate_fields`]; the names of the types
-/// they changed.
+/// [`string_enums::collapse`], [`fields::separate_fields`], then
+/// [`struct_reads::collapse`]; the names of the types they changed.
 fn collapse_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
     let mut changed = string_enums::collapse(items);
-    changed.extend(fields::separate_fields(items));
+    changed.extend(separate(items));
     changed
 }
 
-/// [`prelude::shorten`], then [`fields::separate_fields`] (whose names it returns).
-#[allow(clippy::ptr_arg)] // an edit, which may drop items
+/// [`prelude::shorten`], [`fields::separate_fields`], then [`struct_reads::collapse`];
+/// the names of the types the last two changed.
 fn shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
     prelude::shorten(items);
-    fields::separate_fields(items)
+    separate(items)
 }
 
-/// [`fields::separate_fields`] as an edit.
-#[allow(clippy::ptr_arg)] // an edit, which may drop items
+/// [`fields::separate_fields`], then [`struct_reads::collapse`] (which must see the
+/// fields' final names); the names of the types they changed.
 fn separate(items: &mut Vec<syn::Item>) -> Vec<String> {
-    fields::separate_fields(items)
+    let mut changed = fields::separate_fields(items);
+    changed.extend(struct_reads::collapse(items));
+    changed.sort_unstable();
+    changed.dedup();
+    changed
 }
 
 /// typify's code formatted once, as the items of the `types` module emitting writes
@@ -341,11 +346,12 @@ fn format_items(items: TokenStream, short_paths: bool) -> String {
         (collapse_and_separate, separate)
     };
     let collapsed = format_with(items.clone(), collapsing);
-    if string_enums::pays(&collapsed) {
+    let formatted = if string_enums::pays(&collapsed) {
         string_enums::define_where_used(string_enums::macro_heads(collapsed))
     } else {
         format_with(items, plain)
-    }
+    };
+    struct_reads::finish(formatted)
 }
 
 /// typify's code formatted with `edit`.

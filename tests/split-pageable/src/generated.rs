@@ -11,14 +11,18 @@ pub mod types {
     pub use ::pageable_split_api_models_1::*;
     pub use ::pageable_split_api_models_2::*;
 
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`VaultListResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct VaultListResult {
         #[serde(rename = "odata.nextLink", skip_serializing_if = "Option::is_none")]
         pub odata_next_link: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub value: Vec<Vault>,
     }
+
+    deserialize_struct!(VaultListResult { odata_next_link: "odata.nextLink", value default });
 }
 
 /// The operations of Pageable 1.

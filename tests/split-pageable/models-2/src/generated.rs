@@ -4,15 +4,19 @@
 /// Types generated from the schemas of the API, part 2 of 2.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons, unused_imports)]
 pub mod types {
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Tenant`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct Tenant {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
 
+    deserialize_struct!(Tenant { id });
+
     ///`TenantListResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct TenantListResult {
         #[serde(rename = "nextLink")]
         pub next_link: String,
@@ -20,9 +24,13 @@ pub mod types {
         pub value: Vec<Tenant>,
     }
 
+    deserialize_struct!(TenantListResult { next_link: "nextLink", value default });
+
     ///`Vault`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Vault {
         pub name: String,
     }
+
+    deserialize_struct!(Vault { name });
 }

@@ -6,6 +6,8 @@
 pub mod types {
     use ::schemas_split_api_models_1::*;
 
+    use ::specfirst_runtime::deserialize_struct;
+
     /// An enum of strings: the enum, whose variants serde reads and writes as their
     /// strings, with `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` by the
     /// same strings.
@@ -72,13 +74,15 @@ pub mod types {
     }
 
     ///`Circle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Circle {
         pub kind: String,
         #[serde(default = "defaults::circle_label")]
         pub label: String,
         pub radius: f64,
     }
+
+    deserialize_struct!(Circle { kind, label default = defaults::circle_label, radius });
 
     ///`EchoValueBodyString`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -145,13 +149,15 @@ pub mod types {
     }
 
     ///`RecordAddressGeo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordAddressGeo {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub lat: Option<f64>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub lon: Option<f64>,
     }
+
+    deserialize_struct!(RecordAddressGeo { lat, lon });
 
     ///`RecordLevel`
     #[derive(::serde::Serialize, Clone, Debug)]

@@ -7,6 +7,8 @@ pub mod types {
     use ::schemas_split_api_models_1::*;
     use ::schemas_split_api_models_2::*;
 
+    use ::specfirst_runtime::deserialize_struct;
+
     /// An enum of strings: the enum, whose variants serde reads and writes as their
     /// strings, with `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` by the
     /// same strings.
@@ -100,19 +102,23 @@ pub mod types {
     }
 
     ///`EchoValueOkBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct EchoValueOkBody {
         pub kind: EchoValueOkBodyKind,
     }
 
+    deserialize_struct!(EchoValueOkBody { kind });
+
     ///`RecordAddress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordAddress {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub geo: Option<RecordAddressGeo>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub street: Option<String>,
     }
+
+    deserialize_struct!(RecordAddress { geo, street });
 
     ///`RecordLimits`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -138,7 +144,7 @@ pub mod types {
     }
 
     ///`Rectangle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Rectangle {
         pub height: ::std::num::NonZeroU64,
         pub kind: String,
@@ -147,13 +153,19 @@ pub mod types {
         pub width: ::std::num::NonZeroU32,
     }
 
+    deserialize_struct!(Rectangle {
+        height, kind, label default = defaults::rectangle_label, width,
+    });
+
     ///`ShapeBase`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct ShapeBase {
         pub kind: String,
         #[serde(default = "defaults::shape_base_label")]
         pub label: String,
     }
+
+    deserialize_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
 
     string_enum! {
         ///`ShapeVariant0Kind`

@@ -7,8 +7,10 @@ pub mod types {
     use ::schemas_split_api_models_2::*;
     use ::schemas_split_api_models_3::*;
 
+    use ::specfirst_runtime::deserialize_struct;
+
     ///`Record`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     pub struct Record {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub address: Option<RecordAddress>,
@@ -49,6 +51,11 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub stamp: Option<::serde_json::Value>,
     }
+
+    deserialize_struct!(Record {
+        address, blob, count default, created, day, grade, id, labels default, level, limits,
+        mode default = defaults::record_mode, name, on, order, ratio, secret, small, stamp,
+    });
 
     ///`Shape`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

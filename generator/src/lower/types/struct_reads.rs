@@ -1,0 +1,478 @@
+//! typify's structs read by the runtime's `deserialize_struct!` instead of serde's
+//! derive.
+//!
+//! Most of the time `cargo check` spends on a crate of models goes to the code
+//! `#[derive(Deserialize)]` writes: for each struct a field enum with a visitor and a
+//! `Deserialize` of its own, and a visitor that reads the struct from a sequence as
+//! well as from a map. [`collapse`] drops the derive from each struct whose serde
+//! attributes the macro understands and writes an invocation after the struct
+//! instead, which names each field with its property and what a missing property
+//! means; the macro (in `specfirst_runtime`, where it is tested against the derive)
+//! reads the struct from a map only, with a fraction of the code. Oxide's `nexus.json`
+//! checks in about a fifth less time.
+//!
+//! What the struct reads is unchanged: the same properties, the same defaults, unknown
+//! properties skipped (or refused under `deny_unknown_fields`), and serde's own errors.
+//! Only a JSON array, which serde's derive would also read as the struct's fields in
+//! order, is refused as the wrong type.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::ext::IdentExt;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Item, ItemStruct, LitStr, Token};
+
+/// The macro's name, as invocations spell it.
+pub const NAME: &str = "deserialize_struct";
+
+/// The import of the macro from the runtime, as an item of the `types` module (four
+/// spaces deep). Each crate holding invocations imports it before them ([`finish`]).
+pub const IMPORT: &str = "    use ::specfirst_runtime::deserialize_struct;\n";
+
+/// Whether `items`, text of the `types` module's items, invoke the macro.
+pub fn used_in(items: &str) -> bool {
+    items.contains(&format!("    {NAME}!("))
+}
+
+/// `items`, formatted, with each invocation written one field a line (prettyplease
+/// writes a macro's tokens as one flowing paragraph), and [`IMPORT`] before them when
+/// they invoke the macro.
+pub fn finish(items: String) -> String {
+    if !used_in(&items) {
+        return items;
+    }
+    let head = format!("    {NAME}!(");
+    let mut out = String::with_capacity(IMPORT.len() + 1 + items.len());
+    out.push_str(IMPORT);
+    out.push('\n');
+    let mut lines = items.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        if !line.starts_with(&head) {
+            out.push_str(line);
+            continue;
+        }
+        let mut invocation = line.to_string();
+        while !invocation.trim_end().ends_with(");") {
+            let Some(next) = lines.next() else { break };
+            invocation.push_str(next);
+        }
+        match lay_out(&invocation) {
+            Some(text) => out.push_str(&text),
+            None => {
+                // Still valid code, but splitting into model crates would not place it.
+                debug_assert!(
+                    false,
+                    "an invocation collapse wrote does not parse: {invocation}"
+                );
+                out.push_str(&invocation);
+            }
+        }
+        // A blank line before the next item, as between other items; prettyplease
+        // writes a short invocation on one line, which the spacing does not see end.
+        if lines
+            .peek()
+            .is_some_and(|next| !next.trim().is_empty() && !next.trim_start().starts_with('}'))
+        {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// An invocation as [`collapse`] writes it: `Name { field: "key" missing, ... }`
+/// (the key only when the property is spelled otherwise), then
+/// `, deny_unknown_fields` or nothing.
+struct Invocation {
+    name: Ident,
+    /// Each field as written: the field, `: "key"`, then what a missing property reads
+    /// as (` default`, ...).
+    fields: Vec<String>,
+    deny: Option<Ident>,
+}
+
+impl syn::parse::Parse for Invocation {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let name = input.parse()?;
+        let body;
+        syn::braced!(body in input);
+        let mut fields = Vec::new();
+        while !body.is_empty() {
+            let mut field = Ident::parse_any(&body)?.to_string();
+            if body.peek(Token![:]) {
+                body.parse::<Token![:]>()?;
+                let key: LitStr = body.parse()?;
+                field.push_str(&format!(": {}", key.to_token_stream()));
+            }
+            if !body.is_empty() && !body.peek(Token![,]) {
+                let word: Ident = body.parse()?;
+                field.push_str(&format!(" {word}"));
+                if body.peek(Token![=]) {
+                    body.parse::<Token![=]>()?;
+                    let path: syn::Path = body.parse()?;
+                    field.push_str(&format!(" = {}", path_text(&path)));
+                }
+            }
+            fields.push(field);
+            if !body.is_empty() {
+                body.parse::<Token![,]>()?;
+            }
+        }
+        let deny = if input.is_empty() {
+            None
+        } else {
+            input.parse::<Token![,]>()?;
+            Some(input.parse()?)
+        };
+        Ok(Invocation { name, fields, deny })
+    }
+}
+
+/// `path` as a person writes it (`defaults::default_u64::<i64, 10>`): the tokens'
+/// text without the spaces around `::`, `<` and `>` and before `,`, when that reads as
+/// the same path; else the tokens' text.
+fn path_text(path: &syn::Path) -> String {
+    let tokens = path.to_token_stream().to_string();
+    let text = tokens
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",");
+    match syn::parse_str::<syn::Path>(&text) {
+        Ok(reread) if reread.to_token_stream().to_string() == tokens => text,
+        _ => tokens,
+    }
+}
+
+/// The widest line [`lay_out`] writes, as rustfmt's default.
+const WIDTH: usize = 100;
+
+/// `text`, one invocation as prettyplease formats it, written as rustfmt writes a list
+/// of short items: on one line when it fits, else the fields filling lines of their own.
+fn lay_out(text: &str) -> Option<String> {
+    let mac: syn::ItemMacro = syn::parse_str(text.trim()).ok()?;
+    let invocation: Invocation = mac.mac.parse_body().ok()?;
+    let head = format!("    {NAME}!({} {{", invocation.name);
+    let tail = match &invocation.deny {
+        Some(deny) => format!("}}, {deny});\n"),
+        None => "});\n".to_string(),
+    };
+    let fields = invocation.fields.join(", ");
+    if fields.is_empty() {
+        return Some(format!("{head}{tail}"));
+    }
+    let one_line = format!("{head} {fields} {tail}");
+    if one_line.len() <= WIDTH + 1 {
+        return Some(one_line);
+    }
+    let mut out = head;
+    let mut line = String::new();
+    for field in &invocation.fields {
+        if !line.is_empty() && 8 + line.len() + 1 + field.len() + 1 > WIDTH {
+            out.push_str(&format!("\n        {}", line.trim_end()));
+            line.clear();
+        }
+        line.push_str(field);
+        line.push_str(", ");
+    }
+    out.push_str(&format!("\n        {}\n    {tail}", line.trim_end()));
+    Some(out)
+}
+
+/// Drops serde's `Deserialize` derive from every struct of `items` that the macro can
+/// read and writes an invocation after it; the structs' names.
+pub fn collapse(items: &mut Vec<Item>) -> Vec<String> {
+    let mut changed = Vec::new();
+    let mut out = Vec::with_capacity(items.len());
+    for mut item in items.drain(..) {
+        let invocation = match &mut item {
+            Item::Struct(item) => invocation(item),
+            _ => None,
+        };
+        out.push(item);
+        if let Some((name, invocation)) = invocation {
+            out.push(invocation);
+            changed.push(name);
+        }
+    }
+    *items = out;
+    changed
+}
+
+/// What a field's missing property reads as, when not what its type reads.
+enum Missing {
+    /// The type's default.
+    Default,
+    /// What the function at this path returns.
+    DefaultWith(syn::Path),
+    /// An error, even for an `Option`.
+    Required,
+}
+
+/// The invocation for `item`, with its derive of `Deserialize` dropped, when the macro
+/// reads it as serde's derive would; `item` is unchanged otherwise.
+fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
+    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        return None;
+    }
+    let syn::Fields::Named(named) = &item.fields else {
+        return None;
+    };
+    let mut derive = None;
+    let mut deny_unknown_fields = false;
+    for (at, attr) in item.attrs.iter().enumerate() {
+        if attr.path().is_ident("doc") {
+            continue;
+        }
+        if attr.path().is_ident("derive") {
+            if derive.is_some() {
+                return None;
+            }
+            derive = Some(at);
+        } else if attr.path().is_ident("serde") && !deny_unknown_fields {
+            // typify's only struct-level attribute that the macro takes.
+            let words: syn::Ident = attr.parse_args().ok()?;
+            if words != "deny_unknown_fields" {
+                return None;
+            }
+            deny_unknown_fields = true;
+        } else {
+            return None;
+        }
+    }
+    let derive = derive?;
+    let derived = derived_paths(&item.attrs[derive])?;
+    let without: Vec<&syn::Path> = derived
+        .iter()
+        .filter(|path| !is_deserialize(path))
+        .collect();
+    if without.len() + 1 != derived.len() {
+        return None;
+    }
+    let mut fields = Vec::with_capacity(named.named.len());
+    for field in &named.named {
+        let ident = field.ident.clone()?;
+        let (key, missing) = field_reading(field)?;
+        // The key only when the field's own name does not spell it (a raw identifier's
+        // name is spelled with `r#`).
+        let name = ident.to_string();
+        let property = key.map_or_else(|| ident.unraw().to_string(), |key| key.value());
+        let key = (property != name).then(|| {
+            let key = LitStr::new(&property, Span::call_site());
+            quote!(: #key)
+        });
+        let missing = match missing {
+            None => quote!(),
+            Some(Missing::Default) => quote!(default),
+            Some(Missing::DefaultWith(path)) => quote!(default = #path),
+            Some(Missing::Required) => quote!(required),
+        };
+        fields.push(quote!(#ident #key #missing));
+    }
+    item.attrs[derive] = syn::parse_quote!(#[derive(#(#without),*)]);
+    if without.is_empty() {
+        item.attrs.remove(derive);
+    }
+    let name = &item.ident;
+    let deny = deny_unknown_fields.then(|| quote!(, deny_unknown_fields));
+    let macro_name = Ident::new(NAME, Span::call_site());
+    let tokens: TokenStream = quote! {
+        #macro_name!(#name { #(#fields),* } #deny);
+    };
+    let invocation = syn::parse2(tokens).expect("an invocation of deserialize_struct! parses");
+    Some((name.to_string(), invocation))
+}
+
+/// The paths `#[derive(...)]` names.
+fn derived_paths(attr: &Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
+    attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        .ok()
+}
+
+/// Whether `path` is serde's `Deserialize` as typify spells it.
+fn is_deserialize(path: &syn::Path) -> bool {
+    path.leading_colon.is_some()
+        && path.segments.len() == 2
+        && path.segments[0].ident == "serde"
+        && path.segments[1].ident == "Deserialize"
+}
+
+/// The property `field` reads (`None`: its own name) and what a missing one reads as,
+/// when its serde attributes are only ones the macro takes (`rename`, `default`,
+/// `default = "path"`, `deserialize_with = "Option::deserialize"`, and
+/// `skip_serializing_if`, which only writing reads).
+fn field_reading(field: &syn::Field) -> Option<(Option<LitStr>, Option<Missing>)> {
+    let mut key = None;
+    let mut missing = None;
+    for attr in &field.attrs {
+        if attr.path().is_ident("doc") {
+            continue;
+        }
+        if !attr.path().is_ident("serde") {
+            return None;
+        }
+        let mut known = true;
+        attr.parse_nested_meta(|meta| {
+            let name = meta.path.get_ident().map(ToString::to_string);
+            match name.as_deref() {
+                Some("rename") => key = Some(meta.value()?.parse::<LitStr>()?),
+                Some("default") if meta.input.peek(Token![=]) => {
+                    let path: syn::Path = meta.value()?.parse::<LitStr>()?.parse()?;
+                    known &= missing.replace(Missing::DefaultWith(path)).is_none();
+                }
+                Some("default") => known &= missing.replace(Missing::Default).is_none(),
+                Some("deserialize_with") => {
+                    let with = meta.value()?.parse::<LitStr>()?;
+                    known &= with.value() == "Option::deserialize";
+                    known &= missing.replace(Missing::Required).is_none();
+                }
+                Some("skip_serializing_if") => {
+                    meta.value()?.parse::<LitStr>()?;
+                }
+                _ => {
+                    known = false;
+                    if meta.input.peek(Token![=]) {
+                        meta.value()?.parse::<syn::Expr>()?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .ok()?;
+        if !known {
+            return None;
+        }
+    }
+    Some((key, missing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `code` (items) collapsed and formatted, as the types module's items are.
+    fn collapsed(code: TokenStream) -> (String, Vec<String>) {
+        let mut file: syn::File = syn::parse2(code).unwrap();
+        let changed = collapse(&mut file.items);
+        let items = &file.items;
+        let module: syn::File = syn::parse_quote!(pub mod types { #(#items)* });
+        let text = prettyplease::unparse(&module);
+        let items = text
+            .strip_prefix("pub mod types {\n")
+            .and_then(|text| text.strip_suffix("}\n"))
+            .unwrap()
+            .to_string();
+        (finish(items), changed)
+    }
+
+    #[test]
+    fn a_struct_is_read_by_an_invocation() {
+        let (text, changed) = collapsed(quote! {
+            #[doc = "A book."]
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct Book {
+                #[doc = "Its title."]
+                pub title: String,
+                #[serde(rename = "pageCount", default, skip_serializing_if = "Option::is_none")]
+                pub page_count: Option<u32>,
+                #[serde(default = "defaults::default_u64::<u32, 10>")]
+                pub shelf: u32,
+                #[serde(rename = "type", deserialize_with = "Option::deserialize")]
+                pub type_: Option<String>,
+                pub r#loop: bool,
+            }
+        });
+        assert_eq!(changed, ["Book"]);
+        let items = text.strip_prefix(IMPORT).unwrap();
+        assert_eq!(
+            items,
+            "\n    ///A book.\n    \
+             #[derive(::serde::Serialize, Clone, Debug)]\n    \
+             pub struct Book {\n        \
+                 ///Its title.\n        \
+                 pub title: String,\n        \
+                 #[serde(rename = \"pageCount\", default, skip_serializing_if = \"Option::is_none\")]\n        \
+                 pub page_count: Option<u32>,\n        \
+                 #[serde(default = \"defaults::default_u64::<u32, 10>\")]\n        \
+                 pub shelf: u32,\n        \
+                 #[serde(rename = \"type\", deserialize_with = \"Option::deserialize\")]\n        \
+                 pub type_: Option<String>,\n        \
+                 pub r#loop: bool,\n    \
+             }\n    \
+             deserialize_struct!(Book {\n        \
+                 title, page_count: \"pageCount\" default, shelf default = defaults::default_u64::<u32, 10>,\n        \
+                 type_: \"type\" required, r#loop: \"loop\",\n    \
+             });\n"
+        );
+    }
+
+    #[test]
+    fn deny_unknown_fields_is_passed_on() {
+        let (text, changed) = collapsed(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(deny_unknown_fields)]
+            pub struct Empty {}
+        });
+        assert_eq!(changed, ["Empty"]);
+        assert!(
+            text.ends_with("    deserialize_struct!(Empty {}, deny_unknown_fields);\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_blank_line_follows_an_invocation() {
+        let (text, _) = collapsed(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct A { pub a: u8 }
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct B { pub b: u8 }
+        });
+        assert!(
+            text.contains(
+                "    deserialize_struct!(A { a });\n\n    #[derive(::serde::Serialize)]\n    pub struct B"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("    deserialize_struct!(B { b });\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_struct_the_macro_cannot_read_keeps_its_derive() {
+        for code in [
+            quote! {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Flat {
+                    #[serde(flatten)]
+                    pub extra: ::std::collections::HashMap<String, String>,
+                }
+            },
+            quote! {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                #[serde(transparent)]
+                pub struct Wrapped(pub String);
+            },
+            quote! {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Custom {
+                    #[serde(deserialize_with = "custom")]
+                    pub a: String,
+                }
+            },
+            quote! {
+                #[derive(::serde::Serialize, Clone, Debug)]
+                pub struct Written {
+                    pub a: String,
+                }
+            },
+        ] {
+            let (text, changed) = collapsed(code);
+            assert!(changed.is_empty(), "{text}");
+            assert!(!text.contains("deserialize_struct!"), "{text}");
+        }
+    }
+}

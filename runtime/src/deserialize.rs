@@ -1,0 +1,371 @@
+//! [`deserialize_struct!`](crate::deserialize_struct): `Deserialize` for generated
+//! structs in a fraction of the code serde's derive writes.
+//!
+//! Most of the time `cargo check` spends on a generated crate of models goes to the code
+//! `#[derive(Deserialize)]` writes: for each struct a field enum with a visitor and a
+//! `Deserialize` of its own, and a visitor that reads the struct from a sequence as well
+//! as from a map. The macro reads a struct from a map only (what every JSON object is),
+//! with the property names matched against one table and the work that does not depend
+//! on the struct done here, once.
+//!
+//! What a struct reads is what the derive reads: the same properties, the same defaults,
+//! unknown properties skipped (or refused after `deny_unknown_fields`), and serde's own
+//! errors (`missing field`, `duplicate field`, `unknown field`, `invalid type: ...,
+//! expected struct Name`). Only a sequence, which the derive would read as the fields in
+//! order, is refused as the wrong type.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// Implements `serde::Deserialize` for a struct with named fields, read from a map of
+/// its properties. Generated code invokes it after each struct:
+///
+/// ```
+/// use specfirst_runtime::deserialize_struct;
+///
+/// #[derive(Debug, PartialEq)]
+/// pub struct Book {
+///     pub title: String,
+///     pub page_count: Option<u32>,
+///     pub shelf: u32,
+///     pub subtitle: Option<String>,
+/// }
+/// deserialize_struct!(Book {
+///     title, page_count: "pageCount", shelf default, subtitle required,
+/// });
+///
+/// let book: Book = serde_json::from_str(r#"{"title": "Dune", "subtitle": null}"#).unwrap();
+/// assert_eq!(
+///     book,
+///     Book { title: "Dune".into(), page_count: None, shelf: 0, subtitle: None }
+/// );
+/// ```
+///
+/// Each field is named, then its property when that is spelled otherwise (a raw
+/// identifier's property is always given). A missing property reads as the field's
+/// type reads a missing value (`None` for an `Option`, an error for anything else)
+/// unless the field is marked `default` (the type's default), `default = path` (what
+/// the function returns) or `required` (always an error: a property the spec requires
+/// though its value may be null). Unknown properties are skipped, or refused when the
+/// invocation ends with `, deny_unknown_fields`.
+#[macro_export]
+macro_rules! deserialize_struct {
+    (@key $field:ident) => {
+        ::std::stringify!($field)
+    };
+    (@key $field:ident $key:literal) => {
+        $key
+    };
+    (@missing $field:ident $key:expr) => {
+        match $field {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => $crate::__private::deserialize::missing($key)?,
+        }
+    };
+    (@missing $field:ident $key:expr, required) => {
+        match $field {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    $crate::__private::serde::de::Error::missing_field($key),
+                );
+            }
+        }
+    };
+    (@missing $field:ident $key:expr, default) => {
+        $field.unwrap_or_default()
+    };
+    (@missing $field:ident $key:expr, default = $default:path) => {
+        $field.unwrap_or_else($default)
+    };
+    (
+        $name:ident {
+            $($field:ident $(: $key:literal)? $($missing:ident $(= $default:path)?)?),* $(,)?
+        }
+        $(, $deny:ident)?
+    ) => {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$($crate::deserialize_struct!(@key $field $($key)?)),*];
+                struct Fields;
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+                    fn expecting(
+                        &self,
+                        formatter: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        formatter.write_str(::std::concat!("struct ", ::std::stringify!($name)))
+                    }
+                    fn visit_map<M: $crate::__private::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: M,
+                    ) -> ::std::result::Result<$name, M::Error> {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        let keys = $crate::__private::deserialize::Keys::new(FIELDS)$(.$deny())?;
+                        while let ::std::option::Option::Some(key) = map.next_key_seed(keys)? {
+                            match key {
+                                $(::std::option::Option::Some(
+                                    found @ $crate::deserialize_struct!(@key $field $($key)?)
+                                ) => $crate::__private::deserialize::field(&mut map, &mut $field, found)?,)*
+                                _ => $crate::__private::deserialize::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::deserialize_struct!(
+                                @missing $field $crate::deserialize_struct!(@key $field $($key)?)
+                                $(, $missing $(= $default)?)?
+                            ),)*
+                        })
+                    }
+                }
+                deserializer.deserialize_struct(::std::stringify!($name), FIELDS, Fields)
+            }
+        }
+    };
+}
+
+/// Reads a property's name as the struct's property it is (`None` when the struct has
+/// no such property), without copying it.
+#[derive(Clone, Copy)]
+pub struct Keys {
+    fields: &'static [&'static str],
+    deny_unknown: bool,
+}
+
+impl Keys {
+    /// Keys of a struct with these properties; unknown ones are `None`.
+    pub fn new(fields: &'static [&'static str]) -> Self {
+        Keys {
+            fields,
+            deny_unknown: false,
+        }
+    }
+
+    /// Unknown properties are an error.
+    pub fn deny_unknown_fields(self) -> Self {
+        Keys {
+            deny_unknown: true,
+            ..self
+        }
+    }
+
+    fn find<E: de::Error>(self, name: &[u8]) -> Result<Option<&'static str>, E> {
+        match self.fields.iter().find(|field| field.as_bytes() == name) {
+            Some(field) => Ok(Some(*field)),
+            None if self.deny_unknown => Err(E::unknown_field(
+                &String::from_utf8_lossy(name),
+                self.fields,
+            )),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Keys {
+    type Value = Option<&'static str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Keys {
+    type Value = Option<&'static str>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("field identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        self.find(name.as_bytes())
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Self::Value, E> {
+        self.find(name)
+    }
+}
+
+/// Reads the value of the property `key` into `slot`, unless it was read before.
+pub fn field<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut M,
+    slot: &mut Option<T>,
+    key: &'static str,
+) -> Result<(), M::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of an unknown property and drops it.
+pub fn skip<'de, M: MapAccess<'de>>(map: &mut M) -> Result<(), M::Error> {
+    map.next_value::<IgnoredAny>()?;
+    Ok(())
+}
+
+/// What `T` reads for the missing property `key`: `None` for an `Option`, else the
+/// error serde's derive gives.
+pub fn missing<'de, T: Deserialize<'de>, E: de::Error>(key: &'static str) -> Result<T, E> {
+    T::deserialize(Missing(key, PhantomData))
+}
+
+/// A missing property's value, as serde's derive reads one.
+struct Missing<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct
+        enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use serde::Deserialize;
+
+    /// Read as serde's derive reads it, to compare with.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Derived {
+        title: String,
+        #[serde(rename = "pageCount")]
+        page_count: Option<u32>,
+        #[serde(default)]
+        shelf: u32,
+        #[serde(default = "five")]
+        copies: u32,
+        #[serde(deserialize_with = "Option::deserialize")]
+        subtitle: Option<String>,
+        r#type: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Book {
+        title: String,
+        page_count: Option<u32>,
+        shelf: u32,
+        copies: u32,
+        subtitle: Option<String>,
+        r#type: Option<String>,
+    }
+    crate::deserialize_struct!(Book {
+        title,
+        page_count: "pageCount",
+        shelf default,
+        copies default = five,
+        subtitle required,
+        r#type: "type",
+    });
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct StrictDerived {
+        a: u8,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Strict {
+        a: u8,
+    }
+    crate::deserialize_struct!(Strict { a }, deny_unknown_fields);
+
+    fn five() -> u32 {
+        5
+    }
+
+    /// Both readings of `json`, as `Ok(Debug text)` or the error's message.
+    fn both<
+        A: for<'de> Deserialize<'de> + std::fmt::Debug,
+        B: for<'de> Deserialize<'de> + std::fmt::Debug,
+    >(
+        json: &str,
+    ) -> (Result<String, String>, Result<String, String>) {
+        let show = |r: Result<String, serde_json::Error>| r.map_err(|e| e.to_string());
+        let ours = show(serde_json::from_str::<A>(json).map(|v| format!("{v:?}")));
+        let derived = show(serde_json::from_str::<B>(json).map(|v| format!("{v:?}")));
+        (ours, derived)
+    }
+
+    #[test]
+    fn reads_what_the_derive_reads() {
+        for json in [
+            r#"{"title": "Dune", "subtitle": null}"#,
+            r#"{"title": "Dune", "pageCount": 412, "shelf": 2, "copies": 1, "subtitle": "x", "type": "novel"}"#,
+            r#"{"subtitle": null, "unknown": [1, {"deep": true}], "title": "Dune"}"#,
+            r#"{"title": "\u0044une", "subtitle": null}"#,
+        ] {
+            let (ours, derived) = both::<Book, Derived>(json);
+            let derived = derived.map(|text| text.replacen("Derived", "Book", 1));
+            assert_eq!(ours, derived, "{json}");
+            assert!(ours.is_ok(), "{json}: {ours:?}");
+        }
+    }
+
+    #[test]
+    fn errors_are_the_derives() {
+        for json in [
+            r#"{"subtitle": null}"#,
+            r#"{"title": "Dune"}"#,
+            r#"{"title": "Dune", "title": "Again", "subtitle": null}"#,
+            r#"{"title": 5, "subtitle": null}"#,
+            r#"{"title": "Dune", "pageCount": -1, "subtitle": null}"#,
+            r#"5"#,
+            r#"{"title": "Dune", "subtitle": null"#,
+        ] {
+            let (ours, derived) = both::<Book, Derived>(json);
+            let derived = derived.map_err(|text| text.replace("Derived", "Book"));
+            assert_eq!(ours, derived, "{json}");
+            assert!(ours.is_err(), "{json}");
+        }
+        let (ours, derived) = both::<Strict, StrictDerived>(r#"{"a": 1, "b": 2}"#);
+        assert_eq!(ours, derived);
+        assert_eq!(
+            ours.unwrap_err(),
+            "unknown field `b`, expected `a` at line 1 column 12"
+        );
+    }
+
+    #[test]
+    fn reads_from_other_deserializers() {
+        // A value already parsed, as the runtime's checked bodies and untagged enums
+        // (through serde's buffered content) hand it over.
+        let value = serde_json::json!({"title": "Dune", "subtitle": null, "shelf": 3});
+        let book: Book = serde_json::from_value(value).unwrap();
+        assert_eq!(book.shelf, 3);
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Book(Book),
+            Other(#[allow(dead_code)] HashMap<String, u8>),
+        }
+        let either: Either = serde_json::from_str(r#"{"title": "Dune", "subtitle": "s"}"#).unwrap();
+        assert!(matches!(either, Either::Book(book) if book.subtitle.as_deref() == Some("s")));
+    }
+
+    #[test]
+    fn a_sequence_is_the_wrong_type() {
+        let error =
+            serde_json::from_str::<Book>(r#"["Dune", null, 1, 1, null, null]"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: sequence, expected struct Book at line 1 column 1"
+        );
+    }
+}
