@@ -61,7 +61,10 @@ macro_rules! deserialize_struct {
     (@missing $field:ident $key:expr) => {
         match $field {
             ::std::option::Option::Some(value) => value,
-            ::std::option::Option::None => $crate::__private::deserialize::missing($key)?,
+            ::std::option::Option::None => match $crate::__private::deserialize::missing($key) {
+                ::std::result::Result::Ok(value) => value,
+                ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+            },
         }
     };
     (@missing $field:ident $key:expr, required) => {
@@ -106,12 +109,25 @@ macro_rules! deserialize_struct {
                     ) -> ::std::result::Result<$name, M::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
                         let keys = $crate::__private::deserialize::Keys::new(FIELDS)$(.$deny())?;
-                        while let ::std::option::Option::Some(key) = map.next_key_seed(keys)? {
-                            match key {
+                        // Errors return by `match` rather than `?`: checking a `?` costs
+                        // the compiler a conversion to look up, and this runs once per
+                        // field of every generated struct.
+                        loop {
+                            let key = match map.next_key_seed(keys) {
+                                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                                ::std::result::Result::Err(error) => {
+                                    return ::std::result::Result::Err(error)
+                                }
+                            };
+                            let read = match key {
                                 $(::std::option::Option::Some(
                                     found @ $crate::deserialize_struct!(@key $field $($key)?)
-                                ) => $crate::__private::deserialize::field(&mut map, &mut $field, found)?,)*
-                                _ => $crate::__private::deserialize::skip(&mut map)?,
+                                ) => $crate::__private::deserialize::field(&mut map, &mut $field, found),)*
+                                _ => $crate::__private::deserialize::skip(&mut map),
+                            };
+                            if let ::std::result::Result::Err(error) = read {
+                                return ::std::result::Result::Err(error);
                             }
                         }
                         ::std::result::Result::Ok($name {
