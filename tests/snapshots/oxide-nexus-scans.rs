@@ -2,7 +2,7 @@
 
 /// The scan parameters of [`OxideRegionApi::probe_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct ProbeListScan {
     /// Name or ID of the project
     ///
@@ -15,7 +15,7 @@ pub struct ProbeListScan {
 
 /// The scan parameters of [`OxideRegionApi::affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AffinityGroupListScan {
     /// Name or ID of the project
     ///
@@ -28,7 +28,7 @@ pub struct AffinityGroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::affinity_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AffinityGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -42,7 +42,7 @@ pub struct AffinityGroupMemberListScan {
 
 /// The scan parameters of [`OxideRegionApi::alert_class_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AlertClassListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// An optional glob pattern for filtering alert class names.
@@ -55,7 +55,7 @@ pub struct AlertClassListScan {
 
 /// The scan parameters of [`OxideRegionApi::alert_receiver_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AlertReceiverListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -64,7 +64,7 @@ pub struct AlertReceiverListScan {
 
 /// The scan parameters of [`OxideRegionApi::alert_delivery_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AlertDeliveryListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// If true, include deliveries which have succeeded.
@@ -98,7 +98,7 @@ pub struct AlertDeliveryListScan {
 
 /// The scan parameters of [`OxideRegionApi::alert_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AlertListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Optional alert class or glob pattern used to filter alerts.
@@ -130,7 +130,7 @@ pub struct AlertListScan {
 
 /// The scan parameters of [`OxideRegionApi::anti_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AntiAffinityGroupListScan {
     /// Name or ID of the project
     ///
@@ -143,7 +143,7 @@ pub struct AntiAffinityGroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::anti_affinity_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AntiAffinityGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -157,7 +157,7 @@ pub struct AntiAffinityGroupMemberListScan {
 
 /// The scan parameters of [`OxideRegionApi::certificate_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct CertificateListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -166,7 +166,7 @@ pub struct CertificateListScan {
 
 /// The scan parameters of [`OxideRegionApi::disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct DiskListScan {
     /// Name or ID of the project
     ///
@@ -179,7 +179,7 @@ pub struct DiskListScan {
 
 /// The scan parameters of [`OxideRegionApi::external_subnet_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct ExternalSubnetListScan {
     /// Name or ID of the project
     ///
@@ -192,7 +192,7 @@ pub struct ExternalSubnetListScan {
 
 /// The scan parameters of [`OxideRegionApi::floating_ip_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct FloatingIpListScan {
     /// Name or ID of the project
     ///
@@ -205,7 +205,7 @@ pub struct FloatingIpListScan {
 
 /// The scan parameters of [`OxideRegionApi::group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct GroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -214,7 +214,7 @@ pub struct GroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::image_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct ImageListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -228,7 +228,7 @@ pub struct ImageListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceListScan {
     /// Name or ID of the project
     ///
@@ -241,7 +241,7 @@ pub struct InstanceListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceAffinityGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -255,7 +255,7 @@ pub struct InstanceAffinityGroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_anti_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceAntiAffinityGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -269,7 +269,7 @@ pub struct InstanceAntiAffinityGroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -283,7 +283,7 @@ pub struct InstanceDiskListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_multicast_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceMulticastGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -297,7 +297,7 @@ pub struct InstanceMulticastGroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_ssh_public_key_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceSshPublicKeyListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project
@@ -311,7 +311,7 @@ pub struct InstanceSshPublicKeyListScan {
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_ip_address_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InternetGatewayIpAddressListScan {
     /// Name or ID of the internet gateway
     ///
@@ -334,7 +334,7 @@ pub struct InternetGatewayIpAddressListScan {
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InternetGatewayIpPoolListScan {
     /// Name or ID of the internet gateway
     ///
@@ -357,7 +357,7 @@ pub struct InternetGatewayIpPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InternetGatewayListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
@@ -375,7 +375,7 @@ pub struct InternetGatewayListScan {
 
 /// The scan parameters of [`OxideRegionApi::ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct IpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `ip_version`.
@@ -390,7 +390,7 @@ pub struct IpPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::current_user_access_token_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct CurrentUserAccessTokenListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -399,7 +399,7 @@ pub struct CurrentUserAccessTokenListScan {
 
 /// The scan parameters of [`OxideRegionApi::current_user_groups`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct CurrentUserGroupsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -408,7 +408,7 @@ pub struct CurrentUserGroupsScan {
 
 /// The scan parameters of [`OxideRegionApi::current_user_ssh_key_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct CurrentUserSshKeyListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -417,7 +417,7 @@ pub struct CurrentUserSshKeyListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_metric`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloMetricScan {
     /// An exclusive end time of metrics.
     ///
@@ -441,7 +441,7 @@ pub struct SiloMetricScan {
 
 /// The scan parameters of [`OxideRegionApi::multicast_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct MulticastGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -450,7 +450,7 @@ pub struct MulticastGroupListScan {
 
 /// The scan parameters of [`OxideRegionApi::multicast_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct MulticastGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -459,7 +459,7 @@ pub struct MulticastGroupMemberListScan {
 
 /// The scan parameters of [`OxideRegionApi::instance_network_interface_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct InstanceNetworkInterfaceListScan {
     /// Name or ID of the instance
     ///
@@ -477,7 +477,7 @@ pub struct InstanceNetworkInterfaceListScan {
 
 /// The scan parameters of [`OxideRegionApi::project_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct ProjectListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -486,7 +486,7 @@ pub struct ProjectListScan {
 
 /// The scan parameters of [`OxideRegionApi::snapshot_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SnapshotListScan {
     /// Name or ID of the project
     ///
@@ -499,7 +499,7 @@ pub struct SnapshotListScan {
 
 /// The scan parameters of [`OxideRegionApi::subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -508,7 +508,7 @@ pub struct SubnetPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::audit_log_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct AuditLogListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Exclusive
@@ -526,7 +526,7 @@ pub struct AuditLogListScan {
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list_adoption_requests`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct PhysicalDiskListAdoptionRequestsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -535,7 +535,7 @@ pub struct PhysicalDiskListAdoptionRequestsScan {
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct PhysicalDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -544,8 +544,10 @@ pub struct PhysicalDiskListScan {
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list_unadopted`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct PhysicalDiskListUnadoptedScan {}
+::specfirst_runtime::deserialize_struct!(PhysicalDiskListUnadoptedScan {});
+
 #[allow(dead_code)]
 impl<M: ::serde::Serialize> PhysicalDiskListUnadoptedRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
@@ -567,7 +569,7 @@ impl<M: ::serde::Serialize> PhysicalDiskListUnadoptedRequest<M> {
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_lldp_neighbors`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingSwitchPortLldpNeighborsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -576,7 +578,7 @@ pub struct NetworkingSwitchPortLldpNeighborsScan {
 
 /// The scan parameters of [`OxideRegionApi::rack_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct RackListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -585,7 +587,7 @@ pub struct RackListScan {
 
 /// The scan parameters of [`OxideRegionApi::sled_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SledListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -594,7 +596,7 @@ pub struct SledListScan {
 
 /// The scan parameters of [`OxideRegionApi::sled_physical_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SledPhysicalDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -603,7 +605,7 @@ pub struct SledPhysicalDiskListScan {
 
 /// The scan parameters of [`OxideRegionApi::sled_instance_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SledInstanceListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -612,8 +614,10 @@ pub struct SledInstanceListScan {
 
 /// The scan parameters of [`OxideRegionApi::sled_list_uninitialized`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SledListUninitializedScan {}
+::specfirst_runtime::deserialize_struct!(SledListUninitializedScan {});
+
 #[allow(dead_code)]
 impl<M: ::serde::Serialize> SledListUninitializedRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
@@ -635,7 +639,7 @@ impl<M: ::serde::Serialize> SledListUninitializedRequest<M> {
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingSwitchPortListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -649,7 +653,7 @@ pub struct NetworkingSwitchPortListScan {
 
 /// The scan parameters of [`OxideRegionApi::switch_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SwitchListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -658,7 +662,7 @@ pub struct SwitchListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_identity_provider_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloIdentityProviderListScan {
     /// Name or ID of the silo
     ///
@@ -671,7 +675,7 @@ pub struct SiloIdentityProviderListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemIpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `assignment`.
@@ -689,8 +693,10 @@ pub struct SystemIpPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_range_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemIpPoolRangeListScan {}
+::specfirst_runtime::deserialize_struct!(SystemIpPoolRangeListScan {});
+
 #[allow(dead_code)]
 impl<M: ::serde::Serialize> SystemIpPoolRangeListRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
@@ -712,7 +718,7 @@ impl<M: ::serde::Serialize> SystemIpPoolRangeListRequest<M> {
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemIpPoolSiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -721,7 +727,7 @@ pub struct SystemIpPoolSiloListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_metric`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemMetricScan {
     /// An exclusive end time of metrics.
     ///
@@ -745,7 +751,7 @@ pub struct SystemMetricScan {
 
 /// The scan parameters of [`OxideRegionApi::networking_address_lot_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingAddressLotListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -754,7 +760,7 @@ pub struct NetworkingAddressLotListScan {
 
 /// The scan parameters of [`OxideRegionApi::networking_address_lot_block_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingAddressLotBlockListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -763,7 +769,7 @@ pub struct NetworkingAddressLotBlockListScan {
 
 /// The scan parameters of [`OxideRegionApi::networking_bgp_config_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingBgpConfigListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -772,7 +778,7 @@ pub struct NetworkingBgpConfigListScan {
 
 /// The scan parameters of [`OxideRegionApi::networking_bgp_announce_set_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingBgpAnnounceSetListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -781,7 +787,7 @@ pub struct NetworkingBgpAnnounceSetListScan {
 
 /// The scan parameters of [`OxideRegionApi::networking_loopback_address_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingLoopbackAddressListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -790,7 +796,7 @@ pub struct NetworkingLoopbackAddressListScan {
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_settings_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct NetworkingSwitchPortSettingsListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// An optional name or id to use when selecting port settings.
@@ -804,7 +810,7 @@ pub struct NetworkingSwitchPortSettingsListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_quotas_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemQuotasListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -813,7 +819,7 @@ pub struct SystemQuotasListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -822,7 +828,7 @@ pub struct SiloListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloIpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -831,7 +837,7 @@ pub struct SiloIpPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloSubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -840,7 +846,7 @@ pub struct SiloSubnetPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemSubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -849,8 +855,10 @@ pub struct SystemSubnetPoolListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemSubnetPoolMemberListScan {}
+::specfirst_runtime::deserialize_struct!(SystemSubnetPoolMemberListScan {});
+
 #[allow(dead_code)]
 impl<M: ::serde::Serialize> SystemSubnetPoolMemberListRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
@@ -872,7 +880,7 @@ impl<M: ::serde::Serialize> SystemSubnetPoolMemberListRequest<M> {
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemSubnetPoolSiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -881,7 +889,7 @@ pub struct SystemSubnetPoolSiloListScan {
 
 /// The scan parameters of [`OxideRegionApi::support_bundle_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SupportBundleListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -890,8 +898,10 @@ pub struct SupportBundleListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_timeseries_schema_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemTimeseriesSchemaListScan {}
+::specfirst_runtime::deserialize_struct!(SystemTimeseriesSchemaListScan {});
+
 #[allow(dead_code)]
 impl<M: ::serde::Serialize> SystemTimeseriesSchemaListRequest<M> {
     /// A page of `items`: when the page is full, its `next_page` token resumes the
@@ -913,7 +923,7 @@ impl<M: ::serde::Serialize> SystemTimeseriesSchemaListRequest<M> {
 
 /// The scan parameters of [`OxideRegionApi::system_update_repository_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemUpdateRepositoryListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -922,7 +932,7 @@ pub struct SystemUpdateRepositoryListScan {
 
 /// The scan parameters of [`OxideRegionApi::system_update_trust_root_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SystemUpdateTrustRootListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -931,7 +941,7 @@ pub struct SystemUpdateTrustRootListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_user_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloUserListScan {
     /// Name or ID of the silo
     ///
@@ -944,7 +954,7 @@ pub struct SiloUserListScan {
 
 /// The scan parameters of [`OxideRegionApi::user_builtin_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct UserBuiltinListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -953,7 +963,7 @@ pub struct UserBuiltinListScan {
 
 /// The scan parameters of [`OxideRegionApi::silo_utilization_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct SiloUtilizationListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -962,7 +972,7 @@ pub struct SiloUtilizationListScan {
 
 /// The scan parameters of [`OxideRegionApi::user_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct UserListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `group`.
@@ -974,7 +984,7 @@ pub struct UserListScan {
 
 /// The scan parameters of [`OxideRegionApi::user_token_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct UserTokenListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -983,7 +993,7 @@ pub struct UserTokenListScan {
 
 /// The scan parameters of [`OxideRegionApi::user_session_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct UserSessionListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
@@ -992,7 +1002,7 @@ pub struct UserSessionListScan {
 
 /// The scan parameters of [`OxideRegionApi::vpc_router_route_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct VpcRouterRouteListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
@@ -1015,7 +1025,7 @@ pub struct VpcRouterRouteListScan {
 
 /// The scan parameters of [`OxideRegionApi::vpc_router_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct VpcRouterListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
@@ -1033,7 +1043,7 @@ pub struct VpcRouterListScan {
 
 /// The scan parameters of [`OxideRegionApi::vpc_subnet_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct VpcSubnetListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
@@ -1051,7 +1061,7 @@ pub struct VpcSubnetListScan {
 
 /// The scan parameters of [`OxideRegionApi::vpc_subnet_list_network_interfaces`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct VpcSubnetListNetworkInterfacesScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
@@ -1070,7 +1080,7 @@ pub struct VpcSubnetListNetworkInterfacesScan {
 
 /// The scan parameters of [`OxideRegionApi::vpc_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct VpcListScan {
     /// Name or ID of the project
     ///

@@ -447,7 +447,7 @@ pub struct ListBooksRequest<M> {
 
 /// The scan parameters of [`BookshelfApi::list_books`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
 #[allow(dead_code)]
-#[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 pub struct ListBooksScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// The order of the scan; by title, ascending, when absent.
@@ -465,6 +465,9 @@ pub struct ListBooksScan {
     /// Query parameter `tag`.
     pub tag: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::specfirst_runtime::deserialize_struct!(ListBooksScan {
+    sort_by default, genre default, tag default,
+});
 
 #[allow(dead_code)]
 impl<M: ::serde::Serialize> ListBooksRequest<M> {

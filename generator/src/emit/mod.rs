@@ -124,7 +124,10 @@ pub fn emit(
         tasks.push(Box::new(move || written.clone()));
     }
     for chunk in api.operations.chunks(OPERATIONS_PER_TASK) {
-        tasks.push(Box::new(move || format::items(parts.operations(chunk))));
+        tasks.push(Box::new(move || {
+            format::items(parts.operations(chunk))
+                .map(|text| format::invocations::lay_out(&text, "deserialize_struct"))
+        }));
     }
     for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
         match part {

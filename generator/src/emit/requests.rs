@@ -242,13 +242,25 @@ fn pagination_items(
          token so every page of a scan sees the same ones.",
         api.trait_name, op.method_name
     ));
+    // Read back from page tokens by the runtime's macro, which costs the compiler a
+    // fraction of what serde's derive does.
+    let scan_reads = pagination.scan.iter().map(|param| {
+        let field = ident(&param.field);
+        let key = (field != param.name).then(|| {
+            let key = &param.name;
+            quote!(: #key)
+        });
+        let missing = (!param.required).then(|| quote!(default));
+        quote!(#field #key #missing)
+    });
     let scan_struct = quote! {
         #scan_doc
         #[allow(dead_code)]
-        #[derive(Debug, Clone, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, ::serde::Serialize)]
         pub struct #scan {
             #(#scan_fields)*
         }
+        ::specfirst_runtime::deserialize_struct!(#scan { #(#scan_reads),* });
     };
     let fields = vec![
         quote! {

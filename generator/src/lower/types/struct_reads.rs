@@ -17,10 +17,12 @@
 //! order, is refused as the wrong type.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Item, ItemStruct, LitStr, Token};
+
+use crate::format;
 
 /// The macro's name, as invocations spell it.
 pub const NAME: &str = "deserialize_struct";
@@ -34,150 +36,18 @@ pub fn used_in(items: &str) -> bool {
     items.contains(&format!("    {NAME}!("))
 }
 
-/// `items`, formatted, with each invocation written one field a line (prettyplease
-/// writes a macro's tokens as one flowing paragraph), and [`IMPORT`] before them when
-/// they invoke the macro.
+/// `items`, formatted, with each invocation laid out as rustfmt would
+/// ([`format::invocations`]), and [`IMPORT`] before them when they invoke the macro.
 pub fn finish(items: String) -> String {
     if !used_in(&items) {
         return items;
     }
-    let head = format!("    {NAME}!(");
+    let items = format::invocations::lay_out(&items, NAME);
     let mut out = String::with_capacity(IMPORT.len() + 1 + items.len());
     out.push_str(IMPORT);
     out.push('\n');
-    let mut lines = items.split_inclusive('\n').peekable();
-    while let Some(line) = lines.next() {
-        if !line.starts_with(&head) {
-            out.push_str(line);
-            continue;
-        }
-        let mut invocation = line.to_string();
-        while !invocation.trim_end().ends_with(");") {
-            let Some(next) = lines.next() else { break };
-            invocation.push_str(next);
-        }
-        match lay_out(&invocation) {
-            Some(text) => out.push_str(&text),
-            None => {
-                // Still valid code, but splitting into model crates would not place it.
-                debug_assert!(
-                    false,
-                    "an invocation collapse wrote does not parse: {invocation}"
-                );
-                out.push_str(&invocation);
-            }
-        }
-        // A blank line before the next item, as between other items; prettyplease
-        // writes a short invocation on one line, which the spacing does not see end.
-        if lines
-            .peek()
-            .is_some_and(|next| !next.trim().is_empty() && !next.trim_start().starts_with('}'))
-        {
-            out.push('\n');
-        }
-    }
+    out.push_str(&items);
     out
-}
-
-/// An invocation as [`collapse`] writes it: `Name { field: "key" missing, ... }`
-/// (the key only when the property is spelled otherwise), then
-/// `, deny_unknown_fields` or nothing.
-struct Invocation {
-    name: Ident,
-    /// Each field as written: the field, `: "key"`, then what a missing property reads
-    /// as (` default`, ...).
-    fields: Vec<String>,
-    deny: Option<Ident>,
-}
-
-impl syn::parse::Parse for Invocation {
-    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        let name = input.parse()?;
-        let body;
-        syn::braced!(body in input);
-        let mut fields = Vec::new();
-        while !body.is_empty() {
-            let mut field = Ident::parse_any(&body)?.to_string();
-            if body.peek(Token![:]) {
-                body.parse::<Token![:]>()?;
-                let key: LitStr = body.parse()?;
-                field.push_str(&format!(": {}", key.to_token_stream()));
-            }
-            if !body.is_empty() && !body.peek(Token![,]) {
-                let word: Ident = body.parse()?;
-                field.push_str(&format!(" {word}"));
-                if body.peek(Token![=]) {
-                    body.parse::<Token![=]>()?;
-                    let path: syn::Path = body.parse()?;
-                    field.push_str(&format!(" = {}", path_text(&path)));
-                }
-            }
-            fields.push(field);
-            if !body.is_empty() {
-                body.parse::<Token![,]>()?;
-            }
-        }
-        let deny = if input.is_empty() {
-            None
-        } else {
-            input.parse::<Token![,]>()?;
-            Some(input.parse()?)
-        };
-        Ok(Invocation { name, fields, deny })
-    }
-}
-
-/// `path` as a person writes it (`defaults::default_u64::<i64, 10>`): the tokens'
-/// text without the spaces around `::`, `<` and `>` and before `,`, when that reads as
-/// the same path; else the tokens' text.
-fn path_text(path: &syn::Path) -> String {
-    let tokens = path.to_token_stream().to_string();
-    let text = tokens
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace("< ", "<")
-        .replace(" <", "<")
-        .replace(" >", ">")
-        .replace(" ,", ",");
-    match syn::parse_str::<syn::Path>(&text) {
-        Ok(reread) if reread.to_token_stream().to_string() == tokens => text,
-        _ => tokens,
-    }
-}
-
-/// The widest line [`lay_out`] writes, as rustfmt's default.
-const WIDTH: usize = 100;
-
-/// `text`, one invocation as prettyplease formats it, written as rustfmt writes a list
-/// of short items: on one line when it fits, else the fields filling lines of their own.
-fn lay_out(text: &str) -> Option<String> {
-    let mac: syn::ItemMacro = syn::parse_str(text.trim()).ok()?;
-    let invocation: Invocation = mac.mac.parse_body().ok()?;
-    let head = format!("    {NAME}!({} {{", invocation.name);
-    let tail = match &invocation.deny {
-        Some(deny) => format!("}}, {deny});\n"),
-        None => "});\n".to_string(),
-    };
-    let fields = invocation.fields.join(", ");
-    if fields.is_empty() {
-        return Some(format!("{head}{tail}"));
-    }
-    let one_line = format!("{head} {fields} {tail}");
-    if one_line.len() <= WIDTH + 1 {
-        return Some(one_line);
-    }
-    let mut out = head;
-    let mut line = String::new();
-    for field in &invocation.fields {
-        if !line.is_empty() && 8 + line.len() + 1 + field.len() + 1 > WIDTH {
-            out.push_str(&format!("\n        {}", line.trim_end()));
-            line.clear();
-        }
-        line.push_str(field);
-        line.push_str(", ");
-    }
-    out.push_str(&format!("\n        {}\n    {tail}", line.trim_end()));
-    Some(out)
 }
 
 /// Drops serde's `Deserialize` derive from every struct of `items` that the macro can

@@ -55,10 +55,11 @@ pub(super) fn classify(keyword: &str, name: &str) -> Part {
         ("mod", "description") | ("use", "description") | ("const", "OPENAPI_DOCUMENT") => {
             Part::Description
         }
-        // The imports at the top serve the traits and the response enums' impls.
-        ("mod", "webhooks") | ("trait" | "struct" | "enum" | "impl" | "type" | "use", _) => {
-            Part::Operations
-        }
+        // The imports at the top serve the traits and the response enums' impls; at the
+        // top level, `deserialize_struct!` reads a scan struct, like an impl of it.
+        ("mod", "webhooks")
+        | ("trait" | "struct" | "enum" | "impl" | "type" | "use", _)
+        | ("specfirst_runtime", "deserialize_struct") => Part::Operations,
         _ => Part::Other,
     }
 }

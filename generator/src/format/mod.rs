@@ -14,6 +14,8 @@
 //! come apart this way (an item the cutting misjudged, or an [`Edit`] that reached past
 //! its batch) is formatted whole instead.
 
+pub(crate) mod invocations;
+
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
