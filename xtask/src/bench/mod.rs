@@ -328,7 +328,14 @@ mod tests {
         assert!(full.generation && full.compile && full.serving && full.weight);
         assert_eq!(
             full.weight_specs,
-            ["bookshelf", "nexus", "stripe", "github", "github-repos", "ghec"]
+            [
+                "bookshelf",
+                "nexus",
+                "stripe",
+                "github",
+                "github-repos",
+                "ghec"
+            ]
         );
         assert_eq!(full.weight_timeout, Duration::from_secs(900));
     }
