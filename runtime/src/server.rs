@@ -46,8 +46,11 @@ pub async fn serve(config: ServerConfig, router: Router) -> io::Result<()> {
         );
     }
     let listener = TcpListener::bind(config.bind_address).await?;
+    // The handler is in place before `listening on` is logged, so an interrupt sent as
+    // soon as that line shows shuts the server down gracefully rather than killing it.
+    let interrupted = interrupt();
     serve_with_listener(listener, config, router, async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
+        if let Err(e) = interrupted.await {
             // Without a signal handler the server can only be stopped by killing it; keep
             // serving rather than shutting down at once.
             tracing::warn!(error = %e, "cannot listen for ctrl-c; graceful shutdown disabled");
@@ -55,6 +58,23 @@ pub async fn serve(config: ServerConfig, router: Router) -> io::Result<()> {
         }
     })
     .await
+}
+
+/// Completes at the first ctrl-c (`SIGINT`), with its handler installed already.
+#[cfg(unix)]
+fn interrupt() -> impl Future<Output = io::Result<()>> + Send + 'static {
+    use tokio::signal::unix::{signal, SignalKind};
+    let installed = signal(SignalKind::interrupt());
+    async move {
+        installed?.recv().await;
+        Ok(())
+    }
+}
+
+/// Completes at the first ctrl-c; the handler is installed when it is first polled.
+#[cfg(not(unix))]
+fn interrupt() -> impl Future<Output = io::Result<()>> + Send + 'static {
+    tokio::signal::ctrl_c()
 }
 
 /// Serves `router` on an already bound listener until `shutdown` completes, then finishes
