@@ -14,8 +14,18 @@
 //! so this is a compression and nothing else: the description says what the model
 //! says, also where the model differs from the spec.
 //!
-//! An object of the description that is itself one `$doc` key is kept apart from a
-//! reference by wrapping its value in a list: `{"$doc":[value]}`.
+//! An object that has every member of the published node at its place, most of them
+//! equal, is written as `{"$doc":0,...}` with only the members that differ: it takes
+//! the rest from the published node (an operation whose parameters the description
+//! writes its own way, say, and whose tags, summary and other members are as written).
+//! Unpacked, its members come in the published node's order, those it adds last. One
+//! with no members of its own is `{"$doc":1}`: that differs from `{"$doc":0}` where the
+//! published node is a reference (`{"$ref":"#/components/parameters/owner"}`), as an
+//! operation's parameters often are: an object of the description that is not a
+//! reference is packed against the node the reference refers to ([`place`]).
+//!
+//! A `$doc` member of the description's own is kept apart from these marks by wrapping
+//! its value in a list: `{"$doc":[value]}`.
 //!
 //! [`operations_mut`] walks a document's operations in the order the generated crate
 //! lists the decoders of their parameters.
@@ -37,7 +47,8 @@ pub const REFERENCE: &str = "$doc";
 pub fn pack(description: &Value, published: &Value) -> String {
     let mut index = Index::default();
     index.add(published, &mut String::new());
-    let (packed, _) = Packer { index }.pack(description, Some(published));
+    let packer = Packer { index, published };
+    let (packed, _, _) = packer.pack(description, Some(published));
     lines(&packed)
 }
 
@@ -71,38 +82,109 @@ pub fn operations_mut(document: &mut Value) -> Vec<(&str, &str, &mut Map<String,
 }
 
 /// The operations of the document [`unpack`] makes of `text`, as [`operations_mut`]
-/// lists them, without unpacking the rest: a reference only changes that order where
-/// it stands for the whole document, `paths` or a path item.
+/// lists them, without unpacking the rest: a reference, or an object that takes
+/// members of the published node at its place, lists its members in the published
+/// order.
 pub fn packed_operations(
     text: &str,
     published: &Value,
 ) -> Result<Vec<(String, String)>, serde_json::Error> {
     let packed: Value = serde_json::from_str(text)?;
-    let same_paths = published.get("paths");
-    // What a reference brings back is the published node whole, with nothing to resolve.
-    let (root, whole) = referred(&packed, Some(published), published);
-    let paths = root.get("paths").map(|paths| match whole {
-        true => (paths, true),
-        false => referred(paths, same_paths, published),
-    });
-    let Some((Value::Object(paths), whole)) = paths else {
+    let root = Node::Packed(&packed, Some(published));
+    let Some((_, paths)) = root
+        .members(published)
+        .into_iter()
+        .find(|(key, _)| *key == "paths")
+    else {
         return Ok(Vec::new());
     };
     let mut found = Vec::new();
-    for (path, item) in paths.iter().filter(|(path, _)| !path.starts_with("x-")) {
-        let (item, _) = match whole {
-            true => (item, true),
-            false => referred(item, same_paths.and_then(|same| same.get(path)), published),
-        };
-        if let Value::Object(item) = item {
-            found.extend(
-                item.iter()
-                    .filter(|(method, op)| METHODS.contains(&method.as_str()) && op.is_object())
-                    .map(|(method, _)| (path.clone(), method.clone())),
-            );
+    for (path, item) in paths.members(published) {
+        if path.starts_with("x-") {
+            continue;
+        }
+        for (method, op) in item.members(published) {
+            if METHODS.contains(&method) && op.is_object(published) {
+                found.push((path.to_string(), method.to_string()));
+            }
         }
     }
     Ok(found)
+}
+
+/// A node of the document [`unpack`] makes, found without unpacking it: a node of the
+/// packed text with the published node at its place, or a published node whole.
+#[derive(Clone, Copy)]
+enum Node<'v> {
+    Packed(&'v Value, Option<&'v Value>),
+    Whole(&'v Value),
+}
+
+impl<'v> Node<'v> {
+    /// The members of the object this node unpacks to, in the order [`unpack`] gives
+    /// them; none when it is not an object.
+    fn members(self, published: &'v Value) -> Vec<(&'v str, Node<'v>)> {
+        let (value, same) = match self {
+            Node::Whole(value) => return whole_members(value),
+            Node::Packed(value, same) => (value, same),
+        };
+        let (value, whole) = referred(value, same, published);
+        if whole {
+            return whole_members(value);
+        }
+        let Value::Object(map) = value else {
+            return Vec::new();
+        };
+        let same = place(map, same, published);
+        let inherited = match inherits(map) {
+            true => same.and_then(Value::as_object),
+            false => None,
+        };
+        match inherited {
+            Some(base) => base
+                .iter()
+                .map(|(key, node)| {
+                    let member = match map.get(key) {
+                        Some(own) => Node::Packed(own, Some(node)),
+                        None => Node::Whole(node),
+                    };
+                    (key.as_str(), member)
+                })
+                .chain(
+                    map.iter()
+                        .filter(|(key, _)| *key != REFERENCE && !base.contains_key(*key))
+                        .map(|(key, own)| (key.as_str(), Node::Packed(own, None))),
+                )
+                .collect(),
+            None => map
+                .iter()
+                .map(|(key, child)| {
+                    let same = same.and_then(|s| s.get(key));
+                    (key.as_str(), Node::Packed(child, same))
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether this node unpacks to an object.
+    fn is_object(self, published: &'v Value) -> bool {
+        match self {
+            Node::Whole(value) => value.is_object(),
+            Node::Packed(value, same) => referred(value, same, published).0.is_object(),
+        }
+    }
+}
+
+/// The members of a published node, each whole.
+fn whole_members(value: &Value) -> Vec<(&str, Node<'_>)> {
+    value
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(key, child)| (key.as_str(), Node::Whole(child)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The node `value` stands for, and whether a reference brought it: the node a
@@ -272,52 +354,138 @@ impl Key<'_> {
 
 struct Packer<'a> {
     index: Index<'a>,
+    published: &'a Value,
 }
 
 impl Packer<'_> {
     /// `value` with the nodes the published document holds as references: to the node
     /// at the same place, `same`, when it is equal, else to an equal one the index
-    /// holds. Returns the measure of `value` too.
-    fn pack(&self, value: &Value, same: Option<&Value>) -> (Value, Measure) {
+    /// holds. Returns the measure of `value` and the length of the packed text too.
+    fn pack(&self, value: &Value, same: Option<&Value>) -> (Value, Measure, usize) {
         if same == Some(value) {
             let measured = Measure::of(value);
             if measured.len > SAME_PLACE_LEN {
-                return (same_place(), measured);
+                return (same_place(), measured, SAME_PLACE_LEN);
             }
         }
-        let (packed, measured) = match value {
+        let (packed, measured, len) = match value {
             Value::Array(items) => {
-                let (packed, measured): (Vec<_>, Vec<_>) = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.pack(item, same.and_then(|s| s.get(i))))
-                    .unzip();
-                (Value::Array(packed), Measure::array(measured))
+                let mut packed = Vec::with_capacity(items.len());
+                let mut measured = Vec::with_capacity(items.len());
+                let mut len = 2 + items.len().max(1) - 1;
+                for (i, item) in items.iter().enumerate() {
+                    let (item, item_measured, item_len) =
+                        self.pack(item, same.and_then(|s| s.get(i)));
+                    packed.push(item);
+                    measured.push(item_measured);
+                    len += item_len;
+                }
+                (Value::Array(packed), Measure::array(measured), len)
             }
             Value::Object(map) => {
-                let mut packed = Map::new();
-                let mut measured = Vec::new();
-                for (key, child) in map {
-                    let (child_packed, child_measured) =
-                        self.pack(child, same.and_then(|s| s.get(key)));
-                    packed.insert(key.clone(), child_packed);
-                    measured.push((key.as_str(), child_measured));
-                }
-                // An object that would read as a reference is wrapped.
-                if packed.len() == 1 && packed.contains_key(REFERENCE) {
-                    let inner = packed.remove(REFERENCE).unwrap_or_default();
-                    packed.insert(REFERENCE.into(), Value::Array(vec![inner]));
-                }
-                (Value::Object(packed), Measure::object(measured))
+                let same = place(map, same, self.published);
+                self.pack_object(map, same.and_then(Value::as_object))
             }
-            _ => (value.clone(), Measure::leaf(value)),
+            _ => {
+                let measured = Measure::leaf(value);
+                (value.clone(), measured, measured.len)
+            }
         };
         match self.index.nodes.get(&measured.hash) {
-            Some((pointer, node)) if *node == value => (reference(pointer), measured),
-            _ => (packed, measured),
+            Some((pointer, node)) if *node == value && reference_len(pointer) < len => {
+                (reference(pointer), measured, reference_len(pointer))
+            }
+            _ => (packed, measured, len),
         }
     }
+
+    /// [`Self::pack`] of an object: every member written, or, when it is shorter and
+    /// `same` has no member that `map` lacks, `"$doc":0` for the members equal to
+    /// those of `same` and the others written.
+    fn pack_object(
+        &self,
+        map: &Map<String, Value>,
+        same: Option<&Map<String, Value>>,
+    ) -> (Value, Measure, usize) {
+        let mut packed = Map::new();
+        let mut measured = Vec::with_capacity(map.len());
+        let mut len = 2 + map.len().max(1) - 1;
+        // The members and their length when `same` gives the ones equal to its own.
+        let inheriting = same.filter(|same| {
+            !map.contains_key(REFERENCE)
+                && !map.contains_key(JSON_REFERENCE)
+                && same.keys().all(|key| map.contains_key(key))
+        });
+        let mut own = Map::new();
+        let mut own_len = INHERIT_LEN;
+        for (key, child) in map {
+            let same_child = same.and_then(|s| s.get(key));
+            let (child_packed, child_measured, child_len) = self.pack(child, same_child);
+            let member_len = string_len(key) + 1 + child_len;
+            len += member_len;
+            if inheriting.is_some() && same_child != Some(child) {
+                own_len += 1 + member_len;
+                own.insert(key.clone(), child_packed.clone());
+            }
+            packed.insert(key.clone(), child_packed);
+            measured.push((key.as_str(), child_measured));
+        }
+        let measured = Measure::object(measured);
+        if inheriting.is_some() && own.is_empty() && WHOLE_PLACE_LEN < len {
+            let mut whole = Map::new();
+            whole.insert(REFERENCE.into(), Value::from(1));
+            return (Value::Object(whole), measured, WHOLE_PLACE_LEN);
+        }
+        if inheriting.is_some() && !own.is_empty() && own_len < len {
+            let mut inherits = Map::new();
+            inherits.insert(REFERENCE.into(), Value::from(0));
+            inherits.extend(own);
+            return (Value::Object(inherits), measured, own_len);
+        }
+        // A member of the description's own that would read as a reference, or as the
+        // mark of inherited members, is wrapped.
+        if let Some(inner) = packed.get_mut(REFERENCE) {
+            *inner = Value::Array(vec![inner.take()]);
+            len += 2;
+        }
+        (Value::Object(packed), measured, len)
+    }
 }
+
+/// The key of a JSON Reference, as OpenAPI writes one (`{"$ref": "#/components/..."}`).
+const JSON_REFERENCE: &str = "$ref";
+
+/// The published node whose members the members of the object `map` are packed
+/// against: `same`, the node at its place, or, where that is a reference within the
+/// published document (`{"$ref":"#/..."}`) and `map` is not one, the node it refers to,
+/// so that an operation's parameter refers to the component parameter it was written
+/// from. [`pack`], [`unpack`] and [`packed_operations`] agree on it.
+pub fn place<'v>(
+    map: &Map<String, Value>,
+    same: Option<&'v Value>,
+    published: &'v Value,
+) -> Option<&'v Value> {
+    if map.contains_key(JSON_REFERENCE) {
+        return same;
+    }
+    let target = same
+        .and_then(Value::as_object)
+        .filter(|same| same.len() == 1)
+        .and_then(|same| same.get(JSON_REFERENCE)?.as_str()?.strip_prefix('#'))
+        .and_then(|pointer| published.pointer(pointer))
+        .filter(|target| {
+            target
+                .as_object()
+                .is_some_and(|t| !t.contains_key(JSON_REFERENCE))
+        });
+    target.or(same)
+}
+
+/// The length of the text `{"$doc":1}`.
+const WHOLE_PLACE_LEN: usize = r#"{"$doc":1}"#.len();
+
+/// The length of the text `{"$doc":0}` before the object's own members, comma aside.
+const INHERIT_LEN: usize = r#"{"$doc":0}"#.len();
 
 /// A reference to the node at `pointer`.
 fn reference(pointer: &str) -> Value {
@@ -442,32 +610,51 @@ fn resolve(value: Value, same: Option<&Value>, published: &Value) -> Value {
                 .map(|(i, item)| resolve(item, same.and_then(|s| s.get(i)), published))
                 .collect(),
         ),
-        Value::Object(map) if map.len() == 1 && map.contains_key(REFERENCE) => {
+        Value::Object(map) if is_reference_map(&map) => {
             let node = match &map[REFERENCE] {
                 Value::String(pointer) => published.pointer(pointer),
-                Value::Number(number) if number.as_u64() == Some(0) => same,
-                Value::Array(wrapped) if wrapped.len() == 1 => {
-                    let same = same.and_then(|s| s.get(REFERENCE));
-                    let mut out = Map::new();
-                    out.insert(
-                        REFERENCE.into(),
-                        resolve(wrapped[0].clone(), same, published),
-                    );
-                    return Value::Object(out);
-                }
-                _ => None,
+                _ => same,
             };
             node.cloned().unwrap_or(Value::Object(map))
         }
-        Value::Object(map) => Value::Object(
+        Value::Object(mut map) => {
+            let same = place(&map, same, published);
+            let inherited = match inherits(&map) {
+                true => same.and_then(Value::as_object),
+                false => None,
+            };
+            if let Some(base) = inherited {
+                // The published members first, in their order, each replaced by the
+                // object's own where it has one; then the rest of its own.
+                map.remove(REFERENCE);
+                let mut out = Map::new();
+                for (key, node) in base {
+                    let member = match map.remove(key) {
+                        Some(own) => resolve(own, Some(node), published),
+                        None => node.clone(),
+                    };
+                    out.insert(key.clone(), member);
+                }
+                for (key, own) in map {
+                    let member = resolve(own, None, published);
+                    out.insert(key, member);
+                }
+                return Value::Object(out);
+            }
             map.into_iter()
                 .map(|(key, child)| {
                     let same = same.and_then(|s| s.get(&key));
-                    let child = resolve(child, same, published);
+                    let child = match child {
+                        // The description's own `$doc` member, wrapped by `pack`.
+                        Value::Array(mut wrapped) if key == REFERENCE && wrapped.len() == 1 => {
+                            resolve(wrapped.remove(0), same, published)
+                        }
+                        child => resolve(child, same, published),
+                    };
                     (key, child)
                 })
-                .collect(),
-        ),
+                .collect()
+        }
         other => other,
     }
 }
@@ -492,6 +679,25 @@ fn lines(packed: &Value) -> String {
         })
         .collect();
     format!("{{{}}}", members.join(",\n"))
+}
+
+/// Whether the packed object `map` takes the members it does not write from the
+/// published node at its place: `{"$doc":0,...}` with members of its own, or
+/// `{"$doc":1}` with none.
+fn inherits(map: &Map<String, Value>) -> bool {
+    match map.get(REFERENCE).and_then(Value::as_u64) {
+        Some(0) => map.len() > 1,
+        Some(1) => map.len() == 1,
+        _ => false,
+    }
+}
+
+/// Whether `map` is a reference: `{"$doc":0}` or `{"$doc":"/pointer"}`.
+fn is_reference_map(map: &Map<String, Value>) -> bool {
+    map.len() == 1
+        && map
+            .get(REFERENCE)
+            .is_some_and(|mark| mark.is_string() || mark.as_u64() == Some(0))
 }
 
 fn is_reference(value: &Value) -> bool {
@@ -530,14 +736,20 @@ mod tests {
         description["x-lone"] =
             json!({"$doc": {"title": "A title long enough to refer to", "version": "1"}});
         let text = pack(&description, &published);
-        assert!(text.contains(r#""info":{"$doc":0}"#), "{text}");
-        assert!(text.contains(r#""responses":{"$doc":0}"#), "{text}");
-        assert!(text.contains(r#""a~b/c":{"$doc":0}"#), "{text}");
+        // `openapi` and `info`, the operation's responses and the schema `a~b/c` are
+        // taken from the published document.
+        assert!(text.starts_with("{\"$doc\":0,\n\"paths\""), "{text}");
+        assert!(
+            !text.contains("\"info\"") && !text.contains("3.0.3"),
+            "{text}"
+        );
+        assert!(text.contains(r#""get":{"$doc":0,"parameters""#), "{text}");
+        assert!(text.contains(r#""schemas":{"$doc":0,"B":"#), "{text}");
         assert!(
             text.contains(r#""201":{"$doc":"/paths/~1a~1{id}/get/responses/200"}"#),
             "{text}"
         );
-        assert!(text.contains(r#""x-own":{"$doc":0,"other":1}"#), "{text}");
+        assert!(text.contains(r#""x-own":{"$doc":[0],"other":1}"#), "{text}");
         assert!(
             text.contains(r#""x-lone":{"$doc":[{"$doc":"/info"}]}"#),
             "{text}"
@@ -573,6 +785,103 @@ mod tests {
         let text = pack(&published, &published);
         assert_eq!(text, r#"{"$doc":0}"#);
         assert_eq!(unpack(&text, &published).ok(), Some(published));
+    }
+
+    #[test]
+    fn an_object_takes_the_members_it_does_not_write_from_the_published_one() {
+        let published = json!({"paths": {"/a": {"get": {
+            "summary": "A summary that is long enough",
+            "tags": ["t"],
+            "x-short": 1,
+            "parameters": [{"$ref": "#/components/parameters/p"}],
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        let mut description = published.clone();
+        description["paths"]["/a"]["get"]["parameters"] =
+            json!([{"name": "p", "in": "query", "explode": true}]);
+        description["paths"]["/a"]["get"]["x-added"] = json!(true);
+        let text = pack(&description, &published);
+        assert!(
+            text.contains(r#""get":{"$doc":0,"parameters":[{"#),
+            "{text}"
+        );
+        assert!(!text.contains("x-short"), "{text}");
+        let unpacked = unpack(&text, &published).unwrap();
+        assert_eq!(unpacked, description);
+        // The published order, the added member last.
+        let keys: Vec<&String> = unpacked["paths"]["/a"]["get"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "summary",
+                "tags",
+                "x-short",
+                "parameters",
+                "responses",
+                "x-added"
+            ]
+        );
+        assert_listed_as_unpacked(&description, &published);
+    }
+
+    #[test]
+    fn an_object_in_place_of_a_json_reference_is_packed_against_its_target() {
+        let published = json!({
+            "paths": {"/a": {"get": {"parameters": [
+                {"$ref": "#/components/parameters/owner"},
+                {"$ref": "#/components/parameters/owner"}
+            ]}}},
+            "components": {"parameters": {"owner": {
+                "name": "owner", "in": "path", "required": true,
+                "description": "The account owner of the repository.",
+                "schema": {"type": "string"}
+            }}}
+        });
+        let mut description = published.clone();
+        let mut written = published["components"]["parameters"]["owner"].clone();
+        written["explode"] = json!(false);
+        description["paths"]["/a"]["get"]["parameters"][0] = written;
+        let text = pack(&description, &published);
+        assert!(
+            text.contains(r#""parameters":[{"$doc":0,"explode":false},{"$doc":0}]"#),
+            "{text}"
+        );
+        assert_eq!(unpack(&text, &published).ok(), Some(description));
+    }
+
+    #[test]
+    fn an_object_equal_to_a_json_reference_target_is_one_mark() {
+        let published = json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/owner"}]}}},
+            "components": {"parameters": {"owner": {"name": "owner", "in": "path"}}}
+        });
+        let mut description = published.clone();
+        description["paths"]["/a"]["get"]["parameters"][0] =
+            published["components"]["parameters"]["owner"].clone();
+        let text = pack(&description, &published);
+        assert!(text.contains(r#""parameters":[{"$doc":1}]"#), "{text}");
+        assert_eq!(unpack(&text, &published).ok(), Some(description.clone()));
+        assert_listed_as_unpacked(&description, &published);
+        // Where the published node is no reference, `{"$doc":1}` is the node itself.
+        let text = r#"{"paths":{"$doc":1}}"#;
+        assert_eq!(
+            unpack(text, &published).unwrap()["paths"],
+            published["paths"]
+        );
+    }
+
+    #[test]
+    fn an_object_without_a_published_member_writes_all_of_its_own() {
+        let published = json!({"info": {"title": "A title long enough to refer to", "version": "1", "x-gone": true}});
+        let description =
+            json!({"info": {"title": "A title long enough to refer to", "version": "2"}});
+        let text = pack(&description, &published);
+        assert!(!text.contains(r#""$doc":0,"#), "{text}");
+        assert_eq!(unpack(&text, &published).ok(), Some(description));
     }
 
     #[test]

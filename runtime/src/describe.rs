@@ -133,8 +133,8 @@ fn describe_parameters(op: &mut Map<String, Value>, decoders: &[&Param]) {
     }
 }
 
-/// The parameter object: name and location from the decoder, then the data, then
-/// style and `explode`.
+/// The parameter object: name and location from the decoder, then the data (less what
+/// the decoder says), then style and `explode`.
 fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
     let location = match decode.location {
         Location::Path(_) | Location::PathPart { .. } => In::Path,
@@ -145,7 +145,14 @@ fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
     let mut out = Map::new();
     out.insert("name".into(), decode.name.into());
     out.insert("in".into(), location.as_str().into());
-    out.extend(data);
+    // What the decoder says wins over what the text repeats of it.
+    let decoded = |key: &str| match key {
+        "name" | "in" | "style" => true,
+        "required" => location == In::Path,
+        "explode" => matches!(decode.shape, Shape::Array { .. } | Shape::Object { .. }),
+        _ => false,
+    };
+    out.extend(data.into_iter().filter(|(key, _)| !decoded(key)));
     // Path parameters are always required; the handler reads them either way.
     if location == In::Path {
         out.insert("required".into(), true.into());
@@ -183,7 +190,7 @@ mod tests {
 
     static API: ApiDescription = ApiDescription {
         document: r#"{"openapi":"3.0.3","paths":{
-"/a":{"get":{"operationId":"list","parameters":[{"explode":true,"schema":{"type":"integer"}},{"required":true}],"responses":{"4XX":{"description":"bad"}}}},
+"/a":{"get":{"operationId":"list","parameters":[{"explode":true,"schema":{"type":"integer"}},{"required":true,"name":"wrong","in":"header","style":"form","explode":true}],"responses":{"4XX":{"description":"bad"}}}},
 "/a/{id}":{"delete":{"parameters":[{"schema":{"type":"string"}}],"responses":{}}}},
 "components":{"$doc":"/components"}}"#,
         published: PUBLISHED,
@@ -200,7 +207,8 @@ mod tests {
             op["parameters"][0],
             json!({"name": "limit", "in": "query", "style": "form", "explode": true, "schema": {"type": "integer"}})
         );
-        // The list's style and explode come from the decoder it is decoded with.
+        // The list's name, location, style and explode come from the decoder it is
+        // decoded with, whatever the text repeats of them.
         assert_eq!(
             op["parameters"][1],
             json!({"name": "ids", "in": "query", "required": true, "style": "pipeDelimited", "explode": false})

@@ -48,8 +48,9 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, Ma
 /// type reads a missing value (`None` for an `Option`, an error for anything else)
 /// unless the field is marked `default` (the type's default), `default = path` (what
 /// the function returns) or `required` (always an error: a property the spec requires
-/// though its value may be null). Unknown properties are skipped, or refused when the
-/// invocation ends with `, deny_unknown_fields`.
+/// though its value may be null); [`serde_struct!`](crate::serde_struct)'s marks
+/// `optional` and `empty` read as no mark and `default` do. Unknown properties are
+/// skipped, or refused when the invocation ends with `, deny_unknown_fields`.
 #[macro_export]
 macro_rules! deserialize_struct {
     (@key $field:ident) => {
@@ -77,7 +78,13 @@ macro_rules! deserialize_struct {
             }
         }
     };
+    (@missing $field:ident $key:expr, optional) => {
+        $crate::deserialize_struct!(@missing $field $key)
+    };
     (@missing $field:ident $key:expr, default) => {
+        $field.unwrap_or_default()
+    };
+    (@missing $field:ident $key:expr, empty) => {
         $field.unwrap_or_default()
     };
     (@missing $field:ident $key:expr, default = $default:path) => {
@@ -139,6 +146,103 @@ macro_rules! deserialize_struct {
                     }
                 }
                 deserializer.deserialize_struct(::std::stringify!($name), FIELDS, Fields)
+            }
+        }
+    };
+}
+
+/// Implements `serde::Serialize` and `serde::Deserialize` for a struct with named
+/// fields: the struct is read as [`deserialize_struct!`](crate::deserialize_struct)
+/// reads it and written as a map of its properties, in the order of the fields, as
+/// serde's derive writes it. Generated code invokes it after each struct whose serde
+/// attributes it says in its marks:
+///
+/// ```
+/// use specfirst_runtime::serde_struct;
+///
+/// #[derive(Debug, PartialEq)]
+/// pub struct Book {
+///     pub title: String,
+///     pub page_count: Option<u32>,
+///     pub tags: Vec<String>,
+///     pub subtitle: Option<String>,
+/// }
+/// serde_struct!(Book {
+///     title, page_count: "pageCount" optional, tags empty, subtitle required,
+/// });
+///
+/// let book: Book = serde_json::from_str(r#"{"title": "Dune", "subtitle": null}"#).unwrap();
+/// assert_eq!(
+///     serde_json::to_string(&book).unwrap(),
+///     r#"{"title":"Dune","subtitle":null}"#
+/// );
+/// ```
+///
+/// The marks are those of `deserialize_struct!` and two more: `optional` (an `Option`:
+/// a missing property reads as `None`, and `None` is not written) and `empty` (a
+/// collection with `is_empty`: a missing property reads as the empty one, and an empty
+/// one is not written). Every other field is always written.
+#[macro_export]
+macro_rules! serde_struct {
+    (@write $state:ident $value:expr, $key:expr, optional) => {
+        match $value.is_none() {
+            true => $state.skip_field($key),
+            false => $state.serialize_field($key, &$value),
+        }
+    };
+    (@write $state:ident $value:expr, $key:expr, empty) => {
+        match $value.is_empty() {
+            true => $state.skip_field($key),
+            false => $state.serialize_field($key, &$value),
+        }
+    };
+    (@write $state:ident $value:expr, $key:expr $(, $mark:ident $(= $default:path)?)?) => {
+        $state.serialize_field($key, &$value)
+    };
+    (@count $value:expr, optional) => {
+        ::std::primitive::usize::from($value.is_some())
+    };
+    (@count $value:expr, empty) => {
+        ::std::primitive::usize::from(!$value.is_empty())
+    };
+    (@count $value:expr $(, $mark:ident $(= $default:path)?)?) => {
+        1
+    };
+    (
+        $name:ident {
+            $($field:ident $(: $key:literal)? $($missing:ident $(= $default:path)?)?),* $(,)?
+        }
+        $(, $deny:ident)?
+    ) => {
+        $crate::deserialize_struct!(
+            $name { $($field $(: $key)? $($missing $(= $default)?)?),* } $(, $deny)?
+        );
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use $crate::__private::serde::ser::SerializeStruct as _;
+                // As serde's derive does, the length counts the fields written.
+                let len = 0 $(+ $crate::serde_struct!(
+                    @count self.$field $(, $missing $(= $default)?)?
+                ))*;
+                #[allow(unused_mut)] // A struct without fields writes none.
+                let mut state = match serializer.serialize_struct(::std::stringify!($name), len) {
+                    ::std::result::Result::Ok(state) => state,
+                    ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+                };
+                $(
+                    if let ::std::result::Result::Err(error) = $crate::serde_struct!(
+                        @write state self.$field,
+                        $crate::deserialize_struct!(@key $field $($key)?)
+                        $(, $missing $(= $default)?)?
+                    ) {
+                        return ::std::result::Result::Err(error);
+                    }
+                )*
+                state.end()
             }
         }
     };
@@ -373,6 +477,113 @@ mod tests {
         }
         let either: Either = serde_json::from_str(r#"{"title": "Dune", "subtitle": "s"}"#).unwrap();
         assert!(matches!(either, Either::Book(book) if book.subtitle.as_deref() == Some("s")));
+    }
+
+    /// Written and read as serde's derive writes and reads it, to compare with.
+    #[derive(Debug, PartialEq, Deserialize, serde::Serialize)]
+    struct ShelfDerived {
+        name: String,
+        #[serde(rename = "bookCount", default, skip_serializing_if = "Option::is_none")]
+        book_count: Option<u32>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+        #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+        extra: serde_json::Map<String, serde_json::Value>,
+        #[serde(default = "five")]
+        rows: u32,
+        #[serde(deserialize_with = "Option::deserialize")]
+        note: Option<String>,
+        r#type: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Shelf {
+        name: String,
+        book_count: Option<u32>,
+        tags: Vec<String>,
+        extra: serde_json::Map<String, serde_json::Value>,
+        rows: u32,
+        note: Option<String>,
+        r#type: Option<String>,
+    }
+    crate::serde_struct!(Shelf {
+        name,
+        book_count: "bookCount" optional,
+        tags empty,
+        extra empty,
+        rows default = five,
+        note required,
+        r#type: "type",
+    });
+
+    #[derive(Debug, PartialEq)]
+    struct Nothing {}
+    crate::serde_struct!(Nothing {}, deny_unknown_fields);
+
+    #[test]
+    fn serde_struct_writes_and_reads_what_the_derive_does() {
+        for json in [
+            r#"{"name": "a", "note": null}"#,
+            r#"{"name": "a", "bookCount": 3, "tags": ["x"], "extra": {"k": 1}, "rows": 2, "note": "n", "type": "t"}"#,
+            r#"{"name": "a", "bookCount": null, "tags": [], "extra": {}, "note": null, "type": null}"#,
+            r#"{"note": null, "name": "a", "other": true}"#,
+        ] {
+            let (ours, derived) = both::<Shelf, ShelfDerived>(json);
+            let derived = derived.map(|text| text.replacen("ShelfDerived", "Shelf", 1));
+            assert_eq!(ours, derived, "{json}");
+            let ours: Shelf = serde_json::from_str(json).unwrap();
+            let derived: ShelfDerived = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&derived).unwrap(),
+                "{json}"
+            );
+            assert_eq!(
+                serde_json::to_value(&ours).unwrap(),
+                serde_json::to_value(&derived).unwrap(),
+                "{json}"
+            );
+        }
+        for json in [r#"{"name": "a"}"#, r#"{"name": 1, "note": null}"#, "5"] {
+            let (ours, derived) = both::<Shelf, ShelfDerived>(json);
+            let derived = derived.map_err(|text| text.replace("ShelfDerived", "Shelf"));
+            assert_eq!(ours, derived, "{json}");
+        }
+        assert_eq!(serde_json::to_string(&Nothing {}).unwrap(), "{}");
+        let error = serde_json::from_str::<Nothing>(r#"{"a": 1}"#).unwrap_err();
+        assert!(
+            error.to_string().starts_with("unknown field `a`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn serde_struct_announces_the_length_the_derive_does() {
+        use serde_test::{assert_ser_tokens, Token};
+
+        let json = r#"{"name": "a", "tags": ["x"], "note": null}"#;
+        let ours: Shelf = serde_json::from_str(json).unwrap();
+        let derived: ShelfDerived = serde_json::from_str(json).unwrap();
+        let tokens = |name| {
+            [
+                Token::Struct { name, len: 5 },
+                Token::Str("name"),
+                Token::Str("a"),
+                Token::Str("tags"),
+                Token::Seq { len: Some(1) },
+                Token::Str("x"),
+                Token::SeqEnd,
+                Token::Str("rows"),
+                Token::U32(5),
+                Token::Str("note"),
+                Token::None,
+                Token::Str("type"),
+                Token::None,
+                Token::StructEnd,
+            ]
+        };
+        assert_ser_tokens(&derived, &tokens("ShelfDerived"));
+        assert_ser_tokens(&ours, &tokens("Shelf"));
     }
 
     #[test]

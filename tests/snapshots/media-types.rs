@@ -8,7 +8,7 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///The note's title.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -65,28 +65,25 @@ pub mod types {
     }
 
     ///`EdgeCasesApplicationMergePatchJsonBody`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct EdgeCasesApplicationMergePatchJsonBody {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub b: Option<i64>,
     }
-    deserialize_struct!(EdgeCasesApplicationMergePatchJsonBody { b });
+    serde_struct!(EdgeCasesApplicationMergePatchJsonBody { b optional });
 
     ///`EdgeCasesBody`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct EdgeCasesBody {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub a: Option<String>,
     }
-    deserialize_struct!(EdgeCasesBody { a });
+    serde_struct!(EdgeCasesBody { a optional });
 
     ///`EdgeCasesOkApplicationProblemJsonBody`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct EdgeCasesOkApplicationProblemJsonBody {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
     }
-    deserialize_struct!(EdgeCasesOkApplicationProblemJsonBody { title });
+    serde_struct!(EdgeCasesOkApplicationProblemJsonBody { title optional });
 
     ///`Kind`
     #[derive(
@@ -143,20 +140,19 @@ pub mod types {
     }
 
     ///`Meta`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Meta {
         pub author: String,
     }
-    deserialize_struct!(Meta { author });
+    serde_struct!(Meta { author });
 
     ///`Note`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Note {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub priority: Option<i64>,
         pub title: NoteTitle,
     }
-    deserialize_struct!(Note { priority, title });
+    serde_struct!(Note { priority optional, title });
 
     ///`NoteTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -213,22 +209,20 @@ pub mod types {
     }
 
     ///`Received`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Received {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
         pub kind: String,
     }
-    deserialize_struct!(Received { detail, kind });
+    serde_struct!(Received { detail optional, kind });
 
     ///`Upload`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Upload {
         pub file: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub label: Option<UploadLabel>,
     }
-    deserialize_struct!(Upload { file, label });
+    serde_struct!(Upload { file, label optional });
 
     ///`UploadLabel`
     #[derive(

@@ -8,16 +8,15 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`Alert`
-    #[derive(::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug)]
     pub struct Alert {
         pub level: AlertLevel,
         pub sensor: String,
     }
-    deserialize_struct!(Alert { level, sensor }, deny_unknown_fields);
+    serde_struct!(Alert { level, sensor }, deny_unknown_fields);
 
     ///`AlertLevel`
     #[derive(
@@ -97,13 +96,12 @@ pub mod types {
     }
 
     ///`Firmware`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Firmware {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub image: Option<String>,
         pub version: String,
     }
-    deserialize_struct!(Firmware { image, version });
+    serde_struct!(Firmware { image optional, version });
 
     ///`GetSensorId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -162,26 +160,21 @@ pub mod types {
     }
 
     ///`PostSensorRemovedBody`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct PostSensorRemovedBody {
         pub id: String,
     }
-    deserialize_struct!(PostSensorRemovedBody { id });
+    serde_struct!(PostSensorRemovedBody { id });
 
     ///`Reading`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Reading {
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub labels: ::std::collections::HashMap<ReadingLabelsKey, String>,
         pub sensor: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<ReadingTag>,
         pub value: f64,
     }
-    deserialize_struct!(Reading { labels default, sensor, tag, value });
+    serde_struct!(Reading { labels empty, sensor, tag optional, value });
 
     ///`ReadingLabelsKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -406,27 +399,21 @@ pub mod types {
     }
 
     ///`Sensor`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Sensor {
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub calibration: ::std::collections::HashMap<String, f64>,
         pub firmware: Firmware,
         pub id: String,
         pub kind: SensorKind,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub label: Option<SensorLabel>,
         ///Latitude and longitude.
         pub location: (f64, f64),
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub notes: Option<::serde_json::Value>,
-        #[serde(default)]
         pub retired: (),
     }
-    deserialize_struct!(Sensor {
-        calibration default, firmware, id, kind, label, location, notes, retired default,
+    serde_struct!(Sensor {
+        calibration empty, firmware, id, kind, label optional, location, notes optional,
+        retired default,
     });
 
     ///`SensorKind`
@@ -1128,15 +1115,12 @@ mod description {
     /// compare with the spec.
     #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        document: r##"{"openapi":"3.1.0",
-"jsonSchemaDialect":{"$doc":0},
-"webhooks":{"$doc":0},
-"info":{"$doc":0},
+        document: r##"{"$doc":0,
 "paths":{
-"/sensors/{id}":{"get":{"operationId":"getSensor","parameters":[{"schema":{"type":"string","pattern":"^[a-z0-9-]+$"},"explode":false},{"schema":{"minimum":0,"exclusiveMinimum":true,"maximum":6,"nullable":true,"type":"integer"},"explode":true}],"responses":{"$doc":"/components/pathItems/Sensor/get/responses"}},"delete":{"operationId":"retireSensor","description":{"$doc":"/components/pathItems/Sensor/delete/description"},"parameters":[{"schema":{"type":"string","pattern":"^[a-z0-9-]+$"},"explode":false}],"responses":{"204":{"description":"Retired."}},"security":[{"clientCert":[]}]}},
-"/readings":{"$doc":0},
-"/ping":{"get":{"operationId":"ping","description":{"$doc":0},"responses":{}}}},
-"components":{"securitySchemes":{"$doc":0},"schemas":{"Sensor":{"type":"object","required":{"$doc":0},"properties":{"id":{"$doc":0},"kind":{"enum":["thermometer"]},"label":{"maxLength":40,"nullable":true,"type":"string"},"location":{"description":{"$doc":0},"type":"array","prefixItems":{"$doc":0},"items":{"not":{}},"minItems":2},"firmware":{"$doc":0},"calibration":{"maxProperties":4,"allOf":[{"$ref":"#/components/schemas/Calibration"}]},"retired":{"$doc":0},"notes":{}}},"Firmware":{"type":"object","required":{"$doc":0},"properties":{"version":{"$doc":0},"image":{"type":"string","contentEncoding":"base64","format":"byte"}}},"Calibration":{"$doc":0},"Reading":{"type":"object","required":{"$doc":0},"properties":{"sensor":{"$doc":0},"value":{"type":"number","exclusiveMinimum":true,"minimum":-273.15},"tag":{"anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":0}]},"labels":{"$doc":0}}},"Alert":{"type":"object","properties":{"$doc":0},"required":{"$doc":0},"additionalProperties":false}}}}"##,
+"$doc":0,
+"/sensors/{id}":{"get":{"$doc":0,"parameters":[{"schema":{"type":"string","pattern":"^[a-z0-9-]+$"}},{"schema":{"minimum":0,"exclusiveMinimum":true,"maximum":6,"nullable":true,"type":"integer"}}]},"delete":{"$doc":0,"parameters":[{"schema":{"type":"string","pattern":"^[a-z0-9-]+$"}}]}},
+"/ping":{"get":{"$doc":0,"responses":{}}}},
+"components":{"securitySchemes":{"$doc":0},"schemas":{"$doc":0,"Sensor":{"$doc":0,"properties":{"$doc":0,"kind":{"enum":["thermometer"]},"label":{"$doc":0,"nullable":true,"type":"string"},"location":{"$doc":0,"items":{"not":{}}},"calibration":{"maxProperties":4,"allOf":[{"$ref":"#/components/schemas/Calibration"}]},"notes":{}}},"Firmware":{"$doc":0,"properties":{"$doc":0,"image":{"$doc":0,"format":"byte"}}},"Reading":{"$doc":0,"properties":{"$doc":0,"value":{"$doc":0,"exclusiveMinimum":true,"minimum":-273.15},"tag":{"anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":0}]}}},"Alert":{"type":"object","properties":{"$doc":0},"required":{"$doc":0},"additionalProperties":false}}}}"##,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[
             &[&handlers::PATH_ID, &handlers::GET_SENSOR_PRECISION],

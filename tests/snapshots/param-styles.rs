@@ -8,54 +8,47 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`BoxesBox`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default)]
     pub struct BoxesBox {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub corner: Option<BoxesBoxCorner>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub style: Option<BoxesBoxStyle>,
     }
-    deserialize_struct!(BoxesBox { corner, label, style }, deny_unknown_fields);
+    serde_struct!(BoxesBox {
+        corner optional, label optional, style optional,
+    }, deny_unknown_fields);
 
     ///`BoxesBoxCorner`
-    #[derive(::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug)]
     pub struct BoxesBoxCorner {
         pub x: i64,
         pub y: i64,
     }
-    deserialize_struct!(BoxesBoxCorner { x, y }, deny_unknown_fields);
+    serde_struct!(BoxesBoxCorner { x, y }, deny_unknown_fields);
 
     ///`BoxesBoxStyle`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct BoxesBoxStyle {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub border: Option<BoxesBoxStyleBorder>,
     }
-    deserialize_struct!(BoxesBoxStyle { border });
+    serde_struct!(BoxesBoxStyle { border optional });
 
     ///`BoxesBoxStyleBorder`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct BoxesBoxStyleBorder {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub width: Option<u64>,
     }
-    deserialize_struct!(BoxesBoxStyleBorder { width });
+    serde_struct!(BoxesBoxStyleBorder { width optional });
 
     ///`CookieStylesPrefs`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default)]
     pub struct CookieStylesPrefs {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub theme: Option<String>,
     }
-    deserialize_struct!(CookieStylesPrefs { theme }, deny_unknown_fields);
+    serde_struct!(CookieStylesPrefs { theme optional }, deny_unknown_fields);
 
     ///`CookieStylesSession`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -135,30 +128,24 @@ pub mod types {
     }
 
     ///`Filter`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default)]
     pub struct Filter {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub active: Option<bool>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub range: Option<FilterRange>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
     }
-    deserialize_struct!(Filter { active, name, range, tags default }, deny_unknown_fields);
+    serde_struct!(Filter {
+        active optional, name optional, range optional, tags empty,
+    }, deny_unknown_fields);
 
     ///`FilterRange`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default)]
     pub struct FilterRange {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub min: Option<i64>,
     }
-    deserialize_struct!(FilterRange { max, min }, deny_unknown_fields);
+    serde_struct!(FilterRange { max optional, min optional }, deny_unknown_fields);
 
     ///`Kind`
     #[derive(
@@ -215,14 +202,13 @@ pub mod types {
     }
 
     ///`Point`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Point {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         pub x: f64,
         pub y: f64,
     }
-    deserialize_struct!(Point { label, x, y });
+    serde_struct!(Point { label optional, x, y });
 
     ///`RestCreated`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -253,26 +239,21 @@ pub mod types {
     }
 
     ///Undeclared keys are rejected (`additionalProperties` is false).
-    #[derive(::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug)]
     pub struct Rgb {
-        #[serde(rename = "B", skip_serializing_if = "Option::is_none")]
         pub b: Option<u8>,
-        #[serde(rename = "G")]
         pub g: u8,
-        #[serde(rename = "R")]
         pub r: u8,
     }
-    deserialize_struct!(Rgb { b: "B", g: "G", r: "R" }, deny_unknown_fields);
+    serde_struct!(Rgb { b: "B" optional, g: "G", r: "R" }, deny_unknown_fields);
 
     ///`Where`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Where {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub equals: Option<::serde_json::Value>,
         pub field: String,
     }
-    deserialize_struct!(Where { equals, field });
+    serde_struct!(Where { equals optional, field });
 
     /// Error types.
     pub mod error {
@@ -1961,19 +1942,18 @@ mod description {
     /// compare with the spec.
     #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        document: r#"{"openapi":"3.0.3",
-"info":{"$doc":0},
+        document: r#"{"$doc":0,
 "paths":{
-"/simple/{scalar}/{list}/{listx}/{obj}/{objx}":{"get":{"operationId":{"$doc":0},"description":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/label/{scalar}/{list}/{listx}/{obj}/{objx}":{"get":{"operationId":{"$doc":0},"description":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/matrix/{scalar}/{list}/{listx}/{obj}/{objx}":{"get":{"operationId":{"$doc":0},"description":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/query":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":true},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0},"description":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"content":{"$doc":0},"explode":true,"description":{"$doc":0}},{"content":{"$doc":0},"explode":true,"description":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/search":{"get":{"operationId":"search","description":{"$doc":0},"parameters":[{"schema":{"$doc":0},"required":true},{"schema":{"$doc":0},"description":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/rest":{"get":{"operationId":"rest","description":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":true},{"schema":{"$doc":0}},{"schema":{"$doc":0},"explode":true,"description":{"$doc":0}},{"schema":{"$doc":0},"description":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/boxes":{"get":{"operationId":"boxes","description":{"$doc":0},"parameters":[{"schema":{"$doc":0}},{"schema":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/rest/lists":{"get":{"operationId":{"$doc":0},"description":{"$doc":0},"parameters":[{"schema":{"$doc":0}}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/headers":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false,"required":true},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"content":{"$doc":0},"explode":false}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}},
-"/cookies":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":true,"required":true},{"schema":{"$doc":0}},{"schema":{"$doc":0}},{"schema":{"$doc":0},"description":{"$doc":0}},{"schema":{"$doc":0}},{"content":{"$doc":0},"explode":true}],"responses":{"200":{"$doc":"/components/responses/Echo"}}}}},
+"/simple/{scalar}/{list}/{listx}/{obj}/{objx}":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/label/{scalar}/{list}/{listx}/{obj}/{objx}":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/matrix/{scalar}/{list}/{listx}/{obj}/{objx}":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/query":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/search":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/rest":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/boxes":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/rest/lists":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/headers":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/cookies":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}}},
 "components":{"schemas":{"$doc":0}}}"#,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[

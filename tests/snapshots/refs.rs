@@ -8,7 +8,7 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`Family`
     #[derive(
@@ -57,33 +57,29 @@ pub mod types {
     }
 
     ///`Node`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Node {
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub children: Vec<Node>,
         pub name: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub parent: Option<Parent>,
     }
-    deserialize_struct!(Node { children default, name, parent });
+    serde_struct!(Node { children empty, name, parent optional });
 
     ///`Parent`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct Parent {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub node: Option<Box<Node>>,
     }
-    deserialize_struct!(Parent { node });
+    serde_struct!(Parent { node optional });
 
     ///`Species`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Species {
         pub code: SpeciesCode,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub family: Option<Family>,
         pub leaf: SpeciesLeaf,
     }
-    deserialize_struct!(Species { code, family, leaf });
+    serde_struct!(Species { code, family optional, leaf });
 
     ///`SpeciesCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -722,15 +718,14 @@ mod description {
     /// compare with the spec.
     #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        document: r##"{"openapi":"3.0.3",
-"info":{"$doc":0},
+        document: r##"{"$doc":0,
 "paths":{
-"/trees":{"post":{"operationId":{"$doc":0},"parameters":[{"schema":{"$ref":"#/components/schemas/Trace"},"explode":false}],"requestBody":{"$doc":"/components/requestBodies/Tree"},"responses":{"201":{"description":"planted","headers":{"x-depth":{"$doc":"/components/headers/Depth"}},"content":{"$doc":"/components/responses/Planted/content"}}}}},
-"/trees/{treeId}":{"get":{"operationId":"getTree","parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false}],"responses":{"200":{"description":"the tree","headers":{"x-depth":{"$doc":"/components/headers/Depth"}},"content":{"$doc":"/components/responses/Planted/content"}}}}},
-"/forest/{treeId}":{"get":{"operationId":"getTree","parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false}],"responses":{"200":{"description":"the tree","headers":{"x-depth":{"$doc":"/components/headers/Depth"}},"content":{"$doc":"/components/responses/Planted/content"}}}}},
-"/species":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$ref":"#/components/schemas/SpeciesLeaf"},"explode":true},{"schema":{"$ref":"#/components/schemas/Trace"},"explode":false}],"responses":{"$doc":0}}},
-"/species/{code}":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$ref":"#/components/schemas/SpeciesCode"},"explode":false}],"responses":{"200":{"description":{"$doc":0},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Species"}}}}}}}},
-"components":{"x-path-items":{"$doc":0},"schemas":{"Node":{"$doc":0},"Species":{"type":"object","required":{"$doc":0},"properties":{"code":{"$ref":"#/components/schemas/SpeciesCode"},"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"},"family":{"$ref":"#/components/schemas/Family"}},"definitions":{"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"}}},"Species/definitions":{"family":{"$ref":"#/components/schemas/Family"}},"Parent":{"$doc":0},"SpeciesLeaf":{"type":"string","enum":["needle","broad"]},"SpeciesCode":{"type":"string","pattern":"^[A-Z]{3}$"},"Trace":{"type":"string"},"Family":{"type":"string"}}}}"##,
+"/trees":{"post":{"$doc":0,"parameters":[{"schema":{"$ref":"#/components/schemas/Trace"}}],"requestBody":{"$doc":1},"responses":{"201":{"$doc":0,"headers":{"x-depth":{"$doc":"/components/headers/Depth"}}}}}},
+"/trees/{treeId}":{"get":{"$doc":0,"parameters":[{"schema":{"type":"integer","format":"int64"}}],"responses":{"200":{"$doc":0,"headers":{"x-depth":{"$doc":"/components/headers/Depth"}}}}}},
+"/forest/{treeId}":{"get":{"operationId":"getTree","parameters":[{"schema":{"type":"integer","format":"int64"}}],"responses":{"200":{"description":"the tree","headers":{"x-depth":{"$doc":"/components/headers/Depth"}},"content":{"$doc":"/components/responses/Planted/content"}}}}},
+"/species":{"get":{"$doc":0,"parameters":[{"$doc":0,"schema":{"$ref":"#/components/schemas/SpeciesLeaf"}},{"$doc":0,"schema":{"$ref":"#/components/schemas/Trace"}}]}},
+"/species/{code}":{"get":{"$doc":0,"parameters":[{"$doc":0,"schema":{"$ref":"#/components/schemas/SpeciesCode"}}],"responses":{"200":{"$doc":0,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Species"}}}}}}}},
+"components":{"x-path-items":{"$doc":0},"schemas":{"$doc":0,"Species":{"$doc":0,"properties":{"code":{"$ref":"#/components/schemas/SpeciesCode"},"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"},"family":{"$ref":"#/components/schemas/Family"}},"definitions":{"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"}}},"Species/definitions":{"family":{"$ref":"#/components/schemas/Family"}},"SpeciesLeaf":{"type":"string","enum":["needle","broad"]},"SpeciesCode":{"type":"string","pattern":"^[A-Z]{3}$"},"Trace":{"type":"string"},"Family":{"type":"string"}}}}"##,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[
             &[&handlers::HEADER_X_TRACE],

@@ -8,25 +8,23 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`GetReportOkBody`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct GetReportOkBody {
         pub id: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub score: Option<f64>,
     }
-    deserialize_struct!(GetReportOkBody { id, score });
+    serde_struct!(GetReportOkBody { id, score optional });
 
     ///`Problem`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Problem {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<i64>,
         pub title: String,
     }
-    deserialize_struct!(Problem { status, title });
+    serde_struct!(Problem { status optional, title });
 
     /// Error types.
     pub mod error {
@@ -313,12 +311,10 @@ mod description {
     /// compare with the spec.
     #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        document: r#"{"openapi":"3.0.3",
-"info":{"$doc":0},
+        document: r#"{"$doc":0,
 "paths":{
-"/reports/{id}":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"200":{"description":{"$doc":0},"headers":{"x-rate-remaining":{"description":"Requests left in this window.","schema":{"type":"integer"}},"etag":{"required":true,"schema":{"type":"string"}}},"content":{"$doc":0}},"202":{"$doc":0},"303":{"$doc":0},"404":{"$doc":0},"4XX":{"$doc":0},"default":{"$doc":0}}}},
-"/reports/{id}/raw":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false}],"responses":{"$doc":0}}}},
-"components":{"$doc":0}}"#,
+"$doc":0,
+"/reports/{id}":{"get":{"$doc":0,"responses":{"$doc":0,"200":{"$doc":0,"headers":{"x-rate-remaining":{"description":"Requests left in this window.","schema":{"type":"integer"}},"etag":{"required":true,"schema":{"type":"string"}}}}}}}}}"#,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[&[&handlers::PATH_ID], &[&handlers::PATH_ID]],
     };

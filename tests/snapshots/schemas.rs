@@ -8,7 +8,7 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     /// An enum of strings: the enum, whose variants serde reads and writes as their
     /// strings, with `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` by the
@@ -76,14 +76,13 @@ pub mod types {
     }
 
     ///`Circle`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Circle {
         pub kind: String,
-        #[serde(default = "defaults::circle_label")]
         pub label: String,
         pub radius: f64,
     }
-    deserialize_struct!(Circle { kind, label default = defaults::circle_label, radius });
+    serde_struct!(Circle { kind, label default = defaults::circle_label, radius });
 
     ///A value of one of several shapes, told apart by trying each.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -167,11 +166,11 @@ pub mod types {
     }
 
     ///`EchoValueOkBody`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct EchoValueOkBody {
         pub kind: EchoValueOkBodyKind,
     }
-    deserialize_struct!(EchoValueOkBody { kind });
+    serde_struct!(EchoValueOkBody { kind });
 
     string_enum! {
         ///`EchoValueOkBodyKind`
@@ -183,71 +182,49 @@ pub mod types {
     }
 
     ///`Record`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Record {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub address: Option<RecordAddress>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub blob: Option<String>,
-        #[serde(default)]
         pub count: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub day: Option<::chrono::naive::NaiveDate>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub grade: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<::uuid::Uuid>,
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub labels: ::std::collections::HashMap<String, String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub level: Option<RecordLevel>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub limits: Option<RecordLimits>,
-        #[serde(default = "defaults::record_mode")]
         pub mode: RecordMode,
         pub name: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub on: Option<bool>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub order: Option<SortOrder>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ratio: Option<f32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub small: Option<i32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stamp: Option<::serde_json::Value>,
     }
-    deserialize_struct!(Record {
-        address, blob, count default, created, day, grade, id, labels default, level, limits,
-        mode default = defaults::record_mode, name, on, order, ratio, secret, small, stamp,
+    serde_struct!(Record {
+        address optional, blob optional, count default, created optional, day optional,
+        grade optional, id optional, labels empty, level optional, limits optional,
+        mode default = defaults::record_mode, name, on optional, order optional, ratio optional,
+        secret optional, small optional, stamp optional,
     });
 
     ///`RecordAddress`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct RecordAddress {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub geo: Option<RecordAddressGeo>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub street: Option<String>,
     }
-    deserialize_struct!(RecordAddress { geo, street });
+    serde_struct!(RecordAddress { geo optional, street optional });
 
     ///`RecordAddressGeo`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct RecordAddressGeo {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lat: Option<f64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lon: Option<f64>,
     }
-    deserialize_struct!(RecordAddressGeo { lat, lon });
+    serde_struct!(RecordAddressGeo { lat optional, lon optional });
 
     ///`RecordLevel`
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -311,17 +288,14 @@ pub mod types {
     }
 
     ///`Rectangle`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Rectangle {
         pub height: ::std::num::NonZeroU64,
         pub kind: String,
-        #[serde(default = "defaults::rectangle_label")]
         pub label: String,
         pub width: ::std::num::NonZeroU32,
     }
-    deserialize_struct!(Rectangle {
-        height, kind, label default = defaults::rectangle_label, width,
-    });
+    serde_struct!(Rectangle { height, kind, label default = defaults::rectangle_label, width });
 
     ///`Shape`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -343,13 +317,12 @@ pub mod types {
     }
 
     ///`ShapeBase`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct ShapeBase {
         pub kind: String,
-        #[serde(default = "defaults::shape_base_label")]
         pub label: String,
     }
-    deserialize_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
+    serde_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
 
     string_enum! {
         ///`ShapeVariant0Kind`

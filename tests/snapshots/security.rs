@@ -8,21 +8,21 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`CreateThingBody`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct CreateThingBody {
         pub name: String,
     }
-    deserialize_struct!(CreateThingBody { name });
+    serde_struct!(CreateThingBody { name });
 
     ///`Whoami`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Whoami {
         pub principal: String,
     }
-    deserialize_struct!(Whoami { principal });
+    serde_struct!(Whoami { principal });
 
     /// Error types.
     pub mod error {
@@ -1295,18 +1295,18 @@ mod description {
         document: r#"{"openapi":"3.0.3",
 "info":{"$doc":0},
 "paths":{
-"/public":{"get":{"operationId":{"$doc":0},"summary":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}}}},
-"/maybe":{"get":{"operationId":"getMaybe","summary":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/bearer":{"get":{"operationId":{"$doc":0},"summary":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":[{"bearerAuth":[]}]}},
-"/basic":{"get":{"operationId":"getBasic","responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/signed":{"get":{"operationId":{"$doc":0},"summary":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/header-key":{"get":{"operationId":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/query-key":{"get":{"operationId":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":true}],"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/cookie-key":{"get":{"operationId":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/things":{"get":{"operationId":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}},"post":{"operationId":{"$doc":0},"requestBody":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/oidc":{"get":{"operationId":"getOidc","responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/either":{"get":{"operationId":{"$doc":0},"summary":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}},
-"/both":{"get":{"operationId":"getBoth","summary":{"$doc":0},"responses":{"200":{"$doc":"/components/responses/Whoami"}},"security":{"$doc":0}}}},
+"/public":{"get":{"operationId":{"$doc":0},"summary":{"$doc":0},"responses":{"200":{"$doc":1}}}},
+"/maybe":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/bearer":{"get":{"$doc":0,"responses":{"200":{"$doc":1}},"security":[{"bearerAuth":[]}]}},
+"/basic":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/signed":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/header-key":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/query-key":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/cookie-key":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/things":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}},"post":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/oidc":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/either":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}},
+"/both":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}}},
 "components":{"securitySchemes":{"$doc":0},"schemas":{"$doc":0}}}"#,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[

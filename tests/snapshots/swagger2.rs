@@ -8,16 +8,15 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`Error`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Error {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         pub message: String,
     }
-    deserialize_struct!(Error { code, message });
+    serde_struct!(Error { code optional, message });
 
     ///`Kind`
     #[derive(
@@ -132,15 +131,13 @@ pub mod types {
     }
 
     ///`NewPet`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct NewPet {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub kind: Option<Kind>,
         pub name: NewPetName,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
     }
-    deserialize_struct!(NewPet { kind, name, tag });
+    serde_struct!(NewPet { kind optional, name, tag optional });
 
     ///`NewPetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -197,26 +194,22 @@ pub mod types {
     }
 
     ///`Owner`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct Owner {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
-    deserialize_struct!(Owner { name });
+    serde_struct!(Owner { name optional });
 
     ///`Pet`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Pet {
         pub id: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub kind: Option<Kind>,
         pub name: PetName,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner: Option<Owner>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
     }
-    deserialize_struct!(Pet { id, kind, name, owner, tag });
+    serde_struct!(Pet { id, kind optional, name, owner optional, tag optional });
 
     ///`PetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -273,23 +266,21 @@ pub mod types {
     }
 
     ///`Photo`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Photo {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub caption: Option<String>,
         pub url: String,
     }
-    deserialize_struct!(Photo { caption, url });
+    serde_struct!(Photo { caption optional, url });
 
     ///`UpdatePetWithFormBody`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct UpdatePetWithFormBody {
         ///New name
         pub name: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub nicknames: Vec<String>,
     }
-    deserialize_struct!(UpdatePetWithFormBody { name, nicknames default });
+    serde_struct!(UpdatePetWithFormBody { name, nicknames empty });
 
     /// Error types.
     pub mod error {
@@ -1191,11 +1182,11 @@ mod description {
 "tags":{"$doc":0},
 "info":{"$doc":0},
 "paths":{
-"/pets":{"get":{"tags":["pets"],"operationId":"listPets","summary":{"$doc":0},"parameters":[{"schema":{"type":"integer","format":"int32","minimum":1,"maximum":100,"default":20},"explode":true,"description":"How many pets at most"},{"schema":{"type":"array","items":{"type":"string"}},"description":{"$doc":0}},{"schema":{"type":"array","items":{"$doc":"/paths/~1pets/get/parameters/2/items"}},"description":{"$doc":0}},{"schema":{"type":"string"},"explode":false}],"responses":{"200":{"description":"The pets","headers":{"x-total-count":{"description":"How many pets match","schema":{"type":"integer","format":"int64"}}},"content":{"application/json":{"example":[{"id":1,"name":"Rex"}],"schema":{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}}}},"default":{"description":"Something went wrong","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}},"post":{"tags":["pets"],"operationId":{"$doc":0},"requestBody":{"description":"The pet to add","required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/NewPet"}}}},"responses":{"201":{"description":"Created","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"default":{"description":"Something went wrong","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}},"security":[{"apiKey":[]}]}},
-"/pets/{petId}":{"get":{"operationId":"getPet","parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false}],"responses":{"200":{"description":"The pet","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"404":{"$doc":0}},"security":{"$doc":0}},"delete":{"operationId":{"$doc":0},"parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false}],"responses":{"$doc":0},"security":{"$doc":0}}},
-"/pets/{petId}/form":{"post":{"operationId":{"$doc":0},"parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false}],"requestBody":{"required":true,"content":{"application/x-www-form-urlencoded":{"schema":{"type":"object","properties":{"name":{"type":"string","description":"New name"},"nicknames":{"type":"array","items":{"type":"string"}}},"required":["name"]}}}},"responses":{"200":{"description":"Updated","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}},"security":[{"apiKey":[]}]}},
-"/pets/{petId}/photo":{"post":{"operationId":{"$doc":0},"parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false}],"requestBody":{"required":true,"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"caption":{"type":"string"},"file":{"type":"string","format":"binary"}},"required":["file"]}}}},"responses":{"200":{"description":"Uploaded","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Photo"}},"application/xml":{"schema":{"$ref":"#/components/schemas/Photo"}}}},"default":{"description":"Something went wrong","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}},"application/xml":{"schema":{"$ref":"#/components/schemas/Error"}}}}},"security":[{"apiKey":[]}]}},
-"/pets/{petId}/photo.png":{"get":{"operationId":"getPhoto","parameters":[{"schema":{"type":"integer","format":"int64"},"explode":false},{"schema":{"type":"array","items":{"type":"integer"}},"description":{"$doc":0}}],"responses":{"200":{"description":{"$doc":0},"content":{"image/png":{"schema":{"type":"string","format":"binary"}}}}},"security":[{"apiKey":[]}]}}},
+"/pets":{"get":{"tags":["pets"],"operationId":"listPets","summary":{"$doc":0},"parameters":[{"name":"limit","in":"query","description":{"$doc":0},"schema":{"type":"integer","format":"int32","minimum":1,"maximum":100,"default":20}},{"name":"tags","in":"query","description":{"$doc":0},"schema":{"type":"array","items":{"type":"string"}}},{"name":"status","in":"query","description":{"$doc":0},"schema":{"type":"array","items":{"$doc":"/paths/~1pets/get/parameters/2/items"}}},{"name":{"$doc":0},"in":"header","schema":{"type":"string"},"required":false}],"responses":{"200":{"description":"The pets","headers":{"x-total-count":{"description":"How many pets match","schema":{"type":"integer","format":"int64"}}},"content":{"application/json":{"example":[{"id":1,"name":"Rex"}],"schema":{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}}}},"default":{"description":{"$doc":0},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}},"post":{"tags":["pets"],"operationId":{"$doc":0},"requestBody":{"description":"The pet to add","required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/NewPet"}}}},"responses":{"201":{"description":"Created","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"default":{"description":{"$doc":0},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}},"security":[{"apiKey":[]}]}},
+"/pets/{petId}":{"get":{"$doc":0,"parameters":[{"schema":{"type":"integer","format":"int64"}}],"responses":{"$doc":0,"200":{"description":"The pet","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}},"delete":{"$doc":0,"parameters":[{"schema":{"type":"integer","format":"int64"}}]}},
+"/pets/{petId}/form":{"post":{"operationId":{"$doc":0},"parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"integer","format":"int64"}}],"requestBody":{"required":true,"content":{"application/x-www-form-urlencoded":{"schema":{"type":"object","properties":{"name":{"type":"string","description":"New name"},"nicknames":{"type":"array","items":{"type":"string"}}},"required":["name"]}}}},"responses":{"200":{"description":"Updated","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}},"security":[{"apiKey":[]}]}},
+"/pets/{petId}/photo":{"post":{"operationId":{"$doc":0},"parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"integer","format":"int64"}}],"requestBody":{"required":true,"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"caption":{"type":"string"},"file":{"type":"string","format":"binary"}},"required":["file"]}}}},"responses":{"200":{"description":"Uploaded","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Photo"}},"application/xml":{"schema":{"$ref":"#/components/schemas/Photo"}}}},"default":{"description":{"$doc":0},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}},"application/xml":{"schema":{"$ref":"#/components/schemas/Error"}}}}},"security":[{"apiKey":[]}]}},
+"/pets/{petId}/photo.png":{"get":{"operationId":"getPhoto","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"integer","format":"int64"}},{"name":"sizes","in":"query","description":{"$doc":0},"schema":{"type":"array","items":{"type":"integer"}}}],"responses":{"200":{"description":{"$doc":0},"content":{"image/png":{"schema":{"type":"string","format":"binary"}}}}},"security":[{"apiKey":[]}]}}},
 "components":{"securitySchemes":{"basicAuth":{"type":"http","scheme":"basic","description":"User name and password."},"apiKey":{"$doc":"/securityDefinitions/apiKey"}},"schemas":{"NewPet":{"type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1},"tag":{"type":"string","x-nullable":true,"nullable":true},"kind":{"$ref":"#/components/schemas/Kind"}}},"Pet":{"allOf":[{"$ref":"#/components/schemas/NewPet"},{"type":"object","required":["id"],"properties":{"id":{"type":"integer","format":"int64"},"owner":{"allOf":[{"$ref":"#/components/schemas/Owner"}],"nullable":true,"x-nullable":true}}}]},"Kind":{"$doc":"/definitions/Kind"},"Owner":{"$doc":"/definitions/Owner"},"Photo":{"$doc":"/definitions/Photo"},"Error":{"$doc":"/definitions/Error"}}}}"##,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[

@@ -8,34 +8,31 @@ use ::specfirst_runtime::{RequestContext, Result};
 /// Types generated from the schemas of the API.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///A book on the shelf.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Book {
         pub added_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub author: String,
         pub genre: Genre,
         pub id: ::uuid::Uuid,
         ///The year of first publication, when known.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub published_year: Option<i32>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
         pub title: BookTitle,
     }
-    deserialize_struct!(Book { added_at, author, genre, id, published_year, tags default, title });
+    serde_struct!(Book { added_at, author, genre, id, published_year optional, tags empty, title });
 
     ///A single page of results
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct BookResultsPage {
         ///list of items on this page of results
         pub items: Vec<Book>,
         ///token used to fetch the next page of results (if any)
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub next_page: Option<String>,
     }
-    deserialize_struct!(BookResultsPage { items, next_page });
+    serde_struct!(BookResultsPage { items, next_page optional });
 
     ///How a scan of books is ordered.
     #[derive(
@@ -157,14 +154,13 @@ pub mod types {
     }
 
     ///The JSON body of every error.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Error {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         pub message: String,
         pub request_id: String,
     }
-    deserialize_struct!(Error { error_code, message, request_id });
+    serde_struct!(Error { error_code optional, message, request_id });
 
     ///What kind of book it is.
     #[derive(
@@ -233,18 +229,16 @@ pub mod types {
     }
 
     ///The details a client gives for a book.
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct NewBook {
         pub author: String,
         pub genre: Genre,
         ///The year of first publication, when known.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub published_year: Option<i32>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
         pub title: NewBookTitle,
     }
-    deserialize_struct!(NewBook { author, genre, published_year, tags default, title });
+    serde_struct!(NewBook { author, genre, published_year optional, tags empty, title });
 
     ///`NewBookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1112,11 +1106,10 @@ mod description {
     /// compare with the spec.
     #[allow(dead_code)]
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        document: r##"{"openapi":"3.0.3",
-"info":{"$doc":0},
+        document: r##"{"$doc":0,
 "paths":{
-"/books":{"get":{"tags":["books"],"x-dropshot-pagination":{"$doc":0},"operationId":{"$doc":0},"summary":{"$doc":0},"description":{"$doc":0},"parameters":[{"schema":{"type":"string"},"explode":false,"description":"The calling client's version, for the logs."},{"schema":{"$ref":"#/components/schemas/BookSortMode"},"explode":true,"description":{"$doc":"/paths/~1books/get/parameters/2/description"}},{"schema":{"$ref":"#/components/schemas/Genre"},"explode":true,"description":"Only books of this genre."},{"schema":{"$doc":"/paths/~1books/get/parameters/4/schema"},"description":"Only books carrying every one of these tags."},{"schema":{"$doc":"/paths/~1books/get/parameters/0/schema"},"explode":true,"description":"Maximum number of items returned by a single call"},{"schema":{"nullable":true,"type":"string"},"explode":true,"description":{"$doc":"/paths/~1books/get/parameters/1/description"}}],"responses":{"200":{"$doc":0},"4XX":{"$doc":"/components/responses/Error"},"5XX":{"$doc":"/components/responses/Error"}}},"post":{"tags":["books"],"operationId":{"$doc":0},"summary":{"$doc":0},"parameters":[{"schema":{"$doc":0},"explode":false,"description":{"$doc":0}}],"requestBody":{"$doc":0},"responses":{"201":{"description":{"$doc":0},"headers":{"location":{"$doc":"/paths/~1books/post/responses/201/headers/Location"}},"content":{"$doc":0}},"4XX":{"$doc":"/components/responses/Error"},"5XX":{"$doc":"/components/responses/Error"}},"security":{"$doc":0}}},
-"/books/{bookId}":{"get":{"tags":["books"],"operationId":"getBook","summary":{"$doc":0},"parameters":[{"schema":{"type":"string","format":"uuid"},"explode":false,"description":"The book's identifier."}],"responses":{"200":{"$doc":0},"404":{"$doc":"/components/responses/Error"},"4XX":{"$doc":"/components/responses/Error"},"5XX":{"$doc":"/components/responses/Error"}}},"put":{"tags":["books"],"operationId":{"$doc":0},"summary":{"$doc":0},"parameters":[{"schema":{"type":"string","format":"uuid"},"explode":false,"description":"The book's identifier."}],"requestBody":{"$doc":0},"responses":{"200":{"$doc":0},"404":{"$doc":"/components/responses/Error"},"4XX":{"$doc":"/components/responses/Error"},"5XX":{"$doc":"/components/responses/Error"}},"security":{"$doc":0}},"delete":{"tags":["books"],"operationId":{"$doc":0},"summary":{"$doc":0},"parameters":[{"schema":{"type":"string","format":"uuid"},"explode":false,"description":"The book's identifier."}],"responses":{"204":{"$doc":0},"404":{"$doc":"/components/responses/Error"},"4XX":{"$doc":"/components/responses/Error"},"5XX":{"$doc":"/components/responses/Error"}},"security":{"$doc":0}}}},
+"/books":{"get":{"$doc":0,"parameters":[{"schema":{"type":"string"},"description":"The calling client's version, for the logs."},{"schema":{"$ref":"#/components/schemas/BookSortMode"},"in":"query","description":{"$doc":"/paths/~1books/get/parameters/2/description"}},{"schema":{"$ref":"#/components/schemas/Genre"},"in":"query","description":"Only books of this genre."},{"schema":{"$doc":"/paths/~1books/get/parameters/4/schema"},"in":"query","description":"Only books carrying every one of these tags."},{"schema":{"$doc":"/paths/~1books/get/parameters/0/schema"},"in":"query","description":"Maximum number of items returned by a single call","explode":true},{"schema":{"$doc":0,"nullable":true},"description":{"$doc":"/paths/~1books/get/parameters/1/description"}}],"responses":{"$doc":0,"4XX":{"$doc":1},"5XX":{"$doc":1}}},"post":{"$doc":0,"responses":{"201":{"$doc":0,"headers":{"location":{"$doc":"/paths/~1books/post/responses/201/headers/Location"}}},"4XX":{"$doc":1},"5XX":{"$doc":1}}}},
+"/books/{bookId}":{"get":{"$doc":0,"parameters":[{"schema":{"type":"string","format":"uuid"},"description":"The book's identifier."}],"responses":{"$doc":0,"404":{"$doc":1},"4XX":{"$doc":1},"5XX":{"$doc":1}}},"put":{"$doc":0,"parameters":[{"schema":{"type":"string","format":"uuid"},"description":"The book's identifier."}],"responses":{"$doc":0,"404":{"$doc":1},"4XX":{"$doc":1},"5XX":{"$doc":1}}},"delete":{"$doc":0,"parameters":[{"schema":{"type":"string","format":"uuid"},"description":"The book's identifier."}],"responses":{"$doc":0,"404":{"$doc":1},"4XX":{"$doc":1},"5XX":{"$doc":1}}}}},
 "components":{"securitySchemes":{"$doc":0},"schemas":{"$doc":0}}}"##,
         published: super::OPENAPI_DOCUMENT,
         decoders: &[

@@ -6,8 +6,9 @@
 //! ([`specfirst_model::compact`]), and one table that links each operation's parameters
 //! to the `rt::Param` statics its handler decodes them with ([`super::router::Decoders`]).
 //! What a decoder says (a parameter's name, location and style, `explode` for lists and
-//! objects, `required` on the path) is left out of the text and read from the decoder,
-//! so the description follows the code rather than a second copy of the spec.
+//! objects, `required` on the path) is read from the decoder, so the description
+//! follows the code rather than a second copy of the spec; the text leaves it out
+//! unless the published parameter says the same, where it costs nothing packed.
 
 use std::collections::HashMap;
 
@@ -18,7 +19,7 @@ use specfirst_model::compact;
 
 use super::ident;
 use super::router::{param_spec, Decoders};
-use crate::ir::{Api, Location, Operation, Parameter, Shape};
+use crate::ir::{Api, Location, Operation, Parameter, Shape, Style};
 use crate::roundtrip::emit_document;
 
 /// The `description` module and the `API_DESCRIPTION` it exports. `published` is the
@@ -40,10 +41,17 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
         let op = &api.operations[index];
         let names = decoders.get(index).map(Vec::as_slice).unwrap_or_default();
         let (params, links) = links(op, names, &mut uses_runtime_params);
+        let published_list = published
+            .get("paths")
+            .and_then(|paths| paths.get(path))
+            .and_then(|item| item.get(method))
+            .and_then(|op| op.get("parameters"));
         if let Some(Value::Array(list)) = written.get_mut("parameters") {
-            for (written, p) in list.iter_mut().zip(params) {
+            for (at, (written, p)) in list.iter_mut().zip(params).enumerate() {
                 if let Value::Object(written) = written {
-                    leave_to_decoder(written, p);
+                    let same = published_list.and_then(|list| list.get(at));
+                    let same = compact::place(written, same, published).and_then(Value::as_object);
+                    leave_to_decoder(written, p, same);
                 }
             }
         }
@@ -149,18 +157,39 @@ fn links<'a>(
     (params, links)
 }
 
-/// Removes from a written parameter what its decoder says.
-fn leave_to_decoder(written: &mut Map<String, Value>, p: &Parameter) {
-    for key in ["name", "in", "style"] {
-        written.remove(key);
-    }
+/// Removes from a written parameter what its decoder says, except what the published
+/// parameter it is packed against (`same`) says alike: the runtime takes the decoder's
+/// word for those either way, and text equal to the published document's packs to
+/// nothing.
+fn leave_to_decoder(
+    written: &mut Map<String, Value>,
+    p: &Parameter,
+    same: Option<&Map<String, Value>>,
+) {
+    let mut decoded = vec!["name", "in", "style"];
     // Single values and JSON text decode the same either way, so their `explode` is
     // data; lists and objects are decoded by it.
     if matches!(p.shape, Shape::Array(_) | Shape::Object(_)) {
-        written.remove("explode");
+        decoded.push("explode");
     }
     if matches!(p.location, Location::Path(_) | Location::PathPart { .. }) {
-        written.remove("required");
+        decoded.push("required");
+    }
+    for key in decoded {
+        if same.and_then(|same| same.get(key)) != written.get(key) {
+            written.remove(key);
+        }
+    }
+    // A `required: false` that the published parameter says, the description says
+    // too: it is what a parameter without `required` means.
+    if same.and_then(|same| same.get("required")) == Some(&Value::Bool(false)) {
+        written.entry("required").or_insert(Value::Bool(false));
+    }
+    // The style's own `explode`, which the published parameter leaves unsaid, goes
+    // unsaid here too.
+    let unsaid = !same.is_some_and(|same| same.contains_key("explode"));
+    if unsaid && written.get("explode") == Some(&Value::Bool(p.style == Style::Form)) {
+        written.remove("explode");
     }
 }
 

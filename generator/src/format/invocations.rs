@@ -1,6 +1,6 @@
-//! Invocations of the runtime's `deserialize_struct!` laid out as rustfmt lays out a
-//! list of short items. prettyplease writes a macro's tokens as one flowing paragraph
-//! (`title : "title" , ...`), broken wherever the line is full.
+//! Invocations of the runtime's `serde_struct!` and `deserialize_struct!` laid out as
+//! rustfmt lays out a list of short items. prettyplease writes a macro's tokens as one
+//! flowing paragraph (`title : "title" , ...`), broken wherever the line is full.
 //!
 //! An invocation reads `Name { field, field: "key" default, ... }`, then
 //! `, deny_unknown_fields` or nothing; it is written on one line when that fits in
@@ -62,8 +62,8 @@ pub(crate) fn lay_out(text: &str, name: &str) -> String {
 /// An invocation's tokens.
 struct Invocation {
     name: Ident,
-    /// Each field as written: the field, `: "key"`, then what a missing property reads
-    /// as (` default`, ...).
+    /// Each field as written: the field, `: "key"`, then its mark (` default`,
+    /// ` optional`, ...).
     fields: Vec<String>,
     deny: Option<Ident>,
 }

@@ -1,21 +1,25 @@
-//! typify's structs read by the runtime's `deserialize_struct!` instead of serde's
-//! derive.
+//! typify's structs written and read by the runtime's `serde_struct!` instead of
+//! serde's derives.
 //!
-//! Most of the time `cargo check` spends on a crate of models goes to the code
-//! `#[derive(Deserialize)]` writes: for each struct a field enum with a visitor and a
-//! `Deserialize` of its own, and a visitor that reads the struct from a sequence as
-//! well as from a map. [`collapse`] drops the derive from each struct whose serde
-//! attributes the macro understands and writes an invocation after the struct
-//! instead, which names each field with its property and what a missing property
-//! means; the macro (in `specfirst_runtime`, where it is tested against the derive)
-//! reads the struct from a map only, with a fraction of the code (with pagination's
-//! scan structs read the same way, `cargo check` of Oxide's nexus crate took 7.47 s
-//! in BENCHMARKS.md, where it took 10.41 s before).
+//! Most of the time `cargo check` spends on a crate of models goes to the code serde's
+//! derives write: for `Deserialize`, a field enum with a visitor and a `Deserialize` of
+//! its own for each struct, and a visitor that reads the struct from a sequence as well
+//! as from a map; for both, the expansion of a procedural macro over every struct. And
+//! the attributes the derives read (`#[serde(skip_serializing_if = "Option::is_none")]`
+//! on most fields of a big API) are a good share of its bytes. [`collapse`] drops the
+//! derives and attributes from each struct whose attributes the macro understands and
+//! writes an invocation after the struct instead, which names each field with its
+//! property and a mark for what a missing property reads as and when the field is not
+//! written; the macro (in `specfirst_runtime`, where it is tested against the derives)
+//! reads the struct from a map only, with a fraction of the code. (With `Deserialize`
+//! alone taken from the derive, `cargo check` of Oxide's nexus crate took 7.47 s in
+//! BENCHMARKS.md, where it took 10.41 s before.)
 //!
-//! What the struct reads is unchanged: the same properties, the same defaults, unknown
-//! properties skipped (or refused under `deny_unknown_fields`), and serde's own errors.
-//! Only a JSON array, which serde's derive would also read as the struct's fields in
-//! order, is refused as the wrong type.
+//! What the struct writes and reads is unchanged: the same properties in the same
+//! order, the same defaults and skipped fields, unknown properties skipped (or refused
+//! under `deny_unknown_fields`), and serde's own errors. Only a JSON array, which
+//! serde's derive would also read as the struct's fields in order, is refused as the
+//! wrong type.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -26,11 +30,11 @@ use syn::{Attribute, Item, ItemStruct, LitStr, Token};
 use crate::format;
 
 /// The macro's name, as invocations spell it.
-pub const NAME: &str = "deserialize_struct";
+pub const NAME: &str = "serde_struct";
 
 /// The import of the macro from the runtime, as an item of the `types` module (four
 /// spaces deep). Each crate holding invocations imports it before them ([`finish`]).
-pub const IMPORT: &str = "    use ::specfirst_runtime::deserialize_struct;\n";
+pub const IMPORT: &str = "    use ::specfirst_runtime::serde_struct;\n";
 
 /// Whether `items`, text of the `types` module's items, invoke the macro.
 pub fn used_in(items: &str) -> bool {
@@ -51,8 +55,9 @@ pub fn finish(items: String) -> String {
     out
 }
 
-/// Drops serde's `Deserialize` derive from every struct of `items` that the macro can
-/// read and writes an invocation after it; the structs' names.
+/// Drops serde's derives and attributes from every struct of `items` that the macro
+/// can write and read as they would and writes an invocation after it; the structs'
+/// names.
 pub fn collapse(items: &mut Vec<Item>) -> Vec<String> {
     let mut changed = Vec::new();
     let mut out = Vec::with_capacity(items.len());
@@ -71,18 +76,25 @@ pub fn collapse(items: &mut Vec<Item>) -> Vec<String> {
     changed
 }
 
-/// What a field's missing property reads as, when not what its type reads.
-enum Missing {
-    /// The type's default.
+/// What a field's serde attributes say, as the macro's mark after the field.
+enum Mark {
+    /// Nothing: a missing property reads as the type reads a missing value (`None`
+    /// for an `Option`), and the field is always written.
+    Plain,
+    /// An `Option` that is not written when `None`.
+    Optional,
+    /// A collection that reads as empty when missing and is not written when empty.
+    Empty,
+    /// The type's default when missing.
     Default,
-    /// What the function at this path returns.
+    /// What the function at this path returns when missing.
     DefaultWith(syn::Path),
-    /// An error, even for an `Option`.
+    /// An error when missing, even for an `Option`.
     Required,
 }
 
-/// The invocation for `item`, with its derive of `Deserialize` dropped, when the macro
-/// reads it as serde's derive would; `item` is unchanged otherwise.
+/// The invocation for `item`, with serde's derives and attributes dropped, when the
+/// macro writes and reads it as serde's derive would; `item` is unchanged otherwise.
 fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
         return None;
@@ -91,7 +103,7 @@ fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
         return None;
     };
     let mut derive = None;
-    let mut deny_unknown_fields = false;
+    let mut deny_unknown_fields = None;
     for (at, attr) in item.attrs.iter().enumerate() {
         if attr.path().is_ident("doc") {
             continue;
@@ -101,30 +113,27 @@ fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
                 return None;
             }
             derive = Some(at);
-        } else if attr.path().is_ident("serde") && !deny_unknown_fields {
+        } else if attr.path().is_ident("serde") && deny_unknown_fields.is_none() {
             // typify's only struct-level attribute that the macro takes.
             let words: syn::Ident = attr.parse_args().ok()?;
             if words != "deny_unknown_fields" {
                 return None;
             }
-            deny_unknown_fields = true;
+            deny_unknown_fields = Some(at);
         } else {
             return None;
         }
     }
     let derive = derive?;
     let derived = derived_paths(&item.attrs[derive])?;
-    let without: Vec<&syn::Path> = derived
-        .iter()
-        .filter(|path| !is_deserialize(path))
-        .collect();
-    if without.len() + 1 != derived.len() {
+    let without: Vec<&syn::Path> = derived.iter().filter(|path| !is_serde(path)).collect();
+    if without.len() + 2 != derived.len() {
         return None;
     }
     let mut fields = Vec::with_capacity(named.named.len());
     for field in &named.named {
         let ident = field.ident.clone()?;
-        let (key, missing) = field_reading(field)?;
+        let (key, mark) = field_serde(field)?;
         // The key only when the field's own name does not spell it (a raw identifier's
         // name is spelled with `r#`).
         let name = ident.to_string();
@@ -133,25 +142,39 @@ fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
             let key = LitStr::new(&property, Span::call_site());
             quote!(: #key)
         });
-        let missing = match missing {
-            None => quote!(),
-            Some(Missing::Default) => quote!(default),
-            Some(Missing::DefaultWith(path)) => quote!(default = #path),
-            Some(Missing::Required) => quote!(required),
+        let mark = match mark {
+            Mark::Plain => quote!(),
+            Mark::Optional => quote!(optional),
+            Mark::Empty => quote!(empty),
+            Mark::Default => quote!(default),
+            Mark::DefaultWith(path) => quote!(default = #path),
+            Mark::Required => quote!(required),
         };
-        fields.push(quote!(#ident #key #missing));
+        fields.push(quote!(#ident #key #mark));
+    }
+    // What serde read is in the invocation now.
+    if let syn::Fields::Named(named) = &mut item.fields {
+        for field in &mut named.named {
+            field.attrs.retain(|attr| !attr.path().is_ident("serde"));
+        }
     }
     item.attrs[derive] = syn::parse_quote!(#[derive(#(#without),*)]);
+    let mut dropped = vec![];
     if without.is_empty() {
-        item.attrs.remove(derive);
+        dropped.push(derive);
+    }
+    dropped.extend(deny_unknown_fields);
+    dropped.sort_unstable();
+    for at in dropped.into_iter().rev() {
+        item.attrs.remove(at);
     }
     let name = &item.ident;
-    let deny = deny_unknown_fields.then(|| quote!(, deny_unknown_fields));
+    let deny = deny_unknown_fields.map(|_| quote!(, deny_unknown_fields));
     let macro_name = Ident::new(NAME, Span::call_site());
     let tokens: TokenStream = quote! {
         #macro_name!(#name { #(#fields),* } #deny);
     };
-    let invocation = syn::parse2(tokens).expect("an invocation of deserialize_struct! parses");
+    let invocation = syn::parse2(tokens).expect("an invocation of serde_struct! parses");
     Some((name.to_string(), invocation))
 }
 
@@ -161,21 +184,35 @@ fn derived_paths(attr: &Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
         .ok()
 }
 
-/// Whether `path` is serde's `Deserialize` as typify spells it.
-fn is_deserialize(path: &syn::Path) -> bool {
+/// Whether `path` is serde's `Deserialize` or `Serialize` as typify spells them.
+fn is_serde(path: &syn::Path) -> bool {
     path.leading_colon.is_some()
         && path.segments.len() == 2
         && path.segments[0].ident == "serde"
-        && path.segments[1].ident == "Deserialize"
+        && matches!(
+            path.segments[1].ident.to_string().as_str(),
+            "Deserialize" | "Serialize"
+        )
 }
 
-/// The property `field` reads (`None`: its own name) and what a missing one reads as,
-/// when its serde attributes are only ones the macro takes (`rename`, `default`,
-/// `default = "path"`, `deserialize_with = "Option::deserialize"`, and
-/// `skip_serializing_if`, which only writing reads).
-fn field_reading(field: &syn::Field) -> Option<(Option<LitStr>, Option<Missing>)> {
+/// What a field's `skip_serializing_if` names.
+#[derive(PartialEq)]
+enum Skip {
+    None,
+    IfNone,
+    IfEmpty,
+}
+
+/// The property `field` is written and read as (`None`: its own name) and its mark,
+/// when its serde attributes are only ones the macro takes: `rename`, `default`,
+/// `default = "path"`, `deserialize_with = "Option::deserialize"` and
+/// `skip_serializing_if` with `Option::is_none` or an `is_empty`, in the pairs typify
+/// writes them.
+fn field_serde(field: &syn::Field) -> Option<(Option<LitStr>, Mark)> {
     let mut key = None;
-    let mut missing = None;
+    let mut default = None;
+    let mut required = false;
+    let mut skip = Skip::None;
     for attr in &field.attrs {
         if attr.path().is_ident("doc") {
             continue;
@@ -187,19 +224,29 @@ fn field_reading(field: &syn::Field) -> Option<(Option<LitStr>, Option<Missing>)
         attr.parse_nested_meta(|meta| {
             let name = meta.path.get_ident().map(ToString::to_string);
             match name.as_deref() {
-                Some("rename") => key = Some(meta.value()?.parse::<LitStr>()?),
-                Some("default") if meta.input.peek(Token![=]) => {
-                    let path: syn::Path = meta.value()?.parse::<LitStr>()?.parse()?;
-                    known &= missing.replace(Missing::DefaultWith(path)).is_none();
+                Some("rename") if key.is_none() => {
+                    key = Some(meta.value()?.parse::<LitStr>()?);
                 }
-                Some("default") => known &= missing.replace(Missing::Default).is_none(),
-                Some("deserialize_with") => {
+                Some("default") if default.is_none() && meta.input.peek(Token![=]) => {
+                    let path: syn::Path = meta.value()?.parse::<LitStr>()?.parse()?;
+                    default = Some(Some(path));
+                }
+                Some("default") if default.is_none() => default = Some(None),
+                Some("deserialize_with") if !required => {
                     let with = meta.value()?.parse::<LitStr>()?;
                     known &= with.value() == "Option::deserialize";
-                    known &= missing.replace(Missing::Required).is_none();
+                    required = true;
                 }
-                Some("skip_serializing_if") => {
-                    meta.value()?.parse::<LitStr>()?;
+                Some("skip_serializing_if") if skip == Skip::None => {
+                    let with = meta.value()?.parse::<LitStr>()?.value();
+                    skip = match with.rsplit_once("::") {
+                        _ if with == "Option::is_none" => Skip::IfNone,
+                        Some((_, "is_empty")) => Skip::IfEmpty,
+                        _ => {
+                            known = false;
+                            Skip::None
+                        }
+                    };
                 }
                 _ => {
                     known = false;
@@ -215,7 +262,17 @@ fn field_reading(field: &syn::Field) -> Option<(Option<LitStr>, Option<Missing>)
             return None;
         }
     }
-    Some((key, missing))
+    let mark = match (default, required, skip) {
+        (None, false, Skip::None) => Mark::Plain,
+        // An `Option` reads `None` for a missing property, with `default` or without.
+        (None | Some(None), false, Skip::IfNone) => Mark::Optional,
+        (Some(None), false, Skip::IfEmpty) => Mark::Empty,
+        (Some(None), false, Skip::None) => Mark::Default,
+        (Some(Some(path)), false, Skip::None) => Mark::DefaultWith(path),
+        (None, true, Skip::None) => Mark::Required,
+        _ => return None,
+    };
+    Some((key, mark))
 }
 
 #[cfg(test)]
@@ -251,6 +308,8 @@ mod tests {
                 pub shelf: u32,
                 #[serde(rename = "type", deserialize_with = "Option::deserialize")]
                 pub type_: Option<String>,
+                #[serde(default, skip_serializing_if = "Vec::is_empty")]
+                pub tags: Vec<String>,
                 pub r#loop: bool,
             }
         });
@@ -259,21 +318,19 @@ mod tests {
         assert_eq!(
             items,
             "\n    ///A book.\n    \
-             #[derive(::serde::Serialize, Clone, Debug)]\n    \
+             #[derive(Clone, Debug)]\n    \
              pub struct Book {\n        \
                  ///Its title.\n        \
                  pub title: String,\n        \
-                 #[serde(rename = \"pageCount\", default, skip_serializing_if = \"Option::is_none\")]\n        \
                  pub page_count: Option<u32>,\n        \
-                 #[serde(default = \"defaults::default_u64::<u32, 10>\")]\n        \
                  pub shelf: u32,\n        \
-                 #[serde(rename = \"type\", deserialize_with = \"Option::deserialize\")]\n        \
                  pub type_: Option<String>,\n        \
+                 pub tags: Vec<String>,\n        \
                  pub r#loop: bool,\n    \
              }\n    \
-             deserialize_struct!(Book {\n        \
-                 title, page_count: \"pageCount\" default, shelf default = defaults::default_u64::<u32, 10>,\n        \
-                 type_: \"type\" required, r#loop: \"loop\",\n    \
+             serde_struct!(Book {\n        \
+                 title, page_count: \"pageCount\" optional, shelf default = defaults::default_u64::<u32, 10>,\n        \
+                 type_: \"type\" required, tags empty, r#loop: \"loop\",\n    \
              });\n"
         );
     }
@@ -287,7 +344,7 @@ mod tests {
         });
         assert_eq!(changed, ["Empty"]);
         assert!(
-            text.ends_with("    deserialize_struct!(Empty {}, deny_unknown_fields);\n"),
+            text.ends_with("    serde_struct!(Empty {}, deny_unknown_fields);\n"),
             "{text}"
         );
     }
@@ -301,15 +358,10 @@ mod tests {
             pub struct B { pub b: u8 }
         });
         assert!(
-            text.contains(
-                "    deserialize_struct!(A { a });\n\n    #[derive(::serde::Serialize)]\n    pub struct B"
-            ),
+            text.contains("    serde_struct!(A { a });\n\n    pub struct B"),
             "{text}"
         );
-        assert!(
-            text.ends_with("    deserialize_struct!(B { b });\n"),
-            "{text}"
-        );
+        assert!(text.ends_with("    serde_struct!(B { b });\n"), "{text}");
     }
 
     #[test]
@@ -340,10 +392,24 @@ mod tests {
                     pub a: String,
                 }
             },
+            quote! {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct DefaultSkipped {
+                    #[serde(default = "defaults::one", skip_serializing_if = "Option::is_none")]
+                    pub a: Option<u8>,
+                }
+            },
+            quote! {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct OwnSkip {
+                    #[serde(skip_serializing_if = "is_zero")]
+                    pub a: u8,
+                }
+            },
         ] {
             let (text, changed) = collapsed(code);
             assert!(changed.is_empty(), "{text}");
-            assert!(!text.contains("deserialize_struct!"), "{text}");
+            assert!(!text.contains("serde_struct!"), "{text}");
         }
     }
 }

@@ -4,33 +4,30 @@
 /// Types generated from the schemas of the API, part 2 of 2.
 #[allow(clippy::all, missing_docs, dead_code, unused_comparisons, unused_imports)]
 pub mod types {
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`Tenant`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct Tenant {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
     }
 
-    deserialize_struct!(Tenant { id });
+    serde_struct!(Tenant { id optional });
 
     ///`TenantListResult`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct TenantListResult {
-        #[serde(rename = "nextLink")]
         pub next_link: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub value: Vec<Tenant>,
     }
 
-    deserialize_struct!(TenantListResult { next_link: "nextLink", value default });
+    serde_struct!(TenantListResult { next_link: "nextLink", value empty });
 
     ///`Vault`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Vault {
         pub name: String,
     }
 
-    deserialize_struct!(Vault { name });
+    serde_struct!(Vault { name });
 }

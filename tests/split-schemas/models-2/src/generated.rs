@@ -6,7 +6,7 @@
 pub mod types {
     use ::schemas_split_api_models_1::*;
 
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     /// An enum of strings: the enum, whose variants serde reads and writes as their
     /// strings, with `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` by the
@@ -74,15 +74,14 @@ pub mod types {
     }
 
     ///`Circle`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Circle {
         pub kind: String,
-        #[serde(default = "defaults::circle_label")]
         pub label: String,
         pub radius: f64,
     }
 
-    deserialize_struct!(Circle { kind, label default = defaults::circle_label, radius });
+    serde_struct!(Circle { kind, label default = defaults::circle_label, radius });
 
     ///`EchoValueBodyString`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -149,15 +148,13 @@ pub mod types {
     }
 
     ///`RecordAddressGeo`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct RecordAddressGeo {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lat: Option<f64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lon: Option<f64>,
     }
 
-    deserialize_struct!(RecordAddressGeo { lat, lon });
+    serde_struct!(RecordAddressGeo { lat optional, lon optional });
 
     ///`RecordLevel`
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -196,6 +193,15 @@ pub mod types {
             Self::try_from(<i64>::deserialize(deserializer)?)
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
+    }
+
+    ///`RecordLimits`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RecordLimits {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub soft: Option<i64>,
+        #[serde(flatten)]
+        pub extra: ::std::collections::HashMap<String, i64>,
     }
 
     mod defaults {

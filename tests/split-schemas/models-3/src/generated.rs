@@ -7,7 +7,7 @@ pub mod types {
     use ::schemas_split_api_models_1::*;
     use ::schemas_split_api_models_2::*;
 
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     /// An enum of strings: the enum, whose variants serde reads and writes as their
     /// strings, with `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` by the
@@ -102,32 +102,21 @@ pub mod types {
     }
 
     ///`EchoValueOkBody`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct EchoValueOkBody {
         pub kind: EchoValueOkBodyKind,
     }
 
-    deserialize_struct!(EchoValueOkBody { kind });
+    serde_struct!(EchoValueOkBody { kind });
 
     ///`RecordAddress`
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[derive(Clone, Debug, Default)]
     pub struct RecordAddress {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub geo: Option<RecordAddressGeo>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub street: Option<String>,
     }
 
-    deserialize_struct!(RecordAddress { geo, street });
-
-    ///`RecordLimits`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct RecordLimits {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub soft: Option<i64>,
-        #[serde(flatten)]
-        pub extra: ::std::collections::HashMap<String, i64>,
-    }
+    serde_struct!(RecordAddress { geo optional, street optional });
 
     string_enum! {
         ///`RecordMode`
@@ -144,28 +133,24 @@ pub mod types {
     }
 
     ///`Rectangle`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Rectangle {
         pub height: ::std::num::NonZeroU64,
         pub kind: String,
-        #[serde(default = "defaults::rectangle_label")]
         pub label: String,
         pub width: ::std::num::NonZeroU32,
     }
 
-    deserialize_struct!(Rectangle {
-        height, kind, label default = defaults::rectangle_label, width,
-    });
+    serde_struct!(Rectangle { height, kind, label default = defaults::rectangle_label, width });
 
     ///`ShapeBase`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct ShapeBase {
         pub kind: String,
-        #[serde(default = "defaults::shape_base_label")]
         pub label: String,
     }
 
-    deserialize_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
+    serde_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
 
     string_enum! {
         ///`ShapeVariant0Kind`

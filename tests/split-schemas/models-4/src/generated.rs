@@ -7,54 +7,36 @@ pub mod types {
     use ::schemas_split_api_models_2::*;
     use ::schemas_split_api_models_3::*;
 
-    use ::specfirst_runtime::deserialize_struct;
+    use ::specfirst_runtime::serde_struct;
 
     ///`Record`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     pub struct Record {
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub address: Option<RecordAddress>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub blob: Option<String>,
-        #[serde(default)]
         pub count: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub day: Option<::chrono::naive::NaiveDate>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub grade: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<::uuid::Uuid>,
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub labels: ::std::collections::HashMap<String, String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub level: Option<RecordLevel>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub limits: Option<RecordLimits>,
-        #[serde(default = "defaults::record_mode")]
         pub mode: RecordMode,
         pub name: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub on: Option<bool>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub order: Option<SortOrder>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ratio: Option<f32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub small: Option<i32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stamp: Option<::serde_json::Value>,
     }
 
-    deserialize_struct!(Record {
-        address, blob, count default, created, day, grade, id, labels default, level, limits,
-        mode default = defaults::record_mode, name, on, order, ratio, secret, small, stamp,
+    serde_struct!(Record {
+        address optional, blob optional, count default, created optional, day optional,
+        grade optional, id optional, labels empty, level optional, limits optional,
+        mode default = defaults::record_mode, name, on optional, order optional, ratio optional,
+        secret optional, small optional, stamp optional,
     });
 
     ///`Shape`
