@@ -436,7 +436,7 @@ pub struct ListBooksRequest<M> {
     /// The calling client's version, for the logs.
     ///
     /// Header parameter `x-client-version`.
-    pub x_client_version: ::core::option::Option<::std::string::String>,
+    pub x_client_version: Option<String>,
 }
 
 /// The scan parameters of [`BookshelfApi::list_books`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -447,17 +447,17 @@ pub struct ListBooksScan {
     /// The order of the scan; by title, ascending, when absent.
     ///
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::BookSortMode>,
+    pub sort_by: Option<types::BookSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Only books of this genre.
     ///
     /// Query parameter `genre`.
-    pub genre: ::core::option::Option<types::Genre>,
+    pub genre: Option<types::Genre>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Only books carrying every one of these tags.
     ///
     /// Query parameter `tag`.
-    pub tag: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag: Option<Vec<String>>,
 }
 ::specfirst_runtime::deserialize_struct!(ListBooksScan {
     sort_by default, genre default, tag default,
@@ -534,7 +534,7 @@ pub struct CreateBookRequest {
     /// Repeating a request with the same key returns the first result.
     ///
     /// Header parameter `Idempotency-Key`.
-    pub idempotency_key: ::core::option::Option<::std::string::String>,
+    pub idempotency_key: Option<String>,
     /// The request body (`application/json`).
     pub body: types::NewBook,
 }
@@ -552,7 +552,7 @@ pub enum CreateBookResponse {
         /// Where the new book can be read.
         ///
         /// Response header `location`.
-        location: ::std::string::String,
+        location: String,
     },
     /// An error, in the runtime's error shape.
     ///
@@ -804,18 +804,16 @@ pub fn router_with_options<A: BookshelfApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::get;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route(
-            "/books",
-            rt::axum::routing::get(handlers::handle_list_books::<A>)
-                .post(handlers::handle_create_book::<A>),
-        )
+        .route("/books", get(handle_list_books::<A>).post(handle_create_book::<A>))
         .route(
             "/books/{p0}",
-            rt::axum::routing::get(handlers::handle_get_book::<A>)
-                .put(handlers::handle_replace_book::<A>)
-                .delete(handlers::handle_delete_book::<A>),
+            get(handle_get_book::<A>)
+                .put(handle_replace_book::<A>)
+                .delete(handle_delete_book::<A>),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
@@ -830,18 +828,18 @@ mod handlers {
     use super::types;
     pub(super) static LIST_BOOKS_X_CLIENT_VERSION: rt::Param = rt::Param::header(
         "x-client-version",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static LIST_BOOKS_SORT_BY: rt::Param = rt::Param::query(
             "sort_by",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::BOOK_SORT_MODE);
 
     pub(super) static LIST_BOOKS_GENRE: rt::Param = rt::Param::query(
             "genre",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::GENRE);
 
@@ -888,7 +886,7 @@ mod handlers {
                     >("genre", &input.optional(&LIST_BOOKS_GENRE)?)?;
                 token
                     .check_unchanged::<
-                        ::std::vec::Vec<::std::string::String>,
+                        Vec<String>,
                     >("tag", &input.optional(&LIST_BOOKS_TAG)?)?;
                 let scan = token.scan()?;
                 ::specfirst_runtime::WhichPage::Next {
@@ -906,7 +904,7 @@ mod handlers {
 
     pub(super) static CREATE_BOOK_IDEMPOTENCY_KEY: rt::Param = rt::Param::header(
         "Idempotency-Key",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_create_book<A: Api>(
@@ -961,7 +959,7 @@ mod handlers {
     pub(super) static PATH_BOOK_ID: rt::Param = rt::Param::path(
             0,
             "bookId",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::GET_BOOK_BOOK_ID);
 
@@ -1112,21 +1110,25 @@ mod description {
 "/books/{bookId}":{"get":{"$doc":0,"parameters":[{"schema":{"type":"string","format":"uuid"},"description":"The book's identifier."}],"responses":{"$doc":0,"404":{"$doc":1},"4XX":{"$doc":1},"5XX":{"$doc":1}}},"put":{"$doc":0,"parameters":[{"schema":{"type":"string","format":"uuid"},"description":"The book's identifier."}],"responses":{"$doc":0,"404":{"$doc":1},"4XX":{"$doc":1},"5XX":{"$doc":1}}},"delete":{"$doc":0,"parameters":[{"schema":{"type":"string","format":"uuid"},"description":"The book's identifier."}],"responses":{"$doc":0,"404":{"$doc":1},"4XX":{"$doc":1},"5XX":{"$doc":1}}}}},
 "components":{"securitySchemes":{"$doc":0},"schemas":{"$doc":0}}}"##,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[
-                &handlers::LIST_BOOKS_X_CLIENT_VERSION,
-                &handlers::LIST_BOOKS_SORT_BY,
-                &handlers::LIST_BOOKS_GENRE,
-                &handlers::LIST_BOOKS_TAG,
-                &rt::Param::query("limit", rt::Shape::Scalar(rt::Scalar::Integer)),
-                &rt::Param::query("page_token", rt::Shape::Scalar(rt::Scalar::String)),
-            ],
-            &[&handlers::CREATE_BOOK_IDEMPOTENCY_KEY],
-            &[&handlers::PATH_BOOK_ID],
-            &[&handlers::PATH_BOOK_ID],
-            &[&handlers::PATH_BOOK_ID],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[
+            &handlers::LIST_BOOKS_X_CLIENT_VERSION,
+            &handlers::LIST_BOOKS_SORT_BY,
+            &handlers::LIST_BOOKS_GENRE,
+            &handlers::LIST_BOOKS_TAG,
+            &rt::Param::query("limit", rt::Shape::INTEGER),
+            &rt::Param::query("page_token", rt::Shape::STRING),
+        ],
+        &[&handlers::CREATE_BOOK_IDEMPOTENCY_KEY],
+        &[&handlers::PATH_BOOK_ID],
+        &[&handlers::PATH_BOOK_ID],
+        &[&handlers::PATH_BOOK_ID],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

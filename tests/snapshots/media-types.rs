@@ -390,7 +390,7 @@ pub enum CreateNoteRequestBody {
     /// `multipart/form-data`.
     MultipartFormData(CreateNoteMultipart),
     /// `text/plain`.
-    TextPlain(::std::string::String),
+    TextPlain(String),
     /// `application/octet-stream`.
     ApplicationOctetStream(::specfirst_runtime::BodyStream),
     /// `image/*`.
@@ -406,17 +406,17 @@ pub struct CreateNoteMultipart {
     /// Part `title`.
     pub title: types::CreateNoteTitlePart,
     /// Part `priority`.
-    pub priority: ::core::option::Option<::std::num::NonZeroU64>,
+    pub priority: Option<::std::num::NonZeroU64>,
     /// Part `urgent`.
-    pub urgent: ::core::option::Option<bool>,
+    pub urgent: Option<bool>,
     /// Repeated part `tags`.
-    pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// Part `meta`.
-    pub meta: ::core::option::Option<types::Meta>,
+    pub meta: Option<types::Meta>,
     /// File part `attachment`.
     pub attachment: ::specfirst_runtime::Part,
     /// Repeated file part `extras`.
-    pub extras: ::core::option::Option<::std::vec::Vec<::specfirst_runtime::Part>>,
+    pub extras: Option<Vec<::specfirst_runtime::Part>>,
 }
 
 /// The responses of [`MediaTypesApi::create_note`], one variant per declared status.
@@ -445,7 +445,7 @@ impl rt::IntoResponse for CreateNoteResponse {
 #[derive(Debug, Clone)]
 pub struct UploadRequest {
     /// The request body (`multipart/form-data`).
-    pub body: ::core::option::Option<UploadMultipart>,
+    pub body: Option<UploadMultipart>,
 }
 
 /// The `multipart/form-data` body of [`MediaTypesApi::upload`], one field per part.
@@ -455,7 +455,7 @@ pub struct UploadMultipart {
     /// File part `file`.
     pub file: ::specfirst_runtime::Part,
     /// Part `label`.
-    pub label: ::core::option::Option<types::UploadLabel>,
+    pub label: Option<types::UploadLabel>,
 }
 
 /// The responses of [`MediaTypesApi::upload`], one variant per declared status.
@@ -484,7 +484,7 @@ impl rt::IntoResponse for UploadResponse {
 #[derive(Debug, Clone)]
 pub struct EchoTextRequest {
     /// The request body (`text/plain`).
-    pub body: ::std::string::String,
+    pub body: String,
 }
 
 /// The responses of [`MediaTypesApi::echo_text`], one variant per declared status.
@@ -515,11 +515,11 @@ pub enum EchoTextResponseOkBody {
     /// `application/json`.
     ApplicationJson(types::Received),
     /// `text/plain`.
-    TextPlain(::std::string::String),
+    TextPlain(String),
     /// `image/*`.
     ImageAny {
         ///The concrete media type of the body, matching `image/*`.
-        content_type: ::std::string::String,
+        content_type: String,
         /// The response body, whole or streamed.
         body: ::specfirst_runtime::Binary,
     },
@@ -552,7 +552,7 @@ impl EchoTextResponseOkBody {
 #[derive(Debug)]
 pub struct EdgeCasesRequest {
     /// The request body, one of `application/json`, `application/merge-patch+json`, `multipart/form-data`, `*/*` as its `content-type` says.
-    pub body: ::core::option::Option<EdgeCasesRequestBody>,
+    pub body: Option<EdgeCasesRequestBody>,
 }
 
 /// The request body of [`MediaTypesApi::edge_cases`], one variant per declared media type; the request's `content-type` chooses.
@@ -574,15 +574,15 @@ pub enum EdgeCasesRequestBody {
 #[derive(Debug, Clone)]
 pub struct EdgeCasesMultipart {
     /// Part `file-name`.
-    pub file_name: ::core::option::Option<::std::string::String>,
+    pub file_name: Option<String>,
     /// Part `type`.
-    pub type_: ::core::option::Option<types::Kind>,
+    pub type_: Option<types::Kind>,
     /// Part `self`.
-    pub self_: ::core::option::Option<f64>,
+    pub self_: Option<f64>,
     /// Repeated part `items`.
-    pub items: ::core::option::Option<::std::vec::Vec<types::Meta>>,
+    pub items: Option<Vec<types::Meta>>,
     /// File part `blob`.
-    pub blob: ::core::option::Option<::specfirst_runtime::Part>,
+    pub blob: Option<::specfirst_runtime::Part>,
 }
 
 /// The responses of [`MediaTypesApi::edge_cases`], one variant per declared status.
@@ -663,7 +663,7 @@ pub enum EdgeCasesResponseCreatedBody {
     /// `*/*`.
     Any {
         ///The concrete media type of the body, matching `*/*`.
-        content_type: ::std::string::String,
+        content_type: String,
         /// The response body, whole or streamed.
         body: ::specfirst_runtime::Binary,
     },
@@ -747,33 +747,32 @@ pub fn router_with_options<A: MediaTypesApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{post, put};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/notes", rt::axum::routing::post(handlers::handle_create_note::<A>))
-        .route("/uploads", rt::axum::routing::put(handlers::handle_upload::<A>))
+        .route("/notes", post(handle_create_note::<A>))
+        .route("/uploads", put(handle_upload::<A>))
         .route(
             "/echo",
-            rt::axum::routing::post(
+            post(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_echo_text::<A>,
+                    handle_echo_text::<A>,
                     rt::axum::Extension(rt::Produces(&["text/plain", "image/*"])),
                 ),
             ),
         )
         .route(
             "/edge",
-            rt::axum::routing::post(
+            post(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_edge_cases::<A>,
+                    handle_edge_cases::<A>,
                     rt::axum::Extension(rt::Produces(&["text/csv", "*/*"])),
                 ),
             ),
         )
-        .route(
-            "/raw-multipart",
-            rt::axum::routing::post(handlers::handle_raw_multipart::<A>),
-        )
-        .route("/pings", rt::axum::routing::post(handlers::handle_ping::<A>))
+        .route("/raw-multipart", post(handle_raw_multipart::<A>))
+        .route("/pings", post(handle_ping::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -1116,8 +1115,19 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[&[], &[], &[], &[], &[], &[]],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -179,17 +179,17 @@ pub trait TypeTheNamingTortureTestApi: Send + Sync + 'static {
 #[derive(Debug, Clone)]
 pub struct SelfRequest {
     /// Path parameter `type`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     /// Path parameter `2fa`.
     pub n2fa: i64,
     /// Query parameter `async`.
-    pub async_: ::core::option::Option<bool>,
+    pub async_: Option<bool>,
     /// Query parameter `Type`.
-    pub type_2: ::core::option::Option<::std::string::String>,
+    pub type_2: Option<String>,
     /// Query parameter `type`.
-    pub type_3: ::core::option::Option<::std::string::String>,
+    pub type_3: Option<String>,
     /// Header parameter `x-Request-ID`.
-    pub x_request_id: ::core::option::Option<::std::string::String>,
+    pub x_request_id: Option<String>,
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::self_`], one variant per declared status.
@@ -218,7 +218,7 @@ impl rt::IntoResponse for SelfResponse {
 #[derive(Debug, Clone)]
 pub struct GetItemRequest {
     /// Path parameter `id`.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item`], one variant per declared status.
@@ -244,7 +244,7 @@ impl rt::IntoResponse for GetItemResponse {
 #[derive(Debug, Clone)]
 pub struct DeleteItemsIdRequest {
     /// Path parameter `id`.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::delete_items_id`], one variant per declared status.
@@ -270,11 +270,11 @@ impl rt::IntoResponse for DeleteItemsIdResponse {
 #[derive(Debug, Clone)]
 pub struct GetItem2Request {
     /// Path parameter `name`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Query parameter `body`.
-    pub body_2: ::core::option::Option<::std::string::String>,
+    pub body_2: Option<String>,
     /// The request body (`application/json`).
-    pub body: ::core::option::Option<types::GetItem2Body>,
+    pub body: Option<types::GetItem2Body>,
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item_2`], one variant per declared status.
@@ -286,7 +286,7 @@ pub enum GetItem2Response {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::vec::Vec<types::Self_>,
+        body: Vec<types::Self_>,
     },
     /// I'm a teapot
     ///
@@ -321,18 +321,16 @@ pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::get;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/self/{p0}/{p1}", rt::axum::routing::get(handlers::handle_self_::<A>))
+        .route("/self/{p0}/{p1}", get(handle_self_::<A>))
         .route(
             "/items/{p0}",
-            rt::axum::routing::get(handlers::handle_get_item::<A>)
-                .delete(handlers::handle_delete_items_id::<A>),
+            get(handle_get_item::<A>).delete(handle_delete_items_id::<A>),
         )
-        .route(
-            "/items/{p0}/children",
-            rt::axum::routing::get(handlers::handle_get_item_2::<A>),
-        )
+        .route("/items/{p0}/children", get(handle_get_item_2::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -346,33 +344,33 @@ mod handlers {
     pub(super) static SELF_TYPE: rt::Param = rt::Param::path(
         0,
         "type",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static SELF_N2FA: rt::Param = rt::Param::path(
         1,
         "2fa",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) static SELF_ASYNC: rt::Param = rt::Param::query(
         "async",
-        rt::Shape::Scalar(rt::Scalar::Boolean),
+        rt::Shape::BOOLEAN,
     );
 
     pub(super) static SELF_TYPE_2: rt::Param = rt::Param::query(
         "Type",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static SELF_TYPE_3: rt::Param = rt::Param::query(
         "type",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static SELF_X_REQUEST_ID: rt::Param = rt::Param::header(
         "x-Request-ID",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_self_<A: Api>(
@@ -399,12 +397,7 @@ mod handlers {
         })
     }
 
-    pub(super) static PATH_ID: rt::Param = rt::Param::path(
-        0,
-        "id",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
+    pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING);
     pub(super) async fn handle_get_item<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -446,12 +439,12 @@ mod handlers {
     pub(super) static GET_ITEM_2_NAME: rt::Param = rt::Param::path(
         0,
         "name",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static GET_ITEM_2_BODY_2: rt::Param = rt::Param::query(
         "body",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_get_item_2<A: Api>(
@@ -490,20 +483,24 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[
-                &handlers::SELF_TYPE,
-                &handlers::SELF_N2FA,
-                &handlers::SELF_ASYNC,
-                &handlers::SELF_TYPE_2,
-                &handlers::SELF_TYPE_3,
-                &handlers::SELF_X_REQUEST_ID,
-            ],
-            &[&handlers::PATH_ID],
-            &[&handlers::PATH_ID],
-            &[&handlers::GET_ITEM_2_NAME, &handlers::GET_ITEM_2_BODY_2],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[
+            &handlers::SELF_TYPE,
+            &handlers::SELF_N2FA,
+            &handlers::SELF_ASYNC,
+            &handlers::SELF_TYPE_2,
+            &handlers::SELF_TYPE_3,
+            &handlers::SELF_X_REQUEST_ID,
+        ],
+        &[&handlers::PATH_ID],
+        &[&handlers::PATH_ID],
+        &[&handlers::GET_ITEM_2_NAME, &handlers::GET_ITEM_2_BODY_2],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -620,7 +620,7 @@ pub struct GetSensorRequest {
     /// Path parameter `id`.
     pub id: types::GetSensorId,
     /// Query parameter `precision`.
-    pub precision: ::core::option::Option<::std::num::NonZeroU64>,
+    pub precision: Option<::std::num::NonZeroU64>,
 }
 
 /// The responses of [`SensorsApi::get_sensor`], one variant per declared status.
@@ -737,15 +737,16 @@ pub fn router_with_options<A: SensorsApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{get, post};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
         .route(
             "/sensors/{p0}",
-            rt::axum::routing::get(handlers::handle_get_sensor::<A>)
-                .delete(handlers::handle_retire_sensor::<A>),
+            get(handle_get_sensor::<A>).delete(handle_retire_sensor::<A>),
         )
-        .route("/readings", rt::axum::routing::post(handlers::handle_add_reading::<A>))
-        .route("/ping", rt::axum::routing::get(handlers::handle_ping::<A>))
+        .route("/readings", post(handle_add_reading::<A>))
+        .route("/ping", get(handle_ping::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -756,16 +757,12 @@ mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
     use super::SensorsApi as Api;
-    pub(super) static PATH_ID: rt::Param = rt::Param::path(
-            0,
-            "id",
-            rt::Shape::Scalar(rt::Scalar::String),
-        )
+    pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING)
         .checked(&super::rules::GET_SENSOR_ID);
 
     pub(super) static GET_SENSOR_PRECISION: rt::Param = rt::Param::query(
             "precision",
-            rt::Shape::Scalar(rt::Scalar::Integer),
+            rt::Shape::INTEGER,
         )
         .checked(&super::rules::GET_SENSOR_PRECISION);
 
@@ -932,7 +929,7 @@ pub mod webhooks {
     #[derive(Debug, Clone)]
     pub struct PostSensorRemovedRequest {
         /// The request body (`application/json`).
-        pub body: ::core::option::Option<types::PostSensorRemovedBody>,
+        pub body: Option<types::PostSensorRemovedBody>,
     }
 
     /// The responses of [`SensorsWebhooks::post_sensor_removed`], one variant per declared status.
@@ -966,13 +963,12 @@ pub mod webhooks {
         options: &::specfirst_runtime::RouterOptions,
     ) -> ::specfirst_runtime::__private::axum::Router {
         use ::specfirst_runtime::__private as rt;
+        use self::handlers::*;
+        use rt::axum::routing::post;
         let routes = rt::axum::Router::new()
             .without_v07_checks()
-            .route("/alert", rt::axum::routing::post(handlers::handle_alert_raised::<A>))
-            .route(
-                "/sensor.removed",
-                rt::axum::routing::post(handlers::handle_post_sensor_removed::<A>),
-            )
+            .route("/alert", post(handle_alert_raised::<A>))
+            .route("/sensor.removed", post(handle_post_sensor_removed::<A>))
             .with_state(api);
         rt::finish_router(routes, OPENAPI_DOCUMENT, options)
     }
@@ -1122,13 +1118,17 @@ mod description {
 "/ping":{"get":{"$doc":0,"responses":{}}}},
 "components":{"securitySchemes":{"$doc":0},"schemas":{"$doc":0,"Sensor":{"$doc":0,"properties":{"$doc":0,"kind":{"enum":["thermometer"]},"label":{"$doc":0,"nullable":true,"type":"string"},"location":{"$doc":0,"items":{"not":{}}},"calibration":{"maxProperties":4,"allOf":[{"$ref":"#/components/schemas/Calibration"}]},"notes":{}}},"Firmware":{"$doc":0,"properties":{"$doc":0,"image":{"$doc":0,"format":"byte"}}},"Reading":{"$doc":0,"properties":{"$doc":0,"value":{"$doc":0,"exclusiveMinimum":true,"minimum":-273.15},"tag":{"anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":0}]}}},"Alert":{"type":"object","properties":{"$doc":0},"required":{"$doc":0},"additionalProperties":false}}}}"##,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[&handlers::PATH_ID, &handlers::GET_SENSOR_PRECISION],
-            &[&handlers::PATH_ID],
-            &[],
-            &[],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[&handlers::PATH_ID, &handlers::GET_SENSOR_PRECISION],
+        &[&handlers::PATH_ID],
+        &[],
+        &[],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

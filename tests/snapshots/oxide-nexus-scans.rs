@@ -10,7 +10,7 @@ pub struct ProbeListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -23,7 +23,7 @@ pub struct AffinityGroupListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::affinity_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -34,10 +34,10 @@ pub struct AffinityGroupMemberListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_class_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -50,7 +50,7 @@ pub struct AlertClassListScan {
     /// If provided, only alert classes which match this glob pattern will be included in the response.
     ///
     /// Query parameter `filter`.
-    pub filter: ::core::option::Option<types::AlertSubscription>,
+    pub filter: Option<types::AlertSubscription>,
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_receiver_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -59,7 +59,7 @@ pub struct AlertClassListScan {
 pub struct AlertReceiverListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_delivery_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -72,7 +72,7 @@ pub struct AlertDeliveryListScan {
     /// If any of the "pending", "failed", or "delivered" query parameters are set to true, only deliveries matching those state(s) will be included in the response. If NO state filter parameters are set, then all deliveries are included.
     ///
     /// Query parameter `delivered`.
-    pub delivered: ::core::option::Option<bool>,
+    pub delivered: Option<bool>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// If true, include deliveries which have failed permanently.
     ///
@@ -81,7 +81,7 @@ pub struct AlertDeliveryListScan {
     /// A delivery fails permanently when the retry limit of three total attempts is reached without a successful delivery.
     ///
     /// Query parameter `failed`.
-    pub failed: ::core::option::Option<bool>,
+    pub failed: Option<bool>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// If true, include deliveries which are currently in progress.
     ///
@@ -90,10 +90,10 @@ pub struct AlertDeliveryListScan {
     /// A delivery is considered "pending" if it has not yet been sent at all, or if a delivery attempt has failed but the delivery has retries remaining.
     ///
     /// Query parameter `pending`.
-    pub pending: ::core::option::Option<bool>,
+    pub pending: Option<bool>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::TimeAndIdSortMode>,
+    pub sort_by: Option<types::TimeAndIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::alert_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -108,24 +108,24 @@ pub struct AlertListScan {
     /// See the guide-level documentation on alerts for details on alert classes and alert class glob patterns.
     ///
     /// Query parameter `alert_class`.
-    pub alert_class: ::core::option::Option<types::AlertSubscription>,
+    pub alert_class: Option<types::AlertSubscription>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Inclusive upper bound on the alert creation time
     ///
     /// If this is included, only alerts created at or before this time will be returned.
     ///
     /// Query parameter `end_time`.
-    pub end_time: ::core::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_time: Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::TimeAndIdSortMode>,
+    pub sort_by: Option<types::TimeAndIdSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Inclusive lower bound on the alert creation time.
     ///
     /// If this is included, only alerts created at or after this time will be returned.
     ///
     /// Query parameter `start_time`.
-    pub start_time: ::core::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 
 /// The scan parameters of [`OxideRegionApi::anti_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -138,7 +138,7 @@ pub struct AntiAffinityGroupListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::anti_affinity_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -149,10 +149,10 @@ pub struct AntiAffinityGroupMemberListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::certificate_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -161,7 +161,7 @@ pub struct AntiAffinityGroupMemberListScan {
 pub struct CertificateListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -174,7 +174,7 @@ pub struct DiskListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::external_subnet_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -187,7 +187,7 @@ pub struct ExternalSubnetListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::floating_ip_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -200,7 +200,7 @@ pub struct FloatingIpListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -209,7 +209,7 @@ pub struct FloatingIpListScan {
 pub struct GroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::image_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -220,10 +220,10 @@ pub struct ImageListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -236,7 +236,7 @@ pub struct InstanceListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -247,10 +247,10 @@ pub struct InstanceAffinityGroupListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_anti_affinity_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -261,10 +261,10 @@ pub struct InstanceAntiAffinityGroupListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -275,10 +275,10 @@ pub struct InstanceDiskListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_multicast_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -289,10 +289,10 @@ pub struct InstanceMulticastGroupListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_ssh_public_key_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -303,10 +303,10 @@ pub struct InstanceSshPublicKeyListScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_ip_address_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -321,15 +321,15 @@ pub struct InternetGatewayIpAddressListScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the VPC, only required if `gateway` is provided as a `Name`
     ///
     /// Query parameter `vpc`.
-    pub vpc: ::core::option::Option<types::NameOrId>,
+    pub vpc: Option<types::NameOrId>,
 }
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -344,15 +344,15 @@ pub struct InternetGatewayIpPoolListScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the VPC, only required if `gateway` is provided as a `Name`
     ///
     /// Query parameter `vpc`.
-    pub vpc: ::core::option::Option<types::NameOrId>,
+    pub vpc: Option<types::NameOrId>,
 }
 
 /// The scan parameters of [`OxideRegionApi::internet_gateway_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -363,10 +363,10 @@ pub struct InternetGatewayListScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     /// Name or ID of the VPC
     ///
     /// Query parameter `vpc`.
@@ -379,13 +379,13 @@ pub struct InternetGatewayListScan {
 pub struct IpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `ip_version`.
-    pub ip_version: ::core::option::Option<types::IpVersion>,
+    pub ip_version: Option<types::IpVersion>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `pool_type`.
-    pub pool_type: ::core::option::Option<types::IpPoolType>,
+    pub pool_type: Option<types::IpPoolType>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::current_user_access_token_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -394,7 +394,7 @@ pub struct IpPoolListScan {
 pub struct CurrentUserAccessTokenListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::current_user_groups`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -403,7 +403,7 @@ pub struct CurrentUserAccessTokenListScan {
 pub struct CurrentUserGroupsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::current_user_ssh_key_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -412,7 +412,7 @@ pub struct CurrentUserGroupsScan {
 pub struct CurrentUserSshKeyListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_metric`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -427,7 +427,7 @@ pub struct SiloMetricScan {
     /// Query result order
     ///
     /// Query parameter `order`.
-    pub order: ::core::option::Option<types::PaginationOrder>,
+    pub order: Option<types::PaginationOrder>,
     /// An inclusive start time of metrics.
     ///
     /// Query parameter `start_time`.
@@ -436,7 +436,7 @@ pub struct SiloMetricScan {
     /// Name or ID of the project
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
 }
 
 /// The scan parameters of [`OxideRegionApi::multicast_group_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -445,7 +445,7 @@ pub struct SiloMetricScan {
 pub struct MulticastGroupListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::multicast_group_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -454,7 +454,7 @@ pub struct MulticastGroupListScan {
 pub struct MulticastGroupMemberListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::instance_network_interface_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -469,10 +469,10 @@ pub struct InstanceNetworkInterfaceListScan {
     /// Name or ID of the project, only required if `instance` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::project_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -481,7 +481,7 @@ pub struct InstanceNetworkInterfaceListScan {
 pub struct ProjectListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::snapshot_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -494,7 +494,7 @@ pub struct SnapshotListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -503,7 +503,7 @@ pub struct SnapshotListScan {
 pub struct SubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::audit_log_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -514,10 +514,10 @@ pub struct AuditLogListScan {
     /// Exclusive
     ///
     /// Query parameter `end_time`.
-    pub end_time: ::core::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_time: Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::TimeAndIdSortMode>,
+    pub sort_by: Option<types::TimeAndIdSortMode>,
     /// Required, inclusive
     ///
     /// Query parameter `start_time`.
@@ -530,7 +530,7 @@ pub struct AuditLogListScan {
 pub struct PhysicalDiskListAdoptionRequestsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -539,7 +539,7 @@ pub struct PhysicalDiskListAdoptionRequestsScan {
 pub struct PhysicalDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::physical_disk_list_unadopted`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -573,7 +573,7 @@ impl<M: ::serde::Serialize> PhysicalDiskListUnadoptedRequest<M> {
 pub struct NetworkingSwitchPortLldpNeighborsScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::rack_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -582,7 +582,7 @@ pub struct NetworkingSwitchPortLldpNeighborsScan {
 pub struct RackListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -591,7 +591,7 @@ pub struct RackListScan {
 pub struct SledListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_physical_disk_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -600,7 +600,7 @@ pub struct SledListScan {
 pub struct SledPhysicalDiskListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_instance_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -609,7 +609,7 @@ pub struct SledPhysicalDiskListScan {
 pub struct SledInstanceListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::sled_list_uninitialized`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -643,12 +643,12 @@ impl<M: ::serde::Serialize> SledListUninitializedRequest<M> {
 pub struct NetworkingSwitchPortListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// An optional switch port id to use when listing switch ports.
     ///
     /// Query parameter `switch_port_id`.
-    pub switch_port_id: ::core::option::Option<::uuid::Uuid>,
+    pub switch_port_id: Option<::uuid::Uuid>,
 }
 
 /// The scan parameters of [`OxideRegionApi::switch_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -657,7 +657,7 @@ pub struct NetworkingSwitchPortListScan {
 pub struct SwitchListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_identity_provider_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -670,7 +670,7 @@ pub struct SiloIdentityProviderListScan {
     pub silo: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -679,16 +679,16 @@ pub struct SiloIdentityProviderListScan {
 pub struct SystemIpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `assignment`.
-    pub assignment: ::core::option::Option<types::IpPoolAssignment>,
+    pub assignment: Option<types::IpPoolAssignment>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `ip_version`.
-    pub ip_version: ::core::option::Option<types::IpVersion>,
+    pub ip_version: Option<types::IpVersion>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `pool_type`.
-    pub pool_type: ::core::option::Option<types::IpPoolType>,
+    pub pool_type: Option<types::IpPoolType>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_ip_pool_range_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -722,7 +722,7 @@ impl<M: ::serde::Serialize> SystemIpPoolRangeListRequest<M> {
 pub struct SystemIpPoolSiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_metric`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -737,7 +737,7 @@ pub struct SystemMetricScan {
     /// Query result order
     ///
     /// Query parameter `order`.
-    pub order: ::core::option::Option<types::PaginationOrder>,
+    pub order: Option<types::PaginationOrder>,
     /// An inclusive start time of metrics.
     ///
     /// Query parameter `start_time`.
@@ -746,7 +746,7 @@ pub struct SystemMetricScan {
     /// Name or ID of the silo
     ///
     /// Query parameter `silo`.
-    pub silo: ::core::option::Option<types::NameOrId>,
+    pub silo: Option<types::NameOrId>,
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_address_lot_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -755,7 +755,7 @@ pub struct SystemMetricScan {
 pub struct NetworkingAddressLotListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_address_lot_block_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -764,7 +764,7 @@ pub struct NetworkingAddressLotListScan {
 pub struct NetworkingAddressLotBlockListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_bgp_config_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -773,7 +773,7 @@ pub struct NetworkingAddressLotBlockListScan {
 pub struct NetworkingBgpConfigListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_bgp_announce_set_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -782,7 +782,7 @@ pub struct NetworkingBgpConfigListScan {
 pub struct NetworkingBgpAnnounceSetListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_loopback_address_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -791,7 +791,7 @@ pub struct NetworkingBgpAnnounceSetListScan {
 pub struct NetworkingLoopbackAddressListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::networking_switch_port_settings_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -802,10 +802,10 @@ pub struct NetworkingSwitchPortSettingsListScan {
     /// An optional name or id to use when selecting port settings.
     ///
     /// Query parameter `port_settings`.
-    pub port_settings: ::core::option::Option<types::NameOrId>,
+    pub port_settings: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_quotas_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -814,7 +814,7 @@ pub struct NetworkingSwitchPortSettingsListScan {
 pub struct SystemQuotasListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -823,7 +823,7 @@ pub struct SystemQuotasListScan {
 pub struct SiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_ip_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -832,7 +832,7 @@ pub struct SiloListScan {
 pub struct SiloIpPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -841,7 +841,7 @@ pub struct SiloIpPoolListScan {
 pub struct SiloSubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -850,7 +850,7 @@ pub struct SiloSubnetPoolListScan {
 pub struct SystemSubnetPoolListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_subnet_pool_member_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -884,7 +884,7 @@ impl<M: ::serde::Serialize> SystemSubnetPoolMemberListRequest<M> {
 pub struct SystemSubnetPoolSiloListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::support_bundle_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -893,7 +893,7 @@ pub struct SystemSubnetPoolSiloListScan {
 pub struct SupportBundleListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::TimeAndIdSortMode>,
+    pub sort_by: Option<types::TimeAndIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_timeseries_schema_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -927,7 +927,7 @@ impl<M: ::serde::Serialize> SystemTimeseriesSchemaListRequest<M> {
 pub struct SystemUpdateRepositoryListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::VersionSortMode>,
+    pub sort_by: Option<types::VersionSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::system_update_trust_root_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -936,7 +936,7 @@ pub struct SystemUpdateRepositoryListScan {
 pub struct SystemUpdateTrustRootListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_user_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -949,7 +949,7 @@ pub struct SiloUserListScan {
     pub silo: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::user_builtin_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -958,7 +958,7 @@ pub struct SiloUserListScan {
 pub struct UserBuiltinListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameSortMode>,
+    pub sort_by: Option<types::NameSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::silo_utilization_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -967,7 +967,7 @@ pub struct UserBuiltinListScan {
 pub struct SiloUtilizationListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::user_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -976,10 +976,10 @@ pub struct SiloUtilizationListScan {
 pub struct UserListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `group`.
-    pub group: ::core::option::Option<::uuid::Uuid>,
+    pub group: Option<::uuid::Uuid>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::user_token_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -988,7 +988,7 @@ pub struct UserListScan {
 pub struct UserTokenListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::user_session_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -997,7 +997,7 @@ pub struct UserTokenListScan {
 pub struct UserSessionListScan {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::IdSortMode>,
+    pub sort_by: Option<types::IdSortMode>,
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_router_route_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -1008,19 +1008,19 @@ pub struct VpcRouterRouteListScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     /// Name or ID of the router
     ///
     /// Query parameter `router`.
     pub router: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the VPC, only required if `router` is provided as a `Name`
     ///
     /// Query parameter `vpc`.
-    pub vpc: ::core::option::Option<types::NameOrId>,
+    pub vpc: Option<types::NameOrId>,
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_router_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -1031,10 +1031,10 @@ pub struct VpcRouterListScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     /// Name or ID of the VPC
     ///
     /// Query parameter `vpc`.
@@ -1049,10 +1049,10 @@ pub struct VpcSubnetListScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     /// Name or ID of the VPC
     ///
     /// Query parameter `vpc`.
@@ -1067,15 +1067,15 @@ pub struct VpcSubnetListNetworkInterfacesScan {
     /// Name or ID of the project, only required if `vpc` is provided as a `Name`
     ///
     /// Query parameter `project`.
-    pub project: ::core::option::Option<types::NameOrId>,
+    pub project: Option<types::NameOrId>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Name or ID of the VPC
     ///
     /// Query parameter `vpc`.
-    pub vpc: ::core::option::Option<types::NameOrId>,
+    pub vpc: Option<types::NameOrId>,
 }
 
 /// The scan parameters of [`OxideRegionApi::vpc_list`]: given on the first page, then carried by the page token so every page of a scan sees the same ones.
@@ -1088,5 +1088,5 @@ pub struct VpcListScan {
     pub project: types::NameOrId,
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     /// Query parameter `sort_by`.
-    pub sort_by: ::core::option::Option<types::NameOrIdSortMode>,
+    pub sort_by: Option<types::NameOrIdSortMode>,
 }

@@ -381,9 +381,9 @@ pub struct SimplePathRequest {
     /// Path parameter `scalar`.
     pub scalar: i64,
     /// Path parameter `list`.
-    pub list: ::std::vec::Vec<i64>,
+    pub list: Vec<i64>,
     /// Path parameter `listx`.
-    pub listx: ::std::vec::Vec<::std::string::String>,
+    pub listx: Vec<String>,
     /// Path parameter `obj`.
     pub obj: types::Rgb,
     /// Path parameter `objx`.
@@ -418,9 +418,9 @@ pub struct LabelPathRequest {
     /// Path parameter `scalar`.
     pub scalar: types::Kind,
     /// Path parameter `list`.
-    pub list: ::std::vec::Vec<i64>,
+    pub list: Vec<i64>,
     /// Path parameter `listx`.
-    pub listx: ::std::vec::Vec<::std::string::String>,
+    pub listx: Vec<String>,
     /// Path parameter `obj`.
     pub obj: types::Rgb,
     /// Path parameter `objx`.
@@ -455,9 +455,9 @@ pub struct MatrixPathRequest {
     /// Path parameter `scalar`.
     pub scalar: f64,
     /// Path parameter `list`.
-    pub list: ::std::vec::Vec<i64>,
+    pub list: Vec<i64>,
     /// Path parameter `listx`.
-    pub listx: ::std::vec::Vec<::std::string::String>,
+    pub listx: Vec<String>,
     /// Path parameter `obj`.
     pub obj: types::Rgb,
     /// Path parameter `objx`.
@@ -490,33 +490,33 @@ impl rt::IntoResponse for MatrixPathResponse {
 #[derive(Debug, Clone)]
 pub struct QueryStylesRequest {
     /// Query parameter `scalar`.
-    pub scalar: ::core::option::Option<bool>,
+    pub scalar: Option<bool>,
     /// Query parameter `list`.
-    pub list: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub list: Option<Vec<i64>>,
     /// Query parameter `csv`.
-    pub csv: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub csv: Option<Vec<String>>,
     /// Exploded `form` object; its properties are the query keys `x`, `y` and `label`.
     ///
     /// Query parameter `point`.
-    pub point: ::core::option::Option<types::Point>,
+    pub point: Option<types::Point>,
     /// Query parameter `rgb`.
-    pub rgb: ::core::option::Option<types::Rgb>,
+    pub rgb: Option<types::Rgb>,
     /// Query parameter `spaced`.
-    pub spaced: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub spaced: Option<Vec<i64>>,
     /// Query parameter `spacedRgb`.
-    pub spaced_rgb: ::core::option::Option<types::Rgb>,
+    pub spaced_rgb: Option<types::Rgb>,
     /// Query parameter `piped`.
-    pub piped: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub piped: Option<Vec<String>>,
     /// Query parameter `pipedRgb`.
-    pub piped_rgb: ::core::option::Option<types::Rgb>,
+    pub piped_rgb: Option<types::Rgb>,
     /// JSON text in the query string.
     ///
     /// Query parameter `where`.
-    pub where_: ::core::option::Option<types::Where>,
+    pub where_: Option<types::Where>,
     /// A `content` parameter of a non-JSON media type is its text.
     ///
     /// Query parameter `note`.
-    pub note: ::core::option::Option<::std::string::String>,
+    pub note: Option<String>,
 }
 
 /// The responses of [`ParamStylesApi::query_styles`], one variant per declared status.
@@ -549,9 +549,7 @@ pub struct SearchRequest {
     /// A map; every `labels[key]` is kept.
     ///
     /// Query parameter `labels`.
-    pub labels: ::core::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub labels: Option<::std::collections::HashMap<String, String>>,
 }
 
 /// The responses of [`ParamStylesApi::search`], one variant per declared status.
@@ -580,19 +578,17 @@ impl rt::IntoResponse for SearchResponse {
 #[derive(Debug, Clone)]
 pub struct RestRequest {
     /// Query parameter `q`.
-    pub q: ::core::option::Option<::std::string::String>,
+    pub q: Option<String>,
     /// Query parameter `expand`.
-    pub expand: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub expand: Option<Vec<String>>,
     /// An integer or a range, as Stripe writes it (`created=5`, `created[gt]=1`).
     ///
     /// Query parameter `created`.
-    pub created: ::core::option::Option<types::RestCreated>,
+    pub created: Option<types::RestCreated>,
     /// The remaining query parameters, as a map of numbers.
     ///
     /// Query parameter `extra`.
-    pub extra: ::core::option::Option<
-        ::std::collections::HashMap<::std::string::String, i64>,
-    >,
+    pub extra: Option<::std::collections::HashMap<String, i64>>,
 }
 
 /// The responses of [`ParamStylesApi::rest`], one variant per declared status.
@@ -621,11 +617,9 @@ impl rt::IntoResponse for RestResponse {
 #[derive(Debug, Clone)]
 pub struct BoxesRequest {
     /// Query parameter `box`.
-    pub box_: ::core::option::Option<types::BoxesBox>,
+    pub box_: Option<types::BoxesBox>,
     /// Query parameter `rest`.
-    pub rest: ::core::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub rest: Option<::std::collections::HashMap<String, String>>,
 }
 
 /// The responses of [`ParamStylesApi::boxes`], one variant per declared status.
@@ -654,7 +648,7 @@ impl rt::IntoResponse for BoxesResponse {
 #[derive(Debug, Clone)]
 pub struct RestListsRequest {
     /// Query parameter `rest`.
-    pub rest: ::core::option::Option<types::RestListsRest>,
+    pub rest: Option<types::RestListsRest>,
 }
 
 /// The responses of [`ParamStylesApi::rest_lists`], one variant per declared status.
@@ -685,15 +679,15 @@ pub struct HeaderStylesRequest {
     /// Header parameter `x-scalar`.
     pub x_scalar: i64,
     /// Header parameter `x-list`.
-    pub x_list: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub x_list: Option<Vec<i64>>,
     /// Header parameter `x-listx`.
-    pub x_listx: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub x_listx: Option<Vec<String>>,
     /// Header parameter `x-obj`.
-    pub x_obj: ::core::option::Option<types::Rgb>,
+    pub x_obj: Option<types::Rgb>,
     /// Header parameter `x-objx`.
-    pub x_objx: ::core::option::Option<types::Rgb>,
+    pub x_objx: Option<types::Rgb>,
     /// Header parameter `x-where`.
-    pub x_where: ::core::option::Option<types::Where>,
+    pub x_where: Option<types::Where>,
 }
 
 /// The responses of [`ParamStylesApi::header_styles`], one variant per declared status.
@@ -724,17 +718,17 @@ pub struct CookieStylesRequest {
     /// Cookie parameter `session`.
     pub session: types::CookieStylesSession,
     /// Cookie parameter `tags`.
-    pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// Cookie parameter `csv`.
-    pub csv: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub csv: Option<Vec<i64>>,
     /// Exploded `form` object; its properties are the cookies `x`, `y` and `label`.
     ///
     /// Cookie parameter `point`.
-    pub point: ::core::option::Option<types::Point>,
+    pub point: Option<types::Point>,
     /// Cookie parameter `rgb`.
-    pub rgb: ::core::option::Option<types::Rgb>,
+    pub rgb: Option<types::Rgb>,
     /// Cookie parameter `prefs`.
-    pub prefs: ::core::option::Option<types::CookieStylesPrefs>,
+    pub prefs: Option<types::CookieStylesPrefs>,
 }
 
 /// The responses of [`ParamStylesApi::cookie_styles`], one variant per declared status.
@@ -771,27 +765,20 @@ pub fn router_with_options<A: ParamStylesApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::get;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route(
-            "/simple/{p0}/{p1}/{p2}/{p3}/{p4}",
-            rt::axum::routing::get(handlers::handle_simple_path::<A>),
-        )
-        .route(
-            "/label/{p0}/{p1}/{p2}/{p3}/{p4}",
-            rt::axum::routing::get(handlers::handle_label_path::<A>),
-        )
-        .route(
-            "/matrix/{p0}/{p1}/{p2}/{p3}/{p4}",
-            rt::axum::routing::get(handlers::handle_matrix_path::<A>),
-        )
-        .route("/query", rt::axum::routing::get(handlers::handle_query_styles::<A>))
-        .route("/search", rt::axum::routing::get(handlers::handle_search::<A>))
-        .route("/rest", rt::axum::routing::get(handlers::handle_rest::<A>))
-        .route("/boxes", rt::axum::routing::get(handlers::handle_boxes::<A>))
-        .route("/rest/lists", rt::axum::routing::get(handlers::handle_rest_lists::<A>))
-        .route("/headers", rt::axum::routing::get(handlers::handle_header_styles::<A>))
-        .route("/cookies", rt::axum::routing::get(handlers::handle_cookie_styles::<A>))
+        .route("/simple/{p0}/{p1}/{p2}/{p3}/{p4}", get(handle_simple_path::<A>))
+        .route("/label/{p0}/{p1}/{p2}/{p3}/{p4}", get(handle_label_path::<A>))
+        .route("/matrix/{p0}/{p1}/{p2}/{p3}/{p4}", get(handle_matrix_path::<A>))
+        .route("/query", get(handle_query_styles::<A>))
+        .route("/search", get(handle_search::<A>))
+        .route("/rest", get(handle_rest::<A>))
+        .route("/boxes", get(handle_boxes::<A>))
+        .route("/rest/lists", get(handle_rest_lists::<A>))
+        .route("/headers", get(handle_header_styles::<A>))
+        .route("/cookies", get(handle_cookie_styles::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -805,7 +792,7 @@ mod handlers {
     pub(super) static SIMPLE_PATH_SCALAR: rt::Param = rt::Param::path(
         0,
         "scalar",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) static SIMPLE_PATH_LIST: rt::Param = rt::Param::path(
@@ -904,7 +891,7 @@ mod handlers {
     pub(super) static LABEL_PATH_SCALAR: rt::Param = rt::Param::path(
             0,
             "scalar",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .styled(rt::Style::Label)
         .checked(&super::rules::KIND);
@@ -1009,7 +996,7 @@ mod handlers {
     pub(super) static MATRIX_PATH_SCALAR: rt::Param = rt::Param::path(
             0,
             "scalar",
-            rt::Shape::Scalar(rt::Scalar::Number),
+            rt::Shape::NUMBER,
         )
         .styled(rt::Style::Matrix);
 
@@ -1112,7 +1099,7 @@ mod handlers {
 
     pub(super) static QUERY_STYLES_SCALAR: rt::Param = rt::Param::query(
         "scalar",
-        rt::Shape::Scalar(rt::Scalar::Boolean),
+        rt::Shape::BOOLEAN,
     );
 
     pub(super) static QUERY_STYLES_LIST: rt::Param = rt::Param::query(
@@ -1261,7 +1248,7 @@ mod handlers {
 
     pub(super) static QUERY_STYLES_NOTE: rt::Param = rt::Param::query(
         "note",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_query_styles<A: Api>(
@@ -1369,11 +1356,7 @@ mod handlers {
         })
     }
 
-    pub(super) static REST_Q: rt::Param = rt::Param::query(
-        "q",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
+    pub(super) static REST_Q: rt::Param = rt::Param::query("q", rt::Shape::STRING);
     pub(super) static REST_EXPAND: rt::Param = rt::Param::query(
             "expand",
             rt::Shape::Array {
@@ -1385,7 +1368,7 @@ mod handlers {
 
     pub(super) static REST_CREATED: rt::Param = rt::Param::query(
             "created",
-            rt::Shape::Scalar(rt::Scalar::Json),
+            rt::Shape::JSON,
         )
         .styled(rt::Style::DeepObject);
 
@@ -1572,7 +1555,7 @@ mod handlers {
 
     pub(super) static HEADER_STYLES_X_SCALAR: rt::Param = rt::Param::header(
         "x-scalar",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) static HEADER_STYLES_X_LIST: rt::Param = rt::Param::header(
@@ -1673,7 +1656,7 @@ mod handlers {
 
     pub(super) static COOKIE_STYLES_SESSION: rt::Param = rt::Param::cookie(
             "session",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::COOKIE_STYLES_SESSION);
 
@@ -1956,68 +1939,72 @@ mod description {
 "/cookies":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}}},
 "components":{"schemas":{"$doc":0}}}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[
-                &handlers::SIMPLE_PATH_SCALAR,
-                &handlers::SIMPLE_PATH_LIST,
-                &handlers::SIMPLE_PATH_LISTX,
-                &handlers::SIMPLE_PATH_OBJ,
-                &handlers::SIMPLE_PATH_OBJX,
-            ],
-            &[
-                &handlers::LABEL_PATH_SCALAR,
-                &handlers::LABEL_PATH_LIST,
-                &handlers::LABEL_PATH_LISTX,
-                &handlers::LABEL_PATH_OBJ,
-                &handlers::LABEL_PATH_OBJX,
-            ],
-            &[
-                &handlers::MATRIX_PATH_SCALAR,
-                &handlers::MATRIX_PATH_LIST,
-                &handlers::MATRIX_PATH_LISTX,
-                &handlers::MATRIX_PATH_OBJ,
-                &handlers::MATRIX_PATH_OBJX,
-            ],
-            &[
-                &handlers::QUERY_STYLES_SCALAR,
-                &handlers::QUERY_STYLES_LIST,
-                &handlers::QUERY_STYLES_CSV,
-                &handlers::QUERY_STYLES_POINT,
-                &handlers::QUERY_STYLES_RGB,
-                &handlers::QUERY_STYLES_SPACED,
-                &handlers::QUERY_STYLES_SPACED_RGB,
-                &handlers::QUERY_STYLES_PIPED,
-                &handlers::QUERY_STYLES_PIPED_RGB,
-                &handlers::QUERY_STYLES_WHERE,
-                &handlers::QUERY_STYLES_NOTE,
-            ],
-            &[&handlers::SEARCH_FILTER, &handlers::SEARCH_LABELS],
-            &[
-                &handlers::REST_Q,
-                &handlers::REST_EXPAND,
-                &handlers::REST_CREATED,
-                &handlers::REST_EXTRA,
-            ],
-            &[&handlers::BOXES_BOX, &handlers::BOXES_REST],
-            &[&handlers::REST_LISTS_REST],
-            &[
-                &handlers::HEADER_STYLES_X_SCALAR,
-                &handlers::HEADER_STYLES_X_LIST,
-                &handlers::HEADER_STYLES_X_LISTX,
-                &handlers::HEADER_STYLES_X_OBJ,
-                &handlers::HEADER_STYLES_X_OBJX,
-                &handlers::HEADER_STYLES_X_WHERE,
-            ],
-            &[
-                &handlers::COOKIE_STYLES_SESSION,
-                &handlers::COOKIE_STYLES_TAGS,
-                &handlers::COOKIE_STYLES_CSV,
-                &handlers::COOKIE_STYLES_POINT,
-                &handlers::COOKIE_STYLES_RGB,
-                &handlers::COOKIE_STYLES_PREFS,
-            ],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[
+            &handlers::SIMPLE_PATH_SCALAR,
+            &handlers::SIMPLE_PATH_LIST,
+            &handlers::SIMPLE_PATH_LISTX,
+            &handlers::SIMPLE_PATH_OBJ,
+            &handlers::SIMPLE_PATH_OBJX,
+        ],
+        &[
+            &handlers::LABEL_PATH_SCALAR,
+            &handlers::LABEL_PATH_LIST,
+            &handlers::LABEL_PATH_LISTX,
+            &handlers::LABEL_PATH_OBJ,
+            &handlers::LABEL_PATH_OBJX,
+        ],
+        &[
+            &handlers::MATRIX_PATH_SCALAR,
+            &handlers::MATRIX_PATH_LIST,
+            &handlers::MATRIX_PATH_LISTX,
+            &handlers::MATRIX_PATH_OBJ,
+            &handlers::MATRIX_PATH_OBJX,
+        ],
+        &[
+            &handlers::QUERY_STYLES_SCALAR,
+            &handlers::QUERY_STYLES_LIST,
+            &handlers::QUERY_STYLES_CSV,
+            &handlers::QUERY_STYLES_POINT,
+            &handlers::QUERY_STYLES_RGB,
+            &handlers::QUERY_STYLES_SPACED,
+            &handlers::QUERY_STYLES_SPACED_RGB,
+            &handlers::QUERY_STYLES_PIPED,
+            &handlers::QUERY_STYLES_PIPED_RGB,
+            &handlers::QUERY_STYLES_WHERE,
+            &handlers::QUERY_STYLES_NOTE,
+        ],
+        &[&handlers::SEARCH_FILTER, &handlers::SEARCH_LABELS],
+        &[
+            &handlers::REST_Q,
+            &handlers::REST_EXPAND,
+            &handlers::REST_CREATED,
+            &handlers::REST_EXTRA,
+        ],
+        &[&handlers::BOXES_BOX, &handlers::BOXES_REST],
+        &[&handlers::REST_LISTS_REST],
+        &[
+            &handlers::HEADER_STYLES_X_SCALAR,
+            &handlers::HEADER_STYLES_X_LIST,
+            &handlers::HEADER_STYLES_X_LISTX,
+            &handlers::HEADER_STYLES_X_OBJ,
+            &handlers::HEADER_STYLES_X_OBJX,
+            &handlers::HEADER_STYLES_X_WHERE,
+        ],
+        &[
+            &handlers::COOKIE_STYLES_SESSION,
+            &handlers::COOKIE_STYLES_TAGS,
+            &handlers::COOKIE_STYLES_CSV,
+            &handlers::COOKIE_STYLES_POINT,
+            &handlers::COOKIE_STYLES_RGB,
+            &handlers::COOKIE_STYLES_PREFS,
+        ],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -313,23 +313,23 @@ pub struct GetThingRequest {
     /// Path parameter `kind`.
     pub kind: types::Kind,
     /// Path parameter `ids`.
-    pub ids: ::std::vec::Vec<i64>,
+    pub ids: Vec<i64>,
     /// Query parameter `flag`.
     pub flag: bool,
     /// Query parameter `ratio`.
-    pub ratio: ::core::option::Option<f64>,
+    pub ratio: Option<f64>,
     /// Query parameter `kinds`.
-    pub kinds: ::core::option::Option<::std::vec::Vec<types::Kind>>,
+    pub kinds: Option<Vec<types::Kind>>,
     /// Query parameter `csv`.
-    pub csv: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub csv: Option<Vec<String>>,
     /// Query parameter `since`.
-    pub since: ::core::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub since: Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Query parameter `count`.
-    pub count: ::core::option::Option<u32>,
+    pub count: Option<u32>,
     /// Header parameter `x-trace`.
     pub x_trace: ::uuid::Uuid,
     /// Header parameter `x-tags`.
-    pub x_tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub x_tags: Option<Vec<String>>,
 }
 
 /// The responses of [`ParamsApi::get_thing`], one variant per declared status.
@@ -358,9 +358,9 @@ impl rt::IntoResponse for GetThingResponse {
 #[derive(Debug, Clone)]
 pub struct CompareRequest {
     /// Path parameter `base`.
-    pub base: ::std::string::String,
+    pub base: String,
     /// Path parameter `head`.
-    pub head: ::std::string::String,
+    pub head: String,
 }
 
 /// The responses of [`ParamsApi::compare`], one variant per declared status.
@@ -372,7 +372,7 @@ pub enum CompareResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::vec::Vec<::std::string::String>,
+        body: Vec<String>,
     },
 }
 
@@ -389,7 +389,7 @@ impl rt::IntoResponse for CompareResponse {
 #[derive(Debug, Clone)]
 pub struct CompareJoinedRequest {
     /// Path parameter `basehead`.
-    pub basehead: ::std::string::String,
+    pub basehead: String,
 }
 
 /// The responses of [`ParamsApi::compare_joined`], one variant per declared status.
@@ -401,7 +401,7 @@ pub enum CompareJoinedResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::vec::Vec<::std::string::String>,
+        body: Vec<String>,
     },
 }
 
@@ -447,7 +447,7 @@ impl rt::IntoResponse for GetFileResponse {
 #[derive(Debug, Clone)]
 pub struct DeleteAllTagsRequest {
     /// Path parameter `arn`.
-    pub arn: ::std::string::String,
+    pub arn: String,
 }
 
 /// The responses of [`ParamsApi::delete_all_tags`], one variant per declared status.
@@ -459,7 +459,7 @@ pub enum DeleteAllTagsResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -476,9 +476,9 @@ impl rt::IntoResponse for DeleteAllTagsResponse {
 #[derive(Debug, Clone)]
 pub struct DeleteSomeTagsRequest {
     /// Path parameter `arn`.
-    pub arn: ::std::string::String,
+    pub arn: String,
     /// Query parameter `tagKeys`.
-    pub tag_keys: ::std::vec::Vec<::std::string::String>,
+    pub tag_keys: Vec<String>,
 }
 
 /// The responses of [`ParamsApi::delete_some_tags`], one variant per declared status.
@@ -490,7 +490,7 @@ pub enum DeleteSomeTagsResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -515,7 +515,7 @@ pub enum PushResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -540,7 +540,7 @@ pub enum PopResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -557,7 +557,7 @@ impl rt::IntoResponse for PopResponse {
 #[derive(Debug, Clone)]
 pub struct ListBoardCardsRequest {
     /// Path parameter `board`.
-    pub board: ::std::string::String,
+    pub board: String,
     /// Path parameter `filter`.
     pub filter: types::CardFilter,
 }
@@ -571,7 +571,7 @@ pub enum ListBoardCardsResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -588,9 +588,9 @@ impl rt::IntoResponse for ListBoardCardsResponse {
 #[derive(Debug, Clone)]
 pub struct GetBoardCardRequest {
     /// Path parameter `board`.
-    pub board: ::std::string::String,
+    pub board: String,
     /// Path parameter `card`.
-    pub card: ::std::string::String,
+    pub card: String,
 }
 
 /// The responses of [`ParamsApi::get_board_card`], one variant per declared status.
@@ -602,7 +602,7 @@ pub enum GetBoardCardResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -631,7 +631,7 @@ pub enum GetIconResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -648,7 +648,7 @@ impl rt::IntoResponse for GetIconResponse {
 #[derive(Debug, Clone)]
 pub struct SearchIconsRequest {
     /// Path parameter `term`.
-    pub term: ::std::string::String,
+    pub term: String,
 }
 
 /// The responses of [`ParamsApi::search_icons`], one variant per declared status.
@@ -660,7 +660,7 @@ pub enum SearchIconsResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -691,7 +691,7 @@ pub enum GetAttachmentResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -710,7 +710,7 @@ pub struct GetAttachmentByNameRequest {
     /// Path parameter `owner`.
     pub owner: ::uuid::Uuid,
     /// Path parameter `fileName`.
-    pub file_name: ::std::string::String,
+    pub file_name: String,
 }
 
 /// The responses of [`ParamsApi::get_attachment_by_name`], one variant per declared status.
@@ -722,7 +722,7 @@ pub enum GetAttachmentByNameResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -765,7 +765,7 @@ impl rt::IntoResponse for PostFormResponse {
 #[derive(Debug)]
 pub struct UploadRequest {
     /// The request body (`application/octet-stream`).
-    pub body: ::core::option::Option<::specfirst_runtime::BodyStream>,
+    pub body: Option<::specfirst_runtime::BodyStream>,
 }
 
 /// The responses of [`ParamsApi::upload`], one variant per declared status.
@@ -802,30 +802,20 @@ pub fn router_with_options<A: ParamsApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{delete, get, post, put};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route(
-            "/things/{p0}/{p1}/{p2}",
-            rt::axum::routing::get(handlers::handle_get_thing::<A>),
-        )
-        .route("/compare/{p0}", rt::axum::routing::get(handlers::dispatch_compare::<A>))
-        .route("/files/{p0}", rt::axum::routing::get(handlers::handle_get_file::<A>))
-        .route(
-            "/tags/{p0}",
-            rt::axum::routing::delete(handlers::dispatch_delete_some_tags::<A>),
-        )
-        .route("/", rt::axum::routing::post(handlers::dispatch_push::<A>))
-        .route(
-            "/boards/{p0}/cards/{p1}",
-            rt::axum::routing::get(handlers::dispatch_list_board_cards::<A>),
-        )
-        .route("/icons/{p0}", rt::axum::routing::get(handlers::dispatch_get_icon::<A>))
-        .route(
-            "/owners/{p0}/attachments/{p1}",
-            rt::axum::routing::get(handlers::dispatch_get_attachment::<A>),
-        )
-        .route("/forms", rt::axum::routing::post(handlers::handle_post_form::<A>))
-        .route("/uploads", rt::axum::routing::put(handlers::handle_upload::<A>))
+        .route("/things/{p0}/{p1}/{p2}", get(handle_get_thing::<A>))
+        .route("/compare/{p0}", get(dispatch_compare::<A>))
+        .route("/files/{p0}", get(handle_get_file::<A>))
+        .route("/tags/{p0}", delete(dispatch_delete_some_tags::<A>))
+        .route("/", post(dispatch_push::<A>))
+        .route("/boards/{p0}/cards/{p1}", get(dispatch_list_board_cards::<A>))
+        .route("/icons/{p0}", get(dispatch_get_icon::<A>))
+        .route("/owners/{p0}/attachments/{p1}", get(dispatch_get_attachment::<A>))
+        .route("/forms", post(handle_post_form::<A>))
+        .route("/uploads", put(handle_upload::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -839,13 +829,13 @@ mod handlers {
     pub(super) static GET_THING_ID: rt::Param = rt::Param::path(
         0,
         "id",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) static GET_THING_KIND: rt::Param = rt::Param::path(
             1,
             "kind",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::KIND);
 
@@ -860,12 +850,12 @@ mod handlers {
 
     pub(super) static GET_THING_FLAG: rt::Param = rt::Param::query(
         "flag",
-        rt::Shape::Scalar(rt::Scalar::Boolean),
+        rt::Shape::BOOLEAN,
     );
 
     pub(super) static GET_THING_RATIO: rt::Param = rt::Param::query(
         "ratio",
-        rt::Shape::Scalar(rt::Scalar::Number),
+        rt::Shape::NUMBER,
     );
 
     pub(super) static GET_THING_KINDS: rt::Param = rt::Param::query(
@@ -887,19 +877,19 @@ mod handlers {
 
     pub(super) static GET_THING_SINCE: rt::Param = rt::Param::query(
             "since",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::GET_THING_SINCE);
 
     pub(super) static GET_THING_COUNT: rt::Param = rt::Param::query(
             "count",
-            rt::Shape::Scalar(rt::Scalar::Integer),
+            rt::Shape::INTEGER,
         )
         .checked(&super::rules::GET_THING_COUNT);
 
     pub(super) static GET_THING_X_TRACE: rt::Param = rt::Param::header(
             "x-trace",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::GET_THING_X_TRACE);
 
@@ -945,7 +935,7 @@ mod handlers {
         &["", "...", ""],
         0,
         "base",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static COMPARE_HEAD: rt::Param = rt::Param::path_part(
@@ -953,7 +943,7 @@ mod handlers {
         &["", "...", ""],
         1,
         "head",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_compare<A: Api>(
@@ -979,7 +969,7 @@ mod handlers {
     pub(super) static COMPARE_JOINED_BASEHEAD: rt::Param = rt::Param::path(
         0,
         "basehead",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_compare_joined<A: Api>(
@@ -1006,7 +996,7 @@ mod handlers {
             &["", ".json"],
             0,
             "name",
-            rt::Shape::Scalar(rt::Scalar::Integer),
+            rt::Shape::INTEGER,
         )
         .checked(&super::rules::GET_FILE_NAME);
 
@@ -1029,12 +1019,7 @@ mod handlers {
         })
     }
 
-    pub(super) static PATH_ARN: rt::Param = rt::Param::path(
-        0,
-        "arn",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
+    pub(super) static PATH_ARN: rt::Param = rt::Param::path(0, "arn", rt::Shape::STRING);
     pub(super) async fn handle_delete_all_tags<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -1119,13 +1104,13 @@ mod handlers {
     pub(super) static PATH_BOARD: rt::Param = rt::Param::path(
         0,
         "board",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) static LIST_BOARD_CARDS_FILTER: rt::Param = rt::Param::path(
             1,
             "filter",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::CARD_FILTER);
 
@@ -1152,7 +1137,7 @@ mod handlers {
     pub(super) static GET_BOARD_CARD_CARD: rt::Param = rt::Param::path(
         1,
         "card",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_get_board_card<A: Api>(
@@ -1178,7 +1163,7 @@ mod handlers {
     pub(super) static GET_ICON_ID: rt::Param = rt::Param::path(
         0,
         "id",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) async fn handle_get_icon<A: Api>(
@@ -1203,7 +1188,7 @@ mod handlers {
     pub(super) static SEARCH_ICONS_TERM: rt::Param = rt::Param::path(
         0,
         "term",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_search_icons<A: Api>(
@@ -1228,14 +1213,14 @@ mod handlers {
     pub(super) static PATH_OWNER: rt::Param = rt::Param::path(
             0,
             "owner",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::GET_ATTACHMENT_OWNER);
 
     pub(super) static GET_ATTACHMENT_ATTACHMENT: rt::Param = rt::Param::path(
             1,
             "attachment",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::GET_ATTACHMENT_ATTACHMENT);
 
@@ -1262,7 +1247,7 @@ mod handlers {
     pub(super) static GET_ATTACHMENT_BY_NAME_FILE_NAME: rt::Param = rt::Param::path(
         1,
         "fileName",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_get_attachment_by_name<A: Api>(
@@ -1476,37 +1461,41 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[
-                &handlers::GET_THING_ID,
-                &handlers::GET_THING_KIND,
-                &handlers::GET_THING_IDS,
-                &handlers::GET_THING_FLAG,
-                &handlers::GET_THING_RATIO,
-                &handlers::GET_THING_KINDS,
-                &handlers::GET_THING_CSV,
-                &handlers::GET_THING_SINCE,
-                &handlers::GET_THING_COUNT,
-                &handlers::GET_THING_X_TRACE,
-                &handlers::GET_THING_X_TAGS,
-            ],
-            &[&handlers::COMPARE_BASE, &handlers::COMPARE_HEAD],
-            &[&handlers::COMPARE_JOINED_BASEHEAD],
-            &[&handlers::GET_FILE_NAME],
-            &[&handlers::PATH_ARN],
-            &[&handlers::PATH_ARN, &handlers::DELETE_SOME_TAGS_TAG_KEYS],
-            &[],
-            &[],
-            &[&handlers::PATH_BOARD, &handlers::LIST_BOARD_CARDS_FILTER],
-            &[&handlers::PATH_BOARD, &handlers::GET_BOARD_CARD_CARD],
-            &[&handlers::GET_ICON_ID],
-            &[&handlers::SEARCH_ICONS_TERM],
-            &[&handlers::PATH_OWNER, &handlers::GET_ATTACHMENT_ATTACHMENT],
-            &[&handlers::PATH_OWNER, &handlers::GET_ATTACHMENT_BY_NAME_FILE_NAME],
-            &[],
-            &[],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[
+            &handlers::GET_THING_ID,
+            &handlers::GET_THING_KIND,
+            &handlers::GET_THING_IDS,
+            &handlers::GET_THING_FLAG,
+            &handlers::GET_THING_RATIO,
+            &handlers::GET_THING_KINDS,
+            &handlers::GET_THING_CSV,
+            &handlers::GET_THING_SINCE,
+            &handlers::GET_THING_COUNT,
+            &handlers::GET_THING_X_TRACE,
+            &handlers::GET_THING_X_TAGS,
+        ],
+        &[&handlers::COMPARE_BASE, &handlers::COMPARE_HEAD],
+        &[&handlers::COMPARE_JOINED_BASEHEAD],
+        &[&handlers::GET_FILE_NAME],
+        &[&handlers::PATH_ARN],
+        &[&handlers::PATH_ARN, &handlers::DELETE_SOME_TAGS_TAG_KEYS],
+        &[],
+        &[],
+        &[&handlers::PATH_BOARD, &handlers::LIST_BOARD_CARDS_FILTER],
+        &[&handlers::PATH_BOARD, &handlers::GET_BOARD_CARD_CARD],
+        &[&handlers::GET_ICON_ID],
+        &[&handlers::SEARCH_ICONS_TERM],
+        &[&handlers::PATH_OWNER, &handlers::GET_ATTACHMENT_ATTACHMENT],
+        &[&handlers::PATH_OWNER, &handlers::GET_ATTACHMENT_BY_NAME_FILE_NAME],
+        &[],
+        &[],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

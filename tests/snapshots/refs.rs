@@ -340,7 +340,7 @@ pub trait RefsApi: Send + Sync + 'static {
 #[derive(Debug, Clone)]
 pub struct PlantTreeRequest {
     /// Header parameter `x-trace`.
-    pub x_trace: ::core::option::Option<types::Trace>,
+    pub x_trace: Option<types::Trace>,
     /// The request body (`application/json`).
     pub body: types::Node,
 }
@@ -456,9 +456,9 @@ impl rt::IntoResponse for GetTree2Response {
 #[derive(Debug, Clone)]
 pub struct ListSpeciesRequest {
     /// Query parameter `leaf`.
-    pub leaf: ::core::option::Option<types::SpeciesLeaf>,
+    pub leaf: Option<types::SpeciesLeaf>,
     /// Header parameter `x-trace`.
-    pub x_trace: ::core::option::Option<types::Trace>,
+    pub x_trace: Option<types::Trace>,
 }
 
 /// The responses of [`RefsApi::list_species`], one variant per declared status.
@@ -470,7 +470,7 @@ pub enum ListSpeciesResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::vec::Vec<types::Species>,
+        body: Vec<types::Species>,
     },
 }
 
@@ -524,16 +524,15 @@ pub fn router_with_options<A: RefsApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{get, post};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/trees", rt::axum::routing::post(handlers::handle_plant_tree::<A>))
-        .route("/trees/{p0}", rt::axum::routing::get(handlers::handle_get_tree::<A>))
-        .route("/forest/{p0}", rt::axum::routing::get(handlers::handle_get_tree_2::<A>))
-        .route("/species", rt::axum::routing::get(handlers::handle_list_species::<A>))
-        .route(
-            "/species/{p0}",
-            rt::axum::routing::get(handlers::handle_get_species::<A>),
-        )
+        .route("/trees", post(handle_plant_tree::<A>))
+        .route("/trees/{p0}", get(handle_get_tree::<A>))
+        .route("/forest/{p0}", get(handle_get_tree_2::<A>))
+        .route("/species", get(handle_list_species::<A>))
+        .route("/species/{p0}", get(handle_get_species::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -546,7 +545,7 @@ mod handlers {
     use super::RefsApi as Api;
     pub(super) static HEADER_X_TRACE: rt::Param = rt::Param::header(
         "x-trace",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_plant_tree<A: Api>(
@@ -572,7 +571,7 @@ mod handlers {
     pub(super) static PATH_TREE_ID: rt::Param = rt::Param::path(
         0,
         "treeId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) async fn handle_get_tree<A: Api>(
@@ -615,7 +614,7 @@ mod handlers {
 
     pub(super) static LIST_SPECIES_LEAF: rt::Param = rt::Param::query(
             "leaf",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::SPECIES_LEAF);
 
@@ -642,7 +641,7 @@ mod handlers {
     pub(super) static GET_SPECIES_CODE: rt::Param = rt::Param::path(
             0,
             "code",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::SPECIES_CODE);
 
@@ -727,14 +726,18 @@ mod description {
 "/species/{code}":{"get":{"$doc":0,"parameters":[{"$doc":0,"schema":{"$ref":"#/components/schemas/SpeciesCode"}}],"responses":{"200":{"$doc":0,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Species"}}}}}}}},
 "components":{"x-path-items":{"$doc":0},"schemas":{"$doc":0,"Species":{"$doc":0,"properties":{"code":{"$ref":"#/components/schemas/SpeciesCode"},"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"},"family":{"$ref":"#/components/schemas/Family"}},"definitions":{"leaf":{"$ref":"#/components/schemas/SpeciesLeaf"}}},"Species/definitions":{"family":{"$ref":"#/components/schemas/Family"}},"SpeciesLeaf":{"type":"string","enum":["needle","broad"]},"SpeciesCode":{"type":"string","pattern":"^[A-Z]{3}$"},"Trace":{"type":"string"},"Family":{"type":"string"}}}}"##,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[&handlers::HEADER_X_TRACE],
-            &[&handlers::PATH_TREE_ID],
-            &[&handlers::PATH_TREE_ID],
-            &[&handlers::LIST_SPECIES_LEAF, &handlers::HEADER_X_TRACE],
-            &[&handlers::GET_SPECIES_CODE],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[&handlers::HEADER_X_TRACE],
+        &[&handlers::PATH_TREE_ID],
+        &[&handlers::PATH_TREE_ID],
+        &[&handlers::LIST_SPECIES_LEAF, &handlers::HEADER_X_TRACE],
+        &[&handlers::GET_SPECIES_CODE],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

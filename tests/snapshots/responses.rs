@@ -88,7 +88,7 @@ pub trait ResponsesApi: Send + Sync + 'static {
 #[derive(Debug, Clone)]
 pub struct GetReportRequest {
     /// Path parameter `id`.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 /// The responses of [`ResponsesApi::get_report`], one variant per declared status.
@@ -104,9 +104,9 @@ pub enum GetReportResponse {
         /// Requests left in this window.
         ///
         /// Response header `x-rate-remaining`.
-        x_rate_remaining: ::core::option::Option<i64>,
+        x_rate_remaining: Option<i64>,
         /// Response header `etag`.
-        e_tag: ::std::string::String,
+        e_tag: String,
     },
     /// still being computed
     ///
@@ -117,7 +117,7 @@ pub enum GetReportResponse {
     /// Status 303.
     SeeOther {
         /// Response header `location`.
-        location: ::std::string::String,
+        location: String,
     },
     /// no such report
     ///
@@ -181,7 +181,7 @@ impl rt::IntoResponse for GetReportResponse {
 #[derive(Debug, Clone)]
 pub struct GetRawReportRequest {
     /// Path parameter `id`.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 /// The responses of [`ResponsesApi::get_raw_report`], one variant per declared status.
@@ -204,7 +204,7 @@ pub enum GetRawReportResponse {
         /// The response body, whole or streamed.
         body: ::specfirst_runtime::Binary,
         ///The concrete media type of the body, matching `*/*`.
-        content_type: ::std::string::String,
+        content_type: String,
     },
 }
 
@@ -232,14 +232,16 @@ pub fn router_with_options<A: ResponsesApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::get;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/reports/{p0}", rt::axum::routing::get(handlers::handle_get_report::<A>))
+        .route("/reports/{p0}", get(handle_get_report::<A>))
         .route(
             "/reports/{p0}/raw",
-            rt::axum::routing::get(
+            get(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_get_raw_report::<A>,
+                    handle_get_raw_report::<A>,
                     rt::axum::Extension(rt::Produces(&["application/pdf", "*/*"])),
                 ),
             ),
@@ -254,12 +256,7 @@ mod handlers {
     use ::specfirst_runtime::__private as rt;
     use ::std::sync::Arc;
     use super::ResponsesApi as Api;
-    pub(super) static PATH_ID: rt::Param = rt::Param::path(
-        0,
-        "id",
-        rt::Shape::Scalar(rt::Scalar::String),
-    );
-
+    pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING);
     pub(super) async fn handle_get_report<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
@@ -316,8 +313,15 @@ mod description {
 "$doc":0,
 "/reports/{id}":{"get":{"$doc":0,"responses":{"$doc":0,"200":{"$doc":0,"headers":{"x-rate-remaining":{"description":"Requests left in this window.","schema":{"type":"integer"}},"etag":{"required":true,"schema":{"type":"string"}}}}}}}}}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[&[&handlers::PATH_ID], &[&handlers::PATH_ID]],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[&handlers::PATH_ID],
+        &[&handlers::PATH_ID],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

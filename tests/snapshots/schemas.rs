@@ -536,11 +536,13 @@ pub fn router_with_options<A: SchemasApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::post;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/shapes", rt::axum::routing::post(handlers::handle_echo_shape::<A>))
-        .route("/records", rt::axum::routing::post(handlers::handle_echo_record::<A>))
-        .route("/values", rt::axum::routing::post(handlers::handle_echo_value::<A>))
+        .route("/shapes", post(handle_echo_shape::<A>))
+        .route("/records", post(handle_echo_record::<A>))
+        .route("/values", post(handle_echo_value::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -825,8 +827,12 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[&[], &[], &[]],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[&[], &[], &[]];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -428,7 +428,7 @@ impl rt::IntoResponse for GetHeaderKeyResponse {
 #[derive(Debug, Clone)]
 pub struct GetQueryKeyRequest {
     /// Query parameter `echo`.
-    pub echo: ::core::option::Option<::std::string::String>,
+    pub echo: Option<String>,
 }
 
 /// The responses of [`SecurityApi::get_query_key`], one variant per declared status.
@@ -619,30 +619,22 @@ pub fn router_with_options<A: SecurityApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::get;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/public", rt::axum::routing::get(handlers::handle_get_public::<A>))
-        .route("/maybe", rt::axum::routing::get(handlers::handle_get_maybe::<A>))
-        .route("/bearer", rt::axum::routing::get(handlers::handle_get_bearer::<A>))
-        .route("/basic", rt::axum::routing::get(handlers::handle_get_basic::<A>))
-        .route("/signed", rt::axum::routing::get(handlers::handle_get_signed::<A>))
-        .route(
-            "/header-key",
-            rt::axum::routing::get(handlers::handle_get_header_key::<A>),
-        )
-        .route("/query-key", rt::axum::routing::get(handlers::handle_get_query_key::<A>))
-        .route(
-            "/cookie-key",
-            rt::axum::routing::get(handlers::handle_get_cookie_key::<A>),
-        )
-        .route(
-            "/things",
-            rt::axum::routing::get(handlers::handle_list_things::<A>)
-                .post(handlers::handle_create_thing::<A>),
-        )
-        .route("/oidc", rt::axum::routing::get(handlers::handle_get_oidc::<A>))
-        .route("/either", rt::axum::routing::get(handlers::handle_get_either::<A>))
-        .route("/both", rt::axum::routing::get(handlers::handle_get_both::<A>))
+        .route("/public", get(handle_get_public::<A>))
+        .route("/maybe", get(handle_get_maybe::<A>))
+        .route("/bearer", get(handle_get_bearer::<A>))
+        .route("/basic", get(handle_get_basic::<A>))
+        .route("/signed", get(handle_get_signed::<A>))
+        .route("/header-key", get(handle_get_header_key::<A>))
+        .route("/query-key", get(handle_get_query_key::<A>))
+        .route("/cookie-key", get(handle_get_cookie_key::<A>))
+        .route("/things", get(handle_list_things::<A>).post(handle_create_thing::<A>))
+        .route("/oidc", get(handle_get_oidc::<A>))
+        .route("/either", get(handle_get_either::<A>))
+        .route("/both", get(handle_get_both::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -904,7 +896,7 @@ mod handlers {
 
     pub(super) static GET_QUERY_KEY_ECHO: rt::Param = rt::Param::query(
         "echo",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_get_query_key<A: Api>(
@@ -1309,22 +1301,26 @@ mod description {
 "/both":{"get":{"$doc":0,"responses":{"200":{"$doc":1}}}}},
 "components":{"securitySchemes":{"$doc":0},"schemas":{"$doc":0}}}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[],
-            &[],
-            &[],
-            &[],
-            &[],
-            &[],
-            &[&handlers::GET_QUERY_KEY_ECHO],
-            &[],
-            &[],
-            &[],
-            &[],
-            &[],
-            &[],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[&handlers::GET_QUERY_KEY_ECHO],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -307,7 +307,7 @@ pub struct ListOrdersRequest {
     /// Only the orders whose lines are all in this state.
     ///
     /// Query parameter `state`.
-    pub state: ::core::option::Option<types::OrderLineState>,
+    pub state: Option<types::OrderLineState>,
 }
 
 /// The responses of [`SharedShapesApi::list_orders`], one variant per declared status.
@@ -319,7 +319,7 @@ pub enum ListOrdersResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::vec::Vec<types::Order>,
+        body: Vec<types::Order>,
     },
 }
 
@@ -431,18 +431,13 @@ pub fn router_with_options<A: SharedShapesApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{get, post};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route(
-            "/orders",
-            rt::axum::routing::get(handlers::handle_list_orders::<A>)
-                .post(handlers::handle_place_order::<A>),
-        )
-        .route(
-            "/orders/{p0}/summary",
-            rt::axum::routing::get(handlers::handle_summarize_order::<A>),
-        )
-        .route("/drafts", rt::axum::routing::post(handlers::handle_save_draft::<A>))
+        .route("/orders", get(handle_list_orders::<A>).post(handle_place_order::<A>))
+        .route("/orders/{p0}/summary", get(handle_summarize_order::<A>))
+        .route("/drafts", post(handle_save_draft::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -455,7 +450,7 @@ mod handlers {
     use super::SharedShapesApi as Api;
     pub(super) static LIST_ORDERS_STATE: rt::Param = rt::Param::query(
             "state",
-            rt::Shape::Scalar(rt::Scalar::String),
+            rt::Shape::STRING,
         )
         .checked(&super::rules::ORDER_LINE_STATE);
 
@@ -500,7 +495,7 @@ mod handlers {
     pub(super) static SUMMARIZE_ORDER_ID: rt::Param = rt::Param::path(
         0,
         "id",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) async fn handle_summarize_order<A: Api>(
@@ -633,13 +628,17 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[&handlers::LIST_ORDERS_STATE],
-            &[],
-            &[&handlers::SUMMARIZE_ORDER_ID],
-            &[],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[&handlers::LIST_ORDERS_STATE],
+        &[],
+        &[&handlers::SUMMARIZE_ORDER_ID],
+        &[],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

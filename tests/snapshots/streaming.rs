@@ -136,7 +136,7 @@ impl rt::IntoResponse for UploadBlobResponse {
 #[derive(Debug)]
 pub struct PutAvatarRequest {
     /// The request body (`image/*`).
-    pub body: ::core::option::Option<::specfirst_runtime::BodyStream>,
+    pub body: Option<::specfirst_runtime::BodyStream>,
 }
 
 /// The responses of [`StreamingApi::put_avatar`], one variant per declared status.
@@ -204,7 +204,7 @@ pub enum GreetResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::string::String,
+        body: String,
     },
 }
 
@@ -221,7 +221,7 @@ impl rt::IntoResponse for GreetResponse {
 #[derive(Debug, Clone)]
 pub struct GetDocumentRequest {
     /// Path parameter `name`.
-    pub name: ::std::string::String,
+    pub name: String,
 }
 
 /// The responses of [`StreamingApi::get_document`], one variant per declared status.
@@ -244,7 +244,7 @@ pub enum GetDocumentResponse {
         /// The response body, whole or streamed.
         body: ::specfirst_runtime::Binary,
         ///The concrete media type of the body, matching `*/*`.
-        content_type: ::std::string::String,
+        content_type: String,
     },
 }
 
@@ -272,33 +272,35 @@ pub fn router_with_options<A: StreamingApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{get, put};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/blobs", rt::axum::routing::put(handlers::handle_upload_blob::<A>))
-        .route("/avatar", rt::axum::routing::put(handlers::handle_put_avatar::<A>))
+        .route("/blobs", put(handle_upload_blob::<A>))
+        .route("/avatar", put(handle_put_avatar::<A>))
         .route(
             "/blobs/{p0}",
-            rt::axum::routing::get(
+            get(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_download_blob::<A>,
+                    handle_download_blob::<A>,
                     rt::axum::Extension(rt::Produces(&["application/octet-stream"])),
                 ),
             ),
         )
         .route(
             "/greeting",
-            rt::axum::routing::get(
+            get(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_greet::<A>,
+                    handle_greet::<A>,
                     rt::axum::Extension(rt::Produces(&["text/plain"])),
                 ),
             ),
         )
         .route(
             "/documents/{p0}",
-            rt::axum::routing::get(
+            get(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_get_document::<A>,
+                    handle_get_document::<A>,
                     rt::axum::Extension(rt::Produces(&["application/pdf", "*/*"])),
                 ),
             ),
@@ -355,7 +357,7 @@ mod handlers {
     pub(super) static DOWNLOAD_BLOB_SIZE: rt::Param = rt::Param::path(
             0,
             "size",
-            rt::Shape::Scalar(rt::Scalar::Integer),
+            rt::Shape::INTEGER,
         )
         .checked(&super::rules::DOWNLOAD_BLOB_SIZE);
 
@@ -398,7 +400,7 @@ mod handlers {
     pub(super) static GET_DOCUMENT_NAME: rt::Param = rt::Param::path(
         0,
         "name",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_get_document<A: Api>(
@@ -455,14 +457,18 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[],
-            &[],
-            &[&handlers::DOWNLOAD_BLOB_SIZE],
-            &[],
-            &[&handlers::GET_DOCUMENT_NAME],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[],
+        &[],
+        &[&handlers::DOWNLOAD_BLOB_SIZE],
+        &[],
+        &[&handlers::GET_DOCUMENT_NAME],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

@@ -421,17 +421,17 @@ pub struct ListPetsRequest {
     /// How many pets at most
     ///
     /// Query parameter `limit`.
-    pub limit: ::core::option::Option<::std::num::NonZeroU32>,
+    pub limit: Option<::std::num::NonZeroU32>,
     /// Tags, comma-separated
     ///
     /// Query parameter `tags`.
-    pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// Statuses, one query parameter each
     ///
     /// Query parameter `status`.
-    pub status: ::core::option::Option<::std::vec::Vec<types::ListPetsStatusItem>>,
+    pub status: Option<Vec<types::ListPetsStatusItem>>,
     /// Header parameter `X-Request-Tag`.
-    pub x_request_tag: ::core::option::Option<::std::string::String>,
+    pub x_request_tag: Option<String>,
 }
 
 /// The responses of [`SwaggerTwoApi::list_pets`], one variant per declared status.
@@ -443,11 +443,11 @@ pub enum ListPetsResponse {
     /// Status 200.
     Ok {
         /// The response body.
-        body: ::std::vec::Vec<types::Pet>,
+        body: Vec<types::Pet>,
         /// How many pets match
         ///
         /// Response header `x-total-count`.
-        x_total_count: ::core::option::Option<i64>,
+        x_total_count: Option<i64>,
     },
     /// Something went wrong
     ///
@@ -623,7 +623,7 @@ pub struct UploadPhotoRequest {
 #[derive(Debug, Clone)]
 pub struct UploadPhotoMultipart {
     /// Part `caption`.
-    pub caption: ::core::option::Option<::std::string::String>,
+    pub caption: Option<String>,
     /// File part `file`.
     pub file: ::specfirst_runtime::Part,
 }
@@ -724,7 +724,7 @@ pub struct GetPhotoRequest {
     /// Comma-separated, 2.0's default collection format
     ///
     /// Query parameter `sizes`.
-    pub sizes: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub sizes: Option<Vec<i64>>,
 }
 
 /// The responses of [`SwaggerTwoApi::get_photo`], one variant per declared status.
@@ -761,36 +761,27 @@ pub fn router_with_options<A: SwaggerTwoApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::{get, post};
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route(
-            "/pets",
-            rt::axum::routing::get(handlers::handle_list_pets::<A>)
-                .post(handlers::handle_create_pet::<A>),
-        )
-        .route(
-            "/pets/{p0}",
-            rt::axum::routing::get(handlers::handle_get_pet::<A>)
-                .delete(handlers::handle_delete_pet::<A>),
-        )
-        .route(
-            "/pets/{p0}/form",
-            rt::axum::routing::post(handlers::handle_update_pet_with_form::<A>),
-        )
+        .route("/pets", get(handle_list_pets::<A>).post(handle_create_pet::<A>))
+        .route("/pets/{p0}", get(handle_get_pet::<A>).delete(handle_delete_pet::<A>))
+        .route("/pets/{p0}/form", post(handle_update_pet_with_form::<A>))
         .route(
             "/pets/{p0}/photo",
-            rt::axum::routing::post(
+            post(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_upload_photo::<A>,
+                    handle_upload_photo::<A>,
                     rt::axum::Extension(rt::Produces(&["application/xml"])),
                 ),
             ),
         )
         .route(
             "/pets/{p0}/photo.png",
-            rt::axum::routing::get(
+            get(
                 rt::axum::handler::Handler::layer(
-                    handlers::handle_get_photo::<A>,
+                    handle_get_photo::<A>,
                     rt::axum::Extension(rt::Produces(&["image/png"])),
                 ),
             ),
@@ -807,7 +798,7 @@ mod handlers {
     use super::SwaggerTwoApi as Api;
     pub(super) static LIST_PETS_LIMIT: rt::Param = rt::Param::query(
             "limit",
-            rt::Shape::Scalar(rt::Scalar::Integer),
+            rt::Shape::INTEGER,
         )
         .checked(&super::rules::LIST_PETS_LIMIT);
 
@@ -830,7 +821,7 @@ mod handlers {
 
     pub(super) static LIST_PETS_X_REQUEST_TAG: rt::Param = rt::Param::header(
         "X-Request-Tag",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_list_pets<A: Api>(
@@ -906,7 +897,7 @@ mod handlers {
     pub(super) static PATH_PET_ID: rt::Param = rt::Param::path(
         0,
         "petId",
-        rt::Shape::Scalar(rt::Scalar::Integer),
+        rt::Shape::INTEGER,
     );
 
     pub(super) async fn handle_get_pet<A: Api>(
@@ -1189,21 +1180,25 @@ mod description {
 "/pets/{petId}/photo.png":{"get":{"operationId":"getPhoto","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"integer","format":"int64"}},{"name":"sizes","in":"query","description":{"$doc":0},"schema":{"type":"array","items":{"type":"integer"}}}],"responses":{"200":{"description":{"$doc":0},"content":{"image/png":{"schema":{"type":"string","format":"binary"}}}}},"security":[{"apiKey":[]}]}}},
 "components":{"securitySchemes":{"basicAuth":{"type":"http","scheme":"basic","description":"User name and password."},"apiKey":{"$doc":"/securityDefinitions/apiKey"}},"schemas":{"NewPet":{"type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1},"tag":{"type":"string","x-nullable":true,"nullable":true},"kind":{"$ref":"#/components/schemas/Kind"}}},"Pet":{"allOf":[{"$ref":"#/components/schemas/NewPet"},{"type":"object","required":["id"],"properties":{"id":{"type":"integer","format":"int64"},"owner":{"allOf":[{"$ref":"#/components/schemas/Owner"}],"nullable":true,"x-nullable":true}}}]},"Kind":{"$doc":"/definitions/Kind"},"Owner":{"$doc":"/definitions/Owner"},"Photo":{"$doc":"/definitions/Photo"},"Error":{"$doc":"/definitions/Error"}}}}"##,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[
-            &[
-                &handlers::LIST_PETS_LIMIT,
-                &handlers::LIST_PETS_TAGS,
-                &handlers::LIST_PETS_STATUS,
-                &handlers::LIST_PETS_X_REQUEST_TAG,
-            ],
-            &[],
-            &[&handlers::PATH_PET_ID],
-            &[&handlers::PATH_PET_ID],
-            &[&handlers::PATH_PET_ID],
-            &[&handlers::PATH_PET_ID],
-            &[&handlers::PATH_PET_ID, &handlers::GET_PHOTO_SIZES],
-        ],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[
+            &handlers::LIST_PETS_LIMIT,
+            &handlers::LIST_PETS_TAGS,
+            &handlers::LIST_PETS_STATUS,
+            &handlers::LIST_PETS_X_REQUEST_TAG,
+        ],
+        &[],
+        &[&handlers::PATH_PET_ID],
+        &[&handlers::PATH_PET_ID],
+        &[&handlers::PATH_PET_ID],
+        &[&handlers::PATH_PET_ID],
+        &[&handlers::PATH_PET_ID, &handlers::GET_PHOTO_SIZES],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

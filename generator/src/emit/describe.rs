@@ -104,8 +104,12 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
             pub static API_DESCRIPTION: ApiDescription = ApiDescription {
                 document: #text,
                 published: super::OPENAPI_DOCUMENT,
-                decoders: &[#(#table),*],
+                decoders: DECODERS,
             };
+
+            /// The decoders of each operation's parameters, in the order of the
+            /// document's operations.
+            static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[#(#table),*];
         }
     }
 }

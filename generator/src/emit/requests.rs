@@ -18,7 +18,7 @@ fn param_field(param: &Parameter, types: &Types) -> (TokenStream, TokenStream) {
     let ty = if param.required {
         ty
     } else {
-        quote!(::core::option::Option<#ty>)
+        quote!(Option<#ty>)
     };
     let field = ident(&param.field);
     let location = match param.location {
@@ -80,7 +80,7 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         let ty = if body.required {
             ty
         } else {
-            quote!(::core::option::Option<#ty>)
+            quote!(Option<#ty>)
         };
         if let Some(description) = &body.description {
             text = format!("{}\n\n{text}", description.trim());
@@ -125,7 +125,7 @@ fn body_type(kind: &BodyKind, types: &Types) -> TokenStream {
             let name = ident(&multipart.type_name);
             quote!(#name)
         }
-        BodyKind::Text => quote!(::std::string::String),
+        BodyKind::Text => quote!(String),
         BodyKind::Bytes => quote!(::specfirst_runtime::BodyStream),
     }
 }
@@ -184,12 +184,12 @@ fn multipart_struct(
                 types.type_of(schema)
             }
             PartKind::File => quote!(::specfirst_runtime::Part),
-            PartKind::Files => quote!(::std::vec::Vec<::specfirst_runtime::Part>),
+            PartKind::Files => quote!(Vec<::specfirst_runtime::Part>),
         };
         let ty = if part.required {
             ty
         } else {
-            quote!(::core::option::Option<#ty>)
+            quote!(Option<#ty>)
         };
         let what = match part.kind {
             PartKind::Value { .. } => "Part",

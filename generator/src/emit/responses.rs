@@ -94,7 +94,7 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
                     #text
                     #variant {
                         #[doc = #field_doc]
-                        content_type: ::std::string::String,
+                        content_type: String,
                         /// The response body, whole or streamed.
                         body: ::specfirst_runtime::Binary,
                     },
@@ -110,7 +110,7 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
                 );
             }
             ResponseBody::Text { media_type } => {
-                variants.push(quote! { #text #variant(::std::string::String), });
+                variants.push(quote! { #text #variant(String), });
                 let content_type = text_content_type(media_type);
                 arms.push(
                     quote! { Self::#variant(body) => rt::text(status, #content_type, body), },
@@ -239,7 +239,7 @@ fn response_variant(
                 let text = format!("The concrete media type of the body, matching `{media_type}`.");
                 fields.push(quote! {
                     #[doc = #text]
-                    content_type: ::std::string::String,
+                    content_type: String,
                 });
                 bindings.push(quote!(content_type));
                 quote!(rt::binary(#status, &content_type, body))
@@ -250,7 +250,7 @@ fn response_variant(
         Some(ResponseBody::Text { media_type }) => {
             fields.push(quote! {
                 /// The response body.
-                body: ::std::string::String,
+                body: String,
             });
             bindings.push(quote!(body));
             match text_content_type(media_type) {
@@ -274,7 +274,7 @@ fn response_variant(
             fields.push(quote! { #docs #field: #ty, });
             header_statements.push(quote!(rt::insert_header(&mut response, #wire, &#field);));
         } else {
-            fields.push(quote! { #docs #field: ::core::option::Option<#ty>, });
+            fields.push(quote! { #docs #field: Option<#ty>, });
             header_statements.push(quote! {
                 if let Some(value) = &#field {
                     rt::insert_header(&mut response, #wire, value);

@@ -42,6 +42,8 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         }
     }
     let mut dispatchers = Vec::new();
+    // The method routers that start a route's chain, imported by name.
+    let mut starts = std::collections::BTreeSet::new();
     let route_calls: Vec<TokenStream> = routes
         .iter()
         .map(|(route, ops)| {
@@ -68,16 +70,17 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                 // The Accept check runs in the extractor, before the handler: it learns
                 // the media types beyond JSON from the route.
                 let handler = match produces(same) {
-                    None => quote!(handlers::#handler::<A>),
+                    None => quote!(#handler::<A>),
                     Some(types) => quote! {
                         rt::axum::handler::Handler::layer(
-                            handlers::#handler::<A>,
+                            #handler::<A>,
                             rt::axum::Extension(rt::Produces(&[#(#types),*])),
                         )
                     },
                 };
                 chain = if index == 0 {
-                    quote!(rt::axum::routing::#function(#handler))
+                    starts.insert(function.to_string());
+                    quote!(#function(#handler))
                 } else {
                     quote!(#chain.#function(#handler))
                 };
@@ -117,6 +120,14 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         )
     });
     let routes = route_statements(&route_calls);
+    let starts = (!starts.is_empty()).then(|| {
+        let starts = starts.iter().map(|name| ident(name));
+        // The handlers by name, as the routes list them.
+        quote! {
+            use self::handlers::*;
+            use rt::axum::routing::{#(#starts),*};
+        }
+    });
     let tokens = quote! {
         /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
         pub fn router<A: #trait_name>(
@@ -131,6 +142,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             options: &::specfirst_runtime::RouterOptions,
         ) -> ::specfirst_runtime::__private::axum::Router {
             use ::specfirst_runtime::__private as rt;
+            #starts
             #routes
             rt::finish_router(routes, OPENAPI_DOCUMENT, options)
         }
@@ -634,10 +646,13 @@ pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_
     let wire = &param.name;
     let explode = param.explode;
     let shape = match &param.shape {
-        Shape::Scalar(scalar) => {
-            let scalar = scalar_tokens(*scalar);
-            quote!(rt::Shape::Scalar(#scalar))
-        }
+        Shape::Scalar(scalar) => match scalar {
+            Scalar::String => quote!(rt::Shape::STRING),
+            Scalar::Integer => quote!(rt::Shape::INTEGER),
+            Scalar::Number => quote!(rt::Shape::NUMBER),
+            Scalar::Boolean => quote!(rt::Shape::BOOLEAN),
+            Scalar::Json => quote!(rt::Shape::JSON),
+        },
         Shape::Array(item) => {
             let item = scalar_tokens(*item);
             quote!(rt::Shape::Array { item: #item, explode: #explode })

@@ -285,7 +285,7 @@ impl Typing {
                 made: self
                     .made
                     .into_iter()
-                    .map(|(key, tokens)| (key, tokens.to_string()))
+                    .map(|(key, tokens)| (key, prelude::shorten_type(tokens).to_string()))
                     .collect(),
                 items: format_items(items, !shadowed),
                 uses,

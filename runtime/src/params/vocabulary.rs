@@ -33,6 +33,19 @@ pub enum Shape {
     JsonText,
 }
 
+impl Shape {
+    /// A single string: `Shape::Scalar(Scalar::String)`, as generated code spells it.
+    pub const STRING: Shape = Shape::Scalar(Scalar::String);
+    /// A single integer.
+    pub const INTEGER: Shape = Shape::Scalar(Scalar::Integer);
+    /// A single number.
+    pub const NUMBER: Shape = Shape::Scalar(Scalar::Number);
+    /// A single boolean.
+    pub const BOOLEAN: Shape = Shape::Scalar(Scalar::Boolean);
+    /// A single value of a schema without a simple type: JSON, or else the raw string.
+    pub const JSON: Shape = Shape::Scalar(Scalar::Json);
+}
+
 /// The declared properties of an object-valued parameter (or of a nested object in a
 /// `deepObject` parameter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

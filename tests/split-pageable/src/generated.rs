@@ -50,7 +50,7 @@ pub trait PageableApi: Send + Sync + 'static {
 #[derive(Debug, Clone)]
 pub struct ListVaultsRequest {
     /// Query parameter `$skiptoken`.
-    pub skiptoken: ::core::option::Option<::std::string::String>,
+    pub skiptoken: Option<String>,
 }
 
 /// The responses of [`PageableApi::list_vaults`], one variant per declared status.
@@ -122,10 +122,12 @@ pub fn router_with_options<A: PageableApi>(
     options: &::specfirst_runtime::RouterOptions,
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
+    use self::handlers::*;
+    use rt::axum::routing::get;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/vaults", rt::axum::routing::get(handlers::handle_list_vaults::<A>))
-        .route("/tenants", rt::axum::routing::get(handlers::handle_list_tenants::<A>))
+        .route("/vaults", get(handle_list_vaults::<A>))
+        .route("/tenants", get(handle_list_tenants::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -138,7 +140,7 @@ mod handlers {
     use super::PageableApi as Api;
     pub(super) static LIST_VAULTS_SKIPTOKEN: rt::Param = rt::Param::query(
         "$skiptoken",
-        rt::Shape::Scalar(rt::Scalar::String),
+        rt::Shape::STRING,
     );
 
     pub(super) async fn handle_list_vaults<A: Api>(
@@ -192,8 +194,15 @@ mod description {
     pub static API_DESCRIPTION: ApiDescription = ApiDescription {
         document: r#"{"$doc":0}"#,
         published: super::OPENAPI_DOCUMENT,
-        decoders: &[&[&handlers::LIST_VAULTS_SKIPTOKEN], &[]],
+        decoders: DECODERS,
     };
+
+    /// The decoders of each operation's parameters, in the order of the
+    /// document's operations.
+    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
+        &[&handlers::LIST_VAULTS_SKIPTOKEN],
+        &[],
+    ];
 }
 
 /// The OpenAPI document this code was generated from, as JSON.

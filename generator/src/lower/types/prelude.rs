@@ -33,11 +33,28 @@ pub fn shadowed(name: &str) -> bool {
 /// (`skip_serializing_if = "::std::option::Option::is_none"`).
 pub fn shorten(items: &mut [syn::Item]) {
     for item in items {
-        Shorten.visit_item_mut(item);
+        Shorten { result: true }.visit_item_mut(item);
     }
 }
 
-struct Shorten;
+/// `ty`, the type typify names for a schema use, with [`PRELUDE`]'s types but `Result`
+/// written short. It is written outside the `types` module (in a request struct, a
+/// response enum, a handler), where no type of the spec is in scope by its bare name,
+/// but the runtime's `Result` is.
+pub fn shorten_type(ty: TokenStream) -> TokenStream {
+    match syn::parse2::<syn::Type>(ty.clone()) {
+        Ok(mut parsed) => {
+            Shorten { result: false }.visit_type_mut(&mut parsed);
+            quote::ToTokens::into_token_stream(parsed)
+        }
+        Err(_) => ty,
+    }
+}
+
+struct Shorten {
+    /// Whether `::std::result::Result` is shortened too.
+    result: bool,
+}
 
 impl VisitMut for Shorten {
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
@@ -47,7 +64,9 @@ impl VisitMut for Shorten {
             if plain
                 && segments[0].ident == "std"
                 && PRELUDE.iter().any(|(module, type_name)| {
-                    segments[1].ident == module && segments[2].ident == type_name
+                    segments[1].ident == module
+                        && segments[2].ident == type_name
+                        && (self.result || *module != "result")
                 })
             {
                 path.leading_colon = None;
