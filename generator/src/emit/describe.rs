@@ -179,6 +179,14 @@ fn leave_to_decoder(
     if matches!(p.location, Location::Path(_) | Location::PathPart { .. }) {
         decoded.push("required");
     }
+    // Only the parameter it is packed against says anything alike: one at the same
+    // index in a list the written one does not follow (after parameters of the path
+    // item, say) is another parameter.
+    let same = same.filter(|same| {
+        ["name", "in"]
+            .iter()
+            .all(|key| same.get(*key) == written.get(*key))
+    });
     for key in decoded {
         if same.and_then(|same| same.get(key)) != written.get(key) {
             written.remove(key);
