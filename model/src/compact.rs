@@ -81,6 +81,22 @@ pub fn operations_mut(document: &mut Value) -> Vec<(&str, &str, &mut Map<String,
         .collect()
 }
 
+/// The keys of a parameter object that its decoder says rather than the description's
+/// text: name, location and style always, `explode` for a list or an object (a single
+/// value decodes the same either way, so there it is data) and `required` on the path.
+/// The generator leaves them out of the text (unless the published parameter says the
+/// same) and the runtime takes them from the decoder, whatever the text says.
+pub fn decoder_keys(in_path: bool, list_or_object: bool) -> Vec<&'static str> {
+    let mut keys = vec!["name", "in", "style"];
+    if list_or_object {
+        keys.push("explode");
+    }
+    if in_path {
+        keys.push("required");
+    }
+    keys
+}
+
 /// The operations of the document [`unpack`] makes of `text`, as [`operations_mut`]
 /// lists them, without unpacking the rest: a reference, or an object that takes
 /// members of the published node at its place, lists its members in the published
@@ -611,11 +627,11 @@ fn resolve(value: Value, same: Option<&Value>, published: &Value) -> Value {
                 .collect(),
         ),
         Value::Object(map) if is_reference_map(&map) => {
-            let node = match &map[REFERENCE] {
-                Value::String(pointer) => published.pointer(pointer),
-                _ => same,
-            };
-            node.cloned().unwrap_or(Value::Object(map))
+            let value = Value::Object(map);
+            match referred(&value, same, published) {
+                (node, true) => node.clone(),
+                (_, false) => value,
+            }
         }
         Value::Object(mut map) => {
             let same = place(&map, same, published);

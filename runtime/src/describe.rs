@@ -146,13 +146,14 @@ fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
     out.insert("name".into(), decode.name.into());
     out.insert("in".into(), location.as_str().into());
     // What the decoder says wins over what the text repeats of it.
-    let decoded = |key: &str| match key {
-        "name" | "in" | "style" => true,
-        "required" => location == In::Path,
-        "explode" => matches!(decode.shape, Shape::Array { .. } | Shape::Object { .. }),
-        _ => false,
-    };
-    out.extend(data.into_iter().filter(|(key, _)| !decoded(key)));
+    let decoded = compact::decoder_keys(
+        location == In::Path,
+        matches!(decode.shape, Shape::Array { .. } | Shape::Object { .. }),
+    );
+    out.extend(
+        data.into_iter()
+            .filter(|(key, _)| !decoded.contains(&key.as_str())),
+    );
     // Path parameters are always required; the handler reads them either way.
     if location == In::Path {
         out.insert("required".into(), true.into());

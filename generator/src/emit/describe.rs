@@ -170,15 +170,10 @@ fn leave_to_decoder(
     p: &Parameter,
     same: Option<&Map<String, Value>>,
 ) {
-    let mut decoded = vec!["name", "in", "style"];
-    // Single values and JSON text decode the same either way, so their `explode` is
-    // data; lists and objects are decoded by it.
-    if matches!(p.shape, Shape::Array(_) | Shape::Object(_)) {
-        decoded.push("explode");
-    }
-    if matches!(p.location, Location::Path(_) | Location::PathPart { .. }) {
-        decoded.push("required");
-    }
+    let decoded = compact::decoder_keys(
+        matches!(p.location, Location::Path(_) | Location::PathPart { .. }),
+        matches!(p.shape, Shape::Array(_) | Shape::Object(_)),
+    );
     // Only the parameter it is packed against says anything alike: one at the same
     // index in a list the written one does not follow (after parameters of the path
     // item, say) is another parameter.
