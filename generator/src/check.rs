@@ -12,13 +12,14 @@
 //! tags = ["books"]                # optional: only the operations with these tags...
 //! operations = ["getAuthor"]      # ...or these operationIds (see `Selection`)
 //! default_not_implemented = true  # optional: methods answer 501 until written
+//! trait_name = "Bookshelf"        # optional: the API trait's name (see `Names`)
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CrateOptions, Generator, MethodBodies, RuntimeDependency, Selection, Split};
+use crate::{CrateOptions, Generator, MethodBodies, Names, RuntimeDependency, Selection, Split};
 
 /// Why a check configuration could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +62,8 @@ pub struct CrateEntry {
     pub selection: Selection,
     /// How its trait's methods were written (`--default-not-implemented`).
     pub bodies: MethodBodies,
+    /// The names it was generated with (`--trait-name`).
+    pub names: Names,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +93,8 @@ struct RawEntry {
     /// As `--default-not-implemented`.
     #[serde(default)]
     default_not_implemented: bool,
+    /// As `--trait-name`.
+    trait_name: Option<String>,
 }
 
 impl CheckConfig {
@@ -144,6 +149,10 @@ impl RawEntry {
                 dir.display()
             ));
         }
+        if let Some(name) = &self.trait_name {
+            Names::check_trait_name(name)
+                .map_err(|message| format!("crate {}: {message}", dir.display()))?;
+        }
         let runtime = match (self.runtime_path, self.runtime_version, self.runtime_git) {
             (Some(path), None, None) => RuntimeDependency::Path(path),
             (None, Some(version), None) => RuntimeDependency::Version(version),
@@ -174,6 +183,9 @@ impl RawEntry {
             } else {
                 MethodBodies::Required
             },
+            names: Names {
+                trait_name: self.trait_name,
+            },
         })
     }
 }
@@ -183,7 +195,10 @@ impl CrateEntry {
     /// entry says: what `generate` and `check` run for it, and what a build script
     /// reading a `specfirst.toml` calls.
     pub fn generator(&self) -> Result<Generator, crate::Error> {
-        Ok(Generator::from_path_with(&self.spec, &self.selection)?.with_method_bodies(self.bodies))
+        Ok(
+            Generator::from_path_named(&self.spec, &self.selection, &self.names)?
+                .with_method_bodies(self.bodies),
+        )
     }
 
     /// The crate in `dir` as its manifest records it: the spec and settings in
@@ -328,6 +343,9 @@ pub fn regenerate_command(entry: &CrateEntry) -> String {
     if entry.bodies == MethodBodies::NotImplemented {
         args.push("--default-not-implemented".into());
     }
+    if let Some(name) = &entry.names.trait_name {
+        args.extend(["--trait-name".into(), name.clone()]);
+    }
     args.iter()
         .map(|arg| shell_word(arg))
         .collect::<Vec<_>>()
@@ -361,7 +379,7 @@ mod tests {
     use std::path::Path;
 
     use super::{regenerate_command, CheckConfig, CrateEntry};
-    use crate::{CrateOptions, MethodBodies, RuntimeDependency, Selection, Split};
+    use crate::{CrateOptions, MethodBodies, Names, RuntimeDependency, Selection, Split};
 
     #[test]
     fn a_crate_entry_takes_the_split_keys() {
@@ -449,12 +467,13 @@ mod tests {
                 operations: vec!["op".into()],
             },
             bodies: MethodBodies::NotImplemented,
+            names: Names::default().with_trait_name("Shelf"),
         };
         assert_eq!(
             regenerate_command(&entry),
             "specfirst generate 'api specs/a.yaml' --out crates/a --crate-name a-api \
              --runtime-path ../rt --split always --split-size 1000 --tags x,y --operations op \
-             --default-not-implemented"
+             --default-not-implemented --trait-name Shelf"
         );
     }
 

@@ -31,6 +31,9 @@ pub enum Error {
         /// The names that matched nothing, and what the spec has instead.
         unmatched: crate::load::Unmatched,
     },
+    /// A setting (such as the trait name) cannot be used; nothing was written.
+    #[error("{0}")]
+    Setting(String),
     /// Writing or reading generated output failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -139,6 +139,34 @@ pub struct Generator {
     types: Result<ir::Types, Diagnostics>,
     /// The code that needs no types, written while typing ran.
     untyped: emit::Untyped,
+    /// The names settings gave, recorded in a crate's manifest.
+    names: Names,
+}
+
+/// Names of generated items that settings give instead of the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    /// The API trait's name (`--trait-name`, `trait_name` in `specfirst.toml`); by
+    /// default the spec's title in PascalCase, ending in `Api`. The authentication and
+    /// webhook traits are named after it: `Shelf` or `ShelfApi` gives `ShelfAuth` and
+    /// `ShelfWebhooks`.
+    pub trait_name: Option<String>,
+}
+
+impl Names {
+    /// These names with the API trait called `name`, once [`Names::check_trait_name`]
+    /// accepts it.
+    pub fn with_trait_name(mut self, name: impl Into<String>) -> Self {
+        self.trait_name = Some(name.into());
+        self
+    }
+
+    /// Whether `name` can name the API trait: a Rust identifier that is not a keyword
+    /// and not a name the generated module already imports; the error says why not.
+    pub fn check_trait_name(name: &str) -> Result<(), String> {
+        naming::check_item_name(name, &["Future", "RequestContext", "Result"])
+            .map_err(|why| format!("trait name {name:?} {why}"))
+    }
 }
 
 impl Generator {
@@ -167,7 +195,25 @@ impl Generator {
     /// # Ok(()) }
     /// ```
     pub fn from_path_with(path: impl AsRef<Path>, selection: &Selection) -> Result<Self, Error> {
-        Self::from_document(load::Document::from_path_with(path.as_ref(), selection)?)
+        Self::from_path_named(path, selection, &Names::default())
+    }
+
+    /// [`Generator::from_path_with`], naming generated items as `names` says.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), specfirst::Error> {
+    /// let names = specfirst::Names::default().with_trait_name("Shelf");
+    /// let generator =
+    ///     specfirst::Generator::from_path_named("api.yaml", &Default::default(), &names)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_path_named(
+        path: impl AsRef<Path>,
+        selection: &Selection,
+        names: &Names,
+    ) -> Result<Self, Error> {
+        let document = load::Document::from_path_with(path.as_ref(), selection)?;
+        Self::from_document_named(document, names)
     }
 
     /// [`Generator::from_bytes`] with a selection, as [`Generator::from_path_with`].
@@ -184,7 +230,14 @@ impl Generator {
     }
 
     fn from_document(document: load::Document) -> Result<Self, Error> {
-        let api = lower::lower(&document).map_err(Error::Spec)?;
+        Self::from_document_named(document, &Names::default())
+    }
+
+    fn from_document_named(document: load::Document, names: &Names) -> Result<Self, Error> {
+        if let Some(name) = &names.trait_name {
+            Names::check_trait_name(name).map_err(Error::Setting)?;
+        }
+        let api = lower::lower(&document, names).map_err(Error::Spec)?;
         // typify runs now, so every problem is known before emitting; a spec it cannot
         // type still lowers, so the round trip and the model stay available for it. What
         // needs no types is written meanwhile on another thread: typing runs on one core
@@ -202,6 +255,7 @@ impl Generator {
             api,
             types,
             untyped,
+            names: names.clone(),
         })
     }
 
@@ -548,6 +602,9 @@ impl Generator {
         }
         if self.untyped.method_bodies() == MethodBodies::NotImplemented {
             text.push_str("default_not_implemented = true\n");
+        }
+        if let Some(name) = &self.names.trait_name {
+            text.push_str(&format!("trait_name = {}\n", toml_string(name)));
         }
         text
     }

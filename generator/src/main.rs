@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
 use specfirst::diff::{self, Change, Side};
-use specfirst::{CrateOptions, Generator, MethodBodies, RuntimeDependency, Selection, Split};
+use specfirst::{
+    CrateOptions, Generator, MethodBodies, Names, RuntimeDependency, Selection, Split,
+};
 
 /// Generating a big API allocates and frees millions of small values (tokens, syntax
 /// trees, strings); mimalloc does that in a third less time than the system allocator.
@@ -82,7 +84,7 @@ enum Command {
         /// The generated crate directory to compare.
         dir: Option<PathBuf>,
         /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, runtime_version, tags,
-        /// operations, split, split_size, default_not_implemented), paths relative to it; the exit code is the worst of all crates.
+        /// operations, split, split_size, default_not_implemented, trait_name), paths relative to it; the exit code is the worst of all crates.
         #[arg(long, value_name = "FILE", conflicts_with = "spec")]
         config: Option<PathBuf>,
         /// Output format.
@@ -152,6 +154,11 @@ struct CrateArgs {
     /// Implemented, so the server serves the operations written so far.
     #[arg(long)]
     default_not_implemented: bool,
+    /// The API trait's name; the authentication and webhook traits are named after it
+    /// (`Shelf` or `ShelfApi` gives `ShelfAuth`) [default: the spec's title in
+    /// PascalCase, ending in `Api`]
+    #[arg(long, value_name = "NAME", value_parser = trait_name)]
+    trait_name: Option<String>,
 }
 
 impl CrateArgs {
@@ -195,11 +202,21 @@ impl CrateArgs {
         if self.default_not_implemented {
             entry.bodies = MethodBodies::NotImplemented;
         }
+        if let Some(name) = &self.trait_name {
+            entry.names.trait_name = Some(name.clone());
+        }
         if !(select.tags.is_empty() && select.operations.is_empty()) {
             entry.selection = Selection {
                 tags: select.tags.clone(),
                 operations: select.operations.clone(),
             };
+        }
+    }
+
+    /// The names the flags give.
+    fn names(&self) -> Names {
+        Names {
+            trait_name: self.trait_name.clone(),
         }
     }
 
@@ -235,6 +252,11 @@ impl From<SelectArgs> for Selection {
     }
 }
 
+/// `--trait-name`: a name the generated module can give the trait.
+fn trait_name(text: &str) -> Result<String, String> {
+    Names::check_trait_name(text).map(|()| text.to_string())
+}
+
 /// `--split-size`: a byte count of at least 1.
 fn split_size(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -267,6 +289,7 @@ fn main() -> ExitCode {
                     let entry = CrateEntry {
                         spec,
                         bodies: options.bodies(),
+                        names: options.names(),
                         options: options.options(&out),
                         dir: out,
                         selection: select.into(),
@@ -333,6 +356,7 @@ fn main() -> ExitCode {
                 (None, Some(spec), Some(dir)) => vec![CrateEntry {
                     spec,
                     bodies: options.bodies(),
+                    names: options.names(),
                     options: options.options(&dir),
                     dir,
                     selection: select.into(),

@@ -116,6 +116,32 @@ impl Namespace {
     }
 }
 
+/// Whether `name` can name an item a person chose: a Rust identifier (ASCII letters,
+/// digits and `_`, not starting with a digit), not a keyword and none of `taken`;
+/// the error completes "NAME ...".
+pub fn check_item_name(name: &str, taken: &[&str]) -> Result<(), String> {
+    let mut chars = name.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !starts_well || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') || name == "_" {
+        return Err(
+            "is not a Rust identifier: use ASCII letters, digits and `_`, not starting with a digit"
+                .into(),
+        );
+    }
+    if is_keyword(name) {
+        return Err("is a Rust keyword".into());
+    }
+    if taken.contains(&name) {
+        return Err(format!(
+            "is a name the generated code already uses; choose another than {}",
+            taken.join(", ")
+        ));
+    }
+    Ok(())
+}
+
 fn is_keyword(ident: &str) -> bool {
     matches!(
         ident,
@@ -178,6 +204,24 @@ fn is_keyword(ident: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_names_a_person_chose() {
+        let taken = ["Result"];
+        for good in ["Shelf", "ShelfApi", "_Private", "V2"] {
+            assert_eq!(check_item_name(good, &taken), Ok(()), "{good}");
+        }
+        for bad in ["", "_", "2Shelf", "Shelf-Api", "my trait", "Bücher"] {
+            let why = check_item_name(bad, &taken).expect_err(bad);
+            assert!(why.starts_with("is not a Rust identifier"), "{bad}: {why}");
+        }
+        assert_eq!(
+            check_item_name("fn", &taken),
+            Err("is a Rust keyword".into())
+        );
+        let why = check_item_name("Result", &taken).expect_err("taken");
+        assert!(why.contains("already uses"), "{why}");
+    }
 
     #[test]
     fn cases() {

@@ -308,6 +308,80 @@ fn default_not_implemented_is_recorded_and_checked() {
 }
 
 #[test]
+fn the_trait_name_is_a_setting_that_check_reproduces() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("bookshelf.yaml"),
+    )
+    .expect("copied");
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "bookshelf.yaml",
+            "--out",
+            "api",
+            "--runtime-path",
+            "../runtime",
+        ];
+        args.extend_from_slice(extra);
+        specfirst(&args, temp.path())
+    };
+    let out = generate(&["--trait-name", "Shelf"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(temp.path().join("api/src/generated.rs")).expect("written");
+    assert!(
+        code.contains("pub trait Shelf: ShelfAuth + Send"),
+        "the trait"
+    );
+    assert!(code.contains("pub trait ShelfAuth: Send"), "the auth trait");
+    assert!(code.contains("pub fn router<A: Shelf>("), "the router");
+    assert!(
+        !code.contains("BookshelfApi"),
+        "no trace of the title's name"
+    );
+    let manifest = std::fs::read_to_string(temp.path().join("api/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("\ntrait_name = \"Shelf\"\n"),
+        "recorded: {manifest}"
+    );
+
+    // The directory alone reproduces it; another name given over it makes it stale.
+    let out = specfirst(&["check", "api"], temp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = specfirst(&["check", "api", "--trait-name", "Books"], temp.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("--trait-name Books"),
+        "the hint carries the setting: {}",
+        text(&out.stderr)
+    );
+
+    // A name Rust or the generated module cannot take is refused before anything is
+    // written, from the command line and from a configuration alike.
+    let before = snapshot(temp.path());
+    for bad in ["2Shelf", "Shelf-Api", "fn", "Result"] {
+        let out = generate(&["--trait-name", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(bad), "{}", text(&out.stderr));
+    }
+    std::fs::write(
+        temp.path().join("specfirst.toml"),
+        "[[crate]]\nspec = \"bookshelf.yaml\"\ndir = \"api\"\ntrait_name = \"my trait\"\n",
+    )
+    .expect("writable");
+    let out = specfirst(&["generate", "--config", "specfirst.toml"], temp.path());
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("trait name \"my trait\" is not a Rust identifier"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_file(temp.path().join("specfirst.toml")).expect("removable");
+    assert!(before == snapshot(temp.path()), "nothing was written");
+}
+
+#[test]
 fn by_default_the_crate_depends_on_the_runtime_specfirst_was_built_from() {
     let temp = tempfile::tempdir().expect("a temp dir");
     std::fs::copy(

@@ -3,7 +3,8 @@
 //! spec to `specs/` is all it takes to compile it here; `src/lib.rs` has no list of them.
 //! A few selections of `specs/` (`SELECTED`) are compiled too, as crates of some
 //! operations only must compile on their own, and a few specs with methods that default
-//! to 501 (`NOT_IMPLEMENTED`).
+//! to 501 (`NOT_IMPLEMENTED`), and a spec with webhooks and security whose trait is
+//! named by a setting (`NAMED`).
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -13,7 +14,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use specfirst::{MethodBodies, Selection};
+use specfirst::{MethodBodies, Names, Selection};
 
 /// Partial modules: (module, spec in `specs/`, tags, operationIds). Their descriptions
 /// are compared with the selected document the generator writes beside them.
@@ -40,6 +41,9 @@ const NOT_IMPLEMENTED: &[(&str, &str)] = &[
     ("unimplemented_bookshelf", "bookshelf.yaml"),
 ];
 
+/// Module, spec and the trait name given instead of the title's.
+const NAMED: &[(&str, &str, &str)] = &[("named_openapi31", "openapi31.yaml", "Hooked")];
+
 /// One spec to generate.
 struct Spec {
     /// The Rust module.
@@ -55,6 +59,8 @@ struct Spec {
     selection: Selection,
     /// How the trait's methods are written; with default bodies for `NOT_IMPLEMENTED`.
     bodies: MethodBodies,
+    /// The names settings give; the trait's for `NAMED`.
+    names: Names,
 }
 
 fn main() {
@@ -78,6 +84,7 @@ fn main() {
             snapshotted: true,
             selection: Selection::default(),
             bodies: MethodBodies::Required,
+            names: Names::default(),
         });
     }
     for (module, spec, tags, operations) in SELECTED {
@@ -92,6 +99,7 @@ fn main() {
             snapshotted: false,
             selection,
             bodies: MethodBodies::Required,
+            names: Names::default(),
         });
     }
     for (module, spec) in NOT_IMPLEMENTED {
@@ -103,6 +111,19 @@ fn main() {
             snapshotted: false,
             selection: Selection::default(),
             bodies: MethodBodies::NotImplemented,
+            names: Names::default(),
+        });
+    }
+    for (module, spec, trait_name) in NAMED {
+        specs.push(Spec {
+            module: module.to_string(),
+            file: module.to_string(),
+            shown: format!("`specs/{spec}`, its trait named `{trait_name}`"),
+            path: root.join("specs").join(spec),
+            snapshotted: false,
+            selection: Selection::default(),
+            bodies: MethodBodies::Required,
+            names: Names::default().with_trait_name(*trait_name),
         });
     }
     // The Oxide and Dropshot documents are part of what this crate checks: without them
@@ -125,6 +146,7 @@ fn main() {
                 snapshotted: false,
                 selection: Selection::default(),
                 bodies: MethodBodies::Required,
+                names: Names::default(),
             });
         }
     }
@@ -144,9 +166,10 @@ fn main() {
     );
     for spec in &specs {
         println!("cargo::rerun-if-changed={}", spec.path.display());
-        let generator = specfirst::Generator::from_path_with(&spec.path, &spec.selection)
-            .unwrap_or_else(|error| panic!("{}", error.report()))
-            .with_method_bodies(spec.bodies);
+        let generator =
+            specfirst::Generator::from_path_named(&spec.path, &spec.selection, &spec.names)
+                .unwrap_or_else(|error| panic!("{}", error.report()))
+                .with_method_bodies(spec.bodies);
         let target = out.join(format!("{}.rs", spec.file));
         if let Err(error) = generator.write_to(&target) {
             panic!("{}", error.report());

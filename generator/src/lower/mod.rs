@@ -23,14 +23,16 @@ use crate::keywords::METHODS;
 use crate::load::refs::{self, Broken};
 use crate::load::Document;
 use crate::naming::{pascal, snake, Namespace};
+use crate::Names;
 use names::{rename_colliding_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
 use security::Schemes;
 
 /// Builds the API model of `doc`, or every problem found in it.
-pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
+pub fn lower(doc: &Document, names: &Names) -> Result<Api, Diagnostics> {
     let mut lower = Lower {
         doc,
+        names,
         problems: Vec::new(),
         methods: Namespace::default(),
         types: Namespace::default(),
@@ -46,6 +48,7 @@ pub fn lower(doc: &Document) -> Result<Api, Diagnostics> {
 
 struct Lower<'a> {
     doc: &'a Document,
+    names: &'a Names,
     problems: Vec<Diagnostic>,
     methods: Namespace,
     types: Namespace,
@@ -60,11 +63,16 @@ impl<'a> Lower<'a> {
     fn api(&mut self) -> Api {
         let info = &self.doc.info;
         let title = info.title.clone();
-        let base = pascal(&title, "Api");
-        let trait_name = if base.ends_with("Api") {
-            base
-        } else {
-            format!("{base}Api")
+        let trait_name = match &self.names.trait_name {
+            Some(name) => name.clone(),
+            None => {
+                let base = pascal(&title, "Api");
+                if base.ends_with("Api") {
+                    base
+                } else {
+                    format!("{base}Api")
+                }
+            }
         };
         self.types.claim(&trait_name);
         let auth_trait = Schemes::declared(self.doc).then(|| {
