@@ -9,7 +9,9 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use generated_example::Bookshelf;
-use specfirst_runtime::{parse_duration_setting, InvalidDuration, ServerConfig, TlsConfig};
+use specfirst_runtime::{
+    parse_duration_setting, CorsConfig, InvalidDuration, ServerConfig, TlsConfig,
+};
 use tracing_subscriber::EnvFilter;
 
 /// Serves the Bookshelf API from `specs/bookshelf.yaml`, keeping books in memory.
@@ -59,6 +61,11 @@ struct Args {
     /// Most items per page of `GET /books`; larger limits are capped [default: 10000].
     #[arg(long, value_name = "COUNT")]
     page_max_limit: Option<std::num::NonZeroU32>,
+    /// Let browser scripts from this origin (such as `https://app.example.com`, or `*`
+    /// for any) call the API; may be repeated. Replaces the config file's
+    /// `cors.allowed_origins` [default: none].
+    #[arg(long, value_name = "ORIGIN")]
+    cors_origin: Vec<String>,
     /// SQLite database file for the books, created when missing [default: in memory].
     #[arg(long, value_name = "FILE")]
     database: Option<PathBuf>,
@@ -138,6 +145,12 @@ impl Args {
         }
         if let (Some(cert_file), Some(key_file)) = (&self.tls_cert, &self.tls_key) {
             config.tls = Some(TlsConfig::new(cert_file.clone(), key_file.clone()));
+        }
+        if !self.cors_origin.is_empty() {
+            let cors = config
+                .cors
+                .get_or_insert_with(|| CorsConfig::new(Vec::<String>::new()));
+            cors.allowed_origins = self.cors_origin.clone();
         }
         Ok(config)
     }
@@ -240,5 +253,44 @@ mod tests {
         assert!(parse(&["--tls-cert", "c.pem"]).is_err());
         let config = parse(&["--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
         assert_eq!(config.tls.unwrap().key_file, PathBuf::from("k.pem"));
+    }
+
+    #[test]
+    fn cors_origins_repeat_and_keep_the_file_s_other_cors_settings() {
+        assert_eq!(parse(&[]).unwrap().cors, None);
+        let config = parse(&["--cors-origin", "https://a.example", "--cors-origin", "*"]).unwrap();
+        assert_eq!(
+            config.cors,
+            Some(CorsConfig::new(["https://a.example", "*"]))
+        );
+        let dir = std::env::temp_dir().join(format!("specfirst-cors-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("server.toml");
+        std::fs::write(
+            &file,
+            "[cors]\nallowed_origins = [\"https://old.example\"]\nmax_age = \"1m\"\n",
+        )
+        .unwrap();
+        let config = parse(&[
+            "--config",
+            file.to_str().unwrap(),
+            "--cors-origin",
+            "https://new.example",
+        ])
+        .unwrap();
+        let cors = config.cors.unwrap();
+        assert_eq!(cors.allowed_origins, ["https://new.example"]);
+        assert_eq!(cors.max_age, Some(Duration::from_secs(60)));
+        // Browsers refuse any origin with credentials, and so does the file.
+        std::fs::write(
+            &file,
+            "[cors]\nallowed_origins = [\"*\"]\nallow_credentials = true\n",
+        )
+        .unwrap();
+        let message = parse(&["--config", file.to_str().unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("allow_credentials"), "{message}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

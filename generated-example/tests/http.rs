@@ -887,3 +887,25 @@ async fn changes_need_the_api_token_and_reads_do_not() {
     assert_eq!(server.list("").await.len(), 1);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn own_layers_wrap_the_routes_inside_the_server() {
+    // The router is a plain axum Router: a layer added to it sees every request the API
+    // serves, inside the server's middleware (the request id is already chosen).
+    async fn stamp(mut response: axum::response::Response) -> axum::response::Response {
+        response.headers_mut().insert(
+            "x-served-by",
+            axum::http::HeaderValue::from_static("shelf-1"),
+        );
+        response
+    }
+    let shelf = Bookshelf::new().with_api_token(API_TOKEN);
+    let app = generated_example::app(Arc::new(shelf)).layer(axum::middleware::map_response(stamp));
+    let server = support::start_with(app, ServerConfig::default()).await;
+    for path in ["/books", "/nowhere"] {
+        let response = server.get(path).send().await.unwrap();
+        assert_eq!(response.headers()["x-served-by"], "shelf-1", "{path}");
+        assert!(response.headers().contains_key("x-request-id"), "{path}");
+    }
+    server.stop().await;
+}

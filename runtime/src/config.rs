@@ -68,6 +68,10 @@ pub struct ServerConfig {
     pub page_max_limit: std::num::NonZeroU32,
     /// Serve HTTPS with these PEM files instead of plain HTTP. Defaults to `None`.
     pub tls: Option<TlsConfig>,
+    /// Let browser scripts from these origins call the API (CORS); see [`CorsConfig`].
+    /// Defaults to `None`: no cross-origin headers, and `OPTIONS` is routed like any
+    /// other method.
+    pub cors: Option<CorsConfig>,
     /// Told about every response once it is finished; see [`Observer`]. Code only: it cannot
     /// be set from TOML. Defaults to `None`.
     #[serde(skip)]
@@ -112,6 +116,73 @@ impl TlsConfig {
     }
 }
 
+/// Which browser origins may call the API, for [`ServerConfig::cors`] (`[cors]` in TOML).
+///
+/// A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) on a path
+/// of the API's document is answered `204` before authentication and routing, allowing
+/// the methods of that path and the request headers its operations read (header
+/// parameters, credential headers, `content-type` for bodies, `x-request-id`). Responses
+/// to an allowed origin let scripts read the response headers the path's operations
+/// declare, and `x-request-id`. A disallowed origin gets no allow headers.
+///
+/// ```
+/// use specfirst_runtime::{CorsConfig, ServerConfig};
+///
+/// let config = ServerConfig::from_toml_str(
+///     "[cors]\nallowed_origins = [\"https://app.example.com\"]\nmax_age = \"10m\"\n",
+/// )
+/// .unwrap();
+/// let cors = config.cors.unwrap();
+/// assert_eq!(cors.allowed_origins, ["https://app.example.com"]);
+/// assert_eq!(cors.max_age, Some(std::time::Duration::from_secs(600)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorsConfig {
+    /// Origins allowed, as browsers send them in `Origin` (`https://app.example.com`:
+    /// scheme, host and port, no path), or `"*"` for any origin.
+    pub allowed_origins: Vec<String>,
+    /// Let requests carry cookies and `Authorization` across origins
+    /// (`Access-Control-Allow-Credentials`); browsers then need the origin listed, so
+    /// `"*"` is refused beside it. Defaults to `false`.
+    #[serde(default)]
+    pub allow_credentials: bool,
+    /// How long a browser may reuse a preflight's answer (`Access-Control-Max-Age`),
+    /// such as `"10m"`; `"off"` or left out sends none, and browsers use their own
+    /// default (5 seconds in Chromium).
+    #[serde(default, deserialize_with = "optional_duration")]
+    pub max_age: Option<Duration>,
+}
+
+impl CorsConfig {
+    /// Allows `origins`, without credentials and with no `max_age`.
+    pub fn new<I>(origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        Self {
+            allowed_origins: origins.into_iter().map(Into::into).collect(),
+            allow_credentials: false,
+            max_age: None,
+        }
+    }
+
+    /// Why these settings cannot be served, if they cannot.
+    fn problem(&self) -> Option<&'static str> {
+        if self.allow_credentials && self.allowed_origins.iter().any(|origin| origin == "*") {
+            return Some(
+                "cors: allowed_origins cannot hold \"*\" beside allow_credentials = true \
+                 (browsers refuse it); list the origins",
+            );
+        }
+        if self.allowed_origins.is_empty() {
+            return Some("cors: allowed_origins is empty; list an origin, or \"*\" for any");
+        }
+        None
+    }
+}
+
 /// Why a configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -147,6 +218,7 @@ impl Default for ServerConfig {
             page_default_limit: crate::PageLimits::default().default,
             page_max_limit: crate::PageLimits::default().max,
             tls: None,
+            cors: None,
             observer: None,
         }
     }
@@ -166,6 +238,7 @@ impl fmt::Debug for ServerConfig {
             .field("page_default_limit", &self.page_default_limit)
             .field("page_max_limit", &self.page_max_limit)
             .field("tls", &self.tls)
+            .field("cors", &self.cors)
             .field("observer", &self.observer.as_ref().map(|_| "Observer"))
             .finish()
     }
@@ -188,12 +261,26 @@ impl ServerConfig {
     }
 
     fn parse(text: &str, origin: Option<&Path>) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e: toml::de::Error| ConfigError::Parse {
-            origin: origin.map(Path::to_owned),
-            // toml's multi-line rendering quotes the offending line; keep it on one line so
-            // it reads well in logs.
-            message: e.to_string().trim().replace('\n', " "),
-        })
+        let config: Self =
+            toml::from_str(text).map_err(|e: toml::de::Error| ConfigError::Parse {
+                origin: origin.map(Path::to_owned),
+                // toml's multi-line rendering quotes the offending line; keep it on one line so
+                // it reads well in logs.
+                message: e.to_string().trim().replace('\n', " "),
+            })?;
+        match config.problem() {
+            None => Ok(config),
+            Some(message) => Err(ConfigError::Parse {
+                origin: origin.map(Path::to_owned),
+                message: message.into(),
+            }),
+        }
+    }
+
+    /// Why these settings cannot be served, if they cannot: what [`serve`](crate::serve)
+    /// refuses with an `InvalidInput` error, and reading a file refuses.
+    pub(crate) fn problem(&self) -> Option<&'static str> {
+        self.cors.as_ref().and_then(CorsConfig::problem)
     }
 }
 

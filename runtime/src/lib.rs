@@ -17,6 +17,7 @@ pub mod auth;
 mod body;
 mod config;
 mod context;
+mod cors;
 pub mod describe;
 mod deserialize;
 mod error;
@@ -39,7 +40,9 @@ mod validate;
 
 pub use auth::ClientCertificate;
 pub use bytes::Bytes;
-pub use config::{parse_duration_setting, ConfigError, InvalidDuration, ServerConfig, TlsConfig};
+pub use config::{
+    parse_duration_setting, ConfigError, CorsConfig, InvalidDuration, ServerConfig, TlsConfig,
+};
 pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError, Result};
 pub use http::StatusCode;

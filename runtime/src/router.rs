@@ -1,7 +1,9 @@
 //! Wrapping the generated routes with the OpenAPI document route, JSON 404/405 handling,
-//! request ids, tracing spans and panic recovery.
+//! request ids, tracing spans, panic recovery and CORS (when the server is given it).
 
-use axum::extract::{MatchedPath, Request};
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -9,6 +11,7 @@ use axum::Router;
 use http::{header, HeaderValue, Method, StatusCode, Uri};
 use tracing::Instrument;
 
+use crate::cors::{self, Cors, CorsRoutes};
 use crate::error::{ErrorBody, Rendered};
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
 use crate::server::SpanOpened;
@@ -62,16 +65,21 @@ pub fn finish_router(
             }),
         );
     }
+    let routes = Arc::new(CorsRoutes::new(openapi_document));
     router
         .fallback(not_found)
-        .layer(middleware::from_fn(request_middleware))
+        .layer(middleware::from_fn_with_state(routes, request_middleware))
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {
     HttpError::for_not_found(format!("no route for {method} {}", uri.path())).into_response()
 }
 
-async fn request_middleware(mut request: Request, next: Next) -> Response {
+async fn request_middleware(
+    State(routes): State<Arc<CorsRoutes>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     // Under `serve` the server middleware has already chosen the id and opened the span;
     // the router may also be served by other means, so it does both itself otherwise.
     let id = match request.extensions().get::<RequestId>() {
@@ -84,6 +92,24 @@ async fn request_middleware(mut request: Request, next: Next) -> Response {
     };
     let method = request.method().clone();
     let uri = request.uri().clone();
+    // Cross-origin settings come from the server (`ServerConfig::cors`); the paths they
+    // apply to from this router's document.
+    let cors = request.extensions().get::<Cors>().cloned();
+    let origin = match &cors {
+        Some(Cors(settings)) => {
+            let headers = request.headers();
+            if let Some(mut answer) =
+                cors::preflight(settings, &routes, &method, uri.path(), headers)
+            {
+                if let Ok(value) = HeaderValue::from_str(&id) {
+                    answer.headers_mut().insert(REQUEST_ID_HEADER, value);
+                }
+                return answer;
+            }
+            headers.get(header::ORIGIN).cloned()
+        }
+        None => None,
+    };
     let span = if request.extensions().get::<SpanOpened>().is_some() {
         tracing::Span::current()
     } else {
@@ -121,6 +147,15 @@ async fn request_middleware(mut request: Request, next: Next) -> Response {
     let mut response = request_id::scope(id.clone(), handle).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    if let Some(Cors(settings)) = &cors {
+        cors::expose(
+            settings,
+            &routes,
+            origin.as_ref(),
+            uri.path(),
+            &mut response,
+        );
     }
     response
 }

@@ -25,6 +25,7 @@ use tracing::Instrument;
 use crate::auth::ClientCertificate;
 use crate::body::BodyLimit;
 use crate::config::{ServerConfig, TlsConfig};
+use crate::cors::Cors;
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
 use crate::observe::{ObservedBody, OperationSlot, Pending, TrackedBody};
 use crate::pagination::PageLimits;
@@ -81,13 +82,17 @@ fn interrupt() -> impl Future<Output = io::Result<()>> + Send + 'static {
 /// in-flight requests (up to `config.shutdown_timeout`) before returning.
 /// `config.bind_address` is ignored.
 ///
-/// Fails at once when the TLS files in `config.tls` cannot be loaded.
+/// Fails at once when the TLS files in `config.tls` cannot be loaded, or when
+/// `config.cors` cannot be served (`"*"` beside credentials, or no origin).
 pub async fn serve_with_listener(
     listener: TcpListener,
     config: ServerConfig,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
+    if let Some(problem) = config.problem() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, problem));
+    }
     let tls = config.tls.as_ref().map(TlsConfig::acceptor).transpose()?;
     let address = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
@@ -225,6 +230,11 @@ pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
             .max_concurrent_requests
             .map(|n| Arc::new(Semaphore::new(n))),
     });
+    let router = match &config.cors {
+        // The router's middleware applies it, with the paths of the router's document.
+        Some(cors) => router.layer(Extension(Cors(Arc::new(cors.clone())))),
+        None => router,
+    };
     router
         .layer(middleware::from_fn_with_state(limits, server_middleware))
         // axum's own limit would reject bodies before ours and with a plain-text error.
