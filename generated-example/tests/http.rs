@@ -452,7 +452,21 @@ async fn create_rejects_bad_bodies() {
     .await;
     assert_eq!(
         message,
-        "invalid request body at /tags/1: invalid type: integer `1`, expected a string"
+        "invalid request body at /tags/1: expected a string, found a number"
+    );
+    // What only a type constrains is reported beside what the rules find.
+    let message = expect_error(
+        post_raw(r#"{"title":"T","author":5,"genre":"romance"}"#)
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+        "InvalidBody",
+    )
+    .await;
+    assert_eq!(
+        message,
+        "invalid request body: /genre: \"romance\" is not one of \"fiction\", \"non-fiction\", \
+         \"poetry\", \"science\", \"history\" (enum); /author: expected a string, found a number"
     );
     // The title's `minLength: 1` is checked before the body is decoded.
     let message = expect_error(

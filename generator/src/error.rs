@@ -50,11 +50,7 @@ impl Error {
     /// the spec's file, when it is still there), else the `Display` text.
     pub fn report(&self) -> String {
         match self {
-            Error::Spec(diagnostics) => {
-                let mut text = diagnostics.render(spec_text(diagnostics).as_deref());
-                text.truncate(text.trim_end().len());
-                text
-            }
+            Error::Spec(diagnostics) => diagnostics.report(),
             other => other.to_string(),
         }
     }
@@ -64,7 +60,7 @@ impl Error {
     /// columns), any other error as one `{"level": "error", "message": ...}`.
     pub fn json(&self) -> Vec<serde_json::Value> {
         match self {
-            Error::Spec(diagnostics) => diagnostics.json(spec_text(diagnostics).as_deref()),
+            Error::Spec(diagnostics) => diagnostics.report_json(),
             other => vec![serde_json::json!({
                 "level": "error",
                 "message": other.to_string(),
@@ -72,11 +68,6 @@ impl Error {
             })],
         }
     }
-}
-
-/// The text of the spec `diagnostics` are about, when its file can still be read.
-fn spec_text(diagnostics: &Diagnostics) -> Option<String> {
-    std::fs::read_to_string(&diagnostics.file).ok()
 }
 
 impl std::fmt::Debug for Error {

@@ -48,7 +48,7 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, Level};
 pub use emit::MethodBodies;
 pub use error::Error;
 pub use load::Selection;
@@ -141,6 +141,8 @@ pub struct Generator {
     untyped: emit::Untyped,
     /// The names settings gave, recorded in a crate's manifest.
     names: Names,
+    /// What the spec should not say but the code copes with.
+    warnings: Diagnostics,
 }
 
 /// Names of generated items that settings give instead of the spec.
@@ -237,7 +239,7 @@ impl Generator {
         if let Some(name) = &names.trait_name {
             Names::check_trait_name(name).map_err(Error::Setting)?;
         }
-        let api = lower::lower(&document, names).map_err(Error::Spec)?;
+        let (api, warnings) = lower::lower(&document, names).map_err(Error::Spec)?;
         // typify runs now, so every problem is known before emitting; a spec it cannot
         // type still lowers, so the round trip and the model stay available for it. What
         // needs no types is written meanwhile on another thread: typing runs on one core
@@ -256,6 +258,7 @@ impl Generator {
             types,
             untyped,
             names: names.clone(),
+            warnings,
         })
     }
 
@@ -274,6 +277,13 @@ impl Generator {
     pub fn with_method_bodies(mut self, bodies: MethodBodies) -> Self {
         self.untyped.set_method_bodies(&self.api, bodies);
         self
+    }
+
+    /// What the spec says that it should not, though the code copes with it (such as a
+    /// path parameter it never declares, read as text): warnings, each at its pointer.
+    /// Empty for a spec without such things.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// The API model.

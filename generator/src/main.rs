@@ -41,6 +41,21 @@ enum MessageFormat {
 }
 
 impl MessageFormat {
+    /// Prints `warnings` on stderr in this format.
+    fn print_warnings(self, warnings: &specfirst::Diagnostics) {
+        if warnings.items.is_empty() {
+            return;
+        }
+        match self {
+            MessageFormat::Human => eprintln!("{}", warnings.report()),
+            MessageFormat::Json => {
+                for object in warnings.report_json() {
+                    eprintln!("{object}");
+                }
+            }
+        }
+    }
+
     /// Prints `error` on stderr in this format.
     fn print(self, error: &specfirst::Error) {
         match self {
@@ -408,6 +423,7 @@ fn main() -> ExitCode {
 /// depends on (the user chose none).
 fn generate(entry: &CrateEntry, say_runtime: bool, messages: MessageFormat) -> ExitCode {
     let result = entry.generator().and_then(|generator| {
+        messages.print_warnings(generator.warnings());
         let written = generator.write_crate(&entry.dir, &entry.options);
         // The process ends next: freeing the spec's model piece by piece would only
         // delay that (by about 5% of the time for GitHub's spec).

@@ -185,7 +185,10 @@ fn malformed_spec_writes_nothing_and_names_the_pointer() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("bad.yaml#/paths/~1a~1{id}/get/responses/200/$ref: unresolved reference"),
+        stderr.contains(
+            "bad.yaml#/paths/~1a~1{id}/get/responses/200/$ref: `$ref` `#/components/responses/Nope` \
+             points at nothing"
+        ),
         "{stderr}"
     );
     assert!(
@@ -241,6 +244,64 @@ fn diagnostics_show_the_line_of_the_spec() {
         assert!(stderr.contains(&underline), "{stderr}");
         assert!(!temp.path().join("out").exists());
     }
+}
+
+#[test]
+fn an_undeclared_path_parameter_generates_with_a_warning() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        temp.path().join("api.yaml"),
+        "openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\npaths:\n  /pets/{petId}:\n    get:\n      \
+         operationId: getPet\n      responses:\n        \"200\": {description: ok}\n",
+    )
+    .expect("writable");
+    let out = specfirst(
+        &[
+            "generate",
+            "api.yaml",
+            "--out",
+            "api",
+            "--runtime-path",
+            "../runtime",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "warning: api.yaml#/paths/~1pets~1{petId}/get: path parameter `petId` is not \
+             declared: it is read as text;"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(" --> api.yaml:5:5\n"), "the line: {stderr}");
+    let code = std::fs::read_to_string(temp.path().join("api/src/generated.rs")).expect("written");
+    assert!(code.contains("pub pet_id: String,"), "read as text");
+
+    let out = specfirst(
+        &[
+            "--message-format",
+            "json",
+            "generate",
+            "api.yaml",
+            "--out",
+            "api",
+            "--runtime-path",
+            "../runtime",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = text(&out.stderr)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let object: serde_json::Value = serde_json::from_str(&first).expect("a JSON line");
+    assert_eq!(object["level"], "warning");
+    assert_eq!(object["pointer"], "/paths/~1pets~1{petId}/get");
+    assert_eq!(object["line"], 5);
 }
 
 #[test]

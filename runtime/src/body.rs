@@ -245,8 +245,22 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
         // Malformed JSON: decoding it again with path tracking locates the error.
         Err(_) => return decode_json(bytes),
     };
-    let violations = crate::validate::validate(&value, rules);
+    let mut violations = crate::validate::validate(&value, rules);
     if !violations.is_empty() {
+        // The rules leave out what only a type constrains, which serde checks as it
+        // decodes; its first complaint joins the report, so one answer says every
+        // problem the rules found and the first of the others.
+        if let Err(error) = serde_path_to_error::deserialize::<_, T>(value) {
+            let pointer = match json_pointer(error.path()) {
+                root if root == "/" => String::new(),
+                pointer => pointer,
+            };
+            let message = error.into_inner().to_string();
+            let known = violations.iter().any(|v| v.pointer == pointer);
+            if let (false, Some(message)) = (known, type_mismatch(&message)) {
+                violations.push(crate::validate::Violation { pointer, message });
+            }
+        }
         return Err(HttpError::bad_request(
             "InvalidBody",
             format!(
@@ -259,6 +273,32 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
         let pointer = json_pointer(e.path());
         invalid_json(&pointer, &e.into_inner())
     })
+}
+
+/// serde's "invalid type: integer `5`, expected a string" in the validator's words,
+/// "expected a string, found a number"; `None` for other errors (a missing field is
+/// one the rules' `required` has already reported).
+fn type_mismatch(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    let expected = expected.split(" at line ").next().unwrap_or(expected);
+    let found = match found.split([' ', '`']).next().unwrap_or(found) {
+        "integer" | "floating" => "a number",
+        "string" => "a string",
+        "boolean" => "a boolean",
+        "sequence" => "an array",
+        "map" => "an object",
+        "null" | "unit" => "null",
+        _ => found,
+    };
+    let expected = match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" => {
+            "an integer"
+        }
+        "f32" | "f64" => "a number",
+        other => other,
+    };
+    Some(format!("expected {expected}, found {found}"))
 }
 
 fn invalid_json(pointer: &str, error: &serde_json::Error) -> HttpError {
@@ -275,6 +315,9 @@ fn invalid_json(pointer: &str, error: &serde_json::Error) -> HttpError {
 /// it because the pointer alone cannot locate malformed text.
 fn describe_json_error(error: &serde_json::Error) -> String {
     let full = error.to_string();
+    if let Some(said) = type_mismatch(&full) {
+        return said;
+    }
     if error.is_data() {
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         if let Some(stripped) = full.strip_suffix(&suffix) {
@@ -336,10 +379,28 @@ mod tests {
     }
 
     #[test]
+    fn type_mismatches_in_the_validator_s_words() {
+        let said = |m: &str| type_mismatch(m);
+        assert_eq!(
+            said("invalid type: integer `5`, expected a string at line 1 column 9").as_deref(),
+            Some("expected a string, found a number")
+        );
+        assert_eq!(
+            said("invalid type: string \"x\", expected u32").as_deref(),
+            Some("expected an integer, found a string")
+        );
+        assert_eq!(
+            said("invalid type: sequence, expected struct Book").as_deref(),
+            Some("expected struct Book, found an array")
+        );
+        assert_eq!(said("missing field `name`"), None);
+    }
+
+    #[test]
     fn pointers() {
         assert_eq!(
             err::<Pet>(r#"{"name":"a","tags":["x",3]}"#),
-            "invalid request body at /tags/1: invalid type: integer `3`, expected a string"
+            "invalid request body at /tags/1: expected a string, found a number"
         );
         assert_eq!(
             err::<Pet>(r#"{"tags":[]}"#),

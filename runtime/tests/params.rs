@@ -68,7 +68,14 @@ async fn mistyped_parameters() {
         server.get("/items/1?limit=-1").await,
         400,
         Some("InvalidParameter"),
-        "invalid value for query parameter \"limit\": invalid value: integer `-1`, expected u32",
+        "invalid value for query parameter \"limit\": integer -1 is out of range: expected 0 to 4294967295",
+    )
+    .await;
+    expect_error(
+        server.get("/items/99999999999999999999?limit=1").await,
+        400,
+        Some("InvalidParameter"),
+        "invalid value for path parameter \"id\": integer out of range: more than 64 bits",
     )
     .await;
     expect_error(

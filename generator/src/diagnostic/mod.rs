@@ -25,6 +25,27 @@ impl Diagnostic {
     }
 }
 
+/// How serious the problems of a [`Diagnostics`] are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    /// Nothing was generated.
+    #[default]
+    Error,
+    /// The spec generated, but says something it should not (such as a path parameter
+    /// it never declares), and the code does what the warning says.
+    Warning,
+}
+
+impl Level {
+    /// `error` or `warning`, as rustc writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
 /// Every problem found in one spec file, sorted by pointer.
 #[derive(Debug, Clone)]
 pub struct Diagnostics {
@@ -32,17 +53,43 @@ pub struct Diagnostics {
     pub file: PathBuf,
     /// The problems, sorted and without duplicates.
     pub items: Vec<Diagnostic>,
+    /// Whether they stopped generation.
+    pub level: Level,
 }
 
 impl Diagnostics {
-    /// Collects `items` for `file`, sorted and deduplicated so output is stable.
+    /// Collects errors `items` for `file`, sorted and deduplicated so output is stable.
     pub fn new(file: impl Into<PathBuf>, mut items: Vec<Diagnostic>) -> Self {
         items.sort();
         items.dedup();
         Self {
             file: file.into(),
             items,
+            level: Level::Error,
         }
+    }
+
+    /// These problems as warnings.
+    pub fn warnings(mut self) -> Self {
+        self.level = Level::Warning;
+        self
+    }
+
+    /// [`Diagnostics::render`] with the spec's text read again from its file (when it is
+    /// still there), without the last line break: what the command line prints.
+    pub fn report(&self) -> String {
+        let mut text = self.render(self.source().as_deref());
+        text.truncate(text.trim_end().len());
+        text
+    }
+
+    /// [`Diagnostics::json`] with the spec's text read again from its file.
+    pub fn report_json(&self) -> Vec<serde_json::Value> {
+        self.json(self.source().as_deref())
+    }
+
+    fn source(&self) -> Option<String> {
+        std::fs::read_to_string(&self.file).ok()
     }
 }
 
@@ -68,7 +115,7 @@ impl Diagnostics {
                 // Found once: each search reads the spec's text again.
                 let at = locate_in(source, item);
                 serde_json::json!({
-                    "level": "error",
+                    "level": self.level.name(),
                     "file": self.file.display().to_string(),
                     "pointer": item.pointer,
                     "message": item.message,
@@ -88,7 +135,8 @@ impl Diagnostics {
         at: Option<locate::Position>,
     ) -> String {
         let mut out = format!(
-            "error: {}#{}: {}\n",
+            "{}: {}#{}: {}\n",
+            self.level.name(),
             self.file.display(),
             item.pointer,
             item.message

@@ -4,6 +4,7 @@
 //! schemas are handed to typify from the raw text (nothing lost to the typed model)
 //! and because every diagnostic needs a JSON pointer into what the user wrote.
 
+mod dangling;
 pub(crate) mod hoist;
 mod openapi31;
 pub(crate) mod origins;
@@ -53,6 +54,9 @@ pub struct Document {
     pub sha256: String,
     /// The operations kept; everything else was removed from `raw` and `original`.
     pub selection: Selection,
+    /// Local `$ref`s that point at nothing, each at its pointer in the input: lowering
+    /// reports them with its own problems.
+    pub dangling: Vec<Diagnostic>,
 }
 
 impl Document {
@@ -108,6 +112,9 @@ impl Document {
             },
             select::Rejected::Dangling(items) => Error::Spec(Diagnostics::new(file, items)),
         })?;
+        // A reference to nothing is reported at itself, found before any stage trips
+        // over it.
+        let dangling = dangling::dangling_refs(&parsed);
         let mut origins = Origins::default();
         let (mut raw, mut original) = if version == InputVersion::Swagger20 {
             // Swagger 2.0 is rewritten as the OpenAPI 3.0 it means; everything after
@@ -140,6 +147,7 @@ impl Document {
             info,
             sha256,
             selection: selection.clone(),
+            dangling,
         })
     }
 

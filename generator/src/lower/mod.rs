@@ -28,28 +28,39 @@ use names::{rename_colliding_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
 use security::Schemes;
 
-/// Builds the API model of `doc`, or every problem found in it.
-pub fn lower(doc: &Document, names: &Names) -> Result<Api, Diagnostics> {
+/// Builds the API model of `doc` with the warnings found on the way, or every problem
+/// found in it.
+pub fn lower(doc: &Document, names: &Names) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut lower = Lower {
         doc,
         names,
         problems: Vec::new(),
+        warnings: Vec::new(),
         methods: Namespace::default(),
         types: Namespace::default(),
         schemes: None,
     };
     let api = lower.api();
-    if lower.problems.is_empty() {
-        Ok(api)
-    } else {
-        Err(doc.diagnostics(lower.problems))
+    if lower.problems.is_empty() && doc.dangling.is_empty() {
+        return Ok((api, doc.diagnostics(lower.warnings).warnings()));
     }
+    // A dangling reference is said once, in the words that name what it meant; the
+    // stages that tripped over it say less at the same `$ref`.
+    let mut problems = doc.diagnostics(lower.problems);
+    problems
+        .items
+        .retain(|item| !doc.dangling.iter().any(|d| d.pointer == item.pointer));
+    let mut items = problems.items;
+    items.extend(doc.dangling.iter().cloned());
+    Err(Diagnostics::new(&doc.file, items))
 }
 
 struct Lower<'a> {
     doc: &'a Document,
     names: &'a Names,
     problems: Vec<Diagnostic>,
+    /// What the spec should not say but the code copes with, as it says.
+    warnings: Vec<Diagnostic>,
     methods: Namespace,
     types: Namespace,
     schemes: Option<Schemes>,

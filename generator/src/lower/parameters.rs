@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::diagnostic::pointer_join;
+use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::ir::{Field, Location, Parameter, Scalar, SchemaUse, Shape, Style};
 use crate::naming::{pascal, snake, Namespace};
 
@@ -53,6 +53,14 @@ impl<'a> Lower<'a> {
             if !found {
                 // Undeclared template variables are common in real specs; the path still
                 // says where the value is, and text is all it can be.
+                self.warnings.push(Diagnostic::new(
+                    op_pointer,
+                    format!(
+                        "path parameter `{name}` is not declared: it is read as text; declare it \
+                         (`in: path`, `required: true`) in the operation's or the path's \
+                         `parameters` to give it a type"
+                    ),
+                ));
                 out.push(Parameter {
                     name: name.clone(),
                     pointer: op_pointer.to_string(),

@@ -37,9 +37,10 @@ impl Param {
                 return Err(self.invalid(validate::describe_violations(&violations)));
             }
         }
-        serde_json::from_value(value)
-            .map(Some)
-            .map_err(|e| self.invalid(e))
+        serde_json::from_value(value).map(Some).map_err(|e| {
+            let text = e.to_string();
+            self.invalid(super::scalars::out_of_range(&text).unwrap_or(text))
+        })
     }
 
     /// The parameter's value as JSON, before rules and types are applied; `None` when the

@@ -37,7 +37,11 @@ pub(super) fn items<'a>(
 pub(crate) fn to_value(scalar: Scalar, raw: &str) -> Result<Value, &'static str> {
     match scalar {
         Scalar::String => Ok(Value::String(raw.to_owned())),
-        Scalar::Integer => parse_integer(raw).ok_or("expected an integer"),
+        Scalar::Integer => parse_integer(raw).ok_or(if is_integer_text(raw) {
+            "integer out of range: more than 64 bits"
+        } else {
+            "expected an integer"
+        }),
         Scalar::Number => parse_integer(raw)
             .or_else(|| {
                 raw.parse::<f64>()
@@ -55,6 +59,35 @@ pub(crate) fn to_value(scalar: Scalar, raw: &str) -> Result<Value, &'static str>
             Ok(serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned())))
         }
     }
+}
+
+/// Whether `raw` is written as an integer (an optional `-`, then digits), whatever its
+/// size.
+fn is_integer_text(raw: &str) -> bool {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// serde's words for an integer that does not fit the field's type ("invalid value:
+/// integer `300`, expected u8") said as a range; `None` for any other error.
+pub(crate) fn out_of_range(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("invalid value: integer `")?;
+    let (value, rest) = rest.split_once("`, expected ")?;
+    let (low, high): (i128, i128) = match rest {
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" => (i64::MIN.into(), i64::MAX.into()),
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" => (0, u64::MAX.into()),
+        // A `NonZero` type: serde says "a nonzero u32" and the like.
+        _ => return None,
+    };
+    Some(format!(
+        "integer {value} is out of range: expected {low} to {high}"
+    ))
 }
 
 fn parse_integer(raw: &str) -> Option<Value> {
@@ -82,7 +115,18 @@ mod tests {
             message(own::<u32>(&LIMIT, &["x"]).unwrap_err()),
             "invalid value for query parameter \"limit\": expected an integer"
         );
-        assert!(message(own::<u32>(&LIMIT, &["-1"]).unwrap_err()).contains("expected u32"));
+        assert_eq!(
+            message(own::<u32>(&LIMIT, &["-1"]).unwrap_err()),
+            "invalid value for query parameter \"limit\": integer -1 is out of range: expected 0 to 4294967295"
+        );
+        assert_eq!(
+            message(own::<u64>(&LIMIT, &["99999999999999999999"]).unwrap_err()),
+            "invalid value for query parameter \"limit\": integer out of range: more than 64 bits"
+        );
+        assert_eq!(
+            message(own::<i8>(&LIMIT, &["-300"]).unwrap_err()),
+            "invalid value for query parameter \"limit\": integer -300 is out of range: expected -128 to 127"
+        );
         let n = Param::query("n", Shape::Scalar(Scalar::Number));
         assert_eq!(own::<f64>(&n, &["1.5"]).unwrap(), 1.5);
         assert_eq!(own::<f64>(&n, &["2"]).unwrap(), 2.0);

@@ -17,4 +17,4 @@ mod walk;
 
 pub use formats::Format;
 pub use schema::{Additional, Check, Kind, Schema, Tagged};
-pub use walk::{describe_violations, validate};
+pub use walk::{describe_violations, validate, Violation};

@@ -77,6 +77,13 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
                 ),
                 other => other.clone(),
             },
+            "type" => match unknown_type(value) {
+                Some(problem) => {
+                    problems.push(Diagnostic::new(child, problem));
+                    continue;
+                }
+                None => value.clone(),
+            },
             "nullable" | "exclusiveMinimum" | "exclusiveMaximum" | "discriminator" => continue,
             // Annotations of the wrong JSON type (an `examples` map, a numeric title)
             // make schemars refuse the whole schema; they mean nothing to the code.
@@ -328,6 +335,50 @@ pub(super) fn has_type(value: &Value, name: &str) -> bool {
 
 /// [`normalize`], then [`drop_unfit_defaults`] with references resolved in `root`: the
 /// form every schema handed to typify takes.
+/// The JSON Schema types a `type` may name.
+const JSON_TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
+
+/// What is wrong with a `type` naming no JSON Schema type (`strin`), said with the type
+/// it probably meant; `None` for a valid one, and for shapes typify judges itself.
+fn unknown_type(value: &Value) -> Option<String> {
+    let names: Vec<&str> = match value {
+        Value::String(name) => vec![name.as_str()],
+        Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    let unknown = names.into_iter().find(|name| !JSON_TYPES.contains(name))?;
+    let near = JSON_TYPES
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(unknown) || close(known, unknown));
+    let guess = near.map_or(String::new(), |known| format!("; did you mean `{known}`?"));
+    Some(format!(
+        "`type` `{unknown}` is not a JSON Schema type: use one of {}{guess}",
+        JSON_TYPES.join(", ")
+    ))
+}
+
+/// Whether `typed` is `known` with one character added, dropped or changed, or two
+/// neighbours swapped: a slip of the keyboard.
+fn close(known: &str, typed: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        known.chars().collect(),
+        typed.to_ascii_lowercase().chars().collect(),
+    );
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (left, right) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    let swapped =
+        left == 2 && right == 2 && a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix];
+    (left + right <= 2 && left.max(right) <= 1) || swapped
+}
+
 pub(crate) fn normalize_in(
     root: &Value,
     schema: &Value,

@@ -1047,3 +1047,51 @@ fn a_shared_type_takes_no_name_typify_gives_a_merged_property() {
         "ScimGroupMembersItem"
     );
 }
+
+#[test]
+fn a_type_no_json_schema_has_is_reported_at_itself_with_a_guess() {
+    let mut problems = Vec::new();
+    let out = normalize(
+        &json!({"type": "object", "properties": {
+            "name": {"type": "strin"},
+            "age": {"type": "Integer"},
+            "tags": {"type": "arary"},
+            "blob": {"type": "file"},
+            "either": {"type": ["string", "nul"]},
+        }}),
+        "/components/schemas/Pet",
+        &mut problems,
+    );
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.pointer.as_str(), p.message.as_str()))
+        .collect();
+    let list = "string, number, integer, boolean, array, object, null";
+    assert_eq!(
+        found,
+        [
+            (
+                "/components/schemas/Pet/properties/name/type",
+                &*format!("`type` `strin` is not a JSON Schema type: use one of {list}; did you mean `string`?")
+            ),
+            (
+                "/components/schemas/Pet/properties/age/type",
+                &*format!("`type` `Integer` is not a JSON Schema type: use one of {list}; did you mean `integer`?")
+            ),
+            (
+                "/components/schemas/Pet/properties/tags/type",
+                &*format!("`type` `arary` is not a JSON Schema type: use one of {list}; did you mean `array`?")
+            ),
+            (
+                "/components/schemas/Pet/properties/blob/type",
+                &*format!("`type` `file` is not a JSON Schema type: use one of {list}")
+            ),
+            (
+                "/components/schemas/Pet/properties/either/type",
+                &*format!("`type` `nul` is not a JSON Schema type: use one of {list}; did you mean `null`?")
+            ),
+        ]
+    );
+    // The bad `type` is gone, so nothing else trips over it.
+    assert_eq!(out["properties"]["name"], json!({}));
+}

@@ -1,0 +1,213 @@
+//! Local `$ref`s that point at nothing, found in the document as written.
+//!
+//! Every later stage follows references on its own terms, and one that finds nothing
+//! can only say so where it was looking (typify, for one, fails for the whole
+//! `components/schemas` map). Checked first, each dangling reference is reported at
+//! its own `$ref`, with the name it probably meant.
+
+use serde_json::Value;
+
+use super::refs::local_pointer;
+use crate::diagnostic::{escape_token, Diagnostic};
+
+/// A diagnostic at each `$ref` of `doc` (an OpenAPI 3.x or Swagger 2.0 document, as
+/// written) whose local pointer names no node.
+pub(crate) fn dangling_refs(doc: &Value) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    walk(doc, doc, &mut String::new(), &mut problems);
+    problems
+}
+
+/// Members whose values are data, not parts of the document: a `$ref` in them is text.
+fn is_data(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const" | "value") || key.starts_with("x-")
+}
+
+fn walk(doc: &Value, node: &Value, at: &mut String, problems: &mut Vec<Diagnostic>) {
+    match node {
+        Value::Object(map) => {
+            // A schema with its own `$id` resolves `#...` against itself, not the document.
+            if map.get("$id").is_some_and(Value::is_string) {
+                return;
+            }
+            if let Some(Value::String(target)) = map.get("$ref") {
+                if let Some(message) = check(doc, target) {
+                    problems.push(Diagnostic::new(format!("{at}/$ref"), message));
+                }
+            }
+            for (key, value) in map {
+                if is_data(key) || !(value.is_object() || value.is_array()) {
+                    continue;
+                }
+                // JSON Schema's `examples` is a list of values; OpenAPI's a map of
+                // Example objects, whose `value` is skipped above.
+                if key == "examples" && value.is_array() {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                // A whole document is walked: no new string per member.
+                if key.contains(['~', '/']) {
+                    at.push_str(&escape_token(key));
+                } else {
+                    at.push_str(key);
+                }
+                walk(doc, value, at, problems);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&index.to_string());
+                walk(doc, value, at, problems);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What is wrong with local reference `target`, if it points at nothing.
+fn check(doc: &Value, target: &str) -> Option<String> {
+    // Another document's references, and anchors (`#name`), are not pointers here.
+    let pointer = local_pointer(target)?;
+    if !(pointer.is_empty() || pointer.starts_with('/')) || doc.pointer(&pointer).is_some() {
+        return None;
+    }
+    // The deepest node the pointer reaches, and the name it wanted there.
+    let mut reached = String::new();
+    let mut tokens = pointer[1..].split('/');
+    let missing = loop {
+        let token = tokens.next()?;
+        let next = format!("{reached}/{token}");
+        if doc.pointer(&next).is_none() {
+            break token.replace("~1", "/").replace("~0", "~");
+        }
+        reached = next;
+    };
+    let parent = doc.pointer(&reached).unwrap_or(doc);
+    let place = if reached.is_empty() {
+        "the document".to_string()
+    } else {
+        format!("`#{reached}`")
+    };
+    let mut message = format!("`$ref` `{target}` points at nothing: {place} has no `{missing}`");
+    if let Some(close) = closest(parent, &missing) {
+        message.push_str(&format!("; did you mean `{close}`?"));
+    }
+    Some(message)
+}
+
+/// The member of `parent` whose name is nearest `wanted`, when it is near enough to be a
+/// slip (differing in case, or in about one character in four).
+fn closest(parent: &Value, wanted: &str) -> Option<String> {
+    let names: Vec<&String> = match parent {
+        Value::Object(map) => map.keys().collect(),
+        _ => return None,
+    };
+    let lower = wanted.to_lowercase();
+    if let Some(same) = names.iter().find(|name| name.to_lowercase() == lower) {
+        return Some(same.to_string());
+    }
+    let limit = (wanted.chars().count() / 4).max(1);
+    names
+        .iter()
+        .map(|name| (edit_distance(&lower, &name.to_lowercase()), *name))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, name)| name.clone())
+}
+
+/// Levenshtein distance between `a` and `b`, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn each_dangling_ref_is_reported_at_itself_with_a_guess() {
+        let doc = json!({
+            "paths": {"/pets": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Missing"},
+                "example": {"$ref": "#/not/a/reference"},
+                "examples": {"one": {"value": {"$ref": "#/data/too"}}},
+            }}}}}}},
+            "components": {"schemas": {
+                "Pet": {"properties": {
+                    "owner": {"$ref": "#/components/schemas/Ownr"},
+                    "tags": {"items": {"$ref": "#/components/schemas/Tag"}},
+                    "shape": {"$ref": "#/components/shapes/Round"},
+                    "x-note": {"$ref": "#/anything"},
+                }},
+                "Owner": {"type": "object"},
+                "Tag": {"type": "string"},
+            }},
+        });
+        let problems = dangling_refs(&doc);
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.pointer.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref",
+                    "`$ref` `#/components/schemas/Missing` points at nothing: \
+                     `#/components/schemas` has no `Missing`"
+                ),
+                (
+                    "/components/schemas/Pet/properties/owner/$ref",
+                    "`$ref` `#/components/schemas/Ownr` points at nothing: \
+                     `#/components/schemas` has no `Ownr`; did you mean `Owner`?"
+                ),
+                (
+                    "/components/schemas/Pet/properties/shape/$ref",
+                    "`$ref` `#/components/shapes/Round` points at nothing: \
+                     `#/components` has no `shapes`"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn references_that_resolve_or_are_not_pointers_pass() {
+        let doc = json!({
+            "definitions": {"a/b": {}, "c%d": {}},
+            "x": {"$ref": "#/definitions/a~1b"},
+            "y": {"$ref": "#/definitions/c%25d"},
+            "z": {"$ref": "other.yaml#/Pet"},
+            "w": {"$ref": "#anchor"},
+            "v": {"$ref": "#"},
+            "u": {"$id": "https://example.com/s", "$ref": "#/local/to/s"},
+        });
+        assert!(dangling_refs(&doc).is_empty(), "{:?}", dangling_refs(&doc));
+    }
+
+    #[test]
+    fn near_names_only() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        let parent = json!({"Owner": {}, "Pet": {}, "Category": {}});
+        assert_eq!(closest(&parent, "owner").as_deref(), Some("Owner"));
+        assert_eq!(closest(&parent, "Categroy").as_deref(), Some("Category"));
+        assert_eq!(closest(&parent, "Missing"), None);
+    }
+}
