@@ -61,6 +61,10 @@ struct Args {
     /// Most items per page of `GET /books`; larger limits are capped [default: 10000].
     #[arg(long, value_name = "COUNT")]
     page_max_limit: Option<std::num::NonZeroU32>,
+    /// Compress responses with gzip for clients that accept it, and read gzip request
+    /// bodies (`compression = true` in the config file).
+    #[arg(long)]
+    compression: bool,
     /// Let browser scripts from this origin (such as `https://app.example.com`, or `*`
     /// for any) call the API; may be repeated. Replaces the config file's
     /// `cors.allowed_origins` [default: none].
@@ -145,6 +149,9 @@ impl Args {
         }
         if let (Some(cert_file), Some(key_file)) = (&self.tls_cert, &self.tls_key) {
             config.tls = Some(TlsConfig::new(cert_file.clone(), key_file.clone()));
+        }
+        if self.compression {
+            config.compression = true;
         }
         if !self.cors_origin.is_empty() {
             let cors = config
@@ -258,6 +265,8 @@ mod tests {
     #[test]
     fn cors_origins_repeat_and_keep_the_file_s_other_cors_settings() {
         assert_eq!(parse(&[]).unwrap().cors, None);
+        assert!(!parse(&[]).unwrap().compression);
+        assert!(parse(&["--compression"]).unwrap().compression);
         let config = parse(&["--cors-origin", "https://a.example", "--cors-origin", "*"]).unwrap();
         assert_eq!(
             config.cors,

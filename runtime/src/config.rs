@@ -68,6 +68,12 @@ pub struct ServerConfig {
     pub page_max_limit: std::num::NonZeroU32,
     /// Serve HTTPS with these PEM files instead of plain HTTP. Defaults to `None`.
     pub tls: Option<TlsConfig>,
+    /// Compress responses with gzip for clients that accept it (`Accept-Encoding: gzip`;
+    /// not bodies under 32 bytes, images or event streams), and read request bodies sent
+    /// with `Content-Encoding: gzip`, whose size the body limit counts after
+    /// decompression; another encoding gets a 415. Defaults to `false`: bodies go as
+    /// they are, and `Content-Encoding` is not looked at.
+    pub compression: bool,
     /// Let browser scripts from these origins call the API (CORS); see [`CorsConfig`].
     /// Defaults to `None`: no cross-origin headers, and `OPTIONS` is routed like any
     /// other method.
@@ -218,6 +224,7 @@ impl Default for ServerConfig {
             page_default_limit: crate::PageLimits::default().default,
             page_max_limit: crate::PageLimits::default().max,
             tls: None,
+            compression: false,
             cors: None,
             observer: None,
         }
@@ -238,6 +245,7 @@ impl fmt::Debug for ServerConfig {
             .field("page_default_limit", &self.page_default_limit)
             .field("page_max_limit", &self.page_max_limit)
             .field("tls", &self.tls)
+            .field("compression", &self.compression)
             .field("cors", &self.cors)
             .field("observer", &self.observer.as_ref().map(|_| "Observer"))
             .finish()

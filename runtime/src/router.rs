@@ -20,6 +20,11 @@ use crate::{panic, response, HttpError};
 /// Largest error body produced elsewhere (e.g. by axum) that is kept as the error message.
 const MAX_FOREIGN_MESSAGE: usize = 1024;
 
+/// Marks requests of a server that reads gzip bodies (`ServerConfig::compression`): a
+/// body in another encoding is refused here, where the refusal is JSON like the others.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Compression;
+
 /// Options for [`finish_router`](crate::__private::finish_router).
 #[derive(Clone, Debug)]
 pub struct RouterOptions {
@@ -110,6 +115,26 @@ async fn request_middleware(
         }
         None => None,
     };
+    if request.extensions().get::<Compression>().is_some() {
+        // gzip bodies arrive decompressed, without the header.
+        let encoding = request.headers().get(header::CONTENT_ENCODING);
+        if let Some(encoding) = encoding.filter(|e| !e.as_bytes().eq_ignore_ascii_case(b"identity"))
+        {
+            let mut answer = HttpError::for_status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "unsupported content encoding {:?}; send gzip or no encoding",
+                    String::from_utf8_lossy(encoding.as_bytes())
+                ),
+            )
+            .with_error_code("UnsupportedMediaType")
+            .into_response();
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                answer.headers_mut().insert(REQUEST_ID_HEADER, value);
+            }
+            return answer;
+        }
+    }
     let span = if request.extensions().get::<SpanOpened>().is_some() {
         tracing::Span::current()
     } else {

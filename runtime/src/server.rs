@@ -20,6 +20,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tracing::Instrument;
 
 use crate::auth::ClientCertificate;
@@ -30,6 +32,7 @@ use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadError
 use crate::observe::{ObservedBody, OperationSlot, Pending, TrackedBody};
 use crate::pagination::PageLimits;
 use crate::request_id::{self, RequestId};
+use crate::router::Compression;
 use crate::{tls, HttpError};
 
 /// Binds `config.bind_address` and serves `router` until Ctrl-C, then finishes in-flight
@@ -234,6 +237,16 @@ pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
         // The router's middleware applies it, with the paths of the router's document.
         Some(cors) => router.layer(Extension(Cors(Arc::new(cors.clone())))),
         None => router,
+    };
+    let router = if config.compression {
+        // Encodings other than gzip pass through to the router's middleware, which
+        // refuses them with a JSON 415 (`Compression` tells it to).
+        router
+            .layer(Extension(Compression))
+            .layer(RequestDecompressionLayer::new().pass_through_unaccepted(true))
+            .layer(CompressionLayer::new())
+    } else {
+        router
     };
     router
         .layer(middleware::from_fn_with_state(limits, server_middleware))
