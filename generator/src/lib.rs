@@ -149,7 +149,8 @@ pub struct Generator {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Names {
     /// The API trait's name (`--trait-name`, `trait_name` in `specfirst.toml`); by
-    /// default the spec's title in PascalCase, ending in `Api`. The authentication and
+    /// default the short form of the spec's title in PascalCase, ending in `Api`
+    /// (GitHub's "GitHub's official OpenAPI spec + Octokit extension" gives `GitHubApi`). The authentication and
     /// webhook traits are named after it: `Shelf` or `ShelfApi` gives `ShelfAuth` and
     /// `ShelfWebhooks`.
     pub trait_name: Option<String>,

@@ -170,8 +170,9 @@ struct CrateArgs {
     #[arg(long)]
     default_not_implemented: bool,
     /// The API trait's name; the authentication and webhook traits are named after it
-    /// (`Shelf` or `ShelfApi` gives `ShelfAuth`) [default: the spec's title in
-    /// PascalCase, ending in `Api`]
+    /// (`Shelf` or `ShelfApi` gives `ShelfAuth`) [default: the spec's title without
+    /// subtitle, version or words such as "official" and "API", in PascalCase, ending
+    /// in `Api`]
     #[arg(long, value_name = "NAME", value_parser = trait_name)]
     trait_name: Option<String>,
 }

@@ -116,6 +116,51 @@ impl Namespace {
     }
 }
 
+/// The part of an API's title that names it, for the trait: without a subtitle (after
+/// ` - `, ` | `, `+` or `(`), possessives, version numbers and the words every spec's
+/// title could carry (`official`, `OpenAPI`, `spec`, `REST`, `API`). GitHub's "GitHub's
+/// official OpenAPI spec + Octokit extension" is `GitHub`; "Bookshelf API" is
+/// `Bookshelf`. Empty when nothing is left.
+pub fn short_title(title: &str) -> String {
+    const FILLER: [&str; 10] = [
+        "official",
+        "openapi",
+        "spec",
+        "specs",
+        "specification",
+        "api",
+        "apis",
+        "rest",
+        "restful",
+        "definition",
+    ];
+    let mut head = title;
+    for separator in [" - ", " \u{2013} ", " \u{2014} ", " | ", "+", "("] {
+        if let Some((before, _)) = head.split_once(separator) {
+            if !before.trim().is_empty() {
+                head = before;
+            }
+        }
+    }
+    head.split_whitespace()
+        .map(|word| {
+            word.trim_end_matches("'s")
+                .trim_end_matches("\u{2019}s")
+                .trim_matches(|c: char| !c.is_alphanumeric())
+        })
+        .filter(|word| {
+            let lower = word.to_lowercase();
+            let version = lower
+                .strip_prefix('v')
+                .unwrap_or(&lower)
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.');
+            !word.is_empty() && !version && !FILLER.contains(&lower.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether `name` can name an item a person chose: a Rust identifier (ASCII letters,
 /// digits and `_`, not starting with a digit), not a keyword and none of `taken`;
 /// the error completes "NAME ...".
@@ -204,6 +249,34 @@ fn is_keyword(ident: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_titles() {
+        let cases = [
+            (
+                "GitHub's official OpenAPI spec + Octokit extension",
+                "GitHub",
+            ),
+            ("GitHub v3 REST API", "GitHub"),
+            ("Bookshelf API", "Bookshelf"),
+            ("Swagger Petstore - OpenAPI 3.0", "Swagger Petstore"),
+            (
+                "Oxide Management Gateway Service API",
+                "Oxide Management Gateway Service",
+            ),
+            (
+                "type: the naming torture test",
+                "type the naming torture test",
+            ),
+            ("Swagger Two", "Swagger Two"),
+            ("Microsoft Graph (beta)", "Microsoft Graph"),
+            ("API", ""),
+            ("- leading dash", "leading dash"),
+        ];
+        for (title, short) in cases {
+            assert_eq!(short_title(title), short, "{title}");
+        }
+    }
 
     #[test]
     fn item_names_a_person_chose() {

@@ -22,7 +22,7 @@ use crate::keywords::BODY_LIMIT_EXTENSION;
 use crate::keywords::METHODS;
 use crate::load::refs::{self, Broken};
 use crate::load::Document;
-use crate::naming::{pascal, snake, Namespace};
+use crate::naming::{pascal, short_title, snake, Namespace};
 use crate::Names;
 use names::{rename_colliding_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
@@ -77,7 +77,9 @@ impl<'a> Lower<'a> {
         let trait_name = match &self.names.trait_name {
             Some(name) => name.clone(),
             None => {
-                let base = pascal(&title, "Api");
+                // A long title makes a long name; its first words say what the API is.
+                let short = short_title(&title);
+                let base = pascal(if short.is_empty() { &title } else { &short }, "Api");
                 if base.ends_with("Api") {
                     base
                 } else {
