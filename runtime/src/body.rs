@@ -242,8 +242,16 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
 ) -> Result<T, HttpError> {
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
-        // Malformed JSON: decoding it again with path tracking locates the error.
-        Err(_) => return decode_json(bytes),
+        // Malformed JSON: decoding it again with path tracking locates the error. Never
+        // into `T`, which may skip what the rules would read (a number too large for
+        // JSON's value type in a member `T` ignores): a document the rules cannot read
+        // is refused, not decoded around them.
+        Err(error) => {
+            return Err(match decode_json::<serde_json::Value>(bytes) {
+                Err(located) => located,
+                Ok(_) => invalid_json("/", &error),
+            })
+        }
     };
     let mut violations = crate::validate::validate(&value, rules);
     if !violations.is_empty() {

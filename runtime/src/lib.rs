@@ -21,6 +21,8 @@ mod cors;
 pub mod describe;
 mod deserialize;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod head_errors;
 mod logs;
 mod multipart;

@@ -155,10 +155,16 @@ pub fn encode_token<S: Serialize, M: Serialize>(
         },
         _ => return String::new(),
     };
-    let Ok(mut bytes) = serde_json::to_vec(&envelope) else {
+    let Ok(bytes) = serde_json::to_vec(&envelope) else {
         return String::new();
     };
-    let checksum = Sha256::digest(&bytes);
+    seal(&bytes)
+}
+
+/// `payload` with its checksum, as the text of a token.
+pub(crate) fn seal(payload: &[u8]) -> String {
+    let mut bytes = payload.to_vec();
+    let checksum = Sha256::digest(payload);
     bytes.extend_from_slice(&checksum[..CHECKSUM_LEN]);
     URL_SAFE_NO_PAD.encode(bytes)
 }

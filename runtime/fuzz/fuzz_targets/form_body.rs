@@ -1,0 +1,4 @@
+//! `specfirst_runtime::fuzz::form_body` under libFuzzer.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| specfirst_runtime::fuzz::form_body(data));
