@@ -43,6 +43,19 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 
 const BOOK: &str = r#"{"title":"Dune","author":"Frank Herbert","genre":"fiction"}"#;
 
+/// `POST /books` of `body`, sent in `encoding`.
+async fn post(server: &support::Server, body: Vec<u8>, encoding: &str) -> reqwest::Response {
+    server
+        .post("/books")
+        .bearer_auth(TOKEN)
+        .header(CONTENT_TYPE, "application/json")
+        .header(CONTENT_ENCODING, encoding)
+        .body(body)
+        .send()
+        .await
+        .expect("send")
+}
+
 #[tokio::test]
 async fn responses_are_gzip_for_clients_that_accept_it() {
     let server = start(true).await;
@@ -81,15 +94,7 @@ async fn responses_are_gzip_for_clients_that_accept_it() {
 #[tokio::test]
 async fn gzip_request_bodies_are_read_and_limited_after_decompression() {
     let server = start(true).await;
-    let created = server
-        .post("/books")
-        .bearer_auth(TOKEN)
-        .header(CONTENT_TYPE, "application/json")
-        .header(CONTENT_ENCODING, "gzip")
-        .body(gzip(BOOK.as_bytes()))
-        .send()
-        .await
-        .expect("send");
+    let created = post(&server, gzip(BOOK.as_bytes()), "gzip").await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let book: Value = created.json().await.expect("JSON");
     assert_eq!(book["title"], "Dune");
@@ -102,27 +107,11 @@ async fn gzip_request_bodies_are_read_and_limited_after_decompression() {
     );
     let bomb = gzip(padded.as_bytes());
     assert!(bomb.len() < 4096);
-    let refused = server
-        .post("/books")
-        .bearer_auth(TOKEN)
-        .header(CONTENT_TYPE, "application/json")
-        .header(CONTENT_ENCODING, "gzip")
-        .body(bomb)
-        .send()
-        .await
-        .expect("send");
+    let refused = post(&server, bomb, "gzip").await;
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // An encoding the server does not read is a JSON 415.
-    let refused = server
-        .post("/books")
-        .bearer_auth(TOKEN)
-        .header(CONTENT_TYPE, "application/json")
-        .header(CONTENT_ENCODING, "br")
-        .body(BOOK)
-        .send()
-        .await
-        .expect("send");
+    let refused = post(&server, BOOK.into(), "br").await;
     assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let error: Value = refused.json().await.expect("JSON");
     assert_eq!(error["error_code"], "UnsupportedMediaType");

@@ -28,6 +28,22 @@ async fn start(cors: Option<CorsConfig>) -> support::Server {
     support::start_with(generated_example::app(Arc::new(shelf)), config).await
 }
 
+/// A preflight from `origin` for `method` on `path`.
+async fn preflight(
+    server: &support::Server,
+    path: &str,
+    origin: &str,
+    method: &str,
+) -> reqwest::Response {
+    server
+        .request(Method::OPTIONS, path)
+        .header(ORIGIN, origin)
+        .header(ACCESS_CONTROL_REQUEST_METHOD, method)
+        .send()
+        .await
+        .expect("send")
+}
+
 fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<&str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
@@ -117,13 +133,7 @@ async fn a_preflight_from_an_allowed_origin_is_answered_before_authentication() 
 #[tokio::test]
 async fn other_origins_get_no_allow_headers() {
     let server = start(Some(CorsConfig::new([APP]))).await;
-    let response = server
-        .request(Method::OPTIONS, "/books")
-        .header(ORIGIN, "https://elsewhere.example")
-        .header(ACCESS_CONTROL_REQUEST_METHOD, "POST")
-        .send()
-        .await
-        .expect("send");
+    let response = preflight(&server, "/books", "https://elsewhere.example", "POST").await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     for name in [
         ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -142,13 +152,7 @@ async fn other_origins_get_no_allow_headers() {
     assert_eq!(header(&response, ACCESS_CONTROL_ALLOW_ORIGIN), None);
 
     // A path the spec does not have is not a preflight's business: it is a 404.
-    let response = server
-        .request(Method::OPTIONS, "/shelves")
-        .header(ORIGIN, APP)
-        .header(ACCESS_CONTROL_REQUEST_METHOD, "GET")
-        .send()
-        .await
-        .expect("send");
+    let response = preflight(&server, "/shelves", APP, "GET").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     server.stop().await;
 }
@@ -167,13 +171,7 @@ async fn any_origin_and_no_cors_at_all() {
 
     // Without the setting, OPTIONS is routed like any method: the spec has none.
     let server = start(None).await;
-    let response = server
-        .request(Method::OPTIONS, "/books")
-        .header(ORIGIN, APP)
-        .header(ACCESS_CONTROL_REQUEST_METHOD, "POST")
-        .send()
-        .await
-        .expect("send");
+    let response = preflight(&server, "/books", APP, "POST").await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(header(&response, ACCESS_CONTROL_ALLOW_ORIGIN), None);
     server.stop().await;
@@ -186,13 +184,7 @@ async fn credentials_need_listed_origins() {
         ..CorsConfig::new([APP])
     }))
     .await;
-    let response = server
-        .request(Method::OPTIONS, "/books")
-        .header(ORIGIN, APP)
-        .header(ACCESS_CONTROL_REQUEST_METHOD, "GET")
-        .send()
-        .await
-        .expect("send");
+    let response = preflight(&server, "/books", APP, "GET").await;
     assert_eq!(
         header(&response, ACCESS_CONTROL_ALLOW_CREDENTIALS),
         Some("true")
