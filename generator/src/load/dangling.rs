@@ -18,6 +18,79 @@ pub(crate) fn dangling_refs(doc: &Value) -> Vec<Diagnostic> {
     problems
 }
 
+/// A diagnostic at each `$ref` that leads a component schema back to itself through
+/// `allOf`s and schemas that are only a reference (`X: {allOf: [{$ref: X}, ...]}`,
+/// `X: {$ref: X}`, or through `Y`): such a schema is all of itself, or nothing but
+/// itself, and reading it would never end.
+pub(crate) fn all_of_cycles(doc: &Value) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for container in ["/components/schemas", "/definitions"] {
+        let Some(Value::Object(schemas)) = doc.pointer(container) else {
+            continue;
+        };
+        for name in schemas.keys() {
+            let start = format!("{container}/{}", escape_token(name));
+            // The references of `start`'s own allOf, each followed through allOfs.
+            let mut stack: Vec<(String, String)> = all_of_refs(doc, &start)
+                .into_iter()
+                .map(|(at, target)| (at.clone(), target))
+                .collect();
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some((at, target)) = stack.pop() {
+                if target == start {
+                    problems.push(Diagnostic::new(
+                        at,
+                        format!(
+                            "`#{start}` leads back to itself through `allOf` or `$ref` alone: a \
+                             schema cannot be all of itself or only itself; remove this reference \
+                             or move what it shares into a schema of its own"
+                        ),
+                    ));
+                    break;
+                }
+                if seen.insert(target.clone()) {
+                    for (_, next) in all_of_refs(doc, &target) {
+                        stack.push((at.clone(), next));
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The local references the schema at `pointer` is made of: its own `$ref`, and those in
+/// its `allOf` (and in the `allOf`s of its inline members), with where each is written.
+fn all_of_refs(doc: &Value, pointer: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![pointer.to_string()];
+    while let Some(at) = stack.pop() {
+        if let Some(target) = doc
+            .pointer(&format!("{at}/$ref"))
+            .and_then(Value::as_str)
+            .and_then(local_pointer)
+        {
+            out.push((format!("{at}/$ref"), target));
+            continue;
+        }
+        let Some(Value::Array(members)) = doc.pointer(&format!("{at}/allOf")) else {
+            continue;
+        };
+        for (index, member) in members.iter().enumerate() {
+            let member_at = format!("{at}/allOf/{index}");
+            match member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(local_pointer)
+            {
+                Some(target) => out.push((format!("{member_at}/$ref"), target)),
+                None => stack.push(member_at),
+            }
+        }
+    }
+    out
+}
+
 /// Members whose values are data, not parts of the document: a `$ref` in them is text.
 fn is_data(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const" | "value") || key.starts_with("x-")
@@ -200,6 +273,29 @@ mod tests {
             "u": {"$id": "https://example.com/s", "$ref": "#/local/to/s"},
         });
         assert!(dangling_refs(&doc).is_empty(), "{:?}", dangling_refs(&doc));
+    }
+
+    #[test]
+    fn a_schema_all_of_itself_is_reported_at_the_reference_that_closes_the_loop() {
+        let doc = json!({"components": {"schemas": {
+            "X": {"allOf": [{"$ref": "#/components/schemas/X"}, {"type": "object"}]},
+            "A": {"allOf": [{"allOf": [{"$ref": "#/components/schemas/B"}]}]},
+            "B": {"allOf": [{"$ref": "#/components/schemas/A"}]},
+            "Me": {"$ref": "#/components/schemas/Me"},
+            "Fine": {"allOf": [{"$ref": "#/components/schemas/Base"}],
+                     "properties": {"next": {"$ref": "#/components/schemas/Fine"}}},
+            "Base": {"type": "object"},
+        }}});
+        let found: Vec<String> = all_of_cycles(&doc).into_iter().map(|d| d.pointer).collect();
+        assert_eq!(
+            found,
+            [
+                "/components/schemas/X/allOf/0/$ref",
+                "/components/schemas/A/allOf/0/allOf/0/$ref",
+                "/components/schemas/B/allOf/0/$ref",
+                "/components/schemas/Me/$ref",
+            ]
+        );
     }
 
     #[test]

@@ -54,8 +54,8 @@ pub struct Document {
     pub sha256: String,
     /// The operations kept; everything else was removed from `raw` and `original`.
     pub selection: Selection,
-    /// Local `$ref`s that point at nothing, each at its pointer in the input: lowering
-    /// reports them with its own problems.
+    /// Local `$ref`s that point at nothing or lead a schema back into its own `allOf`,
+    /// each at its pointer in the input: lowering reports them with its own problems.
     pub dangling: Vec<Diagnostic>,
 }
 
@@ -114,7 +114,8 @@ impl Document {
         })?;
         // A reference to nothing is reported at itself, found before any stage trips
         // over it.
-        let dangling = dangling::dangling_refs(&parsed);
+        let mut dangling = dangling::dangling_refs(&parsed);
+        dangling.extend(dangling::all_of_cycles(&parsed));
         let mut origins = Origins::default();
         let (mut raw, mut original) = if version == InputVersion::Swagger20 {
             // Swagger 2.0 is rewritten as the OpenAPI 3.0 it means; everything after

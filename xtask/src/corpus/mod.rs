@@ -52,7 +52,7 @@ mod fetch;
 mod generate;
 mod ledger;
 mod model;
-mod report;
+pub(crate) mod report;
 mod roundtrip;
 mod select;
 mod sniff;

@@ -45,7 +45,7 @@ pub(super) fn survey_generation(docs: &[Doc], build: &Path, took: Duration) -> R
 }
 
 /// The trimmed stdout of a command, or `unknown` when it cannot run or fails.
-fn command_output(program: &str, args: &[&str]) -> String {
+pub(crate) fn command_output(program: &str, args: &[&str]) -> String {
     Command::new(program)
         .args(args)
         .output()
@@ -56,7 +56,7 @@ fn command_output(program: &str, args: &[&str]) -> String {
 }
 
 /// The report's machine line: cores, memory, OS and toolchain.
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get().to_string())
         .unwrap_or_else(|_| "?".into());

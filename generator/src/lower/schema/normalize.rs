@@ -29,7 +29,16 @@ pub(super) const LISTS: &[&str] = &["allOf", "oneOf", "anyOf"];
 /// typify names referenced types after the last segment of the reference.
 pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) -> Value {
     let Value::Object(map) = schema else {
-        // `true`/`false` schemas and anything else pass through for typify to judge.
+        // `true`/`false` schemas pass through; anything else is no schema at all.
+        if !schema.is_boolean() {
+            problems.push(Diagnostic::new(
+                pointer,
+                format!(
+                    "a schema must be an object (or a boolean); found {}",
+                    json_kind(schema)
+                ),
+            ));
+        }
         return schema.clone();
     };
     if let Some(reference) = map.get("$ref") {
@@ -51,6 +60,13 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
     let mut out = Map::new();
     for (key, value) in map {
         let child = pointer_join(pointer, key);
+        if let Some(expected) = subschema_shape_problem(key, value) {
+            problems.push(Diagnostic::new(
+                child,
+                format!("`{key}` must be {expected}"),
+            ));
+            continue;
+        }
         let converted = match key.as_str() {
             "properties" => match value {
                 Value::Object(properties) => Value::Object(
@@ -170,6 +186,53 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
 
 /// What constraint `keyword` must be when `value` is not that: `pattern` a string,
 /// the counts non-negative integers, the bounds numbers, `required` a list of names.
+/// `value`'s JSON type, with its article.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What a keyword that holds schemas (or `format`) must be, when `value` is not that:
+/// anything else makes JSON Schema readers refuse the whole schema without saying where.
+fn subschema_shape_problem(keyword: &str, value: &Value) -> Option<&'static str> {
+    let is_schema = |value: &Value| value.is_object() || value.is_boolean();
+    let fits = match keyword {
+        "format" => value.is_string(),
+        "properties" | "patternProperties" => value
+            .as_object()
+            .is_some_and(|map| map.values().all(is_schema)),
+        "items" => {
+            is_schema(value)
+                || value
+                    .as_array()
+                    .is_some_and(|items| items.iter().all(is_schema))
+        }
+        "additionalProperties" | "additionalItems" | "not" | "contains" | "propertyNames" => {
+            is_schema(value)
+        }
+        "allOf" | "anyOf" | "oneOf" => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(is_schema)),
+        _ => return None,
+    };
+    match (fits, keyword) {
+        (true, _) => None,
+        (false, "format") => Some("a string"),
+        (false, "properties" | "patternProperties") => {
+            Some("an object whose values are schemas (objects)")
+        }
+        (false, "items") => Some("a schema (an object), or a list of schemas"),
+        (false, "allOf" | "anyOf" | "oneOf") => Some("a list of schemas (objects)"),
+        (false, _) => Some("a schema (an object) or a boolean"),
+    }
+}
+
 pub(super) fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'static str> {
     let fits = match keyword {
         "pattern" => value.is_string(),
@@ -345,8 +408,10 @@ const JSON_TYPES: [&str; 7] = [
 fn unknown_type(value: &Value) -> Option<String> {
     let names: Vec<&str> = match value {
         Value::String(name) => vec![name.as_str()],
-        Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
-        _ => return None,
+        Value::Array(names) if names.iter().all(Value::is_string) => {
+            names.iter().filter_map(Value::as_str).collect()
+        }
+        _ => return Some("`type` must be a type name or a list of type names".into()),
     };
     let unknown = names.into_iter().find(|name| !JSON_TYPES.contains(name))?;
     let near = JSON_TYPES

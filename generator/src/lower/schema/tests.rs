@@ -1095,3 +1095,50 @@ fn a_type_no_json_schema_has_is_reported_at_itself_with_a_guess() {
     // The bad `type` is gone, so nothing else trips over it.
     assert_eq!(out["properties"]["name"], json!({}));
 }
+
+#[test]
+fn keywords_that_hold_schemas_must_hold_schemas() {
+    let mut problems = Vec::new();
+    normalize(
+        &json!({"type": "object", "properties": {
+            "a": {"type": "string", "format": ["date-time"]},
+            "b": {"type": -1.5},
+            "c": {"allOf": [[{"type": "string"}]]},
+            "d": {"type": "array", "items": "string"},
+            "e": {"type": "object", "properties": {"x": 5}},
+            "f": {"not": 1},
+        }}),
+        "/s",
+        &mut problems,
+    );
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.pointer.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/s/properties/a/format", "`format` must be a string"),
+            (
+                "/s/properties/b/type",
+                "`type` must be a type name or a list of type names"
+            ),
+            (
+                "/s/properties/c/allOf",
+                "`allOf` must be a list of schemas (objects)"
+            ),
+            (
+                "/s/properties/d/items",
+                "`items` must be a schema (an object), or a list of schemas"
+            ),
+            (
+                "/s/properties/e/properties",
+                "`properties` must be an object whose values are schemas (objects)"
+            ),
+            (
+                "/s/properties/f/not",
+                "`not` must be a schema (an object) or a boolean"
+            ),
+        ]
+    );
+}
