@@ -10,6 +10,7 @@ mod openapi31;
 pub(crate) mod origins;
 pub(crate) mod refs;
 mod select;
+mod shapes;
 mod swagger2;
 
 use std::path::{Path, PathBuf};
@@ -114,6 +115,12 @@ impl Document {
         })?;
         // A reference to nothing is reported at itself, found before any stage trips
         // over it.
+        // Read as OpenAPI, a malformed schema nested deep takes time that doubles with
+        // each level: such schemas are reported before anything reads them.
+        let malformed = shapes::malformed_schemas(&parsed);
+        if !malformed.is_empty() {
+            return Err(Error::Spec(Diagnostics::new(file, malformed)));
+        }
         let mut dangling = dangling::dangling_refs(&parsed);
         dangling.extend(dangling::all_of_cycles(&parsed));
         let mut origins = Origins::default();

@@ -13,7 +13,10 @@ use super::names::{typify_field_name, visit_inline_mut};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
-use crate::keywords::{ANNOTATIONS, TYPE_KEYWORDS};
+use crate::keywords::{
+    constraint_type_problem, json_kind, subschema_shape_problem, unknown_type, ANNOTATIONS,
+    TYPE_KEYWORDS,
+};
 use crate::load::refs::{component_schema_name, follow};
 use crate::text::unix_line_breaks;
 
@@ -186,78 +189,6 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
 
 /// What constraint `keyword` must be when `value` is not that: `pattern` a string,
 /// the counts non-negative integers, the bounds numbers, `required` a list of names.
-/// `value`'s JSON type, with its article.
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// What a keyword that holds schemas (or `format`) must be, when `value` is not that:
-/// anything else makes JSON Schema readers refuse the whole schema without saying where.
-fn subschema_shape_problem(keyword: &str, value: &Value) -> Option<&'static str> {
-    let is_schema = |value: &Value| value.is_object() || value.is_boolean();
-    let fits = match keyword {
-        "format" => value.is_string(),
-        "properties" | "patternProperties" => value
-            .as_object()
-            .is_some_and(|map| map.values().all(is_schema)),
-        "items" => {
-            is_schema(value)
-                || value
-                    .as_array()
-                    .is_some_and(|items| items.iter().all(is_schema))
-        }
-        "additionalProperties" | "additionalItems" | "not" | "contains" | "propertyNames" => {
-            is_schema(value)
-        }
-        "allOf" | "anyOf" | "oneOf" => value
-            .as_array()
-            .is_some_and(|items| items.iter().all(is_schema)),
-        _ => return None,
-    };
-    match (fits, keyword) {
-        (true, _) => None,
-        (false, "format") => Some("a string"),
-        (false, "properties" | "patternProperties") => {
-            Some("an object whose values are schemas (objects)")
-        }
-        (false, "items") => Some("a schema (an object), or a list of schemas"),
-        (false, "allOf" | "anyOf" | "oneOf") => Some("a list of schemas (objects)"),
-        (false, _) => Some("a schema (an object) or a boolean"),
-    }
-}
-
-pub(super) fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'static str> {
-    let fits = match keyword {
-        "pattern" => value.is_string(),
-        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
-            value.is_u64()
-        }
-        "minimum" | "maximum" | "multipleOf" => value.is_number(),
-        "uniqueItems" => value.is_boolean(),
-        "required" => value
-            .as_array()
-            .is_some_and(|names| names.iter().all(Value::is_string)),
-        "enum" => value.is_array(),
-        _ => return None,
-    };
-    match (fits, keyword) {
-        (true, _) => None,
-        (false, "pattern") => Some("a string (a regular expression)"),
-        (false, "minimum" | "maximum" | "multipleOf") => Some("a number"),
-        (false, "uniqueItems") => Some("a boolean"),
-        (false, "required") => Some("a list of property names"),
-        (false, "enum") => Some("a list of values"),
-        (false, _) => Some("a non-negative integer"),
-    }
-}
-
 /// The types whose keywords `schema` has, `integer` left out (its keywords are
 /// `number`'s).
 pub(super) fn implied_types(schema: &Map<String, Value>) -> Vec<&'static str> {
@@ -398,52 +329,6 @@ pub(super) fn has_type(value: &Value, name: &str) -> bool {
 
 /// [`normalize`], then [`drop_unfit_defaults`] with references resolved in `root`: the
 /// form every schema handed to typify takes.
-/// The JSON Schema types a `type` may name.
-const JSON_TYPES: [&str; 7] = [
-    "string", "number", "integer", "boolean", "array", "object", "null",
-];
-
-/// What is wrong with a `type` naming no JSON Schema type (`strin`), said with the type
-/// it probably meant; `None` for a valid one, and for shapes typify judges itself.
-fn unknown_type(value: &Value) -> Option<String> {
-    let names: Vec<&str> = match value {
-        Value::String(name) => vec![name.as_str()],
-        Value::Array(names) if names.iter().all(Value::is_string) => {
-            names.iter().filter_map(Value::as_str).collect()
-        }
-        _ => return Some("`type` must be a type name or a list of type names".into()),
-    };
-    let unknown = names.into_iter().find(|name| !JSON_TYPES.contains(name))?;
-    let near = JSON_TYPES
-        .iter()
-        .find(|known| known.eq_ignore_ascii_case(unknown) || close(known, unknown));
-    let guess = near.map_or(String::new(), |known| format!("; did you mean `{known}`?"));
-    Some(format!(
-        "`type` `{unknown}` is not a JSON Schema type: use one of {}{guess}",
-        JSON_TYPES.join(", ")
-    ))
-}
-
-/// Whether `typed` is `known` with one character added, dropped or changed, or two
-/// neighbours swapped: a slip of the keyboard.
-fn close(known: &str, typed: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (
-        known.chars().collect(),
-        typed.to_ascii_lowercase().chars().collect(),
-    );
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (left, right) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
-    let swapped =
-        left == 2 && right == 2 && a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix];
-    (left + right <= 2 && left.max(right) <= 1) || swapped
-}
-
 pub(crate) fn normalize_in(
     root: &Value,
     schema: &Value,
