@@ -89,17 +89,8 @@ pub(crate) const HIDDEN_ENUM: &str = "x-specfirst-enum";
 /// The operation extension that sets the operation's own request body limit.
 pub(crate) use specfirst_model::extensions::BODY_LIMIT as BODY_LIMIT_EXTENSION;
 
-/// `value`'s JSON type, with its article.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+/// `value`'s JSON type, with its article: one wording for the generator and the runtime.
+pub(crate) use specfirst_model::vocabulary::json_kind;
 
 /// What a keyword that holds schemas (or `format`) must be, when `value` is not that:
 /// anything else makes JSON Schema readers refuse the whole schema without saying where.

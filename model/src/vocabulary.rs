@@ -119,3 +119,17 @@ impl Status {
         }
     }
 }
+
+/// `value`'s JSON type with its article (`a string`, `an array`, `null`), as the
+/// generator's diagnostics and the runtime's validation errors both say it.
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -54,7 +54,7 @@ fn walk(
             fail(format!(
                 "expected {}, found {}",
                 kind_name(kind),
-                describe(value)
+                specfirst_model::vocabulary::json_kind(value)
             ));
             return;
         }
@@ -205,17 +205,6 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Boolean => "a boolean",
         Kind::Array => "an array",
         Kind::Object => "an object",
-    }
-}
-
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
