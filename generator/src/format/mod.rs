@@ -214,7 +214,10 @@ fn scoped<'s, R: Send>(produce: impl FnOnce(&Pool<'s, R>)) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| {
         for _ in 1..threads {
-            scope.spawn(|| pool.work(true));
+            // Without a thread the calling one does all the work.
+            let _ = std::thread::Builder::new()
+                .stack_size(crate::THREAD_STACK)
+                .spawn_scoped(scope, || pool.work(true));
         }
         produce(&pool);
         pool.close();
