@@ -95,37 +95,58 @@ pub(crate) use specfirst_model::vocabulary::json_kind;
 /// What a keyword that holds schemas (or `format`) must be, when `value` is not that:
 /// anything else makes JSON Schema readers refuse the whole schema without saying where.
 pub(crate) fn subschema_shape_problem(keyword: &str, value: &Value) -> Option<&'static str> {
+    if keyword == "format" {
+        return (!value.is_string()).then_some("a string");
+    }
     let is_schema = |value: &Value| value.is_object() || value.is_boolean();
-    let fits = match keyword {
-        "format" => value.is_string(),
-        "properties" | "patternProperties" => value
-            .as_object()
-            .is_some_and(|map| map.values().all(is_schema)),
-        "items" => {
-            is_schema(value)
-                || value
-                    .as_array()
-                    .is_some_and(|items| items.iter().all(is_schema))
-        }
-        "additionalProperties" | "additionalItems" | "not" | "contains" | "propertyNames" => {
-            is_schema(value)
-        }
-        "allOf" | "anyOf" | "oneOf" => value
-            .as_array()
-            .is_some_and(|items| items.iter().all(is_schema)),
-        _ => return None,
-    };
-    match (fits, keyword) {
-        (true, _) => None,
-        (false, "format") => Some("a string"),
-        (false, "properties" | "patternProperties") => {
-            Some("an object whose values are schemas (objects)")
-        }
-        (false, "items") => Some("a schema (an object), or a list of schemas"),
-        (false, "allOf" | "anyOf" | "oneOf") => Some("a list of schemas (objects)"),
-        (false, _) => Some("a schema (an object) or a boolean"),
+    let (one, list, map) = (
+        SCHEMA_VALUED.contains(&keyword),
+        SCHEMA_LISTS.contains(&keyword),
+        SCHEMA_MAPS.contains(&keyword),
+    );
+    let fits = (one && is_schema(value))
+        || (list
+            && value
+                .as_array()
+                .is_some_and(|items| items.iter().all(is_schema)))
+        || (map
+            && value
+                .as_object()
+                .is_some_and(|map| map.values().all(is_schema)));
+    match (one, list, map) {
+        _ if fits => None,
+        (true, true, _) => Some("a schema (an object), or a list of schemas"),
+        (true, false, _) => Some("a schema (an object) or a boolean"),
+        (false, true, _) => Some("a list of schemas (objects)"),
+        (false, false, true) => Some("an object whose values are schemas (objects)"),
+        (false, false, false) => None,
     }
 }
+
+/// Keywords whose value is one schema (`items` may also be a list of them).
+pub(crate) const SCHEMA_VALUED: [&str; 9] = [
+    "items",
+    "additionalProperties",
+    "additionalItems",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+];
+
+/// Keywords whose value is a list of schemas.
+pub(crate) const SCHEMA_LISTS: [&str; 5] = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+
+/// Keywords whose value maps names to schemas.
+pub(crate) const SCHEMA_MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+];
 
 pub(crate) fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'static str> {
     let fits = match keyword {
@@ -168,32 +189,10 @@ pub(crate) fn unknown_type(value: &Value) -> Option<String> {
         _ => return Some("`type` must be a type name or a list of type names".into()),
     };
     let unknown = names.into_iter().find(|name| !JSON_TYPES.contains(name))?;
-    let near = JSON_TYPES
-        .iter()
-        .find(|known| known.eq_ignore_ascii_case(unknown) || close(known, unknown));
+    let near = crate::naming::closest(JSON_TYPES, unknown);
     let guess = near.map_or(String::new(), |known| format!("; did you mean `{known}`?"));
     Some(format!(
         "`type` `{unknown}` is not a JSON Schema type: use one of {}{guess}",
         JSON_TYPES.join(", ")
     ))
-}
-
-/// Whether `typed` is `known` with one character added, dropped or changed, or two
-/// neighbours swapped: a slip of the keyboard.
-fn close(known: &str, typed: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (
-        known.chars().collect(),
-        typed.to_ascii_lowercase().chars().collect(),
-    );
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (left, right) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
-    let swapped =
-        left == 2 && right == 2 && a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix];
-    (left + right <= 2 && left.max(right) <= 1) || swapped
 }

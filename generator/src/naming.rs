@@ -161,6 +161,49 @@ pub fn short_title(title: &str) -> String {
         .join(" ")
 }
 
+/// The one of `names` nearest `wanted`, when it is near enough to be a slip: the same
+/// but for case, or about one character in four different (at least one). For "did you
+/// mean" in diagnostics.
+pub(crate) fn closest<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    wanted: &str,
+) -> Option<&'a str> {
+    let lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 4).max(1);
+    names
+        .into_iter()
+        .map(|name| (edit_distance(&lower, &name.to_lowercase()), name))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Edit distance between `a` and `b`, in characters: insertions, deletions,
+/// substitutions and swaps of neighbours (`arary` is one from `array`) count one each.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// Whether `name` can name an item a person chose: a Rust identifier (ASCII letters,
 /// digits and `_`, not starting with a digit), not a keyword and none of `taken`;
 /// the error completes "NAME ...".
@@ -249,6 +292,16 @@ fn is_keyword(ident: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_names_only() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("arary", "array"), 1);
+        let names = ["Owner", "Pet", "Category"];
+        assert_eq!(closest(names, "owner"), Some("Owner"));
+        assert_eq!(closest(names, "Categroy"), Some("Category"));
+        assert_eq!(closest(names, "Missing"), None);
+    }
 
     #[test]
     fn short_titles() {

@@ -485,10 +485,8 @@ pub fn place<'v>(
         return same;
     }
     let target = same
-        .and_then(Value::as_object)
-        .filter(|same| same.len() == 1)
-        .and_then(|same| same.get(JSON_REFERENCE)?.as_str()?.strip_prefix('#'))
-        .and_then(|pointer| published.pointer(pointer))
+        .filter(|same| same.as_object().is_some_and(|same| same.len() == 1))
+        .and_then(|same| crate::refs::referred(published, same))
         .filter(|target| {
             target
                 .as_object()

@@ -8,6 +8,7 @@
 //! - [`openapi`]: an API as the generated code serves it, and the one writer that turns
 //!   it into an OpenAPI 3.0 document. The generator's round trip and a generated
 //!   crate's `API_DESCRIPTION` are both its output, so the two cannot drift apart.
+//! - [`refs`]: local `$ref`s read as pointers, and followed one hop.
 //! - [`compact`]: the text `API_DESCRIPTION` keeps that document in, packed against the
 //!   document the crate publishes; the generator packs it and the runtime unpacks it.
 //!
@@ -17,6 +18,7 @@
 pub mod compact;
 pub mod extensions;
 pub mod openapi;
+pub mod refs;
 pub mod vocabulary;
 
 pub use vocabulary::{Extra, In, Scalar, Status, Style};

@@ -18,6 +18,9 @@ use axum::response::Response;
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use serde_json::Value;
 
+use specfirst_model::refs::referred;
+use specfirst_model::vocabulary::METHODS;
+
 use crate::config::CorsConfig;
 use crate::request_id::REQUEST_ID_HEADER;
 
@@ -57,10 +60,6 @@ enum Segment {
     Literal(String),
     Pattern(Vec<String>),
 }
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 impl CorsRoutes {
     /// The table for the router serving `document`.
@@ -263,7 +262,7 @@ fn read_routes(document: &Value) -> Vec<Route> {
             let item = resolve(document, item);
             let mut allowed = Allowed::default();
             allowed.headers.insert(REQUEST_ID_HEADER.to_string());
-            for method in METHODS {
+            for &method in METHODS {
                 let Some(operation) = item.get(method) else {
                     continue;
                 };
@@ -343,12 +342,7 @@ fn credential_header(document: &Value, name: &str) -> Option<String> {
 /// `value`, or what its local `$ref` points at (one hop, as the document's own
 /// references to components go).
 fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|reference| reference.strip_prefix('#'))
-        .and_then(|pointer| document.pointer(pointer))
-        .unwrap_or(value)
+    referred(document, value).unwrap_or(value)
 }
 
 #[cfg(test)]

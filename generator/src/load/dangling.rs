@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::refs::local_pointer;
 use crate::diagnostic::{escape_token, Diagnostic};
+use crate::naming::closest;
 
 /// A diagnostic at each `$ref` of `doc` (an OpenAPI 3.x or Swagger 2.0 document, as
 /// written) whose local pointer names no node.
@@ -92,7 +93,7 @@ fn all_of_refs(doc: &Value, pointer: &str) -> Vec<(String, String)> {
 }
 
 /// Members whose values are data, not parts of the document: a `$ref` in them is text.
-fn is_data(key: &str) -> bool {
+pub(super) fn is_data(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const" | "value") || key.starts_with("x-")
 }
 
@@ -167,46 +168,11 @@ fn check(doc: &Value, target: &str) -> Option<String> {
         format!("`#{reached}`")
     };
     let mut message = format!("`$ref` `{target}` points at nothing: {place} has no `{missing}`");
-    if let Some(close) = closest(parent, &missing) {
+    let members = parent.as_object().into_iter().flat_map(|map| map.keys());
+    if let Some(close) = closest(members.map(String::as_str), &missing) {
         message.push_str(&format!("; did you mean `{close}`?"));
     }
     Some(message)
-}
-
-/// The member of `parent` whose name is nearest `wanted`, when it is near enough to be a
-/// slip (differing in case, or in about one character in four).
-fn closest(parent: &Value, wanted: &str) -> Option<String> {
-    let names: Vec<&String> = match parent {
-        Value::Object(map) => map.keys().collect(),
-        _ => return None,
-    };
-    let lower = wanted.to_lowercase();
-    if let Some(same) = names.iter().find(|name| name.to_lowercase() == lower) {
-        return Some(same.to_string());
-    }
-    let limit = (wanted.chars().count() / 4).max(1);
-    names
-        .iter()
-        .map(|name| (edit_distance(&lower, &name.to_lowercase()), *name))
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, name)| name.clone())
-}
-
-/// Levenshtein distance between `a` and `b`, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -296,14 +262,5 @@ mod tests {
                 "/components/schemas/Me/$ref",
             ]
         );
-    }
-
-    #[test]
-    fn near_names_only() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        let parent = json!({"Owner": {}, "Pet": {}, "Category": {}});
-        assert_eq!(closest(&parent, "owner").as_deref(), Some("Owner"));
-        assert_eq!(closest(&parent, "Categroy").as_deref(), Some("Category"));
-        assert_eq!(closest(&parent, "Missing"), None);
     }
 }

@@ -83,36 +83,9 @@ pub(crate) fn follow<'v>(root: &'v Value, node: &'v Value) -> &'v Value {
     }
 }
 
-/// The JSON pointer of a local reference (`#/components/schemas/Pet`), its URI
-/// fragment percent-decoded as RFC 6901 says (`%7Bid%7D` is `{id}`); `None` for a
-/// reference to another document.
-pub(crate) fn local_pointer(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    if !fragment.contains('%') {
-        return Some(fragment.to_string());
-    }
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    Some(String::from_utf8(out).unwrap_or_else(|_| fragment.to_string()))
-}
+/// The JSON pointer of a local reference, percent-decoded; `None` for another
+/// document's. One decoder for the generator and the runtime.
+pub(crate) use specfirst_model::refs::local_pointer;
 
 /// `NAME` of a `#/components/schemas/NAME` reference, unescaped.
 pub(crate) fn component_schema_name(reference: &str) -> Option<String> {

@@ -10,32 +10,10 @@
 use serde_json::Value;
 
 use crate::diagnostic::{escape_token, Diagnostic};
-use crate::keywords::{constraint_type_problem, json_kind, subschema_shape_problem, unknown_type};
-
-/// Keywords whose value is one schema.
-const ONE: [&str; 9] = [
-    "items",
-    "additionalProperties",
-    "additionalItems",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-];
-
-/// Keywords whose value is a list of schemas.
-const LIST: [&str; 5] = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
-
-/// Keywords whose value maps names to schemas.
-const MAP: [&str; 5] = [
-    "properties",
-    "patternProperties",
-    "definitions",
-    "$defs",
-    "dependentSchemas",
-];
+use crate::keywords::{
+    constraint_type_problem, json_kind, subschema_shape_problem, unknown_type, SCHEMA_LISTS,
+    SCHEMA_MAPS, SCHEMA_VALUED,
+};
 
 /// A diagnostic for each schema keyword of `doc` (OpenAPI 3.x or Swagger 2.0, as written)
 /// that holds the wrong kind of JSON, and each schema that is not an object or a boolean.
@@ -82,9 +60,7 @@ impl Walk {
             at.push_str(&escape_token(key));
             if key == "schema" {
                 self.check(value, at, problems);
-            } else if !(key.starts_with("x-")
-                || matches!(key, "example" | "examples" | "default" | "schemas"))
-            {
+            } else if !(super::dangling::is_data(key) || matches!(key, "examples" | "schemas")) {
                 self.find_schemas(value, at, problems);
             }
             at.truncate(len);
@@ -132,15 +108,15 @@ impl Walk {
                 continue;
             }
             match member {
-                Value::Object(_) if ONE.contains(&key.as_str()) => {
+                Value::Object(_) if SCHEMA_VALUED.contains(&key.as_str()) => {
                     self.check(member, &here, problems)
                 }
-                Value::Array(list) if LIST.contains(&key.as_str()) => {
+                Value::Array(list) if SCHEMA_LISTS.contains(&key.as_str()) => {
                     for (index, item) in list.iter().enumerate() {
                         self.check(item, &format!("{here}/{index}"), problems);
                     }
                 }
-                Value::Object(schemas) if MAP.contains(&key.as_str()) => {
+                Value::Object(schemas) if SCHEMA_MAPS.contains(&key.as_str()) => {
                     for (name, schema) in schemas {
                         self.check(schema, &format!("{here}/{}", escape_token(name)), problems);
                     }

@@ -7,6 +7,8 @@
 
 mod defaults;
 mod enums;
+#[cfg(test)]
+mod keyword_tests;
 mod names;
 mod normalize;
 mod shape;
