@@ -14,10 +14,10 @@ use bookshelf_api::types::{Book, BookSortMode, BookTitle, Error, Genre, NewBook,
 use bookshelf_api::{
     BookshelfApi, BookshelfAuth, CreateBookRequest, CreateBookResponse, DeleteBookRequest,
     DeleteBookResponse, GetBookRequest, GetBookResponse, ListBooksRequest, ListBooksResponse,
-    ReplaceBookRequest, ReplaceBookResponse,
+    ReplaceBookRequest, ReplaceBookResponse, UpdateBookRequest, UpdateBookResponse,
 };
 use serde::{Deserialize, Serialize};
-use specfirst_runtime::{auth, HttpError, RequestContext, StatusCode};
+use specfirst_runtime::{auth, HttpError, Nullable, RequestContext, StatusCode};
 use uuid::Uuid;
 
 pub use store::StoreError;
@@ -107,7 +107,7 @@ impl Bookshelf {
                 author: format!("Author {}", n % 97),
                 genre: GENRES[n % GENRES.len()],
                 tags: vec![format!("shelf-{}", n % 10)],
-                published_year: Some(1900 + (n % 125) as i32),
+                published_year: Nullable::Value(1900 + (n % 125) as i32),
                 added_at: chrono::Utc::now(),
             };
             store::put(&transaction, &book)?;
@@ -173,7 +173,8 @@ fn book_from(
         author: details.author,
         genre: details.genre,
         id,
-        published_year: details.published_year,
+        // Stored, a year sent as `null` is no different from one left out.
+        published_year: Nullable::absent_if_none(details.published_year.into_option()),
         tags: details.tags,
         title,
     })
@@ -186,7 +187,7 @@ fn same_details(details: &NewBook, book: &Book) -> bool {
         && details.author == book.author
         && details.genre == book.genre
         && details.tags == book.tags
-        && details.published_year == book.published_year
+        && details.published_year.as_option() == book.published_year.as_option()
 }
 
 fn location(id: Uuid) -> String {
@@ -337,6 +338,42 @@ impl BookshelfApi for Bookshelf {
         let book = book_from(existing.id, existing.added_at, request.body)?;
         store::put(&connection, &book)?;
         Ok(ReplaceBookResponse::Ok { body: book })
+    }
+
+    async fn update_book(
+        &self,
+        ctx: RequestContext,
+        _editor: Editor,
+        request: UpdateBookRequest,
+    ) -> Result<UpdateBookResponse, HttpError> {
+        let connection = self.connection()?;
+        let Some(mut book) = store::get(&connection, request.book_id)? else {
+            return Ok(UpdateBookResponse::NotFound {
+                body: not_found(&ctx, request.book_id),
+            });
+        };
+        // A merge patch: what the client left out stays; `null` clears what may be
+        // cleared. The spec's constraints were checked before this runs.
+        let patch = request.body;
+        if let Some(title) = patch.title {
+            book.title = BookTitle::try_from(String::from(title)).map_err(|e| {
+                HttpError::for_internal_error(format!("title does not fit Book: {e}"))
+            })?;
+        }
+        if let Some(author) = patch.author {
+            book.author = author;
+        }
+        if let Some(genre) = patch.genre {
+            book.genre = genre;
+        }
+        let mut tags = Some(std::mem::take(&mut book.tags));
+        patch.tags.apply_to(&mut tags);
+        book.tags = tags.unwrap_or_default();
+        let mut year = book.published_year.into_option();
+        patch.published_year.apply_to(&mut year);
+        book.published_year = Nullable::absent_if_none(year);
+        store::put(&connection, &book)?;
+        Ok(UpdateBookResponse::Ok { body: book })
     }
 
     async fn delete_book(

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use bookshelf_api::types::{Book, BookSortMode, BookTitle, Genre};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use specfirst_runtime::Nullable;
 use uuid::Uuid;
 
 use crate::BookMarker;
@@ -88,7 +89,8 @@ fn book_from_row(connection: &Connection, row: &Row<'_>) -> Result<Book, StoreEr
         title: BookTitle::try_from(title).map_err(|e| corrupt(&id, e))?,
         author: row.get(2)?,
         genre: Genre::from_str(&genre).map_err(|e| corrupt(&id, e))?,
-        published_year: row.get(4)?,
+        // An unknown year is left out of the book rather than written as `null`.
+        published_year: Nullable::absent_if_none(row.get(4)?),
         added_at: chrono::DateTime::parse_from_rfc3339(&added_at)
             .map_err(|e| corrupt(&id, e))?
             .with_timezone(&chrono::Utc),
@@ -119,7 +121,7 @@ pub fn put(connection: &Connection, book: &Book) -> Result<(), StoreError> {
             book.title.as_str(),
             book.author,
             book.genre.to_string(),
-            book.published_year,
+            book.published_year.as_option(),
             book.added_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         ],

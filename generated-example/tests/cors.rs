@@ -98,7 +98,7 @@ async fn a_preflight_from_an_allowed_origin_is_answered_before_authentication() 
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         header(&response, ACCESS_CONTROL_ALLOW_METHODS),
-        Some("DELETE, GET, HEAD, PUT")
+        Some("DELETE, GET, HEAD, PATCH, PUT")
     );
 
     // The request itself then goes through authentication as any other, and a script

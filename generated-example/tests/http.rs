@@ -49,6 +49,15 @@ impl TestServer {
         self.http.put(path).bearer_auth(API_TOKEN)
     }
 
+    /// A JSON merge patch of the book at `path`.
+    fn patch(&self, path: &str, patch: &Value) -> reqwest::RequestBuilder {
+        self.http
+            .request(reqwest::Method::PATCH, path)
+            .bearer_auth(API_TOKEN)
+            .header(CONTENT_TYPE, "application/merge-patch+json")
+            .body(patch.to_string())
+    }
+
     fn delete(&self, path: &str) -> reqwest::RequestBuilder {
         self.http.delete(path).bearer_auth(API_TOKEN)
     }
@@ -631,7 +640,7 @@ async fn wrong_method_is_json_405_with_allow() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()[ALLOW], "GET,HEAD,PUT,DELETE");
+    assert_eq!(response.headers()[ALLOW], "GET,HEAD,PUT,PATCH,DELETE");
     expect_error(response, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed").await;
     server.stop().await;
 }
@@ -804,6 +813,124 @@ async fn replace_keeps_identity_and_order() {
         message == "invalid request body: /genre: expected a string, found a number",
         "{message}"
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn patch_tells_a_null_year_from_an_absent_one() {
+    let server = TestServer::start().await;
+    let book = server.create(dune()).await;
+    let path = format!("/books/{}", book["id"].as_str().unwrap());
+    let patched = |patch: Value| {
+        let request = server.patch(&path, &patch);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "patching with {patch}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+
+    // Left out, the year stays; so does everything else.
+    assert_eq!(patched(json!({})).await, book);
+    let retitled = patched(json!({"title": "Dune Messiah"})).await;
+    assert_eq!(retitled["title"], "Dune Messiah");
+    assert_eq!(retitled["published_year"], 1965);
+    assert_eq!(retitled["tags"], json!(["sf", "classic"]));
+
+    // `null` clears it, and the book is stored that way.
+    let cleared = patched(json!({"published_year": null})).await;
+    assert!(
+        !cleared.as_object().unwrap().contains_key("published_year"),
+        "{cleared}"
+    );
+    assert_eq!(cleared["title"], "Dune Messiah");
+    let fetched: Value = server
+        .get(&path)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, cleared);
+    assert_eq!(patched(json!({})).await, cleared);
+
+    // A value sets it again; `null` tags remove them all.
+    let set = patched(json!({"published_year": 1969, "tags": null})).await;
+    assert_eq!(set["published_year"], 1969);
+    assert!(!set.as_object().unwrap().contains_key("tags"), "{set}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn patch_checks_its_body_the_book_and_the_token() {
+    let server = TestServer::start().await;
+    let book = server.create(dune()).await;
+    let path = format!("/books/{}", book["id"].as_str().unwrap());
+
+    for (patch, pointer) in [
+        (json!({"title": ""}), "/title"),
+        (json!({"published_year": "soon"}), "/published_year"),
+        (json!({"tags": "sf"}), "/tags"),
+    ] {
+        let response = server.patch(&path, &patch).send().await.unwrap();
+        let message = expect_error(response, StatusCode::BAD_REQUEST, "InvalidBody").await;
+        assert!(message.contains(pointer), "{patch}: {message}");
+    }
+
+    // The merge patch's own media type and plain JSON both read as the body; text
+    // does not.
+    let response = server
+        .http
+        .request(reqwest::Method::PATCH, &path)
+        .bearer_auth(API_TOKEN)
+        .json(&json!({"author": "F. Herbert"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = server
+        .http
+        .request(reqwest::Method::PATCH, &path)
+        .bearer_auth(API_TOKEN)
+        .header(CONTENT_TYPE, "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let missing = uuid::Uuid::new_v4();
+    expect_error(
+        server
+            .patch(&format!("/books/{missing}"), &json!({}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+        "NotFound",
+    )
+    .await;
+    let response = server
+        .http
+        .request(reqwest::Method::PATCH, &path)
+        .header(CONTENT_TYPE, "application/merge-patch+json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let fetched: Value = server
+        .get(&path)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut expected = book;
+    expected["author"] = json!("F. Herbert");
+    assert_eq!(fetched, expected);
     server.stop().await;
 }
 

@@ -12,14 +12,18 @@
 //! tags = ["books"]                # optional: only the operations with these tags...
 //! operations = ["getAuthor"]      # ...or these operationIds (see `Selection`)
 //! default_not_implemented = true  # optional: methods answer 501 until written
-//! trait_name = "Bookshelf"        # optional: the API trait's name (see `Names`)
+//! trait_name = "Bookshelf"        # optional: the API trait's name (see `Settings`)
+//! nullable = "option"             # optional: optional nullable properties as `Option`
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CrateOptions, Generator, MethodBodies, Names, RuntimeDependency, Selection, Split};
+use crate::{
+    CrateOptions, Generator, MethodBodies, NullableFields, RuntimeDependency, Selection, Settings,
+    Split,
+};
 
 /// Why a check configuration could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -62,8 +66,8 @@ pub struct CrateEntry {
     pub selection: Selection,
     /// How its trait's methods were written (`--default-not-implemented`).
     pub bodies: MethodBodies,
-    /// The names it was generated with (`--trait-name`).
-    pub names: Names,
+    /// What it was generated with beyond the spec (`--trait-name`, `--nullable`).
+    pub settings: Settings,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +99,8 @@ struct RawEntry {
     default_not_implemented: bool,
     /// As `--trait-name`.
     trait_name: Option<String>,
+    /// `three-state` or `option`, as `--nullable`.
+    nullable: Option<String>,
 }
 
 impl CheckConfig {
@@ -149,8 +155,14 @@ impl RawEntry {
                 dir.display()
             ));
         }
+        let nullable = match self.nullable {
+            Some(text) => text
+                .parse::<NullableFields>()
+                .map_err(|message| format!("crate {}: {message}", dir.display()))?,
+            None => NullableFields::default(),
+        };
         if let Some(name) = &self.trait_name {
-            Names::check_trait_name(name)
+            Settings::check_trait_name(name)
                 .map_err(|message| format!("crate {}: {message}", dir.display()))?;
         }
         let runtime = match (self.runtime_path, self.runtime_version, self.runtime_git) {
@@ -183,8 +195,9 @@ impl RawEntry {
             } else {
                 MethodBodies::Required
             },
-            names: Names {
+            settings: Settings {
                 trait_name: self.trait_name,
+                nullable,
             },
         })
     }
@@ -196,7 +209,7 @@ impl CrateEntry {
     /// reading a `specfirst.toml` calls.
     pub fn generator(&self) -> Result<Generator, crate::Error> {
         Ok(
-            Generator::from_path_named(&self.spec, &self.selection, &self.names)?
+            Generator::from_path_with_settings(&self.spec, &self.selection, &self.settings)?
                 .with_method_bodies(self.bodies),
         )
     }
@@ -343,8 +356,11 @@ pub fn regenerate_command(entry: &CrateEntry) -> String {
     if entry.bodies == MethodBodies::NotImplemented {
         args.push("--default-not-implemented".into());
     }
-    if let Some(name) = &entry.names.trait_name {
+    if let Some(name) = &entry.settings.trait_name {
         args.extend(["--trait-name".into(), name.clone()]);
+    }
+    if entry.settings.nullable != NullableFields::default() {
+        args.extend(["--nullable".into(), entry.settings.nullable.name().into()]);
     }
     args.iter()
         .map(|arg| shell_word(arg))
@@ -379,7 +395,9 @@ mod tests {
     use std::path::Path;
 
     use super::{regenerate_command, CheckConfig, CrateEntry};
-    use crate::{CrateOptions, MethodBodies, Names, RuntimeDependency, Selection, Split};
+    use crate::{
+        CrateOptions, MethodBodies, NullableFields, RuntimeDependency, Selection, Settings, Split,
+    };
 
     #[test]
     fn a_crate_entry_takes_the_split_keys() {
@@ -414,6 +432,28 @@ mod tests {
             .to_string();
         assert!(
             error.contains("specfirst.toml") && error.contains("sometimes"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_crate_entry_takes_the_nullable_key() {
+        let text = "[[crate]]\nspec = \"a.yaml\"\ndir = \"a\"\nnullable = \"option\"\n\n\
+                    [[crate]]\nspec = \"b.yaml\"\ndir = \"b\"\n";
+        let config =
+            CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), text).unwrap();
+        assert_eq!(config.crates[0].settings.nullable, NullableFields::Option);
+        assert_eq!(
+            config.crates[1].settings.nullable,
+            NullableFields::ThreeState
+        );
+        assert!(regenerate_command(&config.crates[0]).ends_with(" --nullable option"));
+        let text = "[[crate]]\nspec = \"a.yaml\"\ndir = \"a\"\nnullable = \"maybe\"\n";
+        let error = CheckConfig::from_toml(Path::new("specfirst.toml"), Path::new(""), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("specfirst.toml") && error.contains("\"maybe\""),
             "{error}"
         );
     }
@@ -467,7 +507,7 @@ mod tests {
                 operations: vec!["op".into()],
             },
             bodies: MethodBodies::NotImplemented,
-            names: Names::default().with_trait_name("Shelf"),
+            settings: Settings::default().with_trait_name("Shelf"),
         };
         assert_eq!(
             regenerate_command(&entry),

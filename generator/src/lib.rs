@@ -144,28 +144,73 @@ pub struct Generator {
     types: Result<ir::Types, Diagnostics>,
     /// The code that needs no types, written while typing ran.
     untyped: emit::Untyped,
-    /// The names settings gave, recorded in a crate's manifest.
-    names: Names,
+    /// What settings gave, recorded in a crate's manifest.
+    settings: Settings,
     /// What the spec should not say but the code copes with.
     warnings: Diagnostics,
 }
 
-/// Names of generated items that settings give instead of the spec.
+/// What a user sets about the generated code beyond the spec: names the spec does not
+/// give well, and how some schemas are typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Names {
+pub struct Settings {
     /// The API trait's name (`--trait-name`, `trait_name` in `specfirst.toml`); by
     /// default the short form of the spec's title in PascalCase, ending in `Api`
     /// (GitHub's "GitHub's official OpenAPI spec + Octokit extension" gives `GitHubApi`). The authentication and
     /// webhook traits are named after it: `Shelf` or `ShelfApi` gives `ShelfAuth` and
     /// `ShelfWebhooks`.
     pub trait_name: Option<String>,
+    /// How a property that is both optional and nullable is typed (`--nullable`,
+    /// `nullable` in `specfirst.toml`).
+    pub nullable: NullableFields,
 }
 
-impl Names {
-    /// These names with the API trait called `name`, once [`Names::check_trait_name`]
+/// How a property that is optional and nullable at once is typed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NullableFields {
+    /// `specfirst_runtime::Nullable<T>`: absent, `null` and a value are three things, so
+    /// a PATCH handler can tell "leave it" from "clear it".
+    #[default]
+    ThreeState,
+    /// A plain `Option<T>`: absent and `null` both read as `None`.
+    Option,
+}
+
+impl NullableFields {
+    /// Its name in `--nullable` and `specfirst.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NullableFields::ThreeState => "three-state",
+            NullableFields::Option => "option",
+        }
+    }
+}
+
+impl std::str::FromStr for NullableFields {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "three-state" => Ok(NullableFields::ThreeState),
+            "option" => Ok(NullableFields::Option),
+            other => Err(format!(
+                "unknown nullable {other:?}: choose three-state or option"
+            )),
+        }
+    }
+}
+
+impl Settings {
+    /// These settings with the API trait called `name`, once [`Settings::check_trait_name`]
     /// accepts it.
     pub fn with_trait_name(mut self, name: impl Into<String>) -> Self {
         self.trait_name = Some(name.into());
+        self
+    }
+
+    /// These settings with optional nullable properties typed as `nullable` says.
+    pub fn with_nullable(mut self, nullable: NullableFields) -> Self {
+        self.nullable = nullable;
         self
     }
 
@@ -203,25 +248,25 @@ impl Generator {
     /// # Ok(()) }
     /// ```
     pub fn from_path_with(path: impl AsRef<Path>, selection: &Selection) -> Result<Self, Error> {
-        Self::from_path_named(path, selection, &Names::default())
+        Self::from_path_with_settings(path, selection, &Settings::default())
     }
 
-    /// [`Generator::from_path_with`], naming generated items as `names` says.
+    /// [`Generator::from_path_with`], with the generated code as `settings` says.
     ///
     /// ```no_run
     /// # fn main() -> Result<(), specfirst::Error> {
-    /// let names = specfirst::Names::default().with_trait_name("Shelf");
+    /// let settings = specfirst::Settings::default().with_trait_name("Shelf");
     /// let generator =
-    ///     specfirst::Generator::from_path_named("api.yaml", &Default::default(), &names)?;
+    ///     specfirst::Generator::from_path_with_settings("api.yaml", &Default::default(), &settings)?;
     /// # Ok(()) }
     /// ```
-    pub fn from_path_named(
+    pub fn from_path_with_settings(
         path: impl AsRef<Path>,
         selection: &Selection,
-        names: &Names,
+        settings: &Settings,
     ) -> Result<Self, Error> {
         let document = load::Document::from_path_with(path.as_ref(), selection)?;
-        Self::from_document_named(document, names)
+        Self::from_document_with_settings(document, settings)
     }
 
     /// [`Generator::from_bytes`] with a selection, as [`Generator::from_path_with`].
@@ -238,14 +283,17 @@ impl Generator {
     }
 
     fn from_document(document: load::Document) -> Result<Self, Error> {
-        Self::from_document_named(document, &Names::default())
+        Self::from_document_with_settings(document, &Settings::default())
     }
 
-    fn from_document_named(document: load::Document, names: &Names) -> Result<Self, Error> {
-        if let Some(name) = &names.trait_name {
-            Names::check_trait_name(name).map_err(Error::Setting)?;
+    fn from_document_with_settings(
+        document: load::Document,
+        settings: &Settings,
+    ) -> Result<Self, Error> {
+        if let Some(name) = &settings.trait_name {
+            Settings::check_trait_name(name).map_err(Error::Setting)?;
         }
-        let (api, warnings) = lower::lower(&document, names).map_err(Error::Spec)?;
+        let (api, warnings) = lower::lower(&document, settings).map_err(Error::Spec)?;
         // typify runs now, so every problem is known before emitting; a spec it cannot
         // type still lowers, so the round trip and the model stay available for it. What
         // needs no types is written meanwhile on another thread: typing runs on one core
@@ -255,7 +303,7 @@ impl Generator {
             let untyped = std::thread::Builder::new()
                 .stack_size(THREAD_STACK)
                 .spawn_scoped(scope, write);
-            let types = lower::types::resolve(&document, &api);
+            let types = lower::types::resolve(&document, &api, settings.nullable);
             let untyped = match untyped {
                 Ok(thread) => thread
                     .join()
@@ -270,7 +318,7 @@ impl Generator {
             api,
             types,
             untyped,
-            names: names.clone(),
+            settings: settings.clone(),
             warnings,
         })
     }
@@ -626,8 +674,12 @@ impl Generator {
         if self.untyped.method_bodies() == MethodBodies::NotImplemented {
             text.push_str("default_not_implemented = true\n");
         }
-        if let Some(name) = &self.names.trait_name {
+        if let Some(name) = &self.settings.trait_name {
             text.push_str(&format!("trait_name = {}\n", toml_string(name)));
+        }
+        if self.settings.nullable != NullableFields::default() {
+            let name = self.settings.nullable.name();
+            text.push_str(&format!("nullable = {}\n", toml_string(name)));
         }
         text
     }

@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use specfirst::check::{self, CheckConfig, CrateEntry, CrateReport, Status};
 use specfirst::diff::{self, Change, Side};
 use specfirst::{
-    CrateOptions, Generator, MethodBodies, Names, RuntimeDependency, Selection, Split,
+    CrateOptions, Generator, MethodBodies, NullableFields, RuntimeDependency, Selection, Settings,
+    Split,
 };
 
 /// Generating a big API allocates and frees millions of small values (tokens, syntax
@@ -99,7 +100,7 @@ enum Command {
         /// The generated crate directory to compare.
         dir: Option<PathBuf>,
         /// A TOML file of `[[crate]]` entries (spec, dir, name, runtime_path, runtime_version, tags,
-        /// operations, split, split_size, default_not_implemented, trait_name), paths relative to it; the exit code is the worst of all crates.
+        /// operations, split, split_size, default_not_implemented, trait_name, nullable), paths relative to it; the exit code is the worst of all crates.
         #[arg(long, value_name = "FILE", conflicts_with = "spec")]
         config: Option<PathBuf>,
         /// Output format.
@@ -175,6 +176,11 @@ struct CrateArgs {
     /// in `Api`]
     #[arg(long, value_name = "NAME", value_parser = trait_name)]
     trait_name: Option<String>,
+    /// How a property that is both optional and nullable is typed: three-state
+    /// (`specfirst_runtime::Nullable`, which tells an absent property from a null one)
+    /// or option (a plain `Option`, absent and null alike) [default: three-state]
+    #[arg(long, value_name = "HOW", value_parser = |text: &str| text.parse::<NullableFields>())]
+    nullable: Option<NullableFields>,
 }
 
 impl CrateArgs {
@@ -219,7 +225,10 @@ impl CrateArgs {
             entry.bodies = MethodBodies::NotImplemented;
         }
         if let Some(name) = &self.trait_name {
-            entry.names.trait_name = Some(name.clone());
+            entry.settings.trait_name = Some(name.clone());
+        }
+        if let Some(nullable) = self.nullable {
+            entry.settings.nullable = nullable;
         }
         if !(select.tags.is_empty() && select.operations.is_empty()) {
             entry.selection = Selection {
@@ -230,9 +239,10 @@ impl CrateArgs {
     }
 
     /// The names the flags give.
-    fn names(&self) -> Names {
-        Names {
+    fn settings(&self) -> Settings {
+        Settings {
             trait_name: self.trait_name.clone(),
+            nullable: self.nullable.unwrap_or_default(),
         }
     }
 
@@ -270,7 +280,7 @@ impl From<SelectArgs> for Selection {
 
 /// `--trait-name`: a name the generated module can give the trait.
 fn trait_name(text: &str) -> Result<String, String> {
-    Names::check_trait_name(text).map(|()| text.to_string())
+    Settings::check_trait_name(text).map(|()| text.to_string())
 }
 
 /// `--split-size`: a byte count of at least 1.
@@ -305,7 +315,7 @@ fn main() -> ExitCode {
                     let entry = CrateEntry {
                         spec,
                         bodies: options.bodies(),
-                        names: options.names(),
+                        settings: options.settings(),
                         options: options.options(&out),
                         dir: out,
                         selection: select.into(),
@@ -372,7 +382,7 @@ fn main() -> ExitCode {
                 (None, Some(spec), Some(dir)) => vec![CrateEntry {
                     spec,
                     bodies: options.bodies(),
-                    names: options.names(),
+                    settings: options.settings(),
                     options: options.options(&dir),
                     dir,
                     selection: select.into(),

@@ -443,6 +443,56 @@ fn the_trait_name_is_a_setting_that_check_reproduces() {
 }
 
 #[test]
+fn the_nullable_setting_is_recorded_and_check_reproduces_it() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("bookshelf.yaml"),
+    )
+    .expect("copied");
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["generate", "bookshelf.yaml", "--out", "api"];
+        args.extend_from_slice(extra);
+        specfirst(&args, temp.path())
+    };
+    let out = generate(&[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(temp.path().join("api/src/generated.rs")).expect("written");
+    assert!(
+        code.contains("pub published_year: ::specfirst_runtime::Nullable<i32>,"),
+        "three states by default"
+    );
+
+    let out = generate(&["--nullable", "option"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(temp.path().join("api/src/generated.rs")).expect("written");
+    assert!(
+        code.contains("pub published_year: Option<i32>,"),
+        "a plain option"
+    );
+    assert!(!code.contains("Nullable"), "no three states anywhere");
+    let manifest = std::fs::read_to_string(temp.path().join("api/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("\nnullable = \"option\"\n"),
+        "recorded: {manifest}"
+    );
+    let out = specfirst(&["check", "api"], temp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = specfirst(&["check", "api", "--nullable", "three-state"], temp.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+
+    let before = snapshot(temp.path());
+    let out = generate(&["--nullable", "maybe"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("choose three-state or option"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(before == snapshot(temp.path()), "nothing was written");
+}
+
+#[test]
 fn by_default_the_crate_depends_on_the_runtime_specfirst_was_built_from() {
     let temp = tempfile::tempdir().expect("a temp dir");
     std::fs::copy(

@@ -49,7 +49,7 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, Ma
 /// unless the field is marked `default` (the type's default), `default = path` (what
 /// the function returns) or `required` (always an error: a property the spec requires
 /// though its value may be null); [`serde_struct!`](crate::serde_struct)'s marks
-/// `optional` and `empty` read as no mark and `default` do. Unknown properties are
+/// `optional`, `empty` and `absent` read as no mark, `default` and `default` do. Unknown properties are
 /// skipped, or refused when the invocation ends with `, deny_unknown_fields`.
 #[macro_export]
 macro_rules! deserialize_struct {
@@ -85,6 +85,9 @@ macro_rules! deserialize_struct {
         $field.unwrap_or_default()
     };
     (@missing $field:ident $key:expr, empty) => {
+        $field.unwrap_or_default()
+    };
+    (@missing $field:ident $key:expr, absent) => {
         $field.unwrap_or_default()
     };
     (@missing $field:ident $key:expr, default = $default:path) => {
@@ -178,10 +181,12 @@ macro_rules! deserialize_struct {
 /// );
 /// ```
 ///
-/// The marks are those of `deserialize_struct!` and two more: `optional` (an `Option`:
-/// a missing property reads as `None`, and `None` is not written) and `empty` (a
+/// The marks are those of `deserialize_struct!` and three more: `optional` (an
+/// `Option`: a missing property reads as `None`, and `None` is not written), `empty` (a
 /// collection with `is_empty`: a missing property reads as the empty one, and an empty
-/// one is not written). Every other field is always written.
+/// one is not written) and `absent` (a [`Nullable`](crate::Nullable): a missing
+/// property reads as `Absent`, which is not written). Every other field is always
+/// written.
 #[macro_export]
 macro_rules! serde_struct {
     (@write $state:ident $value:expr, $key:expr, optional) => {
@@ -196,6 +201,12 @@ macro_rules! serde_struct {
             false => $state.serialize_field($key, &$value),
         }
     };
+    (@write $state:ident $value:expr, $key:expr, absent) => {
+        match $value.is_absent() {
+            true => $state.skip_field($key),
+            false => $state.serialize_field($key, &$value),
+        }
+    };
     (@write $state:ident $value:expr, $key:expr $(, $mark:ident $(= $default:path)?)?) => {
         $state.serialize_field($key, &$value)
     };
@@ -204,6 +215,9 @@ macro_rules! serde_struct {
     };
     (@count $value:expr, empty) => {
         ::std::primitive::usize::from(!$value.is_empty())
+    };
+    (@count $value:expr, absent) => {
+        ::std::primitive::usize::from(!$value.is_absent())
     };
     (@count $value:expr $(, $mark:ident $(= $default:path)?)?) => {
         1

@@ -27,6 +27,7 @@ mod head_errors;
 mod logs;
 mod multipart;
 mod negotiate;
+mod nullable;
 mod observe;
 mod pagination;
 mod panic;
@@ -38,6 +39,7 @@ mod router;
 mod server;
 mod stream;
 mod tls;
+mod trace_context;
 mod validate;
 
 pub use auth::ClientCertificate;
@@ -49,6 +51,7 @@ pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError, Result};
 pub use http::StatusCode;
 pub use multipart::Part;
+pub use nullable::Nullable;
 pub use observe::{Observer, ResponseRecord};
 pub use pagination::{LinkPage, PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN};
 pub use router::RouterOptions;
@@ -75,7 +78,7 @@ pub mod __private {
     pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;
-    pub use crate::pagination::{encode_token, page_start, PageToken};
+    pub use crate::pagination::{encode_token, next_field, page_start, PageToken};
     pub use crate::params::{
         Claim, Extra, Field, Location, Object, Param, Property, Scalar, Shape, Style,
     };

@@ -254,6 +254,31 @@ pub fn decode_token<M: DeserializeOwned>(
     })
 }
 
+/// A page's next token or link as its page type's field holds it: an `Option`, or a
+/// [`Nullable`](crate::Nullable) when the spec makes the field optional and nullable,
+/// left out of the last page either way.
+pub fn next_field<T: NextField>(next: Option<String>) -> T {
+    T::from_next(next)
+}
+
+/// The types a page's next-token field can have.
+pub trait NextField {
+    /// The field holding `next`, or saying there is no next page.
+    fn from_next(next: Option<String>) -> Self;
+}
+
+impl NextField for Option<String> {
+    fn from_next(next: Option<String>) -> Self {
+        next
+    }
+}
+
+impl NextField for crate::Nullable<String> {
+    fn from_next(next: Option<String>) -> Self {
+        crate::Nullable::absent_if_none(next)
+    }
+}
+
 /// `limit` and `page_token` of a paginated request: the effective limit (the default
 /// when absent, capped by the server's [`PageLimits`]) and the decoded token, if any.
 pub fn page_start<M: DeserializeOwned>(

@@ -15,6 +15,7 @@ use crate::cors::{self, Cors, CorsRoutes};
 use crate::error::{ErrorBody, Rendered};
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
 use crate::server::SpanOpened;
+use crate::trace_context;
 use crate::{panic, response, HttpError};
 
 /// Largest error body produced elsewhere (e.g. by axum) that is kept as the error message.
@@ -142,14 +143,7 @@ async fn request_middleware(
             .extensions()
             .get::<MatchedPath>()
             .map(|path| path.as_str().to_owned());
-        // Field values are only formatted when a subscriber enables the span.
-        tracing::info_span!(
-            "request",
-            method = %method,
-            path = template.as_deref().unwrap_or("<unmatched>"),
-            request_id = %id,
-            operation_id = tracing::field::Empty,
-        )
+        trace_context::request_span(&method, template.as_deref(), &id, request.headers())
     };
     let handle = async {
         let response = match panic::CatchUnwind::new(next.run(request)).await {

@@ -33,6 +33,7 @@ use crate::observe::{ObservedBody, OperationSlot, Pending, TrackedBody};
 use crate::pagination::PageLimits;
 use crate::request_id::{self, RequestId};
 use crate::router::Compression;
+use crate::trace_context;
 use crate::{tls, HttpError};
 
 /// Binds `config.bind_address` and serves `router` until Ctrl-C, then finishes in-flight
@@ -276,14 +277,8 @@ async fn server_middleware(
         .extensions()
         .get::<MatchedPath>()
         .map(|path| path.as_str().to_owned());
-    // Field values are only formatted when a subscriber enables the span.
-    let span = tracing::info_span!(
-        "request",
-        method = %method,
-        path = path_template.as_deref().unwrap_or("<unmatched>"),
-        request_id = %id,
-        operation_id = tracing::field::Empty,
-    );
+    let span =
+        trace_context::request_span(&method, path_template.as_deref(), &id, request.headers());
     let operation = OperationSlot::default();
     let in_flight = request.extensions().get::<InFlight>().cloned();
     let body_done = Arc::new(AtomicBool::new(false));

@@ -3,8 +3,9 @@
 //! spec to `specs/` is all it takes to compile it here; `src/lib.rs` has no list of them.
 //! A few selections of `specs/` (`SELECTED`) are compiled too, as crates of some
 //! operations only must compile on their own, and a few specs with methods that default
-//! to 501 (`NOT_IMPLEMENTED`), and a spec with webhooks and security whose trait is
-//! named by a setting (`NAMED`).
+//! to 501 (`NOT_IMPLEMENTED`), a spec with webhooks and security whose trait is
+//! named by a setting (`NAMED`), and the flagship with plain `Option`s for its optional
+//! nullable properties (`OPTION_NULLABLE`).
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -14,7 +15,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use specfirst::{MethodBodies, Names, Selection};
+use specfirst::{MethodBodies, NullableFields, Selection, Settings};
 
 /// Partial modules: (module, spec in `specs/`, tags, operationIds). Their descriptions
 /// are compared with the selected document the generator writes beside them.
@@ -44,6 +45,9 @@ const NOT_IMPLEMENTED: &[(&str, &str)] = &[
 /// Module, spec and the trait name given instead of the title's.
 const NAMED: &[(&str, &str, &str)] = &[("named_openapi31", "openapi31.yaml", "Hooked")];
 
+/// Module and spec generated with `nullable = "option"`.
+const OPTION_NULLABLE: &[(&str, &str)] = &[("option_nullable_bookshelf", "bookshelf.yaml")];
+
 /// One spec to generate.
 struct Spec {
     /// The Rust module.
@@ -59,8 +63,9 @@ struct Spec {
     selection: Selection,
     /// How the trait's methods are written; with default bodies for `NOT_IMPLEMENTED`.
     bodies: MethodBodies,
-    /// The names settings give; the trait's for `NAMED`.
-    names: Names,
+    /// What settings give: the trait's name for `NAMED`, `Option`s for
+    /// `OPTION_NULLABLE`.
+    settings: Settings,
 }
 
 fn main() {
@@ -84,7 +89,7 @@ fn main() {
             snapshotted: true,
             selection: Selection::default(),
             bodies: MethodBodies::Required,
-            names: Names::default(),
+            settings: Settings::default(),
         });
     }
     for (module, spec, tags, operations) in SELECTED {
@@ -99,7 +104,7 @@ fn main() {
             snapshotted: false,
             selection,
             bodies: MethodBodies::Required,
-            names: Names::default(),
+            settings: Settings::default(),
         });
     }
     for (module, spec) in NOT_IMPLEMENTED {
@@ -111,7 +116,7 @@ fn main() {
             snapshotted: false,
             selection: Selection::default(),
             bodies: MethodBodies::NotImplemented,
-            names: Names::default(),
+            settings: Settings::default(),
         });
     }
     for (module, spec, trait_name) in NAMED {
@@ -123,7 +128,19 @@ fn main() {
             snapshotted: false,
             selection: Selection::default(),
             bodies: MethodBodies::Required,
-            names: Names::default().with_trait_name(*trait_name),
+            settings: Settings::default().with_trait_name(*trait_name),
+        });
+    }
+    for (module, spec) in OPTION_NULLABLE {
+        specs.push(Spec {
+            module: module.to_string(),
+            file: module.to_string(),
+            shown: format!("`specs/{spec}`, optional nullable properties as `Option`s"),
+            path: root.join("specs").join(spec),
+            snapshotted: false,
+            selection: Selection::default(),
+            bodies: MethodBodies::Required,
+            settings: Settings::default().with_nullable(NullableFields::Option),
         });
     }
     // The Oxide and Dropshot documents are part of what this crate checks: without them
@@ -146,7 +163,7 @@ fn main() {
                 snapshotted: false,
                 selection: Selection::default(),
                 bodies: MethodBodies::Required,
-                names: Names::default(),
+                settings: Settings::default(),
             });
         }
     }
@@ -166,10 +183,13 @@ fn main() {
     );
     for spec in &specs {
         println!("cargo::rerun-if-changed={}", spec.path.display());
-        let generator =
-            specfirst::Generator::from_path_named(&spec.path, &spec.selection, &spec.names)
-                .unwrap_or_else(|error| panic!("{}", error.report()))
-                .with_method_bodies(spec.bodies);
+        let generator = specfirst::Generator::from_path_with_settings(
+            &spec.path,
+            &spec.selection,
+            &spec.settings,
+        )
+        .unwrap_or_else(|error| panic!("{}", error.report()))
+        .with_method_bodies(spec.bodies);
         let target = out.join(format!("{}.rs", spec.file));
         if let Err(error) = generator.write_to(&target) {
             panic!("{}", error.report());

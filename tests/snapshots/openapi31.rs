@@ -405,14 +405,14 @@ pub mod types {
         pub firmware: Firmware,
         pub id: String,
         pub kind: SensorKind,
-        pub label: Option<SensorLabel>,
+        pub label: ::specfirst_runtime::Nullable<SensorLabel>,
         ///Latitude and longitude.
         pub location: (f64, f64),
         pub notes: Option<::serde_json::Value>,
         pub retired: (),
     }
     serde_struct!(Sensor {
-        calibration empty, firmware, id, kind, label optional, location, notes optional,
+        calibration empty, firmware, id, kind, label absent, location, notes optional,
         retired default,
     });
 

@@ -14,9 +14,9 @@ pub mod types {
     #[derive(Clone, Debug)]
     pub struct GetReportOkBody {
         pub id: String,
-        pub score: Option<f64>,
+        pub score: ::specfirst_runtime::Nullable<f64>,
     }
-    serde_struct!(GetReportOkBody { id, score optional });
+    serde_struct!(GetReportOkBody { id, score absent });
 
     ///`Problem`
     #[derive(Clone, Debug)]

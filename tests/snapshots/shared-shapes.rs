@@ -202,11 +202,11 @@ pub mod types {
     ///`PlaceOrderBody`
     #[derive(Clone, Debug)]
     pub struct PlaceOrderBody {
-        pub bill_to: Option<Address>,
+        pub bill_to: ::specfirst_runtime::Nullable<Address>,
         pub lines: Vec<OrderLine>,
         pub ship_to: Address,
     }
-    serde_struct!(PlaceOrderBody { bill_to optional, lines, ship_to });
+    serde_struct!(PlaceOrderBody { bill_to absent, lines, ship_to });
 
     ///`SaveDraftBody`
     #[derive(Clone, Debug)]

@@ -17,9 +17,9 @@ pub mod types {
         pub bytes: i64,
         ///How many chunks the handler took.
         pub chunks: i64,
-        pub content_type: Option<String>,
+        pub content_type: ::specfirst_runtime::Nullable<String>,
     }
-    serde_struct!(Received { bytes, chunks, content_type: "contentType" optional });
+    serde_struct!(Received { bytes, chunks, content_type: "contentType" absent });
 
     /// Error types.
     pub mod error {

@@ -135,9 +135,9 @@ pub mod types {
     pub struct NewPet {
         pub kind: Option<Kind>,
         pub name: NewPetName,
-        pub tag: Option<String>,
+        pub tag: ::specfirst_runtime::Nullable<String>,
     }
-    serde_struct!(NewPet { kind optional, name, tag optional });
+    serde_struct!(NewPet { kind optional, name, tag absent });
 
     ///`NewPetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -207,9 +207,9 @@ pub mod types {
         pub kind: Option<Kind>,
         pub name: PetName,
         pub owner: Option<Owner>,
-        pub tag: Option<String>,
+        pub tag: ::specfirst_runtime::Nullable<String>,
     }
-    serde_struct!(Pet { id, kind optional, name, owner optional, tag optional });
+    serde_struct!(Pet { id, kind optional, name, owner optional, tag absent });
 
     ///`PetName`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

@@ -28,7 +28,7 @@ pub fn page_conversions(api: &Api, types: &Types) -> TokenStream {
                 fn from(page: ::specfirst_runtime::ResultsPage<#item_ty>) -> Self {
                     Self {
                         items: page.items,
-                        next_page: page.next_page,
+                        next_page: ::specfirst_runtime::__private::next_field(page.next_page),
                     }
                 }
             }
@@ -50,7 +50,7 @@ pub fn page_conversions(api: &Api, types: &Types) -> TokenStream {
                 fn from(page: ::specfirst_runtime::LinkPage<#item_ty>) -> Self {
                     Self {
                         #items: page.items,
-                        #next: page.next_link,
+                        #next: ::specfirst_runtime::__private::next_field(page.next_link),
                     }
                 }
             }

@@ -23,17 +23,17 @@ use crate::keywords::METHODS;
 use crate::load::refs::{self, Broken};
 use crate::load::Document;
 use crate::naming::{pascal, short_title, snake, Namespace};
-use crate::Names;
+use crate::Settings;
 use names::{rename_colliding_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
 use security::Schemes;
 
 /// Builds the API model of `doc` with the warnings found on the way, or every problem
 /// found in it.
-pub fn lower(doc: &Document, names: &Names) -> Result<(Api, Diagnostics), Diagnostics> {
+pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut lower = Lower {
         doc,
-        names,
+        settings,
         problems: Vec::new(),
         warnings: Vec::new(),
         methods: Namespace::default(),
@@ -57,7 +57,7 @@ pub fn lower(doc: &Document, names: &Names) -> Result<(Api, Diagnostics), Diagno
 
 struct Lower<'a> {
     doc: &'a Document,
-    names: &'a Names,
+    settings: &'a Settings,
     problems: Vec<Diagnostic>,
     /// What the spec should not say but the code copes with, as it says.
     warnings: Vec<Diagnostic>,
@@ -74,7 +74,7 @@ impl<'a> Lower<'a> {
     fn api(&mut self) -> Api {
         let info = &self.doc.info;
         let title = info.title.clone();
-        let trait_name = match &self.names.trait_name {
+        let trait_name = match &self.settings.trait_name {
             Some(name) => name.clone(),
             None => {
                 // A long title makes a long name; its first words say what the API is.

@@ -14,6 +14,7 @@ mod fields;
 mod prelude;
 mod string_enums;
 mod struct_reads;
+mod three_state;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -22,7 +23,7 @@ use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
-use typify::{TypeDetails, TypeSpace, TypeSpaceSettings};
+use typify::{CrateVers, TypeDetails, TypeSpace, TypeSpaceSettings};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::format;
@@ -30,10 +31,12 @@ use crate::ir::{
     Api, BodyKind, Operation, PartKind, ResponseBody, SchemaUse, StatusSpec, Types, Uses,
 };
 use crate::load::Document;
+use crate::NullableFields;
 
-/// The types of `api`, whose schemas `doc` holds, or every problem typify had with them.
-pub fn resolve(doc: &Document, api: &Api) -> Result<Types, Diagnostics> {
-    let mut typing = Typing::new(&api.schemas);
+/// The types of `api`, whose schemas `doc` holds, or every problem typify had with them;
+/// optional nullable properties typed as `nullable` says.
+pub fn resolve(doc: &Document, api: &Api, nullable: NullableFields) -> Result<Types, Diagnostics> {
+    let mut typing = Typing::new(&api.schemas, nullable);
     for op in &api.operations {
         typing.request(op);
         typing.responses(op);
@@ -64,6 +67,8 @@ struct Typing {
     made: BTreeMap<(String, String), TokenStream>,
     /// Problems typify raised, with the pointer of the schema it was given.
     problems: Vec<Diagnostic>,
+    /// Whether optional nullable properties become `Nullable` ([`three_state`]).
+    three_state: bool,
 }
 
 /// The walk over the API in the order the emitters look types up.
@@ -168,10 +173,19 @@ impl Typing {
 
 impl Typing {
     /// A type space holding the component schemas.
-    fn new(schemas: &[(String, Value)]) -> Self {
+    fn new(schemas: &[(String, Value)], nullable: NullableFields) -> Self {
+        let three_state = nullable == NullableFields::ThreeState;
         let mut settings = TypeSpaceSettings::default();
         settings.with_type_mod("types").with_struct_builder(false);
+        if three_state {
+            settings.with_crate(three_state::CRATE, CrateVers::Any, None);
+        }
         let mut space = TypeSpace::new(&settings);
+        let defaulted = match three_state {
+            true => three_state::defaulted(schemas),
+            false => Default::default(),
+        };
+        let defaulted = &defaulted;
         let mut problems = Vec::new();
         let mut converted = Vec::new();
         // Read on every core: GitHub's thousand components take a while.
@@ -181,7 +195,10 @@ impl Typing {
                 Box::new(move || {
                     chunk
                         .iter()
-                        .map(|(_, schema)| read_schema(schema))
+                        .map(|(name, schema)| {
+                            let mark = three_state && !defaulted.contains(name);
+                            read_marked(schema, name, mark)
+                        })
                         .collect()
                 })
             })
@@ -209,6 +226,7 @@ impl Typing {
             space,
             made: Default::default(),
             problems,
+            three_state,
         }
     }
 
@@ -231,7 +249,8 @@ impl Typing {
         {
             return fallback;
         }
-        let schema = match read_schema(&schema_use.schema) {
+        let schema = match read_marked(&schema_use.schema, &schema_use.name_hint, self.three_state)
+        {
             Ok(schema) => schema,
             Err(error) => {
                 self.problems.push(Diagnostic::new(
@@ -327,6 +346,7 @@ fn shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
 /// [`fields::separate_fields`], then [`struct_reads::collapse`] (which must see the
 /// fields' final names); the names of the types they changed.
 fn separate(items: &mut Vec<syn::Item>) -> Vec<String> {
+    three_state::unwrap_options(items);
     let mut changed = fields::separate_fields(items);
     changed.extend(struct_reads::collapse(items));
     changed.sort_unstable();
@@ -368,6 +388,22 @@ fn format_with(items: TokenStream, edit: format::Edit) -> String {
             debug_assert!(false, "{message}");
             format!("// specfirst {message}\n{}\n", unparsable.code)
         }
+    }
+}
+
+/// `schema` as typify reads it, with optional nullable properties marked as
+/// [`three_state`] says when `three_state`; `name` is the name typify is given for it.
+fn read_marked(
+    schema: &Value,
+    name: &str,
+    three_state: bool,
+) -> serde_json::Result<schemars::schema::Schema> {
+    match three_state
+        .then(|| three_state::mark(schema, name))
+        .flatten()
+    {
+        Some(marked) => read_schema(&marked),
+        None => read_schema(schema),
     }
 }
 

@@ -1,4 +1,4 @@
-//! A module generated with its trait named by a setting (`specfirst::Names`, `--trait-name`
+//! A module generated with its trait named by a setting (`specfirst::Settings`, `--trait-name`
 //! on the command line): the API, authentication and webhook traits all take the given
 //! name, and an implementation of them serves over real HTTP.
 

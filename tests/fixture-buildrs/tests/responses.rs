@@ -28,7 +28,7 @@ impl responses::ResponsesApi for Reports {
             "ok" => R::Ok {
                 body: GetReportOkBody {
                     id: "ok".into(),
-                    score: Some(0.5),
+                    score: specfirst_runtime::Nullable::Value(0.5),
                 },
                 x_rate_remaining: Some(9),
                 e_tag: "\"v1\"".into(),

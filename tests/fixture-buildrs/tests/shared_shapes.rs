@@ -50,7 +50,7 @@ impl shared_shapes::SharedShapesApi for Orders {
     ) -> Result<shared_shapes::PlaceOrderResponse, HttpError> {
         // The body's inline address and lines are the component's: they move over as
         // they are.
-        let ship_to: types::Address = r.body.bill_to.unwrap_or(r.body.ship_to);
+        let ship_to: types::Address = r.body.bill_to.into_option().unwrap_or(r.body.ship_to);
         Ok(shared_shapes::PlaceOrderResponse::Created {
             body: types::Order {
                 id: 7,

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::streaming as api;
-use specfirst_runtime::{Binary, BodyStream, Bytes, HttpError, RequestContext, StatusCode};
+use specfirst_runtime::{
+    Binary, BodyStream, Bytes, HttpError, Nullable, RequestContext, StatusCode,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[derive(Default)]
@@ -26,7 +28,7 @@ async fn count(body: Option<BodyStream>) -> Result<api::types::Received, HttpErr
         return Ok(api::types::Received {
             chunks: 0,
             bytes: 0,
-            content_type: None,
+            content_type: Nullable::Absent,
         });
     };
     let content_type = body.content_type().map(str::to_owned);
@@ -38,7 +40,7 @@ async fn count(body: Option<BodyStream>) -> Result<api::types::Received, HttpErr
     Ok(api::types::Received {
         chunks,
         bytes,
-        content_type,
+        content_type: Nullable::absent_if_none(content_type),
     })
 }
 

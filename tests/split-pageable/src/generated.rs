@@ -104,7 +104,7 @@ for types::VaultListResult {
     fn from(page: ::specfirst_runtime::LinkPage<types::Vault>) -> Self {
         Self {
             value: page.items,
-            odata_next_link: page.next_link,
+            odata_next_link: ::specfirst_runtime::__private::next_field(page.next_link),
         }
     }
 }

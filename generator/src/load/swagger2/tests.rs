@@ -36,7 +36,7 @@ fn pipeline_problems(yaml: &str) -> Vec<String> {
     let document =
         crate::load::Document::from_bytes(std::path::Path::new("t.json"), text.as_bytes())
             .expect("the document loads");
-    match crate::lower::lower(&document, &crate::Names::default()).map(|(api, _)| api) {
+    match crate::lower::lower(&document, &crate::Settings::default()).map(|(api, _)| api) {
         Ok(_) => Vec::new(),
         Err(diagnostics) => diagnostics
             .items
@@ -822,7 +822,7 @@ securityDefinitions: {s: {type: oauth2, flow: password, tokenUrl: t, scopes: {}}
                 crate::load::Document::from_bytes(std::path::Path::new("t.json"), text.as_bytes())
             {
                 let _ =
-                    crate::lower::lower(&document, &crate::Names::default()).map(|(api, _)| api);
+                    crate::lower::lower(&document, &crate::Settings::default()).map(|(api, _)| api);
             }
         }
     }

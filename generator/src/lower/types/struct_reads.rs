@@ -85,6 +85,8 @@ enum Mark {
     Optional,
     /// A collection that reads as empty when missing and is not written when empty.
     Empty,
+    /// A `Nullable` that reads as absent when missing and is not written when absent.
+    Absent,
     /// The type's default when missing.
     Default,
     /// What the function at this path returns when missing.
@@ -146,6 +148,7 @@ fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
             Mark::Plain => quote!(),
             Mark::Optional => quote!(optional),
             Mark::Empty => quote!(empty),
+            Mark::Absent => quote!(absent),
             Mark::Default => quote!(default),
             Mark::DefaultWith(path) => quote!(default = #path),
             Mark::Required => quote!(required),
@@ -201,6 +204,7 @@ enum Skip {
     None,
     IfNone,
     IfEmpty,
+    IfAbsent,
 }
 
 /// The property `field` is written and read as (`None`: its own name) and its mark,
@@ -241,6 +245,7 @@ fn field_serde(field: &syn::Field) -> Option<(Option<LitStr>, Mark)> {
                     let with = meta.value()?.parse::<LitStr>()?.value();
                     skip = match with.rsplit_once("::") {
                         _ if with == "Option::is_none" => Skip::IfNone,
+                        _ if with == "::specfirst_runtime::Nullable::is_absent" => Skip::IfAbsent,
                         Some((_, "is_empty")) => Skip::IfEmpty,
                         _ => {
                             known = false;
@@ -267,6 +272,7 @@ fn field_serde(field: &syn::Field) -> Option<(Option<LitStr>, Mark)> {
         // An `Option` reads `None` for a missing property, with `default` or without.
         (None | Some(None), false, Skip::IfNone) => Mark::Optional,
         (Some(None), false, Skip::IfEmpty) => Mark::Empty,
+        (Some(None), false, Skip::IfAbsent) => Mark::Absent,
         (Some(None), false, Skip::None) => Mark::Default,
         (Some(Some(path)), false, Skip::None) => Mark::DefaultWith(path),
         (None, true, Skip::None) => Mark::Required,
