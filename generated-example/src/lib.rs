@@ -17,7 +17,7 @@ use bookshelf_api::{
     ReplaceBookRequest, ReplaceBookResponse, UpdateBookRequest, UpdateBookResponse,
 };
 use serde::{Deserialize, Serialize};
-use specfirst_runtime::{auth, HttpError, Nullable, RequestContext, StatusCode};
+use specfirst_runtime::{auth, HttpError, Nullable, RequestContext, RouterOptions, StatusCode};
 use uuid::Uuid;
 
 pub use store::StoreError;
@@ -147,6 +147,12 @@ impl From<StoreError> for HttpError {
 /// Serves `shelf` with the generated router, including `/openapi.json`.
 pub fn app(shelf: Arc<Bookshelf>) -> axum::Router {
     bookshelf_api::router(shelf)
+}
+
+/// Serves `shelf` with the generated router and `options`, such as a documentation page
+/// at `/docs` (`RouterOptions::default().with_docs_path("/docs")`).
+pub fn app_with(shelf: Arc<Bookshelf>, options: &RouterOptions) -> axum::Router {
+    bookshelf_api::router_with_options(shelf, options)
 }
 
 /// The error body for a book id that is not on the shelf.

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use generated_example::Bookshelf;
 use specfirst_runtime::{
-    parse_duration_setting, CorsConfig, InvalidDuration, ServerConfig, TlsConfig,
+    parse_duration_setting, CorsConfig, InvalidDuration, RouterOptions, ServerConfig, TlsConfig,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -80,6 +80,10 @@ struct Args {
     /// Fill the shelf with this many generated books at start.
     #[arg(long, value_name = "N", default_value_t = 0)]
     demo_items: usize,
+    /// Serve a documentation page for the API at `/docs` (Swagger UI, bundled: it works
+    /// offline), beside `/openapi.json`.
+    #[arg(long)]
+    docs: bool,
     /// Log format: `human` on a terminal and `json` otherwise, unless chosen here.
     #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
     log_format: LogFormat,
@@ -204,7 +208,11 @@ async fn main() -> anyhow::Result<()> {
             .context("adding demo books")?;
         tracing::info!(count = args.demo_items, "added demo books");
     }
-    let app = generated_example::app(Arc::new(shelf));
+    let mut options = RouterOptions::default();
+    if args.docs {
+        options = options.with_docs_path("/docs");
+    }
+    let app = generated_example::app_with(Arc::new(shelf), &options);
     specfirst_runtime::serve(config, app)
         .await
         .with_context(|| format!("serving on {bind}"))

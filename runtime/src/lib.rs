@@ -20,6 +20,8 @@ mod context;
 mod cors;
 pub mod describe;
 mod deserialize;
+#[cfg(feature = "docs")]
+mod docs;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;

@@ -105,6 +105,7 @@ async fn openapi_document_is_served() {
 async fn openapi_path_is_configurable() {
     let options = RouterOptions {
         openapi_path: Some("/spec".into()),
+        ..RouterOptions::default()
     };
     let server = start_with(ServerConfig::default(), &options).await;
     assert_eq!(server.get("/spec").await.text().await.unwrap(), OPENAPI);
@@ -112,7 +113,10 @@ async fn openapi_path_is_configurable() {
 
     let hidden = start_with(
         ServerConfig::default(),
-        &RouterOptions { openapi_path: None },
+        &RouterOptions {
+            openapi_path: None,
+            ..RouterOptions::default()
+        },
     )
     .await;
     expect_error(

@@ -270,13 +270,14 @@ fn needs_name(schema: &Map<String, Value>) -> bool {
         || matches!(schema.get("type"), Some(Value::String(t)) if t == "object")
 }
 
-/// Whether an item or value schema inside `schema` needs a name it does not have:
-/// typify names those after `schema`'s own place, which it cannot see here.
+/// Whether an item, value or alternative schema inside `schema` needs a name it does
+/// not have: typify names those after `schema`'s own place, which it cannot see here
+/// (a title on `schema` does not reach its alternatives).
 fn nameless_inside(schema: &Value) -> bool {
     let Value::Object(map) = schema else {
         return false;
     };
-    ["items", "additionalProperties"]
+    ["items", "additionalProperties", "allOf", "oneOf", "anyOf"]
         .iter()
         .filter_map(|k| map.get(*k))
         .any(|child| match child {
@@ -477,6 +478,22 @@ mod tests {
         );
         let defaulted = json!({"default": {}, "properties": {"p": {"type": ["string", "null"]}}});
         assert_eq!(mark(&defaulted, "Thing"), None);
+    }
+
+    #[test]
+    fn alternatives_without_titles_keep_the_option() {
+        let schema = json!({"properties": {"p": {"oneOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"type": "object", "properties": {"b": {"type": "string"}}},
+            {"type": "null"},
+        ]}}});
+        assert_eq!(mark(&schema, "Thing"), None);
+        let referred = json!({"properties": {"p": {"oneOf": [
+            {"$ref": "#/components/schemas/A"},
+            {"$ref": "#/components/schemas/B"},
+            {"type": "null"},
+        ]}}});
+        assert!(mark(&referred, "Thing").is_some());
     }
 
     #[test]
