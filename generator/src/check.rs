@@ -14,12 +14,27 @@
 //! default_not_implemented = true  # optional: methods answer 501 until written
 //! trait_name = "Bookshelf"        # optional: the API trait's name (see `Settings`)
 //! nullable = "option"             # optional: optional nullable properties as `Option`
+//! derives = ["PartialEq"]         # optional: derives on every model type
+//!
+//! [crate.types.Book]               # optional: one component schema's type
+//! rename = "Volume"                # its Rust name
+//! derives = ["Hash"]               # more derives
+//! attrs = ["#[non_exhaustive]"]    # attributes
+//! replace = "my_types::Book"       # or an existing type instead of a generated one
+//!
+//! [crate.method_names]             # optional: trait method names by operationId
+//! listBooks = "books"
+//!
+//! [crate.dependencies]             # optional: crates the generated code may name
+//! my-types = { path = "../my-types" }
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::settings::{RawCustom, RawType};
 use crate::{
     CrateOptions, Generator, MethodBodies, NullableFields, RuntimeDependency, Selection, Settings,
     Split,
@@ -101,6 +116,15 @@ struct RawEntry {
     trait_name: Option<String>,
     /// `three-state` or `option`, as `--nullable`.
     nullable: Option<String>,
+    /// The customising keys (see [`Settings`]).
+    #[serde(default)]
+    derives: Vec<String>,
+    #[serde(default)]
+    types: BTreeMap<String, RawType>,
+    #[serde(default)]
+    method_names: BTreeMap<String, String>,
+    #[serde(default)]
+    dependencies: BTreeMap<String, toml::Value>,
 }
 
 impl CheckConfig {
@@ -161,10 +185,21 @@ impl RawEntry {
                 .map_err(|message| format!("crate {}: {message}", dir.display()))?,
             None => NullableFields::default(),
         };
-        if let Some(name) = &self.trait_name {
-            Settings::check_trait_name(name)
-                .map_err(|message| format!("crate {}: {message}", dir.display()))?;
+        let mut settings = Settings {
+            trait_name: self.trait_name,
+            nullable,
+            ..Settings::default()
+        };
+        RawCustom {
+            derives: self.derives,
+            types: self.types,
+            method_names: self.method_names,
+            dependencies: self.dependencies,
         }
+        .apply(&mut settings);
+        settings
+            .check()
+            .map_err(|message| format!("crate {}: {message}", dir.display()))?;
         let runtime = match (self.runtime_path, self.runtime_version, self.runtime_git) {
             (Some(path), None, None) => RuntimeDependency::Path(path),
             (None, Some(version), None) => RuntimeDependency::Version(version),
@@ -195,10 +230,7 @@ impl RawEntry {
             } else {
                 MethodBodies::Required
             },
-            settings: Settings {
-                trait_name: self.trait_name,
-                nullable,
-            },
+            settings,
         })
     }
 }
@@ -326,6 +358,19 @@ pub fn check_crate(entry: &CrateEntry) -> CrateReport {
     }
 }
 
+/// Whether `text` is a `--set KEY=VALUE` that [`apply_assignment`] takes; why not.
+pub fn custom_assignment(text: &str) -> Result<(), String> {
+    RawCustom::from_assignment(text).map(|_| ())
+}
+
+/// `--set KEY=VALUE` put over `settings` (a valid one: see [`custom_assignment`];
+/// others change nothing).
+pub fn apply_assignment(settings: &mut Settings, text: &str) {
+    if let Ok(custom) = RawCustom::from_assignment(text) {
+        custom.apply(settings);
+    }
+}
+
 /// `specfirst generate` with every setting `entry` was checked with, shell-quoted.
 pub fn regenerate_command(entry: &CrateEntry) -> String {
     let mut args: Vec<String> = vec![
@@ -361,6 +406,9 @@ pub fn regenerate_command(entry: &CrateEntry) -> String {
     }
     if entry.settings.nullable != NullableFields::default() {
         args.extend(["--nullable".into(), entry.settings.nullable.name().into()]);
+    }
+    for (key, value) in entry.settings.assignments() {
+        args.extend(["--set".into(), format!("{key}={value}")]);
     }
     args.iter()
         .map(|arg| shell_word(arg))

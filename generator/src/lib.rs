@@ -44,6 +44,7 @@ mod naming;
 mod output;
 pub mod roundtrip;
 mod runtime_dependency;
+mod settings;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,7 @@ pub use error::Error;
 pub use load::Selection;
 pub use output::{Drift, GeneratedFile};
 pub use runtime_dependency::RuntimeDependency;
+pub use settings::{NullableFields, Settings, TypeSetting};
 
 /// The words every generated file's header begins with, after the comment marker:
 /// how specfirst knows a file (or a model crate) as its own.
@@ -150,78 +152,6 @@ pub struct Generator {
     warnings: Diagnostics,
 }
 
-/// What a user sets about the generated code beyond the spec: names the spec does not
-/// give well, and how some schemas are typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Settings {
-    /// The API trait's name (`--trait-name`, `trait_name` in `specfirst.toml`); by
-    /// default the short form of the spec's title in PascalCase, ending in `Api`
-    /// (GitHub's "GitHub's official OpenAPI spec + Octokit extension" gives `GitHubApi`). The authentication and
-    /// webhook traits are named after it: `Shelf` or `ShelfApi` gives `ShelfAuth` and
-    /// `ShelfWebhooks`.
-    pub trait_name: Option<String>,
-    /// How a property that is both optional and nullable is typed (`--nullable`,
-    /// `nullable` in `specfirst.toml`).
-    pub nullable: NullableFields,
-}
-
-/// How a property that is optional and nullable at once is typed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum NullableFields {
-    /// `specfirst_runtime::Nullable<T>`: absent, `null` and a value are three things, so
-    /// a PATCH handler can tell "leave it" from "clear it".
-    #[default]
-    ThreeState,
-    /// A plain `Option<T>`: absent and `null` both read as `None`.
-    Option,
-}
-
-impl NullableFields {
-    /// Its name in `--nullable` and `specfirst.toml`.
-    pub fn name(self) -> &'static str {
-        match self {
-            NullableFields::ThreeState => "three-state",
-            NullableFields::Option => "option",
-        }
-    }
-}
-
-impl std::str::FromStr for NullableFields {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "three-state" => Ok(NullableFields::ThreeState),
-            "option" => Ok(NullableFields::Option),
-            other => Err(format!(
-                "unknown nullable {other:?}: choose three-state or option"
-            )),
-        }
-    }
-}
-
-impl Settings {
-    /// These settings with the API trait called `name`, once [`Settings::check_trait_name`]
-    /// accepts it.
-    pub fn with_trait_name(mut self, name: impl Into<String>) -> Self {
-        self.trait_name = Some(name.into());
-        self
-    }
-
-    /// These settings with optional nullable properties typed as `nullable` says.
-    pub fn with_nullable(mut self, nullable: NullableFields) -> Self {
-        self.nullable = nullable;
-        self
-    }
-
-    /// Whether `name` can name the API trait: a Rust identifier that is not a keyword
-    /// and not a name the generated module already imports; the error says why not.
-    pub fn check_trait_name(name: &str) -> Result<(), String> {
-        naming::check_item_name(name, &["Future", "RequestContext", "Result"])
-            .map_err(|why| format!("trait name {name:?} {why}"))
-    }
-}
-
 impl Generator {
     /// Loads and checks the spec at `path`; every problem found is in the error, except
     /// schemas typify cannot turn into types, which the methods that write code report.
@@ -290,9 +220,10 @@ impl Generator {
         document: load::Document,
         settings: &Settings,
     ) -> Result<Self, Error> {
-        if let Some(name) = &settings.trait_name {
-            Settings::check_trait_name(name).map_err(Error::Setting)?;
-        }
+        settings.check().map_err(Error::Setting)?;
+        settings
+            .check_names(&document.raw)
+            .map_err(Error::Setting)?;
         let (api, warnings) = lower::lower(&document, settings).map_err(Error::Spec)?;
         // typify runs now, so every problem is known before emitting; a spec it cannot
         // type still lowers, so the round trip and the model stay available for it. What
@@ -303,7 +234,7 @@ impl Generator {
             let untyped = std::thread::Builder::new()
                 .stack_size(THREAD_STACK)
                 .spawn_scoped(scope, write);
-            let types = lower::types::resolve(&document, &api, settings.nullable);
+            let types = lower::types::resolve(&document, &api, settings);
             let untyped = match untyped {
                 Ok(thread) => thread
                     .join()
@@ -587,6 +518,7 @@ impl Generator {
             .map(|&j| format!("{} = {{ path = \"../models-{}\" }}\n", names[j], j + 1))
             .collect();
         deps.extend(dependency_lines(uses));
+        deps.extend(self.user_dependencies(true));
         if part.items.contains("::specfirst_runtime::") {
             let runtime = options.runtime.one_level_down();
             let (key, value) = runtime.key_and_value();
@@ -681,6 +613,9 @@ impl Generator {
             let name = self.settings.nullable.name();
             text.push_str(&format!("nullable = {}\n", toml_string(name)));
         }
+        for (key, value) in self.settings.assignments() {
+            text.push_str(&format!("{key} = {value}\n"));
+        }
         text
     }
 
@@ -704,6 +639,7 @@ impl Generator {
         ));
         text.push_str("[dependencies]\n");
         let mut deps = dependency_lines(uses);
+        deps.extend(self.user_dependencies(false));
         deps.push(format!("specfirst-runtime = {{ {runtime} }}\n"));
         for (k, model) in model_names.iter().enumerate() {
             deps.push(format!("{model} = {{ path = \"models-{}\" }}\n", k + 1));
@@ -711,6 +647,24 @@ impl Generator {
         deps.sort();
         text.extend(deps);
         text
+    }
+
+    /// The dependencies settings give ([`Settings::dependencies`]) as manifest lines;
+    /// for a model crate (`one_level_down`) a relative `path` is taken from one
+    /// directory deeper.
+    fn user_dependencies(&self, one_level_down: bool) -> Vec<String> {
+        self.settings
+            .dependencies
+            .iter()
+            .map(|(name, value)| {
+                let value = if one_level_down {
+                    settings::one_level_down(value)
+                } else {
+                    value.clone()
+                };
+                format!("{name} = {value}\n")
+            })
+            .collect()
     }
 
     /// The spec's title in kebab case, for the package name.

@@ -181,6 +181,20 @@ struct CrateArgs {
     /// or option (a plain `Option`, absent and null alike) [default: three-state]
     #[arg(long, value_name = "HOW", value_parser = |text: &str| text.parse::<NullableFields>())]
     nullable: Option<NullableFields>,
+    /// Set a customising key of a `specfirst.toml` entry, as TOML: `derives=["PartialEq"]`,
+    /// `types.Book.rename="Volume"`, `types.Genre.replace="my_types::Genre"`,
+    /// `method_names.listBooks="books"`, `dependencies.my-types={path="../my-types"}`;
+    /// may be repeated
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = custom)]
+    set: Vec<Custom>,
+}
+
+/// One `--set KEY=VALUE`, read.
+#[derive(Debug, Clone)]
+struct Custom(String);
+
+fn custom(text: &str) -> Result<Custom, String> {
+    specfirst::check::custom_assignment(text).map(|()| Custom(text.to_string()))
 }
 
 impl CrateArgs {
@@ -230,6 +244,9 @@ impl CrateArgs {
         if let Some(nullable) = self.nullable {
             entry.settings.nullable = nullable;
         }
+        for Custom(assignment) in &self.set {
+            specfirst::check::apply_assignment(&mut entry.settings, assignment);
+        }
         if !(select.tags.is_empty() && select.operations.is_empty()) {
             entry.selection = Selection {
                 tags: select.tags.clone(),
@@ -240,10 +257,15 @@ impl CrateArgs {
 
     /// The names the flags give.
     fn settings(&self) -> Settings {
-        Settings {
+        let mut settings = Settings {
             trait_name: self.trait_name.clone(),
             nullable: self.nullable.unwrap_or_default(),
+            ..Settings::default()
+        };
+        for Custom(assignment) in &self.set {
+            specfirst::check::apply_assignment(&mut settings, assignment);
         }
+        settings
     }
 
     /// How the API trait's methods are written.

@@ -493,6 +493,113 @@ fn the_nullable_setting_is_recorded_and_check_reproduces_it() {
 }
 
 #[test]
+fn customising_settings_are_recorded_and_check_reproduces_them() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(
+        root().join("specs/bookshelf.yaml"),
+        temp.path().join("bookshelf.yaml"),
+    )
+    .expect("copied");
+    let sets = [
+        r#"derives=["PartialEq"]"#,
+        r#"types.Book.rename="Volume""#,
+        r#"types.Genre.replace="my_types::Genre""#,
+        r#"method_names.listBooks="books""#,
+        r#"dependencies.my-types={ path = "../my-types" }"#,
+    ];
+    let mut args = vec![
+        "generate",
+        "bookshelf.yaml",
+        "--out",
+        "api",
+        "--split",
+        "always",
+    ];
+    for set in &sets {
+        args.extend(["--set", set]);
+    }
+    let out = specfirst(&args, temp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(temp.path().join("api/src/generated.rs")).expect("written");
+    assert!(code.contains("    fn books(\n"), "the method's name");
+    assert!(
+        code.contains("Vec<types::Volume>") || code.contains("Volume"),
+        "the type's name"
+    );
+    let manifest = std::fs::read_to_string(temp.path().join("api/Cargo.toml")).expect("written");
+    for line in [
+        "types.Book.rename = \"Volume\"\n",
+        "method_names.listBooks = \"books\"\n",
+        "my-types = { path = \"../my-types\" }\n",
+    ] {
+        assert!(manifest.contains(line), "{line} in {manifest}");
+    }
+    // The model crate names the replacement, one directory deeper.
+    let models = std::fs::read_to_string(temp.path().join("api/models-1/Cargo.toml"))
+        .expect("a model crate");
+    assert!(
+        models.contains("my-types = { path = \"../../my-types\" }\n"),
+        "{models}"
+    );
+    let types: String = ["models-1", "models-2"]
+        .iter()
+        .map(|part| {
+            std::fs::read_to_string(temp.path().join("api").join(part).join("src/generated.rs"))
+                .expect("written")
+        })
+        .collect();
+    assert!(
+        types.contains("pub genre: my_types::Genre,"),
+        "the replacement"
+    );
+    assert!(!types.contains("pub enum Genre"), "no generated Genre");
+
+    // The directory alone reproduces it; the stale hint carries every setting.
+    let out = specfirst(&["check", "api"], temp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = specfirst(&["check", "api", "--set", "derives=[\"Eq\"]"], temp.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let hint = text(&out.stderr);
+    assert!(
+        hint.contains("--set 'types.Book.rename=\"Volume\"'"),
+        "{hint}"
+    );
+
+    // Settings naming what the spec does not have are refused, with the name meant.
+    let before = snapshot(temp.path());
+    let out = specfirst(
+        &[
+            "generate",
+            "bookshelf.yaml",
+            "--out",
+            "api",
+            "--set",
+            "types.Bok.derives=[\"Hash\"]",
+        ],
+        temp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("did you mean \"Book\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specfirst(
+        &[
+            "generate",
+            "bookshelf.yaml",
+            "--out",
+            "api",
+            "--set",
+            "types.Book.rename=3",
+        ],
+        temp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(before == snapshot(temp.path()), "nothing was written");
+}
+
+#[test]
 fn by_default_the_crate_depends_on_the_runtime_specfirst_was_built_from() {
     let temp = tempfile::tempdir().expect("a temp dir");
     std::fs::copy(

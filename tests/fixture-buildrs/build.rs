@@ -4,8 +4,10 @@
 //! A few selections of `specs/` (`SELECTED`) are compiled too, as crates of some
 //! operations only must compile on their own, and a few specs with methods that default
 //! to 501 (`NOT_IMPLEMENTED`), a spec with webhooks and security whose trait is
-//! named by a setting (`NAMED`), and the flagship with plain `Option`s for its optional
-//! nullable properties (`OPTION_NULLABLE`).
+//! named by a setting (`NAMED`), the flagship with plain `Option`s for its optional
+//! nullable properties (`OPTION_NULLABLE`), and the flagship customised by settings:
+//! derives, a renamed type, a replaced one and a renamed method (`CUSTOMISED`), and
+//! `specs/rust-types.yaml` with the crate its `x-rust-type` names as a dependency.
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -47,6 +49,25 @@ const NAMED: &[(&str, &str, &str)] = &[("named_openapi31", "openapi31.yaml", "Ho
 
 /// Module and spec generated with `nullable = "option"`.
 const OPTION_NULLABLE: &[(&str, &str)] = &[("option_nullable_bookshelf", "bookshelf.yaml")];
+
+/// Module and spec generated with the customising settings of [`customised`].
+const CUSTOMISED: (&str, &str) = ("customised_bookshelf", "bookshelf.yaml");
+
+/// The settings of `CUSTOMISED`, as `--set` would give them.
+fn customised() -> Settings {
+    let mut settings = Settings::default();
+    for assignment in [
+        r#"derives=["PartialEq"]"#,
+        r#"types.Book.rename="Volume""#,
+        r##"types.Error.attrs=["#[non_exhaustive]"]"##,
+        r#"types.Error.derives=["Eq", "Hash"]"#,
+        r#"types.Genre.replace="crate::shelf::Genre""#,
+        r#"method_names.listBooks="books""#,
+    ] {
+        specfirst::check::apply_assignment(&mut settings, assignment);
+    }
+    settings
+}
 
 /// One spec to generate.
 struct Spec {
@@ -143,6 +164,31 @@ fn main() {
             settings: Settings::default().with_nullable(NullableFields::Option),
         });
     }
+    let (module, spec) = CUSTOMISED;
+    specs.push(Spec {
+        module: module.to_string(),
+        file: module.to_string(),
+        shown: format!("`specs/{spec}`, customised by settings"),
+        path: root.join("specs").join(spec),
+        snapshotted: false,
+        selection: Selection::default(),
+        bodies: MethodBodies::Required,
+        settings: customised(),
+    });
+    specs.push(Spec {
+        module: "rust_types_honoured".into(),
+        file: "rust_types_honoured".into(),
+        shown: "`specs/rust-types.yaml`, with `uuid` among its dependencies".into(),
+        path: root.join("specs/rust-types.yaml"),
+        snapshotted: false,
+        selection: Selection::default(),
+        bodies: MethodBodies::Required,
+        settings: {
+            let mut settings = Settings::default();
+            specfirst::check::apply_assignment(&mut settings, r#"dependencies.uuid="1""#);
+            settings
+        },
+    });
     // The Oxide and Dropshot documents are part of what this crate checks: without them
     // the build fails rather than quietly compiling less.
     let shared = root.join("../shared/specs");

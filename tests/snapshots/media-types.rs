@@ -949,13 +949,19 @@ mod handlers {
             {
                 0 => {
                     ::core::option::Option::map(
-                        input.json_body_optional().await?,
+                        input
+                            .json_body_optional_checked(&super::rules::EDGE_CASES_BODY)
+                            .await?,
                         super::EdgeCasesRequestBody::ApplicationJson,
                     )
                 }
                 1 => {
                     ::core::option::Option::map(
-                        input.json_body_optional().await?,
+                        input
+                            .json_body_optional_checked(
+                                &super::rules::EDGE_CASES_APPLICATION_MERGE_PATCH_JSON_BODY,
+                            )
+                            .await?,
                         super::EdgeCasesRequestBody::ApplicationMergePatchJson,
                     )
                 }
@@ -1055,7 +1061,7 @@ mod rules {
 
     pub(super) static NOTE: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("title", &NOTE_TITLE)],
+        properties: &[("title", &NOTE_TITLE), ("priority", &Schema::INTEGER)],
         required: &["title"],
         ..Schema::ANY
     };
@@ -1086,6 +1092,18 @@ mod rules {
     pub(super) static UPLOAD_LABEL: Schema = Schema {
         kind: Some(Kind::String),
         allowed: &["\"draft\"", "\"final\""],
+        ..Schema::ANY
+    };
+
+    pub(super) static EDGE_CASES_BODY: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("a", &Schema::STRING)],
+        ..Schema::ANY
+    };
+
+    pub(super) static EDGE_CASES_APPLICATION_MERGE_PATCH_JSON_BODY: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("b", &Schema::INTEGER)],
         ..Schema::ANY
     };
 

@@ -464,9 +464,24 @@ mod handlers {
         Ok(super::GetItem2Request {
             name: input.required(&GET_ITEM_2_NAME)?,
             body_2: input.optional(&GET_ITEM_2_BODY_2)?,
-            body: input.json_body_optional().await?,
+            body: input.json_body_optional_checked(&super::rules::GET_ITEM_2_BODY).await?,
         })
     }
+}
+
+/// Constraints checked before handlers run, one static per schema node that
+/// has any, so every violation is reported at once with its JSON pointer.
+mod rules {
+    #[allow(unused_imports)]
+    use ::specfirst_runtime::__private::validate::{
+        Additional, Check, Format, Kind, Schema,
+    };
+
+    pub(super) static GET_ITEM_2_BODY: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("1st", &Schema::STRING), ("déjà vu", &Schema::INTEGER)],
+        ..Schema::ANY
+    };
 }
 
 #[allow(unused_imports)]

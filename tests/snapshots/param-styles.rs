@@ -1532,7 +1532,8 @@ mod handlers {
                 explode: true,
             },
         )
-        .collecting(&[]);
+        .collecting(&[])
+        .checked(&super::rules::REST_LISTS_REST);
 
     pub(super) async fn handle_rest_lists<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
@@ -1828,6 +1829,7 @@ mod rules {
 
     pub(super) static POINT: Schema = Schema {
         kind: Some(Kind::Object),
+        properties: &[("label", &Schema::STRING)],
         required: &["x", "y"],
         ..Schema::ANY
     };
@@ -1840,7 +1842,7 @@ mod rules {
 
     pub(super) static FILTER_RANGE: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("min", &Schema::ANY), ("max", &Schema::ANY)],
+        properties: &[("min", &Schema::INTEGER), ("max", &Schema::INTEGER)],
         additional: Additional::Deny,
         ..Schema::ANY
     };
@@ -1848,8 +1850,8 @@ mod rules {
     pub(super) static FILTER: Schema = Schema {
         kind: Some(Kind::Object),
         properties: &[
-            ("name", &Schema::ANY),
-            ("active", &Schema::ANY),
+            ("name", &Schema::STRING),
+            ("active", &Schema::BOOLEAN),
             ("tags", &Schema::ANY),
             ("range", &FILTER_RANGE),
         ],
@@ -1891,11 +1893,17 @@ mod rules {
     pub(super) static BOXES_BOX: Schema = Schema {
         kind: Some(Kind::Object),
         properties: &[
-            ("label", &Schema::ANY),
+            ("label", &Schema::STRING),
             ("corner", &BOXES_BOX_CORNER),
             ("style", &BOXES_BOX_STYLE),
         ],
         additional: Additional::Deny,
+        ..Schema::ANY
+    };
+
+    pub(super) static REST_LISTS_REST: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("own", &Schema::BOOLEAN)],
         ..Schema::ANY
     };
 
@@ -1907,7 +1915,7 @@ mod rules {
 
     pub(super) static COOKIE_STYLES_PREFS: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("theme", &Schema::ANY)],
+        properties: &[("theme", &Schema::STRING)],
         additional: Additional::Deny,
         ..Schema::ANY
     };

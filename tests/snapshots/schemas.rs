@@ -621,6 +621,7 @@ mod rules {
 
     pub(super) static SHAPE_BASE: Schema = Schema {
         kind: Some(Kind::Object),
+        properties: &[("label", &Schema::STRING)],
         required: &["kind"],
         ..Schema::ANY
     };
@@ -779,6 +780,24 @@ mod rules {
         ..Schema::ANY
     };
 
+    pub(super) static RECORD_LIMITS: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("soft", &Schema::INTEGER)],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECORD_ADDRESS_GEO: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("lat", &Schema::NUMBER), ("lon", &Schema::NUMBER)],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECORD_ADDRESS: Schema = Schema {
+        kind: Some(Kind::Object),
+        properties: &[("street", &Schema::STRING), ("geo", &RECORD_ADDRESS_GEO)],
+        ..Schema::ANY
+    };
+
     pub(super) static RECORD_GRADE: Schema = Schema {
         kind: Some(Kind::String),
         allowed: &["\"\"", "\"X\""],
@@ -800,12 +819,19 @@ mod rules {
         kind: Some(Kind::Object),
         properties: &[
             ("id", &RECORD_ID),
+            ("secret", &Schema::STRING),
             ("created", &RECORD_CREATED),
             ("day", &RECORD_DAY),
+            ("blob", &Schema::STRING),
+            ("count", &Schema::INTEGER),
             ("small", &RECORD_SMALL),
+            ("ratio", &Schema::NUMBER),
             ("level", &RECORD_LEVEL),
             ("mode", &RECORD_MODE),
             ("on", &RECORD_ON),
+            ("labels", &Schema::OBJECT),
+            ("limits", &RECORD_LIMITS),
+            ("address", &RECORD_ADDRESS),
             ("grade", &RECORD_GRADE),
             ("order", &RECORD_ORDER),
         ],

@@ -559,7 +559,7 @@ mod rules {
 
     pub(super) static ADDRESS: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("city", &ADDRESS_CITY)],
+        properties: &[("city", &ADDRESS_CITY), ("zip", &Schema::STRING)],
         required: &["city"],
         ..Schema::ANY
     };
@@ -602,6 +602,7 @@ mod rules {
 
     pub(super) static SAVE_DRAFT_BODY_SHIP_TO: Schema = Schema {
         kind: Some(Kind::Object),
+        properties: &[("zip", &Schema::STRING)],
         required: &["city"],
         ..Schema::ANY
     };

@@ -1278,7 +1278,11 @@ mod rules {
 
     pub(super) static BOOK_PATCH: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("title", &BOOK_PATCH_TITLE), ("genre", &GENRE)],
+        properties: &[
+            ("title", &BOOK_PATCH_TITLE),
+            ("author", &Schema::STRING),
+            ("genre", &GENRE),
+        ],
         ..Schema::ANY
     };
 }

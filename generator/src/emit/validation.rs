@@ -99,6 +99,23 @@ impl<'a> Rules<'a> {
         Some(name)
     }
 
+    /// The runtime `Kind` of `schema` (or of the component it refers to) when it names
+    /// one type and does not allow `null`.
+    fn refused_null(&self, schema: &Value) -> Option<&'static str> {
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => *self
+                .components
+                .get(component_schema_name(reference)?.as_str())?,
+            None => schema,
+        };
+        match kind_of(schema.get("type")) {
+            // A list is a `Vec`, which refuses `null` itself.
+            (Some("Array"), _) => None,
+            (Some(kind), false) if !has_type(schema, "null") => Some(kind),
+            _ => None,
+        }
+    }
+
     /// The `Tagged { .. }` expression of a discriminated `oneOf` (see
     /// [`crate::keywords::TAGGED`]).
     fn tagged(
@@ -178,13 +195,28 @@ impl<'a> Rules<'a> {
             // With `additionalProperties: false` an unlisted property is an unknown one, so
             // declared properties without checks of their own are listed too.
             let closed = map.get("additionalProperties") == Some(&Value::Bool(false));
+            let required: Vec<&str> = match map.get("required") {
+                Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
             let mut entries = Vec::new();
             for (name, property) in properties {
                 let child_hint = format!("{hint}_{}", snake(name, "property"));
+                // An optional property is an `Option`, which reads `null` as missing: a
+                // property that may not be `null` says so here, if nothing else does.
+                let not_null = match required.contains(&name.as_str()) {
+                    true => None,
+                    false => self
+                        .refused_null(property)
+                        .map(|kind| ident(&kind.to_uppercase())),
+                };
                 match self.node(property, &child_hint, depth + 1) {
                     Some(child) => entries.push(quote!((#name, &#child))),
-                    None if closed => entries.push(quote!((#name, &Schema::ANY))),
-                    None => {}
+                    None => match not_null {
+                        Some(kind) => entries.push(quote!((#name, &Schema::#kind))),
+                        None if closed => entries.push(quote!((#name, &Schema::ANY))),
+                        None => {}
+                    },
                 }
             }
             if !entries.is_empty() {
@@ -260,6 +292,15 @@ impl<'a> Rules<'a> {
             }
         }
         constrains.then(|| quote!(Schema { #(#fields)* ..Schema::ANY }))
+    }
+}
+
+/// Whether `type` of `schema` names `name` (alone or in a list).
+fn has_type(schema: &Value, name: &str) -> bool {
+    match schema.get("type") {
+        Some(Value::String(one)) => one == name,
+        Some(Value::Array(many)) => many.iter().any(|t| t == name),
+        _ => false,
     }
 }
 

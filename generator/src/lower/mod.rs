@@ -13,6 +13,8 @@ pub(crate) mod schema;
 pub(crate) mod security;
 pub(crate) mod types;
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -24,7 +26,7 @@ use crate::load::refs::{self, Broken};
 use crate::load::Document;
 use crate::naming::{pascal, short_title, snake, Namespace};
 use crate::Settings;
-use names::{rename_colliding_components, schema_uses_and_copies};
+use names::{rename_colliding_components, rename_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
 use security::Schemes;
 
@@ -105,6 +107,9 @@ impl<'a> Lower<'a> {
         }
         schema::split_nullable_wrappers(&mut schemas);
 
+        for name in self.settings.method_names.values() {
+            self.methods.claim(name);
+        }
         let mut source = self.api_source();
         let mut operations = Vec::new();
         if let Some(Value::Object(paths)) = self.doc.node("/paths") {
@@ -138,6 +143,17 @@ impl<'a> Lower<'a> {
             }
             self.check_routes(&mut webhooks);
         }
+        let renames: BTreeMap<String, String> = self
+            .settings
+            .types
+            .iter()
+            .filter_map(|(name, setting)| Some((name.clone(), setting.rename.clone()?)))
+            .collect();
+        rename_components(
+            &mut schemas,
+            operations.iter_mut().chain(webhooks.iter_mut()),
+            &renames,
+        );
         rename_colliding_components(
             &mut schemas,
             operations.iter_mut().chain(webhooks.iter_mut()),
@@ -387,7 +403,11 @@ impl<'a> Lower<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{method} {path}"));
-        let method_name = self.methods.claim(&snake(&operation_id, "operation"));
+        // A name a setting gives was claimed before the walk, so no operation takes it.
+        let method_name = match self.settings.method_names.get(&operation_id) {
+            Some(name) => name.clone(),
+            None => self.methods.claim(&snake(&operation_id, "operation")),
+        };
         let base = self
             .types
             .claim(pascal(&operation_id, "Operation").trim_end_matches('_'));

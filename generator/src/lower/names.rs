@@ -8,6 +8,42 @@ use crate::ir::{Operation, ResponseBody, SchemaUse};
 
 use super::schema;
 
+/// The components `renames` names given new keys (the type names settings give), and
+/// every reference to them rewritten.
+pub(super) fn rename_components<'o>(
+    schemas: &mut [(String, Value)],
+    operations: impl IntoIterator<Item = &'o mut Operation>,
+    renames: &std::collections::BTreeMap<String, String>,
+) {
+    if renames.is_empty() {
+        return;
+    }
+    for (key, _) in schemas.iter_mut() {
+        if let Some(new) = renames.get(key.as_str()) {
+            *key = new.clone();
+        }
+    }
+    rewrite_refs(schemas, operations, renames);
+}
+
+/// Every reference in `schemas` and `operations` to a component `renames` renames
+/// rewritten to its new name.
+fn rewrite_refs<'o>(
+    schemas: &mut [(String, Value)],
+    operations: impl IntoIterator<Item = &'o mut Operation>,
+    renames: &std::collections::BTreeMap<String, String>,
+) {
+    for (_, schema) in schemas.iter_mut() {
+        schema::rename_refs(schema, renames);
+    }
+    for op in operations {
+        let (uses, copies) = schema_uses_and_copies(op);
+        for schema_use in uses.into_iter().chain(copies) {
+            schema::rename_refs(&mut schema_use.schema, renames);
+        }
+    }
+}
+
 /// typify names each component after its key in Pascal case, so `dataArray` and
 /// `DataArray` would both become `DataArray`. Later ones are renamed (and every reference
 /// to them rewritten) so each gets a type of its own.
@@ -31,15 +67,7 @@ pub(super) fn rename_colliding_components<'o>(
     if renames.is_empty() {
         return;
     }
-    for (_, schema) in schemas.iter_mut() {
-        schema::rename_refs(schema, &renames);
-    }
-    for op in operations {
-        let (uses, copies) = schema_uses_and_copies(op);
-        for schema_use in uses.into_iter().chain(copies) {
-            schema::rename_refs(&mut schema_use.schema, &renames);
-        }
-    }
+    rewrite_refs(schemas, operations, &renames);
 }
 
 /// Every schema an operation uses, for passes over all of them, and apart from them

@@ -23,7 +23,7 @@ use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
-use typify::{CrateVers, TypeDetails, TypeSpace, TypeSpaceSettings};
+use typify::{CrateVers, TypeDetails, TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
 use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
 use crate::format;
@@ -31,12 +31,13 @@ use crate::ir::{
     Api, BodyKind, Operation, PartKind, ResponseBody, SchemaUse, StatusSpec, Types, Uses,
 };
 use crate::load::Document;
-use crate::NullableFields;
+use crate::lower::schema::typify_variant_name;
+use crate::{NullableFields, Settings};
 
 /// The types of `api`, whose schemas `doc` holds, or every problem typify had with them;
-/// optional nullable properties typed as `nullable` says.
-pub fn resolve(doc: &Document, api: &Api, nullable: NullableFields) -> Result<Types, Diagnostics> {
-    let mut typing = Typing::new(&api.schemas, nullable);
+/// typed as `settings` say (optional nullable properties, derives, replacements).
+pub fn resolve(doc: &Document, api: &Api, settings: &Settings) -> Result<Types, Diagnostics> {
+    let mut typing = Typing::new(&api.schemas, settings);
     for op in &api.operations {
         typing.request(op);
         typing.responses(op);
@@ -173,13 +174,14 @@ impl Typing {
 
 impl Typing {
     /// A type space holding the component schemas.
-    fn new(schemas: &[(String, Value)], nullable: NullableFields) -> Self {
-        let three_state = nullable == NullableFields::ThreeState;
+    fn new(schemas: &[(String, Value)], user: &Settings) -> Self {
+        let three_state = user.nullable == NullableFields::ThreeState;
         let mut settings = TypeSpaceSettings::default();
         settings.with_type_mod("types").with_struct_builder(false);
         if three_state {
             settings.with_crate(three_state::CRATE, CrateVers::Any, None);
         }
+        customise(&mut settings, user);
         let mut space = TypeSpace::new(&settings);
         let defaulted = match three_state {
             true => three_state::defaulted(schemas),
@@ -317,6 +319,36 @@ impl Typing {
                 ))
             }
         }
+    }
+}
+
+/// What `user` sets about types, as typify's settings: derives on every type; per
+/// component (by the name its type has after any rename) a replacement, or derives
+/// and attributes; and the crates a spec's `x-rust-type` may name, the dependencies.
+fn customise(settings: &mut TypeSpaceSettings, user: &Settings) {
+    for derive in &user.derives {
+        settings.with_derive(derive.clone());
+    }
+    for (component, setting) in &user.types {
+        let name = typify_variant_name(setting.rename.as_deref().unwrap_or(component));
+        if let Some(path) = &setting.replace {
+            settings.with_replacement(name, path, std::iter::empty());
+            continue;
+        }
+        if setting.derives.is_empty() && setting.attrs.is_empty() {
+            continue;
+        }
+        let mut patch = TypeSpacePatch::default();
+        for derive in &setting.derives {
+            patch.with_derive(derive);
+        }
+        for attr in &setting.attrs {
+            patch.with_attr(attr);
+        }
+        settings.with_patch(name, &patch);
+    }
+    for dependency in user.dependencies.keys() {
+        settings.with_crate(dependency, CrateVers::Any, None);
     }
 }
 

@@ -124,4 +124,25 @@ impl Schema {
         tagged: None,
         property_names: None,
     };
+
+    /// A string, and not `null`: an optional property whose Rust type (an `Option`)
+    /// would read `null` as if the property were missing. The other kinds likewise.
+    pub const STRING: Schema = Schema::of(Kind::String);
+    /// An integer, and not `null` (see [`Schema::STRING`]).
+    pub const INTEGER: Schema = Schema::of(Kind::Integer);
+    /// A number, and not `null` (see [`Schema::STRING`]).
+    pub const NUMBER: Schema = Schema::of(Kind::Number);
+    /// `true` or `false`, and not `null` (see [`Schema::STRING`]).
+    pub const BOOLEAN: Schema = Schema::of(Kind::Boolean);
+    /// A list, and not `null` (see [`Schema::STRING`]).
+    pub const ARRAY: Schema = Schema::of(Kind::Array);
+    /// An object, and not `null` (see [`Schema::STRING`]).
+    pub const OBJECT: Schema = Schema::of(Kind::Object);
+
+    const fn of(kind: Kind) -> Schema {
+        Schema {
+            kind: Some(kind),
+            ..Schema::ANY
+        }
+    }
 }

@@ -7,3 +7,23 @@
 include!(concat!(env!("OUT_DIR"), "/modules.rs"));
 
 include!(concat!(env!("OUT_DIR"), "/descriptions.rs"));
+
+/// Hand-written types that settings put in place of generated ones (the module
+/// `customised_bookshelf`, whose `Genre` is [`shelf::Genre`]).
+pub mod shelf {
+    /// A book's genre, as the flagship spec lists them; written by hand.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Genre {
+        /// Novels and stories.
+        Fiction,
+        /// Everything true.
+        NonFiction,
+        /// Verse.
+        Poetry,
+        /// Science.
+        Science,
+        /// History.
+        History,
+    }
+}
