@@ -42,6 +42,12 @@ pub struct TypeSetting {
     pub rename: Option<String>,
     /// Derives added to this type, such as `Hash`.
     pub derives: Vec<String>,
+    /// Field names instead of the ones made from the properties, by property name
+    /// (the JSON keeps the property's name).
+    pub fields: BTreeMap<String, String>,
+    /// Variant names of an enum instead of the ones made from its values, by value
+    /// (or by the variant's generated name); the JSON keeps the value.
+    pub variants: BTreeMap<String, String>,
     /// Attributes written on this type, such as `#[non_exhaustive]`.
     pub attrs: Vec<String>,
     /// An existing type used wherever the component is, instead of a generated one
@@ -125,6 +131,24 @@ impl Settings {
             }
             for derive in &setting.derives {
                 check_derive(derive).map_err(|why| format!("{what}: {why}"))?;
+            }
+            for (property, name) in &setting.fields {
+                let snake = naming::snake(name, "") == *name;
+                if !snake || naming::check_item_name(name, &[]).is_err() {
+                    return Err(format!(
+                        "{what}: field name {name:?} for {property:?} is not a snake_case Rust \
+                         identifier"
+                    ));
+                }
+            }
+            for (value, name) in &setting.variants {
+                if typify_variant_name(name) != *name || naming::check_item_name(name, &[]).is_err()
+                {
+                    return Err(format!(
+                        "{what}: variant name {name:?} for {value:?} is not a PascalCase Rust \
+                         identifier"
+                    ));
+                }
             }
             for attr in &setting.attrs {
                 let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, attr);
@@ -270,6 +294,10 @@ pub(crate) struct RawType {
     #[serde(default)]
     derives: Vec<String>,
     #[serde(default)]
+    fields: BTreeMap<String, String>,
+    #[serde(default)]
+    variants: BTreeMap<String, String>,
+    #[serde(default)]
     attrs: Vec<String>,
     replace: Option<String>,
 }
@@ -295,6 +323,8 @@ impl RawCustom {
                 setting.rename = raw.rename;
             }
             setting.derives.extend(raw.derives);
+            setting.fields.extend(raw.fields);
+            setting.variants.extend(raw.variants);
             setting.attrs.extend(raw.attrs);
             if raw.replace.is_some() {
                 setting.replace = raw.replace;
@@ -340,6 +370,12 @@ impl Settings {
             }
             if !setting.derives.is_empty() {
                 out.push((format!("{at}.derives"), list(&setting.derives)));
+            }
+            for (property, name) in &setting.fields {
+                out.push((format!("{at}.fields.{}", key(property)), string(name)));
+            }
+            for (value, name) in &setting.variants {
+                out.push((format!("{at}.variants.{}", key(value)), string(name)));
             }
             if !setting.attrs.is_empty() {
                 out.push((format!("{at}.attrs"), list(&setting.attrs)));

@@ -63,6 +63,8 @@ fn customised() -> Settings {
         r#"types.Error.derives=["Eq", "Hash"]"#,
         r#"types.Genre.replace="crate::shelf::Genre""#,
         r#"method_names.listBooks="books""#,
+        r#"types.Book.fields.published_year="year""#,
+        r#"types.BookSortMode.variants.title_ascending="ByTitle""#,
     ] {
         specfirst::check::apply_assignment(&mut settings, assignment);
     }

@@ -301,16 +301,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum Shape {
-        Variant0 {
-            kind: ShapeVariant0Kind,
-            #[serde(default = "defaults::shape_variant0_label")]
+        Circle {
+            kind: ShapeCircleKind,
+            #[serde(default = "defaults::shape_circle_label")]
             label: String,
             radius: f64,
         },
-        Variant1 {
+        Rectangle {
             height: ::std::num::NonZeroU64,
-            kind: ShapeVariant1Kind,
-            #[serde(default = "defaults::shape_variant1_label")]
+            kind: ShapeRectangleKind,
+            #[serde(default = "defaults::shape_rectangle_label")]
             label: String,
             width: ::std::num::NonZeroU32,
         },
@@ -325,15 +325,15 @@ pub mod types {
     serde_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
 
     string_enum! {
-        ///`ShapeVariant0Kind`
-        pub enum ShapeVariant0Kind {
+        ///`ShapeCircleKind`
+        pub enum ShapeCircleKind {
             Circle = "circle",
         }
     }
 
     string_enum! {
-        ///`ShapeVariant1Kind`
-        pub enum ShapeVariant1Kind {
+        ///`ShapeRectangleKind`
+        pub enum ShapeRectangleKind {
             Rect = "rect",
         }
     }
@@ -364,11 +364,11 @@ pub mod types {
             "unnamed".to_string()
         }
 
-        pub(super) fn shape_variant0_label() -> ::std::string::String {
+        pub(super) fn shape_circle_label() -> ::std::string::String {
             "unnamed".to_string()
         }
 
-        pub(super) fn shape_variant1_label() -> ::std::string::String {
+        pub(super) fn shape_rectangle_label() -> ::std::string::String {
             "unnamed".to_string()
         }
     }

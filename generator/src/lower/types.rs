@@ -12,6 +12,7 @@
 
 mod fields;
 mod prelude;
+mod renames;
 mod string_enums;
 mod struct_reads;
 mod three_state;
@@ -70,6 +71,8 @@ struct Typing {
     problems: Vec<Diagnostic>,
     /// Whether optional nullable properties become `Nullable` ([`three_state`]).
     three_state: bool,
+    /// Fields and variants settings rename, by type name ([`renames`]).
+    renames: BTreeMap<String, renames::TypeRenames>,
 }
 
 /// The walk over the API in the order the emitters look types up.
@@ -229,6 +232,19 @@ impl Typing {
             made: Default::default(),
             problems,
             three_state,
+            renames: user
+                .types
+                .iter()
+                .filter(|(_, setting)| !setting.fields.is_empty() || !setting.variants.is_empty())
+                .map(|(component, setting)| {
+                    let name = typify_variant_name(setting.rename.as_deref().unwrap_or(component));
+                    let renames = renames::TypeRenames {
+                        fields: setting.fields.clone(),
+                        variants: setting.variants.clone(),
+                    };
+                    (name, renames)
+                })
+                .collect(),
         }
     }
 
@@ -301,8 +317,15 @@ impl Typing {
                 TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)
             ) && prelude::shadowed(&t.name())
         });
+        let result = result.map(|(items, uses)| {
+            let (items, unmatched) = renames::apply(items, &self.renames);
+            (items, uses, unmatched)
+        });
         match result {
-            Ok((items, uses)) => Ok(Types {
+            Ok((_, _, unmatched)) if !unmatched.is_empty() => {
+                Err(Diagnostic::new("/components/schemas", unmatched.join("; ")))
+            }
+            Ok((items, uses, _)) => Ok(Types {
                 made: self
                     .made
                     .into_iter()

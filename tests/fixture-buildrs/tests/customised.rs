@@ -1,7 +1,8 @@
 //! The flagship generated with customising settings (`CUSTOMISED` in build.rs, as
 //! `--set` or `specfirst.toml` give them): `PartialEq` on every type, `Book` renamed
 //! `Volume`, `Error` with more derives and an attribute, `Genre` replaced by the
-//! hand-written `shelf::Genre`, and `listBooks` served by a method named `books`.
+//! hand-written `shelf::Genre`, `listBooks` served by a method named `books`, `Book`'s
+//! `published_year` field named `year` and `BookSortMode`'s `title_ascending` `ByTitle`.
 
 mod support;
 
@@ -20,7 +21,7 @@ fn volume(genre: Genre) -> api::types::Volume {
         author: "Keats".into(),
         genre,
         id: uuid::Uuid::nil(),
-        published_year: specfirst_runtime::Nullable::Absent,
+        year: specfirst_runtime::Nullable::Value(1819),
         tags: vec![],
         title: "Odes".parse().expect("a valid title"),
     }
@@ -43,8 +44,13 @@ impl api::BookshelfApi for Shelf {
         _: RequestContext,
         request: api::ListBooksRequest<String>,
     ) -> Result<api::ListBooksResponse, HttpError> {
-        // The query's genre arrives as the hand-written type.
-        let genre: Option<Genre> = request.page.scan().genre;
+        // The query's genre arrives as the hand-written type, the order as the
+        // renamed variant.
+        let scan = request.page.scan();
+        let genre: Option<Genre> = scan.genre;
+        if let Some(order) = scan.sort_by {
+            assert_eq!(order, api::types::BookSortMode::ByTitle);
+        }
         let books = genre.map(volume).into_iter().collect();
         let page = request.results_page(books, |book| book.title.to_string());
         Ok(api::ListBooksResponse::Ok { body: page.into() })
@@ -147,6 +153,14 @@ async fn the_replaced_type_carries_requests_and_responses() {
         .await
         .unwrap();
     assert_eq!(page["items"][0]["genre"], "non-fiction");
+    // The renamed field is written under its property's name.
+    assert_eq!(page["items"][0]["published_year"], 1819);
+    let response = server
+        .get("/books?genre=poetry&sort_by=title_ascending")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
 
     let response = server
         .post("/books")

@@ -166,7 +166,11 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
     }
 
     if let Some(discriminator) = map.get("discriminator") {
-        tag_alternatives(&mut out, discriminator);
+        let parent = pointer
+            .strip_prefix("/components/schemas/")
+            .filter(|name| !name.contains('/'))
+            .map(|name| name.replace("~1", "/").replace("~0", "~"));
+        tag_alternatives(&mut out, discriminator, parent.as_deref());
     }
     drop_keywords_beside_enum(&mut out);
     settle_keyword_types(&mut out);

@@ -470,8 +470,8 @@ fn discriminated_alternatives_are_tagged() {
         shape,
         json!({
             "oneOf": [
-                {"allOf": [{"$ref": "#/components/schemas/Circle"}, {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["Circle"]}}}]},
-                {"allOf": [{"$ref": "#/components/schemas/Rect"}, {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["rect"]}}}]}
+                {"allOf": [{"$ref": "#/components/schemas/Circle"}, {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["Circle"]}}}], "title": "ShapeCircle"},
+                {"allOf": [{"$ref": "#/components/schemas/Rect"}, {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["rect"]}}}], "title": "ShapeRect"}
             ],
             TAGGED: {"property": "kind", "list": "oneOf", "by": {"Circle": 0, "rect": 1}}
         })

@@ -153,15 +153,15 @@ pub mod types {
     serde_struct!(ShapeBase { kind, label default = defaults::shape_base_label });
 
     string_enum! {
-        ///`ShapeVariant0Kind`
-        pub enum ShapeVariant0Kind {
+        ///`ShapeCircleKind`
+        pub enum ShapeCircleKind {
             Circle = "circle",
         }
     }
 
     string_enum! {
-        ///`ShapeVariant1Kind`
-        pub enum ShapeVariant1Kind {
+        ///`ShapeRectangleKind`
+        pub enum ShapeRectangleKind {
             Rect = "rect",
         }
     }

@@ -43,16 +43,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum Shape {
-        Variant0 {
-            kind: ShapeVariant0Kind,
-            #[serde(default = "defaults::shape_variant0_label")]
+        Circle {
+            kind: ShapeCircleKind,
+            #[serde(default = "defaults::shape_circle_label")]
             label: String,
             radius: f64,
         },
-        Variant1 {
+        Rectangle {
             height: ::std::num::NonZeroU64,
-            kind: ShapeVariant1Kind,
-            #[serde(default = "defaults::shape_variant1_label")]
+            kind: ShapeRectangleKind,
+            #[serde(default = "defaults::shape_rectangle_label")]
             label: String,
             width: ::std::num::NonZeroU32,
         },
@@ -63,11 +63,11 @@ pub mod types {
             super::RecordMode::Careful
         }
 
-        pub(super) fn shape_variant0_label() -> ::std::string::String {
+        pub(super) fn shape_circle_label() -> ::std::string::String {
             "unnamed".to_string()
         }
 
-        pub(super) fn shape_variant1_label() -> ::std::string::String {
+        pub(super) fn shape_rectangle_label() -> ::std::string::String {
             "unnamed".to_string()
         }
     }
