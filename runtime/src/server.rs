@@ -36,8 +36,9 @@ use crate::router::Compression;
 use crate::trace_context;
 use crate::{tls, HttpError};
 
-/// Binds `config.bind_address` and serves `router` until Ctrl-C, then finishes in-flight
-/// requests (up to `config.shutdown_timeout`) before returning.
+/// Binds `config.bind_address` and serves `router` until Ctrl-C (`SIGINT`) or `SIGTERM`,
+/// then stops accepting and finishes in-flight requests (up to
+/// `config.shutdown_timeout`) before returning.
 ///
 /// When the application has installed no `tracing` subscriber, this installs one that
 /// writes to stderr at `info`, filtered by `RUST_LOG` (`target=level` directives), and
@@ -58,20 +59,30 @@ pub async fn serve(config: ServerConfig, router: Router) -> io::Result<()> {
         if let Err(e) = interrupted.await {
             // Without a signal handler the server can only be stopped by killing it; keep
             // serving rather than shutting down at once.
-            tracing::warn!(error = %e, "cannot listen for ctrl-c; graceful shutdown disabled");
+            tracing::warn!(
+                error = %e,
+                "cannot listen for SIGINT or SIGTERM; graceful shutdown disabled"
+            );
             std::future::pending::<()>().await;
         }
     })
     .await
 }
 
-/// Completes at the first ctrl-c (`SIGINT`), with its handler installed already.
+/// Completes at the first ctrl-c (`SIGINT`) or `SIGTERM` (what Kubernetes, systemd and
+/// Docker send to stop a service), with both handlers installed already.
 #[cfg(unix)]
 fn interrupt() -> impl Future<Output = io::Result<()>> + Send + 'static {
     use tokio::signal::unix::{signal, SignalKind};
-    let installed = signal(SignalKind::interrupt());
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
     async move {
-        installed?.recv().await;
+        let (mut interrupt, mut terminate) = (interrupt?, terminate?);
+        let name = tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        };
+        tracing::info!(signal = name, "asked to stop");
         Ok(())
     }
 }

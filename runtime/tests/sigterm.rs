@@ -1,0 +1,106 @@
+//! `serve` stops on `SIGTERM` as on Ctrl-C: what Kubernetes, systemd and Docker send. It
+//! stops accepting, finishes the request it is serving (not reset) and exits cleanly.
+//! The test runs itself again as a child process serving a slow route, and sends the
+//! child `SIGTERM` while a request is in flight.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use specfirst_runtime::{serve, ServerConfig};
+
+/// Set in the child's environment: serve instead of testing.
+const CHILD: &str = "SPECFIRST_SIGTERM_CHILD";
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits() {
+    if std::env::var_os(CHILD).is_some() {
+        let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+        let config = ServerConfig {
+            bind_address: ([127, 0, 0, 1], 0).into(),
+            ..ServerConfig::default()
+        };
+        use specfirst_runtime::__private::axum::{routing::get, Router};
+        let router = Router::new().route(
+            "/slow",
+            get(|| async {
+                eprintln!("slow request started");
+                tokio::time::sleep(Duration::from_millis(800)).await;
+                "done"
+            }),
+        );
+        runtime
+            .block_on(serve(config, router))
+            .expect("serves until terminated");
+        return;
+    }
+    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "sigterm_finishes_the_request_in_flight_then_exits",
+            "--nocapture",
+        ])
+        .env(CHILD, "1")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the child starts");
+    let stderr = child.stderr.take().expect("piped");
+    let (lines, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut log: Vec<String> = Vec::new();
+    let wait_for = |needle: &str, log: &mut Vec<String>| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !log.iter().any(|line| line.contains(needle)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match seen.recv_timeout(left) {
+                Ok(line) => log.push(line),
+                Err(_) => panic!("no {needle:?} within 30 s: {log:#?}"),
+            }
+        }
+    };
+    wait_for("listening on http://", &mut log);
+    let address = log
+        .iter()
+        .find_map(|line| line.split("listening on http://").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the address")
+        .to_string();
+
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let url = format!("http://{address}/slow");
+    let request = runtime.spawn(async move {
+        let response = reqwest::get(url).await?;
+        let status = response.status();
+        Ok::<_, reqwest::Error>((status, response.text().await?))
+    });
+    wait_for("slow request started", &mut log);
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(terminated.success());
+
+    let (status, body) = runtime
+        .block_on(request)
+        .expect("the request task")
+        .expect("the request in flight is answered, not reset");
+    assert_eq!(status, 200);
+    assert_eq!(body, "done");
+    let exit = child.wait().expect("the child ends");
+    log.extend(seen.iter());
+    let text = log.join("\n");
+    assert!(exit.success(), "{exit}: {text}");
+    assert!(text.contains("signal=\"SIGTERM\""), "{text}");
+    assert!(text.contains("shutting down"), "{text}");
+    // Stopped accepting: nothing listens there now.
+    let after = runtime.block_on(reqwest::get(format!("http://{address}/slow")));
+    assert!(after.is_err(), "{after:?}");
+}
