@@ -11,15 +11,44 @@ use std::sync::Arc;
 use generated_example::Bookshelf;
 use reqwest::StatusCode;
 use serde_json::Value;
-use specfirst_runtime::PageLimits;
+use specfirst_runtime::{PageLimits, ServerConfig};
 
 /// The example server with `books` demo books.
 struct Server(support::Server);
 
 async fn start(books: usize) -> Server {
+    start_with(books, ServerConfig::default()).await
+}
+
+async fn start_with(books: usize, config: ServerConfig) -> Server {
     let shelf = Bookshelf::new();
     shelf.fill_demo(books).expect("demo books");
-    Server(support::start(generated_example::app(Arc::new(shelf))).await)
+    Server(support::start_with(generated_example::app(Arc::new(shelf)), config).await)
+}
+
+/// A server whose page tokens are signed with `key`.
+async fn keyed(key: &str) -> Server {
+    let config = ServerConfig {
+        page_token_key: Some(key.repeat(32)),
+        ..ServerConfig::default()
+    };
+    start_with(20, config).await
+}
+
+/// `token` with its marker's title changed to `title` and its trailer (`trailer` bytes)
+/// replaced by the public checksum: what a client can forge without the key.
+fn forged(token: &str, trailer: usize, title: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let bytes = engine.decode(token).expect("base64");
+    let payload = &bytes[..bytes.len() - trailer];
+    let mut envelope: Value = serde_json::from_slice(payload).expect("a JSON envelope");
+    envelope["marker"]["title"] = Value::from(title);
+    let mut out = serde_json::to_vec(&envelope).expect("JSON");
+    let checksum = sha2::Sha256::digest(&out);
+    out.extend_from_slice(&checksum[..8]);
+    engine.encode(out)
 }
 
 impl Server {
@@ -175,4 +204,54 @@ async fn bad_tokens_are_400_never_a_restart() {
             "{body}"
         );
     }
+}
+
+#[tokio::test]
+async fn with_a_key_edited_and_foreign_tokens_are_refused() {
+    let plain = start(20).await;
+    let (a, b) = (keyed("a").await, keyed("b").await);
+    let (first, next) = a.page("?limit=3").await;
+    let signed = next.expect("a next page");
+    // The server that signed it reads it.
+    let (second, _) = a.page(&format!("?limit=3&page_token={signed}")).await;
+    assert_ne!(first, second);
+
+    // Another key, no key, or an edit with the public checksum recomputed: refused.
+    let (_, unsigned) = plain.page("?limit=3").await;
+    let unsigned = unsigned.expect("a next page");
+    for (server, token, needle) in [
+        (&b, signed.clone(), "not signed by this server"),
+        (&a, unsigned.clone(), "not signed by this server"),
+        (
+            &a,
+            forged(&signed, 16, "Volume 000000"),
+            "not signed by this server",
+        ),
+        (&plain, signed.clone(), "corrupted"),
+    ] {
+        let (status, body) = server.get(&format!("?page_token={token}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error_code"], "InvalidPageToken", "{body}");
+        assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
+    }
+    // Without a key, a checksum is all there is: an edit with it recomputed is read,
+    // as the pagination docs say.
+    let (status, body) = plain
+        .get(&format!(
+            "?page_token={}",
+            forged(&unsigned, 8, "Volume 000000")
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // And a key shorter than 32 bytes is refused before serving.
+    let short = ServerConfig {
+        page_token_key: Some("short".into()),
+        ..ServerConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app = generated_example::app(Arc::new(Bookshelf::new()));
+    let error = specfirst_runtime::serve_with_listener(listener, short, app, async {})
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("page_token_key"), "{error}");
 }

@@ -74,6 +74,11 @@ pub struct ServerConfig {
     /// decompression; another encoding gets a 415. Defaults to `false`: bodies go as
     /// they are, and `Content-Encoding` is not looked at.
     pub compression: bool,
+    /// A secret, shared by every replica, that page tokens are signed with
+    /// (HMAC-SHA-256): a token a client edited, even with its checksum recomputed, is
+    /// then refused. At least 32 bytes. Defaults to `None`: tokens carry a checksum,
+    /// which catches corrupted and truncated tokens but not deliberate edits.
+    pub page_token_key: Option<String>,
     /// Let browser scripts from these origins call the API (CORS); see [`CorsConfig`].
     /// Defaults to `None`: no cross-origin headers, and `OPTIONS` is routed like any
     /// other method.
@@ -225,6 +230,7 @@ impl Default for ServerConfig {
             page_max_limit: crate::PageLimits::default().max,
             tls: None,
             compression: false,
+            page_token_key: None,
             cors: None,
             observer: None,
         }
@@ -245,6 +251,10 @@ impl fmt::Debug for ServerConfig {
             .field("page_default_limit", &self.page_default_limit)
             .field("page_max_limit", &self.page_max_limit)
             .field("tls", &self.tls)
+            .field(
+                "page_token_key",
+                &self.page_token_key.as_ref().map(|_| "[redacted]"),
+            )
             .field("compression", &self.compression)
             .field("cors", &self.cors)
             .field("observer", &self.observer.as_ref().map(|_| "Observer"))
@@ -288,6 +298,13 @@ impl ServerConfig {
     /// Why these settings cannot be served, if they cannot: what [`serve`](crate::serve)
     /// refuses with an `InvalidInput` error, and reading a file refuses.
     pub(crate) fn problem(&self) -> Option<&'static str> {
+        if self
+            .page_token_key
+            .as_ref()
+            .is_some_and(|key| key.len() < 32)
+        {
+            return Some("page_token_key: at least 32 bytes, a random secret every replica shares");
+        }
         self.cors.as_ref().and_then(CorsConfig::problem)
     }
 }

@@ -3,9 +3,12 @@
 //! position to resume from on every later page.
 //!
 //! A token is URL-safe base64 of a small JSON envelope (version, operation, scan,
-//! marker) followed by a checksum. The checksum catches truncated and edited tokens;
-//! it is not a signature, so a token is no secret and markers are decoded as the
-//! untrusted input they are.
+//! marker) followed by a checksum, or, when the server has a key
+//! (`ServerConfig::page_token_key`), a signature. The checksum (8 bytes of SHA-256)
+//! catches corrupted and truncated tokens, but anyone can recompute it for an edited
+//! one; the signature (16 bytes of HMAC-SHA-256 under the key) cannot be made without
+//! the key. Either way a token is no secret, and markers are decoded as the untrusted
+//! input they are.
 
 use std::num::NonZeroU32;
 
@@ -26,6 +29,50 @@ const TOKEN_VERSION: u8 = 1;
 /// server decode megabytes of base64.
 pub const MAX_TOKEN_LEN: usize = 4096;
 const CHECKSUM_LEN: usize = 8;
+/// Bytes of HMAC-SHA-256 a signed token carries.
+const SIGNATURE_LEN: usize = 16;
+
+/// The key page tokens are signed with, from `ServerConfig::page_token_key`.
+#[derive(Clone)]
+pub(crate) struct PageTokenKey(std::sync::Arc<[u8]>);
+
+impl PageTokenKey {
+    pub(crate) fn new(key: &[u8]) -> Self {
+        Self(key.into())
+    }
+}
+
+tokio::task_local! {
+    /// The key of the server serving the current request, if it has one.
+    static KEY: Option<PageTokenKey>;
+}
+
+/// Runs `future` (a request's handling) with `key` as the key of the page tokens it
+/// issues and reads.
+pub(crate) async fn with_key<F: std::future::Future>(
+    key: Option<PageTokenKey>,
+    future: F,
+) -> F::Output {
+    KEY.scope(key, future).await
+}
+
+/// The trailer of `payload`: its signature under the current request's key, or its
+/// checksum when there is none.
+fn trailer(payload: &[u8]) -> Vec<u8> {
+    let key = KEY.try_with(Clone::clone).ok().flatten();
+    match key {
+        Some(PageTokenKey(key)) => {
+            use hmac::Mac as _;
+            // HMAC takes a key of any length.
+            let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(&key) else {
+                return Vec::new();
+            };
+            mac.update(payload);
+            mac.finalize().into_bytes()[..SIGNATURE_LEN].to_vec()
+        }
+        None => Sha256::digest(payload)[..CHECKSUM_LEN].to_vec(),
+    }
+}
 
 const LIMIT: Param = Param::query("limit", Shape::Scalar(Scalar::Integer));
 const PAGE_TOKEN: Param = Param::query("page_token", Shape::Scalar(Scalar::String));
@@ -161,11 +208,10 @@ pub fn encode_token<S: Serialize, M: Serialize>(
     seal(&bytes)
 }
 
-/// `payload` with its checksum, as the text of a token.
+/// `payload` with its checksum or signature, as the text of a token.
 pub(crate) fn seal(payload: &[u8]) -> String {
     let mut bytes = payload.to_vec();
-    let checksum = Sha256::digest(payload);
-    bytes.extend_from_slice(&checksum[..CHECKSUM_LEN]);
+    bytes.extend_from_slice(&trailer(payload));
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -225,12 +271,26 @@ pub fn decode_token<M: DeserializeOwned>(
     let bytes = URL_SAFE_NO_PAD
         .decode(token)
         .map_err(|_| invalid_token("not a token this server issued"))?;
-    if bytes.len() <= CHECKSUM_LEN {
+    let signed = KEY.try_with(Option::is_some).unwrap_or(false);
+    let trailer_len = if signed { SIGNATURE_LEN } else { CHECKSUM_LEN };
+    if bytes.len() <= trailer_len {
         return Err(invalid_token("truncated"));
     }
-    let (payload, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
-    if Sha256::digest(payload)[..CHECKSUM_LEN] != *checksum {
-        return Err(invalid_token("corrupted or truncated"));
+    let (payload, found) = bytes.split_at(bytes.len() - trailer_len);
+    // Compared in constant time: how much of a signature matched must not show.
+    let expected = trailer(payload);
+    let differs = expected.len() != found.len()
+        || expected
+            .iter()
+            .zip(found)
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            != 0;
+    if differs {
+        return Err(invalid_token(if signed {
+            "not signed by this server, or edited"
+        } else {
+            "corrupted or truncated"
+        }));
     }
     let envelope: Envelope<'_> = serde_json::from_slice(payload)
         .map_err(|_| invalid_token("not a token this server issued"))?;

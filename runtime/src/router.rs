@@ -13,6 +13,7 @@ use tracing::Instrument;
 
 use crate::cors::{self, Cors, CorsRoutes};
 use crate::error::{ErrorBody, Rendered};
+use crate::pagination::{self, PageTokenKey};
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
 use crate::server::SpanOpened;
 use crate::trace_context;
@@ -181,6 +182,8 @@ async fn request_middleware(
             return answer;
         }
     }
+    // The server's page token key, for the tokens the handler issues and reads.
+    let request_key = request.extensions().get::<PageTokenKey>().cloned();
     let span = if request.extensions().get::<SpanOpened>().is_some() {
         tracing::Span::current()
     } else {
@@ -208,6 +211,7 @@ async fn request_middleware(
             response
         }
     };
+    let handle = pagination::with_key(request_key, handle);
     let mut response = request_id::scope(id.clone(), handle).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);

@@ -30,7 +30,7 @@ use crate::config::{ServerConfig, TlsConfig};
 use crate::cors::Cors;
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
 use crate::observe::{ObservedBody, OperationSlot, Pending, TrackedBody};
-use crate::pagination::PageLimits;
+use crate::pagination::{PageLimits, PageTokenKey};
 use crate::request_id::{self, RequestId};
 use crate::router::Compression;
 use crate::trace_context;
@@ -248,6 +248,11 @@ pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
     let router = match &config.cors {
         // The router's middleware applies it, with the paths of the router's document.
         Some(cors) => router.layer(Extension(Cors(Arc::new(cors.clone())))),
+        None => router,
+    };
+    let router = match &config.page_token_key {
+        // The router's middleware makes it the key of the handlers' page tokens.
+        Some(key) => router.layer(Extension(PageTokenKey::new(key.as_bytes()))),
         None => router,
     };
     let router = if config.compression {
