@@ -305,10 +305,15 @@ impl BookshelfApi for Bookshelf {
         // SQLite keeps microseconds; trimming now means a later read returns the same value.
         let added_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
         let book = book_from(Uuid::new_v4(), added_at, request.body)?;
-        store::put(&connection, &book)?;
-        if let Some(key) = &request.idempotency_key {
-            store::remember_key(&connection, key, &book)?;
-        }
+        // The book and its key together: a crash between them must not leave a book
+        // that a retry under the same key would add again.
+        store::atomically(&connection, || {
+            store::put(&connection, &book)?;
+            if let Some(key) = &request.idempotency_key {
+                store::remember_key(&connection, key, &book)?;
+            }
+            Ok(())
+        })?;
         Ok(CreateBookResponse::Created {
             location: location(book.id),
             body: book,

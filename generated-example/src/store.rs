@@ -109,8 +109,32 @@ pub fn get(connection: &Connection, id: Uuid) -> Result<Option<Book>, StoreError
     }
 }
 
-/// Inserts or replaces `book` with its tags.
+/// Runs `change` as one unit: all of its writes are kept or none is, whatever stops
+/// the process half-way. A savepoint, so it nests inside a caller's unit.
+pub fn atomically<T>(
+    connection: &Connection,
+    change: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    connection.execute_batch("SAVEPOINT change")?;
+    match change() {
+        Ok(value) => {
+            connection.execute_batch("RELEASE change")?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The error that stopped the change is the one to report.
+            let _ = connection.execute_batch("ROLLBACK TO change; RELEASE change");
+            Err(error)
+        }
+    }
+}
+
+/// Inserts or replaces `book` with its tags, as one unit.
 pub fn put(connection: &Connection, book: &Book) -> Result<(), StoreError> {
+    atomically(connection, || put_rows(connection, book))
+}
+
+fn put_rows(connection: &Connection, book: &Book) -> Result<(), StoreError> {
     let id = book.id.to_string();
     connection.execute(
         "INSERT INTO books (id, title, author, genre, published_year, added_at)
