@@ -15,7 +15,9 @@ const TOKEN: &str = "crash-test-token";
 const CYCLES: usize = 20;
 const WRITERS: usize = 4;
 
-/// The example serving `database`, and the address it listens on.
+/// The example serving `database`, and the address it listens on. The caller kills
+/// and waits for it; a panic here (the test failing) leaves it to the test's end.
+#[allow(clippy::zombie_processes)]
 fn start(database: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_generated-example"))
         .args([
