@@ -46,6 +46,10 @@ struct Args {
     /// Most requests handled at once, or `off`; more get an immediate 503 [default: 1024].
     #[arg(long, value_name = "COUNT|off", value_parser = count)]
     max_concurrent_requests: Option<OrOff<usize>>,
+    /// Most connections open at once, or `off`; more wait in the listen queue until one
+    /// closes [default: 10000].
+    #[arg(long, value_name = "COUNT|off", value_parser = count)]
+    max_connections: Option<OrOff<usize>>,
     /// Time a graceful shutdown waits for in-flight requests, or `off` [default: 30s].
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     shutdown_timeout: Option<OrOff<Duration>>,
@@ -141,6 +145,9 @@ impl Args {
         }
         if let Some(count) = self.max_concurrent_requests {
             config.max_concurrent_requests = count.0;
+        }
+        if let Some(count) = self.max_connections {
+            config.max_connections = count.0;
         }
         if let Some(timeout) = self.shutdown_timeout {
             config.shutdown_timeout = timeout.0;
@@ -247,8 +254,11 @@ mod tests {
             "250ms",
             "--head-limit",
             "9000",
+            "--max-connections",
+            "64",
         ])
         .unwrap();
+        assert_eq!(config.max_connections, Some(64));
         assert_eq!(config.request_timeout, Some(Duration::from_secs(5)));
         assert_eq!(config.max_concurrent_requests, None);
         assert_eq!(config.shutdown_timeout, Some(Duration::from_millis(250)));

@@ -56,6 +56,12 @@ pub struct ServerConfig {
     /// waiting in a queue. `None` (`"off"`) disables it. Defaults to 1024.
     #[serde(deserialize_with = "optional_count")]
     pub max_concurrent_requests: Option<usize>,
+    /// Most connections open at once; at the limit, new connections wait in the
+    /// listener's queue until one closes, so idle or slow clients cannot make the server
+    /// hold unbounded memory or run out of file descriptors. `None` (`"off"`) disables
+    /// it. Defaults to 10,000.
+    #[serde(deserialize_with = "optional_count")]
+    pub max_connections: Option<usize>,
     /// Longest time a graceful shutdown waits for in-flight requests before closing their
     /// connections. `None` (`"off"`) waits for ever. Defaults to 30 seconds.
     #[serde(deserialize_with = "optional_duration")]
@@ -225,6 +231,7 @@ impl Default for ServerConfig {
             request_timeout: Some(Duration::from_secs(30)),
             header_read_timeout: Some(Duration::from_secs(10)),
             max_concurrent_requests: Some(1024),
+            max_connections: Some(10_000),
             shutdown_timeout: Some(Duration::from_secs(30)),
             page_default_limit: crate::PageLimits::default().default,
             page_max_limit: crate::PageLimits::default().max,
@@ -247,6 +254,7 @@ impl fmt::Debug for ServerConfig {
             .field("request_timeout", &self.request_timeout)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("max_connections", &self.max_connections)
             .field("shutdown_timeout", &self.shutdown_timeout)
             .field("page_default_limit", &self.page_default_limit)
             .field("page_max_limit", &self.page_max_limit)

@@ -121,7 +121,19 @@ pub async fn serve_with_listener(
 
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    let connections = config
+        .max_connections
+        .map(|limit| Arc::new(Semaphore::new(limit.max(1))));
     loop {
+        // At the connection limit, wait for a connection to close before accepting:
+        // new ones queue in the listener's backlog meanwhile.
+        let permit = match &connections {
+            None => None,
+            Some(connections) => tokio::select! {
+                permit = connections.clone().acquire_owned() => permit.ok(),
+                () = shutdown.as_mut() => break,
+            },
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -164,6 +176,7 @@ pub async fn serve_with_listener(
                     if let Err(e) = watcher.watch(connection).await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
                     }
+                    drop(permit);
                 });
             }
             Some(acceptor) => {
@@ -195,6 +208,7 @@ pub async fn serve_with_listener(
                         }
                         Err(e) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
                     }
+                    drop(permit);
                 });
             }
         }

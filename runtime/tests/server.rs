@@ -233,6 +233,57 @@ async fn over_the_concurrency_limit_is_503() {
 }
 
 #[tokio::test]
+async fn at_the_connection_limit_new_connections_wait_for_a_place() {
+    tokio::time::timeout(LIMIT, async {
+        let server = Server::start(ServerConfig {
+            max_connections: Some(2),
+            ..ServerConfig::default()
+        })
+        .await;
+        // Two idle connections take both places.
+        let first = TcpStream::connect(server.addr).await.unwrap();
+        let _second = TcpStream::connect(server.addr).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let third = tokio::spawn(reqwest::get(server.url("/hello/x")));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!third.is_finished(), "served beyond the limit");
+        // A closed connection frees a place for the one waiting.
+        drop(first);
+        let response = third.await.unwrap().unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        server.stop().await;
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn thousands_of_idle_connections_do_not_stop_requests() {
+    tokio::time::timeout(LIMIT, async {
+        let server = Server::start(ServerConfig::default()).await;
+        let mut idle = Vec::new();
+        for _ in 0..2000 {
+            idle.push(TcpStream::connect(server.addr).await.unwrap());
+        }
+        let client = reqwest::Client::new();
+        for _ in 0..20 {
+            let started = std::time::Instant::now();
+            let response = client.get(server.url("/hello/x")).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+        drop(idle);
+        server.stop().await;
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
 async fn head_limits_and_malformed_heads_get_json() {
     tokio::time::timeout(LIMIT, async {
         let server = Server::start(ServerConfig {
