@@ -371,3 +371,31 @@ async fn thousands_of_values_for_one_array_parameter() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn authentication_refuses_a_huge_slow_body_without_reading_it() {
+    bounded(async {
+        let server = Server::start_with(ServerConfig {
+            request_timeout: Some(Duration::from_secs(30)),
+            ..ServerConfig::default()
+        })
+        .await;
+        // A head announcing 100 MB with a wrong token, and then no body at all: the
+        // answer comes at once, before any body byte (and well before the timeout).
+        let head = "POST /books HTTP/1.1\r\nhost: x\r\nauthorization: Bearer wrong\r\n\
+                    content-type: application/json\r\ncontent-length: 100000000\r\n\r\n";
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let started = std::time::Instant::now();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+            .await
+            .expect("an answer without the body")
+            .unwrap();
+        let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+        assert!(text.starts_with("HTTP/1.1 401"), "{text}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        server.still_healthy_then_stop().await;
+    })
+    .await;
+}

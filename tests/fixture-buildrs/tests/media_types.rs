@@ -407,9 +407,37 @@ async fn multipart_bodies_obey_the_body_limit() {
         ("title", None, None, b"Big"),
         ("attachment", Some("big.bin"), None, &big),
     ]);
-    let (status, received) = post(&http, "/notes", Some(&multipart_type()), body).await;
+    let (status, received) = post(&http, "/notes", Some(&multipart_type()), body.clone()).await;
     assert_eq!(status, 413, "{received}");
     assert_eq!(received["error_code"], "PayloadTooLarge");
+
+    // Chunked, with no length to refuse up front: the limit holds while reading.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = format!(
+        "POST /notes HTTP/1.1\r\nhost: x\r\ncontent-type: {}\r\n\
+         transfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        multipart_type()
+    )
+    .into_bytes();
+    for chunk in body.chunks(100) {
+        request.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        request.extend_from_slice(chunk);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let mut stream = tokio::net::TcpStream::connect(http.addr)
+        .await
+        .expect("connect");
+    // The server may answer before reading all of it; the answer is what matters.
+    let _ = stream.write_all(&request).await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("\"error_code\":\"PayloadTooLarge\""),
+        "{answer}"
+    );
 }
 
 #[tokio::test]

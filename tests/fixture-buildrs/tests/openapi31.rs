@@ -383,3 +383,59 @@ async fn mutual_tls_admits_certified_clients_only() {
         Err(panic) => assert!(panic.is_panic()),
     }
 }
+
+#[tokio::test]
+async fn a_required_certificate_is_checked_at_the_handshake() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = issue("server CA");
+    let robots = issue("maintenance CA");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let mut tls = TlsConfig::new(
+        write("server.pem", &server.cert_pem),
+        write("server.key", &server.key_pem),
+    )
+    .with_client_ca(write("robots-ca.pem", &robots.ca_pem));
+    tls.require_client_certificate = true;
+    let config = ServerConfig {
+        tls: Some(tls),
+        header_read_timeout: Some(std::time::Duration::from_millis(300)),
+        ..ServerConfig::default()
+    };
+    let http = support::start_with(api::router(Arc::new(Sensors)), config).await;
+    let public = "GET /sensors/boiler-1 HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n";
+
+    let certified = send_tls(http.addr, &server.ca_pem, Some(&robots), public).await;
+    assert!(certified.starts_with("HTTP/1.1 200"), "{certified}");
+
+    // Without a certificate, even an operation that needs none gets no answer: the
+    // handshake is refused before any request is read.
+    let refused = tokio::spawn({
+        let address = http.addr;
+        let server_ca = server.ca_pem.clone();
+        async move { send_tls(address, &server_ca, None, public).await }
+    })
+    .await;
+    match refused {
+        Ok(text) => assert!(!text.starts_with("HTTP/1.1"), "{text}"),
+        Err(panic) => assert!(panic.is_panic()),
+    }
+
+    // A client that connects and never starts the handshake is closed after the
+    // header read timeout.
+    let mut idle = tokio::net::TcpStream::connect(http.addr)
+        .await
+        .expect("connect");
+    let started = std::time::Instant::now();
+    let mut out = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        idle.read_to_end(&mut out),
+    )
+    .await;
+    assert!(closed.is_ok(), "still open after 5 s");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250));
+}
