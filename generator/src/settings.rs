@@ -220,9 +220,7 @@ impl Settings {
                 }
             }
             if !components.contains(&component.as_str()) {
-                let hint = naming::closest(components.iter().copied(), component)
-                    .map(|near| format!(" (did you mean {near:?}?)"))
-                    .unwrap_or_default();
+                let hint = meant(&components, component);
                 return Err(format!(
                     "type setting of {component:?}: the spec has no component schema of that name{hint}"
                 ));
@@ -244,9 +242,7 @@ impl Settings {
         }
         for operation in self.method_names.keys() {
             if !operations.contains(&operation.as_str()) {
-                let hint = naming::closest(operations.iter().copied(), operation)
-                    .map(|near| format!(" (did you mean {near:?}?)"))
-                    .unwrap_or_default();
+                let hint = meant(&operations, operation);
                 return Err(format!(
                     "operation setting of {operation:?}: the spec has no operation with that operationId{hint}"
                 ));
@@ -261,6 +257,13 @@ impl Settings {
         naming::check_item_name(name, &["Future", "RequestContext", "Result"])
             .map_err(|why| format!("trait name {name:?} {why}"))
     }
+}
+
+/// ` (did you mean "NAME"?)` for the one of `names` close to `wanted`, if one is.
+fn meant(names: &[&str], wanted: &str) -> String {
+    naming::closest(names.iter().copied(), wanted)
+        .map(|near| format!(" (did you mean {near:?}?)"))
+        .unwrap_or_default()
 }
 
 /// Whether `derive` can go in `#[derive(...)]`: a path.

@@ -368,14 +368,20 @@ fn default_not_implemented_is_recorded_and_checked() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
 }
 
-#[test]
-fn the_trait_name_is_a_setting_that_check_reproduces() {
+/// A temporary directory holding a copy of the flagship spec, `bookshelf.yaml`.
+fn with_bookshelf() -> tempfile::TempDir {
     let temp = tempfile::tempdir().expect("a temp dir");
     std::fs::copy(
         root().join("specs/bookshelf.yaml"),
         temp.path().join("bookshelf.yaml"),
     )
     .expect("copied");
+    temp
+}
+
+#[test]
+fn the_trait_name_is_a_setting_that_check_reproduces() {
+    let temp = with_bookshelf();
     let generate = |extra: &[&str]| {
         let mut args = vec![
             "generate",
@@ -444,12 +450,7 @@ fn the_trait_name_is_a_setting_that_check_reproduces() {
 
 #[test]
 fn the_nullable_setting_is_recorded_and_check_reproduces_it() {
-    let temp = tempfile::tempdir().expect("a temp dir");
-    std::fs::copy(
-        root().join("specs/bookshelf.yaml"),
-        temp.path().join("bookshelf.yaml"),
-    )
-    .expect("copied");
+    let temp = with_bookshelf();
     let generate = |extra: &[&str]| {
         let mut args = vec!["generate", "bookshelf.yaml", "--out", "api"];
         args.extend_from_slice(extra);
@@ -494,12 +495,7 @@ fn the_nullable_setting_is_recorded_and_check_reproduces_it() {
 
 #[test]
 fn customising_settings_are_recorded_and_check_reproduces_them() {
-    let temp = tempfile::tempdir().expect("a temp dir");
-    std::fs::copy(
-        root().join("specs/bookshelf.yaml"),
-        temp.path().join("bookshelf.yaml"),
-    )
-    .expect("copied");
+    let temp = with_bookshelf();
     let sets = [
         r#"derives=["PartialEq"]"#,
         r#"types.Book.rename="Volume""#,
@@ -828,12 +824,7 @@ fn check_refuses_a_lone_spec_and_a_crate_with_bad_settings() {
 
 #[test]
 fn generate_with_a_config_writes_every_crate() {
-    let temp = tempfile::tempdir().expect("a temp dir");
-    std::fs::copy(
-        root().join("specs/bookshelf.yaml"),
-        temp.path().join("bookshelf.yaml"),
-    )
-    .expect("copied");
+    let temp = with_bookshelf();
     std::fs::copy(
         root().join("specs/params.yaml"),
         temp.path().join("params.yaml"),

@@ -3,9 +3,9 @@
 //! child's stderr and its global subscriber are its own; the child serves until the
 //! parent interrupts it as Ctrl-C would.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod child;
+
+use std::process::Command;
 
 use specfirst_runtime::{serve, ServerConfig};
 
@@ -26,42 +26,9 @@ fn serve_without_a_subscriber_logs_to_stderr() {
             .expect("serves until interrupted");
         return;
     }
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "--exact",
-            "serve_without_a_subscriber_logs_to_stderr",
-            "--nocapture",
-        ])
-        .env(CHILD, "1")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the child starts");
-    let stderr = child.stderr.take().expect("piped");
-    let (lines, seen) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let (mut child, seen) = child::spawn("serve_without_a_subscriber_logs_to_stderr", CHILD);
     let mut log = Vec::new();
-    while !log
-        .iter()
-        .any(|line: &String| line.contains("listening on"))
-    {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match seen.recv_timeout(left) {
-            Ok(line) => log.push(line),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("no `listening` line within 30 s: {log:#?}");
-            }
-        }
-    }
+    child::wait_for(&mut child, &seen, &mut log, "listening on");
     let interrupted = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

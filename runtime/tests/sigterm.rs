@@ -3,9 +3,10 @@
 //! The test runs itself again as a child process serving a slow route, and sends the
 //! child `SIGTERM` while a request is in flight.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod child;
+
+use std::process::Command;
+use std::time::Duration;
 
 use specfirst_runtime::{serve, ServerConfig};
 
@@ -34,39 +35,10 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
             .expect("serves until terminated");
         return;
     }
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "--exact",
-            "sigterm_finishes_the_request_in_flight_then_exits",
-            "--nocapture",
-        ])
-        .env(CHILD, "1")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the child starts");
-    let stderr = child.stderr.take().expect("piped");
-    let (lines, seen) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, seen) =
+        child::spawn("sigterm_finishes_the_request_in_flight_then_exits", CHILD);
     let mut log: Vec<String> = Vec::new();
-    let wait_for = |needle: &str, log: &mut Vec<String>| {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !log.iter().any(|line| line.contains(needle)) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match seen.recv_timeout(left) {
-                Ok(line) => log.push(line),
-                Err(_) => panic!("no {needle:?} within 30 s: {log:#?}"),
-            }
-        }
-    };
-    wait_for("listening on http://", &mut log);
+    child::wait_for(&mut child, &seen, &mut log, "listening on http://");
     let address = log
         .iter()
         .find_map(|line| line.split("listening on http://").nth(1))
@@ -81,7 +53,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         let status = response.status();
         Ok::<_, reqwest::Error>((status, response.text().await?))
     });
-    wait_for("slow request started", &mut log);
+    child::wait_for(&mut child, &seen, &mut log, "slow request started");
     let terminated = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
