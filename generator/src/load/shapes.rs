@@ -89,7 +89,16 @@ impl Walk {
             }
             return;
         };
-        if map.contains_key("$ref") {
+        if let Some(reference) = map.get("$ref") {
+            if !reference.is_string() {
+                problems.push(Diagnostic::new(
+                    format!("{at}/$ref"),
+                    format!(
+                        "`$ref` must be a string (such as \"#/components/schemas/Name\"); found {}",
+                        json_kind(reference)
+                    ),
+                ));
+            }
             return;
         }
         for (key, member) in map {
@@ -151,6 +160,7 @@ mod tests {
             "components": {"schemas": {
                 "Fine": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Fine"}}},
                 "Bad": {"allOf": [{"format": 5}, 7]},
+                "Pointed": {"$ref": true},
             }},
         });
         let found: Vec<String> = malformed_schemas(&doc)
@@ -162,6 +172,7 @@ mod tests {
             found,
             [
                 "/components/schemas/Bad/allOf: `allOf` must be a list of schemas (objects)".to_string(),
+                "/components/schemas/Pointed/$ref: `$ref` must be a string (such as \"#/components/schemas/Name\"); found a boolean".into(),
                 format!("{deepest}/items: `items` must be a schema (an object), or a list of schemas"),
                 "/paths/~1a/get/responses/200/content/application~1json/schema/properties/n/minimum: `minimum` must be a number".into(),
             ]

@@ -85,15 +85,28 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
             },
             k if SINGLE.contains(&k) && value.is_object() => normalize(value, &child, problems),
             k if LISTS.contains(&k) => match value {
-                Value::Array(items) => Value::Array(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, item)| {
-                            normalize(item, &pointer_join(&child, i.to_string()), problems)
-                        })
-                        .collect(),
-                ),
+                Value::Array(items) => {
+                    let mut kept: Vec<Value> = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        let at = pointer_join(&child, i.to_string());
+                        // The same alternative twice: typify cannot name two variants
+                        // alike, and in a `oneOf` no value could match just one of them.
+                        if let Some(first) = items[..i].iter().position(|other| other == item) {
+                            if k == "oneOf" {
+                                problems.push(Diagnostic::new(
+                                    at,
+                                    format!(
+                                        "`oneOf` lists this schema twice (also at {first}): a \
+                                         value matching it matches both, which `oneOf` refuses"
+                                    ),
+                                ));
+                            }
+                            continue;
+                        }
+                        kept.push(normalize(item, &at, problems));
+                    }
+                    Value::Array(kept)
+                }
                 other => other.clone(),
             },
             "type" => match unknown_type(value) {
@@ -486,4 +499,44 @@ pub(super) fn is_annotation(keyword: &str) -> bool {
     ANNOTATIONS.contains(&keyword)
         || keyword.starts_with("x-")
         || matches!(keyword, "default" | "xml")
+}
+
+#[cfg(test)]
+mod duplicate_alternatives {
+    use serde_json::json;
+
+    use super::normalize;
+
+    #[test]
+    fn a_one_of_listing_a_schema_twice_is_refused_where_it_repeats() {
+        let mut problems = Vec::new();
+        let a = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        normalize(
+            &json!({"oneOf": [a.clone(), {"type": "integer"}, a]}),
+            "/components/schemas/Either",
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].pointer, "/components/schemas/Either/oneOf/2");
+        assert!(
+            problems[0].message.contains("also at 0"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn an_any_of_keeps_one_of_each() {
+        let mut problems = Vec::new();
+        let schema = normalize(
+            &json!({"anyOf": [{"type": "string"}, {"type": "string"}, {"type": "integer"}]}),
+            "/components/schemas/Some",
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            schema["anyOf"],
+            json!([{"type": "string"}, {"type": "integer"}])
+        );
+    }
 }
