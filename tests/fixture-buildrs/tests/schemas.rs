@@ -189,3 +189,20 @@ fn string_enums_keep_their_conversions() {
     assert_eq!(modes.into_iter().next(), Some(RecordMode::Fast));
     assert_eq!(RecordMode::default(), RecordMode::Careful);
 }
+
+#[test]
+fn discriminated_variants_are_named_after_their_components() {
+    use specfirst_fixture_buildrs::schemas::types::{Drawing, DrawingShape, Shape};
+    let shape: Shape = serde_json::from_value(serde_json::json!({"kind": "circle", "radius": 2.0}))
+        .expect("a circle");
+    assert!(matches!(shape, Shape::Circle { .. }), "{shape:?}");
+    // In place, in a component's property, too.
+    let drawing: Drawing = serde_json::from_value(serde_json::json!({
+        "shape": {"kind": "square", "width": 2, "height": 3}
+    }))
+    .expect("a drawing");
+    assert!(
+        matches!(drawing.shape, Some(DrawingShape::Rectangle { .. })),
+        "{drawing:?}"
+    );
+}

@@ -179,11 +179,7 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
     }
 
     if let Some(discriminator) = map.get("discriminator") {
-        let parent = pointer
-            .strip_prefix("/components/schemas/")
-            .filter(|name| !name.contains('/'))
-            .map(|name| name.replace("~1", "/").replace("~0", "~"));
-        tag_alternatives(&mut out, discriminator, parent.as_deref());
+        tag_alternatives(&mut out, discriminator, place_name(pointer).as_deref());
     }
     drop_keywords_beside_enum(&mut out);
     settle_keyword_types(&mut out);
@@ -202,6 +198,25 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// The name typify gives the type of the schema at `pointer`, where that is known here:
+/// a component's (its key), or that of an inline schema in one of a component's
+/// properties (`{Component}{Property}`).
+fn place_name(pointer: &str) -> Option<String> {
+    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let mut tokens = rest.split('/');
+    let component = unescape(tokens.next()?);
+    match (tokens.next(), tokens.next(), tokens.next()) {
+        (None, _, _) => Some(component),
+        (Some("properties"), Some(property), None) => Some(format!(
+            "{}_{}",
+            component,
+            typify_field_name(&unescape(property))
+        )),
+        _ => None,
+    }
 }
 
 /// What constraint `keyword` must be when `value` is not that: `pattern` a string,
