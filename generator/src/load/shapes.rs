@@ -22,6 +22,10 @@ pub(crate) fn malformed_schemas(doc: &Value) -> Vec<Diagnostic> {
     // Swagger 2.0 has one type of its own, `file`, which its conversion reads.
     let walk = Walk {
         swagger2: doc.get("swagger").is_some(),
+        booleans: doc
+            .get("openapi")
+            .and_then(Value::as_str)
+            .is_some_and(|version| !version.starts_with("3.0")),
     };
     for container in ["/components/schemas", "/definitions"] {
         if let Some(Value::Object(schemas)) = doc.pointer(container) {
@@ -48,6 +52,10 @@ pub(crate) fn malformed_schemas(doc: &Value) -> Vec<Diagnostic> {
 /// What the walk needs to know of the whole document.
 struct Walk {
     swagger2: bool,
+    /// Whether the document is OpenAPI 3.1, where `true` and `false` are schemas and
+    /// `type` may be a list; before, a schema is an object (`additionalProperties` alone
+    /// may be a boolean) and `type` one name.
+    booleans: bool,
 }
 
 impl Walk {
@@ -58,9 +66,11 @@ impl Walk {
             let len = at.len();
             at.push('/');
             at.push_str(&escape_token(key));
+            // Outside schemas `default` is the default response, not data.
+            let data = super::dangling::is_data(key) && key != "default";
             if key == "schema" {
                 self.check(value, at, problems);
-            } else if !(super::dangling::is_data(key) || matches!(key, "examples" | "schemas")) {
+            } else if !(data || matches!(key, "examples" | "schemas")) {
                 self.find_schemas(value, at, problems);
             }
             at.truncate(len);
@@ -84,6 +94,16 @@ impl Walk {
                     format!(
                         "a schema must be an object (or a boolean); found {}",
                         json_kind(value)
+                    ),
+                ));
+            } else if !self.booleans {
+                // The OpenAPI reader would refuse it too, but only after trying every
+                // form of every schema around it, which takes for ever when it is deep.
+                problems.push(Diagnostic::new(
+                    at,
+                    format!(
+                        "a schema must be an object before OpenAPI 3.1; found `{value}` \
+                         (`true` and `false` schemas came with 3.1)"
                     ),
                 ));
             }
@@ -113,11 +133,24 @@ impl Walk {
                 let file = self.swagger2 && member.as_str() == Some("file");
                 if let Some(problem) = unknown_type(member).filter(|_| !file) {
                     problems.push(Diagnostic::new(here, problem));
+                } else if member.is_array() && !self.booleans {
+                    // Read as OpenAPI 3.0, a list here fails deep inside every form of
+                    // every schema around it, which takes for ever when it is deep.
+                    problems.push(Diagnostic::new(
+                        here,
+                        "`type` must be one type name before OpenAPI 3.1 (lists of types came \
+                         with 3.1; for `null` say `nullable: true`)",
+                    ));
                 }
                 continue;
             }
             match member {
                 Value::Object(_) if SCHEMA_VALUED.contains(&key.as_str()) => {
+                    self.check(member, &here, problems)
+                }
+                Value::Bool(_)
+                    if SCHEMA_VALUED.contains(&key.as_str()) && key != "additionalProperties" =>
+                {
                     self.check(member, &here, problems)
                 }
                 Value::Array(list) if SCHEMA_LISTS.contains(&key.as_str()) => {
@@ -151,16 +184,23 @@ mod tests {
         let doc = json!({
             "paths": {"/a": {"get": {
                 "parameters": [{"name": "q", "in": "query", "schema": deep}],
-                "responses": {"200": {"description": "ok", "content": {
-                    "application/json": {"schema": {"type": "object", "properties": {
-                        "n": {"type": "integer", "minimum": "1"},
-                    }}},
-                }}},
+                "responses": {
+                    "200": {"description": "ok", "content": {
+                        "application/json": {"schema": {"type": "object", "properties": {
+                            "n": {"type": "integer", "minimum": "1"},
+                        }}},
+                    }},
+                    "default": {"description": "other", "content": {
+                        "*/*": {"schema": {"properties": true}},
+                    }},
+                },
             }}},
             "components": {"schemas": {
                 "Fine": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Fine"}}},
                 "Bad": {"allOf": [{"format": 5}, 7]},
                 "Pointed": {"$ref": true},
+                "Closed": {"type": "array", "items": false, "additionalProperties": false},
+                "Listed": {"type": ["string", "null"]},
             }},
         });
         let found: Vec<String> = malformed_schemas(&doc)
@@ -173,8 +213,11 @@ mod tests {
             [
                 "/components/schemas/Bad/allOf: `allOf` must be a list of schemas (objects)".to_string(),
                 "/components/schemas/Pointed/$ref: `$ref` must be a string (such as \"#/components/schemas/Name\"); found a boolean".into(),
+                "/components/schemas/Closed/items: a schema must be an object before OpenAPI 3.1; found `false` (`true` and `false` schemas came with 3.1)".into(),
+                "/components/schemas/Listed/type: `type` must be one type name before OpenAPI 3.1 (lists of types came with 3.1; for `null` say `nullable: true`)".into(),
                 format!("{deepest}/items: `items` must be a schema (an object), or a list of schemas"),
                 "/paths/~1a/get/responses/200/content/application~1json/schema/properties/n/minimum: `minimum` must be a number".into(),
+                "/paths/~1a/get/responses/default/content/*~1*/schema/properties: `properties` must be an object whose values are schemas (objects)".into(),
             ]
         );
     }
