@@ -179,7 +179,32 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
     }
 
     if let Some(discriminator) = map.get("discriminator") {
-        tag_alternatives(&mut out, discriminator, place_name(pointer).as_deref());
+        // An alternative that is the schema itself would be tagged as `allOf` of itself,
+        // which no type can be (typify recurses for ever on it).
+        let own = format!("#{pointer}");
+        let mut own_alternative = false;
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(alternatives)) = map.get(key) {
+                for (i, alternative) in alternatives.iter().enumerate() {
+                    if alternative.get("$ref").and_then(Value::as_str) == Some(own.as_str()) {
+                        own_alternative = true;
+                        problems.push(Diagnostic::new(
+                            pointer_join(
+                                &pointer_join(&pointer_join(pointer, key), i.to_string()),
+                                "$ref",
+                            ),
+                            format!(
+                                "an alternative of a discriminated `{key}` is the schema itself; \
+                                 list the schemas it chooses between"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if !own_alternative {
+            tag_alternatives(&mut out, discriminator, place_name(pointer).as_deref());
+        }
     }
     drop_keywords_beside_enum(&mut out);
     settle_keyword_types(&mut out);
@@ -537,6 +562,24 @@ mod duplicate_alternatives {
             problems[0].message.contains("also at 0"),
             "{}",
             problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_discriminated_alternative_that_is_the_schema_itself_is_refused() {
+        let mut problems = Vec::new();
+        normalize(
+            &json!({
+                "oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Shape"}],
+                "discriminator": {"propertyName": "kind"},
+            }),
+            "/components/schemas/Shape",
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].pointer,
+            "/components/schemas/Shape/oneOf/1/$ref"
         );
     }
 
