@@ -304,7 +304,7 @@ fn set_at(doc: &mut Value, pointer: &str, value: Option<Value>) {
         }
         return;
     };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::diagnostic::unescape_token(last);
     match (doc.pointer_mut(parent), value) {
         (Some(Value::Object(map)), Some(value)) => {
             map.insert(key, value);

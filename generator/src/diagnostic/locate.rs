@@ -33,7 +33,7 @@ pub fn locate(text: &str, pointer: &str) -> Option<Position> {
     let tokens: Vec<String> = pointer
         .strip_prefix('/')?
         .split('/')
-        .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        .map(super::unescape_token)
         .collect();
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let error = Seek { tokens: &tokens }.deserialize(deserializer).err()?;

@@ -227,6 +227,12 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// One reference token of a JSON pointer unescaped (RFC 6901): what [`escape_token`]
+/// escaped.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Joins `base` and one unescaped `token` into a JSON pointer.
 pub fn pointer_join(base: &str, token: impl AsRef<str>) -> String {
     format!("{base}/{}", escape_token(token.as_ref()))

@@ -157,7 +157,7 @@ fn check(doc: &Value, target: &str) -> Option<String> {
         let token = tokens.next()?;
         let next = format!("{reached}/{token}");
         if doc.pointer(&next).is_none() {
-            break token.replace("~1", "/").replace("~0", "~");
+            break crate::diagnostic::unescape_token(token);
         }
         reached = next;
     };

@@ -211,7 +211,7 @@ fn derived_name(pointer: &str) -> String {
     let words: Vec<String> = pointer
         .split('/')
         .skip(1)
-        .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        .map(crate::diagnostic::unescape_token)
         .filter(|token| {
             !STRUCTURAL.contains(&token.as_str())
                 && !token.chars().all(|c| c.is_ascii_digit())

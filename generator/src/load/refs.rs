@@ -93,5 +93,5 @@ pub(crate) fn component_schema_name(reference: &str) -> Option<String> {
     if name.contains('/') {
         return None;
     }
-    Some(name.replace("~1", "/").replace("~0", "~"))
+    Some(crate::diagnostic::unescape_token(name))
 }

@@ -358,7 +358,7 @@ fn remove(doc: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return;
     };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::diagnostic::unescape_token(last);
     if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
         map.remove(&key);
     }

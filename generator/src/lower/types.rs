@@ -237,7 +237,7 @@ impl Typing {
                 .iter()
                 .filter(|(_, setting)| !setting.fields.is_empty() || !setting.variants.is_empty())
                 .map(|(component, setting)| {
-                    let name = typify_variant_name(setting.rename.as_deref().unwrap_or(component));
+                    let name = type_name(component, setting);
                     let renames = renames::TypeRenames {
                         fields: setting.fields.clone(),
                         variants: setting.variants.clone(),
@@ -345,6 +345,11 @@ impl Typing {
     }
 }
 
+/// The name typify gives the type of `component`, which a setting may rename.
+fn type_name(component: &str, setting: &crate::TypeSetting) -> String {
+    typify_variant_name(setting.rename.as_deref().unwrap_or(component))
+}
+
 /// What `user` sets about types, as typify's settings: derives on every type; per
 /// component (by the name its type has after any rename) a replacement, or derives
 /// and attributes; and the crates a spec's `x-rust-type` may name, the dependencies.
@@ -353,7 +358,7 @@ fn customise(settings: &mut TypeSpaceSettings, user: &Settings) {
         settings.with_derive(derive.clone());
     }
     for (component, setting) in &user.types {
-        let name = typify_variant_name(setting.rename.as_deref().unwrap_or(component));
+        let name = type_name(component, setting);
         if let Some(path) = &setting.replace {
             settings.with_replacement(name, path, std::iter::empty());
             continue;

@@ -12,7 +12,7 @@ use super::names::{typify_field_name, visit_inline_mut};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::diagnostic::{pointer_join, unescape_token, Diagnostic};
 use crate::keywords::{
     constraint_type_problem, json_kind, subschema_shape_problem, unknown_type, ANNOTATIONS,
     TYPE_KEYWORDS,
@@ -229,16 +229,15 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
 /// a component's (its key), or that of an inline schema in one of a component's
 /// properties (`{Component}{Property}`).
 fn place_name(pointer: &str) -> Option<String> {
-    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
     let rest = pointer.strip_prefix("/components/schemas/")?;
     let mut tokens = rest.split('/');
-    let component = unescape(tokens.next()?);
+    let component = unescape_token(tokens.next()?);
     match (tokens.next(), tokens.next(), tokens.next()) {
         (None, _, _) => Some(component),
         (Some("properties"), Some(property), None) => Some(format!(
             "{}_{}",
             component,
-            typify_field_name(&unescape(property))
+            typify_field_name(&unescape_token(property))
         )),
         _ => None,
     }
