@@ -97,6 +97,21 @@ impl Namespace {
         }
     }
 
+    /// Whether `name` is still free.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
+    /// Claims the first free name of `wanted`, better names first; when all are taken,
+    /// the first numbered as [`Namespace::claim`] numbers it. A number says nothing of
+    /// the thing named, so it is the last resort.
+    pub fn claim_first(&mut self, wanted: &[String]) -> String {
+        match wanted.iter().find(|name| self.is_free(name)) {
+            Some(name) => self.claim(name),
+            None => self.claim(wanted.first().map_or("", String::as_str)),
+        }
+    }
+
     /// Claims `wanted`, or `wanted2`, `wanted3`, ... if it is taken. Snake-case names
     /// get an underscore before the number so `id` and `id_2` read naturally.
     pub fn claim(&mut self, wanted: &str) -> String {
@@ -372,5 +387,26 @@ mod tests {
         let mut types = Namespace::default();
         assert_eq!(types.claim("Pet"), "Pet");
         assert_eq!(types.claim("Pet"), "Pet2");
+    }
+
+    #[test]
+    fn collisions_take_a_better_name_before_a_number() {
+        let mut names = Namespace::with_reserved(["body"]);
+        let wanted = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            names.claim_first(&wanted(&["body", "query_body"])),
+            "query_body"
+        );
+        assert_eq!(names.claim_first(&wanted(&["type", "query_type"])), "type");
+        assert_eq!(
+            names.claim_first(&wanted(&["type", "query_type"])),
+            "query_type"
+        );
+        assert_eq!(
+            names.claim_first(&wanted(&["type", "query_type"])),
+            "type_2"
+        );
+        assert!(!names.is_free("type_2"));
+        assert!(names.is_free("type_3"));
     }
 }

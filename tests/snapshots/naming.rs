@@ -10,13 +10,13 @@ use ::specfirst_runtime::{RequestContext, Result};
 pub mod types {
     use ::specfirst_runtime::serde_struct;
 
-    ///`GetItem2Body`
+    ///`GetItemChildrenBody`
     #[derive(Clone, Debug, Default)]
-    pub struct GetItem2Body {
+    pub struct GetItemChildrenBody {
         pub déjà_vu: Option<i64>,
         pub x1st: Option<String>,
     }
-    serde_struct!(GetItem2Body { déjà_vu: "déjà vu" optional, x1st: "1st" optional });
+    serde_struct!(GetItemChildrenBody { déjà_vu: "déjà vu" optional, x1st: "1st" optional });
 
     ///`Mod`
     #[derive(Clone, Debug, Default)]
@@ -167,11 +167,11 @@ pub trait TypeTheNamingTortureTestApi: Send + Sync + 'static {
         request: DeleteItemsIdRequest,
     ) -> impl Future<Output = Result<DeleteItemsIdResponse>> + Send;
     /// `GET /items/{name}/children` (operation `getItem`)
-    fn get_item_2(
+    fn get_item_children(
         &self,
         ctx: RequestContext,
-        request: GetItem2Request,
-    ) -> impl Future<Output = Result<GetItem2Response>> + Send;
+        request: GetItemChildrenRequest,
+    ) -> impl Future<Output = Result<GetItemChildrenResponse>> + Send;
 }
 
 /// The input of [`TypeTheNamingTortureTestApi::self_`]: `GET /self/{type}/{2fa}`.
@@ -185,9 +185,9 @@ pub struct SelfRequest {
     /// Query parameter `async`.
     pub async_: Option<bool>,
     /// Query parameter `Type`.
-    pub type_2: Option<String>,
+    pub query_type: Option<String>,
     /// Query parameter `type`.
-    pub type_3: Option<String>,
+    pub type_2: Option<String>,
     /// Header parameter `x-Request-ID`.
     pub x_request_id: Option<String>,
 }
@@ -265,22 +265,22 @@ impl rt::IntoResponse for DeleteItemsIdResponse {
     }
 }
 
-/// The input of [`TypeTheNamingTortureTestApi::get_item_2`]: `GET /items/{name}/children`.
+/// The input of [`TypeTheNamingTortureTestApi::get_item_children`]: `GET /items/{name}/children`.
 #[allow(dead_code)]
 #[derive(Debug, Clone)]
-pub struct GetItem2Request {
+pub struct GetItemChildrenRequest {
     /// Path parameter `name`.
     pub name: String,
     /// Query parameter `body`.
-    pub body_2: Option<String>,
+    pub query_body: Option<String>,
     /// The request body (`application/json`).
-    pub body: Option<types::GetItem2Body>,
+    pub body: Option<types::GetItemChildrenBody>,
 }
 
-/// The responses of [`TypeTheNamingTortureTestApi::get_item_2`], one variant per declared status.
+/// The responses of [`TypeTheNamingTortureTestApi::get_item_children`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
-pub enum GetItem2Response {
+pub enum GetItemChildrenResponse {
     /// children
     ///
     /// Status 200.
@@ -298,7 +298,7 @@ pub enum GetItem2Response {
     Status599,
 }
 
-impl rt::IntoResponse for GetItem2Response {
+impl rt::IntoResponse for GetItemChildrenResponse {
     fn into_response(self) -> rt::Response {
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
@@ -330,7 +330,7 @@ pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
             "/items/{p0}",
             get(handle_get_item::<A>).delete(handle_delete_items_id::<A>),
         )
-        .route("/items/{p0}/children", get(handle_get_item_2::<A>))
+        .route("/items/{p0}/children", get(handle_get_item_children::<A>))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
@@ -358,12 +358,12 @@ mod handlers {
         rt::Shape::BOOLEAN,
     );
 
-    pub(super) static SELF_TYPE_2: rt::Param = rt::Param::query(
+    pub(super) static SELF_QUERY_TYPE: rt::Param = rt::Param::query(
         "Type",
         rt::Shape::STRING,
     );
 
-    pub(super) static SELF_TYPE_3: rt::Param = rt::Param::query(
+    pub(super) static SELF_TYPE_2: rt::Param = rt::Param::query(
         "type",
         rt::Shape::STRING,
     );
@@ -391,8 +391,8 @@ mod handlers {
             type_: input.required(&SELF_TYPE)?,
             n2fa: input.required(&SELF_N2FA)?,
             async_: input.optional(&SELF_ASYNC)?,
+            query_type: input.optional(&SELF_QUERY_TYPE)?,
             type_2: input.optional(&SELF_TYPE_2)?,
-            type_3: input.optional(&SELF_TYPE_3)?,
             x_request_id: input.optional(&SELF_X_REQUEST_ID)?,
         })
     }
@@ -436,35 +436,37 @@ mod handlers {
         })
     }
 
-    pub(super) static GET_ITEM_2_NAME: rt::Param = rt::Param::path(
+    pub(super) static GET_ITEM_CHILDREN_NAME: rt::Param = rt::Param::path(
         0,
         "name",
         rt::Shape::STRING,
     );
 
-    pub(super) static GET_ITEM_2_BODY_2: rt::Param = rt::Param::query(
+    pub(super) static GET_ITEM_CHILDREN_QUERY_BODY: rt::Param = rt::Param::query(
         "body",
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_get_item_2<A: Api>(
+    pub(super) async fn handle_get_item_children<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getItem");
-        match decode_get_item_2(&mut input).await {
-            Ok(request) => rt::respond(api.get_item_2(ctx, request).await),
+        match decode_get_item_children(&mut input).await {
+            Ok(request) => rt::respond(api.get_item_children(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    async fn decode_get_item_2(
+    async fn decode_get_item_children(
         input: &mut rt::RawRequest,
-    ) -> Result<super::GetItem2Request, rt::HttpError> {
-        Ok(super::GetItem2Request {
-            name: input.required(&GET_ITEM_2_NAME)?,
-            body_2: input.optional(&GET_ITEM_2_BODY_2)?,
-            body: input.json_body_optional_checked(&super::rules::GET_ITEM_2_BODY).await?,
+    ) -> Result<super::GetItemChildrenRequest, rt::HttpError> {
+        Ok(super::GetItemChildrenRequest {
+            name: input.required(&GET_ITEM_CHILDREN_NAME)?,
+            query_body: input.optional(&GET_ITEM_CHILDREN_QUERY_BODY)?,
+            body: input
+                .json_body_optional_checked(&super::rules::GET_ITEM_CHILDREN_BODY)
+                .await?,
         })
     }
 }
@@ -477,7 +479,7 @@ mod rules {
         Additional, Check, Format, Kind, Schema,
     };
 
-    pub(super) static GET_ITEM_2_BODY: Schema = Schema {
+    pub(super) static GET_ITEM_CHILDREN_BODY: Schema = Schema {
         kind: Some(Kind::Object),
         properties: &[("1st", &Schema::STRING), ("déjà vu", &Schema::INTEGER)],
         ..Schema::ANY
@@ -508,13 +510,13 @@ mod description {
             &handlers::SELF_TYPE,
             &handlers::SELF_N2FA,
             &handlers::SELF_ASYNC,
+            &handlers::SELF_QUERY_TYPE,
             &handlers::SELF_TYPE_2,
-            &handlers::SELF_TYPE_3,
             &handlers::SELF_X_REQUEST_ID,
         ],
         &[&handlers::PATH_ID],
         &[&handlers::PATH_ID],
-        &[&handlers::GET_ITEM_2_NAME, &handlers::GET_ITEM_2_BODY_2],
+        &[&handlers::GET_ITEM_CHILDREN_NAME, &handlers::GET_ITEM_CHILDREN_QUERY_BODY],
     ];
 }
 

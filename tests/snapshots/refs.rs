@@ -316,11 +316,11 @@ pub trait RefsApi: Send + Sync + 'static {
         request: GetTreeRequest,
     ) -> impl Future<Output = Result<GetTreeResponse>> + Send;
     /// `GET /forest/{treeId}` (operation `getTree`)
-    fn get_tree_2(
+    fn get_tree_forest(
         &self,
         ctx: RequestContext,
-        request: GetTree2Request,
-    ) -> impl Future<Output = Result<GetTree2Response>> + Send;
+        request: GetTreeForestRequest,
+    ) -> impl Future<Output = Result<GetTreeForestResponse>> + Send;
     /// `GET /species` (operation `listSpecies`)
     fn list_species(
         &self,
@@ -413,18 +413,18 @@ impl rt::IntoResponse for GetTreeResponse {
     }
 }
 
-/// The input of [`RefsApi::get_tree_2`]: `GET /forest/{treeId}`.
+/// The input of [`RefsApi::get_tree_forest`]: `GET /forest/{treeId}`.
 #[allow(dead_code)]
 #[derive(Debug, Clone)]
-pub struct GetTree2Request {
+pub struct GetTreeForestRequest {
     /// Path parameter `treeId`.
     pub tree_id: i64,
 }
 
-/// The responses of [`RefsApi::get_tree_2`], one variant per declared status.
+/// The responses of [`RefsApi::get_tree_forest`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
-pub enum GetTree2Response {
+pub enum GetTreeForestResponse {
     /// the tree
     ///
     /// Status 200.
@@ -438,7 +438,7 @@ pub enum GetTree2Response {
     },
 }
 
-impl rt::IntoResponse for GetTree2Response {
+impl rt::IntoResponse for GetTreeForestResponse {
     fn into_response(self) -> rt::Response {
         match self {
             Self::Ok { body, x_depth } => {
@@ -530,7 +530,7 @@ pub fn router_with_options<A: RefsApi>(
         .without_v07_checks()
         .route("/trees", post(handle_plant_tree::<A>))
         .route("/trees/{p0}", get(handle_get_tree::<A>))
-        .route("/forest/{p0}", get(handle_get_tree_2::<A>))
+        .route("/forest/{p0}", get(handle_get_tree_forest::<A>))
         .route("/species", get(handle_list_species::<A>))
         .route("/species/{p0}", get(handle_get_species::<A>))
         .with_state(api);
@@ -593,21 +593,21 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_get_tree_2<A: Api>(
+    pub(super) async fn handle_get_tree_forest<A: Api>(
         rt::State(api): rt::State<Arc<A>>,
         mut input: rt::RawRequest,
     ) -> rt::Response {
         let ctx = input.context("getTree");
-        match decode_get_tree_2(&mut input) {
-            Ok(request) => rt::respond(api.get_tree_2(ctx, request).await),
+        match decode_get_tree_forest(&mut input) {
+            Ok(request) => rt::respond(api.get_tree_forest(ctx, request).await),
             Err(error) => rt::reject(error),
         }
     }
 
-    fn decode_get_tree_2(
+    fn decode_get_tree_forest(
         input: &mut rt::RawRequest,
-    ) -> Result<super::GetTree2Request, rt::HttpError> {
-        Ok(super::GetTree2Request {
+    ) -> Result<super::GetTreeForestRequest, rt::HttpError> {
+        Ok(super::GetTreeForestRequest {
             tree_id: input.required(&PATH_TREE_ID)?,
         })
     }

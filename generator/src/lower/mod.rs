@@ -5,6 +5,7 @@
 
 mod bodies;
 mod names;
+mod operation_names;
 mod pagination;
 mod parameters;
 mod responses;
@@ -24,7 +25,7 @@ use crate::keywords::BODY_LIMIT_EXTENSION;
 use crate::keywords::METHODS;
 use crate::load::refs::{self, Broken};
 use crate::load::Document;
-use crate::naming::{pascal, short_title, snake, Namespace};
+use crate::naming::{pascal, short_title, Namespace};
 use crate::Settings;
 use names::{rename_colliding_components, rename_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
@@ -403,14 +404,7 @@ impl<'a> Lower<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{method} {path}"));
-        // A name a setting gives was claimed before the walk, so no operation takes it.
-        let method_name = match self.settings.method_names.get(&operation_id) {
-            Some(name) => name.clone(),
-            None => self.methods.claim(&snake(&operation_id, "operation")),
-        };
-        let base = self
-            .types
-            .claim(pascal(&operation_id, "Operation").trim_end_matches('_'));
+        let (method_name, base) = self.operation_names(&operation_id, method, path);
         let request_type = format!("{base}Request");
         let response_type = format!("{base}Response");
 

@@ -64,7 +64,7 @@ impl<'a> Lower<'a> {
                 out.push(Parameter {
                     name: name.clone(),
                     pointer: op_pointer.to_string(),
-                    field: fields.claim(&snake(name, "param")),
+                    field: field_name(fields, name, "path"),
                     location: *location,
                     required: true,
                     description: Some(
@@ -224,7 +224,7 @@ impl<'a> Lower<'a> {
         let written_schema = self.doc.node(&pointer_join(at, "schema")).cloned();
         Some(Parameter {
             pointer: at.to_string(),
-            field: fields.claim(&snake(&name, "param")),
+            field: field_name(fields, &name, location_word(param)),
             name: name.clone(),
             location,
             required,
@@ -241,6 +241,16 @@ impl<'a> Lower<'a> {
             extra,
         })
     }
+}
+
+/// The request struct's field for parameter `name`: its own name, or, when a parameter
+/// elsewhere or the body has that, the name qualified by where it is read
+/// (`query_body` beside the body).
+fn field_name(fields: &mut Namespace, name: &str, location: &str) -> String {
+    fields.claim_first(&[
+        snake(name, "param"),
+        snake(&format!("{location} {name}"), "param"),
+    ])
 }
 
 pub(super) fn location_word(param: &openapiv3::Parameter) -> &'static str {

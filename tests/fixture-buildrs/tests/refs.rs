@@ -45,15 +45,15 @@ impl refs::RefsApi for Trees {
         Ok(refs::GetTreeResponse::Ok { x_depth: 1, body })
     }
 
-    async fn get_tree_2(
+    async fn get_tree_forest(
         &self,
         ctx: RequestContext,
-        r: refs::GetTree2Request,
-    ) -> Result<refs::GetTree2Response, HttpError> {
+        r: refs::GetTreeForestRequest,
+    ) -> Result<refs::GetTreeForestResponse, HttpError> {
         let refs::GetTreeResponse::Ok { x_depth, body } = self
             .get_tree(ctx, refs::GetTreeRequest { tree_id: r.tree_id })
             .await?;
-        Ok(refs::GetTree2Response::Ok { x_depth, body })
+        Ok(refs::GetTreeForestResponse::Ok { x_depth, body })
     }
 
     async fn list_species(

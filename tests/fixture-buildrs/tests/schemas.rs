@@ -192,7 +192,9 @@ fn string_enums_keep_their_conversions() {
 
 #[test]
 fn discriminated_variants_are_named_after_their_components() {
-    use specfirst_fixture_buildrs::schemas::types::{Drawing, DrawingShape, Shape};
+    use specfirst_fixture_buildrs::schemas::types::{
+        Drawing, DrawingShape, DrawingSketchesItem, Shape,
+    };
     let shape: Shape = serde_json::from_value(serde_json::json!({"kind": "circle", "radius": 2.0}))
         .expect("a circle");
     assert!(matches!(shape, Shape::Circle { .. }), "{shape:?}");
@@ -203,6 +205,21 @@ fn discriminated_variants_are_named_after_their_components() {
     .expect("a drawing");
     assert!(
         matches!(drawing.shape, Some(DrawingShape::Rectangle { .. })),
+        "{drawing:?}"
+    );
+    // Deeper in place: in the items of a component's array property.
+    let drawing: Drawing = serde_json::from_value(serde_json::json!({
+        "sketches": [{"kind": "ring", "radius": 1.0}, {"kind": "box", "width": 1, "height": 1}]
+    }))
+    .expect("a drawing");
+    assert!(
+        matches!(
+            drawing.sketches.as_slice(),
+            [
+                DrawingSketchesItem::Circle { .. },
+                DrawingSketchesItem::Rectangle { .. }
+            ]
+        ),
         "{drawing:?}"
     );
 }

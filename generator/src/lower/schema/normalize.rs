@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::defaults::{drop_mismatched_default, drop_unfit_defaults};
 use super::enums::{
     clean_enum, drop_alternatives_beside_enum, drop_keywords_beside_enum, enum_values_type,
-    hide_colliding_enum, hide_mixed_enum, tag_alternatives,
+    hide_colliding_enum, hide_mixed_enum, tag_alternatives, typify_variant_name,
 };
 use super::names::{typify_field_name, visit_inline_mut};
 
@@ -226,21 +226,30 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
 }
 
 /// The name typify gives the type of the schema at `pointer`, where that is known here:
-/// a component's (its key), or that of an inline schema in one of a component's
-/// properties (`{Component}{Property}`).
+/// a component's (its key), or that of an inline schema below one, by the names typify
+/// gives each step: a property's `{Parent}{Property}`, an array's items
+/// `{Parent}Item`, a map's values `{Parent}Value`. Titles on the way are not
+/// seen; they change only the names of the helper types a variant's tag gets.
 fn place_name(pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/components/schemas/")?;
     let mut tokens = rest.split('/');
-    let component = unescape_token(tokens.next()?);
-    match (tokens.next(), tokens.next(), tokens.next()) {
-        (None, _, _) => Some(component),
-        (Some("properties"), Some(property), None) => Some(format!(
-            "{}_{}",
-            component,
-            typify_field_name(&unescape_token(property))
-        )),
-        _ => None,
+    // typify builds each step on the Rust name of the type above; the first on the
+    // component's key as written, which comes to the same name.
+    let mut name = unescape_token(tokens.next()?);
+    let mut base = name.clone();
+    while let Some(token) = tokens.next() {
+        name = match token {
+            "properties" => {
+                let property = typify_field_name(&unescape_token(tokens.next()?));
+                format!("{base}_{property}")
+            }
+            "items" => format!("{base}_item"),
+            "additionalProperties" => format!("{base}Value"),
+            _ => return None,
+        };
+        base = typify_variant_name(&name);
     }
+    Some(name)
 }
 
 /// What constraint `keyword` must be when `value` is not that: `pattern` a string,
