@@ -101,8 +101,9 @@ impl<'a> Lower<'a> {
         if let Some(Value::Object(map)) = self.doc.node("/components/schemas") {
             for (name, schema) in map {
                 let pointer = pointer_join("/components/schemas", name);
-                let normalized =
+                let mut normalized =
                     schema::normalize_in(&self.doc.raw, schema, &pointer, &mut self.problems);
+                schema::name_tagged_variants(&mut normalized, name);
                 schemas.push((name.clone(), normalized));
             }
         }
@@ -164,10 +165,13 @@ impl<'a> Lower<'a> {
             .chain(webhooks.iter_mut())
             .map(schema_uses_and_copies)
             .unzip();
-        let uses = uses
+        let uses: Vec<_> = uses
             .into_iter()
             .flatten()
-            .map(|schema_use| (schema_use.name_hint.as_str(), &mut schema_use.schema))
+            .map(|schema_use| {
+                schema::name_tagged_variants(&mut schema_use.schema, &schema_use.name_hint);
+                (schema_use.name_hint.as_str(), &mut schema_use.schema)
+            })
             .collect();
         let copies = copies
             .into_iter()

@@ -50,6 +50,21 @@ impl api::SchemasApi for Echo {
             .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
         Ok(api::EchoValueResponse::Ok { body })
     }
+
+    async fn trace_outline(
+        &self,
+        _ctx: RequestContext,
+        r: api::TraceOutlineRequest,
+    ) -> Result<api::TraceOutlineResponse, HttpError> {
+        // An inline discriminated body: its variants named after the components too.
+        let body = match r.body {
+            api::types::TraceOutlineBody::Circle { radius, .. } => 2.0 * radius,
+            api::types::TraceOutlineBody::Rectangle { width, height, .. } => {
+                2.0 * (f64::from(width.get()) + height.get() as f64)
+            }
+        };
+        Ok(api::TraceOutlineResponse::Ok { body })
+    }
 }
 
 async fn post(http: &support::Server, path: &str, body: Value) -> (u16, Value) {
@@ -90,6 +105,23 @@ async fn discriminated_shapes_decode_by_their_tag() {
         json!({"kind": "rect", "width": 0, "height": 3}),
     )
     .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn an_inline_discriminated_body_decodes_by_its_own_tags() {
+    let http = support::start(api::router(Arc::new(Echo))).await;
+    let (status, length) = post(&http, "/outlines", json!({"kind": "disc", "radius": 2})).await;
+    assert_eq!((status, length), (200, json!(4.0)));
+    let (status, length) = post(
+        &http,
+        "/outlines",
+        json!({"kind": "frame", "width": 2, "height": 3}),
+    )
+    .await;
+    assert_eq!((status, length), (200, json!(10.0)));
+    // The component's own tag value is not this body's.
+    let (status, _) = post(&http, "/outlines", json!({"kind": "circle", "radius": 2})).await;
     assert_eq!(status, 400);
 }
 

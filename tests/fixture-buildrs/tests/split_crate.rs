@@ -52,6 +52,20 @@ macro_rules! echo {
                     .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
                 Ok($($api)::+::EchoValueResponse::Ok { body })
             }
+
+            async fn trace_outline(
+                &self,
+                _ctx: RequestContext,
+                r: $($api)::+::TraceOutlineRequest,
+            ) -> Result<$($api)::+::TraceOutlineResponse, HttpError> {
+                let body = match r.body {
+                    $($api)::+::types::TraceOutlineBody::Circle { radius, .. } => radius,
+                    $($api)::+::types::TraceOutlineBody::Rectangle { width, .. } => {
+                        f64::from(width.get())
+                    }
+                };
+                Ok($($api)::+::TraceOutlineResponse::Ok { body })
+            }
         }
     };
 }

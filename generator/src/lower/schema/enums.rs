@@ -85,15 +85,9 @@ pub(super) fn hide_mixed_enum(schema: &mut Map<String, Value>) {
 /// schema's name) as a required single-value property: typify then writes an enum
 /// tagged by that property, and the validator checks the tag.
 ///
-/// In a component (`parent`), each alternative gets the title `{parent}{component}`: typify
-/// names variants after their titles less the prefix they share, so `Shape`'s
-/// alternatives `Circle` and `Rectangle` are the variants `Circle` and `Rectangle`
-/// rather than `Variant0` and `Variant1` (and their inline types `ShapeCircleKind`).
-pub(super) fn tag_alternatives(
-    schema: &mut Map<String, Value>,
-    discriminator: &Value,
-    parent: Option<&str>,
-) {
+/// Their titles, which name the variants, are given once the enum's place is known
+/// ([`super::variant_names`]).
+pub(super) fn tag_alternatives(schema: &mut Map<String, Value>, discriminator: &Value) {
     let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
         return;
     };
@@ -145,19 +139,7 @@ pub(super) fn tag_alternatives(
                 "required": [property],
                 "properties": { property: { "type": "string", "enum": values } },
             });
-            let title = parent
-                .zip(component_schema_name(reference))
-                .map(|(parent, name)| {
-                    format!(
-                        "{}{}",
-                        typify_variant_name(parent),
-                        typify_variant_name(&name)
-                    )
-                });
             *alternative = serde_json::json!({ "allOf": [alternative.clone(), tag] });
-            if let (Some(title), Value::Object(map)) = (title, &mut *alternative) {
-                map.insert("title".into(), Value::String(title));
-            }
         }
         if !selected.is_empty() {
             // For the validator, which checks the alternative the tag selects.

@@ -15,6 +15,7 @@ mod shape;
 mod shared;
 #[cfg(test)]
 mod tests;
+mod variant_names;
 
 pub(crate) use enums::typify_variant_name;
 pub(crate) use names::{
@@ -23,6 +24,7 @@ pub(crate) use names::{
 pub(crate) use normalize::normalize_in;
 pub(crate) use shape::shape;
 pub(crate) use shared::share_identical_shapes;
+pub(crate) use variant_names::name_tagged_variants;
 // The validation rules' tests build their input the way lowering does.
 #[cfg(test)]
 pub(crate) use normalize::normalize;

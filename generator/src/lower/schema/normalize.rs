@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 use super::defaults::{drop_mismatched_default, drop_unfit_defaults};
 use super::enums::{
     clean_enum, drop_alternatives_beside_enum, drop_keywords_beside_enum, enum_values_type,
-    hide_colliding_enum, hide_mixed_enum, tag_alternatives, typify_variant_name,
+    hide_colliding_enum, hide_mixed_enum, tag_alternatives,
 };
 use super::names::{typify_field_name, visit_inline_mut};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{pointer_join, unescape_token, Diagnostic};
+use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::keywords::{
     constraint_type_problem, json_kind, subschema_shape_problem, unknown_type, ANNOTATIONS,
     TYPE_KEYWORDS,
@@ -203,7 +203,7 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
             }
         }
         if !own_alternative {
-            tag_alternatives(&mut out, discriminator, place_name(pointer).as_deref());
+            tag_alternatives(&mut out, discriminator);
         }
     }
     drop_keywords_beside_enum(&mut out);
@@ -223,33 +223,6 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
         return make_nullable(out);
     }
     Value::Object(out)
-}
-
-/// The name typify gives the type of the schema at `pointer`, where that is known here:
-/// a component's (its key), or that of an inline schema below one, by the names typify
-/// gives each step: a property's `{Parent}{Property}`, an array's items
-/// `{Parent}Item`, a map's values `{Parent}Value`. Titles on the way are not
-/// seen; they change only the names of the helper types a variant's tag gets.
-fn place_name(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/components/schemas/")?;
-    let mut tokens = rest.split('/');
-    // typify builds each step on the Rust name of the type above; the first on the
-    // component's key as written, which comes to the same name.
-    let mut name = unescape_token(tokens.next()?);
-    let mut base = name.clone();
-    while let Some(token) = tokens.next() {
-        name = match token {
-            "properties" => {
-                let property = typify_field_name(&unescape_token(tokens.next()?));
-                format!("{base}_{property}")
-            }
-            "items" => format!("{base}_item"),
-            "additionalProperties" => format!("{base}Value"),
-            _ => return None,
-        };
-        base = typify_variant_name(&name);
-    }
-    Some(name)
 }
 
 /// What constraint `keyword` must be when `value` is not that: `pattern` a string,

@@ -457,7 +457,7 @@ fn types_agree_with_keywords() {
 #[test]
 fn discriminated_alternatives_are_tagged() {
     let mut problems = Vec::new();
-    let shape = normalize(
+    let mut shape = normalize(
         &json!({
             "oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Rect"}],
             "discriminator": {"propertyName": "kind", "mapping": {"rect": "Rect"}}
@@ -466,6 +466,8 @@ fn discriminated_alternatives_are_tagged() {
         &mut problems,
     );
     assert!(problems.is_empty());
+    // The titles that name the variants come once the place is known.
+    super::name_tagged_variants(&mut shape, "Shape");
     assert_eq!(
         shape,
         json!({
