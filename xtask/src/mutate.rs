@@ -386,6 +386,14 @@ fn generate(bytes: &[u8]) -> Result<Outcome> {
         // A child that dies first closes the pipe; its status says why.
         let _ = stdin.write_all(bytes);
     }
+    // Read while the child runs: one with more to say than a pipe holds (a mutant with
+    // thousands of diagnostics) would otherwise wait for us as we wait for it.
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+        })
+    });
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -398,10 +406,11 @@ fn generate(bytes: &[u8]) -> Result<Outcome> {
         }
         std::thread::sleep(Duration::from_millis(2));
     };
-    let mut text = String::new();
-    if let Some(mut stdout) = child.stdout.take() {
-        std::io::Read::read_to_string(&mut stdout, &mut text)?;
-    }
+    let text = match reader.map(std::thread::JoinHandle::join) {
+        Some(Ok(read)) => read?,
+        Some(Err(_)) => anyhow::bail!("the thread reading a mutant's answer panicked"),
+        None => String::new(),
+    };
     let Ok(answer) = serde_json::from_str::<Value>(text.trim()) else {
         return Ok(Outcome::Crashed(format!("{status}")));
     };

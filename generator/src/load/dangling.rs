@@ -97,20 +97,54 @@ pub(super) fn is_data(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const" | "value") || key.starts_with("x-")
 }
 
+/// Members whose values are maps of names the spec chose: a property called `value`, a
+/// header called `x-rate-limit` and the `default` response are parts of the document
+/// like any other, not data.
+pub(super) const NAME_MAPS: [&str; 17] = [
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "schemas",
+    "dependentSchemas",
+    "responses",
+    "headers",
+    "content",
+    "encoding",
+    "parameters",
+    "requestBodies",
+    "callbacks",
+    "links",
+    "pathItems",
+    "securitySchemes",
+    "securityDefinitions",
+];
+
 fn walk(doc: &Value, node: &Value, at: &mut String, problems: &mut Vec<Diagnostic>) {
+    walk_in(doc, node, at, false, problems);
+}
+
+/// Walks `node`; `names` says its members are names the spec chose (see [`NAME_MAPS`]).
+fn walk_in(
+    doc: &Value,
+    node: &Value,
+    at: &mut String,
+    names: bool,
+    problems: &mut Vec<Diagnostic>,
+) {
     match node {
         Value::Object(map) => {
             // A schema with its own `$id` resolves `#...` against itself, not the document.
             if map.get("$id").is_some_and(Value::is_string) {
                 return;
             }
-            if let Some(Value::String(target)) = map.get("$ref") {
+            if let (false, Some(Value::String(target))) = (names, map.get("$ref")) {
                 if let Some(message) = check(doc, target) {
                     problems.push(Diagnostic::new(format!("{at}/$ref"), message));
                 }
             }
             for (key, value) in map {
-                if is_data(key) || !(value.is_object() || value.is_array()) {
+                if (!names && is_data(key)) || !(value.is_object() || value.is_array()) {
                     continue;
                 }
                 // JSON Schema's `examples` is a list of values; OpenAPI's a map of
@@ -126,7 +160,8 @@ fn walk(doc: &Value, node: &Value, at: &mut String, problems: &mut Vec<Diagnosti
                 } else {
                     at.push_str(key);
                 }
-                walk(doc, value, at, problems);
+                let holds_names = !names && NAME_MAPS.contains(&key.as_str());
+                walk_in(doc, value, at, holds_names, problems);
                 at.truncate(len);
             }
         }
@@ -135,7 +170,7 @@ fn walk(doc: &Value, node: &Value, at: &mut String, problems: &mut Vec<Diagnosti
                 let len = at.len();
                 at.push('/');
                 at.push_str(&index.to_string());
-                walk(doc, value, at, problems);
+                walk_in(doc, value, at, false, problems);
                 at.truncate(len);
             }
         }
@@ -182,6 +217,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn properties_named_like_data_keywords_are_schemas() {
+        // Azure's pages keep their items in a property called `value`.
+        let doc = json!({"components": {"schemas": {
+            "Page": {"properties": {
+                "value": {"items": {"$ref": "#/components/schemas/Nope"}},
+                "default": {"$ref": "#/components/schemas/"},
+                "x-extra": {"$ref": "#/components/schemas/Gone"},
+                "properties": {"properties": {"enum": {"$ref": "#/components/schemas/Deep"}}},
+            }},
+            "value": {"properties": {"example": {"$ref": "#/components/schemas/Page"}}},
+        }}});
+        let pointers: Vec<String> = dangling_refs(&doc).into_iter().map(|p| p.pointer).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/Page/properties/value/items/$ref",
+                "/components/schemas/Page/properties/default/$ref",
+                "/components/schemas/Page/properties/x-extra/$ref",
+                "/components/schemas/Page/properties/properties/properties/enum/$ref",
+            ]
+        );
+        // Likewise the default response and a header named as an extension would be.
+        let doc = json!({"paths": {"/pets": {"get": {"responses": {
+            "default": {"content": {"application/json": {"schema": {"$ref": "#/nope"}}}},
+            "200": {"headers": {"x-rate": {"schema": {"$ref": "#/components/schemas/Gone"}}}},
+        }}}}});
+        let pointers: Vec<String> = dangling_refs(&doc).into_iter().map(|p| p.pointer).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1pets/get/responses/default/content/application~1json/schema/$ref",
+                "/paths/~1pets/get/responses/200/headers/x-rate/schema/$ref",
+            ]
+        );
+    }
+
+    #[test]
     fn each_dangling_ref_is_reported_at_itself_with_a_guess() {
         let doc = json!({
             "paths": {"/pets": {"get": {"responses": {"200": {"content": {"application/json": {
@@ -194,8 +266,7 @@ mod tests {
                     "owner": {"$ref": "#/components/schemas/Ownr"},
                     "tags": {"items": {"$ref": "#/components/schemas/Tag"}},
                     "shape": {"$ref": "#/components/shapes/Round"},
-                    "x-note": {"$ref": "#/anything"},
-                }},
+                }, "x-note": {"$ref": "#/anything"}},
                 "Owner": {"type": "object"},
                 "Tag": {"type": "string"},
             }},

@@ -62,25 +62,38 @@ impl Walk {
     /// Checks every `schema` member under `node` (parameters, media types, headers; the
     /// component schemas are checked on their own).
     fn find_schemas(&self, node: &Value, at: &mut String, problems: &mut Vec<Diagnostic>) {
-        let mut visit = |key: &str, value: &Value, problems: &mut Vec<Diagnostic>| {
+        self.find_schemas_in(node, at, false, problems);
+    }
+
+    /// [`Walk::find_schemas`]; `names` says the members of `node` are names the spec
+    /// chose (a header called `x-rate`), not keywords or data.
+    fn find_schemas_in(
+        &self,
+        node: &Value,
+        at: &mut String,
+        names: bool,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let mut visit = |key: &str, value: &Value, names: bool, problems: &mut Vec<Diagnostic>| {
             let len = at.len();
             at.push('/');
             at.push_str(&escape_token(key));
             // Outside schemas `default` is the default response, not data.
-            let data = super::dangling::is_data(key) && key != "default";
-            if key == "schema" {
+            let data = !names && super::dangling::is_data(key) && key != "default";
+            if key == "schema" && !names {
                 self.check(value, at, problems);
-            } else if !(data || matches!(key, "examples" | "schemas")) {
-                self.find_schemas(value, at, problems);
+            } else if !(data || (!names && matches!(key, "examples" | "schemas"))) {
+                let holds_names = !names && super::dangling::NAME_MAPS.contains(&key);
+                self.find_schemas_in(value, at, holds_names, problems);
             }
             at.truncate(len);
         };
         match node {
-            Value::Object(map) => map.iter().for_each(|(k, v)| visit(k, v, problems)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| visit(k, v, names, problems)),
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| visit(&i.to_string(), v, problems)),
+                .for_each(|(i, v)| visit(&i.to_string(), v, false, problems)),
             _ => {}
         }
     }
@@ -218,6 +231,30 @@ mod tests {
                 format!("{deepest}/items: `items` must be a schema (an object), or a list of schemas"),
                 "/paths/~1a/get/responses/200/content/application~1json/schema/properties/n/minimum: `minimum` must be a number".into(),
                 "/paths/~1a/get/responses/default/content/*~1*/schema/properties: `properties` must be an object whose values are schemas (objects)".into(),
+            ]
+        );
+    }
+
+    #[test]
+    fn members_named_like_keywords_are_walked() {
+        // A header named as an extension would be, a component parameter named `schema`.
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "headers": {
+                "x-rate": {"schema": {"type": "integer", "minimum": "1"}},
+            }}}}}},
+            "components": {"parameters": {"schema": {
+                "name": "s", "in": "query", "schema": {"type": "string", "maxLength": "3"},
+            }}},
+        });
+        let found: Vec<String> = malformed_schemas(&doc)
+            .into_iter()
+            .map(|d| d.pointer)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/paths/~1a/get/responses/200/headers/x-rate/schema/minimum",
+                "/components/parameters/schema/schema/maxLength",
             ]
         );
     }
