@@ -113,6 +113,14 @@ pub(crate) fn subschema_shape_problem(keyword: &str, value: &Value) -> Option<&'
             && value
                 .as_object()
                 .is_some_and(|map| map.values().all(is_schema)));
+    // JSON Schema: "The value of this keyword MUST be a non-empty array", for each of
+    // the three; typify cannot merge nothing.
+    let composition = matches!(keyword, "allOf" | "anyOf" | "oneOf");
+    if composition && value.as_array().is_some_and(Vec::is_empty) {
+        return Some(
+            "a non-empty list of schemas (JSON Schema: its value \"MUST be a non-empty array\")",
+        );
+    }
     match (one, list, map) {
         _ if fits => None,
         (true, true, _) => Some("a schema (an object), or a list of schemas"),

@@ -214,6 +214,7 @@ mod tests {
                 "Pointed": {"$ref": true},
                 "Closed": {"type": "array", "items": false, "additionalProperties": false},
                 "Listed": {"type": ["string", "null"]},
+                "Nothing": {"properties": {"kind": {"allOf": []}}},
             }},
         });
         let found: Vec<String> = malformed_schemas(&doc)
@@ -228,6 +229,7 @@ mod tests {
                 "/components/schemas/Pointed/$ref: `$ref` must be a string (such as \"#/components/schemas/Name\"); found a boolean".into(),
                 "/components/schemas/Closed/items: a schema must be an object before OpenAPI 3.1; found `false` (`true` and `false` schemas came with 3.1)".into(),
                 "/components/schemas/Listed/type: `type` must be one type name before OpenAPI 3.1 (lists of types came with 3.1; for `null` say `nullable: true`)".into(),
+                "/components/schemas/Nothing/properties/kind/allOf: `allOf` must be a non-empty list of schemas (JSON Schema: its value \"MUST be a non-empty array\")".into(),
                 format!("{deepest}/items: `items` must be a schema (an object), or a list of schemas"),
                 "/paths/~1a/get/responses/200/content/application~1json/schema/properties/n/minimum: `minimum` must be a number".into(),
                 "/paths/~1a/get/responses/default/content/*~1*/schema/properties: `properties` must be an object whose values are schemas (objects)".into(),
