@@ -103,7 +103,11 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
                             }
                             continue;
                         }
-                        kept.push(normalize(item, &at, problems));
+                        let mut alternative = normalize(item, &at, problems);
+                        if k != "allOf" {
+                            declare_required(&mut alternative);
+                        }
+                        kept.push(alternative);
                     }
                     Value::Array(kept)
                 }
@@ -223,6 +227,29 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// Gives each name an alternative's `required` lists but its `properties` lacks a
+/// property of any value: what `required` alone already says, which typify's tagged
+/// enums cannot read otherwise (they assert that every required name is a property).
+fn declare_required(alternative: &mut Value) {
+    let Value::Object(map) = alternative else {
+        return;
+    };
+    let Some(Value::Array(required)) = map.get("required") else {
+        return;
+    };
+    let names: Vec<String> = required
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    let Some(Value::Object(properties)) = map.get_mut("properties") else {
+        return;
+    };
+    for name in names {
+        properties.entry(name).or_insert_with(|| Value::Object(Map::new()));
+    }
 }
 
 /// What constraint `keyword` must be when `value` is not that: `pattern` a string,

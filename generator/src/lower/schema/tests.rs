@@ -1049,3 +1049,25 @@ fn a_shared_type_takes_no_name_typify_gives_a_merged_property() {
         "ScimGroupMembersItem"
     );
 }
+
+#[test]
+fn an_alternative_requiring_an_undeclared_property_declares_it() {
+    let mut problems = Vec::new();
+    let out = normalize(
+        &json!({"oneOf": [
+            {"type": "object", "properties": {"type": {"enum": ["NS"]}}, "required": ["data", "type"]},
+            {"type": "object", "required": ["data"]},
+        ], "allOf": [{"properties": {}, "required": ["kept"]}]}),
+        "/components/schemas/DnsRecord",
+        &mut problems,
+    );
+    assert!(problems.is_empty());
+    // `required` alone says the member is there with any value; typify's tagged enums
+    // need it said as a property.
+    assert_eq!(out["oneOf"][0]["properties"]["data"], json!({}));
+    assert_eq!(out["oneOf"][0]["properties"]["type"]["enum"], json!(["NS"]));
+    // Without `properties` there is nothing to add to; `allOf` members are merged, not
+    // told apart, and keep what they say.
+    assert!(out["oneOf"][1].get("properties").is_none());
+    assert_eq!(out["allOf"][0]["properties"], json!({}));
+}
