@@ -89,18 +89,11 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
                     let mut kept: Vec<Value> = Vec::with_capacity(items.len());
                     for (i, item) in items.iter().enumerate() {
                         let at = pointer_join(&child, i.to_string());
-                        // The same alternative twice: typify cannot name two variants
-                        // alike, and in a `oneOf` no value could match just one of them.
-                        if let Some(first) = items[..i].iter().position(|other| other == item) {
-                            if k == "oneOf" {
-                                problems.push(Diagnostic::new(
-                                    at,
-                                    format!(
-                                        "`oneOf` lists this schema twice (also at {first}): a \
-                                         value matching it matches both, which `oneOf` refuses"
-                                    ),
-                                ));
-                            }
+                        // The same schema twice: typify cannot name two variants alike
+                        // (it panics when they are inline), and no value could match just
+                        // one of them, which a `oneOf` would then refuse. Real specs repeat
+                        // a `$ref` by mistake (Apple's, Stream's): one of each is meant.
+                        if items[..i].contains(item) {
                             continue;
                         }
                         let mut alternative = normalize(item, &at, problems);
@@ -248,7 +241,9 @@ fn declare_required(alternative: &mut Value) {
         return;
     };
     for name in names {
-        properties.entry(name).or_insert_with(|| Value::Object(Map::new()));
+        properties
+            .entry(name)
+            .or_insert_with(|| Value::Object(Map::new()));
     }
 }
 
@@ -556,21 +551,19 @@ mod duplicate_alternatives {
     use super::normalize;
 
     #[test]
-    fn a_one_of_listing_a_schema_twice_is_refused_where_it_repeats() {
+    fn a_one_of_listing_a_schema_twice_keeps_one_of_each() {
+        // Apple's App Store Connect lists `$ref: AppCategory` twice; an inline schema
+        // twice made typify panic.
         let mut problems = Vec::new();
         let a = json!({"type": "object", "properties": {"a": {"type": "string"}}});
-        normalize(
+        let schema = normalize(
             &json!({"oneOf": [a.clone(), {"type": "integer"}, a]}),
             "/components/schemas/Either",
             &mut problems,
         );
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].pointer, "/components/schemas/Either/oneOf/2");
-        assert!(
-            problems[0].message.contains("also at 0"),
-            "{}",
-            problems[0].message
-        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(schema["oneOf"].as_array().map(Vec::len), Some(2));
+        assert_eq!(schema["oneOf"][1], json!({"type": "integer"}));
     }
 
     #[test]
