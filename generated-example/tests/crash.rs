@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+// Shared with the runtime's tests that `cargo xtask soak` runs.
+#[path = "../../runtime/tests/soak/mod.rs"]
+mod soak;
+
 const TOKEN: &str = "crash-test-token";
 const CYCLES: usize = 20;
 const WRITERS: usize = 4;
@@ -94,7 +98,9 @@ async fn killed_mid_stream_it_keeps_every_acknowledged_book() {
     let database = dir.path().join("books.sqlite");
     let client = reqwest::Client::new();
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
-    for cycle in 0..CYCLES {
+    let cycles = soak::scale("SPECFIRST_SOAK_CYCLES", CYCLES);
+    let mut found_after_last = 0;
+    for cycle in 0..cycles {
         let (mut child, address) = start(&database);
         // The restarted server serves what was acknowledged before the last kill.
         let before = acknowledged.lock().unwrap().clone();
@@ -159,7 +165,18 @@ async fn killed_mid_stream_it_keeps_every_acknowledged_book() {
             .filter(|id| !stored.contains(id))
             .collect();
         assert!(lost.is_empty(), "cycle {cycle}: lost {lost:?}");
+        found_after_last = acknowledged.iter().filter(|id| stored.contains(id)).count();
     }
     let total = acknowledged.lock().unwrap().len();
-    assert!(total >= CYCLES * 5, "{total} books acknowledged");
+    assert!(total >= cycles * 5, "{total} books acknowledged");
+    soak::record(
+        "crash",
+        serde_json::json!({
+            "cycles": cycles,
+            "acknowledged": total,
+            "found": found_after_last,
+            "lost": total - found_after_last,
+            "integrity_checks_ok": cycles,
+        }),
+    );
 }

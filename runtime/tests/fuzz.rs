@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use specfirst_runtime::fuzz::TARGETS;
 
+mod soak;
+
 /// Mutated inputs per target: about ten seconds for all of them in a debug build.
 const MUTATIONS: usize = 20_000;
 
@@ -108,20 +110,34 @@ fn run(name: &str, target: fn(&[u8]), input: &[u8]) {
 
 #[test]
 fn every_decoder_keeps_its_promise_over_the_corpus_and_its_mutations() {
+    // `cargo xtask soak` runs more.
+    let mutations = soak::scale("SPECFIRST_SOAK_FUZZ", MUTATIONS);
+    let started = std::time::Instant::now();
+    let mut executions = serde_json::Map::new();
     for &(name, target) in TARGETS {
         let inputs = corpus(name);
         for input in &inputs {
             run(name, target, input);
         }
+        executions.insert(name.into(), (inputs.len() + mutations).into());
         let mut rng = Rng(name.bytes().fold(0x9E37_79B9_7F4A_7C15, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
         }));
-        for _ in 0..MUTATIONS {
+        for _ in 0..mutations {
             let seed = &inputs[rng.below(inputs.len())];
             let input = mutate(&mut rng, seed, &inputs);
             run(name, target, &input);
         }
     }
+    // Reached only when no target failed.
+    soak::record(
+        "fuzz",
+        serde_json::json!({
+            "executions": executions,
+            "failures": 0,
+            "seconds": started.elapsed().as_secs_f64(),
+        }),
+    );
 }
 
 #[test]

@@ -18,6 +18,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod soak;
+
 /// Every test is bounded so a hang fails instead of blocking the suite.
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -259,14 +261,24 @@ async fn at_the_connection_limit_new_connections_wait_for_a_place() {
 
 #[tokio::test]
 async fn thousands_of_idle_connections_do_not_stop_requests() {
-    tokio::time::timeout(LIMIT, async {
+    // 2,000 here; `cargo xtask soak` holds more.
+    let connections = soak::scale("SPECFIRST_SOAK_IDLE", 2000);
+    // Connecting takes longer the more there are.
+    let limit = LIMIT * u32::try_from(connections.div_ceil(2000)).unwrap_or(u32::MAX);
+    tokio::time::timeout(limit, async {
         let server = Server::start(ServerConfig::default()).await;
+        let memory_before = soak::resident_kib();
         let mut idle = Vec::new();
-        for _ in 0..2000 {
+        for _ in 0..connections {
             idle.push(TcpStream::connect(server.addr).await.unwrap());
         }
+        // Each connection accepted and waiting for its request head.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let memory_held = soak::resident_kib();
         let client = reqwest::Client::new();
-        for _ in 0..20 {
+        let mut slowest = Duration::ZERO;
+        let requests = 20;
+        for _ in 0..requests {
             let started = std::time::Instant::now();
             let response = client.get(server.url("/hello/x")).send().await.unwrap();
             assert_eq!(response.status().as_u16(), 200);
@@ -275,7 +287,19 @@ async fn thousands_of_idle_connections_do_not_stop_requests() {
                 "{:?}",
                 started.elapsed()
             );
+            slowest = slowest.max(started.elapsed());
         }
+        soak::record(
+            "idle",
+            serde_json::json!({
+                "connections": idle.len(),
+                "requests": requests,
+                "answered": requests,
+                "slowest_ms": slowest.as_secs_f64() * 1000.0,
+                "resident_kib_before": memory_before,
+                "resident_kib_held": memory_held,
+            }),
+        );
         drop(idle);
         server.stop().await;
     })

@@ -1,9 +1,10 @@
 //! `serve` stops on `SIGTERM` as on Ctrl-C: what Kubernetes, systemd and Docker send. It
-//! stops accepting, finishes the request it is serving (not reset) and exits cleanly.
+//! stops accepting, finishes the requests it is serving (none reset) and exits cleanly.
 //! The test runs itself again as a child process serving a slow route, and sends the
-//! child `SIGTERM` while a request is in flight.
+//! child `SIGTERM` while requests are in flight.
 
 mod child;
+mod soak;
 
 use std::process::Command;
 use std::time::Duration;
@@ -47,26 +48,52 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         .to_string();
 
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let url = format!("http://{address}/slow");
-    let request = runtime.spawn(async move {
-        let response = reqwest::get(url).await?;
-        let status = response.status();
-        Ok::<_, reqwest::Error>((status, response.text().await?))
-    });
-    child::wait_for(&mut child, &seen, &mut log, "slow request started");
+    // Under load: many requests in flight when the signal comes (`cargo xtask soak`
+    // sends more).
+    let in_flight = soak::scale("SPECFIRST_SOAK_IN_FLIGHT", 20);
+    let client = reqwest::Client::new();
+    let requests: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let (client, url) = (client.clone(), format!("http://{address}/slow"));
+            runtime.spawn(async move {
+                let response = client.get(url).send().await?;
+                let status = response.status();
+                Ok::<_, reqwest::Error>((status, response.text().await?))
+            })
+        })
+        .collect();
+    child::wait_for_lines(
+        &mut child,
+        &seen,
+        &mut log,
+        "slow request started",
+        in_flight,
+    );
+    let signalled = std::time::Instant::now();
     let terminated = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(terminated.success());
 
-    let (status, body) = runtime
-        .block_on(request)
-        .expect("the request task")
-        .expect("the request in flight is answered, not reset");
-    assert_eq!(status, 200);
-    assert_eq!(body, "done");
+    for request in requests {
+        let (status, body) = runtime
+            .block_on(request)
+            .expect("the request task")
+            .expect("the request in flight is answered, not reset");
+        assert_eq!(status, 200);
+        assert_eq!(body, "done");
+    }
     let exit = child.wait().expect("the child ends");
+    soak::record(
+        "shutdown",
+        serde_json::json!({
+            "in_flight": in_flight,
+            "answered": in_flight,
+            "lost": 0,
+            "exit_ms": signalled.elapsed().as_secs_f64() * 1000.0,
+        }),
+    );
     log.extend(seen.iter());
     let text = log.join("\n");
     assert!(exit.success(), "{exit}: {text}");

@@ -28,6 +28,8 @@ struct Options {
     count: usize,
     seed: u64,
     report: Option<PathBuf>,
+    /// The command line the report says it came from.
+    command: String,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -35,6 +37,7 @@ fn options(args: &[String]) -> Result<Options> {
         count: 1000,
         seed: 1,
         report: None,
+        command: String::new(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -52,6 +55,10 @@ fn options(args: &[String]) -> Result<Options> {
             other => bail!("unknown option {other} (see --help)"),
         }
     }
+    options.command = format!(
+        "cargo xtask mutate --count {} --seed {}",
+        options.count, options.seed
+    );
     Ok(options)
 }
 
@@ -471,6 +478,53 @@ fn keep(list: &mut Vec<String>, item: String) {
 /// `cargo xtask mutate`.
 pub fn run(args: &[String]) -> Result<()> {
     let options = options(args)?;
+    let hostile = hostile(options.count, options.seed, &options.command)?;
+    let mut report = String::new();
+    let _ = writeln!(report, "# Reliability\n");
+    let _ = writeln!(
+        report,
+        "Written by `cargo xtask mutate` (xtask/src/mutate.rs) from one run of the current code.\n"
+    );
+    report.push_str(&hostile.section);
+    print!("{report}");
+    if let Some(path) = &options.report {
+        std::fs::write(path, &report).with_context(|| path.display().to_string())?;
+        eprintln!("mutate: wrote {}", path.display());
+    }
+    hostile.verdict()
+}
+
+/// What one run of mutants found: its section of RELIABILITY.md, and what fails it.
+pub struct Hostile {
+    /// `## Hostile specs` and what follows, in Markdown.
+    pub section: String,
+    panics: usize,
+    hangs: usize,
+}
+
+impl Hostile {
+    /// An error when a mutant panicked, crashed or hung.
+    pub fn verdict(&self) -> Result<()> {
+        if self.panics > 0 || self.hangs > 0 {
+            bail!(
+                "{} panics or crashes and {} hangs among the mutants",
+                self.panics,
+                self.hangs
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Generates `count` mutants of seed `seed`, each in a process of its own; `command`
+/// is the command line the section names.
+pub fn hostile(count: usize, seed: u64, command: &str) -> Result<Hostile> {
+    let options = Options {
+        count,
+        seed,
+        report: None,
+        command: command.to_string(),
+    };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let originals = originals(&root)?;
     let started = Instant::now();
@@ -533,29 +587,15 @@ pub fn run(args: &[String]) -> Result<()> {
             );
         }
     }
-    let report = report(&options, &tally, originals.len(), started.elapsed());
-    print!("{report}");
-    if let Some(path) = &options.report {
-        std::fs::write(path, &report).with_context(|| path.display().to_string())?;
-        eprintln!("mutate: wrote {}", path.display());
-    }
-    if !tally.panics.is_empty() || !tally.hangs.is_empty() {
-        bail!(
-            "{} panics or crashes and {} hangs among the mutants",
-            tally.panics.len(),
-            tally.hangs.len()
-        );
-    }
-    Ok(())
+    Ok(Hostile {
+        section: section(&options, &tally, originals.len(), started.elapsed()),
+        panics: tally.panics.len(),
+        hangs: tally.hangs.len(),
+    })
 }
 
-fn report(options: &Options, tally: &Tally, originals: usize, took: Duration) -> String {
+fn section(options: &Options, tally: &Tally, originals: usize, took: Duration) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Reliability\n");
-    let _ = writeln!(
-        out,
-        "Written by `cargo xtask mutate` (xtask/src/mutate.rs) from one run of the current code.\n"
-    );
     let _ = writeln!(out, "## Hostile specs\n");
     let _ = writeln!(
         out,
@@ -570,11 +610,7 @@ fn report(options: &Options, tally: &Tally, originals: usize, took: Duration) ->
         crate::corpus::report::command_output("date", &["-u"])
     );
     let _ = writeln!(out, "- Machine: {}", crate::corpus::report::machine());
-    let _ = writeln!(
-        out,
-        "- Command: `cargo xtask mutate --count {} --seed {}`",
-        options.count, options.seed
-    );
+    let _ = writeln!(out, "- Command: `{}`", options.command);
     let _ = writeln!(out, "- Wall time: {:.0} s\n", took.as_secs_f64());
     let tried = tally.generated + tally.refused + tally.panics.len() + tally.hangs.len();
     let rows = [

@@ -31,8 +31,21 @@ pub fn spawn(test: &str, marker: &str) -> (Child, Receiver<String>) {
 /// Reads lines from `seen` into `log` until one contains `needle`; kills `child` and
 /// fails after 30 s without it.
 pub fn wait_for(child: &mut Child, seen: &Receiver<String>, log: &mut Vec<String>, needle: &str) {
+    wait_for_lines(child, seen, log, needle, 1);
+}
+
+/// Reads lines from `seen` into `log` until `count` of them contain `needle`; kills
+/// `child` and fails after 30 s without them.
+#[allow(dead_code)] // Not every test that runs a child counts lines.
+pub fn wait_for_lines(
+    child: &mut Child,
+    seen: &Receiver<String>,
+    log: &mut Vec<String>,
+    needle: &str,
+    count: usize,
+) {
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !log.iter().any(|line| line.contains(needle)) {
+    while log.iter().filter(|line| line.contains(needle)).count() < count {
         let left = deadline.saturating_duration_since(Instant::now());
         match seen.recv_timeout(left) {
             Ok(line) => log.push(line),
