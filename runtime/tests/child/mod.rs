@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 /// The running test binary again, running only `test` with `marker` set in its
 /// environment (so it knows it is the child), and its stderr as lines.
+#[allow(dead_code)] // Not every test that runs a child starts it this way.
 pub fn spawn(test: &str, marker: &str) -> (Child, Receiver<String>) {
     let mut child = Command::new(std::env::current_exe().expect("the test binary"))
         .args(["--exact", test, "--nocapture"])
@@ -17,6 +18,12 @@ pub fn spawn(test: &str, marker: &str) -> (Child, Receiver<String>) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the child starts");
+    let seen = lines(&mut child);
+    (child, seen)
+}
+
+/// The lines `child` writes to its piped stderr, as they come.
+pub fn lines(child: &mut Child) -> Receiver<String> {
     let stderr = child.stderr.take().expect("piped");
     let (lines, seen) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -25,7 +32,7 @@ pub fn spawn(test: &str, marker: &str) -> (Child, Receiver<String>) {
             let _ = lines.send(line);
         }
     });
-    (child, seen)
+    seen
 }
 
 /// Reads lines from `seen` into `log` until one contains `needle`; kills `child` and
