@@ -136,7 +136,7 @@ impl Document {
         };
         if version == InputVersion::OpenApi31 {
             original = Some(raw.clone());
-            let problems = crate::load::openapi31::downgrade(&mut raw);
+            let problems = crate::load::openapi31::downgrade(&mut raw, &mut origins);
             if !problems.is_empty() {
                 return Err(Error::Spec(Diagnostics::new(file, problems)));
             }

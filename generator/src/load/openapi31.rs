@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::keywords::{ANNOTATIONS, METHODS, TYPE_KEYWORDS};
+use crate::load::origins::Origins;
 
 /// The dialect 3.1 documents use unless they say otherwise.
 const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
@@ -54,9 +55,13 @@ const UNSUPPORTED: &[&str] = &[
     "$recursiveRef",
 ];
 
-/// Rewrites the 3.1 document `doc` into 3.0 form in place, returning what cannot be.
-pub fn downgrade(doc: &mut Value) -> Vec<Diagnostic> {
-    let mut rewrite = Rewrite::default();
+/// Rewrites the 3.1 document `doc` into 3.0 form in place, returning what cannot be; a
+/// node it moves (a `$ref` beside constraints, into an `allOf`) is recorded in `origins`.
+pub fn downgrade(doc: &mut Value, origins: &mut Origins) -> Vec<Diagnostic> {
+    let mut rewrite = Rewrite {
+        problems: Vec::new(),
+        origins,
+    };
     if let Some(dialect) = doc.get("jsonSchemaDialect") {
         match dialect.as_str() {
             Some(d) if known_dialect(d) => {}
@@ -85,9 +90,9 @@ pub fn downgrade(doc: &mut Value) -> Vec<Diagnostic> {
     rewrite.problems
 }
 
-#[derive(Default)]
-struct Rewrite {
+struct Rewrite<'o> {
     problems: Vec<Diagnostic>,
+    origins: &'o mut Origins,
 }
 
 /// Calls `f` on every value of the object at `node[key]`, with its pointer.
@@ -105,7 +110,7 @@ fn each_entry(
     }
 }
 
-impl Rewrite {
+impl Rewrite<'_> {
     fn problem(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Diagnostic::new(pointer, message));
     }
@@ -329,6 +334,8 @@ impl Rewrite {
                     let mut only = Map::new();
                     only.insert("$ref".into(), reference);
                     map.insert("allOf".into(), Value::Array(vec![Value::Object(only)]));
+                    self.origins
+                        .record(format!("{at}/allOf/0/$ref"), format!("{at}/$ref"));
                 }
             }
         }
@@ -404,7 +411,7 @@ mod tests {
             "openapi": "3.1.0",
             "components": { "schemas": { "S": input } }
         });
-        let problems = downgrade(&mut doc);
+        let problems = downgrade(&mut doc, &mut Origins::default());
         (doc["components"]["schemas"]["S"].clone(), problems)
     }
 
@@ -450,6 +457,21 @@ mod tests {
     }
 
     #[test]
+    fn a_moved_ref_is_found_where_it_was_written() {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "S": {"properties": {"p": {"$ref": "string", "maxLength": 4}}},
+        }}});
+        let mut origins = Origins::default();
+        downgrade(&mut doc, &mut origins);
+        let moved = "/components/schemas/S/properties/p/allOf/0/$ref";
+        assert_eq!(doc.pointer(moved), Some(&json!("string")));
+        assert_eq!(
+            origins.input_pointer(moved),
+            "/components/schemas/S/properties/p/$ref"
+        );
+    }
+
+    #[test]
     fn content_keywords_set_the_format() {
         assert_eq!(
             schema(json!({"type": "string", "contentEncoding": "base64"})).0["format"],
@@ -488,7 +510,7 @@ mod tests {
                 "responses": {"200": {"description": "ok", "headers": {"X": {"schema": {"type": ["string"]}}}}}
             }}}
         });
-        let problems = downgrade(&mut doc);
+        let problems = downgrade(&mut doc, &mut Origins::default());
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].pointer, "/jsonSchemaDialect");
         let get = &doc["paths"]["/a"]["get"];
