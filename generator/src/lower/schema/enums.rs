@@ -30,6 +30,21 @@ pub(super) fn enum_values_type(schema: &Map<String, Value>) -> Option<&'static s
     }
 }
 
+/// An untyped `enum` of `null` alone (Dropshot's `{"title": "Null", "enum": [null]}`
+/// without its `type`) admits only `null`; typify, left to guess, writes an enum of two
+/// unit variants and trips on its own assertion. It is `type: null`.
+pub(super) fn type_a_null_enum(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") {
+        return;
+    }
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    if !values.is_empty() && values.iter().all(Value::is_null) {
+        schema.insert("type".into(), "null".into());
+    }
+}
+
 /// An untyped `enum` beside keywords of a type none of its values has (`enum: [""]`
 /// with `items`, New York Times' `GeoFacet`) makes typify panic. Those keywords
 /// constrain no value the enum admits, so they go.

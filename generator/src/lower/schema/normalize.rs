@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::defaults::{drop_mismatched_default, drop_unfit_defaults};
 use super::enums::{
     clean_enum, drop_alternatives_beside_enum, drop_keywords_beside_enum, enum_values_type,
-    hide_colliding_enum, hide_mixed_enum, tag_alternatives,
+    hide_colliding_enum, hide_mixed_enum, tag_alternatives, type_a_null_enum,
 };
 use super::names::{typify_field_name, visit_inline_mut};
 
@@ -204,6 +204,7 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
         }
     }
     drop_keywords_beside_enum(&mut out);
+    type_a_null_enum(&mut out);
     settle_keyword_types(&mut out);
     drop_colliding_required(&mut out);
     hide_mixed_enum(&mut out);

@@ -1071,3 +1071,20 @@ fn an_alternative_requiring_an_undeclared_property_declares_it() {
     assert!(out["oneOf"][1].get("properties").is_none());
     assert_eq!(out["allOf"][0]["properties"], json!({}));
 }
+
+#[test]
+fn an_untyped_enum_of_null_alone_is_the_null_type() {
+    let mut problems = Vec::new();
+    let out = normalize(&json!({"title": "Null", "enum": [null]}), "", &mut problems);
+    assert!(problems.is_empty());
+    assert_eq!(out["type"], json!("null"));
+    // A typed one, or one with other values, is left to the other rules.
+    let typed = normalize(
+        &json!({"type": "string", "enum": [null]}),
+        "",
+        &mut problems,
+    );
+    assert_eq!(typed["type"], json!("string"));
+    let mixed = normalize(&json!({"enum": [null, "a"]}), "", &mut problems);
+    assert_ne!(mixed.get("type"), Some(&json!("null")));
+}
