@@ -45,6 +45,12 @@ async fn hello(input: RawRequest) -> Response {
     json(StatusCode::OK, &"hello")
 }
 
+/// A large answer, for clients that do not read it.
+async fn large(input: RawRequest) -> Response {
+    let _ctx = input.context("large");
+    json(StatusCode::OK, &"x".repeat(4 << 20))
+}
+
 async fn boom(input: RawRequest) -> Response {
     let _ctx = input.context("boom");
     panic!("kaboom in handler");
@@ -55,6 +61,7 @@ fn router() -> Router {
         .route("/slow", get(slow))
         .route("/echo", post(echo))
         .route("/hello/{p0}", get(hello))
+        .route("/large", get(large))
         .route("/boom", get(boom));
     finish_router(routes, "{}", &RouterOptions::default())
 }
@@ -301,6 +308,50 @@ async fn thousands_of_idle_connections_do_not_stop_requests() {
             }),
         );
         drop(idle);
+        server.stop().await;
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn slow_readers_do_not_stop_requests() {
+    tokio::time::timeout(LIMIT, async {
+        let server = Server::start(ServerConfig::default()).await;
+        // Clients that ask for 4 MiB each and never read a byte of it: the server's
+        // writes to them wait on full socket buffers.
+        let mut stalled = Vec::new();
+        for _ in 0..50 {
+            let mut stream = TcpStream::connect(server.addr).await.unwrap();
+            stream
+                .write_all(b"GET /large HTTP/1.1\r\nhost: x\r\n\r\n")
+                .await
+                .unwrap();
+            stalled.push(stream);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let client = reqwest::Client::new();
+        for _ in 0..10 {
+            let started = std::time::Instant::now();
+            let response = client.get(server.url("/hello/x")).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+        // A reader that finally reads gets the whole answer.
+        let mut reader = stalled.pop().unwrap();
+        let mut answer = Vec::new();
+        let mut chunk = vec![0; 1 << 16];
+        while !answer.ends_with(b"\"") {
+            let read = reader.read(&mut chunk).await.unwrap();
+            assert!(read > 0, "closed after {} bytes", answer.len());
+            answer.extend_from_slice(&chunk[..read]);
+        }
+        assert!(answer.len() > 4 << 20);
+        drop(stalled);
         server.stop().await;
     })
     .await
