@@ -205,6 +205,7 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
     }
     drop_keywords_beside_enum(&mut out);
     type_a_null_enum(&mut out);
+    drop_unwritable_not(&mut out);
     settle_keyword_types(&mut out);
     drop_colliding_required(&mut out);
     hide_mixed_enum(&mut out);
@@ -221,6 +222,25 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// A schema that is only `not: X` is, to typify, the type of the values of X's `enum`
+/// (or none, for `not: {}`); for any other X (`not: {$ref: ...}`, `not: {required:
+/// [...]}`) it stops (`unhandled not schema`). No Rust type is "anything but X", and the
+/// validation rules do not check `not`: such a schema admits any value.
+fn drop_unwritable_not(schema: &mut Map<String, Value>) {
+    let Some(Value::Object(not)) = schema.get("not") else {
+        return;
+    };
+    let alone = schema
+        .keys()
+        .all(|key| key == "not" || ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-"));
+    let writable = not
+        .keys()
+        .all(|key| matches!(key.as_str(), "enum" | "type" | "title" | "description"));
+    if alone && !writable {
+        schema.remove("not");
+    }
 }
 
 /// Gives each name an alternative's `required` lists but its `properties` lacks a

@@ -1088,3 +1088,24 @@ fn an_untyped_enum_of_null_alone_is_the_null_type() {
     let mixed = normalize(&json!({"enum": [null, "a"]}), "", &mut problems);
     assert_ne!(mixed.get("type"), Some(&json!("null")));
 }
+
+#[test]
+fn a_schema_of_only_a_not_typify_cannot_write_admits_anything() {
+    let mut problems = Vec::new();
+    let referenced = normalize(
+        &json!({"description": "d", "not": {"$ref": "#/components/schemas/X"}}),
+        "",
+        &mut problems,
+    );
+    assert_eq!(referenced, json!({"description": "d"}));
+    // What typify writes stays: an enum's values refused, or nothing at all.
+    let values = normalize(&json!({"not": {"enum": ["a", "b"]}}), "", &mut problems);
+    assert_eq!(values["not"], json!({"enum": ["a", "b"]}));
+    let beside = normalize(
+        &json!({"type": "object", "not": {"required": ["a"]}}),
+        "",
+        &mut problems,
+    );
+    assert_eq!(beside["not"], json!({"required": ["a"]}));
+    assert!(problems.is_empty());
+}
