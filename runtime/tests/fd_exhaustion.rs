@@ -72,13 +72,7 @@ fn out_of_file_descriptors_it_backs_off_and_recovers() {
         .expect("the child starts");
     let seen = child::lines(&mut child);
     let mut log: Vec<String> = Vec::new();
-    child::wait_for(&mut child, &seen, &mut log, "listening on http://");
-    let address = log
-        .iter()
-        .find_map(|line| line.split("listening on http://").nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("the address")
-        .to_string();
+    let address = child::address(&mut child, &seen, &mut log);
     assert!(get(&address).expect("a request").ends_with("hello"));
 
     // More connections than the child has files: the last ones wait in the backlog

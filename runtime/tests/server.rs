@@ -266,6 +266,25 @@ async fn at_the_connection_limit_new_connections_wait_for_a_place() {
     .unwrap();
 }
 
+/// Sends `requests` requests one after another, each of which must be answered 200
+/// within 2 s; returns the slowest answer's time.
+async fn answered_promptly(server: &Server, requests: usize) -> Duration {
+    let client = reqwest::Client::new();
+    let mut slowest = Duration::ZERO;
+    for _ in 0..requests {
+        let started = std::time::Instant::now();
+        let response = client.get(server.url("/hello/x")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        slowest = slowest.max(started.elapsed());
+    }
+    slowest
+}
+
 #[tokio::test]
 async fn thousands_of_idle_connections_do_not_stop_requests() {
     // 2,000 here; `cargo xtask soak` holds more.
@@ -282,20 +301,8 @@ async fn thousands_of_idle_connections_do_not_stop_requests() {
         // Each connection accepted and waiting for its request head.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let memory_held = soak::resident_kib();
-        let client = reqwest::Client::new();
-        let mut slowest = Duration::ZERO;
         let requests = 20;
-        for _ in 0..requests {
-            let started = std::time::Instant::now();
-            let response = client.get(server.url("/hello/x")).send().await.unwrap();
-            assert_eq!(response.status().as_u16(), 200);
-            assert!(
-                started.elapsed() < Duration::from_secs(2),
-                "{:?}",
-                started.elapsed()
-            );
-            slowest = slowest.max(started.elapsed());
-        }
+        let slowest = answered_promptly(&server, requests).await;
         soak::record(
             "idle",
             serde_json::json!({
@@ -330,17 +337,7 @@ async fn slow_readers_do_not_stop_requests() {
             stalled.push(stream);
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let client = reqwest::Client::new();
-        for _ in 0..10 {
-            let started = std::time::Instant::now();
-            let response = client.get(server.url("/hello/x")).send().await.unwrap();
-            assert_eq!(response.status().as_u16(), 200);
-            assert!(
-                started.elapsed() < Duration::from_secs(2),
-                "{:?}",
-                started.elapsed()
-            );
-        }
+        answered_promptly(&server, 10).await;
         // A reader that finally reads gets the whole answer.
         let mut reader = stalled.pop().unwrap();
         let mut answer = Vec::new();

@@ -39,13 +39,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
     let (mut child, seen) =
         child::spawn("sigterm_finishes_the_request_in_flight_then_exits", CHILD);
     let mut log: Vec<String> = Vec::new();
-    child::wait_for(&mut child, &seen, &mut log, "listening on http://");
-    let address = log
-        .iter()
-        .find_map(|line| line.split("listening on http://").nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("the address")
-        .to_string();
+    let address = child::address(&mut child, &seen, &mut log);
 
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     // Under load: many requests in flight when the signal comes (`cargo xtask soak`

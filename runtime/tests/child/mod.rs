@@ -64,3 +64,14 @@ pub fn wait_for_lines(
         }
     }
 }
+
+/// Waits for the child's `listening on http://ADDRESS` line and returns the address.
+#[allow(dead_code)] // Not every test that runs a child serves.
+pub fn address(child: &mut Child, seen: &Receiver<String>, log: &mut Vec<String>) -> String {
+    wait_for(child, seen, log, "listening on http://");
+    log.iter()
+        .find_map(|line| line.split("listening on http://").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the address")
+        .to_string()
+}
