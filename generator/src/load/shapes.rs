@@ -46,6 +46,24 @@ pub(crate) fn malformed_schemas(doc: &Value) -> Vec<Diagnostic> {
             walk.find_schemas(node, &mut root.to_string(), &mut problems);
         }
     }
+    // A path item kept under an extension (`components/x-path-items`, as some specs do)
+    // is skipped above with every extension, but it is part of the API once a path
+    // refers to it.
+    if let Some(Value::Object(paths)) = doc.pointer("/paths") {
+        for item in paths.values() {
+            let Some(target) = item
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(super::refs::local_pointer)
+            else {
+                continue;
+            };
+            let extension = target.split('/').any(|token| token.starts_with("x-"));
+            if let (true, Some(node)) = (extension, doc.pointer(&target)) {
+                walk.find_schemas(node, &mut target.clone(), &mut problems);
+            }
+        }
+    }
     problems
 }
 
@@ -234,6 +252,27 @@ mod tests {
                 "/paths/~1a/get/responses/200/content/application~1json/schema/properties/n/minimum: `minimum` must be a number".into(),
                 "/paths/~1a/get/responses/default/content/*~1*/schema/properties: `properties` must be an object whose values are schemas (objects)".into(),
             ]
+        );
+    }
+
+    #[test]
+    fn a_path_item_under_an_extension_is_walked_when_a_path_refers_to_it() {
+        let doc = json!({
+            "paths": {"/a": {"$ref": "#/components/x-items/A"}},
+            "components": {"x-items": {
+                "A": {"get": {"responses": {"200": {"description": "ok", "content": {
+                    "application/json": {"schema": {"$ref": {"not": "a string"}}},
+                }}}}},
+                "Unused": {"get": {"parameters": [{"schema": {"$ref": 1}}]}},
+            }},
+        });
+        let found: Vec<String> = malformed_schemas(&doc)
+            .into_iter()
+            .map(|d| d.pointer)
+            .collect();
+        assert_eq!(
+            found,
+            ["/components/x-items/A/get/responses/200/content/application~1json/schema/$ref"]
         );
     }
 
