@@ -18,6 +18,13 @@ use serde_json::{json, Value};
 /// Words that belong to the libraries inside the generator, not to a spec.
 const LIBRARY_WORDS: [&str; 5] = ["typify", "serde", "schemars", "untagged enum", "openapiv3"];
 
+/// Whether `message` speaks a library's words outside what it quotes: names the spec
+/// gave, in backticks (a component called `PortSerdes`), are the spec's words.
+fn library_worded(message: &str) -> bool {
+    let unquoted: String = message.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    LIBRARY_WORDS.iter().any(|word| unquoted.contains(word))
+}
+
 /// How long one mutant may take before it counts as a hang.
 const HANG_AFTER: Duration = Duration::from_secs(60);
 
@@ -552,7 +559,7 @@ pub fn hostile(count: usize, seed: u64, command: &str) -> Result<Hostile> {
                         );
                     }
                     let lower = message.to_lowercase();
-                    if LIBRARY_WORDS.iter().any(|word| lower.contains(word)) {
+                    if library_worded(&lower) {
                         tally.library_count += 1;
                         keep(
                             &mut tally.library,
@@ -661,4 +668,22 @@ fn truncate_lines(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::library_worded;
+
+    #[test]
+    fn quoted_names_are_the_specs_words() {
+        assert!(library_worded(
+            "cannot generate types: typify panicked: $ref #/components/schemas/nope is missing"
+        ));
+        assert!(!library_worded(
+            "`#/components/schemas/portserdes` leads back to itself through `allof`"
+        ));
+        assert!(library_worded(
+            "`x`: data did not match any variant of untagged enum schema"
+        ));
+    }
 }

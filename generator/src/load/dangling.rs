@@ -16,7 +16,27 @@ use crate::naming::closest;
 pub(crate) fn dangling_refs(doc: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     walk(doc, doc, &mut String::new(), &mut problems);
+    // A path item kept under an extension (`components/x-path-items`) is skipped with
+    // every extension, but it is part of the API once a path refers to it.
+    for target in extension_path_items(doc) {
+        if let Some(node) = doc.pointer(&target) {
+            walk(doc, node, &mut target.clone(), &mut problems);
+        }
+    }
     problems
+}
+
+/// The pointers of path items under an extension that a path refers to.
+pub(super) fn extension_path_items(doc: &Value) -> Vec<String> {
+    let Some(Value::Object(paths)) = doc.pointer("/paths") else {
+        return Vec::new();
+    };
+    paths
+        .values()
+        .filter_map(|item| item.get("$ref").and_then(Value::as_str))
+        .filter_map(local_pointer)
+        .filter(|target| target.split('/').any(|token| token.starts_with("x-")))
+        .collect()
 }
 
 /// A diagnostic at each `$ref` that leads a component schema back to itself through
@@ -215,6 +235,19 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_path_item_under_an_extension_is_checked_when_a_path_refers_to_it() {
+        let doc = json!({
+            "paths": {"/a": {"$ref": "#/components/x-items/A"}},
+            "components": {"x-items": {
+                "A": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}},
+                "Unused": {"get": {"responses": {"200": {"$ref": "#/nowhere"}}}},
+            }},
+        });
+        let pointers: Vec<String> = dangling_refs(&doc).into_iter().map(|p| p.pointer).collect();
+        assert_eq!(pointers, ["/components/x-items/A/get/responses/200/$ref"]);
+    }
 
     #[test]
     fn properties_named_like_data_keywords_are_schemas() {

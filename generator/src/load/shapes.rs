@@ -49,19 +49,9 @@ pub(crate) fn malformed_schemas(doc: &Value) -> Vec<Diagnostic> {
     // A path item kept under an extension (`components/x-path-items`, as some specs do)
     // is skipped above with every extension, but it is part of the API once a path
     // refers to it.
-    if let Some(Value::Object(paths)) = doc.pointer("/paths") {
-        for item in paths.values() {
-            let Some(target) = item
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(super::refs::local_pointer)
-            else {
-                continue;
-            };
-            let extension = target.split('/').any(|token| token.starts_with("x-"));
-            if let (true, Some(node)) = (extension, doc.pointer(&target)) {
-                walk.find_schemas(node, &mut target.clone(), &mut problems);
-            }
+    for target in super::dangling::extension_path_items(doc) {
+        if let Some(node) = doc.pointer(&target) {
+            walk.find_schemas(node, &mut target.clone(), &mut problems);
         }
     }
     problems
