@@ -276,6 +276,10 @@ impl Rewrite<'_> {
                 );
             } else if let Some(value) = map.remove("unevaluatedProperties") {
                 map.insert("additionalProperties".into(), value);
+                self.origins.record(
+                    pointer_join(at, "additionalProperties"),
+                    pointer_join(at, "unevaluatedProperties"),
+                );
             }
         }
         if let Some(value) = map.remove("const") {
@@ -468,6 +472,16 @@ mod tests {
         assert_eq!(
             origins.input_pointer(moved),
             "/components/schemas/S/properties/p/$ref"
+        );
+        // `unevaluatedProperties` read as `additionalProperties` is found where written.
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "S": {"unevaluatedProperties": {"$ref": "#/components/pathItems/P"}},
+        }}});
+        let mut origins = Origins::default();
+        downgrade(&mut doc, &mut origins);
+        assert_eq!(
+            origins.input_pointer("/components/schemas/S/additionalProperties/$ref"),
+            "/components/schemas/S/unevaluatedProperties/$ref"
         );
     }
 
