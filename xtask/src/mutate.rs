@@ -611,13 +611,7 @@ fn section(options: &Options, tally: &Tally, originals: usize, took: Duration) -
          `$ref`s dangled or made into cycles; names enormous or odd; nodes nested 50 to 300 \
          levels deep), and each mutant generated as `specfirst generate` would, in a process of its own.\n"
     );
-    let _ = writeln!(
-        out,
-        "- Date: {}",
-        crate::corpus::report::command_output("date", &["-u"])
-    );
-    let _ = writeln!(out, "- Machine: {}", crate::corpus::report::machine());
-    let _ = writeln!(out, "- Command: `{}`", options.command);
+    out.push_str(&crate::corpus::report::run_lines(&options.command));
     let _ = writeln!(out, "- Wall time: {:.0} s\n", took.as_secs_f64());
     let tried = tally.generated + tally.refused + tally.panics.len() + tally.hangs.len();
     let rows = [

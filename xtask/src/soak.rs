@@ -211,13 +211,7 @@ fn report(
          measured, then the mutants of `cargo xtask mutate`. A check that failed has no \
          figures below and fails the command.\n"
     );
-    let _ = writeln!(
-        out,
-        "- Date: {}",
-        crate::corpus::report::command_output("date", &["-u"])
-    );
-    let _ = writeln!(out, "- Machine: {}", crate::corpus::report::machine());
-    let _ = writeln!(out, "- Command: `{}`", options.command);
+    out.push_str(&crate::corpus::report::run_lines(&options.command));
     let _ = writeln!(
         out,
         "- Wall time: {:.0} s (tests in debug builds, as `cargo test` builds them)",

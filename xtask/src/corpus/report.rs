@@ -55,6 +55,15 @@ pub(crate) fn command_output(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The lines that say which run a report comes from: date, machine and command.
+pub(crate) fn run_lines(command: &str) -> String {
+    format!(
+        "- Date: {}\n- Machine: {}\n- Command: `{command}`\n",
+        command_output("date", &["-u"]),
+        machine()
+    )
+}
+
 /// The report's machine line: cores, memory, OS and toolchain.
 pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism()

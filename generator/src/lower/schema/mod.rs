@@ -15,6 +15,8 @@ mod shape;
 mod shared;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod typify_shape_tests;
 mod variant_names;
 
 pub(crate) use enums::typify_variant_name;
