@@ -74,7 +74,9 @@ pub mod __private {
     pub use crate::auth::{AuthError, Authentication, Site};
     /// What `deserialize_struct!` expands to calls.
     pub mod deserialize {
-        pub use crate::deserialize::{field, missing, skip, Keys};
+        pub use crate::deserialize::{
+            read_struct, Defaulted, Keys, Maybe, Plain, Required, Slot, Slots, Wide, GROUP,
+        };
     }
     pub use crate::body::BodyLimit;
     pub use crate::error::HttpError;

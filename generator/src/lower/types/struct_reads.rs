@@ -95,6 +95,10 @@ enum Mark {
     Required,
 }
 
+/// The most fields the macro reads: 32 groups of 16 slots (the runtime's `Wide` and
+/// `GROUP`); wider structs keep serde's derives.
+const MAX_FIELDS: usize = 512;
+
 /// The invocation for `item`, with serde's derives and attributes dropped, when the
 /// macro writes and reads it as serde's derive would; `item` is unchanged otherwise.
 fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
@@ -104,6 +108,10 @@ fn invocation(item: &mut ItemStruct) -> Option<(String, Item)> {
     let syn::Fields::Named(named) = &item.fields else {
         return None;
     };
+    // The runtime reads at most this many fields into its slots.
+    if named.named.len() > MAX_FIELDS {
+        return None;
+    }
     let mut derive = None;
     let mut deny_unknown_fields = None;
     for (at, attr) in item.attrs.iter().enumerate() {
@@ -417,5 +425,24 @@ mod tests {
             assert!(changed.is_empty(), "{text}");
             assert!(!text.contains("serde_struct!"), "{text}");
         }
+    }
+
+    #[test]
+    fn structs_wider_than_the_runtime_reads_keep_the_derives() {
+        let wide = |count: usize| {
+            let fields = (0..count).map(|n| quote::format_ident!("f{n}"));
+            quote! {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Wide {
+                    #(pub #fields: u8,)*
+                }
+            }
+        };
+        let (text, changed) = collapsed(wide(MAX_FIELDS));
+        assert_eq!(changed.len(), 1, "{text}");
+        assert!(text.contains("serde_struct!(Wide {"), "{text}");
+        let (text, changed) = collapsed(wide(MAX_FIELDS + 1));
+        assert!(changed.is_empty(), "{text}");
+        assert!(!text.contains("serde_struct!"), "{text}");
     }
 }
