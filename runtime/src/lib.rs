@@ -31,6 +31,7 @@ mod multipart;
 mod negotiate;
 mod nullable;
 mod observe;
+mod operation;
 mod pagination;
 mod panic;
 mod params;
@@ -82,6 +83,10 @@ pub mod __private {
     pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;
+    pub use crate::operation::{
+        endpoints, handle, handle_secured, Answering, Authenticating, Decoding, Endpoints,
+        Operation, Public, Secured,
+    };
     pub use crate::pagination::{encode_token, next_field, page_start, PageToken};
     pub use crate::params::{
         Claim, Extra, Field, Location, Object, Param, Property, Scalar, Shape, Style,
@@ -92,6 +97,8 @@ pub mod __private {
         plain_text, reject, respond, status, text,
     };
     pub use crate::router::finish_router;
+    pub use ::std::future::ready;
+    pub use axum::routing::MethodFilter;
     /// Schema descriptions generated code checks requests against.
     pub mod validate {
         pub use crate::validate::{Additional, Check, Format, Kind, Schema, Tagged};

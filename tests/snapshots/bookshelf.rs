@@ -958,26 +958,32 @@ pub fn router_with_options<A: BookshelfApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::get;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/books", get(handle_list_books::<A>).post(handle_create_book::<A>))
+        .route(
+            "/books",
+            rt::endpoints::<A>()
+                .public::<ListBooks>(rt::MethodFilter::GET)
+                .secured::<CreateBook>(rt::MethodFilter::POST),
+        )
         .route(
             "/books/{p0}",
-            get(handle_get_book::<A>)
-                .put(handle_replace_book::<A>)
-                .patch(handle_update_book::<A>)
-                .delete(handle_delete_book::<A>),
+            rt::endpoints::<A>()
+                .public::<GetBook>(rt::MethodFilter::GET)
+                .secured::<ReplaceBook>(rt::MethodFilter::PUT)
+                .secured::<UpdateBook>(rt::MethodFilter::PATCH)
+                .secured::<DeleteBook>(rt::MethodFilter::DELETE),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::BookshelfApi as Api;
     use super::types;
     pub(super) static LIST_BOOKS_X_CLIENT_VERSION: rt::Param = rt::Param::header(
@@ -1006,14 +1012,24 @@ mod handlers {
         )
         .checked(&super::rules::LIST_BOOKS_TAG);
 
-    pub(super) async fn handle_list_books<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listBooks");
-        match decode_list_books::<A::ListBooksMarker>(&mut input) {
-            Ok(request) => rt::respond(api.list_books(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listBooks`: `GET /books`, answered by [`Api::list_books`].
+    pub(super) struct ListBooks;
+    impl<A: Api> rt::Operation<A> for ListBooks {
+        const ID: &'static str = "listBooks";
+        type Request = super::ListBooksRequest<A::ListBooksMarker>;
+        type Response = super::ListBooksResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_books::<A::ListBooksMarker>(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListBooks {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_books(ctx, request)
         }
     }
 
@@ -1061,20 +1077,34 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_create_book<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("createBook");
-        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_create_book(&mut input).await {
-            Ok(request) => rt::respond(api.create_book(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`createBook`: `POST /books`, answered by [`Api::create_book`].
+    pub(super) struct CreateBook;
+    impl<A: Api> rt::Operation<A> for CreateBook {
+        const ID: &'static str = "createBook";
+        type Request = super::CreateBookRequest;
+        type Response = super::CreateBookResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_create_book(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for CreateBook {
+        type Principal = <A as super::BookshelfAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_bearer_auth(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.create_book(ctx, principal, request)
         }
     }
 
@@ -1117,14 +1147,24 @@ mod handlers {
         )
         .checked(&super::rules::GET_BOOK_BOOK_ID);
 
-    pub(super) async fn handle_get_book<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getBook");
-        match decode_get_book(&mut input) {
-            Ok(request) => rt::respond(api.get_book(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getBook`: `GET /books/{bookId}`, answered by [`Api::get_book`].
+    pub(super) struct GetBook;
+    impl<A: Api> rt::Operation<A> for GetBook {
+        const ID: &'static str = "getBook";
+        type Request = super::GetBookRequest;
+        type Response = super::GetBookResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_book(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetBook {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_book(ctx, request)
         }
     }
 
@@ -1136,20 +1176,34 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_replace_book<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("replaceBook");
-        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_replace_book(&mut input).await {
-            Ok(request) => rt::respond(api.replace_book(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`replaceBook`: `PUT /books/{bookId}`, answered by [`Api::replace_book`].
+    pub(super) struct ReplaceBook;
+    impl<A: Api> rt::Operation<A> for ReplaceBook {
+        const ID: &'static str = "replaceBook";
+        type Request = super::ReplaceBookRequest;
+        type Response = super::ReplaceBookResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_replace_book(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for ReplaceBook {
+        type Principal = <A as super::BookshelfAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_bearer_auth(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.replace_book(ctx, principal, request)
         }
     }
 
@@ -1162,20 +1216,34 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_delete_book<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("deleteBook");
-        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_delete_book(&mut input) {
-            Ok(request) => rt::respond(api.delete_book(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`deleteBook`: `DELETE /books/{bookId}`, answered by [`Api::delete_book`].
+    pub(super) struct DeleteBook;
+    impl<A: Api> rt::Operation<A> for DeleteBook {
+        const ID: &'static str = "deleteBook";
+        type Request = super::DeleteBookRequest;
+        type Response = super::DeleteBookResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_delete_book(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for DeleteBook {
+        type Principal = <A as super::BookshelfAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_bearer_auth(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.delete_book(ctx, principal, request)
         }
     }
 
@@ -1187,20 +1255,34 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_update_book<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("updateBook");
-        let principal = match authenticate_bearer_auth(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_update_book(&mut input).await {
-            Ok(request) => rt::respond(api.update_book(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`updateBook`: `PATCH /books/{bookId}`, answered by [`Api::update_book`].
+    pub(super) struct UpdateBook;
+    impl<A: Api> rt::Operation<A> for UpdateBook {
+        const ID: &'static str = "updateBook";
+        type Request = super::UpdateBookRequest;
+        type Response = super::UpdateBookResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_update_book(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for UpdateBook {
+        type Principal = <A as super::BookshelfAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_bearer_auth(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.update_book(ctx, principal, request)
         }
     }
 

@@ -748,49 +748,49 @@ pub fn router_with_options<A: MediaTypesApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{post, put};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/notes", post(handle_create_note::<A>))
-        .route("/uploads", put(handle_upload::<A>))
         .route(
-            "/echo",
-            post(
-                rt::axum::handler::Handler::layer(
-                    handle_echo_text::<A>,
-                    rt::axum::Extension(rt::Produces(&["text/plain", "image/*"])),
-                ),
-            ),
+            "/notes",
+            rt::endpoints::<A>().public::<CreateNote>(rt::MethodFilter::POST),
         )
+        .route("/uploads", rt::endpoints::<A>().public::<Upload>(rt::MethodFilter::PUT))
+        .route("/echo", rt::endpoints::<A>().public::<EchoText>(rt::MethodFilter::POST))
+        .route("/edge", rt::endpoints::<A>().public::<EdgeCases>(rt::MethodFilter::POST))
         .route(
-            "/edge",
-            post(
-                rt::axum::handler::Handler::layer(
-                    handle_edge_cases::<A>,
-                    rt::axum::Extension(rt::Produces(&["text/csv", "*/*"])),
-                ),
-            ),
+            "/raw-multipart",
+            rt::endpoints::<A>().public::<RawMultipart>(rt::MethodFilter::POST),
         )
-        .route("/raw-multipart", post(handle_raw_multipart::<A>))
-        .route("/pings", post(handle_ping::<A>))
+        .route("/pings", rt::endpoints::<A>().public::<Ping>(rt::MethodFilter::POST))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::MediaTypesApi as Api;
-    pub(super) async fn handle_create_note<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("createNote");
-        match decode_create_note(&mut input).await {
-            Ok(request) => rt::respond(api.create_note(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`createNote`: `POST /notes`, answered by [`Api::create_note`].
+    pub(super) struct CreateNote;
+    impl<A: Api> rt::Operation<A> for CreateNote {
+        const ID: &'static str = "createNote";
+        type Request = super::CreateNoteRequest;
+        type Response = super::CreateNoteResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_create_note(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for CreateNote {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.create_note(ctx, request)
         }
     }
 
@@ -869,14 +869,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_upload<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("upload");
-        match decode_upload(&mut input).await {
-            Ok(request) => rt::respond(api.upload(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`upload`: `PUT /uploads`, answered by [`Api::upload`].
+    pub(super) struct Upload;
+    impl<A: Api> rt::Operation<A> for Upload {
+        const ID: &'static str = "upload";
+        type Request = super::UploadRequest;
+        type Response = super::UploadResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_upload(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Upload {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.upload(ctx, request)
         }
     }
 
@@ -903,14 +913,25 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_echo_text<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("echoText");
-        match decode_echo_text(&mut input).await {
-            Ok(request) => rt::respond(api.echo_text(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`echoText`: `POST /echo`, answered by [`Api::echo_text`].
+    pub(super) struct EchoText;
+    impl<A: Api> rt::Operation<A> for EchoText {
+        const ID: &'static str = "echoText";
+        const PRODUCES: &'static [&'static str] = &["text/plain", "image/*"];
+        type Request = super::EchoTextRequest;
+        type Response = super::EchoTextResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_echo_text(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for EchoText {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.echo_text(ctx, request)
         }
     }
 
@@ -922,14 +943,25 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_edge_cases<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("edgeCases");
-        match decode_edge_cases(&mut input).await {
-            Ok(request) => rt::respond(api.edge_cases(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`edgeCases`: `POST /edge`, answered by [`Api::edge_cases`].
+    pub(super) struct EdgeCases;
+    impl<A: Api> rt::Operation<A> for EdgeCases {
+        const ID: &'static str = "edgeCases";
+        const PRODUCES: &'static [&'static str] = &["text/csv", "*/*"];
+        type Request = super::EdgeCasesRequest;
+        type Response = super::EdgeCasesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_edge_cases(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for EdgeCases {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.edge_cases(ctx, request)
         }
     }
 
@@ -1008,14 +1040,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_raw_multipart<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("rawMultipart");
-        match decode_raw_multipart(&mut input) {
-            Ok(request) => rt::respond(api.raw_multipart(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`rawMultipart`: `POST /raw-multipart`, answered by [`Api::raw_multipart`].
+    pub(super) struct RawMultipart;
+    impl<A: Api> rt::Operation<A> for RawMultipart {
+        const ID: &'static str = "rawMultipart";
+        type Request = super::RawMultipartRequest;
+        type Response = super::RawMultipartResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_raw_multipart(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for RawMultipart {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.raw_multipart(ctx, request)
         }
     }
 
@@ -1027,14 +1069,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_ping<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("ping");
-        match decode_ping(&mut input) {
-            Ok(request) => rt::respond(api.ping(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`ping`: `POST /pings`, answered by [`Api::ping`].
+    pub(super) struct Ping;
+    impl<A: Api> rt::Operation<A> for Ping {
+        const ID: &'static str = "ping";
+        type Request = super::PingRequest;
+        type Response = super::PingResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_ping(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Ping {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.ping(ctx, request)
         }
     }
 

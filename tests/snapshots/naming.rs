@@ -322,24 +322,32 @@ pub fn router_with_options<A: TypeTheNamingTortureTestApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::get;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/self/{p0}/{p1}", get(handle_self_::<A>))
+        .route(
+            "/self/{p0}/{p1}",
+            rt::endpoints::<A>().public::<SelfOperation>(rt::MethodFilter::GET),
+        )
         .route(
             "/items/{p0}",
-            get(handle_get_item::<A>).delete(handle_delete_items_id::<A>),
+            rt::endpoints::<A>()
+                .public::<GetItem>(rt::MethodFilter::GET)
+                .public::<DeleteItemsId>(rt::MethodFilter::DELETE),
         )
-        .route("/items/{p0}/children", get(handle_get_item_children::<A>))
+        .route(
+            "/items/{p0}/children",
+            rt::endpoints::<A>().public::<GetItemChildren>(rt::MethodFilter::GET),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::TypeTheNamingTortureTestApi as Api;
     pub(super) static SELF_TYPE: rt::Param = rt::Param::path(
         0,
@@ -373,14 +381,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_self_<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("self");
-        match decode_self_(&mut input) {
-            Ok(request) => rt::respond(api.self_(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`self`: `GET /self/{type}/{2fa}`, answered by [`Api::self_`].
+    pub(super) struct SelfOperation;
+    impl<A: Api> rt::Operation<A> for SelfOperation {
+        const ID: &'static str = "self";
+        type Request = super::SelfRequest;
+        type Response = super::SelfResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_self_(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for SelfOperation {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.self_(ctx, request)
         }
     }
 
@@ -398,14 +416,24 @@ mod handlers {
     }
 
     pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING);
-    pub(super) async fn handle_get_item<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("get-item");
-        match decode_get_item(&mut input) {
-            Ok(request) => rt::respond(api.get_item(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`get-item`: `GET /items/{id}`, answered by [`Api::get_item`].
+    pub(super) struct GetItem;
+    impl<A: Api> rt::Operation<A> for GetItem {
+        const ID: &'static str = "get-item";
+        type Request = super::GetItemRequest;
+        type Response = super::GetItemResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_item(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetItem {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_item(ctx, request)
         }
     }
 
@@ -417,14 +445,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_delete_items_id<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("delete /items/{id}");
-        match decode_delete_items_id(&mut input) {
-            Ok(request) => rt::respond(api.delete_items_id(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`delete /items/{id}`: `DELETE /items/{id}`, answered by [`Api::delete_items_id`].
+    pub(super) struct DeleteItemsId;
+    impl<A: Api> rt::Operation<A> for DeleteItemsId {
+        const ID: &'static str = "delete /items/{id}";
+        type Request = super::DeleteItemsIdRequest;
+        type Response = super::DeleteItemsIdResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_delete_items_id(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for DeleteItemsId {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.delete_items_id(ctx, request)
         }
     }
 
@@ -447,14 +485,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_get_item_children<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getItem");
-        match decode_get_item_children(&mut input).await {
-            Ok(request) => rt::respond(api.get_item_children(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getItem`: `GET /items/{name}/children`, answered by [`Api::get_item_children`].
+    pub(super) struct GetItemChildren;
+    impl<A: Api> rt::Operation<A> for GetItemChildren {
+        const ID: &'static str = "getItem";
+        type Request = super::GetItemChildrenRequest;
+        type Response = super::GetItemChildrenResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_get_item_children(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetItemChildren {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_item_children(ctx, request)
         }
     }
 

@@ -738,24 +738,29 @@ pub fn router_with_options<A: SensorsApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{get, post};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
         .route(
             "/sensors/{p0}",
-            get(handle_get_sensor::<A>).delete(handle_retire_sensor::<A>),
+            rt::endpoints::<A>()
+                .public::<GetSensor>(rt::MethodFilter::GET)
+                .secured::<RetireSensor>(rt::MethodFilter::DELETE),
         )
-        .route("/readings", post(handle_add_reading::<A>))
-        .route("/ping", get(handle_ping::<A>))
+        .route(
+            "/readings",
+            rt::endpoints::<A>().public::<AddReading>(rt::MethodFilter::POST),
+        )
+        .route("/ping", rt::endpoints::<A>().public::<Ping>(rt::MethodFilter::GET))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::SensorsApi as Api;
     pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING)
         .checked(&super::rules::GET_SENSOR_ID);
@@ -766,14 +771,24 @@ mod handlers {
         )
         .checked(&super::rules::GET_SENSOR_PRECISION);
 
-    pub(super) async fn handle_get_sensor<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getSensor");
-        match decode_get_sensor(&mut input) {
-            Ok(request) => rt::respond(api.get_sensor(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getSensor`: `GET /sensors/{id}`, answered by [`Api::get_sensor`].
+    pub(super) struct GetSensor;
+    impl<A: Api> rt::Operation<A> for GetSensor {
+        const ID: &'static str = "getSensor";
+        type Request = super::GetSensorRequest;
+        type Response = super::GetSensorResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_sensor(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetSensor {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_sensor(ctx, request)
         }
     }
 
@@ -786,20 +801,34 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_retire_sensor<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("retireSensor");
-        let principal = match authenticate_retire_sensor(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_retire_sensor(&mut input) {
-            Ok(request) => rt::respond(api.retire_sensor(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`retireSensor`: `DELETE /sensors/{id}`, answered by [`Api::retire_sensor`].
+    pub(super) struct RetireSensor;
+    impl<A: Api> rt::Operation<A> for RetireSensor {
+        const ID: &'static str = "retireSensor";
+        type Request = super::RetireSensorRequest;
+        type Response = super::RetireSensorResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_retire_sensor(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for RetireSensor {
+        type Principal = <A as super::SensorsAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_retire_sensor(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.retire_sensor(ctx, principal, request)
         }
     }
 
@@ -834,14 +863,24 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_add_reading<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("addReading");
-        match decode_add_reading(&mut input).await {
-            Ok(request) => rt::respond(api.add_reading(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`addReading`: `POST /readings`, answered by [`Api::add_reading`].
+    pub(super) struct AddReading;
+    impl<A: Api> rt::Operation<A> for AddReading {
+        const ID: &'static str = "addReading";
+        type Request = super::AddReadingRequest;
+        type Response = super::AddReadingResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_add_reading(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for AddReading {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.add_reading(ctx, request)
         }
     }
 
@@ -853,14 +892,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_ping<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("ping");
-        match decode_ping(&mut input) {
-            Ok(request) => rt::respond(api.ping(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`ping`: `GET /ping`, answered by [`Api::ping`].
+    pub(super) struct Ping;
+    impl<A: Api> rt::Operation<A> for Ping {
+        const ID: &'static str = "ping";
+        type Request = super::PingRequest;
+        type Response = super::PingResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_ping(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Ping {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.ping(ctx, request)
         }
     }
 
@@ -964,29 +1013,45 @@ pub mod webhooks {
     ) -> ::specfirst_runtime::__private::axum::Router {
         use ::specfirst_runtime::__private as rt;
         use self::handlers::*;
-        use rt::axum::routing::post;
+        use rt::Endpoints as _;
         let routes = rt::axum::Router::new()
             .without_v07_checks()
-            .route("/alert", post(handle_alert_raised::<A>))
-            .route("/sensor.removed", post(handle_post_sensor_removed::<A>))
+            .route(
+                "/alert",
+                rt::endpoints::<A>().public::<AlertRaised>(rt::MethodFilter::POST),
+            )
+            .route(
+                "/sensor.removed",
+                rt::endpoints::<A>().public::<PostSensorRemoved>(rt::MethodFilter::POST),
+            )
             .with_state(api);
         rt::finish_router(routes, OPENAPI_DOCUMENT, options)
     }
 
-    /// One handler per operation: decode the request, call the trait, encode the answer.
+    /// One type per operation, served by the runtime's handlers: how its request
+    /// decodes, and which method of the trait answers it.
     #[allow(deprecated)]
     mod handlers {
         use ::specfirst_runtime::__private as rt;
-        use ::std::sync::Arc;
         use super::SensorsWebhooks as Api;
-        pub(super) async fn handle_alert_raised<A: Api>(
-            rt::State(api): rt::State<Arc<A>>,
-            mut input: rt::RawRequest,
-        ) -> rt::Response {
-            let ctx = input.context("alertRaised");
-            match decode_alert_raised(&mut input).await {
-                Ok(request) => rt::respond(api.alert_raised(ctx, request).await),
-                Err(error) => rt::reject(error),
+        ///`alertRaised`: `POST /alert`, answered by [`Api::alert_raised`].
+        pub(super) struct AlertRaised;
+        impl<A: Api> rt::Operation<A> for AlertRaised {
+            const ID: &'static str = "alertRaised";
+            type Request = super::AlertRaisedRequest;
+            type Response = super::AlertRaisedResponse;
+            fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+                decode_alert_raised(input)
+            }
+        }
+
+        impl<A: Api> rt::Public<A> for AlertRaised {
+            fn call(
+                api: &A,
+                ctx: ::specfirst_runtime::RequestContext,
+                request: Self::Request,
+            ) -> impl rt::Answering<Self::Response> {
+                api.alert_raised(ctx, request)
             }
         }
 
@@ -998,14 +1063,24 @@ pub mod webhooks {
             })
         }
 
-        pub(super) async fn handle_post_sensor_removed<A: Api>(
-            rt::State(api): rt::State<Arc<A>>,
-            mut input: rt::RawRequest,
-        ) -> rt::Response {
-            let ctx = input.context("post /sensor.removed");
-            match decode_post_sensor_removed(&mut input).await {
-                Ok(request) => rt::respond(api.post_sensor_removed(ctx, request).await),
-                Err(error) => rt::reject(error),
+        ///`post /sensor.removed`: `POST /sensor.removed`, answered by [`Api::post_sensor_removed`].
+        pub(super) struct PostSensorRemoved;
+        impl<A: Api> rt::Operation<A> for PostSensorRemoved {
+            const ID: &'static str = "post /sensor.removed";
+            type Request = super::PostSensorRemovedRequest;
+            type Response = super::PostSensorRemovedResponse;
+            fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+                decode_post_sensor_removed(input)
+            }
+        }
+
+        impl<A: Api> rt::Public<A> for PostSensorRemoved {
+            fn call(
+                api: &A,
+                ctx: ::specfirst_runtime::RequestContext,
+                request: Self::Request,
+            ) -> impl rt::Answering<Self::Response> {
+                api.post_sensor_removed(ctx, request)
             }
         }
 

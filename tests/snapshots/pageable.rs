@@ -177,34 +177,50 @@ pub fn router_with_options<A: PageableApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::get;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/vaults", get(handle_list_vaults::<A>))
-        .route("/tenants", get(handle_list_tenants::<A>))
+        .route(
+            "/vaults",
+            rt::endpoints::<A>().public::<ListVaults>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/tenants",
+            rt::endpoints::<A>().public::<ListTenants>(rt::MethodFilter::GET),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::PageableApi as Api;
     pub(super) static LIST_VAULTS_SKIPTOKEN: rt::Param = rt::Param::query(
         "$skiptoken",
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_list_vaults<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listVaults");
-        match decode_list_vaults(&mut input) {
-            Ok(request) => rt::respond(api.list_vaults(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listVaults`: `GET /vaults`, answered by [`Api::list_vaults`].
+    pub(super) struct ListVaults;
+    impl<A: Api> rt::Operation<A> for ListVaults {
+        const ID: &'static str = "listVaults";
+        type Request = super::ListVaultsRequest;
+        type Response = super::ListVaultsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_vaults(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListVaults {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_vaults(ctx, request)
         }
     }
 
@@ -216,14 +232,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_list_tenants<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listTenants");
-        match decode_list_tenants(&mut input) {
-            Ok(request) => rt::respond(api.list_tenants(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listTenants`: `GET /tenants`, answered by [`Api::list_tenants`].
+    pub(super) struct ListTenants;
+    impl<A: Api> rt::Operation<A> for ListTenants {
+        const ID: &'static str = "listTenants";
+        type Request = super::ListTenantsRequest;
+        type Response = super::ListTenantsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_tenants(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListTenants {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_tenants(ctx, request)
         }
     }
 

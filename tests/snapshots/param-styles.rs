@@ -766,28 +766,49 @@ pub fn router_with_options<A: ParamStylesApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::get;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/simple/{p0}/{p1}/{p2}/{p3}/{p4}", get(handle_simple_path::<A>))
-        .route("/label/{p0}/{p1}/{p2}/{p3}/{p4}", get(handle_label_path::<A>))
-        .route("/matrix/{p0}/{p1}/{p2}/{p3}/{p4}", get(handle_matrix_path::<A>))
-        .route("/query", get(handle_query_styles::<A>))
-        .route("/search", get(handle_search::<A>))
-        .route("/rest", get(handle_rest::<A>))
-        .route("/boxes", get(handle_boxes::<A>))
-        .route("/rest/lists", get(handle_rest_lists::<A>))
-        .route("/headers", get(handle_header_styles::<A>))
-        .route("/cookies", get(handle_cookie_styles::<A>))
+        .route(
+            "/simple/{p0}/{p1}/{p2}/{p3}/{p4}",
+            rt::endpoints::<A>().public::<SimplePath>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/label/{p0}/{p1}/{p2}/{p3}/{p4}",
+            rt::endpoints::<A>().public::<LabelPath>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/matrix/{p0}/{p1}/{p2}/{p3}/{p4}",
+            rt::endpoints::<A>().public::<MatrixPath>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/query",
+            rt::endpoints::<A>().public::<QueryStyles>(rt::MethodFilter::GET),
+        )
+        .route("/search", rt::endpoints::<A>().public::<Search>(rt::MethodFilter::GET))
+        .route("/rest", rt::endpoints::<A>().public::<Rest>(rt::MethodFilter::GET))
+        .route("/boxes", rt::endpoints::<A>().public::<Boxes>(rt::MethodFilter::GET))
+        .route(
+            "/rest/lists",
+            rt::endpoints::<A>().public::<RestLists>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/headers",
+            rt::endpoints::<A>().public::<HeaderStyles>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/cookies",
+            rt::endpoints::<A>().public::<CookieStyles>(rt::MethodFilter::GET),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::ParamStylesApi as Api;
     pub(super) static SIMPLE_PATH_SCALAR: rt::Param = rt::Param::path(
         0,
@@ -865,14 +886,24 @@ mod handlers {
         )
         .checked(&super::rules::RGB);
 
-    pub(super) async fn handle_simple_path<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("simplePath");
-        match decode_simple_path(&mut input) {
-            Ok(request) => rt::respond(api.simple_path(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`simplePath`: `GET /simple/{scalar}/{list}/{listx}/{obj}/{objx}`, answered by [`Api::simple_path`].
+    pub(super) struct SimplePath;
+    impl<A: Api> rt::Operation<A> for SimplePath {
+        const ID: &'static str = "simplePath";
+        type Request = super::SimplePathRequest;
+        type Response = super::SimplePathResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_simple_path(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for SimplePath {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.simple_path(ctx, request)
         }
     }
 
@@ -970,14 +1001,24 @@ mod handlers {
         .styled(rt::Style::Label)
         .checked(&super::rules::RGB);
 
-    pub(super) async fn handle_label_path<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("labelPath");
-        match decode_label_path(&mut input) {
-            Ok(request) => rt::respond(api.label_path(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`labelPath`: `GET /label/{scalar}/{list}/{listx}/{obj}/{objx}`, answered by [`Api::label_path`].
+    pub(super) struct LabelPath;
+    impl<A: Api> rt::Operation<A> for LabelPath {
+        const ID: &'static str = "labelPath";
+        type Request = super::LabelPathRequest;
+        type Response = super::LabelPathResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_label_path(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for LabelPath {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.label_path(ctx, request)
         }
     }
 
@@ -1074,14 +1115,24 @@ mod handlers {
         .styled(rt::Style::Matrix)
         .checked(&super::rules::RGB);
 
-    pub(super) async fn handle_matrix_path<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("matrixPath");
-        match decode_matrix_path(&mut input) {
-            Ok(request) => rt::respond(api.matrix_path(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`matrixPath`: `GET /matrix/{scalar}/{list}/{listx}/{obj}/{objx}`, answered by [`Api::matrix_path`].
+    pub(super) struct MatrixPath;
+    impl<A: Api> rt::Operation<A> for MatrixPath {
+        const ID: &'static str = "matrixPath";
+        type Request = super::MatrixPathRequest;
+        type Response = super::MatrixPathResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_matrix_path(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for MatrixPath {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.matrix_path(ctx, request)
         }
     }
 
@@ -1251,14 +1302,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_query_styles<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("queryStyles");
-        match decode_query_styles(&mut input) {
-            Ok(request) => rt::respond(api.query_styles(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`queryStyles`: `GET /query`, answered by [`Api::query_styles`].
+    pub(super) struct QueryStyles;
+    impl<A: Api> rt::Operation<A> for QueryStyles {
+        const ID: &'static str = "queryStyles";
+        type Request = super::QueryStylesRequest;
+        type Response = super::QueryStylesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_query_styles(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for QueryStyles {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.query_styles(ctx, request)
         }
     }
 
@@ -1336,14 +1397,24 @@ mod handlers {
         )
         .styled(rt::Style::DeepObject);
 
-    pub(super) async fn handle_search<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("search");
-        match decode_search(&mut input) {
-            Ok(request) => rt::respond(api.search(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`search`: `GET /search`, answered by [`Api::search`].
+    pub(super) struct Search;
+    impl<A: Api> rt::Operation<A> for Search {
+        const ID: &'static str = "search";
+        type Request = super::SearchRequest;
+        type Response = super::SearchResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_search(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Search {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.search(ctx, request)
         }
     }
 
@@ -1394,14 +1465,24 @@ mod handlers {
             ],
         );
 
-    pub(super) async fn handle_rest<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("rest");
-        match decode_rest(&mut input) {
-            Ok(request) => rt::respond(api.rest(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`rest`: `GET /rest`, answered by [`Api::rest`].
+    pub(super) struct Rest;
+    impl<A: Api> rt::Operation<A> for Rest {
+        const ID: &'static str = "rest";
+        type Request = super::RestRequest;
+        type Response = super::RestResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_rest(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Rest {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.rest(ctx, request)
         }
     }
 
@@ -1495,14 +1576,24 @@ mod handlers {
             ],
         );
 
-    pub(super) async fn handle_boxes<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("boxes");
-        match decode_boxes(&mut input) {
-            Ok(request) => rt::respond(api.boxes(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`boxes`: `GET /boxes`, answered by [`Api::boxes`].
+    pub(super) struct Boxes;
+    impl<A: Api> rt::Operation<A> for Boxes {
+        const ID: &'static str = "boxes";
+        type Request = super::BoxesRequest;
+        type Response = super::BoxesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_boxes(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Boxes {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.boxes(ctx, request)
         }
     }
 
@@ -1535,14 +1626,24 @@ mod handlers {
         .collecting(&[])
         .checked(&super::rules::REST_LISTS_REST);
 
-    pub(super) async fn handle_rest_lists<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("restLists");
-        match decode_rest_lists(&mut input) {
-            Ok(request) => rt::respond(api.rest_lists(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`restLists`: `GET /rest/lists`, answered by [`Api::rest_lists`].
+    pub(super) struct RestLists;
+    impl<A: Api> rt::Operation<A> for RestLists {
+        const ID: &'static str = "restLists";
+        type Request = super::RestListsRequest;
+        type Response = super::RestListsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_rest_lists(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for RestLists {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.rest_lists(ctx, request)
         }
     }
 
@@ -1631,14 +1732,24 @@ mod handlers {
         )
         .checked(&super::rules::WHERE);
 
-    pub(super) async fn handle_header_styles<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("headerStyles");
-        match decode_header_styles(&mut input) {
-            Ok(request) => rt::respond(api.header_styles(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`headerStyles`: `GET /headers`, answered by [`Api::header_styles`].
+    pub(super) struct HeaderStyles;
+    impl<A: Api> rt::Operation<A> for HeaderStyles {
+        const ID: &'static str = "headerStyles";
+        type Request = super::HeaderStylesRequest;
+        type Response = super::HeaderStylesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_header_styles(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for HeaderStyles {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.header_styles(ctx, request)
         }
     }
 
@@ -1735,14 +1846,24 @@ mod handlers {
         )
         .checked(&super::rules::COOKIE_STYLES_PREFS);
 
-    pub(super) async fn handle_cookie_styles<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("cookieStyles");
-        match decode_cookie_styles(&mut input) {
-            Ok(request) => rt::respond(api.cookie_styles(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`cookieStyles`: `GET /cookies`, answered by [`Api::cookie_styles`].
+    pub(super) struct CookieStyles;
+    impl<A: Api> rt::Operation<A> for CookieStyles {
+        const ID: &'static str = "cookieStyles";
+        type Request = super::CookieStylesRequest;
+        type Response = super::CookieStylesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_cookie_styles(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for CookieStyles {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.cookie_styles(ctx, request)
         }
     }
 

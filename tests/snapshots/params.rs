@@ -803,24 +803,48 @@ pub fn router_with_options<A: ParamsApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{delete, get, post, put};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/things/{p0}/{p1}/{p2}", get(handle_get_thing::<A>))
-        .route("/compare/{p0}", get(dispatch_compare::<A>))
-        .route("/files/{p0}", get(handle_get_file::<A>))
-        .route("/tags/{p0}", delete(dispatch_delete_some_tags::<A>))
-        .route("/", post(dispatch_push::<A>))
-        .route("/boards/{p0}/cards/{p1}", get(dispatch_list_board_cards::<A>))
-        .route("/icons/{p0}", get(dispatch_get_icon::<A>))
-        .route("/owners/{p0}/attachments/{p1}", get(dispatch_get_attachment::<A>))
-        .route("/forms", post(handle_post_form::<A>))
-        .route("/uploads", put(handle_upload::<A>))
+        .route(
+            "/things/{p0}/{p1}/{p2}",
+            rt::endpoints::<A>().public::<GetThing>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/compare/{p0}",
+            rt::endpoints::<A>().on(rt::MethodFilter::GET, dispatch_compare::<A>),
+        )
+        .route(
+            "/files/{p0}",
+            rt::endpoints::<A>().public::<GetFile>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/tags/{p0}",
+            rt::endpoints::<A>()
+                .on(rt::MethodFilter::DELETE, dispatch_delete_some_tags::<A>),
+        )
+        .route("/", rt::endpoints::<A>().on(rt::MethodFilter::POST, dispatch_push::<A>))
+        .route(
+            "/boards/{p0}/cards/{p1}",
+            rt::endpoints::<A>()
+                .on(rt::MethodFilter::GET, dispatch_list_board_cards::<A>),
+        )
+        .route(
+            "/icons/{p0}",
+            rt::endpoints::<A>().on(rt::MethodFilter::GET, dispatch_get_icon::<A>),
+        )
+        .route(
+            "/owners/{p0}/attachments/{p1}",
+            rt::endpoints::<A>().on(rt::MethodFilter::GET, dispatch_get_attachment::<A>),
+        )
+        .route("/forms", rt::endpoints::<A>().public::<PostForm>(rt::MethodFilter::POST))
+        .route("/uploads", rt::endpoints::<A>().public::<Upload>(rt::MethodFilter::PUT))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
@@ -901,14 +925,24 @@ mod handlers {
         },
     );
 
-    pub(super) async fn handle_get_thing<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getThing");
-        match decode_get_thing(&mut input) {
-            Ok(request) => rt::respond(api.get_thing(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getThing`: `GET /things/{id}/{kind}/{ids}`, answered by [`Api::get_thing`].
+    pub(super) struct GetThing;
+    impl<A: Api> rt::Operation<A> for GetThing {
+        const ID: &'static str = "getThing";
+        type Request = super::GetThingRequest;
+        type Response = super::GetThingResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_thing(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetThing {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_thing(ctx, request)
         }
     }
 
@@ -946,14 +980,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_compare<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("compare");
-        match decode_compare(&mut input) {
-            Ok(request) => rt::respond(api.compare(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`compare`: `GET /compare/{base}...{head}`, answered by [`Api::compare`].
+    pub(super) struct Compare;
+    impl<A: Api> rt::Operation<A> for Compare {
+        const ID: &'static str = "compare";
+        type Request = super::CompareRequest;
+        type Response = super::CompareResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_compare(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Compare {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.compare(ctx, request)
         }
     }
 
@@ -972,14 +1016,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_compare_joined<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("compareJoined");
-        match decode_compare_joined(&mut input) {
-            Ok(request) => rt::respond(api.compare_joined(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`compareJoined`: `GET /compare/{basehead}`, answered by [`Api::compare_joined`].
+    pub(super) struct CompareJoined;
+    impl<A: Api> rt::Operation<A> for CompareJoined {
+        const ID: &'static str = "compareJoined";
+        type Request = super::CompareJoinedRequest;
+        type Response = super::CompareJoinedResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_compare_joined(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for CompareJoined {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.compare_joined(ctx, request)
         }
     }
 
@@ -1000,14 +1054,24 @@ mod handlers {
         )
         .checked(&super::rules::GET_FILE_NAME);
 
-    pub(super) async fn handle_get_file<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getFile");
-        match decode_get_file(&mut input) {
-            Ok(request) => rt::respond(api.get_file(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getFile`: `GET /files/{name}.json`, answered by [`Api::get_file`].
+    pub(super) struct GetFile;
+    impl<A: Api> rt::Operation<A> for GetFile {
+        const ID: &'static str = "getFile";
+        type Request = super::GetFileRequest;
+        type Response = super::GetFileResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_file(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetFile {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_file(ctx, request)
         }
     }
 
@@ -1020,14 +1084,24 @@ mod handlers {
     }
 
     pub(super) static PATH_ARN: rt::Param = rt::Param::path(0, "arn", rt::Shape::STRING);
-    pub(super) async fn handle_delete_all_tags<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("deleteAllTags");
-        match decode_delete_all_tags(&mut input) {
-            Ok(request) => rt::respond(api.delete_all_tags(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`deleteAllTags`: `DELETE /tags/{arn}`, answered by [`Api::delete_all_tags`].
+    pub(super) struct DeleteAllTags;
+    impl<A: Api> rt::Operation<A> for DeleteAllTags {
+        const ID: &'static str = "deleteAllTags";
+        type Request = super::DeleteAllTagsRequest;
+        type Response = super::DeleteAllTagsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_delete_all_tags(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for DeleteAllTags {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.delete_all_tags(ctx, request)
         }
     }
 
@@ -1047,14 +1121,24 @@ mod handlers {
         },
     );
 
-    pub(super) async fn handle_delete_some_tags<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("deleteSomeTags");
-        match decode_delete_some_tags(&mut input) {
-            Ok(request) => rt::respond(api.delete_some_tags(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`deleteSomeTags`: `DELETE /tags/{arn}#tagKeys`, answered by [`Api::delete_some_tags`].
+    pub(super) struct DeleteSomeTags;
+    impl<A: Api> rt::Operation<A> for DeleteSomeTags {
+        const ID: &'static str = "deleteSomeTags";
+        type Request = super::DeleteSomeTagsRequest;
+        type Response = super::DeleteSomeTagsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_delete_some_tags(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for DeleteSomeTags {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.delete_some_tags(ctx, request)
         }
     }
 
@@ -1067,14 +1151,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_push<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("push");
-        match decode_push(&mut input) {
-            Ok(request) => rt::respond(api.push(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`push`: `POST /#X-Amz-Target=Queue.Push`, answered by [`Api::push`].
+    pub(super) struct Push;
+    impl<A: Api> rt::Operation<A> for Push {
+        const ID: &'static str = "push";
+        type Request = super::PushRequest;
+        type Response = super::PushResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_push(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Push {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.push(ctx, request)
         }
     }
 
@@ -1084,14 +1178,24 @@ mod handlers {
         Ok(super::PushRequest {})
     }
 
-    pub(super) async fn handle_pop<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("pop");
-        match decode_pop(&mut input) {
-            Ok(request) => rt::respond(api.pop(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`pop`: `POST /#X-Amz-Target=Queue.Pop`, answered by [`Api::pop`].
+    pub(super) struct Pop;
+    impl<A: Api> rt::Operation<A> for Pop {
+        const ID: &'static str = "pop";
+        type Request = super::PopRequest;
+        type Response = super::PopResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_pop(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Pop {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.pop(ctx, request)
         }
     }
 
@@ -1114,14 +1218,24 @@ mod handlers {
         )
         .checked(&super::rules::CARD_FILTER);
 
-    pub(super) async fn handle_list_board_cards<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listBoardCards");
-        match decode_list_board_cards(&mut input) {
-            Ok(request) => rt::respond(api.list_board_cards(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listBoardCards`: `GET /boards/{board}/cards/{filter}`, answered by [`Api::list_board_cards`].
+    pub(super) struct ListBoardCards;
+    impl<A: Api> rt::Operation<A> for ListBoardCards {
+        const ID: &'static str = "listBoardCards";
+        type Request = super::ListBoardCardsRequest;
+        type Response = super::ListBoardCardsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_board_cards(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListBoardCards {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_board_cards(ctx, request)
         }
     }
 
@@ -1140,14 +1254,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_get_board_card<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getBoardCard");
-        match decode_get_board_card(&mut input) {
-            Ok(request) => rt::respond(api.get_board_card(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getBoardCard`: `GET /boards/{board}/cards/{card}`, answered by [`Api::get_board_card`].
+    pub(super) struct GetBoardCard;
+    impl<A: Api> rt::Operation<A> for GetBoardCard {
+        const ID: &'static str = "getBoardCard";
+        type Request = super::GetBoardCardRequest;
+        type Response = super::GetBoardCardResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_board_card(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetBoardCard {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_board_card(ctx, request)
         }
     }
 
@@ -1166,14 +1290,24 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    pub(super) async fn handle_get_icon<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getIcon");
-        match decode_get_icon(&mut input) {
-            Ok(request) => rt::respond(api.get_icon(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getIcon`: `GET /icons/{id}`, answered by [`Api::get_icon`].
+    pub(super) struct GetIcon;
+    impl<A: Api> rt::Operation<A> for GetIcon {
+        const ID: &'static str = "getIcon";
+        type Request = super::GetIconRequest;
+        type Response = super::GetIconResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_icon(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetIcon {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_icon(ctx, request)
         }
     }
 
@@ -1191,14 +1325,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_search_icons<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("searchIcons");
-        match decode_search_icons(&mut input) {
-            Ok(request) => rt::respond(api.search_icons(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`searchIcons`: `GET /icons/{term}`, answered by [`Api::search_icons`].
+    pub(super) struct SearchIcons;
+    impl<A: Api> rt::Operation<A> for SearchIcons {
+        const ID: &'static str = "searchIcons";
+        type Request = super::SearchIconsRequest;
+        type Response = super::SearchIconsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_search_icons(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for SearchIcons {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.search_icons(ctx, request)
         }
     }
 
@@ -1224,14 +1368,24 @@ mod handlers {
         )
         .checked(&super::rules::GET_ATTACHMENT_ATTACHMENT);
 
-    pub(super) async fn handle_get_attachment<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getAttachment");
-        match decode_get_attachment(&mut input) {
-            Ok(request) => rt::respond(api.get_attachment(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getAttachment`: `GET /owners/{owner}/attachments/{attachment}`, answered by [`Api::get_attachment`].
+    pub(super) struct GetAttachment;
+    impl<A: Api> rt::Operation<A> for GetAttachment {
+        const ID: &'static str = "getAttachment";
+        type Request = super::GetAttachmentRequest;
+        type Response = super::GetAttachmentResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_attachment(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetAttachment {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_attachment(ctx, request)
         }
     }
 
@@ -1250,14 +1404,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_get_attachment_by_name<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getAttachmentByName");
-        match decode_get_attachment_by_name(&mut input) {
-            Ok(request) => rt::respond(api.get_attachment_by_name(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getAttachmentByName`: `GET /owners/{owner}/attachments/{fileName}`, answered by [`Api::get_attachment_by_name`].
+    pub(super) struct GetAttachmentByName;
+    impl<A: Api> rt::Operation<A> for GetAttachmentByName {
+        const ID: &'static str = "getAttachmentByName";
+        type Request = super::GetAttachmentByNameRequest;
+        type Response = super::GetAttachmentByNameResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_attachment_by_name(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetAttachmentByName {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_attachment_by_name(ctx, request)
         }
     }
 
@@ -1270,14 +1434,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_post_form<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("postForm");
-        match decode_post_form(&mut input).await {
-            Ok(request) => rt::respond(api.post_form(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`postForm`: `POST /forms`, answered by [`Api::post_form`].
+    pub(super) struct PostForm;
+    impl<A: Api> rt::Operation<A> for PostForm {
+        const ID: &'static str = "postForm";
+        type Request = super::PostFormRequest;
+        type Response = super::PostFormResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_post_form(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for PostForm {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.post_form(ctx, request)
         }
     }
 
@@ -1289,14 +1463,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_upload<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("upload");
-        match decode_upload(&mut input) {
-            Ok(request) => rt::respond(api.upload(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`upload`: `PUT /uploads`, answered by [`Api::upload`].
+    pub(super) struct Upload;
+    impl<A: Api> rt::Operation<A> for Upload {
+        const ID: &'static str = "upload";
+        type Request = super::UploadRequest;
+        type Response = super::UploadResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_upload(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Upload {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.upload(ctx, request)
         }
     }
 
@@ -1314,9 +1498,9 @@ mod handlers {
         input: rt::RawRequest,
     ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_fits(0, &["", "...", ""]) {
-            return handle_compare(state, input).await;
+            return rt::handle::<A, Compare>(state, input).await;
         }
-        handle_compare_joined(state, input).await
+        rt::handle::<A, CompareJoined>(state, input).await
     }
 
     pub(super) async fn dispatch_delete_some_tags<A: Api>(
@@ -1324,9 +1508,9 @@ mod handlers {
         input: rt::RawRequest,
     ) -> rt::Response {
         if input.satisfies(&[("tagKeys", None)]) {
-            return handle_delete_some_tags(state, input).await;
+            return rt::handle::<A, DeleteSomeTags>(state, input).await;
         }
-        handle_delete_all_tags(state, input).await
+        rt::handle::<A, DeleteAllTags>(state, input).await
     }
 
     pub(super) async fn dispatch_push<A: Api>(
@@ -1334,10 +1518,10 @@ mod handlers {
         input: rt::RawRequest,
     ) -> rt::Response {
         if input.satisfies(&[("X-Amz-Target", Some("Queue.Push"))]) {
-            return handle_push(state, input).await;
+            return rt::handle::<A, Push>(state, input).await;
         }
         if input.satisfies(&[("X-Amz-Target", Some("Queue.Pop"))]) {
-            return handle_pop(state, input).await;
+            return rt::handle::<A, Pop>(state, input).await;
         }
         let _ = state;
         rt::reject(input.no_route())
@@ -1348,9 +1532,9 @@ mod handlers {
         input: rt::RawRequest,
     ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_is(1, &["closed", "open"]) {
-            return handle_list_board_cards(state, input).await;
+            return rt::handle::<A, ListBoardCards>(state, input).await;
         }
-        handle_get_board_card(state, input).await
+        rt::handle::<A, GetBoardCard>(state, input).await
     }
 
     pub(super) async fn dispatch_get_icon<A: Api>(
@@ -1358,9 +1542,9 @@ mod handlers {
         input: rt::RawRequest,
     ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_is_integer(0) {
-            return handle_get_icon(state, input).await;
+            return rt::handle::<A, GetIcon>(state, input).await;
         }
-        handle_search_icons(state, input).await
+        rt::handle::<A, SearchIcons>(state, input).await
     }
 
     pub(super) async fn dispatch_get_attachment<A: Api>(
@@ -1368,9 +1552,9 @@ mod handlers {
         input: rt::RawRequest,
     ) -> rt::Response {
         if input.satisfies(&[]) && input.segment_is_uuid(1) {
-            return handle_get_attachment(state, input).await;
+            return rt::handle::<A, GetAttachment>(state, input).await;
         }
-        handle_get_attachment_by_name(state, input).await
+        rt::handle::<A, GetAttachmentByName>(state, input).await
     }
 }
 

@@ -525,37 +525,62 @@ pub fn router_with_options<A: RefsApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{get, post};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/trees", post(handle_plant_tree::<A>))
-        .route("/trees/{p0}", get(handle_get_tree::<A>))
-        .route("/forest/{p0}", get(handle_get_tree_forest::<A>))
-        .route("/species", get(handle_list_species::<A>))
-        .route("/species/{p0}", get(handle_get_species::<A>))
+        .route(
+            "/trees",
+            rt::endpoints::<A>().public::<PlantTree>(rt::MethodFilter::POST),
+        )
+        .route(
+            "/trees/{p0}",
+            rt::endpoints::<A>().public::<GetTree>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/forest/{p0}",
+            rt::endpoints::<A>().public::<GetTreeForest>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/species",
+            rt::endpoints::<A>().public::<ListSpecies>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/species/{p0}",
+            rt::endpoints::<A>().public::<GetSpecies>(rt::MethodFilter::GET),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::RefsApi as Api;
     pub(super) static HEADER_X_TRACE: rt::Param = rt::Param::header(
         "x-trace",
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_plant_tree<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("plantTree");
-        match decode_plant_tree(&mut input).await {
-            Ok(request) => rt::respond(api.plant_tree(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`plantTree`: `POST /trees`, answered by [`Api::plant_tree`].
+    pub(super) struct PlantTree;
+    impl<A: Api> rt::Operation<A> for PlantTree {
+        const ID: &'static str = "plantTree";
+        type Request = super::PlantTreeRequest;
+        type Response = super::PlantTreeResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_plant_tree(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for PlantTree {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.plant_tree(ctx, request)
         }
     }
 
@@ -574,14 +599,24 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    pub(super) async fn handle_get_tree<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getTree");
-        match decode_get_tree(&mut input) {
-            Ok(request) => rt::respond(api.get_tree(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getTree`: `GET /trees/{treeId}`, answered by [`Api::get_tree`].
+    pub(super) struct GetTree;
+    impl<A: Api> rt::Operation<A> for GetTree {
+        const ID: &'static str = "getTree";
+        type Request = super::GetTreeRequest;
+        type Response = super::GetTreeResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_tree(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetTree {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_tree(ctx, request)
         }
     }
 
@@ -593,14 +628,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_get_tree_forest<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getTree");
-        match decode_get_tree_forest(&mut input) {
-            Ok(request) => rt::respond(api.get_tree_forest(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getTree`: `GET /forest/{treeId}`, answered by [`Api::get_tree_forest`].
+    pub(super) struct GetTreeForest;
+    impl<A: Api> rt::Operation<A> for GetTreeForest {
+        const ID: &'static str = "getTree";
+        type Request = super::GetTreeForestRequest;
+        type Response = super::GetTreeForestResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_tree_forest(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetTreeForest {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_tree_forest(ctx, request)
         }
     }
 
@@ -618,14 +663,24 @@ mod handlers {
         )
         .checked(&super::rules::SPECIES_LEAF);
 
-    pub(super) async fn handle_list_species<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listSpecies");
-        match decode_list_species(&mut input) {
-            Ok(request) => rt::respond(api.list_species(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listSpecies`: `GET /species`, answered by [`Api::list_species`].
+    pub(super) struct ListSpecies;
+    impl<A: Api> rt::Operation<A> for ListSpecies {
+        const ID: &'static str = "listSpecies";
+        type Request = super::ListSpeciesRequest;
+        type Response = super::ListSpeciesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_species(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListSpecies {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_species(ctx, request)
         }
     }
 
@@ -645,14 +700,24 @@ mod handlers {
         )
         .checked(&super::rules::SPECIES_CODE);
 
-    pub(super) async fn handle_get_species<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getSpecies");
-        match decode_get_species(&mut input) {
-            Ok(request) => rt::respond(api.get_species(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getSpecies`: `GET /species/{code}`, answered by [`Api::get_species`].
+    pub(super) struct GetSpecies;
+    impl<A: Api> rt::Operation<A> for GetSpecies {
+        const ID: &'static str = "getSpecies";
+        type Request = super::GetSpeciesRequest;
+        type Response = super::GetSpeciesResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_species(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetSpecies {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_species(ctx, request)
         }
     }
 

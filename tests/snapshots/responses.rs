@@ -233,38 +233,46 @@ pub fn router_with_options<A: ResponsesApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::get;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/reports/{p0}", get(handle_get_report::<A>))
+        .route(
+            "/reports/{p0}",
+            rt::endpoints::<A>().public::<GetReport>(rt::MethodFilter::GET),
+        )
         .route(
             "/reports/{p0}/raw",
-            get(
-                rt::axum::handler::Handler::layer(
-                    handle_get_raw_report::<A>,
-                    rt::axum::Extension(rt::Produces(&["application/pdf", "*/*"])),
-                ),
-            ),
+            rt::endpoints::<A>().public::<GetRawReport>(rt::MethodFilter::GET),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::ResponsesApi as Api;
     pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING);
-    pub(super) async fn handle_get_report<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getReport");
-        match decode_get_report(&mut input) {
-            Ok(request) => rt::respond(api.get_report(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getReport`: `GET /reports/{id}`, answered by [`Api::get_report`].
+    pub(super) struct GetReport;
+    impl<A: Api> rt::Operation<A> for GetReport {
+        const ID: &'static str = "getReport";
+        type Request = super::GetReportRequest;
+        type Response = super::GetReportResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_report(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetReport {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_report(ctx, request)
         }
     }
 
@@ -276,14 +284,25 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_get_raw_report<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getRawReport");
-        match decode_get_raw_report(&mut input) {
-            Ok(request) => rt::respond(api.get_raw_report(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getRawReport`: `GET /reports/{id}/raw`, answered by [`Api::get_raw_report`].
+    pub(super) struct GetRawReport;
+    impl<A: Api> rt::Operation<A> for GetRawReport {
+        const ID: &'static str = "getRawReport";
+        const PRODUCES: &'static [&'static str] = &["application/pdf", "*/*"];
+        type Request = super::GetRawReportRequest;
+        type Response = super::GetRawReportResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_raw_report(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetRawReport {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_raw_report(ctx, request)
         }
     }
 

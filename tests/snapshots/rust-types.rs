@@ -161,28 +161,41 @@ pub fn router_with_options<A: TicketsApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::post;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/tickets", post(handle_open_ticket::<A>))
+        .route(
+            "/tickets",
+            rt::endpoints::<A>().public::<OpenTicket>(rt::MethodFilter::POST),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::TicketsApi as Api;
-    pub(super) async fn handle_open_ticket<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("openTicket");
-        match decode_open_ticket(&mut input).await {
-            Ok(request) => rt::respond(api.open_ticket(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`openTicket`: `POST /tickets`, answered by [`Api::open_ticket`].
+    pub(super) struct OpenTicket;
+    impl<A: Api> rt::Operation<A> for OpenTicket {
+        const ID: &'static str = "openTicket";
+        type Request = super::OpenTicketRequest;
+        type Response = super::OpenTicketResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_open_ticket(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for OpenTicket {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.open_ticket(ctx, request)
         }
     }
 

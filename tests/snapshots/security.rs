@@ -620,39 +620,75 @@ pub fn router_with_options<A: SecurityApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::get;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/public", get(handle_get_public::<A>))
-        .route("/maybe", get(handle_get_maybe::<A>))
-        .route("/bearer", get(handle_get_bearer::<A>))
-        .route("/basic", get(handle_get_basic::<A>))
-        .route("/signed", get(handle_get_signed::<A>))
-        .route("/header-key", get(handle_get_header_key::<A>))
-        .route("/query-key", get(handle_get_query_key::<A>))
-        .route("/cookie-key", get(handle_get_cookie_key::<A>))
-        .route("/things", get(handle_list_things::<A>).post(handle_create_thing::<A>))
-        .route("/oidc", get(handle_get_oidc::<A>))
-        .route("/either", get(handle_get_either::<A>))
-        .route("/both", get(handle_get_both::<A>))
+        .route(
+            "/public",
+            rt::endpoints::<A>().public::<GetPublic>(rt::MethodFilter::GET),
+        )
+        .route("/maybe", rt::endpoints::<A>().secured::<GetMaybe>(rt::MethodFilter::GET))
+        .route(
+            "/bearer",
+            rt::endpoints::<A>().secured::<GetBearer>(rt::MethodFilter::GET),
+        )
+        .route("/basic", rt::endpoints::<A>().secured::<GetBasic>(rt::MethodFilter::GET))
+        .route(
+            "/signed",
+            rt::endpoints::<A>().secured::<GetSigned>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/header-key",
+            rt::endpoints::<A>().secured::<GetHeaderKey>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/query-key",
+            rt::endpoints::<A>().secured::<GetQueryKey>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/cookie-key",
+            rt::endpoints::<A>().secured::<GetCookieKey>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/things",
+            rt::endpoints::<A>()
+                .secured::<ListThings>(rt::MethodFilter::GET)
+                .secured::<CreateThing>(rt::MethodFilter::POST),
+        )
+        .route("/oidc", rt::endpoints::<A>().secured::<GetOidc>(rt::MethodFilter::GET))
+        .route(
+            "/either",
+            rt::endpoints::<A>().secured::<GetEither>(rt::MethodFilter::GET),
+        )
+        .route("/both", rt::endpoints::<A>().secured::<GetBoth>(rt::MethodFilter::GET))
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::SecurityApi as Api;
-    pub(super) async fn handle_get_public<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getPublic");
-        match decode_get_public(&mut input) {
-            Ok(request) => rt::respond(api.get_public(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getPublic`: `GET /public`, answered by [`Api::get_public`].
+    pub(super) struct GetPublic;
+    impl<A: Api> rt::Operation<A> for GetPublic {
+        const ID: &'static str = "getPublic";
+        type Request = super::GetPublicRequest;
+        type Response = super::GetPublicResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_public(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetPublic {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_public(ctx, request)
         }
     }
 
@@ -662,19 +698,34 @@ mod handlers {
         Ok(super::GetPublicRequest {})
     }
 
-    pub(super) async fn handle_get_maybe<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getMaybe");
-        let principal = match authenticate_get_maybe(&*api, input.head(), &mut ctx).await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_maybe(&mut input) {
-            Ok(request) => rt::respond(api.get_maybe(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getMaybe`: `GET /maybe`, answered by [`Api::get_maybe`].
+    pub(super) struct GetMaybe;
+    impl<A: Api> rt::Operation<A> for GetMaybe {
+        const ID: &'static str = "getMaybe";
+        type Request = super::GetMaybeRequest;
+        type Response = super::GetMaybeResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_maybe(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetMaybe {
+        type Principal = Option<<A as super::SecurityAuth>::Principal>;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_maybe(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_maybe(ctx, principal, request)
         }
     }
 
@@ -707,20 +758,34 @@ mod handlers {
         auth.finish_anonymous()
     }
 
-    pub(super) async fn handle_get_bearer<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getBearer");
-        let principal = match authenticate_get_bearer(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_bearer(&mut input) {
-            Ok(request) => rt::respond(api.get_bearer(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getBearer`: `GET /bearer`, answered by [`Api::get_bearer`].
+    pub(super) struct GetBearer;
+    impl<A: Api> rt::Operation<A> for GetBearer {
+        const ID: &'static str = "getBearer";
+        type Request = super::GetBearerRequest;
+        type Response = super::GetBearerResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_bearer(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetBearer {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_bearer(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_bearer(ctx, principal, request)
         }
     }
 
@@ -753,19 +818,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_basic<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getBasic");
-        let principal = match authenticate_get_basic(&*api, input.head(), &mut ctx).await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_basic(&mut input) {
-            Ok(request) => rt::respond(api.get_basic(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getBasic`: `GET /basic`, answered by [`Api::get_basic`].
+    pub(super) struct GetBasic;
+    impl<A: Api> rt::Operation<A> for GetBasic {
+        const ID: &'static str = "getBasic";
+        type Request = super::GetBasicRequest;
+        type Response = super::GetBasicResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_basic(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetBasic {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_basic(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_basic(ctx, principal, request)
         }
     }
 
@@ -798,20 +878,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_signed<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getSigned");
-        let principal = match authenticate_get_signed(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_signed(&mut input) {
-            Ok(request) => rt::respond(api.get_signed(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getSigned`: `GET /signed`, answered by [`Api::get_signed`].
+    pub(super) struct GetSigned;
+    impl<A: Api> rt::Operation<A> for GetSigned {
+        const ID: &'static str = "getSigned";
+        type Request = super::GetSignedRequest;
+        type Response = super::GetSignedResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_signed(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetSigned {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_signed(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_signed(ctx, principal, request)
         }
     }
 
@@ -846,20 +940,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_header_key<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getHeaderKey");
-        let principal = match authenticate_get_header_key(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_header_key(&mut input) {
-            Ok(request) => rt::respond(api.get_header_key(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getHeaderKey`: `GET /header-key`, answered by [`Api::get_header_key`].
+    pub(super) struct GetHeaderKey;
+    impl<A: Api> rt::Operation<A> for GetHeaderKey {
+        const ID: &'static str = "getHeaderKey";
+        type Request = super::GetHeaderKeyRequest;
+        type Response = super::GetHeaderKeyResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_header_key(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetHeaderKey {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_header_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_header_key(ctx, principal, request)
         }
     }
 
@@ -899,20 +1007,34 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_get_query_key<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getQueryKey");
-        let principal = match authenticate_get_query_key(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_query_key(&mut input) {
-            Ok(request) => rt::respond(api.get_query_key(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getQueryKey`: `GET /query-key`, answered by [`Api::get_query_key`].
+    pub(super) struct GetQueryKey;
+    impl<A: Api> rt::Operation<A> for GetQueryKey {
+        const ID: &'static str = "getQueryKey";
+        type Request = super::GetQueryKeyRequest;
+        type Response = super::GetQueryKeyResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_query_key(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetQueryKey {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_query_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_query_key(ctx, principal, request)
         }
     }
 
@@ -949,20 +1071,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_cookie_key<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getCookieKey");
-        let principal = match authenticate_get_cookie_key(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_cookie_key(&mut input) {
-            Ok(request) => rt::respond(api.get_cookie_key(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getCookieKey`: `GET /cookie-key`, answered by [`Api::get_cookie_key`].
+    pub(super) struct GetCookieKey;
+    impl<A: Api> rt::Operation<A> for GetCookieKey {
+        const ID: &'static str = "getCookieKey";
+        type Request = super::GetCookieKeyRequest;
+        type Response = super::GetCookieKeyResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_cookie_key(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetCookieKey {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_cookie_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_cookie_key(ctx, principal, request)
         }
     }
 
@@ -997,20 +1133,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_list_things<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("listThings");
-        let principal = match authenticate_list_things(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_list_things(&mut input) {
-            Ok(request) => rt::respond(api.list_things(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`listThings`: `GET /things`, answered by [`Api::list_things`].
+    pub(super) struct ListThings;
+    impl<A: Api> rt::Operation<A> for ListThings {
+        const ID: &'static str = "listThings";
+        type Request = super::ListThingsRequest;
+        type Response = super::ListThingsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_things(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for ListThings {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_list_things(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_things(ctx, principal, request)
         }
     }
 
@@ -1045,20 +1195,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_create_thing<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("createThing");
-        let principal = match authenticate_create_thing(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_create_thing(&mut input).await {
-            Ok(request) => rt::respond(api.create_thing(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`createThing`: `POST /things`, answered by [`Api::create_thing`].
+    pub(super) struct CreateThing;
+    impl<A: Api> rt::Operation<A> for CreateThing {
+        const ID: &'static str = "createThing";
+        type Request = super::CreateThingRequest;
+        type Response = super::CreateThingResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_create_thing(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for CreateThing {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_create_thing(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.create_thing(ctx, principal, request)
         }
     }
 
@@ -1095,19 +1259,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_oidc<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getOidc");
-        let principal = match authenticate_get_oidc(&*api, input.head(), &mut ctx).await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_oidc(&mut input) {
-            Ok(request) => rt::respond(api.get_oidc(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getOidc`: `GET /oidc`, answered by [`Api::get_oidc`].
+    pub(super) struct GetOidc;
+    impl<A: Api> rt::Operation<A> for GetOidc {
+        const ID: &'static str = "getOidc";
+        type Request = super::GetOidcRequest;
+        type Response = super::GetOidcResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_oidc(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetOidc {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_oidc(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_oidc(ctx, principal, request)
         }
     }
 
@@ -1142,20 +1321,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_either<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getEither");
-        let principal = match authenticate_get_either(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_either(&mut input) {
-            Ok(request) => rt::respond(api.get_either(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getEither`: `GET /either`, answered by [`Api::get_either`].
+    pub(super) struct GetEither;
+    impl<A: Api> rt::Operation<A> for GetEither {
+        const ID: &'static str = "getEither";
+        type Request = super::GetEitherRequest;
+        type Response = super::GetEitherResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_either(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetEither {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_either(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_either(ctx, principal, request)
         }
     }
 
@@ -1200,19 +1393,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_get_both<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getBoth");
-        let principal = match authenticate_get_both(&*api, input.head(), &mut ctx).await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_both(&mut input) {
-            Ok(request) => rt::respond(api.get_both(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getBoth`: `GET /both`, answered by [`Api::get_both`].
+    pub(super) struct GetBoth;
+    impl<A: Api> rt::Operation<A> for GetBoth {
+        const ID: &'static str = "getBoth";
+        type Request = super::GetBothRequest;
+        type Response = super::GetBothResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_both(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetBoth {
+        type Principal = <A as super::SecurityAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_both(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_both(ctx, principal, request)
         }
     }
 

@@ -432,21 +432,32 @@ pub fn router_with_options<A: SharedShapesApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{get, post};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/orders", get(handle_list_orders::<A>).post(handle_place_order::<A>))
-        .route("/orders/{p0}/summary", get(handle_summarize_order::<A>))
-        .route("/drafts", post(handle_save_draft::<A>))
+        .route(
+            "/orders",
+            rt::endpoints::<A>()
+                .public::<ListOrders>(rt::MethodFilter::GET)
+                .public::<PlaceOrder>(rt::MethodFilter::POST),
+        )
+        .route(
+            "/orders/{p0}/summary",
+            rt::endpoints::<A>().public::<SummarizeOrder>(rt::MethodFilter::GET),
+        )
+        .route(
+            "/drafts",
+            rt::endpoints::<A>().public::<SaveDraft>(rt::MethodFilter::POST),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::SharedShapesApi as Api;
     pub(super) static LIST_ORDERS_STATE: rt::Param = rt::Param::query(
             "state",
@@ -454,14 +465,24 @@ mod handlers {
         )
         .checked(&super::rules::ORDER_LINE_STATE);
 
-    pub(super) async fn handle_list_orders<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listOrders");
-        match decode_list_orders(&mut input) {
-            Ok(request) => rt::respond(api.list_orders(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listOrders`: `GET /orders`, answered by [`Api::list_orders`].
+    pub(super) struct ListOrders;
+    impl<A: Api> rt::Operation<A> for ListOrders {
+        const ID: &'static str = "listOrders";
+        type Request = super::ListOrdersRequest;
+        type Response = super::ListOrdersResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_orders(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListOrders {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_orders(ctx, request)
         }
     }
 
@@ -473,14 +494,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_place_order<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("placeOrder");
-        match decode_place_order(&mut input).await {
-            Ok(request) => rt::respond(api.place_order(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`placeOrder`: `POST /orders`, answered by [`Api::place_order`].
+    pub(super) struct PlaceOrder;
+    impl<A: Api> rt::Operation<A> for PlaceOrder {
+        const ID: &'static str = "placeOrder";
+        type Request = super::PlaceOrderRequest;
+        type Response = super::PlaceOrderResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_place_order(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for PlaceOrder {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.place_order(ctx, request)
         }
     }
 
@@ -498,14 +529,24 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    pub(super) async fn handle_summarize_order<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("summarizeOrder");
-        match decode_summarize_order(&mut input) {
-            Ok(request) => rt::respond(api.summarize_order(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`summarizeOrder`: `GET /orders/{id}/summary`, answered by [`Api::summarize_order`].
+    pub(super) struct SummarizeOrder;
+    impl<A: Api> rt::Operation<A> for SummarizeOrder {
+        const ID: &'static str = "summarizeOrder";
+        type Request = super::SummarizeOrderRequest;
+        type Response = super::SummarizeOrderResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_summarize_order(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for SummarizeOrder {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.summarize_order(ctx, request)
         }
     }
 
@@ -517,14 +558,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_save_draft<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("saveDraft");
-        match decode_save_draft(&mut input).await {
-            Ok(request) => rt::respond(api.save_draft(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`saveDraft`: `POST /drafts`, answered by [`Api::save_draft`].
+    pub(super) struct SaveDraft;
+    impl<A: Api> rt::Operation<A> for SaveDraft {
+        const ID: &'static str = "saveDraft";
+        type Request = super::SaveDraftRequest;
+        type Response = super::SaveDraftResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_save_draft(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for SaveDraft {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.save_draft(ctx, request)
         }
     }
 

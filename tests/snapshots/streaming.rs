@@ -273,56 +273,54 @@ pub fn router_with_options<A: StreamingApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{get, put};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/blobs", put(handle_upload_blob::<A>))
-        .route("/avatar", put(handle_put_avatar::<A>))
+        .route(
+            "/blobs",
+            rt::endpoints::<A>().public::<UploadBlob>(rt::MethodFilter::PUT),
+        )
+        .route(
+            "/avatar",
+            rt::endpoints::<A>().public::<PutAvatar>(rt::MethodFilter::PUT),
+        )
         .route(
             "/blobs/{p0}",
-            get(
-                rt::axum::handler::Handler::layer(
-                    handle_download_blob::<A>,
-                    rt::axum::Extension(rt::Produces(&["application/octet-stream"])),
-                ),
-            ),
+            rt::endpoints::<A>().public::<DownloadBlob>(rt::MethodFilter::GET),
         )
-        .route(
-            "/greeting",
-            get(
-                rt::axum::handler::Handler::layer(
-                    handle_greet::<A>,
-                    rt::axum::Extension(rt::Produces(&["text/plain"])),
-                ),
-            ),
-        )
+        .route("/greeting", rt::endpoints::<A>().public::<Greet>(rt::MethodFilter::GET))
         .route(
             "/documents/{p0}",
-            get(
-                rt::axum::handler::Handler::layer(
-                    handle_get_document::<A>,
-                    rt::axum::Extension(rt::Produces(&["application/pdf", "*/*"])),
-                ),
-            ),
+            rt::endpoints::<A>().public::<GetDocument>(rt::MethodFilter::GET),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::StreamingApi as Api;
-    pub(super) async fn handle_upload_blob<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("uploadBlob");
-        match decode_upload_blob(&mut input) {
-            Ok(request) => rt::respond(api.upload_blob(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`uploadBlob`: `PUT /blobs`, answered by [`Api::upload_blob`].
+    pub(super) struct UploadBlob;
+    impl<A: Api> rt::Operation<A> for UploadBlob {
+        const ID: &'static str = "uploadBlob";
+        type Request = super::UploadBlobRequest;
+        type Response = super::UploadBlobResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_upload_blob(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for UploadBlob {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.upload_blob(ctx, request)
         }
     }
 
@@ -335,14 +333,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_put_avatar<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("putAvatar");
-        match decode_put_avatar(&mut input) {
-            Ok(request) => rt::respond(api.put_avatar(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`putAvatar`: `PUT /avatar`, answered by [`Api::put_avatar`].
+    pub(super) struct PutAvatar;
+    impl<A: Api> rt::Operation<A> for PutAvatar {
+        const ID: &'static str = "putAvatar";
+        type Request = super::PutAvatarRequest;
+        type Response = super::PutAvatarResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_put_avatar(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for PutAvatar {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.put_avatar(ctx, request)
         }
     }
 
@@ -361,14 +369,25 @@ mod handlers {
         )
         .checked(&super::rules::DOWNLOAD_BLOB_SIZE);
 
-    pub(super) async fn handle_download_blob<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("downloadBlob");
-        match decode_download_blob(&mut input) {
-            Ok(request) => rt::respond(api.download_blob(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`downloadBlob`: `GET /blobs/{size}`, answered by [`Api::download_blob`].
+    pub(super) struct DownloadBlob;
+    impl<A: Api> rt::Operation<A> for DownloadBlob {
+        const ID: &'static str = "downloadBlob";
+        const PRODUCES: &'static [&'static str] = &["application/octet-stream"];
+        type Request = super::DownloadBlobRequest;
+        type Response = super::DownloadBlobResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_download_blob(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for DownloadBlob {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.download_blob(ctx, request)
         }
     }
 
@@ -380,14 +399,25 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_greet<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("greet");
-        match decode_greet(&mut input) {
-            Ok(request) => rt::respond(api.greet(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`greet`: `GET /greeting`, answered by [`Api::greet`].
+    pub(super) struct Greet;
+    impl<A: Api> rt::Operation<A> for Greet {
+        const ID: &'static str = "greet";
+        const PRODUCES: &'static [&'static str] = &["text/plain"];
+        type Request = super::GreetRequest;
+        type Response = super::GreetResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_greet(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for Greet {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.greet(ctx, request)
         }
     }
 
@@ -403,14 +433,25 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_get_document<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("getDocument");
-        match decode_get_document(&mut input) {
-            Ok(request) => rt::respond(api.get_document(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`getDocument`: `GET /documents/{name}`, answered by [`Api::get_document`].
+    pub(super) struct GetDocument;
+    impl<A: Api> rt::Operation<A> for GetDocument {
+        const ID: &'static str = "getDocument";
+        const PRODUCES: &'static [&'static str] = &["application/pdf", "*/*"];
+        type Request = super::GetDocumentRequest;
+        type Response = super::GetDocumentResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_document(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for GetDocument {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_document(ctx, request)
         }
     }
 

@@ -762,39 +762,42 @@ pub fn router_with_options<A: SwaggerTwoApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::{get, post};
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/pets", get(handle_list_pets::<A>).post(handle_create_pet::<A>))
-        .route("/pets/{p0}", get(handle_get_pet::<A>).delete(handle_delete_pet::<A>))
-        .route("/pets/{p0}/form", post(handle_update_pet_with_form::<A>))
+        .route(
+            "/pets",
+            rt::endpoints::<A>()
+                .public::<ListPets>(rt::MethodFilter::GET)
+                .secured::<CreatePet>(rt::MethodFilter::POST),
+        )
+        .route(
+            "/pets/{p0}",
+            rt::endpoints::<A>()
+                .secured::<GetPet>(rt::MethodFilter::GET)
+                .secured::<DeletePet>(rt::MethodFilter::DELETE),
+        )
+        .route(
+            "/pets/{p0}/form",
+            rt::endpoints::<A>().secured::<UpdatePetWithForm>(rt::MethodFilter::POST),
+        )
         .route(
             "/pets/{p0}/photo",
-            post(
-                rt::axum::handler::Handler::layer(
-                    handle_upload_photo::<A>,
-                    rt::axum::Extension(rt::Produces(&["application/xml"])),
-                ),
-            ),
+            rt::endpoints::<A>().secured::<UploadPhoto>(rt::MethodFilter::POST),
         )
         .route(
             "/pets/{p0}/photo.png",
-            get(
-                rt::axum::handler::Handler::layer(
-                    handle_get_photo::<A>,
-                    rt::axum::Extension(rt::Produces(&["image/png"])),
-                ),
-            ),
+            rt::endpoints::<A>().secured::<GetPhoto>(rt::MethodFilter::GET),
         )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::SwaggerTwoApi as Api;
     pub(super) static LIST_PETS_LIMIT: rt::Param = rt::Param::query(
             "limit",
@@ -824,14 +827,24 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    pub(super) async fn handle_list_pets<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("listPets");
-        match decode_list_pets(&mut input) {
-            Ok(request) => rt::respond(api.list_pets(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`listPets`: `GET /pets`, answered by [`Api::list_pets`].
+    pub(super) struct ListPets;
+    impl<A: Api> rt::Operation<A> for ListPets {
+        const ID: &'static str = "listPets";
+        type Request = super::ListPetsRequest;
+        type Response = super::ListPetsResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_list_pets(input))
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for ListPets {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.list_pets(ctx, request)
         }
     }
 
@@ -846,18 +859,34 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_create_pet<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("createPet");
-        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_create_pet(&mut input).await {
-            Ok(request) => rt::respond(api.create_pet(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`createPet`: `POST /pets`, answered by [`Api::create_pet`].
+    pub(super) struct CreatePet;
+    impl<A: Api> rt::Operation<A> for CreatePet {
+        const ID: &'static str = "createPet";
+        type Request = super::CreatePetRequest;
+        type Response = super::CreatePetResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_create_pet(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for CreatePet {
+        type Principal = <A as super::SwaggerTwoAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_api_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.create_pet(ctx, principal, request)
         }
     }
 
@@ -900,18 +929,34 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    pub(super) async fn handle_get_pet<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getPet");
-        let principal = match authenticate_get_pet(&*api, input.head(), &mut ctx).await {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_pet(&mut input) {
-            Ok(request) => rt::respond(api.get_pet(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getPet`: `GET /pets/{petId}`, answered by [`Api::get_pet`].
+    pub(super) struct GetPet;
+    impl<A: Api> rt::Operation<A> for GetPet {
+        const ID: &'static str = "getPet";
+        type Request = super::GetPetRequest;
+        type Response = super::GetPetResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_pet(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetPet {
+        type Principal = <A as super::SwaggerTwoAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_get_pet(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_pet(ctx, principal, request)
         }
     }
 
@@ -946,20 +991,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_delete_pet<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("deletePet");
-        let principal = match authenticate_delete_pet(&*api, input.head(), &mut ctx)
-            .await
-        {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_delete_pet(&mut input) {
-            Ok(request) => rt::respond(api.delete_pet(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`deletePet`: `DELETE /pets/{petId}`, answered by [`Api::delete_pet`].
+    pub(super) struct DeletePet;
+    impl<A: Api> rt::Operation<A> for DeletePet {
+        const ID: &'static str = "deletePet";
+        type Request = super::DeletePetRequest;
+        type Response = super::DeletePetResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_delete_pet(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for DeletePet {
+        type Principal = <A as super::SwaggerTwoAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_delete_pet(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.delete_pet(ctx, principal, request)
         }
     }
 
@@ -1006,20 +1065,34 @@ mod handlers {
         auth.finish()
     }
 
-    pub(super) async fn handle_update_pet_with_form<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("updatePetWithForm");
-        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_update_pet_with_form(&mut input).await {
-            Ok(request) => {
-                rt::respond(api.update_pet_with_form(ctx, principal, request).await)
-            }
-            Err(error) => rt::reject(error),
+    ///`updatePetWithForm`: `POST /pets/{petId}/form`, answered by [`Api::update_pet_with_form`].
+    pub(super) struct UpdatePetWithForm;
+    impl<A: Api> rt::Operation<A> for UpdatePetWithForm {
+        const ID: &'static str = "updatePetWithForm";
+        type Request = super::UpdatePetWithFormRequest;
+        type Response = super::UpdatePetWithFormResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_update_pet_with_form(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for UpdatePetWithForm {
+        type Principal = <A as super::SwaggerTwoAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_api_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.update_pet_with_form(ctx, principal, request)
         }
     }
 
@@ -1032,18 +1105,35 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_upload_photo<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("uploadPhoto");
-        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_upload_photo(&mut input).await {
-            Ok(request) => rt::respond(api.upload_photo(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`uploadPhoto`: `POST /pets/{petId}/photo`, answered by [`Api::upload_photo`].
+    pub(super) struct UploadPhoto;
+    impl<A: Api> rt::Operation<A> for UploadPhoto {
+        const ID: &'static str = "uploadPhoto";
+        const PRODUCES: &'static [&'static str] = &["application/xml"];
+        type Request = super::UploadPhotoRequest;
+        type Response = super::UploadPhotoResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_upload_photo(input)
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for UploadPhoto {
+        type Principal = <A as super::SwaggerTwoAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_api_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.upload_photo(ctx, principal, request)
         }
     }
 
@@ -1076,18 +1166,35 @@ mod handlers {
         },
     );
 
-    pub(super) async fn handle_get_photo<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let mut ctx = input.context("getPhoto");
-        let principal = match authenticate_api_key(&*api, input.head(), &mut ctx).await {
-            Ok(principal) => principal,
-            Err(error) => return rt::reject(error),
-        };
-        match decode_get_photo(&mut input) {
-            Ok(request) => rt::respond(api.get_photo(ctx, principal, request).await),
-            Err(error) => rt::reject(error),
+    ///`getPhoto`: `GET /pets/{petId}/photo.png`, answered by [`Api::get_photo`].
+    pub(super) struct GetPhoto;
+    impl<A: Api> rt::Operation<A> for GetPhoto {
+        const ID: &'static str = "getPhoto";
+        const PRODUCES: &'static [&'static str] = &["image/png"];
+        type Request = super::GetPhotoRequest;
+        type Response = super::GetPhotoResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            rt::ready(decode_get_photo(input))
+        }
+    }
+
+    impl<A: Api> rt::Secured<A> for GetPhoto {
+        type Principal = <A as super::SwaggerTwoAuth>::Principal;
+        fn authenticate<'a>(
+            api: &'a A,
+            head: &'a rt::http::request::Parts,
+            ctx: &'a mut ::specfirst_runtime::RequestContext,
+        ) -> impl rt::Authenticating<Self::Principal> + 'a {
+            authenticate_api_key(api, head, ctx)
+        }
+
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            principal: Self::Principal,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.get_photo(ctx, principal, request)
         }
     }
 

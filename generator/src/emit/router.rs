@@ -32,6 +32,7 @@ pub type Decoders = Vec<Vec<String>>;
 pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, Decoders) {
     let trait_name = ident(&api.trait_name);
     let decoders = decoder_names(&api.operations);
+    let operation_types = OperationTypes::of(&api.operations);
 
     // Group operations by route, keeping the order in which routes first appear.
     let mut routes: Vec<(&str, Vec<&Operation>)> = Vec::new();
@@ -42,8 +43,6 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         }
     }
     let mut dispatchers = Vec::new();
-    // The method routers that start a route's chain, imported by name.
-    let mut starts = std::collections::BTreeSet::new();
     let route_calls: Vec<TokenStream> = routes
         .iter()
         .map(|(route, ops)| {
@@ -57,32 +56,32 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                     None => by_method.push((&op.method, vec![op])),
                 }
             }
-            let mut chain = quote!();
-            for (index, (method, same)) in by_method.iter().enumerate() {
-                let function = ident(&method.to_ascii_lowercase());
-                let handler = if same.len() == 1 {
-                    ident(&format!("handle_{}", same[0].method_name))
+            let mut chain = quote!(rt::endpoints::<A>());
+            for (method, same) in &by_method {
+                let filter = ident(&method.to_ascii_uppercase());
+                let filter = quote!(rt::MethodFilter::#filter);
+                chain = if let [op] = same.as_slice() {
+                    let operation = operation_types.get(op);
+                    if secured(api, op) {
+                        quote!(#chain.secured::<#operation>(#filter))
+                    } else {
+                        quote!(#chain.public::<#operation>(#filter))
+                    }
                 } else {
-                    let (name, dispatcher) = dispatcher(same);
+                    let (name, dispatcher) = dispatcher(api, &operation_types, same);
                     dispatchers.push(dispatcher);
-                    name
-                };
-                // The Accept check runs in the extractor, before the handler: it learns
-                // the media types beyond JSON from the route.
-                let handler = match produces(same) {
-                    None => quote!(#handler::<A>),
-                    Some(types) => quote! {
-                        rt::axum::handler::Handler::layer(
-                            #handler::<A>,
-                            rt::axum::Extension(rt::Produces(&[#(#types),*])),
-                        )
-                    },
-                };
-                chain = if index == 0 {
-                    starts.insert(function.to_string());
-                    quote!(#function(#handler))
-                } else {
-                    quote!(#chain.#function(#handler))
+                    // The Accept check runs in the extractor, before the dispatcher: it
+                    // learns the media types beyond JSON from the route.
+                    let handler = match produces(same) {
+                        None => quote!(#name::<A>),
+                        Some(types) => quote! {
+                            rt::axum::handler::Handler::layer(
+                                #name::<A>,
+                                rt::axum::Extension(rt::Produces(&[#(#types),*])),
+                            )
+                        },
+                    };
+                    quote!(#chain.on(#filter, #handler))
                 };
             }
             quote!(.route(#route, #chain))
@@ -97,17 +96,28 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         .iter()
         .zip(&decoders)
         .zip(&authenticators)
-        .map(|((op, names), auth)| {
-            handler(api, op, names, auth.as_ref(), &mut written, types, rules)
+        .map(|((op, decoders), authenticator)| {
+            let names = Names {
+                operation: operation_types.get(op),
+                decoders,
+                authenticator: authenticator.as_ref(),
+            };
+            handler(api, op, names, &mut written, types, rules)
         })
         .collect();
+    // Dispatchers are handlers of their own, taking the router's state.
+    let arc = (!dispatchers.is_empty()).then(|| {
+        quote!(
+            use ::std::sync::Arc;
+        )
+    });
     handlers.extend(dispatchers);
 
     // An API without operations has no handlers, and so nothing to import.
     let runtime_imports = (!handlers.is_empty()).then(|| {
         quote! {
             use ::specfirst_runtime::__private as rt;
-            use ::std::sync::Arc;
+            #arc
 
             use super::#trait_name as Api;
         }
@@ -120,12 +130,11 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         )
     });
     let routes = route_statements(&route_calls);
-    let starts = (!starts.is_empty()).then(|| {
-        let starts = starts.iter().map(|name| ident(name));
-        // The handlers by name, as the routes list them.
+    // The operations by name, as the routes list them, and the methods adding them.
+    let starts = (!route_calls.is_empty()).then(|| {
         quote! {
             use self::handlers::*;
-            use rt::axum::routing::{#(#starts),*};
+            use rt::Endpoints as _;
         }
     });
     let tokens = quote! {
@@ -147,7 +156,8 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             rt::finish_router(routes, OPENAPI_DOCUMENT, options)
         }
 
-        /// One handler per operation: decode the request, call the trait, encode the answer.
+        /// One type per operation, served by the runtime's handlers: how its request
+        /// decodes, and which method of the trait answers it.
         #[allow(deprecated)]
         mod handlers {
             #runtime_imports
@@ -322,23 +332,36 @@ fn authenticators(api: &Api) -> Vec<Option<Authenticator>> {
         .collect()
 }
 
+/// What an operation's items in the `handlers` module are named after.
+struct Names<'a> {
+    /// The type standing for the operation.
+    operation: proc_macro2::Ident,
+    /// The statics of its parameters' decoders.
+    decoders: &'a [String],
+    /// Its authentication function, `None` for a public operation.
+    authenticator: Option<&'a Authenticator>,
+}
+
 fn handler(
     api: &Api,
     op: &Operation,
-    decoders: &[String],
-    authenticator: Option<&Authenticator>,
+    names: Names<'_>,
     written: &mut HashSet<String>,
     types: &Types,
     rules: &mut Rules<'_>,
 ) -> TokenStream {
     let method = ident(&op.method_name);
-    let name = ident(&format!("handle_{}", op.method_name));
     let decode = ident(&format!("decode_{}", op.method_name));
     let request = ident(&op.request_type);
     let operation_id = &op.operation_id;
 
     let mut fields = Vec::new();
     let mut statics = Vec::new();
+    let Names {
+        operation,
+        decoders,
+        authenticator,
+    } = names;
     let mut decoders = decoders.iter().map(|name| ident(name));
     let mut decoder = |param: &Parameter, rules: &mut Rules<'_>| {
         let name = decoders
@@ -471,9 +494,7 @@ fn handler(
 
     let authenticate_name = ident(authenticator.map_or("authenticate", |a| a.name.as_str()));
     let security::HandlerAuth {
-        ctx_binding,
-        prelude: auth,
-        arg: principal,
+        principal,
         function: authenticate,
     } = security::handler_auth(api, op, &authenticate_name);
     let authenticate = match authenticator {
@@ -502,25 +523,78 @@ fn handler(
         #prelude
         Ok(super::#request { #(#fields)* })
     };
-    let (asyncness, wait) = if awaits(&decoded) {
-        (quote!(async), quote!(.await))
+    let (asyncness, decoding) = if awaits(&decoded) {
+        (quote!(async), quote!(#decode #marker_arg(input)))
     } else {
-        (quote!(), quote!())
+        (quote!(), quote!(rt::ready(#decode #marker_arg(input))))
+    };
+    let response = ident(&op.response_type);
+    let request_type = match &op.pagination {
+        Some(pagination) => {
+            let marker = ident(&pagination.marker_type);
+            quote!(super::#request<A::#marker>)
+        }
+        None => quote!(super::#request),
+    };
+    let produces = produces(&[op])
+        .map(|types| quote!(const PRODUCES: &'static [&'static str] = &[#(#types),*];));
+    let operation_doc = format!(
+        "`{}`: `{} {}`, answered by [`Api::{}`].",
+        op.operation_id, op.method, op.path, op.method_name
+    );
+    let call = match principal {
+        None => quote! {
+            impl<A: Api> rt::Public<A> for #operation {
+                fn call(
+                    api: &A,
+                    ctx: ::specfirst_runtime::RequestContext,
+                    request: Self::Request,
+                ) -> impl rt::Answering<Self::Response> {
+                    api.#method(ctx, request)
+                }
+            }
+        },
+        Some(principal) => quote! {
+            impl<A: Api> rt::Secured<A> for #operation {
+                type Principal = #principal;
+
+                fn authenticate<'a>(
+                    api: &'a A,
+                    head: &'a rt::http::request::Parts,
+                    ctx: &'a mut ::specfirst_runtime::RequestContext,
+                ) -> impl rt::Authenticating<Self::Principal> + 'a {
+                    #authenticate_name(api, head, ctx)
+                }
+
+                fn call(
+                    api: &A,
+                    ctx: ::specfirst_runtime::RequestContext,
+                    principal: Self::Principal,
+                    request: Self::Request,
+                ) -> impl rt::Answering<Self::Response> {
+                    api.#method(ctx, principal, request)
+                }
+            }
+        },
     };
     quote! {
         #(#statics)*
 
-        pub(super) async fn #name<A: Api>(
-            rt::State(api): rt::State<Arc<A>>,
-            mut input: rt::RawRequest,
-        ) -> rt::Response {
-            let #ctx_binding = input.context(#operation_id);
-            #auth
-            match #decode #marker_arg(&mut input) #wait {
-                Ok(request) => rt::respond(api.#method(ctx, #principal request).await),
-                Err(error) => rt::reject(error),
+        #[doc = #operation_doc]
+        pub(super) struct #operation;
+
+        impl<A: Api> rt::Operation<A> for #operation {
+            const ID: &'static str = #operation_id;
+            #produces
+            type Request = #request_type;
+            type Response = super::#response;
+
+            fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+                #decoding
             }
         }
+
+        #call
 
         #asyncness fn #decode #generics(
             #input: &mut rt::RawRequest,
@@ -531,6 +605,112 @@ fn handler(
         #authenticate
 
         #(#multipart_decoders)*
+    }
+}
+
+/// The type standing for each operation in the `handlers` module, by method name.
+pub(super) struct OperationTypes(HashMap<String, String>);
+
+impl OperationTypes {
+    /// Names for `operations`: an operation's request type's name without `Request`
+    /// (`GetBook`), followed by `Operation` when that is a keyword, a name the module
+    /// uses (the impls' `A`, the decoders' `M`, the imports) or one of the prelude's,
+    /// which the module's code names; numbered if still taken.
+    pub(super) fn of(operations: &[Operation]) -> Self {
+        const TAKEN: &[&str] = &[
+            "",
+            "A",
+            "M",
+            "Api",
+            "Arc",
+            "Self",
+            "AsMut",
+            "AsRef",
+            "Box",
+            "Clone",
+            "Copy",
+            "Default",
+            "DoubleEndedIterator",
+            "Drop",
+            "Eq",
+            "Err",
+            "ExactSizeIterator",
+            "Extend",
+            "Fn",
+            "FnMut",
+            "FnOnce",
+            "From",
+            "FromIterator",
+            "Into",
+            "IntoIterator",
+            "Iterator",
+            "None",
+            "Ok",
+            "Option",
+            "Ord",
+            "PartialEq",
+            "PartialOrd",
+            "Result",
+            "Send",
+            "Sized",
+            "Some",
+            "String",
+            "Sync",
+            "ToOwned",
+            "ToString",
+            "TryFrom",
+            "TryInto",
+            "Unpin",
+            "Vec",
+        ];
+        let mut names = Namespace::with_reserved(TAKEN.iter().copied());
+        let wanted: Vec<&str> = operations
+            .iter()
+            .map(|op| {
+                op.request_type
+                    .strip_suffix("Request")
+                    .unwrap_or(&op.request_type)
+            })
+            .collect();
+        // Names as they are come first, so a suffixed one cannot take another's.
+        for name in &wanted {
+            if !TAKEN.contains(name) {
+                names.claim(name);
+            }
+        }
+        let types = operations
+            .iter()
+            .zip(wanted)
+            .map(|(op, name)| {
+                let name = if TAKEN.contains(&name) {
+                    names.claim(&format!("{name}Operation"))
+                } else {
+                    name.to_string()
+                };
+                (op.method_name.clone(), name)
+            })
+            .collect();
+        OperationTypes(types)
+    }
+
+    /// The type standing for `op`.
+    fn get(&self, op: &Operation) -> proc_macro2::Ident {
+        ident(&self.0[&op.method_name])
+    }
+}
+
+/// Whether `op` has security requirements its handler checks.
+fn secured(api: &Api, op: &Operation) -> bool {
+    api.auth.is_some() && !op.security.is_empty()
+}
+
+/// The runtime's handler serving `op`, as a dispatcher calls it.
+fn served_by(api: &Api, operation_types: &OperationTypes, op: &Operation) -> TokenStream {
+    let operation = operation_types.get(op);
+    if secured(api, op) {
+        quote!(rt::handle_secured::<A, #operation>)
+    } else {
+        quote!(rt::handle::<A, #operation>)
     }
 }
 
@@ -798,7 +978,11 @@ fn object_tokens(object: &ObjectShape) -> TokenStream {
 /// (required query parameters, conditions after `#`, the literal text of a mixed path
 /// segment, what a path parameter accepts) all hold serves the request, the most
 /// demanding first; one with no conditions takes the rest.
-fn dispatcher(ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
+fn dispatcher(
+    api: &Api,
+    operation_types: &OperationTypes,
+    ops: &[&Operation],
+) -> (proc_macro2::Ident, TokenStream) {
     let mut ops = ops.to_vec();
     let demands = |op: &Operation| {
         op.discriminators().len() + op.segment_literals.len() + op.segment_classes.len()
@@ -840,7 +1024,7 @@ fn dispatcher(ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
                 SegmentClass::Uuid => quote!(&& input.segment_is_uuid(#segment)),
             }
         });
-        let handler = ident(&format!("handle_{}", op.method_name));
+        let handler = served_by(api, operation_types, op);
         quote! {
             if input.satisfies(&[#(#conditions),*]) #(#shapes)* #(#values)* {
                 return #handler(state, input).await;
@@ -849,7 +1033,7 @@ fn dispatcher(ops: &[&Operation]) -> (proc_macro2::Ident, TokenStream) {
     });
     let last = match fallback {
         Some(op) => {
-            let handler = ident(&format!("handle_{}", op.method_name));
+            let handler = served_by(api, operation_types, op);
             quote!(#handler(state, input).await)
         }
         None => quote! {

@@ -212,27 +212,22 @@ fn anonymous_allowed(op: &Operation) -> bool {
     op.security.iter().any(|r| r.schemes.is_empty())
 }
 
-/// What a handler adds for a secured operation.
+/// What the `handlers` module holds for a secured operation.
 pub struct HandlerAuth {
-    /// How the handler binds the request context (`mut` when it is redacted).
-    pub ctx_binding: TokenStream,
-    /// Statements between making the context and decoding the request.
-    pub prelude: TokenStream,
-    /// The principal argument of the trait call.
-    pub arg: TokenStream,
-    /// The authentication function the prelude calls, undocumented; empty for a public
-    /// operation.
+    /// The principal the operation's requirements give the trait's method; `None` for
+    /// a public operation.
+    pub principal: Option<TokenStream>,
+    /// The authentication function running the requirements, undocumented; empty for
+    /// a public operation.
     pub function: TokenStream,
 }
 
-/// The handler's authentication step for `op`, calling the function it names
-/// `function`; all empty for a public operation.
+/// The authentication step for `op`, a function named `function`; `None` and empty
+/// for a public operation.
 pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth {
     let (Some(auth), false) = (&api.auth, op.security.is_empty()) else {
         return HandlerAuth {
-            ctx_binding: quote!(ctx),
-            prelude: quote!(),
-            arg: quote!(),
+            principal: None,
             function: quote!(),
         };
     };
@@ -356,14 +351,7 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
         }
     };
     HandlerAuth {
-        ctx_binding: quote!(mut ctx),
-        prelude: quote! {
-            let principal = match #function(&*api, input.head(), &mut ctx).await {
-                Ok(principal) => principal,
-                Err(error) => return rt::reject(error),
-            };
-        },
-        arg: quote!(principal,),
+        principal: Some(output),
         function: function_tokens,
     }
 }

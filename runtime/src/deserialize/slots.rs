@@ -108,6 +108,7 @@ macro_rules! slots_tuple {
         impl<'de, $($slot: Slot<'de>),*> Slots<'de> for ($($slot,)*) {
             type Partial = ($(Option<$slot::Value>,)*);
 
+            #[allow(clippy::unused_unit)] // The empty tuple's is `()`.
             fn empty() -> Self::Partial {
                 ($(None::<$slot::Value>,)*)
             }

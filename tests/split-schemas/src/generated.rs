@@ -179,31 +179,53 @@ pub fn router_with_options<A: SchemasApi>(
 ) -> ::specfirst_runtime::__private::axum::Router {
     use ::specfirst_runtime::__private as rt;
     use self::handlers::*;
-    use rt::axum::routing::post;
+    use rt::Endpoints as _;
     let routes = rt::axum::Router::new()
         .without_v07_checks()
-        .route("/shapes", post(handle_echo_shape::<A>))
-        .route("/records", post(handle_echo_record::<A>))
-        .route("/values", post(handle_echo_value::<A>))
-        .route("/outlines", post(handle_trace_outline::<A>))
+        .route(
+            "/shapes",
+            rt::endpoints::<A>().public::<EchoShape>(rt::MethodFilter::POST),
+        )
+        .route(
+            "/records",
+            rt::endpoints::<A>().public::<EchoRecord>(rt::MethodFilter::POST),
+        )
+        .route(
+            "/values",
+            rt::endpoints::<A>().public::<EchoValue>(rt::MethodFilter::POST),
+        )
+        .route(
+            "/outlines",
+            rt::endpoints::<A>().public::<TraceOutline>(rt::MethodFilter::POST),
+        )
         .with_state(api);
     rt::finish_router(routes, OPENAPI_DOCUMENT, options)
 }
 
-/// One handler per operation: decode the request, call the trait, encode the answer.
+/// One type per operation, served by the runtime's handlers: how its request
+/// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
 mod handlers {
     use ::specfirst_runtime::__private as rt;
-    use ::std::sync::Arc;
     use super::SchemasApi as Api;
-    pub(super) async fn handle_echo_shape<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("echoShape");
-        match decode_echo_shape(&mut input).await {
-            Ok(request) => rt::respond(api.echo_shape(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`echoShape`: `POST /shapes`, answered by [`Api::echo_shape`].
+    pub(super) struct EchoShape;
+    impl<A: Api> rt::Operation<A> for EchoShape {
+        const ID: &'static str = "echoShape";
+        type Request = super::EchoShapeRequest;
+        type Response = super::EchoShapeResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_echo_shape(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for EchoShape {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.echo_shape(ctx, request)
         }
     }
 
@@ -215,14 +237,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_echo_record<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("echoRecord");
-        match decode_echo_record(&mut input).await {
-            Ok(request) => rt::respond(api.echo_record(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`echoRecord`: `POST /records`, answered by [`Api::echo_record`].
+    pub(super) struct EchoRecord;
+    impl<A: Api> rt::Operation<A> for EchoRecord {
+        const ID: &'static str = "echoRecord";
+        type Request = super::EchoRecordRequest;
+        type Response = super::EchoRecordResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_echo_record(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for EchoRecord {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.echo_record(ctx, request)
         }
     }
 
@@ -234,14 +266,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_echo_value<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("echoValue");
-        match decode_echo_value(&mut input).await {
-            Ok(request) => rt::respond(api.echo_value(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`echoValue`: `POST /values`, answered by [`Api::echo_value`].
+    pub(super) struct EchoValue;
+    impl<A: Api> rt::Operation<A> for EchoValue {
+        const ID: &'static str = "echoValue";
+        type Request = super::EchoValueRequest;
+        type Response = super::EchoValueResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_echo_value(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for EchoValue {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.echo_value(ctx, request)
         }
     }
 
@@ -253,14 +295,24 @@ mod handlers {
         })
     }
 
-    pub(super) async fn handle_trace_outline<A: Api>(
-        rt::State(api): rt::State<Arc<A>>,
-        mut input: rt::RawRequest,
-    ) -> rt::Response {
-        let ctx = input.context("traceOutline");
-        match decode_trace_outline(&mut input).await {
-            Ok(request) => rt::respond(api.trace_outline(ctx, request).await),
-            Err(error) => rt::reject(error),
+    ///`traceOutline`: `POST /outlines`, answered by [`Api::trace_outline`].
+    pub(super) struct TraceOutline;
+    impl<A: Api> rt::Operation<A> for TraceOutline {
+        const ID: &'static str = "traceOutline";
+        type Request = super::TraceOutlineRequest;
+        type Response = super::TraceOutlineResponse;
+        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
+            decode_trace_outline(input)
+        }
+    }
+
+    impl<A: Api> rt::Public<A> for TraceOutline {
+        fn call(
+            api: &A,
+            ctx: ::specfirst_runtime::RequestContext,
+            request: Self::Request,
+        ) -> impl rt::Answering<Self::Response> {
+            api.trace_outline(ctx, request)
         }
     }
 
