@@ -41,6 +41,27 @@ impl api::TypeTheNamingTortureTestApi for Items {
         Ok(api::DeleteItemsIdResponse::NoContent)
     }
 
+    async fn result(
+        &self,
+        _ctx: RequestContext,
+        r: api::ResultRequest,
+    ) -> Result<api::ResultResponse, HttpError> {
+        // Generated code beside an operation named `result` still means the prelude's
+        // `Result` by it (the operation's own type is `ResultOperation2` in the handlers).
+        match r.id {
+            7 => Ok(api::ResultResponse::NoContent),
+            _ => Err(HttpError::for_not_found("no such result")),
+        }
+    }
+
+    async fn result_operation(
+        &self,
+        _ctx: RequestContext,
+        _r: api::ResultOperationRequest,
+    ) -> Result<api::ResultOperationResponse, HttpError> {
+        Ok(api::ResultOperationResponse::NoContent)
+    }
+
     /// `getItem`, whose name `get-item` has already: named after its path's last word.
     async fn get_item_children(
         &self,
@@ -83,5 +104,15 @@ async fn colliding_names_are_told_apart_by_their_place() {
     );
 
     let response = http.get("/items/oak").send().await.expect("request");
+    assert_eq!(response.status(), 204);
+
+    // Operations whose names are the prelude's `Result` and what that is renamed to.
+    let response = http.get("/results/7").send().await.expect("request");
+    assert_eq!(response.status(), 204);
+    let response = http.get("/results/8").send().await.expect("request");
+    assert_eq!(response.status(), 404);
+    let response = http.get("/results/x").send().await.expect("request");
+    assert_eq!(response.status(), 400);
+    let response = http.get("/results").send().await.expect("request");
     assert_eq!(response.status(), 204);
 }
