@@ -76,7 +76,8 @@ pub mod __private {
     /// What `deserialize_struct!` expands to calls.
     pub mod deserialize {
         pub use crate::deserialize::{
-            read_struct, Defaulted, Keys, Maybe, Plain, Required, Slot, Slots, Wide, GROUP,
+            read_struct, write_struct, Defaulted, Keys, Maybe, Out, Outs, Plain, Required, Slot,
+            Slots, Wide, GROUP,
         };
     }
     pub use crate::body::BodyLimit;

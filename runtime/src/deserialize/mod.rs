@@ -22,8 +22,10 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 mod slots;
+mod writes;
 
 pub use slots::{Defaulted, Maybe, Plain, Required, Slot, Slots, Wide, GROUP};
+pub use writes::{write_struct, Out, Outs};
 
 /// Implements `serde::Deserialize` for a struct with named fields, read from a map of
 /// its properties. Generated code invokes it after each struct:
@@ -81,20 +83,27 @@ macro_rules! deserialize_struct {
         $field.0
     };
     // Fields, each one token tree, gathered into groups of at most
-    // `deserialize::GROUP` (16): the slots of a group are one tuple.
-    (@group $name:ident [$($done:tt)*] [$($deny:ident)?]
+    // `deserialize::GROUP` (16): the slots of a group are one tuple. `[serialize]`
+    // asks for `Serialize` too (`serde_struct!`).
+    (@group $name:ident [$($done:tt)*] [$($deny:ident)?] [$($also:ident)?]
         $f0:tt $f1:tt $f2:tt $f3:tt $f4:tt $f5:tt $f6:tt $f7:tt
         $f8:tt $f9:tt $f10:tt $f11:tt $f12:tt $f13:tt $f14:tt $f15:tt $($rest:tt)+
     ) => {
         $crate::deserialize_struct!(@group $name
             [$($done)* [$f0 $f1 $f2 $f3 $f4 $f5 $f6 $f7 $f8 $f9 $f10 $f11 $f12 $f13 $f14 $f15]]
-            [$($deny)?] $($rest)+
+            [$($deny)?] [$($also)?] $($rest)+
         );
     };
-    (@group $name:ident [$($done:tt)*] [$($deny:ident)?] $($last:tt)*) => {
-        $crate::deserialize_struct!(@impl $name [$($done)* [$($last)*]] [$($deny)?]);
+    (@group $name:ident [$($done:tt)*] [$($deny:ident)?] [$($also:ident)?] $($last:tt)*) => {
+        $crate::deserialize_struct!(
+            @impl $name [$($done)* [$($last)*]] [$($deny)?] [$($also)?]
+        );
     };
-    (@impl $name:ident [$([$((
+    (@impl $name:ident $groups:tt [$($deny:ident)?] [$($also:ident)?]) => {
+        $crate::deserialize_struct!(@read $name $groups [$($deny)?]);
+        $($crate::serde_struct!(@$also $name $groups);)?
+    };
+    (@read $name:ident [$([$((
         $field:ident $(: $key:literal)? $($missing:ident $(= $default:path)?)?
     ))*])*] [$($deny:ident)?]) => {
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
@@ -127,7 +136,7 @@ macro_rules! deserialize_struct {
         }
         $(, $deny:ident)?
     ) => {
-        $crate::deserialize_struct!(@group $name [] [$($deny)?]
+        $crate::deserialize_struct!(@group $name [] [$($deny)?] []
             $(($field $(: $key)? $($missing $(= $default)?)?))*
         );
     };
@@ -168,38 +177,39 @@ macro_rules! deserialize_struct {
 /// written.
 #[macro_export]
 macro_rules! serde_struct {
-    (@write $state:ident $value:expr, $key:expr, optional) => {
-        match $value.is_none() {
-            true => $state.skip_field($key),
-            false => $state.serialize_field($key, &$value),
+    // A field to write, and whether it is written, by its mark.
+    (@out $value:expr, optional) => {
+        $crate::__private::deserialize::Out(&$value, $value.is_some())
+    };
+    (@out $value:expr, empty) => {
+        $crate::__private::deserialize::Out(&$value, !$value.is_empty())
+    };
+    (@out $value:expr, absent) => {
+        $crate::__private::deserialize::Out(&$value, !$value.is_absent())
+    };
+    (@out $value:expr $(, $mark:ident $(= $default:path)?)?) => {
+        $crate::__private::deserialize::Out(&$value, true)
+    };
+    (@serialize $name:ident [$([$((
+        $field:ident $(: $key:literal)? $($missing:ident $(= $default:path)?)?
+    ))*])*]) => {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                const FIELDS: &[&str] = &[$($($crate::deserialize_struct!(@key $field $($key)?),)*)*];
+                // Writing is the runtime's: this lists the fields and which are written.
+                $crate::__private::deserialize::write_struct(
+                    serializer,
+                    ::std::stringify!($name),
+                    FIELDS,
+                    $crate::__private::deserialize::Wide(($(($(
+                        $crate::serde_struct!(@out self.$field $(, $missing $(= $default)?)?),
+                    )*),)*)),
+                )
+            }
         }
-    };
-    (@write $state:ident $value:expr, $key:expr, empty) => {
-        match $value.is_empty() {
-            true => $state.skip_field($key),
-            false => $state.serialize_field($key, &$value),
-        }
-    };
-    (@write $state:ident $value:expr, $key:expr, absent) => {
-        match $value.is_absent() {
-            true => $state.skip_field($key),
-            false => $state.serialize_field($key, &$value),
-        }
-    };
-    (@write $state:ident $value:expr, $key:expr $(, $mark:ident $(= $default:path)?)?) => {
-        $state.serialize_field($key, &$value)
-    };
-    (@count $value:expr, optional) => {
-        ::std::primitive::usize::from($value.is_some())
-    };
-    (@count $value:expr, empty) => {
-        ::std::primitive::usize::from(!$value.is_empty())
-    };
-    (@count $value:expr, absent) => {
-        ::std::primitive::usize::from(!$value.is_absent())
-    };
-    (@count $value:expr $(, $mark:ident $(= $default:path)?)?) => {
-        1
     };
     (
         $name:ident {
@@ -207,37 +217,9 @@ macro_rules! serde_struct {
         }
         $(, $deny:ident)?
     ) => {
-        $crate::deserialize_struct!(
-            $name { $($field $(: $key)? $($missing $(= $default)?)?),* } $(, $deny)?
+        $crate::deserialize_struct!(@group $name [] [$($deny)?] [serialize]
+            $(($field $(: $key)? $($missing $(= $default)?)?))*
         );
-
-        impl $crate::__private::serde::Serialize for $name {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                use $crate::__private::serde::ser::SerializeStruct as _;
-                // As serde's derive does, the length counts the fields written.
-                let len = 0 $(+ $crate::serde_struct!(
-                    @count self.$field $(, $missing $(= $default)?)?
-                ))*;
-                #[allow(unused_mut)] // A struct without fields writes none.
-                let mut state = match serializer.serialize_struct(::std::stringify!($name), len) {
-                    ::std::result::Result::Ok(state) => state,
-                    ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-                };
-                $(
-                    if let ::std::result::Result::Err(error) = $crate::serde_struct!(
-                        @write state self.$field,
-                        $crate::deserialize_struct!(@key $field $($key)?)
-                        $(, $missing $(= $default)?)?
-                    ) {
-                        return ::std::result::Result::Err(error);
-                    }
-                )*
-                state.end()
-            }
-        }
     };
 }
 
