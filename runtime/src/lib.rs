@@ -84,6 +84,7 @@ pub mod __private {
     pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;
+    pub use crate::operation;
     pub use crate::operation::{
         endpoints, handle, handle_secured, Answering, Authenticating, Decoding, Endpoints,
         Operation, Public, Secured,
@@ -94,8 +95,8 @@ pub mod __private {
     };
     pub use crate::request::RawRequest;
     pub use crate::response::{
-        binary, check_class, empty, in_class, insert_header, json, json_as, not_implemented,
-        plain_text, reject, respond, status, text,
+        binary, check_class, empty, in_class, insert_header, json, json_as, json_in_class,
+        not_implemented, plain_text, reject, respond, status, text,
     };
     pub use crate::router::finish_router;
     pub use ::std::future::ready;

@@ -146,3 +146,138 @@ impl<A: Send + Sync + 'static> Endpoints<A> for MethodRouter<Arc<A>> {
 pub fn endpoints<A: Send + Sync + 'static>() -> MethodRouter<Arc<A>> {
     MethodRouter::new()
 }
+
+/// Declares the type standing for one operation in a generated `handlers` module, with
+/// its [`Operation`] impl and its [`Public`] or [`Secured`] one. A thousand operations
+/// written out in full would be a megabyte of the same lines; this says what differs.
+///
+/// ```
+/// # use specfirst_runtime::__private as rt;
+/// # use specfirst_runtime::{HttpError, RequestContext};
+/// # pub struct GetBookRequest { id: u64 }
+/// # pub enum GetBookResponse { NoContent }
+/// # impl rt::IntoResponse for GetBookResponse {
+/// #     fn into_response(self) -> rt::Response { rt::empty(rt::status(204)) }
+/// # }
+/// pub trait Api: Send + Sync + 'static {
+///     fn get_book(
+///         &self,
+///         ctx: RequestContext,
+///         request: GetBookRequest,
+///     ) -> impl std::future::Future<Output = Result<GetBookResponse, HttpError>> + Send;
+/// }
+///
+/// fn decode_get_book(input: &mut rt::RawRequest) -> Result<GetBookRequest, HttpError> {
+///     Ok(GetBookRequest { id: 7 })
+/// }
+///
+/// specfirst_runtime::operation! {
+///     /// `getBook`: `GET /books/{bookId}`.
+///     pub GetBook for Api = "getBook" {
+///         request: GetBookRequest,
+///         response: GetBookResponse,
+///         decode: decode_get_book,
+///         call: get_book,
+///     }
+/// }
+/// ```
+///
+/// Before `request`, a secured operation names the principal its requirements give and
+/// the function running them (`principal: <A as Auth>::Principal, authenticate:
+/// authenticate_bearer,`);
+/// after `response`, an operation answering other media types than JSON lists them
+/// (`produces: ["text/csv"],`); a decoder that waits for the body is `decode_async`.
+/// Inside, `A` is the implementation's type.
+#[macro_export]
+macro_rules! operation {
+    (@decode $input:ident decode $decode:path) => {
+        $crate::__private::ready($decode($input))
+    };
+    (@decode $input:ident decode_async $decode:path) => {
+        $decode($input)
+    };
+    (@produces) => {};
+    (@produces $($media:literal),+) => {
+        const PRODUCES: &'static [&'static str] = &[$($media),+];
+    };
+    (@operation [$(#[$attr:meta])*] [$vis:vis] $name:ident $api:ident $id:literal
+        $request:ty, $response:ty, [$($media:literal),*], $how:ident $decode:path
+    ) => {
+        $(#[$attr])*
+        $vis struct $name;
+
+        impl<A: $api> $crate::__private::Operation<A> for $name {
+            const ID: &'static str = $id;
+            $crate::operation!(@produces $($media),*);
+            type Request = $request;
+            type Response = $response;
+
+            fn decode(
+                input: &mut $crate::__private::RawRequest,
+            ) -> impl $crate::__private::Decoding<Self::Request> {
+                $crate::operation!(@decode input $how $decode)
+            }
+        }
+    };
+    (
+        $(#[$attr:meta])*
+        $vis:vis $name:ident for $api:ident = $id:literal {
+            principal: $principal:ty,
+            authenticate: $authenticate:path,
+            request: $request:ty,
+            response: $response:ty,
+            $how:ident: $decode:path,
+            call: $method:ident,
+            $(produces: [$($media:literal),+ $(,)?],)?
+        }
+    ) => {
+        $crate::operation!(@operation [$(#[$attr])*] [$vis] $name $api $id
+            $request, $response, [$($($media),+)?], $how $decode
+        );
+
+        impl<A: $api> $crate::__private::Secured<A> for $name {
+            type Principal = $principal;
+
+            fn authenticate<'a>(
+                api: &'a A,
+                head: &'a $crate::__private::http::request::Parts,
+                ctx: &'a mut $crate::RequestContext,
+            ) -> impl $crate::__private::Authenticating<Self::Principal> + 'a {
+                $authenticate(api, head, ctx)
+            }
+
+            fn call(
+                api: &A,
+                ctx: $crate::RequestContext,
+                principal: Self::Principal,
+                request: Self::Request,
+            ) -> impl $crate::__private::Answering<Self::Response> {
+                api.$method(ctx, principal, request)
+            }
+        }
+    };
+    (
+        $(#[$attr:meta])*
+        $vis:vis $name:ident for $api:ident = $id:literal {
+            request: $request:ty,
+            response: $response:ty,
+            $how:ident: $decode:path,
+            call: $method:ident,
+            $(produces: [$($media:literal),+ $(,)?],)?
+        }
+    ) => {
+        $crate::operation!(@operation [$(#[$attr])*] [$vis] $name $api $id
+            $request, $response, [$($($media),+)?], $how $decode
+        );
+
+        impl<A: $api> $crate::__private::Public<A> for $name {
+            fn call(
+                api: &A,
+                ctx: $crate::RequestContext,
+                request: Self::Request,
+            ) -> impl $crate::__private::Answering<Self::Response> {
+                api.$method(ctx, request)
+            }
+        }
+    };
+}

@@ -131,6 +131,16 @@ pub fn in_class(
     }
 }
 
+/// A JSON response for a range response (`2XX`): [`json`] when `status` belongs to
+/// the class, else the 500 [`in_class`] answers with. Generated code calls it for the
+/// most common range response, which would otherwise need a closure per operation.
+pub fn json_in_class<T: Serialize>(status: StatusCode, class: u16, body: &T) -> Response {
+    match check_class(status, class) {
+        Ok(status) => json(status, body),
+        Err(error) => reject(error),
+    }
+}
+
 /// The answer of a trait method's default body in a crate generated with
 /// `--default-not-implemented`: `501 Not Implemented` naming the operation, at once.
 pub fn not_implemented<T>(operation_id: &str) -> std::future::Ready<Result<T, HttpError>> {
@@ -247,6 +257,14 @@ mod tests {
         let built = in_class(StatusCode::CREATED, 2, empty);
         assert_eq!(built.status(), StatusCode::CREATED);
         let refused = in_class(StatusCode::OK, 4, |_| unreachable!("not built"));
+        assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let built = json_in_class(StatusCode::CONFLICT, 4, &[1, 2]);
+        assert_eq!(built.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            built.headers()[http::header::CONTENT_TYPE],
+            "application/json"
+        );
+        let refused = json_in_class(StatusCode::OK, 5, &[1, 2]);
         assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 

@@ -773,24 +773,14 @@ pub fn router_with_options<A: MediaTypesApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::MediaTypesApi as Api;
-    ///`createNote`: `POST /notes`, answered by [`Api::create_note`].
-    pub(super) struct CreateNote;
-    impl<A: Api> rt::Operation<A> for CreateNote {
-        const ID: &'static str = "createNote";
-        type Request = super::CreateNoteRequest;
-        type Response = super::CreateNoteResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_create_note(input)
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for CreateNote {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.create_note(ctx, request)
+    rt::operation! {
+        ///`POST /notes`
+        pub(super) CreateNote for Api = "createNote" {
+            request: super::CreateNoteRequest,
+            response: super::CreateNoteResponse,
+            decode_async: decode_create_note,
+            call: create_note,
         }
     }
 
@@ -869,24 +859,13 @@ mod handlers {
         })
     }
 
-    ///`upload`: `PUT /uploads`, answered by [`Api::upload`].
-    pub(super) struct Upload;
-    impl<A: Api> rt::Operation<A> for Upload {
-        const ID: &'static str = "upload";
-        type Request = super::UploadRequest;
-        type Response = super::UploadResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_upload(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Upload {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.upload(ctx, request)
+    rt::operation! {
+        ///`PUT /uploads`
+        pub(super) Upload for Api = "upload" {
+            request: super::UploadRequest,
+            response: super::UploadResponse,
+            decode_async: decode_upload,
+            call: upload,
         }
     }
 
@@ -913,25 +892,14 @@ mod handlers {
         })
     }
 
-    ///`echoText`: `POST /echo`, answered by [`Api::echo_text`].
-    pub(super) struct EchoText;
-    impl<A: Api> rt::Operation<A> for EchoText {
-        const ID: &'static str = "echoText";
-        const PRODUCES: &'static [&'static str] = &["text/plain", "image/*"];
-        type Request = super::EchoTextRequest;
-        type Response = super::EchoTextResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_echo_text(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for EchoText {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.echo_text(ctx, request)
+    rt::operation! {
+        ///`POST /echo`
+        pub(super) EchoText for Api = "echoText" {
+            request: super::EchoTextRequest,
+            response: super::EchoTextResponse,
+            decode_async: decode_echo_text,
+            call: echo_text,
+            produces: ["text/plain", "image/*"],
         }
     }
 
@@ -943,25 +911,14 @@ mod handlers {
         })
     }
 
-    ///`edgeCases`: `POST /edge`, answered by [`Api::edge_cases`].
-    pub(super) struct EdgeCases;
-    impl<A: Api> rt::Operation<A> for EdgeCases {
-        const ID: &'static str = "edgeCases";
-        const PRODUCES: &'static [&'static str] = &["text/csv", "*/*"];
-        type Request = super::EdgeCasesRequest;
-        type Response = super::EdgeCasesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_edge_cases(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for EdgeCases {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.edge_cases(ctx, request)
+    rt::operation! {
+        ///`POST /edge`
+        pub(super) EdgeCases for Api = "edgeCases" {
+            request: super::EdgeCasesRequest,
+            response: super::EdgeCasesResponse,
+            decode_async: decode_edge_cases,
+            call: edge_cases,
+            produces: ["text/csv", "*/*"],
         }
     }
 
@@ -1040,24 +997,13 @@ mod handlers {
         })
     }
 
-    ///`rawMultipart`: `POST /raw-multipart`, answered by [`Api::raw_multipart`].
-    pub(super) struct RawMultipart;
-    impl<A: Api> rt::Operation<A> for RawMultipart {
-        const ID: &'static str = "rawMultipart";
-        type Request = super::RawMultipartRequest;
-        type Response = super::RawMultipartResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_raw_multipart(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for RawMultipart {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.raw_multipart(ctx, request)
+    rt::operation! {
+        ///`POST /raw-multipart`
+        pub(super) RawMultipart for Api = "rawMultipart" {
+            request: super::RawMultipartRequest,
+            response: super::RawMultipartResponse,
+            decode: decode_raw_multipart,
+            call: raw_multipart,
         }
     }
 
@@ -1069,24 +1015,13 @@ mod handlers {
         })
     }
 
-    ///`ping`: `POST /pings`, answered by [`Api::ping`].
-    pub(super) struct Ping;
-    impl<A: Api> rt::Operation<A> for Ping {
-        const ID: &'static str = "ping";
-        type Request = super::PingRequest;
-        type Response = super::PingResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_ping(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Ping {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.ping(ctx, request)
+    rt::operation! {
+        ///`POST /pings`
+        pub(super) Ping for Api = "ping" {
+            request: super::PingRequest,
+            response: super::PingResponse,
+            decode: decode_ping,
+            call: ping,
         }
     }
 

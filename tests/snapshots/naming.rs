@@ -449,24 +449,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`self`: `GET /self/{type}/{2fa}`, answered by [`Api::self_`].
-    pub(super) struct SelfOperation;
-    impl<A: Api> rt::Operation<A> for SelfOperation {
-        const ID: &'static str = "self";
-        type Request = super::SelfRequest;
-        type Response = super::SelfResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_self_(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for SelfOperation {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.self_(ctx, request)
+    rt::operation! {
+        ///`GET /self/{type}/{2fa}`
+        pub(super) SelfOperation for Api = "self" {
+            request: super::SelfRequest,
+            response: super::SelfResponse,
+            decode: decode_self_,
+            call: self_,
         }
     }
 
@@ -489,24 +478,13 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    ///`result`: `GET /results/{id}`, answered by [`Api::result`].
-    pub(super) struct ResultOperation2;
-    impl<A: Api> rt::Operation<A> for ResultOperation2 {
-        const ID: &'static str = "result";
-        type Request = super::ResultRequest;
-        type Response = super::ResultResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_result(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ResultOperation2 {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.result(ctx, request)
+    rt::operation! {
+        ///`GET /results/{id}`
+        pub(super) ResultOperation2 for Api = "result" {
+            request: super::ResultRequest,
+            response: super::ResultResponse,
+            decode: decode_result,
+            call: result,
         }
     }
 
@@ -518,24 +496,13 @@ mod handlers {
         })
     }
 
-    ///`resultOperation`: `GET /results`, answered by [`Api::result_operation`].
-    pub(super) struct ResultOperation;
-    impl<A: Api> rt::Operation<A> for ResultOperation {
-        const ID: &'static str = "resultOperation";
-        type Request = super::ResultOperationRequest;
-        type Response = super::ResultOperationResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_result_operation(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ResultOperation {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.result_operation(ctx, request)
+    rt::operation! {
+        ///`GET /results`
+        pub(super) ResultOperation for Api = "resultOperation" {
+            request: super::ResultOperationRequest,
+            response: super::ResultOperationResponse,
+            decode: decode_result_operation,
+            call: result_operation,
         }
     }
 
@@ -546,24 +513,14 @@ mod handlers {
     }
 
     pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING);
-    ///`get-item`: `GET /items/{id}`, answered by [`Api::get_item`].
-    pub(super) struct GetItem;
-    impl<A: Api> rt::Operation<A> for GetItem {
-        const ID: &'static str = "get-item";
-        type Request = super::GetItemRequest;
-        type Response = super::GetItemResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_item(input))
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for GetItem {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_item(ctx, request)
+    rt::operation! {
+        ///`GET /items/{id}`
+        pub(super) GetItem for Api = "get-item" {
+            request: super::GetItemRequest,
+            response: super::GetItemResponse,
+            decode: decode_get_item,
+            call: get_item,
         }
     }
 
@@ -575,24 +532,13 @@ mod handlers {
         })
     }
 
-    ///`delete /items/{id}`: `DELETE /items/{id}`, answered by [`Api::delete_items_id`].
-    pub(super) struct DeleteItemsId;
-    impl<A: Api> rt::Operation<A> for DeleteItemsId {
-        const ID: &'static str = "delete /items/{id}";
-        type Request = super::DeleteItemsIdRequest;
-        type Response = super::DeleteItemsIdResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_delete_items_id(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for DeleteItemsId {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.delete_items_id(ctx, request)
+    rt::operation! {
+        ///`DELETE /items/{id}`
+        pub(super) DeleteItemsId for Api = "delete /items/{id}" {
+            request: super::DeleteItemsIdRequest,
+            response: super::DeleteItemsIdResponse,
+            decode: decode_delete_items_id,
+            call: delete_items_id,
         }
     }
 
@@ -615,24 +561,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`getItem`: `GET /items/{name}/children`, answered by [`Api::get_item_children`].
-    pub(super) struct GetItemChildren;
-    impl<A: Api> rt::Operation<A> for GetItemChildren {
-        const ID: &'static str = "getItem";
-        type Request = super::GetItemChildrenRequest;
-        type Response = super::GetItemChildrenResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_get_item_children(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetItemChildren {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_item_children(ctx, request)
+    rt::operation! {
+        ///`GET /items/{name}/children`
+        pub(super) GetItemChildren for Api = "getItem" {
+            request: super::GetItemChildrenRequest,
+            response: super::GetItemChildrenResponse,
+            decode_async: decode_get_item_children,
+            call: get_item_children,
         }
     }
 

@@ -771,24 +771,13 @@ mod handlers {
         )
         .checked(&super::rules::GET_SENSOR_PRECISION);
 
-    ///`getSensor`: `GET /sensors/{id}`, answered by [`Api::get_sensor`].
-    pub(super) struct GetSensor;
-    impl<A: Api> rt::Operation<A> for GetSensor {
-        const ID: &'static str = "getSensor";
-        type Request = super::GetSensorRequest;
-        type Response = super::GetSensorResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_sensor(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetSensor {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_sensor(ctx, request)
+    rt::operation! {
+        ///`GET /sensors/{id}`
+        pub(super) GetSensor for Api = "getSensor" {
+            request: super::GetSensorRequest,
+            response: super::GetSensorResponse,
+            decode: decode_get_sensor,
+            call: get_sensor,
         }
     }
 
@@ -801,34 +790,15 @@ mod handlers {
         })
     }
 
-    ///`retireSensor`: `DELETE /sensors/{id}`, answered by [`Api::retire_sensor`].
-    pub(super) struct RetireSensor;
-    impl<A: Api> rt::Operation<A> for RetireSensor {
-        const ID: &'static str = "retireSensor";
-        type Request = super::RetireSensorRequest;
-        type Response = super::RetireSensorResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_retire_sensor(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for RetireSensor {
-        type Principal = <A as super::SensorsAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_retire_sensor(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.retire_sensor(ctx, principal, request)
+    rt::operation! {
+        ///`DELETE /sensors/{id}`
+        pub(super) RetireSensor for Api = "retireSensor" {
+            principal: <A as super::SensorsAuth>::Principal,
+            authenticate: authenticate_retire_sensor,
+            request: super::RetireSensorRequest,
+            response: super::RetireSensorResponse,
+            decode: decode_retire_sensor,
+            call: retire_sensor,
         }
     }
 
@@ -863,24 +833,13 @@ mod handlers {
         auth.finish()
     }
 
-    ///`addReading`: `POST /readings`, answered by [`Api::add_reading`].
-    pub(super) struct AddReading;
-    impl<A: Api> rt::Operation<A> for AddReading {
-        const ID: &'static str = "addReading";
-        type Request = super::AddReadingRequest;
-        type Response = super::AddReadingResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_add_reading(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for AddReading {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.add_reading(ctx, request)
+    rt::operation! {
+        ///`POST /readings`
+        pub(super) AddReading for Api = "addReading" {
+            request: super::AddReadingRequest,
+            response: super::AddReadingResponse,
+            decode_async: decode_add_reading,
+            call: add_reading,
         }
     }
 
@@ -892,24 +851,13 @@ mod handlers {
         })
     }
 
-    ///`ping`: `GET /ping`, answered by [`Api::ping`].
-    pub(super) struct Ping;
-    impl<A: Api> rt::Operation<A> for Ping {
-        const ID: &'static str = "ping";
-        type Request = super::PingRequest;
-        type Response = super::PingResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_ping(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Ping {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.ping(ctx, request)
+    rt::operation! {
+        ///`GET /ping`
+        pub(super) Ping for Api = "ping" {
+            request: super::PingRequest,
+            response: super::PingResponse,
+            decode: decode_ping,
+            call: ping,
         }
     }
 
@@ -1034,24 +982,14 @@ pub mod webhooks {
     mod handlers {
         use ::specfirst_runtime::__private as rt;
         use super::SensorsWebhooks as Api;
-        ///`alertRaised`: `POST /alert`, answered by [`Api::alert_raised`].
-        pub(super) struct AlertRaised;
-        impl<A: Api> rt::Operation<A> for AlertRaised {
-            const ID: &'static str = "alertRaised";
-            type Request = super::AlertRaisedRequest;
-            type Response = super::AlertRaisedResponse;
-            fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-                decode_alert_raised(input)
-            }
-        }
 
-        impl<A: Api> rt::Public<A> for AlertRaised {
-            fn call(
-                api: &A,
-                ctx: ::specfirst_runtime::RequestContext,
-                request: Self::Request,
-            ) -> impl rt::Answering<Self::Response> {
-                api.alert_raised(ctx, request)
+        rt::operation! {
+            ///`POST /alert`
+            pub(super) AlertRaised for Api = "alertRaised" {
+                request: super::AlertRaisedRequest,
+                response: super::AlertRaisedResponse,
+                decode_async: decode_alert_raised,
+                call: alert_raised,
             }
         }
 
@@ -1063,24 +1001,13 @@ pub mod webhooks {
             })
         }
 
-        ///`post /sensor.removed`: `POST /sensor.removed`, answered by [`Api::post_sensor_removed`].
-        pub(super) struct PostSensorRemoved;
-        impl<A: Api> rt::Operation<A> for PostSensorRemoved {
-            const ID: &'static str = "post /sensor.removed";
-            type Request = super::PostSensorRemovedRequest;
-            type Response = super::PostSensorRemovedResponse;
-            fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-                decode_post_sensor_removed(input)
-            }
-        }
-
-        impl<A: Api> rt::Public<A> for PostSensorRemoved {
-            fn call(
-                api: &A,
-                ctx: ::specfirst_runtime::RequestContext,
-                request: Self::Request,
-            ) -> impl rt::Answering<Self::Response> {
-                api.post_sensor_removed(ctx, request)
+        rt::operation! {
+            ///`POST /sensor.removed`
+            pub(super) PostSensorRemoved for Api = "post /sensor.removed" {
+                request: super::PostSensorRemovedRequest,
+                response: super::PostSensorRemovedResponse,
+                decode_async: decode_post_sensor_removed,
+                call: post_sensor_removed,
             }
         }
 

@@ -203,24 +203,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`listVaults`: `GET /vaults`, answered by [`Api::list_vaults`].
-    pub(super) struct ListVaults;
-    impl<A: Api> rt::Operation<A> for ListVaults {
-        const ID: &'static str = "listVaults";
-        type Request = super::ListVaultsRequest;
-        type Response = super::ListVaultsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_vaults(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListVaults {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_vaults(ctx, request)
+    rt::operation! {
+        ///`GET /vaults`
+        pub(super) ListVaults for Api = "listVaults" {
+            request: super::ListVaultsRequest,
+            response: super::ListVaultsResponse,
+            decode: decode_list_vaults,
+            call: list_vaults,
         }
     }
 
@@ -232,24 +221,13 @@ mod handlers {
         })
     }
 
-    ///`listTenants`: `GET /tenants`, answered by [`Api::list_tenants`].
-    pub(super) struct ListTenants;
-    impl<A: Api> rt::Operation<A> for ListTenants {
-        const ID: &'static str = "listTenants";
-        type Request = super::ListTenantsRequest;
-        type Response = super::ListTenantsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_tenants(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListTenants {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_tenants(ctx, request)
+    rt::operation! {
+        ///`GET /tenants`
+        pub(super) ListTenants for Api = "listTenants" {
+            request: super::ListTenantsRequest,
+            response: super::ListTenantsResponse,
+            decode: decode_list_tenants,
+            call: list_tenants,
         }
     }
 

@@ -886,24 +886,13 @@ mod handlers {
         )
         .checked(&super::rules::RGB);
 
-    ///`simplePath`: `GET /simple/{scalar}/{list}/{listx}/{obj}/{objx}`, answered by [`Api::simple_path`].
-    pub(super) struct SimplePath;
-    impl<A: Api> rt::Operation<A> for SimplePath {
-        const ID: &'static str = "simplePath";
-        type Request = super::SimplePathRequest;
-        type Response = super::SimplePathResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_simple_path(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for SimplePath {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.simple_path(ctx, request)
+    rt::operation! {
+        ///`GET /simple/{scalar}/{list}/{listx}/{obj}/{objx}`
+        pub(super) SimplePath for Api = "simplePath" {
+            request: super::SimplePathRequest,
+            response: super::SimplePathResponse,
+            decode: decode_simple_path,
+            call: simple_path,
         }
     }
 
@@ -1001,24 +990,13 @@ mod handlers {
         .styled(rt::Style::Label)
         .checked(&super::rules::RGB);
 
-    ///`labelPath`: `GET /label/{scalar}/{list}/{listx}/{obj}/{objx}`, answered by [`Api::label_path`].
-    pub(super) struct LabelPath;
-    impl<A: Api> rt::Operation<A> for LabelPath {
-        const ID: &'static str = "labelPath";
-        type Request = super::LabelPathRequest;
-        type Response = super::LabelPathResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_label_path(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for LabelPath {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.label_path(ctx, request)
+    rt::operation! {
+        ///`GET /label/{scalar}/{list}/{listx}/{obj}/{objx}`
+        pub(super) LabelPath for Api = "labelPath" {
+            request: super::LabelPathRequest,
+            response: super::LabelPathResponse,
+            decode: decode_label_path,
+            call: label_path,
         }
     }
 
@@ -1115,24 +1093,13 @@ mod handlers {
         .styled(rt::Style::Matrix)
         .checked(&super::rules::RGB);
 
-    ///`matrixPath`: `GET /matrix/{scalar}/{list}/{listx}/{obj}/{objx}`, answered by [`Api::matrix_path`].
-    pub(super) struct MatrixPath;
-    impl<A: Api> rt::Operation<A> for MatrixPath {
-        const ID: &'static str = "matrixPath";
-        type Request = super::MatrixPathRequest;
-        type Response = super::MatrixPathResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_matrix_path(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for MatrixPath {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.matrix_path(ctx, request)
+    rt::operation! {
+        ///`GET /matrix/{scalar}/{list}/{listx}/{obj}/{objx}`
+        pub(super) MatrixPath for Api = "matrixPath" {
+            request: super::MatrixPathRequest,
+            response: super::MatrixPathResponse,
+            decode: decode_matrix_path,
+            call: matrix_path,
         }
     }
 
@@ -1302,24 +1269,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`queryStyles`: `GET /query`, answered by [`Api::query_styles`].
-    pub(super) struct QueryStyles;
-    impl<A: Api> rt::Operation<A> for QueryStyles {
-        const ID: &'static str = "queryStyles";
-        type Request = super::QueryStylesRequest;
-        type Response = super::QueryStylesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_query_styles(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for QueryStyles {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.query_styles(ctx, request)
+    rt::operation! {
+        ///`GET /query`
+        pub(super) QueryStyles for Api = "queryStyles" {
+            request: super::QueryStylesRequest,
+            response: super::QueryStylesResponse,
+            decode: decode_query_styles,
+            call: query_styles,
         }
     }
 
@@ -1397,24 +1353,13 @@ mod handlers {
         )
         .styled(rt::Style::DeepObject);
 
-    ///`search`: `GET /search`, answered by [`Api::search`].
-    pub(super) struct Search;
-    impl<A: Api> rt::Operation<A> for Search {
-        const ID: &'static str = "search";
-        type Request = super::SearchRequest;
-        type Response = super::SearchResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_search(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Search {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.search(ctx, request)
+    rt::operation! {
+        ///`GET /search`
+        pub(super) Search for Api = "search" {
+            request: super::SearchRequest,
+            response: super::SearchResponse,
+            decode: decode_search,
+            call: search,
         }
     }
 
@@ -1465,24 +1410,13 @@ mod handlers {
             ],
         );
 
-    ///`rest`: `GET /rest`, answered by [`Api::rest`].
-    pub(super) struct Rest;
-    impl<A: Api> rt::Operation<A> for Rest {
-        const ID: &'static str = "rest";
-        type Request = super::RestRequest;
-        type Response = super::RestResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_rest(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Rest {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.rest(ctx, request)
+    rt::operation! {
+        ///`GET /rest`
+        pub(super) Rest for Api = "rest" {
+            request: super::RestRequest,
+            response: super::RestResponse,
+            decode: decode_rest,
+            call: rest,
         }
     }
 
@@ -1576,24 +1510,13 @@ mod handlers {
             ],
         );
 
-    ///`boxes`: `GET /boxes`, answered by [`Api::boxes`].
-    pub(super) struct Boxes;
-    impl<A: Api> rt::Operation<A> for Boxes {
-        const ID: &'static str = "boxes";
-        type Request = super::BoxesRequest;
-        type Response = super::BoxesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_boxes(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Boxes {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.boxes(ctx, request)
+    rt::operation! {
+        ///`GET /boxes`
+        pub(super) Boxes for Api = "boxes" {
+            request: super::BoxesRequest,
+            response: super::BoxesResponse,
+            decode: decode_boxes,
+            call: boxes,
         }
     }
 
@@ -1626,24 +1549,13 @@ mod handlers {
         .collecting(&[])
         .checked(&super::rules::REST_LISTS_REST);
 
-    ///`restLists`: `GET /rest/lists`, answered by [`Api::rest_lists`].
-    pub(super) struct RestLists;
-    impl<A: Api> rt::Operation<A> for RestLists {
-        const ID: &'static str = "restLists";
-        type Request = super::RestListsRequest;
-        type Response = super::RestListsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_rest_lists(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for RestLists {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.rest_lists(ctx, request)
+    rt::operation! {
+        ///`GET /rest/lists`
+        pub(super) RestLists for Api = "restLists" {
+            request: super::RestListsRequest,
+            response: super::RestListsResponse,
+            decode: decode_rest_lists,
+            call: rest_lists,
         }
     }
 
@@ -1732,24 +1644,13 @@ mod handlers {
         )
         .checked(&super::rules::WHERE);
 
-    ///`headerStyles`: `GET /headers`, answered by [`Api::header_styles`].
-    pub(super) struct HeaderStyles;
-    impl<A: Api> rt::Operation<A> for HeaderStyles {
-        const ID: &'static str = "headerStyles";
-        type Request = super::HeaderStylesRequest;
-        type Response = super::HeaderStylesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_header_styles(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for HeaderStyles {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.header_styles(ctx, request)
+    rt::operation! {
+        ///`GET /headers`
+        pub(super) HeaderStyles for Api = "headerStyles" {
+            request: super::HeaderStylesRequest,
+            response: super::HeaderStylesResponse,
+            decode: decode_header_styles,
+            call: header_styles,
         }
     }
 
@@ -1846,24 +1747,13 @@ mod handlers {
         )
         .checked(&super::rules::COOKIE_STYLES_PREFS);
 
-    ///`cookieStyles`: `GET /cookies`, answered by [`Api::cookie_styles`].
-    pub(super) struct CookieStyles;
-    impl<A: Api> rt::Operation<A> for CookieStyles {
-        const ID: &'static str = "cookieStyles";
-        type Request = super::CookieStylesRequest;
-        type Response = super::CookieStylesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_cookie_styles(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for CookieStyles {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.cookie_styles(ctx, request)
+    rt::operation! {
+        ///`GET /cookies`
+        pub(super) CookieStyles for Api = "cookieStyles" {
+            request: super::CookieStylesRequest,
+            response: super::CookieStylesResponse,
+            decode: decode_cookie_styles,
+            call: cookie_styles,
         }
     }
 

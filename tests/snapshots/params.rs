@@ -925,24 +925,13 @@ mod handlers {
         },
     );
 
-    ///`getThing`: `GET /things/{id}/{kind}/{ids}`, answered by [`Api::get_thing`].
-    pub(super) struct GetThing;
-    impl<A: Api> rt::Operation<A> for GetThing {
-        const ID: &'static str = "getThing";
-        type Request = super::GetThingRequest;
-        type Response = super::GetThingResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_thing(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetThing {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_thing(ctx, request)
+    rt::operation! {
+        ///`GET /things/{id}/{kind}/{ids}`
+        pub(super) GetThing for Api = "getThing" {
+            request: super::GetThingRequest,
+            response: super::GetThingResponse,
+            decode: decode_get_thing,
+            call: get_thing,
         }
     }
 
@@ -980,24 +969,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`compare`: `GET /compare/{base}...{head}`, answered by [`Api::compare`].
-    pub(super) struct Compare;
-    impl<A: Api> rt::Operation<A> for Compare {
-        const ID: &'static str = "compare";
-        type Request = super::CompareRequest;
-        type Response = super::CompareResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_compare(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Compare {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.compare(ctx, request)
+    rt::operation! {
+        ///`GET /compare/{base}...{head}`
+        pub(super) Compare for Api = "compare" {
+            request: super::CompareRequest,
+            response: super::CompareResponse,
+            decode: decode_compare,
+            call: compare,
         }
     }
 
@@ -1016,24 +994,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`compareJoined`: `GET /compare/{basehead}`, answered by [`Api::compare_joined`].
-    pub(super) struct CompareJoined;
-    impl<A: Api> rt::Operation<A> for CompareJoined {
-        const ID: &'static str = "compareJoined";
-        type Request = super::CompareJoinedRequest;
-        type Response = super::CompareJoinedResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_compare_joined(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for CompareJoined {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.compare_joined(ctx, request)
+    rt::operation! {
+        ///`GET /compare/{basehead}`
+        pub(super) CompareJoined for Api = "compareJoined" {
+            request: super::CompareJoinedRequest,
+            response: super::CompareJoinedResponse,
+            decode: decode_compare_joined,
+            call: compare_joined,
         }
     }
 
@@ -1054,24 +1021,13 @@ mod handlers {
         )
         .checked(&super::rules::GET_FILE_NAME);
 
-    ///`getFile`: `GET /files/{name}.json`, answered by [`Api::get_file`].
-    pub(super) struct GetFile;
-    impl<A: Api> rt::Operation<A> for GetFile {
-        const ID: &'static str = "getFile";
-        type Request = super::GetFileRequest;
-        type Response = super::GetFileResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_file(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetFile {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_file(ctx, request)
+    rt::operation! {
+        ///`GET /files/{name}.json`
+        pub(super) GetFile for Api = "getFile" {
+            request: super::GetFileRequest,
+            response: super::GetFileResponse,
+            decode: decode_get_file,
+            call: get_file,
         }
     }
 
@@ -1084,24 +1040,14 @@ mod handlers {
     }
 
     pub(super) static PATH_ARN: rt::Param = rt::Param::path(0, "arn", rt::Shape::STRING);
-    ///`deleteAllTags`: `DELETE /tags/{arn}`, answered by [`Api::delete_all_tags`].
-    pub(super) struct DeleteAllTags;
-    impl<A: Api> rt::Operation<A> for DeleteAllTags {
-        const ID: &'static str = "deleteAllTags";
-        type Request = super::DeleteAllTagsRequest;
-        type Response = super::DeleteAllTagsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_delete_all_tags(input))
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for DeleteAllTags {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.delete_all_tags(ctx, request)
+    rt::operation! {
+        ///`DELETE /tags/{arn}`
+        pub(super) DeleteAllTags for Api = "deleteAllTags" {
+            request: super::DeleteAllTagsRequest,
+            response: super::DeleteAllTagsResponse,
+            decode: decode_delete_all_tags,
+            call: delete_all_tags,
         }
     }
 
@@ -1121,24 +1067,13 @@ mod handlers {
         },
     );
 
-    ///`deleteSomeTags`: `DELETE /tags/{arn}#tagKeys`, answered by [`Api::delete_some_tags`].
-    pub(super) struct DeleteSomeTags;
-    impl<A: Api> rt::Operation<A> for DeleteSomeTags {
-        const ID: &'static str = "deleteSomeTags";
-        type Request = super::DeleteSomeTagsRequest;
-        type Response = super::DeleteSomeTagsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_delete_some_tags(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for DeleteSomeTags {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.delete_some_tags(ctx, request)
+    rt::operation! {
+        ///`DELETE /tags/{arn}#tagKeys`
+        pub(super) DeleteSomeTags for Api = "deleteSomeTags" {
+            request: super::DeleteSomeTagsRequest,
+            response: super::DeleteSomeTagsResponse,
+            decode: decode_delete_some_tags,
+            call: delete_some_tags,
         }
     }
 
@@ -1151,24 +1086,13 @@ mod handlers {
         })
     }
 
-    ///`push`: `POST /#X-Amz-Target=Queue.Push`, answered by [`Api::push`].
-    pub(super) struct Push;
-    impl<A: Api> rt::Operation<A> for Push {
-        const ID: &'static str = "push";
-        type Request = super::PushRequest;
-        type Response = super::PushResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_push(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Push {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.push(ctx, request)
+    rt::operation! {
+        ///`POST /#X-Amz-Target=Queue.Push`
+        pub(super) Push for Api = "push" {
+            request: super::PushRequest,
+            response: super::PushResponse,
+            decode: decode_push,
+            call: push,
         }
     }
 
@@ -1178,24 +1102,13 @@ mod handlers {
         Ok(super::PushRequest {})
     }
 
-    ///`pop`: `POST /#X-Amz-Target=Queue.Pop`, answered by [`Api::pop`].
-    pub(super) struct Pop;
-    impl<A: Api> rt::Operation<A> for Pop {
-        const ID: &'static str = "pop";
-        type Request = super::PopRequest;
-        type Response = super::PopResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_pop(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Pop {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.pop(ctx, request)
+    rt::operation! {
+        ///`POST /#X-Amz-Target=Queue.Pop`
+        pub(super) Pop for Api = "pop" {
+            request: super::PopRequest,
+            response: super::PopResponse,
+            decode: decode_pop,
+            call: pop,
         }
     }
 
@@ -1218,24 +1131,13 @@ mod handlers {
         )
         .checked(&super::rules::CARD_FILTER);
 
-    ///`listBoardCards`: `GET /boards/{board}/cards/{filter}`, answered by [`Api::list_board_cards`].
-    pub(super) struct ListBoardCards;
-    impl<A: Api> rt::Operation<A> for ListBoardCards {
-        const ID: &'static str = "listBoardCards";
-        type Request = super::ListBoardCardsRequest;
-        type Response = super::ListBoardCardsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_board_cards(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListBoardCards {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_board_cards(ctx, request)
+    rt::operation! {
+        ///`GET /boards/{board}/cards/{filter}`
+        pub(super) ListBoardCards for Api = "listBoardCards" {
+            request: super::ListBoardCardsRequest,
+            response: super::ListBoardCardsResponse,
+            decode: decode_list_board_cards,
+            call: list_board_cards,
         }
     }
 
@@ -1254,24 +1156,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`getBoardCard`: `GET /boards/{board}/cards/{card}`, answered by [`Api::get_board_card`].
-    pub(super) struct GetBoardCard;
-    impl<A: Api> rt::Operation<A> for GetBoardCard {
-        const ID: &'static str = "getBoardCard";
-        type Request = super::GetBoardCardRequest;
-        type Response = super::GetBoardCardResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_board_card(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetBoardCard {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_board_card(ctx, request)
+    rt::operation! {
+        ///`GET /boards/{board}/cards/{card}`
+        pub(super) GetBoardCard for Api = "getBoardCard" {
+            request: super::GetBoardCardRequest,
+            response: super::GetBoardCardResponse,
+            decode: decode_get_board_card,
+            call: get_board_card,
         }
     }
 
@@ -1290,24 +1181,13 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    ///`getIcon`: `GET /icons/{id}`, answered by [`Api::get_icon`].
-    pub(super) struct GetIcon;
-    impl<A: Api> rt::Operation<A> for GetIcon {
-        const ID: &'static str = "getIcon";
-        type Request = super::GetIconRequest;
-        type Response = super::GetIconResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_icon(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetIcon {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_icon(ctx, request)
+    rt::operation! {
+        ///`GET /icons/{id}`
+        pub(super) GetIcon for Api = "getIcon" {
+            request: super::GetIconRequest,
+            response: super::GetIconResponse,
+            decode: decode_get_icon,
+            call: get_icon,
         }
     }
 
@@ -1325,24 +1205,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`searchIcons`: `GET /icons/{term}`, answered by [`Api::search_icons`].
-    pub(super) struct SearchIcons;
-    impl<A: Api> rt::Operation<A> for SearchIcons {
-        const ID: &'static str = "searchIcons";
-        type Request = super::SearchIconsRequest;
-        type Response = super::SearchIconsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_search_icons(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for SearchIcons {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.search_icons(ctx, request)
+    rt::operation! {
+        ///`GET /icons/{term}`
+        pub(super) SearchIcons for Api = "searchIcons" {
+            request: super::SearchIconsRequest,
+            response: super::SearchIconsResponse,
+            decode: decode_search_icons,
+            call: search_icons,
         }
     }
 
@@ -1368,24 +1237,13 @@ mod handlers {
         )
         .checked(&super::rules::GET_ATTACHMENT_ATTACHMENT);
 
-    ///`getAttachment`: `GET /owners/{owner}/attachments/{attachment}`, answered by [`Api::get_attachment`].
-    pub(super) struct GetAttachment;
-    impl<A: Api> rt::Operation<A> for GetAttachment {
-        const ID: &'static str = "getAttachment";
-        type Request = super::GetAttachmentRequest;
-        type Response = super::GetAttachmentResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_attachment(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetAttachment {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_attachment(ctx, request)
+    rt::operation! {
+        ///`GET /owners/{owner}/attachments/{attachment}`
+        pub(super) GetAttachment for Api = "getAttachment" {
+            request: super::GetAttachmentRequest,
+            response: super::GetAttachmentResponse,
+            decode: decode_get_attachment,
+            call: get_attachment,
         }
     }
 
@@ -1404,24 +1262,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`getAttachmentByName`: `GET /owners/{owner}/attachments/{fileName}`, answered by [`Api::get_attachment_by_name`].
-    pub(super) struct GetAttachmentByName;
-    impl<A: Api> rt::Operation<A> for GetAttachmentByName {
-        const ID: &'static str = "getAttachmentByName";
-        type Request = super::GetAttachmentByNameRequest;
-        type Response = super::GetAttachmentByNameResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_attachment_by_name(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetAttachmentByName {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_attachment_by_name(ctx, request)
+    rt::operation! {
+        ///`GET /owners/{owner}/attachments/{fileName}`
+        pub(super) GetAttachmentByName for Api = "getAttachmentByName" {
+            request: super::GetAttachmentByNameRequest,
+            response: super::GetAttachmentByNameResponse,
+            decode: decode_get_attachment_by_name,
+            call: get_attachment_by_name,
         }
     }
 
@@ -1434,24 +1281,13 @@ mod handlers {
         })
     }
 
-    ///`postForm`: `POST /forms`, answered by [`Api::post_form`].
-    pub(super) struct PostForm;
-    impl<A: Api> rt::Operation<A> for PostForm {
-        const ID: &'static str = "postForm";
-        type Request = super::PostFormRequest;
-        type Response = super::PostFormResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_post_form(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for PostForm {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.post_form(ctx, request)
+    rt::operation! {
+        ///`POST /forms`
+        pub(super) PostForm for Api = "postForm" {
+            request: super::PostFormRequest,
+            response: super::PostFormResponse,
+            decode_async: decode_post_form,
+            call: post_form,
         }
     }
 
@@ -1463,24 +1299,13 @@ mod handlers {
         })
     }
 
-    ///`upload`: `PUT /uploads`, answered by [`Api::upload`].
-    pub(super) struct Upload;
-    impl<A: Api> rt::Operation<A> for Upload {
-        const ID: &'static str = "upload";
-        type Request = super::UploadRequest;
-        type Response = super::UploadResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_upload(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Upload {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.upload(ctx, request)
+    rt::operation! {
+        ///`PUT /uploads`
+        pub(super) Upload for Api = "upload" {
+            request: super::UploadRequest,
+            response: super::UploadResponse,
+            decode: decode_upload,
+            call: upload,
         }
     }
 

@@ -563,24 +563,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`plantTree`: `POST /trees`, answered by [`Api::plant_tree`].
-    pub(super) struct PlantTree;
-    impl<A: Api> rt::Operation<A> for PlantTree {
-        const ID: &'static str = "plantTree";
-        type Request = super::PlantTreeRequest;
-        type Response = super::PlantTreeResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_plant_tree(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for PlantTree {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.plant_tree(ctx, request)
+    rt::operation! {
+        ///`POST /trees`
+        pub(super) PlantTree for Api = "plantTree" {
+            request: super::PlantTreeRequest,
+            response: super::PlantTreeResponse,
+            decode_async: decode_plant_tree,
+            call: plant_tree,
         }
     }
 
@@ -599,24 +588,13 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    ///`getTree`: `GET /trees/{treeId}`, answered by [`Api::get_tree`].
-    pub(super) struct GetTree;
-    impl<A: Api> rt::Operation<A> for GetTree {
-        const ID: &'static str = "getTree";
-        type Request = super::GetTreeRequest;
-        type Response = super::GetTreeResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_tree(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetTree {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_tree(ctx, request)
+    rt::operation! {
+        ///`GET /trees/{treeId}`
+        pub(super) GetTree for Api = "getTree" {
+            request: super::GetTreeRequest,
+            response: super::GetTreeResponse,
+            decode: decode_get_tree,
+            call: get_tree,
         }
     }
 
@@ -628,24 +606,13 @@ mod handlers {
         })
     }
 
-    ///`getTree`: `GET /forest/{treeId}`, answered by [`Api::get_tree_forest`].
-    pub(super) struct GetTreeForest;
-    impl<A: Api> rt::Operation<A> for GetTreeForest {
-        const ID: &'static str = "getTree";
-        type Request = super::GetTreeForestRequest;
-        type Response = super::GetTreeForestResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_tree_forest(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetTreeForest {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_tree_forest(ctx, request)
+    rt::operation! {
+        ///`GET /forest/{treeId}`
+        pub(super) GetTreeForest for Api = "getTree" {
+            request: super::GetTreeForestRequest,
+            response: super::GetTreeForestResponse,
+            decode: decode_get_tree_forest,
+            call: get_tree_forest,
         }
     }
 
@@ -663,24 +630,13 @@ mod handlers {
         )
         .checked(&super::rules::SPECIES_LEAF);
 
-    ///`listSpecies`: `GET /species`, answered by [`Api::list_species`].
-    pub(super) struct ListSpecies;
-    impl<A: Api> rt::Operation<A> for ListSpecies {
-        const ID: &'static str = "listSpecies";
-        type Request = super::ListSpeciesRequest;
-        type Response = super::ListSpeciesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_species(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListSpecies {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_species(ctx, request)
+    rt::operation! {
+        ///`GET /species`
+        pub(super) ListSpecies for Api = "listSpecies" {
+            request: super::ListSpeciesRequest,
+            response: super::ListSpeciesResponse,
+            decode: decode_list_species,
+            call: list_species,
         }
     }
 
@@ -700,24 +656,13 @@ mod handlers {
         )
         .checked(&super::rules::SPECIES_CODE);
 
-    ///`getSpecies`: `GET /species/{code}`, answered by [`Api::get_species`].
-    pub(super) struct GetSpecies;
-    impl<A: Api> rt::Operation<A> for GetSpecies {
-        const ID: &'static str = "getSpecies";
-        type Request = super::GetSpeciesRequest;
-        type Response = super::GetSpeciesResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_species(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetSpecies {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_species(ctx, request)
+    rt::operation! {
+        ///`GET /species/{code}`
+        pub(super) GetSpecies for Api = "getSpecies" {
+            request: super::GetSpeciesRequest,
+            response: super::GetSpeciesResponse,
+            decode: decode_get_species,
+            call: get_species,
         }
     }
 

@@ -168,9 +168,7 @@ impl rt::IntoResponse for GetReportResponse {
             Self::NotFound { body } => {
                 rt::json_as(rt::status(404), "application/problem+json", &body)
             }
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
             Self::Default { status, body } => rt::json(status, &body),
         }
     }
@@ -255,24 +253,14 @@ mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::ResponsesApi as Api;
     pub(super) static PATH_ID: rt::Param = rt::Param::path(0, "id", rt::Shape::STRING);
-    ///`getReport`: `GET /reports/{id}`, answered by [`Api::get_report`].
-    pub(super) struct GetReport;
-    impl<A: Api> rt::Operation<A> for GetReport {
-        const ID: &'static str = "getReport";
-        type Request = super::GetReportRequest;
-        type Response = super::GetReportResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_report(input))
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for GetReport {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_report(ctx, request)
+    rt::operation! {
+        ///`GET /reports/{id}`
+        pub(super) GetReport for Api = "getReport" {
+            request: super::GetReportRequest,
+            response: super::GetReportResponse,
+            decode: decode_get_report,
+            call: get_report,
         }
     }
 
@@ -284,25 +272,14 @@ mod handlers {
         })
     }
 
-    ///`getRawReport`: `GET /reports/{id}/raw`, answered by [`Api::get_raw_report`].
-    pub(super) struct GetRawReport;
-    impl<A: Api> rt::Operation<A> for GetRawReport {
-        const ID: &'static str = "getRawReport";
-        const PRODUCES: &'static [&'static str] = &["application/pdf", "*/*"];
-        type Request = super::GetRawReportRequest;
-        type Response = super::GetRawReportResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_raw_report(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetRawReport {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_raw_report(ctx, request)
+    rt::operation! {
+        ///`GET /reports/{id}/raw`
+        pub(super) GetRawReport for Api = "getRawReport" {
+            request: super::GetRawReportRequest,
+            response: super::GetRawReportResponse,
+            decode: decode_get_raw_report,
+            call: get_raw_report,
+            produces: ["application/pdf", "*/*"],
         }
     }
 

@@ -178,24 +178,14 @@ pub fn router_with_options<A: TicketsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::TicketsApi as Api;
-    ///`openTicket`: `POST /tickets`, answered by [`Api::open_ticket`].
-    pub(super) struct OpenTicket;
-    impl<A: Api> rt::Operation<A> for OpenTicket {
-        const ID: &'static str = "openTicket";
-        type Request = super::OpenTicketRequest;
-        type Response = super::OpenTicketResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_open_ticket(input)
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for OpenTicket {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.open_ticket(ctx, request)
+    rt::operation! {
+        ///`POST /tickets`
+        pub(super) OpenTicket for Api = "openTicket" {
+            request: super::OpenTicketRequest,
+            response: super::OpenTicketResponse,
+            decode_async: decode_open_ticket,
+            call: open_ticket,
         }
     }
 

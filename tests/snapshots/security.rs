@@ -671,24 +671,14 @@ pub fn router_with_options<A: SecurityApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::SecurityApi as Api;
-    ///`getPublic`: `GET /public`, answered by [`Api::get_public`].
-    pub(super) struct GetPublic;
-    impl<A: Api> rt::Operation<A> for GetPublic {
-        const ID: &'static str = "getPublic";
-        type Request = super::GetPublicRequest;
-        type Response = super::GetPublicResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_public(input))
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for GetPublic {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_public(ctx, request)
+    rt::operation! {
+        ///`GET /public`
+        pub(super) GetPublic for Api = "getPublic" {
+            request: super::GetPublicRequest,
+            response: super::GetPublicResponse,
+            decode: decode_get_public,
+            call: get_public,
         }
     }
 
@@ -698,34 +688,15 @@ mod handlers {
         Ok(super::GetPublicRequest {})
     }
 
-    ///`getMaybe`: `GET /maybe`, answered by [`Api::get_maybe`].
-    pub(super) struct GetMaybe;
-    impl<A: Api> rt::Operation<A> for GetMaybe {
-        const ID: &'static str = "getMaybe";
-        type Request = super::GetMaybeRequest;
-        type Response = super::GetMaybeResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_maybe(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetMaybe {
-        type Principal = Option<<A as super::SecurityAuth>::Principal>;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_maybe(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_maybe(ctx, principal, request)
+    rt::operation! {
+        ///`GET /maybe`
+        pub(super) GetMaybe for Api = "getMaybe" {
+            principal: Option<<A as super::SecurityAuth>::Principal>,
+            authenticate: authenticate_get_maybe,
+            request: super::GetMaybeRequest,
+            response: super::GetMaybeResponse,
+            decode: decode_get_maybe,
+            call: get_maybe,
         }
     }
 
@@ -758,34 +729,15 @@ mod handlers {
         auth.finish_anonymous()
     }
 
-    ///`getBearer`: `GET /bearer`, answered by [`Api::get_bearer`].
-    pub(super) struct GetBearer;
-    impl<A: Api> rt::Operation<A> for GetBearer {
-        const ID: &'static str = "getBearer";
-        type Request = super::GetBearerRequest;
-        type Response = super::GetBearerResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_bearer(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetBearer {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_bearer(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_bearer(ctx, principal, request)
+    rt::operation! {
+        ///`GET /bearer`
+        pub(super) GetBearer for Api = "getBearer" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_bearer,
+            request: super::GetBearerRequest,
+            response: super::GetBearerResponse,
+            decode: decode_get_bearer,
+            call: get_bearer,
         }
     }
 
@@ -818,34 +770,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getBasic`: `GET /basic`, answered by [`Api::get_basic`].
-    pub(super) struct GetBasic;
-    impl<A: Api> rt::Operation<A> for GetBasic {
-        const ID: &'static str = "getBasic";
-        type Request = super::GetBasicRequest;
-        type Response = super::GetBasicResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_basic(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetBasic {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_basic(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_basic(ctx, principal, request)
+    rt::operation! {
+        ///`GET /basic`
+        pub(super) GetBasic for Api = "getBasic" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_basic,
+            request: super::GetBasicRequest,
+            response: super::GetBasicResponse,
+            decode: decode_get_basic,
+            call: get_basic,
         }
     }
 
@@ -878,34 +811,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getSigned`: `GET /signed`, answered by [`Api::get_signed`].
-    pub(super) struct GetSigned;
-    impl<A: Api> rt::Operation<A> for GetSigned {
-        const ID: &'static str = "getSigned";
-        type Request = super::GetSignedRequest;
-        type Response = super::GetSignedResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_signed(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetSigned {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_signed(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_signed(ctx, principal, request)
+    rt::operation! {
+        ///`GET /signed`
+        pub(super) GetSigned for Api = "getSigned" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_signed,
+            request: super::GetSignedRequest,
+            response: super::GetSignedResponse,
+            decode: decode_get_signed,
+            call: get_signed,
         }
     }
 
@@ -940,34 +854,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getHeaderKey`: `GET /header-key`, answered by [`Api::get_header_key`].
-    pub(super) struct GetHeaderKey;
-    impl<A: Api> rt::Operation<A> for GetHeaderKey {
-        const ID: &'static str = "getHeaderKey";
-        type Request = super::GetHeaderKeyRequest;
-        type Response = super::GetHeaderKeyResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_header_key(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetHeaderKey {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_header_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_header_key(ctx, principal, request)
+    rt::operation! {
+        ///`GET /header-key`
+        pub(super) GetHeaderKey for Api = "getHeaderKey" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_header_key,
+            request: super::GetHeaderKeyRequest,
+            response: super::GetHeaderKeyResponse,
+            decode: decode_get_header_key,
+            call: get_header_key,
         }
     }
 
@@ -1007,34 +902,15 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`getQueryKey`: `GET /query-key`, answered by [`Api::get_query_key`].
-    pub(super) struct GetQueryKey;
-    impl<A: Api> rt::Operation<A> for GetQueryKey {
-        const ID: &'static str = "getQueryKey";
-        type Request = super::GetQueryKeyRequest;
-        type Response = super::GetQueryKeyResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_query_key(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetQueryKey {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_query_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_query_key(ctx, principal, request)
+    rt::operation! {
+        ///`GET /query-key`
+        pub(super) GetQueryKey for Api = "getQueryKey" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_query_key,
+            request: super::GetQueryKeyRequest,
+            response: super::GetQueryKeyResponse,
+            decode: decode_get_query_key,
+            call: get_query_key,
         }
     }
 
@@ -1071,34 +947,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getCookieKey`: `GET /cookie-key`, answered by [`Api::get_cookie_key`].
-    pub(super) struct GetCookieKey;
-    impl<A: Api> rt::Operation<A> for GetCookieKey {
-        const ID: &'static str = "getCookieKey";
-        type Request = super::GetCookieKeyRequest;
-        type Response = super::GetCookieKeyResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_cookie_key(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetCookieKey {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_cookie_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_cookie_key(ctx, principal, request)
+    rt::operation! {
+        ///`GET /cookie-key`
+        pub(super) GetCookieKey for Api = "getCookieKey" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_cookie_key,
+            request: super::GetCookieKeyRequest,
+            response: super::GetCookieKeyResponse,
+            decode: decode_get_cookie_key,
+            call: get_cookie_key,
         }
     }
 
@@ -1133,34 +990,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`listThings`: `GET /things`, answered by [`Api::list_things`].
-    pub(super) struct ListThings;
-    impl<A: Api> rt::Operation<A> for ListThings {
-        const ID: &'static str = "listThings";
-        type Request = super::ListThingsRequest;
-        type Response = super::ListThingsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_things(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for ListThings {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_list_things(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_things(ctx, principal, request)
+    rt::operation! {
+        ///`GET /things`
+        pub(super) ListThings for Api = "listThings" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_list_things,
+            request: super::ListThingsRequest,
+            response: super::ListThingsResponse,
+            decode: decode_list_things,
+            call: list_things,
         }
     }
 
@@ -1195,34 +1033,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`createThing`: `POST /things`, answered by [`Api::create_thing`].
-    pub(super) struct CreateThing;
-    impl<A: Api> rt::Operation<A> for CreateThing {
-        const ID: &'static str = "createThing";
-        type Request = super::CreateThingRequest;
-        type Response = super::CreateThingResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_create_thing(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for CreateThing {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_create_thing(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.create_thing(ctx, principal, request)
+    rt::operation! {
+        ///`POST /things`
+        pub(super) CreateThing for Api = "createThing" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_create_thing,
+            request: super::CreateThingRequest,
+            response: super::CreateThingResponse,
+            decode_async: decode_create_thing,
+            call: create_thing,
         }
     }
 
@@ -1259,34 +1078,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getOidc`: `GET /oidc`, answered by [`Api::get_oidc`].
-    pub(super) struct GetOidc;
-    impl<A: Api> rt::Operation<A> for GetOidc {
-        const ID: &'static str = "getOidc";
-        type Request = super::GetOidcRequest;
-        type Response = super::GetOidcResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_oidc(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetOidc {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_oidc(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_oidc(ctx, principal, request)
+    rt::operation! {
+        ///`GET /oidc`
+        pub(super) GetOidc for Api = "getOidc" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_oidc,
+            request: super::GetOidcRequest,
+            response: super::GetOidcResponse,
+            decode: decode_get_oidc,
+            call: get_oidc,
         }
     }
 
@@ -1321,34 +1121,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getEither`: `GET /either`, answered by [`Api::get_either`].
-    pub(super) struct GetEither;
-    impl<A: Api> rt::Operation<A> for GetEither {
-        const ID: &'static str = "getEither";
-        type Request = super::GetEitherRequest;
-        type Response = super::GetEitherResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_either(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetEither {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_either(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_either(ctx, principal, request)
+    rt::operation! {
+        ///`GET /either`
+        pub(super) GetEither for Api = "getEither" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_either,
+            request: super::GetEitherRequest,
+            response: super::GetEitherResponse,
+            decode: decode_get_either,
+            call: get_either,
         }
     }
 
@@ -1393,34 +1174,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`getBoth`: `GET /both`, answered by [`Api::get_both`].
-    pub(super) struct GetBoth;
-    impl<A: Api> rt::Operation<A> for GetBoth {
-        const ID: &'static str = "getBoth";
-        type Request = super::GetBothRequest;
-        type Response = super::GetBothResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_both(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetBoth {
-        type Principal = <A as super::SecurityAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_both(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_both(ctx, principal, request)
+    rt::operation! {
+        ///`GET /both`
+        pub(super) GetBoth for Api = "getBoth" {
+            principal: <A as super::SecurityAuth>::Principal,
+            authenticate: authenticate_get_both,
+            request: super::GetBothRequest,
+            response: super::GetBothResponse,
+            decode: decode_get_both,
+            call: get_both,
         }
     }
 

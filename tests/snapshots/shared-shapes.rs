@@ -465,24 +465,13 @@ mod handlers {
         )
         .checked(&super::rules::ORDER_LINE_STATE);
 
-    ///`listOrders`: `GET /orders`, answered by [`Api::list_orders`].
-    pub(super) struct ListOrders;
-    impl<A: Api> rt::Operation<A> for ListOrders {
-        const ID: &'static str = "listOrders";
-        type Request = super::ListOrdersRequest;
-        type Response = super::ListOrdersResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_orders(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListOrders {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_orders(ctx, request)
+    rt::operation! {
+        ///`GET /orders`
+        pub(super) ListOrders for Api = "listOrders" {
+            request: super::ListOrdersRequest,
+            response: super::ListOrdersResponse,
+            decode: decode_list_orders,
+            call: list_orders,
         }
     }
 
@@ -494,24 +483,13 @@ mod handlers {
         })
     }
 
-    ///`placeOrder`: `POST /orders`, answered by [`Api::place_order`].
-    pub(super) struct PlaceOrder;
-    impl<A: Api> rt::Operation<A> for PlaceOrder {
-        const ID: &'static str = "placeOrder";
-        type Request = super::PlaceOrderRequest;
-        type Response = super::PlaceOrderResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_place_order(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for PlaceOrder {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.place_order(ctx, request)
+    rt::operation! {
+        ///`POST /orders`
+        pub(super) PlaceOrder for Api = "placeOrder" {
+            request: super::PlaceOrderRequest,
+            response: super::PlaceOrderResponse,
+            decode_async: decode_place_order,
+            call: place_order,
         }
     }
 
@@ -529,24 +507,13 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    ///`summarizeOrder`: `GET /orders/{id}/summary`, answered by [`Api::summarize_order`].
-    pub(super) struct SummarizeOrder;
-    impl<A: Api> rt::Operation<A> for SummarizeOrder {
-        const ID: &'static str = "summarizeOrder";
-        type Request = super::SummarizeOrderRequest;
-        type Response = super::SummarizeOrderResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_summarize_order(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for SummarizeOrder {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.summarize_order(ctx, request)
+    rt::operation! {
+        ///`GET /orders/{id}/summary`
+        pub(super) SummarizeOrder for Api = "summarizeOrder" {
+            request: super::SummarizeOrderRequest,
+            response: super::SummarizeOrderResponse,
+            decode: decode_summarize_order,
+            call: summarize_order,
         }
     }
 
@@ -558,24 +525,13 @@ mod handlers {
         })
     }
 
-    ///`saveDraft`: `POST /drafts`, answered by [`Api::save_draft`].
-    pub(super) struct SaveDraft;
-    impl<A: Api> rt::Operation<A> for SaveDraft {
-        const ID: &'static str = "saveDraft";
-        type Request = super::SaveDraftRequest;
-        type Response = super::SaveDraftResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_save_draft(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for SaveDraft {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.save_draft(ctx, request)
+    rt::operation! {
+        ///`POST /drafts`
+        pub(super) SaveDraft for Api = "saveDraft" {
+            request: super::SaveDraftRequest,
+            response: super::SaveDraftResponse,
+            decode_async: decode_save_draft,
+            call: save_draft,
         }
     }
 

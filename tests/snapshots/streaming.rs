@@ -303,24 +303,14 @@ pub fn router_with_options<A: StreamingApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::StreamingApi as Api;
-    ///`uploadBlob`: `PUT /blobs`, answered by [`Api::upload_blob`].
-    pub(super) struct UploadBlob;
-    impl<A: Api> rt::Operation<A> for UploadBlob {
-        const ID: &'static str = "uploadBlob";
-        type Request = super::UploadBlobRequest;
-        type Response = super::UploadBlobResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_upload_blob(input))
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for UploadBlob {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.upload_blob(ctx, request)
+    rt::operation! {
+        ///`PUT /blobs`
+        pub(super) UploadBlob for Api = "uploadBlob" {
+            request: super::UploadBlobRequest,
+            response: super::UploadBlobResponse,
+            decode: decode_upload_blob,
+            call: upload_blob,
         }
     }
 
@@ -333,24 +323,13 @@ mod handlers {
         })
     }
 
-    ///`putAvatar`: `PUT /avatar`, answered by [`Api::put_avatar`].
-    pub(super) struct PutAvatar;
-    impl<A: Api> rt::Operation<A> for PutAvatar {
-        const ID: &'static str = "putAvatar";
-        type Request = super::PutAvatarRequest;
-        type Response = super::PutAvatarResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_put_avatar(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for PutAvatar {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.put_avatar(ctx, request)
+    rt::operation! {
+        ///`PUT /avatar`
+        pub(super) PutAvatar for Api = "putAvatar" {
+            request: super::PutAvatarRequest,
+            response: super::PutAvatarResponse,
+            decode: decode_put_avatar,
+            call: put_avatar,
         }
     }
 
@@ -369,25 +348,14 @@ mod handlers {
         )
         .checked(&super::rules::DOWNLOAD_BLOB_SIZE);
 
-    ///`downloadBlob`: `GET /blobs/{size}`, answered by [`Api::download_blob`].
-    pub(super) struct DownloadBlob;
-    impl<A: Api> rt::Operation<A> for DownloadBlob {
-        const ID: &'static str = "downloadBlob";
-        const PRODUCES: &'static [&'static str] = &["application/octet-stream"];
-        type Request = super::DownloadBlobRequest;
-        type Response = super::DownloadBlobResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_download_blob(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for DownloadBlob {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.download_blob(ctx, request)
+    rt::operation! {
+        ///`GET /blobs/{size}`
+        pub(super) DownloadBlob for Api = "downloadBlob" {
+            request: super::DownloadBlobRequest,
+            response: super::DownloadBlobResponse,
+            decode: decode_download_blob,
+            call: download_blob,
+            produces: ["application/octet-stream"],
         }
     }
 
@@ -399,25 +367,14 @@ mod handlers {
         })
     }
 
-    ///`greet`: `GET /greeting`, answered by [`Api::greet`].
-    pub(super) struct Greet;
-    impl<A: Api> rt::Operation<A> for Greet {
-        const ID: &'static str = "greet";
-        const PRODUCES: &'static [&'static str] = &["text/plain"];
-        type Request = super::GreetRequest;
-        type Response = super::GreetResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_greet(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for Greet {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.greet(ctx, request)
+    rt::operation! {
+        ///`GET /greeting`
+        pub(super) Greet for Api = "greet" {
+            request: super::GreetRequest,
+            response: super::GreetResponse,
+            decode: decode_greet,
+            call: greet,
+            produces: ["text/plain"],
         }
     }
 
@@ -433,25 +390,14 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`getDocument`: `GET /documents/{name}`, answered by [`Api::get_document`].
-    pub(super) struct GetDocument;
-    impl<A: Api> rt::Operation<A> for GetDocument {
-        const ID: &'static str = "getDocument";
-        const PRODUCES: &'static [&'static str] = &["application/pdf", "*/*"];
-        type Request = super::GetDocumentRequest;
-        type Response = super::GetDocumentResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_document(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetDocument {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_document(ctx, request)
+    rt::operation! {
+        ///`GET /documents/{name}`
+        pub(super) GetDocument for Api = "getDocument" {
+            request: super::GetDocumentRequest,
+            response: super::GetDocumentResponse,
+            decode: decode_get_document,
+            call: get_document,
+            produces: ["application/pdf", "*/*"],
         }
     }
 

@@ -827,24 +827,13 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`listPets`: `GET /pets`, answered by [`Api::list_pets`].
-    pub(super) struct ListPets;
-    impl<A: Api> rt::Operation<A> for ListPets {
-        const ID: &'static str = "listPets";
-        type Request = super::ListPetsRequest;
-        type Response = super::ListPetsResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_pets(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListPets {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_pets(ctx, request)
+    rt::operation! {
+        ///`GET /pets`
+        pub(super) ListPets for Api = "listPets" {
+            request: super::ListPetsRequest,
+            response: super::ListPetsResponse,
+            decode: decode_list_pets,
+            call: list_pets,
         }
     }
 
@@ -859,34 +848,15 @@ mod handlers {
         })
     }
 
-    ///`createPet`: `POST /pets`, answered by [`Api::create_pet`].
-    pub(super) struct CreatePet;
-    impl<A: Api> rt::Operation<A> for CreatePet {
-        const ID: &'static str = "createPet";
-        type Request = super::CreatePetRequest;
-        type Response = super::CreatePetResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_create_pet(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for CreatePet {
-        type Principal = <A as super::SwaggerTwoAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_api_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.create_pet(ctx, principal, request)
+    rt::operation! {
+        ///`POST /pets`
+        pub(super) CreatePet for Api = "createPet" {
+            principal: <A as super::SwaggerTwoAuth>::Principal,
+            authenticate: authenticate_api_key,
+            request: super::CreatePetRequest,
+            response: super::CreatePetResponse,
+            decode_async: decode_create_pet,
+            call: create_pet,
         }
     }
 
@@ -929,34 +899,15 @@ mod handlers {
         rt::Shape::INTEGER,
     );
 
-    ///`getPet`: `GET /pets/{petId}`, answered by [`Api::get_pet`].
-    pub(super) struct GetPet;
-    impl<A: Api> rt::Operation<A> for GetPet {
-        const ID: &'static str = "getPet";
-        type Request = super::GetPetRequest;
-        type Response = super::GetPetResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_pet(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetPet {
-        type Principal = <A as super::SwaggerTwoAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_get_pet(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_pet(ctx, principal, request)
+    rt::operation! {
+        ///`GET /pets/{petId}`
+        pub(super) GetPet for Api = "getPet" {
+            principal: <A as super::SwaggerTwoAuth>::Principal,
+            authenticate: authenticate_get_pet,
+            request: super::GetPetRequest,
+            response: super::GetPetResponse,
+            decode: decode_get_pet,
+            call: get_pet,
         }
     }
 
@@ -991,34 +942,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`deletePet`: `DELETE /pets/{petId}`, answered by [`Api::delete_pet`].
-    pub(super) struct DeletePet;
-    impl<A: Api> rt::Operation<A> for DeletePet {
-        const ID: &'static str = "deletePet";
-        type Request = super::DeletePetRequest;
-        type Response = super::DeletePetResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_delete_pet(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for DeletePet {
-        type Principal = <A as super::SwaggerTwoAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_delete_pet(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.delete_pet(ctx, principal, request)
+    rt::operation! {
+        ///`DELETE /pets/{petId}`
+        pub(super) DeletePet for Api = "deletePet" {
+            principal: <A as super::SwaggerTwoAuth>::Principal,
+            authenticate: authenticate_delete_pet,
+            request: super::DeletePetRequest,
+            response: super::DeletePetResponse,
+            decode: decode_delete_pet,
+            call: delete_pet,
         }
     }
 
@@ -1065,34 +997,15 @@ mod handlers {
         auth.finish()
     }
 
-    ///`updatePetWithForm`: `POST /pets/{petId}/form`, answered by [`Api::update_pet_with_form`].
-    pub(super) struct UpdatePetWithForm;
-    impl<A: Api> rt::Operation<A> for UpdatePetWithForm {
-        const ID: &'static str = "updatePetWithForm";
-        type Request = super::UpdatePetWithFormRequest;
-        type Response = super::UpdatePetWithFormResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_update_pet_with_form(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for UpdatePetWithForm {
-        type Principal = <A as super::SwaggerTwoAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_api_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.update_pet_with_form(ctx, principal, request)
+    rt::operation! {
+        ///`POST /pets/{petId}/form`
+        pub(super) UpdatePetWithForm for Api = "updatePetWithForm" {
+            principal: <A as super::SwaggerTwoAuth>::Principal,
+            authenticate: authenticate_api_key,
+            request: super::UpdatePetWithFormRequest,
+            response: super::UpdatePetWithFormResponse,
+            decode_async: decode_update_pet_with_form,
+            call: update_pet_with_form,
         }
     }
 
@@ -1105,35 +1018,16 @@ mod handlers {
         })
     }
 
-    ///`uploadPhoto`: `POST /pets/{petId}/photo`, answered by [`Api::upload_photo`].
-    pub(super) struct UploadPhoto;
-    impl<A: Api> rt::Operation<A> for UploadPhoto {
-        const ID: &'static str = "uploadPhoto";
-        const PRODUCES: &'static [&'static str] = &["application/xml"];
-        type Request = super::UploadPhotoRequest;
-        type Response = super::UploadPhotoResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_upload_photo(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for UploadPhoto {
-        type Principal = <A as super::SwaggerTwoAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_api_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.upload_photo(ctx, principal, request)
+    rt::operation! {
+        ///`POST /pets/{petId}/photo`
+        pub(super) UploadPhoto for Api = "uploadPhoto" {
+            principal: <A as super::SwaggerTwoAuth>::Principal,
+            authenticate: authenticate_api_key,
+            request: super::UploadPhotoRequest,
+            response: super::UploadPhotoResponse,
+            decode_async: decode_upload_photo,
+            call: upload_photo,
+            produces: ["application/xml"],
         }
     }
 
@@ -1166,35 +1060,16 @@ mod handlers {
         },
     );
 
-    ///`getPhoto`: `GET /pets/{petId}/photo.png`, answered by [`Api::get_photo`].
-    pub(super) struct GetPhoto;
-    impl<A: Api> rt::Operation<A> for GetPhoto {
-        const ID: &'static str = "getPhoto";
-        const PRODUCES: &'static [&'static str] = &["image/png"];
-        type Request = super::GetPhotoRequest;
-        type Response = super::GetPhotoResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_photo(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for GetPhoto {
-        type Principal = <A as super::SwaggerTwoAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_api_key(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_photo(ctx, principal, request)
+    rt::operation! {
+        ///`GET /pets/{petId}/photo.png`
+        pub(super) GetPhoto for Api = "getPhoto" {
+            principal: <A as super::SwaggerTwoAuth>::Principal,
+            authenticate: authenticate_api_key,
+            request: super::GetPhotoRequest,
+            response: super::GetPhotoResponse,
+            decode: decode_get_photo,
+            call: get_photo,
+            produces: ["image/png"],
         }
     }
 

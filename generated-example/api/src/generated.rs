@@ -605,12 +605,8 @@ impl rt::IntoResponse for ListBooksResponse {
     fn into_response(self) -> rt::Response {
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
-            Self::ServerError { status, body } => {
-                rt::in_class(status, 5, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
+            Self::ServerError { status, body } => rt::json_in_class(status, 5, &body),
         }
     }
 }
@@ -671,12 +667,8 @@ impl rt::IntoResponse for CreateBookResponse {
                 rt::insert_header(&mut response, "location", &location);
                 response
             }
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
-            Self::ServerError { status, body } => {
-                rt::in_class(status, 5, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
+            Self::ServerError { status, body } => rt::json_in_class(status, 5, &body),
         }
     }
 }
@@ -734,12 +726,8 @@ impl rt::IntoResponse for GetBookResponse {
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
             Self::NotFound { body } => rt::json(rt::status(404), &body),
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
-            Self::ServerError { status, body } => {
-                rt::in_class(status, 5, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
+            Self::ServerError { status, body } => rt::json_in_class(status, 5, &body),
         }
     }
 }
@@ -799,12 +787,8 @@ impl rt::IntoResponse for ReplaceBookResponse {
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
             Self::NotFound { body } => rt::json(rt::status(404), &body),
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
-            Self::ServerError { status, body } => {
-                rt::in_class(status, 5, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
+            Self::ServerError { status, body } => rt::json_in_class(status, 5, &body),
         }
     }
 }
@@ -859,12 +843,8 @@ impl rt::IntoResponse for DeleteBookResponse {
         match self {
             Self::NoContent => rt::empty(rt::status(204)),
             Self::NotFound { body } => rt::json(rt::status(404), &body),
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
-            Self::ServerError { status, body } => {
-                rt::in_class(status, 5, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
+            Self::ServerError { status, body } => rt::json_in_class(status, 5, &body),
         }
     }
 }
@@ -924,12 +904,8 @@ impl rt::IntoResponse for UpdateBookResponse {
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),
             Self::NotFound { body } => rt::json(rt::status(404), &body),
-            Self::ClientError { status, body } => {
-                rt::in_class(status, 4, |status| rt::json(status, &body))
-            }
-            Self::ServerError { status, body } => {
-                rt::in_class(status, 5, |status| rt::json(status, &body))
-            }
+            Self::ClientError { status, body } => rt::json_in_class(status, 4, &body),
+            Self::ServerError { status, body } => rt::json_in_class(status, 5, &body),
         }
     }
 }
@@ -1012,24 +988,13 @@ mod handlers {
         )
         .checked(&super::rules::LIST_BOOKS_TAG);
 
-    ///`listBooks`: `GET /books`, answered by [`Api::list_books`].
-    pub(super) struct ListBooks;
-    impl<A: Api> rt::Operation<A> for ListBooks {
-        const ID: &'static str = "listBooks";
-        type Request = super::ListBooksRequest<A::ListBooksMarker>;
-        type Response = super::ListBooksResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_list_books::<A::ListBooksMarker>(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for ListBooks {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.list_books(ctx, request)
+    rt::operation! {
+        ///`GET /books`
+        pub(super) ListBooks for Api = "listBooks" {
+            request: super::ListBooksRequest<A::ListBooksMarker>,
+            response: super::ListBooksResponse,
+            decode: decode_list_books::<A::ListBooksMarker>,
+            call: list_books,
         }
     }
 
@@ -1077,34 +1042,15 @@ mod handlers {
         rt::Shape::STRING,
     );
 
-    ///`createBook`: `POST /books`, answered by [`Api::create_book`].
-    pub(super) struct CreateBook;
-    impl<A: Api> rt::Operation<A> for CreateBook {
-        const ID: &'static str = "createBook";
-        type Request = super::CreateBookRequest;
-        type Response = super::CreateBookResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_create_book(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for CreateBook {
-        type Principal = <A as super::BookshelfAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_bearer_auth(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.create_book(ctx, principal, request)
+    rt::operation! {
+        ///`POST /books`
+        pub(super) CreateBook for Api = "createBook" {
+            principal: <A as super::BookshelfAuth>::Principal,
+            authenticate: authenticate_bearer_auth,
+            request: super::CreateBookRequest,
+            response: super::CreateBookResponse,
+            decode_async: decode_create_book,
+            call: create_book,
         }
     }
 
@@ -1147,24 +1093,13 @@ mod handlers {
         )
         .checked(&super::rules::GET_BOOK_BOOK_ID);
 
-    ///`getBook`: `GET /books/{bookId}`, answered by [`Api::get_book`].
-    pub(super) struct GetBook;
-    impl<A: Api> rt::Operation<A> for GetBook {
-        const ID: &'static str = "getBook";
-        type Request = super::GetBookRequest;
-        type Response = super::GetBookResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_get_book(input))
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for GetBook {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.get_book(ctx, request)
+    rt::operation! {
+        ///`GET /books/{bookId}`
+        pub(super) GetBook for Api = "getBook" {
+            request: super::GetBookRequest,
+            response: super::GetBookResponse,
+            decode: decode_get_book,
+            call: get_book,
         }
     }
 
@@ -1176,34 +1111,15 @@ mod handlers {
         })
     }
 
-    ///`replaceBook`: `PUT /books/{bookId}`, answered by [`Api::replace_book`].
-    pub(super) struct ReplaceBook;
-    impl<A: Api> rt::Operation<A> for ReplaceBook {
-        const ID: &'static str = "replaceBook";
-        type Request = super::ReplaceBookRequest;
-        type Response = super::ReplaceBookResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_replace_book(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for ReplaceBook {
-        type Principal = <A as super::BookshelfAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_bearer_auth(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.replace_book(ctx, principal, request)
+    rt::operation! {
+        ///`PUT /books/{bookId}`
+        pub(super) ReplaceBook for Api = "replaceBook" {
+            principal: <A as super::BookshelfAuth>::Principal,
+            authenticate: authenticate_bearer_auth,
+            request: super::ReplaceBookRequest,
+            response: super::ReplaceBookResponse,
+            decode_async: decode_replace_book,
+            call: replace_book,
         }
     }
 
@@ -1216,34 +1132,15 @@ mod handlers {
         })
     }
 
-    ///`deleteBook`: `DELETE /books/{bookId}`, answered by [`Api::delete_book`].
-    pub(super) struct DeleteBook;
-    impl<A: Api> rt::Operation<A> for DeleteBook {
-        const ID: &'static str = "deleteBook";
-        type Request = super::DeleteBookRequest;
-        type Response = super::DeleteBookResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            rt::ready(decode_delete_book(input))
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for DeleteBook {
-        type Principal = <A as super::BookshelfAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_bearer_auth(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.delete_book(ctx, principal, request)
+    rt::operation! {
+        ///`DELETE /books/{bookId}`
+        pub(super) DeleteBook for Api = "deleteBook" {
+            principal: <A as super::BookshelfAuth>::Principal,
+            authenticate: authenticate_bearer_auth,
+            request: super::DeleteBookRequest,
+            response: super::DeleteBookResponse,
+            decode: decode_delete_book,
+            call: delete_book,
         }
     }
 
@@ -1255,34 +1152,15 @@ mod handlers {
         })
     }
 
-    ///`updateBook`: `PATCH /books/{bookId}`, answered by [`Api::update_book`].
-    pub(super) struct UpdateBook;
-    impl<A: Api> rt::Operation<A> for UpdateBook {
-        const ID: &'static str = "updateBook";
-        type Request = super::UpdateBookRequest;
-        type Response = super::UpdateBookResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_update_book(input)
-        }
-    }
-
-    impl<A: Api> rt::Secured<A> for UpdateBook {
-        type Principal = <A as super::BookshelfAuth>::Principal;
-        fn authenticate<'a>(
-            api: &'a A,
-            head: &'a rt::http::request::Parts,
-            ctx: &'a mut ::specfirst_runtime::RequestContext,
-        ) -> impl rt::Authenticating<Self::Principal> + 'a {
-            authenticate_bearer_auth(api, head, ctx)
-        }
-
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            principal: Self::Principal,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.update_book(ctx, principal, request)
+    rt::operation! {
+        ///`PATCH /books/{bookId}`
+        pub(super) UpdateBook for Api = "updateBook" {
+            principal: <A as super::BookshelfAuth>::Principal,
+            authenticate: authenticate_bearer_auth,
+            request: super::UpdateBookRequest,
+            response: super::UpdateBookResponse,
+            decode_async: decode_update_book,
+            call: update_book,
         }
     }
 

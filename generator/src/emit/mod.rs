@@ -136,7 +136,12 @@ pub fn emit(
                 if matches!(part, Part::Router) {
                     first.push(tasks.len());
                 }
-                tasks.push(Box::new(move || format::items(parts.tokens(part))));
+                tasks.push(Box::new(move || {
+                    format::items(parts.tokens(part)).map(|text| match part {
+                        Part::Router => format::operations::lay_out(&text),
+                        _ => text,
+                    })
+                }));
             }
         }
     }

@@ -201,6 +201,8 @@ fn response_variant(
         _ => quote!(status),
     };
     let mut body_enum = quote!();
+    // A JSON body of a range answers with one call that checks the class too.
+    let mut plain_json = false;
     let build = match &response.body {
         Some(_) if !response.alternatives.is_empty() => {
             body_enum = response_body_enum(op, response, types);
@@ -221,6 +223,7 @@ fn response_variant(
             });
             bindings.push(quote!(body));
             if media_type == "application/json" {
+                plain_json = true;
                 quote!(rt::json(#status, &body))
             } else {
                 quote!(rt::json_as(#status, #media_type, &body))
@@ -303,6 +306,8 @@ fn response_variant(
                 let class = proc_macro2::Literal::u16_unsuffixed(class);
                 if response.body.is_none() {
                     quote!(rt::in_class(status, #class, rt::empty))
+                } else if plain_json {
+                    quote!(rt::json_in_class(status, #class, &body))
                 } else {
                     quote!(rt::in_class(status, #class, |status| #build))
                 }

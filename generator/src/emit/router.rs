@@ -523,10 +523,10 @@ fn handler(
         #prelude
         Ok(super::#request { #(#fields)* })
     };
-    let (asyncness, decoding) = if awaits(&decoded) {
-        (quote!(async), quote!(#decode #marker_arg(input)))
+    let (asyncness, how) = if awaits(&decoded) {
+        (quote!(async), quote!(decode_async))
     } else {
-        (quote!(), quote!(rt::ready(#decode #marker_arg(input))))
+        (quote!(), quote!(decode))
     };
     let response = ident(&op.response_type);
     let request_type = match &op.pagination {
@@ -536,65 +536,29 @@ fn handler(
         }
         None => quote!(super::#request),
     };
-    let produces = produces(&[op])
-        .map(|types| quote!(const PRODUCES: &'static [&'static str] = &[#(#types),*];));
-    let operation_doc = format!(
-        "`{}`: `{} {}`, answered by [`Api::{}`].",
-        op.operation_id, op.method, op.path, op.method_name
-    );
-    let call = match principal {
-        None => quote! {
-            impl<A: Api> rt::Public<A> for #operation {
-                fn call(
-                    api: &A,
-                    ctx: ::specfirst_runtime::RequestContext,
-                    request: Self::Request,
-                ) -> impl rt::Answering<Self::Response> {
-                    api.#method(ctx, request)
-                }
-            }
-        },
-        Some(principal) => quote! {
-            impl<A: Api> rt::Secured<A> for #operation {
-                type Principal = #principal;
-
-                fn authenticate<'a>(
-                    api: &'a A,
-                    head: &'a rt::http::request::Parts,
-                    ctx: &'a mut ::specfirst_runtime::RequestContext,
-                ) -> impl rt::Authenticating<Self::Principal> + 'a {
-                    #authenticate_name(api, head, ctx)
-                }
-
-                fn call(
-                    api: &A,
-                    ctx: ::specfirst_runtime::RequestContext,
-                    principal: Self::Principal,
-                    request: Self::Request,
-                ) -> impl rt::Answering<Self::Response> {
-                    api.#method(ctx, principal, request)
-                }
-            }
-        },
-    };
+    let produces = produces(&[op]).map(|types| quote!(produces: [#(#types),*],));
+    // The operationId and the trait's method are the invocation's own words.
+    let operation_doc = format!("`{} {}`", op.method, op.path);
+    let secured = principal.map(|principal| {
+        quote! {
+            principal: #principal,
+            authenticate: #authenticate_name,
+        }
+    });
     quote! {
         #(#statics)*
 
-        #[doc = #operation_doc]
-        pub(super) struct #operation;
-
-        impl<A: Api> rt::Operation<A> for #operation {
-            const ID: &'static str = #operation_id;
-            #produces
-            type Request = #request_type;
-            type Response = super::#response;
-
-            fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-                #decoding
+        rt::operation! {
+            #[doc = #operation_doc]
+            pub(super) #operation for Api = #operation_id {
+                #secured
+                request: #request_type,
+                response: super::#response,
+                #how: #decode #marker_arg,
+                call: #method,
+                #produces
             }
         }
-
-        #call
 
         #asyncness fn #decode #generics(
             #input: &mut rt::RawRequest,

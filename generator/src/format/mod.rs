@@ -15,6 +15,7 @@
 //! its batch) is formatted whole instead.
 
 pub(crate) mod invocations;
+pub(crate) mod operations;
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;

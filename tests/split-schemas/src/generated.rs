@@ -208,24 +208,14 @@ pub fn router_with_options<A: SchemasApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::SchemasApi as Api;
-    ///`echoShape`: `POST /shapes`, answered by [`Api::echo_shape`].
-    pub(super) struct EchoShape;
-    impl<A: Api> rt::Operation<A> for EchoShape {
-        const ID: &'static str = "echoShape";
-        type Request = super::EchoShapeRequest;
-        type Response = super::EchoShapeResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_echo_shape(input)
-        }
-    }
 
-    impl<A: Api> rt::Public<A> for EchoShape {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.echo_shape(ctx, request)
+    rt::operation! {
+        ///`POST /shapes`
+        pub(super) EchoShape for Api = "echoShape" {
+            request: super::EchoShapeRequest,
+            response: super::EchoShapeResponse,
+            decode_async: decode_echo_shape,
+            call: echo_shape,
         }
     }
 
@@ -237,24 +227,13 @@ mod handlers {
         })
     }
 
-    ///`echoRecord`: `POST /records`, answered by [`Api::echo_record`].
-    pub(super) struct EchoRecord;
-    impl<A: Api> rt::Operation<A> for EchoRecord {
-        const ID: &'static str = "echoRecord";
-        type Request = super::EchoRecordRequest;
-        type Response = super::EchoRecordResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_echo_record(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for EchoRecord {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.echo_record(ctx, request)
+    rt::operation! {
+        ///`POST /records`
+        pub(super) EchoRecord for Api = "echoRecord" {
+            request: super::EchoRecordRequest,
+            response: super::EchoRecordResponse,
+            decode_async: decode_echo_record,
+            call: echo_record,
         }
     }
 
@@ -266,24 +245,13 @@ mod handlers {
         })
     }
 
-    ///`echoValue`: `POST /values`, answered by [`Api::echo_value`].
-    pub(super) struct EchoValue;
-    impl<A: Api> rt::Operation<A> for EchoValue {
-        const ID: &'static str = "echoValue";
-        type Request = super::EchoValueRequest;
-        type Response = super::EchoValueResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_echo_value(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for EchoValue {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.echo_value(ctx, request)
+    rt::operation! {
+        ///`POST /values`
+        pub(super) EchoValue for Api = "echoValue" {
+            request: super::EchoValueRequest,
+            response: super::EchoValueResponse,
+            decode_async: decode_echo_value,
+            call: echo_value,
         }
     }
 
@@ -295,24 +263,13 @@ mod handlers {
         })
     }
 
-    ///`traceOutline`: `POST /outlines`, answered by [`Api::trace_outline`].
-    pub(super) struct TraceOutline;
-    impl<A: Api> rt::Operation<A> for TraceOutline {
-        const ID: &'static str = "traceOutline";
-        type Request = super::TraceOutlineRequest;
-        type Response = super::TraceOutlineResponse;
-        fn decode(input: &mut rt::RawRequest) -> impl rt::Decoding<Self::Request> {
-            decode_trace_outline(input)
-        }
-    }
-
-    impl<A: Api> rt::Public<A> for TraceOutline {
-        fn call(
-            api: &A,
-            ctx: ::specfirst_runtime::RequestContext,
-            request: Self::Request,
-        ) -> impl rt::Answering<Self::Response> {
-            api.trace_outline(ctx, request)
+    rt::operation! {
+        ///`POST /outlines`
+        pub(super) TraceOutline for Api = "traceOutline" {
+            request: super::TraceOutlineRequest,
+            response: super::TraceOutlineResponse,
+            decode_async: decode_trace_outline,
+            call: trace_outline,
         }
     }
 
