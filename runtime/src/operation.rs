@@ -200,41 +200,20 @@ macro_rules! operation {
     (@produces $($media:literal),+) => {
         const PRODUCES: &'static [&'static str] = &[$($media),+];
     };
-    (@operation [$(#[$attr:meta])*] [$vis:vis] $name:ident $api:ident $id:literal
-        $request:ty, $response:ty, [$($media:literal),*], $how:ident $decode:path
-    ) => {
-        $(#[$attr])*
-        $vis struct $name;
-
-        impl<A: $api> $crate::__private::Operation<A> for $name {
-            const ID: &'static str = $id;
-            $crate::operation!(@produces $($media),*);
-            type Request = $request;
-            type Response = $response;
-
-            fn decode(
-                input: &mut $crate::__private::RawRequest,
-            ) -> impl $crate::__private::Decoding<Self::Request> {
-                $crate::operation!(@decode input $how $decode)
+    // The trait method's impl: a public operation's, or with a principal and the
+    // function authenticating it, a secured one's.
+    (@call [] $name:ident $api:ident $method:ident) => {
+        impl<A: $api> $crate::__private::Public<A> for $name {
+            fn call(
+                api: &A,
+                ctx: $crate::RequestContext,
+                request: Self::Request,
+            ) -> impl $crate::__private::Answering<Self::Response> {
+                api.$method(ctx, request)
             }
         }
     };
-    (
-        $(#[$attr:meta])*
-        $vis:vis $name:ident for $api:ident = $id:literal {
-            principal: $principal:ty,
-            authenticate: $authenticate:path,
-            request: $request:ty,
-            response: $response:ty,
-            $how:ident: $decode:path,
-            call: $method:ident,
-            $(produces: [$($media:literal),+ $(,)?],)?
-        }
-    ) => {
-        $crate::operation!(@operation [$(#[$attr])*] [$vis] $name $api $id
-            $request, $response, [$($($media),+)?], $how $decode
-        );
-
+    (@call [$principal:ty, $authenticate:path] $name:ident $api:ident $method:ident) => {
         impl<A: $api> $crate::__private::Secured<A> for $name {
             type Principal = $principal;
 
@@ -256,28 +235,47 @@ macro_rules! operation {
             }
         }
     };
+    (@entries [$($secured:tt)*] [$(#[$attr:meta])*] $vis:vis $name:ident $api:ident $id:literal {
+        request: $request:ty,
+        response: $response:ty,
+        $how:ident: $decode:path,
+        call: $method:ident,
+        $(produces: [$($media:literal),+ $(,)?],)?
+    }) => {
+        $(#[$attr])*
+        $vis struct $name;
+
+        impl<A: $api> $crate::__private::Operation<A> for $name {
+            const ID: &'static str = $id;
+            $crate::operation!(@produces $($($media),+)?);
+            type Request = $request;
+            type Response = $response;
+
+            fn decode(
+                input: &mut $crate::__private::RawRequest,
+            ) -> impl $crate::__private::Decoding<Self::Request> {
+                $crate::operation!(@decode input $how $decode)
+            }
+        }
+
+        $crate::operation!(@call [$($secured)*] $name $api $method);
+    };
     (
         $(#[$attr:meta])*
         $vis:vis $name:ident for $api:ident = $id:literal {
-            request: $request:ty,
-            response: $response:ty,
-            $how:ident: $decode:path,
-            call: $method:ident,
-            $(produces: [$($media:literal),+ $(,)?],)?
+            principal: $principal:ty,
+            authenticate: $authenticate:path,
+            $($entries:tt)*
         }
     ) => {
-        $crate::operation!(@operation [$(#[$attr])*] [$vis] $name $api $id
-            $request, $response, [$($($media),+)?], $how $decode
-        );
-
-        impl<A: $api> $crate::__private::Public<A> for $name {
-            fn call(
-                api: &A,
-                ctx: $crate::RequestContext,
-                request: Self::Request,
-            ) -> impl $crate::__private::Answering<Self::Response> {
-                api.$method(ctx, request)
-            }
-        }
+        $crate::operation!(@entries [$principal, $authenticate] [$(#[$attr])*] $vis $name $api $id {
+            $($entries)*
+        });
+    };
+    (
+        $(#[$attr:meta])*
+        $vis:vis $name:ident for $api:ident = $id:literal { $($entries:tt)* }
+    ) => {
+        $crate::operation!(@entries [] [$(#[$attr])*] $vis $name $api $id { $($entries)* });
     };
 }

@@ -87,7 +87,7 @@ impl syn::parse::Parse for Invocation {
                 if body.peek(Token![=]) {
                     body.parse::<Token![=]>()?;
                     let path: syn::Path = body.parse()?;
-                    field.push_str(&format!(" = {}", path_text(&path)));
+                    field.push_str(&format!(" = {}", tight(&path)));
                 }
             }
             fields.push(field);
@@ -105,19 +105,21 @@ impl syn::parse::Parse for Invocation {
     }
 }
 
-/// `path` as a person writes it (`defaults::default_u64::<i64, 10>`): the tokens'
-/// text without the spaces around `::`, `<` and `>` and before `,`, when that reads as
-/// the same path; else the tokens' text.
-fn path_text(path: &syn::Path) -> String {
-    let tokens = path.to_token_stream().to_string();
+/// `node` as a person writes it (`defaults::default_u64::<i64, 10>`): its tokens' text
+/// without the spaces around `::`, `<` and `>`, inside brackets and before `,`, when
+/// that reads as the same tokens; else the tokens' text.
+pub(super) fn tight<T: ToTokens + syn::parse::Parse>(node: &T) -> String {
+    let tokens = node.to_token_stream().to_string();
     let text = tokens
         .replace(" :: ", "::")
         .replace(":: ", "::")
         .replace("< ", "<")
         .replace(" <", "<")
         .replace(" >", ">")
-        .replace(" ,", ",");
-    match syn::parse_str::<syn::Path>(&text) {
+        .replace(" ,", ",")
+        .replace("[ ", "[")
+        .replace(" ]", "]");
+    match syn::parse_str::<T>(&text) {
         Ok(reread) if reread.to_token_stream().to_string() == tokens => text,
         _ => tokens,
     }

@@ -7,6 +7,8 @@ use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, LitStr, Token, Visibility};
 
+use super::invocations::tight;
+
 /// The macro's name as generated code invokes it.
 const HEAD: &str = "rt::operation! {";
 
@@ -94,28 +96,6 @@ impl Parse for Invocation {
             id,
             entries,
         })
-    }
-}
-
-/// `node` as a person writes it (`super::Page<A::Marker>`): its tokens' text without the
-/// spaces around `::`, `<` and `>` and before `,`, when that reads as the same tokens.
-fn tight<T: ToTokens + Parse>(node: &T) -> String {
-    let tokens = node.to_token_stream().to_string();
-    let text = tokens
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace("< ", "<")
-        .replace(" <", "<")
-        .replace(" >", ">")
-        .replace(" ,", ",")
-        .replace("[ ", "[")
-        .replace(" ]", "]");
-    let same = syn::parse_str::<T>(&text)
-        .is_ok_and(|reread| reread.to_token_stream().to_string() == tokens);
-    if same {
-        text
-    } else {
-        tokens
     }
 }
 

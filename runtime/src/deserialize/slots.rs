@@ -142,34 +142,7 @@ macro_rules! slots_tuple {
     };
 }
 
-slots_tuple!();
-slots_tuple!(S0 0);
-slots_tuple!(S0 0, S1 1);
-slots_tuple!(S0 0, S1 1, S2 2);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
-slots_tuple!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
-slots_tuple!(
-    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12
-);
-slots_tuple!(
-    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12,
-    S13 13
-);
-slots_tuple!(
-    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12,
-    S13 13, S14 14
-);
-slots_tuple!(
-    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12,
-    S13 13, S14 14, S15 15
-);
+up_to_a_group!(slots_tuple);
 
 /// `Slots` for a [`Wide`] tuple of the groups named, numbered by the indices given.
 macro_rules! slots_wide {
@@ -208,101 +181,7 @@ macro_rules! slots_wide {
     };
 }
 
-slots_wide!(G0 0);
-slots_wide!(G0 0, G1 1);
-slots_wide!(G0 0, G1 1, G2 2);
-slots_wide!(G0 0, G1 1, G2 2, G3 3);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11);
-slots_wide!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25, G26 26
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25, G26 26, G27 27
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25, G26 26, G27 27, G28 28
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25, G26 26, G27 27, G28 28, G29 29
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25, G26 26, G27 27, G28 28, G29 29, G30 30
-);
-slots_wide!(
-    G0 0, G1 1, G2 2, G3 3, G4 4, G5 5, G6 6, G7 7, G8 8, G9 9, G10 10, G11 11, G12 12, G13 13,
-    G14 14, G15 15, G16 16, G17 17, G18 18, G19 19, G20 20, G21 21, G22 22, G23 23, G24 24,
-    G25 25, G26 26, G27 27, G28 28, G29 29, G30 30, G31 31
-);
+one_to_32_groups!(slots_wide);
 
 #[cfg(test)]
 mod tests {
