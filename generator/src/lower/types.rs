@@ -10,6 +10,7 @@
 //! than running them twice: it is short, and it keeps emitting free of typify. A use the
 //! walk missed is a generator bug that the emitters catch in debug builds.
 
+mod ascii_names;
 mod fields;
 mod prelude;
 mod renames;
@@ -317,8 +318,9 @@ impl Typing {
                 TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)
             ) && prelude::shadowed(&t.name())
         });
+        let renames = ascii_names::with_ascii_variants(&space, self.renames);
         let result = result.map(|(items, uses)| {
-            let (items, unmatched) = renames::apply(items, &self.renames);
+            let (items, unmatched) = renames::apply(items, &renames);
             (items, uses, unmatched)
         });
         match result {

@@ -116,3 +116,18 @@ async fn colliding_names_are_told_apart_by_their_place() {
     let response = http.get("/results").send().await.expect("request");
     assert_eq!(response.status(), 204);
 }
+
+#[test]
+fn values_that_are_not_ascii_name_ascii_variants() {
+    use api::types::Letter;
+
+    let values = json!(["ʿAyn", "Ñandú", "Nandu", "Straße"]);
+    let letters: Vec<Letter> = serde_json::from_value(values.clone()).expect("letters");
+    assert_eq!(
+        letters,
+        [Letter::Ayn, Letter::Nandu2, Letter::Nandu, Letter::Strasse]
+    );
+    assert_eq!(serde_json::to_value(&letters).expect("json"), values);
+    assert_eq!(Letter::Nandu2.to_string(), "Ñandú");
+    assert_eq!("ʿAyn".parse::<Letter>().ok(), Some(Letter::Ayn));
+}
