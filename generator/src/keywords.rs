@@ -172,7 +172,10 @@ pub(crate) fn constraint_type_problem(keyword: &str, value: &Value) -> Option<&'
     };
     match (fits, keyword) {
         (true, _) => None,
-        (false, "pattern") => Some("a string (a regular expression)"),
+        (false, "pattern") => Some(
+            "a string (a regular expression; JSON Schema Validation: \"The value of this \
+             keyword MUST be a string\")",
+        ),
         (false, "minimum" | "maximum" | "multipleOf") => Some("a number"),
         (false, "uniqueItems") => Some("a boolean"),
         (false, "required") => Some("a list of property names"),

@@ -133,7 +133,12 @@ impl<'a> Lower<'a> {
                 else {
                     self.problem(
                         at,
-                        format!("path parameter `{name}` does not appear in the path"),
+                        format!(
+                            "path parameter `{name}` does not appear in the path (OpenAPI, \
+                             Parameter Object: \"If `in` is `path`, the name field MUST \
+                             correspond to a template expression occurring within the path \
+                             field\")"
+                        ),
                     );
                     return None;
                 };

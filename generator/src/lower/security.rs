@@ -166,7 +166,12 @@ impl Schemes {
             if !self.names.iter().any(|n| n == name) {
                 problems.push(Diagnostic::new(
                     at,
-                    format!("unknown security scheme `{name}`; declare it under `components/securitySchemes`"),
+                    format!(
+                        "unknown security scheme `{name}`; declare it under \
+                         `components/securitySchemes` (OpenAPI, Security Requirement Object: \
+                         \"Each name MUST correspond to a security scheme which is declared \
+                         in the Security Schemes under the Components Object\")"
+                    ),
                 ));
             }
             return None;

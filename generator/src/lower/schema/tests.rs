@@ -177,7 +177,9 @@ fn constraints_of_the_wrong_type_are_reported_where_they_are() {
     assert_eq!(
         found,
         [
-            "/components/schemas/Pick/properties/timecode/pattern: `pattern` must be a string (a regular expression)",
+            "/components/schemas/Pick/properties/timecode/pattern: `pattern` must be a string (a \
+             regular expression; JSON Schema Validation: \"The value of this keyword MUST be a \
+             string\")",
             "/components/schemas/Pick/properties/timecode/maxLength: `maxLength` must be a non-negative integer",
             "/components/schemas/Pick/required: `required` must be a list of property names",
         ]
