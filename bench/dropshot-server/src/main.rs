@@ -258,7 +258,7 @@ async fn create_book(
         author: new.author,
         genre,
         tags: new.tags,
-        published_year: new.published_year,
+        published_year: new.published_year.into(),
         added_at: chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6),
     };
     {
@@ -334,7 +334,7 @@ fn fill_demo(connection: &mut rusqlite::Connection, count: usize) -> Result<(), 
             author: format!("Author {}", n % 97),
             genre: GENRES[n % GENRES.len()],
             tags: vec![format!("shelf-{}", n % 10)],
-            published_year: Some(1900 + (n % 125) as i32),
+            published_year: Some(1900 + (n % 125) as i32).into(),
             added_at: chrono::Utc::now(),
         };
         store::put(&transaction, &book)?;
