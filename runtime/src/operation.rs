@@ -125,20 +125,30 @@ pub trait Endpoints<A>: Sized {
 
 impl<A: Send + Sync + 'static> Endpoints<A> for MethodRouter<Arc<A>> {
     fn public<O: Public<A>>(self, method: MethodFilter) -> Self {
-        match O::PRODUCES {
-            [] => self.on(method, handle::<A, O>),
-            types => self.on(method, handle::<A, O>.layer(Extension(Produces(types)))),
-        }
+        add(self, method, handle::<A, O>, O::PRODUCES)
     }
 
     fn secured<O: Secured<A>>(self, method: MethodFilter) -> Self {
-        match O::PRODUCES {
-            [] => self.on(method, handle_secured::<A, O>),
-            types => self.on(
-                method,
-                handle_secured::<A, O>.layer(Extension(Produces(types))),
-            ),
-        }
+        add(self, method, handle_secured::<A, O>, O::PRODUCES)
+    }
+}
+
+/// `router` with `handler` for `method`, behind the `Accept` check of `produces` when
+/// the operation answers media types beyond JSON.
+fn add<A, H, T>(
+    router: MethodRouter<Arc<A>>,
+    method: MethodFilter,
+    handler: H,
+    produces: &'static [&'static str],
+) -> MethodRouter<Arc<A>>
+where
+    A: Send + Sync + 'static,
+    H: Handler<T, Arc<A>>,
+    T: 'static,
+{
+    match produces {
+        [] => router.on(method, handler),
+        types => router.on(method, handler.layer(Extension(Produces(types)))),
     }
 }
 

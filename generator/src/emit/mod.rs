@@ -3,6 +3,7 @@
 mod api_trait;
 mod describe;
 pub(crate) mod models;
+mod operation_types;
 mod pages;
 mod requests;
 mod responses;

@@ -201,8 +201,6 @@ fn response_variant(
         _ => quote!(status),
     };
     let mut body_enum = quote!();
-    // A JSON body of a range answers with one call that checks the class too.
-    let mut plain_json = false;
     let build = match &response.body {
         Some(_) if !response.alternatives.is_empty() => {
             body_enum = response_body_enum(op, response, types);
@@ -223,7 +221,6 @@ fn response_variant(
             });
             bindings.push(quote!(body));
             if media_type == "application/json" {
-                plain_json = true;
                 quote!(rt::json(#status, &body))
             } else {
                 quote!(rt::json_as(#status, #media_type, &body))
@@ -304,6 +301,12 @@ fn response_variant(
         let build = match response.status {
             StatusSpec::Range(class) => {
                 let class = proc_macro2::Literal::u16_unsuffixed(class);
+                // A JSON body answers with one call that checks the class too.
+                let plain_json = response.alternatives.is_empty()
+                    && matches!(
+                        &response.body,
+                        Some(ResponseBody::Json { media_type, .. }) if media_type == "application/json"
+                    );
                 if response.body.is_none() {
                     quote!(rt::in_class(status, #class, rt::empty))
                 } else if plain_json {

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::operation_types::OperationTypes;
 use super::validation::Rules;
 use super::TypeTokens;
 use super::{ident, security};
@@ -62,7 +63,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                 let filter = quote!(rt::MethodFilter::#filter);
                 chain = if let [op] = same.as_slice() {
                     let operation = operation_types.get(op);
-                    if secured(api, op) {
+                    if security::secured(api, op) {
                         quote!(#chain.secured::<#operation>(#filter))
                     } else {
                         quote!(#chain.public::<#operation>(#filter))
@@ -306,8 +307,8 @@ fn authenticators(api: &Api) -> Vec<Option<Authenticator>> {
         .operations
         .iter()
         .filter_map(|op| {
-            let function = security::handler_auth(api, op, &placeholder).function;
-            (!function.is_empty()).then(|| (op, function.to_string()))
+            let auth = security::handler_auth(api, op, &placeholder)?;
+            Some((op, auth.function.to_string()))
         })
         .collect();
     let names = share_names(
@@ -493,12 +494,9 @@ fn handler(
     };
 
     let authenticate_name = ident(authenticator.map_or("authenticate", |a| a.name.as_str()));
-    let security::HandlerAuth {
-        principal,
-        function: authenticate,
-    } = security::handler_auth(api, op, &authenticate_name);
-    let authenticate = match authenticator {
-        Some(authenticator) if written.insert(authenticator.name.clone()) => {
+    let auth = security::handler_auth(api, op, &authenticate_name);
+    let authenticate = match (authenticator, &auth) {
+        (Some(authenticator), Some(auth)) if written.insert(authenticator.name.clone()) => {
             let doc_line = match authenticator.users.as_slice() {
                 [only] => format!(
                     "Runs the security requirements of `{only}` before anything reads the request."
@@ -510,9 +508,10 @@ fn handler(
                 ),
                 [] => unreachable!("an authentication function has an operation that calls it"),
             };
+            let function = &auth.function;
             quote! {
                 #[doc = #doc_line]
-                #authenticate
+                #function
             }
         }
         _ => quote!(),
@@ -539,7 +538,8 @@ fn handler(
     let produces = produces(&[op]).map(|types| quote!(produces: [#(#types),*],));
     // The operationId and the trait's method are the invocation's own words.
     let operation_doc = format!("`{} {}`", op.method, op.path);
-    let secured = principal.map(|principal| {
+    let secured = auth.map(|auth| {
+        let principal = auth.principal;
         quote! {
             principal: #principal,
             authenticate: #authenticate_name,
@@ -572,106 +572,10 @@ fn handler(
     }
 }
 
-/// The type standing for each operation in the `handlers` module, by method name.
-pub(super) struct OperationTypes(HashMap<String, String>);
-
-impl OperationTypes {
-    /// Names for `operations`: an operation's request type's name without `Request`
-    /// (`GetBook`), followed by `Operation` when that is a keyword, a name the module
-    /// uses (the impls' `A`, the decoders' `M`, the imports) or one of the prelude's,
-    /// which the module's code names; numbered if still taken.
-    pub(super) fn of(operations: &[Operation]) -> Self {
-        const TAKEN: &[&str] = &[
-            "",
-            "A",
-            "M",
-            "Api",
-            "Arc",
-            "Self",
-            "AsMut",
-            "AsRef",
-            "Box",
-            "Clone",
-            "Copy",
-            "Default",
-            "DoubleEndedIterator",
-            "Drop",
-            "Eq",
-            "Err",
-            "ExactSizeIterator",
-            "Extend",
-            "Fn",
-            "FnMut",
-            "FnOnce",
-            "From",
-            "FromIterator",
-            "Into",
-            "IntoIterator",
-            "Iterator",
-            "None",
-            "Ok",
-            "Option",
-            "Ord",
-            "PartialEq",
-            "PartialOrd",
-            "Result",
-            "Send",
-            "Sized",
-            "Some",
-            "String",
-            "Sync",
-            "ToOwned",
-            "ToString",
-            "TryFrom",
-            "TryInto",
-            "Unpin",
-            "Vec",
-        ];
-        let mut names = Namespace::with_reserved(TAKEN.iter().copied());
-        let wanted: Vec<&str> = operations
-            .iter()
-            .map(|op| {
-                op.request_type
-                    .strip_suffix("Request")
-                    .unwrap_or(&op.request_type)
-            })
-            .collect();
-        // Names as they are come first, so a suffixed one cannot take another's.
-        for name in &wanted {
-            if !TAKEN.contains(name) {
-                names.claim(name);
-            }
-        }
-        let types = operations
-            .iter()
-            .zip(wanted)
-            .map(|(op, name)| {
-                let name = if TAKEN.contains(&name) {
-                    names.claim(&format!("{name}Operation"))
-                } else {
-                    name.to_string()
-                };
-                (op.method_name.clone(), name)
-            })
-            .collect();
-        OperationTypes(types)
-    }
-
-    /// The type standing for `op`.
-    fn get(&self, op: &Operation) -> proc_macro2::Ident {
-        ident(&self.0[&op.method_name])
-    }
-}
-
-/// Whether `op` has security requirements its handler checks.
-fn secured(api: &Api, op: &Operation) -> bool {
-    api.auth.is_some() && !op.security.is_empty()
-}
-
 /// The runtime's handler serving `op`, as a dispatcher calls it.
 fn served_by(api: &Api, operation_types: &OperationTypes, op: &Operation) -> TokenStream {
     let operation = operation_types.get(op);
-    if secured(api, op) {
+    if security::secured(api, op) {
         quote!(rt::handle_secured::<A, #operation>)
     } else {
         quote!(rt::handle::<A, #operation>)

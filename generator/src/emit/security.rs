@@ -212,25 +212,23 @@ fn anonymous_allowed(op: &Operation) -> bool {
     op.security.iter().any(|r| r.schemes.is_empty())
 }
 
+/// Whether `op` has security requirements its handler checks before decoding.
+pub fn secured(api: &Api, op: &Operation) -> bool {
+    api.auth.is_some() && !op.security.is_empty()
+}
+
 /// What the `handlers` module holds for a secured operation.
 pub struct HandlerAuth {
-    /// The principal the operation's requirements give the trait's method; `None` for
-    /// a public operation.
-    pub principal: Option<TokenStream>,
-    /// The authentication function running the requirements, undocumented; empty for
-    /// a public operation.
+    /// The principal the operation's requirements give the trait's method.
+    pub principal: TokenStream,
+    /// The authentication function running the requirements, undocumented.
     pub function: TokenStream,
 }
 
-/// The authentication step for `op`, a function named `function`; `None` and empty
-/// for a public operation.
-pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth {
-    let (Some(auth), false) = (&api.auth, op.security.is_empty()) else {
-        return HandlerAuth {
-            principal: None,
-            function: quote!(),
-        };
-    };
+/// The authentication step for `op`, a function named `function`; `None` for a public
+/// operation.
+pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> Option<HandlerAuth> {
+    let auth = api.auth.as_ref().filter(|_| secured(api, op))?;
     let auth_trait = ident(&auth.trait_name);
     let anonymous = anonymous_allowed(op);
 
@@ -350,10 +348,10 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> HandlerAuth 
             #finish
         }
     };
-    HandlerAuth {
-        principal: Some(output),
+    Some(HandlerAuth {
+        principal: output,
         function: function_tokens,
-    }
+    })
 }
 
 /// The name of the authentication function that operations with `op`'s requirements

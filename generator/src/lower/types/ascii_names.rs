@@ -3,11 +3,12 @@
 //! people must be able to type the names they match on. The JSON keeps the value: the
 //! renames go through [`renames`](super::renames), which keeps a serde `rename` to it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use typify::{TypeDetails, TypeSpace};
 
 use super::renames::TypeRenames;
+use crate::naming::Namespace;
 
 /// `renames` (the settings' renames, by type name) with a rename added for every
 /// non-ASCII variant name in `space` that no setting renames.
@@ -25,26 +26,18 @@ pub(super) fn with_ascii_variants(
         }
         let type_name = ty.name();
         let wanted = renames.entry(type_name).or_default();
-        let mut taken: BTreeSet<String> = names
-            .iter()
-            .filter(|name| name.is_ascii())
-            .map(|name| name.to_string())
-            .chain(wanted.variants.values().cloned())
-            .collect();
+        let mut taken = Namespace::with_reserved(
+            names
+                .iter()
+                .copied()
+                .filter(|name| name.is_ascii())
+                .chain(wanted.variants.values().map(String::as_str)),
+        );
         for name in names.into_iter().filter(|name| !name.is_ascii()) {
-            if wanted.variants.contains_key(name) {
-                continue;
+            if !wanted.variants.contains_key(name) {
+                let new = taken.claim(&ascii_name(name));
+                wanted.variants.insert(name.to_string(), new);
             }
-            let base = ascii_name(name);
-            let new = (1..)
-                .map(|n| match n {
-                    1 => base.clone(),
-                    n => format!("{base}{n}"),
-                })
-                .find(|candidate| !taken.contains(candidate))
-                .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
-            taken.insert(new.clone());
-            wanted.variants.insert(name.to_string(), new);
         }
     }
     renames
