@@ -27,6 +27,10 @@ pub struct Api {
     pub schemas: Vec<(String, Value)>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// The traits that declare the operations' methods when there are too many for
+    /// one trait, each a supertrait of [`Api::trait_name`]'s; empty when that trait
+    /// declares them all.
+    pub trait_parts: Vec<TraitPart>,
     /// The security schemes, when at least one operation requires authentication.
     pub auth: Option<Auth>,
     /// The requests the API sends to its users (OpenAPI 3.1 `webhooks`), in document
@@ -37,6 +41,20 @@ pub struct Api {
     /// What the code generator does not read but the round trip
     /// ([`crate::roundtrip`]) needs to rebuild the document.
     pub source: ApiSource,
+}
+
+/// One of the traits a very big API's methods are declared in: rustc checks a trait in
+/// time that grows with the square of its methods (its `impl Future` return types are
+/// associated types, each checked against every method), so 22,000 methods take it
+/// minutes where twenty traits of 1,100 take seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraitPart {
+    /// The trait's name: the API trait's and the first tag's, e.g. `GraphApiUsers`.
+    pub name: String,
+    /// The first tags of its operations, in order; empty for untagged operations.
+    pub tags: Vec<String>,
+    /// Its operations, by index into [`Api::operations`], in order.
+    pub operations: Vec<usize>,
 }
 
 /// The parts of a document the code generator does not model, kept so the round trip
@@ -79,6 +97,9 @@ pub struct PathItemSource {
 pub struct Operation {
     /// The spec's operationId, or one derived from method and path.
     pub operation_id: String,
+    /// The part of the API trait that declares this operation's method
+    /// ([`Api::trait_parts`]); `None` when the API trait declares it.
+    pub declared_in: Option<String>,
     /// JSON pointer of the operation object.
     pub pointer: String,
     /// Upper-case HTTP method.

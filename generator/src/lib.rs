@@ -78,24 +78,28 @@ pub struct CrateOptions {
     pub runtime: RuntimeDependency,
     /// Whether the types go into model crates of their own.
     pub split: Split,
-    /// About how many bytes of Rust one model crate holds when split; `None` for
+    /// About how many bytes of Rust one model or operations crate holds when split; `None` for
     /// [`Split::PART_BYTES`]. At least 1 (the command line and `specfirst.toml` refuse
     /// 0; here it counts as 1).
     pub split_size: Option<usize>,
 }
 
 /// Whether a generated crate's types go into model crates of their own, `models-1`,
-/// `models-2`, ... inside the crate's directory, each depending only on earlier ones.
+/// `models-2`, ... inside the crate's directory, each depending only on earlier ones;
+/// and, for a very big API, its operations' request and response types into crates
+/// `operations-1`, `operations-2`, ... grouped by tag, which depend on the model crates.
 ///
 /// rustc compiles a crate in one piece, so its memory and time grow with the crate;
 /// split, a big API's types compile in parts of about 1.2 MB, one rustc each, and a
-/// change to the operations does not recompile the types.
+/// change to the operations does not recompile the types. The API crate re-exports
+/// every part, so paths are the same either way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Split {
-    /// Split when the types are more than [`Split::AUTO_ABOVE`] bytes of Rust.
+    /// Split when the types are more than [`Split::AUTO_ABOVE`] bytes of Rust; the
+    /// operations too when theirs are more than [`Split::OPERATIONS_AUTO_ABOVE`].
     #[default]
     Auto,
-    /// Always: even a small API's types are a crate of their own.
+    /// Always: even a small API's types, and its operations', are crates of their own.
     Always,
     /// Never: the types stay in the crate's `types` module.
     Never,
@@ -106,6 +110,10 @@ impl Split {
     /// Oxide's nexus (0.9 MB of types) stays one crate; GitHub's (4.7 MB) and Stripe's
     /// are split.
     pub const AUTO_ABOVE: usize = 2 * Split::PART_BYTES;
+
+    /// The size of the operations' request and response types above which
+    /// [`Split::Auto`] moves them into crates of their own (when the types are split).
+    pub const OPERATIONS_AUTO_ABOVE: usize = 2 * Split::PART_BYTES;
 
     /// About how many bytes of Rust one model crate holds by default: GitHub's 4.7 MB of
     /// types took 4.7 GiB to check as one crate; in parts this size each rustc peaks
@@ -395,7 +403,8 @@ impl Generator {
     /// user's workspace never rewrites it and `specfirst check` stays green.
     ///
     /// With the types split ([`Split`]), also each model crate's `models-N/Cargo.toml`,
-    /// `models-N/src/lib.rs` and `models-N/src/generated.rs`.
+    /// `models-N/src/lib.rs` and `models-N/src/generated.rs`, and likewise each
+    /// operations crate's under `operations-N/`.
     pub fn crate_files(&self, options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
         self.crate_files_in(None, options)
     }
@@ -432,14 +441,27 @@ impl Generator {
             .map(|k| format!("{name}-models-{k}"))
             .collect();
         let model_crates: Vec<String> = model_names.iter().map(|n| n.replace('-', "_")).collect();
-        let at = match split {
-            Some(_) => emit::TypesAt::Crates {
+        let operations_prefix = format!("{}_operations_", name.replace('-', "_"));
+        let at = match &split {
+            Some(split) => emit::TypesAt::Crates {
                 crates: &model_crates,
                 kept,
+                operations: Some(emit::OperationCrates {
+                    prefix: &operations_prefix,
+                    part_bytes: options.split_size.unwrap_or(Split::PART_BYTES).max(1),
+                    above: match options.split {
+                        Split::Always => 0,
+                        _ => Split::OPERATIONS_AUTO_ABOVE,
+                    },
+                    kept_types: &split.kept_types,
+                }),
             },
             None => emit::TypesAt::Here,
         };
         let emitted = self.emit("openapi.json", at)?;
+        let operation_names: Vec<String> = (1..=emitted.operation_parts.len())
+            .map(|k| format!("{name}-operations-{k}"))
+            .collect();
         let api = &self.api;
         let mut lib = self.header("//!");
         // A line break in the title or version would end the comment mid-sentence.
@@ -461,7 +483,8 @@ impl Generator {
             GeneratedFile {
                 path: "Cargo.toml".into(),
                 contents: {
-                    let mut manifest = self.manifest(&name, options, emitted.uses, &model_names);
+                    let mut manifest =
+                        self.manifest(&name, options, emitted.uses, &model_names, &operation_names);
                     if let Some(dir) = dir {
                         manifest.push_str(&self.settings(dir, options));
                     }
@@ -484,7 +507,95 @@ impl Generator {
         for (k, part) in parts.iter().enumerate() {
             files.extend(self.model_crate(&name, k, parts.len(), part, &model_names, options));
         }
+        for (k, items) in emitted.operation_parts.iter().enumerate() {
+            files.extend(self.operations_crate(
+                &name,
+                k,
+                items,
+                &operation_names,
+                &model_names,
+                emitted.uses,
+                options,
+            ));
+        }
         Ok(files)
+    }
+
+    /// The files of operations crate `k` (from 0), `operations-{k + 1}/`: `items`, the
+    /// request and response types of some of the operations, beside the model crates
+    /// (`models`), which it depends on, all of them.
+    #[allow(clippy::too_many_arguments)]
+    fn operations_crate(
+        &self,
+        api_crate: &str,
+        k: usize,
+        items: &str,
+        names: &[String],
+        models: &[String],
+        uses: ir::Uses,
+        options: &CrateOptions,
+    ) -> Vec<GeneratedFile> {
+        let dir = format!("operations-{}", k + 1);
+        let count = names.len();
+        let what = format!(
+            "Request and response types of {} {}, part {} of {count}, for the crate `{api_crate}`",
+            self.api.title,
+            self.api.version,
+            k + 1
+        );
+        let what = what.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut manifest = self.header("#");
+        manifest.push_str(&format!(
+            "[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\n\n",
+            toml_string(&names[k]),
+            toml_string(&format!("{what}, generated by specfirst")),
+        ));
+        manifest.push_str("[dependencies]\n");
+        let mut deps: Vec<String> = models
+            .iter()
+            .enumerate()
+            .map(|(j, model)| format!("{model} = {{ path = \"../models-{}\" }}\n", j + 1))
+            .collect();
+        deps.extend(dependency_lines(uses));
+        deps.extend(self.user_dependencies(true));
+        let runtime = options.runtime.one_level_down();
+        let (key, value) = runtime.key_and_value();
+        deps.push(format!(
+            "specfirst-runtime = {{ {key} = {} }}\n",
+            toml_string(value)
+        ));
+        deps.sort();
+        manifest.extend(deps);
+
+        let mut lib = self.header("//!");
+        lib.push_str(&format!(
+            "//!\n//! {what}.\n\n#[rustfmt::skip]\nmod generated;\n\npub use generated::*;\n"
+        ));
+        let imports: String = models
+            .iter()
+            .map(|model| format!("    pub use ::{}::*;\n", model.replace('-', "_")))
+            .collect();
+        let code = format!(
+            "{}\n#[allow(unused_imports)]\nuse ::specfirst_runtime::__private as rt;\n\n\
+             /// The types of the API, from its model crates.\n\
+             #[allow(unused_imports)]\n\
+             mod types {{\n{imports}}}\n\n{items}",
+            self.header("//"),
+        );
+        vec![
+            GeneratedFile {
+                path: format!("{dir}/Cargo.toml"),
+                contents: manifest,
+            },
+            GeneratedFile {
+                path: format!("{dir}/src/lib.rs"),
+                contents: lib,
+            },
+            GeneratedFile {
+                path: format!("{dir}/src/generated.rs"),
+                contents: code,
+            },
+        ]
     }
 
     /// The files of model crate `k` (from 0) of `count`, `models-{k + 1}/`.
@@ -625,6 +736,7 @@ impl Generator {
         options: &CrateOptions,
         uses: ir::Uses,
         model_names: &[String],
+        operation_names: &[String],
     ) -> String {
         let (key, value) = options.runtime.key_and_value();
         let runtime = format!("{key} = {}", toml_string(value));
@@ -643,6 +755,9 @@ impl Generator {
         deps.push(format!("specfirst-runtime = {{ {runtime} }}\n"));
         for (k, model) in model_names.iter().enumerate() {
             deps.push(format!("{model} = {{ path = \"models-{}\" }}\n", k + 1));
+        }
+        for (k, part) in operation_names.iter().enumerate() {
+            deps.push(format!("{part} = {{ path = \"operations-{}\" }}\n", k + 1));
         }
         deps.sort();
         text.extend(deps);
@@ -676,14 +791,14 @@ impl Generator {
 
     /// Writes the whole crate into `dir`; on any error nothing is changed.
     ///
-    /// Model crates of an earlier generation that this one no longer has (`models-N`
-    /// directories whose manifest specfirst wrote) are removed once the new files are
-    /// in place.
+    /// Part crates of an earlier generation that this one no longer has (`models-N` and
+    /// `operations-N` directories whose manifest specfirst wrote) are removed once the
+    /// new files are in place.
     pub fn write_crate(&self, dir: impl AsRef<Path>, options: &CrateOptions) -> Result<(), Error> {
         let dir = dir.as_ref();
         let files = self.crate_files_in(Some(dir), options)?;
         output::write_all(dir, &files)?;
-        for stale in output::stale_model_crates(dir, &files) {
+        for stale in output::stale_part_crates(dir, &files) {
             let path = dir.join(stale);
             std::fs::remove_dir_all(&path).map_err(|source| Error::Io { path, source })?;
         }
@@ -698,11 +813,9 @@ impl Generator {
     ) -> Result<Vec<Drift>, Error> {
         let files = self.crate_files_in(Some(dir.as_ref()), options)?;
         let mut drift = output::drift(dir.as_ref(), &files);
-        for stale in output::stale_model_crates(dir.as_ref(), &files) {
+        for stale in output::stale_part_crates(dir.as_ref(), &files) {
             drift.push(Drift {
-                diff: format!(
-                    "{stale}/ is a model crate the spec no longer generates: remove it\n"
-                ),
+                diff: format!("{stale}/ is a part crate the spec no longer generates: remove it\n"),
                 path: format!("{stale}/"),
             });
         }

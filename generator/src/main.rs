@@ -158,11 +158,12 @@ struct CrateArgs {
     runtime_git: Option<String>,
     /// Put the types in model crates of their own (models-1, models-2, ... in the
     /// crate's directory), so rustc compiles a big API in parts: auto splits when the
-    /// types are over 2.4 MB of Rust.
+    /// types are over 2.4 MB of Rust, and the operations' request and response types
+    /// into operations-1, operations-2, ... (by tag) when they are over 2.4 MB too.
     /// [default: auto]
     #[arg(long, value_name = "WHEN", value_parser = |text: &str| text.parse::<Split>())]
     split: Option<Split>,
-    /// About how many bytes of Rust one model crate holds when the types are split
+    /// About how many bytes of Rust one model or operations crate holds when split
     /// (at least 1) [default: 1200000]
     #[arg(long, value_name = "BYTES", value_parser = split_size)]
     split_size: Option<usize>,

@@ -83,18 +83,26 @@ pub fn drift(root: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
     out
 }
 
-/// The model crate directories (`models-N`, see [`crate::Split`]) under `root` that
-/// specfirst wrote and that `files` no longer holds, in order: what a generation with
-/// fewer parts, or none, leaves behind.
-pub fn stale_model_crates(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
+/// The part crate directories (`models-N` and `operations-N`, see [`crate::Split`])
+/// under `root` that specfirst wrote and that `files` no longer holds, in order: what a
+/// generation with fewer parts, or none, leaves behind.
+pub fn stale_part_crates(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(root) else {
         return Vec::new();
     };
-    let mut stale: Vec<(usize, String)> = entries
+    let mut stale: Vec<((usize, usize), String)> = entries
         .flatten()
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let number: usize = name.strip_prefix("models-")?.parse().ok()?;
+            let (kind, number) = ["models-", "operations-"]
+                .into_iter()
+                .enumerate()
+                .find_map(|(kind, prefix)| {
+                    name.strip_prefix(prefix)?
+                        .parse::<usize>()
+                        .ok()
+                        .map(|n| (kind, n))
+                })?;
             let prefix = format!("{name}/");
             if files.iter().any(|file| file.path.starts_with(&prefix)) {
                 return None;
@@ -103,7 +111,7 @@ pub fn stale_model_crates(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
             let manifest = std::fs::read_to_string(entry.path().join("Cargo.toml")).ok()?;
             manifest
                 .starts_with(&format!("# {}", crate::GENERATED_MARK))
-                .then_some((number, name))
+                .then_some(((kind, number), name))
         })
         .collect();
     stale.sort();

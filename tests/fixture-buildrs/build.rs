@@ -6,8 +6,10 @@
 //! to 501 (`NOT_IMPLEMENTED`), a spec with webhooks and security whose trait is
 //! named by a setting (`NAMED`), the flagship with plain `Option`s for its optional
 //! nullable properties (`OPTION_NULLABLE`), and the flagship customised by settings:
-//! derives, a renamed type, a replaced one and a renamed method (`CUSTOMISED`), and
-//! `specs/rust-types.yaml` with the crate its `x-rust-type` names as a dependency.
+//! derives, a renamed type, a replaced one and a renamed method (`CUSTOMISED`),
+//! `specs/rust-types.yaml` with the crate its `x-rust-type` names as a dependency, and
+//! a document of 2,001 operations written here ([`many_operations`]), whose methods
+//! are declared in a trait per tag.
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -177,6 +179,20 @@ fn main() {
         bodies: MethodBodies::Required,
         settings: customised(),
     });
+    let many = out.join("many-operations.json");
+    std::fs::write(&many, many_operations().to_string()).expect("OUT_DIR is writable");
+    specs.push(Spec {
+        module: "many_operations".into(),
+        file: "many_operations".into(),
+        shown: "a document of 2,001 operations in three tags, written by `build.rs`, \
+                methods defaulting to 501"
+            .into(),
+        path: many,
+        snapshotted: false,
+        selection: Selection::default(),
+        bodies: MethodBodies::NotImplemented,
+        settings: Settings::default(),
+    });
     specs.push(Spec {
         module: "rust_types_honoured".into(),
         file: "rust_types_honoured".into(),
@@ -274,6 +290,40 @@ fn main() {
     std::fs::write(out.join("descriptions.rs"), described).expect("OUT_DIR is writable");
     println!("cargo::rerun-if-changed={}", root.join("specs").display());
     println!("cargo::rerun-if-changed={}", shared.display());
+}
+
+/// An API of more than 2,000 operations, as big APIs have (Microsoft Graph: 22,361),
+/// whose methods the generated code declares in traits by tag: `GET /a/{n}` for 700
+/// operations tagged `a`, 700 tagged `b` and 601 tagged `c`, each answering an `Item`.
+fn many_operations() -> serde_json::Value {
+    let mut paths = serde_json::Map::new();
+    for (tag, count) in [("a", 700), ("b", 700), ("c", 601)] {
+        for n in 0..count {
+            paths.insert(
+                format!("/{tag}/{n}"),
+                serde_json::json!({"get": {
+                    "operationId": format!("get_{tag}{n}"),
+                    "tags": [tag],
+                    "responses": {"200": {
+                        "description": "the item",
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Item"}
+                        }}
+                    }}
+                }}),
+            );
+        }
+    }
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Many", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": {"Item": {
+            "type": "object",
+            "required": ["n"],
+            "properties": {"n": {"type": "integer"}}
+        }}}
+    })
 }
 
 /// The files directly in `dir` with one of `extensions`, sorted by name.

@@ -54,12 +54,77 @@ pub fn imports(api: &Api) -> TokenStream {
 }
 
 /// A trait with one method per operation of `api`, documented by `trait_doc`, with
-/// methods written as `bodies` says.
+/// methods written as `bodies` says; with [`Api::trait_parts`], the parts declare the
+/// methods and the trait is all of them.
 pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> TokenStream {
     let name = ident(&api.trait_name);
-    let trait_doc = doc(trait_doc);
     let supertrait = security::supertrait(api);
-    let methods = api.operations.iter().map(|op| {
+    if api.trait_parts.is_empty() {
+        let trait_doc = doc(trait_doc);
+        let methods = methods(api, api.operations.iter(), bodies);
+        return quote! {
+            #trait_doc
+            pub trait #name: #supertrait Send + Sync + 'static {
+                #(#methods)*
+            }
+        };
+    }
+    let count = api.trait_parts.len();
+    let mut tokens = TokenStream::new();
+    for (k, part) in api.trait_parts.iter().enumerate() {
+        let part_name = ident(&part.name);
+        let tags: Vec<String> = part.tags.iter().map(|tag| format!("`{tag}`")).collect();
+        let what = match tags.len() {
+            0 => "the untagged operations".to_string(),
+            1 => format!("operations tagged {}", tags[0]),
+            _ => format!("operations tagged {}", tags.join(", ")),
+        };
+        let part_doc = doc(&format!(
+            "Part {} of {count} of [`{}`]: {what}.\n\n\
+             Implement every part: a type that implements them all implements [`{}`].",
+            k + 1,
+            api.trait_name,
+            api.trait_name,
+        ));
+        let methods = methods(
+            api,
+            part.operations.iter().map(|&index| &api.operations[index]),
+            bodies,
+        );
+        tokens.extend(quote! {
+            #part_doc
+            pub trait #part_name: Send + Sync + 'static {
+                #(#methods)*
+            }
+        });
+    }
+    let parts: Vec<_> = api
+        .trait_parts
+        .iter()
+        .map(|part| ident(&part.name))
+        .collect();
+    let trait_doc = doc(&format!(
+        "{trait_doc}\n\nThe API has {} operations, so its methods are declared in {count} \
+         traits, by tag, of which this trait is all: rustc checks one trait of that many \
+         methods in minutes. Any type implementing every part implements it.",
+        api.operations.len()
+    ));
+    tokens.extend(quote! {
+        #trait_doc
+        pub trait #name: #supertrait #(#parts +)* Send + Sync + 'static {}
+
+        impl<T: #supertrait #(#parts +)* Send + Sync + 'static> #name for T {}
+    });
+    tokens
+}
+
+/// The trait methods of `operations`.
+fn methods<'a>(
+    api: &'a Api,
+    operations: impl Iterator<Item = &'a Operation> + 'a,
+    bodies: MethodBodies,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    operations.map(move |op| {
         let method = ident(&op.method_name);
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
@@ -119,13 +184,7 @@ pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> Tok
             ) -> impl Future<Output = Result<#response>> + Send
             #body
         }
-    });
-    quote! {
-        #trait_doc
-        pub trait #name: #supertrait Send + Sync + 'static {
-            #(#methods)*
-        }
-    }
+    })
 }
 
 fn operation_doc(op: &Operation) -> String {

@@ -3,6 +3,7 @@
 mod api_trait;
 mod describe;
 pub(crate) mod models;
+mod operation_crates;
 mod operation_types;
 mod pages;
 mod requests;
@@ -13,6 +14,7 @@ mod validation;
 mod webhooks;
 
 pub use api_trait::MethodBodies;
+pub use operation_crates::OperationCrates;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -34,6 +36,8 @@ pub enum TypesAt<'a> {
         crates: &'a [String],
         /// The types that stay.
         kept: &'a str,
+        /// Whether the operations' types may go to crates of their own too.
+        operations: Option<OperationCrates<'a>>,
     },
 }
 
@@ -44,6 +48,9 @@ pub struct Emitted {
     pub items: String,
     /// Optional crates the items use.
     pub uses: Uses,
+    /// The items of each crate the operations' types went to, in order
+    /// ([`OperationCrates`]); the API crate's items re-export them.
+    pub operation_parts: Vec<String>,
 }
 
 /// Formatted items, or why they do not parse.
@@ -119,38 +126,53 @@ pub fn emit(
     };
     // In the order of the output. The router, the biggest, is built first, so that no
     // thread is left with a big one at the end.
-    let mut tasks: Vec<format::Task<'_, Formatted>> = Vec::new();
+    // Each task gives pieces of text in order: one, or one per operation.
+    let mut tasks: Vec<format::Task<'_, Vec<Formatted>>> = Vec::new();
     let mut first = Vec::new();
     for written in [&untyped.api_trait, &untyped.auth_trait] {
-        tasks.push(Box::new(move || written.clone()));
+        tasks.push(Box::new(move || vec![written.clone()]));
     }
+    let operation_tasks =
+        tasks.len()..tasks.len() + api.operations.len().div_ceil(OPERATIONS_PER_TASK);
     for chunk in api.operations.chunks(OPERATIONS_PER_TASK) {
         tasks.push(Box::new(move || {
-            format::items(parts.operations(chunk))
-                .map(|text| format::invocations::lay_out(&text, "deserialize_struct"))
+            chunk
+                .iter()
+                .map(|op| {
+                    format::items(parts.operations(std::slice::from_ref(op)))
+                        .map(|text| format::invocations::lay_out(&text, "deserialize_struct"))
+                })
+                .collect()
         }));
     }
     for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
         match part {
-            Part::Description => tasks.push(Box::new(move || untyped.description.clone())),
+            Part::Description => tasks.push(Box::new(move || vec![untyped.description.clone()])),
             _ => {
                 if matches!(part, Part::Router) {
                     first.push(tasks.len());
                 }
                 tasks.push(Box::new(move || {
-                    format::items(parts.tokens(part)).map(|text| match part {
+                    vec![format::items(parts.tokens(part)).map(|text| match part {
                         Part::Router => format::operations::lay_out(&text),
                         _ => text,
-                    })
+                    })]
                 }));
             }
         }
     }
-    let formatted = format::parallel(tasks, &first);
+    let mut formatted = format::parallel(tasks, &first);
+    let (operation_parts, all_moved) = match at {
+        TypesAt::Crates {
+            operations: Some(crates),
+            ..
+        } => split_operations(api, &mut formatted[operation_tasks], &crates),
+        _ => (Vec::new(), false),
+    };
     // The types' text as typing wrote it, not copied, or the re-exports of the crates.
     let inner: std::borrow::Cow<'_, str> = match at {
         TypesAt::Here => types.items_text().into(),
-        TypesAt::Crates { crates, kept } => {
+        TypesAt::Crates { crates, kept, .. } => {
             let mut text: String = crates
                 .iter()
                 .map(|name| format!("    pub use ::{name}::*;\n"))
@@ -163,8 +185,16 @@ pub fn emit(
         }
     };
     let joined = types_module(inner.is_empty()).and_then(|(head, foot)| {
+        let formatted: Vec<Formatted> = formatted.into_iter().flatten().collect();
         let inner = &*inner;
         let mut imports = untyped.imports.clone()?;
+        if all_moved {
+            // The operations' impls, which used it, are in their crates now.
+            imports = imports.replace(
+                "use ::specfirst_runtime::__private as rt;",
+                "#[allow(unused_imports)]\nuse ::specfirst_runtime::__private as rt;",
+            );
+        }
         if !imports.is_empty() {
             imports.push('\n');
         }
@@ -185,6 +215,10 @@ pub fn emit(
         Ok(items) => Emitted {
             items: upper_camel_variants(items),
             uses,
+            operation_parts: operation_parts
+                .into_iter()
+                .map(upper_camel_variants)
+                .collect(),
         },
         Err(error) => {
             // Emitting writes only tokens it built itself, so this is a generator bug, not
@@ -197,9 +231,52 @@ pub fn emit(
             Emitted {
                 items: format!("// specfirst {message}\n{}\n", parts.unformatted()),
                 uses,
+                operation_parts: Vec::new(),
             }
         }
     }
+}
+
+/// Moves the operations' items out of `pieces` (the operations' tasks' pieces, one per
+/// operation) into crates when [`operation_crates::place`] says so: the first
+/// operation's piece becomes the re-exports of the crates, the moved ones nothing.
+/// Gives each crate's items, and whether every operation moved; no crates when the
+/// operations stay, or any failed to format (the error then shows where it is).
+fn split_operations(
+    api: &Api,
+    pieces: &mut [Vec<Formatted>],
+    crates: &OperationCrates<'_>,
+) -> (Vec<String>, bool) {
+    let Some(texts) = pieces
+        .iter()
+        .flatten()
+        .map(|piece| piece.clone().ok())
+        .collect::<Option<Vec<String>>>()
+    else {
+        return (Vec::new(), false);
+    };
+    let tags = operation_crates::first_tags(api);
+    let Some(placed) = operation_crates::place(&tags, &texts, crates) else {
+        return (Vec::new(), false);
+    };
+    let items: Vec<String> = placed
+        .iter()
+        .map(|operations| operation_crates::part_items(api, &texts, operations))
+        .collect();
+    let moved: std::collections::BTreeSet<usize> = placed.into_iter().flatten().collect();
+    let re_exports = operation_crates::re_exports(crates.prefix, items.len());
+    for (index, piece) in pieces.iter_mut().flatten().enumerate() {
+        if index == 0 {
+            *piece = Ok(if moved.contains(&0) {
+                re_exports.clone()
+            } else {
+                format!("{re_exports}\n{}", texts[0])
+            });
+        } else if moved.contains(&index) {
+            *piece = Ok(String::new());
+        }
+    }
+    (items, moved.len() == texts.len())
 }
 
 /// The formatted text of the `types` module before its items and after them (all of it
@@ -302,6 +379,12 @@ impl Parts<'_> {
         }
         tokens
     }
+}
+
+/// The trait declaring `op`'s method: the API trait, or its part
+/// ([`crate::ir::Api::trait_parts`]).
+fn method_trait<'a>(api: &'a Api, op: &'a crate::ir::Operation) -> &'a str {
+    op.declared_in.as_deref().unwrap_or(&api.trait_name)
 }
 
 /// An identifier that is valid because the naming pass made it so.

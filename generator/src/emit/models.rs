@@ -29,6 +29,8 @@ pub struct Split {
     /// told to keep, and every type that names one of them, with their impls and
     /// default functions; formatted as the module's items.
     pub kept: String,
+    /// The names of the types in [`Split::kept`].
+    pub kept_types: BTreeSet<String>,
 }
 
 /// One model crate's share of the types.
@@ -78,7 +80,15 @@ pub fn split(items: &str, part_bytes: usize, keep: &BTreeSet<String>) -> Option<
     let mut parts = module.assemble(&graph, &part_of, count);
     // The API crate's share is the last part.
     let kept = parts.pop().map(|part| part.items).unwrap_or_default();
-    Some(Split { parts, kept })
+    let kept_types = (0..stays.len())
+        .filter(|&id| stays[id])
+        .map(|id| module.owners[id].to_string())
+        .collect();
+    Some(Split {
+        parts,
+        kept,
+        kept_types,
+    })
 }
 
 /// The types module read into items.

@@ -40,7 +40,10 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
     let name = ident(&op.request_type);
     let struct_doc = doc(&format!(
         "The input of [`{}::{}`]: `{} {}`.",
-        api.trait_name, op.method_name, op.method, op.path
+        super::method_trait(api, op),
+        op.method_name,
+        op.method,
+        op.path
     ));
     let mut fields = Vec::new();
     let mut extra = quote!();
@@ -136,7 +139,8 @@ fn body_enum(api: &Api, op: &Operation, body: &RequestBody, types: &Types) -> To
     let enum_doc = doc(&format!(
         "The request body of [`{}::{}`], one variant per declared media type; the request's \
          `content-type` chooses.",
-        api.trait_name, op.method_name
+        super::method_trait(api, op),
+        op.method_name
     ));
     let mut items = Vec::new();
     let variants = body.alternatives.iter().map(|alternative| {
@@ -175,7 +179,8 @@ fn multipart_struct(
     let name = ident(&multipart.type_name);
     let struct_doc = doc(&format!(
         "The `multipart/form-data` body of [`{}::{}`], one field per part.",
-        api.trait_name, op.method_name
+        super::method_trait(api, op),
+        op.method_name
     ));
     let fields = multipart.parts.iter().map(|part| {
         let field = ident(&part.field);
@@ -240,7 +245,8 @@ fn pagination_items(
     let scan_doc = doc(&format!(
         "The scan parameters of [`{}::{}`]: given on the first page, then carried by the page \
          token so every page of a scan sees the same ones.",
-        api.trait_name, op.method_name
+        super::method_trait(api, op),
+        op.method_name
     ));
     // Read back from page tokens by the runtime's macro, which costs the compiler a
     // fraction of what serde's derive does.

@@ -15,7 +15,8 @@ pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
     let name = ident(&op.response_type);
     let enum_doc = doc(&format!(
         "The responses of [`{}::{}`], one variant per declared status.",
-        api.trait_name, op.method_name
+        super::method_trait(api, op),
+        op.method_name
     ));
     let mut variants = Vec::new();
     let mut arms = Vec::new();

@@ -24,6 +24,7 @@ pub fn module(api: &Api, types: &Types, rules: &mut Rules<'_>) -> TokenStream {
         trait_name: api.webhooks_trait.clone(),
         schemas: Vec::new(),
         operations: api.webhooks.clone(),
+        trait_parts: Vec::new(),
         auth: None,
         webhooks: Vec::new(),
         webhooks_trait: String::new(),

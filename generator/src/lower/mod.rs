@@ -12,6 +12,7 @@ mod responses;
 mod routes;
 pub(crate) mod schema;
 pub(crate) mod security;
+mod trait_parts;
 pub(crate) mod types;
 
 use std::collections::BTreeMap;
@@ -121,6 +122,12 @@ impl<'a> Lower<'a> {
             }
         }
         self.check_routes(&mut operations);
+        let trait_parts = trait_parts::trait_parts(&operations, &trait_name, &mut self.types);
+        for part in &trait_parts {
+            for &index in &part.operations {
+                operations[index].declared_in = Some(part.name.clone());
+            }
+        }
 
         // Webhooks are methods of their own trait, so their names do not compete with
         // the operations'; their types share one namespace with everything else.
@@ -204,6 +211,7 @@ impl<'a> Lower<'a> {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             description: info.description.clone(),
+            trait_parts,
             trait_name,
             schemas,
             operations,
@@ -434,6 +442,7 @@ impl<'a> Lower<'a> {
 
         Some(Operation {
             operation_id,
+            declared_in: None,
             pointer: pointer.to_string(),
             method: method.to_ascii_uppercase(),
             path: path.to_string(),

@@ -45,6 +45,8 @@ pub trait PageableApi: Send + Sync + 'static {
     ) -> impl Future<Output = Result<ListTenantsResponse>> + Send;
 }
 
+pub use ::pageable_split_api_operations_1::*;
+
 /// The input of [`PageableApi::list_vaults`]: `GET /vaults`.
 #[allow(dead_code)]
 #[derive(Debug, Clone)]
@@ -67,31 +69,6 @@ pub enum ListVaultsResponse {
 }
 
 impl rt::IntoResponse for ListVaultsResponse {
-    fn into_response(self) -> rt::Response {
-        match self {
-            Self::Ok { body } => rt::json(rt::status(200), &body),
-        }
-    }
-}
-
-/// The input of [`PageableApi::list_tenants`]: `GET /tenants`.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct ListTenantsRequest {}
-/// The responses of [`PageableApi::list_tenants`], one variant per declared status.
-#[allow(clippy::large_enum_variant, dead_code)]
-#[derive(Debug, Clone)]
-pub enum ListTenantsResponse {
-    /// a page of tenants
-    ///
-    /// Status 200.
-    Ok {
-        /// The response body.
-        body: types::TenantListResult,
-    },
-}
-
-impl rt::IntoResponse for ListTenantsResponse {
     fn into_response(self) -> rt::Response {
         match self {
             Self::Ok { body } => rt::json(rt::status(200), &body),

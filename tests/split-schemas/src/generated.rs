@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec and generate again.
 
 use ::core::future::Future;
+#[allow(unused_imports)]
 use ::specfirst_runtime::__private as rt;
 use ::specfirst_runtime::{RequestContext, Result};
 
@@ -49,122 +50,7 @@ pub trait SchemasApi: Send + Sync + 'static {
     ) -> impl Future<Output = Result<TraceOutlineResponse>> + Send;
 }
 
-/// The input of [`SchemasApi::echo_shape`]: `POST /shapes`.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct EchoShapeRequest {
-    /// The request body (`application/json`).
-    pub body: types::Shape,
-}
-
-/// The responses of [`SchemasApi::echo_shape`], one variant per declared status.
-#[allow(clippy::large_enum_variant, dead_code)]
-#[derive(Debug, Clone)]
-pub enum EchoShapeResponse {
-    /// The same shape.
-    ///
-    /// Status 200.
-    Ok {
-        /// The response body.
-        body: types::Shape,
-    },
-}
-
-impl rt::IntoResponse for EchoShapeResponse {
-    fn into_response(self) -> rt::Response {
-        match self {
-            Self::Ok { body } => rt::json(rt::status(200), &body),
-        }
-    }
-}
-
-/// The input of [`SchemasApi::echo_record`]: `POST /records`.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct EchoRecordRequest {
-    /// The request body (`application/json`).
-    pub body: types::Record,
-}
-
-/// The responses of [`SchemasApi::echo_record`], one variant per declared status.
-#[allow(clippy::large_enum_variant, dead_code)]
-#[derive(Debug, Clone)]
-pub enum EchoRecordResponse {
-    /// The record as stored.
-    ///
-    /// Status 200.
-    Ok {
-        /// The response body.
-        body: types::Record,
-    },
-}
-
-impl rt::IntoResponse for EchoRecordResponse {
-    fn into_response(self) -> rt::Response {
-        match self {
-            Self::Ok { body } => rt::json(rt::status(200), &body),
-        }
-    }
-}
-
-/// The input of [`SchemasApi::echo_value`]: `POST /values`.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct EchoValueRequest {
-    /// The request body (`application/json`).
-    pub body: types::EchoValueBody,
-}
-
-/// The responses of [`SchemasApi::echo_value`], one variant per declared status.
-#[allow(clippy::large_enum_variant, dead_code)]
-#[derive(Debug, Clone)]
-pub enum EchoValueResponse {
-    /// The same value, with its kind.
-    ///
-    /// Status 200.
-    Ok {
-        /// The response body.
-        body: types::EchoValueOkBody,
-    },
-}
-
-impl rt::IntoResponse for EchoValueResponse {
-    fn into_response(self) -> rt::Response {
-        match self {
-            Self::Ok { body } => rt::json(rt::status(200), &body),
-        }
-    }
-}
-
-/// The input of [`SchemasApi::trace_outline`]: `POST /outlines`.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct TraceOutlineRequest {
-    /// The request body (`application/json`).
-    pub body: types::TraceOutlineBody,
-}
-
-/// The responses of [`SchemasApi::trace_outline`], one variant per declared status.
-#[allow(clippy::large_enum_variant, dead_code)]
-#[derive(Debug, Clone)]
-pub enum TraceOutlineResponse {
-    /// The outline's length.
-    ///
-    /// Status 200.
-    Ok {
-        /// The response body.
-        body: f64,
-    },
-}
-
-impl rt::IntoResponse for TraceOutlineResponse {
-    fn into_response(self) -> rt::Response {
-        match self {
-            Self::Ok { body } => rt::json(rt::status(200), &body),
-        }
-    }
-}
-
+pub use ::schemas_split_api_operations_1::*;
 /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
 pub fn router<A: SchemasApi>(
     api: ::std::sync::Arc<A>,

@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use super::checker::{manifest, Checker, Verdict};
 use super::ledger;
 use super::model::{Compilation, Doc, Generation};
+use super::split;
 use super::{minutes, Options};
 
 /// Generated Rust above this size is checked in a batch of its own.
@@ -61,28 +62,19 @@ pub(super) fn compile_all(
     let mut ready: Vec<usize> = (0..docs.len())
         .filter(|&i| matches!(docs[i].generation, Generation::Ok { .. }))
         .collect();
-    // A module rustc cannot check in this machine's memory, even alone, is a failure
-    // to compile here, said as such, rather than a run killed for want of memory.
+    // A module rustc cannot check in this machine's memory, even alone, is checked as
+    // the split crate `specfirst generate` writes for it, after the rest.
     let limit = largest_checkable(options.jobs);
+    let mut too_big = Vec::new();
     if let Some(alone) = largest_checkable(1) {
         ready.retain(|&i| {
             let Generation::Ok { rs_bytes } = docs[i].generation else {
                 return true;
             };
-            if rs_bytes <= alone {
-                return true;
+            if rs_bytes > alone {
+                too_big.push(i);
             }
-            docs[i].compilation = Compilation::Failed {
-                key: "too large to check on this machine".into(),
-                first: format!(
-                    "{:.0} MB of generated Rust needs about {:.0} GB of memory to check; \
-                     this machine checks at most {:.0} MB, alone",
-                    rs_bytes as f64 / 1e6,
-                    (rs_bytes * CHECK_MEMORY_PER_BYTE) as f64 / 1e9,
-                    alone as f64 / 1e6,
-                ),
-            };
-            false
+            rs_bytes <= alone
         });
     }
     ready.sort_unstable();
@@ -233,10 +225,10 @@ pub(super) fn compile_all(
         docs[index].compilation = compilation;
         docs[index].warnings = warnings;
     }
-    Ok(if reused == 0 {
-        String::new()
-    } else {
-        format!(
+    let split = check_split(docs, &too_big, gen_root, build, root, options, &ledger)?;
+    let mut note = String::new();
+    if reused > 0 {
+        note = format!(
             " ({reused} of {checked} modules not checked again: {} held the answer for \
              identical code, runtime, dependencies and toolchain)",
             ledger
@@ -244,6 +236,74 @@ pub(super) fn compile_all(
                 .strip_prefix(root)
                 .unwrap_or(ledger.path())
                 .display()
+        );
+    }
+    Ok(note + &split)
+}
+
+/// Checks each of `too_big`, documents whose module one rustc cannot check here, as
+/// the split crate `specfirst generate` writes ([`split`]), alone, when its largest
+/// file fits; gives the note for the report.
+fn check_split(
+    docs: &mut [Doc],
+    too_big: &[usize],
+    gen_root: &Path,
+    build: &Path,
+    root: &Path,
+    options: &Options,
+    ledger: &ledger::Ledger,
+) -> Result<String> {
+    let Some(alone) = largest_checkable(1) else {
+        return Ok(String::new());
+    };
+    // The scratch crates' versions, or the workspace's when none was checked.
+    let lock = Some(build.join("slot-0/Cargo.lock"))
+        .filter(|lock| lock.is_file())
+        .unwrap_or_else(|| root.join("Cargo.lock"));
+    let mut names = Vec::new();
+    for &i in too_big {
+        let dir = docs[i].dir(gen_root, i).join("crate");
+        let started = Instant::now();
+        let krate = split::generate(&docs[i].path, &dir, root, &lock)?;
+        names.push(docs[i].name());
+        if krate.largest_rs > alone {
+            docs[i].compilation = Compilation::Failed {
+                key: "too large to check on this machine".into(),
+                first: format!(
+                    "split into crates, its largest file is {:.0} MB of Rust, which needs \
+                     about {:.0} GB of memory to check; this machine checks at most {:.0} MB",
+                    krate.largest_rs as f64 / 1e6,
+                    (krate.largest_rs * CHECK_MEMORY_PER_BYTE) as f64 / 1e9,
+                    alone as f64 / 1e6,
+                ),
+            };
+            continue;
+        }
+        if let Some(entry) = ledger.lookup(&krate.digest) {
+            docs[i].compilation = entry.compilation.clone();
+            docs[i].warnings = entry.warnings.clone();
+            continue;
+        }
+        eprintln!("corpus: checking {} as a split crate", docs[i].name());
+        let target = root.join("target/corpus-target/split");
+        let (_, compilation, warnings) = split::check(&krate, &target, options.check_timeout, i)?;
+        ledger.record(&krate.digest, &docs[i].name(), &compilation, &warnings)?;
+        eprintln!(
+            "corpus: checked {} as a split crate in {}",
+            docs[i].name(),
+            minutes(started.elapsed())
+        );
+        docs[i].compilation = compilation;
+        docs[i].warnings = warnings;
+    }
+    Ok(if names.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} too big to check as one module, checked as the split crate \
+             `specfirst generate` writes: {})",
+            names.len(),
+            names.join(", ")
         )
     })
 }

@@ -182,13 +182,67 @@ impl Checker<'_> {
             );
         }
         std::fs::write(self.build.join("src/lib.rs"), lib)?;
+        cargo_check(&self.build, &self.target, self.timeout, self.files)
+    }
+}
+
+/// Checks the generated crate of document `index` in `dir` (a crate with model and
+/// operations crates, [`super::split`]) into `target`: its verdict, every message in
+/// its `.rs` files being the document's.
+pub(super) fn check_crate(
+    dir: &Path,
+    target: &Path,
+    timeout: Duration,
+    index: usize,
+) -> Result<Verdict> {
+    let mut files = HashMap::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(at) = dirs.pop() {
+        for entry in std::fs::read_dir(&at)?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.insert(path, index);
+            }
+        }
+    }
+    let outcome = cargo_check(dir, target, timeout, &files)?;
+    let (errors, warnings): (Vec<CompilerMessage>, Vec<CompilerMessage>) = outcome
+        .messages
+        .into_iter()
+        .filter(|m| m.module == Some(index) || m.level == "error")
+        .partition(|m| m.level == "error");
+    if outcome.success {
+        let warnings = warnings.into_iter().map(|m| (m.key, m.text)).collect();
+        return Ok((index, Compilation::Ok, warnings));
+    }
+    let (key, first) = match errors.into_iter().next() {
+        Some(m) => (m.key, m.text),
+        None => (
+            format!("check failed: {}", normalize(&outcome.trouble)),
+            outcome.trouble,
+        ),
+    };
+    Ok((index, Compilation::Failed { key, first }, Vec::new()))
+}
+
+/// Runs `cargo check` of the crate in `dir` into `target`, killed after `timeout`;
+/// messages are attributed to documents by `files`.
+fn cargo_check(
+    dir: &Path,
+    target: &Path,
+    timeout: Duration,
+    files: &HashMap<PathBuf, usize>,
+) -> Result<CheckOutcome> {
+    {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let stderr_log = self.build.join("cargo-stderr.log");
+        let stderr_log = dir.join("cargo-stderr.log");
         let mut command = Command::new(cargo);
         command
             .args(["check", "--message-format=json", "--manifest-path"])
-            .arg(self.build.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &self.target)
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", target)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log)?);
@@ -211,7 +265,7 @@ impl Checker<'_> {
             if let Some(status) = child.try_wait()? {
                 break Some(status);
             }
-            if started.elapsed() > self.timeout {
+            if started.elapsed() > timeout {
                 // The group is cargo and its rustc children, all started here.
                 #[cfg(unix)]
                 let _ = Command::new("kill")
@@ -219,7 +273,7 @@ impl Checker<'_> {
                     .status();
                 let _ = child.kill();
                 let _ = child.wait();
-                trouble = format!("cargo check timed out after {}s", self.timeout.as_secs());
+                trouble = format!("cargo check timed out after {}s", timeout.as_secs());
                 break None;
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -227,7 +281,7 @@ impl Checker<'_> {
         let lines = reader.join().unwrap_or_default();
         let messages: Vec<CompilerMessage> = lines
             .iter()
-            .filter_map(|line| parse_message(line, self.files))
+            .filter_map(|line| parse_message(line, files))
             .collect();
         let success = status.is_some_and(|s| s.success());
         if !success && trouble.is_empty() {
@@ -284,8 +338,13 @@ fn parse_message(line: &str, files: &HashMap<PathBuf, usize>) -> Option<Compiler
         let file = s["file_name"].as_str().unwrap_or("");
         if let Some(&index) = files.get(Path::new(file)) {
             module = Some(index);
+            // A module's one file, or a file of a split crate by its place in it.
+            let name = match file.rsplit_once("/crate/") {
+                Some((_, inside)) => inside,
+                None => "api.rs",
+            };
             location = format!(
-                "api.rs:{}:{}: ",
+                "{name}:{}:{}: ",
                 s["line_start"].as_u64().unwrap_or(0),
                 s["column_start"].as_u64().unwrap_or(0)
             );

@@ -56,6 +56,7 @@ pub(crate) mod report;
 mod roundtrip;
 mod select;
 mod sniff;
+mod split;
 
 pub(crate) use fetch::fetch;
 pub(crate) use generate::worker;
@@ -81,7 +82,7 @@ const USAGE: &str =
     "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
                           [--gen-timeout SECS] [--check-timeout SECS] [--roundtrip]
-                          [--generate-only] [--fresh] [--ledger PATH]
+                          [--generate-only] [--fresh] [--ledger PATH] [--only TEXT]
   --roundtrip         only round-trip each document through the model (no generation,
                       no compilation, no report); exit 1 when one that lowers differs
   --generate-only     stop after generating: print each failure and write
@@ -101,7 +102,10 @@ const USAGE: &str =
   --fresh             check every module again instead of reusing the ledger's answers
                       for identical code (answers are still recorded)
   --ledger PATH       where checks are recorded and reused from
-                      (default target/corpus-cache/checks.jsonl)";
+                      (default target/corpus-cache/checks.jsonl)
+  --only TEXT         only documents whose path in their corpus contains TEXT (one
+                      document's check again, as microsoft.com/graph-beta.json); the
+                      report is then of those alone";
 
 /// Command-line options of `cargo xtask corpus`.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +136,8 @@ struct Options {
     generate_only: bool,
     /// Check every module, reusing no earlier answer.
     fresh: bool,
+    /// Only the documents whose path in their corpus contains this.
+    only: Option<String>,
     /// The check ledger, when not the default.
     ledger: Option<PathBuf>,
 }
@@ -154,6 +160,7 @@ impl Options {
             generate_only: false,
             fresh: false,
             ledger: None,
+            only: None,
         };
         let mut iter = args.iter().peekable();
         while let Some(arg) = iter.next() {
@@ -200,6 +207,7 @@ impl Options {
                 "--roundtrip" => options.roundtrip = true,
                 "--generate-only" => options.generate_only = true,
                 "--fresh" => options.fresh = true,
+                "--only" => options.only = Some(value(arg)?.to_string()),
                 "--ledger" => options.ledger = Some(PathBuf::from(value(arg)?)),
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),

@@ -79,6 +79,13 @@ pub(super) fn select(
         if !options.versions.contains(&version) {
             continue;
         }
+        if options
+            .only
+            .as_ref()
+            .is_some_and(|only| !rel.contains(only.as_str()))
+        {
+            continue;
+        }
         candidates.entry(version).or_default().push(Doc {
             corpus: name,
             version,

@@ -232,7 +232,8 @@ fn build_dependencies(
 }
 
 /// The crate's `src/generated.rs`, then each model crate's (`models-N/src/generated.rs`,
-/// when `specfirst generate` split the types off), in order. A crate of another
+/// when `specfirst generate` split the types off), then each operations crate's
+/// (`operations-N/src/generated.rs`), in order. A crate of another
 /// generator, without `src/generated.rs`, is every `.rs` file under `src/` but `lib.rs`.
 fn generated_files(crate_dir: &Path) -> Result<Vec<PathBuf>> {
     if !crate_dir.join("src/generated.rs").is_file() {
@@ -253,19 +254,21 @@ fn generated_files(crate_dir: &Path) -> Result<Vec<PathBuf>> {
         files.sort();
         return Ok(files);
     }
-    let mut models: Vec<(usize, PathBuf)> = Vec::new();
+    let mut models: Vec<(usize, usize, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(crate_dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(k) = name.strip_prefix("models-").and_then(|k| k.parse().ok()) {
-            let file = entry.path().join("src/generated.rs");
-            if file.is_file() {
-                models.push((k, file));
+        for (kind, prefix) in ["models-", "operations-"].into_iter().enumerate() {
+            if let Some(k) = name.strip_prefix(prefix).and_then(|k| k.parse().ok()) {
+                let file = entry.path().join("src/generated.rs");
+                if file.is_file() {
+                    models.push((kind, k, file));
+                }
             }
         }
     }
     models.sort();
     let mut files = vec![crate_dir.join("src/generated.rs")];
-    files.extend(models.into_iter().map(|(_, file)| file));
+    files.extend(models.into_iter().map(|(_, _, file)| file));
     Ok(files)
 }
 
@@ -449,11 +452,16 @@ fn weigh(cx: &mut Ctx, place: &mut Place, spec: &WeightSpec) -> Result<Weighed> 
     // The last run's crate stays: sizes and builds are of it.
     let text = std::fs::read_to_string(crate_dir.join("src/generated.rs"))?;
     let mut sizes = Sizes::of(&text);
-    // Split types are the models too, in crates of their own.
+    // Split types are the models too, in crates of their own, and split operations
+    // the operations.
     for file in generated_files(&crate_dir)?.into_iter().skip(1) {
-        let models = std::fs::read_to_string(file)?;
-        sizes.bytes[0] += models.len();
-        sizes.lines[0] += models.matches('\n').count();
+        let part = match file.components().rev().nth(2) {
+            Some(dir) if dir.as_os_str().to_string_lossy().starts_with("operations-") => 1,
+            _ => 0,
+        };
+        let code = std::fs::read_to_string(file)?;
+        sizes.bytes[part] += code.len();
+        sizes.lines[part] += code.matches('\n').count();
     }
     let bytes = sizes.total_bytes() as f64;
     weighed.sizes = Some(sizes);
@@ -525,7 +533,7 @@ pub(super) fn weight(cx: &mut Ctx) -> Result<()> {
         "(cd target/bench/weight/KEY && CARGO_TARGET_DIR=target/bench/weight/target CARGO_INCREMENTAL=0 RUSTC_WRAPPER=target/bench/weight/rustc-peak.sh SPECFIRST_BENCH_RUSTC_DIR=target/bench/weight/rustc cargo build --release --quiet)".into(),
     );
     cx.commands.push(
-        "# for each KEY of --weight-specs: once with src/lib.rs emptied (dependencies), then again after touching src/generated.rs and models-*/src/generated.rs".into(),
+        "# for each KEY of --weight-specs: once with src/lib.rs emptied (dependencies), then again after touching src/generated.rs, models-*/src/generated.rs and operations-*/src/generated.rs".into(),
     );
     weight_aims(cx, &rows);
     let mut s = write_weight(cx, &rows, place.wrapper.is_some())?;
@@ -559,7 +567,9 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
         "- **Size**: bytes and lines (newlines, as `wc -l`) of `src/generated.rs`, the file \
          the crate is made of; `lib.rs` only includes it. When `specfirst generate` split \
          the types into model crates (`--split auto`, the default: types over 2.4 MB), \
-         their `models-N/src/generated.rs` count too, as *models*. The crate also embeds its \
+         their `models-N/src/generated.rs` count too, as *models*, and so do the operations \
+         crates' `operations-N/src/generated.rs` (operations over 2.4 MB), as *operations*. \
+         The crate also embeds its \
          OpenAPI document (`src/openapi.json`, with `include_str!`), shown apart."
     )?;
     writeln!(
