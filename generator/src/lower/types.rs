@@ -192,6 +192,11 @@ impl Typing {
             false => Default::default(),
         };
         let defaulted = &defaulted;
+        let cycles = match three_state {
+            true => three_state::cycles(schemas),
+            false => Default::default(),
+        };
+        let cycles = &cycles;
         let mut problems = Vec::new();
         let mut converted = Vec::new();
         // Read on every core: GitHub's thousand components take a while.
@@ -203,7 +208,7 @@ impl Typing {
                         .iter()
                         .map(|(name, schema)| {
                             let mark = three_state && !defaulted.contains(name);
-                            read_marked(schema, name, mark)
+                            read_marked(schema, name, mark, cycles.get(name))
                         })
                         .collect()
                 })
@@ -268,8 +273,12 @@ impl Typing {
         {
             return fallback;
         }
-        let schema = match read_marked(&schema_use.schema, &schema_use.name_hint, self.three_state)
-        {
+        let schema = match read_marked(
+            &schema_use.schema,
+            &schema_use.name_hint,
+            self.three_state,
+            None,
+        ) {
             Ok(schema) => schema,
             Err(error) => {
                 self.problems.push(Diagnostic::new(
@@ -459,9 +468,10 @@ fn read_marked(
     schema: &Value,
     name: &str,
     three_state: bool,
+    cycle: Option<&std::collections::BTreeSet<String>>,
 ) -> serde_json::Result<schemars::schema::Schema> {
     match three_state
-        .then(|| three_state::mark(schema, name))
+        .then(|| three_state::mark(schema, name, cycle))
         .flatten()
     {
         Some(marked) => read_schema(&marked),

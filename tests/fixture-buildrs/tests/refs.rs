@@ -138,3 +138,22 @@ async fn references_of_every_kind_are_followed() {
     let bad_code = http.get("/species/oak").send().await.expect("request");
     assert_eq!(bad_code.status(), 400);
 }
+
+/// Optional nullable properties that refer to each other (Stripe's `Customer.discount`
+/// and `Discount.customer`) keep typify's boxed `Option`s: as `Nullable`s of each other
+/// by value the two types would hold themselves and not compile.
+#[test]
+fn a_cycle_of_nullable_references_reads_and_writes() {
+    let text = json!({"discount": {"customer": {"discount": {}}}});
+    let customer: refs::types::Customer = serde_json::from_value(text.clone()).expect("reads");
+    let inner = customer
+        .discount
+        .as_ref()
+        .and_then(|discount| discount.customer.as_ref())
+        .expect("the customer inside");
+    assert!(inner.discount.is_some());
+    assert_eq!(serde_json::to_value(&customer).expect("writes"), text);
+    let empty: refs::types::Customer =
+        serde_json::from_value(json!({"discount": null})).expect("reads null");
+    assert!(empty.discount.is_none());
+}

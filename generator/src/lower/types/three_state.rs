@@ -8,9 +8,12 @@
 //! turns into `Nullable<T>`, not written when absent.
 //!
 //! A property keeps its `Option` when it has a `default` (typify cannot write a default
-//! for a type it does not know), when `null` is all it admits, and when its non-null
-//! schema is an inline type without a title: typify names an inline type after its
-//! place, which it cannot see through the extension.
+//! for a type it does not know), when `null` is all it admits, when its non-null
+//! schema is an inline type without a title (typify names an inline type after its
+//! place, which it cannot see through the extension), and when it refers to a component
+//! that refers back to the property's own ([`cycles`]): typify boxes a type that holds
+//! itself, but cannot see the cycle through the extension either, and the type would
+//! hold itself by value (Stripe's `Customer.discount` and `Discount.customer`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,16 +32,98 @@ pub const CRATE: &str = "specfirst-runtime";
 const PATH: &str = "specfirst_runtime::Nullable";
 
 /// `schema` with every optional, nullable property wrapped for typify, or `None` when
-/// it has none; `name` is the name typify is given for it.
-pub fn mark(schema: &Value, name: &str) -> Option<Value> {
+/// it has none; `name` is the name typify is given for it, and `cycle` the components
+/// on a cycle of references with it when it is a component on one ([`cycles`]).
+pub fn mark(schema: &Value, name: &str, cycle: Option<&BTreeSet<String>>) -> Option<Value> {
     let mut out = schema.clone();
-    mark_in(&mut out, Some(name)).then_some(out)
+    mark_in(&mut out, Some(name), cycle).then_some(out)
+}
+
+/// For each component on a cycle of references (to itself, or through others), the
+/// components of that cycle: the strongly connected components of the reference graph
+/// (Tarjan's algorithm, without recursion: cycles run hundreds of components deep).
+pub fn cycles(components: &[(String, Value)]) -> BTreeMap<String, BTreeSet<String>> {
+    let index_of: BTreeMap<&str, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = components
+        .iter()
+        .map(|(_, schema)| {
+            let mut names = Vec::new();
+            refs_in(schema, &mut names);
+            names
+                .iter()
+                .filter_map(|name| index_of.get(name.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    const UNSEEN: usize = usize::MAX;
+    let n = components.len();
+    let (mut index, mut low) = (vec![UNSEEN; n], vec![0; n]);
+    let mut on_stack = vec![false; n];
+    let (mut stack, mut next) = (Vec::new(), 0);
+    let mut out = BTreeMap::new();
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        // Each frame: a component and how many of its references were followed.
+        let mut frames: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(frame) = frames.last_mut() {
+            let (v, followed) = *frame;
+            if let Some(&w) = edges[v].get(followed) {
+                frame.1 += 1;
+                if index[w] == UNSEEN {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    frames.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] != index[v] {
+                continue;
+            }
+            let mut members = Vec::new();
+            while let Some(w) = stack.pop() {
+                on_stack[w] = false;
+                members.push(w);
+                if w == v {
+                    break;
+                }
+            }
+            if members.len() > 1 || edges[v].contains(&v) {
+                let names: BTreeSet<String> =
+                    members.iter().map(|&m| components[m].0.clone()).collect();
+                for &m in &members {
+                    out.insert(components[m].0.clone(), names.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Wraps the optional, nullable properties in `schema` and everything inside it;
 /// whether anything changed. `name` is the name typify gives `schema`'s type, when
 /// known: typify names an inline type in a property after the property's struct.
-fn mark_in(schema: &mut Value, name: Option<&str>) -> bool {
+/// A property referring into `cycle` keeps its `Option`.
+fn mark_in(schema: &mut Value, name: Option<&str>, cycle: Option<&BTreeSet<String>>) -> bool {
     let Value::Object(map) = schema else {
         return false;
     };
@@ -53,20 +138,20 @@ fn mark_in(schema: &mut Value, name: Option<&str>) -> bool {
             ("properties", Value::Object(properties)) => {
                 for (property, child) in properties.iter_mut() {
                     let place = name.as_ref().map(|name| place_name(name, property));
-                    changed |= mark_in(child, place.as_deref());
+                    changed |= mark_in(child, place.as_deref(), cycle);
                 }
             }
             (k, Value::Object(children)) if SCHEMA_MAPS.contains(&k) => {
                 for child in children.values_mut() {
-                    changed |= mark_in(child, None);
+                    changed |= mark_in(child, None, cycle);
                 }
             }
             (k, Value::Array(items)) if SCHEMA_LISTS.contains(&k) => {
                 for item in items {
-                    changed |= mark_in(item, None);
+                    changed |= mark_in(item, None, cycle);
                 }
             }
-            (k, child) if SCHEMA_VALUED.contains(&k) => changed |= mark_in(child, None),
+            (k, child) if SCHEMA_VALUED.contains(&k) => changed |= mark_in(child, None, cycle),
             _ => {}
         }
     }
@@ -79,7 +164,7 @@ fn mark_in(schema: &mut Value, name: Option<&str>) -> bool {
     };
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (property, child) in properties.iter_mut() {
-            if required.contains(property) {
+            if required.contains(property) || refers_into(child, cycle) {
                 continue;
             }
             let place = name.as_ref().map(|name| place_name(name, property));
@@ -152,6 +237,14 @@ fn refs_in(schema: &Value, out: &mut Vec<String>) {
             out.push(name);
         }
     });
+}
+
+/// Whether `schema` refers to a component of `cycle`.
+fn refers_into(schema: &Value, cycle: Option<&BTreeSet<String>>) -> bool {
+    let Some(cycle) = cycle else { return false };
+    let mut names = Vec::new();
+    refs_in(schema, &mut names);
+    names.iter().any(|name| cycle.contains(name))
 }
 
 /// The name typify gives an inline type in `property` of the struct `parent`.
@@ -383,7 +476,7 @@ mod tests {
     use super::*;
 
     fn wrapped(schema: Value) -> Value {
-        mark(&schema, "Thing").unwrap_or(schema)
+        mark(&schema, "Thing", None).unwrap_or(schema)
     }
 
     #[test]
@@ -437,7 +530,7 @@ mod tests {
             json!({"type": "integer"}),
         ] {
             let schema = json!({"properties": {"p": property.clone()}});
-            assert_eq!(mark(&schema, "Thing"), None, "{property}");
+            assert_eq!(mark(&schema, "Thing", None), None, "{property}");
         }
     }
 
@@ -477,7 +570,7 @@ mod tests {
             BTreeSet::from(["Inner".to_string(), "Deep".to_string()])
         );
         let defaulted = json!({"default": {}, "properties": {"p": {"type": ["string", "null"]}}});
-        assert_eq!(mark(&defaulted, "Thing"), None);
+        assert_eq!(mark(&defaulted, "Thing", None), None);
     }
 
     #[test]
@@ -487,13 +580,13 @@ mod tests {
             {"type": "object", "properties": {"b": {"type": "string"}}},
             {"type": "null"},
         ]}}});
-        assert_eq!(mark(&schema, "Thing"), None);
+        assert_eq!(mark(&schema, "Thing", None), None);
         let referred = json!({"properties": {"p": {"oneOf": [
             {"$ref": "#/components/schemas/A"},
             {"$ref": "#/components/schemas/B"},
             {"type": "null"},
         ]}}});
-        assert!(mark(&referred, "Thing").is_some());
+        assert!(mark(&referred, "Thing", None).is_some());
     }
 
     #[test]
@@ -504,6 +597,45 @@ mod tests {
         assert!(schema["items"]["properties"]["p"]
             .get("x-rust-type")
             .is_some());
+    }
+
+    #[test]
+    fn references_back_into_a_cycle_keep_their_option() {
+        let nullable_ref = |to: &str| json!({"oneOf": [{"$ref": format!("#/components/schemas/{to}")}, {"type": "null"}]});
+        let object = |props: Value| json!({"type": "object", "properties": props});
+        let components = vec![
+            (
+                "Customer".to_string(),
+                object(json!({"discount": nullable_ref("Discount"), "plan": nullable_ref("Plan")})),
+            ),
+            (
+                "Discount".to_string(),
+                object(json!({"customer": nullable_ref("Customer")})),
+            ),
+            (
+                "Plan".to_string(),
+                object(json!({"name": {"type": "string"}})),
+            ),
+            (
+                "Node".to_string(),
+                object(json!({"next": nullable_ref("Node")})),
+            ),
+        ];
+        let cycles = cycles(&components);
+        let pair: BTreeSet<String> = ["Customer".to_string(), "Discount".to_string()].into();
+        assert_eq!(cycles.get("Customer"), Some(&pair));
+        assert_eq!(cycles.get("Discount"), Some(&pair));
+        assert_eq!(cycles.get("Plan"), None);
+        assert_eq!(cycles.get("Node").map(BTreeSet::len), Some(1));
+        // The reference into the cycle keeps its Option; the one out of it is wrapped.
+        let marked = mark(&components[0].1, "Customer", cycles.get("Customer")).unwrap();
+        assert!(marked["properties"]["discount"]
+            .get("x-rust-type")
+            .is_none());
+        assert!(marked["properties"]["plan"].get("x-rust-type").is_some());
+        assert_eq!(mark(&components[3].1, "Node", cycles.get("Node")), None);
+        // A schema that is no component is on no cycle.
+        assert!(mark(&components[3].1, "Node", None).is_some());
     }
 
     #[test]
