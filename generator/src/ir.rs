@@ -153,6 +153,18 @@ pub struct Operation {
     pub extra: Map<String, Value>,
 }
 
+impl Operation {
+    /// The operation's first tag, which groups it with others in a part of the API
+    /// trait or an operations crate.
+    pub fn first_tag(&self) -> Option<&str> {
+        self.extra
+            .get("tags")
+            .and_then(|tags| tags.as_array())
+            .and_then(|tags| tags.first())
+            .and_then(|tag| tag.as_str())
+    }
+}
+
 /// The values a whole-segment path parameter accepts, when they tell operations that
 /// share a route apart (`/icons/{id}` with an integer `id` beside `/icons/{term}`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,6 +45,7 @@ mod output;
 pub mod roundtrip;
 mod runtime_dependency;
 mod settings;
+mod tag_parts;
 mod text;
 
 use std::path::{Path, PathBuf};

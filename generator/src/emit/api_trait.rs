@@ -23,9 +23,11 @@ pub fn api_trait(api: &Api, bodies: MethodBodies) -> TokenStream {
     if let Some(description) = &api.description {
         trait_doc = format!("{trait_doc}\n\n{description}");
     }
-    trait_doc.push_str(
-        "\n\nImplement this trait and pass the implementation to [`router`] to serve it.",
-    );
+    trait_doc.push_str(if api.trait_parts.is_empty() {
+        "\n\nImplement this trait and pass the implementation to [`router`] to serve it."
+    } else {
+        "\n\nImplement each of its parts and pass the implementation to [`router`] to serve it."
+    });
     if bodies == MethodBodies::NotImplemented {
         trait_doc.push_str(
             " Every method has a default body that answers `501 Not Implemented` with the \
@@ -74,10 +76,10 @@ pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> Tok
     for (k, part) in api.trait_parts.iter().enumerate() {
         let part_name = ident(&part.name);
         let tags: Vec<String> = part.tags.iter().map(|tag| format!("`{tag}`")).collect();
-        let what = match tags.len() {
-            0 => "the untagged operations".to_string(),
-            1 => format!("operations tagged {}", tags[0]),
-            _ => format!("operations tagged {}", tags.join(", ")),
+        let what = if tags.is_empty() {
+            "the untagged operations".to_string()
+        } else {
+            format!("operations tagged {}", tags.join(", "))
         };
         let part_doc = doc(&format!(
             "Part {} of {count} of [`{}`]: {what}.\n\n\
@@ -105,8 +107,8 @@ pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> Tok
         .collect();
     let trait_doc = doc(&format!(
         "{trait_doc}\n\nThe API has {} operations, so its methods are declared in {count} \
-         traits, by tag, of which this trait is all: rustc checks one trait of that many \
-         methods in minutes. Any type implementing every part implements it.",
+         traits by tag, the parts this trait is made of: rustc takes minutes to check one \
+         trait of that many methods. Any type implementing every part implements this one.",
         api.operations.len()
     ));
     tokens.extend(quote! {

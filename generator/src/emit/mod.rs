@@ -255,7 +255,7 @@ fn split_operations(
     else {
         return (Vec::new(), false);
     };
-    let tags = operation_crates::first_tags(api);
+    let tags: Vec<Option<&str>> = api.operations.iter().map(|op| op.first_tag()).collect();
     let Some(placed) = operation_crates::place(&tags, &texts, crates) else {
         return (Vec::new(), false);
     };

@@ -13,10 +13,11 @@
 //! An operation whose types name a type that stays in the API crate (a page type the
 //! API crate converts to, [`super::models::Split::kept`]) stays with it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use crate::format;
 use crate::ir::Api;
+use crate::tag_parts;
 
 /// How the operations' types may be cut into crates.
 #[derive(Debug, Clone, Copy)]
@@ -32,23 +33,9 @@ pub struct OperationCrates<'a> {
     pub kept_types: &'a BTreeSet<String>,
 }
 
-/// Each operation's first tag, which groups it with others in a crate.
-pub fn first_tags(api: &Api) -> Vec<Option<&str>> {
-    api.operations
-        .iter()
-        .map(|op| {
-            op.extra
-                .get("tags")
-                .and_then(|tags| tags.as_array())
-                .and_then(|tags| tags.first())
-                .and_then(|tag| tag.as_str())
-        })
-        .collect()
-}
-
 /// Which operations (by index) go to each crate, in order, given each one's formatted
-/// items (`texts`) and first tag (`tags`); `None` when the operations stay in the API
-/// crate.
+/// items (`texts`) and first tag (`tags`), filled by tag ([`crate::tag_parts::fill`]);
+/// `None` when the operations stay in the API crate.
 pub fn place(
     tags: &[Option<&str>],
     texts: &[String],
@@ -58,45 +45,12 @@ pub fn place(
     if total <= at.above {
         return None;
     }
-    // Tags in the order they first appear; untagged operations form a group of their own.
-    let mut group_of: HashMap<Option<&str>, usize> = HashMap::new();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (index, &tag) in tags.iter().enumerate() {
-        if names_kept(&texts[index], at.kept_types) {
-            continue;
-        }
-        let next = groups.len();
-        let group = *group_of.entry(tag).or_insert(next);
-        if group == groups.len() {
-            groups.push(Vec::new());
-        }
-        groups[group].push(index);
-    }
-    let part_bytes = at.part_bytes.max(1);
-    let mut parts: Vec<Vec<usize>> = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    let mut bytes = 0;
-    for group in groups {
-        let group_bytes: usize = group.iter().map(|&i| texts[i].len()).sum();
-        // A tag that fits a part of its own starts one when it would not fit this one;
-        // a bigger tag is cut anyway, so it fills this part first.
-        if !current.is_empty() && bytes + group_bytes > part_bytes && group_bytes <= part_bytes {
-            parts.push(std::mem::take(&mut current));
-            bytes = 0;
-        }
-        for index in group {
-            let len = texts[index].len();
-            if !current.is_empty() && bytes + len > part_bytes {
-                parts.push(std::mem::take(&mut current));
-                bytes = 0;
-            }
-            current.push(index);
-            bytes += len;
-        }
-    }
-    if !current.is_empty() {
-        parts.push(current);
-    }
+    let parts = tag_parts::fill(
+        tags,
+        |index| !names_kept(&texts[index], at.kept_types),
+        |index| texts[index].len(),
+        at.part_bytes,
+    );
     (!parts.is_empty()).then_some(parts)
 }
 
