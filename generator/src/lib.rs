@@ -36,6 +36,7 @@ pub mod diff;
 mod emit;
 mod error;
 mod format;
+mod graph;
 pub mod ir;
 mod keywords;
 pub mod load;

@@ -40,15 +40,14 @@ pub fn mark(schema: &Value, name: &str, cycle: Option<&BTreeSet<String>>) -> Opt
 }
 
 /// For each component on a cycle of references (to itself, or through others), the
-/// components of that cycle: the strongly connected components of the reference graph
-/// (Tarjan's algorithm, without recursion: cycles run hundreds of components deep).
+/// components of that cycle: the strongly connected components of the reference graph.
 pub fn cycles(components: &[(String, Value)]) -> BTreeMap<String, BTreeSet<String>> {
     let index_of: BTreeMap<&str, usize> = components
         .iter()
         .enumerate()
         .map(|(i, (name, _))| (name.as_str(), i))
         .collect();
-    let edges: Vec<Vec<usize>> = components
+    let edges: Vec<BTreeSet<usize>> = components
         .iter()
         .map(|(_, schema)| {
             let mut names = Vec::new();
@@ -59,60 +58,14 @@ pub fn cycles(components: &[(String, Value)]) -> BTreeMap<String, BTreeSet<Strin
                 .collect()
         })
         .collect();
-    const UNSEEN: usize = usize::MAX;
-    let n = components.len();
-    let (mut index, mut low) = (vec![UNSEEN; n], vec![0; n]);
-    let mut on_stack = vec![false; n];
-    let (mut stack, mut next) = (Vec::new(), 0);
     let mut out = BTreeMap::new();
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        // Each frame: a component and how many of its references were followed.
-        let mut frames: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some(frame) = frames.last_mut() {
-            let (v, followed) = *frame;
-            if let Some(&w) = edges[v].get(followed) {
-                frame.1 += 1;
-                if index[w] == UNSEEN {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    frames.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            frames.pop();
-            if let Some(&(parent, _)) = frames.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] != index[v] {
-                continue;
-            }
-            let mut members = Vec::new();
-            while let Some(w) = stack.pop() {
-                on_stack[w] = false;
-                members.push(w);
-                if w == v {
-                    break;
-                }
-            }
-            if members.len() > 1 || edges[v].contains(&v) {
-                let names: BTreeSet<String> =
-                    members.iter().map(|&m| components[m].0.clone()).collect();
-                for &m in &members {
-                    out.insert(components[m].0.clone(), names.clone());
-                }
+    for members in crate::graph::strongly_connected(&edges) {
+        let first = members[0];
+        if members.len() > 1 || edges[first].contains(&first) {
+            let names: BTreeSet<String> =
+                members.iter().map(|&m| components[m].0.clone()).collect();
+            for &m in &members {
+                out.insert(components[m].0.clone(), names.clone());
             }
         }
     }
