@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use super::checker::{manifest, Checker, Verdict};
+use super::checker::{self, manifest, Checker, Verdict};
 use super::ledger;
 use super::model::{Compilation, Doc, Generation};
 use super::split;
@@ -286,7 +286,8 @@ fn check_split(
         }
         eprintln!("corpus: checking {} as a split crate", docs[i].name());
         let target = root.join("target/corpus-target/split");
-        let (_, compilation, warnings) = split::check(&krate, &target, options.check_timeout, i)?;
+        let (_, compilation, warnings) =
+            checker::check_crate(&krate.dir, &target, options.check_timeout, i)?;
         ledger.record(&krate.digest, &docs[i].name(), &compilation, &warnings)?;
         eprintln!(
             "corpus: checked {} as a split crate in {}",

@@ -5,11 +5,9 @@
 //! a module.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use super::checker::{self, Verdict};
 use super::ledger;
 use specfirst::{CrateOptions, RuntimeDependency};
 
@@ -69,16 +67,6 @@ pub(super) fn generate(spec: &Path, dir: &Path, root: &Path, lock: &Path) -> Res
         largest_rs,
         digest: ledger::module_digest(&hashed),
     })
-}
-
-/// Checks `krate`, document `index`'s, into `target`.
-pub(super) fn check(
-    krate: &SplitCrate,
-    target: &Path,
-    timeout: Duration,
-    index: usize,
-) -> Result<Verdict> {
-    checker::check_crate(&krate.dir, target, timeout, index)
 }
 
 #[cfg(test)]
