@@ -408,8 +408,11 @@ impl Generator {
     /// user's workspace never rewrites it and `specfirst check` stays green.
     ///
     /// With the types split ([`Split`]), also each model crate's `models-N/Cargo.toml`,
-    /// `models-N/src/lib.rs` and `models-N/src/generated.rs`, and likewise each
-    /// operations crate's under `operations-N/`.
+    /// `models-N/src/lib.rs` and `models-N/src/generated.rs`, likewise each operations
+    /// crate's under `operations-N/`, and the modules of `generated.rs` that are written
+    /// to files of their own, `src/generated/<module>.rs` (the operations that stay, by
+    /// tag, and the handlers, webhooks, rules and description), so that no file is more
+    /// than an editor opens.
     pub fn crate_files(&self, options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
         self.crate_files_in(None, options)
     }
@@ -509,6 +512,10 @@ impl Generator {
                 contents: self.document_json(),
             },
         ];
+        files.extend(emitted.files.iter().map(|file| GeneratedFile {
+            path: format!("src/generated/{}.rs", file.module),
+            contents: format!("{}\n{}", self.header("//"), file.items),
+        }));
         for (k, part) in parts.iter().enumerate() {
             files.extend(self.model_crate(&name, k, parts.len(), part, &model_names, options));
         }
@@ -774,8 +781,9 @@ impl Generator {
     /// Writes the whole crate into `dir`; on any error nothing is changed.
     ///
     /// Part crates of an earlier generation that this one no longer has (`models-N` and
-    /// `operations-N` directories whose manifest specfirst wrote) are removed once the
-    /// new files are in place.
+    /// `operations-N` directories whose manifest specfirst wrote) and module files
+    /// (`src/generated/*.rs` that specfirst wrote) are removed once the new files are in
+    /// place.
     pub fn write_crate(&self, dir: impl AsRef<Path>, options: &CrateOptions) -> Result<(), Error> {
         let dir = dir.as_ref();
         let files = self.crate_files_in(Some(dir), options)?;
@@ -784,7 +792,7 @@ impl Generator {
             let path = dir.join(stale);
             std::fs::remove_dir_all(&path).map_err(|source| Error::Io { path, source })?;
         }
-        Ok(())
+        output::remove_module_files(dir, &output::stale_module_files(dir, &files))
     }
 
     /// How the crate in `dir` differs from what this spec generates; empty when fresh.
@@ -799,6 +807,12 @@ impl Generator {
             drift.push(Drift {
                 diff: format!("{stale}/ is a part crate the spec no longer generates: remove it\n"),
                 path: format!("{stale}/"),
+            });
+        }
+        for stale in output::stale_module_files(dir.as_ref(), &files) {
+            drift.push(Drift {
+                diff: format!("{stale} is a module file the spec no longer generates: remove it\n"),
+                path: stale,
             });
         }
         Ok(drift)

@@ -83,6 +83,48 @@ pub fn drift(root: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
     out
 }
 
+/// The module files (`src/generated/<module>.rs`, see [`crate::emit::ModuleFile`])
+/// under `root` that specfirst wrote and that `files` no longer holds, as paths
+/// relative to `root`, in order: what a generation of a smaller crate leaves behind.
+pub fn stale_module_files(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(MODULES_DIR)) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = format!("{MODULES_DIR}/{name}");
+            if !name.ends_with(".rs") || files.iter().any(|file| file.path == path) {
+                return None;
+            }
+            // Only a file of ours: a user's own file stays.
+            let text = std::fs::read_to_string(entry.path()).ok()?;
+            text.starts_with(&format!("// {}", crate::GENERATED_MARK))
+                .then_some(path)
+        })
+        .collect();
+    stale.sort();
+    stale
+}
+
+/// Removes `stale` files under `root` ([`stale_module_files`]), and their directory when
+/// that leaves it empty.
+pub fn remove_module_files(root: &Path, stale: &[String]) -> Result<(), Error> {
+    for path in stale {
+        let path = root.join(path);
+        std::fs::remove_file(&path).map_err(|source| Error::Io { path, source })?;
+    }
+    if !stale.is_empty() {
+        // Fails, as it should, when anything else is in it.
+        let _ = std::fs::remove_dir(root.join(MODULES_DIR));
+    }
+    Ok(())
+}
+
+/// Where the module files of the API crate are, relative to the crate.
+const MODULES_DIR: &str = "src/generated";
+
 /// The part crate directories (`models-N` and `operations-N`, see [`crate::Split`])
 /// under `root` that specfirst wrote and that `files` no longer holds, in order: what a
 /// generation with fewer parts, or none, leaves behind.

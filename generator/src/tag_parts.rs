@@ -14,24 +14,11 @@ pub fn fill(
     weight: impl Fn(usize) -> usize,
     capacity: usize,
 ) -> Vec<Vec<usize>> {
-    let mut group_of: HashMap<Option<&str>, usize> = HashMap::new();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (index, &tag) in tags.iter().enumerate() {
-        if !include(index) {
-            continue;
-        }
-        let next = groups.len();
-        let group = *group_of.entry(tag).or_insert(next);
-        if group == next {
-            groups.push(Vec::new());
-        }
-        groups[group].push(index);
-    }
     let capacity = capacity.max(1);
     let mut parts: Vec<Vec<usize>> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut filled = 0;
-    for group in groups {
+    for group in by_first_tag(tags, include) {
         let group_weight: usize = group.iter().map(|&i| weight(i)).sum();
         if !current.is_empty() && filled + group_weight > capacity && group_weight <= capacity {
             parts.push(std::mem::take(&mut current));
@@ -51,4 +38,78 @@ pub fn fill(
         parts.push(current);
     }
     parts
+}
+
+/// The operations (by index) that `include` keeps, one part per first tag (`tags`;
+/// untagged ones a part of their own), tags in the order they first appear, a tag cut
+/// into parts of at most `capacity` by `weight` where it is bigger (an operation
+/// heavier than that alone in its part).
+pub fn per_tag(
+    tags: &[Option<&str>],
+    include: impl Fn(usize) -> bool,
+    weight: impl Fn(usize) -> usize,
+    capacity: usize,
+) -> Vec<Vec<usize>> {
+    let mut parts = Vec::new();
+    for group in by_first_tag(tags, include) {
+        let mut current: Vec<usize> = Vec::new();
+        let mut filled = 0;
+        for index in group {
+            let w = weight(index);
+            if !current.is_empty() && filled + w > capacity {
+                parts.push(std::mem::take(&mut current));
+                filled = 0;
+            }
+            current.push(index);
+            filled += w;
+        }
+        if !current.is_empty() {
+            parts.push(current);
+        }
+    }
+    parts
+}
+
+/// The operations `include` keeps grouped by first tag, in the order tags first appear.
+fn by_first_tag(tags: &[Option<&str>], include: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
+    let mut group_of: HashMap<Option<&str>, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, &tag) in tags.iter().enumerate() {
+        if !include(index) {
+            continue;
+        }
+        let next = groups.len();
+        let group = *group_of.entry(tag).or_insert(next);
+        if group == next {
+            groups.push(Vec::new());
+        }
+        groups[group].push(index);
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_tag_is_a_part_of_its_own_cut_where_it_is_too_big() {
+        let tags = [Some("a"), Some("b"), Some("a"), None, Some("a"), Some("b")];
+        // Weights 1 each; a part holds 2 at most.
+        assert_eq!(
+            per_tag(&tags, |_| true, |_| 1, 2),
+            [vec![0, 2], vec![4], vec![1, 5], vec![3]]
+        );
+        // Left out operations are in no part; a heavy one is alone in its part.
+        assert_eq!(
+            per_tag(&tags, |i| i != 2, |i| if i == 4 { 5 } else { 1 }, 2),
+            [vec![0], vec![4], vec![1, 5], vec![3]]
+        );
+    }
+
+    #[test]
+    fn small_tags_share_a_part() {
+        let tags = [Some("a"), Some("b"), Some("c"), Some("a")];
+        assert_eq!(fill(&tags, |_| true, |_| 1, 3), [vec![0, 3, 1], vec![2]]);
+    }
 }

@@ -3,6 +3,7 @@
 mod api_trait;
 mod describe;
 pub(crate) mod models;
+mod module_files;
 mod operation_crates;
 mod operation_types;
 mod pages;
@@ -14,7 +15,10 @@ mod validation;
 mod webhooks;
 
 pub use api_trait::MethodBodies;
+pub use module_files::ModuleFile;
 pub use operation_crates::OperationCrates;
+
+use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -30,7 +34,8 @@ pub enum TypesAt<'a> {
     /// In the `types` module.
     Here,
     /// In model crates of these names, which the `types` module re-exports; `kept`,
-    /// formatted items, stays in the module ([`models::Split::kept`]).
+    /// formatted items, stays in the module ([`models::Split::kept`]). The API crate's
+    /// code is then written in several files ([`Emitted::files`]).
     Crates {
         /// The model crates' names, as Rust spells them.
         crates: &'a [String],
@@ -51,6 +56,10 @@ pub struct Emitted {
     /// The items of each crate the operations' types went to, in order
     /// ([`OperationCrates`]); the API crate's items re-export them.
     pub operation_parts: Vec<String>,
+    /// The modules `items` declares that are written to files of their own: with the
+    /// types in crates, the operations' types by tag, and the handlers, webhooks,
+    /// validation rules and description ([`module_files`]).
+    pub files: Vec<ModuleFile>,
 }
 
 /// Formatted items, or why they do not parse.
@@ -65,18 +74,21 @@ pub struct Untyped {
     bodies: MethodBodies,
     auth_trait: Formatted,
     description: Formatted,
+    /// The `description` module declared, and its items for a file of its own
+    /// ([`Emitted::files`]); formatted here too, where it costs no time beside typing.
+    description_in_file: Result<(String, Vec<ModuleFile>), String>,
 }
 
 impl Untyped {
     /// The parts of `api` that need no types; `document` is the published document,
     /// which the description is packed against.
     pub fn new(api: &Api, document: &Value) -> Self {
+        let description =
+            describe::description(api, document, &router::decoder_names(&api.operations));
         Self {
-            description: format::items(describe::description(
-                api,
-                document,
-                &router::decoder_names(&api.operations),
-            )),
+            description_in_file: format::items_and_modules(description.clone(), &["description"])
+                .map(|(text, modules)| (text, module_files(modules, |items| items))),
+            description: format::items(description),
             imports: format::items(api_trait::imports(api)),
             api_trait: format::items(api_trait::api_trait(api, MethodBodies::default())),
             bodies: MethodBodies::default(),
@@ -126,49 +138,105 @@ pub fn emit(
     };
     // In the order of the output. The router, the biggest, is built first, so that no
     // thread is left with a big one at the end.
-    // Each task gives pieces of text in order: one, or one per operation.
-    let mut tasks: Vec<format::Task<'_, Vec<Formatted>>> = Vec::new();
+    // Each task gives pieces of text in order (one, or one per operation) and the
+    // modules it wrote to files of their own.
+    let files = matches!(at, TypesAt::Crates { .. });
+    let mut tasks: Vec<format::Task<'_, Pieces>> = Vec::new();
     let mut first = Vec::new();
     for written in [&untyped.api_trait, &untyped.auth_trait] {
-        tasks.push(Box::new(move || vec![written.clone()]));
+        tasks.push(Box::new(move || Pieces::one(written.clone())));
     }
     let operation_tasks =
         tasks.len()..tasks.len() + api.operations.len().div_ceil(OPERATIONS_PER_TASK);
     for chunk in api.operations.chunks(OPERATIONS_PER_TASK) {
-        tasks.push(Box::new(move || {
-            chunk
+        tasks.push(Box::new(move || Pieces {
+            pieces: chunk
                 .iter()
                 .map(|op| {
                     format::items(parts.operations(std::slice::from_ref(op)))
                         .map(|text| format::invocations::lay_out(&text, "deserialize_struct"))
                 })
-                .collect()
+                .collect(),
+            files: Vec::new(),
         }));
     }
     for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
-        match part {
-            Part::Description => tasks.push(Box::new(move || vec![untyped.description.clone()])),
-            _ => {
-                if matches!(part, Part::Router) {
-                    first.push(tasks.len());
-                }
-                tasks.push(Box::new(move || {
-                    vec![format::items(parts.tokens(part)).map(|text| match part {
-                        Part::Router => format::operations::lay_out(&text),
-                        _ => text,
-                    })]
-                }));
-            }
+        if matches!(part, Part::Router) {
+            first.push(tasks.len());
         }
+        tasks.push(Box::new(move || {
+            let lay_out = |text: String| match part {
+                Part::Router => format::operations::lay_out(&text),
+                _ => text,
+            };
+            match part {
+                Part::Description if files => match &untyped.description_in_file {
+                    Ok((text, modules)) => Pieces {
+                        pieces: vec![Ok(text.clone())],
+                        files: modules.clone(),
+                    },
+                    Err(error) => Pieces::one(Err(error.clone())),
+                },
+                Part::Description => Pieces::one(untyped.description.clone()),
+                Part::Router if files => {
+                    match format::items_and_modules(parts.tokens(part), &module_files::MODULES) {
+                        Ok((text, modules)) => Pieces {
+                            pieces: vec![Ok(lay_out(text))],
+                            files: module_files(modules, lay_out),
+                        },
+                        Err(error) => Pieces::one(Err(error)),
+                    }
+                }
+                _ => Pieces::one(format::items(parts.tokens(part)).map(lay_out)),
+            }
+        }));
     }
-    let mut formatted = format::parallel(tasks, &first);
-    let (operation_parts, all_moved) = match at {
+    let mut formatted = Vec::with_capacity(tasks.len());
+    let mut module_files = Vec::new();
+    for done in format::parallel(tasks, &first) {
+        formatted.push(done.pieces);
+        module_files.extend(done.files);
+    }
+    // The operations' pieces, one per operation, in the first of their tasks' places.
+    let mut operation_pieces: Vec<Formatted> = formatted[operation_tasks.clone()]
+        .iter_mut()
+        .flat_map(std::mem::take)
+        .collect();
+    // What goes before the operations' items: the re-exports of their crates and the
+    // declarations of their files.
+    let mut head = String::new();
+    let (operation_parts, moved) = match at {
         TypesAt::Crates {
             operations: Some(crates),
             ..
-        } => split_operations(api, &mut formatted[operation_tasks], &crates),
-        _ => (Vec::new(), false),
+        } => {
+            let (parts, moved) = split_operations(api, &mut operation_pieces, &crates);
+            head = operation_crates::re_exports(crates.prefix, parts.len());
+            (parts, moved)
+        }
+        _ => (Vec::new(), BTreeSet::new()),
     };
+    let all_moved = !api.operations.is_empty() && moved.len() == api.operations.len();
+    if files {
+        let tags: Vec<Option<&str>> = api.operations.iter().map(|op| op.first_tag()).collect();
+        let (declarations, files) = module_files::operations(&tags, &mut operation_pieces, &moved);
+        if !head.is_empty() && !declarations.is_empty() {
+            head.push('\n');
+        }
+        head.push_str(&declarations);
+        module_files.splice(0..0, files);
+    }
+    if let Some(Ok(text)) = operation_pieces.first_mut() {
+        // A blank line after the head, before the items after it (the router's at
+        // least), as between other items.
+        if !head.is_empty() {
+            head.push('\n');
+        }
+        text.insert_str(0, &head);
+    }
+    if let Some(place) = formatted.get_mut(operation_tasks.start) {
+        *place = operation_pieces;
+    }
     // The types' text as typing wrote it, not copied, or the re-exports of the crates.
     let inner: std::borrow::Cow<'_, str> = match at {
         TypesAt::Here => types.items_text().into(),
@@ -219,6 +287,13 @@ pub fn emit(
                 .into_iter()
                 .map(upper_camel_variants)
                 .collect(),
+            files: module_files
+                .into_iter()
+                .map(|file| ModuleFile {
+                    items: upper_camel_variants(file.items),
+                    ..file
+                })
+                .collect(),
         },
         Err(error) => {
             // Emitting writes only tokens it built itself, so this is a generator bug, not
@@ -232,51 +307,72 @@ pub fn emit(
                 items: format!("// specfirst {message}\n{}\n", parts.unformatted()),
                 uses,
                 operation_parts: Vec::new(),
+                files: Vec::new(),
             }
         }
     }
 }
 
-/// Moves the operations' items out of `pieces` (the operations' tasks' pieces, one per
-/// operation) into crates when [`operation_crates::place`] says so: the first
-/// operation's piece becomes the re-exports of the crates, the moved ones nothing.
-/// Gives each crate's items, and whether every operation moved; no crates when the
-/// operations stay, or any failed to format (the error then shows where it is).
+/// Moves the operations' items out of `pieces` (one per operation) into crates when
+/// [`operation_crates::place`] says so, leaving the moved ones empty. Gives each
+/// crate's items and which operations moved; no crates when the operations stay, or any
+/// failed to format (the error then shows where it is).
 fn split_operations(
     api: &Api,
-    pieces: &mut [Vec<Formatted>],
+    pieces: &mut [Formatted],
     crates: &OperationCrates<'_>,
-) -> (Vec<String>, bool) {
+) -> (Vec<String>, BTreeSet<usize>) {
     let Some(texts) = pieces
         .iter()
-        .flatten()
         .map(|piece| piece.clone().ok())
         .collect::<Option<Vec<String>>>()
     else {
-        return (Vec::new(), false);
+        return (Vec::new(), BTreeSet::new());
     };
     let tags: Vec<Option<&str>> = api.operations.iter().map(|op| op.first_tag()).collect();
     let Some(placed) = operation_crates::place(&tags, &texts, crates) else {
-        return (Vec::new(), false);
+        return (Vec::new(), BTreeSet::new());
     };
     let items: Vec<String> = placed
         .iter()
         .map(|operations| operation_crates::part_items(api, &texts, operations))
         .collect();
-    let moved: std::collections::BTreeSet<usize> = placed.into_iter().flatten().collect();
-    let re_exports = operation_crates::re_exports(crates.prefix, items.len());
-    for (index, piece) in pieces.iter_mut().flatten().enumerate() {
-        if index == 0 {
-            *piece = Ok(if moved.contains(&0) {
-                re_exports.clone()
-            } else {
-                format!("{re_exports}\n{}", texts[0])
-            });
-        } else if moved.contains(&index) {
-            *piece = Ok(String::new());
+    let moved: BTreeSet<usize> = placed.into_iter().flatten().collect();
+    for &index in &moved {
+        pieces[index] = Ok(String::new());
+    }
+    (items, moved)
+}
+
+/// The modules [`format::items_and_modules`] wrote out, their items changed by `change`.
+fn module_files(
+    modules: Vec<(String, String)>,
+    change: impl Fn(String) -> String,
+) -> Vec<ModuleFile> {
+    modules
+        .into_iter()
+        .map(|(module, items)| ModuleFile {
+            module,
+            items: change(items),
+        })
+        .collect()
+}
+
+/// What one of [`emit`]'s tasks formatted: pieces of the generated file's text, in
+/// order, and modules written to files of their own.
+struct Pieces {
+    pieces: Vec<Formatted>,
+    files: Vec<ModuleFile>,
+}
+
+impl Pieces {
+    /// One piece of text and no files.
+    fn one(piece: Formatted) -> Self {
+        Self {
+            pieces: vec![piece],
+            files: Vec::new(),
         }
     }
-    (items, moved.len() == texts.len())
 }
 
 /// The formatted text of the `types` module before its items and after them (all of it

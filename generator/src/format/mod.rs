@@ -413,6 +413,58 @@ pub(crate) fn items(tokens: TokenStream) -> Result<String, String> {
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
+/// `tokens`, items, formatted as [`items`] does, except that the items of each
+/// top-level inline module named in `modules` are formatted on their own, as the text of
+/// a file of that module, and the module is declared there instead (`mod name;`, its
+/// attributes kept). Gives the text and each such module's name and items, in order.
+pub(crate) fn items_and_modules(
+    tokens: TokenStream,
+    modules: &[&str],
+) -> Result<(String, Vec<(String, String)>), String> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|error| error.to_string())?;
+    let mut files = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if !modules.iter().any(|name| module.ident == name) {
+            continue;
+        }
+        let Some((_, items)) = module.content.take() else {
+            continue;
+        };
+        module.semi = Some(Default::default());
+        let inner = syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items,
+        };
+        files.push((
+            module.ident.to_string(),
+            space_declarations(&space_items(&prettyplease::unparse(&inner))),
+        ));
+    }
+    let text = space_items(&prettyplease::unparse(&file));
+    Ok((space_declarations(&text), files))
+}
+
+/// `code` with a blank line after each run of one-line top-level `use` or `mod`
+/// declarations that other code follows, as after the imports a person writes (a
+/// module declared `mod name;` has no closing brace for [`space_items`] to see).
+fn space_declarations(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + 64);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if previous.is_some_and(|previous| ends_declarations(previous, line)) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
 /// The text before and after the items of `module`, a module written with no items, at
 /// the top level: what goes around items formatted one level deeper.
 pub(crate) fn module_parts(module: TokenStream) -> Result<(String, String), String> {
@@ -552,7 +604,7 @@ impl Joined {
         }
         if let (Some(previous), Some(first)) = (self.text.lines().next_back(), piece.lines().next())
         {
-            if blank_between(previous, first) {
+            if blank_between(previous, first) || ends_declarations(previous, first) {
                 self.text.push('\n');
             }
         }
@@ -704,6 +756,26 @@ fn blank_between(previous: &str, line: &str) -> bool {
         && indent(previous) == indent(line))
         || (previous.ends_with(';') && indent(previous) > indent(line));
     ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start))
+}
+
+/// Whether `line` ends a run of one-line top-level `use` or `mod` declarations that
+/// `next` does not continue.
+fn ends_declarations(line: &str, next: &str) -> bool {
+    let kind = |line: &str| {
+        let rest = line
+            .strip_prefix("pub(crate) ")
+            .or_else(|| line.strip_prefix("pub "))
+            .unwrap_or(line);
+        let one_line = line.ends_with(';');
+        if rest.starts_with("use ") && one_line {
+            Some("use")
+        } else if rest.starts_with("mod ") && one_line {
+            Some("mod")
+        } else {
+            None
+        }
+    };
+    kind(line).is_some_and(|kind_of_line| !next.is_empty() && kind(next) != Some(kind_of_line))
 }
 
 /// prettyplease puts items right after one another; a blank line between an item's

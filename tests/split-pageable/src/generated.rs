@@ -47,34 +47,9 @@ pub trait PageableApi: Send + Sync + 'static {
 
 pub use ::pageable_split_api_operations_1::*;
 
-/// The input of [`PageableApi::list_vaults`]: `GET /vaults`.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct ListVaultsRequest {
-    /// Query parameter `$skiptoken`.
-    pub skiptoken: Option<String>,
-}
+mod untagged_operations;
 
-/// The responses of [`PageableApi::list_vaults`], one variant per declared status.
-#[allow(clippy::large_enum_variant, dead_code)]
-#[derive(Debug, Clone)]
-pub enum ListVaultsResponse {
-    /// a page of vaults
-    ///
-    /// Status 200.
-    Ok {
-        /// The response body.
-        body: types::VaultListResult,
-    },
-}
-
-impl rt::IntoResponse for ListVaultsResponse {
-    fn into_response(self) -> rt::Response {
-        match self {
-            Self::Ok { body } => rt::json(rt::status(200), &body),
-        }
-    }
-}
+pub use untagged_operations::*;
 
 impl ::core::convert::From<::specfirst_runtime::LinkPage<types::Vault>>
 for types::VaultListResult {
@@ -118,73 +93,13 @@ pub fn router_with_options<A: PageableApi>(
 /// One type per operation, served by the runtime's handlers: how its request
 /// decodes, and which method of the trait answers it.
 #[allow(deprecated)]
-mod handlers {
-    use ::specfirst_runtime::__private as rt;
-    use super::PageableApi as Api;
-    pub(super) static LIST_VAULTS_SKIPTOKEN: rt::Param = rt::Param::query(
-        "$skiptoken",
-        rt::Shape::STRING,
-    );
-
-    rt::operation! {
-        ///`GET /vaults`
-        pub(super) ListVaults for Api = "listVaults" {
-            request: super::ListVaultsRequest,
-            response: super::ListVaultsResponse,
-            decode: decode_list_vaults,
-            call: list_vaults,
-        }
-    }
-
-    fn decode_list_vaults(
-        input: &mut rt::RawRequest,
-    ) -> Result<super::ListVaultsRequest, rt::HttpError> {
-        Ok(super::ListVaultsRequest {
-            skiptoken: input.optional(&LIST_VAULTS_SKIPTOKEN)?,
-        })
-    }
-
-    rt::operation! {
-        ///`GET /tenants`
-        pub(super) ListTenants for Api = "listTenants" {
-            request: super::ListTenantsRequest,
-            response: super::ListTenantsResponse,
-            decode: decode_list_tenants,
-            call: list_tenants,
-        }
-    }
-
-    fn decode_list_tenants(
-        _input: &mut rt::RawRequest,
-    ) -> Result<super::ListTenantsRequest, rt::HttpError> {
-        Ok(super::ListTenantsRequest {})
-    }
-}
+mod handlers;
 
 #[allow(unused_imports)]
 pub use description::API_DESCRIPTION;
-/// The API as this code serves it.
-mod description {
-    use ::specfirst_runtime::describe::ApiDescription;
-    use super::handlers;
-    /// The API as this code serves it: every route's method and path, each
-    /// parameter as its handler decodes it, bodies, responses and security.
-    /// `API_DESCRIPTION.to_openapi()` is the OpenAPI document it stands for, to
-    /// compare with the spec.
-    #[allow(dead_code)]
-    pub static API_DESCRIPTION: ApiDescription = ApiDescription {
-        document: r#"{"$doc":0}"#,
-        published: super::OPENAPI_DOCUMENT,
-        decoders: DECODERS,
-    };
 
-    /// The decoders of each operation's parameters, in the order of the
-    /// document's operations.
-    static DECODERS: &[&[&::specfirst_runtime::__private::Param]] = &[
-        &[&handlers::LIST_VAULTS_SKIPTOKEN],
-        &[],
-    ];
-}
+/// The API as this code serves it.
+mod description;
 
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("openapi.json");
