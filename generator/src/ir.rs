@@ -31,6 +31,9 @@ pub struct Api {
     /// one trait, each a supertrait of [`Api::trait_name`]'s; empty when that trait
     /// declares them all.
     pub trait_parts: Vec<TraitPart>,
+    /// Groups of operations whose requests nothing in the spec tells apart, each served
+    /// through one route and picked by a method of the trait.
+    pub route_choices: Vec<RouteChoice>,
     /// The security schemes, when at least one operation requires authentication.
     pub auth: Option<Auth>,
     /// The requests the API sends to its users (OpenAPI 3.1 `webhooks`), in document
@@ -55,6 +58,42 @@ pub struct TraitPart {
     pub tags: Vec<String>,
     /// Its operations, by index into [`Api::operations`], in order.
     pub operations: Vec<usize>,
+}
+
+/// Operations on one route and method whose requests nothing in the spec tells apart
+/// (Google's `GET /v1/{parent}/dataExchanges` beside `GET /v1/{organization}/dataExchanges`):
+/// the route serves them all, and a method of the trait picks which one answers a
+/// request, by default the first declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteChoice {
+    /// The trait method that picks: `choose_` and the first operation's method.
+    pub method_name: String,
+    /// The enum of the operations the method returns, e.g. `ListExchangesChoice`.
+    pub type_name: String,
+    /// The operations, by index into [`Api::operations`], in declaration order.
+    pub operations: Vec<usize>,
+}
+
+impl Api {
+    /// The choice whose first operation is `op`, which declares its method and enum.
+    pub fn choice_led_by(&self, op: &Operation) -> Option<&RouteChoice> {
+        self.route_choices.iter().find(|choice| {
+            choice
+                .operations
+                .first()
+                .is_some_and(|&first| std::ptr::eq(&self.operations[first], op))
+        })
+    }
+
+    /// The choice `op` is one of, when its requests are told apart by a trait method.
+    pub fn choice_of(&self, op: &Operation) -> Option<&RouteChoice> {
+        self.route_choices.iter().find(|choice| {
+            choice
+                .operations
+                .iter()
+                .any(|&index| std::ptr::eq(&self.operations[index], op))
+        })
+    }
 }
 
 /// The parts of a document the code generator does not model, kept so the round trip

@@ -80,19 +80,35 @@ impl RawRequest {
         if let Some(slot) = self.parts.extensions.get::<OperationSlot>() {
             let _ = slot.0.set(operation_id);
         }
-        let request_id = self
-            .parts
-            .extensions
-            .get::<RequestId>()
-            .map(|id| id.0.clone())
-            .unwrap_or_else(request_id::current);
         RequestContext {
-            request_id,
+            request_id: self.request_id(),
             operation_id,
             method: self.parts.method.clone(),
             headers: self.parts.headers.clone(),
             uri: self.parts.uri.clone(),
         }
+    }
+
+    /// The request's method, URI, headers and id, for the trait method that picks
+    /// which of the operations sharing a route answers it: no operation is chosen yet,
+    /// so its `operation_id` is empty and nothing records one.
+    pub fn choosing_context(&self) -> RequestContext {
+        RequestContext {
+            request_id: self.request_id(),
+            operation_id: "",
+            method: self.parts.method.clone(),
+            headers: self.parts.headers.clone(),
+            uri: self.parts.uri.clone(),
+        }
+    }
+
+    /// The id the request-id layer gave the request.
+    fn request_id(&self) -> String {
+        self.parts
+            .extensions
+            .get::<RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_else(request_id::current)
     }
 
     /// The request head, from which credentials are read.

@@ -159,6 +159,9 @@ fn methods<'a>(
                 )
             }
         };
+        let chooser = api
+            .choice_led_by(op)
+            .map(|choice| super::route_choices::chooser_method(api, choice));
         let body = match bodies {
             MethodBodies::Required => quote!(;),
             MethodBodies::NotImplemented => {
@@ -185,6 +188,8 @@ fn methods<'a>(
                 request: #request,
             ) -> impl Future<Output = Result<#response>> + Send
             #body
+
+            #chooser
         }
     })
 }

@@ -9,6 +9,7 @@ mod operation_types;
 mod pages;
 mod requests;
 mod responses;
+mod route_choices;
 mod router;
 mod security;
 mod validation;
@@ -452,6 +453,9 @@ impl Parts<'_> {
         for op in operations {
             tokens.extend(requests::request_struct(self.api, op, self.types));
             tokens.extend(responses::response_enum(self.api, op, self.types));
+            if let Some(choice) = self.api.choice_led_by(op) {
+                tokens.extend(route_choices::choice_enum(self.api, choice));
+            }
         }
         tokens
     }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::operation_types::OperationTypes;
 use super::validation::Rules;
 use super::TypeTokens;
-use super::{ident, security};
+use super::{ident, route_choices, security};
 use crate::ir::Types;
 use crate::ir::{
     Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
@@ -44,6 +44,9 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         }
     }
     let mut dispatchers = Vec::new();
+    // Whether a route adds an operation by its type (`Endpoints::public` and `secured`),
+    // rather than only dispatchers.
+    let mut by_type = false;
     let route_calls: Vec<TokenStream> = routes
         .iter()
         .map(|(route, ops)| {
@@ -62,6 +65,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                 let filter = ident(&method.to_ascii_uppercase());
                 let filter = quote!(rt::MethodFilter::#filter);
                 chain = if let [op] = same.as_slice() {
+                    by_type = true;
                     let operation = operation_types.get(op);
                     if security::secured(api, op) {
                         quote!(#chain.secured::<#operation>(#filter))
@@ -132,10 +136,15 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
     });
     let routes = route_statements(&route_calls);
     // The operations by name, as the routes list them, and the methods adding them.
+    let endpoints = by_type.then(|| {
+        quote!(
+            use rt::Endpoints as _;
+        )
+    });
     let starts = (!route_calls.is_empty()).then(|| {
         quote! {
             use self::handlers::*;
-            use rt::Endpoints as _;
+            #endpoints
         }
     });
     let tokens = quote! {
@@ -845,27 +854,49 @@ fn object_tokens(object: &ObjectShape) -> TokenStream {
 /// A handler for operations sharing a route and method: the first whose conditions
 /// (required query parameters, conditions after `#`, the literal text of a mixed path
 /// segment, what a path parameter accepts) all hold serves the request, the most
-/// demanding first; one with no conditions takes the rest.
+/// demanding first; one with no conditions takes the rest. Operations that nothing
+/// tells apart ([`crate::ir::RouteChoice`]) share their conditions and are one
+/// candidate, served by the one the trait's method picks.
 fn dispatcher(
     api: &Api,
     operation_types: &OperationTypes,
     ops: &[&Operation],
 ) -> (proc_macro2::Ident, TokenStream) {
-    let mut ops = ops.to_vec();
+    // One candidate per operation, or per choice: its first operation stands for all.
+    let mut candidates: Vec<&Operation> = Vec::new();
+    for &op in ops {
+        let led = match api.choice_of(op) {
+            Some(choice) => api.choice_led_by(op).is_some_and(|led| led == choice),
+            None => true,
+        };
+        if led {
+            candidates.push(op);
+        }
+    }
     let demands = |op: &Operation| {
         op.discriminators().len() + op.segment_literals.len() + op.segment_classes.len()
     };
-    ops.sort_by_key(|op| std::cmp::Reverse(demands(op)));
-    let name = ident(&format!("dispatch_{}", ops[0].method_name));
-    let (fallback, rest) = ops
+    candidates.sort_by_key(|op| std::cmp::Reverse(demands(op)));
+    let name = ident(&format!("dispatch_{}", candidates[0].method_name));
+    let (fallback, rest) = candidates
         .split_last()
         .unwrap_or_else(|| unreachable!("a dispatcher has operations"));
-    // Every operation is tried on its conditions; a fallback with none of its own takes
+    // Every candidate is tried on its conditions; a fallback with none of its own takes
     // whatever the others do not, and otherwise a request matching none is a 404.
     let (fallback, rest) = if demands(fallback) == 0 {
         (Some(*fallback), rest)
     } else {
-        (None, &ops[..])
+        (None, &candidates[..])
+    };
+    let serve = |op: &Operation| match api.choice_led_by(op) {
+        Some(choice) => route_choices::dispatch(api, choice, |op| {
+            let handler = served_by(api, operation_types, op);
+            quote!(#handler(state, input).await)
+        }),
+        None => {
+            let handler = served_by(api, operation_types, op);
+            quote!(#handler(state, input).await)
+        }
     };
     let tries = rest.iter().map(|op| {
         let conditions = op
@@ -892,18 +923,15 @@ fn dispatcher(
                 SegmentClass::Uuid => quote!(&& input.segment_is_uuid(#segment)),
             }
         });
-        let handler = served_by(api, operation_types, op);
+        let served = serve(op);
         quote! {
             if input.satisfies(&[#(#conditions),*]) #(#shapes)* #(#values)* {
-                return #handler(state, input).await;
+                return #served;
             }
         }
     });
     let last = match fallback {
-        Some(op) => {
-            let handler = served_by(api, operation_types, op);
-            quote!(#handler(state, input).await)
-        }
+        Some(op) => serve(op),
         None => quote! {
             let _ = state;
             rt::reject(input.no_route())

@@ -25,6 +25,7 @@ pub fn module(api: &Api, types: &Types, rules: &mut Rules<'_>) -> TokenStream {
         schemas: Vec::new(),
         operations: api.webhooks.clone(),
         trait_parts: Vec::new(),
+        route_choices: Vec::new(),
         auth: None,
         webhooks: Vec::new(),
         webhooks_trait: String::new(),

@@ -121,7 +121,7 @@ impl<'a> Lower<'a> {
                 self.path_item(path, &pointer, &mut operations, &mut source);
             }
         }
-        self.check_routes(&mut operations);
+        let route_choices = self.check_routes(&mut operations, true);
         let trait_parts = trait_parts::trait_parts(&operations, &trait_name, &mut self.types);
         for part in &trait_parts {
             for &index in &part.operations {
@@ -150,7 +150,7 @@ impl<'a> Lower<'a> {
                 // API's own schemes say how its users call it, not how it calls them.
                 hook.security.clear();
             }
-            self.check_routes(&mut webhooks);
+            self.check_routes(&mut webhooks, false);
         }
         let renames: BTreeMap<String, String> = self
             .settings
@@ -212,6 +212,7 @@ impl<'a> Lower<'a> {
                 .map(str::to_string),
             description: info.description.clone(),
             trait_parts,
+            route_choices,
             trait_name,
             schemas,
             operations,

@@ -4,8 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::ir::{Location, Operation, SegmentClass};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Location, Operation, RouteChoice, SegmentClass};
 use crate::load::refs::{self};
+use crate::naming::pascal;
 
 use super::Lower;
 
@@ -78,7 +80,15 @@ impl<'a> Lower<'a> {
     /// (`/cards/{filter}` beside `/cards/{idCard}`), an integer (The Noun Project's
     /// `/icon/{id}` beside `/icon/{term}`) or a UUID (Xero's `/Attachments/{AttachmentID}`
     /// beside `/Attachments/{FileName}`).
-    pub(super) fn check_routes(&mut self, operations: &mut [Operation]) {
+    ///
+    /// Operations that nothing tells apart are still served, when `choose` (the API's
+    /// operations; webhooks are named apart): a method of the trait picks one for each
+    /// request ([`RouteChoice`]), and a warning names them. Otherwise they are a problem.
+    pub(super) fn check_routes(
+        &mut self,
+        operations: &mut [Operation],
+        choose: bool,
+    ) -> Vec<RouteChoice> {
         let mut groups: BTreeMap<_, Vec<usize>> = BTreeMap::new();
         for (index, op) in operations.iter().enumerate() {
             let key = (
@@ -89,6 +99,7 @@ impl<'a> Lower<'a> {
             );
             groups.entry(key).or_default().push(index);
         }
+        let mut choices = Vec::new();
         for members in groups.into_values().filter(|m| m.len() > 1) {
             let classes: Vec<_> = members
                 .iter()
@@ -100,18 +111,46 @@ impl<'a> Lower<'a> {
                 }
                 continue;
             }
-            for &i in &members[1..] {
-                let op = &operations[i];
-                let message = format!(
-                    "`{} {}` matches the same requests as another operation: their paths differ \
-                     only in parameter names, and nothing (required query parameters, conditions \
-                     after `#`, or a path parameter's `enum`, integer type or UUID format) tells \
-                     their requests apart",
-                    op.method, op.path
-                );
-                self.problem(&op.pointer, message);
+            if !choose {
+                for &i in &members[1..] {
+                    let op = &operations[i];
+                    let message = format!(
+                        "`{} {}` matches the same requests as another operation: {SAME}",
+                        op.method, op.path
+                    );
+                    self.problem(&op.pointer, message);
+                }
+                continue;
             }
+            let first = &operations[members[0]];
+            let method_name = self.methods.claim(&format!("choose_{}", first.method_name));
+            let type_name = self.types.claim(&format!(
+                "{}Choice",
+                pascal(&first.method_name, "Operation")
+            ));
+            let named: Vec<String> = members
+                .iter()
+                .map(|&i| {
+                    let op = &operations[i];
+                    format!("`{} {}` ({})", op.method, op.path, op.operation_id)
+                })
+                .collect();
+            let message = format!(
+                "{} match the same requests: {SAME}; they share one route, and the trait's \
+                 `{method_name}` picks the operation that answers each request (by default \
+                 the first, `{}`)",
+                named.join(", "),
+                first.operation_id
+            );
+            self.warnings.push(Diagnostic::new(&first.pointer, message));
+            choices.push(RouteChoice {
+                method_name,
+                type_name,
+                operations: members,
+            });
         }
+        choices.sort_by_key(|choice| choice.operations[0]);
+        choices
     }
 
     /// Each whole-segment path parameter of `op` whose schema narrows what the segment
@@ -152,6 +191,11 @@ impl<'a> Lower<'a> {
         out
     }
 }
+
+/// Why operations sharing a route and method cannot be told apart.
+const SAME: &str = "their paths differ only in parameter names, and nothing (required \
+                    query parameters, conditions after `#`, or a path parameter's `enum`, \
+                    integer type or UUID format) tells their requests apart";
 
 /// How operations sharing a route, method and conditions are told apart by what their
 /// path parameters accept, given each one's narrowed segments
