@@ -90,19 +90,22 @@ impl<'a> Lower<'a> {
                 continue;
             };
             if p.collects_rest() {
+                // Nothing in a request says which of two such objects a key is for, so
+                // each receives every key no other parameter names: no key is lost.
                 if let Some(first) = &collector {
-                    self.problem(
+                    self.warnings.push(Diagnostic::new(
                         &p.pointer,
                         format!(
-                            "parameter `{}`: only one exploded `form` object per operation can \
-                             take the query keys no other parameter names, and `{first}` \
-                             already does; declare this one's properties or use `deepObject`",
+                            "parameter `{}`: `{first}` also takes the query keys no other \
+                             parameter names (both are exploded `form` objects without declared \
+                             properties), so both receive each such key; declare this one's \
+                             properties or use `deepObject` to tell them apart",
                             p.name
                         ),
-                    );
-                    continue;
+                    ));
+                } else {
+                    collector = Some(p.name.clone());
                 }
-                collector = Some(p.name.clone());
             }
             out.push(p);
         }

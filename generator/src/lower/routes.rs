@@ -65,9 +65,26 @@ impl<'a> Lower<'a> {
                 route.literals.insert(index, literals);
             }
         }
-        let unique: BTreeSet<&String> = route.params.iter().map(|(n, _)| n).collect();
-        if unique.len() != route.params.len() {
-            self.problem(pointer, format!("path `{path}` names a parameter twice"));
+        // A name given twice (Azure's `.../System.{location}/.../{location}/...`) is one
+        // parameter, which has one value: it is read where it first appears.
+        let mut seen = BTreeSet::new();
+        let mut repeated = BTreeSet::new();
+        route.params.retain(|(name, _)| {
+            seen.insert(name.clone()) || {
+                repeated.insert(format!("`{name}`"));
+                false
+            }
+        });
+        if !repeated.is_empty() {
+            let names: Vec<String> = repeated.into_iter().collect();
+            self.warnings.push(Diagnostic::new(
+                pointer,
+                format!(
+                    "path `{path}` names {} more than once; a parameter is read where it \
+                     first appears, and its other segments match any value",
+                    names.join(", ")
+                ),
+            ));
         }
         route
     }

@@ -93,6 +93,15 @@ impl api::ParamStylesApi for Styles {
         Ok(api::RestListsResponse::Ok { body })
     }
 
+    async fn rest_twice(
+        &self,
+        _ctx: RequestContext,
+        r: api::RestTwiceRequest,
+    ) -> Result<api::RestTwiceResponse, HttpError> {
+        let body = echo(json!({"q": r.q, "filter": r.filter, "sort_by": r.sort_by}))?;
+        Ok(api::RestTwiceResponse::Ok { body })
+    }
+
     async fn boxes(
         &self,
         _ctx: RequestContext,
@@ -555,6 +564,29 @@ async fn form_objects_read_nested_objects_in_brackets() {
         &[],
         "InvalidParameter",
         "property \"corner\" is an object, which needs a key per property",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn two_free_form_objects_each_take_every_remaining_key() {
+    let http = support::start(api::router(Arc::new(Styles))).await;
+    let body = ok(&http, "/rest/twice?q=x&name=asc&size=desc", &[]).await;
+    assert_eq!(
+        body,
+        json!({
+            "q": "x",
+            "filter": {"name": "asc", "size": "desc"},
+            "sort_by": {"name": "asc", "size": "desc"},
+        })
+    );
+    // A key one of them cannot take is that one's 400, naming it.
+    bad(
+        &http,
+        "/rest/twice?q=x&color=red",
+        &[],
+        "InvalidParameter",
+        "query parameter \"sort_by\"",
     )
     .await;
 }

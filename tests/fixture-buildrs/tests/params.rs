@@ -31,6 +31,14 @@ impl params::ParamsApi for Params {
         Ok(params::GetThingResponse::Ok { body })
     }
 
+    async fn get_repeated(
+        &self,
+        _ctx: RequestContext,
+        r: params::GetRepeatedRequest,
+    ) -> Result<params::GetRepeatedResponse, HttpError> {
+        Ok(params::GetRepeatedResponse::Ok { body: r.id })
+    }
+
     async fn post_form(
         &self,
         _ctx: RequestContext,
@@ -411,6 +419,23 @@ async fn segments_mixing_text_and_parameters() {
     assert_eq!(status.as_u16(), 400);
     let message = body["message"].as_str().unwrap_or_default();
     assert!(message.contains("path parameter \"name\""), "{body}");
+}
+
+#[tokio::test]
+async fn a_parameter_named_twice_in_the_path_is_read_where_it_first_appears() {
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
+    let response = http
+        .get("/repeats/5/of/anything")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<i64>().await.expect("json"), 5);
+    let (status, error) =
+        error_of(http.get("/repeats/x/of/5").send().await.expect("request")).await;
+    assert_eq!(status, 400);
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("path parameter \"id\""), "{error}");
 }
 
 #[tokio::test]

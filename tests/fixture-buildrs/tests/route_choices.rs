@@ -223,7 +223,8 @@ async fn the_implementation_picks_by_what_it_knows_of_the_request() {
         .expect("request");
     let (status, error) = error_of(bad).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(error.to_string().contains("pageSize"), "{error}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("query parameter \"pageSize\""), "{error}");
     // The choosing method saw each request, before any operation was chosen.
     let seen = implementation.seen.lock().expect("not poisoned").clone();
     assert_eq!(

@@ -177,7 +177,6 @@ paths:
     assert_eq!(
         problems,
         [
-            "/paths/~1a/get/parameters/4: parameter `bad`: only one exploded `form` object per operation can take the query keys no other parameter names, and `rest` already does; declare this one's properties or use `deepObject`",
             // Pointed at in the document as written, with the words of a reference to
             // nothing (`definitions` has no `X`).
             "/paths/~1a/get/responses/200/schema/$ref: `$ref` `#/definitions/X/properties/y` points at nothing: the document has no `definitions`",
