@@ -269,7 +269,19 @@ impl Rewrite<'_> {
             let composed = ["allOf", "anyOf", "oneOf", "$ref", "patternProperties"]
                 .iter()
                 .any(|k| map.contains_key(*k));
-            if composed || map.contains_key("additionalProperties") {
+            if close_branches(map) {
+                // Each branch, closed, says what the whole did: see `close_branches`.
+                for key in ["anyOf", "oneOf"] {
+                    let count = map.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+                    for i in 0..count {
+                        let branch = pointer_join(&pointer_join(at, key), i.to_string());
+                        self.origins.record(
+                            pointer_join(&branch, "additionalProperties"),
+                            pointer_join(at, "unevaluatedProperties"),
+                        );
+                    }
+                }
+            } else if composed || map.contains_key("additionalProperties") {
                 self.problem(
                     pointer_join(at, "unevaluatedProperties"),
                     "`unevaluatedProperties` beside composition is not supported; use `additionalProperties` in the composed schemas",
@@ -405,6 +417,67 @@ impl Rewrite<'_> {
     }
 }
 
+/// `unevaluatedProperties: false` beside `anyOf` or `oneOf` alone (train-travel's
+/// payment `source`, a card or a bank account), moved into the branches as
+/// `additionalProperties: false`: a value is valid when a branch that lists every one of
+/// its properties accepts it, which is what the keyword said when no branch accepts
+/// another's properties. Done only where that reading holds: every branch an inline
+/// schema with `properties` and no `additionalProperties` of its own, and nothing
+/// beside the branches (`properties`, `allOf`, `$ref`, ...) evaluating properties too.
+/// Returns whether it was done.
+fn close_branches(map: &mut Map<String, Value>) -> bool {
+    if map.get("unevaluatedProperties") != Some(&Value::Bool(false)) {
+        return false;
+    }
+    let beside = [
+        "allOf",
+        "$ref",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+    ];
+    if beside.iter().any(|key| map.contains_key(*key)) {
+        return false;
+    }
+    let lists: Vec<&str> = ["anyOf", "oneOf"]
+        .into_iter()
+        .filter(|key| map.contains_key(*key))
+        .collect();
+    let closable = |branch: &Value| {
+        branch.get("properties").is_some_and(Value::is_object)
+            && [
+                "$ref",
+                "additionalProperties",
+                "unevaluatedProperties",
+                "allOf",
+                "anyOf",
+                "oneOf",
+            ]
+            .iter()
+            .all(|key| branch.get(*key).is_none())
+    };
+    let fits = !lists.is_empty()
+        && lists.iter().all(|key| {
+            map.get(*key)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| !branches.is_empty() && branches.iter().all(closable))
+        });
+    if !fits {
+        return false;
+    }
+    for key in lists {
+        if let Some(Value::Array(branches)) = map.get_mut(key) {
+            for branch in branches {
+                if let Value::Object(branch) = branch {
+                    branch.insert("additionalProperties".into(), Value::Bool(false));
+                }
+            }
+        }
+    }
+    map.remove("unevaluatedProperties");
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +506,34 @@ mod tests {
             ]})
         );
         assert_eq!(schema(json!({"type": "null"})).0, json!({"type": "null"}));
+    }
+
+    #[test]
+    fn unevaluated_properties_beside_alternatives_close_each_branch() {
+        let branches = json!([
+            {"properties": {"a": {"type": "string"}}},
+            {"properties": {"b": {"type": "string"}}}
+        ]);
+        let (converted, problems) =
+            schema(json!({"unevaluatedProperties": false, "anyOf": branches.clone()}));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            converted,
+            json!({"anyOf": [
+                {"properties": {"a": {"type": "string"}}, "additionalProperties": false},
+                {"properties": {"b": {"type": "string"}}, "additionalProperties": false}
+            ]})
+        );
+        // Where closing the branches would not say the same, it stays a problem.
+        for input in [
+            json!({"unevaluatedProperties": false, "allOf": branches.clone()}),
+            json!({"unevaluatedProperties": false, "anyOf": branches.clone(), "properties": {"c": {}}}),
+            json!({"unevaluatedProperties": false, "oneOf": [{"$ref": "#/components/schemas/T"}]}),
+            json!({"unevaluatedProperties": {"type": "string"}, "anyOf": branches}),
+        ] {
+            let (_, problems) = schema(input.clone());
+            assert_eq!(problems.len(), 1, "{input}: {problems:?}");
+        }
     }
 
     #[test]

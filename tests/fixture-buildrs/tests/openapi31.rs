@@ -251,6 +251,24 @@ async fn webhooks_are_received() {
     );
 }
 
+#[tokio::test]
+async fn unevaluated_properties_beside_one_of_close_each_branch() {
+    let http = support::start(api::webhooks::router(Arc::new(Receiver::default()))).await;
+    let alert = |via: serde_json::Value| {
+        http.post("/alert")
+            .json(&json!({"sensor": "boiler-1", "level": "warning", "via": via}))
+            .send()
+    };
+    for via in [json!({"email": "ops@example.com"}), json!({"phone": "555"})] {
+        let sent = alert(via.clone()).await.expect("send");
+        assert_eq!(sent.status(), 204, "{via}");
+    }
+    for via in [json!({"email": "ops@example.com", "fax": "555"}), json!({})] {
+        let sent = alert(via.clone()).await.expect("send");
+        assert_eq!(sent.status(), 400, "{via}");
+    }
+}
+
 /// A CA, a certificate it issued for `localhost` and that certificate's key, as PEM.
 struct Issued {
     ca_pem: String,
