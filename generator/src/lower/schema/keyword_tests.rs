@@ -78,7 +78,8 @@ fn keywords_that_hold_schemas_must_hold_schemas() {
             ("/s/properties/a/format", "`format` must be a string"),
             (
                 "/s/properties/b/type",
-                "`type` must be a type name or a list of type names"
+                "`type` must be a type name or a list of type names (JSON Schema Validation: \
+                 \"The value of this keyword MUST be either a string or an array\")"
             ),
             (
                 "/s/properties/c/allOf",
