@@ -330,6 +330,10 @@ pub struct CrateReport {
     pub error: Option<String>,
     /// The command that generates the crate again with the settings checked.
     pub regenerate: String,
+    /// With `--lint`, each operation the runtime may answer with a status it does not
+    /// declare, as `spec#pointer: message` ([`crate::lint`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lints: Vec<String>,
 }
 
 /// Checks the crate in `entry.dir` against `entry.spec`.
@@ -355,7 +359,21 @@ pub fn check_crate(entry: &CrateEntry) -> CrateReport {
         diff,
         error,
         regenerate: regenerate_command(entry),
+        lints: Vec::new(),
     }
+}
+
+/// The lint findings of the spec in `entry` ([`crate::lint::undeclared_rejections`]),
+/// each as `spec#pointer: message`; empty when the spec cannot be read (its check
+/// reports that).
+pub fn lint(entry: &CrateEntry) -> Vec<String> {
+    let Ok(generator) = entry.generator() else {
+        return Vec::new();
+    };
+    crate::lint::undeclared_rejections(generator.api())
+        .into_iter()
+        .map(|(pointer, message)| format!("{}#{pointer}: {message}", entry.spec.display()))
+        .collect()
 }
 
 /// Whether `text` is a `--set KEY=VALUE` that [`apply_assignment`] takes; why not.

@@ -39,6 +39,7 @@ mod format;
 mod graph;
 pub mod ir;
 mod keywords;
+pub mod lint;
 pub mod load;
 mod lower;
 mod naming;

@@ -91,7 +91,9 @@ enum Command {
     },
     /// Exit 0 when DIR is what SPEC generates, 1 (with a unified diff) when it is
     /// stale, 2 when the spec is unreadable. Given only DIR, check it with the spec and
-    /// settings its Cargo.toml records. With --config, check every crate listed.
+    /// settings its Cargo.toml records. With --config, check every crate listed. With
+    /// --lint, also list the operations the runtime may answer with a status they do
+    /// not declare, and exit 1 when there are any.
     Check {
         /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML; or,
         /// alone, the crate directory.
@@ -106,6 +108,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also list each operation the runtime may reject with a status (400, 401,
+        /// 403, 413, 415) that its responses do not declare, nor its class or
+        /// `default`; exit 1 when there is one.
+        #[arg(long)]
+        lint: bool,
         #[command(flatten)]
         options: CrateArgs,
         #[command(flatten)]
@@ -366,6 +373,7 @@ fn main() -> ExitCode {
             dir,
             config,
             format,
+            lint,
             options,
             select,
         } => {
@@ -413,8 +421,21 @@ fn main() -> ExitCode {
                 // clap requires SPEC and DIR without --config.
                 _ => return ExitCode::from(Status::Error.exit_code()),
             };
-            let reports: Vec<CrateReport> = entries.iter().map(check::check_crate).collect();
+            let mut reports: Vec<CrateReport> = entries.iter().map(check::check_crate).collect();
+            if lint {
+                for (report, entry) in reports.iter_mut().zip(&entries) {
+                    report.lints = check::lint(entry);
+                }
+            }
             let worst = check::worst(&reports);
+            // Lint findings fail the check as a stale crate does, and an unreadable
+            // spec still wins.
+            let linted = reports.iter().any(|report| !report.lints.is_empty());
+            let code = if linted {
+                worst.exit_code().max(Status::Stale.exit_code())
+            } else {
+                worst.exit_code()
+            };
             match format {
                 Format::Json => print_json(&serde_json::json!({
                     "status": worst,
@@ -422,7 +443,7 @@ fn main() -> ExitCode {
                 })),
                 Format::Text => reports.iter().for_each(print_check),
             }
-            ExitCode::from(worst.exit_code())
+            ExitCode::from(code)
         }
         Command::Diff { old, new, format } => {
             let load = |path: &PathBuf| specfirst::load::Document::from_path(path);
@@ -535,6 +556,9 @@ fn print_check(report: &CrateReport) {
             );
         }
         Status::Error => eprintln!("{}", report.error.as_deref().unwrap_or_default()),
+    }
+    for lint in &report.lints {
+        println!("lint: {lint}");
     }
 }
 

@@ -1374,6 +1374,98 @@ fn a_split_crate_writes_its_big_modules_to_files_that_check_and_generate_keep_ti
 }
 
 #[test]
+fn check_lint_lists_statuses_the_runtime_answers_that_the_spec_does_not_declare() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let spec = temp.path().join("pets.yaml");
+    std::fs::write(
+        &spec,
+        r#"openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets/{petId}:
+    get:
+      operationId: showPetById
+      parameters: [{name: petId, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200': {description: a pet}
+        '404': {description: none}
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200': {description: the pets}
+    post:
+      operationId: createPet
+      security: [{oauth: [write]}]
+      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      responses:
+        '201': {description: created}
+        '4XX': {description: refused}
+  /pets/{petId}/photo:
+    put:
+      operationId: putPhoto
+      security: [{oauth: [write]}]
+      parameters: [{name: petId, in: path, required: true, schema: {type: integer}}]
+      requestBody: {content: {image/png: {schema: {type: string, format: binary}}}}
+      responses:
+        '204': {description: stored}
+        '401': {description: who are you}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: 'https://example.com/token', scopes: {write: w}}}
+"#,
+    )
+    .unwrap();
+    let spec_arg = spec.to_string_lossy().into_owned();
+    let dir = temp.path().join("api");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let out = generate_into(&spec_arg, &dir, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", &spec_arg, &dir_arg, "--runtime-path", "../runtime"];
+        args.extend_from_slice(extra);
+        specfirst(&args, &root())
+    };
+    // Without --lint the fresh crate passes.
+    let plain = check(&[]);
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stderr));
+    assert!(!text(&plain.stdout).contains("lint:"));
+
+    let linted = check(&["--lint"]);
+    assert_eq!(linted.status.code(), Some(1), "{}", text(&linted.stderr));
+    let lines: Vec<String> = text(&linted.stdout)
+        .lines()
+        .filter(|line| line.starts_with("lint: "))
+        .map(String::from)
+        .collect();
+    // showPetById answers a bad `petId` with a 400 it does not declare; createPet's
+    // `4XX` covers every rejection; listPets has nothing to reject; putPhoto declares
+    // 401 but not 400, 403, 413 or 415.
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains("#/paths/~1pets~1{petId}/get/responses: `GET /pets/{petId}` (operation `showPetById`) can be answered 400 ("),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains("`putPhoto`"), "{}", lines[1]);
+    for status in ["400 (", "403 (", "413 (", "415 ("] {
+        assert!(lines[1].contains(status), "{status}: {}", lines[1]);
+    }
+    assert!(!lines[1].contains("401 ("), "{}", lines[1]);
+
+    let json = check(&["--lint", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["status"], "fresh", "{report}");
+    assert_eq!(
+        report["crates"][0]["lints"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
+
+#[test]
 fn an_unknown_split_is_refused() {
     let temp = tempfile::tempdir().expect("a temp dir");
     let out = generate_into(
