@@ -77,7 +77,7 @@ pub struct RouteChoice {
 impl Api {
     /// The choice whose first operation is `op`, which declares its method and enum.
     pub fn choice_led_by(&self, op: &Operation) -> Option<&RouteChoice> {
-        self.route_choices.iter().find(|choice| {
+        self.choice_of(op).filter(|choice| {
             choice
                 .operations
                 .first()

@@ -1,5 +1,6 @@
 //! Operations cut into parts by tag: the API trait's parts
-//! ([`crate::ir::TraitPart`]) and the operations crates are both filled this way.
+//! ([`crate::ir::TraitPart`]) and the operations crates are filled by tag ([`fill`]);
+//! a split API crate's operation files are a part per tag ([`per_tag`]).
 
 use std::collections::HashMap;
 
@@ -14,30 +15,17 @@ pub fn fill(
     weight: impl Fn(usize) -> usize,
     capacity: usize,
 ) -> Vec<Vec<usize>> {
-    let capacity = capacity.max(1);
-    let mut parts: Vec<Vec<usize>> = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    let mut filled = 0;
+    let mut parts = Parts::new(capacity);
     for group in by_first_tag(tags, include) {
         let group_weight: usize = group.iter().map(|&i| weight(i)).sum();
-        if !current.is_empty() && filled + group_weight > capacity && group_weight <= capacity {
-            parts.push(std::mem::take(&mut current));
-            filled = 0;
+        if parts.filled + group_weight > parts.capacity && group_weight <= parts.capacity {
+            parts.close();
         }
         for index in group {
-            let w = weight(index);
-            if !current.is_empty() && filled + w > capacity {
-                parts.push(std::mem::take(&mut current));
-                filled = 0;
-            }
-            current.push(index);
-            filled += w;
+            parts.add(index, weight(index));
         }
     }
-    if !current.is_empty() {
-        parts.push(current);
-    }
-    parts
+    parts.finish()
 }
 
 /// The operations (by index) that `include` keeps, one part per first tag (`tags`;
@@ -50,24 +38,56 @@ pub fn per_tag(
     weight: impl Fn(usize) -> usize,
     capacity: usize,
 ) -> Vec<Vec<usize>> {
-    let mut parts = Vec::new();
+    let mut parts = Parts::new(capacity);
     for group in by_first_tag(tags, include) {
-        let mut current: Vec<usize> = Vec::new();
-        let mut filled = 0;
         for index in group {
-            let w = weight(index);
-            if !current.is_empty() && filled + w > capacity {
-                parts.push(std::mem::take(&mut current));
-                filled = 0;
-            }
-            current.push(index);
-            filled += w;
+            parts.add(index, weight(index));
         }
-        if !current.is_empty() {
-            parts.push(current);
+        parts.close();
+    }
+    parts.finish()
+}
+
+/// Parts being filled: operations go into the current part until the next would take
+/// it over capacity (one heavier than that is alone in its part).
+struct Parts {
+    done: Vec<Vec<usize>>,
+    current: Vec<usize>,
+    filled: usize,
+    capacity: usize,
+}
+
+impl Parts {
+    fn new(capacity: usize) -> Self {
+        Self {
+            done: Vec::new(),
+            current: Vec::new(),
+            filled: 0,
+            capacity: capacity.max(1),
         }
     }
-    parts
+
+    /// Adds operation `index` of `weight`, starting a new part when it does not fit.
+    fn add(&mut self, index: usize, weight: usize) {
+        if self.filled + weight > self.capacity {
+            self.close();
+        }
+        self.current.push(index);
+        self.filled += weight;
+    }
+
+    /// Ends the current part, when it has anything.
+    fn close(&mut self) {
+        if !self.current.is_empty() {
+            self.done.push(std::mem::take(&mut self.current));
+        }
+        self.filled = 0;
+    }
+
+    fn finish(mut self) -> Vec<Vec<usize>> {
+        self.close();
+        self.done
+    }
 }
 
 /// The operations `include` keeps grouped by first tag, in the order tags first appear.

@@ -1033,6 +1033,15 @@ fn roundtrip_exit_codes() {
 }
 
 /// Generates `spec` (relative to the workspace) into `dir` with `extra` arguments.
+/// `specfirst check SPEC DIR` from the workspace root with the runtime path
+/// [`generate_into`] gives, and `extra`.
+fn check_against(spec: &str, dir: &Path, extra: &[&str]) -> Output {
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let mut args = vec!["check", spec, &dir_arg, "--runtime-path", "../runtime"];
+    args.extend_from_slice(extra);
+    specfirst(&args, &root())
+}
+
 fn generate_into(spec: &str, dir: &Path, extra: &[&str]) -> Output {
     let dir_arg = dir.to_string_lossy().into_owned();
     let mut args = vec![
@@ -1175,18 +1184,7 @@ fn check_regenerates_with_the_same_selection() {
     let dir = temp.path().join("crates/books");
     let out = generate_into("specs/bookshelf.yaml", &dir, &["--operations", "getBook"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let dir_arg = dir.to_string_lossy().into_owned();
-    let check = |extra: &[&str]| {
-        let mut args = vec![
-            "check",
-            "specs/bookshelf.yaml",
-            &dir_arg,
-            "--runtime-path",
-            "../runtime",
-        ];
-        args.extend_from_slice(extra);
-        specfirst(&args, &root())
-    };
+    let check = |extra: &[&str]| check_against("specs/bookshelf.yaml", &dir, extra);
     let out = check(&["--operations", "getBook"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     // The whole spec generates something else, and so does another selection.
@@ -1247,7 +1245,6 @@ fn check_regenerates_with_the_same_selection() {
 fn split_types_go_into_model_crates_that_check_keeps_fresh() {
     let temp = tempfile::tempdir().expect("a temp dir");
     let dir = temp.path().join("api");
-    let dir_arg = dir.to_string_lossy().into_owned();
     let split = ["--split", "always", "--split-size", "4000"];
     let out = generate_into("specs/schemas.yaml", &dir, &split);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -1266,17 +1263,7 @@ fn split_types_go_into_model_crates_that_check_keeps_fresh() {
     assert!(code.contains("pub use ::schemas_models_1::*;"), "{code}");
     assert!(!code.contains("pub struct Record "), "the types moved out");
 
-    let check = |extra: &[&str]| {
-        let mut args = vec![
-            "check",
-            "specs/schemas.yaml",
-            &dir_arg,
-            "--runtime-path",
-            "../runtime",
-        ];
-        args.extend_from_slice(extra);
-        specfirst(&args, &root())
-    };
+    let check = |extra: &[&str]| check_against("specs/schemas.yaml", &dir, extra);
     assert_eq!(check(&split).status.code(), Some(0));
     // The same crate is stale for one generated whole.
     let whole = check(&["--split", "never"]);
@@ -1315,7 +1302,6 @@ fn split_types_go_into_model_crates_that_check_keeps_fresh() {
 fn a_split_crate_writes_its_big_modules_to_files_that_check_and_generate_keep_tidy() {
     let temp = tempfile::tempdir().expect("a temp dir");
     let dir = temp.path().join("api");
-    let dir_arg = dir.to_string_lossy().into_owned();
     let split = ["--split", "always"];
     let out = generate_into("specs/schemas.yaml", &dir, &split);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -1331,17 +1317,7 @@ fn a_split_crate_writes_its_big_modules_to_files_that_check_and_generate_keep_ti
     }
     assert!(!root_code.contains("mod handlers {"), "{root_code}");
 
-    let check = |extra: &[&str]| {
-        let mut args = vec![
-            "check",
-            "specs/schemas.yaml",
-            &dir_arg,
-            "--runtime-path",
-            "../runtime",
-        ];
-        args.extend_from_slice(extra);
-        specfirst(&args, &root())
-    };
+    let check = |extra: &[&str]| check_against("specs/schemas.yaml", &dir, extra);
     assert_eq!(check(&split).status.code(), Some(0));
 
     // A module file of ours that the spec no longer generates is drift check names.
@@ -1420,14 +1396,9 @@ components:
     .unwrap();
     let spec_arg = spec.to_string_lossy().into_owned();
     let dir = temp.path().join("api");
-    let dir_arg = dir.to_string_lossy().into_owned();
     let out = generate_into(&spec_arg, &dir, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let check = |extra: &[&str]| {
-        let mut args = vec!["check", &spec_arg, &dir_arg, "--runtime-path", "../runtime"];
-        args.extend_from_slice(extra);
-        specfirst(&args, &root())
-    };
+    let check = |extra: &[&str]| check_against(&spec_arg, &dir, extra);
     // Without --lint the fresh crate passes.
     let plain = check(&[]);
     assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stderr));
