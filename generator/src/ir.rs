@@ -60,6 +60,17 @@ pub struct TraitPart {
     pub operations: Vec<usize>,
 }
 
+/// Where one of two path parameters with no literal text between them ends
+/// (`{id}{ext}`), from what the spec says of one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentGap {
+    /// The parameter after it is one of these strings (its `enum`): it starts at the
+    /// last place where one of them begins.
+    BeforeOneOf(Vec<String>),
+    /// The parameter before it is an integer: it ends after its sign and digits.
+    AfterDigits,
+}
+
 /// Operations on one route and method whose requests nothing in the spec tells apart
 /// (Google's `GET /v1/{parent}/dataExchanges` beside `GET /v1/{organization}/dataExchanges`):
 /// the route serves them all, and a method of the trait picks which one answers a
@@ -178,6 +189,10 @@ pub struct Operation {
     /// For route parameters that tell this operation apart from another with the same
     /// route and method: what a request's segment must be to be this operation's.
     pub segment_classes: std::collections::BTreeMap<usize, SegmentClass>,
+    /// For route parameters whose segment has parameters with no literal text between
+    /// them (`{id}{ext}`): by the index of that empty literal, where the parameter
+    /// before it ends.
+    pub segment_gaps: std::collections::BTreeMap<usize, Vec<(usize, SegmentGap)>>,
     /// The security requirements in force, any one of which admits a request; empty
     /// when the operation is public.
     pub security: Vec<Requirement>,

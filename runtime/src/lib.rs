@@ -91,7 +91,7 @@ pub mod __private {
     };
     pub use crate::pagination::{encode_token, next_field, page_start, PageToken};
     pub use crate::params::{
-        Claim, Extra, Field, Location, Object, Param, Property, Scalar, Shape, Style,
+        Claim, Extra, Field, Gap, Location, Object, Param, Property, Scalar, Shape, Style,
     };
     pub use crate::request::RawRequest;
     pub use crate::response::{

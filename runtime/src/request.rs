@@ -125,9 +125,9 @@ impl RawRequest {
     /// Whether route variable `segment` has the literal text of a template segment that
     /// mixes text and parameters (`...` in `{base}...{head}`).
     pub fn segment_fits(&self, segment: usize, literals: &[&str]) -> bool {
-        self.path_params
-            .get(segment)
-            .is_some_and(|(_, value)| crate::params::segment_piece(value, literals, 0).is_some())
+        self.path_params.get(segment).is_some_and(|(_, value)| {
+            crate::params::segment_piece(value, literals, &[], 0).is_some()
+        })
     }
 
     /// Whether route parameter `segment` is one of `values`: how generated code tells
@@ -203,6 +203,7 @@ impl RawRequest {
                 segment,
                 literals,
                 position,
+                gaps,
             } => {
                 let whole = self
                     .path_params
@@ -211,7 +212,7 @@ impl RawRequest {
                     .unwrap_or_default();
                 // The route matched the segment as a whole; text that does not have the
                 // template's shape means no operation is at this path after all.
-                let piece = crate::params::segment_piece(whole, literals, position)
+                let piece = crate::params::segment_piece(whole, literals, gaps, position)
                     .ok_or_else(|| self.no_route())?;
                 param.decode(Raw::Segment(piece))
             }

@@ -12,7 +12,7 @@ use super::{ident, route_choices, security};
 use crate::ir::Types;
 use crate::ir::{
     Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
-    PartKind, Scalar, SegmentClass, Shape, Style,
+    PartKind, Scalar, SegmentClass, SegmentGap, Shape, Style,
 };
 use crate::naming::{snake, Namespace};
 
@@ -734,10 +734,28 @@ pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_
                 .get(&segment)
                 .cloned()
                 .unwrap_or_default();
+            let gaps = op.segment_gaps.get(&segment);
             let segment = proc_macro2::Literal::usize_unsuffixed(segment);
             let position = proc_macro2::Literal::usize_unsuffixed(position);
-            let spec =
-                quote!(rt::Param::path_part(#segment, &[#(#literals),*], #position, #wire, #shape));
+            let spec = match gaps {
+                None => quote!(rt::Param::path_part(
+                    #segment, &[#(#literals),*], #position, #wire, #shape
+                )),
+                Some(gaps) => {
+                    let gaps = gaps.iter().map(|(at, gap)| {
+                        let at = proc_macro2::Literal::usize_unsuffixed(*at);
+                        match gap {
+                            SegmentGap::BeforeOneOf(values) => {
+                                quote!((#at, rt::Gap::BeforeOneOf(&[#(#values),*])))
+                            }
+                            SegmentGap::AfterDigits => quote!((#at, rt::Gap::AfterDigits)),
+                        }
+                    });
+                    quote!(rt::Param::path_part_with_gaps(
+                        #segment, &[#(#literals),*], &[#(#gaps),*], #position, #wire, #shape
+                    ))
+                }
+            };
             (spec, Style::Simple)
         }
         Location::Query => (quote!(rt::Param::query(#wire, #shape)), Style::Form),

@@ -441,6 +441,7 @@ impl<'a> Lower<'a> {
             None => Vec::new(),
         };
 
+        let segment_gaps = self.segment_gaps(pointer, path, &segment_literals, &params);
         Some(Operation {
             operation_id,
             declared_in: None,
@@ -460,6 +461,7 @@ impl<'a> Lower<'a> {
             pagination,
             link_pagination,
             security,
+            segment_gaps,
             segment_literals,
             segment_classes: Default::default(),
             operation_id_declared: op.operation_id.is_some(),

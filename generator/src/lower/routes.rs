@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Location, Operation, RouteChoice, SegmentClass};
+use crate::ir::{Location, Operation, Parameter, RouteChoice, SegmentClass, SegmentGap};
 use crate::load::refs::{self};
 use crate::naming::pascal;
 
@@ -37,16 +37,6 @@ impl<'a> Lower<'a> {
                 );
                 continue;
             };
-            // Two parameters with nothing between them cannot be told apart.
-            if literals[1..literals.len() - 1].iter().any(String::is_empty) {
-                self.problem(
-                    pointer,
-                    format!(
-                        "path segment `{segment}` has two parameters with no text between them"
-                    ),
-                );
-                continue;
-            }
             let index = segment_count;
             segment_count += 1;
             route.axum.push_str(&format!("{{p{index}}}"));
@@ -168,6 +158,69 @@ impl<'a> Lower<'a> {
         }
         choices.sort_by_key(|choice| choice.operations[0]);
         choices
+    }
+
+    /// For each segment of `path` where two parameters meet with no text between them
+    /// (`{id}{ext}`, by `literals`), where the first ends, from the second's string
+    /// `enum` or the first's integer type; a problem when neither says.
+    pub(super) fn segment_gaps(
+        &mut self,
+        pointer: &str,
+        path: &str,
+        literals: &BTreeMap<usize, Vec<String>>,
+        params: &[Parameter],
+    ) -> BTreeMap<usize, Vec<(usize, SegmentGap)>> {
+        let mut out = BTreeMap::new();
+        for (&segment, pieces) in literals {
+            let inner = pieces.len().saturating_sub(1);
+            for (gap, piece) in pieces.iter().enumerate().take(inner).skip(1) {
+                if !piece.is_empty() {
+                    continue;
+                }
+                let at = |position: usize| {
+                    params
+                        .iter()
+                        .find(|param| param.location == Location::PathPart { segment, position })
+                };
+                let schema = |param: Option<&Parameter>| {
+                    param.map(|param| refs::follow(&self.doc.raw, &param.schema.schema).clone())
+                };
+                let after = schema(at(gap));
+                let values: Option<Vec<String>> = after
+                    .as_ref()
+                    .and_then(|schema| schema.get("enum"))
+                    .and_then(Value::as_array)
+                    .and_then(|values| {
+                        values
+                            .iter()
+                            .map(|v| v.as_str().filter(|v| !v.is_empty()).map(str::to_string))
+                            .collect()
+                    })
+                    .filter(|values: &Vec<String>| !values.is_empty());
+                let integer_before = schema(at(gap - 1)).is_some_and(|schema| {
+                    schema.get("type").and_then(Value::as_str) == Some("integer")
+                });
+                let rule = match values {
+                    Some(values) => SegmentGap::BeforeOneOf(values),
+                    None if integer_before => SegmentGap::AfterDigits,
+                    None => {
+                        self.problem(
+                            pointer,
+                            format!(
+                                "path `{path}` has two parameters with no text between them, and \
+                                 nothing tells where the first ends: give the second a string \
+                                 `enum` or the first an integer type"
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                out.entry(segment)
+                    .or_insert_with(Vec::new)
+                    .push((gap, rule));
+            }
+        }
+        out
     }
 
     /// Each whole-segment path parameter of `op` whose schema narrows what the segment

@@ -10,7 +10,7 @@ use super::objects::exploded_form_object;
 use super::percent::percent_decode;
 use super::scalars::{items, json_text};
 use super::styles::{delimiter, delimiter_word, split_nonempty};
-use super::vocabulary::{Param, Shape, Style};
+use super::vocabulary::{Gap, Param, Shape, Style};
 use crate::validate;
 use crate::HttpError;
 
@@ -166,6 +166,7 @@ pub(crate) fn cookie_pairs<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(Str
 pub(crate) fn segment_piece<'a>(
     segment: &'a str,
     literals: &[&str],
+    gaps: &[(usize, Gap)],
     position: usize,
 ) -> Option<&'a str> {
     let (first, rest) = literals.split_first()?;
@@ -173,13 +174,39 @@ pub(crate) fn segment_piece<'a>(
     let (last, between) = rest.split_last()?;
     remaining = remaining.strip_suffix(last)?;
     let mut pieces = Vec::with_capacity(between.len() + 1);
-    for separator in between {
-        let at = remaining.find(separator)?;
+    for (index, separator) in between.iter().enumerate() {
+        let gap = gaps
+            .iter()
+            .find(|(at, _)| *at == index + 1)
+            .map(|(_, gap)| *gap);
+        let at = match gap {
+            Some(gap) if separator.is_empty() => gap_end(remaining, gap)?,
+            _ => remaining.find(separator)?,
+        };
         pieces.push(&remaining[..at]);
         remaining = &remaining[at + separator.len()..];
     }
     pieces.push(remaining);
     pieces.get(position).copied()
+}
+
+/// Where the variable before `gap` ends in `text` (which starts with it).
+fn gap_end(text: &str, gap: Gap) -> Option<usize> {
+    match gap {
+        Gap::BeforeOneOf(values) => values
+            .iter()
+            .filter(|value| !value.is_empty())
+            .filter_map(|value| text.rfind(value))
+            .max(),
+        Gap::AfterDigits => {
+            let signed = usize::from(text.starts_with(['+', '-']));
+            let digits = text[signed..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            (digits > 0).then_some(signed + digits)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -272,14 +299,47 @@ mod tests {
     #[test]
     fn mixed_segments_split_at_their_literals() {
         let compare = ["", "...", ""];
-        assert_eq!(segment_piece("main...topic", &compare, 0), Some("main"));
-        assert_eq!(segment_piece("main...topic", &compare, 1), Some("topic"));
-        assert_eq!(segment_piece("main..topic", &compare, 1), None);
+        assert_eq!(
+            segment_piece("main...topic", &compare, &[], 0),
+            Some("main")
+        );
+        assert_eq!(
+            segment_piece("main...topic", &compare, &[], 1),
+            Some("topic")
+        );
+        assert_eq!(segment_piece("main..topic", &compare, &[], 1), None);
         let file = ["", ".json"];
-        assert_eq!(segment_piece("report.json", &file, 0), Some("report"));
-        assert_eq!(segment_piece("report.yaml", &file, 0), None);
+        assert_eq!(segment_piece("report.json", &file, &[], 0), Some("report"));
+        assert_eq!(segment_piece("report.yaml", &file, &[], 0), None);
         let versioned = ["v", ""];
-        assert_eq!(segment_piece("v2", &versioned, 0), Some("2"));
-        assert_eq!(segment_piece("x2", &versioned, 0), None);
+        assert_eq!(segment_piece("v2", &versioned, &[], 0), Some("2"));
+        assert_eq!(segment_piece("x2", &versioned, &[], 0), None);
+    }
+
+    #[test]
+    fn variables_with_nothing_between_them_split_at_their_gap() {
+        // `{id}{ext}`, `ext` one of `.json` and `.xml`.
+        let adjacent = ["", "", ""];
+        let by_value = [(1, Gap::BeforeOneOf(&[".json", ".xml"]))];
+        assert_eq!(
+            segment_piece("a.json.xml", &adjacent, &by_value, 0),
+            Some("a.json")
+        );
+        assert_eq!(
+            segment_piece("a.json.xml", &adjacent, &by_value, 1),
+            Some(".xml")
+        );
+        assert_eq!(segment_piece("report", &adjacent, &by_value, 0), None);
+        // `{id}{.format}`, `id` an integer.
+        let by_digits = [(1, Gap::AfterDigits)];
+        assert_eq!(
+            segment_piece("-42.csv", &adjacent, &by_digits, 0),
+            Some("-42")
+        );
+        assert_eq!(
+            segment_piece("-42.csv", &adjacent, &by_digits, 1),
+            Some(".csv")
+        );
+        assert_eq!(segment_piece("x.csv", &adjacent, &by_digits, 0), None);
     }
 }

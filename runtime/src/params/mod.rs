@@ -27,5 +27,5 @@ mod vocabulary;
 pub(crate) use locations::{cookie_pairs, segment_piece, Raw};
 pub(crate) use scalars::to_value;
 pub use vocabulary::{
-    Claim, Extra, Field, Location, Object, Param, Property, Scalar, Shape, Style,
+    Claim, Extra, Field, Gap, Location, Object, Param, Property, Scalar, Shape, Style,
 };

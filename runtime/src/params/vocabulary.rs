@@ -100,6 +100,17 @@ pub enum Field {
     Object(Object),
 }
 
+/// Where one of two path variables with no literal text between them ends
+/// (`{id}{ext}`): what the spec says of one of them decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// The variable after it is one of these values (its `enum`): it starts at the last
+    /// place where one of them begins.
+    BeforeOneOf(&'static [&'static str]),
+    /// The variable before it is an integer: it ends after its sign and digits.
+    AfterDigits,
+}
+
 /// Where a parameter is found in the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -114,6 +125,9 @@ pub enum Location {
         literals: &'static [&'static str],
         /// Which variable of the segment, from 0.
         position: usize,
+        /// How variables with no literal text between them are told apart, by the
+        /// index of the literal (empty) between them: `{id}{ext}`.
+        gaps: &'static [(usize, Gap)],
     },
     /// A query string parameter.
     Query,
@@ -197,10 +211,24 @@ impl Param {
         name: &'static str,
         shape: Shape,
     ) -> Self {
+        Self::path_part_with_gaps(segment, literals, &[], position, name, shape)
+    }
+
+    /// [`Param::path_part`] in a segment where variables meet with no text between
+    /// them, told apart by `gaps` ([`Gap`]).
+    pub const fn path_part_with_gaps(
+        segment: usize,
+        literals: &'static [&'static str],
+        gaps: &'static [(usize, Gap)],
+        position: usize,
+        name: &'static str,
+        shape: Shape,
+    ) -> Self {
         let location = Location::PathPart {
             segment,
             literals,
             position,
+            gaps,
         };
         Self::at(location, Style::Simple, name, shape)
     }

@@ -39,6 +39,27 @@ impl params::ParamsApi for Params {
         Ok(params::GetRepeatedResponse::Ok { body: r.id })
     }
 
+    async fn get_report(
+        &self,
+        _ctx: RequestContext,
+        r: params::GetReportRequest,
+    ) -> Result<params::GetReportResponse, HttpError> {
+        let ext = serde_json::to_value(r.ext).unwrap_or_default();
+        Ok(params::GetReportResponse::Ok {
+            body: vec![r.name, ext.as_str().unwrap_or_default().to_string()],
+        })
+    }
+
+    async fn get_item(
+        &self,
+        _ctx: RequestContext,
+        r: params::GetItemRequest,
+    ) -> Result<params::GetItemResponse, HttpError> {
+        Ok(params::GetItemResponse::Ok {
+            body: vec![r.id.to_string(), r.format],
+        })
+    }
+
     async fn post_form(
         &self,
         _ctx: RequestContext,
@@ -436,6 +457,29 @@ async fn a_parameter_named_twice_in_the_path_is_read_where_it_first_appears() {
     assert_eq!(status, 400);
     let message = error["message"].as_str().unwrap_or_default();
     assert!(message.contains("path parameter \"id\""), "{error}");
+}
+
+#[tokio::test]
+async fn parameters_with_no_text_between_them_split_where_the_spec_says() {
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
+    let get = |path: &'static str| http.get(path).send();
+    for (path, expected) in [
+        // The last place where a value of `ext`'s enum begins.
+        ("/reports/a.json.csv", ["a.json", ".csv"]),
+        ("/reports/summary.json", ["summary", ".json"]),
+        // An integer ends with its digits.
+        ("/items/-42.xml", ["-42", ".xml"]),
+    ] {
+        let response = get(path).await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        let pieces: Vec<String> = response.json().await.expect("json");
+        assert_eq!(pieces, expected, "{path}");
+    }
+    // A segment without such a value, or digits, does not have the template's shape.
+    for path in ["/reports/summary.txt", "/items/x.xml"] {
+        let response = get(path).await.expect("request");
+        assert_eq!(response.status(), 404, "{path}");
+    }
 }
 
 #[tokio::test]
