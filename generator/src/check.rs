@@ -338,9 +338,29 @@ pub struct CrateReport {
 
 /// Checks the crate in `entry.dir` against `entry.spec`.
 pub fn check_crate(entry: &CrateEntry) -> CrateReport {
-    let drift = entry
-        .generator()
-        .and_then(|generator| generator.check_crate(&entry.dir, &entry.options));
+    report(entry, false)
+}
+
+/// [`check_crate`], and the report's `lints`: each operation the runtime may answer
+/// with a status it does not declare ([`crate::lint::undeclared_rejections`]), as
+/// `spec#pointer: message`.
+pub fn check_crate_linted(entry: &CrateEntry) -> CrateReport {
+    report(entry, true)
+}
+
+/// The report of checking `entry`, with the lint findings when `lint`; the spec is
+/// read once for both.
+fn report(entry: &CrateEntry, lint: bool) -> CrateReport {
+    let mut lints = Vec::new();
+    let drift = entry.generator().and_then(|generator| {
+        if lint {
+            lints = crate::lint::undeclared_rejections(generator.api())
+                .into_iter()
+                .map(|(pointer, message)| format!("{}#{pointer}: {message}", entry.spec.display()))
+                .collect();
+        }
+        generator.check_crate(&entry.dir, &entry.options)
+    });
     let (status, changed_files, diff, error) = match drift {
         Ok(drift) if drift.is_empty() => (Status::Fresh, Vec::new(), None, None),
         Ok(drift) => (
@@ -359,21 +379,8 @@ pub fn check_crate(entry: &CrateEntry) -> CrateReport {
         diff,
         error,
         regenerate: regenerate_command(entry),
-        lints: Vec::new(),
+        lints,
     }
-}
-
-/// The lint findings of the spec in `entry` ([`crate::lint::undeclared_rejections`]),
-/// each as `spec#pointer: message`; empty when the spec cannot be read (its check
-/// reports that).
-pub fn lint(entry: &CrateEntry) -> Vec<String> {
-    let Ok(generator) = entry.generator() else {
-        return Vec::new();
-    };
-    crate::lint::undeclared_rejections(generator.api())
-        .into_iter()
-        .map(|(pointer, message)| format!("{}#{pointer}: {message}", entry.spec.display()))
-        .collect()
 }
 
 /// Whether `text` is a `--set KEY=VALUE` that [`apply_assignment`] takes; why not.

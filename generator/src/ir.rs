@@ -96,6 +96,11 @@ impl Api {
         })
     }
 
+    /// Whether `op` has security requirements its handler checks before decoding.
+    pub fn secures(&self, op: &Operation) -> bool {
+        self.auth.is_some() && !op.security.is_empty()
+    }
+
     /// The choice `op` is one of, when its requests are told apart by a trait method.
     pub fn choice_of(&self, op: &Operation) -> Option<&RouteChoice> {
         self.route_choices.iter().find(|choice| {

@@ -514,7 +514,7 @@ impl Generator {
             },
         ];
         files.extend(emitted.files.iter().map(|file| GeneratedFile {
-            path: format!("src/generated/{}.rs", file.module),
+            path: format!("{}/{}.rs", output::MODULES_DIR, file.module),
             contents: format!("{}\n{}", self.header("//"), file.items),
         }));
         for (k, part) in parts.iter().enumerate() {

@@ -25,8 +25,7 @@ fn rejections(api: &Api, op: &Operation) -> Vec<Rejection> {
             why: "a parameter or body that does not decode or validate",
         });
     }
-    let secured = api.auth.is_some() && !op.security.is_empty();
-    if secured {
+    if api.secures(op) {
         out.push(Rejection {
             status: 401,
             why: "missing or refused credentials",

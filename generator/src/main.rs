@@ -421,12 +421,12 @@ fn main() -> ExitCode {
                 // clap requires SPEC and DIR without --config.
                 _ => return ExitCode::from(Status::Error.exit_code()),
             };
-            let mut reports: Vec<CrateReport> = entries.iter().map(check::check_crate).collect();
-            if lint {
-                for (report, entry) in reports.iter_mut().zip(&entries) {
-                    report.lints = check::lint(entry);
-                }
-            }
+            let check_one = if lint {
+                check::check_crate_linted
+            } else {
+                check::check_crate
+            };
+            let reports: Vec<CrateReport> = entries.iter().map(check_one).collect();
             let worst = check::worst(&reports);
             // Lint findings fail the check as a stale crate does, and an unreadable
             // spec still wins.

@@ -123,7 +123,7 @@ pub fn remove_module_files(root: &Path, stale: &[String]) -> Result<(), Error> {
 }
 
 /// Where the module files of the API crate are, relative to the crate.
-const MODULES_DIR: &str = "src/generated";
+pub const MODULES_DIR: &str = "src/generated";
 
 /// The part crate directories (`models-N` and `operations-N`, see [`crate::Split`])
 /// under `root` that specfirst wrote and that `files` no longer holds, in order: what a

@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 use specfirst_model::compact;
 
 use super::ident;
-use super::router::{param_spec, Decoders};
+use super::param_specs::param_spec;
+use super::router::Decoders;
 use crate::ir::{Api, Location, Operation, Parameter, Shape, Style};
 use crate::roundtrip::emit_document;
 

@@ -2,11 +2,13 @@
 
 mod api_trait;
 mod describe;
+mod dispatch;
 pub(crate) mod models;
 mod module_files;
 mod operation_crates;
 mod operation_types;
 mod pages;
+mod param_specs;
 mod requests;
 mod responses;
 mod route_choices;
@@ -206,12 +208,13 @@ pub fn emit(
     // What goes before the operations' items: the re-exports of their crates and the
     // declarations of their files.
     let mut head = String::new();
+    let tags: Vec<Option<&str>> = api.operations.iter().map(|op| op.first_tag()).collect();
     let (operation_parts, moved) = match at {
         TypesAt::Crates {
             operations: Some(crates),
             ..
         } => {
-            let (parts, moved) = split_operations(api, &mut operation_pieces, &crates);
+            let (parts, moved) = split_operations(api, &tags, &mut operation_pieces, &crates);
             head = operation_crates::re_exports(crates.prefix, parts.len());
             (parts, moved)
         }
@@ -219,7 +222,6 @@ pub fn emit(
     };
     let all_moved = !api.operations.is_empty() && moved.len() == api.operations.len();
     if files {
-        let tags: Vec<Option<&str>> = api.operations.iter().map(|op| op.first_tag()).collect();
         let (declarations, files) = module_files::operations(&tags, &mut operation_pieces, &moved);
         if !head.is_empty() && !declarations.is_empty() {
             head.push('\n');
@@ -314,12 +316,13 @@ pub fn emit(
     }
 }
 
-/// Moves the operations' items out of `pieces` (one per operation) into crates when
-/// [`operation_crates::place`] says so, leaving the moved ones empty. Gives each
+/// Moves the operations' items out of `pieces` (one per operation, first tags `tags`)
+/// into crates when [`operation_crates::place`] says so, leaving the moved ones empty. Gives each
 /// crate's items and which operations moved; no crates when the operations stay, or any
 /// failed to format (the error then shows where it is).
 fn split_operations(
     api: &Api,
+    tags: &[Option<&str>],
     pieces: &mut [Formatted],
     crates: &OperationCrates<'_>,
 ) -> (Vec<String>, BTreeSet<usize>) {
@@ -330,8 +333,7 @@ fn split_operations(
     else {
         return (Vec::new(), BTreeSet::new());
     };
-    let tags: Vec<Option<&str>> = api.operations.iter().map(|op| op.first_tag()).collect();
-    let Some(placed) = operation_crates::place(&tags, &texts, crates) else {
+    let Some(placed) = operation_crates::place(tags, &texts, crates) else {
         return (Vec::new(), BTreeSet::new());
     };
     let items: Vec<String> = placed

@@ -6,8 +6,8 @@
 //! rust-analyzer open comfortably. In a crate whose types are split, the operations'
 //! types that stay in the API crate go to a file per first tag
 //! (`generated/<tag>_operations.rs`, modules the root re-exports whole, so every path
-//! stays as it was; a tag of more than 512 KB to several), and the `handlers`, `webhooks`, `rules` and `description` modules
-//! to `generated/<module>.rs`. A module's items are the items it had; only where they
+//! stays as it was; a tag of more than 512 KB to several), and the `handlers`,
+//! `webhooks`, `rules` and `description` modules to `generated/<module>.rs`. A module's items are the items it had; only where they
 //! are written changes.
 
 use std::collections::BTreeSet;

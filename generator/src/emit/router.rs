@@ -5,15 +5,15 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::dispatch::dispatcher;
 use super::operation_types::OperationTypes;
+use super::param_specs::param_spec;
+use super::param_specs::scalar_tokens;
 use super::validation::Rules;
 use super::TypeTokens;
-use super::{ident, route_choices, security};
+use super::{ident, security};
 use crate::ir::Types;
-use crate::ir::{
-    Api, BodyKind, Extra, Field, Location, MultipartBody, ObjectShape, Operation, Parameter,
-    PartKind, Scalar, SegmentClass, SegmentGap, Shape, Style,
-};
+use crate::ir::{Api, BodyKind, Location, MultipartBody, Operation, Parameter, PartKind};
 use crate::naming::{snake, Namespace};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
@@ -67,7 +67,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                 chain = if let [op] = same.as_slice() {
                     by_type = true;
                     let operation = operation_types.get(op);
-                    if security::secured(api, op) {
+                    if api.secures(op) {
                         quote!(#chain.secured::<#operation>(#filter))
                     } else {
                         quote!(#chain.public::<#operation>(#filter))
@@ -581,16 +581,6 @@ fn handler(
     }
 }
 
-/// The runtime's handler serving `op`, as a dispatcher calls it.
-fn served_by(api: &Api, operation_types: &OperationTypes, op: &Operation) -> TokenStream {
-    let operation = operation_types.get(op);
-    if security::secured(api, op) {
-        quote!(rt::handle_secured::<A, #operation>)
-    } else {
-        quote!(rt::handle::<A, #operation>)
-    }
-}
-
 /// Whether `code` waits for a future (`.await`) outside any closure or async block
 /// of its own: generated decoders have none.
 fn awaits(code: &TokenStream) -> bool {
@@ -685,286 +675,6 @@ fn multipart_decoder(multipart: &MultipartBody, rules: &mut Rules<'_>) -> TokenS
             Ok(super::#ty { #(#fields)* })
         }
     }
-}
-
-fn scalar_tokens(scalar: Scalar) -> TokenStream {
-    match scalar {
-        Scalar::String => quote!(rt::Scalar::String),
-        Scalar::Integer => quote!(rt::Scalar::Integer),
-        Scalar::Number => quote!(rt::Scalar::Number),
-        Scalar::Boolean => quote!(rt::Scalar::Boolean),
-        Scalar::Json => quote!(rt::Scalar::Json),
-    }
-}
-
-/// The runtime's description of where and how `param` is read, with its constraints
-/// when `rules` is given.
-pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_>>) -> TokenStream {
-    let wire = &param.name;
-    let explode = param.explode;
-    let shape = match &param.shape {
-        Shape::Scalar(scalar) => match scalar {
-            Scalar::String => quote!(rt::Shape::STRING),
-            Scalar::Integer => quote!(rt::Shape::INTEGER),
-            Scalar::Number => quote!(rt::Shape::NUMBER),
-            Scalar::Boolean => quote!(rt::Shape::BOOLEAN),
-            Scalar::Json => quote!(rt::Shape::JSON),
-        },
-        Shape::Array(item) => {
-            let item = scalar_tokens(*item);
-            quote!(rt::Shape::Array { item: #item, explode: #explode })
-        }
-        Shape::Object(object) => {
-            let object = object_tokens(object);
-            quote!(rt::Shape::Object { object: #object, explode: #explode })
-        }
-        Shape::JsonText => quote!(rt::Shape::JsonText),
-    };
-    let (spec, default_style) = match param.location {
-        Location::Path(index) => {
-            let index = proc_macro2::Literal::usize_unsuffixed(index);
-            (
-                quote!(rt::Param::path(#index, #wire, #shape)),
-                Style::Simple,
-            )
-        }
-        Location::PathPart { segment, position } => {
-            let literals = op
-                .segment_literals
-                .get(&segment)
-                .cloned()
-                .unwrap_or_default();
-            let gaps = op.segment_gaps.get(&segment);
-            let segment = proc_macro2::Literal::usize_unsuffixed(segment);
-            let position = proc_macro2::Literal::usize_unsuffixed(position);
-            let spec = match gaps {
-                None => quote!(rt::Param::path_part(
-                    #segment, &[#(#literals),*], #position, #wire, #shape
-                )),
-                Some(gaps) => {
-                    let gaps = gaps.iter().map(|(at, gap)| {
-                        let at = proc_macro2::Literal::usize_unsuffixed(*at);
-                        match gap {
-                            SegmentGap::BeforeOneOf(values) => {
-                                quote!((#at, rt::Gap::BeforeOneOf(&[#(#values),*])))
-                            }
-                            SegmentGap::AfterDigits => quote!((#at, rt::Gap::AfterDigits)),
-                        }
-                    });
-                    quote!(rt::Param::path_part_with_gaps(
-                        #segment, &[#(#literals),*], &[#(#gaps),*], #position, #wire, #shape
-                    ))
-                }
-            };
-            (spec, Style::Simple)
-        }
-        Location::Query => (quote!(rt::Param::query(#wire, #shape)), Style::Form),
-        Location::Header => (quote!(rt::Param::header(#wire, #shape)), Style::Simple),
-        Location::Cookie => (quote!(rt::Param::cookie(#wire, #shape)), Style::Form),
-    };
-    // Each location's constructor has its default style; only others are spelled out.
-    let spec = if param.style == default_style {
-        spec
-    } else {
-        let style = match param.style {
-            Style::Simple => quote!(Simple),
-            Style::Label => quote!(Label),
-            Style::Matrix => quote!(Matrix),
-            Style::Form => quote!(Form),
-            Style::SpaceDelimited => quote!(SpaceDelimited),
-            Style::PipeDelimited => quote!(PipeDelimited),
-            Style::DeepObject => quote!(DeepObject),
-        };
-        quote!(#spec.styled(rt::Style::#style))
-    };
-    let spec = if param.collects_rest() {
-        let claims = claimed_keys(op, param).into_iter().map(|(key, under)| {
-            if under {
-                quote!(rt::Claim::Under(#key))
-            } else {
-                quote!(rt::Claim::Key(#key))
-            }
-        });
-        quote!(#spec.collecting(&[#(#claims),*]))
-    } else {
-        spec
-    };
-    match rules.and_then(|rules| rules.for_use(&param.schema.schema, &param.schema.name_hint)) {
-        Some(checks) => quote!(#spec.checked(&#checks)),
-        None => spec,
-    }
-}
-
-/// The query keys something other than `collector` reads, sorted: `(name, false)` for
-/// a key, `(name, true)` for a `deepObject`'s `name[...]` keys. The runtime's own keys
-/// (pagination's `limit` and `page_token`) and the names in AWS `#` conditions, which
-/// choose the operation, are among them.
-fn claimed_keys(op: &Operation, collector: &Parameter) -> Vec<(String, bool)> {
-    let scan = op.pagination.iter().flat_map(|p| &p.scan);
-    let mut keys = std::collections::BTreeSet::new();
-    for param in op.params.iter().chain(scan) {
-        if param.location != Location::Query || param.name == collector.name {
-            continue;
-        }
-        match &param.shape {
-            Shape::Object(object) if param.style == Style::Form && param.explode => {
-                for (name, field) in &object.properties {
-                    keys.insert((name.clone(), false));
-                    // A nested object's properties arrive as `name[...]`.
-                    if matches!(field, Field::Object(_)) {
-                        keys.insert((name.clone(), true));
-                    }
-                }
-            }
-            _ => {
-                keys.insert((param.name.clone(), false));
-            }
-        }
-        if param.style == Style::DeepObject {
-            keys.insert((param.name.clone(), true));
-        }
-    }
-    if op.pagination.is_some() {
-        keys.insert(("limit".to_string(), false));
-        keys.insert(("page_token".to_string(), false));
-    }
-    for (name, _) in op.discriminators() {
-        keys.insert((name, false));
-    }
-    // Its own declared properties are read by name before any claim is looked at.
-    keys.into_iter().collect()
-}
-
-/// An object parameter's properties as a `rt::Object` literal; only literals, so the
-/// compiler promotes the property slices to `'static` inside the handler.
-fn object_tokens(object: &ObjectShape) -> TokenStream {
-    let properties = object.properties.iter().map(|(name, field)| {
-        let value = match field {
-            Field::Scalar(scalar) => {
-                let scalar = scalar_tokens(*scalar);
-                quote!(rt::Field::Scalar(#scalar))
-            }
-            Field::Array(item) => {
-                let item = scalar_tokens(*item);
-                quote!(rt::Field::Array(#item))
-            }
-            Field::Object(inner) => {
-                let inner = object_tokens(inner);
-                quote!(rt::Field::Object(#inner))
-            }
-        };
-        quote!(rt::Property { name: #name, value: #value })
-    });
-    let additional = match object.additional {
-        Some(Extra::Scalar(scalar)) => {
-            let scalar = scalar_tokens(scalar);
-            quote!(::core::option::Option::Some(rt::Extra::Scalar(#scalar)))
-        }
-        Some(Extra::Array(item)) => {
-            let item = scalar_tokens(item);
-            quote!(::core::option::Option::Some(rt::Extra::Array(#item)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    quote!(rt::Object { properties: &[#(#properties),*], additional: #additional })
-}
-
-/// A handler for operations sharing a route and method: the first whose conditions
-/// (required query parameters, conditions after `#`, the literal text of a mixed path
-/// segment, what a path parameter accepts) all hold serves the request, the most
-/// demanding first; one with no conditions takes the rest. Operations that nothing
-/// tells apart ([`crate::ir::RouteChoice`]) share their conditions and are one
-/// candidate, served by the one the trait's method picks.
-fn dispatcher(
-    api: &Api,
-    operation_types: &OperationTypes,
-    ops: &[&Operation],
-) -> (proc_macro2::Ident, TokenStream) {
-    // One candidate per operation, or per choice: its first operation stands for all.
-    let mut candidates: Vec<&Operation> = Vec::new();
-    for &op in ops {
-        let led = match api.choice_of(op) {
-            Some(choice) => api.choice_led_by(op).is_some_and(|led| led == choice),
-            None => true,
-        };
-        if led {
-            candidates.push(op);
-        }
-    }
-    let demands = |op: &Operation| {
-        op.discriminators().len() + op.segment_literals.len() + op.segment_classes.len()
-    };
-    candidates.sort_by_key(|op| std::cmp::Reverse(demands(op)));
-    let name = ident(&format!("dispatch_{}", candidates[0].method_name));
-    let (fallback, rest) = candidates
-        .split_last()
-        .unwrap_or_else(|| unreachable!("a dispatcher has operations"));
-    // Every candidate is tried on its conditions; a fallback with none of its own takes
-    // whatever the others do not, and otherwise a request matching none is a 404.
-    let (fallback, rest) = if demands(fallback) == 0 {
-        (Some(*fallback), rest)
-    } else {
-        (None, &candidates[..])
-    };
-    let serve = |op: &Operation| match api.choice_led_by(op) {
-        Some(choice) => route_choices::dispatch(api, choice, |op| {
-            let handler = served_by(api, operation_types, op);
-            quote!(#handler(state, input).await)
-        }),
-        None => {
-            let handler = served_by(api, operation_types, op);
-            quote!(#handler(state, input).await)
-        }
-    };
-    let tries = rest.iter().map(|op| {
-        let conditions = op
-            .discriminators()
-            .into_iter()
-            .map(|(name, value)| match value {
-                Some(value) => quote!((#name, Some(#value))),
-                None => quote!((#name, None)),
-            });
-        // A segment mixing text and parameters only fits requests with that text in it.
-        let shapes = op.segment_literals.iter().map(|(segment, literals)| {
-            let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
-            quote!(&& input.segment_fits(#segment, &[#(#literals),*]))
-        });
-        // A segment whose parameter is an enum, an integer or a UUID only fits requests
-        // with such a value there.
-        let values = op.segment_classes.iter().map(|(segment, class)| {
-            let segment = proc_macro2::Literal::usize_unsuffixed(*segment);
-            match class {
-                SegmentClass::OneOf(values) => {
-                    quote!(&& input.segment_is(#segment, &[#(#values),*]))
-                }
-                SegmentClass::Integer => quote!(&& input.segment_is_integer(#segment)),
-                SegmentClass::Uuid => quote!(&& input.segment_is_uuid(#segment)),
-            }
-        });
-        let served = serve(op);
-        quote! {
-            if input.satisfies(&[#(#conditions),*]) #(#shapes)* #(#values)* {
-                return #served;
-            }
-        }
-    });
-    let last = match fallback {
-        Some(op) => serve(op),
-        None => quote! {
-            let _ = state;
-            rt::reject(input.no_route())
-        },
-    };
-    let code = quote! {
-        pub(super) async fn #name<A: Api>(
-            state: rt::State<Arc<A>>,
-            input: rt::RawRequest,
-        ) -> rt::Response {
-            #(#tries)*
-            #last
-        }
-    };
-    (name, code)
 }
 
 #[cfg(test)]

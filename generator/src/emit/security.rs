@@ -212,11 +212,6 @@ fn anonymous_allowed(op: &Operation) -> bool {
     op.security.iter().any(|r| r.schemes.is_empty())
 }
 
-/// Whether `op` has security requirements its handler checks before decoding.
-pub fn secured(api: &Api, op: &Operation) -> bool {
-    api.auth.is_some() && !op.security.is_empty()
-}
-
 /// What the `handlers` module holds for a secured operation.
 pub struct HandlerAuth {
     /// The principal the operation's requirements give the trait's method.
@@ -228,7 +223,7 @@ pub struct HandlerAuth {
 /// The authentication step for `op`, a function named `function`; `None` for a public
 /// operation.
 pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> Option<HandlerAuth> {
-    let auth = api.auth.as_ref().filter(|_| secured(api, op))?;
+    let auth = api.auth.as_ref().filter(|_| api.secures(op))?;
     let auth_trait = ident(&auth.trait_name);
     let anonymous = anonymous_allowed(op);
 

@@ -439,30 +439,19 @@ pub(crate) fn items_and_modules(
             attrs: Vec::new(),
             items,
         };
-        files.push((
-            module.ident.to_string(),
-            space_declarations(&space_items(&prettyplease::unparse(&inner))),
-        ));
+        files.push((module.ident.to_string(), file_text(&inner)));
     }
-    let text = space_items(&prettyplease::unparse(&file));
-    Ok((space_declarations(&text), files))
+    Ok((file_text(&file), files))
 }
 
-/// `code` with a blank line after each run of one-line top-level `use` or `mod`
-/// declarations that other code follows, as after the imports a person writes (a
-/// module declared `mod name;` has no closing brace for [`space_items`] to see).
-fn space_declarations(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + 64);
-    let mut previous: Option<&str> = None;
-    for line in code.lines() {
-        if previous.is_some_and(|previous| ends_declarations(previous, line)) {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
-    }
-    out
+/// `file` formatted as a file of its own: [`space_items`], and a blank line after each
+/// run of one-line top-level `use` or `mod` declarations that other code follows, as
+/// after the imports a person writes (a module declared `mod name;` has no closing brace
+/// for [`space_items`] to see).
+fn file_text(file: &syn::File) -> String {
+    spaced(&prettyplease::unparse(file), |previous, line| {
+        blank_between(previous, line) || ends_declarations(previous, line)
+    })
 }
 
 /// The text before and after the items of `module`, a module written with no items, at
@@ -782,13 +771,16 @@ fn ends_declarations(line: &str, next: &str) -> bool {
 /// closing brace and the next item at the same depth makes the output read like code
 /// written by hand.
 fn space_items(code: &str) -> String {
+    spaced(code, blank_between)
+}
+
+/// `code`'s lines, with a blank line between two where `blank(previous, line)`.
+fn spaced(code: &str, blank: impl Fn(&str, &str) -> bool) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous: Option<&str> = None;
     for line in code.lines() {
-        if let Some(prev) = previous {
-            if blank_between(prev, line) {
-                out.push('\n');
-            }
+        if previous.is_some_and(|previous| blank(previous, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');

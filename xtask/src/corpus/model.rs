@@ -116,6 +116,14 @@ impl Doc {
         format!("{}:{}", self.corpus, self.rel)
     }
 
+    /// Whether the generator panicked or its worker died on the document.
+    pub(super) fn crashed(&self) -> bool {
+        matches!(
+            self.generation,
+            Generation::Panicked(_) | Generation::Crashed(_)
+        )
+    }
+
     /// Where the document's module is generated: `m{index}` of the run's documents,
     /// which is also the module's name in a scratch crate.
     pub(super) fn dir(&self, gen_root: &Path, index: usize) -> PathBuf {

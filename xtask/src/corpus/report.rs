@@ -248,7 +248,7 @@ fn render_summary(
                 .iter()
                 .filter(|d| d.compilation == Compilation::Ok && !d.warnings.is_empty())
                 .count();
-            let panics = mine.iter().filter(|d| crashed(d)).count();
+            let panics = mine.iter().filter(|d| d.crashed()).count();
             if !compiled_run {
                 let _ = writeln!(
                     w,
@@ -298,19 +298,11 @@ fn render_summary(
     }
 }
 
-/// Whether the generator panicked or its worker died on the document.
-fn crashed(doc: &Doc) -> bool {
-    matches!(
-        doc.generation,
-        Generation::Panicked(_) | Generation::Crashed(_)
-    )
-}
-
 /// The failures of the documents of one input version, grouped by cause.
 fn render_version(w: &mut String, version: Version, docs: &[&Doc], compiled_run: bool) {
     let _ = writeln!(w, "\n## {}", version.title());
 
-    let panics: Vec<&&Doc> = docs.iter().filter(|d| crashed(d)).collect();
+    let panics: Vec<&&Doc> = docs.iter().filter(|d| d.crashed()).collect();
     let _ = writeln!(
         w,
         "\n### {} generator panics and crashes ({})\n",
