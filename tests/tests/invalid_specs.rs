@@ -1,5 +1,6 @@
 //! Every spec in `specs/invalid/` fails with diagnostics that name the file and the JSON
 //! pointer of each problem; the full text is snapshotted in `tests/snapshots/invalid/`.
+//! What the generator serves although the spec is doubtful is a warning at its pointer.
 
 use specfirst::{Error, Generator};
 use specfirst_tests::{spec_files, workspace_root};
@@ -49,6 +50,39 @@ fn many_problems_are_all_reported_at_once() {
         panic!("many-problems.yaml was accepted");
     };
     assert!(diagnostics.items.len() >= 10, "{diagnostics}");
+}
+
+#[test]
+fn what_is_served_despite_the_spec_is_a_warning_at_its_pointer() {
+    let cases = [
+        (
+            "specs/route-choices.yaml",
+            "/paths/~1v1~1{parent}~1exchanges/get",
+            "the trait's `choose_list_project_exchanges` picks the operation",
+        ),
+        (
+            "specs/params.yaml",
+            "/paths/~1repeats~1{id}~1of~1{id}/get",
+            "names `id` more than once; a parameter is read where it first appears",
+        ),
+        (
+            "specs/param-styles.yaml",
+            "/paths/~1rest~1twice/get/parameters/2",
+            "`filter` also takes the query keys no other parameter names",
+        ),
+    ];
+    for (spec, pointer, words) in cases {
+        let generator = Generator::from_path(workspace_root().join(spec))
+            .unwrap_or_else(|error| panic!("{spec}: {error}"));
+        let warnings = generator.warnings();
+        assert!(
+            warnings
+                .items
+                .iter()
+                .any(|item| item.pointer == pointer && item.message.contains(words)),
+            "{spec}: no warning at {pointer} saying {words:?}: {warnings}"
+        );
+    }
 }
 
 /// Whether `pointer` names a node of the YAML or JSON document in `bytes`.
