@@ -717,6 +717,13 @@ pub enum SchemeKind {
     },
     /// A client certificate verified in the TLS handshake (OpenAPI 3.1 `mutualTLS`).
     MutualTls,
+    /// A scheme the spec names without saying how its credential is presented: a
+    /// requirement naming no declared scheme, or a scheme of a type OpenAPI does not
+    /// define. Its method reads the credential from the whole request.
+    Undescribed {
+        /// The `type` the declaration gives; `None` when nothing declares the scheme.
+        declared_type: Option<String>,
+    },
 }
 
 impl SchemeKind {
@@ -777,7 +784,7 @@ impl Operation {
             .filter(|p| p.location == Location::Query && p.required && p.keyed_by_name())
             .map(|p| (p.name.clone(), None))
             .collect();
-        if let Some((_, fragment)) = self.path.split_once('#') {
+        if let Some(fragment) = path_conditions(&self.path) {
             for condition in fragment.split('&').filter(|c| !c.is_empty()) {
                 out.push(match condition.split_once('=') {
                     Some((name, value)) => (name.to_string(), Some(value.to_string())),
@@ -789,6 +796,15 @@ impl Operation {
         out.dedup();
         out
     }
+}
+
+/// The conditions after `#` in `path` (AWS writes `/#Action=CreateQueue` or
+/// `/#X-Amz-Target=Service.Operation`): `name` or `name=value` pairs joined by `&`.
+/// `None` when the path has no `#`, or when what follows it is more path (Mastercard's
+/// `/send/#env/v1/partners/{partnerId}`), which is then part of the path, `#` and all.
+pub fn path_conditions(path: &str) -> Option<&str> {
+    let (_, after) = path.split_once('#')?;
+    (!after.contains(['/', '{', '}'])).then_some(after)
 }
 
 /// The method every generated authentication trait has besides its scheme methods;

@@ -70,6 +70,41 @@ fn what_is_served_despite_the_spec_is_a_warning_at_its_pointer() {
             "/paths/~1rest~1twice/get/parameters/2",
             "`filter` also takes the query keys no other parameter names",
         ),
+        (
+            "specs/params.yaml",
+            "/paths/~1send~1#env~1partners~1{partnerId}/get",
+            "the `#` is read as a character of the path, which requests send as `%23`",
+        ),
+        (
+            "specs/refs.yaml",
+            "/paths/~1notes/post/requestBody/content/application~1json/schema/$ref",
+            "`$ref` `#/components/responses/Planted` points at a response, where a schema is \
+             expected (JSON Schema Core: ",
+        ),
+        (
+            "specs/schemas.yaml",
+            "/components/schemas/Record/properties/code/pattern",
+            "`pattern` must be a string (a regular expression; JSON Schema Validation: \
+             \"The value of this keyword MUST be a string\"); ignored, so nothing checks it",
+        ),
+        (
+            "specs/schemas.yaml",
+            "/components/schemas/Record/properties/kind/type",
+            "\"The value of this keyword MUST be either a string or an array\"); ignored, so \
+             this schema takes a value of any type",
+        ),
+        (
+            "specs/security.yaml",
+            "/paths/~1legacy/get/security/0/legacySession",
+            "security scheme `legacySession` is not declared under `components/securitySchemes` \
+             (OpenAPI, Security Requirement Object: \"Each name MUST correspond",
+        ),
+        (
+            "specs/security.yaml",
+            "/components/securitySchemes/vendorToken/type",
+            "unknown security scheme type `x-vendor-token` (OpenAPI, Security Scheme Object: \
+             \"Valid values are",
+        ),
     ];
     for (spec, pointer, words) in cases {
         let generator = Generator::from_path(workspace_root().join(spec))

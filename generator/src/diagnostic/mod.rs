@@ -151,7 +151,9 @@ impl Diagnostics {
         let gutter = " ".repeat(number.len());
         let line = line.replace('\t', " ");
         let start: String = line.chars().take(at.column - 1).collect();
-        let marks = "^".repeat(token_width(&line[start.len()..]));
+        let width = token_width(&line[start.len()..]);
+        let (line, before, width) = excerpt(&line, start.chars().count(), width);
+        let marks = "^".repeat(width);
         let _ = writeln!(
             out,
             "{gutter}--> {}:{}:{}",
@@ -161,13 +163,39 @@ impl Diagnostics {
         );
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{number} | {line}");
-        let _ = writeln!(
-            out,
-            "{gutter} | {}{marks}",
-            " ".repeat(start.chars().count())
-        );
+        let _ = writeln!(out, "{gutter} | {}{marks}", " ".repeat(before));
         out
     }
+}
+
+/// The longest line an excerpt shows whole. A longer one, such as a minified JSON spec's
+/// only line, is cut to this many characters around the node, `...` marking each cut.
+const EXCERPT_WIDTH: usize = 120;
+
+/// How many characters before the node a cut line keeps.
+const EXCERPT_LEAD: usize = 40;
+
+/// `line` as an excerpt shows it, for a node `width` characters wide starting `start`
+/// characters in, with where the node then starts and how much of it shows.
+fn excerpt(line: &str, start: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= EXCERPT_WIDTH {
+        return (line.to_string(), start, width);
+    }
+    let from = start.saturating_sub(EXCERPT_LEAD);
+    let to = (from + EXCERPT_WIDTH).min(chars.len());
+    let from = to.saturating_sub(EXCERPT_WIDTH).min(from);
+    let mut out = String::new();
+    let mut before = start - from;
+    if from > 0 {
+        out.push_str("...");
+        before += 3;
+    }
+    out.extend(&chars[from..to]);
+    if to < chars.len() {
+        out.push_str("...");
+    }
+    (out, before, width.min(to.saturating_sub(start)).max(1))
 }
 
 /// Where `item`'s node is in `source`, when there is a source and it has the node.
@@ -272,6 +300,36 @@ error: api.yaml#/paths/~1a/get/x-y/a: unknown
             diagnostics.render(None).lines().count(),
             diagnostics.items.len()
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_node() {
+        // A minified spec is one line: the excerpt shows where the node is, not all of it.
+        let padding = "x".repeat(500);
+        let source = format!(
+            "{{\"openapi\":\"3.0.3\",\"x-pad\":\"{padding}\",\"paths\":{{\"/a\":{{\"get\":{{\"operationId\":5,\"x-more\":\"{padding}\"}}}}}}}}"
+        );
+        let diagnostics = Diagnostics::new(
+            "api.json",
+            vec![Diagnostic::new(
+                "/paths/~1a/get/operationId",
+                "must be a string",
+            )],
+        );
+        let rendered = diagnostics.render(Some(&source));
+        let lines: Vec<&str> = rendered.lines().collect();
+        assert_eq!(lines[1], " --> api.json:1:553");
+        let shown = lines[3].strip_prefix("1 | ").unwrap();
+        assert!(
+            shown.starts_with("...") && shown.ends_with("..."),
+            "{shown}"
+        );
+        assert_eq!(shown.chars().count(), EXCERPT_WIDTH + 6);
+        let marks = lines[4].strip_prefix("  | ").unwrap();
+        let at = marks.find('^').unwrap();
+        assert_eq!(&shown[at..at + marks.len() - at], "\"operationId\"");
+        // A short line is shown whole.
+        assert_eq!(excerpt("abc", 1, 1), ("abc".to_string(), 1, 1));
     }
 
     #[test]

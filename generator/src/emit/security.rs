@@ -29,8 +29,26 @@ pub fn auth_trait(api: &Api) -> TokenStream {
     let methods = used_schemes(auth, api).into_iter().map(|scheme| {
         let method = ident(&scheme.method_name);
         let (credential, output, text) = match &scheme.kind {
+            SchemeKind::Undescribed { declared_type } => (
+                // Nothing to hand over: the method reads what it needs from `ctx`.
+                quote!(),
+                quote!(Self::Principal),
+                format!(
+                    "{}: how its credential is presented is up to this method, which reads \
+                     it from the request's headers and URI in `ctx`. No `WWW-Authenticate` \
+                     challenge names it, and where an operation also admits anonymous \
+                     callers, a refusal lets the request through as anonymous.",
+                    match declared_type {
+                        Some(kind) => format!(
+                            "The spec declares this scheme with type `{kind}`, which OpenAPI \
+                             does not define"
+                        ),
+                        None => "The spec names this scheme without declaring it".to_string(),
+                    }
+                ),
+            ),
             SchemeKind::Bearer { format } => (
-                quote!(::specfirst_runtime::auth::Bearer),
+                quote!(credential: ::specfirst_runtime::auth::Bearer,),
                 quote!(Self::Principal),
                 format!(
                     "HTTP bearer authentication: the token of `Authorization: Bearer <token>`{}.",
@@ -41,7 +59,7 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                 ),
             ),
             SchemeKind::Http { scheme } => (
-                quote!(::specfirst_runtime::auth::HttpCredentials),
+                quote!(credential: ::specfirst_runtime::auth::HttpCredentials,),
                 quote!(Self::Principal),
                 format!(
                     "HTTP `{scheme}` authentication: the credentials of \
@@ -50,14 +68,14 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                 ),
             ),
             SchemeKind::Basic => (
-                quote!(::specfirst_runtime::auth::Basic),
+                quote!(credential: ::specfirst_runtime::auth::Basic,),
                 quote!(Self::Principal),
                 "HTTP basic authentication: the user name and password of \
                  `Authorization: Basic <credentials>`."
                     .to_string(),
             ),
             SchemeKind::ApiKey { location, name } => (
-                quote!(::specfirst_runtime::auth::ApiKey),
+                quote!(credential: ::specfirst_runtime::auth::ApiKey,),
                 quote!(Self::Principal),
                 format!(
                     "An API key in the `{name}` {}.",
@@ -69,7 +87,7 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                 ),
             ),
             SchemeKind::MutualTls => (
-                quote!(::specfirst_runtime::ClientCertificate),
+                quote!(credential: ::specfirst_runtime::ClientCertificate,),
                 quote!(Self::Principal),
                 "Mutual TLS: the certificate chain the client presented in the TLS \
                  handshake, already verified against the CAs of the server's \
@@ -77,7 +95,7 @@ pub fn auth_trait(api: &Api) -> TokenStream {
                     .to_string(),
             ),
             SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => (
-                quote!(::specfirst_runtime::auth::Bearer),
+                quote!(credential: ::specfirst_runtime::auth::Bearer,),
                 quote!(::specfirst_runtime::auth::Scoped<Self::Principal>),
                 format!(
                     "{} access token, presented as `Authorization: Bearer <token>`. Return the \
@@ -100,7 +118,7 @@ pub fn auth_trait(api: &Api) -> TokenStream {
             fn #method(
                 &self,
                 ctx: &RequestContext,
-                credential: #credential,
+                #credential
             ) -> impl Future<Output = Result<#output>> + Send;
         }
     });
@@ -241,15 +259,17 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> Option<Handl
     let mut site_tokens = Vec::new();
     for index in &named {
         let scheme = &auth.schemes[*index];
-        let challenge = challenge(&auth.realm, &scheme.kind);
-        if !challenges.contains(&challenge) {
-            challenges.push(challenge);
+        if let Some(challenge) = challenge(&auth.realm, &scheme.kind) {
+            if !challenges.contains(&challenge) {
+                challenges.push(challenge);
+            }
         }
-        let site = site(&scheme.kind);
-        let key = site.to_string();
-        if !sites.contains(&key) {
-            sites.push(key);
-            site_tokens.push(site);
+        if let Some(site) = site(&scheme.kind) {
+            let key = site.to_string();
+            if !sites.contains(&key) {
+                sites.push(key);
+                site_tokens.push(site);
+            }
         }
     }
 
@@ -269,25 +289,31 @@ pub fn handler_auth(api: &Api, op: &Operation, function: &Ident) -> Option<Handl
                 let principal = format_ident!("p{n}");
                 let name = &scheme.name;
                 let read = match &scheme.kind {
+                    SchemeKind::Undescribed { .. } => None,
                     SchemeKind::Bearer { .. }
                     | SchemeKind::OAuth2 { .. }
-                    | SchemeKind::OpenIdConnect { .. } => {
-                        quote!(auth.bearer(#name))
-                    }
-                    SchemeKind::Basic => quote!(auth.basic(#name)),
-                    SchemeKind::Http { scheme } => quote!(auth.http(#scheme, #name)),
-                    SchemeKind::MutualTls => quote!(auth.client_certificate()),
+                    | SchemeKind::OpenIdConnect { .. } => Some(quote!(auth.bearer(#name))),
+                    SchemeKind::Basic => Some(quote!(auth.basic(#name))),
+                    SchemeKind::Http { scheme } => Some(quote!(auth.http(#scheme, #name))),
+                    SchemeKind::MutualTls => Some(quote!(auth.client_certificate())),
                     SchemeKind::ApiKey { .. } => {
-                        let site = site(&scheme.kind);
-                        quote!(auth.api_key(#site, #name))
+                        site(&scheme.kind).map(|site| quote!(auth.api_key(#site, #name)))
                     }
                 };
-                reads.push(quote! {
-                    let Some(#credential) = #read else { break #label };
+                let handed = read.map(|read| {
+                    reads.push(quote! {
+                        let Some(#credential) = #read else { break #label };
+                    });
+                    quote!(, #credential)
                 });
                 let method = ident(&scheme.method_name);
-                let call = quote!(<A as super::#auth_trait>::#method(api, ctx, #credential).await);
-                let check = if scheme.kind.has_scopes() {
+                let call = quote!(<A as super::#auth_trait>::#method(api, ctx #handed).await);
+                let undescribed = matches!(scheme.kind, SchemeKind::Undescribed { .. });
+                let check = if undescribed && anonymous {
+                    // Its refusal cannot tell a bad credential from none: where anonymous
+                    // callers are welcome, it lets the request through as one.
+                    quote!((#call).ok())
+                } else if scheme.kind.has_scopes() {
                     let scopes = scheme_use.scopes.iter().map(|s| Literal::string(s));
                     quote!(auth.scoped(#call, &[#(#scopes),*]))
                 } else {
@@ -371,9 +397,10 @@ pub fn shared_function_name(api: &Api, op: &Operation) -> String {
     format!("authenticate_{}", alternatives.join("_or_"))
 }
 
-/// Where a scheme's credential is presented, as a runtime `Site`.
-fn site(kind: &SchemeKind) -> TokenStream {
-    match kind {
+/// Where a scheme's credential is presented, as a runtime `Site`; `None` when the spec
+/// does not say.
+fn site(kind: &SchemeKind) -> Option<TokenStream> {
+    Some(match kind {
         SchemeKind::ApiKey { location, name } => match location {
             ApiKeyLocation::Header => {
                 let name = name.to_ascii_lowercase();
@@ -383,14 +410,16 @@ fn site(kind: &SchemeKind) -> TokenStream {
             ApiKeyLocation::Cookie => quote!(rt::Site::Cookie(#name)),
         },
         SchemeKind::MutualTls => quote!(rt::Site::Tls),
+        SchemeKind::Undescribed { .. } => return None,
         _ => quote!(rt::Site::Authorization),
-    }
+    })
 }
 
-/// The `WWW-Authenticate` challenge for a scheme.
-fn challenge(realm: &str, kind: &SchemeKind) -> String {
+/// The `WWW-Authenticate` challenge for a scheme; `None` when the spec does not say how
+/// its credential is presented.
+fn challenge(realm: &str, kind: &SchemeKind) -> Option<String> {
     let realm = quoted(realm);
-    match kind {
+    Some(match kind {
         SchemeKind::Basic => format!("Basic realm={realm}, charset=\"UTF-8\""),
         SchemeKind::ApiKey { location, name } => format!(
             "ApiKey realm={realm}, in=\"{}\", name={}",
@@ -405,8 +434,9 @@ fn challenge(realm: &str, kind: &SchemeKind) -> String {
         // the OpenAPI scheme type, so a client can tell what it lacks.
         SchemeKind::MutualTls => format!("MutualTLS realm={realm}"),
         SchemeKind::Http { scheme } => format!("{scheme} realm={realm}"),
+        SchemeKind::Undescribed { .. } => return None,
         _ => format!("Bearer realm={realm}"),
-    }
+    })
 }
 
 /// A quoted-string of printable ASCII, so the challenge is a valid header value.

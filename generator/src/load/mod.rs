@@ -58,6 +58,9 @@ pub struct Document {
     /// Local `$ref`s that point at nothing or lead a schema back into its own `allOf`,
     /// each at its pointer in the input: lowering reports them with its own problems.
     pub dangling: Vec<Diagnostic>,
+    /// Constraints of the wrong kind of JSON, removed from `raw` (kept in `original`),
+    /// each at its pointer in the input: lowering reports them as warnings.
+    pub set_aside: Vec<Diagnostic>,
 }
 
 impl Document {
@@ -118,9 +121,13 @@ impl Document {
         // Read as OpenAPI, a malformed schema nested deep takes time that doubles with
         // each level: such schemas are reported before anything reads them.
         let malformed = shapes::malformed_schemas(&parsed);
-        if !malformed.is_empty() {
-            return Err(Error::Spec(Diagnostics::new(file, malformed)));
+        if !malformed.errors.is_empty() {
+            return Err(Error::Spec(Diagnostics::new(file, malformed.errors)));
         }
+        // Constraints of the wrong kind go from what is read; what is published and
+        // round-tripped keeps them as written.
+        let as_written = (!malformed.set_aside.is_empty()).then(|| parsed.clone());
+        shapes::set_aside(&mut parsed, &malformed.set_aside);
         let mut dangling = dangling::dangling_refs(&parsed);
         dangling.extend(dangling::all_of_cycles(&parsed));
         let mut origins = Origins::default();
@@ -130,12 +137,12 @@ impl Document {
             let converted = crate::load::swagger2::convert(&parsed)
                 .map_err(|items| Error::Spec(Diagnostics::new(file, items)))?;
             origins = converted.origins;
-            (converted.doc, Some(parsed))
+            (converted.doc, Some(as_written.unwrap_or(parsed)))
         } else {
-            (parsed, None)
+            (parsed, as_written)
         };
         if version == InputVersion::OpenApi31 {
-            original = Some(raw.clone());
+            original.get_or_insert_with(|| raw.clone());
             let problems = crate::load::openapi31::downgrade(&mut raw, &mut origins);
             if !problems.is_empty() {
                 return Err(Error::Spec(Diagnostics::new(file, problems)));
@@ -156,6 +163,7 @@ impl Document {
             sha256,
             selection: selection.clone(),
             dangling,
+            set_aside: malformed.set_aside,
         })
     }
 

@@ -46,7 +46,10 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics), 
     };
     let api = lower.api();
     if lower.problems.is_empty() && doc.dangling.is_empty() {
-        return Ok((api, doc.diagnostics(lower.warnings).warnings()));
+        // What loading set aside is already at its pointer in the input.
+        let mut warnings = doc.diagnostics(lower.warnings).items;
+        warnings.extend(doc.set_aside.iter().cloned());
+        return Ok((api, Diagnostics::new(&doc.file, warnings).warnings()));
     }
     // A dangling reference is said once, in the words that name what it meant; the
     // stages that tripped over it say less at the same `$ref`.
@@ -96,7 +99,11 @@ impl<'a> Lower<'a> {
             self.types
                 .claim(&format!("{}Auth", trait_name.trim_end_matches("Api")))
         });
-        self.schemes = Some(Schemes::read(self.doc, &mut self.problems));
+        let found = security::Found {
+            problems: &mut self.problems,
+            warnings: &mut self.warnings,
+        };
+        self.schemes = Some(Schemes::read(self.doc, found));
 
         let mut schemas = Vec::new();
         if let Some(Value::Object(map)) = self.doc.node("/components/schemas") {
@@ -197,10 +204,16 @@ impl<'a> Lower<'a> {
             .map(|schema_use| &mut schema_use.schema)
             .collect();
         schema::settle_inline_names(&mut schemas, uses);
-        let auth = self
-            .schemes
-            .take()
-            .and_then(|schemes| schemes.finish(auth_trait, &title, &operations));
+        let auth = self.schemes.take().and_then(|schemes| {
+            // Named here when only schemes nothing declares are used.
+            let auth_trait = auth_trait.or_else(|| {
+                schemes.named_undeclared().then(|| {
+                    self.types
+                        .claim(&format!("{}Auth", trait_name.trim_end_matches("Api")))
+                })
+            });
+            schemes.finish(auth_trait, &title, &operations)
+        });
 
         Api {
             title,
@@ -436,8 +449,14 @@ impl<'a> Lower<'a> {
         let responses = self.responses(pointer, &base);
         let pagination = self.pagination(pointer, &base, &mut params, &responses);
         let link_pagination = self.link_pagination(pointer, &responses);
-        let security = match &self.schemes {
-            Some(schemes) => schemes.for_operation(self.doc, pointer, &mut self.problems),
+        let security = match &mut self.schemes {
+            Some(schemes) => {
+                let found = security::Found {
+                    problems: &mut self.problems,
+                    warnings: &mut self.warnings,
+                };
+                schemes.for_operation(self.doc, pointer, found)
+            }
             None => Vec::new(),
         };
 

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Location, Operation, Parameter, RouteChoice, SegmentClass, SegmentGap};
+use crate::ir::{
+    path_conditions, Location, Operation, Parameter, RouteChoice, SegmentClass, SegmentGap,
+};
 use crate::load::refs::{self};
 use crate::naming::pascal;
 
@@ -23,11 +25,29 @@ impl<'a> Lower<'a> {
         }
         let mut segment_count = 0;
         // A fragment is never sent; AWS uses one to name operations that share a path.
-        let path = path.split('#').next().unwrap_or(path);
+        let path = match path_conditions(path) {
+            Some(conditions) => &path[..path.len() - conditions.len() - 1],
+            None => {
+                if path.contains('#') {
+                    self.warnings.push(Diagnostic::new(
+                        pointer,
+                        format!(
+                            "path `{path}` goes on after `#` with more path, not with \
+                             conditions (`name` or `name=value`, as AWS writes them): the `#` \
+                             is read as a character of the path, which requests send as `%23` \
+                             (a URL that keeps it as written ends the path there: what \
+                             follows is a fragment, never sent)"
+                        ),
+                    ));
+                }
+                path
+            }
+        };
         for segment in path.split('/').skip(1) {
             route.axum.push('/');
             if !segment.contains(['{', '}']) {
-                route.axum.push_str(segment);
+                // The route matches the path as sent, percent-encoded.
+                route.axum.push_str(&segment.replace('#', "%23"));
                 continue;
             }
             let Some((literals, names)) = split_segment(segment) else {

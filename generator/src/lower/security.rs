@@ -21,17 +21,30 @@ const SCHEMES: &str = "/components/securitySchemes";
 
 /// The schemes a document declares, read once and used for every operation.
 pub struct Schemes {
+    /// The declared schemes in document order, then those requirements name without
+    /// declaring them, in the order first named.
     schemes: Vec<SecurityScheme>,
     /// Every declared name, readable or not, so a requirement naming a broken scheme is
     /// not reported a second time.
     names: Vec<String>,
+    /// The authentication trait's method names, claimed so far.
+    methods: Namespace,
     /// The document-wide `security`, or `None` when absent.
     global: Option<Vec<Requirement>>,
 }
 
+/// Where lowering puts what it finds.
+pub struct Found<'a> {
+    /// What stops generation.
+    pub problems: &'a mut Vec<Diagnostic>,
+    /// What the code copes with, as the warning says.
+    pub warnings: &'a mut Vec<Diagnostic>,
+}
+
 impl Schemes {
     /// Reads `components/securitySchemes` and the global `security` of `doc`.
-    pub fn read(doc: &Document, problems: &mut Vec<Diagnostic>) -> Self {
+    pub fn read(doc: &Document, found: Found<'_>) -> Self {
+        let Found { problems, warnings } = found;
         let mut schemes = Vec::new();
         let mut names = Vec::new();
         let mut methods = Namespace::with_reserved([COMBINE_METHOD]);
@@ -44,7 +57,7 @@ impl Schemes {
                     let Some((at, node)) = resolve(doc, &pointer, problems) else {
                         continue;
                     };
-                    if let Some(kind) = scheme_kind(node, &at, problems) {
+                    if let Some(kind) = scheme_kind(node, &at, problems, warnings) {
                         schemes.push(SecurityScheme {
                             name: name.clone(),
                             method_name: methods.claim(&snake(name, "scheme")),
@@ -65,24 +78,26 @@ impl Schemes {
         let mut this = Self {
             schemes,
             names,
+            methods,
             global: None,
         };
         if doc.node("/security").is_some() {
-            this.global = Some(this.requirements_at(doc, "/security", problems));
+            let found = Found { problems, warnings };
+            this.global = Some(this.requirements_at(doc, "/security", found));
         }
         this
     }
 
     /// The requirements in force for the operation at `op_pointer`.
     pub fn for_operation(
-        &self,
+        &mut self,
         doc: &Document,
         op_pointer: &str,
-        problems: &mut Vec<Diagnostic>,
+        found: Found<'_>,
     ) -> Vec<Requirement> {
         let own = pointer_join(op_pointer, "security");
         if doc.node(&own).is_some() {
-            self.requirements_at(doc, &own, problems)
+            self.requirements_at(doc, &own, found)
         } else {
             self.global.clone().unwrap_or_default()
         }
@@ -111,14 +126,26 @@ impl Schemes {
         matches!(doc.node(SCHEMES), Some(Value::Object(map)) if !map.is_empty())
     }
 
+    /// Whether some requirement named a scheme the document does not declare, so the
+    /// authentication trait is needed though no scheme is declared.
+    pub fn named_undeclared(&self) -> bool {
+        self.schemes.iter().any(|scheme| {
+            scheme.kind
+                == SchemeKind::Undescribed {
+                    declared_type: None,
+                }
+        })
+    }
+
     /// Reads a `security` list, normalized: `[]` and a list of only `{}` are public
     /// (no requirements at all).
     fn requirements_at(
-        &self,
+        &mut self,
         doc: &Document,
         pointer: &str,
-        problems: &mut Vec<Diagnostic>,
+        found: Found<'_>,
     ) -> Vec<Requirement> {
+        let Found { problems, warnings } = found;
         let Some(Value::Array(list)) = doc.node(pointer) else {
             problems.push(Diagnostic::new(
                 pointer,
@@ -140,7 +167,7 @@ impl Schemes {
             let mut complete = true;
             for (name, scopes) in map {
                 let use_at = pointer_join(&at, name);
-                match self.scheme_use(name, scopes, &use_at, problems) {
+                match self.scheme_use(name, scopes, &use_at, problems, warnings) {
                     Some(scheme_use) => requirement.schemes.push(scheme_use),
                     None => complete = false,
                 }
@@ -156,26 +183,45 @@ impl Schemes {
     }
 
     fn scheme_use(
-        &self,
+        &mut self,
         name: &str,
         scopes: &Value,
         at: &str,
         problems: &mut Vec<Diagnostic>,
+        warnings: &mut Vec<Diagnostic>,
     ) -> Option<SchemeUse> {
-        let Some(index) = self.schemes.iter().position(|s| s.name == name) else {
-            if !self.names.iter().any(|n| n == name) {
-                problems.push(Diagnostic::new(
-                    at,
-                    format!(
-                        "unknown security scheme `{name}`; declare it under \
-                         `components/securitySchemes` (OpenAPI, Security Requirement Object: \
-                         \"Each name MUST correspond to a security scheme which is declared \
-                         in the Security Schemes under the Components Object\")"
-                    ),
-                ));
+        let declared = self.names.iter().any(|n| n == name);
+        let index = match self.schemes.iter().position(|s| s.name == name) {
+            Some(index) => index,
+            // Declared but unreadable: said where it is declared.
+            None if declared => return None,
+            // The spec does not say how its credential is presented, so the
+            // implementation reads it from the whole request.
+            None => {
+                self.schemes.push(SecurityScheme {
+                    name: name.to_string(),
+                    method_name: self.methods.claim(&snake(name, "scheme")),
+                    description: None,
+                    kind: SchemeKind::Undescribed {
+                        declared_type: None,
+                    },
+                });
+                self.schemes.len() - 1
             }
-            return None;
         };
+        if !declared {
+            warnings.push(Diagnostic::new(
+                at,
+                format!(
+                    "security scheme `{name}` is not declared under \
+                     `components/securitySchemes` (OpenAPI, Security Requirement Object: \
+                     \"Each name MUST correspond to a security scheme which is declared in \
+                     the Security Schemes under the Components Object\"); the authentication \
+                     trait's `{}` method reads the credential from the request",
+                    self.schemes[index].method_name
+                ),
+            ));
+        }
         let scheme = &self.schemes[index];
         let Some(list) = scopes.as_array() else {
             problems.push(Diagnostic::new(at, "scopes must be a list of strings"));
@@ -244,7 +290,12 @@ fn resolve<'d>(
 }
 
 /// What kind of scheme the object at `at` describes.
-fn scheme_kind(node: &Value, at: &str, problems: &mut Vec<Diagnostic>) -> Option<SchemeKind> {
+fn scheme_kind(
+    node: &Value,
+    at: &str,
+    problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<SchemeKind> {
     let text = |key: &str| node.get(key).and_then(Value::as_str);
     let require = |key: &str, problems: &mut Vec<Diagnostic>| {
         let value = text(key);
@@ -330,11 +381,18 @@ fn scheme_kind(node: &Value, at: &str, problems: &mut Vec<Diagnostic>) -> Option
         }),
         Some("mutualTLS") => Some(SchemeKind::MutualTls),
         Some(other) => {
-            problems.push(Diagnostic::new(
+            warnings.push(Diagnostic::new(
                 pointer_join(at, "type"),
-                format!("unknown security scheme type `{other}`"),
+                format!(
+                    "unknown security scheme type `{other}` (OpenAPI, Security Scheme Object: \
+                     \"Valid values are \"apiKey\", \"http\", \"mutualTLS\", \"oauth2\", \
+                     \"openIdConnect\"\"); the authentication trait's method reads the \
+                     credential from the request"
+                ),
             ));
-            None
+            Some(SchemeKind::Undescribed {
+                declared_type: Some(other.to_string()),
+            })
         }
         None => {
             problems.push(Diagnostic::new(

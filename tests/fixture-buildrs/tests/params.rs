@@ -39,6 +39,14 @@ impl params::ParamsApi for Params {
         Ok(params::GetRepeatedResponse::Ok { body: r.id })
     }
 
+    async fn get_partner(
+        &self,
+        _ctx: RequestContext,
+        r: params::GetPartnerRequest,
+    ) -> Result<params::GetPartnerResponse, HttpError> {
+        Ok(params::GetPartnerResponse::Ok { body: r.partner_id })
+    }
+
     async fn get_report(
         &self,
         _ctx: RequestContext,
@@ -457,6 +465,26 @@ async fn a_parameter_named_twice_in_the_path_is_read_where_it_first_appears() {
     assert_eq!(status, 400);
     let message = error["message"].as_str().unwrap_or_default();
     assert!(message.contains("path parameter \"id\""), "{error}");
+}
+
+#[tokio::test]
+async fn a_hash_followed_by_more_path_is_part_of_the_path() {
+    let http = support::start(params::router(Arc::new(Params::default()))).await;
+    let response = http
+        .get("/send/%23env/partners/12")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<i64>().await.expect("json"), 12);
+    let (status, _) = error_of(
+        http.get("/send/%23env/partners/twelve")
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]

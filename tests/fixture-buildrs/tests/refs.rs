@@ -72,6 +72,14 @@ impl refs::RefsApi for Trees {
         Ok(refs::ListSpeciesResponse::Ok { body })
     }
 
+    async fn post_note(
+        &self,
+        _ctx: RequestContext,
+        r: refs::PostNoteRequest,
+    ) -> Result<refs::PostNoteResponse, HttpError> {
+        Ok(refs::PostNoteResponse::Ok { body: r.body })
+    }
+
     async fn get_species(
         &self,
         _ctx: RequestContext,
@@ -137,6 +145,30 @@ async fn references_of_every_kind_are_followed() {
     assert_eq!(oak["family"], "Fagaceae");
     let bad_code = http.get("/species/oak").send().await.expect("request");
     assert_eq!(bad_code.status(), 400);
+}
+
+#[tokio::test]
+async fn a_reference_to_a_response_where_a_schema_belongs_takes_any_value() {
+    let http = support::start(refs::router(Arc::new(Trees))).await;
+    for note in [json!({"any": [1, "two"]}), json!("text"), json!(null)] {
+        let response = http
+            .post("/notes")
+            .json(&note)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "{note}");
+        assert_eq!(response.json::<Value>().await.expect("json"), note);
+    }
+    // The body must still be JSON.
+    let response = http
+        .post("/notes")
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400);
 }
 
 /// Optional nullable properties that refer to each other (Stripe's `Customer.discount`

@@ -186,6 +186,22 @@ async fn records_keep_formats_maps_and_nested_objects() {
     }
 }
 
+#[tokio::test]
+async fn constraints_of_the_wrong_type_constrain_nothing() {
+    // `code`'s `pattern: 5` checks nothing; `kind`'s `type` is a schema, so any value.
+    let http = support::start(api::router(Arc::new(Echo))).await;
+    for kind in [json!("c"), json!(7), json!({"any": ["thing"]})] {
+        let record = json!({"name": "r", "code": "5 or not", "kind": kind});
+        let (status, body) = post(&http, "/records", record).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["code"], "5 or not");
+        assert_eq!(body["kind"], kind);
+    }
+    // What the schema still says holds: `code` is a string.
+    let (status, _) = post(&http, "/records", json!({"name": "r", "code": 5})).await;
+    assert_eq!(status, 400);
+}
+
 /// An enum of strings, written as a `string_enum!` invocation, keeps everything typify
 /// gives it: serde's names, `Display`, `FromStr`, both `TryFrom`s, the derives and the
 /// `Default` written beside it.

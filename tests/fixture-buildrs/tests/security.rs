@@ -23,6 +23,10 @@ const READER: &str = "r3ader-token-s3cret";
 const WRITER: &str = "wr1ter-token-s3cret";
 const OIDC_PROFILE: &str = "oidc-pr0file-s3cret";
 const OIDC_BARE: &str = "oidc-b4re-s3cret";
+/// Credentials of the schemes the spec does not describe, which the implementation
+/// reads from headers of its own choosing.
+const LEGACY_SESSION: &str = "legacy-session-1";
+const VENDOR_TOKEN: &str = "vendor-token-1";
 /// Every secret above: none may ever reach the logs.
 const SECRETS: &[&str] = &[
     BEARER,
@@ -164,6 +168,21 @@ impl SecurityAuth for Secure {
             check(ctx, &credential, true, "oidc-user")?,
             scopes.iter().copied(),
         ))
+    }
+
+    async fn legacy_session(&self, ctx: &RequestContext) -> Result<String, HttpError> {
+        // Nothing declares the scheme: the implementation knows where its credential is.
+        match ctx.headers().get("x-legacy-session") {
+            Some(value) if value == LEGACY_SESSION => Ok("legacy-user".into()),
+            _ => Err(auth::unauthenticated("no legacy session")),
+        }
+    }
+
+    async fn vendor_token(&self, ctx: &RequestContext) -> Result<String, HttpError> {
+        match ctx.headers().get("x-vendor-token") {
+            Some(value) if value == VENDOR_TOKEN => Ok("vendor-app".into()),
+            _ => Err(auth::unauthenticated("no vendor token")),
+        }
     }
 
     fn combine_principals(&self, first: String, rest: Vec<String>) -> String {
@@ -310,6 +329,26 @@ impl SecurityApi for Secure {
         _: security::GetBothRequest,
     ) -> Result<security::GetBothResponse, HttpError> {
         Ok(security::GetBothResponse::Ok {
+            body: self.answer(p),
+        })
+    }
+    async fn get_legacy(
+        &self,
+        _: RequestContext,
+        p: String,
+        _: security::GetLegacyRequest,
+    ) -> Result<security::GetLegacyResponse, HttpError> {
+        Ok(security::GetLegacyResponse::Ok {
+            body: self.answer(p),
+        })
+    }
+    async fn get_vendor(
+        &self,
+        _: RequestContext,
+        p: String,
+        _: security::GetVendorRequest,
+    ) -> Result<security::GetVendorResponse, HttpError> {
+        Ok(security::GetVendorResponse::Ok {
             body: self.answer(p),
         })
     }
@@ -678,6 +717,54 @@ async fn alternatives_and_combined_requirements() {
         StatusCode::UNAUTHORIZED,
     )
     .await;
+}
+
+#[tokio::test]
+async fn schemes_the_spec_does_not_describe_are_the_implementations_to_read() {
+    let s = start().await;
+    // Never declared: the method reads its own header; the bearer alternative still works.
+    assert_eq!(
+        principal(s.get("/legacy").header("x-legacy-session", LEGACY_SESSION)).await,
+        "legacy-user"
+    );
+    assert_eq!(
+        principal(s.get("/legacy").bearer_auth(BEARER)).await,
+        "bearer-user"
+    );
+    let (code, message, challenges) = rejected(
+        s.get("/legacy").header("x-legacy-session", "stale"),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(code, "Unauthenticated");
+    assert_eq!(message, "no legacy session");
+    // Only the scheme the spec describes can be challenged.
+    assert_eq!(challenges, [BEARER_CHALLENGE]);
+    // Where anonymous callers are welcome, its refusal lets the request through as one.
+    assert_eq!(
+        principal(s.get("/maybe").header("x-legacy-session", LEGACY_SESSION)).await,
+        "legacy-user"
+    );
+    assert_eq!(
+        principal(s.get("/maybe").header("x-legacy-session", "stale")).await,
+        "anonymous"
+    );
+
+    // Declared with a type OpenAPI does not define: the same, and no challenge at all.
+    assert_eq!(
+        principal(s.get("/vendor").header("x-vendor-token", VENDOR_TOKEN)).await,
+        "vendor-app"
+    );
+    let handled = s.api.handled.load(Ordering::SeqCst);
+    let (code, message, challenges) = rejected(s.get("/vendor"), StatusCode::UNAUTHORIZED).await;
+    assert_eq!(code, "Unauthenticated");
+    assert_eq!(message, "no vendor token");
+    assert!(challenges.is_empty(), "{challenges:?}");
+    assert_eq!(
+        s.api.handled.load(Ordering::SeqCst),
+        handled,
+        "refused before the handler"
+    );
 }
 
 #[tokio::test]
