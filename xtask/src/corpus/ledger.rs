@@ -126,8 +126,14 @@ pub(super) fn module_digest(code: &[u8]) -> String {
     hex(&Sha256::digest(code))
 }
 
+/// The crates of the workspace a generated crate builds on: the runtime, and the model
+/// crate the runtime depends on.
+const DEPENDED_ON: [&str; 2] = ["runtime", "model"];
+
 /// The environment digest: the harness format, the scratch manifest, the workspace's
-/// lock file, each runtime file (by path and content) and the toolchain.
+/// manifest (whose dependency table and features the runtime's manifest inherits) and
+/// lock file, each file of the crates a generated crate builds on (by path and
+/// content) and the toolchain.
 pub(super) fn environment(root: &Path, manifest: &str) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut part = |name: &str, bytes: &[u8]| {
@@ -143,9 +149,16 @@ pub(super) fn environment(root: &Path, manifest: &str) -> Result<String> {
         "Cargo.lock",
         &std::fs::read(&lock).with_context(|| format!("cannot read {}", lock.display()))?,
     );
-    let runtime = root.join("runtime");
+    let workspace = root.join("Cargo.toml");
+    part(
+        "Cargo.toml",
+        &std::fs::read(&workspace)
+            .with_context(|| format!("cannot read {}", workspace.display()))?,
+    );
     let mut files = Vec::new();
-    collect_files(&runtime, &mut files)?;
+    for dir in DEPENDED_ON {
+        collect_files(&root.join(dir), &mut files)?;
+    }
     files.sort();
     for file in files {
         let name = file
@@ -325,7 +338,10 @@ mod tests {
         let root = scratch("environment").parent().unwrap().to_path_buf();
         std::fs::create_dir_all(root.join("runtime/src")).unwrap();
         std::fs::create_dir_all(root.join("runtime/target")).unwrap();
+        std::fs::create_dir_all(root.join("model/src")).unwrap();
         std::fs::write(root.join("Cargo.lock"), "lock").unwrap();
+        std::fs::write(root.join("Cargo.toml"), "[workspace]").unwrap();
+        std::fs::write(root.join("model/src/lib.rs"), "pub struct M;").unwrap();
         std::fs::write(root.join("runtime/src/lib.rs"), "pub fn a() {}").unwrap();
         let first = environment(&root, "manifest").unwrap();
         assert_eq!(environment(&root, "manifest").unwrap(), first);
@@ -333,7 +349,14 @@ mod tests {
         assert_eq!(environment(&root, "manifest").unwrap(), first);
         assert_ne!(environment(&root, "other manifest").unwrap(), first);
         std::fs::write(root.join("runtime/src/lib.rs"), "pub fn b() {}").unwrap();
-        assert_ne!(environment(&root, "manifest").unwrap(), first);
+        let second = environment(&root, "manifest").unwrap();
+        assert_ne!(second, first);
+        // The model crate the runtime depends on, and the workspace manifest it inherits.
+        std::fs::write(root.join("model/src/lib.rs"), "pub struct N;").unwrap();
+        let third = environment(&root, "manifest").unwrap();
+        assert_ne!(third, second);
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = []").unwrap();
+        assert_ne!(environment(&root, "manifest").unwrap(), third);
     }
 
     #[test]
