@@ -49,6 +49,7 @@ mod runtime_dependency;
 mod settings;
 mod tag_parts;
 mod text;
+pub mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -283,6 +284,15 @@ impl Generator {
     pub fn with_method_bodies(mut self, bodies: MethodBodies) -> Self {
         self.untyped.set_method_bodies(&self.api, bodies);
         self
+    }
+
+    /// A hidden `value_checks` module to include in the generated module, beside its
+    /// code: for each JSON body, its schema as written and a function sending a value
+    /// through the body's type as the server does, so a test can synthesize values from
+    /// the schema ([`values`]) and compare what comes out with what went in (the value
+    /// round trip). For tests; the code [`Generator::write_to`] writes is unchanged.
+    pub fn value_checks(&self) -> Result<String, Error> {
+        Ok(emit::value_checks(&self.api, self.types()?))
     }
 
     /// What the spec says that it should not, though the code copes with it (such as a

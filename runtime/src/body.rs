@@ -223,6 +223,24 @@ pub(crate) fn missing_body() -> HttpError {
 }
 
 /// Decodes JSON, naming the JSON pointer of the offending value on failure.
+/// `value` sent as a JSON body of type `T` (checked against `rules` first, when the
+/// body has any), decoded as a request body is, and the result written as a response
+/// body is: the probe of the value round trip, which compares what comes out with what
+/// went in. `Err` holds the rejection's message.
+pub fn value_check<T: DeserializeOwned + serde::Serialize>(
+    value: &serde_json::Value,
+    rules: Option<&'static crate::validate::Schema>,
+) -> Result<serde_json::Value, String> {
+    let bytes = serde_json::to_vec(value).map_err(|e| e.to_string())?;
+    let decoded: T = match rules {
+        Some(rules) => decode_json_checked(&bytes, rules),
+        None => decode_json(&bytes),
+    }
+    .map_err(|error| error.external_message)?;
+    let written = serde_json::to_vec(&decoded).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&written).map_err(|e| e.to_string())
+}
+
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {

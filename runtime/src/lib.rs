@@ -80,7 +80,7 @@ pub mod __private {
             Slots, Wide, GROUP,
         };
     }
-    pub use crate::body::BodyLimit;
+    pub use crate::body::{value_check, BodyLimit};
     pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;

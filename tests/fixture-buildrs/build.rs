@@ -14,7 +14,10 @@
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
 //!   `SNAPSHOTTED`, the code of each `specs/` module by spec name, from the same files;
-//! - `descriptions.rs`: `DESCRIPTIONS`, every module's `API_DESCRIPTION` with its spec.
+//! - `descriptions.rs`: `DESCRIPTIONS`, every module's `API_DESCRIPTION` with its spec;
+//! - `<module>.value_checks.rs` for each spec of `specs/` and the shared specs: the value
+//!   round trip's probes (`Generator::value_checks`), included in the module beside its
+//!   code, and listed in `VALUE_CHECKS` (in `modules.rs`) with the spec.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -91,6 +94,9 @@ struct Spec {
     /// What settings give: the trait's name for `NAMED`, `Option`s for
     /// `OPTION_NULLABLE`.
     settings: Settings,
+    /// Whether the module includes the value round trip's probes
+    /// (`Generator::value_checks`): every spec of `specs/` and the shared specs.
+    probed: bool,
 }
 
 fn main() {
@@ -115,6 +121,7 @@ fn main() {
             selection: Selection::default(),
             bodies: MethodBodies::Required,
             settings: Settings::default(),
+            probed: true,
         });
     }
     for (module, spec, tags, operations) in SELECTED {
@@ -130,6 +137,7 @@ fn main() {
             selection,
             bodies: MethodBodies::Required,
             settings: Settings::default(),
+            probed: false,
         });
     }
     for (module, spec) in NOT_IMPLEMENTED {
@@ -142,6 +150,7 @@ fn main() {
             selection: Selection::default(),
             bodies: MethodBodies::NotImplemented,
             settings: Settings::default(),
+            probed: false,
         });
     }
     for (module, spec, trait_name) in NAMED {
@@ -154,6 +163,7 @@ fn main() {
             selection: Selection::default(),
             bodies: MethodBodies::Required,
             settings: Settings::default().with_trait_name(*trait_name),
+            probed: false,
         });
     }
     for (module, spec) in OPTION_NULLABLE {
@@ -166,6 +176,7 @@ fn main() {
             selection: Selection::default(),
             bodies: MethodBodies::Required,
             settings: Settings::default().with_nullable(NullableFields::Option),
+            probed: false,
         });
     }
     let (module, spec) = CUSTOMISED;
@@ -178,6 +189,7 @@ fn main() {
         selection: Selection::default(),
         bodies: MethodBodies::Required,
         settings: customised(),
+        probed: false,
     });
     let many = out.join("many-operations.json");
     std::fs::write(&many, many_operations().to_string()).expect("OUT_DIR is writable");
@@ -192,6 +204,7 @@ fn main() {
         selection: Selection::default(),
         bodies: MethodBodies::NotImplemented,
         settings: Settings::default(),
+        probed: false,
     });
     specs.push(Spec {
         module: "rust_types_honoured".into(),
@@ -206,6 +219,7 @@ fn main() {
             specfirst::check::apply_assignment(&mut settings, r#"dependencies.uuid="1""#);
             settings
         },
+        probed: false,
     });
     // The Oxide and Dropshot documents are part of what this crate checks: without them
     // the build fails rather than quietly compiling less.
@@ -228,6 +242,7 @@ fn main() {
                 selection: Selection::default(),
                 bodies: MethodBodies::Required,
                 settings: Settings::default(),
+                probed: true,
             });
         }
     }
@@ -245,6 +260,12 @@ fn main() {
         "/// Every generated module's `API_DESCRIPTION`, by module name, with its spec file.\n\
          pub static DESCRIPTIONS: &[(&str, &str, &::specfirst_runtime::describe::ApiDescription)] = &[\n",
     );
+    // Each probed module's value round trip probes, with its spec.
+    let mut probed = String::from(
+        "/// The value round trip's probes of every module generated from `specs/` and the\n\
+         /// shared specs, by module name, with its spec file.\n\
+         pub static VALUE_CHECKS: &[(&str, &str, &[Check])] = &[\n",
+    );
     for spec in &specs {
         println!("cargo::rerun-if-changed={}", spec.path.display());
         let generator = specfirst::Generator::from_path_with_settings(
@@ -259,9 +280,25 @@ fn main() {
             panic!("{}", error.report());
         }
         let (module, file) = (&spec.module, &spec.file);
+        // The probes go in a file of their own, so the code stays its snapshot.
+        let probes = if spec.probed {
+            let checks = generator
+                .value_checks()
+                .unwrap_or_else(|error| panic!("{}", error.report()));
+            std::fs::write(out.join(format!("{file}.value_checks.rs")), checks)
+                .expect("OUT_DIR is writable");
+            let _ = writeln!(
+                probed,
+                "    ({module:?}, {:?}, crate::{module}::value_checks::CHECKS),",
+                spec.path.display().to_string()
+            );
+            format!("    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.value_checks.rs\"));\n")
+        } else {
+            String::new()
+        };
         let _ = write!(
             modules,
-            "{}/// Generated from {}.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"));\n}}\n\n",
+            "{}/// Generated from {}.\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"));\n{probes}}}\n\n",
             summary(generator.document()),
             spec.shown,
         );
@@ -285,7 +322,9 @@ fn main() {
     }
     snapshotted.push_str("];\n");
     described.push_str("];\n");
+    probed.push_str("];\n");
     modules.push_str(&snapshotted);
+    modules.push_str(&probed);
     std::fs::write(out.join("modules.rs"), modules).expect("OUT_DIR is writable");
     std::fs::write(out.join("descriptions.rs"), described).expect("OUT_DIR is writable");
     println!("cargo::rerun-if-changed={}", root.join("specs").display());

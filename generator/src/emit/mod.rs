@@ -15,6 +15,7 @@ mod route_choices;
 mod router;
 mod security;
 mod validation;
+mod value_checks;
 mod webhooks;
 
 pub use api_trait::MethodBodies;
@@ -67,6 +68,23 @@ pub struct Emitted {
 
 /// Formatted items, or why they do not parse.
 pub type Formatted = Result<String, String>;
+
+/// The value round trip's probes for `api`, whose schemas lowering typed into `types`:
+/// a `value_checks` module to include in the generated module, beside its code, which
+/// stays as it is ([`value_checks`]).
+pub fn value_checks(api: &Api, types: &Types) -> String {
+    // The rules the router and the webhooks named, asked for again in the same order,
+    // so the probes name the statics the code has.
+    let mut rules = validation::Rules::new(&api.schemas);
+    let _ = router::router(api, types, &mut rules);
+    let _ = webhooks::module(api, types, &mut rules);
+    let tokens = value_checks::module(api, types, &rules);
+    format::items(tokens.clone()).unwrap_or_else(|error| {
+        // As for the code itself ([`emit`]): a generator bug, shown where it breaks.
+        debug_assert!(false, "the value checks do not parse: {error}");
+        format!("// specfirst internal error: the value checks do not parse ({error})\n{tokens}\n")
+    })
+}
 
 /// The parts of the code that need no types, formatted, so that they can be written
 /// while typing runs: the API and authentication traits, and the `description` module.

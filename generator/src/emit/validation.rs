@@ -23,6 +23,9 @@ pub struct Rules<'a> {
     component_statics: BTreeMap<String, Option<Ident>>,
     names: Namespace,
     statics: Vec<TokenStream>,
+    /// The answer of each `for_use` by schema (as JSON) and hint, so asking again for
+    /// the same use finds the same static.
+    uses: BTreeMap<(String, String), Option<Ident>>,
 }
 
 impl<'a> Rules<'a> {
@@ -33,14 +36,30 @@ impl<'a> Rules<'a> {
             component_statics: BTreeMap::new(),
             names: Namespace::default(),
             statics: Vec::new(),
+            uses: BTreeMap::new(),
         }
     }
 
     /// The path of the static checking `schema` (from the `handlers` module), or `None`
     /// when the schema constrains nothing its type does not.
     pub fn for_use(&mut self, schema: &Value, hint: &str) -> Option<TokenStream> {
-        let name = self.node(schema, hint, 0)?;
+        let key = (schema.to_string(), hint.to_string());
+        let name = match self.uses.get(&key) {
+            Some(done) => done.clone(),
+            None => {
+                let name = self.node(schema, hint, 0);
+                self.uses.insert(key, name.clone());
+                name
+            }
+        }?;
         Some(quote!(super::rules::#name))
+    }
+
+    /// What [`Rules::for_use`] answered for `schema` and `hint`, when it was asked:
+    /// `Some(None)` when the schema constrains nothing its type does not.
+    pub fn known(&self, schema: &Value, hint: &str) -> Option<Option<TokenStream>> {
+        let answer = self.uses.get(&(schema.to_string(), hint.to_string()))?;
+        Some(answer.as_ref().map(|name| quote!(super::rules::#name)))
     }
 
     /// The `rules` module, empty when no schema needs one.

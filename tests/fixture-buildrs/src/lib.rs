@@ -6,6 +6,14 @@
 
 include!(concat!(env!("OUT_DIR"), "/modules.rs"));
 
+/// A value round trip probe: a value in, what the server makes of it as a body out, or
+/// the rejection's message (see `VALUE_CHECKS`).
+pub type Probe = fn(&serde_json::Value) -> Result<serde_json::Value, String>;
+
+/// One JSON body's probe: which body, its schema as written, whether it is a request's
+/// (whose probe checks the rules too), and the probe.
+pub type Check = (&'static str, &'static str, bool, Probe);
+
 include!(concat!(env!("OUT_DIR"), "/descriptions.rs"));
 
 /// Hand-written types that settings put in place of generated ones (the module

@@ -30,13 +30,13 @@ pub(super) fn enum_values_type(schema: &Map<String, Value>) -> Option<&'static s
     }
 }
 
-/// An untyped `enum` of `null` alone (Dropshot's `{"title": "Null", "enum": [null]}`
-/// without its `type`) admits only `null`; typify, left to guess, writes an enum of two
-/// unit variants and trips on its own assertion. It is `type: null`.
+/// An `enum` of `null` alone admits only `null`: it is `type: null`. Untyped
+/// (`{"title": "Null", "enum": [null]}`), typify, left to guess, writes an enum of two
+/// unit variants and trips on its own assertion; typed, as Dropshot writes the body of an
+/// operation answering nothing (`{"title": "Null", "type": "string", "enum": [null]}`,
+/// which no value could satisfy read to the letter), the `type` would make it a
+/// `String`, and the handler could never send the `null` the spec promises.
 pub(super) fn type_a_null_enum(schema: &mut Map<String, Value>) {
-    if schema.contains_key("type") {
-        return;
-    }
     let Some(Value::Array(values)) = schema.get("enum") else {
         return;
     };
