@@ -13,7 +13,9 @@ use super::validation::Rules;
 use super::TypeTokens;
 use super::{ident, security};
 use crate::ir::Types;
-use crate::ir::{Api, BodyKind, Location, MultipartBody, Operation, Parameter, PartKind};
+use crate::ir::{
+    Api, BodyAlternative, BodyKind, Location, MultipartBody, Operation, Parameter, PartKind,
+};
 use crate::naming::{snake, Namespace};
 
 /// Method order for chaining: `get` must come before `head`, since axum's `get`
@@ -433,7 +435,7 @@ fn handler(
     }
     let mut multipart_decoders = Vec::new();
     if let Some(body) = &op.body {
-        let hint = format!("{}_body", op.method_name);
+        let hint = body_rules_hint(op, None);
         let read = if body.alternatives.is_empty() {
             let read = read_body(&body.kind, body.required, &hint, rules);
             if let BodyKind::Multipart(multipart) = &body.kind {
@@ -449,16 +451,7 @@ fn handler(
                 .iter()
                 .enumerate()
                 .map(|(index, alternative)| {
-                    // The preferred type keeps the rule names it had as the only decoder.
-                    let hint = if alternative.media_type == body.media_type {
-                        hint.clone()
-                    } else {
-                        format!(
-                            "{}_{}_body",
-                            op.method_name,
-                            snake(&alternative.variant, "media")
-                        )
-                    };
+                    let hint = body_rules_hint(op, Some(alternative));
                     let read = read_body(&alternative.kind, body.required, &hint, rules);
                     if let BodyKind::Multipart(multipart) = &alternative.kind {
                         multipart_decoders.push(multipart_decoder(multipart, rules));
@@ -578,6 +571,20 @@ fn handler(
         #authenticate
 
         #(#multipart_decoders)*
+    }
+}
+
+/// The name hint of the validation rules of `op`'s body, or of one `alternative` of it
+/// when it declares several media types. The preferred type keeps the rule names it had
+/// as the only decoder.
+pub(super) fn body_rules_hint(op: &Operation, alternative: Option<&BodyAlternative>) -> String {
+    match (alternative, &op.body) {
+        (Some(alternative), Some(body)) if alternative.media_type != body.media_type => format!(
+            "{}_{}_body",
+            op.method_name,
+            snake(&alternative.variant, "media")
+        ),
+        _ => format!("{}_body", op.method_name),
     }
 }
 

@@ -7,6 +7,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::router::body_rules_hint;
 use super::validation::Rules;
 use super::TypeTokens;
 use crate::ir::{Api, BodyKind, MediaType, ResponseBody, SchemaUse, Types};
@@ -36,23 +37,18 @@ pub fn module(api: &Api, types: &Types, rules: &Rules<'_>) -> TokenStream {
     for op in &api.operations {
         let id = &op.operation_id;
         if let Some(body) = &op.body {
-            let hint = format!("{}_body", op.method_name);
+            // The names the router gave the rules.
             let alternatives: Vec<(&BodyKind, &str, String)> = if body.alternatives.is_empty() {
-                vec![(&body.kind, body.media_type.as_str(), hint.clone())]
+                vec![(
+                    &body.kind,
+                    body.media_type.as_str(),
+                    body_rules_hint(op, None),
+                )]
             } else {
                 body.alternatives
                     .iter()
                     .map(|alternative| {
-                        // The names the router gave the rules (see `router::decoder`).
-                        let hint = if alternative.media_type == body.media_type {
-                            hint.clone()
-                        } else {
-                            format!(
-                                "{}_{}_body",
-                                op.method_name,
-                                crate::naming::snake(&alternative.variant, "media")
-                            )
-                        };
+                        let hint = body_rules_hint(op, Some(alternative));
                         (&alternative.kind, alternative.media_type.as_str(), hint)
                     })
                     .collect()
