@@ -12,7 +12,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::pointer_join;
-use crate::load::refs::local_pointer;
+use crate::load::refs;
 
 /// How deep a value goes before only required members are filled in.
 const FULL_DEPTH: usize = 4;
@@ -104,19 +104,14 @@ impl Synth<'_> {
     /// `schema` with its chain of references followed; `None` for one that leads
     /// nowhere or out of the document.
     fn resolve<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
-        let mut node = schema;
-        for _ in 0..16 {
-            match node.get("$ref").and_then(Value::as_str) {
-                Some(target) => node = self.root.pointer(&local_pointer(target)?)?,
-                None => return Some(node),
-            }
-        }
-        None
+        refs::resolve(self.root, "", schema)
+            .ok()
+            .map(|(_, node)| node)
     }
 
     /// The types `schema` admits (empty when it says none), and whether `null` is one.
     /// Without a `type` the keywords say what is meant, though they constrain only
-    /// values of their type ([`Self::typed`] tells).
+    /// values of their type (so `invalid` makes nothing for such a schema).
     fn kinds(schema: &Map<String, Value>) -> (Vec<Kind>, bool) {
         let mut kinds: Vec<Kind> = match schema.get("type") {
             Some(Value::String(name)) => Kind::named(name).into_iter().collect(),
@@ -312,8 +307,7 @@ impl Synth<'_> {
                 return Some(tag.clone());
             }
         }
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        (!name.contains('/')).then(|| crate::diagnostic::unescape_token(name))
+        refs::component_schema_name(reference)
     }
 
     fn object(&self, map: &Map<String, Value>, full: bool, depth: usize) -> Option<Value> {
