@@ -106,7 +106,7 @@ impl Bookshelf {
                 })?,
                 author: format!("Author {}", n % 97),
                 genre: GENRES[n % GENRES.len()],
-                tags: vec![format!("shelf-{}", n % 10)],
+                tags: Some(vec![format!("shelf-{}", n % 10)]),
                 published_year: Nullable::Value(1900 + (n % 125) as i32),
                 added_at: chrono::Utc::now(),
             };
@@ -181,7 +181,8 @@ fn book_from(
         id,
         // Stored, a year sent as `null` is no different from one left out.
         published_year: Nullable::absent_if_none(details.published_year.into_option()),
-        tags: details.tags,
+        // Stored, no tags are no different from tags left out.
+        tags: details.tags.filter(|tags| !tags.is_empty()),
         title,
     })
 }
@@ -192,7 +193,7 @@ fn same_details(details: &NewBook, book: &Book) -> bool {
     title.as_str() == book.title.as_str()
         && details.author == book.author
         && details.genre == book.genre
-        && details.tags == book.tags
+        && details.tags.as_deref().unwrap_or_default() == book.tags.as_deref().unwrap_or_default()
         && details.published_year.as_option() == book.published_year.as_option()
 }
 
@@ -377,9 +378,9 @@ impl BookshelfApi for Bookshelf {
         if let Some(genre) = patch.genre {
             book.genre = genre;
         }
-        let mut tags = Some(std::mem::take(&mut book.tags));
+        let mut tags = book.tags.take();
         patch.tags.apply_to(&mut tags);
-        book.tags = tags.unwrap_or_default();
+        book.tags = tags.filter(|tags| !tags.is_empty());
         let mut year = book.published_year.into_option();
         patch.published_year.apply_to(&mut year);
         book.published_year = Nullable::absent_if_none(year);

@@ -94,7 +94,8 @@ fn book_from_row(connection: &Connection, row: &Row<'_>) -> Result<Book, StoreEr
         added_at: chrono::DateTime::parse_from_rfc3339(&added_at)
             .map_err(|e| corrupt(&id, e))?
             .with_timezone(&chrono::Utc),
-        tags,
+        // A book without tags is written without them, as it was created.
+        tags: (!tags.is_empty()).then_some(tags),
     })
 }
 
@@ -151,7 +152,7 @@ fn put_rows(connection: &Connection, book: &Book) -> Result<(), StoreError> {
         ],
     )?;
     connection.execute("DELETE FROM book_tags WHERE book_id = ?1", [&id])?;
-    for (position, tag) in book.tags.iter().enumerate() {
+    for (position, tag) in book.tags.iter().flatten().enumerate() {
         connection.execute(
             "INSERT INTO book_tags (book_id, position, tag) VALUES (?1, ?2, ?3)",
             params![id, position as i64, tag],

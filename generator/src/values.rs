@@ -26,7 +26,9 @@ const INVALID_DEPTH: usize = 3;
 /// What [`samples`] made of a schema.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Samples {
-    /// Values the schema accepts: the smallest (required members only) and the fullest.
+    /// Values the schema accepts: the smallest (required members only), the fullest,
+    /// and one with every member near the top at its smallest (empty lists and maps
+    /// where they may be empty, which must not come back as left out).
     pub valid: Vec<Value>,
     /// Values that each break one rule, with where and which (`/title: maxLength`).
     pub invalid: Vec<(Value, String)>,
@@ -34,15 +36,19 @@ pub struct Samples {
 
 /// Values for `schema`, whose `$ref`s are local references into `root`.
 pub fn samples(schema: &Value, root: &Value) -> Samples {
-    let synth = Synth { root };
     let mut valid = Vec::new();
-    for full in [false, true] {
+    for (full, hollow) in [(false, false), (true, false), (false, true)] {
+        let synth = Synth { root, hollow };
         if let Some(value) = synth.valid(schema, full, 0) {
             if !valid.contains(&value) {
                 valid.push(value);
             }
         }
     }
+    let synth = Synth {
+        root,
+        hollow: false,
+    };
     let mut invalid = Vec::new();
     synth.invalid(schema, "", 0, &mut invalid);
     Samples { valid, invalid }
@@ -53,7 +59,10 @@ pub fn samples(schema: &Value, root: &Value) -> Samples {
 /// `2.0`), and a member the output adds is the same when the schema's `default` for it
 /// is what was added.
 pub fn differences(input: &Value, output: &Value, schema: &Value, root: &Value) -> Vec<String> {
-    let synth = Synth { root };
+    let synth = Synth {
+        root,
+        hollow: false,
+    };
     let mut out = Vec::new();
     synth.compare(input, output, Some(schema), "", &mut out);
     out
@@ -61,6 +70,8 @@ pub fn differences(input: &Value, output: &Value, schema: &Value, root: &Value) 
 
 struct Synth<'r> {
     root: &'r Value,
+    /// Every member of an object near the top, each at its smallest.
+    hollow: bool,
 }
 
 /// The JSON types a schema admits, in the order they are tried.
@@ -89,6 +100,19 @@ impl Kind {
         })
     }
 
+    /// Whether `value` is of this JSON type (an integer is a number too).
+    fn admits(self, value: &Value) -> bool {
+        match self {
+            Self::Object => value.is_object(),
+            Self::Array => value.is_array(),
+            Self::String => value.is_string(),
+            Self::Integer => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+            Self::Number => value.is_number(),
+            Self::Boolean => value.is_boolean(),
+            Self::Null => value.is_null(),
+        }
+    }
+
     /// A value of another JSON type than this one (and than `null`).
     fn wrong(self) -> Value {
         match self {
@@ -99,6 +123,21 @@ impl Kind {
         }
     }
 }
+
+/// Keywords that say something about a schema without constraining its values.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "xml",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+    "discriminator",
+];
 
 impl Synth<'_> {
     /// `schema` with its chain of references followed; `None` for one that leads
@@ -161,13 +200,25 @@ impl Synth<'_> {
             return Some(value.clone());
         }
         if let Some(Value::Array(values)) = map.get("enum") {
-            let mut chosen = values.iter().filter(|value| !value.is_null());
+            // A value must be of the schema's type as well as one of the enum's.
+            let (kinds, nullable) = Self::kinds(map);
+            let typed = map.contains_key("type");
+            // And keep the schema's other rules (Adyen's `enum: [MALE, FEMALE]` beside
+            // `maxLength: 1` admits nothing).
+            let fits = |value: &&Value| {
+                (!typed
+                    || kinds.iter().any(|kind| kind.admits(value))
+                    || (nullable && value.is_null()))
+                    && within_bounds(map, value)
+            };
+            let values: Vec<&Value> = values.iter().filter(fits).collect();
+            let mut chosen = values.iter().copied().filter(|value| !value.is_null());
             let value = if full {
                 chosen.next_back()
             } else {
                 chosen.next()
             };
-            return value.or(values.first()).cloned();
+            return value.or(values.first().copied()).cloned();
         }
         if let Some(Value::Array(parts)) = map.get("allOf") {
             let merged = self.merged(map, parts)?;
@@ -203,6 +254,11 @@ impl Synth<'_> {
     /// the keywords beside it; `None` when a part is not an object schema or composes
     /// further.
     fn merged(&self, outer: &Map<String, Value>, parts: &[Value]) -> Option<Map<String, Value>> {
+        // Closed beside an `allOf`, the schema admits no member the parts describe
+        // (`additionalProperties` sees only its own `properties`): left to the types.
+        if outer.get("additionalProperties") == Some(&Value::Bool(false)) {
+            return None;
+        }
         let mut merged = outer.clone();
         merged.remove("allOf");
         for part in parts {
@@ -220,7 +276,17 @@ impl Synth<'_> {
                     ("properties", Some(Value::Object(known))) => {
                         if let Value::Object(more) = value {
                             for (name, property) in more {
-                                known.entry(name.clone()).or_insert(property.clone());
+                                // A member several parts describe must satisfy each.
+                                match known.get_mut(name) {
+                                    Some(first) if first != property => {
+                                        let both = json!({"allOf": [first.clone(), property]});
+                                        *first = both;
+                                    }
+                                    Some(_) => {}
+                                    None => {
+                                        known.insert(name.clone(), property.clone());
+                                    }
+                                }
                             }
                         }
                     }
@@ -236,6 +302,17 @@ impl Synth<'_> {
                     // A part's closing would close the others' members out: left to
                     // the types, not synthesized.
                     ("additionalProperties", _) if value == &Value::Bool(false) => return None,
+                    // Two schemas for the items (or the extra members): both hold.
+                    ("items" | "additionalProperties", Some(known @ Value::Object(_)))
+                        if value.is_object() && known != value =>
+                    {
+                        *known = json!({"allOf": [known.clone(), value]});
+                    }
+                    // Words about the schema may differ; constraints that differ (two
+                    // types, two formats) are left to the types, not synthesized.
+                    (key, Some(known)) if known != value && !ANNOTATIONS.contains(&key) => {
+                        return None
+                    }
                     (_, Some(_)) => {}
                     (_, None) => {
                         merged.insert(key.clone(), value.clone());
@@ -321,9 +398,10 @@ impl Synth<'_> {
             _ => &empty,
         };
         let mut out = Map::new();
+        let every = full || (self.hollow && depth < FULL_DEPTH);
         for (name, property) in properties {
             let needed = required.contains(&name.as_str());
-            if !(needed || full) {
+            if !(needed || every) {
                 continue;
             }
             match self.valid(property, full, depth + 1) {
@@ -379,7 +457,12 @@ impl Synth<'_> {
                 .collect();
             return items.map(Value::Array);
         }
-        let wanted = if full { 2 } else { 1 }.clamp(minimum, maximum.max(minimum));
+        let wanted = match (full, self.hollow) {
+            (true, _) => 2,
+            (false, true) => 0,
+            (false, false) => 1,
+        }
+        .clamp(minimum, maximum.max(minimum));
         if wanted == 0 {
             return Some(json!([]));
         }
@@ -660,6 +743,32 @@ impl Synth<'_> {
     }
 }
 
+/// Whether `value` keeps `map`'s length and numeric bounds (those that apply to its
+/// type).
+fn within_bounds(map: &Map<String, Value>, value: &Value) -> bool {
+    let at_least = |key: &str, n: f64| {
+        map.get(key)
+            .and_then(Value::as_f64)
+            .map_or(true, |b| n >= b)
+    };
+    let at_most = |key: &str, n: f64| {
+        map.get(key)
+            .and_then(Value::as_f64)
+            .map_or(true, |b| n <= b)
+    };
+    match value {
+        Value::String(text) => {
+            let length = text.chars().count() as f64;
+            at_least("minLength", length) && at_most("maxLength", length)
+        }
+        Value::Number(number) => {
+            let n = number.as_f64().unwrap_or(0.0);
+            at_least("minimum", n) && at_most("maximum", n)
+        }
+        _ => true,
+    }
+}
+
 /// Whether `propertyNames` (when the schema has one) admits `name`: its `pattern`,
 /// `minLength` and `maxLength`; any other form admits nothing made up.
 fn name_allowed(map: &Map<String, Value>, name: &str) -> bool {
@@ -859,6 +968,8 @@ mod tests {
                 json!({"name": "aa"}),
                 json!({"name": "aaa", "when": "2026-01-02T03:04:05Z", "count": 10,
                        "tags": ["a", "b"]}),
+                // Every member, each at its smallest: an empty list is a value too.
+                json!({"name": "aa", "when": "2026-01-02T03:04:05Z", "count": 10, "tags": []}),
             ]
         );
         let rules: Vec<&str> = made.invalid.iter().map(|(_, rule)| rule.as_str()).collect();
@@ -880,6 +991,49 @@ mod tests {
             .find(|(_, rule)| rule == "/name: maxLength")
             .unwrap();
         assert_eq!(value, &json!({"name": "aaaa"}));
+    }
+
+    #[test]
+    fn all_of_parts_describing_one_member_each_constrain_it() {
+        let root = json!({});
+        // The second part narrows the first's items: its required member is required.
+        let schema = json!({"allOf": [
+            {"type": "object", "properties": {"data": {"type": "array", "items": {}}}},
+            {"properties": {"data": {"type": "array", "items": {
+                "type": "object", "required": ["id"],
+                "properties": {"id": {"type": "string"}},
+            }}}},
+        ]});
+        let made = samples(&schema, &root);
+        let items: Vec<&Value> = made
+            .valid
+            .iter()
+            .filter_map(|value| value["data"].as_array())
+            .flatten()
+            .collect();
+        assert!(!items.is_empty(), "{:?}", made.valid);
+        assert!(
+            items.iter().all(|item| item["id"].is_string()),
+            "{:?}",
+            made.valid
+        );
+        // Parts that cannot both hold make no value at all.
+        let never = json!({"allOf": [{"type": "string"}, {"type": "integer"}]});
+        assert!(samples(&never, &root).valid.is_empty());
+        // Closed beside its `allOf`, a schema admits none of the parts' members.
+        let closed = json!({"additionalProperties": false, "allOf": [
+            {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+        ]});
+        assert!(samples(&closed, &root).valid.is_empty());
+    }
+
+    #[test]
+    fn enum_values_keep_the_schemas_other_rules() {
+        let root = json!({});
+        let schema = json!({"type": "number", "enum": ["", 0, 1, 7], "maximum": 5});
+        assert_eq!(samples(&schema, &root).valid, [json!(0), json!(1)]);
+        let none = json!({"type": "string", "enum": ["MALE", "FEMALE"], "maxLength": 1});
+        assert!(samples(&none, &root).valid.is_empty());
     }
 
     #[test]

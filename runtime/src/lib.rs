@@ -89,7 +89,7 @@ pub mod __private {
         endpoints, handle, handle_secured, Answering, Authenticating, Decoding, Endpoints,
         Operation, Public, Secured,
     };
-    pub use crate::pagination::{encode_token, next_field, page_start, PageToken};
+    pub use crate::pagination::{encode_token, items_field, next_field, page_start, PageToken};
     pub use crate::params::{
         Claim, Extra, Field, Gap, Location, Object, Param, Property, Scalar, Shape, Style,
     };

@@ -339,6 +339,30 @@ impl NextField for crate::Nullable<String> {
     }
 }
 
+/// A page's items as its page type's field holds them: the list itself when the spec
+/// requires the property, an `Option` of it (always `Some`) when it does not.
+pub fn items_field<T: ItemsField<I>, I>(items: Vec<I>) -> T {
+    T::from_items(items)
+}
+
+/// The types a page's items field can have.
+pub trait ItemsField<I> {
+    /// The field holding `items`.
+    fn from_items(items: Vec<I>) -> Self;
+}
+
+impl<I> ItemsField<I> for Vec<I> {
+    fn from_items(items: Vec<I>) -> Self {
+        items
+    }
+}
+
+impl<I> ItemsField<I> for Option<Vec<I>> {
+    fn from_items(items: Vec<I>) -> Self {
+        Some(items)
+    }
+}
+
 /// `limit` and `page_token` of a paginated request: the effective limit (the default
 /// when absent, capped by the server's [`PageLimits`]) and the decoded token, if any.
 pub fn page_start<M: DeserializeOwned>(

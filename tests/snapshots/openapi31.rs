@@ -180,12 +180,12 @@ pub mod types {
     ///`Reading`
     #[derive(Clone, Debug)]
     pub struct Reading {
-        pub labels: ::std::collections::HashMap<ReadingLabelsKey, String>,
+        pub labels: Option<::std::collections::HashMap<ReadingLabelsKey, String>>,
         pub sensor: String,
         pub tag: Option<ReadingTag>,
         pub value: f64,
     }
-    serde_struct!(Reading { labels empty, sensor, tag optional, value });
+    serde_struct!(Reading { labels optional, sensor, tag optional, value });
 
     ///`ReadingLabelsKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -412,7 +412,7 @@ pub mod types {
     ///`Sensor`
     #[derive(Clone, Debug)]
     pub struct Sensor {
-        pub calibration: ::std::collections::HashMap<String, f64>,
+        pub calibration: Option<::std::collections::HashMap<String, f64>>,
         pub firmware: Firmware,
         pub id: String,
         pub kind: SensorKind,
@@ -420,11 +420,11 @@ pub mod types {
         ///Latitude and longitude.
         pub location: (f64, f64),
         pub notes: Option<::serde_json::Value>,
-        pub retired: (),
+        pub retired: ::specfirst_runtime::Nullable<()>,
     }
     serde_struct!(Sensor {
-        calibration empty, firmware, id, kind, label absent, location, notes optional,
-        retired default,
+        calibration optional, firmware, id, kind, label absent, location, notes optional,
+        retired absent,
     });
 
     ///`SensorKind`

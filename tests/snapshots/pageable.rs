@@ -21,9 +21,9 @@ pub mod types {
     #[derive(Clone, Debug)]
     pub struct TenantListResult {
         pub next_link: String,
-        pub value: Vec<Tenant>,
+        pub value: Option<Vec<Tenant>>,
     }
-    serde_struct!(TenantListResult { next_link: "nextLink", value empty });
+    serde_struct!(TenantListResult { next_link: "nextLink", value optional });
 
     ///`Vault`
     #[derive(Clone, Debug)]
@@ -36,9 +36,9 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     pub struct VaultListResult {
         pub odata_next_link: Option<String>,
-        pub value: Vec<Vault>,
+        pub value: Option<Vec<Vault>>,
     }
-    serde_struct!(VaultListResult { odata_next_link: "odata.nextLink" optional, value empty });
+    serde_struct!(VaultListResult { odata_next_link: "odata.nextLink" optional, value optional });
 
     /// Error types.
     pub mod error {
@@ -157,7 +157,7 @@ impl ::core::convert::From<::specfirst_runtime::LinkPage<types::Vault>>
 for types::VaultListResult {
     fn from(page: ::specfirst_runtime::LinkPage<types::Vault>) -> Self {
         Self {
-            value: page.items,
+            value: ::specfirst_runtime::__private::items_field(page.items),
             odata_next_link: ::specfirst_runtime::__private::next_field(page.next_link),
         }
     }

@@ -133,10 +133,10 @@ pub mod types {
         pub active: Option<bool>,
         pub name: Option<String>,
         pub range: Option<FilterRange>,
-        pub tags: Vec<String>,
+        pub tags: Option<Vec<String>>,
     }
     serde_struct!(Filter {
-        active optional, name optional, range optional, tags empty,
+        active optional, name optional, range optional, tags optional,
     }, deny_unknown_fields);
 
     ///`FilterRange`

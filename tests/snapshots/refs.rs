@@ -73,11 +73,11 @@ pub mod types {
     ///`Node`
     #[derive(Clone, Debug)]
     pub struct Node {
-        pub children: Vec<Node>,
+        pub children: Option<Vec<Node>>,
         pub name: String,
         pub parent: Option<Parent>,
     }
-    serde_struct!(Node { children empty, name, parent optional });
+    serde_struct!(Node { children optional, name, parent optional });
 
     ///`Parent`
     #[derive(Clone, Debug, Default)]

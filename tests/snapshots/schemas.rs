@@ -89,9 +89,9 @@ pub mod types {
     pub struct Drawing {
         pub shape: Option<DrawingShape>,
         ///Rough shapes, each told apart by `kind` values of their own.
-        pub sketches: Vec<DrawingSketchesItem>,
+        pub sketches: Option<Vec<DrawingSketchesItem>>,
     }
-    serde_struct!(Drawing { shape optional, sketches empty });
+    serde_struct!(Drawing { shape optional, sketches optional });
 
     ///`DrawingShape`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -268,7 +268,7 @@ pub mod types {
         pub grade: Option<String>,
         pub id: Option<::uuid::Uuid>,
         pub kind: Option<::serde_json::Value>,
-        pub labels: ::std::collections::HashMap<String, String>,
+        pub labels: Option<::std::collections::HashMap<String, String>>,
         pub level: Option<RecordLevel>,
         pub limits: Option<RecordLimits>,
         pub mode: RecordMode,
@@ -282,7 +282,7 @@ pub mod types {
     }
     serde_struct!(Record {
         address optional, blob optional, code optional, count default, created optional,
-        day optional, grade optional, id optional, kind optional, labels empty, level optional,
+        day optional, grade optional, id optional, kind optional, labels optional, level optional,
         limits optional, mode default = defaults::record_mode, name, on optional, order optional,
         ratio optional, secret optional, small optional, stamp optional,
     });

@@ -278,9 +278,9 @@ pub mod types {
     pub struct UpdatePetWithFormBody {
         ///New name
         pub name: String,
-        pub nicknames: Vec<String>,
+        pub nicknames: Option<Vec<String>>,
     }
-    serde_struct!(UpdatePetWithFormBody { name, nicknames empty });
+    serde_struct!(UpdatePetWithFormBody { name, nicknames optional });
 
     /// Error types.
     pub mod error {

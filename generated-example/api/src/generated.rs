@@ -19,10 +19,12 @@ pub mod types {
         pub id: ::uuid::Uuid,
         ///The year of first publication, when known.
         pub published_year: ::specfirst_runtime::Nullable<i32>,
-        pub tags: Vec<String>,
+        pub tags: Option<Vec<String>>,
         pub title: BookTitle,
     }
-    serde_struct!(Book { added_at, author, genre, id, published_year absent, tags empty, title });
+    serde_struct!(Book {
+        added_at, author, genre, id, published_year absent, tags optional, title,
+    });
 
     ///Changes to a book's details; a property left out is left as it is.
     #[derive(Clone, Debug, Default)]
@@ -307,10 +309,10 @@ pub mod types {
         pub genre: Genre,
         ///The year of first publication, when known.
         pub published_year: ::specfirst_runtime::Nullable<i32>,
-        pub tags: Vec<String>,
+        pub tags: Option<Vec<String>>,
         pub title: NewBookTitle,
     }
-    serde_struct!(NewBook { author, genre, published_year absent, tags empty, title });
+    serde_struct!(NewBook { author, genre, published_year absent, tags optional, title });
 
     ///`NewBookTitle`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

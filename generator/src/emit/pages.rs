@@ -49,7 +49,7 @@ pub fn page_conversions(api: &Api, types: &Types) -> TokenStream {
             impl ::core::convert::From<::specfirst_runtime::LinkPage<#item_ty>> for #page_ty {
                 fn from(page: ::specfirst_runtime::LinkPage<#item_ty>) -> Self {
                     Self {
-                        #items: page.items,
+                        #items: ::specfirst_runtime::__private::items_field(page.items),
                         #next: ::specfirst_runtime::__private::next_field(page.next_link),
                     }
                 }

@@ -37,7 +37,7 @@ const WRAPPER: &str = "mod __specfirst_depth {";
 /// the names of the types it changed; every struct of such a name and every impl for it
 /// must be in the batch (a batch ends before an item that is not an impl, so a struct
 /// and the impls written right after it stay together).
-pub(crate) type Edit = fn(&mut Vec<syn::Item>) -> Vec<String>;
+pub(crate) type Edit = Arc<dyn Fn(&mut Vec<syn::Item>) -> Vec<String> + Send + Sync>;
 
 /// Code that does not parse: why, and the code unformatted.
 pub(crate) struct Unparsable {
@@ -55,7 +55,7 @@ pub(crate) fn format(
 ) -> Result<String, Unparsable> {
     let mut code = Vec::new();
     let done = scoped(|pool| {
-        let mut items = Code::new(pool, depth, edit);
+        let mut items = Code::new(pool, depth, edit.clone());
         build(&mut items);
         items.flush();
         code = items.parts;
@@ -153,7 +153,7 @@ impl<'p> Code<'p> {
             return;
         }
         let code: Arc<str> = std::mem::take(&mut self.batch).into();
-        let edit = self.edit;
+        let edit = self.edit.clone();
         self.submit(&code, self.depth, Kind::Items { edit });
         self.parts.push(Part::Items { code });
     }
@@ -332,7 +332,7 @@ struct Job {
     kind: Kind,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Kind {
     Items { edit: Option<Edit> },
     Module,
@@ -385,7 +385,7 @@ impl Job {
         let mut file: syn::File = syn::parse_str(&wrapped).map_err(|error| error.to_string())?;
         drop(wrapped);
         let mut edited = None;
-        if let Kind::Items { edit: Some(edit) } = self.kind {
+        if let Kind::Items { edit: Some(edit) } = &self.kind {
             edited = Some(apply(edit, innermost(&mut file.items, self.depth)));
         }
         let text = prettyplease::unparse(&file);
@@ -523,7 +523,7 @@ fn unwrap(text: &str, depth: usize) -> Option<&str> {
 }
 
 /// `edit` over one batch's `items`.
-fn apply(edit: Edit, items: &mut Vec<syn::Item>) -> Edited {
+fn apply(edit: &Edit, items: &mut Vec<syn::Item>) -> Edited {
     let changed = edit(items);
     let mut types = Vec::new();
     for item in items.iter() {
@@ -890,8 +890,8 @@ mod tests {
 
     #[test]
     fn an_edit_sees_a_struct_with_its_impls() {
-        let edit: Option<Edit> = Some(rename_second);
-        let text = in_parts(sample(), 1, edit);
+        let edit: Option<Edit> = Some(Arc::new(rename_second));
+        let text = in_parts(sample(), 1, edit.clone());
         assert!(text.contains("pub renamed: u64"), "{text}");
         assert!(text.contains("renamed: 1i32,"), "{text}");
         assert_eq!(text, whole(sample(), 1, edit));
@@ -907,8 +907,8 @@ mod tests {
                 impl Item1 { pub fn make() -> Self { Self { first_field_with_a_long_name: None, second: 2 } } }
             }
         };
-        let edit: Option<Edit> = Some(rename_second);
-        let text = in_parts(tokens.clone(), 1, edit);
+        let edit: Option<Edit> = Some(Arc::new(rename_second));
+        let text = in_parts(tokens.clone(), 1, edit.clone());
         assert!(text.contains("renamed: 2"), "{text}");
         assert_eq!(text, whole(tokens, 1, edit));
     }

@@ -12,6 +12,7 @@
 
 mod ascii_names;
 mod fields;
+mod filled_in;
 mod prelude;
 mod renames;
 mod string_enums;
@@ -21,7 +22,7 @@ mod three_state;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
@@ -391,34 +392,28 @@ fn customise(settings: &mut TypeSpaceSettings, user: &Settings) {
     }
 }
 
-/// [`string_enums::collapse`], [`prelude::shorten`], [`fields::separate_fields`], then
-/// [`struct_reads::collapse`]; the names of the types they changed.
-fn collapse_shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
-    let mut changed = string_enums::collapse(items);
-    changed.extend(shorten_and_separate(items));
-    changed
-}
-
-/// [`string_enums::collapse`], [`fields::separate_fields`], then
-/// [`struct_reads::collapse`]; the names of the types they changed.
-fn collapse_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
-    let mut changed = string_enums::collapse(items);
-    changed.extend(separate(items));
-    changed
-}
-
-/// [`prelude::shorten`], [`fields::separate_fields`], then [`struct_reads::collapse`];
-/// the names of the types the last two changed.
-fn shorten_and_separate(items: &mut Vec<syn::Item>) -> Vec<String> {
-    prelude::shorten(items);
-    separate(items)
-}
-
-/// [`fields::separate_fields`], then [`struct_reads::collapse`] (which must see the
-/// fields' final names); the names of the types they changed.
-fn separate(items: &mut Vec<syn::Item>) -> Vec<String> {
+/// The change to each batch of typify's items: [`string_enums::collapse`] when
+/// `collapse`, [`filled_in::wrap`] (but for the fields in `kept`), [`prelude::shorten`]
+/// when `shorten`, [`three_state::unwrap_options`], [`fields::separate_fields`], then
+/// [`struct_reads::collapse`] (which must see the fields' final names); the names of
+/// the types they changed.
+fn edit(
+    items: &mut Vec<syn::Item>,
+    collapse: bool,
+    shorten: bool,
+    kept: &filled_in::Kept,
+) -> Vec<String> {
+    let mut changed = if collapse {
+        string_enums::collapse(items)
+    } else {
+        Vec::new()
+    };
+    filled_in::wrap(items, kept);
+    if shorten {
+        prelude::shorten(items);
+    }
     three_state::unwrap_options(items);
-    let mut changed = fields::separate_fields(items);
+    changed.extend(fields::separate_fields(items));
     changed.extend(struct_reads::collapse(items));
     changed.sort_unstable();
     changed.dedup();
@@ -431,16 +426,17 @@ fn separate(items: &mut Vec<syn::Item>) -> Vec<String> {
 /// repeat told apart, and with the prelude's short names for standard types when
 /// `short_paths` ([`prelude`]).
 fn format_items(items: TokenStream, short_paths: bool) -> String {
-    let (collapsing, plain): (format::Edit, format::Edit) = if short_paths {
-        (collapse_shorten_and_separate, shorten_and_separate)
-    } else {
-        (collapse_and_separate, separate)
+    // Batches are edited apart, so what the `defaults` module builds is found first.
+    let kept = Arc::new(filled_in::kept(&items));
+    let edit_with = |collapse: bool| -> format::Edit {
+        let kept = Arc::clone(&kept);
+        Arc::new(move |items: &mut Vec<syn::Item>| edit(items, collapse, short_paths, &kept))
     };
-    let collapsed = format_with(items.clone(), collapsing);
+    let collapsed = format_with(items.clone(), edit_with(true));
     let formatted = if string_enums::pays(&collapsed) {
         string_enums::define_where_used(string_enums::macro_heads(collapsed))
     } else {
-        format_with(items, plain)
+        format_with(items, edit_with(false))
     };
     struct_reads::finish(formatted)
 }

@@ -12,7 +12,7 @@ use specfirst_runtime::{HttpError, RequestContext};
 struct Trees;
 
 fn depth(node: &refs::types::Node) -> u64 {
-    1 + node.children.iter().map(depth).max().unwrap_or(0)
+    1 + node.children.iter().flatten().map(depth).max().unwrap_or(0)
 }
 
 impl refs::RefsApi for Trees {
@@ -39,7 +39,7 @@ impl refs::RefsApi for Trees {
     ) -> Result<refs::GetTreeResponse, HttpError> {
         let body = refs::types::Node {
             name: format!("tree {}", r.tree_id),
-            children: Vec::new(),
+            children: None,
             parent: None,
         };
         Ok(refs::GetTreeResponse::Ok { x_depth: 1, body })

@@ -262,11 +262,11 @@ fn discriminated_variants_are_named_after_their_components() {
     .expect("a drawing");
     assert!(
         matches!(
-            drawing.sketches.as_slice(),
-            [
+            drawing.sketches.as_deref(),
+            Some([
                 DrawingSketchesItem::Circle { .. },
                 DrawingSketchesItem::Rectangle { .. }
-            ]
+            ])
         ),
         "{drawing:?}"
     );

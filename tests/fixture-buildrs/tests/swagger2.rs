@@ -112,7 +112,11 @@ impl api::SwaggerTwoApi for Pets {
         _principal: String,
         r: api::UpdatePetWithFormRequest,
     ) -> Result<api::UpdatePetWithFormResponse, HttpError> {
-        let name = format!("{} ({})", r.body.name, r.body.nicknames.join(", "));
+        let name = format!(
+            "{} ({})",
+            r.body.name,
+            r.body.nicknames.unwrap_or_default().join(", ")
+        );
         Ok(api::UpdatePetWithFormResponse::Ok {
             body: pet(r.pet_id, &name)?,
         })

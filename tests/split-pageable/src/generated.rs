@@ -17,10 +17,10 @@ pub mod types {
     #[derive(Clone, Debug, Default)]
     pub struct VaultListResult {
         pub odata_next_link: Option<String>,
-        pub value: Vec<Vault>,
+        pub value: Option<Vec<Vault>>,
     }
 
-    serde_struct!(VaultListResult { odata_next_link: "odata.nextLink" optional, value empty });
+    serde_struct!(VaultListResult { odata_next_link: "odata.nextLink" optional, value optional });
 }
 
 /// The operations of Pageable 1.
@@ -55,7 +55,7 @@ impl ::core::convert::From<::specfirst_runtime::LinkPage<types::Vault>>
 for types::VaultListResult {
     fn from(page: ::specfirst_runtime::LinkPage<types::Vault>) -> Self {
         Self {
-            value: page.items,
+            value: ::specfirst_runtime::__private::items_field(page.items),
             odata_next_link: ::specfirst_runtime::__private::next_field(page.next_link),
         }
     }

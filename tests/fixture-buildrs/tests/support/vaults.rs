@@ -40,9 +40,9 @@ macro_rules! vaults {
                 Ok($($api)::+::ListTenantsResponse::Ok {
                     body: $($api)::+::types::TenantListResult {
                         next_link: String::new(),
-                        value: vec![$($api)::+::types::Tenant {
+                        value: Some(vec![$($api)::+::types::Tenant {
                             id: Some("t1".into()),
-                        }],
+                        }]),
                     },
                 })
             }

@@ -18,10 +18,10 @@ pub mod types {
     #[derive(Clone, Debug)]
     pub struct TenantListResult {
         pub next_link: String,
-        pub value: Vec<Tenant>,
+        pub value: Option<Vec<Tenant>>,
     }
 
-    serde_struct!(TenantListResult { next_link: "nextLink", value empty });
+    serde_struct!(TenantListResult { next_link: "nextLink", value optional });
 
     ///`Vault`
     #[derive(Clone, Debug)]
