@@ -44,6 +44,9 @@ struct Generated {
     root: Value,
 }
 
+/// Losses by document name.
+type Losses = Vec<(String, Vec<String>)>;
+
 /// The tallies of a run, and every loss by document.
 #[derive(Default)]
 struct Tally {
@@ -54,7 +57,7 @@ struct Tally {
     invalid: usize,
     not_generated: usize,
     /// Losses (and probes that do not build or panic), by document name.
-    losses: Vec<(String, Vec<String>)>,
+    losses: Losses,
 }
 
 impl Tally {
@@ -118,9 +121,10 @@ pub(super) fn values_all(
     let mut batches: Vec<Vec<Generated>> = Vec::new();
     let mut bytes = 0;
     for one in generated {
-        let full = batches.last().map_or(true, |last| {
-            last.len() >= BATCH_MODULES || bytes + one.rs_bytes > BATCH_BYTES
-        });
+        let full = match batches.last() {
+            Some(last) => last.len() >= BATCH_MODULES || bytes + one.rs_bytes > BATCH_BYTES,
+            None => true,
+        };
         if full {
             batches.push(Vec::new());
             bytes = 0;
@@ -259,7 +263,7 @@ debug = 0
 /// What became of a batch.
 enum Ran {
     /// Built and probed: the losses by document, and the figures.
-    Judged(Vec<(String, Vec<String>)>, Counts),
+    Judged(Losses, Counts),
     /// The first error its build printed.
     DoesNotBuild(String),
 }
@@ -455,11 +459,7 @@ struct Listed {
 
 /// Lists the batch's probes, makes values for each, sends them through and judges
 /// what comes back.
-fn run_batch(
-    binary: &Path,
-    batch: &[Generated],
-    docs: &[Doc],
-) -> Result<(Vec<(String, Vec<String>)>, Counts)> {
+fn run_batch(binary: &Path, batch: &[Generated], docs: &[Doc]) -> Result<(Losses, Counts)> {
     let mut tally = Counts::default();
     let listing = Command::new(binary)
         .arg("list")
