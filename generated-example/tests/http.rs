@@ -438,6 +438,20 @@ async fn create_rejects_bad_bodies() {
         message,
         "invalid request body: /title: expected a string, found a number"
     );
+    // Optional, but not nullable: `null` is no list of tags (an optional list is an
+    // `Option`, which would read it as left out).
+    let message = expect_error(
+        post_raw(r#"{"title":"T","author":"A","genre":"fiction","tags":null}"#)
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+        "InvalidBody",
+    )
+    .await;
+    assert_eq!(
+        message,
+        "invalid request body: /tags: expected an array, found null"
+    );
     let message = expect_error(
         post_raw(r#"{"title":"T","author":"A","genre":"romance"}"#)
             .await

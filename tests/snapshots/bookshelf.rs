@@ -1221,7 +1221,11 @@ mod rules {
 
     pub(super) static NEW_BOOK: Schema = Schema {
         kind: Some(Kind::Object),
-        properties: &[("title", &NEW_BOOK_TITLE), ("genre", &GENRE)],
+        properties: &[
+            ("title", &NEW_BOOK_TITLE),
+            ("genre", &GENRE),
+            ("tags", &Schema::ARRAY),
+        ],
         required: &["title", "author", "genre"],
         ..Schema::ANY
     };

@@ -2013,7 +2013,7 @@ mod rules {
         properties: &[
             ("name", &Schema::STRING),
             ("active", &Schema::BOOLEAN),
-            ("tags", &Schema::ANY),
+            ("tags", &Schema::ARRAY),
             ("range", &FILTER_RANGE),
         ],
         additional: Additional::Deny,

@@ -128,8 +128,7 @@ impl<'a> Rules<'a> {
             None => schema,
         };
         match kind_of(schema.get("type")) {
-            // A list is a `Vec`, which refuses `null` itself.
-            (Some("Array"), _) => None,
+            // An optional list is an `Option<Vec<_>>` too, which reads `null` as `None`.
             (Some(kind), false) if !has_type(schema, "null") => Some(kind),
             _ => None,
         }
