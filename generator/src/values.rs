@@ -124,21 +124,6 @@ impl Kind {
     }
 }
 
-/// Keywords that say something about a schema without constraining its values.
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "example",
-    "examples",
-    "externalDocs",
-    "xml",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    "discriminator",
-];
-
 impl Synth<'_> {
     /// `schema` with its chain of references followed; `None` for one that leads
     /// nowhere or out of the document.
@@ -310,9 +295,7 @@ impl Synth<'_> {
                     }
                     // Words about the schema may differ; constraints that differ (two
                     // types, two formats) are left to the types, not synthesized.
-                    (key, Some(known)) if known != value && !ANNOTATIONS.contains(&key) => {
-                        return None
-                    }
+                    (key, Some(known)) if known != value && !annotation(key) => return None,
                     (_, Some(_)) => {}
                     (_, None) => {
                         merged.insert(key.clone(), value.clone());
@@ -741,6 +724,12 @@ impl Synth<'_> {
         }
         None
     }
+}
+
+/// Whether `key` says something about a schema without constraining its values: the
+/// shared annotations, and `xml` and `discriminator`, which only name things.
+fn annotation(key: &str) -> bool {
+    crate::keywords::ANNOTATIONS.contains(&key) || key == "xml" || key == "discriminator"
 }
 
 /// Whether `value` keeps `map`'s length and numeric bounds (those that apply to its
