@@ -1,16 +1,17 @@
-//! An implementation of the Bookshelf API (`specs/bookshelf.yaml`) over SQLite.
+//! An implementation of the Bookshelf API (`specs/bookshelf.yaml`) over SQLite (or, for
+//! the serving benchmark, over plain maps in memory: see [`store`]).
 //!
 //! Everything HTTP-shaped (routing, parameter and body decoding, error bodies, request
 //! ids, page tokens) is done by the generated `bookshelf-api` crate and
 //! `specfirst-runtime`; this crate only supplies the behaviour behind the
 //! [`BookshelfApi`] trait, which is the part a spec-first project writes by hand.
 
-mod store;
+pub mod store;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use bookshelf_api::types::{Book, BookSortMode, BookTitle, Error, Genre, NewBook, NewBookTitle};
+use bookshelf_api::types::{Book, BookSortMode, BookTitle, Error, NewBook, NewBookTitle};
 use bookshelf_api::{
     BookshelfApi, BookshelfAuth, CreateBookRequest, CreateBookResponse, DeleteBookRequest,
     DeleteBookResponse, GetBookRequest, GetBookResponse, ListBooksRequest, ListBooksResponse,
@@ -20,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use specfirst_runtime::{auth, HttpError, Nullable, RequestContext, RouterOptions, StatusCode};
 use uuid::Uuid;
 
-pub use store::StoreError;
+pub use store::{Store, StoreError};
 
 /// Where a scan of books resumes: the last book's title and id. Both sort keys are kept
 /// so one marker type serves every sort mode.
@@ -32,9 +33,10 @@ pub struct BookMarker {
     pub id: Uuid,
 }
 
-/// A bookshelf stored in SQLite: a file, or memory when no path is given.
+/// A bookshelf stored in SQLite (a file, or memory when no path is given), or in the
+/// in-memory [`Store`].
 ///
-/// One connection behind a mutex: every operation is a short query on an indexed table,
+/// One store behind a mutex: every operation is a short query on an indexed table,
 /// and serialising them keeps a create and its idempotency record in step. The queries
 /// run on the async worker thread; they are sub-millisecond on this data, which is the
 /// trade an example may make and a production server would not.
@@ -43,7 +45,7 @@ pub struct BookMarker {
 /// API tokens given with [`with_api_token`](Self::with_api_token). A shelf without tokens
 /// is read-only.
 pub struct Bookshelf {
-    connection: Mutex<rusqlite::Connection>,
+    store: Mutex<Store>,
     api_tokens: Vec<String>,
 }
 
@@ -64,7 +66,7 @@ pub struct Editor {
 }
 
 impl Bookshelf {
-    /// An empty bookshelf in memory.
+    /// An empty bookshelf in an in-memory SQLite database.
     pub fn new() -> Self {
         Self::open(None)
             .unwrap_or_else(|e| unreachable!("an in-memory SQLite database always opens: {e}"))
@@ -72,10 +74,15 @@ impl Bookshelf {
 
     /// The bookshelf stored at `path` (created when missing), or an in-memory one.
     pub fn open(path: Option<&Path>) -> Result<Self, StoreError> {
-        Ok(Self {
-            connection: Mutex::new(store::open(path)?),
+        Ok(Self::from_store(Store::sqlite(path)?))
+    }
+
+    /// The bookshelf kept in `store`, such as [`Store::memory()`].
+    pub fn from_store(store: Store) -> Self {
+        Self {
+            store: Mutex::new(store),
             api_tokens: Vec::new(),
-        })
+        }
     }
 
     /// Accepts `token` as a bearer token for adding, replacing and removing books.
@@ -86,42 +93,18 @@ impl Bookshelf {
 
     /// Adds `count` generated books, for demonstrations and load tests.
     pub fn fill_demo(&self, count: usize) -> Result<(), StoreError> {
-        const GENRES: [Genre; 5] = [
-            Genre::Fiction,
-            Genre::NonFiction,
-            Genre::Poetry,
-            Genre::Science,
-            Genre::History,
-        ];
-        let mut connection = self.connection.lock().map_err(|_| poisoned_store())?;
-        let transaction = connection.transaction()?;
-        for n in 0..count {
-            let book = Book {
-                id: Uuid::new_v4(),
-                title: BookTitle::try_from(format!("Volume {n:06}")).map_err(|e| {
-                    StoreError::Corrupt {
-                        id: n.to_string(),
-                        reason: e.to_string(),
-                    }
-                })?,
-                author: format!("Author {}", n % 97),
-                genre: GENRES[n % GENRES.len()],
-                tags: Some(vec![format!("shelf-{}", n % 10)]),
-                published_year: Nullable::Value(1900 + (n % 125) as i32),
-                added_at: chrono::Utc::now(),
-            };
-            store::put(&transaction, &book)?;
-        }
-        transaction.commit()?;
-        Ok(())
+        self.store
+            .lock()
+            .map_err(|_| poisoned_store())?
+            .fill_demo(count)
     }
 
-    fn connection(&self) -> Result<MutexGuard<'_, rusqlite::Connection>, HttpError> {
+    fn store(&self) -> Result<MutexGuard<'_, Store>, HttpError> {
         // A poisoned lock means a panic mid-update; refusing is safer than serving state
         // that may be half-written.
-        self.connection
+        self.store
             .lock()
-            .map_err(|_| HttpError::for_internal_error("bookshelf connection lock is poisoned"))
+            .map_err(|_| HttpError::for_internal_error("bookshelf store lock is poisoned"))
     }
 }
 
@@ -134,7 +117,7 @@ impl Default for Bookshelf {
 fn poisoned_store() -> StoreError {
     StoreError::Corrupt {
         id: String::new(),
-        reason: "the connection lock is poisoned".into(),
+        reason: "the store lock is poisoned".into(),
     }
 }
 
@@ -242,16 +225,13 @@ impl BookshelfApi for Bookshelf {
         // The spec's `maxItems: 16` on `tag` is checked before this runs, which bounds
         // the work one listing can ask of the database.
         let tags = scan.tag.as_deref().unwrap_or_default();
-        let books = store::page(
-            &*self.connection()?,
-            &store::Scan {
-                sort: scan.sort_by.unwrap_or(BookSortMode::TitleAscending),
-                genre: scan.genre,
-                tags,
-                after: request.page.marker(),
-                limit: request.limit.get(),
-            },
-        )?;
+        let books = self.store()?.page(&store::Scan {
+            sort: scan.sort_by.unwrap_or(BookSortMode::TitleAscending),
+            genre: scan.genre,
+            tags,
+            after: request.page.marker(),
+            limit: request.limit.get(),
+        })?;
         let page = request.results_page(books, |last| BookMarker {
             title: last.title.to_string(),
             id: last.id,
@@ -266,9 +246,9 @@ impl BookshelfApi for Bookshelf {
         request: CreateBookRequest,
     ) -> Result<CreateBookResponse, HttpError> {
         tracing::debug!(?editor, "adding a book");
-        let connection = self.connection()?;
+        let mut store = self.store()?;
         if let Some(key) = &request.idempotency_key {
-            if let Some(first) = store::created_by_key(&connection, key)? {
+            if let Some(first) = store.created_by_key(key)? {
                 // Reusing a key for different details is almost certainly a client bug;
                 // silently returning the unrelated first book would hide it.
                 if !same_details(&request.body, &first) {
@@ -285,7 +265,7 @@ impl BookshelfApi for Bookshelf {
                 }
                 // A replay must not hand out the location of a book that is gone: the
                 // client would be told it exists. Refusing says what happened instead.
-                if store::get(&connection, first.id)?.is_none() {
+                if store.get(first.id)?.is_none() {
                     return Ok(CreateBookResponse::ClientError {
                         status: StatusCode::CONFLICT,
                         body: Error {
@@ -303,15 +283,15 @@ impl BookshelfApi for Bookshelf {
                 });
             }
         }
-        // SQLite keeps microseconds; trimming now means a later read returns the same value.
+        // The stores keep microseconds; trimming now means a later read returns the same value.
         let added_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
         let book = book_from(Uuid::new_v4(), added_at, request.body)?;
         // The book and its key together: a crash between them must not leave a book
         // that a retry under the same key would add again.
-        store::atomically(&connection, || {
-            store::put(&connection, &book)?;
+        store.atomically(|store| {
+            store.put(&book)?;
             if let Some(key) = &request.idempotency_key {
-                store::remember_key(&connection, key, &book)?;
+                store.remember_key(key, &book)?;
             }
             Ok(())
         })?;
@@ -326,7 +306,7 @@ impl BookshelfApi for Bookshelf {
         ctx: RequestContext,
         request: GetBookRequest,
     ) -> Result<GetBookResponse, HttpError> {
-        Ok(match store::get(&*self.connection()?, request.book_id)? {
+        Ok(match self.store()?.get(request.book_id)? {
             Some(book) => GetBookResponse::Ok { body: book },
             None => GetBookResponse::NotFound {
                 body: not_found(&ctx, request.book_id),
@@ -340,15 +320,15 @@ impl BookshelfApi for Bookshelf {
         _editor: Editor,
         request: ReplaceBookRequest,
     ) -> Result<ReplaceBookResponse, HttpError> {
-        let connection = self.connection()?;
-        let Some(existing) = store::get(&connection, request.book_id)? else {
+        let mut store = self.store()?;
+        let Some(existing) = store.get(request.book_id)? else {
             return Ok(ReplaceBookResponse::NotFound {
                 body: not_found(&ctx, request.book_id),
             });
         };
         // Identity and history are the server's, not the client's: a replace keeps both.
         let book = book_from(existing.id, existing.added_at, request.body)?;
-        store::put(&connection, &book)?;
+        store.put(&book)?;
         Ok(ReplaceBookResponse::Ok { body: book })
     }
 
@@ -358,8 +338,8 @@ impl BookshelfApi for Bookshelf {
         _editor: Editor,
         request: UpdateBookRequest,
     ) -> Result<UpdateBookResponse, HttpError> {
-        let connection = self.connection()?;
-        let Some(mut book) = store::get(&connection, request.book_id)? else {
+        let mut store = self.store()?;
+        let Some(mut book) = store.get(request.book_id)? else {
             return Ok(UpdateBookResponse::NotFound {
                 body: not_found(&ctx, request.book_id),
             });
@@ -384,7 +364,7 @@ impl BookshelfApi for Bookshelf {
         let mut year = book.published_year.into_option();
         patch.published_year.apply_to(&mut year);
         book.published_year = Nullable::absent_if_none(year);
-        store::put(&connection, &book)?;
+        store.put(&book)?;
         Ok(UpdateBookResponse::Ok { body: book })
     }
 
@@ -394,7 +374,7 @@ impl BookshelfApi for Bookshelf {
         _editor: Editor,
         request: DeleteBookRequest,
     ) -> Result<DeleteBookResponse, HttpError> {
-        Ok(if store::delete(&*self.connection()?, request.book_id)? {
+        Ok(if self.store()?.delete(request.book_id)? {
             DeleteBookResponse::NoContent
         } else {
             DeleteBookResponse::NotFound {

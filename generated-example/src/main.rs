@@ -1,4 +1,4 @@
-//! Runs the in-memory Bookshelf API server until Ctrl-C.
+//! Runs the Bookshelf API server until Ctrl-C.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use generated_example::Bookshelf;
+use generated_example::{Bookshelf, Store};
 use specfirst_runtime::{
     parse_duration_setting, CorsConfig, InvalidDuration, RouterOptions, ServerConfig, TlsConfig,
 };
 use tracing_subscriber::EnvFilter;
 
-/// Serves the Bookshelf API from `specs/bookshelf.yaml`, keeping books in memory.
+/// Serves the Bookshelf API from `specs/bookshelf.yaml`, keeping books in SQLite (in
+/// memory unless `--database` names a file).
 ///
 /// Settings come from the defaults, then the `--config` file, then the flags given.
 #[derive(Debug, Parser)]
@@ -74,7 +75,12 @@ struct Args {
     /// `cors.allowed_origins` [default: none].
     #[arg(long, value_name = "ORIGIN")]
     cors_origin: Vec<String>,
-    /// SQLite database file for the books, created when missing [default: in memory].
+    /// Where the books are kept: `sqlite`, or `memory` for plain maps without SQLite
+    /// (what the serving benchmark compares frameworks on).
+    #[arg(long, value_enum, value_name = "STORE", default_value_t = StoreKind::Sqlite)]
+    store: StoreKind,
+    /// SQLite database file for the books, created when missing; only with
+    /// `--store sqlite` [default: in memory].
     #[arg(long, value_name = "FILE")]
     database: Option<PathBuf>,
     /// Bearer token that allows adding, replacing and removing books; may be repeated.
@@ -91,6 +97,12 @@ struct Args {
     /// Log format: `human` on a terminal and `json` otherwise, unless chosen here.
     #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
     log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum StoreKind {
+    Sqlite,
+    Memory,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -172,6 +184,20 @@ impl Args {
         }
         Ok(config)
     }
+
+    /// The store `--store` and `--database` ask for, opened.
+    fn open_store(&self) -> anyhow::Result<Store> {
+        match (self.store, &self.database) {
+            (StoreKind::Sqlite, path) => Store::sqlite(path.as_deref())
+                .with_context(|| format!("opening the database {path:?}")),
+            (StoreKind::Memory, None) => Ok(Store::memory()),
+            // Silently ignoring the file would lose every book written to it.
+            (StoreKind::Memory, Some(path)) => anyhow::bail!(
+                "--database {} keeps books in SQLite and cannot be used with --store memory",
+                path.display()
+            ),
+        }
+    }
 }
 
 fn init_logging(format: LogFormat) {
@@ -197,8 +223,7 @@ async fn main() -> anyhow::Result<()> {
     init_logging(args.log_format);
     let config = args.server_config()?;
     let bind = config.bind_address;
-    let mut shelf = Bookshelf::open(args.database.as_deref())
-        .with_context(|| format!("opening the database {:?}", args.database))?;
+    let mut shelf = Bookshelf::from_store(args.open_store()?);
     let from_env = std::env::var("BOOKSHELF_API_TOKEN")
         .ok()
         .filter(|token| !token.is_empty());
@@ -213,7 +238,7 @@ async fn main() -> anyhow::Result<()> {
         shelf
             .fill_demo(args.demo_items)
             .context("adding demo books")?;
-        tracing::info!(count = args.demo_items, "added demo books");
+        tracing::info!(count = args.demo_items, store = ?args.store, "added demo books");
     }
     let mut options = RouterOptions::default();
     if args.docs {
@@ -270,6 +295,33 @@ mod tests {
             .to_string();
         assert!(message.contains("unknown field `bogus`"), "{message}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn store_flag_picks_the_store_and_memory_refuses_a_database_file() {
+        let open = |args: &[&str]| {
+            let mut argv = vec!["generated-example"];
+            argv.extend_from_slice(args);
+            Args::try_parse_from(argv)?.open_store()
+        };
+        assert!(matches!(open(&[]).unwrap(), Store::Sqlite(_)));
+        assert!(matches!(
+            open(&["--store", "sqlite"]).unwrap(),
+            Store::Sqlite(_)
+        ));
+        assert!(matches!(
+            open(&["--store", "memory"]).unwrap(),
+            Store::Memory(_)
+        ));
+        assert!(open(&["--store", "redis"]).is_err());
+        let message = open(&["--store", "memory", "--database", "books.db"])
+            .err()
+            .expect("--database with --store memory is refused")
+            .to_string();
+        assert!(
+            message.contains("--database books.db") && message.contains("--store memory"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Dropshot user would write them.
 //!
 //! It does the same work as `generated-example` and `bench/handwritten-axum` for those
-//! requests: the same SQLite store (its source file is included unchanged), the same
+//! requests: the same store (the example's store module is included unchanged; SQLite,
+//! or with `--store memory` the in-memory one) filled with the same demo books, the same
 //! model types and so the same JSON serialisation of books, the same validation (title
 //! length 1..=200 and the genre enum checked by hand in the handler, required fields,
 //! uint32 `limit` >= 1, UUID path ids), bearer authentication and the same
@@ -40,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[allow(dead_code)]
-#[path = "../../../generated-example/src/store.rs"]
+#[path = "../../../generated-example/src/store/mod.rs"]
 mod store;
 
 /// Where a scan resumes: the same marker as the example's (the store reads it).
@@ -51,7 +52,7 @@ pub struct BookMarker {
 }
 
 struct Shelf {
-    connection: Mutex<rusqlite::Connection>,
+    store: Mutex<store::Store>,
     tokens: Vec<String>,
 }
 
@@ -86,7 +87,7 @@ struct NewBookIn {
     author: String,
     genre: String,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Option<Vec<String>>,
     #[serde(default)]
     published_year: Option<i32>,
 }
@@ -192,8 +193,8 @@ async fn get_book(
     path: Path<BookPath>,
 ) -> Result<HttpResponseOk<BookView>, HttpError> {
     let book_id = path.into_inner().book_id;
-    let connection = rqctx.context().connection.lock().map_err(internal)?;
-    match store::get(&connection, book_id).map_err(internal)? {
+    let store = rqctx.context().store.lock().map_err(internal)?;
+    match store.get(book_id).map_err(internal)? {
         Some(book) => Ok(HttpResponseOk(BookView(book))),
         None => Err(client_error(
             ClientErrorStatusCode::NOT_FOUND,
@@ -257,13 +258,14 @@ async fn create_book(
         title,
         author: new.author,
         genre,
-        tags: new.tags,
-        published_year: new.published_year.into(),
+        // As the example stores them: no empty tag list, no `null` year.
+        tags: new.tags.filter(|tags| !tags.is_empty()),
+        published_year: specfirst_runtime::Nullable::absent_if_none(new.published_year),
         added_at: chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6),
     };
     {
-        let connection = app.connection.lock().map_err(internal)?;
-        store::put(&connection, &book).map_err(internal)?;
+        let mut store = app.store.lock().map_err(internal)?;
+        store.put(&book).map_err(internal)?;
     }
     let location = format!("/books/{}", book.id);
     Ok(HttpResponseHeaders::new(
@@ -290,10 +292,9 @@ async fn list_books(
     };
     let tags: Vec<String> = scan.tag.iter().cloned().collect();
     let books = {
-        let connection = rqctx.context().connection.lock().map_err(internal)?;
-        store::page(
-            &connection,
-            &store::Scan {
+        let store = rqctx.context().store.lock().map_err(internal)?;
+        store
+            .page(&store::Scan {
                 sort: scan
                     .sort_by
                     .map_or(BookSortMode::TitleAscending, Into::into),
@@ -301,9 +302,8 @@ async fn list_books(
                 tags: &tags,
                 after: marker.as_ref(),
                 limit,
-            },
-        )
-        .map_err(internal)?
+            })
+            .map_err(internal)?
     };
     let items = books.into_iter().map(BookView).collect();
     let page = ResultsPage::new(items, &scan, |last: &BookView, scan: &ScanParams| {
@@ -316,31 +316,6 @@ async fn list_books(
         }
     })?;
     Ok(HttpResponseOk(page))
-}
-
-fn fill_demo(connection: &mut rusqlite::Connection, count: usize) -> Result<(), store::StoreError> {
-    const GENRES: [Genre; 5] = [
-        Genre::Fiction,
-        Genre::NonFiction,
-        Genre::Poetry,
-        Genre::Science,
-        Genre::History,
-    ];
-    let transaction = connection.transaction()?;
-    for n in 0..count {
-        let book = Book {
-            id: Uuid::new_v4(),
-            title: BookTitle::try_from(format!("Volume {n:06}")).expect("a valid title"),
-            author: format!("Author {}", n % 97),
-            genre: GENRES[n % GENRES.len()],
-            tags: vec![format!("shelf-{}", n % 10)],
-            published_year: Some(1900 + (n % 125) as i32).into(),
-            added_at: chrono::Utc::now(),
-        };
-        store::put(&transaction, &book)?;
-    }
-    transaction.commit()?;
-    Ok(())
 }
 
 /// The log level from `RUST_LOG` when it is a bare level (what the bench sets), else
@@ -361,11 +336,21 @@ fn log_level() -> ConfigLoggingLevel {
     }
 }
 
+/// The store `--store` names: `sqlite` (in-memory SQLite, the default) or `memory`.
+fn open_store(name: &str) -> Result<store::Store, Box<dyn std::error::Error>> {
+    match name {
+        "sqlite" => Ok(store::Store::sqlite(None)?),
+        "memory" => Ok(store::Store::memory()),
+        other => Err(format!("--store is sqlite or memory, not {other:?}").into()),
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bind: SocketAddr = "127.0.0.1:8080".parse()?;
     let mut demo_items = 0usize;
     let mut tokens = Vec::new();
+    let mut store_name = "sqlite".to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -373,6 +358,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--bind" => bind = value()?.parse()?,
             "--demo-items" => demo_items = value()?.parse()?,
             "--api-token" => tokens.push(value()?),
+            "--store" => store_name = value()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -387,10 +373,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     .to_logger("dropshot-server")?;
 
-    let mut connection = store::open(None)?;
-    fill_demo(&mut connection, demo_items)?;
+    let mut store = open_store(&store_name)?;
+    store.fill_demo(demo_items)?;
     let app: App = Arc::new(Shelf {
-        connection: Mutex::new(connection),
+        store: Mutex::new(store),
         tokens,
     });
 

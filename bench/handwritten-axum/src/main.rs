@@ -1,8 +1,9 @@
 //! The benchmark baseline: the Bookshelf API routes that `cargo xtask bench` loads
 //! (`GET /books/{bookId}`, `POST /books`, `GET /books`), written by hand on axum 0.8.
 //!
-//! It does the same work as `generated-example` for those requests: the same SQLite
-//! store (its source file is included unchanged), the same JSON bodies, the same
+//! It does the same work as `generated-example` for those requests: the same store (the
+//! example's store module is included unchanged; SQLite, or with `--store memory` the
+//! in-memory one) filled with the same demo books, the same JSON bodies, the same
 //! validation (required fields, title length 1..=200, the genre enum, uint32 `limit`
 //! >= 1, UUID path ids), bearer authentication, `x-request-id` echo, the same error
 //! shape `{request_id, error_code, message}` and the same page tokens (URL-safe base64 of
@@ -28,7 +29,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 #[allow(dead_code)]
-#[path = "../../../generated-example/src/store.rs"]
+#[path = "../../../generated-example/src/store/mod.rs"]
 mod store;
 
 /// Where a scan resumes: the same marker as the example's.
@@ -39,7 +40,7 @@ pub struct BookMarker {
 }
 
 struct Shelf {
-    connection: Mutex<rusqlite::Connection>,
+    store: Mutex<store::Store>,
     tokens: Vec<String>,
 }
 
@@ -130,8 +131,8 @@ async fn get_book(
             format!("invalid value for path parameter \"bookId\": {e}"),
         )
     })?;
-    let connection = app.connection.lock().map_err(|e| internal(&id, e))?;
-    match store::get(&connection, book_id).map_err(|e| internal(&id, e))? {
+    let store = app.store.lock().map_err(|e| internal(&id, e))?;
+    match store.get(book_id).map_err(|e| internal(&id, e))? {
         Some(book) => Ok(Json(book).into_response()),
         None => Err(err(
             &id,
@@ -149,7 +150,7 @@ struct NewBookIn {
     author: String,
     genre: String,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Option<Vec<String>>,
     #[serde(default)]
     published_year: Option<i32>,
 }
@@ -224,13 +225,14 @@ async fn create_book(
         title,
         author: new.author,
         genre,
-        tags: new.tags,
-        published_year: new.published_year.into(),
+        // As the example stores them: no empty tag list, no `null` year.
+        tags: new.tags.filter(|tags| !tags.is_empty()),
+        published_year: specfirst_runtime::Nullable::absent_if_none(new.published_year),
         added_at: chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6),
     };
     {
-        let connection = app.connection.lock().map_err(|e| internal(&id, e))?;
-        store::put(&connection, &book).map_err(|e| internal(&id, e))?;
+        let mut store = app.store.lock().map_err(|e| internal(&id, e))?;
+        store.put(&book).map_err(|e| internal(&id, e))?;
     }
     let location = format!("/books/{}", book.id);
     Ok((
@@ -362,18 +364,16 @@ async fn list_books(
         None => None,
     };
     let books = {
-        let connection = app.connection.lock().map_err(|e| internal(&id, e))?;
-        store::page(
-            &connection,
-            &store::Scan {
+        let store = app.store.lock().map_err(|e| internal(&id, e))?;
+        store
+            .page(&store::Scan {
                 sort: scan.sort_by.unwrap_or(BookSortMode::TitleAscending),
                 genre: scan.genre,
                 tags: scan.tag.as_deref().unwrap_or_default(),
                 after: marker.as_ref(),
                 limit,
-            },
-        )
-        .map_err(|e| internal(&id, e))?
+            })
+            .map_err(|e| internal(&id, e))?
     };
     let next_page = match books.last() {
         Some(last) if books.len() >= limit as usize => Some(encode_token(
@@ -392,29 +392,13 @@ async fn list_books(
     .into_response())
 }
 
-fn fill_demo(connection: &mut rusqlite::Connection, count: usize) -> Result<(), store::StoreError> {
-    const GENRES: [Genre; 5] = [
-        Genre::Fiction,
-        Genre::NonFiction,
-        Genre::Poetry,
-        Genre::Science,
-        Genre::History,
-    ];
-    let transaction = connection.transaction()?;
-    for n in 0..count {
-        let book = Book {
-            id: Uuid::new_v4(),
-            title: BookTitle::try_from(format!("Volume {n:06}")).expect("a valid title"),
-            author: format!("Author {}", n % 97),
-            genre: GENRES[n % GENRES.len()],
-            tags: vec![format!("shelf-{}", n % 10)],
-            published_year: Some(1900 + (n % 125) as i32).into(),
-            added_at: chrono::Utc::now(),
-        };
-        store::put(&transaction, &book)?;
+/// The store `--store` names: `sqlite` (in-memory SQLite, the default) or `memory`.
+fn open_store(name: &str) -> Result<store::Store, Box<dyn std::error::Error>> {
+    match name {
+        "sqlite" => Ok(store::Store::sqlite(None)?),
+        "memory" => Ok(store::Store::memory()),
+        other => Err(format!("--store is sqlite or memory, not {other:?}").into()),
     }
-    transaction.commit()?;
-    Ok(())
 }
 
 #[tokio::main]
@@ -422,6 +406,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bind: SocketAddr = "127.0.0.1:8080".parse()?;
     let mut demo_items = 0usize;
     let mut tokens = Vec::new();
+    let mut store_name = "sqlite".to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -429,6 +414,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--bind" => bind = value()?.parse()?,
             "--demo-items" => demo_items = value()?.parse()?,
             "--api-token" => tokens.push(value()?),
+            "--store" => store_name = value()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -440,10 +426,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .json()
         .with_current_span(true)
         .init();
-    let mut connection = store::open(None)?;
-    fill_demo(&mut connection, demo_items)?;
+    let mut store = open_store(&store_name)?;
+    store.fill_demo(demo_items)?;
     let app: App = Arc::new(Shelf {
-        connection: Mutex::new(connection),
+        store: Mutex::new(store),
         tokens,
     });
     let router = Router::new()

@@ -1,4 +1,4 @@
-//! The SQLite side of the example: schema, rows to books, and keyset-paginated queries.
+//! The SQLite store: schema, rows to books, and keyset-paginated queries.
 //!
 //! Each sort mode reads along an index in order (`(title, id)` or the primary key), and
 //! a later page starts strictly after the previous page's last row, so a scan sees
@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use specfirst_runtime::Nullable;
 use uuid::Uuid;
 
-use crate::BookMarker;
+use super::{corrupt, Scan, StoreError};
 
 /// The tables and indexes; `IF NOT EXISTS` so an existing database file is reused.
 const SCHEMA: &str = "
@@ -47,29 +47,6 @@ pub fn open(path: Option<&std::path::Path>) -> rusqlite::Result<Connection> {
     connection.execute_batch("PRAGMA foreign_keys = ON;")?;
     connection.execute_batch(SCHEMA)?;
     Ok(connection)
-}
-
-/// Why a stored row could not be read back as a book.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite failed.
-    #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
-    /// A stored value no longer fits the API's types.
-    #[error("stored book {id} is invalid: {reason}")]
-    Corrupt {
-        /// The book's id.
-        id: String,
-        /// What does not fit.
-        reason: String,
-    },
-}
-
-fn corrupt(id: &str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        id: id.to_string(),
-        reason: reason.to_string(),
-    }
 }
 
 const COLUMNS: &str = "id, title, author, genre, published_year, added_at";
@@ -110,14 +87,17 @@ pub fn get(connection: &Connection, id: Uuid) -> Result<Option<Book>, StoreError
     }
 }
 
-/// Runs `change` as one unit: all of its writes are kept or none is, whatever stops
-/// the process half-way. A savepoint, so it nests inside a caller's unit.
-pub fn atomically<T>(
-    connection: &Connection,
-    change: impl FnOnce() -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
+/// Starts a unit of writes that [`finish`] ends: all of its writes are kept or none is,
+/// whatever stops the process half-way. A savepoint, so it nests inside a caller's unit.
+pub fn begin(connection: &Connection) -> Result<(), StoreError> {
     connection.execute_batch("SAVEPOINT change")?;
-    match change() {
+    Ok(())
+}
+
+/// Ends the unit [`begin`] started: keeps its writes if `result` is a success, and
+/// drops them otherwise.
+pub fn finish<T>(connection: &Connection, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    match result {
         Ok(value) => {
             connection.execute_batch("RELEASE change")?;
             Ok(value)
@@ -132,7 +112,8 @@ pub fn atomically<T>(
 
 /// Inserts or replaces `book` with its tags, as one unit.
 pub fn put(connection: &Connection, book: &Book) -> Result<(), StoreError> {
-    atomically(connection, || put_rows(connection, book))
+    begin(connection)?;
+    finish(connection, put_rows(connection, book))
 }
 
 fn put_rows(connection: &Connection, book: &Book) -> Result<(), StoreError> {
@@ -188,20 +169,6 @@ pub fn remember_key(connection: &Connection, key: &str, book: &Book) -> Result<(
         params![key, json],
     )?;
     Ok(())
-}
-
-/// One page of a scan: filters, order, where to start and how many.
-pub struct Scan<'a> {
-    /// The order.
-    pub sort: BookSortMode,
-    /// Only this genre.
-    pub genre: Option<Genre>,
-    /// Only books carrying every one of these tags.
-    pub tags: &'a [String],
-    /// Start strictly after this position.
-    pub after: Option<&'a BookMarker>,
-    /// At most this many books.
-    pub limit: u32,
 }
 
 /// The books of one page of `scan`, in order.
