@@ -1,5 +1,5 @@
-//! Section 4, memory: each server's VmRSS idle and its peak under load, read from
-//! `/proc` during the serving rounds.
+//! Section 4, memory: each server's VmRSS idle and its peak under load on each store,
+//! read from `/proc` during the serving rounds.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::measure::{fmt_mib, median};
-use super::serve::{ServerStats, DEMO_ITEMS};
+use super::serve::{Stats, DEMO_ITEMS, STORES};
 
 /// The resident memory of process `pid` in KiB, from `/proc/PID/status`.
 pub(super) fn vm_rss_kib(pid: u32) -> Option<u64> {
@@ -45,20 +45,24 @@ pub(super) fn peak_during<T>(pid: u32, work: impl FnOnce() -> T) -> (T, u64) {
     (result, peak)
 }
 
-/// Section 4: the servers' memory, idle and under load, medians over `runs` rounds.
-pub(super) fn write_memory(s: &mut String, stats: &[ServerStats; 3], runs: usize) -> Result<()> {
+/// Section 4: the servers' memory on each store, idle and under load, medians over
+/// `runs` rounds.
+pub(super) fn write_memory(s: &mut String, stats: &Stats, runs: usize) -> Result<()> {
     writeln!(s, "## 4. Memory\n")?;
     writeln!(
         s,
-        "VmRSS from `/proc/PID/status`: idle is read 0.5 s after the sanity requests, with \
-         {DEMO_ITEMS} books loaded; under load is the highest of samples taken every 100 ms \
-         during that server's load runs of a round. The POST run adds a book per request to \
-         the in-memory SQLite table, so the under-load figure mostly measures that table's \
-         growth and rises with the number of POSTs a server answered. Medians over {runs} \
-         rounds.\n"
+        "VmRSS from `/proc/PID/status`, taken during the rounds of section 3 on both \
+         stores: idle is read 0.5 s after the sanity requests, with {DEMO_ITEMS} books \
+         loaded; under load is the highest of samples taken every 100 ms during that \
+         server's load runs of a round. The POST run adds a book per request to the store, \
+         so the under-load figure mostly measures the store's growth and rises with the \
+         number of POSTs a server answered. Medians over {runs} rounds.\n"
     )?;
-    writeln!(s, "| Server | idle | under load |")?;
-    writeln!(s, "|---|---|---|")?;
+    write!(s, "| Server |")?;
+    for store in STORES {
+        write!(s, " idle, {0} | under load, {0} |", store.label())?;
+    }
+    writeln!(s, "\n|---|{}", "---|---|".repeat(STORES.len()))?;
     for (i, name) in [
         "specfirst (`generated-example`)",
         "hand-written axum",
@@ -67,12 +71,16 @@ pub(super) fn write_memory(s: &mut String, stats: &[ServerStats; 3], runs: usize
     .iter()
     .enumerate()
     {
-        writeln!(
-            s,
-            "| {name} | {} | {} |",
-            fmt_mib(median(&stats[i].idle_rss)),
-            fmt_mib(median(&stats[i].load_rss))
-        )?;
+        write!(s, "| {name} |")?;
+        for by_store in stats {
+            write!(
+                s,
+                " {} | {} |",
+                fmt_mib(median(&by_store[i].idle_rss)),
+                fmt_mib(median(&by_store[i].load_rss))
+            )?;
+        }
+        writeln!(s)?;
     }
     Ok(())
 }

@@ -13,9 +13,12 @@
 //!    same for rust-axum's output when it compiles.
 //! 3. **Serving.** `wrk` against `generated-example`, `bench/handwritten-axum` and
 //!    `bench/dropshot-server` (the last two built into `target/bench`, outside the
-//!    workspace) for a small GET, a validated JSON POST and a paginated list, each server
-//!    started fresh per round, the order rotating from round to round.
-//! 4. **Memory.** VmRSS of each server idle and the peak sampled under load.
+//!    workspace) for a small GET, a paginated list, a large list and a validated JSON
+//!    POST, each server answering from SQLite and from the in-memory store, started fresh
+//!    per store and round, the order rotating from round to round, pinned to a core apart
+//!    from wrk's when the machine allows; the server's CPU time per request beside req/s;
+//!    the cost of each runtime feature; and a `perf` profile of specfirst's server.
+//! 4. **Memory.** VmRSS of each server idle and the peak sampled under load, per store.
 //! 5. **Weight.** For bookshelf, nexus, Stripe, GitHub and GitHub Enterprise Cloud: the
 //!    generated crate's bytes and lines split by part (models, operations, handlers,
 //!    rules, description), generation time and memory, and `cargo check` and
@@ -26,9 +29,11 @@
 //! Everything is kept under `target/bench` and reused on the next run.
 //!
 //! This file holds the options and the order of the sections; each has a file:
-//! [`generation`], [`compile`], [`serve`] (and [`memory`], measured during the same
-//! rounds) and [`weight`], with [`measure`] for running and timing commands and
-//! [`report`] for BENCHMARKS.md around them.
+//! [`generation`], [`compile`], [`serve`] (with [`load`] for one wrk run, [`features`]
+//! and [`profile`] for the per-feature runs and the profile, [`serve_report`] for their
+//! text, and [`memory`], measured during the same rounds) and [`weight`], with
+//! [`measure`] for running and timing commands and [`report`] for BENCHMARKS.md around
+//! them.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -39,11 +44,15 @@ use crate::corpus;
 use measure::{first_line_of, run_quiet, Cmd};
 
 mod compile;
+mod features;
 mod generation;
+mod load;
 mod measure;
 mod memory;
+mod profile;
 mod report;
 mod serve;
+mod serve_report;
 mod weight;
 
 /// What `cargo xtask bench --help` prints, and every argument error after its message.
@@ -52,7 +61,8 @@ const USAGE: &str =
                          [--skip-generation] [--skip-compile] [--skip-serving] [--skip-weight]
                          [--only SECTIONS] [--no-rust-axum] [--no-openapi-to-rust]
                          [--weight-specs SPECS] [--weight-timeout SECS]
-  --quick            a short smoke run: 1 run of everything, 2 s load runs, no rust-axum compile
+  --quick            a short smoke run: 1 run of everything, 2 s load runs, no rust-axum
+                     compile, the per-feature serving runs on the small GET only
   --runs N           runs per measurement, medians reported (default 5)
   --duration SECS    length of each wrk run (default 10)
   --report PATH      where to write the report (default BENCHMARKS.md in the workspace root)
@@ -222,6 +232,8 @@ struct Ctx {
     aims: Vec<String>,
     /// Aims from issue 20 (weight) and whether they were met.
     weight_aims: Vec<String>,
+    /// Aims from issue 22 (serving) and whether they were met.
+    serving_aims: Vec<String>,
     /// The commands the report lists, as a reader would type them.
     commands: Vec<String>,
 }
@@ -247,6 +259,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         out: String::new(),
         aims: Vec::new(),
         weight_aims: Vec::new(),
+        serving_aims: Vec::new(),
         commands: Vec::new(),
     };
 
@@ -317,6 +330,25 @@ fn target_dir(root: &std::path::Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A context as `cargo xtask bench` makes it, writing nowhere.
+    pub(super) fn ctx(args: &[&str]) -> Ctx {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let root = std::path::PathBuf::from("/w");
+        Ctx {
+            dir: root.join("target/bench"),
+            logs: root.join("target/bench/logs"),
+            specfirst: root.join("target/bench/specfirst"),
+            release: root.join("target/release"),
+            root,
+            opts: Options::parse(&args).unwrap(),
+            out: String::new(),
+            aims: Vec::new(),
+            weight_aims: Vec::new(),
+            serving_aims: Vec::new(),
+            commands: Vec::new(),
+        }
+    }
 
     #[test]
     fn options() {

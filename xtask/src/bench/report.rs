@@ -1,5 +1,5 @@
 //! BENCHMARKS.md: the machine, the noise it was measured under, the sections in
-//! the order they ran, the aims of issues 8 and 20 and every command.
+//! the order they ran, the aims of issues 8, 20 and 22 and every command.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -72,9 +72,10 @@ pub(super) fn report(
     let _ = writeln!(
         s,
         "**Noise.** This is a shared 2-core machine: other work (corpus builds and test runs) \
-         ran while these figures were taken, and the load generator shares the same two cores \
-         with the server it loads. {} Differences of 10-20% between runs are normal here; \
-         treat ratios near 1 as a tie, and compare only figures from the same run.\n",
+         ran while these figures were taken. {} Differences of 10-20% between runs are \
+         normal here; treat ratios near 1 as a tie, and compare only figures from the same \
+         run. Section 3 says where its servers and load generator ran and states the spread \
+         it measured between its rounds.\n",
         if cx.opts.runs > 1 {
             format!(
                 "Every figure is a median of {} runs (fewer where a table says so) to damp that.",
@@ -88,6 +89,7 @@ pub(super) fn report(
     for (title, aims) in [
         ("Aims from issue 8", &cx.aims),
         ("Aims from issue 20 (weight)", &cx.weight_aims),
+        ("Aims from issue 22 (serving)", &cx.serving_aims),
     ] {
         if !aims.is_empty() {
             let _ = writeln!(s, "## {title}\n");

@@ -1,42 +1,209 @@
 //! Section 3, serving: `wrk` load against `generated-example`,
-//! `bench/handwritten-axum` and `bench/dropshot-server`, each started fresh per round
-//! and checked to answer the benchmarked requests alike before it is loaded. The
-//! memory figures of section 4 are taken during the same rounds ([`memory`]).
+//! `bench/handwritten-axum` and `bench/dropshot-server`, each answering from SQLite and
+//! from the in-memory store (`--store`), started fresh per store and round and checked
+//! to answer the benchmarked requests alike before it is loaded. Beside them, the cost
+//! of each runtime feature ([`features`]) and a profile of specfirst ([`profile`]); the
+//! report's text and tables are in [`serve_report`], the memory figures of section 4,
+//! taken during the same rounds, in [`memory`].
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use super::measure::{median, ratio, run_quiet, Cmd};
-use super::{memory, Ctx};
+use super::load::{self, wrk_cmd, ClockTicks, Measured, Placement, Sample};
+use super::measure::{run_quiet, Cmd};
+use super::{features, memory, profile, serve_report, Ctx};
 
 /// The bearer token every server is started with and every request sends.
 const TOKEN: &str = "t";
 /// The books each server starts with.
 pub(super) const DEMO_ITEMS: &str = "1000";
-/// wrk's threads and connections: the load generator shares the two cores with the
-/// server it loads.
-const WRK_THREADS: &str = "2";
-const WRK_CONNECTIONS: &str = "32";
 /// The book the POST scenario creates, valid for every server.
 const POST_BODY: &str = r#"{"title":"Dune","author":"Frank Herbert","genre":"fiction","tags":["classic","sf"],"published_year":1965}"#;
+/// `RUST_LOG` of every server unless a per-feature run says otherwise: no line per
+/// request from any of them.
+pub(super) const RUST_LOG: &str = "warn";
 
-/// One server binary under test.
-struct Server {
-    /// Its name in logs and errors.
-    name: &'static str,
-    exe: PathBuf,
+/// Where a server keeps its books, chosen with its `--store` flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Store {
+    /// The example's SQLite store (in-memory SQLite), the same source file in all three.
+    Sqlite,
+    /// The same in-memory store in all three, no SQLite: what is left is the framework.
+    Memory,
 }
 
-/// A started server, killed when dropped so no round leaves one behind.
-struct Running {
+/// The stores, in the report's order.
+pub(super) const STORES: [Store; 2] = [Store::Sqlite, Store::Memory];
+
+impl Store {
+    /// The value of `--store`.
+    pub(super) fn flag(self) -> &'static str {
+        match self {
+            Store::Sqlite => "sqlite",
+            Store::Memory => "memory",
+        }
+    }
+    /// Its name in the report.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Store::Sqlite => "SQLite",
+            Store::Memory => "in-memory",
+        }
+    }
+}
+
+/// One benchmarked request.
+pub(super) struct Scenario {
+    /// Its name in logs and aims.
+    pub(super) key: &'static str,
+    /// Its name in the report's tables.
+    pub(super) label: &'static str,
+    /// Path and query; `{id}` is replaced with an existing book's id.
+    pub(super) path: &'static str,
+    /// The wrk script under `target/bench/wrk` that makes the request, when not a GET.
+    pub(super) script: Option<&'static str>,
+}
+
+/// The requests, in the order they run against each started server and in the report's
+/// order. The POST adds a book per request, so it runs last: the lists measured before
+/// it see the same 1001 books (the demo books and the sanity check's) on every server.
+pub(super) const SCENARIOS: [Scenario; 4] = [
+    Scenario {
+        key: "get",
+        label: "small GET `GET /books/{id}`",
+        path: "/books/{id}",
+        script: None,
+    },
+    Scenario {
+        key: "list",
+        label: "paginated list `GET /books?limit=20`",
+        path: "/books?limit=20",
+        script: None,
+    },
+    Scenario {
+        key: "large-list",
+        label: "large list `GET /books?limit=500`",
+        path: "/books?limit=500",
+        script: None,
+    },
+    Scenario {
+        key: "post",
+        label: "validated JSON POST `POST /books`",
+        path: "/books",
+        script: Some("post.lua"),
+    },
+];
+/// The index of the small GET in [`SCENARIOS`].
+pub(super) const GET: usize = 0;
+/// The index of the POST in [`SCENARIOS`].
+pub(super) const POST: usize = 3;
+/// The page size of the large list, which the sanity check counts.
+const LARGE_PAGE: usize = 500;
+
+/// One server binary under test.
+pub(super) struct Server {
+    /// Its name in logs and errors.
+    pub(super) name: &'static str,
+    exe: PathBuf,
+    /// Flags only this server takes.
+    flags: &'static [&'static str],
+}
+
+/// The servers, in the report's order; specfirst's must stay first (the ratios divide
+/// its figures by the others').
+fn servers(cx: &Ctx) -> [Server; 3] {
+    [
+        Server {
+            name: "specfirst",
+            exe: cx.release.join("generated-example"),
+            // JSON lines like the others' logs (Dropshot's are Bunyan JSON).
+            flags: &["--log-format", "json"],
+        },
+        Server {
+            name: "handwritten",
+            exe: cx.dir.join("release/handwritten-axum"),
+            flags: &[],
+        },
+        Server {
+            name: "dropshot",
+            exe: cx.dir.join("release/dropshot-server"),
+            flags: &[],
+        },
+    ]
+}
+
+/// What every load run of the section shares.
+pub(super) struct Rig {
+    pub(super) placement: Placement,
+    pub(super) ticks: ClockTicks,
+    /// Seconds of each measured wrk run.
+    pub(super) duration: u64,
+    /// Seconds of the unrecorded GET run after each start.
+    pub(super) warm_up: u64,
+}
+
+impl Rig {
+    fn new(cx: &Ctx) -> Self {
+        Rig {
+            placement: Placement::detect(),
+            ticks: ClockTicks::detect(),
+            duration: cx.opts.duration,
+            warm_up: if cx.opts.quick { 1 } else { 2 },
+        }
+    }
+}
+
+/// How one server is started.
+pub(super) struct Launch<'a> {
+    pub(super) server: &'a Server,
+    pub(super) store: Store,
+    /// Flags added for a per-feature run.
+    pub(super) flags: &'a [&'a str],
+    pub(super) rust_log: &'a str,
+}
+
+/// The command starting `launch` listening on `addr`.
+fn server_cmd(rig: &Rig, launch: &Launch, addr: &str) -> Cmd {
+    rig.placement
+        .server(&launch.server.exe)
+        .args([
+            "--bind",
+            addr,
+            "--demo-items",
+            DEMO_ITEMS,
+            "--api-token",
+            TOKEN,
+        ])
+        .args(["--store", launch.store.flag()])
+        .args(launch.server.flags)
+        .args(launch.flags)
+        .env("RUST_LOG", launch.rust_log)
+}
+
+/// A started server that answered the sanity requests, killed when dropped so no round
+/// leaves one behind.
+pub(super) struct Running {
     child: Child,
     port: u16,
+    /// An existing book's id, for the GET.
+    pub(super) id: String,
+}
+
+impl Running {
+    /// The server's pid (not `taskset`'s: it execs the server).
+    pub(super) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+    /// `127.0.0.1:PORT`.
+    pub(super) fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
 }
 
 impl Drop for Running {
@@ -51,32 +218,45 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Starts `server` on a free port with the demo data and waits until it listens.
-fn start(cx: &Ctx, server: &Server, round: usize) -> Result<Running> {
+/// Starts `launch` on a free port, its output in `serve-TAG.log`, waits until it listens
+/// and checks that it answers the benchmarked requests as the others do.
+pub(super) fn start(cx: &Ctx, rig: &Rig, launch: &Launch, tag: &str) -> Result<Running> {
     let port = free_port()?;
-    let log = std::fs::File::create(cx.logs.join(format!("serve-{}-{round}.log", server.name)))?;
-    let child = Command::new(&server.exe)
-        .args(["--bind", &format!("127.0.0.1:{port}")])
-        .args(["--demo-items", DEMO_ITEMS, "--api-token", TOKEN])
-        .args(if server.name == "specfirst" {
-            &["--log-format", "json"][..]
-        } else {
-            &[][..]
-        })
-        .env("RUST_LOG", "warn")
+    let log_path = cx.logs.join(format!("serve-{tag}.log"));
+    let log = std::fs::File::create(&log_path)?;
+    let cmd = server_cmd(rig, launch, &format!("127.0.0.1:{port}"));
+    let child = cmd
+        .command(None)
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
         .spawn()
-        .with_context(|| format!("starting {}", server.exe.display()))?;
-    let running = Running { child, port };
+        .with_context(|| format!("starting {}", launch.server.exe.display()))?;
+    let mut running = Running {
+        child,
+        port,
+        id: String::new(),
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // A server that exits at once (an unknown flag, a taken port) fails here rather
+        // than after 30 s.
+        if let Some(status) = running.child.try_wait()? {
+            bail!(
+                "{} exited with {status} before listening; see {}",
+                launch.server.name,
+                log_path.display()
+            );
+        }
         if Instant::now() > deadline {
-            bail!("{} did not listen on {port} within 30 s", server.name);
+            bail!(
+                "{} did not listen on {port} within 30 s",
+                launch.server.name
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    running.id = sanity(port, launch.server.name)?;
     Ok(running)
 }
 
@@ -111,166 +291,233 @@ fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Result<(u16,
     Ok((status, body))
 }
 
-/// One benchmarked request.
-struct Scenario {
-    /// Its name in logs and aims.
-    key: &'static str,
-    /// Its name in the report's tables.
-    label: &'static str,
-    /// Path and query; `{id}` is replaced with an existing book's id.
-    path: &'static str,
-    /// The wrk script under `target/bench/wrk` that makes the request, when not a GET.
-    script: Option<&'static str>,
+/// How many books a JSON list body holds.
+fn count_books(body: &str) -> usize {
+    body.matches("\"id\":\"").count()
 }
 
-/// The requests, in the report's order.
-const SCENARIOS: [Scenario; 3] = [
-    Scenario {
-        key: "get",
-        label: "small GET `GET /books/{id}`",
-        path: "/books/{id}",
-        script: None,
-    },
-    Scenario {
-        key: "list",
-        label: "paginated list `GET /books?limit=20`",
-        path: "/books?limit=20",
-        script: None,
-    },
-    Scenario {
-        key: "post",
-        label: "validated JSON POST `POST /books`",
-        path: "/books",
-        script: Some("post.lua"),
-    },
-];
-
-/// What one wrk run measured.
-#[derive(Default)]
-struct LoadResult {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    non_2xx: u64,
-    socket_errors: String,
-}
-
-/// One of wrk's latencies (`412.00us`, `1.20ms`, `1.5s`) in milliseconds.
-fn parse_latency_ms(text: &str) -> f64 {
-    let text = text.trim();
-    let (number, scale) = if let Some(n) = text.strip_suffix("us") {
-        (n, 0.001)
-    } else if let Some(n) = text.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = text.strip_suffix('s') {
-        (n, 1000.0)
-    } else {
-        (text, f64::NAN)
-    };
-    number.trim().parse::<f64>().map_or(f64::NAN, |n| n * scale)
-}
-
-/// The figures of wrk's `--latency` output; NaN for any it did not print.
-fn parse_wrk(output: &str) -> LoadResult {
-    let mut result = LoadResult {
-        rps: f64::NAN,
-        p50_ms: f64::NAN,
-        p99_ms: f64::NAN,
-        ..Default::default()
-    };
-    for line in output.lines() {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("Requests/sec:") {
-            result.rps = rest.trim().parse().unwrap_or(f64::NAN);
-        } else if let Some(rest) = line.strip_prefix("50%") {
-            result.p50_ms = parse_latency_ms(rest);
-        } else if let Some(rest) = line.strip_prefix("99%") {
-            result.p99_ms = parse_latency_ms(rest);
-        } else if let Some(rest) = line.strip_prefix("Non-2xx or 3xx responses:") {
-            result.non_2xx = rest.trim().parse().unwrap_or(0);
-        } else if let Some(rest) = line.strip_prefix("Socket errors:") {
-            result.socket_errors = rest.trim().to_string();
+/// Checks that the server on `port` answers every benchmarked request with the same
+/// status as the others, and its large list with a full page; returns a book's id.
+fn sanity(port: u16, name: &str) -> Result<String> {
+    let (status, body) = http(port, "GET", "/books?limit=1", None)?;
+    let id = body
+        .split("\"id\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .with_context(|| format!("{name}: no book id in {status} {body}"))?;
+    // Before the POSTs, so the lists are measured on the books they see here.
+    let (status, body) = http(port, "GET", &format!("/books?limit={LARGE_PAGE}"), None)?;
+    if status != 200 || count_books(&body) != LARGE_PAGE {
+        bail!(
+            "{name}: GET /books?limit={LARGE_PAGE} gave {status} with {} books, expected 200 with {LARGE_PAGE}",
+            count_books(&body)
+        );
+    }
+    for (method, path, body, want) in [
+        ("GET", format!("/books/{id}"), None, 200),
+        ("GET", "/books?limit=20".to_string(), None, 200),
+        ("POST", "/books".to_string(), Some(POST_BODY), 201),
+        (
+            "POST",
+            "/books".to_string(),
+            Some(r#"{"title":"","author":"x","genre":"fiction"}"#),
+            400,
+        ),
+        (
+            "POST",
+            "/books".to_string(),
+            Some(r#"{"title":"x","author":"x","genre":"cookery"}"#),
+            400,
+        ),
+        (
+            "POST",
+            "/books".to_string(),
+            Some(r#"{"title":"x","genre":"fiction"}"#),
+            400,
+        ),
+    ] {
+        let (status, text) = http(port, method, &path, body)?;
+        if status != want {
+            bail!("{name}: {method} {path} gave {status}, expected {want}: {text}");
         }
     }
-    result
+    Ok(id)
 }
 
-/// The wrk command for one scenario against the server on `port`.
-fn wrk_cmd(cx: &Ctx, port: u16, scenario: &Scenario, id: &str, duration: u64) -> Cmd {
-    let mut cmd = Cmd::new("wrk").args([
-        "-t",
-        WRK_THREADS,
-        "-c",
-        WRK_CONNECTIONS,
-        "-d",
-        &format!("{duration}s"),
-        "--latency",
-    ]);
-    if let Some(script) = scenario.script {
-        cmd = cmd.arg("-s").arg(cx.dir.join("wrk").join(script));
-    }
-    cmd.arg(format!(
-        "http://127.0.0.1:{port}{}",
-        scenario.path.replace("{id}", id)
-    ))
-}
-
-/// Runs one `wrk` command against a running server, its output kept in `log`; returns
-/// what wrk measured and the server's peak VmRSS during the run.
-fn load(running: &Running, cmd: &Cmd, log: &Path) -> Result<(LoadResult, u64)> {
-    let (output, peak) = memory::peak_during(running.child.id(), || {
-        cmd.command(None).stdin(Stdio::null()).output()
-    });
-    let output = output.context("cannot run wrk; install it with `apt-get install wrk`")?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+/// An unrecorded GET run, so the first measured run does not pay for cold caches,
+/// lazily made connections and allocator growth.
+pub(super) fn warm_up(
+    cx: &Ctx,
+    rig: &Rig,
+    running: &Running,
+    tag: &str,
+    headers: &[&str],
+) -> Result<()> {
+    let cmd = wrk_cmd(
+        cx,
+        rig.placement,
+        &running.addr(),
+        &SCENARIOS[GET],
+        &running.id,
+        rig.warm_up,
+        headers,
     );
-    std::fs::write(log, &text)?;
-    if !output.status.success() {
-        bail!("wrk failed: {text}");
-    }
-    Ok((parse_wrk(&text), peak))
+    load::load(
+        running.pid(),
+        &cmd,
+        &cx.logs.join(format!("wrk-{tag}-warmup.log")),
+        &rig.ticks,
+    )?;
+    Ok(())
 }
 
-/// One server's figures over the rounds, per scenario where indexed by three.
+/// One measured wrk run of scenario `index` against `running`, logged to
+/// `wrk-TAG-KEY.log` and reported on stderr as it ends.
+pub(super) fn measure(
+    cx: &Ctx,
+    rig: &Rig,
+    running: &Running,
+    index: usize,
+    tag: &str,
+    headers: &[&str],
+) -> Result<Measured> {
+    let scenario = &SCENARIOS[index];
+    let cmd = wrk_cmd(
+        cx,
+        rig.placement,
+        &running.addr(),
+        scenario,
+        &running.id,
+        rig.duration,
+        headers,
+    );
+    let log = cx.logs.join(format!("wrk-{tag}-{}.log", scenario.key));
+    let measured = load::load(running.pid(), &cmd, &log, &rig.ticks)?;
+    let (s, wrk) = (&measured.sample, &measured.wrk);
+    let mut trouble = String::new();
+    if wrk.non_2xx > 0 {
+        write!(trouble, " ({} non-2xx!)", wrk.non_2xx)?;
+    }
+    if !wrk.socket_errors.is_empty() {
+        write!(trouble, " (socket errors: {})", wrk.socket_errors)?;
+    }
+    eprintln!(
+        "bench:   {tag} {}: {:.0} req/s p50 {:.3} ms p99 {:.3} ms, {:.2} µs CPU/request{trouble}",
+        scenario.key, s.rps, s.p50_ms, s.p99_ms, s.cpu_us
+    );
+    Ok(measured)
+}
+
+/// What one server start measured.
+pub(super) struct Session {
+    /// Per scenario asked for, in that order.
+    pub(super) samples: Vec<Sample>,
+    pub(super) non_2xx: Vec<u64>,
+    /// VmRSS in KiB once the server has answered the sanity requests.
+    pub(super) idle_rss_kib: u64,
+    /// The peak VmRSS in KiB over the measured runs.
+    pub(super) peak_rss_kib: u64,
+}
+
+/// Starts `launch`, warms it up and measures `scenarios` (indices into [`SCENARIOS`],
+/// in order) with wrk sending `headers`; the logs are named by `tag`.
+pub(super) fn session(
+    cx: &Ctx,
+    rig: &Rig,
+    launch: &Launch,
+    scenarios: &[usize],
+    tag: &str,
+    headers: &[&str],
+) -> Result<Session> {
+    let running = start(cx, rig, launch, tag)?;
+    std::thread::sleep(Duration::from_millis(500));
+    let idle_rss_kib = memory::vm_rss_kib(running.pid()).unwrap_or(0);
+    warm_up(cx, rig, &running, tag, headers)?;
+    let mut session = Session {
+        samples: Vec::new(),
+        non_2xx: Vec::new(),
+        idle_rss_kib,
+        peak_rss_kib: 0,
+    };
+    for &index in scenarios {
+        let measured = measure(cx, rig, &running, index, tag, headers)?;
+        session.samples.push(measured.sample);
+        session.non_2xx.push(measured.wrk.non_2xx);
+        session.peak_rss_kib = session.peak_rss_kib.max(measured.peak_rss_kib);
+    }
+    Ok(session)
+}
+
+/// One server's figures on one store over the rounds.
 #[derive(Default)]
 pub(super) struct ServerStats {
-    rps: [Vec<f64>; 3],
-    /// Latencies in milliseconds.
-    p50: [Vec<f64>; 3],
-    p99: [Vec<f64>; 3],
-    non_2xx: [u64; 3],
+    /// Per scenario, one sample per round in round order, so that index `r` of two
+    /// servers' samples is the same round (for the per-round ratios).
+    pub(super) samples: [Vec<Sample>; SCENARIOS.len()],
+    pub(super) non_2xx: [u64; SCENARIOS.len()],
     /// VmRSS in KiB once a round's server has started and answered the sanity requests.
     pub(super) idle_rss: Vec<f64>,
     /// The peak VmRSS in KiB over a round's load runs.
     pub(super) load_rss: Vec<f64>,
 }
 
-/// The order servers run in during `round`: rotated by one each round, so each goes
-/// first, middle and last equally often and slow drift in background load is shared.
-fn round_order(round: usize, servers: usize) -> Vec<usize> {
-    (0..servers).map(|i| (i + round) % servers).collect()
+impl ServerStats {
+    /// Adds one round's session, which measured every scenario in order.
+    fn add(&mut self, session: Session) {
+        for (i, sample) in session.samples.into_iter().enumerate() {
+            self.samples[i].push(sample);
+        }
+        for (i, n) in session.non_2xx.into_iter().enumerate() {
+            self.non_2xx[i] += n;
+        }
+        self.idle_rss.push(session.idle_rss_kib as f64);
+        self.load_rss.push(session.peak_rss_kib as f64);
+    }
 }
 
-/// The lowest `ours / theirs` req/s ratio over the scenarios, with its scenario index;
-/// `None` when no scenario has figures for both.
-fn worst_ratio(ours: &[f64], theirs: &[f64]) -> Option<(f64, usize)> {
-    ours.iter()
-        .zip(theirs)
-        .map(|(a, b)| a / b)
-        .enumerate()
-        .filter(|(_, r)| r.is_finite())
-        .min_by(|(_, a), (_, b)| a.total_cmp(b))
-        .map(|(i, r)| (r, i))
+/// The figures of the comparison, indexed `[store][server]` in the orders of [`STORES`]
+/// and [`servers`].
+pub(super) type Stats = [[ServerStats; 3]; STORES.len()];
+
+/// The order of `n` things during `round`: rotated by one each round, so each runs first,
+/// middle and last equally often and slow drift in background load is shared.
+pub(super) fn round_order(round: usize, n: usize) -> Vec<usize> {
+    (0..n).map(|i| (i + round) % n).collect()
 }
 
-/// Sections 3 and 4: builds the comparison servers, runs the rounds and writes the
-/// serving and memory sections and the serving aims.
-pub(super) fn serving(cx: &mut Ctx) -> Result<()> {
-    // Both comparison servers have their own workspace and lock file, so `cargo test
-    // --workspace` never builds them; they share target/bench so reruns are incremental.
+/// The comparison: per round, both stores (their order alternating) and per store the
+/// three servers (their order rotating), each started fresh and loaded with every
+/// scenario.
+fn compare(cx: &Ctx, rig: &Rig, servers: &[Server; 3]) -> Result<Stats> {
+    let mut stats: Stats = Default::default();
+    let all: Vec<usize> = (0..SCENARIOS.len()).collect();
+    for round in 0..cx.opts.runs {
+        for st in round_order(round, STORES.len()) {
+            for index in round_order(round, servers.len()) {
+                let launch = Launch {
+                    server: &servers[index],
+                    store: STORES[st],
+                    flags: &[],
+                    rust_log: RUST_LOG,
+                };
+                let tag = format!(
+                    "{}-{}-{}",
+                    servers[index].name,
+                    STORES[st].flag(),
+                    round + 1
+                );
+                stats[st][index].add(session(cx, rig, &launch, &all, &tag, &[])?);
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// Builds the comparison servers. Both have their own workspace and lock file, so
+/// `cargo test --workspace` never builds them; they share target/bench so reruns are
+/// incremental.
+fn build_peers(cx: &mut Ctx) -> Result<()> {
     for (crate_dir, key) in [
         ("bench/handwritten-axum", "handwritten"),
         ("bench/dropshot-server", "dropshot"),
@@ -284,6 +531,11 @@ pub(super) fn serving(cx: &mut Ctx) -> Result<()> {
         run_quiet(&build, &cx.logs.join(format!("build-{key}.log")))?;
         cx.commands.push(build.display(&cx.root));
     }
+    Ok(())
+}
+
+/// Writes `target/bench/wrk/post.lua`, the POST scenario's script.
+fn write_post_script(cx: &Ctx) -> Result<()> {
     let wrk_dir = cx.dir.join("wrk");
     std::fs::create_dir_all(&wrk_dir)?;
     std::fs::write(
@@ -292,264 +544,69 @@ pub(super) fn serving(cx: &mut Ctx) -> Result<()> {
             "wrk.method = \"POST\"\nwrk.body = '{POST_BODY}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {TOKEN}\"\n"
         ),
     )?;
-    let servers = [
-        Server {
-            name: "specfirst",
-            exe: cx.release.join("generated-example"),
-        },
-        Server {
-            name: "handwritten",
-            exe: cx.dir.join("release/handwritten-axum"),
-        },
-        Server {
-            name: "dropshot",
-            exe: cx.dir.join("release/dropshot-server"),
-        },
-    ];
-    let runs = cx.opts.runs;
-    let duration = cx.opts.duration;
-    // In report order; specfirst's must stay first (the ratios divide by the others).
-    let mut stats: [ServerStats; 3] = Default::default();
-    let mut shown = Vec::new();
-    for round in 0..runs {
-        for index in round_order(round, servers.len()) {
-            let server = &servers[index];
-            let running = start(cx, server, round)?;
-            let port = running.port;
-            // Sanity: every server answers the benchmarked requests the same way.
-            let (status, body) = http(port, "GET", "/books?limit=1", None)?;
-            let id = body
-                .split("\"id\":\"")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .map(str::to_string)
-                .with_context(|| format!("{}: no book id in {status} {body}", server.name))?;
-            for (method, path, body, want) in [
-                ("GET", format!("/books/{id}"), None, 200),
-                ("GET", "/books?limit=20".to_string(), None, 200),
-                ("POST", "/books".to_string(), Some(POST_BODY), 201),
-                (
-                    "POST",
-                    "/books".to_string(),
-                    Some(r#"{"title":"","author":"x","genre":"fiction"}"#),
-                    400,
-                ),
-                (
-                    "POST",
-                    "/books".to_string(),
-                    Some(r#"{"title":"x","author":"x","genre":"cookery"}"#),
-                    400,
-                ),
-                (
-                    "POST",
-                    "/books".to_string(),
-                    Some(r#"{"title":"x","genre":"fiction"}"#),
-                    400,
-                ),
-            ] {
-                let (status, text) = http(port, method, &path, body)?;
-                if status != want {
-                    bail!(
-                        "{}: {method} {path} gave {status}, expected {want}: {text}",
-                        server.name
-                    );
-                }
-            }
-            std::thread::sleep(Duration::from_millis(500));
-            let idle = memory::vm_rss_kib(running.child.id()).unwrap_or(0);
-            stats[index].idle_rss.push(idle as f64);
-            // Warm-up, not recorded.
-            let warm = wrk_cmd(
-                cx,
-                port,
-                &SCENARIOS[0],
-                &id,
-                if cx.opts.quick { 1 } else { 2 },
-            );
-            load(
-                &running,
-                &warm,
-                &cx.logs
-                    .join(format!("wrk-{}-warmup-{round}.log", server.name)),
-            )?;
-            let mut peak = 0u64;
-            for (s, scenario) in SCENARIOS.iter().enumerate() {
-                let cmd = wrk_cmd(cx, port, scenario, &id, duration);
-                if round == 0 && index == 0 {
-                    shown.push(
-                        cmd.display(&cx.root)
-                            .replace(&format!(":{port}/"), ":PORT/")
-                            .replace(&id, "{id}"),
-                    );
-                }
-                let log = cx
-                    .logs
-                    .join(format!("wrk-{}-{}-{round}.log", server.name, scenario.key));
-                let (result, rss) = load(&running, &cmd, &log)?;
-                eprintln!(
-                    "bench:   round {} {} {}: {:.0} req/s p50 {:.3} ms p99 {:.3} ms{}",
-                    round + 1,
-                    server.name,
-                    scenario.key,
-                    result.rps,
-                    result.p50_ms,
-                    result.p99_ms,
-                    if result.non_2xx > 0 {
-                        format!(" ({} non-2xx!)", result.non_2xx)
-                    } else {
-                        String::new()
-                    }
-                );
-                peak = peak.max(rss);
-                let st = &mut stats[index];
-                st.rps[s].push(result.rps);
-                st.p50[s].push(result.p50_ms);
-                st.p99[s].push(result.p99_ms);
-                st.non_2xx[s] += result.non_2xx;
-            }
-            stats[index].load_rss.push(peak as f64);
-            drop(running);
-        }
-    }
-    let mut s = String::new();
-    let rps = write_serving(&mut s, cx, &stats)?;
-    memory::write_memory(&mut s, &stats, runs)?;
-    s.push('\n');
-    cx.out.push_str(&s);
-    cx.commands.extend(shown);
-    serving_aims(cx, &rps);
     Ok(())
 }
 
-/// Section 3: what the servers are, how they are loaded, and their req/s and latency.
-/// Returns each server's median req/s per scenario, which the aims compare.
-fn write_serving(s: &mut String, cx: &Ctx, stats: &[ServerStats; 3]) -> Result<Vec<[f64; 3]>> {
-    let runs = cx.opts.runs;
-    let duration = cx.opts.duration;
-    writeln!(s, "## 3. Serving\n")?;
-    writeln!(
-        s,
-        "Three servers answer the same three requests:\n\n\
-         - `specfirst` is `target/release/generated-example`: the generated router and \
-         `specfirst-runtime` in front of the example's SQLite store.\n\
-         - `hand-written` is `bench/handwritten-axum`: plain axum 0.8 extractors and \
-         handlers in front of the same store source file and model types, doing the same \
-         validation (required fields, title length 1..=200, genre enum, uint32 `limit`), \
-         bearer auth, `x-request-id` echo, error bodies and page tokens.\n\
-         - `Dropshot` is `bench/dropshot-server`: the same store and model types behind \
-         Dropshot {}'s `#[endpoint]` handlers, typed `Path`/`Query`/`TypedBody` \
-         extractors, `HttpError` and `PaginationParams`/`ResultsPage`, with the title and \
-         genre checks by hand in the handler as the hand-written server does. Off the \
-         benchmarked requests it keeps Dropshot's own behaviour where that differs (its \
-         extractors' error messages, its page tokens, a fresh `x-request-id` on every \
-         response); the module doc of its `main.rs` lists the differences.\n\n\
-         All three start with {DEMO_ITEMS} demo books in in-memory SQLite, \
-         `RUST_LOG=warn`, JSON logs on stderr (Dropshot's Bunyan JSON), so none writes a \
-         line per request. Each round starts each server fresh (the order rotating by one \
-         each round), checks that it answers the benchmarked requests with the same \
-         statuses (200, 200, 201, and 400 for an empty title, an unknown genre and a \
-         missing field), warms up with a short GET run, then runs \
-         `wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{duration}s --latency` per request; \
-         medians over {runs} rounds. The POST creates a book per request, so the table \
-         grows during that run (the same for every server).\n",
-        dropshot_version(&cx.root)
-    )?;
-    writeln!(
-        s,
-        "What they do not share: `specfirst-runtime::serve` also runs, per request, a \
-         concurrency limit (a semaphore, 1024), a request timeout (`tokio::time::timeout`, \
-         30 s), an `info` span (method, path template, request id, operation id), a body \
-         wrapper that tracks completion, the observer hook and graceful-shutdown \
-         tracking, and per connection a header-read timeout and head size and count limits. \
-         The hand-written server is `axum::serve` with none of these (the kind of server the \
-         issue asks to compare with), so part of any gap is the price of those features \
-         rather than of the generated code. Dropshot, with its defaults, builds a child \
-         logger per request (filtered out at `warn`), runs each handler in its own tokio task \
-         (`HandlerTaskMode::Detached`) and has no concurrency limit or request timeout.\n"
-    )?;
-    writeln!(
-        s,
-        "| Request | specfirst req/s | hand-written req/s | Dropshot req/s | specfirst / hand-written | specfirst / Dropshot |"
-    )?;
-    writeln!(s, "|---|---|---|---|---|---|")?;
-    let rps: Vec<[f64; 3]> = stats
-        .iter()
-        .map(|st| std::array::from_fn(|i| median(&st.rps[i])))
-        .collect();
-    for (i, scenario) in SCENARIOS.iter().enumerate() {
-        writeln!(
-            s,
-            "| {} | {:.0} | {:.0} | {:.0} | {} | {} |",
-            scenario.label,
-            rps[0][i],
-            rps[1][i],
-            rps[2][i],
-            ratio(rps[0][i], rps[1][i]),
-            ratio(rps[0][i], rps[2][i]),
-        )?;
+/// The commands of the section as a reader would type them, with `PORT`, `{id}` and
+/// `STORE` standing for what changes from run to run.
+fn commands(cx: &Ctx, rig: &Rig, servers: &[Server; 3]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for server in servers {
+        let launch = Launch {
+            server,
+            store: Store::Sqlite,
+            flags: &[],
+            rust_log: RUST_LOG,
+        };
+        lines.push(
+            server_cmd(rig, &launch, "127.0.0.1:PORT")
+                .display(&cx.root)
+                .replace("--store sqlite", "--store STORE"),
+        );
     }
-    writeln!(s, "\nLatency (medians of each round's p50 and p99):\n")?;
-    writeln!(
-        s,
-        "| Request | specfirst p50 | hand-written p50 | Dropshot p50 | specfirst p99 | hand-written p99 | Dropshot p99 |"
-    )?;
-    writeln!(s, "|---|---|---|---|---|---|---|")?;
-    for (i, scenario) in SCENARIOS.iter().enumerate() {
-        write!(s, "| {} ", scenario.label)?;
-        let p50 = stats.iter().map(|st| median(&st.p50[i]));
-        let p99 = stats.iter().map(|st| median(&st.p99[i]));
-        for ms in p50.chain(p99) {
-            write!(s, "| {ms:.3} ms ")?;
-        }
-        writeln!(s, "|")?;
+    lines.push(
+        "# STORE is sqlite and memory; every server is started fresh per store and round, \
+         then loaded with a warm-up GET run and:"
+            .to_string(),
+    );
+    for scenario in &SCENARIOS {
+        let cmd = wrk_cmd(
+            cx,
+            rig.placement,
+            "127.0.0.1:PORT",
+            scenario,
+            "{id}",
+            rig.duration,
+            &[],
+        );
+        lines.push(cmd.display(&cx.root));
     }
-    let errors: u64 = stats.iter().flat_map(|st| st.non_2xx).sum();
-    if errors > 0 {
-        writeln!(s, "\n**{errors} non-2xx responses** were counted during the load runs; see target/bench/logs.")?;
-    }
-    writeln!(
-        s,
-        "\nPer-round figures are in `target/bench/logs/wrk-*.log`.\n"
-    )?;
-    Ok(rps)
+    lines.extend(features::commands());
+    lines.extend(profile::commands(cx, rig));
+    lines
 }
 
-/// The serving aims of issue 8: against hand-written axum and against Dropshot, each
-/// judged on the request where specfirst fares worst.
-fn serving_aims(cx: &mut Ctx, rps: &[[f64; 3]]) {
-    if let Some((r, i)) = worst_ratio(&rps[0], &rps[1]) {
-        cx.aims.push(format!(
-            "Serving within 5% of hand-written axum: {} (worst request `{}`: specfirst at {:.0}% of the hand-written req/s).{}",
-            if r >= 0.95 { "met" } else { "**not met**" },
-            SCENARIOS[i].key,
-            r * 100.0,
-            if r >= 0.95 {
-                ""
-            } else {
-                " What limits it: the per-request work the runtime does and the hand-written \
-                 server does not (concurrency limit, request timeout, tracing span, body \
-                 wrapper, observer; see section 3), which weighs most on the cheapest request."
-            }
-        ));
-    }
-    if let Some((r, i)) = worst_ratio(&rps[0], &rps[2]) {
-        cx.aims.push(format!(
-            "Ahead of Dropshot on the same routes: {} (worst request `{}`: specfirst at {:.0}% of Dropshot's req/s).{}",
-            if r > 1.0 { "met" } else { "**not met**" },
-            SCENARIOS[i].key,
-            r * 100.0,
-            if r > 1.0 {
-                ""
-            } else {
-                " What limits it: the same per-request work; Dropshot by default runs without a \
-                 concurrency limit or request timeout."
-            }
-        ));
-    }
+/// Sections 3 and 4: builds the comparison servers, runs the rounds, the per-feature
+/// runs and the profile, and writes the serving and memory sections and the serving
+/// aims.
+pub(super) fn serving(cx: &mut Ctx) -> Result<()> {
+    build_peers(cx)?;
+    write_post_script(cx)?;
+    let rig = Rig::new(cx);
+    let servers = servers(cx);
+    let stats = compare(cx, &rig, &servers)?;
+    let features = features::measure(cx, &rig, &servers[0])?;
+    let profile = profile::profile(cx, &rig, &servers[0]);
+    let text = serve_report::write(cx, &rig, &stats, &features, &profile)?;
+    cx.out.push_str(&text);
+    let shown = commands(cx, &rig, &servers);
+    cx.commands.extend(shown);
+    serve_report::aims(cx, &stats, &features);
+    Ok(())
 }
 
 /// The Dropshot version in `bench/dropshot-server/Cargo.lock`, for the report.
-fn dropshot_version(root: &Path) -> String {
+pub(super) fn dropshot_version(root: &std::path::Path) -> String {
     let lock =
         std::fs::read_to_string(root.join("bench/dropshot-server/Cargo.lock")).unwrap_or_default();
     locked_version(&lock, "dropshot").unwrap_or_else(|| "0.x".into())
@@ -577,36 +634,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_wrk_output() {
-        let text = "Running 10s test @ http://127.0.0.1:1/books\n  2 threads and 32 connections\n  Latency Distribution\n     50%  412.00us\n     75%    1.20ms\n     90%    2.00ms\n     99%    3.50ms\n  100 requests in 10.00s, 1.00MB read\n  Non-2xx or 3xx responses: 7\nRequests/sec:  12345.67\nTransfer/sec:      1.00MB\n";
-        let r = parse_wrk(text);
-        assert_eq!(r.rps, 12345.67);
-        assert!((r.p50_ms - 0.412).abs() < 1e-9);
-        assert_eq!(r.p99_ms, 3.5);
-        assert_eq!(r.non_2xx, 7);
-        assert_eq!(parse_latency_ms("1.5s"), 1500.0);
-    }
-
-    #[test]
     fn rotates_servers() {
         assert_eq!(round_order(0, 3), [0, 1, 2]);
         assert_eq!(round_order(1, 3), [1, 2, 0]);
         assert_eq!(round_order(2, 3), [2, 0, 1]);
         assert_eq!(round_order(3, 3), [0, 1, 2]);
+        // Two stores alternate.
+        assert_eq!(round_order(1, 2), [1, 0]);
     }
 
     #[test]
-    fn finds_worst_ratio() {
+    fn post_runs_last() {
+        // The POST grows the lists; nothing measured after it in a server start.
+        assert_eq!(SCENARIOS[POST].key, "post");
+        assert_eq!(POST, SCENARIOS.len() - 1);
+        assert_eq!(SCENARIOS[GET].key, "get");
+    }
+
+    #[test]
+    fn lists_commands() {
+        let cx = crate::bench::tests::ctx(&[]);
+        let rig = Rig {
+            placement: Placement::Pinned,
+            ticks: ClockTicks {
+                per_sec: 100.0,
+                assumed: false,
+            },
+            duration: 10,
+            warm_up: 2,
+        };
+        let lines = commands(&cx, &rig, &servers(&cx));
         assert_eq!(
-            worst_ratio(&[90.0, 50.0, 100.0], &[100.0, 100.0, 100.0]),
-            Some((0.5, 1))
+            lines[0],
+            "RUST_LOG=warn taskset -c 0 target/release/generated-example --bind 127.0.0.1:PORT \
+             --demo-items 1000 --api-token t --store STORE --log-format json"
         );
-        // A scenario without figures for both servers is left out, not taken as worst.
+        assert!(lines.contains(
+            &"taskset -c 1 wrk -t 1 -c 32 -d 10s --latency http://127.0.0.1:PORT/books?limit=500"
+                .to_string()
+        ));
+        assert!(lines.iter().any(|l| l.starts_with("perf record -F 999")));
+    }
+
+    #[test]
+    fn counts_books() {
         assert_eq!(
-            worst_ratio(&[f64::NAN, 80.0, 100.0], &[100.0, 100.0, 0.0]),
-            Some((0.8, 1))
+            count_books(r#"{"items":[{"id":"a","title":"x"},{"id":"b"}],"next_page":null}"#),
+            2
         );
-        assert_eq!(worst_ratio(&[f64::NAN], &[1.0]), None);
+        assert_eq!(count_books("{}"), 0);
     }
 
     #[test]
