@@ -27,11 +27,11 @@ use crate::ErrorBody;
 pub(crate) struct InFlightCounter(Arc<AtomicUsize>);
 
 impl InFlightCounter {
-    /// Marks a request as started; it stays in flight until every clone of the returned
-    /// guard is dropped.
+    /// Marks a request as started; it stays in flight until the returned guard is
+    /// dropped.
     pub(crate) fn enter(&self) -> InFlight {
         self.0.fetch_add(1, Ordering::AcqRel);
-        InFlight(Arc::new(Guard(self.0.clone())))
+        InFlight(self.0.clone())
     }
 
     fn idle(&self) -> bool {
@@ -39,14 +39,21 @@ impl InFlightCounter {
     }
 }
 
-/// Keeps a request counted as in flight while any clone is alive.
-#[derive(Clone, Debug)]
-pub(crate) struct InFlight(#[allow(dead_code)] Arc<Guard>);
-
+/// Keeps a request counted as in flight while it, or any clone of it, is alive (each
+/// clone counts once more). The server middleware takes it out of the request's
+/// extensions and hands it to the response body, so it lives until the response's last
+/// byte.
 #[derive(Debug)]
-pub(crate) struct Guard(Arc<AtomicUsize>);
+pub(crate) struct InFlight(Arc<AtomicUsize>);
 
-impl Drop for Guard {
+impl Clone for InFlight {
+    fn clone(&self) -> Self {
+        self.0.fetch_add(1, Ordering::AcqRel);
+        InFlight(self.0.clone())
+    }
+}
+
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
     }

@@ -1,18 +1,19 @@
 //! Telling an [`Observer`] about each response once its last byte has gone out.
 
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
+use axum::extract::MatchedPath;
 use bytes::Bytes;
-use http::{Method, StatusCode};
+use http::{HeaderValue, Method, StatusCode};
 use http_body::{Body as _, Frame, SizeHint};
-use tokio::sync::OwnedSemaphorePermit;
 
 use crate::head_errors::InFlight;
+use crate::request_id;
 
 /// Receives a [`ResponseRecord`] for every request the server answered.
 ///
@@ -60,23 +61,64 @@ pub struct ResponseRecord {
 }
 
 /// Where a generated handler records its operation id for the observer; cloned into the
-/// request extensions by the server middleware.
+/// request extensions by the server middleware, only when there is an observer to tell.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OperationSlot(pub(crate) Arc<OnceLock<&'static str>>);
 
-/// Everything needed to finish a [`ResponseRecord`] when the body ends.
+/// The requests being handled at once, against `ServerConfig::max_concurrent_requests`.
+///
+/// A counter rather than a semaphore: a request over the limit is refused at once, never
+/// queued, so nothing ever waits for a permit.
+#[derive(Debug)]
+pub(crate) struct Admission {
+    limit: usize,
+    current: Arc<AtomicUsize>,
+}
+
+impl Admission {
+    /// Room for `limit` requests at once.
+    pub(crate) fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            current: Arc::default(),
+        }
+    }
+
+    /// A place for one more request, or `None` when `limit` are being handled already.
+    pub(crate) fn admit(&self) -> Option<Admitted> {
+        if self.current.fetch_add(1, Ordering::AcqRel) >= self.limit {
+            self.current.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Admitted(self.current.clone()))
+    }
+}
+
+/// One request's place under the limit, given back when dropped.
+#[derive(Debug)]
+pub(crate) struct Admitted(Arc<AtomicUsize>);
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Everything needed to finish a [`ResponseRecord`] when the body ends. Held as the
+/// request had it (shared header value, route), and turned into the record's strings only
+/// when there is an observer to give it to.
 pub(crate) struct Pending {
     pub(crate) observer: Option<Arc<dyn Observer>>,
     pub(crate) span: tracing::Span,
-    pub(crate) request_id: String,
-    pub(crate) operation: OperationSlot,
+    pub(crate) request_id: HeaderValue,
+    pub(crate) operation: Option<OperationSlot>,
     pub(crate) method: Method,
-    pub(crate) path_template: Option<String>,
+    pub(crate) path_template: Option<MatchedPath>,
     pub(crate) status: StatusCode,
     pub(crate) started: Instant,
     pub(crate) latency: Duration,
     /// Held until the body is done, so streaming responses count against the limit.
-    pub(crate) permit: Option<OwnedSemaphorePermit>,
+    pub(crate) admitted: Option<Admitted>,
     /// Keeps the connection's writer from mistaking this response for one of hyper's own.
     pub(crate) _in_flight: Option<InFlight>,
 }
@@ -101,7 +143,7 @@ impl ObservedBody {
         let Some(mut pending) = self.pending.take() else {
             return;
         };
-        drop(pending.permit.take());
+        drop(pending.admitted.take());
         let time_to_last_byte = pending.started.elapsed();
         let status = pending.status.as_u16();
         // Field values are only evaluated when the event is enabled, so this costs a level
@@ -117,10 +159,10 @@ impl ObservedBody {
         );
         if let Some(observer) = pending.observer {
             observer.response_finished(&ResponseRecord {
-                request_id: pending.request_id,
-                operation_id: pending.operation.0.get().copied(),
+                request_id: request_id::text(&pending.request_id).to_owned(),
+                operation_id: pending.operation.and_then(|slot| slot.0.get().copied()),
                 method: pending.method,
-                path_template: pending.path_template,
+                path_template: pending.path_template.map(|path| path.as_str().to_owned()),
                 status: pending.status,
                 bytes_sent: self.sent,
                 latency: pending.latency,

@@ -89,9 +89,9 @@ where
     A: Send + Sync + 'static,
     O: Public<A>,
 {
-    let ctx = input.context(O::ID);
+    input.serving(O::ID);
     match O::decode(&mut input).await {
-        Ok(request) => respond(O::call(&api, ctx, request).await),
+        Ok(request) => respond(O::call(&api, input.into_context(O::ID), request).await),
         Err(error) => reject(error),
     }
 }

@@ -75,17 +75,38 @@ impl<S: Send + Sync> FromRequest<S> for RawRequest {
 impl RawRequest {
     /// Metadata for the trait method serving `operation_id`.
     pub fn context(&self, operation_id: &'static str) -> RequestContext {
-        // The router's span is current here, so the operation shows up on its log lines.
-        tracing::Span::current().record("operation_id", operation_id);
-        if let Some(slot) = self.parts.extensions.get::<OperationSlot>() {
-            let _ = slot.0.set(operation_id);
-        }
+        self.serving(operation_id);
         RequestContext {
             request_id: self.request_id(),
             operation_id,
             method: self.parts.method.clone(),
             headers: self.parts.headers.clone(),
             uri: self.parts.uri.clone(),
+        }
+    }
+
+    /// Records that `operation_id` serves this request, for log lines and the observer.
+    pub(crate) fn serving(&self, operation_id: &'static str) {
+        // The router's span is current here, so the operation shows up on its log lines.
+        // The span is at `info`: when that is off, so is looking it up.
+        if tracing::level_enabled!(tracing::Level::INFO) {
+            tracing::Span::current().record("operation_id", operation_id);
+        }
+        if let Some(slot) = self.parts.extensions.get::<OperationSlot>() {
+            let _ = slot.0.set(operation_id);
+        }
+    }
+
+    /// The context for the trait method serving `operation_id` once the request is
+    /// decoded: the head moves into it rather than being copied, as
+    /// [`context`](Self::context) must while parameters are still to be read.
+    pub(crate) fn into_context(self, operation_id: &'static str) -> RequestContext {
+        RequestContext {
+            request_id: self.request_id(),
+            operation_id,
+            method: self.parts.method,
+            headers: self.parts.headers,
+            uri: self.parts.uri,
         }
     }
 
@@ -107,7 +128,7 @@ impl RawRequest {
         self.parts
             .extensions
             .get::<RequestId>()
-            .map(|id| id.0.clone())
+            .map(|id| id.as_str().to_owned())
             .unwrap_or_else(request_id::current)
     }
 

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 
 /// Header used both to accept a client-chosen id and to echo the id on every response.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -12,32 +12,71 @@ pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
 const MAX_REQUEST_ID_LEN: usize = 128;
 
 tokio::task_local! {
-    static REQUEST_ID: String;
+    static REQUEST_ID: HeaderValue;
 }
 
-/// Request id stored in the request extensions by the router middleware.
+/// Request id stored in the request extensions by the first middleware that sees the
+/// request. Kept as the header value it is echoed as: a shared buffer, so each copy of
+/// it (extensions, task-local, response header, observer) is a reference count, not a
+/// new string.
 #[derive(Clone, Debug)]
-pub(crate) struct RequestId(pub(crate) String);
+pub(crate) struct RequestId {
+    /// The id; only visible ASCII, so [`RequestId::as_str`] always has it.
+    pub(crate) value: HeaderValue,
+    /// Whether the server middleware chose it, and with it opened the request's span and
+    /// answers with the id header; the router's middleware then need not.
+    pub(crate) by_server: bool,
+}
+
+impl RequestId {
+    /// The id as text.
+    pub(crate) fn as_str(&self) -> &str {
+        text(&self.value)
+    }
+}
+
+/// `value` as text; ids are only ever made of visible ASCII (see [`from_headers`]).
+pub(crate) fn text(value: &HeaderValue) -> &str {
+    value.to_str().unwrap_or_default()
+}
 
 /// Runs `future` with `request_id` visible to [`current`].
-pub(crate) async fn scope<F: Future>(request_id: String, future: F) -> F::Output {
+pub(crate) async fn scope<F: Future>(request_id: HeaderValue, future: F) -> F::Output {
     REQUEST_ID.scope(request_id, future).await
+}
+
+/// Runs `make` with `request_id` visible to [`current`]: for the responses the server
+/// builds itself, outside any handler.
+pub(crate) fn within<T>(request_id: HeaderValue, make: impl FnOnce() -> T) -> T {
+    REQUEST_ID.sync_scope(request_id, make)
 }
 
 /// The id of the request being served, or an empty string outside the router middleware.
 pub(crate) fn current() -> String {
-    REQUEST_ID.try_with(|id| id.clone()).unwrap_or_default()
+    REQUEST_ID
+        .try_with(|id| text(id).to_owned())
+        .unwrap_or_default()
 }
 
 /// Takes the client's id when it is safe to log and echo, otherwise generates a UUID v4.
-pub(crate) fn from_headers(headers: &HeaderMap) -> String {
-    headers
-        .get(REQUEST_ID_HEADER)
-        .map(|value| value.as_bytes())
-        .filter(|bytes| is_valid(bytes))
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+pub(crate) fn from_headers(headers: &HeaderMap) -> HeaderValue {
+    match headers.get(REQUEST_ID_HEADER) {
+        Some(value) if is_valid(value.as_bytes()) => value.clone(),
+        _ => generated(),
+    }
+}
+
+/// A new random id (a UUID v4). Its bits come from fastrand's thread-local generator
+/// rather than from the kernel on every request: an id must be unique, not secret.
+fn generated() -> HeaderValue {
+    let bits = fastrand::u128(..).to_le_bytes();
+    let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+    let text = uuid::Builder::from_random_bytes(bits)
+        .into_uuid()
+        .hyphenated()
+        .encode_lower(&mut text);
+    HeaderValue::from_str(text)
+        .unwrap_or_else(|_| unreachable!("a hyphenated UUID is visible ASCII"))
 }
 
 fn is_valid(bytes: &[u8]) -> bool {
@@ -47,12 +86,11 @@ fn is_valid(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderValue;
 
     fn id_for(value: &[u8]) -> String {
         let mut headers = HeaderMap::new();
         headers.insert(REQUEST_ID_HEADER, HeaderValue::from_bytes(value).unwrap());
-        from_headers(&headers)
+        text(&from_headers(&headers)).to_owned()
     }
 
     #[test]
@@ -75,9 +113,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn generated_ids_differ() {
+        let ids: std::collections::HashSet<String> = (0..1000)
+            .map(|_| text(&from_headers(&HeaderMap::new())).to_owned())
+            .collect();
+        assert_eq!(ids.len(), 1000);
+    }
+
     #[tokio::test]
     async fn current_is_empty_outside_scope() {
         assert_eq!(current(), "");
-        assert_eq!(scope("x".into(), async { current() }).await, "x");
+        assert_eq!(
+            scope(HeaderValue::from_static("x"), async { current() }).await,
+            "x"
+        );
+        assert_eq!(within(HeaderValue::from_static("y"), current), "y");
     }
 }

@@ -21,8 +21,17 @@ fn rendered(status: StatusCode, content_type: Option<HeaderValue>, body: Body) -
             .headers_mut()
             .insert(header::CONTENT_TYPE, content_type);
     }
-    response.extensions_mut().insert(Rendered);
+    mark_rendered(&mut response);
     response
+}
+
+/// Marks an error response as the handler's own, so the router middleware keeps its body.
+/// Only error statuses are ever re-rendered, so a success needs no mark (and no extension
+/// map allocated for it).
+fn mark_rendered(response: &mut Response) {
+    if response.status().as_u16() >= 400 && response.extensions().get::<Rendered>().is_none() {
+        response.extensions_mut().insert(Rendered);
+    }
 }
 
 /// Turns a handler result into a response; errors become JSON error bodies.
@@ -30,7 +39,7 @@ pub fn respond<R: IntoResponse>(result: Result<R, HttpError>) -> Response {
     match result {
         Ok(value) => {
             let mut response = value.into_response();
-            response.extensions_mut().insert(Rendered);
+            mark_rendered(&mut response);
             response
         }
         Err(error) => error.into_response(),

@@ -8,14 +8,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use http::{header, HeaderValue, Method, StatusCode, Uri};
+use http::{header, Method, StatusCode, Uri};
 use tracing::Instrument;
 
 use crate::cors::{self, Cors, CorsRoutes};
 use crate::error::{ErrorBody, Rendered};
 use crate::pagination::{self, PageTokenKey};
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
-use crate::server::SpanOpened;
 use crate::trace_context;
 use crate::{panic, response, HttpError};
 
@@ -134,12 +133,15 @@ async fn request_middleware(
 ) -> Response {
     // Under `serve` the server middleware has already chosen the id and opened the span;
     // the router may also be served by other means, so it does both itself otherwise.
-    let id = match request.extensions().get::<RequestId>() {
-        Some(id) => id.0.clone(),
+    let (id, by_server) = match request.extensions().get::<RequestId>() {
+        Some(id) => (id.value.clone(), id.by_server),
         None => {
             let id = request_id::from_headers(request.headers());
-            request.extensions_mut().insert(RequestId(id.clone()));
-            id
+            request.extensions_mut().insert(RequestId {
+                value: id.clone(),
+                by_server: false,
+            });
+            (id, false)
         }
     };
     let method = request.method().clone();
@@ -153,9 +155,7 @@ async fn request_middleware(
             if let Some(mut answer) =
                 cors::preflight(settings, &routes, &method, uri.path(), headers)
             {
-                if let Ok(value) = HeaderValue::from_str(&id) {
-                    answer.headers_mut().insert(REQUEST_ID_HEADER, value);
-                }
+                answer.headers_mut().insert(REQUEST_ID_HEADER, id);
                 return answer;
             }
             headers.get(header::ORIGIN).cloned()
@@ -176,23 +176,22 @@ async fn request_middleware(
             )
             .with_error_code("UnsupportedMediaType")
             .into_response();
-            if let Ok(value) = HeaderValue::from_str(&id) {
-                answer.headers_mut().insert(REQUEST_ID_HEADER, value);
-            }
+            answer.headers_mut().insert(REQUEST_ID_HEADER, id);
             return answer;
         }
     }
     // The server's page token key, for the tokens the handler issues and reads.
     let request_key = request.extensions().get::<PageTokenKey>().cloned();
-    let span = if request.extensions().get::<SpanOpened>().is_some() {
-        tracing::Span::current()
-    } else {
-        let template = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map(|path| path.as_str().to_owned());
-        trace_context::request_span(&method, template.as_deref(), &id, request.headers())
-    };
+    // The server middleware runs this inside its span already.
+    let span = (!by_server).then(|| {
+        let template = request.extensions().get::<MatchedPath>();
+        trace_context::request_span(
+            &method,
+            template.map(MatchedPath::as_str),
+            request_id::text(&id),
+            request.headers(),
+        )
+    });
     let handle = async {
         let response = match panic::CatchUnwind::new(next.run(request)).await {
             Ok(response) => response,
@@ -200,7 +199,11 @@ async fn request_middleware(
                 let message = panic::message(&*payload);
                 // The span carries the id too, but a panic is the line people grep for, so
                 // it names the request itself.
-                tracing::error!(request_id = %id, panic = message, "handler panicked");
+                tracing::error!(
+                    request_id = request_id::text(&id),
+                    panic = message,
+                    "handler panicked"
+                );
                 HttpError::for_internal_error(format!("handler panicked: {message}"))
                     .into_response()
             }
@@ -211,11 +214,12 @@ async fn request_middleware(
             response
         }
     };
-    let handle = pagination::with_key(request_key, handle);
-    let mut response = request_id::scope(id.clone(), handle).instrument(span).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-    }
+    let handle = request_id::scope(id.clone(), pagination::with_key(request_key, handle));
+    let mut response = match span {
+        Some(span) => handle.instrument(span).await,
+        None => handle.await,
+    };
+    response.headers_mut().insert(REQUEST_ID_HEADER, id);
     if let Some(Cors(settings)) = &cors {
         cors::expose(
             settings,

@@ -5,14 +5,15 @@ use std::future::Future;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Router};
+use axum::Router;
 use http::{header, HeaderValue, StatusCode};
+use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -29,7 +30,7 @@ use crate::body::BodyLimit;
 use crate::config::{ServerConfig, TlsConfig};
 use crate::cors::Cors;
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
-use crate::observe::{ObservedBody, OperationSlot, Pending, TrackedBody};
+use crate::observe::{Admission, ObservedBody, OperationSlot, Pending, TrackedBody};
 use crate::pagination::{PageLimits, PageTokenKey};
 use crate::request_id::{self, RequestId};
 use crate::router::Compression;
@@ -245,35 +246,43 @@ fn http1_builder(config: &ServerConfig) -> hyper::server::conn::http1::Builder {
     http
 }
 
-/// Settings the per-request middleware needs, shared by every request.
+/// Settings the per-request middleware needs, shared by every request, with the
+/// extensions it puts on each request made once.
 struct Limits {
     config: ServerConfig,
-    semaphore: Option<Arc<Semaphore>>,
+    admission: Option<Admission>,
+    body_limit: BodyLimit,
+    page_limits: PageLimits,
+    /// The router's middleware applies it, with the paths of the router's document.
+    cors: Option<Cors>,
+    /// The router's middleware makes it the key of the handlers' page tokens.
+    page_token_key: Option<PageTokenKey>,
 }
 
 /// The router with the server's per-request middleware and body limit.
 pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
     let limits = Arc::new(Limits {
         config: config.clone(),
-        semaphore: config
-            .max_concurrent_requests
-            .map(|n| Arc::new(Semaphore::new(n))),
+        admission: config.max_concurrent_requests.map(Admission::new),
+        body_limit: BodyLimit(config.request_body_max_bytes),
+        page_limits: PageLimits {
+            default: config.page_default_limit.min(config.page_max_limit),
+            max: config.page_max_limit,
+        },
+        cors: config
+            .cors
+            .as_ref()
+            .map(|cors| Cors(Arc::new(cors.clone()))),
+        page_token_key: config
+            .page_token_key
+            .as_ref()
+            .map(|key| PageTokenKey::new(key.as_bytes())),
     });
-    let router = match &config.cors {
-        // The router's middleware applies it, with the paths of the router's document.
-        Some(cors) => router.layer(Extension(Cors(Arc::new(cors.clone())))),
-        None => router,
-    };
-    let router = match &config.page_token_key {
-        // The router's middleware makes it the key of the handlers' page tokens.
-        Some(key) => router.layer(Extension(PageTokenKey::new(key.as_bytes()))),
-        None => router,
-    };
     let router = if config.compression {
         // Encodings other than gzip pass through to the router's middleware, which
-        // refuses them with a JSON 415 (`Compression` tells it to).
+        // refuses them with a JSON 415 (`Compression`, put on by the server middleware,
+        // tells it to).
         router
-            .layer(Extension(Compression))
             .layer(RequestDecompressionLayer::new().pass_through_unaccepted(true))
             .layer(CompressionLayer::new())
     } else {
@@ -283,18 +292,11 @@ pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
         .layer(middleware::from_fn_with_state(limits, server_middleware))
         // axum's own limit would reject bodies before ours and with a plain-text error.
         .layer(DefaultBodyLimit::disable())
-        .layer(Extension(BodyLimit(config.request_body_max_bytes)))
-        .layer(Extension(PageLimits {
-            default: config.page_default_limit.min(config.page_max_limit),
-            max: config.page_max_limit,
-        }))
 }
 
-/// Marks a request whose tracing span the server middleware opened, so the router
-/// middleware does not open a second one.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SpanOpened;
-
+/// The server's part of every request: its id and span, the concurrency limit, the
+/// request timeout, and the observer. What is switched off costs nothing: no timer
+/// without a timeout, no counter without a limit, no operation slot without an observer.
 async fn server_middleware(
     axum::extract::State(limits): axum::extract::State<Arc<Limits>>,
     mut request: Request,
@@ -303,67 +305,62 @@ async fn server_middleware(
     let started = Instant::now();
     let id = request_id::from_headers(request.headers());
     let method = request.method().clone();
-    let path_template = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned());
-    let span =
-        trace_context::request_span(&method, path_template.as_deref(), &id, request.headers());
-    let operation = OperationSlot::default();
-    let in_flight = request.extensions().get::<InFlight>().cloned();
-    let body_done = Arc::new(AtomicBool::new(false));
-    request.extensions_mut().insert(RequestId(id.clone()));
-    request.extensions_mut().insert(operation.clone());
-    request.extensions_mut().insert(SpanOpened);
-    let request = request.map(|body| Body::new(TrackedBody::new(body, body_done.clone())));
+    let path_template = request.extensions().get::<MatchedPath>().cloned();
+    let span = trace_context::request_span(
+        &method,
+        path_template.as_ref().map(MatchedPath::as_str),
+        request_id::text(&id),
+        request.headers(),
+    );
+    let observer = limits.config.observer.clone();
+    let operation = observer.as_ref().map(|_| OperationSlot::default());
+    let extensions = request.extensions_mut();
+    let in_flight = extensions.remove::<InFlight>();
+    extensions.insert(RequestId {
+        value: id.clone(),
+        by_server: true,
+    });
+    if let Some(operation) = &operation {
+        extensions.insert(operation.clone());
+    }
+    // What the router and handlers read of the server's settings. Inserted here rather
+    // than by a layer each, which would wrap every route once more.
+    extensions.insert(limits.body_limit);
+    extensions.insert(limits.page_limits);
+    if let Some(cors) = &limits.cors {
+        extensions.insert(cors.clone());
+    }
+    if let Some(key) = &limits.page_token_key {
+        extensions.insert(key.clone());
+    }
+    if limits.config.compression {
+        extensions.insert(Compression);
+    }
 
-    let handle = async {
-        let permit = match &limits.semaphore {
-            None => None,
-            Some(semaphore) => match semaphore.clone().try_acquire_owned() {
-                Ok(permit) => Some(permit),
-                // Queueing would let a burst pile up memory and latency; shedding at once
-                // lets clients and load balancers retry elsewhere.
-                Err(_) => return (overloaded(), None),
-            },
-        };
-        let response = match limits.config.request_timeout {
-            None => next.run(request).await,
-            Some(limit) => match tokio::time::timeout(limit, next.run(request)).await {
-                Ok(response) => response,
-                Err(_) if body_done.load(Ordering::Relaxed) => HttpError::for_status(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!("request timed out after {} ms", limit.as_millis()),
-                )
-                .with_error_code("Timeout")
-                .into_response(),
-                Err(_) => {
-                    let mut response = HttpError::for_status(
-                        StatusCode::REQUEST_TIMEOUT,
-                        format!("request body not received within {} ms", limit.as_millis()),
-                    )
-                    .with_error_code("RequestTimeout")
-                    .into_response();
-                    // The rest of the body may still arrive; the connection cannot be reused.
-                    response
-                        .headers_mut()
-                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-                    response
-                }
-            },
-        };
-        (response, permit)
+    let admitted = limits.admission.as_ref().map(Admission::admit);
+    let response = match (&admitted, limits.config.request_timeout) {
+        // Queueing would let a burst pile up memory and latency; shedding at once lets
+        // clients and load balancers retry elsewhere.
+        (Some(None), _) => request_id::within(id.clone(), overloaded),
+        (_, None) => next.run(request).instrument(span.clone()).await,
+        (_, Some(limit)) => {
+            let deadline = tokio::time::Instant::from_std(started) + limit;
+            within_time(next, request, deadline, limit, &id, &span).await
+        }
     };
-    let (mut response, permit) = request_id::scope(id.clone(), handle)
-        .instrument(span.clone())
-        .await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    let admitted = admitted.flatten();
+    let mut response = response;
+    if !response
+        .headers()
+        .contains_key(request_id::REQUEST_ID_HEADER)
+    {
+        // The router's middleware echoes the id; these are the server's own answers.
         response
             .headers_mut()
-            .insert(request_id::REQUEST_ID_HEADER, value);
+            .insert(request_id::REQUEST_ID_HEADER, id.clone());
     }
     let pending = Pending {
-        observer: limits.config.observer.clone(),
+        observer,
         span,
         request_id: id,
         operation,
@@ -372,10 +369,63 @@ async fn server_middleware(
         status: response.status(),
         started,
         latency: started.elapsed(),
-        permit,
+        admitted,
         _in_flight: in_flight,
     };
     response.map(|body| Body::new(ObservedBody::new(body, pending)))
+}
+
+/// The rest of the stack's response, or the timeout's when it is not ready by
+/// `deadline`: a 408 when the client had not sent its whole body by then, a 503 when the
+/// handler was slow.
+async fn within_time(
+    next: Next,
+    request: Request,
+    deadline: tokio::time::Instant,
+    limit: Duration,
+    id: &HeaderValue,
+    span: &tracing::Span,
+) -> Response {
+    // A request whose body is already complete (every GET) needs no watching.
+    let body_done = (!request.body().is_end_stream()).then(|| Arc::new(AtomicBool::new(false)));
+    let request = match &body_done {
+        None => request,
+        Some(done) => request.map(|body| Body::new(TrackedBody::new(body, done.clone()))),
+    };
+    let run = next.run(request).instrument(span.clone());
+    match tokio::time::timeout_at(deadline, run).await {
+        Ok(response) => response,
+        Err(_) => {
+            let received = match &body_done {
+                None => true,
+                Some(done) => done.load(Ordering::Relaxed),
+            };
+            request_id::within(id.clone(), || timed_out(limit, received))
+        }
+    }
+}
+
+/// The answer to a request the server gave up on after `limit`.
+fn timed_out(limit: Duration, body_received: bool) -> Response {
+    if body_received {
+        return HttpError::for_status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("request timed out after {} ms", limit.as_millis()),
+        )
+        .with_error_code("Timeout")
+        .into_response();
+    }
+    let mut response = HttpError::for_status(
+        StatusCode::REQUEST_TIMEOUT,
+        format!("request body not received within {} ms", limit.as_millis()),
+    )
+    .with_error_code("RequestTimeout")
+    .into_response();
+    // The rest of the body may still arrive; the connection cannot be reused.
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn overloaded() -> Response {
