@@ -60,10 +60,30 @@ pub struct ResponseRecord {
     pub completed: bool,
 }
 
-/// Where a generated handler records its operation id for the observer; cloned into the
-/// request extensions by the server middleware, only when there is an observer to tell.
+/// What the router learns of a request that the observer's record needs: the route
+/// template that matched (set by the router's middleware) and the operation serving it
+/// (set by the generated handler). The server puts it on a request only when there is an
+/// observer to tell.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct OperationSlot(pub(crate) Arc<OnceLock<&'static str>>);
+pub(crate) struct Routed(Arc<RoutedSlots>);
+
+#[derive(Debug, Default)]
+struct RoutedSlots {
+    path_template: OnceLock<MatchedPath>,
+    operation_id: OnceLock<&'static str>,
+}
+
+impl Routed {
+    /// Records the route template that matched.
+    pub(crate) fn set_path_template(&self, path: &MatchedPath) {
+        let _ = self.0.path_template.set(path.clone());
+    }
+
+    /// Records the operation serving the request.
+    pub(crate) fn set_operation_id(&self, operation_id: &'static str) {
+        let _ = self.0.operation_id.set(operation_id);
+    }
+}
 
 /// The requests being handled at once, against `ServerConfig::max_concurrent_requests`.
 ///
@@ -111,9 +131,8 @@ pub(crate) struct Pending {
     pub(crate) observer: Option<Arc<dyn Observer>>,
     pub(crate) span: tracing::Span,
     pub(crate) request_id: HeaderValue,
-    pub(crate) operation: Option<OperationSlot>,
+    pub(crate) routed: Option<Routed>,
     pub(crate) method: Method,
-    pub(crate) path_template: Option<MatchedPath>,
     pub(crate) status: StatusCode,
     pub(crate) started: Instant,
     pub(crate) latency: Duration,
@@ -158,11 +177,14 @@ impl ObservedBody {
             "request completed"
         );
         if let Some(observer) = pending.observer {
+            let routed = pending.routed.as_ref();
             observer.response_finished(&ResponseRecord {
                 request_id: request_id::text(&pending.request_id).to_owned(),
-                operation_id: pending.operation.and_then(|slot| slot.0.get().copied()),
+                operation_id: routed.and_then(|routed| routed.0.operation_id.get().copied()),
                 method: pending.method,
-                path_template: pending.path_template.map(|path| path.as_str().to_owned()),
+                path_template: routed
+                    .and_then(|routed| routed.0.path_template.get())
+                    .map(|path| path.as_str().to_owned()),
                 status: pending.status,
                 bytes_sent: self.sent,
                 latency: pending.latency,

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
 use crate::negotiate;
-use crate::observe::OperationSlot;
+use crate::observe::Routed;
 use crate::params::{cookie_pairs, Location, Param, Raw};
 use crate::request_id::{self, RequestId};
 use crate::{HttpError, RequestContext};
@@ -92,8 +92,8 @@ impl RawRequest {
         if tracing::level_enabled!(tracing::Level::INFO) {
             tracing::Span::current().record("operation_id", operation_id);
         }
-        if let Some(slot) = self.parts.extensions.get::<OperationSlot>() {
-            let _ = slot.0.set(operation_id);
+        if let Some(routed) = self.parts.extensions.get::<Routed>() {
+            routed.set_operation_id(operation_id);
         }
     }
 

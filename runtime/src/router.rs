@@ -13,6 +13,7 @@ use tracing::Instrument;
 
 use crate::cors::{self, Cors, CorsRoutes};
 use crate::error::{ErrorBody, Rendered};
+use crate::observe::Routed;
 use crate::pagination::{self, PageTokenKey};
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
 use crate::trace_context;
@@ -182,16 +183,26 @@ async fn request_middleware(
     }
     // The server's page token key, for the tokens the handler issues and reads.
     let request_key = request.extensions().get::<PageTokenKey>().cloned();
-    // The server middleware runs this inside its span already.
-    let span = (!by_server).then(|| {
-        let template = request.extensions().get::<MatchedPath>();
-        trace_context::request_span(
-            &method,
-            template.map(MatchedPath::as_str),
-            request_id::text(&id),
-            request.headers(),
-        )
-    });
+    // Under `serve` this runs inside the server's span already, which learns its route
+    // here; the observer's record too, when there is an observer.
+    let template = request.extensions().get::<MatchedPath>();
+    if let Some(routed) = request.extensions().get::<Routed>() {
+        if let Some(template) = template {
+            routed.set_path_template(template);
+        }
+    }
+    let span = if by_server {
+        // The span is at `info`: when that is off, so is looking it up.
+        if tracing::level_enabled!(tracing::Level::INFO) {
+            let current = tracing::Span::current();
+            trace_context::record_path(&current, template.map(MatchedPath::as_str));
+        }
+        None
+    } else {
+        let span = trace_context::request_span(&method, request_id::text(&id), request.headers());
+        trace_context::record_path(&span, template.map(MatchedPath::as_str));
+        Some(span)
+    };
     let handle = async {
         let response = match panic::CatchUnwind::new(next.run(request)).await {
             Ok(response) => response,

@@ -1,6 +1,7 @@
 //! Running a finished router: the accept loop, TLS, connection limits, per-request timeout,
 //! concurrency limit, observation and graceful shutdown.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,8 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::{header, HeaderValue, StatusCode};
@@ -20,7 +20,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
+use tower::{Layer, Service, ServiceExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tracing::Instrument;
@@ -30,7 +30,7 @@ use crate::body::BodyLimit;
 use crate::config::{ServerConfig, TlsConfig};
 use crate::cors::Cors;
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
-use crate::observe::{Admission, ObservedBody, OperationSlot, Pending, TrackedBody};
+use crate::observe::{Admission, ObservedBody, Pending, Routed, TrackedBody};
 use crate::pagination::{PageLimits, PageTokenKey};
 use crate::request_id::{self, RequestId};
 use crate::router::Compression;
@@ -113,7 +113,10 @@ pub async fn serve_with_listener(
     let address = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, tls = tls.is_some(), "listening on {scheme}://{address}");
-    let app = app(router, &config);
+    // axum's own limit would reject bodies before ours and with a plain-text error. Put
+    // around the whole router, as the server's own work is, not around every route.
+    let app = DefaultBodyLimit::disable().layer(app(router, &config));
+    let serving = Arc::new(Serving::new(&config));
     let http = http1_builder(&config);
     let head_limits = HeadLimits {
         max_bytes: config.request_head_max_bytes,
@@ -155,15 +158,15 @@ pub async fn serve_with_listener(
         // counter and, over TLS, the client certificate the handshake verified.
         let service = {
             let app = app.clone();
+            let serving = serving.clone();
             let in_flight = in_flight.clone();
             move |certificate: Option<ClientCertificate>| {
                 hyper::service::service_fn(move |request: http::Request<Incoming>| {
                     let mut request = request.map(Body::new);
-                    request.extensions_mut().insert(in_flight.enter());
                     if let Some(certificate) = &certificate {
                         request.extensions_mut().insert(certificate.clone());
                     }
-                    app.clone().oneshot(request)
+                    serve_request(serving.clone(), app.clone(), request, in_flight.enter())
                 })
             }
         };
@@ -246,9 +249,9 @@ fn http1_builder(config: &ServerConfig) -> hyper::server::conn::http1::Builder {
     http
 }
 
-/// Settings the per-request middleware needs, shared by every request, with the
-/// extensions it puts on each request made once.
-struct Limits {
+/// What the server does around every request, made once: its settings, the
+/// concurrency limit, and the extensions it puts on each request.
+struct Serving {
     config: ServerConfig,
     admission: Option<Admission>,
     body_limit: BodyLimit,
@@ -259,97 +262,94 @@ struct Limits {
     page_token_key: Option<PageTokenKey>,
 }
 
-/// The router with the server's per-request middleware and body limit.
+impl Serving {
+    fn new(config: &ServerConfig) -> Self {
+        Self {
+            config: config.clone(),
+            admission: config.max_concurrent_requests.map(Admission::new),
+            body_limit: BodyLimit(config.request_body_max_bytes),
+            page_limits: PageLimits {
+                default: config.page_default_limit.min(config.page_max_limit),
+                max: config.page_max_limit,
+            },
+            cors: config
+                .cors
+                .as_ref()
+                .map(|cors| Cors(Arc::new(cors.clone()))),
+            page_token_key: config
+                .page_token_key
+                .as_ref()
+                .map(|key| PageTokenKey::new(key.as_bytes())),
+        }
+    }
+}
+
+/// The router with the server's compression, when asked for.
 pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
-    let limits = Arc::new(Limits {
-        config: config.clone(),
-        admission: config.max_concurrent_requests.map(Admission::new),
-        body_limit: BodyLimit(config.request_body_max_bytes),
-        page_limits: PageLimits {
-            default: config.page_default_limit.min(config.page_max_limit),
-            max: config.page_max_limit,
-        },
-        cors: config
-            .cors
-            .as_ref()
-            .map(|cors| Cors(Arc::new(cors.clone()))),
-        page_token_key: config
-            .page_token_key
-            .as_ref()
-            .map(|key| PageTokenKey::new(key.as_bytes())),
-    });
-    let router = if config.compression {
+    if config.compression {
         // Encodings other than gzip pass through to the router's middleware, which
-        // refuses them with a JSON 415 (`Compression`, put on by the server middleware,
-        // tells it to).
+        // refuses them with a JSON 415 (`Compression`, put on by the server, tells it to).
         router
             .layer(RequestDecompressionLayer::new().pass_through_unaccepted(true))
             .layer(CompressionLayer::new())
     } else {
         router
-    };
-    router
-        .layer(middleware::from_fn_with_state(limits, server_middleware))
-        // axum's own limit would reject bodies before ours and with a plain-text error.
-        .layer(DefaultBodyLimit::disable())
+    }
 }
 
-/// The server's part of every request: its id and span, the concurrency limit, the
-/// request timeout, and the observer. What is switched off costs nothing: no timer
-/// without a timeout, no counter without a limit, no operation slot without an observer.
-async fn server_middleware(
-    axum::extract::State(limits): axum::extract::State<Arc<Limits>>,
+/// One request as the server serves it: its id and span, the concurrency limit, the
+/// request timeout and the observer, around the router's answer. It runs in the
+/// connection's service, outside the router, so none of it wraps every route once more;
+/// and what is switched off costs nothing: no timer without a timeout, no counter
+/// without a limit, nothing kept for an observer when there is none.
+async fn serve_request<S>(
+    serving: Arc<Serving>,
+    app: S,
     mut request: Request,
-    next: Next,
-) -> Response {
+    in_flight: InFlight,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let started = Instant::now();
     let id = request_id::from_headers(request.headers());
     let method = request.method().clone();
-    let path_template = request.extensions().get::<MatchedPath>().cloned();
-    let span = trace_context::request_span(
-        &method,
-        path_template.as_ref().map(MatchedPath::as_str),
-        request_id::text(&id),
-        request.headers(),
-    );
-    let observer = limits.config.observer.clone();
-    let operation = observer.as_ref().map(|_| OperationSlot::default());
+    // The router's middleware records the route on it once it has matched one.
+    let span = trace_context::request_span(&method, request_id::text(&id), request.headers());
+    let observer = serving.config.observer.clone();
+    let routed = observer.as_ref().map(|_| Routed::default());
     let extensions = request.extensions_mut();
-    let in_flight = extensions.remove::<InFlight>();
     extensions.insert(RequestId {
         value: id.clone(),
         by_server: true,
     });
-    if let Some(operation) = &operation {
-        extensions.insert(operation.clone());
+    if let Some(routed) = &routed {
+        extensions.insert(routed.clone());
     }
-    // What the router and handlers read of the server's settings. Inserted here rather
-    // than by a layer each, which would wrap every route once more.
-    extensions.insert(limits.body_limit);
-    extensions.insert(limits.page_limits);
-    if let Some(cors) = &limits.cors {
+    // What the router and handlers read of the server's settings.
+    extensions.insert(serving.body_limit);
+    extensions.insert(serving.page_limits);
+    if let Some(cors) = &serving.cors {
         extensions.insert(cors.clone());
     }
-    if let Some(key) = &limits.page_token_key {
+    if let Some(key) = &serving.page_token_key {
         extensions.insert(key.clone());
     }
-    if limits.config.compression {
+    if serving.config.compression {
         extensions.insert(Compression);
     }
 
-    let admitted = limits.admission.as_ref().map(Admission::admit);
-    let response = match (&admitted, limits.config.request_timeout) {
+    let admitted = serving.admission.as_ref().map(Admission::admit);
+    let mut response = match (&admitted, serving.config.request_timeout) {
         // Queueing would let a burst pile up memory and latency; shedding at once lets
         // clients and load balancers retry elsewhere.
         (Some(None), _) => request_id::within(id.clone(), overloaded),
-        (_, None) => next.run(request).instrument(span.clone()).await,
+        (_, None) => answer(app, request).instrument(span.clone()).await,
         (_, Some(limit)) => {
             let deadline = tokio::time::Instant::from_std(started) + limit;
-            within_time(next, request, deadline, limit, &id, &span).await
+            within_time(app, request, deadline, limit, &id, &span).await
         }
     };
-    let admitted = admitted.flatten();
-    let mut response = response;
     if !response
         .headers()
         .contains_key(request_id::REQUEST_ID_HEADER)
@@ -363,36 +363,49 @@ async fn server_middleware(
         observer,
         span,
         request_id: id,
-        operation,
+        routed,
         method,
-        path_template,
         status: response.status(),
         started,
         latency: started.elapsed(),
-        admitted,
-        _in_flight: in_flight,
+        admitted: admitted.flatten(),
+        _in_flight: Some(in_flight),
     };
-    response.map(|body| Body::new(ObservedBody::new(body, pending)))
+    Ok(response.map(|body| Body::new(ObservedBody::new(body, pending))))
+}
+
+/// The router's answer to `request`.
+async fn answer<S>(app: S, request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    match app.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// The rest of the stack's response, or the timeout's when it is not ready by
 /// `deadline`: a 408 when the client had not sent its whole body by then, a 503 when the
 /// handler was slow.
-async fn within_time(
-    next: Next,
+async fn within_time<S>(
+    app: S,
     request: Request,
     deadline: tokio::time::Instant,
     limit: Duration,
     id: &HeaderValue,
     span: &tracing::Span,
-) -> Response {
+) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     // A request whose body is already complete (every GET) needs no watching.
     let body_done = (!request.body().is_end_stream()).then(|| Arc::new(AtomicBool::new(false)));
     let request = match &body_done {
         None => request,
         Some(done) => request.map(|body| Body::new(TrackedBody::new(body, done.clone()))),
     };
-    let run = next.run(request).instrument(span.clone());
+    let run = answer(app, request).instrument(span.clone());
     match tokio::time::timeout_at(deadline, run).await {
         Ok(response) => response,
         Err(_) => {

@@ -15,12 +15,12 @@ pub(crate) const TRACEPARENT: &str = "traceparent";
 #[cfg(feature = "opentelemetry")]
 const TRACESTATE: &str = "tracestate";
 
-/// The span a request is served in: its method, path template, id and, when the
-/// caller sent one, the trace it continues. The server middleware opens it, or the
-/// router's when the router is served by something else.
+/// The span a request is served in: its method, id and, when the caller sent one, the
+/// trace it continues. The server opens it before the request is routed, or the router's
+/// middleware when the router is served by something else; that middleware records the
+/// route's template (`path`) once one has matched ([`record_path`]).
 pub(crate) fn request_span(
     method: &http::Method,
-    path_template: Option<&str>,
     request_id: &str,
     headers: &HeaderMap,
 ) -> tracing::Span {
@@ -28,7 +28,7 @@ pub(crate) fn request_span(
     let span = tracing::info_span!(
         "request",
         method = %method,
-        path = path_template.unwrap_or("<unmatched>"),
+        path = tracing::field::Empty,
         request_id = %request_id,
         operation_id = tracing::field::Empty,
         trace_id = tracing::field::Empty,
@@ -41,6 +41,11 @@ pub(crate) fn request_span(
         continue_trace(&span, &parent, headers);
     }
     span
+}
+
+/// Records on `span` the route template that matched, or `<unmatched>`.
+pub(crate) fn record_path(span: &tracing::Span, path_template: Option<&str>) {
+    span.record("path", path_template.unwrap_or("<unmatched>"));
 }
 
 /// A valid `traceparent`: the caller's trace, its span, and its flags.

@@ -82,4 +82,9 @@ async fn panic_is_logged_with_the_request_id() {
         line.contains("operation_id=\"boom\"") || line.contains("operation_id=boom"),
         "{line}"
     );
+    // The server opens the span before routing; the router records the route on it.
+    assert!(
+        line.contains("path=\"/boom\"") || line.contains("path=/boom"),
+        "{line}"
+    );
 }
