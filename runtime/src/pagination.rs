@@ -369,7 +369,7 @@ pub fn page_start<M: DeserializeOwned>(
     input: &RawRequest,
     operation_id: &str,
 ) -> Result<(NonZeroU32, Option<PageToken<M>>), HttpError> {
-    let limits = input.extension::<PageLimits>().unwrap_or_default();
+    let limits = input.page_limits();
     // `limit` is a uint32 in Dropshot's shape: larger values are refused, not capped.
     let limit = match input.optional::<u32>(&LIMIT)?.map(NonZeroU32::new) {
         None => limits.default,

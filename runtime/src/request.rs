@@ -9,8 +9,10 @@ use serde::de::DeserializeOwned;
 use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
 use crate::negotiate;
 use crate::observe::Routed;
+use crate::pagination::PageLimits;
 use crate::params::{cookie_pairs, Location, Param, Raw};
 use crate::request_id::{self, RequestId};
+use crate::server::ServerSettings;
 use crate::{HttpError, RequestContext};
 
 /// A request split into its parts, with path and query parameters extracted but not yet
@@ -272,12 +274,31 @@ impl RawRequest {
         self.parts.extensions.insert(BodyLimit(max_bytes));
     }
 
-    /// The operation's body limit, else the server's, else 1 MiB.
+    /// The operation's body limit (or one a layer put on), else the server's, else
+    /// 1 MiB.
     fn body_limit(&self) -> usize {
-        self.parts
-            .extensions
-            .get::<BodyLimit>()
-            .map_or(DEFAULT_BODY_LIMIT, |limit| limit.0)
+        match self.parts.extensions.get::<BodyLimit>() {
+            Some(limit) => limit.0,
+            None => self
+                .server()
+                .map_or(DEFAULT_BODY_LIMIT, |server| server.body_limit.0),
+        }
+    }
+
+    /// The page limits a layer put on, else the server's, else the defaults.
+    pub(crate) fn page_limits(&self) -> PageLimits {
+        match self.parts.extensions.get::<PageLimits>() {
+            Some(limits) => *limits,
+            None => self
+                .server()
+                .map_or_else(PageLimits::default, |server| server.page_limits),
+        }
+    }
+
+    /// The settings of the server serving the request, under `serve`.
+    fn server(&self) -> Option<&ServerSettings> {
+        let id = self.parts.extensions.get::<RequestId>()?;
+        id.server.as_deref()
     }
 
     /// Reads the body, or `None` when it is empty.

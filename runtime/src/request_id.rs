@@ -2,8 +2,11 @@
 //! [`HttpError`](crate::HttpError) bodies carry the id without threading it through handlers.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue};
+
+use crate::server::ServerSettings;
 
 /// Header used both to accept a client-chosen id and to echo the id on every response.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -15,17 +18,21 @@ tokio::task_local! {
     static REQUEST_ID: HeaderValue;
 }
 
-/// Request id stored in the request extensions by the first middleware that sees the
-/// request. Kept as the header value it is echoed as: a shared buffer, so each copy of
-/// it (extensions, task-local, response header, observer) is a reference count, not a
-/// new string.
+/// Request id stored in the request extensions by the first to see the request: the
+/// server, or the router's middleware when the router is served by other means. Kept as
+/// the header value it is echoed as: a shared buffer, so each copy of it (extensions,
+/// task-local, response header, observer) is a reference count, not a new string.
+///
+/// The server's settings ride along: one extension per request rather than one per
+/// setting, each of which would be allocated and freed again.
 #[derive(Clone, Debug)]
 pub(crate) struct RequestId {
     /// The id; only visible ASCII, so [`RequestId::as_str`] always has it.
     pub(crate) value: HeaderValue,
-    /// Whether the server middleware chose it, and with it opened the request's span and
-    /// answers with the id header; the router's middleware then need not.
-    pub(crate) by_server: bool,
+    /// The settings of the server that chose the id, and with it opened the request's
+    /// span and answers with the id header (so the router's middleware need not);
+    /// `None` when the router's middleware chose it.
+    pub(crate) server: Option<Arc<ServerSettings>>,
 }
 
 impl RequestId {

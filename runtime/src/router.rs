@@ -14,18 +14,13 @@ use tracing::Instrument;
 use crate::cors::{self, Cors, CorsRoutes};
 use crate::error::{ErrorBody, Rendered};
 use crate::observe::Routed;
-use crate::pagination::{self, PageTokenKey};
+use crate::pagination;
 use crate::request_id::{self, RequestId, REQUEST_ID_HEADER};
 use crate::trace_context;
 use crate::{panic, response, HttpError};
 
 /// Largest error body produced elsewhere (e.g. by axum) that is kept as the error message.
 const MAX_FOREIGN_MESSAGE: usize = 1024;
-
-/// Marks requests of a server that reads gzip bodies (`ServerConfig::compression`): a
-/// body in another encoding is refused here, where the refusal is JSON like the others.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Compression;
 
 /// Options for [`finish_router`](crate::__private::finish_router).
 #[derive(Clone, Debug)]
@@ -134,22 +129,23 @@ async fn request_middleware(
 ) -> Response {
     // Under `serve` the server middleware has already chosen the id and opened the span;
     // the router may also be served by other means, so it does both itself otherwise.
-    let (id, by_server) = match request.extensions().get::<RequestId>() {
-        Some(id) => (id.value.clone(), id.by_server),
+    let (id, server) = match request.extensions().get::<RequestId>() {
+        Some(id) => (id.value.clone(), id.server.clone()),
         None => {
             let id = request_id::from_headers(request.headers());
             request.extensions_mut().insert(RequestId {
                 value: id.clone(),
-                by_server: false,
+                server: None,
             });
-            (id, false)
+            (id, None)
         }
     };
+    let by_server = server.is_some();
     let method = request.method().clone();
     let uri = request.uri().clone();
     // Cross-origin settings come from the server (`ServerConfig::cors`); the paths they
     // apply to from this router's document.
-    let cors = request.extensions().get::<Cors>().cloned();
+    let cors = server.as_ref().and_then(|server| server.cors.clone());
     let origin = match &cors {
         Some(Cors(settings)) => {
             let headers = request.headers();
@@ -163,7 +159,9 @@ async fn request_middleware(
         }
         None => None,
     };
-    if request.extensions().get::<Compression>().is_some() {
+    if server.as_ref().is_some_and(|server| server.compression) {
+        // A server that reads gzip bodies (`ServerConfig::compression`) refuses a body in
+        // another encoding here, where the refusal is JSON like the others.
         // gzip bodies arrive decompressed, without the header.
         let encoding = request.headers().get(header::CONTENT_ENCODING);
         if let Some(encoding) = encoding.filter(|e| !e.as_bytes().eq_ignore_ascii_case(b"identity"))
@@ -182,7 +180,7 @@ async fn request_middleware(
         }
     }
     // The server's page token key, for the tokens the handler issues and reads.
-    let request_key = request.extensions().get::<PageTokenKey>().cloned();
+    let request_key = server.and_then(|server| server.page_token_key.clone());
     // Under `serve` this runs inside the server's span already, which learns its route
     // here; the observer's record too, when there is an observer.
     let template = request.extensions().get::<MatchedPath>();

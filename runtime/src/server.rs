@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::{header, HeaderValue, StatusCode};
@@ -20,7 +20,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Service, ServiceExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tracing::Instrument;
@@ -33,7 +33,6 @@ use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadError
 use crate::observe::{Admission, ObservedBody, Pending, Routed, TrackedBody};
 use crate::pagination::{PageLimits, PageTokenKey};
 use crate::request_id::{self, RequestId};
-use crate::router::Compression;
 use crate::trace_context;
 use crate::{tls, HttpError};
 
@@ -113,9 +112,7 @@ pub async fn serve_with_listener(
     let address = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, tls = tls.is_some(), "listening on {scheme}://{address}");
-    // axum's own limit would reject bodies before ours and with a plain-text error. Put
-    // around the whole router, as the server's own work is, not around every route.
-    let app = DefaultBodyLimit::disable().layer(app(router, &config));
+    let app = app(router, &config);
     let serving = Arc::new(Serving::new(&config));
     let http = http1_builder(&config);
     let head_limits = HeadLimits {
@@ -249,17 +246,12 @@ fn http1_builder(config: &ServerConfig) -> hyper::server::conn::http1::Builder {
     http
 }
 
-/// What the server does around every request, made once: its settings, the
-/// concurrency limit, and the extensions it puts on each request.
+/// What the server does around every request, made once: its settings and the
+/// concurrency limit.
 struct Serving {
     config: ServerConfig,
     admission: Option<Admission>,
-    body_limit: BodyLimit,
-    page_limits: PageLimits,
-    /// The router's middleware applies it, with the paths of the router's document.
-    cors: Option<Cors>,
-    /// The router's middleware makes it the key of the handlers' page tokens.
-    page_token_key: Option<PageTokenKey>,
+    settings: Arc<ServerSettings>,
 }
 
 impl Serving {
@@ -267,20 +259,49 @@ impl Serving {
         Self {
             config: config.clone(),
             admission: config.max_concurrent_requests.map(Admission::new),
-            body_limit: BodyLimit(config.request_body_max_bytes),
-            page_limits: PageLimits {
-                default: config.page_default_limit.min(config.page_max_limit),
-                max: config.page_max_limit,
-            },
-            cors: config
-                .cors
-                .as_ref()
-                .map(|cors| Cors(Arc::new(cors.clone()))),
-            page_token_key: config
-                .page_token_key
-                .as_ref()
-                .map(|key| PageTokenKey::new(key.as_bytes())),
+            settings: Arc::new(ServerSettings {
+                body_limit: BodyLimit(config.request_body_max_bytes),
+                page_limits: PageLimits {
+                    default: config.page_default_limit.min(config.page_max_limit),
+                    max: config.page_max_limit,
+                },
+                cors: config
+                    .cors
+                    .as_ref()
+                    .map(|cors| Cors(Arc::new(cors.clone()))),
+                page_token_key: config
+                    .page_token_key
+                    .as_ref()
+                    .map(|key| PageTokenKey::new(key.as_bytes())),
+                compression: config.compression,
+            }),
         }
+    }
+}
+
+/// The server's settings that the router's middleware and the handlers read, reaching
+/// them with the request's [`RequestId`].
+pub(crate) struct ServerSettings {
+    /// The body limit, unless the operation sets its own.
+    pub(crate) body_limit: BodyLimit,
+    pub(crate) page_limits: PageLimits,
+    /// The router's middleware applies it, with the paths of the router's document.
+    pub(crate) cors: Option<Cors>,
+    /// The router's middleware makes it the key of the handlers' page tokens.
+    pub(crate) page_token_key: Option<PageTokenKey>,
+    /// Bodies arrive decompressed: the router's middleware refuses other encodings.
+    pub(crate) compression: bool,
+}
+
+impl std::fmt::Debug for ServerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The page token key is a secret.
+        f.debug_struct("ServerSettings")
+            .field("body_limit", &self.body_limit)
+            .field("page_limits", &self.page_limits)
+            .field("cors", &self.cors.is_some())
+            .field("compression", &self.compression)
+            .finish_non_exhaustive()
     }
 }
 
@@ -288,7 +309,7 @@ impl Serving {
 pub(crate) fn app(router: Router, config: &ServerConfig) -> Router {
     if config.compression {
         // Encodings other than gzip pass through to the router's middleware, which
-        // refuses them with a JSON 415 (`Compression`, put on by the server, tells it to).
+        // refuses them with a JSON 415 (`ServerSettings::compression` tells it to).
         router
             .layer(RequestDecompressionLayer::new().pass_through_unaccepted(true))
             .layer(CompressionLayer::new())
@@ -321,22 +342,10 @@ where
     let extensions = request.extensions_mut();
     extensions.insert(RequestId {
         value: id.clone(),
-        by_server: true,
+        server: Some(serving.settings.clone()),
     });
     if let Some(routed) = &routed {
         extensions.insert(routed.clone());
-    }
-    // What the router and handlers read of the server's settings.
-    extensions.insert(serving.body_limit);
-    extensions.insert(serving.page_limits);
-    if let Some(cors) = &serving.cors {
-        extensions.insert(cors.clone());
-    }
-    if let Some(key) = &serving.page_token_key {
-        extensions.insert(key.clone());
-    }
-    if serving.config.compression {
-        extensions.insert(Compression);
     }
 
     let admitted = serving.admission.as_ref().map(Admission::admit);
