@@ -295,6 +295,13 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
             ),
         ));
     }
+    // The rules hold: decode the type from the text, which is cheaper than from the
+    // value and without path tracking. Only when that fails is the value decoded again
+    // with the path, for the message, and for what it accepts that the text does not (a
+    // key given twice, which a struct refuses and the value keeps the last of).
+    if let Ok(decoded) = serde_json::from_slice(bytes) {
+        return Ok(decoded);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = json_pointer(e.path());
         invalid_json(&pointer, &e.into_inner())

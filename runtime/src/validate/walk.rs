@@ -25,6 +25,24 @@ pub fn validate(value: &Value, schema: &Schema) -> Vec<Violation> {
     out
 }
 
+/// Appends `/` and `key` as a JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`)
+/// to `pointer`. Every member of every valid body passes here, so it copies no string
+/// when there is nothing to escape.
+fn push_token(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    if !key.contains(['~', '/']) {
+        pointer.push_str(key);
+        return;
+    }
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
 /// Schemas nest only as deep as the JSON they check, but a recursive schema applied to
 /// deeply nested input must not exhaust the stack; the body parser already refuses
 /// nesting past 128, so this is a backstop.
@@ -97,11 +115,10 @@ fn walk(
                     .iter()
                     .map(|(name, _)| format!("\"{name}\""))
                     .collect();
+                let mut at = pointer.clone();
+                push_token(&mut at, tagged.property);
                 out.push(Violation {
-                    pointer: format!(
-                        "{pointer}/{}",
-                        tagged.property.replace('~', "~0").replace('/', "~1")
-                    ),
+                    pointer: at,
                     message: format!("must be one of {} (discriminator)", allowed.join(", ")),
                 });
             }
@@ -120,8 +137,7 @@ fn walk(
             if let Some(names) = schema.property_names {
                 for key in map.keys() {
                     let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    push_token(pointer, key);
                     let mut broken = Vec::new();
                     walk(
                         &Value::String(key.clone()),
@@ -158,8 +174,7 @@ fn walk(
                 };
                 if let Some(child) = child {
                     let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    push_token(pointer, key);
                     walk(item, child, pointer, out, depth + 1);
                     pointer.truncate(len);
                 }
@@ -226,6 +241,16 @@ pub fn describe_violations(violations: &[Violation]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::push_token;
+
+    #[test]
+    fn tokens_escape_tilde_and_slash() {
+        let mut pointer = String::from("/a");
+        push_token(&mut pointer, "b/c~d");
+        push_token(&mut pointer, "plain");
+        assert_eq!(pointer, "/a/b~1c~0d/plain");
+    }
+
     use super::*;
     use crate::validate::Check;
     use serde_json::json;
