@@ -460,7 +460,7 @@ impl<'r> Authentication<'r> {
 
     /// The credentials of the `Authorization` header when it uses `auth_scheme`.
     fn authorization(&mut self, auth_scheme: &str, scheme: &str) -> Option<String> {
-        let value = self.header(header::AUTHORIZATION.as_str(), scheme)?;
+        let value = self.header(header::AUTHORIZATION, scheme)?;
         let (name, rest) = value.split_once(' ').unwrap_or((value.as_str(), ""));
         if !name.eq_ignore_ascii_case(auth_scheme) {
             // Perhaps meant for another requirement's scheme.
@@ -470,7 +470,7 @@ impl<'r> Authentication<'r> {
     }
 
     /// A header's only value as text; several values or non-text is malformed.
-    fn header(&mut self, name: &str, scheme: &str) -> Option<String> {
+    fn header(&mut self, name: impl header::AsHeaderName, scheme: &str) -> Option<String> {
         let mut values = self.head.headers.get_all(name).iter();
         let value = values.next()?;
         if values.next().is_some() {

@@ -258,6 +258,11 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
     bytes: &[u8],
     rules: &'static crate::validate::Schema,
 ) -> Result<T, HttpError> {
+    // Most bodies hold: read them into `T` while checking, without the value. Any other
+    // is read again below, so the answer is the same either way.
+    if let Some(decoded) = crate::validate::decode_if_valid(bytes, rules) {
+        return Ok(decoded);
+    }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
         // Malformed JSON: decoding it again with path tracking locates the error. Never

@@ -38,6 +38,7 @@ mod params;
 mod request;
 mod request_id;
 mod response;
+mod route_layer;
 mod router;
 mod server;
 mod stream;

@@ -8,8 +8,10 @@ use http::{HeaderMap, HeaderValue};
 
 use crate::server::ServerSettings;
 
-/// Header used both to accept a client-chosen id and to echo the id on every response.
-pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
+/// Header used both to accept a client-chosen id and to echo the id on every response:
+/// a `HeaderName` made once, since looking up or inserting by text parses the name.
+pub(crate) const REQUEST_ID_HEADER: http::HeaderName =
+    http::HeaderName::from_static("x-request-id");
 
 /// Longest client-supplied id we accept; longer ones are replaced so logs stay bounded.
 const MAX_REQUEST_ID_LEN: usize = 128;

@@ -231,6 +231,9 @@ pub async fn serve_with_listener(
     Ok(())
 }
 
+/// The number of request headers hyper admits when told no limit.
+const HYPER_MAX_HEADERS: usize = 100;
+
 fn http1_builder(config: &ServerConfig) -> hyper::server::conn::http1::Builder {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -238,11 +241,15 @@ fn http1_builder(config: &ServerConfig) -> hyper::server::conn::http1::Builder {
         // A client may shut down its sending side once the request is out; without this,
         // hyper drops the response it is still computing when it reads that end-of-file.
         .half_close(true)
-        .max_headers(config.request_head_max_headers)
         .max_header_size(config.request_head_max_bytes)
         // hyper cannot parse a head larger than its buffer, so the buffer must admit the
         // configured head limit; 8 KiB is hyper's minimum.
         .max_buf_size(config.request_head_max_bytes.saturating_add(1024).max(8192));
+    // hyper's own limit is the default's 100, kept on the stack; a limit set, even to
+    // 100, makes it fill a list of that size for every request.
+    if config.request_head_max_headers != HYPER_MAX_HEADERS {
+        http.max_headers(config.request_head_max_headers);
+    }
     http
 }
 

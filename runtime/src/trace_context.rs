@@ -33,6 +33,11 @@ pub(crate) fn request_span(
         operation_id = tracing::field::Empty,
         trace_id = tracing::field::Empty,
     );
+    // Without a subscriber for the span and without OpenTelemetry, no one would see the
+    // caller's trace: its header is not even looked up.
+    if span.is_disabled() && !cfg!(feature = "opentelemetry") {
+        return span;
+    }
     if let Some(parent) = from_headers(headers) {
         if !span.is_disabled() {
             span.record("trace_id", parent.trace_id_hex());

@@ -409,6 +409,37 @@ async fn head_limits_and_malformed_heads_get_json() {
     .unwrap();
 }
 
+/// The default limit of 100 headers is hyper's own, which the server leaves unset:
+/// 100 are served and 101 refused as when it was set.
+#[tokio::test]
+async fn the_default_header_limit_is_100() {
+    tokio::time::timeout(LIMIT, async {
+        let server = Server::start(ServerConfig::default()).await;
+        let head = |count: usize| {
+            let mut head =
+                String::from("GET /hello/a HTTP/1.1\r\nhost: x\r\nconnection: close\r\n");
+            for i in 2..count {
+                head.push_str(&format!("x-h{i}: v\r\n"));
+            }
+            head + "\r\n"
+        };
+        let text = raw(server.addr, head(100).as_bytes()).await;
+        assert!(text.starts_with("HTTP/1.1 200 OK"), "{text}");
+        let (status, body) = parse_error(&raw(server.addr, head(101).as_bytes()).await);
+        assert_eq!(
+            (status, body.error_code.as_deref()),
+            (431, Some("HeadersTooLarge"))
+        );
+        assert_eq!(
+            body.message,
+            "request head exceeds the limit of 65536 bytes or 100 headers"
+        );
+        server.stop().await;
+    })
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn body_over_the_limit_is_413_while_streaming() {
     tokio::time::timeout(LIMIT, async {

@@ -19,15 +19,29 @@ fn plural(n: usize, word: &str) -> String {
 /// The message for `check` when `value` breaks it; checks that do not apply to the
 /// value's type pass, as in JSON Schema.
 pub(super) fn broken(value: &Value, check: &Check) -> Option<String> {
-    match (*check, value) {
-        (
-            Check::Minimum {
-                value: bound,
-                exclusive,
-            },
-            Value::Number(n),
-        ) => {
-            let n = n.as_f64()?;
+    match value {
+        Value::Number(n) => broken_number(n.as_f64()?, check),
+        Value::String(s) => broken_string(s, check),
+        Value::Array(items) => match check {
+            Check::UniqueItems => {
+                let mut seen = std::collections::HashSet::new();
+                let duplicate = items.iter().any(|item| !seen.insert(item.to_string()));
+                duplicate.then(|| "items must be unique (uniqueItems)".to_string())
+            }
+            check => broken_items(items.len(), check),
+        },
+        Value::Object(map) => broken_members(map.len(), check),
+        Value::Null | Value::Bool(_) => None,
+    }
+}
+
+/// [`broken`] for a number.
+pub(super) fn broken_number(n: f64, check: &Check) -> Option<String> {
+    match *check {
+        Check::Minimum {
+            value: bound,
+            exclusive,
+        } => {
             if exclusive && n <= bound {
                 Some(format!("must be greater than {bound} (exclusiveMinimum)"))
             } else if n < bound {
@@ -36,14 +50,10 @@ pub(super) fn broken(value: &Value, check: &Check) -> Option<String> {
                 None
             }
         }
-        (
-            Check::Maximum {
-                value: bound,
-                exclusive,
-            },
-            Value::Number(n),
-        ) => {
-            let n = n.as_f64()?;
+        Check::Maximum {
+            value: bound,
+            exclusive,
+        } => {
             if exclusive && n >= bound {
                 Some(format!("must be less than {bound} (exclusiveMaximum)"))
             } else if n > bound {
@@ -52,35 +62,54 @@ pub(super) fn broken(value: &Value, check: &Check) -> Option<String> {
                 None
             }
         }
-        (Check::MultipleOf(step), Value::Number(n)) => {
-            let ratio = n.as_f64()? / step;
+        Check::MultipleOf(step) => {
+            let ratio = n / step;
             ((ratio - ratio.round()).abs() > 1e-9)
                 .then(|| format!("must be a multiple of {step} (multipleOf)"))
         }
-        (Check::MinLength(min), Value::String(s)) => (s.chars().count() < min)
+        _ => None,
+    }
+}
+
+/// [`broken`] for a string.
+pub(super) fn broken_string(s: &str, check: &Check) -> Option<String> {
+    match *check {
+        Check::MinLength(min) => (s.chars().count() < min)
             .then(|| format!("shorter than {} (minLength)", plural(min, "character"))),
-        (Check::MaxLength(max), Value::String(s)) => (s.chars().count() > max)
+        Check::MaxLength(max) => (s.chars().count() > max)
             .then(|| format!("longer than {} (maxLength)", plural(max, "character"))),
-        (Check::Pattern(source), Value::String(s)) => (matches_pattern(source, s) == Some(false))
+        Check::Pattern(source) => (matches_pattern(source, s) == Some(false))
             .then(|| format!("does not match the pattern {source:?} (pattern)")),
-        (Check::Format(format), Value::String(s)) => {
+        Check::Format(format) => {
             (!format.accepts(s)).then(|| format!("not a valid {} (format)", format.name()))
         }
-        (Check::MinItems(min), Value::Array(items)) => {
-            (items.len() < min).then(|| format!("fewer than {} (minItems)", plural(min, "item")))
+        _ => None,
+    }
+}
+
+/// [`broken`] for an array of `len` items, for every check but `uniqueItems`, which
+/// needs the items themselves.
+pub(super) fn broken_items(len: usize, check: &Check) -> Option<String> {
+    match *check {
+        Check::MinItems(min) => {
+            (len < min).then(|| format!("fewer than {} (minItems)", plural(min, "item")))
         }
-        (Check::MaxItems(max), Value::Array(items)) => {
-            (items.len() > max).then(|| format!("more than {} (maxItems)", plural(max, "item")))
+        Check::MaxItems(max) => {
+            (len > max).then(|| format!("more than {} (maxItems)", plural(max, "item")))
         }
-        (Check::UniqueItems, Value::Array(items)) => {
-            let mut seen = std::collections::HashSet::new();
-            let duplicate = items.iter().any(|item| !seen.insert(item.to_string()));
-            duplicate.then(|| "items must be unique (uniqueItems)".to_string())
+        _ => None,
+    }
+}
+
+/// [`broken`] for an object of `len` properties.
+pub(super) fn broken_members(len: usize, check: &Check) -> Option<String> {
+    match *check {
+        Check::MinProperties(min) => {
+            (len < min).then(|| format!("fewer than {} (minProperties)", plural(min, "property")))
         }
-        (Check::MinProperties(min), Value::Object(map)) => (map.len() < min)
-            .then(|| format!("fewer than {} (minProperties)", plural(min, "property"))),
-        (Check::MaxProperties(max), Value::Object(map)) => (map.len() > max)
-            .then(|| format!("more than {} (maxProperties)", plural(max, "property"))),
+        Check::MaxProperties(max) => {
+            (len > max).then(|| format!("more than {} (maxProperties)", plural(max, "property")))
+        }
         _ => None,
     }
 }

@@ -8,13 +8,17 @@
 //!
 //! [`schema`] holds the description generated code writes, [`walk`] the pass over a value
 //! and the violations it reports, [`checks`] the single-keyword constraints and
-//! [`formats`] the syntax of the `format`s that have one.
+//! [`formats`] the syntax of the `format`s that have one. [`single_pass`] reads a body
+//! into its type and checks it in one go, answering only whether it holds: a body that
+//! does not is then walked for the report.
 
 mod checks;
 mod formats;
 mod schema;
+mod single_pass;
 mod walk;
 
 pub use formats::Format;
 pub use schema::{Additional, Check, Kind, Schema, Tagged};
+pub(crate) use single_pass::decode_if_valid;
 pub use walk::{describe_violations, validate, Violation};
