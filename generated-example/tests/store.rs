@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use bookshelf_api::types::{Book, BookSortMode, BookTitle, Genre};
 use chrono::TimeZone as _;
-use generated_example::store::{Scan, Store, StoreError};
+use generated_example::store::{Scan, Store, StoreError, GENRES};
 use generated_example::{BookMarker, Bookshelf};
 use reqwest::header::LOCATION;
 use reqwest::StatusCode;
@@ -26,14 +26,6 @@ const SORTS: [BookSortMode; 4] = [
     BookSortMode::TitleDescending,
     BookSortMode::IdAscending,
     BookSortMode::IdDescending,
-];
-
-const GENRES: [Genre; 5] = [
-    Genre::Fiction,
-    Genre::NonFiction,
-    Genre::Poetry,
-    Genre::Science,
-    Genre::History,
 ];
 
 /// Titles that order differently by bytes, by case and by length, and that repeat, so

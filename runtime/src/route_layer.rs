@@ -79,8 +79,9 @@ where
     }
 
     fn call(&mut self, request: Request) -> Answer {
-        let (request, after) = match before(&self.routes, request) {
-            Ok(ready) => ready,
+        let mut request = request;
+        let after = match before(&self.routes, &mut request) {
+            Ok(after) => after,
             Err(answer) => return Box::pin(std::future::ready(Ok(answer))),
         };
         // The route was made ready by `poll_ready`; a panic while it makes its future
@@ -103,10 +104,11 @@ struct After {
     span: Option<tracing::Span>,
 }
 
-/// The work before the route: the request and what comes after it, or the answer
-/// when the request ends here (a CORS preflight, a body encoding the server refuses).
+/// The work before the route: what comes after it, or the answer when the request
+/// ends here (a CORS preflight, a body encoding the server refuses). The request is
+/// borrowed, not moved in and out: it is large.
 #[allow(clippy::result_large_err)]
-fn before(routes: &Arc<CorsRoutes>, mut request: Request) -> Result<(Request, After), Response> {
+fn before(routes: &Arc<CorsRoutes>, request: &mut Request) -> Result<After, Response> {
     // Under `serve` the server has already chosen the id and opened the span; the
     // router may also be served by other means, so it does both itself otherwise.
     let (id, server) = match request.extensions().get::<RequestId>() {
@@ -181,7 +183,7 @@ fn before(routes: &Arc<CorsRoutes>, mut request: Request) -> Result<(Request, Af
         trace_context::record_path(&span, template.map(MatchedPath::as_str));
         Some(span)
     };
-    let after = After {
+    Ok(After {
         id,
         method,
         uri,
@@ -189,8 +191,7 @@ fn before(routes: &Arc<CorsRoutes>, mut request: Request) -> Result<(Request, Af
         routes: routes.clone(),
         page_key,
         span,
-    };
-    Ok((request, after))
+    })
 }
 
 impl After {

@@ -23,6 +23,15 @@ use crate::BookMarker;
 
 pub use memory::MemoryStore;
 
+/// Every genre, in the order the demo books take them.
+pub const GENRES: [Genre; 5] = [
+    Genre::Fiction,
+    Genre::NonFiction,
+    Genre::Poetry,
+    Genre::Science,
+    Genre::History,
+];
+
 /// The books, in SQLite or in memory; every operation gives the same answer with either.
 ///
 /// Not synchronised: the servers keep it behind one mutex, so each operation, and each
@@ -163,13 +172,6 @@ impl Store {
     /// fills its store here, so all of them start with the same shelf whichever the
     /// store (only the random ids and the clock differ).
     pub fn fill_demo(&mut self, count: usize) -> Result<(), StoreError> {
-        const GENRES: [Genre; 5] = [
-            Genre::Fiction,
-            Genre::NonFiction,
-            Genre::Poetry,
-            Genre::Science,
-            Genre::History,
-        ];
         // One unit: in SQLite one transaction, far faster than one per book.
         self.atomically(|store| {
             for n in 0..count {
