@@ -291,3 +291,24 @@ fn text_after_the_document_is_refused() {
     assert!(decode_if_valid::<Value>(br#"{"title":"Dune","genre":"poetry"}"#, &BOOK).is_some());
     assert!(decode_if_valid::<Value>(br#"{"title":"Dune","genre":"poetry"} 1"#, &BOOK).is_none());
 }
+
+/// The deepest body serde_json reads (it stops at 128 levels) is read on a thread with
+/// tokio's default worker stack (2 MiB), in whatever build runs this test: the pass's
+/// wrappers add frames to every level, and a debug build's frames are large.
+#[test]
+fn the_deepest_body_fits_a_worker_stack() {
+    let arrays = format!("{}{}", "[".repeat(126), "]".repeat(126));
+    let objects = format!("{}1{}", "{\"a\":".repeat(126), "}".repeat(126));
+    for member in [arrays, objects] {
+        let text = format!(r#"{{"title":"Dune","genre":"fiction","price":{member}}}"#);
+        let worker = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let book = decode_if_valid::<Book>(text.as_bytes(), &Schema::OBJECT);
+                let value = decode_if_valid::<Value>(text.as_bytes(), &Schema::OBJECT);
+                (book.is_some(), value.is_some())
+            })
+            .unwrap();
+        assert_eq!(worker.join().unwrap(), (true, true));
+    }
+}
