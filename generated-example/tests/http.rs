@@ -13,7 +13,7 @@ use generated_example::Bookshelf;
 use reqwest::header::{ALLOW, CONTENT_TYPE, LOCATION};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
-use specfirst_runtime::ServerConfig;
+use specfirst_runtime::{ResponseChecks, ServerConfig};
 
 /// The token the test server accepts for adding, replacing and removing books.
 const API_TOKEN: &str = "http-test-token";
@@ -29,7 +29,14 @@ impl TestServer {
         Self::start_with(ServerConfig::default()).await
     }
 
+    /// Serves the example with `config`, its response checks strict whatever `config`
+    /// says: every answer the implementation gives in these tests is held against the
+    /// spec, and one that breaks it is a 500 the test sees.
     async fn start_with(config: ServerConfig) -> Self {
+        let config = ServerConfig {
+            response_checks: ResponseChecks::Strict,
+            ..config
+        };
         let shelf = Bookshelf::new().with_api_token(API_TOKEN);
         let app = generated_example::app(Arc::new(shelf));
         Self {

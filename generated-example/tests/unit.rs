@@ -1,5 +1,6 @@
 //! The example's trait methods called directly, without HTTP: what a unit test of an
-//! implementation looks like, with a context made by `RequestContext::new`.
+//! implementation looks like, with a context made by `RequestContext::new` and the
+//! request by its `new` (which an optional parameter added to the spec leaves as it is).
 
 use bookshelf_api::{BookshelfApi, GetBookRequest, GetBookResponse};
 use generated_example::Bookshelf;
@@ -12,7 +13,7 @@ async fn a_trait_method_answers_without_a_server() {
     let missing = uuid::Uuid::nil();
     let ctx = RequestContext::new("getBook").with_request_id("unit-1");
     let answer = shelf
-        .get_book(ctx, GetBookRequest { book_id: missing })
+        .get_book(ctx, GetBookRequest::new(missing))
         .await
         .expect("an answer");
     match answer {

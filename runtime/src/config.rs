@@ -10,6 +10,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use crate::body::DEFAULT_BODY_LIMIT;
+use crate::conformance::ResponseChecks;
 use crate::observe::Observer;
 
 /// Server settings, in the spirit of Dropshot's `ConfigDropshot`.
@@ -89,6 +90,10 @@ pub struct ServerConfig {
     /// Defaults to `None`: no cross-origin headers, and `OPTIONS` is routed like any
     /// other method.
     pub cors: Option<CorsConfig>,
+    /// Whether the responses the implementation gives are checked against the spec, and
+    /// what a violation does; see [`ResponseChecks`]. `"off"`, `"report"` or `"strict"`.
+    /// Defaults to `"report"` in debug builds and `"off"` in release builds.
+    pub response_checks: ResponseChecks,
     /// Told about every response once it is finished; see [`Observer`]. Code only: it cannot
     /// be set from TOML. Defaults to `None`.
     #[serde(skip)]
@@ -239,6 +244,7 @@ impl Default for ServerConfig {
             compression: false,
             page_token_key: None,
             cors: None,
+            response_checks: ResponseChecks::default(),
             observer: None,
         }
     }
@@ -265,6 +271,7 @@ impl fmt::Debug for ServerConfig {
             )
             .field("compression", &self.compression)
             .field("cors", &self.cors)
+            .field("response_checks", &self.response_checks)
             .field("observer", &self.observer.as_ref().map(|_| "Observer"))
             .finish()
     }

@@ -16,6 +16,7 @@ pub use specfirst_model as model;
 pub mod auth;
 mod body;
 mod config;
+mod conformance;
 mod context;
 mod cors;
 pub mod describe;
@@ -51,6 +52,7 @@ pub use bytes::Bytes;
 pub use config::{
     parse_duration_setting, ConfigError, CorsConfig, InvalidDuration, ServerConfig, TlsConfig,
 };
+pub use conformance::ResponseChecks;
 pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError, Result};
 pub use http::StatusCode;
@@ -82,6 +84,7 @@ pub mod __private {
         };
     }
     pub use crate::body::{value_check, BodyLimit};
+    pub use crate::conformance::Declared;
     pub use crate::error::HttpError;
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;

@@ -58,6 +58,10 @@ pub struct ResponseRecord {
     /// `false` when the response was abandoned before its end, such as when the client
     /// closed the connection.
     pub completed: bool,
+    /// What the response the implementation gave breaks of the operation's declared
+    /// responses, one line each, when `ServerConfig::response_checks` is on; empty when
+    /// it breaks nothing or was not checked.
+    pub response_violations: Vec<String>,
 }
 
 /// What the router learns of a request that the observer's record needs: the route
@@ -71,6 +75,7 @@ pub(crate) struct Routed(Arc<RoutedSlots>);
 struct RoutedSlots {
     path_template: OnceLock<MatchedPath>,
     operation_id: OnceLock<&'static str>,
+    response_violations: OnceLock<Vec<String>>,
 }
 
 impl Routed {
@@ -82,6 +87,11 @@ impl Routed {
     /// Records the operation serving the request.
     pub(crate) fn set_operation_id(&self, operation_id: &'static str) {
         let _ = self.0.operation_id.set(operation_id);
+    }
+
+    /// Records what the response breaks of the operation's declared responses.
+    pub(crate) fn set_response_violations(&self, violations: Vec<String>) {
+        let _ = self.0.response_violations.set(violations);
     }
 }
 
@@ -190,6 +200,9 @@ impl ObservedBody {
                 latency: pending.latency,
                 time_to_last_byte,
                 completed,
+                response_violations: routed
+                    .and_then(|routed| routed.0.response_violations.get().cloned())
+                    .unwrap_or_default(),
             });
         }
     }

@@ -19,6 +19,7 @@ use axum::Extension;
 use http::request::Parts;
 
 use crate::auth::AuthError;
+use crate::conformance::{Checking, Declared};
 use crate::context::RequestContext;
 use crate::error::HttpError;
 use crate::negotiate::Produces;
@@ -54,6 +55,12 @@ pub trait Operation<A>: Send + Sync + 'static {
     type Response: IntoResponse;
     /// Decodes and validates the request: parameters, then the body.
     fn decode(input: &mut RawRequest) -> impl Decoding<Self::Request>;
+    /// The responses the operation declares, which what the API trait's method answers
+    /// is checked against when `ServerConfig::response_checks` is on; empty for none.
+    /// A function rather than a constant: the table refers to the rule statics.
+    fn responses() -> &'static [Declared] {
+        &[]
+    }
 }
 
 /// An operation anyone may call.
@@ -90,8 +97,12 @@ where
     O: Public<A>,
 {
     input.serving(O::ID);
+    let checking = input.response_checking(O::ID, O::responses());
     match O::decode(&mut input).await {
-        Ok(request) => respond(O::call(&api, input.into_context(O::ID), request).await),
+        Ok(request) => {
+            let answer = O::call(&api, input.into_context(O::ID), request).await;
+            checked(answered(answer, checking)).await
+        }
         Err(error) => reject(error),
     }
 }
@@ -104,13 +115,37 @@ where
     O: Secured<A>,
 {
     let mut ctx = input.context(O::ID);
+    let checking = input.response_checking(O::ID, O::responses());
     let principal = match O::authenticate(&api, input.head(), &mut ctx).await {
         Ok(principal) => principal,
         Err(error) => return reject(error),
     };
     match O::decode(&mut input).await {
-        Ok(request) => respond(O::call(&api, ctx, principal, request).await),
+        Ok(request) => {
+            let answer = O::call(&api, ctx, principal, request).await;
+            checked(answered(answer, checking)).await
+        }
         Err(error) => reject(error),
+    }
+}
+
+/// The response for what the trait's method answered, with its checks when they are on.
+/// Errors the method returns are rendered by the runtime in its own shape, not checked.
+fn answered<R: IntoResponse>(
+    answer: Result<R, HttpError>,
+    checking: Option<Checking>,
+) -> (Response, Option<Checking>) {
+    match answer {
+        Ok(_) => (respond(answer), checking),
+        Err(_) => (respond(answer), None),
+    }
+}
+
+/// `response`, checked when there are checks.
+async fn checked((response, checking): (Response, Option<Checking>)) -> Response {
+    match checking {
+        Some(checking) => checking.check(response).await,
+        None => response,
     }
 }
 
@@ -188,15 +223,21 @@ pub fn endpoints<A: Send + Sync + 'static>() -> MethodRouter<Arc<A>> {
 ///         response: GetBookResponse,
 ///         decode: decode_get_book,
 ///         call: get_book,
+///         responses: GET_BOOK_RESPONSES,
 ///     }
 /// }
+///
+/// static GET_BOOK_RESPONSES: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
 /// ```
 ///
 /// Before `request`, a secured operation names the principal its requirements give and
 /// the function running them (`principal: <A as Auth>::Principal, authenticate:
 /// authenticate_bearer,`);
 /// after `response`, an operation answering other media types than JSON lists them
-/// (`produces: ["text/csv"],`); a decoder that waits for the body is `decode_async`.
+/// (`produces: ["text/csv"],`), then the static listing its declared responses
+/// (`responses: GET_BOOK_RESPONSES,`, an array of
+/// [`Declared`](crate::__private::Declared)) that response checks
+/// hold its answers against; a decoder that waits for the body is `decode_async`.
 /// Inside, `A` is the implementation's type.
 #[macro_export]
 macro_rules! operation {
@@ -209,6 +250,12 @@ macro_rules! operation {
     (@produces) => {};
     (@produces $($media:literal),+) => {
         const PRODUCES: &'static [&'static str] = &[$($media),+];
+    };
+    (@responses) => {};
+    (@responses $table:ident) => {
+        fn responses() -> &'static [$crate::__private::Declared] {
+            &$table
+        }
     };
     // The trait method's impl: a public operation's, or with a principal and the
     // function authenticating it, a secured one's.
@@ -251,6 +298,7 @@ macro_rules! operation {
         $how:ident: $decode:path,
         call: $method:ident,
         $(produces: [$($media:literal),+ $(,)?],)?
+        $(responses: $responses:ident,)?
     }) => {
         $(#[$attr])*
         $vis struct $name;
@@ -266,6 +314,8 @@ macro_rules! operation {
             ) -> impl $crate::__private::Decoding<Self::Request> {
                 $crate::operation!(@decode input $how $decode)
             }
+
+            $crate::operation!(@responses $($responses)?);
         }
 
         $crate::operation!(@call [$($secured)*] $name $api $method);

@@ -7,6 +7,7 @@ use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
+use crate::conformance::{Checking, Declared, ResponseChecks};
 use crate::negotiate;
 use crate::observe::Routed;
 use crate::pagination::PageLimits;
@@ -293,6 +294,27 @@ impl RawRequest {
                 .server()
                 .map_or_else(PageLimits::default, |server| server.page_limits),
         }
+    }
+
+    /// The checks of the responses the implementation gives `operation_id`, when the
+    /// server (or, outside `serve`, the build's default) has them on.
+    pub(crate) fn response_checking(
+        &self,
+        operation_id: &'static str,
+        declared: &'static [Declared],
+    ) -> Option<Checking> {
+        if declared.is_empty() {
+            return None;
+        }
+        let mode = self
+            .server()
+            .map_or_else(ResponseChecks::default, |server| server.response_checks);
+        Checking::new(
+            mode,
+            operation_id,
+            declared,
+            self.parts.extensions.get::<Routed>(),
+        )
     }
 
     /// The settings of the server serving the request, under `serve`.

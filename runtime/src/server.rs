@@ -28,6 +28,7 @@ use tracing::Instrument;
 use crate::auth::ClientCertificate;
 use crate::body::BodyLimit;
 use crate::config::{ServerConfig, TlsConfig};
+use crate::conformance::ResponseChecks;
 use crate::cors::Cors;
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
 use crate::observe::{Admission, ObservedBody, Pending, Routed, TrackedBody};
@@ -281,6 +282,7 @@ impl Serving {
                     .as_ref()
                     .map(|key| PageTokenKey::new(key.as_bytes())),
                 compression: config.compression,
+                response_checks: config.response_checks,
             }),
         }
     }
@@ -298,6 +300,8 @@ pub(crate) struct ServerSettings {
     pub(crate) page_token_key: Option<PageTokenKey>,
     /// Bodies arrive decompressed: the router's middleware refuses other encodings.
     pub(crate) compression: bool,
+    /// The handlers check what the implementation answers.
+    pub(crate) response_checks: ResponseChecks,
 }
 
 impl std::fmt::Debug for ServerSettings {
@@ -308,6 +312,7 @@ impl std::fmt::Debug for ServerSettings {
             .field("page_limits", &self.page_limits)
             .field("cors", &self.cors.is_some())
             .field("compression", &self.compression)
+            .field("response_checks", &self.response_checks)
             .finish_non_exhaustive()
     }
 }

@@ -47,6 +47,7 @@ const SELECTED: &[(&str, &str, &[&str], &[&str])] = &[
 const NOT_IMPLEMENTED: &[(&str, &str)] = &[
     ("unimplemented_security", "security.yaml"),
     ("unimplemented_bookshelf", "bookshelf.yaml"),
+    ("unimplemented_schemas", "schemas.yaml"),
 ];
 
 /// Module, spec and the trait name given instead of the title's.

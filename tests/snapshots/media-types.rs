@@ -379,6 +379,14 @@ pub struct CreateNoteRequest {
     pub body: CreateNoteRequestBody,
 }
 
+#[allow(dead_code)]
+impl CreateNoteRequest {
+    /// The request with these values.
+    pub fn new(body: CreateNoteRequestBody) -> Self {
+        Self { body }
+    }
+}
+
 /// The request body of [`MediaTypesApi::create_note`], one variant per declared media type; the request's `content-type` chooses.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
@@ -442,7 +450,7 @@ impl rt::IntoResponse for CreateNoteResponse {
 
 /// The input of [`MediaTypesApi::upload`]: `PUT /uploads`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct UploadRequest {
     /// The request body (`multipart/form-data`).
     pub body: Option<UploadMultipart>,
@@ -485,6 +493,14 @@ impl rt::IntoResponse for UploadResponse {
 pub struct EchoTextRequest {
     /// The request body (`text/plain`).
     pub body: String,
+}
+
+#[allow(dead_code)]
+impl EchoTextRequest {
+    /// The request with these values.
+    pub fn new(body: String) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of [`MediaTypesApi::echo_text`], one variant per declared status.
@@ -532,6 +548,7 @@ impl EchoTextResponseOkBody {
         "text/plain",
         "image/*",
     ];
+
     /// The response with this body and `status`.
     fn into_response_with(
         self,
@@ -549,7 +566,7 @@ impl EchoTextResponseOkBody {
 
 /// The input of [`MediaTypesApi::edge_cases`]: `POST /edge`.
 #[allow(dead_code)]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct EdgeCasesRequest {
     /// The request body, one of `application/json`, `application/merge-patch+json`, `multipart/form-data`, `*/*` as its `content-type` says.
     pub body: Option<EdgeCasesRequestBody>,
@@ -641,6 +658,7 @@ impl EdgeCasesResponseOkBody {
         "application/problem+json",
         "text/csv",
     ];
+
     /// The response with this body and `status`.
     fn into_response_with(
         self,
@@ -694,6 +712,14 @@ pub struct RawMultipartRequest {
     pub body: ::specfirst_runtime::BodyStream,
 }
 
+#[allow(dead_code)]
+impl RawMultipartRequest {
+    /// The request with these values.
+    pub fn new(body: ::specfirst_runtime::BodyStream) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`MediaTypesApi::raw_multipart`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -714,7 +740,7 @@ impl rt::IntoResponse for RawMultipartResponse {
 
 /// The input of [`MediaTypesApi::ping`]: `POST /pings`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PingRequest {}
 /// The responses of [`MediaTypesApi::ping`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -781,6 +807,7 @@ mod handlers {
             response: super::CreateNoteResponse,
             decode_async: decode_create_note,
             call: create_note,
+            responses: RESPONSES_200,
         }
     }
 
@@ -866,6 +893,7 @@ mod handlers {
             response: super::UploadResponse,
             decode_async: decode_upload,
             call: upload,
+            responses: RESPONSES_200,
         }
     }
 
@@ -900,6 +928,7 @@ mod handlers {
             decode_async: decode_echo_text,
             call: echo_text,
             produces: ["text/plain", "image/*"],
+            responses: ECHO_TEXT_RESPONSES,
         }
     }
 
@@ -919,6 +948,7 @@ mod handlers {
             decode_async: decode_edge_cases,
             call: edge_cases,
             produces: ["text/csv", "*/*"],
+            responses: EDGE_CASES_RESPONSES,
         }
     }
 
@@ -1004,6 +1034,7 @@ mod handlers {
             response: super::RawMultipartResponse,
             decode: decode_raw_multipart,
             call: raw_multipart,
+            responses: RESPONSES_204,
         }
     }
 
@@ -1022,6 +1053,7 @@ mod handlers {
             response: super::PingResponse,
             decode: decode_ping,
             call: ping,
+            responses: RESPONSES_204,
         }
     }
 
@@ -1030,10 +1062,40 @@ mod handlers {
     ) -> Result<super::PingRequest, rt::HttpError> {
         Ok(super::PingRequest {})
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static ECHO_TEXT_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", None), ("text/plain", None), ("image/*", None)],
+            &[],
+        ),
+    ];
+
+    static EDGE_CASES_RESPONSES: [rt::Declared; 3] = [
+        rt::Declared::code(
+            200,
+            &[
+                ("application/json", None),
+                ("application/problem+json", None),
+                ("text/csv", None),
+            ],
+            &[],
+        ),
+        rt::Declared::code(201, &[("*/*", None), ("application/json", None)], &[]),
+        rt::Declared::fallback(&[], &[]),
+    ];
+
+    static RESPONSES_204: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

@@ -266,6 +266,21 @@ pub struct SelfRequest {
     pub x_request_id: Option<String>,
 }
 
+#[allow(dead_code)]
+impl SelfRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(type_: String, n2fa: i64) -> Self {
+        Self {
+            type_,
+            n2fa,
+            async_: None,
+            query_type: None,
+            type_2: None,
+            x_request_id: None,
+        }
+    }
+}
+
 /// The responses of [`TypeTheNamingTortureTestApi::self_`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -295,6 +310,14 @@ pub struct ResultRequest {
     pub id: i64,
 }
 
+#[allow(dead_code)]
+impl ResultRequest {
+    /// The request with these values.
+    pub fn new(id: i64) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`TypeTheNamingTortureTestApi::result`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -315,7 +338,7 @@ impl rt::IntoResponse for ResultResponse {
 
 /// The input of [`TypeTheNamingTortureTestApi::result_operation`]: `GET /results`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResultOperationRequest {}
 /// The responses of [`TypeTheNamingTortureTestApi::result_operation`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -343,6 +366,14 @@ pub struct GetItemRequest {
     pub id: String,
 }
 
+#[allow(dead_code)]
+impl GetItemRequest {
+    /// The request with these values.
+    pub fn new(id: String) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`TypeTheNamingTortureTestApi::get_item`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -367,6 +398,14 @@ impl rt::IntoResponse for GetItemResponse {
 pub struct DeleteItemsIdRequest {
     /// Path parameter `id`.
     pub id: String,
+}
+
+#[allow(dead_code)]
+impl DeleteItemsIdRequest {
+    /// The request with these values.
+    pub fn new(id: String) -> Self {
+        Self { id }
+    }
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::delete_items_id`], one variant per declared status.
@@ -397,6 +436,18 @@ pub struct GetItemChildrenRequest {
     pub query_body: Option<String>,
     /// The request body (`application/json`).
     pub body: Option<types::GetItemChildrenBody>,
+}
+
+#[allow(dead_code)]
+impl GetItemChildrenRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            query_body: None,
+            body: None,
+        }
+    }
 }
 
 /// The responses of [`TypeTheNamingTortureTestApi::get_item_children`], one variant per declared status.
@@ -518,6 +569,7 @@ mod handlers {
             response: super::SelfResponse,
             decode: decode_self_,
             call: self_,
+            responses: SELF_RESPONSES,
         }
     }
 
@@ -547,6 +599,7 @@ mod handlers {
             response: super::ResultResponse,
             decode: decode_result,
             call: result,
+            responses: RESPONSES_204,
         }
     }
 
@@ -565,6 +618,7 @@ mod handlers {
             response: super::ResultOperationResponse,
             decode: decode_result_operation,
             call: result_operation,
+            responses: RESPONSES_204,
         }
     }
 
@@ -583,6 +637,7 @@ mod handlers {
             response: super::GetItemResponse,
             decode: decode_get_item,
             call: get_item,
+            responses: RESPONSES_204,
         }
     }
 
@@ -601,6 +656,7 @@ mod handlers {
             response: super::DeleteItemsIdResponse,
             decode: decode_delete_items_id,
             call: delete_items_id,
+            responses: RESPONSES_204,
         }
     }
 
@@ -630,6 +686,7 @@ mod handlers {
             response: super::GetItemChildrenResponse,
             decode_async: decode_get_item_children,
             call: get_item_children,
+            responses: GET_ITEM_CHILDREN_RESPONSES,
         }
     }
 
@@ -644,10 +701,27 @@ mod handlers {
                 .await?,
         })
     }
+
+    static SELF_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static RESPONSES_204: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
+    static GET_ITEM_CHILDREN_RESPONSES: [rt::Declared; 3] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::GET_ITEM_CHILDREN_OK_BODY_SENT))],
+            &[],
+        ),
+        rt::Declared::code(418, &[], &[]),
+        rt::Declared::code(599, &[], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{
@@ -657,6 +731,16 @@ mod rules {
     pub(super) static GET_ITEM_CHILDREN_BODY: Schema = Schema {
         kind: Some(Kind::Object),
         properties: &[("1st", &Schema::STRING), ("déjà vu", &Schema::INTEGER)],
+        ..Schema::ANY
+    };
+
+    pub(super) static SELF_SENT: Schema = Schema {
+        properties: &[("super", &SELF_SENT)],
+        ..Schema::ANY
+    };
+
+    pub(super) static GET_ITEM_CHILDREN_OK_BODY_SENT: Schema = Schema {
+        items: Some(&SELF_SENT),
         ..Schema::ANY
     };
 }

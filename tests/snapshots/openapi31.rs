@@ -634,6 +634,14 @@ pub struct GetSensorRequest {
     pub precision: Option<::std::num::NonZeroU64>,
 }
 
+#[allow(dead_code)]
+impl GetSensorRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(id: types::GetSensorId) -> Self {
+        Self { id, precision: None }
+    }
+}
+
 /// The responses of [`SensorsApi::get_sensor`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -663,6 +671,14 @@ pub struct RetireSensorRequest {
     pub id: types::RetireSensorId,
 }
 
+#[allow(dead_code)]
+impl RetireSensorRequest {
+    /// The request with these values.
+    pub fn new(id: types::RetireSensorId) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`SensorsApi::retire_sensor`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -689,6 +705,14 @@ pub struct AddReadingRequest {
     pub body: types::Reading,
 }
 
+#[allow(dead_code)]
+impl AddReadingRequest {
+    /// The request with these values.
+    pub fn new(body: types::Reading) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`SensorsApi::add_reading`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -712,7 +736,7 @@ impl rt::IntoResponse for AddReadingResponse {
 
 /// The input of [`SensorsApi::ping`]: `GET /ping`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PingRequest {}
 /// The responses of [`SensorsApi::ping`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -789,6 +813,7 @@ mod handlers {
             response: super::GetSensorResponse,
             decode: decode_get_sensor,
             call: get_sensor,
+            responses: GET_SENSOR_RESPONSES,
         }
     }
 
@@ -810,6 +835,7 @@ mod handlers {
             response: super::RetireSensorResponse,
             decode: decode_retire_sensor,
             call: retire_sensor,
+            responses: RETIRE_SENSOR_RESPONSES,
         }
     }
 
@@ -851,6 +877,7 @@ mod handlers {
             response: super::AddReadingResponse,
             decode_async: decode_add_reading,
             call: add_reading,
+            responses: ADD_READING_RESPONSES,
         }
     }
 
@@ -877,6 +904,26 @@ mod handlers {
     ) -> Result<super::PingRequest, rt::HttpError> {
         Ok(super::PingRequest {})
     }
+
+    static GET_SENSOR_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::SENSOR_SENT))],
+            &[],
+        ),
+    ];
+
+    static RETIRE_SENSOR_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(204, &[], &[]),
+    ];
+
+    static ADD_READING_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            201,
+            &[("application/json", Some(&super::rules::READING_SENT))],
+            &[],
+        ),
+    ];
 }
 
 /// Webhooks: the trait that receives them, their request and response types and
@@ -914,6 +961,14 @@ pub mod webhooks {
         pub body: types::Alert,
     }
 
+    #[allow(dead_code)]
+    impl AlertRaisedRequest {
+        /// The request with these values.
+        pub fn new(body: types::Alert) -> Self {
+            Self { body }
+        }
+    }
+
     /// The responses of [`SensorsWebhooks::alert_raised`], one variant per declared status.
     #[allow(clippy::large_enum_variant, dead_code)]
     #[derive(Debug, Clone)]
@@ -934,7 +989,7 @@ pub mod webhooks {
 
     /// The input of [`SensorsWebhooks::post_sensor_removed`]: `POST /sensor.removed`.
     #[allow(dead_code)]
-    #[derive(Debug, Clone)]
+    #[derive(Debug, Clone, Default)]
     pub struct PostSensorRemovedRequest {
         /// The request body (`application/json`).
         pub body: Option<types::PostSensorRemovedBody>,
@@ -1001,6 +1056,7 @@ pub mod webhooks {
                 response: super::AlertRaisedResponse,
                 decode_async: decode_alert_raised,
                 call: alert_raised,
+                responses: ALERT_RAISED_RESPONSES,
             }
         }
 
@@ -1019,6 +1075,7 @@ pub mod webhooks {
                 response: super::PostSensorRemovedResponse,
                 decode_async: decode_post_sensor_removed,
                 call: post_sensor_removed,
+                responses: POST_SENSOR_REMOVED_RESPONSES,
             }
         }
 
@@ -1031,11 +1088,21 @@ pub mod webhooks {
                     .await?,
             })
         }
+
+        static ALERT_RAISED_RESPONSES: [rt::Declared; 1] = [
+            rt::Declared::code(204, &[], &[]),
+        ];
+
+        static POST_SENSOR_REMOVED_RESPONSES: [rt::Declared; 1] = [
+            rt::Declared::code(200, &[], &[]),
+        ];
     }
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{
@@ -1089,6 +1156,84 @@ mod rules {
         kind: Some(Kind::Object),
         properties: &[("value", &READING_VALUE), ("labels", &READING_LABELS)],
         required: &["sensor", "value"],
+        ..Schema::ANY
+    };
+
+    pub(super) static SENSOR_KIND_SENT: Schema = Schema {
+        allowed: &["\"thermometer\""],
+        ..Schema::ANY
+    };
+
+    pub(super) static SENSOR_LOCATION_0_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: -90f64,
+                exclusive: false,
+            },
+            Check::Maximum {
+                value: 90f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static SENSOR_LOCATION_1_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: -180f64,
+                exclusive: false,
+            },
+            Check::Maximum {
+                value: 180f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static SENSOR_LOCATION_SENT: Schema = Schema {
+        checks: &[Check::MinItems(2), Check::MaxItems(2)],
+        prefix_items: &[&SENSOR_LOCATION_0_SENT, &SENSOR_LOCATION_1_SENT],
+        ..Schema::ANY
+    };
+
+    pub(super) static SENSOR_CALIBRATION_SENT: Schema = Schema {
+        checks: &[Check::MaxProperties(4)],
+        ..Schema::ANY
+    };
+
+    pub(super) static SENSOR_SENT: Schema = Schema {
+        properties: &[
+            ("kind", &SENSOR_KIND_SENT),
+            ("location", &SENSOR_LOCATION_SENT),
+            ("calibration", &SENSOR_CALIBRATION_SENT),
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static READING_VALUE_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: -273.15f64,
+                exclusive: true,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static READING_LABELS_NAMES_SENT: Schema = Schema {
+        checks: &[Check::Pattern("^[a-z]+$")],
+        ..Schema::ANY
+    };
+
+    pub(super) static READING_LABELS_SENT: Schema = Schema {
+        property_names: Some(&READING_LABELS_NAMES_SENT),
+        ..Schema::ANY
+    };
+
+    pub(super) static READING_SENT: Schema = Schema {
+        properties: &[("value", &READING_VALUE_SENT), ("labels", &READING_LABELS_SENT)],
         ..Schema::ANY
     };
 

@@ -101,7 +101,7 @@ pub trait PageableApi: Send + Sync + 'static {
 
 /// The input of [`PageableApi::list_vaults`]: `GET /vaults`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListVaultsRequest {
     /// Query parameter `$skiptoken`.
     pub skiptoken: Option<String>,
@@ -130,7 +130,7 @@ impl rt::IntoResponse for ListVaultsResponse {
 
 /// The input of [`PageableApi::list_tenants`]: `GET /tenants`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListTenantsRequest {}
 /// The responses of [`PageableApi::list_tenants`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -210,6 +210,7 @@ mod handlers {
             response: super::ListVaultsResponse,
             decode: decode_list_vaults,
             call: list_vaults,
+            responses: RESPONSES_200,
         }
     }
 
@@ -228,6 +229,7 @@ mod handlers {
             response: super::ListTenantsResponse,
             decode: decode_list_tenants,
             call: list_tenants,
+            responses: RESPONSES_200,
         }
     }
 
@@ -236,6 +238,10 @@ mod handlers {
     ) -> Result<super::ListTenantsRequest, rt::HttpError> {
         Ok(super::ListTenantsRequest {})
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
 }
 
 #[allow(unused_imports)]

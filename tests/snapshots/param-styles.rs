@@ -452,6 +452,26 @@ pub struct SimplePathRequest {
     pub objx: types::Rgb,
 }
 
+#[allow(dead_code)]
+impl SimplePathRequest {
+    /// The request with these values.
+    pub fn new(
+        scalar: i64,
+        list: Vec<i64>,
+        listx: Vec<String>,
+        obj: types::Rgb,
+        objx: types::Rgb,
+    ) -> Self {
+        Self {
+            scalar,
+            list,
+            listx,
+            obj,
+            objx,
+        }
+    }
+}
+
 /// The responses of [`ParamStylesApi::simple_path`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -487,6 +507,26 @@ pub struct LabelPathRequest {
     pub obj: types::Rgb,
     /// Path parameter `objx`.
     pub objx: types::Rgb,
+}
+
+#[allow(dead_code)]
+impl LabelPathRequest {
+    /// The request with these values.
+    pub fn new(
+        scalar: types::Kind,
+        list: Vec<i64>,
+        listx: Vec<String>,
+        obj: types::Rgb,
+        objx: types::Rgb,
+    ) -> Self {
+        Self {
+            scalar,
+            list,
+            listx,
+            obj,
+            objx,
+        }
+    }
 }
 
 /// The responses of [`ParamStylesApi::label_path`], one variant per declared status.
@@ -526,6 +566,26 @@ pub struct MatrixPathRequest {
     pub objx: types::Rgb,
 }
 
+#[allow(dead_code)]
+impl MatrixPathRequest {
+    /// The request with these values.
+    pub fn new(
+        scalar: f64,
+        list: Vec<i64>,
+        listx: Vec<String>,
+        obj: types::Rgb,
+        objx: types::Rgb,
+    ) -> Self {
+        Self {
+            scalar,
+            list,
+            listx,
+            obj,
+            objx,
+        }
+    }
+}
+
 /// The responses of [`ParamStylesApi::matrix_path`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -549,7 +609,7 @@ impl rt::IntoResponse for MatrixPathResponse {
 
 /// The input of [`ParamStylesApi::query_styles`]: `GET /query`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct QueryStylesRequest {
     /// Query parameter `scalar`.
     pub scalar: Option<bool>,
@@ -614,6 +674,14 @@ pub struct SearchRequest {
     pub labels: Option<::std::collections::HashMap<String, String>>,
 }
 
+#[allow(dead_code)]
+impl SearchRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(filter: types::Filter) -> Self {
+        Self { filter, labels: None }
+    }
+}
+
 /// The responses of [`ParamStylesApi::search`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -637,7 +705,7 @@ impl rt::IntoResponse for SearchResponse {
 
 /// The input of [`ParamStylesApi::rest`]: `GET /rest`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RestRequest {
     /// Query parameter `q`.
     pub q: Option<String>,
@@ -676,7 +744,7 @@ impl rt::IntoResponse for RestResponse {
 
 /// The input of [`ParamStylesApi::rest_twice`]: `GET /rest/twice`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RestTwiceRequest {
     /// Query parameter `q`.
     pub q: Option<String>,
@@ -711,7 +779,7 @@ impl rt::IntoResponse for RestTwiceResponse {
 
 /// The input of [`ParamStylesApi::boxes`]: `GET /boxes`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BoxesRequest {
     /// Query parameter `box`.
     pub box_: Option<types::BoxesBox>,
@@ -742,7 +810,7 @@ impl rt::IntoResponse for BoxesResponse {
 
 /// The input of [`ParamStylesApi::rest_lists`]: `GET /rest/lists`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RestListsRequest {
     /// Query parameter `rest`.
     pub rest: Option<types::RestListsRest>,
@@ -787,6 +855,21 @@ pub struct HeaderStylesRequest {
     pub x_where: Option<types::Where>,
 }
 
+#[allow(dead_code)]
+impl HeaderStylesRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(x_scalar: i64) -> Self {
+        Self {
+            x_scalar,
+            x_list: None,
+            x_listx: None,
+            x_obj: None,
+            x_objx: None,
+            x_where: None,
+        }
+    }
+}
+
 /// The responses of [`ParamStylesApi::header_styles`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -826,6 +909,21 @@ pub struct CookieStylesRequest {
     pub rgb: Option<types::Rgb>,
     /// Cookie parameter `prefs`.
     pub prefs: Option<types::CookieStylesPrefs>,
+}
+
+#[allow(dead_code)]
+impl CookieStylesRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(session: types::CookieStylesSession) -> Self {
+        Self {
+            session,
+            tags: None,
+            csv: None,
+            point: None,
+            rgb: None,
+            prefs: None,
+        }
+    }
 }
 
 /// The responses of [`ParamStylesApi::cookie_styles`], one variant per declared status.
@@ -994,6 +1092,7 @@ mod handlers {
             response: super::SimplePathResponse,
             decode: decode_simple_path,
             call: simple_path,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1098,6 +1197,7 @@ mod handlers {
             response: super::LabelPathResponse,
             decode: decode_label_path,
             call: label_path,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1201,6 +1301,7 @@ mod handlers {
             response: super::MatrixPathResponse,
             decode: decode_matrix_path,
             call: matrix_path,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1377,6 +1478,7 @@ mod handlers {
             response: super::QueryStylesResponse,
             decode: decode_query_styles,
             call: query_styles,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1461,6 +1563,7 @@ mod handlers {
             response: super::SearchResponse,
             decode: decode_search,
             call: search,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1518,6 +1621,7 @@ mod handlers {
             response: super::RestResponse,
             decode: decode_rest,
             call: rest,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1568,6 +1672,7 @@ mod handlers {
             response: super::RestTwiceResponse,
             decode: decode_rest_twice,
             call: rest_twice,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1667,6 +1772,7 @@ mod handlers {
             response: super::BoxesResponse,
             decode: decode_boxes,
             call: boxes,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1706,6 +1812,7 @@ mod handlers {
             response: super::RestListsResponse,
             decode: decode_rest_lists,
             call: rest_lists,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1801,6 +1908,7 @@ mod handlers {
             response: super::HeaderStylesResponse,
             decode: decode_header_styles,
             call: header_styles,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1904,6 +2012,7 @@ mod handlers {
             response: super::CookieStylesResponse,
             decode: decode_cookie_styles,
             call: cookie_styles,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1919,10 +2028,16 @@ mod handlers {
             prefs: input.optional(&COOKIE_STYLES_PREFS)?,
         })
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

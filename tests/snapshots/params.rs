@@ -345,6 +345,32 @@ pub struct GetThingRequest {
     pub x_tags: Option<Vec<String>>,
 }
 
+#[allow(dead_code)]
+impl GetThingRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(
+        id: i64,
+        kind: types::Kind,
+        ids: Vec<i64>,
+        flag: bool,
+        x_trace: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            ids,
+            flag,
+            x_trace,
+            ratio: None,
+            kinds: None,
+            csv: None,
+            since: None,
+            count: None,
+            x_tags: None,
+        }
+    }
+}
+
 /// The responses of [`ParamsApi::get_thing`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -376,6 +402,14 @@ pub struct CompareRequest {
     pub head: String,
 }
 
+#[allow(dead_code)]
+impl CompareRequest {
+    /// The request with these values.
+    pub fn new(base: String, head: String) -> Self {
+        Self { base, head }
+    }
+}
+
 /// The responses of [`ParamsApi::compare`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -403,6 +437,14 @@ impl rt::IntoResponse for CompareResponse {
 pub struct CompareJoinedRequest {
     /// Path parameter `basehead`.
     pub basehead: String,
+}
+
+#[allow(dead_code)]
+impl CompareJoinedRequest {
+    /// The request with these values.
+    pub fn new(basehead: String) -> Self {
+        Self { basehead }
+    }
 }
 
 /// The responses of [`ParamsApi::compare_joined`], one variant per declared status.
@@ -434,6 +476,14 @@ pub struct GetFileRequest {
     pub name: ::std::num::NonZeroU64,
 }
 
+#[allow(dead_code)]
+impl GetFileRequest {
+    /// The request with these values.
+    pub fn new(name: ::std::num::NonZeroU64) -> Self {
+        Self { name }
+    }
+}
+
 /// The responses of [`ParamsApi::get_file`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -461,6 +511,14 @@ impl rt::IntoResponse for GetFileResponse {
 pub struct DeleteAllTagsRequest {
     /// Path parameter `arn`.
     pub arn: String,
+}
+
+#[allow(dead_code)]
+impl DeleteAllTagsRequest {
+    /// The request with these values.
+    pub fn new(arn: String) -> Self {
+        Self { arn }
+    }
 }
 
 /// The responses of [`ParamsApi::delete_all_tags`], one variant per declared status.
@@ -494,6 +552,14 @@ pub struct DeleteSomeTagsRequest {
     pub tag_keys: Vec<String>,
 }
 
+#[allow(dead_code)]
+impl DeleteSomeTagsRequest {
+    /// The request with these values.
+    pub fn new(arn: String, tag_keys: Vec<String>) -> Self {
+        Self { arn, tag_keys }
+    }
+}
+
 /// The responses of [`ParamsApi::delete_some_tags`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -517,7 +583,7 @@ impl rt::IntoResponse for DeleteSomeTagsResponse {
 
 /// The input of [`ParamsApi::push`]: `POST /#X-Amz-Target=Queue.Push`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PushRequest {}
 /// The responses of [`ParamsApi::push`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -542,7 +608,7 @@ impl rt::IntoResponse for PushResponse {
 
 /// The input of [`ParamsApi::pop`]: `POST /#X-Amz-Target=Queue.Pop`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PopRequest {}
 /// The responses of [`ParamsApi::pop`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -573,6 +639,14 @@ pub struct ListBoardCardsRequest {
     pub board: String,
     /// Path parameter `filter`.
     pub filter: types::CardFilter,
+}
+
+#[allow(dead_code)]
+impl ListBoardCardsRequest {
+    /// The request with these values.
+    pub fn new(board: String, filter: types::CardFilter) -> Self {
+        Self { board, filter }
+    }
 }
 
 /// The responses of [`ParamsApi::list_board_cards`], one variant per declared status.
@@ -606,6 +680,14 @@ pub struct GetBoardCardRequest {
     pub card: String,
 }
 
+#[allow(dead_code)]
+impl GetBoardCardRequest {
+    /// The request with these values.
+    pub fn new(board: String, card: String) -> Self {
+        Self { board, card }
+    }
+}
+
 /// The responses of [`ParamsApi::get_board_card`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -635,6 +717,14 @@ pub struct GetIconRequest {
     pub id: i32,
 }
 
+#[allow(dead_code)]
+impl GetIconRequest {
+    /// The request with these values.
+    pub fn new(id: i32) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`ParamsApi::get_icon`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -662,6 +752,14 @@ impl rt::IntoResponse for GetIconResponse {
 pub struct SearchIconsRequest {
     /// Path parameter `term`.
     pub term: String,
+}
+
+#[allow(dead_code)]
+impl SearchIconsRequest {
+    /// The request with these values.
+    pub fn new(term: String) -> Self {
+        Self { term }
+    }
 }
 
 /// The responses of [`ParamsApi::search_icons`], one variant per declared status.
@@ -695,6 +793,14 @@ pub struct GetAttachmentRequest {
     pub attachment: ::uuid::Uuid,
 }
 
+#[allow(dead_code)]
+impl GetAttachmentRequest {
+    /// The request with these values.
+    pub fn new(owner: ::uuid::Uuid, attachment: ::uuid::Uuid) -> Self {
+        Self { owner, attachment }
+    }
+}
+
 /// The responses of [`ParamsApi::get_attachment`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -726,6 +832,14 @@ pub struct GetAttachmentByNameRequest {
     pub file_name: String,
 }
 
+#[allow(dead_code)]
+impl GetAttachmentByNameRequest {
+    /// The request with these values.
+    pub fn new(owner: ::uuid::Uuid, file_name: String) -> Self {
+        Self { owner, file_name }
+    }
+}
+
 /// The responses of [`ParamsApi::get_attachment_by_name`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -755,6 +869,14 @@ pub struct GetRepeatedRequest {
     pub id: i64,
 }
 
+#[allow(dead_code)]
+impl GetRepeatedRequest {
+    /// The request with these values.
+    pub fn new(id: i64) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`ParamsApi::get_repeated`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -782,6 +904,14 @@ impl rt::IntoResponse for GetRepeatedResponse {
 pub struct GetPartnerRequest {
     /// Path parameter `partnerId`.
     pub partner_id: i64,
+}
+
+#[allow(dead_code)]
+impl GetPartnerRequest {
+    /// The request with these values.
+    pub fn new(partner_id: i64) -> Self {
+        Self { partner_id }
+    }
 }
 
 /// The responses of [`ParamsApi::get_partner`], one variant per declared status.
@@ -815,6 +945,14 @@ pub struct GetReportRequest {
     pub ext: types::GetReportExt,
 }
 
+#[allow(dead_code)]
+impl GetReportRequest {
+    /// The request with these values.
+    pub fn new(name: String, ext: types::GetReportExt) -> Self {
+        Self { name, ext }
+    }
+}
+
 /// The responses of [`ParamsApi::get_report`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -846,6 +984,14 @@ pub struct GetItemRequest {
     pub format: String,
 }
 
+#[allow(dead_code)]
+impl GetItemRequest {
+    /// The request with these values.
+    pub fn new(id: i64, format: String) -> Self {
+        Self { id, format }
+    }
+}
+
 /// The responses of [`ParamsApi::get_item`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -875,6 +1021,14 @@ pub struct PostFormRequest {
     pub body: types::PostFormBody,
 }
 
+#[allow(dead_code)]
+impl PostFormRequest {
+    /// The request with these values.
+    pub fn new(body: types::PostFormBody) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`ParamsApi::post_form`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -895,7 +1049,7 @@ impl rt::IntoResponse for PostFormResponse {
 
 /// The input of [`ParamsApi::upload`]: `PUT /uploads`.
 #[allow(dead_code)]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct UploadRequest {
     /// The request body (`application/octet-stream`).
     pub body: Option<::specfirst_runtime::BodyStream>,
@@ -1081,6 +1235,7 @@ mod handlers {
             response: super::GetThingResponse,
             decode: decode_get_thing,
             call: get_thing,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1125,6 +1280,7 @@ mod handlers {
             response: super::CompareResponse,
             decode: decode_compare,
             call: compare,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1150,6 +1306,7 @@ mod handlers {
             response: super::CompareJoinedResponse,
             decode: decode_compare_joined,
             call: compare_joined,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1177,6 +1334,7 @@ mod handlers {
             response: super::GetFileResponse,
             decode: decode_get_file,
             call: get_file,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1197,6 +1355,7 @@ mod handlers {
             response: super::DeleteAllTagsResponse,
             decode: decode_delete_all_tags,
             call: delete_all_tags,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1223,6 +1382,7 @@ mod handlers {
             response: super::DeleteSomeTagsResponse,
             decode: decode_delete_some_tags,
             call: delete_some_tags,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1242,6 +1402,7 @@ mod handlers {
             response: super::PushResponse,
             decode: decode_push,
             call: push,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1258,6 +1419,7 @@ mod handlers {
             response: super::PopResponse,
             decode: decode_pop,
             call: pop,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1287,6 +1449,7 @@ mod handlers {
             response: super::ListBoardCardsResponse,
             decode: decode_list_board_cards,
             call: list_board_cards,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1312,6 +1475,7 @@ mod handlers {
             response: super::GetBoardCardResponse,
             decode: decode_get_board_card,
             call: get_board_card,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1337,6 +1501,7 @@ mod handlers {
             response: super::GetIconResponse,
             decode: decode_get_icon,
             call: get_icon,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1361,6 +1526,7 @@ mod handlers {
             response: super::SearchIconsResponse,
             decode: decode_search_icons,
             call: search_icons,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1393,6 +1559,7 @@ mod handlers {
             response: super::GetAttachmentResponse,
             decode: decode_get_attachment,
             call: get_attachment,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1418,6 +1585,7 @@ mod handlers {
             response: super::GetAttachmentByNameResponse,
             decode: decode_get_attachment_by_name,
             call: get_attachment_by_name,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1443,6 +1611,7 @@ mod handlers {
             response: super::GetRepeatedResponse,
             decode: decode_get_repeated,
             call: get_repeated,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1467,6 +1636,7 @@ mod handlers {
             response: super::GetPartnerResponse,
             decode: decode_get_partner,
             call: get_partner,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1504,6 +1674,7 @@ mod handlers {
             response: super::GetReportResponse,
             decode: decode_get_report,
             call: get_report,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1541,6 +1712,7 @@ mod handlers {
             response: super::GetItemResponse,
             decode: decode_get_item,
             call: get_item,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1560,6 +1732,7 @@ mod handlers {
             response: super::PostFormResponse,
             decode_async: decode_post_form,
             call: post_form,
+            responses: POST_FORM_RESPONSES,
         }
     }
 
@@ -1578,6 +1751,7 @@ mod handlers {
             response: super::UploadResponse,
             decode: decode_upload,
             call: upload,
+            responses: UPLOAD_RESPONSES,
         }
     }
 
@@ -1653,10 +1827,25 @@ mod handlers {
         }
         rt::handle::<A, GetAttachmentByName>(state, input).await
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static POST_FORM_RESPONSES: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
+    static UPLOAD_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::UPLOAD_OK_BODY_SENT))],
+            &[],
+        ),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{
@@ -1730,6 +1919,16 @@ mod rules {
     pub(super) static GET_REPORT_EXT: Schema = Schema {
         kind: Some(Kind::String),
         allowed: &["\".json\"", "\".csv\""],
+        ..Schema::ANY
+    };
+
+    pub(super) static UPLOAD_OK_BODY_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 0f64,
+                exclusive: false,
+            },
+        ],
         ..Schema::ANY
     };
 }

@@ -367,6 +367,14 @@ pub struct PlantTreeRequest {
     pub body: types::Node,
 }
 
+#[allow(dead_code)]
+impl PlantTreeRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(body: types::Node) -> Self {
+        Self { body, x_trace: None }
+    }
+}
+
 /// The responses of [`RefsApi::plant_tree`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -403,6 +411,14 @@ impl rt::IntoResponse for PlantTreeResponse {
 pub struct GetTreeRequest {
     /// Path parameter `treeId`.
     pub tree_id: i64,
+}
+
+#[allow(dead_code)]
+impl GetTreeRequest {
+    /// The request with these values.
+    pub fn new(tree_id: i64) -> Self {
+        Self { tree_id }
+    }
 }
 
 /// The responses of [`RefsApi::get_tree`], one variant per declared status.
@@ -443,6 +459,14 @@ pub struct GetTreeForestRequest {
     pub tree_id: i64,
 }
 
+#[allow(dead_code)]
+impl GetTreeForestRequest {
+    /// The request with these values.
+    pub fn new(tree_id: i64) -> Self {
+        Self { tree_id }
+    }
+}
+
 /// The responses of [`RefsApi::get_tree_forest`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -475,7 +499,7 @@ impl rt::IntoResponse for GetTreeForestResponse {
 
 /// The input of [`RefsApi::list_species`]: `GET /species`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListSpeciesRequest {
     /// Query parameter `leaf`.
     pub leaf: Option<types::SpeciesLeaf>,
@@ -512,6 +536,14 @@ pub struct GetSpeciesRequest {
     pub code: types::SpeciesCode,
 }
 
+#[allow(dead_code)]
+impl GetSpeciesRequest {
+    /// The request with these values.
+    pub fn new(code: types::SpeciesCode) -> Self {
+        Self { code }
+    }
+}
+
 /// The responses of [`RefsApi::get_species`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -539,6 +571,14 @@ impl rt::IntoResponse for GetSpeciesResponse {
 pub struct PostNoteRequest {
     /// The request body (`application/json`).
     pub body: ::serde_json::Value,
+}
+
+#[allow(dead_code)]
+impl PostNoteRequest {
+    /// The request with these values.
+    pub fn new(body: ::serde_json::Value) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of [`RefsApi::post_note`], one variant per declared status.
@@ -622,6 +662,7 @@ mod handlers {
             response: super::PlantTreeResponse,
             decode_async: decode_plant_tree,
             call: plant_tree,
+            responses: PLANT_TREE_RESPONSES,
         }
     }
 
@@ -647,6 +688,7 @@ mod handlers {
             response: super::GetTreeResponse,
             decode: decode_get_tree,
             call: get_tree,
+            responses: RESPONSES_200,
         }
     }
 
@@ -665,6 +707,7 @@ mod handlers {
             response: super::GetTreeForestResponse,
             decode: decode_get_tree_forest,
             call: get_tree_forest,
+            responses: RESPONSES_200,
         }
     }
 
@@ -689,6 +732,7 @@ mod handlers {
             response: super::ListSpeciesResponse,
             decode: decode_list_species,
             call: list_species,
+            responses: RESPONSES_2002,
         }
     }
 
@@ -715,6 +759,7 @@ mod handlers {
             response: super::GetSpeciesResponse,
             decode: decode_get_species,
             call: get_species,
+            responses: RESPONSES_2002,
         }
     }
 
@@ -733,6 +778,7 @@ mod handlers {
             response: super::PostNoteResponse,
             decode_async: decode_post_note,
             call: post_note,
+            responses: RESPONSES_2002,
         }
     }
 
@@ -743,10 +789,32 @@ mod handlers {
             body: input.json_body().await?,
         })
     }
+
+    static PLANT_TREE_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            201,
+            &[("application/json", Some(&super::rules::NODE_SENT))],
+            &["x-depth"],
+        ),
+    ];
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::NODE_SENT))],
+            &["x-depth"],
+        ),
+    ];
+
+    static RESPONSES_2002: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{
@@ -781,6 +849,21 @@ mod rules {
     pub(super) static SPECIES_CODE: Schema = Schema {
         kind: Some(Kind::String),
         checks: &[Check::Pattern("^[A-Z]{3}$")],
+        ..Schema::ANY
+    };
+
+    pub(super) static NODE_CHILDREN_SENT: Schema = Schema {
+        items: Some(&NODE_SENT),
+        ..Schema::ANY
+    };
+
+    pub(super) static PARENT_SENT: Schema = Schema {
+        properties: &[("node", &NODE_SENT)],
+        ..Schema::ANY
+    };
+
+    pub(super) static NODE_SENT: Schema = Schema {
+        properties: &[("children", &NODE_CHILDREN_SENT), ("parent", &PARENT_SENT)],
         ..Schema::ANY
     };
 }

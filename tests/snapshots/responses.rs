@@ -91,6 +91,14 @@ pub struct GetReportRequest {
     pub id: String,
 }
 
+#[allow(dead_code)]
+impl GetReportRequest {
+    /// The request with these values.
+    pub fn new(id: String) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`ResponsesApi::get_report`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -182,6 +190,14 @@ pub struct GetRawReportRequest {
     pub id: String,
 }
 
+#[allow(dead_code)]
+impl GetRawReportRequest {
+    /// The request with these values.
+    pub fn new(id: String) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`ResponsesApi::get_raw_report`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
@@ -261,6 +277,7 @@ mod handlers {
             response: super::GetReportResponse,
             decode: decode_get_report,
             call: get_report,
+            responses: GET_REPORT_RESPONSES,
         }
     }
 
@@ -280,6 +297,7 @@ mod handlers {
             decode: decode_get_raw_report,
             call: get_raw_report,
             produces: ["application/pdf", "*/*"],
+            responses: GET_RAW_REPORT_RESPONSES,
         }
     }
 
@@ -290,6 +308,20 @@ mod handlers {
             id: input.required(&PATH_ID)?,
         })
     }
+
+    static GET_REPORT_RESPONSES: [rt::Declared; 6] = [
+        rt::Declared::code(200, &[("application/json", None)], &["etag"]),
+        rt::Declared::code(202, &[], &[]),
+        rt::Declared::code(303, &[], &["location"]),
+        rt::Declared::code(404, &[("application/problem+json", None)], &[]),
+        rt::Declared::range(4, &[("application/json", None)], &[]),
+        rt::Declared::fallback(&[("application/json", None)], &[]),
+    ];
+
+    static GET_RAW_REPORT_RESPONSES: [rt::Declared; 2] = [
+        rt::Declared::code(200, &[("application/pdf", None)], &[]),
+        rt::Declared::fallback(&[("*/*", None)], &[]),
+    ];
 }
 
 #[allow(unused_imports)]

@@ -138,6 +138,14 @@ pub struct ListProjectExchangesRequest {
     pub parent: String,
 }
 
+#[allow(dead_code)]
+impl ListProjectExchangesRequest {
+    /// The request with these values.
+    pub fn new(parent: String) -> Self {
+        Self { parent }
+    }
+}
+
 /// The responses of [`RouteChoicesApi::list_project_exchanges`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -180,6 +188,17 @@ pub struct ListOrganizationExchangesRequest {
     pub page_size: Option<::std::num::NonZeroU64>,
 }
 
+#[allow(dead_code)]
+impl ListOrganizationExchangesRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(organization: String) -> Self {
+        Self {
+            organization,
+            page_size: None,
+        }
+    }
+}
+
 /// The responses of [`RouteChoicesApi::list_organization_exchanges`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -211,6 +230,14 @@ pub struct SearchExchangesRequest {
     pub query: String,
 }
 
+#[allow(dead_code)]
+impl SearchExchangesRequest {
+    /// The request with these values.
+    pub fn new(name: String, query: String) -> Self {
+        Self { name, query }
+    }
+}
+
 /// The responses of [`RouteChoicesApi::search_exchanges`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -238,6 +265,14 @@ impl rt::IntoResponse for SearchExchangesResponse {
 pub struct DeleteExchangeRequest {
     /// Path parameter `exchange`.
     pub exchange: String,
+}
+
+#[allow(dead_code)]
+impl DeleteExchangeRequest {
+    /// The request with these values.
+    pub fn new(exchange: String) -> Self {
+        Self { exchange }
+    }
 }
 
 /// The responses of [`RouteChoicesApi::delete_exchange`], one variant per declared status.
@@ -273,6 +308,14 @@ pub enum DeleteExchangeChoice {
 pub struct DeleteListingRequest {
     /// Path parameter `listing`.
     pub listing: String,
+}
+
+#[allow(dead_code)]
+impl DeleteListingRequest {
+    /// The request with these values.
+    pub fn new(listing: String) -> Self {
+        Self { listing }
+    }
 }
 
 /// The responses of [`RouteChoicesApi::delete_listing`], one variant per declared status.
@@ -343,6 +386,7 @@ mod handlers {
             response: super::ListProjectExchangesResponse,
             decode: decode_list_project_exchanges,
             call: list_project_exchanges,
+            responses: RESPONSES_200,
         }
     }
 
@@ -373,6 +417,7 @@ mod handlers {
             response: super::ListOrganizationExchangesResponse,
             decode: decode_list_organization_exchanges,
             call: list_organization_exchanges,
+            responses: RESPONSES_200,
         }
     }
 
@@ -403,6 +448,7 @@ mod handlers {
             response: super::SearchExchangesResponse,
             decode: decode_search_exchanges,
             call: search_exchanges,
+            responses: RESPONSES_200,
         }
     }
 
@@ -430,6 +476,7 @@ mod handlers {
             response: super::DeleteExchangeResponse,
             decode: decode_delete_exchange,
             call: delete_exchange,
+            responses: RESPONSES_204,
         }
     }
 
@@ -480,6 +527,7 @@ mod handlers {
             response: super::DeleteListingResponse,
             decode: decode_delete_listing,
             call: delete_listing,
+            responses: RESPONSES_204,
         }
     }
 
@@ -521,10 +569,18 @@ mod handlers {
             }
         }
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static RESPONSES_204: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

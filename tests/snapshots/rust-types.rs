@@ -126,6 +126,14 @@ pub struct OpenTicketRequest {
     pub body: types::Ticket,
 }
 
+#[allow(dead_code)]
+impl OpenTicketRequest {
+    /// The request with these values.
+    pub fn new(body: types::Ticket) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`TicketsApi::open_ticket`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -186,6 +194,7 @@ mod handlers {
             response: super::OpenTicketResponse,
             decode_async: decode_open_ticket,
             call: open_ticket,
+            responses: OPEN_TICKET_RESPONSES,
         }
     }
 
@@ -196,10 +205,16 @@ mod handlers {
             body: input.json_body_checked(&super::rules::TICKET).await?,
         })
     }
+
+    static OPEN_TICKET_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(201, &[("application/json", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

@@ -586,6 +586,14 @@ pub struct EchoShapeRequest {
     pub body: types::Shape,
 }
 
+#[allow(dead_code)]
+impl EchoShapeRequest {
+    /// The request with these values.
+    pub fn new(body: types::Shape) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`SchemasApi::echo_shape`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -613,6 +621,14 @@ impl rt::IntoResponse for EchoShapeResponse {
 pub struct EchoRecordRequest {
     /// The request body (`application/json`).
     pub body: types::Record,
+}
+
+#[allow(dead_code)]
+impl EchoRecordRequest {
+    /// The request with these values.
+    pub fn new(body: types::Record) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of [`SchemasApi::echo_record`], one variant per declared status.
@@ -644,6 +660,14 @@ pub struct EchoValueRequest {
     pub body: types::EchoValueBody,
 }
 
+#[allow(dead_code)]
+impl EchoValueRequest {
+    /// The request with these values.
+    pub fn new(body: types::EchoValueBody) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`SchemasApi::echo_value`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -671,6 +695,14 @@ impl rt::IntoResponse for EchoValueResponse {
 pub struct TraceOutlineRequest {
     /// The request body (`application/json`).
     pub body: types::TraceOutlineBody,
+}
+
+#[allow(dead_code)]
+impl TraceOutlineRequest {
+    /// The request with these values.
+    pub fn new(body: types::TraceOutlineBody) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of [`SchemasApi::trace_outline`], one variant per declared status.
@@ -745,6 +777,7 @@ mod handlers {
             response: super::EchoShapeResponse,
             decode_async: decode_echo_shape,
             call: echo_shape,
+            responses: ECHO_SHAPE_RESPONSES,
         }
     }
 
@@ -763,6 +796,7 @@ mod handlers {
             response: super::EchoRecordResponse,
             decode_async: decode_echo_record,
             call: echo_record,
+            responses: ECHO_RECORD_RESPONSES,
         }
     }
 
@@ -781,6 +815,7 @@ mod handlers {
             response: super::EchoValueResponse,
             decode_async: decode_echo_value,
             call: echo_value,
+            responses: RESPONSES_200,
         }
     }
 
@@ -799,6 +834,7 @@ mod handlers {
             response: super::TraceOutlineResponse,
             decode_async: decode_trace_outline,
             call: trace_outline,
+            responses: RESPONSES_200,
         }
     }
 
@@ -809,10 +845,32 @@ mod handlers {
             body: input.json_body_checked(&super::rules::TRACE_OUTLINE_BODY).await?,
         })
     }
+
+    static ECHO_SHAPE_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::SHAPE_SENT))],
+            &[],
+        ),
+    ];
+
+    static ECHO_RECORD_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::RECORD_SENT))],
+            &[],
+        ),
+    ];
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{
@@ -1086,6 +1144,112 @@ mod rules {
                 ],
             },
         ),
+        ..Schema::ANY
+    };
+
+    pub(super) static CIRCLE_1_RADIUS_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 0f64,
+                exclusive: true,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static CIRCLE_1_SENT: Schema = Schema {
+        properties: &[("radius", &CIRCLE_1_RADIUS_SENT)],
+        ..Schema::ANY
+    };
+
+    pub(super) static CIRCLE_SENT: Schema = Schema {
+        all_of: &[&CIRCLE_1_SENT],
+        ..Schema::ANY
+    };
+
+    pub(super) static SHAPE_0_SENT: Schema = Schema {
+        all_of: &[&CIRCLE_SENT],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECTANGLE_1_WIDTH_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 1f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECTANGLE_1_HEIGHT_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 1f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECTANGLE_1_SENT: Schema = Schema {
+        properties: &[
+            ("width", &RECTANGLE_1_WIDTH_SENT),
+            ("height", &RECTANGLE_1_HEIGHT_SENT),
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECTANGLE_SENT: Schema = Schema {
+        all_of: &[&RECTANGLE_1_SENT],
+        ..Schema::ANY
+    };
+
+    pub(super) static SHAPE_1_SENT: Schema = Schema {
+        all_of: &[&RECTANGLE_SENT],
+        ..Schema::ANY
+    };
+
+    pub(super) static SHAPE_SENT: Schema = Schema {
+        tagged: Some(
+            &::specfirst_runtime::__private::validate::Tagged {
+                property: "kind",
+                alternatives: &[("circle", &SHAPE_0_SENT), ("rect", &SHAPE_1_SENT)],
+            },
+        ),
+        ..Schema::ANY
+    };
+
+    pub(super) static RECORD_SMALL_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 0f64,
+                exclusive: false,
+            },
+            Check::Maximum {
+                value: 255f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECORD_LEVEL_SENT: Schema = Schema {
+        allowed: &["1", "2", "3"],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECORD_ON_SENT: Schema = Schema {
+        allowed: &["true"],
+        ..Schema::ANY
+    };
+
+    pub(super) static RECORD_SENT: Schema = Schema {
+        properties: &[
+            ("small", &RECORD_SMALL_SENT),
+            ("level", &RECORD_LEVEL_SENT),
+            ("on", &RECORD_ON_SENT),
+        ],
         ..Schema::ANY
     };
 }

@@ -309,7 +309,7 @@ pub trait SecurityAuth: Send + Sync + 'static {
 
 /// The input of [`SecurityApi::get_public`]: `GET /public`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetPublicRequest {}
 /// The responses of [`SecurityApi::get_public`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -334,7 +334,7 @@ impl rt::IntoResponse for GetPublicResponse {
 
 /// The input of [`SecurityApi::get_maybe`]: `GET /maybe`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetMaybeRequest {}
 /// The responses of [`SecurityApi::get_maybe`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -359,7 +359,7 @@ impl rt::IntoResponse for GetMaybeResponse {
 
 /// The input of [`SecurityApi::get_bearer`]: `GET /bearer`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetBearerRequest {}
 /// The responses of [`SecurityApi::get_bearer`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -384,7 +384,7 @@ impl rt::IntoResponse for GetBearerResponse {
 
 /// The input of [`SecurityApi::get_basic`]: `GET /basic`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetBasicRequest {}
 /// The responses of [`SecurityApi::get_basic`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -409,7 +409,7 @@ impl rt::IntoResponse for GetBasicResponse {
 
 /// The input of [`SecurityApi::get_signed`]: `GET /signed`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetSignedRequest {}
 /// The responses of [`SecurityApi::get_signed`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -434,7 +434,7 @@ impl rt::IntoResponse for GetSignedResponse {
 
 /// The input of [`SecurityApi::get_header_key`]: `GET /header-key`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetHeaderKeyRequest {}
 /// The responses of [`SecurityApi::get_header_key`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -459,7 +459,7 @@ impl rt::IntoResponse for GetHeaderKeyResponse {
 
 /// The input of [`SecurityApi::get_query_key`]: `GET /query-key`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetQueryKeyRequest {
     /// Query parameter `echo`.
     pub echo: Option<String>,
@@ -488,7 +488,7 @@ impl rt::IntoResponse for GetQueryKeyResponse {
 
 /// The input of [`SecurityApi::get_cookie_key`]: `GET /cookie-key`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetCookieKeyRequest {}
 /// The responses of [`SecurityApi::get_cookie_key`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -513,7 +513,7 @@ impl rt::IntoResponse for GetCookieKeyResponse {
 
 /// The input of [`SecurityApi::list_things`]: `GET /things`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListThingsRequest {}
 /// The responses of [`SecurityApi::list_things`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -544,6 +544,14 @@ pub struct CreateThingRequest {
     pub body: types::CreateThingBody,
 }
 
+#[allow(dead_code)]
+impl CreateThingRequest {
+    /// The request with these values.
+    pub fn new(body: types::CreateThingBody) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`SecurityApi::create_thing`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -567,7 +575,7 @@ impl rt::IntoResponse for CreateThingResponse {
 
 /// The input of [`SecurityApi::get_oidc`]: `GET /oidc`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetOidcRequest {}
 /// The responses of [`SecurityApi::get_oidc`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -592,7 +600,7 @@ impl rt::IntoResponse for GetOidcResponse {
 
 /// The input of [`SecurityApi::get_either`]: `GET /either`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetEitherRequest {}
 /// The responses of [`SecurityApi::get_either`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -617,7 +625,7 @@ impl rt::IntoResponse for GetEitherResponse {
 
 /// The input of [`SecurityApi::get_both`]: `GET /both`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetBothRequest {}
 /// The responses of [`SecurityApi::get_both`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -642,7 +650,7 @@ impl rt::IntoResponse for GetBothResponse {
 
 /// The input of [`SecurityApi::get_legacy`]: `GET /legacy`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetLegacyRequest {}
 /// The responses of [`SecurityApi::get_legacy`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -667,7 +675,7 @@ impl rt::IntoResponse for GetLegacyResponse {
 
 /// The input of [`SecurityApi::get_vendor`]: `GET /vendor`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GetVendorRequest {}
 /// The responses of [`SecurityApi::get_vendor`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -771,6 +779,7 @@ mod handlers {
             response: super::GetPublicResponse,
             decode: decode_get_public,
             call: get_public,
+            responses: RESPONSES_200,
         }
     }
 
@@ -789,6 +798,7 @@ mod handlers {
             response: super::GetMaybeResponse,
             decode: decode_get_maybe,
             call: get_maybe,
+            responses: RESPONSES_200,
         }
     }
 
@@ -835,6 +845,7 @@ mod handlers {
             response: super::GetBearerResponse,
             decode: decode_get_bearer,
             call: get_bearer,
+            responses: RESPONSES_200,
         }
     }
 
@@ -876,6 +887,7 @@ mod handlers {
             response: super::GetBasicResponse,
             decode: decode_get_basic,
             call: get_basic,
+            responses: RESPONSES_200,
         }
     }
 
@@ -917,6 +929,7 @@ mod handlers {
             response: super::GetSignedResponse,
             decode: decode_get_signed,
             call: get_signed,
+            responses: RESPONSES_200,
         }
     }
 
@@ -960,6 +973,7 @@ mod handlers {
             response: super::GetHeaderKeyResponse,
             decode: decode_get_header_key,
             call: get_header_key,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1008,6 +1022,7 @@ mod handlers {
             response: super::GetQueryKeyResponse,
             decode: decode_get_query_key,
             call: get_query_key,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1053,6 +1068,7 @@ mod handlers {
             response: super::GetCookieKeyResponse,
             decode: decode_get_cookie_key,
             call: get_cookie_key,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1096,6 +1112,7 @@ mod handlers {
             response: super::ListThingsResponse,
             decode: decode_list_things,
             call: list_things,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1139,6 +1156,7 @@ mod handlers {
             response: super::CreateThingResponse,
             decode_async: decode_create_thing,
             call: create_thing,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1184,6 +1202,7 @@ mod handlers {
             response: super::GetOidcResponse,
             decode: decode_get_oidc,
             call: get_oidc,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1227,6 +1246,7 @@ mod handlers {
             response: super::GetEitherResponse,
             decode: decode_get_either,
             call: get_either,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1280,6 +1300,7 @@ mod handlers {
             response: super::GetBothResponse,
             decode: decode_get_both,
             call: get_both,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1332,6 +1353,7 @@ mod handlers {
             response: super::GetLegacyResponse,
             decode: decode_get_legacy,
             call: get_legacy,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1379,6 +1401,7 @@ mod handlers {
             response: super::GetVendorResponse,
             decode: decode_get_vendor,
             call: get_vendor,
+            responses: RESPONSES_200,
         }
     }
 
@@ -1405,10 +1428,16 @@ mod handlers {
         }
         auth.finish()
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

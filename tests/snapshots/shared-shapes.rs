@@ -302,7 +302,7 @@ pub trait SharedShapesApi: Send + Sync + 'static {
 
 /// The input of [`SharedShapesApi::list_orders`]: `GET /orders`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListOrdersRequest {
     /// Only the orders whose lines are all in this state.
     ///
@@ -339,6 +339,14 @@ pub struct PlaceOrderRequest {
     pub body: types::PlaceOrderBody,
 }
 
+#[allow(dead_code)]
+impl PlaceOrderRequest {
+    /// The request with these values.
+    pub fn new(body: types::PlaceOrderBody) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`SharedShapesApi::place_order`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -368,6 +376,14 @@ pub struct SummarizeOrderRequest {
     pub id: i64,
 }
 
+#[allow(dead_code)]
+impl SummarizeOrderRequest {
+    /// The request with these values.
+    pub fn new(id: i64) -> Self {
+        Self { id }
+    }
+}
+
 /// The responses of [`SharedShapesApi::summarize_order`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -395,6 +411,14 @@ impl rt::IntoResponse for SummarizeOrderResponse {
 pub struct SaveDraftRequest {
     /// The request body (`application/json`).
     pub body: types::SaveDraftBody,
+}
+
+#[allow(dead_code)]
+impl SaveDraftRequest {
+    /// The request with these values.
+    pub fn new(body: types::SaveDraftBody) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of [`SharedShapesApi::save_draft`], one variant per declared status.
@@ -472,6 +496,7 @@ mod handlers {
             response: super::ListOrdersResponse,
             decode: decode_list_orders,
             call: list_orders,
+            responses: LIST_ORDERS_RESPONSES,
         }
     }
 
@@ -490,6 +515,7 @@ mod handlers {
             response: super::PlaceOrderResponse,
             decode_async: decode_place_order,
             call: place_order,
+            responses: PLACE_ORDER_RESPONSES,
         }
     }
 
@@ -514,6 +540,7 @@ mod handlers {
             response: super::SummarizeOrderResponse,
             decode: decode_summarize_order,
             call: summarize_order,
+            responses: RESPONSES_200,
         }
     }
 
@@ -532,6 +559,7 @@ mod handlers {
             response: super::SaveDraftResponse,
             decode_async: decode_save_draft,
             call: save_draft,
+            responses: RESPONSES_200,
         }
     }
 
@@ -542,10 +570,28 @@ mod handlers {
             body: input.json_body_checked(&super::rules::SAVE_DRAFT_BODY).await?,
         })
     }
+
+    static LIST_ORDERS_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static PLACE_ORDER_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(201, &[("application/json", None)], &[]),
+    ];
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", Some(&super::rules::SUMMARIZE_ORDER_OK_BODY_SENT))],
+            &[],
+        ),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{
@@ -618,6 +664,21 @@ mod rules {
         kind: Some(Kind::Object),
         properties: &[("ship_to", &SAVE_DRAFT_BODY_SHIP_TO)],
         required: &["ship_to"],
+        ..Schema::ANY
+    };
+
+    pub(super) static SUMMARIZE_ORDER_OK_BODY_LINES_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 0f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static SUMMARIZE_ORDER_OK_BODY_SENT: Schema = Schema {
+        properties: &[("lines", &SUMMARIZE_ORDER_OK_BODY_LINES_SENT)],
         ..Schema::ANY
     };
 }

@@ -110,6 +110,14 @@ pub struct UploadBlobRequest {
     pub body: ::specfirst_runtime::BodyStream,
 }
 
+#[allow(dead_code)]
+impl UploadBlobRequest {
+    /// The request with these values.
+    pub fn new(body: ::specfirst_runtime::BodyStream) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`StreamingApi::upload_blob`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -133,7 +141,7 @@ impl rt::IntoResponse for UploadBlobResponse {
 
 /// The input of [`StreamingApi::put_avatar`]: `PUT /avatar`.
 #[allow(dead_code)]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct PutAvatarRequest {
     /// The request body (`image/*`).
     pub body: Option<::specfirst_runtime::BodyStream>,
@@ -168,6 +176,14 @@ pub struct DownloadBlobRequest {
     pub size: u64,
 }
 
+#[allow(dead_code)]
+impl DownloadBlobRequest {
+    /// The request with these values.
+    pub fn new(size: u64) -> Self {
+        Self { size }
+    }
+}
+
 /// The responses of [`StreamingApi::download_blob`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug)]
@@ -193,7 +209,7 @@ impl rt::IntoResponse for DownloadBlobResponse {
 
 /// The input of [`StreamingApi::greet`]: `GET /greeting`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GreetRequest {}
 /// The responses of [`StreamingApi::greet`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
@@ -222,6 +238,14 @@ impl rt::IntoResponse for GreetResponse {
 pub struct GetDocumentRequest {
     /// Path parameter `name`.
     pub name: String,
+}
+
+#[allow(dead_code)]
+impl GetDocumentRequest {
+    /// The request with these values.
+    pub fn new(name: String) -> Self {
+        Self { name }
+    }
 }
 
 /// The responses of [`StreamingApi::get_document`], one variant per declared status.
@@ -311,6 +335,7 @@ mod handlers {
             response: super::UploadBlobResponse,
             decode: decode_upload_blob,
             call: upload_blob,
+            responses: RESPONSES_200,
         }
     }
 
@@ -330,6 +355,7 @@ mod handlers {
             response: super::PutAvatarResponse,
             decode: decode_put_avatar,
             call: put_avatar,
+            responses: RESPONSES_200,
         }
     }
 
@@ -356,6 +382,7 @@ mod handlers {
             decode: decode_download_blob,
             call: download_blob,
             produces: ["application/octet-stream"],
+            responses: DOWNLOAD_BLOB_RESPONSES,
         }
     }
 
@@ -375,6 +402,7 @@ mod handlers {
             decode: decode_greet,
             call: greet,
             produces: ["text/plain"],
+            responses: GREET_RESPONSES,
         }
     }
 
@@ -398,6 +426,7 @@ mod handlers {
             decode: decode_get_document,
             call: get_document,
             produces: ["application/pdf", "*/*"],
+            responses: GET_DOCUMENT_RESPONSES,
         }
     }
 
@@ -408,10 +437,29 @@ mod handlers {
             name: input.required(&GET_DOCUMENT_NAME)?,
         })
     }
+
+    static RESPONSES_200: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static DOWNLOAD_BLOB_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/octet-stream", None)], &[]),
+    ];
+
+    static GREET_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("text/plain", None)], &[]),
+    ];
+
+    static GET_DOCUMENT_RESPONSES: [rt::Declared; 2] = [
+        rt::Declared::code(200, &[("application/pdf", None)], &[]),
+        rt::Declared::fallback(&[("*/*", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

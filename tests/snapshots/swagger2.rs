@@ -416,7 +416,7 @@ pub trait SwaggerTwoAuth: Send + Sync + 'static {
 
 /// The input of [`SwaggerTwoApi::list_pets`]: `GET /pets`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListPetsRequest {
     /// How many pets at most
     ///
@@ -486,6 +486,14 @@ pub struct CreatePetRequest {
     pub body: types::NewPet,
 }
 
+#[allow(dead_code)]
+impl CreatePetRequest {
+    /// The request with these values.
+    pub fn new(body: types::NewPet) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of [`SwaggerTwoApi::create_pet`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -525,6 +533,14 @@ pub struct GetPetRequest {
     pub pet_id: i64,
 }
 
+#[allow(dead_code)]
+impl GetPetRequest {
+    /// The request with these values.
+    pub fn new(pet_id: i64) -> Self {
+        Self { pet_id }
+    }
+}
+
 /// The responses of [`SwaggerTwoApi::get_pet`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -559,6 +575,14 @@ pub struct DeletePetRequest {
     pub pet_id: i64,
 }
 
+#[allow(dead_code)]
+impl DeletePetRequest {
+    /// The request with these values.
+    pub fn new(pet_id: i64) -> Self {
+        Self { pet_id }
+    }
+}
+
 /// The responses of [`SwaggerTwoApi::delete_pet`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -585,6 +609,14 @@ pub struct UpdatePetWithFormRequest {
     pub pet_id: i64,
     /// The request body (`application/x-www-form-urlencoded`).
     pub body: types::UpdatePetWithFormBody,
+}
+
+#[allow(dead_code)]
+impl UpdatePetWithFormRequest {
+    /// The request with these values.
+    pub fn new(pet_id: i64, body: types::UpdatePetWithFormBody) -> Self {
+        Self { pet_id, body }
+    }
 }
 
 /// The responses of [`SwaggerTwoApi::update_pet_with_form`], one variant per declared status.
@@ -616,6 +648,14 @@ pub struct UploadPhotoRequest {
     pub pet_id: i64,
     /// The request body (`multipart/form-data`).
     pub body: UploadPhotoMultipart,
+}
+
+#[allow(dead_code)]
+impl UploadPhotoRequest {
+    /// The request with these values.
+    pub fn new(pet_id: i64, body: UploadPhotoMultipart) -> Self {
+        Self { pet_id, body }
+    }
 }
 
 /// The `multipart/form-data` body of [`SwaggerTwoApi::upload_photo`], one field per part.
@@ -675,6 +715,7 @@ impl UploadPhotoResponseOkBody {
         "application/json",
         "application/xml",
     ];
+
     /// The response with this body and `status`.
     fn into_response_with(
         self,
@@ -703,6 +744,7 @@ impl UploadPhotoResponseDefaultBody {
         "application/json",
         "application/xml",
     ];
+
     /// The response with this body and `status`.
     fn into_response_with(
         self,
@@ -725,6 +767,14 @@ pub struct GetPhotoRequest {
     ///
     /// Query parameter `sizes`.
     pub sizes: Option<Vec<i64>>,
+}
+
+#[allow(dead_code)]
+impl GetPhotoRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(pet_id: i64) -> Self {
+        Self { pet_id, sizes: None }
+    }
 }
 
 /// The responses of [`SwaggerTwoApi::get_photo`], one variant per declared status.
@@ -834,6 +884,7 @@ mod handlers {
             response: super::ListPetsResponse,
             decode: decode_list_pets,
             call: list_pets,
+            responses: LIST_PETS_RESPONSES,
         }
     }
 
@@ -857,6 +908,7 @@ mod handlers {
             response: super::CreatePetResponse,
             decode_async: decode_create_pet,
             call: create_pet,
+            responses: CREATE_PET_RESPONSES,
         }
     }
 
@@ -908,6 +960,7 @@ mod handlers {
             response: super::GetPetResponse,
             decode: decode_get_pet,
             call: get_pet,
+            responses: GET_PET_RESPONSES,
         }
     }
 
@@ -951,6 +1004,7 @@ mod handlers {
             response: super::DeletePetResponse,
             decode: decode_delete_pet,
             call: delete_pet,
+            responses: DELETE_PET_RESPONSES,
         }
     }
 
@@ -1006,6 +1060,7 @@ mod handlers {
             response: super::UpdatePetWithFormResponse,
             decode_async: decode_update_pet_with_form,
             call: update_pet_with_form,
+            responses: UPDATE_PET_WITH_FORM_RESPONSES,
         }
     }
 
@@ -1028,6 +1083,7 @@ mod handlers {
             decode_async: decode_upload_photo,
             call: upload_photo,
             produces: ["application/xml"],
+            responses: UPLOAD_PHOTO_RESPONSES,
         }
     }
 
@@ -1070,6 +1126,7 @@ mod handlers {
             decode: decode_get_photo,
             call: get_photo,
             produces: ["image/png"],
+            responses: GET_PHOTO_RESPONSES,
         }
     }
 
@@ -1081,10 +1138,48 @@ mod handlers {
             sizes: input.optional(&GET_PHOTO_SIZES)?,
         })
     }
+
+    static LIST_PETS_RESPONSES: [rt::Declared; 2] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+        rt::Declared::fallback(&[("application/json", None)], &[]),
+    ];
+
+    static CREATE_PET_RESPONSES: [rt::Declared; 2] = [
+        rt::Declared::code(201, &[("application/json", None)], &[]),
+        rt::Declared::fallback(&[("application/json", None)], &[]),
+    ];
+
+    static GET_PET_RESPONSES: [rt::Declared; 2] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+        rt::Declared::code(404, &[], &[]),
+    ];
+
+    static DELETE_PET_RESPONSES: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
+    static UPDATE_PET_WITH_FORM_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+    ];
+
+    static UPLOAD_PHOTO_RESPONSES: [rt::Declared; 2] = [
+        rt::Declared::code(
+            200,
+            &[("application/json", None), ("application/xml", None)],
+            &[],
+        ),
+        rt::Declared::fallback(
+            &[("application/json", None), ("application/xml", None)],
+            &[],
+        ),
+    ];
+
+    static GET_PHOTO_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(200, &[("image/png", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

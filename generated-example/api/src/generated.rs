@@ -625,6 +625,17 @@ pub struct CreateBookRequest {
     pub body: types::NewBook,
 }
 
+#[allow(dead_code)]
+impl CreateBookRequest {
+    /// The request with these values, and `None` for each optional one.
+    pub fn new(body: types::NewBook) -> Self {
+        Self {
+            body,
+            idempotency_key: None,
+        }
+    }
+}
+
 /// The responses of [`BookshelfApi::create_book`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -683,6 +694,14 @@ pub struct GetBookRequest {
     ///
     /// Path parameter `bookId`.
     pub book_id: ::uuid::Uuid,
+}
+
+#[allow(dead_code)]
+impl GetBookRequest {
+    /// The request with these values.
+    pub fn new(book_id: ::uuid::Uuid) -> Self {
+        Self { book_id }
+    }
 }
 
 /// The responses of [`BookshelfApi::get_book`], one variant per declared status.
@@ -746,6 +765,14 @@ pub struct ReplaceBookRequest {
     pub body: types::NewBook,
 }
 
+#[allow(dead_code)]
+impl ReplaceBookRequest {
+    /// The request with these values.
+    pub fn new(book_id: ::uuid::Uuid, body: types::NewBook) -> Self {
+        Self { book_id, body }
+    }
+}
+
 /// The responses of [`BookshelfApi::replace_book`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -805,6 +832,14 @@ pub struct DeleteBookRequest {
     pub book_id: ::uuid::Uuid,
 }
 
+#[allow(dead_code)]
+impl DeleteBookRequest {
+    /// The request with these values.
+    pub fn new(book_id: ::uuid::Uuid) -> Self {
+        Self { book_id }
+    }
+}
+
 /// The responses of [`BookshelfApi::delete_book`], one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -861,6 +896,14 @@ pub struct UpdateBookRequest {
     pub book_id: ::uuid::Uuid,
     /// The request body (`application/json`).
     pub body: types::BookPatch,
+}
+
+#[allow(dead_code)]
+impl UpdateBookRequest {
+    /// The request with these values.
+    pub fn new(book_id: ::uuid::Uuid, body: types::BookPatch) -> Self {
+        Self { book_id, body }
+    }
 }
 
 /// The responses of [`BookshelfApi::update_book`], one variant per declared status.
@@ -997,6 +1040,7 @@ mod handlers {
             response: super::ListBooksResponse,
             decode: decode_list_books::<A::ListBooksMarker>,
             call: list_books,
+            responses: LIST_BOOKS_RESPONSES,
         }
     }
 
@@ -1053,6 +1097,7 @@ mod handlers {
             response: super::CreateBookResponse,
             decode_async: decode_create_book,
             call: create_book,
+            responses: CREATE_BOOK_RESPONSES,
         }
     }
 
@@ -1102,6 +1147,7 @@ mod handlers {
             response: super::GetBookResponse,
             decode: decode_get_book,
             call: get_book,
+            responses: RESPONSES_200_404_4XX_5XX,
         }
     }
 
@@ -1122,6 +1168,7 @@ mod handlers {
             response: super::ReplaceBookResponse,
             decode_async: decode_replace_book,
             call: replace_book,
+            responses: RESPONSES_200_404_4XX_5XX,
         }
     }
 
@@ -1143,6 +1190,7 @@ mod handlers {
             response: super::DeleteBookResponse,
             decode: decode_delete_book,
             call: delete_book,
+            responses: DELETE_BOOK_RESPONSES,
         }
     }
 
@@ -1163,6 +1211,7 @@ mod handlers {
             response: super::UpdateBookResponse,
             decode_async: decode_update_book,
             call: update_book,
+            responses: RESPONSES_200_404_4XX_5XX,
         }
     }
 
@@ -1174,10 +1223,38 @@ mod handlers {
             body: input.json_body_checked(&super::rules::BOOK_PATCH).await?,
         })
     }
+
+    static LIST_BOOKS_RESPONSES: [rt::Declared; 3] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+        rt::Declared::range(4, &[("application/json", None)], &[]),
+        rt::Declared::range(5, &[("application/json", None)], &[]),
+    ];
+
+    static CREATE_BOOK_RESPONSES: [rt::Declared; 3] = [
+        rt::Declared::code(201, &[("application/json", None)], &["location"]),
+        rt::Declared::range(4, &[("application/json", None)], &[]),
+        rt::Declared::range(5, &[("application/json", None)], &[]),
+    ];
+
+    static RESPONSES_200_404_4XX_5XX: [rt::Declared; 4] = [
+        rt::Declared::code(200, &[("application/json", None)], &[]),
+        rt::Declared::code(404, &[("application/json", None)], &[]),
+        rt::Declared::range(4, &[("application/json", None)], &[]),
+        rt::Declared::range(5, &[("application/json", None)], &[]),
+    ];
+
+    static DELETE_BOOK_RESPONSES: [rt::Declared; 4] = [
+        rt::Declared::code(204, &[], &[]),
+        rt::Declared::code(404, &[("application/json", None)], &[]),
+        rt::Declared::range(4, &[("application/json", None)], &[]),
+        rt::Declared::range(5, &[("application/json", None)], &[]),
+    ];
 }
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules {
     #[allow(unused_imports)]
     use ::specfirst_runtime::__private::validate::{

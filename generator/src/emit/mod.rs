@@ -10,6 +10,7 @@ mod operation_types;
 mod pages;
 mod param_specs;
 mod requests;
+mod response_checks;
 mod responses;
 mod route_choices;
 mod router;

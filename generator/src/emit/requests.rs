@@ -54,8 +54,17 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         extra = quote! { #scan_struct #helpers };
         generics = quote!(<M>);
     }
+    // What a constructor takes, and what it leaves `None`.
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
     for param in &op.params {
-        fields.push(param_field(param, types).0);
+        let (field, ty) = param_field(param, types);
+        fields.push(field);
+        let name = ident(&param.field);
+        match param.required {
+            true => required.push((name, ty)),
+            false => optional.push(name),
+        }
     }
     if let Some(body) = &op.body {
         let (ty, mut text) = if body.alternatives.is_empty() {
@@ -81,8 +90,10 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
             )
         };
         let ty = if body.required {
+            required.push((ident("body"), ty.clone()));
             ty
         } else {
+            optional.push(ident("body"));
             quote!(Option<#ty>)
         };
         if let Some(description) = &body.description {
@@ -91,7 +102,35 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         let docs = doc(&text);
         fields.push(quote! { #docs pub body: #ty, });
     }
-    let derives = derives(op.body.as_ref().is_some_and(streams_body));
+    let streams = op.body.as_ref().is_some_and(streams_body);
+    // A test builds a request with `Default` or `new`, which adding an optional
+    // parameter to the spec leaves as they are; a paginated request starts from its
+    // scan instead.
+    let paginated = op.pagination.is_some();
+    let derives = match (streams, paginated || !required.is_empty()) {
+        (false, false) => quote!(#[derive(Debug, Clone, Default)]),
+        (true, false) => quote!(#[derive(Debug, Default)]),
+        _ => derives(streams),
+    };
+    let constructor = (!paginated && !required.is_empty()).then(|| {
+        let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let text = match optional.is_empty() {
+            true => " The request with these values.",
+            false => " The request with these values, and `None` for each optional one.",
+        };
+        let names = required.iter().map(|(name, _)| name);
+        let args = required.iter().map(|(name, ty)| quote!(#name: #ty));
+        quote! {
+            #[allow(dead_code)]
+            impl #name {
+                #[doc = #text]
+                #many
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#names,)* #(#optional: None,)* }
+                }
+            }
+        }
+    });
     quote! {
         #struct_doc
         // A binary crate that includes the code reads only the fields it needs.
@@ -100,6 +139,8 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         pub struct #name #generics {
             #(#fields)*
         }
+
+        #constructor
 
         #extra
     }

@@ -9,6 +9,7 @@ use super::dispatch::dispatcher;
 use super::operation_types::OperationTypes;
 use super::param_specs::param_spec;
 use super::param_specs::scalar_tokens;
+use super::response_checks;
 use super::validation::Rules;
 use super::TypeTokens;
 use super::{ident, security};
@@ -35,6 +36,7 @@ pub type Decoders = Vec<Vec<String>>;
 pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, Decoders) {
     let trait_name = ident(&api.trait_name);
     let decoders = decoder_names(&api.operations);
+    let tables = response_checks::names(&api.operations, &decoders, rules);
     let operation_types = OperationTypes::of(&api.operations);
 
     // Group operations by route, keeping the order in which routes first appear.
@@ -103,11 +105,13 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         .iter()
         .zip(&decoders)
         .zip(&authenticators)
-        .map(|((op, decoders), authenticator)| {
+        .zip(&tables)
+        .map(|(((op, decoders), authenticator), responses)| {
             let names = Names {
                 operation: operation_types.get(op),
                 decoders,
                 authenticator: authenticator.as_ref(),
+                responses: responses.as_deref(),
             };
             handler(api, op, names, &mut written, types, rules)
         })
@@ -119,6 +123,8 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         )
     });
     handlers.extend(dispatchers);
+    // The declared responses, after every handler: see `response_checks::tables`.
+    handlers.extend(response_checks::tables(&api.operations, &tables, rules));
 
     // An API without operations has no handlers, and so nothing to import.
     let runtime_imports = (!handlers.is_empty()).then(|| {
@@ -352,6 +358,8 @@ struct Names<'a> {
     decoders: &'a [String],
     /// Its authentication function, `None` for a public operation.
     authenticator: Option<&'a Authenticator>,
+    /// The static listing its declared responses, `None` when it declares none.
+    responses: Option<&'a str>,
 }
 
 fn handler(
@@ -373,6 +381,7 @@ fn handler(
         operation,
         decoders,
         authenticator,
+        responses,
     } = names;
     let mut decoders = decoders.iter().map(|name| ident(name));
     let mut decoder = |param: &Parameter, rules: &mut Rules<'_>| {
@@ -538,6 +547,10 @@ fn handler(
         None => quote!(super::#request),
     };
     let produces = produces(&[op]).map(|types| quote!(produces: [#(#types),*],));
+    let responses = responses.map(|name| {
+        let name = ident(name);
+        quote!(responses: #name,)
+    });
     // The operationId and the trait's method are the invocation's own words.
     let operation_doc = format!("`{} {}`", op.method, op.path);
     let secured = auth.map(|auth| {
@@ -559,6 +572,7 @@ fn handler(
                 #how: #decode #marker_arg,
                 call: #method,
                 #produces
+                #responses
             }
         }
 

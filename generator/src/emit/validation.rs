@@ -19,13 +19,17 @@ use crate::naming::{snake, Namespace};
 /// Builds the rule statics of one API.
 pub struct Rules<'a> {
     components: BTreeMap<&'a str, &'a Value>,
-    /// Component name -> its static, once emitted (`None` when it constrains nothing).
-    component_statics: BTreeMap<String, Option<Ident>>,
+    /// Component name and whether for typed values -> its static, once emitted (`None`
+    /// when it constrains nothing).
+    component_statics: BTreeMap<(String, bool), Option<Ident>>,
     names: Namespace,
     statics: Vec<TokenStream>,
-    /// The answer of each `for_use` by schema (as JSON) and hint, so asking again for
-    /// the same use finds the same static.
-    uses: BTreeMap<(String, String), Option<Ident>>,
+    /// The answer of each use by schema (as JSON), hint and whether for typed values,
+    /// so asking again for the same use finds the same static.
+    uses: BTreeMap<(String, String, bool), Option<Ident>>,
+    /// Whether the rules being built are for values made by their Rust types
+    /// ([`Rules::for_typed`]).
+    typed: bool,
 }
 
 impl<'a> Rules<'a> {
@@ -37,17 +41,36 @@ impl<'a> Rules<'a> {
             names: Namespace::default(),
             statics: Vec::new(),
             uses: BTreeMap::new(),
+            typed: false,
         }
     }
 
     /// The path of the static checking `schema` (from the `handlers` module), or `None`
     /// when the schema constrains nothing its type does not.
     pub fn for_use(&mut self, schema: &Value, hint: &str) -> Option<TokenStream> {
-        let key = (schema.to_string(), hint.to_string());
+        self.of_use(schema, hint, false)
+    }
+
+    /// The path of the static checking a value of `schema` that its Rust type made (a
+    /// response body the implementation answered with), or `None` when that type holds
+    /// everything the schema says. Left out, beside what [`Rules::for_use`] leaves out:
+    /// `type` and `required` (a struct writes every required field), closed objects,
+    /// string `enum`s (Rust enums), lengths and patterns of strings (typify's checked
+    /// newtypes), and the formats with types of their own (`date-time`, `date`, `uuid`,
+    /// `ipv4`, `ipv6`). Bounds of numbers and arrays, the other formats and all of
+    /// composition stay.
+    pub fn for_typed(&mut self, schema: &Value, hint: &str) -> Option<TokenStream> {
+        self.of_use(schema, hint, true)
+    }
+
+    fn of_use(&mut self, schema: &Value, hint: &str, typed: bool) -> Option<TokenStream> {
+        let key = (schema.to_string(), hint.to_string(), typed);
         let name = match self.uses.get(&key) {
             Some(done) => done.clone(),
             None => {
+                self.typed = typed;
                 let name = self.node(schema, hint, 0);
+                self.typed = false;
                 self.uses.insert(key, name.clone());
                 name
             }
@@ -58,8 +81,23 @@ impl<'a> Rules<'a> {
     /// What [`Rules::for_use`] answered for `schema` and `hint`, when it was asked:
     /// `Some(None)` when the schema constrains nothing its type does not.
     pub fn known(&self, schema: &Value, hint: &str) -> Option<Option<TokenStream>> {
-        let answer = self.uses.get(&(schema.to_string(), hint.to_string()))?;
+        let answer = self
+            .uses
+            .get(&(schema.to_string(), hint.to_string(), false))?;
         Some(answer.as_ref().map(|name| quote!(super::rules::#name)))
+    }
+
+    /// New rules over the same components, none built yet: to learn what a use would
+    /// need without writing it.
+    pub fn blank(&self) -> Rules<'a> {
+        Rules {
+            components: self.components.clone(),
+            component_statics: BTreeMap::new(),
+            names: Namespace::default(),
+            statics: Vec::new(),
+            uses: BTreeMap::new(),
+            typed: false,
+        }
     }
 
     /// The `rules` module, empty when no schema needs one.
@@ -69,8 +107,10 @@ impl<'a> Rules<'a> {
         }
         let statics = self.statics;
         quote! {
-            /// Constraints checked before handlers run, one static per schema node that
-            /// has any, so every violation is reported at once with its JSON pointer.
+            /// Constraints checked before handlers run, and (`_SENT`) those of the
+            /// responses they answer with that their types do not hold: one static per
+            /// schema node that has any, so every violation is reported at once with its
+            /// JSON pointer.
             mod rules {
                 #[allow(unused_imports)]
                 use ::specfirst_runtime::__private::validate::{Additional, Check, Format, Kind, Schema};
@@ -80,16 +120,27 @@ impl<'a> Rules<'a> {
         }
     }
 
+    /// The name of a new static for `hint`: rules of typed values end in `_SENT`, so
+    /// they keep apart from, and do not renumber, the rules of requests.
+    fn claim(&mut self, hint: &str) -> String {
+        let name = upper(hint);
+        match self.typed {
+            true => self.names.claim(&format!("{name}_SENT")),
+            false => self.names.claim(&name),
+        }
+    }
+
     fn component(&mut self, name: &str, depth: usize) -> Option<Ident> {
-        if let Some(done) = self.component_statics.get(name) {
+        let key = (name.to_string(), self.typed);
+        if let Some(done) = self.component_statics.get(&key) {
             return done.clone();
         }
         let schema = *self.components.get(name)?;
         // Claimed before descending, so a recursive reference finds the name; it is
         // dropped again below if the component turns out to constrain nothing.
-        let static_name = ident(&self.names.claim(&upper(name)));
+        let static_name = ident(&self.claim(name));
         self.component_statics
-            .insert(name.to_string(), Some(static_name.clone()));
+            .insert(key.clone(), Some(static_name.clone()));
         match self.build(schema, name, depth) {
             Some(body) => {
                 self.statics
@@ -97,7 +148,7 @@ impl<'a> Rules<'a> {
                 Some(static_name)
             }
             None => {
-                self.component_statics.insert(name.to_string(), None);
+                self.component_statics.insert(key, None);
                 None
             }
         }
@@ -112,7 +163,7 @@ impl<'a> Rules<'a> {
             return self.component(&component_schema_name(reference)?, depth + 1);
         }
         let body = self.build(schema, hint, depth)?;
-        let name = ident(&self.names.claim(&upper(hint)));
+        let name = ident(&self.claim(hint));
         self.statics
             .push(quote!(pub(super) static #name: Schema = #body;));
         Some(name)
@@ -146,15 +197,22 @@ impl<'a> Rules<'a> {
         let property = tagged.get("property")?.as_str()?;
         let list = map.get(tagged.get("list")?.as_str()?)?.as_array()?;
         let mut alternatives = Vec::new();
+        let mut constrained = false;
         for (value, index) in tagged.get("by")?.as_object()? {
             let index = usize::try_from(index.as_u64()?).ok()?;
             let alternative = list.get(index)?;
             let child = self.node(alternative, &format!("{hint}_{index}"), depth + 1);
+            constrained |= child.is_some();
             let child = match child {
                 Some(child) => quote!(&#child),
                 None => quote!(&Schema::ANY),
             };
             alternatives.push(quote!((#value, #child)));
+        }
+        // A typed value is one of its enum's variants, tag and all: the choice alone
+        // checks nothing its type does not.
+        if self.typed && !constrained {
+            return None;
         }
         Some(quote!(::specfirst_runtime::__private::validate::Tagged {
             property: #property,
@@ -186,24 +244,27 @@ impl<'a> Rules<'a> {
         let mut constrains = false;
 
         let (kind, nullable) = kind_of(map.get("type"));
-        if let Some(kind) = kind {
+        let typed = self.typed;
+        let string = kind == Some("String");
+        if let Some(kind) = kind.filter(|_| !typed) {
             let kind = ident(kind);
             fields.push(quote!(kind: Some(Kind::#kind),));
         }
-        if nullable {
+        if nullable && !typed {
             fields.push(quote!(nullable: true,));
         }
 
         let values = map
             .get("enum")
-            .or_else(|| map.get(crate::keywords::HIDDEN_ENUM));
+            .or_else(|| map.get(crate::keywords::HIDDEN_ENUM))
+            .filter(|_| !(typed && string));
         if let Some(Value::Array(values)) = values {
             let texts: Vec<String> = values.iter().map(Value::to_string).collect();
             fields.push(quote!(allowed: &[#(#texts),*],));
             constrains = true;
         }
 
-        let checks = checks(map);
+        let checks = checks(map, typed && string);
         if !checks.is_empty() {
             fields.push(quote!(checks: &[#(#checks),*],));
             constrains = true;
@@ -212,7 +273,7 @@ impl<'a> Rules<'a> {
         if let Some(Value::Object(properties)) = map.get("properties") {
             // With `additionalProperties: false` an unlisted property is an unknown one, so
             // declared properties without checks of their own are listed too.
-            let closed = map.get("additionalProperties") == Some(&Value::Bool(false));
+            let closed = map.get("additionalProperties") == Some(&Value::Bool(false)) && !typed;
             let required: Vec<&str> = match map.get("required") {
                 Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
@@ -222,7 +283,7 @@ impl<'a> Rules<'a> {
                 let child_hint = format!("{hint}_{}", snake(name, "property"));
                 // An optional property is an `Option`, which reads `null` as missing: a
                 // property that may not be `null` says so here, if nothing else does.
-                let not_null = match required.contains(&name.as_str()) {
+                let not_null = match required.contains(&name.as_str()) || typed {
                     true => None,
                     false => self
                         .refused_null(property)
@@ -242,7 +303,7 @@ impl<'a> Rules<'a> {
                 constrains = true;
             }
         }
-        if let Some(Value::Array(required)) = map.get("required") {
+        if let Some(Value::Array(required)) = map.get("required").filter(|_| !typed) {
             let names: Vec<&str> = required.iter().filter_map(Value::as_str).collect();
             if !names.is_empty() {
                 fields.push(quote!(required: &[#(#names),*],));
@@ -250,7 +311,7 @@ impl<'a> Rules<'a> {
             }
         }
         match map.get("additionalProperties") {
-            Some(Value::Bool(false)) => {
+            Some(Value::Bool(false)) if !typed => {
                 fields.push(quote!(additional: Additional::Deny,));
                 constrains = true;
             }
@@ -343,7 +404,9 @@ fn kind_of(value: Option<&Value>) -> (Option<&'static str>, bool) {
     (kind, nullable && kind.is_some())
 }
 
-fn checks(map: &serde_json::Map<String, Value>) -> Vec<TokenStream> {
+/// The checks of `map`'s keywords; for a string its Rust type made (`typed_string`),
+/// only those that type does not hold (see [`Rules::for_typed`]).
+fn checks(map: &serde_json::Map<String, Value>, typed_string: bool) -> Vec<TokenStream> {
     let number = |key: &str| {
         map.get(key)
             .and_then(Value::as_f64)
@@ -371,19 +434,23 @@ fn checks(map: &serde_json::Map<String, Value>) -> Vec<TokenStream> {
         let step = Literal::f64_suffixed(step);
         out.push(quote!(Check::MultipleOf(#step)));
     }
-    for (key, variant) in [
+    let lengths = [
         ("minLength", quote!(MinLength)),
         ("maxLength", quote!(MaxLength)),
+    ];
+    let lengths = if typed_string { &[][..] } else { &lengths[..] };
+    for (key, variant) in lengths.iter().cloned().chain([
         ("minItems", quote!(MinItems)),
         ("maxItems", quote!(MaxItems)),
         ("minProperties", quote!(MinProperties)),
         ("maxProperties", quote!(MaxProperties)),
-    ] {
+    ]) {
         if let Some(n) = count(key) {
             out.push(quote!(Check::#variant(#n)));
         }
     }
-    if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
+    let pattern = map.get("pattern").filter(|_| !typed_string);
+    if let Some(pattern) = pattern.and_then(Value::as_str) {
         // A pattern the runtime's engine cannot compile would be skipped there; leaving
         // it out here keeps the rule honest about what is checked.
         if regress::Regex::new(pattern).is_ok() {
@@ -391,6 +458,8 @@ fn checks(map: &serde_json::Map<String, Value>) -> Vec<TokenStream> {
         }
     }
     let format = match map.get("format").and_then(Value::as_str) {
+        // Formats with Rust types of their own, which hold them.
+        Some("date-time" | "date" | "uuid" | "ipv4" | "ipv6") if typed_string => None,
         Some("date-time") => Some(quote!(DateTime)),
         Some("date") => Some(quote!(Date)),
         Some("uuid") => Some(quote!(Uuid)),
@@ -444,5 +513,62 @@ mod tests {
         let text = rules.finish().to_string();
         assert!(text.contains("tagged"), "{text}");
         assert!(text.contains("\"Circle\""), "{text}");
+    }
+
+    #[test]
+    fn typed_values_are_checked_only_for_what_their_types_do_not_hold() {
+        let components = vec![(
+            "Item".to_string(),
+            json!({
+                "type": "object",
+                "required": ["name", "count"],
+                "additionalProperties": false,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "pattern": "^[a-z]+$"},
+                    "state": {"type": "string", "enum": ["open", "closed"]},
+                    "at": {"type": "string", "format": "date-time"},
+                    "count": {"type": "integer", "maximum": 9},
+                    "mail": {"type": "string", "format": "email"},
+                    "tags": {"type": "array", "maxItems": 2, "items": {"type": "string"}}
+                }
+            }),
+        )];
+        let item = json!({"$ref": "#/components/schemas/Item"});
+        let mut rules = Rules::new(&components);
+        assert!(rules.for_typed(&item, "Body").is_some());
+        let typed = rules.finish().to_string();
+        for kept in [
+            "Maximum",
+            "Email",
+            "MaxItems",
+            "\"count\"",
+            "\"mail\"",
+            "\"tags\"",
+        ] {
+            assert!(typed.contains(kept), "{kept} in {typed}");
+        }
+        for left in [
+            "kind",
+            "required",
+            "Deny",
+            "MinLength",
+            "Pattern",
+            "DateTime",
+            "\"open\"",
+        ] {
+            assert!(!typed.contains(left), "{left} in {typed}");
+        }
+
+        // Given nothing their types do not hold, typed values need no rules at all,
+        // while the same schema read from a request does.
+        let plain = vec![(
+            "Plain".to_string(),
+            json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "enum": ["x"]}}}),
+        )];
+        let plain_ref = json!({"$ref": "#/components/schemas/Plain"});
+        let mut rules = Rules::new(&plain);
+        assert!(rules.for_typed(&plain_ref, "Body").is_none());
+        assert!(rules.for_use(&plain_ref, "Body").is_some());
+        assert!(rules.blank().for_typed(&plain_ref, "Body").is_none());
     }
 }

@@ -732,6 +732,7 @@ const ITEM_STARTS: &[&str] = &[
     "enum ",
     "trait ",
     "const ",
+    "static ",
     "use ",
 ];
 
@@ -741,7 +742,7 @@ const ITEM_STARTS: &[&str] = &[
 fn blank_between(previous: &str, line: &str) -> bool {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let body = line.trim_start();
-    let ends_item = (matches!(previous.trim(), "}" | "};" | ");")
+    let ends_item = (matches!(previous.trim(), "}" | "};" | ");" | "];")
         && indent(previous) == indent(line))
         || (previous.ends_with(';') && indent(previous) > indent(line));
     ends_item && ITEM_STARTS.iter().any(|start| body.starts_with(start))

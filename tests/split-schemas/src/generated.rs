@@ -94,8 +94,10 @@ pub fn router_with_options<A: SchemasApi>(
 #[allow(deprecated)]
 mod handlers;
 
-/// Constraints checked before handlers run, one static per schema node that
-/// has any, so every violation is reported at once with its JSON pointer.
+/// Constraints checked before handlers run, and (`_SENT`) those of the
+/// responses they answer with that their types do not hold: one static per
+/// schema node that has any, so every violation is reported at once with its
+/// JSON pointer.
 mod rules;
 
 #[allow(unused_imports)]

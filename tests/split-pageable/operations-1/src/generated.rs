@@ -13,7 +13,7 @@ mod types {
 
 /// The input of `PageableApi::list_tenants`: `GET /tenants`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListTenantsRequest {}
 /// The responses of `PageableApi::list_tenants`, one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]

@@ -16,6 +16,7 @@ rt::operation! {
         response: super::ListVaultsResponse,
         decode: decode_list_vaults,
         call: list_vaults,
+        responses: RESPONSES_200,
     }
 }
 
@@ -34,6 +35,7 @@ rt::operation! {
         response: super::ListTenantsResponse,
         decode: decode_list_tenants,
         call: list_tenants,
+        responses: RESPONSES_200,
     }
 }
 
@@ -42,3 +44,7 @@ fn decode_list_tenants(
 ) -> Result<super::ListTenantsRequest, rt::HttpError> {
     Ok(super::ListTenantsRequest {})
 }
+
+static RESPONSES_200: [rt::Declared; 1] = [
+    rt::Declared::code(200, &[("application/json", None)], &[]),
+];

@@ -5,7 +5,7 @@ use super::*;
 
 /// The input of [`PageableApi::list_vaults`]: `GET /vaults`.
 #[allow(dead_code)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListVaultsRequest {
     /// Query parameter `$skiptoken`.
     pub skiptoken: Option<String>,

@@ -22,6 +22,14 @@ pub struct EchoShapeRequest {
     pub body: types::Shape,
 }
 
+#[allow(dead_code)]
+impl EchoShapeRequest {
+    /// The request with these values.
+    pub fn new(body: types::Shape) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of `SchemasApi::echo_shape`, one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -49,6 +57,14 @@ impl rt::IntoResponse for EchoShapeResponse {
 pub struct EchoRecordRequest {
     /// The request body (`application/json`).
     pub body: types::Record,
+}
+
+#[allow(dead_code)]
+impl EchoRecordRequest {
+    /// The request with these values.
+    pub fn new(body: types::Record) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of `SchemasApi::echo_record`, one variant per declared status.
@@ -80,6 +96,14 @@ pub struct EchoValueRequest {
     pub body: types::EchoValueBody,
 }
 
+#[allow(dead_code)]
+impl EchoValueRequest {
+    /// The request with these values.
+    pub fn new(body: types::EchoValueBody) -> Self {
+        Self { body }
+    }
+}
+
 /// The responses of `SchemasApi::echo_value`, one variant per declared status.
 #[allow(clippy::large_enum_variant, dead_code)]
 #[derive(Debug, Clone)]
@@ -107,6 +131,14 @@ impl rt::IntoResponse for EchoValueResponse {
 pub struct TraceOutlineRequest {
     /// The request body (`application/json`).
     pub body: types::TraceOutlineBody,
+}
+
+#[allow(dead_code)]
+impl TraceOutlineRequest {
+    /// The request with these values.
+    pub fn new(body: types::TraceOutlineBody) -> Self {
+        Self { body }
+    }
 }
 
 /// The responses of `SchemasApi::trace_outline`, one variant per declared status.

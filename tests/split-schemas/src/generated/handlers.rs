@@ -11,6 +11,7 @@ rt::operation! {
         response: super::EchoShapeResponse,
         decode_async: decode_echo_shape,
         call: echo_shape,
+        responses: ECHO_SHAPE_RESPONSES,
     }
 }
 
@@ -29,6 +30,7 @@ rt::operation! {
         response: super::EchoRecordResponse,
         decode_async: decode_echo_record,
         call: echo_record,
+        responses: ECHO_RECORD_RESPONSES,
     }
 }
 
@@ -47,6 +49,7 @@ rt::operation! {
         response: super::EchoValueResponse,
         decode_async: decode_echo_value,
         call: echo_value,
+        responses: RESPONSES_200,
     }
 }
 
@@ -65,6 +68,7 @@ rt::operation! {
         response: super::TraceOutlineResponse,
         decode_async: decode_trace_outline,
         call: trace_outline,
+        responses: RESPONSES_200,
     }
 }
 
@@ -75,3 +79,23 @@ async fn decode_trace_outline(
         body: input.json_body_checked(&super::rules::TRACE_OUTLINE_BODY).await?,
     })
 }
+
+static ECHO_SHAPE_RESPONSES: [rt::Declared; 1] = [
+    rt::Declared::code(
+        200,
+        &[("application/json", Some(&super::rules::SHAPE_SENT))],
+        &[],
+    ),
+];
+
+static ECHO_RECORD_RESPONSES: [rt::Declared; 1] = [
+    rt::Declared::code(
+        200,
+        &[("application/json", Some(&super::rules::RECORD_SENT))],
+        &[],
+    ),
+];
+
+static RESPONSES_200: [rt::Declared; 1] = [
+    rt::Declared::code(200, &[("application/json", None)], &[]),
+];

@@ -273,3 +273,109 @@ pub(super) static TRACE_OUTLINE_BODY: Schema = Schema {
     ),
     ..Schema::ANY
 };
+
+pub(super) static CIRCLE_1_RADIUS_SENT: Schema = Schema {
+    checks: &[
+        Check::Minimum {
+            value: 0f64,
+            exclusive: true,
+        },
+    ],
+    ..Schema::ANY
+};
+
+pub(super) static CIRCLE_1_SENT: Schema = Schema {
+    properties: &[("radius", &CIRCLE_1_RADIUS_SENT)],
+    ..Schema::ANY
+};
+
+pub(super) static CIRCLE_SENT: Schema = Schema {
+    all_of: &[&CIRCLE_1_SENT],
+    ..Schema::ANY
+};
+
+pub(super) static SHAPE_0_SENT: Schema = Schema {
+    all_of: &[&CIRCLE_SENT],
+    ..Schema::ANY
+};
+
+pub(super) static RECTANGLE_1_WIDTH_SENT: Schema = Schema {
+    checks: &[
+        Check::Minimum {
+            value: 1f64,
+            exclusive: false,
+        },
+    ],
+    ..Schema::ANY
+};
+
+pub(super) static RECTANGLE_1_HEIGHT_SENT: Schema = Schema {
+    checks: &[
+        Check::Minimum {
+            value: 1f64,
+            exclusive: false,
+        },
+    ],
+    ..Schema::ANY
+};
+
+pub(super) static RECTANGLE_1_SENT: Schema = Schema {
+    properties: &[
+        ("width", &RECTANGLE_1_WIDTH_SENT),
+        ("height", &RECTANGLE_1_HEIGHT_SENT),
+    ],
+    ..Schema::ANY
+};
+
+pub(super) static RECTANGLE_SENT: Schema = Schema {
+    all_of: &[&RECTANGLE_1_SENT],
+    ..Schema::ANY
+};
+
+pub(super) static SHAPE_1_SENT: Schema = Schema {
+    all_of: &[&RECTANGLE_SENT],
+    ..Schema::ANY
+};
+
+pub(super) static SHAPE_SENT: Schema = Schema {
+    tagged: Some(
+        &::specfirst_runtime::__private::validate::Tagged {
+            property: "kind",
+            alternatives: &[("circle", &SHAPE_0_SENT), ("rect", &SHAPE_1_SENT)],
+        },
+    ),
+    ..Schema::ANY
+};
+
+pub(super) static RECORD_SMALL_SENT: Schema = Schema {
+    checks: &[
+        Check::Minimum {
+            value: 0f64,
+            exclusive: false,
+        },
+        Check::Maximum {
+            value: 255f64,
+            exclusive: false,
+        },
+    ],
+    ..Schema::ANY
+};
+
+pub(super) static RECORD_LEVEL_SENT: Schema = Schema {
+    allowed: &["1", "2", "3"],
+    ..Schema::ANY
+};
+
+pub(super) static RECORD_ON_SENT: Schema = Schema {
+    allowed: &["true"],
+    ..Schema::ANY
+};
+
+pub(super) static RECORD_SENT: Schema = Schema {
+    properties: &[
+        ("small", &RECORD_SMALL_SENT),
+        ("level", &RECORD_LEVEL_SENT),
+        ("on", &RECORD_ON_SENT),
+    ],
+    ..Schema::ANY
+};

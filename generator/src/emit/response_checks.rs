@@ -1,0 +1,171 @@
+//! Each operation's declared responses as a static table in the `handlers` module, which
+//! the runtime holds what the implementation answers against when the server checks
+//! responses (`specfirst_runtime::ResponseChecks`): the status, its media types with the
+//! rules of JSON bodies, and the headers the spec marks required.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::ident;
+use super::validation::Rules;
+use crate::ir::{Operation, Response, ResponseBody, SchemaUse, StatusSpec};
+use crate::naming::Namespace;
+
+/// The name of each operation's table, `None` when the operation declares no responses
+/// (`responses: {}`). A table only one operation has is named for it
+/// (`LIST_BOOKS_RESPONSES`); operations declaring the same responses share one
+/// (GitHub's 1,223 operations have 346 different tables), named for its statuses
+/// (`RESPONSES_200_404`). Names keep clear of the parameters' decoders (`taken`), which
+/// share the `handlers` module.
+pub(super) fn names(
+    operations: &[Operation],
+    taken: &[Vec<String>],
+    rules: &Rules<'_>,
+) -> Vec<Option<String>> {
+    let mut trial = rules.blank();
+    let keys: Vec<String> = operations.iter().map(|op| key(op, &mut trial)).collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for key in &keys {
+        *uses.entry(key).or_default() += 1;
+    }
+    let mut names = Namespace::default();
+    for name in taken.iter().flatten() {
+        names.claim(name);
+    }
+    let mut given: HashMap<&str, String> = HashMap::new();
+    operations
+        .iter()
+        .zip(&keys)
+        .map(|(op, key)| {
+            let mut declared = op.responses.iter().filter(|r| r.declared).peekable();
+            declared.peek()?;
+            if let Some(name) = given.get(key.as_str()) {
+                return Some(name.clone());
+            }
+            let name = if uses[key.as_str()] == 1 {
+                let upper = op.method_name.trim_end_matches('_').to_ascii_uppercase();
+                names.claim(&format!("{upper}_RESPONSES"))
+            } else {
+                let statuses: Vec<String> = declared
+                    .map(|response| response.status.key().to_ascii_uppercase())
+                    .collect();
+                names.claim(&format!("RESPONSES_{}", statuses.join("_")))
+            };
+            given.insert(key, name.clone());
+            Some(name)
+        })
+        .collect()
+}
+
+/// What makes two operations' tables the same: each declared response's status, media
+/// types with the schemas of those JSON bodies that have rules (as `trial`, rules
+/// written nowhere, finds), and required headers.
+fn key(op: &Operation, trial: &mut Rules<'_>) -> String {
+    let mut key = String::new();
+    for response in op.responses.iter().filter(|r| r.declared) {
+        key.push_str(&response.status.key());
+        for media in &response.content {
+            let schema = json_body(response, &media.media_type)
+                .filter(|body| trial.for_typed(&body.schema, &body.name_hint).is_some())
+                .map(|body| body.schema.to_string());
+            key.push_str(&format!(
+                " {} {}",
+                media.media_type,
+                schema.unwrap_or_default()
+            ));
+        }
+        for header in response.headers.iter().filter(|h| h.required) {
+            key.push_str(&format!(" {}", header.name.to_ascii_lowercase()));
+        }
+        key.push('\n');
+    }
+    key
+}
+
+/// The tables named `names` (one per operation, from [`names`]), each written once.
+/// Written after the handlers, so the rules of response bodies
+/// ([`Rules::for_typed`]) come after, and do not rename, those of requests.
+pub(super) fn tables(
+    operations: &[Operation],
+    names: &[Option<String>],
+    rules: &mut Rules<'_>,
+) -> Vec<TokenStream> {
+    let mut written = HashSet::new();
+    let mut tables = Vec::new();
+    for (op, name) in operations.iter().zip(names) {
+        let Some(name) = name.as_deref().filter(|name| written.insert(*name)) else {
+            continue;
+        };
+        let entries: Vec<TokenStream> = op
+            .responses
+            .iter()
+            .filter(|response| response.declared)
+            .map(|response| entry(response, rules))
+            .collect();
+        let table = ident(name);
+        let count = Literal::usize_unsuffixed(entries.len());
+        tables.push(quote! {
+            static #table: [rt::Declared; #count] = [#(#entries),*];
+        });
+    }
+    tables
+}
+
+/// One declared response: `rt::Declared::code(200, &[(media, rules)], &[headers])`.
+fn entry(response: &Response, rules: &mut Rules<'_>) -> TokenStream {
+    let content = response.content.iter().map(|media| {
+        let key = &media.media_type;
+        match body_rules(response, key, rules) {
+            Some(path) => quote!((#key, Some(&#path))),
+            None => quote!((#key, None)),
+        }
+    });
+    let content = quote!(&[#(#content),*]);
+    let headers = response
+        .headers
+        .iter()
+        .filter(|header| header.required)
+        .map(|header| header.name.to_ascii_lowercase());
+    let headers = quote!(&[#(#headers),*]);
+    match response.status {
+        StatusSpec::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(rt::Declared::code(#code, #content, #headers))
+        }
+        StatusSpec::Range(digit) => {
+            let digit = Literal::u16_unsuffixed(digit);
+            quote!(rt::Declared::range(#digit, #content, #headers))
+        }
+        StatusSpec::Default => quote!(rt::Declared::fallback(#content, #headers)),
+    }
+}
+
+/// The rules of the body `response` has as `media_type`, when it is JSON and its schema
+/// says more than its Rust type holds (a body the implementation answers with is made
+/// by that type: [`Rules::for_typed`]).
+fn body_rules(response: &Response, media_type: &str, rules: &mut Rules<'_>) -> Option<TokenStream> {
+    let schema = json_body(response, media_type)?;
+    rules.for_typed(&schema.schema, &schema.name_hint)
+}
+
+/// The schema of the body `response` has as `media_type`, when it is JSON.
+fn json_body<'a>(response: &'a Response, media_type: &str) -> Option<&'a SchemaUse> {
+    let body = match response.alternatives.as_slice() {
+        [] => response
+            .body
+            .as_ref()
+            .filter(|body| body.media_type() == media_type)?,
+        alternatives => {
+            &alternatives
+                .iter()
+                .find(|alternative| alternative.media_type == media_type)?
+                .body
+        }
+    };
+    match body {
+        ResponseBody::Json { schema, .. } => Some(schema),
+        ResponseBody::Text { .. } | ResponseBody::Bytes { .. } => None,
+    }
+}
