@@ -250,7 +250,8 @@ impl<'a> Rules<'a> {
             let kind = ident(kind);
             fields.push(quote!(kind: Some(Kind::#kind),));
         }
-        if nullable && !typed {
+        // Kept for typed values too: `null` passes the checks that follow only so.
+        if nullable {
             fields.push(quote!(nullable: true,));
         }
 
@@ -528,6 +529,7 @@ mod tests {
                     "state": {"type": "string", "enum": ["open", "closed"]},
                     "at": {"type": "string", "format": "date-time"},
                     "count": {"type": "integer", "maximum": 9},
+                    "level": {"type": ["integer", "null"], "enum": [1, 2, null]},
                     "mail": {"type": "string", "format": "email"},
                     "tags": {"type": "array", "maxItems": 2, "items": {"type": "string"}}
                 }
@@ -537,7 +539,9 @@ mod tests {
         let mut rules = Rules::new(&components);
         assert!(rules.for_typed(&item, "Body").is_some());
         let typed = rules.finish().to_string();
+        // `null` where the schema allows it passes the checks after `nullable` only.
         for kept in [
+            "nullable",
             "Maximum",
             "Email",
             "MaxItems",

@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 
 use serde_json::Value;
 use specfirst_runtime::__private::axum::Router;
-use specfirst_runtime::{serve_with_listener, ServerConfig, StatusCode};
+use specfirst_runtime::{serve_with_listener, ResponseChecks, ServerConfig, StatusCode};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -32,9 +32,15 @@ pub struct Server {
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-/// Serves `router` with the default config.
+/// Serves `router` with the default config, its response checks strict: what a test's
+/// implementation answers is held against the spec, and a response that breaks it is a
+/// 500 the test sees.
 pub async fn start(router: Router) -> Server {
-    start_with(router, ServerConfig::default()).await
+    let config = ServerConfig {
+        response_checks: ResponseChecks::Strict,
+        ..ServerConfig::default()
+    };
+    start_with(router, config).await
 }
 
 /// Serves `router` with `config`.
