@@ -109,11 +109,7 @@ pub(crate) fn check_json_content_type(headers: &HeaderMap) -> Result<(), HttpErr
         None => Ok(()),
         Some(Err(e)) => Err(e),
         Some(Ok(media)) => {
-            let is_json = media == "application/json"
-                || media
-                    .split_once('/')
-                    .is_some_and(|(ty, sub)| !ty.is_empty() && sub.ends_with("+json"));
-            if is_json {
+            if is_json(&media) {
                 Ok(())
             } else {
                 Err(unsupported(&media, "application/json"))
@@ -147,20 +143,8 @@ pub(crate) fn choose_media_type(
         Some(received) => received?,
     };
     let declared: Vec<String> = declared.iter().map(|d| essence(d)).collect();
-    let ty = received.split('/').next().unwrap_or_default();
     let exact = declared.iter().position(|d| *d == received);
-    let wildcard = || {
-        declared.iter().position(|d| match d.split_once('/') {
-            Some((dty, "*")) => dty == "*" || dty == ty,
-            _ => false,
-        })
-    };
-    let is_json = |media: &str| {
-        media == "application/json"
-            || media
-                .split_once('/')
-                .is_some_and(|(ty, sub)| !ty.is_empty() && sub.ends_with("+json"))
-    };
+    let wildcard = || declared.iter().position(|d| covers(d, &received));
     // Any JSON request fits a declared JSON type, as it does when JSON is the only one.
     let json = || {
         if is_json(&received) {
@@ -175,8 +159,27 @@ pub(crate) fn choose_media_type(
         .ok_or_else(|| unsupported(&received, &declared.join(", ")))
 }
 
+/// Whether a media type (its essence) is JSON: `application/json` or any
+/// `type/subtype+json`.
+pub(crate) fn is_json(media: &str) -> bool {
+    media == "application/json"
+        || media
+            .split_once('/')
+            .is_some_and(|(ty, sub)| !ty.is_empty() && sub.ends_with("+json"))
+}
+
+/// Whether the declared wildcard `declared` (`image/*`, `*/*`; an essence) covers the
+/// media type `received`; a declared type without a wildcard covers nothing here.
+pub(crate) fn covers(declared: &str, received: &str) -> bool {
+    let kind = received.split('/').next().unwrap_or_default();
+    match declared.split_once('/') {
+        Some((declared_kind, "*")) => declared_kind == "*" || declared_kind == kind,
+        _ => false,
+    }
+}
+
 /// A media type without parameters, trimmed and lowercased.
-fn essence(media_type: &str) -> String {
+pub(crate) fn essence(media_type: &str) -> String {
     media_type
         .split(';')
         .next()

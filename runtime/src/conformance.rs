@@ -16,6 +16,7 @@ use http::{header, StatusCode};
 use http_body::Body as _;
 use serde::Deserialize;
 
+use crate::body::{covers, essence, is_json};
 use crate::model::Status;
 use crate::observe::Routed;
 use crate::validate::{validate, Schema};
@@ -281,27 +282,10 @@ fn media_list(response: &Declared) -> String {
     types.join(", ")
 }
 
-/// A media type without its parameters, in lower case.
-fn essence(media_type: &str) -> String {
-    let essence = media_type.split(';').next().unwrap_or_default();
-    essence.trim().to_ascii_lowercase()
-}
-
-/// Whether the declared media type (`application/json`, `image/*`, `*/*`) covers the
-/// response's.
+/// Whether the declared media type (`application/json`, `image/*`, `*/*`; an
+/// essence) covers the response's.
 fn media_matches(declared: &str, actual: &str) -> bool {
-    match declared.strip_suffix("/*") {
-        Some("*") => true,
-        Some(kind) => actual
-            .split_once('/')
-            .is_some_and(|(actual_kind, _)| actual_kind == kind),
-        None => declared == actual,
-    }
-}
-
-/// Whether bodies of the media type are JSON (`application/json`, `*+json`).
-fn is_json(essence: &str) -> bool {
-    essence == "application/json" || essence.ends_with("+json")
+    declared == actual || covers(declared, actual)
 }
 
 #[cfg(test)]

@@ -35,8 +35,13 @@ pub struct Rules<'a> {
 impl<'a> Rules<'a> {
     /// Rules over `components`, the normalized component schemas by name.
     pub fn new(components: &'a [(String, Value)]) -> Self {
+        Self::over(components.iter().map(|(n, s)| (n.as_str(), s)).collect())
+    }
+
+    /// Rules over `components`, none built yet.
+    fn over(components: BTreeMap<&'a str, &'a Value>) -> Self {
         Self {
-            components: components.iter().map(|(n, s)| (n.as_str(), s)).collect(),
+            components,
             component_statics: BTreeMap::new(),
             names: Namespace::default(),
             statics: Vec::new(),
@@ -90,14 +95,7 @@ impl<'a> Rules<'a> {
     /// New rules over the same components, none built yet: to learn what a use would
     /// need without writing it.
     pub fn blank(&self) -> Rules<'a> {
-        Rules {
-            components: self.components.clone(),
-            component_statics: BTreeMap::new(),
-            names: Namespace::default(),
-            statics: Vec::new(),
-            uses: BTreeMap::new(),
-            typed: false,
-        }
+        Self::over(self.components.clone())
     }
 
     /// The `rules` module, empty when no schema needs one.
@@ -435,17 +433,18 @@ fn checks(map: &serde_json::Map<String, Value>, typed_string: bool) -> Vec<Token
         let step = Literal::f64_suffixed(step);
         out.push(quote!(Check::MultipleOf(#step)));
     }
-    let lengths = [
+    for (key, variant) in [
         ("minLength", quote!(MinLength)),
         ("maxLength", quote!(MaxLength)),
-    ];
-    let lengths = if typed_string { &[][..] } else { &lengths[..] };
-    for (key, variant) in lengths.iter().cloned().chain([
         ("minItems", quote!(MinItems)),
         ("maxItems", quote!(MaxItems)),
         ("minProperties", quote!(MinProperties)),
         ("maxProperties", quote!(MaxProperties)),
-    ]) {
+    ] {
+        // A typed string's length is held by its checked newtype.
+        if typed_string && key.ends_with("Length") {
+            continue;
+        }
         if let Some(n) = count(key) {
             out.push(quote!(Check::#variant(#n)));
         }
