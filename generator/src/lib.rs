@@ -761,6 +761,13 @@ impl Generator {
         }
         deps.sort();
         text.extend(deps);
+        text.push_str(
+            "\n[features]\n\
+             # The typed client (`client` module): in process, for tests of the implementation.\n\
+             client = []\n\
+             # The client's HTTP transport, through reqwest.\n\
+             http-client = [\"client\", \"specfirst-runtime/http-client\"]\n",
+        );
         text
     }
 

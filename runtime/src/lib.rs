@@ -15,6 +15,7 @@ pub use specfirst_model as model;
 
 pub mod auth;
 mod body;
+pub mod client;
 mod config;
 mod conformance;
 mod context;

@@ -87,6 +87,14 @@ impl BodyStream {
             .map(|collected| collected.to_bytes())
             .map_err(|e| body::read_error(&*e, self.limit))
     }
+
+    /// What is left of the stream as a body to send on, for the client.
+    pub(crate) fn into_body(mut self) -> Body {
+        match self.body.take() {
+            Some(body) => Body::new(body),
+            None => Body::empty(),
+        }
+    }
 }
 
 impl From<Bytes> for BodyStream {

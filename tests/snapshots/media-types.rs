@@ -1197,5 +1197,321 @@ mod description {
     ];
 }
 
+/// A typed client of Media Types 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`MediaTypesApi`](super::MediaTypesApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::MediaTypesApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `POST /notes` (operation `createNote`): [`MediaTypesApi::create_note`](super::MediaTypesApi::create_note).
+        pub async fn create_note(
+            &self,
+            request: super::CreateNoteRequest,
+        ) -> Result<super::CreateNoteResponse, ClientError> {
+            let mut out = Outgoing::new("createNote", "POST", "/notes");
+            match request.body {
+                super::CreateNoteRequestBody::ApplicationJson(body) => {
+                    out.json("application/json", &body)?;
+                }
+                super::CreateNoteRequestBody::ApplicationXWwwFormUrlencoded(body) => {
+                    out.form(&body)?;
+                }
+                super::CreateNoteRequestBody::MultipartFormData(body) => {
+                    let body = &body;
+                    let parts = (|| -> Result<_, String> {
+                        let mut parts = ::specfirst_runtime::client::MultipartWriter::new();
+                        parts.value("title", rt::Scalar::String, &body.title)?;
+                        parts.value("priority", rt::Scalar::Integer, &body.priority)?;
+                        parts.value("urgent", rt::Scalar::Boolean, &body.urgent)?;
+                        parts.values("tags", rt::Scalar::String, &body.tags)?;
+                        parts.value("meta", rt::Scalar::Json, &body.meta)?;
+                        parts.file("attachment", &body.attachment);
+                        if let Some(files) = &body.extras {
+                            parts.files("extras", files);
+                        }
+                        Ok(parts)
+                    })()
+                        .map_err(|message| ClientError::Encode {
+                            operation: "createNote",
+                            message,
+                        })?;
+                    out.multipart(parts);
+                }
+                super::CreateNoteRequestBody::TextPlain(body) => {
+                    out.text("text/plain", body);
+                }
+                super::CreateNoteRequestBody::ApplicationOctetStream(body) => {
+                    out.stream("application/octet-stream", body);
+                }
+                super::CreateNoteRequestBody::ImageAny(body) => {
+                    out.stream("image/*", body);
+                }
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_create_note(incoming)
+        }
+
+        /// `PUT /uploads` (operation `upload`): [`MediaTypesApi::upload`](super::MediaTypesApi::upload).
+        pub async fn upload(
+            &self,
+            request: super::UploadRequest,
+        ) -> Result<super::UploadResponse, ClientError> {
+            let mut out = Outgoing::new("upload", "PUT", "/uploads");
+            if let Some(body) = request.body {
+                let body = &body;
+                let parts = (|| -> Result<_, String> {
+                    let mut parts = ::specfirst_runtime::client::MultipartWriter::new();
+                    parts.file("file", &body.file);
+                    parts.value("label", rt::Scalar::String, &body.label)?;
+                    Ok(parts)
+                })()
+                    .map_err(|message| ClientError::Encode {
+                        operation: "upload",
+                        message,
+                    })?;
+                out.multipart(parts);
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_upload(incoming)
+        }
+
+        /// `POST /echo` (operation `echoText`): [`MediaTypesApi::echo_text`](super::MediaTypesApi::echo_text).
+        pub async fn echo_text(
+            &self,
+            request: super::EchoTextRequest,
+        ) -> Result<super::EchoTextResponse, ClientError> {
+            let mut out = Outgoing::new("echoText", "POST", "/echo");
+            out.text("text/plain", request.body);
+            let incoming = self.inner.send(out, &[]).await?;
+            read_echo_text(incoming)
+        }
+
+        /// `POST /edge` (operation `edgeCases`): [`MediaTypesApi::edge_cases`](super::MediaTypesApi::edge_cases).
+        pub async fn edge_cases(
+            &self,
+            request: super::EdgeCasesRequest,
+        ) -> Result<super::EdgeCasesResponse, ClientError> {
+            let mut out = Outgoing::new("edgeCases", "POST", "/edge");
+            if let Some(body) = request.body {
+                match body {
+                    super::EdgeCasesRequestBody::ApplicationJson(body) => {
+                        out.json("application/json", &body)?;
+                    }
+                    super::EdgeCasesRequestBody::ApplicationMergePatchJson(body) => {
+                        out.json("application/merge-patch+json", &body)?;
+                    }
+                    super::EdgeCasesRequestBody::MultipartFormData(body) => {
+                        let body = &body;
+                        let parts = (|| -> Result<_, String> {
+                            let mut parts = ::specfirst_runtime::client::MultipartWriter::new();
+                            parts
+                                .value("file-name", rt::Scalar::String, &body.file_name)?;
+                            parts.value("type", rt::Scalar::String, &body.type_)?;
+                            parts.value("self", rt::Scalar::Number, &body.self_)?;
+                            parts.values("items", rt::Scalar::Json, &body.items)?;
+                            if let Some(file) = &body.blob {
+                                parts.file("blob", file);
+                            }
+                            Ok(parts)
+                        })()
+                            .map_err(|message| ClientError::Encode {
+                                operation: "edgeCases",
+                                message,
+                            })?;
+                        out.multipart(parts);
+                    }
+                    super::EdgeCasesRequestBody::Any(body) => {
+                        out.stream("*/*", body);
+                    }
+                }
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_edge_cases(incoming)
+        }
+
+        /// `POST /raw-multipart` (operation `rawMultipart`): [`MediaTypesApi::raw_multipart`](super::MediaTypesApi::raw_multipart).
+        pub async fn raw_multipart(
+            &self,
+            request: super::RawMultipartRequest,
+        ) -> Result<super::RawMultipartResponse, ClientError> {
+            let mut out = Outgoing::new("rawMultipart", "POST", "/raw-multipart");
+            out.stream("multipart/form-data", request.body);
+            let incoming = self.inner.send(out, &[]).await?;
+            read_raw_multipart(incoming)
+        }
+
+        /// `POST /pings` (operation `ping`): [`MediaTypesApi::ping`](super::MediaTypesApi::ping).
+        pub async fn ping(
+            &self,
+            request: super::PingRequest,
+        ) -> Result<super::PingResponse, ClientError> {
+            let mut out = Outgoing::new("ping", "POST", "/pings");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_ping(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`CreateNoteResponse`](super::CreateNoteResponse) from a response of `createNote`.
+    fn read_create_note(
+        incoming: Incoming,
+    ) -> Result<super::CreateNoteResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::CreateNoteResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`UploadResponse`](super::UploadResponse) from a response of `upload`.
+    fn read_upload(incoming: Incoming) -> Result<super::UploadResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::UploadResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`EchoTextResponse`](super::EchoTextResponse) from a response of `echoText`.
+    fn read_echo_text(
+        incoming: Incoming,
+    ) -> Result<super::EchoTextResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::EchoTextResponse::Ok {
+                    body: if incoming.is("application/json") {
+                        super::EchoTextResponseOkBody::ApplicationJson(incoming.json()?)
+                    } else if incoming.is("text/plain") {
+                        super::EchoTextResponseOkBody::TextPlain(incoming.text()?)
+                    } else if incoming.is("image/*") {
+                        super::EchoTextResponseOkBody::ImageAny {
+                            content_type: incoming.content_type_owned(),
+                            body: incoming.binary(),
+                        }
+                    } else {
+                        return Err(incoming.unexpected_media_type());
+                    },
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`EdgeCasesResponse`](super::EdgeCasesResponse) from a response of `edgeCases`.
+    fn read_edge_cases(
+        incoming: Incoming,
+    ) -> Result<super::EdgeCasesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::EdgeCasesResponse::Ok {
+                    body: if incoming.is("application/json") {
+                        super::EdgeCasesResponseOkBody::ApplicationJson(incoming.json()?)
+                    } else if incoming.is("application/problem+json") {
+                        super::EdgeCasesResponseOkBody::ApplicationProblemJson(
+                            incoming.json()?,
+                        )
+                    } else if incoming.is("text/csv") {
+                        super::EdgeCasesResponseOkBody::TextCsv(incoming.binary())
+                    } else {
+                        return Err(incoming.unexpected_media_type());
+                    },
+                }
+            }
+            201 => {
+                super::EdgeCasesResponse::Created {
+                    body: if incoming.is("*/*") {
+                        super::EdgeCasesResponseCreatedBody::Any {
+                            content_type: incoming.content_type_owned(),
+                            body: incoming.binary(),
+                        }
+                    } else if incoming.is("application/json") {
+                        super::EdgeCasesResponseCreatedBody::ApplicationJson(
+                            incoming.json()?,
+                        )
+                    } else {
+                        return Err(incoming.unexpected_media_type());
+                    },
+                }
+            }
+            _ => {
+                super::EdgeCasesResponse::Default {
+                    status: incoming.status(),
+                }
+            }
+        };
+        Ok(response)
+    }
+
+    ///Reads [`RawMultipartResponse`](super::RawMultipartResponse) from a response of `rawMultipart`.
+    fn read_raw_multipart(
+        incoming: Incoming,
+    ) -> Result<super::RawMultipartResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::RawMultipartResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PingResponse`](super::PingResponse) from a response of `ping`.
+    fn read_ping(incoming: Incoming) -> Result<super::PingResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::PingResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("media-types.json");

@@ -781,5 +781,199 @@ mod description {
     ];
 }
 
+/// A typed client of type: the naming torture test 0.1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`TypeTheNamingTortureTestApi`](super::TypeTheNamingTortureTestApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::TypeTheNamingTortureTestApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `GET /self/{type}/{2fa}` (operation `self`): [`TypeTheNamingTortureTestApi::self_`](super::TypeTheNamingTortureTestApi::self_).
+        pub async fn self_(
+            &self,
+            request: super::SelfRequest,
+        ) -> Result<super::SelfResponse, ClientError> {
+            let mut out = Outgoing::new("self", "GET", "/self/{type}/{2fa}");
+            out.param(&handlers::SELF_TYPE, &request.type_)?;
+            out.param(&handlers::SELF_N2FA, &request.n2fa)?;
+            out.param(&handlers::SELF_ASYNC, &request.async_)?;
+            out.param(&handlers::SELF_QUERY_TYPE, &request.query_type)?;
+            out.param(&handlers::SELF_TYPE_2, &request.type_2)?;
+            out.param(&handlers::SELF_X_REQUEST_ID, &request.x_request_id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_self_(incoming)
+        }
+
+        /// `GET /results/{id}` (operation `result`): [`TypeTheNamingTortureTestApi::result`](super::TypeTheNamingTortureTestApi::result).
+        pub async fn result(
+            &self,
+            request: super::ResultRequest,
+        ) -> Result<super::ResultResponse, ClientError> {
+            let mut out = Outgoing::new("result", "GET", "/results/{id}");
+            out.param(&handlers::RESULT_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_result(incoming)
+        }
+
+        /// `GET /results` (operation `resultOperation`): [`TypeTheNamingTortureTestApi::result_operation`](super::TypeTheNamingTortureTestApi::result_operation).
+        pub async fn result_operation(
+            &self,
+            request: super::ResultOperationRequest,
+        ) -> Result<super::ResultOperationResponse, ClientError> {
+            let mut out = Outgoing::new("resultOperation", "GET", "/results");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_result_operation(incoming)
+        }
+
+        /// `GET /items/{id}` (operation `get-item`): [`TypeTheNamingTortureTestApi::get_item`](super::TypeTheNamingTortureTestApi::get_item).
+        pub async fn get_item(
+            &self,
+            request: super::GetItemRequest,
+        ) -> Result<super::GetItemResponse, ClientError> {
+            let mut out = Outgoing::new("get-item", "GET", "/items/{id}");
+            out.param(&handlers::PATH_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_item(incoming)
+        }
+
+        /// `DELETE /items/{id}` (operation `delete /items/{id}`): [`TypeTheNamingTortureTestApi::delete_items_id`](super::TypeTheNamingTortureTestApi::delete_items_id).
+        pub async fn delete_items_id(
+            &self,
+            request: super::DeleteItemsIdRequest,
+        ) -> Result<super::DeleteItemsIdResponse, ClientError> {
+            let mut out = Outgoing::new("delete /items/{id}", "DELETE", "/items/{id}");
+            out.param(&handlers::PATH_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_delete_items_id(incoming)
+        }
+
+        /// `GET /items/{name}/children` (operation `getItem`): [`TypeTheNamingTortureTestApi::get_item_children`](super::TypeTheNamingTortureTestApi::get_item_children).
+        pub async fn get_item_children(
+            &self,
+            request: super::GetItemChildrenRequest,
+        ) -> Result<super::GetItemChildrenResponse, ClientError> {
+            let mut out = Outgoing::new("getItem", "GET", "/items/{name}/children");
+            out.param(&handlers::GET_ITEM_CHILDREN_NAME, &request.name)?;
+            out.param(&handlers::GET_ITEM_CHILDREN_QUERY_BODY, &request.query_body)?;
+            if let Some(body) = request.body {
+                out.json("application/json", &body)?;
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_item_children(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`SelfResponse`](super::SelfResponse) from a response of `self`.
+    fn read_self_(incoming: Incoming) -> Result<super::SelfResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SelfResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ResultResponse`](super::ResultResponse) from a response of `result`.
+    fn read_result(incoming: Incoming) -> Result<super::ResultResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::ResultResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ResultOperationResponse`](super::ResultOperationResponse) from a response of `resultOperation`.
+    fn read_result_operation(
+        incoming: Incoming,
+    ) -> Result<super::ResultOperationResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::ResultOperationResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetItemResponse`](super::GetItemResponse) from a response of `get-item`.
+    fn read_get_item(incoming: Incoming) -> Result<super::GetItemResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::GetItemResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeleteItemsIdResponse`](super::DeleteItemsIdResponse) from a response of `delete /items/{id}`.
+    fn read_delete_items_id(
+        incoming: Incoming,
+    ) -> Result<super::DeleteItemsIdResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::DeleteItemsIdResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetItemChildrenResponse`](super::GetItemChildrenResponse) from a response of `getItem`.
+    fn read_get_item_children(
+        incoming: Incoming,
+    ) -> Result<super::GetItemChildrenResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetItemChildrenResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            418 => super::GetItemChildrenResponse::ImATeapot,
+            599 => super::GetItemChildrenResponse::Status599,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("naming.json");

@@ -1293,5 +1293,162 @@ mod description {
     ];
 }
 
+/// A typed client of Sensors 1.0.0: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`SensorsApi`](super::SensorsApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::SensorsApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `GET /sensors/{id}` (operation `getSensor`): [`SensorsApi::get_sensor`](super::SensorsApi::get_sensor).
+        pub async fn get_sensor(
+            &self,
+            request: super::GetSensorRequest,
+        ) -> Result<super::GetSensorResponse, ClientError> {
+            let mut out = Outgoing::new("getSensor", "GET", "/sensors/{id}");
+            out.param(&handlers::PATH_ID, &request.id)?;
+            out.param(&handlers::GET_SENSOR_PRECISION, &request.precision)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_sensor(incoming)
+        }
+
+        /// `DELETE /sensors/{id}` (operation `retireSensor`): [`SensorsApi::retire_sensor`](super::SensorsApi::retire_sensor).
+        pub async fn retire_sensor(
+            &self,
+            request: super::RetireSensorRequest,
+        ) -> Result<super::RetireSensorResponse, ClientError> {
+            let mut out = Outgoing::new("retireSensor", "DELETE", "/sensors/{id}");
+            out.param(&handlers::PATH_ID, &request.id)?;
+            let incoming = self.inner.send(out, CLIENT_CERT).await?;
+            read_retire_sensor(incoming)
+        }
+
+        /// `POST /readings` (operation `addReading`): [`SensorsApi::add_reading`](super::SensorsApi::add_reading).
+        pub async fn add_reading(
+            &self,
+            request: super::AddReadingRequest,
+        ) -> Result<super::AddReadingResponse, ClientError> {
+            let mut out = Outgoing::new("addReading", "POST", "/readings");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_add_reading(incoming)
+        }
+
+        /// `GET /ping` (operation `ping`): [`SensorsApi::ping`](super::SensorsApi::ping).
+        pub async fn ping(
+            &self,
+            request: super::PingRequest,
+        ) -> Result<super::PingResponse, ClientError> {
+            let mut out = Outgoing::new("ping", "GET", "/ping");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_ping(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///A security requirement as the client presents it.
+    static CLIENT_CERT: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "clientCert",
+                presented: Presented::Elsewhere,
+            },
+        ],
+    ];
+
+    ///Reads [`GetSensorResponse`](super::GetSensorResponse) from a response of `getSensor`.
+    fn read_get_sensor(
+        incoming: Incoming,
+    ) -> Result<super::GetSensorResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetSensorResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`RetireSensorResponse`](super::RetireSensorResponse) from a response of `retireSensor`.
+    fn read_retire_sensor(
+        incoming: Incoming,
+    ) -> Result<super::RetireSensorResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::RetireSensorResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`AddReadingResponse`](super::AddReadingResponse) from a response of `addReading`.
+    fn read_add_reading(
+        incoming: Incoming,
+    ) -> Result<super::AddReadingResponse, ClientError> {
+        let response = match incoming.code() {
+            201 => {
+                super::AddReadingResponse::Created {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PingResponse`](super::PingResponse) from a response of `ping`.
+    fn read_ping(incoming: Incoming) -> Result<super::PingResponse, ClientError> {
+        let response = match incoming.code() {
+            _ => {
+                super::PingResponse::Default {
+                    status: incoming.status(),
+                }
+            }
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("openapi31.json");

@@ -2309,5 +2309,386 @@ mod description {
     ];
 }
 
+/// A typed client of Param styles 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`ParamStylesApi`](super::ParamStylesApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::ParamStylesApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `GET /simple/{scalar}/{list}/{listx}/{obj}/{objx}` (operation `simplePath`): [`ParamStylesApi::simple_path`](super::ParamStylesApi::simple_path).
+        pub async fn simple_path(
+            &self,
+            request: super::SimplePathRequest,
+        ) -> Result<super::SimplePathResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "simplePath",
+                "GET",
+                "/simple/{scalar}/{list}/{listx}/{obj}/{objx}",
+            );
+            out.param(&handlers::SIMPLE_PATH_SCALAR, &request.scalar)?;
+            out.param(&handlers::SIMPLE_PATH_LIST, &request.list)?;
+            out.param(&handlers::SIMPLE_PATH_LISTX, &request.listx)?;
+            out.param(&handlers::SIMPLE_PATH_OBJ, &request.obj)?;
+            out.param(&handlers::SIMPLE_PATH_OBJX, &request.objx)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_simple_path(incoming)
+        }
+
+        /// `GET /label/{scalar}/{list}/{listx}/{obj}/{objx}` (operation `labelPath`): [`ParamStylesApi::label_path`](super::ParamStylesApi::label_path).
+        pub async fn label_path(
+            &self,
+            request: super::LabelPathRequest,
+        ) -> Result<super::LabelPathResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "labelPath",
+                "GET",
+                "/label/{scalar}/{list}/{listx}/{obj}/{objx}",
+            );
+            out.param(&handlers::LABEL_PATH_SCALAR, &request.scalar)?;
+            out.param(&handlers::LABEL_PATH_LIST, &request.list)?;
+            out.param(&handlers::LABEL_PATH_LISTX, &request.listx)?;
+            out.param(&handlers::LABEL_PATH_OBJ, &request.obj)?;
+            out.param(&handlers::LABEL_PATH_OBJX, &request.objx)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_label_path(incoming)
+        }
+
+        /// `GET /matrix/{scalar}/{list}/{listx}/{obj}/{objx}` (operation `matrixPath`): [`ParamStylesApi::matrix_path`](super::ParamStylesApi::matrix_path).
+        pub async fn matrix_path(
+            &self,
+            request: super::MatrixPathRequest,
+        ) -> Result<super::MatrixPathResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "matrixPath",
+                "GET",
+                "/matrix/{scalar}/{list}/{listx}/{obj}/{objx}",
+            );
+            out.param(&handlers::MATRIX_PATH_SCALAR, &request.scalar)?;
+            out.param(&handlers::MATRIX_PATH_LIST, &request.list)?;
+            out.param(&handlers::MATRIX_PATH_LISTX, &request.listx)?;
+            out.param(&handlers::MATRIX_PATH_OBJ, &request.obj)?;
+            out.param(&handlers::MATRIX_PATH_OBJX, &request.objx)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_matrix_path(incoming)
+        }
+
+        /// `GET /query` (operation `queryStyles`): [`ParamStylesApi::query_styles`](super::ParamStylesApi::query_styles).
+        pub async fn query_styles(
+            &self,
+            request: super::QueryStylesRequest,
+        ) -> Result<super::QueryStylesResponse, ClientError> {
+            let mut out = Outgoing::new("queryStyles", "GET", "/query");
+            out.param(&handlers::QUERY_STYLES_SCALAR, &request.scalar)?;
+            out.param(&handlers::QUERY_STYLES_LIST, &request.list)?;
+            out.param(&handlers::QUERY_STYLES_CSV, &request.csv)?;
+            out.param(&handlers::QUERY_STYLES_POINT, &request.point)?;
+            out.param(&handlers::QUERY_STYLES_RGB, &request.rgb)?;
+            out.param(&handlers::QUERY_STYLES_SPACED, &request.spaced)?;
+            out.param(&handlers::QUERY_STYLES_SPACED_RGB, &request.spaced_rgb)?;
+            out.param(&handlers::QUERY_STYLES_PIPED, &request.piped)?;
+            out.param(&handlers::QUERY_STYLES_PIPED_RGB, &request.piped_rgb)?;
+            out.param(&handlers::QUERY_STYLES_WHERE, &request.where_)?;
+            out.param(&handlers::QUERY_STYLES_NOTE, &request.note)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_query_styles(incoming)
+        }
+
+        /// `GET /search` (operation `search`): [`ParamStylesApi::search`](super::ParamStylesApi::search).
+        pub async fn search(
+            &self,
+            request: super::SearchRequest,
+        ) -> Result<super::SearchResponse, ClientError> {
+            let mut out = Outgoing::new("search", "GET", "/search");
+            out.param(&handlers::SEARCH_FILTER, &request.filter)?;
+            out.param(&handlers::SEARCH_LABELS, &request.labels)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_search(incoming)
+        }
+
+        /// `GET /rest` (operation `rest`): [`ParamStylesApi::rest`](super::ParamStylesApi::rest).
+        pub async fn rest(
+            &self,
+            request: super::RestRequest,
+        ) -> Result<super::RestResponse, ClientError> {
+            let mut out = Outgoing::new("rest", "GET", "/rest");
+            out.param(&handlers::QUERY_Q, &request.q)?;
+            out.param(&handlers::REST_EXPAND, &request.expand)?;
+            out.param(&handlers::REST_CREATED, &request.created)?;
+            out.param(&handlers::REST_EXTRA, &request.extra)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_rest(incoming)
+        }
+
+        /// `GET /rest/twice` (operation `restTwice`): [`ParamStylesApi::rest_twice`](super::ParamStylesApi::rest_twice).
+        pub async fn rest_twice(
+            &self,
+            request: super::RestTwiceRequest,
+        ) -> Result<super::RestTwiceResponse, ClientError> {
+            let mut out = Outgoing::new("restTwice", "GET", "/rest/twice");
+            out.param(&handlers::QUERY_Q, &request.q)?;
+            out.param(&handlers::REST_TWICE_FILTER, &request.filter)?;
+            out.param(&handlers::REST_TWICE_SORT_BY, &request.sort_by)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_rest_twice(incoming)
+        }
+
+        /// `GET /boxes` (operation `boxes`): [`ParamStylesApi::boxes`](super::ParamStylesApi::boxes).
+        pub async fn boxes(
+            &self,
+            request: super::BoxesRequest,
+        ) -> Result<super::BoxesResponse, ClientError> {
+            let mut out = Outgoing::new("boxes", "GET", "/boxes");
+            out.param(&handlers::BOXES_BOX, &request.box_)?;
+            out.param(&handlers::BOXES_REST, &request.rest)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_boxes(incoming)
+        }
+
+        /// `GET /rest/lists` (operation `restLists`): [`ParamStylesApi::rest_lists`](super::ParamStylesApi::rest_lists).
+        pub async fn rest_lists(
+            &self,
+            request: super::RestListsRequest,
+        ) -> Result<super::RestListsResponse, ClientError> {
+            let mut out = Outgoing::new("restLists", "GET", "/rest/lists");
+            out.param(&handlers::REST_LISTS_REST, &request.rest)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_rest_lists(incoming)
+        }
+
+        /// `GET /headers` (operation `headerStyles`): [`ParamStylesApi::header_styles`](super::ParamStylesApi::header_styles).
+        pub async fn header_styles(
+            &self,
+            request: super::HeaderStylesRequest,
+        ) -> Result<super::HeaderStylesResponse, ClientError> {
+            let mut out = Outgoing::new("headerStyles", "GET", "/headers");
+            out.param(&handlers::HEADER_STYLES_X_SCALAR, &request.x_scalar)?;
+            out.param(&handlers::HEADER_STYLES_X_LIST, &request.x_list)?;
+            out.param(&handlers::HEADER_STYLES_X_LISTX, &request.x_listx)?;
+            out.param(&handlers::HEADER_STYLES_X_OBJ, &request.x_obj)?;
+            out.param(&handlers::HEADER_STYLES_X_OBJX, &request.x_objx)?;
+            out.param(&handlers::HEADER_STYLES_X_WHERE, &request.x_where)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_header_styles(incoming)
+        }
+
+        /// `GET /cookies` (operation `cookieStyles`): [`ParamStylesApi::cookie_styles`](super::ParamStylesApi::cookie_styles).
+        pub async fn cookie_styles(
+            &self,
+            request: super::CookieStylesRequest,
+        ) -> Result<super::CookieStylesResponse, ClientError> {
+            let mut out = Outgoing::new("cookieStyles", "GET", "/cookies");
+            out.param(&handlers::COOKIE_STYLES_SESSION, &request.session)?;
+            out.param(&handlers::COOKIE_STYLES_TAGS, &request.tags)?;
+            out.param(&handlers::COOKIE_STYLES_CSV, &request.csv)?;
+            out.param(&handlers::COOKIE_STYLES_POINT, &request.point)?;
+            out.param(&handlers::COOKIE_STYLES_RGB, &request.rgb)?;
+            out.param(&handlers::COOKIE_STYLES_PREFS, &request.prefs)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_cookie_styles(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`SimplePathResponse`](super::SimplePathResponse) from a response of `simplePath`.
+    fn read_simple_path(
+        incoming: Incoming,
+    ) -> Result<super::SimplePathResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SimplePathResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`LabelPathResponse`](super::LabelPathResponse) from a response of `labelPath`.
+    fn read_label_path(
+        incoming: Incoming,
+    ) -> Result<super::LabelPathResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::LabelPathResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`MatrixPathResponse`](super::MatrixPathResponse) from a response of `matrixPath`.
+    fn read_matrix_path(
+        incoming: Incoming,
+    ) -> Result<super::MatrixPathResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::MatrixPathResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`QueryStylesResponse`](super::QueryStylesResponse) from a response of `queryStyles`.
+    fn read_query_styles(
+        incoming: Incoming,
+    ) -> Result<super::QueryStylesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::QueryStylesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`SearchResponse`](super::SearchResponse) from a response of `search`.
+    fn read_search(incoming: Incoming) -> Result<super::SearchResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SearchResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`RestResponse`](super::RestResponse) from a response of `rest`.
+    fn read_rest(incoming: Incoming) -> Result<super::RestResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::RestResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`RestTwiceResponse`](super::RestTwiceResponse) from a response of `restTwice`.
+    fn read_rest_twice(
+        incoming: Incoming,
+    ) -> Result<super::RestTwiceResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::RestTwiceResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`BoxesResponse`](super::BoxesResponse) from a response of `boxes`.
+    fn read_boxes(incoming: Incoming) -> Result<super::BoxesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::BoxesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`RestListsResponse`](super::RestListsResponse) from a response of `restLists`.
+    fn read_rest_lists(
+        incoming: Incoming,
+    ) -> Result<super::RestListsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::RestListsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`HeaderStylesResponse`](super::HeaderStylesResponse) from a response of `headerStyles`.
+    fn read_header_styles(
+        incoming: Incoming,
+    ) -> Result<super::HeaderStylesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::HeaderStylesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`CookieStylesResponse`](super::CookieStylesResponse) from a response of `cookieStyles`.
+    fn read_cookie_styles(
+        incoming: Incoming,
+    ) -> Result<super::CookieStylesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::CookieStylesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("param-styles.json");

@@ -1988,5 +1988,599 @@ mod description {
     ];
 }
 
+/// A typed client of Params 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`ParamsApi`](super::ParamsApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::ParamsApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `GET /things/{id}/{kind}/{ids}` (operation `getThing`): [`ParamsApi::get_thing`](super::ParamsApi::get_thing).
+        pub async fn get_thing(
+            &self,
+            request: super::GetThingRequest,
+        ) -> Result<super::GetThingResponse, ClientError> {
+            let mut out = Outgoing::new("getThing", "GET", "/things/{id}/{kind}/{ids}");
+            out.param(&handlers::GET_THING_ID, &request.id)?;
+            out.param(&handlers::GET_THING_KIND, &request.kind)?;
+            out.param(&handlers::GET_THING_IDS, &request.ids)?;
+            out.param(&handlers::GET_THING_FLAG, &request.flag)?;
+            out.param(&handlers::GET_THING_RATIO, &request.ratio)?;
+            out.param(&handlers::GET_THING_KINDS, &request.kinds)?;
+            out.param(&handlers::GET_THING_CSV, &request.csv)?;
+            out.param(&handlers::GET_THING_SINCE, &request.since)?;
+            out.param(&handlers::GET_THING_COUNT, &request.count)?;
+            out.param(&handlers::GET_THING_X_TRACE, &request.x_trace)?;
+            out.param(&handlers::GET_THING_X_TAGS, &request.x_tags)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_thing(incoming)
+        }
+
+        /// `GET /compare/{base}...{head}` (operation `compare`): [`ParamsApi::compare`](super::ParamsApi::compare).
+        pub async fn compare(
+            &self,
+            request: super::CompareRequest,
+        ) -> Result<super::CompareResponse, ClientError> {
+            let mut out = Outgoing::new("compare", "GET", "/compare/{base}...{head}");
+            out.param(&handlers::COMPARE_BASE, &request.base)?;
+            out.param(&handlers::COMPARE_HEAD, &request.head)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_compare(incoming)
+        }
+
+        /// `GET /compare/{basehead}` (operation `compareJoined`): [`ParamsApi::compare_joined`](super::ParamsApi::compare_joined).
+        pub async fn compare_joined(
+            &self,
+            request: super::CompareJoinedRequest,
+        ) -> Result<super::CompareJoinedResponse, ClientError> {
+            let mut out = Outgoing::new("compareJoined", "GET", "/compare/{basehead}");
+            out.param(&handlers::COMPARE_JOINED_BASEHEAD, &request.basehead)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_compare_joined(incoming)
+        }
+
+        /// `GET /files/{name}.json` (operation `getFile`): [`ParamsApi::get_file`](super::ParamsApi::get_file).
+        pub async fn get_file(
+            &self,
+            request: super::GetFileRequest,
+        ) -> Result<super::GetFileResponse, ClientError> {
+            let mut out = Outgoing::new("getFile", "GET", "/files/{name}.json");
+            out.param(&handlers::GET_FILE_NAME, &request.name)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_file(incoming)
+        }
+
+        /// `DELETE /tags/{arn}` (operation `deleteAllTags`): [`ParamsApi::delete_all_tags`](super::ParamsApi::delete_all_tags).
+        pub async fn delete_all_tags(
+            &self,
+            request: super::DeleteAllTagsRequest,
+        ) -> Result<super::DeleteAllTagsResponse, ClientError> {
+            let mut out = Outgoing::new("deleteAllTags", "DELETE", "/tags/{arn}");
+            out.param(&handlers::PATH_ARN, &request.arn)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_delete_all_tags(incoming)
+        }
+
+        /// `DELETE /tags/{arn}#tagKeys` (operation `deleteSomeTags`): [`ParamsApi::delete_some_tags`](super::ParamsApi::delete_some_tags).
+        pub async fn delete_some_tags(
+            &self,
+            request: super::DeleteSomeTagsRequest,
+        ) -> Result<super::DeleteSomeTagsResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "deleteSomeTags",
+                "DELETE",
+                "/tags/{arn}#tagKeys",
+            );
+            out.param(&handlers::PATH_ARN, &request.arn)?;
+            out.param(&handlers::DELETE_SOME_TAGS_TAG_KEYS, &request.tag_keys)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_delete_some_tags(incoming)
+        }
+
+        /// `POST /#X-Amz-Target=Queue.Push` (operation `push`): [`ParamsApi::push`](super::ParamsApi::push).
+        pub async fn push(
+            &self,
+            request: super::PushRequest,
+        ) -> Result<super::PushResponse, ClientError> {
+            let mut out = Outgoing::new("push", "POST", "/#X-Amz-Target=Queue.Push");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_push(incoming)
+        }
+
+        /// `POST /#X-Amz-Target=Queue.Pop` (operation `pop`): [`ParamsApi::pop`](super::ParamsApi::pop).
+        pub async fn pop(
+            &self,
+            request: super::PopRequest,
+        ) -> Result<super::PopResponse, ClientError> {
+            let mut out = Outgoing::new("pop", "POST", "/#X-Amz-Target=Queue.Pop");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_pop(incoming)
+        }
+
+        /// `GET /boards/{board}/cards/{filter}` (operation `listBoardCards`): [`ParamsApi::list_board_cards`](super::ParamsApi::list_board_cards).
+        pub async fn list_board_cards(
+            &self,
+            request: super::ListBoardCardsRequest,
+        ) -> Result<super::ListBoardCardsResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "listBoardCards",
+                "GET",
+                "/boards/{board}/cards/{filter}",
+            );
+            out.param(&handlers::PATH_BOARD, &request.board)?;
+            out.param(&handlers::LIST_BOARD_CARDS_FILTER, &request.filter)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_board_cards(incoming)
+        }
+
+        /// `GET /boards/{board}/cards/{card}` (operation `getBoardCard`): [`ParamsApi::get_board_card`](super::ParamsApi::get_board_card).
+        pub async fn get_board_card(
+            &self,
+            request: super::GetBoardCardRequest,
+        ) -> Result<super::GetBoardCardResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "getBoardCard",
+                "GET",
+                "/boards/{board}/cards/{card}",
+            );
+            out.param(&handlers::PATH_BOARD, &request.board)?;
+            out.param(&handlers::GET_BOARD_CARD_CARD, &request.card)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_board_card(incoming)
+        }
+
+        /// `GET /icons/{id}` (operation `getIcon`): [`ParamsApi::get_icon`](super::ParamsApi::get_icon).
+        pub async fn get_icon(
+            &self,
+            request: super::GetIconRequest,
+        ) -> Result<super::GetIconResponse, ClientError> {
+            let mut out = Outgoing::new("getIcon", "GET", "/icons/{id}");
+            out.param(&handlers::GET_ICON_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_icon(incoming)
+        }
+
+        /// `GET /icons/{term}` (operation `searchIcons`): [`ParamsApi::search_icons`](super::ParamsApi::search_icons).
+        pub async fn search_icons(
+            &self,
+            request: super::SearchIconsRequest,
+        ) -> Result<super::SearchIconsResponse, ClientError> {
+            let mut out = Outgoing::new("searchIcons", "GET", "/icons/{term}");
+            out.param(&handlers::SEARCH_ICONS_TERM, &request.term)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_search_icons(incoming)
+        }
+
+        /// `GET /owners/{owner}/attachments/{attachment}` (operation `getAttachment`): [`ParamsApi::get_attachment`](super::ParamsApi::get_attachment).
+        pub async fn get_attachment(
+            &self,
+            request: super::GetAttachmentRequest,
+        ) -> Result<super::GetAttachmentResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "getAttachment",
+                "GET",
+                "/owners/{owner}/attachments/{attachment}",
+            );
+            out.param(&handlers::PATH_OWNER, &request.owner)?;
+            out.param(&handlers::GET_ATTACHMENT_ATTACHMENT, &request.attachment)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_attachment(incoming)
+        }
+
+        /// `GET /owners/{owner}/attachments/{fileName}` (operation `getAttachmentByName`): [`ParamsApi::get_attachment_by_name`](super::ParamsApi::get_attachment_by_name).
+        pub async fn get_attachment_by_name(
+            &self,
+            request: super::GetAttachmentByNameRequest,
+        ) -> Result<super::GetAttachmentByNameResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "getAttachmentByName",
+                "GET",
+                "/owners/{owner}/attachments/{fileName}",
+            );
+            out.param(&handlers::PATH_OWNER, &request.owner)?;
+            out.param(&handlers::GET_ATTACHMENT_BY_NAME_FILE_NAME, &request.file_name)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_attachment_by_name(incoming)
+        }
+
+        /// `GET /repeats/{id}/of/{id}` (operation `getRepeated`): [`ParamsApi::get_repeated`](super::ParamsApi::get_repeated).
+        pub async fn get_repeated(
+            &self,
+            request: super::GetRepeatedRequest,
+        ) -> Result<super::GetRepeatedResponse, ClientError> {
+            let mut out = Outgoing::new("getRepeated", "GET", "/repeats/{id}/of/{id}");
+            out.param(&handlers::GET_REPEATED_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_repeated(incoming)
+        }
+
+        /// `GET /send/#env/partners/{partnerId}` (operation `getPartner`): [`ParamsApi::get_partner`](super::ParamsApi::get_partner).
+        pub async fn get_partner(
+            &self,
+            request: super::GetPartnerRequest,
+        ) -> Result<super::GetPartnerResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "getPartner",
+                "GET",
+                "/send/#env/partners/{partnerId}",
+            );
+            out.param(&handlers::GET_PARTNER_PARTNER_ID, &request.partner_id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_partner(incoming)
+        }
+
+        /// `GET /reports/{name}{ext}` (operation `getReport`): [`ParamsApi::get_report`](super::ParamsApi::get_report).
+        pub async fn get_report(
+            &self,
+            request: super::GetReportRequest,
+        ) -> Result<super::GetReportResponse, ClientError> {
+            let mut out = Outgoing::new("getReport", "GET", "/reports/{name}{ext}");
+            out.param(&handlers::GET_REPORT_NAME, &request.name)?;
+            out.param(&handlers::GET_REPORT_EXT, &request.ext)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_report(incoming)
+        }
+
+        /// `GET /items/{id}{format}` (operation `getItem`): [`ParamsApi::get_item`](super::ParamsApi::get_item).
+        pub async fn get_item(
+            &self,
+            request: super::GetItemRequest,
+        ) -> Result<super::GetItemResponse, ClientError> {
+            let mut out = Outgoing::new("getItem", "GET", "/items/{id}{format}");
+            out.param(&handlers::GET_ITEM_ID, &request.id)?;
+            out.param(&handlers::GET_ITEM_FORMAT, &request.format)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_item(incoming)
+        }
+
+        /// `POST /forms` (operation `postForm`): [`ParamsApi::post_form`](super::ParamsApi::post_form).
+        pub async fn post_form(
+            &self,
+            request: super::PostFormRequest,
+        ) -> Result<super::PostFormResponse, ClientError> {
+            let mut out = Outgoing::new("postForm", "POST", "/forms");
+            out.form(&request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_post_form(incoming)
+        }
+
+        /// `PUT /uploads` (operation `upload`): [`ParamsApi::upload`](super::ParamsApi::upload).
+        pub async fn upload(
+            &self,
+            request: super::UploadRequest,
+        ) -> Result<super::UploadResponse, ClientError> {
+            let mut out = Outgoing::new("upload", "PUT", "/uploads");
+            if let Some(body) = request.body {
+                out.stream("application/octet-stream", body);
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_upload(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`GetThingResponse`](super::GetThingResponse) from a response of `getThing`.
+    fn read_get_thing(
+        incoming: Incoming,
+    ) -> Result<super::GetThingResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetThingResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`CompareResponse`](super::CompareResponse) from a response of `compare`.
+    fn read_compare(incoming: Incoming) -> Result<super::CompareResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::CompareResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`CompareJoinedResponse`](super::CompareJoinedResponse) from a response of `compareJoined`.
+    fn read_compare_joined(
+        incoming: Incoming,
+    ) -> Result<super::CompareJoinedResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::CompareJoinedResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetFileResponse`](super::GetFileResponse) from a response of `getFile`.
+    fn read_get_file(incoming: Incoming) -> Result<super::GetFileResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetFileResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeleteAllTagsResponse`](super::DeleteAllTagsResponse) from a response of `deleteAllTags`.
+    fn read_delete_all_tags(
+        incoming: Incoming,
+    ) -> Result<super::DeleteAllTagsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::DeleteAllTagsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeleteSomeTagsResponse`](super::DeleteSomeTagsResponse) from a response of `deleteSomeTags`.
+    fn read_delete_some_tags(
+        incoming: Incoming,
+    ) -> Result<super::DeleteSomeTagsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::DeleteSomeTagsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PushResponse`](super::PushResponse) from a response of `push`.
+    fn read_push(incoming: Incoming) -> Result<super::PushResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::PushResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PopResponse`](super::PopResponse) from a response of `pop`.
+    fn read_pop(incoming: Incoming) -> Result<super::PopResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::PopResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ListBoardCardsResponse`](super::ListBoardCardsResponse) from a response of `listBoardCards`.
+    fn read_list_board_cards(
+        incoming: Incoming,
+    ) -> Result<super::ListBoardCardsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListBoardCardsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetBoardCardResponse`](super::GetBoardCardResponse) from a response of `getBoardCard`.
+    fn read_get_board_card(
+        incoming: Incoming,
+    ) -> Result<super::GetBoardCardResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetBoardCardResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetIconResponse`](super::GetIconResponse) from a response of `getIcon`.
+    fn read_get_icon(incoming: Incoming) -> Result<super::GetIconResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetIconResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`SearchIconsResponse`](super::SearchIconsResponse) from a response of `searchIcons`.
+    fn read_search_icons(
+        incoming: Incoming,
+    ) -> Result<super::SearchIconsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SearchIconsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetAttachmentResponse`](super::GetAttachmentResponse) from a response of `getAttachment`.
+    fn read_get_attachment(
+        incoming: Incoming,
+    ) -> Result<super::GetAttachmentResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetAttachmentResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetAttachmentByNameResponse`](super::GetAttachmentByNameResponse) from a response of `getAttachmentByName`.
+    fn read_get_attachment_by_name(
+        incoming: Incoming,
+    ) -> Result<super::GetAttachmentByNameResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetAttachmentByNameResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetRepeatedResponse`](super::GetRepeatedResponse) from a response of `getRepeated`.
+    fn read_get_repeated(
+        incoming: Incoming,
+    ) -> Result<super::GetRepeatedResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetRepeatedResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetPartnerResponse`](super::GetPartnerResponse) from a response of `getPartner`.
+    fn read_get_partner(
+        incoming: Incoming,
+    ) -> Result<super::GetPartnerResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetPartnerResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetReportResponse`](super::GetReportResponse) from a response of `getReport`.
+    fn read_get_report(
+        incoming: Incoming,
+    ) -> Result<super::GetReportResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetReportResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetItemResponse`](super::GetItemResponse) from a response of `getItem`.
+    fn read_get_item(incoming: Incoming) -> Result<super::GetItemResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetItemResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PostFormResponse`](super::PostFormResponse) from a response of `postForm`.
+    fn read_post_form(
+        incoming: Incoming,
+    ) -> Result<super::PostFormResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::PostFormResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`UploadResponse`](super::UploadResponse) from a response of `upload`.
+    fn read_upload(incoming: Incoming) -> Result<super::UploadResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::UploadResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("params.json");

@@ -905,5 +905,214 @@ mod description {
     ];
 }
 
+/// A typed client of Refs 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`RefsApi`](super::RefsApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::RefsApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `POST /trees` (operation `plantTree`): [`RefsApi::plant_tree`](super::RefsApi::plant_tree).
+        pub async fn plant_tree(
+            &self,
+            request: super::PlantTreeRequest,
+        ) -> Result<super::PlantTreeResponse, ClientError> {
+            let mut out = Outgoing::new("plantTree", "POST", "/trees");
+            out.param(&handlers::HEADER_X_TRACE, &request.x_trace)?;
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_plant_tree(incoming)
+        }
+
+        /// `GET /trees/{treeId}` (operation `getTree`): [`RefsApi::get_tree`](super::RefsApi::get_tree).
+        pub async fn get_tree(
+            &self,
+            request: super::GetTreeRequest,
+        ) -> Result<super::GetTreeResponse, ClientError> {
+            let mut out = Outgoing::new("getTree", "GET", "/trees/{treeId}");
+            out.param(&handlers::PATH_TREE_ID, &request.tree_id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_tree(incoming)
+        }
+
+        /// `GET /forest/{treeId}` (operation `getTree`): [`RefsApi::get_tree_forest`](super::RefsApi::get_tree_forest).
+        pub async fn get_tree_forest(
+            &self,
+            request: super::GetTreeForestRequest,
+        ) -> Result<super::GetTreeForestResponse, ClientError> {
+            let mut out = Outgoing::new("getTree", "GET", "/forest/{treeId}");
+            out.param(&handlers::PATH_TREE_ID, &request.tree_id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_tree_forest(incoming)
+        }
+
+        /// `GET /species` (operation `listSpecies`): [`RefsApi::list_species`](super::RefsApi::list_species).
+        pub async fn list_species(
+            &self,
+            request: super::ListSpeciesRequest,
+        ) -> Result<super::ListSpeciesResponse, ClientError> {
+            let mut out = Outgoing::new("listSpecies", "GET", "/species");
+            out.param(&handlers::LIST_SPECIES_LEAF, &request.leaf)?;
+            out.param(&handlers::HEADER_X_TRACE, &request.x_trace)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_species(incoming)
+        }
+
+        /// `GET /species/{code}` (operation `getSpecies`): [`RefsApi::get_species`](super::RefsApi::get_species).
+        pub async fn get_species(
+            &self,
+            request: super::GetSpeciesRequest,
+        ) -> Result<super::GetSpeciesResponse, ClientError> {
+            let mut out = Outgoing::new("getSpecies", "GET", "/species/{code}");
+            out.param(&handlers::GET_SPECIES_CODE, &request.code)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_species(incoming)
+        }
+
+        /// `POST /notes` (operation `postNote`): [`RefsApi::post_note`](super::RefsApi::post_note).
+        pub async fn post_note(
+            &self,
+            request: super::PostNoteRequest,
+        ) -> Result<super::PostNoteResponse, ClientError> {
+            let mut out = Outgoing::new("postNote", "POST", "/notes");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_post_note(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`PlantTreeResponse`](super::PlantTreeResponse) from a response of `plantTree`.
+    fn read_plant_tree(
+        incoming: Incoming,
+    ) -> Result<super::PlantTreeResponse, ClientError> {
+        let response = match incoming.code() {
+            201 => {
+                super::PlantTreeResponse::Created {
+                    body: incoming.json_as("application/json")?,
+                    x_depth: incoming.required_header("x-depth")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetTreeResponse`](super::GetTreeResponse) from a response of `getTree`.
+    fn read_get_tree(incoming: Incoming) -> Result<super::GetTreeResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetTreeResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                    x_depth: incoming.required_header("x-depth")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetTreeForestResponse`](super::GetTreeForestResponse) from a response of `getTree`.
+    fn read_get_tree_forest(
+        incoming: Incoming,
+    ) -> Result<super::GetTreeForestResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetTreeForestResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                    x_depth: incoming.required_header("x-depth")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ListSpeciesResponse`](super::ListSpeciesResponse) from a response of `listSpecies`.
+    fn read_list_species(
+        incoming: Incoming,
+    ) -> Result<super::ListSpeciesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListSpeciesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetSpeciesResponse`](super::GetSpeciesResponse) from a response of `getSpecies`.
+    fn read_get_species(
+        incoming: Incoming,
+    ) -> Result<super::GetSpeciesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetSpeciesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PostNoteResponse`](super::PostNoteResponse) from a response of `postNote`.
+    fn read_post_note(
+        incoming: Incoming,
+    ) -> Result<super::PostNoteResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::PostNoteResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("refs.json");

@@ -352,5 +352,137 @@ mod description {
     ];
 }
 
+/// A typed client of Responses 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`ResponsesApi`](super::ResponsesApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::ResponsesApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `GET /reports/{id}` (operation `getReport`): [`ResponsesApi::get_report`](super::ResponsesApi::get_report).
+        pub async fn get_report(
+            &self,
+            request: super::GetReportRequest,
+        ) -> Result<super::GetReportResponse, ClientError> {
+            let mut out = Outgoing::new("getReport", "GET", "/reports/{id}");
+            out.param(&handlers::PATH_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_report(incoming)
+        }
+
+        /// `GET /reports/{id}/raw` (operation `getRawReport`): [`ResponsesApi::get_raw_report`](super::ResponsesApi::get_raw_report).
+        pub async fn get_raw_report(
+            &self,
+            request: super::GetRawReportRequest,
+        ) -> Result<super::GetRawReportResponse, ClientError> {
+            let mut out = Outgoing::new("getRawReport", "GET", "/reports/{id}/raw");
+            out.param(&handlers::PATH_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_raw_report(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`GetReportResponse`](super::GetReportResponse) from a response of `getReport`.
+    fn read_get_report(
+        incoming: Incoming,
+    ) -> Result<super::GetReportResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetReportResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                    x_rate_remaining: incoming.header("x-rate-remaining")?,
+                    e_tag: incoming.required_header("etag")?,
+                }
+            }
+            202 => super::GetReportResponse::Accepted,
+            303 => {
+                super::GetReportResponse::SeeOther {
+                    location: incoming.required_header("location")?,
+                }
+            }
+            404 => {
+                super::GetReportResponse::NotFound {
+                    body: incoming.json_as("application/problem+json")?,
+                }
+            }
+            400..=499 => {
+                super::GetReportResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => {
+                super::GetReportResponse::Default {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetRawReportResponse`](super::GetRawReportResponse) from a response of `getRawReport`.
+    fn read_get_raw_report(
+        incoming: Incoming,
+    ) -> Result<super::GetRawReportResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetRawReportResponse::Ok {
+                    body: incoming.binary_as("application/pdf")?,
+                }
+            }
+            _ => {
+                super::GetRawReportResponse::Default {
+                    status: incoming.status(),
+                    content_type: incoming.content_type_owned(),
+                    body: incoming.binary_as("*/*")?,
+                }
+            }
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("responses.json");

@@ -630,5 +630,213 @@ mod description {
     ];
 }
 
+/// A typed client of Route choices 1.0.0: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`RouteChoicesApi`](super::RouteChoicesApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::RouteChoicesApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// Lists a project's exchanges.
+        ///
+        /// `GET /v1/{parent}/exchanges` (operation `listProjectExchanges`): [`RouteChoicesApi::list_project_exchanges`](super::RouteChoicesApi::list_project_exchanges).
+        pub async fn list_project_exchanges(
+            &self,
+            request: super::ListProjectExchangesRequest,
+        ) -> Result<super::ListProjectExchangesResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "listProjectExchanges",
+                "GET",
+                "/v1/{parent}/exchanges",
+            );
+            out.param(&handlers::LIST_PROJECT_EXCHANGES_PARENT, &request.parent)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_project_exchanges(incoming)
+        }
+
+        /// Lists an organization's exchanges.
+        ///
+        /// `GET /v1/{organization}/exchanges` (operation `listOrganizationExchanges`): [`RouteChoicesApi::list_organization_exchanges`](super::RouteChoicesApi::list_organization_exchanges).
+        pub async fn list_organization_exchanges(
+            &self,
+            request: super::ListOrganizationExchangesRequest,
+        ) -> Result<super::ListOrganizationExchangesResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "listOrganizationExchanges",
+                "GET",
+                "/v1/{organization}/exchanges",
+            );
+            out.param(
+                &handlers::LIST_ORGANIZATION_EXCHANGES_ORGANIZATION,
+                &request.organization,
+            )?;
+            out.param(
+                &handlers::LIST_ORGANIZATION_EXCHANGES_PAGE_SIZE,
+                &request.page_size,
+            )?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_organization_exchanges(incoming)
+        }
+
+        /// Searches exchanges; its required `query` tells its requests apart.
+        ///
+        /// `GET /v1/{name}/exchanges` (operation `searchExchanges`): [`RouteChoicesApi::search_exchanges`](super::RouteChoicesApi::search_exchanges).
+        pub async fn search_exchanges(
+            &self,
+            request: super::SearchExchangesRequest,
+        ) -> Result<super::SearchExchangesResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "searchExchanges",
+                "GET",
+                "/v1/{name}/exchanges",
+            );
+            out.param(&handlers::SEARCH_EXCHANGES_NAME, &request.name)?;
+            out.param(&handlers::SEARCH_EXCHANGES_QUERY, &request.query)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_search_exchanges(incoming)
+        }
+
+        /// `DELETE /v1/{exchange}` (operation `deleteExchange`): [`RouteChoicesApi::delete_exchange`](super::RouteChoicesApi::delete_exchange).
+        pub async fn delete_exchange(
+            &self,
+            request: super::DeleteExchangeRequest,
+        ) -> Result<super::DeleteExchangeResponse, ClientError> {
+            let mut out = Outgoing::new("deleteExchange", "DELETE", "/v1/{exchange}");
+            out.param(&handlers::DELETE_EXCHANGE_EXCHANGE, &request.exchange)?;
+            let incoming = self.inner.send(out, KEY).await?;
+            read_delete_exchange(incoming)
+        }
+
+        /// `DELETE /v1/{listing}` (operation `deleteListing`): [`RouteChoicesApi::delete_listing`](super::RouteChoicesApi::delete_listing).
+        pub async fn delete_listing(
+            &self,
+            request: super::DeleteListingRequest,
+        ) -> Result<super::DeleteListingResponse, ClientError> {
+            let mut out = Outgoing::new("deleteListing", "DELETE", "/v1/{listing}");
+            out.param(&handlers::DELETE_LISTING_LISTING, &request.listing)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_delete_listing(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///A security requirement as the client presents it.
+    static KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "key",
+                presented: Presented::Header("x-api-key"),
+            },
+        ],
+    ];
+
+    ///Reads [`ListProjectExchangesResponse`](super::ListProjectExchangesResponse) from a response of `listProjectExchanges`.
+    fn read_list_project_exchanges(
+        incoming: Incoming,
+    ) -> Result<super::ListProjectExchangesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListProjectExchangesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ListOrganizationExchangesResponse`](super::ListOrganizationExchangesResponse) from a response of `listOrganizationExchanges`.
+    fn read_list_organization_exchanges(
+        incoming: Incoming,
+    ) -> Result<super::ListOrganizationExchangesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListOrganizationExchangesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`SearchExchangesResponse`](super::SearchExchangesResponse) from a response of `searchExchanges`.
+    fn read_search_exchanges(
+        incoming: Incoming,
+    ) -> Result<super::SearchExchangesResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SearchExchangesResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeleteExchangeResponse`](super::DeleteExchangeResponse) from a response of `deleteExchange`.
+    fn read_delete_exchange(
+        incoming: Incoming,
+    ) -> Result<super::DeleteExchangeResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::DeleteExchangeResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeleteListingResponse`](super::DeleteListingResponse) from a response of `deleteListing`.
+    fn read_delete_listing(
+        incoming: Incoming,
+    ) -> Result<super::DeleteListingResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::DeleteListingResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("route-choices.json");

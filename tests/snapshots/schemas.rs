@@ -1281,5 +1281,159 @@ mod description {
     ];
 }
 
+/// A typed client of Schemas 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`SchemasApi`](super::SchemasApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::SchemasApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `POST /shapes` (operation `echoShape`): [`SchemasApi::echo_shape`](super::SchemasApi::echo_shape).
+        pub async fn echo_shape(
+            &self,
+            request: super::EchoShapeRequest,
+        ) -> Result<super::EchoShapeResponse, ClientError> {
+            let mut out = Outgoing::new("echoShape", "POST", "/shapes");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_echo_shape(incoming)
+        }
+
+        /// `POST /records` (operation `echoRecord`): [`SchemasApi::echo_record`](super::SchemasApi::echo_record).
+        pub async fn echo_record(
+            &self,
+            request: super::EchoRecordRequest,
+        ) -> Result<super::EchoRecordResponse, ClientError> {
+            let mut out = Outgoing::new("echoRecord", "POST", "/records");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_echo_record(incoming)
+        }
+
+        /// `POST /values` (operation `echoValue`): [`SchemasApi::echo_value`](super::SchemasApi::echo_value).
+        pub async fn echo_value(
+            &self,
+            request: super::EchoValueRequest,
+        ) -> Result<super::EchoValueResponse, ClientError> {
+            let mut out = Outgoing::new("echoValue", "POST", "/values");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_echo_value(incoming)
+        }
+
+        /// `POST /outlines` (operation `traceOutline`): [`SchemasApi::trace_outline`](super::SchemasApi::trace_outline).
+        pub async fn trace_outline(
+            &self,
+            request: super::TraceOutlineRequest,
+        ) -> Result<super::TraceOutlineResponse, ClientError> {
+            let mut out = Outgoing::new("traceOutline", "POST", "/outlines");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_trace_outline(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`EchoShapeResponse`](super::EchoShapeResponse) from a response of `echoShape`.
+    fn read_echo_shape(
+        incoming: Incoming,
+    ) -> Result<super::EchoShapeResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::EchoShapeResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`EchoRecordResponse`](super::EchoRecordResponse) from a response of `echoRecord`.
+    fn read_echo_record(
+        incoming: Incoming,
+    ) -> Result<super::EchoRecordResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::EchoRecordResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`EchoValueResponse`](super::EchoValueResponse) from a response of `echoValue`.
+    fn read_echo_value(
+        incoming: Incoming,
+    ) -> Result<super::EchoValueResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::EchoValueResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`TraceOutlineResponse`](super::TraceOutlineResponse) from a response of `traceOutline`.
+    fn read_trace_outline(
+        incoming: Incoming,
+    ) -> Result<super::TraceOutlineResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::TraceOutlineResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("schemas.json");

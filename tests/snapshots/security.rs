@@ -1506,5 +1506,600 @@ mod description {
     ];
 }
 
+/// A typed client of Security 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`SecurityApi`](super::SecurityApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::SecurityApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// No authentication at all
+        ///
+        /// `GET /public` (operation `getPublic`): [`SecurityApi::get_public`](super::SecurityApi::get_public).
+        pub async fn get_public(
+            &self,
+            request: super::GetPublicRequest,
+        ) -> Result<super::GetPublicResponse, ClientError> {
+            let mut out = Outgoing::new("getPublic", "GET", "/public");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_public(incoming)
+        }
+
+        /// Anonymous callers allowed; a bearer token, when given, must be valid
+        ///
+        /// `GET /maybe` (operation `getMaybe`): [`SecurityApi::get_maybe`](super::SecurityApi::get_maybe).
+        pub async fn get_maybe(
+            &self,
+            request: super::GetMaybeRequest,
+        ) -> Result<super::GetMaybeResponse, ClientError> {
+            let mut out = Outgoing::new("getMaybe", "GET", "/maybe");
+            let incoming = self
+                .inner
+                .send(out, ANONYMOUS_OR_BEARER_AUTH_OR_LEGACY_SESSION)
+                .await?;
+            read_get_maybe(incoming)
+        }
+
+        /// The global requirement (bearer)
+        ///
+        /// `GET /bearer` (operation `getBearer`): [`SecurityApi::get_bearer`](super::SecurityApi::get_bearer).
+        pub async fn get_bearer(
+            &self,
+            request: super::GetBearerRequest,
+        ) -> Result<super::GetBearerResponse, ClientError> {
+            let mut out = Outgoing::new("getBearer", "GET", "/bearer");
+            let incoming = self.inner.send(out, BEARER_AUTH).await?;
+            read_get_bearer(incoming)
+        }
+
+        /// `GET /basic` (operation `getBasic`): [`SecurityApi::get_basic`](super::SecurityApi::get_basic).
+        pub async fn get_basic(
+            &self,
+            request: super::GetBasicRequest,
+        ) -> Result<super::GetBasicResponse, ClientError> {
+            let mut out = Outgoing::new("getBasic", "GET", "/basic");
+            let incoming = self.inner.send(out, BASIC_AUTH).await?;
+            read_get_basic(incoming)
+        }
+
+        /// A vendor's own HTTP authentication scheme
+        ///
+        /// `GET /signed` (operation `getSigned`): [`SecurityApi::get_signed`](super::SecurityApi::get_signed).
+        pub async fn get_signed(
+            &self,
+            request: super::GetSignedRequest,
+        ) -> Result<super::GetSignedResponse, ClientError> {
+            let mut out = Outgoing::new("getSigned", "GET", "/signed");
+            let incoming = self.inner.send(out, SIGNED_AUTH).await?;
+            read_get_signed(incoming)
+        }
+
+        /// `GET /header-key` (operation `getHeaderKey`): [`SecurityApi::get_header_key`](super::SecurityApi::get_header_key).
+        pub async fn get_header_key(
+            &self,
+            request: super::GetHeaderKeyRequest,
+        ) -> Result<super::GetHeaderKeyResponse, ClientError> {
+            let mut out = Outgoing::new("getHeaderKey", "GET", "/header-key");
+            let incoming = self.inner.send(out, HEADER_KEY).await?;
+            read_get_header_key(incoming)
+        }
+
+        /// `GET /query-key` (operation `getQueryKey`): [`SecurityApi::get_query_key`](super::SecurityApi::get_query_key).
+        pub async fn get_query_key(
+            &self,
+            request: super::GetQueryKeyRequest,
+        ) -> Result<super::GetQueryKeyResponse, ClientError> {
+            let mut out = Outgoing::new("getQueryKey", "GET", "/query-key");
+            out.param(&handlers::GET_QUERY_KEY_ECHO, &request.echo)?;
+            let incoming = self.inner.send(out, QUERY_KEY).await?;
+            read_get_query_key(incoming)
+        }
+
+        /// `GET /cookie-key` (operation `getCookieKey`): [`SecurityApi::get_cookie_key`](super::SecurityApi::get_cookie_key).
+        pub async fn get_cookie_key(
+            &self,
+            request: super::GetCookieKeyRequest,
+        ) -> Result<super::GetCookieKeyResponse, ClientError> {
+            let mut out = Outgoing::new("getCookieKey", "GET", "/cookie-key");
+            let incoming = self.inner.send(out, COOKIE_KEY).await?;
+            read_get_cookie_key(incoming)
+        }
+
+        /// `GET /things` (operation `listThings`): [`SecurityApi::list_things`](super::SecurityApi::list_things).
+        pub async fn list_things(
+            &self,
+            request: super::ListThingsRequest,
+        ) -> Result<super::ListThingsResponse, ClientError> {
+            let mut out = Outgoing::new("listThings", "GET", "/things");
+            let incoming = self.inner.send(out, OAUTH).await?;
+            read_list_things(incoming)
+        }
+
+        /// `POST /things` (operation `createThing`): [`SecurityApi::create_thing`](super::SecurityApi::create_thing).
+        pub async fn create_thing(
+            &self,
+            request: super::CreateThingRequest,
+        ) -> Result<super::CreateThingResponse, ClientError> {
+            let mut out = Outgoing::new("createThing", "POST", "/things");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, OAUTH).await?;
+            read_create_thing(incoming)
+        }
+
+        /// `GET /oidc` (operation `getOidc`): [`SecurityApi::get_oidc`](super::SecurityApi::get_oidc).
+        pub async fn get_oidc(
+            &self,
+            request: super::GetOidcRequest,
+        ) -> Result<super::GetOidcResponse, ClientError> {
+            let mut out = Outgoing::new("getOidc", "GET", "/oidc");
+            let incoming = self.inner.send(out, OIDC).await?;
+            read_get_oidc(incoming)
+        }
+
+        /// Basic credentials or an API key header
+        ///
+        /// `GET /either` (operation `getEither`): [`SecurityApi::get_either`](super::SecurityApi::get_either).
+        pub async fn get_either(
+            &self,
+            request: super::GetEitherRequest,
+        ) -> Result<super::GetEitherResponse, ClientError> {
+            let mut out = Outgoing::new("getEither", "GET", "/either");
+            let incoming = self.inner.send(out, BASIC_AUTH_OR_HEADER_KEY).await?;
+            read_get_either(incoming)
+        }
+
+        /// An API key header and a bearer token together
+        ///
+        /// `GET /both` (operation `getBoth`): [`SecurityApi::get_both`](super::SecurityApi::get_both).
+        pub async fn get_both(
+            &self,
+            request: super::GetBothRequest,
+        ) -> Result<super::GetBothResponse, ClientError> {
+            let mut out = Outgoing::new("getBoth", "GET", "/both");
+            let incoming = self.inner.send(out, HEADER_KEY_AND_BEARER_AUTH).await?;
+            read_get_both(incoming)
+        }
+
+        /// A scheme the spec never declares, or a bearer token
+        ///
+        /// `GET /legacy` (operation `getLegacy`): [`SecurityApi::get_legacy`](super::SecurityApi::get_legacy).
+        pub async fn get_legacy(
+            &self,
+            request: super::GetLegacyRequest,
+        ) -> Result<super::GetLegacyResponse, ClientError> {
+            let mut out = Outgoing::new("getLegacy", "GET", "/legacy");
+            let incoming = self.inner.send(out, LEGACY_SESSION_OR_BEARER_AUTH).await?;
+            read_get_legacy(incoming)
+        }
+
+        /// A scheme of a type OpenAPI does not define
+        ///
+        /// `GET /vendor` (operation `getVendor`): [`SecurityApi::get_vendor`](super::SecurityApi::get_vendor).
+        pub async fn get_vendor(
+            &self,
+            request: super::GetVendorRequest,
+        ) -> Result<super::GetVendorResponse, ClientError> {
+            let mut out = Outgoing::new("getVendor", "GET", "/vendor");
+            let incoming = self.inner.send(out, VENDOR_TOKEN).await?;
+            read_get_vendor(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Security requirements as the client presents them; any one of them admits a call.
+    static ANONYMOUS_OR_BEARER_AUTH_OR_LEGACY_SESSION: &[&[Scheme]] = &[
+        &[],
+        &[
+            Scheme {
+                name: "bearerAuth",
+                presented: Presented::Bearer,
+            },
+        ],
+        &[
+            Scheme {
+                name: "legacySession",
+                presented: Presented::Elsewhere,
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static BASIC_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "basicAuth",
+                presented: Presented::Basic,
+            },
+        ],
+    ];
+
+    ///Security requirements as the client presents them; any one of them admits a call.
+    static BASIC_AUTH_OR_HEADER_KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "basicAuth",
+                presented: Presented::Basic,
+            },
+        ],
+        &[
+            Scheme {
+                name: "headerKey",
+                presented: Presented::Header("X-Api-Key"),
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static BEARER_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "bearerAuth",
+                presented: Presented::Bearer,
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static COOKIE_KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "cookieKey",
+                presented: Presented::Cookie("session"),
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static HEADER_KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "headerKey",
+                presented: Presented::Header("X-Api-Key"),
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static HEADER_KEY_AND_BEARER_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "headerKey",
+                presented: Presented::Header("X-Api-Key"),
+            },
+            Scheme {
+                name: "bearerAuth",
+                presented: Presented::Bearer,
+            },
+        ],
+    ];
+
+    ///Security requirements as the client presents them; any one of them admits a call.
+    static LEGACY_SESSION_OR_BEARER_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "legacySession",
+                presented: Presented::Elsewhere,
+            },
+        ],
+        &[
+            Scheme {
+                name: "bearerAuth",
+                presented: Presented::Bearer,
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static OAUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "oauth",
+                presented: Presented::Bearer,
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static OIDC: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "oidc",
+                presented: Presented::Bearer,
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static QUERY_KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "queryKey",
+                presented: Presented::Query("api_key"),
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static SIGNED_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "signedAuth",
+                presented: Presented::Http("Example-HMAC-SHA256"),
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static VENDOR_TOKEN: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "vendorToken",
+                presented: Presented::Elsewhere,
+            },
+        ],
+    ];
+
+    ///Reads [`GetPublicResponse`](super::GetPublicResponse) from a response of `getPublic`.
+    fn read_get_public(
+        incoming: Incoming,
+    ) -> Result<super::GetPublicResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetPublicResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetMaybeResponse`](super::GetMaybeResponse) from a response of `getMaybe`.
+    fn read_get_maybe(
+        incoming: Incoming,
+    ) -> Result<super::GetMaybeResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetMaybeResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetBearerResponse`](super::GetBearerResponse) from a response of `getBearer`.
+    fn read_get_bearer(
+        incoming: Incoming,
+    ) -> Result<super::GetBearerResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetBearerResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetBasicResponse`](super::GetBasicResponse) from a response of `getBasic`.
+    fn read_get_basic(
+        incoming: Incoming,
+    ) -> Result<super::GetBasicResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetBasicResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetSignedResponse`](super::GetSignedResponse) from a response of `getSigned`.
+    fn read_get_signed(
+        incoming: Incoming,
+    ) -> Result<super::GetSignedResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetSignedResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetHeaderKeyResponse`](super::GetHeaderKeyResponse) from a response of `getHeaderKey`.
+    fn read_get_header_key(
+        incoming: Incoming,
+    ) -> Result<super::GetHeaderKeyResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetHeaderKeyResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetQueryKeyResponse`](super::GetQueryKeyResponse) from a response of `getQueryKey`.
+    fn read_get_query_key(
+        incoming: Incoming,
+    ) -> Result<super::GetQueryKeyResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetQueryKeyResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetCookieKeyResponse`](super::GetCookieKeyResponse) from a response of `getCookieKey`.
+    fn read_get_cookie_key(
+        incoming: Incoming,
+    ) -> Result<super::GetCookieKeyResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetCookieKeyResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ListThingsResponse`](super::ListThingsResponse) from a response of `listThings`.
+    fn read_list_things(
+        incoming: Incoming,
+    ) -> Result<super::ListThingsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListThingsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`CreateThingResponse`](super::CreateThingResponse) from a response of `createThing`.
+    fn read_create_thing(
+        incoming: Incoming,
+    ) -> Result<super::CreateThingResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::CreateThingResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetOidcResponse`](super::GetOidcResponse) from a response of `getOidc`.
+    fn read_get_oidc(incoming: Incoming) -> Result<super::GetOidcResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetOidcResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetEitherResponse`](super::GetEitherResponse) from a response of `getEither`.
+    fn read_get_either(
+        incoming: Incoming,
+    ) -> Result<super::GetEitherResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetEitherResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetBothResponse`](super::GetBothResponse) from a response of `getBoth`.
+    fn read_get_both(incoming: Incoming) -> Result<super::GetBothResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetBothResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetLegacyResponse`](super::GetLegacyResponse) from a response of `getLegacy`.
+    fn read_get_legacy(
+        incoming: Incoming,
+    ) -> Result<super::GetLegacyResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetLegacyResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetVendorResponse`](super::GetVendorResponse) from a response of `getVendor`.
+    fn read_get_vendor(
+        incoming: Incoming,
+    ) -> Result<super::GetVendorResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetVendorResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("security.json");

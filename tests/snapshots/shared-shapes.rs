@@ -710,5 +710,159 @@ mod description {
     ];
 }
 
+/// A typed client of Shared Shapes 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`SharedShapesApi`](super::SharedShapesApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::SharedShapesApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `GET /orders` (operation `listOrders`): [`SharedShapesApi::list_orders`](super::SharedShapesApi::list_orders).
+        pub async fn list_orders(
+            &self,
+            request: super::ListOrdersRequest,
+        ) -> Result<super::ListOrdersResponse, ClientError> {
+            let mut out = Outgoing::new("listOrders", "GET", "/orders");
+            out.param(&handlers::LIST_ORDERS_STATE, &request.state)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_orders(incoming)
+        }
+
+        /// `POST /orders` (operation `placeOrder`): [`SharedShapesApi::place_order`](super::SharedShapesApi::place_order).
+        pub async fn place_order(
+            &self,
+            request: super::PlaceOrderRequest,
+        ) -> Result<super::PlaceOrderResponse, ClientError> {
+            let mut out = Outgoing::new("placeOrder", "POST", "/orders");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_place_order(incoming)
+        }
+
+        /// `GET /orders/{id}/summary` (operation `summarizeOrder`): [`SharedShapesApi::summarize_order`](super::SharedShapesApi::summarize_order).
+        pub async fn summarize_order(
+            &self,
+            request: super::SummarizeOrderRequest,
+        ) -> Result<super::SummarizeOrderResponse, ClientError> {
+            let mut out = Outgoing::new("summarizeOrder", "GET", "/orders/{id}/summary");
+            out.param(&handlers::SUMMARIZE_ORDER_ID, &request.id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_summarize_order(incoming)
+        }
+
+        /// `POST /drafts` (operation `saveDraft`): [`SharedShapesApi::save_draft`](super::SharedShapesApi::save_draft).
+        pub async fn save_draft(
+            &self,
+            request: super::SaveDraftRequest,
+        ) -> Result<super::SaveDraftResponse, ClientError> {
+            let mut out = Outgoing::new("saveDraft", "POST", "/drafts");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_save_draft(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`ListOrdersResponse`](super::ListOrdersResponse) from a response of `listOrders`.
+    fn read_list_orders(
+        incoming: Incoming,
+    ) -> Result<super::ListOrdersResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListOrdersResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PlaceOrderResponse`](super::PlaceOrderResponse) from a response of `placeOrder`.
+    fn read_place_order(
+        incoming: Incoming,
+    ) -> Result<super::PlaceOrderResponse, ClientError> {
+        let response = match incoming.code() {
+            201 => {
+                super::PlaceOrderResponse::Created {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`SummarizeOrderResponse`](super::SummarizeOrderResponse) from a response of `summarizeOrder`.
+    fn read_summarize_order(
+        incoming: Incoming,
+    ) -> Result<super::SummarizeOrderResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SummarizeOrderResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`SaveDraftResponse`](super::SaveDraftResponse) from a response of `saveDraft`.
+    fn read_save_draft(
+        incoming: Incoming,
+    ) -> Result<super::SaveDraftResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::SaveDraftResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("shared-shapes.json");

@@ -506,5 +506,190 @@ mod description {
     ];
 }
 
+/// A typed client of Streaming 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`StreamingApi`](super::StreamingApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::StreamingApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// `PUT /blobs` (operation `uploadBlob`): [`StreamingApi::upload_blob`](super::StreamingApi::upload_blob).
+        pub async fn upload_blob(
+            &self,
+            request: super::UploadBlobRequest,
+        ) -> Result<super::UploadBlobResponse, ClientError> {
+            let mut out = Outgoing::new("uploadBlob", "PUT", "/blobs");
+            out.stream("application/octet-stream", request.body);
+            let incoming = self.inner.send(out, &[]).await?;
+            read_upload_blob(incoming)
+        }
+
+        /// `PUT /avatar` (operation `putAvatar`): [`StreamingApi::put_avatar`](super::StreamingApi::put_avatar).
+        pub async fn put_avatar(
+            &self,
+            request: super::PutAvatarRequest,
+        ) -> Result<super::PutAvatarResponse, ClientError> {
+            let mut out = Outgoing::new("putAvatar", "PUT", "/avatar");
+            if let Some(body) = request.body {
+                out.stream("image/*", body);
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_put_avatar(incoming)
+        }
+
+        /// `GET /blobs/{size}` (operation `downloadBlob`): [`StreamingApi::download_blob`](super::StreamingApi::download_blob).
+        pub async fn download_blob(
+            &self,
+            request: super::DownloadBlobRequest,
+        ) -> Result<super::DownloadBlobResponse, ClientError> {
+            let mut out = Outgoing::new("downloadBlob", "GET", "/blobs/{size}");
+            out.param(&handlers::DOWNLOAD_BLOB_SIZE, &request.size)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_download_blob(incoming)
+        }
+
+        /// `GET /greeting` (operation `greet`): [`StreamingApi::greet`](super::StreamingApi::greet).
+        pub async fn greet(
+            &self,
+            request: super::GreetRequest,
+        ) -> Result<super::GreetResponse, ClientError> {
+            let mut out = Outgoing::new("greet", "GET", "/greeting");
+            let incoming = self.inner.send(out, &[]).await?;
+            read_greet(incoming)
+        }
+
+        /// `GET /documents/{name}` (operation `getDocument`): [`StreamingApi::get_document`](super::StreamingApi::get_document).
+        pub async fn get_document(
+            &self,
+            request: super::GetDocumentRequest,
+        ) -> Result<super::GetDocumentResponse, ClientError> {
+            let mut out = Outgoing::new("getDocument", "GET", "/documents/{name}");
+            out.param(&handlers::GET_DOCUMENT_NAME, &request.name)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_document(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///Reads [`UploadBlobResponse`](super::UploadBlobResponse) from a response of `uploadBlob`.
+    fn read_upload_blob(
+        incoming: Incoming,
+    ) -> Result<super::UploadBlobResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::UploadBlobResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`PutAvatarResponse`](super::PutAvatarResponse) from a response of `putAvatar`.
+    fn read_put_avatar(
+        incoming: Incoming,
+    ) -> Result<super::PutAvatarResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::PutAvatarResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DownloadBlobResponse`](super::DownloadBlobResponse) from a response of `downloadBlob`.
+    fn read_download_blob(
+        incoming: Incoming,
+    ) -> Result<super::DownloadBlobResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::DownloadBlobResponse::Ok {
+                    body: incoming.binary_as("application/octet-stream")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GreetResponse`](super::GreetResponse) from a response of `greet`.
+    fn read_greet(incoming: Incoming) -> Result<super::GreetResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GreetResponse::Ok {
+                    body: incoming.text_as("text/plain")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetDocumentResponse`](super::GetDocumentResponse) from a response of `getDocument`.
+    fn read_get_document(
+        incoming: Incoming,
+    ) -> Result<super::GetDocumentResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetDocumentResponse::Ok {
+                    body: incoming.binary_as("application/pdf")?,
+                }
+            }
+            _ => {
+                super::GetDocumentResponse::Default {
+                    status: incoming.status(),
+                    content_type: incoming.content_type_owned(),
+                    body: incoming.binary_as("*/*")?,
+                }
+            }
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("streaming.json");

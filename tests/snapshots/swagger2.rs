@@ -1278,5 +1278,327 @@ mod description {
     ];
 }
 
+/// A typed client of Swagger Two 1.0.0: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`SwaggerTwoApi`](super::SwaggerTwoApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::SwaggerTwoApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// Pets, filtered by tag and status
+        ///
+        /// `GET /pets` (operation `listPets`): [`SwaggerTwoApi::list_pets`](super::SwaggerTwoApi::list_pets).
+        pub async fn list_pets(
+            &self,
+            request: super::ListPetsRequest,
+        ) -> Result<super::ListPetsResponse, ClientError> {
+            let mut out = Outgoing::new("listPets", "GET", "/pets");
+            out.param(&handlers::LIST_PETS_LIMIT, &request.limit)?;
+            out.param(&handlers::LIST_PETS_TAGS, &request.tags)?;
+            out.param(&handlers::LIST_PETS_STATUS, &request.status)?;
+            out.param(&handlers::LIST_PETS_X_REQUEST_TAG, &request.x_request_tag)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_pets(incoming)
+        }
+
+        /// `POST /pets` (operation `createPet`): [`SwaggerTwoApi::create_pet`](super::SwaggerTwoApi::create_pet).
+        pub async fn create_pet(
+            &self,
+            request: super::CreatePetRequest,
+        ) -> Result<super::CreatePetResponse, ClientError> {
+            let mut out = Outgoing::new("createPet", "POST", "/pets");
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, API_KEY).await?;
+            read_create_pet(incoming)
+        }
+
+        /// `GET /pets/{petId}` (operation `getPet`): [`SwaggerTwoApi::get_pet`](super::SwaggerTwoApi::get_pet).
+        pub async fn get_pet(
+            &self,
+            request: super::GetPetRequest,
+        ) -> Result<super::GetPetResponse, ClientError> {
+            let mut out = Outgoing::new("getPet", "GET", "/pets/{petId}");
+            out.param(&handlers::PATH_PET_ID, &request.pet_id)?;
+            let incoming = self.inner.send(out, BASIC_AUTH).await?;
+            read_get_pet(incoming)
+        }
+
+        /// `DELETE /pets/{petId}` (operation `deletePet`): [`SwaggerTwoApi::delete_pet`](super::SwaggerTwoApi::delete_pet).
+        pub async fn delete_pet(
+            &self,
+            request: super::DeletePetRequest,
+        ) -> Result<super::DeletePetResponse, ClientError> {
+            let mut out = Outgoing::new("deletePet", "DELETE", "/pets/{petId}");
+            out.param(&handlers::PATH_PET_ID, &request.pet_id)?;
+            let incoming = self.inner.send(out, BASIC_AUTH_OR_API_KEY).await?;
+            read_delete_pet(incoming)
+        }
+
+        /// `POST /pets/{petId}/form` (operation `updatePetWithForm`): [`SwaggerTwoApi::update_pet_with_form`](super::SwaggerTwoApi::update_pet_with_form).
+        pub async fn update_pet_with_form(
+            &self,
+            request: super::UpdatePetWithFormRequest,
+        ) -> Result<super::UpdatePetWithFormResponse, ClientError> {
+            let mut out = Outgoing::new(
+                "updatePetWithForm",
+                "POST",
+                "/pets/{petId}/form",
+            );
+            out.param(&handlers::PATH_PET_ID, &request.pet_id)?;
+            out.form(&request.body)?;
+            let incoming = self.inner.send(out, API_KEY).await?;
+            read_update_pet_with_form(incoming)
+        }
+
+        /// `POST /pets/{petId}/photo` (operation `uploadPhoto`): [`SwaggerTwoApi::upload_photo`](super::SwaggerTwoApi::upload_photo).
+        pub async fn upload_photo(
+            &self,
+            request: super::UploadPhotoRequest,
+        ) -> Result<super::UploadPhotoResponse, ClientError> {
+            let mut out = Outgoing::new("uploadPhoto", "POST", "/pets/{petId}/photo");
+            out.param(&handlers::PATH_PET_ID, &request.pet_id)?;
+            let body = &request.body;
+            let parts = (|| -> Result<_, String> {
+                let mut parts = ::specfirst_runtime::client::MultipartWriter::new();
+                parts.value("caption", rt::Scalar::String, &body.caption)?;
+                parts.file("file", &body.file);
+                Ok(parts)
+            })()
+                .map_err(|message| ClientError::Encode {
+                    operation: "uploadPhoto",
+                    message,
+                })?;
+            out.multipart(parts);
+            let incoming = self.inner.send(out, API_KEY).await?;
+            read_upload_photo(incoming)
+        }
+
+        /// `GET /pets/{petId}/photo.png` (operation `getPhoto`): [`SwaggerTwoApi::get_photo`](super::SwaggerTwoApi::get_photo).
+        pub async fn get_photo(
+            &self,
+            request: super::GetPhotoRequest,
+        ) -> Result<super::GetPhotoResponse, ClientError> {
+            let mut out = Outgoing::new("getPhoto", "GET", "/pets/{petId}/photo.png");
+            out.param(&handlers::PATH_PET_ID, &request.pet_id)?;
+            out.param(&handlers::GET_PHOTO_SIZES, &request.sizes)?;
+            let incoming = self.inner.send(out, API_KEY).await?;
+            read_get_photo(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///A security requirement as the client presents it.
+    static API_KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "apiKey",
+                presented: Presented::Header("X-Api-Key"),
+            },
+        ],
+    ];
+
+    ///A security requirement as the client presents it.
+    static BASIC_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "basicAuth",
+                presented: Presented::Basic,
+            },
+        ],
+    ];
+
+    ///Security requirements as the client presents them; any one of them admits a call.
+    static BASIC_AUTH_OR_API_KEY: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "basicAuth",
+                presented: Presented::Basic,
+            },
+        ],
+        &[
+            Scheme {
+                name: "apiKey",
+                presented: Presented::Header("X-Api-Key"),
+            },
+        ],
+    ];
+
+    ///Reads [`ListPetsResponse`](super::ListPetsResponse) from a response of `listPets`.
+    fn read_list_pets(
+        incoming: Incoming,
+    ) -> Result<super::ListPetsResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListPetsResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                    x_total_count: incoming.header("x-total-count")?,
+                }
+            }
+            _ => {
+                super::ListPetsResponse::Default {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+        };
+        Ok(response)
+    }
+
+    ///Reads [`CreatePetResponse`](super::CreatePetResponse) from a response of `createPet`.
+    fn read_create_pet(
+        incoming: Incoming,
+    ) -> Result<super::CreatePetResponse, ClientError> {
+        let response = match incoming.code() {
+            201 => {
+                super::CreatePetResponse::Created {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => {
+                super::CreatePetResponse::Default {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetPetResponse`](super::GetPetResponse) from a response of `getPet`.
+    fn read_get_pet(incoming: Incoming) -> Result<super::GetPetResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetPetResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            404 => super::GetPetResponse::NotFound,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeletePetResponse`](super::DeletePetResponse) from a response of `deletePet`.
+    fn read_delete_pet(
+        incoming: Incoming,
+    ) -> Result<super::DeletePetResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::DeletePetResponse::NoContent,
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`UpdatePetWithFormResponse`](super::UpdatePetWithFormResponse) from a response of `updatePetWithForm`.
+    fn read_update_pet_with_form(
+        incoming: Incoming,
+    ) -> Result<super::UpdatePetWithFormResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::UpdatePetWithFormResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`UploadPhotoResponse`](super::UploadPhotoResponse) from a response of `uploadPhoto`.
+    fn read_upload_photo(
+        incoming: Incoming,
+    ) -> Result<super::UploadPhotoResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::UploadPhotoResponse::Ok {
+                    body: if incoming.is("application/json") {
+                        super::UploadPhotoResponseOkBody::ApplicationJson(
+                            incoming.json()?,
+                        )
+                    } else if incoming.is("application/xml") {
+                        super::UploadPhotoResponseOkBody::ApplicationXml(
+                            incoming.binary(),
+                        )
+                    } else {
+                        return Err(incoming.unexpected_media_type());
+                    },
+                }
+            }
+            _ => {
+                super::UploadPhotoResponse::Default {
+                    status: incoming.status(),
+                    body: if incoming.is("application/json") {
+                        super::UploadPhotoResponseDefaultBody::ApplicationJson(
+                            incoming.json()?,
+                        )
+                    } else if incoming.is("application/xml") {
+                        super::UploadPhotoResponseDefaultBody::ApplicationXml(
+                            incoming.binary(),
+                        )
+                    } else {
+                        return Err(incoming.unexpected_media_type());
+                    },
+                }
+            }
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetPhotoResponse`](super::GetPhotoResponse) from a response of `getPhoto`.
+    fn read_get_photo(
+        incoming: Incoming,
+    ) -> Result<super::GetPhotoResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetPhotoResponse::Ok {
+                    body: incoming.binary_as("image/png")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("swagger2.json");

@@ -1371,5 +1371,339 @@ mod description {
     ];
 }
 
+/// A typed client of Bookshelf API 1.0.0: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client {
+    use ::specfirst_runtime::__private as rt;
+    use ::specfirst_runtime::client::{Incoming, Outgoing, Presented, Scheme};
+    pub use ::specfirst_runtime::client::{ClientError, Credential};
+    use super::handlers;
+    /// The client: cheap to clone, as clones share the connection.
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        inner: ::specfirst_runtime::client::Client,
+    }
+
+    impl Client {
+        /// A client that calls `router` (what [`router`](super::router) makes of an implementation of [`BookshelfApi`](super::BookshelfApi)) in this process, with no socket: each call runs the whole server stack, from routing and authentication to response checks.
+        pub fn in_process(router: rt::axum::Router) -> Self {
+            Self::from(::specfirst_runtime::client::Client::in_process(router))
+        }
+
+        /// A client that serves `api` with the default router options and calls it in
+        /// this process.
+        pub fn serving<A: super::BookshelfApi>(api: A) -> Self {
+            Self::in_process(super::router(::std::sync::Arc::new(api)))
+        }
+
+        /// A client of the server at `base_url` (`http://127.0.0.1:3000`).
+        #[cfg(feature = "http-client")]
+        pub fn http(base_url: &str) -> Self {
+            Self::from(::specfirst_runtime::client::Client::http(base_url))
+        }
+
+        /// The same client presenting `credential` for the security scheme named
+        /// `scheme` in the spec.
+        pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
+            Self {
+                inner: self.inner.with_credential(scheme, credential),
+            }
+        }
+
+        /// List books
+        ///
+        /// `GET /books` (operation `listBooks`): [`BookshelfApi::list_books`](super::BookshelfApi::list_books).
+        ///
+        /// A later page is `WhichPage::Next` with the `next_page` token of the page before as its marker.
+        pub async fn list_books(
+            &self,
+            request: super::ListBooksRequest<String>,
+        ) -> Result<super::ListBooksResponse, ClientError> {
+            let mut out = Outgoing::new("listBooks", "GET", "/books");
+            out.param(
+                &handlers::LIST_BOOKS_X_CLIENT_VERSION,
+                &request.x_client_version,
+            )?;
+            match &request.page {
+                ::specfirst_runtime::WhichPage::First(scan) => {
+                    out.page(request.limit, None);
+                    out.param(&handlers::LIST_BOOKS_SORT_BY, &scan.sort_by)?;
+                    out.param(&handlers::LIST_BOOKS_GENRE, &scan.genre)?;
+                    out.param(&handlers::LIST_BOOKS_TAG, &scan.tag)?;
+                }
+                ::specfirst_runtime::WhichPage::Next { marker, .. } => {
+                    out.page(request.limit, Some(marker));
+                }
+            }
+            let incoming = self.inner.send(out, &[]).await?;
+            read_list_books(incoming)
+        }
+
+        /// Add a book
+        ///
+        /// `POST /books` (operation `createBook`): [`BookshelfApi::create_book`](super::BookshelfApi::create_book).
+        pub async fn create_book(
+            &self,
+            request: super::CreateBookRequest,
+        ) -> Result<super::CreateBookResponse, ClientError> {
+            let mut out = Outgoing::new("createBook", "POST", "/books");
+            out.param(&handlers::CREATE_BOOK_IDEMPOTENCY_KEY, &request.idempotency_key)?;
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, BEARER_AUTH).await?;
+            read_create_book(incoming)
+        }
+
+        /// Read one book
+        ///
+        /// `GET /books/{bookId}` (operation `getBook`): [`BookshelfApi::get_book`](super::BookshelfApi::get_book).
+        pub async fn get_book(
+            &self,
+            request: super::GetBookRequest,
+        ) -> Result<super::GetBookResponse, ClientError> {
+            let mut out = Outgoing::new("getBook", "GET", "/books/{bookId}");
+            out.param(&handlers::PATH_BOOK_ID, &request.book_id)?;
+            let incoming = self.inner.send(out, &[]).await?;
+            read_get_book(incoming)
+        }
+
+        /// Replace a book's details
+        ///
+        /// `PUT /books/{bookId}` (operation `replaceBook`): [`BookshelfApi::replace_book`](super::BookshelfApi::replace_book).
+        pub async fn replace_book(
+            &self,
+            request: super::ReplaceBookRequest,
+        ) -> Result<super::ReplaceBookResponse, ClientError> {
+            let mut out = Outgoing::new("replaceBook", "PUT", "/books/{bookId}");
+            out.param(&handlers::PATH_BOOK_ID, &request.book_id)?;
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, BEARER_AUTH).await?;
+            read_replace_book(incoming)
+        }
+
+        /// Remove a book
+        ///
+        /// `DELETE /books/{bookId}` (operation `deleteBook`): [`BookshelfApi::delete_book`](super::BookshelfApi::delete_book).
+        pub async fn delete_book(
+            &self,
+            request: super::DeleteBookRequest,
+        ) -> Result<super::DeleteBookResponse, ClientError> {
+            let mut out = Outgoing::new("deleteBook", "DELETE", "/books/{bookId}");
+            out.param(&handlers::PATH_BOOK_ID, &request.book_id)?;
+            let incoming = self.inner.send(out, BEARER_AUTH).await?;
+            read_delete_book(incoming)
+        }
+
+        /// Change some of a book's details
+        ///
+        /// `PATCH /books/{bookId}` (operation `updateBook`): [`BookshelfApi::update_book`](super::BookshelfApi::update_book).
+        pub async fn update_book(
+            &self,
+            request: super::UpdateBookRequest,
+        ) -> Result<super::UpdateBookResponse, ClientError> {
+            let mut out = Outgoing::new("updateBook", "PATCH", "/books/{bookId}");
+            out.param(&handlers::PATH_BOOK_ID, &request.book_id)?;
+            out.json("application/json", &request.body)?;
+            let incoming = self.inner.send(out, BEARER_AUTH).await?;
+            read_update_book(incoming)
+        }
+    }
+
+    impl From<::specfirst_runtime::client::Client> for Client {
+        fn from(inner: ::specfirst_runtime::client::Client) -> Self {
+            Self { inner }
+        }
+    }
+
+    ///A security requirement as the client presents it.
+    static BEARER_AUTH: &[&[Scheme]] = &[
+        &[
+            Scheme {
+                name: "bearerAuth",
+                presented: Presented::Bearer,
+            },
+        ],
+    ];
+
+    ///Reads [`ListBooksResponse`](super::ListBooksResponse) from a response of `listBooks`.
+    fn read_list_books(
+        incoming: Incoming,
+    ) -> Result<super::ListBooksResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ListBooksResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            400..=499 => {
+                super::ListBooksResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            500..=599 => {
+                super::ListBooksResponse::ServerError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`CreateBookResponse`](super::CreateBookResponse) from a response of `createBook`.
+    fn read_create_book(
+        incoming: Incoming,
+    ) -> Result<super::CreateBookResponse, ClientError> {
+        let response = match incoming.code() {
+            201 => {
+                super::CreateBookResponse::Created {
+                    body: incoming.json_as("application/json")?,
+                    location: incoming.required_header("location")?,
+                }
+            }
+            400..=499 => {
+                super::CreateBookResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            500..=599 => {
+                super::CreateBookResponse::ServerError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`GetBookResponse`](super::GetBookResponse) from a response of `getBook`.
+    fn read_get_book(incoming: Incoming) -> Result<super::GetBookResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::GetBookResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            404 => {
+                super::GetBookResponse::NotFound {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            400..=499 => {
+                super::GetBookResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            500..=599 => {
+                super::GetBookResponse::ServerError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`ReplaceBookResponse`](super::ReplaceBookResponse) from a response of `replaceBook`.
+    fn read_replace_book(
+        incoming: Incoming,
+    ) -> Result<super::ReplaceBookResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::ReplaceBookResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            404 => {
+                super::ReplaceBookResponse::NotFound {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            400..=499 => {
+                super::ReplaceBookResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            500..=599 => {
+                super::ReplaceBookResponse::ServerError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`DeleteBookResponse`](super::DeleteBookResponse) from a response of `deleteBook`.
+    fn read_delete_book(
+        incoming: Incoming,
+    ) -> Result<super::DeleteBookResponse, ClientError> {
+        let response = match incoming.code() {
+            204 => super::DeleteBookResponse::NoContent,
+            404 => {
+                super::DeleteBookResponse::NotFound {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            400..=499 => {
+                super::DeleteBookResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            500..=599 => {
+                super::DeleteBookResponse::ServerError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+
+    ///Reads [`UpdateBookResponse`](super::UpdateBookResponse) from a response of `updateBook`.
+    fn read_update_book(
+        incoming: Incoming,
+    ) -> Result<super::UpdateBookResponse, ClientError> {
+        let response = match incoming.code() {
+            200 => {
+                super::UpdateBookResponse::Ok {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            404 => {
+                super::UpdateBookResponse::NotFound {
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            400..=499 => {
+                super::UpdateBookResponse::ClientError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            500..=599 => {
+                super::UpdateBookResponse::ServerError {
+                    status: incoming.status(),
+                    body: incoming.json_as("application/json")?,
+                }
+            }
+            _ => return Err(incoming.undeclared()),
+        };
+        Ok(response)
+    }
+}
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("openapi.json");

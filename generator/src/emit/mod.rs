@@ -1,6 +1,7 @@
 //! The API model to formatted Rust source.
 
 mod api_trait;
+mod client;
 mod describe;
 mod dispatch;
 pub(crate) mod models;
@@ -182,7 +183,13 @@ pub fn emit(
             files: Vec::new(),
         }));
     }
-    for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
+    for part in [
+        Part::Pages,
+        Part::Router,
+        Part::Description,
+        Part::Client,
+        Part::Document,
+    ] {
         if matches!(part, Part::Router) {
             first.push(tasks.len());
         }
@@ -200,7 +207,7 @@ pub fn emit(
                     Err(error) => Pieces::one(Err(error.clone())),
                 },
                 Part::Description => Pieces::one(untyped.description.clone()),
-                Part::Router if files => {
+                Part::Router | Part::Client if files => {
                     match format::items_and_modules(parts.tokens(part), &module_files::MODULES) {
                         Ok((text, modules)) => Pieces {
                             pieces: vec![Ok(lay_out(text))],
@@ -424,6 +431,8 @@ enum Part {
     /// The router, the webhooks and the validation rules both add to.
     Router,
     Description,
+    /// The typed client, behind the generated crate's `client` feature.
+    Client,
     Document,
 }
 
@@ -461,6 +470,7 @@ impl Parts<'_> {
             Part::Description => {
                 describe::description(api, document, &router::decoder_names(&api.operations))
             }
+            Part::Client => client::module(api),
             Part::Document => quote! {
                 /// The OpenAPI document this code was generated from, as JSON.
                 pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);
@@ -495,7 +505,13 @@ impl Parts<'_> {
         tokens.extend(self.tokens(Part::ApiTrait));
         tokens.extend(self.tokens(Part::AuthTrait));
         tokens.extend(self.operations(&self.api.operations));
-        for part in [Part::Pages, Part::Router, Part::Description, Part::Document] {
+        for part in [
+            Part::Pages,
+            Part::Router,
+            Part::Description,
+            Part::Client,
+            Part::Document,
+        ] {
             tokens.extend(self.tokens(part));
         }
         tokens

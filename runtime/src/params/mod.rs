@@ -13,8 +13,10 @@
 //! [`vocabulary`] holds the description generated code writes; reading a value starts in
 //! [`locations`] (where the request holds it), goes through [`styles`], [`objects`] and
 //! [`deep`] (how its text is split) and ends in [`scalars`] (what each piece converts to).
+//! [`encode`] goes the other way, writing a value as the server reads it, for clients.
 
 mod deep;
+mod encode;
 mod locations;
 mod objects;
 mod percent;
@@ -24,7 +26,9 @@ mod styles;
 mod testing;
 mod vocabulary;
 
+pub use encode::Encoded;
 pub(crate) use locations::{cookie_pairs, segment_piece, Raw};
+pub(crate) use percent::percent_encode;
 pub(crate) use scalars::to_value;
 pub use vocabulary::{
     Claim, Extra, Field, Gap, Location, Object, Param, Property, Scalar, Shape, Style,

@@ -692,3 +692,187 @@ async fn deep_object_lists_and_compositions_decode() {
     )
     .await;
 }
+
+/// A typed value from JSON, for building requests from the values the echo is
+/// compared with.
+fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+/// The echo as JSON.
+fn echoed(body: api::types::Echo) -> Value {
+    serde_json::to_value(body).expect("the echo serializes")
+}
+
+/// The typed client writes every style as the server reads it: each request, sent in
+/// process and over HTTP, comes back from the echoing handler as it was sent, values
+/// holding the styles' delimiters and characters to escape included.
+#[tokio::test]
+async fn the_client_writes_every_style_as_the_server_reads_it() {
+    let router = api::router(Arc::new(Styles));
+    let http = support::start(router.clone()).await;
+    let clients = [
+        api::client::Client::in_process(router),
+        api::client::Client::http(&http.url("")),
+    ];
+    for client in clients {
+        let sent = json!({
+            "scalar": 5, "list": [1, -2], "listx": ["a b", "c/d?e"],
+            "obj": {"R": 1, "G": 2}, "objx": {"R": 1, "G": 2, "B": 3},
+        });
+        let api::SimplePathResponse::Ok { body } = client
+            .simple_path(api::SimplePathRequest {
+                scalar: typed(&sent["scalar"]),
+                list: typed(&sent["list"]),
+                listx: typed(&sent["listx"]),
+                obj: typed(&sent["obj"]),
+                objx: typed(&sent["objx"]),
+            })
+            .await
+            .expect("simple path");
+        assert_eq!(echoed(body), sent);
+
+        let sent = json!({
+            "scalar": "large", "list": [1, 2], "listx": ["a", "b"],
+            "obj": {"R": 1, "G": 2}, "objx": {"R": 1, "G": 2, "B": 3},
+        });
+        let api::LabelPathResponse::Ok { body } = client
+            .label_path(api::LabelPathRequest {
+                scalar: typed(&sent["scalar"]),
+                list: typed(&sent["list"]),
+                listx: typed(&sent["listx"]),
+                obj: typed(&sent["obj"]),
+                objx: typed(&sent["objx"]),
+            })
+            .await
+            .expect("label path");
+        assert_eq!(echoed(body), sent);
+
+        let sent = json!({
+            "scalar": 1.5, "list": [1, 2], "listx": ["a", "b"],
+            "obj": {"R": 1, "G": 2}, "objx": {"R": 1, "G": 2, "B": 3},
+        });
+        let api::MatrixPathResponse::Ok { body } = client
+            .matrix_path(api::MatrixPathRequest {
+                scalar: typed(&sent["scalar"]),
+                list: typed(&sent["list"]),
+                listx: typed(&sent["listx"]),
+                obj: typed(&sent["obj"]),
+                objx: typed(&sent["objx"]),
+            })
+            .await
+            .expect("matrix path");
+        assert_eq!(echoed(body), sent);
+
+        let sent = json!({
+            "scalar": true, "list": [1, 2], "csv": ["a", "b"],
+            "point": {"x": 1.5, "y": -2.0, "label": "here & there"},
+            "rgb": {"R": 1, "G": 2}, "spaced": [1, 2, 3], "spacedRgb": {"R": 1, "G": 2},
+            "piped": ["a", "b"], "pipedRgb": {"R": 1, "G": 2, "B": 3},
+            "where": {"field": "name", "equals": [1, 2]}, "note": "just text; 100% = {}",
+        });
+        let api::QueryStylesResponse::Ok { body } = client
+            .query_styles(api::QueryStylesRequest {
+                scalar: typed(&sent["scalar"]),
+                list: typed(&sent["list"]),
+                csv: typed(&sent["csv"]),
+                point: typed(&sent["point"]),
+                rgb: typed(&sent["rgb"]),
+                spaced: typed(&sent["spaced"]),
+                spaced_rgb: typed(&sent["spacedRgb"]),
+                piped: typed(&sent["piped"]),
+                piped_rgb: typed(&sent["pipedRgb"]),
+                where_: typed(&sent["where"]),
+                note: typed(&sent["note"]),
+            })
+            .await
+            .expect("query styles");
+        assert_eq!(echoed(body), sent);
+        // Absent optional parameters stay absent.
+        let api::QueryStylesResponse::Ok { body } = client
+            .query_styles(api::QueryStylesRequest::default())
+            .await
+            .expect("no query");
+        assert!(echoed(body)
+            .as_object()
+            .expect("an object")
+            .values()
+            .all(Value::is_null));
+
+        let sent = json!({
+            "filter": {"name": "bo", "tags": ["x", "y"]},
+            "labels": {"team": "a[b]", "env": "prod"},
+        });
+        let api::SearchResponse::Ok { body } = client
+            .search(api::SearchRequest {
+                filter: typed(&sent["filter"]),
+                labels: typed(&sent["labels"]),
+            })
+            .await
+            .expect("deep objects");
+        assert_eq!(echoed(body)["labels"], sent["labels"]);
+
+        let sent = json!({
+            "q": "x", "expand": ["a", "b"], "created": {"gt": 1},
+            "extra": {"size": 2, "width": -7},
+        });
+        let api::RestResponse::Ok { body } = client
+            .rest(api::RestRequest {
+                q: typed(&sent["q"]),
+                expand: typed(&sent["expand"]),
+                created: typed(&sent["created"]),
+                extra: typed(&sent["extra"]),
+            })
+            .await
+            .expect("free-form object");
+        assert_eq!(echoed(body), sent);
+
+        let sent = json!({
+            "box": {"label": "a", "corner": {"x": 1, "y": -2}, "style": {"border": {"width": 3}}},
+            "rest": {"tint": "red"},
+        });
+        let api::BoxesResponse::Ok { body } = client
+            .boxes(api::BoxesRequest {
+                box_: typed(&sent["box"]),
+                rest: typed(&sent["rest"]),
+            })
+            .await
+            .expect("nested form objects");
+        assert_eq!(echoed(body), sent);
+
+        let sent = json!({
+            "scalar": 7, "list": [1, 2, 3], "listx": ["a", "b"], "obj": {"R": 1, "G": 2},
+            "objx": {"R": 1, "G": 2, "B": 3}, "where": {"field": "a", "equals": "b,c"},
+        });
+        let api::HeaderStylesResponse::Ok { body } = client
+            .header_styles(api::HeaderStylesRequest {
+                x_scalar: typed(&sent["scalar"]),
+                x_list: typed(&sent["list"]),
+                x_listx: typed(&sent["listx"]),
+                x_obj: typed(&sent["obj"]),
+                x_objx: typed(&sent["objx"]),
+                x_where: typed(&sent["where"]),
+            })
+            .await
+            .expect("header styles");
+        assert_eq!(echoed(body), sent);
+
+        let sent = json!({
+            "session": "abc", "tags": ["a", "b"], "csv": [1, 2],
+            "point": {"x": 1.0, "y": 2.0, "label": "été; x=y"}, "rgb": {"R": 1, "G": 2},
+            "prefs": {"theme": "dark"},
+        });
+        let api::CookieStylesResponse::Ok { body } = client
+            .cookie_styles(api::CookieStylesRequest {
+                session: typed(&sent["session"]),
+                tags: typed(&sent["tags"]),
+                csv: typed(&sent["csv"]),
+                point: typed(&sent["point"]),
+                rgb: typed(&sent["rgb"]),
+                prefs: typed(&sent["prefs"]),
+            })
+            .await
+            .expect("cookie styles");
+        assert_eq!(echoed(body), sent);
+    }
+}

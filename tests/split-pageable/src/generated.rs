@@ -101,5 +101,12 @@ pub use description::API_DESCRIPTION;
 /// The API as this code serves it.
 mod description;
 
+/// A typed client of Pageable 1: one method per operation, taking the operation's request struct and giving its response enum.
+///
+/// Requests are written exactly as the server reads them, and every declared status decodes into its variant; a status the operation does not declare is [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls a router in this process, for tests; `Client::http` (feature `http-client`) calls a running server.
+#[cfg(feature = "client")]
+#[allow(clippy::all, unused_imports, unused_mut, unused_variables, dead_code)]
+pub mod client;
+
 /// The OpenAPI document this code was generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = include_str!("openapi.json");

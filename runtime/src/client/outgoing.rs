@@ -1,0 +1,323 @@
+//! A request being written by a generated client method: parameters encoded by the same
+//! descriptions the server decodes them with, then a body.
+
+use axum::body::Body;
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Method};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::credentials::{self, Addition, Credential, Scheme};
+use super::ClientError;
+use crate::multipart::Part;
+use crate::params::{percent_encode, Encoded, Param, Scalar};
+use crate::BodyStream;
+
+/// One operation's request as the client writes it: the method, the path template with
+/// the variables filled in as they come, query pairs, headers, cookies and the body.
+#[derive(Debug)]
+pub struct Outgoing {
+    operation: &'static str,
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    cookies: Vec<(String, String)>,
+    body: Option<(Option<String>, Body)>,
+}
+
+impl Outgoing {
+    /// A request of `operation` with `method` to the spec's path `template`
+    /// (`/books/{bookId}`), whose variables [`param`](Self::param) fills.
+    pub fn new(operation: &'static str, method: &'static str, template: &'static str) -> Self {
+        Self {
+            operation,
+            method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
+            path: template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// The operationId, for errors.
+    pub(crate) fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    fn encode_error(&self, message: impl Into<String>) -> ClientError {
+        ClientError::Encode {
+            operation: self.operation,
+            message: message.into(),
+        }
+    }
+
+    /// Writes `value` as `param` says the server reads it; `None` (and any value that
+    /// serializes to `null`) leaves the parameter out.
+    pub fn param<T: Serialize + ?Sized>(
+        &mut self,
+        param: &Param,
+        value: &T,
+    ) -> Result<&mut Self, ClientError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| self.encode_error(format!("parameter \"{}\": {e}", param.name)))?;
+        let encoded = param.encode(&value).map_err(|reason| {
+            self.encode_error(format!("parameter \"{}\": {reason}", param.name))
+        })?;
+        match encoded {
+            None => {}
+            Some(Encoded::Path(text)) => {
+                let variable = format!("{{{}}}", param.name);
+                self.path = self.path.replacen(&variable, &percent_encode(&text), 1);
+            }
+            Some(Encoded::Query(pairs)) => self.query.extend(pairs),
+            Some(Encoded::Header(text)) => self.header(param.name, &text)?,
+            Some(Encoded::Cookie(pairs)) => self.cookies.extend(pairs),
+        }
+        Ok(self)
+    }
+
+    /// The page a paginated operation asks for: `limit` items, after the page whose
+    /// `next_page` was `token` (`None` for the first page).
+    pub fn page(&mut self, limit: std::num::NonZeroU32, token: Option<&str>) -> &mut Self {
+        self.query.push(("limit".to_owned(), limit.to_string()));
+        if let Some(token) = token {
+            self.query.push(("page_token".to_owned(), token.to_owned()));
+        }
+        self
+    }
+
+    fn header(&mut self, name: &str, value: &str) -> Result<(), ClientError> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| self.encode_error(format!("invalid header name {name:?}")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            self.encode_error(format!("header \"{name}\" has a value that cannot be sent"))
+        })?;
+        self.headers.push((name, value));
+        Ok(())
+    }
+
+    /// A body of JSON `media_type` (`application/json`, `application/merge-patch+json`).
+    pub fn json<T: Serialize + ?Sized>(
+        &mut self,
+        media_type: &str,
+        value: &T,
+    ) -> Result<&mut Self, ClientError> {
+        let bytes =
+            serde_json::to_vec(value).map_err(|e| self.encode_error(format!("body: {e}")))?;
+        self.body = Some((Some(media_type.to_owned()), Body::from(bytes)));
+        Ok(self)
+    }
+
+    /// An `application/x-www-form-urlencoded` body, written as the server's form reader
+    /// reads it.
+    pub fn form<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<&mut Self, ClientError> {
+        let text = serde_html_form::to_string(value)
+            .map_err(|e| self.encode_error(format!("form body: {e}")))?;
+        self.body = Some((
+            Some("application/x-www-form-urlencoded".to_owned()),
+            Body::from(text),
+        ));
+        Ok(self)
+    }
+
+    /// A text body of `media_type`.
+    pub fn text(&mut self, media_type: &str, text: String) -> &mut Self {
+        let media_type = if media_type.contains("charset") || media_type.contains('*') {
+            media_type.to_owned()
+        } else {
+            format!("{media_type}; charset=utf-8")
+        };
+        self.body = Some((Some(media_type), Body::from(text)));
+        self
+    }
+
+    /// A body of any media type, sent as it streams; a declared wildcard type
+    /// (`image/*`) takes the stream's own content type when it has one.
+    pub fn stream(&mut self, media_type: &str, body: BodyStream) -> &mut Self {
+        let content_type = match body.content_type() {
+            Some(own) if media_type.contains('*') => Some(own.to_owned()),
+            _ if media_type.contains('*') => None,
+            _ => Some(media_type.to_owned()),
+        };
+        self.body = Some((content_type, body.into_body()));
+        self
+    }
+
+    /// A `multipart/form-data` body of the parts `multipart` holds.
+    pub fn multipart(&mut self, multipart: MultipartWriter) -> &mut Self {
+        let boundary = format!(
+            "specfirst-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        );
+        let bytes = multipart.finish(&boundary);
+        self.body = Some((
+            Some(format!("multipart/form-data; boundary={boundary}")),
+            Body::from(bytes),
+        ));
+        self
+    }
+
+    /// The request as HTTP, with the credentials of the first of `requirements` the
+    /// client holds; its URI is the path and query, for the transport to put after its
+    /// base.
+    pub(crate) fn into_request(
+        mut self,
+        requirements: &[&[Scheme]],
+        held: &[(String, Credential)],
+    ) -> Result<http::Request<Body>, ClientError> {
+        for addition in credentials::additions(requirements, held) {
+            match addition {
+                Addition::Header(name, value) => self.header(name, &value)?,
+                Addition::Query(name, value) => self.query.push((name.to_owned(), value)),
+                Addition::Cookie(name, value) => self.cookies.push((name.to_owned(), value)),
+            }
+        }
+        let mut uri = self.path.clone();
+        if !self.query.is_empty() {
+            let pairs: Vec<String> = self
+                .query
+                .iter()
+                .map(|(key, value)| format!("{}={}", percent_encode(key), percent_encode(value)))
+                .collect();
+            uri.push('?');
+            uri.push_str(&pairs.join("&"));
+        }
+        if !self.cookies.is_empty() {
+            let cookies: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
+                .collect();
+            self.header("cookie", &cookies.join("; "))?;
+        }
+        let (content_type, body) = self.body.take().unwrap_or((None, Body::empty()));
+        if let Some(content_type) = content_type {
+            self.header("content-type", &content_type)?;
+        }
+        let mut request = http::Request::builder()
+            .method(self.method.clone())
+            .uri(&uri)
+            .body(body)
+            .map_err(|e| self.encode_error(format!("request {uri:?}: {e}")))?;
+        request.headers_mut().extend(self.headers);
+        Ok(request)
+    }
+}
+
+/// The parts of a `multipart/form-data` body, written as the server's multipart reader
+/// reads them.
+#[derive(Debug, Default)]
+pub struct MultipartWriter {
+    parts: Vec<(String, Part)>,
+}
+
+impl MultipartWriter {
+    /// No parts yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A part `name` holding `value` as the server converts a part of kind `scalar`:
+    /// strings as they are, numbers and booleans as JSON writes them, anything else as
+    /// JSON text; `None` adds nothing.
+    pub fn value<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        scalar: Scalar,
+        value: &T,
+    ) -> Result<&mut Self, String> {
+        let value = serde_json::to_value(value).map_err(|e| format!("part \"{name}\": {e}"))?;
+        if let Some(text) = part_text(scalar, &value) {
+            self.push_text(name, text);
+        }
+        Ok(self)
+    }
+
+    /// One part `name` per item of the list `value`; `None` adds nothing.
+    pub fn values<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        scalar: Scalar,
+        value: &T,
+    ) -> Result<&mut Self, String> {
+        match serde_json::to_value(value).map_err(|e| format!("part \"{name}\": {e}"))? {
+            Value::Null => {}
+            Value::Array(items) => {
+                for item in &items {
+                    if let Some(text) = part_text(scalar, item) {
+                        self.push_text(name, text);
+                    }
+                }
+            }
+            _ => return Err(format!("part \"{name}\": expected a list")),
+        }
+        Ok(self)
+    }
+
+    /// A file part `name`.
+    pub fn file(&mut self, name: &str, part: &Part) -> &mut Self {
+        self.parts.push((name.to_owned(), part.clone()));
+        self
+    }
+
+    /// One file part `name` per file.
+    pub fn files(&mut self, name: &str, parts: &[Part]) -> &mut Self {
+        for part in parts {
+            self.file(name, part);
+        }
+        self
+    }
+
+    fn push_text(&mut self, name: &str, text: String) {
+        let part = Part {
+            bytes: Bytes::from(text),
+            filename: None,
+            content_type: None,
+        };
+        self.parts.push((name.to_owned(), part));
+    }
+
+    fn finish(self, boundary: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (name, part) in self.parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition =
+                format!("Content-Disposition: form-data; name=\"{}\"", quoted(&name));
+            if let Some(filename) = &part.filename {
+                disposition.push_str(&format!("; filename=\"{}\"", quoted(filename)));
+            }
+            out.extend_from_slice(disposition.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            if let Some(content_type) = &part.content_type {
+                out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&part.bytes);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        out
+    }
+}
+
+/// A name inside a quoted `Content-Disposition` parameter: quotes and line breaks
+/// percent-encoded, as browsers write them (RFC 7578).
+fn quoted(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A part's text for a value the server converts as `scalar`; `None` for `null`.
+fn part_text(scalar: Scalar, value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) if scalar != Scalar::Json => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        other => Some(other.to_string()),
+    }
+}
