@@ -766,7 +766,9 @@ impl Generator {
              # The typed client (`client` module): in process, for tests of the implementation.\n\
              client = []\n\
              # The client's HTTP transport, through reqwest.\n\
-             http-client = [\"client\", \"specfirst-runtime/http-client\"]\n",
+             http-client = [\"client\", \"specfirst-runtime/http-client\"]\n\
+             # `mock::Mock`: the API answered from the spec's examples, for tests of its callers.\n\
+             mock = [\"client\"]\n",
         );
         text
     }

@@ -1,6 +1,8 @@
 //! The `specfirst` command line: generate a crate from a spec, check that committed
 //! crates still match their specs, classify the changes between two specs, or
-//! round-trip a spec through the generator's model.
+//! round-trip a spec through the generator's model; or serve a spec's mock.
+
+mod mock_command;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -137,6 +139,36 @@ enum Command {
         spec: PathBuf,
         #[command(flatten)]
         select: SelectArgs,
+    },
+    /// Serve SPEC with no code: each operation answers with a response the spec
+    /// declares, its example or a value made to fit its schema, chosen by the request's
+    /// `Prefer` header (`code=404`, `example=NAME`, `dynamic=true`). Requests are
+    /// decoded and validated as the generated server does: the mock is the generated
+    /// crate's `mock::Mock`, built with cargo into a cache directory on first use.
+    Mock {
+        /// The spec: an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, JSON or YAML.
+        spec: PathBuf,
+        /// The address to serve on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4010")]
+        bind: String,
+        /// Where the generated crates are kept [default: specfirst-mock in the system's
+        /// temporary directory]
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+        /// The cargo target directory to build in [default: `target` in the cache
+        /// directory]
+        #[arg(long, value_name = "DIR")]
+        target_dir: Option<PathBuf>,
+        /// Depend on specfirst-runtime at this path (relative to the generated crate)
+        /// [default: the runtime this specfirst was built from, while its sources are there]
+        #[arg(long, value_name = "DIR")]
+        runtime_path: Option<String>,
+        /// Depend on specfirst-runtime from crates.io by this version requirement.
+        #[arg(long, value_name = "REQ", conflicts_with = "runtime_path")]
+        runtime_version: Option<String>,
+        /// Build the mock and print its binary's path instead of serving.
+        #[arg(long)]
+        build_only: bool,
     },
 }
 
@@ -471,6 +503,34 @@ fn main() -> ExitCode {
             ExitCode::from(u8::from(breaking > 0))
         }
         Command::Roundtrip { spec, select } => roundtrip(&spec, &select.into(), messages),
+        Command::Mock {
+            spec,
+            bind,
+            cache_dir,
+            target_dir,
+            runtime_path,
+            runtime_version,
+            build_only,
+        } => {
+            let runtime = runtime_path
+                .map(RuntimeDependency::Path)
+                .or(runtime_version.map(RuntimeDependency::Version));
+            let args = mock_command::MockArgs {
+                spec,
+                bind,
+                cache_dir,
+                target_dir,
+                runtime,
+                build_only,
+            };
+            match mock_command::run(&args) {
+                Ok(code) => code,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 

@@ -29,6 +29,7 @@ mod error;
 pub mod fuzz;
 mod head_errors;
 mod logs;
+pub mod mock;
 mod multipart;
 mod negotiate;
 mod nullable;

@@ -1405,6 +1405,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1528,7 +1540,7 @@ pub mod client {
     ];
 
     ///Reads [`ListBooksResponse`](super::ListBooksResponse) from a response of `listBooks`.
-    fn read_list_books(
+    pub(super) fn read_list_books(
         incoming: Incoming,
     ) -> Result<super::ListBooksResponse, ClientError> {
         let response = match incoming.code() {
@@ -1555,7 +1567,7 @@ pub mod client {
     }
 
     ///Reads [`CreateBookResponse`](super::CreateBookResponse) from a response of `createBook`.
-    fn read_create_book(
+    pub(super) fn read_create_book(
         incoming: Incoming,
     ) -> Result<super::CreateBookResponse, ClientError> {
         let response = match incoming.code() {
@@ -1583,7 +1595,9 @@ pub mod client {
     }
 
     ///Reads [`GetBookResponse`](super::GetBookResponse) from a response of `getBook`.
-    fn read_get_book(incoming: Incoming) -> Result<super::GetBookResponse, ClientError> {
+    pub(super) fn read_get_book(
+        incoming: Incoming,
+    ) -> Result<super::GetBookResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::GetBookResponse::Ok {
@@ -1613,7 +1627,7 @@ pub mod client {
     }
 
     ///Reads [`ReplaceBookResponse`](super::ReplaceBookResponse) from a response of `replaceBook`.
-    fn read_replace_book(
+    pub(super) fn read_replace_book(
         incoming: Incoming,
     ) -> Result<super::ReplaceBookResponse, ClientError> {
         let response = match incoming.code() {
@@ -1645,7 +1659,7 @@ pub mod client {
     }
 
     ///Reads [`DeleteBookResponse`](super::DeleteBookResponse) from a response of `deleteBook`.
-    fn read_delete_book(
+    pub(super) fn read_delete_book(
         incoming: Incoming,
     ) -> Result<super::DeleteBookResponse, ClientError> {
         let response = match incoming.code() {
@@ -1673,7 +1687,7 @@ pub mod client {
     }
 
     ///Reads [`UpdateBookResponse`](super::UpdateBookResponse) from a response of `updateBook`.
-    fn read_update_book(
+    pub(super) fn read_update_book(
         incoming: Incoming,
     ) -> Result<super::UpdateBookResponse, ClientError> {
         let response = match incoming.code() {
@@ -1702,6 +1716,253 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`BookshelfApi`](super::BookshelfApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        list_books: Option<
+            Handler<
+                super::ListBooksRequest<::serde_json::Value>,
+                super::ListBooksResponse,
+            >,
+        >,
+        create_book: Option<
+            Handler<super::CreateBookRequest, super::CreateBookResponse>,
+        >,
+        get_book: Option<Handler<super::GetBookRequest, super::GetBookResponse>>,
+        replace_book: Option<
+            Handler<super::ReplaceBookRequest, super::ReplaceBookResponse>,
+        >,
+        delete_book: Option<
+            Handler<super::DeleteBookRequest, super::DeleteBookResponse>,
+        >,
+        update_book: Option<
+            Handler<super::UpdateBookRequest, super::UpdateBookResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                list_books: None,
+                create_book: None,
+                get_book: None,
+                replace_book: None,
+                delete_book: None,
+                update_book: None,
+            }
+        }
+
+        /// The same mock answering [`BookshelfApi::list_books`](super::BookshelfApi::list_books) (`GET /books`) with `handler` instead of the spec.
+        pub fn on_list_books<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListBooksRequest<::serde_json::Value>) -> A
+                + Send + Sync + 'static,
+            A: Future<Output = Result<super::ListBooksResponse>> + Send + 'static,
+        {
+            self.list_books = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`BookshelfApi::create_book`](super::BookshelfApi::create_book) (`POST /books`) with `handler` instead of the spec.
+        pub fn on_create_book<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::CreateBookRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::CreateBookResponse>> + Send + 'static,
+        {
+            self.create_book = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`BookshelfApi::get_book`](super::BookshelfApi::get_book) (`GET /books/{bookId}`) with `handler` instead of the spec.
+        pub fn on_get_book<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetBookRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetBookResponse>> + Send + 'static,
+        {
+            self.get_book = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`BookshelfApi::replace_book`](super::BookshelfApi::replace_book) (`PUT /books/{bookId}`) with `handler` instead of the spec.
+        pub fn on_replace_book<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ReplaceBookRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::ReplaceBookResponse>> + Send + 'static,
+        {
+            self.replace_book = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`BookshelfApi::delete_book`](super::BookshelfApi::delete_book) (`DELETE /books/{bookId}`) with `handler` instead of the spec.
+        pub fn on_delete_book<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::DeleteBookRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::DeleteBookResponse>> + Send + 'static,
+        {
+            self.delete_book = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`BookshelfApi::update_book`](super::BookshelfApi::update_book) (`PATCH /books/{bookId}`) with `handler` instead of the spec.
+        pub fn on_update_book<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::UpdateBookRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::UpdateBookResponse>> + Send + 'static,
+        {
+            self.update_book = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::BookshelfApi for Mock {
+        type ListBooksMarker = ::serde_json::Value;
+        fn list_books(
+            &self,
+            ctx: RequestContext,
+            request: super::ListBooksRequest<::serde_json::Value>,
+        ) -> impl Future<Output = Result<super::ListBooksResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_books.as_ref(),
+                ctx,
+                request,
+                ("GET", "/books"),
+                read::read_list_books,
+            )
+        }
+
+        fn create_book(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::CreateBookRequest,
+        ) -> impl Future<Output = Result<super::CreateBookResponse>> + Send {
+            respond(
+                &self.spec,
+                self.create_book.as_ref(),
+                ctx,
+                request,
+                ("POST", "/books"),
+                read::read_create_book,
+            )
+        }
+
+        fn get_book(
+            &self,
+            ctx: RequestContext,
+            request: super::GetBookRequest,
+        ) -> impl Future<Output = Result<super::GetBookResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_book.as_ref(),
+                ctx,
+                request,
+                ("GET", "/books/{bookId}"),
+                read::read_get_book,
+            )
+        }
+
+        fn replace_book(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::ReplaceBookRequest,
+        ) -> impl Future<Output = Result<super::ReplaceBookResponse>> + Send {
+            respond(
+                &self.spec,
+                self.replace_book.as_ref(),
+                ctx,
+                request,
+                ("PUT", "/books/{bookId}"),
+                read::read_replace_book,
+            )
+        }
+
+        fn delete_book(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::DeleteBookRequest,
+        ) -> impl Future<Output = Result<super::DeleteBookResponse>> + Send {
+            respond(
+                &self.spec,
+                self.delete_book.as_ref(),
+                ctx,
+                request,
+                ("DELETE", "/books/{bookId}"),
+                read::read_delete_book,
+            )
+        }
+
+        fn update_book(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::UpdateBookRequest,
+        ) -> impl Future<Output = Result<super::UpdateBookResponse>> + Send {
+            respond(
+                &self.spec,
+                self.update_book.as_ref(),
+                ctx,
+                request,
+                ("PATCH", "/books/{bookId}"),
+                read::read_update_book,
+            )
+        }
+    }
+
+    impl super::BookshelfAuth for Mock {
+        type Principal = ();
+        fn bearer_auth(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::Bearer,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
     }
 }
 

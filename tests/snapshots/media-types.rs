@@ -1231,6 +1231,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1277,10 +1289,10 @@ pub mod client {
                     out.text("text/plain", body);
                 }
                 super::CreateNoteRequestBody::ApplicationOctetStream(body) => {
-                    out.stream("application/octet-stream", body);
+                    out.stream("application/octet-stream", body)?;
                 }
                 super::CreateNoteRequestBody::ImageAny(body) => {
-                    out.stream("image/*", body);
+                    out.stream("image/*", body)?;
                 }
             }
             let incoming = self.inner.send(out, &[]).await?;
@@ -1357,7 +1369,7 @@ pub mod client {
                         out.multipart(parts);
                     }
                     super::EdgeCasesRequestBody::Any(body) => {
-                        out.stream("*/*", body);
+                        out.stream("*/*", body)?;
                     }
                 }
             }
@@ -1371,7 +1383,7 @@ pub mod client {
             request: super::RawMultipartRequest,
         ) -> Result<super::RawMultipartResponse, ClientError> {
             let mut out = Outgoing::new("rawMultipart", "POST", "/raw-multipart");
-            out.stream("multipart/form-data", request.body);
+            out.stream("multipart/form-data", request.body)?;
             let incoming = self.inner.send(out, &[]).await?;
             read_raw_multipart(incoming)
         }
@@ -1394,7 +1406,7 @@ pub mod client {
     }
 
     ///Reads [`CreateNoteResponse`](super::CreateNoteResponse) from a response of `createNote`.
-    fn read_create_note(
+    pub(super) fn read_create_note(
         incoming: Incoming,
     ) -> Result<super::CreateNoteResponse, ClientError> {
         let response = match incoming.code() {
@@ -1409,7 +1421,9 @@ pub mod client {
     }
 
     ///Reads [`UploadResponse`](super::UploadResponse) from a response of `upload`.
-    fn read_upload(incoming: Incoming) -> Result<super::UploadResponse, ClientError> {
+    pub(super) fn read_upload(
+        incoming: Incoming,
+    ) -> Result<super::UploadResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::UploadResponse::Ok {
@@ -1422,7 +1436,7 @@ pub mod client {
     }
 
     ///Reads [`EchoTextResponse`](super::EchoTextResponse) from a response of `echoText`.
-    fn read_echo_text(
+    pub(super) fn read_echo_text(
         incoming: Incoming,
     ) -> Result<super::EchoTextResponse, ClientError> {
         let response = match incoming.code() {
@@ -1448,7 +1462,7 @@ pub mod client {
     }
 
     ///Reads [`EdgeCasesResponse`](super::EdgeCasesResponse) from a response of `edgeCases`.
-    fn read_edge_cases(
+    pub(super) fn read_edge_cases(
         incoming: Incoming,
     ) -> Result<super::EdgeCasesResponse, ClientError> {
         let response = match incoming.code() {
@@ -1469,15 +1483,15 @@ pub mod client {
             }
             201 => {
                 super::EdgeCasesResponse::Created {
-                    body: if incoming.is("*/*") {
+                    body: if incoming.is("application/json") {
+                        super::EdgeCasesResponseCreatedBody::ApplicationJson(
+                            incoming.json()?,
+                        )
+                    } else if incoming.is("*/*") {
                         super::EdgeCasesResponseCreatedBody::Any {
                             content_type: incoming.content_type_owned(),
                             body: incoming.binary(),
                         }
-                    } else if incoming.is("application/json") {
-                        super::EdgeCasesResponseCreatedBody::ApplicationJson(
-                            incoming.json()?,
-                        )
                     } else {
                         return Err(incoming.unexpected_media_type());
                     },
@@ -1493,7 +1507,7 @@ pub mod client {
     }
 
     ///Reads [`RawMultipartResponse`](super::RawMultipartResponse) from a response of `rawMultipart`.
-    fn read_raw_multipart(
+    pub(super) fn read_raw_multipart(
         incoming: Incoming,
     ) -> Result<super::RawMultipartResponse, ClientError> {
         let response = match incoming.code() {
@@ -1504,12 +1518,235 @@ pub mod client {
     }
 
     ///Reads [`PingResponse`](super::PingResponse) from a response of `ping`.
-    fn read_ping(incoming: Incoming) -> Result<super::PingResponse, ClientError> {
+    pub(super) fn read_ping(
+        incoming: Incoming,
+    ) -> Result<super::PingResponse, ClientError> {
         let response = match incoming.code() {
             204 => super::PingResponse::NoContent,
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`MediaTypesApi`](super::MediaTypesApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        create_note: Option<
+            Handler<super::CreateNoteRequest, super::CreateNoteResponse>,
+        >,
+        upload: Option<Handler<super::UploadRequest, super::UploadResponse>>,
+        echo_text: Option<Handler<super::EchoTextRequest, super::EchoTextResponse>>,
+        edge_cases: Option<Handler<super::EdgeCasesRequest, super::EdgeCasesResponse>>,
+        raw_multipart: Option<
+            Handler<super::RawMultipartRequest, super::RawMultipartResponse>,
+        >,
+        ping: Option<Handler<super::PingRequest, super::PingResponse>>,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                create_note: None,
+                upload: None,
+                echo_text: None,
+                edge_cases: None,
+                raw_multipart: None,
+                ping: None,
+            }
+        }
+
+        /// The same mock answering [`MediaTypesApi::create_note`](super::MediaTypesApi::create_note) (`POST /notes`) with `handler` instead of the spec.
+        pub fn on_create_note<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::CreateNoteRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::CreateNoteResponse>> + Send + 'static,
+        {
+            self.create_note = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`MediaTypesApi::upload`](super::MediaTypesApi::upload) (`PUT /uploads`) with `handler` instead of the spec.
+        pub fn on_upload<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::UploadRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::UploadResponse>> + Send + 'static,
+        {
+            self.upload = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`MediaTypesApi::echo_text`](super::MediaTypesApi::echo_text) (`POST /echo`) with `handler` instead of the spec.
+        pub fn on_echo_text<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::EchoTextRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::EchoTextResponse>> + Send + 'static,
+        {
+            self.echo_text = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`MediaTypesApi::edge_cases`](super::MediaTypesApi::edge_cases) (`POST /edge`) with `handler` instead of the spec.
+        pub fn on_edge_cases<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::EdgeCasesRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::EdgeCasesResponse>> + Send + 'static,
+        {
+            self.edge_cases = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`MediaTypesApi::raw_multipart`](super::MediaTypesApi::raw_multipart) (`POST /raw-multipart`) with `handler` instead of the spec.
+        pub fn on_raw_multipart<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::RawMultipartRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::RawMultipartResponse>> + Send + 'static,
+        {
+            self.raw_multipart = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`MediaTypesApi::ping`](super::MediaTypesApi::ping) (`POST /pings`) with `handler` instead of the spec.
+        pub fn on_ping<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::PingRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::PingResponse>> + Send + 'static,
+        {
+            self.ping = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::MediaTypesApi for Mock {
+        fn create_note(
+            &self,
+            ctx: RequestContext,
+            request: super::CreateNoteRequest,
+        ) -> impl Future<Output = Result<super::CreateNoteResponse>> + Send {
+            respond(
+                &self.spec,
+                self.create_note.as_ref(),
+                ctx,
+                request,
+                ("POST", "/notes"),
+                read::read_create_note,
+            )
+        }
+
+        fn upload(
+            &self,
+            ctx: RequestContext,
+            request: super::UploadRequest,
+        ) -> impl Future<Output = Result<super::UploadResponse>> + Send {
+            respond(
+                &self.spec,
+                self.upload.as_ref(),
+                ctx,
+                request,
+                ("PUT", "/uploads"),
+                read::read_upload,
+            )
+        }
+
+        fn echo_text(
+            &self,
+            ctx: RequestContext,
+            request: super::EchoTextRequest,
+        ) -> impl Future<Output = Result<super::EchoTextResponse>> + Send {
+            respond(
+                &self.spec,
+                self.echo_text.as_ref(),
+                ctx,
+                request,
+                ("POST", "/echo"),
+                read::read_echo_text,
+            )
+        }
+
+        fn edge_cases(
+            &self,
+            ctx: RequestContext,
+            request: super::EdgeCasesRequest,
+        ) -> impl Future<Output = Result<super::EdgeCasesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.edge_cases.as_ref(),
+                ctx,
+                request,
+                ("POST", "/edge"),
+                read::read_edge_cases,
+            )
+        }
+
+        fn raw_multipart(
+            &self,
+            ctx: RequestContext,
+            request: super::RawMultipartRequest,
+        ) -> impl Future<Output = Result<super::RawMultipartResponse>> + Send {
+            respond(
+                &self.spec,
+                self.raw_multipart.as_ref(),
+                ctx,
+                request,
+                ("POST", "/raw-multipart"),
+                read::read_raw_multipart,
+            )
+        }
+
+        fn ping(
+            &self,
+            ctx: RequestContext,
+            request: super::PingRequest,
+        ) -> impl Future<Output = Result<super::PingResponse>> + Send {
+            respond(
+                &self.spec,
+                self.ping.as_ref(),
+                ctx,
+                request,
+                ("POST", "/pings"),
+                read::read_ping,
+            )
+        }
     }
 }
 

@@ -815,6 +815,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -905,7 +917,9 @@ pub mod client {
     }
 
     ///Reads [`SelfResponse`](super::SelfResponse) from a response of `self`.
-    fn read_self_(incoming: Incoming) -> Result<super::SelfResponse, ClientError> {
+    pub(super) fn read_self_(
+        incoming: Incoming,
+    ) -> Result<super::SelfResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::SelfResponse::Ok {
@@ -918,7 +932,9 @@ pub mod client {
     }
 
     ///Reads [`ResultResponse`](super::ResultResponse) from a response of `result`.
-    fn read_result(incoming: Incoming) -> Result<super::ResultResponse, ClientError> {
+    pub(super) fn read_result(
+        incoming: Incoming,
+    ) -> Result<super::ResultResponse, ClientError> {
         let response = match incoming.code() {
             204 => super::ResultResponse::NoContent,
             _ => return Err(incoming.undeclared()),
@@ -927,7 +943,7 @@ pub mod client {
     }
 
     ///Reads [`ResultOperationResponse`](super::ResultOperationResponse) from a response of `resultOperation`.
-    fn read_result_operation(
+    pub(super) fn read_result_operation(
         incoming: Incoming,
     ) -> Result<super::ResultOperationResponse, ClientError> {
         let response = match incoming.code() {
@@ -938,7 +954,9 @@ pub mod client {
     }
 
     ///Reads [`GetItemResponse`](super::GetItemResponse) from a response of `get-item`.
-    fn read_get_item(incoming: Incoming) -> Result<super::GetItemResponse, ClientError> {
+    pub(super) fn read_get_item(
+        incoming: Incoming,
+    ) -> Result<super::GetItemResponse, ClientError> {
         let response = match incoming.code() {
             204 => super::GetItemResponse::NoContent,
             _ => return Err(incoming.undeclared()),
@@ -947,7 +965,7 @@ pub mod client {
     }
 
     ///Reads [`DeleteItemsIdResponse`](super::DeleteItemsIdResponse) from a response of `delete /items/{id}`.
-    fn read_delete_items_id(
+    pub(super) fn read_delete_items_id(
         incoming: Incoming,
     ) -> Result<super::DeleteItemsIdResponse, ClientError> {
         let response = match incoming.code() {
@@ -958,7 +976,7 @@ pub mod client {
     }
 
     ///Reads [`GetItemChildrenResponse`](super::GetItemChildrenResponse) from a response of `getItem`.
-    fn read_get_item_children(
+    pub(super) fn read_get_item_children(
         incoming: Incoming,
     ) -> Result<super::GetItemChildrenResponse, ClientError> {
         let response = match incoming.code() {
@@ -972,6 +990,231 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`TypeTheNamingTortureTestApi`](super::TypeTheNamingTortureTestApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        self_: Option<Handler<super::SelfRequest, super::SelfResponse>>,
+        result: Option<Handler<super::ResultRequest, super::ResultResponse>>,
+        result_operation: Option<
+            Handler<super::ResultOperationRequest, super::ResultOperationResponse>,
+        >,
+        get_item: Option<Handler<super::GetItemRequest, super::GetItemResponse>>,
+        delete_items_id: Option<
+            Handler<super::DeleteItemsIdRequest, super::DeleteItemsIdResponse>,
+        >,
+        get_item_children: Option<
+            Handler<super::GetItemChildrenRequest, super::GetItemChildrenResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                self_: None,
+                result: None,
+                result_operation: None,
+                get_item: None,
+                delete_items_id: None,
+                get_item_children: None,
+            }
+        }
+
+        /// The same mock answering [`TypeTheNamingTortureTestApi::self_`](super::TypeTheNamingTortureTestApi::self_) (`GET /self/{type}/{2fa}`) with `handler` instead of the spec.
+        pub fn on_self_<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::SelfRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::SelfResponse>> + Send + 'static,
+        {
+            self.self_ = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`TypeTheNamingTortureTestApi::result`](super::TypeTheNamingTortureTestApi::result) (`GET /results/{id}`) with `handler` instead of the spec.
+        pub fn on_result<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ResultRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::ResultResponse>> + Send + 'static,
+        {
+            self.result = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`TypeTheNamingTortureTestApi::result_operation`](super::TypeTheNamingTortureTestApi::result_operation) (`GET /results`) with `handler` instead of the spec.
+        pub fn on_result_operation<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ResultOperationRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::ResultOperationResponse>> + Send + 'static,
+        {
+            self.result_operation = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`TypeTheNamingTortureTestApi::get_item`](super::TypeTheNamingTortureTestApi::get_item) (`GET /items/{id}`) with `handler` instead of the spec.
+        pub fn on_get_item<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetItemRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetItemResponse>> + Send + 'static,
+        {
+            self.get_item = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`TypeTheNamingTortureTestApi::delete_items_id`](super::TypeTheNamingTortureTestApi::delete_items_id) (`DELETE /items/{id}`) with `handler` instead of the spec.
+        pub fn on_delete_items_id<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::DeleteItemsIdRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::DeleteItemsIdResponse>> + Send + 'static,
+        {
+            self.delete_items_id = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`TypeTheNamingTortureTestApi::get_item_children`](super::TypeTheNamingTortureTestApi::get_item_children) (`GET /items/{name}/children`) with `handler` instead of the spec.
+        pub fn on_get_item_children<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetItemChildrenRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetItemChildrenResponse>> + Send + 'static,
+        {
+            self.get_item_children = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::TypeTheNamingTortureTestApi for Mock {
+        fn self_(
+            &self,
+            ctx: RequestContext,
+            request: super::SelfRequest,
+        ) -> impl Future<Output = Result<super::SelfResponse>> + Send {
+            respond(
+                &self.spec,
+                self.self_.as_ref(),
+                ctx,
+                request,
+                ("GET", "/self/{type}/{2fa}"),
+                read::read_self_,
+            )
+        }
+
+        fn result(
+            &self,
+            ctx: RequestContext,
+            request: super::ResultRequest,
+        ) -> impl Future<Output = Result<super::ResultResponse>> + Send {
+            respond(
+                &self.spec,
+                self.result.as_ref(),
+                ctx,
+                request,
+                ("GET", "/results/{id}"),
+                read::read_result,
+            )
+        }
+
+        fn result_operation(
+            &self,
+            ctx: RequestContext,
+            request: super::ResultOperationRequest,
+        ) -> impl Future<Output = Result<super::ResultOperationResponse>> + Send {
+            respond(
+                &self.spec,
+                self.result_operation.as_ref(),
+                ctx,
+                request,
+                ("GET", "/results"),
+                read::read_result_operation,
+            )
+        }
+
+        fn get_item(
+            &self,
+            ctx: RequestContext,
+            request: super::GetItemRequest,
+        ) -> impl Future<Output = Result<super::GetItemResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_item.as_ref(),
+                ctx,
+                request,
+                ("GET", "/items/{id}"),
+                read::read_get_item,
+            )
+        }
+
+        fn delete_items_id(
+            &self,
+            ctx: RequestContext,
+            request: super::DeleteItemsIdRequest,
+        ) -> impl Future<Output = Result<super::DeleteItemsIdResponse>> + Send {
+            respond(
+                &self.spec,
+                self.delete_items_id.as_ref(),
+                ctx,
+                request,
+                ("DELETE", "/items/{id}"),
+                read::read_delete_items_id,
+            )
+        }
+
+        fn get_item_children(
+            &self,
+            ctx: RequestContext,
+            request: super::GetItemChildrenRequest,
+        ) -> impl Future<Output = Result<super::GetItemChildrenResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_item_children.as_ref(),
+                ctx,
+                request,
+                ("GET", "/items/{name}/children"),
+                read::read_get_item_children,
+            )
+        }
     }
 }
 

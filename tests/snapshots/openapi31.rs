@@ -1327,6 +1327,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1397,7 +1409,7 @@ pub mod client {
     ];
 
     ///Reads [`GetSensorResponse`](super::GetSensorResponse) from a response of `getSensor`.
-    fn read_get_sensor(
+    pub(super) fn read_get_sensor(
         incoming: Incoming,
     ) -> Result<super::GetSensorResponse, ClientError> {
         let response = match incoming.code() {
@@ -1412,7 +1424,7 @@ pub mod client {
     }
 
     ///Reads [`RetireSensorResponse`](super::RetireSensorResponse) from a response of `retireSensor`.
-    fn read_retire_sensor(
+    pub(super) fn read_retire_sensor(
         incoming: Incoming,
     ) -> Result<super::RetireSensorResponse, ClientError> {
         let response = match incoming.code() {
@@ -1423,7 +1435,7 @@ pub mod client {
     }
 
     ///Reads [`AddReadingResponse`](super::AddReadingResponse) from a response of `addReading`.
-    fn read_add_reading(
+    pub(super) fn read_add_reading(
         incoming: Incoming,
     ) -> Result<super::AddReadingResponse, ClientError> {
         let response = match incoming.code() {
@@ -1438,7 +1450,9 @@ pub mod client {
     }
 
     ///Reads [`PingResponse`](super::PingResponse) from a response of `ping`.
-    fn read_ping(incoming: Incoming) -> Result<super::PingResponse, ClientError> {
+    pub(super) fn read_ping(
+        incoming: Incoming,
+    ) -> Result<super::PingResponse, ClientError> {
         let response = match incoming.code() {
             _ => {
                 super::PingResponse::Default {
@@ -1447,6 +1461,181 @@ pub mod client {
             }
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`SensorsApi`](super::SensorsApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        get_sensor: Option<Handler<super::GetSensorRequest, super::GetSensorResponse>>,
+        retire_sensor: Option<
+            Handler<super::RetireSensorRequest, super::RetireSensorResponse>,
+        >,
+        add_reading: Option<
+            Handler<super::AddReadingRequest, super::AddReadingResponse>,
+        >,
+        ping: Option<Handler<super::PingRequest, super::PingResponse>>,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                get_sensor: None,
+                retire_sensor: None,
+                add_reading: None,
+                ping: None,
+            }
+        }
+
+        /// The same mock answering [`SensorsApi::get_sensor`](super::SensorsApi::get_sensor) (`GET /sensors/{id}`) with `handler` instead of the spec.
+        pub fn on_get_sensor<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetSensorRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetSensorResponse>> + Send + 'static,
+        {
+            self.get_sensor = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SensorsApi::retire_sensor`](super::SensorsApi::retire_sensor) (`DELETE /sensors/{id}`) with `handler` instead of the spec.
+        pub fn on_retire_sensor<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::RetireSensorRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::RetireSensorResponse>> + Send + 'static,
+        {
+            self.retire_sensor = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SensorsApi::add_reading`](super::SensorsApi::add_reading) (`POST /readings`) with `handler` instead of the spec.
+        pub fn on_add_reading<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::AddReadingRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::AddReadingResponse>> + Send + 'static,
+        {
+            self.add_reading = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SensorsApi::ping`](super::SensorsApi::ping) (`GET /ping`) with `handler` instead of the spec.
+        pub fn on_ping<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::PingRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::PingResponse>> + Send + 'static,
+        {
+            self.ping = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::SensorsApi for Mock {
+        fn get_sensor(
+            &self,
+            ctx: RequestContext,
+            request: super::GetSensorRequest,
+        ) -> impl Future<Output = Result<super::GetSensorResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_sensor.as_ref(),
+                ctx,
+                request,
+                ("GET", "/sensors/{id}"),
+                read::read_get_sensor,
+            )
+        }
+
+        fn retire_sensor(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::RetireSensorRequest,
+        ) -> impl Future<Output = Result<super::RetireSensorResponse>> + Send {
+            respond(
+                &self.spec,
+                self.retire_sensor.as_ref(),
+                ctx,
+                request,
+                ("DELETE", "/sensors/{id}"),
+                read::read_retire_sensor,
+            )
+        }
+
+        fn add_reading(
+            &self,
+            ctx: RequestContext,
+            request: super::AddReadingRequest,
+        ) -> impl Future<Output = Result<super::AddReadingResponse>> + Send {
+            respond(
+                &self.spec,
+                self.add_reading.as_ref(),
+                ctx,
+                request,
+                ("POST", "/readings"),
+                read::read_add_reading,
+            )
+        }
+
+        fn ping(
+            &self,
+            ctx: RequestContext,
+            request: super::PingRequest,
+        ) -> impl Future<Output = Result<super::PingResponse>> + Send {
+            respond(
+                &self.spec,
+                self.ping.as_ref(),
+                ctx,
+                request,
+                ("GET", "/ping"),
+                read::read_ping,
+            )
+        }
+    }
+
+    impl super::SensorsAuth for Mock {
+        type Principal = ();
+        fn client_cert(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::ClientCertificate,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
     }
 }
 

@@ -303,6 +303,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -340,7 +352,7 @@ pub mod client {
     }
 
     ///Reads [`ListVaultsResponse`](super::ListVaultsResponse) from a response of `listVaults`.
-    fn read_list_vaults(
+    pub(super) fn read_list_vaults(
         incoming: Incoming,
     ) -> Result<super::ListVaultsResponse, ClientError> {
         let response = match incoming.code() {
@@ -355,7 +367,7 @@ pub mod client {
     }
 
     ///Reads [`ListTenantsResponse`](super::ListTenantsResponse) from a response of `listTenants`.
-    fn read_list_tenants(
+    pub(super) fn read_list_tenants(
         incoming: Incoming,
     ) -> Result<super::ListTenantsResponse, ClientError> {
         let response = match incoming.code() {
@@ -367,6 +379,111 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`PageableApi`](super::PageableApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        list_vaults: Option<
+            Handler<super::ListVaultsRequest, super::ListVaultsResponse>,
+        >,
+        list_tenants: Option<
+            Handler<super::ListTenantsRequest, super::ListTenantsResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                list_vaults: None,
+                list_tenants: None,
+            }
+        }
+
+        /// The same mock answering [`PageableApi::list_vaults`](super::PageableApi::list_vaults) (`GET /vaults`) with `handler` instead of the spec.
+        pub fn on_list_vaults<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListVaultsRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::ListVaultsResponse>> + Send + 'static,
+        {
+            self.list_vaults = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`PageableApi::list_tenants`](super::PageableApi::list_tenants) (`GET /tenants`) with `handler` instead of the spec.
+        pub fn on_list_tenants<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListTenantsRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::ListTenantsResponse>> + Send + 'static,
+        {
+            self.list_tenants = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::PageableApi for Mock {
+        fn list_vaults(
+            &self,
+            ctx: RequestContext,
+            request: super::ListVaultsRequest,
+        ) -> impl Future<Output = Result<super::ListVaultsResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_vaults.as_ref(),
+                ctx,
+                request,
+                ("GET", "/vaults"),
+                read::read_list_vaults,
+            )
+        }
+
+        fn list_tenants(
+            &self,
+            ctx: RequestContext,
+            request: super::ListTenantsRequest,
+        ) -> impl Future<Output = Result<super::ListTenantsResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_tenants.as_ref(),
+                ctx,
+                request,
+                ("GET", "/tenants"),
+                read::read_list_tenants,
+            )
+        }
     }
 }
 

@@ -2343,6 +2343,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -2531,7 +2543,7 @@ pub mod client {
     }
 
     ///Reads [`SimplePathResponse`](super::SimplePathResponse) from a response of `simplePath`.
-    fn read_simple_path(
+    pub(super) fn read_simple_path(
         incoming: Incoming,
     ) -> Result<super::SimplePathResponse, ClientError> {
         let response = match incoming.code() {
@@ -2546,7 +2558,7 @@ pub mod client {
     }
 
     ///Reads [`LabelPathResponse`](super::LabelPathResponse) from a response of `labelPath`.
-    fn read_label_path(
+    pub(super) fn read_label_path(
         incoming: Incoming,
     ) -> Result<super::LabelPathResponse, ClientError> {
         let response = match incoming.code() {
@@ -2561,7 +2573,7 @@ pub mod client {
     }
 
     ///Reads [`MatrixPathResponse`](super::MatrixPathResponse) from a response of `matrixPath`.
-    fn read_matrix_path(
+    pub(super) fn read_matrix_path(
         incoming: Incoming,
     ) -> Result<super::MatrixPathResponse, ClientError> {
         let response = match incoming.code() {
@@ -2576,7 +2588,7 @@ pub mod client {
     }
 
     ///Reads [`QueryStylesResponse`](super::QueryStylesResponse) from a response of `queryStyles`.
-    fn read_query_styles(
+    pub(super) fn read_query_styles(
         incoming: Incoming,
     ) -> Result<super::QueryStylesResponse, ClientError> {
         let response = match incoming.code() {
@@ -2591,7 +2603,9 @@ pub mod client {
     }
 
     ///Reads [`SearchResponse`](super::SearchResponse) from a response of `search`.
-    fn read_search(incoming: Incoming) -> Result<super::SearchResponse, ClientError> {
+    pub(super) fn read_search(
+        incoming: Incoming,
+    ) -> Result<super::SearchResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::SearchResponse::Ok {
@@ -2604,7 +2618,9 @@ pub mod client {
     }
 
     ///Reads [`RestResponse`](super::RestResponse) from a response of `rest`.
-    fn read_rest(incoming: Incoming) -> Result<super::RestResponse, ClientError> {
+    pub(super) fn read_rest(
+        incoming: Incoming,
+    ) -> Result<super::RestResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::RestResponse::Ok {
@@ -2617,7 +2633,7 @@ pub mod client {
     }
 
     ///Reads [`RestTwiceResponse`](super::RestTwiceResponse) from a response of `restTwice`.
-    fn read_rest_twice(
+    pub(super) fn read_rest_twice(
         incoming: Incoming,
     ) -> Result<super::RestTwiceResponse, ClientError> {
         let response = match incoming.code() {
@@ -2632,7 +2648,9 @@ pub mod client {
     }
 
     ///Reads [`BoxesResponse`](super::BoxesResponse) from a response of `boxes`.
-    fn read_boxes(incoming: Incoming) -> Result<super::BoxesResponse, ClientError> {
+    pub(super) fn read_boxes(
+        incoming: Incoming,
+    ) -> Result<super::BoxesResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::BoxesResponse::Ok {
@@ -2645,7 +2663,7 @@ pub mod client {
     }
 
     ///Reads [`RestListsResponse`](super::RestListsResponse) from a response of `restLists`.
-    fn read_rest_lists(
+    pub(super) fn read_rest_lists(
         incoming: Incoming,
     ) -> Result<super::RestListsResponse, ClientError> {
         let response = match incoming.code() {
@@ -2660,7 +2678,7 @@ pub mod client {
     }
 
     ///Reads [`HeaderStylesResponse`](super::HeaderStylesResponse) from a response of `headerStyles`.
-    fn read_header_styles(
+    pub(super) fn read_header_styles(
         incoming: Incoming,
     ) -> Result<super::HeaderStylesResponse, ClientError> {
         let response = match incoming.code() {
@@ -2675,7 +2693,7 @@ pub mod client {
     }
 
     ///Reads [`CookieStylesResponse`](super::CookieStylesResponse) from a response of `cookieStyles`.
-    fn read_cookie_styles(
+    pub(super) fn read_cookie_styles(
         incoming: Incoming,
     ) -> Result<super::CookieStylesResponse, ClientError> {
         let response = match incoming.code() {
@@ -2687,6 +2705,380 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`ParamStylesApi`](super::ParamStylesApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        simple_path: Option<
+            Handler<super::SimplePathRequest, super::SimplePathResponse>,
+        >,
+        label_path: Option<Handler<super::LabelPathRequest, super::LabelPathResponse>>,
+        matrix_path: Option<
+            Handler<super::MatrixPathRequest, super::MatrixPathResponse>,
+        >,
+        query_styles: Option<
+            Handler<super::QueryStylesRequest, super::QueryStylesResponse>,
+        >,
+        search: Option<Handler<super::SearchRequest, super::SearchResponse>>,
+        rest: Option<Handler<super::RestRequest, super::RestResponse>>,
+        rest_twice: Option<Handler<super::RestTwiceRequest, super::RestTwiceResponse>>,
+        boxes: Option<Handler<super::BoxesRequest, super::BoxesResponse>>,
+        rest_lists: Option<Handler<super::RestListsRequest, super::RestListsResponse>>,
+        header_styles: Option<
+            Handler<super::HeaderStylesRequest, super::HeaderStylesResponse>,
+        >,
+        cookie_styles: Option<
+            Handler<super::CookieStylesRequest, super::CookieStylesResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                simple_path: None,
+                label_path: None,
+                matrix_path: None,
+                query_styles: None,
+                search: None,
+                rest: None,
+                rest_twice: None,
+                boxes: None,
+                rest_lists: None,
+                header_styles: None,
+                cookie_styles: None,
+            }
+        }
+
+        /// The same mock answering [`ParamStylesApi::simple_path`](super::ParamStylesApi::simple_path) (`GET /simple/{scalar}/{list}/{listx}/{obj}/{objx}`) with `handler` instead of the spec.
+        pub fn on_simple_path<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::SimplePathRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::SimplePathResponse>> + Send + 'static,
+        {
+            self.simple_path = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::label_path`](super::ParamStylesApi::label_path) (`GET /label/{scalar}/{list}/{listx}/{obj}/{objx}`) with `handler` instead of the spec.
+        pub fn on_label_path<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::LabelPathRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::LabelPathResponse>> + Send + 'static,
+        {
+            self.label_path = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::matrix_path`](super::ParamStylesApi::matrix_path) (`GET /matrix/{scalar}/{list}/{listx}/{obj}/{objx}`) with `handler` instead of the spec.
+        pub fn on_matrix_path<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::MatrixPathRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::MatrixPathResponse>> + Send + 'static,
+        {
+            self.matrix_path = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::query_styles`](super::ParamStylesApi::query_styles) (`GET /query`) with `handler` instead of the spec.
+        pub fn on_query_styles<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::QueryStylesRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::QueryStylesResponse>> + Send + 'static,
+        {
+            self.query_styles = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::search`](super::ParamStylesApi::search) (`GET /search`) with `handler` instead of the spec.
+        pub fn on_search<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::SearchRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::SearchResponse>> + Send + 'static,
+        {
+            self.search = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::rest`](super::ParamStylesApi::rest) (`GET /rest`) with `handler` instead of the spec.
+        pub fn on_rest<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::RestRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::RestResponse>> + Send + 'static,
+        {
+            self.rest = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::rest_twice`](super::ParamStylesApi::rest_twice) (`GET /rest/twice`) with `handler` instead of the spec.
+        pub fn on_rest_twice<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::RestTwiceRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::RestTwiceResponse>> + Send + 'static,
+        {
+            self.rest_twice = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::boxes`](super::ParamStylesApi::boxes) (`GET /boxes`) with `handler` instead of the spec.
+        pub fn on_boxes<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::BoxesRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::BoxesResponse>> + Send + 'static,
+        {
+            self.boxes = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::rest_lists`](super::ParamStylesApi::rest_lists) (`GET /rest/lists`) with `handler` instead of the spec.
+        pub fn on_rest_lists<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::RestListsRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::RestListsResponse>> + Send + 'static,
+        {
+            self.rest_lists = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::header_styles`](super::ParamStylesApi::header_styles) (`GET /headers`) with `handler` instead of the spec.
+        pub fn on_header_styles<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::HeaderStylesRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::HeaderStylesResponse>> + Send + 'static,
+        {
+            self.header_styles = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ParamStylesApi::cookie_styles`](super::ParamStylesApi::cookie_styles) (`GET /cookies`) with `handler` instead of the spec.
+        pub fn on_cookie_styles<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::CookieStylesRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::CookieStylesResponse>> + Send + 'static,
+        {
+            self.cookie_styles = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::ParamStylesApi for Mock {
+        fn simple_path(
+            &self,
+            ctx: RequestContext,
+            request: super::SimplePathRequest,
+        ) -> impl Future<Output = Result<super::SimplePathResponse>> + Send {
+            respond(
+                &self.spec,
+                self.simple_path.as_ref(),
+                ctx,
+                request,
+                ("GET", "/simple/{scalar}/{list}/{listx}/{obj}/{objx}"),
+                read::read_simple_path,
+            )
+        }
+
+        fn label_path(
+            &self,
+            ctx: RequestContext,
+            request: super::LabelPathRequest,
+        ) -> impl Future<Output = Result<super::LabelPathResponse>> + Send {
+            respond(
+                &self.spec,
+                self.label_path.as_ref(),
+                ctx,
+                request,
+                ("GET", "/label/{scalar}/{list}/{listx}/{obj}/{objx}"),
+                read::read_label_path,
+            )
+        }
+
+        fn matrix_path(
+            &self,
+            ctx: RequestContext,
+            request: super::MatrixPathRequest,
+        ) -> impl Future<Output = Result<super::MatrixPathResponse>> + Send {
+            respond(
+                &self.spec,
+                self.matrix_path.as_ref(),
+                ctx,
+                request,
+                ("GET", "/matrix/{scalar}/{list}/{listx}/{obj}/{objx}"),
+                read::read_matrix_path,
+            )
+        }
+
+        fn query_styles(
+            &self,
+            ctx: RequestContext,
+            request: super::QueryStylesRequest,
+        ) -> impl Future<Output = Result<super::QueryStylesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.query_styles.as_ref(),
+                ctx,
+                request,
+                ("GET", "/query"),
+                read::read_query_styles,
+            )
+        }
+
+        fn search(
+            &self,
+            ctx: RequestContext,
+            request: super::SearchRequest,
+        ) -> impl Future<Output = Result<super::SearchResponse>> + Send {
+            respond(
+                &self.spec,
+                self.search.as_ref(),
+                ctx,
+                request,
+                ("GET", "/search"),
+                read::read_search,
+            )
+        }
+
+        fn rest(
+            &self,
+            ctx: RequestContext,
+            request: super::RestRequest,
+        ) -> impl Future<Output = Result<super::RestResponse>> + Send {
+            respond(
+                &self.spec,
+                self.rest.as_ref(),
+                ctx,
+                request,
+                ("GET", "/rest"),
+                read::read_rest,
+            )
+        }
+
+        fn rest_twice(
+            &self,
+            ctx: RequestContext,
+            request: super::RestTwiceRequest,
+        ) -> impl Future<Output = Result<super::RestTwiceResponse>> + Send {
+            respond(
+                &self.spec,
+                self.rest_twice.as_ref(),
+                ctx,
+                request,
+                ("GET", "/rest/twice"),
+                read::read_rest_twice,
+            )
+        }
+
+        fn boxes(
+            &self,
+            ctx: RequestContext,
+            request: super::BoxesRequest,
+        ) -> impl Future<Output = Result<super::BoxesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.boxes.as_ref(),
+                ctx,
+                request,
+                ("GET", "/boxes"),
+                read::read_boxes,
+            )
+        }
+
+        fn rest_lists(
+            &self,
+            ctx: RequestContext,
+            request: super::RestListsRequest,
+        ) -> impl Future<Output = Result<super::RestListsResponse>> + Send {
+            respond(
+                &self.spec,
+                self.rest_lists.as_ref(),
+                ctx,
+                request,
+                ("GET", "/rest/lists"),
+                read::read_rest_lists,
+            )
+        }
+
+        fn header_styles(
+            &self,
+            ctx: RequestContext,
+            request: super::HeaderStylesRequest,
+        ) -> impl Future<Output = Result<super::HeaderStylesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.header_styles.as_ref(),
+                ctx,
+                request,
+                ("GET", "/headers"),
+                read::read_header_styles,
+            )
+        }
+
+        fn cookie_styles(
+            &self,
+            ctx: RequestContext,
+            request: super::CookieStylesRequest,
+        ) -> impl Future<Output = Result<super::CookieStylesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.cookie_styles.as_ref(),
+                ctx,
+                request,
+                ("GET", "/cookies"),
+                read::read_cookie_styles,
+            )
+        }
     }
 }
 

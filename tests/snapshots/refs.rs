@@ -939,6 +939,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1023,7 +1035,7 @@ pub mod client {
     }
 
     ///Reads [`PlantTreeResponse`](super::PlantTreeResponse) from a response of `plantTree`.
-    fn read_plant_tree(
+    pub(super) fn read_plant_tree(
         incoming: Incoming,
     ) -> Result<super::PlantTreeResponse, ClientError> {
         let response = match incoming.code() {
@@ -1039,7 +1051,9 @@ pub mod client {
     }
 
     ///Reads [`GetTreeResponse`](super::GetTreeResponse) from a response of `getTree`.
-    fn read_get_tree(incoming: Incoming) -> Result<super::GetTreeResponse, ClientError> {
+    pub(super) fn read_get_tree(
+        incoming: Incoming,
+    ) -> Result<super::GetTreeResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::GetTreeResponse::Ok {
@@ -1053,7 +1067,7 @@ pub mod client {
     }
 
     ///Reads [`GetTreeForestResponse`](super::GetTreeForestResponse) from a response of `getTree`.
-    fn read_get_tree_forest(
+    pub(super) fn read_get_tree_forest(
         incoming: Incoming,
     ) -> Result<super::GetTreeForestResponse, ClientError> {
         let response = match incoming.code() {
@@ -1069,7 +1083,7 @@ pub mod client {
     }
 
     ///Reads [`ListSpeciesResponse`](super::ListSpeciesResponse) from a response of `listSpecies`.
-    fn read_list_species(
+    pub(super) fn read_list_species(
         incoming: Incoming,
     ) -> Result<super::ListSpeciesResponse, ClientError> {
         let response = match incoming.code() {
@@ -1084,7 +1098,7 @@ pub mod client {
     }
 
     ///Reads [`GetSpeciesResponse`](super::GetSpeciesResponse) from a response of `getSpecies`.
-    fn read_get_species(
+    pub(super) fn read_get_species(
         incoming: Incoming,
     ) -> Result<super::GetSpeciesResponse, ClientError> {
         let response = match incoming.code() {
@@ -1099,7 +1113,7 @@ pub mod client {
     }
 
     ///Reads [`PostNoteResponse`](super::PostNoteResponse) from a response of `postNote`.
-    fn read_post_note(
+    pub(super) fn read_post_note(
         incoming: Incoming,
     ) -> Result<super::PostNoteResponse, ClientError> {
         let response = match incoming.code() {
@@ -1111,6 +1125,230 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`RefsApi`](super::RefsApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        plant_tree: Option<Handler<super::PlantTreeRequest, super::PlantTreeResponse>>,
+        get_tree: Option<Handler<super::GetTreeRequest, super::GetTreeResponse>>,
+        get_tree_forest: Option<
+            Handler<super::GetTreeForestRequest, super::GetTreeForestResponse>,
+        >,
+        list_species: Option<
+            Handler<super::ListSpeciesRequest, super::ListSpeciesResponse>,
+        >,
+        get_species: Option<
+            Handler<super::GetSpeciesRequest, super::GetSpeciesResponse>,
+        >,
+        post_note: Option<Handler<super::PostNoteRequest, super::PostNoteResponse>>,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                plant_tree: None,
+                get_tree: None,
+                get_tree_forest: None,
+                list_species: None,
+                get_species: None,
+                post_note: None,
+            }
+        }
+
+        /// The same mock answering [`RefsApi::plant_tree`](super::RefsApi::plant_tree) (`POST /trees`) with `handler` instead of the spec.
+        pub fn on_plant_tree<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::PlantTreeRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::PlantTreeResponse>> + Send + 'static,
+        {
+            self.plant_tree = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RefsApi::get_tree`](super::RefsApi::get_tree) (`GET /trees/{treeId}`) with `handler` instead of the spec.
+        pub fn on_get_tree<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetTreeRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetTreeResponse>> + Send + 'static,
+        {
+            self.get_tree = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RefsApi::get_tree_forest`](super::RefsApi::get_tree_forest) (`GET /forest/{treeId}`) with `handler` instead of the spec.
+        pub fn on_get_tree_forest<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetTreeForestRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetTreeForestResponse>> + Send + 'static,
+        {
+            self.get_tree_forest = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RefsApi::list_species`](super::RefsApi::list_species) (`GET /species`) with `handler` instead of the spec.
+        pub fn on_list_species<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListSpeciesRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::ListSpeciesResponse>> + Send + 'static,
+        {
+            self.list_species = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RefsApi::get_species`](super::RefsApi::get_species) (`GET /species/{code}`) with `handler` instead of the spec.
+        pub fn on_get_species<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetSpeciesRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetSpeciesResponse>> + Send + 'static,
+        {
+            self.get_species = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RefsApi::post_note`](super::RefsApi::post_note) (`POST /notes`) with `handler` instead of the spec.
+        pub fn on_post_note<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::PostNoteRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::PostNoteResponse>> + Send + 'static,
+        {
+            self.post_note = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::RefsApi for Mock {
+        fn plant_tree(
+            &self,
+            ctx: RequestContext,
+            request: super::PlantTreeRequest,
+        ) -> impl Future<Output = Result<super::PlantTreeResponse>> + Send {
+            respond(
+                &self.spec,
+                self.plant_tree.as_ref(),
+                ctx,
+                request,
+                ("POST", "/trees"),
+                read::read_plant_tree,
+            )
+        }
+
+        fn get_tree(
+            &self,
+            ctx: RequestContext,
+            request: super::GetTreeRequest,
+        ) -> impl Future<Output = Result<super::GetTreeResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_tree.as_ref(),
+                ctx,
+                request,
+                ("GET", "/trees/{treeId}"),
+                read::read_get_tree,
+            )
+        }
+
+        fn get_tree_forest(
+            &self,
+            ctx: RequestContext,
+            request: super::GetTreeForestRequest,
+        ) -> impl Future<Output = Result<super::GetTreeForestResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_tree_forest.as_ref(),
+                ctx,
+                request,
+                ("GET", "/forest/{treeId}"),
+                read::read_get_tree_forest,
+            )
+        }
+
+        fn list_species(
+            &self,
+            ctx: RequestContext,
+            request: super::ListSpeciesRequest,
+        ) -> impl Future<Output = Result<super::ListSpeciesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_species.as_ref(),
+                ctx,
+                request,
+                ("GET", "/species"),
+                read::read_list_species,
+            )
+        }
+
+        fn get_species(
+            &self,
+            ctx: RequestContext,
+            request: super::GetSpeciesRequest,
+        ) -> impl Future<Output = Result<super::GetSpeciesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_species.as_ref(),
+                ctx,
+                request,
+                ("GET", "/species/{code}"),
+                read::read_get_species,
+            )
+        }
+
+        fn post_note(
+            &self,
+            ctx: RequestContext,
+            request: super::PostNoteRequest,
+        ) -> impl Future<Output = Result<super::PostNoteResponse>> + Send {
+            respond(
+                &self.spec,
+                self.post_note.as_ref(),
+                ctx,
+                request,
+                ("POST", "/notes"),
+                read::read_post_note,
+            )
+        }
     }
 }
 

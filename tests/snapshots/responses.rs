@@ -386,6 +386,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -424,7 +436,7 @@ pub mod client {
     }
 
     ///Reads [`GetReportResponse`](super::GetReportResponse) from a response of `getReport`.
-    fn read_get_report(
+    pub(super) fn read_get_report(
         incoming: Incoming,
     ) -> Result<super::GetReportResponse, ClientError> {
         let response = match incoming.code() {
@@ -463,7 +475,7 @@ pub mod client {
     }
 
     ///Reads [`GetRawReportResponse`](super::GetRawReportResponse) from a response of `getRawReport`.
-    fn read_get_raw_report(
+    pub(super) fn read_get_raw_report(
         incoming: Incoming,
     ) -> Result<super::GetRawReportResponse, ClientError> {
         let response = match incoming.code() {
@@ -481,6 +493,109 @@ pub mod client {
             }
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`ResponsesApi`](super::ResponsesApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        get_report: Option<Handler<super::GetReportRequest, super::GetReportResponse>>,
+        get_raw_report: Option<
+            Handler<super::GetRawReportRequest, super::GetRawReportResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                get_report: None,
+                get_raw_report: None,
+            }
+        }
+
+        /// The same mock answering [`ResponsesApi::get_report`](super::ResponsesApi::get_report) (`GET /reports/{id}`) with `handler` instead of the spec.
+        pub fn on_get_report<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetReportRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetReportResponse>> + Send + 'static,
+        {
+            self.get_report = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`ResponsesApi::get_raw_report`](super::ResponsesApi::get_raw_report) (`GET /reports/{id}/raw`) with `handler` instead of the spec.
+        pub fn on_get_raw_report<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetRawReportRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetRawReportResponse>> + Send + 'static,
+        {
+            self.get_raw_report = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::ResponsesApi for Mock {
+        fn get_report(
+            &self,
+            ctx: RequestContext,
+            request: super::GetReportRequest,
+        ) -> impl Future<Output = Result<super::GetReportResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_report.as_ref(),
+                ctx,
+                request,
+                ("GET", "/reports/{id}"),
+                read::read_get_report,
+            )
+        }
+
+        fn get_raw_report(
+            &self,
+            ctx: RequestContext,
+            request: super::GetRawReportRequest,
+        ) -> impl Future<Output = Result<super::GetRawReportResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_raw_report.as_ref(),
+                ctx,
+                request,
+                ("GET", "/reports/{id}/raw"),
+                read::read_get_raw_report,
+            )
+        }
     }
 }
 

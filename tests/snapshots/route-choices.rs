@@ -664,6 +664,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -771,7 +783,7 @@ pub mod client {
     ];
 
     ///Reads [`ListProjectExchangesResponse`](super::ListProjectExchangesResponse) from a response of `listProjectExchanges`.
-    fn read_list_project_exchanges(
+    pub(super) fn read_list_project_exchanges(
         incoming: Incoming,
     ) -> Result<super::ListProjectExchangesResponse, ClientError> {
         let response = match incoming.code() {
@@ -786,7 +798,7 @@ pub mod client {
     }
 
     ///Reads [`ListOrganizationExchangesResponse`](super::ListOrganizationExchangesResponse) from a response of `listOrganizationExchanges`.
-    fn read_list_organization_exchanges(
+    pub(super) fn read_list_organization_exchanges(
         incoming: Incoming,
     ) -> Result<super::ListOrganizationExchangesResponse, ClientError> {
         let response = match incoming.code() {
@@ -801,7 +813,7 @@ pub mod client {
     }
 
     ///Reads [`SearchExchangesResponse`](super::SearchExchangesResponse) from a response of `searchExchanges`.
-    fn read_search_exchanges(
+    pub(super) fn read_search_exchanges(
         incoming: Incoming,
     ) -> Result<super::SearchExchangesResponse, ClientError> {
         let response = match incoming.code() {
@@ -816,7 +828,7 @@ pub mod client {
     }
 
     ///Reads [`DeleteExchangeResponse`](super::DeleteExchangeResponse) from a response of `deleteExchange`.
-    fn read_delete_exchange(
+    pub(super) fn read_delete_exchange(
         incoming: Incoming,
     ) -> Result<super::DeleteExchangeResponse, ClientError> {
         let response = match incoming.code() {
@@ -827,7 +839,7 @@ pub mod client {
     }
 
     ///Reads [`DeleteListingResponse`](super::DeleteListingResponse) from a response of `deleteListing`.
-    fn read_delete_listing(
+    pub(super) fn read_delete_listing(
         incoming: Incoming,
     ) -> Result<super::DeleteListingResponse, ClientError> {
         let response = match incoming.code() {
@@ -835,6 +847,230 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`RouteChoicesApi`](super::RouteChoicesApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        list_project_exchanges: Option<
+            Handler<
+                super::ListProjectExchangesRequest,
+                super::ListProjectExchangesResponse,
+            >,
+        >,
+        list_organization_exchanges: Option<
+            Handler<
+                super::ListOrganizationExchangesRequest,
+                super::ListOrganizationExchangesResponse,
+            >,
+        >,
+        search_exchanges: Option<
+            Handler<super::SearchExchangesRequest, super::SearchExchangesResponse>,
+        >,
+        delete_exchange: Option<
+            Handler<super::DeleteExchangeRequest, super::DeleteExchangeResponse>,
+        >,
+        delete_listing: Option<
+            Handler<super::DeleteListingRequest, super::DeleteListingResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                list_project_exchanges: None,
+                list_organization_exchanges: None,
+                search_exchanges: None,
+                delete_exchange: None,
+                delete_listing: None,
+            }
+        }
+
+        /// The same mock answering [`RouteChoicesApi::list_project_exchanges`](super::RouteChoicesApi::list_project_exchanges) (`GET /v1/{parent}/exchanges`) with `handler` instead of the spec.
+        pub fn on_list_project_exchanges<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListProjectExchangesRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::ListProjectExchangesResponse>> + Send
+                + 'static,
+        {
+            self.list_project_exchanges = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RouteChoicesApi::list_organization_exchanges`](super::RouteChoicesApi::list_organization_exchanges) (`GET /v1/{organization}/exchanges`) with `handler` instead of the spec.
+        pub fn on_list_organization_exchanges<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListOrganizationExchangesRequest) -> A + Send
+                + Sync + 'static,
+            A: Future<Output = Result<super::ListOrganizationExchangesResponse>> + Send
+                + 'static,
+        {
+            self.list_organization_exchanges = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RouteChoicesApi::search_exchanges`](super::RouteChoicesApi::search_exchanges) (`GET /v1/{name}/exchanges`) with `handler` instead of the spec.
+        pub fn on_search_exchanges<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::SearchExchangesRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::SearchExchangesResponse>> + Send + 'static,
+        {
+            self.search_exchanges = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RouteChoicesApi::delete_exchange`](super::RouteChoicesApi::delete_exchange) (`DELETE /v1/{exchange}`) with `handler` instead of the spec.
+        pub fn on_delete_exchange<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::DeleteExchangeRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::DeleteExchangeResponse>> + Send + 'static,
+        {
+            self.delete_exchange = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`RouteChoicesApi::delete_listing`](super::RouteChoicesApi::delete_listing) (`DELETE /v1/{listing}`) with `handler` instead of the spec.
+        pub fn on_delete_listing<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::DeleteListingRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::DeleteListingResponse>> + Send + 'static,
+        {
+            self.delete_listing = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::RouteChoicesApi for Mock {
+        fn list_project_exchanges(
+            &self,
+            ctx: RequestContext,
+            request: super::ListProjectExchangesRequest,
+        ) -> impl Future<Output = Result<super::ListProjectExchangesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_project_exchanges.as_ref(),
+                ctx,
+                request,
+                ("GET", "/v1/{parent}/exchanges"),
+                read::read_list_project_exchanges,
+            )
+        }
+
+        fn list_organization_exchanges(
+            &self,
+            ctx: RequestContext,
+            request: super::ListOrganizationExchangesRequest,
+        ) -> impl Future<
+            Output = Result<super::ListOrganizationExchangesResponse>,
+        > + Send {
+            respond(
+                &self.spec,
+                self.list_organization_exchanges.as_ref(),
+                ctx,
+                request,
+                ("GET", "/v1/{organization}/exchanges"),
+                read::read_list_organization_exchanges,
+            )
+        }
+
+        fn search_exchanges(
+            &self,
+            ctx: RequestContext,
+            request: super::SearchExchangesRequest,
+        ) -> impl Future<Output = Result<super::SearchExchangesResponse>> + Send {
+            respond(
+                &self.spec,
+                self.search_exchanges.as_ref(),
+                ctx,
+                request,
+                ("GET", "/v1/{name}/exchanges"),
+                read::read_search_exchanges,
+            )
+        }
+
+        fn delete_exchange(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::DeleteExchangeRequest,
+        ) -> impl Future<Output = Result<super::DeleteExchangeResponse>> + Send {
+            respond(
+                &self.spec,
+                self.delete_exchange.as_ref(),
+                ctx,
+                request,
+                ("DELETE", "/v1/{exchange}"),
+                read::read_delete_exchange,
+            )
+        }
+
+        fn delete_listing(
+            &self,
+            ctx: RequestContext,
+            request: super::DeleteListingRequest,
+        ) -> impl Future<Output = Result<super::DeleteListingResponse>> + Send {
+            respond(
+                &self.spec,
+                self.delete_listing.as_ref(),
+                ctx,
+                request,
+                ("DELETE", "/v1/{listing}"),
+                read::read_delete_listing,
+            )
+        }
+    }
+
+    impl super::RouteChoicesAuth for Mock {
+        type Principal = ();
+        fn key(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::ApiKey,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
     }
 }
 

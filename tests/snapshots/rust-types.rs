@@ -283,6 +283,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -310,7 +322,7 @@ pub mod client {
     }
 
     ///Reads [`OpenTicketResponse`](super::OpenTicketResponse) from a response of `openTicket`.
-    fn read_open_ticket(
+    pub(super) fn read_open_ticket(
         incoming: Incoming,
     ) -> Result<super::OpenTicketResponse, ClientError> {
         let response = match incoming.code() {
@@ -322,6 +334,79 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`TicketsApi`](super::TicketsApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        open_ticket: Option<
+            Handler<super::OpenTicketRequest, super::OpenTicketResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                open_ticket: None,
+            }
+        }
+
+        /// The same mock answering [`TicketsApi::open_ticket`](super::TicketsApi::open_ticket) (`POST /tickets`) with `handler` instead of the spec.
+        pub fn on_open_ticket<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::OpenTicketRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::OpenTicketResponse>> + Send + 'static,
+        {
+            self.open_ticket = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::TicketsApi for Mock {
+        fn open_ticket(
+            &self,
+            ctx: RequestContext,
+            request: super::OpenTicketRequest,
+        ) -> impl Future<Output = Result<super::OpenTicketResponse>> + Send {
+            respond(
+                &self.spec,
+                self.open_ticket.as_ref(),
+                ctx,
+                request,
+                ("POST", "/tickets"),
+                read::read_open_ticket,
+            )
+        }
     }
 }
 

@@ -1315,6 +1315,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1375,7 +1387,7 @@ pub mod client {
     }
 
     ///Reads [`EchoShapeResponse`](super::EchoShapeResponse) from a response of `echoShape`.
-    fn read_echo_shape(
+    pub(super) fn read_echo_shape(
         incoming: Incoming,
     ) -> Result<super::EchoShapeResponse, ClientError> {
         let response = match incoming.code() {
@@ -1390,7 +1402,7 @@ pub mod client {
     }
 
     ///Reads [`EchoRecordResponse`](super::EchoRecordResponse) from a response of `echoRecord`.
-    fn read_echo_record(
+    pub(super) fn read_echo_record(
         incoming: Incoming,
     ) -> Result<super::EchoRecordResponse, ClientError> {
         let response = match incoming.code() {
@@ -1405,7 +1417,7 @@ pub mod client {
     }
 
     ///Reads [`EchoValueResponse`](super::EchoValueResponse) from a response of `echoValue`.
-    fn read_echo_value(
+    pub(super) fn read_echo_value(
         incoming: Incoming,
     ) -> Result<super::EchoValueResponse, ClientError> {
         let response = match incoming.code() {
@@ -1420,7 +1432,7 @@ pub mod client {
     }
 
     ///Reads [`TraceOutlineResponse`](super::TraceOutlineResponse) from a response of `traceOutline`.
-    fn read_trace_outline(
+    pub(super) fn read_trace_outline(
         incoming: Incoming,
     ) -> Result<super::TraceOutlineResponse, ClientError> {
         let response = match incoming.code() {
@@ -1432,6 +1444,169 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`SchemasApi`](super::SchemasApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        echo_shape: Option<Handler<super::EchoShapeRequest, super::EchoShapeResponse>>,
+        echo_record: Option<
+            Handler<super::EchoRecordRequest, super::EchoRecordResponse>,
+        >,
+        echo_value: Option<Handler<super::EchoValueRequest, super::EchoValueResponse>>,
+        trace_outline: Option<
+            Handler<super::TraceOutlineRequest, super::TraceOutlineResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                echo_shape: None,
+                echo_record: None,
+                echo_value: None,
+                trace_outline: None,
+            }
+        }
+
+        /// The same mock answering [`SchemasApi::echo_shape`](super::SchemasApi::echo_shape) (`POST /shapes`) with `handler` instead of the spec.
+        pub fn on_echo_shape<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::EchoShapeRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::EchoShapeResponse>> + Send + 'static,
+        {
+            self.echo_shape = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SchemasApi::echo_record`](super::SchemasApi::echo_record) (`POST /records`) with `handler` instead of the spec.
+        pub fn on_echo_record<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::EchoRecordRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::EchoRecordResponse>> + Send + 'static,
+        {
+            self.echo_record = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SchemasApi::echo_value`](super::SchemasApi::echo_value) (`POST /values`) with `handler` instead of the spec.
+        pub fn on_echo_value<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::EchoValueRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::EchoValueResponse>> + Send + 'static,
+        {
+            self.echo_value = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SchemasApi::trace_outline`](super::SchemasApi::trace_outline) (`POST /outlines`) with `handler` instead of the spec.
+        pub fn on_trace_outline<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::TraceOutlineRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::TraceOutlineResponse>> + Send + 'static,
+        {
+            self.trace_outline = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::SchemasApi for Mock {
+        fn echo_shape(
+            &self,
+            ctx: RequestContext,
+            request: super::EchoShapeRequest,
+        ) -> impl Future<Output = Result<super::EchoShapeResponse>> + Send {
+            respond(
+                &self.spec,
+                self.echo_shape.as_ref(),
+                ctx,
+                request,
+                ("POST", "/shapes"),
+                read::read_echo_shape,
+            )
+        }
+
+        fn echo_record(
+            &self,
+            ctx: RequestContext,
+            request: super::EchoRecordRequest,
+        ) -> impl Future<Output = Result<super::EchoRecordResponse>> + Send {
+            respond(
+                &self.spec,
+                self.echo_record.as_ref(),
+                ctx,
+                request,
+                ("POST", "/records"),
+                read::read_echo_record,
+            )
+        }
+
+        fn echo_value(
+            &self,
+            ctx: RequestContext,
+            request: super::EchoValueRequest,
+        ) -> impl Future<Output = Result<super::EchoValueResponse>> + Send {
+            respond(
+                &self.spec,
+                self.echo_value.as_ref(),
+                ctx,
+                request,
+                ("POST", "/values"),
+                read::read_echo_value,
+            )
+        }
+
+        fn trace_outline(
+            &self,
+            ctx: RequestContext,
+            request: super::TraceOutlineRequest,
+        ) -> impl Future<Output = Result<super::TraceOutlineResponse>> + Send {
+            respond(
+                &self.spec,
+                self.trace_outline.as_ref(),
+                ctx,
+                request,
+                ("POST", "/outlines"),
+                read::read_trace_outline,
+            )
+        }
     }
 }
 

@@ -1540,6 +1540,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1880,7 +1892,7 @@ pub mod client {
     ];
 
     ///Reads [`GetPublicResponse`](super::GetPublicResponse) from a response of `getPublic`.
-    fn read_get_public(
+    pub(super) fn read_get_public(
         incoming: Incoming,
     ) -> Result<super::GetPublicResponse, ClientError> {
         let response = match incoming.code() {
@@ -1895,7 +1907,7 @@ pub mod client {
     }
 
     ///Reads [`GetMaybeResponse`](super::GetMaybeResponse) from a response of `getMaybe`.
-    fn read_get_maybe(
+    pub(super) fn read_get_maybe(
         incoming: Incoming,
     ) -> Result<super::GetMaybeResponse, ClientError> {
         let response = match incoming.code() {
@@ -1910,7 +1922,7 @@ pub mod client {
     }
 
     ///Reads [`GetBearerResponse`](super::GetBearerResponse) from a response of `getBearer`.
-    fn read_get_bearer(
+    pub(super) fn read_get_bearer(
         incoming: Incoming,
     ) -> Result<super::GetBearerResponse, ClientError> {
         let response = match incoming.code() {
@@ -1925,7 +1937,7 @@ pub mod client {
     }
 
     ///Reads [`GetBasicResponse`](super::GetBasicResponse) from a response of `getBasic`.
-    fn read_get_basic(
+    pub(super) fn read_get_basic(
         incoming: Incoming,
     ) -> Result<super::GetBasicResponse, ClientError> {
         let response = match incoming.code() {
@@ -1940,7 +1952,7 @@ pub mod client {
     }
 
     ///Reads [`GetSignedResponse`](super::GetSignedResponse) from a response of `getSigned`.
-    fn read_get_signed(
+    pub(super) fn read_get_signed(
         incoming: Incoming,
     ) -> Result<super::GetSignedResponse, ClientError> {
         let response = match incoming.code() {
@@ -1955,7 +1967,7 @@ pub mod client {
     }
 
     ///Reads [`GetHeaderKeyResponse`](super::GetHeaderKeyResponse) from a response of `getHeaderKey`.
-    fn read_get_header_key(
+    pub(super) fn read_get_header_key(
         incoming: Incoming,
     ) -> Result<super::GetHeaderKeyResponse, ClientError> {
         let response = match incoming.code() {
@@ -1970,7 +1982,7 @@ pub mod client {
     }
 
     ///Reads [`GetQueryKeyResponse`](super::GetQueryKeyResponse) from a response of `getQueryKey`.
-    fn read_get_query_key(
+    pub(super) fn read_get_query_key(
         incoming: Incoming,
     ) -> Result<super::GetQueryKeyResponse, ClientError> {
         let response = match incoming.code() {
@@ -1985,7 +1997,7 @@ pub mod client {
     }
 
     ///Reads [`GetCookieKeyResponse`](super::GetCookieKeyResponse) from a response of `getCookieKey`.
-    fn read_get_cookie_key(
+    pub(super) fn read_get_cookie_key(
         incoming: Incoming,
     ) -> Result<super::GetCookieKeyResponse, ClientError> {
         let response = match incoming.code() {
@@ -2000,7 +2012,7 @@ pub mod client {
     }
 
     ///Reads [`ListThingsResponse`](super::ListThingsResponse) from a response of `listThings`.
-    fn read_list_things(
+    pub(super) fn read_list_things(
         incoming: Incoming,
     ) -> Result<super::ListThingsResponse, ClientError> {
         let response = match incoming.code() {
@@ -2015,7 +2027,7 @@ pub mod client {
     }
 
     ///Reads [`CreateThingResponse`](super::CreateThingResponse) from a response of `createThing`.
-    fn read_create_thing(
+    pub(super) fn read_create_thing(
         incoming: Incoming,
     ) -> Result<super::CreateThingResponse, ClientError> {
         let response = match incoming.code() {
@@ -2030,7 +2042,9 @@ pub mod client {
     }
 
     ///Reads [`GetOidcResponse`](super::GetOidcResponse) from a response of `getOidc`.
-    fn read_get_oidc(incoming: Incoming) -> Result<super::GetOidcResponse, ClientError> {
+    pub(super) fn read_get_oidc(
+        incoming: Incoming,
+    ) -> Result<super::GetOidcResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::GetOidcResponse::Ok {
@@ -2043,7 +2057,7 @@ pub mod client {
     }
 
     ///Reads [`GetEitherResponse`](super::GetEitherResponse) from a response of `getEither`.
-    fn read_get_either(
+    pub(super) fn read_get_either(
         incoming: Incoming,
     ) -> Result<super::GetEitherResponse, ClientError> {
         let response = match incoming.code() {
@@ -2058,7 +2072,9 @@ pub mod client {
     }
 
     ///Reads [`GetBothResponse`](super::GetBothResponse) from a response of `getBoth`.
-    fn read_get_both(incoming: Incoming) -> Result<super::GetBothResponse, ClientError> {
+    pub(super) fn read_get_both(
+        incoming: Incoming,
+    ) -> Result<super::GetBothResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::GetBothResponse::Ok {
@@ -2071,7 +2087,7 @@ pub mod client {
     }
 
     ///Reads [`GetLegacyResponse`](super::GetLegacyResponse) from a response of `getLegacy`.
-    fn read_get_legacy(
+    pub(super) fn read_get_legacy(
         incoming: Incoming,
     ) -> Result<super::GetLegacyResponse, ClientError> {
         let response = match incoming.code() {
@@ -2086,7 +2102,7 @@ pub mod client {
     }
 
     ///Reads [`GetVendorResponse`](super::GetVendorResponse) from a response of `getVendor`.
-    fn read_get_vendor(
+    pub(super) fn read_get_vendor(
         incoming: Incoming,
     ) -> Result<super::GetVendorResponse, ClientError> {
         let response = match incoming.code() {
@@ -2098,6 +2114,605 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`SecurityApi`](super::SecurityApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        get_public: Option<Handler<super::GetPublicRequest, super::GetPublicResponse>>,
+        get_maybe: Option<Handler<super::GetMaybeRequest, super::GetMaybeResponse>>,
+        get_bearer: Option<Handler<super::GetBearerRequest, super::GetBearerResponse>>,
+        get_basic: Option<Handler<super::GetBasicRequest, super::GetBasicResponse>>,
+        get_signed: Option<Handler<super::GetSignedRequest, super::GetSignedResponse>>,
+        get_header_key: Option<
+            Handler<super::GetHeaderKeyRequest, super::GetHeaderKeyResponse>,
+        >,
+        get_query_key: Option<
+            Handler<super::GetQueryKeyRequest, super::GetQueryKeyResponse>,
+        >,
+        get_cookie_key: Option<
+            Handler<super::GetCookieKeyRequest, super::GetCookieKeyResponse>,
+        >,
+        list_things: Option<
+            Handler<super::ListThingsRequest, super::ListThingsResponse>,
+        >,
+        create_thing: Option<
+            Handler<super::CreateThingRequest, super::CreateThingResponse>,
+        >,
+        get_oidc: Option<Handler<super::GetOidcRequest, super::GetOidcResponse>>,
+        get_either: Option<Handler<super::GetEitherRequest, super::GetEitherResponse>>,
+        get_both: Option<Handler<super::GetBothRequest, super::GetBothResponse>>,
+        get_legacy: Option<Handler<super::GetLegacyRequest, super::GetLegacyResponse>>,
+        get_vendor: Option<Handler<super::GetVendorRequest, super::GetVendorResponse>>,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                get_public: None,
+                get_maybe: None,
+                get_bearer: None,
+                get_basic: None,
+                get_signed: None,
+                get_header_key: None,
+                get_query_key: None,
+                get_cookie_key: None,
+                list_things: None,
+                create_thing: None,
+                get_oidc: None,
+                get_either: None,
+                get_both: None,
+                get_legacy: None,
+                get_vendor: None,
+            }
+        }
+
+        /// The same mock answering [`SecurityApi::get_public`](super::SecurityApi::get_public) (`GET /public`) with `handler` instead of the spec.
+        pub fn on_get_public<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetPublicRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetPublicResponse>> + Send + 'static,
+        {
+            self.get_public = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_maybe`](super::SecurityApi::get_maybe) (`GET /maybe`) with `handler` instead of the spec.
+        pub fn on_get_maybe<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetMaybeRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetMaybeResponse>> + Send + 'static,
+        {
+            self.get_maybe = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_bearer`](super::SecurityApi::get_bearer) (`GET /bearer`) with `handler` instead of the spec.
+        pub fn on_get_bearer<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetBearerRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetBearerResponse>> + Send + 'static,
+        {
+            self.get_bearer = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_basic`](super::SecurityApi::get_basic) (`GET /basic`) with `handler` instead of the spec.
+        pub fn on_get_basic<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetBasicRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetBasicResponse>> + Send + 'static,
+        {
+            self.get_basic = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_signed`](super::SecurityApi::get_signed) (`GET /signed`) with `handler` instead of the spec.
+        pub fn on_get_signed<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetSignedRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetSignedResponse>> + Send + 'static,
+        {
+            self.get_signed = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_header_key`](super::SecurityApi::get_header_key) (`GET /header-key`) with `handler` instead of the spec.
+        pub fn on_get_header_key<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetHeaderKeyRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetHeaderKeyResponse>> + Send + 'static,
+        {
+            self.get_header_key = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_query_key`](super::SecurityApi::get_query_key) (`GET /query-key`) with `handler` instead of the spec.
+        pub fn on_get_query_key<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetQueryKeyRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetQueryKeyResponse>> + Send + 'static,
+        {
+            self.get_query_key = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_cookie_key`](super::SecurityApi::get_cookie_key) (`GET /cookie-key`) with `handler` instead of the spec.
+        pub fn on_get_cookie_key<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetCookieKeyRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetCookieKeyResponse>> + Send + 'static,
+        {
+            self.get_cookie_key = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::list_things`](super::SecurityApi::list_things) (`GET /things`) with `handler` instead of the spec.
+        pub fn on_list_things<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListThingsRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::ListThingsResponse>> + Send + 'static,
+        {
+            self.list_things = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::create_thing`](super::SecurityApi::create_thing) (`POST /things`) with `handler` instead of the spec.
+        pub fn on_create_thing<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::CreateThingRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::CreateThingResponse>> + Send + 'static,
+        {
+            self.create_thing = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_oidc`](super::SecurityApi::get_oidc) (`GET /oidc`) with `handler` instead of the spec.
+        pub fn on_get_oidc<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetOidcRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetOidcResponse>> + Send + 'static,
+        {
+            self.get_oidc = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_either`](super::SecurityApi::get_either) (`GET /either`) with `handler` instead of the spec.
+        pub fn on_get_either<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetEitherRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetEitherResponse>> + Send + 'static,
+        {
+            self.get_either = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_both`](super::SecurityApi::get_both) (`GET /both`) with `handler` instead of the spec.
+        pub fn on_get_both<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetBothRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetBothResponse>> + Send + 'static,
+        {
+            self.get_both = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_legacy`](super::SecurityApi::get_legacy) (`GET /legacy`) with `handler` instead of the spec.
+        pub fn on_get_legacy<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetLegacyRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetLegacyResponse>> + Send + 'static,
+        {
+            self.get_legacy = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SecurityApi::get_vendor`](super::SecurityApi::get_vendor) (`GET /vendor`) with `handler` instead of the spec.
+        pub fn on_get_vendor<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetVendorRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetVendorResponse>> + Send + 'static,
+        {
+            self.get_vendor = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::SecurityApi for Mock {
+        fn get_public(
+            &self,
+            ctx: RequestContext,
+            request: super::GetPublicRequest,
+        ) -> impl Future<Output = Result<super::GetPublicResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_public.as_ref(),
+                ctx,
+                request,
+                ("GET", "/public"),
+                read::read_get_public,
+            )
+        }
+
+        fn get_maybe(
+            &self,
+            ctx: RequestContext,
+            principal: ::core::option::Option<Self::Principal>,
+            request: super::GetMaybeRequest,
+        ) -> impl Future<Output = Result<super::GetMaybeResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_maybe.as_ref(),
+                ctx,
+                request,
+                ("GET", "/maybe"),
+                read::read_get_maybe,
+            )
+        }
+
+        fn get_bearer(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetBearerRequest,
+        ) -> impl Future<Output = Result<super::GetBearerResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_bearer.as_ref(),
+                ctx,
+                request,
+                ("GET", "/bearer"),
+                read::read_get_bearer,
+            )
+        }
+
+        fn get_basic(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetBasicRequest,
+        ) -> impl Future<Output = Result<super::GetBasicResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_basic.as_ref(),
+                ctx,
+                request,
+                ("GET", "/basic"),
+                read::read_get_basic,
+            )
+        }
+
+        fn get_signed(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetSignedRequest,
+        ) -> impl Future<Output = Result<super::GetSignedResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_signed.as_ref(),
+                ctx,
+                request,
+                ("GET", "/signed"),
+                read::read_get_signed,
+            )
+        }
+
+        fn get_header_key(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetHeaderKeyRequest,
+        ) -> impl Future<Output = Result<super::GetHeaderKeyResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_header_key.as_ref(),
+                ctx,
+                request,
+                ("GET", "/header-key"),
+                read::read_get_header_key,
+            )
+        }
+
+        fn get_query_key(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetQueryKeyRequest,
+        ) -> impl Future<Output = Result<super::GetQueryKeyResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_query_key.as_ref(),
+                ctx,
+                request,
+                ("GET", "/query-key"),
+                read::read_get_query_key,
+            )
+        }
+
+        fn get_cookie_key(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetCookieKeyRequest,
+        ) -> impl Future<Output = Result<super::GetCookieKeyResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_cookie_key.as_ref(),
+                ctx,
+                request,
+                ("GET", "/cookie-key"),
+                read::read_get_cookie_key,
+            )
+        }
+
+        fn list_things(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::ListThingsRequest,
+        ) -> impl Future<Output = Result<super::ListThingsResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_things.as_ref(),
+                ctx,
+                request,
+                ("GET", "/things"),
+                read::read_list_things,
+            )
+        }
+
+        fn create_thing(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::CreateThingRequest,
+        ) -> impl Future<Output = Result<super::CreateThingResponse>> + Send {
+            respond(
+                &self.spec,
+                self.create_thing.as_ref(),
+                ctx,
+                request,
+                ("POST", "/things"),
+                read::read_create_thing,
+            )
+        }
+
+        fn get_oidc(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetOidcRequest,
+        ) -> impl Future<Output = Result<super::GetOidcResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_oidc.as_ref(),
+                ctx,
+                request,
+                ("GET", "/oidc"),
+                read::read_get_oidc,
+            )
+        }
+
+        fn get_either(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetEitherRequest,
+        ) -> impl Future<Output = Result<super::GetEitherResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_either.as_ref(),
+                ctx,
+                request,
+                ("GET", "/either"),
+                read::read_get_either,
+            )
+        }
+
+        fn get_both(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetBothRequest,
+        ) -> impl Future<Output = Result<super::GetBothResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_both.as_ref(),
+                ctx,
+                request,
+                ("GET", "/both"),
+                read::read_get_both,
+            )
+        }
+
+        fn get_legacy(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetLegacyRequest,
+        ) -> impl Future<Output = Result<super::GetLegacyResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_legacy.as_ref(),
+                ctx,
+                request,
+                ("GET", "/legacy"),
+                read::read_get_legacy,
+            )
+        }
+
+        fn get_vendor(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetVendorRequest,
+        ) -> impl Future<Output = Result<super::GetVendorResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_vendor.as_ref(),
+                ctx,
+                request,
+                ("GET", "/vendor"),
+                read::read_get_vendor,
+            )
+        }
+    }
+
+    impl super::SecurityAuth for Mock {
+        type Principal = ();
+        fn bearer_auth(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::Bearer,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn basic_auth(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::Basic,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn signed_auth(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::HttpCredentials,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn header_key(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::ApiKey,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn query_key(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::ApiKey,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn cookie_key(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::ApiKey,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn oauth(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::Bearer,
+        ) -> impl Future<
+            Output = Result<::specfirst_runtime::auth::Scoped<Self::Principal>>,
+        > + Send {
+            ::std::future::ready(
+                Ok(
+                    ::specfirst_runtime::auth::Scoped::new(
+                        (),
+                        ["read:things", "write:things"],
+                    ),
+                ),
+            )
+        }
+
+        fn oidc(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::Bearer,
+        ) -> impl Future<
+            Output = Result<::specfirst_runtime::auth::Scoped<Self::Principal>>,
+        > + Send {
+            ::std::future::ready(
+                Ok(::specfirst_runtime::auth::Scoped::new((), ["profile"])),
+            )
+        }
+
+        fn vendor_token(
+            &self,
+            _ctx: &RequestContext,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn legacy_session(
+            &self,
+            _ctx: &RequestContext,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
     }
 }
 

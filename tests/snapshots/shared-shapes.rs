@@ -744,6 +744,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -804,7 +816,7 @@ pub mod client {
     }
 
     ///Reads [`ListOrdersResponse`](super::ListOrdersResponse) from a response of `listOrders`.
-    fn read_list_orders(
+    pub(super) fn read_list_orders(
         incoming: Incoming,
     ) -> Result<super::ListOrdersResponse, ClientError> {
         let response = match incoming.code() {
@@ -819,7 +831,7 @@ pub mod client {
     }
 
     ///Reads [`PlaceOrderResponse`](super::PlaceOrderResponse) from a response of `placeOrder`.
-    fn read_place_order(
+    pub(super) fn read_place_order(
         incoming: Incoming,
     ) -> Result<super::PlaceOrderResponse, ClientError> {
         let response = match incoming.code() {
@@ -834,7 +846,7 @@ pub mod client {
     }
 
     ///Reads [`SummarizeOrderResponse`](super::SummarizeOrderResponse) from a response of `summarizeOrder`.
-    fn read_summarize_order(
+    pub(super) fn read_summarize_order(
         incoming: Incoming,
     ) -> Result<super::SummarizeOrderResponse, ClientError> {
         let response = match incoming.code() {
@@ -849,7 +861,7 @@ pub mod client {
     }
 
     ///Reads [`SaveDraftResponse`](super::SaveDraftResponse) from a response of `saveDraft`.
-    fn read_save_draft(
+    pub(super) fn read_save_draft(
         incoming: Incoming,
     ) -> Result<super::SaveDraftResponse, ClientError> {
         let response = match incoming.code() {
@@ -861,6 +873,171 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`SharedShapesApi`](super::SharedShapesApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        list_orders: Option<
+            Handler<super::ListOrdersRequest, super::ListOrdersResponse>,
+        >,
+        place_order: Option<
+            Handler<super::PlaceOrderRequest, super::PlaceOrderResponse>,
+        >,
+        summarize_order: Option<
+            Handler<super::SummarizeOrderRequest, super::SummarizeOrderResponse>,
+        >,
+        save_draft: Option<Handler<super::SaveDraftRequest, super::SaveDraftResponse>>,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                list_orders: None,
+                place_order: None,
+                summarize_order: None,
+                save_draft: None,
+            }
+        }
+
+        /// The same mock answering [`SharedShapesApi::list_orders`](super::SharedShapesApi::list_orders) (`GET /orders`) with `handler` instead of the spec.
+        pub fn on_list_orders<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListOrdersRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::ListOrdersResponse>> + Send + 'static,
+        {
+            self.list_orders = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SharedShapesApi::place_order`](super::SharedShapesApi::place_order) (`POST /orders`) with `handler` instead of the spec.
+        pub fn on_place_order<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::PlaceOrderRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::PlaceOrderResponse>> + Send + 'static,
+        {
+            self.place_order = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SharedShapesApi::summarize_order`](super::SharedShapesApi::summarize_order) (`GET /orders/{id}/summary`) with `handler` instead of the spec.
+        pub fn on_summarize_order<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::SummarizeOrderRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::SummarizeOrderResponse>> + Send + 'static,
+        {
+            self.summarize_order = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SharedShapesApi::save_draft`](super::SharedShapesApi::save_draft) (`POST /drafts`) with `handler` instead of the spec.
+        pub fn on_save_draft<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::SaveDraftRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::SaveDraftResponse>> + Send + 'static,
+        {
+            self.save_draft = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::SharedShapesApi for Mock {
+        fn list_orders(
+            &self,
+            ctx: RequestContext,
+            request: super::ListOrdersRequest,
+        ) -> impl Future<Output = Result<super::ListOrdersResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_orders.as_ref(),
+                ctx,
+                request,
+                ("GET", "/orders"),
+                read::read_list_orders,
+            )
+        }
+
+        fn place_order(
+            &self,
+            ctx: RequestContext,
+            request: super::PlaceOrderRequest,
+        ) -> impl Future<Output = Result<super::PlaceOrderResponse>> + Send {
+            respond(
+                &self.spec,
+                self.place_order.as_ref(),
+                ctx,
+                request,
+                ("POST", "/orders"),
+                read::read_place_order,
+            )
+        }
+
+        fn summarize_order(
+            &self,
+            ctx: RequestContext,
+            request: super::SummarizeOrderRequest,
+        ) -> impl Future<Output = Result<super::SummarizeOrderResponse>> + Send {
+            respond(
+                &self.spec,
+                self.summarize_order.as_ref(),
+                ctx,
+                request,
+                ("GET", "/orders/{id}/summary"),
+                read::read_summarize_order,
+            )
+        }
+
+        fn save_draft(
+            &self,
+            ctx: RequestContext,
+            request: super::SaveDraftRequest,
+        ) -> impl Future<Output = Result<super::SaveDraftResponse>> + Send {
+            respond(
+                &self.spec,
+                self.save_draft.as_ref(),
+                ctx,
+                request,
+                ("POST", "/drafts"),
+                read::read_save_draft,
+            )
+        }
     }
 }
 

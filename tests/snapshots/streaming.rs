@@ -540,6 +540,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -554,7 +566,7 @@ pub mod client {
             request: super::UploadBlobRequest,
         ) -> Result<super::UploadBlobResponse, ClientError> {
             let mut out = Outgoing::new("uploadBlob", "PUT", "/blobs");
-            out.stream("application/octet-stream", request.body);
+            out.stream("application/octet-stream", request.body)?;
             let incoming = self.inner.send(out, &[]).await?;
             read_upload_blob(incoming)
         }
@@ -566,7 +578,7 @@ pub mod client {
         ) -> Result<super::PutAvatarResponse, ClientError> {
             let mut out = Outgoing::new("putAvatar", "PUT", "/avatar");
             if let Some(body) = request.body {
-                out.stream("image/*", body);
+                out.stream("image/*", body)?;
             }
             let incoming = self.inner.send(out, &[]).await?;
             read_put_avatar(incoming)
@@ -612,7 +624,7 @@ pub mod client {
     }
 
     ///Reads [`UploadBlobResponse`](super::UploadBlobResponse) from a response of `uploadBlob`.
-    fn read_upload_blob(
+    pub(super) fn read_upload_blob(
         incoming: Incoming,
     ) -> Result<super::UploadBlobResponse, ClientError> {
         let response = match incoming.code() {
@@ -627,7 +639,7 @@ pub mod client {
     }
 
     ///Reads [`PutAvatarResponse`](super::PutAvatarResponse) from a response of `putAvatar`.
-    fn read_put_avatar(
+    pub(super) fn read_put_avatar(
         incoming: Incoming,
     ) -> Result<super::PutAvatarResponse, ClientError> {
         let response = match incoming.code() {
@@ -642,7 +654,7 @@ pub mod client {
     }
 
     ///Reads [`DownloadBlobResponse`](super::DownloadBlobResponse) from a response of `downloadBlob`.
-    fn read_download_blob(
+    pub(super) fn read_download_blob(
         incoming: Incoming,
     ) -> Result<super::DownloadBlobResponse, ClientError> {
         let response = match incoming.code() {
@@ -657,7 +669,9 @@ pub mod client {
     }
 
     ///Reads [`GreetResponse`](super::GreetResponse) from a response of `greet`.
-    fn read_greet(incoming: Incoming) -> Result<super::GreetResponse, ClientError> {
+    pub(super) fn read_greet(
+        incoming: Incoming,
+    ) -> Result<super::GreetResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::GreetResponse::Ok {
@@ -670,7 +684,7 @@ pub mod client {
     }
 
     ///Reads [`GetDocumentResponse`](super::GetDocumentResponse) from a response of `getDocument`.
-    fn read_get_document(
+    pub(super) fn read_get_document(
         incoming: Incoming,
     ) -> Result<super::GetDocumentResponse, ClientError> {
         let response = match incoming.code() {
@@ -688,6 +702,201 @@ pub mod client {
             }
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`StreamingApi`](super::StreamingApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        upload_blob: Option<
+            Handler<super::UploadBlobRequest, super::UploadBlobResponse>,
+        >,
+        put_avatar: Option<Handler<super::PutAvatarRequest, super::PutAvatarResponse>>,
+        download_blob: Option<
+            Handler<super::DownloadBlobRequest, super::DownloadBlobResponse>,
+        >,
+        greet: Option<Handler<super::GreetRequest, super::GreetResponse>>,
+        get_document: Option<
+            Handler<super::GetDocumentRequest, super::GetDocumentResponse>,
+        >,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                upload_blob: None,
+                put_avatar: None,
+                download_blob: None,
+                greet: None,
+                get_document: None,
+            }
+        }
+
+        /// The same mock answering [`StreamingApi::upload_blob`](super::StreamingApi::upload_blob) (`PUT /blobs`) with `handler` instead of the spec.
+        pub fn on_upload_blob<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::UploadBlobRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::UploadBlobResponse>> + Send + 'static,
+        {
+            self.upload_blob = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`StreamingApi::put_avatar`](super::StreamingApi::put_avatar) (`PUT /avatar`) with `handler` instead of the spec.
+        pub fn on_put_avatar<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::PutAvatarRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::PutAvatarResponse>> + Send + 'static,
+        {
+            self.put_avatar = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`StreamingApi::download_blob`](super::StreamingApi::download_blob) (`GET /blobs/{size}`) with `handler` instead of the spec.
+        pub fn on_download_blob<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::DownloadBlobRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::DownloadBlobResponse>> + Send + 'static,
+        {
+            self.download_blob = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`StreamingApi::greet`](super::StreamingApi::greet) (`GET /greeting`) with `handler` instead of the spec.
+        pub fn on_greet<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GreetRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GreetResponse>> + Send + 'static,
+        {
+            self.greet = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`StreamingApi::get_document`](super::StreamingApi::get_document) (`GET /documents/{name}`) with `handler` instead of the spec.
+        pub fn on_get_document<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetDocumentRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::GetDocumentResponse>> + Send + 'static,
+        {
+            self.get_document = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::StreamingApi for Mock {
+        fn upload_blob(
+            &self,
+            ctx: RequestContext,
+            request: super::UploadBlobRequest,
+        ) -> impl Future<Output = Result<super::UploadBlobResponse>> + Send {
+            respond(
+                &self.spec,
+                self.upload_blob.as_ref(),
+                ctx,
+                request,
+                ("PUT", "/blobs"),
+                read::read_upload_blob,
+            )
+        }
+
+        fn put_avatar(
+            &self,
+            ctx: RequestContext,
+            request: super::PutAvatarRequest,
+        ) -> impl Future<Output = Result<super::PutAvatarResponse>> + Send {
+            respond(
+                &self.spec,
+                self.put_avatar.as_ref(),
+                ctx,
+                request,
+                ("PUT", "/avatar"),
+                read::read_put_avatar,
+            )
+        }
+
+        fn download_blob(
+            &self,
+            ctx: RequestContext,
+            request: super::DownloadBlobRequest,
+        ) -> impl Future<Output = Result<super::DownloadBlobResponse>> + Send {
+            respond(
+                &self.spec,
+                self.download_blob.as_ref(),
+                ctx,
+                request,
+                ("GET", "/blobs/{size}"),
+                read::read_download_blob,
+            )
+        }
+
+        fn greet(
+            &self,
+            ctx: RequestContext,
+            request: super::GreetRequest,
+        ) -> impl Future<Output = Result<super::GreetResponse>> + Send {
+            respond(
+                &self.spec,
+                self.greet.as_ref(),
+                ctx,
+                request,
+                ("GET", "/greeting"),
+                read::read_greet,
+            )
+        }
+
+        fn get_document(
+            &self,
+            ctx: RequestContext,
+            request: super::GetDocumentRequest,
+        ) -> impl Future<Output = Result<super::GetDocumentResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_document.as_ref(),
+                ctx,
+                request,
+                ("GET", "/documents/{name}"),
+                read::read_get_document,
+            )
+        }
     }
 }
 

@@ -1312,6 +1312,18 @@ pub mod client {
             Self::from(::specfirst_runtime::client::Client::http(base_url))
         }
 
+        /// The same client adding the header `name: value` to every request
+        /// that does not set it itself (a mock's `Prefer: code=404`).
+        pub fn with_header(
+            self,
+            name: rt::http::HeaderName,
+            value: rt::http::HeaderValue,
+        ) -> Self {
+            Self {
+                inner: self.inner.with_header(name, value),
+            }
+        }
+
         /// The same client presenting `credential` for the security scheme named
         /// `scheme` in the spec.
         pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -1464,7 +1476,7 @@ pub mod client {
     ];
 
     ///Reads [`ListPetsResponse`](super::ListPetsResponse) from a response of `listPets`.
-    fn read_list_pets(
+    pub(super) fn read_list_pets(
         incoming: Incoming,
     ) -> Result<super::ListPetsResponse, ClientError> {
         let response = match incoming.code() {
@@ -1485,7 +1497,7 @@ pub mod client {
     }
 
     ///Reads [`CreatePetResponse`](super::CreatePetResponse) from a response of `createPet`.
-    fn read_create_pet(
+    pub(super) fn read_create_pet(
         incoming: Incoming,
     ) -> Result<super::CreatePetResponse, ClientError> {
         let response = match incoming.code() {
@@ -1505,7 +1517,9 @@ pub mod client {
     }
 
     ///Reads [`GetPetResponse`](super::GetPetResponse) from a response of `getPet`.
-    fn read_get_pet(incoming: Incoming) -> Result<super::GetPetResponse, ClientError> {
+    pub(super) fn read_get_pet(
+        incoming: Incoming,
+    ) -> Result<super::GetPetResponse, ClientError> {
         let response = match incoming.code() {
             200 => {
                 super::GetPetResponse::Ok {
@@ -1519,7 +1533,7 @@ pub mod client {
     }
 
     ///Reads [`DeletePetResponse`](super::DeletePetResponse) from a response of `deletePet`.
-    fn read_delete_pet(
+    pub(super) fn read_delete_pet(
         incoming: Incoming,
     ) -> Result<super::DeletePetResponse, ClientError> {
         let response = match incoming.code() {
@@ -1530,7 +1544,7 @@ pub mod client {
     }
 
     ///Reads [`UpdatePetWithFormResponse`](super::UpdatePetWithFormResponse) from a response of `updatePetWithForm`.
-    fn read_update_pet_with_form(
+    pub(super) fn read_update_pet_with_form(
         incoming: Incoming,
     ) -> Result<super::UpdatePetWithFormResponse, ClientError> {
         let response = match incoming.code() {
@@ -1545,7 +1559,7 @@ pub mod client {
     }
 
     ///Reads [`UploadPhotoResponse`](super::UploadPhotoResponse) from a response of `uploadPhoto`.
-    fn read_upload_photo(
+    pub(super) fn read_upload_photo(
         incoming: Incoming,
     ) -> Result<super::UploadPhotoResponse, ClientError> {
         let response = match incoming.code() {
@@ -1585,7 +1599,7 @@ pub mod client {
     }
 
     ///Reads [`GetPhotoResponse`](super::GetPhotoResponse) from a response of `getPhoto`.
-    fn read_get_photo(
+    pub(super) fn read_get_photo(
         incoming: Incoming,
     ) -> Result<super::GetPhotoResponse, ClientError> {
         let response = match incoming.code() {
@@ -1597,6 +1611,283 @@ pub mod client {
             _ => return Err(incoming.undeclared()),
         };
         Ok(response)
+    }
+}
+
+/// An implementation of [`SwaggerTwoApi`](super::SwaggerTwoApi) that answers from the spec alone, for tests of code that calls the API.
+///
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+#[cfg(feature = "mock")]
+#[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
+pub mod mock {
+    use ::core::future::Future;
+    use ::specfirst_runtime::mock::{respond, Handler, Spec};
+    use ::specfirst_runtime::{RequestContext, Result};
+    use ::std::sync::Arc;
+    use super::client as read;
+    /// The mock: serve it with [`router`](super::router) like any
+    /// implementation. Cheap to clone; clones share the spec and handlers.
+    #[derive(Clone)]
+    pub struct Mock {
+        spec: Arc<Spec>,
+        list_pets: Option<Handler<super::ListPetsRequest, super::ListPetsResponse>>,
+        create_pet: Option<Handler<super::CreatePetRequest, super::CreatePetResponse>>,
+        get_pet: Option<Handler<super::GetPetRequest, super::GetPetResponse>>,
+        delete_pet: Option<Handler<super::DeletePetRequest, super::DeletePetResponse>>,
+        update_pet_with_form: Option<
+            Handler<super::UpdatePetWithFormRequest, super::UpdatePetWithFormResponse>,
+        >,
+        upload_photo: Option<
+            Handler<super::UploadPhotoRequest, super::UploadPhotoResponse>,
+        >,
+        get_photo: Option<Handler<super::GetPhotoRequest, super::GetPhotoResponse>>,
+    }
+
+    impl Default for Mock {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl ::std::fmt::Debug for Mock {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("Mock")
+        }
+    }
+
+    impl Mock {
+        /// Every operation answering from the spec.
+        pub fn new() -> Self {
+            Self {
+                spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                list_pets: None,
+                create_pet: None,
+                get_pet: None,
+                delete_pet: None,
+                update_pet_with_form: None,
+                upload_photo: None,
+                get_photo: None,
+            }
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::list_pets`](super::SwaggerTwoApi::list_pets) (`GET /pets`) with `handler` instead of the spec.
+        pub fn on_list_pets<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::ListPetsRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::ListPetsResponse>> + Send + 'static,
+        {
+            self.list_pets = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::create_pet`](super::SwaggerTwoApi::create_pet) (`POST /pets`) with `handler` instead of the spec.
+        pub fn on_create_pet<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::CreatePetRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::CreatePetResponse>> + Send + 'static,
+        {
+            self.create_pet = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::get_pet`](super::SwaggerTwoApi::get_pet) (`GET /pets/{petId}`) with `handler` instead of the spec.
+        pub fn on_get_pet<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetPetRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetPetResponse>> + Send + 'static,
+        {
+            self.get_pet = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::delete_pet`](super::SwaggerTwoApi::delete_pet) (`DELETE /pets/{petId}`) with `handler` instead of the spec.
+        pub fn on_delete_pet<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::DeletePetRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::DeletePetResponse>> + Send + 'static,
+        {
+            self.delete_pet = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::update_pet_with_form`](super::SwaggerTwoApi::update_pet_with_form) (`POST /pets/{petId}/form`) with `handler` instead of the spec.
+        pub fn on_update_pet_with_form<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::UpdatePetWithFormRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::UpdatePetWithFormResponse>> + Send
+                + 'static,
+        {
+            self.update_pet_with_form = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::upload_photo`](super::SwaggerTwoApi::upload_photo) (`POST /pets/{petId}/photo`) with `handler` instead of the spec.
+        pub fn on_upload_photo<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::UploadPhotoRequest) -> A + Send + Sync
+                + 'static,
+            A: Future<Output = Result<super::UploadPhotoResponse>> + Send + 'static,
+        {
+            self.upload_photo = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+
+        /// The same mock answering [`SwaggerTwoApi::get_photo`](super::SwaggerTwoApi::get_photo) (`GET /pets/{petId}/photo.png`) with `handler` instead of the spec.
+        pub fn on_get_photo<F, A>(mut self, handler: F) -> Self
+        where
+            F: Fn(RequestContext, super::GetPhotoRequest) -> A + Send + Sync + 'static,
+            A: Future<Output = Result<super::GetPhotoResponse>> + Send + 'static,
+        {
+            self.get_photo = Some(
+                Arc::new(move |ctx, request| Box::pin(handler(ctx, request))),
+            );
+            self
+        }
+    }
+
+    impl super::SwaggerTwoApi for Mock {
+        fn list_pets(
+            &self,
+            ctx: RequestContext,
+            request: super::ListPetsRequest,
+        ) -> impl Future<Output = Result<super::ListPetsResponse>> + Send {
+            respond(
+                &self.spec,
+                self.list_pets.as_ref(),
+                ctx,
+                request,
+                ("GET", "/pets"),
+                read::read_list_pets,
+            )
+        }
+
+        fn create_pet(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::CreatePetRequest,
+        ) -> impl Future<Output = Result<super::CreatePetResponse>> + Send {
+            respond(
+                &self.spec,
+                self.create_pet.as_ref(),
+                ctx,
+                request,
+                ("POST", "/pets"),
+                read::read_create_pet,
+            )
+        }
+
+        fn get_pet(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetPetRequest,
+        ) -> impl Future<Output = Result<super::GetPetResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_pet.as_ref(),
+                ctx,
+                request,
+                ("GET", "/pets/{petId}"),
+                read::read_get_pet,
+            )
+        }
+
+        fn delete_pet(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::DeletePetRequest,
+        ) -> impl Future<Output = Result<super::DeletePetResponse>> + Send {
+            respond(
+                &self.spec,
+                self.delete_pet.as_ref(),
+                ctx,
+                request,
+                ("DELETE", "/pets/{petId}"),
+                read::read_delete_pet,
+            )
+        }
+
+        fn update_pet_with_form(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::UpdatePetWithFormRequest,
+        ) -> impl Future<Output = Result<super::UpdatePetWithFormResponse>> + Send {
+            respond(
+                &self.spec,
+                self.update_pet_with_form.as_ref(),
+                ctx,
+                request,
+                ("POST", "/pets/{petId}/form"),
+                read::read_update_pet_with_form,
+            )
+        }
+
+        fn upload_photo(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::UploadPhotoRequest,
+        ) -> impl Future<Output = Result<super::UploadPhotoResponse>> + Send {
+            respond(
+                &self.spec,
+                self.upload_photo.as_ref(),
+                ctx,
+                request,
+                ("POST", "/pets/{petId}/photo"),
+                read::read_upload_photo,
+            )
+        }
+
+        fn get_photo(
+            &self,
+            ctx: RequestContext,
+            principal: Self::Principal,
+            request: super::GetPhotoRequest,
+        ) -> impl Future<Output = Result<super::GetPhotoResponse>> + Send {
+            respond(
+                &self.spec,
+                self.get_photo.as_ref(),
+                ctx,
+                request,
+                ("GET", "/pets/{petId}/photo.png"),
+                read::read_get_photo,
+            )
+        }
+    }
+
+    impl super::SwaggerTwoAuth for Mock {
+        type Principal = ();
+        fn basic_auth(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::Basic,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
+
+        fn api_key(
+            &self,
+            _ctx: &RequestContext,
+            credential: ::specfirst_runtime::auth::ApiKey,
+        ) -> impl Future<Output = Result<Self::Principal>> + Send {
+            ::std::future::ready(Ok(()))
+        }
     }
 }
 

@@ -14,8 +14,8 @@ use quote::quote;
 use super::router::decoder_names;
 use super::{doc, ident};
 use crate::ir::{
-    Api, ApiKeyLocation, BodyKind, MultipartBody, Operation, PartKind, Response, ResponseBody,
-    SchemeKind, StatusSpec,
+    path_conditions, Api, ApiKeyLocation, BodyKind, MultipartBody, Operation, PartKind, Response,
+    ResponseBody, SchemeKind, StatusSpec,
 };
 use crate::naming::snake;
 
@@ -84,6 +84,18 @@ pub fn module(api: &Api) -> TokenStream {
                     Self::from(::specfirst_runtime::client::Client::http(base_url))
                 }
 
+                /// The same client adding the header `name: value` to every request
+                /// that does not set it itself (a mock's `Prefer: code=404`).
+                pub fn with_header(
+                    self,
+                    name: rt::http::HeaderName,
+                    value: rt::http::HeaderValue,
+                ) -> Self {
+                    Self {
+                        inner: self.inner.with_header(name, value),
+                    }
+                }
+
                 /// The same client presenting `credential` for the security scheme named
                 /// `scheme` in the spec.
                 pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -117,9 +129,22 @@ fn method(api: &Api, op: &Operation, statics: &[String]) -> TokenStream {
     let reader = ident(&format!("read_{}", op.method_name));
     let operation_id = &op.operation_id;
     let method = &op.method;
-    let path = &op.path;
+    let path = client_path(&op.path);
     let mut statics = statics.iter().map(|name| ident(name));
     let mut writes = Vec::new();
+    // AWS's conditions after `#` (`/#X-Amz-Target=Queue.Push`) are what the server tells
+    // the operation apart by; a bare `name` that a parameter of the operation writes
+    // needs nothing more.
+    if let Some(conditions) = path_conditions(&op.path) {
+        for condition in conditions.split('&').filter(|c| !c.is_empty()) {
+            let (name, value) = match condition.split_once('=') {
+                Some((name, value)) => (name, quote!(Some(#value))),
+                None if op.params.iter().any(|p| p.name == condition) => continue,
+                None => (condition, quote!(None)),
+            };
+            writes.push(quote!(out.condition(#name, #value)?;));
+        }
+    }
     for param in &op.params {
         let field = ident(&param.field);
         let spec = statics.next().expect("one decoder per parameter");
@@ -233,7 +258,7 @@ fn write_body(
         BodyKind::Json(_) => quote!(out.json(#media_type, &#value)?;),
         BodyKind::Form(_) => quote!(out.form(&#value)?;),
         BodyKind::Text => quote!(out.text(#media_type, #value);),
-        BodyKind::Bytes => quote!(out.stream(#media_type, #value);),
+        BodyKind::Bytes => quote!(out.stream(#media_type, #value)?;),
         BodyKind::Multipart(multipart) => {
             let parts = multipart_parts(multipart);
             let operation_id = &op.operation_id;
@@ -382,7 +407,7 @@ fn reader(op: &Operation) -> TokenStream {
     );
     quote! {
         #[doc = #text]
-        fn #name(incoming: Incoming) -> Result<super::#response, ClientError> {
+        pub(super) fn #name(incoming: Incoming) -> Result<super::#response, ClientError> {
             let response = match incoming.code() {
                 #(#arms)*
             };
@@ -402,7 +427,11 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
         None => {}
         Some(_) if !response.alternatives.is_empty() => {
             let body_enum = ident(&format!("{}{}Body", op.response_type, response.variant));
-            let choices = response.alternatives.iter().map(|alternative| {
+            // A concrete media type is tried before the wildcards that also cover it
+            // (`application/json` before `*/*`), whatever their order in the spec.
+            let mut alternatives: Vec<_> = response.alternatives.iter().collect();
+            alternatives.sort_by_key(|alternative| wildcard_rank(&alternative.media_type));
+            let choices = alternatives.into_iter().map(|alternative| {
                 let variant = ident(&alternative.variant);
                 let media_type = &alternative.media_type;
                 let value = match &alternative.body {
@@ -464,4 +493,23 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
     } else {
         quote!(super::#enum_name::#variant { #(#fields)* })
     }
+}
+
+/// How broad `media_type` is: 0 for a concrete type, 1 for `type/*`, 2 for `*/*`.
+fn wildcard_rank(media_type: &str) -> u8 {
+    match media_type.split(';').next().unwrap_or_default().trim() {
+        "*/*" => 2,
+        essence if essence.ends_with("/*") => 1,
+        _ => 0,
+    }
+}
+
+/// The path template a request is written from: the spec's, without AWS's conditions
+/// after `#` (never sent), and with any other `#` sent as `%23`, as the route matches it.
+fn client_path(path: &str) -> String {
+    let path = match path_conditions(path) {
+        Some(conditions) => &path[..path.len() - conditions.len() - 1],
+        None => path,
+    };
+    path.replace('#', "%23")
 }

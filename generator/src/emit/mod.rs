@@ -4,6 +4,7 @@ mod api_trait;
 mod client;
 mod describe;
 mod dispatch;
+mod mock;
 pub(crate) mod models;
 mod module_files;
 mod operation_crates;
@@ -431,7 +432,8 @@ enum Part {
     /// The router, the webhooks and the validation rules both add to.
     Router,
     Description,
-    /// The typed client, behind the generated crate's `client` feature.
+    /// The typed client and the mock, behind the generated crate's `client` and
+    /// `mock` features.
     Client,
     Document,
 }
@@ -470,7 +472,11 @@ impl Parts<'_> {
             Part::Description => {
                 describe::description(api, document, &router::decoder_names(&api.operations))
             }
-            Part::Client => client::module(api),
+            Part::Client => {
+                let client = client::module(api);
+                let mock = mock::module(api);
+                quote!(#client #mock)
+            }
             Part::Document => quote! {
                 /// The OpenAPI document this code was generated from, as JSON.
                 pub const OPENAPI_DOCUMENT: &str = include_str!(#document_file);

@@ -28,7 +28,14 @@ pub struct ModuleFile {
 }
 
 /// The inline modules of the generated code that go to files of their own.
-pub const MODULES: [&str; 5] = ["handlers", "webhooks", "rules", "description", "client"];
+pub const MODULES: [&str; 6] = [
+    "handlers",
+    "webhooks",
+    "rules",
+    "description",
+    "client",
+    "mock",
+];
 
 /// How many bytes of operations' types one file holds at most, unless one operation's
 /// are more: a tag's operations are one file up to this size, and several above it.

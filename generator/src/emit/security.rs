@@ -28,86 +28,7 @@ pub fn auth_trait(api: &Api) -> TokenStream {
     ));
     let methods = used_schemes(auth, api).into_iter().map(|scheme| {
         let method = ident(&scheme.method_name);
-        let (credential, output, text) = match &scheme.kind {
-            SchemeKind::Undescribed { declared_type } => (
-                // Nothing to hand over: the method reads what it needs from `ctx`.
-                quote!(),
-                quote!(Self::Principal),
-                format!(
-                    "{}: how its credential is presented is up to this method, which reads \
-                     it from the request's headers and URI in `ctx`. No `WWW-Authenticate` \
-                     challenge names it, and where an operation also admits anonymous \
-                     callers, a refusal lets the request through as anonymous.",
-                    match declared_type {
-                        Some(kind) => format!(
-                            "The spec declares this scheme with type `{kind}`, which OpenAPI \
-                             does not define"
-                        ),
-                        None => "The spec names this scheme without declaring it".to_string(),
-                    }
-                ),
-            ),
-            SchemeKind::Bearer { format } => (
-                quote!(credential: ::specfirst_runtime::auth::Bearer,),
-                quote!(Self::Principal),
-                format!(
-                    "HTTP bearer authentication: the token of `Authorization: Bearer <token>`{}.",
-                    format
-                        .as_ref()
-                        .map(|f| format!(" (format `{f}`)"))
-                        .unwrap_or_default()
-                ),
-            ),
-            SchemeKind::Http { scheme } => (
-                quote!(credential: ::specfirst_runtime::auth::HttpCredentials,),
-                quote!(Self::Principal),
-                format!(
-                    "HTTP `{scheme}` authentication: the credentials of \
-                     `Authorization: {scheme} <credentials>`, as sent; verifying them is up \
-                     to this method."
-                ),
-            ),
-            SchemeKind::Basic => (
-                quote!(credential: ::specfirst_runtime::auth::Basic,),
-                quote!(Self::Principal),
-                "HTTP basic authentication: the user name and password of \
-                 `Authorization: Basic <credentials>`."
-                    .to_string(),
-            ),
-            SchemeKind::ApiKey { location, name } => (
-                quote!(credential: ::specfirst_runtime::auth::ApiKey,),
-                quote!(Self::Principal),
-                format!(
-                    "An API key in the `{name}` {}.",
-                    match location {
-                        ApiKeyLocation::Header => "header",
-                        ApiKeyLocation::Query => "query parameter",
-                        ApiKeyLocation::Cookie => "cookie",
-                    }
-                ),
-            ),
-            SchemeKind::MutualTls => (
-                quote!(credential: ::specfirst_runtime::ClientCertificate,),
-                quote!(Self::Principal),
-                "Mutual TLS: the certificate chain the client presented in the TLS \
-                 handshake, already verified against the CAs of the server's \
-                 `tls.client_ca_file`. Plain HTTP connections never carry one."
-                    .to_string(),
-            ),
-            SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => (
-                quote!(credential: ::specfirst_runtime::auth::Bearer,),
-                quote!(::specfirst_runtime::auth::Scoped<Self::Principal>),
-                format!(
-                    "{} access token, presented as `Authorization: Bearer <token>`. Return the \
-                     scopes it grants: the router checks them against each operation's \
-                     requirement (403 when one is missing).",
-                    match &scheme.kind {
-                        SchemeKind::OpenIdConnect { url } => format!("OpenID Connect (`{url}`)"),
-                        _ => "OAuth 2".to_string(),
-                    }
-                ),
-            ),
-        };
+        let (credential, output, text) = scheme_signature(scheme);
         let mut text = format!("Scheme `{}`. {text}", scheme.name);
         if let Some(description) = &scheme.description {
             text = format!("{}\n\n{text}", description.trim());
@@ -157,8 +78,93 @@ pub fn auth_trait(api: &Api) -> TokenStream {
     }
 }
 
+/// The credential parameter of `scheme`'s authentication method, what it returns, and
+/// what its documentation says of how the credential is presented.
+pub(super) fn scheme_signature(scheme: &SecurityScheme) -> (TokenStream, TokenStream, String) {
+    match &scheme.kind {
+        SchemeKind::Undescribed { declared_type } => (
+            // Nothing to hand over: the method reads what it needs from `ctx`.
+            quote!(),
+            quote!(Self::Principal),
+            format!(
+                "{}: how its credential is presented is up to this method, which reads \
+                 it from the request's headers and URI in `ctx`. No `WWW-Authenticate` \
+                 challenge names it, and where an operation also admits anonymous \
+                 callers, a refusal lets the request through as anonymous.",
+                match declared_type {
+                    Some(kind) => format!(
+                        "The spec declares this scheme with type `{kind}`, which OpenAPI \
+                         does not define"
+                    ),
+                    None => "The spec names this scheme without declaring it".to_string(),
+                }
+            ),
+        ),
+        SchemeKind::Bearer { format } => (
+            quote!(credential: ::specfirst_runtime::auth::Bearer,),
+            quote!(Self::Principal),
+            format!(
+                "HTTP bearer authentication: the token of `Authorization: Bearer <token>`{}.",
+                format
+                    .as_ref()
+                    .map(|f| format!(" (format `{f}`)"))
+                    .unwrap_or_default()
+            ),
+        ),
+        SchemeKind::Http { scheme } => (
+            quote!(credential: ::specfirst_runtime::auth::HttpCredentials,),
+            quote!(Self::Principal),
+            format!(
+                "HTTP `{scheme}` authentication: the credentials of \
+                 `Authorization: {scheme} <credentials>`, as sent; verifying them is up \
+                 to this method."
+            ),
+        ),
+        SchemeKind::Basic => (
+            quote!(credential: ::specfirst_runtime::auth::Basic,),
+            quote!(Self::Principal),
+            "HTTP basic authentication: the user name and password of \
+             `Authorization: Basic <credentials>`."
+                .to_string(),
+        ),
+        SchemeKind::ApiKey { location, name } => (
+            quote!(credential: ::specfirst_runtime::auth::ApiKey,),
+            quote!(Self::Principal),
+            format!(
+                "An API key in the `{name}` {}.",
+                match location {
+                    ApiKeyLocation::Header => "header",
+                    ApiKeyLocation::Query => "query parameter",
+                    ApiKeyLocation::Cookie => "cookie",
+                }
+            ),
+        ),
+        SchemeKind::MutualTls => (
+            quote!(credential: ::specfirst_runtime::ClientCertificate,),
+            quote!(Self::Principal),
+            "Mutual TLS: the certificate chain the client presented in the TLS \
+             handshake, already verified against the CAs of the server's \
+             `tls.client_ca_file`. Plain HTTP connections never carry one."
+                .to_string(),
+        ),
+        SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => (
+            quote!(credential: ::specfirst_runtime::auth::Bearer,),
+            quote!(::specfirst_runtime::auth::Scoped<Self::Principal>),
+            format!(
+                "{} access token, presented as `Authorization: Bearer <token>`. Return the \
+                 scopes it grants: the router checks them against each operation's \
+                 requirement (403 when one is missing).",
+                match &scheme.kind {
+                    SchemeKind::OpenIdConnect { url } => format!("OpenID Connect (`{url}`)"),
+                    _ => "OAuth 2".to_string(),
+                }
+            ),
+        ),
+    }
+}
+
 /// The schemes some operation names, in document order.
-fn used_schemes<'a>(auth: &'a Auth, api: &Api) -> Vec<&'a SecurityScheme> {
+pub(super) fn used_schemes<'a>(auth: &'a Auth, api: &Api) -> Vec<&'a SecurityScheme> {
     auth.schemes
         .iter()
         .enumerate()

@@ -43,6 +43,7 @@ enum Transport {
 pub struct Client {
     transport: Transport,
     credentials: Arc<Vec<(String, Credential)>>,
+    headers: Arc<http::HeaderMap>,
 }
 
 impl std::fmt::Debug for Client {
@@ -67,18 +68,25 @@ impl Client {
         Self {
             transport: Transport::InProcess(router),
             credentials: Arc::default(),
+            headers: Arc::default(),
         }
     }
 
     /// A client of the server at `base_url` (`http://127.0.0.1:3000`, or with the
-    /// path prefix the server is mounted under), through a new reqwest client.
+    /// path prefix the server is mounted under), through a new reqwest client that
+    /// follows no redirects: a `3XX` the operation declares is its answer, read into
+    /// its variant as the in-process client reads it.
     #[cfg(feature = "http-client")]
     pub fn http(base_url: &str) -> Self {
-        Self::http_with(reqwest::Client::new(), base_url)
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Self::http_with(client, base_url)
     }
 
     /// [`http`](Self::http) through `client`, configured by the application (timeouts,
-    /// proxies; `https` needs one of reqwest's TLS features enabled).
+    /// proxies, redirects; `https` needs one of reqwest's TLS features enabled).
     #[cfg(feature = "http-client")]
     pub fn http_with(client: reqwest::Client, base_url: &str) -> Self {
         Self {
@@ -87,6 +95,7 @@ impl Client {
                 base: Arc::from(base_url.trim_end_matches('/')),
             },
             credentials: Arc::default(),
+            headers: Arc::default(),
         }
     }
 
@@ -99,6 +108,14 @@ impl Client {
         self
     }
 
+    /// The same client adding the header `name: value` to every request, where the
+    /// operation's own parameters do not set it (a mock's `Prefer`, a trace's
+    /// `traceparent`).
+    pub fn with_header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Self {
+        Arc::make_mut(&mut self.headers).append(name, value);
+        self
+    }
+
     /// Sends `request` with the credentials of the first of `requirements` this client
     /// holds, and reads the whole response.
     pub async fn send(
@@ -108,7 +125,12 @@ impl Client {
     ) -> Result<Incoming, ClientError> {
         let operation = request.operation();
         let failed = |message: String| ClientError::Transport { operation, message };
-        let request = request.into_request(requirements, &self.credentials)?;
+        let mut request = request.into_request(requirements, &self.credentials)?;
+        for (name, value) in self.headers.iter() {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().append(name, value.clone());
+            }
+        }
         match &self.transport {
             Transport::InProcess(router) => {
                 let response = router
@@ -154,4 +176,33 @@ impl Client {
 #[cfg(feature = "http-client")]
 async fn collect(body: axum::body::Body) -> Result<bytes::Bytes, axum::Error> {
     Ok(body.collect().await?.to_bytes())
+}
+
+#[cfg(all(test, feature = "http-client"))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_redirect_is_an_answer_not_followed() {
+        let router = axum::Router::new()
+            .route(
+                "/moved",
+                axum::routing::get(|| async {
+                    (http::StatusCode::SEE_OTHER, [("location", "/there")], "")
+                }),
+            )
+            .route("/there", axum::routing::get(|| async { "arrived" }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let incoming = Client::http(&base)
+            .send(Outgoing::new("op", "GET", "/moved"), &[])
+            .await
+            .expect("an answer");
+        assert_eq!(incoming.code(), 303);
+        assert_eq!(incoming.headers()["location"], "/there");
+        server.abort();
+    }
 }

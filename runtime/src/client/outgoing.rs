@@ -68,12 +68,42 @@ impl Outgoing {
         match encoded {
             None => {}
             Some(Encoded::Path(text)) => {
+                // A name the template gives twice is one parameter with one value.
                 let variable = format!("{{{}}}", param.name);
-                self.path = self.path.replacen(&variable, &percent_encode(&text), 1);
+                self.path = self.path.replace(&variable, &percent_encode(&text));
             }
-            Some(Encoded::Query(pairs)) => self.query.extend(pairs),
+            Some(Encoded::Query(pairs)) => {
+                // An object taking the remaining query keys shares them with any other
+                // such object (nothing in a query says whose a key is): a pair one of
+                // them wrote already is the other's too, written once.
+                let collecting = param.others.is_some();
+                for pair in pairs {
+                    if !(collecting && self.query.contains(&pair)) {
+                        self.query.push(pair);
+                    }
+                }
+            }
             Some(Encoded::Header(text)) => self.header(param.name, &text)?,
             Some(Encoded::Cookie(pairs)) => self.cookies.extend(pairs),
+        }
+        Ok(self)
+    }
+
+    /// A condition the server tells the operation apart by, written after `#` in the
+    /// spec's path (AWS's `/#X-Amz-Target=Queue.Push`, `/#Action=SendMessage`): the
+    /// server takes it from a header or a query parameter, so it is sent as AWS sends
+    /// it, `X-` names as headers and others as query parameters (empty when the
+    /// condition names no value).
+    pub fn condition(
+        &mut self,
+        name: &'static str,
+        value: Option<&'static str>,
+    ) -> Result<&mut Self, ClientError> {
+        let value = value.unwrap_or_default();
+        if name.len() > 2 && name[..2].eq_ignore_ascii_case("x-") {
+            self.header(name, value)?;
+        } else {
+            self.query.push((name.to_owned(), value.to_owned()));
         }
         Ok(self)
     }
@@ -133,16 +163,33 @@ impl Outgoing {
         self
     }
 
-    /// A body of any media type, sent as it streams; a declared wildcard type
-    /// (`image/*`) takes the stream's own content type when it has one.
-    pub fn stream(&mut self, media_type: &str, body: BodyStream) -> &mut Self {
-        let content_type = match body.content_type() {
-            Some(own) if media_type.contains('*') => Some(own.to_owned()),
-            _ if media_type.contains('*') => None,
-            _ => Some(media_type.to_owned()),
+    /// A body of any media type, sent as it streams, with the stream's own content type
+    /// when the declared `media_type` is or covers it (its parameters, such as a
+    /// multipart boundary, kept), and `media_type` otherwise. A stream without one for a
+    /// wildcard is `application/octet-stream` when the wildcard covers it (`*/*`,
+    /// `application/*`), and an encode error otherwise: without a content type the
+    /// server would read it as the operation's first declared type.
+    pub fn stream(&mut self, media_type: &str, body: BodyStream) -> Result<&mut Self, ClientError> {
+        const BYTES: &str = "application/octet-stream";
+        let declared = crate::body::essence(media_type);
+        let own = body.content_type().filter(|own| {
+            let own = crate::body::essence(own);
+            own == declared || crate::body::covers(&declared, &own)
+        });
+        let content_type = if let Some(own) = own {
+            own.to_owned()
+        } else if !media_type.contains('*') {
+            media_type.to_owned()
+        } else if crate::body::covers(&declared, BYTES) {
+            BYTES.to_owned()
+        } else {
+            return Err(self.encode_error(format!(
+                "a body of {media_type} needs its own content type \
+                 (BodyStream::with_content_type)"
+            )));
         };
-        self.body = Some((content_type, body.into_body()));
-        self
+        self.body = Some((Some(content_type), body.into_body()));
+        Ok(self)
     }
 
     /// A `multipart/form-data` body of the parts `multipart` holds.
@@ -319,5 +366,125 @@ fn part_text(scalar: Scalar, value: &Value) -> Option<String> {
         Value::Number(number) => Some(number.to_string()),
         Value::Bool(flag) => Some(flag.to_string()),
         other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content_type(out: Outgoing) -> Option<String> {
+        let request = out.into_request(&[], &[]).expect("a request");
+        request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .map(|value| value.to_str().expect("ASCII").to_owned())
+    }
+
+    fn stream(content_type: Option<&str>) -> BodyStream {
+        let stream = BodyStream::from(Bytes::from_static(b"x"));
+        match content_type {
+            Some(content_type) => stream.with_content_type(content_type),
+            None => stream,
+        }
+    }
+
+    fn uri(out: Outgoing) -> String {
+        out.into_request(&[], &[])
+            .expect("a request")
+            .uri()
+            .to_string()
+    }
+
+    #[test]
+    fn a_name_given_twice_in_the_path_is_filled_in_both_places() {
+        let param = Param::path(0, "id", crate::params::Shape::INTEGER);
+        let mut out = Outgoing::new("op", "GET", "/repeats/{id}/of/{id}");
+        out.param(&param, &7).expect("an id");
+        assert_eq!(uri(out), "/repeats/7/of/7");
+    }
+
+    #[test]
+    fn objects_taking_the_remaining_keys_write_a_shared_key_once() {
+        use crate::params::{Extra, Object, Shape};
+        const MAP: Shape = Shape::Object {
+            object: Object {
+                properties: &[],
+                additional: Some(Extra::Scalar(Scalar::String)),
+            },
+            explode: true,
+        };
+        let q = Param::query("q", Shape::STRING);
+        let filter = Param::query("filter", MAP).collecting(&[]);
+        let sort = Param::query("sort", MAP).collecting(&[]);
+        let mut out = Outgoing::new("op", "GET", "/");
+        out.param(&q, "a").expect("q");
+        out.param(&q, "a").expect("q again");
+        out.param(&filter, &serde_json::json!({"name": "asc"}))
+            .expect("filter");
+        out.param(&sort, &serde_json::json!({"name": "asc", "size": "desc"}))
+            .expect("sort");
+        // Another parameter's pairs are all written, however alike.
+        assert_eq!(uri(out), "/?q=a&q=a&name=asc&size=desc");
+    }
+
+    #[test]
+    fn conditions_are_headers_or_query_parameters() {
+        let mut out = Outgoing::new("op", "POST", "/");
+        out.condition("X-Amz-Target", Some("Queue.Push"))
+            .expect("a header");
+        out.condition("Action", Some("Send"))
+            .expect("a query parameter");
+        out.condition("flag", None).expect("an empty one");
+        let request = out.into_request(&[], &[]).expect("a request");
+        assert_eq!(request.uri().to_string(), "/?Action=Send&flag=");
+        assert_eq!(request.headers()["x-amz-target"], "Queue.Push");
+    }
+
+    #[test]
+    fn a_stream_of_a_wildcard_type_says_what_it_is() {
+        let sent = |declared: &str, own: Option<&str>| {
+            let mut out = Outgoing::new("op", "POST", "/");
+            out.stream(declared, stream(own)).map(|_| ())?;
+            Ok::<_, ClientError>(content_type(out))
+        };
+        // A concrete declared type is sent as declared, with the stream's parameters.
+        assert_eq!(
+            sent("application/pdf", Some("image/png"))
+                .expect("sent")
+                .as_deref(),
+            Some("application/pdf")
+        );
+        assert_eq!(
+            sent("application/pdf", None).expect("sent").as_deref(),
+            Some("application/pdf")
+        );
+        assert_eq!(
+            sent(
+                "multipart/form-data",
+                Some("multipart/form-data; boundary=x")
+            )
+            .expect("sent")
+            .as_deref(),
+            Some("multipart/form-data; boundary=x")
+        );
+        // A wildcard takes the stream's own type.
+        assert_eq!(
+            sent("image/*", Some("image/png")).expect("sent").as_deref(),
+            Some("image/png")
+        );
+        // Without one, bytes are bytes where the wildcard covers them...
+        for declared in ["*/*", "application/*"] {
+            assert_eq!(
+                sent(declared, None).expect("sent").as_deref(),
+                Some("application/octet-stream"),
+                "{declared}"
+            );
+        }
+        // ...and cannot be sent where it does not.
+        assert!(sent("image/*", Some("text/plain")).is_err());
+        let error = sent("image/*", None).expect_err("no image type");
+        assert!(matches!(error, ClientError::Encode { .. }), "{error}");
+        assert!(error.to_string().contains("image/*"), "{error}");
     }
 }

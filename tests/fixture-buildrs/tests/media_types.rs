@@ -5,9 +5,9 @@ mod support;
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use specfirst_fixture_buildrs::media_types as api;
-use specfirst_runtime::{HttpError, RequestContext, ServerConfig};
+use specfirst_runtime::{BodyStream, Bytes, HttpError, Part, RequestContext, ServerConfig};
 
 struct Server;
 
@@ -630,4 +630,547 @@ async fn edge_cases() {
     );
     let (_, _, body) = send(Some("application/x-anything".into()), vec![1, 2]).await;
     assert_eq!(body, "any 2");
+}
+
+/// Answers every operation with what it received, as `Debug` text (bodies of bytes as
+/// their content type and bytes), for the client round trip; the body picks the
+/// representation and status of the answers that have several.
+struct Echo;
+
+/// What a stream of bytes held: its content type and bytes.
+async fn streamed(stream: specfirst_runtime::BodyStream) -> Result<String, HttpError> {
+    let content_type = stream.content_type().map(str::to_owned);
+    Ok(format!("{content_type:?} {:?}", stream.bytes().await?))
+}
+
+impl api::MediaTypesApi for Echo {
+    async fn create_note(
+        &self,
+        _ctx: RequestContext,
+        request: api::CreateNoteRequest,
+    ) -> Result<api::CreateNoteResponse, HttpError> {
+        use api::CreateNoteRequestBody as Body;
+        let (kind, detail) = match request.body {
+            Body::ApplicationJson(note) if note.title.as_str() == "conflict" => {
+                return Err(HttpError::for_status(
+                    specfirst_runtime::StatusCode::CONFLICT,
+                    "taken",
+                ))
+            }
+            Body::ApplicationJson(note) => ("json", format!("{note:?}")),
+            Body::ApplicationXWwwFormUrlencoded(note) => ("form", format!("{note:?}")),
+            Body::MultipartFormData(parts) => ("multipart", format!("{parts:?}")),
+            Body::TextPlain(text) => ("text", text),
+            Body::ApplicationOctetStream(stream) => ("bytes", streamed(stream).await?),
+            Body::ImageAny(stream) => ("image", streamed(stream).await?),
+        };
+        Ok(api::CreateNoteResponse::Ok {
+            body: received(kind, detail),
+        })
+    }
+
+    async fn upload(
+        &self,
+        _ctx: RequestContext,
+        request: api::UploadRequest,
+    ) -> Result<api::UploadResponse, HttpError> {
+        Ok(api::UploadResponse::Ok {
+            body: received("upload", format!("{:?}", request.body)),
+        })
+    }
+
+    async fn echo_text(
+        &self,
+        _ctx: RequestContext,
+        request: api::EchoTextRequest,
+    ) -> Result<api::EchoTextResponse, HttpError> {
+        use api::EchoTextResponseOkBody as Body;
+        let text = request.body;
+        let body = if text.starts_with("text:") {
+            Body::TextPlain(text)
+        } else if text.starts_with("image:") {
+            Body::ImageAny {
+                content_type: "image/gif".into(),
+                body: text.into(),
+            }
+        } else {
+            Body::ApplicationJson(received("text", text))
+        };
+        Ok(api::EchoTextResponse::Ok { body })
+    }
+
+    async fn edge_cases(
+        &self,
+        _ctx: RequestContext,
+        request: api::EdgeCasesRequest,
+    ) -> Result<api::EdgeCasesResponse, HttpError> {
+        use api::EdgeCasesRequestBody as Body;
+        use api::EdgeCasesResponseCreatedBody as Created;
+        use api::EdgeCasesResponseOkBody as Ok;
+        Result::Ok(match request.body {
+            None => api::EdgeCasesResponse::Default {
+                status: specfirst_runtime::StatusCode::IM_A_TEAPOT,
+            },
+            Some(Body::ApplicationJson(body)) => api::EdgeCasesResponse::Ok {
+                body: Ok::ApplicationJson(received("json", format!("{body:?}"))),
+            },
+            Some(Body::ApplicationMergePatchJson(body)) => api::EdgeCasesResponse::Ok {
+                body: Ok::ApplicationProblemJson(
+                    api::types::EdgeCasesOkApplicationProblemJsonBody {
+                        title: Some(format!("{body:?}")),
+                    },
+                ),
+            },
+            Some(Body::MultipartFormData(parts)) => api::EdgeCasesResponse::Ok {
+                body: Ok::TextCsv(format!("{parts:?}").into()),
+            },
+            Some(Body::Any(stream)) if stream.content_type() == Some("application/x-json") => {
+                api::EdgeCasesResponse::Created {
+                    body: Created::ApplicationJson(received("any", streamed(stream).await?)),
+                }
+            }
+            Some(Body::Any(stream)) => api::EdgeCasesResponse::Created {
+                body: Created::Any {
+                    content_type: "text/x-detail".into(),
+                    body: streamed(stream).await?.into(),
+                },
+            },
+        })
+    }
+
+    async fn raw_multipart(
+        &self,
+        _ctx: RequestContext,
+        request: api::RawMultipartRequest,
+    ) -> Result<api::RawMultipartResponse, HttpError> {
+        let received = streamed(request.body).await?;
+        if received.contains("nothing") {
+            return Err(HttpError::for_status(
+                specfirst_runtime::StatusCode::UNPROCESSABLE_ENTITY,
+                received,
+            ));
+        }
+        Ok(api::RawMultipartResponse::NoContent)
+    }
+
+    async fn ping(
+        &self,
+        _ctx: RequestContext,
+        _request: api::PingRequest,
+    ) -> Result<api::PingResponse, HttpError> {
+        Ok(api::PingResponse::NoContent)
+    }
+}
+
+/// A typed value from JSON.
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+/// A file part.
+fn file(bytes: &'static [u8], filename: Option<&str>, content_type: Option<&str>) -> Part {
+    Part {
+        bytes: bytes.into(),
+        filename: filename.map(str::to_owned),
+        content_type: content_type.map(str::to_owned),
+    }
+}
+
+/// A stream of `bytes` with `content_type`, as a client sends it.
+fn stream(bytes: &'static [u8], content_type: Option<&str>) -> BodyStream {
+    let stream = BodyStream::from(Bytes::from_static(bytes));
+    match content_type {
+        Some(content_type) => stream.with_content_type(content_type),
+        None => stream,
+    }
+}
+
+/// The detail of a `Received` answer.
+fn detail(body: api::types::Received, kind: &str) -> String {
+    assert_eq!(body.kind, kind, "{body:?}");
+    body.detail.expect("a detail")
+}
+
+/// Every operation of the spec through the typed client, in process and over HTTP:
+/// each media type of each request body (JSON, form, multipart with values, JSON parts
+/// and files, text, bytes, a wildcard image and `*/*`) reaches the handler as it was
+/// sent, and every declared status and media type of the answers (`200` in three
+/// media types, `201` as bytes or JSON, `default`) decodes into the variant the
+/// handler returned; an undeclared status is `UndeclaredStatus` with its body, and a
+/// stream of a wildcard type that does not say its own is not sent.
+#[tokio::test]
+async fn the_client_round_trips_every_operation() {
+    let router = api::router(Arc::new(Echo));
+    let http = support::start(router.clone()).await;
+    let clients = [
+        api::client::Client::in_process(router),
+        api::client::Client::http(&http.url("")),
+    ];
+    for client in clients {
+        // createNote, in each of its six media types.
+        use api::CreateNoteRequestBody as Note;
+        let note: api::types::Note = typed(json!({"title": "Dune & more", "priority": 2}));
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(Note::ApplicationJson(
+                note.clone(),
+            )))
+            .await
+            .expect("JSON note");
+        assert_eq!(detail(body, "json"), format!("{note:?}"));
+        let note: api::types::Note = typed(json!({"title": "a=b&c d+é"}));
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(
+                Note::ApplicationXWwwFormUrlencoded(note.clone()),
+            ))
+            .await
+            .expect("form note");
+        assert_eq!(detail(body, "form"), format!("{note:?}"));
+        let parts = api::CreateNoteMultipart {
+            title: "Report \"Q3\"".parse().expect("a title"),
+            priority: Some(3.try_into().expect("non-zero")),
+            urgent: Some(false),
+            tags: Some(vec!["a".into(), "b, c".into()]),
+            meta: Some(typed(json!({"author": "Ann"}))),
+            attachment: file(b"file\r\nbody", Some("report.txt"), Some("text/plain")),
+            extras: Some(vec![
+                file(b"\x00\x01", Some("one.bin"), None),
+                file(b"2", Some("two.bin"), Some("application/x-two")),
+            ]),
+        };
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(Note::MultipartFormData(
+                parts.clone(),
+            )))
+            .await
+            .expect("multipart note");
+        assert_eq!(detail(body, "multipart"), format!("{parts:?}"));
+        let parts = api::CreateNoteMultipart {
+            title: "Short".parse().expect("a title"),
+            priority: None,
+            urgent: None,
+            tags: None,
+            meta: None,
+            attachment: file(b"x", None, None),
+            extras: None,
+        };
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(Note::MultipartFormData(
+                parts.clone(),
+            )))
+            .await
+            .expect("required parts only");
+        assert_eq!(detail(body, "multipart"), format!("{parts:?}"));
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(Note::TextPlain(
+                "plain words, été\n".into(),
+            )))
+            .await
+            .expect("text note");
+        assert_eq!(detail(body, "text"), "plain words, été\n");
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(Note::ApplicationOctetStream(
+                stream(b"\x00\x01\xff", None),
+            )))
+            .await
+            .expect("bytes note");
+        assert_eq!(
+            detail(body, "bytes"),
+            format!(
+                "{:?} {:?}",
+                Some("application/octet-stream"),
+                Bytes::from_static(b"\x00\x01\xff")
+            )
+        );
+        let api::CreateNoteResponse::Ok { body } = client
+            .create_note(api::CreateNoteRequest::new(Note::ImageAny(stream(
+                b"GIF89a",
+                Some("image/gif"),
+            ))))
+            .await
+            .expect("image note");
+        assert_eq!(
+            detail(body, "image"),
+            format!(
+                "{:?} {:?}",
+                Some("image/gif"),
+                Bytes::from_static(b"GIF89a")
+            )
+        );
+        // An image that does not say its type is not sent: the server would take it
+        // for JSON, the first type declared.
+        let error = client
+            .create_note(api::CreateNoteRequest::new(Note::ImageAny(stream(
+                b"GIF89a", None,
+            ))))
+            .await
+            .expect_err("an image of no type");
+        assert!(
+            matches!(error, api::client::ClientError::Encode { .. }),
+            "{error:?}"
+        );
+        // An answer the operation does not declare keeps its status and body.
+        let error = client
+            .create_note(api::CreateNoteRequest::new(Note::ApplicationJson(typed(
+                json!({"title": "conflict"}),
+            ))))
+            .await
+            .expect_err("409 is not declared");
+        let api::client::ClientError::UndeclaredStatus { status, body, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(status.as_u16(), 409);
+        let body: Value = serde_json::from_slice(body).expect("a JSON error");
+        assert_eq!(body["message"], "taken");
+
+        // upload: an optional multipart body from a component, given and left out.
+        let upload = api::UploadMultipart {
+            file: file(b"abc", Some("f.txt"), None),
+            label: Some(api::types::UploadLabel::Final),
+        };
+        let api::UploadResponse::Ok { body } = client
+            .upload(api::UploadRequest {
+                body: Some(upload.clone()),
+            })
+            .await
+            .expect("upload");
+        assert_eq!(detail(body, "upload"), format!("{:?}", Some(upload)));
+        let api::UploadResponse::Ok { body } = client
+            .upload(api::UploadRequest::default())
+            .await
+            .expect("no upload");
+        assert_eq!(detail(body, "upload"), "None");
+
+        // echoText: one text body, answered in each of three media types.
+        let answer = client
+            .echo_text(api::EchoTextRequest::new("héllo".into()))
+            .await
+            .expect("as JSON");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                api::EchoTextResponse::Ok {
+                    body: api::EchoTextResponseOkBody::ApplicationJson(received(
+                        "text",
+                        "héllo".into()
+                    )),
+                }
+            )
+        );
+        let answer = client
+            .echo_text(api::EchoTextRequest::new("text: héllo".into()))
+            .await
+            .expect("as text");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                api::EchoTextResponse::Ok {
+                    body: api::EchoTextResponseOkBody::TextPlain("text: héllo".into()),
+                }
+            )
+        );
+        let answer = client
+            .echo_text(api::EchoTextRequest::new("image: GIF".into()))
+            .await
+            .expect("as an image");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                api::EchoTextResponse::Ok {
+                    body: api::EchoTextResponseOkBody::ImageAny {
+                        content_type: "image/gif".into(),
+                        body: "image: GIF".into(),
+                    },
+                }
+            )
+        );
+
+        // edgeCases: four request media types and none; 200 in three media types,
+        // 201 as bytes and as JSON, and `default`.
+        use api::EdgeCasesRequestBody as Edge;
+        use api::EdgeCasesResponse as Answer;
+        let json_body: api::types::EdgeCasesBody = typed(json!({"a": "x"}));
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest {
+                body: Some(Edge::ApplicationJson(json_body.clone())),
+            })
+            .await
+            .expect("JSON");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Ok {
+                    body: api::EdgeCasesResponseOkBody::ApplicationJson(received(
+                        "json",
+                        format!("{json_body:?}")
+                    )),
+                }
+            )
+        );
+        let merge: api::types::EdgeCasesApplicationMergePatchJsonBody = typed(json!({"b": 4}));
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest {
+                body: Some(Edge::ApplicationMergePatchJson(merge.clone())),
+            })
+            .await
+            .expect("merge patch");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Ok {
+                    body: api::EdgeCasesResponseOkBody::ApplicationProblemJson(
+                        api::types::EdgeCasesOkApplicationProblemJsonBody {
+                            title: Some(format!("{merge:?}")),
+                        }
+                    ),
+                }
+            )
+        );
+        let parts = api::EdgeCasesMultipart {
+            file_name: Some("n \"1\".txt".into()),
+            type_: Some(api::types::Kind::B),
+            self_: Some(1.5),
+            items: Some(vec![
+                typed(json!({"author": "A"})),
+                typed(json!({"author": "B"})),
+            ]),
+            blob: Some(file(b"xyz", Some("b.bin"), Some("application/x-blob"))),
+        };
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest {
+                body: Some(Edge::MultipartFormData(parts.clone())),
+            })
+            .await
+            .expect("multipart");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Ok {
+                    body: api::EdgeCasesResponseOkBody::TextCsv(format!("{parts:?}").into()),
+                }
+            )
+        );
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest {
+                body: Some(Edge::Any(stream(
+                    b"\x01\x02",
+                    Some("application/x-anything"),
+                ))),
+            })
+            .await
+            .expect("anything");
+        let sent = format!(
+            "{:?} {:?}",
+            Some("application/x-anything"),
+            Bytes::from_static(b"\x01\x02")
+        );
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Created {
+                    body: api::EdgeCasesResponseCreatedBody::Any {
+                        content_type: "text/x-detail".into(),
+                        body: sent.into(),
+                    },
+                }
+            )
+        );
+        // Bytes without a content type of their own are sent as bytes, not as the
+        // first declared type.
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest {
+                body: Some(Edge::Any(stream(b"raw", None))),
+            })
+            .await
+            .expect("untyped bytes");
+        let sent = format!(
+            "{:?} {:?}",
+            Some("application/octet-stream"),
+            Bytes::from_static(b"raw")
+        );
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Created {
+                    body: api::EdgeCasesResponseCreatedBody::Any {
+                        content_type: "text/x-detail".into(),
+                        body: sent.into(),
+                    },
+                }
+            )
+        );
+        // JSON at 201 is the JSON variant, not the `*/*` one declared before it.
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest {
+                body: Some(Edge::Any(stream(b"{}", Some("application/x-json")))),
+            })
+            .await
+            .expect("JSON at 201");
+        let sent = format!(
+            "{:?} {:?}",
+            Some("application/x-json"),
+            Bytes::from_static(b"{}")
+        );
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Created {
+                    body: api::EdgeCasesResponseCreatedBody::ApplicationJson(received("any", sent)),
+                }
+            )
+        );
+        let answer = client
+            .edge_cases(api::EdgeCasesRequest::default())
+            .await
+            .expect("no body");
+        assert_eq!(
+            format!("{answer:?}"),
+            format!(
+                "{:?}",
+                Answer::Default {
+                    status: specfirst_runtime::StatusCode::IM_A_TEAPOT
+                }
+            )
+        );
+
+        // rawMultipart: a multipart body the schema does not describe, sent as bytes.
+        let raw = b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n";
+        let answer = client
+            .raw_multipart(api::RawMultipartRequest::new(stream(
+                raw,
+                Some("multipart/form-data; boundary=x"),
+            )))
+            .await
+            .expect("raw multipart");
+        assert!(matches!(answer, api::RawMultipartResponse::NoContent));
+        let error = client
+            .raw_multipart(api::RawMultipartRequest::new(stream(
+                b"nothing",
+                Some("multipart/form-data; boundary=x"),
+            )))
+            .await
+            .expect_err("422 is not declared");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
+        let body: Value = serde_json::from_slice(error.body().expect("a body")).expect("JSON");
+        assert_eq!(
+            body["message"],
+            format!(
+                "{:?} {:?}",
+                Some("multipart/form-data; boundary=x"),
+                Bytes::from_static(b"nothing")
+            )
+        );
+
+        // ping: no body at all.
+        let answer = client.ping(api::PingRequest {}).await.expect("ping");
+        assert!(matches!(answer, api::PingResponse::NoContent));
+    }
 }

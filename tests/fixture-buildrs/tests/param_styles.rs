@@ -876,3 +876,63 @@ async fn the_client_writes_every_style_as_the_server_reads_it() {
         assert_eq!(echoed(body), sent);
     }
 }
+
+/// The two operations whose objects take the query keys no other parameter names,
+/// through both clients: `restLists` reads back its declared `own` and every list of
+/// repeated keys as sent; `restTwice`'s two free-form objects both receive every
+/// remaining key (nothing in the query says whose a key is), so what comes back for
+/// each is the union of what was sent in both, and equal maps round-trip as they are.
+#[tokio::test]
+async fn the_client_writes_the_remaining_keys_as_the_server_reads_them() {
+    let router = api::router(Arc::new(Styles));
+    let http = support::start(router.clone()).await;
+    let clients = [
+        api::client::Client::in_process(router),
+        api::client::Client::http(&http.url("")),
+    ];
+    for client in clients {
+        let sent = json!({"rest": {"own": true, "a": ["1", "2"], "b": ["x y", "&="]}});
+        let api::RestListsResponse::Ok { body } = client
+            .rest_lists(api::RestListsRequest {
+                rest: typed(&sent["rest"]),
+            })
+            .await
+            .expect("rest as lists");
+        assert_eq!(echoed(body), sent);
+        let api::RestListsResponse::Ok { body } = client
+            .rest_lists(api::RestListsRequest::default())
+            .await
+            .expect("no rest");
+        assert_eq!(echoed(body), json!({"rest": null}));
+
+        let sent = json!({
+            "q": "a&b", "filter": {"name": "asc", "size": "desc"},
+            "sort_by": {"name": "asc", "size": "desc"},
+        });
+        let api::RestTwiceResponse::Ok { body } = client
+            .rest_twice(api::RestTwiceRequest {
+                q: typed(&sent["q"]),
+                filter: typed(&sent["filter"]),
+                sort_by: typed(&sent["sort_by"]),
+            })
+            .await
+            .expect("two free-form objects");
+        assert_eq!(echoed(body), sent);
+        // One object's keys are the other's too: the query cannot say otherwise.
+        let api::RestTwiceResponse::Ok { body } = client
+            .rest_twice(api::RestTwiceRequest {
+                q: None,
+                filter: typed(&json!({"name": "asc"})),
+                sort_by: typed(&json!({"size": "desc"})),
+            })
+            .await
+            .expect("keys of both");
+        assert_eq!(
+            echoed(body),
+            json!({
+                "q": null, "filter": {"name": "asc", "size": "desc"},
+                "sort_by": {"name": "asc", "size": "desc"},
+            })
+        );
+    }
+}

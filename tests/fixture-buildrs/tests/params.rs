@@ -7,12 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::params;
-use specfirst_runtime::{HttpError, RequestContext};
+use specfirst_runtime::{BodyStream, Bytes, HttpError, RequestContext};
 use support::error_of;
 
 #[derive(Default)]
 struct Params {
     last_form: Mutex<Option<params::types::PostFormBody>>,
+    /// The content type and bytes of the last upload.
+    last_upload: Mutex<Option<(Option<String>, Bytes)>>,
 }
 
 impl params::ParamsApi for Params {
@@ -140,6 +142,9 @@ impl params::ParamsApi for Params {
         _ctx: RequestContext,
         r: params::GetBoardCardRequest,
     ) -> Result<params::GetBoardCardResponse, HttpError> {
+        if r.card == "missing" {
+            return Err(HttpError::for_not_found(format!("no card {}", r.card)));
+        }
         Ok(params::GetBoardCardResponse::Ok {
             body: format!("card {} of {}", r.card, r.board),
         })
@@ -211,7 +216,13 @@ impl params::ParamsApi for Params {
         r: params::UploadRequest,
     ) -> Result<params::UploadResponse, HttpError> {
         let size = match r.body {
-            Some(body) => body.bytes().await?.len() as u64,
+            Some(body) => {
+                let content_type = body.content_type().map(str::to_owned);
+                let bytes = body.bytes().await?;
+                let size = bytes.len() as u64;
+                *self.last_upload.lock().expect("not poisoned") = Some((content_type, bytes));
+                size
+            }
             None => 0,
         };
         Ok(params::UploadResponse::Ok { body: size })
@@ -627,4 +638,229 @@ async fn conditions_after_a_fragment_pick_the_operation() {
         (status.as_u16(), body["error_code"].as_str()),
         (404, Some("NotFound"))
     );
+}
+
+/// A typed value from JSON.
+fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+/// Every operation of the spec through the typed client, in process and over HTTP:
+/// each parameter shape comes back from the echoing handlers as it was sent, values
+/// with characters to escape included; operations that share a route reach the one
+/// the client called (by required query parameters, conditions after `#`, enum,
+/// integer and UUID segments, text around parameters in a segment); a name given
+/// twice in the path, a `#` that is part of the path, form and byte bodies reach the
+/// handler as sent, and an undeclared status is `UndeclaredStatus` with its body.
+#[tokio::test]
+async fn the_client_round_trips_every_operation() {
+    let api = Arc::new(Params::default());
+    let router = params::router(api.clone());
+    let http = support::start(router.clone()).await;
+    let clients = [
+        params::client::Client::in_process(router),
+        params::client::Client::http(&http.url("")),
+    ];
+    for client in clients {
+        let sent = json!({
+            "id": -42, "kind": "large", "ids": [1, 2, 3], "flag": true, "ratio": 0.25,
+            "kinds": ["small", "large"], "csv": ["a b", "c&d=e"],
+            "since": "2024-01-02T03:04:05Z", "count": 7, "x_trace": TRACE,
+            "x_tags": ["red", "blue green"],
+        });
+        let params::GetThingResponse::Ok { body } = client
+            .get_thing(params::GetThingRequest {
+                id: typed(&sent["id"]),
+                kind: typed(&sent["kind"]),
+                ids: typed(&sent["ids"]),
+                flag: typed(&sent["flag"]),
+                ratio: typed(&sent["ratio"]),
+                kinds: typed(&sent["kinds"]),
+                csv: typed(&sent["csv"]),
+                since: typed(&sent["since"]),
+                count: typed(&sent["count"]),
+                x_trace: typed(&sent["x_trace"]),
+                x_tags: typed(&sent["x_tags"]),
+            })
+            .await
+            .expect("every shape");
+        assert_eq!(serde_json::to_value(body).expect("JSON"), sent);
+        // Optional parameters left out arrive as absent.
+        let sent = json!({
+            "id": 1, "kind": "small", "ids": [9], "flag": false, "ratio": null,
+            "kinds": null, "csv": null, "since": null, "count": null, "x_trace": TRACE,
+            "x_tags": null,
+        });
+        let params::GetThingResponse::Ok { body } = client
+            .get_thing(params::GetThingRequest::new(
+                typed(&sent["id"]),
+                typed(&sent["kind"]),
+                typed(&sent["ids"]),
+                false,
+                typed(&sent["x_trace"]),
+            ))
+            .await
+            .expect("required only");
+        assert_eq!(serde_json::to_value(body).expect("JSON"), sent);
+
+        // Parameters in one segment, split at the text between them.
+        let params::CompareResponse::Ok { body } = client
+            .compare(params::CompareRequest::new(
+                "main".into(),
+                "topic/branch.x".into(),
+            ))
+            .await
+            .expect("compare");
+        assert_eq!(body, ["main", "topic/branch.x"]);
+        let params::CompareJoinedResponse::Ok { body } = client
+            .compare_joined(params::CompareJoinedRequest::new("main..topic".into()))
+            .await
+            .expect("compare joined");
+        assert_eq!(body, ["main..topic"]);
+        let params::GetFileResponse::Ok { body } = client
+            .get_file(params::GetFileRequest::new(
+                42.try_into().expect("non-zero"),
+            ))
+            .await
+            .expect("file");
+        assert_eq!(body, 42);
+        let params::GetReportResponse::Ok { body } = client
+            .get_report(params::GetReportRequest::new(
+                "q3.final".into(),
+                typed(&json!(".csv")),
+            ))
+            .await
+            .expect("report");
+        assert_eq!(body, ["q3.final", ".csv"]);
+        let params::GetItemResponse::Ok { body } = client
+            .get_item(params::GetItemRequest::new(-7, "json".into()))
+            .await
+            .expect("item");
+        assert_eq!(body, ["-7", "json"]);
+
+        // Operations sharing a route: the one called answers.
+        let params::DeleteAllTagsResponse::Ok { body } = client
+            .delete_all_tags(params::DeleteAllTagsRequest::new("arn:aws:x/1".into()))
+            .await
+            .expect("all tags");
+        assert_eq!(body, "all of arn:aws:x/1");
+        let params::DeleteSomeTagsResponse::Ok { body } = client
+            .delete_some_tags(params::DeleteSomeTagsRequest::new(
+                "arn:aws:x/1".into(),
+                vec!["a".into(), "b c".into()],
+            ))
+            .await
+            .expect("some tags");
+        assert_eq!(body, "a+b c of arn:aws:x/1");
+        let params::PushResponse::Ok { body } =
+            client.push(params::PushRequest {}).await.expect("push");
+        assert_eq!(body, "push");
+        let params::PopResponse::Ok { body } =
+            client.pop(params::PopRequest {}).await.expect("pop");
+        assert_eq!(body, "pop");
+        let params::ListBoardCardsResponse::Ok { body } = client
+            .list_board_cards(params::ListBoardCardsRequest::new(
+                "b 1".into(),
+                params::types::CardFilter::Closed,
+            ))
+            .await
+            .expect("cards");
+        assert_eq!(body, "Closed cards of b 1");
+        let params::GetBoardCardResponse::Ok { body } = client
+            .get_board_card(params::GetBoardCardRequest::new(
+                "b 1".into(),
+                "c/42".into(),
+            ))
+            .await
+            .expect("card");
+        assert_eq!(body, "card c/42 of b 1");
+        let params::GetIconResponse::Ok { body } = client
+            .get_icon(params::GetIconRequest::new(-3))
+            .await
+            .expect("icon");
+        assert_eq!(body, "icon -3");
+        let params::SearchIconsResponse::Ok { body } = client
+            .search_icons(params::SearchIconsRequest::new("cats & dogs".into()))
+            .await
+            .expect("icons");
+        assert_eq!(body, "icons about cats & dogs");
+        let owner: uuid::Uuid = "67e55044-10b1-426f-9247-bb680e5fe0c8"
+            .parse()
+            .expect("a UUID");
+        let attachment: uuid::Uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+            .parse()
+            .expect("a UUID");
+        let params::GetAttachmentResponse::Ok { body } = client
+            .get_attachment(params::GetAttachmentRequest::new(owner, attachment))
+            .await
+            .expect("attachment");
+        assert_eq!(body, format!("attachment {attachment} of {owner}"));
+        let params::GetAttachmentByNameResponse::Ok { body } = client
+            .get_attachment_by_name(params::GetAttachmentByNameRequest::new(
+                owner,
+                "report #1.pdf".into(),
+            ))
+            .await
+            .expect("attachment by name");
+        assert_eq!(body, format!("file report #1.pdf of {owner}"));
+
+        // A name given twice in the path, and a `#` that is part of it.
+        let params::GetRepeatedResponse::Ok { body } = client
+            .get_repeated(params::GetRepeatedRequest::new(5))
+            .await
+            .expect("repeated");
+        assert_eq!(body, 5);
+        let params::GetPartnerResponse::Ok { body } = client
+            .get_partner(params::GetPartnerRequest::new(12))
+            .await
+            .expect("partner");
+        assert_eq!(body, 12);
+
+        // A form body, and bytes given and left out.
+        let form: params::types::PostFormBody =
+            typed(&json!({"name": "Ada Lovelace & co=1", "age": 36}));
+        let answer = client
+            .post_form(params::PostFormRequest::new(form.clone()))
+            .await
+            .expect("form");
+        assert!(matches!(answer, params::PostFormResponse::NoContent));
+        let received = api.last_form.lock().expect("not poisoned").take();
+        assert_eq!(format!("{received:?}"), format!("{:?}", Some(form)));
+        let params::UploadResponse::Ok { body } = client
+            .upload(params::UploadRequest {
+                body: Some(BodyStream::from(Bytes::from_static(b"\x00bytes\xff"))),
+            })
+            .await
+            .expect("upload");
+        assert_eq!(body, 7);
+        let received = api.last_upload.lock().expect("not poisoned").take();
+        assert_eq!(
+            received,
+            Some((
+                Some("application/octet-stream".to_owned()),
+                Bytes::from_static(b"\x00bytes\xff")
+            ))
+        );
+        let params::UploadResponse::Ok { body } = client
+            .upload(params::UploadRequest::default())
+            .await
+            .expect("no upload");
+        assert_eq!(body, 0);
+        assert_eq!(api.last_upload.lock().expect("not poisoned").take(), None);
+
+        // A status the operation does not declare.
+        let error = client
+            .get_board_card(params::GetBoardCardRequest::new(
+                "b1".into(),
+                "missing".into(),
+            ))
+            .await
+            .expect_err("404 is not declared");
+        let params::client::ClientError::UndeclaredStatus { status, body, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(status.as_u16(), 404);
+        let body: Value = serde_json::from_slice(body).expect("a JSON error");
+        assert_eq!(body["message"], "no card missing");
+    }
 }

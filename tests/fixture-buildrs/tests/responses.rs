@@ -12,48 +12,85 @@ use support::error_of;
 
 struct Reports;
 
+/// The answer to a report of `id`; `None` for an unknown one, a 404 error.
+fn report(id: &str) -> Option<responses::GetReportResponse> {
+    use responses::types::{GetReportOkBody, Problem};
+    use responses::GetReportResponse as R;
+    let problem = |title: &str| Problem {
+        title: title.into(),
+        status: None,
+    };
+    Some(match id {
+        "ok" => R::Ok {
+            body: GetReportOkBody {
+                id: "ok".into(),
+                score: specfirst_runtime::Nullable::Value(0.5),
+            },
+            x_rate_remaining: Some(9),
+            e_tag: "\"v1\"".into(),
+        },
+        "bare" => R::Ok {
+            body: GetReportOkBody {
+                id: "bare".into(),
+                score: specfirst_runtime::Nullable::Null,
+            },
+            x_rate_remaining: None,
+            e_tag: "W/\"v2\"".into(),
+        },
+        "pending" => R::Accepted,
+        "moved" => R::SeeOther {
+            location: "/reports/ok".into(),
+        },
+        "missing" => R::NotFound {
+            body: problem("no such report"),
+        },
+        "gone" => R::ClientError {
+            status: StatusCode::GONE,
+            body: problem("gone"),
+        },
+        "wrong-class" => R::ClientError {
+            status: StatusCode::OK,
+            body: problem("not an error"),
+        },
+        "teapot" => R::Default {
+            status: StatusCode::IM_A_TEAPOT,
+            body: problem("short and stout"),
+        },
+        "unavailable" => R::Default {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            body: Problem {
+                title: "later".into(),
+                status: Some(503),
+            },
+        },
+        _ => return None,
+    })
+}
+
+/// The answer to a raw report of `id`.
+fn raw_report(id: &str) -> responses::GetRawReportResponse {
+    if id == "pdf" {
+        responses::GetRawReportResponse::Ok {
+            body: b"%PDF-1.7"[..].into(),
+        }
+    } else {
+        // `default` stands for the statuses the spec does not declare: 200 is
+        // for PDFs only, which strict response checks hold the server to.
+        responses::GetRawReportResponse::Default {
+            status: StatusCode::NON_AUTHORITATIVE_INFORMATION,
+            body: "plain words".into(),
+            content_type: "text/plain; charset=utf-8".into(),
+        }
+    }
+}
+
 impl responses::ResponsesApi for Reports {
     async fn get_report(
         &self,
         _ctx: RequestContext,
         r: responses::GetReportRequest,
     ) -> Result<responses::GetReportResponse, HttpError> {
-        use responses::types::{GetReportOkBody, Problem};
-        use responses::GetReportResponse as R;
-        let problem = |title: &str| Problem {
-            title: title.into(),
-            status: None,
-        };
-        Ok(match r.id.as_str() {
-            "ok" => R::Ok {
-                body: GetReportOkBody {
-                    id: "ok".into(),
-                    score: specfirst_runtime::Nullable::Value(0.5),
-                },
-                x_rate_remaining: Some(9),
-                e_tag: "\"v1\"".into(),
-            },
-            "pending" => R::Accepted,
-            "moved" => R::SeeOther {
-                location: "/reports/ok".into(),
-            },
-            "missing" => R::NotFound {
-                body: problem("no such report"),
-            },
-            "gone" => R::ClientError {
-                status: StatusCode::GONE,
-                body: problem("gone"),
-            },
-            "wrong-class" => R::ClientError {
-                status: StatusCode::OK,
-                body: problem("not an error"),
-            },
-            "teapot" => R::Default {
-                status: StatusCode::IM_A_TEAPOT,
-                body: problem("short and stout"),
-            },
-            _ => return Err(HttpError::for_not_found(format!("report {}", r.id))),
-        })
+        report(&r.id).ok_or_else(|| HttpError::for_not_found(format!("report {}", r.id)))
     }
 
     async fn get_raw_report(
@@ -61,19 +98,7 @@ impl responses::ResponsesApi for Reports {
         _ctx: RequestContext,
         r: responses::GetRawReportRequest,
     ) -> Result<responses::GetRawReportResponse, HttpError> {
-        Ok(if r.id == "pdf" {
-            responses::GetRawReportResponse::Ok {
-                body: b"%PDF-1.7"[..].into(),
-            }
-        } else {
-            // `default` stands for the statuses the spec does not declare: 200 is
-            // for PDFs only, which strict response checks hold the server to.
-            responses::GetRawReportResponse::Default {
-                status: StatusCode::NON_AUTHORITATIVE_INFORMATION,
-                body: "plain words".into(),
-                content_type: "text/plain; charset=utf-8".into(),
-            }
-        })
+        Ok(raw_report(&r.id))
     }
 }
 
@@ -166,4 +191,77 @@ async fn the_document_is_served() {
     let described = responses::API_DESCRIPTION.to_openapi();
     let differences = specfirst::roundtrip::compare(&doc, &described);
     assert!(differences.is_empty(), "{differences:?}");
+}
+
+/// Both operations through the typed client, in process and over HTTP: every status
+/// the implementation answers decodes into the variant it returned, with its body,
+/// required and optional headers (`200`, `202` without a body, `303` with `location`
+/// and not followed, `404` as `application/problem+json`, the `4XX` range, `default`
+/// with its status, bytes of a declared and of a wildcard type); a `default` status
+/// inside the `4XX` range reads back as that range's variant, and the runtime's own
+/// 404 error, whose body is not the declared problem, is a decode error that keeps it.
+#[tokio::test]
+async fn the_client_round_trips_every_operation() {
+    let router = responses::router(Arc::new(Reports));
+    let http = support::start(router.clone()).await;
+    let clients = [
+        responses::client::Client::in_process(router),
+        responses::client::Client::http(&http.url("")),
+    ];
+    for client in clients {
+        for id in [
+            "ok",
+            "bare",
+            "pending",
+            "moved",
+            "missing",
+            "gone",
+            "unavailable",
+        ] {
+            let answer = client
+                .get_report(responses::GetReportRequest::new(id.into()))
+                .await
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(
+                format!("{answer:?}"),
+                format!("{:?}", report(id).expect("a report")),
+                "{id}"
+            );
+        }
+        // `default` given a status of the `4XX` range is read as the range's.
+        let answer = client
+            .get_report(responses::GetReportRequest::new("teapot".into()))
+            .await
+            .expect("teapot");
+        let responses::GetReportResponse::ClientError { status, body } = answer else {
+            panic!("{answer:?}");
+        };
+        assert_eq!(
+            (status, body.title.as_str()),
+            (StatusCode::IM_A_TEAPOT, "short and stout")
+        );
+        // The runtime's 404 is not the declared problem.
+        let error = client
+            .get_report(responses::GetReportRequest::new("unknown id".into()))
+            .await
+            .expect_err("not a problem body");
+        let responses::client::ClientError::Decode { status, body, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(status.as_u16(), 404);
+        let body: Value = serde_json::from_slice(body).expect("a JSON error");
+        assert_eq!(body["message"], "report unknown id");
+
+        for id in ["pdf", "text"] {
+            let answer = client
+                .get_raw_report(responses::GetRawReportRequest::new(id.into()))
+                .await
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(
+                format!("{answer:?}"),
+                format!("{:?}", raw_report(id)),
+                "{id}"
+            );
+        }
+    }
 }

@@ -866,3 +866,269 @@ async fn credentials_never_reach_the_logs() {
         );
     }
 }
+
+/// The principal of a client call whose response enum `$response` has the one variant
+/// `Ok { body: Whoami }`.
+macro_rules! principal {
+    ($response:ident, $call:expr) => {{
+        let security::$response::Ok { body } = $call.await.expect(stringify!($response));
+        body.principal
+    }};
+}
+
+/// The status and error code of a call the server refused with a status the operation
+/// does not declare (every operation of the spec declares `200` only).
+fn refused<T: std::fmt::Debug>(result: Result<T, security::client::ClientError>) -> (u16, String) {
+    match result {
+        Err(security::client::ClientError::UndeclaredStatus {
+            status,
+            body,
+            content_type,
+            ..
+        }) => {
+            assert_eq!(content_type.as_deref(), Some("application/json"));
+            let body: Value = serde_json::from_slice(&body).expect("a JSON error");
+            let code = body["error_code"].as_str().expect("an error code");
+            (status.as_u16(), code.to_owned())
+        }
+        other => panic!("expected an undeclared status, got {other:?}"),
+    }
+}
+
+/// Every operation of the spec through the typed client, in process and over HTTP:
+/// each scheme's credential given with `with_credential` is presented where the scheme
+/// says (bearer, basic and a vendor's HTTP scheme in `Authorization`, API keys in a
+/// header, a query parameter and a cookie, OAuth 2 and OpenID Connect tokens), the
+/// first alternative the client holds whole is the one presented, both credentials of
+/// an AND requirement go together, and a call without them (or with too few scopes)
+/// is `UndeclaredStatus` with the server's 401 or 403 kept.
+#[tokio::test]
+async fn the_client_round_trips_every_operation() {
+    use security::client::{Client, Credential};
+    use security::{
+        CreateThingRequest, GetBasicRequest, GetBearerRequest, GetBothRequest, GetCookieKeyRequest,
+        GetEitherRequest, GetHeaderKeyRequest, GetLegacyRequest, GetMaybeRequest, GetOidcRequest,
+        GetPublicRequest, GetQueryKeyRequest, GetSignedRequest, GetVendorRequest,
+        ListThingsRequest,
+    };
+    let s = start().await;
+    let router = security::router(s.api.clone());
+    // The vendor's scheme is nothing a client can present: an HTTP client of the
+    // application's, sending the vendor's header, does it.
+    let mut vendor_headers = reqwest::header::HeaderMap::new();
+    vendor_headers.insert("x-vendor-token", VENDOR_TOKEN.parse().expect("a header"));
+    let vendor_client = reqwest::Client::builder()
+        .default_headers(vendor_headers)
+        .build()
+        .expect("a reqwest client");
+    let transports = [
+        (Client::in_process(router), None),
+        (
+            Client::http(&s.http.url("")),
+            Some(Client::from(specfirst_runtime::client::Client::http_with(
+                vendor_client,
+                &s.http.url(""),
+            ))),
+        ),
+    ];
+    for (anonymous, vendor) in transports {
+        let with = |scheme: &str, credential: Credential| {
+            anonymous.clone().with_credential(scheme, credential)
+        };
+        let bearer = with("bearerAuth", Credential::Bearer(BEARER.into()));
+        let basic = with(
+            "basicAuth",
+            Credential::Basic {
+                username: "ann".into(),
+                password: PASSWORD.into(),
+            },
+        );
+        let header_key = with("headerKey", Credential::Key(HEADER_KEY.into()));
+
+        // No requirement, and anonymous callers allowed.
+        assert_eq!(
+            principal!(GetPublicResponse, anonymous.get_public(GetPublicRequest {})),
+            "anonymous"
+        );
+        assert_eq!(
+            principal!(GetMaybeResponse, anonymous.get_maybe(GetMaybeRequest {})),
+            "anonymous"
+        );
+        assert_eq!(
+            principal!(GetMaybeResponse, bearer.get_maybe(GetMaybeRequest {})),
+            "bearer-user"
+        );
+        let wrong = with("bearerAuth", Credential::Bearer("wrong-s3cret".into()));
+        assert_eq!(
+            refused(wrong.get_maybe(GetMaybeRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+
+        // Each scheme on its own.
+        assert_eq!(
+            principal!(GetBearerResponse, bearer.get_bearer(GetBearerRequest {})),
+            "bearer-user"
+        );
+        assert_eq!(
+            refused(anonymous.get_bearer(GetBearerRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        assert_eq!(
+            refused(wrong.get_bearer(GetBearerRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        // A credential of the wrong kind for the scheme is not presented.
+        let misfit = with("bearerAuth", Credential::Key(BEARER.into()));
+        assert_eq!(
+            refused(misfit.get_bearer(GetBearerRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        assert_eq!(
+            principal!(GetBasicResponse, basic.get_basic(GetBasicRequest {})),
+            "ann"
+        );
+        assert_eq!(
+            refused(anonymous.get_basic(GetBasicRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        let signed = with("signedAuth", Credential::Http(SIGNATURE.into()));
+        assert_eq!(
+            principal!(GetSignedResponse, signed.get_signed(GetSignedRequest {})),
+            "signer"
+        );
+        assert_eq!(
+            refused(anonymous.get_signed(GetSignedRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        assert_eq!(
+            principal!(
+                GetHeaderKeyResponse,
+                header_key.get_header_key(GetHeaderKeyRequest {})
+            ),
+            "header-app"
+        );
+        assert_eq!(
+            refused(anonymous.get_header_key(GetHeaderKeyRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        // The key goes beside the operation's own query parameters.
+        let query_key = with("queryKey", Credential::Key(QUERY_KEY.into()));
+        assert_eq!(
+            principal!(
+                GetQueryKeyResponse,
+                query_key.get_query_key(GetQueryKeyRequest {
+                    echo: Some("a&b=c d".into()),
+                })
+            ),
+            "query-app:a&b=c d"
+        );
+        assert_eq!(
+            refused(
+                anonymous
+                    .get_query_key(GetQueryKeyRequest { echo: None })
+                    .await
+            ),
+            (401, "Unauthenticated".into())
+        );
+        let cookie_key = with("cookieKey", Credential::Key(COOKIE_KEY.into()));
+        assert_eq!(
+            principal!(
+                GetCookieKeyResponse,
+                cookie_key.get_cookie_key(GetCookieKeyRequest {})
+            ),
+            "cookie-user"
+        );
+        assert_eq!(
+            refused(anonymous.get_cookie_key(GetCookieKeyRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+
+        // OAuth 2 and OpenID Connect: tokens, and scopes the server checks.
+        let reader = with("oauth", Credential::Bearer(READER.into()));
+        let writer = with("oauth", Credential::Bearer(WRITER.into()));
+        assert_eq!(
+            principal!(ListThingsResponse, reader.list_things(ListThingsRequest {})),
+            "reader"
+        );
+        let thing = || {
+            CreateThingRequest::new(
+                serde_json::from_value(serde_json::json!({"name": "lamp"})).expect("a thing"),
+            )
+        };
+        assert_eq!(
+            principal!(CreateThingResponse, writer.create_thing(thing())),
+            "writer:lamp"
+        );
+        assert_eq!(
+            refused(reader.create_thing(thing()).await),
+            (403, "Forbidden".into())
+        );
+        assert_eq!(
+            refused(anonymous.list_things(ListThingsRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        let profile = with("oidc", Credential::Bearer(OIDC_PROFILE.into()));
+        let bare = with("oidc", Credential::Bearer(OIDC_BARE.into()));
+        assert_eq!(
+            principal!(GetOidcResponse, profile.get_oidc(GetOidcRequest {})),
+            "oidc-user"
+        );
+        assert_eq!(
+            refused(bare.get_oidc(GetOidcRequest {}).await),
+            (403, "Forbidden".into())
+        );
+
+        // OR: the first alternative held whole; AND: every credential of one.
+        let everything = basic
+            .clone()
+            .with_credential("headerKey", Credential::Key(HEADER_KEY.into()))
+            .with_credential("bearerAuth", Credential::Bearer(BEARER.into()));
+        assert_eq!(
+            principal!(
+                GetEitherResponse,
+                everything.get_either(GetEitherRequest {})
+            ),
+            "ann"
+        );
+        assert_eq!(
+            principal!(
+                GetEitherResponse,
+                header_key.get_either(GetEitherRequest {})
+            ),
+            "header-app"
+        );
+        assert_eq!(
+            refused(anonymous.get_either(GetEitherRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        assert_eq!(
+            principal!(GetBothResponse, everything.get_both(GetBothRequest {})),
+            "header-app+bearer-user"
+        );
+        assert_eq!(
+            refused(header_key.get_both(GetBothRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+
+        // Schemes the spec does not describe: the described alternative, or an HTTP
+        // client that sends what the implementation reads.
+        assert_eq!(
+            principal!(GetLegacyResponse, bearer.get_legacy(GetLegacyRequest {})),
+            "bearer-user"
+        );
+        assert_eq!(
+            refused(anonymous.get_legacy(GetLegacyRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        assert_eq!(
+            refused(everything.get_vendor(GetVendorRequest {}).await),
+            (401, "Unauthenticated".into())
+        );
+        if let Some(vendor) = vendor {
+            assert_eq!(
+                principal!(GetVendorResponse, vendor.get_vendor(GetVendorRequest {})),
+                "vendor-app"
+            );
+        }
+    }
+}

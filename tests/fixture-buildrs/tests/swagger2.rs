@@ -63,8 +63,17 @@ impl api::SwaggerTwoApi for Pets {
         let name = format!(
             "{tags}|{}|{}",
             statuses.join("+"),
-            r.x_request_tag.unwrap_or_default()
+            r.x_request_tag.as_deref().unwrap_or_default()
         );
+        if r.x_request_tag.as_deref() == Some("fail") {
+            return Ok(api::ListPetsResponse::Default {
+                status: specfirst_runtime::StatusCode::SERVICE_UNAVAILABLE,
+                body: api::types::Error {
+                    code: Some(7),
+                    message: "down".into(),
+                },
+            });
+        }
         Ok(api::ListPetsResponse::Ok {
             body: vec![pet(1, &name)?],
             x_total_count: r.limit.map(|l| i64::from(l.get())),
@@ -78,9 +87,22 @@ impl api::SwaggerTwoApi for Pets {
         r: api::CreatePetRequest,
     ) -> Result<api::CreatePetResponse, HttpError> {
         assert_eq!(principal, "key holder");
-        Ok(api::CreatePetResponse::Created {
-            body: pet(7, &r.body.name)?,
-        })
+        if r.body.name.as_str() == "taken" {
+            return Ok(api::CreatePetResponse::Default {
+                status: specfirst_runtime::StatusCode::CONFLICT,
+                body: api::types::Error {
+                    code: None,
+                    message: format!("{:?}", r.body),
+                },
+            });
+        }
+        // The pet as sent, with an id.
+        let mut sent = serde_json::to_value(&r.body)
+            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        sent["id"] = json!(7);
+        let body = serde_json::from_value(sent)
+            .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+        Ok(api::CreatePetResponse::Created { body })
     }
 
     async fn get_pet(
@@ -128,6 +150,31 @@ impl api::SwaggerTwoApi for Pets {
         _principal: String,
         r: api::UploadPhotoRequest,
     ) -> Result<api::UploadPhotoResponse, HttpError> {
+        // What was received, in the caption; in XML or as an error when it asks.
+        let received = format!("{} {:?}", r.pet_id, r.body);
+        match r.body.caption.as_deref() {
+            Some("xml") => {
+                return Ok(api::UploadPhotoResponse::Ok {
+                    body: api::UploadPhotoResponseOkBody::ApplicationXml(received.into()),
+                })
+            }
+            Some("broken xml") => {
+                return Ok(api::UploadPhotoResponse::Default {
+                    status: specfirst_runtime::StatusCode::BAD_GATEWAY,
+                    body: api::UploadPhotoResponseDefaultBody::ApplicationXml(received.into()),
+                })
+            }
+            Some("broken") => {
+                return Ok(api::UploadPhotoResponse::Default {
+                    status: specfirst_runtime::StatusCode::BAD_GATEWAY,
+                    body: api::UploadPhotoResponseDefaultBody::ApplicationJson(api::types::Error {
+                        code: Some(502),
+                        message: received,
+                    }),
+                })
+            }
+            _ => {}
+        }
         let body = serde_json::from_value(json!({
             "url": format!(
                 "/photos/{}/{}/{}",
@@ -135,6 +182,7 @@ impl api::SwaggerTwoApi for Pets {
                 r.body.file.bytes.len(),
                 r.body.caption.as_deref().unwrap_or("-")
             ),
+            "caption": received,
         }))
         .map_err(|e| HttpError::for_internal_error(e.to_string()))?;
         Ok(api::UploadPhotoResponse::Ok {
@@ -274,4 +322,229 @@ async fn a_swagger_two_api_serves_like_its_openapi_three_equivalent() {
         .expect("json");
     assert_eq!(document["swagger"], "2.0");
     assert_eq!(document["basePath"], "/v1");
+}
+
+/// A typed value from JSON.
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+/// Every operation of the 2.0 spec through the typed client, in process and over
+/// HTTP: `csv` and `multi` collection formats, a header and a response header, a body
+/// parameter, `formData` as a form and as multipart with a `type: file` part, and a
+/// `type: file` response reach the handler and come back as sent; `basic` and
+/// `apiKey` credentials are presented as the definitions say, either of an OR; every
+/// status the handlers answer decodes into its variant (`default` in JSON and XML, an
+/// empty 404), and a call without credentials is the undeclared 401.
+#[tokio::test]
+async fn the_client_round_trips_every_operation() {
+    use api::client::{Client, ClientError, Credential};
+    let router = api::router(Arc::new(Pets));
+    let http = support::start(router.clone()).await;
+    let transports = [Client::in_process(router), Client::http(&http.url(""))];
+    for anonymous in transports {
+        let keyed = anonymous
+            .clone()
+            .with_credential("apiKey", Credential::Key("k-1".into()));
+        let basic = anonymous.clone().with_credential(
+            "basicAuth",
+            Credential::Basic {
+                username: "ann".into(),
+                password: "secret".into(),
+            },
+        );
+
+        // listPets: no credentials; csv, multi, a header, a response header, default.
+        let api::ListPetsResponse::Ok {
+            body,
+            x_total_count,
+        } = anonymous
+            .list_pets(api::ListPetsRequest {
+                limit: Some(5.try_into().expect("non-zero")),
+                tags: Some(vec!["a b".into(), "c&d".into()]),
+                status: Some(typed(json!(["available", "sold"]))),
+                x_request_tag: Some("t 1".into()),
+            })
+            .await
+            .expect("pets")
+        else {
+            panic!("not a 200");
+        };
+        assert_eq!(x_total_count, Some(5));
+        assert_eq!(body[0].name.as_str(), "a b+c&d|available+sold|t 1");
+        let api::ListPetsResponse::Ok {
+            body,
+            x_total_count,
+        } = anonymous
+            .list_pets(api::ListPetsRequest::default())
+            .await
+            .expect("all pets")
+        else {
+            panic!("not a 200");
+        };
+        assert_eq!((body[0].name.as_str(), x_total_count), ("||", None));
+        let answer = anonymous
+            .list_pets(api::ListPetsRequest {
+                x_request_tag: Some("fail".into()),
+                ..api::ListPetsRequest::default()
+            })
+            .await
+            .expect("an error answer");
+        let api::ListPetsResponse::Default { status, body } = answer else {
+            panic!("{answer:?}");
+        };
+        assert_eq!(
+            (status.as_u16(), body.code, body.message.as_str()),
+            (503, Some(7), "down")
+        );
+
+        // createPet: a body parameter, under the global apiKey requirement.
+        let new_pet: api::types::NewPet = typed(json!({"name": "Rex", "tag": null, "kind": "dog"}));
+        let answer = keyed
+            .create_pet(api::CreatePetRequest::new(new_pet.clone()))
+            .await
+            .expect("created");
+        let api::CreatePetResponse::Created { body } = answer else {
+            panic!("{answer:?}");
+        };
+        assert_eq!(
+            serde_json::to_value(body).expect("JSON"),
+            json!({"id": 7, "name": "Rex", "tag": null, "kind": "dog"})
+        );
+        let taken: api::types::NewPet = typed(json!({"name": "taken", "tag": "x"}));
+        let answer = keyed
+            .create_pet(api::CreatePetRequest::new(taken.clone()))
+            .await
+            .expect("an error answer");
+        let api::CreatePetResponse::Default { status, body } = answer else {
+            panic!("{answer:?}");
+        };
+        assert_eq!(status.as_u16(), 409);
+        assert_eq!(body.message, format!("{taken:?}"));
+        // Without the key the server's 401 is `default`'s, its error body an `Error`.
+        let answer = anonymous
+            .create_pet(api::CreatePetRequest::new(new_pet))
+            .await
+            .expect("refused");
+        let api::CreatePetResponse::Default { status, body } = answer else {
+            panic!("{answer:?}");
+        };
+        assert_eq!(status.as_u16(), 401);
+        assert!(!body.message.is_empty());
+
+        // getPet: basic credentials; an empty 404.
+        let answer = basic
+            .get_pet(api::GetPetRequest::new(3))
+            .await
+            .expect("a pet");
+        let api::GetPetResponse::Ok { body } = answer else {
+            panic!("{answer:?}");
+        };
+        assert_eq!((body.id, body.name.as_str()), (3, "ann"));
+        let answer = basic
+            .get_pet(api::GetPetRequest::new(404))
+            .await
+            .expect("no pet");
+        assert!(
+            matches!(answer, api::GetPetResponse::NotFound),
+            "{answer:?}"
+        );
+        let error = keyed
+            .get_pet(api::GetPetRequest::new(3))
+            .await
+            .expect_err("a key is not enough");
+        let ClientError::UndeclaredStatus { status, .. } = error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(status.as_u16(), 401);
+
+        // deletePet: either scheme.
+        for client in [&basic, &keyed] {
+            let answer = client
+                .delete_pet(api::DeletePetRequest::new(3))
+                .await
+                .expect("deleted");
+            assert!(matches!(answer, api::DeletePetResponse::NoContent));
+        }
+        let error = anonymous
+            .delete_pet(api::DeletePetRequest::new(3))
+            .await
+            .expect_err("no credentials");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+
+        // updatePetWithForm: formData as a form, a `multi` list in it.
+        let api::UpdatePetWithFormResponse::Ok { body } = keyed
+            .update_pet_with_form(api::UpdatePetWithFormRequest::new(
+                3,
+                typed(json!({"name": "Rex & co", "nicknames": ["R", "Rexy=1"]})),
+            ))
+            .await
+            .expect("updated");
+        assert_eq!((body.id, body.name.as_str()), (3, "Rex & co (R, Rexy=1)"));
+
+        // uploadPhoto: a `type: file` part; answers in JSON and XML, 200 and default.
+        let photo = api::UploadPhotoMultipart {
+            caption: Some("on the \"beach\"".into()),
+            file: specfirst_runtime::Part {
+                bytes: specfirst_runtime::Bytes::from_static(b"\x89PNG"),
+                filename: Some("rex.png".into()),
+                content_type: Some("image/png".into()),
+            },
+        };
+        let answer = keyed
+            .upload_photo(api::UploadPhotoRequest::new(3, photo.clone()))
+            .await
+            .expect("uploaded");
+        let api::UploadPhotoResponse::Ok {
+            body: api::UploadPhotoResponseOkBody::ApplicationJson(body),
+        } = answer
+        else {
+            panic!("{answer:?}");
+        };
+        assert_eq!(body.caption, Some(format!("3 {photo:?}")));
+        for (caption, status) in [("xml", 200), ("broken", 502), ("broken xml", 502)] {
+            let photo = api::UploadPhotoMultipart {
+                caption: Some(caption.into()),
+                file: specfirst_runtime::Part::default(),
+            };
+            let received = format!("3 {photo:?}");
+            let answer = keyed
+                .upload_photo(api::UploadPhotoRequest::new(3, photo))
+                .await
+                .expect(caption);
+            let expected = match status {
+                200 => api::UploadPhotoResponse::Ok {
+                    body: api::UploadPhotoResponseOkBody::ApplicationXml(received.into()),
+                },
+                _ if caption == "broken" => api::UploadPhotoResponse::Default {
+                    status: specfirst_runtime::StatusCode::BAD_GATEWAY,
+                    body: api::UploadPhotoResponseDefaultBody::ApplicationJson(api::types::Error {
+                        code: Some(502),
+                        message: received,
+                    }),
+                },
+                _ => api::UploadPhotoResponse::Default {
+                    status: specfirst_runtime::StatusCode::BAD_GATEWAY,
+                    body: api::UploadPhotoResponseDefaultBody::ApplicationXml(received.into()),
+                },
+            };
+            assert_eq!(format!("{answer:?}"), format!("{expected:?}"), "{caption}");
+        }
+
+        // getPhoto: a `csv` list of integers, a `type: file` answer.
+        let api::GetPhotoResponse::Ok { body } = keyed
+            .get_photo(api::GetPhotoRequest {
+                pet_id: 3,
+                sizes: Some(vec![1, -2]),
+            })
+            .await
+            .expect("a photo");
+        assert_eq!(
+            format!("{body:?}"),
+            format!(
+                "{:?}",
+                specfirst_runtime::Binary::from("png 3 [1, -2]".to_owned())
+            )
+        );
+    }
 }

@@ -52,6 +52,10 @@ pub(super) fn manifest(root: &Path) -> String {
          chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
          uuid = {{ version = \"1\", features = [\"serde\"] }}\n\
          regress = \"0.10\"\n\n\
+         # The generated code's client and mock, declared (as a build script's crate\n\
+         # must) and left off, as a crate that only serves has them.\n\
+         [features]\nclient = []\nhttp-client = [\"client\", \"specfirst-runtime/http-client\"]\n\
+         mock = [\"client\"]\n\n\
          # Not part of the specfirst workspace.\n[workspace]\n",
         runtime = runtime.display().to_string()
     )

@@ -30,6 +30,18 @@ impl Client {
         Self::from(::specfirst_runtime::client::Client::http(base_url))
     }
 
+    /// The same client adding the header `name: value` to every request
+    /// that does not set it itself (a mock's `Prefer: code=404`).
+    pub fn with_header(
+        self,
+        name: rt::http::HeaderName,
+        value: rt::http::HeaderValue,
+    ) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+
     /// The same client presenting `credential` for the security scheme named
     /// `scheme` in the spec.
     pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -67,7 +79,7 @@ impl From<::specfirst_runtime::client::Client> for Client {
 }
 
 ///Reads [`ListVaultsResponse`](super::ListVaultsResponse) from a response of `listVaults`.
-fn read_list_vaults(
+pub(super) fn read_list_vaults(
     incoming: Incoming,
 ) -> Result<super::ListVaultsResponse, ClientError> {
     let response = match incoming.code() {
@@ -82,7 +94,7 @@ fn read_list_vaults(
 }
 
 ///Reads [`ListTenantsResponse`](super::ListTenantsResponse) from a response of `listTenants`.
-fn read_list_tenants(
+pub(super) fn read_list_tenants(
     incoming: Incoming,
 ) -> Result<super::ListTenantsResponse, ClientError> {
     let response = match incoming.code() {

@@ -30,6 +30,18 @@ impl Client {
         Self::from(::specfirst_runtime::client::Client::http(base_url))
     }
 
+    /// The same client adding the header `name: value` to every request
+    /// that does not set it itself (a mock's `Prefer: code=404`).
+    pub fn with_header(
+        self,
+        name: rt::http::HeaderName,
+        value: rt::http::HeaderValue,
+    ) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+
     /// The same client presenting `credential` for the security scheme named
     /// `scheme` in the spec.
     pub fn with_credential(self, scheme: &str, credential: Credential) -> Self {
@@ -90,7 +102,9 @@ impl From<::specfirst_runtime::client::Client> for Client {
 }
 
 ///Reads [`EchoShapeResponse`](super::EchoShapeResponse) from a response of `echoShape`.
-fn read_echo_shape(incoming: Incoming) -> Result<super::EchoShapeResponse, ClientError> {
+pub(super) fn read_echo_shape(
+    incoming: Incoming,
+) -> Result<super::EchoShapeResponse, ClientError> {
     let response = match incoming.code() {
         200 => {
             super::EchoShapeResponse::Ok {
@@ -103,7 +117,7 @@ fn read_echo_shape(incoming: Incoming) -> Result<super::EchoShapeResponse, Clien
 }
 
 ///Reads [`EchoRecordResponse`](super::EchoRecordResponse) from a response of `echoRecord`.
-fn read_echo_record(
+pub(super) fn read_echo_record(
     incoming: Incoming,
 ) -> Result<super::EchoRecordResponse, ClientError> {
     let response = match incoming.code() {
@@ -118,7 +132,9 @@ fn read_echo_record(
 }
 
 ///Reads [`EchoValueResponse`](super::EchoValueResponse) from a response of `echoValue`.
-fn read_echo_value(incoming: Incoming) -> Result<super::EchoValueResponse, ClientError> {
+pub(super) fn read_echo_value(
+    incoming: Incoming,
+) -> Result<super::EchoValueResponse, ClientError> {
     let response = match incoming.code() {
         200 => {
             super::EchoValueResponse::Ok {
@@ -131,7 +147,7 @@ fn read_echo_value(incoming: Incoming) -> Result<super::EchoValueResponse, Clien
 }
 
 ///Reads [`TraceOutlineResponse`](super::TraceOutlineResponse) from a response of `traceOutline`.
-fn read_trace_outline(
+pub(super) fn read_trace_outline(
     incoming: Incoming,
 ) -> Result<super::TraceOutlineResponse, ClientError> {
     let response = match incoming.code() {
