@@ -11,8 +11,8 @@
 //! a document of 2,001 operations written here ([`many_operations`]), whose methods
 //! are declared in a trait per tag.
 //!
-//! Modules other than those of `specs/` are compiled without their client and mock
-//! ([`leave_out_client_and_mock`]).
+//! The shared specs' modules and the 2,001 operations' are compiled without their
+//! client and mock ([`leave_out_client_and_mock`]).
 //!
 //! Written to OUT_DIR beside the generated code:
 //! - `modules.rs`: one documented `pub mod` per spec, `include!`ing its code, and
@@ -101,6 +101,9 @@ struct Spec {
     /// Whether the module includes the value round trip's probes
     /// (`Generator::value_checks`): every spec of `specs/` and the shared specs.
     probed: bool,
+    /// Whether its client and mock are compiled: all but the shared specs' and the
+    /// 2,001 operations' ([`leave_out_client_and_mock`]).
+    client: bool,
 }
 
 fn main() {
@@ -126,6 +129,7 @@ fn main() {
             bodies: MethodBodies::Required,
             settings: Settings::default(),
             probed: true,
+            client: true,
         });
     }
     for (module, spec, tags, operations) in SELECTED {
@@ -142,6 +146,7 @@ fn main() {
             bodies: MethodBodies::Required,
             settings: Settings::default(),
             probed: false,
+            client: true,
         });
     }
     for (module, spec) in NOT_IMPLEMENTED {
@@ -155,6 +160,7 @@ fn main() {
             bodies: MethodBodies::NotImplemented,
             settings: Settings::default(),
             probed: false,
+            client: true,
         });
     }
     for (module, spec, trait_name) in NAMED {
@@ -168,6 +174,7 @@ fn main() {
             bodies: MethodBodies::Required,
             settings: Settings::default().with_trait_name(*trait_name),
             probed: false,
+            client: true,
         });
     }
     for (module, spec) in OPTION_NULLABLE {
@@ -181,6 +188,7 @@ fn main() {
             bodies: MethodBodies::Required,
             settings: Settings::default().with_nullable(NullableFields::Option),
             probed: false,
+            client: true,
         });
     }
     let (module, spec) = CUSTOMISED;
@@ -194,6 +202,7 @@ fn main() {
         bodies: MethodBodies::Required,
         settings: customised(),
         probed: false,
+        client: true,
     });
     let many = out.join("many-operations.json");
     std::fs::write(&many, many_operations().to_string()).expect("OUT_DIR is writable");
@@ -209,6 +218,7 @@ fn main() {
         bodies: MethodBodies::NotImplemented,
         settings: Settings::default(),
         probed: false,
+        client: false,
     });
     specs.push(Spec {
         module: "rust_types_honoured".into(),
@@ -224,6 +234,7 @@ fn main() {
             settings
         },
         probed: false,
+        client: true,
     });
     // The Oxide and Dropshot documents are part of what this crate checks: without them
     // the build fails rather than quietly compiling less.
@@ -247,6 +258,7 @@ fn main() {
                 bodies: MethodBodies::Required,
                 settings: Settings::default(),
                 probed: true,
+                client: false,
             });
         }
     }
@@ -283,7 +295,7 @@ fn main() {
         if let Err(error) = generator.write_to(&target) {
             panic!("{}", error.report());
         }
-        if !spec.snapshotted {
+        if !spec.client {
             leave_out_client_and_mock(&target);
         }
         let (module, file) = (&spec.module, &spec.file);
@@ -420,10 +432,9 @@ fn summary(document: &serde_json::Value) -> String {
 }
 
 /// Compiles the module at `path` without its client and mock, which the modules of
-/// `specs/` compile and test: with those of the other modules too (variants of those
-/// specs, the shared specs, 2,001 operations), rustc building this crate was killed for
-/// memory, on a 24 GiB machine, beside another build. The code is parsed still, as
-/// `cfg(any())` leaves it.
+/// `specs/` and their variants compile and test: with those of the shared specs and the
+/// 2,001 operations too, rustc building this crate was killed for memory, on a 24 GiB
+/// machine, beside another build. The code is parsed still, as `cfg(any())` leaves it.
 fn leave_out_client_and_mock(path: &Path) {
     let code = std::fs::read_to_string(path).expect("the module was just written");
     let code = code
