@@ -17,17 +17,20 @@ pub(super) enum Part {
     Rules,
     /// `mod description`, `pub use description::...` and `OPENAPI_DOCUMENT`.
     Description,
+    /// `mod client` and `mod mock`, behind the crate's features.
+    Contracts,
     /// Anything else: the header comment, items none of the above names.
     Other,
 }
 
 /// Every part, in table order.
-pub(super) const PARTS: [Part; 6] = [
+pub(super) const PARTS: [Part; 7] = [
     Part::Models,
     Part::Operations,
     Part::Handlers,
     Part::Rules,
     Part::Description,
+    Part::Contracts,
     Part::Other,
 ];
 
@@ -39,6 +42,7 @@ impl Part {
             Part::Handlers => "handlers",
             Part::Rules => "rules",
             Part::Description => "description",
+            Part::Contracts => "client and mock",
             Part::Other => "other",
         }
     }
@@ -52,6 +56,7 @@ pub(super) fn classify(keyword: &str, name: &str) -> Part {
         ("mod", "handlers") => Part::Handlers,
         ("fn", name) if name.starts_with("router") => Part::Handlers,
         ("mod", "rules") => Part::Rules,
+        ("mod", "client" | "mock") => Part::Contracts,
         ("mod", "description") | ("use", "description") | ("const", "OPENAPI_DOCUMENT") => {
             Part::Description
         }
@@ -323,15 +328,18 @@ pub(super) fn head_words(head: &str) -> (&str, &str) {
 /// Bytes and lines of each part, in [`PARTS`] order.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct Sizes {
-    pub(super) bytes: [usize; 6],
-    pub(super) lines: [usize; 6],
+    pub(super) bytes: [usize; 7],
+    pub(super) lines: [usize; 7],
 }
 
 impl Sizes {
     pub(super) fn of(text: &str) -> Sizes {
         let mut sizes = Sizes::default();
         for (part, range) in split(text) {
-            let i = PARTS.iter().position(|p| *p == part).unwrap_or(5);
+            let i = PARTS
+                .iter()
+                .position(|p| *p == part)
+                .unwrap_or(PARTS.len() - 1);
             sizes.bytes[i] += range.len();
             sizes.lines[i] += text.as_bytes()[range]
                 .iter()
@@ -455,7 +463,7 @@ pub(crate) static UNKNOWN: u8 = 1;
         // Handlers: `router` (5 lines) and `mod handlers` with its doc and blank line (5).
         assert_eq!(sizes.lines[2], 5 + 5);
         // Other: the header with its blank line, and `UNKNOWN`.
-        assert_eq!(sizes.lines[5], 3 + 1);
+        assert_eq!(sizes.lines[6], 3 + 1);
     }
 
     #[test]
@@ -502,9 +510,9 @@ pub(crate) static UNKNOWN: u8 = 1;
         assert_eq!(sizes.total_bytes(), text.len());
         assert_eq!(sizes.total_lines(), text.lines().count());
         // Every part is there; nothing but the two-line header is unclassified.
-        for (i, part) in PARTS.iter().enumerate().take(5) {
+        for (i, part) in PARTS.iter().enumerate().take(6) {
             assert!(sizes.bytes[i] > 0, "{part:?} is empty");
         }
-        assert_eq!(sizes.lines[5], 3);
+        assert_eq!(sizes.lines[6], 3);
     }
 }
