@@ -78,13 +78,7 @@ impl Spec {
     /// deep.
     fn resolve<'a>(&'a self, mut node: &'a Value) -> &'a Value {
         for _ in 0..8 {
-            let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
-                break;
-            };
-            match reference
-                .strip_prefix('#')
-                .and_then(|pointer| self.document.pointer(pointer))
-            {
+            match specfirst_model::refs::referred(&self.document, node) {
                 Some(target) => node = target,
                 None => break,
             }
