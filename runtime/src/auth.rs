@@ -257,17 +257,30 @@ impl AuthError {
     }
 }
 
+impl AuthError {
+    /// The error and its challenges, for the error to be rendered in the operation's
+    /// form and the challenges added to that response.
+    pub(crate) fn into_parts(self) -> (HttpError, Vec<String>) {
+        (self.error, self.challenges)
+    }
+}
+
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
         let mut response = self.error.into_response();
-        for challenge in self.challenges {
-            if let Ok(value) = HeaderValue::from_str(&challenge) {
-                response
-                    .headers_mut()
-                    .append(header::WWW_AUTHENTICATE, value);
-            }
-        }
+        challenge(&mut response, self.challenges);
         response
+    }
+}
+
+/// Adds `challenges` to `response` as `WWW-Authenticate` headers.
+pub(crate) fn challenge(response: &mut Response, challenges: Vec<String>) {
+    for challenge in challenges {
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response
+                .headers_mut()
+                .append(header::WWW_AUTHENTICATE, value);
+        }
     }
 }
 

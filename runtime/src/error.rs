@@ -85,7 +85,7 @@ impl HttpError {
         Self::for_bad_request(Some(error_code.to_owned()), message)
     }
 
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         if self.status.is_server_error() {
             tracing::error!(
                 request_id = %request_id::current(),
@@ -126,16 +126,29 @@ pub(crate) struct Rendered;
 impl ErrorBody {
     /// Renders the body as a complete error response with the given status.
     pub(crate) fn into_response(self, status: StatusCode) -> Response {
-        // Serializing three strings cannot fail; the fallback only avoids a panic path.
-        let bytes = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
-        let mut response = (status, bytes).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response.extensions_mut().insert(Rendered);
-        response
+        rendered_json(status, "application/json", &self)
     }
+}
+
+/// A complete error response of `status` with `body` as JSON of `media_type`, marked so the router
+/// middleware leaves it as it is.
+pub(crate) fn rendered_json(
+    status: StatusCode,
+    media_type: &'static str,
+    body: &impl Serialize,
+) -> Response {
+    // Serializing strings and numbers cannot fail; the fallback only avoids a panic path.
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = (status, bytes).into_response();
+    // Generated forms hold media types read from a spec; one that is no header value
+    // is written as plain JSON rather than failing the response.
+    let content_type = HeaderValue::from_str(media_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type);
+    response.extensions_mut().insert(Rendered);
+    response
 }
 
 impl IntoResponse for HttpError {

@@ -25,6 +25,7 @@ mod deserialize;
 #[cfg(feature = "docs")]
 mod docs;
 mod error;
+mod error_form;
 #[doc(hidden)]
 pub mod fuzz;
 mod head_errors;
@@ -57,6 +58,7 @@ pub use config::{
 pub use conformance::ResponseChecks;
 pub use context::RequestContext;
 pub use error::{ErrorBody, HttpError, Result};
+pub use error_form::{ErrorForm, FormField, FormValue};
 pub use http::StatusCode;
 pub use multipart::Part;
 pub use nullable::Nullable;
@@ -88,6 +90,7 @@ pub mod __private {
     pub use crate::body::{value_check, BodyLimit};
     pub use crate::conformance::Declared;
     pub use crate::error::HttpError;
+    pub use crate::error_form::{declared_form, ErrorCase, ErrorForm, FormField, FormValue};
     pub use crate::multipart::Multipart;
     pub use crate::negotiate::Produces;
     pub use crate::operation;

@@ -18,13 +18,14 @@ use axum::routing::{MethodFilter, MethodRouter};
 use axum::Extension;
 use http::request::Parts;
 
-use crate::auth::AuthError;
+use crate::auth::{challenge, AuthError};
 use crate::conformance::{Checking, Declared};
 use crate::context::RequestContext;
 use crate::error::HttpError;
+use crate::error_form::{declared_form, ErrorCase};
 use crate::negotiate::Produces;
 use crate::request::RawRequest;
-use crate::response::{reject, respond};
+use crate::response::mark_rendered;
 
 /// What decoding a request gives: a future of the request, or the error to answer with.
 pub trait Decoding<T>: Future<Output = Result<T, HttpError>> + Send {}
@@ -60,6 +61,18 @@ pub trait Operation<A>: Send + Sync + 'static {
     /// A function rather than a constant: the table refers to the rule statics.
     fn responses() -> &'static [Declared] {
         &[]
+    }
+    /// The error responses the operation declares, with the forms of their bodies:
+    /// what an error is written in ([`declared_form`]); empty for none.
+    const ERRORS: &'static [ErrorCase] = &[];
+    /// The response to `error`, a request refused before the API trait's method ran or
+    /// an error the method returned. Generated operations hand it to the API trait's
+    /// `render_error`, which the implementation may override; this default writes it
+    /// in the form the operation declares for its status.
+    fn error(api: &A, error: HttpError) -> Response {
+        let _ = api;
+        let form = declared_form(Self::ERRORS, error.status);
+        error.render(form)
     }
 }
 
@@ -100,10 +113,15 @@ where
     let checking = input.response_checking(O::ID, O::responses());
     match O::decode(&mut input).await {
         Ok(request) => {
-            let answer = O::call(&api, input.into_context(O::ID), request).await;
-            checked(answered(answer, checking)).await
+            // The answer is made a response before waiting on its checks: the
+            // response enum need not be `Send`.
+            let answer = match O::call(&api, input.into_context(O::ID), request).await {
+                Ok(answer) => answer.into_response(),
+                Err(error) => return O::error(&api, error),
+            };
+            checked(answer, checking).await
         }
-        Err(error) => reject(error),
+        Err(error) => O::error(&api, error),
     }
 }
 
@@ -118,31 +136,32 @@ where
     let checking = input.response_checking(O::ID, O::responses());
     let principal = match O::authenticate(&api, input.head(), &mut ctx).await {
         Ok(principal) => principal,
-        Err(error) => return reject(error),
+        Err(refusal) => {
+            let (error, challenges) = refusal.into_parts();
+            let mut response = O::error(&api, error);
+            challenge(&mut response, challenges);
+            return response;
+        }
     };
     match O::decode(&mut input).await {
         Ok(request) => {
-            let answer = O::call(&api, ctx, principal, request).await;
-            checked(answered(answer, checking)).await
+            // The answer is made a response before waiting on its checks: the
+            // response enum need not be `Send`.
+            let answer = match O::call(&api, ctx, principal, request).await {
+                Ok(answer) => answer.into_response(),
+                Err(error) => return O::error(&api, error),
+            };
+            checked(answer, checking).await
         }
-        Err(error) => reject(error),
+        Err(error) => O::error(&api, error),
     }
 }
 
-/// The response for what the trait's method answered, with its checks when they are on.
-/// Errors the method returns are rendered by the runtime in its own shape, not checked.
-fn answered<R: IntoResponse>(
-    answer: Result<R, HttpError>,
-    checking: Option<Checking>,
-) -> (Response, Option<Checking>) {
-    match answer {
-        Ok(_) => (respond(answer), checking),
-        Err(_) => (respond(answer), None),
-    }
-}
-
-/// `response`, checked when there are checks.
-async fn checked((response, checking): (Response, Option<Checking>)) -> Response {
+/// What the trait's method answered, checked when there are checks. Errors the method
+/// returns go to [`Operation::error`] instead, and are not checked: their form is the
+/// spec's or the implementation's.
+async fn checked(mut response: Response, checking: Option<Checking>) -> Response {
+    mark_rendered(&mut response);
     match checking {
         Some(checking) => checking.check(response).await,
         None => response,
@@ -210,6 +229,15 @@ pub fn endpoints<A: Send + Sync + 'static>() -> MethodRouter<Arc<A>> {
 ///         ctx: RequestContext,
 ///         request: GetBookRequest,
 ///     ) -> impl std::future::Future<Output = Result<GetBookResponse, HttpError>> + Send;
+///
+///     fn render_error(
+///         &self,
+///         operation: &'static str,
+///         error: HttpError,
+///         form: Option<&'static rt::ErrorForm>,
+///     ) -> rt::Response {
+///         error.render(form)
+///     }
 /// }
 ///
 /// fn decode_get_book(input: &mut rt::RawRequest) -> Result<GetBookRequest, HttpError> {
@@ -224,10 +252,16 @@ pub fn endpoints<A: Send + Sync + 'static>() -> MethodRouter<Arc<A>> {
 ///         decode: decode_get_book,
 ///         call: get_book,
 ///         responses: GET_BOOK_RESPONSES,
+///         errors: &[rt::ErrorCase::range(4, Some(&ERROR_FORM))],
 ///     }
 /// }
 ///
 /// static GET_BOOK_RESPONSES: [rt::Declared; 1] = [rt::Declared::code(204, &[], &[])];
+///
+/// const ERROR_FORM: rt::ErrorForm = rt::ErrorForm {
+///     media_type: "application/json",
+///     fields: &[rt::FormField { name: "message", value: rt::FormValue::Message }],
+/// };
 /// ```
 ///
 /// Before `request`, a secured operation names the principal its requirements give and
@@ -237,7 +271,11 @@ pub fn endpoints<A: Send + Sync + 'static>() -> MethodRouter<Arc<A>> {
 /// (`produces: ["text/csv"],`), then the static listing its declared responses
 /// (`responses: GET_BOOK_RESPONSES,`, an array of
 /// [`Declared`](crate::__private::Declared)) that response checks
-/// hold its answers against; a decoder that waits for the body is `decode_async`.
+/// hold its answers against, then the error responses with the forms of their bodies
+/// (`errors: &[rt::ErrorCase::range(4, Some(&ERROR_FORM))],`: constants, which the
+/// associated constant may refer to) that errors are written in; a decoder that waits
+/// for the body is `decode_async`. Every error goes through the API trait's
+/// `render_error`.
 /// Inside, `A` is the implementation's type.
 #[macro_export]
 macro_rules! operation {
@@ -256,6 +294,10 @@ macro_rules! operation {
         fn responses() -> &'static [$crate::__private::Declared] {
             &$table
         }
+    };
+    (@errors) => {};
+    (@errors $cases:expr) => {
+        const ERRORS: &'static [$crate::__private::ErrorCase] = $cases;
     };
     // The trait method's impl: a public operation's, or with a principal and the
     // function authenticating it, a secured one's.
@@ -299,6 +341,7 @@ macro_rules! operation {
         call: $method:ident,
         $(produces: [$($media:literal),+ $(,)?],)?
         $(responses: $responses:ident,)?
+        $(errors: $errors:expr,)?
     }) => {
         $(#[$attr])*
         $vis struct $name;
@@ -316,6 +359,15 @@ macro_rules! operation {
             }
 
             $crate::operation!(@responses $($responses)?);
+            $crate::operation!(@errors $($errors)?);
+
+            fn error(api: &A, error: $crate::HttpError) -> $crate::__private::Response {
+                let form = $crate::__private::declared_form(
+                    <Self as $crate::__private::Operation<A>>::ERRORS,
+                    error.status,
+                );
+                api.render_error($id, error, form)
+            }
         }
 
         $crate::operation!(@call [$($secured)*] $name $api $method);

@@ -28,7 +28,7 @@ fn rendered(status: StatusCode, content_type: Option<HeaderValue>, body: Body) -
 /// Marks an error response as the handler's own, so the router middleware keeps its body.
 /// Only error statuses are ever re-rendered, so a success needs no mark (and no extension
 /// map allocated for it).
-fn mark_rendered(response: &mut Response) {
+pub(crate) fn mark_rendered(response: &mut Response) {
     if response.status().as_u16() >= 400 && response.extensions().get::<Rendered>().is_none() {
         response.extensions_mut().insert(Rendered);
     }

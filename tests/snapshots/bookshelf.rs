@@ -492,6 +492,25 @@ pub trait BookshelfApi: BookshelfAuth + Send + Sync + 'static {
         principal: Self::Principal,
         request: UpdateBookRequest,
     ) -> impl Future<Output = Result<UpdateBookResponse>> + Send;
+    /// The response to `error`, met by the operation `operation` (its operationId):
+    /// a request the runtime refused before calling a method (a parameter or body that
+    /// does not decode or validate, missing credentials, a body too large or of an
+    /// undeclared media type) or an error a method returned. `form` is the body the
+    /// operation's spec declares for the error's status, `None` when it declares no
+    /// JSON body for it.
+    ///
+    /// By default the error is written in that form (the message, error code, status
+    /// and request id where the schema has room for them), else in the runtime's
+    /// `{request_id, error_code, message}`. Override it to word errors yourself.
+    fn render_error(
+        &self,
+        operation: &'static str,
+        error: rt::HttpError,
+        form: Option<&'static rt::ErrorForm>,
+    ) -> rt::Response {
+        let _ = operation;
+        error.render(form)
+    }
 }
 
 /// How callers of Bookshelf API 1.0.0 authenticate: one method per security scheme the operations use.
@@ -1041,6 +1060,7 @@ mod handlers {
             decode: decode_list_books::<A::ListBooksMarker>,
             call: list_books,
             responses: LIST_BOOKS_RESPONSES,
+            errors: ERRORS_4XX_5XX,
         }
     }
 
@@ -1098,6 +1118,7 @@ mod handlers {
             decode_async: decode_create_book,
             call: create_book,
             responses: CREATE_BOOK_RESPONSES,
+            errors: ERRORS_4XX_5XX,
         }
     }
 
@@ -1148,6 +1169,7 @@ mod handlers {
             decode: decode_get_book,
             call: get_book,
             responses: RESPONSES_200_404_4XX_5XX,
+            errors: ERRORS_404_4XX_5XX,
         }
     }
 
@@ -1169,6 +1191,7 @@ mod handlers {
             decode_async: decode_replace_book,
             call: replace_book,
             responses: RESPONSES_200_404_4XX_5XX,
+            errors: ERRORS_404_4XX_5XX,
         }
     }
 
@@ -1191,6 +1214,7 @@ mod handlers {
             decode: decode_delete_book,
             call: delete_book,
             responses: DELETE_BOOK_RESPONSES,
+            errors: ERRORS_404_4XX_5XX,
         }
     }
 
@@ -1212,6 +1236,7 @@ mod handlers {
             decode_async: decode_update_book,
             call: update_book,
             responses: RESPONSES_200_404_4XX_5XX,
+            errors: ERRORS_404_4XX_5XX,
         }
     }
 
@@ -1248,6 +1273,35 @@ mod handlers {
         rt::Declared::code(404, &[("application/json", None)], &[]),
         rt::Declared::range(4, &[("application/json", None)], &[]),
         rt::Declared::range(5, &[("application/json", None)], &[]),
+    ];
+
+    const ERROR_FORM: rt::ErrorForm = rt::ErrorForm {
+        media_type: "application/json",
+        fields: &[
+            rt::FormField {
+                name: "request_id",
+                value: rt::FormValue::RequestId,
+            },
+            rt::FormField {
+                name: "error_code",
+                value: rt::FormValue::CodeIfAny,
+            },
+            rt::FormField {
+                name: "message",
+                value: rt::FormValue::Message,
+            },
+        ],
+    };
+
+    const ERRORS_4XX_5XX: &[rt::ErrorCase] = &[
+        rt::ErrorCase::range(4, Some(&ERROR_FORM)),
+        rt::ErrorCase::range(5, Some(&ERROR_FORM)),
+    ];
+
+    const ERRORS_404_4XX_5XX: &[rt::ErrorCase] = &[
+        rt::ErrorCase::code(404, Some(&ERROR_FORM)),
+        rt::ErrorCase::range(4, Some(&ERROR_FORM)),
+        rt::ErrorCase::range(5, Some(&ERROR_FORM)),
     ];
 }
 

@@ -117,6 +117,25 @@ pub trait SwaggerPetstoreApi: Send + Sync + 'static {
         ctx: RequestContext,
         request: ShowPetByIdRequest,
     ) -> impl Future<Output = Result<ShowPetByIdResponse>> + Send;
+    /// The response to `error`, met by the operation `operation` (its operationId):
+    /// a request the runtime refused before calling a method (a parameter or body that
+    /// does not decode or validate, missing credentials, a body too large or of an
+    /// undeclared media type) or an error a method returned. `form` is the body the
+    /// operation's spec declares for the error's status, `None` when it declares no
+    /// JSON body for it.
+    ///
+    /// By default the error is written in that form (the message, error code, status
+    /// and request id where the schema has room for them), else in the runtime's
+    /// `{request_id, error_code, message}`. Override it to word errors yourself.
+    fn render_error(
+        &self,
+        operation: &'static str,
+        error: rt::HttpError,
+        form: Option<&'static rt::ErrorForm>,
+    ) -> rt::Response {
+        let _ = operation;
+        error.render(form)
+    }
 }
 
 /// The input of [`SwaggerPetstoreApi::list_pets`]: `GET /pets`.
@@ -315,6 +334,7 @@ mod handlers {
             decode: decode_list_pets,
             call: list_pets,
             responses: LIST_PETS_RESPONSES,
+            errors: ERRORS_DEFAULT,
         }
     }
 
@@ -334,6 +354,7 @@ mod handlers {
             decode_async: decode_create_pets,
             call: create_pets,
             responses: CREATE_PETS_RESPONSES,
+            errors: ERRORS_DEFAULT,
         }
     }
 
@@ -359,6 +380,7 @@ mod handlers {
             decode: decode_show_pet_by_id,
             call: show_pet_by_id,
             responses: SHOW_PET_BY_ID_RESPONSES,
+            errors: ERRORS_DEFAULT,
         }
     }
 
@@ -387,6 +409,24 @@ mod handlers {
     static SHOW_PET_BY_ID_RESPONSES: [rt::Declared; 2] = [
         rt::Declared::code(200, &[("application/json", None)], &[]),
         rt::Declared::fallback(&[("application/json", None)], &[]),
+    ];
+
+    const ERROR_FORM: rt::ErrorForm = rt::ErrorForm {
+        media_type: "application/json",
+        fields: &[
+            rt::FormField {
+                name: "code",
+                value: rt::FormValue::Status,
+            },
+            rt::FormField {
+                name: "message",
+                value: rt::FormValue::Message,
+            },
+        ],
+    };
+
+    const ERRORS_DEFAULT: &[rt::ErrorCase] = &[
+        rt::ErrorCase::fallback(Some(&ERROR_FORM)),
     ];
 }
 

@@ -81,6 +81,25 @@ pub trait ResponsesApi: Send + Sync + 'static {
         ctx: RequestContext,
         request: GetRawReportRequest,
     ) -> impl Future<Output = Result<GetRawReportResponse>> + Send;
+    /// The response to `error`, met by the operation `operation` (its operationId):
+    /// a request the runtime refused before calling a method (a parameter or body that
+    /// does not decode or validate, missing credentials, a body too large or of an
+    /// undeclared media type) or an error a method returned. `form` is the body the
+    /// operation's spec declares for the error's status, `None` when it declares no
+    /// JSON body for it.
+    ///
+    /// By default the error is written in that form (the message, error code, status
+    /// and request id where the schema has room for them), else in the runtime's
+    /// `{request_id, error_code, message}`. Override it to word errors yourself.
+    fn render_error(
+        &self,
+        operation: &'static str,
+        error: rt::HttpError,
+        form: Option<&'static rt::ErrorForm>,
+    ) -> rt::Response {
+        let _ = operation;
+        error.render(form)
+    }
 }
 
 /// The input of [`ResponsesApi::get_report`]: `GET /reports/{id}`.
@@ -278,6 +297,7 @@ mod handlers {
             decode: decode_get_report,
             call: get_report,
             responses: GET_REPORT_RESPONSES,
+            errors: GET_REPORT_ERRORS,
         }
     }
 
@@ -321,6 +341,40 @@ mod handlers {
     static GET_RAW_REPORT_RESPONSES: [rt::Declared; 2] = [
         rt::Declared::code(200, &[("application/pdf", None)], &[]),
         rt::Declared::fallback(&[("*/*", None)], &[]),
+    ];
+
+    const PROBLEM_FORM: rt::ErrorForm = rt::ErrorForm {
+        media_type: "application/problem+json",
+        fields: &[
+            rt::FormField {
+                name: "title",
+                value: rt::FormValue::Code,
+            },
+            rt::FormField {
+                name: "status",
+                value: rt::FormValue::Status,
+            },
+        ],
+    };
+
+    const PROBLEM_FORM2: rt::ErrorForm = rt::ErrorForm {
+        media_type: "application/json",
+        fields: &[
+            rt::FormField {
+                name: "title",
+                value: rt::FormValue::Code,
+            },
+            rt::FormField {
+                name: "status",
+                value: rt::FormValue::Status,
+            },
+        ],
+    };
+
+    const GET_REPORT_ERRORS: &[rt::ErrorCase] = &[
+        rt::ErrorCase::code(404, Some(&PROBLEM_FORM)),
+        rt::ErrorCase::range(4, Some(&PROBLEM_FORM2)),
+        rt::ErrorCase::fallback(Some(&PROBLEM_FORM2)),
     ];
 }
 

@@ -387,6 +387,25 @@ pub trait SwaggerTwoApi: SwaggerTwoAuth + Send + Sync + 'static {
         principal: Self::Principal,
         request: GetPhotoRequest,
     ) -> impl Future<Output = Result<GetPhotoResponse>> + Send;
+    /// The response to `error`, met by the operation `operation` (its operationId):
+    /// a request the runtime refused before calling a method (a parameter or body that
+    /// does not decode or validate, missing credentials, a body too large or of an
+    /// undeclared media type) or an error a method returned. `form` is the body the
+    /// operation's spec declares for the error's status, `None` when it declares no
+    /// JSON body for it.
+    ///
+    /// By default the error is written in that form (the message, error code, status
+    /// and request id where the schema has room for them), else in the runtime's
+    /// `{request_id, error_code, message}`. Override it to word errors yourself.
+    fn render_error(
+        &self,
+        operation: &'static str,
+        error: rt::HttpError,
+        form: Option<&'static rt::ErrorForm>,
+    ) -> rt::Response {
+        let _ = operation;
+        error.render(form)
+    }
 }
 
 /// How callers of Swagger Two 1.0.0 authenticate: one method per security scheme the operations use.
@@ -885,6 +904,7 @@ mod handlers {
             decode: decode_list_pets,
             call: list_pets,
             responses: LIST_PETS_RESPONSES,
+            errors: ERRORS_DEFAULT,
         }
     }
 
@@ -909,6 +929,7 @@ mod handlers {
             decode_async: decode_create_pet,
             call: create_pet,
             responses: CREATE_PET_RESPONSES,
+            errors: ERRORS_DEFAULT,
         }
     }
 
@@ -1084,6 +1105,7 @@ mod handlers {
             call: upload_photo,
             produces: ["application/xml"],
             responses: UPLOAD_PHOTO_RESPONSES,
+            errors: ERRORS_DEFAULT,
         }
     }
 
@@ -1173,6 +1195,24 @@ mod handlers {
 
     static GET_PHOTO_RESPONSES: [rt::Declared; 1] = [
         rt::Declared::code(200, &[("image/png", None)], &[]),
+    ];
+
+    const ERROR_FORM: rt::ErrorForm = rt::ErrorForm {
+        media_type: "application/json",
+        fields: &[
+            rt::FormField {
+                name: "code",
+                value: rt::FormValue::Status,
+            },
+            rt::FormField {
+                name: "message",
+                value: rt::FormValue::Message,
+            },
+        ],
+    };
+
+    const ERRORS_DEFAULT: &[rt::ErrorCase] = &[
+        rt::ErrorCase::fallback(Some(&ERROR_FORM)),
     ];
 }
 

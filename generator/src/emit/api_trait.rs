@@ -64,10 +64,13 @@ pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> Tok
     if api.trait_parts.is_empty() {
         let trait_doc = doc(trait_doc);
         let methods = methods(api, api.operations.iter(), bodies);
+        let render_error = render_error();
         return quote! {
             #trait_doc
             pub trait #name: #supertrait Send + Sync + 'static {
                 #(#methods)*
+
+                #render_error
             }
         };
     }
@@ -93,10 +96,15 @@ pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> Tok
             part.operations.iter().map(|&index| &api.operations[index]),
             bodies,
         );
+        // The trait made of the parts is implemented for every type that implements
+        // them, so what an implementation may override lives in the first part.
+        let render_error = (k == 0).then(render_error);
         tokens.extend(quote! {
             #part_doc
             pub trait #part_name: Send + Sync + 'static {
                 #(#methods)*
+
+                #render_error
             }
         });
     }
@@ -192,6 +200,35 @@ fn methods<'a>(
             #chooser
         }
     })
+}
+
+/// The provided method every error of every operation goes through, which the
+/// implementation may override. Its name is kept from the operations' methods
+/// ([`crate::lower`] reserves it).
+fn render_error() -> TokenStream {
+    let docs = doc(
+        "The response to `error`, met by the operation `operation` (its operationId):\n\
+         a request the runtime refused before calling a method (a parameter or body that\n\
+         does not decode or validate, missing credentials, a body too large or of an\n\
+         undeclared media type) or an error a method returned. `form` is the body the\n\
+         operation's spec declares for the error's status, `None` when it declares no\n\
+         JSON body for it.\n\n\
+         By default the error is written in that form (the message, error code, status\n\
+         and request id where the schema has room for them), else in the runtime's\n\
+         `{request_id, error_code, message}`. Override it to word errors yourself.",
+    );
+    quote! {
+        #docs
+        fn render_error(
+            &self,
+            operation: &'static str,
+            error: rt::HttpError,
+            form: Option<&'static rt::ErrorForm>,
+        ) -> rt::Response {
+            let _ = operation;
+            error.render(form)
+        }
+    }
 }
 
 fn operation_doc(op: &Operation) -> String {

@@ -4,6 +4,7 @@ mod api_trait;
 mod client;
 mod describe;
 mod dispatch;
+mod error_forms;
 mod mock;
 pub(crate) mod models;
 mod module_files;

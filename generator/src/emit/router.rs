@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::dispatch::dispatcher;
+use super::error_forms::error_forms;
 use super::operation_types::OperationTypes;
 use super::param_specs::param_spec;
 use super::param_specs::scalar_tokens;
@@ -37,6 +38,13 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
     let trait_name = ident(&api.trait_name);
     let decoders = decoder_names(&api.operations);
     let tables = response_checks::names(&api.operations, &decoders, rules);
+    let taken: Vec<&str> = decoders
+        .iter()
+        .flatten()
+        .chain(tables.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    let error_forms = error_forms(api, &taken);
     let operation_types = OperationTypes::of(&api.operations);
 
     // Group operations by route, keeping the order in which routes first appear.
@@ -106,12 +114,14 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         .zip(&decoders)
         .zip(&authenticators)
         .zip(&tables)
-        .map(|(((op, decoders), authenticator), responses)| {
+        .zip(&error_forms.tables)
+        .map(|((((op, decoders), authenticator), responses), errors)| {
             let names = Names {
                 operation: operation_types.get(op),
                 decoders,
                 authenticator: authenticator.as_ref(),
                 responses: responses.as_deref(),
+                errors: errors.as_deref(),
             };
             handler(api, op, names, &mut written, types, rules)
         })
@@ -125,6 +135,8 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
     handlers.extend(dispatchers);
     // The declared responses, after every handler: see `response_checks::tables`.
     handlers.extend(response_checks::tables(&api.operations, &tables, rules));
+    // The forms errors are written in, and each operation's list of them.
+    handlers.extend(error_forms.items);
 
     // An API without operations has no handlers, and so nothing to import.
     let runtime_imports = (!handlers.is_empty()).then(|| {
@@ -360,6 +372,8 @@ struct Names<'a> {
     authenticator: Option<&'a Authenticator>,
     /// The static listing its declared responses, `None` when it declares none.
     responses: Option<&'a str>,
+    /// The constant listing its error responses' forms, `None` when none has one.
+    errors: Option<&'a str>,
 }
 
 fn handler(
@@ -382,6 +396,7 @@ fn handler(
         decoders,
         authenticator,
         responses,
+        errors,
     } = names;
     let mut decoders = decoders.iter().map(|name| ident(name));
     let mut decoder = |param: &Parameter, rules: &mut Rules<'_>| {
@@ -551,6 +566,10 @@ fn handler(
         let name = ident(name);
         quote!(responses: #name,)
     });
+    let errors = errors.map(|name| {
+        let name = ident(name);
+        quote!(errors: #name,)
+    });
     // The operationId and the trait's method are the invocation's own words.
     let operation_doc = format!("`{} {}`", op.method, op.path);
     let secured = auth.map(|auth| {
@@ -573,6 +592,7 @@ fn handler(
                 call: #method,
                 #produces
                 #responses
+                #errors
             }
         }
 

@@ -40,7 +40,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Diagnostics), 
         settings,
         problems: Vec::new(),
         warnings: Vec::new(),
-        methods: Namespace::default(),
+        methods: method_names(),
         types: Namespace::default(),
         schemes: None,
     };
@@ -143,7 +143,7 @@ impl<'a> Lower<'a> {
             .claim(&format!("{}Webhooks", trait_name.trim_end_matches("Api")));
         let mut webhooks = Vec::new();
         if let Some(Value::Object(hooks)) = self.doc.node("/webhooks") {
-            let operation_methods = std::mem::take(&mut self.methods);
+            let operation_methods = std::mem::replace(&mut self.methods, method_names());
             for (name, _) in hooks {
                 let pointer = pointer_join("/webhooks", name);
                 let path = format!("/{}", webhook_segment(name));
@@ -514,4 +514,10 @@ fn resolved_pointer(lower: &mut Lower<'_>, pointer: &str) -> String {
     lower
         .deref(pointer)
         .map_or_else(|| pointer.to_string(), |(at, _)| at)
+}
+
+/// The names the trait's methods are chosen from, with those the generated traits
+/// provide themselves taken: `render_error`, which every error goes through.
+fn method_names() -> Namespace {
+    Namespace::with_reserved(["render_error"])
 }

@@ -195,3 +195,120 @@ async fn the_mock_answers_as_the_spec_declares() {
     };
     assert_eq!(status.as_u16(), 418);
 }
+
+/// Answers every operation with an error of its own, and words errors itself.
+struct Worded;
+
+impl api::SwaggerPetstoreApi for Worded {
+    async fn list_pets(
+        &self,
+        _ctx: RequestContext,
+        _request: api::ListPetsRequest,
+    ) -> Result<api::ListPetsResponse, HttpError> {
+        Err(HttpError::for_status(StatusCode::CONFLICT, "busy"))
+    }
+
+    async fn create_pets(
+        &self,
+        _ctx: RequestContext,
+        _request: api::CreatePetsRequest,
+    ) -> Result<api::CreatePetsResponse, HttpError> {
+        Err(HttpError::for_internal_error("disk full"))
+    }
+
+    async fn show_pet_by_id(
+        &self,
+        _ctx: RequestContext,
+        _request: api::ShowPetByIdRequest,
+    ) -> Result<api::ShowPetByIdResponse, HttpError> {
+        Err(HttpError::for_not_found("no such pet"))
+    }
+
+    fn render_error(
+        &self,
+        operation: &'static str,
+        error: HttpError,
+        form: Option<&'static specfirst_runtime::ErrorForm>,
+    ) -> specfirst_runtime::__private::Response {
+        assert!(form.is_some(), "petstore declares `default: Error`");
+        let mut worded = error.clone();
+        worded.external_message = format!("{operation}: {}", error.external_message);
+        worded.render(form)
+    }
+}
+
+/// A request the runtime refuses, and an error a method returns, are answered in the
+/// spec's `Error` (`{code, message}`, the status as `code`) rather than the runtime's
+/// own shape, so the client reads them as the declared `default`; an implementation
+/// overriding `render_error` words them itself.
+#[tokio::test]
+async fn errors_are_answered_in_the_specs_error_schema() {
+    let http = support::start(api::router(Arc::new(Store::default()))).await;
+    let exactly_the_spec_s = |body: &serde_json::Value, code: u16| {
+        let keys: Vec<&String> = body.as_object().expect("an object").keys().collect();
+        assert_eq!(keys, ["code", "message"], "{body}");
+        assert_eq!(body["code"], code, "{body}");
+        assert!(body["message"].is_string(), "{body}");
+    };
+    // A parameter that does not decode, a body that does not, a media type not declared.
+    let (status, body) =
+        support::error_of(http.get("/pets?limit=many").send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    exactly_the_spec_s(&body, 400);
+    let (status, body) = support::error_of(
+        http.post("/pets")
+            .json(&json!({"id": "one"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    exactly_the_spec_s(&body, 400);
+    let (status, body) = support::error_of(
+        http.post("/pets")
+            .header("content-type", "text/plain")
+            .body("Tom")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    exactly_the_spec_s(&body, 415);
+    http.stop().await;
+
+    // Errors the methods return, worded by the implementation's override.
+    let worded = api::client::Client::in_process(api::router(Arc::new(Worded)));
+    let answer = worded
+        .show_pet_by_id(api::ShowPetByIdRequest::new("1".to_owned()))
+        .await
+        .expect("the declared default");
+    let api::ShowPetByIdResponse::Default { status, body } = answer else {
+        panic!("expected the default response, got {answer:?}");
+    };
+    assert_eq!((status, body.code), (StatusCode::NOT_FOUND, 404));
+    assert_eq!(body.message, "showPetById: no such pet");
+    let answer = worded
+        .list_pets(api::ListPetsRequest::default())
+        .await
+        .expect("the declared default");
+    let api::ListPetsResponse::Default { status, body } = answer else {
+        panic!("expected the default response, got {answer:?}");
+    };
+    assert_eq!((status, body.code), (StatusCode::CONFLICT, 409));
+    assert_eq!(body.message, "listPets: busy");
+    // An internal error keeps its details to the log.
+    let answer = worded
+        .create_pets(api::CreatePetsRequest::new(pet(1, "Tom", None)))
+        .await
+        .expect("the declared default");
+    let api::CreatePetsResponse::Default { status, body } = answer else {
+        panic!("expected the default response, got {answer:?}");
+    };
+    assert_eq!(
+        (status, body.code),
+        (StatusCode::INTERNAL_SERVER_ERROR, 500)
+    );
+    assert_eq!(body.message, "createPets: internal error");
+}

@@ -152,11 +152,18 @@ async fn every_response_kind_is_encoded() {
         (500, Some("Internal"))
     );
 
-    // An HttpError from the handler is rendered as the JSON error body.
-    let (status, body) = error_of(get("/reports/unknown").await.expect("request")).await;
+    // An HttpError from the handler is written in the `Problem` the spec declares for
+    // 404, as `application/problem+json`: its code as the `title`, the status as
+    // `status`. The message has no place in a `Problem`.
+    let response = get("/reports/unknown").await.expect("request");
+    assert_eq!(response.status(), 404);
     assert_eq!(
-        (status.as_u16(), body["message"].as_str()),
-        (404, Some("report unknown"))
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(
+        response.json::<Value>().await.expect("json"),
+        json!({"title": "NotFound", "status": 404})
     );
 
     let response = get("/reports/pdf/raw").await.expect("request");
@@ -240,17 +247,15 @@ async fn the_client_round_trips_every_operation() {
             (status, body.title.as_str()),
             (StatusCode::IM_A_TEAPOT, "short and stout")
         );
-        // The runtime's 404 is not the declared problem.
-        let error = client
+        // The runtime's 404 is written as the declared problem.
+        let answer = client
             .get_report(responses::GetReportRequest::new("unknown id".into()))
             .await
-            .expect_err("not a problem body");
-        let responses::client::ClientError::Decode { status, body, .. } = &error else {
-            panic!("{error:?}");
+            .expect("the declared problem");
+        let responses::GetReportResponse::NotFound { body } = answer else {
+            panic!("{answer:?}");
         };
-        assert_eq!(status.as_u16(), 404);
-        let body: Value = serde_json::from_slice(body).expect("a JSON error");
-        assert_eq!(body["message"], "report unknown id");
+        assert_eq!((body.title.as_str(), body.status), ("NotFound", Some(404)));
 
         for id in ["pdf", "text"] {
             let answer = client

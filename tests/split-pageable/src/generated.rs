@@ -43,6 +43,25 @@ pub trait PageableApi: Send + Sync + 'static {
         ctx: RequestContext,
         request: ListTenantsRequest,
     ) -> impl Future<Output = Result<ListTenantsResponse>> + Send;
+    /// The response to `error`, met by the operation `operation` (its operationId):
+    /// a request the runtime refused before calling a method (a parameter or body that
+    /// does not decode or validate, missing credentials, a body too large or of an
+    /// undeclared media type) or an error a method returned. `form` is the body the
+    /// operation's spec declares for the error's status, `None` when it declares no
+    /// JSON body for it.
+    ///
+    /// By default the error is written in that form (the message, error code, status
+    /// and request id where the schema has room for them), else in the runtime's
+    /// `{request_id, error_code, message}`. Override it to word errors yourself.
+    fn render_error(
+        &self,
+        operation: &'static str,
+        error: rt::HttpError,
+        form: Option<&'static rt::ErrorForm>,
+    ) -> rt::Response {
+        let _ = operation;
+        error.render(form)
+    }
 }
 
 pub use ::pageable_split_api_operations_1::*;
