@@ -13,8 +13,8 @@ use bookshelf_api::client::{Client, Credential};
 use bookshelf_api::mock::Mock;
 use bookshelf_api::types::{Book, Genre, NewBook};
 use bookshelf_api::{
-    CreateBookRequest, CreateBookResponse, GetBookRequest, GetBookResponse, ListBooksRequest,
-    ListBooksResponse, ListBooksScan,
+    CreateBookRequest, CreateBookResponse, DeleteBookRequest, DeleteBookResponse, GetBookRequest,
+    GetBookResponse, ListBooksRequest, ListBooksResponse, ListBooksScan,
 };
 use specfirst_runtime::{Nullable, ResponseChecks, ServerConfig, StatusCode, WhichPage};
 
@@ -195,4 +195,47 @@ async fn one_operation_can_be_the_tests_own() {
     assert_eq!(body.title.as_str(), "Overridden");
     let page = client.list_books(first_page()).await.expect("a page");
     assert!(matches!(page, ListBooksResponse::Ok { .. }), "{page:?}");
+}
+
+/// `Mock::accepting` names the only credentials the mock takes: any other is refused
+/// with 401 in the spec's error body, as a real server refuses a wrong one (`deleteBook`
+/// requires a bearer token); without
+/// it, any credential presented is taken, and a missing one is refused either way.
+#[tokio::test]
+async fn the_mock_can_accept_only_some_credentials() {
+    let strict = serve(Mock::new().accepting(["right-token"])).await;
+    let lenient = serve(Mock::new()).await;
+    let id = uuid::Uuid::new_v4();
+    let call = |http: &support::Server, token: Option<&str>| {
+        let mut client = Client::http(&http.url(""));
+        if let Some(token) = token {
+            client = client.with_credential("bearerAuth", Credential::Bearer(token.to_owned()));
+        }
+        async move {
+            client
+                .delete_book(DeleteBookRequest::new(id))
+                .await
+                .expect("a declared answer")
+        }
+    };
+    let refused = |answer: DeleteBookResponse| match answer {
+        DeleteBookResponse::ClientError { status, body } => {
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            assert!(!body.request_id.is_empty());
+        }
+        other => panic!("expected 401, got {other:?}"),
+    };
+    assert!(matches!(
+        call(&strict, Some("right-token")).await,
+        DeleteBookResponse::NoContent
+    ));
+    refused(call(&strict, Some("wrong-token")).await);
+    refused(call(&strict, None).await);
+    assert!(matches!(
+        call(&lenient, Some("any-token")).await,
+        DeleteBookResponse::NoContent
+    ));
+    refused(call(&lenient, None).await);
+    strict.stop().await;
+    lenient.stop().await;
 }

@@ -169,6 +169,11 @@ enum Command {
         /// Build the mock and print its binary's path instead of serving.
         #[arg(long)]
         build_only: bool,
+        /// Accept only this credential (repeatable): a bearer or OAuth 2 token, an API
+        /// key, `user:password` for basic authentication. Without it, any credential
+        /// presented is accepted; a missing one is refused either way.
+        #[arg(long, value_name = "VALUE")]
+        credential: Vec<String>,
     },
 }
 
@@ -511,6 +516,7 @@ fn main() -> ExitCode {
             runtime_path,
             runtime_version,
             build_only,
+            credential,
         } => {
             let runtime = runtime_path
                 .map(RuntimeDependency::Path)
@@ -522,6 +528,7 @@ fn main() -> ExitCode {
                 target_dir,
                 runtime,
                 build_only,
+                credentials: credential,
             };
             match mock_command::run(&args) {
                 Ok(code) => code,

@@ -29,6 +29,8 @@ pub struct MockArgs {
     pub runtime: Option<RuntimeDependency>,
     /// Only build (print the binary's path) instead of serving.
     pub build_only: bool,
+    /// The only credentials accepted; any presented one when empty.
+    pub credentials: Vec<String>,
 }
 
 /// Runs the mock server until it stops; its exit status is the command's.
@@ -112,8 +114,12 @@ pub fn run(args: &MockArgs) -> Result<ExitCode> {
         args.spec.display(),
         args.bind
     );
-    let status = Command::new(&binary)
-        .arg(&args.bind)
+    let mut server = Command::new(&binary);
+    server.arg(&args.bind);
+    for credential in &args.credentials {
+        server.arg("--credential").arg(credential);
+    }
+    let status = server
         .status()
         .with_context(|| format!("cannot start {}", binary.display()))?;
     Ok(if status.success() {
@@ -140,21 +146,41 @@ fn write_server(dir: &Path, runtime: &RuntimeDependency) -> Result<()> {
          [workspace]\n",
         toml_string(value)
     );
-    let main = "//! Written by `specfirst mock`.\n\n\
-         use std::sync::Arc;\n\n\
-         #[tokio::main]\n\
-         async fn main() -> std::io::Result<()> {\n    \
-             let bind = std::env::args().nth(1).unwrap_or_else(|| \"127.0.0.1:4010\".to_owned());\n    \
-             let bind_address = bind.parse().map_err(|e| {\n        \
-                 std::io::Error::new(std::io::ErrorKind::InvalidInput, format!(\"{bind}: {e}\"))\n    \
-             })?;\n    \
-             let config = specfirst_runtime::ServerConfig {\n        \
-                 bind_address,\n        \
-                 ..specfirst_runtime::ServerConfig::default()\n    \
-             };\n    \
-             let router = api::router(Arc::new(api::mock::Mock::new()));\n    \
-             specfirst_runtime::serve(config, router).await\n\
-         }\n";
+    let main = r#"//! Written by `specfirst mock`: `ADDR [--credential VALUE]...`.
+
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let bind = args.next().unwrap_or_else(|| "127.0.0.1:4010".to_owned());
+    let bind_address = bind.parse().map_err(|e| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{bind}: {e}"))
+    })?;
+    let mut credentials = Vec::new();
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--credential", Some(value)) => credentials.push(value),
+            _ => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("unexpected argument `{arg}`: ADDR [--credential VALUE]..."),
+                ))
+            }
+        }
+    }
+    let mut mock = api::mock::Mock::new();
+    if !credentials.is_empty() {
+        mock = mock.accepting(credentials);
+    }
+    let config = specfirst_runtime::ServerConfig {
+        bind_address,
+        ..specfirst_runtime::ServerConfig::default()
+    };
+    let router = api::router(Arc::new(mock));
+    specfirst_runtime::serve(config, router).await
+}
+"#;
     std::fs::create_dir_all(dir.join("src"))
         .with_context(|| format!("cannot create {}", dir.display()))?;
     write_if_changed(&dir.join("Cargo.toml"), &manifest)?;

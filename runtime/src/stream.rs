@@ -39,16 +39,19 @@ impl BodyStream {
         limit: usize,
     ) -> Result<Option<Self>, HttpError> {
         body::check_declared_length(headers, limit)?;
-        // hyper reports a request without a body, or with `content-length: 0`, as ended
-        // before it is polled; a chunked body that turns out empty cannot be told apart
-        // without reading it, so the handler sees it as a stream with no chunks.
-        if body.is_end_stream() || body.size_hint().exact() == Some(0) {
-            return Ok(None);
-        }
         let content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
+        // hyper reports a request without a body, or with `content-length: 0`, as ended
+        // before it is polled; a chunked body that turns out empty cannot be told apart
+        // without reading it, so the handler sees it as a stream with no chunks. An
+        // empty body that names its media type is sent, with no bytes (an empty file),
+        // and is a stream with no chunks too.
+        let empty = body.is_end_stream() || body.size_hint().exact() == Some(0);
+        if empty && content_type.is_none() {
+            return Ok(None);
+        }
         Ok(Some(Self {
             body: Some(Limited::new(body, limit)),
             limit,
@@ -288,6 +291,10 @@ mod tests {
         assert!(BodyStream::new(Body::empty(), &HeaderMap::new(), 5)
             .unwrap()
             .is_none());
+        // An empty body that names its media type is an empty file, not a missing body.
+        let typed = headers(&[(header::CONTENT_TYPE, "application/octet-stream")]);
+        let empty = BodyStream::new(Body::empty(), &typed, 5).unwrap().unwrap();
+        assert_eq!(empty.bytes().await.unwrap(), "");
         let stream = BodyStream::new(chunked(&[b"ab", b"c"]), &HeaderMap::new(), 5)
             .unwrap()
             .unwrap();

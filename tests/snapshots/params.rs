@@ -2627,7 +2627,7 @@ pub mod client {
 
 /// An implementation of [`ParamsApi`](super::ParamsApi) that answers from the spec alone, for tests of code that calls the API.
 ///
-/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential presented is accepted (`Mock::accepting` names the only ones). `Mock::on_<method>` replaces one operation's answers with the test's own.
 #[cfg(feature = "mock")]
 #[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
 pub mod mock {
@@ -2641,6 +2641,7 @@ pub mod mock {
     #[derive(Clone)]
     pub struct Mock {
         spec: Arc<Spec>,
+        accepted: Option<Arc<[String]>>,
         get_thing: Option<Handler<super::GetThingRequest, super::GetThingResponse>>,
         compare: Option<Handler<super::CompareRequest, super::CompareResponse>>,
         compare_joined: Option<
@@ -2703,6 +2704,7 @@ pub mod mock {
         pub fn new() -> Self {
             Self {
                 spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                accepted: None,
                 get_thing: None,
                 compare: None,
                 compare_joined: None,
@@ -2723,6 +2725,36 @@ pub mod mock {
                 get_item: None,
                 post_form: None,
                 upload: None,
+            }
+        }
+
+        /// The same mock accepting only `credentials`: a bearer or OAuth 2
+        /// token, an API key, `user:password` for basic authentication, the
+        /// credentials of another HTTP scheme as sent. Any other is refused
+        /// with 401, as a real server refuses a wrong one. Without it, any
+        /// credential presented is accepted; mutual TLS and schemes the spec
+        /// does not describe are accepted either way.
+        pub fn accepting<I, S>(mut self, credentials: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.accepted = Some(credentials.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Whether `credential` is one the mock accepts.
+        fn admits(&self, credential: &str) -> Result<()> {
+            match &self.accepted {
+                Some(accepted) if !accepted.iter().any(|c| c == credential) => {
+                    Err(
+                        ::specfirst_runtime::HttpError::for_status(
+                            ::specfirst_runtime::StatusCode::UNAUTHORIZED,
+                            "the credential is not one the mock accepts",
+                        ),
+                    )
+                }
+                _ => Ok(()),
             }
         }
 

@@ -2138,7 +2138,7 @@ pub mod client {
 
 /// An implementation of [`SecurityApi`](super::SecurityApi) that answers from the spec alone, for tests of code that calls the API.
 ///
-/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential presented is accepted (`Mock::accepting` names the only ones). `Mock::on_<method>` replaces one operation's answers with the test's own.
 #[cfg(feature = "mock")]
 #[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
 pub mod mock {
@@ -2152,6 +2152,7 @@ pub mod mock {
     #[derive(Clone)]
     pub struct Mock {
         spec: Arc<Spec>,
+        accepted: Option<Arc<[String]>>,
         get_public: Option<Handler<super::GetPublicRequest, super::GetPublicResponse>>,
         get_maybe: Option<Handler<super::GetMaybeRequest, super::GetMaybeResponse>>,
         get_bearer: Option<Handler<super::GetBearerRequest, super::GetBearerResponse>>,
@@ -2196,6 +2197,7 @@ pub mod mock {
         pub fn new() -> Self {
             Self {
                 spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                accepted: None,
                 get_public: None,
                 get_maybe: None,
                 get_bearer: None,
@@ -2211,6 +2213,36 @@ pub mod mock {
                 get_both: None,
                 get_legacy: None,
                 get_vendor: None,
+            }
+        }
+
+        /// The same mock accepting only `credentials`: a bearer or OAuth 2
+        /// token, an API key, `user:password` for basic authentication, the
+        /// credentials of another HTTP scheme as sent. Any other is refused
+        /// with 401, as a real server refuses a wrong one. Without it, any
+        /// credential presented is accepted; mutual TLS and schemes the spec
+        /// does not describe are accepted either way.
+        pub fn accepting<I, S>(mut self, credentials: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.accepted = Some(credentials.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Whether `credential` is one the mock accepts.
+        fn admits(&self, credential: &str) -> Result<()> {
+            match &self.accepted {
+                Some(accepted) if !accepted.iter().any(|c| c == credential) => {
+                    Err(
+                        ::specfirst_runtime::HttpError::for_status(
+                            ::specfirst_runtime::StatusCode::UNAUTHORIZED,
+                            "the credential is not one the mock accepts",
+                        ),
+                    )
+                }
+                _ => Ok(()),
             }
         }
 
@@ -2647,7 +2679,7 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::Bearer,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(self.admits(credential.token()).map(|()| ()))
         }
 
         fn basic_auth(
@@ -2655,7 +2687,13 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::Basic,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(
+                self
+                    .admits(
+                        &format!("{}:{}", credential.username(), credential.password()),
+                    )
+                    .map(|()| ()),
+            )
         }
 
         fn signed_auth(
@@ -2663,7 +2701,7 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::HttpCredentials,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(self.admits(credential.credentials()).map(|()| ()))
         }
 
         fn header_key(
@@ -2671,7 +2709,7 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::ApiKey,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(self.admits(credential.key()).map(|()| ()))
         }
 
         fn query_key(
@@ -2679,7 +2717,7 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::ApiKey,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(self.admits(credential.key()).map(|()| ()))
         }
 
         fn cookie_key(
@@ -2687,7 +2725,7 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::ApiKey,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(self.admits(credential.key()).map(|()| ()))
         }
 
         fn oauth(
@@ -2698,12 +2736,12 @@ pub mod mock {
             Output = Result<::specfirst_runtime::auth::Scoped<Self::Principal>>,
         > + Send {
             ::std::future::ready(
-                Ok(
-                    ::specfirst_runtime::auth::Scoped::new(
+                self
+                    .admits(credential.token())
+                    .map(|()| ::specfirst_runtime::auth::Scoped::new(
                         (),
                         ["read:things", "write:things"],
-                    ),
-                ),
+                    )),
             )
         }
 
@@ -2715,7 +2753,9 @@ pub mod mock {
             Output = Result<::specfirst_runtime::auth::Scoped<Self::Principal>>,
         > + Send {
             ::std::future::ready(
-                Ok(::specfirst_runtime::auth::Scoped::new((), ["profile"])),
+                self
+                    .admits(credential.token())
+                    .map(|()| ::specfirst_runtime::auth::Scoped::new((), ["profile"])),
             )
         }
 

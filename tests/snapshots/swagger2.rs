@@ -1184,7 +1184,10 @@ mod handlers {
     static UPLOAD_PHOTO_RESPONSES: [rt::Declared; 2] = [
         rt::Declared::code(
             200,
-            &[("application/json", None), ("application/xml", None)],
+            &[
+                ("application/json", Some(&super::rules::PHOTO_SENT)),
+                ("application/xml", None),
+            ],
             &[],
         ),
         rt::Declared::fallback(
@@ -1269,6 +1272,16 @@ mod rules {
         kind: Some(Kind::Object),
         properties: &[("name", &NEW_PET_NAME), ("kind", &KIND)],
         required: &["name"],
+        ..Schema::ANY
+    };
+
+    pub(super) static PHOTO_URL_SENT: Schema = Schema {
+        checks: &[Check::Format(Format::Uri)],
+        ..Schema::ANY
+    };
+
+    pub(super) static PHOTO_SENT: Schema = Schema {
+        properties: &[("url", &PHOTO_URL_SENT)],
         ..Schema::ANY
     };
 }
@@ -1656,7 +1669,7 @@ pub mod client {
 
 /// An implementation of [`SwaggerTwoApi`](super::SwaggerTwoApi) that answers from the spec alone, for tests of code that calls the API.
 ///
-/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential presented is accepted (`Mock::accepting` names the only ones). `Mock::on_<method>` replaces one operation's answers with the test's own.
 #[cfg(feature = "mock")]
 #[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
 pub mod mock {
@@ -1670,6 +1683,7 @@ pub mod mock {
     #[derive(Clone)]
     pub struct Mock {
         spec: Arc<Spec>,
+        accepted: Option<Arc<[String]>>,
         list_pets: Option<Handler<super::ListPetsRequest, super::ListPetsResponse>>,
         create_pet: Option<Handler<super::CreatePetRequest, super::CreatePetResponse>>,
         get_pet: Option<Handler<super::GetPetRequest, super::GetPetResponse>>,
@@ -1700,6 +1714,7 @@ pub mod mock {
         pub fn new() -> Self {
             Self {
                 spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                accepted: None,
                 list_pets: None,
                 create_pet: None,
                 get_pet: None,
@@ -1707,6 +1722,36 @@ pub mod mock {
                 update_pet_with_form: None,
                 upload_photo: None,
                 get_photo: None,
+            }
+        }
+
+        /// The same mock accepting only `credentials`: a bearer or OAuth 2
+        /// token, an API key, `user:password` for basic authentication, the
+        /// credentials of another HTTP scheme as sent. Any other is refused
+        /// with 401, as a real server refuses a wrong one. Without it, any
+        /// credential presented is accepted; mutual TLS and schemes the spec
+        /// does not describe are accepted either way.
+        pub fn accepting<I, S>(mut self, credentials: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.accepted = Some(credentials.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Whether `credential` is one the mock accepts.
+        fn admits(&self, credential: &str) -> Result<()> {
+            match &self.accepted {
+                Some(accepted) if !accepted.iter().any(|c| c == credential) => {
+                    Err(
+                        ::specfirst_runtime::HttpError::for_status(
+                            ::specfirst_runtime::StatusCode::UNAUTHORIZED,
+                            "the credential is not one the mock accepts",
+                        ),
+                    )
+                }
+                _ => Ok(()),
             }
         }
 
@@ -1918,7 +1963,13 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::Basic,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(
+                self
+                    .admits(
+                        &format!("{}:{}", credential.username(), credential.password()),
+                    )
+                    .map(|()| ()),
+            )
         }
 
         fn api_key(
@@ -1926,7 +1977,7 @@ pub mod mock {
             _ctx: &RequestContext,
             credential: ::specfirst_runtime::auth::ApiKey,
         ) -> impl Future<Output = Result<Self::Principal>> + Send {
-            ::std::future::ready(Ok(()))
+            ::std::future::ready(self.admits(credential.key()).map(|()| ()))
         }
     }
 }

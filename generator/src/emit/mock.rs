@@ -41,8 +41,9 @@ pub fn module(api: &Api) -> TokenStream {
          the body's example of that name, `dynamic=true` for a body made up from the schema \
          even where examples exist; by default the first success with its first example, or \
          a value made to fit its schema. Requests are decoded and validated as the real \
-         server does, and any credential is accepted. `Mock::on_<method>` replaces one \
-         operation's answers with the test's own.",
+         server does, and any credential presented is accepted (`Mock::accepting` names \
+         the only ones). `Mock::on_<method>` replaces one operation's answers with the \
+         test's own.",
         api.trait_name, api.trait_name
     ));
     quote! {
@@ -61,6 +62,7 @@ pub fn module(api: &Api) -> TokenStream {
             #[derive(Clone)]
             pub struct Mock {
                 spec: Arc<Spec>,
+                accepted: Option<Arc<[String]>>,
                 #(#fields)*
             }
 
@@ -81,7 +83,36 @@ pub fn module(api: &Api) -> TokenStream {
                 pub fn new() -> Self {
                     Self {
                         spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+                        accepted: None,
                         #(#nones)*
+                    }
+                }
+
+                /// The same mock accepting only `credentials`: a bearer or OAuth 2
+                /// token, an API key, `user:password` for basic authentication, the
+                /// credentials of another HTTP scheme as sent. Any other is refused
+                /// with 401, as a real server refuses a wrong one. Without it, any
+                /// credential presented is accepted; mutual TLS and schemes the spec
+                /// does not describe are accepted either way.
+                pub fn accepting<I, S>(mut self, credentials: I) -> Self
+                where
+                    I: IntoIterator<Item = S>,
+                    S: Into<String>,
+                {
+                    self.accepted = Some(credentials.into_iter().map(Into::into).collect());
+                    self
+                }
+
+                /// Whether `credential` is one the mock accepts.
+                fn admits(&self, credential: &str) -> Result<()> {
+                    match &self.accepted {
+                        Some(accepted) if !accepted.iter().any(|c| c == credential) => {
+                            Err(::specfirst_runtime::HttpError::for_status(
+                                ::specfirst_runtime::StatusCode::UNAUTHORIZED,
+                                "the credential is not one the mock accepts",
+                            ))
+                        }
+                        _ => Ok(()),
                     }
                 }
 
@@ -200,8 +231,8 @@ fn method(op: &Operation) -> TokenStream {
     }
 }
 
-/// The authentication trait's impl: every credential accepted, as the unit principal,
-/// with every scope the spec names.
+/// The authentication trait's impl: every credential accepted (or those
+/// `Mock::accepting` names), as the unit principal, with every scope the spec names.
 fn auth_impl(api: &Api) -> TokenStream {
     let Some(auth) = &api.auth else {
         return TokenStream::new();
@@ -234,13 +265,30 @@ fn auth_impl(api: &Api) -> TokenStream {
             }
             _ => quote!(()),
         };
+        let presented = match &scheme.kind {
+            SchemeKind::Bearer { .. }
+            | SchemeKind::OAuth2 { .. }
+            | SchemeKind::OpenIdConnect { .. } => Some(quote!(credential.token())),
+            SchemeKind::Basic => Some(quote!(&format!(
+                "{}:{}",
+                credential.username(),
+                credential.password()
+            ))),
+            SchemeKind::Http { .. } => Some(quote!(credential.credentials())),
+            SchemeKind::ApiKey { .. } => Some(quote!(credential.key())),
+            SchemeKind::MutualTls | SchemeKind::Undescribed { .. } => None,
+        };
+        let answer = match presented {
+            Some(presented) => quote!(self.admits(#presented).map(|()| #principal)),
+            None => quote!(Ok(#principal)),
+        };
         quote! {
             fn #method(
                 &self,
                 _ctx: &RequestContext,
                 #credential
             ) -> impl Future<Output = Result<#output>> + Send {
-                ::std::future::ready(Ok(#principal))
+                ::std::future::ready(#answer)
             }
         }
     });

@@ -467,6 +467,7 @@ fn checks(map: &serde_json::Map<String, Value>, typed_string: bool) -> Vec<Token
         Some("ipv4") => Some(quote!(Ipv4)),
         Some("ipv6") => Some(quote!(Ipv6)),
         Some("hostname") => Some(quote!(Hostname)),
+        Some("uri") => Some(quote!(Uri)),
         _ => None,
     };
     if let Some(format) = format {

@@ -18,6 +18,9 @@ pub enum Format {
     Ipv6,
     /// `hostname` (RFC 1123).
     Hostname,
+    /// `uri` (RFC 3986): an absolute URI, its scheme and what follows the colon,
+    /// written in the characters a URI may hold.
+    Uri,
 }
 
 impl Format {
@@ -30,6 +33,7 @@ impl Format {
             Format::Ipv4 => "ipv4",
             Format::Ipv6 => "ipv6",
             Format::Hostname => "hostname",
+            Format::Uri => "uri",
         }
     }
 
@@ -42,6 +46,7 @@ impl Format {
             Format::Ipv4 => text.parse::<std::net::Ipv4Addr>().is_ok(),
             Format::Ipv6 => text.parse::<std::net::Ipv6Addr>().is_ok(),
             Format::Hostname => is_hostname(text),
+            Format::Uri => is_uri(text),
         }
     }
 }
@@ -148,6 +153,33 @@ fn is_hostname(text: &str) -> bool {
         })
 }
 
+/// RFC 3986's `URI`: a scheme (a letter, then letters, digits, `+`, `-`, `.`), a
+/// colon, then only unreserved and reserved characters and percent escapes.
+fn is_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut scheme_bytes = scheme.bytes();
+    let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let bytes = rest.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'%' => {
+                let escaped = bytes.get(at + 1..at + 3);
+                if !escaped.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+                    return false;
+                }
+                at += 3;
+            }
+            b if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b) => at += 1,
+            _ => return false,
+        }
+    }
+    scheme_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +201,15 @@ mod tests {
             (Format::Ipv4, "192.0.2.256", false),
             (Format::Ipv6, "2001:db8::1", true),
             (Format::Hostname, "-bad.example", false),
+            (Format::Uri, "https://example.com/a?b=c#d", true),
+            (Format::Uri, "urn:isbn:0451450523", true),
+            (Format::Uri, "mailto:ada@example.org", true),
+            (Format::Uri, "https://example.com/a%20b", true),
+            (Format::Uri, "/relative/path", false),
+            (Format::Uri, "", false),
+            (Format::Uri, "https://example.com/a b", false),
+            (Format::Uri, "https://example.com/%zz", false),
+            (Format::Uri, "1http://example.com", false),
         ];
         for (format, text, valid) in cases {
             assert_eq!(format.accepts(text), valid, "{format:?} {text}");

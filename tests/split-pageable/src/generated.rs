@@ -129,7 +129,7 @@ pub mod client;
 
 /// An implementation of [`PageableApi`](super::PageableApi) that answers from the spec alone, for tests of code that calls the API.
 ///
-/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential is accepted. `Mock::on_<method>` replaces one operation's answers with the test's own.
+/// Each operation answers with a response its spec declares, chosen by the request's `Prefer` header: `code=404` for the response of that status, `example=NAME` for the body's example of that name, `dynamic=true` for a body made up from the schema even where examples exist; by default the first success with its first example, or a value made to fit its schema. Requests are decoded and validated as the real server does, and any credential presented is accepted (`Mock::accepting` names the only ones). `Mock::on_<method>` replaces one operation's answers with the test's own.
 #[cfg(feature = "mock")]
 #[allow(clippy::all, unused_imports, unused_variables, dead_code, deprecated)]
 pub mod mock;

@@ -12,6 +12,7 @@ use super::client as read;
 #[derive(Clone)]
 pub struct Mock {
     spec: Arc<Spec>,
+    accepted: Option<Arc<[String]>>,
     list_vaults: Option<Handler<super::ListVaultsRequest, super::ListVaultsResponse>>,
     list_tenants: Option<Handler<super::ListTenantsRequest, super::ListTenantsResponse>>,
 }
@@ -33,8 +34,39 @@ impl Mock {
     pub fn new() -> Self {
         Self {
             spec: Arc::new(Spec::parse(super::OPENAPI_DOCUMENT)),
+            accepted: None,
             list_vaults: None,
             list_tenants: None,
+        }
+    }
+
+    /// The same mock accepting only `credentials`: a bearer or OAuth 2
+    /// token, an API key, `user:password` for basic authentication, the
+    /// credentials of another HTTP scheme as sent. Any other is refused
+    /// with 401, as a real server refuses a wrong one. Without it, any
+    /// credential presented is accepted; mutual TLS and schemes the spec
+    /// does not describe are accepted either way.
+    pub fn accepting<I, S>(mut self, credentials: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.accepted = Some(credentials.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Whether `credential` is one the mock accepts.
+    fn admits(&self, credential: &str) -> Result<()> {
+        match &self.accepted {
+            Some(accepted) if !accepted.iter().any(|c| c == credential) => {
+                Err(
+                    ::specfirst_runtime::HttpError::for_status(
+                        ::specfirst_runtime::StatusCode::UNAUTHORIZED,
+                        "the credential is not one the mock accepts",
+                    ),
+                )
+            }
+            _ => Ok(()),
         }
     }
 

@@ -1,0 +1,53 @@
+"""Schemathesis hook for specs written by Dropshot (Oxide's nexus): the formats Dropshot
+writes for Rust's integer types (`uint8` .. `uint64`, `int8` .. `int64`) and for an IP
+address (`ip`) are not JSON Schema's, so schemathesis reads them as no constraint at all
+and sends values no server built from the spec takes (a `uint32` of 38,210,630,964, an
+`ip` of "0"). Before the spec is loaded, each is written as the JSON Schema it stands
+for: the integer's bounds, and an IPv4 or IPv6 address.
+
+Used by .ci/schemathesis-mock through SCHEMATHESIS_HOOKS.
+"""
+
+import schemathesis
+
+BOUNDS = {
+    "uint8": (0, 2**8 - 1),
+    "uint16": (0, 2**16 - 1),
+    "uint32": (0, 2**32 - 1),
+    "uint64": (0, 2**64 - 1),
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+
+
+def _declares(node, kind):
+    declared = node.get("type")
+    return declared == kind or (isinstance(declared, list) and kind in declared)
+
+
+def _standardize(node):
+    if isinstance(node, list):
+        for item in node:
+            _standardize(item)
+        return
+    if not isinstance(node, dict):
+        return
+    fmt = node.get("format")
+    if isinstance(fmt, str) and fmt in BOUNDS and _declares(node, "integer"):
+        low, high = BOUNDS[fmt]
+        if not isinstance(node.get("minimum"), (int, float)) or node["minimum"] < low:
+            node["minimum"] = low
+        if not isinstance(node.get("maximum"), (int, float)) or node["maximum"] > high:
+            node["maximum"] = high
+    elif fmt == "ip" and _declares(node, "string"):
+        del node["format"]
+        node.setdefault("anyOf", [{"format": "ipv4"}, {"format": "ipv6"}])
+    for value in list(node.values()):
+        _standardize(value)
+
+
+@schemathesis.hook
+def before_load_schema(ctx, raw_schema):
+    _standardize(raw_schema)
