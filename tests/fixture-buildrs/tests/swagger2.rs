@@ -176,11 +176,12 @@ impl api::SwaggerTwoApi for Pets {
             _ => {}
         }
         let body = serde_json::from_value(json!({
+            // `format: uri`: absolute, the caption percent-encoded.
             "url": format!(
-                "/photos/{}/{}/{}",
+                "https://photos.example/{}/{}/{}",
                 r.pet_id,
                 r.body.file.bytes.len(),
-                r.body.caption.as_deref().unwrap_or("-")
+                percent_encoded(r.body.caption.as_deref().unwrap_or("-"))
             ),
             "caption": received,
         }))
@@ -298,7 +299,7 @@ async fn a_swagger_two_api_serves_like_its_openapi_three_equivalent() {
     assert_eq!(uploaded.status(), 200);
     assert_eq!(
         uploaded.json::<Value>().await.expect("json")["url"],
-        "/photos/3/3/-"
+        "https://photos.example/3/3/-"
     );
 
     // A `type: file` response is bytes with its media type.
@@ -547,4 +548,16 @@ async fn the_client_round_trips_every_operation() {
             )
         );
     }
+}
+
+/// `text` with every byte but the unreserved ones written as `%XX`.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
