@@ -64,7 +64,8 @@ pub fn operations_trait(api: &Api, trait_doc: &str, bodies: MethodBodies) -> Tok
     if api.trait_parts.is_empty() {
         let trait_doc = doc(trait_doc);
         let methods = methods(api, api.operations.iter(), bodies);
-        let render_error = render_error();
+        // Without operations nothing is ever rendered (and nothing is imported).
+        let render_error = (!api.operations.is_empty()).then(render_error);
         return quote! {
             #trait_doc
             pub trait #name: #supertrait Send + Sync + 'static {
@@ -244,4 +245,36 @@ fn operation_doc(op: &Operation) -> String {
         op.method, op.path, op.operation_id
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    /// An API without operations imports nothing, so its trait names no `rt::` item: it
+    /// has no `render_error`, which nothing would ever call.
+    #[test]
+    fn an_api_without_operations_has_no_render_error() {
+        let spec = b"openapi: 3.0.3\ninfo: {title: Empty, version: '1'}\npaths: {}\n";
+        let generator = crate::Generator::from_bytes("empty.yaml", spec).expect("a spec");
+        let code: String = generator
+            .module_files("api")
+            .expect("generated")
+            .into_iter()
+            .map(|file| file.contents)
+            .collect();
+        assert!(!code.contains("render_error"), "{code}");
+        assert!(
+            !code.contains("rt::") || code.contains("__private as rt"),
+            "{code}"
+        );
+
+        let spec = b"openapi: 3.0.3\ninfo: {title: One, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: none}}\n";
+        let generator = crate::Generator::from_bytes("one.yaml", spec).expect("a spec");
+        let code: String = generator
+            .module_files("api")
+            .expect("generated")
+            .into_iter()
+            .map(|file| file.contents)
+            .collect();
+        assert!(code.contains("fn render_error("), "{code}");
+    }
 }
