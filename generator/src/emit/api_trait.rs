@@ -249,32 +249,32 @@ fn operation_doc(op: &Operation) -> String {
 
 #[cfg(test)]
 mod tests {
-    /// An API without operations imports nothing, so its trait names no `rt::` item: it
-    /// has no `render_error`, which nothing would ever call.
-    #[test]
-    fn an_api_without_operations_has_no_render_error() {
-        let spec = b"openapi: 3.0.3\ninfo: {title: Empty, version: '1'}\npaths: {}\n";
-        let generator = crate::Generator::from_bytes("empty.yaml", spec).expect("a spec");
-        let code: String = generator
+    /// The whole generated module of `spec`.
+    fn generated(spec: &[u8]) -> String {
+        crate::Generator::from_bytes("api.yaml", spec)
+            .expect("a spec")
             .module_files("api")
             .expect("generated")
             .into_iter()
             .map(|file| file.contents)
-            .collect();
+            .collect()
+    }
+
+    /// An API without operations imports nothing, so its trait names no `rt::` item: it
+    /// has no `render_error`, which nothing would ever call.
+    #[test]
+    fn an_api_without_operations_has_no_render_error() {
+        let code = generated(b"openapi: 3.0.3\ninfo: {title: Empty, version: '1'}\npaths: {}\n");
         assert!(!code.contains("render_error"), "{code}");
         assert!(
             !code.contains("rt::") || code.contains("__private as rt"),
             "{code}"
         );
 
-        let spec = b"openapi: 3.0.3\ninfo: {title: One, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: none}}\n";
-        let generator = crate::Generator::from_bytes("one.yaml", spec).expect("a spec");
-        let code: String = generator
-            .module_files("api")
-            .expect("generated")
-            .into_iter()
-            .map(|file| file.contents)
-            .collect();
+        let code = generated(
+            b"openapi: 3.0.3\ninfo: {title: One, version: '1'}\npaths:\n  /a:\n    get:\n      \
+              operationId: getA\n      responses: {'204': {description: none}}\n",
+        );
         assert!(code.contains("fn render_error("), "{code}");
     }
 }
