@@ -19,6 +19,7 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::ident;
+use super::response_checks::table_name;
 use crate::ir::{Api, Operation, Response, ResponseBody, StatusSpec};
 use crate::load::refs;
 use crate::naming::Namespace;
@@ -123,7 +124,8 @@ pub(super) fn error_forms(api: &Api, taken: &[&str]) -> ErrorForms {
             if let Some(name) = tables.get(&key) {
                 return Some(name.clone());
             }
-            let name = table_name(op, &cases, uses[&key], &mut names);
+            let statuses = cases.iter().map(|(status, _)| *status);
+            let name = table_name(op, statuses, uses[&key], "ERRORS", &mut names);
             table_items.push(table_item(&name, &cases));
             tables.insert(key, name.clone());
             Some(name)
@@ -134,25 +136,6 @@ pub(super) fn error_forms(api: &Api, taken: &[&str]) -> ErrorForms {
         tables: table_names,
         items: form_items,
     }
-}
-
-/// The name of an operation's table: its own (`SHOW_PET_BY_ID_ERRORS`) when no other
-/// operation shares it, else its statuses' (`ERRORS_404_DEFAULT`).
-fn table_name(
-    op: &Operation,
-    cases: &[(StatusSpec, Option<String>)],
-    uses: usize,
-    names: &mut Namespace,
-) -> String {
-    if uses == 1 {
-        let upper = op.method_name.trim_end_matches('_').to_ascii_uppercase();
-        return names.claim(&format!("{upper}_ERRORS"));
-    }
-    let statuses: Vec<String> = cases
-        .iter()
-        .map(|(status, _)| status.key().to_ascii_uppercase())
-        .collect();
-    names.claim(&format!("ERRORS_{}", statuses.join("_")))
 }
 
 /// Whether `response` of `op` answers errors: a 4xx or 5xx status or class, or

@@ -44,19 +44,32 @@ pub(super) fn names(
             if let Some(name) = given.get(key.as_str()) {
                 return Some(name.clone());
             }
-            let name = if uses[key.as_str()] == 1 {
-                let upper = op.method_name.trim_end_matches('_').to_ascii_uppercase();
-                names.claim(&format!("{upper}_RESPONSES"))
-            } else {
-                let statuses: Vec<String> = declared
-                    .map(|response| response.status.key().to_ascii_uppercase())
-                    .collect();
-                names.claim(&format!("RESPONSES_{}", statuses.join("_")))
-            };
+            let statuses = declared.map(|response| response.status);
+            let name = table_name(op, statuses, uses[key.as_str()], "RESPONSES", &mut names);
             given.insert(key, name.clone());
             Some(name)
         })
         .collect()
+}
+
+/// The name of an operation's table of `word` (`RESPONSES`, `ERRORS`) in the `handlers`
+/// module: its own (`LIST_PETS_RESPONSES`) when only `op` uses it, else the listed
+/// `statuses`' (`RESPONSES_200_404`), which the operations sharing it have alike.
+pub(super) fn table_name(
+    op: &Operation,
+    statuses: impl Iterator<Item = StatusSpec>,
+    uses: usize,
+    word: &str,
+    names: &mut Namespace,
+) -> String {
+    if uses == 1 {
+        let upper = op.method_name.trim_end_matches('_').to_ascii_uppercase();
+        return names.claim(&format!("{upper}_{word}"));
+    }
+    let statuses: Vec<String> = statuses
+        .map(|status| status.key().to_ascii_uppercase())
+        .collect();
+    names.claim(&format!("{word}_{}", statuses.join("_")))
 }
 
 /// What makes two operations' tables the same: each declared response's status, media
