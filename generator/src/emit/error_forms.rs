@@ -19,8 +19,8 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::ident;
-use super::response_checks::table_name;
-use crate::ir::{Api, Operation, Response, ResponseBody, StatusSpec};
+use super::response_checks::{json_body, table_name};
+use crate::ir::{Api, Operation, Response, StatusSpec};
 use crate::load::refs;
 use crate::naming::Namespace;
 
@@ -152,27 +152,22 @@ fn is_error(op: &Operation, response: &Response) -> bool {
     }
 }
 
-/// The JSON body's media type and schema of `response`, and its type's name hint, when
-/// it has one: the only body, or the first JSON one among several media types.
+/// The first JSON body of `response` in document order: its media type (a range such as
+/// `application/*` names no type to answer with, so `application/json` then), schema,
+/// and its type's name hint (the component's name for a reference).
 fn json_schema(response: &Response) -> Option<(String, &Value, String)> {
-    let bodies = std::iter::once(response.body.as_ref())
-        .flatten()
-        .chain(response.alternatives.iter().map(|a| &a.body));
-    bodies.into_iter().find_map(|body| match body {
-        ResponseBody::Json { schema, .. } => {
-            // A range (`application/*`) names no type to answer with.
-            let media_type = Some(body.media_type())
-                .filter(|media| !media.contains('*'))
-                .unwrap_or_else(|| "application/json".to_string());
-            let hint = schema
-                .schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(refs::component_schema_name)
-                .unwrap_or_else(|| schema.name_hint.clone());
-            Some((media_type, &schema.schema, hint))
-        }
-        ResponseBody::Text { .. } | ResponseBody::Bytes { .. } => None,
+    response.content.iter().find_map(|media| {
+        let schema = json_body(response, &media.media_type)?;
+        let hint = schema
+            .schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(refs::component_schema_name)
+            .unwrap_or_else(|| schema.name_hint.clone());
+        let media_type = Some(media.media_type.clone())
+            .filter(|media| !media.contains('*'))
+            .unwrap_or_else(|| "application/json".to_string());
+        Some((media_type, &schema.schema, hint))
     })
 }
 

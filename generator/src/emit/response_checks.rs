@@ -164,7 +164,7 @@ fn body_rules(response: &Response, media_type: &str, rules: &mut Rules<'_>) -> O
 }
 
 /// The schema of the body `response` has as `media_type`, when it is JSON.
-fn json_body<'a>(response: &'a Response, media_type: &str) -> Option<&'a SchemaUse> {
+pub(super) fn json_body<'a>(response: &'a Response, media_type: &str) -> Option<&'a SchemaUse> {
     let body = match response.alternatives.as_slice() {
         [] => response
             .body
