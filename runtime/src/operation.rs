@@ -6,12 +6,15 @@
 //! here, [`handle`] and [`handle_secured`], and routed by [`Endpoints`]. A handler of its
 //! own per operation would be a state machine per operation for the compiler to build
 //! and check, and an axum `Handler` to resolve for each route; generic ones are checked
-//! once, here.
+//! once, here. Routes hold the operation as data behind one handler type (`Endpoint`),
+//! so axum's services are compiled once per API too, not once per operation.
 
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
@@ -179,11 +182,75 @@ pub trait Endpoints<A>: Sized {
 
 impl<A: Send + Sync + 'static> Endpoints<A> for MethodRouter<Arc<A>> {
     fn public<O: Public<A>>(self, method: MethodFilter) -> Self {
-        add(self, method, handle::<A, O>, O::PRODUCES)
+        let operation: &'static dyn Serve<A> = &PublicOperation::<O>(PhantomData);
+        add(self, method, Endpoint { operation }, O::PRODUCES)
     }
 
     fn secured<O: Secured<A>>(self, method: MethodFilter) -> Self {
-        add(self, method, handle_secured::<A, O>, O::PRODUCES)
+        let operation: &'static dyn Serve<A> = &SecuredOperation::<O>(PhantomData);
+        add(self, method, Endpoint { operation }, O::PRODUCES)
+    }
+}
+
+/// The future of one request's response.
+type Serving = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// One operation of the API `A` as its route serves it, its type erased. Every route
+/// is then the one axum handler type [`Endpoint`]: axum's routing and its services are
+/// compiled once per API instead of once per operation, which was most of the build of
+/// a server with hundreds of operations (Oxide's nexus: minutes in a debug build).
+trait Serve<A>: Send + Sync + 'static {
+    /// Extracts the request and answers it with the operation's handler.
+    fn serve(&self, request: Request, api: Arc<A>) -> Serving;
+}
+
+/// A public operation `O`, served by [`handle`].
+struct PublicOperation<O>(PhantomData<fn() -> O>);
+
+/// A secured operation `O`, served by [`handle_secured`].
+struct SecuredOperation<O>(PhantomData<fn() -> O>);
+
+impl<A: Send + Sync + 'static, O: Public<A>> Serve<A> for PublicOperation<O> {
+    fn serve(&self, request: Request, api: Arc<A>) -> Serving {
+        Box::pin(async move {
+            match RawRequest::from_request(request, &api).await {
+                Ok(input) => handle::<A, O>(State(api), input).await,
+                Err(rejection) => rejection.into_response(),
+            }
+        })
+    }
+}
+
+impl<A: Send + Sync + 'static, O: Secured<A>> Serve<A> for SecuredOperation<O> {
+    fn serve(&self, request: Request, api: Arc<A>) -> Serving {
+        Box::pin(async move {
+            match RawRequest::from_request(request, &api).await {
+                Ok(input) => handle_secured::<A, O>(State(api), input).await,
+                Err(rejection) => rejection.into_response(),
+            }
+        })
+    }
+}
+
+/// The axum handler of every operation's route: the operation it serves is data.
+struct Endpoint<A: 'static> {
+    operation: &'static dyn Serve<A>,
+}
+
+// Not derived: that would ask `A: Clone`, and the API is shared behind an `Arc`.
+impl<A> Clone for Endpoint<A> {
+    fn clone(&self) -> Self {
+        Self {
+            operation: self.operation,
+        }
+    }
+}
+
+impl<A: Send + Sync + 'static> Handler<(), Arc<A>> for Endpoint<A> {
+    type Future = Serving;
+
+    fn call(self, request: Request, api: Arc<A>) -> Serving {
+        self.operation.serve(request, api)
     }
 }
 
