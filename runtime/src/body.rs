@@ -266,7 +266,7 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
     if let Some(decoded) = crate::validate::decode_if_valid(bytes, rules) {
         return Ok(decoded);
     }
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+    let mut value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
         // Malformed JSON: decoding it again with path tracking locates the error. Never
         // into `T`, which may skip what the rules would read (a number too large for
@@ -310,6 +310,8 @@ pub(crate) fn decode_json_checked<T: DeserializeOwned>(
     if let Ok(decoded) = serde_json::from_slice(bytes) {
         return Ok(decoded);
     }
+    // What the rules allow and the type has no room for goes (see `validate::fit`).
+    crate::validate::fit(&mut value, rules);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = json_pointer(e.path());
         invalid_json(&pointer, &e.into_inner())
@@ -394,10 +396,36 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
 /// Decodes an `application/x-www-form-urlencoded` body. A key repeated is a list, as
 /// HTML forms and OpenAPI's default (`form`, exploded) write arrays; a key given once
 /// is a list of one where the type wants a list.
+///
+/// A form has no way to write `null`; clients that have to (schemathesis, for one)
+/// write the text `null`. Where that text is what the type refuses (a nullable number,
+/// say), it is read as the field left empty, which is `None`; where the type takes it
+/// (a string), it stays the text.
 pub(crate) fn decode_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
-    serde_html_form::from_bytes(bytes).map_err(|e| {
+    let refused = |e: serde_html_form::de::Error| {
         HttpError::bad_request("InvalidBody", format!("invalid form request body: {e}"))
-    })
+    };
+    let mut error = match serde_html_form::from_bytes(bytes) {
+        Ok(decoded) => return Ok(decoded),
+        Err(error) => error.to_string(),
+    };
+    let mut pairs: Vec<&[u8]> = bytes.split(|b| *b == b'&').collect();
+    for index in 0..pairs.len() {
+        let Some(emptied) = pairs[index].strip_suffix(b"null") else {
+            continue;
+        };
+        if !emptied.ends_with(b"=") {
+            continue;
+        }
+        let kept = std::mem::replace(&mut pairs[index], emptied);
+        match serde_html_form::from_bytes::<T>(&pairs.join(&b'&')) {
+            Ok(decoded) => return Ok(decoded),
+            // Emptying the pair changed what the type says: it was the one refused.
+            Err(other) if other.to_string() != error => error = other.to_string(),
+            Err(_) => pairs[index] = kept,
+        }
+    }
+    serde_html_form::from_bytes(bytes).map_err(refused)
 }
 
 #[cfg(test)]
@@ -570,6 +598,30 @@ mod tests {
             multipart_boundary(&headers).unwrap_err().status,
             StatusCode::UNSUPPORTED_MEDIA_TYPE
         );
+    }
+
+    #[test]
+    fn a_form_null_is_an_empty_field_where_the_type_refuses_the_text() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Request {
+            ttl: Option<u32>,
+            note: Option<String>,
+            name: String,
+        }
+        let read = |form: &str| decode_form::<Request>(form.as_bytes());
+        assert_eq!(
+            read("ttl=null&note=null&name=null").unwrap(),
+            Request {
+                ttl: None,
+                note: Some("null".into()),
+                name: "null".into(),
+            }
+        );
+        assert_eq!(read("name=a&ttl=5").unwrap().ttl, Some(5));
+        // Still refused when something else is wrong, in the words of the first try.
+        let refused = read("ttl=null&name=a&note=b&ttl=x").unwrap_err();
+        assert_eq!(refused.status.as_u16(), 400);
+        assert!(read("ttl=nul&name=a").is_err());
     }
 
     #[test]

@@ -10,14 +10,17 @@
 //! and the violations it reports, [`checks`] the single-keyword constraints and
 //! [`formats`] the syntax of the `format`s that have one. [`single_pass`] reads a body
 //! into its type and checks it in one go, answering only whether it holds: a body that
-//! does not is then walked for the report.
+//! does not is then walked for the report. [`fit`] leaves out what a body may hold
+//! but its type cannot, for the rare body the rules take and the type refuses.
 
 mod checks;
+mod fit;
 mod formats;
 mod schema;
 mod single_pass;
 mod walk;
 
+pub(crate) use fit::fit;
 pub use formats::Format;
 pub use schema::{Additional, Check, Kind, Schema, Tagged};
 pub(crate) use single_pass::decode_if_valid;

@@ -93,7 +93,8 @@ pub struct Schema {
     pub items: Option<&'static Schema>,
     /// `allOf`: schemas the value must match as well.
     pub all_of: &'static [&'static Schema],
-    /// A `oneOf` with a `discriminator`: the alternative an object's tag selects.
+    /// A `oneOf` told apart by a tag (a `discriminator`, or a property each alternative
+    /// requires to be a value of its own): the alternative an object's tag selects.
     pub tagged: Option<&'static Tagged>,
     /// `propertyNames`: the schema every key of an object must match, as a string.
     pub property_names: Option<&'static Schema>,
@@ -106,6 +107,9 @@ pub struct Tagged {
     pub property: &'static str,
     /// Each tag value and the schema of the alternative it selects.
     pub alternatives: &'static [(&'static str, &'static Schema)],
+    /// The tag values whose alternative declares nothing but the tag: a unit variant,
+    /// whose type holds nothing else (see [`fit`](super::fit)).
+    pub bare: &'static [&'static str],
 }
 
 impl Schema {

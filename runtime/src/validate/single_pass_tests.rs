@@ -93,6 +93,7 @@ static UNFOLLOWED: Schema = Schema {
                 tagged: Some(&Tagged {
                     property: "kind",
                     alternatives: &[("a", &Schema::OBJECT)],
+                    bare: &[],
                 }),
                 ..Schema::ANY
             },

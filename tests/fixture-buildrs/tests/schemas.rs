@@ -71,6 +71,14 @@ impl api::SchemasApi for Echo {
         }
         Ok(api::TraceOutlineResponse::Ok { body })
     }
+
+    async fn echo_source(
+        &self,
+        _ctx: RequestContext,
+        r: api::EchoSourceRequest,
+    ) -> Result<api::EchoSourceResponse, HttpError> {
+        Ok(api::EchoSourceResponse::Ok { body: r.body })
+    }
 }
 
 async fn post(http: &support::Server, path: &str, body: Value) -> (u16, Value) {
@@ -102,6 +110,9 @@ async fn discriminated_shapes_decode_by_their_tag() {
     assert_eq!(status, 400);
     let (status, _) = post(&http, "/shapes", json!({"kind": "triangle", "radius": 1})).await;
     assert_eq!(status, 400);
+    // serde would take a variant's index for its tag; the schema wants a string.
+    let (status, _) = post(&http, "/shapes", json!({"kind": 0, "radius": 2.5})).await;
+    assert_eq!(status, 400);
     // exclusiveMinimum 0 and minimum 1.
     let (status, _) = post(&http, "/shapes", json!({"kind": "circle", "radius": 0})).await;
     assert_eq!(status, 400);
@@ -129,6 +140,32 @@ async fn an_inline_discriminated_body_decodes_by_its_own_tags() {
     // The component's own tag value is not this body's.
     let (status, _) = post(&http, "/outlines", json!({"kind": "circle", "radius": 2})).await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn alternatives_told_apart_by_a_required_tag_are_checked_by_it() {
+    let http = support::start(api::router(Arc::new(Echo))).await;
+    for source in [json!({"type": "disk", "size": 4}), json!({"type": "blank"})] {
+        let (status, echoed) = post(&http, "/sources", source.clone()).await;
+        assert_eq!((status, echoed), (200, source));
+    }
+    // The schema lets a tag-only alternative have more properties; its type (a unit
+    // variant) holds none of them.
+    let (status, echoed) = post(&http, "/sources", json!({"type": "blank", "size": 9})).await;
+    assert_eq!((status, echoed), (200, json!({"type": "blank"})));
+    // The alternative the tag selects is checked whole: its bounds, its required
+    // properties, and the tag's own type (serde would read `0` as the first variant).
+    for (source, said) in [
+        (json!({"type": "disk", "size": 5}), "/size"),
+        (json!({"type": "disk"}), r#"property "size" (required)"#),
+        (json!({"type": 0, "size": 2}), "/type"),
+        (json!({"type": "tape"}), "/type"),
+    ] {
+        let (status, error) = post(&http, "/sources", source.clone()).await;
+        assert_eq!(status, 400, "{source} -> {error}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains(said), "{source} -> {error}");
+    }
 }
 
 #[tokio::test]
@@ -285,7 +322,8 @@ fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> T {
 
 /// Every operation of the spec through the typed client, in process and over HTTP:
 /// discriminated shapes (by a component's tags and by a body's own), an `anyOf` of a
-/// string, an integer and a list, and a record of every format, map and nested object
+/// string, an integer and a list, sources told apart by a tag no discriminator names,
+/// and a record of every format, map and nested object
 /// are written as JSON the server reads back to the same values (its defaults filled
 /// in, the echo's own changes made); a status the operation does not declare is
 /// `UndeclaredStatus` with its body.
@@ -363,6 +401,13 @@ async fn the_client_round_trips_every_operation() {
                 .await
                 .expect("an outline");
             assert_eq!(body, length, "{sent}");
+        }
+        for sent in [json!({"type": "disk", "size": 3}), json!({"type": "blank"})] {
+            let api::EchoSourceResponse::Ok { body } = client
+                .echo_source(api::EchoSourceRequest::new(typed(&sent)))
+                .await
+                .expect("a source");
+            assert_eq!(serde_json::to_value(body).expect("JSON"), sent);
         }
         let error = client
             .trace_outline(api::TraceOutlineRequest::new(typed(

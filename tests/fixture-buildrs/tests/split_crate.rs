@@ -66,6 +66,14 @@ macro_rules! echo {
                 };
                 Ok($($api)::+::TraceOutlineResponse::Ok { body })
             }
+
+            async fn echo_source(
+                &self,
+                _ctx: RequestContext,
+                r: $($api)::+::EchoSourceRequest,
+            ) -> Result<$($api)::+::EchoSourceResponse, HttpError> {
+                Ok($($api)::+::EchoSourceResponse::Ok { body: r.body })
+            }
         }
     };
 }
@@ -94,6 +102,9 @@ async fn the_split_crate_answers_as_the_single_module_does() {
         ("/shapes", json!({"kind": "rect", "radius": 2.5})),
         ("/shapes", json!({"kind": "triangle", "radius": 1})),
         ("/shapes", json!({"kind": "circle", "radius": 0})),
+        ("/sources", json!({"type": "disk", "size": 4})),
+        ("/sources", json!({"type": "disk", "size": 5})),
+        ("/sources", json!({"type": 0, "size": 2})),
         ("/values", json!("abc")),
         ("/values", json!(42)),
         ("/values", json!([true, false])),

@@ -167,6 +167,58 @@ pub(super) fn tag_alternatives(schema: &mut Map<String, Value>, discriminator: &
     }
 }
 
+/// A `oneOf` whose every alternative is an inline object requiring one property to be
+/// a single string (Dropshot's and schemars' tagged enums, `{type: {enum: [disk]}}`)
+/// is discriminated by that property though it names no `discriminator`. The validator
+/// is told so (as for [`tag_alternatives`]): serde takes a variant's index for its tag
+/// (`"type": 0`) and reads no bounds or required properties of the variant's own, so
+/// only the tag's alternative, checked whole, says whether the value is one the
+/// schema admits.
+pub(super) fn tag_implicit_alternatives(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(alternatives)) = schema.get("oneOf") else {
+        return;
+    };
+    if alternatives.len() < 2 {
+        return;
+    }
+    // The single string value `property` must have in `alternative`, if it must.
+    let tag_of = |alternative: &Value, property: &str| -> Option<String> {
+        let required = alternative.get("required")?.as_array()?;
+        if !required.iter().any(|name| name == property) {
+            return None;
+        }
+        let rule = alternative.get("properties")?.get(property)?;
+        match (rule.get("const"), rule.get("enum")) {
+            (Some(Value::String(value)), _) => Some(value.clone()),
+            (None, Some(Value::Array(values))) => match values.as_slice() {
+                [Value::String(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let Some(first) = alternatives[0].get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for property in first.keys() {
+        let mut by = Map::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            match tag_of(alternative, property) {
+                // Two alternatives with one tag are not told apart by it.
+                Some(value) if !by.contains_key(&value) => {
+                    by.insert(value, Value::from(index));
+                }
+                _ => break,
+            }
+        }
+        if by.len() == alternatives.len() {
+            let tagged = serde_json::json!({ "property": property, "list": "oneOf", "by": by });
+            schema.insert(TAGGED.into(), tagged);
+            return;
+        }
+    }
+}
+
 /// typify refuses (by panicking) string enums whose values map to the same Rust variant
 /// name, such as `reactions-+1` and `reactions--1`. Such an enum is kept for validation
 /// but hidden from typify.

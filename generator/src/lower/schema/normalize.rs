@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use super::defaults::{drop_mismatched_default, drop_unfit_defaults};
 use super::enums::{
     clean_enum, drop_alternatives_beside_enum, drop_keywords_beside_enum, enum_values_type,
-    hide_colliding_enum, hide_mixed_enum, tag_alternatives, type_a_null_enum,
+    hide_colliding_enum, hide_mixed_enum, tag_alternatives, tag_implicit_alternatives,
+    type_a_null_enum,
 };
 use super::names::{typify_field_name, visit_inline_mut};
 
@@ -202,6 +203,8 @@ pub(crate) fn normalize(schema: &Value, pointer: &str, problems: &mut Vec<Diagno
         if !own_alternative {
             tag_alternatives(&mut out, discriminator);
         }
+    } else {
+        tag_implicit_alternatives(&mut out);
     }
     drop_keywords_beside_enum(&mut out);
     type_a_null_enum(&mut out);

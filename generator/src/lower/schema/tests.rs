@@ -483,6 +483,49 @@ fn discriminated_alternatives_are_tagged() {
 }
 
 #[test]
+fn alternatives_requiring_one_tag_each_are_tagged() {
+    let mut problems = Vec::new();
+    let variant = |tag: &str, extra: Value| {
+        let mut variant = json!({
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "enum": [tag]}},
+        });
+        if let Value::Object(extra) = extra {
+            for (key, value) in extra {
+                variant["properties"][key] = value;
+            }
+        }
+        variant
+    };
+    // Dropshot's internally tagged enum: `type` selects the alternative.
+    let shape = normalize(
+        &json!({"oneOf": [
+            variant("disk", json!({"size": {"type": "integer", "maximum": 4}})),
+            variant("image", json!({})),
+        ]}),
+        "/components/schemas/Source",
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        shape[TAGGED],
+        json!({"property": "type", "list": "oneOf", "by": {"disk": 0, "image": 1}})
+    );
+    // Two alternatives with one tag, a tag not required, or an alternative without
+    // it: the property does not say which alternative a value is.
+    let same = json!({"oneOf": [variant("disk", json!({})), variant("disk", json!({}))]});
+    let mut optional = variant("image", json!({}));
+    optional["required"] = json!([]);
+    let loose = json!({"oneOf": [variant("disk", json!({})), optional]});
+    let untagged = json!({"oneOf": [variant("disk", json!({})), {"type": "string"}]});
+    for schema in [same, loose, untagged] {
+        let shape = normalize(&schema, "/components/schemas/Source", &mut problems);
+        assert!(shape.get(TAGGED).is_none(), "{shape}");
+    }
+}
+
+#[test]
 fn inline_names_never_collide() {
     let mut components = vec![
         (
