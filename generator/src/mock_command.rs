@@ -151,7 +151,17 @@ fn write_server(dir: &Path, runtime: &RuntimeDependency) -> Result<()> {
 use std::sync::Arc;
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> std::process::ExitCode {
+    match serve().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("specfirst-mock-server: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let bind = args.next().unwrap_or_else(|| "127.0.0.1:4010".to_owned());
     let bind_address = bind.parse().map_err(|e| {

@@ -78,6 +78,21 @@ fn any_spec_is_served_from_its_examples_with_no_code() {
     assert!(built.status.success(), "{}", text(&built.stderr));
     let binary = text(&built.stdout).trim().to_owned();
 
+    // Arguments it cannot use are refused, each named, before anything is served.
+    for (args, named) in [
+        (&["127.0.0.1:0", "--verbose"][..], "--verbose"),
+        (&["127.0.0.1:0", "--credential"][..], "--credential"),
+        (&["localhost-ish"][..], "localhost-ish"),
+    ] {
+        let refused = Command::new(&binary).args(args).output().expect("runs");
+        assert!(!refused.status.success(), "{args:?} was taken");
+        let said = text(&refused.stderr);
+        assert!(
+            said.starts_with("specfirst-mock-server: ") && said.contains(named),
+            "{args:?}: {said}"
+        );
+    }
+
     let port = free_port();
     let _served = Served(
         Command::new(&binary)
