@@ -79,7 +79,8 @@ pub(crate) const ANNOTATIONS: &[&str] = &[
 ];
 
 /// Where the validator finds a discriminated `oneOf`'s tag values: the property, the
-/// list of alternatives, and the index each tag value selects. typify ignores it.
+/// list of alternatives, the index each tag value selects, and (`bare`) the tag values
+/// whose alternative declares nothing but the tag. typify ignores it.
 pub(crate) const TAGGED: &str = "x-specfirst-tagged";
 
 /// Where an `enum` typify cannot name goes: typify ignores the key, so the type becomes

@@ -402,13 +402,11 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
 /// say), it is read as the field left empty, which is `None`; where the type takes it
 /// (a string), it stays the text.
 pub(crate) fn decode_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
-    let refused = |e: serde_html_form::de::Error| {
-        HttpError::bad_request("InvalidBody", format!("invalid form request body: {e}"))
-    };
-    let mut error = match serde_html_form::from_bytes(bytes) {
+    let first = match serde_html_form::from_bytes(bytes) {
         Ok(decoded) => return Ok(decoded),
         Err(error) => error.to_string(),
     };
+    let mut error = first.clone();
     let mut pairs: Vec<&[u8]> = bytes.split(|b| *b == b'&').collect();
     for index in 0..pairs.len() {
         let Some(emptied) = pairs[index].strip_suffix(b"null") else {
@@ -425,7 +423,10 @@ pub(crate) fn decode_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpEr
             Err(_) => pairs[index] = kept,
         }
     }
-    serde_html_form::from_bytes(bytes).map_err(refused)
+    Err(HttpError::bad_request(
+        "InvalidBody",
+        format!("invalid form request body: {first}"),
+    ))
 }
 
 #[cfg(test)]

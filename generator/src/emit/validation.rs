@@ -195,13 +195,15 @@ impl<'a> Rules<'a> {
         let property = tagged.get("property")?.as_str()?;
         let list = map.get(tagged.get("list")?.as_str()?)?.as_array()?;
         let mut alternatives = Vec::new();
-        let mut bare = Vec::new();
+        // Set by lowering for alternatives that declare only the tag.
+        let bare: Vec<&str> = tagged
+            .get("bare")
+            .and_then(Value::as_array)
+            .map(|bare| bare.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         for (value, index) in tagged.get("by")?.as_object()? {
             let index = usize::try_from(index.as_u64()?).ok()?;
             let alternative = list.get(index)?;
-            if declares_only(alternative, property) {
-                bare.push(value.as_str());
-            }
             let child = match self.node(alternative, &format!("{hint}_{index}"), depth + 1) {
                 Some(child) => quote!(&#child),
                 None => quote!(&Schema::ANY),
@@ -370,26 +372,6 @@ impl<'a> Rules<'a> {
         }
         constrains.then(|| quote!(Schema { #(#fields)* ..Schema::ANY }))
     }
-}
-
-/// Whether `alternative` is an object schema declaring `property` and nothing else, so
-/// that its type (a unit variant) holds no other property the schema allows.
-fn declares_only(alternative: &Value, property: &str) -> bool {
-    let Some(map) = alternative.as_object() else {
-        return false;
-    };
-    let only_tag = map
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|properties| properties.len() == 1 && properties.contains_key(property));
-    let more = ["$ref", "allOf", "anyOf", "oneOf", "patternProperties"]
-        .iter()
-        .any(|key| map.contains_key(*key))
-        || !matches!(
-            map.get("additionalProperties"),
-            None | Some(Value::Bool(true))
-        );
-    only_tag && !more
 }
 
 /// Whether `type` of `schema` names `name` (alone or in a list).

@@ -212,11 +212,45 @@ pub(super) fn tag_implicit_alternatives(schema: &mut Map<String, Value>) {
             }
         }
         if by.len() == alternatives.len() {
-            let tagged = serde_json::json!({ "property": property, "list": "oneOf", "by": by });
+            // The tags whose alternative declares nothing else: a unit variant, whose
+            // type holds none of the other properties the schema allows. Known here,
+            // where the alternatives are still inline: sharing may make them references.
+            let bare: Vec<Value> = by
+                .iter()
+                .filter(|(_, index)| {
+                    let index = index.as_u64().unwrap_or(u64::MAX) as usize;
+                    alternatives
+                        .get(index)
+                        .is_some_and(|a| declares_only(a, property))
+                })
+                .map(|(value, _)| Value::String(value.clone()))
+                .collect();
+            let tagged = serde_json::json!({
+                "property": property, "list": "oneOf", "by": by, "bare": bare,
+            });
             schema.insert(TAGGED.into(), tagged);
             return;
         }
     }
+}
+
+/// Whether `alternative` is an object schema declaring `property` and nothing else.
+fn declares_only(alternative: &Value, property: &str) -> bool {
+    let Some(map) = alternative.as_object() else {
+        return false;
+    };
+    let only_tag = map
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| properties.len() == 1 && properties.contains_key(property));
+    let more = ["$ref", "allOf", "anyOf", "oneOf", "patternProperties"]
+        .iter()
+        .any(|key| map.contains_key(*key))
+        || !matches!(
+            map.get("additionalProperties"),
+            None | Some(Value::Bool(true))
+        );
+    only_tag && !more
 }
 
 /// typify refuses (by panicking) string enums whose values map to the same Rust variant

@@ -510,7 +510,7 @@ fn alternatives_requiring_one_tag_each_are_tagged() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(
         shape[TAGGED],
-        json!({"property": "type", "list": "oneOf", "by": {"disk": 0, "image": 1}})
+        json!({"property": "type", "list": "oneOf", "by": {"disk": 0, "image": 1}, "bare": ["image"]})
     );
     // Two alternatives with one tag, a tag not required, or an alternative without
     // it: the property does not say which alternative a value is.
