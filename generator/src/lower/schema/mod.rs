@@ -12,6 +12,8 @@ mod keyword_tests;
 mod names;
 mod normalize;
 mod shape;
+#[cfg(test)]
+mod share_tests;
 mod shared;
 #[cfg(test)]
 mod tests;
