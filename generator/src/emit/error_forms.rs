@@ -68,10 +68,9 @@ pub(super) struct ErrorForms {
 /// module's other statics).
 pub(super) fn error_forms(api: &Api, taken: &[&str]) -> ErrorForms {
     let root = schema_root(api);
-    let mut names = Namespace::default();
-    for name in taken {
-        names.claim(name);
-    }
+    // Reserved rather than claimed: the decoders and tables operations share are listed
+    // once per operation (see `response_checks::names`).
+    let mut names = Namespace::with_reserved(taken.iter().copied());
     // Each form, by its media type and fields.
     let mut forms: HashMap<(String, Vec<(String, Fill)>), String> = HashMap::new();
     let mut form_items = Vec::new();

@@ -30,10 +30,9 @@ pub(super) fn names(
     for key in &keys {
         *uses.entry(key).or_default() += 1;
     }
-    let mut names = Namespace::default();
-    for name in taken.iter().flatten() {
-        names.claim(name);
-    }
+    // Reserved, not claimed one by one: operations share decoders, and claiming a name
+    // again would number it, for no name in the end and in time growing with its uses.
+    let mut names = Namespace::with_reserved(taken.iter().flatten().map(String::as_str));
     let mut given: HashMap<&str, String> = HashMap::new();
     operations
         .iter()
