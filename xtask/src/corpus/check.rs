@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use super::checker::{self, manifest, Checker, Verdict};
+use super::checker::{self, manifest, share_target, Checker, Verdict};
 use super::ledger;
 use super::model::{Compilation, Doc, Generation};
 use super::split;
@@ -157,19 +157,28 @@ pub(super) fn compile_all(
     // rustc checks one crate mostly on one core: one scratch crate and one target
     // directory per job, so the jobs do not wait on each other's locks.
     let slots = options.jobs.min(count);
+    let checker = |slot: usize| Checker {
+        build: build.join(format!("slot-{slot}")),
+        target: root.join(format!("target/corpus-target/slot-{slot}")),
+        timeout: options.check_timeout,
+        files: &files,
+        gen_root,
+    };
+    // The first job's dependencies are checked before the others start, and shared
+    // with those that have none yet.
+    let others: Vec<PathBuf> = (1..slots).map(|slot| checker(slot).target).collect();
+    if others.iter().any(|target| !target.exists()) {
+        let first = checker(0);
+        first.prepare(root)?;
+        share_target(&first.target, &others)?;
+    }
     let queue = Mutex::new(batches.into_iter().enumerate().collect::<VecDeque<_>>());
     let verdicts: Mutex<Vec<Verdict>> = Mutex::new(Vec::new());
     let started = Instant::now();
     std::thread::scope(|scope| -> Result<()> {
         let mut handles = Vec::new();
         for slot in 0..slots {
-            let checker = Checker {
-                build: build.join(format!("slot-{slot}")),
-                target: root.join(format!("target/corpus-target/slot-{slot}")),
-                timeout: options.check_timeout,
-                files: &files,
-                gen_root,
-            };
+            let checker = checker(slot);
             let (queue, verdicts, ledger, exclusive) = (&queue, &verdicts, &ledger, &exclusive);
             let (digests, names) = (&digests, &names);
             handles.push(scope.spawn(move || -> Result<()> {

@@ -380,10 +380,56 @@ fn parse_message(line: &str, files: &HashMap<PathBuf, usize>) -> Option<Compiler
     })
 }
 
+/// Copies the target directory `first`, where a scratch crate's dependencies were just
+/// built, to each of `others` that does not exist yet, times kept so that cargo finds
+/// the copies fresh: jobs building their dependencies each for themselves took both
+/// cores for about a minute apiece before their first batch.
+pub(super) fn share_target(first: &Path, others: &[PathBuf]) -> Result<()> {
+    for target in others.iter().filter(|target| !target.exists()) {
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(first)
+            .arg(target)
+            .status()
+            .context("cannot run cp")?;
+        if !status.success() {
+            bail!("cannot copy {} to {}", first.display(), target.display());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn shares_a_target_with_its_times_and_keeps_existing_ones() {
+        let dir = std::env::temp_dir().join(format!("specfirst-share-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = dir.join("slot-0");
+        std::fs::create_dir_all(first.join("debug/deps")).unwrap();
+        let rlib = first.join("debug/deps/libdep.rlib");
+        std::fs::write(&rlib, "built").unwrap();
+        let built = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&rlib)
+            .unwrap()
+            .set_modified(built)
+            .unwrap();
+        let kept = dir.join("slot-2");
+        std::fs::create_dir_all(&kept).unwrap();
+        share_target(&first, &[dir.join("slot-1"), kept.clone()]).unwrap();
+        let copy = dir.join("slot-1/debug/deps/libdep.rlib");
+        assert_eq!(std::fs::read_to_string(&copy).unwrap(), "built");
+        // cargo judges freshness by times: the copy's are the original's.
+        assert_eq!(std::fs::metadata(&copy).unwrap().modified().unwrap(), built);
+        // A job's own target directory is left as it is.
+        assert!(!kept.join("debug").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn attributes_compiler_messages() {

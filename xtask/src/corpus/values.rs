@@ -22,7 +22,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
-use super::checker::manifest;
+use super::checker::{manifest, share_target};
 use super::minutes;
 use super::model::Doc;
 
@@ -135,6 +135,7 @@ pub(super) fn values_all(
         }
     }
     let count = batches.len();
+    share_dependencies(build, root, jobs.min(count))?;
     let queue = Mutex::new(batches.into_iter().rev().collect::<Vec<_>>());
     // Batches a worker is still building, which may yet put halves back in the queue.
     let busy = AtomicUsize::new(0);
@@ -145,7 +146,7 @@ pub(super) fn values_all(
             let (queue, busy, built, tally, failure) = (&queue, &busy, &built, &tally, &failure);
             scope.spawn(move || {
                 let crate_dir = build.join(format!("values-{slot}"));
-                let target = root.join(format!("target/corpus-target/values-{slot}"));
+                let target = slot_target(root, slot);
                 if let Err(error) = prepare(&crate_dir, root) {
                     *lock(failure) = Some(error);
                     return;
@@ -258,6 +259,37 @@ debug = 0
         let _ = std::fs::copy(root.join("Cargo.lock"), &lock);
     }
     Ok(())
+}
+
+/// The target directory of worker `slot`'s scratch crate.
+fn slot_target(root: &Path, slot: usize) -> PathBuf {
+    root.join(format!("target/corpus-target/values-{slot}"))
+}
+
+/// Builds the scratch crate's dependencies once, in the first worker's target directory
+/// with an empty `main`, and shares them with the other `jobs` ([`share_target`]) when
+/// one of those has no target directory yet.
+fn share_dependencies(build: &Path, root: &Path, jobs: usize) -> Result<()> {
+    let others: Vec<PathBuf> = (1..jobs).map(|slot| slot_target(root, slot)).collect();
+    if others.iter().all(|target| target.exists()) {
+        return Ok(());
+    }
+    let crate_dir = build.join("values-0");
+    prepare(&crate_dir, root)?;
+    std::fs::write(crate_dir.join("src/lib.rs"), "")?;
+    std::fs::write(crate_dir.join("src/main.rs"), "fn main() {}\n")?;
+    let first = slot_target(root, 0);
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "--bin", "specfirst-corpus-batch"])
+        .current_dir(&crate_dir)
+        .env("CARGO_TARGET_DIR", &first)
+        .stdin(Stdio::null())
+        .status()
+        .context("cannot run cargo build")?;
+    if !status.success() {
+        bail!("the value probes' dependencies do not build (see above)");
+    }
+    share_target(&first, &others)
 }
 
 /// What became of a batch.

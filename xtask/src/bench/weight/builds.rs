@@ -5,11 +5,16 @@ use std::path::Path;
 
 use anyhow::Result;
 
-/// `cargo check` or `cargo build --release`.
+/// `cargo check` or `cargo build --release` of the crate, or the debug build of a server
+/// binary serving it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Mode {
     Check,
     Release,
+    /// `cargo build` of the server crate beside the generated one (see
+    /// `weight::write_server`): the crate with the router instantiated for an
+    /// implementation, as the edit-compile loop of a server builds it.
+    Server,
 }
 
 impl Mode {
@@ -17,12 +22,14 @@ impl Mode {
         match self {
             Mode::Check => "check",
             Mode::Release => "release",
+            Mode::Server => "server",
         }
     }
     pub(super) fn args(self) -> &'static [&'static str] {
         match self {
             Mode::Check => &["check", "--quiet"],
             Mode::Release => &["build", "--release", "--quiet"],
+            Mode::Server => &["build", "--quiet"],
         }
     }
 }
@@ -74,11 +81,12 @@ pub(super) fn record_peak(path: &Path, peaks: &mut Vec<Peak>, peak: Peak) -> Res
 /// overestimates, as small crates carry a fixed cost); for a release build with no
 /// release figures, the `cargo check` estimate. For a release build, the crate's own
 /// `cargo check` peak is a floor: a release build's rustc has taken more than the same
-/// crate's check every time (bookshelf, nexus, Stripe and GitHub alike). `None` when
-/// nothing was measured yet.
+/// crate's check every time (bookshelf, nexus, Stripe and GitHub alike), and so is it
+/// for a server's debug build, which compiles the crate with its mock and client too.
+/// `None` when nothing was measured yet.
 pub(super) fn estimate(peaks: &[Peak], key: &str, mode: Mode, bytes: f64) -> Option<(f64, String)> {
     let guess = estimate_from(peaks, key, mode, bytes);
-    if mode == Mode::Release {
+    if mode != Mode::Check {
         let own_check = peaks
             .iter()
             .find(|p| p.key == key && p.mode == Mode::Check.key() && p.bytes > 0.0);
@@ -108,7 +116,7 @@ fn estimate_from(peaks: &[Peak], key: &str, mode: Mode, bytes: f64) -> Option<(f
     let mut refs: Vec<&Peak> = same_mode(mode.key()).collect();
     if refs.is_empty() {
         return match mode {
-            Mode::Release => estimate_from(peaks, key, Mode::Check, bytes)
+            Mode::Release | Mode::Server => estimate_from(peaks, key, Mode::Check, bytes)
                 .map(|(kib, basis)| (kib, format!("the `cargo check` estimate ({basis})"))),
             Mode::Check => None,
         };
@@ -229,6 +237,15 @@ mod tests {
         assert!(basis.contains("cargo check"));
         let (kib, _) = estimate(&peaks, "stripe", Mode::Release, 2e6).unwrap();
         assert_eq!(kib, 2200.0);
+        // A server build with no server figures: the check estimate, and at least the
+        // crate's own check.
+        let (kib, basis) = estimate(&peaks, "github", Mode::Server, 2e6).unwrap();
+        assert_eq!(kib, 5000.0);
+        assert!(basis.contains("cargo check"));
+        let peaks = [peak("nexus", "server", 1e6, 900.0)];
+        let (kib, basis) = estimate(&peaks, "nexus", Mode::Server, 1e6).unwrap();
+        assert_eq!(kib, 900.0);
+        assert!(basis.contains("its own peak"));
     }
 
     #[test]

@@ -133,6 +133,8 @@ struct Weighed {
     document: f64,
     check: Option<Build>,
     release: Option<Build>,
+    /// The debug build of a server binary serving the crate ([`write_server`]).
+    server: Option<Build>,
 }
 
 /// The crates' shared place: `target/bench/weight`, with the generated crates, one target
@@ -200,7 +202,10 @@ fn crate_name(crate_dir: &Path) -> Result<String> {
 }
 
 /// Builds the dependencies of the crate in `crate_dir` for `mode` with its `lib.rs`
-/// emptied for the time, so the measured runs compile the crate alone.
+/// emptied for the time, so the measured runs compile the crate alone; for a server
+/// build, `crate_dir` is the server crate's, and its `main.rs` is emptied instead, so
+/// the generated crate is built with the dependencies (each measured run compiles it
+/// again after its sources are touched).
 fn build_dependencies(
     cx: &Ctx,
     key: &str,
@@ -208,9 +213,12 @@ fn build_dependencies(
     crate_dir: &Path,
     mode: Mode,
 ) -> Result<Option<String>> {
-    let lib = crate_dir.join("src/lib.rs");
+    let (lib, stub) = match mode {
+        Mode::Server => (crate_dir.join("src/main.rs"), "fn main() {}\n"),
+        Mode::Check | Mode::Release => (crate_dir.join("src/lib.rs"), ""),
+    };
     let text = std::fs::read_to_string(&lib)?;
-    std::fs::write(&lib, "")?;
+    std::fs::write(&lib, stub)?;
     let log = cx
         .logs
         .join(format!("weight-{key}-{}-dependencies.log", mode.key()));
@@ -276,6 +284,7 @@ fn generated_files(crate_dir: &Path) -> Result<Vec<PathBuf>> {
 /// then up to `--runs` rebuilds of the crate (and its model crates) after touching their
 /// `generated.rs`, fewer
 /// for slow builds, each only when the memory its rustc is expected to take is free.
+/// A server build runs in the server crate beside `crate_dir` ([`server_dir`]).
 fn measure_build(
     cx: &Ctx,
     place: &mut Place,
@@ -302,9 +311,13 @@ fn measure_build(
             .env("RUSTC_WRAPPER", wrapper)
             .env("SPECFIRST_BENCH_RUSTC_DIR", &place.rustc_dir);
     }
-    let cmd = cmd.dir(crate_dir);
+    let build_dir = match mode {
+        Mode::Server => server_dir(crate_dir),
+        Mode::Check | Mode::Release => crate_dir.to_path_buf(),
+    };
+    let cmd = cmd.dir(&build_dir);
     std::fs::create_dir_all(&place.rustc_dir)?;
-    if let Some(why) = build_dependencies(cx, key, &cmd, crate_dir, mode)? {
+    if let Some(why) = build_dependencies(cx, key, &cmd, &build_dir, mode)? {
         build.note = why;
         return Ok(build);
     }
@@ -415,6 +428,7 @@ fn weigh(cx: &mut Ctx, place: &mut Place, spec: &WeightSpec) -> Result<Weighed> 
         document: f64::NAN,
         check: None,
         release: None,
+        server: None,
     };
     let path = match locate(cx, spec.from.unwrap_or(spec.key))? {
         Ok((path, label)) => {
@@ -476,23 +490,103 @@ fn weigh(cx: &mut Ctx, place: &mut Place, spec: &WeightSpec) -> Result<Weighed> 
     let check_ran = check.ok;
     let check_note = check.note.clone();
     weighed.check = Some(check);
-    weighed.release = Some(if check_ran {
-        measure_build(cx, place, spec.key, &crate_dir, bytes, Mode::Release)?
-    } else {
-        Build {
-            wall: Vec::new(),
-            rustc_kib: Vec::new(),
-            note: if check_note.starts_with("skipped") || check_note.starts_with("stopped") {
-                "not tried, as `cargo check` was not measured".into()
-            } else {
-                "not tried: `cargo check` failed".into()
-            },
-            ok: false,
-            planned: 0,
-        }
-    });
+    let not_tried = || Build {
+        wall: Vec::new(),
+        rustc_kib: Vec::new(),
+        note: if check_note.starts_with("skipped") || check_note.starts_with("stopped") {
+            "not tried, as `cargo check` was not measured".into()
+        } else {
+            "not tried: `cargo check` failed".into()
+        },
+        ok: false,
+        planned: 0,
+    };
+    if !check_ran {
+        weighed.release = Some(not_tried());
+        weighed.server = Some(not_tried());
+        return Ok(weighed);
+    }
+    weighed.release = Some(measure_build(
+        cx,
+        place,
+        spec.key,
+        &crate_dir,
+        bytes,
+        Mode::Release,
+    )?);
+    write_server(cx, &crate_dir)?;
+    weighed.server = Some(measure_build(
+        cx,
+        place,
+        spec.key,
+        &crate_dir,
+        bytes,
+        Mode::Server,
+    )?);
     Ok(weighed)
 }
+
+/// The server crate of the generated crate in `crate_dir`: `KEY-server` beside it.
+fn server_dir(crate_dir: &Path) -> PathBuf {
+    let mut name = crate_dir.file_name().unwrap_or_default().to_os_string();
+    name.push("-server");
+    crate_dir.with_file_name(name)
+}
+
+/// Writes the server crate beside the generated crate in `crate_dir`: a binary serving
+/// the crate's `mock::Mock` with its router, as `specfirst mock` builds it. Checking the
+/// library alone never instantiates the router for an implementation, where the axum
+/// services and every operation's handler are compiled; a server's build does.
+fn write_server(cx: &Ctx, crate_dir: &Path) -> Result<()> {
+    let dir = server_dir(crate_dir);
+    std::fs::create_dir_all(dir.join("src"))?;
+    let api = crate_dir.file_name().unwrap_or_default().to_string_lossy();
+    let package = std::fs::read_to_string(crate_dir.join("Cargo.toml"))?
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("name = \"")?
+                .strip_suffix('"')
+                .map(String::from)
+        })
+        .context("no package name in the generated Cargo.toml")?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        server_manifest(&api, &package, &cx.root.join("runtime")),
+    )?;
+    std::fs::write(dir.join("src/main.rs"), SERVER_MAIN)?;
+    std::fs::copy(cx.root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(())
+}
+
+/// The server crate's manifest: the generated crate (directory `api` beside it, package
+/// `package`) with its mock, the runtime at `runtime`, and tokio for `main`.
+fn server_manifest(api: &str, package: &str, runtime: &Path) -> String {
+    format!(
+        "[package]\nname = \"{api}-server\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+             publish = false\n\n[dependencies]\n\
+             api = {{ package = \"{package}\", path = \"../{api}\", features = [\"mock\"] }}\n\
+             specfirst-runtime = {{ path = {} }}\n\
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+             [workspace]\n",
+        serde_json::Value::from(runtime.to_string_lossy()),
+    )
+}
+
+/// The server crate's `main.rs`: the mock served on the address given, never run here.
+const SERVER_MAIN: &str = r#"use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let bind = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:4010".to_owned());
+    let config = specfirst_runtime::ServerConfig {
+        bind_address: bind.parse().map_err(std::io::Error::other)?,
+        ..specfirst_runtime::ServerConfig::default()
+    };
+    let router = api::router(Arc::new(api::mock::Mock::new()));
+    specfirst_runtime::serve(config, router).await
+}
+"#;
 
 /// Section 5: every spec of `--weight-specs`, and the tables.
 pub(super) fn weight(cx: &mut Ctx) -> Result<()> {
@@ -593,6 +687,17 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
          crate, as after a change to the spec: median of {runs} runs, 3 for a build whose \
          first run takes over a minute, 1 for one over four minutes. The dependency versions \
          are the workspace's (its `Cargo.lock` is copied in)."
+    )?;
+    writeln!(
+        s,
+        "- **Server binary**: `cargo build` (the debug build of the edit-compile loop) of a \
+         binary crate beside the generated one (`target/bench/weight/KEY-server`) that serves \
+         the crate's `mock::Mock` with its router, as `specfirst mock` does: the router \
+         instantiated for an implementation, which `cargo check` of the library never \
+         compiles. The generated crate is built with its `mock` feature, so its client and \
+         mock are compiled too. Timed like the other builds, after touching the generated \
+         crate's sources (the binary compiles again with it), dependencies built first; the \
+         peak is the generated crate's rustc."
     )?;
     if measured_rustc {
         writeln!(
@@ -696,9 +801,9 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
     // Builds.
     writeln!(
         s,
-        "| Spec | `cargo check` | peak rustc, check | `cargo build --release` | peak rustc, release | note |"
+        "| Spec | `cargo check` | peak rustc, check | `cargo build --release` | peak rustc, release | server binary, `cargo build` | peak rustc, server | note |"
     )?;
-    writeln!(s, "|---|---|---|---|---|---|")?;
+    writeln!(s, "|---|---|---|---|---|---|---|---|")?;
     for row in rows {
         if row.sizes.is_none() {
             continue;
@@ -725,15 +830,20 @@ fn write_weight(cx: &Ctx, rows: &[Weighed], measured_rustc: bool) -> Result<Stri
         };
         let (check, check_mem, check_note) = cell(&row.check);
         let (release, release_mem, release_note) = cell(&row.release);
-        let note = match (check_note.is_empty(), release_note.is_empty()) {
-            (true, true) => String::new(),
-            (false, true) => format!("check: {check_note}"),
-            (true, false) => format!("release: {release_note}"),
-            (false, false) => format!("check: {check_note}; release: {release_note}"),
-        };
+        let (server, server_mem, server_note) = cell(&row.server);
+        let note = [
+            ("check", check_note),
+            ("release", release_note),
+            ("server", server_note),
+        ]
+        .into_iter()
+        .filter(|(_, note)| !note.is_empty())
+        .map(|(build, note)| format!("{build}: {note}"))
+        .collect::<Vec<_>>()
+        .join("; ");
         writeln!(
             s,
-            "| {} | {check} | {check_mem} | {release} | {release_mem} | {note} |",
+            "| {} | {check} | {check_mem} | {release} | {release_mem} | {server} | {server_mem} | {note} |",
             short_label(row)
         )?;
     }
@@ -805,4 +915,26 @@ fn weight_aims(cx: &mut Ctx, rows: &[Weighed]) {
 /// A spec's name without where it came from, for the tables after the first.
 fn short_label(row: &Weighed) -> &str {
     row.label.split(" (").next().unwrap_or(&row.label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_crate_sits_beside_the_generated_one_and_uses_its_mock() {
+        let crate_dir = Path::new("target/bench/weight/nexus");
+        assert_eq!(
+            server_dir(crate_dir),
+            Path::new("target/bench/weight/nexus-server")
+        );
+        let manifest = server_manifest("nexus", "oxide-region-api", Path::new("/w/runtime"));
+        assert!(manifest.contains("name = \"nexus-server\""));
+        assert!(manifest.contains(
+            "api = { package = \"oxide-region-api\", path = \"../nexus\", features = [\"mock\"] }"
+        ));
+        assert!(manifest.contains("specfirst-runtime = { path = \"/w/runtime\" }"));
+        // Its own workspace: cargo would otherwise look for one above it.
+        assert!(manifest.trim_end().ends_with("[workspace]"));
+    }
 }
