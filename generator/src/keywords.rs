@@ -64,6 +64,11 @@ pub(crate) const NUMBER_KEYWORDS: &[&str] = &[
     "multipleOf",
 ];
 
+/// The keywords by which an object schema admits properties beyond its `properties` and
+/// `additionalProperties`: composition, a reference and name patterns.
+pub(crate) const PROPERTIES_BEYOND: [&str; 5] =
+    ["allOf", "anyOf", "oneOf", "$ref", "patternProperties"];
+
 /// Schema keywords that are pure annotation: beside a `$ref` they change nothing.
 pub(crate) const ANNOTATIONS: &[&str] = &[
     "description",

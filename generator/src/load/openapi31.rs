@@ -14,7 +14,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
-use crate::keywords::{ANNOTATIONS, METHODS, TYPE_KEYWORDS};
+use crate::keywords::{ANNOTATIONS, METHODS, PROPERTIES_BEYOND, TYPE_KEYWORDS};
 use crate::load::origins::Origins;
 
 /// The dialect 3.1 documents use unless they say otherwise.
@@ -266,9 +266,7 @@ impl Rewrite<'_> {
         // Without composition, no keyword evaluates properties but `properties` and
         // `additionalProperties`, so `unevaluatedProperties` means the latter.
         if map.contains_key("unevaluatedProperties") {
-            let composed = ["allOf", "anyOf", "oneOf", "$ref", "patternProperties"]
-                .iter()
-                .any(|k| map.contains_key(*k));
+            let composed = PROPERTIES_BEYOND.iter().any(|k| map.contains_key(*k));
             if close_branches(map) {
                 // Each branch, closed, says what the whole did: see `close_branches`.
                 for key in ["anyOf", "oneOf"] {

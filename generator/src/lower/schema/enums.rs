@@ -7,7 +7,7 @@ use super::normalize::{has_type, json_type, same_kind};
 
 use serde_json::{Map, Value};
 
-use crate::keywords::{HIDDEN_ENUM, NUMBER_KEYWORDS, TAGGED, TYPE_KEYWORDS};
+use crate::keywords::{HIDDEN_ENUM, NUMBER_KEYWORDS, PROPERTIES_BEYOND, TAGGED, TYPE_KEYWORDS};
 use crate::load::refs::component_schema_name;
 
 /// The one JSON type the non-null values of `schema`'s `enum` share (`number` when
@@ -243,9 +243,7 @@ fn declares_only(alternative: &Value, property: &str) -> bool {
         .get("properties")
         .and_then(Value::as_object)
         .is_some_and(|properties| properties.len() == 1 && properties.contains_key(property));
-    let more = ["$ref", "allOf", "anyOf", "oneOf", "patternProperties"]
-        .iter()
-        .any(|key| map.contains_key(*key))
+    let more = PROPERTIES_BEYOND.iter().any(|key| map.contains_key(*key))
         || !matches!(
             map.get("additionalProperties"),
             None | Some(Value::Bool(true))
