@@ -25,10 +25,12 @@ use builds::{
     estimate, fmt_bytes, fmt_mem, read_peaks, record_peak, rustc_peak, Build, Mode, Peak,
 };
 use parts::*;
+use server::{server_dir, write_server};
 
 mod builds;
 mod parts;
 mod peers;
+mod server;
 
 /// One spec the section can weigh.
 pub(super) struct WeightSpec {
@@ -192,12 +194,17 @@ fn locate(cx: &Ctx, key: &str) -> Result<std::result::Result<(PathBuf, String), 
 
 /// The package name in a generated crate's `Cargo.toml`, as rustc's `--crate-name`.
 fn crate_name(crate_dir: &Path) -> Result<String> {
+    Ok(package_name(crate_dir)?.replace('-', "_"))
+}
+
+/// The package name in a generated crate's `Cargo.toml`.
+fn package_name(crate_dir: &Path) -> Result<String> {
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml"))?;
     manifest
         .lines()
         .find_map(|l| l.trim().strip_prefix("name = \""))
         .and_then(|l| l.strip_suffix('"'))
-        .map(|n| n.replace('-', "_"))
+        .map(String::from)
         .context("no package name in the generated Cargo.toml")
 }
 
@@ -514,7 +521,7 @@ fn weigh(cx: &mut Ctx, place: &mut Place, spec: &WeightSpec) -> Result<Weighed> 
         bytes,
         Mode::Release,
     )?);
-    write_server(cx, &crate_dir)?;
+    write_server(&cx.root, &crate_dir, &package_name(&crate_dir)?)?;
     weighed.server = Some(measure_build(
         cx,
         place,
@@ -525,68 +532,6 @@ fn weigh(cx: &mut Ctx, place: &mut Place, spec: &WeightSpec) -> Result<Weighed> 
     )?);
     Ok(weighed)
 }
-
-/// The server crate of the generated crate in `crate_dir`: `KEY-server` beside it.
-fn server_dir(crate_dir: &Path) -> PathBuf {
-    let mut name = crate_dir.file_name().unwrap_or_default().to_os_string();
-    name.push("-server");
-    crate_dir.with_file_name(name)
-}
-
-/// Writes the server crate beside the generated crate in `crate_dir`: a binary serving
-/// the crate's `mock::Mock` with its router, as `specfirst mock` builds it. Checking the
-/// library alone never instantiates the router for an implementation, where the axum
-/// services and every operation's handler are compiled; a server's build does.
-fn write_server(cx: &Ctx, crate_dir: &Path) -> Result<()> {
-    let dir = server_dir(crate_dir);
-    std::fs::create_dir_all(dir.join("src"))?;
-    let api = crate_dir.file_name().unwrap_or_default().to_string_lossy();
-    let package = std::fs::read_to_string(crate_dir.join("Cargo.toml"))?
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("name = \"")?
-                .strip_suffix('"')
-                .map(String::from)
-        })
-        .context("no package name in the generated Cargo.toml")?;
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        server_manifest(&api, &package, &cx.root.join("runtime")),
-    )?;
-    std::fs::write(dir.join("src/main.rs"), SERVER_MAIN)?;
-    std::fs::copy(cx.root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
-    Ok(())
-}
-
-/// The server crate's manifest: the generated crate (directory `api` beside it, package
-/// `package`) with its mock, the runtime at `runtime`, and tokio for `main`.
-fn server_manifest(api: &str, package: &str, runtime: &Path) -> String {
-    format!(
-        "[package]\nname = \"{api}-server\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-             publish = false\n\n[dependencies]\n\
-             api = {{ package = \"{package}\", path = \"../{api}\", features = [\"mock\"] }}\n\
-             specfirst-runtime = {{ path = {} }}\n\
-             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
-             [workspace]\n",
-        serde_json::Value::from(runtime.to_string_lossy()),
-    )
-}
-
-/// The server crate's `main.rs`: the mock served on the address given, never run here.
-const SERVER_MAIN: &str = r#"use std::sync::Arc;
-
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let bind = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:4010".to_owned());
-    let config = specfirst_runtime::ServerConfig {
-        bind_address: bind.parse().map_err(std::io::Error::other)?,
-        ..specfirst_runtime::ServerConfig::default()
-    };
-    let router = api::router(Arc::new(api::mock::Mock::new()));
-    specfirst_runtime::serve(config, router).await
-}
-"#;
 
 /// Section 5: every spec of `--weight-specs`, and the tables.
 pub(super) fn weight(cx: &mut Ctx) -> Result<()> {
@@ -915,26 +860,4 @@ fn weight_aims(cx: &mut Ctx, rows: &[Weighed]) {
 /// A spec's name without where it came from, for the tables after the first.
 fn short_label(row: &Weighed) -> &str {
     row.label.split(" (").next().unwrap_or(&row.label)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_server_crate_sits_beside_the_generated_one_and_uses_its_mock() {
-        let crate_dir = Path::new("target/bench/weight/nexus");
-        assert_eq!(
-            server_dir(crate_dir),
-            Path::new("target/bench/weight/nexus-server")
-        );
-        let manifest = server_manifest("nexus", "oxide-region-api", Path::new("/w/runtime"));
-        assert!(manifest.contains("name = \"nexus-server\""));
-        assert!(manifest.contains(
-            "api = { package = \"oxide-region-api\", path = \"../nexus\", features = [\"mock\"] }"
-        ));
-        assert!(manifest.contains("specfirst-runtime = { path = \"/w/runtime\" }"));
-        // Its own workspace: cargo would otherwise look for one above it.
-        assert!(manifest.trim_end().ends_with("[workspace]"));
-    }
 }
