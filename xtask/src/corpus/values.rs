@@ -135,7 +135,7 @@ pub(super) fn values_all(
         }
     }
     let count = batches.len();
-    share_dependencies(build, root, jobs.min(count))?;
+    share_dependencies(build, gen_root, root, jobs.min(count))?;
     let queue = Mutex::new(batches.into_iter().rev().collect::<Vec<_>>());
     // Batches a worker is still building, which may yet put halves back in the queue.
     let busy = AtomicUsize::new(0);
@@ -267,27 +267,18 @@ fn slot_target(root: &Path, slot: usize) -> PathBuf {
 }
 
 /// Builds the scratch crate's dependencies once, in the first worker's target directory
-/// with an empty `main`, and shares them with the other `jobs` ([`share_target`]) when
-/// one of those has no target directory yet.
-fn share_dependencies(build: &Path, root: &Path, jobs: usize) -> Result<()> {
+/// as a batch of no documents, and shares them with the other `jobs` ([`share_target`])
+/// when one of those has no target directory yet.
+fn share_dependencies(build: &Path, gen_root: &Path, root: &Path, jobs: usize) -> Result<()> {
     let others: Vec<PathBuf> = (1..jobs).map(|slot| slot_target(root, slot)).collect();
     if others.iter().all(|target| target.exists()) {
         return Ok(());
     }
     let crate_dir = build.join("values-0");
     prepare(&crate_dir, root)?;
-    std::fs::write(crate_dir.join("src/lib.rs"), "")?;
-    std::fs::write(crate_dir.join("src/main.rs"), "fn main() {}\n")?;
     let first = slot_target(root, 0);
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--bin", "specfirst-corpus-batch"])
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", &first)
-        .stdin(Stdio::null())
-        .status()
-        .context("cannot run cargo build")?;
-    if !status.success() {
-        bail!("the value probes' dependencies do not build (see above)");
+    if let Err(error) = build_batch(&[], gen_root, &crate_dir, &first)? {
+        bail!("the value probes' dependencies do not build: {error}");
     }
     share_target(&first, &others)
 }
