@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
+pub use specfirst_model::streams::Framing;
 
 pub use specfirst_model::Status as StatusSpec;
 pub use specfirst_model::{Extra, Scalar, Style};
@@ -632,6 +633,16 @@ pub enum ResponseBody {
         /// The value's schema.
         schema: SchemaUse,
     },
+    /// Typed items sent one by one as they come: Server-Sent Events whose data is the
+    /// item, JSON Lines or json-seq.
+    Stream {
+        /// The declared media type.
+        media_type: String,
+        /// How the items are framed.
+        framing: Framing,
+        /// The schema of one item (of an event's data).
+        item: SchemaUse,
+    },
     /// `text/plain`: a string.
     Text {
         /// The declared media type.
@@ -652,8 +663,30 @@ impl ResponseBody {
     pub fn media_type(&self) -> String {
         match self {
             ResponseBody::Json { media_type, .. }
+            | ResponseBody::Stream { media_type, .. }
             | ResponseBody::Text { media_type }
             | ResponseBody::Bytes { media_type, .. } => media_type.clone(),
+        }
+    }
+
+    /// The schema of the body's value, or of one item of a stream; `None` for text and
+    /// bytes.
+    pub fn schema(&self) -> Option<&SchemaUse> {
+        match self {
+            ResponseBody::Json { schema, .. } | ResponseBody::Stream { item: schema, .. } => {
+                Some(schema)
+            }
+            ResponseBody::Text { .. } | ResponseBody::Bytes { .. } => None,
+        }
+    }
+
+    /// [`ResponseBody::schema`], to change.
+    pub fn schema_mut(&mut self) -> Option<&mut SchemaUse> {
+        match self {
+            ResponseBody::Json { schema, .. } | ResponseBody::Stream { item: schema, .. } => {
+                Some(schema)
+            }
+            ResponseBody::Text { .. } | ResponseBody::Bytes { .. } => None,
         }
     }
 }

@@ -8,3 +8,8 @@ pub const BODY_LIMIT: &str = "x-specfirst-body-max-bytes";
 /// Where the runtime's description keeps a JSON text that should have been an object
 /// but is not, so a comparison with the spec shows it instead of it vanishing.
 pub const UNREADABLE: &str = "x-specfirst-unreadable";
+
+/// On a media type object of a streamed type (`text/event-stream`, JSON Lines,
+/// `application/json-seq`): the schema of one item, as OpenAPI 3.2's `itemSchema`
+/// gives it, for documents of earlier versions.
+pub const ITEM_SCHEMA: &str = "x-specfirst-item-schema";

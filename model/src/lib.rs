@@ -9,6 +9,8 @@
 //!   it into an OpenAPI 3.0 document. The generator's round trip and a generated
 //!   crate's `API_DESCRIPTION` are both its output, so the two cannot drift apart.
 //! - [`refs`]: local `$ref`s read as pointers, and followed one hop.
+//! - [`streams`]: which media types stream typed items, how the items are framed,
+//!   and where a media type object says what one item is.
 //! - [`compact`]: the text `API_DESCRIPTION` keeps that document in, packed against the
 //!   document the crate publishes; the generator packs it and the runtime unpacks it.
 //!
@@ -19,6 +21,7 @@ pub mod compact;
 pub mod extensions;
 pub mod openapi;
 pub mod refs;
+pub mod streams;
 pub mod vocabulary;
 
 pub use vocabulary::{Extra, In, Scalar, Status, Style};

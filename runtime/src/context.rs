@@ -67,6 +67,15 @@ impl RequestContext {
         }
     }
 
+    /// The `Last-Event-ID` header: the id of the last Server-Sent Event a reconnecting
+    /// client received, so an event stream can resume after it. `None` when absent or
+    /// not text.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.headers
+            .get("last-event-id")
+            .and_then(|value| value.to_str().ok())
+    }
+
     /// The request id, also echoed in the `x-request-id` response header.
     pub fn request_id(&self) -> &str {
         &self.request_id

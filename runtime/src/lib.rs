@@ -46,6 +46,7 @@ mod route_layer;
 mod router;
 mod server;
 mod stream;
+mod streams;
 mod tls;
 mod trace_context;
 mod validate;
@@ -67,6 +68,7 @@ pub use pagination::{LinkPage, PageLimits, ResultsPage, WhichPage, MAX_TOKEN_LEN
 pub use router::RouterOptions;
 pub use server::{serve, serve_with_listener};
 pub use stream::{Binary, BodyStream};
+pub use streams::{Disconnected, Event, EventStream, ItemError, ItemStream, StreamSender};
 
 /// Items used by generated code; not a stable API.
 #[doc(hidden)]
@@ -108,6 +110,7 @@ pub mod __private {
         not_implemented, plain_text, reject, respond, status, text,
     };
     pub use crate::router::finish_router;
+    pub use crate::streams::{events, item_stream};
     pub use ::std::future::ready;
     pub use axum::routing::MethodFilter;
     /// Schema descriptions generated code checks requests against.

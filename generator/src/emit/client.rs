@@ -14,8 +14,8 @@ use quote::quote;
 use super::router::decoder_names;
 use super::{doc, ident};
 use crate::ir::{
-    path_conditions, Api, ApiKeyLocation, BodyKind, MultipartBody, Operation, PartKind, Response,
-    ResponseBody, SchemeKind, StatusSpec,
+    path_conditions, Api, ApiKeyLocation, BodyKind, Framing, MultipartBody, Operation, PartKind,
+    Response, ResponseBody, SchemeKind, StatusSpec,
 };
 use crate::naming::snake;
 
@@ -441,6 +441,10 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
                     ResponseBody::Text { .. } => {
                         quote!(super::#body_enum::#variant(incoming.text()?))
                     }
+                    ResponseBody::Stream { framing, .. } => {
+                        let read = read_stream(*framing);
+                        quote!(super::#body_enum::#variant(incoming.#read(#media_type)?))
+                    }
                     ResponseBody::Bytes {
                         handler_sets_type: true,
                         ..
@@ -473,6 +477,7 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
             }
             let read = match body {
                 ResponseBody::Json { .. } => quote!(json_as),
+                ResponseBody::Stream { framing, .. } => read_stream(*framing),
                 ResponseBody::Text { .. } => quote!(text_as),
                 ResponseBody::Bytes { .. } => quote!(binary_as),
             };
@@ -492,6 +497,14 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
         quote!(super::#enum_name::#variant)
     } else {
         quote!(super::#enum_name::#variant { #(#fields)* })
+    }
+}
+
+/// The reader of a streamed body framed as `framing` says.
+fn read_stream(framing: Framing) -> TokenStream {
+    match framing {
+        Framing::Events => quote!(events_as),
+        Framing::JsonLines | Framing::JsonSeq => quote!(items_as),
     }
 }
 

@@ -178,6 +178,8 @@ pub(super) fn json_body<'a>(response: &'a Response, media_type: &str) -> Option<
     };
     match body {
         ResponseBody::Json { schema, .. } => Some(schema),
-        ResponseBody::Text { .. } | ResponseBody::Bytes { .. } => None,
+        ResponseBody::Stream { .. } | ResponseBody::Text { .. } | ResponseBody::Bytes { .. } => {
+            None
+        }
     }
 }

@@ -8,7 +8,7 @@ use specfirst_model::vocabulary::PLAIN_TEXT;
 use super::TypeTokens;
 use super::{derives, doc, ident};
 use crate::ir::Types;
-use crate::ir::{Api, Operation, Response, ResponseBody, StatusSpec};
+use crate::ir::{Api, Framing, Operation, Response, ResponseBody, StatusSpec};
 
 /// The response enum of `op` and its `IntoResponse` implementation.
 pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
@@ -109,6 +109,16 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
                 arms.push(
                     quote! { Self::#variant(body) => rt::binary(status, #media_type, body), },
                 );
+            }
+            ResponseBody::Stream {
+                framing,
+                item,
+                media_type,
+            } => {
+                let ty = stream_type(*framing, &types.type_of(item));
+                variants.push(quote! { #text #variant(#ty), });
+                let build = stream_response(*framing, media_type, quote!(status));
+                arms.push(quote! { Self::#variant(body) => #build, });
             }
             ResponseBody::Text { media_type } => {
                 variants.push(quote! { #text #variant(String), });
@@ -248,6 +258,19 @@ fn response_variant(
                 quote!(rt::binary(#status, #media_type, body))
             }
         }
+        Some(ResponseBody::Stream {
+            framing,
+            item,
+            media_type,
+        }) => {
+            let ty = stream_type(*framing, &types.type_of(item));
+            fields.push(quote! {
+                /// The response body: its items, sent one by one as they come.
+                body: #ty,
+            });
+            bindings.push(quote!(body));
+            stream_response(*framing, media_type, status.clone())
+        }
         Some(ResponseBody::Text { media_type }) => {
             fields.push(quote! {
                 /// The response body.
@@ -337,14 +360,38 @@ fn response_variant(
     (declaration, arm, body_enum)
 }
 
-/// Whether a response has a binary body (in any of its media types), which may be a stream
-/// and so cannot be cloned.
+/// Whether a response has a binary body or a stream of items (in any of its media
+/// types), which cannot be cloned.
 fn streams_response(response: &Response) -> bool {
-    matches!(response.body, Some(ResponseBody::Bytes { .. }))
+    let streams = |body: &ResponseBody| {
+        matches!(
+            body,
+            ResponseBody::Bytes { .. } | ResponseBody::Stream { .. }
+        )
+    };
+    response.body.as_ref().is_some_and(streams)
         || response
             .alternatives
             .iter()
-            .any(|alternative| matches!(alternative.body, ResponseBody::Bytes { .. }))
+            .any(|alternative| streams(&alternative.body))
+}
+
+/// The runtime's stream of `item`s framed as `framing` says.
+pub(super) fn stream_type(framing: Framing, item: &TokenStream) -> TokenStream {
+    match framing {
+        Framing::Events => quote!(::specfirst_runtime::EventStream<#item>),
+        Framing::JsonLines | Framing::JsonSeq => quote!(::specfirst_runtime::ItemStream<#item>),
+    }
+}
+
+/// The response of `status` sending the stream `body`.
+fn stream_response(framing: Framing, media_type: &str, status: TokenStream) -> TokenStream {
+    match framing {
+        Framing::Events => quote!(rt::events(#status, body)),
+        Framing::JsonLines | Framing::JsonSeq => {
+            quote!(rt::item_stream(#status, #media_type, body))
+        }
+    }
 }
 
 /// The `content-type` of a text response: the declared type, with a charset unless it

@@ -12,6 +12,7 @@
 //! neither typify nor the validator can honour are reported, never dropped silently.
 
 use serde_json::{Map, Value};
+use specfirst_model::extensions::ITEM_SCHEMA;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::keywords::{ANNOTATIONS, METHODS, PROPERTIES_BEYOND, TYPE_KEYWORDS};
@@ -193,6 +194,9 @@ impl Rewrite<'_> {
                 if let Some(schema) = media.get_mut("schema") {
                     self.schema(schema, &pointer_join(p, "schema"));
                 }
+                if let Some(item) = media.get_mut(ITEM_SCHEMA) {
+                    self.schema(item, &pointer_join(p, ITEM_SCHEMA));
+                }
                 each_entry(media, "encoding", p, |encoding, e| {
                     if let Value::Object(encoding) = encoding {
                         each_entry(encoding, "headers", e, |h, hp| self.parameter(h, hp));
@@ -225,6 +229,7 @@ impl Rewrite<'_> {
         for key in [
             "items",
             "not",
+            "contentSchema",
             "additionalProperties",
             "propertyNames",
             "unevaluatedProperties",

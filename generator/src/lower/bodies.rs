@@ -4,10 +4,12 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::diagnostic::pointer_join;
+use specfirst_model::{extensions, streams};
+
+use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::ir::{
-    BodyAlternative, BodyKind, MediaType, MultipartBody, MultipartPart, PartKind, RequestBody,
-    ResponseBody, Scalar, SchemaUse, Shape,
+    BodyAlternative, BodyKind, Framing, MediaType, MultipartBody, MultipartPart, PartKind,
+    RequestBody, ResponseBody, Scalar, SchemaUse, Shape,
 };
 use crate::keywords::BODY_LIMIT_EXTENSION;
 use crate::load::refs::MAX_REF_HOPS;
@@ -96,6 +98,31 @@ impl<'a> Lower<'a> {
         media_type: &str,
         name: &str,
     ) -> ResponseBody {
+        let media_pointer = pointer_join(content_pointer, media_type);
+        let media = self.doc.node(&media_pointer).unwrap_or(&Value::Null);
+        if let Some(item) = streams::item_schema(media_type, media) {
+            let item_pointer = item
+                .path
+                .iter()
+                .fold(pointer_join(&media_pointer, item.key), |pointer, token| {
+                    pointer_join(&pointer, token)
+                });
+            let schema = item.schema.clone();
+            return ResponseBody::Stream {
+                framing: streams::framing_of(media_type).unwrap_or(Framing::JsonLines),
+                item: SchemaUse {
+                    schema: schema::normalize_in(
+                        &self.doc.raw,
+                        &schema,
+                        &item_pointer,
+                        &mut self.problems,
+                    ),
+                    name_hint: format!("{}Item", name.trim_end_matches("Body")),
+                },
+                media_type: media_type.to_string(),
+            };
+        }
+        self.untyped_items(&media_pointer, media);
         if is_json(media_type) {
             let schema_pointer = pointer_join(&pointer_join(content_pointer, media_type), "schema");
             let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
@@ -123,6 +150,18 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// A warning when `media` (at `pointer`) describes items that are not read as such:
+    /// on a type that does not stream, or on a request body.
+    fn untyped_items(&mut self, pointer: &str, media: &Value) {
+        if media.get(extensions::ITEM_SCHEMA).is_some() {
+            self.warnings.push(Diagnostic::new(
+                pointer_join(pointer, extensions::ITEM_SCHEMA),
+                "the item schema types the items of text/event-stream, JSON Lines and \
+                 application/json-seq responses only; here it is not read",
+            ));
+        }
+    }
+
     /// How a body of `media_type` (a key under `content_pointer`) is decoded; `name` is the
     /// name hint of an inline schema, and a multipart struct is `{type_base}Multipart`.
     pub(super) fn body_kind(
@@ -145,6 +184,11 @@ impl<'a> Lower<'a> {
                 name_hint: name.to_string(),
             }
         };
+        let media_pointer = pointer_join(content_pointer, media_type);
+        if let Some(media) = self.doc.node(&media_pointer) {
+            // Request streams are read as bytes until they are typed.
+            self.untyped_items(&media_pointer, media);
+        }
         let essence = media_essence(media_type);
         if is_json(media_type) {
             BodyKind::Json(schema_use(self))

@@ -99,11 +99,11 @@ pub(super) fn schema_uses_and_copies(
     for response in &mut op.responses {
         uses.extend(response.headers.iter_mut().map(|h| &mut h.schema));
         let preferred = response.body.as_ref().map(ResponseBody::media_type);
-        if let Some(ResponseBody::Json { schema, .. }) = &mut response.body {
+        if let Some(schema) = response.body.as_mut().and_then(ResponseBody::schema_mut) {
             uses.push(schema);
         }
         for alternative in &mut response.alternatives {
-            let ResponseBody::Json { schema, .. } = &mut alternative.body else {
+            let Some(schema) = alternative.body.schema_mut() else {
                 continue;
             };
             if Some(alternative.media_type.as_str()) == preferred.as_deref() {

@@ -122,7 +122,7 @@ impl Typing {
     }
 
     /// What `emit::responses::response_enum` looks up: for each response its JSON body
-    /// (each media type's, when it has several), then its headers.
+    /// or stream item (each media type's, when it has several), then its headers.
     fn responses(&mut self, op: &Operation) {
         for response in &op.responses {
             let key = match response.status {
@@ -133,13 +133,13 @@ impl Typing {
             let pointer = pointer_join(&format!("{}/responses", op.pointer), &key);
             if response.body.is_some() && !response.alternatives.is_empty() {
                 for alternative in &response.alternatives {
-                    if let ResponseBody::Json { schema, .. } = &alternative.body {
+                    if let Some(schema) = alternative.body.schema() {
                         let pointer =
                             pointer_join(&format!("{pointer}/content"), &alternative.media_type);
                         self.type_of(schema, &pointer);
                     }
                 }
-            } else if let Some(ResponseBody::Json { schema, .. }) = &response.body {
+            } else if let Some(schema) = response.body.as_ref().and_then(ResponseBody::schema) {
                 self.type_of(schema, &pointer);
             }
             for header in &response.headers {

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::ClientError;
 use crate::body;
-use crate::Binary;
+use crate::streams;
+use crate::{Binary, EventStream, ItemStream};
+use specfirst_model::streams::{framing_of, Framing};
 
 /// A whole response: status, headers and body.
 #[derive(Debug)]
@@ -115,6 +117,31 @@ impl Incoming {
     pub fn text_as(&self, media_type: &str) -> Result<String, ClientError> {
         self.declared(media_type)?;
         self.text()
+    }
+
+    /// The body's Server-Sent Events with data of `T`, when the response's media type is
+    /// the declared `media_type`; an event whose data is not a `T` is an error item of
+    /// the stream, which the events around it keep.
+    pub fn events_as<T: DeserializeOwned + Send + 'static>(
+        &self,
+        media_type: &str,
+    ) -> Result<EventStream<T>, ClientError> {
+        self.declared(media_type)?;
+        Ok(EventStream::received(streams::read_events(&self.body)))
+    }
+
+    /// The body's JSON Lines or json-seq items of `T` (as the declared `media_type`
+    /// frames them), when the response is of that type; an item that is not a `T` is an
+    /// error item of the stream, which the items around it keep.
+    pub fn items_as<T: DeserializeOwned + Send + 'static>(
+        &self,
+        media_type: &str,
+    ) -> Result<ItemStream<T>, ClientError> {
+        self.declared(media_type)?;
+        let framing = framing_of(media_type).unwrap_or(Framing::JsonLines);
+        Ok(ItemStream::received(streams::read_items(
+            &self.body, framing,
+        )))
     }
 
     /// The body's bytes, when the response's media type is the declared `media_type`.

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde_json::Value;
+use specfirst_model::streams::{framing_of, item_schema, Framing};
 
 pub use prefer::Prefer;
 pub use synthesize::{synthesize, Synthesis};
@@ -152,7 +153,8 @@ impl Spec {
 
     /// The media type and bytes of `response`'s body: the first declared JSON media
     /// type (else the first), its example named by `prefer`, its first example, or a
-    /// value made from its schema.
+    /// value made from its schema; for a stream of typed items, a few items made from
+    /// the item's schema.
     fn body(
         &self,
         response: &Value,
@@ -175,6 +177,11 @@ impl Spec {
         else {
             return Ok(None);
         };
+        if let Some(item) = item_schema(media_type, media) {
+            let framing = framing_of(media_type).unwrap_or(Framing::JsonLines);
+            let value = synthesize(&self.document, item.schema, how);
+            return Ok(Some((media_type.clone(), framed(framing, &value))));
+        }
         let example = if how == Synthesis::Examples {
             self.example(media, prefer.example.as_deref())?
         } else {
@@ -274,6 +281,24 @@ fn choose_status(
         None => Ok((String::new(), StatusCode::OK)),
     }
 }
+
+/// A stream of [`STREAMED`] items of `value`, framed as `framing` says (events with ids
+/// counted from 1).
+fn framed(framing: Framing, value: &Value) -> Bytes {
+    let json = value.to_string();
+    let mut body = String::new();
+    for index in 1..=STREAMED {
+        match framing {
+            Framing::Events => body.push_str(&format!("id: {index}\ndata: {json}\n\n")),
+            Framing::JsonLines => body.push_str(&format!("{json}\n")),
+            Framing::JsonSeq => body.push_str(&format!("\u{1e}{json}\n")),
+        }
+    }
+    Bytes::from(body)
+}
+
+/// How many items the mock streams: more than one, so a client's loop is exercised.
+const STREAMED: usize = 3;
 
 fn json_bytes(value: &Value) -> Bytes {
     Bytes::from(serde_json::to_vec(value).unwrap_or_default())

@@ -1,0 +1,239 @@
+//! Server-Sent Events of a typed `data`: what a handler answers a `text/event-stream`
+//! response with, framed by axum's [`Sse`], and what a client reads it back into.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::response::sse::{self, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_core::Stream;
+use http::StatusCode;
+use serde::Serialize;
+
+use super::{boxed, channel, Boxed, ItemError, Ready, StreamSender};
+
+/// How often an idle stream sends a keep-alive comment unless told otherwise, so that
+/// proxies and clients do not take the quiet for a dead connection.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// One Server-Sent Event: its `data` of the item type the spec declares, and the
+/// optional fields a client may use (`event`, `id`, `retry`) or show (a comment).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event<T> {
+    /// The item, sent as JSON in the event's `data`.
+    pub data: T,
+    /// The event's name (`event:`); a client's `onmessage` sees events without one.
+    pub event: Option<String>,
+    /// The event's id (`id:`), which a client sends back as `Last-Event-ID` when it
+    /// reconnects (see `RequestContext::last_event_id`).
+    pub id: Option<String>,
+    /// How long the client should wait before reconnecting (`retry:`).
+    pub retry: Option<Duration>,
+    /// A comment sent before the event (lines starting with `:`), ignored by clients.
+    pub comment: Option<String>,
+}
+
+impl<T> Event<T> {
+    /// An event of `data` alone.
+    pub fn new(data: T) -> Self {
+        Self {
+            data,
+            event: None,
+            id: None,
+            retry: None,
+            comment: None,
+        }
+    }
+
+    /// This event named `event`.
+    pub fn with_event(self, event: impl Into<String>) -> Self {
+        Self {
+            event: Some(event.into()),
+            ..self
+        }
+    }
+
+    /// This event with the id `id`.
+    pub fn with_id(self, id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..self
+        }
+    }
+
+    /// This event asking the client to wait `retry` before reconnecting.
+    pub fn with_retry(self, retry: Duration) -> Self {
+        Self {
+            retry: Some(retry),
+            ..self
+        }
+    }
+
+    /// This event with a comment before it.
+    pub fn with_comment(self, comment: impl Into<String>) -> Self {
+        Self {
+            comment: Some(comment.into()),
+            ..self
+        }
+    }
+}
+
+/// The body of a `text/event-stream` response: events sent one by one as they come,
+/// each flushed at once, with a keep-alive comment when the stream is idle (every 15
+/// seconds unless [`keep_alive`](Self::keep_alive) says otherwise). The response
+/// carries `cache-control: no-cache`.
+///
+/// A handler builds one from a stream ([`new`](Self::new)), from events at hand
+/// ([`from_events`](Self::from_events)), or as a channel whose sender it keeps
+/// ([`channel`](Self::channel)). A client reads one as a [`Stream`] of the events
+/// received, each `Ok`, or an [`ItemError`] for one whose data is not of the type.
+pub struct EventStream<T> {
+    events: Boxed<Event<T>>,
+    keep_alive: Option<Duration>,
+}
+
+impl<T: Send + 'static> EventStream<T> {
+    /// The events `events` yields, in order, until it ends.
+    pub fn new<S>(events: S) -> Self
+    where
+        S: Stream<Item = Event<T>> + Send + 'static,
+    {
+        Self::of(boxed(events))
+    }
+
+    /// The events given, then the end of the stream.
+    pub fn from_events(events: impl IntoIterator<Item = Event<T>>) -> Self {
+        let events: Vec<_> = events.into_iter().map(Ok).collect();
+        Self::of(Box::pin(Ready(events.into_iter())))
+    }
+
+    /// A stream of what the returned sender sends, holding at most `buffer` events
+    /// the client has not yet taken; it ends when every sender is dropped.
+    pub fn channel(buffer: usize) -> (StreamSender<Event<T>>, Self) {
+        let (sender, events) = channel(buffer);
+        (sender, Self::of(events))
+    }
+
+    /// Events read by a client: each `Ok`, or the error of one that could not be read.
+    pub(crate) fn received(events: Vec<Result<Event<T>, ItemError>>) -> Self {
+        Self::of(Box::pin(Ready(events.into_iter())))
+    }
+
+    fn of(events: Boxed<Event<T>>) -> Self {
+        Self {
+            events,
+            keep_alive: Some(KEEP_ALIVE),
+        }
+    }
+}
+
+impl<T> EventStream<T> {
+    /// This stream sending a keep-alive comment after `every` without an event.
+    pub fn keep_alive(self, every: Duration) -> Self {
+        Self {
+            keep_alive: Some(every),
+            ..self
+        }
+    }
+
+    /// This stream without keep-alive comments.
+    pub fn without_keep_alive(self) -> Self {
+        Self {
+            keep_alive: None,
+            ..self
+        }
+    }
+}
+
+impl<T> Stream for EventStream<T> {
+    type Item = Result<Event<T>, ItemError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.events.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The events are unknown until they are sent.
+        f.debug_struct("EventStream")
+            .field("keep_alive", &self.keep_alive)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `text/event-stream` response of `status` sending `body`'s events.
+pub fn events<T: Serialize + Send + 'static>(status: StatusCode, body: EventStream<T>) -> Response {
+    let frames = Frames {
+        events: body.events,
+        index: 0,
+    };
+    let mut response = match body.keep_alive {
+        Some(every) => Sse::new(frames)
+            .keep_alive(KeepAlive::new().interval(every))
+            .into_response(),
+        None => Sse::new(frames).into_response(),
+    };
+    *response.status_mut() = status;
+    response
+}
+
+/// Events as axum's frames; an event that cannot be written ends the stream with its
+/// error, which ends the response early (its status is already sent).
+struct Frames<T> {
+    events: Boxed<Event<T>>,
+    index: usize,
+}
+
+impl<T: Serialize> Stream for Frames<T> {
+    type Item = Result<sse::Event, ItemError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let next = std::task::ready!(self.events.as_mut().poll_next(cx));
+        self.index += 1;
+        let index = self.index;
+        Poll::Ready(next.map(|event| {
+            let event = event?;
+            frame(&event).map_err(|message| {
+                tracing::error!(item = index, error = %message, "an event could not be sent");
+                ItemError { index, message }
+            })
+        }))
+    }
+}
+
+/// `event` as axum writes it; fields that would break the framing are refused rather
+/// than left to axum's assertions.
+fn frame<T: Serialize>(event: &Event<T>) -> Result<sse::Event, String> {
+    let mut frame = sse::Event::default();
+    if let Some(comment) = &event.comment {
+        for line in comment.lines() {
+            frame = frame.comment(line);
+        }
+    }
+    if let Some(name) = &event.event {
+        frame = frame.event(single_line("event", name)?);
+    }
+    if let Some(id) = &event.id {
+        if id.contains('\0') {
+            return Err("the event id holds a NUL character".into());
+        }
+        frame = frame.id(single_line("id", id)?);
+    }
+    if let Some(retry) = event.retry {
+        frame = frame.retry(retry);
+    }
+    frame
+        .json_data(&event.data)
+        .map_err(|error| format!("the event's data cannot be written as JSON: {error}"))
+}
+
+fn single_line<'a>(field: &str, value: &'a str) -> Result<&'a str, String> {
+    if value.contains(['\n', '\r']) {
+        Err(format!("the event's {field} holds a line break: {value:?}"))
+    } else {
+        Ok(value)
+    }
+}

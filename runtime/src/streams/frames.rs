@@ -1,0 +1,170 @@
+//! Reading a streamed body back into items, as a client does: Server-Sent Events by the
+//! HTML standard's parsing rules, JSON Lines and json-seq by theirs.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use specfirst_model::streams::Framing;
+
+use super::items::RECORD_SEPARATOR;
+use super::{Event, ItemError};
+
+/// The events of a `text/event-stream` body, each with its data read as `T`. Frames
+/// without data (keep-alive comments) are no events, and an unfinished last frame is
+/// dropped, as a browser's `EventSource` does.
+pub(crate) fn read_events<T: DeserializeOwned>(body: &[u8]) -> Vec<Result<Event<T>, ItemError>> {
+    let text = String::from_utf8_lossy(body);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut events = Vec::new();
+    let mut frame = Frame::default();
+    for line in lines(text) {
+        if line.is_empty() {
+            if let Some(data) = frame.data.take() {
+                let index = events.len() + 1;
+                events.push(frame.event(index, &data));
+            }
+            frame = Frame::default();
+            continue;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match field {
+            "" => frame.comment = Some(value.to_owned()),
+            "event" => frame.name = Some(value.to_owned()),
+            "data" => {
+                let data = frame.data.get_or_insert_with(String::new);
+                if frame.lines > 0 {
+                    data.push('\n');
+                }
+                data.push_str(value);
+                frame.lines += 1;
+            }
+            "id" if !value.contains('\0') => frame.id = Some(value.to_owned()),
+            "retry" => {
+                if let Ok(millis) = value.parse::<u64>() {
+                    frame.retry = Some(Duration::from_millis(millis));
+                }
+            }
+            // Other fields are ignored, as the standard says.
+            _ => {}
+        }
+    }
+    events
+}
+
+/// The fields of an event being read.
+#[derive(Default)]
+struct Frame {
+    name: Option<String>,
+    id: Option<String>,
+    retry: Option<Duration>,
+    comment: Option<String>,
+    data: Option<String>,
+    /// How many `data` lines were joined, so that an empty first line counts.
+    lines: usize,
+}
+
+impl Frame {
+    fn event<T: DeserializeOwned>(
+        &mut self,
+        index: usize,
+        data: &str,
+    ) -> Result<Event<T>, ItemError> {
+        let data = serde_json::from_str(data).map_err(|error| ItemError {
+            index,
+            message: format!("the event's data is not of the declared type: {error}"),
+        })?;
+        Ok(Event {
+            data,
+            event: self.name.take(),
+            id: self.id.take(),
+            retry: self.retry.take(),
+            comment: self.comment.take(),
+        })
+    }
+}
+
+/// The lines of `text`, ended by CRLF, LF or CR.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest.find(['\r', '\n']).unwrap_or(rest.len());
+        let line = &rest[..end];
+        let after = &rest[end..];
+        rest = after
+            .strip_prefix("\r\n")
+            .or_else(|| after.strip_prefix('\r'))
+            .or_else(|| after.strip_prefix('\n'))
+            .unwrap_or(after);
+        Some(line)
+    })
+}
+
+/// The items of a JSON Lines or json-seq body, each read as `T`; blank lines (and
+/// empty json-seq records) are no items.
+pub(crate) fn read_items<T: DeserializeOwned>(
+    body: &[u8],
+    framing: Framing,
+) -> Vec<Result<T, ItemError>> {
+    let separator = match framing {
+        Framing::JsonSeq => RECORD_SEPARATOR,
+        Framing::JsonLines | Framing::Events => b'\n',
+    };
+    body.split(|byte| *byte == separator)
+        .filter(|text| !text.iter().all(u8::is_ascii_whitespace))
+        .enumerate()
+        .map(|(at, text)| {
+            serde_json::from_slice(text).map_err(|error| ItemError {
+                index: at + 1,
+                message: format!("the item is not of the declared type: {error}"),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_read_as_a_browser_reads_them() {
+        let body = b"\xef\xbb\xbf: keep-alive\n\n: hello\r\nevent: created\r\nid: 7\r\nretry: 1500\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\ndata:2\rid\r\rdata: 3\n";
+        let events = read_events::<serde_json::Value>(body);
+        assert_eq!(events.len(), 2, "{events:?}");
+        let first = events[0].as_ref().unwrap();
+        assert_eq!(first.data, serde_json::json!({"a": 1}));
+        assert_eq!(first.event.as_deref(), Some("created"));
+        assert_eq!(first.id.as_deref(), Some("7"));
+        assert_eq!(first.retry, Some(Duration::from_millis(1500)));
+        assert_eq!(first.comment.as_deref(), Some("hello"));
+        let second = events[1].as_ref().unwrap();
+        assert_eq!(second.data, serde_json::json!(2));
+        assert_eq!(second.id.as_deref(), Some(""));
+        assert_eq!(second.event, None);
+    }
+
+    #[test]
+    fn an_event_of_another_type_is_an_error_naming_it() {
+        let events = read_events::<u32>(b"data: 1\n\ndata: \"x\"\n\ndata: 3\n\n");
+        assert_eq!(events[0], Ok(Event::new(1)));
+        let error = events[1].as_ref().unwrap_err();
+        assert_eq!(error.index, 2);
+        assert!(error.message.contains("declared type"), "{error}");
+        assert_eq!(events[2], Ok(Event::new(3)));
+    }
+
+    #[test]
+    fn lines_and_records_are_read_apart() {
+        let items = read_items::<u32>(b"1\n\n2\r\n\"x\"\n", Framing::JsonLines);
+        assert_eq!(items[0], Ok(1));
+        assert_eq!(items[1], Ok(2));
+        assert_eq!(items[2].as_ref().unwrap_err().index, 3);
+        let items = read_items::<u32>(b"\x1e1\n\x1e2\n", Framing::JsonSeq);
+        assert_eq!(items, vec![Ok(1), Ok(2)]);
+    }
+}

@@ -1,0 +1,133 @@
+//! JSON Lines and json-seq bodies of typed items: what a handler answers such a
+//! response with, and what a client reads it back into.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_core::Stream;
+use http::StatusCode;
+use serde::Serialize;
+use specfirst_model::streams::{framing_of, Framing};
+
+use super::{boxed, channel, Boxed, ItemError, Ready, StreamSender};
+use crate::HttpError;
+
+/// The body of a JSON Lines (`application/jsonl`, `application/x-ndjson`, ...) or
+/// `application/json-seq` response: items sent one by one as they come, each as one
+/// JSON text in the declared framing, flushed at once.
+///
+/// A handler builds one from a stream ([`new`](Self::new)), from items at hand
+/// ([`from_items`](Self::from_items)), or as a channel whose sender it keeps
+/// ([`channel`](Self::channel)). A client reads one as a [`Stream`] of the items
+/// received, each `Ok`, or an [`ItemError`] for one that is not of the type.
+pub struct ItemStream<T> {
+    items: Boxed<T>,
+}
+
+impl<T: Send + 'static> ItemStream<T> {
+    /// The items `items` yields, in order, until it ends.
+    pub fn new<S>(items: S) -> Self
+    where
+        S: Stream<Item = T> + Send + 'static,
+    {
+        Self {
+            items: boxed(items),
+        }
+    }
+
+    /// The items given, then the end of the stream.
+    pub fn from_items(items: impl IntoIterator<Item = T>) -> Self {
+        let items: Vec<_> = items.into_iter().map(Ok).collect();
+        Self::received(items)
+    }
+
+    /// A stream of what the returned sender sends, holding at most `buffer` items the
+    /// client has not yet taken; it ends when every sender is dropped.
+    pub fn channel(buffer: usize) -> (StreamSender<T>, Self) {
+        let (sender, items) = channel(buffer);
+        (sender, Self { items })
+    }
+
+    /// Items read by a client: each `Ok`, or the error of one that could not be read.
+    pub(crate) fn received(items: Vec<Result<T, ItemError>>) -> Self {
+        Self {
+            items: Box::pin(Ready(items.into_iter())),
+        }
+    }
+}
+
+impl<T> Stream for ItemStream<T> {
+    type Item = Result<T, ItemError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.items.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for ItemStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The items are unknown until they are sent.
+        f.write_str("ItemStream")
+    }
+}
+
+/// The response of `status` sending `body`'s items framed as `media_type` (a JSON Lines
+/// or json-seq type) says.
+pub fn item_stream<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    media_type: &'static str,
+    body: ItemStream<T>,
+) -> Response {
+    let Some(framing) = framing_of(media_type).filter(|framing| *framing != Framing::Events) else {
+        return HttpError::for_internal_error(format!(
+            "{media_type:?} is not a media type of JSON items"
+        ))
+        .into_response();
+    };
+    let lines = Lines {
+        items: body.items,
+        framing,
+        index: 0,
+    };
+    crate::response::binary(status, media_type, crate::Binary::from_stream(lines))
+}
+
+/// Items as the bytes of their frames; an item that cannot be written ends the stream
+/// with its error, which ends the response early (its status is already sent).
+struct Lines<T> {
+    items: Boxed<T>,
+    framing: Framing,
+    index: usize,
+}
+
+impl<T: Serialize> Stream for Lines<T> {
+    type Item = Result<Bytes, ItemError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let next = std::task::ready!(self.items.as_mut().poll_next(cx));
+        self.index += 1;
+        let (index, framing) = (self.index, self.framing);
+        Poll::Ready(next.map(|item| {
+            let item = item?;
+            let mut frame = Vec::with_capacity(64);
+            if framing == Framing::JsonSeq {
+                frame.push(RECORD_SEPARATOR);
+            }
+            serde_json::to_writer(&mut frame, &item).map_err(|error| {
+                tracing::error!(item = index, %error, "an item could not be sent");
+                ItemError {
+                    index,
+                    message: format!("the item cannot be written as JSON: {error}"),
+                }
+            })?;
+            frame.push(b'\n');
+            Ok(Bytes::from(frame))
+        }))
+    }
+}
+
+/// What starts each JSON text of `application/json-seq` (RFC 7464).
+pub(super) const RECORD_SEPARATOR: u8 = 0x1e;
