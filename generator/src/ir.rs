@@ -488,6 +488,14 @@ pub enum BodyKind {
     Form(SchemaUse),
     /// `multipart/form-data` with an object schema: one typed field per part.
     Multipart(MultipartBody),
+    /// JSON Lines or json-seq whose items are described: typed items read as they
+    /// arrive, each checked.
+    Stream {
+        /// How the items are framed.
+        framing: Framing,
+        /// The schema of one item.
+        item: SchemaUse,
+    },
     /// `text/plain`: a string.
     Text,
     /// Any other media type: the raw bytes, streamed to the handler.
@@ -498,7 +506,11 @@ impl BodyKind {
     /// Every schema the decoder uses, for passes over all of them.
     pub fn schema_uses_mut(&mut self) -> Vec<&mut SchemaUse> {
         match self {
-            BodyKind::Json(schema) | BodyKind::Form(schema) => vec![schema],
+            BodyKind::Json(schema)
+            | BodyKind::Form(schema)
+            | BodyKind::Stream { item: schema, .. } => {
+                vec![schema]
+            }
             BodyKind::Multipart(multipart) => multipart
                 .parts
                 .iter_mut()

@@ -118,6 +118,21 @@ pub(crate) fn check_json_content_type(headers: &HeaderMap) -> Result<(), HttpErr
     }
 }
 
+/// Accepts a missing content type and one framing items as `declared` (a JSON Lines
+/// or json-seq type) does: `application/jsonl` for a declared `application/x-ndjson`.
+pub(crate) fn check_items_content_type(
+    headers: &HeaderMap,
+    declared: &str,
+) -> Result<(), HttpError> {
+    use specfirst_model::streams::framing_of;
+    match media_type(headers) {
+        None => Ok(()),
+        Some(Err(e)) => Err(e),
+        Some(Ok(media)) if framing_of(&media) == framing_of(declared) => Ok(()),
+        Some(Ok(media)) => Err(unsupported(&media, declared)),
+    }
+}
+
 /// Accepts a missing content type and `application/x-www-form-urlencoded`.
 pub(crate) fn check_form_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
     match media_type(headers) {

@@ -446,6 +446,33 @@ impl RawRequest {
         self.stream_body_optional()?.ok_or_else(body::missing_body)
     }
 
+    /// A required body of JSON Lines or json-seq (as `media_type` frames them), read as
+    /// its items arrive: each a `T` checked against `rules`, a bad one the stream's
+    /// last item, an error naming it.
+    pub fn item_stream_body<T: DeserializeOwned + Send + 'static>(
+        &mut self,
+        media_type: &'static str,
+        rules: &'static crate::validate::Schema,
+    ) -> Result<crate::ItemStream<T>, HttpError> {
+        self.item_stream_body_optional(media_type, rules)?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// [`Self::item_stream_body`] for an optional body; `None` when the request has
+    /// none.
+    pub fn item_stream_body_optional<T: DeserializeOwned + Send + 'static>(
+        &mut self,
+        media_type: &'static str,
+        rules: &'static crate::validate::Schema,
+    ) -> Result<Option<crate::ItemStream<T>>, HttpError> {
+        body::check_items_content_type(&self.parts.headers, media_type)?;
+        let framing = specfirst_model::streams::framing_of(media_type)
+            .unwrap_or(specfirst_model::streams::Framing::JsonLines);
+        Ok(self
+            .stream_body_optional()?
+            .map(|body| crate::streams::items_of(body, framing, rules)))
+    }
+
     /// An optional body of any content type, read as it arrives; `None` when the request
     /// has none.
     pub fn stream_body_optional(&mut self) -> Result<Option<crate::BodyStream>, HttpError> {

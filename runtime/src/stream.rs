@@ -174,6 +174,11 @@ impl Binary {
         Self(Repr::Stream(Body::from_stream(stream)))
     }
 
+    /// A body already streaming, such as a stream of items framed by the runtime.
+    pub(crate) fn from_body(body: Body) -> Self {
+        Self(Repr::Stream(body))
+    }
+
     pub(crate) fn into_body(self) -> Body {
         match self.0 {
             Repr::Bytes(bytes) => Body::from(bytes),

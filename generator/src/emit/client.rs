@@ -259,6 +259,7 @@ fn write_body(
         BodyKind::Form(_) => quote!(out.form(&#value)?;),
         BodyKind::Text => quote!(out.text(#media_type, #value);),
         BodyKind::Bytes => quote!(out.stream(#media_type, #value)?;),
+        BodyKind::Stream { .. } => quote!(out.items(#media_type, #value);),
         BodyKind::Multipart(multipart) => {
             let parts = multipart_parts(multipart);
             let operation_id = &op.operation_id;

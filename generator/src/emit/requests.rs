@@ -151,14 +151,15 @@ pub fn body_enum_name(op: &Operation) -> String {
     format!("{}Body", op.request_type)
 }
 
-/// Whether a request body is (or may be, by its `content-type`) a [`BodyKind::Bytes`]
-/// stream, which cannot be cloned.
+/// Whether a request body is (or may be, by its `content-type`) a stream of bytes or
+/// items, which cannot be cloned.
 fn streams_body(body: &RequestBody) -> bool {
-    matches!(body.kind, BodyKind::Bytes)
+    let streams = |kind: &BodyKind| matches!(kind, BodyKind::Bytes | BodyKind::Stream { .. });
+    streams(&body.kind)
         || body
             .alternatives
             .iter()
-            .any(|alternative| matches!(alternative.kind, BodyKind::Bytes))
+            .any(|alternative| streams(&alternative.kind))
 }
 
 /// The Rust type a body of `kind` decodes into.
@@ -168,6 +169,9 @@ fn body_type(kind: &BodyKind, types: &Types) -> TokenStream {
         BodyKind::Multipart(multipart) => {
             let name = ident(&multipart.type_name);
             quote!(#name)
+        }
+        BodyKind::Stream { framing, item } => {
+            super::responses::stream_type(*framing, &types.type_of(item))
         }
         BodyKind::Text => quote!(String),
         BodyKind::Bytes => quote!(::specfirst_runtime::BodyStream),

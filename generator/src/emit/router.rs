@@ -461,7 +461,7 @@ fn handler(
     if let Some(body) = &op.body {
         let hint = body_rules_hint(op, None);
         let read = if body.alternatives.is_empty() {
-            let read = read_body(&body.kind, body.required, &hint, rules);
+            let read = read_body(&body.kind, &body.media_type, body.required, &hint, rules);
             if let BodyKind::Multipart(multipart) = &body.kind {
                 multipart_decoders.push(multipart_decoder(multipart, rules));
             }
@@ -476,7 +476,13 @@ fn handler(
                 .enumerate()
                 .map(|(index, alternative)| {
                     let hint = body_rules_hint(op, Some(alternative));
-                    let read = read_body(&alternative.kind, body.required, &hint, rules);
+                    let read = read_body(
+                        &alternative.kind,
+                        &alternative.media_type,
+                        body.required,
+                        &hint,
+                        rules,
+                    );
                     if let BodyKind::Multipart(multipart) = &alternative.kind {
                         multipart_decoders.push(multipart_decoder(multipart, rules));
                     }
@@ -632,9 +638,26 @@ fn awaits(code: &TokenStream) -> bool {
     })
 }
 
-/// The expression reading a body of `kind`; `hint` names its validation rules.
-fn read_body(kind: &BodyKind, required: bool, hint: &str, rules: &mut Rules<'_>) -> TokenStream {
+/// The expression reading a body of `kind` declared as `media_type`; `hint` names its
+/// validation rules.
+fn read_body(
+    kind: &BodyKind,
+    media_type: &str,
+    required: bool,
+    hint: &str,
+    rules: &mut Rules<'_>,
+) -> TokenStream {
     match (kind, required) {
+        (BodyKind::Stream { item, .. }, required) => {
+            let checks = rules
+                .for_use(&item.schema, hint)
+                .unwrap_or_else(|| quote!(rt::validate::Schema::ANY));
+            if required {
+                quote!(input.item_stream_body(#media_type, &#checks)?)
+            } else {
+                quote!(input.item_stream_body_optional(#media_type, &#checks)?)
+            }
+        }
         (BodyKind::Json(schema), required) => match (rules.for_use(&schema.schema, hint), required)
         {
             (Some(checks), true) => quote!(input.json_body_checked(&#checks).await?),

@@ -98,31 +98,13 @@ impl<'a> Lower<'a> {
         media_type: &str,
         name: &str,
     ) -> ResponseBody {
-        let media_pointer = pointer_join(content_pointer, media_type);
-        let media = self.doc.node(&media_pointer).unwrap_or(&Value::Null);
-        if let Some(item) = streams::item_schema(media_type, media) {
-            let item_pointer = item
-                .path
-                .iter()
-                .fold(pointer_join(&media_pointer, item.key), |pointer, token| {
-                    pointer_join(&pointer, token)
-                });
-            let schema = item.schema.clone();
+        if let Some((framing, item)) = self.typed_items(content_pointer, media_type, name, true) {
             return ResponseBody::Stream {
-                framing: streams::framing_of(media_type).unwrap_or(Framing::JsonLines),
-                item: SchemaUse {
-                    schema: schema::normalize_in(
-                        &self.doc.raw,
-                        &schema,
-                        &item_pointer,
-                        &mut self.problems,
-                    ),
-                    name_hint: format!("{}Item", name.trim_end_matches("Body")),
-                },
                 media_type: media_type.to_string(),
+                framing,
+                item,
             };
         }
-        self.untyped_items(&media_pointer, media);
         if is_json(media_type) {
             let schema_pointer = pointer_join(&pointer_join(content_pointer, media_type), "schema");
             let raw = self.doc.node(&schema_pointer).cloned().unwrap_or(json!({}));
@@ -150,16 +132,43 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// A warning when `media` (at `pointer`) describes items that are not read as such:
-    /// on a type that does not stream, or on a request body.
-    fn untyped_items(&mut self, pointer: &str, media: &Value) {
-        if media.get(extensions::ITEM_SCHEMA).is_some() {
-            self.warnings.push(Diagnostic::new(
-                pointer_join(pointer, extensions::ITEM_SCHEMA),
-                "the item schema types the items of text/event-stream, JSON Lines and \
-                 application/json-seq responses only; here it is not read",
-            ));
-        }
+    /// How the items of a body of `media_type` (a key under `content_pointer`) are framed
+    /// and their schema, when the media type object describes them; `name` is the name
+    /// hint of its body. Events are typed in responses only (`response`): elsewhere,
+    /// and on a type that does not stream, the item extension is a warning.
+    fn typed_items(
+        &mut self,
+        content_pointer: &str,
+        media_type: &str,
+        name: &str,
+        response: bool,
+    ) -> Option<(Framing, SchemaUse)> {
+        let media_pointer = pointer_join(content_pointer, media_type);
+        let media = self.doc.node(&media_pointer)?;
+        let item = streams::item_schema(media_type, media)
+            .filter(|_| response || streams::framing_of(media_type) != Some(Framing::Events));
+        let Some(item) = item else {
+            if media.get(extensions::ITEM_SCHEMA).is_some() {
+                self.warnings.push(Diagnostic::new(
+                    pointer_join(&media_pointer, extensions::ITEM_SCHEMA),
+                    "the item schema types the items of JSON Lines and application/json-seq \
+                     bodies and of text/event-stream responses only; here it is not read",
+                ));
+            }
+            return None;
+        };
+        let item_pointer = item
+            .path
+            .iter()
+            .fold(pointer_join(&media_pointer, item.key), |pointer, token| {
+                pointer_join(&pointer, token)
+            });
+        let schema = item.schema.clone();
+        let item = SchemaUse {
+            schema: schema::normalize_in(&self.doc.raw, &schema, &item_pointer, &mut self.problems),
+            name_hint: format!("{}Item", name.trim_end_matches("Body")),
+        };
+        Some((streams::framing_of(media_type)?, item))
     }
 
     /// How a body of `media_type` (a key under `content_pointer`) is decoded; `name` is the
@@ -184,10 +193,8 @@ impl<'a> Lower<'a> {
                 name_hint: name.to_string(),
             }
         };
-        let media_pointer = pointer_join(content_pointer, media_type);
-        if let Some(media) = self.doc.node(&media_pointer) {
-            // Request streams are read as bytes until they are typed.
-            self.untyped_items(&media_pointer, media);
+        if let Some((framing, item)) = self.typed_items(content_pointer, media_type, name, false) {
+            return BodyKind::Stream { framing, item };
         }
         let essence = media_essence(media_type);
         if is_json(media_type) {

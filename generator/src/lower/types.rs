@@ -105,7 +105,9 @@ impl Typing {
     /// A body's value, or its multipart struct's parts.
     fn body(&mut self, kind: &BodyKind, pointer: &str) {
         match kind {
-            BodyKind::Json(schema) | BodyKind::Form(schema) => {
+            BodyKind::Json(schema)
+            | BodyKind::Form(schema)
+            | BodyKind::Stream { item: schema, .. } => {
                 self.type_of(schema, pointer);
             }
             BodyKind::Multipart(multipart) => {

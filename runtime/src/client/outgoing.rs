@@ -11,7 +11,8 @@ use super::credentials::{self, Addition, Credential, Scheme};
 use super::ClientError;
 use crate::multipart::Part;
 use crate::params::{percent_encode, Encoded, Param, Scalar};
-use crate::BodyStream;
+use crate::{BodyStream, ItemStream};
+use specfirst_model::streams::{framing_of, Framing};
 
 /// One operation's request as the client writes it: the method, the path template with
 /// the variables filled in as they come, query pairs, headers, cookies and the body.
@@ -160,6 +161,18 @@ impl Outgoing {
             format!("{media_type}; charset=utf-8")
         };
         self.body = Some((Some(media_type), Body::from(text)));
+        self
+    }
+
+    /// A body of JSON Lines or json-seq items (as `media_type` frames them), each sent
+    /// as the stream yields it.
+    pub fn items<T: Serialize + Send + 'static>(
+        &mut self,
+        media_type: &str,
+        items: ItemStream<T>,
+    ) -> &mut Self {
+        let framing = framing_of(media_type).unwrap_or(Framing::JsonLines);
+        self.body = Some((Some(media_type.to_owned()), items.into_body(framing)));
         self
     }
 

@@ -130,6 +130,11 @@ impl<T: Send + 'static> EventStream<T> {
 }
 
 impl<T> EventStream<T> {
+    /// The next event, or `None` at the end of the stream.
+    pub async fn next_event(&mut self) -> Option<Result<Event<T>, ItemError>> {
+        std::future::poll_fn(|cx| self.events.as_mut().poll_next(cx)).await
+    }
+
     /// This stream sending a keep-alive comment after `every` without an event.
     pub fn keep_alive(self, every: Duration) -> Self {
         Self {
@@ -198,7 +203,7 @@ impl<T: Serialize> Stream for Frames<T> {
             let event = event?;
             frame(&event).map_err(|message| {
                 tracing::error!(item = index, error = %message, "an event could not be sent");
-                ItemError { index, message }
+                ItemError::invalid(index, message)
             })
         }))
     }

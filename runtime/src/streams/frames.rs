@@ -72,9 +72,11 @@ impl Frame {
         index: usize,
         data: &str,
     ) -> Result<Event<T>, ItemError> {
-        let data = serde_json::from_str(data).map_err(|error| ItemError {
-            index,
-            message: format!("the event's data is not of the declared type: {error}"),
+        let data = serde_json::from_str(data).map_err(|error| {
+            ItemError::invalid(
+                index,
+                format!("the event's data is not of the declared type: {error}"),
+            )
         })?;
         Ok(Event {
             data,
@@ -119,9 +121,11 @@ pub(crate) fn read_items<T: DeserializeOwned>(
         .filter(|text| !text.iter().all(u8::is_ascii_whitespace))
         .enumerate()
         .map(|(at, text)| {
-            serde_json::from_slice(text).map_err(|error| ItemError {
-                index: at + 1,
-                message: format!("the item is not of the declared type: {error}"),
+            serde_json::from_slice(text).map_err(|error| {
+                ItemError::invalid(
+                    at + 1,
+                    format!("the item is not of the declared type: {error}"),
+                )
             })
         })
         .collect()

@@ -5,6 +5,7 @@ use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_core::Stream;
@@ -57,6 +58,30 @@ impl<T: Send + 'static> ItemStream<T> {
             items: Box::pin(Ready(items.into_iter())),
         }
     }
+
+    /// Items read from a request as they arrive.
+    pub(crate) fn of(items: Boxed<T>) -> Self {
+        Self { items }
+    }
+}
+
+impl<T> ItemStream<T> {
+    /// The next item, or `None` at the end of the stream. After an error item the
+    /// stream ends: a request's items past a bad one are never read.
+    pub async fn next_item(&mut self) -> Option<Result<T, ItemError>> {
+        std::future::poll_fn(|cx| self.items.as_mut().poll_next(cx)).await
+    }
+}
+
+impl<T: Serialize + Send + 'static> ItemStream<T> {
+    /// The items as a body framed as `framing` says, serialized as they come.
+    pub(crate) fn into_body(self, framing: Framing) -> Body {
+        Body::from_stream(Lines {
+            items: self.items,
+            framing,
+            index: 0,
+        })
+    }
 }
 
 impl<T> Stream for ItemStream<T> {
@@ -87,12 +112,11 @@ pub fn item_stream<T: Serialize + Send + 'static>(
         ))
         .into_response();
     };
-    let lines = Lines {
-        items: body.items,
-        framing,
-        index: 0,
-    };
-    crate::response::binary(status, media_type, crate::Binary::from_stream(lines))
+    crate::response::binary(
+        status,
+        media_type,
+        crate::Binary::from_body(body.into_body(framing)),
+    )
 }
 
 /// Items as the bytes of their frames; an item that cannot be written ends the stream
@@ -118,10 +142,10 @@ impl<T: Serialize> Stream for Lines<T> {
             }
             serde_json::to_writer(&mut frame, &item).map_err(|error| {
                 tracing::error!(item = index, %error, "an item could not be sent");
-                ItemError {
+                ItemError::invalid(
                     index,
-                    message: format!("the item cannot be written as JSON: {error}"),
-                }
+                    format!("the item cannot be written as JSON: {error}"),
+                )
             })?;
             frame.push(b'\n');
             Ok(Bytes::from(frame))

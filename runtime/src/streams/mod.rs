@@ -13,17 +13,22 @@
 mod events;
 mod frames;
 mod items;
+mod requests;
 
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use http::StatusCode;
 use tokio::sync::mpsc;
+
+use crate::HttpError;
 
 pub use events::{events, Event, EventStream};
 pub(crate) use frames::{read_events, read_items};
 pub use items::{item_stream, ItemStream};
+pub(crate) use requests::items_of;
 
 /// The sending half of a stream's channel, from `EventStream::channel` or
 /// `ItemStream::channel`: what a handler keeps (in a spawned task, say) to produce the
@@ -70,6 +75,10 @@ impl<X> fmt::Debug for StreamSender<X> {
 pub struct Disconnected;
 
 /// An item of a streamed body that could not be read, counted from 1.
+///
+/// In a request, `?` turns it into the [`HttpError`] the client gets: a 400
+/// (`InvalidItem`) naming the item, or the status of what stopped the body there (413
+/// past the body limit).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("item {index}: {message}")]
 pub struct ItemError {
@@ -77,6 +86,42 @@ pub struct ItemError {
     pub index: usize,
     /// What is wrong with it.
     pub message: String,
+    status: StatusCode,
+    error_code: Option<String>,
+}
+
+impl ItemError {
+    /// Item `index` is not what the stream declares: `message` says why.
+    pub fn invalid(index: usize, message: impl Into<String>) -> Self {
+        Self {
+            index,
+            message: message.into(),
+            status: StatusCode::BAD_REQUEST,
+            error_code: Some("InvalidItem".into()),
+        }
+    }
+
+    /// The stream stopped at item `index` with `error` (the body limit, a broken
+    /// connection), which keeps its status.
+    pub(crate) fn stopped(index: usize, error: HttpError) -> Self {
+        Self {
+            index,
+            message: error.external_message,
+            status: error.status,
+            error_code: error.error_code,
+        }
+    }
+}
+
+impl From<ItemError> for HttpError {
+    fn from(error: ItemError) -> Self {
+        let message = error.to_string();
+        let base = HttpError::for_status(error.status, message);
+        match error.error_code {
+            Some(code) => base.with_error_code(code),
+            None => base,
+        }
+    }
 }
 
 /// A stream of items or item errors, boxed so the stream types have no type parameter

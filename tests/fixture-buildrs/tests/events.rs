@@ -2,7 +2,8 @@
 //! by an SSE client crate as a browser reads them, each event arriving before the next is
 //! produced, keep-alive comments on an idle stream, a reconnect with `Last-Event-ID`
 //! resuming after the last event seen, a client that goes away ending the handler's
-//! stream; JSON Lines and json-seq; one operation answering JSON or a stream; and the
+//! stream; JSON Lines and json-seq, a JSON Lines request read item by item (a bad item
+//! a 400 naming it); one operation answering JSON or a stream; and the
 //! generated client and mock reading the same streams back into their types.
 
 mod support;
@@ -29,6 +30,8 @@ struct Shelf {
     live: broadcast::Sender<(usize, Change)>,
     /// Told each time a watching handler notices its client went away.
     gone: Arc<Notify>,
+    /// The books imported, in the order they arrived.
+    imported: Mutex<Vec<Book>>,
 }
 
 impl Shelf {
@@ -40,6 +43,7 @@ impl Shelf {
             log: Mutex::new(log),
             live: broadcast::channel(16).0,
             gone: Arc::new(Notify::new()),
+            imported: Mutex::new(Vec::new()),
         })
     }
 
@@ -62,7 +66,7 @@ fn change(isbn: &str) -> Change {
 fn book(n: u64) -> Book {
     Book {
         isbn: format!("isbn-{n}"),
-        title: format!("Book {n}"),
+        title: format!("Book {n}").try_into().expect("a title"),
     }
 }
 
@@ -153,6 +157,23 @@ impl api::EventsApi for Shelf {
         let books = futures_util::stream::iter((1..=request.count).map(book));
         Ok(api::ExportBooksResponse::Ok {
             body: ItemStream::new(books),
+        })
+    }
+
+    async fn import_books(
+        &self,
+        _ctx: RequestContext,
+        mut request: api::ImportBooksRequest,
+    ) -> Result<api::ImportBooksResponse, HttpError> {
+        let mut imported = 0;
+        // Each book is stored as it arrives; a bad one ends the import with its error.
+        while let Some(book) = request.body.next_item().await {
+            let book = book?;
+            self.imported.lock().expect("not poisoned").push(book);
+            imported += 1;
+        }
+        Ok(api::ImportBooksResponse::Ok {
+            body: api::types::ImportBooksOkBody { imported },
         })
     }
 
@@ -388,7 +409,7 @@ async fn json_lines_stream_every_item() {
             let book: Book = serde_json::from_slice(&line).expect("a book per line");
             count += 1;
             assert_eq!(book.isbn, format!("isbn-{count}"));
-            last = Some(book.title);
+            last = Some(String::clone(&book.title));
         }
     }
     assert!(partial.is_empty(), "a line without its end");
@@ -498,4 +519,116 @@ async fn the_mock_streams_items_made_from_the_item_schema() {
         // Each one's data is a tick, as the item schema makes them.
         serde_json::from_str::<Tick>(&event.data).expect("a tick");
     }
+}
+
+/// The titles of the books `shelf` imported.
+fn imported(shelf: &Shelf) -> Vec<String> {
+    let imported = shelf.imported.lock().expect("not poisoned");
+    imported
+        .iter()
+        .map(|book| String::clone(&book.title))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_json_lines_import_is_read_item_by_item() {
+    let shelf = Shelf::new(0);
+    let http = serve(&shelf).await;
+    let import = |body: &'static str| {
+        http.post("/imports")
+            .header("content-type", "application/x-ndjson")
+            .body(body)
+            .send()
+    };
+    // Blank lines are no items, and the last line needs no line feed.
+    let response = import(
+        "{\"isbn\":\"1\",\"title\":\"One\"}\n\n{\"isbn\":\"2\",\"title\":\"Two\"}\r\n{\"isbn\":\"3\",\"title\":\"Three\"}",
+    )
+    .await
+    .expect("response");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["imported"], 3);
+    assert_eq!(imported(&shelf), ["One", "Two", "Three"]);
+
+    // Item 4 breaks the item schema (an empty title): a 400 naming it, and nothing
+    // after it is read.
+    shelf.imported.lock().expect("not poisoned").clear();
+    let response = import(concat!(
+        "{\"isbn\":\"1\",\"title\":\"A\"}\n",
+        "{\"isbn\":\"2\",\"title\":\"B\"}\n",
+        "{\"isbn\":\"3\",\"title\":\"C\"}\n",
+        "{\"isbn\":\"4\",\"title\":\"\"}\n",
+        "{\"isbn\":\"5\",\"title\":\"E\"}\n",
+    ))
+    .await
+    .expect("response");
+    let (status, body) = support::error_of(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error_code"], "InvalidItem");
+    let message = body["message"].as_str().expect("a message");
+    assert!(message.starts_with("item 4: "), "{message}");
+    assert!(message.contains("/title"), "{message}");
+    assert_eq!(imported(&shelf), ["A", "B", "C"]);
+
+    // Text that is not JSON is named by its item too.
+    let response = import("{\"isbn\":\"1\",\"title\":\"A\"}\n{oops}\n")
+        .await
+        .expect("response");
+    let (status, body) = support::error_of(response).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a message")
+            .starts_with("item 2: "),
+        "{body}"
+    );
+
+    // Another media type is refused before the handler runs, and so is a body over the
+    // operation's limit.
+    let response = http
+        .post("/imports")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(support::error_of(response).await.0, 415);
+    let large = "{\"isbn\":\"1\",\"title\":\"A\"}\n".repeat(200);
+    let response = http
+        .post("/imports")
+        .header("content-type", "application/jsonl")
+        .body(large)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(support::error_of(response).await.0, 413);
+}
+
+#[tokio::test]
+async fn the_client_sends_items_as_they_come() {
+    let shelf = Shelf::new(0);
+    let http = serve(&shelf).await;
+    let router = api::router(Arc::clone(&shelf));
+    for client in [
+        api::client::Client::in_process(router),
+        api::client::Client::http(&http.url("")),
+    ] {
+        let (sender, body) = ItemStream::channel(1);
+        tokio::spawn(async move {
+            for n in 1..=3 {
+                sender.send(book(n)).await.expect("the import reads on");
+            }
+        });
+        let api::ImportBooksResponse::Ok { body } = client
+            .import_books(api::ImportBooksRequest::new(body))
+            .await
+            .expect("an import");
+        assert_eq!(body.imported, 3);
+    }
+    assert_eq!(
+        imported(&shelf),
+        ["Book 1", "Book 2", "Book 3", "Book 1", "Book 2", "Book 3"]
+    );
 }

@@ -1,0 +1,170 @@
+//! A request body of JSON Lines or json-seq read as typed items as it arrives: each
+//! item decoded and checked against the item schema's rules once it is whole, under
+//! the operation's body limit, and the stream ended at the first bad one.
+
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+use specfirst_model::streams::Framing;
+
+use super::items::RECORD_SEPARATOR;
+use super::{ItemError, ItemStream};
+use crate::validate::Schema;
+use crate::BodyStream;
+
+/// The items of `body` framed as `framing` says, each a `T` that holds `rules`.
+pub(crate) fn items_of<T>(
+    body: BodyStream,
+    framing: Framing,
+    rules: &'static Schema,
+) -> ItemStream<T>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    ItemStream::of(Box::pin(Items::<T> {
+        body: Some(body),
+        pending: Vec::new(),
+        separator: match framing {
+            Framing::JsonSeq => RECORD_SEPARATOR,
+            Framing::JsonLines | Framing::Events => b'\n',
+        },
+        rules,
+        index: 0,
+        ended: false,
+        item: PhantomData,
+    }))
+}
+
+struct Items<T> {
+    /// `None` once the body has ended.
+    body: Option<BodyStream>,
+    /// Bytes received after the last whole item.
+    pending: Vec<u8>,
+    /// The byte between items: a line feed after each JSON Lines item, a record
+    /// separator before each json-seq one.
+    separator: u8,
+    rules: &'static Schema,
+    /// Items read so far.
+    index: usize,
+    /// Whether the stream has ended, after the last item or an error.
+    ended: bool,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> Items<T> {
+    /// The next whole item's text that `pending` holds, if any; at the end of the body
+    /// the rest counts as one.
+    fn whole(&mut self) -> Option<Vec<u8>> {
+        loop {
+            let text = match self.pending.iter().position(|b| *b == self.separator) {
+                Some(end) => {
+                    let mut text: Vec<u8> = self.pending.drain(..=end).collect();
+                    // The separator itself: a line feed, or the next record's start.
+                    text.pop();
+                    text
+                }
+                None if self.body.is_none() => std::mem::take(&mut self.pending),
+                None => return None,
+            };
+            // Blank lines, and what comes before json-seq's first separator, are no items.
+            if !text
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || *b == RECORD_SEPARATOR)
+            {
+                return Some(text);
+            }
+            if self.pending.is_empty() && self.body.is_none() {
+                return None;
+            }
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Stream for Items<T> {
+    type Item = Result<T, ItemError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            if let Some(text) = this.whole() {
+                this.index += 1;
+                let item = crate::body::decode_json_checked(&text, this.rules)
+                    .map_err(|error| ItemError::invalid(this.index, error.external_message));
+                this.ended = item.is_err();
+                return Poll::Ready(Some(item));
+            }
+            let Some(body) = this.body.as_mut() else {
+                this.ended = true;
+                return Poll::Ready(None);
+            };
+            match std::task::ready!(Pin::new(body).poll_next(cx)) {
+                Some(Ok(chunk)) => this.pending.extend_from_slice(&chunk),
+                Some(Err(error)) => {
+                    this.ended = true;
+                    return Poll::Ready(Some(Err(ItemError::stopped(this.index + 1, error))));
+                }
+                None => this.body = None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use bytes::Bytes;
+    use http::{header, HeaderMap, HeaderValue};
+
+    /// A body arriving in `chunks`, read as items of `framing`.
+    fn items(chunks: &[&'static [u8]], framing: Framing, limit: usize) -> ItemStream<u32> {
+        let chunks: Vec<Result<Bytes, std::io::Error>> =
+            chunks.iter().map(|c| Ok(Bytes::from_static(c))).collect();
+        let body = Body::from_stream(super::super::Ready(chunks.into_iter()));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json-seq"),
+        );
+        let body = BodyStream::new(body, &headers, limit).unwrap().unwrap();
+        items_of(body, framing, &Schema::ANY)
+    }
+
+    async fn all(mut items: ItemStream<u32>) -> Vec<Result<u32, ItemError>> {
+        let mut all = Vec::new();
+        while let Some(item) = items.next_item().await {
+            all.push(item);
+        }
+        all
+    }
+
+    #[tokio::test]
+    async fn items_split_across_chunks_are_read_whole() {
+        let read = all(items(
+            &[b"\x1e1", b"2\n\x1e", b"3\n\x1e\n"],
+            Framing::JsonSeq,
+            100,
+        ))
+        .await;
+        assert_eq!(read, [Ok(12), Ok(3)]);
+        let read = all(items(&[b"4\n5", b"6\n\n7"], Framing::JsonLines, 100)).await;
+        assert_eq!(read, [Ok(4), Ok(56), Ok(7)]);
+    }
+
+    #[tokio::test]
+    async fn the_stream_ends_at_a_bad_item_or_the_limit() {
+        let read = all(items(&[b"1\n\"x\"\n3\n"], Framing::JsonLines, 100)).await;
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[1].as_ref().unwrap_err().index, 2);
+        let read = all(items(&[b"1\n2\n", b"3\n4\n"], Framing::JsonLines, 6)).await;
+        let error = read.last().unwrap().as_ref().unwrap_err();
+        assert_eq!(error.status, http::StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(read[..2], [Ok(1), Ok(2)]);
+    }
+}
