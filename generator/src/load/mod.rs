@@ -7,6 +7,7 @@
 mod dangling;
 pub(crate) mod hoist;
 mod openapi31;
+mod openapi32;
 pub(crate) mod origins;
 pub(crate) mod refs;
 mod select;
@@ -29,6 +30,8 @@ pub enum InputVersion {
     OpenApi30,
     /// OpenAPI 3.1.x, rewritten into 3.0 form (see `load/openapi31.rs`).
     OpenApi31,
+    /// OpenAPI 3.2.x, rewritten into 3.1 form (see `load/openapi32.rs`), then as 3.1.
+    OpenApi32,
     /// Swagger 2.0, converted to OpenAPI 3.0 (see `load/swagger2/`).
     Swagger20,
 }
@@ -141,7 +144,14 @@ impl Document {
         } else {
             (parsed, as_written)
         };
-        if version == InputVersion::OpenApi31 {
+        if version == InputVersion::OpenApi32 {
+            original.get_or_insert_with(|| raw.clone());
+            let problems = crate::load::openapi32::lift(&mut raw, &mut origins);
+            if !problems.is_empty() {
+                return Err(Error::Spec(Diagnostics::new(file, problems)));
+            }
+        }
+        if matches!(version, InputVersion::OpenApi31 | InputVersion::OpenApi32) {
             original.get_or_insert_with(|| raw.clone());
             let problems = crate::load::openapi31::downgrade(&mut raw, &mut origins);
             if !problems.is_empty() {
@@ -207,9 +217,10 @@ fn check_version(raw: &Value) -> Result<InputVersion, (String, String)> {
         )),
         Some(Value::String(version)) if version.starts_with("3.0.") => Ok(InputVersion::OpenApi30),
         Some(Value::String(version)) if version.starts_with("3.1.") => Ok(InputVersion::OpenApi31),
+        Some(Value::String(version)) if version.starts_with("3.2.") => Ok(InputVersion::OpenApi32),
         Some(Value::String(version)) => Err((
             "/openapi".into(),
-            format!("OpenAPI {version} is not supported; 3.0.x and 3.1.x are"),
+            format!("OpenAPI {version} is not supported; 3.0.x, 3.1.x and 3.2.x are"),
         )),
         Some(other) => Err((
             "/openapi".into(),

@@ -1,0 +1,231 @@
+//! OpenAPI 3.2 rewritten in place into 3.1 form, which `openapi31.rs` then takes to 3.0
+//! form. What 3.2 adds is read in three ways:
+//!
+//! - Rewritten into what the later stages read: a media type's `itemSchema` becomes the
+//!   item extension (`x-specfirst-item-schema`), which types streamed items; a content
+//!   entry that references `components/mediaTypes` is replaced by the entry it names
+//!   (the component map then leaves the document read, not the published one); and a
+//!   response without the `description` 3.1 requires gets its `summary` as one.
+//! - Left where it is: fields that describe and serve nothing (a tag's `summary`,
+//!   `parent` and `kind`, a server's `name`, a response's `summary`, a security scheme's
+//!   `deprecated` and `oauth2MetadataUrl`, the OAuth device flow, `$self`, a
+//!   discriminator's `defaultMapping`, an example's `dataValue` and `serializedValue`,
+//!   XML's `nodeType`). The readers pass over them, and the round trip and the
+//!   published document keep them as written.
+//! - Reported at its pointer: what is not served yet (the `query` operation,
+//!   `additionalOperations`, `in: querystring` parameters, `style: cookie`,
+//!   `itemEncoding` and `prefixEncoding`), so nothing is dropped silently.
+
+use serde_json::{Map, Value};
+use specfirst_model::extensions::ITEM_SCHEMA;
+
+use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::load::origins::Origins;
+
+/// The prefix of a reference to a reusable media type object.
+const MEDIA_TYPES: &str = "#/components/mediaTypes/";
+
+/// Rewrites the 3.2 document `doc` into 3.1 form in place, returning what cannot be
+/// served; an entry moved in from `components/mediaTypes` is recorded in `origins`.
+pub fn lift(doc: &mut Value, origins: &mut Origins) -> Vec<Diagnostic> {
+    let media_types = doc
+        .pointer("/components/mediaTypes")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut lift = Lift {
+        problems: Vec::new(),
+        origins,
+        media_types,
+    };
+    lift.origins.next_stage();
+    if let Value::Object(root) = doc {
+        for key in ["paths", "webhooks"] {
+            each_entry(root, key, "", |item, at| lift.path_item(item, at));
+        }
+        if let Some(Value::Object(components)) = root.get_mut("components") {
+            components.remove("mediaTypes");
+            let at = "/components";
+            each_entry(components, "parameters", at, |p, at| lift.parameter(p, at));
+            each_entry(components, "headers", at, |h, at| {
+                lift.content_holder(h, at)
+            });
+            each_entry(components, "requestBodies", at, |b, at| {
+                lift.content_holder(b, at)
+            });
+            each_entry(components, "responses", at, |r, at| lift.response(r, at));
+            each_entry(components, "pathItems", at, |i, at| lift.path_item(i, at));
+            each_entry(components, "callbacks", at, |c, at| lift.callback(c, at));
+        }
+        root.insert("openapi".into(), Value::String("3.1.1".into()));
+    }
+    // The 3.1 rewrite records its moves in a stage of its own, after these.
+    lift.origins.next_stage();
+    lift.problems
+}
+
+struct Lift<'o> {
+    problems: Vec<Diagnostic>,
+    origins: &'o mut Origins,
+    /// `components/mediaTypes` as written.
+    media_types: Map<String, Value>,
+}
+
+/// Calls `f` on every value of the object at `node[key]`, with its pointer.
+fn each_entry(
+    node: &mut Map<String, Value>,
+    key: &str,
+    at: &str,
+    mut f: impl FnMut(&mut Value, &str),
+) {
+    if let Some(Value::Object(entries)) = node.get_mut(key) {
+        let base = pointer_join(at, key);
+        for (name, value) in entries.iter_mut() {
+            f(value, &pointer_join(&base, name));
+        }
+    }
+}
+
+impl Lift<'_> {
+    fn problem(&mut self, pointer: String, message: impl Into<String>) {
+        self.problems.push(Diagnostic::new(pointer, message));
+    }
+
+    fn path_item(&mut self, item: &mut Value, at: &str) {
+        let Value::Object(map) = item else {
+            return;
+        };
+        if map.contains_key("query") {
+            self.problem(
+                pointer_join(at, "query"),
+                "the QUERY method (`query`) is not served yet",
+            );
+        }
+        if let Some(Value::Object(extra)) = map.get("additionalOperations") {
+            for method in extra.keys() {
+                self.problem(
+                    pointer_join(&pointer_join(at, "additionalOperations"), method),
+                    format!("the {method} method (`additionalOperations`) is not served yet"),
+                );
+            }
+        }
+        self.parameters(map, at);
+        for method in specfirst_model::vocabulary::METHODS {
+            if let Some(operation) = map.get_mut(*method) {
+                self.operation(operation, &pointer_join(at, method));
+            }
+        }
+    }
+
+    fn operation(&mut self, operation: &mut Value, at: &str) {
+        let Value::Object(map) = operation else {
+            return;
+        };
+        self.parameters(map, at);
+        if let Some(body) = map.get_mut("requestBody") {
+            self.content_holder(body, &pointer_join(at, "requestBody"));
+        }
+        each_entry(map, "responses", at, |r, p| self.response(r, p));
+        each_entry(map, "callbacks", at, |c, p| self.callback(c, p));
+    }
+
+    fn callback(&mut self, callback: &mut Value, at: &str) {
+        if let Value::Object(map) = callback {
+            for (expression, item) in map.iter_mut() {
+                self.path_item(item, &pointer_join(at, expression));
+            }
+        }
+    }
+
+    fn parameters(&mut self, holder: &mut Map<String, Value>, at: &str) {
+        if let Some(Value::Array(parameters)) = holder.get_mut("parameters") {
+            let base = pointer_join(at, "parameters");
+            for (i, parameter) in parameters.iter_mut().enumerate() {
+                self.parameter(parameter, &pointer_join(&base, i.to_string()));
+            }
+        }
+    }
+
+    fn parameter(&mut self, parameter: &mut Value, at: &str) {
+        if parameter.get("style").and_then(Value::as_str) == Some("cookie") {
+            self.problem(
+                pointer_join(at, "style"),
+                "`style: cookie` (cookie values sent without percent-encoding) is not served \
+                 yet; `form` decodes them",
+            );
+        }
+        if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
+            self.problem(
+                pointer_join(at, "in"),
+                "parameters `in: querystring` (the whole query string as one value) are \
+                 not served yet",
+            );
+        }
+        self.content_holder(parameter, at);
+    }
+
+    fn response(&mut self, response: &mut Value, at: &str) {
+        if let Value::Object(map) = response {
+            // 3.1 requires a description, which 3.2 leaves out when the summary says
+            // enough: the summary stands in for it (and documents the variant).
+            if !map.contains_key("description") && !map.contains_key("$ref") {
+                let summary = map.get("summary").cloned().unwrap_or_default();
+                let text = summary.as_str().unwrap_or_default().to_owned();
+                map.insert("description".into(), Value::String(text));
+            }
+            each_entry(map, "headers", at, |h, p| self.content_holder(h, p));
+        }
+        self.content_holder(response, at);
+    }
+
+    /// The media types under `holder`'s `content`: references to reusable ones
+    /// replaced by what they name, item schemas moved into the item extension.
+    fn content_holder(&mut self, holder: &mut Value, at: &str) {
+        let Some(Value::Object(content)) = holder.get_mut("content") else {
+            return;
+        };
+        let base = pointer_join(at, "content");
+        for (media_type, media) in content.iter_mut() {
+            let at = pointer_join(&base, media_type);
+            if let Some(name) = media
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|target| target.strip_prefix(MEDIA_TYPES))
+            {
+                let name = crate::diagnostic::unescape_token(name);
+                match self.media_types.get(&name) {
+                    Some(named) => {
+                        *media = named.clone();
+                        self.origins
+                            .record(at.clone(), pointer_join("/components/mediaTypes", &name));
+                    }
+                    None => {
+                        self.problem(
+                            pointer_join(&at, "$ref"),
+                            format!("no media type named {name:?} in components/mediaTypes"),
+                        );
+                        continue;
+                    }
+                }
+            }
+            let Value::Object(map) = media else {
+                continue;
+            };
+            for key in ["itemEncoding", "prefixEncoding"] {
+                if map.contains_key(key) {
+                    self.problem(
+                        pointer_join(&at, key),
+                        format!("`{key}` (the encoding of multipart stream items) is not read yet"),
+                    );
+                }
+            }
+            if let Some(item) = map.remove("itemSchema") {
+                map.insert(ITEM_SCHEMA.into(), item);
+                self.origins.record(
+                    pointer_join(&at, ITEM_SCHEMA),
+                    pointer_join(&at, "itemSchema"),
+                );
+            }
+        }
+    }
+}

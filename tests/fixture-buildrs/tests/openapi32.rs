@@ -1,0 +1,222 @@
+//! An OpenAPI 3.2 spec (`specs/openapi32.yaml`) served over real HTTP: events typed by
+//! `itemSchema`, JSON Lines through a reusable media type of `components/mediaTypes`, a
+//! JSON Lines import, an operation secured by the device flow or a deprecated bearer
+//! scheme, and the published document as written in 3.2.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use specfirst_fixture_buildrs::openapi32 as api;
+use specfirst_runtime::auth::{self, Bearer, Scoped};
+use specfirst_runtime::{Event, EventStream, HttpError, ItemStream, RequestContext};
+
+use api::types::{Drink, Order};
+
+#[derive(Default)]
+struct Kitchen {
+    orders: Mutex<Vec<Order>>,
+}
+
+impl api::KitchenAuth for Kitchen {
+    type Principal = String;
+
+    async fn device(
+        &self,
+        _ctx: &RequestContext,
+        credential: Bearer,
+    ) -> Result<Scoped<String>, HttpError> {
+        match credential.token() {
+            "device-token" => Ok(Scoped::new("device".to_owned(), ["orders"])),
+            _ => Err(auth::unauthenticated("unknown device token")),
+        }
+    }
+
+    async fn bearer(&self, _ctx: &RequestContext, credential: Bearer) -> Result<String, HttpError> {
+        match credential.token() {
+            "old-token" => Ok("bearer".to_owned()),
+            _ => Err(auth::unauthenticated("unknown token")),
+        }
+    }
+}
+
+impl api::KitchenApi for Kitchen {
+    async fn order_feed(
+        &self,
+        _ctx: RequestContext,
+        _request: api::OrderFeedRequest,
+    ) -> Result<api::OrderFeedResponse, HttpError> {
+        let orders = self.orders.lock().expect("not poisoned").clone();
+        let events = orders.into_iter().enumerate().map(|(i, order)| {
+            Event::new(order)
+                .with_event("placed")
+                .with_id((i + 1).to_string())
+        });
+        Ok(api::OrderFeedResponse::Ok {
+            body: EventStream::from_events(events),
+        })
+    }
+
+    async fn export_orders(
+        &self,
+        _ctx: RequestContext,
+        _request: api::ExportOrdersRequest,
+    ) -> Result<api::ExportOrdersResponse, HttpError> {
+        let orders = self.orders.lock().expect("not poisoned").clone();
+        Ok(api::ExportOrdersResponse::Ok {
+            body: ItemStream::from_items(orders),
+        })
+    }
+
+    async fn import_orders(
+        &self,
+        _ctx: RequestContext,
+        mut request: api::ImportOrdersRequest,
+    ) -> Result<api::ImportOrdersResponse, HttpError> {
+        let mut taken = 0;
+        while let Some(order) = request.body.next_item().await {
+            self.orders.lock().expect("not poisoned").push(order?);
+            taken += 1;
+        }
+        Ok(api::ImportOrdersResponse::Ok { body: taken })
+    }
+
+    async fn order_drink(
+        &self,
+        _ctx: RequestContext,
+        _principal: String,
+        request: api::OrderDrinkRequest,
+    ) -> Result<api::OrderDrinkResponse, HttpError> {
+        Ok(api::OrderDrinkResponse::Created { body: request.body })
+    }
+}
+
+#[tokio::test]
+async fn item_schemas_type_the_streams_of_a_3_2_spec() {
+    let kitchen = Arc::new(Kitchen::default());
+    let http = support::start(api::router(Arc::clone(&kitchen))).await;
+
+    let import = http
+        .post("/orders/import")
+        .header("content-type", "application/jsonl")
+        .body("{\"id\":1,\"item\":\"soup\"}\n{\"id\":2,\"item\":\"bread\"}\n{\"id\":0,\"item\":\"x\"}\n")
+        .send()
+        .await
+        .expect("response");
+    let (status, body) = support::error_of(import).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a message")
+            .starts_with("item 3: "),
+        "{body}"
+    );
+    assert_eq!(kitchen.orders.lock().expect("not poisoned").len(), 2);
+
+    let events: Vec<_> = http
+        .get("/orders/feed")
+        .send()
+        .await
+        .expect("response")
+        .bytes_stream()
+        .eventsource()
+        .map(|event| event.expect("an event"))
+        .collect()
+        .await;
+    let read: Vec<(String, String, Value)> = events
+        .into_iter()
+        .map(|e| (e.event, e.id, serde_json::from_str(&e.data).expect("JSON")))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "placed".into(),
+                "1".into(),
+                json!({"id": 1, "item": "soup"})
+            ),
+            (
+                "placed".into(),
+                "2".into(),
+                json!({"id": 2, "item": "bread"})
+            ),
+        ]
+    );
+
+    // The reusable media type of `components/mediaTypes` frames the export.
+    let export = http.get("/orders/export").send().await.expect("response");
+    assert_eq!(export.headers()["content-type"], "application/jsonl");
+    assert_eq!(
+        export.text().await.expect("text"),
+        "{\"id\":1,\"item\":\"soup\"}\n{\"id\":2,\"item\":\"bread\"}\n"
+    );
+
+    // The client reads the same streams into their types.
+    let client = api::client::Client::http(&http.url(""));
+    let api::ExportOrdersResponse::Ok { body } = client
+        .export_orders(api::ExportOrdersRequest {})
+        .await
+        .expect("an export");
+    let items: Vec<String> = body.map(|o| o.expect("an order").item).collect().await;
+    assert_eq!(items, ["soup", "bread"]);
+}
+
+#[tokio::test]
+async fn device_flow_and_deprecated_schemes_authenticate() {
+    let http = support::start(api::router(Arc::new(Kitchen::default()))).await;
+    let tea = json!({"kind": "tea", "leaves": "green"});
+    for token in ["device-token", "old-token"] {
+        let response = http
+            .post("/drinks")
+            .bearer_auth(token)
+            .json(&tea)
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(response.status(), 201, "{token}");
+        let drink: Drink = response.json().await.expect("a drink");
+        assert!(matches!(drink, Drink::Tea { .. }), "{drink:?}");
+    }
+    let refused = http
+        .post("/drinks")
+        .json(&tea)
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(refused.status(), 401);
+}
+
+#[tokio::test]
+async fn the_published_document_is_the_3_2_input() {
+    let http = support::start(api::router(Arc::new(Kitchen::default()))).await;
+    let document: Value = http
+        .get("/openapi.json")
+        .send()
+        .await
+        .expect("response")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(document["openapi"], "3.2.0");
+    assert_eq!(
+        document["$self"],
+        "https://kitchen.example.com/openapi.yaml"
+    );
+    assert_eq!(document["tags"][1]["parent"], "orders");
+    let feed = &document["paths"]["/orders/feed"]["get"]["responses"]["200"];
+    assert_eq!(feed["summary"], "The feed");
+    assert!(feed["content"]["text/event-stream"]["itemSchema"].is_object());
+    assert_eq!(
+        document["paths"]["/orders/export"]["get"]["responses"]["200"]["content"]
+            ["application/jsonl"]["$ref"],
+        "#/components/mediaTypes/OrderLines"
+    );
+    assert!(
+        document["components"]["securitySchemes"]["device"]["flows"]["deviceAuthorization"]
+            .is_object()
+    );
+}
