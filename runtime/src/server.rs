@@ -4,21 +4,24 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use bytes::Bytes;
 use http::{header, HeaderValue, StatusCode};
 use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
 use tower::{Service, ServiceExt};
 use tower_http::compression::CompressionLayer;
@@ -114,7 +117,9 @@ pub async fn serve_with_listener(
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, tls = tls.is_some(), "listening on {scheme}://{address}");
     let app = app(router, &config);
-    let serving = Arc::new(Serving::new(&config));
+    // Told when shutdown begins, so that event streams end instead of holding it up.
+    let (drain, draining) = watch::channel(false);
+    let serving = Arc::new(Serving::new(&config, draining));
     let http = http1_builder(&config);
     let head_limits = HeadLimits {
         max_bytes: config.request_head_max_bytes,
@@ -218,6 +223,7 @@ pub async fn serve_with_listener(
 
     drop(listener);
     tracing::info!(connections = graceful.count(), "shutting down");
+    drain.send_replace(true);
     match config.shutdown_timeout {
         None => graceful.shutdown().await,
         Some(limit) => {
@@ -260,11 +266,14 @@ struct Serving {
     config: ServerConfig,
     admission: Option<Admission>,
     settings: Arc<ServerSettings>,
+    /// Becomes `true` when shutdown begins.
+    draining: watch::Receiver<bool>,
 }
 
 impl Serving {
-    fn new(config: &ServerConfig) -> Self {
+    fn new(config: &ServerConfig, draining: watch::Receiver<bool>) -> Self {
         Self {
+            draining,
             config: config.clone(),
             admission: config.max_concurrent_requests.map(Admission::new),
             settings: Arc::new(ServerSettings {
@@ -380,6 +389,13 @@ where
             .headers_mut()
             .insert(request_id::REQUEST_ID_HEADER, id.clone());
     }
+    // An event stream has no end of its own: it ends when shutdown begins (clients
+    // reconnect elsewhere, with `Last-Event-ID`), so the shutdown need not wait for it.
+    // Other streams, such as a download, are finished.
+    if is_event_stream(&response) {
+        let draining = serving.draining.clone();
+        response = response.map(|body| Body::new(UntilDrained::new(body, draining)));
+    }
     let pending = Pending {
         observer,
         span,
@@ -393,6 +409,48 @@ where
         _in_flight: Some(in_flight),
     };
     Ok(response.map(|body| Body::new(ObservedBody::new(body, pending))))
+}
+
+/// Whether `response` is a stream of Server-Sent Events.
+fn is_event_stream(response: &Response) -> bool {
+    response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            crate::model::streams::framing_of(value) == Some(crate::model::streams::Framing::Events)
+        })
+}
+
+/// A response body that ends, between two of its frames, once shutdown begins.
+struct UntilDrained {
+    body: Body,
+    drained: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+impl UntilDrained {
+    fn new(body: Body, mut draining: watch::Receiver<bool>) -> Self {
+        let drained = Box::pin(async move {
+            // A dropped sender means the server is gone: that ends the stream too.
+            let _ = draining.wait_for(|draining| *draining).await;
+        });
+        Self { body, drained }
+    }
+}
+
+impl http_body::Body for UntilDrained {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        if self.drained.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
 }
 
 /// The router's answer to `request`.

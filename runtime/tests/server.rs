@@ -23,6 +23,22 @@ mod soak;
 /// Every test is bounded so a hang fails instead of blocking the suite.
 const LIMIT: Duration = Duration::from_secs(20);
 
+/// An event stream that never ends nor sends anything: only shutdown ends it.
+async fn events() -> Response {
+    struct Never;
+    impl futures_core::Stream for Never {
+        type Item = specfirst_runtime::Event<u32>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Pending
+        }
+    }
+    let stream = specfirst_runtime::EventStream::new(Never).without_keep_alive();
+    specfirst_runtime::__private::events(StatusCode::OK, stream)
+}
+
 async fn slow(input: RawRequest) -> Response {
     let _ctx = input.context("slow");
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -62,7 +78,8 @@ fn router() -> Router {
         .route("/echo", post(echo))
         .route("/hello/{p0}", get(hello))
         .route("/large", get(large))
-        .route("/boom", get(boom));
+        .route("/boom", get(boom))
+        .route("/events", get(events));
     finish_router(routes, "{}", &RouterOptions::default())
 }
 
@@ -520,6 +537,21 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
         let response = slow.await.unwrap().unwrap();
         assert_eq!(response.status().as_u16(), 200);
         assert_eq!(response.text().await.unwrap(), "\"done\"");
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_ends_event_streams_instead_of_waiting_for_them() {
+    tokio::time::timeout(LIMIT, async {
+        // The default shutdown timeout (30 s) would outlast the test's limit.
+        let server = Server::start(ServerConfig::default()).await;
+        let response = reqwest::get(server.url("/events")).await.unwrap();
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        server.stop().await;
+        // The stream ended cleanly: its body is whole, and empty.
+        assert_eq!(response.bytes().await.unwrap().len(), 0);
     })
     .await
     .unwrap();
