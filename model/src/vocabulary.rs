@@ -4,9 +4,10 @@
 //! and the generator's API model holds the same values, so each is one `Copy` enum.
 
 /// The HTTP methods an OpenAPI 3 path item can hold operations for, in the order the
-/// specification lists them: the keys of a path item that are operations.
+/// specification lists them: the keys of a path item that are operations (`query`
+/// since OpenAPI 3.2).
 pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
 ];
 
 /// The `content-type` of a `text/plain` response: its declared type with the charset

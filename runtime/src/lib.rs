@@ -36,6 +36,7 @@ mod negotiate;
 mod nullable;
 mod observe;
 mod operation;
+mod other_methods;
 mod pagination;
 mod panic;
 mod params;
@@ -99,6 +100,9 @@ pub mod __private {
     pub use crate::operation::{
         endpoints, handle, handle_secured, Answering, Authenticating, Decoding, Endpoints,
         Operation, Public, Secured,
+    };
+    pub use crate::other_methods::{
+        other_handler, public_other, secured_other, Other, OtherMethods,
     };
     pub use crate::pagination::{encode_token, items_field, next_field, page_start, PageToken};
     pub use crate::params::{

@@ -193,22 +193,22 @@ impl<A: Send + Sync + 'static> Endpoints<A> for MethodRouter<Arc<A>> {
 }
 
 /// The future of one request's response.
-type Serving = Pin<Box<dyn Future<Output = Response> + Send>>;
+pub(crate) type Serving = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 /// One operation of the API `A` as its route serves it, its type erased. Every route
 /// is then the one axum handler type [`Endpoint`]: axum's routing and its services are
 /// compiled once per API instead of once per operation, which was most of the build of
 /// a server with hundreds of operations (Oxide's nexus: minutes in a debug build).
-trait Serve<A>: Send + Sync + 'static {
+pub(crate) trait Serve<A>: Send + Sync + 'static {
     /// Extracts the request and answers it with the operation's handler.
     fn serve(&self, request: Request, api: Arc<A>) -> Serving;
 }
 
 /// A public operation `O`, served by [`handle`].
-struct PublicOperation<O>(PhantomData<fn() -> O>);
+pub(crate) struct PublicOperation<O>(pub(crate) PhantomData<fn() -> O>);
 
 /// A secured operation `O`, served by [`handle_secured`].
-struct SecuredOperation<O>(PhantomData<fn() -> O>);
+pub(crate) struct SecuredOperation<O>(pub(crate) PhantomData<fn() -> O>);
 
 impl<A: Send + Sync + 'static, O: Public<A>> Serve<A> for PublicOperation<O> {
     fn serve(&self, request: Request, api: Arc<A>) -> Serving {

@@ -56,6 +56,8 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         }
     }
     let mut dispatchers = Vec::new();
+    // Whether a route has operations of methods axum cannot name (`OtherMethods`).
+    let mut uses_others = false;
     // Whether a route adds an operation by its type (`Endpoints::public` and `secured`),
     // rather than only dispatchers.
     let mut by_type = false;
@@ -63,7 +65,13 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         .iter()
         .map(|(route, ops)| {
             let mut ops = ops.clone();
-            ops.sort_by_key(|op| ORDER.iter().position(|m| *m == op.method));
+            // Methods axum cannot name (QUERY) come after its own.
+            ops.sort_by_key(|op| {
+                ORDER
+                    .iter()
+                    .position(|m| *m == op.method)
+                    .unwrap_or(ORDER.len())
+            });
             // One handler per method: a dispatcher when several operations share it.
             let mut by_method: Vec<(&str, Vec<&Operation>)> = Vec::new();
             for op in ops {
@@ -73,7 +81,18 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                 }
             }
             let mut chain = quote!(rt::endpoints::<A>());
+            let mut others = Vec::new();
             for (method, same) in &by_method {
+                if !ORDER.contains(method) {
+                    others.push(other_method(
+                        api,
+                        &operation_types,
+                        method,
+                        same,
+                        &mut dispatchers,
+                    ));
+                    continue;
+                }
                 let filter = ident(&method.to_ascii_uppercase());
                 let filter = quote!(rt::MethodFilter::#filter);
                 chain = if let [op] = same.as_slice() {
@@ -100,6 +119,11 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
                     };
                     quote!(#chain.on(#filter, #handler))
                 };
+            }
+            if !others.is_empty() {
+                uses_others = true;
+                let allow = allow_list(by_method.iter().map(|(method, _)| *method));
+                chain = quote!(#chain.others(#allow, [#(#others),*]));
             }
             quote!(.route(#route, #chain))
         })
@@ -161,10 +185,16 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             use rt::Endpoints as _;
         )
     });
+    let other_methods = uses_others.then(|| {
+        quote!(
+            use rt::OtherMethods as _;
+        )
+    });
     let starts = (!route_calls.is_empty()).then(|| {
         quote! {
             use self::handlers::*;
             #endpoints
+            #other_methods
         }
     });
     let tokens = quote! {
@@ -229,6 +259,42 @@ fn route_statements(route_calls: &[TokenStream]) -> TokenStream {
 
 /// The response media types of `ops` other than JSON ones, in document order; `None`
 /// when they only produce JSON, which every route accepts.
+/// The entry of `rt::OtherMethods::others` serving `same` (the operations of `method`,
+/// one that axum's `MethodFilter` cannot name, on one route); a dispatcher, added to
+/// `dispatchers`, when several share it.
+fn other_method(
+    api: &Api,
+    operation_types: &OperationTypes,
+    method: &str,
+    same: &[&Operation],
+    dispatchers: &mut Vec<TokenStream>,
+) -> TokenStream {
+    if let [op] = same {
+        let operation = operation_types.get(op);
+        return if api.secures(op) {
+            quote!(rt::secured_other::<A, #operation>(#method))
+        } else {
+            quote!(rt::public_other::<A, #operation>(#method))
+        };
+    }
+    let (name, dispatcher) = dispatcher(api, operation_types, same);
+    dispatchers.push(dispatcher);
+    let types = produces(same).unwrap_or_default();
+    quote!(rt::other_handler(#method, #name::<A>, &[#(#types),*]))
+}
+
+/// A route's `Allow` list, as axum writes it: `HEAD` after `GET`.
+fn allow_list<'a>(methods: impl Iterator<Item = &'a str>) -> String {
+    let mut allow = Vec::new();
+    for method in methods {
+        allow.push(method);
+        if method == "GET" {
+            allow.push("HEAD");
+        }
+    }
+    allow.join(",")
+}
+
 fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
     let mut types: Vec<String> = Vec::new();
     for op in ops {

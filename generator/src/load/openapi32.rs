@@ -12,8 +12,7 @@
 //!   discriminator's `defaultMapping`, an example's `dataValue` and `serializedValue`,
 //!   XML's `nodeType`). The readers pass over them, and the round trip and the
 //!   published document keep them as written.
-//! - Reported at its pointer: what is not served yet (the `query` operation,
-//!   `additionalOperations`, `in: querystring` parameters, `style: cookie`,
+//! - Reported at its pointer: what is not served yet (`additionalOperations`, `in: querystring` parameters, `style: cookie`,
 //!   `itemEncoding` and `prefixEncoding`), so nothing is dropped silently.
 
 use serde_json::{Map, Value};
@@ -95,12 +94,6 @@ impl Lift<'_> {
         let Value::Object(map) = item else {
             return;
         };
-        if map.contains_key("query") {
-            self.problem(
-                pointer_join(at, "query"),
-                "the QUERY method (`query`) is not served yet",
-            );
-        }
         if let Some(Value::Object(extra)) = map.get("additionalOperations") {
             for method in extra.keys() {
                 self.problem(

@@ -1,4 +1,5 @@
-//! An OpenAPI 3.2 spec (`specs/openapi32.yaml`) served over real HTTP: events typed by
+//! An OpenAPI 3.2 spec (`specs/openapi32.yaml`) served over real HTTP: the QUERY method
+//! beside a GET on one route, events typed by
 //! `itemSchema`, JSON Lines through a reusable media type of `components/mediaTypes`, a
 //! JSON Lines import, an operation secured by the device flow or a deprecated bearer
 //! scheme, and the published document as written in 3.2.
@@ -82,6 +83,30 @@ impl api::KitchenApi for Kitchen {
             taken += 1;
         }
         Ok(api::ImportOrdersResponse::Ok { body: taken })
+    }
+
+    async fn list_orders(
+        &self,
+        _ctx: RequestContext,
+        _request: api::ListOrdersRequest,
+    ) -> Result<api::ListOrdersResponse, HttpError> {
+        let orders = self.orders.lock().expect("not poisoned").clone();
+        Ok(api::ListOrdersResponse::Ok { body: orders })
+    }
+
+    async fn search_orders(
+        &self,
+        _ctx: RequestContext,
+        request: api::SearchOrdersRequest,
+    ) -> Result<api::SearchOrdersResponse, HttpError> {
+        let wanted = String::clone(&request.body.item);
+        let orders = self.orders.lock().expect("not poisoned");
+        let found = orders
+            .iter()
+            .filter(|o| o.item.contains(&wanted))
+            .cloned()
+            .collect();
+        Ok(api::SearchOrdersResponse::Ok { body: found })
     }
 
     async fn order_drink(
@@ -219,4 +244,74 @@ async fn the_published_document_is_the_3_2_input() {
         document["components"]["securitySchemes"]["device"]["flows"]["deviceAuthorization"]
             .is_object()
     );
+}
+
+#[tokio::test]
+async fn the_query_method_is_served_beside_the_routes_other_methods() {
+    let kitchen = Arc::new(Kitchen::default());
+    kitchen.orders.lock().expect("not poisoned").extend(
+        [(1, "soup"), (2, "bread"), (3, "soup of the day")].map(|(id, item)| {
+            serde_json::from_value(json!({"id": id, "item": item})).expect("an order")
+        }),
+    );
+    let http = support::start(api::router(Arc::clone(&kitchen))).await;
+    let query = reqwest::Method::from_bytes(b"QUERY").expect("a method");
+
+    let found: Value = http
+        .request(query.clone(), "/orders/search")
+        .json(&json!({"item": "soup"}))
+        .send()
+        .await
+        .expect("response")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        found,
+        json!([{"id": 1, "item": "soup"}, {"id": 3, "item": "soup of the day"}])
+    );
+
+    // Its body is decoded and checked as any operation's.
+    let response = http
+        .request(query.clone(), "/orders/search")
+        .json(&json!({"item": ""}))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(support::error_of(response).await.0, 400);
+
+    // The route's GET is served as before, and a method it lacks is a JSON 405 listing
+    // QUERY among those it has.
+    let all: Value = http
+        .get("/orders/search")
+        .send()
+        .await
+        .expect("response")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(all.as_array().map(Vec::len), Some(3));
+    let response = http
+        .delete("/orders/search")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.headers()["allow"], "GET,HEAD,QUERY");
+    let (status, body) = support::error_of(response).await;
+    assert_eq!(status, 405);
+    assert_eq!(body["error_code"], "MethodNotAllowed");
+
+    // The client sends QUERY, over HTTP and in process, and the mock answers it.
+    for client in [
+        api::client::Client::http(&http.url("")),
+        api::client::Client::in_process(api::router(Arc::clone(&kitchen))),
+        api::client::Client::in_process(api::router(Arc::new(api::mock::Mock::new()))),
+    ] {
+        let body = serde_json::from_value(json!({"item": "bread"})).expect("a search");
+        let api::SearchOrdersResponse::Ok { body } = client
+            .search_orders(api::SearchOrdersRequest::new(body))
+            .await
+            .expect("found");
+        assert!(body.len() <= 3);
+    }
 }
