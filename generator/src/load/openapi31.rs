@@ -97,7 +97,7 @@ struct Rewrite<'o> {
 }
 
 /// Calls `f` on every value of the object at `node[key]`, with its pointer.
-fn each_entry(
+pub(super) fn each_entry(
     node: &mut Map<String, Value>,
     key: &str,
     at: &str,

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use specfirst_model::extensions::ITEM_SCHEMA;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::load::openapi31::each_entry;
 use crate::load::origins::Origins;
 
 /// The prefix of a reference to a reusable media type object.
@@ -68,21 +69,6 @@ struct Lift<'o> {
     origins: &'o mut Origins,
     /// `components/mediaTypes` as written.
     media_types: Map<String, Value>,
-}
-
-/// Calls `f` on every value of the object at `node[key]`, with its pointer.
-fn each_entry(
-    node: &mut Map<String, Value>,
-    key: &str,
-    at: &str,
-    mut f: impl FnMut(&mut Value, &str),
-) {
-    if let Some(Value::Object(entries)) = node.get_mut(key) {
-        let base = pointer_join(at, key);
-        for (name, value) in entries.iter_mut() {
-            f(value, &pointer_join(&base, name));
-        }
-    }
 }
 
 impl Lift<'_> {
