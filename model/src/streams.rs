@@ -46,6 +46,8 @@ pub fn framing_of(media_type: &str) -> Option<Framing> {
 /// schema of that item's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ItemSchema<'a> {
+    /// How the media type frames its items.
+    pub framing: Framing,
     /// The key under the media type object that holds the description: the extension
     /// [`ITEM_SCHEMA`], or `schema` for an event whose `data` names its
     /// `contentSchema`.
@@ -73,11 +75,13 @@ pub fn item_schema<'a>(media_type: &str, media: &'a Value) -> Option<ItemSchema<
     if let Some(item) = media.get(ITEM_SCHEMA) {
         return Some(match event_data(framing, item) {
             Some(schema) => ItemSchema {
+                framing,
                 key: ITEM_SCHEMA,
                 path: EVENT_DATA,
                 schema,
             },
             None => ItemSchema {
+                framing,
                 key: ITEM_SCHEMA,
                 path: &[],
                 schema: item,
@@ -86,6 +90,7 @@ pub fn item_schema<'a>(media_type: &str, media: &'a Value) -> Option<ItemSchema<
     }
     let schema = event_data(framing, media.get("schema")?)?;
     Some(ItemSchema {
+        framing,
         key: "schema",
         path: EVENT_DATA,
         schema,

@@ -466,8 +466,7 @@ impl RawRequest {
         rules: &'static crate::validate::Schema,
     ) -> Result<Option<crate::ItemStream<T>>, HttpError> {
         body::check_items_content_type(&self.parts.headers, media_type)?;
-        let framing = specfirst_model::streams::framing_of(media_type)
-            .unwrap_or(specfirst_model::streams::Framing::JsonLines);
+        let framing = crate::streams::items_framing(media_type);
         Ok(self
             .stream_body_optional()?
             .map(|body| crate::streams::items_of(body, framing, rules)))

@@ -4,17 +4,14 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use bytes::Bytes;
 use http::{header, HeaderValue, StatusCode};
 use http_body::Body as _;
 use hyper::body::Incoming;
@@ -389,13 +386,8 @@ where
             .headers_mut()
             .insert(request_id::REQUEST_ID_HEADER, id.clone());
     }
-    // An event stream has no end of its own: it ends when shutdown begins (clients
-    // reconnect elsewhere, with `Last-Event-ID`), so the shutdown need not wait for it.
-    // Other streams, such as a download, are finished.
-    if is_event_stream(&response) {
-        let draining = serving.draining.clone();
-        response = response.map(|body| Body::new(UntilDrained::new(body, draining)));
-    }
+    // An event stream has no end of its own: it ends when shutdown begins.
+    let response = crate::streams::until_drained(response, &serving.draining);
     let pending = Pending {
         observer,
         span,
@@ -409,48 +401,6 @@ where
         _in_flight: Some(in_flight),
     };
     Ok(response.map(|body| Body::new(ObservedBody::new(body, pending))))
-}
-
-/// Whether `response` is a stream of Server-Sent Events.
-fn is_event_stream(response: &Response) -> bool {
-    response
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            crate::model::streams::framing_of(value) == Some(crate::model::streams::Framing::Events)
-        })
-}
-
-/// A response body that ends, between two of its frames, once shutdown begins.
-struct UntilDrained {
-    body: Body,
-    drained: Pin<Box<dyn Future<Output = ()> + Send>>,
-}
-
-impl UntilDrained {
-    fn new(body: Body, mut draining: watch::Receiver<bool>) -> Self {
-        let drained = Box::pin(async move {
-            // A dropped sender means the server is gone: that ends the stream too.
-            let _ = draining.wait_for(|draining| *draining).await;
-        });
-        Self { body, drained }
-    }
-}
-
-impl http_body::Body for UntilDrained {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
-        if self.drained.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        Pin::new(&mut self.body).poll_frame(cx)
-    }
 }
 
 /// The router's answer to `request`.

@@ -257,8 +257,6 @@ fn route_statements(route_calls: &[TokenStream]) -> TokenStream {
     }
 }
 
-/// The response media types of `ops` other than JSON ones, in document order; `None`
-/// when they only produce JSON, which every route accepts.
 /// The entry of `rt::OtherMethods::others` serving `same` (the operations of `method`,
 /// one that axum's `MethodFilter` cannot name, on one route); a dispatcher, added to
 /// `dispatchers`, when several share it.
@@ -295,6 +293,8 @@ fn allow_list<'a>(methods: impl Iterator<Item = &'a str>) -> String {
     allow.join(",")
 }
 
+/// The response media types of `ops` other than JSON ones, in document order; `None`
+/// when they only produce JSON, which every route accepts.
 fn produces(ops: &[&Operation]) -> Option<Vec<String>> {
     let mut types: Vec<String> = Vec::new();
     for op in ops {

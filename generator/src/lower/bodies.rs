@@ -146,7 +146,7 @@ impl<'a> Lower<'a> {
         let media_pointer = pointer_join(content_pointer, media_type);
         let media = self.doc.node(&media_pointer)?;
         let item = streams::item_schema(media_type, media)
-            .filter(|_| response || streams::framing_of(media_type) != Some(Framing::Events));
+            .filter(|item| response || item.framing != Framing::Events);
         let Some(item) = item else {
             if media.get(extensions::ITEM_SCHEMA).is_some() {
                 self.warnings.push(Diagnostic::new(
@@ -157,6 +157,7 @@ impl<'a> Lower<'a> {
             }
             return None;
         };
+        let framing = item.framing;
         let item_pointer = item
             .path
             .iter()
@@ -168,7 +169,7 @@ impl<'a> Lower<'a> {
             schema: schema::normalize_in(&self.doc.raw, &schema, &item_pointer, &mut self.problems),
             name_hint: format!("{}Item", name.trim_end_matches("Body")),
         };
-        Some((streams::framing_of(media_type)?, item))
+        Some((framing, item))
     }
 
     /// How a body of `media_type` (a key under `content_pointer`) is decoded; `name` is the

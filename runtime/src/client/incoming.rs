@@ -10,7 +10,6 @@ use super::ClientError;
 use crate::body;
 use crate::streams;
 use crate::{Binary, EventStream, ItemStream};
-use specfirst_model::streams::{framing_of, Framing};
 
 /// A whole response: status, headers and body.
 #[derive(Debug)]
@@ -138,7 +137,7 @@ impl Incoming {
         media_type: &str,
     ) -> Result<ItemStream<T>, ClientError> {
         self.declared(media_type)?;
-        let framing = framing_of(media_type).unwrap_or(Framing::JsonLines);
+        let framing = streams::items_framing(media_type);
         Ok(ItemStream::received(streams::read_items(
             &self.body, framing,
         )))

@@ -12,7 +12,6 @@ use super::ClientError;
 use crate::multipart::Part;
 use crate::params::{percent_encode, Encoded, Param, Scalar};
 use crate::{BodyStream, ItemStream};
-use specfirst_model::streams::{framing_of, Framing};
 
 /// One operation's request as the client writes it: the method, the path template with
 /// the variables filled in as they come, query pairs, headers, cookies and the body.
@@ -171,7 +170,7 @@ impl Outgoing {
         media_type: &str,
         items: ItemStream<T>,
     ) -> &mut Self {
-        let framing = framing_of(media_type).unwrap_or(Framing::JsonLines);
+        let framing = crate::streams::items_framing(media_type);
         self.body = Some((Some(media_type.to_owned()), items.into_body(framing)));
         self
     }

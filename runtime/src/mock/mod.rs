@@ -17,7 +17,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde_json::Value;
-use specfirst_model::streams::{framing_of, item_schema, Framing};
+use specfirst_model::streams::{item_schema, Framing};
 
 pub use prefer::Prefer;
 pub use synthesize::{synthesize, Synthesis};
@@ -178,9 +178,8 @@ impl Spec {
             return Ok(None);
         };
         if let Some(item) = item_schema(media_type, media) {
-            let framing = framing_of(media_type).unwrap_or(Framing::JsonLines);
             let value = synthesize(&self.document, item.schema, how);
-            return Ok(Some((media_type.clone(), framed(framing, &value))));
+            return Ok(Some((media_type.clone(), framed(item.framing, &value))));
         }
         let example = if how == Synthesis::Examples {
             self.example(media, prefer.example.as_deref())?
@@ -285,13 +284,14 @@ fn choose_status(
 /// A stream of [`STREAMED`] items of `value`, framed as `framing` says (events with ids
 /// counted from 1).
 fn framed(framing: Framing, value: &Value) -> Bytes {
-    let json = value.to_string();
-    let mut body = String::new();
+    let mut body = Vec::new();
     for index in 1..=STREAMED {
         match framing {
-            Framing::Events => body.push_str(&format!("id: {index}\ndata: {json}\n\n")),
-            Framing::JsonLines => body.push_str(&format!("{json}\n")),
-            Framing::JsonSeq => body.push_str(&format!("\u{1e}{json}\n")),
+            Framing::Events => body.extend(format!("id: {index}\ndata: {value}\n\n").bytes()),
+            // A JSON value always writes.
+            Framing::JsonLines | Framing::JsonSeq => {
+                body.extend(crate::streams::frame(framing, value).unwrap_or_default());
+            }
         }
     }
     Bytes::from(body)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use specfirst_model::streams::Framing;
 
-use super::items::RECORD_SEPARATOR;
+use super::items::separator;
 use super::{Event, ItemError};
 
 /// The events of a `text/event-stream` body, each with its data read as `T`. Frames
@@ -113,10 +113,7 @@ pub(crate) fn read_items<T: DeserializeOwned>(
     body: &[u8],
     framing: Framing,
 ) -> Vec<Result<T, ItemError>> {
-    let separator = match framing {
-        Framing::JsonSeq => RECORD_SEPARATOR,
-        Framing::JsonLines | Framing::Events => b'\n',
-    };
+    let separator = separator(framing);
     body.split(|byte| *byte == separator)
         .filter(|text| !text.iter().all(u8::is_ascii_whitespace))
         .enumerate()

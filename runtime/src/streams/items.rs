@@ -135,19 +135,13 @@ impl<T: Serialize> Stream for Lines<T> {
         self.index += 1;
         let (index, framing) = (self.index, self.framing);
         Poll::Ready(next.map(|item| {
-            let item = item?;
-            let mut frame = Vec::with_capacity(64);
-            if framing == Framing::JsonSeq {
-                frame.push(RECORD_SEPARATOR);
-            }
-            serde_json::to_writer(&mut frame, &item).map_err(|error| {
+            let frame = frame(framing, &item?).map_err(|error| {
                 tracing::error!(item = index, %error, "an item could not be sent");
                 ItemError::invalid(
                     index,
                     format!("the item cannot be written as JSON: {error}"),
                 )
             })?;
-            frame.push(b'\n');
             Ok(Bytes::from(frame))
         }))
     }
@@ -155,3 +149,35 @@ impl<T: Serialize> Stream for Lines<T> {
 
 /// What starts each JSON text of `application/json-seq` (RFC 7464).
 pub(super) const RECORD_SEPARATOR: u8 = 0x1e;
+
+/// How items of `media_type` are framed: JSON Lines unless it is `application/json-seq`.
+pub(crate) fn items_framing(media_type: &str) -> Framing {
+    match framing_of(media_type) {
+        Some(Framing::JsonSeq) => Framing::JsonSeq,
+        _ => Framing::JsonLines,
+    }
+}
+
+/// The byte that parts the items of `framing`: a line feed after each JSON Lines item, a
+/// record separator before each json-seq one.
+pub(super) fn separator(framing: Framing) -> u8 {
+    match framing {
+        Framing::JsonSeq => RECORD_SEPARATOR,
+        Framing::JsonLines | Framing::Events => b'\n',
+    }
+}
+
+/// `item` as one frame of `framing`: its JSON text, after a record separator for
+/// json-seq, and a line feed.
+pub(crate) fn frame<T: Serialize + ?Sized>(
+    framing: Framing,
+    item: &T,
+) -> serde_json::Result<Vec<u8>> {
+    let mut frame = Vec::with_capacity(64);
+    if framing == Framing::JsonSeq {
+        frame.push(RECORD_SEPARATOR);
+    }
+    serde_json::to_writer(&mut frame, item)?;
+    frame.push(b'\n');
+    Ok(frame)
+}

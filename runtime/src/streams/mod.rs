@@ -10,6 +10,7 @@
 //! of it when it next writes to the connection: the next item, or on an idle event
 //! stream its next keep-alive comment.
 
+mod drain;
 mod events;
 mod frames;
 mod items;
@@ -25,8 +26,10 @@ use tokio::sync::mpsc;
 
 use crate::HttpError;
 
+pub(crate) use drain::until_drained;
 pub use events::{events, Event, EventStream};
 pub(crate) use frames::{read_events, read_items};
+pub(crate) use items::{frame, items_framing};
 pub use items::{item_stream, ItemStream};
 pub(crate) use requests::items_of;
 

@@ -10,7 +10,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use specfirst_model::streams::Framing;
 
-use super::items::RECORD_SEPARATOR;
+use super::items::{separator, RECORD_SEPARATOR};
 use super::{ItemError, ItemStream};
 use crate::validate::Schema;
 use crate::BodyStream;
@@ -27,10 +27,7 @@ where
     ItemStream::of(Box::pin(Items::<T> {
         body: Some(body),
         pending: Vec::new(),
-        separator: match framing {
-            Framing::JsonSeq => RECORD_SEPARATOR,
-            Framing::JsonLines | Framing::Events => b'\n',
-        },
+        separator: separator(framing),
         rules,
         index: 0,
         ended: false,
