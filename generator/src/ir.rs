@@ -202,6 +202,10 @@ pub struct Operation {
     /// The security requirements in force, any one of which admits a request; empty
     /// when the operation is public.
     pub security: Vec<Requirement>,
+    /// Whether the operation upgrades the connection to a WebSocket
+    /// (`x-dropshot-websocket`, or a 101 response declaring `Upgrade`): its request then
+    /// carries the checked handshake and its 101 variant the accepted upgrade.
+    pub websocket: bool,
     /// Whether the spec gives `operationId` ([`Operation::operation_id`] is derived
     /// from method and path otherwise).
     pub operation_id_declared: bool,

@@ -572,7 +572,7 @@ impl Generator {
             .map(|(j, model)| format!("{model} = {{ path = \"../models-{}\" }}\n", j + 1))
             .collect();
         deps.extend(dependency_lines(uses));
-        deps.push(runtime_line(options));
+        deps.push(runtime_line(options, items.contains(WEBSOCKET_TYPE)));
         let imports: String = models
             .iter()
             .map(|model| format!("    pub use ::{}::*;\n", model.replace('-', "_")))
@@ -612,7 +612,7 @@ impl Generator {
             .collect();
         deps.extend(dependency_lines(uses));
         if part.items.contains("::specfirst_runtime::") {
-            deps.push(runtime_line(options));
+            deps.push(runtime_line(options, false));
         }
         let imports: String = part
             .imports
@@ -739,7 +739,10 @@ impl Generator {
         operation_names: &[String],
     ) -> String {
         let (key, value) = options.runtime.key_and_value();
-        let runtime = format!("{key} = {}", toml_string(value));
+        let mut runtime = format!("{key} = {}", toml_string(value));
+        if self.api.operations.iter().any(|op| op.websocket) {
+            runtime.push_str(WEBSOCKET_FEATURE);
+        }
         let mut text = self.header("#");
         text.push_str(&format!(
             "[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\n\n",
@@ -856,12 +859,23 @@ fn dependency_lines(uses: ir::Uses) -> Vec<String> {
     lines
 }
 
-/// The manifest line of a part crate's (one level down) `specfirst-runtime` dependency.
-fn runtime_line(options: &CrateOptions) -> String {
+/// The manifest line of a part crate's (one level down) `specfirst-runtime` dependency,
+/// with the `websocket` feature when its requests hold WebSocket handshakes.
+fn runtime_line(options: &CrateOptions, websocket: bool) -> String {
     let runtime = options.runtime.one_level_down();
     let (key, value) = runtime.key_and_value();
-    format!("specfirst-runtime = {{ {key} = {} }}\n", toml_string(value))
+    let features = if websocket { WEBSOCKET_FEATURE } else { "" };
+    format!(
+        "specfirst-runtime = {{ {key} = {}{features} }}\n",
+        toml_string(value)
+    )
 }
+
+/// The runtime's type in the requests of WebSocket operations.
+const WEBSOCKET_TYPE: &str = "::specfirst_runtime::WebSocketUpgrade";
+
+/// What a `specfirst-runtime` dependency adds for a crate with WebSocket operations.
+const WEBSOCKET_FEATURE: &str = ", features = [\"websocket\"]";
 
 fn toml_string(value: &str) -> String {
     // A JSON string is a valid TOML basic string for everything a name or path holds.

@@ -4,7 +4,8 @@
 //! The runtime rejects some requests before the implementation sees them: a parameter
 //! or body that does not decode or validate is a 400, missing credentials a 401,
 //! credentials without a required scope a 403, a body over the limit a 413 and one of
-//! an undeclared media type a 415. A client generated from the spec knows nothing of
+//! an undeclared media type a 415; a WebSocket operation answers a request that is no
+//! handshake with a 400, and one on a connection that cannot upgrade with a 426. A client generated from the spec knows nothing of
 //! a status the operation does not declare (`showPetById` declares no 400, yet answers
 //! one). An operation covers a status by declaring it, its class (`4XX`) or `default`.
 
@@ -19,7 +20,13 @@ struct Rejection {
 /// The statuses the runtime may reject a request to `op` with, in order.
 fn rejections(api: &Api, op: &Operation) -> Vec<Rejection> {
     let mut out = Vec::new();
-    if !op.params.is_empty() || op.body.is_some() || op.pagination.is_some() {
+    if op.websocket {
+        out.push(Rejection {
+            status: 400,
+            why: "a request that is no WebSocket handshake, or a parameter that does not \
+                  decode or validate",
+        });
+    } else if !op.params.is_empty() || op.body.is_some() || op.pagination.is_some() {
         out.push(Rejection {
             status: 400,
             why: "a parameter or body that does not decode or validate",
@@ -41,6 +48,12 @@ fn rejections(api: &Api, op: &Operation) -> Vec<Rejection> {
                 why: "credentials without a required scope",
             });
         }
+    }
+    if op.websocket {
+        out.push(Rejection {
+            status: 426,
+            why: "a handshake on a connection that cannot be upgraded",
+        });
     }
     if op.body.is_some() {
         out.push(Rejection {

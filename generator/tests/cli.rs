@@ -1469,3 +1469,82 @@ fn a_zero_split_size_is_refused() {
     );
     assert!(!temp.path().join("api").exists());
 }
+
+#[test]
+fn websocket_operations_turn_on_the_runtime_feature_they_need() {
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let spec = root().join("specs/websocket.yaml");
+    let spec = spec.to_string_lossy();
+    let out = specfirst(
+        &[
+            "generate",
+            &spec,
+            "--out",
+            "sockets",
+            "--split",
+            "always",
+            "--split-size",
+            "1",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest = |dir: &str| {
+        std::fs::read_to_string(temp.path().join(dir).join("Cargo.toml")).expect("written")
+    };
+    let runtime_line = |manifest: &str| {
+        manifest
+            .lines()
+            .find(|line| line.starts_with("specfirst-runtime = "))
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("a runtime dependency: {manifest}"))
+    };
+    // The crate and each operations crate, whose requests hold the handshake.
+    for dir in ["sockets", "sockets/operations-1"] {
+        let line = runtime_line(&manifest(dir));
+        assert!(
+            line.ends_with(", features = [\"websocket\"] }"),
+            "{dir}: {line}"
+        );
+    }
+
+    let out = specfirst(
+        &[
+            "generate",
+            &root().join("specs/events.yaml").to_string_lossy(),
+            "--out",
+            "events",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line = runtime_line(&manifest("events"));
+    assert!(!line.contains("features"), "{line}");
+
+    // A socket that declares only its 101 can be refused with statuses it does not
+    // declare: a 400 for a request that is no handshake, a 426 when the connection
+    // cannot be upgraded.
+    let spec = temp.path().join("socket.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: Socket, version: '1'}\npaths:\n  /socket:\n    get:\n      \
+         operationId: socket\n      responses:\n        '101': {description: upgraded}\n      \
+         x-dropshot-websocket: {}\n",
+    )
+    .expect("written");
+    let spec = spec.to_string_lossy().into_owned();
+    let dir = temp.path().join("socket");
+    let out = generate_into(&spec, &dir, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let linted = check_against(&spec, &dir, &["--lint"]);
+    assert_eq!(linted.status.code(), Some(1), "{}", text(&linted.stderr));
+    let stdout = text(&linted.stdout);
+    assert!(
+        stdout.contains("400 (a request that is no WebSocket handshake"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("426 (a handshake on a connection that cannot be upgraded"),
+        "{stdout}"
+    );
+}

@@ -18,6 +18,7 @@ mod body;
 pub mod client;
 mod config;
 mod conformance;
+mod connections;
 mod context;
 mod cors;
 pub mod describe;
@@ -51,6 +52,8 @@ mod streams;
 mod tls;
 mod trace_context;
 mod validate;
+#[cfg(feature = "websocket")]
+pub mod websocket;
 
 pub use auth::ClientCertificate;
 pub use bytes::Bytes;
@@ -70,6 +73,8 @@ pub use router::RouterOptions;
 pub use server::{serve, serve_with_listener};
 pub use stream::{Binary, BodyStream};
 pub use streams::{Disconnected, Event, EventStream, ItemError, ItemStream, StreamSender};
+#[cfg(feature = "websocket")]
+pub use websocket::{Message, WebSocket, WebSocketAccept, WebSocketUpgrade};
 
 /// Items used by generated code; not a stable API.
 #[doc(hidden)]
@@ -115,6 +120,8 @@ pub mod __private {
     };
     pub use crate::router::finish_router;
     pub use crate::streams::{events, item_stream};
+    #[cfg(feature = "websocket")]
+    pub use crate::websocket::{echo, switching_protocols};
     pub use ::std::future::ready;
     pub use axum::routing::MethodFilter;
     /// Schema descriptions generated code checks requests against.

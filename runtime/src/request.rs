@@ -333,6 +333,13 @@ impl RawRequest {
         Ok((!bytes.is_empty()).then_some(bytes))
     }
 
+    /// The request's WebSocket handshake, for a WebSocket operation: read after its
+    /// parameters, so a bad parameter is told before the upgrade is refused.
+    #[cfg(feature = "websocket")]
+    pub async fn websocket(&mut self) -> Result<crate::WebSocketUpgrade, HttpError> {
+        crate::websocket::WebSocketUpgrade::from_parts(&mut self.parts).await
+    }
+
     /// Reads and decodes a required JSON body.
     pub async fn json_body<T: DeserializeOwned>(&mut self) -> Result<T, HttpError> {
         self.json_body_optional()

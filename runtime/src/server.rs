@@ -16,7 +16,6 @@ use http::{header, HeaderValue, StatusCode};
 use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
@@ -29,6 +28,7 @@ use crate::auth::ClientCertificate;
 use crate::body::BodyLimit;
 use crate::config::{ServerConfig, TlsConfig};
 use crate::conformance::ResponseChecks;
+use crate::connections::Connections;
 use crate::cors::Cors;
 use crate::head_errors::{HeadLimits, InFlight, InFlightCounter, RewriteHeadErrors};
 use crate::observe::{Admission, ObservedBody, Pending, Routed, TrackedBody};
@@ -123,7 +123,7 @@ pub async fn serve_with_listener(
         max_headers: config.request_head_max_headers,
     };
 
-    let graceful = GracefulShutdown::new();
+    let graceful = Connections::new();
     let mut shutdown = std::pin::pin!(shutdown);
     let connections = config
         .max_connections
@@ -170,12 +170,14 @@ pub async fn serve_with_listener(
                 })
             }
         };
-        let watcher = graceful.watcher();
         let http = http.clone();
         match &tls {
             None => {
                 let stream = RewriteHeadErrors::new(stream, in_flight, head_limits);
-                let connection = http.serve_connection(TokioIo::new(stream), service(None));
+                let connection = http
+                    .serve_connection(TokioIo::new(stream), service(None))
+                    .with_upgrades();
+                let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     if let Err(e) = watcher.watch(connection).await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
@@ -186,6 +188,8 @@ pub async fn serve_with_listener(
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 let handshake_timeout = config.header_read_timeout;
+                // Counted from the accept, so shutdown waits for the handshake too.
+                let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     let handshake = acceptor.accept(stream);
                     let stream = match handshake_timeout {
@@ -204,8 +208,9 @@ pub async fn serve_with_listener(
                                     )
                                 });
                             let stream = RewriteHeadErrors::new(stream, in_flight, head_limits);
-                            let connection =
-                                http.serve_connection(TokioIo::new(stream), service(certificate));
+                            let connection = http
+                                .serve_connection(TokioIo::new(stream), service(certificate))
+                                .with_upgrades();
                             if let Err(e) = watcher.watch(connection).await {
                                 tracing::debug!(%peer, error = %e, "connection ended with an error");
                             }

@@ -1,5 +1,6 @@
-//! The typed client: one method per operation, taking the operation's request struct and
-//! giving its response enum, so the client and the server share every type.
+//! The typed client: one method per operation (WebSocket operations aside), taking the
+//! operation's request struct and giving its response enum, so the client and the server
+//! share every type.
 //!
 //! A method writes its request with the same parameter descriptions the server's
 //! handlers decode with (the `handlers` module's statics), and reads the response back
@@ -26,6 +27,11 @@ pub fn module(api: &Api) -> TokenStream {
     let mut readers = Vec::new();
     let mut requirement_statics = std::collections::BTreeMap::new();
     for (op, statics) in api.operations.iter().zip(&names) {
+        // A WebSocket is opened with a WebSocket client; the typed client has nothing to
+        // hand back for a 101.
+        if op.websocket {
+            continue;
+        }
         methods.push(method(api, op, statics));
         readers.push(reader(op));
         if let Some((name, definition)) = requirements(api, op) {
@@ -33,6 +39,22 @@ pub fn module(api: &Api) -> TokenStream {
         }
     }
     let requirement_statics = requirement_statics.into_values();
+    let sockets: Vec<String> = api
+        .operations
+        .iter()
+        .filter(|op| op.websocket)
+        .map(|op| format!("`{}`", op.operation_id))
+        .collect();
+    let sockets = match sockets.as_slice() {
+        [] => String::new(),
+        [one] => format!(
+            "\n\nThe WebSocket operation {one} has no method: a WebSocket client connects to it."
+        ),
+        many => format!(
+            "\n\nThe WebSocket operations {} have no method: a WebSocket client connects to them.",
+            many.join(", ")
+        ),
+    };
     let module_doc = doc(&format!(
         "A typed client of {} {}: one method per operation, taking the operation's request \
          struct and giving its response enum.\n\n\
@@ -40,7 +62,7 @@ pub fn module(api: &Api) -> TokenStream {
          decodes into its variant; a status the operation does not declare is \
          [`ClientError::UndeclaredStatus`], with the body kept. [`Client::in_process`] calls \
          a router in this process, for tests; `Client::http` (feature `http-client`) calls \
-         a running server.",
+         a running server.{sockets}",
         api.title, api.version
     ));
     let trait_name = ident(&api.trait_name);

@@ -14,7 +14,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, security};
-use crate::ir::{Api, Operation, SchemeKind};
+use crate::ir::{Api, Operation, SchemeKind, StatusSpec};
 
 /// The `mock` module of `api`; nothing for an API without operations.
 pub fn module(api: &Api) -> TokenStream {
@@ -210,6 +210,34 @@ fn method(op: &Operation) -> TokenStream {
         let marker = ident(&pagination.marker_type);
         quote!(type #marker = ::serde_json::Value;)
     });
+    if op.websocket {
+        // No answer of the spec takes a connection: the mock echoes what it is sent.
+        let accepted = op
+            .responses
+            .iter()
+            .find(|response| response.status == StatusSpec::Code(101))
+            .map(|response| ident(&response.variant))
+            .unwrap_or_else(|| unreachable!("a WebSocket operation declares a 101"));
+        return quote! {
+            fn #method(
+                &self,
+                ctx: RequestContext,
+                #principal
+                request: #request,
+            ) -> impl Future<Output = Result<super::#response>> + Send {
+                ::specfirst_runtime::mock::upgrade(
+                    self.#method.as_ref(),
+                    ctx,
+                    request,
+                    |request| super::#response::#accepted {
+                        upgrade: request
+                            .websocket
+                            .on_upgrade(::specfirst_runtime::__private::echo),
+                    },
+                )
+            }
+        };
+    }
     quote! {
         #marker
 

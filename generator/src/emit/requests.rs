@@ -102,7 +102,19 @@ pub fn request_struct(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         let docs = doc(&text);
         fields.push(quote! { #docs pub body: #ty, });
     }
-    let streams = op.body.as_ref().is_some_and(streams_body);
+    if op.websocket {
+        fields.push(quote! {
+            /// The WebSocket handshake, checked: answer with its `on_upgrade` to take the
+            /// connection.
+            pub websocket: ::specfirst_runtime::WebSocketUpgrade,
+        });
+        required.push((
+            ident("websocket"),
+            quote!(::specfirst_runtime::WebSocketUpgrade),
+        ));
+    }
+    // Neither a stream nor a handshake can be cloned.
+    let streams = op.body.as_ref().is_some_and(streams_body) || op.websocket;
     // A test builds a request with `Default` or `new`, which adding an optional
     // parameter to the spec leaves as they are; a paginated request starts from its
     // scan instead.

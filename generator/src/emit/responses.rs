@@ -27,7 +27,8 @@ pub fn response_enum(api: &Api, op: &Operation, types: &Types) -> TokenStream {
         arms.push(arm);
         body_enums.push(body_enum);
     }
-    let derives = derives(op.responses.iter().any(streams_response));
+    // Neither a stream nor an accepted upgrade can be cloned.
+    let derives = derives(op.websocket || op.responses.iter().any(streams_response));
     quote! {
         #enum_doc
         // Variants hold what the spec declares; boxing the large ones would only make
@@ -222,6 +223,14 @@ fn response_variant(
             });
             bindings.push(quote!(body));
             quote!(body.into_response_with(#status))
+        }
+        None if op.websocket && response.status == StatusSpec::Code(101) => {
+            fields.push(quote! {
+                /// The accepted upgrade, from the request's `websocket.on_upgrade`.
+                upgrade: ::specfirst_runtime::WebSocketAccept,
+            });
+            bindings.push(quote!(upgrade));
+            quote!(rt::switching_protocols(#status, upgrade))
         }
         None => quote!(rt::empty(#status)),
         Some(ResponseBody::Json { schema, media_type }) => {

@@ -580,6 +580,10 @@ fn handler(
             prelude = quote!(#set #prelude);
         }
     }
+    if op.websocket {
+        // After the parameters: a bad one is told before the handshake is looked at.
+        fields.push(quote!(websocket: input.websocket().await?,));
+    }
     let request_args = if op.pagination.is_some() {
         quote!(<M>)
     } else {

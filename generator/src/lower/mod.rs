@@ -14,6 +14,7 @@ pub(crate) mod schema;
 pub(crate) mod security;
 mod trait_parts;
 pub(crate) mod types;
+mod websocket;
 
 use std::collections::BTreeMap;
 
@@ -446,7 +447,8 @@ impl<'a> Lower<'a> {
         } else {
             self.request_body(pointer, &base)
         };
-        let responses = self.responses(pointer, &base);
+        let mut responses = self.responses(pointer, &base);
+        let websocket = self.websocket(pointer, method, &mut responses);
         let pagination = self.pagination(pointer, &base, &mut params, &responses);
         let link_pagination = self.link_pagination(pointer, &responses);
         let security = match &mut self.schemes {
@@ -480,6 +482,7 @@ impl<'a> Lower<'a> {
             pagination,
             link_pagination,
             security,
+            websocket,
             segment_gaps,
             segment_literals,
             segment_classes: Default::default(),

@@ -7,7 +7,7 @@ use crate::ir::{Response, ResponseAlternative, ResponseHeader, SchemaUse, Status
 use crate::naming::{pascal, snake, Namespace};
 
 use super::bodies::{media_types, media_variant, pick_media_type};
-use super::{leftover, schema, Lower};
+use super::{leftover, schema, websocket, Lower};
 
 impl<'a> Lower<'a> {
     pub(super) fn responses(&mut self, op_pointer: &str, type_base: &str) -> Vec<Response> {
@@ -44,7 +44,10 @@ impl<'a> Lower<'a> {
             let mut ignored_headers = serde_json::Map::new();
             for (name, _) in &response.headers {
                 let header_pointer = pointer_join(&pointer_join(&def, "headers"), name);
-                if name.eq_ignore_ascii_case("content-type") {
+                // A 101's handshake headers are the upgrade's to write.
+                let handshake =
+                    status == StatusSpec::Code(101) && websocket::handshake_header(name);
+                if name.eq_ignore_ascii_case("content-type") || handshake {
                     if let Some((_, node)) = self.deref(&header_pointer) {
                         ignored_headers.insert(name.clone(), node.clone());
                     }

@@ -59,6 +59,21 @@ pub fn respond<Q, R: Send + 'static>(
     Box::pin(std::future::ready(answer))
 }
 
+/// The answer of a mocked WebSocket operation: `handler`'s when the test gave one, else
+/// `accept`'s, which takes the upgrade (the generated mock's sends back every message).
+/// The spec has no answer that takes a connection, so `Prefer` is not read.
+pub fn upgrade<Q, R: Send + 'static>(
+    handler: Option<&Handler<Q, R>>,
+    ctx: RequestContext,
+    request: Q,
+    accept: impl FnOnce(Q) -> R,
+) -> Answer<R> {
+    match handler {
+        Some(handler) => handler(ctx, request),
+        None => Box::pin(std::future::ready(Ok(accept(request)))),
+    }
+}
+
 /// The spec a mock answers from: the OpenAPI document, parsed once.
 #[derive(Debug)]
 pub struct Spec {
