@@ -55,6 +55,31 @@ mod validate;
 #[cfg(feature = "websocket")]
 pub mod websocket;
 
+/// Stands in generated code that has WebSocket operations: nothing with the `websocket`
+/// feature, and without it the error that says to turn it on (a build script's crate
+/// names the runtime's features itself).
+#[cfg(feature = "websocket")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! websocket_feature {
+    () => {};
+}
+
+/// Stands in generated code that has WebSocket operations: nothing with the `websocket`
+/// feature, and without it the error that says to turn it on (a build script's crate
+/// names the runtime's features itself).
+#[cfg(not(feature = "websocket"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! websocket_feature {
+    () => {
+        ::core::compile_error!(
+            "this API has WebSocket operations: turn on specfirst-runtime's `websocket` \
+             feature (specfirst-runtime = { ..., features = [\"websocket\"] })"
+        );
+    };
+}
+
 pub use auth::ClientCertificate;
 pub use bytes::Bytes;
 pub use config::{
@@ -122,6 +147,7 @@ pub mod __private {
     pub use crate::streams::{events, item_stream};
     #[cfg(feature = "websocket")]
     pub use crate::websocket::{echo, switching_protocols};
+    pub use crate::websocket_feature;
     pub use ::std::future::ready;
     pub use axum::routing::MethodFilter;
     /// Schema descriptions generated code checks requests against.

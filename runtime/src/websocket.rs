@@ -193,7 +193,9 @@ mod tests {
         assert_eq!(error.status, StatusCode::BAD_REQUEST);
         assert_eq!(error.error_code.as_deref(), Some("InvalidUpgrade"));
         assert!(
-            error.external_message.starts_with("not a WebSocket handshake: "),
+            error
+                .external_message
+                .starts_with("not a WebSocket handshake: "),
             "{}",
             error.external_message
         );

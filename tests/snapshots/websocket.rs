@@ -473,6 +473,7 @@ pub fn router_with_options<A: SocketsApi>(
 mod handlers {
     use ::specfirst_runtime::__private as rt;
     use super::SocketsApi as Api;
+    rt::websocket_feature!();
     pub(super) static ECHO_PREFIX: rt::Param = rt::Param::query(
             "prefix",
             rt::Shape::STRING,

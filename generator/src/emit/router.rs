@@ -197,6 +197,11 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
             #other_methods
         }
     });
+    let websocket_feature = api
+        .operations
+        .iter()
+        .any(|op| op.websocket)
+        .then(|| quote!(rt::websocket_feature!();));
     let tokens = quote! {
         /// Serves `api` on an axum router, with the API's document at `/openapi.json`.
         pub fn router<A: #trait_name>(
@@ -222,6 +227,7 @@ pub fn router(api: &Api, types: &Types, rules: &mut Rules<'_>) -> (TokenStream, 
         mod handlers {
             #runtime_imports
             #types_import
+            #websocket_feature
 
             #(#handlers)*
         }
