@@ -658,6 +658,10 @@ pub enum ResponseBody {
         framing: Framing,
         /// The schema of one item (of an event's data).
         item: SchemaUse,
+        /// Whether the items are events told apart by name: the item is then an enum
+        /// of one-property objects, each variant's property the event's name and its
+        /// value the event's data.
+        named: bool,
     },
     /// `text/plain`: a string.
     Text {

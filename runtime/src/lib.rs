@@ -144,7 +144,7 @@ pub mod __private {
         not_implemented, plain_text, reject, respond, status, text,
     };
     pub use crate::router::finish_router;
-    pub use crate::streams::{events, item_stream};
+    pub use crate::streams::{events, item_stream, named_events};
     #[cfg(feature = "websocket")]
     pub use crate::websocket::{echo, switching_protocols};
     pub use crate::websocket_feature;

@@ -464,8 +464,8 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
                     ResponseBody::Text { .. } => {
                         quote!(super::#body_enum::#variant(incoming.text()?))
                     }
-                    ResponseBody::Stream { framing, .. } => {
-                        let read = read_stream(*framing);
+                    ResponseBody::Stream { framing, named, .. } => {
+                        let read = read_stream(*framing, *named);
                         quote!(super::#body_enum::#variant(incoming.#read(#media_type)?))
                     }
                     ResponseBody::Bytes {
@@ -500,7 +500,7 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
             }
             let read = match body {
                 ResponseBody::Json { .. } => quote!(json_as),
-                ResponseBody::Stream { framing, .. } => read_stream(*framing),
+                ResponseBody::Stream { framing, named, .. } => read_stream(*framing, *named),
                 ResponseBody::Text { .. } => quote!(text_as),
                 ResponseBody::Bytes { .. } => quote!(binary_as),
             };
@@ -523,9 +523,11 @@ fn variant_value(op: &Operation, response: &Response, variant: &proc_macro2::Ide
     }
 }
 
-/// The reader of a streamed body framed as `framing` says.
-fn read_stream(framing: Framing) -> TokenStream {
+/// The reader of a streamed body framed as `framing` says (events told apart by name
+/// when `named`).
+fn read_stream(framing: Framing, named: bool) -> TokenStream {
     match framing {
+        Framing::Events if named => quote!(named_events_as),
         Framing::Events => quote!(events_as),
         Framing::JsonLines | Framing::JsonSeq => quote!(items_as),
     }

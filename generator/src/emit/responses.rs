@@ -115,10 +115,11 @@ fn response_body_enum(op: &Operation, response: &Response, types: &Types) -> Tok
                 framing,
                 item,
                 media_type,
+                named,
             } => {
                 let ty = stream_type(*framing, &types.type_of(item));
                 variants.push(quote! { #text #variant(#ty), });
-                let build = stream_response(*framing, media_type, quote!(status));
+                let build = stream_response(*framing, *named, media_type, quote!(status));
                 arms.push(quote! { Self::#variant(body) => #build, });
             }
             ResponseBody::Text { media_type } => {
@@ -271,6 +272,7 @@ fn response_variant(
             framing,
             item,
             media_type,
+            named,
         }) => {
             let ty = stream_type(*framing, &types.type_of(item));
             fields.push(quote! {
@@ -278,7 +280,7 @@ fn response_variant(
                 body: #ty,
             });
             bindings.push(quote!(body));
-            stream_response(*framing, media_type, status.clone())
+            stream_response(*framing, *named, media_type, status.clone())
         }
         Some(ResponseBody::Text { media_type }) => {
             fields.push(quote! {
@@ -393,9 +395,16 @@ pub(super) fn stream_type(framing: Framing, item: &TokenStream) -> TokenStream {
     }
 }
 
-/// The response of `status` sending the stream `body`.
-fn stream_response(framing: Framing, media_type: &str, status: TokenStream) -> TokenStream {
+/// The response of `status` sending the stream `body`; `named` events take their names
+/// from their data's variants.
+fn stream_response(
+    framing: Framing,
+    named: bool,
+    media_type: &str,
+    status: TokenStream,
+) -> TokenStream {
     match framing {
+        Framing::Events if named => quote!(rt::named_events(#status, body)),
         Framing::Events => quote!(rt::events(#status, body)),
         Framing::JsonLines | Framing::JsonSeq => {
             quote!(rt::item_stream(#status, #media_type, body))

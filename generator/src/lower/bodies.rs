@@ -17,6 +17,14 @@ use crate::naming::{pascal, snake, Namespace};
 
 use super::{leftover, resolved_pointer, schema, Lower};
 
+/// The items of a streamed body, as [`Lower::typed_items`] finds them.
+struct TypedItems {
+    framing: Framing,
+    item: SchemaUse,
+    /// Events told apart by name (`named` of `ResponseBody::Stream`).
+    named: bool,
+}
+
 impl<'a> Lower<'a> {
     pub(super) fn request_body(
         &mut self,
@@ -98,11 +106,12 @@ impl<'a> Lower<'a> {
         media_type: &str,
         name: &str,
     ) -> ResponseBody {
-        if let Some((framing, item)) = self.typed_items(content_pointer, media_type, name, true) {
+        if let Some(items) = self.typed_items(content_pointer, media_type, name, true) {
             return ResponseBody::Stream {
                 media_type: media_type.to_string(),
-                framing,
-                item,
+                framing: items.framing,
+                item: items.item,
+                named: items.named,
             };
         }
         if is_json(media_type) {
@@ -142,10 +151,10 @@ impl<'a> Lower<'a> {
         media_type: &str,
         name: &str,
         response: bool,
-    ) -> Option<(Framing, SchemaUse)> {
+    ) -> Option<TypedItems> {
         let media_pointer = pointer_join(content_pointer, media_type);
         let media = self.doc.node(&media_pointer)?;
-        let item = streams::item_schema(media_type, media)
+        let item = streams::item_schema(&self.doc.raw, media_type, media)
             .filter(|item| response || item.framing != Framing::Events);
         let Some(item) = item else {
             if media.get(extensions::ITEM_SCHEMA).is_some() {
@@ -157,19 +166,56 @@ impl<'a> Lower<'a> {
             }
             return None;
         };
-        let framing = item.framing;
         let item_pointer = item
             .path
             .iter()
             .fold(pointer_join(&media_pointer, item.key), |pointer, token| {
                 pointer_join(&pointer, token)
             });
-        let schema = item.schema.clone();
-        let item = SchemaUse {
-            schema: schema::normalize_in(&self.doc.raw, &schema, &item_pointer, &mut self.problems),
-            name_hint: format!("{}Item", name.trim_end_matches("Body")),
+        let schema = if item.named.is_empty() {
+            schema::normalize_in(
+                &self.doc.raw,
+                item.schema,
+                &item_pointer,
+                &mut self.problems,
+            )
+        } else {
+            // Events told apart by name are one value to serde: an externally tagged enum,
+            // each variant an object whose one property is the event's name.
+            let variants: Vec<Value> = item
+                .named
+                .iter()
+                .map(|event| {
+                    let data_pointer = event
+                        .path
+                        .iter()
+                        .fold(item_pointer.clone(), |pointer, token| {
+                            pointer_join(&pointer, token)
+                        });
+                    let data = schema::normalize_in(
+                        &self.doc.raw,
+                        event.data,
+                        &data_pointer,
+                        &mut self.problems,
+                    );
+                    json!({
+                        "type": "object",
+                        "required": [event.name],
+                        "properties": { (event.name): data },
+                        "additionalProperties": false,
+                    })
+                })
+                .collect();
+            json!({ "oneOf": variants })
         };
-        Some((framing, item))
+        Some(TypedItems {
+            framing: item.framing,
+            item: SchemaUse {
+                schema,
+                name_hint: format!("{}Item", name.trim_end_matches("Body")),
+            },
+            named: !item.named.is_empty(),
+        })
     }
 
     /// How a body of `media_type` (a key under `content_pointer`) is decoded; `name` is the
@@ -194,8 +240,11 @@ impl<'a> Lower<'a> {
                 name_hint: name.to_string(),
             }
         };
-        if let Some((framing, item)) = self.typed_items(content_pointer, media_type, name, false) {
-            return BodyKind::Stream { framing, item };
+        if let Some(items) = self.typed_items(content_pointer, media_type, name, false) {
+            return BodyKind::Stream {
+                framing: items.framing,
+                item: items.item,
+            };
         }
         let essence = media_essence(media_type);
         if is_json(media_type) {

@@ -126,7 +126,23 @@ impl Incoming {
         media_type: &str,
     ) -> Result<EventStream<T>, ClientError> {
         self.declared(media_type)?;
-        Ok(EventStream::received(streams::read_events(&self.body)))
+        Ok(EventStream::received(streams::read_events(
+            &self.body, false,
+        )))
+    }
+
+    /// The body's Server-Sent Events, each read as the kind of event `T` its name says
+    /// (`T` an enum of the kinds, reading `{name: data}`; an event without a name is a
+    /// `message`), when the response is of the declared `media_type`; an event of no
+    /// kind `T` knows is an error item of the stream, which the events around it keep.
+    pub fn named_events_as<T: DeserializeOwned + Send + 'static>(
+        &self,
+        media_type: &str,
+    ) -> Result<EventStream<T>, ClientError> {
+        self.declared(media_type)?;
+        Ok(EventStream::received(streams::read_events(
+            &self.body, true,
+        )))
     }
 
     /// The body's JSON Lines or json-seq items of `T` (as the declared `media_type`

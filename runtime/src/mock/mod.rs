@@ -192,9 +192,19 @@ impl Spec {
         else {
             return Ok(None);
         };
-        if let Some(item) = item_schema(media_type, media) {
-            let value = synthesize(&self.document, item.schema, how);
-            return Ok(Some((media_type.clone(), framed(item.framing, &value))));
+        if let Some(item) = item_schema(&self.document, media_type, media) {
+            let body = if item.named.is_empty() {
+                let value = synthesize(&self.document, item.schema, how);
+                framed(item.framing, &value)
+            } else {
+                let kinds: Vec<(&str, Value)> = item
+                    .named
+                    .iter()
+                    .map(|event| (event.name, synthesize(&self.document, event.data, how)))
+                    .collect();
+                framed_named(&kinds)
+            };
+            return Ok(Some((media_type.clone(), body)));
         }
         let example = if how == Synthesis::Examples {
             self.example(media, prefer.example.as_deref())?
@@ -308,6 +318,16 @@ fn framed(framing: Framing, value: &Value) -> Bytes {
                 body.extend(crate::streams::frame(framing, value).unwrap_or_default());
             }
         }
+    }
+    Bytes::from(body)
+}
+
+/// A stream of [`STREAMED`] events named by their kind, taking `kinds` (name and data)
+/// in turn, with ids counted from 1.
+fn framed_named(kinds: &[(&str, Value)]) -> Bytes {
+    let mut body = String::new();
+    for (index, (name, data)) in (1..=STREAMED).zip(kinds.iter().cycle()) {
+        body.push_str(&format!("id: {index}\nevent: {name}\ndata: {data}\n\n"));
     }
     Bytes::from(body)
 }

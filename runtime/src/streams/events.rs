@@ -171,9 +171,29 @@ impl<T> fmt::Debug for EventStream<T> {
 
 /// The `text/event-stream` response of `status` sending `body`'s events.
 pub fn events<T: Serialize + Send + 'static>(status: StatusCode, body: EventStream<T>) -> Response {
+    respond(status, body, false)
+}
+
+/// The `text/event-stream` response of `status` sending `body`'s events, each named by
+/// its data: `T` is an enum of the kinds of event, which serde writes as an object of one
+/// property (the event's name, its `event:`) whose value is the event's `data`. A name
+/// the handler gives with [`Event::with_event`] is replaced by the variant's.
+pub fn named_events<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    body: EventStream<T>,
+) -> Response {
+    respond(status, body, true)
+}
+
+fn respond<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    body: EventStream<T>,
+    named: bool,
+) -> Response {
     let frames = Frames {
         events: body.events,
         index: 0,
+        named,
     };
     let mut response = match body.keep_alive {
         Some(every) => Sse::new(frames)
@@ -190,6 +210,8 @@ pub fn events<T: Serialize + Send + 'static>(status: StatusCode, body: EventStre
 struct Frames<T> {
     events: Boxed<Event<T>>,
     index: usize,
+    /// Whether each event's name is its data's variant.
+    named: bool,
 }
 
 impl<T: Serialize> Stream for Frames<T> {
@@ -199,9 +221,15 @@ impl<T: Serialize> Stream for Frames<T> {
         let next = std::task::ready!(self.events.as_mut().poll_next(cx));
         self.index += 1;
         let index = self.index;
+        let named = self.named;
         Poll::Ready(next.map(|event| {
             let event = event?;
-            frame(&event).map_err(|message| {
+            let framed = if named {
+                frame_named(event)
+            } else {
+                frame(&event)
+            };
+            framed.map_err(|message| {
                 tracing::error!(item = index, error = %message, "an event could not be sent");
                 ItemError::invalid(index, message)
             })
@@ -233,6 +261,31 @@ fn frame<T: Serialize>(event: &Event<T>) -> Result<sse::Event, String> {
     frame
         .json_data(&event.data)
         .map_err(|error| format!("the event's data cannot be written as JSON: {error}"))
+}
+
+/// `event` as [`frame`] writes it, its name and data the one property its data is
+/// written as.
+fn frame_named<T: Serialize>(event: Event<T>) -> Result<sse::Event, String> {
+    let value = serde_json::to_value(&event.data)
+        .map_err(|error| format!("the event's data cannot be written as JSON: {error}"))?;
+    let (name, data) = match value {
+        serde_json::Value::Object(map) if map.len() == 1 => map
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| unreachable!("one property")),
+        other => {
+            return Err(format!(
+                "the event's data is no kind of event (an object of one property): {other}"
+            ))
+        }
+    };
+    frame(&Event {
+        data,
+        event: Some(name),
+        id: event.id,
+        retry: event.retry,
+        comment: event.comment,
+    })
 }
 
 fn single_line<'a>(field: &str, value: &'a str) -> Result<&'a str, String> {

@@ -9,10 +9,14 @@ use specfirst_model::streams::Framing;
 use super::items::separator;
 use super::{Event, ItemError};
 
-/// The events of a `text/event-stream` body, each with its data read as `T`. Frames
+/// The events of a `text/event-stream` body, each with its data read as `T` (with
+/// `named`, as the kind of event its name says: `T` reads `{name: data}`). Frames
 /// without data (keep-alive comments) are no events, and an unfinished last frame is
 /// dropped, as a browser's `EventSource` does.
-pub(crate) fn read_events<T: DeserializeOwned>(body: &[u8]) -> Vec<Result<Event<T>, ItemError>> {
+pub(crate) fn read_events<T: DeserializeOwned>(
+    body: &[u8],
+    named: bool,
+) -> Vec<Result<Event<T>, ItemError>> {
     let text = String::from_utf8_lossy(body);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut events = Vec::new();
@@ -21,7 +25,7 @@ pub(crate) fn read_events<T: DeserializeOwned>(body: &[u8]) -> Vec<Result<Event<
         if line.is_empty() {
             if let Some(data) = frame.data.take() {
                 let index = events.len() + 1;
-                events.push(frame.event(index, &data));
+                events.push(frame.event(index, &data, named));
             }
             frame = Frame::default();
             continue;
@@ -71,13 +75,24 @@ impl Frame {
         &mut self,
         index: usize,
         data: &str,
+        named: bool,
     ) -> Result<Event<T>, ItemError> {
-        let data = serde_json::from_str(data).map_err(|error| {
+        let invalid = |error: serde_json::Error| {
             ItemError::invalid(
                 index,
                 format!("the event's data is not of the declared type: {error}"),
             )
-        })?;
+        };
+        let data = if named {
+            // An event without a name is a `message`, as a browser reads it.
+            let name = self.name.clone().unwrap_or_else(|| "message".to_owned());
+            let value: serde_json::Value = serde_json::from_str(data).map_err(invalid)?;
+            let mut kind = serde_json::Map::new();
+            kind.insert(name, value);
+            serde_json::from_value(serde_json::Value::Object(kind)).map_err(invalid)?
+        } else {
+            serde_json::from_str(data).map_err(invalid)?
+        };
         Ok(Event {
             data,
             event: self.name.take(),
@@ -135,7 +150,7 @@ mod tests {
     #[test]
     fn events_are_read_as_a_browser_reads_them() {
         let body = b"\xef\xbb\xbf: keep-alive\n\n: hello\r\nevent: created\r\nid: 7\r\nretry: 1500\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\ndata:2\rid\r\rdata: 3\n";
-        let events = read_events::<serde_json::Value>(body);
+        let events = read_events::<serde_json::Value>(body, false);
         assert_eq!(events.len(), 2, "{events:?}");
         let first = events[0].as_ref().unwrap();
         assert_eq!(first.data, serde_json::json!({"a": 1}));
@@ -151,7 +166,7 @@ mod tests {
 
     #[test]
     fn an_event_of_another_type_is_an_error_naming_it() {
-        let events = read_events::<u32>(b"data: 1\n\ndata: \"x\"\n\ndata: 3\n\n");
+        let events = read_events::<u32>(b"data: 1\n\ndata: \"x\"\n\ndata: 3\n\n", false);
         assert_eq!(events[0], Ok(Event::new(1)));
         let error = events[1].as_ref().unwrap_err();
         assert_eq!(error.index, 2);
@@ -167,5 +182,59 @@ mod tests {
         assert_eq!(items[2].as_ref().unwrap_err().index, 3);
         let items = read_items::<u32>(b"\x1e1\n\x1e2\n", Framing::JsonSeq);
         assert_eq!(items, vec![Ok(1), Ok(2)]);
+    }
+
+    /// Kinds of event as a generated enum of them is: externally tagged.
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Change {
+        Created { title: String },
+        Deleted(u32),
+    }
+
+    #[test]
+    fn named_events_are_read_as_the_kind_their_name_says() {
+        let body = b"event: created\nid: 1\ndata: {\"title\":\"Dune\"}\n\nevent: deleted\ndata: 4\n\nevent: moved\ndata: 5\n\ndata: 6\n\nevent: deleted\ndata: 7\n\n";
+        let events = read_events::<Change>(body, true);
+        assert_eq!(events.len(), 5, "{events:?}");
+        let first = events[0].as_ref().unwrap();
+        assert_eq!(
+            first.data,
+            Change::Created {
+                title: "Dune".into()
+            }
+        );
+        assert_eq!(first.event.as_deref(), Some("created"));
+        assert_eq!(first.id.as_deref(), Some("1"));
+        assert_eq!(events[1].as_ref().unwrap().data, Change::Deleted(4));
+        // A kind the type does not know, and an unnamed event (a `message`), are
+        // errors naming them; the events around them stay.
+        assert_eq!(events[2].as_ref().unwrap_err().index, 3);
+        assert_eq!(events[3].as_ref().unwrap_err().index, 4);
+        assert_eq!(events[4].as_ref().unwrap().data, Change::Deleted(7));
+    }
+
+    #[tokio::test]
+    async fn named_events_are_written_with_their_kind_as_name() {
+        use axum::response::IntoResponse as _;
+        use http_body_util::BodyExt as _;
+
+        let events = super::super::EventStream::from_events([
+            Event::new(Change::Created {
+                title: "Dune".into(),
+            })
+            .with_id("1"),
+            // The variant names the event, whatever the handler said.
+            Event::new(Change::Deleted(4)).with_event("ignored"),
+        ]);
+        let response = super::super::named_events(http::StatusCode::OK, events).into_response();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "event: created\nid: 1\ndata: {\"title\":\"Dune\"}\n\nevent: deleted\ndata: 4\n\n"
+        );
+        let back = read_events::<Change>(text.as_bytes(), true);
+        assert_eq!(back[1].as_ref().unwrap().data, Change::Deleted(4));
     }
 }

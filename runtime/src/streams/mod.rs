@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::HttpError;
 
 pub(crate) use drain::until_drained;
-pub use events::{events, Event, EventStream};
+pub use events::{events, named_events, Event, EventStream};
 pub(crate) use frames::{read_events, read_items};
 pub(crate) use items::{frame, items_framing};
 pub use items::{item_stream, ItemStream};

@@ -18,7 +18,7 @@ use specfirst_runtime::{Event, EventStream, HttpError, ItemStream, RequestContex
 use tokio::sync::{broadcast, Notify};
 use tokio::time::timeout;
 
-use api::types::{Book, Change, ChangeKind, Chunk, Completion, Tick};
+use api::types::{Book, Change, ChangeKind, Chunk, Completion, ShelfActivityOkItem, Tick};
 
 /// How long a test waits for what should come at once before it fails.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -131,6 +131,28 @@ impl api::EventsApi for Shelf {
             None => body,
         };
         Ok(api::WatchChangesResponse::Ok { body })
+    }
+
+    async fn shelf_activity(
+        &self,
+        _ctx: RequestContext,
+        _request: api::ShelfActivityRequest,
+    ) -> Result<api::ShelfActivityResponse, HttpError> {
+        let activity = [
+            ShelfActivityOkItem::Shelved(book(1)),
+            ShelfActivityOkItem::Lent {
+                isbn: "isbn-1".to_owned(),
+                to: "Ada".to_owned(),
+            },
+            ShelfActivityOkItem::BookRemoved("isbn-1".to_owned()),
+        ];
+        let events = activity
+            .into_iter()
+            .zip(1..)
+            .map(|(kind, id)| Event::new(kind).with_id(id.to_string()));
+        Ok(api::ShelfActivityResponse::Ok {
+            body: EventStream::from_events(events),
+        })
     }
 
     async fn tick(
@@ -386,6 +408,65 @@ async fn events_described_as_openapi_3_2_does_are_typed() {
         .map(|n: u64| ("tick".to_owned(), n.to_string(), n))
         .collect();
     assert_eq!(ticks, expected);
+}
+
+#[tokio::test]
+async fn events_told_apart_by_name_are_an_enum_of_their_kinds() {
+    let shelf = Shelf::new(0);
+    let http = serve(&shelf).await;
+    // On the wire each kind is the event's name, its data the variant's value alone.
+    let events: Vec<_> = watch(&http, "/shelf/activity", None).await.collect().await;
+    let read: Vec<(&str, &str, serde_json::Value)> = events
+        .iter()
+        .map(|e| {
+            let data = serde_json::from_str(&e.data).expect("JSON data");
+            (e.event.as_str(), e.id.as_str(), data)
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "shelved",
+                "1",
+                serde_json::json!({"isbn": "isbn-1", "title": "Book 1"})
+            ),
+            (
+                "lent",
+                "2",
+                serde_json::json!({"isbn": "isbn-1", "to": "Ada"})
+            ),
+            ("book.removed", "3", serde_json::json!("isbn-1")),
+        ]
+    );
+
+    // The client reads them back into the enum, in process and over HTTP.
+    for client in [
+        api::client::Client::in_process(api::router(Arc::clone(&shelf))),
+        api::client::Client::http(&http.url("")),
+    ] {
+        let api::ShelfActivityResponse::Ok { body } = client
+            .shelf_activity(api::ShelfActivityRequest::default())
+            .await
+            .expect("activity");
+        let kinds: Vec<ShelfActivityOkItem> = body
+            .map(|e| e.expect("a kind of event").data)
+            .collect()
+            .await;
+        assert!(matches!(&kinds[0], ShelfActivityOkItem::Shelved(b) if b.isbn == "isbn-1"));
+        assert!(matches!(&kinds[1], ShelfActivityOkItem::Lent { to, .. } if to == "Ada"));
+        assert!(matches!(&kinds[2], ShelfActivityOkItem::BookRemoved(isbn) if isbn == "isbn-1"));
+    }
+
+    // The mock names its events too, taking the kinds in turn.
+    let mock = api::client::Client::serving(api::mock::Mock::new());
+    let api::ShelfActivityResponse::Ok { body } = mock
+        .shelf_activity(api::ShelfActivityRequest::default())
+        .await
+        .expect("activity");
+    let names: Vec<Option<String>> = body.map(|e| e.expect("a kind").event).collect().await;
+    let expected = ["shelved", "lent", "book.removed"].map(|n| Some(n.to_owned()));
+    assert_eq!(names, expected);
 }
 
 #[tokio::test]
