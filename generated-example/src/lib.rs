@@ -11,14 +11,22 @@ pub mod store;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use bookshelf_api::types::{Book, BookSortMode, BookTitle, Error, NewBook, NewBookTitle};
+use bookshelf_api::types::{
+    Book, BookSortMode, BookTitle, Error, ImportSummary, NewBook, NewBookTitle,
+};
 use bookshelf_api::{
     BookshelfApi, BookshelfAuth, CreateBookRequest, CreateBookResponse, DeleteBookRequest,
-    DeleteBookResponse, GetBookRequest, GetBookResponse, ListBooksRequest, ListBooksResponse,
+    DeleteBookResponse, ExportBooksRequest, ExportBooksResponse, GetBookRequest, GetBookResponse,
+    ImportBooksRequest, ImportBooksResponse, ListBooksRequest, ListBooksResponse,
     ReplaceBookRequest, ReplaceBookResponse, UpdateBookRequest, UpdateBookResponse,
+    WatchChangesRequest, WatchChangesResponse,
 };
 use serde::{Deserialize, Serialize};
-use specfirst_runtime::{auth, HttpError, Nullable, RequestContext, RouterOptions, StatusCode};
+use specfirst_runtime::{
+    auth, Event, EventStream, HttpError, ItemStream, Nullable, RequestContext, RouterOptions,
+    StatusCode,
+};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 pub use store::{Store, StoreError};
@@ -44,10 +52,19 @@ pub struct BookMarker {
 /// Anyone may list and read books; adding, replacing and removing them takes one of the
 /// API tokens given with [`with_api_token`](Self::with_api_token). A shelf without tokens
 /// is read-only.
+///
+/// Every change is logged in the store; the streams of `GET /books/changes` read the log
+/// in tasks of their own (so the store is shared) and wait for `changed` between reads.
 pub struct Bookshelf {
-    store: Mutex<Store>,
+    store: Arc<Mutex<Store>>,
     api_tokens: Vec<String>,
+    /// Bumped after every write, once it is kept.
+    changed: watch::Sender<()>,
 }
+
+/// How many changes, or books of an export, are read from the store at a time: the lock
+/// is held for one read, never while a client is slow to take what was read.
+const BATCH: u32 = 100;
 
 impl std::fmt::Debug for Bookshelf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -80,8 +97,9 @@ impl Bookshelf {
     /// The bookshelf kept in `store`, such as [`Store::memory()`].
     pub fn from_store(store: Store) -> Self {
         Self {
-            store: Mutex::new(store),
+            store: Arc::new(Mutex::new(store)),
             api_tokens: Vec::new(),
+            changed: watch::Sender::new(()),
         }
     }
 
@@ -100,11 +118,91 @@ impl Bookshelf {
     }
 
     fn store(&self) -> Result<MutexGuard<'_, Store>, HttpError> {
-        // A poisoned lock means a panic mid-update; refusing is safer than serving state
-        // that may be half-written.
-        self.store
-            .lock()
-            .map_err(|_| HttpError::for_internal_error("bookshelf store lock is poisoned"))
+        lock(&self.store)
+    }
+
+    /// Tells the followers of the change log that it grew.
+    fn notify(&self) {
+        self.changed.send_replace(());
+    }
+}
+
+fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>, HttpError> {
+    // A poisoned lock means a panic mid-update; refusing is safer than serving state
+    // that may be half-written.
+    store
+        .lock()
+        .map_err(|_| HttpError::for_internal_error("bookshelf store lock is poisoned"))
+}
+
+/// Sends the change log after change `from` to `sender` as it grows, each change an
+/// event numbered as in the log, until the client goes away (or the server stops).
+async fn follow(
+    store: Arc<Mutex<Store>>,
+    mut changed: watch::Receiver<()>,
+    mut from: u64,
+    sender: specfirst_runtime::StreamSender<Event<bookshelf_api::types::BookChange>>,
+) {
+    loop {
+        // Seen before reading: a change kept after the read wakes the wait below.
+        changed.borrow_and_update();
+        let batch = match lock(&store).and_then(|store| Ok(store.changes_after(from, BATCH)?)) {
+            Ok(batch) => batch,
+            Err(error) => {
+                tracing::error!(%error, "the change log cannot be read");
+                return;
+            }
+        };
+        if batch.is_empty() {
+            tokio::select! {
+                woken = changed.changed() => if woken.is_err() { return },
+                () = sender.closed() => return,
+            }
+            continue;
+        }
+        for (number, change) in batch {
+            from = number;
+            let event = Event::new(change).with_id(number.to_string());
+            if sender.send(event).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Sends every book to `sender` in id order, read a batch at a time.
+async fn export(store: Arc<Mutex<Store>>, sender: specfirst_runtime::StreamSender<Book>) {
+    let mut after: Option<BookMarker> = None;
+    loop {
+        let page = lock(&store).and_then(|store| {
+            Ok(store.page(&store::Scan {
+                sort: BookSortMode::IdAscending,
+                genre: None,
+                tags: &[],
+                after: after.as_ref(),
+                limit: BATCH,
+            })?)
+        });
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => {
+                // The status is sent: the export ends short, which the client sees.
+                tracing::error!(%error, "the export cannot read the shelf");
+                return;
+            }
+        };
+        let Some(last) = page.last() else {
+            return;
+        };
+        after = Some(BookMarker {
+            title: last.title.to_string(),
+            id: last.id,
+        });
+        for book in page {
+            if sender.send(book).await.is_err() {
+                return;
+            }
+        }
     }
 }
 
@@ -295,6 +393,8 @@ impl BookshelfApi for Bookshelf {
             }
             Ok(())
         })?;
+        drop(store);
+        self.notify();
         Ok(CreateBookResponse::Created {
             location: location(book.id),
             body: book,
@@ -329,6 +429,8 @@ impl BookshelfApi for Bookshelf {
         // Identity and history are the server's, not the client's: a replace keeps both.
         let book = book_from(existing.id, existing.added_at, request.body)?;
         store.put(&book)?;
+        drop(store);
+        self.notify();
         Ok(ReplaceBookResponse::Ok { body: book })
     }
 
@@ -365,6 +467,8 @@ impl BookshelfApi for Bookshelf {
         patch.published_year.apply_to(&mut year);
         book.published_year = Nullable::absent_if_none(year);
         store.put(&book)?;
+        drop(store);
+        self.notify();
         Ok(UpdateBookResponse::Ok { body: book })
     }
 
@@ -374,12 +478,76 @@ impl BookshelfApi for Bookshelf {
         _editor: Editor,
         request: DeleteBookRequest,
     ) -> Result<DeleteBookResponse, HttpError> {
-        Ok(if self.store()?.delete(request.book_id)? {
+        let deleted = self.store()?.delete(request.book_id)?;
+        Ok(if deleted {
+            self.notify();
             DeleteBookResponse::NoContent
         } else {
             DeleteBookResponse::NotFound {
                 body: not_found(&ctx, request.book_id),
             }
+        })
+    }
+
+    async fn watch_changes(
+        &self,
+        _ctx: RequestContext,
+        request: WatchChangesRequest,
+    ) -> Result<WatchChangesResponse, HttpError> {
+        // `Last-Event-ID` resumes after the change it names; without it, only changes
+        // from now on. The spec's `minimum: 0` was checked before this runs.
+        let from = match request.last_event_id {
+            Some(last) => u64::try_from(last).unwrap_or_default(),
+            None => self.store()?.last_change()?,
+        };
+        let (sender, body) = EventStream::channel(BATCH as usize);
+        tokio::spawn(follow(
+            Arc::clone(&self.store),
+            self.changed.subscribe(),
+            from,
+            sender,
+        ));
+        Ok(WatchChangesResponse::Ok { body })
+    }
+
+    async fn export_books(
+        &self,
+        _ctx: RequestContext,
+        _request: ExportBooksRequest,
+    ) -> Result<ExportBooksResponse, HttpError> {
+        let (sender, body) = ItemStream::channel(BATCH as usize);
+        tokio::spawn(export(Arc::clone(&self.store), sender));
+        Ok(ExportBooksResponse::Ok { body })
+    }
+
+    async fn import_books(
+        &self,
+        _ctx: RequestContext,
+        editor: Editor,
+        mut request: ImportBooksRequest,
+    ) -> Result<ImportBooksResponse, HttpError> {
+        tracing::debug!(?editor, "importing books");
+        // All or nothing, as the spec says: every line is read and checked (under the
+        // body limit) before the first book is stored, and a bad one (`?`: a 400 naming
+        // it) leaves the shelf as it was.
+        let added_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+        let mut books = Vec::new();
+        while let Some(details) = request.body.next_item().await {
+            books.push(book_from(Uuid::new_v4(), added_at, details?)?);
+        }
+        self.store()?.atomically(|store| {
+            for book in &books {
+                store.put(book)?;
+            }
+            Ok(())
+        })?;
+        if !books.is_empty() {
+            self.notify();
+        }
+        Ok(ImportBooksResponse::Ok {
+            body: ImportSummary {
+                imported: books.len() as u64,
+            },
         })
     }
 }

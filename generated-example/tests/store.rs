@@ -138,6 +138,31 @@ impl Pair {
         in_sqlite
     }
 
+    /// The whole change log of both stores, checked equal, read in batches of `batch`.
+    fn changes(&self, batch: u32) -> Vec<Value> {
+        let read = |store: &Store| {
+            let mut all = Vec::new();
+            let mut after = 0;
+            loop {
+                let changes = store.changes_after(after, batch).expect("changes");
+                let Some(&(last, _)) = changes.last() else {
+                    break;
+                };
+                assert!(changes.len() <= batch as usize);
+                for (n, (number, change)) in changes.into_iter().enumerate() {
+                    assert_eq!(number, after + 1 + n as u64, "numbered from 1, in order");
+                    all.push(json!(change));
+                }
+                after = last;
+            }
+            assert_eq!(store.last_change().expect("last change"), after);
+            all
+        };
+        let in_sqlite = read(&self.sqlite);
+        assert_eq!(read(&self.memory), in_sqlite);
+        in_sqlite
+    }
+
     /// The page of `scan` from both stores, checked equal.
     fn page(&self, scan: &Scan<'_>) -> Vec<Book> {
         let in_sqlite = self.sqlite.page(scan).expect("page from SQLite");
@@ -270,6 +295,21 @@ fn both_stores_give_the_same_pages_before_and_after_changes() {
         pair.get(id);
     }
     assert_eq!(pair.get(rng.id()), Value::Null);
+
+    // Both logged every change alike: each put as `created` or `replaced` with the book
+    // as stored, each delete that found a book as `deleted`.
+    let changes = pair.changes(37);
+    let replaced = ids.iter().step_by(3).count();
+    let deleted = ids.iter().skip(1).step_by(6).count();
+    assert_eq!(changes.len(), ids.len() + replaced + deleted + 40);
+    let kinds = |kind: &str| changes.iter().filter(|c| c.get(kind).is_some()).count();
+    assert_eq!(kinds("created"), ids.len() + 40);
+    assert_eq!(kinds("replaced"), replaced);
+    assert_eq!(kinds("deleted"), deleted);
+    let first = &changes[0]["created"];
+    assert_eq!(first["id"], json!(ids[0]));
+    assert_eq!(first["added_at"], pair.get(ids[0])["added_at"]);
+    assert_eq!(changes[ids.len()]["replaced"]["id"], json!(ids[0]));
 }
 
 #[test]
@@ -334,7 +374,8 @@ fn both_stores_remember_keys_and_undo_failed_units_alike() {
             "a key is remembered once"
         );
 
-        // A failed unit leaves nothing behind: not its puts, deletes or keys.
+        // A failed unit leaves nothing behind: not its puts, deletes, keys or changes.
+        let logged = store.last_change().expect("last change");
         let failed = store.atomically(|store| {
             store.put(&first)?;
             store.delete(kept.id)?;
@@ -345,6 +386,7 @@ fn both_stores_remember_keys_and_undo_failed_units_alike() {
             })
         });
         assert!(failed.is_err());
+        assert_eq!(store.last_change().expect("last change"), logged);
         assert!(store.get(first.id).expect("get").is_none());
         assert!(store.get(kept.id).expect("get").is_some());
         assert!(store.created_by_key("k2").expect("lookup").is_none());

@@ -1476,16 +1476,24 @@ pub mod mock {
         fn import_books(
             &self,
             ctx: RequestContext,
-            request: super::ImportBooksRequest,
+            mut request: super::ImportBooksRequest,
         ) -> impl Future<Output = Result<super::ImportBooksResponse>> + Send {
-            respond(
-                &self.spec,
-                self.import_books.as_ref(),
-                ctx,
-                request,
-                ("POST", "/imports"),
-                read::read_import_books,
-            )
+            let spec = Arc::clone(&self.spec);
+            let handler = self.import_books.clone();
+            async move {
+                if handler.is_none() {
+                    ::specfirst_runtime::mock::drain(&mut request.body).await?;
+                }
+                respond(
+                        &spec,
+                        handler.as_ref(),
+                        ctx,
+                        request,
+                        ("POST", "/imports"),
+                        read::read_import_books,
+                    )
+                    .await
+            }
         }
 
         fn export_titles(

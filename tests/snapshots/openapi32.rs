@@ -1347,16 +1347,24 @@ pub mod mock {
         fn import_orders(
             &self,
             ctx: RequestContext,
-            request: super::ImportOrdersRequest,
+            mut request: super::ImportOrdersRequest,
         ) -> impl Future<Output = Result<super::ImportOrdersResponse>> + Send {
-            respond(
-                &self.spec,
-                self.import_orders.as_ref(),
-                ctx,
-                request,
-                ("POST", "/orders/import"),
-                read::read_import_orders,
-            )
+            let spec = Arc::clone(&self.spec);
+            let handler = self.import_orders.clone();
+            async move {
+                if handler.is_none() {
+                    ::specfirst_runtime::mock::drain(&mut request.body).await?;
+                }
+                respond(
+                        &spec,
+                        handler.as_ref(),
+                        ctx,
+                        request,
+                        ("POST", "/orders/import"),
+                        read::read_import_orders,
+                    )
+                    .await
+            }
         }
 
         fn list_orders(

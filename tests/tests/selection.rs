@@ -124,3 +124,43 @@ fn tags_of_the_shared_specs() {
         }
     }
 }
+
+/// The media types progenitor cannot read (it refuses a spec that has one).
+const STREAMED: [&str; 2] = ["text/event-stream", "application/x-ndjson"];
+
+/// progenitor reads no streamed media type, so `tests/progenitor-client` generates its
+/// client from the flagship's other operations: the document this generator keeps for
+/// that selection, committed there (`EXPECTORATE=overwrite` writes it again).
+#[test]
+fn progenitors_spec_is_the_flagship_without_its_streamed_operations() {
+    let root = workspace_root();
+    let spec = root.join("specs/bookshelf.yaml");
+    let whole = Generator::from_path(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let mut kept = Vec::new();
+    let mut streamed = Vec::new();
+    for item in whole.document()["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+    {
+        for operation in item.as_object().expect("a path item").values() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let text = operation.to_string();
+            match STREAMED.iter().any(|media_type| text.contains(media_type)) {
+                true => streamed.push(id.to_owned()),
+                false => kept.push(id.to_owned()),
+            }
+        }
+    }
+    assert_eq!(streamed, ["watchChanges", "exportBooks", "importBooks"]);
+    let selection = Selection::default().with_operations(kept);
+    let selected = Generator::from_path_with(&spec, &selection).unwrap_or_else(|e| panic!("{e}"));
+    let text = serde_json::to_string_pretty(selected.document()).expect("JSON") + "\n";
+    assert!(!STREAMED.iter().any(|media_type| text.contains(media_type)));
+    expectorate::assert_contents(
+        root.join("tests/progenitor-client/bookshelf-paged.json"),
+        &text,
+    );
+}

@@ -1,4 +1,5 @@
-//! The in-memory store: the books SQLite would give back, kept in ordered maps.
+//! The in-memory store: the books SQLite would give back, kept in ordered maps, and the
+//! change log in a list.
 //!
 //! Each scan order is a range of one map, as it is a range of one index in SQLite, so a
 //! page costs the books it reads, not a sort of the whole shelf per request.
@@ -6,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound::{Excluded, Unbounded};
 
-use bookshelf_api::types::{Book, BookSortMode};
+use bookshelf_api::types::{Book, BookChange, BookSortMode, DeletedBook};
 use specfirst_runtime::Nullable;
 use uuid::Uuid;
 
@@ -25,6 +26,8 @@ pub struct MemoryStore {
     by_title: BTreeSet<(String, Uuid)>,
     /// The book first created under each idempotency key.
     keys: HashMap<String, Book>,
+    /// The change log: change `n` at index `n - 1`.
+    changes: Vec<BookChange>,
     /// How to take back each write of the open units, oldest first.
     undo: Vec<Undo>,
     /// Where each open unit's entries in `undo` start, innermost last.
@@ -37,6 +40,8 @@ enum Undo {
     Book { id: Uuid, before: Option<Book> },
     /// Forget a remembered key.
     Key(String),
+    /// Forget the latest change.
+    Change,
 }
 
 /// `book` as SQLite gives it back: times to the microsecond, no `null` year, no empty
@@ -63,11 +68,17 @@ impl MemoryStore {
             .by_id
             .get(&book.id)
             .map_or(book.added_at, |old| old.added_at);
-        let before = self.replace(book.id, Some(as_stored(book, added_at)));
+        let stored = as_stored(book, added_at);
+        let before = self.replace(book.id, Some(stored.clone()));
+        let change = match before {
+            Some(_) => BookChange::Replaced(stored),
+            None => BookChange::Created(stored),
+        };
         self.record(Undo::Book {
             id: book.id,
             before,
         });
+        self.log(change);
     }
 
     /// Removes the book with `id`; whether there was one.
@@ -75,7 +86,32 @@ impl MemoryStore {
         let before = self.replace(id, None);
         let existed = before.is_some();
         self.record(Undo::Book { id, before });
+        if existed {
+            self.log(BookChange::Deleted(DeletedBook { id }));
+        }
         existed
+    }
+
+    /// At most `limit` changes after the one numbered `after`, each with its number.
+    pub fn changes_after(&self, after: u64, limit: u32) -> Vec<(u64, BookChange)> {
+        let start = usize::try_from(after).unwrap_or(usize::MAX);
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        (start.saturating_add(1)..)
+            .zip(self.changes.iter().skip(start))
+            .take(limit)
+            .map(|(number, change)| (number as u64, change.clone()))
+            .collect()
+    }
+
+    /// The number of the latest change, 0 before the first.
+    pub fn last_change(&self) -> u64 {
+        self.changes.len() as u64
+    }
+
+    /// Appends `change` to the log.
+    fn log(&mut self, change: BookChange) {
+        self.changes.push(change);
+        self.record(Undo::Change);
     }
 
     /// The book first created under an idempotency key.
@@ -158,6 +194,9 @@ impl MemoryStore {
                     }
                     Undo::Key(key) => {
                         self.keys.remove(&key);
+                    }
+                    Undo::Change => {
+                        self.changes.pop();
                     }
                 }
             }

@@ -1,5 +1,6 @@
 //! Where the books are kept: SQLite (`sqlite.rs`) or plain ordered maps (`memory.rs`),
-//! chosen when the server starts.
+//! chosen when the server starts. Each keeps a log of the changes made to its books,
+//! which `GET /books/changes` follows.
 //!
 //! The server keeps its books in SQLite. The in-memory store exists for the serving
 //! benchmark: SQLite's cost hides the HTTP layer's, so the benchmark also runs every
@@ -15,7 +16,7 @@ mod sqlite;
 
 use std::path::Path;
 
-use bookshelf_api::types::{Book, BookSortMode, BookTitle, Genre};
+use bookshelf_api::types::{Book, BookChange, BookSortMode, BookTitle, Genre};
 use specfirst_runtime::Nullable;
 use uuid::Uuid;
 
@@ -107,7 +108,8 @@ impl Store {
     }
 
     /// Inserts `book`, or replaces the book with its id, keeping the time that book was
-    /// first added; as one unit.
+    /// first added; as one unit with its entry in the change log (`created` or
+    /// `replaced`, the book as stored).
     pub fn put(&mut self, book: &Book) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(connection) => sqlite::put(connection, book),
@@ -118,7 +120,7 @@ impl Store {
         }
     }
 
-    /// Removes the book with `id`; whether there was one.
+    /// Removes the book with `id`, logged as `deleted`; whether there was one.
     pub fn delete(&mut self, id: Uuid) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(connection) => sqlite::delete(connection, id),
@@ -148,6 +150,27 @@ impl Store {
         match self {
             Store::Sqlite(connection) => sqlite::page(connection, scan),
             Store::Memory(books) => Ok(books.page(scan)),
+        }
+    }
+
+    /// At most `limit` changes of the log after the one numbered `after`, oldest first,
+    /// each with its number (from 1).
+    pub fn changes_after(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<(u64, BookChange)>, StoreError> {
+        match self {
+            Store::Sqlite(connection) => sqlite::changes_after(connection, after, limit),
+            Store::Memory(books) => Ok(books.changes_after(after, limit)),
+        }
+    }
+
+    /// The number of the latest change, 0 before the first.
+    pub fn last_change(&self) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(connection) => sqlite::last_change(connection),
+            Store::Memory(books) => Ok(books.last_change()),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The SQLite store: schema, rows to books, and keyset-paginated queries.
+//! The SQLite store: schema, rows to books, keyset-paginated queries and the change log.
 //!
 //! Each sort mode reads along an index in order (`(title, id)` or the primary key), and
 //! a later page starts strictly after the previous page's last row, so a scan sees
@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-use bookshelf_api::types::{Book, BookSortMode, BookTitle, Genre};
+use bookshelf_api::types::{Book, BookChange, BookSortMode, BookTitle, DeletedBook, Genre};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use specfirst_runtime::Nullable;
@@ -35,6 +35,10 @@ CREATE INDEX IF NOT EXISTS book_tags_by_tag ON book_tags (tag, book_id);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key  TEXT PRIMARY KEY NOT NULL,
     book TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    change TEXT NOT NULL
 );
 ";
 
@@ -118,6 +122,9 @@ pub fn put(connection: &Connection, book: &Book) -> Result<(), StoreError> {
 
 fn put_rows(connection: &Connection, book: &Book) -> Result<(), StoreError> {
     let id = book.id.to_string();
+    let existed: bool = connection
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM books WHERE id = ?1)")?
+        .query_row([&id], |row| row.get(0))?;
     connection.execute(
         "INSERT INTO books (id, title, author, genre, published_year, added_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -139,12 +146,67 @@ fn put_rows(connection: &Connection, book: &Book) -> Result<(), StoreError> {
             params![id, position as i64, tag],
         )?;
     }
+    // The book as readers will get it back (the time it was first added kept).
+    let stored = get(connection, book.id)?.ok_or_else(|| corrupt(&id, "not stored"))?;
+    log(
+        connection,
+        &match existed {
+            true => BookChange::Replaced(stored),
+            false => BookChange::Created(stored),
+        },
+    )
+}
+
+/// Removes the book with `id`, logging it; whether there was one.
+pub fn delete(connection: &Connection, id: Uuid) -> Result<bool, StoreError> {
+    begin(connection)?;
+    let deleted = (|| {
+        let deleted = connection.execute("DELETE FROM books WHERE id = ?1", [id.to_string()])? > 0;
+        if deleted {
+            log(connection, &BookChange::Deleted(DeletedBook { id }))?;
+        }
+        Ok(deleted)
+    })();
+    finish(connection, deleted)
+}
+
+/// Appends `change` to the change log.
+fn log(connection: &Connection, change: &BookChange) -> Result<(), StoreError> {
+    let json = serde_json::to_string(change).map_err(|e| corrupt("change", e))?;
+    connection
+        .prepare_cached("INSERT INTO changes (change) VALUES (?1)")?
+        .execute([json])?;
     Ok(())
 }
 
-/// Removes the book with `id`; whether there was one.
-pub fn delete(connection: &Connection, id: Uuid) -> Result<bool, StoreError> {
-    Ok(connection.execute("DELETE FROM books WHERE id = ?1", [id.to_string()])? > 0)
+/// At most `limit` changes after the one numbered `after`, each with its number.
+pub fn changes_after(
+    connection: &Connection,
+    after: u64,
+    limit: u32,
+) -> Result<Vec<(u64, BookChange)>, StoreError> {
+    let mut query = connection.prepare_cached(
+        "SELECT number, change FROM changes WHERE number > ?1 ORDER BY number LIMIT ?2",
+    )?;
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let rows = query.query_map(params![after, limit], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut changes = Vec::new();
+    for row in rows {
+        let (number, json) = row?;
+        let change = serde_json::from_str(&json).map_err(|e| corrupt(&number.to_string(), e))?;
+        changes.push((number as u64, change));
+    }
+    Ok(changes)
+}
+
+/// The number of the latest change, 0 before the first.
+pub fn last_change(connection: &Connection) -> Result<u64, StoreError> {
+    let last: i64 = connection
+        .prepare_cached("SELECT COALESCE(MAX(number), 0) FROM changes")?
+        .query_row([], |row| row.get(0))?;
+    Ok(last as u64)
 }
 
 /// The book first created under an idempotency key, as it was returned then.

@@ -14,7 +14,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, security};
-use crate::ir::{Api, Operation, SchemeKind, StatusSpec};
+use crate::ir::{Api, BodyKind, Operation, SchemeKind, StatusSpec};
 
 /// The `mock` module of `api`; nothing for an API without operations.
 pub fn module(api: &Api) -> TokenStream {
@@ -235,6 +235,48 @@ fn method(op: &Operation) -> TokenStream {
                             .on_upgrade(::specfirst_runtime::__private::echo),
                     },
                 )
+            }
+        };
+    }
+    if let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|body| matches!(body.kind, BodyKind::Stream { .. }) && body.alternatives.is_empty())
+    {
+        // Its items are checked as a server reading them checks them: all of them,
+        // before the spec answers (a test's own handler reads them itself).
+        let drain = if body.required {
+            quote!(::specfirst_runtime::mock::drain(&mut request.body).await?;)
+        } else {
+            quote! {
+                if let Some(body) = request.body.as_mut() {
+                    ::specfirst_runtime::mock::drain(body).await?;
+                }
+            }
+        };
+        return quote! {
+            fn #method(
+                &self,
+                ctx: RequestContext,
+                #principal
+                mut request: #request,
+            ) -> impl Future<Output = Result<super::#response>> + Send {
+                let spec = Arc::clone(&self.spec);
+                let handler = self.#method.clone();
+                async move {
+                    if handler.is_none() {
+                        #drain
+                    }
+                    respond(
+                        &spec,
+                        handler.as_ref(),
+                        ctx,
+                        request,
+                        (#verb, #path),
+                        read::#reader,
+                    )
+                    .await
+                }
             }
         };
     }

@@ -206,7 +206,12 @@ impl<'a> Lower<'a> {
                     })
                 })
                 .collect();
-            json!({ "oneOf": variants })
+            let mut events = json!({ "oneOf": variants });
+            // A title names the enum, as it names any inline schema.
+            if let Some(title) = item.schema.get("title") {
+                events["title"] = title.clone();
+            }
+            events
         };
         Some(TypedItems {
             framing: item.framing,

@@ -59,6 +59,16 @@ pub fn respond<Q, R: Send + 'static>(
     Box::pin(std::future::ready(answer))
 }
 
+/// Reads every item of a streamed request body, each checked as the generated server
+/// checks it, so that a mock answering from the spec refuses a bad item (a 400 naming
+/// it) as a server reading the items would; the spec's answer needs none of them.
+pub async fn drain<T>(items: &mut crate::ItemStream<T>) -> crate::Result<()> {
+    while let Some(item) = items.next_item().await {
+        item?;
+    }
+    Ok(())
+}
+
 /// The answer of a mocked WebSocket operation: `handler`'s when the test gave one, else
 /// `accept`'s, which takes the upgrade (the generated mock's sends back every message).
 /// The spec has no answer that takes a connection, so `Prefer` is not read.

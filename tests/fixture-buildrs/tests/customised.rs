@@ -108,6 +108,31 @@ impl api::BookshelfApi for Shelf {
     ) -> Result<api::UpdateBookResponse, HttpError> {
         Err(HttpError::for_status(StatusCode::NOT_IMPLEMENTED, "no"))
     }
+
+    async fn watch_changes(
+        &self,
+        _: RequestContext,
+        _: api::WatchChangesRequest,
+    ) -> Result<api::WatchChangesResponse, HttpError> {
+        Err(HttpError::for_status(StatusCode::NOT_IMPLEMENTED, "no"))
+    }
+
+    async fn export_books(
+        &self,
+        _: RequestContext,
+        _: api::ExportBooksRequest,
+    ) -> Result<api::ExportBooksResponse, HttpError> {
+        Err(HttpError::for_status(StatusCode::NOT_IMPLEMENTED, "no"))
+    }
+
+    async fn import_books(
+        &self,
+        _: RequestContext,
+        (): (),
+        _: api::ImportBooksRequest,
+    ) -> Result<api::ImportBooksResponse, HttpError> {
+        Err(HttpError::for_status(StatusCode::NOT_IMPLEMENTED, "no"))
+    }
 }
 
 /// Compiles only when `T` has the derives the settings add.

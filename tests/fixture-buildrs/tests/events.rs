@@ -602,6 +602,37 @@ async fn the_mock_streams_items_made_from_the_item_schema() {
     }
 }
 
+#[tokio::test]
+async fn the_mock_checks_every_item_of_a_streamed_body() {
+    let http = support::start(api::router(Arc::new(api::mock::Mock::new()))).await;
+    let import = |body: &'static str| {
+        http.post("/imports")
+            .header("content-type", "application/x-ndjson")
+            .body(body)
+            .send()
+    };
+    // Answering from the spec needs no item, yet each is read and checked, as the
+    // server reads them: item 2 has no title.
+    let (status, body) = support::error_of(
+        import("{\"isbn\":\"1\",\"title\":\"A\"}\n{\"isbn\":\"2\"}\n")
+            .await
+            .expect("response"),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a message")
+            .starts_with("item 2: "),
+        "{body}"
+    );
+    let response = import("{\"isbn\":\"1\",\"title\":\"A\"}\n")
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+}
+
 /// The titles of the books `shelf` imported.
 fn imported(shelf: &Shelf) -> Vec<String> {
     let imported = shelf.imported.lock().expect("not poisoned");
