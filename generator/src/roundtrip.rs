@@ -66,6 +66,7 @@ use specfirst_model::{openapi, In};
 use crate::ir::{Api, Location, MediaType, Operation, Parameter, Response};
 use crate::keywords::METHODS;
 use crate::load::refs::follow;
+use specfirst_model::vocabulary;
 
 const REUSE_SECTIONS: &[&str] = &[
     "parameters",
@@ -366,6 +367,11 @@ fn path_item(document: &Value, item: &Value, global_security: Option<&Value>) ->
     let shared = params_by_key(document, item.remove("parameters").as_ref());
     for method in METHODS {
         if let Some(op) = item.get_mut(*method) {
+            *op = operation_normalized(document, op, &shared, global_security);
+        }
+    }
+    if let Some(Value::Object(additional)) = item.get_mut(vocabulary::ADDITIONAL_OPERATIONS) {
+        for op in additional.values_mut() {
             *op = operation_normalized(document, op, &shared, global_security);
         }
     }

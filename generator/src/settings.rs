@@ -229,12 +229,16 @@ impl Settings {
         let mut operations = Vec::new();
         if let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) {
             for item in paths.values().filter_map(serde_json::Value::as_object) {
-                for method in specfirst_model::vocabulary::METHODS {
-                    if let Some(id) = item
-                        .get(*method)
-                        .and_then(|op| op.get("operationId"))
-                        .and_then(serde_json::Value::as_str)
-                    {
+                let additional = item
+                    .get(specfirst_model::vocabulary::ADDITIONAL_OPERATIONS)
+                    .and_then(serde_json::Value::as_object)
+                    .into_iter()
+                    .flat_map(|additional| additional.values());
+                let fixed = specfirst_model::vocabulary::METHODS
+                    .iter()
+                    .filter_map(|method| item.get(*method));
+                for op in fixed.chain(additional) {
+                    if let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) {
                         operations.push(id);
                     }
                 }

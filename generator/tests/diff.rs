@@ -938,3 +938,44 @@ fn write_only_properties_do_not_matter_in_responses() {
         &[(ChangeKind::PropertyRemoved, false)],
     );
 }
+
+#[test]
+fn operations_of_additional_methods_are_compared_as_any_other() {
+    let item = |purge: Value| {
+        api(
+            json!({"/a": {
+                "get": {"responses": {"204": {"description": "x"}}},
+                "additionalOperations": purge,
+            }}),
+            json!({}),
+        )
+    };
+    let purge = |param: Value| json!({"PURGE": {"parameters": [param], "responses": {"204": {"description": "x"}}}});
+    let optional = json!({"name": "q", "in": "query", "schema": {"type": "string"}});
+    let required =
+        json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}});
+    let changes = expect(
+        &item(purge(optional.clone())),
+        &item(json!({})),
+        &[(ChangeKind::OperationRemoved, true)],
+    );
+    assert!(
+        changes[0].message.contains("PURGE /a"),
+        "{}",
+        changes[0].message
+    );
+    expect(
+        &item(json!({})),
+        &item(purge(optional.clone())),
+        &[(ChangeKind::OperationAdded, false)],
+    );
+    let changes = expect(
+        &item(purge(optional)),
+        &item(purge(required)),
+        &[(ChangeKind::ParameterMadeRequired, true)],
+    );
+    assert_eq!(
+        changes[0].pointer,
+        "/paths/~1a/additionalOperations/PURGE/parameters/0"
+    );
+}

@@ -36,7 +36,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::{Map, Value};
 
-use crate::vocabulary::METHODS;
+use crate::vocabulary::{ADDITIONAL_OPERATIONS, METHODS};
 
 /// The key of a reference to a node of the published document.
 pub const REFERENCE: &str = "$doc";
@@ -61,24 +61,36 @@ pub fn unpack(text: &str, published: &Value) -> Result<Value, serde_json::Error>
 
 /// Every operation of `document` with its path and method: path items in the order of
 /// `paths` (extensions, `x-` keys, are not path items), and each item's operations in
-/// the order of its keys.
+/// the order of its keys, those of OpenAPI 3.2's `additionalOperations` where that key
+/// is (their methods as written, a field's in lower case).
 pub fn operations_mut(document: &mut Value) -> Vec<(&str, &str, &mut Map<String, Value>)> {
     let Some(Value::Object(paths)) = document.get_mut("paths") else {
         return Vec::new();
     };
-    paths
+    let mut found = Vec::new();
+    let items = paths
         .iter_mut()
         .filter(|(path, _)| !path.starts_with("x-"))
-        .filter_map(|(path, item)| Some((path.as_str(), item.as_object_mut()?)))
-        .flat_map(|(path, item)| {
-            item.iter_mut().filter_map(move |(method, op)| {
-                let op = op.as_object_mut()?;
-                METHODS
-                    .contains(&method.as_str())
-                    .then_some((path, method.as_str(), op))
-            })
-        })
-        .collect()
+        .filter_map(|(path, item)| Some((path.as_str(), item.as_object_mut()?)));
+    for (path, item) in items {
+        for (key, node) in item.iter_mut() {
+            if key == ADDITIONAL_OPERATIONS {
+                let Some(additional) = node.as_object_mut() else {
+                    continue;
+                };
+                for (method, op) in additional.iter_mut() {
+                    if let Some(op) = op.as_object_mut() {
+                        found.push((path, method.as_str(), op));
+                    }
+                }
+            } else if METHODS.contains(&key.as_str()) {
+                if let Some(op) = node.as_object_mut() {
+                    found.push((path, key.as_str(), op));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The keys of a parameter object that its decoder says rather than the description's
@@ -119,9 +131,15 @@ pub fn packed_operations(
         if path.starts_with("x-") {
             continue;
         }
-        for (method, op) in item.members(published) {
-            if METHODS.contains(&method) && op.is_object(published) {
-                found.push((path.to_string(), method.to_string()));
+        for (key, node) in item.members(published) {
+            if key == ADDITIONAL_OPERATIONS {
+                for (method, op) in node.members(published) {
+                    if op.is_object(published) {
+                        found.push((path.to_string(), method.to_string()));
+                    }
+                }
+            } else if METHODS.contains(&key) && node.is_object(published) {
+                found.push((path.to_string(), key.to_string()));
             }
         }
     }

@@ -194,7 +194,14 @@ impl Api {
                 .entry(op.path.clone())
                 .or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(item) = item {
-                item.insert(op.method.to_ascii_lowercase(), op.to_openapi());
+                if crate::vocabulary::has_field(&op.method) {
+                    item.insert(op.method.to_ascii_lowercase(), op.to_openapi());
+                } else if let Value::Object(additional) = item
+                    .entry(crate::vocabulary::ADDITIONAL_OPERATIONS)
+                    .or_insert_with(|| Value::Object(Map::new()))
+                {
+                    additional.insert(op.method.clone(), op.to_openapi());
+                }
             }
         }
         paths.extend(self.paths_extra.clone());

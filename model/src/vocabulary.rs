@@ -10,6 +10,42 @@ pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
 ];
 
+/// The key of a path item that holds, since OpenAPI 3.2, the operations of methods it
+/// has no field for (`PURGE`, `COPY`), by method name as sent.
+pub const ADDITIONAL_OPERATIONS: &str = "additionalOperations";
+
+/// Where the operations of a path item are: each method field it has (`get`, ...,
+/// `query`), in [`METHODS`]' order, then each entry of [`ADDITIONAL_OPERATIONS`] in the
+/// order written. Each is the method as written (lower case for a field) and the JSON
+/// pointer tokens from the item to the operation.
+pub fn operation_places(
+    item: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, Vec<String>)> {
+    let fixed = METHODS
+        .iter()
+        .filter(|method| item.contains_key(**method))
+        .map(|method| (method.to_string(), vec![method.to_string()]));
+    let additional = item
+        .get(ADDITIONAL_OPERATIONS)
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|operations| operations.keys())
+        .map(|method| {
+            (
+                method.clone(),
+                vec![ADDITIONAL_OPERATIONS.to_string(), method.clone()],
+            )
+        });
+    fixed.chain(additional).collect()
+}
+
+/// Whether `method` (upper case, as an API model holds it) is written as a path item's
+/// field rather than under [`ADDITIONAL_OPERATIONS`].
+pub fn has_field(method: &str) -> bool {
+    method.bytes().all(|b| !b.is_ascii_lowercase())
+        && METHODS.contains(&method.to_ascii_lowercase().as_str())
+}
+
 /// The `content-type` of a `text/plain` response: its declared type with the charset
 /// the body is written in, since a bare `text/plain` means US-ASCII.
 pub const PLAIN_TEXT: &str = "text/plain; charset=utf-8";

@@ -19,7 +19,7 @@ use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use serde_json::Value;
 
 use specfirst_model::refs::referred;
-use specfirst_model::vocabulary::METHODS;
+use specfirst_model::vocabulary::{ADDITIONAL_OPERATIONS, METHODS};
 
 use crate::config::CorsConfig;
 use crate::request_id::REQUEST_ID_HEADER;
@@ -262,14 +262,20 @@ fn read_routes(document: &Value) -> Vec<Route> {
             let item = resolve(document, item);
             let mut allowed = Allowed::default();
             allowed.headers.insert(REQUEST_ID_HEADER.to_string());
-            for &method in METHODS {
-                let Some(operation) = item.get(method) else {
-                    continue;
-                };
-                allowed.methods.insert(method.to_ascii_uppercase());
-                if method == "get" {
+            let fixed = METHODS
+                .iter()
+                .filter_map(|&method| Some((method.to_ascii_uppercase(), item.get(method)?)));
+            let additional = item
+                .get(ADDITIONAL_OPERATIONS)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(method, operation)| (method.clone(), operation));
+            for (method, operation) in fixed.chain(additional) {
+                if method == "GET" {
                     allowed.methods.insert("HEAD".into());
                 }
+                allowed.methods.insert(method);
                 let parameters = [item.get("parameters"), operation.get("parameters")];
                 for parameter in parameters.into_iter().flatten().filter_map(Value::as_array) {
                     for parameter in parameter.iter().map(|p| resolve(document, p)) {
@@ -410,6 +416,22 @@ mod tests {
             "authorization,content-type,x-api-key,x-request-id,x-trace"
         );
         assert_eq!(list(&allowed.exposed), "location");
+    }
+
+    #[test]
+    fn methods_of_additional_operations_are_allowed_too() {
+        let document = serde_json::json!({
+            "openapi": "3.2.0",
+            "paths": {"/cache": {
+                "query": {"responses": {"200": {"description": "ok"}}},
+                "additionalOperations": {
+                    "PURGE": {"responses": {"204": {"description": "gone"}}},
+                },
+            }},
+        });
+        let routes = read_routes(&document);
+        let methods: Vec<_> = routes[0].allowed.methods.iter().cloned().collect();
+        assert_eq!(methods, ["PURGE", "QUERY"]);
     }
 
     #[test]

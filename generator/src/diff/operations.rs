@@ -3,6 +3,7 @@
 
 use super::{ChangeKind, Differ, Node, Side};
 use crate::keywords::METHODS;
+use specfirst_model::vocabulary::ADDITIONAL_OPERATIONS;
 
 /// A path template with its parameter names blanked: `/books/{id}` and
 /// `/books/{bookId}` are the same route to a client.
@@ -72,9 +73,27 @@ impl<'a> Differ<'a> {
 
     /// Compares the operations of a route both documents have.
     fn path_item(&mut self, old_path: &str, old: &Node<'a>, new_path: &str, new: &Node<'a>) {
-        for method in METHODS {
+        // Each method with a field, then OpenAPI 3.2's others of either side.
+        let mut methods: Vec<(String, bool)> = METHODS
+            .iter()
+            .map(|method| (method.to_string(), false))
+            .collect();
+        for side in [old, new] {
+            let additional = side.child(ADDITIONAL_OPERATIONS);
+            for (method, _) in additional.map(|a| a.entries()).unwrap_or_default() {
+                if !methods.iter().any(|(m, extra)| *extra && *m == method) {
+                    methods.push((method, true));
+                }
+            }
+        }
+        for (method, additional) in methods {
+            let method = method.as_str();
+            let child = |side: &Node<'a>| match additional {
+                true => side.child(ADDITIONAL_OPERATIONS)?.child(method),
+                false => side.child(method),
+            };
             let label = format!("{} {new_path}", method.to_uppercase());
-            match (old.child(method), new.child(method)) {
+            match (child(old), child(new)) {
                 (Some(old_op), None) => self.push(
                     Side::Old,
                     &old_op.pointer,

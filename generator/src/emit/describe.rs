@@ -15,13 +15,22 @@ use std::collections::HashMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
-use specfirst_model::compact;
+use specfirst_model::{compact, vocabulary};
 
 use super::ident;
 use super::param_specs::param_spec;
 use super::router::Decoders;
 use crate::ir::{Api, Location, Operation, Parameter, Shape, Style};
 use crate::roundtrip::emit_document;
+
+/// `method` (as the API model holds it) as a document writes it: a field's in lower
+/// case, an `additionalOperations` key as it is.
+fn written_method(method: &str) -> String {
+    match vocabulary::has_field(method) {
+        true => method.to_ascii_lowercase(),
+        false => method.to_string(),
+    }
+}
 
 /// The `description` module and the `API_DESCRIPTION` it exports. `published` is the
 /// document the crate carries as `OPENAPI_DOCUMENT`.
@@ -31,7 +40,7 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
         .operations
         .iter()
         .enumerate()
-        .map(|(index, op)| ((op.path.as_str(), op.method.to_ascii_lowercase()), index))
+        .map(|(index, op)| ((op.path.as_str(), written_method(&op.method)), index))
         .collect();
     let mut uses_runtime_params = false;
     let mut links_by_route = HashMap::new();
@@ -45,7 +54,10 @@ pub fn description(api: &Api, published: &Value, decoders: &Decoders) -> TokenSt
         let published_list = published
             .get("paths")
             .and_then(|paths| paths.get(path))
-            .and_then(|item| item.get(method))
+            .and_then(|item| match vocabulary::has_field(&op.method) {
+                true => item.get(method),
+                false => item.get(vocabulary::ADDITIONAL_OPERATIONS)?.get(method),
+            })
             .and_then(|op| op.get("parameters"));
         if let Some(Value::Array(list)) = written.get_mut("parameters") {
             for (at, (written, p)) in list.iter_mut().zip(params).enumerate() {

@@ -15,8 +15,9 @@ use serde_json::{Map, Value};
 use specfirst_model::extensions::ITEM_SCHEMA;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
-use crate::keywords::{ANNOTATIONS, METHODS, PROPERTIES_BEYOND, TYPE_KEYWORDS};
+use crate::keywords::{ANNOTATIONS, PROPERTIES_BEYOND, TYPE_KEYWORDS};
 use crate::load::origins::Origins;
+use specfirst_model::vocabulary;
 
 /// The dialect 3.1 documents use unless they say otherwise.
 const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
@@ -140,9 +141,14 @@ impl Rewrite<'_> {
     fn path_item(&mut self, item: &mut Value, at: &str) {
         let Value::Object(item) = item else { return };
         self.parameters(item, at);
-        for method in METHODS {
-            if let Some(Value::Object(op)) = item.get_mut(*method) {
-                let op_at = pointer_join(at, method);
+        for (_, tokens) in vocabulary::operation_places(item) {
+            let op = tokens.iter().try_fold(&mut *item, |node, token| {
+                node.get_mut(token)?.as_object_mut()
+            });
+            if let Some(op) = op {
+                let op_at = tokens.iter().fold(at.to_string(), |pointer, token| {
+                    pointer_join(&pointer, token)
+                });
                 self.parameters(op, &op_at);
                 if let Some(body) = op.get_mut("requestBody") {
                     self.content_holder(body, &pointer_join(&op_at, "requestBody"));

@@ -12,15 +12,28 @@
 //!   discriminator's `defaultMapping`, an example's `dataValue` and `serializedValue`,
 //!   XML's `nodeType`). The readers pass over them, and the round trip and the
 //!   published document keep them as written.
-//! - Reported at its pointer: what is not served yet (`additionalOperations`, `in: querystring` parameters, `style: cookie`,
-//!   `itemEncoding` and `prefixEncoding`), so nothing is dropped silently.
+//! - Read where it is: `additionalOperations` (operations of other methods), walked here
+//!   and by the later stages beside the method fields; a key that names a method with a
+//!   field, or that is no method name, is an error.
+//! - Reported at its pointer: what is not served yet (`in: querystring` parameters,
+//!   `style: cookie`, `itemEncoding` and `prefixEncoding`), so nothing is dropped
+//!   silently.
 
 use serde_json::{Map, Value};
 use specfirst_model::extensions::ITEM_SCHEMA;
+use specfirst_model::vocabulary;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::load::openapi31::each_entry;
 use crate::load::origins::Origins;
+
+/// Whether `name` is an HTTP token (RFC 9110), as a method name must be.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
 
 /// The prefix of a reference to a reusable media type object.
 const MEDIA_TYPES: &str = "#/components/mediaTypes/";
@@ -80,18 +93,30 @@ impl Lift<'_> {
         let Value::Object(map) = item else {
             return;
         };
-        if let Some(Value::Object(extra)) = map.get("additionalOperations") {
-            for method in extra.keys() {
-                self.problem(
-                    pointer_join(&pointer_join(at, "additionalOperations"), method),
-                    format!("the {method} method (`additionalOperations`) is not served yet"),
-                );
-            }
-        }
         self.parameters(map, at);
-        for method in specfirst_model::vocabulary::METHODS {
+        for method in vocabulary::METHODS {
             if let Some(operation) = map.get_mut(*method) {
                 self.operation(operation, &pointer_join(at, method));
+            }
+        }
+        let additional_at = pointer_join(at, vocabulary::ADDITIONAL_OPERATIONS);
+        if let Some(Value::Object(additional)) = map.get_mut(vocabulary::ADDITIONAL_OPERATIONS) {
+            for (method, operation) in additional.iter_mut() {
+                let op_at = pointer_join(&additional_at, method);
+                if vocabulary::METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+                    self.problem(
+                        op_at,
+                        format!(
+                            "`{method}` has a field of its own (`{}`); `additionalOperations` \
+                             holds only other methods",
+                            method.to_ascii_lowercase()
+                        ),
+                    );
+                } else if !is_token(method) {
+                    self.problem(op_at, format!("{method:?} is not an HTTP method name"));
+                } else {
+                    self.operation(operation, &op_at);
+                }
             }
         }
     }

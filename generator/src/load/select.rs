@@ -29,8 +29,8 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::diagnostic::{escape_token, pointer_join, Diagnostic};
-use crate::keywords::METHODS;
 use crate::load::refs;
+use specfirst_model::vocabulary;
 
 /// Which operations to generate: those with one of `tags` or whose `operationId` is in
 /// `operations`. With both empty (the default), everything is generated.
@@ -218,6 +218,17 @@ pub(crate) fn prune(doc: &mut Value, selection: &Selection) -> Result<(), Reject
     }
     for pointer in scan.dropped.keys() {
         remove(doc, pointer);
+        // An `additionalOperations` left with no operation goes too: it held only them.
+        if let Some((parent, _)) = pointer.rsplit_once('/') {
+            if parent.ends_with(&format!("/{}", vocabulary::ADDITIONAL_OPERATIONS))
+                && doc
+                    .pointer(parent)
+                    .and_then(Value::as_object)
+                    .is_some_and(serde_json::Map::is_empty)
+            {
+                remove(doc, parent);
+            }
+        }
     }
     let reached = reach(doc, &scan.dropped)?;
     for container in containers(doc) {
@@ -262,11 +273,20 @@ fn scan(doc: &Value, selection: &Selection) -> Scan {
                 continue;
             };
             let mut any_kept = false;
-            for method in METHODS {
-                let Some(operation) = node.get(*method) else {
+            for (method, tokens) in vocabulary::operation_places(node) {
+                let Some((first, rest)) = tokens.split_first() else {
                     continue;
                 };
-                let operation_at = pointer_join(&item_at, method);
+                let mut found = node.get(first);
+                for token in rest {
+                    found = found.and_then(|value| value.get(token));
+                }
+                let Some(operation) = found else {
+                    continue;
+                };
+                let operation_at = tokens.iter().fold(item_at.clone(), |pointer, token| {
+                    pointer_join(&pointer, token)
+                });
                 let operation = refs::follow(doc, operation);
                 scan.tags.extend(tags_of(operation).map(str::to_string));
                 let id = operation.get("operationId").and_then(Value::as_str);

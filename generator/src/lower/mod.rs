@@ -32,6 +32,7 @@ use crate::Settings;
 use names::{rename_colliding_components, rename_components, schema_uses_and_copies};
 use routes::{webhook_segment, Route};
 use security::Schemes;
+use specfirst_model::vocabulary;
 
 /// Builds the API model of `doc` with the warnings found on the way, or every problem
 /// found in it.
@@ -357,7 +358,7 @@ impl<'a> Lower<'a> {
             return;
         };
         let mut modelled = METHODS.to_vec();
-        modelled.extend(["parameters", "$ref"]);
+        modelled.extend(["parameters", "$ref", vocabulary::ADDITIONAL_OPERATIONS]);
         source.path_items.push(PathItemSource {
             path: path.to_string(),
             extra: leftover_map(item, &modelled),
@@ -368,12 +369,12 @@ impl<'a> Lower<'a> {
                 .collect(),
             _ => Vec::new(),
         };
-        for method in METHODS {
-            if item.contains_key(*method) {
-                let op_pointer = pointer_join(&item_pointer, method);
-                if let Some(op) = self.operation(path, method, &op_pointer, &shared) {
-                    operations.push(op);
-                }
+        for (method, tokens) in vocabulary::operation_places(item) {
+            let op_pointer = tokens.iter().fold(item_pointer.clone(), |pointer, token| {
+                pointer_join(&pointer, token)
+            });
+            if let Some(op) = self.operation(path, &method, &op_pointer, &shared) {
+                operations.push(op);
             }
         }
     }
@@ -467,7 +468,11 @@ impl<'a> Lower<'a> {
             operation_id,
             declared_in: None,
             pointer: pointer.to_string(),
-            method: method.to_ascii_uppercase(),
+            // A field's method in upper case; an `additionalOperations` key as sent.
+            method: match METHODS.contains(&method) {
+                true => method.to_ascii_uppercase(),
+                false => method.to_string(),
+            },
             path: path.to_string(),
             route,
             method_name,

@@ -127,7 +127,13 @@ impl Spec {
             .get("paths")
             .and_then(|paths| paths.get(path))
             .map(|item| self.resolve(item))
-            .and_then(|item| item.get(method.to_ascii_lowercase()))
+            .and_then(|item| {
+                // A method with a field of its own, else one of OpenAPI 3.2's others.
+                item.get(method.to_ascii_lowercase()).or_else(|| {
+                    item.get(specfirst_model::vocabulary::ADDITIONAL_OPERATIONS)?
+                        .get(method)
+                })
+            })
             .ok_or_else(|| {
                 HttpError::for_internal_error(format!(
                     "the mock's document has no operation {method} {path}"

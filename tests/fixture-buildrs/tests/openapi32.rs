@@ -109,6 +109,20 @@ impl api::KitchenApi for Kitchen {
         Ok(api::SearchOrdersResponse::Ok { body: found })
     }
 
+    async fn purge_orders(
+        &self,
+        _ctx: RequestContext,
+        request: api::PurgeOrdersRequest,
+    ) -> Result<api::PurgeOrdersResponse, HttpError> {
+        let before = request.before.get();
+        let mut orders = self.orders.lock().expect("not poisoned");
+        let count = orders.len();
+        orders.retain(|order| order.id.get() >= before);
+        Ok(api::PurgeOrdersResponse::Ok {
+            body: (count - orders.len()) as i64,
+        })
+    }
+
     async fn order_drink(
         &self,
         _ctx: RequestContext,
@@ -281,7 +295,7 @@ async fn the_query_method_is_served_beside_the_routes_other_methods() {
     assert_eq!(support::error_of(response).await.0, 400);
 
     // The route's GET is served as before, and a method it lacks is a JSON 405 listing
-    // QUERY among those it has.
+    // QUERY (and the PURGE of `additionalOperations`) among those it has.
     let all: Value = http
         .get("/orders/search")
         .send()
@@ -296,7 +310,7 @@ async fn the_query_method_is_served_beside_the_routes_other_methods() {
         .send()
         .await
         .expect("response");
-    assert_eq!(response.headers()["allow"], "GET,HEAD,QUERY");
+    assert_eq!(response.headers()["allow"], "GET,HEAD,QUERY,PURGE");
     let (status, body) = support::error_of(response).await;
     assert_eq!(status, 405);
     assert_eq!(body["error_code"], "MethodNotAllowed");
@@ -313,5 +327,64 @@ async fn the_query_method_is_served_beside_the_routes_other_methods() {
             .await
             .expect("found");
         assert!(body.len() <= 3);
+    }
+}
+
+#[tokio::test]
+async fn a_method_of_additional_operations_is_served_sent_and_mocked() {
+    let kitchen = Arc::new(Kitchen::default());
+    kitchen.orders.lock().expect("not poisoned").extend(
+        [(1, "soup"), (2, "bread"), (3, "tea")].map(|(id, item)| {
+            serde_json::from_value(json!({"id": id, "item": item})).expect("an order")
+        }),
+    );
+    let http = support::start(api::router(Arc::clone(&kitchen))).await;
+    let purge = reqwest::Method::from_bytes(b"PURGE").expect("a method");
+
+    let response = http
+        .request(purge.clone(), "/orders/search?before=3")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.expect("JSON"), json!(2));
+    assert_eq!(kitchen.orders.lock().expect("not poisoned").len(), 1);
+
+    // Its parameters are decoded and checked as any operation's.
+    let response = http
+        .request(purge.clone(), "/orders/search?before=0")
+        .send()
+        .await
+        .expect("response");
+    let (status, body) = support::error_of(response).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a message")
+            .contains("before"),
+        "{body}"
+    );
+    // A method name is case-sensitive: `purge` is not PURGE.
+    let lower = reqwest::Method::from_bytes(b"purge").expect("a method");
+    let response = http
+        .request(lower, "/orders/search?before=1")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(support::error_of(response).await.0, 405);
+
+    // The client sends PURGE, over HTTP and in process, and the mock answers it.
+    for client in [
+        api::client::Client::http(&http.url("")),
+        api::client::Client::in_process(api::router(Arc::clone(&kitchen))),
+        api::client::Client::in_process(api::router(Arc::new(api::mock::Mock::new()))),
+    ] {
+        let before = std::num::NonZeroU64::new(10).expect("not zero");
+        let api::PurgeOrdersResponse::Ok { body } = client
+            .purge_orders(api::PurgeOrdersRequest::new(before))
+            .await
+            .expect("purged");
+        assert!(body >= 0);
     }
 }
