@@ -608,6 +608,25 @@ pub struct Response {
     pub extra: Map<String, Value>,
 }
 
+impl Response {
+    /// A response the spec does not declare but the served operation needs a variant for
+    /// (any status of `responses: {}`, a WebSocket's 101): no headers, no body.
+    pub fn undeclared(status: StatusSpec, variant: String, description: &str) -> Self {
+        Response {
+            status,
+            variant,
+            description: Some(description.to_string()),
+            headers: Vec::new(),
+            body: None,
+            declared: false,
+            content: Vec::new(),
+            alternatives: Vec::new(),
+            ignored_headers: Map::new(),
+            extra: Map::new(),
+        }
+    }
+}
+
 /// One media type of a response that declares several: a variant of its body enum.
 #[derive(Debug, Clone)]
 pub struct ResponseAlternative {

@@ -217,7 +217,7 @@ fn method(op: &Operation) -> TokenStream {
             .iter()
             .find(|response| response.status == StatusSpec::Code(101))
             .map(|response| ident(&response.variant))
-            .unwrap_or_else(|| unreachable!("a WebSocket operation declares a 101"));
+            .unwrap_or_else(|| unreachable!("a WebSocket operation has a 101, declared or not"));
         return quote! {
             fn #method(
                 &self,

@@ -133,18 +133,11 @@ impl<'a> Lower<'a> {
         {
             // `responses: {}` declares nothing; any status with no body is all that can
             // be promised.
-            out.push(Response {
-                status: StatusSpec::Default,
-                variant: "Default".into(),
-                description: Some("The spec declares no responses.".into()),
-                headers: Vec::new(),
-                body: None,
-                declared: false,
-                content: Vec::new(),
-                alternatives: Vec::new(),
-                ignored_headers: serde_json::Map::new(),
-                extra: serde_json::Map::new(),
-            });
+            out.push(Response::undeclared(
+                StatusSpec::Default,
+                "Default".into(),
+                "The spec declares no responses.",
+            ));
         }
         out
     }

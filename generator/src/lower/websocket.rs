@@ -83,20 +83,11 @@ impl Lower<'_> {
             }
             responses.insert(
                 0,
-                Response {
-                    status: StatusSpec::Code(101),
-                    variant: variants.claim("SwitchingProtocols"),
-                    description: Some(
-                        "The upgrade to a WebSocket (the spec declares no 101 response).".into(),
-                    ),
-                    headers: Vec::new(),
-                    body: None,
-                    declared: false,
-                    content: Vec::new(),
-                    alternatives: Vec::new(),
-                    ignored_headers: serde_json::Map::new(),
-                    extra: serde_json::Map::new(),
-                },
+                Response::undeclared(
+                    StatusSpec::Code(101),
+                    variants.claim("SwitchingProtocols"),
+                    "The upgrade to a WebSocket (the spec declares no 101 response).",
+                ),
             );
         }
         servable
