@@ -12,9 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bookshelf_api::client::Client;
-use bookshelf_api::types::{Book, NewBook};
+use bookshelf_api::types::{Book, BookChange, NewBook};
 use bookshelf_api::{
     ExportBooksRequest, ExportBooksResponse, ImportBooksRequest, ImportBooksResponse,
+    WatchChangesRequest, WatchChangesResponse,
 };
 use eventsource_stream::Eventsource;
 use futures_util::{Stream, StreamExt};
@@ -296,4 +297,39 @@ async fn the_typed_client_imports_and_exports_items() {
     let mut sorted = titles.clone();
     sorted.sort();
     assert_eq!(sorted, ["T1", "T2", "T3", "T4"]);
+}
+
+#[tokio::test]
+async fn the_typed_client_follows_the_feed_as_it_happens() {
+    let shelf = Arc::new(Bookshelf::new().with_api_token(API_TOKEN));
+    let http = support::start(generated_example::app(Arc::clone(&shelf))).await;
+    let in_process = Client::in_process(generated_example::app(Arc::clone(&shelf)));
+    // The feed never ends: each client reads its events as they arrive.
+    let mut feeds = Vec::new();
+    for client in [Client::http(&http.url("")), in_process] {
+        let WatchChangesResponse::Ok { body } = client
+            .watch_changes(WatchChangesRequest::default())
+            .await
+            .expect("the feed")
+        else {
+            panic!("no feed");
+        };
+        feeds.push(body);
+    }
+    for n in 1..=2 {
+        let created = create(&http, &dune()).await;
+        for feed in &mut feeds {
+            let event = tokio::time::timeout(PATIENCE, feed.next_event())
+                .await
+                .expect("an event in time")
+                .expect("the feed goes on")
+                .expect("a change");
+            assert_eq!(event.id, Some(n.to_string()));
+            assert_eq!(event.event.as_deref(), Some("created"));
+            let BookChange::Created(book) = event.data else {
+                panic!("not a creation: {:?}", event.data);
+            };
+            assert_eq!(json!(book), created);
+        }
+    }
 }

@@ -91,6 +91,16 @@ impl BodyStream {
             .map_err(|e| body::read_error(&*e, self.limit))
     }
 
+    /// A response body as a client reads it while it arrives, its length limited by
+    /// nothing but the server.
+    pub(crate) fn response(body: Body) -> Self {
+        Self {
+            body: Some(Limited::new(body, usize::MAX)),
+            limit: usize::MAX,
+            content_type: None,
+        }
+    }
+
     /// What is left of the stream as a body to send on, for the client.
     pub(crate) fn into_body(mut self) -> Body {
         match self.body.take() {

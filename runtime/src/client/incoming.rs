@@ -6,18 +6,24 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use std::sync::Mutex;
+
 use super::ClientError;
 use crate::body;
 use crate::streams;
-use crate::{Binary, EventStream, ItemStream};
+use crate::{Binary, BodyStream, EventStream, ItemStream};
 
-/// A whole response: status, headers and body.
+/// A response: status, headers and body, whole or, for a streamed media type (events,
+/// JSON Lines, json-seq), still arriving.
 #[derive(Debug)]
 pub struct Incoming {
     operation: &'static str,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The body of a streamed media type, read as it arrives by the first reader of
+    /// items (or of bytes) that takes it; `body` is then empty.
+    arriving: Mutex<Option<BodyStream>>,
 }
 
 impl Incoming {
@@ -32,7 +38,28 @@ impl Incoming {
             status,
             headers,
             body,
+            arriving: Mutex::new(None),
         }
+    }
+
+    /// A response whose body is read as it arrives, by the readers of streams.
+    pub(crate) fn arriving(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: BodyStream,
+    ) -> Self {
+        Self {
+            arriving: Mutex::new(Some(body)),
+            ..Self::new(operation, status, headers, Bytes::new())
+        }
+    }
+
+    /// The body still arriving, for the one reader that takes it.
+    fn take_arriving(&self) -> Option<BodyStream> {
+        self.arriving
+            .lock()
+            .map_or(None, |mut arriving| arriving.take())
     }
 
     /// The status as a number, for matching declared codes.
@@ -126,9 +153,10 @@ impl Incoming {
         media_type: &str,
     ) -> Result<EventStream<T>, ClientError> {
         self.declared(media_type)?;
-        Ok(EventStream::received(streams::read_events(
-            &self.body, false,
-        )))
+        Ok(match self.take_arriving() {
+            Some(body) => EventStream::arriving(body, false),
+            None => EventStream::received(streams::read_events(&self.body, false)),
+        })
     }
 
     /// The body's Server-Sent Events, each read as the kind of event `T` its name says
@@ -140,9 +168,10 @@ impl Incoming {
         media_type: &str,
     ) -> Result<EventStream<T>, ClientError> {
         self.declared(media_type)?;
-        Ok(EventStream::received(streams::read_events(
-            &self.body, true,
-        )))
+        Ok(match self.take_arriving() {
+            Some(body) => EventStream::arriving(body, true),
+            None => EventStream::received(streams::read_events(&self.body, true)),
+        })
     }
 
     /// The body's JSON Lines or json-seq items of `T` (as the declared `media_type`
@@ -154,9 +183,10 @@ impl Incoming {
     ) -> Result<ItemStream<T>, ClientError> {
         self.declared(media_type)?;
         let framing = streams::items_framing(media_type);
-        Ok(ItemStream::received(streams::read_items(
-            &self.body, framing,
-        )))
+        Ok(match self.take_arriving() {
+            Some(body) => streams::arriving_items(body, framing),
+            None => ItemStream::received(streams::read_items(&self.body, framing)),
+        })
     }
 
     /// The body's bytes, when the response's media type is the declared `media_type`.
@@ -180,7 +210,10 @@ impl Incoming {
 
     /// The body's bytes.
     pub fn binary(&self) -> Binary {
-        Binary::from(self.body.clone())
+        match self.take_arriving() {
+            Some(body) => Binary::from_body(body.into_body()),
+            None => Binary::from(self.body.clone()),
+        }
     }
 
     /// The `content-type` sent (empty when absent), for a body whose declared type is a

@@ -15,7 +15,10 @@ mod outgoing;
 use std::sync::Arc;
 
 use http_body_util::BodyExt;
+use specfirst_model::streams::framing_of;
 use tower::ServiceExt;
+
+use crate::BodyStream;
 
 pub use credentials::{Credential, Presented, Scheme};
 pub use error::ClientError;
@@ -139,6 +142,15 @@ impl Client {
                     .await
                     .map_err(|e| failed(e.to_string()))?;
                 let (parts, body) = response.into_parts();
+                if streams_items(&parts.headers) {
+                    let body = BodyStream::response(body);
+                    return Ok(Incoming::arriving(
+                        operation,
+                        parts.status,
+                        parts.headers,
+                        body,
+                    ));
+                }
                 let body = body
                     .collect()
                     .await
@@ -162,6 +174,11 @@ impl Client {
                     .map_err(|e| failed(format!("{url}: {e}")))?;
                 let status = response.status();
                 let headers = response.headers().clone();
+                if streams_items(&headers) {
+                    let body = axum::body::Body::from_stream(response.bytes_stream());
+                    let body = BodyStream::response(body);
+                    return Ok(Incoming::arriving(operation, status, headers, body));
+                }
                 let body = response
                     .bytes()
                     .await
@@ -170,6 +187,16 @@ impl Client {
             }
         }
     }
+}
+
+/// Whether a response with `headers` is of a streamed media type (events, JSON Lines,
+/// json-seq), whose body is read as it arrives rather than whole: a feed may not end.
+fn streams_items(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(framing_of)
+        .is_some()
 }
 
 /// A request body read whole, for a transport that sends bytes.

@@ -1,6 +1,7 @@
 //! Server-Sent Events of a typed `data`: what a handler answers a `text/event-stream`
 //! response with, framed by axum's [`Sse`], and what a client reads it back into.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -10,9 +11,12 @@ use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_core::Stream;
 use http::StatusCode;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::frames::EventReader;
 use super::{boxed, channel, Boxed, ItemError, Ready, StreamSender};
+use crate::BodyStream;
 
 /// How often an idle stream sends a keep-alive comment unless told otherwise, so that
 /// proxies and clients do not take the quiet for a dead connection.
@@ -121,6 +125,19 @@ impl<T: Send + 'static> EventStream<T> {
         Self::of(Box::pin(Ready(events.into_iter())))
     }
 
+    /// Events a client reads from `body` as its bytes arrive, each as soon as it is
+    /// whole (with `named`, read as the kind its name says).
+    pub(crate) fn arriving(body: BodyStream, named: bool) -> Self
+    where
+        T: DeserializeOwned,
+    {
+        Self::of(Box::pin(Arriving::<T> {
+            body: Some(body),
+            reader: EventReader::new(named),
+            ready: VecDeque::new(),
+        }))
+    }
+
     fn of(events: Boxed<Event<T>>) -> Self {
         Self {
             events,
@@ -166,6 +183,48 @@ impl<T> fmt::Debug for EventStream<T> {
         f.debug_struct("EventStream")
             .field("keep_alive", &self.keep_alive)
             .finish_non_exhaustive()
+    }
+}
+
+/// The events of a body still arriving, read as each is whole.
+struct Arriving<T> {
+    /// `None` once the body has ended.
+    body: Option<BodyStream>,
+    reader: EventReader,
+    /// Events read and not yet taken.
+    ready: VecDeque<Result<Event<T>, ItemError>>,
+}
+
+// Nothing of it is pinned in place: the events are only moved out.
+impl<T> Unpin for Arriving<T> {}
+
+impl<T: DeserializeOwned> Stream for Arriving<T> {
+    type Item = Result<Event<T>, ItemError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(event) = this.ready.pop_front() {
+                return Poll::Ready(Some(event));
+            }
+            let Some(body) = this.body.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match std::task::ready!(Pin::new(body).poll_next(cx)) {
+                Some(Ok(chunk)) => this.ready.extend(this.reader.feed(&chunk)),
+                Some(Err(error)) => {
+                    // The connection broke: what was whole has been read.
+                    this.body = None;
+                    this.ready.extend(this.reader.end());
+                    let index = this.ready.len() + 1;
+                    this.ready.push_back(Err(ItemError::stopped(index, error)));
+                }
+                None => {
+                    this.body = None;
+                    this.ready.extend(this.reader.end());
+                }
+            }
+        }
     }
 }
 

@@ -17,18 +17,95 @@ pub(crate) fn read_events<T: DeserializeOwned>(
     body: &[u8],
     named: bool,
 ) -> Vec<Result<Event<T>, ItemError>> {
-    let text = String::from_utf8_lossy(body);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut events = Vec::new();
-    let mut frame = Frame::default();
-    for line in lines(text) {
-        if line.is_empty() {
-            if let Some(data) = frame.data.take() {
-                let index = events.len() + 1;
-                events.push(frame.event(index, &data, named));
+    let mut reader = EventReader::new(named);
+    let mut events = reader.feed(body);
+    events.extend(reader.end());
+    events
+}
+
+/// Server-Sent Events read from a body as its bytes arrive: [`feed`](Self::feed) each
+/// chunk, and [`end`](Self::end) after the last.
+pub(crate) struct EventReader {
+    /// Bytes received and not yet read as whole lines.
+    pending: Vec<u8>,
+    /// The event whose lines are being read.
+    frame: Frame,
+    /// Events read so far.
+    count: usize,
+    named: bool,
+    /// Whether the start of the body (and a byte order mark there) has been seen.
+    started: bool,
+}
+
+impl EventReader {
+    pub(crate) fn new(named: bool) -> Self {
+        Self {
+            pending: Vec::new(),
+            frame: Frame::default(),
+            count: 0,
+            named,
+            started: false,
+        }
+    }
+
+    /// The events `chunk` completes.
+    pub(crate) fn feed<T: DeserializeOwned>(
+        &mut self,
+        chunk: &[u8],
+    ) -> Vec<Result<Event<T>, ItemError>> {
+        self.pending.extend_from_slice(chunk);
+        self.read(false)
+    }
+
+    /// The events the end of the body completes; an unfinished one is dropped.
+    pub(crate) fn end<T: DeserializeOwned>(&mut self) -> Vec<Result<Event<T>, ItemError>> {
+        self.read(true)
+    }
+
+    fn read<T: DeserializeOwned>(&mut self, end: bool) -> Vec<Result<Event<T>, ItemError>> {
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        let mut start = 0;
+        if !self.started {
+            if self.pending.len() < BOM.len() && BOM.starts_with(&self.pending) && !end {
+                return Vec::new();
             }
-            frame = Frame::default();
-            continue;
+            self.started = true;
+            if self.pending.starts_with(BOM) {
+                start = BOM.len();
+            }
+        }
+        let mut events = Vec::new();
+        loop {
+            let rest = &self.pending[start..];
+            let Some(at) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') else {
+                // A last line without its end is no line: its event is unfinished.
+                break;
+            };
+            let crlf = rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n');
+            // A CR that ends the bytes so far may be the first half of a CRLF.
+            if rest[at] == b'\r' && at + 1 == rest.len() && !end {
+                break;
+            }
+            let line = String::from_utf8_lossy(&rest[..at]).into_owned();
+            start += at + if crlf { 2 } else { 1 };
+            if let Some(event) = self.line(&line) {
+                events.push(event);
+            }
+        }
+        self.pending.drain(..start);
+        events
+    }
+
+    /// Reads one line of the event being read; the event, when the line ends it.
+    fn line<T: DeserializeOwned>(&mut self, line: &str) -> Option<Result<Event<T>, ItemError>> {
+        let frame = &mut self.frame;
+        if line.is_empty() {
+            let event = frame.data.take().map(|data| {
+                self.count += 1;
+                frame.event(self.count, &data, self.named)
+            });
+            *frame = Frame::default();
+            return event;
         }
         let (field, value) = match line.split_once(':') {
             Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
@@ -54,8 +131,8 @@ pub(crate) fn read_events<T: DeserializeOwned>(
             // Other fields are ignored, as the standard says.
             _ => {}
         }
+        None
     }
-    events
 }
 
 /// The fields of an event being read.
@@ -103,25 +180,6 @@ impl Frame {
     }
 }
 
-/// The lines of `text`, ended by CRLF, LF or CR.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest.find(['\r', '\n']).unwrap_or(rest.len());
-        let line = &rest[..end];
-        let after = &rest[end..];
-        rest = after
-            .strip_prefix("\r\n")
-            .or_else(|| after.strip_prefix('\r'))
-            .or_else(|| after.strip_prefix('\n'))
-            .unwrap_or(after);
-        Some(line)
-    })
-}
-
 /// The items of a JSON Lines or json-seq body, each read as `T`; blank lines (and
 /// empty json-seq records) are no items.
 pub(crate) fn read_items<T: DeserializeOwned>(
@@ -162,6 +220,22 @@ mod tests {
         assert_eq!(second.data, serde_json::json!(2));
         assert_eq!(second.id.as_deref(), Some(""));
         assert_eq!(second.event, None);
+    }
+
+    #[test]
+    fn events_split_anywhere_across_chunks_read_the_same() {
+        let body = "\u{feff}: hi\r\nevent: a\r\nid: 1\r\ndata: {\"k\":\"é\"}\r\n\r\ndata: 2\r\rdata: 3\n\ndata: 4";
+        let whole = read_events::<serde_json::Value>(body.as_bytes(), false);
+        assert_eq!(whole.len(), 3, "{whole:?}");
+        for size in 1..=body.len() {
+            let mut reader = EventReader::new(false);
+            let mut read = Vec::new();
+            for chunk in body.as_bytes().chunks(size) {
+                read.extend(reader.feed::<serde_json::Value>(chunk));
+            }
+            read.extend(reader.end());
+            assert_eq!(read, whole, "chunks of {size}");
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub use events::{events, named_events, Event, EventStream};
 pub(crate) use frames::{read_events, read_items};
 pub(crate) use items::{frame, items_framing};
 pub use items::{item_stream, ItemStream};
-pub(crate) use requests::items_of;
+pub(crate) use requests::{arriving_items, items_of};
 
 /// The sending half of a stream's channel, from `EventStream::channel` or
 /// `ItemStream::channel`: what a handler keeps (in a spawned task, say) to produce the

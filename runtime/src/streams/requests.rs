@@ -31,6 +31,25 @@ where
         rules,
         index: 0,
         ended: false,
+        past_errors: false,
+        item: PhantomData,
+    }))
+}
+
+/// The items of a response `body` as a client reads them while they arrive: an item
+/// that is not a `T` is an error item, and the items after it are read on.
+pub(crate) fn arriving_items<T>(body: BodyStream, framing: Framing) -> ItemStream<T>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    ItemStream::of(Box::pin(Items::<T> {
+        body: Some(body),
+        pending: Vec::new(),
+        separator: separator(framing),
+        rules: &Schema::ANY,
+        index: 0,
+        ended: false,
+        past_errors: true,
         item: PhantomData,
     }))
 }
@@ -48,6 +67,9 @@ struct Items<T> {
     index: usize,
     /// Whether the stream has ended, after the last item or an error.
     ended: bool,
+    /// Whether items after a bad one are read on (a client's), rather than the stream
+    /// ending there (a request's).
+    past_errors: bool,
     item: PhantomData<fn() -> T>,
 }
 
@@ -93,7 +115,7 @@ impl<T: DeserializeOwned> Stream for Items<T> {
                 this.index += 1;
                 let item = crate::body::decode_json_checked(&text, this.rules)
                     .map_err(|error| ItemError::invalid(this.index, error.external_message));
-                this.ended = item.is_err();
+                this.ended = item.is_err() && !this.past_errors;
                 return Poll::Ready(Some(item));
             }
             let Some(body) = this.body.as_mut() else {
