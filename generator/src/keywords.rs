@@ -92,6 +92,10 @@ pub(crate) const TAGGED: &str = "x-specfirst-tagged";
 /// a plain string, and the validation rules still check the values from here.
 pub(crate) const HIDDEN_ENUM: &str = "x-specfirst-enum";
 
+/// Marks, in the 3.1 form of an OpenAPI 3.2 document, a cookie parameter whose style was
+/// `cookie` (the rewrite writes `form`), so lowering gives it the `cookie` style.
+pub(crate) use specfirst_model::extensions::COOKIE_STYLE;
+
 /// The operation extension that sets the operation's own request body limit.
 pub(crate) use specfirst_model::extensions::BODY_LIMIT as BODY_LIMIT_EXTENSION;
 

@@ -44,7 +44,8 @@
 //!    headers) and `required` on path parameters (always true); `deprecated: false`,
 //!    `allowEmptyValue: false`, `allowReserved: false`; `style` equal to the location's
 //!    default (`form` for query and cookie, `simple` for path and header); `explode`
-//!    equal to the style's default (`true` for `form`, else `false`).
+//!    equal to the style's default (`true` for `form` and OpenAPI 3.2's `cookie`, else
+//!    `false`).
 //! 5. **Security.** The document's `security` is copied into each operation without
 //!    its own, then removed. A list of only empty requirements (`[]`, `[{}]`) means
 //!    public, and is removed. Duplicate requirements are removed.
@@ -472,7 +473,11 @@ fn params_by_key(document: &Value, list: Option<&Value>) -> Map<String, Value> {
             .unwrap_or(default_style)
             .to_string();
         remove_if(&mut param, "style", &json!(default_style));
-        remove_if(&mut param, "explode", &json!(style == "form"));
+        remove_if(
+            &mut param,
+            "explode",
+            &json!(style == "form" || style == "cookie"),
+        );
         out.insert(key, Value::Object(param));
     }
     out

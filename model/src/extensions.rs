@@ -13,3 +13,8 @@ pub const UNREADABLE: &str = "x-specfirst-unreadable";
 /// `application/json-seq`): the schema of one item, as OpenAPI 3.2's `itemSchema`
 /// gives it, for documents of earlier versions.
 pub const ITEM_SCHEMA: &str = "x-specfirst-item-schema";
+
+/// Marks a cookie parameter of OpenAPI 3.2's `cookie` style in a document of an earlier
+/// version, which has no word for it and says `form`: the 3.1 form the generator reads a
+/// 3.2 document in, and the OpenAPI 3.0 document an API description stands for.
+pub const COOKIE_STYLE: &str = "x-specfirst-cookie-style";

@@ -93,6 +93,9 @@ pub enum Style {
     PipeDelimited,
     /// `color[R]=100&color[G]=200`: query objects.
     DeepObject,
+    /// `color=blue`, `color=blue; color=black`, `R=100; G=200`: cookies as OpenAPI 3.2
+    /// writes them, `form` without percent-encoding (a value is sent as written).
+    Cookie,
 }
 
 impl Style {
@@ -106,7 +109,14 @@ impl Style {
             Style::SpaceDelimited => "spaceDelimited",
             Style::PipeDelimited => "pipeDelimited",
             Style::DeepObject => "deepObject",
+            Style::Cookie => "cookie",
         }
+    }
+
+    /// Whether values are written as `form` writes them, as pairs of a name (a property's
+    /// when an object is exploded) and a value: `form` and `cookie`.
+    pub fn is_form(self) -> bool {
+        matches!(self, Style::Form | Style::Cookie)
     }
 }
 

@@ -20,7 +20,7 @@
 use serde_json::{Map, Value};
 use specfirst_model::{compact, extensions, In};
 
-use crate::params::{Location, Param, Shape};
+use crate::params::{Location, Param, Shape, Style};
 
 /// One API: what one generated module serves.
 #[derive(Clone, Copy, Debug)]
@@ -158,7 +158,16 @@ fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
     if location == In::Path {
         out.insert("required".into(), true.into());
     }
-    out.insert("style".into(), decode.style.as_str().into());
+    match decode.style {
+        // OpenAPI 3.0 has no `cookie` style: it says `form`, and the mark says which.
+        Style::Cookie => {
+            out.insert("style".into(), Style::Form.as_str().into());
+            out.insert(extensions::COOKIE_STYLE.into(), true.into());
+        }
+        style => {
+            out.insert("style".into(), style.as_str().into());
+        }
+    }
     match decode.shape {
         Shape::Array { explode, .. } | Shape::Object { explode, .. } => {
             out.insert("explode".into(), explode.into());

@@ -11,7 +11,7 @@ use crate::conformance::{Checking, Declared, ResponseChecks};
 use crate::negotiate;
 use crate::observe::Routed;
 use crate::pagination::PageLimits;
-use crate::params::{cookie_pairs, Location, Param, Raw};
+use crate::params::{cookie_pairs, raw_cookie_pairs, Location, Param, Raw, Style};
 use crate::request_id::{self, RequestId};
 use crate::server::ServerSettings;
 use crate::{HttpError, RequestContext};
@@ -245,7 +245,10 @@ impl RawRequest {
             Location::Cookie => {
                 // Parsed per parameter: most operations have none, and few have several.
                 let lines = self.header_lines(param, http::header::COOKIE.as_str())?;
-                let cookies = cookie_pairs(lines.into_iter());
+                let cookies = match param.style {
+                    Style::Cookie => raw_cookie_pairs(lines.into_iter()),
+                    _ => cookie_pairs(lines.into_iter()),
+                };
                 param.decode(Raw::Pairs(&cookies))
             }
         }

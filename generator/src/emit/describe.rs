@@ -20,7 +20,7 @@ use specfirst_model::{compact, vocabulary};
 use super::ident;
 use super::param_specs::param_spec;
 use super::router::Decoders;
-use crate::ir::{Api, Location, Operation, Parameter, Shape, Style};
+use crate::ir::{Api, Location, Operation, Parameter, Shape};
 use crate::roundtrip::emit_document;
 
 /// `method` (as the API model holds it) as a document writes it: a field's in lower
@@ -208,7 +208,7 @@ fn leave_to_decoder(
     // The style's own `explode`, which the published parameter leaves unsaid, goes
     // unsaid here too.
     let unsaid = !same.is_some_and(|same| same.contains_key("explode"));
-    if unsaid && written.get("explode") == Some(&Value::Bool(p.style == Style::Form)) {
+    if unsaid && written.get("explode") == Some(&Value::Bool(p.style.is_form())) {
         written.remove("explode");
     }
 }

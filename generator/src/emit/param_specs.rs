@@ -97,6 +97,7 @@ pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_
             Style::SpaceDelimited => quote!(SpaceDelimited),
             Style::PipeDelimited => quote!(PipeDelimited),
             Style::DeepObject => quote!(DeepObject),
+            Style::Cookie => quote!(Cookie),
         };
         quote!(#spec.styled(rt::Style::#style))
     };

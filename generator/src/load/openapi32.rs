@@ -15,15 +15,17 @@
 //! - Read where it is: `additionalOperations` (operations of other methods), walked here
 //!   and by the later stages beside the method fields; a key that names a method with a
 //!   field, or that is no method name, is an error.
+//! - Written in 3.1 words with a mark: a cookie parameter's `style: cookie` becomes
+//!   `form` and the mark [`COOKIE_STYLE`], which lowering reads as the `cookie` style.
 //! - Reported at its pointer: what is not served yet (`in: querystring` parameters,
-//!   `style: cookie`, `itemEncoding` and `prefixEncoding`), so nothing is dropped
-//!   silently.
+//!   `itemEncoding` and `prefixEncoding`), so nothing is dropped silently.
 
 use serde_json::{Map, Value};
 use specfirst_model::extensions::ITEM_SCHEMA;
 use specfirst_model::vocabulary;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::keywords::COOKIE_STYLE;
 use crate::load::openapi31::each_entry;
 use crate::load::origins::Origins;
 
@@ -152,11 +154,17 @@ impl Lift<'_> {
 
     fn parameter(&mut self, parameter: &mut Value, at: &str) {
         if parameter.get("style").and_then(Value::as_str) == Some("cookie") {
-            self.problem(
-                pointer_join(at, "style"),
-                "`style: cookie` (cookie values sent without percent-encoding) is not served \
-                 yet; `form` decodes them",
-            );
+            let in_cookie = parameter.get("in").and_then(Value::as_str) == Some("cookie");
+            match parameter {
+                Value::Object(map) if in_cookie => {
+                    map.insert("style".into(), Value::String("form".into()));
+                    map.insert(COOKIE_STYLE.into(), Value::Bool(true));
+                }
+                _ => self.problem(
+                    pointer_join(at, "style"),
+                    "`style: cookie` is a style of cookie parameters (`in: cookie`)",
+                ),
+            }
         }
         if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
             self.problem(

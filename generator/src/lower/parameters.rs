@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::ir::{Field, Location, Parameter, Scalar, SchemaUse, Shape, Style};
+use crate::keywords::COOKIE_STYLE;
 use crate::naming::{pascal, snake, Namespace};
 
 use super::bodies::{is_json, pick_media_type};
@@ -163,6 +164,15 @@ impl<'a> Lower<'a> {
             }
             // Headers and cookies each have one style.
             P::Header { .. } => (Location::Header, data.required, Style::Simple),
+            // OpenAPI 3.2's `cookie` style, which loading marked.
+            P::Cookie { .. }
+                if self
+                    .doc
+                    .node(at)
+                    .is_some_and(|p| p.get(COOKIE_STYLE).is_some()) =>
+            {
+                (Location::Cookie, data.required, Style::Cookie)
+            }
             P::Cookie { .. } => (Location::Cookie, data.required, Style::Form),
         };
         let (schema_pointer, shape) = match &data.format {
@@ -190,7 +200,7 @@ impl<'a> Lower<'a> {
                 }
             }
         };
-        let explode = data.explode.unwrap_or(style == Style::Form);
+        let explode = data.explode.unwrap_or(style.is_form());
         if let Some(reason) = style_problem(location, style, explode, &shape) {
             let style_pointer = pointer_join(at, "style");
             let pointer = match self.doc.node(&style_pointer) {
@@ -227,6 +237,7 @@ impl<'a> Lower<'a> {
                 "style",
                 "explode",
                 "schema",
+                COOKIE_STYLE,
             ],
         );
         let written_schema = self.doc.node(&pointer_join(at, "schema")).cloned();
@@ -305,7 +316,7 @@ pub(super) fn style_problem(
     // A query object without properties that admits other keys collects the query keys
     // no other parameter names (`Parameter::collects_rest`); a cookie has no such rest.
     let collects = location == Location::Query && object.additional.is_some();
-    if style == Style::Form && explode && object.properties.is_empty() && !collects {
+    if style.is_form() && explode && object.properties.is_empty() && !collects {
         return Some(
             "an exploded `form` object needs declared properties: its keys are its \
              properties' names, which cannot be told apart from other parameters otherwise"

@@ -22,7 +22,9 @@ pub struct Outgoing {
     path: String,
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
-    cookies: Vec<(String, String)>,
+    /// Cookies as written, with whether each is percent-encoded when sent (all but the
+    /// `cookie` style's).
+    cookies: Vec<(String, String, bool)>,
     body: Option<(Option<String>, Body)>,
 }
 
@@ -84,7 +86,14 @@ impl Outgoing {
                 }
             }
             Some(Encoded::Header(text)) => self.header(param.name, &text)?,
-            Some(Encoded::Cookie(pairs)) => self.cookies.extend(pairs),
+            Some(Encoded::Cookie(pairs)) => {
+                let pairs = pairs.into_iter().map(|(name, value)| (name, value, true));
+                self.cookies.extend(pairs);
+            }
+            Some(Encoded::RawCookie(pairs)) => {
+                let pairs = pairs.into_iter().map(|(name, value)| (name, value, false));
+                self.cookies.extend(pairs);
+            }
         }
         Ok(self)
     }
@@ -231,7 +240,9 @@ impl Outgoing {
             match addition {
                 Addition::Header(name, value) => self.header(name, &value)?,
                 Addition::Query(name, value) => self.query.push((name.to_owned(), value)),
-                Addition::Cookie(name, value) => self.cookies.push((name.to_owned(), value)),
+                Addition::Cookie(name, value) => {
+                    self.cookies.push((name.to_owned(), value, true));
+                }
             }
         }
         let mut uri = self.path.clone();
@@ -248,7 +259,10 @@ impl Outgoing {
             let cookies: Vec<String> = self
                 .cookies
                 .iter()
-                .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
+                .map(|(name, value, escaped)| match escaped {
+                    true => format!("{}={}", percent_encode(name), percent_encode(value)),
+                    false => format!("{name}={value}"),
+                })
                 .collect();
             self.header("cookie", &cookies.join("; "))?;
         }

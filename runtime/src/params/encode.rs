@@ -24,8 +24,26 @@ pub enum Encoded {
     Query(Vec<(String, String)>),
     /// The header's value (one line).
     Header(String),
-    /// Cookie pairs `(name, value)`.
+    /// Cookie pairs `(name, value)`, percent-encoded when sent.
     Cookie(Vec<(String, String)>),
+    /// Cookie pairs `(name, value)` of the `cookie` style, sent as they are.
+    RawCookie(Vec<(String, String)>),
+}
+
+/// `text` when the `cookie` style can send it as it is: no whitespace, control, double
+/// quote, backslash or semicolon (RFC 6265's cookie octets, and the style's commas), which
+/// the caller must have escaped as its API says.
+fn cookie_text(text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | ';'))
+    {
+        Some(c) => Err(format!(
+            "{text:?} cannot be sent as a cookie without escaping ({c:?}): the `cookie` style \
+             sends values as they are"
+        )),
+        None => Ok(()),
+    }
 }
 
 impl Param {
@@ -55,6 +73,14 @@ impl Param {
             Location::Query => Encoded::Query(self.write_pairs(value)?),
             // Header lists are `simple` lists whose items the server trims.
             Location::Header => Encoded::Header(header_line(self.write_simple(value, ',', true)?)?),
+            Location::Cookie if self.style == Style::Cookie => {
+                let pairs = self.write_pairs(value)?;
+                for (name, value) in &pairs {
+                    cookie_text(name)?;
+                    cookie_text(value)?;
+                }
+                Encoded::RawCookie(pairs)
+            }
             Location::Cookie => Encoded::Cookie(self.write_pairs(value)?),
         };
         Ok(Some(encoded))
@@ -620,8 +646,8 @@ mod tests {
     use super::Encoded;
     use crate::params::testing::*;
     use crate::params::{
-        cookie_pairs, segment_piece, Claim, Extra, Field, Gap, Location, Object, Param, Property,
-        Raw, Scalar, Shape, Style,
+        cookie_pairs, raw_cookie_pairs, segment_piece, Claim, Extra, Field, Gap, Location, Object,
+        Param, Property, Raw, Scalar, Shape, Style,
     };
 
     /// Strings, a list, JSON and undeclared integers: text where every delimiter can
@@ -691,6 +717,13 @@ mod tests {
                 let value = http::HeaderValue::from_str(line).expect("a valid header value");
                 let line = std::str::from_utf8(value.as_bytes()).unwrap();
                 param.decode(Raw::Lines(vec![line]))
+            }
+            Encoded::RawCookie(pairs) => {
+                assert_eq!(param.style, Style::Cookie);
+                let written: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let line = format!("session=x; {}", written.join("; "));
+                let cookies = raw_cookie_pairs([line.as_str()].into_iter());
+                param.decode(Raw::Pairs(&cookies))
             }
             Encoded::Cookie(pairs) => {
                 assert_eq!(param.location, Location::Cookie);
@@ -1469,5 +1502,37 @@ mod tests {
         let deep = Param::cookie("f", filter(true)).styled(Style::DeepObject);
         round_trip(&deep, json!({"name": "a=b; c", "range": {"min": 1}}));
         round_trip(&Param::cookie("w", Shape::JsonText), json!({"k": "a;b"}));
+    }
+
+    #[test]
+    fn cookies_of_the_cookie_style_are_sent_as_they_are() {
+        let scalar = Param::cookie("c", Shape::STRING).styled(Style::Cookie);
+        assert_eq!(
+            scalar.encode(&json!("a%20b")).unwrap(),
+            Some(Encoded::RawCookie(pairs(&[("c", "a%20b")])))
+        );
+        // Read back as written: no percent-decoding.
+        let cookies = raw_cookie_pairs(["c=a%20b; d=\"q\""].into_iter());
+        assert_eq!(cookies, pairs(&[("c", "a%20b"), ("d", "q")]));
+        assert_eq!(
+            scalar.decode::<String>(Raw::Pairs(&cookies)).unwrap(),
+            Some("a%20b".to_owned())
+        );
+        let joined = Param::cookie("t", array(Scalar::String, false)).styled(Style::Cookie);
+        assert_eq!(
+            joined.encode(&json!(["x", "y"])).unwrap(),
+            Some(Encoded::RawCookie(pairs(&[("t", "x,y")])))
+        );
+        let exploded = Param::cookie("color", object(true)).styled(Style::Cookie);
+        round_trip(&exploded, json!({"R": 1, "G": 2}));
+        round_trip(
+            &Param::cookie("t", array(Scalar::Integer, true)).styled(Style::Cookie),
+            json!([1, 2]),
+        );
+        // What the style cannot send unescaped is refused, not sent broken.
+        for bad in ["a b", "a;b", "a\"b"] {
+            let error = scalar.encode(&json!(bad)).unwrap_err();
+            assert!(error.contains("without escaping"), "{error}");
+        }
     }
 }

@@ -146,6 +146,19 @@ impl Param {
 /// Every cookie in the `Cookie` header lines, in order, with values percent-decoded as the
 /// `form` style writes them and surrounding double quotes (RFC 6265) removed.
 pub(crate) fn cookie_pairs<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    cookies(lines, percent_decode)
+}
+
+/// Every cookie in the `Cookie` header lines, in order, as the `cookie` style writes
+/// them: values as sent, but for surrounding double quotes.
+pub(crate) fn raw_cookie_pairs<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    cookies(lines, str::to_owned)
+}
+
+fn cookies<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    decode: fn(&str) -> String,
+) -> Vec<(String, String)> {
     lines
         .flat_map(|line| line.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
@@ -155,7 +168,7 @@ pub(crate) fn cookie_pairs<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(Str
                 .strip_prefix('"')
                 .and_then(|v| v.strip_suffix('"'))
                 .unwrap_or(value);
-            (percent_decode(key), percent_decode(value))
+            (decode(key), decode(value))
         })
         .collect()
 }

@@ -27,7 +27,7 @@ mod testing;
 mod vocabulary;
 
 pub use encode::Encoded;
-pub(crate) use locations::{cookie_pairs, segment_piece, Raw};
+pub(crate) use locations::{cookie_pairs, raw_cookie_pairs, segment_piece, Raw};
 pub(crate) use percent::percent_encode;
 pub(crate) use scalars::to_value;
 pub use vocabulary::{

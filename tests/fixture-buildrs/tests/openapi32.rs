@@ -88,9 +88,12 @@ impl api::KitchenApi for Kitchen {
     async fn list_orders(
         &self,
         _ctx: RequestContext,
-        _request: api::ListOrdersRequest,
+        request: api::ListOrdersRequest,
     ) -> Result<api::ListOrdersResponse, HttpError> {
-        let orders = self.orders.lock().expect("not poisoned").clone();
+        let mut orders = self.orders.lock().expect("not poisoned").clone();
+        if let Some(only) = &request.only {
+            orders.retain(|order| &order.item == only);
+        }
         Ok(api::ListOrdersResponse::Ok { body: orders })
     }
 
@@ -386,5 +389,57 @@ async fn a_method_of_additional_operations_is_served_sent_and_mocked() {
             .await
             .expect("purged");
         assert!(body >= 0);
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_of_the_cookie_style_is_read_and_sent_as_it_is() {
+    let kitchen = Arc::new(Kitchen::default());
+    kitchen
+        .orders
+        .lock()
+        .expect("not poisoned")
+        .extend([(1, "50%25"), (2, "50%")].map(|(id, item)| {
+            serde_json::from_value(json!({"id": id, "item": item})).expect("an order")
+        }));
+    let http = support::start(api::router(Arc::clone(&kitchen))).await;
+    let listed = |cookie: &'static str| {
+        let request = http.get("/orders/search").header("cookie", cookie);
+        async move {
+            let body: Value = request
+                .send()
+                .await
+                .expect("response")
+                .json()
+                .await
+                .expect("JSON");
+            body.as_array()
+                .expect("a list")
+                .iter()
+                .map(|order| order["id"].as_i64().expect("an id"))
+                .collect::<Vec<_>>()
+        }
+    };
+    // `form` would decode `50%25` to `50%`; the `cookie` style takes it as it is.
+    assert_eq!(listed("only=50%25").await, [1]);
+    assert_eq!(listed("session=x; only=\"50%\"").await, [2]);
+
+    // The client sends the value as it is, and refuses one it cannot.
+    for client in [
+        api::client::Client::http(&http.url("")),
+        api::client::Client::in_process(api::router(Arc::clone(&kitchen))),
+    ] {
+        let request = api::ListOrdersRequest {
+            only: Some("50%25".to_owned()),
+        };
+        let api::ListOrdersResponse::Ok { body } =
+            client.list_orders(request).await.expect("listed");
+        assert_eq!(body.len(), 1);
+        assert_eq!(body[0].item, "50%25");
+        let request = api::ListOrdersRequest {
+            only: Some("two words".to_owned()),
+        };
+        let error = client.list_orders(request).await.expect_err("not sendable");
+        assert!(error.to_string().contains("without escaping"), "{error}");
     }
 }
