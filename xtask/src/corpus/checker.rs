@@ -37,16 +37,17 @@ struct CheckOutcome {
     trouble: String,
 }
 
-/// The scratch crate's `Cargo.toml`: the runtime from this workspace and the crates
-/// generated code uses. It is part of the ledger's environment: a change to it
-/// invalidates every stored answer.
+/// The scratch crate's `Cargo.toml`: the runtime from this workspace (with its
+/// `websocket` feature, which a generated crate turns on when its spec has WebSocket
+/// operations, as Oxide's do) and the crates generated code uses. It is part of the
+/// ledger's environment: a change to it invalidates every stored answer.
 pub(super) fn manifest(root: &Path) -> String {
     let runtime = root.join("runtime");
     format!(
         "[package]\nname = \"specfirst-corpus-batch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\npath = \"src/lib.rs\"\n\n\
          [dependencies]\n\
-         specfirst-runtime = {{ path = {runtime:?} }}\n\
+         specfirst-runtime = {{ path = {runtime:?}, features = [\"websocket\"] }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
