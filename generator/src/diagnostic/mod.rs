@@ -266,6 +266,13 @@ pub fn pointer_join(base: &str, token: impl AsRef<str>) -> String {
     format!("{base}/{}", escape_token(token.as_ref()))
 }
 
+/// The pointer `tokens` lead to below `base`, each escaped as [`pointer_join`] does.
+pub fn pointer_below<T: AsRef<str>>(base: &str, tokens: &[T]) -> String {
+    tokens.iter().fold(base.to_string(), |pointer, token| {
+        pointer_join(&pointer, token)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

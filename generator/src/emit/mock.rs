@@ -210,6 +210,20 @@ fn method(op: &Operation) -> TokenStream {
         let marker = ident(&pagination.marker_type);
         quote!(type #marker = ::serde_json::Value;)
     });
+    // The trait method's signature, whatever the body; `mutable` when the body reads
+    // the request's items.
+    let signature = |mutable: bool| {
+        let binding = mutable.then(|| quote!(mut));
+        quote! {
+            fn #method(
+                &self,
+                ctx: RequestContext,
+                #principal
+                #binding request: #request,
+            ) -> impl Future<Output = Result<super::#response>> + Send
+        }
+    };
+    let (signature, mutable_signature) = (signature(false), signature(true));
     if op.websocket {
         // No answer of the spec takes a connection: the mock echoes what it is sent.
         let accepted = op
@@ -219,12 +233,7 @@ fn method(op: &Operation) -> TokenStream {
             .map(|response| ident(&response.variant))
             .unwrap_or_else(|| unreachable!("a WebSocket operation has a 101, declared or not"));
         return quote! {
-            fn #method(
-                &self,
-                ctx: RequestContext,
-                #principal
-                request: #request,
-            ) -> impl Future<Output = Result<super::#response>> + Send {
+            #signature {
                 ::specfirst_runtime::mock::upgrade(
                     self.#method.as_ref(),
                     ctx,
@@ -255,12 +264,7 @@ fn method(op: &Operation) -> TokenStream {
             }
         };
         return quote! {
-            fn #method(
-                &self,
-                ctx: RequestContext,
-                #principal
-                mut request: #request,
-            ) -> impl Future<Output = Result<super::#response>> + Send {
+            #mutable_signature {
                 let spec = Arc::clone(&self.spec);
                 let handler = self.#method.clone();
                 async move {
@@ -283,12 +287,7 @@ fn method(op: &Operation) -> TokenStream {
     quote! {
         #marker
 
-        fn #method(
-            &self,
-            ctx: RequestContext,
-            #principal
-            request: #request,
-        ) -> impl Future<Output = Result<super::#response>> + Send {
+        #signature {
             respond(
                 &self.spec,
                 self.#method.as_ref(),

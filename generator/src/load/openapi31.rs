@@ -14,7 +14,7 @@
 use serde_json::{Map, Value};
 use specfirst_model::extensions::ITEM_SCHEMA;
 
-use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::diagnostic::{pointer_below, pointer_join, Diagnostic};
 use crate::keywords::{ANNOTATIONS, PROPERTIES_BEYOND, TYPE_KEYWORDS};
 use crate::load::origins::Origins;
 use specfirst_model::vocabulary;
@@ -146,9 +146,7 @@ impl Rewrite<'_> {
                 node.get_mut(token)?.as_object_mut()
             });
             if let Some(op) = op {
-                let op_at = tokens.iter().fold(at.to_string(), |pointer, token| {
-                    pointer_join(&pointer, token)
-                });
+                let op_at = pointer_below(at, &tokens);
                 self.parameters(op, &op_at);
                 if let Some(body) = op.get_mut("requestBody") {
                     self.content_holder(body, &pointer_join(&op_at, "requestBody"));

@@ -28,7 +28,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::diagnostic::{escape_token, pointer_join, Diagnostic};
+use crate::diagnostic::{escape_token, pointer_below, pointer_join, Diagnostic};
 use crate::load::refs;
 use specfirst_model::vocabulary;
 
@@ -284,9 +284,7 @@ fn scan(doc: &Value, selection: &Selection) -> Scan {
                 let Some(operation) = found else {
                     continue;
                 };
-                let operation_at = tokens.iter().fold(item_at.clone(), |pointer, token| {
-                    pointer_join(&pointer, token)
-                });
+                let operation_at = pointer_below(&item_at, &tokens);
                 let operation = refs::follow(doc, operation);
                 scan.tags.extend(tags_of(operation).map(str::to_string));
                 let id = operation.get("operationId").and_then(Value::as_str);

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use specfirst_model::{extensions, streams};
 
-use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::diagnostic::{pointer_below, pointer_join, Diagnostic};
 use crate::ir::{
     BodyAlternative, BodyKind, Framing, MediaType, MultipartBody, MultipartPart, PartKind,
     RequestBody, ResponseBody, Scalar, SchemaUse, Shape,
@@ -166,12 +166,7 @@ impl<'a> Lower<'a> {
             }
             return None;
         };
-        let item_pointer = item
-            .path
-            .iter()
-            .fold(pointer_join(&media_pointer, item.key), |pointer, token| {
-                pointer_join(&pointer, token)
-            });
+        let item_pointer = pointer_below(&pointer_join(&media_pointer, item.key), item.path);
         let schema = if item.named.is_empty() {
             schema::normalize_in(
                 &self.doc.raw,
@@ -186,12 +181,7 @@ impl<'a> Lower<'a> {
                 .named
                 .iter()
                 .map(|event| {
-                    let data_pointer = event
-                        .path
-                        .iter()
-                        .fold(item_pointer.clone(), |pointer, token| {
-                            pointer_join(&pointer, token)
-                        });
+                    let data_pointer = pointer_below(&item_pointer, &event.path);
                     let data = schema::normalize_in(
                         &self.doc.raw,
                         event.data,

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostic::{pointer_join, Diagnostic, Diagnostics};
+use crate::diagnostic::{pointer_below, pointer_join, Diagnostic, Diagnostics};
 use crate::ir::{Api, ApiSource, Operation, PathItemSource};
 use crate::keywords::BODY_LIMIT_EXTENSION;
 use crate::keywords::METHODS;
@@ -370,9 +370,7 @@ impl<'a> Lower<'a> {
             _ => Vec::new(),
         };
         for (method, tokens) in vocabulary::operation_places(item) {
-            let op_pointer = tokens.iter().fold(item_pointer.clone(), |pointer, token| {
-                pointer_join(&pointer, token)
-            });
+            let op_pointer = pointer_below(&item_pointer, &tokens);
             if let Some(op) = self.operation(path, &method, &op_pointer, &shared) {
                 operations.push(op);
             }
