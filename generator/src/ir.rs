@@ -357,10 +357,20 @@ pub enum Location {
     },
     /// The query string.
     Query,
+    /// The whole query string as one value (OpenAPI 3.2's `in: querystring`).
+    QueryString,
     /// A request header.
     Header,
     /// A cookie in the `Cookie` header.
     Cookie,
+}
+
+impl Location {
+    /// Whether the value is read from the query string's pairs, by its own key or as a
+    /// whole.
+    pub fn is_query(self) -> bool {
+        matches!(self, Location::Query | Location::QueryString)
+    }
 }
 
 /// One parameter, which becomes one field of the request struct.
@@ -427,7 +437,7 @@ impl Parameter {
     pub fn collects_rest(&self) -> bool {
         match &self.shape {
             Shape::Object(object) => {
-                self.location == Location::Query
+                self.location.is_query()
                     && self.style == Style::Form
                     && self.explode
                     && object.additional.is_some()

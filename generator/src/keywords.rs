@@ -96,6 +96,11 @@ pub(crate) const HIDDEN_ENUM: &str = "x-specfirst-enum";
 /// `cookie` (the rewrite writes `form`), so lowering gives it the `cookie` style.
 pub(crate) use specfirst_model::extensions::COOKIE_STYLE;
 
+/// Marks, in the 3.1 form of an OpenAPI 3.2 document, a parameter that was
+/// `in: querystring` (the rewrite writes `in: query`), so lowering reads the whole query
+/// string for it.
+pub(crate) use specfirst_model::extensions::QUERYSTRING;
+
 /// The operation extension that sets the operation's own request body limit.
 pub(crate) use specfirst_model::extensions::BODY_LIMIT as BODY_LIMIT_EXTENSION;
 

@@ -212,7 +212,8 @@ fn operation(api: &Api, op: &Operation) -> openapi::Operation {
 fn parameter(p: &Parameter, required: bool) -> openapi::Parameter {
     let location = match p.location {
         Location::Path(_) | Location::PathPart { .. } => In::Path,
-        Location::Query => In::Query,
+        // In 3.1 words, as loading wrote it: the mark stays among the extensions.
+        Location::Query | Location::QueryString => In::Query,
         Location::Header => In::Header,
         Location::Cookie => In::Cookie,
     };

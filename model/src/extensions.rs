@@ -18,3 +18,9 @@ pub const ITEM_SCHEMA: &str = "x-specfirst-item-schema";
 /// version, which has no word for it and says `form`: the 3.1 form the generator reads a
 /// 3.2 document in, and the OpenAPI 3.0 document an API description stands for.
 pub const COOKIE_STYLE: &str = "x-specfirst-cookie-style";
+
+/// Marks a query parameter that is OpenAPI 3.2's `in: querystring`, the whole query
+/// string as one value, in a document of an earlier version, which has no word for it and
+/// says `in: query`: the 3.1 form the generator reads a 3.2 document in, and the OpenAPI
+/// 3.0 document an API description stands for.
+pub const QUERYSTRING: &str = "x-specfirst-querystring";

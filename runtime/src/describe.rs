@@ -138,7 +138,7 @@ fn describe_parameters(op: &mut Map<String, Value>, decoders: &[&Param]) {
 fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
     let location = match decode.location {
         Location::Path(_) | Location::PathPart { .. } => In::Path,
-        Location::Query => In::Query,
+        Location::Query | Location::QueryString => In::Query,
         Location::Header => In::Header,
         Location::Cookie => In::Cookie,
     };
@@ -157,6 +157,10 @@ fn parameter(decode: &Param, data: Map<String, Value>) -> Value {
     // Path parameters are always required; the handler reads them either way.
     if location == In::Path {
         out.insert("required".into(), true.into());
+    }
+    // Nor has it a `querystring` location: it says `query`, and the mark says which.
+    if decode.location == Location::QueryString {
+        out.insert(extensions::QUERYSTRING.into(), true.into());
     }
     match decode.style {
         // OpenAPI 3.0 has no `cookie` style: it says `form`, and the mark says which.

@@ -245,7 +245,7 @@ pub fn parameters(data: &[u8]) {
     let raw = match param.location {
         Location::Path(_) | Location::PathPart { .. } => Raw::Segment(&text),
         Location::Header => Raw::Lines(text.split('\n').collect()),
-        Location::Query | Location::Cookie => {
+        Location::Query | Location::QueryString | Location::Cookie => {
             pairs = text
                 .split('\n')
                 .map(|pair| match pair.split_once('=') {

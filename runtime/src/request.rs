@@ -11,7 +11,7 @@ use crate::conformance::{Checking, Declared, ResponseChecks};
 use crate::negotiate;
 use crate::observe::Routed;
 use crate::pagination::PageLimits;
-use crate::params::{cookie_pairs, raw_cookie_pairs, Location, Param, Raw, Style};
+use crate::params::{cookie_pairs, raw_cookie_pairs, Location, Param, Raw, Shape, Style};
 use crate::request_id::{self, RequestId};
 use crate::server::ServerSettings;
 use crate::{HttpError, RequestContext};
@@ -241,6 +241,15 @@ impl RawRequest {
                 param.decode(Raw::Segment(piece))
             }
             Location::Query => param.decode(Raw::Pairs(&self.query)),
+            Location::QueryString => match param.shape {
+                Shape::Object { .. } => param.decode(Raw::Pairs(&self.query)),
+                // An empty query string (`/orders?`) is none, as an absent one is.
+                _ => {
+                    let text = self.parts.uri.query().filter(|text| !text.is_empty());
+                    let decoded = text.map(crate::params::percent_decode);
+                    param.decode(Raw::Whole(decoded.as_deref()))
+                }
+            },
             Location::Header => param.decode(Raw::Lines(self.header_lines(param, param.name)?)),
             Location::Cookie => {
                 // Parsed per parameter: most operations have none, and few have several.

@@ -82,6 +82,7 @@ pub fn param_spec(op: &Operation, param: &Parameter, rules: Option<&mut Rules<'_
             (spec, Style::Simple)
         }
         Location::Query => (quote!(rt::Param::query(#wire, #shape)), Style::Form),
+        Location::QueryString => (quote!(rt::Param::query_string(#wire, #shape)), Style::Form),
         Location::Header => (quote!(rt::Param::header(#wire, #shape)), Style::Simple),
         Location::Cookie => (quote!(rt::Param::cookie(#wire, #shape)), Style::Form),
     };

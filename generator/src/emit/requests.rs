@@ -21,13 +21,15 @@ fn param_field(param: &Parameter, types: &Types) -> (TokenStream, TokenStream) {
         quote!(Option<#ty>)
     };
     let field = ident(&param.field);
-    let location = match param.location {
-        Location::Path(_) | Location::PathPart { .. } => "Path",
-        Location::Query => "Query",
-        Location::Header => "Header",
-        Location::Cookie => "Cookie",
+    let mut text = match param.location {
+        Location::Path(_) | Location::PathPart { .. } => {
+            format!("Path parameter `{}`.", param.name)
+        }
+        Location::Query => format!("Query parameter `{}`.", param.name),
+        Location::QueryString => format!("The whole query string (`{}`).", param.name),
+        Location::Header => format!("Header parameter `{}`.", param.name),
+        Location::Cookie => format!("Cookie parameter `{}`.", param.name),
     };
-    let mut text = format!("{location} parameter `{}`.", param.name);
     if let Some(description) = &param.description {
         text = format!("{}\n\n{text}", description.trim());
     }

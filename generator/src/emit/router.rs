@@ -343,6 +343,7 @@ pub(super) fn decoder_names(operations: &[Operation]) -> Decoders {
             let place = match p.location {
                 Location::Path(_) | Location::PathPart { .. } => "PATH",
                 Location::Query => "QUERY",
+                Location::QueryString => "QUERYSTRING",
                 Location::Header => "HEADER",
                 Location::Cookie => "COOKIE",
             };

@@ -16,16 +16,18 @@
 //!   and by the later stages beside the method fields; a key that names a method with a
 //!   field, or that is no method name, is an error.
 //! - Written in 3.1 words with a mark: a cookie parameter's `style: cookie` becomes
-//!   `form` and the mark [`COOKIE_STYLE`], which lowering reads as the `cookie` style.
-//! - Reported at its pointer: what is not served yet (`in: querystring` parameters,
-//!   `itemEncoding` and `prefixEncoding`), so nothing is dropped silently.
+//!   `form` and the mark [`COOKIE_STYLE`], which lowering reads as the `cookie` style;
+//!   an `in: querystring` parameter becomes `in: query` and the mark [`QUERYSTRING`],
+//!   which lowering reads as the whole query string.
+//! - Reported at its pointer: what is not served yet (`itemEncoding` and
+//!   `prefixEncoding`), so nothing is dropped silently.
 
 use serde_json::{Map, Value};
 use specfirst_model::extensions::ITEM_SCHEMA;
 use specfirst_model::vocabulary;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
-use crate::keywords::COOKIE_STYLE;
+use crate::keywords::{COOKIE_STYLE, QUERYSTRING};
 use crate::load::openapi31::each_entry;
 use crate::load::origins::Origins;
 
@@ -167,11 +169,10 @@ impl Lift<'_> {
             }
         }
         if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
-            self.problem(
-                pointer_join(at, "in"),
-                "parameters `in: querystring` (the whole query string as one value) are \
-                 not served yet",
-            );
+            if let Value::Object(map) = parameter {
+                map.insert("in".into(), Value::String("query".into()));
+                map.insert(QUERYSTRING.into(), Value::Bool(true));
+            }
         }
         self.content_holder(parameter, at);
     }

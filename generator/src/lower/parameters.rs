@@ -4,10 +4,10 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::ir::{Field, Location, Parameter, Scalar, SchemaUse, Shape, Style};
-use crate::keywords::COOKIE_STYLE;
+use crate::keywords::{COOKIE_STYLE, QUERYSTRING};
 use crate::naming::{pascal, snake, Namespace};
 
-use super::bodies::{is_json, pick_media_type};
+use super::bodies::{is_json, media_essence, pick_media_type};
 use super::{leftover, schema, Lower};
 
 impl<'a> Lower<'a> {
@@ -110,14 +110,56 @@ impl<'a> Lower<'a> {
             }
             out.push(p);
         }
+        self.check_query_string(&out);
         out.sort_by_key(|p| match p.location {
             Location::Path(i) => (0, i, 0),
             Location::PathPart { segment, position } => (0, segment, position),
-            Location::Query => (1, 0, 0),
+            Location::Query | Location::QueryString => (1, 0, 0),
             Location::Header => (2, 0, 0),
             Location::Cookie => (3, 0, 0),
         });
         out
+    }
+
+    /// OpenAPI 3.2: the whole query string is one parameter's or the query parameters'
+    /// (a `querystring` parameter "MUST NOT" appear with `in: query` ones, nor twice).
+    fn check_query_string(&mut self, params: &[Parameter]) {
+        let mut whole = params
+            .iter()
+            .filter(|p| p.location == Location::QueryString);
+        let Some(first) = whole.next() else {
+            return;
+        };
+        let problems: Vec<Diagnostic> = whole
+            .map(|p| {
+                (
+                    p,
+                    format!("`{}` already takes the whole query string", first.name),
+                )
+            })
+            .chain(
+                params
+                    .iter()
+                    .filter(|p| p.location == Location::Query)
+                    .map(|p| {
+                        (
+                            p,
+                            format!(
+                                "`{}` takes the whole query string (`in: querystring`), so no \
+                                 parameter may be `in: query` beside it",
+                                first.name
+                            ),
+                        )
+                    }),
+            )
+            .map(|(p, reason)| {
+                Diagnostic::new(
+                    pointer_join(&p.pointer, "in"),
+                    format!("parameter `{}`: {reason}", p.name),
+                )
+            })
+            .collect();
+        self.problems.extend(problems);
     }
 
     pub(super) fn param(
@@ -153,6 +195,16 @@ impl<'a> Lower<'a> {
                 };
                 (location, true, style)
             }
+            // OpenAPI 3.2's `in: querystring`, which loading marked: written as a
+            // `form` object or as one value of its media type.
+            P::Query { .. }
+                if self
+                    .doc
+                    .node(at)
+                    .is_some_and(|p| p.get(QUERYSTRING).is_some()) =>
+            {
+                (Location::QueryString, data.required, Style::Form)
+            }
             P::Query { style, .. } => {
                 let style = match style {
                     QueryStyle::Form => Style::Form,
@@ -176,6 +228,16 @@ impl<'a> Lower<'a> {
             P::Cookie { .. } => (Location::Cookie, data.required, Style::Form),
         };
         let (schema_pointer, shape) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(_) if location == Location::QueryString => {
+                self.problem(
+                    pointer_join(at, "schema"),
+                    format!(
+                        "parameter `{name}` takes the whole query string, whose media type \
+                         `content` names (OpenAPI 3.2: it MUST use `content`, not `schema`)"
+                    ),
+                );
+                return None;
+            }
             openapiv3::ParameterSchemaOrContent::Schema(_) => {
                 let pointer = pointer_join(at, "schema");
                 let raw = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
@@ -190,10 +252,29 @@ impl<'a> Lower<'a> {
                     );
                     return None;
                 };
+                let pointer = pointer_join(&pointer_join(&content_pointer, &media_type), "schema");
                 if is_json(&media_type) {
-                    let pointer =
-                        pointer_join(&pointer_join(&content_pointer, &media_type), "schema");
                     (Some(pointer), Shape::JsonText)
+                } else if location == Location::QueryString
+                    && media_essence(&media_type) == "application/x-www-form-urlencoded"
+                {
+                    // The query string's pairs are the object's properties, as an
+                    // exploded `form` object's are.
+                    let raw = self.doc.node(&pointer).cloned().unwrap_or(json!({}));
+                    match schema::shape(&self.doc.raw, &raw) {
+                        shape @ Shape::Object(_) => (Some(pointer), shape),
+                        _ => {
+                            self.problem(
+                                pointer,
+                                format!(
+                                    "parameter `{name}`: a query string of \
+                                     `application/x-www-form-urlencoded` is pairs of names and \
+                                     values, so its schema must be an object"
+                                ),
+                            );
+                            return None;
+                        }
+                    }
                 } else {
                     // Other media types have no decoder here: the handler gets the text.
                     (None, Shape::Scalar(Scalar::String))
@@ -303,8 +384,8 @@ pub(super) fn style_problem(
     // A nested object takes a key per property: brackets below a `deepObject`'s name
     // (`name[inner][x]=1`), and in an exploded `form` query object, which OpenAPI leaves
     // undefined, brackets below the property as qs and Rails write it (`inner[x]=1`).
-    let brackets = style == Style::DeepObject
-        || (style == Style::Form && explode && location == Location::Query);
+    let brackets =
+        style == Style::DeepObject || (style == Style::Form && explode && location.is_query());
     for (property, field) in &object.properties {
         if matches!(field, Field::Object(_)) && !brackets {
             return Some(format!(
@@ -315,7 +396,7 @@ pub(super) fn style_problem(
     }
     // A query object without properties that admits other keys collects the query keys
     // no other parameter names (`Parameter::collects_rest`); a cookie has no such rest.
-    let collects = location == Location::Query && object.additional.is_some();
+    let collects = location.is_query() && object.additional.is_some();
     if style.is_form() && explode && object.properties.is_empty() && !collects {
         return Some(
             "an exploded `form` object needs declared properties: its keys are its \

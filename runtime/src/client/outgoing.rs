@@ -21,6 +21,8 @@ pub struct Outgoing {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
+    /// The whole query string, when a parameter is it (OpenAPI 3.2's `querystring`).
+    whole_query: Option<String>,
     headers: Vec<(HeaderName, HeaderValue)>,
     /// Cookies as written, with whether each is percent-encoded when sent (all but the
     /// `cookie` style's).
@@ -37,6 +39,7 @@ impl Outgoing {
             method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
             path: template.to_owned(),
             query: Vec::new(),
+            whole_query: None,
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
@@ -85,6 +88,7 @@ impl Outgoing {
                     }
                 }
             }
+            Some(Encoded::QueryString(text)) => self.whole_query = Some(text),
             Some(Encoded::Header(text)) => self.header(param.name, &text)?,
             Some(Encoded::Cookie(pairs)) => {
                 let pairs = pairs.into_iter().map(|(name, value)| (name, value, true));
@@ -246,14 +250,19 @@ impl Outgoing {
             }
         }
         let mut uri = self.path.clone();
-        if !self.query.is_empty() {
-            let pairs: Vec<String> = self
-                .query
+        // The whole query string first (OpenAPI 3.2's `querystring`), then any pairs,
+        // such as a query API key the credentials add.
+        let pieces: Vec<String> =
+            self.whole_query
                 .iter()
-                .map(|(key, value)| format!("{}={}", percent_encode(key), percent_encode(value)))
+                .map(|text| percent_encode(text))
+                .chain(self.query.iter().map(|(key, value)| {
+                    format!("{}={}", percent_encode(key), percent_encode(value))
+                }))
                 .collect();
+        if !pieces.is_empty() {
             uri.push('?');
-            uri.push_str(&pairs.join("&"));
+            uri.push_str(&pieces.join("&"));
         }
         if !self.cookies.is_empty() {
             let cookies: Vec<String> = self

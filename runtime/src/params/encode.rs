@@ -22,6 +22,8 @@ pub enum Encoded {
     Path(String),
     /// Query pairs `(key, value)`, in order.
     Query(Vec<(String, String)>),
+    /// The whole query string's text, percent-encoded as one piece when sent.
+    QueryString(String),
     /// The header's value (one line).
     Header(String),
     /// Cookie pairs `(name, value)`, percent-encoded when sent.
@@ -71,6 +73,14 @@ impl Param {
                 Encoded::Path(piece)
             }
             Location::Query => Encoded::Query(self.write_pairs(value)?),
+            Location::QueryString => match self.shape {
+                Shape::Object { .. } => Encoded::Query(self.write_pairs(value)?),
+                Shape::JsonText => Encoded::QueryString(value.to_string()),
+                Shape::Scalar(scalar) => Encoded::QueryString(scalar_text(scalar, value)?),
+                Shape::Array { .. } => {
+                    return Err("the query string is an object of pairs or one value".into())
+                }
+            },
             // Header lists are `simple` lists whose items the server trims.
             Location::Header => Encoded::Header(header_line(self.write_simple(value, ',', true)?)?),
             Location::Cookie if self.style == Style::Cookie => {
@@ -707,10 +717,18 @@ mod tests {
                 param.decode(Raw::Segment(&segment))
             }
             Encoded::Query(pairs) => {
-                assert_eq!(param.location, Location::Query);
+                assert!(matches!(
+                    param.location,
+                    Location::Query | Location::QueryString
+                ));
                 let query = percent_query(pairs, "&");
                 let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap();
                 param.decode(Raw::Pairs(&pairs))
+            }
+            Encoded::QueryString(text) => {
+                assert_eq!(param.location, Location::QueryString);
+                let whole = percent_decode(&percent_encode(text));
+                param.decode(Raw::Whole(Some(&whole)))
             }
             Encoded::Header(line) => {
                 assert_eq!(param.location, Location::Header);
@@ -1502,6 +1520,26 @@ mod tests {
         let deep = Param::cookie("f", filter(true)).styled(Style::DeepObject);
         round_trip(&deep, json!({"name": "a=b; c", "range": {"min": 1}}));
         round_trip(&Param::cookie("w", Shape::JsonText), json!({"k": "a;b"}));
+    }
+
+    #[test]
+    fn whole_query_strings_are_written_as_one_value() {
+        let json = Param::query_string("selector", Shape::JsonText);
+        let value = json!({"ids": [1, 2], "text": AWKWARD});
+        assert_eq!(
+            round_trip(&json, value.clone()),
+            Encoded::QueryString(value.to_string())
+        );
+        let text = Param::query_string("q", Shape::STRING);
+        assert_eq!(
+            round_trip(&text, json!(AWKWARD)),
+            Encoded::QueryString(AWKWARD.to_owned())
+        );
+        let form = Param::query_string("color", object(true));
+        let encoded = round_trip(&form, json!({"R": 1, "G": 2}));
+        assert!(matches!(encoded, Encoded::Query(_)), "{encoded:?}");
+        let list = Param::query_string("ids", array(Scalar::Integer, true));
+        assert!(list.encode(&json!([1])).is_err());
     }
 
     #[test]

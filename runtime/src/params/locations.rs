@@ -10,7 +10,7 @@ use super::objects::exploded_form_object;
 use super::percent::percent_decode;
 use super::scalars::{items, json_text};
 use super::styles::{delimiter, delimiter_word, split_nonempty};
-use super::vocabulary::{Gap, Param, Shape, Style};
+use super::vocabulary::{Gap, Location, Param, Shape, Style};
 use crate::validate;
 use crate::HttpError;
 
@@ -23,6 +23,8 @@ pub(crate) enum Raw<'a> {
     Lines(Vec<&'a str>),
     /// Every decoded key/value pair of the query string or the cookies, in order.
     Pairs(&'a [(String, String)]),
+    /// The whole query string, percent-decoded; `None` when the request has none.
+    Whole(Option<&'a str>),
 }
 
 impl Param {
@@ -50,8 +52,29 @@ impl Param {
             Raw::Segment(segment) => self.read_segment(segment).map(Some),
             Raw::Lines(lines) if lines.is_empty() => Ok(None),
             Raw::Lines(lines) => self.read_lines(&lines).map(Some),
+            Raw::Pairs(pairs) if self.location == Location::QueryString => {
+                self.read_whole_pairs(pairs)
+            }
             Raw::Pairs(pairs) => self.read_pairs(pairs),
+            Raw::Whole(None) => Ok(None),
+            Raw::Whole(Some(text)) => self.scalar(text).map(Some),
         }
+    }
+
+    /// The whole query string as an object of its pairs: absent when there are none,
+    /// and otherwise the object they make, keys it does not declare passed over (as
+    /// they are beside query parameters).
+    fn read_whole_pairs(&self, pairs: &[(String, String)]) -> Result<Option<Value>, String> {
+        let Shape::Object { object, .. } = self.shape else {
+            return Err("the query string is read as an object of its pairs".into());
+        };
+        if pairs.is_empty() {
+            return Ok(None);
+        }
+        let found = exploded_form_object(&object, self.others, pairs)?;
+        Ok(Some(
+            found.unwrap_or_else(|| Value::Object(Default::default())),
+        ))
     }
 
     /// A path value: `simple`, `label` or `matrix`.

@@ -28,7 +28,7 @@ mod vocabulary;
 
 pub use encode::Encoded;
 pub(crate) use locations::{cookie_pairs, raw_cookie_pairs, segment_piece, Raw};
-pub(crate) use percent::percent_encode;
+pub(crate) use percent::{percent_decode, percent_encode};
 pub(crate) use scalars::to_value;
 pub use vocabulary::{
     Claim, Extra, Field, Gap, Location, Object, Param, Property, Scalar, Shape, Style,

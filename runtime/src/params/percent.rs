@@ -3,7 +3,7 @@
 
 /// `%XX` escapes decoded; text that is not a valid escape, or that would not decode to
 /// UTF-8, is kept as written.
-pub(super) fn percent_decode(raw: &str) -> String {
+pub(crate) fn percent_decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;

@@ -131,6 +131,9 @@ pub enum Location {
     },
     /// A query string parameter.
     Query,
+    /// The whole query string as one value (OpenAPI 3.2's `in: querystring`): an object
+    /// of its pairs, or one text of its media type (JSON, percent-decoded).
+    QueryString,
     /// A request header.
     Header,
     /// A cookie in the `Cookie` header(s).
@@ -142,6 +145,7 @@ impl Location {
         match self {
             Location::Path(_) | Location::PathPart { .. } => "path",
             Location::Query => "query",
+            Location::QueryString => "querystring",
             Location::Header => "header",
             Location::Cookie => "cookie",
         }
@@ -236,6 +240,12 @@ impl Param {
     /// A query parameter, in `form` style.
     pub const fn query(name: &'static str, shape: Shape) -> Self {
         Self::at(Location::Query, Style::Form, name, shape)
+    }
+
+    /// The whole query string, in `form` style: an exploded object of its pairs, or (of
+    /// [`Shape::JsonText`] or a scalar shape) the percent-decoded text of it all.
+    pub const fn query_string(name: &'static str, shape: Shape) -> Self {
+        Self::at(Location::QueryString, Style::Form, name, shape)
     }
 
     /// A header parameter, in `simple` style.

@@ -2,7 +2,8 @@
 //! beside a GET on one route, events typed by
 //! `itemSchema`, JSON Lines through a reusable media type of `components/mediaTypes`, a
 //! JSON Lines import, an operation secured by the device flow or a deprecated bearer
-//! scheme, and the published document as written in 3.2.
+//! scheme, a cookie of the `cookie` style, whole query strings (`in: querystring`) as a
+//! form object and as JSON, and the published document as written in 3.2.
 
 mod support;
 
@@ -124,6 +125,33 @@ impl api::KitchenApi for Kitchen {
         Ok(api::PurgeOrdersResponse::Ok {
             body: (count - orders.len()) as i64,
         })
+    }
+
+    async fn filter_orders(
+        &self,
+        _ctx: RequestContext,
+        request: api::FilterOrdersRequest,
+    ) -> Result<api::FilterOrdersResponse, HttpError> {
+        let filter = request.filter.unwrap_or_default();
+        let mut orders = self.orders.lock().expect("not poisoned").clone();
+        orders.retain(|order| {
+            filter.item.as_ref().is_none_or(|item| &order.item == item)
+                && filter.from_id.is_none_or(|from| order.id >= from)
+                && filter.ids.as_ref().is_none_or(|ids| {
+                    ids.contains(&i64::try_from(order.id.get()).unwrap_or(i64::MAX))
+                })
+        });
+        Ok(api::FilterOrdersResponse::Ok { body: orders })
+    }
+
+    async fn lookup_orders(
+        &self,
+        _ctx: RequestContext,
+        request: api::LookupOrdersRequest,
+    ) -> Result<api::LookupOrdersResponse, HttpError> {
+        let mut orders = self.orders.lock().expect("not poisoned").clone();
+        orders.retain(|order| request.selector.ids.contains(&order.id));
+        Ok(api::LookupOrdersResponse::Ok { body: orders })
     }
 
     async fn order_drink(
@@ -442,4 +470,105 @@ async fn a_cookie_of_the_cookie_style_is_read_and_sent_as_it_is() {
         let error = client.list_orders(request).await.expect_err("not sendable");
         assert!(error.to_string().contains("without escaping"), "{error}");
     }
+}
+
+#[tokio::test]
+async fn a_whole_query_string_is_one_typed_value() {
+    let kitchen = Arc::new(Kitchen::default());
+    kitchen.orders.lock().expect("not poisoned").extend(
+        [(1, "tea"), (2, "coffee"), (3, "tea")].map(|(id, item)| {
+            serde_json::from_value(json!({"id": id, "item": item})).expect("an order")
+        }),
+    );
+    let http = support::start(api::router(Arc::clone(&kitchen))).await;
+    let ids = |path: String| {
+        let request = http.get(&path);
+        async move {
+            let response = request.send().await.expect("response");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.expect("JSON");
+            match body.as_array() {
+                Some(orders) => Ok(orders
+                    .iter()
+                    .map(|order| order["id"].as_i64().expect("an id"))
+                    .collect::<Vec<_>>()),
+                None => Err((status, body["message"].as_str().unwrap_or("").to_owned())),
+            }
+        }
+    };
+
+    // A form query string: its pairs are the object's properties.
+    assert_eq!(ids("/orders/filter".into()).await, Ok(vec![1, 2, 3]));
+    assert_eq!(ids("/orders/filter?".into()).await, Ok(vec![1, 2, 3]));
+    assert_eq!(ids("/orders/filter?item=tea".into()).await, Ok(vec![1, 3]));
+    assert_eq!(
+        ids("/orders/filter?item=tea&fromId=2".into()).await,
+        Ok(vec![3])
+    );
+    assert_eq!(
+        ids("/orders/filter?ids=1&ids=2&other=x".into()).await,
+        Ok(vec![1, 2])
+    );
+    let (status, message) = ids("/orders/filter?fromId=0".into()).await.expect_err("0");
+    assert_eq!(status, 400);
+    assert!(
+        message.contains("querystring parameter \"filter\""),
+        "{message}"
+    );
+    let (status, _) = ids("/orders/filter?fromId=one".into())
+        .await
+        .expect_err("text");
+    assert_eq!(status, 400);
+
+    // A JSON query string: the whole of it, percent-decoded, is the document.
+    let selector = |text: &str| format!("/orders/lookup?{}", urlencoding(text));
+    assert_eq!(ids(selector(r#"{"ids":[3,1]}"#)).await, Ok(vec![1, 3]));
+    let (status, message) = ids("/orders/lookup".into()).await.expect_err("missing");
+    assert_eq!(status, 400);
+    assert!(
+        message.contains("missing required querystring parameter \"selector\""),
+        "{message}"
+    );
+    let (status, message) = ids(selector(r#"{"ids":[]}"#)).await.expect_err("empty");
+    assert_eq!(status, 400);
+    assert!(message.contains("selector"), "{message}");
+    let (status, message) = ids("/orders/lookup?ids=1".into())
+        .await
+        .expect_err("no JSON");
+    assert_eq!(status, 400);
+    assert!(message.contains("expected JSON"), "{message}");
+
+    // The client writes both as the server reads them.
+    for client in [
+        api::client::Client::http(&http.url("")),
+        api::client::Client::in_process(api::router(Arc::clone(&kitchen))),
+    ] {
+        let filter =
+            serde_json::from_value(json!({"item": "tea", "ids": [3, 2]})).expect("a filter");
+        let request = api::FilterOrdersRequest {
+            filter: Some(filter),
+        };
+        let api::FilterOrdersResponse::Ok { body } =
+            client.filter_orders(request).await.expect("filtered");
+        assert_eq!(body.len(), 1);
+        assert_eq!(body[0].id.get(), 3);
+        let selector = serde_json::from_value(json!({"ids": [2]})).expect("a selector");
+        let request = api::LookupOrdersRequest { selector };
+        let api::LookupOrdersResponse::Ok { body } =
+            client.lookup_orders(request).await.expect("looked up");
+        assert_eq!(body.len(), 1);
+        assert_eq!(body[0].item, "coffee");
+    }
+}
+
+/// `text` percent-encoded whole, every byte but RFC 3986's unreserved characters.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }
