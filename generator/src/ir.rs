@@ -540,13 +540,36 @@ impl BodyKind {
     }
 }
 
-/// A `multipart/form-data` body read into a generated struct, one field per property.
+/// A multipart body read into a generated struct: a `multipart/form-data` body one field
+/// per property, or one read by position (OpenAPI 3.2's `prefixEncoding` and
+/// `itemEncoding`) one field per leading part and one for the rest.
 #[derive(Debug, Clone)]
 pub struct MultipartBody {
     /// Name of the generated struct.
     pub type_name: String,
-    /// The properties of the body schema (own and from `allOf` members), in schema order.
+    /// The properties of the body schema (own and from `allOf` members), in schema order;
+    /// for a body read by position, its leading parts in order, then the rest.
     pub parts: Vec<MultipartPart>,
+    /// Where each part goes when the body is read by position; `None` when parts are
+    /// read by name.
+    pub positions: Option<Positions>,
+}
+
+/// The layout of a multipart body read by position.
+#[derive(Debug, Clone)]
+pub struct Positions {
+    /// The body's media type (`multipart/mixed`, ...), which the client sends.
+    pub media_type: String,
+    /// The media ranges each leading part may have, by position (`prefixEncoding`'s
+    /// `contentType`, else its schema's default).
+    pub prefix: Vec<Vec<String>>,
+    /// Those of every later part (`itemEncoding`'s), or `None` when no part may follow
+    /// the leading ones (`items: false`).
+    pub rest: Option<Vec<String>>,
+    /// The fewest parts a body may have (`minItems`).
+    pub min: usize,
+    /// The most (`maxItems`), when the schema says.
+    pub max: Option<usize>,
 }
 
 /// One property of a multipart body schema: the part (or parts) of that name.

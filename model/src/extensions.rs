@@ -14,6 +14,16 @@ pub const UNREADABLE: &str = "x-specfirst-unreadable";
 /// gives it, for documents of earlier versions.
 pub const ITEM_SCHEMA: &str = "x-specfirst-item-schema";
 
+/// On a request body's multipart media type object: the encodings of its leading parts,
+/// by position, as OpenAPI 3.2's `prefixEncoding` gives them, for documents of earlier
+/// versions.
+pub const PREFIX_ENCODING: &str = "x-specfirst-prefix-encoding";
+
+/// On a request body's multipart media type object: the encoding of every part after the
+/// leading ones, as OpenAPI 3.2's `itemEncoding` gives it, for documents of earlier
+/// versions.
+pub const ITEM_ENCODING: &str = "x-specfirst-item-encoding";
+
 /// Marks a cookie parameter of OpenAPI 3.2's `cookie` style in a document of an earlier
 /// version, which has no word for it and says `form`: the 3.1 form the generator reads a
 /// 3.2 document in, and the OpenAPI 3.0 document an API description stands for.

@@ -180,3 +180,8 @@ pub fn json_kind(value: &serde_json::Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// The name a multipart body read by position (OpenAPI 3.2's `prefixEncoding` and
+/// `itemEncoding`) gives every part after its leading ones, which are named by their
+/// position from 1: how the decoder of its struct finds them.
+pub const REST_PARTS: &str = "rest";

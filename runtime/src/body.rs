@@ -205,20 +205,47 @@ pub(crate) fn essence(media_type: &str) -> String {
 
 /// The boundary of a `multipart/form-data` request; 415 for any other content type.
 pub(crate) fn multipart_boundary(headers: &HeaderMap) -> Result<String, HttpError> {
+    multipart_boundary_of(headers, "multipart/form-data")
+}
+
+/// The boundary of a request of the multipart type `expected`; 415 for any other
+/// content type.
+pub(crate) fn multipart_boundary_of(
+    headers: &HeaderMap,
+    expected: &str,
+) -> Result<String, HttpError> {
     let value = headers
         .get(header::CONTENT_TYPE)
-        .ok_or_else(|| unsupported("(none)", "multipart/form-data"))?;
+        .ok_or_else(|| unsupported("(none)", expected))?;
     let text = value
         .to_str()
         .map_err(|_| unsupported("a non-ASCII content type", ""))?;
-    if essence(text) != "multipart/form-data" {
-        return Err(unsupported(&essence(text), "multipart/form-data"));
+    if essence(text) != essence(expected) {
+        return Err(unsupported(&essence(text), expected));
     }
-    multer::parse_boundary(text).map_err(|_| {
+    // multer's own reader of the parameter takes `multipart/form-data` only.
+    boundary_parameter(text).ok_or_else(|| {
         HttpError::bad_request(
             "InvalidBody",
-            "multipart/form-data request without a boundary parameter",
+            format!("{expected} request without a boundary parameter"),
         )
+    })
+}
+
+/// The `boundary` parameter of a content type, unquoted (RFC 2046); `None` when it has
+/// none or an empty one.
+fn boundary_parameter(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("boundary") {
+            return None;
+        }
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
+        (!value.is_empty()).then(|| value.to_owned())
     })
 }
 
@@ -461,6 +488,39 @@ mod tests {
         decode_json::<T>(json.as_bytes())
             .unwrap_err()
             .external_message
+    }
+
+    #[test]
+    fn boundaries_are_read_from_any_multipart_type() {
+        let read = |text: &'static str, expected: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(text));
+            multipart_boundary_of(&headers, expected).map_err(|e| e.status.as_u16())
+        };
+        assert_eq!(
+            read("multipart/mixed; boundary=abc", "multipart/mixed"),
+            Ok("abc".to_owned())
+        );
+        assert_eq!(
+            read(
+                "Multipart/Mixed; charset=x; Boundary=\"a b\"",
+                "multipart/mixed"
+            ),
+            Ok("a b".to_owned())
+        );
+        assert_eq!(read("multipart/mixed", "multipart/mixed"), Err(400));
+        assert_eq!(
+            read("multipart/mixed; boundary=", "multipart/mixed"),
+            Err(400)
+        );
+        assert_eq!(
+            read("multipart/related; boundary=x", "multipart/mixed"),
+            Err(415)
+        );
+        assert_eq!(
+            read("multipart/form-data; boundary=x", "multipart/form-data"),
+            Ok("x".to_owned())
+        );
     }
 
     #[test]

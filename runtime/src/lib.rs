@@ -124,7 +124,7 @@ pub mod __private {
     pub use crate::conformance::Declared;
     pub use crate::error::HttpError;
     pub use crate::error_form::{declared_form, ErrorCase, ErrorForm, FormField, FormValue};
-    pub use crate::multipart::Multipart;
+    pub use crate::multipart::{Multipart, Positions};
     pub use crate::negotiate::Produces;
     pub use crate::operation;
     pub use crate::operation::{

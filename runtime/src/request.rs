@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::{self, BodyLimit, DEFAULT_BODY_LIMIT};
 use crate::conformance::{Checking, Declared, ResponseChecks};
+use crate::multipart::Positions;
 use crate::negotiate;
 use crate::observe::Routed;
 use crate::pagination::PageLimits;
@@ -453,6 +454,40 @@ impl RawRequest {
         };
         match self.read_body().await? {
             Some(bytes) => crate::multipart::Multipart::parse(bytes, boundary)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads a required multipart body whose parts go by position (OpenAPI 3.2's
+    /// `prefixEncoding` and `itemEncoding`), each checked against its place in
+    /// `positions`; 400 when there is none.
+    pub async fn multipart_body_at(
+        &mut self,
+        positions: &Positions,
+    ) -> Result<crate::multipart::Multipart, HttpError> {
+        self.multipart_body_at_optional(positions)
+            .await?
+            .ok_or_else(body::missing_body)
+    }
+
+    /// [`multipart_body_at`](Self::multipart_body_at) for an optional body; an empty body
+    /// is `None`.
+    pub async fn multipart_body_at_optional(
+        &mut self,
+        positions: &Positions,
+    ) -> Result<Option<crate::multipart::Multipart>, HttpError> {
+        let boundary = match body::multipart_boundary_of(&self.parts.headers, positions.media_type)
+        {
+            Ok(boundary) => boundary,
+            Err(e) => match self.read_body().await? {
+                None => return Ok(None),
+                Some(_) => return Err(e),
+            },
+        };
+        match self.read_body().await? {
+            Some(bytes) => crate::multipart::Multipart::parse_at(bytes, boundary, positions)
                 .await
                 .map(Some),
             None => Ok(None),

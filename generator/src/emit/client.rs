@@ -285,6 +285,13 @@ fn write_body(
         BodyKind::Multipart(multipart) => {
             let parts = multipart_parts(multipart);
             let operation_id = &op.operation_id;
+            let send = match &multipart.positions {
+                Some(positions) => {
+                    let positions = super::router::positions_tokens(positions);
+                    quote!(out.multipart_at(&#positions, parts);)
+                }
+                None => quote!(out.multipart(parts);),
+            };
             quote! {
                 let body = &#value;
                 let parts = (|| -> Result<_, String> {
@@ -296,7 +303,7 @@ fn write_body(
                     operation: #operation_id,
                     message,
                 })?;
-                out.multipart(parts);
+                #send
             }
         }
     }

@@ -9,7 +9,8 @@ use super::TypeTokens;
 use super::{derives, doc, ident};
 use crate::ir::Types;
 use crate::ir::{
-    Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind, RequestBody,
+    Api, BodyKind, Location, MultipartBody, Operation, Pagination, Parameter, PartKind, Positions,
+    RequestBody,
 };
 
 /// The field for one parameter: its declaration and its Rust type.
@@ -228,7 +229,9 @@ fn body_enum(api: &Api, op: &Operation, body: &RequestBody, types: &Types) -> To
     }
 }
 
-/// The struct a `multipart/form-data` body is read into, one field per part.
+/// The struct a multipart body is read into: one field per part of a
+/// `multipart/form-data` body, one per leading part and one for the rest of a body read
+/// by position.
 fn multipart_struct(
     api: &Api,
     op: &Operation,
@@ -236,11 +239,19 @@ fn multipart_struct(
     types: &Types,
 ) -> TokenStream {
     let name = ident(&multipart.type_name);
-    let struct_doc = doc(&format!(
-        "The `multipart/form-data` body of [`{}::{}`], one field per part.",
-        super::method_trait(api, op),
-        op.method_name
-    ));
+    let method = format!("{}::{}", super::method_trait(api, op), op.method_name);
+    let struct_doc = doc(&match &multipart.positions {
+        None => format!("The `multipart/form-data` body of [`{method}`], one field per part."),
+        Some(positions) => format!(
+            "The `{}` body of [`{method}`], whose parts go by position: one field per \
+             leading part, in order{}.",
+            positions.media_type,
+            match positions.rest {
+                Some(_) => ", then one for every part after them",
+                None => "",
+            }
+        ),
+    });
     let fields = multipart.parts.iter().map(|part| {
         let field = ident(&part.field);
         let ty = match &part.kind {
@@ -261,7 +272,10 @@ fn multipart_struct(
             PartKind::File => "File part",
             PartKind::Files => "Repeated file part",
         };
-        let mut text = format!("{what} `{}`.", part.name);
+        let mut text = match &multipart.positions {
+            None => format!("{what} `{}`.", part.name),
+            Some(positions) => positional_part_doc(positions, &part.name),
+        };
         if let Some(description) = &part.description {
             text = format!("{}\n\n{text}", description.trim());
         }
@@ -277,6 +291,34 @@ fn multipart_struct(
         pub struct #name {
             #(#fields)*
         }
+    }
+}
+
+/// What a field of a body read by position holds: the part at position `name` (from 1),
+/// or every later one, and the content types it may have.
+fn positional_part_doc(positions: &Positions, name: &str) -> String {
+    let (which, ranges) = match name.parse::<usize>() {
+        Ok(position) => (
+            format!("Part {position}"),
+            positions
+                .prefix
+                .get(position - 1)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        Err(_) if positions.prefix.is_empty() => (
+            "Every part".to_string(),
+            positions.rest.clone().unwrap_or_default(),
+        ),
+        Err(_) => (
+            format!("Every part after part {}", positions.prefix.len()),
+            positions.rest.clone().unwrap_or_default(),
+        ),
+    };
+    let ranges: Vec<String> = ranges.iter().map(|range| format!("`{range}`")).collect();
+    match ranges.is_empty() {
+        true => format!("{which}."),
+        false => format!("{which}, of {}.", ranges.join(" or ")),
     }
 }
 

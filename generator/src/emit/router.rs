@@ -17,6 +17,7 @@ use super::{ident, security};
 use crate::ir::Types;
 use crate::ir::{
     Api, BodyAlternative, BodyKind, Location, MultipartBody, Operation, Parameter, PartKind,
+    Positions,
 };
 use crate::naming::{snake, Namespace};
 
@@ -748,12 +749,25 @@ fn read_body(
         (BodyKind::Form(_), false) => quote!(input.form_body_optional().await?),
         (BodyKind::Multipart(multipart), true) => {
             let decoder = multipart_decoder_name(multipart);
-            quote!(#decoder(&input.multipart_body().await?)?)
+            match &multipart.positions {
+                Some(positions) => {
+                    let positions = positions_tokens(positions);
+                    quote!(#decoder(&input.multipart_body_at(&#positions).await?)?)
+                }
+                None => quote!(#decoder(&input.multipart_body().await?)?),
+            }
         }
         (BodyKind::Multipart(multipart), false) => {
             let decoder = multipart_decoder_name(multipart);
+            let parts = match &multipart.positions {
+                Some(positions) => {
+                    let positions = positions_tokens(positions);
+                    quote!(input.multipart_body_at_optional(&#positions).await?)
+                }
+                None => quote!(input.multipart_body_optional().await?),
+            };
             quote! {
-                match input.multipart_body_optional().await? {
+                match #parts {
                     ::core::option::Option::Some(parts) => ::core::option::Option::Some(#decoder(&parts)?),
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
@@ -763,6 +777,37 @@ fn read_body(
         (BodyKind::Text, false) => quote!(input.text_body_optional().await?),
         (BodyKind::Bytes, true) => quote!(input.stream_body()?),
         (BodyKind::Bytes, false) => quote!(input.stream_body_optional()?),
+    }
+}
+
+/// The `rt::Positions` of a multipart body read by position, as a constant expression.
+pub(super) fn positions_tokens(positions: &Positions) -> TokenStream {
+    let media_type = &positions.media_type;
+    let ranges = |ranges: &[String]| quote!(&[#(#ranges),*]);
+    let prefix = positions.prefix.iter().map(|ranges_of| ranges(ranges_of));
+    let rest = match &positions.rest {
+        Some(rest) => {
+            let rest = ranges(rest);
+            quote!(::core::option::Option::Some(#rest))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let min = proc_macro2::Literal::usize_unsuffixed(positions.min);
+    let max = match positions.max {
+        Some(max) => {
+            let max = proc_macro2::Literal::usize_unsuffixed(max);
+            quote!(::core::option::Option::Some(#max))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        rt::Positions {
+            media_type: #media_type,
+            prefix: &[#(#prefix),*],
+            rest: #rest,
+            min: #min,
+            max: #max,
+        }
     }
 }
 

@@ -2,7 +2,10 @@
 //! form. What 3.2 adds is read in three ways:
 //!
 //! - Rewritten into what the later stages read: a media type's `itemSchema` becomes the
-//!   item extension (`x-specfirst-item-schema`), which types streamed items; a content
+//!   item extension (`x-specfirst-item-schema`), which types streamed items (and the
+//!   parts of a multipart body read by position); a request body's `prefixEncoding` and
+//!   `itemEncoding` become theirs (`x-specfirst-prefix-encoding`,
+//!   `x-specfirst-item-encoding`), which place each part of such a body; a content
 //!   entry that references `components/mediaTypes` is replaced by the entry it names
 //!   (the component map then leaves the document read, not the published one); and a
 //!   response without the `description` 3.1 requires gets its `summary` as one.
@@ -20,10 +23,10 @@
 //!   an `in: querystring` parameter becomes `in: query` and the mark [`QUERYSTRING`],
 //!   which lowering reads as the whole query string.
 //! - Reported at its pointer: what is not served yet (`itemEncoding` and
-//!   `prefixEncoding`), so nothing is dropped silently.
+//!   `prefixEncoding` outside request bodies), so nothing is dropped silently.
 
 use serde_json::{Map, Value};
-use specfirst_model::extensions::ITEM_SCHEMA;
+use specfirst_model::extensions::{ITEM_ENCODING, ITEM_SCHEMA, PREFIX_ENCODING};
 use specfirst_model::vocabulary;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
@@ -65,10 +68,10 @@ pub fn lift(doc: &mut Value, origins: &mut Origins) -> Vec<Diagnostic> {
             let at = "/components";
             each_entry(components, "parameters", at, |p, at| lift.parameter(p, at));
             each_entry(components, "headers", at, |h, at| {
-                lift.content_holder(h, at)
+                lift.content_holder(h, at, Holder::Other)
             });
             each_entry(components, "requestBodies", at, |b, at| {
-                lift.content_holder(b, at)
+                lift.content_holder(b, at, Holder::RequestBody)
             });
             each_entry(components, "responses", at, |r, at| lift.response(r, at));
             each_entry(components, "pathItems", at, |i, at| lift.path_item(i, at));
@@ -79,6 +82,13 @@ pub fn lift(doc: &mut Value, origins: &mut Origins) -> Vec<Diagnostic> {
     // The 3.1 rewrite records its moves in a stage of its own, after these.
     lift.origins.next_stage();
     lift.problems
+}
+
+/// What holds a `content` map: positional encodings are read in request bodies.
+#[derive(Clone, Copy)]
+enum Holder {
+    RequestBody,
+    Other,
 }
 
 struct Lift<'o> {
@@ -131,7 +141,7 @@ impl Lift<'_> {
         };
         self.parameters(map, at);
         if let Some(body) = map.get_mut("requestBody") {
-            self.content_holder(body, &pointer_join(at, "requestBody"));
+            self.content_holder(body, &pointer_join(at, "requestBody"), Holder::RequestBody);
         }
         each_entry(map, "responses", at, |r, p| self.response(r, p));
         each_entry(map, "callbacks", at, |c, p| self.callback(c, p));
@@ -174,7 +184,7 @@ impl Lift<'_> {
                 map.insert(QUERYSTRING.into(), Value::Bool(true));
             }
         }
-        self.content_holder(parameter, at);
+        self.content_holder(parameter, at, Holder::Other);
     }
 
     fn response(&mut self, response: &mut Value, at: &str) {
@@ -186,14 +196,17 @@ impl Lift<'_> {
                 let text = summary.as_str().unwrap_or_default().to_owned();
                 map.insert("description".into(), Value::String(text));
             }
-            each_entry(map, "headers", at, |h, p| self.content_holder(h, p));
+            each_entry(map, "headers", at, |h, p| {
+                self.content_holder(h, p, Holder::Other)
+            });
         }
-        self.content_holder(response, at);
+        self.content_holder(response, at, Holder::Other);
     }
 
     /// The media types under `holder`'s `content`: references to reusable ones
-    /// replaced by what they name, item schemas moved into the item extension.
-    fn content_holder(&mut self, holder: &mut Value, at: &str) {
+    /// replaced by what they name, item schemas moved into the item extension, and in a
+    /// request body the positional encodings into theirs.
+    fn content_holder(&mut self, holder: &mut Value, at: &str, kind: Holder) {
         let Some(Value::Object(content)) = holder.get_mut("content") else {
             return;
         };
@@ -224,20 +237,29 @@ impl Lift<'_> {
             let Value::Object(map) = media else {
                 continue;
             };
-            for key in ["itemEncoding", "prefixEncoding"] {
-                if map.contains_key(key) {
-                    self.problem(
+            let mut moves = vec![("itemSchema", ITEM_SCHEMA)];
+            for (key, extension) in [
+                ("prefixEncoding", PREFIX_ENCODING),
+                ("itemEncoding", ITEM_ENCODING),
+            ] {
+                match kind {
+                    _ if !map.contains_key(key) => {}
+                    Holder::RequestBody => moves.push((key, extension)),
+                    Holder::Other => self.problem(
                         pointer_join(&at, key),
-                        format!("`{key}` (the encoding of multipart stream items) is not read yet"),
-                    );
+                        format!(
+                            "`{key}` (where each part of a multipart body goes) is read in \
+                             request bodies only, not yet in responses, headers or parameters"
+                        ),
+                    ),
                 }
             }
-            if let Some(item) = map.remove("itemSchema") {
-                map.insert(ITEM_SCHEMA.into(), item);
-                self.origins.record(
-                    pointer_join(&at, ITEM_SCHEMA),
-                    pointer_join(&at, "itemSchema"),
-                );
+            for (key, extension) in moves {
+                if let Some(value) = map.remove(key) {
+                    map.insert(extension.into(), value);
+                    self.origins
+                        .record(pointer_join(&at, extension), pointer_join(&at, key));
+                }
             }
         }
     }

@@ -235,6 +235,9 @@ impl<'a> Lower<'a> {
                 name_hint: name.to_string(),
             }
         };
+        if let Some(positional) = self.positional_body(content_pointer, media_type, type_base) {
+            return positional;
+        }
         if let Some(items) = self.typed_items(content_pointer, media_type, name, false) {
             return BodyKind::Stream {
                 framing: items.framing,
@@ -357,6 +360,7 @@ impl<'a> Lower<'a> {
         Some(MultipartBody {
             type_name: format!("{type_base}Multipart"),
             parts,
+            positions: None,
         })
     }
 }

@@ -8,6 +8,7 @@ mod names;
 mod operation_names;
 mod pagination;
 mod parameters;
+mod positions;
 mod responses;
 mod routes;
 pub(crate) mod schema;

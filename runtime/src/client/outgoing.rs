@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::credentials::{self, Addition, Credential, Scheme};
 use super::ClientError;
-use crate::multipart::Part;
+use crate::multipart::{Part, Positions};
 use crate::params::{percent_encode, Encoded, Param, Scalar};
 use crate::{BodyStream, ItemStream};
 
@@ -219,14 +219,23 @@ impl Outgoing {
 
     /// A `multipart/form-data` body of the parts `multipart` holds.
     pub fn multipart(&mut self, multipart: MultipartWriter) -> &mut Self {
-        let boundary = format!(
-            "specfirst-{:016x}{:016x}",
-            fastrand::u64(..),
-            fastrand::u64(..)
-        );
+        let boundary = boundary();
         let bytes = multipart.finish(&boundary);
         self.body = Some((
             Some(format!("multipart/form-data; boundary={boundary}")),
+            Body::from(bytes),
+        ));
+        self
+    }
+
+    /// A multipart body whose parts go by position (OpenAPI 3.2's `prefixEncoding` and
+    /// `itemEncoding`): the parts `multipart` holds in the order written, each without a
+    /// name and, unless it has its own, with the first content type its place names.
+    pub fn multipart_at(&mut self, positions: &Positions, multipart: MultipartWriter) -> &mut Self {
+        let boundary = boundary();
+        let bytes = multipart.finish_at(&boundary, positions);
+        self.body = Some((
+            Some(format!("{}; boundary={boundary}", positions.media_type)),
             Body::from(bytes),
         ));
         self
@@ -365,24 +374,79 @@ impl MultipartWriter {
     fn finish(self, boundary: &str) -> Vec<u8> {
         let mut out = Vec::new();
         for (name, part) in self.parts {
-            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition =
-                format!("Content-Disposition: form-data; name=\"{}\"", quoted(&name));
+            let mut disposition = format!("form-data; name=\"{}\"", quoted(&name));
             if let Some(filename) = &part.filename {
                 disposition.push_str(&format!("; filename=\"{}\"", quoted(filename)));
             }
-            out.extend_from_slice(disposition.as_bytes());
-            out.extend_from_slice(b"\r\n");
-            if let Some(content_type) = &part.content_type {
-                out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
-            }
-            out.extend_from_slice(b"\r\n");
-            out.extend_from_slice(&part.bytes);
-            out.extend_from_slice(b"\r\n");
+            let content_type = part.content_type.as_deref();
+            write_part(
+                &mut out,
+                boundary,
+                Some(&disposition),
+                content_type,
+                &part.bytes,
+            );
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         out
     }
+
+    /// The parts in order, as a body read by position takes them: no names, a file's
+    /// name as an attachment's, and a part without a content type of its own given the
+    /// first its place names (when that is no range).
+    fn finish_at(self, boundary: &str, positions: &Positions) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (index, (_, part)) in self.parts.into_iter().enumerate() {
+            let disposition = part
+                .filename
+                .as_deref()
+                .map(|filename| format!("attachment; filename=\"{}\"", quoted(filename)));
+            let placed = positions
+                .ranges_at(index)
+                .and_then(|ranges| ranges.first())
+                .filter(|range| !range.contains('*'))
+                .copied();
+            let content_type = part.content_type.as_deref().or(placed);
+            write_part(
+                &mut out,
+                boundary,
+                disposition.as_deref(),
+                content_type,
+                &part.bytes,
+            );
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        out
+    }
+}
+
+/// One part: its delimiter, headers and content.
+fn write_part(
+    out: &mut Vec<u8>,
+    boundary: &str,
+    disposition: Option<&str>,
+    content_type: Option<&str>,
+    bytes: &[u8],
+) {
+    out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+    if let Some(disposition) = disposition {
+        out.extend_from_slice(format!("Content-Disposition: {disposition}\r\n").as_bytes());
+    }
+    if let Some(content_type) = content_type {
+        out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// A boundary no part holds, in all likelihood: 128 random bits.
+fn boundary() -> String {
+    format!(
+        "specfirst-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
 }
 
 /// A name inside a quoted `Content-Disposition` parameter: quotes and line breaks

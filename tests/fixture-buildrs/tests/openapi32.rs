@@ -3,7 +3,8 @@
 //! `itemSchema`, JSON Lines through a reusable media type of `components/mediaTypes`, a
 //! JSON Lines import, an operation secured by the device flow or a deprecated bearer
 //! scheme, a cookie of the `cookie` style, whole query strings (`in: querystring`) as a
-//! form object and as JSON, and the published document as written in 3.2.
+//! form object and as JSON, multipart bodies whose parts go by position
+//! (`prefixEncoding`, `itemEncoding`), and the published document as written in 3.2.
 
 mod support;
 
@@ -152,6 +153,38 @@ impl api::KitchenApi for Kitchen {
         let mut orders = self.orders.lock().expect("not poisoned").clone();
         orders.retain(|order| request.selector.ids.contains(&order.id));
         Ok(api::LookupOrdersResponse::Ok { body: orders })
+    }
+
+    async fn batch_orders(
+        &self,
+        _ctx: RequestContext,
+        request: api::BatchOrdersRequest,
+    ) -> Result<api::BatchOrdersResponse, HttpError> {
+        let body = request.body;
+        let taken = body.manifest.orders.len();
+        self.orders
+            .lock()
+            .expect("not poisoned")
+            .extend(body.manifest.orders);
+        let photos = body.rest.unwrap_or_default();
+        let batch = serde_json::from_value(json!({
+            "orders": taken,
+            "photos": photos.len(),
+            "note": body.note.map(|note| note.to_string()),
+        }))
+        .expect("a batch");
+        Ok(api::BatchOrdersResponse::Ok { body: batch })
+    }
+
+    async fn add_notes(
+        &self,
+        _ctx: RequestContext,
+        request: api::AddNotesRequest,
+    ) -> Result<api::AddNotesResponse, HttpError> {
+        let notes = request.body.rest.unwrap_or_default();
+        Ok(api::AddNotesResponse::Ok {
+            body: notes.len() as i64,
+        })
     }
 
     async fn order_drink(
@@ -571,4 +604,164 @@ fn urlencoding(text: &str) -> String {
             _ => format!("%{byte:02X}"),
         })
         .collect()
+}
+
+/// A part of a `multipart/mixed` body: its content type (if any) and content.
+type MixedPart = (Option<&'static str>, &'static [u8]);
+
+/// A `multipart/mixed` body of `parts`, and its content type.
+fn mixed(parts: &[MixedPart]) -> (String, Vec<u8>) {
+    let boundary = "part-boundary";
+    let mut body = Vec::new();
+    for (content_type, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        if let Some(content_type) = content_type {
+            body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/mixed; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_parts_of_a_multipart_body_go_by_position() {
+    let kitchen = Arc::new(Kitchen::default());
+    let http = support::start(api::router(Arc::clone(&kitchen))).await;
+    let post = |path: &'static str, parts: Vec<MixedPart>| {
+        let (content_type, body) = mixed(&parts);
+        let request = http
+            .post(path)
+            .header("content-type", content_type)
+            .body(body);
+        async move {
+            let response = request.send().await.expect("response");
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.expect("JSON"))
+        }
+    };
+    let manifest: &[u8] = br#"{"orders": [{"id": 7, "item": "tea"}]}"#;
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+    // Each part where its place says, of the content type its encoding names.
+    let (status, body) = post(
+        "/orders/batch",
+        vec![
+            (Some("application/json"), manifest),
+            (Some("text/plain"), b"for table 4"),
+            (Some("image/png"), PNG),
+            (Some("image/jpeg"), b"jpeg"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"orders": 1, "photos": 2, "note": "for table 4"})
+    );
+    // A part without a content type is taken to be what its place says.
+    let (status, body) = post("/orders/batch", vec![(None, manifest)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({"orders": 1, "photos": 0}));
+
+    // A part of another type, too few or too many parts, and a part its schema
+    // refuses are each a 400 naming what is wrong.
+    let refusals: Vec<(Vec<MixedPart>, &str)> = vec![
+        (
+            vec![(Some("text/plain"), manifest)],
+            "part 1: content type \"text/plain\" is not application/json",
+        ),
+        (
+            vec![
+                (Some("application/json"), manifest),
+                (Some("text/plain"), b"note"),
+                (Some("image/gif"), b"GIF89a"),
+            ],
+            "part 3: content type \"image/gif\" is not image/png or image/jpeg",
+        ),
+        (vec![], "expected at least 1 part, got 0"),
+        (
+            vec![
+                (Some("application/json"), manifest),
+                (None, b"note"),
+                (None, PNG),
+                (None, PNG),
+                (None, PNG),
+            ],
+            "expected at most 4 parts, got 5",
+        ),
+        (
+            vec![(None, br#"{"orders": [{"id": 0, "item": "tea"}]}"#)],
+            "invalid multipart part \"1\"",
+        ),
+        (
+            vec![
+                (None, manifest),
+                (None, b"a note far longer than forty characters, by some"),
+            ],
+            "invalid multipart part \"2\"",
+        ),
+    ];
+    for (parts, expected) in refusals {
+        let (status, body) = post("/orders/batch", parts).await;
+        assert_eq!(status, 400, "{body}");
+        let message = body["message"].as_str().expect("a message");
+        assert!(message.contains(expected), "{message} lacks {expected}");
+    }
+    let (status, _) = post(
+        "/orders/notes",
+        vec![(None, b"one"), (Some("text/plain"), b"two")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post("/orders/notes", vec![(None, b"one"), (None, b"")]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("a message")
+            .contains("\"rest\""),
+        "{body}"
+    );
+    let response = http
+        .post("/orders/notes")
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("--x--\r\n")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status().as_u16(), 415);
+
+    // The client writes the parts in order, each with its place's content type.
+    for client in [
+        api::client::Client::http(&http.url("")),
+        api::client::Client::in_process(api::router(Arc::clone(&kitchen))),
+    ] {
+        let body = api::BatchOrdersMultipart {
+            manifest: serde_json::from_slice(manifest).expect("a manifest"),
+            note: Some("by the window".parse().expect("a note")),
+            rest: Some(vec![specfirst_runtime::Part {
+                bytes: PNG.to_vec().into(),
+                filename: Some("cup.png".to_owned()),
+                content_type: None,
+            }]),
+        };
+        let api::BatchOrdersResponse::Ok { body } = client
+            .batch_orders(api::BatchOrdersRequest { body })
+            .await
+            .expect("taken");
+        assert_eq!(body.photos, 1);
+        assert_eq!(body.note.as_deref(), Some("by the window"));
+        let notes = ["one", "two", "three"].map(|note| note.parse().expect("a note"));
+        let body = api::AddNotesMultipart {
+            rest: Some(notes.to_vec()),
+        };
+        let api::AddNotesResponse::Ok { body } = client
+            .add_notes(api::AddNotesRequest { body })
+            .await
+            .expect("kept");
+        assert_eq!(body, 3);
+    }
 }
