@@ -979,3 +979,64 @@ fn operations_of_additional_methods_are_compared_as_any_other() {
         "/paths/~1a/additionalOperations/PURGE/parameters/0"
     );
 }
+
+#[test]
+fn item_schemas_and_part_encodings_of_3_2_are_compared_at_their_input_pointers() {
+    let document = |min_length: u32, images: &str| {
+        let text = format!(
+            "openapi: 3.2.0
+info: {{title: t, version: '1'}}
+paths:
+  /notes:
+    post:
+      requestBody:
+        content:
+          multipart/mixed:
+            schema:
+              type: array
+              prefixItems: [{{type: string, minLength: {min_length}}}]
+              items: {{type: string, format: binary}}
+            prefixEncoding: [{{contentType: text/plain}}]
+            itemEncoding: {{contentType: '{images}'}}
+      responses:
+        '200':
+          description: x
+          content:
+            application/jsonl:
+              itemSchema: {{type: string, minLength: {min_length}}}
+"
+        );
+        specfirst::load::Document::from_bytes("notes.yaml".as_ref(), text.as_bytes())
+            .expect("valid")
+    };
+    let pointers = |changes: &[Change]| -> Vec<(String, bool)> {
+        changes
+            .iter()
+            .map(|change| (change.pointer.clone(), change.breaking))
+            .collect()
+    };
+    let media = "/paths/~1notes/post/requestBody/content/multipart~1mixed";
+    let lines = "/paths/~1notes/post/responses/200/content/application~1jsonl";
+    let changes = diff(
+        &document(1, "image/png, image/jpeg"),
+        &document(2, "image/png"),
+    );
+    assert_eq!(
+        pointers(&changes),
+        vec![
+            (format!("{media}/schema/prefixItems/0/minLength"), true),
+            (format!("{media}/itemEncoding/contentType"), true),
+            (format!("{lines}/itemSchema/minLength"), false),
+        ],
+        "{changes:#?}"
+    );
+    assert!(changes[1].message.contains("may no longer be `image/jpeg`"));
+    let changes = diff(
+        &document(1, "image/png"),
+        &document(1, "image/png, image/*"),
+    );
+    assert_eq!(
+        pointers(&changes),
+        vec![(format!("{media}/itemEncoding/contentType"), false)]
+    );
+}

@@ -2,6 +2,9 @@
 //! media types and headers, and the schemas they hold.
 
 use serde_json::Value;
+use specfirst_model::extensions::{ITEM_ENCODING, ITEM_SCHEMA, PREFIX_ENCODING};
+
+use crate::diagnostic::pointer_join;
 
 use super::{ChangeKind, Differ, Direction, Node, Side};
 
@@ -136,26 +139,97 @@ impl<'a> Differ<'a> {
                     ),
                 ),
                 Some((_, old_node)) => {
-                    match (old_node.child("schema"), new_node.child("schema")) {
-                        (Some(old_schema), Some(new_schema)) => {
-                            self.schema(old_schema, new_schema, direction)
-                        }
-                        // No schema means any value: gaining one narrows, losing one widens.
-                        (Some(_), None) => self.widened(
-                            direction,
-                            &new_node.pointer,
-                            ChangeKind::ConstraintWidened,
-                            "the schema was removed, so any value is allowed",
-                        ),
-                        (None, Some(new_schema)) => self.narrowed(
-                            direction,
-                            &new_schema.pointer,
-                            ChangeKind::ConstraintNarrowed,
-                            "a schema was added where any value was allowed",
-                        ),
-                        (None, None) => {}
+                    // A stream's or a multipart body's items (OpenAPI 3.2's `itemSchema`)
+                    // are values as the body's own are.
+                    for key in ["schema", ITEM_SCHEMA] {
+                        self.media_schema(old_node, new_node, key, direction);
+                    }
+                    if direction == Direction::Request {
+                        self.part_encodings(old_node, new_node);
                     }
                 }
+            }
+        }
+    }
+
+    /// Compares the schema under `key` of one media type in both documents.
+    fn media_schema(
+        &mut self,
+        old_node: &Node<'a>,
+        new_node: &Node<'a>,
+        key: &str,
+        direction: Direction,
+    ) {
+        match (old_node.child(key), new_node.child(key)) {
+            (Some(old_schema), Some(new_schema)) => self.schema(old_schema, new_schema, direction),
+            // No schema means any value: gaining one narrows, losing one widens.
+            (Some(_), None) => self.widened(
+                direction,
+                &new_node.pointer,
+                ChangeKind::ConstraintWidened,
+                "the schema was removed, so any value is allowed",
+            ),
+            (None, Some(new_schema)) => self.narrowed(
+                direction,
+                &new_schema.pointer,
+                ChangeKind::ConstraintNarrowed,
+                "a schema was added where any value was allowed",
+            ),
+            (None, None) => {}
+        }
+    }
+
+    /// Compares the content types each place of a multipart request body read by
+    /// position allows (OpenAPI 3.2's `prefixEncoding` and `itemEncoding`): a type a
+    /// place no longer allows breaks clients that send it; one more does not.
+    fn part_encodings(&mut self, old_node: &Node<'a>, new_node: &Node<'a>) {
+        let places = |node: &Node<'a>| -> Vec<(String, Node<'a>)> {
+            let prefix = node.child(PREFIX_ENCODING).map(|list| list.items());
+            let prefix = prefix.into_iter().flatten().enumerate();
+            let mut out: Vec<(String, Node<'a>)> = prefix
+                .map(|(index, encoding)| (format!("part {}", index + 1), encoding))
+                .collect();
+            if let Some(encoding) = node.child(ITEM_ENCODING) {
+                out.push(("every later part".to_string(), encoding));
+            }
+            out
+        };
+        let ranges = |encoding: &Node<'a>| -> Option<Vec<String>> {
+            let text = encoding
+                .child("contentType")?
+                .value
+                .as_str()?
+                .to_ascii_lowercase();
+            Some(
+                text.split(',')
+                    .map(|range| range.trim().to_string())
+                    .collect(),
+            )
+        };
+        let old_places = places(old_node);
+        for (place, new_encoding) in places(new_node) {
+            let Some((_, old_encoding)) = old_places.iter().find(|(p, _)| *p == place) else {
+                continue;
+            };
+            let (Some(old), Some(new)) = (ranges(old_encoding), ranges(&new_encoding)) else {
+                continue;
+            };
+            let pointer = pointer_join(&new_encoding.pointer, "contentType");
+            for range in old.iter().filter(|range| !new.contains(range)) {
+                self.narrowed(
+                    Direction::Request,
+                    &pointer,
+                    ChangeKind::ConstraintNarrowed,
+                    &format!("{place} may no longer be `{range}`"),
+                );
+            }
+            for range in new.iter().filter(|range| !old.contains(range)) {
+                self.widened(
+                    Direction::Request,
+                    &pointer,
+                    ChangeKind::ConstraintWidened,
+                    &format!("{place} may now be `{range}`"),
+                );
             }
         }
     }

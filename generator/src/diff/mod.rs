@@ -170,9 +170,18 @@ pub enum ChangeKind {
     SchemaChanged,
 }
 
-/// Every change from `old` to `new`, in document order, without duplicates.
+/// Every change from `old` to `new`, in document order, without duplicates, each at
+/// its pointer in the input as written (before loading rewrote it).
 pub fn diff(old: &Document, new: &Document) -> Vec<Change> {
-    diff_values(&old.raw, &new.raw)
+    let mut changes = diff_values(&old.raw, &new.raw);
+    for change in &mut changes {
+        let origins = match change.side {
+            Side::Old => &old.origins,
+            Side::New => &new.origins,
+        };
+        change.pointer = origins.input_pointer(&change.pointer);
+    }
+    changes
 }
 
 /// [`diff`] over two raw documents, for callers that have the JSON already.

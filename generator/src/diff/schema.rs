@@ -140,6 +140,13 @@ impl<'a> Differ<'a> {
             ),
             (None, None) => {}
         }
+        // A tuple's items (`prefixItems`), place by place; one more or fewer shows in
+        // `minItems` and `maxItems`.
+        if let (Some(o), Some(n)) = (old.child("prefixItems"), new.child("prefixItems")) {
+            for (o, n) in o.items().into_iter().zip(n.items()) {
+                self.schema(o, n, direction);
+            }
+        }
 
         for keyword in ["allOf", "oneOf", "anyOf"] {
             self.subschemas(&old, &new, keyword, direction);
