@@ -16,6 +16,8 @@ use http::{header, StatusCode};
 use http_body::Body as _;
 use serde::Deserialize;
 
+use specfirst_model::streams::{framing_of, Framing};
+
 use crate::body::{covers, essence, is_json};
 use crate::model::Status;
 use crate::observe::Routed;
@@ -31,8 +33,11 @@ const MAX_CHECKED_BODY: u64 = 16 * 1024 * 1024;
 /// Checked are the status (declared, or covered by a range or `default`), the
 /// `Content-Type` (one of the status's media types), the headers the spec marks
 /// required, and a JSON body against the rules of its schema that its Rust type does not
-/// already enforce (lengths, ranges, patterns, formats, ...). Streamed bodies and bodies
-/// over 16 MiB are not read. Errors a method returns as `HttpError` are not checked.
+/// already enforce (lengths, ranges, patterns, formats, ...). The items of a streamed
+/// body (Server-Sent Events, JSON Lines, json-seq) are checked as they pass, each one
+/// that breaks its item schema reported as it is found (events told apart by name are
+/// not); other bodies over 16 MiB are not read. Errors a method returns as `HttpError`
+/// are not checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResponseChecks {
@@ -43,7 +48,8 @@ pub enum ResponseChecks {
     /// The default in debug builds, so tests and local runs report them.
     Report,
     /// As [`Report`](Self::Report), and the response is replaced by a 500 whose message
-    /// lists the violations, so a test of the implementation fails loudly.
+    /// lists the violations, so a test of the implementation fails loudly; a stream,
+    /// whose status is sent already, ends before the item that breaks the spec is whole.
     Strict,
 }
 
@@ -154,7 +160,13 @@ impl Checking {
     pub(crate) fn check(self, response: Response) -> Checked {
         Box::pin(async move {
             let (parts, body) = response.into_parts();
-            let (violations, body) = violations(self.declared, &parts, body).await;
+            let (violations, body, items) = violations(self.declared, &parts, body).await;
+            let body = match items {
+                Some((framing, rules)) => {
+                    crate::streams::checked_items(body, framing, rules, self.item_report())
+                }
+                None => body,
+            };
             let response = Response::from_parts(parts, body);
             if violations.is_empty() {
                 return response;
@@ -183,15 +195,39 @@ impl Checking {
             .into_response()
         })
     }
+
+    /// What the checks of a stream do with an item that breaks its rules: log it and give
+    /// it to the observer, and in strict mode end the stream there (its status and
+    /// headers are gone already).
+    fn item_report(&self) -> crate::streams::Report {
+        let operation_id = self.operation_id;
+        let routed = self.routed.clone();
+        let strict = self.strict;
+        Box::new(move |violation: String| {
+            tracing::warn!(
+                operation_id,
+                violation = %violation,
+                "an item of the streamed response breaks the operation's declared responses"
+            );
+            if let Some(routed) = &routed {
+                routed.set_response_violations(vec![violation]);
+            }
+            !strict
+        })
+    }
 }
 
-/// What `parts` and `body` break of `declared`, and the body to send (read whole when it
-/// was checked).
+/// The rules of each item of a streamed body, and how its items are framed.
+type ItemRules = Option<(Framing, &'static Schema)>;
+
+/// What `parts` and `body` break of `declared`, the body to send (read whole when it
+/// was checked), and for a stream with rules its framing and its items' rules, which
+/// are checked as the items pass.
 async fn violations(
     declared: &'static [Declared],
     parts: &http::response::Parts,
     body: Body,
-) -> (Vec<String>, Body) {
+) -> (Vec<String>, Body, ItemRules) {
     let status = parts.status;
     let Some(response) = covering(declared, status) else {
         let keys: Vec<String> = declared.iter().map(|d| d.status.key()).collect();
@@ -200,7 +236,7 @@ async fn violations(
             status.as_u16(),
             keys.join(", ")
         );
-        return (vec![message], body);
+        return (vec![message], body, None);
     };
     let mut found = Vec::new();
     for name in response.headers {
@@ -226,7 +262,7 @@ async fn violations(
                 )),
             }
         }
-        return (found, body);
+        return (found, body, None);
     };
     let actual = essence(content_type.to_str().unwrap_or_default());
     if response.content.is_empty() {
@@ -234,7 +270,7 @@ async fn violations(
             "status {} declares no body, yet the response is `{actual}`",
             status.as_u16()
         ));
-        return (found, body);
+        return (found, body, None);
     }
     let Some((_, rules)) = response
         .content
@@ -246,13 +282,16 @@ async fn violations(
             status.as_u16(),
             media_list(response)
         ));
-        return (found, body);
+        return (found, body, None);
     };
+    if let (Some(framing), Some(rules)) = (framing_of(&actual), rules) {
+        return (found, body, Some((framing, rules)));
+    }
     let Some(rules) = rules.filter(|_| is_json(&actual)) else {
-        return (found, body);
+        return (found, body, None);
     };
     let Some(size) = hint.exact().filter(|size| *size <= MAX_CHECKED_BODY) else {
-        return (found, body);
+        return (found, body, None);
     };
     let bytes = match axum::body::to_bytes(body, size as usize).await {
         Ok(bytes) => bytes,
@@ -260,7 +299,7 @@ async fn violations(
             // A whole body of known size does not fail to be read; if one does, what
             // the client gets is the same failure.
             found.push(format!("the body could not be read: {error}"));
-            return (found, Body::empty());
+            return (found, Body::empty(), None);
         }
     };
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
@@ -273,7 +312,7 @@ async fn violations(
         })),
         Err(error) => found.push(format!("the body is not JSON: {error}")),
     }
-    (found, Body::from(bytes))
+    (found, Body::from(bytes), None)
 }
 
 /// The media types `response` declares, for messages.
@@ -326,7 +365,7 @@ mod tests {
 
     async fn check(response: Response) -> Vec<String> {
         let (parts, body) = response.into_parts();
-        let (found, body) = violations(&DECLARED, &parts, body).await;
+        let (found, body, _) = violations(&DECLARED, &parts, body).await;
         // The body goes on whole, read or not.
         let sent = axum::body::to_bytes(body, usize::MAX).await.unwrap();
         assert!(
@@ -398,7 +437,7 @@ mod tests {
             .body(Body::empty())
             .unwrap();
         let (parts, body) = response.into_parts();
-        let (found, _) = violations(&ONLY_OK, &parts, body).await;
+        let (found, _, _) = violations(&ONLY_OK, &parts, body).await;
         assert_eq!(
             found,
             ["status 418 is not among the operation's responses (200)"]
@@ -444,5 +483,74 @@ mod tests {
         assert_eq!(kept.status(), StatusCode::OK);
         assert!(Checking::new(ResponseChecks::Off, "getBook", &DECLARED, None).is_none());
         assert!(Checking::new(ResponseChecks::Strict, "getBook", &[], None).is_none());
+    }
+
+    static STREAMED: [Declared; 1] = [Declared::code(
+        200,
+        &[
+            ("application/jsonl", Some(&BOOK)),
+            ("text/event-stream", Some(&BOOK)),
+        ],
+        &[],
+    )];
+
+    /// A response of `content_type` whose body comes in `chunks`, checked under `mode`:
+    /// the bytes that went out.
+    async fn streamed(mode: ResponseChecks, content_type: &str, chunks: &[&'static str]) -> String {
+        let chunks: Vec<&'static [u8]> = chunks.iter().map(|chunk| chunk.as_bytes()).collect();
+        let body = crate::stream::tests::chunked(&chunks);
+        let response = http::Response::builder()
+            .status(200)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .unwrap();
+        let checking = Checking::new(mode, "streamBooks", &STREAMED, None).unwrap();
+        let answer = checking.check(response).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        let sent = axum::body::to_bytes(answer.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(sent.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn stream_items_are_checked_as_they_pass() {
+        let lines = [
+            "{\"name\":\"Dune\"}\n{\"na",
+            "me\":\"\"}\n",
+            "{\"name\":\"Emma\"}\n",
+        ];
+        // Reported, the stream goes out whole; strict, it ends before the chunk that
+        // completes the bad item.
+        assert_eq!(
+            streamed(ResponseChecks::Report, "application/jsonl", &lines).await,
+            lines.concat()
+        );
+        assert_eq!(
+            streamed(ResponseChecks::Strict, "application/jsonl", &lines).await,
+            lines[0]
+        );
+        let events = [
+            "data: {\"name\":\"Dune\"}\n\n: keep-alive\n\n",
+            "data: {}\n\n",
+            "data: {\"name\":\"x\"}\n\n",
+        ];
+        assert_eq!(
+            streamed(ResponseChecks::Strict, "text/event-stream", &events).await,
+            events[0]
+        );
+        let fine = [
+            "data: {\"name\":\"Dune\"}\n\n",
+            "data: {\"name\":\"x\"}\n\n",
+        ];
+        assert_eq!(
+            streamed(ResponseChecks::Strict, "text/event-stream", &fine).await,
+            fine.concat()
+        );
+        let not_json = ["{\"name\":\"Dune\"}\n", "not json\n"];
+        assert_eq!(
+            streamed(ResponseChecks::Strict, "application/jsonl", &not_json).await,
+            not_json[0]
+        );
     }
 }

@@ -238,7 +238,7 @@ impl fmt::Debug for Binary {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use http::HeaderValue;
 
@@ -249,7 +249,8 @@ mod tests {
             .collect()
     }
 
-    fn chunked(chunks: &[&'static [u8]]) -> Body {
+    /// A body that arrives as `chunks`, one by one; other modules' tests use it too.
+    pub(crate) fn chunked(chunks: &[&'static [u8]]) -> Body {
         let chunks: Vec<Result<Bytes, std::io::Error>> = chunks
             .iter()
             .map(|chunk| Ok(Bytes::from_static(chunk)))

@@ -735,7 +735,7 @@ mod handlers {
             decode: decode_tick,
             call: tick,
             produces: ["text/event-stream"],
-            responses: RESPONSES_200,
+            responses: TICK_RESPONSES,
         }
     }
 
@@ -853,6 +853,14 @@ mod handlers {
         rt::Declared::code(200, &[("text/event-stream", None)], &[]),
     ];
 
+    static TICK_RESPONSES: [rt::Declared; 1] = [
+        rt::Declared::code(
+            200,
+            &[("text/event-stream", Some(&super::rules::TICK_SENT))],
+            &[],
+        ),
+    ];
+
     static EXPORT_BOOKS_RESPONSES: [rt::Declared; 1] = [
         rt::Declared::code(200, &[("application/x-ndjson", None)], &[]),
     ];
@@ -944,6 +952,21 @@ mod rules {
         kind: Some(Kind::Object),
         properties: &[("prompt", &COMPLETE_BODY_PROMPT)],
         required: &["prompt"],
+        ..Schema::ANY
+    };
+
+    pub(super) static TICK_N_SENT: Schema = Schema {
+        checks: &[
+            Check::Minimum {
+                value: 1f64,
+                exclusive: false,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    pub(super) static TICK_SENT: Schema = Schema {
+        properties: &[("n", &TICK_N_SENT)],
         ..Schema::ANY
     };
 }

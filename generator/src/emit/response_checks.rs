@@ -79,7 +79,7 @@ fn key(op: &Operation, trial: &mut Rules<'_>) -> String {
     for response in op.responses.iter().filter(|r| r.declared) {
         key.push_str(&response.status.key());
         for media in &response.content {
-            let schema = json_body(response, &media.media_type)
+            let schema = checked_body(response, &media.media_type)
                 .filter(|body| trial.for_typed(&body.schema, &body.name_hint).is_some())
                 .map(|body| body.schema.to_string());
             key.push_str(&format!(
@@ -154,12 +154,31 @@ fn entry(response: &Response, rules: &mut Rules<'_>) -> TokenStream {
     }
 }
 
-/// The rules of the body `response` has as `media_type`, when it is JSON and its schema
-/// says more than its Rust type holds (a body the implementation answers with is made
-/// by that type: [`Rules::for_typed`]).
+/// The rules of the body `response` has as `media_type` (of each item, when it is a
+/// stream), when it is JSON and its schema says more than its Rust type holds (a body
+/// the implementation answers with is made by that type: [`Rules::for_typed`]).
 fn body_rules(response: &Response, media_type: &str, rules: &mut Rules<'_>) -> Option<TokenStream> {
-    let schema = json_body(response, media_type)?;
+    let schema = checked_body(response, media_type)?;
     rules.for_typed(&schema.schema, &schema.name_hint)
+}
+
+/// The schema the checks hold the body `response` has as `media_type` to: a JSON body's,
+/// or the items' of a stream. Events told apart by name are left out: their data is
+/// checked as the kind each name says, which the rules of the enum do not follow.
+fn checked_body<'a>(response: &'a Response, media_type: &str) -> Option<&'a SchemaUse> {
+    let stream = |body: &'a ResponseBody| match body {
+        ResponseBody::Stream {
+            item, named: false, ..
+        } if body.media_type() == media_type => Some(item),
+        _ => None,
+    };
+    json_body(response, media_type).or_else(|| match response.alternatives.as_slice() {
+        [] => response.body.as_ref().and_then(stream),
+        alternatives => alternatives
+            .iter()
+            .find(|alternative| alternative.media_type == media_type)
+            .and_then(|alternative| stream(&alternative.body)),
+    })
 }
 
 /// The schema of the body `response` has as `media_type`, when it is JSON.

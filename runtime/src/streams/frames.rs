@@ -48,6 +48,11 @@ impl EventReader {
         }
     }
 
+    /// How many events have been read so far.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
     /// The events `chunk` completes.
     pub(crate) fn feed<T: DeserializeOwned>(
         &mut self,

@@ -10,6 +10,7 @@
 //! of it when it next writes to the connection: the next item, or on an idle event
 //! stream its next keep-alive comment.
 
+mod checked;
 mod drain;
 mod events;
 mod frames;
@@ -26,6 +27,7 @@ use tokio::sync::mpsc;
 
 use crate::HttpError;
 
+pub(crate) use checked::{checked_items, Report};
 pub(crate) use drain::until_drained;
 pub use events::{events, named_events, Event, EventStream};
 pub(crate) use frames::{read_events, read_items};
