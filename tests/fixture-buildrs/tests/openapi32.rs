@@ -768,7 +768,7 @@ async fn the_parts_of_a_multipart_body_go_by_position() {
 
 #[tokio::test]
 async fn the_items_of_a_streamed_response_are_checked_as_they_pass() {
-    use specfirst_runtime::{ResponseChecks, ResponseRecord, ServerConfig};
+    use specfirst_runtime::ResponseChecks;
     let kitchen = Arc::new(Kitchen::default());
     // An id over the spec's maximum of 1,000,000, which its Rust type does not hold back.
     kitchen.orders.lock().expect("not poisoned").extend(
@@ -776,40 +776,27 @@ async fn the_items_of_a_streamed_response_are_checked_as_they_pass() {
             serde_json::from_value(json!({"id": id, "item": item})).expect("an order")
         }),
     );
-    let told: Arc<Mutex<Vec<ResponseRecord>>> = Arc::default();
     let exported = |checks: ResponseChecks| {
-        let kept = told.clone();
-        let config = ServerConfig {
-            response_checks: checks,
-            observer: Some(Arc::new(move |record: &ResponseRecord| {
-                kept.lock().expect("records").push(record.clone());
-            })),
-            ..ServerConfig::default()
-        };
         let router = api::router(Arc::clone(&kitchen));
         async move {
-            let http = support::start_with(router, config).await;
+            let (http, told) = support::start_observed(router, checks).await;
             let response = http.get("/orders/export").send().await.expect("response");
             assert_eq!(response.status().as_u16(), 200);
             let text = response.text().await.unwrap_or_default();
-            text.lines()
+            let ids: Vec<Value> = text
+                .lines()
                 .map(|line| serde_json::from_str::<Value>(line).expect("an order")["id"].clone())
-                .collect::<Vec<_>>()
+                .collect();
+            (ids, support::last_violations(&told).await)
         }
     };
     // Reported, the stream goes out whole and the observer hears of item 2.
-    assert_eq!(
-        exported(ResponseChecks::Report).await,
-        [json!(1), json!(2_000_000), json!(3)]
-    );
-    let violations = loop {
-        if let Some(record) = told.lock().expect("records").last() {
-            break record.response_violations.clone();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    };
+    let (ids, violations) = exported(ResponseChecks::Report).await;
+    assert_eq!(ids, [json!(1), json!(2_000_000), json!(3)]);
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert!(violations[0].starts_with("item 2: "), "{violations:?}");
     // Strict, it ends before item 2 is whole.
-    assert_eq!(exported(ResponseChecks::Strict).await, [json!(1)]);
+    let (ids, violations) = exported(ResponseChecks::Strict).await;
+    assert_eq!(ids, [json!(1)]);
+    assert!(violations[0].starts_with("item 2: "), "{violations:?}");
 }

@@ -7,13 +7,11 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 use specfirst_fixture_buildrs::unimplemented_schemas as api;
-use specfirst_runtime::{
-    HttpError, RequestContext, ResponseChecks, ResponseRecord, ServerConfig, StatusCode,
-};
+use specfirst_runtime::{HttpError, RequestContext, ResponseChecks, ServerConfig, StatusCode};
 
 /// Answers `echoRecord` with the record it was sent, its `small` raised by `raise`.
 struct Echo {
@@ -32,21 +30,8 @@ impl api::SchemasApi for Echo {
     }
 }
 
-/// What the observer was told of each response, in order.
-type Told = Arc<Mutex<Vec<ResponseRecord>>>;
-
-async fn start(raise: i32, checks: ResponseChecks) -> (support::Server, Told) {
-    let told = Told::default();
-    let kept = told.clone();
-    let config = ServerConfig {
-        response_checks: checks,
-        observer: Some(Arc::new(move |record: &ResponseRecord| {
-            kept.lock().expect("records").push(record.clone());
-        })),
-        ..ServerConfig::default()
-    };
-    let server = support::start_with(api::router(Arc::new(Echo { raise })), config).await;
-    (server, told)
+async fn start(raise: i32, checks: ResponseChecks) -> (support::Server, support::Told) {
+    support::start_observed(api::router(Arc::new(Echo { raise })), checks).await
 }
 
 /// `POST /records` of a record whose `small` is 200: valid as sent.
@@ -61,18 +46,6 @@ async fn post(server: &support::Server) -> (StatusCode, Value) {
     (status, response.json().await.expect("JSON body"))
 }
 
-/// The violations the observer was told of for the last response; the record comes
-/// once the body's last byte is out, which may be just after the client has it.
-async fn last_violations(told: &Told) -> Vec<String> {
-    for _ in 0..200 {
-        if let Some(record) = told.lock().expect("records").last() {
-            return record.response_violations.clone();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("the observer was told nothing");
-}
-
 #[tokio::test]
 async fn strict_mode_answers_500_naming_what_the_body_breaks() {
     let (server, told) = start(100, ResponseChecks::Strict).await;
@@ -85,7 +58,7 @@ async fn strict_mode_answers_500_naming_what_the_body_breaks() {
         "{message}"
     );
     assert!(message.contains("255"), "{message}");
-    let violations = last_violations(&told).await;
+    let violations = support::last_violations(&told).await;
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert!(violations[0].starts_with("body /small: "), "{violations:?}");
 }
@@ -96,7 +69,7 @@ async fn report_mode_lets_the_response_through_and_tells_the_observer() {
     let (status, body) = post(&server).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["small"], 300);
-    let violations = last_violations(&told).await;
+    let violations = support::last_violations(&told).await;
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert!(violations[0].starts_with("body /small: "), "{violations:?}");
 }
@@ -107,7 +80,7 @@ async fn off_checks_nothing() {
     let (status, body) = post(&server).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["small"], 300);
-    assert_eq!(last_violations(&told).await, Vec::<String>::new());
+    assert_eq!(support::last_violations(&told).await, Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -116,7 +89,7 @@ async fn a_response_keeping_to_the_schema_passes_strict_mode() {
     let (status, body) = post(&server).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["small"], 200);
-    assert_eq!(last_violations(&told).await, Vec::<String>::new());
+    assert_eq!(support::last_violations(&told).await, Vec::<String>::new());
     // An error the method returns is the runtime's shape, which strict mode leaves
     // alone: `echoShape` is not written, and answers 501.
     let response = server

@@ -12,10 +12,13 @@
 #![allow(dead_code)] // Each test file uses part of it.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use specfirst_runtime::__private::axum::Router;
-use specfirst_runtime::{serve_with_listener, ResponseChecks, ServerConfig, StatusCode};
+use specfirst_runtime::{
+    serve_with_listener, ResponseChecks, ResponseRecord, ServerConfig, StatusCode,
+};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -41,6 +44,36 @@ pub async fn start(router: Router) -> Server {
         ..ServerConfig::default()
     };
     start_with(router, config).await
+}
+
+/// What the observer was told of each response, in order.
+pub type Told = Arc<Mutex<Vec<ResponseRecord>>>;
+
+/// Serves `router` with its response checks as `checks` says and an observer that keeps
+/// every response's record in the list it returns.
+pub async fn start_observed(router: Router, checks: ResponseChecks) -> (Server, Told) {
+    let told = Told::default();
+    let kept = told.clone();
+    let config = ServerConfig {
+        response_checks: checks,
+        observer: Some(Arc::new(move |record: &ResponseRecord| {
+            kept.lock().expect("records").push(record.clone());
+        })),
+        ..ServerConfig::default()
+    };
+    (start_with(router, config).await, told)
+}
+
+/// The violations the observer was told of for the last response; the record comes
+/// once the body's last byte is out, which may be just after the client has it.
+pub async fn last_violations(told: &Told) -> Vec<String> {
+    for _ in 0..200 {
+        if let Some(record) = told.lock().expect("records").last() {
+            return record.response_violations.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("the observer was told nothing");
 }
 
 /// Serves `router` with `config`.
