@@ -193,6 +193,12 @@ pub(crate) fn covers(declared: &str, received: &str) -> bool {
     }
 }
 
+/// Whether the media range `declared` (an essence: `application/json`, `image/*`,
+/// `*/*`) takes the media type `actual` (an essence).
+pub(crate) fn in_range(declared: &str, actual: &str) -> bool {
+    declared == actual || covers(declared, actual)
+}
+
 /// A media type without parameters, trimmed and lowercased.
 pub(crate) fn essence(media_type: &str) -> String {
     media_type

@@ -159,10 +159,9 @@ pub(crate) fn fits(ranges: &[&str], content_type: Option<&str>) -> bool {
     };
     let given = crate::body::essence(given);
     ranges.is_empty()
-        || ranges.iter().any(|range| {
-            let range = crate::body::essence(range);
-            range == given || crate::body::covers(&range, &given)
-        })
+        || ranges
+            .iter()
+            .any(|range| crate::body::in_range(&crate::body::essence(range), &given))
 }
 
 impl Multipart {

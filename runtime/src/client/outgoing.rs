@@ -197,10 +197,9 @@ impl Outgoing {
     pub fn stream(&mut self, media_type: &str, body: BodyStream) -> Result<&mut Self, ClientError> {
         const BYTES: &str = "application/octet-stream";
         let declared = crate::body::essence(media_type);
-        let own = body.content_type().filter(|own| {
-            let own = crate::body::essence(own);
-            own == declared || crate::body::covers(&declared, &own)
-        });
+        let own = body
+            .content_type()
+            .filter(|own| crate::body::in_range(&declared, &crate::body::essence(own)));
         let content_type = if let Some(own) = own {
             own.to_owned()
         } else if !media_type.contains('*') {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use specfirst_model::streams::Framing;
 
 use super::frames::EventReader;
-use super::items::separator;
+use super::items::Splitter;
 use crate::validate::{describe_violations, validate, Schema};
 
 /// What the checks do about an item that breaks the rules, told what it breaks
@@ -32,8 +32,7 @@ pub(crate) fn checked_items(
     let reader = match framing {
         Framing::Events => Reader::Events(EventReader::new(false)),
         Framing::JsonLines | Framing::JsonSeq => Reader::Split {
-            separator: separator(framing),
-            pending: Vec::new(),
+            splitter: Splitter::new(framing),
             count: 0,
         },
     };
@@ -51,22 +50,21 @@ enum Reader {
     /// Server-Sent Events, each one's data an item.
     Events(EventReader),
     /// JSON Lines or json-seq: items between separators.
-    Split {
-        separator: u8,
-        pending: Vec<u8>,
-        count: usize,
-    },
+    Split { splitter: Splitter, count: usize },
 }
 
 impl Reader {
-    /// The items `chunk` completes, by their number from 1, each as JSON or why it is
-    /// not.
-    fn feed(&mut self, chunk: &[u8]) -> Vec<(usize, Result<Value, String>)> {
+    /// The items `chunk` completes (with `ended`, the end of the body completes), by
+    /// their number from 1, each as JSON or why it is not.
+    fn feed(&mut self, chunk: &[u8], ended: bool) -> Vec<(usize, Result<Value, String>)> {
         match self {
             Reader::Events(reader) => {
                 let before = reader.count();
-                reader
-                    .feed::<Value>(chunk)
+                let mut events = reader.feed::<Value>(chunk);
+                if ended {
+                    events.extend(reader.end::<Value>());
+                }
+                events
                     .into_iter()
                     .enumerate()
                     .map(|(at, event)| match event {
@@ -75,21 +73,12 @@ impl Reader {
                     })
                     .collect()
             }
-            Reader::Split {
-                separator,
-                pending,
-                count,
-            } => {
-                pending.extend_from_slice(chunk);
+            Reader::Split { splitter, count } => {
+                splitter.push(chunk);
                 let mut items = Vec::new();
-                while let Some(at) = pending.iter().position(|b| b == separator) {
-                    let text: Vec<u8> = pending.drain(..=at).collect();
-                    let text = &text[..text.len() - 1];
-                    if text.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
+                while let Some(text) = splitter.next_item(ended) {
                     *count += 1;
-                    let value = serde_json::from_slice(text)
+                    let value = serde_json::from_slice(&text)
                         .map_err(|error| format!("the item is not JSON: {error}"));
                     items.push((*count, value));
                 }
@@ -114,12 +103,15 @@ impl Stream for Checked {
         if self.ended {
             return Poll::Ready(None);
         }
-        let chunk = match Pin::new(&mut self.inner).poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => chunk,
+        let (chunk, ended) = match Pin::new(&mut self.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => (chunk, false),
+            // The end may complete a last item (json-seq's has no separator after it),
+            // which can only be reported: it is out already.
+            Poll::Ready(None) => (Bytes::new(), true),
             other => return other,
         };
         let this = &mut *self;
-        for (index, item) in this.reader.feed(&chunk) {
+        for (index, item) in this.reader.feed(&chunk, ended) {
             let broken = match item {
                 Ok(value) => {
                     let violations = validate(&value, this.rules);
@@ -134,6 +126,41 @@ impl Stream for Checked {
                 }
             }
         }
+        if ended {
+            this.ended = true;
+            return Poll::Ready(None);
+        }
         Poll::Ready(Some(Ok(chunk)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::validate::Kind;
+
+    static OBJECT: Schema = Schema {
+        kind: Some(Kind::Object),
+        ..Schema::ANY
+    };
+
+    #[tokio::test]
+    async fn the_last_json_seq_record_is_checked_at_the_end() {
+        let told: Arc<Mutex<Vec<String>>> = Arc::default();
+        let kept = told.clone();
+        let body = crate::stream::tests::chunked(&[b"\x1e{}\n\x1e", b"[]\n\x1e", b"5\n"]);
+        let report: Report = Box::new(move |violation| {
+            kept.lock().unwrap().push(violation);
+            true
+        });
+        let checked = checked_items(body, Framing::JsonSeq, &OBJECT, report);
+        let sent = axum::body::to_bytes(checked, usize::MAX).await.unwrap();
+        assert_eq!(&sent[..], b"\x1e{}\n\x1e[]\n\x1e5\n");
+        let told = told.lock().unwrap();
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told[0].starts_with("item 2: "), "{told:?}");
+        assert!(told[1].starts_with("item 3: "), "{told:?}");
     }
 }

@@ -167,6 +167,57 @@ pub(super) fn separator(framing: Framing) -> u8 {
     }
 }
 
+/// The texts of JSON Lines or json-seq items in bytes that arrive a chunk at a time:
+/// what both a request's item stream and the response checks of one read.
+pub(super) struct Splitter {
+    /// Bytes received after the last whole item.
+    pending: Vec<u8>,
+    /// The byte between items: a line feed after each JSON Lines item, a record
+    /// separator before each json-seq one.
+    separator: u8,
+}
+
+impl Splitter {
+    pub(super) fn new(framing: Framing) -> Self {
+        Self {
+            pending: Vec::new(),
+            separator: separator(framing),
+        }
+    }
+
+    /// Takes the next chunk of the body.
+    pub(super) fn push(&mut self, chunk: &[u8]) {
+        self.pending.extend_from_slice(chunk);
+    }
+
+    /// The next whole item's text the bytes so far hold, if any; once the body has
+    /// `ended`, the rest counts as one.
+    pub(super) fn next_item(&mut self, ended: bool) -> Option<Vec<u8>> {
+        loop {
+            let text = match self.pending.iter().position(|b| *b == self.separator) {
+                Some(end) => {
+                    let mut text: Vec<u8> = self.pending.drain(..=end).collect();
+                    // The separator itself: a line feed, or the next record's start.
+                    text.pop();
+                    text
+                }
+                None if ended => std::mem::take(&mut self.pending),
+                None => return None,
+            };
+            // Blank lines, and what comes before json-seq's first separator, are no items.
+            if !text
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || *b == RECORD_SEPARATOR)
+            {
+                return Some(text);
+            }
+            if self.pending.is_empty() && ended {
+                return None;
+            }
+        }
+    }
+}
+
 /// `item` as one frame of `framing`: its JSON text, after a record separator for
 /// json-seq, and a line feed.
 pub(crate) fn frame<T: Serialize + ?Sized>(

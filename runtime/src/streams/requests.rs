@@ -10,7 +10,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use specfirst_model::streams::Framing;
 
-use super::items::{separator, RECORD_SEPARATOR};
+use super::items::Splitter;
 use super::{ItemError, ItemStream};
 use crate::validate::Schema;
 use crate::BodyStream;
@@ -26,8 +26,7 @@ where
 {
     ItemStream::of(Box::pin(Items::<T> {
         body: Some(body),
-        pending: Vec::new(),
-        separator: separator(framing),
+        splitter: Splitter::new(framing),
         rules,
         index: 0,
         ended: false,
@@ -44,8 +43,7 @@ where
 {
     ItemStream::of(Box::pin(Items::<T> {
         body: Some(body),
-        pending: Vec::new(),
-        separator: separator(framing),
+        splitter: Splitter::new(framing),
         rules: &Schema::ANY,
         index: 0,
         ended: false,
@@ -57,11 +55,8 @@ where
 struct Items<T> {
     /// `None` once the body has ended.
     body: Option<BodyStream>,
-    /// Bytes received after the last whole item.
-    pending: Vec<u8>,
-    /// The byte between items: a line feed after each JSON Lines item, a record
-    /// separator before each json-seq one.
-    separator: u8,
+    /// Where the items' texts are found in the bytes received.
+    splitter: Splitter,
     rules: &'static Schema,
     /// Items read so far.
     index: usize,
@@ -73,35 +68,6 @@ struct Items<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T> Items<T> {
-    /// The next whole item's text that `pending` holds, if any; at the end of the body
-    /// the rest counts as one.
-    fn whole(&mut self) -> Option<Vec<u8>> {
-        loop {
-            let text = match self.pending.iter().position(|b| *b == self.separator) {
-                Some(end) => {
-                    let mut text: Vec<u8> = self.pending.drain(..=end).collect();
-                    // The separator itself: a line feed, or the next record's start.
-                    text.pop();
-                    text
-                }
-                None if self.body.is_none() => std::mem::take(&mut self.pending),
-                None => return None,
-            };
-            // Blank lines, and what comes before json-seq's first separator, are no items.
-            if !text
-                .iter()
-                .all(|b| b.is_ascii_whitespace() || *b == RECORD_SEPARATOR)
-            {
-                return Some(text);
-            }
-            if self.pending.is_empty() && self.body.is_none() {
-                return None;
-            }
-        }
-    }
-}
-
 impl<T: DeserializeOwned> Stream for Items<T> {
     type Item = Result<T, ItemError>;
 
@@ -111,7 +77,7 @@ impl<T: DeserializeOwned> Stream for Items<T> {
             if this.ended {
                 return Poll::Ready(None);
             }
-            if let Some(text) = this.whole() {
+            if let Some(text) = this.splitter.next_item(this.body.is_none()) {
                 this.index += 1;
                 let item = crate::body::decode_json_checked(&text, this.rules)
                     .map_err(|error| ItemError::invalid(this.index, error.external_message));
@@ -123,7 +89,7 @@ impl<T: DeserializeOwned> Stream for Items<T> {
                 return Poll::Ready(None);
             };
             match std::task::ready!(Pin::new(body).poll_next(cx)) {
-                Some(Ok(chunk)) => this.pending.extend_from_slice(&chunk),
+                Some(Ok(chunk)) => this.splitter.push(&chunk),
                 Some(Err(error)) => {
                     this.ended = true;
                     return Poll::Ready(Some(Err(ItemError::stopped(this.index + 1, error))));
