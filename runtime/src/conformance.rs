@@ -35,8 +35,8 @@ const MAX_CHECKED_BODY: u64 = 16 * 1024 * 1024;
 /// required, and a JSON body against the rules of its schema that its Rust type does not
 /// already enforce (lengths, ranges, patterns, formats, ...). The items of a streamed
 /// body (Server-Sent Events, JSON Lines, json-seq) are checked as they pass, each one
-/// that breaks its item schema reported as it is found (events told apart by name are
-/// not); other bodies over 16 MiB are not read. Errors a method returns as `HttpError`
+/// that breaks its item schema reported as it is found (an event told apart by name
+/// against the schema of its name's data); other bodies over 16 MiB are not read. Errors a method returns as `HttpError`
 /// are not checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,6 +72,9 @@ pub struct Declared {
     content: &'static [(&'static str, Option<&'static Schema>)],
     /// Headers the spec marks required, in lower case.
     headers: &'static [&'static str],
+    /// The media types among `content` whose events are told apart by name: each
+    /// event's data is checked as `{name: data}` against the media type's rules.
+    named: &'static [&'static str],
 }
 
 impl Declared {
@@ -85,6 +88,7 @@ impl Declared {
             status: Status::Code(code),
             content,
             headers,
+            named: &[],
         }
     }
 
@@ -98,6 +102,7 @@ impl Declared {
             status: Status::Range(digit),
             content,
             headers,
+            named: &[],
         }
     }
 
@@ -110,6 +115,18 @@ impl Declared {
             status: Status::Default,
             content,
             headers,
+            named: &[],
+        }
+    }
+}
+
+impl Declared {
+    /// This response, whose events of the media types `media_types` are told apart by
+    /// name (a stream of Server-Sent Events whose item is one kind per event name).
+    pub const fn named(self, media_types: &'static [&'static str]) -> Self {
+        Self {
+            named: media_types,
+            ..self
         }
     }
 }
@@ -162,8 +179,8 @@ impl Checking {
             let (parts, body) = response.into_parts();
             let (violations, body, items) = violations(self.declared, &parts, body).await;
             let body = match items {
-                Some((framing, rules)) => {
-                    crate::streams::checked_items(body, framing, rules, self.item_report())
+                Some((framing, named, rules)) => {
+                    crate::streams::checked_items(body, framing, named, rules, self.item_report())
                 }
                 None => body,
             };
@@ -217,8 +234,9 @@ impl Checking {
     }
 }
 
-/// The rules of each item of a streamed body, and how its items are framed.
-type ItemRules = Option<(Framing, &'static Schema)>;
+/// The rules of each item of a streamed body, how its items are framed, and whether
+/// its events are told apart by name.
+type ItemRules = Option<(Framing, bool, &'static Schema)>;
 
 /// What `parts` and `body` break of `declared`, the body to send (read whole when it
 /// was checked), and for a stream with rules its framing and its items' rules, which
@@ -272,7 +290,7 @@ async fn violations(
         ));
         return (found, body, None);
     }
-    let Some((_, rules)) = response
+    let Some((declared_type, rules)) = response
         .content
         .iter()
         .find(|(media_type, _)| in_range(&essence(media_type), &actual))
@@ -285,7 +303,8 @@ async fn violations(
         return (found, body, None);
     };
     if let (Some(framing), Some(rules)) = (framing_of(&actual), rules) {
-        return (found, body, Some((framing, rules)));
+        let named = response.named.contains(declared_type);
+        return (found, body, Some((framing, named, rules)));
     }
     let Some(rules) = rules.filter(|_| is_json(&actual)) else {
         return (found, body, None);

@@ -3,10 +3,12 @@
 //! responses (`specfirst_runtime::ResponseChecks`): the status, its media types with the
 //! rules of JSON bodies, and the headers the spec marks required.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use serde_json::{json, Value};
 
 use super::ident;
 use super::validation::Rules;
@@ -80,8 +82,8 @@ fn key(op: &Operation, trial: &mut Rules<'_>) -> String {
         key.push_str(&response.status.key());
         for media in &response.content {
             let schema = checked_body(response, &media.media_type)
-                .filter(|body| trial.for_typed(&body.schema, &body.name_hint).is_some())
-                .map(|body| body.schema.to_string());
+                .filter(|body| trial.for_typed(&body.schema, body.hint).is_some())
+                .map(|body| format!("{}{}", body.schema, if body.named { " named" } else { "" }));
             key.push_str(&format!(
                 " {} {}",
                 media.media_type,
@@ -127,14 +129,25 @@ pub(super) fn tables(
 
 /// One declared response: `rt::Declared::code(200, &[(media, rules)], &[headers])`.
 fn entry(response: &Response, rules: &mut Rules<'_>) -> TokenStream {
-    let content = response.content.iter().map(|media| {
-        let key = &media.media_type;
-        match body_rules(response, key, rules) {
-            Some(path) => quote!((#key, Some(&#path))),
-            None => quote!((#key, None)),
-        }
-    });
+    let mut named = Vec::new();
+    let content: Vec<TokenStream> = response
+        .content
+        .iter()
+        .map(|media| {
+            let key = &media.media_type;
+            match body_rules(response, key, rules) {
+                Some((path, by_name)) => {
+                    if by_name {
+                        named.push(key);
+                    }
+                    quote!((#key, Some(&#path)))
+                }
+                None => quote!((#key, None)),
+            }
+        })
+        .collect();
     let content = quote!(&[#(#content),*]);
+    let named = (!named.is_empty()).then(|| quote!(.named(&[#(#named),*])));
     let headers = response
         .headers
         .iter()
@@ -144,41 +157,87 @@ fn entry(response: &Response, rules: &mut Rules<'_>) -> TokenStream {
     match response.status {
         StatusSpec::Code(code) => {
             let code = Literal::u16_unsuffixed(code);
-            quote!(rt::Declared::code(#code, #content, #headers))
+            quote!(rt::Declared::code(#code, #content, #headers)#named)
         }
         StatusSpec::Range(digit) => {
             let digit = Literal::u16_unsuffixed(digit);
-            quote!(rt::Declared::range(#digit, #content, #headers))
+            quote!(rt::Declared::range(#digit, #content, #headers)#named)
         }
-        StatusSpec::Default => quote!(rt::Declared::fallback(#content, #headers)),
+        StatusSpec::Default => quote!(rt::Declared::fallback(#content, #headers)#named),
     }
 }
 
 /// The rules of the body `response` has as `media_type` (of each item, when it is a
 /// stream), when it is JSON and its schema says more than its Rust type holds (a body
-/// the implementation answers with is made by that type: [`Rules::for_typed`]).
-fn body_rules(response: &Response, media_type: &str, rules: &mut Rules<'_>) -> Option<TokenStream> {
-    let schema = checked_body(response, media_type)?;
-    rules.for_typed(&schema.schema, &schema.name_hint)
+/// the implementation answers with is made by that type: [`Rules::for_typed`]); and
+/// whether they are those of events told apart by name.
+fn body_rules(
+    response: &Response,
+    media_type: &str,
+    rules: &mut Rules<'_>,
+) -> Option<(TokenStream, bool)> {
+    let body = checked_body(response, media_type)?;
+    let path = rules.for_typed(&body.schema, body.hint)?;
+    Some((path, body.named))
+}
+
+/// The schema the checks hold a body to, as [`checked_body`] finds it.
+struct Checked<'a> {
+    schema: Cow<'a, Value>,
+    hint: &'a str,
+    /// Whether the body is a stream of events told apart by name, whose items the
+    /// checks read as a client does, `{name: data}`.
+    named: bool,
 }
 
 /// The schema the checks hold the body `response` has as `media_type` to: a JSON body's,
-/// or the items' of a stream. Events told apart by name are left out: their data is
-/// checked as the kind each name says, which the rules of the enum do not follow.
-fn checked_body<'a>(response: &'a Response, media_type: &str) -> Option<&'a SchemaUse> {
+/// or the items' of a stream; for events told apart by name, [`by_name`] of the items'.
+fn checked_body<'a>(response: &'a Response, media_type: &str) -> Option<Checked<'a>> {
     let stream = |body: &'a ResponseBody| match body {
-        ResponseBody::Stream {
-            item, named: false, ..
-        } if body.media_type() == media_type => Some(item),
+        ResponseBody::Stream { item, named, .. } if body.media_type() == media_type => {
+            Some(Checked {
+                schema: match named {
+                    true => Cow::Owned(by_name(&item.schema)),
+                    false => Cow::Borrowed(&item.schema),
+                },
+                hint: &item.name_hint,
+                named: *named,
+            })
+        }
         _ => None,
     };
-    json_body(response, media_type).or_else(|| match response.alternatives.as_slice() {
+    let json = json_body(response, media_type).map(|schema| Checked {
+        schema: Cow::Borrowed(&schema.schema),
+        hint: &schema.name_hint,
+        named: false,
+    });
+    json.or_else(|| match response.alternatives.as_slice() {
         [] => response.body.as_ref().and_then(stream),
         alternatives => alternatives
             .iter()
             .find(|alternative| alternative.media_type == media_type)
             .and_then(|alternative| stream(&alternative.body)),
     })
+}
+
+/// The item schema of events told apart by name (a `oneOf` of one-property objects,
+/// each an event's name and the schema of its data) as one object with every name's
+/// data: an item read as `{name: data}` has one of its properties, held to the rules of
+/// that name's data. The enum's own rules would hold it to none of them: its variants
+/// are told apart by their types, which the checks leave out.
+fn by_name(item: &Value) -> Value {
+    let mut properties = serde_json::Map::new();
+    let variants = item.get("oneOf").and_then(Value::as_array);
+    for variant in variants.into_iter().flatten() {
+        if let Some(Value::Object(named)) = variant.get("properties") {
+            properties.extend(
+                named
+                    .iter()
+                    .map(|(name, data)| (name.clone(), data.clone())),
+            );
+        }
+    }
+    json!({ "type": "object", "properties": properties })
 }
 
 /// The schema of the body `response` has as `media_type`, when it is JSON.

@@ -22,15 +22,17 @@ use crate::validate::{describe_violations, validate, Schema};
 pub(crate) type Report = Box<dyn FnMut(String) -> bool + Send>;
 
 /// `body`, a stream framed as `framing`, with each item checked against `rules` and
-/// every one that breaks them given to `report`.
+/// every one that breaks them given to `report`. Events told apart by name (`named`)
+/// are checked as a client reads them, `{name: data}` (`message` when unnamed).
 pub(crate) fn checked_items(
     body: Body,
     framing: Framing,
+    named: bool,
     rules: &'static Schema,
     report: Report,
 ) -> Body {
     let reader = match framing {
-        Framing::Events => Reader::Events(EventReader::new(false)),
+        Framing::Events => Reader::Events(EventReader::new(named)),
         Framing::JsonLines | Framing::JsonSeq => Reader::Split {
             splitter: Splitter::new(framing),
             count: 0,
@@ -146,6 +148,44 @@ mod tests {
         ..Schema::ANY
     };
 
+    static POSITIVE: Schema = Schema {
+        checks: &[crate::validate::Check::Minimum {
+            value: 1.0,
+            exclusive: false,
+        }],
+        ..Schema::ANY
+    };
+
+    // Named events as a client reads them: `{name: data}`, the rules of each name's
+    // data under its property.
+    static NAMED: Schema = Schema {
+        properties: &[("tick", &POSITIVE)],
+        ..Schema::ANY
+    };
+
+    #[tokio::test]
+    async fn named_events_are_checked_by_their_names() {
+        let told: Arc<Mutex<Vec<String>>> = Arc::default();
+        let kept = told.clone();
+        let events: &[&[u8]] = &[
+            b"event: tick\ndata: 1\n\nevent: tick\nda",
+            b"ta: 0\n\nevent: other\ndata: 0\n\ndata: 0\n\n",
+        ];
+        let body = crate::stream::tests::chunked(events);
+        let report: Report = Box::new(move |violation| {
+            kept.lock().unwrap().push(violation);
+            true
+        });
+        let checked = checked_items(body, Framing::Events, true, &NAMED, report);
+        axum::body::to_bytes(checked, usize::MAX).await.unwrap();
+        // Only the second `tick` breaks its rules: `other` and an unnamed `message`
+        // have none.
+        let told = told.lock().unwrap();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].starts_with("item 2: "), "{told:?}");
+        assert!(told[0].contains("tick"), "{told:?}");
+    }
+
     #[tokio::test]
     async fn the_last_json_seq_record_is_checked_at_the_end() {
         let told: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -155,7 +195,7 @@ mod tests {
             kept.lock().unwrap().push(violation);
             true
         });
-        let checked = checked_items(body, Framing::JsonSeq, &OBJECT, report);
+        let checked = checked_items(body, Framing::JsonSeq, false, &OBJECT, report);
         let sent = axum::body::to_bytes(checked, usize::MAX).await.unwrap();
         assert_eq!(&sent[..], b"\x1e{}\n\x1e[]\n\x1e5\n");
         let told = told.lock().unwrap();

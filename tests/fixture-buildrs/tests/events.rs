@@ -8,6 +8,8 @@
 
 mod support;
 
+use std::num::NonZeroU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,6 +34,8 @@ struct Shelf {
     gone: Arc<Notify>,
     /// The books imported, in the order they arrived.
     imported: Mutex<Vec<Book>>,
+    /// How many days the loan in the shelf's activity lasts.
+    lent_days: AtomicU64,
 }
 
 impl Shelf {
@@ -44,6 +48,7 @@ impl Shelf {
             live: broadcast::channel(16).0,
             gone: Arc::new(Notify::new()),
             imported: Mutex::new(Vec::new()),
+            lent_days: AtomicU64::new(14),
         })
     }
 
@@ -143,6 +148,8 @@ impl api::EventsApi for Shelf {
             ShelfActivityOkItem::Lent {
                 isbn: "isbn-1".to_owned(),
                 to: "Ada".to_owned(),
+                days: NonZeroU64::new(self.lent_days.load(Ordering::Relaxed))
+                    .unwrap_or(NonZeroU64::MIN),
             },
             ShelfActivityOkItem::BookRemoved("isbn-1".to_owned()),
         ];
@@ -434,7 +441,7 @@ async fn events_told_apart_by_name_are_an_enum_of_their_kinds() {
             (
                 "lent",
                 "2",
-                serde_json::json!({"isbn": "isbn-1", "to": "Ada"})
+                serde_json::json!({"isbn": "isbn-1", "to": "Ada", "days": 14})
             ),
             ("book.removed", "3", serde_json::json!("isbn-1")),
         ]
@@ -467,6 +474,34 @@ async fn events_told_apart_by_name_are_an_enum_of_their_kinds() {
     let names: Vec<Option<String>> = body.map(|e| e.expect("a kind").event).collect().await;
     let expected = ["shelved", "lent", "book.removed"].map(|n| Some(n.to_owned()));
     assert_eq!(names, expected);
+}
+
+#[tokio::test]
+async fn the_response_checks_read_named_events_by_their_names() {
+    use specfirst_runtime::ResponseChecks;
+    let shelf = Shelf::new(0);
+    // A loan over the spec's 60 days, which the variant's Rust type does not hold back.
+    shelf.lent_days.store(90, Ordering::Relaxed);
+    let activity = |checks: ResponseChecks| {
+        let router = api::router(Arc::clone(&shelf));
+        async move {
+            let (http, told) = support::start_observed(router, checks).await;
+            let events: Vec<_> = watch(&http, "/shelf/activity", None).await.collect().await;
+            let names: Vec<String> = events.into_iter().map(|e| e.event).collect();
+            (names, support::last_violations(&told).await)
+        }
+    };
+    // Reported, every event goes out and the observer hears of the loan, item 2, by
+    // the name's data it breaks.
+    let (names, violations) = activity(ResponseChecks::Report).await;
+    assert_eq!(names, ["shelved", "lent", "book.removed"]);
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].starts_with("item 2: "), "{violations:?}");
+    assert!(violations[0].contains("/lent/days"), "{violations:?}");
+    // Strict, the stream ends before the loan is whole.
+    let (names, violations) = activity(ResponseChecks::Strict).await;
+    assert_eq!(names, ["shelved"]);
+    assert!(violations[0].starts_with("item 2: "), "{violations:?}");
 }
 
 #[tokio::test]
