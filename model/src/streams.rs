@@ -22,25 +22,30 @@ pub enum Framing {
 /// The framing of `media_type` (parameters and case aside), or `None` when it is not a
 /// streamed type.
 pub fn framing_of(media_type: &str) -> Option<Framing> {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
-        "text/event-stream" => Some(Framing::Events),
-        "application/jsonl"
-        | "application/x-jsonl"
-        | "application/jsonlines"
-        | "application/x-jsonlines"
-        | "application/json-lines"
-        | "application/x-ndjson"
-        | "application/ndjson" => Some(Framing::JsonLines),
-        "application/json-seq" => Some(Framing::JsonSeq),
-        _ => None,
+    // Compared without a lower-cased copy: servers ask this of every response.
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    let is = |name: &str| essence.eq_ignore_ascii_case(name);
+    if is("text/event-stream") {
+        Some(Framing::Events)
+    } else if JSON_LINES.iter().any(|name| is(name)) {
+        Some(Framing::JsonLines)
+    } else if is("application/json-seq") {
+        Some(Framing::JsonSeq)
+    } else {
+        None
     }
 }
+
+/// The media types of JSON Lines, under each name in use.
+const JSON_LINES: [&str; 7] = [
+    "application/jsonl",
+    "application/x-jsonl",
+    "application/jsonlines",
+    "application/x-jsonlines",
+    "application/json-lines",
+    "application/x-ndjson",
+    "application/ndjson",
+];
 
 /// Where a media type object of a streamed type says what one item is, and the JSON
 /// schema of that item's value.

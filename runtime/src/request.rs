@@ -27,8 +27,9 @@ use crate::{HttpError, RequestContext};
 pub struct RawRequest {
     parts: Parts,
     body: Option<Body>,
-    /// Path template variables in template order, already percent-decoded.
-    path_params: Vec<(String, String)>,
+    /// Path template variables in template order, already percent-decoded; by position
+    /// only, as generated routes name them (`{p0}`, `{p1}`, ...).
+    path_params: Vec<String>,
     /// Query pairs in order of appearance, already form-decoded.
     query: Vec<(String, String)>,
 }
@@ -46,10 +47,7 @@ impl<S: Send + Sync> FromRequest<S> for RawRequest {
             .map_or(&[][..], |produces| produces.0);
         negotiate::check_acceptable(&parts.headers, produces)?;
         let path_params = match RawPathParams::from_request_parts(&mut parts, state).await {
-            Ok(params) => params
-                .iter()
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .collect(),
+            Ok(params) => params.iter().map(|(_, value)| value.to_owned()).collect(),
             // Routes without template variables may carry no parameters at all.
             Err(axum::extract::rejection::RawPathParamsRejection::MissingPathParams(_)) => {
                 Vec::new()
@@ -150,9 +148,9 @@ impl RawRequest {
     /// Whether route variable `segment` has the literal text of a template segment that
     /// mixes text and parameters (`...` in `{base}...{head}`).
     pub fn segment_fits(&self, segment: usize, literals: &[&str]) -> bool {
-        self.path_params.get(segment).is_some_and(|(_, value)| {
-            crate::params::segment_piece(value, literals, &[], 0).is_some()
-        })
+        self.path_params
+            .get(segment)
+            .is_some_and(|value| crate::params::segment_piece(value, literals, &[], 0).is_some())
     }
 
     /// Whether route parameter `segment` is one of `values`: how generated code tells
@@ -160,7 +158,7 @@ impl RawRequest {
     pub fn segment_is(&self, segment: usize, values: &[&str]) -> bool {
         self.path_params
             .get(segment)
-            .is_some_and(|(_, value)| values.contains(&value.as_str()))
+            .is_some_and(|value| values.contains(&value.as_str()))
     }
 
     /// Whether route parameter `segment` is an integer (an optional sign and decimal
@@ -168,7 +166,7 @@ impl RawRequest {
     /// `/icons/{term}`. A value out of the parameter's range still goes to the integer
     /// operation, whose decoding rejects it with a precise 400.
     pub fn segment_is_integer(&self, segment: usize) -> bool {
-        self.path_params.get(segment).is_some_and(|(_, value)| {
+        self.path_params.get(segment).is_some_and(|value| {
             let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
             !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
         })
@@ -178,7 +176,7 @@ impl RawRequest {
     /// how generated code tells a `format: uuid` parameter's operation apart from one
     /// taking any string in that segment.
     pub fn segment_is_uuid(&self, segment: usize) -> bool {
-        self.path_params.get(segment).is_some_and(|(_, value)| {
+        self.path_params.get(segment).is_some_and(|value| {
             value.len() == 36
                 && value.char_indices().all(|(i, c)| match i {
                     8 | 13 | 18 | 23 => c == '-',
@@ -221,7 +219,7 @@ impl RawRequest {
             // Generated routes name segments by position (`{p0}`), so the index is what
             // identifies a path parameter; `param.name` is only for messages.
             Location::Path(index) => match self.path_params.get(index) {
-                Some((_, value)) => param.decode(Raw::Segment(value)),
+                Some(value) => param.decode(Raw::Segment(value)),
                 None => Ok(None),
             },
             Location::PathPart {
@@ -233,7 +231,7 @@ impl RawRequest {
                 let whole = self
                     .path_params
                     .get(segment)
-                    .map(|(_, value)| value.as_str())
+                    .map(String::as_str)
                     .unwrap_or_default();
                 // The route matched the segment as a whole; text that does not have the
                 // template's shape means no operation is at this path after all.

@@ -22,11 +22,20 @@ pub(crate) fn until_drained(response: Response, draining: &watch::Receiver<bool>
     response.map(|body| Body::new(UntilDrained::new(body, draining)))
 }
 
-/// Whether `response` is a stream of Server-Sent Events.
+/// Whether `response` is a stream of Server-Sent Events. Asked of every response, so
+/// most answers come from the first byte: no other media type begins with `t` and is
+/// framed as events.
 fn is_event_stream(response: &Response) -> bool {
     response
         .headers()
         .get(http::header::CONTENT_TYPE)
+        .filter(|value| {
+            let mut bytes = value
+                .as_bytes()
+                .iter()
+                .skip_while(|b| b.is_ascii_whitespace());
+            bytes.next().is_some_and(|b| b.eq_ignore_ascii_case(&b't'))
+        })
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| framing_of(value) == Some(Framing::Events))
 }
@@ -59,5 +68,28 @@ impl http_body::Body for UntilDrained {
             return Poll::Ready(None);
         }
         Pin::new(&mut self.body).poll_frame(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_event_streams_are_drained() {
+        let with = |content_type: &str| {
+            let response = Response::builder()
+                .header(http::header::CONTENT_TYPE, content_type)
+                .body(Body::empty())
+                .unwrap();
+            is_event_stream(&response)
+        };
+        assert!(with("text/event-stream"));
+        assert!(with("Text/Event-Stream; charset=utf-8"));
+        assert!(with(" text/event-stream"));
+        assert!(!with("text/plain"));
+        assert!(!with("application/json"));
+        assert!(!with("application/x-ndjson"));
+        assert!(!is_event_stream(&Response::new(Body::empty())));
     }
 }

@@ -123,11 +123,14 @@ fn is_date_time(text: &str) -> bool {
 }
 
 fn is_uuid(text: &str) -> bool {
-    text.len() == 36
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+    // Group by group, not byte by byte with a match on the position: this runs for
+    // every `format: uuid` parameter of every request.
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && [8, 13, 18, 23].iter().all(|&at| bytes[at] == b'-')
+        && [0..8, 9..13, 14..18, 19..23, 24..36]
+            .into_iter()
+            .all(|group| bytes[group].iter().all(u8::is_ascii_hexdigit))
 }
 
 fn is_email(text: &str) -> bool {
@@ -195,6 +198,11 @@ mod tests {
             (Format::Date, "2024-13-01", false),
             (Format::Uuid, "6f1c1a7e-8a3b-4c5d-9e0f-1a2b3c4d5e6f", true),
             (Format::Uuid, "6f1c1a7e8a3b4c5d9e0f1a2b3c4d5e6f", false),
+            (Format::Uuid, "6F1C1A7E-8A3B-4C5D-9E0F-1A2B3C4D5E6F", true),
+            (Format::Uuid, "6f1c1a7e-8a3b-4c5d-9e0f-1a2b3c4d5e6g", false),
+            (Format::Uuid, "6f1c1a7e8-a3b-4c5d-9e0f-1a2b3c4d5e6f", false),
+            (Format::Uuid, "6f1c1a7e-8a3b-4c5d-9e0f-1a2b3c4d5é", false),
+            (Format::Uuid, "6f1c1a7e-8a3b-4c5d-9e0f-1a2b3c4d5e6f0", false),
             (Format::Email, "ada@example.org", true),
             (Format::Email, "ada at example.org", false),
             (Format::Ipv4, "192.0.2.1", true),
