@@ -36,8 +36,8 @@ const MAX_CHECKED_BODY: u64 = 16 * 1024 * 1024;
 /// already enforce (lengths, ranges, patterns, formats, ...). The items of a streamed
 /// body (Server-Sent Events, JSON Lines, json-seq) are checked as they pass, each one
 /// that breaks its item schema reported as it is found (an event told apart by name
-/// against the schema of its name's data); other bodies over 16 MiB are not read. Errors a method returns as `HttpError`
-/// are not checked.
+/// against the schema of its name's data); other bodies over 16 MiB are not read.
+/// Errors a method returns as `HttpError` are not checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResponseChecks {
@@ -118,9 +118,7 @@ impl Declared {
             named: &[],
         }
     }
-}
 
-impl Declared {
     /// This response, whose events of the media types `media_types` are told apart by
     /// name (a stream of Server-Sent Events whose item is one kind per event name).
     pub const fn named(self, media_types: &'static [&'static str]) -> Self {

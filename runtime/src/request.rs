@@ -176,13 +176,9 @@ impl RawRequest {
     /// how generated code tells a `format: uuid` parameter's operation apart from one
     /// taking any string in that segment.
     pub fn segment_is_uuid(&self, segment: usize) -> bool {
-        self.path_params.get(segment).is_some_and(|value| {
-            value.len() == 36
-                && value.char_indices().all(|(i, c)| match i {
-                    8 | 13 | 18 | 23 => c == '-',
-                    _ => c.is_ascii_hexdigit(),
-                })
-        })
+        self.path_params
+            .get(segment)
+            .is_some_and(|value| crate::validate::is_uuid(value))
     }
 
     /// The 404 for a request no operation on its route accepts.

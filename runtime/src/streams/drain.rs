@@ -22,20 +22,11 @@ pub(crate) fn until_drained(response: Response, draining: &watch::Receiver<bool>
     response.map(|body| Body::new(UntilDrained::new(body, draining)))
 }
 
-/// Whether `response` is a stream of Server-Sent Events. Asked of every response, so
-/// most answers come from the first byte: no other media type begins with `t` and is
-/// framed as events.
+/// Whether `response` is a stream of Server-Sent Events.
 fn is_event_stream(response: &Response) -> bool {
     response
         .headers()
         .get(http::header::CONTENT_TYPE)
-        .filter(|value| {
-            let mut bytes = value
-                .as_bytes()
-                .iter()
-                .skip_while(|b| b.is_ascii_whitespace());
-            bytes.next().is_some_and(|b| b.eq_ignore_ascii_case(&b't'))
-        })
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| framing_of(value) == Some(Framing::Events))
 }

@@ -122,7 +122,8 @@ fn is_date_time(text: &str) -> bool {
     }
 }
 
-fn is_uuid(text: &str) -> bool {
+/// Whether `text` is a hyphenated UUID (`8-4-4-4-12` hex digits).
+pub(crate) fn is_uuid(text: &str) -> bool {
     // Group by group, not byte by byte with a match on the position: this runs for
     // every `format: uuid` parameter of every request.
     let bytes = text.as_bytes();

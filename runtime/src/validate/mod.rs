@@ -21,6 +21,7 @@ mod single_pass;
 mod walk;
 
 pub(crate) use fit::fit;
+pub(crate) use formats::is_uuid;
 pub use formats::Format;
 pub use schema::{Additional, Check, Kind, Schema, Tagged};
 pub(crate) use single_pass::decode_if_valid;
