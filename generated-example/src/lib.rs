@@ -121,9 +121,14 @@ impl Bookshelf {
         lock(&self.store)
     }
 
-    /// Tells the followers of the change log that it grew.
+    /// Tells the followers of the change log that it grew. With none there is no one to
+    /// wake, and sending would still take a lock per slot of the channel's waiters. A
+    /// follower that subscribes after this check reads the store after subscribing, so it
+    /// sees the change anyway: the store's lock orders its read after this write.
     fn notify(&self) {
-        self.changed.send_replace(());
+        if self.changed.receiver_count() > 0 {
+            self.changed.send_replace(());
+        }
     }
 }
 

@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use http::request::Parts;
-use http::{header, HeaderValue, StatusCode, Uri};
+use http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 
 use crate::{HttpError, RequestContext};
 
@@ -288,8 +288,12 @@ pub(crate) fn challenge(response: &mut Response, challenges: Vec<String>) {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Authentication<'r> {
-    /// The request head the credentials are read from.
+    /// The request head: its URI and connection (query keys, client certificates).
     head: &'r Parts,
+    /// The lines of the headers the operation's credentials are in, taken from the
+    /// context at the start. The context holds the request's headers while it
+    /// authenticates (the head lends them rather than both holding a copy).
+    lines: Vec<(HeaderName, HeaderValue)>,
     /// The challenges of every scheme the operation accepts.
     challenges: &'static [&'static str],
     /// The failure to report when no requirement admits the request.
@@ -297,26 +301,44 @@ pub struct Authentication<'r> {
 }
 
 impl<'r> Authentication<'r> {
-    /// Starts authenticating a request for an operation accepting `challenges`, and
-    /// hides the credentials at `sites` from `ctx`: credential headers are marked
-    /// sensitive (their `Debug` output is `Sensitive`) and query keys are replaced.
+    /// Starts authenticating a request for an operation accepting `challenges`, whose
+    /// credentials are at `sites`: header credentials are read from `ctx`'s headers (the
+    /// request's), the rest from `head`. Hides them from `ctx`: credential headers are
+    /// marked sensitive (their `Debug` output is `Sensitive`) and query keys replaced.
     pub fn start(
         head: &'r Parts,
         ctx: &mut RequestContext,
         challenges: &'static [&'static str],
         sites: &[Site],
     ) -> Self {
+        let mut lines = Vec::new();
         for site in sites {
-            match site {
-                Site::Authorization => mark_sensitive(ctx, header::AUTHORIZATION.as_str()),
-                Site::Header(name) => mark_sensitive(ctx, name),
-                Site::Cookie(_) => mark_sensitive(ctx, header::COOKIE.as_str()),
-                Site::Query(name) => ctx.uri = redact_query(&ctx.uri, name),
-                Site::Tls => {}
+            let name = match site {
+                Site::Authorization => header::AUTHORIZATION,
+                Site::Header(name) => match HeaderName::from_bytes(name.as_bytes()) {
+                    Ok(name) => name,
+                    Err(_) => continue,
+                },
+                Site::Cookie(_) => header::COOKIE,
+                Site::Query(name) => {
+                    ctx.uri = redact_query(&ctx.uri, name);
+                    continue;
+                }
+                Site::Tls => continue,
+            };
+            if lines.iter().any(|(taken, _)| *taken == name) {
+                continue;
+            }
+            if let header::Entry::Occupied(mut entry) = ctx.headers.entry(name.clone()) {
+                for value in entry.iter_mut() {
+                    value.set_sensitive(true);
+                    lines.push((name.clone(), value.clone()));
+                }
             }
         }
         Self {
             head,
+            lines,
             challenges,
             failure: None,
         }
@@ -325,7 +347,8 @@ impl<'r> Authentication<'r> {
     /// The bearer token, or `None` when absent or malformed (which is recorded).
     pub fn bearer(&mut self, scheme: &str) -> Option<Bearer> {
         let value = self.authorization("bearer", scheme)?;
-        if value.is_empty() || value.contains(char::is_whitespace) {
+        // Header text is visible ASCII and tabs, so ASCII whitespace is all there is.
+        if value.is_empty() || value.bytes().any(|b| b.is_ascii_whitespace()) {
             self.malformed(scheme);
             return None;
         }
@@ -359,10 +382,13 @@ impl<'r> Authentication<'r> {
     pub fn api_key(&mut self, site: Site, scheme: &str) -> Option<ApiKey> {
         let head = self.head;
         let value = match site {
-            Site::Authorization => self.header(header::AUTHORIZATION.as_str(), scheme)?,
-            Site::Header(name) => self.header(name, scheme)?,
+            Site::Authorization => self.header(&header::AUTHORIZATION, scheme)?.to_owned(),
+            Site::Header(name) => {
+                let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+                self.header(&name, scheme)?.to_owned()
+            }
             Site::Query(name) => query_value(&head.uri, name)?,
-            Site::Cookie(name) => cookie_value(&head.headers, name)?,
+            Site::Cookie(name) => cookie_value(self.values(&header::COOKIE), name)?,
             // Not a place for a key; generated code never asks.
             Site::Tls => return None,
         };
@@ -451,63 +477,74 @@ impl<'r> Authentication<'r> {
     }
 
     fn all_challenges(&self) -> Vec<String> {
-        self.challenges.iter().map(|c| c.to_string()).collect()
+        owned(self.challenges)
     }
 
-    /// Keeps the most severe failure (the highest status; the first among equals).
     fn fail(&mut self, failure: AuthError) {
-        match &self.failure {
-            Some(kept) if kept.error.status >= failure.error.status => {}
-            _ => self.failure = Some(failure),
-        }
+        keep_worst(&mut self.failure, failure);
     }
 
     fn malformed(&mut self, scheme: &str) {
-        let challenges = self.all_challenges();
-        self.fail(AuthError {
-            // Names the scheme, never the credential.
-            error: unauthenticated(format!("malformed credentials for `{scheme}`")),
-            challenges,
-        });
+        keep_worst(&mut self.failure, malformed(self.challenges, scheme));
     }
 
     /// The credentials of the `Authorization` header when it uses `auth_scheme`.
-    fn authorization(&mut self, auth_scheme: &str, scheme: &str) -> Option<String> {
-        let value = self.header(header::AUTHORIZATION, scheme)?;
-        let (name, rest) = value.split_once(' ').unwrap_or((value.as_str(), ""));
+    fn authorization(&mut self, auth_scheme: &str, scheme: &str) -> Option<&str> {
+        let value = self.header(&header::AUTHORIZATION, scheme)?;
+        let (name, rest) = value.split_once(' ').unwrap_or((value, ""));
         if !name.eq_ignore_ascii_case(auth_scheme) {
             // Perhaps meant for another requirement's scheme.
             return None;
         }
-        Some(rest.trim().to_string())
+        Some(rest.trim())
     }
 
-    /// A header's only value as text; several values or non-text is malformed.
-    fn header(&mut self, name: impl header::AsHeaderName, scheme: &str) -> Option<String> {
-        let mut values = self.head.headers.get_all(name).iter();
-        let value = values.next()?;
-        if values.next().is_some() {
-            self.malformed(scheme);
-            return None;
-        }
-        match value.to_str() {
-            Ok(text) => Some(text.trim().to_string()),
-            Err(_) => {
-                self.malformed(scheme);
+    /// The lines of credential header `name`, in the request's order.
+    fn values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a HeaderValue> + 'a {
+        self.lines
+            .iter()
+            .filter(move |(taken, _)| taken == name)
+            .map(|(_, value)| value)
+    }
+
+    /// A credential header's only value as text; several values or non-text is
+    /// malformed. Borrowed: a credential is copied once, into what the method is handed.
+    fn header(&mut self, name: &HeaderName, scheme: &str) -> Option<&str> {
+        let mut values = self
+            .lines
+            .iter()
+            .filter(|(taken, _)| taken == name)
+            .map(|(_, value)| value);
+        let first = values.next()?;
+        let several = values.next().is_some();
+        match first.to_str() {
+            Ok(text) if !several => Some(text.trim()),
+            _ => {
+                keep_worst(&mut self.failure, malformed(self.challenges, scheme));
                 None
             }
         }
     }
 }
 
-fn mark_sensitive(ctx: &mut RequestContext, name: &str) {
-    let Ok(name) = http::HeaderName::from_bytes(name.as_bytes()) else {
-        return;
-    };
-    if let http::header::Entry::Occupied(mut entry) = ctx.headers.entry(name) {
-        for value in entry.iter_mut() {
-            value.set_sensitive(true);
-        }
+fn owned(challenges: &[&str]) -> Vec<String> {
+    challenges.iter().map(|c| c.to_string()).collect()
+}
+
+/// Keeps the most severe failure (the highest status; the first among equals).
+fn keep_worst(kept: &mut Option<AuthError>, failure: AuthError) {
+    match kept {
+        Some(kept) if kept.error.status >= failure.error.status => {}
+        _ => *kept = Some(failure),
+    }
+}
+
+/// The failure of a credential of `scheme` that is there but cannot be read.
+fn malformed(challenges: &[&str], scheme: &str) -> AuthError {
+    AuthError {
+        // Names the scheme, never the credential.
+        error: unauthenticated(format!("malformed credentials for `{scheme}`")),
+        challenges: owned(challenges),
     }
 }
 
@@ -549,10 +586,8 @@ fn redact_query(uri: &Uri, name: &str) -> Uri {
 }
 
 /// The value of cookie `name` in the `Cookie` headers.
-fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
+fn cookie_value<'a>(lines: impl Iterator<Item = &'a HeaderValue>, name: &str) -> Option<String> {
+    lines
         .filter_map(|value| value.to_str().ok())
         .flat_map(|line| line.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
@@ -589,8 +624,17 @@ mod tests {
         let mut headers = http::HeaderMap::new();
         headers.append(header::COOKIE, HeaderValue::from_static("a=1; session=abc"));
         headers.append(header::COOKIE, HeaderValue::from_static("other=2"));
-        assert_eq!(cookie_value(&headers, "session").as_deref(), Some("abc"));
-        assert_eq!(cookie_value(&headers, "other").as_deref(), Some("2"));
-        assert_eq!(cookie_value(&headers, "missing"), None);
+        assert_eq!(
+            cookie_value(headers.get_all(header::COOKIE).iter(), "session").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            cookie_value(headers.get_all(header::COOKIE).iter(), "other").as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            cookie_value(headers.get_all(header::COOKIE).iter(), "missing"),
+            None
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Reading request bodies under a size limit and decoding them as JSON, forms or text;
 //! choosing among an operation's declared media types.
 
+use std::borrow::Cow;
+
 use axum::body::Body;
 use bytes::Bytes;
 use http::{header, HeaderMap, StatusCode};
@@ -80,15 +82,18 @@ fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
 
 /// The media type of the `content-type` header without parameters, lowercased; `None` when
 /// the header is absent.
-fn media_type(headers: &HeaderMap) -> Option<Result<String, HttpError>> {
+fn media_type(headers: &HeaderMap) -> Option<Result<Cow<'_, str>, HttpError>> {
     let value = headers.get(header::CONTENT_TYPE)?;
     Some(match value.to_str() {
-        Ok(s) => Ok(s
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()),
+        Ok(s) => {
+            let essence = s.split(';').next().unwrap_or_default().trim();
+            // Nearly every client writes it in lower case already: then it is borrowed.
+            Ok(if essence.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(essence.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(essence)
+            })
+        }
         Err(_) => Err(unsupported("a non-ASCII content type", "")),
     })
 }

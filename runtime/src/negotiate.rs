@@ -19,11 +19,14 @@ pub struct Produces(pub &'static [&'static str]);
 pub(crate) fn check_acceptable(headers: &HeaderMap, produces: &[&str]) -> Result<(), HttpError> {
     // What nearly every client sends (curl, browsers' fetch, HTTP libraries), answered
     // without parsing: both admit JSON, which every operation can answer.
+    // No `Accept` (load generators, many scripts) admits anything.
     let mut values = headers.get_all(header::ACCEPT).iter();
-    if let (Some(value), None) = (values.next(), values.next()) {
-        if matches!(value.as_bytes(), b"*/*" | b"application/json") {
-            return Ok(());
+    match (values.next(), values.next()) {
+        (None, _) => return Ok(()),
+        (Some(value), None) if matches!(value.as_bytes(), b"*/*" | b"application/json") => {
+            return Ok(())
         }
+        _ => {}
     }
     let Some(ranges) = accept_ranges(headers) else {
         return Ok(());

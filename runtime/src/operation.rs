@@ -135,7 +135,10 @@ where
     A: Send + Sync + 'static,
     O: Secured<A>,
 {
-    let mut ctx = input.context(O::ID);
+    // The context holds the request's headers while the requirements run (credentials
+    // are read from it, and the API's methods may read it); the decoder reads them from
+    // the request, and then the context has them for good. One set, never a copy.
+    let mut ctx = input.lend_context(O::ID);
     let checking = input.response_checking(O::ID, O::responses());
     let principal = match O::authenticate(&api, input.head(), &mut ctx).await {
         Ok(principal) => principal,
@@ -146,8 +149,10 @@ where
             return response;
         }
     };
+    input.headers_back(&mut ctx);
     match O::decode(&mut input).await {
         Ok(request) => {
+            input.lend_headers(&mut ctx);
             // The answer is made a response before waiting on its checks: the
             // response enum need not be `Send`.
             let answer = match O::call(&api, ctx, principal, request).await {

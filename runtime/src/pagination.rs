@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::params::{Param, Scalar, Shape};
 use crate::request::RawRequest;
+use crate::request_id;
 use crate::HttpError;
 
 /// The version written into every token; a token of another version is refused.
@@ -42,24 +43,10 @@ impl PageTokenKey {
     }
 }
 
-tokio::task_local! {
-    /// The key of the server serving the current request, if it has one.
-    static KEY: Option<PageTokenKey>;
-}
-
-/// Runs `future` (a request's handling) with `key` as the key of the page tokens it
-/// issues and reads.
-pub(crate) async fn with_key<F: std::future::Future>(
-    key: Option<PageTokenKey>,
-    future: F,
-) -> F::Output {
-    KEY.scope(key, future).await
-}
-
 /// The trailer of `payload`: its signature under the current request's key, or its
 /// checksum when there is none.
 fn trailer(payload: &[u8]) -> Vec<u8> {
-    let key = KEY.try_with(Clone::clone).ok().flatten();
+    let key = request_id::page_key();
     match key {
         Some(PageTokenKey(key)) => {
             use hmac::Mac as _;
@@ -271,7 +258,7 @@ pub fn decode_token<M: DeserializeOwned>(
     let bytes = URL_SAFE_NO_PAD
         .decode(token)
         .map_err(|_| invalid_token("not a token this server issued"))?;
-    let signed = KEY.try_with(Option::is_some).unwrap_or(false);
+    let signed = request_id::signs_page_tokens();
     let trailer_len = if signed { SIGNATURE_LEN } else { CHECKSUM_LEN };
     if bytes.len() <= trailer_len {
         return Err(invalid_token("truncated"));

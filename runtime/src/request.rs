@@ -87,6 +87,31 @@ impl RawRequest {
         }
     }
 
+    /// The context for the method serving `operation_id` while it authenticates the
+    /// request, holding the request's headers: they move into it rather than being
+    /// copied, and come back with [`headers_back`](Self::headers_back) for decoding.
+    pub(crate) fn lend_context(&mut self, operation_id: &'static str) -> RequestContext {
+        self.serving(operation_id);
+        RequestContext {
+            request_id: self.request_id(),
+            operation_id,
+            method: self.parts.method.clone(),
+            headers: std::mem::take(&mut self.parts.headers),
+            uri: self.parts.uri.clone(),
+        }
+    }
+
+    /// Takes back the headers [`lend_context`](Self::lend_context) moved into `ctx`,
+    /// which gets them again with [`lend_headers`](Self::lend_headers).
+    pub(crate) fn headers_back(&mut self, ctx: &mut RequestContext) {
+        self.parts.headers = std::mem::take(&mut ctx.headers);
+    }
+
+    /// Moves the request's headers into `ctx` for good, once the request is decoded.
+    pub(crate) fn lend_headers(&mut self, ctx: &mut RequestContext) {
+        ctx.headers = std::mem::take(&mut self.parts.headers);
+    }
+
     /// Records that `operation_id` serves this request, for log lines and the observer.
     pub(crate) fn serving(&self, operation_id: &'static str) {
         // The router's span is current here, so the operation shows up on its log lines.
@@ -134,7 +159,8 @@ impl RawRequest {
             .unwrap_or_else(request_id::current)
     }
 
-    /// The request head, from which credentials are read.
+    /// The request head, from which the security requirements read the URI and the
+    /// connection (the headers are lent to the context meanwhile: see `handle_secured`).
     #[doc(hidden)]
     pub fn head(&self) -> &Parts {
         &self.parts

@@ -1,11 +1,15 @@
 //! The per-request id: validation of client-supplied ids and the task-local that lets
 //! [`HttpError`](crate::HttpError) bodies carry the id without threading it through handlers.
+//! The same task-local carries the server's page token key, which the handler's page
+//! tokens are signed with: one scope per request rather than one per value, each of
+//! which would wrap the request's future and swap its value in and out on every poll.
 
 use std::future::Future;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue};
 
+use crate::pagination::PageTokenKey;
 use crate::server::ServerSettings;
 
 /// Header used both to accept a client-chosen id and to echo the id on every response:
@@ -17,7 +21,15 @@ pub(crate) const REQUEST_ID_HEADER: http::HeaderName =
 const MAX_REQUEST_ID_LEN: usize = 128;
 
 tokio::task_local! {
-    static REQUEST_ID: HeaderValue;
+    static REQUEST: Scope;
+}
+
+/// What the handling of one request sees of it without being handed it.
+struct Scope {
+    /// The request's id.
+    id: HeaderValue,
+    /// The key of the server's page tokens, when it has one.
+    page_key: Option<PageTokenKey>,
 }
 
 /// Request id stored in the request extensions by the first to see the request: the
@@ -49,22 +61,52 @@ pub(crate) fn text(value: &HeaderValue) -> &str {
     value.to_str().unwrap_or_default()
 }
 
-/// Runs `future` with `request_id` visible to [`current`].
-pub(crate) async fn scope<F: Future>(request_id: HeaderValue, future: F) -> F::Output {
-    REQUEST_ID.scope(request_id, future).await
+/// Runs `future` with `request_id` visible to [`current`] and `page_key` to
+/// [`page_key`].
+pub(crate) fn scope<F: Future>(
+    request_id: HeaderValue,
+    page_key: Option<PageTokenKey>,
+    future: F,
+) -> impl Future<Output = F::Output> {
+    REQUEST.scope(
+        Scope {
+            id: request_id,
+            page_key,
+        },
+        future,
+    )
 }
 
 /// Runs `make` with `request_id` visible to [`current`]: for the responses the server
 /// builds itself, outside any handler.
 pub(crate) fn within<T>(request_id: HeaderValue, make: impl FnOnce() -> T) -> T {
-    REQUEST_ID.sync_scope(request_id, make)
+    let scope = Scope {
+        id: request_id,
+        page_key: None,
+    };
+    REQUEST.sync_scope(scope, make)
 }
 
 /// The id of the request being served, or an empty string outside the router middleware.
 pub(crate) fn current() -> String {
-    REQUEST_ID
-        .try_with(|id| text(id).to_owned())
+    REQUEST
+        .try_with(|scope| text(&scope.id).to_owned())
         .unwrap_or_default()
+}
+
+/// The page token key of the server serving the current request, if it has one.
+pub(crate) fn page_key() -> Option<PageTokenKey> {
+    REQUEST
+        .try_with(|scope| scope.page_key.clone())
+        .ok()
+        .flatten()
+}
+
+/// Whether the server serving the current request signs its page tokens.
+pub(crate) fn signs_page_tokens() -> bool {
+    REQUEST
+        .try_with(|scope| scope.page_key.is_some())
+        .unwrap_or(false)
 }
 
 /// Takes the client's id when it is safe to log and echo, otherwise generates a UUID v4.
@@ -134,7 +176,7 @@ mod tests {
     async fn current_is_empty_outside_scope() {
         assert_eq!(current(), "");
         assert_eq!(
-            scope(HeaderValue::from_static("x"), async { current() }).await,
+            scope(HeaderValue::from_static("x"), None, async { current() }).await,
             "x"
         );
         assert_eq!(within(HeaderValue::from_static("y"), current), "y");

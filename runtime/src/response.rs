@@ -189,9 +189,11 @@ fn header_value<T: Serialize>(
             .map(|item| scalar_text(item).ok_or_else(unrepresentable))
             .collect::<Result<Vec<_>, _>>()?
             .join(","),
+        Value::String(text) => text,
         other => scalar_text(&other).ok_or_else(unrepresentable)?,
     };
-    let header_value = HeaderValue::from_str(&text).map_err(|_| unrepresentable())?;
+    // From the string itself: no copy of it.
+    let header_value = HeaderValue::try_from(text).map_err(|_| unrepresentable())?;
     Ok(Some((header_name, header_value)))
 }
 

@@ -239,7 +239,7 @@ impl After {
                 response
             }
         };
-        let handle = request_id::scope(id.clone(), pagination::with_key(page_key, handle));
+        let handle = request_id::scope(id.clone(), page_key, handle);
         let mut response = match span {
             Some(span) => handle.instrument(span).await,
             None => handle.await,

@@ -393,6 +393,12 @@ where
     }
     // An event stream has no end of its own: it ends when shutdown begins.
     let response = crate::streams::until_drained(response, &serving.draining);
+    // Only an observer or an `info` line reads the latency (see `ObservedBody::finish`).
+    let latency = if observer.is_some() || tracing::level_enabled!(tracing::Level::INFO) {
+        started.elapsed()
+    } else {
+        Duration::ZERO
+    };
     let pending = Pending {
         observer,
         span,
@@ -401,7 +407,7 @@ where
         method,
         status: response.status(),
         started,
-        latency: started.elapsed(),
+        latency,
         admitted: admitted.flatten(),
         _in_flight: Some(in_flight),
     };

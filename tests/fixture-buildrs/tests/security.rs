@@ -47,6 +47,8 @@ const SECRETS: &[&str] = &[
 #[derive(Default)]
 struct Secure {
     handled: AtomicUsize,
+    /// The headers of the last context `get_bearer` was handed.
+    bearer_headers: Mutex<Option<reqwest::header::HeaderMap>>,
 }
 
 fn check(
@@ -222,10 +224,11 @@ impl SecurityApi for Secure {
     }
     async fn get_bearer(
         &self,
-        _: RequestContext,
+        ctx: RequestContext,
         p: String,
         _: security::GetBearerRequest,
     ) -> Result<security::GetBearerResponse, HttpError> {
+        *self.bearer_headers.lock().expect("not poisoned") = Some(ctx.headers().clone());
         Ok(security::GetBearerResponse::Ok {
             body: self.answer(p),
         })
@@ -1131,4 +1134,32 @@ async fn the_client_round_trips_every_operation() {
             );
         }
     }
+}
+
+/// The method of a secured operation is handed every header of the request (they are
+/// lent to the authentication first, then to the decoder), the credential's marked
+/// sensitive.
+#[tokio::test]
+async fn a_secured_method_sees_every_header_with_its_credential_hidden() {
+    let s = start().await;
+    assert_eq!(
+        principal(
+            s.get("/bearer")
+                .bearer_auth(BEARER)
+                .header("x-trace", "t-1")
+        )
+        .await,
+        "bearer-user"
+    );
+    let headers = s
+        .api
+        .bearer_headers
+        .lock()
+        .expect("not poisoned")
+        .take()
+        .expect("get_bearer ran");
+    assert_eq!(headers["x-trace"], "t-1");
+    let authorization = &headers["authorization"];
+    assert_eq!(authorization, &format!("Bearer {BEARER}"));
+    assert!(authorization.is_sensitive());
 }
