@@ -102,6 +102,9 @@ struct After {
     page_key: Option<pagination::PageTokenKey>,
     /// The request's own span, when no server opened one around it.
     span: Option<tracing::Span>,
+    /// Whether the answer gets the id header here: a server sets it on every answer
+    /// itself, so under `serve` it is not set twice.
+    echo_id: bool,
 }
 
 /// The work before the route: what comes after it, or the answer when the request
@@ -191,6 +194,7 @@ fn before(routes: &Arc<CorsRoutes>, request: &mut Request) -> Result<After, Resp
         routes: routes.clone(),
         page_key,
         span,
+        echo_id: !by_server,
     })
 }
 
@@ -209,6 +213,7 @@ impl After {
             routes,
             page_key,
             span,
+            echo_id,
         } = self;
         let handle = async {
             let answer = match route {
@@ -244,7 +249,9 @@ impl After {
             Some(span) => handle.instrument(span).await,
             None => handle.await,
         };
-        response.headers_mut().insert(REQUEST_ID_HEADER, id);
+        if echo_id {
+            response.headers_mut().insert(REQUEST_ID_HEADER, id);
+        }
         if let Some((settings, origin)) = &cors {
             cors::expose(
                 settings,

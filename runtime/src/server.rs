@@ -382,15 +382,10 @@ where
             within_time(app, request, deadline, limit, &id, &span).await
         }
     };
-    if !response
-        .headers()
-        .contains_key(request_id::REQUEST_ID_HEADER)
-    {
-        // The router's middleware echoes the id; these are the server's own answers.
-        response
-            .headers_mut()
-            .insert(request_id::REQUEST_ID_HEADER, id.clone());
-    }
+    // Every answer carries the id: the router's, and the server's own refusals.
+    response
+        .headers_mut()
+        .insert(request_id::REQUEST_ID_HEADER, id.clone());
     // An event stream has no end of its own: it ends when shutdown begins.
     let response = crate::streams::until_drained(response, &serving.draining);
     // Only an observer or an `info` line reads the latency (see `ObservedBody::finish`).
