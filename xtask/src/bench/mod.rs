@@ -17,7 +17,9 @@
 //!    POST, each server answering from SQLite and from the in-memory store, started fresh
 //!    per store and round, the order rotating from round to round, pinned to a core apart
 //!    from wrk's when the machine allows; the server's CPU time per request beside req/s;
-//!    the cost of each runtime feature; and a `perf` profile of specfirst's server.
+//!    the cost of each runtime feature; a `perf` profile of specfirst's server; and each
+//!    server's instructions per request under valgrind's callgrind, which unlike req/s
+//!    do not move with the machine's load.
 //! 4. **Memory.** VmRSS of each server idle and the peak sampled under load, per store.
 //! 5. **Weight.** For bookshelf, nexus, Stripe, GitHub and GitHub Enterprise Cloud: the
 //!    generated crate's bytes and lines split by part (models, operations, handlers,
@@ -30,8 +32,9 @@
 //!
 //! This file holds the options and the order of the sections; each has a file:
 //! [`generation`], [`compile`], [`serve`] (with [`load`] for one wrk run, [`features`]
-//! and [`profile`] for the per-feature runs and the profile, [`serve_report`] for their
-//! text, and [`memory`], measured during the same rounds) and [`weight`], with
+//! and [`profile`] for the per-feature runs and the profile, [`instructions`] for the
+//! counts under callgrind, [`serve_report`] for their text, and [`memory`], measured
+//! during the same rounds) and [`weight`], with
 //! [`measure`] for running and timing commands and [`report`] for BENCHMARKS.md around
 //! them.
 
@@ -46,6 +49,7 @@ use measure::{first_line_of, run_quiet, Cmd};
 mod compile;
 mod features;
 mod generation;
+mod instructions;
 mod load;
 mod measure;
 mod memory;

@@ -17,14 +17,14 @@ use anyhow::{bail, Context, Result};
 
 use super::load::{self, wrk_cmd, ClockTicks, Measured, Placement, Sample};
 use super::measure::{run_quiet, Cmd};
-use super::{features, memory, profile, serve_report, Ctx};
+use super::{features, instructions, memory, profile, serve_report, Ctx};
 
 /// The bearer token every server is started with and every request sends.
-const TOKEN: &str = "t";
+pub(super) const TOKEN: &str = "t";
 /// The books each server starts with.
 pub(super) const DEMO_ITEMS: &str = "1000";
 /// The book the POST scenario creates, valid for every server.
-const POST_BODY: &str = r#"{"title":"Dune","author":"Frank Herbert","genre":"fiction","tags":["classic","sf"],"published_year":1965}"#;
+pub(super) const POST_BODY: &str = r#"{"title":"Dune","author":"Frank Herbert","genre":"fiction","tags":["classic","sf"],"published_year":1965}"#;
 /// `RUST_LOG` of every server unless a per-feature run says otherwise: no line per
 /// request from any of them.
 pub(super) const RUST_LOG: &str = "warn";
@@ -113,6 +113,18 @@ pub(super) struct Server {
     exe: PathBuf,
     /// Flags only this server takes.
     flags: &'static [&'static str],
+}
+
+impl Server {
+    /// The binary.
+    pub(super) fn exe(&self) -> &std::path::Path {
+        &self.exe
+    }
+
+    /// Flags only this server takes.
+    pub(super) fn flags(&self) -> &'static [&'static str] {
+        self.flags
+    }
 }
 
 /// The servers, in the report's order; specfirst's must stay first (the ratios divide
@@ -214,7 +226,7 @@ impl Drop for Running {
 }
 
 /// A port free at the moment of asking, for the next server to bind.
-fn free_port() -> Result<u16> {
+pub(super) fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -298,7 +310,7 @@ fn count_books(body: &str) -> usize {
 
 /// Checks that the server on `port` answers every benchmarked request with the same
 /// status as the others, and its large list with a full page; returns a book's id.
-fn sanity(port: u16, name: &str) -> Result<String> {
+pub(super) fn sanity(port: u16, name: &str) -> Result<String> {
     let (status, body) = http(port, "GET", "/books?limit=1", None)?;
     let id = body
         .split("\"id\":\"")
@@ -597,9 +609,11 @@ pub(super) fn serving(cx: &mut Ctx) -> Result<()> {
     let stats = compare(cx, &rig, &servers)?;
     let features = features::measure(cx, &rig, &servers[0])?;
     let profile = profile::profile(cx, &rig, &servers[0]);
-    let text = serve_report::write(cx, &rig, &stats, &features, &profile)?;
+    let instructions = instructions::count(cx, &servers);
+    let text = serve_report::write(cx, &rig, &stats, &features, &profile, &instructions)?;
     cx.out.push_str(&text);
-    let shown = commands(cx, &rig, &servers);
+    let mut shown = commands(cx, &rig, &servers);
+    shown.extend(instructions::commands(&servers));
     cx.commands.extend(shown);
     serve_report::aims(cx, &stats, &features);
     Ok(())

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use super::features::{self, spread, Features};
+use super::instructions::{self, Instructions};
 use super::load::{Sample, WRK_CONNECTIONS};
 use super::measure::{median, ratio};
 use super::profile::{self, Profile};
@@ -39,6 +40,7 @@ pub(super) fn write(
     stats: &Stats,
     features: &Features,
     profile: &Profile,
+    instructions: &Instructions,
 ) -> Result<String> {
     let mut s = String::new();
     writeln!(s, "## 3. Serving\n")?;
@@ -62,6 +64,7 @@ pub(super) fn write(
     )?;
     features::write(&mut s, cx, features)?;
     profile::write(&mut s, cx, profile)?;
+    instructions::write(&mut s, instructions)?;
     memory::write_memory(&mut s, stats, cx.opts.runs)?;
     s.push('\n');
     Ok(s)
@@ -451,7 +454,12 @@ mod tests {
         }
         let features = Features::made_up(vec![0, 3], vec![sample(1.0, 1.0), sample(2.0, 1.0)]);
         let profile = Profile::Missing("`perf` is not installed".into());
-        let text = write(&cx, &rig, &stats, &features, &profile).unwrap();
+        let instructions = Instructions::Counted(vec![
+            [Some(40000.0), Some(60000.0), Some(500000.0), Some(57000.0)],
+            [Some(36000.0), None, Some(600000.0), Some(48000.0)],
+            [Some(50000.0); 4],
+        ]);
+        let text = write(&cx, &rig, &stats, &features, &profile, &instructions).unwrap();
         // Every row of a table has as many cells as its header.
         for table in text.split("\n\n").filter(|t| t.starts_with('|')) {
             let counts: Vec<usize> = table.lines().map(|l| l.matches('|').count()).collect();
@@ -463,6 +471,8 @@ mod tests {
             "large list `GET /books?limit=500`",
             "| small GET `GET /books/{id}` | 1050 | 2100 | 3150 | 0.50x | 0.33x | 10.00 | 10.00 | 10.00 |",
             "1000..1100 (±4.8%)",
+            "| small GET `GET /books/{id}` | 40000 | 36000 | 50000 | 0.900x | 1.250x |",
+            "| paginated list `GET /books?limit=20` | 60000 | n/a | 50000 | n/a | 0.833x |",
             "0.50..0.50",
             "taskset -c 1 wrk -t1",
             "No profile: `perf` is not installed.",
