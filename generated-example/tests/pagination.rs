@@ -39,15 +39,14 @@ async fn keyed(key: &str) -> Server {
 /// replaced by the public checksum: what a client can forge without the key.
 fn forged(token: &str, trailer: usize, title: &str) -> String {
     use base64::Engine as _;
-    use sha2::Digest as _;
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let bytes = engine.decode(token).expect("base64");
     let payload = &bytes[..bytes.len() - trailer];
     let mut envelope: Value = serde_json::from_slice(payload).expect("a JSON envelope");
     envelope["marker"]["title"] = Value::from(title);
     let mut out = serde_json::to_vec(&envelope).expect("JSON");
-    let checksum = sha2::Sha256::digest(&out);
-    out.extend_from_slice(&checksum[..8]);
+    let checksum = crc32fast::hash(&out).to_be_bytes();
+    out.extend_from_slice(&checksum);
     engine.encode(out)
 }
 
@@ -239,7 +238,7 @@ async fn with_a_key_edited_and_foreign_tokens_are_refused() {
     let (status, body) = plain
         .get(&format!(
             "?page_token={}",
-            forged(&unsigned, 8, "Volume 000000")
+            forged(&unsigned, 4, "Volume 000000")
         ))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
