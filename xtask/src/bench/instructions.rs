@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+use super::measure;
 use super::serve::{self, Server, Store, SCENARIOS};
 use super::Ctx;
 
@@ -37,13 +38,7 @@ pub(super) enum Instructions {
 
 /// Counts each server's instructions per request for every scenario.
 pub(super) fn count(cx: &Ctx, servers: &[Server; 3]) -> Instructions {
-    let works = Command::new("valgrind")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !works {
+    if !measure::tool_works("valgrind") {
         return Instructions::Missing(
             "valgrind is not installed (`valgrind --version` failed)".into(),
         );

@@ -152,6 +152,17 @@ pub(super) struct Limited {
     pub(super) stopped: Option<Stopped>,
 }
 
+/// Whether `program --version` runs and succeeds: whether a tool a section needs is
+/// installed.
+pub(super) fn tool_works(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// `MemAvailable` from `/proc/meminfo`, in KiB.
 pub(super) fn mem_available_kib() -> Option<u64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;

@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use anyhow::{bail, Context, Result};
 
-use super::measure::Cmd;
+use super::measure::{self, Cmd};
 use super::serve::{self, Launch, Rig, Server, Store, GET, RUST_LOG};
 use super::Ctx;
 
@@ -74,13 +74,7 @@ fn report_cmd(data: &Path, sort: &str) -> Cmd {
 /// Records specfirst during one in-memory small-GET run and reads the report; when perf
 /// is missing or fails, says why instead.
 pub(super) fn profile(cx: &Ctx, rig: &Rig, specfirst: &Server) -> Profile {
-    let works = Command::new("perf")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !works {
+    if !measure::tool_works("perf") {
         return Profile::Missing("`perf` is not installed (`perf --version` failed)".into());
     }
     match record(cx, rig, specfirst) {
